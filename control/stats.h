@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Reading the dataplane's counters: per port (from the device), per worker
+ * lcore (from its own struct worker_counters) and summed. Text for the
+ * operator at shut-down, JSON for scripts and tests. Runs on the control
+ * lcore only; workers are never asked for anything, their counters are read
+ * in place.
+ */
+#ifndef VIGIL_CONTROL_STATS_H
+#define VIGIL_CONTROL_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataplane/counters.h"
+
+struct stats_port {
+	const char *name;
+	const char *role;
+	uint16_t port_id;
+};
+
+struct stats_worker {
+	unsigned lcore_id;
+	unsigned worker_index;
+	const struct worker_counters *counters;
+};
+
+struct stats_view {
+	const char *board;
+	const char *mode;
+	double seconds; /* how long the dataplane ran */
+	const struct stats_port *ports;
+	unsigned port_count;
+	const struct stats_worker *workers;
+	unsigned worker_count;
+};
+
+/* Sum of every worker's counters. */
+void stats_total(const struct stats_view *view, struct worker_counters *total);
+
+/* The shut-down summary: per port, per lcore, totals, drops and malformed by reason. */
+void stats_print_summary(FILE *out, const struct stats_view *view);
+
+/* The same as a JSON object (see README). Returns 0 or -errno. */
+int stats_write_json(const char *path, const struct stats_view *view);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The decoded view of one packet: offsets and fields that the decoders fill
+ * in and every later stage (flow, filter, inspect, verdict) reads. The view
+ * points into the frame; it owns no memory and never outlives the frame.
+ * It knows nothing of DPDK, so decoders, tests and fuzz targets can use it
+ * on plain byte buffers.
+ */
+#ifndef VIGIL_DATAPLANE_PACKET_H
+#define VIGIL_DATAPLANE_PACKET_H
+
+#include <stdint.h>
+
+#define PACKET_MAX_VLANS 2 /* 802.1Q, or QinQ (802.1ad outer + 802.1Q inner) */
+
+/* What the decoders found; several may be set at once. */
+enum packet_flag {
+	PACKET_VLAN = 1u << 0,		 /* at least one VLAN tag */
+	PACKET_IPV4 = 1u << 1,
+	PACKET_IPV6 = 1u << 2,
+	PACKET_IPV4_OPTIONS = 1u << 3,	 /* IPv4 header longer than 20 bytes */
+	PACKET_IPV6_EXTENSIONS = 1u << 4, /* at least one extension header */
+	PACKET_FRAGMENT = 1u << 5,	 /* IPv4 or IPv6 fragment, any part */
+	PACKET_FIRST_FRAGMENT = 1u << 6, /* fragment at offset 0: has L4 header */
+	PACKET_TCP = 1u << 7,
+	PACKET_UDP = 1u << 8,
+	PACKET_ICMP = 1u << 9,
+	PACKET_ICMPV6 = 1u << 10,
+	PACKET_TCP_OPTIONS = 1u << 11,	 /* TCP header longer than 20 bytes */
+	PACKET_L4_UNKNOWN = 1u << 12,	 /* IP protocol we do not decode */
+	PACKET_L3_UNKNOWN = 1u << 13,	 /* ether type we do not decode (ARP, LLDP, ...) */
+	PACKET_IPV4_DONT_FRAGMENT = 1u << 14,
+};
+
+/* TCP options worth keeping for stream tracking (later issues). */
+struct packet_tcp_options {
+	uint16_t mss;		/* 0 when absent */
+	uint8_t window_scale;	/* valid when has_window_scale */
+	uint8_t has_window_scale;
+	uint8_t sack_permitted;
+	uint8_t has_timestamp;
+	uint32_t timestamp_value;
+	uint32_t timestamp_echo;
+};
+
+/*
+ * All offsets are from the start of the frame. A field is meaningful only
+ * when the flag for its layer is set. Addresses are kept in network order;
+ * an IPv4 address takes the first four bytes of the 16.
+ */
+struct packet {
+	const uint8_t *data; /* the whole frame, contiguous */
+	uint32_t len;	     /* bytes readable at data */
+	uint32_t flags;	     /* enum packet_flag */
+
+	uint16_t ether_type; /* innermost, after VLAN tags */
+	uint8_t vlan_count;
+	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first */
+
+	uint32_t l3_offset;
+	uint32_t l3_len;     /* IP header + payload, as the IP header says */
+	uint8_t ip_version;  /* 4 or 6 */
+	uint8_t ip_ttl;	     /* TTL or hop limit */
+	uint8_t l4_proto;    /* IPPROTO_*, after IPv6 extension headers */
+	uint8_t src_addr[16];
+	uint8_t dst_addr[16];
+	uint32_t fragment_id;	  /* IPv4 id or IPv6 fragment identification */
+	uint32_t fragment_offset; /* in bytes */
+	uint8_t more_fragments;
+
+	uint32_t l4_offset;
+	uint16_t src_port;
+	uint16_t dst_port;
+	uint8_t tcp_flags;
+	uint32_t tcp_seq;
+	uint32_t tcp_ack;
+	uint16_t tcp_window;
+	struct packet_tcp_options tcp_options;
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+
+	uint32_t payload_offset; /* L4 payload, or L3 payload when L4 is unknown */
+	uint32_t payload_len;
+};
+
+#endif

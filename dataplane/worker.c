@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop (see worker.h for who owns what). A burst is handled in
+ * three steps: decide a verdict for every packet, free the dropped ones and
+ * count why, then hand the rest to the pair port in one transmit call.
+ * Transmit never waits: what the pair's queue cannot take is freed and
+ * counted as tx_full, because a stalled worker would stall every flow on
+ * its queues.
+ */
+#include <signal.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/decode.h"
+#include "dataplane/worker.h"
+
+static volatile sig_atomic_t worker_quit;
+
+void worker_stop(void)
+{
+	worker_quit = 1;
+}
+
+bool worker_stopping(void)
+{
+	return worker_quit != 0;
+}
+
+/* Protocol counters from what the decoders found. Per-packet path. */
+static inline void worker_count_layers(struct worker_counters *c, const struct packet *p)
+{
+	uint64_t *n = c->counter;
+	uint32_t f = p->flags;
+
+	n[WORKER_COUNTER_VLAN] += !!(f & PACKET_VLAN);
+	n[WORKER_COUNTER_IPV4] += !!(f & PACKET_IPV4);
+	n[WORKER_COUNTER_IPV6] += !!(f & PACKET_IPV6);
+	n[WORKER_COUNTER_FRAGMENTS] += !!(f & PACKET_FRAGMENT);
+	n[WORKER_COUNTER_TCP] += !!(f & PACKET_TCP);
+	n[WORKER_COUNTER_UDP] += !!(f & PACKET_UDP);
+	n[WORKER_COUNTER_ICMP] += !!(f & PACKET_ICMP);
+	n[WORKER_COUNTER_ICMPV6] += !!(f & PACKET_ICMPV6);
+	n[WORKER_COUNTER_OTHER_L3] += !!(f & PACKET_L3_UNKNOWN);
+	n[WORKER_COUNTER_OTHER_L4] += !!(f & PACKET_L4_UNKNOWN);
+}
+
+/*
+ * Decode and inspect one packet; returns DROP_REASON_COUNT when it is to be
+ * forwarded, else why it is dropped. Per-packet path.
+ */
+static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, struct rte_mbuf *m)
+{
+	struct worker_counters *c = &conf->counters;
+	struct packet p;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	/* Decoders need the frame contiguous; chained mbufs (jumbo pcap
+	 * records) are copied into the worker's scratch buffer. */
+	if (len > WORKER_SCRATCH_SIZE)
+		len = WORKER_SCRATCH_SIZE;
+	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
+
+	enum decode_error error = decode_packet(&p, data, len);
+	worker_count_layers(c, &p);
+	if (unlikely(error != DECODE_OK)) {
+		c->counter[WORKER_COUNTER_MALFORMED]++;
+		c->malformed[error]++;
+		if (conf->drop_malformed)
+			return DROP_MALFORMED;
+		return DROP_REASON_COUNT;
+	}
+	if (inspect_packet(&conf->inspect, &p) == VERDICT_DROP && conf->enforce)
+		return DROP_VERDICT;
+	return DROP_REASON_COUNT;
+}
+
+static inline void worker_handle_queue(struct worker_conf *conf, const struct worker_queue *q)
+{
+	struct rte_mbuf *burst[WORKER_BURST];
+	struct rte_mbuf *out[WORKER_BURST];
+	struct worker_counters *c = &conf->counters;
+	uint64_t rx_bytes = 0, tx_bytes = 0;
+	uint16_t n_out = 0;
+
+	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
+	if (n == 0)
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = burst[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		rx_bytes += len;
+		enum drop_reason why = worker_handle_packet(conf, m);
+		if (likely(why == DROP_REASON_COUNT)) {
+			out[n_out++] = m;
+			tx_bytes += len;
+			continue;
+		}
+		c->drop[why]++;
+		rte_pktmbuf_free(m);
+	}
+	c->counter[WORKER_COUNTER_RX_PACKETS] += n;
+	c->counter[WORKER_COUNTER_RX_BYTES] += rx_bytes;
+	if (n_out == 0)
+		return;
+
+	uint16_t sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, out, n_out);
+	for (uint16_t i = sent; i < n_out; i++) {
+		tx_bytes -= rte_pktmbuf_pkt_len(out[i]);
+		rte_pktmbuf_free(out[i]);
+	}
+	c->drop[DROP_TX_FULL] += n_out - sent;
+	c->counter[WORKER_COUNTER_TX_PACKETS] += sent;
+	c->counter[WORKER_COUNTER_TX_BYTES] += tx_bytes;
+}
+
+int worker_main(void *arg)
+{
+	struct worker_conf *conf = arg;
+
+	while (!worker_quit) {
+		for (unsigned i = 0; i < conf->queue_count; i++)
+			worker_handle_queue(conf, &conf->queues[i]);
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker lcore: run to completion over bursts of 32 packets. Receive
+ * from each (port, queue) the worker owns, decode, inspect, apply the
+ * verdict, and transmit to the pair port on the same queue index.
+ *
+ * Ownership: platform/ builds one struct worker_conf per worker lcore before
+ * launch and does not touch it while the worker runs, except to read the
+ * counters (the control lcore sums them on read) and to raise the stop flag.
+ * Queue i of every data port belongs to worker i, so no two lcores share a
+ * queue and the loop takes no locks.
+ */
+#ifndef VIGIL_DATAPLANE_WORKER_H
+#define VIGIL_DATAPLANE_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/counters.h"
+#include "dataplane/inspect.h"
+
+#define WORKER_BURST 32
+#define WORKER_MAX_QUEUES 16
+#define WORKER_SCRATCH_SIZE 65536 /* largest frame a pcap can hold, linearised */
+
+struct worker_queue {
+	uint16_t rx_port;
+	uint16_t rx_queue;
+	uint16_t tx_port; /* the pair of rx_port */
+	uint16_t tx_queue;
+};
+
+struct worker_conf {
+	struct worker_counters counters; /* first: written on every packet */
+	unsigned worker_index;
+	unsigned lcore_id;
+	bool drop_malformed; /* board: malformed = drop */
+	bool enforce;	     /* board: mode = ips; ids only counts what it would drop */
+	unsigned queue_count;
+	struct worker_queue queues[WORKER_MAX_QUEUES];
+	struct inspect_context inspect;
+	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
+} __attribute__((aligned(64)));
+
+/*
+ * The worker loop; arg is this lcore's struct worker_conf. Returns 0 once
+ * worker_stop() has been called. Launched by platform with
+ * rte_eal_remote_launch().
+ */
+int worker_main(void *arg);
+
+/* Ask every worker to finish its current burst and return. Any thread, signal-safe. */
+void worker_stop(void);
+
+/* True once worker_stop() has been called. */
+bool worker_stopping(void);
+
+#endif

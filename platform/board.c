@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Board file reader. inih splits the file into (section, key, value); this
+ * file owns the table of known settings, their parsers and defaults, and
+ * the checks that span settings (pairs, lcores). It leaves everything DPDK
+ * to platform/eal.c and platform/port.c.
+ *
+ * Order: defaults first, then the file, then --set overrides, then the
+ * whole-board checks. The first error wins and is the only one reported,
+ * so an operator fixes one clear thing at a time.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "platform/board.h"
+
+#define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
+#define WHY_MAX 256
+
+struct board_setting;
+typedef int (*board_parse_fn)(const struct board_setting *setting, const char *value, void *field,
+			      char *why, size_t why_len);
+
+struct board_setting {
+	const char *section;
+	const char *key;
+	board_parse_fn parse;
+	size_t offset;	  /* into struct board, or struct board_port for port settings */
+	size_t size;	  /* of the field, for strings */
+	unsigned min, max; /* for numbers */
+	const char *default_value; /* NULL: required */
+};
+
+/* State of one board_load() call, handed to the inih handler. */
+struct board_reader {
+	struct board *board;
+	const char *origin; /* file path, or "--set ..." */
+	FILE *file;
+	unsigned line;
+	bool override; /* a --set may replace a value from the file */
+	bool failed;
+	char *err;
+	size_t err_len;
+	unsigned port_lines[BOARD_MAX_PORTS][4];
+};
+
+static int board_parse_string(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	if (strlen(value) >= s->size) {
+		snprintf(why, why_len, "value is longer than %zu characters", s->size - 1);
+		return -EINVAL;
+	}
+	strcpy(field, value);
+	return 0;
+}
+
+static int board_parse_name(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	/* Names end up in file names, EAL arguments and JSON: keep them plain. */
+	for (const char *c = value; *c; c++) {
+		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.') {
+			snprintf(why, why_len, "\"%s\" may hold only letters, digits, '_', '-', '.'",
+				 value);
+			return -EINVAL;
+		}
+	}
+	if (value[0] == '\0') {
+		snprintf(why, why_len, "empty value");
+		return -EINVAL;
+	}
+	return board_parse_string(s, value, field, why, why_len);
+}
+
+static int board_parse_uint(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(value, &end, 10);
+	if (value[0] == '\0' || value[0] == '-' || *end != '\0' || errno) {
+		snprintf(why, why_len, "\"%s\" is not a number", value);
+		return -EINVAL;
+	}
+	if (n < s->min || n > s->max) {
+		snprintf(why, why_len, "%lu is outside %u..%u", n, s->min, s->max);
+		return -EINVAL;
+	}
+	*(unsigned *)field = (unsigned)n;
+	return 0;
+}
+
+static int board_parse_bool(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	(void)s;
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(value, yes[i]) == 0) {
+			*(bool *)field = true;
+			return 0;
+		}
+		if (strcasecmp(value, no[i]) == 0) {
+			*(bool *)field = false;
+			return 0;
+		}
+	}
+	snprintf(why, why_len, "\"%s\" is not yes or no", value);
+	return -EINVAL;
+}
+
+/* A keyword out of a NULL-terminated list, stored as its index. */
+static int board_parse_keyword(const char *value, const char *const *words, int *field,
+			       char *why, size_t why_len)
+{
+	for (int i = 0; words[i]; i++) {
+		if (strcasecmp(value, words[i]) == 0) {
+			*field = i;
+			return 0;
+		}
+	}
+	int n = snprintf(why, why_len, "\"%s\" is not", value);
+	for (int i = 0; words[i] && n > 0 && (size_t)n < why_len; i++)
+		n += snprintf(why + n, why_len - n, "%s %s", i == 0 ? "" : words[i + 1] ? "," : " or",
+			      words[i]);
+	return -EINVAL;
+}
+
+static const char *const board_mode_names[] = {"ids", "ips", NULL};
+static const char *const board_malformed_names[] = {"drop", "forward", NULL};
+static const char *const board_role_names[] = {"inline", "management", NULL};
+
+static int board_parse_mode(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_mode_names, field, why, why_len);
+}
+
+static int board_parse_malformed(const struct board_setting *s, const char *value, void *field,
+				 char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_malformed_names, field, why, why_len);
+}
+
+static int board_parse_role(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	(void)s;
+	struct board_port *port = (struct board_port *)((char *)field - offsetof(struct board_port, role));
+	int rc = board_parse_keyword(value, board_role_names, field, why, why_len);
+	if (rc == 0)
+		port->has_role = true;
+	return rc;
+}
+
+/* "1", "1-3", "1,3,5-6": each lcore once, all below BOARD_MAX_LCORE. */
+static int board_parse_lcores(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	(void)s;
+	struct board *board = (struct board *)((char *)field - offsetof(struct board, worker_lcores));
+	bool seen[BOARD_MAX_LCORE] = {false};
+	unsigned count = 0;
+	const char *p = value;
+
+	while (*p) {
+		char *end;
+		unsigned long first = strtoul(p, &end, 10), last;
+		if (end == p || first >= BOARD_MAX_LCORE)
+			goto bad;
+		last = first;
+		if (*end == '-') {
+			p = end + 1;
+			last = strtoul(p, &end, 10);
+			if (end == p || last >= BOARD_MAX_LCORE || last < first)
+				goto bad;
+		}
+		for (unsigned long id = first; id <= last; id++) {
+			if (seen[id]) {
+				snprintf(why, why_len, "lcore %lu is listed twice", id);
+				return -EINVAL;
+			}
+			if (count == BOARD_MAX_WORKERS) {
+				snprintf(why, why_len, "more than %d worker lcores", BOARD_MAX_WORKERS);
+				return -EINVAL;
+			}
+			seen[id] = true;
+			board->worker_lcores[count++] = (unsigned)id;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end != '\0')
+			goto bad;
+		p = end;
+	}
+	if (count == 0)
+		goto bad;
+	board->worker_count = count;
+	return 0;
+bad:
+	snprintf(why, why_len, "\"%s\" is not a list of lcore ids below %d (e.g. 1 or 1-3 or 1,3)",
+		 value, BOARD_MAX_LCORE);
+	return -EINVAL;
+}
+
+#define B(field) offsetof(struct board, field), sizeof(((struct board *)0)->field)
+#define P(field) offsetof(struct board_port, field), sizeof(((struct board_port *)0)->field)
+
+/* Top-level settings. The index of a row is its slot in board.setting_line. */
+static const struct board_setting board_settings[] = {
+	{"board", "name", board_parse_name, B(name), 0, 0, ""},
+	{"board", "mode", board_parse_mode, B(mode), 0, 0, NULL},
+	{"board", "malformed", board_parse_malformed, B(malformed), 0, 0, "drop"},
+	{"eal", "no_huge", board_parse_bool, B(no_huge), 0, 0, "no"},
+	{"eal", "no_pci", board_parse_bool, B(no_pci), 0, 0, "no"},
+	{"eal", "memory_mb", board_parse_uint, B(memory_mb), 0, 1u << 20, "256"},
+	{"eal", "file_prefix", board_parse_name, B(file_prefix), 0, 0, "vigil"},
+	{"eal", "log_level", board_parse_string, B(log_level), 0, 0, "notice"},
+	{"eal", "extra", board_parse_string, B(eal_extra), 0, 0, ""},
+	{"lcores", "control", board_parse_uint, B(control_lcore), 0, BOARD_MAX_LCORE - 1, NULL},
+	{"lcores", "workers", board_parse_lcores, B(worker_lcores), 0, 0, NULL},
+	{"dataplane", "rx_descriptors", board_parse_uint, B(rx_descriptors), 32, 16384, "1024"},
+	{"dataplane", "tx_descriptors", board_parse_uint, B(tx_descriptors), 32, 16384, "1024"},
+	{"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
+	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
+};
+#define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
+_Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
+	       "board.setting_line has a slot per setting");
+
+/* Settings of a "[port NAME]" section; the index is the slot in port_lines. */
+static const struct board_setting board_port_settings[] = {
+	{"port", "device", board_parse_string, P(device), 0, 0, NULL},
+	{"port", "role", board_parse_role, P(role), 0, 0, NULL},
+	{"port", "pair", board_parse_name, P(pair_name), 0, 0, ""},
+};
+#define BOARD_PORT_SETTING_COUNT (sizeof(board_port_settings) / sizeof(board_port_settings[0]))
+
+static void board_fail(struct board_reader *r, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void board_fail(struct board_reader *r, unsigned line, const char *fmt, ...)
+{
+	if (r->failed)
+		return;
+	r->failed = true;
+	int n;
+	if (r->override)
+		n = snprintf(r->err, r->err_len, "%s: error: ", r->origin);
+	else
+		n = snprintf(r->err, r->err_len, "%s:%u: error: ", r->origin, line);
+	if (n < 0 || (size_t)n >= r->err_len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, r->err_len - n, fmt, ap);
+	va_end(ap);
+}
+
+static const struct board_setting *board_find(const struct board_setting *table, size_t count,
+					      const char *section, const char *key, size_t *index)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(table[i].section, section) == 0 && strcmp(table[i].key, key) == 0) {
+			*index = i;
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
+static bool board_section_known(const char *section)
+{
+	for (size_t i = 0; i < BOARD_SETTING_COUNT; i++)
+		if (strcmp(board_settings[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+/* The port named in "port NAME", created on first sight. */
+static struct board_port *board_port_get(struct board_reader *r, const char *name, int *index)
+{
+	struct board *b = r->board;
+	for (unsigned i = 0; i < b->port_count; i++) {
+		if (strcmp(b->ports[i].name, name) == 0) {
+			*index = (int)i;
+			return &b->ports[i];
+		}
+	}
+	if (b->port_count == BOARD_MAX_PORTS) {
+		board_fail(r, r->line, "[port %s]: more than %d ports", name, BOARD_MAX_PORTS);
+		return NULL;
+	}
+	char why[WHY_MAX];
+	struct board_setting name_setting = {"port", "name", NULL, 0, BOARD_NAME_MAX, 0, 0, NULL};
+	struct board_port *port = &b->ports[b->port_count];
+	memset(port, 0, sizeof(*port));
+	if (board_parse_name(&name_setting, name, port->name, why, sizeof(why)) < 0) {
+		board_fail(r, r->line, "[port %s]: port name %s", name, why);
+		return NULL;
+	}
+	port->pair = -1;
+	port->section_line = r->line;
+	*index = (int)b->port_count++;
+	return port;
+}
+
+static int board_apply(struct board_reader *r, const struct board_setting *s, const char *section,
+		       void *base, unsigned *line_slot, const char *value)
+{
+	char why[WHY_MAX];
+	if (*line_slot && !r->override) {
+		board_fail(r, r->line, "[%s] %s: given twice (first on line %u)", section, s->key,
+			   *line_slot);
+		return 0;
+	}
+	if (s->parse(s, value, (char *)base + s->offset, why, sizeof(why)) < 0) {
+		board_fail(r, r->line, "[%s] %s: %s", section, s->key, why);
+		return 0;
+	}
+	*line_slot = r->override ? (*line_slot ? *line_slot : r->line) : r->line;
+	return 1;
+}
+
+/* inih callback: one "key = value" of one section. Returns 1 to go on. */
+static int board_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct board_reader *r = user;
+	size_t index;
+
+	if (r->failed)
+		return 1;
+	if (strncmp(section, "port ", 5) == 0) {
+		int port_index;
+		struct board_port *port = board_port_get(r, section + 5, &port_index);
+		if (!port)
+			return 1;
+		const struct board_setting *s = board_find(board_port_settings,
+							   BOARD_PORT_SETTING_COUNT, "port", key, &index);
+		if (!s) {
+			board_fail(r, r->line, "[%s] %s: unknown setting (known: device, role, pair)",
+				   section, key);
+			return 1;
+		}
+		return board_apply(r, s, section, port, &r->port_lines[port_index][index], value);
+	}
+	const struct board_setting *s = board_find(board_settings, BOARD_SETTING_COUNT, section, key,
+						   &index);
+	if (!s) {
+		if (board_section_known(section))
+			board_fail(r, r->line, "[%s] %s: unknown setting", section, key);
+		else
+			board_fail(r, r->line,
+				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
+				   "port NAME)",
+				   section);
+		return 1;
+	}
+	return board_apply(r, s, section, r->board, &r->board->setting_line[index], value);
+}
+
+/* fgets for inih that counts lines, so errors can name the line of a setting. */
+static char *board_read_line(char *str, int num, void *stream)
+{
+	struct board_reader *r = stream;
+	char *line = fgets(str, num, r->file);
+	if (line)
+		r->line++;
+	return line;
+}
+
+static void board_apply_defaults(struct board_reader *r)
+{
+	char why[WHY_MAX];
+	for (size_t i = 0; i < BOARD_SETTING_COUNT && !r->failed; i++) {
+		const struct board_setting *s = &board_settings[i];
+		if (r->board->setting_line[i])
+			continue;
+		if (!s->default_value) {
+			board_fail(r, 0, "[%s] %s: missing", s->section, s->key);
+			return;
+		}
+		if (s->parse(s, s->default_value, (char *)r->board + s->offset, why, sizeof(why)) < 0)
+			board_fail(r, 0, "[%s] %s: bad default: %s", s->section, s->key, why);
+	}
+}
+
+static void board_apply_override(struct board_reader *r, const char *text)
+{
+	char section[BOARD_NAME_MAX + 8], key[64];
+	const char *eq = strchr(text, '=');
+	const char *dot = NULL;
+	for (const char *c = text; eq && c < eq; c++)
+		if (*c == '.')
+			dot = c;
+	if (!eq || !dot || dot == text || (size_t)(dot - text) >= sizeof(section) ||
+	    (size_t)(eq - dot - 1) >= sizeof(key) || eq == dot + 1) {
+		board_fail(r, 0, "expected SECTION.KEY=VALUE, e.g. board.mode=ids");
+		return;
+	}
+	memcpy(section, text, dot - text);
+	section[dot - text] = '\0';
+	memcpy(key, dot + 1, eq - dot - 1);
+	key[eq - dot - 1] = '\0';
+	board_handler(r, section, key, eq + 1);
+}
+
+static void board_check_ports(struct board_reader *r)
+{
+	struct board *b = r->board;
+	unsigned inline_ports = 0;
+
+	for (unsigned i = 0; i < b->port_count && !r->failed; i++) {
+		struct board_port *port = &b->ports[i];
+		port->device_line = r->port_lines[i][0];
+		port->pair_line = r->port_lines[i][2];
+		if (!r->port_lines[i][0]) {
+			board_fail(r, port->section_line, "[port %s] device: missing", port->name);
+			return;
+		}
+		if (!port->has_role) {
+			board_fail(r, port->section_line,
+				   "[port %s] role: missing (inline or management)", port->name);
+			return;
+		}
+		if (port->role == BOARD_PORT_MANAGEMENT) {
+			if (port->pair_name[0])
+				board_fail(r, port->pair_line,
+					   "[port %s] pair: a management port has no pair", port->name);
+			continue;
+		}
+		inline_ports++;
+		if (!port->pair_name[0]) {
+			board_fail(r, port->section_line,
+				   "[port %s] pair: missing (an inline port needs a pair port)",
+				   port->name);
+			return;
+		}
+		for (unsigned j = 0; j < b->port_count; j++)
+			if (strcmp(b->ports[j].name, port->pair_name) == 0)
+				port->pair = (int)j;
+		if (port->pair < 0) {
+			board_fail(r, port->pair_line, "[port %s] pair: no port named \"%s\"",
+				   port->name, port->pair_name);
+			return;
+		}
+	}
+	for (unsigned i = 0; i < b->port_count && !r->failed; i++) {
+		struct board_port *port = &b->ports[i];
+		if (port->role != BOARD_PORT_INLINE)
+			continue;
+		struct board_port *pair = &b->ports[port->pair];
+		if (pair->role != BOARD_PORT_INLINE)
+			board_fail(r, port->pair_line, "[port %s] pair: \"%s\" is not an inline port",
+				   port->name, pair->name);
+		else if (pair->pair != (int)i)
+			board_fail(r, pair->pair_line,
+				   "[port %s] pair: \"%s\" pairs with it, so it must pair with \"%s\"",
+				   pair->name, port->name, port->name);
+	}
+	if (!r->failed && inline_ports == 0)
+		board_fail(r, 0, "[port NAME]: no inline port (a board needs at least one port with "
+				 "role = inline)");
+}
+
+static void board_check_lcores(struct board_reader *r)
+{
+	struct board *b = r->board;
+	size_t index = 0;
+	board_find(board_settings, BOARD_SETTING_COUNT, "lcores", "workers", &index);
+	for (unsigned i = 0; i < b->worker_count; i++)
+		if (b->worker_lcores[i] == b->control_lcore)
+			board_fail(r, b->setting_line[index],
+				   "[lcores] workers: lcore %u is also the control lcore",
+				   b->control_lcore);
+}
+
+int board_load(struct board *board, const char *path, const char *const *overrides,
+	       unsigned override_count, char *err, size_t err_len)
+{
+	struct board_reader r = {
+		.board = board, .origin = path, .err = err, .err_len = err_len};
+
+	memset(board, 0, sizeof(*board));
+	snprintf(board->path, sizeof(board->path), "%s", path);
+	err[0] = '\0';
+	r.file = fopen(path, "r");
+	if (!r.file) {
+		int rc = -errno;
+		snprintf(err, err_len, "%s: error: cannot read board file: %s", path, strerror(errno));
+		return rc;
+	}
+	int rc = ini_parse_stream(board_read_line, &r, board_handler, &r);
+	fclose(r.file);
+	if (rc > 0 && !r.failed) {
+		r.line = (unsigned)rc;
+		board_fail(&r, r.line, "syntax error (expected [section] or key = value)");
+	}
+	for (unsigned i = 0; i < override_count && !r.failed; i++) {
+		char origin[BOARD_DEVICE_MAX + 16];
+		snprintf(origin, sizeof(origin), "--set %s", overrides[i]);
+		r.origin = origin;
+		r.override = true;
+		board_apply_override(&r, overrides[i]);
+		r.origin = path;
+		r.override = false;
+	}
+	if (!r.failed)
+		board_apply_defaults(&r);
+	if (!r.failed && board->name[0] == '\0') {
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		snprintf(board->name, sizeof(board->name), "%.*s", (int)strcspn(base, "."), base);
+	}
+	if (!r.failed)
+		board_check_lcores(&r);
+	if (!r.failed)
+		board_check_ports(&r);
+	return r.failed ? -EINVAL : 0;
+}
+
+const char *board_mode_name(enum board_mode mode)
+{
+	return board_mode_names[mode];
+}
+
+const char *board_malformed_name(enum board_malformed_policy policy)
+{
+	return board_malformed_names[policy];
+}
+
+const char *board_role_name(enum board_port_role role)
+{
+	return board_role_names[role];
+}
+
+int board_expand(const char *text, const char *const *vars, char *out, size_t out_len,
+		 char *missing, size_t missing_len)
+{
+	size_t n = 0;
+	while (*text) {
+		const char *value = NULL;
+		size_t skip = 1;
+		if (text[0] == '$' && text[1] == '{' && strchr(text, '}')) {
+			size_t name_len = strchr(text, '}') - text - 2;
+			bool known = false;
+			for (size_t i = 0; vars[i]; i += 2) {
+				if (strlen(vars[i]) == name_len && strncmp(vars[i], text + 2, name_len) == 0) {
+					value = vars[i + 1];
+					known = true;
+				}
+			}
+			if (!known || !value) {
+				snprintf(missing, missing_len, "%.*s", (int)name_len, text + 2);
+				return -ENOENT;
+			}
+			skip = name_len + 3;
+		}
+		size_t len = value ? strlen(value) : 1;
+		if (n + len + 1 > out_len)
+			return -ENOSPC;
+		memcpy(out + n, value ? value : text, len);
+		n += len;
+		text += skip;
+	}
+	out[n] = '\0';
+	return 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Board files: one INI file per deployment naming the EAL settings, the
+ * ports with their roles and pairs, the lcores and the mode. This module
+ * reads and checks a board file into struct board and nothing more; it does
+ * not touch DPDK (platform/eal.c and platform/port.c turn a board into a
+ * running EAL and configured ports).
+ *
+ * Every setting is one row of a table in board.c (section, key, parser,
+ * field), so adding one never edits a switch. Errors name the file, the
+ * line and the setting: "FILE:LINE: error: [section] key: what is wrong",
+ * with LINE 0 for a setting that is missing altogether.
+ */
+#ifndef VIGIL_PLATFORM_BOARD_H
+#define VIGIL_PLATFORM_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define BOARD_MAX_PORTS 16
+#define BOARD_MAX_WORKERS 64
+#define BOARD_NAME_MAX 32
+#define BOARD_DEVICE_MAX 512
+#define BOARD_ERROR_MAX 512
+
+enum board_mode {
+	BOARD_MODE_IDS, /* inspect and alert, never drop */
+	BOARD_MODE_IPS, /* enforce drop and reject verdicts */
+};
+
+enum board_malformed_policy {
+	BOARD_MALFORMED_DROP,
+	BOARD_MALFORMED_FORWARD,
+};
+
+enum board_port_role {
+	BOARD_PORT_INLINE,     /* member of an inline pair: what it receives goes out on its pair */
+	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
+};
+
+struct board_port {
+	char name[BOARD_NAME_MAX];     /* from the section "[port NAME]" */
+	char device[BOARD_DEVICE_MAX]; /* DPDK vdev or PCI devargs, ${vars} not yet expanded */
+	enum board_port_role role;
+	bool has_role;
+	char pair_name[BOARD_NAME_MAX];
+	int pair; /* index into board.ports, resolved by board_load() */
+	unsigned section_line, device_line, pair_line;
+};
+
+struct board {
+	char path[256];
+	char name[BOARD_NAME_MAX];
+	enum board_mode mode;
+	enum board_malformed_policy malformed;
+
+	bool no_huge;
+	bool no_pci;
+	unsigned memory_mb;
+	char file_prefix[64];
+	char log_level[32];
+	char eal_extra[256]; /* more EAL arguments, split on spaces */
+
+	unsigned control_lcore;
+	unsigned worker_lcores[BOARD_MAX_WORKERS];
+	unsigned worker_count;
+
+	unsigned rx_descriptors;
+	unsigned tx_descriptors;
+	unsigned mbufs;	    /* 0: sized from ports, queues and descriptors */
+	unsigned mbuf_size; /* data room of one mbuf, headroom included */
+
+	struct board_port ports[BOARD_MAX_PORTS];
+	unsigned port_count;
+
+	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
+	unsigned setting_line[32];
+};
+
+/*
+ * Read the board file at path, then apply the overrides ("section.key=value",
+ * as given with --set; for a port: "port NAME.key=value"), then check the
+ * whole. Fills *board and returns 0, or returns -EINVAL (-errno when the file
+ * cannot be read) with one line in err, e.g.
+ * "board/lab.conf:12: error: [board] mode: "foo" is not ids or ips".
+ */
+int board_load(struct board *board, const char *path, const char *const *overrides,
+	       unsigned override_count, char *err, size_t err_len);
+
+/* Name of the mode, role, policy, for summaries. */
+const char *board_mode_name(enum board_mode mode);
+const char *board_malformed_name(enum board_malformed_policy policy);
+const char *board_role_name(enum board_port_role role);
+
+/*
+ * Expand ${name} in text using the name/value pairs in vars (NULL-terminated,
+ * alternating name, value; a NULL value means "not given"). Writes to out.
+ * Returns 0, or -ENOENT with the unknown or missing variable's name in
+ * missing, or -ENOSPC when out is too small.
+ */
+int board_expand(const char *text, const char *const *vars, char *out, size_t out_len,
+		 char *missing, size_t missing_len);
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EAL start-up from a board. Virtual devices (names starting "net_") are
+ * handed to the EAL as --vdev, anything else as a PCI allow-list entry, so
+ * the same board format serves the lab, the offline board and bare metal.
+ * Port configuration is left to platform/port.c.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "platform/eal.h"
+
+#define EAL_MAX_ARGS 96
+
+int eal_port_device(const struct board *board, unsigned i, const struct eal_vars *vars, char *out,
+		    size_t out_len, char *err, size_t err_len)
+{
+	char workers[16], missing[64];
+	snprintf(workers, sizeof(workers), "%u", board->worker_count);
+	const char *table[] = {"workers", workers, "pcap", vars->pcap, "out", vars->out, NULL};
+	const struct board_port *port = &board->ports[i];
+
+	int rc = board_expand(port->device, table, out, out_len, missing, sizeof(missing));
+	if (rc == -ENOENT) {
+		const char *hint = strcmp(missing, "pcap") == 0  ? " (give --pcap FILE)"
+				   : strcmp(missing, "out") == 0 ? " (give --out FILE)"
+								 : " (known: workers, pcap, out)";
+		snprintf(err, err_len, "%s:%u: error: [port %s] device: ${%s} has no value%s",
+			 board->path, port->device_line, port->name, missing, hint);
+	} else if (rc < 0) {
+		snprintf(err, err_len, "%s:%u: error: [port %s] device: too long once expanded",
+			 board->path, port->device_line, port->name);
+	}
+	return rc;
+}
+
+void eal_device_name(const char *device, char *out, size_t out_len)
+{
+	snprintf(out, out_len, "%.*s", (int)strcspn(device, ","), device);
+}
+
+static int eal_push(char **argv, int *argc, char *arg)
+{
+	if (*argc >= EAL_MAX_ARGS - 1)
+		return -E2BIG;
+	argv[(*argc)++] = arg;
+	return 0;
+}
+
+int eal_start(const struct board *board, const struct eal_vars *vars, const char *program,
+	      char *err, size_t err_len)
+{
+	static char lcores[512], memory[16], log_level[48], extra[sizeof(board->eal_extra)];
+	static char devices[BOARD_MAX_PORTS][BOARD_DEVICE_MAX];
+	char *argv[EAL_MAX_ARGS];
+	int argc = 0, rc = 0;
+
+	int n = snprintf(lcores, sizeof(lcores), "%u", board->control_lcore);
+	for (unsigned i = 0; i < board->worker_count; i++)
+		n += snprintf(lcores + n, sizeof(lcores) - n, ",%u", board->worker_lcores[i]);
+	snprintf(memory, sizeof(memory), "%u", board->memory_mb);
+	snprintf(log_level, sizeof(log_level), "%s", board->log_level);
+
+	rc |= eal_push(argv, &argc, (char *)program);
+	rc |= eal_push(argv, &argc, "-l");
+	rc |= eal_push(argv, &argc, lcores);
+	static char main_lcore[16];
+	snprintf(main_lcore, sizeof(main_lcore), "%u", board->control_lcore);
+	rc |= eal_push(argv, &argc, "--main-lcore");
+	rc |= eal_push(argv, &argc, main_lcore);
+	rc |= eal_push(argv, &argc, "--file-prefix");
+	rc |= eal_push(argv, &argc, (char *)board->file_prefix);
+	rc |= eal_push(argv, &argc, "--log-level");
+	rc |= eal_push(argv, &argc, log_level);
+	if (board->no_huge)
+		rc |= eal_push(argv, &argc, "--no-huge");
+	if (board->no_pci)
+		rc |= eal_push(argv, &argc, "--no-pci");
+	if (board->memory_mb) {
+		rc |= eal_push(argv, &argc, "-m");
+		rc |= eal_push(argv, &argc, memory);
+	}
+	for (unsigned i = 0; i < board->port_count; i++) {
+		int erc = eal_port_device(board, i, vars, devices[i], sizeof(devices[i]), err, err_len);
+		if (erc < 0)
+			return erc;
+		rc |= eal_push(argv, &argc, strncmp(devices[i], "net_", 4) == 0 ? "--vdev" : "-a");
+		rc |= eal_push(argv, &argc, devices[i]);
+	}
+	snprintf(extra, sizeof(extra), "%s", board->eal_extra);
+	for (char *save, *tok = strtok_r(extra, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		rc |= eal_push(argv, &argc, tok);
+	if (rc) {
+		snprintf(err, err_len, "%s: error: too many EAL arguments", board->path);
+		return -E2BIG;
+	}
+	argv[argc] = NULL;
+
+	if (rte_eal_init(argc, argv) < 0) {
+		snprintf(err, err_len, "%s: error: DPDK EAL start failed: %s (check [eal] and [lcores])",
+			 board->path, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+void eal_stop(void)
+{
+	rte_eal_cleanup();
+}

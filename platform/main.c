@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vigil's entry point: read the command line and the board, start the EAL
+ * and the ports, launch one worker per worker lcore, run the control loop
+ * on the control (main) lcore until a signal, --duration or the end of an
+ * offline pcap, then stop the workers, print the summary and release
+ * everything. The only code that ends the process.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "control/control.h"
+#include "control/stats.h"
+#include "dataplane/worker.h"
+#include "platform/board.h"
+#include "platform/eal.h"
+#include "platform/log.h"
+#include "platform/offline.h"
+#include "platform/port.h"
+
+#define MAIN_MAX_LIST 64
+#define MAIN_ERROR_MAX 1024
+#define OFFLINE_IDLE_SECONDS 3.0 /* no progress for this long: the pcap device gave up */
+
+struct options {
+	const char *board_path;
+	const char *rules[MAIN_MAX_LIST];
+	unsigned rule_count;
+	const char *overrides[MAIN_MAX_LIST];
+	unsigned override_count;
+	const char *pcap;
+	const char *out;
+	const char *stats_json;
+	double duration; /* seconds, 0: until a signal */
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vigil --board FILE [--rules FILE ...] [--pcap IN --out OUT]\n"
+		"             [--set SECTION.KEY=VALUE ...] [--stats-json FILE] [--duration SECONDS]\n"
+		"\n"
+		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
+		"  --rules FILE ...    rule files (the rules engine is not built yet)\n"
+		"  --pcap IN --out OUT offline boards: read IN, write what passes to OUT\n"
+		"  --set S.K=V         override a board setting, e.g. --set board.mode=ids,\n"
+		"                      --set \"port inside.device=net_af_packet0,iface=eth1\"\n"
+		"  --stats-json FILE   write the final counters as JSON\n"
+		"  --duration SECONDS  stop after this long (live boards)\n"
+		"\n"
+		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n");
+}
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("vigil: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(EXIT_FAILURE);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"board", required_argument, NULL, 'b'},
+		{"rules", required_argument, NULL, 'r'},
+		{"pcap", required_argument, NULL, 'p'},
+		{"out", required_argument, NULL, 'o'},
+		{"set", required_argument, NULL, 's'},
+		{"stats-json", required_argument, NULL, 'j'},
+		{"duration", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, last = 0;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	/* "-" keeps non-option words in place, so "--rules a b c" takes all three. */
+	while ((c = getopt_long(argc, argv, "-h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (last != 'r')
+				fail("unexpected argument \"%s\" (see --help)", optarg);
+			/* fall through */
+		case 'r':
+			if (o->rule_count == MAIN_MAX_LIST)
+				fail("--rules: more than %d files", MAIN_MAX_LIST);
+			o->rules[o->rule_count++] = optarg;
+			c = 'r';
+			break;
+		case 'b':
+			o->board_path = optarg;
+			break;
+		case 'p':
+			o->pcap = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 's':
+			if (o->override_count == MAIN_MAX_LIST)
+				fail("--set: more than %d overrides", MAIN_MAX_LIST);
+			o->overrides[o->override_count++] = optarg;
+			break;
+		case 'j':
+			o->stats_json = optarg;
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || o->duration <= 0)
+				fail("--duration: \"%s\" is not a positive number of seconds", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		default:
+			usage(stderr);
+			exit(EXIT_FAILURE);
+		}
+		last = c;
+	}
+	if (!o->board_path)
+		fail("--board FILE is required (see --help)");
+}
+
+static bool board_reads_pcap(const struct board *board)
+{
+	for (unsigned i = 0; i < board->port_count; i++)
+		if (strstr(board->ports[i].device, "${pcap}"))
+			return true;
+	return false;
+}
+
+static void check_rules(const struct options *o)
+{
+	for (unsigned i = 0; i < o->rule_count; i++)
+		if (access(o->rules[i], R_OK) != 0)
+			fail("--rules %s: error: cannot read: %s", o->rules[i], strerror(errno));
+	if (o->rule_count)
+		log_warning("%u rule file(s) given, but the rules engine is not built yet: no "
+			    "signature inspection",
+			    o->rule_count);
+}
+
+static void on_signal(int signo)
+{
+	(void)signo;
+	worker_stop();
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
+static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports)
+{
+	struct worker_conf *workers = rte_zmalloc("workers", board->worker_count * sizeof(*workers),
+						  RTE_CACHE_LINE_SIZE);
+	if (!workers)
+		fail("cannot allocate worker state");
+	for (unsigned w = 0; w < board->worker_count; w++) {
+		struct worker_conf *conf = &workers[w];
+		conf->worker_index = w;
+		conf->lcore_id = board->worker_lcores[w];
+		conf->drop_malformed = board->malformed == BOARD_MALFORMED_DROP;
+		conf->enforce = board->mode == BOARD_MODE_IPS;
+		conf->inspect.worker_index = w;
+		conf->scratch = rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
+		if (!conf->scratch)
+			fail("cannot allocate worker scratch memory");
+		for (unsigned i = 0; i < board->port_count; i++) {
+			const struct board_port *bp = &board->ports[i];
+			if (bp->role != BOARD_PORT_INLINE)
+				continue;
+			if (conf->queue_count == WORKER_MAX_QUEUES)
+				fail("%s: error: more than %d inline ports", board->path,
+				     WORKER_MAX_QUEUES);
+			conf->queues[conf->queue_count++] = (struct worker_queue){
+				.rx_port = ports->ports[i].port_id,
+				.rx_queue = (uint16_t)w,
+				.tx_port = ports->ports[bp->pair].port_id,
+				.tx_queue = (uint16_t)w,
+			};
+		}
+	}
+	return workers;
+}
+
+static void workers_free(struct worker_conf *workers, unsigned count)
+{
+	for (unsigned w = 0; w < count; w++)
+		rte_free(workers[w].scratch);
+	rte_free(workers);
+}
+
+/* Packets the dataplane has taken off the input so far: handled or refused by the device. */
+static uint64_t offline_progress(const struct port_set *ports, const struct worker_conf *workers,
+				 unsigned worker_count)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < worker_count; w++)
+		n += *(const volatile uint64_t *)&workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS];
+	for (unsigned i = 0; i < ports->count; i++) {
+		struct rte_eth_stats s;
+		if (rte_eth_stats_get(ports->ports[i].port_id, &s) == 0)
+			n += s.ierrors + s.imissed;
+	}
+	return n;
+}
+
+struct run_state {
+	const struct options *options;
+	bool offline;
+	uint64_t offline_expected;
+	uint64_t offline_seen;
+};
+
+/* The control lcore's loop; returns when the run is over. */
+static void control_loop(struct run_state *run, struct control *control,
+			 const struct port_set *ports, const struct worker_conf *workers,
+			 unsigned worker_count)
+{
+	double start = now_seconds(), last_progress = start;
+	uint64_t last_seen = 0;
+
+	while (!worker_stopping()) {
+		control_poll(control);
+		double now = now_seconds();
+		if (run->options->duration && now - start >= run->options->duration)
+			break;
+		if (run->offline) {
+			run->offline_seen = offline_progress(ports, workers, worker_count);
+			if (run->offline_seen >= run->offline_expected)
+				break;
+			if (run->offline_seen != last_seen) {
+				last_seen = run->offline_seen;
+				last_progress = now;
+			} else if (now - last_progress > OFFLINE_IDLE_SECONDS) {
+				break;
+			}
+		}
+		rte_delay_us_sleep(run->offline ? 200 : 1000);
+	}
+}
+
+static void print_summary(const struct board *board, const struct port_set *ports,
+			  const struct worker_conf *workers, double seconds, const char *json)
+{
+	struct stats_port sp[BOARD_MAX_PORTS];
+	struct stats_worker sw[BOARD_MAX_WORKERS];
+	struct stats_view view = {
+		.board = board->name,
+		.mode = board_mode_name(board->mode),
+		.seconds = seconds,
+		.ports = sp,
+		.port_count = ports->count,
+		.workers = sw,
+		.worker_count = board->worker_count,
+	};
+	for (unsigned i = 0; i < ports->count; i++)
+		sp[i] = (struct stats_port){ports->ports[i].conf->name,
+					    board_role_name(ports->ports[i].conf->role),
+					    ports->ports[i].port_id};
+	for (unsigned w = 0; w < board->worker_count; w++)
+		sw[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+	stats_print_summary(stdout, &view);
+	fflush(stdout);
+	if (json) {
+		int rc = stats_write_json(json, &view);
+		if (rc < 0)
+			log_warning("--stats-json %s: %s", json, strerror(-rc));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct board board;
+	struct options options;
+	struct port_set ports;
+	struct control control = {0};
+	char err[MAIN_ERROR_MAX];
+	struct run_state run = {.options = &options};
+
+	parse_options(argc, argv, &options);
+	if (board_load(&board, options.board_path, options.overrides, options.override_count, err,
+		       sizeof(err)) < 0)
+		fail("%s", err);
+	check_rules(&options);
+
+	run.offline = board_reads_pcap(&board);
+	if (!run.offline && (options.pcap || options.out))
+		fail("%s: error: --pcap/--out given, but no port of board \"%s\" reads ${pcap}",
+		     board.path, board.name);
+	if (run.offline && (!options.pcap || !options.out))
+		fail("%s: error: board \"%s\" is offline: give --pcap IN and --out OUT", board.path,
+		     board.name);
+	if (run.offline && offline_count_packets(options.pcap, &run.offline_expected, err,
+						 sizeof(err)) < 0)
+		fail("%s", err);
+
+	struct eal_vars vars = {.pcap = options.pcap, .out = options.out};
+	if (eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0)
+		fail("%s", err);
+	if (port_start_all(&ports, &board, &vars, err, sizeof(err)) < 0) {
+		port_stop_all(&ports);
+		fail("%s", err);
+	}
+	for (unsigned i = 0; i < ports.count; i++)
+		if (ports.ports[i].conf->role == BOARD_PORT_MANAGEMENT &&
+		    control_add_management_port(&control, ports.ports[i].port_id) < 0)
+			fail("%s: error: more than %d management ports", board.path,
+			     CONTROL_MAX_PORTS);
+
+	struct worker_conf *workers = workers_create(&board, &ports);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	log_info("board %s (%s), mode %s, %u worker lcore(s), %u port(s)%s", board.name, board.path,
+		 board_mode_name(board.mode), board.worker_count, ports.count,
+		 run.offline ? ", offline" : "");
+	for (unsigned i = 0; i < ports.count; i++) {
+		const struct port_runtime *p = &ports.ports[i];
+		log_info("port %s: %s, %u queue(s)%s%s%s", p->conf->name, board_role_name(p->conf->role),
+			 p->queues, p->rss ? ", symmetric RSS" : "",
+			 p->conf->role == BOARD_PORT_INLINE ? ", pair " : "",
+			 p->conf->role == BOARD_PORT_INLINE ? board.ports[p->conf->pair].name : "");
+	}
+
+	double start = now_seconds();
+	for (unsigned w = 0; w < board.worker_count; w++)
+		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
+			fail("cannot launch worker on lcore %u", workers[w].lcore_id);
+	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
+
+	control_loop(&run, &control, &ports, workers, board.worker_count);
+	worker_stop();
+	rte_eal_mp_wait_lcore();
+	double seconds = now_seconds() - start;
+
+	print_summary(&board, &ports, workers, seconds, options.stats_json);
+	int status = EXIT_SUCCESS;
+	if (run.offline && run.offline_seen < run.offline_expected) {
+		log_warning("offline: only %llu of the %llu packets of %s were read",
+			    (unsigned long long)run.offline_seen,
+			    (unsigned long long)run.offline_expected, options.pcap);
+		status = EXIT_FAILURE;
+	}
+	workers_free(workers, board.worker_count);
+	port_stop_all(&ports);
+	eal_stop();
+	return status;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ethdev configuration for the ports a board names. Why symmetric RSS: both
+ * directions of a flow must reach the same worker so that flow state (a
+ * later issue) stays per lcore and lock-free; the key 0x6d5a repeated makes
+ * the Toeplitz hash give the same result for (a,b) and (b,a). Why no
+ * offloads: an inline appliance must put on the wire the bytes it received
+ * and inspected, so nothing is stripped, split or recomputed behind our back.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dataplane/worker.h"
+#include "platform/port.h"
+
+#define PORT_MBUF_CACHE 256
+#define PORT_MIN_MBUFS 8191
+
+static unsigned port_pool_size(const struct board *board)
+{
+	if (board->mbufs)
+		return board->mbufs;
+	unsigned n = 0;
+	for (unsigned i = 0; i < board->port_count; i++) {
+		unsigned q = board->ports[i].role == BOARD_PORT_INLINE ? board->worker_count : 1;
+		n += q * (board->rx_descriptors + board->tx_descriptors);
+	}
+	n += (board->worker_count + 1) * (2 * WORKER_BURST + PORT_MBUF_CACHE);
+	return n < PORT_MIN_MBUFS ? PORT_MIN_MBUFS : n;
+}
+
+static int port_configure(struct port_runtime *p, const struct board *board,
+			  struct rte_mempool *pool, char *err, size_t err_len)
+{
+	static uint8_t symmetric_key[64];
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint16_t id = p->port_id, rxd = board->rx_descriptors, txd = board->tx_descriptors;
+	const char *name = p->conf->name;
+	int rc;
+
+	memset(&conf, 0, sizeof(conf));
+	rc = rte_eth_dev_info_get(id, &info);
+	if (rc < 0)
+		goto fail;
+	p->queues = p->conf->role == BOARD_PORT_INLINE ? board->worker_count : 1;
+	if (info.max_rx_queues < p->queues || info.max_tx_queues < p->queues) {
+		snprintf(err, err_len,
+			 "%s:%u: error: [port %s] device: has %u rx / %u tx queues, the board needs "
+			 "%u (one per worker; for af_packet set qpairs=${workers})",
+			 board->path, p->conf->device_line, name, info.max_rx_queues,
+			 info.max_tx_queues, p->queues);
+		return -EINVAL;
+	}
+	uint64_t hash = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	if (p->queues > 1 && hash) {
+		uint8_t key_len = info.hash_key_size ? info.hash_key_size : 40;
+		if (key_len > sizeof(symmetric_key))
+			key_len = sizeof(symmetric_key);
+		for (unsigned i = 0; i < key_len; i++)
+			symmetric_key[i] = (i & 1) ? 0x5a : 0x6d;
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = symmetric_key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = key_len;
+		conf.rx_adv_conf.rss_conf.rss_hf = hash;
+		p->rss = true;
+	}
+	rc = rte_eth_dev_configure(id, p->queues, p->queues, &conf);
+	if (rc < 0)
+		goto fail;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(id, &rxd, &txd);
+	if (rc < 0)
+		goto fail;
+	int socket = rte_eth_dev_socket_id(id);
+	for (uint16_t q = 0; q < p->queues; q++) {
+		rc = rte_eth_rx_queue_setup(id, q, rxd, socket, NULL, pool);
+		if (rc < 0)
+			goto fail;
+		rc = rte_eth_tx_queue_setup(id, q, txd, socket, NULL);
+		if (rc < 0)
+			goto fail;
+	}
+	/* Inline ports carry other hosts' traffic: they must see every frame. */
+	rte_eth_promiscuous_enable(id);
+	rc = rte_eth_dev_start(id);
+	if (rc < 0)
+		goto fail;
+	p->started = true;
+	return 0;
+fail:
+	snprintf(err, err_len, "port %s (%s): set-up failed: %s", name, p->conf->device,
+		 rte_strerror(-rc));
+	return rc;
+}
+
+int port_start_all(struct port_set *set, const struct board *board, const struct eal_vars *vars,
+		   char *err, size_t err_len)
+{
+	memset(set, 0, sizeof(*set));
+	unsigned mbufs = port_pool_size(board);
+	set->pool = rte_pktmbuf_pool_create("vigil_mbufs", mbufs, PORT_MBUF_CACHE, 0,
+					    board->mbuf_size, rte_socket_id());
+	if (!set->pool) {
+		snprintf(err, err_len,
+			 "%s: error: cannot allocate %u mbufs: %s (raise [eal] memory_mb or lower "
+			 "[dataplane] mbufs)",
+			 board->path, mbufs, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < board->port_count; i++) {
+		struct port_runtime *p = &set->ports[i];
+		char device[BOARD_DEVICE_MAX], dev_name[BOARD_DEVICE_MAX];
+		int rc = eal_port_device(board, i, vars, device, sizeof(device), err, err_len);
+		if (rc < 0)
+			return rc;
+		eal_device_name(device, dev_name, sizeof(dev_name));
+		if (rte_eth_dev_get_port_by_name(dev_name, &p->port_id) != 0) {
+			snprintf(err, err_len,
+				 "%s:%u: error: [port %s] device: DPDK found no device \"%s\" (see "
+				 "the EAL messages above)",
+				 board->path, board->ports[i].device_line, board->ports[i].name,
+				 dev_name);
+			return -ENODEV;
+		}
+		p->conf = &board->ports[i];
+		set->count = i + 1;
+		rc = port_configure(p, board, set->pool, err, err_len);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void port_stop_all(struct port_set *set)
+{
+	for (unsigned i = 0; i < set->count; i++) {
+		struct port_runtime *p = &set->ports[i];
+		if (!p->conf)
+			continue;
+		if (p->started)
+			rte_eth_dev_stop(p->port_id);
+		rte_eth_dev_close(p->port_id);
+		p->started = false;
+	}
+	set->count = 0;
+	if (set->pool)
+		rte_mempool_free(set->pool);
+	set->pool = NULL;
+}
