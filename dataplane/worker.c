@@ -22,6 +22,11 @@ void worker_stop(void)
 	worker_quit = 1;
 }
 
+void worker_clear_stop(void)
+{
+	worker_quit = 0;
+}
+
 bool worker_stopping(void)
 {
 	return worker_quit != 0;

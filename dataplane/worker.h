@@ -52,6 +52,9 @@ int worker_main(void *arg);
 /* Ask every worker to finish its current burst and return. Any thread, signal-safe. */
 void worker_stop(void);
 
+/* Clear the stop flag so the loop can be launched again (benchmarks run it in rounds). */
+void worker_clear_stop(void);
+
 /* True once worker_stop() has been called. */
 bool worker_stopping(void);
 

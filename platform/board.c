@@ -45,6 +45,7 @@ struct board_reader {
 	const char *origin; /* file path, or "--set ..." */
 	FILE *file;
 	unsigned line;
+	unsigned section_line; /* line of the last "[section]" header read */
 	bool override; /* a --set may replace a value from the file */
 	bool failed;
 	char *err;
@@ -228,6 +229,7 @@ static const struct board_setting board_settings[] = {
 	{"eal", "memory_mb", board_parse_uint, B(memory_mb), 0, 1u << 20, "256"},
 	{"eal", "file_prefix", board_parse_name, B(file_prefix), 0, 0, "vigil"},
 	{"eal", "log_level", board_parse_string, B(log_level), 0, 0, "notice"},
+	{"eal", "telemetry", board_parse_bool, B(telemetry), 0, 0, "no"},
 	{"eal", "extra", board_parse_string, B(eal_extra), 0, 0, ""},
 	{"lcores", "control", board_parse_uint, B(control_lcore), 0, BOARD_MAX_LCORE - 1, NULL},
 	{"lcores", "workers", board_parse_lcores, B(worker_lcores), 0, 0, NULL},
@@ -308,11 +310,11 @@ static struct board_port *board_port_get(struct board_reader *r, const char *nam
 	struct board_port *port = &b->ports[b->port_count];
 	memset(port, 0, sizeof(*port));
 	if (board_parse_name(&name_setting, name, port->name, why, sizeof(why)) < 0) {
-		board_fail(r, r->line, "[port %s]: port name %s", name, why);
+		board_fail(r, r->override ? 0 : r->section_line, "[port %s]: port name %s", name, why);
 		return NULL;
 	}
 	port->pair = -1;
-	port->section_line = r->line;
+	port->section_line = r->override ? 0 : r->section_line;
 	*index = (int)b->port_count++;
 	return port;
 }
@@ -376,8 +378,12 @@ static char *board_read_line(char *str, int num, void *stream)
 {
 	struct board_reader *r = stream;
 	char *line = fgets(str, num, r->file);
-	if (line)
-		r->line++;
+	if (!line)
+		return NULL;
+	r->line++;
+	/* inih reports keys, not section headers: remember where sections start. */
+	if (line[strspn(line, " \t")] == '[')
+		r->section_line = r->line;
 	return line;
 }
 
@@ -392,6 +398,8 @@ static void board_apply_defaults(struct board_reader *r)
 			board_fail(r, 0, "[%s] %s: missing", s->section, s->key);
 			return;
 		}
+		if (s->default_value[0] == '\0')
+			continue; /* optional, left empty (zeroed by board_load) */
 		if (s->parse(s, s->default_value, (char *)r->board + s->offset, why, sizeof(why)) < 0)
 			board_fail(r, 0, "[%s] %s: bad default: %s", s->section, s->key, why);
 	}

@@ -59,6 +59,7 @@ struct board {
 	unsigned memory_mb;
 	char file_prefix[64];
 	char log_level[32];
+	bool telemetry;	     /* DPDK's telemetry socket */
 	char eal_extra[256]; /* more EAL arguments, split on spaces */
 
 	unsigned control_lcore;

@@ -78,6 +78,8 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 	rc |= eal_push(argv, &argc, log_level);
 	if (board->no_huge)
 		rc |= eal_push(argv, &argc, "--no-huge");
+	if (!board->telemetry)
+		rc |= eal_push(argv, &argc, "--no-telemetry");
 	if (board->no_pci)
 		rc |= eal_push(argv, &argc, "--no-pci");
 	if (board->memory_mb) {

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of platform/board.c: the shipped boards load, every kind of
+ * mistake is refused with the file, line and setting named, --set
+ * overrides win over the file, and ${vars} expand.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "platform/board.h"
+
+static char path[64];
+static struct board board;
+static char err[BOARD_ERROR_MAX];
+
+static const char *good_board = "[board]\n"
+				"name = t\n"
+				"mode = ids\n"
+				"[lcores]\n"
+				"control = 0\n"
+				"workers = 1-3,5\n"
+				"[port a]\n"
+				"device = net_ring0\n"
+				"role = inline\n"
+				"pair = b\n"
+				"[port b]\n"
+				"device = net_ring1\n"
+				"role = inline\n"
+				"pair = a\n";
+
+static int load_text(const char *text, const char *const *overrides, unsigned count)
+{
+	snprintf(path, sizeof(path), "/tmp/vigil-test-board-%d.conf", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	int rc = board_load(&board, path, overrides, count, err, sizeof(err));
+	unlink(path);
+	return rc;
+}
+
+/* The error must start "PATH:LINE: error: " and contain want. */
+static void assert_error(const char *text, unsigned line, const char *want)
+{
+	char prefix[128];
+	assert_int_equal(load_text(text, NULL, 0), -EINVAL);
+	snprintf(prefix, sizeof(prefix), "%s:%u: error: ", path, line);
+	if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, want))
+		fail_msg("got \"%s\", want prefix \"%s\" and \"%s\"", err, prefix, want);
+}
+
+static void test_shipped_boards_load(void **state)
+{
+	(void)state;
+	assert_int_equal(board_load(&board, "board/lab.conf", NULL, 0, err, sizeof(err)), 0);
+	assert_string_equal(board.name, "lab");
+	assert_int_equal(board.port_count, 3);
+	assert_int_equal(board.ports[0].pair, 1);
+	assert_int_equal(board.ports[2].role, BOARD_PORT_MANAGEMENT);
+	assert_true(board.no_huge);
+	assert_int_equal(board_load(&board, "board/offline.conf", NULL, 0, err, sizeof(err)), 0);
+	assert_int_equal(board.ports[0].pair, 0); /* paired with itself */
+	assert_int_equal(board.malformed, BOARD_MALFORMED_FORWARD);
+}
+
+static void test_values_and_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.mode, BOARD_MODE_IDS);
+	assert_int_equal(board.worker_count, 4);
+	assert_int_equal(board.worker_lcores[0], 1);
+	assert_int_equal(board.worker_lcores[3], 5);
+	assert_int_equal(board.malformed, BOARD_MALFORMED_DROP); /* default */
+	assert_int_equal(board.rx_descriptors, 1024);
+	assert_string_equal(board.file_prefix, "vigil");
+	assert_int_equal(board.ports[1].device_line, 12);
+}
+
+static void test_errors_name_file_line_setting(void **state)
+{
+	(void)state;
+	assert_error("[board]\nmode = fast\n", 2, "[board] mode: \"fast\" is not ids or ips");
+	assert_error("[board]\nmode = ids\ncolour = red\n", 3, "[board] colour: unknown setting");
+	assert_error("[nonsense]\nx = 1\n", 2, "[nonsense]: unknown section");
+	assert_error("[board]\nmode = ids\nmode = ips\n", 3, "given twice (first on line 2)");
+	assert_error("[board]\nmode = ids\n[lcores]\ncontrol = 0\n", 0,
+		     "[lcores] workers: missing");
+	assert_error("[board]\nmode = ids\n[lcores]\ncontrol = 0\nworkers = 3-1\n", 5,
+		     "[lcores] workers:");
+	assert_error("[board]\nmode = ids\n[lcores]\ncontrol = 1\nworkers = 1\n", 5,
+		     "lcore 1 is also the control lcore");
+	assert_error("[eal]\nmemory_mb = lots\n", 2, "[eal] memory_mb: \"lots\" is not a number");
+	assert_error("[eal]\nno_huge = maybe\n", 2, "is not yes or no");
+	assert_error("this is not ini\n", 1, "syntax error");
+}
+
+static void test_port_errors(void **state)
+{
+	(void)state;
+	const char *head = "[board]\nmode = ips\n[lcores]\ncontrol = 0\nworkers = 1\n";
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\nrole = inline\npair = nowhere\n", head);
+	assert_error(text, 9, "[port a] pair: no port named \"nowhere\"");
+	snprintf(text, sizeof(text), "%s[port a]\nrole = inline\npair = a\n", head);
+	assert_error(text, 6, "[port a] device: missing");
+	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\npair = a\n", head);
+	assert_error(text, 6, "[port a] role: missing");
+	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\nrole = inline\n", head);
+	assert_error(text, 6, "[port a] pair: missing");
+	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\nrole = sideways\npair = a\n", head);
+	assert_error(text, 8, "[port a] role: \"sideways\" is not inline or management");
+	snprintf(text, sizeof(text),
+		 "%s[port a]\ndevice = x\nrole = inline\npair = b\n"
+		 "[port b]\ndevice = y\nrole = inline\npair = c\n"
+		 "[port c]\ndevice = z\nrole = inline\npair = b\n",
+		 head);
+	assert_error(text, 13, "[port b] pair: \"a\" pairs with it, so it must pair with \"a\"");
+	snprintf(text, sizeof(text), "%s[port m]\ndevice = x\nrole = management\n", head);
+	assert_error(text, 0, "no inline port");
+	snprintf(text, sizeof(text), "%s[port a b]\ndevice = x\nrole = inline\npair = a\n", head);
+	assert_error(text, 6, "port name");
+}
+
+static void test_overrides(void **state)
+{
+	(void)state;
+	const char *ok[] = {"board.mode=ips", "eal.file_prefix=other", "port a.device=net_null0"};
+	assert_int_equal(load_text(good_board, ok, 3), 0);
+	assert_int_equal(board.mode, BOARD_MODE_IPS);
+	assert_string_equal(board.file_prefix, "other");
+	assert_string_equal(board.ports[0].device, "net_null0");
+
+	const char *bad[] = {"board.mode=maybe"};
+	assert_int_equal(load_text(good_board, bad, 1), -EINVAL);
+	assert_string_equal(err, "--set board.mode=maybe: error: [board] mode: \"maybe\" is not ids "
+				 "or ips");
+	const char *shapeless[] = {"mode"};
+	assert_int_equal(load_text(good_board, shapeless, 1), -EINVAL);
+	assert_non_null(strstr(err, "expected SECTION.KEY=VALUE"));
+}
+
+static void test_missing_file(void **state)
+{
+	(void)state;
+	assert_int_equal(board_load(&board, "/nonexistent/x.conf", NULL, 0, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/x.conf: error: cannot read board file"));
+}
+
+static void test_expand(void **state)
+{
+	(void)state;
+	char out[64], missing[16];
+	const char *vars[] = {"pcap", "in.pcap", "out", NULL, NULL};
+	assert_int_equal(board_expand("net_pcap0,rx_pcap=${pcap}", vars, out, sizeof(out), missing,
+				      sizeof(missing)),
+			 0);
+	assert_string_equal(out, "net_pcap0,rx_pcap=in.pcap");
+	assert_int_equal(board_expand("x=${out}", vars, out, sizeof(out), missing, sizeof(missing)),
+			 -ENOENT);
+	assert_string_equal(missing, "out");
+	assert_int_equal(board_expand("${what}", vars, out, sizeof(out), missing, sizeof(missing)),
+			 -ENOENT);
+	assert_string_equal(missing, "what");
+	assert_int_equal(board_expand("${pcap}${pcap}${pcap}", vars, out, 8, missing,
+				      sizeof(missing)),
+			 -ENOSPC);
+	assert_int_equal(board_expand("$ {x} ${", vars, out, sizeof(out), missing, sizeof(missing)),
+			 0);
+	assert_string_equal(out, "$ {x} ${");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_boards_load),
+		cmocka_unit_test(test_values_and_defaults),
+		cmocka_unit_test(test_errors_name_file_line_setting),
+		cmocka_unit_test(test_port_errors),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_expand),
+	};
+	return cmocka_run_group_tests_name("board", tests, NULL, NULL);
+}
