@@ -5,9 +5,13 @@
  * the same board format serves the lab, the offline board and bare metal.
  * Port configuration is left to platform/port.c.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -110,7 +114,29 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 	return 0;
 }
 
+/*
+ * The EAL leaves its runtime folder (/var/run/dpdk/PREFIX: config, memory
+ * segment lists, a few MB) behind. vigil runs as the only, primary process
+ * of its prefix, so once the EAL is down nothing else can be using it.
+ */
+static void eal_remove_runtime_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (e->d_type == DT_REG || e->d_type == DT_SOCK)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 void eal_stop(void)
 {
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	if (dir[0])
+		eal_remove_runtime_dir(dir);
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The lab board's wiring: two network namespaces, each joined to the root
+# namespace by a veth pair, so that vigil (in the root namespace, on the
+# root-side ends, with DPDK's af_packet device) sits inline between them.
+#
+#   vigil-client: cl0 10.77.0.1/24 fd77::1/64 <-> vigil-in  (root, vigil)
+#   vigil-server: sv0 10.77.0.2/24 fd77::2/64 <-> vigil-out (root, vigil)
+#
+#   bash board/lab-netns.sh up     remove leftovers, then create the above
+#   bash board/lab-netns.sh down   remove it all (silent, idempotent)
+#
+# The root-side ends carry no address and have IPv6 off, so the kernel sends
+# nothing of its own on them; vigil alone speaks there. Offloads are off on
+# every end so that each frame vigil sees is a real frame of at most 1514
+# bytes with a valid checksum. The management tap (vigil-mgmt) belongs to
+# vigil's net_tap device, not to this script. Must run as root.
+set -euo pipefail
+
+readonly LAB_CLIENT_NS=vigil-client
+readonly LAB_SERVER_NS=vigil-server
+
+lab_down()
+{
+	ip netns del "$LAB_CLIENT_NS" 2>/dev/null || true
+	ip netns del "$LAB_SERVER_NS" 2>/dev/null || true
+	# Deleting a namespace deletes its veth end and so the peer, but a
+	# half-built lab may have left a root-side end without its peer moved.
+	ip link del vigil-in 2>/dev/null || true
+	ip link del vigil-out 2>/dev/null || true
+}
+
+# Offloads off on one veth end; $1 is a namespace or "" for the root one.
+lab_offloads_off()
+{
+	local ns=$1 dev=$2
+	local -a run=()
+	[[ -n $ns ]] && run=(ip netns exec "$ns")
+	"${run[@]}" ethtool -K "$dev" tx off tso off gso off gro off >/dev/null 2>&1 ||
+		"${run[@]}" ethtool -K "$dev" tx off tso off gso off >/dev/null
+}
+
+# Root-side end: silent (no IPv6, so no router or neighbour solicitations,
+# no MLD reports), promiscuous, up.
+lab_root_end()
+{
+	local dev=$1
+	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	lab_offloads_off "" "$dev"
+	ip link set "$dev" promisc on
+	ip link set "$dev" up
+}
+
+# Namespace end: addresses usable at once (no duplicate address detection).
+lab_namespace_end()
+{
+	local ns=$1 dev=$2 v4=$3 v6=$4
+	local -a run=(ip netns exec "$ns")
+	"${run[@]}" ip link set lo up
+	"${run[@]}" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
+	"${run[@]}" sysctl -qw "net.ipv6.conf.$dev.dad_transmits=0"
+	lab_offloads_off "$ns" "$dev"
+	"${run[@]}" ip addr add "$v4" dev "$dev"
+	"${run[@]}" ip -6 addr add "$v6" dev "$dev" nodad
+	"${run[@]}" ip link set "$dev" up
+}
+
+lab_up()
+{
+	lab_down
+	ip netns add "$LAB_CLIENT_NS"
+	ip netns add "$LAB_SERVER_NS"
+	ip link add vigil-in type veth peer name cl0 netns "$LAB_CLIENT_NS"
+	ip link add vigil-out type veth peer name sv0 netns "$LAB_SERVER_NS"
+	lab_root_end vigil-in
+	lab_root_end vigil-out
+	lab_namespace_end "$LAB_CLIENT_NS" cl0 10.77.0.1/24 fd77::1/64
+	lab_namespace_end "$LAB_SERVER_NS" sv0 10.77.0.2/24 fd77::2/64
+}
+
+main()
+{
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "lab-netns.sh: must run as root" >&2
+		exit 1
+	fi
+	case "${1:-}" in
+	up) lab_up ;;
+	down) lab_down ;;
+	*)
+		echo "usage: bash board/lab-netns.sh up|down" >&2
+		exit 2
+		;;
+	esac
+}
+
+main "$@"

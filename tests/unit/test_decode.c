@@ -1,0 +1,1297 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the packet decoders (dataplane/decode*.c): frames are built
+ * byte by byte here, decoded, and the fields, flags and error reasons
+ * checked. Every reason in foreach_decode_error has a test that raises it.
+ * Each frame is decoded from a heap copy of exactly its length, so a
+ * sanitizer build (make SAN=1) catches any read past the end.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dataplane/decode.h"
+
+/* ---- frame builder ---------------------------------------------------- */
+
+struct frame {
+	uint8_t b[2048];
+	uint32_t len;
+};
+
+static uint32_t put(struct frame *f, const void *bytes, uint32_t n)
+{
+	uint32_t at = f->len;
+
+	assert_true(f->len + n <= sizeof(f->b));
+	memcpy(f->b + f->len, bytes, n);
+	f->len += n;
+	return at;
+}
+
+static uint32_t put8(struct frame *f, uint8_t v)
+{
+	return put(f, &v, 1);
+}
+
+static void set16(struct frame *f, uint32_t at, uint16_t v)
+{
+	f->b[at] = (uint8_t)(v >> 8);
+	f->b[at + 1] = (uint8_t)v;
+}
+
+static uint32_t put16(struct frame *f, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+
+	return put(f, b, 2);
+}
+
+static uint32_t put32(struct frame *f, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+
+	return put(f, b, 4);
+}
+
+static uint32_t put_zero(struct frame *f, uint32_t n)
+{
+	static const uint8_t zero[256];
+
+	assert_true(n <= sizeof(zero));
+	return put(f, zero, n);
+}
+
+static uint32_t put_eth(struct frame *f, uint16_t ether_type)
+{
+	static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01};
+	uint32_t at = put(f, macs, sizeof(macs));
+
+	put16(f, ether_type);
+	return at;
+}
+
+static uint32_t put_vlan(struct frame *f, uint16_t tci, uint16_t next_type)
+{
+	uint32_t at = put16(f, tci);
+
+	put16(f, next_type);
+	return at;
+}
+
+/* IPv4 header with options (a multiple of 4 bytes); total length is set
+ * by ipv4_finish once the payload is in. */
+static uint32_t put_ipv4_opts(struct frame *f, uint8_t proto, uint16_t frag, const uint8_t *opt,
+			      uint32_t opt_len)
+{
+	uint32_t at = put8(f, (uint8_t)(0x40 | (5 + opt_len / 4)));
+
+	put8(f, 0);	  /* tos */
+	put16(f, 0);	  /* total length, set later */
+	put16(f, 0x1234); /* id */
+	put16(f, frag);
+	put8(f, 64); /* ttl */
+	put8(f, proto);
+	put16(f, 0);	      /* checksum: not checked */
+	put32(f, 0xc0000201); /* 192.0.2.1 */
+	put32(f, 0xc6336402); /* 198.51.100.2 */
+	if (opt_len)
+		put(f, opt, opt_len);
+	return at;
+}
+
+static uint32_t put_ipv4(struct frame *f, uint8_t proto)
+{
+	return put_ipv4_opts(f, proto, 0x4000, NULL, 0);
+}
+
+static void ipv4_finish(struct frame *f, uint32_t at)
+{
+	set16(f, at + 2, (uint16_t)(f->len - at));
+}
+
+static const uint8_t src6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+static const uint8_t dst6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+
+static uint32_t put_ipv6(struct frame *f, uint8_t next)
+{
+	uint32_t at = put32(f, 0x60000000);
+
+	put16(f, 0); /* payload length, set later */
+	put8(f, next);
+	put8(f, 63);
+	put(f, src6, 16);
+	put(f, dst6, 16);
+	return at;
+}
+
+static void ipv6_finish(struct frame *f, uint32_t at)
+{
+	set16(f, at + 4, (uint16_t)(f->len - at - 40));
+}
+
+/* Generic 8-byte-unit extension header (HBH, routing, dest options). */
+static uint32_t put_ext(struct frame *f, uint8_t next, uint8_t units)
+{
+	uint32_t at = put8(f, next);
+
+	put8(f, units);
+	put_zero(f, 6 + 8u * units);
+	return at;
+}
+
+static uint32_t put_frag6(struct frame *f, uint8_t next, uint16_t offset, int more, uint32_t id)
+{
+	uint32_t at = put8(f, next);
+
+	put8(f, 0);
+	put16(f, (uint16_t)(offset | (more ? 1 : 0)));
+	put32(f, id);
+	return at;
+}
+
+static uint32_t put_tcp(struct frame *f, const uint8_t *opt, uint32_t opt_len)
+{
+	uint32_t at = put16(f, 40000);
+
+	put16(f, 80);
+	put32(f, 0x01020304); /* seq */
+	put32(f, 0x0a0b0c0d); /* ack */
+	put8(f, (uint8_t)((5 + opt_len / 4) << 4));
+	put8(f, 0x12); /* SYN|ACK */
+	put16(f, 65535);
+	put16(f, 0);
+	put16(f, 0);
+	if (opt_len)
+		put(f, opt, opt_len);
+	return at;
+}
+
+static uint32_t put_udp(struct frame *f, uint16_t sport, uint16_t dport)
+{
+	uint32_t at = put16(f, sport);
+
+	put16(f, dport);
+	put16(f, 0); /* length, set later */
+	put16(f, 0);
+	return at;
+}
+
+static void udp_finish(struct frame *f, uint32_t at)
+{
+	set16(f, at + 4, (uint16_t)(f->len - at));
+}
+
+/* ---- decoding from an exact-size heap copy ---------------------------- */
+
+static uint8_t *exact_copy;
+
+static enum decode_error decode_bytes(struct packet *p, const uint8_t *bytes, uint32_t len)
+{
+	free(exact_copy);
+	exact_copy = malloc(len ? len : 1);
+	assert_non_null(exact_copy);
+	if (len)
+		memcpy(exact_copy, bytes, len);
+	return decode_packet(p, exact_copy, len);
+}
+
+static enum decode_error decode_frame(struct packet *p, const struct frame *f)
+{
+	return decode_bytes(p, f->b, f->len);
+}
+
+static int free_exact_copy(void **state)
+{
+	(void)state;
+	free(exact_copy);
+	exact_copy = NULL;
+	return 0;
+}
+
+/* Offsets and lengths must stay inside the frame, whatever the outcome. */
+static void assert_in_bounds(const struct packet *p)
+{
+	assert_true((uint64_t)p->payload_offset + p->payload_len <= p->len);
+	if (p->flags & (PACKET_IPV4 | PACKET_IPV6))
+		assert_true((uint64_t)p->l3_offset + p->l3_len <= p->len);
+	if (p->flags & (PACKET_TCP | PACKET_UDP | PACKET_ICMP | PACKET_ICMPV6))
+		assert_true(p->l4_offset < p->len);
+}
+
+static const uint8_t payload[] = "GET / HTTP/1.1\r\n\r\n";
+#define PAYLOAD_LEN ((uint32_t)sizeof(payload) - 1)
+
+/* The frames reused by several tests. */
+/* clang-format off */
+static const uint8_t tcp_syn_opts[20] = {
+	2, 4, 0x05, 0xb4,			/* MSS 1460 */
+	4, 2,					/* SACK permitted */
+	8, 10, 0, 0, 0, 100, 0, 0, 0, 7,	/* timestamps 100, 7 */
+	1,					/* NOP */
+	3, 3, 7,				/* window scale 7 */
+};
+/* clang-format on */
+
+static void build_ipv4_tcp(struct frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	put_eth(f, 0x0800);
+	uint32_t ip = put_ipv4(f, 6);
+	put_tcp(f, tcp_syn_opts, sizeof(tcp_syn_opts));
+	put(f, payload, PAYLOAD_LEN);
+	ipv4_finish(f, ip);
+}
+
+static void build_ipv6_ext_udp(struct frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	put_eth(f, 0x86dd);
+	uint32_t ip = put_ipv6(f, 0);
+	put_ext(f, 60, 0); /* hop-by-hop */
+	put_ext(f, 44, 1); /* destination options, 16 bytes */
+	put_frag6(f, 17, 0, 1, 0xdeadbeef);
+	uint32_t udp = put_udp(f, 5353, 53);
+	put(f, payload, PAYLOAD_LEN);
+	udp_finish(f, udp);
+	ipv6_finish(f, ip);
+}
+
+/* ---- good cases -------------------------------------------------------- */
+
+static void test_name_tables(void **state)
+{
+	(void)state;
+	for (int i = 0; i < DECODE_ERROR_COUNT; i++) {
+		assert_non_null(decode_error_name[i]);
+		assert_non_null(decode_error_text[i]);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(decode_error_name[i], decode_error_name[j]);
+	}
+	assert_string_equal(decode_error_name[DECODE_TCP_BAD_OPTIONS], "tcp_bad_options");
+	assert_string_equal(decode_error_name[DECODE_ICMPV6_IN_IPV4], "icmpv6_in_ipv4");
+}
+
+static void test_ipv4_tcp_options(void **state)
+{
+	struct frame f;
+	struct packet p;
+
+	(void)state;
+	build_ipv4_tcp(&f);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags,
+			 PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_TCP | PACKET_TCP_OPTIONS);
+	assert_int_equal(p.ether_type, 0x0800);
+	assert_int_equal(p.ip_version, 4);
+	assert_int_equal(p.ip_ttl, 64);
+	assert_int_equal(p.l4_proto, 6);
+	assert_int_equal(p.l3_offset, 14);
+	assert_int_equal(p.l3_len, 20 + 40 + PAYLOAD_LEN);
+	assert_memory_equal(p.src_addr, ((uint8_t[]){192, 0, 2, 1}), 4);
+	assert_memory_equal(p.dst_addr, ((uint8_t[]){198, 51, 100, 2}), 4);
+	assert_int_equal(p.fragment_id, 0x1234);
+	assert_int_equal(p.l4_offset, 34);
+	assert_int_equal(p.src_port, 40000);
+	assert_int_equal(p.dst_port, 80);
+	assert_int_equal(p.tcp_seq, 0x01020304);
+	assert_int_equal(p.tcp_ack, 0x0a0b0c0d);
+	assert_int_equal(p.tcp_flags, 0x12);
+	assert_int_equal(p.tcp_window, 65535);
+	assert_int_equal(p.tcp_options.mss, 1460);
+	assert_true(p.tcp_options.has_window_scale);
+	assert_int_equal(p.tcp_options.window_scale, 7);
+	assert_true(p.tcp_options.sack_permitted);
+	assert_true(p.tcp_options.has_timestamp);
+	assert_int_equal(p.tcp_options.timestamp_value, 100);
+	assert_int_equal(p.tcp_options.timestamp_echo, 7);
+	assert_int_equal(p.payload_offset, 74);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN);
+	assert_memory_equal(p.data + p.payload_offset, payload, PAYLOAD_LEN);
+}
+
+static void test_tcp_options_end_stops_walk(void **state)
+{
+	/* After End of Options the rest is padding, even if it looks bad. */
+	static const uint8_t opt[8] = {2, 4, 0x02, 0x18, 0, 0xff, 0xff, 0xff};
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_tcp(&f, opt, sizeof(opt));
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.tcp_options.mss, 536);
+	assert_false(p.tcp_options.has_window_scale);
+	assert_int_equal(p.payload_len, 0);
+}
+
+static void test_ipv4_options(void **state)
+{
+	/* Router alert (4 bytes), NOP, End, padding. */
+	static const uint8_t opt[8] = {0x94, 4, 0, 0, 1, 0, 0, 0};
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4_opts(&f, 17, 0, opt, sizeof(opt));
+	uint32_t udp = put_udp(&f, 1000, 2000);
+	put(&f, payload, PAYLOAD_LEN);
+	udp_finish(&f, udp);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV4 | PACKET_IPV4_OPTIONS | PACKET_UDP);
+	assert_int_equal(p.l4_offset, 14 + 28);
+	assert_int_equal(p.src_port, 1000);
+	assert_int_equal(p.dst_port, 2000);
+	assert_int_equal(p.payload_offset, 14 + 28 + 8);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN);
+}
+
+static void test_ipv4_first_fragment(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4_opts(&f, 17, 0x2000, NULL, 0); /* MF, offset 0 */
+	uint32_t udp = put_udp(&f, 1000, 53);
+	put(&f, payload, PAYLOAD_LEN);
+	/* The UDP length covers the whole datagram, more than is here. */
+	set16(&f, udp + 4, 3000);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags,
+			 PACKET_IPV4 | PACKET_FRAGMENT | PACKET_FIRST_FRAGMENT | PACKET_UDP);
+	assert_int_equal(p.fragment_offset, 0);
+	assert_int_equal(p.more_fragments, 1);
+	assert_int_equal(p.fragment_id, 0x1234);
+	assert_int_equal(p.dst_port, 53);
+	assert_int_equal(p.payload_offset, 14 + 20 + 8);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN);
+}
+
+static void test_ipv4_later_fragment(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4_opts(&f, 6, 185, NULL, 0); /* offset 1480, MF clear */
+	/* Not a TCP header: must not be read as one. */
+	put8(&f, 0xff);
+	put(&f, payload, PAYLOAD_LEN);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV4 | PACKET_FRAGMENT);
+	assert_int_equal(p.fragment_offset, 1480);
+	assert_int_equal(p.more_fragments, 0);
+	assert_int_equal(p.l4_proto, 6);
+	assert_int_equal(p.payload_offset, 34);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN + 1);
+}
+
+static void test_vlan_8021q(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x8100);
+	put_vlan(&f, 0xe064, 0x0800); /* priority 7, vlan 100 */
+	uint32_t ip = put_ipv4(&f, 1);
+	put32(&f, 0x08000000); /* echo request */
+	put32(&f, 0x00010002);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags,
+			 PACKET_VLAN | PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_ICMP);
+	assert_int_equal(p.vlan_count, 1);
+	assert_int_equal(p.vlan_id[0], 100);
+	assert_int_equal(p.ether_type, 0x0800);
+	assert_int_equal(p.l3_offset, 18);
+}
+
+static void test_vlan_qinq(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x88a8);
+	put_vlan(&f, 0x0fff, 0x8100);
+	put_vlan(&f, 0x2005, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 58);
+	put32(&f, 0x80000000); /* echo request */
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_VLAN | PACKET_IPV6 | PACKET_ICMPV6);
+	assert_int_equal(p.vlan_count, 2);
+	assert_int_equal(p.vlan_id[0], 4095);
+	assert_int_equal(p.vlan_id[1], 5);
+	assert_int_equal(p.ether_type, 0x86dd);
+	assert_int_equal(p.l3_offset, 22);
+	assert_int_equal(p.l4_offset, 62);
+}
+
+static void test_vlan_old_qinq_arp(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x9100);
+	put_vlan(&f, 10, 0x0806);
+	put_zero(&f, 28);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_VLAN | PACKET_L3_UNKNOWN);
+	assert_int_equal(p.vlan_id[0], 10);
+	assert_int_equal(p.ether_type, 0x0806);
+	assert_int_equal(p.payload_offset, 18);
+	assert_int_equal(p.payload_len, 28);
+}
+
+static void test_ipv6_extension_chain(void **state)
+{
+	struct frame f;
+	struct packet p;
+
+	(void)state;
+	build_ipv6_ext_udp(&f);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_IPV6_EXTENSIONS | PACKET_FRAGMENT |
+				      PACKET_FIRST_FRAGMENT | PACKET_UDP);
+	assert_int_equal(p.ip_version, 6);
+	assert_int_equal(p.ip_ttl, 63);
+	assert_int_equal(p.l4_proto, 17);
+	assert_memory_equal(p.src_addr, src6, 16);
+	assert_memory_equal(p.dst_addr, dst6, 16);
+	assert_int_equal(p.l3_offset, 14);
+	assert_int_equal(p.l3_len, 40 + 8 + 16 + 8 + 8 + PAYLOAD_LEN);
+	assert_int_equal(p.fragment_id, 0xdeadbeef);
+	assert_int_equal(p.fragment_offset, 0);
+	assert_int_equal(p.more_fragments, 1);
+	assert_int_equal(p.l4_offset, 14 + 40 + 32);
+	assert_int_equal(p.src_port, 5353);
+	assert_int_equal(p.dst_port, 53);
+	assert_int_equal(p.payload_offset, 14 + 40 + 32 + 8);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN);
+}
+
+static void test_ipv6_routing_ah_tcp(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 43);
+	put_ext(&f, 51, 0); /* routing, 8 bytes */
+	put8(&f, 6);	    /* AH: (4 + 2) * 4 = 24 bytes */
+	put8(&f, 4);
+	put_zero(&f, 22);
+	put_tcp(&f, NULL, 0);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_IPV6_EXTENSIONS | PACKET_TCP);
+	assert_int_equal(p.l4_offset, 14 + 40 + 8 + 24);
+	assert_int_equal(p.dst_port, 80);
+	assert_int_equal(p.payload_len, 0);
+}
+
+static void test_ipv6_later_fragment(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 44);
+	put_frag6(&f, 6, 1448, 1, 7);
+	/* Looks like a hop-by-hop header, but it is fragment data. */
+	put8(&f, 0);
+	put(&f, payload, PAYLOAD_LEN);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_IPV6_EXTENSIONS | PACKET_FRAGMENT);
+	assert_int_equal(p.fragment_offset, 1448);
+	assert_int_equal(p.more_fragments, 1);
+	assert_int_equal(p.fragment_id, 7);
+	assert_int_equal(p.l4_proto, 6);
+	assert_int_equal(p.payload_offset, 14 + 48);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN + 1);
+}
+
+static void test_ipv6_atomic_fragment(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 44);
+	put_frag6(&f, 58, 0, 0, 9);
+	put32(&f, 0x81000000);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_IPV6_EXTENSIONS | PACKET_ICMPV6);
+	assert_int_equal(p.fragment_id, 9);
+	assert_int_equal(p.icmp_type, 129);
+}
+
+static void test_ipv6_no_next_header(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 60);
+	put_ext(&f, 59, 0);
+	put(&f, payload, PAYLOAD_LEN); /* ignored after "no next header" */
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_IPV6_EXTENSIONS | PACKET_L4_UNKNOWN);
+	assert_int_equal(p.l4_proto, 59);
+	assert_int_equal(p.payload_len, 0);
+}
+
+static void test_ipv6_esp_and_icmp4(void **state)
+{
+	static const uint8_t protos[] = {50, 1, 132};
+	struct packet p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(protos); i++) {
+		struct frame f = {0};
+		put_eth(&f, 0x86dd);
+		uint32_t ip = put_ipv6(&f, protos[i]);
+		put(&f, payload, PAYLOAD_LEN);
+		ipv6_finish(&f, ip);
+		assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+		assert_int_equal(p.flags, PACKET_IPV6 | PACKET_L4_UNKNOWN);
+		assert_int_equal(p.l4_proto, protos[i]);
+		assert_int_equal(p.payload_offset, 54);
+		assert_int_equal(p.payload_len, PAYLOAD_LEN);
+	}
+}
+
+static void test_icmp(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 1);
+	put32(&f, 0x03030000); /* port unreachable */
+	put32(&f, 0);
+	put_zero(&f, 28); /* the quoted header, not decoded */
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_true(p.flags & PACKET_ICMP);
+	assert_int_equal(p.icmp_type, 3);
+	assert_int_equal(p.icmp_code, 3);
+	assert_int_equal(p.l4_offset, 34);
+	assert_int_equal(p.payload_offset, 38);
+	assert_int_equal(p.payload_len, 32);
+}
+
+static void test_icmpv6(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 58);
+	put32(&f, 0x87000000); /* neighbour solicitation */
+	put32(&f, 0);
+	put(&f, dst6, 16);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV6 | PACKET_ICMPV6);
+	assert_int_equal(p.icmp_type, 135);
+	assert_int_equal(p.icmp_code, 0);
+	assert_int_equal(p.payload_offset, 58);
+	assert_int_equal(p.payload_len, 20);
+}
+
+static void test_arp(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0806);
+	put_zero(&f, 28);
+	put_zero(&f, 18); /* padding to 60 bytes */
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_L3_UNKNOWN);
+	assert_int_equal(p.ether_type, 0x0806);
+	assert_int_equal(p.payload_offset, 14);
+	assert_int_equal(p.payload_len, 46);
+}
+
+static void test_ethernet_padding(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_tcp(&f, NULL, 0); /* bare ACK: 54 bytes */
+	ipv4_finish(&f, ip);
+	put(&f, "\xff\xff\xff\xff\xff\xff", 6); /* padding to 60, must not be payload */
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.l3_len, 40);
+	assert_true(p.flags & PACKET_TCP);
+	assert_int_equal(p.payload_offset, 54);
+	assert_int_equal(p.payload_len, 0);
+
+	/* The same for UDP and IPv6: the padding is not part of the datagram. */
+	memset(&f, 0, sizeof(f));
+	put_eth(&f, 0x86dd);
+	ip = put_ipv6(&f, 17);
+	uint32_t udp = put_udp(&f, 1, 2);
+	put8(&f, 'x');
+	udp_finish(&f, udp);
+	ipv6_finish(&f, ip);
+	put_zero(&f, 5);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.l3_len, 49);
+	assert_int_equal(p.payload_len, 1);
+}
+
+static void test_udp_length_shorter_than_ip(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 17);
+	uint32_t udp = put_udp(&f, 1, 2);
+	put(&f, payload, PAYLOAD_LEN);
+	set16(&f, udp + 4, 10);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.payload_len, 2);
+}
+
+static void test_unknown_ip_protocol(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 47); /* GRE */
+	put32(&f, 0x00000800);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_L4_UNKNOWN);
+	assert_int_equal(p.l4_proto, 47);
+	assert_int_equal(p.payload_offset, 34);
+	assert_int_equal(p.payload_len, 4);
+}
+
+/* ---- every error reason ----------------------------------------------- */
+
+static void test_ethernet_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	assert_int_equal(decode_bytes(&p, f.b, 13), DECODE_ETHERNET_TRUNCATED);
+	assert_int_equal(p.flags, 0);
+	assert_int_equal(decode_bytes(&p, NULL, 0), DECODE_ETHERNET_TRUNCATED);
+	/* An Ethernet header and nothing more is a valid, empty frame. */
+	f.len = 0;
+	put_eth(&f, 0x88cc);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.payload_len, 0);
+}
+
+static void test_vlan_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x8100);
+	put16(&f, 100);
+	assert_int_equal(decode_frame(&p, &f), DECODE_VLAN_TRUNCATED);
+	assert_int_equal(p.vlan_count, 0);
+
+	/* Outer tag fine, inner one cut: the outer stays recorded. */
+	f.len = 0;
+	put_eth(&f, 0x88a8);
+	put_vlan(&f, 200, 0x8100);
+	put8(&f, 0);
+	assert_int_equal(decode_frame(&p, &f), DECODE_VLAN_TRUNCATED);
+	assert_int_equal(p.flags, PACKET_VLAN);
+	assert_int_equal(p.vlan_count, 1);
+	assert_int_equal(p.vlan_id[0], 200);
+}
+
+static void test_vlan_too_many(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x88a8);
+	put_vlan(&f, 1, 0x8100);
+	put_vlan(&f, 2, 0x8100);
+	put_vlan(&f, 3, 0x0800);
+	uint32_t ip = put_ipv4(&f, 17);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_VLAN_TOO_MANY);
+	assert_int_equal(p.vlan_count, 2);
+	assert_false(p.flags & PACKET_IPV4);
+}
+
+static void test_ipv4_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	put_ipv4(&f, 6);
+	f.len -= 1;
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_TRUNCATED);
+	assert_int_equal(p.flags, 0);
+	assert_int_equal(p.ether_type, 0x0800);
+}
+
+static void test_ipv4_bad_version(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_tcp(&f, NULL, 0);
+	ipv4_finish(&f, ip);
+	f.b[ip] = 0x65; /* an IPv6-looking first nibble behind an IPv4 ether type */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_VERSION);
+	assert_false(p.flags & PACKET_IPV4);
+}
+
+static void test_ipv4_bad_header_len(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_tcp(&f, NULL, 0);
+	ipv4_finish(&f, ip);
+	f.b[ip] = 0x44; /* IHL 4 */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_HEADER_LEN);
+	f.b[ip] = 0x4f; /* IHL 15: 60 bytes, only 40 here */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_HEADER_LEN);
+	assert_false(p.flags & PACKET_IPV4);
+}
+
+static void test_ipv4_bad_total_len(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_tcp(&f, NULL, 0);
+	ipv4_finish(&f, ip);
+	set16(&f, ip + 2, 19); /* shorter than the header */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_TOTAL_LEN);
+	set16(&f, ip + 2, 41); /* one byte past the frame */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_TOTAL_LEN);
+	assert_false(p.flags & PACKET_IPV4);
+	set16(&f, ip + 2, 20); /* header only: fine, no room for TCP */
+	assert_int_equal(decode_frame(&p, &f), DECODE_TCP_TRUNCATED);
+	assert_true(p.flags & PACKET_IPV4);
+}
+
+static void test_ipv4_bad_options(void **state)
+{
+	static const uint8_t bad[][4] = {
+	    {0x94, 1, 0, 0}, /* length below 2 */
+	    {0x94, 5, 0, 0}, /* length past the header */
+	    {1, 1, 1, 0x94}, /* no room for the length byte */
+	    {0x44, 0, 0, 0}, /* length 0: would loop forever if not refused */
+	};
+	struct packet p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct frame f = {0};
+		put_eth(&f, 0x0800);
+		uint32_t ip = put_ipv4_opts(&f, 6, 0, bad[i], 4);
+		put_tcp(&f, NULL, 0);
+		ipv4_finish(&f, ip);
+		assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_OPTIONS);
+		/* The fixed header was sound and stays recorded. */
+		assert_int_equal(p.flags, PACKET_IPV4 | PACKET_IPV4_OPTIONS);
+		assert_int_equal(p.l4_proto, 6);
+	}
+}
+
+static void test_icmpv6_in_ipv4(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 58);
+	put32(&f, 0x80000000);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_ICMPV6_IN_IPV4);
+	assert_true(p.flags & PACKET_IPV4);
+	assert_false(p.flags & (PACKET_ICMP | PACKET_ICMPV6));
+}
+
+static void test_ipv6_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	put_ipv6(&f, 59);
+	f.len -= 1;
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_TRUNCATED);
+	assert_int_equal(p.flags, 0);
+}
+
+static void test_ipv6_bad_version(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 59);
+	f.b[ip] = 0x45;
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_BAD_VERSION);
+	assert_false(p.flags & PACKET_IPV6);
+}
+
+static void test_ipv6_bad_payload_len(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 17);
+	uint32_t udp = put_udp(&f, 1, 2);
+	udp_finish(&f, udp);
+	set16(&f, ip + 4, 9);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_BAD_PAYLOAD_LEN);
+	set16(&f, ip + 4, 0xffff);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_BAD_PAYLOAD_LEN);
+	assert_false(p.flags & PACKET_IPV6);
+}
+
+static void test_ipv6_extension_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	/* Header length runs past the payload. */
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 60);
+	put_ext(&f, 17, 1);
+	ipv6_finish(&f, ip);
+	f.b[ip + 41] = 2; /* claims 24 bytes, 16 present */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_EXTENSION_TRUNCATED);
+	assert_true(p.flags & PACKET_IPV6);
+
+	/* One byte: not even next header and length. */
+	memset(&f, 0, sizeof(f));
+	put_eth(&f, 0x86dd);
+	ip = put_ipv6(&f, 43);
+	put8(&f, 6);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_EXTENSION_TRUNCATED);
+
+	/* Fragment header needs its full 8 bytes; the padding beyond the
+	 * payload length does not count. */
+	memset(&f, 0, sizeof(f));
+	put_eth(&f, 0x86dd);
+	ip = put_ipv6(&f, 44);
+	put_frag6(&f, 17, 0, 1, 1);
+	set16(&f, ip + 4, 4);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_EXTENSION_TRUNCATED);
+	assert_false(p.flags & PACKET_FRAGMENT);
+
+	/* AH counts in 4-byte units plus 2. */
+	memset(&f, 0, sizeof(f));
+	put_eth(&f, 0x86dd);
+	ip = put_ipv6(&f, 51);
+	put8(&f, 59);
+	put8(&f, 1); /* (1 + 2) * 4 = 12 bytes */
+	put_zero(&f, 8);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_EXTENSION_TRUNCATED);
+	put_zero(&f, 2);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.l4_proto, 59);
+}
+
+static void test_ipv6_extension_too_many(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 60);
+	for (int i = 0; i < 8; i++)
+		put_ext(&f, i < 7 ? 60 : 17, 0);
+	uint32_t udp = put_udp(&f, 1, 2);
+	udp_finish(&f, udp);
+	ipv6_finish(&f, ip);
+	/* Eight are allowed. */
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_true(p.flags & PACKET_UDP);
+
+	/* A ninth is refused. */
+	memset(&f, 0, sizeof(f));
+	put_eth(&f, 0x86dd);
+	ip = put_ipv6(&f, 60);
+	for (int i = 0; i < 9; i++)
+		put_ext(&f, i < 8 ? 60 : 17, 0);
+	udp = put_udp(&f, 1, 2);
+	udp_finish(&f, udp);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_EXTENSION_TOO_MANY);
+	assert_false(p.flags & PACKET_UDP);
+}
+
+static void test_ipv6_hop_by_hop_not_first(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 60);
+	put_ext(&f, 0, 0);
+	put_ext(&f, 17, 0);
+	uint32_t udp = put_udp(&f, 1, 2);
+	udp_finish(&f, udp);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_HOP_BY_HOP_NOT_FIRST);
+	assert_true(p.flags & PACKET_IPV6_EXTENSIONS);
+}
+
+static void test_ipv6_duplicate_fragment_header(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 44);
+	put_frag6(&f, 44, 0, 1, 1);
+	put_frag6(&f, 17, 0, 1, 2);
+	uint32_t udp = put_udp(&f, 1, 2);
+	udp_finish(&f, udp);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV6_DUPLICATE_FRAGMENT_HEADER);
+	assert_int_equal(p.fragment_id, 1);
+}
+
+/* A TCP segment with the given options behind IPv4; returns the decode. */
+static enum decode_error decode_tcp_with(struct packet *p, const uint8_t *opt, uint32_t opt_len,
+					 uint8_t data_offset)
+{
+	struct frame f = {0};
+
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	uint32_t tcp = put_tcp(&f, opt, opt_len);
+	ipv4_finish(&f, ip);
+	f.b[tcp + 12] = (uint8_t)(data_offset << 4);
+	return decode_frame(p, &f);
+}
+
+static void test_tcp_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 6);
+	put_zero(&f, 19);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_TCP_TRUNCATED);
+	assert_true(p.flags & PACKET_IPV4);
+	assert_false(p.flags & PACKET_TCP);
+
+	/* Direct call with a length past the frame: clamped, not trusted. */
+	assert_int_equal(decode_tcp(&p, 34, 1000), DECODE_TCP_TRUNCATED);
+}
+
+static void test_tcp_bad_header_len(void **state)
+{
+	struct packet p;
+
+	(void)state;
+	assert_int_equal(decode_tcp_with(&p, NULL, 0, 4), DECODE_TCP_BAD_HEADER_LEN);
+	assert_int_equal(decode_tcp_with(&p, NULL, 0, 0), DECODE_TCP_BAD_HEADER_LEN);
+	assert_int_equal(decode_tcp_with(&p, NULL, 0, 6), DECODE_TCP_BAD_HEADER_LEN);
+	assert_false(p.flags & PACKET_TCP);
+	assert_int_equal(decode_tcp_with(&p, NULL, 0, 5), DECODE_OK);
+}
+
+static void test_tcp_bad_options(void **state)
+{
+	static const uint8_t bad[][8] = {
+	    {2, 3, 0, 1, 1, 1, 1, 1},  /* MSS length 3 */
+	    {2, 5, 0, 0, 0, 1, 1, 1},  /* MSS length 5 */
+	    {3, 4, 7, 0, 1, 1, 1, 1},  /* window scale length 4 */
+	    {4, 3, 0, 1, 1, 1, 1, 1},  /* SACK-permitted length 3 */
+	    {8, 8, 0, 0, 0, 0, 0, 0},  /* timestamps length 8 */
+	    {8, 10, 0, 0, 0, 0, 0, 0}, /* timestamps past the header */
+	    {30, 1, 0, 0, 0, 0, 0, 0}, /* unknown, length below 2 */
+	    {30, 0, 0, 0, 0, 0, 0, 0}, /* length 0: an endless loop if let through */
+	    {30, 9, 0, 0, 0, 0, 0, 0}, /* unknown, past the header */
+	    {1, 1, 1, 1, 1, 1, 1, 2},  /* no room for the length byte */
+	};
+	struct packet p;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(decode_tcp_with(&p, bad[i], 8, 7), DECODE_TCP_BAD_OPTIONS);
+		assert_true(p.flags & PACKET_TCP);
+		assert_true(p.flags & PACKET_TCP_OPTIONS);
+		assert_int_equal(p.dst_port, 80);
+	}
+	/* Unknown options of sane length are skipped. */
+	static const uint8_t good[8] = {30, 6, 0, 0, 0, 0, 1, 0};
+	assert_int_equal(decode_tcp_with(&p, good, 8, 7), DECODE_OK);
+}
+
+static void test_udp_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 17);
+	put_zero(&f, 7);
+	ipv6_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_UDP_TRUNCATED);
+	assert_true(p.flags & PACKET_IPV6);
+	assert_false(p.flags & PACKET_UDP);
+}
+
+static void test_udp_bad_len(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 17);
+	uint32_t udp = put_udp(&f, 1, 2);
+	put(&f, payload, PAYLOAD_LEN);
+	ipv4_finish(&f, ip);
+	set16(&f, udp + 4, 7);
+	assert_int_equal(decode_frame(&p, &f), DECODE_UDP_BAD_LEN);
+	set16(&f, udp + 4, (uint16_t)(8 + PAYLOAD_LEN + 1));
+	assert_int_equal(decode_frame(&p, &f), DECODE_UDP_BAD_LEN);
+	/* Padding after the IP packet does not make room for a longer UDP. */
+	put_zero(&f, 4);
+	assert_int_equal(decode_frame(&p, &f), DECODE_UDP_BAD_LEN);
+	set16(&f, udp + 4, (uint16_t)(8 + PAYLOAD_LEN));
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+}
+
+static void test_icmp_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x0800);
+	uint32_t ip = put_ipv4(&f, 1);
+	put_zero(&f, 3);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_ICMP_TRUNCATED);
+	assert_false(p.flags & PACKET_ICMP);
+}
+
+static void test_icmpv6_truncated(void **state)
+{
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	uint32_t ip = put_ipv6(&f, 58);
+	put_zero(&f, 3);
+	ipv6_finish(&f, ip);
+	put_zero(&f, 10); /* padding does not count */
+	assert_int_equal(decode_frame(&p, &f), DECODE_ICMPV6_TRUNCATED);
+	assert_false(p.flags & PACKET_ICMPV6);
+}
+
+/* ---- every truncation of a good frame --------------------------------- */
+
+static void test_truncations_ipv4_tcp(void **state)
+{
+	struct frame f;
+	struct packet p;
+
+	(void)state;
+	build_ipv4_tcp(&f);
+	for (uint32_t len = 0; len <= f.len; len++) {
+		enum decode_error error = decode_bytes(&p, f.b, len);
+		enum decode_error want = len < 14      ? DECODE_ETHERNET_TRUNCATED
+					 : len < 34    ? DECODE_IPV4_TRUNCATED
+					 : len < f.len ? DECODE_IPV4_BAD_TOTAL_LEN
+						       : DECODE_OK;
+		assert_int_equal(error, want);
+		assert_in_bounds(&p);
+	}
+}
+
+static void test_truncations_ipv6_extensions(void **state)
+{
+	struct frame f;
+	struct packet p;
+
+	(void)state;
+	build_ipv6_ext_udp(&f);
+	for (uint32_t len = 0; len <= f.len; len++) {
+		enum decode_error error = decode_bytes(&p, f.b, len);
+		enum decode_error want = len < 14      ? DECODE_ETHERNET_TRUNCATED
+					 : len < 54    ? DECODE_IPV6_TRUNCATED
+					 : len < f.len ? DECODE_IPV6_BAD_PAYLOAD_LEN
+						       : DECODE_OK;
+		assert_int_equal(error, want);
+		assert_in_bounds(&p);
+	}
+}
+
+/*
+ * The same frames with the IP length fields shrunk to match each cut, so
+ * the cut lands inside the extension chain or the transport header rather
+ * than being caught by the IP length check.
+ */
+static void test_truncations_inner_layers(void **state)
+{
+	struct frame f;
+	struct packet p;
+
+	(void)state;
+	build_ipv4_tcp(&f);
+	for (uint32_t len = 34; len <= f.len; len++) {
+		struct frame cut = f;
+		cut.len = len;
+		set16(&cut, 14 + 2, (uint16_t)(len - 14));
+		enum decode_error error = decode_frame(&p, &cut);
+		enum decode_error want = len < 54   ? DECODE_TCP_TRUNCATED
+					 : len < 74 ? DECODE_TCP_BAD_HEADER_LEN
+						    : DECODE_OK;
+		assert_int_equal(error, want);
+		assert_in_bounds(&p);
+	}
+
+	build_ipv6_ext_udp(&f);
+	for (uint32_t len = 54; len <= f.len; len++) {
+		struct frame cut = f;
+		cut.len = len;
+		set16(&cut, 14 + 4, (uint16_t)(len - 54));
+		enum decode_error error = decode_frame(&p, &cut);
+		assert_true(error == DECODE_IPV6_EXTENSION_TRUNCATED ||
+			    error == DECODE_UDP_TRUNCATED || error == DECODE_OK);
+		if (len < 54 + 32)
+			assert_int_equal(error, DECODE_IPV6_EXTENSION_TRUNCATED);
+		else if (len < 54 + 40)
+			assert_int_equal(error, DECODE_UDP_TRUNCATED);
+		assert_in_bounds(&p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_name_tables),
+	    cmocka_unit_test(test_ipv4_tcp_options),
+	    cmocka_unit_test(test_tcp_options_end_stops_walk),
+	    cmocka_unit_test(test_ipv4_options),
+	    cmocka_unit_test(test_ipv4_first_fragment),
+	    cmocka_unit_test(test_ipv4_later_fragment),
+	    cmocka_unit_test(test_vlan_8021q),
+	    cmocka_unit_test(test_vlan_qinq),
+	    cmocka_unit_test(test_vlan_old_qinq_arp),
+	    cmocka_unit_test(test_ipv6_extension_chain),
+	    cmocka_unit_test(test_ipv6_routing_ah_tcp),
+	    cmocka_unit_test(test_ipv6_later_fragment),
+	    cmocka_unit_test(test_ipv6_atomic_fragment),
+	    cmocka_unit_test(test_ipv6_no_next_header),
+	    cmocka_unit_test(test_ipv6_esp_and_icmp4),
+	    cmocka_unit_test(test_icmp),
+	    cmocka_unit_test(test_icmpv6),
+	    cmocka_unit_test(test_arp),
+	    cmocka_unit_test(test_ethernet_padding),
+	    cmocka_unit_test(test_udp_length_shorter_than_ip),
+	    cmocka_unit_test(test_unknown_ip_protocol),
+	    cmocka_unit_test(test_ethernet_truncated),
+	    cmocka_unit_test(test_vlan_truncated),
+	    cmocka_unit_test(test_vlan_too_many),
+	    cmocka_unit_test(test_ipv4_truncated),
+	    cmocka_unit_test(test_ipv4_bad_version),
+	    cmocka_unit_test(test_ipv4_bad_header_len),
+	    cmocka_unit_test(test_ipv4_bad_total_len),
+	    cmocka_unit_test(test_ipv4_bad_options),
+	    cmocka_unit_test(test_icmpv6_in_ipv4),
+	    cmocka_unit_test(test_ipv6_truncated),
+	    cmocka_unit_test(test_ipv6_bad_version),
+	    cmocka_unit_test(test_ipv6_bad_payload_len),
+	    cmocka_unit_test(test_ipv6_extension_truncated),
+	    cmocka_unit_test(test_ipv6_extension_too_many),
+	    cmocka_unit_test(test_ipv6_hop_by_hop_not_first),
+	    cmocka_unit_test(test_ipv6_duplicate_fragment_header),
+	    cmocka_unit_test(test_tcp_truncated),
+	    cmocka_unit_test(test_tcp_bad_header_len),
+	    cmocka_unit_test(test_tcp_bad_options),
+	    cmocka_unit_test(test_udp_truncated),
+	    cmocka_unit_test(test_udp_bad_len),
+	    cmocka_unit_test(test_icmp_truncated),
+	    cmocka_unit_test(test_icmpv6_truncated),
+	    cmocka_unit_test(test_truncations_ipv4_tcp),
+	    cmocka_unit_test(test_truncations_ipv6_extensions),
+	    cmocka_unit_test(test_truncations_inner_layers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, free_exact_copy);
+}
