@@ -30,7 +30,9 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-address-of-packed-member
 CPPFLAGS += -I. -MMD -MP $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -lm
 
+# Sanitizer objects never mix with plain ones: they live in build/san/.
 ifeq ($(SAN),1)
+BUILD   := build/san
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
@@ -105,4 +107,8 @@ fuzz-bins: $(FUZZ_BINS)
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+ifeq ($(SAN),1)
+-include $(shell find build/san -name '*.d' 2>/dev/null)
+else
+-include $(shell find build -name '*.d' -not -path 'build/san/*' 2>/dev/null)
+endif
