@@ -54,7 +54,8 @@ static int bare_main(void *arg)
 			if (n == 0)
 				continue;
 			uint16_t sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, burst, n);
-			rte_pktmbuf_free_bulk(burst + sent, n - sent);
+			if (unlikely(sent < n))
+				rte_pktmbuf_free_bulk(burst + sent, n - sent);
 			conf->counters.counter[WORKER_COUNTER_RX_PACKETS] += n;
 		}
 	}
@@ -220,8 +221,8 @@ int main(int argc, char **argv)
 	printf("vigil forwarding benchmark: %u worker lcore(s), net_ring pair, %u packets "
 	       "circulating per queue, %u rounds of %.1f s each, medians\n",
 	       o.workers, BENCH_PRELOAD, o.rounds, o.seconds);
-	printf("%-12s %16s %16s %12s\n", "frame bytes", "bare Mpps/lcore", "vigil Mpps/lcore",
-	       "vigil/bare");
+	printf("%-12s %16s %16s %12s %14s\n", "frame bytes", "bare Mpps/lcore", "vigil Mpps/lcore",
+	       "vigil/bare", "vigil ns/pkt");
 	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		double bare[BENCH_MAX_ROUNDS], full[BENCH_MAX_ROUNDS];
 		bench_drain(&ports);
@@ -234,7 +235,7 @@ int main(int argc, char **argv)
 				  o.workers;
 		}
 		double b = median(bare, o.rounds), v = median(full, o.rounds);
-		printf("%-12u %16.2f %16.2f %12.3f\n", sizes[s], b, v, v / b);
+		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);
 	}
 	uint64_t malformed = 0;
 	for (unsigned w = 0; w < o.workers; w++)
