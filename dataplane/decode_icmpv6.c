@@ -11,12 +11,5 @@ enum decode_error decode_icmpv6(struct packet *p, uint32_t offset, uint32_t len)
 	len = decode_clamp(p, offset, len);
 	if (len < DECODE_ICMP_HEADER_LEN)
 		return DECODE_ICMPV6_TRUNCATED;
-
-	p->flags |= PACKET_ICMPV6;
-	p->l4_offset = offset;
-	p->icmp_type = p->data[offset];
-	p->icmp_code = p->data[offset + 1];
-	p->payload_offset = offset + DECODE_ICMP_HEADER_LEN;
-	p->payload_len = len - DECODE_ICMP_HEADER_LEN;
-	return DECODE_OK;
+	return decode_icmp_header(p, offset, len, PACKET_ICMPV6);
 }

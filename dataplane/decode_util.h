@@ -70,6 +70,22 @@ static inline uint32_t decode_clamp(const struct packet *p, uint32_t offset, uin
 	return len < left ? len : left;
 }
 
+/*
+ * ICMP and ICMPv6 share their first four bytes (type, code, checksum); the
+ * caller has checked that len (already clamped) covers them.
+ */
+static inline enum decode_error decode_icmp_header(struct packet *p, uint32_t offset, uint32_t len,
+						   uint32_t flag)
+{
+	p->flags |= flag;
+	p->l4_offset = offset;
+	p->icmp_type = p->data[offset];
+	p->icmp_code = p->data[offset + 1];
+	p->payload_offset = offset + DECODE_ICMP_HEADER_LEN;
+	p->payload_len = len - DECODE_ICMP_HEADER_LEN;
+	return DECODE_OK;
+}
+
 static inline int decode_ether_type_is_vlan(uint16_t ether_type)
 {
 	return ether_type == DECODE_ETHER_TYPE_VLAN || ether_type == DECODE_ETHER_TYPE_QINQ ||
