@@ -14,12 +14,12 @@
 
 CC        ?= cc
 BUILD     := build
-PKGS      := libdpdk libhs lwip libpcap inih
+PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8
 FUZZ_SECONDS ?= 60
 
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
-	libpcap-dev libcmocka-dev libinih-dev python3 python3-scapy iproute2 \
+	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -48,8 +48,6 @@ UNIT_BINS  := $(UNIT_SRCS:%.c=$(BUILD)/%)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:%.c=$(BUILD)/%)
-# The fuzz targets link the parsers they exercise, built with clang.
-FUZZ_LINK_SRCS := $(wildcard dataplane/decode*.c)
 
 .PHONY: all deps run test unit bench fuzz clean check-deps
 all: $(BUILD)/vigil
@@ -68,11 +66,16 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_OBJS)
 $(BUILD)/vigil-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A fuzz target names the sources it links on a line "// FUZZ_SOURCES: ..."
+# (globs allowed); they are built with clang, ASan and UBSan.
 FUZZ_FLAGS := -O1 -g -std=gnu11 -I. -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LINK_SRCS)
+FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs 2>/dev/null)
+fuzz_sources = $(wildcard $(shell sed -n 's|^// FUZZ_SOURCES: ||p' $(1)))
+.SECONDEXPANSION:
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c $$(call fuzz_sources,tests/fuzz/$$*.c)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $< $(FUZZ_LINK_SRCS) -o $@
+	clang $(FUZZ_FLAGS) $(filter %.c,$^) $(FUZZ_LIBS) -o $@
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

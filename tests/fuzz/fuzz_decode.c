@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+// FUZZ_SOURCES: dataplane/decode*.c
 /*
  * libFuzzer target for the packet decoders: every input is a frame given to
  * decode_packet(), and afterwards the decoded view must describe only bytes

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Running a rule's options against one packet. The inspect stage (a later
+ * step of the worker loop) fills a struct rule_match_ctx per packet:
+ * the decoded packet, the buffers (pkt_data today; application-layer
+ * buffers when their parsers land), the flow's direction and state and its
+ * flowbits. rule_match() then answers whether every option holds.
+ *
+ * Payload options of one buffer form a chain: content, pcre, byte_* and
+ * isdataat move a cursor, relative options (distance, within, pcre/R,
+ * relative byte_*) start from it, and when a later option fails the chain
+ * is retried from the next occurrence of an earlier one, as Suricata does,
+ * so "content:A; content:B; distance:0; within:5;" finds A..B even when the
+ * first A is not the right one.
+ *
+ * Per-packet path: nothing here allocates, locks or logs.
+ */
+#ifndef VIGIL_RULES_MATCH_H
+#define VIGIL_RULES_MATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/packet.h"
+#include "rules/keyword.h"
+#include "rules/rule.h"
+
+/* Flow facts the matcher needs; set by the inspect stage. */
+enum rule_match_flow {
+	RULE_MATCH_TO_SERVER = 1u << 0,
+	RULE_MATCH_TO_CLIENT = 1u << 1,
+	RULE_MATCH_ESTABLISHED = 1u << 2, /* TCP handshake complete (or UDP seen both ways) */
+	RULE_MATCH_STREAM = 1u << 3,	  /* pkt_data is reassembled stream data */
+	RULE_MATCH_HAS_FLOW = 1u << 4,	  /* a flow exists (not stateless) */
+};
+
+struct rule_match_ctx {
+	const struct packet *packet;
+	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
+	uint32_t buffer_len[RULE_BUFFER_COUNT];
+	uint32_t flow;	   /* enum rule_match_flow */
+	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+};
+
+/* Where a buffer's match chain stands. */
+struct rule_payload_cursor {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t position;	   /* end of the previous match: where relative options start */
+	uint32_t match_start;	   /* start of the previous match */
+	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract results of this rule */
+	const struct rule_match_ctx *ctx;
+};
+
+/*
+ * True when every PACKET, FLOW and PAYLOAD option of rule holds for ctx
+ * (header addresses/ports/protocol are checked by the caller, as are
+ * thresholds). Does not change flowbits.
+ */
+bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx);
+
+/* After an alert decision: apply rule's flowbits set/unset/toggle to ctx->flowbits. */
+void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx);
+
+/* True when rule's flowbits options include "noalert". */
+bool rule_match_noalert(const struct rule *rule);
+
+#endif
