@@ -45,7 +45,8 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:%.c=$(BUILD)/%)
-BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:%.c=$(BUILD)/%)
 
@@ -63,7 +64,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(CORE_OBJS) $(LDLIBS) -lcmocka -o $@
 
-$(BUILD)/vigil-bench: $(BENCH_SRCS:%.c=$(BUILD)/%.o) $(CORE_OBJS)
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # A fuzz target names the sources it links on a line "// FUZZ_SOURCES: ..."
@@ -98,8 +99,8 @@ test: deps
 unit-bins: $(UNIT_BINS)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/vigil-bench
-	$(BUILD)/vigil-bench
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-bins

@@ -7,8 +7,11 @@
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "control/control.h"
+#include "control/eve.h"
+#include "dataplane/alert.h"
 
 #define CONTROL_BURST 32
 
@@ -20,8 +23,41 @@ int control_add_management_port(struct control *control, uint16_t port_id)
 	return 0;
 }
 
+int control_add_alert_ring(struct control *control, struct rte_ring *ring)
+{
+	if (control->alert_ring_count == CONTROL_MAX_WORKERS)
+		return -ENOSPC;
+	control->alert_rings[control->alert_ring_count++] = ring;
+	return 0;
+}
+
+/* Take up to a burst of alerts from every ring; returns how many were taken. */
+static unsigned control_take_alerts(struct control *control)
+{
+	struct alert alerts[CONTROL_BURST];
+	unsigned total = 0;
+	for (unsigned i = 0; i < control->alert_ring_count; i++) {
+		unsigned n = rte_ring_sc_dequeue_burst_elem(control->alert_rings[i], alerts,
+							    sizeof(alerts[0]), CONTROL_BURST, NULL);
+		for (unsigned k = 0; k < n && control->eve; k++)
+			eve_write_alert(control->eve, &alerts[k]);
+		total += n;
+	}
+	control->alerts_taken += total;
+	return total;
+}
+
+void control_drain_alerts(struct control *control)
+{
+	while (control_take_alerts(control) > 0)
+		;
+}
+
 void control_poll(struct control *control)
 {
+	/* Bounded, so the management port is still served during an alert storm. */
+	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
+		;
 	struct rte_mbuf *burst[CONTROL_BURST];
 	for (unsigned i = 0; i < control->management_port_count; i++) {
 		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);

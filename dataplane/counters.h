@@ -32,7 +32,10 @@
 	_(ICMPV6, "icmpv6")           \
 	_(OTHER_L3, "other_l3")       \
 	_(OTHER_L4, "other_l4")       \
-	_(MALFORMED, "malformed")
+	_(MALFORMED, "malformed")     \
+	_(ALERTS, "alerts")           \
+	_(ALERTS_LOST, "alerts_lost") \
+	_(REJECTS_SENT, "rejects_sent")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

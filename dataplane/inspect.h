@@ -1,21 +1,73 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The inspection stage: given a decoded packet, decide a verdict. Empty for
- * now (every packet passes); the rules engine (signature matching) and the
- * filter stage plug in here. Each worker owns one struct inspect_context, so
- * the stage keeps per-lcore scratch state without locks.
+ * The inspection stage: given a decoded packet, track its flow, reassemble
+ * TCP, find the rules that match and decide a verdict.
+ *
+ * - Flow: the worker's flow table gives the direction (to_server from the
+ *   handshake), established, and the flow's flowbits.
+ * - Stream: TCP payload goes through in-order reassembly; each piece of new
+ *   in-order data is inspected in a window that starts with the last
+ *   INSPECT_STREAM_TAIL bytes seen before it, so a pattern split across
+ *   segments (or arriving out of order) is whole in one window. Fast
+ *   patterns wholly inside the old bytes are ignored, so nothing alerts
+ *   twice for the same bytes. UDP and other protocols: the packet's payload.
+ * - Rules: candidates come from one Hyperscan scan per buffer
+ *   (rules/ruleset.h); each candidate's header and options are checked
+ *   (rules/header.h, rules/match.h) in Suricata's action order: a pass rule
+ *   ends inspection of the packet, drop and reject rules block it (ips
+ *   mode), and every rule that matched before a pass raises an alert,
+ *   queued on the worker's own ring for the control lcore.
+ *
+ * Each worker owns one struct inspect_context: no locks anywhere.
  */
 #ifndef VIGIL_DATAPLANE_INSPECT_H
 #define VIGIL_DATAPLANE_INSPECT_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/counters.h"
 #include "dataplane/packet.h"
 #include "dataplane/verdict.h"
 
-struct inspect_context {
-	unsigned worker_index;
+#define INSPECT_STREAM_TAIL 256	    /* bytes of earlier stream data kept per direction */
+#define INSPECT_WINDOW_MAX 65536    /* largest window inspected at once */
+
+struct ruleset;
+struct ruleset_scratch;
+struct rte_ring;
+struct threshold_table;
+struct flow_table;
+
+/* The last bytes of one direction of a stream, for the next window. */
+struct inspect_tail {
+	uint16_t len;
+	uint8_t bytes[INSPECT_STREAM_TAIL];
 };
 
-/* Inspect one decoded packet. Per-packet path: no locks, no allocation. */
-enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p);
+struct inspect_context {
+	unsigned worker_index;
+	bool enforce;			    /* board mode ips: drop and reject are applied */
+	const struct ruleset *ruleset;	    /* NULL: no rules, every packet passes */
+	struct ruleset_scratch *scratch;    /* this worker's, for ruleset */
+	struct rte_ring *alerts;	    /* single-producer ring of struct alert */
+	struct threshold_table *thresholds; /* threshold: and detection_filter: counts */
+	struct flow_table *flows;	    /* NULL: stateless (no flows, no streams) */
+	struct inspect_tail *tails;	    /* 2 per flow slot of flows */
+	uint8_t *window;		    /* INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL bytes */
+	struct worker_counters *counters;
+	uint64_t now_us; /* time of the last packet inspected */
+};
+
+/*
+ * Inspect one decoded packet seen at timestamp_us (microseconds since the
+ * epoch; also the clock of flow timeouts). Returns the verdict; alerts are
+ * queued on ctx->alerts. Per-packet path: no locks, no allocation.
+ */
+enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
+			    uint64_t timestamp_us);
+
+/* Expire idle flows (by the time of the last packet); call once per loop of the owning worker. */
+void inspect_housekeeping(struct inspect_context *ctx);
 
 #endif

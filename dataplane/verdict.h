@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What happens to a packet once it has been looked at. For now only pass and
- * drop; reject (RST / ICMP unreachable) arrives with the rules engine. The
- * board's mode decides whether a drop is enforced (ips) or only counted (ids).
+ * What happens to a packet once it has been looked at: pass it on, drop it
+ * (this packet only; its flow may continue), or reject it (drop, and reset
+ * the TCP connection both ways or tell a UDP sender the port is
+ * unreachable). The board's mode decides whether drop and reject are
+ * enforced (ips) or only reported (ids).
  */
 #ifndef VIGIL_DATAPLANE_VERDICT_H
 #define VIGIL_DATAPLANE_VERDICT_H
@@ -10,7 +12,8 @@
 /* _(SYMBOL, "name") */
 #define foreach_verdict   \
 	_(PASS, "pass")   \
-	_(DROP, "drop")
+	_(DROP, "drop")   \
+	_(REJECT, "reject")
 
 enum verdict {
 #define _(sym, name) VERDICT_##sym,

@@ -8,11 +8,14 @@
  * its queues.
  */
 #include <signal.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dataplane/decode.h"
+#include "dataplane/reject.h"
 #include "dataplane/worker.h"
 
 static volatile sig_atomic_t worker_quit;
@@ -54,7 +57,39 @@ static inline void worker_count_layers(struct worker_counters *c, const struct p
  * Decode and inspect one packet; returns DROP_REASON_COUNT when it is to be
  * forwarded, else why it is dropped. Per-packet path.
  */
-static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, struct rte_mbuf *m)
+/*
+ * When the packet was seen: the receive timestamp the device left in the
+ * mbuf (the pcap device gives each record's capture time, in microseconds),
+ * else now. Alerts carry it, so an offline run reports capture times.
+ */
+static inline uint64_t worker_packet_time(const struct worker_conf *conf, const struct rte_mbuf *m,
+					  uint64_t now_us)
+{
+	if (conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag))
+		return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
+	return now_us;
+}
+
+/* Reject frames made while handling one burst, sent after it. */
+struct worker_rejects {
+	struct rte_mbuf *to_pair[WORKER_BURST];	 /* toward the receiver: out of the pair port */
+	struct rte_mbuf *to_back[WORKER_BURST];	 /* toward the sender: out of the arrival port */
+	uint16_t pair_count, back_count;
+};
+
+static void worker_reject(struct worker_conf *conf, const struct packet *p,
+			  struct worker_rejects *rj)
+{
+	struct rte_mbuf *to_sender, *to_receiver;
+	reject_build(p, conf->pool, &to_sender, &to_receiver);
+	if (to_sender)
+		rj->to_back[rj->back_count++] = to_sender;
+	if (to_receiver)
+		rj->to_pair[rj->pair_count++] = to_receiver;
+}
+
+static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, struct rte_mbuf *m,
+						    uint64_t now_us, struct worker_rejects *rj)
 {
 	struct worker_counters *c = &conf->counters;
 	struct packet p;
@@ -75,15 +110,39 @@ static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, st
 			return DROP_MALFORMED;
 		return DROP_REASON_COUNT;
 	}
-	if (inspect_packet(&conf->inspect, &p) == VERDICT_DROP && conf->enforce)
-		return DROP_VERDICT;
-	return DROP_REASON_COUNT;
+	uint64_t time_us = worker_packet_time(conf, m, now_us);
+	enum verdict verdict = inspect_packet(&conf->inspect, &p, time_us);
+	if (likely(verdict == VERDICT_PASS || !conf->enforce))
+		return DROP_REASON_COUNT;
+	if (verdict == VERDICT_REJECT)
+		worker_reject(conf, &p, rj);
+	return DROP_VERDICT;
+}
+
+/*
+ * Resets toward the receiver join the burst to the pair port; those toward
+ * the sender leave by the arrival port's queue of this worker.
+ */
+static void worker_send_rejects(struct worker_conf *conf, const struct worker_queue *q,
+				struct worker_rejects *rj, struct rte_mbuf **out, uint16_t *n_out,
+				uint64_t *tx_bytes)
+{
+	for (uint16_t i = 0; i < rj->pair_count; i++) {
+		*tx_bytes += rte_pktmbuf_pkt_len(rj->to_pair[i]);
+		out[(*n_out)++] = rj->to_pair[i];
+	}
+	uint16_t sent = rte_eth_tx_burst(q->rx_port, q->tx_queue, rj->to_back, rj->back_count);
+	for (uint16_t i = sent; i < rj->back_count; i++)
+		rte_pktmbuf_free(rj->to_back[i]);
+	conf->counters.counter[WORKER_COUNTER_REJECTS_SENT] += sent + rj->pair_count;
+	conf->counters.drop[DROP_TX_FULL] += rj->back_count - sent;
 }
 
 static inline void worker_handle_queue(struct worker_conf *conf, const struct worker_queue *q)
 {
 	struct rte_mbuf *burst[WORKER_BURST];
-	struct rte_mbuf *out[WORKER_BURST];
+	struct rte_mbuf *out[2 * WORKER_BURST];
+	struct worker_rejects rj;
 	struct worker_counters *c = &conf->counters;
 	uint64_t rx_bytes = 0, tx_bytes = 0;
 	uint16_t n_out = 0;
@@ -91,11 +150,16 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
 	if (n == 0)
 		return;
+	/* One clock read per burst (vDSO, no system call). */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	rj.pair_count = rj.back_count = 0;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
-		enum drop_reason why = worker_handle_packet(conf, m);
+		enum drop_reason why = worker_handle_packet(conf, m, now_us, &rj);
 		if (likely(why == DROP_REASON_COUNT)) {
 			out[n_out++] = m;
 			tx_bytes += len;
@@ -106,6 +170,8 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	}
 	c->counter[WORKER_COUNTER_RX_PACKETS] += n;
 	c->counter[WORKER_COUNTER_RX_BYTES] += rx_bytes;
+	if (unlikely(rj.back_count | rj.pair_count))
+		worker_send_rejects(conf, q, &rj, out, &n_out, &tx_bytes);
 	if (n_out == 0)
 		return;
 
@@ -126,6 +192,7 @@ int worker_main(void *arg)
 	while (!worker_quit) {
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
+		inspect_housekeeping(&conf->inspect);
 	}
 	return 0;
 }

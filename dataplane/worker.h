@@ -19,6 +19,8 @@
 #include "dataplane/counters.h"
 #include "dataplane/inspect.h"
 
+struct rte_mempool;
+
 #define WORKER_BURST 32
 #define WORKER_MAX_QUEUES 16
 #define WORKER_SCRATCH_SIZE 65536 /* largest frame a pcap can hold, linearised */
@@ -39,7 +41,10 @@ struct worker_conf {
 	unsigned queue_count;
 	struct worker_queue queues[WORKER_MAX_QUEUES];
 	struct inspect_context inspect;
+	int timestamp_offset;	/* mbuf dynamic field with the receive time, -1: none */
+	uint64_t timestamp_flag; /* ol_flags bit saying the field is set */
 	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
+	struct rte_mempool *pool; /* for frames the worker makes (reject) */
 } __attribute__((aligned(64)));
 
 /*

@@ -236,6 +236,10 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "rx_descriptors", board_parse_uint, B(rx_descriptors), 32, 16384, "1024"},
 	{"dataplane", "tx_descriptors", board_parse_uint, B(tx_descriptors), 32, 16384, "1024"},
 	{"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
+	{"dataplane", "flows", board_parse_uint, B(flows), 16, 1u << 24, "65536"},
+	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
+	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
+	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
@@ -336,6 +340,34 @@ static int board_apply(struct board_reader *r, const struct board_setting *s, co
 	return 1;
 }
 
+/* [vars]: rule variables (HOME_NET = [10.0.0.0/8]), handed to the rule parser as they are. */
+static int board_add_var(struct board_reader *r, const char *key, const char *value)
+{
+	struct board *b = r->board;
+	for (unsigned i = 0; i < b->var_count; i++) {
+		size_t n = strlen(key);
+		if (strncmp(b->vars[i], key, n) == 0 && b->vars[i][n] == '=') {
+			if (!r->override) {
+				board_fail(r, r->line, "[vars] %s: given twice", key);
+				return 1;
+			}
+			snprintf(b->vars[i], BOARD_VAR_MAX, "%s=%s", key, value);
+			return 1;
+		}
+	}
+	if (b->var_count == BOARD_MAX_VARS) {
+		board_fail(r, r->line, "[vars] %s: more than %d variables", key, BOARD_MAX_VARS);
+		return 1;
+	}
+	if (strlen(key) + strlen(value) + 2 > BOARD_VAR_MAX) {
+		board_fail(r, r->line, "[vars] %s: value longer than %d characters", key,
+			   BOARD_VAR_MAX - 2);
+		return 1;
+	}
+	snprintf(b->vars[b->var_count++], BOARD_VAR_MAX, "%s=%s", key, value);
+	return 1;
+}
+
 /* inih callback: one "key = value" of one section. Returns 1 to go on. */
 static int board_handler(void *user, const char *section, const char *key, const char *value)
 {
@@ -344,6 +376,8 @@ static int board_handler(void *user, const char *section, const char *key, const
 
 	if (r->failed)
 		return 1;
+	if (strcmp(section, "vars") == 0)
+		return board_add_var(r, key, value);
 	if (strncmp(section, "port ", 5) == 0) {
 		int port_index;
 		struct board_port *port = board_port_get(r, section + 5, &port_index);
@@ -366,7 +400,7 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "port NAME)",
+				   "rules, vars, port NAME)",
 				   section);
 		return 1;
 	}

@@ -22,6 +22,8 @@
 #define BOARD_NAME_MAX 32
 #define BOARD_DEVICE_MAX 512
 #define BOARD_ERROR_MAX 512
+#define BOARD_MAX_VARS 64
+#define BOARD_VAR_MAX 512
 
 enum board_mode {
 	BOARD_MODE_IDS, /* inspect and alert, never drop */
@@ -70,6 +72,13 @@ struct board {
 	unsigned tx_descriptors;
 	unsigned mbufs;	    /* 0: sized from ports, queues and descriptors */
 	unsigned mbuf_size; /* data room of one mbuf, headroom included */
+	unsigned flows;	    /* flow table slots per worker */
+	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
+
+	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
+	char rules_classification[256];
+	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
+	unsigned var_count;
 
 	struct board_port ports[BOARD_MAX_PORTS];
 	unsigned port_count;

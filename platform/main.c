@@ -21,9 +21,16 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
 
 #include "control/control.h"
+#include "control/eve.h"
+#include "dataplane/alert.h"
+#include "dataplane/flow.h"
+#include "dataplane/threshold.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
@@ -31,6 +38,7 @@
 #include "platform/log.h"
 #include "platform/offline.h"
 #include "platform/port.h"
+#include "rules/ruleset.h"
 
 #define MAIN_MAX_LIST 64
 #define MAIN_ERROR_MAX 1024
@@ -45,17 +53,24 @@ struct options {
 	const char *pcap;
 	const char *out;
 	const char *stats_json;
+	const char *eve;
+	bool check;	 /* --check: load and compile the rules, report, exit */
+	bool check_list; /* --check-list: also one line per refused rule */
 	double duration; /* seconds, 0: until a signal */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigil --board FILE [--rules FILE ...] [--pcap IN --out OUT]\n"
+		"usage: vigil --board FILE [--rules FILE ...] [--pcap IN --out OUT] [--eve FILE]\n"
 		"             [--set SECTION.KEY=VALUE ...] [--stats-json FILE] [--duration SECONDS]\n"
+		"       vigil --rules FILE ... --check [--board FILE]\n"
 		"\n"
 		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
-		"  --rules FILE ...    rule files (the rules engine is not built yet)\n"
+		"  --rules FILE ...    Suricata-compatible rule files\n"
+		"  --eve FILE          append EVE JSON alert lines to FILE\n"
+		"  --check             load and compile the rules, report what did not load, exit\n"
+		"  --check-list        the same, and one line per refused rule\n"
 		"  --pcap IN --out OUT offline boards: read IN, write what passes to OUT\n"
 		"  --set S.K=V         override a board setting, e.g. --set board.mode=ids,\n"
 		"                      --set \"port inside.device=net_af_packet0,iface=eth1\"\n"
@@ -88,6 +103,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{"set", required_argument, NULL, 's'},
 		{"stats-json", required_argument, NULL, 'j'},
 		{"duration", required_argument, NULL, 'd'},
+		{"eve", required_argument, NULL, 'e'},
+		{"check", no_argument, NULL, 'c'},
+		{"check-list", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -130,6 +148,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 			if (*end || o->duration <= 0)
 				fail("--duration: \"%s\" is not a positive number of seconds", optarg);
 			break;
+		case 'e':
+			o->eve = optarg;
+			break;
+		case 'c':
+			o->check = true;
+			break;
+		case 'L':
+			o->check = o->check_list = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -139,8 +166,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 		last = c;
 	}
-	if (!o->board_path)
+	if (!o->board_path && !o->check)
 		fail("--board FILE is required (see --help)");
+	if (o->check && o->rule_count == 0)
+		fail("--check needs --rules FILE ...");
 }
 
 static bool board_reads_pcap(const struct board *board)
@@ -151,15 +180,44 @@ static bool board_reads_pcap(const struct board *board)
 	return false;
 }
 
-static void check_rules(const struct options *o)
+/*
+ * Load and compile the rules named on the command line (variables and
+ * cache from the board when there is one). Returns NULL when none given.
+ */
+static struct ruleset *load_rules(const struct options *o, const struct board *board,
+				  bool report_all)
 {
-	for (unsigned i = 0; i < o->rule_count; i++)
-		if (access(o->rules[i], R_OK) != 0)
-			fail("--rules %s: error: cannot read: %s", o->rules[i], strerror(errno));
-	if (o->rule_count)
-		log_warning("%u rule file(s) given, but the rules engine is not built yet: no "
-			    "signature inspection",
-			    o->rule_count);
+	struct ruleset *ruleset = NULL;
+	struct ruleset_report report;
+	char err[MAIN_ERROR_MAX];
+	const char *vars[BOARD_MAX_VARS];
+
+	if (o->rule_count == 0)
+		return NULL;
+	for (unsigned i = 0; board && i < board->var_count; i++)
+		vars[i] = board->vars[i];
+	struct ruleset_options ro = {
+		.files = o->rules,
+		.file_count = o->rule_count,
+		.classification = board && board->rules_classification[0]
+					  ? board->rules_classification
+					  : NULL,
+		.vars = vars,
+		.var_count = board ? board->var_count : 0,
+		.cache_dir = board ? (board->rules_cache_dir[0] ? board->rules_cache_dir : NULL)
+				   : "/var/cache/vigil",
+	};
+	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
+		fail("%s", err);
+	if (report_all) {
+		ruleset_report_print(stdout, &report, o->check_list);
+	} else {
+		log_info("rules: loaded %u of %u rules (%s %.2f s)%s", report.loaded, report.read,
+			 report.cache_hit ? "cache load" : "compile", report.compile_seconds,
+			 report.error_count ? "; vigil --check lists the rest" : "");
+	}
+	ruleset_report_clear(&report);
+	return ruleset;
 }
 
 static void on_signal(int signo)
@@ -176,7 +234,60 @@ static double now_seconds(void)
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports)
+#define ALERT_RING_SIZE 65536
+#define THRESHOLD_ENTRIES 65536
+
+/* A flow went: its slot's stream tails must not leak into the next flow there. */
+static void worker_flow_gone(struct flow *f, void *arg)
+{
+	struct inspect_context *ctx = arg;
+	size_t slot = (size_t)(f - ctx->flows->flows);
+	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
+}
+
+/* Flow table, stream tails and the inspection window of one worker. */
+static void worker_flows_setup(struct worker_conf *conf, const struct board *board)
+{
+	struct flow_config fc = {
+		.capacity = board->flows,
+		.worker_index = conf->worker_index,
+		.stream = {.depth = board->stream_depth_kb * 1024u},
+		.on_free = worker_flow_gone,
+		.on_free_arg = &conf->inspect,
+	};
+	conf->inspect.flows = flow_table_create(&fc);
+	conf->inspect.tails = calloc(2 * (size_t)board->flows, sizeof(struct inspect_tail));
+	conf->inspect.window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	if (!conf->inspect.flows || !conf->inspect.tails || !conf->inspect.window)
+		fail("cannot allocate the flow table of worker %u (%u flows; lower [dataplane] flows)",
+		     conf->worker_index, board->flows);
+}
+
+/* The worker's inspection state: rules scratch, alert ring, receive timestamps. */
+static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset *ruleset)
+{
+	char name[RTE_RING_NAMESIZE];
+	conf->inspect.counters = &conf->counters;
+	conf->inspect.enforce = conf->enforce;
+	conf->inspect.ruleset = ruleset;
+	conf->timestamp_offset = -1;
+	if (rte_mbuf_dyn_rx_timestamp_register(&conf->timestamp_offset, &conf->timestamp_flag) < 0)
+		conf->timestamp_offset = -1;
+	snprintf(name, sizeof(name), "alerts_%u", conf->worker_index);
+	conf->inspect.alerts = rte_ring_create_elem(name, sizeof(struct alert), ALERT_RING_SIZE,
+						    rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!conf->inspect.alerts)
+		fail("cannot create the alert ring of worker %u: %s", conf->worker_index,
+		     rte_strerror(rte_errno));
+	if (ruleset && ruleset_scratch_create(ruleset, &conf->inspect.scratch) < 0)
+		fail("cannot allocate rule scratch for worker %u", conf->worker_index);
+	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
+	if (!conf->inspect.thresholds)
+		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
+}
+
+static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports,
+					  const struct ruleset *ruleset)
 {
 	struct worker_conf *workers = rte_zmalloc("workers", board->worker_count * sizeof(*workers),
 						  RTE_CACHE_LINE_SIZE);
@@ -192,6 +303,10 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->scratch = rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
 		if (!conf->scratch)
 			fail("cannot allocate worker scratch memory");
+		conf->pool = ports->pool;
+		worker_inspect_setup(conf, ruleset);
+		if (ruleset)
+			worker_flows_setup(conf, board);
 		for (unsigned i = 0; i < board->port_count; i++) {
 			const struct board_port *bp = &board->ports[i];
 			if (bp->role != BOARD_PORT_INLINE)
@@ -212,8 +327,15 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 
 static void workers_free(struct worker_conf *workers, unsigned count)
 {
-	for (unsigned w = 0; w < count; w++)
+	for (unsigned w = 0; w < count; w++) {
 		rte_free(workers[w].scratch);
+		ruleset_scratch_free(workers[w].inspect.scratch);
+		threshold_table_free(workers[w].inspect.thresholds);
+		flow_table_destroy(workers[w].inspect.flows);
+		free(workers[w].inspect.tails);
+		free(workers[w].inspect.window);
+		rte_ring_free(workers[w].inspect.alerts);
+	}
 	rte_free(workers);
 }
 
@@ -306,10 +428,15 @@ int main(int argc, char **argv)
 	struct run_state run = {.options = &options};
 
 	parse_options(argc, argv, &options);
-	if (board_load(&board, options.board_path, options.overrides, options.override_count, err,
-		       sizeof(err)) < 0)
+	if (options.board_path && board_load(&board, options.board_path, options.overrides,
+					     options.override_count, err, sizeof(err)) < 0)
 		fail("%s", err);
-	check_rules(&options);
+	if (options.check) {
+		struct ruleset *checked = load_rules(&options, options.board_path ? &board : NULL, true);
+		ruleset_free(checked);
+		return EXIT_SUCCESS;
+	}
+	struct ruleset *ruleset = load_rules(&options, &board, false);
 
 	run.offline = board_reads_pcap(&board);
 	if (!run.offline && (options.pcap || options.out))
@@ -335,7 +462,16 @@ int main(int argc, char **argv)
 			fail("%s: error: more than %d management ports", board.path,
 			     CONTROL_MAX_PORTS);
 
-	struct worker_conf *workers = workers_create(&board, &ports);
+	struct worker_conf *workers = workers_create(&board, &ports, ruleset);
+	struct eve eve = {0};
+	if (options.eve) {
+		int rc = eve_open(&eve, options.eve, ruleset);
+		if (rc < 0)
+			fail("--eve %s: error: %s", options.eve, strerror(-rc));
+		control.eve = &eve;
+	}
+	for (unsigned w = 0; w < board.worker_count; w++)
+		control_add_alert_ring(&control, workers[w].inspect.alerts);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -360,6 +496,8 @@ int main(int argc, char **argv)
 	control_loop(&run, &control, &ports, workers, board.worker_count);
 	worker_stop();
 	rte_eal_mp_wait_lcore();
+	control_drain_alerts(&control);
+	eve_close(&eve);
 	double seconds = now_seconds() - start;
 
 	print_summary(&board, &ports, workers, seconds, options.stats_json);
@@ -371,6 +509,7 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE;
 	}
 	workers_free(workers, board.worker_count);
+	ruleset_free(ruleset);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;

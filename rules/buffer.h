@@ -28,7 +28,7 @@
 	_(HTTP_USER_AGENT, "http.user_agent", "http_user_agent", HTTP)             \
 	_(HTTP_COOKIE, "http.cookie", "http_cookie", HTTP)                         \
 	_(HTTP_REFERER, "http.referer", NULL, HTTP)                                \
-	_(HTTP_CONTENT_TYPE, "http.content_type", "http_content_type", HTTP)       \
+	_(HTTP_CONTENT_TYPE, "http.content_type", NULL, HTTP)                      \
 	_(HTTP_CONTENT_LEN, "http.content_len", NULL, HTTP)                        \
 	_(HTTP_ACCEPT, "http.accept", NULL, HTTP)                                  \
 	_(HTTP_ACCEPT_ENC, "http.accept_enc", NULL, HTTP)                          \
@@ -91,6 +91,7 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];	     /* enum rule_proto *
 	_("ssh_proto", SSH_PROTO)               \
 	_("ssh_software", SSH_SOFTWARE)         \
 	_("http.accept_language", HTTP_ACCEPT_LANG) \
-	_("http.accept_encoding", HTTP_ACCEPT_ENC)
+	_("http.accept_encoding", HTTP_ACCEPT_ENC) \
+	_("http_content_type", HTTP_CONTENT_TYPE)
 
 #endif

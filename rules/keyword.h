@@ -120,7 +120,10 @@ int rule_parser_buffer(const struct rule_parser *parser);
 int rule_parser_error(struct rule_parser *parser, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Look a classtype up (classification.config): its priority, or -1 if unknown. */
+/*
+ * Look a classtype up (classification.config): its priority, or -1 if
+ * unknown; 0 (no priority) for any name when no classification was loaded.
+ */
 int rule_parser_classtype_priority(const struct rule_parser *parser, const char *name);
 
 /* The id of a flowbit name, allocated on first sight, shared by the whole ruleset. */

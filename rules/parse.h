@@ -68,6 +68,9 @@ const struct rule_load_error *rule_parser_last_error(const struct rule_parser *p
  */
 int rule_parser_load_file(struct rule_parser *parser, const char *path, struct rule_list *list);
 
+/* The description of a classtype from classification.config, or NULL if unknown. */
+const char *rule_parser_classtype_text(const struct rule_parser *parser, const char *name);
+
 /* Number of distinct flowbit names seen so far. */
 unsigned rule_parser_flowbit_count(const struct rule_parser *parser);
 

@@ -10,7 +10,7 @@
  * same platform code as a real board. Packets are preloaded once and then
  * circulate; rounds alternate bare / vigil and the medians are reported.
  *
- *   build/vigil-bench [--rounds N] [--seconds S] [--workers N]
+ *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * EVE JSON lines, as Suricata writes them, so Elastic, Splunk and Wazuh
+ * read vigil's alerts unchanged: one object per line with timestamp,
+ * flow_id, event_type, src_ip, src_port, dest_ip, dest_port, proto and
+ * alert{action, gid, signature_id, rev, signature, category, severity}.
+ * Control lcore only.
+ */
+#ifndef VIGIL_CONTROL_EVE_H
+#define VIGIL_CONTROL_EVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataplane/alert.h"
+
+struct ruleset;
+
+struct eve {
+	FILE *file;
+	const struct ruleset *ruleset; /* for classtype descriptions */
+	uint64_t written;
+};
+
+/* Open (append) path. Returns 0 or -errno. */
+int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset);
+
+/* Format one alert as an EVE line into buf; returns its length (no newline). */
+size_t eve_format_alert(const struct alert *alert, const struct ruleset *ruleset, char *buf,
+			size_t len);
+
+/* Write one alert line. */
+void eve_write_alert(struct eve *eve, const struct alert *alert);
+
+/* Flush and close; safe on a closed struct eve. */
+void eve_close(struct eve *eve);
+
+#endif

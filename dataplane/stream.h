@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP stream reassembly, one struct stream per direction of a flow. Each
+ * segment is handed to stream_insert(); the bytes that became in order are
+ * given to the caller's callback exactly once, in order, as (pointer, len)
+ * pieces, so a streaming scanner (Hyperscan stream mode) sees the byte
+ * stream the receiver sees. Out-of-order data waits in fixed-size chunks
+ * taken from a per-lcore struct stream_pool, preallocated at create time and
+ * bounded per stream and in total: when either bound is hit the data is
+ * dropped and counted, never waited for. Delivery stops after a configurable
+ * depth per direction.
+ *
+ * Overlap policy: FIRST WINS. A byte of the stream, once received (delivered
+ * or held out of order), is never replaced by a later segment covering the
+ * same sequence number; the later segment contributes only the bytes nobody
+ * sent before. Why: the classic IDS evasion (Ptacek and Newsham, 1998) sends
+ * the same sequence range twice with different bytes, the harmless version to
+ * the sensor and the malicious one to the host (or the other way round), so
+ * that sensor and host assemble different streams. One fixed, documented rule
+ * makes the sensor's choice predictable. "First wins" is Snort's and
+ * Suricata's "first" policy and matches the Windows stacks and macOS, which
+ * keep data already queued; BSD and Linux let a later segment that starts
+ * before a held one replace it, so a host of those families can still be told
+ * apart by a crafted overlap. Overlaps are counted so that they can be
+ * alerted on.
+ *
+ * Sequence numbers are compared with serial arithmetic (RFC 1982), so a
+ * stream may cross 2^32 any number of times. The stream module knows nothing
+ * of flows, packets or DPDK: it fuzzes standalone.
+ *
+ * Concurrency: a pool and every stream using it belong to one lcore; no
+ * locks. The pool is created and destroyed on the control path (malloc);
+ * stream_insert() and stream_release() are per-packet and allocation-free.
+ */
+#ifndef VIGIL_DATAPLANE_STREAM_H
+#define VIGIL_DATAPLANE_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define STREAM_CHUNK_SIZE		 1024	    /* bytes of out-of-order data per pool chunk */
+#define STREAM_DEFAULT_DEPTH		 (1u << 20) /* 1 MiB delivered per direction */
+#define STREAM_DEFAULT_CHUNKS		 16384	    /* 16 MiB of held data per lcore */
+#define STREAM_DEFAULT_CHUNKS_PER_STREAM 256
+#define STREAM_MAX_DEPTH		 (1u << 30) /* serial arithmetic needs depth < 2^31 */
+
+/* TCP header flags as they come in struct packet's tcp_flags. */
+#define STREAM_TCP_FIN 0x01
+#define STREAM_TCP_SYN 0x02
+#define STREAM_TCP_RST 0x04
+#define STREAM_TCP_ACK 0x10
+
+/* Sizes of a pool; a zero field takes its default. */
+struct stream_config {
+	uint32_t chunk_count; /* chunks in the pool (total held data / STREAM_CHUNK_SIZE) */
+	uint32_t max_chunks_per_stream; /* chunks one direction may hold */
+	uint32_t depth; /* bytes delivered per direction, at most STREAM_MAX_DEPTH */
+};
+
+/*
+ * Pool counters, written only by the owning lcore; read them in place and
+ * sum over lcores. _(field, "name", "description")
+ */
+#define foreach_stream_counter                                                                     \
+	_(segments, "stream_segments", "segments with data given to stream_insert")                \
+	_(in_order, "stream_in_order", "segments that started at the next in-order byte")          \
+	_(out_of_order, "stream_out_of_order", "segments held, fully or in part, for later")       \
+	_(retransmissions, "stream_retransmissions",                                               \
+	  "segments carrying only bytes already received")                                         \
+	_(overlaps, "stream_overlaps", "segments partly old, partly new")                          \
+	_(overlap_mismatch, "stream_overlap_mismatch",                                             \
+	  "overlaps whose later copy differs from held data")                                      \
+	_(delivered_bytes, "stream_delivered_bytes", "bytes delivered in order")                   \
+	_(pool_full_drops, "stream_pool_full_drops",                                               \
+	  "out-of-order data dropped: pool or stream share full")                                  \
+	_(pool_full_bytes, "stream_pool_full_bytes", "bytes dropped so")                           \
+	_(out_of_window, "stream_out_of_window", "segments more than 2^30 ahead, ignored")         \
+	_(past_depth, "stream_past_depth", "streams that reached the reassembly depth")            \
+	_(after_close, "stream_after_close", "segments with data after FIN or RST, ignored")
+
+struct stream_counters {
+#define _(field, name, text) uint64_t field;
+	foreach_stream_counter
+#undef _
+};
+
+#define _(field, name, text) +1
+enum { STREAM_COUNTER_COUNT = 0 foreach_stream_counter };
+#undef _
+
+/* Names and descriptions in the order of struct stream_counters. */
+extern const char *const stream_counter_name[STREAM_COUNTER_COUNT];
+extern const char *const stream_counter_text[STREAM_COUNTER_COUNT];
+
+/* What a stream has seen; several may be set. */
+enum stream_flag {
+	STREAM_STARTED = 1u << 0,    /* next_seq is valid */
+	STREAM_MIDSTREAM = 1u << 1,  /* started from a segment other than SYN */
+	STREAM_FIN_SEEN = 1u << 2,   /* fin_seq is valid */
+	STREAM_FINISHED = 1u << 3,   /* every byte up to the FIN delivered */
+	STREAM_RESET = 1u << 4,	     /* RST seen: nothing more is delivered */
+	STREAM_PAST_DEPTH = 1u << 5, /* depth bytes delivered: nothing more is */
+};
+
+struct stream_chunk; /* private to stream.c */
+
+/*
+ * One direction of a TCP connection. Zero it (or stream_init() it) before
+ * first use; the flow table does both. Fields are read-only for callers.
+ */
+struct stream {
+	uint32_t next_seq;	   /* sequence number of the next in-order byte */
+	uint32_t fin_seq;	   /* sequence number of the FIN, if STREAM_FIN_SEEN */
+	uint64_t delivered;	   /* bytes given to the callback so far */
+	struct stream_chunk *held; /* out-of-order data, sorted, never overlapping */
+	uint16_t held_chunks;
+	uint16_t flags; /* enum stream_flag */
+};
+
+struct stream_pool;
+
+/*
+ * Called with each piece of new in-order data: offset is the position of
+ * data[0] in the stream (0 = the first byte after the SYN, or the first byte
+ * seen for a stream picked up mid-way). The pointer is valid only during the
+ * call: it points into the segment given to stream_insert() or into a pool
+ * chunk that is recycled right after. Must not call back into the stream.
+ */
+typedef void (*stream_deliver_fn)(void *arg, const uint8_t *data, uint32_t len, uint64_t offset);
+
+/*
+ * Allocate a pool of out-of-order chunks with config (NULL: all defaults).
+ * Control path, before the owning worker starts. Returns NULL when out of
+ * memory or when depth is above STREAM_MAX_DEPTH.
+ */
+struct stream_pool *stream_pool_create(const struct stream_config *config);
+
+/*
+ * Free the pool. Every stream using it must have been released first, or
+ * be dropped with it (their chunks go with the pool). Control path.
+ */
+void stream_pool_destroy(struct stream_pool *pool);
+
+/* Chunks on the free list now (chunk_count when no stream holds any). Any time. */
+uint32_t stream_pool_available(const struct stream_pool *pool);
+
+/* The pool's counters, owned by the pool; summing is left to the caller. */
+const struct stream_counters *stream_pool_counters(const struct stream_pool *pool);
+
+/*
+ * Start s at the segment (seq, tcp_flags): with SYN the initial sequence
+ * number is seq and data starts at seq + 1; otherwise the stream is picked
+ * up mid-way and data starts at seq. s must hold no chunks (zeroed or
+ * released). stream_insert() calls this itself for the first segment of a
+ * stream that was not started, so calling it is optional. Per-packet.
+ */
+void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags);
+
+/*
+ * Add the segment (seq, data, len, tcp_flags) to s and give every byte that
+ * became in order to deliver(arg, ...), in order, each byte once; data may
+ * be NULL when len is 0. The segment is not kept: what must wait is copied
+ * into chunks of pool. Bytes already received are never replaced (first
+ * wins, above); bytes past the depth, past a FIN, or after a RST are
+ * ignored. A RST ends the stream at once: held data is released and nothing
+ * is delivered any more (RST validation against the window is left to the
+ * caller). Returns the number of bytes delivered by this call.
+ * Per-packet path of the owning lcore: no allocation, no locks.
+ */
+uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
+		       const uint8_t *data, uint32_t len, uint8_t tcp_flags,
+		       stream_deliver_fn deliver, void *arg);
+
+/*
+ * Give the chunks s holds back to pool and forget them; the rest of s is
+ * kept (flags, counts). Call before the stream is dropped (the flow table
+ * does this when a flow goes). Owning lcore.
+ */
+void stream_release(struct stream *s, struct stream_pool *pool);
+
+/* True while new in-order data can still be delivered (started or not). */
+static inline bool stream_is_open(const struct stream *s)
+{
+	return !(s->flags & (STREAM_FINISHED | STREAM_RESET | STREAM_PAST_DEPTH));
+}
+
+#endif

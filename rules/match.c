@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rule_match(): run one candidate rule's options against one packet. The
+ * packet and flow tests go first (cheap, order-free); then, per buffer the
+ * rule inspects, its transforms and its chain of payload options, in the
+ * order written, with Suricata's backtracking: when a content or pcre has a
+ * later option relative to it and that later part fails, the content is
+ * tried again at its next occurrence. Without this, "content:A; content:B;
+ * distance:0; within:4;" could be evaded by putting a decoy A before the
+ * real one. What each payload keyword does is its own file's business
+ * (payload.h says what the matcher needs to know of them).
+ *
+ * Per-packet path, any worker lcore: no allocation, locking or logging.
+ * The only state outside the stack is the per-thread transform scratch.
+ * Flowbit actions and noalert are kw_flow.c's.
+ */
+#include <string.h>
+
+#include "rules/keyword.h"
+#include "rules/match.h"
+#include "rules/payload.h"
+
+/*
+ * Suricata's default inspection recursion limit: a rule whose chain
+ * backtracks more than this on one buffer does not match. Without a bound,
+ * "content:A; content:B; distance:0; content:C; distance:0;" on a buffer
+ * full of A and B costs cubic time, which an attacker controls.
+ */
+#define MATCH_STEP_LIMIT 3000
+
+/* Largest buffer a transform can rewrite (the scratch is per thread, not per packet). */
+#define MATCH_SCRATCH_SIZE (64 * 1024)
+
+struct match_chain {
+	const struct rule_option *option[PAYLOAD_CHAIN_MAX];
+	bool retry[PAYLOAD_CHAIN_MAX]; /* a later option is relative to this one */
+	unsigned count;
+	unsigned steps;
+	bool stop; /* an independent option failed, or the step limit was hit */
+};
+
+static __thread uint8_t match_scratch[MATCH_SCRATCH_SIZE + 1];
+
+static const struct payload_head *match_head(const struct rule_option *option)
+{
+	return option->data;
+}
+
+static bool match_is_search(const struct payload_head *head)
+{
+	return head->type == PAYLOAD_CONTENT || head->type == PAYLOAD_PCRE;
+}
+
+/*
+ * Which options get retried, as Suricata marks them at load time: a
+ * relative content or pcre depends on the last content or pcre before it;
+ * a relative byte_* or isdataat on the payload option just before it
+ * (bsize aside), and only when that one is a content or pcre. A negated
+ * option is never retried: it has no position.
+ */
+static void match_mark_retries(struct match_chain *chain)
+{
+	for (unsigned k = 0; k < chain->count; k++) {
+		const struct payload_head *head = match_head(chain->option[k]);
+		if (!head->relative)
+			continue;
+		for (unsigned j = k; j-- > 0;) {
+			const struct payload_head *prev = match_head(chain->option[j]);
+			if (prev->type == PAYLOAD_BSIZE)
+				continue;
+			if (!match_is_search(head) || match_is_search(prev)) {
+				if (match_is_search(prev) && !prev->negated)
+					chain->retry[j] = true;
+				break;
+			}
+		}
+	}
+}
+
+static bool match_chain_run(struct match_chain *chain, unsigned k,
+			    struct rule_payload_cursor *cursor)
+{
+	if (k == chain->count)
+		return true;
+	if (++chain->steps > MATCH_STEP_LIMIT) {
+		chain->stop = true;
+		return false;
+	}
+	const struct rule_option *option = chain->option[k];
+	const struct payload_head *head = match_head(option);
+	rule_keyword_inspect_fn inspect = rule_keywords[option->keyword].inspect;
+	uint32_t position = cursor->position;
+	uint32_t match_start = cursor->match_start;
+	uint32_t from = 0;
+
+	for (;;) {
+		cursor->position = position;
+		cursor->match_start = from;
+		if (!inspect(option, cursor)) {
+			/* A content that does not depend on earlier matches fails whatever they do.
+			 */
+			if (head->type == PAYLOAD_CONTENT && !head->relative)
+				chain->stop = true;
+			return false;
+		}
+		if (head->negated || head->type == PAYLOAD_BSIZE ||
+		    head->type == PAYLOAD_BYTE_TEST || head->type == PAYLOAD_ISDATAAT) {
+			/* These leave the cursor where it was. */
+			cursor->position = position;
+			cursor->match_start = match_start;
+		}
+		if (!chain->retry[k])
+			return match_chain_run(chain, k + 1, cursor);
+		uint32_t this_start = cursor->match_start;
+		if (match_chain_run(chain, k + 1, cursor))
+			return true;
+		if (chain->stop)
+			return false;
+		from = this_start + 1;
+	}
+}
+
+/* The transform named by a TRANSFORM option, applied in place; false: not supported. */
+static bool match_transform(const struct rule_option *option, uint8_t *data, uint32_t *len)
+{
+	const char *name = rule_keywords[option->keyword].name;
+	uint32_t n = *len, out = 0;
+
+	if (strcmp(name, "to_lowercase") == 0 || strcmp(name, "to_uppercase") == 0) {
+		bool lower = name[3] == 'l';
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t c = data[i];
+			if (lower && c >= 'A' && c <= 'Z')
+				data[i] = c + 32;
+			else if (!lower && c >= 'a' && c <= 'z')
+				data[i] = c - 32;
+		}
+		return true;
+	}
+	if (strcmp(name, "dotprefix") == 0) {
+		/* "dotprefix; content:".example.com"; endswith;" matches the domain and its
+		   subdomains but not "badexample.com". */
+		if (n >= MATCH_SCRATCH_SIZE)
+			return false;
+		memmove(data + 1, data, n);
+		data[0] = '.';
+		*len = n + 1;
+		return true;
+	}
+	if (strcmp(name, "strip_whitespace") == 0) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t c = data[i];
+			if (!(c == ' ' || (c >= '\t' && c <= '\r')))
+				data[out++] = c;
+		}
+		*len = out;
+		return true;
+	}
+	if (strcmp(name, "compress_whitespace") == 0) {
+		/* Keep the first blank of a run, as Suricata does. */
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t c = data[i];
+			bool blank = c == ' ' || (c >= '\t' && c <= '\r');
+			if (blank && out > 0 && i > 0 &&
+			    (data[out - 1] == ' ' ||
+			     (data[out - 1] >= '\t' && data[out - 1] <= '\r')))
+				continue;
+			data[out++] = c;
+		}
+		*len = out;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The buffer b as the chain must see it: the packet's bytes, or, when the
+ * rule has transforms on b, a per-thread copy with them applied in order.
+ * False when the buffer is absent or empty, or a transform cannot be run.
+ */
+static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *ctx, unsigned b,
+			 const uint8_t **data, uint32_t *len)
+{
+	const uint8_t *src = ctx->buffer[b];
+	uint32_t n = ctx->buffer_len[b];
+	bool copied = false;
+
+	if (src == NULL || n == 0)
+		return false;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_TRANSFORM)
+			continue;
+		if (!copied) {
+			if (n > MATCH_SCRATCH_SIZE)
+				return false;
+			memcpy(match_scratch, src, n);
+			copied = true;
+		}
+		if (!match_transform(option, match_scratch, &n))
+			return false;
+	}
+	if (n == 0)
+		return false;
+	*data = copied ? match_scratch : src;
+	*len = n;
+	return true;
+}
+
+/* Run the chain of buffer b, whose first option is at index first. */
+static bool match_buffer_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
+			       unsigned b, unsigned first, struct rule_payload_cursor *cursor)
+{
+	struct match_chain chain;
+	chain.count = 0;
+	chain.steps = 0;
+	chain.stop = false;
+	for (unsigned i = first; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
+			continue;
+		if (chain.count == PAYLOAD_CHAIN_MAX)
+			return false; /* refused at parse time; never reached */
+		chain.retry[chain.count] = false;
+		chain.option[chain.count++] = option;
+	}
+	if (!match_buffer(rule, ctx, b, &cursor->data, &cursor->len))
+		return false;
+	match_mark_retries(&chain);
+	cursor->position = 0;
+	cursor->match_start = 0;
+	return match_chain_run(&chain, 0, cursor);
+}
+
+bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
+{
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		const struct rule_keyword *keyword = &rule_keywords[option->keyword];
+		if ((keyword->kind == RULE_KW_PACKET || keyword->kind == RULE_KW_FLOW) &&
+		    keyword->match != NULL && !keyword->match(option, ctx))
+			return false;
+	}
+
+	/* Buffers in the order the rule first names them; variables carry across. */
+	struct rule_payload_cursor cursor;
+	memset(cursor.vars, 0, sizeof(cursor.vars));
+	cursor.ctx = ctx;
+	uint64_t done = 0;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		unsigned b = option->buffer;
+		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
+		    b >= RULE_BUFFER_COUNT || (done & (1ull << b)))
+			continue;
+		done |= 1ull << b;
+		if (!match_buffer_chain(rule, ctx, b, i, &cursor))
+			return false;
+	}
+	return true;
+}

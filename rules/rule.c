@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The name tables of rule.h, generated from its X-macros so that an action
+ * or a protocol is declared in one place, and rule_free(), which releases a
+ * rule and everything it owns. Option data is released through the free()
+ * of the keyword that parsed it (keyword.h), so this file knows nothing of
+ * any keyword's data. Building rules is left to parse.c.
+ */
+#include <stdlib.h>
+
+#include "rules/keyword.h"
+#include "rules/rule.h"
+
+const char *const rule_action_name[RULE_ACTION_COUNT] = {
+#define _(sym, name) [RULE_ACTION_##sym] = name,
+    foreach_rule_action
+#undef _
+};
+
+const char *const rule_proto_name[RULE_PROTO_COUNT] = {
+#define _(sym, name, ip) [RULE_PROTO_##sym] = name,
+    foreach_rule_proto
+#undef _
+};
+
+const uint8_t rule_proto_ip[RULE_PROTO_COUNT] = {
+#define _(sym, name, ip) [RULE_PROTO_##sym] = ip,
+    foreach_rule_proto
+#undef _
+};
+
+/* The transport protocols come first in foreach_rule_proto, ending with sctp. */
+bool rule_proto_is_app(enum rule_proto proto)
+{
+	return proto > RULE_PROTO_SCTP && proto < RULE_PROTO_COUNT;
+}
+
+static void rule_addr_set_free(struct rule_addr_set *set)
+{
+	free(set->include);
+	free(set->exclude);
+}
+
+static void rule_port_set_free(struct rule_port_set *set)
+{
+	free(set->include);
+	free(set->exclude);
+}
+
+static void rule_options_free(struct rule *rule)
+{
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		struct rule_option *option = &rule->options[i];
+		void (*release)(void *) = free;
+
+		if (option->keyword < rule_keyword_count && rule_keywords[option->keyword].free)
+			release = rule_keywords[option->keyword].free;
+		if (option->data)
+			release(option->data);
+	}
+	free(rule->options);
+}
+
+void rule_free(struct rule *rule)
+{
+	if (!rule)
+		return;
+	rule_options_free(rule);
+	for (unsigned i = 0; i < rule->metadata_count; i++)
+		free(rule->metadata[i]);
+	free(rule->metadata);
+	for (unsigned i = 0; i < rule->reference_count; i++) {
+		free(rule->references[i].type);
+		free(rule->references[i].value);
+	}
+	free(rule->references);
+	rule_addr_set_free(&rule->src_addr);
+	rule_addr_set_free(&rule->dst_addr);
+	rule_port_set_free(&rule->src_port);
+	rule_port_set_free(&rule->dst_port);
+	free(rule->msg);
+	free(rule->classtype);
+	free(rule->file);
+	free(rule);
+}

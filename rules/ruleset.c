@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Building the compiled ruleset (see ruleset.h): parse, order, pick each
+ * rule's fast pattern, group patterns by buffer and direction, compile one
+ * Hyperscan literal database per group (or load it from the cache), and
+ * the per-packet candidate lookup. Matching a candidate's remaining options
+ * is left to match.c, verdicts and alerts to the dataplane.
+ *
+ * Why literals and SINGLEMATCH: fast patterns are plain byte strings, and a
+ * candidate only needs to be named once per scan; the full option chain
+ * (positions, pcre, byte tests) then runs once per candidate.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hs.h>
+
+#include "rules/content.h"
+#include "rules/ruleset.h"
+#include "rules/ruleset_internal.h"
+
+/* --- building: patterns per group ------------------------------------ */
+
+struct pattern {
+	uint8_t *bytes;
+	uint32_t len;
+	bool nocase;
+	uint32_t *rules;
+	unsigned rule_count, rule_cap;
+};
+
+struct group_builder {
+	struct pattern *patterns;
+	unsigned count, cap;
+	uint32_t *always;
+	unsigned always_count, always_cap;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int push_u32(uint32_t **array, unsigned *count, unsigned *cap, uint32_t value)
+{
+	if (*count == *cap) {
+		unsigned cap2 = *cap ? *cap * 2 : 8;
+		uint32_t *grown = realloc(*array, cap2 * sizeof(**array));
+		if (!grown)
+			return -ENOMEM;
+		*array = grown;
+		*cap = cap2;
+	}
+	(*array)[(*count)++] = value;
+	return 0;
+}
+
+static bool pattern_equal(const struct pattern *p, const uint8_t *bytes, uint32_t len, bool nocase)
+{
+	if (p->len != len || p->nocase != nocase)
+		return false;
+	if (!nocase)
+		return memcmp(p->bytes, bytes, len) == 0;
+	for (uint32_t i = 0; i < len; i++)
+		if (tolower(p->bytes[i]) != tolower(bytes[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The pattern's id in the group, added on first sight. Linear search from
+ * the end is enough here: rules sharing a fast pattern are usually written
+ * next to each other, and this runs once per load.
+ */
+static int group_add_pattern(struct group_builder *g, const uint8_t *bytes, uint32_t len,
+			     bool nocase, uint32_t rule)
+{
+	struct pattern *p = NULL;
+	unsigned scanned = 0;
+	for (unsigned i = g->count; i-- > 0 && scanned < 64; scanned++)
+		if (pattern_equal(&g->patterns[i], bytes, len, nocase))
+			p = &g->patterns[i];
+	if (!p) {
+		if (g->count == g->cap) {
+			unsigned cap2 = g->cap ? g->cap * 2 : 64;
+			struct pattern *grown = realloc(g->patterns, cap2 * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			g->patterns = grown;
+			g->cap = cap2;
+		}
+		p = &g->patterns[g->count++];
+		memset(p, 0, sizeof(*p));
+		p->bytes = malloc(len);
+		if (!p->bytes)
+			return -ENOMEM;
+		memcpy(p->bytes, bytes, len);
+		p->len = len;
+		p->nocase = nocase;
+	}
+	return push_u32(&p->rules, &p->rule_count, &p->rule_cap, rule);
+}
+
+static void group_builder_free(struct group_builder *g)
+{
+	for (unsigned i = 0; i < g->count; i++) {
+		free(g->patterns[i].bytes);
+		free(g->patterns[i].rules);
+	}
+	free(g->patterns);
+	free(g->always);
+	memset(g, 0, sizeof(*g));
+}
+
+/*
+ * The rule's fast pattern: the content marked fast_pattern, else the
+ * longest non-negated content (longer literals give fewer false candidates).
+ */
+static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *best)
+{
+	int index = -1;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		struct rule_content_view view;
+		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0)
+			continue;
+		if (view.fast_pattern) {
+			*best = view;
+			return (int)i;
+		}
+		if (index < 0 || view.len > best->len) {
+			*best = view;
+			index = (int)i;
+		}
+	}
+	if (index >= 0 && !best->fast_pattern) {
+		best->fast_offset = 0;
+		best->fast_len = best->len;
+	}
+	return index;
+}
+
+/* Buffer of a rule with no fast pattern: its first payload buffer other than pkt_data. */
+static int rule_home_buffer(const struct rule *rule)
+{
+	for (int b = 1; b < RULE_BUFFER_COUNT; b++)
+		if (rule->buffers_used & (1ull << b))
+			return b;
+	return RULE_BUFFER_PKT_DATA;
+}
+
+static int rule_assign(struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS],
+		       const struct rule *rule, uint32_t index)
+{
+	struct rule_content_view fp = {0};
+	int option = rule_fast_pattern(rule, &fp);
+	int buffer = option >= 0 ? rule->options[option].buffer : rule_home_buffer(rule);
+	bool to_server = !(rule->flow_flags & RULE_FLOW_TO_CLIENT);
+	bool to_client = !(rule->flow_flags & RULE_FLOW_TO_SERVER);
+
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		if ((d == RULESET_TO_SERVER && !to_server) || (d == RULESET_TO_CLIENT && !to_client))
+			continue;
+		struct group_builder *g = &builders[buffer][d];
+		int rc = option >= 0 ? group_add_pattern(g, fp.bytes + fp.fast_offset, fp.fast_len,
+							 fp.nocase, index)
+				     : push_u32(&g->always, &g->always_count, &g->always_cap, index);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Copy a builder's lists into the immutable group (CSR layout). */
+static int group_finish(struct ruleset_group *group, const struct group_builder *g)
+{
+	unsigned total = 0;
+	for (unsigned i = 0; i < g->count; i++)
+		total += g->patterns[i].rule_count;
+	group->pattern_count = g->count;
+	group->pattern_first = calloc(g->count + 1, sizeof(uint32_t));
+	group->pattern_rules = calloc(total ? total : 1, sizeof(uint32_t));
+	group->always = calloc(g->always_count ? g->always_count : 1, sizeof(uint32_t));
+	if (!group->pattern_first || !group->pattern_rules || !group->always)
+		return -ENOMEM;
+	unsigned n = 0;
+	for (unsigned i = 0; i < g->count; i++) {
+		group->pattern_first[i] = n;
+		memcpy(group->pattern_rules + n, g->patterns[i].rules,
+		       g->patterns[i].rule_count * sizeof(uint32_t));
+		n += g->patterns[i].rule_count;
+	}
+	group->pattern_first[g->count] = n;
+	memcpy(group->always, g->always, g->always_count * sizeof(uint32_t));
+	group->always_count = g->always_count;
+	return 0;
+}
+
+static int group_compile(struct ruleset_group *group, const struct group_builder *g, char *err,
+			 size_t err_len)
+{
+	if (g->count == 0)
+		return 0;
+	const char **exprs = calloc(g->count, sizeof(*exprs));
+	unsigned *flags = calloc(g->count, sizeof(*flags));
+	unsigned *ids = calloc(g->count, sizeof(*ids));
+	size_t *lens = calloc(g->count, sizeof(*lens));
+	int rc = -ENOMEM;
+	if (!exprs || !flags || !ids || !lens)
+		goto out;
+	for (unsigned i = 0; i < g->count; i++) {
+		exprs[i] = (const char *)g->patterns[i].bytes;
+		lens[i] = g->patterns[i].len;
+		ids[i] = i;
+		flags[i] = HS_FLAG_SINGLEMATCH | (g->patterns[i].nocase ? HS_FLAG_CASELESS : 0);
+	}
+	hs_compile_error_t *compile_error = NULL;
+	if (hs_compile_lit_multi(exprs, flags, ids, lens, g->count, HS_MODE_BLOCK, NULL, &group->db,
+				 &compile_error) != HS_SUCCESS) {
+		snprintf(err, err_len, "Hyperscan refused the fast patterns: %s",
+			 compile_error ? compile_error->message : "unknown error");
+		hs_free_compile_error(compile_error);
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(exprs);
+	free(flags);
+	free(ids);
+	free(lens);
+	return rc;
+}
+
+/* --- order ------------------------------------------------------------ */
+
+static int rule_order(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a, *y = *(const struct rule *const *)b;
+	if (x->action != y->action)
+		return (int)x->action - (int)y->action;
+	int px = x->priority ? x->priority : 255, py = y->priority ? y->priority : 255;
+	if (px != py)
+		return px - py;
+	return (x->sid > y->sid) - (x->sid < y->sid);
+}
+
+/* --- build ------------------------------------------------------------ */
+
+void ruleset_classification_path(const struct ruleset_options *o, char *path, size_t len)
+{
+	path[0] = '\0';
+	if (o->classification) {
+		snprintf(path, len, "%s", o->classification);
+	} else if (o->file_count) {
+		const char *slash = strrchr(o->files[0], '/');
+		int dir_len = slash ? (int)(slash - o->files[0]) : 1;
+		snprintf(path, len, "%.*s/classification.config", dir_len, slash ? o->files[0] : ".");
+		if (access(path, R_OK) != 0)
+			path[0] = '\0';
+	}
+}
+
+static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *parser,
+			 struct rule_list *list, char *err, size_t err_len)
+{
+	char classification[512];
+	ruleset_classification_path(o, classification, sizeof(classification));
+	if (classification[0]) {
+		int rc = rule_parser_load_classification(parser, classification, err, err_len);
+		if (rc < 0)
+			return rc;
+	}
+	for (unsigned i = 0; i < o->var_count; i++) {
+		const char *eq = strchr(o->vars[i], '=');
+		char name[128];
+		if (!eq || eq == o->vars[i] || (size_t)(eq - o->vars[i]) >= sizeof(name)) {
+			snprintf(err, err_len, "variable \"%s\": expected NAME=VALUE", o->vars[i]);
+			return -EINVAL;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - o->vars[i]), o->vars[i]);
+		if (rule_parser_set_var(parser, name, eq + 1) < 0) {
+			snprintf(err, err_len, "variable %s: bad value \"%s\"", name, eq + 1);
+			return -EINVAL;
+		}
+	}
+	for (unsigned i = 0; i < o->file_count; i++) {
+		int rc = rule_parser_load_file(parser, o->files[i], list);
+		if (rc < 0) {
+			snprintf(err, err_len, "--rules %s: error: cannot read: %s", o->files[i],
+				 strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Keep the description of every classtype the rules use, for EVE's alert.category. */
+static int ruleset_keep_classtypes(struct ruleset *rs, const struct rule_parser *parser)
+{
+	for (unsigned i = 0; i < rs->rule_count; i++) {
+		const char *name = rs->rules[i]->classtype;
+		if (!name || ruleset_classtype_text(rs, name) != name)
+			continue;
+		const char *text = rule_parser_classtype_text(parser, name);
+		if (!text)
+			continue;
+		struct ruleset_classtype *grown =
+			realloc(rs->classtypes, (rs->classtype_count + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		rs->classtypes = grown;
+		grown[rs->classtype_count].name = strdup(name);
+		grown[rs->classtype_count].text = strdup(text);
+		if (!grown[rs->classtype_count].name || !grown[rs->classtype_count].text)
+			return -ENOMEM;
+		rs->classtype_count++;
+	}
+	return 0;
+}
+
+const char *ruleset_classtype_text(const struct ruleset *rs, const char *classtype)
+{
+	for (unsigned i = 0; i < rs->classtype_count; i++)
+		if (strcmp(rs->classtypes[i].name, classtype) == 0)
+			return rs->classtypes[i].text;
+	return classtype;
+}
+
+static void report_take_errors(struct ruleset_report *report, struct rule_list *list)
+{
+	report->errors = list->errors;
+	report->error_count = list->error_count;
+	report->read = list->read;
+	list->errors = NULL;
+	list->error_count = 0;
+}
+
+static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
+			     struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS])
+{
+	for (unsigned i = 0; i < rs->rule_count; i++) {
+		const struct rule *rule = rs->rules[i];
+		int rc = rule_assign(builders, rule, i);
+		if (rc < 0)
+			return rc;
+		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~1ull))
+			report->app_layer_rules++;
+	}
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+			report->patterns += builders[b][d].count;
+			report->always_rules += builders[b][d].always_count;
+			int rc = group_finish(&rs->group[b][d], &builders[b][d]);
+			if (rc < 0)
+				return rc;
+		}
+	return 0;
+}
+
+static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options *o,
+			       struct ruleset_report *report,
+			       struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS],
+			       char *err, size_t err_len)
+{
+	double start = now_seconds();
+	uint8_t key[32];
+	bool keyed = o->cache_dir && ruleset_cache_key(o, key) == 0;
+
+	if (keyed && ruleset_cache_load(rs, o->cache_dir, key, report) == 0) {
+		report->cache_hit = true;
+		report->compile_seconds = now_seconds() - start;
+		return 0;
+	}
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+			int rc = group_compile(&rs->group[b][d], &builders[b][d], err, err_len);
+			if (rc < 0)
+				return rc;
+		}
+	report->compile_seconds = now_seconds() - start;
+	if (keyed)
+		ruleset_cache_store(rs, o->cache_dir, key, report);
+	return 0;
+}
+
+int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
+		  struct ruleset_report *report, char *err, size_t err_len)
+{
+	static struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+	struct rule_list list = {0};
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+	struct rule_parser *parser = rule_parser_create();
+	double start = now_seconds();
+	int rc = -ENOMEM;
+
+	memset(report, 0, sizeof(*report));
+	memset(builders, 0, sizeof(builders));
+	err[0] = '\0';
+	if (!rs || !parser)
+		goto fail;
+	rc = ruleset_parse(options, parser, &list, err, err_len);
+	if (rc < 0)
+		goto fail;
+	report_take_errors(report, &list);
+	report->parse_seconds = now_seconds() - start;
+	rs->rules = list.rules;
+	rs->rule_count = report->loaded = list.count;
+	rs->flowbit_count = rule_parser_flowbit_count(parser);
+	list.rules = NULL;
+	list.count = 0;
+	qsort(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order);
+	rc = ruleset_keep_classtypes(rs, parser);
+	if (rc < 0)
+		goto fail;
+
+	rc = ruleset_group_all(rs, report, builders);
+	if (rc == 0)
+		rc = ruleset_compile_all(rs, options, report, builders, err, err_len);
+fail:
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			group_builder_free(&builders[b][d]);
+	rule_list_clear(&list);
+	if (parser)
+		rule_parser_destroy(parser);
+	if (rc < 0) {
+		if (!err[0])
+			snprintf(err, err_len, "ruleset: %s", strerror(-rc));
+		ruleset_free(rs);
+		return rc;
+	}
+	*out = rs;
+	return 0;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+			struct ruleset_group *g = &rs->group[b][d];
+			hs_free_database(g->db);
+			free(g->pattern_first);
+			free(g->pattern_rules);
+			free(g->always);
+		}
+	for (unsigned i = 0; i < rs->rule_count; i++)
+		rule_free(rs->rules[i]);
+	for (unsigned i = 0; i < rs->classtype_count; i++) {
+		free(rs->classtypes[i].name);
+		free(rs->classtypes[i].text);
+	}
+	free(rs->classtypes);
+	free(rs->rules);
+	free(rs);
+}
+
+unsigned ruleset_rule_count(const struct ruleset *rs)
+{
+	return rs->rule_count;
+}
+
+const struct rule *ruleset_rule(const struct ruleset *rs, unsigned index)
+{
+	return rs->rules[index];
+}
+
+unsigned ruleset_flowbit_count(const struct ruleset *rs)
+{
+	return rs->flowbit_count;
+}
+
+/* --- report ----------------------------------------------------------- */
+
+static int error_group_order(const void *a, const void *b)
+{
+	const struct rule_load_error *x = a, *y = b;
+	return strcmp(x->group, y->group);
+}
+
+struct reason_count {
+	const char *group;
+	unsigned count;
+	const struct rule_load_error *example;
+};
+
+static int reason_count_order(const void *a, const void *b)
+{
+	const struct reason_count *x = a, *y = b;
+	return (int)y->count - (int)x->count;
+}
+
+void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_each)
+{
+	qsort(r->errors, r->error_count, sizeof(*r->errors), error_group_order);
+	struct reason_count *reasons = calloc(r->error_count + 1, sizeof(*reasons));
+	unsigned n = 0;
+	for (unsigned i = 0; i < r->error_count && reasons; i++) {
+		if (n == 0 || strcmp(reasons[n - 1].group, r->errors[i].group) != 0)
+			reasons[n++] = (struct reason_count){r->errors[i].group, 0, &r->errors[i]};
+		reasons[n - 1].count++;
+	}
+	if (reasons)
+		qsort(reasons, n, sizeof(*reasons), reason_count_order);
+	if (r->error_count)
+		fprintf(out, "rules not loaded, by reason:\n");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(out, "  %6u  %s  (e.g. %s:%u sid %u)\n", reasons[i].count, reasons[i].group,
+			reasons[i].example->file, reasons[i].example->line, reasons[i].example->sid);
+	free(reasons);
+	if (list_each)
+		for (unsigned i = 0; i < r->error_count; i++)
+			fprintf(out, "%s:%u: sid %u: %s\n", r->errors[i].file, r->errors[i].line,
+				r->errors[i].sid, r->errors[i].reason);
+	fprintf(out,
+		"parse %.2f s, %s %.2f s, %u fast patterns, %u rules without a fast pattern, "
+		"%u rules need the application layer%s%s\n",
+		r->parse_seconds, r->cache_hit ? "cache load" : "compile", r->compile_seconds,
+		r->patterns, r->always_rules, r->app_layer_rules, r->cache_note[0] ? "; " : "",
+		r->cache_note);
+	fprintf(out, "loaded %u of %u rules\n", r->loaded, r->read);
+}
+
+void ruleset_report_clear(struct ruleset_report *r)
+{
+	for (unsigned i = 0; i < r->error_count; i++) {
+		free(r->errors[i].file);
+		free(r->errors[i].reason);
+		free(r->errors[i].group);
+	}
+	free(r->errors);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- per packet ------------------------------------------------------- */
+
+int ruleset_scratch_create(const struct ruleset *rs, struct ruleset_scratch **out)
+{
+	struct ruleset_scratch *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->mark = calloc(rs->rule_count + 1, 1);
+	s->candidates = calloc(rs->rule_count + 1, sizeof(uint32_t));
+	if (!s->mark || !s->candidates)
+		goto fail;
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			if (rs->group[b][d].db &&
+			    hs_alloc_scratch(rs->group[b][d].db, &s->hs) != HS_SUCCESS)
+				goto fail;
+	*out = s;
+	return 0;
+fail:
+	ruleset_scratch_free(s);
+	return -ENOMEM;
+}
+
+void ruleset_scratch_free(struct ruleset_scratch *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->hs);
+	free(s->mark);
+	free(s->candidates);
+	free(s);
+}
+
+static inline void scratch_add(struct ruleset_scratch *s, uint32_t rule)
+{
+	if (s->mark[rule])
+		return;
+	s->mark[rule] = 1;
+	s->candidates[s->count++] = rule;
+}
+
+static int on_pattern(unsigned int id, unsigned long long from, unsigned long long to,
+		      unsigned int flags, void *ctx)
+{
+	(void)from;
+	(void)flags;
+	struct ruleset_scratch *s = ctx;
+	const struct ruleset_group *g = s->group;
+	if (to <= s->new_from)
+		return 0;
+	for (uint32_t i = g->pattern_first[id]; i < g->pattern_first[id + 1]; i++)
+		scratch_add(s, g->pattern_rules[i]);
+	return 0;
+}
+
+void ruleset_scan(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
+		  enum ruleset_direction direction, const uint8_t *data, uint32_t len,
+		  uint32_t new_from)
+{
+	const struct ruleset_group *g = &rs->group[buffer][direction];
+	if (g->db && len) {
+		s->group = g;
+		s->new_from = new_from;
+		hs_scan(g->db, (const char *)data, len, 0, s->hs, on_pattern, s);
+	}
+	for (unsigned i = 0; i < g->always_count; i++)
+		scratch_add(s, g->always[i]);
+}
+
+static int u32_order(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+unsigned ruleset_candidates_take(struct ruleset_scratch *s, const uint32_t **rules)
+{
+	unsigned n = s->count;
+	if (n > 1)
+		qsort(s->candidates, n, sizeof(uint32_t), u32_order);
+	for (unsigned i = 0; i < n; i++)
+		s->mark[s->candidates[i]] = 0;
+	s->count = 0;
+	*rules = s->candidates;
+	return n;
+}

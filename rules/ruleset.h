@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The compiled ruleset: the rules that loaded, in evaluation order (Suricata's
+ * action order, then priority, then sid), and per buffer and direction one
+ * Hyperscan database of fast patterns whose matches name candidate rules,
+ * plus a short always-checked list of rules that have no usable fast
+ * pattern. Built off the fast path, then immutable: workers only read it,
+ * each with its own scratch (ruleset_scratch), so it can be swapped whole.
+ *
+ * Compiled databases are cached on disk keyed by a SHA-256 of everything
+ * that shapes them (rule files, classification, variables, Hyperscan
+ * version), so a restart with the same rules skips the compile.
+ */
+#ifndef VIGIL_RULES_RULESET_H
+#define VIGIL_RULES_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rules/parse.h"
+#include "rules/rule.h"
+
+enum ruleset_direction {
+	RULESET_TO_SERVER,
+	RULESET_TO_CLIENT,
+	RULESET_DIRECTIONS,
+};
+
+struct ruleset;
+struct ruleset_scratch;
+
+struct ruleset_options {
+	const char *const *files;
+	unsigned file_count;
+	const char *classification; /* NULL: classification.config beside the first file, if any */
+	const char *const *vars;    /* "NAME=value", e.g. "HOME_NET=[10.0.0.0/8]" */
+	unsigned var_count;
+	const char *cache_dir;	    /* NULL: no cache */
+};
+
+struct ruleset_report {
+	unsigned read;	 /* enabled rules read */
+	unsigned loaded; /* rules in the ruleset */
+	struct rule_load_error *errors;
+	unsigned error_count;
+	unsigned patterns;	   /* distinct fast patterns over all databases */
+	unsigned always_rules;	   /* rules checked on every packet of their group */
+	unsigned app_layer_rules;  /* loaded rules that need the application layer */
+	double parse_seconds;
+	double compile_seconds;	   /* Hyperscan compile, or cache load */
+	bool cache_hit;
+	char cache_note[160];	   /* why the cache was not used or written, if so */
+};
+
+/*
+ * Parse and compile the rule files of options. Rules that do not load are
+ * listed in report (never skipped silently); the others form the ruleset.
+ * Returns 0 with *out set, or a negative error with err set when nothing
+ * usable came out (a file cannot be read, Hyperscan refused the patterns).
+ * Start-up or control lcore.
+ */
+int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
+		  struct ruleset_report *report, char *err, size_t err_len);
+
+/* Print the load report: refusals grouped by reason with counts, times, then "loaded N of M rules". */
+void ruleset_report_print(FILE *out, const struct ruleset_report *report, bool list_each);
+
+void ruleset_report_clear(struct ruleset_report *report);
+
+void ruleset_free(struct ruleset *ruleset);
+
+/* The rules, in evaluation order. */
+unsigned ruleset_rule_count(const struct ruleset *ruleset);
+const struct rule *ruleset_rule(const struct ruleset *ruleset, unsigned index);
+
+/* Flowbit names the rules use (sizes per-flow bit arrays). */
+unsigned ruleset_flowbit_count(const struct ruleset *ruleset);
+
+/* The classtype description ("Attempted Administrator Privilege Gain") or the name. */
+const char *ruleset_classtype_text(const struct ruleset *ruleset, const char *classtype);
+
+/* Per-worker scratch: Hyperscan scratch and candidate marks. Returns 0 or -ENOMEM. */
+int ruleset_scratch_create(const struct ruleset *ruleset, struct ruleset_scratch **out);
+void ruleset_scratch_free(struct ruleset_scratch *scratch);
+
+/*
+ * Candidate rules for one buffer of one packet: scan data with the
+ * database of (buffer, direction), add the group's always-checked rules.
+ * Fast patterns that end at or before new_from are ignored: a stream
+ * window starts with bytes inspected before (so that a pattern split across
+ * segments is whole), and what lies wholly in them has had its turn.
+ * Candidates accumulate in scratch across calls (several buffers of one
+ * packet) without duplicates until ruleset_candidates_take().
+ * Per-packet path, worker lcore owning scratch.
+ */
+void ruleset_scan(const struct ruleset *ruleset, struct ruleset_scratch *scratch, int buffer,
+		  enum ruleset_direction direction, const uint8_t *data, uint32_t len,
+		  uint32_t new_from);
+
+/*
+ * The candidates gathered since the last take, in evaluation order; the
+ * scratch is reset for the next packet. Returns the count; *rules points
+ * into scratch (valid until the next scan).
+ */
+unsigned ruleset_candidates_take(struct ruleset_scratch *scratch, const uint32_t **rules);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The inside of struct ruleset, shared by ruleset.c (build, lookup) and
+ * ruleset_cache.c (on-disk cache of the compiled databases) and nobody
+ * else.
+ */
+#ifndef VIGIL_RULES_RULESET_INTERNAL_H
+#define VIGIL_RULES_RULESET_INTERNAL_H
+
+#include <stdint.h>
+
+#include <hs.h>
+
+#include "rules/ruleset.h"
+
+struct ruleset_group {
+	hs_database_t *db;	 /* NULL: no fast patterns in this group */
+	unsigned pattern_count;
+	uint32_t *pattern_first; /* pattern id -> first index in pattern_rules; count+1 entries */
+	uint32_t *pattern_rules; /* rule indices, grouped by pattern */
+	uint32_t *always;	 /* rules without a fast pattern, checked whenever the buffer is */
+	unsigned always_count;
+};
+
+struct ruleset_classtype {
+	char *name;
+	char *text;
+};
+
+struct ruleset {
+	struct rule **rules;
+	unsigned rule_count;
+	unsigned flowbit_count;
+	struct ruleset_classtype *classtypes; /* those the rules use, with their descriptions */
+	unsigned classtype_count;
+	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+};
+
+struct ruleset_scratch {
+	hs_scratch_t *hs;
+	uint8_t *mark; /* one byte per rule: already a candidate */
+	uint32_t *candidates;
+	unsigned count;
+	const struct ruleset_group *group; /* the group being scanned */
+	uint32_t new_from;		   /* matches ending at or before this are old */
+};
+
+/* The classification file a load uses: the one named, else the one beside the first rules file, else "". */
+void ruleset_classification_path(const struct ruleset_options *options, char *path, size_t len);
+
+/* SHA-256 over everything that shapes the databases. Returns 0 or -errno. */
+int ruleset_cache_key(const struct ruleset_options *options, uint8_t key[32]);
+
+/*
+ * Load the databases of key from dir into rs, whose groups already hold
+ * their pattern lists (the counts must agree). Returns 0, or -ENOENT /
+ * -EINVAL with report->cache_note saying why.
+ */
+int ruleset_cache_load(struct ruleset *rs, const char *dir, const uint8_t key[32],
+		       struct ruleset_report *report);
+
+/* Write rs's databases under key in dir (best effort; why it failed goes to report). */
+void ruleset_cache_store(const struct ruleset *rs, const char *dir, const uint8_t key[32],
+			 struct ruleset_report *report);
+
+#endif

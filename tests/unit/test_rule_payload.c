@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the payload keywords (rules/kw_content.c, kw_pcre.c,
+ * kw_byte.c) and the matcher (rules/match.c). Each test writes the options
+ * of a rule as a Suricata user would, parses it with rule_parse(), puts a
+ * crafted payload in pkt_data (or another buffer) and asserts match or no
+ * match; parse errors are asserted with their message. Payloads are heap
+ * copies of exactly their length, so a sanitizer build catches any read
+ * past the end of a buffer. The expected answers are Suricata's.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rules/content.h"
+#include "rules/match.h"
+#include "rules/parse.h"
+
+static struct rule_parser *parser;
+
+/* ---- helpers -------------------------------------------------------- */
+
+static struct rule *parse_options(const char *options)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (msg:\"t\"; %s sid:1;)",
+		 options);
+	return rule_parse(parser, text, "test.rules", 1);
+}
+
+static struct rule *parse_ok(const char *options)
+{
+	struct rule *rule = parse_options(options);
+
+	if (!rule)
+		fail_msg("rule refused: %s: %s", options, rule_parser_last_error(parser)->reason);
+	return rule;
+}
+
+/* The rule must be refused with a reason containing want. */
+static void parse_fails(const char *options, const char *want)
+{
+	struct rule *rule = parse_options(options);
+
+	if (rule) {
+		rule_free(rule);
+		fail_msg("rule loaded but should not: %s", options);
+	}
+	const char *reason = rule_parser_last_error(parser)->reason;
+	if (!reason || !strstr(reason, want))
+		fail_msg("rule %s: reason \"%s\" lacks \"%s\"", options, reason ? reason : "(none)",
+			 want);
+}
+
+/* Match options against payload in buffer (an exact-length heap copy). */
+static bool match_in(const char *options, int buffer, const void *payload, size_t len)
+{
+	struct rule *rule = parse_ok(options);
+	struct rule_match_ctx ctx;
+	uint8_t *copy = malloc(len ? len : 1);
+
+	memset(&ctx, 0, sizeof(ctx));
+	memcpy(copy, payload, len);
+	ctx.buffer[buffer] = copy;
+	ctx.buffer_len[buffer] = (uint32_t)len;
+	bool hit = rule_match(rule, &ctx);
+	free(copy);
+	rule_free(rule);
+	return hit;
+}
+
+static bool match_bytes(const char *options, const void *payload, size_t len)
+{
+	return match_in(options, RULE_BUFFER_PKT_DATA, payload, len);
+}
+
+static bool match_str(const char *options, const char *payload)
+{
+	return match_bytes(options, payload, strlen(payload));
+}
+
+/* ---- content -------------------------------------------------------- */
+
+static void test_content_plain(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"evil\";", "an evil payload"));
+	assert_false(match_str("content:\"evil\";", "an EVIL payload"));
+	assert_false(match_str("content:\"evil\";", "ev"));
+	assert_true(match_str("content:\"evil\"; content:\"pay\";", "payload evil"));
+}
+
+static void test_content_hex_and_escapes(void **state)
+{
+	(void)state;
+	static const uint8_t bin[] = {0x00, 0x01, 'A', 'B', 0xff};
+
+	assert_true(match_bytes("content:\"|00 01|AB|ff|\";", bin, sizeof(bin)));
+	assert_true(match_bytes("content:\"|0001 4142|\";", bin, sizeof(bin)));
+	assert_false(match_bytes("content:\"|00 02|\";", bin, sizeof(bin)));
+	assert_true(match_str("content:\"a\\\"b\";", "xa\"by"));
+	assert_true(match_str("content:\"a\\;b\";", "xa;by"));
+	assert_true(match_str("content:\"a\\\\b\";", "xa\\by"));
+	assert_true(match_str("content:\"a\\:b\";", "xa:by"));
+	assert_true(match_str("content:\"user|3a| \";", "user: root"));
+	/* Escapes and hex decode to the same bytes. */
+	assert_true(match_str("content:\"|22|q\\\"\";", "\"q\""));
+}
+
+static void test_content_negated(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:!\"evil\";", "all good here"));
+	assert_false(match_str("content:!\"evil\";", "some evil here"));
+	assert_true(match_str("content:\"GET\"; content:!\"admin\"; within:10;",
+			      "GET /index.html?x=admin"));
+	assert_false(match_str("content:\"GET\"; content:!\"admin\"; within:10;", "GET /admin"));
+	/* A negated content does not move the cursor: B is relative to A. */
+	assert_true(match_str("content:\"A\"; content:!\"Z\"; content:\"B\"; distance:0; within:1;",
+			      "xAB"));
+	/* A window that lies outside the buffer holds no pattern. */
+	assert_true(match_str("content:!\"abc\"; offset:50;", "abcabc"));
+}
+
+static void test_content_nocase(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"EvIl\"; nocase;", "an eVIL payload"));
+	assert_true(match_str("content:\"|41|b\"; nocase;", "xaB"));
+	assert_false(match_str("content:\"evil\"; nocase;", "e v i l"));
+	assert_true(match_str("content:\"evil\"; nocase; endswith;", "..EVIL"));
+}
+
+static void test_content_offset_depth(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"abc\"; offset:2; depth:3;", "xxabc"));
+	assert_false(match_str("content:\"abc\"; offset:2; depth:3;", "xxxabc"));
+	assert_false(match_str("content:\"abc\"; offset:3;", "xxabc"));
+	/* depth counts from offset, whatever order they are written in */
+	assert_true(match_str("content:\"abc\"; depth:4; offset:2;", "xxxabc"));
+	assert_true(match_str("content:\"abc\"; depth:3;", "abcxxx"));
+	assert_false(match_str("content:\"abc\"; depth:3;", "xabc"));
+	/* a depth past the buffer end is clipped, not an error */
+	assert_true(match_str("content:\"abc\"; depth:100;", "xxabc"));
+	assert_false(match_str("content:\"abc\"; offset:100;", "abc"));
+	assert_true(match_str("content:\"abc\"; offset:3;", "abcabc"));
+}
+
+static void test_content_distance_within(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"A\"; content:\"B\"; distance:0;", "xAyB"));
+	assert_false(match_str("content:\"A\"; content:\"B\"; distance:0;", "BxA"));
+	assert_true(match_str("content:\"A\"; content:\"B\"; distance:2; within:1;", "A12B"));
+	assert_false(match_str("content:\"A\"; content:\"B\"; distance:2; within:1;", "A1B"));
+	assert_false(match_str("content:\"A\"; content:\"B\"; distance:2; within:1;", "A123B"));
+	/* within counts from the previous match end plus distance */
+	assert_true(match_str("content:\"A\"; content:\"BC\"; within:2;", "ABC"));
+	assert_false(match_str("content:\"A\"; content:\"BC\"; within:2;", "AxBC"));
+	/* a negative distance looks back before the previous match end */
+	assert_true(match_str("content:\"BC\"; content:\"A\"; distance:-3; within:1;", "xABC"));
+	assert_false(match_str("content:\"BC\"; content:\"A\"; distance:-2; within:1;", "xABC"));
+	/* a relative first content is relative to the buffer start */
+	assert_true(match_str("content:\"ab\"; within:2;", "abxx"));
+	assert_false(match_str("content:\"ab\"; within:2;", "xab"));
+}
+
+/* The decoy: the first A is not followed by B; the chain must try the second. */
+static void test_content_backtracking(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"A\"; content:\"B\"; distance:0; within:1;", "AxxxAB"));
+	/* two levels: B must be retried, then A */
+	assert_true(match_str(
+	    "content:\"A\"; content:\"B\"; distance:0; within:2; content:\"C\"; distance:0; "
+	    "within:1;",
+	    "ABxxABC"));
+	assert_false(match_str(
+	    "content:\"A\"; content:\"B\"; distance:0; within:2; content:\"C\"; distance:0; "
+	    "within:1;",
+	    "ABxxABxC"));
+	/* relative byte_test and isdataat also make the content retry */
+	static const uint8_t p[] = {'L', 1, 'L', 9};
+	assert_true(match_bytes("content:\"L\"; byte_test:1,>,5,0,relative;", p, sizeof(p)));
+	assert_true(match_str("content:\"END\"; isdataat:!1,relative;", "END...END"));
+	/* overlapping occurrences: retry starts one byte after the previous start */
+	assert_true(match_str("content:\"aa\"; content:\"b\"; distance:0; within:1;", "aaab"));
+	/* a pathological buffer must not hang: the step limit ends it */
+	char big[4096];
+	memset(big, 'A', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_false(match_str("content:\"A\"; content:\"A\"; distance:0; content:\"A\"; "
+			       "distance:0; content:\"B\"; distance:0;",
+			       big));
+}
+
+static void test_content_startswith_endswith(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"GET\"; startswith;", "GET / HTTP/1.1"));
+	assert_false(match_str("content:\"GET\"; startswith;", " GET / HTTP/1.1"));
+	assert_true(match_str("content:\".exe\"; endswith;", "file.exe"));
+	assert_false(match_str("content:\".exe\"; endswith;", "file.exe?"));
+	/* the occurrence that ends the buffer is found, not only the first one */
+	assert_true(match_str("content:\".exe\"; endswith;", "a.exe.exe"));
+	assert_true(match_str("content:\"GET\"; startswith; endswith;", "GET"));
+	assert_false(match_str("content:\"GET\"; startswith; endswith;", "GETX"));
+	assert_true(match_str("content:\"id=\"; content:\"x\"; distance:0; endswith;", "id=abx"));
+	assert_false(match_str("content:\"id=\"; content:\"x\"; distance:0; endswith;", "xid=ab"));
+	assert_true(match_str("content:!\".exe\"; endswith;", "file.exe.txt"));
+	assert_false(match_str("content:!\".exe\"; endswith;", "file.exe"));
+}
+
+static void test_content_fast_pattern(void **state)
+{
+	(void)state;
+	struct rule *rule = parse_ok("content:\"abc\"; content:\"longer\"; fast_pattern:1,3;");
+	struct rule_content_view view;
+
+	assert_int_equal(rule->fast_pattern, 1);
+	assert_true(rule_content_view(&rule->options[1], &view));
+	assert_int_equal(view.len, 6);
+	assert_memory_equal(view.bytes, "longer", 6);
+	assert_true(view.fast_pattern);
+	assert_int_equal(view.fast_offset, 1);
+	assert_int_equal(view.fast_len, 3);
+	assert_true(rule_content_view(&rule->options[0], &view));
+	assert_false(view.fast_pattern);
+	assert_int_equal(view.fast_len, 3);
+	rule_free(rule);
+
+	rule = parse_ok("content:\"abc\"; nocase; fast_pattern:only;");
+	assert_int_equal(rule->fast_pattern, 0);
+	assert_true(rule_content_view(&rule->options[0], &view));
+	assert_true(view.nocase);
+	assert_int_equal(view.fast_offset, 0);
+	assert_int_equal(view.fast_len, 3);
+	rule_free(rule);
+
+	rule = parse_ok("content:!\"x\"; pcre:\"/y/\";");
+	assert_int_equal(rule->fast_pattern, -1);
+	assert_true(rule_content_view(&rule->options[0], &view));
+	assert_true(view.negated);
+	assert_false(rule_content_view(&rule->options[1], &view));
+	rule_free(rule);
+}
+
+static void test_bsize(void **state)
+{
+	(void)state;
+	assert_true(match_str("bsize:5;", "12345"));
+	assert_false(match_str("bsize:5;", "1234"));
+	assert_true(match_str("bsize:<5;", "1234"));
+	assert_false(match_str("bsize:<5;", "12345"));
+	assert_true(match_str("bsize:>=5;", "12345"));
+	assert_true(match_str("bsize:>4;", "12345"));
+	assert_true(match_str("bsize:!4;", "12345"));
+	assert_true(match_str("bsize:3<>6;", "12345"));
+	assert_false(match_str("bsize:3<>6;", "123456"));
+	assert_false(match_str("bsize:3<>6;", "123"));
+	assert_true(match_str("content:\"abc\"; bsize:3;", "abc"));
+	parse_fails("bsize:x;", "bsize");
+	parse_fails("bsize:6<>3;", "bsize: empty range");
+}
+
+/* ---- absent buffers and transforms --------------------------------- */
+
+static void test_absent_buffer(void **state)
+{
+	(void)state;
+	/* the rule inspects http.uri; only pkt_data is there */
+	assert_false(match_str("http.uri; content:\"/a\";", "/a"));
+	/* negated-only chains need their buffer too, as in Suricata */
+	assert_false(match_str("http.uri; content:!\"/a\";", "/b"));
+	assert_true(match_in("http.uri; content:\"/a\";", RULE_BUFFER_HTTP_URI, "/a", 2));
+	assert_true(match_in("content:\"/a\"; http_uri;", RULE_BUFFER_HTTP_URI, "/a", 2));
+	/* an empty buffer holds nothing to inspect */
+	assert_false(match_bytes("content:!\"a\";", "", 0));
+}
+
+static void test_transforms(void **state)
+{
+	(void)state;
+	assert_true(match_in("http.uri; to_lowercase; content:\"/admin\";", RULE_BUFFER_HTTP_URI,
+			     "/ADMIN", 6));
+	assert_false(match_in("http.uri; content:\"/admin\";", RULE_BUFFER_HTTP_URI, "/ADMIN", 6));
+	assert_true(match_in("http.uri; to_uppercase; content:\"/ADMIN\";", RULE_BUFFER_HTTP_URI,
+			     "/aDmIn", 6));
+	assert_true(match_in("http.host; dotprefix; content:\".example.com\"; endswith;",
+			     RULE_BUFFER_HTTP_HOST, "example.com", 11));
+	assert_true(match_in("http.host; dotprefix; content:\".example.com\"; endswith;",
+			     RULE_BUFFER_HTTP_HOST, "www.example.com", 15));
+	assert_false(match_in("http.host; dotprefix; content:\".example.com\"; endswith;",
+			      RULE_BUFFER_HTTP_HOST, "badexample.com", 14));
+	assert_true(match_str("strip_whitespace; content:\"evalx\"; bsize:5;", " ev\tal \r\nx"));
+	assert_true(match_str("compress_whitespace; content:\"a b\tc\"; bsize:5;", "a  b\t \tc"));
+	/* a transform vigil cannot run makes the buffer not match, never match raw */
+	assert_false(match_str("to_md5; content:\"a\";", "a"));
+}
+
+/* ---- pcre ----------------------------------------------------------- */
+
+static void test_pcre_basic(void **state)
+{
+	(void)state;
+	assert_true(match_str("pcre:\"/ev[i1]l/\";", "so ev1l"));
+	assert_false(match_str("pcre:\"/ev[i1]l/\";", "so EVIL"));
+	assert_true(match_str("pcre:\"/ev[i1]l/i\";", "so EVIL"));
+	assert_true(match_str("pcre:\"/a.b/s\";", "a\nb"));
+	assert_false(match_str("pcre:\"/a.b/\";", "a\nb"));
+	assert_true(match_str("pcre:\"/^b$/m\";", "a\nb\nc"));
+	assert_true(match_str("pcre:\"/a b/x\";", "ab"));
+	assert_false(match_str("pcre:\"/b/A\";", "ab"));
+	assert_true(match_str("pcre:\"/a.*c/G\";", "abcbc"));
+	assert_true(match_str("pcre:\"/x\\;y/\";", "x;y"));
+	assert_true(match_str("pcre:!\"/evil/\";", "good"));
+	assert_false(match_str("pcre:!\"/evil/\";", "evil"));
+}
+
+static void test_pcre_relative(void **state)
+{
+	(void)state;
+	assert_true(match_str("content:\"user=\"; pcre:\"/^admin/R\";", "user=admin"));
+	assert_false(match_str("content:\"user=\"; pcre:\"/^admin/R\";", "user=xadmin"));
+	/* a relative pcre cannot see before the cursor, even with a look-behind */
+	assert_false(match_str("content:\"b\"; pcre:\"/(?<=a)b/R\";", "abc"));
+	/* the content is retried until the relative pcre holds */
+	assert_true(match_str("content:\"id=\"; pcre:\"/^[0-9]+&/R\";", "id=x&id=42&"));
+	/* the pcre is retried until the relative content holds */
+	assert_true(match_str("pcre:\"/a./\"; content:\"Z\"; distance:0; within:1;", "abxacZ"));
+	/* the cursor after a pcre is the end of its match */
+	assert_true(match_str("pcre:\"/k=[a-z]+/\"; content:\"\\;\"; within:1;", "k=abc;"));
+}
+
+static void test_pcre_buffer_flags(void **state)
+{
+	(void)state;
+	struct rule *rule = parse_ok("pcre:\"/admin/U\";");
+
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_URI);
+	assert_true(rule->buffers_used & (1ull << RULE_BUFFER_HTTP_URI));
+	rule_free(rule);
+	rule = parse_ok("pcre:\"/x/iH\";");
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_HEADER);
+	rule_free(rule);
+	assert_false(match_str("pcre:\"/admin/U\";", "/admin"));
+	assert_true(match_in("pcre:\"/admin/U\";", RULE_BUFFER_HTTP_URI, "/admin", 6));
+	parse_fails("http.host; pcre:\"/x/U\";", "sticky buffer");
+	parse_fails("pcre:\"/x/UH\";", "two buffer flags");
+}
+
+/* ---- byte_test, byte_jump, byte_extract, isdataat ------------------- */
+
+static void test_byte_test(void **state)
+{
+	(void)state;
+	static const uint8_t p[] = {0x00, 0x10, 0x37, 0x20};
+
+	assert_true(match_bytes("byte_test:2,=,16,0;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:2,=,4096,0,little;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:2,=,0x1000,0,little;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:4,=,0x00103720,0,big;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:4,=,0x20371000,0,little;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,>,0x30,2;", p, sizeof(p)));
+	assert_false(match_bytes("byte_test:1,<,0x30,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,<=,0x37,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,>=,0x37,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,!=,0x36,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,!<,0x30,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,&,0x01,2;", p, sizeof(p)));
+	assert_false(match_bytes("byte_test:1,&,0x08,2;", p, sizeof(p)));
+	assert_true(match_bytes("byte_test:1,^,0x01,2;", p, sizeof(p)));
+	/* bitmask: masked, then shifted right by the mask's trailing zeros */
+	assert_true(match_bytes("byte_test:1,=,3,2,bitmask 0xf0;", p, sizeof(p)));
+	/* out of the buffer: never holds, negated or not */
+	assert_false(match_bytes("byte_test:2,=,0,3;", p, sizeof(p)));
+	assert_false(match_bytes("byte_test:2,!=,0,3;", p, sizeof(p)));
+	/* relative */
+	assert_true(match_bytes("content:\"|10|\"; byte_test:1,=,0x37,0,relative;", p, sizeof(p)));
+	assert_true(match_bytes("content:\"|37|\"; byte_test:1,=,0x10,-2,relative;", p, sizeof(p)));
+}
+
+static void test_byte_test_string(void **state)
+{
+	(void)state;
+	assert_true(match_str("byte_test:3,=,123,0,string,dec;", "123x"));
+	assert_true(match_str("byte_test:3,=,123,1,string,dec;", "x123"));
+	/* strtoull semantics: digits up to the first other character */
+	assert_true(match_str("byte_test:4,=,12,0,string,dec;", "12ab"));
+	assert_false(match_str("byte_test:2,=,0,0,string,dec;", "ab"));
+	assert_true(match_str("byte_test:2,=,31,0,string,hex;", "1f"));
+	assert_true(match_str("byte_test:3,=,8,0,string,oct;", "010"));
+	assert_true(
+	    match_str("content:\"Content-Length: \"; byte_test:5,>,1000,0,relative,string,dec;",
+		      "Content-Length: 99999\r\n"));
+	assert_false(
+	    match_str("content:\"Content-Length: \"; byte_test:5,>,1000,0,relative,string,dec;",
+		      "Content-Length: 12\r\n"));
+}
+
+static void test_byte_jump(void **state)
+{
+	(void)state;
+	static const uint8_t p[] = {0x00, 0x03, 'a', 'b', 'c', 'X', 'Y'};
+	static const uint8_t le[] = {0x03, 0x00, 'a', 'b', 'c', 'X'};
+
+	assert_true(match_bytes("byte_jump:2,0; content:\"X\"; within:1;", p, sizeof(p)));
+	assert_false(match_bytes("byte_jump:2,0; content:\"Y\"; within:1;", p, sizeof(p)));
+	assert_true(match_bytes("byte_jump:2,0,little; content:\"X\"; within:1;", le, sizeof(le)));
+	assert_true(
+	    match_bytes("byte_jump:2,0,post_offset 1; content:\"Y\"; within:1;", p, sizeof(p)));
+	assert_true(
+	    match_bytes("byte_jump:2,0,from_beginning; content:\"bc\"; within:2;", p, sizeof(p)));
+	static const uint8_t m[] = {0x02, 'a', 'b', 'c', 'd', 'Y'};
+	assert_true(
+	    match_bytes("byte_jump:1,0,multiplier 2; content:\"Y\"; within:1;", m, sizeof(m)));
+	assert_false(match_bytes("byte_jump:1,0; content:\"Y\"; within:1;", m, sizeof(m)));
+	/* align rounds 3 up to 4 */
+	assert_true(match_bytes("byte_jump:2,0,align; content:\"Y\"; within:1;", p, sizeof(p)));
+	/* from_end with a negative post_offset lands 2 bytes before the end */
+	assert_true(match_bytes("byte_jump:1,0,from_end,post_offset -2; content:\"XY\"; within:2;",
+				p, sizeof(p)));
+	/* jumping exactly to the end is allowed; past it is not */
+	assert_true(
+	    match_bytes("byte_jump:2,0,post_offset 2; isdataat:!1,relative;", p, sizeof(p)));
+	assert_false(match_bytes("byte_jump:2,0,post_offset 3;", p, sizeof(p)));
+	/* relative, and the jump's cursor used by a later relative byte_test */
+	assert_true(
+	    match_bytes("content:\"|00|\"; byte_jump:1,0,relative; byte_test:1,=,88,0,relative;", p,
+			sizeof(p)));
+	assert_true(match_str("byte_jump:2,0,string,dec; content:\"Z\"; within:1;", "03abcZ"));
+}
+
+static void test_byte_extract(void **state)
+{
+	(void)state;
+	static const uint8_t p[] = {0x02, 'a', 'b', 'Z', 0x03, 0x00};
+
+	assert_true(match_bytes("byte_extract:1,0,off; content:\"Z\"; distance:off; within:1;", p,
+				sizeof(p)));
+	assert_false(match_bytes("byte_extract:1,0,off; content:\"b\"; distance:off; within:1;", p,
+				 sizeof(p)));
+	assert_true(match_bytes("byte_extract:1,0,v; byte_test:1,>,v,4;", p, sizeof(p)));
+	assert_true(match_bytes("byte_extract:2,4,v,little; byte_test:1,=,v,4;", p, sizeof(p)));
+	assert_true(match_bytes("byte_extract:1,4,d; content:\"|02|ab\"; depth:d;", p, sizeof(p)));
+	assert_false(match_bytes("byte_extract:1,0,d; content:\"|02|ab\"; depth:d;", p, sizeof(p)));
+	assert_true(match_bytes("byte_extract:1,0,o; content:\"b\"; offset:o;", p, sizeof(p)));
+	assert_true(match_bytes("byte_extract:1,0,n; isdataat:n,relative;", p, sizeof(p)));
+	assert_false(
+	    match_bytes("byte_extract:1,0,n,multiplier 2; byte_test:1,>,n,4;", p, sizeof(p)));
+	assert_true(
+	    match_bytes("byte_extract:1,0,n,multiplier 2; byte_test:1,<,n,4;", p, sizeof(p)));
+	assert_true(
+	    match_str("byte_extract:2,0,n,string,dec; byte_test:2,=,n,2,string,dec;", "1212"));
+	/* the cursor after byte_extract is past the bytes read */
+	assert_true(match_bytes("byte_extract:1,0,n; content:\"a\"; within:1;", p, sizeof(p)));
+}
+
+static void test_isdataat(void **state)
+{
+	(void)state;
+	assert_true(match_str("isdataat:4;", "12345"));
+	assert_false(match_str("isdataat:5;", "12345"));
+	assert_true(match_str("isdataat:!5;", "12345"));
+	assert_true(match_str("content:\"END\"; isdataat:!1,relative;", "xxEND"));
+	assert_false(match_str("content:\"END\"; isdataat:!1,relative;", "xxENDy"));
+	assert_true(match_str("content:\"AB\"; isdataat:3,relative;", "AB123"));
+	assert_false(match_str("content:\"AB\"; isdataat:4,relative;", "AB123"));
+	assert_true(match_str("content:\"AB\"; isdataat:3,relative,rawbytes;", "AB123"));
+}
+
+/* ---- parse errors --------------------------------------------------- */
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	parse_fails("content:\"|4g|\";", "bad hex digit 'g'");
+	parse_fails("content:\"|414|\";", "odd number of hex digits");
+	parse_fails("content:\"|41\";", "missing closing '|'");
+	parse_fails("content:\"a\\x41\";", "bad escape");
+	parse_fails("content:\"\";", "");
+	parse_fails("content:\"abcdef\"; within:3;", "within 3 is shorter than the content");
+	parse_fails("content:\"abcdef\"; depth:3;", "depth 3 is smaller than the content");
+	parse_fails("content:\"a\"; depth:5; distance:1;",
+		    "cannot mix distance/within with depth/offset");
+	parse_fails("content:\"a\"; within:5; offset:1;",
+		    "cannot mix distance/within with depth/offset");
+	parse_fails("content:\"a\"; depth:5; depth:6;", "depth: used twice");
+	parse_fails("content:\"a\"; startswith; offset:1;", "offset: used twice");
+	parse_fails("content:\"a\"; distance:x;",
+		    "is neither a number nor a byte_extract variable");
+	parse_fails("content:\"a\"; depth:-1;", "depth: bad value");
+	parse_fails("content:\"a\"; fast_pattern; content:\"b\"; fast_pattern;",
+		    "only one content");
+	parse_fails("content:\"abc\"; fast_pattern:2,5;", "outside the content");
+	parse_fails("content:!\"abc\"; fast_pattern:only;", "negated");
+	parse_fails("pcre:\"/(a/\";", "missing closing parenthesis");
+	parse_fails("pcre:\"/(a/\";", "at offset 2");
+	parse_fails("pcre:\"/a/q\";", "unknown flag 'q'");
+	parse_fails("pcre:\"a\";", "expected \"/regex/flags\"");
+	parse_fails("pcre:\"/a/R\";", "needs a preceding content or pcre");
+	parse_fails("byte_test:2,~,1,0;", "unknown operator \"~\"");
+	parse_fails("byte_test:2,=,1;", "needs bytes, operator, value and offset");
+	parse_fails("byte_test:9,=,1,0;", "more than 8 without \"string\"");
+	parse_fails("byte_test:2,=,1,0,sideways;", "unknown option \"sideways\"");
+	parse_fails("byte_test:2,=,1,0,dce;", "dce");
+	parse_fails("byte_test:2,=,nosuchvar,0;", "nosuchvar");
+	parse_fails("byte_jump:2,0,from_beginning,from_end;", "from_beginning and from_end");
+	parse_fails("byte_extract:1,0,v; byte_extract:1,1,v;", "cannot define \"v\"");
+	parse_fails("byte_extract:1,0,v,align 3;", "align must be 2 or 4");
+	parse_fails("isdataat:abc;", "abc");
+	parse_fails("nocase;", "nocase");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	parser = rule_parser_create();
+	return parser ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	rule_parser_destroy(parser);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_content_plain),
+	    cmocka_unit_test(test_content_hex_and_escapes),
+	    cmocka_unit_test(test_content_negated),
+	    cmocka_unit_test(test_content_nocase),
+	    cmocka_unit_test(test_content_offset_depth),
+	    cmocka_unit_test(test_content_distance_within),
+	    cmocka_unit_test(test_content_backtracking),
+	    cmocka_unit_test(test_content_startswith_endswith),
+	    cmocka_unit_test(test_content_fast_pattern),
+	    cmocka_unit_test(test_bsize),
+	    cmocka_unit_test(test_absent_buffer),
+	    cmocka_unit_test(test_transforms),
+	    cmocka_unit_test(test_pcre_basic),
+	    cmocka_unit_test(test_pcre_relative),
+	    cmocka_unit_test(test_pcre_buffer_flags),
+	    cmocka_unit_test(test_byte_test),
+	    cmocka_unit_test(test_byte_test_string),
+	    cmocka_unit_test(test_byte_jump),
+	    cmocka_unit_test(test_byte_extract),
+	    cmocka_unit_test(test_isdataat),
+	    cmocka_unit_test(test_parse_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
