@@ -3,7 +3,9 @@
 #
 # What `make run` shows: vigil inline between two namespaces on the lab
 # board, carrying pings (IPv4 and IPv6) and a 4 MB TCP transfer from the
-# client to the server, checked end to end by sha256. Builds nothing: the
+# client to the server, checked end to end by sha256, then a few attacks
+# that the signatures of board/lab-demo.rules catch (one is reset, as the
+# board runs in ips mode); their EVE alerts are printed beside the counters. Builds nothing: the
 # Makefile builds build/vigil first. The lab steps (namespaces, vigil in the
 # background with its own EAL file prefix, bounded waits, the transfer,
 # SIGTERM, teardown on EXIT and Ctrl-C) come from board/lab-lib.sh; this
@@ -19,6 +21,9 @@ source board/lab-lib.sh
 readonly PY=/usr/bin/python3
 readonly TRANSFER_BYTES=$((4 * 1024 * 1024))
 readonly TRANSFER_PORT=5001
+readonly ATTACK_PORT=8080
+readonly DEMO_RULES=board/lab-demo.rules
+readonly EXPECTED_SIDS="9000001 9000002 9000003 9000004"
 
 LAB_PASS_PREFIX="    ok: "
 LAB_FAIL_PREFIX="    FAILED: "
@@ -33,8 +38,8 @@ vigil_log_tail()
 
 start_vigil()
 {
-	say "starting vigil on board/lab.conf"
-	lab_start_vigil
+	say "starting vigil on board/lab.conf with $DEMO_RULES"
+	lab_start_vigil --rules "$DEMO_RULES" --eve "$LAB_DIR/eve.json"
 	echo "    pid $LAB_VIGIL_PID; waiting (at most 20 s) until it forwards"
 	lab_wait_forwarding 20 || {
 		vigil_log_tail
@@ -51,6 +56,54 @@ transfer_check()
 	echo "    received $LAB_RECEIVED_BYTES bytes, sha256 $LAB_RECEIVED_SHA256"
 	awk -v b="$TRANSFER_BYTES" -v s="$LAB_TRANSFER_SECONDS" \
 		'BEGIN { printf "    %.2f s, %.1f Mbit/s\n", s, b * 8 / s / 1e6 }'
+}
+
+# One short TCP conversation carrying payload from the client to the server.
+attack()
+{
+	local what=$1 payload=$2
+	ip netns exec "$LAB_SERVER_NS" timeout 5 nc -l "$LAB_SERVER_V4" "$ATTACK_PORT" >/dev/null 2>&1 &
+	LAB_HELPER_PIDS+=("$!")
+	lab_wait_listening "$LAB_SERVER_NS" "$ATTACK_PORT" || true
+	printf '%b' "$payload" | ip netns exec "$LAB_CLIENT_NS" timeout 5 nc -N -w 2 "$LAB_SERVER_V4" \
+		"$ATTACK_PORT" >/dev/null 2>&1 || true
+	echo "    sent: $what"
+}
+
+send_attacks()
+{
+	say "attacks client -> server (port $ATTACK_PORT) and an oversized ping"
+	attack "HTTP request for ../../etc/passwd" 'GET /static/../../etc/passwd HTTP/1.0\r\n\r\n'
+	attack "Shellshock in a User-Agent" 'GET / HTTP/1.0\r\nUser-Agent: () { :; }; /bin/id\r\n\r\n'
+	attack "a shell command (reset by vigil)" 'exec /bin/sh -i\n'
+	ip netns exec "$LAB_CLIENT_NS" ping -q -c 1 -s 1200 -W 2 "$LAB_SERVER_V4" >/dev/null 2>&1 || true
+	echo "    sent: ping with 1200 bytes of data"
+}
+
+print_alerts()
+{
+	say "alerts (--eve, EVE JSON lines)"
+	"$PY" - "$LAB_DIR/eve.json" "$EXPECTED_SIDS" <<'PYEOF'
+import json, sys
+path, expected = sys.argv[1], {int(s) for s in sys.argv[2].split()}
+try:
+    alerts = [json.loads(l) for l in open(path) if l.strip()]
+except OSError:
+    alerts = []
+def end(a, side):
+    port = a.get(f"{side}_port")
+    return a[f"{side}_ip"] + (f":{port}" if port is not None else "")
+for a in alerts:
+    al = a["alert"]
+    print(f"    {a['timestamp'][11:23]}  {al['action']:7}  sid {al['signature_id']}  "
+          f"{end(a, 'src')} -> {end(a, 'dest')}  {al['signature']}")
+seen = {a["alert"]["signature_id"] for a in alerts}
+blocked = {a["alert"]["signature_id"] for a in alerts if a["alert"]["action"] == "blocked"}
+missing = sorted(expected - seen)
+if missing or 9000003 not in blocked:
+    print(f"    missing alerts: {missing}; sid 9000003 blocked: {9000003 in blocked}")
+    sys.exit(1)
+PYEOF
 }
 
 stop_vigil()
@@ -111,10 +164,13 @@ main()
 		lab_ping "$LAB_CLIENT_NS" "IPv4 10.77.0.1 -> 10.77.0.2" -q -c 4 -i 0.2 -W 2 10.77.0.2 || true
 		lab_ping "$LAB_CLIENT_NS" "IPv6 fd77::1 -> fd77::2" -6 -q -c 4 -i 0.2 -W 2 fd77::2 || true
 		transfer_check
+		send_attacks
 	fi
 	if lab_vigil_running; then
 		stop_vigil
 		print_counters || true
+		print_alerts && lab_pass "every demo attack alerted, the shell command was reset" ||
+			lab_fail "expected alerts missing"
 	fi
 
 	echo

@@ -113,6 +113,8 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 	m->buffer_len[RULE_BUFFER_PKT_DATA] = len;
 	ruleset_scan(s->ctx->ruleset, s->ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data, len,
 		     new_from);
+	ruleset_scan_addresses(s->ctx->ruleset, s->ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction,
+			       s->p->src_addr, s->p->dst_addr, s->p->ip_version);
 	inspect_candidates(s);
 }
 

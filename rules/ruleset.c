@@ -39,6 +39,8 @@ struct group_builder {
 	unsigned count, cap;
 	uint32_t *always;
 	unsigned always_count, always_cap;
+	struct addr_index_builder addresses;
+	unsigned address_rule_count;
 };
 
 static double now_seconds(void)
@@ -116,6 +118,7 @@ static void group_builder_free(struct group_builder *g)
 	}
 	free(g->patterns);
 	free(g->always);
+	addr_index_builder_free(&g->addresses);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -155,6 +158,31 @@ static int rule_home_buffer(const struct rule *rule)
 	return RULE_BUFFER_PKT_DATA;
 }
 
+/*
+ * The address set to index a rule without a fast pattern by: the side with
+ * explicit prefixes, the longer list when both have them ($HOME_NET is a
+ * few broad prefixes; a block list is many narrow ones). NULL: neither.
+ */
+static const struct rule_addr_set *rule_index_side(const struct rule *rule)
+{
+	bool src = addr_index_usable(&rule->src_addr), dst = addr_index_usable(&rule->dst_addr);
+	if (src && dst)
+		return rule->src_addr.include_count >= rule->dst_addr.include_count ? &rule->src_addr
+										    : &rule->dst_addr;
+	return src ? &rule->src_addr : dst ? &rule->dst_addr : NULL;
+}
+
+/* A rule without a fast pattern: into the group's address index, or its always list. */
+static int group_add_unpatterned(struct group_builder *g, const struct rule *rule, uint32_t index)
+{
+	const struct rule_addr_set *side = rule_index_side(rule);
+	if (side) {
+		g->address_rule_count++;
+		return addr_index_add(&g->addresses, side, index);
+	}
+	return push_u32(&g->always, &g->always_count, &g->always_cap, index);
+}
+
 static int rule_assign(struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS],
 		       const struct rule *rule, uint32_t index)
 {
@@ -170,7 +198,7 @@ static int rule_assign(struct group_builder builders[RULE_BUFFER_COUNT][RULESET_
 		struct group_builder *g = &builders[buffer][d];
 		int rc = option >= 0 ? group_add_pattern(g, fp.bytes + fp.fast_offset, fp.fast_len,
 							 fp.nocase, index)
-				     : push_u32(&g->always, &g->always_count, &g->always_cap, index);
+				     : group_add_unpatterned(g, rule, index);
 		if (rc < 0)
 			return rc;
 	}
@@ -178,8 +206,11 @@ static int rule_assign(struct group_builder builders[RULE_BUFFER_COUNT][RULESET_
 }
 
 /* Copy a builder's lists into the immutable group (CSR layout). */
-static int group_finish(struct ruleset_group *group, const struct group_builder *g)
+static int group_finish(struct ruleset_group *group, struct group_builder *g)
 {
+	int rc = addr_index_finish(&g->addresses, &group->by_address);
+	if (rc < 0)
+		return rc;
 	unsigned total = 0;
 	for (unsigned i = 0; i < g->count; i++)
 		total += g->patterns[i].rule_count;
@@ -357,6 +388,7 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 			report->patterns += builders[b][d].count;
 			report->always_rules += builders[b][d].always_count;
+			report->address_rules += builders[b][d].address_rule_count;
 			int rc = group_finish(&rs->group[b][d], &builders[b][d]);
 			if (rc < 0)
 				return rc;
@@ -451,6 +483,7 @@ void ruleset_free(struct ruleset *rs)
 			free(g->pattern_first);
 			free(g->pattern_rules);
 			free(g->always);
+			addr_index_free(&g->by_address);
 		}
 	for (unsigned i = 0; i < rs->rule_count; i++)
 		rule_free(rs->rules[i]);
@@ -521,10 +554,11 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 			fprintf(out, "%s:%u: sid %u: %s\n", r->errors[i].file, r->errors[i].line,
 				r->errors[i].sid, r->errors[i].reason);
 	fprintf(out,
-		"parse %.2f s, %s %.2f s, %u fast patterns, %u rules without a fast pattern, "
-		"%u rules need the application layer%s%s\n",
+		"parse %.2f s, %s %.2f s, %u fast patterns, %u rules found by address, %u rules "
+		"checked on every packet, %u rules need the application layer%s%s\n",
 		r->parse_seconds, r->cache_hit ? "cache load" : "compile", r->compile_seconds,
-		r->patterns, r->always_rules, r->app_layer_rules, r->cache_note[0] ? "; " : "",
+		r->patterns, r->address_rules, r->always_rules, r->app_layer_rules,
+		r->cache_note[0] ? "; " : "",
 		r->cache_note);
 	fprintf(out, "loaded %u of %u rules\n", r->loaded, r->read);
 }
@@ -607,6 +641,20 @@ void ruleset_scan(const struct ruleset *rs, struct ruleset_scratch *s, int buffe
 	}
 	for (unsigned i = 0; i < g->always_count; i++)
 		scratch_add(s, g->always[i]);
+}
+
+static void scratch_add_cb(void *arg, uint32_t rule)
+{
+	scratch_add(arg, rule);
+}
+
+void ruleset_scan_addresses(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
+			    enum ruleset_direction direction, const uint8_t *src, const uint8_t *dst,
+			    int family)
+{
+	const struct addr_index *ix = &rs->group[buffer][direction].by_address;
+	addr_index_lookup(ix, src, family, scratch_add_cb, s);
+	addr_index_lookup(ix, dst, family, scratch_add_cb, s);
 }
 
 static int u32_order(const void *a, const void *b)

@@ -47,6 +47,7 @@ struct ruleset_report {
 	unsigned error_count;
 	unsigned patterns;	   /* distinct fast patterns over all databases */
 	unsigned always_rules;	   /* rules checked on every packet of their group */
+	unsigned address_rules;	   /* rules found by address (block lists), per group they are in */
 	unsigned app_layer_rules;  /* loaded rules that need the application layer */
 	double parse_seconds;
 	double compile_seconds;	   /* Hyperscan compile, or cache load */
@@ -98,6 +99,15 @@ void ruleset_scratch_free(struct ruleset_scratch *scratch);
 void ruleset_scan(const struct ruleset *ruleset, struct ruleset_scratch *scratch, int buffer,
 		  enum ruleset_direction direction, const uint8_t *data, uint32_t len,
 		  uint32_t new_from);
+
+/*
+ * Candidate rules found by address: rules of (buffer, direction) without a
+ * fast pattern whose header lists explicit addresses (block lists), looked
+ * up by the packet's source and destination. Per-packet path.
+ */
+void ruleset_scan_addresses(const struct ruleset *ruleset, struct ruleset_scratch *scratch,
+			    int buffer, enum ruleset_direction direction, const uint8_t *src,
+			    const uint8_t *dst, int family);
 
 /*
  * The candidates gathered since the last take, in evaluation order; the

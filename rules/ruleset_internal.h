@@ -13,6 +13,35 @@
 
 #include "rules/ruleset.h"
 
+/* A prefix table from addresses to the rules naming them (ruleset_addr.c). */
+struct addr_index_slot {
+	uint8_t key[18]; /* family, prefix length, masked address */
+	uint32_t first;	 /* into rules */
+	uint32_t count;	 /* 0: empty slot */
+};
+
+struct addr_index {
+	struct addr_index_slot *slots;
+	uint32_t mask;
+	uint32_t *rules;
+	uint64_t lengths[2][3]; /* prefix lengths present, [IPv4, IPv6] bitmaps of 0..128 */
+};
+
+struct addr_index_builder {
+	struct addr_pair *pairs;
+	unsigned count, cap;
+};
+
+bool addr_index_usable(const struct rule_addr_set *set);
+int addr_index_add(struct addr_index_builder *b, const struct rule_addr_set *set, uint32_t rule);
+int addr_index_finish(struct addr_index_builder *b, struct addr_index *ix);
+void addr_index_builder_free(struct addr_index_builder *b);
+void addr_index_free(struct addr_index *ix);
+
+/* Call add(arg, rule) for every rule whose indexed prefixes contain addr. Per-packet path. */
+void addr_index_lookup(const struct addr_index *ix, const uint8_t *addr, int family,
+		       void (*add)(void *arg, uint32_t rule), void *arg);
+
 struct ruleset_group {
 	hs_database_t *db;	 /* NULL: no fast patterns in this group */
 	unsigned pattern_count;
@@ -20,6 +49,7 @@ struct ruleset_group {
 	uint32_t *pattern_rules; /* rule indices, grouped by pattern */
 	uint32_t *always;	 /* rules without a fast pattern, checked whenever the buffer is */
 	unsigned always_count;
+	struct addr_index by_address; /* rules without a fast pattern but with explicit addresses */
 };
 
 struct ruleset_classtype {

@@ -9,7 +9,8 @@
 #
 # Cases: every action in ids and ips mode; a pattern split across TCP
 # segments; out-of-order segments; flowbits across packets and flows;
-# thresholds (limit, threshold, both) and detection_filter.
+# thresholds (limit, threshold, both) and detection_filter; block-list rules
+# found through the address index.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/rules_offline.py
 import os
@@ -104,8 +105,26 @@ alert udp any any -> any any (msg:"detection filter"; content:"probe"; detection
     expect("thresholds", rules, c.packets, {30: 2, 31: 2, 32: 1, 33: 4})
 
 
+def case_block_list():
+    """Address-only rules (block lists) are found through the address index."""
+    rules = """
+alert ip [1.2.3.4,5.6.7.0/24,2001:db8::/32] any -> $HOME_NET any (msg:"block list"; sid:40; rev:1;)
+alert tcp $HOME_NET any -> [9.9.9.9] 80 (msg:"to a listed server on port 80"; sid:41; rev:1;)
+"""
+    packets = []
+    for client, server, dport in (("5.6.7.8", "10.0.0.2", 22), ("9.9.9.8", "10.0.0.2", 22),
+                                  ("10.0.0.2", "5.6.7.8", 22), ("10.0.0.3", "9.9.9.9", 80),
+                                  ("10.0.0.3", "9.9.9.9", 81)):
+        packets += Conversation(client=client, server=server, dport=dport).udp(b"x").packets
+    # only 5.6.7.8 -> 10.0.0.2 fits sid 40 (the rule is one-way); no UDP fits sid 41
+    expect("block list by address", rules, packets, {40: 1})
+    packets = Conversation(client="10.0.0.3", server="9.9.9.9", dport=80).handshake().packets
+    # the client's SYN and ACK fit; the server's SYN-ACK goes the other way
+    expect("listed destination and port", rules, packets, {41: 2})
+
+
 def main():
-    for case in (case_actions, case_stream, case_flowbits, case_thresholds):
+    for case in (case_actions, case_stream, case_flowbits, case_thresholds, case_block_list):
         case()
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0
