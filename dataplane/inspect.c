@@ -14,6 +14,8 @@
 #include "rules/match.h"
 #include "rules/ruleset.h"
 
+#define INSPECT_DEFERRED_MAX 32
+
 /* What one packet's inspection needs, gathered once. */
 struct inspect_packet_state {
 	struct inspect_context *ctx;
@@ -25,6 +27,12 @@ struct inspect_packet_state {
 	enum verdict verdict;
 	bool passed; /* a pass rule matched: nothing more for this packet */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
+	/* Rules found by address in the first pass of a TCP segment that need
+	 * the stream's data: kept for the stream passes, so the addresses are
+	 * looked up once per packet. */
+	uint32_t deferred[INSPECT_DEFERRED_MAX];
+	unsigned deferred_count;
+	bool deferred_overflow;
 };
 
 static void inspect_alert(const struct inspect_packet_state *s, const struct rule *rule,
@@ -80,9 +88,14 @@ static void inspect_candidates(struct inspect_packet_state *s)
 	for (unsigned i = 0; i < n && !s->passed; i++) {
 		uint32_t index = candidates[i];
 		const struct rule *rule = ruleset_rule(rs, index);
-		if (s->pkt_data_rules >= 0 &&
-		    (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA)) != s->pkt_data_rules)
+		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
+		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
+			if (s->pkt_data_rules == 0 && s->deferred_count < INSPECT_DEFERRED_MAX)
+				s->deferred[s->deferred_count++] = index;
+			else if (s->pkt_data_rules == 0)
+				s->deferred_overflow = true;
 			continue;
+		}
 		if (!rule_header_match(rule, s->p, -1) || !rule_match(rule, &s->match))
 			continue;
 		/* detection_filter decides whether the rule counts as matched at all */
@@ -111,10 +124,15 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 	struct rule_match_ctx *m = &s->match;
 	m->buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
 	m->buffer_len[RULE_BUFFER_PKT_DATA] = len;
-	ruleset_scan(s->ctx->ruleset, s->ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data, len,
+	struct inspect_context *ctx = s->ctx;
+	ruleset_scan(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data, len,
 		     new_from);
-	ruleset_scan_addresses(s->ctx->ruleset, s->ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction,
-			       s->p->src_addr, s->p->dst_addr, s->p->ip_version);
+	if (s->pkt_data_rules != 1 || s->deferred_overflow)
+		ruleset_scan_addresses(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA,
+				       s->direction, s->p->src_addr, s->p->dst_addr,
+				       s->p->ip_version);
+	else
+		ruleset_add_candidates(ctx->scratch, s->deferred, s->deferred_count);
 	inspect_candidates(s);
 }
 

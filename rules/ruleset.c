@@ -657,6 +657,12 @@ void ruleset_scan_addresses(const struct ruleset *rs, struct ruleset_scratch *s,
 	addr_index_lookup(ix, dst, family, scratch_add_cb, s);
 }
 
+void ruleset_add_candidates(struct ruleset_scratch *s, const uint32_t *rules, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++)
+		scratch_add(s, rules[i]);
+}
+
 static int u32_order(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -666,8 +672,19 @@ static int u32_order(const void *a, const void *b)
 unsigned ruleset_candidates_take(struct ruleset_scratch *s, const uint32_t **rules)
 {
 	unsigned n = s->count;
-	if (n > 1)
-		qsort(s->candidates, n, sizeof(uint32_t), u32_order);
+	uint32_t *c = s->candidates;
+	if (n > 64) {
+		qsort(c, n, sizeof(uint32_t), u32_order);
+	} else {
+		/* usually a handful: insertion sort beats qsort's set-up */
+		for (unsigned i = 1; i < n; i++) {
+			uint32_t v = c[i];
+			unsigned j = i;
+			for (; j > 0 && c[j - 1] > v; j--)
+				c[j] = c[j - 1];
+			c[j] = v;
+		}
+	}
 	for (unsigned i = 0; i < n; i++)
 		s->mark[s->candidates[i]] = 0;
 	s->count = 0;

@@ -109,6 +109,9 @@ void ruleset_scan_addresses(const struct ruleset *ruleset, struct ruleset_scratc
 			    int buffer, enum ruleset_direction direction, const uint8_t *src,
 			    const uint8_t *dst, int family);
 
+/* Add rules (indices) to the candidates, as if a scan had found them. Per-packet path. */
+void ruleset_add_candidates(struct ruleset_scratch *scratch, const uint32_t *rules, unsigned count);
+
 /*
  * The candidates gathered since the last take, in evaluation order; the
  * scratch is reset for the next packet. Returns the count; *rules points
