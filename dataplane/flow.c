@@ -263,6 +263,7 @@ static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_directio
 		    dir == FLOW_TO_SERVER) {
 			f->tcp_state = FLOW_TCP_ESTABLISHED;
 			f->established = true;
+			f->handshake_completed_now = true;
 		}
 		break;
 	default:
@@ -304,6 +305,7 @@ static enum flow_direction flow_account(struct flow *f, const struct packet *p, 
 
 	f->packets[dir]++;
 	f->bytes[dir] += p->len;
+	f->handshake_completed_now = false;
 	if (now_ns > f->last_seen_ns)
 		f->last_seen_ns = now_ns;
 	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP))

@@ -90,6 +90,9 @@ struct flow {
 	uint8_t tcp_state;	 /* enum flow_tcp_state */
 	uint8_t fin_seen;	 /* bit per enum flow_direction */
 	bool established;	 /* TCP: handshake completed (sticky); else: both ways seen */
+	/* The packet just accounted is the ACK that completed the handshake: as
+	 * in Suricata, rules see that packet as not yet established. */
+	bool handshake_completed_now;
 	uint32_t user_flags;	 /* lead */
 	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */
 	struct stream stream[2]; /* TCP only, by enum flow_direction */

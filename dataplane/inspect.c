@@ -77,6 +77,36 @@ static enum verdict rule_verdict(enum rule_action action)
 	}
 }
 
+/* The action in force: the rule's, or its rate_filter's new_action once the rate is exceeded. */
+static enum rule_action inspect_action(struct inspect_packet_state *s, const struct rule *rule,
+				       uint32_t index, bool *silent)
+{
+	const struct rule_policy *policy = rule->policy;
+	if (!policy || !policy->rate.set)
+		return rule->action;
+	if (!threshold_rate_active(s->ctx->thresholds, index, &policy->rate, s->p,
+				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
+		return rule->action;
+	*silent = policy->rate.new_action_silent;
+	return policy->rate.new_action;
+}
+
+/* A suppress entry of the threshold file covers this packet's alert. */
+static bool inspect_suppressed(const struct rule *rule, const struct packet *p)
+{
+	const struct rule_policy *policy = rule->policy;
+	for (unsigned i = 0; policy && i < policy->suppress_count; i++) {
+		const struct rule_suppress *sup = &policy->suppress[i];
+		bool src = rule_addr_set_match(&sup->addrs, p->src_addr, p->ip_version);
+		bool dst = rule_addr_set_match(&sup->addrs, p->dst_addr, p->ip_version);
+		if (sup->track == RULE_TRACK_BY_RULE || (sup->track == RULE_TRACK_BY_SRC && src) ||
+		    (sup->track == RULE_TRACK_BY_DST && dst) ||
+		    (sup->track == RULE_TRACK_BY_EITHER && (src || dst)))
+			return true;
+	}
+	return false;
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void inspect_candidates(struct inspect_packet_state *s)
 {
@@ -98,21 +128,26 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		}
 		if (!rule_header_match(rule, s->p, -1) || !rule_match(rule, &s->match))
 			continue;
+		uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
 		/* detection_filter decides whether the rule counts as matched at all */
-		if (!threshold_pass(ctx->thresholds, index, &rule->detection_filter, s->p,
+		if (!threshold_pass(ctx->thresholds, index, &rule->detection_filter, s->p, flow_id,
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
-		if (rule->action == RULE_ACTION_PASS) {
+		bool silent = false;
+		enum rule_action action = inspect_action(s, rule, index, &silent);
+		if (action == RULE_ACTION_PASS) {
 			s->passed = true;
 			break;
 		}
-		enum verdict wanted = ctx->enforce ? rule_verdict(rule->action) : VERDICT_PASS;
+		enum verdict wanted = ctx->enforce ? rule_verdict(action) : VERDICT_PASS;
 		if (wanted > s->verdict)
 			s->verdict = wanted;
-		/* threshold only limits alerts; the action above still applies */
-		if (!rule->noalert && !rule_match_noalert(rule) &&
-		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, s->timestamp_us))
+		/* threshold and suppress only limit alerts; the action above still applies */
+		if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
+		    !inspect_suppressed(rule, s->p) &&
+		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
+				   s->timestamp_us))
 			inspect_alert(s, rule, wanted != VERDICT_PASS);
 	}
 }
@@ -179,7 +214,9 @@ static void inspect_flow(struct inspect_packet_state *s)
 	s->direction = dir == FLOW_TO_SERVER ? RULESET_TO_SERVER : RULESET_TO_CLIENT;
 	s->match.flow = RULE_MATCH_HAS_FLOW |
 			(dir == FLOW_TO_SERVER ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
-			(s->flow->established ? RULE_MATCH_ESTABLISHED : 0);
+			(s->flow->established && !s->flow->handshake_completed_now
+				 ? RULE_MATCH_ESTABLISHED
+				 : 0);
 	s->match.flowbits = s->flow->flowbits;
 }
 

@@ -15,6 +15,9 @@ struct threshold_key {
 	uint32_t rule;
 	uint8_t track;
 	uint8_t family;
+	uint8_t kind; /* which counter of the rule: threshold, detection_filter, rate_filter */
+	uint8_t zero;
+	uint64_t flow_id;
 	uint8_t addr[2][16];
 };
 
@@ -23,6 +26,7 @@ struct threshold_entry {
 	uint64_t window_start_us; /* 0: free slot */
 	uint32_t count;
 	uint8_t alerted; /* "both": already alerted in this window */
+	uint64_t active_until_us; /* rate_filter: new_action in force until then */
 };
 
 struct threshold_table {
@@ -62,11 +66,16 @@ uint64_t threshold_table_evictions(const struct threshold_table *t)
 }
 
 static void threshold_key_fill(struct threshold_key *k, uint32_t rule, enum rule_threshold_track track,
-			       const struct packet *p)
+			       const struct packet *p, uint64_t flow_id, uint8_t kind)
 {
 	memset(k, 0, sizeof(*k));
 	k->rule = rule;
 	k->track = (uint8_t)track;
+	k->kind = kind;
+	if (track == RULE_TRACK_BY_FLOW) {
+		k->flow_id = flow_id;
+		return;
+	}
 	k->family = p->ip_version;
 	unsigned len = p->ip_version == 6 ? 16 : 4;
 	if (track == RULE_TRACK_BY_SRC || track == RULE_TRACK_BY_BOTH)
@@ -98,6 +107,7 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 			e->key = *k;
 			e->count = 0;
 			e->alerted = 0;
+			e->active_until_us = 0;
 			return e;
 		}
 		if (!oldest || e->window_start_us < oldest->window_start_us)
@@ -108,24 +118,47 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 	oldest->window_start_us = 0;
 	oldest->count = 0;
 	oldest->alerted = 0;
+	oldest->active_until_us = 0;
 	return oldest;
 }
 
-bool threshold_pass(struct threshold_table *t, uint32_t rule_index,
-		    const struct rule_threshold *th, const struct packet *p, uint64_t now_us)
+/* The entry of key, its window restarted when seconds have passed; the event counted. */
+static struct threshold_entry *threshold_count(struct threshold_table *t, const struct threshold_key *k,
+					       uint32_t seconds, uint64_t now_us)
 {
-	if (th->type == RULE_THRESHOLD_NONE || th->count == 0)
-		return true;
-	struct threshold_key k;
-	threshold_key_fill(&k, rule_index, th->track, p);
-	struct threshold_entry *e = threshold_find(t, &k);
-	uint64_t window = (uint64_t)th->seconds * 1000000;
+	struct threshold_entry *e = threshold_find(t, k);
+	uint64_t window = (uint64_t)seconds * 1000000;
 	if (!e->window_start_us || now_us - e->window_start_us >= window || now_us < e->window_start_us) {
 		e->window_start_us = now_us ? now_us : 1;
 		e->count = 0;
 		e->alerted = 0;
 	}
 	e->count++;
+	return e;
+}
+
+bool threshold_rate_active(struct threshold_table *t, uint32_t rule_index,
+			   const struct rule_rate_filter *rate, const struct packet *p,
+			   uint64_t flow_id, uint64_t now_us)
+{
+	struct threshold_key k;
+	threshold_key_fill(&k, rule_index, rate->track, p, flow_id, 2);
+	struct threshold_entry *e = threshold_count(t, &k, rate->seconds, now_us);
+	if (e->count > rate->count && now_us >= e->active_until_us)
+		e->active_until_us = now_us + (uint64_t)rate->timeout * 1000000;
+	return now_us < e->active_until_us;
+}
+
+bool threshold_pass(struct threshold_table *t, uint32_t rule_index,
+		    const struct rule_threshold *th, const struct packet *p, uint64_t flow_id,
+		    uint64_t now_us)
+{
+	if (th->type == RULE_THRESHOLD_NONE || th->count == 0)
+		return true;
+	struct threshold_key k;
+	threshold_key_fill(&k, rule_index, th->track, p, flow_id,
+			   th->type == RULE_THRESHOLD_DETECTION_FILTER);
+	struct threshold_entry *e = threshold_count(t, &k, th->seconds, now_us);
 	switch (th->type) {
 	case RULE_THRESHOLD_LIMIT:
 		return e->count <= th->count;

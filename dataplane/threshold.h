@@ -32,7 +32,17 @@ void threshold_table_free(struct threshold_table *table);
  * th->type NONE always passes. Per-packet path, the owning worker only.
  */
 bool threshold_pass(struct threshold_table *table, uint32_t rule_index,
-		    const struct rule_threshold *th, const struct packet *p, uint64_t now_us);
+		    const struct rule_threshold *th, const struct packet *p, uint64_t flow_id,
+		    uint64_t now_us);
+
+/*
+ * rate_filter: count one event of rule rule_index and say whether its
+ * new_action is in force (more than count events within seconds started
+ * it, and timeout seconds have not passed since). Per-packet path.
+ */
+bool threshold_rate_active(struct threshold_table *table, uint32_t rule_index,
+			   const struct rule_rate_filter *rate, const struct packet *p,
+			   uint64_t flow_id, uint64_t now_us);
 
 /* Entries replaced because the table was full. */
 uint64_t threshold_table_evictions(const struct threshold_table *table);

@@ -240,6 +240,7 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
+	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))

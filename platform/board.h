@@ -77,6 +77,7 @@ struct board {
 
 	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];
+	char rules_threshold_file[256];
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

@@ -206,6 +206,9 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 		.var_count = board ? board->var_count : 0,
 		.cache_dir = board ? (board->rules_cache_dir[0] ? board->rules_cache_dir : NULL)
 				   : "/var/cache/vigil",
+		.threshold_file = board && board->rules_threshold_file[0]
+					  ? board->rules_threshold_file
+					  : NULL,
 	};
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);

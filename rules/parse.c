@@ -728,6 +728,19 @@ static int parse_addr_set(struct rule_parser *parser, struct rule_addr_set *set,
 				"address", text);
 }
 
+int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct rule_addr_set *set,
+			 char *err, size_t err_len)
+{
+	parser->error_set = false;
+	memset(set, 0, sizeof(*set));
+	int rc = parse_addr_set(parser, set, text);
+	if (rc < 0) {
+		snprintf(err, err_len, "%s", parser->error_set ? parser->reason : "bad address list");
+		rule_addr_set_free(set);
+	}
+	return rc;
+}
+
 static int parse_port_set(struct rule_parser *parser, struct rule_port_set *set, const char *text)
 {
 	struct parse_walk walk = {parser, parse_port_leaf, set, "port"};

@@ -71,6 +71,13 @@ int rule_parser_load_file(struct rule_parser *parser, const char *path, struct r
 /* The description of a classtype from classification.config, or NULL if unknown. */
 const char *rule_parser_classtype_text(const struct rule_parser *parser, const char *name);
 
+/*
+ * Parse an address list as in a rule header (variables, lists, negation)
+ * into set. Returns 0, or -EINVAL with the reason in err (set left empty).
+ */
+int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct rule_addr_set *set,
+			 char *err, size_t err_len);
+
 /* Number of distinct flowbit names seen so far. */
 unsigned rule_parser_flowbit_count(const struct rule_parser *parser);
 

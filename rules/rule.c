@@ -35,7 +35,7 @@ bool rule_proto_is_app(enum rule_proto proto)
 	return proto > RULE_PROTO_SCTP && proto < RULE_PROTO_COUNT;
 }
 
-static void rule_addr_set_free(struct rule_addr_set *set)
+void rule_addr_set_free(struct rule_addr_set *set)
 {
 	free(set->include);
 	free(set->exclude);
@@ -61,11 +61,22 @@ static void rule_options_free(struct rule *rule)
 	free(rule->options);
 }
 
+static void rule_policy_free(struct rule_policy *policy)
+{
+	if (!policy)
+		return;
+	for (unsigned i = 0; i < policy->suppress_count; i++)
+		rule_addr_set_free(&policy->suppress[i].addrs);
+	free(policy->suppress);
+	free(policy);
+}
+
 void rule_free(struct rule *rule)
 {
 	if (!rule)
 		return;
 	rule_options_free(rule);
+	rule_policy_free(rule->policy);
 	for (unsigned i = 0; i < rule->metadata_count; i++)
 		free(rule->metadata[i]);
 	free(rule->metadata);

@@ -146,6 +146,8 @@ enum rule_threshold_track {
 	RULE_TRACK_BY_DST,
 	RULE_TRACK_BY_RULE,
 	RULE_TRACK_BY_BOTH,
+	RULE_TRACK_BY_EITHER, /* suppress only: the source or the destination */
+	RULE_TRACK_BY_FLOW,
 };
 
 struct rule_threshold {
@@ -153,6 +155,31 @@ struct rule_threshold {
 	enum rule_threshold_track track;
 	uint32_t count;
 	uint32_t seconds;
+};
+
+/*
+ * Operator policy from a threshold file (Suricata's threshold.config),
+ * attached to the rules it names when the ruleset is built.
+ */
+struct rule_suppress {
+	enum rule_threshold_track track; /* by_src, by_dst, by_either; by_rule: every alert */
+	struct rule_addr_set addrs;	 /* unused for by_rule */
+};
+
+struct rule_rate_filter {
+	bool set;
+	enum rule_threshold_track track;
+	uint32_t count;	  /* events allowed per seconds before the action changes */
+	uint32_t seconds;
+	uint32_t timeout; /* how long new_action stays in force */
+	enum rule_action new_action;
+	bool new_action_silent; /* sdrop: drop without alerting */
+};
+
+struct rule_policy {
+	struct rule_suppress *suppress;
+	unsigned suppress_count;
+	struct rule_rate_filter rate;
 };
 
 /* One option as written, in order. */
@@ -194,11 +221,16 @@ struct rule {
 	struct rule_threshold threshold;
 	struct rule_threshold detection_filter;
 
+	struct rule_policy *policy; /* NULL: none */
+
 	struct rule_option *options;
 	unsigned option_count;
 	int fast_pattern; /* index of the option marked fast_pattern, -1 if none */
 	uint64_t buffers_used; /* bit per enum rule_buffer that has an option */
 };
+
+/* Free the prefixes an address set holds. */
+void rule_addr_set_free(struct rule_addr_set *set);
 
 /* Free a rule and everything it owns (options through their keyword's free()). */
 void rule_free(struct rule *rule);

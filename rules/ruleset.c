@@ -23,6 +23,7 @@
 #include "rules/content.h"
 #include "rules/ruleset.h"
 #include "rules/ruleset_internal.h"
+#include "rules/threshold_config.h"
 
 /* --- building: patterns per group ------------------------------------ */
 
@@ -440,6 +441,12 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	rc = ruleset_parse(options, parser, &list, err, err_len);
 	if (rc < 0)
 		goto fail;
+	if (options->threshold_file) {
+		rc = threshold_config_apply(parser, options->threshold_file, list.rules, list.count,
+					    err, err_len);
+		if (rc < 0)
+			goto fail;
+	}
 	report_take_errors(report, &list);
 	report->parse_seconds = now_seconds() - start;
 	rs->rules = list.rules;

@@ -38,6 +38,7 @@ struct ruleset_options {
 	const char *const *vars;    /* "NAME=value", e.g. "HOME_NET=[10.0.0.0/8]" */
 	unsigned var_count;
 	const char *cache_dir;	    /* NULL: no cache */
+	const char *threshold_file; /* NULL: none; Suricata's threshold.config format */
 };
 
 struct ruleset_report {
