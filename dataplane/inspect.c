@@ -152,16 +152,24 @@ static void inspect_candidates(struct inspect_packet_state *s)
 	}
 }
 
-/* Inspect data as pkt_data; bytes before new_from were inspected already. */
+/*
+ * Inspect data as pkt_data; bytes before new_from were inspected already.
+ * With a Hyperscan stream, only the new bytes are scanned (the stream state
+ * holds the rest); without, the whole window is.
+ */
 static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, uint32_t len,
-			   uint32_t new_from)
+			   uint32_t new_from, struct hs_stream *stream)
 {
 	struct rule_match_ctx *m = &s->match;
 	m->buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
 	m->buffer_len[RULE_BUFFER_PKT_DATA] = len;
 	struct inspect_context *ctx = s->ctx;
-	ruleset_scan(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data, len,
-		     new_from);
+	if (stream)
+		ruleset_scan_stream(ctx->ruleset, ctx->scratch, s->direction, stream,
+				    data + new_from, len - new_from);
+	else
+		ruleset_scan(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data,
+			     len, new_from);
 	if (s->pkt_data_rules != 1 || s->deferred_overflow)
 		ruleset_scan_addresses(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA,
 				       s->direction, s->p->src_addr, s->p->dst_addr,
@@ -183,13 +191,16 @@ static void inspect_stream_data(void *arg, const uint8_t *data, uint32_t len, ui
 	struct inspect_context *ctx = s->ctx;
 	struct inspect_tail *tail =
 		&ctx->tails[2 * (uint32_t)(s->flow - ctx->flows->flows) + s->direction];
+	struct hs_stream **stream = (struct hs_stream **)&s->flow->user[s->direction];
+	if (!*stream && ctx->streams_free[s->direction])
+		*stream = ctx->streams[s->direction][--ctx->streams_free[s->direction]];
 
 	while (len && !s->passed) {
 		uint32_t take = len < INSPECT_WINDOW_MAX ? len : INSPECT_WINDOW_MAX;
 		uint32_t window_len = tail->len + take;
 		memcpy(ctx->window, tail->bytes, tail->len);
 		memcpy(ctx->window + tail->len, data, take);
-		inspect_buffer(s, ctx->window, window_len, tail->len);
+		inspect_buffer(s, ctx->window, window_len, tail->len, *stream);
 		uint32_t keep = window_len < INSPECT_STREAM_TAIL ? window_len : INSPECT_STREAM_TAIL;
 		memcpy(tail->bytes, ctx->window + window_len - keep, keep);
 		tail->len = (uint16_t)keep;
@@ -238,7 +249,7 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
 		 * the others see the reassembled stream. */
 		s.pkt_data_rules = 0;
-		inspect_buffer(&s, NULL, 0, 0);
+		inspect_buffer(&s, NULL, 0, 0, NULL);
 		s.pkt_data_rules = 1;
 		s.match.flow |= RULE_MATCH_STREAM;
 		/* Every segment goes in, empty ones too: the SYN gives the initial
@@ -247,9 +258,21 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			stream_insert(&s.flow->stream[s.direction], ctx->flows->streams, p->tcp_seq,
 				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, &s);
 	} else {
-		inspect_buffer(&s, payload, p->payload_len, 0);
+		inspect_buffer(&s, payload, p->payload_len, 0, NULL);
 	}
 	return s.verdict;
+}
+
+void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
+{
+	for (int d = 0; d < 2; d++) {
+		struct hs_stream *stream = flow->user[d];
+		if (!stream)
+			continue;
+		ruleset_stream_reset(stream, ctx->scratch);
+		ctx->streams[d][ctx->streams_free[d]++] = stream;
+		flow->user[d] = NULL;
+	}
 }
 
 void inspect_housekeeping(struct inspect_context *ctx)

@@ -6,11 +6,14 @@
  * - Flow: the worker's flow table gives the direction (to_server from the
  *   handshake), established, and the flow's flowbits.
  * - Stream: TCP payload goes through in-order reassembly; each piece of new
- *   in-order data is inspected in a window that starts with the last
- *   INSPECT_STREAM_TAIL bytes seen before it, so a pattern split across
- *   segments (or arriving out of order) is whole in one window. Fast
- *   patterns wholly inside the old bytes are ignored, so nothing alerts
- *   twice for the same bytes. UDP and other protocols: the packet's payload.
+ *   in-order data is scanned in Hyperscan streaming mode (the flow
+ *   direction's stream state remembers what came before, so a fast pattern
+ *   split across segments, or arriving out of order, is found once). The
+ *   candidates' options then run on a window that starts with the last
+ *   INSPECT_STREAM_TAIL bytes seen before the new data. When the stream
+ *   pool is exhausted the window itself is block-scanned, ignoring patterns
+ *   that lie wholly in the old bytes. UDP and other protocols: the packet's
+ *   payload.
  * - Rules: candidates come from one Hyperscan scan per buffer
  *   (rules/ruleset.h); each candidate's header and options are checked
  *   (rules/header.h, rules/match.h) in Suricata's action order: a pass rule
@@ -38,6 +41,8 @@ struct ruleset_scratch;
 struct rte_ring;
 struct threshold_table;
 struct flow_table;
+struct flow;
+struct hs_stream;
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -55,6 +60,10 @@ struct inspect_context {
 	struct flow_table *flows;	    /* NULL: stateless (no flows, no streams) */
 	struct inspect_tail *tails;	    /* 2 per flow slot of flows */
 	uint8_t *window;		    /* INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL bytes */
+	/* Hyperscan stream states, opened at start-up, one per flow direction in
+	 * use (flow->user[direction]); given back when the flow goes. */
+	struct hs_stream **streams[2];
+	unsigned streams_free[2];
 	struct worker_counters *counters;
 	uint64_t now_us; /* time of the last packet inspected */
 };
@@ -66,6 +75,9 @@ struct inspect_context {
  */
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us);
+
+/* A flow went: give its Hyperscan streams back to the pools. Owning worker (or after it stopped). */
+void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow);
 
 /* Expire idle flows (by the time of the last packet); call once per loop of the owning worker. */
 void inspect_housekeeping(struct inspect_context *ctx);

@@ -246,6 +246,39 @@ static void worker_flow_gone(struct flow *f, void *arg)
 	struct inspect_context *ctx = arg;
 	size_t slot = (size_t)(f - ctx->flows->flows);
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
+	inspect_flow_gone(ctx, f);
+}
+
+/*
+ * Hyperscan stream states for the worker's TCP flows, opened now so that
+ * the per-packet path never allocates: one per flow slot and direction.
+ */
+static void worker_streams_setup(struct inspect_context *ctx, const struct ruleset *ruleset,
+				 unsigned flows)
+{
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		ctx->streams[d] = calloc(flows, sizeof(*ctx->streams[d]));
+		if (!ctx->streams[d])
+			fail("cannot allocate the stream pool of worker %u", ctx->worker_index);
+		for (unsigned i = 0; i < flows; i++) {
+			struct hs_stream *stream;
+			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0)
+				fail("cannot open Hyperscan streams for worker %u (lower [dataplane] "
+				     "flows)", ctx->worker_index);
+			if (!stream)
+				break; /* no pkt_data patterns in this direction */
+			ctx->streams[d][ctx->streams_free[d]++] = stream;
+		}
+	}
+}
+
+static void worker_streams_free(struct inspect_context *ctx)
+{
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
+			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
+		free(ctx->streams[d]);
+	}
 }
 
 /* Flow table, stream tails and the inspection window of one worker. */
@@ -308,8 +341,10 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
-		if (ruleset)
+		if (ruleset) {
 			worker_flows_setup(conf, board);
+			worker_streams_setup(&conf->inspect, ruleset, board->flows);
+		}
 		for (unsigned i = 0; i < board->port_count; i++) {
 			const struct board_port *bp = &board->ports[i];
 			if (bp->role != BOARD_PORT_INLINE)
@@ -332,9 +367,11 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 {
 	for (unsigned w = 0; w < count; w++) {
 		rte_free(workers[w].scratch);
+		/* flows give their streams back, streams close: both need the scratch */
+		flow_table_destroy(workers[w].inspect.flows);
+		worker_streams_free(&workers[w].inspect);
 		ruleset_scratch_free(workers[w].inspect.scratch);
 		threshold_table_free(workers[w].inspect.thresholds);
-		flow_table_destroy(workers[w].inspect.flows);
 		free(workers[w].inspect.tails);
 		free(workers[w].inspect.window);
 		rte_ring_free(workers[w].inspect.alerts);

@@ -234,11 +234,14 @@ static int group_finish(struct ruleset_group *group, struct group_builder *g)
 	return 0;
 }
 
-static int group_compile(struct ruleset_group *group, const struct group_builder *g, char *err,
-			 size_t err_len)
+/*
+ * Compile the group's patterns in mode into *db. Block databases name a
+ * candidate once per scan (SINGLEMATCH); stream databases must report a
+ * pattern every time it recurs in a long-lived stream, so they do not.
+ */
+static int group_compile_mode(hs_database_t **db, const struct group_builder *g, unsigned mode,
+			      char *err, size_t err_len)
 {
-	if (g->count == 0)
-		return 0;
 	const char **exprs = calloc(g->count, sizeof(*exprs));
 	unsigned *flags = calloc(g->count, sizeof(*flags));
 	unsigned *ids = calloc(g->count, sizeof(*ids));
@@ -250,10 +253,11 @@ static int group_compile(struct ruleset_group *group, const struct group_builder
 		exprs[i] = (const char *)g->patterns[i].bytes;
 		lens[i] = g->patterns[i].len;
 		ids[i] = i;
-		flags[i] = HS_FLAG_SINGLEMATCH | (g->patterns[i].nocase ? HS_FLAG_CASELESS : 0);
+		flags[i] = (mode == HS_MODE_BLOCK ? HS_FLAG_SINGLEMATCH : 0) |
+			   (g->patterns[i].nocase ? HS_FLAG_CASELESS : 0);
 	}
 	hs_compile_error_t *compile_error = NULL;
-	if (hs_compile_lit_multi(exprs, flags, ids, lens, g->count, HS_MODE_BLOCK, NULL, &group->db,
+	if (hs_compile_lit_multi(exprs, flags, ids, lens, g->count, mode, NULL, db,
 				 &compile_error) != HS_SUCCESS) {
 		snprintf(err, err_len, "Hyperscan refused the fast patterns: %s",
 			 compile_error ? compile_error->message : "unknown error");
@@ -267,6 +271,19 @@ out:
 	free(flags);
 	free(ids);
 	free(lens);
+	return rc;
+}
+
+/* pkt_data groups also get a streaming database, for raw TCP streams. */
+static int group_compile(struct ruleset_group *group, const struct group_builder *g, int buffer,
+			 char *err, size_t err_len)
+{
+	if (g->count == 0)
+		return 0;
+	int rc = group_compile_mode(&group->db, g, HS_MODE_BLOCK, err, err_len);
+	if (rc == 0 && buffer == RULE_BUFFER_PKT_DATA)
+		rc = group_compile_mode(&group->stream_db, g, HS_MODE_STREAM,
+					err, err_len);
 	return rc;
 }
 
@@ -413,7 +430,7 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 	}
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-			int rc = group_compile(&rs->group[b][d], &builders[b][d], err, err_len);
+			int rc = group_compile(&rs->group[b][d], &builders[b][d], b, err, err_len);
 			if (rc < 0)
 				return rc;
 		}
@@ -487,6 +504,7 @@ void ruleset_free(struct ruleset *rs)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 			struct ruleset_group *g = &rs->group[b][d];
 			hs_free_database(g->db);
+			hs_free_database(g->stream_db);
 			free(g->pattern_first);
 			free(g->pattern_rules);
 			free(g->always);
@@ -594,8 +612,10 @@ int ruleset_scratch_create(const struct ruleset *rs, struct ruleset_scratch **ou
 		goto fail;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++)
-			if (rs->group[b][d].db &&
-			    hs_alloc_scratch(rs->group[b][d].db, &s->hs) != HS_SUCCESS)
+			if ((rs->group[b][d].db &&
+			     hs_alloc_scratch(rs->group[b][d].db, &s->hs) != HS_SUCCESS) ||
+			    (rs->group[b][d].stream_db &&
+			     hs_alloc_scratch(rs->group[b][d].stream_db, &s->hs) != HS_SUCCESS))
 				goto fail;
 	*out = s;
 	return 0;
@@ -662,6 +682,54 @@ void ruleset_scan_addresses(const struct ruleset *rs, struct ruleset_scratch *s,
 	const struct addr_index *ix = &rs->group[buffer][direction].by_address;
 	addr_index_lookup(ix, src, family, scratch_add_cb, s);
 	addr_index_lookup(ix, dst, family, scratch_add_cb, s);
+}
+
+int ruleset_stream_open(const struct ruleset *rs, enum ruleset_direction direction,
+			struct hs_stream **out)
+{
+	*out = NULL;
+	const hs_database_t *db = rs->group[RULE_BUFFER_PKT_DATA][direction].stream_db;
+	if (!db)
+		return 0;
+	return hs_open_stream(db, 0, out) == HS_SUCCESS ? 0 : -ENOMEM;
+}
+
+void ruleset_stream_reset(struct hs_stream *stream, struct ruleset_scratch *s)
+{
+	if (stream)
+		hs_reset_stream(stream, 0, s->hs, NULL, NULL);
+}
+
+void ruleset_stream_close(struct hs_stream *stream, struct ruleset_scratch *s)
+{
+	if (stream)
+		hs_close_stream(stream, s ? s->hs : NULL, NULL, NULL);
+}
+
+static int on_stream_pattern(unsigned int id, unsigned long long from, unsigned long long to,
+			     unsigned int flags, void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	struct ruleset_scratch *s = ctx;
+	const struct ruleset_group *g = s->group;
+	for (uint32_t i = g->pattern_first[id]; i < g->pattern_first[id + 1]; i++)
+		scratch_add(s, g->pattern_rules[i]);
+	return 0;
+}
+
+void ruleset_scan_stream(const struct ruleset *rs, struct ruleset_scratch *s,
+			 enum ruleset_direction direction, struct hs_stream *stream,
+			 const uint8_t *data, uint32_t len)
+{
+	const struct ruleset_group *g = &rs->group[RULE_BUFFER_PKT_DATA][direction];
+	if (stream && len) {
+		s->group = g;
+		hs_scan_stream(stream, (const char *)data, len, 0, s->hs, on_stream_pattern, s);
+	}
+	for (unsigned i = 0; i < g->always_count; i++)
+		scratch_add(s, g->always[i]);
 }
 
 void ruleset_add_candidates(struct ruleset_scratch *s, const uint32_t *rules, unsigned count)

@@ -110,6 +110,23 @@ void ruleset_scan_addresses(const struct ruleset *ruleset, struct ruleset_scratc
 			    int buffer, enum ruleset_direction direction, const uint8_t *src,
 			    const uint8_t *dst, int family);
 
+/*
+ * Raw TCP streams: pkt_data fast patterns in Hyperscan streaming mode, so a
+ * pattern split across segments is found without rescanning old bytes.
+ * Streams are opened ahead of time (start-up, per worker pool) and reset
+ * for reuse; scanning adds candidates like ruleset_scan() (the group's
+ * always-checked rules included). *out is NULL when the ruleset has no
+ * pkt_data patterns in that direction. Returns 0 or -ENOMEM.
+ */
+struct hs_stream;
+int ruleset_stream_open(const struct ruleset *ruleset, enum ruleset_direction direction,
+			struct hs_stream **out);
+void ruleset_stream_reset(struct hs_stream *stream, struct ruleset_scratch *scratch);
+void ruleset_stream_close(struct hs_stream *stream, struct ruleset_scratch *scratch);
+void ruleset_scan_stream(const struct ruleset *ruleset, struct ruleset_scratch *scratch,
+			 enum ruleset_direction direction, struct hs_stream *stream,
+			 const uint8_t *data, uint32_t len);
+
 /* Add rules (indices) to the candidates, as if a scan had found them. Per-packet path. */
 void ruleset_add_candidates(struct ruleset_scratch *scratch, const uint32_t *rules, unsigned count);
 

@@ -21,7 +21,7 @@
 #include "rules/ruleset_internal.h"
 
 #define CACHE_MAGIC 0x43524756u /* "VGRC" */
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u
 
 static int hash_file(mbedtls_sha256_context *sha, const char *path)
 {
@@ -75,22 +75,32 @@ static int read_exact(FILE *f, void *buf, size_t len)
 	return fread(buf, 1, len, f) == len ? 0 : -EINVAL;
 }
 
-static int cache_read_group(FILE *f, struct ruleset_group *g)
+static int cache_read_db(FILE *f, hs_database_t **db)
 {
-	uint32_t patterns;
 	uint64_t size;
-	if (read_exact(f, &patterns, sizeof(patterns)) || read_exact(f, &size, sizeof(size)))
-		return -EINVAL;
-	if (patterns != g->pattern_count || (size == 0) != (patterns == 0) || size > (1ull << 31))
+	if (read_exact(f, &size, sizeof(size)) || size > (1ull << 31))
 		return -EINVAL;
 	if (size == 0)
 		return 0;
 	char *bytes = malloc(size);
 	int rc = -EINVAL;
 	if (bytes && read_exact(f, bytes, size) == 0 &&
-	    hs_deserialize_database(bytes, size, &g->db) == HS_SUCCESS)
+	    hs_deserialize_database(bytes, size, db) == HS_SUCCESS)
 		rc = 0;
 	free(bytes);
+	return rc;
+}
+
+static int cache_read_group(FILE *f, struct ruleset_group *g)
+{
+	uint32_t patterns;
+	if (read_exact(f, &patterns, sizeof(patterns)) || patterns != g->pattern_count)
+		return -EINVAL;
+	int rc = cache_read_db(f, &g->db);
+	if (rc == 0)
+		rc = cache_read_db(f, &g->stream_db);
+	if (rc == 0 && (g->db == NULL) != (patterns == 0))
+		rc = -EINVAL;
 	return rc;
 }
 
@@ -116,7 +126,9 @@ int ruleset_cache_load(struct ruleset *rs, const char *dir, const uint8_t key[32
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 			for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 				hs_free_database(rs->group[b][d].db);
+				hs_free_database(rs->group[b][d].stream_db);
 				rs->group[b][d].db = NULL;
+				rs->group[b][d].stream_db = NULL;
 			}
 		snprintf(report->cache_note, sizeof(report->cache_note),
 			 "cache %.120s unreadable, recompiled", path);
@@ -124,21 +136,28 @@ int ruleset_cache_load(struct ruleset *rs, const char *dir, const uint8_t key[32
 	return rc;
 }
 
-static int cache_write_group(FILE *f, const struct ruleset_group *g)
+static int cache_write_db(FILE *f, const hs_database_t *db)
 {
-	uint32_t patterns = g->pattern_count;
 	char *bytes = NULL;
 	size_t size = 0;
-	if (g->db && hs_serialize_database(g->db, &bytes, &size) != HS_SUCCESS)
+	if (db && hs_serialize_database(db, &bytes, &size) != HS_SUCCESS)
 		return -EINVAL;
 	uint64_t size64 = size;
-	int rc = (fwrite(&patterns, sizeof(patterns), 1, f) == 1 &&
-		  fwrite(&size64, sizeof(size64), 1, f) == 1 &&
+	int rc = (fwrite(&size64, sizeof(size64), 1, f) == 1 &&
 		  (size == 0 || fwrite(bytes, 1, size, f) == size))
 			 ? 0
 			 : -EIO;
 	free(bytes);
 	return rc;
+}
+
+static int cache_write_group(FILE *f, const struct ruleset_group *g)
+{
+	uint32_t patterns = g->pattern_count;
+	if (fwrite(&patterns, sizeof(patterns), 1, f) != 1)
+		return -EIO;
+	int rc = cache_write_db(f, g->db);
+	return rc == 0 ? cache_write_db(f, g->stream_db) : rc;
 }
 
 void ruleset_cache_store(const struct ruleset *rs, const char *dir, const uint8_t key[32],

@@ -44,6 +44,7 @@ void addr_index_lookup(const struct addr_index *ix, const uint8_t *addr, int fam
 
 struct ruleset_group {
 	hs_database_t *db;	 /* NULL: no fast patterns in this group */
+	hs_database_t *stream_db; /* pkt_data only: the same patterns, streaming mode */
 	unsigned pattern_count;
 	uint32_t *pattern_first; /* pattern id -> first index in pattern_rules; count+1 entries */
 	uint32_t *pattern_rules; /* rule indices, grouped by pattern */

@@ -145,10 +145,15 @@ static double bare_round(const struct ruleset *rs, hs_scratch_t *hs, const struc
  * otherwise be a retransmission that reassembly rightly ignores, and later
  * passes would inspect nothing. Rebuilding it is part of the measured time.
  */
+static void flow_gone(struct flow *f, void *arg)
+{
+	inspect_flow_gone(arg, f);
+}
+
 static void fresh_flows(struct inspect_context *ctx)
 {
 	flow_table_destroy(ctx->flows);
-	struct flow_config fc = {.capacity = BENCH_FLOWS};
+	struct flow_config fc = {.capacity = BENCH_FLOWS, .on_free = flow_gone, .on_free_arg = ctx};
 	ctx->flows = flow_table_create(&fc);
 	memset(ctx->tails, 0, 2 * BENCH_FLOWS * sizeof(*ctx->tails));
 }
@@ -238,6 +243,15 @@ int main(int argc, char **argv)
 					  RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (ruleset_scratch_create(rs, &ctx.scratch) < 0 || !ctx.alerts || !ctx.thresholds)
 		return EXIT_FAILURE;
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		ctx.streams[d] = calloc(BENCH_FLOWS, sizeof(*ctx.streams[d]));
+		for (unsigned i = 0; i < BENCH_FLOWS; i++) {
+			struct hs_stream *stream;
+			if (ruleset_stream_open(rs, d, &stream) < 0 || !stream)
+				break;
+			ctx.streams[d][ctx.streams_free[d]++] = stream;
+		}
+	}
 
 	uint64_t bare_packets, vigil_packets, alerts = 0;
 	double bare_time = bare_round(rs, ctx.scratch->hs, &f, decoded, seconds, &bare_packets);
