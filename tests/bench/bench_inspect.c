@@ -10,6 +10,9 @@
  * Packets are read into memory first, so no I/O sits in either loop.
  *
  *   build/tests/bench/bench_inspect [--seconds S] [--rules FILE ...] [--pcap FILE ...]
+ *
+ * Defaults: every ET Open rules file, and mix-web.pcap plus every nDPI
+ * capture of ../shared/corpus/pcaps/.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -31,7 +34,7 @@
 #include "rules/ruleset.h"
 #include "rules/ruleset_internal.h"
 
-#define MAX_FILES 128
+#define MAX_FILES 1024
 #define CORPUS "../shared/corpus"
 
 struct frame {
@@ -52,7 +55,8 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void load_pcap(struct frames *f, const char *path)
+/* Read an Ethernet capture into f; false (and nothing read) for other link types. */
+static bool load_pcap(struct frames *f, const char *path)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -61,6 +65,10 @@ static void load_pcap(struct frames *f, const char *path)
 	if (!p) {
 		fprintf(stderr, "bench: %s: %s\n", path, err);
 		exit(EXIT_FAILURE);
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		pcap_close(p);
+		return false;
 	}
 	while (pcap_next_ex(p, &h, &d) == 1) {
 		if (f->count == f->cap) {
@@ -74,6 +82,24 @@ static void load_pcap(struct frames *f, const char *path)
 		f->bytes += h->caplen;
 	}
 	pcap_close(p);
+	return true;
+}
+
+/* mix-web.pcap and every nDPI capture: web-heavy plus many protocols and ports. */
+static unsigned corpus_pcaps(char **files)
+{
+	unsigned n = 0;
+	files[n++] = CORPUS "/pcaps/mix-web.pcap";
+	DIR *d = opendir(CORPUS "/pcaps/ndpi");
+	for (struct dirent *e; d && (e = readdir(d)) && n < MAX_FILES;) {
+		if (e->d_name[0] == '.')
+			continue;
+		files[n] = malloc(strlen(CORPUS "/pcaps/ndpi/") + strlen(e->d_name) + 1);
+		sprintf(files[n++], CORPUS "/pcaps/ndpi/%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static unsigned et_open_files(char **files)
@@ -186,7 +212,7 @@ int main(int argc, char **argv)
 						  {"rules", required_argument, NULL, 'r'},
 						  {"pcap", required_argument, NULL, 'p'},
 						  {NULL, 0, NULL, 0}};
-	char *rules[MAX_FILES], *pcaps[MAX_FILES];
+	static char *rules[MAX_FILES], *pcaps[MAX_FILES];
 	unsigned rule_count = 0, pcap_count = 0;
 	double seconds = 3;
 	int c;
@@ -203,7 +229,7 @@ int main(int argc, char **argv)
 	if (!rule_count)
 		rule_count = et_open_files(rules);
 	if (!pcap_count)
-		pcaps[pcap_count++] = CORPUS "/pcaps/mix-web.pcap";
+		pcap_count = corpus_pcaps(pcaps);
 
 	char prefix[64], cache[] = "/tmp/vigil-bench-cache-XXXXXX";
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vigil-bench-inspect-%d", (int)getpid());
@@ -227,8 +253,9 @@ int main(int argc, char **argv)
 	ruleset_report_clear(&report);
 
 	struct frames f = {0};
+	unsigned used = 0;
 	for (unsigned i = 0; i < pcap_count; i++)
-		load_pcap(&f, pcaps[i]);
+		used += load_pcap(&f, pcaps[i]);
 	struct packet *decoded = calloc(f.count, sizeof(*decoded));
 	for (unsigned i = 0; i < f.count; i++)
 		decode_packet(&decoded[i], f.v[i].data, f.v[i].len);
@@ -258,8 +285,9 @@ int main(int argc, char **argv)
 	double vigil_time = vigil_round(&ctx, &f, seconds, &vigil_packets, &alerts);
 	double bytes_per_packet = (double)f.bytes / f.count;
 	double bare_mpps = bare_packets / bare_time / 1e6, vigil_mpps = vigil_packets / vigil_time / 1e6;
-	printf("pcaps: %u files, %u packets, %.1f MB, replayed for %.1f s each\n", pcap_count,
-	       f.count, f.bytes / 1e6, seconds);
+	printf("pcaps: %u Ethernet captures (%u others skipped), %u packets, %.1f MB, replayed for "
+	       "%.1f s each\n",
+	       used, pcap_count - used, f.count, f.bytes / 1e6, seconds);
 	printf("%-34s %10s %10s\n", "one worker lcore", "Mpps", "Gbit/s");
 	printf("%-34s %10.3f %10.2f\n", "bare Hyperscan scan (pkt_data dbs)", bare_mpps,
 	       bare_mpps * bytes_per_packet * 8 / 1e3);
