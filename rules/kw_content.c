@@ -76,6 +76,30 @@ bool payload_quoted(const char *text, size_t len)
 	return backslashes % 2 == 0;
 }
 
+bool payload_value_split(const char *value, const char **start, size_t *len)
+{
+	const char *p = value != NULL ? value : "";
+	while (isspace((unsigned char)*p))
+		p++;
+	bool negated = *p == '!';
+	if (negated) {
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	size_t n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	/* The parser strips the quotes of content:"x"; not those after a '!'. */
+	if (payload_quoted(p, n)) {
+		p++;
+		n -= 2;
+	}
+	*start = p;
+	*len = n;
+	return negated;
+}
+
 int payload_check_room(struct rule_parser *parser, const struct rule *rule, const char *what)
 {
 	if (rule->option_count >= PAYLOAD_CHAIN_MAX)
@@ -174,24 +198,9 @@ static int content_parse(struct rule_parser *parser, struct rule *rule, const ch
 	if (rc < 0)
 		return rc;
 
-	const char *p = value != NULL ? value : "";
-	while (isspace((unsigned char)*p))
-		p++;
-	bool negated = false;
-	if (*p == '!') {
-		negated = true;
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-	}
-	size_t n = strlen(p);
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	/* The parser strips the quotes of content:"x"; not those after a '!'. */
-	if (payload_quoted(p, n)) {
-		p++;
-		n -= 2;
-	}
+	const char *p;
+	size_t n;
+	bool negated = payload_value_split(value, &p, &n);
 	char *text = strndup(p, n);
 	struct kw_content *c = calloc(1, sizeof(*c));
 	uint8_t *bytes = malloc(n + 1);

@@ -91,23 +91,9 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 	int rc = payload_check_room(parser, rule, "pcre");
 	if (rc < 0)
 		return rc;
-	const char *p = value != NULL ? value : "";
-	while (isspace((unsigned char)*p))
-		p++;
-	bool negated = false;
-	if (*p == '!') {
-		negated = true;
-		p++;
-		while (isspace((unsigned char)*p))
-			p++;
-	}
-	size_t n = strlen(p);
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	if (payload_quoted(p, n)) {
-		p++;
-		n -= 2;
-	}
+	const char *p;
+	size_t n;
+	bool negated = payload_value_split(value, &p, &n);
 	const char *slash = NULL;
 	for (size_t i = n; i > 1; i--) {
 		if (p[i - 1] == '/') {

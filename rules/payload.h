@@ -87,4 +87,11 @@ bool payload_trim_copy(const char *text, char *out, size_t cap);
 /* text[0..len) is one quoted string: '"' at both ends, the last one not escaped. */
 bool payload_quoted(const char *text, size_t len);
 
+/*
+ * The value of a content or pcre: an optional '!' (returned as negated),
+ * blanks trimmed, one pair of surrounding quotes removed. Sets *start and
+ * *len to the inner text within value (NULL value: empty).
+ */
+bool payload_value_split(const char *value, const char **start, size_t *len);
+
 #endif
