@@ -14,12 +14,12 @@
 
 CC        ?= cc
 BUILD     := build
-PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8
+PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8 htp zlib
 FUZZ_SECONDS ?= 60
 
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
-	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev python3 python3-scapy iproute2 \
+	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -69,9 +69,10 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(CORE_OBJS)
 
 # A fuzz target names the sources it links on a line "// FUZZ_SOURCES: ..."
 # (globs allowed); they are built with clang, ASan and UBSan.
-FUZZ_FLAGS := -O1 -g -std=gnu11 -I. -fsanitize=fuzzer,address,undefined \
+FUZZ_FLAGS := -O1 -g -std=gnu11 -I. $(shell pkg-config --cflags htp libhs 2>/dev/null) \
+	-fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs 2>/dev/null)
+FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib 2>/dev/null) -lmbedcrypto
 fuzz_sources = $(wildcard $(shell sed -n 's|^// FUZZ_SOURCES: ||p' $(1)))
 .SECONDEXPANSION:
 $(BUILD)/tests/fuzz/%: tests/fuzz/%.c $$(call fuzz_sources,tests/fuzz/$$*.c)

@@ -88,6 +88,74 @@ static const char *proto_name(uint8_t proto, char *buf, size_t len)
 	}
 }
 
+static const char *dns_type_name(uint16_t type)
+{
+	switch (type) {
+	case 1:
+		return "A";
+	case 2:
+		return "NS";
+	case 5:
+		return "CNAME";
+	case 6:
+		return "SOA";
+	case 12:
+		return "PTR";
+	case 15:
+		return "MX";
+	case 16:
+		return "TXT";
+	case 28:
+		return "AAAA";
+	case 33:
+		return "SRV";
+	case 65:
+		return "HTTPS";
+	case 255:
+		return "ANY";
+	default:
+		return "OTHER";
+	}
+}
+
+/*
+ * The rule's metadata as EVE's alert.metadata (key -> list of values), so
+ * the operator sees the attack class, CVE and remediation text the rule
+ * carries; and its references.
+ */
+static void put_metadata(struct out *o, const struct rule *r)
+{
+	if (r->metadata_count) {
+		put(o, ",\"metadata\":{");
+		for (unsigned i = 0; i < r->metadata_count; i++) {
+			const char *entry = r->metadata[i];
+			size_t key_len = strcspn(entry, " ");
+			const char *value = entry + key_len;
+			while (*value == ' ')
+				value++;
+			char key[64];
+			snprintf(key, sizeof(key), "%.*s", (int)key_len, entry);
+			put(o, "%s", i ? "," : "");
+			put_string(o, key);
+			put(o, ":[");
+			put_string(o, value);
+			put(o, "]");
+		}
+		put(o, "}");
+	}
+	if (r->reference_count) {
+		put(o, ",\"references\":[");
+		for (unsigned i = 0; i < r->reference_count; i++) {
+			char ref[512];
+			snprintf(ref, sizeof(ref), "%s,%s", r->references[i].type,
+				 r->references[i].value);
+			put(o, "%s", i ? "," : "");
+			put_string(o, ref);
+		}
+		put(o, "]");
+	}
+}
+
 static void put_timestamp(struct out *o, uint64_t us)
 {
 	time_t seconds = (time_t)(us / 1000000);
@@ -98,8 +166,83 @@ static void put_timestamp(struct out *o, uint64_t us)
 	put(o, "\"timestamp\":\"%s.%06" PRIu64 "+0000\"", text, us % 1000000);
 }
 
+static void put_text(struct out *o, const char *key, const char *value, bool *first)
+{
+	if (!value[0])
+		return;
+	put(o, "%s\"%s\":", *first ? "" : ",", key);
+	put_string(o, value);
+	*first = false;
+}
+
+/* The protocol object of an alert raised on an application-layer unit. */
+static void put_details(struct out *o, const struct alert *a)
+{
+	const struct app_details *d = &a->details;
+	bool first = true;
+	switch (a->app_proto) {
+	case RULE_PROTO_HTTP:
+		put(o, ",\"http\":{");
+		put_text(o, "hostname", d->http_hostname, &first);
+		put_text(o, "url", d->http_url, &first);
+		put_text(o, "http_user_agent", d->http_user_agent, &first);
+		put_text(o, "http_method", d->http_method, &first);
+		put_text(o, "protocol", d->http_protocol, &first);
+		if (d->http_status) {
+			put(o, "%s\"status\":%u", first ? "" : ",", d->http_status);
+			first = false;
+		}
+		if (d->http_length) {
+			put(o, "%s\"length\":%" PRIu64, first ? "" : ",", d->http_length);
+			first = false;
+		}
+		put_text(o, "xff", d->xff, &first);
+		put(o, "}");
+		break;
+	case RULE_PROTO_TLS:
+		put(o, ",\"tls\":{");
+		put_text(o, "sni", d->tls_sni, &first);
+		put_text(o, "version", d->tls_version, &first);
+		if (d->ja3[0]) {
+			put(o, "%s\"ja3\":{\"hash\":", first ? "" : ",");
+			put_string(o, d->ja3);
+			put(o, "}");
+			first = false;
+		}
+		if (d->ja4[0]) {
+			put_text(o, "ja4", d->ja4, &first);
+		}
+		put(o, "}");
+		break;
+	case RULE_PROTO_DNS:
+		put(o, ",\"dns\":{\"query\":[{");
+		put_text(o, "rrname", d->dns_rrname, &first);
+		put(o, "%s\"rrtype\":\"%s\"}]}", first ? "" : ",", dns_type_name(d->dns_rrtype));
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Behind a load balancer or proxy, the client is the X-Forwarded-For
+ * address: it becomes src_ip and the address the packet came from is kept
+ * as proxy_ip. Returns true when it did so.
+ */
+static bool put_client_from_xff(struct out *o, const struct alert *a)
+{
+	uint8_t addr[16];
+	const char *xff = a->details.xff;
+	int family = strchr(xff, ':') ? AF_INET6 : AF_INET;
+	if (!a->has_details || !xff[0] || inet_pton(family, xff, addr) != 1)
+		return false;
+	put(o, ",\"src_ip\":\"%s\"", xff);
+	put_addr(o, "proxy_ip", a->src_addr, a->ip_version);
+	return true;
+}
+
 size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf,
-			size_t len)
+			size_t len, bool client_from_xff)
 {
 	struct out o = {buf, len, 0};
 	const struct rule *r = a->rule;
@@ -112,7 +255,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (a->flow_id)
 		put(&o, ",\"flow_id\":%" PRIu64, a->flow_id);
 	put(&o, ",\"event_type\":\"alert\"");
-	put_addr(&o, "src_ip", a->src_addr, a->ip_version);
+	if (!client_from_xff || !put_client_from_xff(&o, a))
+		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
 	if (ports)
 		put(&o, ",\"src_port\":%u", a->src_port);
 	put_addr(&o, "dest_ip", a->dst_addr, a->ip_version);
@@ -128,7 +272,12 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put_string(&o, r->msg ? r->msg : "");
 	put(&o, ",\"category\":");
 	put_string(&o, r->classtype ? ruleset_classtype_text(ruleset, r->classtype) : "");
-	put(&o, ",\"severity\":%d}}", r->priority ? r->priority : 3);
+	put(&o, ",\"severity\":%d", r->priority ? r->priority : 3);
+	put_metadata(&o, r);
+	put(&o, "}");
+	if (a->has_details)
+		put_details(&o, a);
+	put(&o, "}");
 	if (o.used >= len && len)
 		o.used = len - 1;
 	return o.used;
@@ -136,10 +285,10 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 
 void eve_write_alert(struct eve *eve, const struct alert *alert)
 {
-	char line[4096];
+	char line[8192];
 	if (!eve->file)
 		return;
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line));
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
 	fwrite(line, 1, n, eve->file);
 	fputc('\n', eve->file);
 	eve->written++;

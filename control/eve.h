@@ -21,14 +21,19 @@ struct eve {
 	FILE *file;
 	const struct ruleset *ruleset; /* for classtype descriptions */
 	uint64_t written;
+	bool client_from_xff; /* behind a proxy: src_ip is the X-Forwarded-For client */
 };
 
 /* Open (append) path. Returns 0 or -errno. */
 int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset);
 
-/* Format one alert as an EVE line into buf; returns its length (no newline). */
+/*
+ * Format one alert as an EVE line into buf; returns its length (no
+ * newline). client_from_xff: the appliance sits behind a proxy, so the
+ * X-Forwarded-For client is reported as src_ip (the proxy as proxy_ip).
+ */
 size_t eve_format_alert(const struct alert *alert, const struct ruleset *ruleset, char *buf,
-			size_t len);
+			size_t len, bool client_from_xff);
 
 /* Write one alert line. */
 void eve_write_alert(struct eve *eve, const struct alert *alert);

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "dataplane/app.h"
 #include "rules/rule.h"
 
 struct alert {
@@ -28,6 +29,8 @@ struct alert {
 	uint8_t to_server; /* 1 to_server, 0 to_client or unknown */
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
+	uint8_t has_details;
+	struct app_details details; /* of the application-layer unit that alerted */
 };
 
 #endif

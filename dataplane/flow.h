@@ -45,6 +45,12 @@ enum flow_direction {
 	FLOW_TO_CLIENT = 1,
 };
 
+enum flow_app_status {
+	FLOW_APP_UNKNOWN = 0,  /* not detected yet */
+	FLOW_APP_DETECTED = 1, /* app_proto and app_state are set */
+	FLOW_APP_FAILED = 2,   /* no parser recognised the flow */
+};
+
 enum flow_tcp_state {
 	FLOW_TCP_NONE = 0,    /* not TCP, or picked up mid-stream and not yet seen both ways */
 	FLOW_TCP_SYN_SENT,    /* SYN seen */
@@ -93,6 +99,13 @@ struct flow {
 	/* The packet just accounted is the ACK that completed the handshake: as
 	 * in Suricata, rules see that packet as not yet established. */
 	bool handshake_completed_now;
+	/* Application layer (lead): detection status per enum flow_app_status,
+	 * the protocol found (enum rule_proto), detection attempts per
+	 * direction, and the parser's per-flow state. */
+	uint8_t app_status;
+	uint8_t app_proto;
+	uint8_t app_tries[2];
+	void *app_state;
 	uint32_t user_flags;	 /* lead */
 	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */
 	struct stream stream[2]; /* TCP only, by enum flow_direction */

@@ -7,6 +7,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
+#include "dataplane/app.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
 #include "dataplane/threshold.h"
@@ -33,7 +34,17 @@ struct inspect_packet_state {
 	uint32_t deferred[INSPECT_DEFERRED_MAX];
 	unsigned deferred_count;
 	bool deferred_overflow;
+	const struct app_details *details; /* of the unit being inspected, for alerts */
+	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 };
+
+/* The flow's protocol for rule headers and app-layer-protocol: enum rule_proto, -1, -2. */
+static int inspect_app_proto(const struct flow *f)
+{
+	if (!f || f->app_status == FLOW_APP_UNKNOWN)
+		return -1;
+	return f->app_status == FLOW_APP_DETECTED ? f->app_proto : -2;
+}
 
 static void inspect_alert(const struct inspect_packet_state *s, const struct rule *rule,
 			  bool blocked)
@@ -50,8 +61,12 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 		.blocked = blocked,
 		.to_server = s->direction == RULESET_TO_SERVER,
 		.worker = (uint16_t)s->ctx->worker_index,
-		.app_proto = 0xffff,
+		.app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
 	};
+	if (s->details) {
+		a.details = *s->details;
+		a.has_details = 1;
+	}
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
 	struct worker_counters *c = s->ctx->counters;
@@ -118,6 +133,10 @@ static void inspect_candidates(struct inspect_packet_state *s)
 	for (unsigned i = 0; i < n && !s->passed; i++) {
 		uint32_t index = candidates[i];
 		const struct rule *rule = ruleset_rule(rs, index);
+		/* A unit repeats its transaction's earlier buffers (so rules mixing
+		 * them match); a rule on none of the new ones has had its turn. */
+		if (s->fresh && !(rule->buffers_used & s->fresh))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < INSPECT_DEFERRED_MAX)
@@ -126,7 +145,7 @@ static void inspect_candidates(struct inspect_packet_state *s)
 				s->deferred_overflow = true;
 			continue;
 		}
-		if (!rule_header_match(rule, s->p, -1) || !rule_match(rule, &s->match))
+		if (!rule_header_match(rule, s->p, s->match.app_proto) || !rule_match(rule, &s->match))
 			continue;
 		uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
 		/* detection_filter decides whether the rule counts as matched at all */
@@ -180,13 +199,121 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 }
 
 /*
+ * app_emit_fn: one unit of the flow's protocol (an HTTP request, a TLS
+ * ClientHello, ...). Its buffers are scanned and the candidates checked
+ * with pkt_data absent, so payload rules are not run twice on the bytes.
+ */
+static void inspect_app_unit(void *arg, const struct app_unit *unit)
+{
+	struct inspect_packet_state *s = arg;
+	struct inspect_context *ctx = s->ctx;
+	struct rule_match_ctx *m = &s->match;
+	if (s->passed)
+		return;
+	const uint8_t *pkt_data = m->buffer[RULE_BUFFER_PKT_DATA];
+	uint32_t pkt_data_len = m->buffer_len[RULE_BUFFER_PKT_DATA];
+	int saved_filter = s->pkt_data_rules;
+	m->buffer[RULE_BUFFER_PKT_DATA] = NULL;
+	m->buffer_len[RULE_BUFFER_PKT_DATA] = 0;
+	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
+		m->buffer[b] = unit->buffer[b];
+		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
+		if (unit->buffer[b])
+			ruleset_scan(ctx->ruleset, ctx->scratch, b, s->direction, unit->buffer[b],
+				     unit->buffer_len[b], 0);
+	}
+	s->details = unit->details;
+	s->fresh = unit->fresh;
+	s->pkt_data_rules = -1;
+	inspect_candidates(s);
+	s->pkt_data_rules = saved_filter;
+	s->details = NULL;
+	s->fresh = 0;
+	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
+		m->buffer[b] = NULL;
+	m->buffer[RULE_BUFFER_PKT_DATA] = pkt_data;
+	m->buffer_len[RULE_BUFFER_PKT_DATA] = pkt_data_len;
+}
+
+/*
+ * Detect the flow's protocol from the first bytes of a direction, then
+ * give the data to its parser. data[0..len) is new; for TCP, seen bytes
+ * (seen_len of them, the stream's start when seen_from_start) precede it
+ * in the same buffer, so a first segment too short to tell ("GET") is
+ * decided with the next one and still reaches the parser. A direction that
+ * no parser recognises twice, once the other direction has had its chance
+ * too, ends detection (app-layer-protocol:failed).
+ */
+static void inspect_app_detect(struct inspect_packet_state *s, const uint8_t *data, uint32_t len,
+			       uint32_t seen_len, bool seen_from_start)
+{
+	struct inspect_context *ctx = s->ctx;
+	struct flow *f = s->flow;
+	enum app_direction dir = s->direction == RULESET_TO_SERVER ? APP_TO_SERVER : APP_TO_CLIENT;
+	bool tcp = s->p->flags & PACKET_TCP;
+	bool need_more;
+	/* Detection sees the stream from its start when the tail still holds it. */
+	const uint8_t *from = seen_from_start ? data - seen_len : data;
+	uint32_t from_len = seen_from_start ? len + seen_len : len;
+	const struct app_parser *parser = app_detect(from, from_len, dir, tcp, &need_more);
+	if (parser) {
+		f->app_state = parser->create(ctx->app);
+		f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
+		f->app_proto = (uint8_t)parser->proto;
+		s->match.app_proto = inspect_app_proto(f);
+		if (f->app_state)
+			parser->parse(f->app_state, dir, from, from_len, inspect_app_unit, s);
+		return;
+	}
+	if ((!need_more || !seen_from_start) && ++f->app_tries[dir] >= 2 && f->app_tries[!dir])
+		f->app_status = FLOW_APP_FAILED;
+	s->match.app_proto = inspect_app_proto(f);
+}
+
+static void inspect_app(struct inspect_packet_state *s, const uint8_t *data, uint32_t len,
+			uint32_t seen_len, bool seen_from_start)
+{
+	struct inspect_context *ctx = s->ctx;
+	struct flow *f = s->flow;
+	enum app_direction dir = s->direction == RULESET_TO_SERVER ? APP_TO_SERVER : APP_TO_CLIENT;
+	if (!ctx->app || !f || !len || f->app_status == FLOW_APP_FAILED)
+		return;
+	if (f->app_status == FLOW_APP_UNKNOWN) {
+		inspect_app_detect(s, data, len, seen_len, seen_from_start);
+		return;
+	}
+	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
+	if (parser)
+		parser->parse(f->app_state, dir, data, len, inspect_app_unit, s);
+}
+
+#define INSPECT_APP_ENDED(dir) (1u << (dir)) /* flow->user_flags: parser told of the end */
+
+/*
+ * The direction's stream is complete (FIN, every byte delivered): tell the
+ * parser with an empty parse, once, so what runs until the close (an HTTP
+ * body without a length) is inspected too.
+ */
+static void inspect_app_end(struct inspect_packet_state *s)
+{
+	struct flow *f = s->flow;
+	unsigned dir = s->direction == RULESET_TO_SERVER ? APP_TO_SERVER : APP_TO_CLIENT;
+	if (f->app_status != FLOW_APP_DETECTED || (f->user_flags & INSPECT_APP_ENDED(dir)) ||
+	    !(f->stream[s->direction].flags & STREAM_FINISHED) || s->passed)
+		return;
+	f->user_flags |= INSPECT_APP_ENDED(dir);
+	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
+	if (parser)
+		parser->parse(f->app_state, (enum app_direction)dir, NULL, 0, inspect_app_unit, s);
+}
+
+/*
  * stream_insert() callback: one piece of new in-order data. The window is
  * the direction's tail followed by the new bytes; afterwards the tail keeps
  * the window's last bytes for the next piece.
  */
 static void inspect_stream_data(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
 {
-	(void)offset;
 	struct inspect_packet_state *s = arg;
 	struct inspect_context *ctx = s->ctx;
 	struct inspect_tail *tail =
@@ -200,12 +327,15 @@ static void inspect_stream_data(void *arg, const uint8_t *data, uint32_t len, ui
 		uint32_t window_len = tail->len + take;
 		memcpy(ctx->window, tail->bytes, tail->len);
 		memcpy(ctx->window + tail->len, data, take);
+		/* the tail holds the stream from its start while it is shorter than the tail */
+		inspect_app(s, ctx->window + tail->len, take, tail->len, offset == tail->len);
 		inspect_buffer(s, ctx->window, window_len, tail->len, *stream);
 		uint32_t keep = window_len < INSPECT_STREAM_TAIL ? window_len : INSPECT_STREAM_TAIL;
 		memcpy(tail->bytes, ctx->window + window_len - keep, keep);
 		tail->len = (uint16_t)keep;
 		data += take;
 		len -= take;
+		offset += take;
 	}
 }
 
@@ -229,6 +359,7 @@ static void inspect_flow(struct inspect_packet_state *s)
 				 ? RULE_MATCH_ESTABLISHED
 				 : 0);
 	s->match.flowbits = s->flow->flowbits;
+	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
@@ -241,6 +372,7 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		.ctx = ctx, .p = p, .timestamp_us = timestamp_us, .verdict = VERDICT_PASS,
 		.pkt_data_rules = -1};
 	s.match.packet = p;
+	s.match.app_proto = -1;
 	inspect_flow(&s);
 	const uint8_t *payload = p->data + p->payload_offset;
 
@@ -257,7 +389,10 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		if (!s.passed)
 			stream_insert(&s.flow->stream[s.direction], ctx->flows->streams, p->tcp_seq,
 				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, &s);
+		if (p->tcp_flags & STREAM_TCP_FIN)
+			inspect_app_end(&s);
 	} else {
+		inspect_app(&s, payload, p->payload_len, 0, false);
 		inspect_buffer(&s, payload, p->payload_len, 0, NULL);
 	}
 	return s.verdict;
@@ -265,6 +400,13 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 
 void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
 {
+	if (flow->app_status == FLOW_APP_DETECTED) {
+		const struct app_parser *parser = app_parser_for((enum rule_proto)flow->app_proto);
+		if (parser)
+			parser->destroy(flow->app_state);
+		flow->app_state = NULL;
+		flow->app_status = FLOW_APP_UNKNOWN;
+	}
 	for (int d = 0; d < 2; d++) {
 		struct hs_stream *stream = flow->user[d];
 		if (!stream)

@@ -14,6 +14,12 @@
  *   pool is exhausted the window itself is block-scanned, ignoring patterns
  *   that lie wholly in the old bytes. UDP and other protocols: the packet's
  *   payload.
+ * - Application layer: the flow's protocol is detected from its first bytes
+ *   (dataplane/app.h) and its parser turns stream data or datagrams into
+ *   units (an HTTP request, a TLS ClientHello, a DNS query, a MySQL
+ *   command) whose buffers (http.uri, tls.sni, ...) are inspected as they
+ *   complete; app-protocol rule headers (alert http ...) apply wherever the
+ *   protocol is found, whatever the port.
  * - Rules: candidates come from one Hyperscan scan per buffer
  *   (rules/ruleset.h); each candidate's header and options are checked
  *   (rules/header.h, rules/match.h) in Suricata's action order: a pass rule
@@ -43,6 +49,7 @@ struct threshold_table;
 struct flow_table;
 struct flow;
 struct hs_stream;
+struct app_config;
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -64,6 +71,7 @@ struct inspect_context {
 	 * use (flow->user[direction]); given back when the flow goes. */
 	struct hs_stream **streams[2];
 	unsigned streams_free[2];
+	const struct app_config *app; /* application-layer settings; NULL: no app layer */
 	struct worker_counters *counters;
 	uint64_t now_us; /* time of the last packet inspected */
 };

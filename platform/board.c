@@ -241,6 +241,10 @@ static const struct board_setting board_settings[] = {
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
+	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
+	 "X-Forwarded-For, X-Real-IP, Forwarded"},
+	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
+	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
@@ -401,7 +405,7 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "rules, vars, port NAME)",
+				   "rules, vars, app, port NAME)",
 				   section);
 		return 1;
 	}

@@ -29,6 +29,7 @@
 #include "control/control.h"
 #include "control/eve.h"
 #include "dataplane/alert.h"
+#include "dataplane/app.h"
 #include "dataplane/flow.h"
 #include "dataplane/threshold.h"
 #include "control/stats.h"
@@ -237,7 +238,7 @@ static double now_seconds(void)
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-#define ALERT_RING_SIZE 65536
+#define ALERT_RING_SIZE 16384 /* alerts carry protocol details (about 1.4 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
 /* A flow went: its slot's stream tails must not leak into the next flow there. */
@@ -299,6 +300,28 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 		     conf->worker_index, board->flows);
 }
 
+/* Application-layer settings from the board, shared read-only by every worker. */
+static const struct app_config *app_config_from(const struct board *board)
+{
+	static struct app_config config;
+	static char names[sizeof(board->xff_headers)];
+	unsigned n = 0;
+	snprintf(names, sizeof(names), "%s", board->xff_headers);
+	for (char *save, *tok = strtok_r(names, ",", &save); tok && n < 3;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		char *end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (*tok)
+			config.xff_headers[n++] = tok;
+	}
+	config.xff_headers[n] = NULL;
+	config.body_limit = board->http_body_limit_kb * 1024u;
+	return &config;
+}
+
 /* The worker's inspection state: rules scratch, alert ring, receive timestamps. */
 static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset *ruleset)
 {
@@ -342,6 +365,7 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
 		if (ruleset) {
+			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
 			worker_streams_setup(&conf->inspect, ruleset, board->flows);
 		}
@@ -508,6 +532,7 @@ int main(int argc, char **argv)
 		int rc = eve_open(&eve, options.eve, ruleset);
 		if (rc < 0)
 			fail("--eve %s: error: %s", options.eve, strerror(-rc));
+		eve.client_from_xff = board.behind_proxy;
 		control.eve = &eve;
 	}
 	for (unsigned w = 0; w < board.worker_count; w++)

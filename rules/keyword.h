@@ -98,6 +98,8 @@ void kw_byte_register(void);	  /* byte_test byte_jump byte_extract isdataat */
 void kw_flow_register(void);	  /* flow flowbits */
 void kw_packet_register(void);	  /* dsize ip_proto ttl flags itype icode */
 void kw_threshold_register(void); /* threshold detection_filter */
+void kw_app_register(void);	  /* app-layer-protocol urilen */
+void kw_injection_register(void); /* sqli xss */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

@@ -60,5 +60,7 @@ void rule_keywords_init(void)
 	kw_flow_register();
 	kw_packet_register();
 	kw_threshold_register();
+	kw_app_register();
+	kw_injection_register();
 	kw_unsupported_register();
 }

@@ -12,23 +12,8 @@
 #include <string.h>
 
 #include "rules/keyword.h"
+#include "rules/kw_compare.h"
 #include "rules/match.h"
-
-enum kw_compare_op {
-	KW_COMPARE_EQ,
-	KW_COMPARE_NE,
-	KW_COMPARE_LT,
-	KW_COMPARE_LE,
-	KW_COMPARE_GT,
-	KW_COMPARE_GE,
-	KW_COMPARE_RANGE, /* low < x < high */
-};
-
-/* rule_option.data of the number tests. */
-struct kw_compare {
-	enum kw_compare_op op;
-	uint32_t low, high;
-};
 
 static const char *kw_skip_blank(const char *p)
 {
@@ -91,7 +76,7 @@ static int kw_compare_range(struct kw_compare *compare, const char *p, uint32_t 
 	return compare->high > compare->low ? 0 : -1;
 }
 
-static int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max)
+int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max)
 {
 	const char *p = kw_skip_blank(value), *end;
 
@@ -105,7 +90,7 @@ static int kw_compare_parse(struct kw_compare *compare, const char *value, uint3
 	return kw_compare_range(compare, end, max);
 }
 
-static bool kw_compare_match(const struct kw_compare *compare, uint32_t x)
+bool kw_compare_match(const struct kw_compare *compare, uint32_t x)
 {
 	switch (compare->op) {
 	case KW_COMPARE_EQ:

@@ -25,8 +25,6 @@
 	_("base64_data", KW_NOT_YET)                                                               \
 	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
 	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
-	_("app-layer-protocol", "needs application-layer detection (issue 4)")                     \
-	_("urilen", "needs the HTTP parser (issue 4)")                                             \
 	_("asn1", KW_NOT_YET)                                                                      \
 	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
 	_("ssl_state", KW_NEEDS_TLS)                                                               \

@@ -120,56 +120,168 @@ static bool match_chain_run(struct match_chain *chain, unsigned k,
 	}
 }
 
-/* The transform named by a TRANSFORM option, applied in place; false: not supported. */
+/*
+ * Transforms, applied in place to the per-thread copy of a buffer (*len
+ * may shrink, or grow by at most one byte for dotprefix). One row per
+ * transform; a transform without a row makes its buffer not match.
+ */
+typedef bool (*match_transform_fn)(uint8_t *data, uint32_t *len);
+
+static bool is_blank(uint8_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool transform_case(uint8_t *data, uint32_t *len, bool lower)
+{
+	for (uint32_t i = 0; i < *len; i++) {
+		uint8_t c = data[i];
+		if (lower && c >= 'A' && c <= 'Z')
+			data[i] = c + 32;
+		else if (!lower && c >= 'a' && c <= 'z')
+			data[i] = c - 32;
+	}
+	return true;
+}
+
+static bool transform_to_lowercase(uint8_t *data, uint32_t *len)
+{
+	return transform_case(data, len, true);
+}
+
+static bool transform_to_uppercase(uint8_t *data, uint32_t *len)
+{
+	return transform_case(data, len, false);
+}
+
+/* "dotprefix; content:".example.com"; endswith;" matches the domain and its
+ * subdomains but not "badexample.com". */
+static bool transform_dotprefix(uint8_t *data, uint32_t *len)
+{
+	if (*len >= MATCH_SCRATCH_SIZE)
+		return false;
+	memmove(data + 1, data, *len);
+	data[0] = '.';
+	(*len)++;
+	return true;
+}
+
+static bool transform_strip_whitespace(uint8_t *data, uint32_t *len)
+{
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < *len; i++)
+		if (!is_blank(data[i]))
+			data[out++] = data[i];
+	*len = out;
+	return true;
+}
+
+/* Keep the first blank of a run, as Suricata does. */
+static bool transform_compress_whitespace(uint8_t *data, uint32_t *len)
+{
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < *len; i++) {
+		if (is_blank(data[i]) && out > 0 && is_blank(data[out - 1]))
+			continue;
+		data[out++] = data[i];
+	}
+	*len = out;
+	return true;
+}
+
+static int hex_value(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* %XX and '+' decoded (Suricata's url_decode); a broken escape is kept as written. */
+static bool transform_url_decode(uint8_t *data, uint32_t *len)
+{
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < *len; i++) {
+		int hi, lo;
+		if (data[i] == '%' && i + 2 < *len && (hi = hex_value(data[i + 1])) >= 0 &&
+		    (lo = hex_value(data[i + 2])) >= 0) {
+			data[out++] = (uint8_t)(hi << 4 | lo);
+			i += 2;
+		} else {
+			data[out++] = data[i] == '+' ? ' ' : data[i];
+		}
+	}
+	*len = out;
+	return true;
+}
+
+/* Header names (up to each line's ':') lowercased; values kept. */
+static bool transform_header_lowercase(uint8_t *data, uint32_t *len)
+{
+	bool in_name = true;
+	for (uint32_t i = 0; i < *len; i++) {
+		uint8_t c = data[i];
+		if (c == '\n')
+			in_name = true;
+		else if (c == ':')
+			in_name = false;
+		else if (in_name && c >= 'A' && c <= 'Z')
+			data[i] = c + 32;
+	}
+	return true;
+}
+
+static int base64_value(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+/* RFC 4648 base64 (and its URL alphabet): decoding stops at the first byte outside it. */
+static bool transform_from_base64(uint8_t *data, uint32_t *len)
+{
+	uint32_t out = 0, bits = 0, acc = 0;
+	for (uint32_t i = 0; i < *len; i++) {
+		int v = base64_value(data[i]);
+		if (v < 0)
+			break;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			data[out++] = (uint8_t)(acc >> bits);
+		}
+	}
+	*len = out;
+	return true;
+}
+
+static const struct {
+	const char *name;
+	match_transform_fn apply;
+} match_transforms[] = {
+	{"to_lowercase", transform_to_lowercase},
+	{"to_uppercase", transform_to_uppercase},
+	{"dotprefix", transform_dotprefix},
+	{"strip_whitespace", transform_strip_whitespace},
+	{"compress_whitespace", transform_compress_whitespace},
+	{"url_decode", transform_url_decode},
+	{"header_lowercase", transform_header_lowercase},
+	{"from_base64", transform_from_base64},
+};
+
+/* The transform of a TRANSFORM option, applied in place; false: not supported. */
 static bool match_transform(const struct rule_option *option, uint8_t *data, uint32_t *len)
 {
 	const char *name = rule_keywords[option->keyword].name;
-	uint32_t n = *len, out = 0;
-
-	if (strcmp(name, "to_lowercase") == 0 || strcmp(name, "to_uppercase") == 0) {
-		bool lower = name[3] == 'l';
-		for (uint32_t i = 0; i < n; i++) {
-			uint8_t c = data[i];
-			if (lower && c >= 'A' && c <= 'Z')
-				data[i] = c + 32;
-			else if (!lower && c >= 'a' && c <= 'z')
-				data[i] = c - 32;
-		}
-		return true;
-	}
-	if (strcmp(name, "dotprefix") == 0) {
-		/* "dotprefix; content:".example.com"; endswith;" matches the domain and its
-		   subdomains but not "badexample.com". */
-		if (n >= MATCH_SCRATCH_SIZE)
-			return false;
-		memmove(data + 1, data, n);
-		data[0] = '.';
-		*len = n + 1;
-		return true;
-	}
-	if (strcmp(name, "strip_whitespace") == 0) {
-		for (uint32_t i = 0; i < n; i++) {
-			uint8_t c = data[i];
-			if (!(c == ' ' || (c >= '\t' && c <= '\r')))
-				data[out++] = c;
-		}
-		*len = out;
-		return true;
-	}
-	if (strcmp(name, "compress_whitespace") == 0) {
-		/* Keep the first blank of a run, as Suricata does. */
-		for (uint32_t i = 0; i < n; i++) {
-			uint8_t c = data[i];
-			bool blank = c == ' ' || (c >= '\t' && c <= '\r');
-			if (blank && out > 0 && i > 0 &&
-			    (data[out - 1] == ' ' ||
-			     (data[out - 1] >= '\t' && data[out - 1] <= '\r')))
-				continue;
-			data[out++] = c;
-		}
-		*len = out;
-		return true;
-	}
+	for (size_t i = 0; i < sizeof(match_transforms) / sizeof(match_transforms[0]); i++)
+		if (strcmp(name, match_transforms[i].name) == 0)
+			return match_transforms[i].apply(data, len);
 	return false;
 }
 

@@ -39,6 +39,7 @@ struct rule_match_ctx {
 	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
 	uint32_t buffer_len[RULE_BUFFER_COUNT];
 	uint32_t flow;	   /* enum rule_match_flow */
+	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
 };
 

@@ -33,6 +33,7 @@ enum payload_type {
 	PAYLOAD_BYTE_EXTRACT,
 	PAYLOAD_ISDATAAT,
 	PAYLOAD_BSIZE,
+	PAYLOAD_INJECTION, /* sqli, xss: judge the whole buffer, never move the cursor */
 };
 
 struct payload_head {

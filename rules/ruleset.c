@@ -376,6 +376,8 @@ static int ruleset_keep_classtypes(struct ruleset *rs, const struct rule_parser 
 
 const char *ruleset_classtype_text(const struct ruleset *rs, const char *classtype)
 {
+	if (!rs)
+		return classtype;
 	for (unsigned i = 0; i < rs->classtype_count; i++)
 		if (strcmp(rs->classtypes[i].name, classtype) == 0)
 			return rs->classtypes[i].text;

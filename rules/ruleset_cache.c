@@ -40,7 +40,7 @@ static int hash_file(mbedtls_sha256_context *sha, const char *path)
 
 int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 {
-	static const char format[] = "vigil ruleset cache 1";
+	static const char format[] = "vigil ruleset cache 2";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;

@@ -386,8 +386,10 @@ static void test_option_errors(void **state)
 	error = rule_parser_last_error(parser);
 	assert_int_equal(error->sid, 9);
 	assert_string_equal(error->group, "unsupported keyword \"xbits\"");
-	options_fail("urilen:5;",
-		     "unsupported keyword \"urilen\": needs the HTTP parser (issue 4)");
+	options_fail("urilen:abc;", "bad value of \"urilen\": \"abc\"");
+	options_fail("urilen:5,sideways;", "bad value of \"urilen\": \"5,sideways\"");
+	options_fail("app-layer-protocol:gopher;",
+		     "bad value of \"app-layer-protocol\": \"gopher\"");
 	options_fail(";", "empty option");
 	options_fail("http_uri;", "keyword \"http_uri\" has no content or pcre to modify");
 	options_fail("rawbytes;", "keyword \"rawbytes\" has no content or pcre to modify");

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The number test shared by keywords that compare one value (dsize, ttl,
+ * itype, icode, ip_proto, urilen, ...): "N", "<N", ">N", "<=N", ">=N",
+ * "!N", and the ranges "N<>M" and "N-M", which, as in Suricata, exclude
+ * both ends. Implemented in kw_packet.c.
+ */
+#ifndef VIGIL_RULES_KW_COMPARE_H
+#define VIGIL_RULES_KW_COMPARE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum kw_compare_op {
+	KW_COMPARE_EQ,
+	KW_COMPARE_NE,
+	KW_COMPARE_LT,
+	KW_COMPARE_LE,
+	KW_COMPARE_GT,
+	KW_COMPARE_GE,
+	KW_COMPARE_RANGE, /* low < x < high */
+};
+
+struct kw_compare {
+	enum kw_compare_op op;
+	uint32_t low, high;
+};
+
+/* Parse value (numbers up to max) into compare. Returns 0 or -EINVAL. */
+int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max);
+
+/* Does x pass the test? Per-packet path. */
+bool kw_compare_match(const struct kw_compare *compare, uint32_t x);
+
+#endif

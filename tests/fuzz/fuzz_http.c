@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+// FUZZ_SOURCES: dataplane/app_http.c rules/buffers.c
+/*
+ * libFuzzer target for the HTTP parser (dataplane/app_http.c, libhtp
+ * underneath). The input is two bytes of framing, then the data: byte 0
+ * picks where the data splits into the request direction (before) and the
+ * response direction (after), as a fraction of its length; byte 1 seeds
+ * the sizes of the pieces each direction is fed in (1 to 64 bytes) and
+ * whether the directions interleave or the request goes first. Both
+ * directions are then closed (parse with len 0) and the state destroyed.
+ * Detection runs on both directions' first bytes too. Every unit's buffers
+ * and details are read byte by byte, so a pointer that does not cover its
+ * length, or that died before emit, is found by ASan; the checks below
+ * trap on a unit that breaks the app.h contract. Links with -lhtp and
+ * zlib (pkg-config htp zlib). Running is left to tests/fuzz/run.sh.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dataplane/app_http.h"
+
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
+	} while (0)
+
+static volatile uint64_t fuzz_sink;
+
+static void fuzz_emit(void *arg, const struct app_unit *unit)
+{
+	(void)arg;
+	uint64_t sum = 0;
+	FUZZ_CHECK(unit->details != NULL);
+	FUZZ_CHECK(unit->buffer[RULE_BUFFER_PKT_DATA] == NULL);
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		if (!unit->buffer[b])
+			continue;
+		FUZZ_CHECK(rule_buffer_proto[b] == RULE_PROTO_HTTP);
+		for (uint32_t i = 0; i < unit->buffer_len[b]; i++)
+			sum += unit->buffer[b][i];
+	}
+	/* Fresh buffers are present ones. */
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		if (unit->fresh & (1ull << b))
+			FUZZ_CHECK(unit->buffer[b] != NULL);
+	const struct app_details *d = unit->details;
+	FUZZ_CHECK(memchr(d->http_hostname, 0, sizeof(d->http_hostname)));
+	FUZZ_CHECK(memchr(d->http_url, 0, sizeof(d->http_url)));
+	FUZZ_CHECK(memchr(d->http_user_agent, 0, sizeof(d->http_user_agent)));
+	FUZZ_CHECK(memchr(d->http_method, 0, sizeof(d->http_method)));
+	FUZZ_CHECK(memchr(d->http_protocol, 0, sizeof(d->http_protocol)));
+	FUZZ_CHECK(memchr(d->xff, 0, sizeof(d->xff)));
+	fuzz_sink += sum + strlen(d->http_url) + strlen(d->xff);
+}
+
+static uint32_t fuzz_next(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 2)
+		return 0;
+	uint32_t split = (uint32_t)((size - 2) * data[0] / 255);
+	uint32_t seed = data[1];
+	bool interleave = data[1] & 1;
+	const uint8_t *dir_data[2] = {data + 2, data + 2 + split};
+	uint32_t dir_len[2] = {split, (uint32_t)(size - 2 - split)};
+
+	for (int dir = 0; dir < 2; dir++)
+		(void)app_parser_http.detect(dir_data[dir], dir_len[dir], (enum app_direction)dir);
+
+	static const struct app_config config = {.xff_headers = {NULL}, .body_limit = 4096};
+	void *state = app_parser_http.create(&config);
+	if (!state)
+		return 0;
+	uint32_t done[2] = {0, 0};
+	int dir = APP_TO_SERVER;
+	while (done[0] < dir_len[0] || done[1] < dir_len[1]) {
+		if (done[dir] == dir_len[dir])
+			dir = !dir;
+		uint32_t n = 1 + fuzz_next(&seed) % 64;
+		if (n > dir_len[dir] - done[dir])
+			n = dir_len[dir] - done[dir];
+		app_parser_http.parse(state, (enum app_direction)dir, dir_data[dir] + done[dir], n,
+				      fuzz_emit, NULL);
+		done[dir] += n;
+		if (interleave)
+			dir = !dir;
+	}
+	app_parser_http.parse(state, APP_TO_SERVER, NULL, 0, fuzz_emit, NULL);
+	app_parser_http.parse(state, APP_TO_CLIENT, NULL, 0, fuzz_emit, NULL);
+	app_parser_http.destroy(state);
+	return 0;
+}

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the DNS parser (dataplane/app_dns.c): hand-built
+ * messages over UDP and TCP, detection by content and direction, names
+ * with compression pointers, and the malformed names an attacker sends to
+ * make a parser loop or read past the end (pointer loops, pointers
+ * forward, labels past the message, names over 255 bytes).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dataplane/app_parsers.h"
+
+#define SINK_UNITS_MAX 32
+
+struct unit_copy {
+	char query[300];
+	bool has_query;
+	struct app_details details;
+};
+
+struct sink {
+	uint32_t count;
+	struct unit_copy units[SINK_UNITS_MAX];
+};
+
+static void sink_emit(void *arg, const struct app_unit *unit)
+{
+	struct sink *k = arg;
+
+	assert_true(k->count < SINK_UNITS_MAX);
+	struct unit_copy *u = &k->units[k->count++];
+	const uint8_t *q = unit->buffer[RULE_BUFFER_DNS_QUERY];
+	if (q) {
+		assert_true(unit->buffer_len[RULE_BUFFER_DNS_QUERY] < sizeof(u->query));
+		memcpy(u->query, q, unit->buffer_len[RULE_BUFFER_DNS_QUERY]);
+		u->query[unit->buffer_len[RULE_BUFFER_DNS_QUERY]] = '\0';
+		u->has_query = true;
+	}
+	u->details = *unit->details;
+}
+
+struct bytes {
+	uint8_t b[4096];
+	uint32_t len;
+};
+
+static void put(struct bytes *o, const void *p, uint32_t n)
+{
+	assert_true(o->len + n <= sizeof(o->b));
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
+}
+
+static void put8(struct bytes *o, uint32_t v)
+{
+	uint8_t b = (uint8_t)v;
+	put(o, &b, 1);
+}
+
+static void put16(struct bytes *o, uint32_t v)
+{
+	put8(o, v >> 8);
+	put8(o, v);
+}
+
+static void header(struct bytes *o, uint16_t flags, uint16_t qd, uint16_t an)
+{
+	put16(o, 0x1234);
+	put16(o, flags);
+	put16(o, qd);
+	put16(o, an);
+	put16(o, 0);
+	put16(o, 0);
+}
+
+/* "www.example.com" as labels. */
+static void name(struct bytes *o, const char *dotted)
+{
+	while (*dotted) {
+		const char *dot = strchr(dotted, '.');
+		uint32_t n = dot ? (uint32_t)(dot - dotted) : (uint32_t)strlen(dotted);
+		put8(o, n);
+		put(o, dotted, n);
+		dotted += n + (dot ? 1 : 0);
+	}
+	put8(o, 0);
+}
+
+static void query(struct bytes *o, const char *qname, uint16_t qtype)
+{
+	header(o, 0x0100, 1, 0);
+	name(o, qname);
+	put16(o, qtype);
+	put16(o, 1);
+}
+
+static void parse_datagram(const struct bytes *m, enum app_direction dir, struct sink *k)
+{
+	void *s = app_parser_dns.create(NULL);
+	assert_non_null(s);
+	app_parser_dns.parse(s, dir, m->b, m->len, sink_emit, k);
+	app_parser_dns.destroy(s);
+}
+
+static void test_dns_detect(void **unused)
+{
+	(void)unused;
+	struct bytes q = {0}, r = {0}, tcp = {0};
+
+	query(&q, "www.example.com", 1);
+	assert_int_equal(app_parser_dns.detect(q.b, q.len, APP_TO_SERVER), APP_DETECT_YES);
+	/* a query going to the client is not DNS (QR says request) */
+	assert_int_equal(app_parser_dns.detect(q.b, q.len, APP_TO_CLIENT), APP_DETECT_NO);
+	header(&r, 0x8180, 1, 0);
+	name(&r, "example.com");
+	put16(&r, 1), put16(&r, 1);
+	assert_int_equal(app_parser_dns.detect(r.b, r.len, APP_TO_CLIENT), APP_DETECT_YES);
+
+	put16(&tcp, q.len);
+	put(&tcp, q.b, q.len);
+	assert_int_equal(app_parser_dns.detect(tcp.b, tcp.len, APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(app_parser_dns.detect(tcp.b, 1, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(app_parser_dns.detect(tcp.b, 10, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(app_parser_dns.detect(tcp.b, 20, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+
+	struct bytes zero = {0};
+	header(&zero, 0x0100, 0, 0); /* no question */
+	put(&zero, "\0\0\0\0\0", 5);
+	assert_int_equal(app_parser_dns.detect(zero.b, zero.len, APP_TO_SERVER), APP_DETECT_NO);
+	struct bytes many = {0};
+	header(&many, 0x0100, 200, 0);
+	name(&many, "a");
+	put16(&many, 1), put16(&many, 1);
+	assert_int_equal(app_parser_dns.detect(many.b, many.len, APP_TO_SERVER), APP_DETECT_NO);
+	struct bytes opcode = {0};
+	header(&opcode, 0x7800, 1, 0); /* opcode 15 */
+	name(&opcode, "a");
+	put16(&opcode, 1), put16(&opcode, 1);
+	assert_int_equal(app_parser_dns.detect(opcode.b, opcode.len, APP_TO_SERVER), APP_DETECT_NO);
+	const uint8_t http[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+	assert_int_equal(app_parser_dns.detect(http, sizeof(http) - 1, APP_TO_SERVER),
+			 APP_DETECT_NO);
+}
+
+static void test_dns_udp_query(void **unused)
+{
+	(void)unused;
+	struct bytes q = {0};
+	struct sink k = {0};
+
+	query(&q, "www.example.com", 28);
+	parse_datagram(&q, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 1);
+	assert_true(k.units[0].has_query);
+	assert_string_equal(k.units[0].query, "www.example.com");
+	assert_string_equal(k.units[0].details.dns_rrname, "www.example.com");
+	assert_int_equal(k.units[0].details.dns_rrtype, 28);
+}
+
+/* Several questions: one unit each, as Suricata's dns.query is per query. */
+static void test_dns_several_questions(void **unused)
+{
+	(void)unused;
+	struct bytes q = {0};
+	struct sink k = {0};
+
+	header(&q, 0x0100, 3, 0);
+	name(&q, "a.example");
+	put16(&q, 1), put16(&q, 1);
+	put8(&q, 1), put(&q, "b", 1), put16(&q, 0xc000 | 14); /* "b" + pointer to "example" */
+	put16(&q, 16), put16(&q, 1);
+	put8(&q, 0); /* the root */
+	put16(&q, 2), put16(&q, 1);
+	parse_datagram(&q, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 3);
+	assert_string_equal(k.units[0].query, "a.example");
+	assert_string_equal(k.units[1].query, "b.example");
+	assert_int_equal(k.units[1].details.dns_rrtype, 16);
+	assert_true(k.units[2].has_query);
+	assert_string_equal(k.units[2].query, "");
+}
+
+/* A response: one unit with the details, no dns.query; compressed answers are walked. */
+static void test_dns_response(void **unused)
+{
+	(void)unused;
+	struct bytes r = {0};
+	struct sink k = {0};
+
+	header(&r, 0x8180, 1, 2);
+	name(&r, "www.example.com");
+	put16(&r, 5), put16(&r, 1);
+	put16(&r, 0xc00c), put16(&r, 5), put16(&r, 1), put16(&r, 0), put16(&r, 60);
+	put16(&r, 6), put8(&r, 3), put(&r, "cdn", 3), put16(&r, 0xc010); /* cdn.example.com */
+	put16(&r, 0xc02d), put16(&r, 1), put16(&r, 1), put16(&r, 0), put16(&r, 60);
+	put16(&r, 4), put(&r, "\x5d\xb8\xd8\x22", 4);
+	parse_datagram(&r, APP_TO_CLIENT, &k);
+	assert_int_equal(k.count, 1);
+	assert_false(k.units[0].has_query);
+	assert_string_equal(k.units[0].details.dns_rrname, "www.example.com");
+	assert_int_equal(k.units[0].details.dns_rrtype, 5);
+}
+
+static void expect_no_unit(const struct bytes *m)
+{
+	struct sink k = {0};
+	parse_datagram(m, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 0);
+}
+
+static void test_dns_compression_loops(void **unused)
+{
+	(void)unused;
+	struct bytes m = {0};
+
+	/* a pointer to itself */
+	header(&m, 0x0100, 1, 0);
+	put16(&m, 0xc00c);
+	put16(&m, 1), put16(&m, 1);
+	expect_no_unit(&m);
+
+	/* two labels pointing at each other: "a" -> ptr(14) ; at 14: "b" -> ptr(12) */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	put8(&m, 1), put(&m, "a", 1), put16(&m, 0xc00e);
+	expect_no_unit(&m);
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	put8(&m, 1), put(&m, "a", 1), put16(&m, 0xc010); /* at 12: a, ptr to 16 */
+	put8(&m, 1), put(&m, "b", 1), put16(&m, 0xc00c); /* at 16: b, ptr back to 12 */
+	put16(&m, 1), put16(&m, 1);
+	expect_no_unit(&m);
+
+	/* a pointer past the end */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	put16(&m, 0xc0ff), put16(&m, 1), put16(&m, 1);
+	expect_no_unit(&m);
+
+	/* a pointer to a name earlier in the message is fine, and reads the right name */
+	struct sink k = {0};
+	m = (struct bytes){0};
+	header(&m, 0x0100, 2, 0);
+	name(&m, "example.org");
+	put16(&m, 1), put16(&m, 1);
+	put16(&m, 0xc00c), put16(&m, 1), put16(&m, 1);
+	parse_datagram(&m, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 2);
+	assert_string_equal(k.units[1].query, "example.org");
+}
+
+static void test_dns_truncated_and_long_names(void **unused)
+{
+	(void)unused;
+	struct bytes full = {0}, m;
+
+	query(&full, "www.example.com", 1);
+	/* every cut of the message is refused, never read past */
+	for (uint32_t n = 0; n < full.len; n++) {
+		m = full;
+		m.len = n;
+		expect_no_unit(&m);
+	}
+	/* a label running past the message */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	put8(&m, 60), put(&m, "abc", 3);
+	expect_no_unit(&m);
+	/* 256 bytes of name in wire form: five labels of 50, the root */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	for (int i = 0; i < 5; i++) {
+		put8(&m, 50);
+		for (int j = 0; j < 50; j++)
+			put8(&m, 'a');
+	}
+	put8(&m, 0);
+	put16(&m, 1), put16(&m, 1);
+	expect_no_unit(&m);
+	/* 255 bytes exactly is allowed: four labels of 50, one of 49, the root */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	for (int i = 0; i < 5; i++) {
+		put8(&m, i < 4 ? 50 : 49);
+		for (int j = 0; j < (i < 4 ? 50 : 49); j++)
+			put8(&m, 'a');
+	}
+	put8(&m, 0);
+	put16(&m, 1), put16(&m, 1);
+	struct sink k = {0};
+	parse_datagram(&m, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 1);
+	assert_int_equal(strlen(k.units[0].query), 4 * 51 + 49);
+	/* the 0x40 and 0x80 label types are refused */
+	m = (struct bytes){0};
+	header(&m, 0x0100, 1, 0);
+	put8(&m, 0x41), put8(&m, 0), put16(&m, 1), put16(&m, 1);
+	expect_no_unit(&m);
+}
+
+/* TCP: length prefixes, two messages, fed one byte at a time and all at once. */
+static void test_dns_tcp(void **unused)
+{
+	(void)unused;
+	struct bytes q1 = {0}, q2 = {0}, stream = {0};
+
+	query(&q1, "one.example", 1);
+	query(&q2, "two.example", 15);
+	put16(&stream, q1.len), put(&stream, q1.b, q1.len);
+	put16(&stream, q2.len), put(&stream, q2.b, q2.len);
+	for (uint32_t step = 1; step <= stream.len; step += stream.len - 1) {
+		struct sink k = {0};
+		void *s = app_parser_dns.create(NULL);
+		assert_non_null(s);
+		for (uint32_t off = 0; off < stream.len; off += step) {
+			uint32_t n = stream.len - off < step ? stream.len - off : step;
+			app_parser_dns.parse(s, APP_TO_SERVER, stream.b + off, n, sink_emit, &k);
+		}
+		app_parser_dns.destroy(s);
+		assert_int_equal(k.count, 2);
+		assert_string_equal(k.units[0].query, "one.example");
+		assert_string_equal(k.units[1].query, "two.example");
+		assert_int_equal(k.units[1].details.dns_rrtype, 15);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_dns_detect),
+	    cmocka_unit_test(test_dns_udp_query),
+	    cmocka_unit_test(test_dns_several_questions),
+	    cmocka_unit_test(test_dns_response),
+	    cmocka_unit_test(test_dns_compression_loops),
+	    cmocka_unit_test(test_dns_truncated_and_long_names),
+	    cmocka_unit_test(test_dns_tcp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

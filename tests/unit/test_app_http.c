@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of dataplane/app_http.c: detection of requests and responses
+ * (mixed-case and unknown methods, too few bytes, other protocols), the
+ * buffers and details of a GET, pipelining, data split down to one byte
+ * per call (headers and chunked bodies), gzip bodies, POST bodies,
+ * responses, the URI evasions libhtp and the double-decoding pass must
+ * undo (checked on http.uri), X-Forwarded-For and its relatives, the body
+ * limit, a body delimited by the connection's close, HTTP/0.9, CONNECT,
+ * and garbage input.
+ * Each unit handed to emit is copied (its pointers die when emit returns)
+ * and checked afterwards.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "dataplane/app_http.h"
+
+#define RECORD_MAX 16
+
+struct record_unit {
+	char *buffer[RULE_BUFFER_COUNT]; /* NUL-terminated copies; NULL: absent */
+	uint32_t len[RULE_BUFFER_COUNT];
+	uint64_t fresh;
+	struct app_details details;
+};
+
+static struct record_unit units[RECORD_MAX];
+static int unit_count;
+
+static void record_reset(void)
+{
+	for (int i = 0; i < unit_count; i++)
+		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+			free(units[i].buffer[b]);
+	memset(units, 0, sizeof(units));
+	unit_count = 0;
+}
+
+static void record_emit(void *arg, const struct app_unit *unit)
+{
+	(void)arg;
+	assert_true(unit_count < RECORD_MAX);
+	struct record_unit *r = &units[unit_count++];
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		if (!unit->buffer[b])
+			continue;
+		r->buffer[b] = malloc(unit->buffer_len[b] + 1);
+		assert_non_null(r->buffer[b]);
+		memcpy(r->buffer[b], unit->buffer[b], unit->buffer_len[b]);
+		r->buffer[b][unit->buffer_len[b]] = '\0';
+		r->len[b] = unit->buffer_len[b];
+	}
+	r->fresh = unit->fresh;
+	assert_non_null(unit->details);
+	r->details = *unit->details;
+}
+
+/* For inputs that make any number of units: read every byte ASan can check. */
+static uint64_t touched;
+static void touch_emit(void *arg, const struct app_unit *unit)
+{
+	(void)arg;
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		for (uint32_t i = 0; unit->buffer[b] && i < unit->buffer_len[b]; i++)
+			touched += unit->buffer[b][i];
+	touched += strlen(unit->details->http_url) + strlen(unit->details->xff);
+}
+
+static const struct app_config default_config = {.xff_headers = {NULL}, .body_limit = 0};
+
+static void *http_new(const struct app_config *config)
+{
+	record_reset();
+	void *s = app_parser_http.create(config ? config : &default_config);
+	assert_non_null(s);
+	return s;
+}
+
+static app_emit_fn feed_emit = record_emit;
+
+static void feed(void *s, enum app_direction dir, const char *data, size_t len, size_t step)
+{
+	for (size_t off = 0; off < len; off += step) {
+		size_t n = len - off < step ? len - off : step;
+		app_parser_http.parse(s, dir, (const uint8_t *)data + off, (uint32_t)n, feed_emit,
+				      NULL);
+	}
+}
+
+static void feed_str(void *s, enum app_direction dir, const char *text)
+{
+	feed(s, dir, text, strlen(text), strlen(text));
+}
+
+static const char *buf(int unit, enum rule_buffer b)
+{
+	assert_true(unit < unit_count);
+	return units[unit].buffer[b];
+}
+
+#define assert_buffer(unit, b, text) assert_string_equal(buf(unit, RULE_BUFFER_##b), text)
+#define FRESH(b)		     (1ull << RULE_BUFFER_##b)
+
+static enum app_detect_result detect(const char *text, enum app_direction dir)
+{
+	return app_parser_http.detect((const uint8_t *)text, (uint32_t)strlen(text), dir);
+}
+
+/* --- detection ------------------------------------------------------------------------------- */
+
+static void test_detect(void **unused)
+{
+	(void)unused;
+	assert_int_equal(detect("GET / HTTP/1.1\r\n", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("gEt /", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("POST ", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("propfind /dav", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("\r\n\r\nGET / HTTP/1.0", APP_TO_SERVER), APP_DETECT_YES);
+	/* Unknown methods: only before " /" or " http". */
+	assert_int_equal(detect("FOOBAR /x HTTP/1.1", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("Foobar HTTP://h/", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect("FOOBAR x", APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect("FOOBAR ht", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect("FOOBAR ", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect("AB /", APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect("ABCDEFGHIJKLMNOPQ /", APP_TO_SERVER), APP_DETECT_NO);
+	/* Too few bytes to tell. */
+	assert_int_equal(detect("G", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect("GET", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect("\r\n", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(app_parser_http.detect(NULL, 0, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	/* Not HTTP. */
+	assert_int_equal(detect("SSH-2.0-OpenSSH_9.2\r\n", APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect("\x16\x03\x01\x02\x00\x01", APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect("220 mail.example.com ESMTP\r\n", APP_TO_CLIENT), APP_DETECT_NO);
+	assert_int_equal(detect("GET / HTTP/1.1\r\n", APP_TO_CLIENT), APP_DETECT_NO);
+	/* Responses. */
+	assert_int_equal(detect("HTTP/1.1 200 OK\r\n", APP_TO_CLIENT), APP_DETECT_YES);
+	assert_int_equal(detect("HTTP/1.0 404", APP_TO_CLIENT), APP_DETECT_YES);
+	assert_int_equal(detect("HTTP/", APP_TO_CLIENT), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect("HTTP/2 200", APP_TO_CLIENT), APP_DETECT_NO);
+	assert_int_equal(detect("HTTP/1.1 200 OK\r\n", APP_TO_SERVER), APP_DETECT_NO);
+}
+
+/* --- requests -------------------------------------------------------------------------------- */
+
+static const char simple_get[] = "GET /index.php?id=1 HTTP/1.1\r\n"
+				 "Host: WWW.Example.COM:8080\r\n"
+				 "User-Agent: curl/8.0\r\n"
+				 "Accept: */*\r\n"
+				 "Accept-Encoding: gzip\r\n"
+				 "Accept-Language: en\r\n"
+				 "Referer: http://a.example/\r\n"
+				 "Cookie: session=abc\r\n"
+				 "Connection: keep-alive\r\n"
+				 "\r\n";
+
+static void check_simple_get(void)
+{
+	assert_int_equal(unit_count, 1);
+	assert_buffer(0, HTTP_URI, "/index.php?id=1");
+	assert_buffer(0, HTTP_URI_RAW, "/index.php?id=1");
+	assert_buffer(0, HTTP_METHOD, "GET");
+	assert_buffer(0, HTTP_REQUEST_LINE, "GET /index.php?id=1 HTTP/1.1");
+	assert_buffer(0, HTTP_PROTOCOL, "HTTP/1.1");
+	assert_buffer(0, HTTP_HOST, "www.example.com");
+	assert_buffer(0, HTTP_HOST_RAW, "WWW.Example.COM:8080");
+	assert_buffer(0, HTTP_USER_AGENT, "curl/8.0");
+	assert_buffer(0, HTTP_COOKIE, "session=abc");
+	assert_buffer(0, HTTP_REFERER, "http://a.example/");
+	assert_buffer(0, HTTP_ACCEPT, "*/*");
+	assert_buffer(0, HTTP_ACCEPT_ENC, "gzip");
+	assert_buffer(0, HTTP_ACCEPT_LANG, "en");
+	assert_buffer(0, HTTP_CONNECTION, "keep-alive");
+	assert_buffer(0, HTTP_HEADER,
+		      "Host: WWW.Example.COM:8080\r\nUser-Agent: curl/8.0\r\nAccept: */*\r\n"
+		      "Accept-Encoding: gzip\r\nAccept-Language: en\r\n"
+		      "Referer: http://a.example/\r\nConnection: keep-alive\r\n");
+	assert_buffer(0, HTTP_HEADER_NAMES,
+		      "\r\nHost\r\nUser-Agent\r\nAccept\r\nAccept-Encoding\r\nAccept-Language\r\n"
+		      "Referer\r\nCookie\r\nConnection\r\n\r\n");
+	assert_buffer(0, HTTP_HEADER_RAW, simple_get + strlen("GET /index.php?id=1 HTTP/1.1\r\n"));
+	assert_buffer(0, HTTP_START, simple_get);
+	assert_null(buf(0, RULE_BUFFER_HTTP_REQUEST_BODY));
+	assert_null(buf(0, RULE_BUFFER_HTTP_STAT_CODE));
+	assert_null(buf(0, RULE_BUFFER_PKT_DATA));
+	const struct app_details *d = &units[0].details;
+	assert_string_equal(d->http_hostname, "www.example.com");
+	assert_string_equal(d->http_url, "/index.php?id=1");
+	assert_string_equal(d->http_user_agent, "curl/8.0");
+	assert_string_equal(d->http_method, "GET");
+	assert_string_equal(d->http_protocol, "HTTP/1.1");
+	assert_int_equal(d->http_status, 0);
+	assert_string_equal(d->xff, "");
+}
+
+static void test_simple_get(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, simple_get);
+	check_simple_get();
+	assert_true(units[0].fresh & FRESH(HTTP_URI));
+	assert_true(units[0].fresh & FRESH(HTTP_HEADER));
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* Header-based rules must not wait for more bytes than the headers: one byte per call. */
+static void test_split_one_byte(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed(s, APP_TO_SERVER, simple_get, strlen(simple_get), 1);
+	check_simple_get();
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_pipelined(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER,
+		 "GET /first HTTP/1.1\r\nHost: a\r\n\r\n"
+		 "POST /second HTTP/1.1\r\nHost: b\r\nContent-Length: 3\r\n\r\nabc"
+		 "HEAD /third HTTP/1.1\r\nHost: c\r\n\r\n");
+	assert_int_equal(unit_count, 4);
+	assert_buffer(0, HTTP_URI, "/first");
+	assert_buffer(1, HTTP_URI, "/second");
+	assert_buffer(2, HTTP_URI, "/second");
+	assert_buffer(2, HTTP_REQUEST_BODY, "abc");
+	assert_buffer(3, HTTP_URI, "/third");
+	assert_buffer(3, HTTP_METHOD, "HEAD");
+	assert_buffer(3, HTTP_HOST, "c");
+	/* Responses in order, matched to their requests. */
+	feed_str(s, APP_TO_CLIENT,
+		 "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"
+		 "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+		 "HTTP/1.1 204 No Content\r\n\r\n");
+	assert_int_equal(unit_count, 8);
+	assert_buffer(4, HTTP_STAT_CODE, "200");
+	assert_buffer(4, HTTP_URI, "/first");
+	assert_buffer(5, HTTP_RESPONSE_BODY, "x");
+	assert_buffer(6, HTTP_STAT_CODE, "201");
+	assert_buffer(6, HTTP_URI, "/second");
+	assert_buffer(7, HTTP_STAT_CODE, "204");
+	assert_buffer(7, HTTP_URI, "/third");
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_post_body(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(
+	    s, APP_TO_SERVER,
+	    "POST /login HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 21\r\n\r\n");
+	assert_int_equal(unit_count, 1);
+	assert_buffer(0, HTTP_CONTENT_TYPE, "application/x-www-form-urlencoded");
+	assert_buffer(0, HTTP_CONTENT_LEN, "21");
+	feed_str(s, APP_TO_SERVER, "user=admin&pass=' OR ");
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_REQUEST_BODY, "user=admin&pass=' OR ");
+	assert_buffer(1, HTTP_URI, "/login");
+	assert_buffer(1, HTTP_METHOD, "POST");
+	/* Only the body is new: header rules already ran on unit 0. */
+	assert_int_equal(units[1].fresh, FRESH(HTTP_REQUEST_BODY));
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_chunked_one_byte(void **unused)
+{
+	(void)unused;
+	static const char req[] =
+	    "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n";
+	void *s = http_new(NULL);
+	feed(s, APP_TO_SERVER, req, strlen(req), 1);
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_REQUEST_BODY, "hello world");
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* --- responses ------------------------------------------------------------------------------- */
+
+static void test_response(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /dl HTTP/1.1\r\nHost: h\r\nCookie: c=1\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT,
+		 "HTTP/1.1 302 Found\r\nServer: nginx\r\nLocation: http://evil/x\r\n"
+		 "Set-Cookie: id=2\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\n");
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_STAT_CODE, "302");
+	assert_buffer(1, HTTP_STAT_MSG, "Found");
+	assert_buffer(1, HTTP_RESPONSE_LINE, "HTTP/1.1 302 Found");
+	assert_buffer(1, HTTP_PROTOCOL, "HTTP/1.1");
+	assert_buffer(1, HTTP_SERVER, "nginx");
+	assert_buffer(1, HTTP_LOCATION, "http://evil/x");
+	assert_buffer(1, HTTP_COOKIE, "id=2"); /* to client: Set-Cookie */
+	assert_buffer(1, HTTP_CONTENT_TYPE, "text/html");
+	assert_buffer(1, HTTP_HEADER,
+		      "Server: nginx\r\nLocation: http://evil/x\r\nContent-Type: text/html\r\n"
+		      "Content-Length: 5\r\n");
+	assert_buffer(1, HTTP_URI, "/dl"); /* the request's, carried */
+	assert_null(buf(1, RULE_BUFFER_HTTP_RESPONSE_BODY));
+	assert_false(units[1].fresh & FRESH(HTTP_URI));
+	assert_true(units[1].fresh & FRESH(HTTP_STAT_CODE));
+	assert_int_equal(units[1].details.http_status, 302);
+	feed(s, APP_TO_CLIENT, "<b>x<", 5, 2);
+	assert_int_equal(unit_count, 3);
+	assert_buffer(2, HTTP_RESPONSE_BODY, "<b>x<");
+	assert_buffer(2, FILE_DATA, "<b>x<");
+	assert_buffer(2, HTTP_STAT_CODE, "302");
+	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	assert_int_equal(units[2].details.http_length, 5);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static size_t gzip_text(const char *text, uint8_t *out, size_t size)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)strlen(text);
+	z.next_out = out;
+	z.avail_out = (uInt)size;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t n = z.total_out;
+	deflateEnd(&z);
+	return n;
+}
+
+static void test_gzip_body(void **unused)
+{
+	(void)unused;
+	static const char body[] = "<script>alert('compressed payload')</script>";
+	uint8_t gz[256];
+	size_t gz_len = gzip_text(body, gz, sizeof(gz));
+	char msg[512];
+	int head = snprintf(
+	    msg, sizeof(msg),
+	    "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n", gz_len);
+	memcpy(msg + head, gz, gz_len);
+
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed(s, APP_TO_CLIENT, msg, (size_t)head + gz_len, 7);
+	assert_int_equal(unit_count, 3);
+	assert_buffer(2, HTTP_RESPONSE_BODY, body);
+	assert_buffer(2, FILE_DATA, body);
+	app_parser_http.destroy(s);
+
+	/* A gzip request body is decompressed too. */
+	s = http_new(NULL);
+	head = snprintf(msg, sizeof(msg),
+			"POST /p HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\n"
+			"Content-Length: %zu\r\n\r\n",
+			gz_len);
+	memcpy(msg + head, gz, gz_len);
+	feed(s, APP_TO_SERVER, msg, (size_t)head + gz_len, 3);
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_REQUEST_BODY, body);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* HTTP/1.0 style: the body ends when the server closes; parse(len 0) says so. */
+static void test_body_until_close(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET / HTTP/1.0\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.0 200 OK\r\n\r\nuntil the end");
+	assert_int_equal(unit_count, 2);
+	app_parser_http.parse(s, APP_TO_CLIENT, NULL, 0, record_emit, NULL);
+	assert_int_equal(unit_count, 3);
+	assert_buffer(2, HTTP_RESPONSE_BODY, "until the end");
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* Only body_limit bytes are kept, and the body unit does not wait for the rest. */
+static void test_body_limit(void **unused)
+{
+	(void)unused;
+	const struct app_config small = {.xff_headers = {NULL}, .body_limit = 8};
+	void *s = http_new(&small);
+	feed_str(s, APP_TO_SERVER, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n");
+	feed_str(s, APP_TO_SERVER, "0123456789abcdef");
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_REQUEST_BODY, "01234567");
+	feed_str(s, APP_TO_SERVER, "more bytes that are not kept");
+	assert_int_equal(unit_count, 2);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* --- evasions: what http.uri must show ------------------------------------------------------- */
+
+static const char *uri_of(const char *target)
+{
+	static char uri[256];
+	char req[512];
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", target);
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, req);
+	assert_int_equal(unit_count, 1);
+	snprintf(uri, sizeof(uri), "%s", buf(0, RULE_BUFFER_HTTP_URI));
+	app_parser_http.destroy(s);
+	record_reset();
+	return uri;
+}
+
+static void test_uri_evasions(void **unused)
+{
+	(void)unused;
+	/* Percent-encoded dot segments fold as the server folds them. */
+	assert_string_equal(uri_of("/a/%2e%2e/b"), "/b");
+	assert_string_equal(uri_of("/a/b/%2e%2e%2f%2e%2e%2fetc/passwd"), "/etc/passwd");
+	/* IIS %u encoding. */
+	assert_string_equal(uri_of("/a/%u002e%u002e/b"), "/b");
+	assert_string_equal(uri_of("/%u0061dmin"), "/admin");
+	/* Self-references and empty segments. */
+	assert_string_equal(uri_of("/a/./b/.//c"), "/a/b/c");
+	assert_string_equal(uri_of("//a///b"), "/a/b");
+	/* Backslashes as separators (IIS). */
+	assert_string_equal(uri_of("/a\\..\\b\\c"), "/b/c");
+	/* Double encoding: decoded twice, so the traversal is visible as sent to a
+	 * server that decodes twice. */
+	assert_string_equal(uri_of("/a/%252e%252e%252fetc/passwd"), "/a/../etc/passwd");
+	assert_string_equal(uri_of("/x?q=%2527%2520or"), "/x?q=%27%20or");
+	/* The query is decoded once; '+' stays '+' (Suricata's default). */
+	assert_string_equal(uri_of("/s?q=%27+OR+1=1"), "/s?q='+OR+1=1");
+	/* Case is kept (rules use nocase). */
+	assert_string_equal(uri_of("/Admin/Login.PHP"), "/Admin/Login.PHP");
+	/* A NUL does not hide what follows it. */
+	assert_string_equal(uri_of("/x.php%00.jpg"), "/x.php");
+	/* Absolute form: the path only, the host goes to http.host. */
+	assert_string_equal(uri_of("http://Evil.Example/p?a=1"), "/p?a=1");
+}
+
+/* %00 decodes to a real NUL byte that stays in the buffer (length says so). */
+static void test_uri_nul_kept(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /x.php%00.jpg HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_int_equal(unit_count, 1);
+	assert_int_equal(units[0].len[RULE_BUFFER_HTTP_URI], 11);
+	assert_memory_equal(units[0].buffer[RULE_BUFFER_HTTP_URI], "/x.php\0.jpg", 11);
+	assert_buffer(0, HTTP_URI_RAW, "/x.php%00.jpg");
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* HTTP/0.9 has no headers and no protocol; it must still give a unit. */
+static void test_http09(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /evil/%2e%2e/x\r\n");
+	assert_int_equal(unit_count, 1);
+	assert_buffer(0, HTTP_URI, "/x");
+	assert_buffer(0, HTTP_METHOD, "GET");
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* --- X-Forwarded-For ------------------------------------------------------------------------- */
+
+static const char *xff_of(const struct app_config *config, const char *headers)
+{
+	static char xff[64];
+	char req[512];
+	snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: h\r\n%s\r\n", headers);
+	void *s = http_new(config);
+	feed_str(s, APP_TO_SERVER, req);
+	assert_int_equal(unit_count, 1);
+	snprintf(xff, sizeof(xff), "%s", units[0].details.xff);
+	app_parser_http.destroy(s);
+	record_reset();
+	return xff;
+}
+
+static void test_xff(void **unused)
+{
+	(void)unused;
+	assert_string_equal(xff_of(NULL, "X-Forwarded-For: 203.0.113.7\r\n"), "203.0.113.7");
+	/* The left-most entry is the original client; proxies append. */
+	assert_string_equal(xff_of(NULL, "X-Forwarded-For:  203.0.113.7 , 10.0.0.1, 10.0.0.2\r\n"),
+			    "203.0.113.7");
+	assert_string_equal(xff_of(NULL, "x-forwarded-for: 2001:db8::5\r\n"), "2001:db8::5");
+	assert_string_equal(xff_of(NULL, "X-Real-IP: 198.51.100.9 \r\n"), "198.51.100.9");
+	assert_string_equal(
+	    xff_of(NULL, "Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43\r\n"), "192.0.2.60");
+	assert_string_equal(xff_of(NULL, "Forwarded: For=\"[2001:db8:cafe::17]:4711\"\r\n"),
+			    "2001:db8:cafe::17");
+	assert_string_equal(xff_of(NULL, "Forwarded: proto=https; for=192.0.2.1, for=10.1.1.1\r\n"),
+			    "192.0.2.1");
+	/* Preference order: X-Forwarded-For before X-Real-IP whatever the header order. */
+	assert_string_equal(xff_of(NULL, "X-Real-IP: 2.2.2.2\r\nX-Forwarded-For: 1.1.1.1\r\n"),
+			    "1.1.1.1");
+	assert_string_equal(xff_of(NULL, "X-Other: 1.1.1.1\r\n"), "");
+	/* The board's own list. */
+	const struct app_config custom = {.xff_headers = {"True-Client-IP", NULL}, .body_limit = 0};
+	assert_string_equal(
+	    xff_of(&custom, "X-Forwarded-For: 1.1.1.1\r\nTrue-Client-IP: 4.4.4.4\r\n"), "4.4.4.4");
+}
+
+/* --- robustness ------------------------------------------------------------------------------ */
+
+static void test_garbage(void **unused)
+{
+	(void)unused;
+	uint8_t junk[4096];
+	uint32_t x = 12345;
+	feed_emit = touch_emit;
+	for (int round = 0; round < 64; round++) {
+		void *s = http_new(NULL);
+		feed_str(s, APP_TO_SERVER, "GET / HTTP/1.1\r\n");
+		for (size_t i = 0; i < sizeof(junk); i++) {
+			x = x * 1103515245u + 12345u;
+			junk[i] = (uint8_t)(x >> 16);
+			if (round & 1 && junk[i] > 200)
+				junk[i] = "\r\n: %u"[junk[i] % 6];
+		}
+		feed(s, round & 2 ? APP_TO_CLIENT : APP_TO_SERVER, (const char *)junk, sizeof(junk),
+		     1 + round % 97);
+		feed(s, APP_TO_SERVER, (const char *)junk, sizeof(junk), 512);
+		app_parser_http.parse(s, APP_TO_CLIENT, NULL, 0, touch_emit, NULL);
+		app_parser_http.parse(s, APP_TO_SERVER, NULL, 0, touch_emit, NULL);
+		app_parser_http.destroy(s);
+	}
+	feed_emit = record_emit;
+	record_reset();
+	app_parser_http.destroy(NULL);
+}
+
+/* A CONNECT waits for its response; once the tunnel is up, nothing more is parsed. */
+static void test_connect(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n\x16\x03\x01");
+	assert_int_equal(unit_count, 1);
+	assert_buffer(0, HTTP_METHOD, "CONNECT");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 Connection established\r\n\r\n");
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_STAT_CODE, "200");
+	feed_str(s, APP_TO_SERVER, "GET /hidden HTTP/1.1\r\n\r\n");
+	assert_int_equal(unit_count, 2);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_detect),
+	    cmocka_unit_test(test_simple_get),
+	    cmocka_unit_test(test_split_one_byte),
+	    cmocka_unit_test(test_pipelined),
+	    cmocka_unit_test(test_post_body),
+	    cmocka_unit_test(test_chunked_one_byte),
+	    cmocka_unit_test(test_response),
+	    cmocka_unit_test(test_gzip_body),
+	    cmocka_unit_test(test_body_until_close),
+	    cmocka_unit_test(test_body_limit),
+	    cmocka_unit_test(test_uri_evasions),
+	    cmocka_unit_test(test_uri_nul_kept),
+	    cmocka_unit_test(test_xff),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_connect),
+	    cmocka_unit_test(test_http09),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

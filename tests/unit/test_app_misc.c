@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the small line- and packet-based parsers: SSH banners
+ * (dataplane/app_ssh.c), SMTP commands (app_smtp.c) and MySQL commands
+ * (app_mysql.c). Each is fed hand-written sessions, whole and split at
+ * every byte, and checked for the units it emits, for what it must not
+ * take as a command (mail bodies, TLS after STARTTLS or an SSL request),
+ * and for detection yes / no / need more.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dataplane/app_parsers.h"
+
+#define SINK_UNITS_MAX 16
+
+struct unit_copy {
+	uint8_t *buffer[RULE_BUFFER_COUNT];
+	uint32_t len[RULE_BUFFER_COUNT];
+};
+
+struct sink {
+	uint32_t count;
+	struct unit_copy units[SINK_UNITS_MAX];
+};
+
+static void sink_emit(void *arg, const struct app_unit *unit)
+{
+	struct sink *k = arg;
+
+	assert_true(k->count < SINK_UNITS_MAX);
+	assert_non_null(unit->details);
+	struct unit_copy *u = &k->units[k->count++];
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		if (!unit->buffer[b])
+			continue;
+		u->buffer[b] = malloc(unit->buffer_len[b] + 1);
+		assert_non_null(u->buffer[b]);
+		memcpy(u->buffer[b], unit->buffer[b], unit->buffer_len[b]);
+		u->buffer[b][unit->buffer_len[b]] = '\0';
+		u->len[b] = unit->buffer_len[b];
+	}
+}
+
+static void sink_reset(struct sink *k)
+{
+	for (uint32_t i = 0; i < k->count; i++)
+		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+			free(k->units[i].buffer[b]);
+	memset(k, 0, sizeof(*k));
+}
+
+static void assert_buffer(const struct unit_copy *u, enum rule_buffer b, const char *want)
+{
+	assert_non_null(u->buffer[b]);
+	assert_int_equal(u->len[b], strlen(want));
+	assert_memory_equal(u->buffer[b], want, strlen(want));
+}
+
+/* One step of a session: a direction and its bytes. */
+struct step {
+	enum app_direction dir;
+	const char *bytes;
+	uint32_t len; /* 0: strlen(bytes) */
+};
+
+/* A step from a string literal: its length, embedded NULs included. */
+#define STEP(dir, literal)                                                                         \
+	{                                                                                          \
+		dir, literal, sizeof(literal) - 1                                                  \
+	}
+
+/* Run a session through a fresh parser, in pieces of at most chunk bytes. */
+static void run_session(const struct app_parser *p, const struct step *steps, uint32_t n,
+			uint32_t chunk, struct sink *k)
+{
+	void *s = p->create(NULL);
+	assert_non_null(s);
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *b = (const uint8_t *)steps[i].bytes;
+		uint32_t len = steps[i].len ? steps[i].len : (uint32_t)strlen(steps[i].bytes);
+		for (uint32_t off = 0; off < len; off += chunk) {
+			uint32_t take = len - off < chunk ? len - off : chunk;
+			p->parse(s, steps[i].dir, b + off, take, sink_emit, k);
+		}
+	}
+	p->destroy(s);
+}
+
+static enum app_detect_result detect_str(const struct app_parser *p, const char *s,
+					 enum app_direction dir)
+{
+	return p->detect((const uint8_t *)s, (uint32_t)strlen(s), dir);
+}
+
+/* ---- SSH ---- */
+
+static void test_ssh_detect(void **unused)
+{
+	(void)unused;
+	assert_int_equal(detect_str(&app_parser_ssh, "SSH-2.0-OpenSSH_8.9p1\r\n", APP_TO_CLIENT),
+			 APP_DETECT_YES);
+	assert_int_equal(detect_str(&app_parser_ssh, "SSH-2.0-x", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect_str(&app_parser_ssh, "SS", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect_str(&app_parser_ssh, "", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect_str(&app_parser_ssh, "GET / HTTP/1.1", APP_TO_SERVER),
+			 APP_DETECT_NO);
+	assert_int_equal(detect_str(&app_parser_ssh, "SSX-", APP_TO_SERVER), APP_DETECT_NO);
+}
+
+static void test_ssh_banners(void **unused)
+{
+	(void)unused;
+	const struct step steps[] = {
+	    STEP(APP_TO_CLIENT, "Welcome, this line comes first\r\n"),
+	    STEP(APP_TO_CLIENT, "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n\x00\x00\x01\x14"),
+	    STEP(APP_TO_SERVER, "SSH-2.0-Go\r\n\x00\x00\x05\xdc\x07\x14SSH-2.0-not-a-banner\r\n"),
+	};
+	for (uint32_t chunk = 1; chunk <= 64; chunk += 63) {
+		struct sink k = {0};
+		run_session(&app_parser_ssh, steps, 3, chunk, &k);
+		assert_int_equal(k.count, 2);
+		assert_buffer(&k.units[0], RULE_BUFFER_SSH_PROTO, "2.0");
+		assert_buffer(&k.units[0], RULE_BUFFER_SSH_SOFTWARE, "OpenSSH_8.9p1");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_PROTO, "2.0");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_SOFTWARE, "Go");
+		sink_reset(&k);
+	}
+}
+
+static void test_ssh_bad_banner(void **unused)
+{
+	(void)unused;
+	char long_line[400];
+	struct sink k = {0};
+
+	memset(long_line, 'A', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	const struct step steps[] = {
+	    STEP(APP_TO_SERVER, "SSH-2.0\r\n"), /* no software part: not emitted */
+	    {APP_TO_CLIENT, long_line, 0},	/* a 400-byte line: the direction stops */
+	    STEP(APP_TO_CLIENT, "\r\nSSH-2.0-x\r\n"),
+	};
+	run_session(&app_parser_ssh, steps, 3, 1000, &k);
+	assert_int_equal(k.count, 0);
+}
+
+/* ---- SMTP ---- */
+
+static void test_smtp_detect(void **unused)
+{
+	(void)unused;
+	const struct app_parser *p = &app_parser_smtp;
+	assert_int_equal(detect_str(p, "220 mx.example.com ESMTP Postfix\r\n", APP_TO_CLIENT),
+			 APP_DETECT_YES);
+	assert_int_equal(detect_str(p, "220-mx.example.com ESMTP\r\n", APP_TO_CLIENT),
+			 APP_DETECT_YES);
+	/* FTP greets the same way: without "SMTP" the client's EHLO decides */
+	assert_int_equal(detect_str(p, "220 ProFTPD Server ready.\r\n", APP_TO_CLIENT),
+			 APP_DETECT_NO);
+	assert_int_equal(detect_str(p, "220 mx.exam", APP_TO_CLIENT), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect_str(p, "22", APP_TO_CLIENT), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect_str(p, "200 OK", APP_TO_CLIENT), APP_DETECT_NO);
+	assert_int_equal(detect_str(p, "EHLO client.example\r\n", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect_str(p, "helo x\r\n", APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(detect_str(p, "EHL", APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	assert_int_equal(detect_str(p, "GET / HTTP/1.1\r\n", APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect_str(p, "220 mx ESMTP\r\n", APP_TO_SERVER), APP_DETECT_NO);
+}
+
+static void test_smtp_session(void **unused)
+{
+	(void)unused;
+	const struct step steps[] = {
+	    STEP(APP_TO_CLIENT, "220 mx.example.com ESMTP\r\n"),
+	    STEP(APP_TO_SERVER, "EHLO client.example.org \r\n"),
+	    STEP(APP_TO_CLIENT, "250-mx.example.com\r\n250 PIPELINING\r\n"),
+	    STEP(APP_TO_SERVER,
+		 "MAIL FROM:<alice@example.org> SIZE=1234\r\n"
+		 "RCPT TO: <bob@example.com>\r\nRCPT TO:carol@example.com\r\nDATA\r\n"),
+	    STEP(APP_TO_CLIENT, "250 ok\r\n250 ok\r\n550 no such user\r\n354 go ahead\r\n"),
+	    STEP(APP_TO_SERVER, "Subject: hi\r\n\r\nRCPT TO:<not-a-command@x>\r\n..dot\r\n.\r\n"),
+	    STEP(APP_TO_CLIENT, "250 queued\r\n"),
+	    STEP(APP_TO_SERVER, "mail from:<dave@example.org>\r\nQUIT\r\n"),
+	};
+	for (uint32_t chunk = 1; chunk <= 4096; chunk += 4095) {
+		struct sink k = {0};
+		run_session(&app_parser_smtp, steps, 8, chunk, &k);
+		assert_int_equal(k.count, 5);
+		assert_buffer(&k.units[0], RULE_BUFFER_SMTP_HELO, "client.example.org");
+		assert_buffer(&k.units[1], RULE_BUFFER_SMTP_MAIL_FROM, "alice@example.org");
+		assert_buffer(&k.units[2], RULE_BUFFER_SMTP_RCPT_TO, "bob@example.com");
+		assert_buffer(&k.units[3], RULE_BUFFER_SMTP_RCPT_TO, "carol@example.com");
+		assert_buffer(&k.units[4], RULE_BUFFER_SMTP_MAIL_FROM, "dave@example.org");
+		sink_reset(&k);
+	}
+}
+
+/* DATA refused: the next line is a command again. */
+static void test_smtp_data_refused(void **unused)
+{
+	(void)unused;
+	struct sink k = {0};
+	const struct step steps[] = {
+	    STEP(APP_TO_SERVER, "HELO a\r\nDATA\r\n"),
+	    STEP(APP_TO_CLIENT, "250 hi\r\n554 no valid recipients\r\n"),
+	    STEP(APP_TO_SERVER, "RCPT TO:<x@y>\r\n"),
+	};
+	run_session(&app_parser_smtp, steps, 3, 4096, &k);
+	assert_int_equal(k.count, 2);
+	assert_buffer(&k.units[1], RULE_BUFFER_SMTP_RCPT_TO, "x@y");
+	sink_reset(&k);
+}
+
+/* STARTTLS accepted: both directions stop. BDAT chunks are skipped by count. */
+static void test_smtp_starttls_and_bdat(void **unused)
+{
+	(void)unused;
+	struct sink k = {0};
+	const struct step tls[] = {
+	    STEP(APP_TO_SERVER, "EHLO a\r\n"),
+	    STEP(APP_TO_CLIENT, "250 STARTTLS\r\n"),
+	    STEP(APP_TO_SERVER, "STARTTLS\r\n"),
+	    STEP(APP_TO_CLIENT, "220 go ahead\r\n"),
+	    STEP(APP_TO_SERVER, "MAIL FROM:<hidden@x>\r\n"),
+	};
+	run_session(&app_parser_smtp, tls, 5, 4096, &k);
+	assert_int_equal(k.count, 1);
+	sink_reset(&k);
+
+	const struct step bdat[] = {
+	    STEP(APP_TO_SERVER, "BDAT 20 LAST\r\nRCPT TO:<in-body>\r\n1RCPT TO:<real>\r\n"),
+	};
+	run_session(&app_parser_smtp, bdat, 1, 4096, &k);
+	assert_int_equal(k.count, 1);
+	assert_buffer(&k.units[0], RULE_BUFFER_SMTP_RCPT_TO, "real");
+	sink_reset(&k);
+}
+
+/* ---- MySQL ---- */
+
+struct packet {
+	uint8_t b[20000];
+	uint32_t len;
+};
+
+static void mysql_packet(struct packet *o, uint8_t seq, const void *payload, uint32_t n)
+{
+	assert_true(o->len + 4 + n <= sizeof(o->b));
+	o->b[o->len++] = (uint8_t)n;
+	o->b[o->len++] = (uint8_t)(n >> 8);
+	o->b[o->len++] = (uint8_t)(n >> 16);
+	o->b[o->len++] = seq;
+	memcpy(o->b + o->len, payload, n);
+	o->len += n;
+}
+
+static void mysql_greeting(struct packet *o)
+{
+	uint8_t g[80] = {10};
+	uint32_t n = 1;
+	memcpy(g + n, "8.0.36", 7);
+	n += 7;
+	n += 4 + 8; /* thread id, auth data part 1 */
+	g[n++] = 0; /* filler */
+	n += 20;
+	mysql_packet(o, 0, g, n);
+}
+
+/* HandshakeResponse41 with the given capabilities and user "root". */
+static void mysql_response(struct packet *o, uint32_t caps, bool with_user)
+{
+	uint8_t r[64] = {0};
+	r[0] = (uint8_t)caps, r[1] = (uint8_t)(caps >> 8), r[2] = (uint8_t)(caps >> 16);
+	r[3] = (uint8_t)(caps >> 24);
+	r[4] = 0xff, r[5] = 0xff, r[6] = 0xff; /* max packet */
+	r[8] = 0x21;			       /* charset */
+	uint32_t n = 32;
+	if (with_user) {
+		memcpy(r + n, "root", 5);
+		n += 5;
+		r[n++] = 0; /* empty auth response */
+	}
+	mysql_packet(o, 1, r, n);
+}
+
+static void mysql_query(struct packet *o, uint8_t command, const char *sql)
+{
+	uint8_t q[4096];
+	uint32_t n = (uint32_t)strlen(sql);
+	q[0] = command;
+	memcpy(q + 1, sql, n);
+	mysql_packet(o, 0, q, n + 1);
+}
+
+static void run_mysql(const struct packet *client, const struct packet *server, uint32_t chunk,
+		      struct sink *k)
+{
+	const struct step steps[] = {
+	    {APP_TO_CLIENT, (const char *)server->b, server->len},
+	    {APP_TO_SERVER, (const char *)client->b, client->len},
+	};
+	run_session(&app_parser_mysql, server->len ? steps : steps + 1, server->len ? 2 : 1, chunk,
+		    k);
+}
+
+static void test_mysql_detect(void **unused)
+{
+	(void)unused;
+	const struct app_parser *p = &app_parser_mysql;
+	struct packet g = {0}, r = {0}, q = {0}, ssl = {0};
+
+	mysql_greeting(&g);
+	assert_int_equal(p->detect(g.b, g.len, APP_TO_CLIENT), APP_DETECT_YES);
+	assert_int_equal(p->detect(g.b, 8, APP_TO_CLIENT), APP_DETECT_NEED_MORE);
+	assert_int_equal(p->detect(g.b, g.len, APP_TO_SERVER), APP_DETECT_NO);
+	g.b[4] = 9; /* protocol 9 */
+	assert_int_equal(p->detect(g.b, g.len, APP_TO_CLIENT), APP_DETECT_NO);
+
+	mysql_response(&r, 0x000fa68d, true);
+	assert_int_equal(p->detect(r.b, r.len, APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(p->detect(r.b, 20, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	r.b[4 + 20] = 1; /* a non-zero filler byte */
+	assert_int_equal(p->detect(r.b, r.len, APP_TO_SERVER), APP_DETECT_NO);
+	mysql_response(&ssl, 0x000fae8d, false);
+	assert_int_equal(p->detect(ssl.b, ssl.len, APP_TO_SERVER), APP_DETECT_YES);
+
+	mysql_query(&q, 0x03, "select @@version_comment limit 1");
+	assert_int_equal(p->detect(q.b, q.len, APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(p->detect(q.b, 7, APP_TO_SERVER), APP_DETECT_NEED_MORE);
+	struct packet junk = {0};
+	mysql_query(&junk, 0x03, "hello world");
+	assert_int_equal(p->detect(junk.b, junk.len, APP_TO_SERVER), APP_DETECT_NO);
+	const char http[] = "GET / HTTP/1.1\r\n\r\n";
+	assert_int_equal(detect_str(p, http, APP_TO_SERVER), APP_DETECT_NO);
+	assert_int_equal(detect_str(p, http, APP_TO_CLIENT), APP_DETECT_NO);
+}
+
+static void test_mysql_queries(void **unused)
+{
+	(void)unused;
+	struct packet server = {0}, client = {0};
+	struct sink k = {0};
+
+	mysql_greeting(&server);
+	mysql_response(&client, 0x000fa68d, true);
+	mysql_query(&client, 0x03, "SELECT * FROM users WHERE id = 1 OR 1=1");
+	mysql_query(&client, 0x16, "INSERT INTO t VALUES (?)");
+	mysql_query(&client, 0x01, ""); /* COM_QUIT */
+	run_mysql(&client, &server, 100000, &k);
+	assert_int_equal(k.count, 2);
+	assert_buffer(&k.units[0], RULE_BUFFER_MYSQL_QUERY,
+		      "SELECT * FROM users WHERE id = 1 OR 1=1");
+	assert_buffer(&k.units[1], RULE_BUFFER_MYSQL_QUERY, "INSERT INTO t VALUES (?)");
+	sink_reset(&k);
+}
+
+/* A COM_QUERY fed at every split: one byte at a time, and in two pieces cut anywhere. */
+static void test_mysql_every_split(void **unused)
+{
+	(void)unused;
+	struct packet client = {0}, none = {0};
+	struct sink k = {0};
+
+	mysql_query(&client, 0x03, "SELECT 1");
+	run_mysql(&client, &none, 1, &k);
+	assert_int_equal(k.count, 1);
+	assert_buffer(&k.units[0], RULE_BUFFER_MYSQL_QUERY, "SELECT 1");
+	sink_reset(&k);
+	for (uint32_t cut = 1; cut < client.len; cut++) {
+		void *s = app_parser_mysql.create(NULL);
+		app_parser_mysql.parse(s, APP_TO_SERVER, client.b, cut, sink_emit, &k);
+		app_parser_mysql.parse(s, APP_TO_SERVER, client.b + cut, client.len - cut,
+				       sink_emit, &k);
+		app_parser_mysql.destroy(s);
+		assert_int_equal(k.count, 1);
+		assert_buffer(&k.units[0], RULE_BUFFER_MYSQL_QUERY, "SELECT 1");
+		sink_reset(&k);
+	}
+}
+
+/* The client asks for TLS (SSLRequest): nothing after it is parsed. */
+static void test_mysql_ssl_request(void **unused)
+{
+	(void)unused;
+	struct packet server = {0}, client = {0};
+	struct sink k = {0};
+
+	mysql_greeting(&server);
+	mysql_response(&client, 0x000fae8d, false);
+	mysql_query(&client, 0x03, "SELECT 1");
+	run_mysql(&client, &server, 3, &k);
+	assert_int_equal(k.count, 0);
+}
+
+/* Query attributes (CLIENT_QUERY_ATTRIBUTES): the buffer starts at the statement. */
+static void test_mysql_query_attributes(void **unused)
+{
+	(void)unused;
+	struct packet client = {0}, none = {0};
+	struct sink k = {0};
+
+	mysql_response(&client, 0x080fa68d, true);
+	const uint8_t none_sent[] = "\x03\x00\x01SELECT 2";
+	mysql_packet(&client, 0, none_sent, sizeof(none_sent) - 1);
+	/* one string attribute "a" = "xy", then one LONG attribute NULL */
+	const uint8_t two[] = "\x03\x02\x01" /* count 2, one set */
+			      "\x02\x01"     /* null bitmap: second is NULL; bind flag */
+			      "\xfe\x00\x01"
+			      "a" /* STRING, name "a" */
+			      "\x03\x00\x01"
+			      "b" /* LONG, name "b" */
+			      "\x02"
+			      "xy" /* value of a */
+			      "SELECT 3";
+	mysql_packet(&client, 0, two, sizeof(two) - 1);
+	run_mysql(&client, &none, 1, &k);
+	assert_int_equal(k.count, 2);
+	assert_buffer(&k.units[0], RULE_BUFFER_MYSQL_QUERY, "SELECT 2");
+	assert_buffer(&k.units[1], RULE_BUFFER_MYSQL_QUERY, "SELECT 3");
+	sink_reset(&k);
+}
+
+/* Bad and long lengths: a statement past the kept size is cut, never overrun. */
+static void test_mysql_lengths(void **unused)
+{
+	(void)unused;
+	static struct packet client, none;
+	static char sql[4000];
+	struct sink k = {0};
+
+	memset(&client, 0, sizeof(client));
+	memset(sql, 'x', sizeof(sql) - 1);
+	memcpy(sql, "SELECT '", 8);
+	for (int i = 0; i < 4; i++)
+		mysql_query(&client, 0x03, sql);
+	/* one 18000-byte packet, then a normal query: framing survives */
+	struct packet big = {0};
+	static uint8_t payload[18000];
+	memset(payload, 'y', sizeof(payload));
+	payload[0] = 0x03;
+	mysql_packet(&big, 0, payload, sizeof(payload));
+	mysql_query(&big, 0x03, "SELECT 4");
+	run_mysql(&big, &none, 1000, &k);
+	assert_int_equal(k.count, 2);
+	assert_int_equal(k.units[0].len[RULE_BUFFER_MYSQL_QUERY], 16384 - 1);
+	assert_buffer(&k.units[1], RULE_BUFFER_MYSQL_QUERY, "SELECT 4");
+	sink_reset(&k);
+	run_mysql(&client, &none, 4096, &k);
+	assert_int_equal(k.count, 4);
+	sink_reset(&k);
+	/* an empty packet and a command packet of length 0 are skipped */
+	struct packet empty = {0};
+	mysql_packet(&empty, 0, "", 0);
+	mysql_query(&empty, 0x03, "SELECT 5");
+	run_mysql(&empty, &none, 1, &k);
+	assert_int_equal(k.count, 1);
+	sink_reset(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ssh_detect),
+	    cmocka_unit_test(test_ssh_banners),
+	    cmocka_unit_test(test_ssh_bad_banner),
+	    cmocka_unit_test(test_smtp_detect),
+	    cmocka_unit_test(test_smtp_session),
+	    cmocka_unit_test(test_smtp_data_refused),
+	    cmocka_unit_test(test_smtp_starttls_and_bdat),
+	    cmocka_unit_test(test_mysql_detect),
+	    cmocka_unit_test(test_mysql_queries),
+	    cmocka_unit_test(test_mysql_every_split),
+	    cmocka_unit_test(test_mysql_ssl_request),
+	    cmocka_unit_test(test_mysql_query_attributes),
+	    cmocka_unit_test(test_mysql_lengths),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

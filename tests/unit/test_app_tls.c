@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the TLS parser (dataplane/app_tls.c). ClientHello,
+ * ServerHello and Certificate messages are built by hand, byte by byte, so
+ * every field the parser reads is known; the JA3 and JA4 values expected
+ * were computed separately (Python's hashlib) from the strings written out
+ * below. The Chrome-like ClientHello's JA4 is FoxIO's published example.
+ * What the parser emits is copied out of the callback (its pointers die
+ * when the callback returns) and compared afterwards.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dataplane/app_parsers.h"
+
+/* ---- what the parser emitted ---- */
+
+#define SINK_UNITS_MAX 16
+
+struct unit_copy {
+	uint8_t *buffer[RULE_BUFFER_COUNT];
+	uint32_t len[RULE_BUFFER_COUNT];
+	struct app_details details;
+};
+
+struct sink {
+	uint32_t count;
+	struct unit_copy units[SINK_UNITS_MAX];
+};
+
+static void sink_emit(void *arg, const struct app_unit *unit)
+{
+	struct sink *k = arg;
+
+	assert_true(k->count < SINK_UNITS_MAX);
+	struct unit_copy *u = &k->units[k->count++];
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		if (!unit->buffer[b])
+			continue;
+		u->buffer[b] = malloc(unit->buffer_len[b] + 1);
+		assert_non_null(u->buffer[b]);
+		memcpy(u->buffer[b], unit->buffer[b], unit->buffer_len[b]);
+		u->buffer[b][unit->buffer_len[b]] = '\0';
+		u->len[b] = unit->buffer_len[b];
+	}
+	assert_non_null(unit->details);
+	u->details = *unit->details;
+}
+
+static void sink_reset(struct sink *k)
+{
+	for (uint32_t i = 0; i < k->count; i++)
+		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+			free(k->units[i].buffer[b]);
+	memset(k, 0, sizeof(*k));
+}
+
+static void assert_buffer(const struct unit_copy *u, enum rule_buffer b, const char *want)
+{
+	assert_non_null(u->buffer[b]);
+	assert_int_equal(u->len[b], strlen(want));
+	assert_memory_equal(u->buffer[b], want, strlen(want));
+}
+
+/* ---- building messages ---- */
+
+struct bytes {
+	uint8_t b[8192];
+	uint32_t len;
+};
+
+static void put(struct bytes *o, const void *p, uint32_t n)
+{
+	assert_true(o->len + n <= sizeof(o->b));
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
+}
+
+static void put8(struct bytes *o, uint32_t v)
+{
+	uint8_t b = (uint8_t)v;
+	put(o, &b, 1);
+}
+
+static void put16(struct bytes *o, uint32_t v)
+{
+	put8(o, v >> 8);
+	put8(o, v);
+}
+
+static void put24(struct bytes *o, uint32_t v)
+{
+	put8(o, v >> 16);
+	put16(o, v);
+}
+
+static void put_u16_list(struct bytes *o, const uint16_t *v, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		put16(o, v[i]);
+}
+
+static void put_extension(struct bytes *o, uint32_t type, const struct bytes *body)
+{
+	put16(o, type);
+	put16(o, body->len);
+	put(o, body->b, body->len);
+}
+
+/* Handshake header (type, 3-byte length) then one record (or several of at most frag bytes). */
+static void wrap_records(struct bytes *out, uint8_t type, const struct bytes *msg, uint32_t frag)
+{
+	struct bytes hs = {0};
+
+	put8(&hs, type);
+	put24(&hs, msg->len);
+	put(&hs, msg->b, msg->len);
+	for (uint32_t off = 0; off < hs.len; off += frag) {
+		uint32_t n = hs.len - off < frag ? hs.len - off : frag;
+		put8(out, 22);
+		put16(out, 0x0301);
+		put16(out, n);
+		put(out, hs.b + off, n);
+	}
+}
+
+static void put_random_and_session(struct bytes *m)
+{
+	uint8_t random[32];
+
+	memset(random, 0x5a, sizeof(random));
+	put(m, random, 32);
+	put8(m, 32);
+	put(m, random, 32);
+}
+
+/* Chrome-like TLS 1.3 ClientHello (the cipher and extension lists of FoxIO's JA4 example). */
+static void chrome_client_hello(struct bytes *out, uint32_t frag)
+{
+	static const uint16_t ciphers[] = {0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f,
+					   0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+					   0x009c, 0x009d, 0x002f, 0x0035};
+	static const uint16_t sigalgs[] = {0x0403, 0x0804, 0x0401, 0x0503,
+					   0x0805, 0x0501, 0x0806, 0x0601};
+	static const uint16_t groups[] = {0x2a2a, 0x001d, 0x0017, 0x0018};
+	struct bytes m = {0}, ext = {0}, e;
+
+	put16(&m, 0x0303);
+	put_random_and_session(&m);
+	put16(&m, sizeof(ciphers));
+	put_u16_list(&m, ciphers, 16);
+	put8(&m, 1);
+	put8(&m, 0);
+
+	e = (struct bytes){0};
+	put_extension(&ext, 0x0a0a, &e); /* GREASE */
+	put8(&e, 2), put16(&e, 2);
+	put_extension(&ext, 0x001b, &e);
+	e = (struct bytes){0};
+	put16(&e, 14), put8(&e, 0), put16(&e, 11), put(&e, "example.com", 11);
+	put_extension(&ext, 0x0000, &e);
+	e = (struct bytes){0};
+	put16(&e, 0);
+	put_extension(&ext, 0x0033, &e);
+	e = (struct bytes){0};
+	put16(&e, 12), put8(&e, 2), put(&e, "h2", 2), put8(&e, 8), put(&e, "http/1.1", 8);
+	put_extension(&ext, 0x0010, &e);
+	e = (struct bytes){0};
+	put16(&e, 3), put8(&e, 2), put(&e, "h2", 2);
+	put_extension(&ext, 0x4469, &e);
+	e = (struct bytes){0};
+	put_extension(&ext, 0x0017, &e);
+	put8(&e, 1), put8(&e, 1);
+	put_extension(&ext, 0x002d, &e);
+	e = (struct bytes){0};
+	put16(&e, sizeof(sigalgs)), put_u16_list(&e, sigalgs, 8);
+	put_extension(&ext, 0x000d, &e);
+	e = (struct bytes){0};
+	put8(&e, 1), put16(&e, 0), put16(&e, 0);
+	put_extension(&ext, 0x0005, &e);
+	e = (struct bytes){0};
+	put_extension(&ext, 0x0023, &e);
+	put_extension(&ext, 0x0012, &e);
+	put8(&e, 6), put16(&e, 0x1a1a), put16(&e, 0x0304), put16(&e, 0x0303);
+	put_extension(&ext, 0x002b, &e);
+	e = (struct bytes){0};
+	put8(&e, 0);
+	put_extension(&ext, 0xff01, &e);
+	e = (struct bytes){0};
+	put8(&e, 1), put8(&e, 0);
+	put_extension(&ext, 0x000b, &e);
+	e = (struct bytes){0};
+	put16(&e, sizeof(groups)), put_u16_list(&e, groups, 4);
+	put_extension(&ext, 0x000a, &e);
+	e = (struct bytes){0};
+	put(&e, "\0\0\0\0\0\0\0\0\0\0", 10);
+	put_extension(&ext, 0x0015, &e);
+	e = (struct bytes){0};
+	put8(&e, 0);
+	put_extension(&ext, 0x3a3a, &e); /* GREASE */
+
+	put16(&m, ext.len);
+	put(&m, ext.b, ext.len);
+	wrap_records(out, 1, &m, frag);
+}
+
+static const char chrome_ja3[] = "771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-"
+				 "49172-156-157-47-53,27-0-51-16-17513-23-45-13-5-35-18-43-65281-"
+				 "11-10-21,29-23-24,0";
+static const char chrome_ja3_md5[] = "c000e2caf3a25423f9de6c8a4b12a975";
+static const char chrome_ja4[] = "t13d1516h2_8daaf6152771_e5627efa2ab1";
+
+/* TLS 1.2 ClientHello without SNI or ALPN. */
+static void tls12_client_hello(struct bytes *out)
+{
+	struct bytes m = {0}, ext = {0}, e = {0};
+
+	put16(&m, 0x0303);
+	put_random_and_session(&m);
+	put16(&m, 4), put16(&m, 0xc02f), put16(&m, 0xc030);
+	put8(&m, 1), put8(&m, 0);
+	put8(&e, 0);
+	put_extension(&ext, 0xff01, &e);
+	e = (struct bytes){0};
+	put8(&e, 1), put8(&e, 0);
+	put_extension(&ext, 0x000b, &e);
+	e = (struct bytes){0};
+	put16(&e, 4), put16(&e, 0x0017), put16(&e, 0x0018);
+	put_extension(&ext, 0x000a, &e);
+	e = (struct bytes){0};
+	put16(&e, 4), put16(&e, 0x0401), put16(&e, 0x0201);
+	put_extension(&ext, 0x000d, &e);
+	put16(&m, ext.len);
+	put(&m, ext.b, ext.len);
+	wrap_records(out, 1, &m, 16384);
+}
+
+static void *tls_new(void)
+{
+	void *s = app_parser_tls.create(NULL);
+	assert_non_null(s);
+	return s;
+}
+
+static void feed(void *s, enum app_direction dir, const struct bytes *in, uint32_t step,
+		 struct sink *k)
+{
+	for (uint32_t off = 0; off < in->len; off += step) {
+		uint32_t n = in->len - off < step ? in->len - off : step;
+		app_parser_tls.parse(s, dir, in->b + off, n, sink_emit, k);
+	}
+}
+
+/* ---- detection ---- */
+
+static void test_tls_detect(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0};
+	chrome_client_hello(&ch, 16384);
+
+	assert_int_equal(app_parser_tls.detect(ch.b, ch.len, APP_TO_SERVER), APP_DETECT_YES);
+	assert_int_equal(app_parser_tls.detect(ch.b, 10, APP_TO_SERVER), APP_DETECT_YES);
+	for (uint32_t n = 0; n < 10; n++)
+		assert_int_equal(app_parser_tls.detect(ch.b, n, APP_TO_SERVER),
+				 APP_DETECT_NEED_MORE);
+	/* a ClientHello never goes to the client */
+	assert_int_equal(app_parser_tls.detect(ch.b, ch.len, APP_TO_CLIENT), APP_DETECT_NO);
+	const uint8_t http[] = "GET / HTTP/1.1\r\n";
+	assert_int_equal(app_parser_tls.detect(http, sizeof(http) - 1, APP_TO_SERVER),
+			 APP_DETECT_NO);
+	const uint8_t sslv2[] = {0x80, 0x2e, 0x01, 0x00, 0x02};
+	assert_int_equal(app_parser_tls.detect(sslv2, sizeof(sslv2), APP_TO_SERVER), APP_DETECT_NO);
+	/* major version 3 but minor 9; a record longer than TLS allows */
+	const uint8_t bad_minor[] = {22, 3, 9, 0, 40, 1, 0, 0, 36, 3};
+	assert_int_equal(app_parser_tls.detect(bad_minor, 10, APP_TO_SERVER), APP_DETECT_NO);
+	const uint8_t too_long[] = {22, 3, 1, 0xff, 0xff, 1, 0, 0, 36, 3};
+	assert_int_equal(app_parser_tls.detect(too_long, 10, APP_TO_SERVER), APP_DETECT_NO);
+	const uint8_t server_hello[] = {22, 3, 3, 0, 60, 2, 0, 0, 56, 3};
+	assert_int_equal(app_parser_tls.detect(server_hello, 10, APP_TO_CLIENT), APP_DETECT_YES);
+	assert_int_equal(app_parser_tls.detect(server_hello, 10, APP_TO_SERVER), APP_DETECT_NO);
+}
+
+/* ---- ClientHello ---- */
+
+static void assert_chrome_unit(const struct unit_copy *u)
+{
+	assert_buffer(u, RULE_BUFFER_TLS_SNI, "example.com");
+	assert_buffer(u, RULE_BUFFER_JA3_STRING, chrome_ja3);
+	assert_buffer(u, RULE_BUFFER_JA3_HASH, chrome_ja3_md5);
+	assert_buffer(u, RULE_BUFFER_JA4_HASH, chrome_ja4);
+	assert_buffer(u, RULE_BUFFER_TLS_VERSION, "TLS 1.3");
+	assert_string_equal(u->details.tls_sni, "example.com");
+	assert_string_equal(u->details.tls_version, "TLS 1.3");
+	assert_string_equal(u->details.ja3, chrome_ja3_md5);
+	assert_string_equal(u->details.ja4, chrome_ja4);
+}
+
+static void test_tls_client_hello_fields(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0};
+	struct sink k = {0};
+	void *s = tls_new();
+
+	chrome_client_hello(&ch, 16384);
+	feed(s, APP_TO_SERVER, &ch, ch.len, &k);
+	assert_int_equal(k.count, 1);
+	assert_chrome_unit(&k.units[0]);
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
+static void test_tls12_client_hello(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0};
+	struct sink k = {0};
+	void *s = tls_new();
+
+	tls12_client_hello(&ch);
+	feed(s, APP_TO_SERVER, &ch, ch.len, &k);
+	assert_int_equal(k.count, 1);
+	const struct unit_copy *u = &k.units[0];
+	assert_null(u->buffer[RULE_BUFFER_TLS_SNI]);
+	assert_buffer(u, RULE_BUFFER_JA3_STRING, "771,49199-49200,65281-11-10-13,23-24,0");
+	assert_buffer(u, RULE_BUFFER_JA3_HASH, "90a577f8e0902f5b12bed5db9ba92122");
+	assert_buffer(u, RULE_BUFFER_JA4_HASH, "t12i020400_04659ec43a24_4c68e4186998");
+	assert_string_equal(u->details.tls_version, "TLS 1.2");
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
+/* Every split of the stream gives the same single unit: one byte at a time, and two pieces. */
+static void test_tls_client_hello_every_split(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0};
+	struct sink k = {0};
+
+	chrome_client_hello(&ch, 16384);
+	void *s = tls_new();
+	feed(s, APP_TO_SERVER, &ch, 1, &k);
+	assert_int_equal(k.count, 1);
+	assert_chrome_unit(&k.units[0]);
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+
+	for (uint32_t cut = 1; cut < ch.len; cut++) {
+		s = tls_new();
+		app_parser_tls.parse(s, APP_TO_SERVER, ch.b, cut, sink_emit, &k);
+		app_parser_tls.parse(s, APP_TO_SERVER, ch.b + cut, ch.len - cut, sink_emit, &k);
+		assert_int_equal(k.count, 1);
+		assert_string_equal(k.units[0].details.ja4, chrome_ja4);
+		sink_reset(&k);
+		app_parser_tls.destroy(s);
+	}
+}
+
+/* A ClientHello fragmented over many small records (RFC 8446 5.1 allows it). */
+static void test_tls_message_across_records(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0};
+	struct sink k = {0};
+	void *s = tls_new();
+
+	chrome_client_hello(&ch, 7);
+	feed(s, APP_TO_SERVER, &ch, 13, &k);
+	assert_int_equal(k.count, 1);
+	assert_chrome_unit(&k.units[0]);
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
+/* ---- ServerHello and Certificate ---- */
+
+static void der(struct bytes *o, uint8_t tag, const struct bytes *content)
+{
+	put8(o, tag);
+	if (content->len < 128) {
+		put8(o, content->len);
+	} else {
+		put8(o, 0x82);
+		put16(o, content->len);
+	}
+	put(o, content->b, content->len);
+}
+
+/* One RDN: SET { SEQ { OID 2.5.4.x, PrintableString/UTF8String value } } */
+static void der_rdn(struct bytes *name, uint8_t attr, uint8_t string_tag, const char *value)
+{
+	struct bytes oid = {0}, str = {0}, atv = {0}, set = {0};
+	put8(&oid, 0x55), put8(&oid, 0x04), put8(&oid, attr);
+	put(&str, value, (uint32_t)strlen(value));
+	der(&atv, 0x06, &oid);
+	der(&atv, string_tag, &str);
+	der(&set, 0x30, &atv);
+	der(name, 0x31, &set);
+}
+
+static void make_certificate(struct bytes *cert)
+{
+	struct bytes tbs = {0}, seq = {0}, t = {0}, issuer = {0}, subject = {0}, v = {0};
+
+	put8(&t, 0x02), put8(&t, 0x01), put8(&t, 0x02); /* INTEGER 2 (v3) */
+	der(&tbs, 0xa0, &t);
+	t = (struct bytes){0};
+	put8(&t, 0x03), put8(&t, 0xab);
+	der(&tbs, 0x02, &t); /* serial */
+	t = (struct bytes){0};
+	put(&t, "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b", 11);
+	der(&tbs, 0x30, &t); /* sha256WithRSAEncryption */
+	der_rdn(&issuer, 0x06, 0x13, "US");
+	der_rdn(&issuer, 0x0a, 0x13, "Let's Encrypt");
+	der_rdn(&issuer, 0x03, 0x13, "R3");
+	der(&tbs, 0x30, &issuer);
+	put(&v,
+	    "\x17\x0d"
+	    "240101000000Z"
+	    "\x17\x0d"
+	    "250101000000Z",
+	    30);
+	der(&tbs, 0x30, &v);
+	der_rdn(&subject, 0x03, 0x0c, "example.com");
+	der(&tbs, 0x30, &subject);
+	der(&seq, 0x30, &tbs);
+	t = (struct bytes){0};
+	put(&t, "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b", 11);
+	der(&seq, 0x30, &t);
+	t = (struct bytes){0};
+	put(&t, "\x00\x01\x02\x03", 4);
+	der(&seq, 0x03, &t);
+	der(cert, 0x30, &seq);
+}
+
+static void test_tls_server_hello_and_certificate(void **unused)
+{
+	(void)unused;
+	struct bytes sh = {0}, cm = {0}, out = {0}, cert = {0}, ext = {0}, e = {0};
+	struct sink k = {0};
+	void *s = tls_new();
+
+	put16(&sh, 0x0303);
+	put_random_and_session(&sh);
+	put16(&sh, 0xc02f);
+	put8(&sh, 0);
+	put8(&e, 0);
+	put_extension(&ext, 0xff01, &e);
+	put16(&sh, ext.len);
+	put(&sh, ext.b, ext.len);
+	wrap_records(&out, 2, &sh, 16384);
+
+	make_certificate(&cert);
+	put24(&cm, 2 * (3 + cert.len));
+	put24(&cm, cert.len);
+	put(&cm, cert.b, cert.len);
+	put24(&cm, cert.len); /* the "chain": the same certificate twice */
+	put(&cm, cert.b, cert.len);
+	wrap_records(&out, 11, &cm, 16384);
+	put(&out, "\x14\x03\x03\x00\x01\x01", 6); /* ChangeCipherSpec: the rest is opaque */
+	put(&out, "\x16\x03\x03\x00\x04\x0b\x00\x00\x00", 9);
+
+	feed(s, APP_TO_CLIENT, &out, 1, &k);
+	assert_int_equal(k.count, 3);
+	assert_buffer(&k.units[0], RULE_BUFFER_TLS_VERSION, "TLS 1.2");
+	assert_buffer(&k.units[0], RULE_BUFFER_JA3S_HASH, "fbe78c619e7ea20046131294ad087f05");
+	const struct unit_copy *u = &k.units[1];
+	assert_buffer(u, RULE_BUFFER_TLS_CERT_SUBJECT, "CN=example.com");
+	assert_buffer(u, RULE_BUFFER_TLS_CERT_ISSUER, "C=US, O=Let's Encrypt, CN=R3");
+	assert_buffer(u, RULE_BUFFER_TLS_CERT_SERIAL, "03:AB");
+	assert_int_equal(u->len[RULE_BUFFER_TLS_CERTS], cert.len);
+	assert_memory_equal(u->buffer[RULE_BUFFER_TLS_CERTS], cert.b, cert.len);
+	assert_int_equal(u->len[RULE_BUFFER_TLS_CERT_FINGERPRINT], 59);
+	assert_null(k.units[2].buffer[RULE_BUFFER_TLS_CERT_SUBJECT]);
+	assert_int_equal(k.units[2].len[RULE_BUFFER_TLS_CERTS], cert.len);
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
+/* TLS 1.3: supported_versions in the ServerHello is the version; then everything is encrypted. */
+static void test_tls13_server_hello(void **unused)
+{
+	(void)unused;
+	struct bytes sh = {0}, out = {0}, ext = {0}, e = {0};
+	struct sink k = {0};
+	void *s = tls_new();
+
+	put16(&sh, 0x0303);
+	put_random_and_session(&sh);
+	put16(&sh, 0x1301);
+	put8(&sh, 0);
+	put16(&e, 0x0304);
+	put_extension(&ext, 0x002b, &e);
+	put16(&sh, ext.len);
+	put(&sh, ext.b, ext.len);
+	wrap_records(&out, 2, &sh, 16384);
+	put(&out, "\x17\x03\x03\x00\x02\xaa\xbb", 7);
+	feed(s, APP_TO_CLIENT, &out, out.len, &k);
+	assert_int_equal(k.count, 1);
+	assert_string_equal(k.units[0].details.tls_version, "TLS 1.3");
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
+/* ---- malformed input ---- */
+
+static void expect_no_unit(const struct bytes *in, enum app_direction dir)
+{
+	struct sink k = {0};
+	void *s = tls_new();
+
+	feed(s, dir, in, in->len, &k);
+	assert_int_equal(k.count, 0);
+	app_parser_tls.destroy(s);
+}
+
+static void test_tls_bad_lengths(void **unused)
+{
+	(void)unused;
+	struct bytes ch = {0}, bad;
+
+	chrome_client_hello(&ch, 16384);
+	/* cipher list length odd */
+	bad = ch;
+	bad.b[5 + 4 + 2 + 32 + 1 + 32 + 1] ^= 1;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* extension block longer than the message */
+	bad = ch;
+	uint32_t ext_at = 5 + 4 + 2 + 32 + 1 + 32 + 2 + 32 + 2;
+	bad.b[ext_at] = 0xff;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* handshake length past the record: waits, never reads beyond, emits nothing */
+	bad = ch;
+	bad.b[6] = 0x7f;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* a record longer than TLS allows stops the direction */
+	bad = ch;
+	bad.b[3] = 0xff;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* session id longer than 32 */
+	bad = ch;
+	bad.b[5 + 4 + 2 + 32] = 33;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* an SNI entry whose length runs past its list */
+	bad = ch;
+	for (uint32_t i = 0; i + 11 <= bad.len; i++)
+		if (!memcmp(bad.b + i, "example.com", 11))
+			bad.b[i - 1] = 0x40;
+	expect_no_unit(&bad, APP_TO_SERVER);
+	/* after ChangeCipherSpec nothing is parsed */
+	struct bytes after = {0};
+	put(&after, "\x14\x03\x03\x00\x01\x01", 6);
+	put(&after, ch.b, ch.len);
+	expect_no_unit(&after, APP_TO_SERVER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tls_detect),
+	    cmocka_unit_test(test_tls_client_hello_fields),
+	    cmocka_unit_test(test_tls12_client_hello),
+	    cmocka_unit_test(test_tls_client_hello_every_split),
+	    cmocka_unit_test(test_tls_message_across_records),
+	    cmocka_unit_test(test_tls_server_hello_and_certificate),
+	    cmocka_unit_test(test_tls13_server_hello),
+	    cmocka_unit_test(test_tls_bad_lengths),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,349 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Detection and false-positive figures for the sqli/xss detectors and the
+# default ruleset (rules/default/) against ../shared/corpus/waf/.
+#
+#  - libinjection: every sqli-*.txt line must make injection_sqli() fire,
+#    every xss-*.txt line injection_xss(); false_positives.txt lines must
+#    make neither fire. Lines are URL-decoded first ('+' as space), as the
+#    HTTP parser decodes a parameter.
+#  - CRS (crs-all-tests.jsonl): each request becomes the buffers vigil's
+#    HTTP parser fills (http.uri decoded, double-decoded, '+' as space in
+#    the query; http.uri.raw as sent; body decoded the same way; headers,
+#    cookie, user agent, host, method); an attack case counts as detected
+#    when any rule of rules/default fires (the sqli;/xss; rules included),
+#    a benign case is a false positive when any fires. Per CRS group.
+#
+# Detector level: tests/waf/driver.c, built here with gcc against the rules
+# library, runs the rules through rule_parse() and rule_match().
+# End to end (--e2e): every CRS request as its own TCP conversation (client
+# address = case number) in one pcap, through build/vigil on the offline
+# board with rules/default (tests/integration/lib/offline.py); an alert's
+# source address names its case. Needs build/vigil with the HTTP parser.
+#
+# Usage: tests/waf/evaluate.py [--list-fp] [--list-miss GROUP] [--json FILE]
+import argparse
+import base64
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus", "waf")
+DRIVER = os.path.join(ROOT, "build", "tests", "waf", "driver")
+RULES = sorted(glob.glob(os.path.join(ROOT, "rules", "default", "*.rules")))
+
+# The CRS groups the default ruleset covers, and their names in the report.
+GROUPS = {
+    "913": "scanner",
+    "921": "protocol attack",
+    "930": "LFI",
+    "931": "RFI",
+    "932": "RCE",
+    "933": "PHP",
+    "934": "generic",
+    "941": "XSS",
+    "942": "SQLi",
+    "944": "Java",
+}
+
+
+def build_driver():
+    """Build the driver from the rules sources (no dataplane, no Hyperscan)."""
+    srcs = [s for s in sorted(glob.glob(os.path.join(ROOT, "rules", "*.c")))
+            if not os.path.basename(s).startswith("ruleset")]
+    libs = subprocess.run(["pkg-config", "--libs", "libpcre2-8"], capture_output=True,
+                          text=True).stdout.split()
+    os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
+    cmd = ["gcc", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror", "-I", ROOT,
+           os.path.join(ROOT, "tests", "waf", "driver.c")] + srcs + libs + ["-o", DRIVER]
+    subprocess.run(cmd, check=True)
+
+
+def url_decode(data: bytes, plus=True) -> bytes:
+    if plus:
+        data = data.replace(b"+", b" ")
+    return urllib.parse.unquote_to_bytes(data)
+
+
+def normalise(data: bytes, plus=True) -> bytes:
+    """Percent-decode, and once more when the result still holds escapes (double encoding)."""
+    once = url_decode(data, plus)
+    if re.search(rb"%[0-9a-fA-F]{2}", once):
+        once = url_decode(once, False)
+    return once
+
+
+def normalise_uri(uri: bytes) -> bytes:
+    path, sep, query = uri.partition(b"?")
+    return normalise(path, False) + sep + normalise(query, True)
+
+
+# ---------------------------------------------------------------- libinjection
+
+def libinjection_sets():
+    sets = {}
+    for path in sorted(glob.glob(os.path.join(CORPUS, "libinjection", "*.txt"))):
+        name = os.path.basename(path)
+        if name.startswith("sqli-"):
+            kind = "sqli"
+        elif name.startswith("xss-"):
+            kind = "xss"
+        elif name == "false_positives.txt":
+            kind = "benign"
+        else:
+            continue  # tbd-*: not settled upstream
+        lines = []
+        with open(path, "rb") as f:
+            for raw in f:
+                raw = raw.rstrip(b"\r\n")
+                if not raw.strip() or raw.startswith(b"#"):
+                    continue
+                lines.append(url_decode(raw))
+        sets.setdefault(kind, []).append((name, lines))
+    return sets
+
+
+def run_detect(inputs):
+    text = "".join(x.hex() + "\n" for x in inputs)
+    out = subprocess.run([DRIVER, "detect"], input=text, capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    return [tuple(int(v) for v in line.split()) for line in out if line]
+
+
+def evaluate_libinjection(report, args):
+    sets = libinjection_sets()
+    for kind, files in sets.items():
+        inputs = [x for _, lines in files for x in lines]
+        res = run_detect(inputs)
+        if kind == "benign":
+            fp_sqli = [x for x, r in zip(inputs, res) if r[0]]
+            fp_xss = [x for x, r in zip(inputs, res) if r[1]]
+            fp_any = [x for x, r in zip(inputs, res) if r[0] or r[1]]
+            report["libinjection false_positives"] = {
+                "benign": len(inputs), "fp": len(fp_any), "fp_sqli": len(fp_sqli),
+                "fp_xss": len(fp_xss), "fp_list": [x.decode("latin-1") for x in fp_any]}
+            continue
+        col = 0 if kind == "sqli" else 1
+        hits = sum(1 for r in res if r[col])
+        misses = [x for x, r in zip(inputs, res) if not r[col]]
+        report[f"libinjection {kind}"] = {"attacks": len(inputs), "detected": hits,
+                                           "miss_list": [x.decode("latin-1") for x in misses]}
+
+
+# ---------------------------------------------------------------- CRS
+
+def request_parts(case):
+    """The buffers of one CRS request, as vigil's HTTP parser fills them."""
+    method = (case.get("method") or "GET").encode()
+    uri = (case.get("uri") or "/").encode("utf-8", "surrogateescape")
+    headers = dict(case.get("headers") or {})
+    body = case.get("data")
+    if case.get("encoded_request"):
+        raw = base64.b64decode(case["encoded_request"])
+        head, _, body_b = raw.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        parts = lines[0].split(b" ")
+        method = parts[0]
+        uri = parts[1] if len(parts) > 1 else b"/"
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(b":")
+            headers[k.decode("latin-1")] = v.strip().decode("latin-1")
+        body = body_b
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogateescape")
+    if isinstance(body, list):
+        body = "\r\n".join(body).encode()
+    body = body or b""
+    bufs = {
+        "http.method": method,
+        "http.uri.raw": uri,
+        "http.uri": normalise_uri(uri),
+    }
+    if body:
+        bufs["http.request_body"] = normalise(body)
+    hdr = b""
+    for k, v in headers.items():
+        v = str(v).encode("utf-8", "surrogateescape")
+        hdr += k.encode("latin-1") + b": " + v + b"\r\n"
+        lk = k.lower()
+        if lk == "cookie":
+            bufs["http.cookie"] = normalise(v)
+        elif lk == "user-agent":
+            bufs["http.user_agent"] = v
+        elif lk == "host":
+            bufs["http.host"] = v
+        elif lk == "referer":
+            bufs["http.referer"] = v
+        elif lk == "content-type":
+            bufs["http.content_type"] = v
+    if hdr:
+        bufs["http.header"] = hdr
+    return bufs
+
+
+def crs_cases():
+    with open(os.path.join(CORPUS, "crs-all-tests.jsonl")) as f:
+        for line in f:
+            case = json.loads(line)
+            group = case["category"].split("-")[1]
+            if group in GROUPS and case["expect"] in ("attack", "benign"):
+                yield group, case
+
+
+def evaluate_crs(report, args):
+    cases = list(crs_cases())
+    text = []
+    for i, (group, case) in enumerate(cases):
+        text.append(f"CASE {i}\n")
+        for name, value in request_parts(case).items():
+            text.append(f"BUF {name} {value.hex()}\n")
+        text.append("END\n")
+    out = subprocess.run([DRIVER, "rules"] + RULES, input="".join(text), capture_output=True,
+                         text=True, check=True)
+    if "loaded" in out.stderr:
+        report["rules"] = out.stderr.strip().splitlines()[-1]
+    fired = {}
+    for line in out.stdout.splitlines():
+        i, sids, _s, _x = line.split(" ")
+        fired[int(i)] = [] if sids == "-" else sids.split(",")
+    for i, (group, case) in enumerate(cases):
+        g = report.setdefault(f"CRS {group} {GROUPS[group]}", {
+            "attacks": 0, "detected": 0, "benign": 0, "fp": 0, "miss_list": [], "fp_list": []})
+        ident = f'{case["rule_id"]}-{case["test_id"]}'
+        if case["expect"] == "attack":
+            g["attacks"] += 1
+            if fired[i]:
+                g["detected"] += 1
+            else:
+                g["miss_list"].append(ident + " " + case["uri"][:120] + " " +
+                                      str(case.get("data") or "")[:120])
+        else:
+            g["benign"] += 1
+            if fired[i]:
+                g["fp"] += 1
+                g["fp_list"].append(ident + " sids " + ",".join(fired[i]) + " " +
+                                    case["uri"][:120] + " " + str(case.get("data") or "")[:80])
+
+
+def raw_request(case):
+    """The request bytes as sent (encoded_request when the test gives one)."""
+    if case.get("encoded_request"):
+        return base64.b64decode(case["encoded_request"])
+    method = case.get("method") or "GET"
+    uri = case.get("uri") or "/"
+    version = case.get("version") or "HTTP/1.1"
+    body = case.get("data") or b""
+    if isinstance(body, list):
+        body = "\r\n".join(body)
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogateescape")
+    headers = dict(case.get("headers") or {})
+    if body and not any(k.lower() == "content-length" for k in headers):
+        headers["Content-Length"] = str(len(body))
+    head = f"{method} {uri} {version}\r\n".encode("utf-8", "surrogateescape")
+    for k, v in headers.items():
+        head += f"{k}: {v}\r\n".encode("utf-8", "surrogateescape")
+    return head + b"\r\n" + body
+
+
+def evaluate_e2e(report, args):
+    """All CRS cases as TCP conversations in one pcap, through build/vigil offline."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "lib"))
+    import offline  # noqa: E402  (needs scapy; only for this mode)
+    cases = list(crs_cases())
+    packets = []
+    for i, (group, case) in enumerate(cases):
+        conv = offline.Conversation(sport=10000 + i % 50000,
+                                    client=f"10.{1 + i // 50000}.{(i // 250) % 250}.{1 + i % 250}")
+        conv.handshake().send(raw_request(case))
+        packets += conv.packets
+    rules = "".join(open(r).read() + "\n" for r in RULES)
+    status, alerts, _frames, stderr = offline.run(rules, packets)
+    if status != 0:
+        print(stderr[-2000:], file=sys.stderr)
+    fired = {}
+    for a in alerts:
+        if a.get("event_type") != "alert":
+            continue
+        ip = a.get("src_ip", "")
+        parts = ip.split(".")
+        if len(parts) != 4:
+            continue
+        i = (int(parts[1]) - 1) * 50000 + int(parts[2]) * 250 + int(parts[3]) - 1
+        fired.setdefault(i, []).append(str(a["alert"]["signature_id"]))
+    for i, (group, case) in enumerate(cases):
+        g = report.setdefault(f"E2E {group} {GROUPS[group]}", {
+            "attacks": 0, "detected": 0, "benign": 0, "fp": 0, "miss_list": [], "fp_list": []})
+        if case["expect"] == "attack":
+            g["attacks"] += 1
+            g["detected"] += 1 if fired.get(i) else 0
+        else:
+            g["benign"] += 1
+            g["fp"] += 1 if fired.get(i) else 0
+
+
+def print_report(report, args):
+    print(f"{'set':42} {'attacks':>8} {'detected':>9} {'rate':>7} {'benign':>7} {'fp':>5} {'fp rate':>8}")
+    totals = {}
+
+    def line(name, a, d, b, fp):
+        rate = f"{100.0 * d / a:6.1f}%" if a else "      -"
+        frate = f"{100.0 * fp / b:6.2f}%" if b else "      -"
+        print(f"{name:42} {a:8} {d:9} {rate:>7} {b:7} {fp:5} {frate:>8}")
+
+    for name, r in report.items():
+        if not isinstance(r, dict):
+            continue
+        a, d = r.get("attacks", 0), r.get("detected", 0)
+        b, fp = r.get("benign", 0), r.get("fp", 0)
+        for key in (name.split(" ")[0], "all"):
+            t = totals.setdefault(key, [0, 0, 0, 0])
+            for k, v in enumerate((a, d, b, fp)):
+                t[k] += v
+        line(name, a, d, b, fp)
+    for key, t in totals.items():
+        line(f"overall {key}", *t)
+    if "rules" in report:
+        print(report["rules"])
+    if args.list_fp:
+        for name, r in report.items():
+            for x in (r.get("fp_list", []) if isinstance(r, dict) else []):
+                print(f"FP {name}: {x!r}")
+    if args.list_miss:
+        for name, r in report.items():
+            if isinstance(r, dict) and args.list_miss in name:
+                for x in r.get("miss_list", []):
+                    print(f"MISS {name}: {x!r}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--list-fp", action="store_true", help="print every false positive")
+    ap.add_argument("--list-miss", metavar="SET", help="print the misses of sets naming SET")
+    ap.add_argument("--json", metavar="FILE", help="write the full report as JSON")
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--e2e", action="store_true", help="also run end to end through build/vigil")
+    args = ap.parse_args()
+    if not args.no_build:
+        build_driver()
+    report = {}
+    evaluate_libinjection(report, args)
+    evaluate_crs(report, args)
+    if args.e2e:
+        evaluate_e2e(report, args)
+    print_report(report, args)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
