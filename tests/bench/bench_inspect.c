@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Inspection benchmark with the Emerging Threats Open rules: the cold
- * compile time and the cached load time of the whole set, then inspection
- * throughput of one worker lcore over the corpus pcaps (decode and the full
+ * Inspection benchmark with the Emerging Threats Open rules and vigil's
+ * default ruleset: the cold compile time and the cached load time of the
+ * whole ET Open set, then inspection throughput of one worker lcore over
+ * all the corpus captures (ET Open) and over the HTTP-heavy ones (ET Open,
+ * and the default ruleset) (decode and the full
  * inspection stage: flow table, TCP reassembly, fast-pattern scan,
  * candidate checks, verdicts, alerts)
  * against, in the same run, a bare Hyperscan block scan of the same
@@ -27,6 +29,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
+#include "dataplane/app.h"
 #include "dataplane/decode.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
@@ -83,6 +86,35 @@ static bool load_pcap(struct frames *f, const char *path)
 	}
 	pcap_close(p);
 	return true;
+}
+
+/*
+ * The HTTP-heavy captures of the corpus: from MANIFEST.tsv, those with more
+ * than 50 packets of which more than 30% are HTTP.
+ */
+static unsigned http_heavy_pcaps(char **files)
+{
+	char line[2048];
+	unsigned n = 0;
+	FILE *f = fopen(CORPUS "/pcaps/MANIFEST.tsv", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < MAX_FILES) {
+		char *fields[17] = {NULL};
+		unsigned count = 0;
+		for (char *save, *tok = strtok_r(line, "\t", &save); tok && count < 17;
+		     tok = strtok_r(NULL, "\t", &save))
+			fields[count++] = tok;
+		if (count < 12 || strcmp(fields[0], "dest") == 0)
+			continue;
+		double packets = atof(fields[3]), http = atof(fields[11]);
+		if (packets > 50 && http / packets > 0.3) {
+			files[n] = malloc(strlen(CORPUS "/pcaps/") + strlen(fields[0]) + 1);
+			sprintf(files[n++], CORPUS "/pcaps/%s", fields[0]);
+		}
+	}
+	fclose(f);
+	return n;
 }
 
 /* mix-web.pcap and every nDPI capture: web-heavy plus many protocols and ports. */
@@ -206,6 +238,66 @@ static double vigil_round(struct inspect_context *ctx, const struct frames *f, d
 	return elapsed;
 }
 
+/* A worker's inspection context for rs, as platform/main.c builds it. */
+static struct inspect_context *bench_context(const struct ruleset *rs)
+{
+	static const struct app_config app = {
+		.xff_headers = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL},
+		.body_limit = 1u << 20};
+	static unsigned serial;
+	char name[32];
+	struct inspect_context *ctx = calloc(1, sizeof(*ctx));
+	ctx->enforce = true;
+	ctx->ruleset = rs;
+	ctx->app = &app;
+	ctx->counters = calloc(1, sizeof(*ctx->counters));
+	ctx->thresholds = threshold_table_create(65536);
+	ctx->tails = calloc(2 * BENCH_FLOWS, sizeof(*ctx->tails));
+	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	snprintf(name, sizeof(name), "bench_alerts_%u", serial++);
+	ctx->alerts = rte_ring_create_elem(name, sizeof(struct alert), 16384, 0,
+					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (ruleset_scratch_create(rs, &ctx->scratch) < 0 || !ctx->alerts || !ctx->thresholds) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(EXIT_FAILURE);
+	}
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		ctx->streams[d] = calloc(BENCH_FLOWS, sizeof(*ctx->streams[d]));
+		for (unsigned i = 0; i < BENCH_FLOWS; i++) {
+			struct hs_stream *stream;
+			if (ruleset_stream_open(rs, d, &stream) < 0 || !stream)
+				break;
+			ctx->streams[d][ctx->streams_free[d]++] = stream;
+		}
+	}
+	return ctx;
+}
+
+/* One line of the table: vigil with rs over f, and the ceiling with ceiling's databases. */
+static void measure(const char *label, const struct ruleset *rs, const struct ruleset *ceiling,
+		    const struct frames *f, double seconds)
+{
+	struct packet *decoded = calloc(f->count, sizeof(*decoded));
+	for (unsigned i = 0; i < f->count; i++)
+		decode_packet(&decoded[i], f->v[i].data, f->v[i].len);
+	struct inspect_context *ctx = bench_context(rs);
+	struct ruleset_scratch *ceiling_scratch;
+	if (ruleset_scratch_create(ceiling, &ceiling_scratch) < 0)
+		exit(EXIT_FAILURE);
+	uint64_t bare_packets, vigil_packets, alerts = 0;
+	double bare_time = bare_round(ceiling, ceiling_scratch->hs, f, decoded, seconds, &bare_packets);
+	double vigil_time = vigil_round(ctx, f, seconds, &vigil_packets, &alerts);
+	double bytes_per_packet = (double)f->bytes / f->count;
+	double bare_mpps = bare_packets / bare_time / 1e6;
+	double vigil_mpps = vigil_packets / vigil_time / 1e6;
+	printf("%-40s %9.3f %9.2f %9.3f %9.2f %8.3f %8llu\n", label, vigil_mpps,
+	       vigil_mpps * bytes_per_packet * 8 / 1e3, bare_mpps,
+	       bare_mpps * bytes_per_packet * 8 / 1e3, vigil_mpps / bare_mpps,
+	       (unsigned long long)(alerts * f->count / vigil_packets));
+	ruleset_scratch_free(ceiling_scratch);
+	free(decoded);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"seconds", required_argument, NULL, 's'},
@@ -252,49 +344,31 @@ int main(int argc, char **argv)
 	       cold, cold - report.parse_seconds, warm, report.compile_seconds, warm / cold);
 	ruleset_report_clear(&report);
 
-	struct frames f = {0};
+	static char *default_rules[] = {"rules/default/web.rules", "rules/default/database.rules"};
+	double default_seconds;
+	struct ruleset *defaults = build(default_rules, 2, NULL, &default_seconds, &report);
+	printf("default ruleset: loaded %u of %u rules in %.2f s\n", report.loaded, report.read,
+	       default_seconds);
+	ruleset_report_clear(&report);
+
+	struct frames all = {0}, http = {0};
 	unsigned used = 0;
 	for (unsigned i = 0; i < pcap_count; i++)
-		used += load_pcap(&f, pcaps[i]);
-	struct packet *decoded = calloc(f.count, sizeof(*decoded));
-	for (unsigned i = 0; i < f.count; i++)
-		decode_packet(&decoded[i], f.v[i].data, f.v[i].len);
-
-	struct inspect_context ctx = {.enforce = true, .ruleset = rs};
-	struct worker_counters counters = {0};
-	ctx.counters = &counters;
-	ctx.thresholds = threshold_table_create(65536);
-	ctx.tails = calloc(2 * BENCH_FLOWS, sizeof(*ctx.tails));
-	ctx.window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
-	ctx.alerts = rte_ring_create_elem("bench_alerts", sizeof(struct alert), 65536, 0,
-					  RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (ruleset_scratch_create(rs, &ctx.scratch) < 0 || !ctx.alerts || !ctx.thresholds)
-		return EXIT_FAILURE;
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		ctx.streams[d] = calloc(BENCH_FLOWS, sizeof(*ctx.streams[d]));
-		for (unsigned i = 0; i < BENCH_FLOWS; i++) {
-			struct hs_stream *stream;
-			if (ruleset_stream_open(rs, d, &stream) < 0 || !stream)
-				break;
-			ctx.streams[d][ctx.streams_free[d]++] = stream;
-		}
-	}
-
-	uint64_t bare_packets, vigil_packets, alerts = 0;
-	double bare_time = bare_round(rs, ctx.scratch->hs, &f, decoded, seconds, &bare_packets);
-	double vigil_time = vigil_round(&ctx, &f, seconds, &vigil_packets, &alerts);
-	double bytes_per_packet = (double)f.bytes / f.count;
-	double bare_mpps = bare_packets / bare_time / 1e6, vigil_mpps = vigil_packets / vigil_time / 1e6;
-	printf("pcaps: %u Ethernet captures (%u others skipped), %u packets, %.1f MB, replayed for "
-	       "%.1f s each\n",
-	       used, pcap_count - used, f.count, f.bytes / 1e6, seconds);
-	printf("%-34s %10s %10s\n", "one worker lcore", "Mpps", "Gbit/s");
-	printf("%-34s %10.3f %10.2f\n", "bare Hyperscan scan (pkt_data dbs)", bare_mpps,
-	       bare_mpps * bytes_per_packet * 8 / 1e3);
-	printf("%-34s %10.3f %10.2f\n", "vigil decode+flow+stream+inspect", vigil_mpps,
-	       vigil_mpps * bytes_per_packet * 8 / 1e3);
-	printf("ratio vigil / bare: %.3f; alerts raised: %llu per pass over the pcaps\n",
-	       vigil_mpps / bare_mpps, (unsigned long long)(alerts * f.count / vigil_packets));
+		used += load_pcap(&all, pcaps[i]);
+	printf("all captures: %u Ethernet captures (%u others skipped)\n", used, pcap_count - used);
+	static char *http_files[MAX_FILES];
+	unsigned http_count = http_heavy_pcaps(http_files);
+	for (unsigned i = 0; i < http_count; i++)
+		load_pcap(&http, http_files[i]);
+	printf("HTTP-heavy captures (MANIFEST.tsv: over 30%% HTTP packets): %u\n", http_count);
+	printf("one worker lcore, %.1f s per run; ceiling: a bare Hyperscan scan of the same "
+	       "payload bytes with ET Open's pkt_data fast patterns\n",
+	       seconds);
+	printf("%-40s %9s %9s %9s %9s %8s %8s\n", "traffic / rules", "Mpps", "Gbit/s", "ceil Mpps",
+	       "ceil Gb/s", "ratio", "alerts");
+	measure("all captures / ET Open", rs, rs, &all, seconds);
+	measure("HTTP-heavy / ET Open", rs, rs, &http, seconds);
+	measure("HTTP-heavy / default ruleset", defaults, rs, &http, seconds);
 	char rm[128];
 	snprintf(rm, sizeof(rm), "rm -rf %s", cache);
 	if (system(rm) != 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/parse.c rules/rule.c rules/buffers.c rules/keywords.c rules/kw_*.c
+// FUZZ_SOURCES: rules/parse.c rules/rule.c rules/buffers.c rules/keywords.c rules/kw_*.c rules/injection.c
 /*
  * libFuzzer target for the rule parser (rules/parse.c and every keyword's
  * parse function): each input is one rule text given to rule_parse(). The
