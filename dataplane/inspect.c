@@ -36,6 +36,7 @@ struct inspect_packet_state {
 	bool deferred_overflow;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
+	bool app_only;	/* inspecting a unit: only rules on application buffers */
 };
 
 /* The flow's protocol for rule headers and app-layer-protocol: enum rule_proto, -1, -2. */
@@ -137,6 +138,9 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		 * them match); a rule on none of the new ones has had its turn. */
 		if (s->fresh && !(rule->buffers_used & s->fresh))
 			continue;
+		/* in a unit's pass, rules on pkt_data alone have had their own pass */
+		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < INSPECT_DEFERRED_MAX)
@@ -200,8 +204,10 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 
 /*
  * app_emit_fn: one unit of the flow's protocol (an HTTP request, a TLS
- * ClientHello, ...). Its buffers are scanned and the candidates checked
- * with pkt_data absent, so payload rules are not run twice on the bytes.
+ * ClientHello, ...). Its buffers are scanned and the rules on them
+ * checked, with pkt_data still the data at hand (a DNS rule may test the
+ * datagram's header and dns.query together); rules on pkt_data alone are
+ * left to pkt_data's own pass.
  */
 static void inspect_app_unit(void *arg, const struct app_unit *unit)
 {
@@ -210,11 +216,7 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	struct rule_match_ctx *m = &s->match;
 	if (s->passed)
 		return;
-	const uint8_t *pkt_data = m->buffer[RULE_BUFFER_PKT_DATA];
-	uint32_t pkt_data_len = m->buffer_len[RULE_BUFFER_PKT_DATA];
 	int saved_filter = s->pkt_data_rules;
-	m->buffer[RULE_BUFFER_PKT_DATA] = NULL;
-	m->buffer_len[RULE_BUFFER_PKT_DATA] = 0;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
@@ -224,15 +226,22 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	}
 	s->details = unit->details;
 	s->fresh = unit->fresh;
+	s->app_only = true;
 	s->pkt_data_rules = -1;
 	inspect_candidates(s);
 	s->pkt_data_rules = saved_filter;
 	s->details = NULL;
 	s->fresh = 0;
+	s->app_only = false;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
 		m->buffer[b] = NULL;
-	m->buffer[RULE_BUFFER_PKT_DATA] = pkt_data;
-	m->buffer_len[RULE_BUFFER_PKT_DATA] = pkt_data_len;
+}
+
+/* pkt_data as the rules of a unit see it: the datagram, or the stream window. */
+static void inspect_set_pkt_data(struct inspect_packet_state *s, const uint8_t *data, uint32_t len)
+{
+	s->match.buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
+	s->match.buffer_len[RULE_BUFFER_PKT_DATA] = len;
 }
 
 /*
@@ -328,6 +337,7 @@ static void inspect_stream_data(void *arg, const uint8_t *data, uint32_t len, ui
 		memcpy(ctx->window, tail->bytes, tail->len);
 		memcpy(ctx->window + tail->len, data, take);
 		/* the tail holds the stream from its start while it is shorter than the tail */
+		inspect_set_pkt_data(s, ctx->window, window_len);
 		inspect_app(s, ctx->window + tail->len, take, tail->len, offset == tail->len);
 		inspect_buffer(s, ctx->window, window_len, tail->len, *stream);
 		uint32_t keep = window_len < INSPECT_STREAM_TAIL ? window_len : INSPECT_STREAM_TAIL;
@@ -392,6 +402,7 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		if (p->tcp_flags & STREAM_TCP_FIN)
 			inspect_app_end(&s);
 	} else {
+		inspect_set_pkt_data(&s, payload, p->payload_len);
 		inspect_app(&s, payload, p->payload_len, 0, false);
 		inspect_buffer(&s, payload, p->payload_len, 0, NULL);
 	}
