@@ -531,18 +531,34 @@ static int bsize_parse(struct rule_parser *parser, struct rule *rule, const char
 
 /* ---------------------------------------------------------------- matching */
 
+/* ASCII lower case without a locale lookup: this runs for every candidate's nocase content. */
+static inline uint8_t content_fold(uint8_t c)
+{
+	return (uint8_t)(c + (((unsigned)(c - 'A') < 26u) << 5));
+}
+
 static const uint8_t *content_find_nocase(const uint8_t *hay, uint32_t hay_len,
 					  const uint8_t *folded, uint32_t len)
 {
-	uint8_t first = folded[0], first_upper = (uint8_t)toupper(first);
-	for (uint32_t i = 0; i + len <= hay_len; i++) {
-		if (hay[i] != first && hay[i] != first_upper)
+	if (len == 0 || len > hay_len)
+		return len == 0 ? hay : NULL;
+	uint8_t first = folded[0];
+	bool letter = first >= 'a' && first <= 'z';
+	const uint8_t *last = hay + (hay_len - len);
+	for (const uint8_t *p = hay; p <= last; p++) {
+		if (!letter) {
+			/* a non-letter first byte has one case: let memchr skip ahead */
+			p = memchr(p, first, (size_t)(last - p) + 1);
+			if (!p)
+				return NULL;
+		} else if ((*p | 0x20) != first) {
 			continue;
+		}
 		uint32_t k = 1;
-		while (k < len && (uint8_t)tolower(hay[i + k]) == folded[k])
+		while (k < len && content_fold(p[k]) == folded[k])
 			k++;
 		if (k == len)
-			return hay + i;
+			return p;
 	}
 	return NULL;
 }
