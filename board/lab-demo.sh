@@ -4,8 +4,10 @@
 # What `make run` shows: vigil inline between two namespaces on the lab
 # board, carrying pings (IPv4 and IPv6) and a 4 MB TCP transfer from the
 # client to the server, checked end to end by sha256, then a few attacks
-# that the signatures of board/lab-demo.rules catch (one is reset, as the
-# board runs in ips mode); their EVE alerts are printed beside the counters. Builds nothing: the
+# that the signatures of board/lab-demo.rules and the default ruleset
+# (rules/default/, on HTTP found by content on port 8080) catch (one is
+# reset, as the board runs in ips mode); their EVE alerts are printed
+# beside the counters. Builds nothing: the
 # Makefile builds build/vigil first. The lab steps (namespaces, vigil in the
 # background with its own EAL file prefix, bounded waits, the transfer,
 # SIGTERM, teardown on EXIT and Ctrl-C) come from board/lab-lib.sh; this
@@ -38,8 +40,8 @@ vigil_log_tail()
 
 start_vigil()
 {
-	say "starting vigil on board/lab.conf with $DEMO_RULES"
-	lab_start_vigil --rules "$DEMO_RULES" --eve "$LAB_DIR/eve.json"
+	say "starting vigil on board/lab.conf with $DEMO_RULES and rules/default/"
+	lab_start_vigil --rules "$DEMO_RULES" rules/default/*.rules --eve "$LAB_DIR/eve.json"
 	echo "    pid $LAB_VIGIL_PID; waiting (at most 20 s) until it forwards"
 	lab_wait_forwarding 20 || {
 		vigil_log_tail
@@ -95,8 +97,10 @@ def end(a, side):
     return a[f"{side}_ip"] + (f":{port}" if port is not None else "")
 for a in alerts:
     al = a["alert"]
+    http = a.get("http", {})
+    where = f"  [{a.get('app_proto')} {http.get('http_method', '')} {http.get('url', '')}]" if http else ""
     print(f"    {a['timestamp'][11:23]}  {al['action']:7}  sid {al['signature_id']}  "
-          f"{end(a, 'src')} -> {end(a, 'dest')}  {al['signature']}")
+          f"{end(a, 'src')} -> {end(a, 'dest')}  {al['signature']}{where}")
 seen = {a["alert"]["signature_id"] for a in alerts}
 blocked = {a["alert"]["signature_id"] for a in alerts if a["alert"]["action"] == "blocked"}
 missing = sorted(expected - seen)
