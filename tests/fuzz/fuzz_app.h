@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The body shared by the application-layer parser fuzz targets
+ * (fuzz_tls.c, fuzz_dns.c, fuzz_mysql.c). The first input byte picks a
+ * piece size; the rest is the data. Detection runs on every prefix length
+ * up to the first 64 bytes in both directions; then the data is fed to
+ * fresh parser states in both directions (interleaved, as a flow's two
+ * sides are) in three splits: whole, the picked size, and one byte at a
+ * time for short inputs. Every emitted buffer is read to its end and every
+ * details string must be terminated inside its array, so ASan and UBSan
+ * see any pointer a parser gets wrong; a target adds its own checks with
+ * fuzz_app_check.
+ */
+#ifndef VIGIL_TESTS_FUZZ_APP_H
+#define VIGIL_TESTS_FUZZ_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dataplane/app.h"
+
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			__builtin_trap();                                                          \
+	} while (0)
+
+#define FUZZ_TERMINATED(field) FUZZ_CHECK(memchr((field), 0, sizeof(field)))
+
+/* A target's own invariants on each unit (may be NULL). */
+static void (*fuzz_app_check)(const struct app_unit *unit);
+
+static void fuzz_app_emit(void *arg, const struct app_unit *unit)
+{
+	volatile uint8_t sum = 0;
+	(void)arg;
+	FUZZ_CHECK(unit->details);
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		FUZZ_CHECK(unit->buffer[b] || unit->buffer_len[b] == 0);
+		for (uint32_t i = 0; i < unit->buffer_len[b]; i++)
+			sum += unit->buffer[b][i];
+	}
+	const struct app_details *d = unit->details;
+	FUZZ_TERMINATED(d->http_hostname);
+	FUZZ_TERMINATED(d->http_url);
+	FUZZ_TERMINATED(d->tls_sni);
+	FUZZ_TERMINATED(d->tls_version);
+	FUZZ_TERMINATED(d->ja3);
+	FUZZ_TERMINATED(d->ja4);
+	FUZZ_TERMINATED(d->dns_rrname);
+	if (fuzz_app_check)
+		fuzz_app_check(unit);
+}
+
+static void fuzz_app_feed(const struct app_parser *parser, const uint8_t *data, size_t len,
+			  size_t piece)
+{
+	void *s = parser->create(NULL);
+	if (!s)
+		return;
+	for (size_t off = 0; off < len; off += piece) {
+		uint32_t n = (uint32_t)(len - off < piece ? len - off : piece);
+		parser->parse(s, APP_TO_SERVER, data + off, n, fuzz_app_emit, NULL);
+		parser->parse(s, APP_TO_CLIENT, data + off, n, fuzz_app_emit, NULL);
+	}
+	parser->destroy(s);
+}
+
+static int fuzz_app_input(const struct app_parser *parser, const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	size_t piece = (size_t)data[0] % 97 + 1;
+	data++;
+	size--;
+	for (uint32_t n = 0; n <= size && n <= 64; n++) {
+		parser->detect(data, n, APP_TO_SERVER);
+		parser->detect(data, n, APP_TO_CLIENT);
+	}
+	fuzz_app_feed(parser, data, size, size ? size : 1);
+	fuzz_app_feed(parser, data, size, piece);
+	if (size <= 2048)
+		fuzz_app_feed(parser, data, size, 1);
+	return 0;
+}
+
+#endif
