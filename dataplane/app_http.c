@@ -601,6 +601,10 @@ static int http_hook_request_complete(htp_tx_t *tx)
 static int http_hook_response_complete(htp_tx_t *tx)
 {
 	struct http_tx *t = htp_tx_get_user_data(tx);
+	/* A response cut off inside its headers (the server closed before the
+	 * blank line) still gets its headers inspected, as Suricata does. */
+	if (t && !t->res_headers_sent)
+		http_hook_response_headers(tx);
 	if (!t || t->res_body_sent || !t->res_body.len)
 		return HTP_OK;
 	t->res_body_sent = true;
