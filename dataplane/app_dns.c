@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "dataplane/app_parsers.h"
+#include "dataplane/app_util.h"
 
 #define DNS_HEADER_LEN	    12
 #define DNS_NAME_MAX	    255 /* RFC 1035 2.3.4, wire form */
@@ -299,16 +300,8 @@ static void dns_tcp_bytes(struct dns_state *s, enum app_direction dir, const uin
 			d->message_len = dns_be16(d->prefix);
 			d->message_seen = 0;
 		}
-		uint32_t want = d->message_len - d->message_seen;
-		uint32_t take = len < want ? len : want;
-		if (d->message_seen < DNS_TCP_MESSAGE_MAX) {
-			uint32_t room = DNS_TCP_MESSAGE_MAX - d->message_seen;
-			memcpy(d->message + d->message_seen, data, take < room ? take : room);
-		}
-		d->message_seen += take;
-		data += take;
-		len -= take;
-		if (d->message_seen < d->message_len)
+		if (!app_message_take(d->message, DNS_TCP_MESSAGE_MAX, d->message_len, &d->message_seen, &data,
+				      &len))
 			continue;
 		d->prefix_len = 0;
 		bool truncated = d->message_len > DNS_TCP_MESSAGE_MAX;

@@ -38,6 +38,7 @@
 #include <mbedtls/version.h>
 
 #include "dataplane/app_parsers.h"
+#include "dataplane/app_util.h"
 
 /* mbedTLS 3 dropped the _ret suffix that 2.28 (Debian 12) needs. */
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
@@ -241,16 +242,8 @@ static void tls_handshake_bytes(struct tls_state *s, enum app_direction dir, con
 					 (uint32_t)d->message_header[2] << 8 | d->message_header[3];
 			d->message_seen = 0;
 		}
-		uint32_t want = d->message_len - d->message_seen;
-		uint32_t take = len < want ? len : want;
-		if (d->message_seen < TLS_MESSAGE_MAX) {
-			uint32_t room = TLS_MESSAGE_MAX - d->message_seen;
-			memcpy(d->message + d->message_seen, data, take < room ? take : room);
-		}
-		d->message_seen += take;
-		data += take;
-		len -= take;
-		if (d->message_seen < d->message_len)
+		if (!app_message_take(d->message, TLS_MESSAGE_MAX, d->message_len, &d->message_seen, &data,
+				      &len))
 			continue;
 		d->message_header_len = 0;
 		bool truncated = d->message_len > TLS_MESSAGE_MAX;
