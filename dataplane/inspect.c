@@ -10,9 +10,11 @@
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
+#include "dataplane/ratelimit.h"
 #include "dataplane/threshold.h"
 #include "rules/header.h"
 #include "rules/match.h"
+#include "rules/policy.h"
 #include "rules/ruleset.h"
 
 #define INSPECT_DEFERRED_MAX 32
@@ -123,6 +125,19 @@ static bool inspect_suppressed(const struct rule *rule, const struct packet *p)
 	return false;
 }
 
+/* An operator exception covers this packet for the rule (it then does not fire). */
+static bool inspect_excepted(const struct inspect_packet_state *s, const struct rule *rule)
+{
+	const struct policy_packet_view view = {
+		.src = s->p->src_addr,
+		.dst = s->p->dst_addr,
+		.family = s->p->ip_version,
+		.uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
+		.uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
+	};
+	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void inspect_candidates(struct inspect_packet_state *s)
 {
@@ -150,6 +165,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 			continue;
 		}
 		if (!rule_header_match(rule, s->p, s->match.app_proto) || !rule_match(rule, &s->match))
+			continue;
+		if (rule->policy && rule->policy->exception_count && inspect_excepted(s, rule))
 			continue;
 		uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
 		/* detection_filter decides whether the rule counts as matched at all */
@@ -216,6 +233,15 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	struct rule_match_ctx *m = &s->match;
 	if (s->passed)
 		return;
+	if (ctx->ratelimit && s->direction == RULESET_TO_SERVER &&
+	    unit->buffer[RULE_BUFFER_HTTP_URI] &&
+	    (!unit->fresh || (unit->fresh & (1ull << RULE_BUFFER_HTTP_URI))) &&
+	    ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
+				   unit->details ? unit->details->xff : NULL, s->timestamp_us) &&
+	    ctx->enforce) {
+		ctx->rate_limited = true;
+		s->verdict = VERDICT_DROP;
+	}
 	int saved_filter = s->pkt_data_rules;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
@@ -372,10 +398,26 @@ static void inspect_flow(struct inspect_packet_state *s)
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
+/* A rate limit blocks the packet's source, or this SYN took it over its rate. */
+static bool inspect_rate_limited(struct inspect_context *ctx, const struct packet *p,
+				 uint64_t timestamp_us)
+{
+	bool syn = (p->flags & PACKET_TCP) &&
+		   (p->tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) == STREAM_TCP_SYN;
+	return ratelimit_packet(ctx->ratelimit, p->src_addr, p->ip_version, syn, timestamp_us);
+}
+
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us)
 {
-	if (!ctx->ruleset || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+	ctx->rate_limited = false;
+	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return VERDICT_PASS;
+	if (ctx->ratelimit && inspect_rate_limited(ctx, p, timestamp_us) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
+	if (!ctx->ruleset)
 		return VERDICT_PASS;
 
 	struct inspect_packet_state s = {
@@ -432,4 +474,5 @@ void inspect_housekeeping(struct inspect_context *ctx)
 {
 	if (ctx->flows && ctx->now_us)
 		flow_expire(ctx->flows, ctx->now_us * 1000, 8, NULL, NULL);
+	ratelimit_housekeeping(ctx->ratelimit);
 }

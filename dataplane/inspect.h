@@ -27,6 +27,11 @@
  *   mode), and every rule that matched before a pass raises an alert,
  *   queued on the worker's own ring for the control lcore.
  *
+ * - Policy (rules/policy.h): a rule with an operator exception that covers
+ *   the packet (address, HTTP path) does not fire; rate limits
+ *   (dataplane/ratelimit.h) drop a blocked source's packets before
+ *   anything else and count the HTTP requests of each unit.
+ *
  * Each worker owns one struct inspect_context: no locks anywhere.
  */
 #ifndef VIGIL_DATAPLANE_INSPECT_H
@@ -50,6 +55,7 @@ struct flow_table;
 struct flow;
 struct hs_stream;
 struct app_config;
+struct ratelimit_table;
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -74,6 +80,8 @@ struct inspect_context {
 	const struct app_config *app; /* application-layer settings; NULL: no app layer */
 	struct worker_counters *counters;
 	uint64_t now_us; /* time of the last packet inspected */
+	struct ratelimit_table *ratelimit; /* this worker's policy rate limits; NULL: none */
+	bool rate_limited; /* the last packet's drop is a rate limit's (drop reason rate_limit) */
 };
 
 /*

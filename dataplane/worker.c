@@ -116,7 +116,7 @@ static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, st
 		return DROP_REASON_COUNT;
 	if (verdict == VERDICT_REJECT)
 		worker_reject(conf, &p, rj);
-	return DROP_VERDICT;
+	return conf->inspect.rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
 }
 
 /*

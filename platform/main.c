@@ -31,6 +31,7 @@
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
+#include "dataplane/ratelimit.h"
 #include "dataplane/threshold.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
@@ -55,6 +56,7 @@ struct options {
 	const char *out;
 	const char *stats_json;
 	const char *eve;
+	const char *policy; /* --policy FILE: beats [rules] policy_file */
 	bool check;	 /* --check: load and compile the rules, report, exit */
 	bool check_list; /* --check-list: also one line per refused rule */
 	double duration; /* seconds, 0: until a signal */
@@ -63,12 +65,15 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigil --board FILE [--rules FILE ...] [--pcap IN --out OUT] [--eve FILE]\n"
-		"             [--set SECTION.KEY=VALUE ...] [--stats-json FILE] [--duration SECONDS]\n"
-		"       vigil --rules FILE ... --check [--board FILE]\n"
+		"usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--pcap IN --out OUT]\n"
+		"             [--eve FILE] [--set SECTION.KEY=VALUE ...] [--stats-json FILE]\n"
+		"             [--duration SECONDS]\n"
+		"       vigil --rules FILE ... [--policy FILE] --check [--board FILE]\n"
 		"\n"
 		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
 		"  --rules FILE ...    Suricata-compatible rule files\n"
+		"  --policy FILE       operator policy: enable/disable, actions, exceptions, rate\n"
+		"                      limits (overrides [rules] policy_file)\n"
 		"  --eve FILE          append EVE JSON alert lines to FILE\n"
 		"  --check             load and compile the rules, report what did not load, exit\n"
 		"  --check-list        the same, and one line per refused rule\n"
@@ -78,7 +83,8 @@ static void usage(FILE *out)
 		"  --stats-json FILE   write the final counters as JSON\n"
 		"  --duration SECONDS  stop after this long (live boards)\n"
 		"\n"
-		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n");
+		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n"
+		"SIGUSR1 releases every source blocked by a rate limit.\n");
 }
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -105,6 +111,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{"stats-json", required_argument, NULL, 'j'},
 		{"duration", required_argument, NULL, 'd'},
 		{"eve", required_argument, NULL, 'e'},
+		{"policy", required_argument, NULL, 'P'},
 		{"check", no_argument, NULL, 'c'},
 		{"check-list", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
@@ -152,6 +159,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'e':
 			o->eve = optarg;
 			break;
+		case 'P':
+			o->policy = optarg;
+			break;
 		case 'c':
 			o->check = true;
 			break;
@@ -193,8 +203,21 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 	char err[MAIN_ERROR_MAX];
 	const char *vars[BOARD_MAX_VARS];
 
-	if (o->rule_count == 0)
+	const char *policy_path = o->policy ? o->policy
+				  : board && board->rules_policy_file[0] ? board->rules_policy_file
+									  : NULL;
+	struct policy *policy = NULL;
+	if (o->rule_count == 0 && !policy_path)
 		return NULL;
+	if (policy_path && policy_load(policy_path, &policy, err, sizeof(err)) < 0)
+		fail("%s", err);
+	if (policy && report_all) {
+		unsigned n[5];
+		policy_counts(policy, n);
+		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u threshold "
+		       "statements\n",
+		       policy_path, n[0], n[1], n[2], n[3], n[4]);
+	}
 	for (unsigned i = 0; board && i < board->var_count; i++)
 		vars[i] = board->vars[i];
 	struct ruleset_options ro = {
@@ -210,6 +233,7 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 		.threshold_file = board && board->rules_threshold_file[0]
 					  ? board->rules_threshold_file
 					  : NULL,
+		.policy = policy,
 	};
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
@@ -228,6 +252,12 @@ static void on_signal(int signo)
 {
 	(void)signo;
 	worker_stop();
+}
+
+static void on_release_signal(int signo)
+{
+	(void)signo;
+	ratelimit_release_all();
 }
 
 static double now_seconds(void)
@@ -343,6 +373,13 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
 	if (!conf->inspect.thresholds)
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
+	int rc = 0;
+	if (ruleset)
+		conf->inspect.ratelimit = ratelimit_create(ruleset_policy(ruleset),
+							   RATELIMIT_DEFAULT_SOURCES,
+							   conf->worker_index, &rc);
+	if (rc < 0)
+		fail("cannot allocate the rate-limit table of worker %u", conf->worker_index);
 }
 
 static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports,
@@ -396,6 +433,7 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 		worker_streams_free(&workers[w].inspect);
 		ruleset_scratch_free(workers[w].inspect.scratch);
 		threshold_table_free(workers[w].inspect.thresholds);
+		ratelimit_free(workers[w].inspect.ratelimit);
 		free(workers[w].inspect.tails);
 		free(workers[w].inspect.window);
 		rte_ring_free(workers[w].inspect.alerts);
@@ -540,6 +578,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction release = {.sa_handler = on_release_signal, .sa_flags = SA_RESTART};
+	sigaction(SIGUSR1, &release, NULL);
 
 	log_info("board %s (%s), mode %s, %u worker lcore(s), %u port(s)%s", board.name, board.path,
 		 board_mode_name(board.mode), board.worker_count, ports.count,
