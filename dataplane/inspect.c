@@ -18,6 +18,8 @@
 #include "rules/ruleset.h"
 
 #define INSPECT_DEFERRED_MAX 32
+/* flow->user_flags: a request of a rate-limited client rode this connection. */
+#define INSPECT_FLOW_RATE_LIMITED (1u << 2)
 
 /* What one packet's inspection needs, gathered once. */
 struct inspect_packet_state {
@@ -239,8 +241,12 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	    ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
 				   unit->details ? unit->details->xff : NULL, s->timestamp_us) &&
 	    ctx->enforce) {
+		/* The request's bytes are in the reassembled stream already, so a
+		 * retransmission would pass unseen: the rest of the connection goes. */
 		ctx->rate_limited = true;
 		s->verdict = VERDICT_DROP;
+		if (s->flow)
+			s->flow->user_flags |= INSPECT_FLOW_RATE_LIMITED;
 	}
 	int saved_filter = s->pkt_data_rules;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
@@ -426,6 +432,10 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 	s.match.packet = p;
 	s.match.app_proto = -1;
 	inspect_flow(&s);
+	if (s.flow && (s.flow->user_flags & INSPECT_FLOW_RATE_LIMITED) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
 	const uint8_t *payload = p->data + p->payload_offset;
 
 	ctx->now_us = timestamp_us;

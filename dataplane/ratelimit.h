@@ -5,8 +5,10 @@
  * X-Forwarded-For client, counted over a sliding window; a source over its
  * rate is blocked for the statement's block time. A blocked source's
  * packets are dropped before inspection (drop reason rate_limit); a blocked
- * X-Forwarded-For client only loses the packets that carry its requests
- * (the proxy in front of it carries other clients too).
+ * X-Forwarded-For client's requests are dropped with the rest of the
+ * connection that carried them (its bytes are in the reassembled stream
+ * already, so only cutting the connection stops a retransmission), while
+ * the proxy's other connections pass.
  *
  * The window is a sliding-window counter: this window's count plus the
  * previous window's, weighted by how much of it still lies inside the

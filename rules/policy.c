@@ -71,6 +71,7 @@ struct policy_line {
 	const char *raw; /* the line as written, comment stripped, for threshold lines */
 	struct policy_token tok[POLICY_TOKENS_MAX];
 	unsigned count;
+	unsigned overflow_col; /* column of the first word past POLICY_TOKENS_MAX; 0: none */
 	char *err;
 	size_t err_len;
 };
@@ -104,24 +105,30 @@ static int policy_missing(struct policy_line *l, const char *what)
 			    l->tok[l->count - 1].text);
 }
 
-/* Split buf (modified) into blank-separated tokens. */
-static int policy_tokenise(struct policy_line *l, char *buf)
+/*
+ * Split buf (modified) into blank-separated tokens. Words past
+ * POLICY_TOKENS_MAX are left unsplit (threshold lines, parsed from the raw
+ * text, may be long); other statements refuse them.
+ */
+static void policy_tokenise(struct policy_line *l, char *buf)
 {
 	l->count = 0;
+	l->overflow_col = 0;
 	char *c = buf;
 	for (;;) {
 		while (*c == ' ' || *c == '\t' || *c == '\r')
 			c++;
 		if (*c == '\0')
-			return 0;
-		if (l->count == POLICY_TOKENS_MAX)
-			return policy_error(l, (unsigned)(c - buf) + 1, "more than %d words",
-					    POLICY_TOKENS_MAX);
+			return;
+		if (l->count == POLICY_TOKENS_MAX) {
+			l->overflow_col = (unsigned)(c - buf) + 1;
+			return;
+		}
 		l->tok[l->count++] = (struct policy_token){c, (unsigned)(c - buf) + 1};
 		while (*c && *c != ' ' && *c != '\t' && *c != '\r')
 			c++;
 		if (*c == '\0')
-			return 0;
+			return;
 		*c++ = '\0';
 	}
 }
@@ -615,12 +622,17 @@ static const struct policy_statement {
 
 static int policy_parse_line(struct policy_line *l, char *buf)
 {
-	int rc = policy_tokenise(l, buf);
-	if (rc < 0 || l->count == 0)
-		return rc;
-	for (const struct policy_statement *s = policy_statements; s->name; s++)
-		if (strcmp(s->name, l->tok[0].text) == 0)
-			return s->parse(l);
+	policy_tokenise(l, buf);
+	if (l->count == 0)
+		return 0;
+	for (const struct policy_statement *s = policy_statements; s->name; s++) {
+		if (strcmp(s->name, l->tok[0].text) != 0)
+			continue;
+		if (l->overflow_col && s->parse != policy_stmt_threshold)
+			return policy_error(l, l->overflow_col, "more than %d words",
+					    POLICY_TOKENS_MAX);
+		return s->parse(l);
+	}
 	return policy_error(l, l->tok[0].col,
 			    "unknown statement \"%s\" (enable, disable, action, except, ratelimit, "
 			    "include, suppress, threshold, event_filter, rate_filter)",

@@ -367,6 +367,11 @@ static void test_errors(void **state)
 	assert_int_equal(policy_parse("n.policy", nul, sizeof(nul) - 1, &p, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "n.policy:2:8: error: NUL byte in the line");
+	assert_string_equal(parse_bad("disable sid 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n"),
+			    "test.policy:1:41: error: more than 16 words");
+	/* a threshold line may be longer: it is parsed from its text */
+	policy_free(parse_ok("suppress gen_id 1, sig_id 5, track by_src, ip [10.0.0.1, 10.0.0.2, "
+			     "10.0.0.3, 10.0.0.4, 10.0.0.5, 10.0.0.6, 10.0.0.7]\n"));
 	/* comments, blank lines and tabs are fine */
 	policy_free(parse_ok("# only comments\n\n\t disable\tsid 1 # why\r\n"));
 }
