@@ -13,7 +13,10 @@
 # - enable/disable by group and sid.
 # - A rate limit: a source over its new-connection rate is blocked (its
 #   packets dropped as rate_limit, listed in --stats-json rate_limit.blocked
-#   with the rule and the time the block ends), another source is not.
+#   with the rule and the time the block ends), another source is not; an
+#   X-Forwarded-For client over its HTTP request rate loses its requests
+#   (and the rest of their connections) while another client behind the
+#   same proxy does not.
 # - A bad policy file is refused with file:line:col and the run never starts.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/policy_offline.py
@@ -176,6 +179,45 @@ def case_rate_limit():
     check("rate limit: blocked[] lists 10.0.0.7, its rule and until", ok, blocked)
 
 
+def xff_request(client_ip, sport, t0):
+    c = Conversation(client="10.0.0.50", sport=sport, t0=t0).handshake()
+    c.send(b"GET /item?id=%d HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: %s, 10.0.0.50\r\n\r\n"
+           % (sport, client_ip.encode()))
+    c.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", from_client=False)
+    return c.packets
+
+
+def case_rate_limit_xff():
+    t0 = 1700000000.0
+    packets = []
+    for i in range(8):  # one client behind the proxy: 8 requests in 0.4 s
+        packets += xff_request("203.0.113.9", 44000 + i, t0 + i * 0.05)
+    for i in range(3):  # another client behind the same proxy
+        packets += xff_request("203.0.113.10", 45000 + i, t0 + 0.5 + i * 0.05)
+    packets.sort(key=lambda p: p.time)
+    stats = os.path.join(WORK, "xff.json")
+    policy = policy_file("xff.policy", "ratelimit http_requests 5/s per xff block 30s\n")
+    rc, _a, frames, err = run_policy("", packets, "ips", policy, extra=["--stats-json", stats])
+    check("xff rate limit: vigil exits 0", rc == 0, err[-300:])
+    with open(stats) as f:
+        s = json.load(f)
+    blocked = s["rate_limit"]["blocked"]
+    check("xff rate limit: 203.0.113.9 blocked as an X-Forwarded-For client",
+          [(b["address"], b["key"]) for b in blocked] == [("203.0.113.9", "xff")], blocked)
+    passed = [sport for sport in range(44000, 44008) if any(b"id=%d " % sport in f for f in frames)]
+    check("xff rate limit: its first 5 requests pass, the rest are dropped", passed == list(range(44000, 44005)),
+          passed)
+    answered = [sport for sport in range(44000, 44008)
+                if any(b"HTTP/1.1 200" in f and f[34:36] == b"\x00\x50" and f[36:38] == sport.to_bytes(2, "big")
+                       for f in frames)]
+    check("xff rate limit: the rest of a blocked request's connection is cut (no response passes)",
+          answered == list(range(44000, 44005)), answered)
+    other = [sport for sport in range(45000, 45003) if any(b"id=%d " % sport in f for f in frames)]
+    check("xff rate limit: the other client behind the proxy passes", other == [45000, 45001, 45002], other)
+    check("xff rate limit: drops counted as rate_limit", s["total"]["drops"]["rate_limit"] >= 3,
+          s["total"]["drops"])
+
+
 def case_bad_policy():
     policy = policy_file("bad.policy", "disable sid 1\naction alert->dorp sid 60\n")
     with tempfile.NamedTemporaryFile("w", suffix=".rules", dir=WORK, delete=False) as f:
@@ -204,6 +246,7 @@ def main():
     case_action_override()
     case_exception_beats_override()
     case_rate_limit()
+    case_rate_limit_xff()
     case_bad_policy()
     print(f"{len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
