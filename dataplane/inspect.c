@@ -127,16 +127,23 @@ static bool inspect_suppressed(const struct rule *rule, const struct packet *p)
 	return false;
 }
 
-/* An operator exception covers this packet for the rule (it then does not fire). */
+/*
+ * An operator exception covers this packet for the rule (it then does not
+ * fire). Runs only for rules that matched and carry exceptions.
+ */
 static bool inspect_excepted(const struct inspect_packet_state *s, const struct rule *rule)
 {
-	const struct policy_packet_view view = {
+	uint8_t xff[16];
+	struct policy_packet_view view = {
 		.src = s->p->src_addr,
 		.dst = s->p->dst_addr,
 		.family = s->p->ip_version,
 		.uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
 		.uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
 	};
+	if (s->details && s->details->xff[0] &&
+	    ratelimit_parse_addr(s->details->xff, xff, &view.xff_family) == 0)
+		view.xff = xff;
 	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
 }
 

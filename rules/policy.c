@@ -401,12 +401,15 @@ static int policy_stmt_except(struct policy_line *l)
 	if (rc < 0)
 		goto fail;
 	if (at + 2 > l->count) {
-		rc = policy_missing(l, at < l->count ? "a prefix or path" : "src, dst or path");
+		rc = policy_missing(l, at < l->count ? "a prefix or path" : "src, dst, xff or path");
 		goto fail;
 	}
 	const struct policy_token *field = &l->tok[at], *value = &l->tok[at + 1];
-	if (strcmp(field->text, "src") == 0 || strcmp(field->text, "dst") == 0) {
-		e.field = field->text[0] == 's' ? POLICY_EXCEPT_SRC : POLICY_EXCEPT_DST;
+	if (strcmp(field->text, "src") == 0 || strcmp(field->text, "dst") == 0 ||
+	    strcmp(field->text, "xff") == 0) {
+		e.field = field->text[0] == 's'	  ? POLICY_EXCEPT_SRC
+			  : field->text[0] == 'd' ? POLICY_EXCEPT_DST
+						  : POLICY_EXCEPT_XFF;
 		rc = policy_parse_prefix(l, value, &e.prefix);
 	} else if (strcmp(field->text, "path") == 0) {
 		e.field = POLICY_EXCEPT_PATH;
@@ -417,7 +420,7 @@ static int policy_stmt_except(struct policy_line *l)
 			rc = -ENOMEM;
 		e.path_len = e.path ? (uint32_t)strlen(e.path) : 0;
 	} else {
-		rc = policy_error(l, field->col, "unknown exception field \"%s\" (src, dst, path)",
+		rc = policy_error(l, field->col, "unknown exception field \"%s\" (src, dst, xff, path)",
 				  field->text);
 	}
 	if (rc == 0)
@@ -890,6 +893,10 @@ bool policy_excepted(const struct policy *p, const struct rule *rule,
 			break;
 		case POLICY_EXCEPT_PATH:
 			if (policy_path_match(e, v->uri, v->uri_len))
+				return true;
+			break;
+		case POLICY_EXCEPT_XFF:
+			if (v->xff && policy_prefix_match(&e->prefix, v->xff, v->xff_family))
 				return true;
 			break;
 		}

@@ -8,6 +8,8 @@
  *   enable   SELECTOR                    back on (beats a less specific disable)
  *   action   [FROM->]TO SELECTOR          alert|drop|reject|pass; FROM: only rules written so
  *   except   SELECTOR src|dst PREFIX      the rule does not fire for that address
+ *   except   SELECTOR xff PREFIX          ... nor for an HTTP request whose X-Forwarded-For
+ *                                         client is in PREFIX
  *   except   SELECTOR path PREFIX         ... nor for an HTTP request whose normalised
  *                                         http.uri path starts with PREFIX
  *   ratelimit new_connections|http_requests N/s|N/m|N/Ks per src|xff block Ds|Dm|Dh
@@ -69,12 +71,13 @@ enum policy_exception_field {
 	POLICY_EXCEPT_SRC,
 	POLICY_EXCEPT_DST,
 	POLICY_EXCEPT_PATH,
+	POLICY_EXCEPT_XFF,
 };
 
 struct policy_exception {
 	struct policy_selector select;
 	enum policy_exception_field field;
-	struct rule_cidr prefix; /* src, dst */
+	struct rule_cidr prefix; /* src, dst, xff */
 	char *path;		 /* path */
 	uint32_t path_len;
 	unsigned line;
@@ -150,13 +153,16 @@ enum rule_action policy_rule_action(const struct policy *policy, const struct ru
 
 /*
  * What a verdict-time exception check needs to know of the packet: its
- * addresses and, inside an HTTP request, the normalised http.uri.
+ * addresses and, inside an HTTP request, the normalised http.uri and the
+ * X-Forwarded-For client.
  */
 struct policy_packet_view {
 	const uint8_t *src, *dst; /* 16 bytes, IPv4 in the first 4 */
 	int family;		  /* 4 or 6 */
 	const uint8_t *uri;	  /* NULL: not in an HTTP request */
 	uint32_t uri_len;
+	const uint8_t *xff;	  /* 16 bytes; NULL: no X-Forwarded-For client */
+	int xff_family;
 };
 
 /*

@@ -60,7 +60,8 @@ static void fuzz_apply(const struct policy *p)
 	FUZZ_CHECK(rc < 0 || report.disabled + count == FUZZ_RULES);
 	uint8_t src[16] = {10, 9, 1, 2}, dst[16] = {192, 0, 2, 1};
 	const char uri[] = "/api/snippets?q=concat(a)";
-	struct policy_packet_view view = {src, dst, 4, (const uint8_t *)uri, sizeof(uri) - 1};
+	uint8_t xff[16] = {203, 0, 113, 9};
+	struct policy_packet_view view = {src, dst, 4, (const uint8_t *)uri, sizeof(uri) - 1, xff, 4};
 	for (unsigned i = 0; i < count; i++) {
 		(void)policy_excepted(p, rules[i], &view);
 		rule_free(rules[i]);

@@ -6,7 +6,8 @@
 # - An exception stops one false positive while the same rule still fires
 #   elsewhere: concat() in a code-sharing service at /api/snippets does not
 #   alert, the same request to /search does (and both alert without the
-#   policy, so the case can fail); a source-prefix exception likewise.
+#   policy, so the case can fail); a source-prefix and an X-Forwarded-For
+#   exception likewise.
 # - An action override turns an alert rule into a drop (ips: the packet is
 #   gone, alert.action blocked; ids: it stays), drop into reject (RSTs), and
 #   an exception beats an override.
@@ -90,6 +91,19 @@ def case_address_exception():
     rc, alerts, _f, err = run_policy(SQLI_RULES, packets, "ids", policy)
     srcs = [a["src_ip"] for a in alerts]
     check("src exception: only 10.10.3.4 alerts", rc == 0 and srcs == ["10.10.3.4"], f"{srcs} {err[-200:]}")
+
+
+def case_xff_exception():
+    def via_proxy(client_ip, sport):
+        c = Conversation(client="10.0.0.50", sport=sport).handshake()
+        c.send(b"GET /search?q=concat(1) HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: %s\r\n\r\n" % client_ip)
+        return c.packets
+    packets = via_proxy(b"203.0.113.9", 40031) + via_proxy(b"198.51.100.1", 40032)
+    policy = policy_file("xffx.policy", "except sid 50 xff 203.0.113.0/24  # the pen-test team\n")
+    rc, alerts, _f, err = run_policy(SQLI_RULES, packets, "ids", policy)
+    xffs = [a.get("http", {}).get("xff") for a in alerts]
+    check("xff exception: only the client outside 203.0.113.0/24 alerts", rc == 0 and xffs == ["198.51.100.1"],
+          f"{xffs} {err[-200:]}")
 
 
 ACTION_RULES = """
@@ -243,6 +257,7 @@ def case_bad_policy():
 def main():
     case_path_exception()
     case_address_exception()
+    case_xff_exception()
     case_action_override()
     case_exception_beats_override()
     case_rate_limit()

@@ -175,7 +175,7 @@ static struct policy_packet_view view4(const char *src, const char *dst, const c
 	inet_pton(AF_INET, src, s);
 	inet_pton(AF_INET, dst, d);
 	return (struct policy_packet_view){s, d, 4, (const uint8_t *)uri,
-					   uri ? (uint32_t)strlen(uri) : 0};
+					   uri ? (uint32_t)strlen(uri) : 0, NULL, 0};
 }
 
 static void test_exceptions(void **state)
@@ -184,7 +184,8 @@ static void test_exceptions(void **state)
 	struct policy *p = parse_ok("action drop all\n"
 				    "except metadata attack_class sqli path /api/snippets\n"
 				    "except sid 101 src 10.9.0.0/16\n"
-				    "except all dst 2001:db8::/32\n");
+				    "except all dst 2001:db8::/32\n"
+				    "except classtype attempted-recon xff 203.0.113.0/24\n");
 	struct policy_report report;
 	char err[POLICY_ERROR_MAX];
 	unsigned count = TEST_RULES;
@@ -222,6 +223,15 @@ static void test_exceptions(void **state)
 	assert_true(policy_excepted(p, f->rules[2], &v6));
 	v6.dst = a;
 	assert_false(policy_excepted(p, f->rules[2], &v6));
+	/* the X-Forwarded-For client, when the request has one */
+	v = view4("10.0.0.50", "192.0.2.2", "/");
+	assert_false(policy_excepted(p, f->rules[2], &v));
+	uint8_t client[16] = {203, 0, 113, 9};
+	v.xff = client, v.xff_family = 4;
+	assert_true(policy_excepted(p, f->rules[2], &v));
+	assert_false(policy_excepted(p, f->rules[0], &v));
+	client[2] = 114;
+	assert_false(policy_excepted(p, f->rules[2], &v));
 	policy_free(p);
 }
 
@@ -343,7 +353,7 @@ static void test_errors(void **state)
 			    "test.policy:1:19: error: bad path \"api/x\": must start with /");
 	assert_string_equal(parse_bad("except sid 5 port 80\n"),
 			    "test.policy:1:14: error: unknown exception field \"port\" (src, dst, "
-			    "path)");
+			    "xff, path)");
 	assert_string_equal(parse_bad("ratelimit new_connections 20/s per src\n"),
 			    "test.policy:1:39: error: expected block after \"src\"");
 	assert_string_equal(parse_bad("ratelimit new_connections 0/s per src block 1s\n"),
