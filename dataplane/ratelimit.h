@@ -59,7 +59,11 @@ struct ratelimit_entry {
 	struct ratelimit_window rate[POLICY_RATELIMIT_MAX];
 };
 
-/* _(field, "name") */
+/*
+ * _(field, "name"): blocks started, packets of blocked sources (dropped in
+ * ips mode; ids mode only counts them), sources pushed out of a full probe
+ * window (and of those, blocked ones), blocks lifted by a release.
+ */
 #define foreach_ratelimit_counter               \
 	_(blocks, "blocks")                     \
 	_(dropped, "dropped")                   \
