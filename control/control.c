@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Control lcore loop body. Until the management stack lands, frames that
- * reach the management port are counted and freed so its queue never fills.
+ * Control lcore loop body. Management frames go to the lwIP stack when the
+ * board gives the appliance an address; otherwise they are counted and
+ * freed so the port's queue never fills.
  */
 #include <errno.h>
 
@@ -11,6 +12,7 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/mgmt.h"
 #include "dataplane/alert.h"
 
 #define CONTROL_BURST 32
@@ -58,8 +60,10 @@ void control_poll(struct control *control)
 	/* Bounded, so the management port is still served during an alert storm. */
 	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
 		;
+	if (control->mgmt)
+		mgmt_poll(control->mgmt);
 	struct rte_mbuf *burst[CONTROL_BURST];
-	for (unsigned i = 0; i < control->management_port_count; i++) {
+	for (unsigned i = control->mgmt ? 1 : 0; i < control->management_port_count; i++) {
 		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);

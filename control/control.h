@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control lcore's loop body. Today it drains the management port and
- * counts what arrives there; the lwIP stack, the TLS console, rule updates
- * and alert sinks (later issues) hang off the same poll. It never touches a
+ * The control lcore's loop body: it feeds the management port's frames to
+ * the lwIP stack (control/mgmt.h; without addresses on the board they are
+ * counted and freed) and takes the workers' alerts; the console, rule
+ * updates and alert sinks hang off the same poll. It never touches a
  * worker's state: workers are read, never written.
  */
 #ifndef VIGIL_CONTROL_CONTROL_H
@@ -15,11 +16,13 @@
 
 struct rte_ring;
 struct eve;
+struct mgmt;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
 	unsigned management_port_count;
-	uint64_t management_rx_packets; /* frames received and not yet answered */
+	uint64_t management_rx_packets; /* frames received with no stack to answer them */
+	struct mgmt *mgmt; /* lwIP on management_ports[0]; NULL: frames are counted and freed */
 	struct rte_ring *alert_rings[CONTROL_MAX_WORKERS]; /* one per worker, we consume */
 	unsigned alert_ring_count;
 	struct eve *eve; /* where alerts go; NULL: counted only */

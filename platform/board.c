@@ -9,6 +9,7 @@
  * whole-board checks. The first error wins and is the only one reported,
  * so an operator fixes one clear thing at a time.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -137,6 +138,39 @@ static int board_parse_keyword(const char *value, const char *const *words, int 
 	return -EINVAL;
 }
 
+/* "A.B.C.D[/LEN]" or "X::Y[/LEN]" by s->max (32 or 128); LEN defaults to max. */
+static int board_parse_prefix(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	struct board_prefix *prefix = field;
+	char copy[80];
+	const char *kind = s->max == 32 ? "an IPv4 address" : "an IPv6 address";
+	if (strlen(value) >= sizeof(copy)) {
+		snprintf(why, why_len, "\"%s\" is not %s", value, kind);
+		return -EINVAL;
+	}
+	strcpy(copy, value);
+	char *slash = strchr(copy, '/');
+	prefix->len = s->max;
+	if (slash) {
+		*slash = '\0';
+		char *end;
+		unsigned long len = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || len > s->max ||
+		    (s->min && len != s->min)) {
+			snprintf(why, why_len, "\"%s\": bad prefix length", value);
+			return -EINVAL;
+		}
+		prefix->len = (unsigned)len;
+	}
+	if (inet_pton(s->max == 32 ? AF_INET : AF_INET6, copy, prefix->addr) != 1) {
+		snprintf(why, why_len, "\"%s\" is not %s", value, kind);
+		return -EINVAL;
+	}
+	prefix->set = true;
+	return 0;
+}
+
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
@@ -246,6 +280,9 @@ static const struct board_setting board_settings[] = {
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
 	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
+	{"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
+	{"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
+	{"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),

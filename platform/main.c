@@ -28,6 +28,7 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/mgmt.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
@@ -482,6 +483,32 @@ static void print_summary(const struct board *board, const struct port_set *port
 	}
 }
 
+static void board_to_mgmt_address(const struct board_prefix *from, struct mgmt_address *to)
+{
+	to->set = from->set;
+	memcpy(to->addr, from->addr, sizeof(to->addr));
+	to->prefix_len = from->len;
+}
+
+/* lwIP on the first management port when the board gives the appliance an address. */
+static void start_management(const struct board *board, const struct port_set *ports,
+			     struct control *control)
+{
+	if (control->management_port_count == 0 ||
+	    !(board->management_ipv4.set || board->management_ipv6.set))
+		return;
+	struct mgmt_config config;
+	board_to_mgmt_address(&board->management_ipv4, &config.ipv4);
+	board_to_mgmt_address(&board->management_gateway4, &config.gateway4);
+	board_to_mgmt_address(&board->management_ipv6, &config.ipv6);
+	char err[MAIN_ERROR_MAX];
+	control->mgmt = mgmt_start(control->management_ports[0], ports->pool, &config, err,
+				   sizeof(err));
+	if (!control->mgmt)
+		fail("%s: error: %s", board->path, err);
+	log_info("management stack up on port %u", control->management_ports[0]);
+}
+
 int main(int argc, char **argv)
 {
 	static struct board board;
@@ -525,6 +552,8 @@ int main(int argc, char **argv)
 		    control_add_management_port(&control, ports.ports[i].port_id) < 0)
 			fail("%s: error: more than %d management ports", board.path,
 			     CONTROL_MAX_PORTS);
+
+	start_management(&board, &ports, &control);
 
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset);
 	struct eve eve = {0};
@@ -575,6 +604,7 @@ int main(int argc, char **argv)
 	}
 	workers_free(workers, board.worker_count);
 	ruleset_free(ruleset);
+	mgmt_stop(control.mgmt);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;
