@@ -119,7 +119,12 @@ lab_init()
 	LAB_STATS_JSON=$LAB_DIR/stats.json
 }
 
-lab_up() { bash board/lab-netns.sh up; }
+# The namespaces, and the throw-away operator PKI the lab board's console names.
+lab_up()
+{
+	bash board/lab-pki.sh >/dev/null
+	bash board/lab-netns.sh up
+}
 
 # lab_start_vigil ARGS...: starts vigil on board/lab.conf with our EAL file
 # prefix and --stats-json $LAB_STATS_JSON, then ARGS; stdout and stderr go

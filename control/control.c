@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
 #include "control/mgmt.h"
@@ -62,6 +63,8 @@ void control_poll(struct control *control)
 		;
 	if (control->mgmt)
 		mgmt_poll(control->mgmt);
+	if (control->console)
+		console_poll(control->console);
 	struct rte_mbuf *burst[CONTROL_BURST];
 	for (unsigned i = control->mgmt ? 1 : 0; i < control->management_port_count; i++) {
 		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);

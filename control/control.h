@@ -14,9 +14,14 @@
 #define CONTROL_MAX_PORTS 4
 #define CONTROL_MAX_WORKERS 64
 
+#include "control/audit.h"
+
 struct rte_ring;
 struct eve;
 struct mgmt;
+struct console;
+struct stats_view;
+struct worker_conf;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -27,6 +32,16 @@ struct control {
 	unsigned alert_ring_count;
 	struct eve *eve; /* where alerts go; NULL: counted only */
 	uint64_t alerts_taken;
+
+	/* What the console's commands (control/console_commands.c) read and change. */
+	struct console *console; /* NULL: no console on this board */
+	struct audit audit;
+	const char *board_name;
+	const char *board_path;
+	double started; /* seconds (CLOCK_MONOTONIC) when the dataplane started */
+	struct stats_view *stats; /* counters of ports and workers, for stats */
+	struct worker_conf *workers;
+	unsigned worker_count;
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
@@ -38,7 +53,7 @@ void control_drain_alerts(struct control *control);
 /* Add a management port (queue 0 is the control lcore's). Returns 0 or -ENOSPC. */
 int control_add_management_port(struct control *control, uint16_t port_id);
 
-/* One pass of the control loop: poll the management ports, take alerts. Control lcore only. */
+/* One pass of the control loop: poll the management ports and the console, take alerts. Control lcore only. */
 void control_poll(struct control *control);
 
 #endif

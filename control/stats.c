@@ -95,13 +95,9 @@ static void stats_json_counters(FILE *f, const struct worker_counters *c)
 	fprintf(f, "}");
 }
 
-int stats_write_json(const char *path, const struct stats_view *view)
+void stats_json(FILE *f, const struct stats_view *view)
 {
 	struct worker_counters total;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-
 	stats_total(view, &total);
 	fprintf(f, "{\"board\":\"%s\",\"mode\":\"%s\",\"seconds\":%.3f,\"ports\":[", view->board,
 		view->mode, view->seconds);
@@ -127,7 +123,16 @@ int stats_write_json(const char *path, const struct stats_view *view)
 	}
 	fprintf(f, "],\"total\":{");
 	stats_json_counters(f, &total);
-	fprintf(f, "}}\n");
+	fprintf(f, "}}");
+}
+
+int stats_write_json(const char *path, const struct stats_view *view)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	stats_json(f, view);
+	fputc('\n', f);
 	int rc = ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0 && rc == 0)
 		rc = -errno;

@@ -283,6 +283,13 @@ static const struct board_setting board_settings[] = {
 	{"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
 	{"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
 	{"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
+	{"management", "console_port", board_parse_uint, B(console_port), 1, 65535, "8443"},
+	{"management", "console_cert", board_parse_string, B(console_cert), 0, 0, ""},
+	{"management", "console_key", board_parse_string, B(console_key), 0, 0, ""},
+	{"management", "operator_ca", board_parse_string, B(operator_ca), 0, 0, ""},
+	{"management", "console_sessions", board_parse_uint, B(console_sessions), 1, 16, "4"},
+	{"management", "audit_log", board_parse_string, B(audit_log), 0, 0,
+	 "/var/log/vigil/audit.log"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -571,6 +578,32 @@ static void board_check_lcores(struct board_reader *r)
 				   b->control_lcore);
 }
 
+/* The console needs its certificate, key and the operator CA together, and an address. */
+static void board_check_console(struct board_reader *r)
+{
+	struct board *b = r->board;
+	const char *keys[] = {"console_cert", "console_key", "operator_ca"};
+	const char *values[] = {b->console_cert, b->console_key, b->operator_ca};
+	unsigned given = 0;
+	for (unsigned i = 0; i < 3; i++)
+		given += values[i][0] != '\0';
+	if (given == 0)
+		return;
+	for (unsigned i = 0; i < 3 && !r->failed; i++) {
+		size_t index = 0;
+		board_find(board_settings, BOARD_SETTING_COUNT, "management", keys[i], &index);
+		if (values[i][0] == '\0')
+			board_fail(r, 0,
+				   "[management] %s: missing (the console needs console_cert, "
+				   "console_key and operator_ca)",
+				   keys[i]);
+		else if (!b->management_ipv4.set && !b->management_ipv6.set)
+			board_fail(r, b->setting_line[index],
+				   "[management] %s: the console needs an ipv4 or ipv6 address",
+				   keys[i]);
+	}
+}
+
 int board_load(struct board *board, const char *path, const char *const *overrides,
 	       unsigned override_count, char *err, size_t err_len)
 {
@@ -611,6 +644,8 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 		board_check_lcores(&r);
 	if (!r.failed)
 		board_check_ports(&r);
+	if (!r.failed)
+		board_check_console(&r);
 	return r.failed ? -EINVAL : 0;
 }
 

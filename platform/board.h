@@ -92,6 +92,12 @@ struct board {
 	struct board_prefix management_ipv4;	  /* [management] the appliance's own addresses */
 	struct board_prefix management_gateway4;  /* (len 32) */
 	struct board_prefix management_ipv6;
+	unsigned console_port;	    /* [management] TLS console on the management addresses */
+	char console_cert[256];	    /* the appliance's certificate and key (PEM) */
+	char console_key[256];
+	char operator_ca[256];	    /* client certificates must chain to this CA */
+	unsigned console_sessions;  /* sessions served at once */
+	char audit_log[256];	    /* every console command is appended here */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

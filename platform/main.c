@@ -28,6 +28,8 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/console.h"
+#include "control/console_commands.h"
 #include "control/mgmt.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
@@ -454,30 +456,39 @@ static void control_loop(struct run_state *run, struct control *control,
 	}
 }
 
-static void print_summary(const struct board *board, const struct port_set *ports,
-			  const struct worker_conf *workers, double seconds, const char *json)
+/* The counters' view for the summary and the console; its arrays live as long as the run. */
+struct main_stats {
+	struct stats_port ports[BOARD_MAX_PORTS];
+	struct stats_worker workers[BOARD_MAX_WORKERS];
+	struct stats_view view;
+};
+
+static void build_stats_view(struct main_stats *ms, const struct board *board,
+			     const struct port_set *ports, const struct worker_conf *workers)
 {
-	struct stats_port sp[BOARD_MAX_PORTS];
-	struct stats_worker sw[BOARD_MAX_WORKERS];
-	struct stats_view view = {
+	ms->view = (struct stats_view){
 		.board = board->name,
 		.mode = board_mode_name(board->mode),
-		.seconds = seconds,
-		.ports = sp,
+		.ports = ms->ports,
 		.port_count = ports->count,
-		.workers = sw,
+		.workers = ms->workers,
 		.worker_count = board->worker_count,
 	};
 	for (unsigned i = 0; i < ports->count; i++)
-		sp[i] = (struct stats_port){ports->ports[i].conf->name,
-					    board_role_name(ports->ports[i].conf->role),
-					    ports->ports[i].port_id};
+		ms->ports[i] = (struct stats_port){ports->ports[i].conf->name,
+						   board_role_name(ports->ports[i].conf->role),
+						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
-		sw[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
-	stats_print_summary(stdout, &view);
+		ms->workers[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+}
+
+static void print_summary(struct stats_view *view, double seconds, const char *json)
+{
+	view->seconds = seconds;
+	stats_print_summary(stdout, view);
 	fflush(stdout);
 	if (json) {
-		int rc = stats_write_json(json, &view);
+		int rc = stats_write_json(json, view);
 		if (rc < 0)
 			log_warning("--stats-json %s: %s", json, strerror(-rc));
 	}
@@ -507,6 +518,31 @@ static void start_management(const struct board *board, const struct port_set *p
 	if (!control->mgmt)
 		fail("%s: error: %s", board->path, err);
 	log_info("management stack up on port %u", control->management_ports[0]);
+}
+
+/* The TLS console, when the board names its certificate, key and the operator CA. */
+static void start_console(const struct board *board, struct control *control)
+{
+	if (!control->mgmt || !board->console_cert[0])
+		return;
+	int rc = audit_open(&control->audit, board->audit_log);
+	if (rc < 0)
+		fail("%s: error: [management] audit_log: cannot open %s: %s", board->path,
+		     board->audit_log, strerror(-rc));
+	struct console_config config = {
+		.port = (uint16_t)board->console_port,
+		.cert = board->console_cert,
+		.key = board->console_key,
+		.ca = board->operator_ca,
+		.sessions = board->console_sessions,
+	};
+	char err[MAIN_ERROR_MAX];
+	control->console = console_start(&config, console_commands_execute, control, err,
+					 sizeof(err));
+	if (!control->console)
+		fail("%s: error: %s", board->path, err);
+	log_info("console listening on TCP port %u (TLS 1.2, client certificates from %s)",
+		 board->console_port, board->operator_ca);
 }
 
 int main(int argc, char **argv)
@@ -566,6 +602,14 @@ int main(int argc, char **argv)
 	}
 	for (unsigned w = 0; w < board.worker_count; w++)
 		control_add_alert_ring(&control, workers[w].inspect.alerts);
+	static struct main_stats stats;
+	build_stats_view(&stats, &board, &ports, workers);
+	control.stats = &stats.view;
+	control.workers = workers;
+	control.worker_count = board.worker_count;
+	control.board_name = board.name;
+	control.board_path = board.path;
+	start_console(&board, &control);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -582,19 +626,21 @@ int main(int argc, char **argv)
 	}
 
 	double start = now_seconds();
+	control.started = start;
 	for (unsigned w = 0; w < board.worker_count; w++)
 		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
 			fail("cannot launch worker on lcore %u", workers[w].lcore_id);
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
+	console_stop(control.console);
 	worker_stop();
 	rte_eal_mp_wait_lcore();
 	control_drain_alerts(&control);
 	eve_close(&eve);
 	double seconds = now_seconds() - start;
 
-	print_summary(&board, &ports, workers, seconds, options.stats_json);
+	print_summary(&stats.view, seconds, options.stats_json);
 	int status = EXIT_SUCCESS;
 	if (run.offline && run.offline_seen < run.offline_expected) {
 		log_warning("offline: only %llu of the %llu packets of %s were read",
@@ -605,6 +651,7 @@ int main(int argc, char **argv)
 	workers_free(workers, board.worker_count);
 	ruleset_free(ruleset);
 	mgmt_stop(control.mgmt);
+	audit_close(&control.audit);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;
