@@ -15,6 +15,7 @@
 #include "control/console_commands.h"
 #include "control/control.h"
 #include "control/mgmt.h"
+#include "control/rules_update.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
 
@@ -213,6 +214,150 @@ static void command_audit_tail(struct command_context *ctx)
 	command_text_member(ctx->j, "text", text, len);
 }
 
+static void command_version_json(struct json_out *j, const struct rules_version *v)
+{
+	json_printf(j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
+		    (long long)v->when);
+	json_string(j, v->origin);
+	json_printf(j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
+	for (unsigned i = 0; i < v->file_count; i++) {
+		json_raw(j, i ? "," : "");
+		json_string(j, v->files[i]);
+	}
+	json_raw(j, "]}");
+}
+
+/* The rules commands need the update machinery; false (with the error set) without it. */
+static bool command_have_rules(struct command_context *ctx)
+{
+	if (ctx->control->rules)
+		return true;
+	snprintf(ctx->error, sizeof(ctx->error), "rule updates are not enabled on this board");
+	return false;
+}
+
+static void command_rules_show(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "live");
+	command_version_json(ctx->j, v);
+	json_key(ctx->j, "staged");
+	if (ru->staged)
+		command_version_json(ctx->j, &ru->staged_version);
+	else
+		json_raw(ctx->j, "null");
+	json_key(ctx->j, "last_publish_seconds");
+	json_printf(ctx->j, "%.3f", ru->last_publish_seconds);
+	char text[1024];
+	int n = snprintf(text, sizeof(text), "live: version %u, %u of %u rules, %u file(s) (%s)\n",
+			 v->number, v->loaded, v->read, v->file_count, v->origin);
+	if (ru->staged && n > 0 && (size_t)n < sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n,
+			 "staged: version %u, %u of %u rules (%s); rules commit publishes it\n",
+			 ru->staged_version.number, ru->staged_version.loaded,
+			 ru->staged_version.read, ru->staged_version.origin);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_rules_history(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_key(ctx->j, "versions");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < ru->history_count; i++) {
+		const struct rules_version *v = &ru->history[i];
+		json_element(ctx->j);
+		command_version_json(ctx->j, v);
+		if (f)
+			fprintf(f, "%s%u  %u of %u rules  %s\n", i + 1 == ru->history_count ? "*" : " ",
+				v->number, v->loaded, v->read, v->origin);
+	}
+	json_array_end(ctx->j);
+	if (f)
+		fclose(f);
+	command_text_member(ctx->j, "text", text, len);
+}
+
+/* rules load NAME [allow-refused] <N  and  rules check NAME <N */
+static void command_rules_upload(struct command_context *ctx, bool stage)
+{
+	if (!command_have_rules(ctx))
+		return;
+	bool allow_refused = false;
+	if (ctx->argc == 2) {
+		if (!stage || strcmp(ctx->args[1], "allow-refused") != 0) {
+			snprintf(ctx->error, sizeof(ctx->error), "unknown option \"%s\"",
+				 ctx->args[1]);
+			return;
+		}
+		allow_refused = true;
+	}
+	struct console_call *call = ctx->call;
+	int rc = stage ? rules_update_stage(ctx->control->rules, ctx->args[0], call->payload,
+					    call->request->payload_len, allow_refused, call->subject,
+					    ctx->j, ctx->error, sizeof(ctx->error))
+		       : rules_update_check(ctx->control->rules, ctx->args[0], call->payload,
+					    call->request->payload_len, ctx->j, ctx->error,
+					    sizeof(ctx->error));
+	if (rc < 0 && !ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s", strerror(-rc));
+}
+
+static void command_rules_load(struct command_context *ctx)
+{
+	command_rules_upload(ctx, true);
+}
+
+static void command_rules_check(struct command_context *ctx)
+{
+	command_rules_upload(ctx, false);
+}
+
+static void command_rules_commit(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	if (rules_update_commit(ru, ctx->error, sizeof(ctx->error)) < 0)
+		return;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	json_key(ctx->j, "publish_seconds");
+	json_printf(ctx->j, "%.3f", ru->last_publish_seconds);
+	char text[256];
+	snprintf(text, sizeof(text), "version %u live: %u rules, every worker on it after %.3f s\n",
+		 v->number, v->loaded, ru->last_publish_seconds);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_rules_rollback(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	if (rules_update_rollback(ru, ctx->call->subject, ctx->error, sizeof(ctx->error)) < 0)
+		return;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	char text[256];
+	snprintf(text, sizeof(text), "version %u live (%s): %u rules\n", v->number, v->origin,
+		 v->loaded);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
@@ -221,6 +366,16 @@ static const struct console_command console_commands[] = {
 	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
 	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
 	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
+	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
+	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
+	 "rules history"},
+	{"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
+	 "rules check NAME <N (payload: the rules file)"},
+	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
+	 "rules load NAME [allow-refused] <N (payload: the rules file)"},
+	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit"},
+	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
+	 "rules rollback"},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 
@@ -325,9 +480,10 @@ void console_commands_execute(void *arg, struct console_call *call)
 	if (ctx.error[0]) {
 		json_key(j, "error");
 		json_string(j, ctx.error);
-	} else if (body.len) {
-		json_raw(j, body.text);
 	}
+	/* A refusal keeps what the handler wrote (e.g. the list of errors). */
+	if (body.len && !body.failed)
+		json_raw(j, body.text);
 	json_object_end(j);
 	json_free(&body);
 	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,

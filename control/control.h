@@ -22,6 +22,7 @@ struct mgmt;
 struct console;
 struct stats_view;
 struct worker_conf;
+struct rules_update;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -42,6 +43,7 @@ struct control {
 	struct stats_view *stats; /* counters of ports and workers, for stats */
 	struct worker_conf *workers;
 	unsigned worker_count;
+	struct rules_update *rules; /* rule update transactions; NULL: no console */
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */

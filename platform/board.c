@@ -275,6 +275,7 @@ static const struct board_setting board_settings[] = {
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
+	{"rules", "store_dir", board_parse_string, B(rules_store_dir), 0, 0, "/var/lib/vigil/rules"},
 	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},

@@ -31,6 +31,7 @@
 #include "control/console.h"
 #include "control/console_commands.h"
 #include "control/mgmt.h"
+#include "control/rules_update.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
@@ -188,19 +189,13 @@ static bool board_reads_pcap(const struct board *board)
  * Load and compile the rules named on the command line (variables and
  * cache from the board when there is one). Returns NULL when none given.
  */
-static struct ruleset *load_rules(const struct options *o, const struct board *board,
-				  bool report_all)
+/* The ruleset options of the run: everything from the board; vars point into board. */
+static struct ruleset_options rules_options(const struct options *o, const struct board *board,
+					    const char **vars)
 {
-	struct ruleset *ruleset = NULL;
-	struct ruleset_report report;
-	char err[MAIN_ERROR_MAX];
-	const char *vars[BOARD_MAX_VARS];
-
-	if (o->rule_count == 0)
-		return NULL;
 	for (unsigned i = 0; board && i < board->var_count; i++)
 		vars[i] = board->vars[i];
-	struct ruleset_options ro = {
+	return (struct ruleset_options){
 		.files = o->rules,
 		.file_count = o->rule_count,
 		.classification = board && board->rules_classification[0]
@@ -214,6 +209,19 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 					  ? board->rules_threshold_file
 					  : NULL,
 	};
+}
+
+static struct ruleset *load_rules(const struct options *o, const struct board *board,
+				  bool report_all)
+{
+	struct ruleset *ruleset = NULL;
+	struct ruleset_report report;
+	char err[MAIN_ERROR_MAX];
+	const char *vars[BOARD_MAX_VARS];
+
+	if (o->rule_count == 0)
+		return NULL;
+	struct ruleset_options ro = rules_options(o, board, vars);
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
 	if (report_all) {
@@ -251,38 +259,6 @@ static void worker_flow_gone(struct flow *f, void *arg)
 	size_t slot = (size_t)(f - ctx->flows->flows);
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
 	inspect_flow_gone(ctx, f);
-}
-
-/*
- * Hyperscan stream states for the worker's TCP flows, opened now so that
- * the per-packet path never allocates: one per flow slot and direction.
- */
-static void worker_streams_setup(struct inspect_context *ctx, const struct ruleset *ruleset,
-				 unsigned flows)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		ctx->streams[d] = calloc(flows, sizeof(*ctx->streams[d]));
-		if (!ctx->streams[d])
-			fail("cannot allocate the stream pool of worker %u", ctx->worker_index);
-		for (unsigned i = 0; i < flows; i++) {
-			struct hs_stream *stream;
-			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0)
-				fail("cannot open Hyperscan streams for worker %u (lower [dataplane] "
-				     "flows)", ctx->worker_index);
-			if (!stream)
-				break; /* no pkt_data patterns in this direction */
-			ctx->streams[d][ctx->streams_free[d]++] = stream;
-		}
-	}
-}
-
-static void worker_streams_free(struct inspect_context *ctx)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
-			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
-		free(ctx->streams[d]);
-	}
 }
 
 /* Flow table, stream tails and the inspection window of one worker. */
@@ -341,8 +317,6 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 	if (!conf->inspect.alerts)
 		fail("cannot create the alert ring of worker %u: %s", conf->worker_index,
 		     rte_strerror(rte_errno));
-	if (ruleset && ruleset_scratch_create(ruleset, &conf->inspect.scratch) < 0)
-		fail("cannot allocate rule scratch for worker %u", conf->worker_index);
 	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
 	if (!conf->inspect.thresholds)
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
@@ -367,11 +341,19 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
-		if (ruleset) {
+		if (ruleset || board->console_cert[0]) {
+			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
-			worker_streams_setup(&conf->inspect, ruleset, board->flows);
 		}
+		/* Hyperscan stream states for the worker's TCP flows, opened now so that
+		 * the per-packet path never allocates: one per flow slot and direction. */
+		struct inspect_rules rules;
+		if (inspect_rules_prepare(&rules, ruleset, ruleset ? board->flows : 0) < 0)
+			fail("cannot open rule scratch and Hyperscan streams for worker %u (lower "
+			     "[dataplane] flows)",
+			     w);
+		inspect_rules_install(&conf->inspect, &rules);
 		for (unsigned i = 0; i < board->port_count; i++) {
 			const struct board_port *bp = &board->ports[i];
 			if (bp->role != BOARD_PORT_INLINE)
@@ -396,8 +378,8 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 		rte_free(workers[w].scratch);
 		/* flows give their streams back, streams close: both need the scratch */
 		flow_table_destroy(workers[w].inspect.flows);
-		worker_streams_free(&workers[w].inspect);
-		ruleset_scratch_free(workers[w].inspect.scratch);
+		struct inspect_rules rules = inspect_rules_current(&workers[w].inspect);
+		inspect_rules_release(&rules);
 		threshold_table_free(workers[w].inspect.thresholds);
 		free(workers[w].inspect.tails);
 		free(workers[w].inspect.window);
@@ -521,11 +503,22 @@ static void start_management(const struct board *board, const struct port_set *p
 }
 
 /* The TLS console, when the board names its certificate, key and the operator CA. */
-static void start_console(const struct board *board, struct control *control)
+static void start_console(const struct board *board, const struct options *o,
+			  struct ruleset *ruleset, struct control *control)
 {
 	if (!control->mgmt || !board->console_cert[0])
 		return;
-	int rc = audit_open(&control->audit, board->audit_log);
+	static const char *vars[BOARD_MAX_VARS];
+	static struct rules_update rules;
+	struct ruleset_options ro = rules_options(o, board, vars);
+	int rc = rules_update_init(&rules, &ro, ruleset, board->rules_store_dir, board->flows,
+				   control);
+	if (rc < 0)
+		fail("%s: error: [rules] store_dir: cannot use %s: %s", board->path,
+		     board->rules_store_dir, strerror(-rc));
+	/* The files of version 1 are the --rules paths; they stay valid for the run. */
+	control->rules = &rules;
+	rc = audit_open(&control->audit, board->audit_log);
 	if (rc < 0)
 		fail("%s: error: [management] audit_log: cannot open %s: %s", board->path,
 		     board->audit_log, strerror(-rc));
@@ -609,7 +602,7 @@ int main(int argc, char **argv)
 	control.worker_count = board.worker_count;
 	control.board_name = board.name;
 	control.board_path = board.path;
-	start_console(&board, &control);
+	start_console(&board, &options, ruleset, &control);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -649,6 +642,12 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE;
 	}
 	workers_free(workers, board.worker_count);
+	if (control.rules) {
+		/* the update machinery owns the live ruleset (the one vigil started with
+		 * was freed at the first commit) */
+		ruleset = (struct ruleset *)control.rules->live;
+		rules_update_close(control.rules);
+	}
 	ruleset_free(ruleset);
 	mgmt_stop(control.mgmt);
 	audit_close(&control.audit);
