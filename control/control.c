@@ -47,6 +47,9 @@ static unsigned control_take_alerts(struct control *control)
 		total += n;
 	}
 	control->alerts_taken += total;
+	/* Readers (tail -f, shippers) see each batch at once, not at the next 4 KiB. */
+	if (total && control->eve && control->eve->file)
+		fflush(control->eve->file);
 	return total;
 }
 
