@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Control lcore loop body. Until the management stack lands, frames that
- * reach the management port are counted and freed so its queue never fills.
+ * Control lcore loop body. Management frames go to the lwIP stack when the
+ * board gives the appliance an address; otherwise they are counted and
+ * freed so the port's queue never fills.
  */
 #include <errno.h>
 
@@ -9,8 +10,10 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/mgmt.h"
 #include "dataplane/alert.h"
 
 #define CONTROL_BURST 32
@@ -44,6 +47,9 @@ static unsigned control_take_alerts(struct control *control)
 		total += n;
 	}
 	control->alerts_taken += total;
+	/* Readers (tail -f, shippers) see each batch at once, not at the next 4 KiB. */
+	if (total && control->eve && control->eve->file)
+		fflush(control->eve->file);
 	return total;
 }
 
@@ -58,8 +64,12 @@ void control_poll(struct control *control)
 	/* Bounded, so the management port is still served during an alert storm. */
 	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
 		;
+	if (control->mgmt)
+		mgmt_poll(control->mgmt);
+	if (control->console)
+		console_poll(control->console);
 	struct rte_mbuf *burst[CONTROL_BURST];
-	for (unsigned i = 0; i < control->management_port_count; i++) {
+	for (unsigned i = control->mgmt ? 1 : 0; i < control->management_port_count; i++) {
 		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);

@@ -175,13 +175,9 @@ static void stats_json_counters(FILE *f, const struct worker_counters *c)
 	fprintf(f, "}");
 }
 
-int stats_write_json(const char *path, const struct stats_view *view)
+void stats_json(FILE *f, const struct stats_view *view)
 {
 	struct worker_counters total;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-
 	stats_total(view, &total);
 	fprintf(f, "{\"board\":\"%s\",\"mode\":\"%s\",\"seconds\":%.3f,\"ports\":[", view->board,
 		view->mode, view->seconds);
@@ -209,7 +205,16 @@ int stats_write_json(const char *path, const struct stats_view *view)
 	stats_json_counters(f, &total);
 	fprintf(f, "}");
 	stats_json_ratelimit(f);
-	fprintf(f, "}\n");
+	fprintf(f, "}");
+}
+
+int stats_write_json(const char *path, const struct stats_view *view)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	stats_json(f, view);
+	fputc('\n', f);
 	int rc = ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0 && rc == 0)
 		rc = -errno;

@@ -2,7 +2,11 @@
 /*
  * The inspection stage (see inspect.h for the design).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <rte_branch_prediction.h>
 
 #include <rte_ring.h>
 
@@ -485,6 +489,93 @@ void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
 		ctx->streams[d][ctx->streams_free[d]++] = stream;
 		flow->user[d] = NULL;
 	}
+}
+
+int inspect_rules_prepare(struct inspect_rules *rules, const struct ruleset *ruleset,
+			  unsigned flows)
+{
+	memset(rules, 0, sizeof(*rules));
+	rules->ruleset = ruleset;
+	if (!ruleset)
+		return 0;
+	if (ruleset_scratch_create(ruleset, &rules->scratch) < 0)
+		return -ENOMEM;
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		rules->streams[d] = calloc(flows ? flows : 1, sizeof(*rules->streams[d]));
+		if (!rules->streams[d]) {
+			inspect_rules_release(rules);
+			return -ENOMEM;
+		}
+		for (unsigned i = 0; i < flows; i++) {
+			struct hs_stream *stream;
+			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0) {
+				inspect_rules_release(rules);
+				return -ENOMEM;
+			}
+			if (!stream)
+				break; /* no pkt_data patterns in this direction */
+			rules->streams[d][rules->streams_free[d]++] = stream;
+		}
+	}
+	return 0;
+}
+
+void inspect_rules_release(struct inspect_rules *rules)
+{
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		for (unsigned i = 0; i < rules->streams_free[d]; i++)
+			ruleset_stream_close(rules->streams[d][i], rules->scratch);
+		free(rules->streams[d]);
+	}
+	if (rules->scratch)
+		ruleset_scratch_free(rules->scratch);
+	memset(rules, 0, sizeof(*rules));
+}
+
+void inspect_rules_install(struct inspect_context *ctx, const struct inspect_rules *rules)
+{
+	ctx->ruleset = rules->ruleset;
+	ctx->scratch = rules->scratch;
+	for (int d = 0; d < 2; d++) {
+		ctx->streams[d] = rules->streams[d];
+		ctx->streams_free[d] = rules->streams_free[d];
+	}
+}
+
+struct inspect_rules inspect_rules_current(const struct inspect_context *ctx)
+{
+	struct inspect_rules rules = {.ruleset = ctx->ruleset, .scratch = ctx->scratch};
+	for (int d = 0; d < 2; d++) {
+		rules.streams[d] = ctx->streams[d];
+		rules.streams_free[d] = ctx->streams_free[d];
+	}
+	return rules;
+}
+
+void inspect_rules_take(struct inspect_context *ctx)
+{
+	struct inspect_rules *next = __atomic_load_n(&ctx->next_rules, __ATOMIC_ACQUIRE);
+	if (likely(!next))
+		return;
+	/* Every stream state in use goes back to the old pool, to be closed with it. */
+	for (uint32_t slot = 0; ctx->flows && slot < ctx->flows->capacity; slot++) {
+		if (!ctx->flows->tags[slot])
+			continue;
+		struct flow *f = &ctx->flows->flows[slot];
+		for (int d = 0; d < 2; d++) {
+			if (f->user[d])
+				ctx->streams[d][ctx->streams_free[d]++] = f->user[d];
+			f->user[d] = NULL;
+		}
+		memset(f->flowbits, 0, sizeof(f->flowbits));
+	}
+	ctx->retired_rules = inspect_rules_current(ctx);
+	inspect_rules_install(ctx, next);
+	/* The old ruleset (and its policy) goes once every worker has moved. */
+	if (next->ruleset)
+		ratelimit_set_policy(ctx->ratelimit, ruleset_policy(next->ruleset));
+	__atomic_store_n(&ctx->next_rules, NULL, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ctx->rules_generation, 1, __ATOMIC_RELEASE);
 }
 
 void inspect_housekeeping(struct inspect_context *ctx)

@@ -58,6 +58,38 @@ struct ratelimit_table *ratelimit_create(const struct policy *policy, uint32_t c
 	return t;
 }
 
+static bool ratelimit_same_statements(const struct policy *a, const struct policy *b)
+{
+	unsigned n = policy_ratelimit_count(a);
+	if (n != policy_ratelimit_count(b))
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		const struct policy_ratelimit *x = policy_ratelimit_get(a, i);
+		const struct policy_ratelimit *y = policy_ratelimit_get(b, i);
+		if (x->kind != y->kind || x->per != y->per || x->count != y->count ||
+		    x->window_s != y->window_s || x->block_s != y->block_s)
+			return false;
+	}
+	return true;
+}
+
+void ratelimit_set_policy(struct ratelimit_table *t, const struct policy *policy)
+{
+	if (!t)
+		return;
+	bool same = ratelimit_same_statements(t->policy, policy);
+	t->policy = policy;
+	if (same)
+		return;
+	memset(t->uses, 0, sizeof(t->uses));
+	for (unsigned i = 0; i < policy_ratelimit_count(policy); i++) {
+		const struct policy_ratelimit *r = policy_ratelimit_get(policy, i);
+		t->uses[r->kind][r->per] = true;
+	}
+	/* Entries name statements by index: with other statements they mean nothing. */
+	memset(t->entries, 0, (size_t)t->capacity * sizeof(*t->entries));
+}
+
 void ratelimit_free(struct ratelimit_table *t)
 {
 	if (!t)

@@ -107,6 +107,17 @@ struct ratelimit_table {
 struct ratelimit_table *ratelimit_create(const struct policy *policy, uint32_t capacity,
 					 unsigned worker_index, int *rc);
 
+/*
+ * A rule update brought policy (the old one is about to be freed): the
+ * table follows it. When its ratelimit statements are the same (compared
+ * by kind, key, count, window and block), counts and blocks go on;
+ * otherwise every entry is cleared, blocks included. A table exists only
+ * when the start-up policy had ratelimit statements: statements added
+ * later take effect at the next start. Owning worker, between bursts
+ * (dataplane/inspect.c, inspect_rules_take). NULL is a no-op.
+ */
+void ratelimit_set_policy(struct ratelimit_table *t, const struct policy *policy);
+
 /* Unregister and free. Control path, after the worker stopped. NULL is a no-op. */
 void ratelimit_free(struct ratelimit_table *t);
 

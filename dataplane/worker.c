@@ -193,6 +193,7 @@ int worker_main(void *arg)
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
 		inspect_housekeeping(&conf->inspect);
+		inspect_rules_take(&conf->inspect);
 	}
 	return 0;
 }

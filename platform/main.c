@@ -28,6 +28,10 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/console.h"
+#include "control/console_commands.h"
+#include "control/mgmt.h"
+#include "control/rules_update.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
@@ -191,36 +195,13 @@ static bool board_reads_pcap(const struct board *board)
 	return false;
 }
 
-/*
- * Load and compile the rules named on the command line (variables and
- * cache from the board when there is one). Returns NULL when none given.
- */
-static struct ruleset *load_rules(const struct options *o, const struct board *board,
-				  bool report_all)
+/* The ruleset options of the run, but the policy: everything from the board; vars point into board. */
+static struct ruleset_options rules_options(const struct options *o, const struct board *board,
+					    const char **vars)
 {
-	struct ruleset *ruleset = NULL;
-	struct ruleset_report report;
-	char err[MAIN_ERROR_MAX];
-	const char *vars[BOARD_MAX_VARS];
-
-	const char *policy_path = o->policy ? o->policy
-				  : board && board->rules_policy_file[0] ? board->rules_policy_file
-									  : NULL;
-	struct policy *policy = NULL;
-	if (o->rule_count == 0 && !policy_path)
-		return NULL;
-	if (policy_path && policy_load(policy_path, &policy, err, sizeof(err)) < 0)
-		fail("%s", err);
-	if (policy && report_all) {
-		unsigned n[5];
-		policy_counts(policy, n);
-		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u threshold "
-		       "statements\n",
-		       policy_path, n[0], n[1], n[2], n[3], n[4]);
-	}
 	for (unsigned i = 0; board && i < board->var_count; i++)
 		vars[i] = board->vars[i];
-	struct ruleset_options ro = {
+	return (struct ruleset_options){
 		.files = o->rules,
 		.file_count = o->rule_count,
 		.classification = board && board->rules_classification[0]
@@ -233,8 +214,46 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 		.threshold_file = board && board->rules_threshold_file[0]
 					  ? board->rules_threshold_file
 					  : NULL,
-		.policy = policy,
 	};
+}
+
+/* The operator policy file of the run: --policy, else the board's, else NULL. */
+static const char *policy_path_of(const struct options *o, const struct board *board)
+{
+	if (o->policy)
+		return o->policy;
+	return board && board->rules_policy_file[0] ? board->rules_policy_file : NULL;
+}
+
+/*
+ * Load and compile the rules named on the command line (variables and
+ * cache from the board when there is one), with the operator policy.
+ * Returns NULL when neither rules nor a policy are given.
+ */
+
+static struct ruleset *load_rules(const struct options *o, const struct board *board,
+				  bool report_all)
+{
+	struct ruleset *ruleset = NULL;
+	struct ruleset_report report;
+	char err[MAIN_ERROR_MAX];
+	const char *vars[BOARD_MAX_VARS];
+
+	const char *policy_path = policy_path_of(o, board);
+	struct policy *policy = NULL;
+	if (o->rule_count == 0 && !policy_path)
+		return NULL;
+	if (policy_path && policy_load(policy_path, &policy, err, sizeof(err)) < 0)
+		fail("%s", err);
+	if (policy && report_all) {
+		unsigned n[5];
+		policy_counts(policy, n);
+		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u threshold "
+		       "statements\n",
+		       policy_path, n[0], n[1], n[2], n[3], n[4]);
+	}
+	struct ruleset_options ro = rules_options(o, board, vars);
+	ro.policy = policy; /* the ruleset takes it */
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
 	if (report_all) {
@@ -278,38 +297,6 @@ static void worker_flow_gone(struct flow *f, void *arg)
 	size_t slot = (size_t)(f - ctx->flows->flows);
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
 	inspect_flow_gone(ctx, f);
-}
-
-/*
- * Hyperscan stream states for the worker's TCP flows, opened now so that
- * the per-packet path never allocates: one per flow slot and direction.
- */
-static void worker_streams_setup(struct inspect_context *ctx, const struct ruleset *ruleset,
-				 unsigned flows)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		ctx->streams[d] = calloc(flows, sizeof(*ctx->streams[d]));
-		if (!ctx->streams[d])
-			fail("cannot allocate the stream pool of worker %u", ctx->worker_index);
-		for (unsigned i = 0; i < flows; i++) {
-			struct hs_stream *stream;
-			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0)
-				fail("cannot open Hyperscan streams for worker %u (lower [dataplane] "
-				     "flows)", ctx->worker_index);
-			if (!stream)
-				break; /* no pkt_data patterns in this direction */
-			ctx->streams[d][ctx->streams_free[d]++] = stream;
-		}
-	}
-}
-
-static void worker_streams_free(struct inspect_context *ctx)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
-			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
-		free(ctx->streams[d]);
-	}
 }
 
 /* Flow table, stream tails and the inspection window of one worker. */
@@ -368,8 +355,6 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 	if (!conf->inspect.alerts)
 		fail("cannot create the alert ring of worker %u: %s", conf->worker_index,
 		     rte_strerror(rte_errno));
-	if (ruleset && ruleset_scratch_create(ruleset, &conf->inspect.scratch) < 0)
-		fail("cannot allocate rule scratch for worker %u", conf->worker_index);
 	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
 	if (!conf->inspect.thresholds)
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
@@ -401,11 +386,19 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
-		if (ruleset) {
+		if (ruleset || board->console_cert[0]) {
+			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
-			worker_streams_setup(&conf->inspect, ruleset, board->flows);
 		}
+		/* Hyperscan stream states for the worker's TCP flows, opened now so that
+		 * the per-packet path never allocates: one per flow slot and direction. */
+		struct inspect_rules rules;
+		if (inspect_rules_prepare(&rules, ruleset, ruleset ? board->flows : 0) < 0)
+			fail("cannot open rule scratch and Hyperscan streams for worker %u (lower "
+			     "[dataplane] flows)",
+			     w);
+		inspect_rules_install(&conf->inspect, &rules);
 		for (unsigned i = 0; i < board->port_count; i++) {
 			const struct board_port *bp = &board->ports[i];
 			if (bp->role != BOARD_PORT_INLINE)
@@ -430,8 +423,8 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 		rte_free(workers[w].scratch);
 		/* flows give their streams back, streams close: both need the scratch */
 		flow_table_destroy(workers[w].inspect.flows);
-		worker_streams_free(&workers[w].inspect);
-		ruleset_scratch_free(workers[w].inspect.scratch);
+		struct inspect_rules rules = inspect_rules_current(&workers[w].inspect);
+		inspect_rules_release(&rules);
 		threshold_table_free(workers[w].inspect.thresholds);
 		ratelimit_free(workers[w].inspect.ratelimit);
 		free(workers[w].inspect.tails);
@@ -491,33 +484,105 @@ static void control_loop(struct run_state *run, struct control *control,
 	}
 }
 
-static void print_summary(const struct board *board, const struct port_set *ports,
-			  const struct worker_conf *workers, double seconds, const char *json)
+/* The counters' view for the summary and the console; its arrays live as long as the run. */
+struct main_stats {
+	struct stats_port ports[BOARD_MAX_PORTS];
+	struct stats_worker workers[BOARD_MAX_WORKERS];
+	struct stats_view view;
+};
+
+static void build_stats_view(struct main_stats *ms, const struct board *board,
+			     const struct port_set *ports, const struct worker_conf *workers)
 {
-	struct stats_port sp[BOARD_MAX_PORTS];
-	struct stats_worker sw[BOARD_MAX_WORKERS];
-	struct stats_view view = {
+	ms->view = (struct stats_view){
 		.board = board->name,
 		.mode = board_mode_name(board->mode),
-		.seconds = seconds,
-		.ports = sp,
+		.ports = ms->ports,
 		.port_count = ports->count,
-		.workers = sw,
+		.workers = ms->workers,
 		.worker_count = board->worker_count,
 	};
 	for (unsigned i = 0; i < ports->count; i++)
-		sp[i] = (struct stats_port){ports->ports[i].conf->name,
-					    board_role_name(ports->ports[i].conf->role),
-					    ports->ports[i].port_id};
+		ms->ports[i] = (struct stats_port){ports->ports[i].conf->name,
+						   board_role_name(ports->ports[i].conf->role),
+						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
-		sw[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
-	stats_print_summary(stdout, &view);
+		ms->workers[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+}
+
+static void print_summary(struct stats_view *view, double seconds, const char *json)
+{
+	view->seconds = seconds;
+	stats_print_summary(stdout, view);
 	fflush(stdout);
 	if (json) {
-		int rc = stats_write_json(json, &view);
+		int rc = stats_write_json(json, view);
 		if (rc < 0)
 			log_warning("--stats-json %s: %s", json, strerror(-rc));
 	}
+}
+
+static void board_to_mgmt_address(const struct board_prefix *from, struct mgmt_address *to)
+{
+	to->set = from->set;
+	memcpy(to->addr, from->addr, sizeof(to->addr));
+	to->prefix_len = from->len;
+}
+
+/* lwIP on the first management port when the board gives the appliance an address. */
+static void start_management(const struct board *board, const struct port_set *ports,
+			     struct control *control)
+{
+	if (control->management_port_count == 0 ||
+	    !(board->management_ipv4.set || board->management_ipv6.set))
+		return;
+	struct mgmt_config config;
+	board_to_mgmt_address(&board->management_ipv4, &config.ipv4);
+	board_to_mgmt_address(&board->management_gateway4, &config.gateway4);
+	board_to_mgmt_address(&board->management_ipv6, &config.ipv6);
+	char err[MAIN_ERROR_MAX];
+	control->mgmt = mgmt_start(control->management_ports[0], ports->pool, &config, err,
+				   sizeof(err));
+	if (!control->mgmt)
+		fail("%s: error: %s", board->path, err);
+	log_info("management stack up on port %u", control->management_ports[0]);
+}
+
+/* The TLS console, when the board names its certificate, key and the operator CA. */
+static void start_console(const struct board *board, const struct options *o,
+			  struct ruleset *ruleset, struct control *control)
+{
+	if (!control->mgmt || !board->console_cert[0])
+		return;
+	static const char *vars[BOARD_MAX_VARS];
+	static struct rules_update rules;
+	struct ruleset_options ro = rules_options(o, board, vars);
+	int rc = rules_update_init(&rules, &ro, policy_path_of(o, board), ruleset,
+				   board->rules_store_dir, board->flows,
+				   control);
+	if (rc < 0)
+		fail("%s: error: [rules] store_dir: cannot use %s: %s", board->path,
+		     board->rules_store_dir, strerror(-rc));
+	/* The files of version 1 are the --rules paths; they stay valid for the run. */
+	control->rules = &rules;
+	rc = audit_open(&control->audit, board->audit_log);
+	if (rc < 0)
+		fail("%s: error: [management] audit_log: cannot open %s: %s", board->path,
+		     board->audit_log, strerror(-rc));
+	struct console_config config = {
+		.port = (uint16_t)board->console_port,
+		.cert = board->console_cert,
+		.key = board->console_key,
+		.ca = board->operator_ca,
+		.sessions = board->console_sessions,
+	};
+	char err[MAIN_ERROR_MAX];
+	control->console = console_start(&config, console_commands_execute, control, err,
+					 sizeof(err));
+	if (!control->console)
+		fail("%s: error: %s", board->path, err);
+	log_info("console listening on TCP port %u (TLS 1.2, client certificates from %s)",
+		 board->console_port, board->operator_ca);
 }
 
 int main(int argc, char **argv)
@@ -564,6 +629,8 @@ int main(int argc, char **argv)
 			fail("%s: error: more than %d management ports", board.path,
 			     CONTROL_MAX_PORTS);
 
+	start_management(&board, &ports, &control);
+
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset);
 	struct eve eve = {0};
 	if (options.eve) {
@@ -575,6 +642,14 @@ int main(int argc, char **argv)
 	}
 	for (unsigned w = 0; w < board.worker_count; w++)
 		control_add_alert_ring(&control, workers[w].inspect.alerts);
+	static struct main_stats stats;
+	build_stats_view(&stats, &board, &ports, workers);
+	control.stats = &stats.view;
+	control.workers = workers;
+	control.worker_count = board.worker_count;
+	control.board_name = board.name;
+	control.board_path = board.path;
+	start_console(&board, &options, ruleset, &control);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -593,19 +668,21 @@ int main(int argc, char **argv)
 	}
 
 	double start = now_seconds();
+	control.started = start;
 	for (unsigned w = 0; w < board.worker_count; w++)
 		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
 			fail("cannot launch worker on lcore %u", workers[w].lcore_id);
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
+	console_stop(control.console);
 	worker_stop();
 	rte_eal_mp_wait_lcore();
 	control_drain_alerts(&control);
 	eve_close(&eve);
 	double seconds = now_seconds() - start;
 
-	print_summary(&board, &ports, workers, seconds, options.stats_json);
+	print_summary(&stats.view, seconds, options.stats_json);
 	int status = EXIT_SUCCESS;
 	if (run.offline && run.offline_seen < run.offline_expected) {
 		log_warning("offline: only %llu of the %llu packets of %s were read",
@@ -614,7 +691,15 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE;
 	}
 	workers_free(workers, board.worker_count);
+	if (control.rules) {
+		/* the update machinery owns the live ruleset (the one vigil started with
+		 * was freed at the first commit) */
+		ruleset = (struct ruleset *)control.rules->live;
+		rules_update_close(control.rules);
+	}
 	ruleset_free(ruleset);
+	mgmt_stop(control.mgmt);
+	audit_close(&control.audit);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;

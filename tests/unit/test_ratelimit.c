@@ -252,6 +252,30 @@ static void test_parse_addr(void **state)
 	assert_int_equal(ratelimit_parse_addr("", a, &family), -EINVAL);
 }
 
+/* A rule update's new policy: same statements keep blocks, other statements clear them. */
+static void test_set_policy(void **state)
+{
+	(void)state;
+	struct policy *p1 = policy_of("ratelimit new_connections 5/s per src block 60s\n");
+	struct policy *same = policy_of("disable sid 7\nratelimit new_connections 5/s per src block 60s\n");
+	struct policy *other = policy_of("ratelimit new_connections 50/s per src block 60s\n");
+	struct ratelimit_table *t = table_of(p1, 64);
+	const uint8_t *a = addr4("192.0.2.9");
+	assert_true(syns(t, a, 20, T0, SECOND / 2) > 0);
+	assert_true(ratelimit_packet(t, a, 4, false, T0 + 2 * SECOND));
+	ratelimit_set_policy(t, same);
+	assert_ptr_equal(t->policy, same);
+	assert_true(ratelimit_packet(t, a, 4, false, T0 + 3 * SECOND)); /* still blocked */
+	ratelimit_set_policy(t, other);
+	assert_false(ratelimit_packet(t, a, 4, false, T0 + 4 * SECOND)); /* cleared */
+	assert_int_equal(syns(t, a, 20, T0 + 5 * SECOND, SECOND), 0); /* 20/s is under 50/s */
+	ratelimit_set_policy(NULL, other); /* no table: nothing to do */
+	ratelimit_free(t);
+	policy_free(p1);
+	policy_free(same);
+	policy_free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_bounded_table),
 		cmocka_unit_test(test_parse_addr),
+		cmocka_unit_test(test_set_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
