@@ -5,7 +5,9 @@
 # appliance): an operator CA, the appliance's certificate (CN and SAN its
 # management address 10.78.0.1), and operator certificates whose OU is the
 # console role: admin.crt (OU=admin), viewer.crt (OU=viewer), norole.crt
-# (no OU), and rogue.crt (OU=admin, signed by another CA, so refused).
+# (no OU), rogue.crt (OU=admin, signed by another CA, so refused), and
+# receiver.crt for the operator side's syslog and webhook receivers
+# (vigil-operator, 10.78.0.2).
 # ECDSA P-256 keys, 30 days.
 #
 #   bash board/lab-pki.sh [DIR]     default DIR: build/lab-pki
@@ -45,7 +47,8 @@ pki_ca()
 
 main()
 {
-	[[ -s $DIR/ca.crt && -s $DIR/rogue.crt ]] && exit 0
+	[[ -s $DIR/ca.crt && -s $DIR/rogue.crt && -s $DIR/receiver.crt ]] && exit 0
+	rm -rf "$DIR"
 	mkdir -p "$DIR"
 	chmod 700 "$DIR"
 	pki_ca ca "/O=vigil lab/CN=vigil lab operator CA"
@@ -54,9 +57,11 @@ main()
 	pki_cert admin "/O=vigil lab/OU=admin/CN=alice" ca "extendedKeyUsage=clientAuth"
 	pki_cert viewer "/O=vigil lab/OU=viewer/CN=victor" ca "extendedKeyUsage=clientAuth"
 	pki_cert norole "/O=vigil lab/CN=nobody" ca "extendedKeyUsage=clientAuth"
+	pki_cert receiver "/O=vigil lab/CN=vigil-operator" ca \
+		"subjectAltName=DNS:vigil-operator,IP:10.78.0.2"
 	pki_ca rogue-ca "/O=elsewhere/CN=rogue CA"
 	pki_cert rogue "/O=elsewhere/OU=admin/CN=mallory" rogue-ca "extendedKeyUsage=clientAuth"
-	echo "lab PKI in $DIR: ca.crt, appliance, admin, viewer, norole, rogue (.crt/.key)"
+	echo "lab PKI in $DIR: ca.crt, appliance, admin, viewer, norole, rogue, receiver (.crt/.key)"
 }
 
 main "$@"

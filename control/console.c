@@ -24,6 +24,7 @@
 #include "lwip/ip_addr.h"
 
 #include "control/console.h"
+#include "control/tls_netconn.h"
 #include "platform/log.h"
 
 #define CONSOLE_POLL_MS 500	  /* a blocked read wakes this often to see a stop */
@@ -40,9 +41,7 @@ struct console_fail {
 
 struct console_session {
 	struct console *console;
-	struct netconn *conn;
-	struct netbuf *rx;	 /* the netbuf being read, NULL when none */
-	uint16_t rx_offset;
+	struct tls_netconn io; /* the session's connection */
 	char peer[64];
 	mbedtls_ssl_context ssl;
 	char line[CONSOLE_MAX_LINE + 1];
@@ -138,44 +137,6 @@ static void console_record_failure(struct console *c, const char *peer, const ch
 	if (count == CONSOLE_FAILS_TO_BLOCK)
 		log_warning("console: %s blocked for %d s after %d failed handshakes", peer,
 			    CONSOLE_BLOCK_S, CONSOLE_FAILS_TO_BLOCK);
-}
-
-/* ---- TLS over a netconn ---- */
-
-static int console_bio_send(void *ctx, const unsigned char *buf, size_t len)
-{
-	struct console_session *s = ctx;
-	size_t written = 0;
-	err_t e = netconn_write_partly(s->conn, buf, len, NETCONN_COPY, &written);
-	if (e != ERR_OK)
-		return MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-	return written ? (int)written : MBEDTLS_ERR_SSL_WANT_WRITE;
-}
-
-/* Reads from the current netbuf; a timeout is WANT_READ so callers can look at the clock. */
-static int console_bio_recv(void *ctx, unsigned char *buf, size_t len)
-{
-	struct console_session *s = ctx;
-	if (!s->rx) {
-		err_t e = netconn_recv(s->conn, &s->rx);
-		if (e == ERR_TIMEOUT)
-			return MBEDTLS_ERR_SSL_WANT_READ;
-		if (e != ERR_OK) {
-			s->rx = NULL;
-			return 0; /* closed or reset: end of stream */
-		}
-		s->rx_offset = 0;
-	}
-	uint16_t total = netbuf_len(s->rx);
-	size_t left = (size_t)(total - s->rx_offset);
-	uint16_t n = (uint16_t)(len < left ? len : left);
-	netbuf_copy_partial(s->rx, buf, n, s->rx_offset);
-	s->rx_offset = (uint16_t)(s->rx_offset + n);
-	if (s->rx_offset >= total) {
-		netbuf_delete(s->rx);
-		s->rx = NULL;
-	}
-	return n;
 }
 
 /* The role from the certificate subject's OU; -ENOENT when it names none. */
@@ -407,10 +368,9 @@ static void console_session_end(struct console_session *s)
 {
 	mbedtls_ssl_close_notify(&s->ssl);
 	mbedtls_ssl_free(&s->ssl);
-	if (s->rx)
-		netbuf_delete(s->rx);
-	netconn_close(s->conn);
-	netconn_delete(s->conn);
+	tls_netconn_drop(&s->io);
+	netconn_close(s->io.conn);
+	netconn_delete(s->io.conn);
 	struct console *c = s->console;
 	pthread_mutex_lock(&c->lock);
 	c->active_sessions--;
@@ -425,12 +385,12 @@ static void *console_session_main(void *arg)
 	struct console *c = s->console;
 	char why[256];
 	mbedtls_ssl_init(&s->ssl);
-	netconn_set_recvtimeout(s->conn, CONSOLE_POLL_MS);
+	netconn_set_recvtimeout(s->io.conn, CONSOLE_POLL_MS);
 	if (mbedtls_ssl_setup(&s->ssl, &c->tls) != 0) {
 		console_session_end(s);
 		return NULL;
 	}
-	mbedtls_ssl_set_bio(&s->ssl, s, console_bio_send, console_bio_recv, NULL);
+	mbedtls_ssl_set_bio(&s->ssl, &s->io, tls_netconn_send, tls_netconn_recv, NULL);
 	if (console_handshake(s, why, sizeof(why)) < 0) {
 		console_record_failure(c, s->peer, why);
 		console_session_end(s);
@@ -483,7 +443,7 @@ static void console_admit(struct console *c, struct netconn *conn)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (s) {
 		s->console = c;
-		s->conn = conn;
+		s->io.conn = conn;
 		snprintf(s->peer, sizeof(s->peer), "%s", peer);
 		if (pthread_create(&thread, &attr, console_session_main, s) == 0) {
 			pthread_attr_destroy(&attr);

@@ -16,6 +16,8 @@
 #include "control/control.h"
 #include "control/mgmt.h"
 #include "control/rules_update.h"
+#include "control/sinks.h"
+#include "control/eve.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
 
@@ -358,6 +360,49 @@ static void command_rules_rollback(struct command_context *ctx)
 	json_string(ctx->j, text);
 }
 
+static void command_sinks_status(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_key(ctx->j, "eve_file");
+	if (c->eve && c->eve->file) {
+		json_printf(ctx->j, "{\"path\":");
+		json_string(ctx->j, c->eve_path ? c->eve_path : "");
+		json_printf(ctx->j, ",\"written\":%llu,\"rotations\":%llu}",
+			    (unsigned long long)c->eve->written, (unsigned long long)c->eve_rotations);
+		if (f)
+			fprintf(f, "eve file  %s: %llu written, %llu rotation(s)\n",
+				c->eve_path ? c->eve_path : "", (unsigned long long)c->eve->written,
+				(unsigned long long)c->eve_rotations);
+	} else {
+		json_raw(ctx->j, "null");
+	}
+	json_key(ctx->j, "sinks");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < c->sink_count; i++) {
+		struct sink_status st;
+		sink_status_read(c->sinks[i], &st);
+		json_element(ctx->j);
+		sink_status_json(&st, ctx->j);
+		if (f)
+			fprintf(f,
+				"%-8s  %s: %s, %llu offered, %llu delivered, %llu queued, "
+				"undelivered %llu (queue full %llu, failed %llu)%s%s\n",
+				st.name, st.target, st.connected ? "connected" : "not connected",
+				(unsigned long long)st.offered, (unsigned long long)st.delivered,
+				(unsigned long long)st.queued,
+				(unsigned long long)(st.dropped_full + st.failed),
+				(unsigned long long)st.dropped_full, (unsigned long long)st.failed,
+				st.last_error[0] ? "; last error: " : "", st.last_error);
+	}
+	json_array_end(ctx->j);
+	if (f)
+		fclose(f);
+	command_text_member(ctx->j, "text", text, len);
+}
+
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
@@ -366,6 +411,7 @@ static const struct console_command console_commands[] = {
 	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
 	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
 	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
+	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status"},
 	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
 	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
 	 "rules history"},

@@ -5,6 +5,8 @@
  * freed so the port's queue never fills.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -14,6 +16,7 @@
 #include "control/control.h"
 #include "control/eve.h"
 #include "control/mgmt.h"
+#include "control/sinks.h"
 #include "dataplane/alert.h"
 
 #define CONTROL_BURST 32
@@ -34,6 +37,43 @@ int control_add_alert_ring(struct control *control, struct rte_ring *ring)
 	return 0;
 }
 
+/* PATH.N -> PATH.N+1 down to PATH -> PATH.1, then a new PATH. */
+static void control_rotate_eve(struct control *control)
+{
+	struct eve *eve = control->eve;
+	char from[512], to[512];
+	fclose(eve->file);
+	eve->file = NULL;
+	for (unsigned i = control->eve_keep; i > 0; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", control->eve_path);
+		else
+			snprintf(from, sizeof(from), "%s.%u", control->eve_path, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", control->eve_path, i);
+		rename(from, to);
+	}
+	eve->file = fopen(control->eve_path, "a");
+	control->eve_rotations++;
+}
+
+/* One alert: formatted once, written to the EVE file and offered to every sink. */
+static void control_emit_alert(struct control *control, const struct alert *alert)
+{
+	struct eve *eve = control->eve;
+	char line[8192];
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	if (eve->file) {
+		fwrite(line, 1, n, eve->file);
+		fputc('\n', eve->file);
+		eve->written++;
+		if (control->eve_max_bytes && control->eve_keep && control->eve_path &&
+		    (uint64_t)ftell(eve->file) >= control->eve_max_bytes)
+			control_rotate_eve(control);
+	}
+	for (unsigned i = 0; i < control->sink_count; i++)
+		sink_push(control->sinks[i], line, n);
+}
+
 /* Take up to a burst of alerts from every ring; returns how many were taken. */
 static unsigned control_take_alerts(struct control *control)
 {
@@ -43,7 +83,7 @@ static unsigned control_take_alerts(struct control *control)
 		unsigned n = rte_ring_sc_dequeue_burst_elem(control->alert_rings[i], alerts,
 							    sizeof(alerts[0]), CONTROL_BURST, NULL);
 		for (unsigned k = 0; k < n && control->eve; k++)
-			eve_write_alert(control->eve, &alerts[k]);
+			control_emit_alert(control, &alerts[k]);
 		total += n;
 	}
 	control->alerts_taken += total;

@@ -13,6 +13,7 @@
 
 #define CONTROL_MAX_PORTS 4
 #define CONTROL_MAX_WORKERS 64
+#define CONTROL_MAX_SINKS 4
 
 #include "control/audit.h"
 
@@ -23,6 +24,7 @@ struct console;
 struct stats_view;
 struct worker_conf;
 struct rules_update;
+struct sink;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -31,8 +33,16 @@ struct control {
 	struct mgmt *mgmt; /* lwIP on management_ports[0]; NULL: frames are counted and freed */
 	struct rte_ring *alert_rings[CONTROL_MAX_WORKERS]; /* one per worker, we consume */
 	unsigned alert_ring_count;
-	struct eve *eve; /* where alerts go; NULL: counted only */
+	struct eve *eve; /* how alerts are formatted, and the EVE file (eve->file NULL: none) */
 	uint64_t alerts_taken;
+	/* EVE file rotation: past eve_max_bytes the file becomes PATH.1 (PATH.1
+	 * becomes PATH.2, ... up to eve_keep) and a new PATH starts; 0: never. */
+	const char *eve_path;
+	uint64_t eve_max_bytes;
+	unsigned eve_keep;
+	uint64_t eve_rotations;
+	struct sink *sinks[CONTROL_MAX_SINKS]; /* syslog, webhook: every alert is offered to each */
+	unsigned sink_count;
 
 	/* What the console's commands (control/console_commands.c) read and change. */
 	struct console *console; /* NULL: no console on this board */

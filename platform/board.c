@@ -292,6 +292,18 @@ static const struct board_setting board_settings[] = {
 	{"management", "console_sessions", board_parse_uint, B(console_sessions), 1, 16, "4"},
 	{"management", "audit_log", board_parse_string, B(audit_log), 0, 0,
 	 "/var/log/vigil/audit.log"},
+	{"alerts", "eve_max_mb", board_parse_uint, B(eve_max_mb), 0, 1u << 20, "0"},
+	{"alerts", "eve_keep", board_parse_uint, B(eve_keep), 1, 100, "5"},
+	{"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
+	{"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
+	{"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},
+	{"alerts", "webhook", board_parse_string, B(webhook), 0, 0, ""},
+	{"alerts", "webhook_ca", board_parse_string, B(webhook_ca), 0, 0, ""},
+	{"alerts", "webhook_name", board_parse_string, B(webhook_name), 0, 0, ""},
+	{"alerts", "client_cert", board_parse_string, B(sink_client_cert), 0, 0, ""},
+	{"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
+	{"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
+	{"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),

@@ -100,6 +100,18 @@ struct board {
 	char operator_ca[256];	    /* client certificates must chain to this CA */
 	unsigned console_sessions;  /* sessions served at once */
 	char audit_log[256];	    /* every console command is appended here */
+	unsigned eve_max_mb;	    /* [alerts] EVE file rotated past this size; 0: never */
+	unsigned eve_keep;	    /* rotated EVE files kept */
+	char syslog[128];	    /* syslog over TLS: ADDRESS:PORT; "" = none */
+	char syslog_ca[256];
+	char syslog_name[128];
+	char webhook[256];	    /* https://ADDRESS:PORT/PATH; "" = none */
+	char webhook_ca[256];
+	char webhook_name[128];
+	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
+	char sink_client_key[256];
+	unsigned sink_queue;	    /* records waiting per sink at most */
+	unsigned webhook_batch;	    /* records per POST at most */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

@@ -32,6 +32,7 @@
 #include "control/console_commands.h"
 #include "control/mgmt.h"
 #include "control/rules_update.h"
+#include "control/sinks.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/flow.h"
@@ -548,6 +549,41 @@ static void start_management(const struct board *board, const struct port_set *p
 	log_info("management stack up on port %u", control->management_ports[0]);
 }
 
+#define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
+
+/* The syslog and webhook sinks the board names; they need the management stack. */
+static void start_sinks(const struct board *board, struct control *control)
+{
+	struct sink_config configs[] = {
+		{.kind = "syslog", .target = board->syslog, .ca = board->syslog_ca,
+		 .server_name = board->syslog_name},
+		{.kind = "webhook", .target = board->webhook, .ca = board->webhook_ca,
+		 .server_name = board->webhook_name},
+	};
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		struct sink_config *c = &configs[i];
+		if (!c->target[0])
+			continue;
+		if (!control->mgmt)
+			fail("%s: error: [alerts] %s: needs the management stack ([management] ipv4 "
+			     "or ipv6)",
+			     board->path, c->kind);
+		if (!c->server_name[0])
+			c->server_name = NULL;
+		c->cert = board->sink_client_cert[0] ? board->sink_client_cert : NULL;
+		c->key = board->sink_client_key[0] ? board->sink_client_key : NULL;
+		c->queue_len = board->sink_queue;
+		c->batch = board->webhook_batch;
+		c->hostname = board->name;
+		char err[MAIN_ERROR_MAX];
+		struct sink *sink = sink_start(c, err, sizeof(err));
+		if (!sink)
+			fail("%s: error: %s", board->path, err);
+		control->sinks[control->sink_count++] = sink;
+		log_info("alerts: %s sink to %s", c->kind, c->target);
+	}
+}
+
 /* The TLS console, when the board names its certificate, key and the operator CA. */
 static void start_console(const struct board *board, const struct options *o,
 			  struct ruleset *ruleset, struct control *control)
@@ -632,14 +668,19 @@ int main(int argc, char **argv)
 	start_management(&board, &ports, &control);
 
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset);
-	struct eve eve = {0};
+	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
+	struct eve eve = {.ruleset = ruleset};
 	if (options.eve) {
 		int rc = eve_open(&eve, options.eve, ruleset);
 		if (rc < 0)
 			fail("--eve %s: error: %s", options.eve, strerror(-rc));
-		eve.client_from_xff = board.behind_proxy;
-		control.eve = &eve;
+		control.eve_path = options.eve;
+		control.eve_max_bytes = (uint64_t)board.eve_max_mb << 20;
+		control.eve_keep = board.eve_keep;
 	}
+	eve.client_from_xff = board.behind_proxy;
+	control.eve = &eve;
+	start_sinks(&board, &control);
 	for (unsigned w = 0; w < board.worker_count; w++)
 		control_add_alert_ring(&control, workers[w].inspect.alerts);
 	static struct main_stats stats;
@@ -679,6 +720,8 @@ int main(int argc, char **argv)
 	worker_stop();
 	rte_eal_mp_wait_lcore();
 	control_drain_alerts(&control);
+	for (unsigned i = 0; i < control.sink_count; i++)
+		sink_stop(control.sinks[i], SINK_GRACE_MS);
 	eve_close(&eve);
 	double seconds = now_seconds() - start;
 
