@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "control/eve.h"
+#include "dataplane/verdict.h"
 #include "rules/ruleset.h"
 
 int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset)
@@ -241,9 +242,97 @@ static bool put_client_from_xff(struct out *o, const struct alert *a)
 	return true;
 }
 
-size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf,
-			size_t len, bool client_from_xff)
+/* verdict: what became of the packet (Suricata's verdict object). */
+static void put_verdict(struct out *o, const struct alert *a)
 {
+	switch (a->verdict) {
+	case VERDICT_DROP:
+		put(o, ",\"verdict\":{\"action\":\"drop\"}");
+		break;
+	case VERDICT_REJECT:
+		put(o, ",\"verdict\":{\"action\":\"drop\",\"reject-target\":\"both\","
+		       "\"reject\":[\"%s\"]}",
+		    a->l4_proto == 6 ? "tcp-reset" : "icmp-prohib");
+		break;
+	default:
+		put(o, ",\"verdict\":{\"action\":\"alert\"}");
+		break;
+	}
+}
+
+static const char eve_traffic_prefix[] = "traffic/";
+
+/*
+ * Whether flowbit bit is set and belongs to the list of prefix: names that
+ * start with prefix, or with no traffic/ prefix when prefix is NULL.
+ * Returns its name as listed, else NULL.
+ */
+static const char *flowbit_listed(const struct alert *a, const struct ruleset *ruleset,
+				  unsigned bit, const char *prefix)
+{
+	if (!(a->flowbits[bit >> 3] & (1u << (bit & 7))))
+		return NULL;
+	const char *name = ruleset_flowbit_name(ruleset, bit);
+	if (!name)
+		return NULL;
+	if (!prefix)
+		return strncmp(name, eve_traffic_prefix, sizeof(eve_traffic_prefix) - 1) ? name : NULL;
+	return strncmp(name, prefix, strlen(prefix)) == 0 ? name + strlen(prefix) : NULL;
+}
+
+/* The listed flowbits as ,"key":[...]; first: no comma before. Returns how many. */
+static unsigned put_flowbits(struct out *o, const struct alert *a, const struct ruleset *ruleset,
+			     const char *key, const char *prefix, bool first)
+{
+	unsigned n = 0;
+	unsigned count = ruleset ? ruleset_flowbit_count(ruleset) : 0;
+	for (unsigned bit = 0; bit < count && bit < RULE_MAX_FLOWBITS; bit++) {
+		const char *name = flowbit_listed(a, ruleset, bit, prefix);
+		if (!name)
+			continue;
+		if (n++ == 0)
+			put(o, "%s\"%s\":[", first ? "" : ",", key);
+		else
+			put(o, ",");
+		put_string(o, name);
+	}
+	if (n)
+		put(o, "]");
+	return n;
+}
+
+static unsigned flowbits_listed(const struct alert *a, const struct ruleset *ruleset,
+				const char *prefix)
+{
+	unsigned n = 0;
+	unsigned count = ruleset ? ruleset_flowbit_count(ruleset) : 0;
+	for (unsigned bit = 0; bit < count && bit < RULE_MAX_FLOWBITS; bit++)
+		n += flowbit_listed(a, ruleset, bit, prefix) != NULL;
+	return n;
+}
+
+/* The flow's flowbits: metadata{flowbits} and traffic{id, label}. */
+static void put_flow_metadata(struct out *o, const struct alert *a, const struct ruleset *ruleset)
+{
+	if (flowbits_listed(a, ruleset, NULL)) {
+		put(o, ",\"metadata\":{");
+		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
+		put(o, "}");
+	}
+	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");
+	unsigned labels = flowbits_listed(a, ruleset, "traffic/label/");
+	if (!ids && !labels)
+		return;
+	put(o, ",\"traffic\":{");
+	put_flowbits(o, a, ruleset, "id", "traffic/id/", true);
+	put_flowbits(o, a, ruleset, "label", "traffic/label/", !ids);
+	put(o, "}");
+}
+
+size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf,
+			size_t len, unsigned flags)
+{
+	bool client_from_xff = flags & EVE_CLIENT_FROM_XFF;
 	struct out o = {buf, len, 0};
 	const struct rule *r = a->rule;
 	char proto[8];
@@ -254,6 +343,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put_timestamp(&o, a->timestamp_us);
 	if (a->flow_id)
 		put(&o, ",\"flow_id\":%" PRIu64, a->flow_id);
+	if ((flags & EVE_PCAP_CNT) && a->packet_number)
+		put(&o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
 	put(&o, ",\"event_type\":\"alert\"");
 	if (!client_from_xff || !put_client_from_xff(&o, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
@@ -275,6 +366,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put(&o, ",\"severity\":%d", r->priority ? r->priority : 3);
 	put_metadata(&o, r);
 	put(&o, "}");
+	put_verdict(&o, a);
+	put_flow_metadata(&o, a, ruleset);
 	if (a->has_details)
 		put_details(&o, a);
 	put(&o, "}");
@@ -288,7 +381,9 @@ void eve_write_alert(struct eve *eve, const struct alert *alert)
 	char line[8192];
 	if (!eve->file)
 		return;
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	unsigned flags = (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) |
+			 (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	fwrite(line, 1, n, eve->file);
 	fputc('\n', eve->file);
 	eve->written++;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dataplane/app.h"
+#include "rules/keyword.h"
 #include "rules/rule.h"
 
 struct alert {
@@ -30,6 +31,13 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
 	uint8_t has_details;
+	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
+	 * in ids mode or when nothing blocked it. */
+	uint8_t verdict;
+	uint64_t packet_number; /* see inspect_context.packet_number; 0: unknown */
+	/* The flow's flowbits after the rule's own were applied (their names:
+	 * ruleset_flowbit_name); all zero without a flow. */
+	uint8_t flowbits[RULE_MAX_FLOWBITS / 8];
 	struct app_details details; /* of the application-layer unit that alerted */
 };
 

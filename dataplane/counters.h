@@ -35,6 +35,7 @@
 	_(MALFORMED, "malformed")     \
 	_(ALERTS, "alerts")           \
 	_(ALERTS_LOST, "alerts_lost") \
+	_(ALERTS_DISCARDED, "alerts_discarded") \
 	_(REJECTS_SENT, "rejects_sent")
 
 enum worker_counter {

@@ -61,6 +61,16 @@ enum flow_tcp_state {
 	FLOW_TCP_RESET,	      /* RST from either side */
 };
 
+/*
+ * What a rule decided for the rest of the flow (Suricata 7's flow actions):
+ * its later packets are dropped, or passed without inspection.
+ */
+enum flow_action {
+	FLOW_ACTION_NONE,
+	FLOW_ACTION_DROP,
+	FLOW_ACTION_PASS,
+};
+
 /* Normalised: side 0 is the lower (address, port) pair, by bytes. */
 struct flow_key {
 	uint8_t addr[2][16];		    /* network order; IPv4 in the first four bytes */
@@ -105,6 +115,7 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
+	uint8_t action;		 /* lead: enum flow_action, decided by a rule */
 	void *app_state;
 	uint32_t user_flags;	 /* lead */
 	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */

@@ -34,6 +34,11 @@ struct inspect_packet_state {
 	uint32_t deferred[INSPECT_DEFERRED_MAX];
 	unsigned deferred_count;
 	bool deferred_overflow;
+	/* The flow's protocol applies to rules on this packet's own data: not
+	 * before a TCP flow is established (as Suricata, whose packet rules see
+	 * the protocol only on packets of an established stream). Units always
+	 * see it. */
+	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 	bool app_only;	/* inspecting a unit: only rules on application buffers */
@@ -47,8 +52,37 @@ static int inspect_app_proto(const struct flow *f)
 	return f->app_status == FLOW_APP_DETECTED ? f->app_proto : -2;
 }
 
+static enum verdict rule_verdict(enum rule_action action);
+
+/*
+ * Keep an alert for the end of the packet. When packet_alert_max are kept
+ * already, the one last in rule order gives way to a rule before it (as
+ * Suricata keeps the first alerts in its rule order); what does not fit is
+ * counted.
+ */
+static void inspect_queue_alert(struct inspect_context *ctx, const struct alert *a, uint32_t order)
+{
+	unsigned max = ctx->packet_alert_max ? ctx->packet_alert_max : INSPECT_PACKET_ALERT_MAX;
+	if (max > INSPECT_ALERTS_MAX)
+		max = INSPECT_ALERTS_MAX;
+	unsigned slot = ctx->alert_queue_len;
+	if (slot >= max) {
+		ctx->counters->counter[WORKER_COUNTER_ALERTS_DISCARDED]++;
+		slot = 0;
+		for (unsigned i = 1; i < ctx->alert_queue_len; i++)
+			if (ctx->alert_order[i] > ctx->alert_order[slot])
+				slot = i;
+		if (ctx->alert_order[slot] < order)
+			return;
+	} else {
+		ctx->alert_queue_len++;
+	}
+	ctx->alert_queue[slot] = *a;
+	ctx->alert_order[slot] = order;
+}
+
 static void inspect_alert(const struct inspect_packet_state *s, const struct rule *rule,
-			  bool blocked)
+			  uint32_t index, bool blocked)
 {
 	const struct packet *p = s->p;
 	struct alert a = {
@@ -63,6 +97,7 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 		.to_server = s->direction == RULESET_TO_SERVER,
 		.worker = (uint16_t)s->ctx->worker_index,
 		.app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
+		.packet_number = s->ctx->packet_number,
 	};
 	if (s->details) {
 		a.details = *s->details;
@@ -70,11 +105,66 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 	}
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	struct worker_counters *c = s->ctx->counters;
-	if (rte_ring_sp_enqueue_elem(s->ctx->alerts, &a, sizeof(a)) == 0)
-		c->counter[WORKER_COUNTER_ALERTS]++;
-	else
-		c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	inspect_queue_alert(s->ctx, &a, index);
+}
+
+/*
+ * The packet is decided: its alerts, in rule order, with the verdict and
+ * the flow's flowbits, go to the control lcore.
+ */
+static void inspect_alerts_flush(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	unsigned n = ctx->alert_queue_len;
+	ctx->alert_queue_len = 0;
+	/* insertion sort: at most INSPECT_ALERTS_MAX, nearly always in order */
+	for (unsigned i = 1; i < n; i++) {
+		for (unsigned j = i; j > 0 && ctx->alert_order[j - 1] > ctx->alert_order[j]; j--) {
+			struct alert a = ctx->alert_queue[j];
+			uint32_t o = ctx->alert_order[j];
+			ctx->alert_queue[j] = ctx->alert_queue[j - 1];
+			ctx->alert_order[j] = ctx->alert_order[j - 1];
+			ctx->alert_queue[j - 1] = a;
+			ctx->alert_order[j - 1] = o;
+		}
+	}
+	struct worker_counters *c = ctx->counters;
+	for (unsigned i = 0; i < n; i++) {
+		struct alert *a = &ctx->alert_queue[i];
+		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
+		if (s->flow)
+			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
+		else
+			memset(a->flowbits, 0, sizeof(a->flowbits));
+		if (rte_ring_sp_enqueue_elem(ctx->alerts, a, sizeof(*a)) == 0)
+			c->counter[WORKER_COUNTER_ALERTS]++;
+		else
+			c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	}
+}
+
+/*
+ * Whether a drop, reject or pass of rule holds for the rest of the flow
+ * (Suricata 7): it does when the match was on the stream or on an
+ * application-layer unit, or the rule is on an application protocol or on
+ * addresses alone; a rule on a single packet's own fields acts on that
+ * packet only.
+ */
+static bool inspect_acts_on_flow(const struct inspect_packet_state *s, const struct rule *rule)
+{
+	return s->app_only || (s->match.flow & RULE_MATCH_STREAM) || rule_proto_is_app(rule->proto) ||
+	       (rule->option_count == 0 && rule->flow_flags == 0);
+}
+
+static void inspect_flow_action(struct inspect_packet_state *s, const struct rule *rule,
+				enum rule_action action)
+{
+	if (!s->flow || s->flow->action != FLOW_ACTION_NONE || !inspect_acts_on_flow(s, rule))
+		return;
+	if (action == RULE_ACTION_PASS)
+		s->flow->action = FLOW_ACTION_PASS;
+	else if (rule_verdict(action) != VERDICT_PASS)
+		s->flow->action = FLOW_ACTION_DROP;
 }
 
 /* The verdict an action asks for; reject outranks drop, drop outranks pass. */
@@ -159,6 +249,7 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		rule_match_apply_flowbits(rule, &s->match);
 		bool silent = false;
 		enum rule_action action = inspect_action(s, rule, index, &silent);
+		inspect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
 			s->passed = true;
 			break;
@@ -171,7 +262,7 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		    !inspect_suppressed(rule, s->p) &&
 		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
 				   s->timestamp_us))
-			inspect_alert(s, rule, wanted != VERDICT_PASS);
+			inspect_alert(s, rule, index, wanted != VERDICT_PASS);
 	}
 }
 
@@ -199,7 +290,11 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 				       s->p->ip_version);
 	else
 		ruleset_add_candidates(ctx->scratch, s->deferred, s->deferred_count);
+	int app_proto = m->app_proto;
+	if (!s->app_visible)
+		m->app_proto = -1;
 	inspect_candidates(s);
+	m->app_proto = app_proto;
 }
 
 /*
@@ -363,6 +458,8 @@ static void inspect_flow(struct inspect_packet_state *s)
 		return;
 	}
 	s->direction = dir == FLOW_TO_SERVER ? RULESET_TO_SERVER : RULESET_TO_CLIENT;
+	s->app_visible = !(s->p->flags & PACKET_TCP) ||
+			 (s->flow->established && !s->flow->handshake_completed_now);
 	s->match.flow = RULE_MATCH_HAS_FLOW |
 			(dir == FLOW_TO_SERVER ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
 			(s->flow->established && !s->flow->handshake_completed_now
@@ -370,6 +467,45 @@ static void inspect_flow(struct inspect_packet_state *s)
 				 : 0);
 	s->match.flowbits = s->flow->flowbits;
 	s->match.app_proto = inspect_app_proto(s->flow);
+}
+
+/*
+ * A flow a rule decided for: its packets are dropped (ips mode; ids mode
+ * only stops inspecting it, as Suricata does) or passed, uninspected.
+ */
+static bool inspect_flow_decided(struct inspect_packet_state *s)
+{
+	if (!s->flow || s->flow->action == FLOW_ACTION_NONE)
+		return false;
+	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce)
+		s->verdict = VERDICT_DROP;
+	return true;
+}
+
+static void inspect_packet_rules(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	const struct packet *p = s->p;
+	const uint8_t *payload = p->data + p->payload_offset;
+	if (s->flow && (p->flags & PACKET_TCP)) {
+		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
+		 * the others see the reassembled stream. */
+		s->pkt_data_rules = 0;
+		inspect_buffer(s, NULL, 0, 0, NULL);
+		s->pkt_data_rules = 1;
+		s->match.flow |= RULE_MATCH_STREAM;
+		/* Every segment goes in, empty ones too: the SYN gives the initial
+		 * sequence number and FIN/RST end the stream. */
+		if (!s->passed)
+			stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
+				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, s);
+		if (p->tcp_flags & STREAM_TCP_FIN)
+			inspect_app_end(s);
+	} else {
+		inspect_set_pkt_data(s, payload, p->payload_len);
+		inspect_app(s, payload, p->payload_len, 0, false);
+		inspect_buffer(s, payload, p->payload_len, 0, NULL);
+	}
 }
 
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
@@ -383,29 +519,12 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		.pkt_data_rules = -1};
 	s.match.packet = p;
 	s.match.app_proto = -1;
-	inspect_flow(&s);
-	const uint8_t *payload = p->data + p->payload_offset;
-
 	ctx->now_us = timestamp_us;
-	if (s.flow && (p->flags & PACKET_TCP)) {
-		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
-		 * the others see the reassembled stream. */
-		s.pkt_data_rules = 0;
-		inspect_buffer(&s, NULL, 0, 0, NULL);
-		s.pkt_data_rules = 1;
-		s.match.flow |= RULE_MATCH_STREAM;
-		/* Every segment goes in, empty ones too: the SYN gives the initial
-		 * sequence number and FIN/RST end the stream. */
-		if (!s.passed)
-			stream_insert(&s.flow->stream[s.direction], ctx->flows->streams, p->tcp_seq,
-				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, &s);
-		if (p->tcp_flags & STREAM_TCP_FIN)
-			inspect_app_end(&s);
-	} else {
-		inspect_set_pkt_data(&s, payload, p->payload_len);
-		inspect_app(&s, payload, p->payload_len, 0, false);
-		inspect_buffer(&s, payload, p->payload_len, 0, NULL);
-	}
+	ctx->alert_queue_len = 0;
+	inspect_flow(&s);
+	if (!inspect_flow_decided(&s))
+		inspect_packet_rules(&s);
+	inspect_alerts_flush(&s);
 	return s.verdict;
 }
 

@@ -241,6 +241,7 @@ static const struct board_setting board_settings[] = {
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
+	{"rules", "packet_alert_max", board_parse_uint, B(packet_alert_max), 1, 64, "15"},
 	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},

@@ -359,6 +359,7 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->drop_malformed = board->malformed == BOARD_MALFORMED_DROP;
 		conf->enforce = board->mode == BOARD_MODE_IPS;
 		conf->inspect.worker_index = w;
+		conf->inspect.packet_alert_max = board->packet_alert_max;
 		conf->scratch = rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
 		if (!conf->scratch)
 			fail("cannot allocate worker scratch memory");
@@ -533,6 +534,7 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			fail("--eve %s: error: %s", options.eve, strerror(-rc));
 		eve.client_from_xff = board.behind_proxy;
+		eve.pcap_cnt = run.offline; /* one worker reads the capture: its packet numbers */
 		control.eve = &eve;
 	}
 	for (unsigned w = 0; w < board.worker_count; w++)

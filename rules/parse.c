@@ -436,6 +436,11 @@ unsigned rule_parser_flowbit_count(const struct rule_parser *parser)
 	return parser->flowbit_count;
 }
 
+const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned bit)
+{
+	return bit < parser->flowbit_count ? parser->flowbits[bit] : NULL;
+}
+
 /*
  * define: a new variable (byte_extract); -1 when the name is taken or all
  * slots are. Otherwise the slot of an existing variable, or -1.

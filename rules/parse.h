@@ -81,6 +81,9 @@ int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct ru
 /* Number of distinct flowbit names seen so far. */
 unsigned rule_parser_flowbit_count(const struct rule_parser *parser);
 
+/* The name of flowbit id bit (below rule_parser_flowbit_count); owned by the parser. */
+const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned bit);
+
 /* Free everything list holds (rules and errors), leaving it empty. */
 void rule_list_clear(struct rule_list *list);
 

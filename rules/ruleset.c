@@ -294,13 +294,30 @@ static int rule_order(const void *a, const void *b)
 	const struct rule *x = *(const struct rule *const *)a, *y = *(const struct rule *const *)b;
 	if (x->action != y->action)
 		return (int)x->action - (int)y->action;
-	int px = x->priority ? x->priority : 255, py = y->priority ? y->priority : 255;
+	/* a rule without priority or classtype has Suricata's default, 3 */
+	int px = x->priority ? x->priority : 3, py = y->priority ? y->priority : 3;
 	if (px != py)
 		return px - py;
 	return (x->sid > y->sid) - (x->sid < y->sid);
 }
 
 /* --- build ------------------------------------------------------------ */
+
+/* Flowbit names outlive the parser: alerts name the flow's flowbits. */
+static int ruleset_keep_flowbit_names(struct ruleset *rs, const struct rule_parser *parser)
+{
+	if (!rs->flowbit_count)
+		return 0;
+	rs->flowbit_names = calloc(rs->flowbit_count, sizeof(*rs->flowbit_names));
+	if (!rs->flowbit_names)
+		return -ENOMEM;
+	for (unsigned i = 0; i < rs->flowbit_count; i++) {
+		rs->flowbit_names[i] = strdup(rule_parser_flowbit_name(parser, i));
+		if (!rs->flowbit_names[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
 
 void ruleset_classification_path(const struct ruleset_options *o, char *path, size_t len)
 {
@@ -471,6 +488,9 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	rs->rules = list.rules;
 	rs->rule_count = report->loaded = list.count;
 	rs->flowbit_count = rule_parser_flowbit_count(parser);
+	rc = ruleset_keep_flowbit_names(rs, parser);
+	if (rc < 0)
+		goto fail;
 	list.rules = NULL;
 	list.count = 0;
 	qsort(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order);
@@ -514,6 +534,9 @@ void ruleset_free(struct ruleset *rs)
 		}
 	for (unsigned i = 0; i < rs->rule_count; i++)
 		rule_free(rs->rules[i]);
+	for (unsigned i = 0; rs->flowbit_names && i < rs->flowbit_count; i++)
+		free(rs->flowbit_names[i]);
+	free(rs->flowbit_names);
 	for (unsigned i = 0; i < rs->classtype_count; i++) {
 		free(rs->classtypes[i].name);
 		free(rs->classtypes[i].text);
@@ -536,6 +559,11 @@ const struct rule *ruleset_rule(const struct ruleset *rs, unsigned index)
 unsigned ruleset_flowbit_count(const struct ruleset *rs)
 {
 	return rs->flowbit_count;
+}
+
+const char *ruleset_flowbit_name(const struct ruleset *rs, unsigned bit)
+{
+	return rs && bit < rs->flowbit_count && rs->flowbit_names ? rs->flowbit_names[bit] : NULL;
 }
 
 /* --- report ----------------------------------------------------------- */

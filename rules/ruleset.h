@@ -80,6 +80,9 @@ const struct rule *ruleset_rule(const struct ruleset *ruleset, unsigned index);
 /* Flowbit names the rules use (sizes per-flow bit arrays). */
 unsigned ruleset_flowbit_count(const struct ruleset *ruleset);
 
+/* The name of flowbit id bit, NULL when there is none. */
+const char *ruleset_flowbit_name(const struct ruleset *ruleset, unsigned bit);
+
 /* The classtype description ("Attempted Administrator Privilege Gain") or the name. */
 const char *ruleset_classtype_text(const struct ruleset *ruleset, const char *classtype);
 

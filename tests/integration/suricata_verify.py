@@ -46,6 +46,8 @@ def vigil_common(case, work, prefix):
         args += ["--set", f"vars.{name}={value}"]
     if case.threshold_config:
         args += ["--set", f"rules.threshold_file={case.threshold_config}"]
+    if case.packet_alert_max() is not None:
+        args += ["--set", f"rules.packet_alert_max={case.packet_alert_max()}"]
     return args
 
 

@@ -38,7 +38,8 @@ APP_KEYWORD_PREFIXES = (
 VIGIL_ALERT_FIELDS = {
     "timestamp", "flow_id", "event_type", "src_ip", "src_port", "dest_ip", "dest_port", "proto",
     "app_proto", "direction", "alert.action", "alert.gid", "alert.signature_id", "alert.rev",
-    "alert.signature", "alert.category", "alert.severity",
+    "alert.signature", "alert.category", "alert.severity", "pcap_cnt", "verdict.action",
+    "verdict.reject-target", "verdict.reject", "traffic.id", "traffic.label", "metadata.flowbits",
 }
 
 DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
@@ -293,12 +294,14 @@ class Case:
                 result[name] = str(value)
         return result
 
+    def packet_alert_max(self):
+        """suricata.yaml packet-alert-max, for vigil's [rules] packet_alert_max; None: default."""
+        value = self.suricata_yaml.get("packet-alert-max")
+        return int(value) if value is not None else None
+
     def engine_differences(self):
         """Settings of the case that vigil does not take: each a short text."""
         notes = []
-        if "packet-alert-max" in self.suricata_yaml:
-            notes.append(f"suricata.yaml packet-alert-max: {self.suricata_yaml['packet-alert-max']} "
-                         "not supported (vigil has no per-packet alert cap)")
         order = self.suricata_yaml.get("action-order")
         if order and list(order) != DEFAULT_ACTION_ORDER:
             notes.append(f"suricata.yaml action-order {order} not applied")
