@@ -150,6 +150,10 @@ struct flow_config {
 	struct stream_config stream; /* for the table's stream pool; zero fields default */
 	flow_free_fn on_free;	     /* may be NULL */
 	void *on_free_arg;
+	/* Only one side of each connection passes here (asymmetric routing):
+	 * the client's ACK after its SYN completes the handshake without the
+	 * SYN-ACK (Suricata's stream.async-oneside). */
+	bool async_oneside;
 };
 
 /* _(field, "name", "description") */
@@ -194,6 +198,7 @@ struct flow_table {
 	uint64_t evict_idle_ns;
 	flow_free_fn on_free;
 	void *on_free_arg;
+	bool async_oneside;
 };
 
 /*

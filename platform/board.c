@@ -238,6 +238,7 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
 	{"dataplane", "flows", board_parse_uint, B(flows), 16, 1u << 24, "65536"},
 	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
+	{"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},

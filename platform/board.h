@@ -74,6 +74,7 @@ struct board {
 	unsigned mbuf_size; /* data room of one mbuf, headroom included */
 	unsigned flows;	    /* flow table slots per worker */
 	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
+	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
 
 	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];

@@ -291,6 +291,7 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 		.stream = {.depth = board->stream_depth_kb * 1024u},
 		.on_free = worker_flow_gone,
 		.on_free_arg = &conf->inspect,
+		.async_oneside = board->tcp_async_oneside,
 	};
 	conf->inspect.flows = flow_table_create(&fc);
 	conf->inspect.tails = calloc(2 * (size_t)board->flows, sizeof(struct inspect_tail));

@@ -46,6 +46,8 @@ DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
 
 # Engine options vigil has no equivalent for; noted when a case sets them.
 ARGS_NOTED = ("stream.", "app-layer.", "exception-policy", "flow.", "detect.")
+# Those vigil takes (tests/integration/suricata_verify.py passes them on).
+ARGS_TAKEN = ("threshold-file", "stream.async-oneside")
 
 
 def parse_version(text):
@@ -309,7 +311,7 @@ class Case:
         if app:
             notes.append(f"suricata.yaml app-layer settings for {sorted(app)} not applied")
         for key, value in self.sets().items():
-            if key.startswith(ARGS_NOTED) and key != "threshold-file":
+            if key.startswith(ARGS_NOTED) and key not in ARGS_TAKEN:
                 notes.append(f"--set {key}={value} not applied")
         return notes
 
