@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the inspection stage (dataplane/inspect.c) as a worker runs
+ * it: a ruleset compiled from rule text, a flow table, Hyperscan streams and
+ * an alert ring, and crafted TCP packets through inspect_packet(). They
+ * assert Suricata's behaviour where vigil follows it: flow actions (a drop
+ * on the stream drops the rest of the flow, a drop on a packet's own fields
+ * only that packet, a pass on the stream passes the flow), the per-packet
+ * alert cap and order, the verdict and packet number carried by alerts, the
+ * flow's flowbits in them, and the application protocol seen by packet
+ * rules only once the TCP flow is established. No EAL: the alert ring is
+ * initialised in plain memory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dataplane/app.h"
+#include "dataplane/flow.h"
+#include "dataplane/inspect.h"
+#include "dataplane/threshold.h"
+#include "rules/ruleset.h"
+
+#define TEST_FLOWS 64
+#define TEST_RING 256
+#define TEST_ALERTS 64
+
+static const struct app_config test_app = {
+	.xff_headers = {"X-Forwarded-For", NULL},
+	.body_limit = 1u << 20,
+};
+
+struct harness {
+	struct ruleset *rs;
+	struct inspect_context ctx;
+	struct worker_counters counters;
+	void *ring_memory;
+	struct alert alerts[TEST_ALERTS];
+	unsigned alert_count;
+	uint64_t now_us;
+	uint32_t client_seq, server_seq;
+	uint8_t ttl; /* of the packets sent */
+};
+
+static void harness_flow_gone(struct flow *f, void *arg)
+{
+	struct inspect_context *ctx = arg;
+	size_t slot = (size_t)(f - ctx->flows->flows);
+	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
+	inspect_flow_gone(ctx, f);
+}
+
+/* Everything a worker's inspection needs, for rules (one rule per line). */
+static struct harness *harness_up(const char *rules, bool enforce, unsigned packet_alert_max)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	assert_non_null(h);
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/vigil-test-inspect-%d.rules", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(rules, f);
+	fclose(f);
+	const char *files[] = {path};
+	struct ruleset_options o = {.files = files, .file_count = 1};
+	struct ruleset_report report = {0};
+	char err[256];
+	assert_int_equal(ruleset_build(&o, &h->rs, &report, err, sizeof(err)), 0);
+	assert_int_equal(report.error_count, 0);
+	ruleset_report_clear(&report);
+	unlink(path);
+
+	struct inspect_context *ctx = &h->ctx;
+	ctx->ruleset = h->rs;
+	ctx->enforce = enforce;
+	ctx->packet_alert_max = packet_alert_max;
+	ctx->counters = &h->counters;
+	ctx->app = &test_app;
+	assert_int_equal(ruleset_scratch_create(h->rs, &ctx->scratch), 0);
+	ctx->thresholds = threshold_table_create(1024);
+	struct flow_config fc = {.capacity = TEST_FLOWS, .hash_seed = 7,
+				 .on_free = harness_flow_gone, .on_free_arg = ctx};
+	ctx->flows = flow_table_create(&fc);
+	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
+	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	assert_true(ctx->thresholds && ctx->flows && ctx->tails && ctx->window);
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		ctx->streams[d] = calloc(TEST_FLOWS, sizeof(*ctx->streams[d]));
+		for (unsigned i = 0; i < TEST_FLOWS; i++) {
+			struct hs_stream *stream;
+			assert_int_equal(ruleset_stream_open(h->rs, d, &stream), 0);
+			if (!stream)
+				break;
+			ctx->streams[d][ctx->streams_free[d]++] = stream;
+		}
+	}
+	ssize_t size = rte_ring_get_memsize_elem(sizeof(struct alert), TEST_RING);
+	assert_true(size > 0);
+	h->ring_memory = aligned_alloc(64, (size_t)size);
+	ctx->alerts = h->ring_memory;
+	assert_int_equal(rte_ring_init(ctx->alerts, "test_alerts", TEST_RING,
+				       RING_F_SP_ENQ | RING_F_SC_DEQ), 0);
+	h->now_us = 1700000000ull * 1000000;
+	h->ttl = 64;
+	return h;
+}
+
+static void harness_down(struct harness *h)
+{
+	struct inspect_context *ctx = &h->ctx;
+	flow_table_destroy(ctx->flows);
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
+			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
+		free(ctx->streams[d]);
+	}
+	ruleset_scratch_free(ctx->scratch);
+	threshold_table_free(ctx->thresholds);
+	free(ctx->tails);
+	free(ctx->window);
+	free(h->ring_memory);
+	ruleset_free(h->rs);
+	free(h);
+}
+
+/* A TCP segment of the connection 10.0.0.9:40000 <-> 10.0.0.1:80, inspected; alerts collected. */
+static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
+				 const char *payload)
+{
+	static uint8_t data[2048];
+	struct packet p = {0};
+	size_t len = payload ? strlen(payload) : 0;
+	const char *src = from_client ? "10.0.0.9" : "10.0.0.1";
+	const char *dst = from_client ? "10.0.0.1" : "10.0.0.9";
+	p.flags = PACKET_IPV4 | PACKET_TCP;
+	p.ip_version = 4;
+	p.ether_type = 0x0800;
+	p.l4_proto = 6;
+	p.ip_ttl = h->ttl;
+	assert_int_equal(inet_pton(AF_INET, src, p.src_addr), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, p.dst_addr), 1);
+	p.src_port = from_client ? 40000 : 80;
+	p.dst_port = from_client ? 80 : 40000;
+	p.tcp_flags = flags;
+	uint32_t *seq = from_client ? &h->client_seq : &h->server_seq;
+	p.tcp_seq = *seq;
+	p.tcp_ack = from_client ? h->server_seq : h->client_seq;
+	memcpy(data, payload ? payload : "", len);
+	p.data = data;
+	p.len = (uint32_t)len;
+	p.payload_offset = 0;
+	p.payload_len = (uint16_t)len;
+	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
+	h->ctx.packet_number++;
+	h->now_us += 1000;
+	enum verdict v = inspect_packet(&h->ctx, &p, h->now_us);
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+	return v;
+}
+
+static void harness_handshake(struct harness *h)
+{
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, NULL);
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+}
+
+static unsigned alerts_of(const struct harness *h, uint32_t sid)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->alert_count; i++)
+		n += h->alerts[i].rule->sid == sid;
+	return n;
+}
+
+#define PA (0x08 | STREAM_TCP_ACK) /* PSH, ACK */
+
+static const char flow_rules[] =
+	"drop tcp any any -> any any (msg:\"d\"; content:\"attack\"; sid:1;)\n"
+	"alert tcp any any -> any any (msg:\"a\"; content:\"later\"; sid:2;)\n"
+	"pass tcp any any -> any any (msg:\"p\"; content:\"trusted\"; sid:3;)\n"
+	"drop tcp any any -> any any (msg:\"t\"; ttl:1; sid:4;)\n";
+
+/* A drop decided on the stream holds for the rest of the flow (Suricata 7). */
+static void test_stream_drop_drops_the_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "x attack x"), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_true(h->alerts[0].blocked);
+	assert_int_equal(h->alerts[0].verdict, VERDICT_DROP);
+	/* later packets of the flow, either way, are dropped uninspected */
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_DROP);
+	assert_int_equal(harness_send(h, false, STREAM_TCP_ACK, NULL), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_down(h);
+
+	/* ids mode: nothing is dropped, and the flow is no longer inspected */
+	h = harness_up(flow_rules, false, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "x attack x"), VERDICT_PASS);
+	assert_false(h->alerts[0].blocked);
+	assert_int_equal(h->alerts[0].verdict, VERDICT_PASS);
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_down(h);
+}
+
+/* A drop on a packet's own fields (ttl) drops that packet only. */
+static void test_packet_drop_drops_the_packet(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	h->ttl = 1;
+	assert_int_equal(harness_send(h, true, STREAM_TCP_ACK, NULL), VERDICT_DROP);
+	h->ttl = 64;
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_down(h);
+}
+
+/* A pass decided on the stream passes the rest of the flow uninspected. */
+static void test_stream_pass_passes_the_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "trusted"), VERDICT_PASS);
+	assert_int_equal(harness_send(h, true, PA, "attack later"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 0);
+	harness_down(h);
+}
+
+/* At most packet_alert_max alerts a packet, the first in rule order; the rest counted. */
+static void test_packet_alert_max(void **state)
+{
+	(void)state;
+	char rules[2048] = "";
+	for (unsigned sid = 7; sid >= 1; sid--) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n", sid);
+		strcat(rules, line);
+	}
+	struct harness *h = harness_up(rules, false, 6);
+	harness_handshake(h);
+	uint64_t number = h->ctx.packet_number + 1;
+	harness_send(h, true, PA, "xx TRIGGER xx");
+	assert_int_equal(h->alert_count, 6);
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(h->alerts[i].rule->sid, i + 1);
+		assert_int_equal(h->alerts[i].packet_number, number);
+		assert_int_equal(h->alerts[i].verdict, VERDICT_PASS);
+	}
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_ALERTS_DISCARDED], 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_ALERTS], 6);
+	harness_down(h);
+
+	/* the default is Suricata's, 15 */
+	rules[0] = '\0';
+	for (unsigned sid = 1; sid <= 20; sid++) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n", sid);
+		strcat(rules, line);
+	}
+	h = harness_up(rules, false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "TRIGGER");
+	assert_int_equal(h->alert_count, INSPECT_PACKET_ALERT_MAX);
+	assert_int_equal(h->alerts[INSPECT_PACKET_ALERT_MAX - 1].rule->sid, 15);
+	harness_down(h);
+}
+
+/* Alerts carry the flow's flowbits, the rule's own included. */
+static void test_alert_flowbits(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+		"alert tcp any any -> any any (msg:\"s\"; content:\"mozilla\"; "
+		"flowbits:set,traffic/id/mozilla; sid:1;)\n",
+		false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "mozilla");
+	assert_int_equal(h->alert_count, 1);
+	assert_int_equal(ruleset_flowbit_count(h->rs), 1);
+	assert_string_equal(ruleset_flowbit_name(h->rs, 0), "traffic/id/mozilla");
+	assert_true(h->alerts[0].flowbits[0] & 1);
+	harness_down(h);
+}
+
+/*
+ * Rules on a packet see the flow's protocol only once the TCP flow is
+ * established: not on the ACK that completes the handshake, even when the
+ * request already came (TCP Fast Open: on the SYN).
+ */
+static void test_app_proto_once_established(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+		"alert http any any -> any any (msg:\"h\"; flow:to_server; sid:4;)\n", false, 0);
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 0);
+	harness_send(h, false, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 0); /* to_client */
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 1);
+	harness_down(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stream_drop_drops_the_flow),
+		cmocka_unit_test(test_packet_drop_drops_the_packet),
+		cmocka_unit_test(test_stream_pass_passes_the_flow),
+		cmocka_unit_test(test_packet_alert_max),
+		cmocka_unit_test(test_alert_flowbits),
+		cmocka_unit_test(test_app_proto_once_established),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
