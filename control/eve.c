@@ -311,12 +311,48 @@ static unsigned flowbits_listed(const struct alert *a, const struct ruleset *rul
 	return n;
 }
 
-/* The flow's flowbits: metadata{flowbits} and traffic{id, label}. */
+/* Bytes as a JSON string (a captured value may hold any byte). */
+static void put_bytes(struct out *o, const uint8_t *data, size_t len)
+{
+	put(o, "\"");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = data[i];
+		if (c == '"' || c == '\\')
+			put(o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			put(o, "\\u%04x", c);
+		else
+			put(o, "%c", c);
+	}
+	put(o, "\"");
+}
+
+/* flowvars: [{"NAME":"value"}, ...] in the order they were set. */
+static void put_flowvars(struct out *o, const struct alert *a, const struct ruleset *ruleset,
+			 bool first)
+{
+	put(o, "%s\"flowvars\":[", first ? "" : ",");
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
+		const struct alert_flowvar *v = &a->flowvars[i];
+		const char *name = ruleset_flowvar_name(ruleset, v->var);
+		put(o, "%s{", i ? "," : "");
+		put_string(o, name ? name : "?");
+		put(o, ":");
+		put_bytes(o, v->value, v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
+		put(o, "}");
+	}
+	put(o, "]");
+}
+
+/* The flow's flowbits and variables: metadata{flowbits, flowvars} and traffic{id, label}. */
 static void put_flow_metadata(struct out *o, const struct alert *a, const struct ruleset *ruleset)
 {
-	if (flowbits_listed(a, ruleset, NULL)) {
+	unsigned bits = flowbits_listed(a, ruleset, NULL);
+	if (bits || a->flowvar_count) {
 		put(o, ",\"metadata\":{");
 		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
+		if (a->flowvar_count)
+			put_flowvars(o, a, ruleset, !bits);
 		put(o, "}");
 	}
 	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");

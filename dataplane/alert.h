@@ -16,6 +16,15 @@
 #include "rules/keyword.h"
 #include "rules/rule.h"
 
+#define ALERT_FLOWVARS 4	/* flow variables an alert carries */
+#define ALERT_FLOWVAR_LEN 64	/* bytes of each value kept */
+
+struct alert_flowvar {
+	uint16_t var; /* id: ruleset_flowvar_name */
+	uint16_t len;
+	uint8_t value[ALERT_FLOWVAR_LEN];
+};
+
 struct alert {
 	const struct rule *rule;
 	uint64_t timestamp_us; /* packet time, microseconds since the epoch */
@@ -38,6 +47,9 @@ struct alert {
 	/* The flow's flowbits after the rule's own were applied (their names:
 	 * ruleset_flowbit_name); all zero without a flow. */
 	uint8_t flowbits[RULE_MAX_FLOWBITS / 8];
+	/* The flow's variables (pcre captures), in the order they were first set. */
+	uint8_t flowvar_count;
+	struct alert_flowvar flowvars[ALERT_FLOWVARS];
 	struct app_details details; /* of the application-layer unit that alerted */
 };
 

@@ -36,6 +36,7 @@
 	_(ALERTS, "alerts")           \
 	_(ALERTS_LOST, "alerts_lost") \
 	_(ALERTS_DISCARDED, "alerts_discarded") \
+	_(FLOWVARS_LOST, "flowvars_lost") \
 	_(REJECTS_SENT, "rejects_sent")
 
 enum worker_counter {

@@ -116,6 +116,7 @@ struct flow {
 	uint8_t app_proto;
 	uint8_t app_tries[2];
 	uint8_t action;		 /* lead: enum flow_action, decided by a rule */
+	uint32_t flowvars;	 /* lead: the caller's flow variables (first index + 1; 0 none) */
 	void *app_state;
 	uint32_t user_flags;	 /* lead */
 	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */

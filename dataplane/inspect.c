@@ -40,6 +40,7 @@ struct inspect_packet_state {
 	 * see it. */
 	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
+	struct rule_captures captures;	   /* of the rule being matched (flow variables) */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 	bool app_only;	/* inspecting a unit: only rules on application buffers */
 };
@@ -50,6 +51,87 @@ static int inspect_app_proto(const struct flow *f)
 	if (!f || f->app_status == FLOW_APP_UNKNOWN)
 		return -1;
 	return f->app_status == FLOW_APP_DETECTED ? f->app_proto : -2;
+}
+
+/* ---- flow variables ---------------------------------------------------- */
+
+static struct inspect_flowvar *inspect_flowvar_at(struct inspect_context *ctx, uint32_t ref)
+{
+	return ref ? &ctx->flowvars[ref - 1] : NULL;
+}
+
+/* A free entry of the pool (index + 1), or 0 when the pool is full. */
+static uint32_t inspect_flowvar_take(struct inspect_context *ctx)
+{
+	uint32_t ref = ctx->flowvar_free;
+	if (ref) {
+		ctx->flowvar_free = ctx->flowvars[ref - 1].next;
+		return ref;
+	}
+	if (ctx->flowvars_used < INSPECT_FLOWVARS)
+		return ++ctx->flowvars_used;
+	return 0;
+}
+
+/*
+ * The captures of the rule that just matched become the flow's variables:
+ * a variable set again takes the new value, a new one goes last (EVE lists
+ * them in the order they were first set).
+ */
+static void inspect_flowvars_store(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	for (unsigned i = 0; i < s->captures.count; i++) {
+		uint16_t var = s->captures.capture[i].var;
+		uint32_t *link = &s->flow->flowvars;
+		struct inspect_flowvar *v = inspect_flowvar_at(ctx, *link);
+		while (v && v->var != var) {
+			link = &v->next;
+			v = inspect_flowvar_at(ctx, *link);
+		}
+		if (!v) {
+			uint32_t ref = inspect_flowvar_take(ctx);
+			if (!ref) {
+				ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
+				continue;
+			}
+			*link = ref;
+			v = inspect_flowvar_at(ctx, ref);
+			v->next = 0;
+			v->var = var;
+		}
+		uint32_t len = s->captures.capture[i].len;
+		v->len = (uint16_t)(len < ALERT_FLOWVAR_LEN ? len : ALERT_FLOWVAR_LEN);
+		memcpy(v->value, s->captures.capture[i].data, v->len);
+	}
+}
+
+/* The flow's variables into an alert (the first ALERT_FLOWVARS). */
+static void inspect_flowvars_copy(struct inspect_context *ctx, const struct flow *f,
+				  struct alert *a)
+{
+	a->flowvar_count = 0;
+	for (const struct inspect_flowvar *v = inspect_flowvar_at(ctx, f ? f->flowvars : 0);
+	     v && a->flowvar_count < ALERT_FLOWVARS; v = inspect_flowvar_at(ctx, v->next)) {
+		struct alert_flowvar *out = &a->flowvars[a->flowvar_count++];
+		out->var = v->var;
+		out->len = v->len;
+		memcpy(out->value, v->value, v->len);
+	}
+}
+
+/* The flow went: its variables go back to the pool. */
+static void inspect_flowvars_release(struct inspect_context *ctx, struct flow *f)
+{
+	uint32_t ref = f->flowvars;
+	while (ref) {
+		struct inspect_flowvar *v = inspect_flowvar_at(ctx, ref);
+		uint32_t next = v->next;
+		v->next = ctx->flowvar_free;
+		ctx->flowvar_free = ref;
+		ref = next;
+	}
+	f->flowvars = 0;
 }
 
 static enum verdict rule_verdict(enum rule_action action);
@@ -136,6 +218,7 @@ static void inspect_alerts_flush(struct inspect_packet_state *s)
 			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
 		else
 			memset(a->flowbits, 0, sizeof(a->flowbits));
+		inspect_flowvars_copy(ctx, s->flow, a);
 		if (rte_ring_sp_enqueue_elem(ctx->alerts, a, sizeof(*a)) == 0)
 			c->counter[WORKER_COUNTER_ALERTS]++;
 		else
@@ -247,6 +330,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
+		if (s->captures.count && s->flow)
+			inspect_flowvars_store(s);
 		bool silent = false;
 		enum rule_action action = inspect_action(s, rule, index, &silent);
 		inspect_flow_action(s, rule, action);
@@ -466,6 +551,7 @@ static void inspect_flow(struct inspect_packet_state *s)
 				 ? RULE_MATCH_ESTABLISHED
 				 : 0);
 	s->match.flowbits = s->flow->flowbits;
+	s->match.captures = &s->captures;
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
@@ -530,6 +616,7 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 
 void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
 {
+	inspect_flowvars_release(ctx, flow);
 	if (flow->app_status == FLOW_APP_DETECTED) {
 		const struct app_parser *parser = app_parser_for((enum rule_proto)flow->app_proto);
 		if (parser)

@@ -54,6 +54,7 @@
 #define INSPECT_WINDOW_MAX 65536    /* largest window inspected at once */
 #define INSPECT_ALERTS_MAX 64	    /* upper bound of packet_alert_max */
 #define INSPECT_PACKET_ALERT_MAX 15 /* default packet_alert_max (Suricata's) */
+#define INSPECT_FLOWVARS 4096	    /* flow variables per worker, all its flows together */
 
 struct ruleset;
 struct ruleset_scratch;
@@ -63,6 +64,17 @@ struct flow_table;
 struct flow;
 struct hs_stream;
 struct app_config;
+
+/*
+ * One flow variable (a pcre capture, pcre:"/(x)/, flow:NAME") in the
+ * worker's pool; a flow's variables are a list from flow->flowvars.
+ */
+struct inspect_flowvar {
+	uint32_t next; /* index + 1 of the flow's next variable; 0: last */
+	uint16_t var;  /* id: ruleset_flowvar_name */
+	uint16_t len;  /* value bytes kept, at most ALERT_FLOWVAR_LEN */
+	uint8_t value[ALERT_FLOWVAR_LEN];
+};
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -95,6 +107,12 @@ struct inspect_context {
 	unsigned alert_queue_len;
 	struct alert alert_queue[INSPECT_ALERTS_MAX]; /* the current packet's alerts */
 	uint32_t alert_order[INSPECT_ALERTS_MAX];     /* their rules' evaluation order */
+	/* Flow variables: entries below flowvars_used were handed out once;
+	 * those given back are on the free list (index + 1; 0: empty). A full
+	 * pool counts flowvars_lost and the variable is not kept. */
+	uint32_t flowvars_used;
+	uint32_t flowvar_free;
+	struct inspect_flowvar flowvars[INSPECT_FLOWVARS];
 };
 
 /*

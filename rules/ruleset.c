@@ -303,20 +303,34 @@ static int rule_order(const void *a, const void *b)
 
 /* --- build ------------------------------------------------------------ */
 
-/* Flowbit names outlive the parser: alerts name the flow's flowbits. */
-static int ruleset_keep_flowbit_names(struct ruleset *rs, const struct rule_parser *parser)
+/* A copy of count names given by name(parser, i); NULL when count is 0. */
+static int ruleset_copy_names(const struct rule_parser *parser, unsigned count,
+			      const char *(*name)(const struct rule_parser *, unsigned), char ***out)
 {
-	if (!rs->flowbit_count)
+	*out = NULL;
+	if (!count)
 		return 0;
-	rs->flowbit_names = calloc(rs->flowbit_count, sizeof(*rs->flowbit_names));
-	if (!rs->flowbit_names)
+	*out = calloc(count, sizeof(**out));
+	if (!*out)
 		return -ENOMEM;
-	for (unsigned i = 0; i < rs->flowbit_count; i++) {
-		rs->flowbit_names[i] = strdup(rule_parser_flowbit_name(parser, i));
-		if (!rs->flowbit_names[i])
+	for (unsigned i = 0; i < count; i++) {
+		(*out)[i] = strdup(name(parser, i));
+		if (!(*out)[i])
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* Flowbit and flow variable names outlive the parser: alerts name them. */
+static int ruleset_keep_flow_names(struct ruleset *rs, const struct rule_parser *parser)
+{
+	rs->flowvar_count = rule_parser_flowvar_count(parser);
+	int rc = ruleset_copy_names(parser, rs->flowbit_count, rule_parser_flowbit_name,
+				    &rs->flowbit_names);
+	if (rc == 0)
+		rc = ruleset_copy_names(parser, rs->flowvar_count, rule_parser_flowvar_name,
+					&rs->flowvar_names);
+	return rc;
 }
 
 void ruleset_classification_path(const struct ruleset_options *o, char *path, size_t len)
@@ -488,7 +502,7 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	rs->rules = list.rules;
 	rs->rule_count = report->loaded = list.count;
 	rs->flowbit_count = rule_parser_flowbit_count(parser);
-	rc = ruleset_keep_flowbit_names(rs, parser);
+	rc = ruleset_keep_flow_names(rs, parser);
 	if (rc < 0)
 		goto fail;
 	list.rules = NULL;
@@ -537,6 +551,9 @@ void ruleset_free(struct ruleset *rs)
 	for (unsigned i = 0; rs->flowbit_names && i < rs->flowbit_count; i++)
 		free(rs->flowbit_names[i]);
 	free(rs->flowbit_names);
+	for (unsigned i = 0; rs->flowvar_names && i < rs->flowvar_count; i++)
+		free(rs->flowvar_names[i]);
+	free(rs->flowvar_names);
 	for (unsigned i = 0; i < rs->classtype_count; i++) {
 		free(rs->classtypes[i].name);
 		free(rs->classtypes[i].text);
@@ -564,6 +581,11 @@ unsigned ruleset_flowbit_count(const struct ruleset *rs)
 const char *ruleset_flowbit_name(const struct ruleset *rs, unsigned bit)
 {
 	return rs && bit < rs->flowbit_count && rs->flowbit_names ? rs->flowbit_names[bit] : NULL;
+}
+
+const char *ruleset_flowvar_name(const struct ruleset *rs, unsigned var)
+{
+	return rs && var < rs->flowvar_count && rs->flowvar_names ? rs->flowvar_names[var] : NULL;
 }
 
 /* --- report ----------------------------------------------------------- */

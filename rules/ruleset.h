@@ -83,6 +83,9 @@ unsigned ruleset_flowbit_count(const struct ruleset *ruleset);
 /* The name of flowbit id bit, NULL when there is none. */
 const char *ruleset_flowbit_name(const struct ruleset *ruleset, unsigned bit);
 
+/* The name of flow variable id var (pcre captures), NULL when there is none. */
+const char *ruleset_flowvar_name(const struct ruleset *ruleset, unsigned var);
+
 /* The classtype description ("Attempted Administrator Privilege Gain") or the name. */
 const char *ruleset_classtype_text(const struct ruleset *ruleset, const char *classtype);
 

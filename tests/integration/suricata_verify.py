@@ -95,6 +95,10 @@ def emitted_fields(alerts):
             fields.add(prefix + key)
             if isinstance(value, dict):
                 walk(value, prefix + key + ".")
+            # a list's members are named without their index (see field_base)
+            for member in value if isinstance(value, list) else []:
+                if isinstance(member, dict):
+                    walk(member, prefix + key + ".")
     for a in alerts:
         walk(a, "")
     return fields

@@ -4,7 +4,7 @@
  * read, escapes what a rule file wrote, and the protocol object and the
  * X-Forwarded-For client of an application-layer alert, the packet's
  * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
- * metadata.flowbits).
+ * metadata.flowbits) and variables (metadata.flowvars).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -141,7 +141,7 @@ static void test_flowbits(void **state)
 	assert_non_null(f);
 	fputs("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; flowbits:set,seen; "
 	      "flowbits:set,traffic/id/mozilla; flowbits:set,traffic/label/web; "
-	      "flowbits:set,unset_one; sid:1;)\n", f);
+	      "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n", f);
 	fclose(f);
 	const char *files[] = {path};
 	struct ruleset_options o = {.files = files, .file_count = 1};
@@ -165,6 +165,20 @@ static void test_flowbits(void **state)
 	eve_format_alert(&a, rs, line, sizeof(line), 0);
 	assert_contains(line, ",\"traffic\":{\"label\":[\"web\"]}");
 	assert_null(strstr(line, "\"metadata\":{\"flowbits"));
+	/* flow variables, in the order set; values escaped */
+	a.flowvar_count = 2;
+	a.flowvars[0].var = 0;
+	a.flowvars[0].len = 7;
+	memcpy(a.flowvars[0].value, "Mozilla", 7);
+	a.flowvars[1].var = 1;
+	a.flowvars[1].len = 4;
+	memcpy(a.flowvars[1].value, "5\"0\n", 4);
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowvars\":[{\"key\":\"Mozilla\"},"
+			      "{\"value\":\"5\\\"0\\u000a\"}]}");
+	a.flowbits[0] = 0x1;
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowbits\":[\"seen\"],\"flowvars\":[{");
 	ruleset_free(rs);
 }
 

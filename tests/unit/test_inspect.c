@@ -7,7 +7,7 @@
  * on the stream drops the rest of the flow, a drop on a packet's own fields
  * only that packet, a pass on the stream passes the flow), the per-packet
  * alert cap and order, the verdict and packet number carried by alerts, the
- * flow's flowbits in them, and the application protocol seen by packet
+ * flow's flowbits and variables in them, and the application protocol seen by packet
  * rules only once the TCP flow is established. No EAL: the alert ring is
  * initialised in plain memory.
  */
@@ -308,6 +308,59 @@ static void test_alert_flowbits(void **state)
 }
 
 /*
+ * pcre captures become flow variables once their rule matches: later
+ * alerts of the flow carry them, a variable set again takes the new value,
+ * and they go back to the worker's pool with the flow.
+ */
+static void test_flow_variables(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+		"alert tcp any any -> any any (msg:\"v\"; content:\"user=\"; "
+		"pcre:\"/user=(\\w+) id=(\\d+)/, flow:user,flow:id\"; sid:1;)\n"
+		"alert tcp any any -> any any (msg:\"l\"; content:\"logout\"; sid:2;)\n",
+		false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "user=alice id=7;");
+	harness_send(h, true, PA, "logout");
+	assert_int_equal(h->alert_count, 2);
+	const struct alert *a = &h->alerts[1];
+	assert_int_equal(a->rule->sid, 2);
+	assert_int_equal(a->flowvar_count, 2);
+	assert_string_equal(ruleset_flowvar_name(h->rs, a->flowvars[0].var), "user");
+	assert_int_equal(a->flowvars[0].len, 5);
+	assert_memory_equal(a->flowvars[0].value, "alice", 5);
+	assert_string_equal(ruleset_flowvar_name(h->rs, a->flowvars[1].var), "id");
+	assert_memory_equal(a->flowvars[1].value, "7", 1);
+	/* past the stream tail, so the first value is no longer in the window */
+	char filler[INSPECT_STREAM_TAIL + 1];
+	memset(filler, '.', INSPECT_STREAM_TAIL);
+	filler[INSPECT_STREAM_TAIL] = '\0';
+	harness_send(h, true, PA, filler);
+	harness_send(h, true, PA, "user=bob id=8;");
+	a = &h->alerts[2];
+	assert_int_equal(a->flowvar_count, 2);
+	assert_int_equal(a->flowvars[0].len, 3);
+	assert_memory_equal(a->flowvars[0].value, "bob", 3);
+	assert_int_equal(h->ctx.flowvars_used, 2);
+	/* the flow goes: its variables are free for the next flows */
+	flow_table_destroy(h->ctx.flows);
+	h->ctx.flows = NULL;
+	assert_int_equal(h->ctx.flowvar_free != 0, 1);
+	struct flow_config fc = {.capacity = TEST_FLOWS, .hash_seed = 7,
+				 .on_free = harness_flow_gone, .on_free_arg = &h->ctx};
+	h->ctx.flows = flow_table_create(&fc);
+	h->alert_count = 0;
+	harness_handshake(h);
+	harness_send(h, true, PA, "logout");
+	assert_int_equal(h->alerts[0].flowvar_count, 0);
+	harness_send(h, true, PA, "user=carol id=9;");
+	assert_int_equal(h->alerts[1].flowvar_count, 2);
+	assert_int_equal(h->ctx.flowvars_used, 2); /* reused, not new */
+	harness_down(h);
+}
+
+/*
  * Rules on a packet see the flow's protocol only once the TCP flow is
  * established: not on the ACK that completes the handshake, even when the
  * request already came (TCP Fast Open: on the SYN).
@@ -338,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_stream_pass_passes_the_flow),
 		cmocka_unit_test(test_packet_alert_max),
 		cmocka_unit_test(test_alert_flowbits),
+		cmocka_unit_test(test_flow_variables),
 		cmocka_unit_test(test_app_proto_once_established),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
