@@ -43,6 +43,11 @@ struct inspect_packet_state {
 	struct rule_captures captures;	   /* of the rule being matched (flow variables) */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 	bool app_only;	/* inspecting a unit: only rules on application buffers */
+	/* The flow's protocol was found in this packet's data: rules on that
+	 * protocol without pkt_data options get this packet too (their first
+	 * pass ran before the data was parsed). */
+	bool app_found_now;
+	bool app_header_only; /* that pass: only rules with an application-protocol header */
 };
 
 /* The flow's protocol for rule headers and app-layer-protocol: enum rule_proto, -1, -2. */
@@ -314,6 +319,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
 		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
 			continue;
+		if (s->app_header_only && !rule_proto_is_app(rule->proto))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < INSPECT_DEFERRED_MAX)
@@ -450,6 +457,7 @@ static void inspect_app_detect(struct inspect_packet_state *s, const uint8_t *da
 		f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
 		f->app_proto = (uint8_t)parser->proto;
 		s->match.app_proto = inspect_app_proto(f);
+		s->app_found_now = f->app_status == FLOW_APP_DETECTED;
 		if (f->app_state)
 			parser->parse(f->app_state, dir, from, from_len, inspect_app_unit, s);
 		return;
@@ -568,6 +576,24 @@ static bool inspect_flow_decided(struct inspect_packet_state *s)
 	return true;
 }
 
+/*
+ * The protocol was found in this packet's data, after its pass of rules
+ * without pkt_data options: those on that protocol (alert http ... with no
+ * buffer) run now, on the packet as the first pass saw it, as in an inline
+ * Suricata, which parses a packet's data before detection.
+ */
+static void inspect_packet_rules_again(struct inspect_packet_state *s)
+{
+	uint32_t flow = s->match.flow;
+	s->match.flow &= ~(uint32_t)RULE_MATCH_STREAM;
+	s->pkt_data_rules = 0;
+	s->app_header_only = true;
+	s->deferred_count = 0;
+	inspect_buffer(s, NULL, 0, 0, NULL);
+	s->app_header_only = false;
+	s->match.flow = flow;
+}
+
 static void inspect_packet_rules(struct inspect_packet_state *s)
 {
 	struct inspect_context *ctx = s->ctx;
@@ -587,6 +613,8 @@ static void inspect_packet_rules(struct inspect_packet_state *s)
 				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, s);
 		if (p->tcp_flags & STREAM_TCP_FIN)
 			inspect_app_end(s);
+		if (s->app_found_now && s->app_visible && !s->passed)
+			inspect_packet_rules_again(s);
 	} else {
 		inspect_set_pkt_data(s, payload, p->payload_len);
 		inspect_app(s, payload, p->payload_len, 0, false);

@@ -383,6 +383,22 @@ static void test_app_proto_once_established(void **state)
 	harness_down(h);
 }
 
+/* A rule on the protocol alone sees the packet whose data revealed the protocol. */
+static void test_app_proto_on_the_packet_that_finds_it(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+		"alert http any any -> any any (msg:\"h\"; flow:to_server; sid:5;)\n", false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(h->alert_count, 1);
+	assert_int_equal(h->alerts[0].packet_number, 4);
+	assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_HTTP);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(h->alert_count, 2); /* and every later packet, once each */
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_alert_flowbits),
 		cmocka_unit_test(test_flow_variables),
 		cmocka_unit_test(test_app_proto_once_established),
+		cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
