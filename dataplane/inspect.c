@@ -48,6 +48,7 @@ struct inspect_packet_state {
 	 * pass ran before the data was parsed). */
 	bool app_found_now;
 	bool app_header_only; /* that pass: only rules with an application-protocol header */
+	bool app_error;	      /* the parser found this packet's data breaks the protocol */
 };
 
 /* The flow's protocol for rule headers and app-layer-protocol: enum rule_proto, -1, -2. */
@@ -401,6 +402,10 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	struct inspect_packet_state *s = arg;
 	struct inspect_context *ctx = s->ctx;
 	struct rule_match_ctx *m = &s->match;
+	if (unit->error) {
+		s->app_error = true;
+		return;
+	}
 	if (s->passed)
 		return;
 	int saved_filter = s->pkt_data_rules;
@@ -594,6 +599,38 @@ static void inspect_packet_rules_again(struct inspect_packet_state *s)
 	s->match.flow = flow;
 }
 
+/*
+ * This packet's data broke its protocol: the board's error policy.
+ * Returns true when the packet is not to be inspected further.
+ */
+static bool inspect_app_error(struct inspect_packet_state *s)
+{
+	struct flow *f = s->flow;
+	bool enforce = s->ctx->enforce;
+	switch (s->ctx->app ? s->ctx->app->error_policy : APP_ERROR_IGNORE) {
+	case APP_ERROR_DROP_FLOW:
+		if (!enforce)
+			return false;
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_DROP;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_DROP_PACKET:
+		if (!enforce)
+			return false;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_PASS_FLOW:
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_PASS;
+		return true;
+	case APP_ERROR_PASS_PACKET:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void inspect_packet_rules(struct inspect_packet_state *s)
 {
 	struct inspect_context *ctx = s->ctx;
@@ -613,11 +650,15 @@ static void inspect_packet_rules(struct inspect_packet_state *s)
 				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, s);
 		if (p->tcp_flags & STREAM_TCP_FIN)
 			inspect_app_end(s);
+		if (s->app_error && inspect_app_error(s))
+			return;
 		if (s->app_found_now && s->app_visible && !s->passed)
 			inspect_packet_rules_again(s);
 	} else {
 		inspect_set_pkt_data(s, payload, p->payload_len);
 		inspect_app(s, payload, p->payload_len, 0, false);
+		if (s->app_error && inspect_app_error(s))
+			return;
 		inspect_buffer(s, payload, p->payload_len, 0, NULL);
 	}
 }

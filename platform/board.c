@@ -20,6 +20,7 @@
 
 #include <ini.h>
 
+#include "dataplane/app.h"
 #include "platform/board.h"
 
 #define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
@@ -140,6 +141,18 @@ static int board_parse_keyword(const char *value, const char *const *words, int 
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
+static const char *const board_app_error_policy_names[] = {
+#define _(sym, name) name,
+	foreach_app_error_policy
+#undef _
+	NULL};
+
+static int board_parse_app_error_policy(const struct board_setting *s, const char *value,
+					void *field, char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_app_error_policy_names, field, why, why_len);
+}
 
 static int board_parse_mode(const struct board_setting *s, const char *value, void *field,
 			    char *why, size_t why_len)
@@ -247,6 +260,7 @@ static const struct board_setting board_settings[] = {
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
 	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
+	{"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))

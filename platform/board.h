@@ -83,6 +83,7 @@ struct board {
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
+	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app.h) */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

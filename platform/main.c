@@ -320,6 +320,7 @@ static const struct app_config *app_config_from(const struct board *board)
 	}
 	config.xff_headers[n] = NULL;
 	config.body_limit = board->http_body_limit_kb * 1024u;
+	config.error_policy = (enum app_error_policy)board->app_error_policy;
 	return &config;
 }
 

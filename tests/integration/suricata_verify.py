@@ -39,6 +39,8 @@ CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "suricata
 BOARD = os.path.join(ROOT, "board", "offline.conf")
 RUN_TIMEOUT = 60
 TARGET_PERCENT = 90
+# Suricata's exception policies vigil's [app] error_policy takes.
+APP_ERROR_POLICIES = ("ignore", "drop-packet", "drop-flow", "pass-packet", "pass-flow")
 
 
 def vigil_common(case, work, prefix):
@@ -50,6 +52,9 @@ def vigil_common(case, work, prefix):
         args += ["--set", f"rules.threshold_file={case.threshold_config}"]
     if case.sets().get("stream.async-oneside") in ("true", "yes", "1"):
         args += ["--set", "dataplane.tcp_async_oneside=yes"]
+    policy = case.sets().get("app-layer.error-policy", case.sets().get("exception-policy"))
+    if policy in APP_ERROR_POLICIES:
+        args += ["--set", f"app.error_policy={policy}"]
     if case.packet_alert_max() is not None:
         args += ["--set", f"rules.packet_alert_max={case.packet_alert_max()}"]
     return args

@@ -7,7 +7,7 @@
  * on the stream drops the rest of the flow, a drop on a packet's own fields
  * only that packet, a pass on the stream passes the flow), the per-packet
  * alert cap and order, the verdict and packet number carried by alerts, the
- * flow's flowbits and variables in them, and the application protocol seen by packet
+ * flow's flowbits and variables in them, the app-layer error policy, and the application protocol seen by packet
  * rules only once the TCP flow is established. No EAL: the alert ring is
  * initialised in plain memory.
  */
@@ -35,12 +35,8 @@
 #define TEST_RING 256
 #define TEST_ALERTS 64
 
-static const struct app_config test_app = {
-	.xff_headers = {"X-Forwarded-For", NULL},
-	.body_limit = 1u << 20,
-};
-
 struct harness {
+	struct app_config app;
 	struct ruleset *rs;
 	struct inspect_context ctx;
 	struct worker_counters counters;
@@ -85,7 +81,9 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	ctx->enforce = enforce;
 	ctx->packet_alert_max = packet_alert_max;
 	ctx->counters = &h->counters;
-	ctx->app = &test_app;
+	h->app.xff_headers[0] = "X-Forwarded-For";
+	h->app.body_limit = 1u << 20;
+	ctx->app = &h->app;
 	assert_int_equal(ruleset_scratch_create(h->rs, &ctx->scratch), 0);
 	ctx->thresholds = threshold_table_create(1024);
 	struct flow_config fc = {.capacity = TEST_FLOWS, .hash_seed = 7,
@@ -133,6 +131,18 @@ static void harness_down(struct harness *h)
 	free(h);
 }
 
+/* Inspect p a millisecond after the previous packet; collect its alerts. */
+static enum verdict harness_inspect(struct harness *h, const struct packet *p)
+{
+	h->now_us += 1000;
+	enum verdict v = inspect_packet(&h->ctx, p, h->now_us);
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+	return v;
+}
+
 /* A TCP segment of the connection 10.0.0.9:40000 <-> 10.0.0.1:80, inspected; alerts collected. */
 static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
 				 const char *payload)
@@ -162,13 +172,28 @@ static enum verdict harness_send(struct harness *h, bool from_client, uint8_t fl
 	p.payload_len = (uint16_t)len;
 	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
 	h->ctx.packet_number++;
-	h->now_us += 1000;
-	enum verdict v = inspect_packet(&h->ctx, &p, h->now_us);
-	struct alert a;
-	while (h->alert_count < TEST_ALERTS &&
-	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
-		h->alerts[h->alert_count++] = a;
-	return v;
+	return harness_inspect(h, &p);
+}
+
+/* A UDP datagram between 10.0.0.9:5060 (the client) and 10.0.0.1:5061. */
+static enum verdict harness_send_udp(struct harness *h, bool from_client, const char *payload)
+{
+	static uint8_t data[2048];
+	struct packet p = {0};
+	size_t len = strlen(payload);
+	p.flags = PACKET_IPV4 | PACKET_UDP;
+	p.ip_version = 4;
+	p.l4_proto = 17;
+	p.ip_ttl = h->ttl;
+	inet_pton(AF_INET, from_client ? "10.0.0.9" : "10.0.0.1", p.src_addr);
+	inet_pton(AF_INET, from_client ? "10.0.0.1" : "10.0.0.9", p.dst_addr);
+	p.src_port = from_client ? 5060 : 5061;
+	p.dst_port = from_client ? 5061 : 5060;
+	memcpy(data, payload, len);
+	p.data = data;
+	p.len = (uint32_t)len;
+	p.payload_len = (uint16_t)len;
+	return harness_inspect(h, &p);
 }
 
 static void harness_handshake(struct harness *h)
@@ -399,6 +424,45 @@ static void test_app_proto_on_the_packet_that_finds_it(void **state)
 	harness_down(h);
 }
 
+/*
+ * A packet whose data breaks its protocol (a SIP response sent toward the
+ * server) meets the board's [app] error_policy before detection.
+ */
+static void test_app_error_policy(void **state)
+{
+	(void)state;
+	static const char rules[] = "alert udp any any -> any any (msg:\"u\"; flow:to_server; sid:2;)\n";
+	static const char invite[] = "INVITE sip:bob@example.com SIP/2.0\r\n\r\n";
+	static const char ok[] = "SIP/2.0 200 OK\r\n\r\n";
+	static const char ack[] = "ACK sip:bob@example.com SIP/2.0\r\n\r\n";
+	static const struct {
+		enum app_error_policy policy;
+		bool enforce;
+		enum verdict bad; /* verdict of the wrong-way response */
+		unsigned alerts;  /* to_server alerts of invite, ok, ack */
+	} cases[] = {
+		{APP_ERROR_IGNORE, true, VERDICT_PASS, 3},
+		{APP_ERROR_DROP_PACKET, true, VERDICT_DROP, 2},
+		{APP_ERROR_DROP_PACKET, false, VERDICT_PASS, 3}, /* ids: nothing dropped */
+		{APP_ERROR_PASS_PACKET, true, VERDICT_PASS, 2},
+		{APP_ERROR_PASS_FLOW, true, VERDICT_PASS, 1},
+		{APP_ERROR_DROP_FLOW, true, VERDICT_DROP, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness *h = harness_up(rules, cases[i].enforce, 0);
+		h->app.error_policy = cases[i].policy;
+		assert_int_equal(harness_send_udp(h, true, invite), VERDICT_PASS);
+		harness_send_udp(h, false, "SIP/2.0 180 Ringing\r\n\r\n");
+		assert_int_equal(harness_send_udp(h, true, ok), cases[i].bad);
+		enum verdict last = harness_send_udp(h, true, ack);
+		assert_int_equal(last, cases[i].policy == APP_ERROR_DROP_FLOW ? VERDICT_DROP
+									      : VERDICT_PASS);
+		assert_int_equal(alerts_of(h, 2), cases[i].alerts);
+		assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_SIP);
+		harness_down(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_flow_variables),
 		cmocka_unit_test(test_app_proto_once_established),
 		cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
+		cmocka_unit_test(test_app_error_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

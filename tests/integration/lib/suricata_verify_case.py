@@ -48,7 +48,7 @@ DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
 # Engine options vigil has no equivalent for; noted when a case sets them.
 ARGS_NOTED = ("stream.", "app-layer.", "exception-policy", "flow.", "detect.")
 # Those vigil takes (tests/integration/suricata_verify.py passes them on).
-ARGS_TAKEN = ("threshold-file", "stream.async-oneside")
+ARGS_TAKEN = ("threshold-file", "stream.async-oneside", "app-layer.error-policy", "exception-policy")
 
 
 def parse_version(text):
