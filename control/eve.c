@@ -250,8 +250,9 @@ static void put_verdict(struct out *o, const struct alert *a)
 		put(o, ",\"verdict\":{\"action\":\"drop\"}");
 		break;
 	case VERDICT_REJECT:
-		put(o, ",\"verdict\":{\"action\":\"drop\",\"reject-target\":\"both\","
-		       "\"reject\":[\"%s\"]}",
+		put(o,
+		    ",\"verdict\":{\"action\":\"drop\",\"reject-target\":\"both\","
+		    "\"reject\":[\"%s\"]}",
 		    a->l4_proto == 6 ? "tcp-reset" : "icmp-prohib");
 		break;
 	default:
@@ -276,7 +277,8 @@ static const char *flowbit_listed(const struct alert *a, const struct ruleset *r
 	if (!name)
 		return NULL;
 	if (!prefix)
-		return strncmp(name, eve_traffic_prefix, sizeof(eve_traffic_prefix) - 1) ? name : NULL;
+		return strncmp(name, eve_traffic_prefix, sizeof(eve_traffic_prefix) - 1) ? name
+											 : NULL;
 	return strncmp(name, prefix, strlen(prefix)) == 0 ? name + strlen(prefix) : NULL;
 }
 
@@ -365,8 +367,8 @@ static void put_flow_metadata(struct out *o, const struct alert *a, const struct
 	put(o, "}");
 }
 
-size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf,
-			size_t len, unsigned flags)
+size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf, size_t len,
+			unsigned flags)
 {
 	bool client_from_xff = flags & EVE_CLIENT_FROM_XFF;
 	struct out o = {buf, len, 0};
@@ -417,8 +419,8 @@ void eve_write_alert(struct eve *eve, const struct alert *alert)
 	char line[8192];
 	if (!eve->file)
 		return;
-	unsigned flags = (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) |
-			 (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	unsigned flags =
+	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
 	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	fwrite(line, 1, n, eve->file);
 	fputc('\n', eve->file);

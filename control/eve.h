@@ -27,7 +27,7 @@ struct eve {
 
 /* eve_format_alert() flags */
 #define EVE_CLIENT_FROM_XFF (1u << 0) /* src_ip is the X-Forwarded-For client */
-#define EVE_PCAP_CNT (1u << 1)	      /* write pcap_cnt (offline runs: the record number) */
+#define EVE_PCAP_CNT	    (1u << 1) /* write pcap_cnt (offline runs: the record number) */
 
 /* Open (append) path. Returns 0 or -errno. */
 int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset);

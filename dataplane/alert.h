@@ -16,8 +16,8 @@
 #include "rules/keyword.h"
 #include "rules/rule.h"
 
-#define ALERT_FLOWVARS 4	/* flow variables an alert carries */
-#define ALERT_FLOWVAR_LEN 64	/* bytes of each value kept */
+#define ALERT_FLOWVARS	  4  /* flow variables an alert carries */
+#define ALERT_FLOWVAR_LEN 64 /* bytes of each value kept */
 
 struct alert_flowvar {
 	uint16_t var; /* id: ruleset_flowvar_name */

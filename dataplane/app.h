@@ -90,11 +90,11 @@ typedef void (*app_emit_fn)(void *arg, const struct app_unit *unit);
  * or the whole flow dropped (ips mode only), or the packet or the flow let
  * through without inspection. _(SYMBOL, "name")
  */
-#define foreach_app_error_policy            \
-	_(IGNORE, "ignore")                  \
-	_(DROP_PACKET, "drop-packet")        \
-	_(DROP_FLOW, "drop-flow")            \
-	_(PASS_PACKET, "pass-packet")        \
+#define foreach_app_error_policy      \
+	_(IGNORE, "ignore")           \
+	_(DROP_PACKET, "drop-packet") \
+	_(DROP_FLOW, "drop-flow")     \
+	_(PASS_PACKET, "pass-packet") \
 	_(PASS_FLOW, "pass-flow")
 
 enum app_error_policy {

@@ -241,8 +241,8 @@ static void inspect_alerts_flush(struct inspect_packet_state *s)
  */
 static bool inspect_acts_on_flow(const struct inspect_packet_state *s, const struct rule *rule)
 {
-	return s->app_only || (s->match.flow & RULE_MATCH_STREAM) || rule_proto_is_app(rule->proto) ||
-	       (rule->option_count == 0 && rule->flow_flags == 0);
+	return s->app_only || (s->match.flow & RULE_MATCH_STREAM) ||
+	       rule_proto_is_app(rule->proto) || (rule->option_count == 0 && rule->flow_flags == 0);
 }
 
 static void inspect_flow_action(struct inspect_packet_state *s, const struct rule *rule,

@@ -238,7 +238,7 @@ static double now_seconds(void)
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-#define ALERT_RING_SIZE 16384 /* alerts carry protocol details (about 1.4 KB each) */
+#define ALERT_RING_SIZE 16384 /* alerts carry protocol details and flow state (about 2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
 /* A flow went: its slot's stream tails must not leak into the next flow there. */

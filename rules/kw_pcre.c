@@ -40,7 +40,7 @@ struct kw_pcre {
 	struct payload_head head; /* first: see payload.h */
 	bool no_limits;		  /* O */
 	pcre2_code *code;
-	unsigned capture_count;	  /* groups 1.. go to these flow variables */
+	unsigned capture_count; /* groups 1.. go to these flow variables */
 	uint16_t capture_var[RULE_MAX_CAPTURES];
 };
 

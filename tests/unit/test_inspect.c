@@ -7,9 +7,9 @@
  * on the stream drops the rest of the flow, a drop on a packet's own fields
  * only that packet, a pass on the stream passes the flow), the per-packet
  * alert cap and order, the verdict and packet number carried by alerts, the
- * flow's flowbits and variables in them, the app-layer error policy, and the application protocol seen by packet
- * rules only once the TCP flow is established. No EAL: the alert ring is
- * initialised in plain memory.
+ * flow's flowbits and variables in them, the app-layer error policy, and the application protocol
+ * seen by packet rules only once the TCP flow is established. No EAL: the alert ring is initialised
+ * in plain memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,8 +31,8 @@
 #include "dataplane/threshold.h"
 #include "rules/ruleset.h"
 
-#define TEST_FLOWS 64
-#define TEST_RING 256
+#define TEST_FLOWS  64
+#define TEST_RING   256
 #define TEST_ALERTS 64
 
 struct harness {
@@ -86,8 +86,10 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	ctx->app = &h->app;
 	assert_int_equal(ruleset_scratch_create(h->rs, &ctx->scratch), 0);
 	ctx->thresholds = threshold_table_create(1024);
-	struct flow_config fc = {.capacity = TEST_FLOWS, .hash_seed = 7,
-				 .on_free = harness_flow_gone, .on_free_arg = ctx};
+	struct flow_config fc = {.capacity = TEST_FLOWS,
+				 .hash_seed = 7,
+				 .on_free = harness_flow_gone,
+				 .on_free_arg = ctx};
 	ctx->flows = flow_table_create(&fc);
 	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
 	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
@@ -106,8 +108,8 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	assert_true(size > 0);
 	h->ring_memory = aligned_alloc(64, (size_t)size);
 	ctx->alerts = h->ring_memory;
-	assert_int_equal(rte_ring_init(ctx->alerts, "test_alerts", TEST_RING,
-				       RING_F_SP_ENQ | RING_F_SC_DEQ), 0);
+	assert_int_equal(
+	    rte_ring_init(ctx->alerts, "test_alerts", TEST_RING, RING_F_SP_ENQ | RING_F_SC_DEQ), 0);
 	h->now_us = 1700000000ull * 1000000;
 	h->ttl = 64;
 	return h;
@@ -216,10 +218,10 @@ static unsigned alerts_of(const struct harness *h, uint32_t sid)
 #define PA (0x08 | STREAM_TCP_ACK) /* PSH, ACK */
 
 static const char flow_rules[] =
-	"drop tcp any any -> any any (msg:\"d\"; content:\"attack\"; sid:1;)\n"
-	"alert tcp any any -> any any (msg:\"a\"; content:\"later\"; sid:2;)\n"
-	"pass tcp any any -> any any (msg:\"p\"; content:\"trusted\"; sid:3;)\n"
-	"drop tcp any any -> any any (msg:\"t\"; ttl:1; sid:4;)\n";
+    "drop tcp any any -> any any (msg:\"d\"; content:\"attack\"; sid:1;)\n"
+    "alert tcp any any -> any any (msg:\"a\"; content:\"later\"; sid:2;)\n"
+    "pass tcp any any -> any any (msg:\"p\"; content:\"trusted\"; sid:3;)\n"
+    "drop tcp any any -> any any (msg:\"t\"; ttl:1; sid:4;)\n";
 
 /* A drop decided on the stream holds for the rest of the flow (Suricata 7). */
 static void test_stream_drop_drops_the_flow(void **state)
@@ -282,7 +284,8 @@ static void test_packet_alert_max(void **state)
 	for (unsigned sid = 7; sid >= 1; sid--) {
 		char line[160];
 		snprintf(line, sizeof(line),
-			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n", sid);
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n",
+			 sid);
 		strcat(rules, line);
 	}
 	struct harness *h = harness_up(rules, false, 6);
@@ -304,7 +307,8 @@ static void test_packet_alert_max(void **state)
 	for (unsigned sid = 1; sid <= 20; sid++) {
 		char line[160];
 		snprintf(line, sizeof(line),
-			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n", sid);
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n",
+			 sid);
 		strcat(rules, line);
 	}
 	h = harness_up(rules, false, 0);
@@ -319,10 +323,10 @@ static void test_packet_alert_max(void **state)
 static void test_alert_flowbits(void **state)
 {
 	(void)state;
-	struct harness *h = harness_up(
-		"alert tcp any any -> any any (msg:\"s\"; content:\"mozilla\"; "
-		"flowbits:set,traffic/id/mozilla; sid:1;)\n",
-		false, 0);
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"s\"; content:\"mozilla\"; "
+		       "flowbits:set,traffic/id/mozilla; sid:1;)\n",
+		       false, 0);
 	harness_handshake(h);
 	harness_send(h, true, PA, "mozilla");
 	assert_int_equal(h->alert_count, 1);
@@ -340,11 +344,11 @@ static void test_alert_flowbits(void **state)
 static void test_flow_variables(void **state)
 {
 	(void)state;
-	struct harness *h = harness_up(
-		"alert tcp any any -> any any (msg:\"v\"; content:\"user=\"; "
-		"pcre:\"/user=(\\w+) id=(\\d+)/, flow:user,flow:id\"; sid:1;)\n"
-		"alert tcp any any -> any any (msg:\"l\"; content:\"logout\"; sid:2;)\n",
-		false, 0);
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"v\"; content:\"user=\"; "
+		       "pcre:\"/user=(\\w+) id=(\\d+)/, flow:user,flow:id\"; sid:1;)\n"
+		       "alert tcp any any -> any any (msg:\"l\"; content:\"logout\"; sid:2;)\n",
+		       false, 0);
 	harness_handshake(h);
 	harness_send(h, true, PA, "user=alice id=7;");
 	harness_send(h, true, PA, "logout");
@@ -372,8 +376,10 @@ static void test_flow_variables(void **state)
 	flow_table_destroy(h->ctx.flows);
 	h->ctx.flows = NULL;
 	assert_int_equal(h->ctx.flowvar_free != 0, 1);
-	struct flow_config fc = {.capacity = TEST_FLOWS, .hash_seed = 7,
-				 .on_free = harness_flow_gone, .on_free_arg = &h->ctx};
+	struct flow_config fc = {.capacity = TEST_FLOWS,
+				 .hash_seed = 7,
+				 .on_free = harness_flow_gone,
+				 .on_free_arg = &h->ctx};
 	h->ctx.flows = flow_table_create(&fc);
 	h->alert_count = 0;
 	harness_handshake(h);
@@ -394,7 +400,7 @@ static void test_app_proto_once_established(void **state)
 {
 	(void)state;
 	struct harness *h = harness_up(
-		"alert http any any -> any any (msg:\"h\"; flow:to_server; sid:4;)\n", false, 0);
+	    "alert http any any -> any any (msg:\"h\"; flow:to_server; sid:4;)\n", false, 0);
 	h->client_seq = 1000;
 	h->server_seq = 5000;
 	harness_send(h, true, STREAM_TCP_SYN, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -413,7 +419,7 @@ static void test_app_proto_on_the_packet_that_finds_it(void **state)
 {
 	(void)state;
 	struct harness *h = harness_up(
-		"alert http any any -> any any (msg:\"h\"; flow:to_server; sid:5;)\n", false, 0);
+	    "alert http any any -> any any (msg:\"h\"; flow:to_server; sid:5;)\n", false, 0);
 	harness_handshake(h);
 	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 	assert_int_equal(h->alert_count, 1);
@@ -431,7 +437,8 @@ static void test_app_proto_on_the_packet_that_finds_it(void **state)
 static void test_app_error_policy(void **state)
 {
 	(void)state;
-	static const char rules[] = "alert udp any any -> any any (msg:\"u\"; flow:to_server; sid:2;)\n";
+	static const char rules[] =
+	    "alert udp any any -> any any (msg:\"u\"; flow:to_server; sid:2;)\n";
 	static const char invite[] = "INVITE sip:bob@example.com SIP/2.0\r\n\r\n";
 	static const char ok[] = "SIP/2.0 200 OK\r\n\r\n";
 	static const char ack[] = "ACK sip:bob@example.com SIP/2.0\r\n\r\n";
@@ -441,12 +448,12 @@ static void test_app_error_policy(void **state)
 		enum verdict bad; /* verdict of the wrong-way response */
 		unsigned alerts;  /* to_server alerts of invite, ok, ack */
 	} cases[] = {
-		{APP_ERROR_IGNORE, true, VERDICT_PASS, 3},
-		{APP_ERROR_DROP_PACKET, true, VERDICT_DROP, 2},
-		{APP_ERROR_DROP_PACKET, false, VERDICT_PASS, 3}, /* ids: nothing dropped */
-		{APP_ERROR_PASS_PACKET, true, VERDICT_PASS, 2},
-		{APP_ERROR_PASS_FLOW, true, VERDICT_PASS, 1},
-		{APP_ERROR_DROP_FLOW, true, VERDICT_DROP, 1},
+	    {APP_ERROR_IGNORE, true, VERDICT_PASS, 3},
+	    {APP_ERROR_DROP_PACKET, true, VERDICT_DROP, 2},
+	    {APP_ERROR_DROP_PACKET, false, VERDICT_PASS, 3}, /* ids: nothing dropped */
+	    {APP_ERROR_PASS_PACKET, true, VERDICT_PASS, 2},
+	    {APP_ERROR_PASS_FLOW, true, VERDICT_PASS, 1},
+	    {APP_ERROR_DROP_FLOW, true, VERDICT_DROP, 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct harness *h = harness_up(rules, cases[i].enforce, 0);
@@ -466,15 +473,15 @@ static void test_app_error_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stream_drop_drops_the_flow),
-		cmocka_unit_test(test_packet_drop_drops_the_packet),
-		cmocka_unit_test(test_stream_pass_passes_the_flow),
-		cmocka_unit_test(test_packet_alert_max),
-		cmocka_unit_test(test_alert_flowbits),
-		cmocka_unit_test(test_flow_variables),
-		cmocka_unit_test(test_app_proto_once_established),
-		cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
-		cmocka_unit_test(test_app_error_policy),
+	    cmocka_unit_test(test_stream_drop_drops_the_flow),
+	    cmocka_unit_test(test_packet_drop_drops_the_packet),
+	    cmocka_unit_test(test_stream_pass_passes_the_flow),
+	    cmocka_unit_test(test_packet_alert_max),
+	    cmocka_unit_test(test_alert_flowbits),
+	    cmocka_unit_test(test_flow_variables),
+	    cmocka_unit_test(test_app_proto_once_established),
+	    cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
+	    cmocka_unit_test(test_app_error_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
