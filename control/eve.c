@@ -395,6 +395,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (a->app_proto != 0xffff && a->app_proto < RULE_PROTO_COUNT)
 		put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 	put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
+	/* Suricata 8's packet source: every alert of vigil is on a packet that
+	 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
+	put(&o, ",\"pkt_src\":\"wire/pcap\"");
 	put(&o, ",\"alert\":{\"action\":\"%s\",\"gid\":%u,\"signature_id\":%u,\"rev\":%u,",
 	    blocked ? "blocked" : "allowed", r->gid ? r->gid : 1, r->sid, r->rev);
 	put(&o, "\"signature\":");

@@ -74,6 +74,7 @@ static void test_alert_fields(void **state)
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
 	assert_contains(line, "\"dest_ip\":\"10.0.0.2\",\"dest_port\":80");
 	assert_contains(line, "\"proto\":\"TCP\"");
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\"");
 	assert_contains(line, "\"action\":\"allowed\",\"gid\":1,\"signature_id\":9100001,\"rev\":2");
 	assert_contains(line, "\"signature\":\"quote \\\" and backslash \\\\ and\\u0009tab\"");
 	assert_contains(line, "\"severity\":1");

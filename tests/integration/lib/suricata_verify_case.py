@@ -40,7 +40,7 @@ VIGIL_ALERT_FIELDS = {
     "app_proto", "direction", "alert.action", "alert.gid", "alert.signature_id", "alert.rev",
     "alert.signature", "alert.category", "alert.severity", "pcap_cnt", "verdict.action",
     "verdict.reject-target", "verdict.reject", "traffic.id", "traffic.label", "metadata.flowbits",
-    "metadata.flowvars",
+    "metadata.flowvars", "pkt_src",
 }
 
 DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
