@@ -40,7 +40,9 @@ static int hash_file(mbedtls_sha256_context *sha, const char *path)
 
 int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 {
-	static const char format[] = "vigil ruleset cache 2";
+	/* 3: rules without a priority sort as priority 3 (the evaluation order,
+	 * which databases refer to, changed) */
+	static const char format[] = "vigil ruleset cache 3";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;
