@@ -22,6 +22,7 @@
 
 #include "dataplane/app.h"
 #include "platform/board.h"
+#include "rules/rule.h"
 
 #define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
 #define WHY_MAX 256
@@ -147,6 +148,17 @@ static const char *const board_app_error_policy_names[] = {
 #undef _
 	NULL};
 
+/* Suricata's action-order: kept as written once it reads right. */
+static int board_parse_action_order(const struct board_setting *s, const char *value, void *field,
+				    char *why, size_t why_len)
+{
+	uint8_t rank[RULE_ACTION_COUNT];
+	int rc = rule_action_order_parse(value, rank, why, why_len);
+	if (rc < 0)
+		return rc;
+	return board_parse_string(s, value, field, why, why_len);
+}
+
 static int board_parse_app_error_policy(const struct board_setting *s, const char *value,
 					void *field, char *why, size_t why_len)
 {
@@ -256,6 +268,8 @@ static const struct board_setting board_settings[] = {
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
 	{"rules", "packet_alert_max", board_parse_uint, B(packet_alert_max), 1, 64, "15"},
+	{"rules", "action_order", board_parse_action_order, B(rules_action_order), 0, 0,
+	 "pass, drop, reject, alert"},
 	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},

@@ -80,6 +80,7 @@ struct board {
 	char rules_classification[256];
 	char rules_threshold_file[256];
 	unsigned packet_alert_max;   /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
+	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */

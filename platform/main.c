@@ -211,6 +211,11 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 					  ? board->rules_threshold_file
 					  : NULL,
 	};
+	/* the board checked it when it was read */
+	uint8_t action_rank[RULE_ACTION_COUNT];
+	if (board && rule_action_order_parse(board->rules_action_order, action_rank, err,
+					     sizeof(err)) == 0)
+		ro.action_rank = action_rank;
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
 	if (report_all) {

@@ -10,6 +10,7 @@
  * candidate only needs to be named once per scan; the full option chain
  * (positions, pcre, byte tests) then runs once per candidate.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -289,11 +290,14 @@ static int group_compile(struct ruleset_group *group, const struct group_builder
 
 /* --- order ------------------------------------------------------------ */
 
-static int rule_order(const void *a, const void *b)
+static int rule_order(const void *a, const void *b, void *arg)
 {
 	const struct rule *x = *(const struct rule *const *)a, *y = *(const struct rule *const *)b;
-	if (x->action != y->action)
-		return (int)x->action - (int)y->action;
+	const uint8_t *rank = arg;
+	int rx = rank ? rank[x->action] : (int)x->action;
+	int ry = rank ? rank[y->action] : (int)y->action;
+	if (rx != ry)
+		return rx - ry;
 	/* a rule without priority or classtype has Suricata's default, 3 */
 	int px = x->priority ? x->priority : 3, py = y->priority ? y->priority : 3;
 	if (px != py)
@@ -507,7 +511,8 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 		goto fail;
 	list.rules = NULL;
 	list.count = 0;
-	qsort(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order);
+	qsort_r(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order,
+		(void *)options->action_rank);
 	rc = ruleset_keep_classtypes(rs, parser);
 	if (rc < 0)
 		goto fail;

@@ -39,6 +39,9 @@ struct ruleset_options {
 	unsigned var_count;
 	const char *cache_dir;	    /* NULL: no cache */
 	const char *threshold_file; /* NULL: none; Suricata's threshold.config format */
+	/* Evaluation order of actions (rule_action_order_parse); NULL: Suricata's
+	 * default, pass drop reject alert. */
+	const uint8_t *action_rank;
 };
 
 struct ruleset_report {

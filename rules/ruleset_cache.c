@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * On-disk cache of a ruleset's compiled Hyperscan databases. The key is a
- * SHA-256 of the rule files, the classification file, the variables and
- * the Hyperscan version, so any change that could change a database
+ * SHA-256 of the rule files, the classification file, the variables, the
+ * action order and the Hyperscan version, so any change that could change a database
  * changes the file name and a stale cache is never read. Files are written
  * to a temporary name and renamed, so a crash never leaves half a cache.
  * Only databases are cached: rules are parsed every time (fast next to a
@@ -59,6 +59,8 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 	for (unsigned i = 0; i < o->var_count; i++)
 		mbedtls_sha256_update_ret(&sha, (const unsigned char *)o->vars[i],
 					  strlen(o->vars[i]) + 1);
+	if (o->action_rank) /* the evaluation order, which databases refer to */
+		mbedtls_sha256_update_ret(&sha, o->action_rank, RULE_ACTION_COUNT);
 	mbedtls_sha256_finish_ret(&sha, key);
 	mbedtls_sha256_free(&sha);
 	return rc;

@@ -55,6 +55,9 @@ def vigil_common(case, work, prefix):
     policy = case.sets().get("app-layer.error-policy", case.sets().get("exception-policy"))
     if policy in APP_ERROR_POLICIES:
         args += ["--set", f"app.error_policy={policy}"]
+    order = case.suricata_yaml.get("action-order")
+    if order:
+        args += ["--set", "rules.action_order=" + ",".join(order)]
     if case.packet_alert_max() is not None:
         args += ["--set", f"rules.packet_alert_max={case.packet_alert_max()}"]
     return args

@@ -113,6 +113,8 @@ static void test_errors_name_file_line_setting(void **state)
 	assert_error("[eal]\nno_huge = maybe\n", 2, "is not yes or no");
 	assert_error("this is not ini\n", 1, "syntax error");
 	assert_error("[rules]\npacket_alert_max = 65\n", 2, "[rules] packet_alert_max:");
+	assert_error("[rules]\naction_order = pass, drop, alert\n", 2,
+		     "[rules] action_order: name each of pass, drop, reject and alert once");
 	assert_error("[app]\nerror_policy = drop\n", 2,
 		     "[app] error_policy: \"drop\" is not ignore, drop-packet, drop-flow, "
 		     "pass-packet or pass-flow");

@@ -35,6 +35,9 @@
 #define TEST_RING   256
 #define TEST_ALERTS 64
 
+/* The action order harness_up builds rulesets with; NULL: Suricata's default. */
+static const uint8_t *harness_action_rank;
+
 struct harness {
 	struct app_config app;
 	struct ruleset *rs;
@@ -68,7 +71,8 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	fputs(rules, f);
 	fclose(f);
 	const char *files[] = {path};
-	struct ruleset_options o = {.files = files, .file_count = 1};
+	struct ruleset_options o = {
+	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
 	struct ruleset_report report = {0};
 	char err[256];
 	assert_int_equal(ruleset_build(&o, &h->rs, &report, err, sizeof(err)), 0);
@@ -470,6 +474,34 @@ static void test_app_error_policy(void **state)
 	}
 }
 
+/* With action-order alert first, an alert rule is checked before a pass rule. */
+static void test_action_order(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "pass tcp any any -> any any (msg:\"p\"; content:\"both\"; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"a\"; content:\"both\"; sid:2;)\n";
+	struct harness *h = harness_up(rules, false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "both");
+	assert_int_equal(h->alert_count, 0); /* pass first: nothing after it */
+	harness_down(h);
+
+	uint8_t rank[RULE_ACTION_COUNT];
+	char why[64];
+	assert_int_equal(rule_action_order_parse("alert pass drop reject", rank, why, sizeof(why)),
+			 0);
+	harness_action_rank = rank;
+	h = harness_up(rules, false, 0);
+	harness_action_rank = NULL;
+	harness_handshake(h);
+	harness_send(h, true, PA, "both");
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_send(h, true, PA, "both again");
+	assert_int_equal(alerts_of(h, 2), 1); /* the pass held for the flow */
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_app_proto_once_established),
 	    cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
 	    cmocka_unit_test(test_app_error_policy),
+	    cmocka_unit_test(test_action_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,7 +43,6 @@ VIGIL_ALERT_FIELDS = {
     "metadata.flowvars", "pkt_src",
 }
 
-DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
 
 # Engine options vigil has no equivalent for; noted when a case sets them.
 ARGS_NOTED = ("stream.", "app-layer.", "exception-policy", "flow.", "detect.")
@@ -305,9 +304,6 @@ class Case:
     def engine_differences(self):
         """Settings of the case that vigil does not take: each a short text."""
         notes = []
-        order = self.suricata_yaml.get("action-order")
-        if order and list(order) != DEFAULT_ACTION_ORDER:
-            notes.append(f"suricata.yaml action-order {order} not applied")
         app = (self.suricata_yaml.get("app-layer") or {}).get("protocols")
         if app:
             notes.append(f"suricata.yaml app-layer settings for {sorted(app)} not applied")
