@@ -39,6 +39,8 @@ CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "suricata
 BOARD = os.path.join(ROOT, "board", "offline.conf")
 RUN_TIMEOUT = 60
 TARGET_PERCENT = 90
+# What vigil's application layer parses (dataplane/app.c), for the reasons printed.
+VIGIL_APP_PROTOCOLS = "HTTP/1.x, TLS, DNS, SSH, SMTP, MySQL, SIP"
 # Suricata's exception policies vigil's [app] error_policy takes.
 APP_ERROR_POLICIES = ("ignore", "drop-packet", "drop-flow", "pass-packet", "pass-flow")
 
@@ -184,6 +186,11 @@ def mismatch_reasons(case, status, refusals, j):
         if any(f"sid {s}" in line for s in failing_sids if s is not None) or None in failing_sids:
             reasons.append("rule refused by --check: " + line.strip())
     reasons += case.engine_differences()
+    for c, holds, got in j["results"]:
+        rule = next((r for r in case.rules if r.sid == c.sid), None)
+        if not holds and got == 0 and rule is not None and rule.app_layer_reasons():
+            reasons.append(f"no alert at all for sid {c.sid}, an application-layer rule "
+                           f"({rule.proto}): is its protocol one vigil parses ({VIGIL_APP_PROTOCOLS})?")
     if not j["results"]:
         reasons.append("no check vigil's alerts can answer")
     if not reasons:
