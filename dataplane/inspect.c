@@ -40,7 +40,6 @@ struct inspect_packet_state {
 	 * see it. */
 	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
-	struct rule_captures captures;	   /* of the rule being matched (flow variables) */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 	bool app_only;	/* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
@@ -87,8 +86,9 @@ static uint32_t inspect_flowvar_take(struct inspect_context *ctx)
 static void inspect_flowvars_store(struct inspect_packet_state *s)
 {
 	struct inspect_context *ctx = s->ctx;
-	for (unsigned i = 0; i < s->captures.count; i++) {
-		uint16_t var = s->captures.capture[i].var;
+	const struct rule_captures *captures = &ctx->captures;
+	for (unsigned i = 0; i < captures->count; i++) {
+		uint16_t var = captures->capture[i].var;
 		uint32_t *link = &s->flow->flowvars;
 		struct inspect_flowvar *v = inspect_flowvar_at(ctx, *link);
 		while (v && v->var != var) {
@@ -106,9 +106,9 @@ static void inspect_flowvars_store(struct inspect_packet_state *s)
 			v->next = 0;
 			v->var = var;
 		}
-		uint32_t len = s->captures.capture[i].len;
+		uint32_t len = captures->capture[i].len;
 		v->len = (uint16_t)(len < ALERT_FLOWVAR_LEN ? len : ALERT_FLOWVAR_LEN);
-		memcpy(v->value, s->captures.capture[i].data, v->len);
+		memcpy(v->value, captures->capture[i].data, v->len);
 	}
 }
 
@@ -338,7 +338,7 @@ static void inspect_candidates(struct inspect_packet_state *s)
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
-		if (s->captures.count && s->flow)
+		if (ctx->captures.count && s->flow)
 			inspect_flowvars_store(s);
 		bool silent = false;
 		enum rule_action action = inspect_action(s, rule, index, &silent);
@@ -564,7 +564,7 @@ static void inspect_flow(struct inspect_packet_state *s)
 				 ? RULE_MATCH_ESTABLISHED
 				 : 0);
 	s->match.flowbits = s->flow->flowbits;
-	s->match.captures = &s->captures;
+	s->match.captures = &s->ctx->captures;
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 

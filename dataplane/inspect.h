@@ -49,6 +49,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/packet.h"
 #include "dataplane/verdict.h"
+#include "rules/match.h"
 
 #define INSPECT_STREAM_TAIL 256	    /* bytes of earlier stream data kept per direction */
 #define INSPECT_WINDOW_MAX 65536    /* largest window inspected at once */
@@ -110,6 +111,7 @@ struct inspect_context {
 	/* Flow variables: entries below flowvars_used were handed out once;
 	 * those given back are on the free list (index + 1; 0: empty). A full
 	 * pool counts flowvars_lost and the variable is not kept. */
+	struct rule_captures captures; /* of the rule being matched, for flow variables */
 	uint32_t flowvars_used;
 	uint32_t flowvar_free;
 	struct inspect_flowvar flowvars[INSPECT_FLOWVARS];
