@@ -34,10 +34,11 @@ struct inspect_packet_state {
 	uint32_t deferred[INSPECT_DEFERRED_MAX];
 	unsigned deferred_count;
 	bool deferred_overflow;
-	/* The flow's protocol applies to rules on this packet's own data: not
-	 * before a TCP flow is established (as Suricata, whose packet rules see
-	 * the protocol only on packets of an established stream). Units always
-	 * see it. */
+	/* The flow's protocol applies to rules on a packet (not on its
+	 * stream data): not before a TCP flow is established, as Suricata's
+	 * packet rules see the protocol only on packets of an established
+	 * stream. Stream data and units always see it: their bytes are
+	 * inspected once, when they arrive. */
 	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
@@ -384,7 +385,7 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 	else
 		ruleset_add_candidates(ctx->scratch, s->deferred, s->deferred_count);
 	int app_proto = m->app_proto;
-	if (!s->app_visible)
+	if (!s->app_visible && !(m->flow & RULE_MATCH_STREAM))
 		m->app_proto = -1;
 	inspect_candidates(s);
 	m->app_proto = app_proto;

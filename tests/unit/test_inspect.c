@@ -434,6 +434,21 @@ static void test_app_proto_on_the_packet_that_finds_it(void **state)
 	harness_down(h);
 }
 
+/* Stream data on the ACK that completes the handshake still meets http rules on its content. */
+static void test_app_proto_for_stream_data_before_established(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"c\"; content:\"GET /x\"; sid:6;)\n", false, 0);
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, NULL);
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, PA, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(alerts_of(h, 6), 1);
+	harness_down(h);
+}
+
 /*
  * A packet whose data breaks its protocol (a SIP response sent toward the
  * server) meets the board's [app] error_policy before detection.
@@ -513,6 +528,7 @@ int main(void)
 	    cmocka_unit_test(test_flow_variables),
 	    cmocka_unit_test(test_app_proto_once_established),
 	    cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
+	    cmocka_unit_test(test_app_proto_for_stream_data_before_established),
 	    cmocka_unit_test(test_app_error_policy),
 	    cmocka_unit_test(test_action_order),
 	};
