@@ -61,7 +61,9 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 {
 	struct eve *eve = control->eve;
 	char line[8192];
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	unsigned flags =
+		(eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	if (eve->file) {
 		fwrite(line, 1, n, eve->file);
 		fputc('\n', eve->file);

@@ -13,7 +13,17 @@
 #include <stdint.h>
 
 #include "dataplane/app.h"
+#include "rules/keyword.h"
 #include "rules/rule.h"
+
+#define ALERT_FLOWVARS	  4  /* flow variables an alert carries */
+#define ALERT_FLOWVAR_LEN 64 /* bytes of each value kept */
+
+struct alert_flowvar {
+	uint16_t var; /* id: ruleset_flowvar_name */
+	uint16_t len;
+	uint8_t value[ALERT_FLOWVAR_LEN];
+};
 
 struct alert {
 	const struct rule *rule;
@@ -30,6 +40,16 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
 	uint8_t has_details;
+	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
+	 * in ids mode or when nothing blocked it. */
+	uint8_t verdict;
+	uint64_t packet_number; /* see inspect_context.packet_number; 0: unknown */
+	/* The flow's flowbits after the rule's own were applied (their names:
+	 * ruleset_flowbit_name); all zero without a flow. */
+	uint8_t flowbits[RULE_MAX_FLOWBITS / 8];
+	/* The flow's variables (pcre captures), in the order they were first set. */
+	uint8_t flowvar_count;
+	struct alert_flowvar flowvars[ALERT_FLOWVARS];
 	struct app_details details; /* of the application-layer unit that alerted */
 };
 
