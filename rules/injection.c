@@ -772,8 +772,8 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		return stacked && first == 's' && t->len == 8; /* SHUTDOWN */
 	if (t->flags & SQLI_F_WAITFOR)
 		return n->type == SQLI_KEYWORD || n->type == SQLI_WORD;
-	if (t->flags & SQLI_F_SET)
-		return n->type == SQLI_VARIABLE;
+	if (t->flags & SQLI_F_SET) /* SET @x=..., not "; set @" in prose */
+		return n->type == SQLI_VARIABLE && n->len > 1;
 	switch (first) {
 	case 'i': /* INSERT INTO */
 		return (n->flags & SQLI_F_INTO) != 0;
@@ -793,8 +793,13 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		return n->type == SQLI_WORD && sqli_has(run, sqli_skip_comments(run, j + 1),
 							SQLI_F_SET);
 	case 'e': /* EXEC xp_cmdshell, EXEC master..sp_x, EXEC('...'), EXEC @sql */
-		if (n->type == SQLI_LPAREN || n->type == SQLI_VARIABLE || (n->flags & SQLI_F_STRONG))
+		if (n->type == SQLI_VARIABLE || (n->flags & SQLI_F_STRONG))
 			return true;
+		if (n->type == SQLI_LPAREN) { /* EXEC('sel'+'ect ...'), EXEC(@q); "exec (" alone is text */
+			const struct sqli_token *arg = sqli_next(run, j + 1);
+			return arg != NULL && (arg->type == SQLI_STRING || arg->type == SQLI_VARIABLE ||
+					       arg->type == SQLI_STATEMENT);
+		}
 		if (n->type != SQLI_WORD && n->type != SQLI_FUNCTION)
 			return false;
 		return n->len > 3 && (xss_prefix_nocase(run->data + n->pos, n->len, "sp_") ||
@@ -890,6 +895,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 			     sqli_after_break(run, i, quoted)) &&
 			    sqli_statement(run, i, false))
 				return true;
+			/* "'Execute(": a call of EXEC right after the attacker's quote. */
+			if (quoted && i > 0 && sqli_after_break(run, i, quoted) && n != NULL &&
+			    n->type == SQLI_LPAREN && sqli_lower(run->data[t->pos]) == 'e')
+				return true;
 			break;
 		case SQLI_LOGIC:
 			if (sqli_boolean_test(run, i, quoted))
@@ -952,6 +961,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 				continue;
 			if (run->token[b_at].type == SQLI_STATEMENT)
 				return true;
+			/* IS takes NULL, TRUE, NOT, ...: "id'is notes" is a typo, not a test. */
+			if (t->len == 2 && sqli_lower(run->data[t->pos]) == 'i' &&
+			    sqli_is(run, i + 1, SQLI_WORD) && !sqli_has(run, i + 1, SQLI_F_CONST))
+				continue;
 			k = sqli_skip_comments(run, k);
 			while (sqli_is(run, k, SQLI_RPAREN))
 				k++;
