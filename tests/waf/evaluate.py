@@ -28,7 +28,6 @@ import base64
 import glob
 import json
 import os
-import re
 import subprocess
 import sys
 import urllib.parse
@@ -73,17 +72,13 @@ def url_decode(data: bytes, plus=True) -> bytes:
     return urllib.parse.unquote_to_bytes(data)
 
 
-def normalise(data: bytes, plus=True) -> bytes:
-    """Percent-decode, and once more when the result still holds escapes (double encoding)."""
-    once = url_decode(data, plus)
-    if re.search(rb"%[0-9a-fA-F]{2}", once):
-        once = url_decode(once, False)
-    return once
-
-
-def normalise_uri(uri: bytes) -> bytes:
+def vigil_uri(uri: bytes) -> bytes:
+    """http.uri as dataplane/app_http.c fills it: the path percent-decoded twice
+    (libhtp, then the second pass), the query once, '+' kept (Suricata's
+    defaults, which ET Open rules rely on)."""
     path, sep, query = uri.partition(b"?")
-    return normalise(path, False) + sep + normalise(query, True)
+    path = url_decode(url_decode(path, False), False)
+    return path + sep + url_decode(query, False)
 
 
 # ---------------------------------------------------------------- libinjection
@@ -166,17 +161,21 @@ def request_parts(case):
     bufs = {
         "http.method": method,
         "http.uri.raw": uri,
-        "http.uri": normalise_uri(uri),
+        "http.uri": vigil_uri(uri),
     }
     if body:
-        bufs["http.request_body"] = normalise(body)
+        bufs["http.request_body"] = body
     hdr = b""
+    raw = b""
     for k, v in headers.items():
         v = str(v).encode("utf-8", "surrogateescape")
-        hdr += k.encode("latin-1") + b": " + v + b"\r\n"
+        line = k.encode("latin-1") + b": " + v + b"\r\n"
+        raw += line
         lk = k.lower()
+        if lk != "cookie":
+            hdr += line
         if lk == "cookie":
-            bufs["http.cookie"] = normalise(v)
+            bufs["http.cookie"] = v
         elif lk == "user-agent":
             bufs["http.user_agent"] = v
         elif lk == "host":
@@ -187,6 +186,8 @@ def request_parts(case):
             bufs["http.content_type"] = v
     if hdr:
         bufs["http.header"] = hdr
+    if raw:
+        bufs["http.header.raw"] = raw
     return bufs
 
 
