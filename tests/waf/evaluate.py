@@ -258,6 +258,9 @@ def evaluate_crs(report, args):
                          text=True, check=True)
     if "loaded" in out.stderr:
         report["rules"] = out.stderr.strip().splitlines()[-1]
+    refused = [x for x in out.stderr.splitlines() if "sid" in x]
+    if refused:
+        sys.exit("rules refused:\n" + "\n".join(refused))
     fired = {}
     for line in out.stdout.splitlines():
         i, sids, _s, _x = line.split(" ")
