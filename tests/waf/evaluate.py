@@ -8,12 +8,18 @@
 #    every xss-*.txt line injection_xss(); false_positives.txt lines must
 #    make neither fire. Lines are URL-decoded first ('+' as space), as the
 #    HTTP parser decodes a parameter.
-#  - CRS (crs-all-tests.jsonl): each request becomes the buffers vigil's
-#    HTTP parser fills (http.uri decoded, double-decoded, '+' as space in
-#    the query; http.uri.raw as sent; body decoded the same way; headers,
-#    cookie, user agent, host, method); an attack case counts as detected
-#    when any rule of rules/default fires (the sqli;/xss; rules included),
-#    a benign case is a false positive when any fires. Per CRS group.
+#  - CRS (crs-all-tests.jsonl): each request becomes the buffers
+#    dataplane/app_http.c fills (http.uri: path percent-decoded twice, query
+#    once, '+' kept; http.uri.raw as sent; the body, the cookie and the
+#    headers as sent, http.header without Cookie as in Suricata,
+#    http.header.raw with it; user agent, referer, host, method); the rules
+#    apply their own transforms (url_decode). An attack case counts as
+#    detected when any rule of rules/default fires (the sqli;/xss; rules
+#    included), a benign case is a false positive when any fires. Per CRS
+#    group. CRS "benign" cases listed in crs_benign_attacks.txt (reviewed:
+#    attacks of another kind) are reported on their own rows; the
+#    false-positive rate is given over all benign cases (raw) and over the
+#    others (reviewed, marked *).
 #
 # Detector level: tests/waf/driver.c, built here with gcc against the rules
 # library, runs the rules through rule_parse() and rule_match().
@@ -22,7 +28,8 @@
 # board with rules/default (tests/integration/lib/offline.py); an alert's
 # source address names its case. Needs build/vigil with the HTTP parser.
 #
-# Usage: tests/waf/evaluate.py [--list-fp] [--list-miss GROUP] [--json FILE]
+# Usage: tests/waf/evaluate.py [--e2e] [--list-fp] [--list-miss GROUP] [--json FILE]
+# (--list-fp lists the false positives over the reviewed benign cases.)
 import argparse
 import base64
 import glob
