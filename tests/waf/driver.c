@@ -161,7 +161,7 @@ static int run_rules(int argc, char **argv)
 		memset(&ctx, 0, sizeof(ctx));
 	}
 	free(line);
-	for (unsigned n = 0; profile && n < 30; n++) {
+	for (unsigned n = 0; profile && n < list.count; n++) {
 		unsigned worst = 0;
 		for (unsigned i = 1; i < list.count; i++)
 			if (spent[i] > spent[worst])
