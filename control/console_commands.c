@@ -22,6 +22,7 @@
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX 512
+#define COMMAND_TOP_RULES 50 /* rules listed with their alert counts in stats */
 
 /* What a handler gets: its arguments (after the command words) and where to answer. */
 struct command_context {
@@ -132,10 +133,26 @@ static void command_stats(struct command_context *ctx)
 	json_key(ctx->j, "stats");
 	json_raw(ctx->j, text);
 	free(text);
+	struct control_rule_hits top[COMMAND_TOP_RULES];
+	unsigned n = control_top_rules(c, top, COMMAND_TOP_RULES);
+	json_key(ctx->j, "rule_hits");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < n; i++) {
+		json_element(ctx->j);
+		json_printf(ctx->j, "{\"gid\":%u,\"sid\":%u,\"hits\":%llu}",
+			    (unsigned)(top[i].key >> 32), (unsigned)top[i].key,
+			    (unsigned long long)top[i].hits);
+	}
+	json_array_end(ctx->j);
 	text = NULL;
 	f = open_memstream(&text, &len);
 	if (f) {
 		stats_print_summary(f, c->stats);
+		if (n)
+			fprintf(f, "rules with the most alerts:\n");
+		for (unsigned i = 0; i < n && i < 10; i++)
+			fprintf(f, "  %u:%u  %llu\n", (unsigned)(top[i].key >> 32), (unsigned)top[i].key,
+				(unsigned long long)top[i].hits);
 		fclose(f);
 	}
 	command_text_member(ctx->j, "text", text, len);
@@ -403,6 +420,26 @@ static void command_sinks_status(struct command_context *ctx)
 	command_text_member(ctx->j, "text", text, len);
 }
 
+static void command_alerts_tail(struct command_context *ctx)
+{
+	unsigned n = 20;
+	if (ctx->argc == 1 && command_count(ctx->args[0], CONTROL_RECENT_ALERTS, &n) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "alerts tail: \"%s\" is not a count 1-%d",
+			 ctx->args[0], CONTROL_RECENT_ALERTS);
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	struct command_tail tail = {.j = ctx->j, .text = open_memstream(&text, &len)};
+	json_key(ctx->j, "alerts");
+	json_array_begin(ctx->j);
+	control_recent_alerts(ctx->control, n, command_tail_line, &tail);
+	json_array_end(ctx->j);
+	if (tail.text)
+		fclose(tail.text);
+	command_text_member(ctx->j, "text", text, len);
+}
+
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
@@ -411,6 +448,7 @@ static const struct console_command console_commands[] = {
 	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
 	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
 	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
+	{"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]"},
 	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status"},
 	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
 	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,

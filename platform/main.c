@@ -758,6 +758,7 @@ int main(int argc, char **argv)
 	ruleset_free(ruleset);
 	mgmt_stop(control.mgmt);
 	audit_close(&control.audit);
+	control_free(&control);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;

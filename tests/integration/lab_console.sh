@@ -175,6 +175,8 @@ main()
 	if ((a == 3)); then lab_pass "sid 1000001 (live all along) alerted 3 times"; else lab_fail "sid 1000001 alerted $a times, want 3"; fi
 	if ((b == 2)); then lab_pass "sid 1000002 alerted only while committed (2 of 4 sends)"; else lab_fail "sid 1000002 alerted $b times, want 2"; fi
 
+	expect "viewer: alerts tail" 0 '"signature_id":1000002,.*bravo seen' viewer alerts tail 5
+	expect "viewer: stats with rule hits" 0 '1:1000001 +3$' viewer stats
 	handshake_fuzz
 	expect "admin: status after the fuzz" 0 "board lab" admin status
 	check_status_counters
