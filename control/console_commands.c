@@ -213,24 +213,41 @@ static void command_tail_line(void *arg, const char *line)
 		fprintf(t->text, "%s\n", line);
 }
 
-static void command_audit_tail(struct command_context *ctx)
+/* The lines a tail command lists: the last n of them, oldest first. */
+typedef void (*command_tail_source)(const struct control *control, unsigned n,
+				    void (*each)(void *arg, const char *line), void *arg);
+
+/* "WHAT tail [N]": N lines (default 20, at most max) under key, and as text. */
+static void command_tail_run(struct command_context *ctx, const char *what, unsigned max,
+			     const char *key, command_tail_source source)
 {
 	unsigned n = 20;
-	if (ctx->argc == 1 && command_count(ctx->args[0], AUDIT_TAIL_MAX, &n) < 0) {
-		snprintf(ctx->error, sizeof(ctx->error), "audit tail: \"%s\" is not a count 1-%d",
-			 ctx->args[0], AUDIT_TAIL_MAX);
+	if (ctx->argc == 1 && command_count(ctx->args[0], max, &n) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "%s tail: \"%s\" is not a count 1-%u", what,
+			 ctx->args[0], max);
 		return;
 	}
 	char *text = NULL;
 	size_t len = 0;
 	struct command_tail tail = {.j = ctx->j, .text = open_memstream(&text, &len)};
-	json_key(ctx->j, "records");
+	json_key(ctx->j, key);
 	json_array_begin(ctx->j);
-	audit_tail(&ctx->control->audit, n, command_tail_line, &tail);
+	source(ctx->control, n, command_tail_line, &tail);
 	json_array_end(ctx->j);
 	if (tail.text)
 		fclose(tail.text);
 	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_audit_lines(const struct control *control, unsigned n,
+				void (*each)(void *arg, const char *line), void *arg)
+{
+	audit_tail(&control->audit, n, each, arg);
+}
+
+static void command_audit_tail(struct command_context *ctx)
+{
+	command_tail_run(ctx, "audit", AUDIT_TAIL_MAX, "records", command_audit_lines);
 }
 
 static void command_version_json(struct json_out *j, const struct rules_version *v)
@@ -422,22 +439,7 @@ static void command_sinks_status(struct command_context *ctx)
 
 static void command_alerts_tail(struct command_context *ctx)
 {
-	unsigned n = 20;
-	if (ctx->argc == 1 && command_count(ctx->args[0], CONTROL_RECENT_ALERTS, &n) < 0) {
-		snprintf(ctx->error, sizeof(ctx->error), "alerts tail: \"%s\" is not a count 1-%d",
-			 ctx->args[0], CONTROL_RECENT_ALERTS);
-		return;
-	}
-	char *text = NULL;
-	size_t len = 0;
-	struct command_tail tail = {.j = ctx->j, .text = open_memstream(&text, &len)};
-	json_key(ctx->j, "alerts");
-	json_array_begin(ctx->j);
-	control_recent_alerts(ctx->control, n, command_tail_line, &tail);
-	json_array_end(ctx->j);
-	if (tail.text)
-		fclose(tail.text);
-	command_text_member(ctx->j, "text", text, len);
+	command_tail_run(ctx, "alerts", CONTROL_RECENT_ALERTS, "alerts", control_recent_alerts);
 }
 
 static void command_help(struct command_context *ctx);
