@@ -358,6 +358,39 @@ static void command_rules_check(struct command_context *ctx)
 	command_rules_upload(ctx, false);
 }
 
+static void command_policy_show(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	const struct rules_version *v = rules_update_live(ctx->control->rules);
+	size_t len = 0;
+	char *text = NULL;
+	FILE *f = v->policy[0] ? fopen(v->policy, "r") : NULL;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		long size = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+		len = text ? fread(text, 1, (size_t)size, f) : 0;
+		fclose(f);
+	}
+	json_key(ctx->j, "file");
+	json_string(ctx->j, v->policy);
+	command_text_member(ctx->j, "text", text ? text : NULL, len);
+}
+
+static void command_policy_load(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct console_call *call = ctx->call;
+	int rc = rules_update_stage_policy(ctx->control->rules, call->payload,
+					   call->request->payload_len, call->subject, ctx->j,
+					   ctx->error, sizeof(ctx->error));
+	if (rc < 0 && !ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s", strerror(-rc));
+}
+
 static void command_rules_commit(struct command_context *ctx)
 {
 	if (!command_have_rules(ctx))
@@ -459,6 +492,9 @@ static const struct console_command console_commands[] = {
 	 "rules check NAME <N (payload: the rules file)"},
 	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
 	 "rules load NAME [allow-refused] <N (payload: the rules file)"},
+	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show"},
+	{"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
+	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)"},
 	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit"},
 	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
 	 "rules rollback"},
