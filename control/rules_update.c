@@ -205,6 +205,17 @@ static void rules_update_report_members(struct json_out *answer, const struct ru
 	json_raw(answer, r->cache_hit ? "true" : "false");
 }
 
+/* The candidate becomes the staged version (a staged one before it goes). */
+static void rules_update_keep_staged(struct rules_update *ru, struct ruleset *candidate,
+				     const struct rules_version *v, const char *origin)
+{
+	ruleset_free(ru->staged);
+	ru->staged = candidate;
+	ru->staged_version = *v;
+	ru->staged_version.when = time(NULL);
+	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "%s", origin);
+}
+
 /* Stage or only check: compile the candidate and judge the uploaded file's refusals. */
 static int rules_update_try(struct rules_update *ru, const char *name, const uint8_t *text,
 			    size_t len, bool allow_refused, bool keep, const char *who,
@@ -252,12 +263,9 @@ static int rules_update_try(struct rules_update *ru, const char *name, const uin
 			unlink(path);
 		return rc;
 	}
-	ruleset_free(ru->staged);
-	ru->staged = candidate;
-	ru->staged_version = v;
-	ru->staged_version.when = time(NULL);
-	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "rules load %s by %s",
-		 name, who);
+	char origin[sizeof(v.origin)];
+	snprintf(origin, sizeof(origin), "rules load %s by %s", name, who);
+	rules_update_keep_staged(ru, candidate, &v, origin);
 	return 0;
 }
 
@@ -304,12 +312,9 @@ int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size
 		unlink(v.policy);
 		return rc;
 	}
-	ruleset_free(ru->staged);
-	ru->staged = candidate;
-	ru->staged_version = v;
-	ru->staged_version.when = time(NULL);
-	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "policy load by %s",
-		 who);
+	char origin[sizeof(v.origin)];
+	snprintf(origin, sizeof(origin), "policy load by %s", who);
+	rules_update_keep_staged(ru, candidate, &v, origin);
 	return 0;
 }
 
