@@ -31,6 +31,7 @@
 #define CONSOLE_HANDSHAKE_S 10	  /* a handshake must finish within this */
 #define CONSOLE_FAIL_SLOTS 64	  /* sources remembered for failed handshakes */
 #define CONSOLE_MAX_SESSIONS 16
+#define CONSOLE_PROGRESS_S 1	  /* a long request sends a progress line this often */
 
 struct console_fail {
 	char peer[64];
@@ -293,9 +294,28 @@ static int console_read_payload(struct console_session *s, uint8_t *payload, uin
 	return 0;
 }
 
-/* Hand the call to the control lcore and wait for its answer. */
-static void console_submit(struct console *c, struct console_call *call)
+/* One progress line while a long request runs (no "ok": vigilctl tells them apart). */
+static void console_send_progress(struct console_session *s, const struct console_request *r,
+				  unsigned elapsed)
 {
+	struct json_out j = {0};
+	char what[128];
+	snprintf(what, sizeof(what), "%s%s%s: working (%u s)", r->argv[0], r->argc > 1 ? " " : "",
+		 r->argc > 1 ? r->argv[1] : "", elapsed);
+	json_object_begin(&j);
+	json_key(&j, "progress");
+	json_string(&j, what);
+	json_key(&j, "elapsed_s");
+	json_printf(&j, "%u", elapsed);
+	json_object_end(&j);
+	console_send_json(s, &j);
+	json_free(&j);
+}
+
+/* Hand the call to the control lcore and wait for its answer, reporting progress. */
+static void console_submit(struct console_session *s, struct console_call *call)
+{
+	struct console *c = s->console;
 	pthread_mutex_lock(&c->lock);
 	while (c->pending && !c->stopping)
 		pthread_cond_wait(&c->changed, &c->lock);
@@ -305,8 +325,18 @@ static void console_submit(struct console *c, struct console_call *call)
 	}
 	c->pending = call;
 	c->pending_done = false;
-	while (!c->pending_done && !c->stopping)
-		pthread_cond_wait(&c->changed, &c->lock);
+	unsigned elapsed = 0;
+	while (!c->pending_done && !c->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += CONSOLE_PROGRESS_S;
+		if (pthread_cond_timedwait(&c->changed, &c->lock, &until) == 0 || c->pending_done)
+			continue;
+		elapsed += CONSOLE_PROGRESS_S;
+		pthread_mutex_unlock(&c->lock);
+		console_send_progress(s, call->request, elapsed);
+		pthread_mutex_lock(&c->lock);
+	}
 	c->pending = NULL;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->lock);
@@ -352,7 +382,7 @@ static void console_serve(struct console_session *s, struct console_call *call)
 		call->request = request;
 		call->payload = payload;
 		call->answer = &answer;
-		console_submit(s->console, call);
+		console_submit(s, call);
 		if (answer.len == 0)
 			json_raw(&answer, "{\"ok\":false,\"error\":\"the appliance is stopping\"}");
 		rc = console_send_json(s, &answer);
@@ -616,7 +646,8 @@ void console_poll(struct console *c)
 	if (!call)
 		return;
 	/* Only this lcore executes, and the session waits: no lock needed while it runs. */
-	c->execute(c->arg, call);
+	if (!c->execute(c->arg, call))
+		return; /* still running: asked again on the next pass */
 	pthread_mutex_lock(&c->lock);
 	c->counters.requests++;
 	c->pending_done = true;

@@ -16,7 +16,8 @@
  * control lcore owns the rulesets, the counters and the sinks) and hands
  * the JSON answer back. So commands never race with each other or with
  * the control lcore's own work, and the dataplane is never touched from
- * a console thread.
+ * a console thread. A long command keeps the client informed with
+ * progress lines (see console_execute_fn).
  */
 #ifndef VIGIL_CONTROL_CONSOLE_H
 #define VIGIL_CONTROL_CONSOLE_H
@@ -55,8 +56,14 @@ struct console_call {
 	struct json_out *answer; /* the handler writes one JSON object here */
 };
 
-/* Runs a request on the control lcore; fills call->answer. */
-typedef void (*console_execute_fn)(void *arg, struct console_call *call);
+/*
+ * Runs a request on the control lcore; fills call->answer and returns
+ * true when it is done. A long request (a rule compile) may return false:
+ * console_poll calls again with the same call on later passes until it
+ * returns true, and meanwhile the session sends the client a progress
+ * line about every second ({"progress": "...", "elapsed_s": N}, no "ok").
+ */
+typedef bool (*console_execute_fn)(void *arg, struct console_call *call);
 
 struct console_counters {
 	uint64_t sessions;	      /* TLS sessions established */

@@ -6,6 +6,7 @@
  * usage. Adding a command adds a row and a handler, nothing else.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,23 @@ struct console_command {
 	bool payload; /* a payload (<N) is required */
 	void (*run)(struct command_context *ctx);
 	const char *usage;
+	/* Runs on a thread of its own (a rule compile) while the control lcore
+	 * goes on with alerts and the management stack; it may touch nothing
+	 * but the rule update's staging. */
+	bool slow;
 };
+
+/* The one slow command running (the console serves one request at a time). */
+struct command_job {
+	struct console_call *call;
+	const struct console_command *cmd;
+	struct command_context ctx;
+	struct json_out body;
+	pthread_t thread;
+	bool done;
+};
+
+static struct command_job *command_job;
 
 static double command_now(void)
 {
@@ -478,26 +495,26 @@ static void command_alerts_tail(struct command_context *ctx)
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
-	{"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help"},
-	{"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status"},
-	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
-	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
-	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
-	{"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]"},
-	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status"},
-	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
+	{"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help", false},
+	{"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status", false},
+	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats", false},
+	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]", false},
+	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]", false},
+	{"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]", false},
+	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status", false},
+	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show", false},
 	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
-	 "rules history"},
+	 "rules history", false},
 	{"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
-	 "rules check NAME <N (payload: the rules file)"},
+	 "rules check NAME <N (payload: the rules file)", true},
 	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
-	 "rules load NAME [allow-refused] <N (payload: the rules file)"},
-	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show"},
+	 "rules load NAME [allow-refused] <N (payload: the rules file)", true},
+	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show", false},
 	{"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
-	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)"},
-	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit"},
+	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)", true},
+	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit", false},
 	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
-	 "rules rollback"},
+	 "rules rollback", false},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 
@@ -578,9 +595,71 @@ static void command_check(struct command_context *ctx, const struct console_comm
 	}
 }
 
-void console_commands_execute(void *arg, struct console_call *call)
+/* The answer from what the handler left in ctx and body, and the audit record. */
+static void command_finish(struct control *control, struct console_call *call,
+			   struct command_context *ctx, struct json_out *body)
+{
+	if (body->failed && !ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
+	struct json_out *j = call->answer;
+	json_object_begin(j);
+	json_key(j, "ok");
+	json_raw(j, ctx->error[0] ? "false" : "true");
+	if (ctx->error[0]) {
+		json_key(j, "error");
+		json_string(j, ctx->error);
+	}
+	/* A refusal keeps what the handler wrote (e.g. the list of errors). */
+	if (body->len && !body->failed)
+		json_raw(j, body->text);
+	json_object_end(j);
+	json_free(body);
+	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,
+		     call->request, ctx->error[0] ? ctx->error : NULL);
+}
+
+static void *command_job_main(void *arg)
+{
+	struct command_job *job = arg;
+	job->cmd->run(&job->ctx);
+	__atomic_store_n(&job->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Start cmd on its own thread; false when no thread could be had (then it runs here). */
+static bool command_job_start(struct control *control, struct console_call *call,
+			      const struct console_command *cmd, const struct command_context *ctx)
+{
+	struct command_job *job = calloc(1, sizeof(*job));
+	if (!job)
+		return false;
+	job->call = call;
+	job->cmd = cmd;
+	job->ctx = *ctx;
+	job->ctx.control = control;
+	job->body.need_comma = true;
+	job->ctx.j = &job->body;
+	if (pthread_create(&job->thread, NULL, command_job_main, job) != 0) {
+		free(job);
+		return false;
+	}
+	command_job = job;
+	return true;
+}
+
+bool console_commands_execute(void *arg, struct console_call *call)
 {
 	struct control *control = arg;
+	if (command_job && command_job->call == call) {
+		if (!__atomic_load_n(&command_job->done, __ATOMIC_ACQUIRE))
+			return false;
+		struct command_job *job = command_job;
+		pthread_join(job->thread, NULL);
+		command_finish(control, call, &job->ctx, &job->body);
+		free(job);
+		command_job = NULL;
+		return true;
+	}
 	struct json_out body = {0};
 	struct command_context ctx = {.control = control, .call = call, .j = &body};
 	unsigned words;
@@ -590,24 +669,10 @@ void console_commands_execute(void *arg, struct console_call *call)
 	/* Members after "ok" start with a comma. */
 	body.need_comma = true;
 	command_check(&ctx, cmd);
+	if (!ctx.error[0] && cmd->slow && command_job_start(control, call, cmd, &ctx))
+		return false;
 	if (!ctx.error[0])
 		cmd->run(&ctx);
-	if (body.failed && !ctx.error[0])
-		snprintf(ctx.error, sizeof(ctx.error), "out of memory");
-
-	struct json_out *j = call->answer;
-	json_object_begin(j);
-	json_key(j, "ok");
-	json_raw(j, ctx.error[0] ? "false" : "true");
-	if (ctx.error[0]) {
-		json_key(j, "error");
-		json_string(j, ctx.error);
-	}
-	/* A refusal keeps what the handler wrote (e.g. the list of errors). */
-	if (body.len && !body.failed)
-		json_raw(j, body.text);
-	json_object_end(j);
-	json_free(&body);
-	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,
-		     call->request, ctx.error[0] ? ctx.error : NULL);
+	command_finish(control, call, &ctx, &body);
+	return true;
 }

@@ -257,36 +257,62 @@ static void vigilctl_write(struct vigilctl_tls *t, const void *data, size_t len)
 	}
 }
 
-/* One answer line (without LF), malloc'd. */
-static char *vigilctl_read_answer(struct vigilctl_tls *t)
+/* What was read from the session and not yet handed out as a line. */
+struct vigilctl_reader {
+	char *buf;
+	size_t len, cap;
+};
+
+/* The next line from the appliance (without LF, NUL-terminated, valid until the next call). */
+static char *vigilctl_read_line(struct vigilctl_tls *t, struct vigilctl_reader *r)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *answer = malloc(cap);
-	while (answer) {
-		if (n + 1 >= cap) {
-			if (cap >= VIGILCTL_ANSWER_MAX)
-				break;
-			answer = realloc(answer, cap *= 2);
-			continue;
+	static size_t consumed;
+	if (consumed) { /* drop the line handed out last time */
+		memmove(r->buf, r->buf + consumed, r->len - consumed);
+		r->len -= consumed;
+		consumed = 0;
+	}
+	while (true) {
+		char *lf = r->buf ? memchr(r->buf, '\n', r->len) : NULL;
+		if (lf) {
+			*lf = '\0';
+			consumed = (size_t)(lf - r->buf) + 1;
+			return r->buf;
 		}
-		int rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)answer + n, cap - n - 1);
+		if (r->len + 1 >= r->cap) {
+			if (r->cap >= VIGILCTL_ANSWER_MAX)
+				break;
+			r->cap = r->cap ? r->cap * 2 : 1 << 16;
+			r->buf = realloc(r->buf, r->cap);
+			if (!r->buf)
+				break;
+		}
+		int rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)r->buf + r->len, r->cap - r->len - 1);
 		if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		if (rc <= 0) {
-			if (n == 0)
+			if (r->len == 0)
 				vigilctl_die("no answer", rc ? rc : MBEDTLS_ERR_SSL_CONN_EOF);
 			break;
 		}
-		n += (size_t)rc;
-		answer[n] = '\0';
-		char *lf = memchr(answer, '\n', n);
-		if (lf) {
-			*lf = '\0';
-			return answer;
-		}
+		r->len += (size_t)rc;
 	}
 	fprintf(stderr, "vigilctl: the answer was cut off\n");
 	exit(2);
+}
+
+/* The answer: progress lines (no "ok" member) go to stderr until it comes. */
+static char *vigilctl_read_answer(struct vigilctl_tls *t, bool quiet)
+{
+	static struct vigilctl_reader reader;
+	while (true) {
+		char *line = vigilctl_read_line(t, &reader);
+		if (json_find_bool(line, "ok") >= 0)
+			return strdup(line);
+		char what[256];
+		if (!quiet && json_find_string(line, "progress", what, sizeof(what)) == 0)
+			fprintf(stderr, "vigilctl: %s\n", what);
+	}
 }
 
 int main(int argc, char **argv)
@@ -303,7 +329,7 @@ int main(int argc, char **argv)
 	vigilctl_write(&t, line, strlen(line));
 	if (payload)
 		vigilctl_write(&t, payload, payload_len);
-	char *answer = vigilctl_read_answer(&t);
+	char *answer = vigilctl_read_answer(&t, o.json);
 	mbedtls_ssl_close_notify(&t.ssl);
 	mbedtls_net_free(&t.net);
 
