@@ -8,6 +8,7 @@
 
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
+#include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
 #include "dataplane/threshold.h"
@@ -202,6 +203,23 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 	inspect_candidates(s);
 }
 
+/* The filter's domain lists and xff set on a unit's SNI, Host and client. */
+static bool inspect_filter_unit(struct inspect_packet_state *s, const struct app_unit *unit)
+{
+	const uint8_t *sni = unit->buffer[RULE_BUFFER_TLS_SNI];
+	const uint8_t *host = unit->buffer[RULE_BUFFER_HTTP_HOST];
+	if (!sni && !host && !(unit->details && unit->details->xff[0]))
+		return false;
+	if (!filter_app_unit(s->ctx->filter, s->p, s->flow,
+			     s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT, sni,
+			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
+			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
+			     unit->details ? unit->details->xff : NULL, s->timestamp_us))
+		return false;
+	s->verdict = VERDICT_FILTER_DROP;
+	return true;
+}
+
 /*
  * app_emit_fn: one unit of the flow's protocol (an HTTP request, a TLS
  * ClientHello, ...). Its buffers are scanned and the rules on them
@@ -214,6 +232,8 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	struct inspect_packet_state *s = arg;
 	struct inspect_context *ctx = s->ctx;
 	struct rule_match_ctx *m = &s->match;
+	if (ctx->filter && inspect_filter_unit(s, unit))
+		s->passed = true;
 	if (s->passed)
 		return;
 	int saved_filter = s->pkt_data_rules;
@@ -375,7 +395,7 @@ static void inspect_flow(struct inspect_packet_state *s)
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us)
 {
-	if (!ctx->ruleset || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+	if ((!ctx->ruleset && !ctx->filter) || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
 
 	struct inspect_packet_state s = {
@@ -387,6 +407,14 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 	const uint8_t *payload = p->data + p->payload_offset;
 
 	ctx->now_us = timestamp_us;
+	/* flow -> filter -> stream -> app-layer -> inspect (DESIGN.md) */
+	if (ctx->filter && filter_packet(ctx->filter, p, s.flow,
+					 s.direction == RULESET_TO_SERVER ? FLOW_TO_SERVER
+									  : FLOW_TO_CLIENT,
+					 timestamp_us))
+		return VERDICT_FILTER_DROP;
+	if (!ctx->ruleset)
+		return VERDICT_PASS;
 	if (s.flow && (p->flags & PACKET_TCP)) {
 		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
 		 * the others see the reassembled stream. */

@@ -50,6 +50,7 @@ struct flow_table;
 struct flow;
 struct hs_stream;
 struct app_config;
+struct filter_context;
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -73,6 +74,7 @@ struct inspect_context {
 	unsigned streams_free[2];
 	const struct app_config *app; /* application-layer settings; NULL: no app layer */
 	struct worker_counters *counters;
+	struct filter_context *filter; /* the filter stage (dataplane/filter.h); NULL: none */
 	uint64_t now_us; /* time of the last packet inspected */
 };
 

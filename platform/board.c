@@ -246,6 +246,8 @@ static const struct board_setting board_settings[] = {
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
 	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
+	{"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
+	{"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -405,7 +407,7 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "rules, vars, app, port NAME)",
+				   "rules, vars, app, filter, port NAME)",
 				   section);
 		return 1;
 	}

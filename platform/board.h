@@ -81,6 +81,8 @@ struct board {
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
+	char filter_file[256];		   /* [filter] the filter file ("" = none) */
+	char filter_protected_port[BOARD_NAME_MAX]; /* [filter] inline port facing the protected side */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 
