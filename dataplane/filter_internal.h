@@ -6,7 +6,7 @@
  *
  * Keys are what rte_acl classifies: every field in network byte order, as
  * rte_acl wants its input. The IP sets a packet's addresses belong to are
- * found first (one LPM lookup per address) and given to the ACL as a
+ * found first (one longest-prefix lookup per address) and given to the ACL as a
  * bitmask field, so rules on @SET and rules on prefixes are one
  * classification.
  */
@@ -19,8 +19,8 @@
 #include "dataplane/filter_domain.h"
 
 struct rte_acl_ctx;
-struct rte_lpm;
-struct rte_lpm6;
+struct rte_fib;
+struct rte_fib6;
 
 /* meta field: direction bits and the ICMP type */
 #define FILTER_META_INGRESS 0x1u
@@ -68,8 +68,8 @@ struct filter_tables {
 	struct rte_acl_ctx *acl[2];	 /* [0] IPv4, [1] IPv6; NULL: no rule for the family */
 	struct rte_acl_ctx *stateful[2]; /* same layout, allow rules */
 	struct filter_rule_result *acl_results;
-	struct rte_lpm *sets4;	 /* next hop: bitmask of the sets holding the prefix */
-	struct rte_lpm6 *sets6;
+	struct rte_fib *sets4;	 /* next hop: bitmask of the sets holding the prefix */
+	struct rte_fib6 *sets6;
 	uint32_t all4, all6;	 /* sets holding 0.0.0.0/0 or ::/0 */
 	struct filter_domain_table domains;
 	bool has_domains;
