@@ -40,7 +40,7 @@ int filter_domain_add(struct filter_spec *spec, enum filter_action action, const
 	}
 	for (size_t i = 0; i < len; i++) {
 		if (!filter_domain_char((unsigned char)text[i]) ||
-		    (text[i] == '.' && (i == 0 || text[i - 1] == '.'))) {
+		    (text[i] == '.' && (i == 0 || i == len - 1 || text[i - 1] == '.'))) {
 			snprintf(why, why_len,
 				 "not a domain name (letters, digits, '-', '_' and single dots; a "
 				 "leading \".\" or \"*.\" for subdomains)");

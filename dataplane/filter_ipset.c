@@ -107,6 +107,7 @@ struct filter_json {
 	struct filter_set *set;
 	unsigned depth;
 	unsigned addresses; /* strings taken from Addresses arrays */
+	bool has_addresses; /* an "Addresses" key was seen */
 };
 
 static void filter_json_blank(struct filter_json *j)
@@ -213,6 +214,7 @@ static int filter_json_object(struct filter_json *j)
 		j->at++;
 		filter_json_blank(j);
 		bool addresses = slen == 9 && memcmp(j->text + start, "Addresses", 9) == 0;
+		j->has_addresses |= addresses;
 		if (filter_json_value(j, addresses) < 0)
 			return -EINVAL;
 		filter_json_blank(j);
@@ -269,7 +271,7 @@ static int filter_ipset_parse_json(struct filter_set *set, const char *text, siz
 	filter_json_blank(&j);
 	if (j.at != len)
 		return filter_json_fail(&j, j.at, "text after the JSON document");
-	if (j.addresses == 0 && !strstr(text, "\"Addresses\""))
+	if (!j.has_addresses)
 		return filter_json_fail(&j, 0, "no \"Addresses\" array (not an AWS WAF IPSet)");
 	return 0;
 }

@@ -134,6 +134,9 @@ static void test_file_errors(void **state)
 	assert_string_equal(parse_error("domain deny bad..example\n"),
 			    "t.filter:1:13: \"bad..example\": not a domain name (letters, digits, "
 			    "'-', '_' and single dots; a leading \".\" or \"*.\" for subdomains)");
+	/* an empty last label (found by fuzz_domain) */
+	assert_non_null(parse_error("domain deny .co..\n"));
+	assert_null(parse_error("domain deny .co.\n"));
 	assert_string_equal(parse_error("ipset a file x.txt\n"),
 			    "t.filter:1:14: list files cannot be read here");
 	assert_string_equal(parse_error("acl 5 deny proto icmp icmp-type 300\n"),
@@ -350,6 +353,11 @@ static void test_set_list_formats(void **state)
 	const char *bad = "1.2.3.4\nfoo\n";
 	assert_int_equal(filter_ipset_parse(&set, bad, strlen(bad), "b.txt", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "b.txt:2:1: \"foo\" is not an address or prefix");
+	/* a JSON document that is no IPSet (the key was once searched past the input: fuzz_ipset) */
+	const char *no_set = "{\"IPSet\": {\"Name\": \"x\"}}";
+	assert_int_equal(filter_ipset_parse(&set, no_set, strlen(no_set), "n.json", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "n.json:1:1: no \"Addresses\" array (not an AWS WAF IPSet)");
 	const char *bad_json = "{\"IPSet\": {\"Addresses\": [\"1.2.3.4\", \"nope\"]}}";
 	assert_int_equal(filter_ipset_parse(&set, bad_json, strlen(bad_json), "b.json", err,
 					    sizeof(err)),
