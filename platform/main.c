@@ -460,6 +460,12 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 		return NULL;
 	if (filter_tables_load(path, &tables, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
+	const struct filter_spec *spec = filter_tables_spec(tables);
+	if (!o->rule_count && (spec->domain_count || spec->domain_default_deny ||
+			       spec->xff_deny_set >= 0))
+		log_warning("filter %s: domain lists and xff need the application layer, which "
+			    "runs with rules loaded (--rules FILE, an empty file will do)",
+			    path);
 	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
 		fail("cannot allocate the filter's RCU state");
 	log_info("filter %s: %zu ACL rules, %zu stateful rules, %zu IP sets (%zu + %zu prefixes), "

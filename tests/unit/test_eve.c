@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "control/eve.h"
+#include "dataplane/filter.h"
 #include "rules/rule.h"
 
 static struct rule test_rule(void)
@@ -76,6 +77,22 @@ static void test_alert_fields(void **state)
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
+/* The filter's drop event: no rule, event_type drop, the reason and the ACL rule number. */
+static void test_filter_drop_event(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.filter_drop = 1;
+	a.filter_reason = FILTER_REASON_ACL_RULE;
+	a.acl_rule = 100;
+	char line[4096];
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), true);
+	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
+	assert_contains(line, "\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
+	assert_null(strstr(line, "\"alert\""));
+	assert_true(line[0] == '{' && line[n - 1] == '}');
+}
+
 static void test_http_details_and_proxy(void **state)
 {
 	(void)state;
@@ -120,6 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alert_fields),
+		cmocka_unit_test(test_filter_drop_event),
 		cmocka_unit_test(test_http_details_and_proxy),
 		cmocka_unit_test(test_truncation_is_safe),
 	};
