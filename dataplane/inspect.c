@@ -214,7 +214,8 @@ static bool inspect_filter_unit(struct inspect_packet_state *s, const struct app
 			     s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT, sni,
 			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
 			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
-			     unit->details ? unit->details->xff : NULL, s->timestamp_us))
+			     unit->details ? unit->details->xff : NULL, s->timestamp_us) ||
+	    !s->ctx->enforce)
 		return false;
 	s->verdict = VERDICT_FILTER_DROP;
 	return true;
@@ -407,11 +408,13 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 	const uint8_t *payload = p->data + p->payload_offset;
 
 	ctx->now_us = timestamp_us;
-	/* flow -> filter -> stream -> app-layer -> inspect (DESIGN.md) */
-	if (ctx->filter && filter_packet(ctx->filter, p, s.flow,
-					 s.direction == RULESET_TO_SERVER ? FLOW_TO_SERVER
-									  : FLOW_TO_CLIENT,
-					 timestamp_us))
+	/* flow -> filter -> stream -> app-layer -> inspect (DESIGN.md); in ids
+	 * mode a denied packet is counted and still inspected, as it passes */
+	if (ctx->filter &&
+	    filter_packet(ctx->filter, p, s.flow,
+			  s.direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT,
+			  timestamp_us) &&
+	    ctx->enforce)
 		return VERDICT_FILTER_DROP;
 	if (!ctx->ruleset)
 		return VERDICT_PASS;

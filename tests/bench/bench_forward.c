@@ -412,6 +412,7 @@ int main(int argc, char **argv)
 		workers[w].worker_index = w;
 		workers[w].lcore_id = board.worker_lcores[w];
 		workers[w].enforce = true;
+		workers[w].inspect.enforce = true;
 		workers[w].scratch = rte_malloc("scratch", WORKER_SCRATCH_SIZE, 64);
 		for (unsigned i = 0; i < 2; i++)
 			workers[w].queues[workers[w].queue_count++] = (struct worker_queue){
