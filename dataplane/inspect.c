@@ -393,11 +393,29 @@ static void inspect_flow(struct inspect_packet_state *s)
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
+/*
+ * No rules, a filter: the flow and the filter only, without building the
+ * inspection state (zeroing it costs more than the filter's cached check).
+ */
+static enum verdict inspect_filter_only(struct inspect_context *ctx, const struct packet *p,
+					uint64_t timestamp_us)
+{
+	enum flow_direction dir = FLOW_TO_SERVER;
+	struct flow *flow =
+		ctx->flows ? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir) : NULL;
+	ctx->now_us = timestamp_us;
+	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
+		return VERDICT_FILTER_DROP;
+	return VERDICT_PASS;
+}
+
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us)
 {
 	if ((!ctx->ruleset && !ctx->filter) || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
+	if (!ctx->ruleset)
+		return inspect_filter_only(ctx, p, timestamp_us);
 
 	struct inspect_packet_state s = {
 		.ctx = ctx, .p = p, .timestamp_us = timestamp_us, .verdict = VERDICT_PASS,
@@ -416,8 +434,6 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			  timestamp_us) &&
 	    ctx->enforce)
 		return VERDICT_FILTER_DROP;
-	if (!ctx->ruleset)
-		return VERDICT_PASS;
 	if (s.flow && (p->flags & PACKET_TCP)) {
 		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
 		 * the others see the reassembled stream. */
