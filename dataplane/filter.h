@@ -74,14 +74,14 @@ struct filter_counters {
 struct filter_build_report {
 	size_t acl_rules, stateful_rules, sets, prefixes_v4, prefixes_v6, domains;
 	double acl_seconds; /* rte_acl contexts */
-	double set_seconds; /* rte_lpm and rte_lpm6 */
+	double set_seconds; /* rte_fib and rte_fib6 */
 	double total_seconds;
 };
 
 /*
  * Compile spec into a new immutable tables object. Control path (may take
  * seconds for a million prefixes; the running tables serve meanwhile).
- * Needs the EAL (rte_acl and rte_lpm allocate from DPDK memory). Returns 0
+ * Needs the EAL (rte_acl and rte_fib allocate from DPDK memory). Returns 0
  * with *out, or a negative errno with err.
  */
 int filter_tables_build(const struct filter_spec *spec, struct filter_tables **out,

@@ -14,7 +14,7 @@
  * numbered ACL rules and a 1,000,000-prefix IP set that an ACL rule names
  * (generated here, deterministic pseudo-random, none matching the traffic
  * so every packet is forwarded), once with flow tables (the verdict cached
- * per flow, as vigil runs) and once without (rte_acl and the LPM lookups
+ * per flow, as vigil runs) and once without (rte_acl and the prefix lookups
  * on every packet), beside the plain figure of the same run; and the time
  * to read and build those tables.
  *
@@ -397,7 +397,7 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	snprintf(workers_set, sizeof(workers_set), "lcores.workers=1-%u", o.workers);
 	snprintf(prefix_set, sizeof(prefix_set), "eal.file_prefix=vigil-bench-%d", (int)getpid());
-	/* room for the filter's tables: a 1,000,000-prefix LPM and 10,000 ACL rules */
+	/* room for the filter's tables: a 1,000,000-prefix table and 10,000 ACL rules */
 	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048"};
 	if (board_load(&board, "tests/bench/bench.conf", overrides, 3, err, sizeof(err)) < 0 ||
 	    eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0 ||

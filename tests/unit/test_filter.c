@@ -6,7 +6,7 @@
  * every list format and the AWS export, domain suffix matching, and a
  * publish that makes flows judged under old tables be judged again.
  * Packets are built by hand as the decoders fill struct packet. rte_acl
- * and rte_lpm need the EAL: it starts once, without hugepages or PCI.
+ * and rte_fib need the EAL: it starts once, without hugepages or PCI.
  */
 #include <arpa/inet.h>
 #include <errno.h>
