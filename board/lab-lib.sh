@@ -10,6 +10,8 @@
 #   lab_up                   the namespaces of board/lab-netns.sh
 #   lab_start_vigil ARGS...  build/vigil on board/lab.conf in the background
 #   lab_wait_forwarding S    until a ping from the client gets through
+#   lab_mgmt_up S            the management tap moved into the operator
+#                            namespace, until vigil's own address answers
 #   lab_ping NS WHAT ARGS... one ping run, reported
 #   lab_tcp_transfer ...     nc from one namespace to the other, sha256 checked
 #   lab_stop_vigil S         SIGTERM; returns vigil's exit status
@@ -30,6 +32,10 @@ readonly LAB_VIGIL=build/vigil
 readonly LAB_CLIENT_NS=vigil-client
 readonly LAB_SERVER_NS=vigil-server
 readonly LAB_SERVER_V4=10.77.0.2
+# The operator's side of the management port (board/lab-netns.sh mgmt).
+readonly LAB_OPERATOR_NS=vigil-operator
+readonly LAB_MGMT_V4=10.78.0.1
+readonly LAB_MGMT_V6=fd78::1
 
 LAB_PASS_PREFIX="ok: "
 LAB_FAIL_PREFIX="FAIL: "
@@ -113,7 +119,12 @@ lab_init()
 	LAB_STATS_JSON=$LAB_DIR/stats.json
 }
 
-lab_up() { bash board/lab-netns.sh up; }
+# The namespaces, and the throw-away operator PKI the lab board's console names.
+lab_up()
+{
+	bash board/lab-pki.sh >/dev/null
+	bash board/lab-netns.sh up
+}
 
 # lab_start_vigil ARGS...: starts vigil on board/lab.conf with our EAL file
 # prefix and --stats-json $LAB_STATS_JSON, then ARGS; stdout and stderr go
@@ -126,25 +137,48 @@ lab_start_vigil()
 	LAB_VIGIL_PID=$!
 }
 
-# lab_wait_forwarding SECONDS: pings the server from the client until one
-# gets through vigil, for at most SECONDS. Reports the outcome; returns 1 if
-# vigil exited or nothing got through in time.
-lab_wait_forwarding()
+# lab_wait_answer NS ADDR SECONDS WHAT: pings ADDR from namespace NS until
+# one answer comes back, for at most SECONDS, while vigil runs. Reports
+# "WHAT after N s" or the failure; returns 1 if vigil exited or nothing
+# answered in time.
+lab_wait_answer()
 {
-	local limit=$1 start=$SECONDS
+	local ns=$1 addr=$2 limit=$3 what=$4 start=$SECONDS
 	while ((SECONDS < start + limit)); do
 		if ! lab_vigil_running; then
-			lab_fail "vigil exited during start-up"
+			lab_fail "vigil exited while waiting: $what"
 			return 1
 		fi
-		if ip netns exec "$LAB_CLIENT_NS" ping -q -c 1 -W 1 "$LAB_SERVER_V4" >/dev/null 2>&1; then
-			lab_pass "vigil forwarding after $((SECONDS - start)) s"
+		if ip netns exec "$ns" ping -q -c 1 -W 1 "$addr" >/dev/null 2>&1; then
+			lab_pass "$what after $((SECONDS - start)) s"
 			return 0
 		fi
 		sleep 0.2
 	done
-	lab_fail "no ping got through vigil within $limit s"
+	lab_fail "no answer from $addr ($ns) within $limit s: $what"
 	return 1
+}
+
+# lab_wait_forwarding SECONDS: until a ping from the client gets through
+# vigil to the server, for at most SECONDS.
+lab_wait_forwarding() { lab_wait_answer "$LAB_CLIENT_NS" "$LAB_SERVER_V4" "$1" "vigil forwarding"; }
+
+# lab_mgmt_up SECONDS: once vigil has made its management tap, moves it into
+# namespace $LAB_OPERATOR_NS (10.78.0.2/24, fd78::2/64) and pings vigil's
+# management address until it answers, for at most SECONDS. Reported;
+# returns 1 on failure.
+lab_mgmt_up()
+{
+	local limit=$1 start=$SECONDS
+	until ip link show vigil-mgmt >/dev/null 2>&1; do
+		if ! lab_vigil_running || ((SECONDS >= start + limit)); then
+			lab_fail "no management tap vigil-mgmt within $limit s"
+			return 1
+		fi
+		sleep 0.1
+	done
+	bash board/lab-netns.sh mgmt
+	lab_wait_answer "$LAB_OPERATOR_NS" "$LAB_MGMT_V4" "$limit" "management address $LAB_MGMT_V4 answering"
 }
 
 # lab_ping NS WHAT PING_ARGS...: one ping run from namespace NS (at most

@@ -9,6 +9,10 @@
 #   vigil-server: sv0 10.77.0.2/24 fd77::2/64 <-> vigil-out (root, vigil)
 #
 #   bash board/lab-netns.sh up     remove leftovers, then create the above
+#   bash board/lab-netns.sh mgmt   move vigil's management tap (it must exist:
+#                                  vigil running) into namespace vigil-operator
+#                                  as 10.78.0.2/24, fd78::2/64, the operator's
+#                                  side of the management network
 #   bash board/lab-netns.sh down   remove it all (silent, idempotent)
 #
 # The root-side ends carry no address and have IPv6 off, so the kernel sends
@@ -20,11 +24,13 @@ set -euo pipefail
 
 readonly LAB_CLIENT_NS=vigil-client
 readonly LAB_SERVER_NS=vigil-server
+readonly LAB_OPERATOR_NS=vigil-operator
 
 lab_down()
 {
 	ip netns del "$LAB_CLIENT_NS" 2>/dev/null || true
 	ip netns del "$LAB_SERVER_NS" 2>/dev/null || true
+	ip netns del "$LAB_OPERATOR_NS" 2>/dev/null || true
 	# Deleting a namespace deletes its veth end and so the peer, but a
 	# half-built lab may have left a root-side end without its peer moved.
 	ip link del vigil-in 2>/dev/null || true
@@ -79,6 +85,22 @@ lab_up()
 	lab_namespace_end "$LAB_SERVER_NS" sv0 10.77.0.2/24 fd77::2/64
 }
 
+# The management tap belongs to vigil's net_tap device (it exists while vigil
+# runs); moving it keeps vigil's file descriptor on it, so vigil's own stack
+# answers the operator namespace there.
+lab_mgmt()
+{
+	ip netns del "$LAB_OPERATOR_NS" 2>/dev/null || true
+	ip netns add "$LAB_OPERATOR_NS"
+	ip link set vigil-mgmt netns "$LAB_OPERATOR_NS"
+	local -a run=(ip netns exec "$LAB_OPERATOR_NS")
+	"${run[@]}" ip link set lo up
+	"${run[@]}" sysctl -qw net.ipv6.conf.vigil-mgmt.accept_dad=0
+	"${run[@]}" ip addr add 10.78.0.2/24 dev vigil-mgmt
+	"${run[@]}" ip -6 addr add fd78::2/64 dev vigil-mgmt nodad
+	"${run[@]}" ip link set vigil-mgmt up
+}
+
 main()
 {
 	if [[ $(id -u) -ne 0 ]]; then
@@ -88,8 +110,9 @@ main()
 	case "${1:-}" in
 	up) lab_up ;;
 	down) lab_down ;;
+	mgmt) lab_mgmt ;;
 	*)
-		echo "usage: bash board/lab-netns.sh up|down" >&2
+		echo "usage: bash board/lab-netns.sh up|down|mgmt" >&2
 		exit 2
 		;;
 	esac

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Control lcore loop body. Until the management stack lands, frames that
- * reach the management port are counted and freed so its queue never fills.
+ * Control lcore loop body. Management frames go to the lwIP stack when the
+ * board gives the appliance an address; otherwise they are counted and
+ * freed so the port's queue never fills.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/mgmt.h"
+#include "control/sinks.h"
 #include "dataplane/alert.h"
 
 #define CONTROL_BURST 32
@@ -31,6 +37,43 @@ int control_add_alert_ring(struct control *control, struct rte_ring *ring)
 	return 0;
 }
 
+/* PATH.N -> PATH.N+1 down to PATH -> PATH.1, then a new PATH. */
+static void control_rotate_eve(struct control *control)
+{
+	struct eve *eve = control->eve;
+	char from[512], to[512];
+	fclose(eve->file);
+	eve->file = NULL;
+	for (unsigned i = control->eve_keep; i > 0; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", control->eve_path);
+		else
+			snprintf(from, sizeof(from), "%s.%u", control->eve_path, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", control->eve_path, i);
+		rename(from, to);
+	}
+	eve->file = fopen(control->eve_path, "a");
+	control->eve_rotations++;
+}
+
+/* One alert: formatted once, written to the EVE file and offered to every sink. */
+static void control_emit_alert(struct control *control, const struct alert *alert)
+{
+	struct eve *eve = control->eve;
+	char line[8192];
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	if (eve->file) {
+		fwrite(line, 1, n, eve->file);
+		fputc('\n', eve->file);
+		eve->written++;
+		if (control->eve_max_bytes && control->eve_keep && control->eve_path &&
+		    (uint64_t)ftell(eve->file) >= control->eve_max_bytes)
+			control_rotate_eve(control);
+	}
+	for (unsigned i = 0; i < control->sink_count; i++)
+		sink_push(control->sinks[i], line, n);
+}
+
 /* Take up to a burst of alerts from every ring; returns how many were taken. */
 static unsigned control_take_alerts(struct control *control)
 {
@@ -40,10 +83,13 @@ static unsigned control_take_alerts(struct control *control)
 		unsigned n = rte_ring_sc_dequeue_burst_elem(control->alert_rings[i], alerts,
 							    sizeof(alerts[0]), CONTROL_BURST, NULL);
 		for (unsigned k = 0; k < n && control->eve; k++)
-			eve_write_alert(control->eve, &alerts[k]);
+			control_emit_alert(control, &alerts[k]);
 		total += n;
 	}
 	control->alerts_taken += total;
+	/* Readers (tail -f, shippers) see each batch at once, not at the next 4 KiB. */
+	if (total && control->eve && control->eve->file)
+		fflush(control->eve->file);
 	return total;
 }
 
@@ -58,8 +104,12 @@ void control_poll(struct control *control)
 	/* Bounded, so the management port is still served during an alert storm. */
 	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
 		;
+	if (control->mgmt)
+		mgmt_poll(control->mgmt);
+	if (control->console)
+		console_poll(control->console);
 	struct rte_mbuf *burst[CONTROL_BURST];
-	for (unsigned i = 0; i < control->management_port_count; i++) {
+	for (unsigned i = control->mgmt ? 1 : 0; i < control->management_port_count; i++) {
 		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control lcore's loop body. Today it drains the management port and
- * counts what arrives there; the lwIP stack, the TLS console, rule updates
- * and alert sinks (later issues) hang off the same poll. It never touches a
+ * The control lcore's loop body: it feeds the management port's frames to
+ * the lwIP stack (control/mgmt.h; without addresses on the board they are
+ * counted and freed) and takes the workers' alerts; the console, rule
+ * updates and alert sinks hang off the same poll. It never touches a
  * worker's state: workers are read, never written.
  */
 #ifndef VIGIL_CONTROL_CONTROL_H
@@ -12,18 +13,47 @@
 
 #define CONTROL_MAX_PORTS 4
 #define CONTROL_MAX_WORKERS 64
+#define CONTROL_MAX_SINKS 4
+
+#include "control/audit.h"
 
 struct rte_ring;
 struct eve;
+struct mgmt;
+struct console;
+struct stats_view;
+struct worker_conf;
+struct rules_update;
+struct sink;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
 	unsigned management_port_count;
-	uint64_t management_rx_packets; /* frames received and not yet answered */
+	uint64_t management_rx_packets; /* frames received with no stack to answer them */
+	struct mgmt *mgmt; /* lwIP on management_ports[0]; NULL: frames are counted and freed */
 	struct rte_ring *alert_rings[CONTROL_MAX_WORKERS]; /* one per worker, we consume */
 	unsigned alert_ring_count;
-	struct eve *eve; /* where alerts go; NULL: counted only */
+	struct eve *eve; /* how alerts are formatted, and the EVE file (eve->file NULL: none) */
 	uint64_t alerts_taken;
+	/* EVE file rotation: past eve_max_bytes the file becomes PATH.1 (PATH.1
+	 * becomes PATH.2, ... up to eve_keep) and a new PATH starts; 0: never. */
+	const char *eve_path;
+	uint64_t eve_max_bytes;
+	unsigned eve_keep;
+	uint64_t eve_rotations;
+	struct sink *sinks[CONTROL_MAX_SINKS]; /* syslog, webhook: every alert is offered to each */
+	unsigned sink_count;
+
+	/* What the console's commands (control/console_commands.c) read and change. */
+	struct console *console; /* NULL: no console on this board */
+	struct audit audit;
+	const char *board_name;
+	const char *board_path;
+	double started; /* seconds (CLOCK_MONOTONIC) when the dataplane started */
+	struct stats_view *stats; /* counters of ports and workers, for stats */
+	struct worker_conf *workers;
+	unsigned worker_count;
+	struct rules_update *rules; /* rule update transactions; NULL: no console */
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
@@ -35,7 +65,7 @@ void control_drain_alerts(struct control *control);
 /* Add a management port (queue 0 is the control lcore's). Returns 0 or -ENOSPC. */
 int control_add_management_port(struct control *control, uint16_t port_id);
 
-/* One pass of the control loop: poll the management ports, take alerts. Control lcore only. */
+/* One pass of the control loop: poll the management ports and the console, take alerts. Control lcore only. */
 void control_poll(struct control *control);
 
 #endif

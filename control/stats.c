@@ -4,14 +4,93 @@
  * dataplane/counters.h); port figures come from rte_eth_stats_get(), which
  * is the device's view (what the wire or the pcap gave and took).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 
 #include "control/stats.h"
+#include "dataplane/ratelimit.h"
+
+#define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
+
+/* Every source blocked now, over all workers' rate-limit tables; *tables set for their statements. */
+static unsigned stats_blocked(struct ratelimit_blocked *out, unsigned max,
+			      const struct ratelimit_table **any)
+{
+	const struct ratelimit_table *tables[128];
+	unsigned n = ratelimit_tables(tables, 128), count = 0;
+	*any = n ? tables[0] : NULL;
+	for (unsigned i = 0; i < n && count < max; i++) {
+		unsigned got = ratelimit_blocked_list(tables[i], out + count, max - count);
+		count += got < max - count ? got : max - count;
+	}
+	return count;
+}
+
+static void stats_blocked_text(const struct ratelimit_blocked *b, char *addr, size_t addr_len,
+			       char *until, size_t until_len)
+{
+	inet_ntop(b->family == 4 ? AF_INET : AF_INET6, b->addr, addr, (socklen_t)addr_len);
+	time_t seconds = (time_t)(b->until_us / 1000000);
+	struct tm tm;
+	gmtime_r(&seconds, &tm);
+	snprintf(until, until_len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(b->until_us % 1000000));
+}
+
+/* "rate limit: ..." lines of the summary; nothing when no policy rate limit is in force. */
+static void stats_print_ratelimit(FILE *out)
+{
+	static struct ratelimit_blocked blocked[STATS_BLOCKED_MAX];
+	const struct ratelimit_table *table;
+	unsigned n = stats_blocked(blocked, STATS_BLOCKED_MAX, &table);
+	if (!table)
+		return;
+	struct ratelimit_counters c;
+	ratelimit_counters_total(&c);
+	fprintf(out, "  rate limit: %u sources blocked now, %" PRIu64 " blocks, %" PRIu64
+		     " packets dropped, %" PRIu64 " released, %" PRIu64 " evicted\n",
+		n, c.blocks, c.dropped, c.released, c.evicted);
+	for (unsigned i = 0; i < n && i < 16; i++) {
+		char addr[INET6_ADDRSTRLEN], until[80];
+		stats_blocked_text(&blocked[i], addr, sizeof(addr), until, sizeof(until));
+		fprintf(out, "    blocked %s%s until %s by \"%s\" (worker %u)\n", addr,
+			blocked[i].xff ? " (X-Forwarded-For)" : "", until,
+			policy_ratelimit_get(table->policy, blocked[i].statement)->text,
+			blocked[i].worker);
+	}
+}
+
+static void stats_json_ratelimit(FILE *f)
+{
+	static struct ratelimit_blocked blocked[STATS_BLOCKED_MAX];
+	const struct ratelimit_table *table;
+	unsigned n = stats_blocked(blocked, STATS_BLOCKED_MAX, &table);
+	struct ratelimit_counters c;
+	ratelimit_counters_total(&c);
+	fprintf(f, ",\"rate_limit\":{");
+#define _(field, name) fprintf(f, "\"%s\":%" PRIu64 ",", name, c.field);
+	foreach_ratelimit_counter
+#undef _
+	fprintf(f, "\"blocked\":[");
+	for (unsigned i = 0; i < n; i++) {
+		char addr[INET6_ADDRSTRLEN], until[80];
+		stats_blocked_text(&blocked[i], addr, sizeof(addr), until, sizeof(until));
+		fprintf(f,
+			"%s{\"address\":\"%s\",\"key\":\"%s\",\"rule\":\"%s\",\"until\":\"%s\","
+			"\"until_epoch\":%.6f,\"worker\":%u}",
+			i ? "," : "", addr, blocked[i].xff ? "xff" : "src",
+			policy_ratelimit_get(table->policy, blocked[i].statement)->text, until,
+			blocked[i].until_us / 1e6, blocked[i].worker);
+	}
+	fprintf(f, "]}");
+}
 
 void stats_total(const struct stats_view *view, struct worker_counters *total)
 {
@@ -79,6 +158,7 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 		if (total.malformed[i])
 			fprintf(out, "    malformed %-20s %" PRIu64 "  (%s)\n", decode_error_name[i],
 				total.malformed[i], decode_error_text[i]);
+	stats_print_ratelimit(out);
 }
 
 static void stats_json_counters(FILE *f, const struct worker_counters *c)
@@ -95,13 +175,9 @@ static void stats_json_counters(FILE *f, const struct worker_counters *c)
 	fprintf(f, "}");
 }
 
-int stats_write_json(const char *path, const struct stats_view *view)
+void stats_json(FILE *f, const struct stats_view *view)
 {
 	struct worker_counters total;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-
 	stats_total(view, &total);
 	fprintf(f, "{\"board\":\"%s\",\"mode\":\"%s\",\"seconds\":%.3f,\"ports\":[", view->board,
 		view->mode, view->seconds);
@@ -127,7 +203,18 @@ int stats_write_json(const char *path, const struct stats_view *view)
 	}
 	fprintf(f, "],\"total\":{");
 	stats_json_counters(f, &total);
-	fprintf(f, "}}\n");
+	fprintf(f, "}");
+	stats_json_ratelimit(f);
+	fprintf(f, "}");
+}
+
+int stats_write_json(const char *path, const struct stats_view *view)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	stats_json(f, view);
+	fputc('\n', f);
 	int rc = ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0 && rc == 0)
 		rc = -errno;

@@ -42,7 +42,10 @@ void stats_total(const struct stats_view *view, struct worker_counters *total);
 /* The shut-down summary: per port, per lcore, totals, drops and malformed by reason. */
 void stats_print_summary(FILE *out, const struct stats_view *view);
 
-/* The same as a JSON object (see README). Returns 0 or -errno. */
+/* The counters as one JSON object (see README), no newline after it. */
+void stats_json(FILE *out, const struct stats_view *view);
+
+/* The same object written to the file at path, with a newline. Returns 0 or -errno. */
 int stats_write_json(const char *path, const struct stats_view *view);
 
 #endif

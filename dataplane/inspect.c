@@ -2,7 +2,11 @@
 /*
  * The inspection stage (see inspect.h for the design).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <rte_branch_prediction.h>
 
 #include <rte_ring.h>
 
@@ -11,12 +15,16 @@
 #include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
+#include "dataplane/ratelimit.h"
 #include "dataplane/threshold.h"
 #include "rules/header.h"
 #include "rules/match.h"
+#include "rules/policy.h"
 #include "rules/ruleset.h"
 
 #define INSPECT_DEFERRED_MAX 32
+/* flow->user_flags: a request of a rate-limited client rode this connection. */
+#define INSPECT_FLOW_RATE_LIMITED (1u << 2)
 
 /* What one packet's inspection needs, gathered once. */
 struct inspect_packet_state {
@@ -124,6 +132,26 @@ static bool inspect_suppressed(const struct rule *rule, const struct packet *p)
 	return false;
 }
 
+/*
+ * An operator exception covers this packet for the rule (it then does not
+ * fire). Runs only for rules that matched and carry exceptions.
+ */
+static bool inspect_excepted(const struct inspect_packet_state *s, const struct rule *rule)
+{
+	uint8_t xff[16];
+	struct policy_packet_view view = {
+		.src = s->p->src_addr,
+		.dst = s->p->dst_addr,
+		.family = s->p->ip_version,
+		.uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
+		.uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
+	};
+	if (s->details && s->details->xff[0] &&
+	    ratelimit_parse_addr(s->details->xff, xff, &view.xff_family) == 0)
+		view.xff = xff;
+	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void inspect_candidates(struct inspect_packet_state *s)
 {
@@ -151,6 +179,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 			continue;
 		}
 		if (!rule_header_match(rule, s->p, s->match.app_proto) || !rule_match(rule, &s->match))
+			continue;
+		if (rule->policy && rule->policy->exception_count && inspect_excepted(s, rule))
 			continue;
 		uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
 		/* detection_filter decides whether the rule counts as matched at all */
@@ -237,6 +267,19 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 		s->passed = true;
 	if (s->passed)
 		return;
+	if (ctx->ratelimit && s->direction == RULESET_TO_SERVER &&
+	    unit->buffer[RULE_BUFFER_HTTP_URI] &&
+	    (!unit->fresh || (unit->fresh & (1ull << RULE_BUFFER_HTTP_URI))) &&
+	    ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
+				   unit->details ? unit->details->xff : NULL, s->timestamp_us) &&
+	    ctx->enforce) {
+		/* The request's bytes are in the reassembled stream already, so a
+		 * retransmission would pass unseen: the rest of the connection goes. */
+		ctx->rate_limited = true;
+		s->verdict = VERDICT_DROP;
+		if (s->flow)
+			s->flow->user_flags |= INSPECT_FLOW_RATE_LIMITED;
+	}
 	int saved_filter = s->pkt_data_rules;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
@@ -409,10 +452,26 @@ static enum verdict inspect_filter_only(struct inspect_context *ctx, const struc
 	return VERDICT_PASS;
 }
 
+/* A rate limit blocks the packet's source, or this SYN took it over its rate. */
+static bool inspect_rate_limited(struct inspect_context *ctx, const struct packet *p,
+				 uint64_t timestamp_us)
+{
+	bool syn = (p->flags & PACKET_TCP) &&
+		   (p->tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) == STREAM_TCP_SYN;
+	return ratelimit_packet(ctx->ratelimit, p->src_addr, p->ip_version, syn, timestamp_us);
+}
+
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us)
 {
-	if ((!ctx->ruleset && !ctx->filter) || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+	ctx->rate_limited = false;
+	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return VERDICT_PASS;
+	if (ctx->ratelimit && inspect_rate_limited(ctx, p, timestamp_us) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
+	if (!ctx->ruleset && !ctx->filter)
 		return VERDICT_PASS;
 	if (!ctx->ruleset)
 		return inspect_filter_only(ctx, p, timestamp_us);
@@ -423,6 +482,10 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 	s.match.packet = p;
 	s.match.app_proto = -1;
 	inspect_flow(&s);
+	if (s.flow && (s.flow->user_flags & INSPECT_FLOW_RATE_LIMITED) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
 	const uint8_t *payload = p->data + p->payload_offset;
 
 	ctx->now_us = timestamp_us;
@@ -475,8 +538,96 @@ void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
 	}
 }
 
+int inspect_rules_prepare(struct inspect_rules *rules, const struct ruleset *ruleset,
+			  unsigned flows)
+{
+	memset(rules, 0, sizeof(*rules));
+	rules->ruleset = ruleset;
+	if (!ruleset)
+		return 0;
+	if (ruleset_scratch_create(ruleset, &rules->scratch) < 0)
+		return -ENOMEM;
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		rules->streams[d] = calloc(flows ? flows : 1, sizeof(*rules->streams[d]));
+		if (!rules->streams[d]) {
+			inspect_rules_release(rules);
+			return -ENOMEM;
+		}
+		for (unsigned i = 0; i < flows; i++) {
+			struct hs_stream *stream;
+			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0) {
+				inspect_rules_release(rules);
+				return -ENOMEM;
+			}
+			if (!stream)
+				break; /* no pkt_data patterns in this direction */
+			rules->streams[d][rules->streams_free[d]++] = stream;
+		}
+	}
+	return 0;
+}
+
+void inspect_rules_release(struct inspect_rules *rules)
+{
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		for (unsigned i = 0; i < rules->streams_free[d]; i++)
+			ruleset_stream_close(rules->streams[d][i], rules->scratch);
+		free(rules->streams[d]);
+	}
+	if (rules->scratch)
+		ruleset_scratch_free(rules->scratch);
+	memset(rules, 0, sizeof(*rules));
+}
+
+void inspect_rules_install(struct inspect_context *ctx, const struct inspect_rules *rules)
+{
+	ctx->ruleset = rules->ruleset;
+	ctx->scratch = rules->scratch;
+	for (int d = 0; d < 2; d++) {
+		ctx->streams[d] = rules->streams[d];
+		ctx->streams_free[d] = rules->streams_free[d];
+	}
+}
+
+struct inspect_rules inspect_rules_current(const struct inspect_context *ctx)
+{
+	struct inspect_rules rules = {.ruleset = ctx->ruleset, .scratch = ctx->scratch};
+	for (int d = 0; d < 2; d++) {
+		rules.streams[d] = ctx->streams[d];
+		rules.streams_free[d] = ctx->streams_free[d];
+	}
+	return rules;
+}
+
+void inspect_rules_take(struct inspect_context *ctx)
+{
+	struct inspect_rules *next = __atomic_load_n(&ctx->next_rules, __ATOMIC_ACQUIRE);
+	if (likely(!next))
+		return;
+	/* Every stream state in use goes back to the old pool, to be closed with it. */
+	for (uint32_t slot = 0; ctx->flows && slot < ctx->flows->capacity; slot++) {
+		if (!ctx->flows->tags[slot])
+			continue;
+		struct flow *f = &ctx->flows->flows[slot];
+		for (int d = 0; d < 2; d++) {
+			if (f->user[d])
+				ctx->streams[d][ctx->streams_free[d]++] = f->user[d];
+			f->user[d] = NULL;
+		}
+		memset(f->flowbits, 0, sizeof(f->flowbits));
+	}
+	ctx->retired_rules = inspect_rules_current(ctx);
+	inspect_rules_install(ctx, next);
+	/* The old ruleset (and its policy) goes once every worker has moved. */
+	if (next->ruleset)
+		ratelimit_set_policy(ctx->ratelimit, ruleset_policy(next->ruleset));
+	__atomic_store_n(&ctx->next_rules, NULL, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ctx->rules_generation, 1, __ATOMIC_RELEASE);
+}
+
 void inspect_housekeeping(struct inspect_context *ctx)
 {
 	if (ctx->flows && ctx->now_us)
 		flow_expire(ctx->flows, ctx->now_us * 1000, 8, NULL, NULL);
+	ratelimit_housekeeping(ctx->ratelimit);
 }

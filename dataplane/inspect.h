@@ -27,6 +27,11 @@
  *   mode), and every rule that matched before a pass raises an alert,
  *   queued on the worker's own ring for the control lcore.
  *
+ * - Policy (rules/policy.h): a rule with an operator exception that covers
+ *   the packet (address, HTTP path) does not fire; rate limits
+ *   (dataplane/ratelimit.h) drop a blocked source's packets before
+ *   anything else and count the HTTP requests of each unit.
+ *
  * Each worker owns one struct inspect_context: no locks anywhere.
  */
 #ifndef VIGIL_DATAPLANE_INSPECT_H
@@ -51,11 +56,29 @@ struct flow;
 struct hs_stream;
 struct app_config;
 struct filter_context;
+struct ratelimit_table;
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
 	uint16_t len;
 	uint8_t bytes[INSPECT_STREAM_TAIL];
+};
+
+/*
+ * What a worker needs to run one ruleset: the ruleset, the worker's own
+ * scratch for it and its pool of Hyperscan stream states (one per flow slot
+ * and direction, opened off the fast path). A rule update builds one per
+ * worker (inspect_rules_prepare) and hands it over through
+ * inspect_context.next_rules; the worker installs it between bursts
+ * (inspect_rules_take) and leaves the one it ran in retired_rules for the
+ * control lcore to release (inspect_rules_release) once every worker has
+ * moved on. See dataplane/README.md, "Rule updates".
+ */
+struct inspect_rules {
+	const struct ruleset *ruleset;
+	struct ruleset_scratch *scratch;
+	struct hs_stream **streams[2];
+	unsigned streams_free[2];
 };
 
 struct inspect_context {
@@ -76,6 +99,14 @@ struct inspect_context {
 	struct worker_counters *counters;
 	struct filter_context *filter; /* the filter stage (dataplane/filter.h); NULL: none */
 	uint64_t now_us; /* time of the last packet inspected */
+	struct ratelimit_table *ratelimit; /* this worker's policy rate limits; NULL: none */
+	bool rate_limited; /* the last packet's drop is a rate limit's (drop reason rate_limit) */
+	/* Rule updates: the control lcore stores next_rules; the worker takes it,
+	 * fills retired_rules with what it ran, clears next_rules and bumps
+	 * rules_generation (release order), all between two bursts. */
+	struct inspect_rules *next_rules;
+	struct inspect_rules retired_rules;
+	uint64_t rules_generation;
 };
 
 /*
@@ -88,6 +119,30 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 
 /* A flow went: give its Hyperscan streams back to the pools. Owning worker (or after it stopped). */
 void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow);
+
+/*
+ * Open a worker's scratch and stream pool (flows slots per direction) for
+ * ruleset into *rules. Returns 0, or -ENOMEM with nothing left allocated.
+ * Control lcore or start-up.
+ */
+int inspect_rules_prepare(struct inspect_rules *rules, const struct ruleset *ruleset,
+			  unsigned flows);
+
+/* Close the streams and free the scratch of *rules (not the ruleset), and clear it. */
+void inspect_rules_release(struct inspect_rules *rules);
+
+/* The rules ctx runs now, as an inspect_rules (for start-up and shut-down). */
+void inspect_rules_install(struct inspect_context *ctx, const struct inspect_rules *rules);
+struct inspect_rules inspect_rules_current(const struct inspect_context *ctx);
+
+/*
+ * Install next_rules if the control lcore has handed one over. The flows'
+ * stream states (of the old databases) go back to the old pool, and their
+ * flowbits are cleared (flowbit numbers belong to a ruleset); streams and
+ * reassembly go on, so new data is scanned with the new rules. Owning
+ * worker, between bursts.
+ */
+void inspect_rules_take(struct inspect_context *ctx);
 
 /* Expire idle flows (by the time of the last packet); call once per loop of the owning worker. */
 void inspect_housekeeping(struct inspect_context *ctx);

@@ -119,7 +119,7 @@ static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, st
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
 		worker_reject(conf, &p, rj);
-	return DROP_VERDICT;
+	return conf->inspect.rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
 }
 
 /*
@@ -200,6 +200,7 @@ int worker_main(void *arg)
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
 		inspect_housekeeping(&conf->inspect);
+		inspect_rules_take(&conf->inspect);
 		/* no filter tables pointer is held past this point (RCU) */
 		if (conf->inspect.filter)
 			filter_worker_quiescent(conf->inspect.filter);

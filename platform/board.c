@@ -9,6 +9,7 @@
  * whole-board checks. The first error wins and is the only one reported,
  * so an operator fixes one clear thing at a time.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -137,6 +138,39 @@ static int board_parse_keyword(const char *value, const char *const *words, int 
 	return -EINVAL;
 }
 
+/* "A.B.C.D[/LEN]" or "X::Y[/LEN]" by s->max (32 or 128); LEN defaults to max. */
+static int board_parse_prefix(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	struct board_prefix *prefix = field;
+	char copy[80];
+	const char *kind = s->max == 32 ? "an IPv4 address" : "an IPv6 address";
+	if (strlen(value) >= sizeof(copy)) {
+		snprintf(why, why_len, "\"%s\" is not %s", value, kind);
+		return -EINVAL;
+	}
+	strcpy(copy, value);
+	char *slash = strchr(copy, '/');
+	prefix->len = s->max;
+	if (slash) {
+		*slash = '\0';
+		char *end;
+		unsigned long len = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || len > s->max ||
+		    (s->min && len != s->min)) {
+			snprintf(why, why_len, "\"%s\": bad prefix length", value);
+			return -EINVAL;
+		}
+		prefix->len = (unsigned)len;
+	}
+	if (inet_pton(s->max == 32 ? AF_INET : AF_INET6, copy, prefix->addr) != 1) {
+		snprintf(why, why_len, "\"%s\" is not %s", value, kind);
+		return -EINVAL;
+	}
+	prefix->set = true;
+	return 0;
+}
+
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
@@ -241,6 +275,8 @@ static const struct board_setting board_settings[] = {
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
+	{"rules", "policy_file", board_parse_string, B(rules_policy_file), 0, 0, ""},
+	{"rules", "store_dir", board_parse_string, B(rules_store_dir), 0, 0, "/var/lib/vigil/rules"},
 	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
@@ -248,6 +284,28 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 	{"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
 	{"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},
+	{"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
+	{"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
+	{"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
+	{"management", "console_port", board_parse_uint, B(console_port), 1, 65535, "8443"},
+	{"management", "console_cert", board_parse_string, B(console_cert), 0, 0, ""},
+	{"management", "console_key", board_parse_string, B(console_key), 0, 0, ""},
+	{"management", "operator_ca", board_parse_string, B(operator_ca), 0, 0, ""},
+	{"management", "console_sessions", board_parse_uint, B(console_sessions), 1, 16, "4"},
+	{"management", "audit_log", board_parse_string, B(audit_log), 0, 0,
+	 "/var/log/vigil/audit.log"},
+	{"alerts", "eve_max_mb", board_parse_uint, B(eve_max_mb), 0, 1u << 20, "0"},
+	{"alerts", "eve_keep", board_parse_uint, B(eve_keep), 1, 100, "5"},
+	{"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
+	{"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
+	{"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},
+	{"alerts", "webhook", board_parse_string, B(webhook), 0, 0, ""},
+	{"alerts", "webhook_ca", board_parse_string, B(webhook_ca), 0, 0, ""},
+	{"alerts", "webhook_name", board_parse_string, B(webhook_name), 0, 0, ""},
+	{"alerts", "client_cert", board_parse_string, B(sink_client_cert), 0, 0, ""},
+	{"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
+	{"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
+	{"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -536,6 +594,32 @@ static void board_check_lcores(struct board_reader *r)
 				   b->control_lcore);
 }
 
+/* The console needs its certificate, key and the operator CA together, and an address. */
+static void board_check_console(struct board_reader *r)
+{
+	struct board *b = r->board;
+	const char *keys[] = {"console_cert", "console_key", "operator_ca"};
+	const char *values[] = {b->console_cert, b->console_key, b->operator_ca};
+	unsigned given = 0;
+	for (unsigned i = 0; i < 3; i++)
+		given += values[i][0] != '\0';
+	if (given == 0)
+		return;
+	for (unsigned i = 0; i < 3 && !r->failed; i++) {
+		size_t index = 0;
+		board_find(board_settings, BOARD_SETTING_COUNT, "management", keys[i], &index);
+		if (values[i][0] == '\0')
+			board_fail(r, 0,
+				   "[management] %s: missing (the console needs console_cert, "
+				   "console_key and operator_ca)",
+				   keys[i]);
+		else if (!b->management_ipv4.set && !b->management_ipv6.set)
+			board_fail(r, b->setting_line[index],
+				   "[management] %s: the console needs an ipv4 or ipv6 address",
+				   keys[i]);
+	}
+}
+
 int board_load(struct board *board, const char *path, const char *const *overrides,
 	       unsigned override_count, char *err, size_t err_len)
 {
@@ -576,6 +660,8 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 		board_check_lcores(&r);
 	if (!r.failed)
 		board_check_ports(&r);
+	if (!r.failed)
+		board_check_console(&r);
 	return r.failed ? -EINVAL : 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define BOARD_MAX_PORTS 16
 #define BOARD_MAX_WORKERS 64
@@ -38,6 +39,13 @@ enum board_malformed_policy {
 enum board_port_role {
 	BOARD_PORT_INLINE,     /* member of an inline pair: what it receives goes out on its pair */
 	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
+};
+
+/* An address with a prefix length, e.g. "10.78.0.1/24"; set is false when not given. */
+struct board_prefix {
+	bool set;
+	uint8_t addr[16]; /* 4 bytes used for IPv4 */
+	unsigned len;
 };
 
 struct board_port {
@@ -78,11 +86,34 @@ struct board {
 	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];
 	char rules_threshold_file[256];
+	char rules_policy_file[256]; /* operator policy (rules/policy.h); "" = none */
+	char rules_store_dir[256];   /* rule versions committed through the console */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
 	char filter_file[256];		   /* [filter] the filter file ("" = none) */
 	char filter_protected_port[BOARD_NAME_MAX]; /* [filter] inline port facing the protected side */
+	struct board_prefix management_ipv4;	  /* [management] the appliance's own addresses */
+	struct board_prefix management_gateway4;  /* (len 32) */
+	struct board_prefix management_ipv6;
+	unsigned console_port;	    /* [management] TLS console on the management addresses */
+	char console_cert[256];	    /* the appliance's certificate and key (PEM) */
+	char console_key[256];
+	char operator_ca[256];	    /* client certificates must chain to this CA */
+	unsigned console_sessions;  /* sessions served at once */
+	char audit_log[256];	    /* every console command is appended here */
+	unsigned eve_max_mb;	    /* [alerts] EVE file rotated past this size; 0: never */
+	unsigned eve_keep;	    /* rotated EVE files kept */
+	char syslog[128];	    /* syslog over TLS: ADDRESS:PORT; "" = none */
+	char syslog_ca[256];
+	char syslog_name[128];
+	char webhook[256];	    /* https://ADDRESS:PORT/PATH; "" = none */
+	char webhook_ca[256];
+	char webhook_name[128];
+	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
+	char sink_client_key[256];
+	unsigned sink_queue;	    /* records waiting per sink at most */
+	unsigned webhook_batch;	    /* records per POST at most */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 
@@ -90,7 +121,7 @@ struct board {
 	unsigned port_count;
 
 	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
-	unsigned setting_line[32];
+	unsigned setting_line[64];
 };
 
 /*

@@ -28,10 +28,16 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/console.h"
+#include "control/console_commands.h"
+#include "control/mgmt.h"
+#include "control/rules_update.h"
+#include "control/sinks.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
 #include "dataplane/filter.h"
 #include "dataplane/flow.h"
+#include "dataplane/ratelimit.h"
 #include "dataplane/threshold.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
@@ -56,6 +62,7 @@ struct options {
 	const char *out;
 	const char *stats_json;
 	const char *eve;
+	const char *policy; /* --policy FILE: beats [rules] policy_file */
 	bool check;	 /* --check: load and compile the rules, report, exit */
 	bool check_list; /* --check-list: also one line per refused rule */
 	const char *filter;	   /* --filter FILE (else the board's [filter] file) */
@@ -68,15 +75,18 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigil --board FILE [--rules FILE ...] [--pcap IN --out OUT] [--eve FILE]\n"
-		"             [--set SECTION.KEY=VALUE ...] [--stats-json FILE] [--duration SECONDS]\n"
-		"       vigil --rules FILE ... --check [--board FILE]\n"
+		"usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--filter FILE]\n"
+		"             [--pcap IN --out OUT] [--eve FILE] [--set SECTION.KEY=VALUE ...]\n"
+		"             [--stats-json FILE] [--duration SECONDS]\n"
+		"       vigil --rules FILE ... [--policy FILE] --check [--board FILE]\n"
 		"       vigil --filter FILE --check\n"
 		"       vigil --ipset-export NAME --filter FILE [--format aws|text]\n"
 		"       vigil --ipset-import FILE [--format aws|text]\n"
 		"\n"
 		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
 		"  --rules FILE ...    Suricata-compatible rule files\n"
+		"  --policy FILE       operator policy: enable/disable, actions, exceptions, rate\n"
+		"                      limits (overrides [rules] policy_file)\n"
 		"  --eve FILE          append EVE JSON alert lines to FILE\n"
 		"  --check             load and compile the rules, report what did not load, exit\n"
 		"  --check-list        the same, and one line per refused rule\n"
@@ -88,7 +98,8 @@ static void usage(FILE *out)
 		"  --stats-json FILE   write the final counters as JSON\n"
 		"  --duration SECONDS  stop after this long (live boards)\n"
 		"\n"
-		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n");
+		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n"
+		"SIGUSR1 releases every source blocked by a rate limit.\n");
 }
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -115,6 +126,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{"stats-json", required_argument, NULL, 'j'},
 		{"duration", required_argument, NULL, 'd'},
 		{"eve", required_argument, NULL, 'e'},
+		{"policy", required_argument, NULL, 'P'},
 		{"check", no_argument, NULL, 'c'},
 		{"check-list", no_argument, NULL, 'L'},
 		{"filter", required_argument, NULL, 'f'},
@@ -166,6 +178,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'e':
 			o->eve = optarg;
 			break;
+		case 'P':
+			o->policy = optarg;
+			break;
 		case 'c':
 			o->check = true;
 			break;
@@ -209,23 +224,13 @@ static bool board_reads_pcap(const struct board *board)
 	return false;
 }
 
-/*
- * Load and compile the rules named on the command line (variables and
- * cache from the board when there is one). Returns NULL when none given.
- */
-static struct ruleset *load_rules(const struct options *o, const struct board *board,
-				  bool report_all)
+/* The ruleset options of the run, but the policy: everything from the board; vars point into board. */
+static struct ruleset_options rules_options(const struct options *o, const struct board *board,
+					    const char **vars)
 {
-	struct ruleset *ruleset = NULL;
-	struct ruleset_report report;
-	char err[MAIN_ERROR_MAX];
-	const char *vars[BOARD_MAX_VARS];
-
-	if (o->rule_count == 0)
-		return NULL;
 	for (unsigned i = 0; board && i < board->var_count; i++)
 		vars[i] = board->vars[i];
-	struct ruleset_options ro = {
+	return (struct ruleset_options){
 		.files = o->rules,
 		.file_count = o->rule_count,
 		.classification = board && board->rules_classification[0]
@@ -239,6 +244,45 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 					  ? board->rules_threshold_file
 					  : NULL,
 	};
+}
+
+/* The operator policy file of the run: --policy, else the board's, else NULL. */
+static const char *policy_path_of(const struct options *o, const struct board *board)
+{
+	if (o->policy)
+		return o->policy;
+	return board && board->rules_policy_file[0] ? board->rules_policy_file : NULL;
+}
+
+/*
+ * Load and compile the rules named on the command line (variables and
+ * cache from the board when there is one), with the operator policy.
+ * Returns NULL when neither rules nor a policy are given.
+ */
+
+static struct ruleset *load_rules(const struct options *o, const struct board *board,
+				  bool report_all)
+{
+	struct ruleset *ruleset = NULL;
+	struct ruleset_report report;
+	char err[MAIN_ERROR_MAX];
+	const char *vars[BOARD_MAX_VARS];
+
+	const char *policy_path = policy_path_of(o, board);
+	struct policy *policy = NULL;
+	if (o->rule_count == 0 && !policy_path)
+		return NULL;
+	if (policy_path && policy_load(policy_path, &policy, err, sizeof(err)) < 0)
+		fail("%s", err);
+	if (policy && report_all) {
+		unsigned n[5];
+		policy_counts(policy, n);
+		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u threshold "
+		       "statements\n",
+		       policy_path, n[0], n[1], n[2], n[3], n[4]);
+	}
+	struct ruleset_options ro = rules_options(o, board, vars);
+	ro.policy = policy; /* the ruleset takes it */
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
 	if (report_all) {
@@ -256,6 +300,12 @@ static void on_signal(int signo)
 {
 	(void)signo;
 	worker_stop();
+}
+
+static void on_release_signal(int signo)
+{
+	(void)signo;
+	ratelimit_release_all();
 }
 
 static double now_seconds(void)
@@ -276,38 +326,6 @@ static void worker_flow_gone(struct flow *f, void *arg)
 	size_t slot = (size_t)(f - ctx->flows->flows);
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
 	inspect_flow_gone(ctx, f);
-}
-
-/*
- * Hyperscan stream states for the worker's TCP flows, opened now so that
- * the per-packet path never allocates: one per flow slot and direction.
- */
-static void worker_streams_setup(struct inspect_context *ctx, const struct ruleset *ruleset,
-				 unsigned flows)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		ctx->streams[d] = calloc(flows, sizeof(*ctx->streams[d]));
-		if (!ctx->streams[d])
-			fail("cannot allocate the stream pool of worker %u", ctx->worker_index);
-		for (unsigned i = 0; i < flows; i++) {
-			struct hs_stream *stream;
-			if (ruleset_stream_open(ruleset, (enum ruleset_direction)d, &stream) < 0)
-				fail("cannot open Hyperscan streams for worker %u (lower [dataplane] "
-				     "flows)", ctx->worker_index);
-			if (!stream)
-				break; /* no pkt_data patterns in this direction */
-			ctx->streams[d][ctx->streams_free[d]++] = stream;
-		}
-	}
-}
-
-static void worker_streams_free(struct inspect_context *ctx)
-{
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
-			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
-		free(ctx->streams[d]);
-	}
 }
 
 /* Flow table, stream tails and the inspection window of one worker. */
@@ -366,11 +384,16 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 	if (!conf->inspect.alerts)
 		fail("cannot create the alert ring of worker %u: %s", conf->worker_index,
 		     rte_strerror(rte_errno));
-	if (ruleset && ruleset_scratch_create(ruleset, &conf->inspect.scratch) < 0)
-		fail("cannot allocate rule scratch for worker %u", conf->worker_index);
 	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
 	if (!conf->inspect.thresholds)
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
+	int rc = 0;
+	if (ruleset)
+		conf->inspect.ratelimit = ratelimit_create(ruleset_policy(ruleset),
+							   RATELIMIT_DEFAULT_SOURCES,
+							   conf->worker_index, &rc);
+	if (rc < 0)
+		fail("cannot allocate the rate-limit table of worker %u", conf->worker_index);
 }
 
 /* --ipset-export / --ipset-import: print a set as text or AWS WAF IPSet JSON, then exit. */
@@ -528,12 +551,19 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
-		if (ruleset || filter) {
+		if (ruleset || filter || board->console_cert[0]) {
+			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
 		}
-		if (ruleset)
-			worker_streams_setup(&conf->inspect, ruleset, board->flows);
+		/* Hyperscan stream states for the worker's TCP flows, opened now so that
+		 * the per-packet path never allocates: one per flow slot and direction. */
+		struct inspect_rules rules;
+		if (inspect_rules_prepare(&rules, ruleset, ruleset ? board->flows : 0) < 0)
+			fail("cannot open rule scratch and Hyperscan streams for worker %u (lower "
+			     "[dataplane] flows)",
+			     w);
+		inspect_rules_install(&conf->inspect, &rules);
 		if (filter)
 			worker_filter_setup(conf, filter);
 		for (unsigned i = 0; i < board->port_count; i++) {
@@ -561,9 +591,10 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 		rte_free(workers[w].scratch);
 		/* flows give their streams back, streams close: both need the scratch */
 		flow_table_destroy(workers[w].inspect.flows);
-		worker_streams_free(&workers[w].inspect);
-		ruleset_scratch_free(workers[w].inspect.scratch);
+		struct inspect_rules rules = inspect_rules_current(&workers[w].inspect);
+		inspect_rules_release(&rules);
 		threshold_table_free(workers[w].inspect.thresholds);
+		ratelimit_free(workers[w].inspect.ratelimit);
 		free(workers[w].inspect.tails);
 		free(workers[w].inspect.window);
 		rte_ring_free(workers[w].inspect.alerts);
@@ -629,33 +660,140 @@ static void control_loop(struct run_state *run, struct control *control,
 	}
 }
 
-static void print_summary(const struct board *board, const struct port_set *ports,
-			  const struct worker_conf *workers, double seconds, const char *json)
+/* The counters' view for the summary and the console; its arrays live as long as the run. */
+struct main_stats {
+	struct stats_port ports[BOARD_MAX_PORTS];
+	struct stats_worker workers[BOARD_MAX_WORKERS];
+	struct stats_view view;
+};
+
+static void build_stats_view(struct main_stats *ms, const struct board *board,
+			     const struct port_set *ports, const struct worker_conf *workers)
 {
-	struct stats_port sp[BOARD_MAX_PORTS];
-	struct stats_worker sw[BOARD_MAX_WORKERS];
-	struct stats_view view = {
+	ms->view = (struct stats_view){
 		.board = board->name,
 		.mode = board_mode_name(board->mode),
-		.seconds = seconds,
-		.ports = sp,
+		.ports = ms->ports,
 		.port_count = ports->count,
-		.workers = sw,
+		.workers = ms->workers,
 		.worker_count = board->worker_count,
 	};
 	for (unsigned i = 0; i < ports->count; i++)
-		sp[i] = (struct stats_port){ports->ports[i].conf->name,
-					    board_role_name(ports->ports[i].conf->role),
-					    ports->ports[i].port_id};
+		ms->ports[i] = (struct stats_port){ports->ports[i].conf->name,
+						   board_role_name(ports->ports[i].conf->role),
+						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
-		sw[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
-	stats_print_summary(stdout, &view);
+		ms->workers[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+}
+
+static void print_summary(struct stats_view *view, double seconds, const char *json)
+{
+	view->seconds = seconds;
+	stats_print_summary(stdout, view);
 	fflush(stdout);
 	if (json) {
-		int rc = stats_write_json(json, &view);
+		int rc = stats_write_json(json, view);
 		if (rc < 0)
 			log_warning("--stats-json %s: %s", json, strerror(-rc));
 	}
+}
+
+static void board_to_mgmt_address(const struct board_prefix *from, struct mgmt_address *to)
+{
+	to->set = from->set;
+	memcpy(to->addr, from->addr, sizeof(to->addr));
+	to->prefix_len = from->len;
+}
+
+/* lwIP on the first management port when the board gives the appliance an address. */
+static void start_management(const struct board *board, const struct port_set *ports,
+			     struct control *control)
+{
+	if (control->management_port_count == 0 ||
+	    !(board->management_ipv4.set || board->management_ipv6.set))
+		return;
+	struct mgmt_config config;
+	board_to_mgmt_address(&board->management_ipv4, &config.ipv4);
+	board_to_mgmt_address(&board->management_gateway4, &config.gateway4);
+	board_to_mgmt_address(&board->management_ipv6, &config.ipv6);
+	char err[MAIN_ERROR_MAX];
+	control->mgmt = mgmt_start(control->management_ports[0], ports->pool, &config, err,
+				   sizeof(err));
+	if (!control->mgmt)
+		fail("%s: error: %s", board->path, err);
+	log_info("management stack up on port %u", control->management_ports[0]);
+}
+
+#define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
+
+/* The syslog and webhook sinks the board names; they need the management stack. */
+static void start_sinks(const struct board *board, struct control *control)
+{
+	struct sink_config configs[] = {
+		{.kind = "syslog", .target = board->syslog, .ca = board->syslog_ca,
+		 .server_name = board->syslog_name},
+		{.kind = "webhook", .target = board->webhook, .ca = board->webhook_ca,
+		 .server_name = board->webhook_name},
+	};
+	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		struct sink_config *c = &configs[i];
+		if (!c->target[0])
+			continue;
+		if (!control->mgmt)
+			fail("%s: error: [alerts] %s: needs the management stack ([management] ipv4 "
+			     "or ipv6)",
+			     board->path, c->kind);
+		if (!c->server_name[0])
+			c->server_name = NULL;
+		c->cert = board->sink_client_cert[0] ? board->sink_client_cert : NULL;
+		c->key = board->sink_client_key[0] ? board->sink_client_key : NULL;
+		c->queue_len = board->sink_queue;
+		c->batch = board->webhook_batch;
+		c->hostname = board->name;
+		char err[MAIN_ERROR_MAX];
+		struct sink *sink = sink_start(c, err, sizeof(err));
+		if (!sink)
+			fail("%s: error: %s", board->path, err);
+		control->sinks[control->sink_count++] = sink;
+		log_info("alerts: %s sink to %s", c->kind, c->target);
+	}
+}
+
+/* The TLS console, when the board names its certificate, key and the operator CA. */
+static void start_console(const struct board *board, const struct options *o,
+			  struct ruleset *ruleset, struct control *control)
+{
+	if (!control->mgmt || !board->console_cert[0])
+		return;
+	static const char *vars[BOARD_MAX_VARS];
+	static struct rules_update rules;
+	struct ruleset_options ro = rules_options(o, board, vars);
+	int rc = rules_update_init(&rules, &ro, policy_path_of(o, board), ruleset,
+				   board->rules_store_dir, board->flows,
+				   control);
+	if (rc < 0)
+		fail("%s: error: [rules] store_dir: cannot use %s: %s", board->path,
+		     board->rules_store_dir, strerror(-rc));
+	/* The files of version 1 are the --rules paths; they stay valid for the run. */
+	control->rules = &rules;
+	rc = audit_open(&control->audit, board->audit_log);
+	if (rc < 0)
+		fail("%s: error: [management] audit_log: cannot open %s: %s", board->path,
+		     board->audit_log, strerror(-rc));
+	struct console_config config = {
+		.port = (uint16_t)board->console_port,
+		.cert = board->console_cert,
+		.key = board->console_key,
+		.ca = board->operator_ca,
+		.sessions = board->console_sessions,
+	};
+	char err[MAIN_ERROR_MAX];
+	control->console = console_start(&config, console_commands_execute, control, err,
+					 sizeof(err));
+	if (!control->console)
+		fail("%s: error: %s", board->path, err);
+	log_info("console listening on TCP port %u (TLS 1.2, client certificates from %s)",
+		 board->console_port, board->operator_ca);
 }
 
 int main(int argc, char **argv)
@@ -709,23 +847,40 @@ int main(int argc, char **argv)
 			fail("%s: error: more than %d management ports", board.path,
 			     CONTROL_MAX_PORTS);
 
+	start_management(&board, &ports, &control);
+
 	run.filter = filter_setup(&options, &board);
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset, run.filter);
-	struct eve eve = {0};
+	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
+	struct eve eve = {.ruleset = ruleset};
 	if (options.eve) {
 		int rc = eve_open(&eve, options.eve, ruleset);
 		if (rc < 0)
 			fail("--eve %s: error: %s", options.eve, strerror(-rc));
-		eve.client_from_xff = board.behind_proxy;
-		control.eve = &eve;
+		control.eve_path = options.eve;
+		control.eve_max_bytes = (uint64_t)board.eve_max_mb << 20;
+		control.eve_keep = board.eve_keep;
 	}
+	eve.client_from_xff = board.behind_proxy;
+	control.eve = &eve;
+	start_sinks(&board, &control);
 	for (unsigned w = 0; w < board.worker_count; w++)
 		control_add_alert_ring(&control, workers[w].inspect.alerts);
+	static struct main_stats stats;
+	build_stats_view(&stats, &board, &ports, workers);
+	control.stats = &stats.view;
+	control.workers = workers;
+	control.worker_count = board.worker_count;
+	control.board_name = board.name;
+	control.board_path = board.path;
+	start_console(&board, &options, ruleset, &control);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	struct sigaction hup = {.sa_handler = on_hangup};
 	sigaction(SIGHUP, &hup, NULL);
+	struct sigaction release = {.sa_handler = on_release_signal, .sa_flags = SA_RESTART};
+	sigaction(SIGUSR1, &release, NULL);
 
 	log_info("board %s (%s), mode %s, %u worker lcore(s), %u port(s)%s", board.name, board.path,
 		 board_mode_name(board.mode), board.worker_count, ports.count,
@@ -739,19 +894,23 @@ int main(int argc, char **argv)
 	}
 
 	double start = now_seconds();
+	control.started = start;
 	for (unsigned w = 0; w < board.worker_count; w++)
 		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
 			fail("cannot launch worker on lcore %u", workers[w].lcore_id);
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
+	console_stop(control.console);
 	worker_stop();
 	rte_eal_mp_wait_lcore();
 	control_drain_alerts(&control);
+	for (unsigned i = 0; i < control.sink_count; i++)
+		sink_stop(control.sinks[i], SINK_GRACE_MS);
 	eve_close(&eve);
 	double seconds = now_seconds() - start;
 
-	print_summary(&board, &ports, workers, seconds, options.stats_json);
+	print_summary(&stats.view, seconds, options.stats_json);
 	filter_summary(workers, board.worker_count);
 	int status = EXIT_SUCCESS;
 	if (run.offline && run.offline_seen < run.offline_expected) {
@@ -763,7 +922,15 @@ int main(int argc, char **argv)
 	workers_free(workers, board.worker_count);
 	if (run.filter)
 		filter_runtime_free(run.filter);
+	if (control.rules) {
+		/* the update machinery owns the live ruleset (the one vigil started with
+		 * was freed at the first commit) */
+		ruleset = (struct ruleset *)control.rules->live;
+		rules_update_close(control.rules);
+	}
 	ruleset_free(ruleset);
+	mgmt_stop(control.mgmt);
+	audit_close(&control.audit);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;

@@ -68,6 +68,7 @@ static void rule_policy_free(struct rule_policy *policy)
 	for (unsigned i = 0; i < policy->suppress_count; i++)
 		rule_addr_set_free(&policy->suppress[i].addrs);
 	free(policy->suppress);
+	free(policy->exceptions);
 	free(policy);
 }
 

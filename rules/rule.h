@@ -180,6 +180,10 @@ struct rule_policy {
 	struct rule_suppress *suppress;
 	unsigned suppress_count;
 	struct rule_rate_filter rate;
+	/* Operator policy file (rules/policy.h): indices of the exceptions whose
+	 * selector names this rule, checked at verdict time. */
+	uint32_t *exceptions;
+	unsigned exception_count;
 };
 
 /* One option as written, in order. */

@@ -455,6 +455,8 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	memset(report, 0, sizeof(*report));
 	memset(builders, 0, sizeof(builders));
 	err[0] = '\0';
+	if (rs)
+		rs->policy = options->policy;
 	if (!rs || !parser)
 		goto fail;
 	rc = ruleset_parse(options, parser, &list, err, err_len);
@@ -463,6 +465,13 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	if (options->threshold_file) {
 		rc = threshold_config_apply(parser, options->threshold_file, list.rules, list.count,
 					    err, err_len);
+		if (rc < 0)
+			goto fail;
+	}
+	if (rs->policy) {
+		report->has_policy = true;
+		rc = policy_apply(rs->policy, parser, list.rules, &list.count, &report->policy, err,
+				  err_len);
 		if (rc < 0)
 			goto fail;
 	}
@@ -491,7 +500,10 @@ fail:
 	if (rc < 0) {
 		if (!err[0])
 			snprintf(err, err_len, "ruleset: %s", strerror(-rc));
-		ruleset_free(rs);
+		if (rs)
+			ruleset_free(rs);
+		else
+			policy_free(options->policy);
 		return rc;
 	}
 	*out = rs;
@@ -520,6 +532,7 @@ void ruleset_free(struct ruleset *rs)
 	}
 	free(rs->classtypes);
 	free(rs->rules);
+	policy_free(rs->policy);
 	free(rs);
 }
 
@@ -531,6 +544,11 @@ unsigned ruleset_rule_count(const struct ruleset *rs)
 const struct rule *ruleset_rule(const struct ruleset *rs, unsigned index)
 {
 	return rs->rules[index];
+}
+
+const struct policy *ruleset_policy(const struct ruleset *rs)
+{
+	return rs->policy;
 }
 
 unsigned ruleset_flowbit_count(const struct ruleset *rs)
@@ -587,6 +605,10 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 		r->patterns, r->address_rules, r->always_rules, r->app_layer_rules,
 		r->cache_note[0] ? "; " : "",
 		r->cache_note);
+	if (r->has_policy)
+		fprintf(out, "policy: %u rules disabled, %u with their action changed, %u with "
+			     "exceptions\n",
+			r->policy.disabled, r->policy.overridden, r->policy.excepted);
 	fprintf(out, "loaded %u of %u rules\n", r->loaded, r->read);
 }
 

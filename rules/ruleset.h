@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "rules/parse.h"
+#include "rules/policy.h"
 #include "rules/rule.h"
 
 enum ruleset_direction {
@@ -39,6 +40,9 @@ struct ruleset_options {
 	unsigned var_count;
 	const char *cache_dir;	    /* NULL: no cache */
 	const char *threshold_file; /* NULL: none; Suricata's threshold.config format */
+	/* Operator policy (rules/policy.h), NULL: none. The ruleset takes it
+	 * over: freed with the ruleset, or by ruleset_build on failure. */
+	struct policy *policy;
 };
 
 struct ruleset_report {
@@ -54,6 +58,8 @@ struct ruleset_report {
 	double compile_seconds;	   /* Hyperscan compile, or cache load */
 	bool cache_hit;
 	char cache_note[160];	   /* why the cache was not used or written, if so */
+	bool has_policy;
+	struct policy_report policy; /* what the policy file changed */
 };
 
 /*
@@ -76,6 +82,9 @@ void ruleset_free(struct ruleset *ruleset);
 /* The rules, in evaluation order. */
 unsigned ruleset_rule_count(const struct ruleset *ruleset);
 const struct rule *ruleset_rule(const struct ruleset *ruleset, unsigned index);
+
+/* The operator policy the ruleset was built with (NULL: none); as immutable as the ruleset. */
+const struct policy *ruleset_policy(const struct ruleset *ruleset);
 
 /* Flowbit names the rules use (sizes per-flow bit arrays). */
 unsigned ruleset_flowbit_count(const struct ruleset *ruleset);

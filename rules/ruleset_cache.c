@@ -57,6 +57,12 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 	for (unsigned i = 0; i < o->var_count; i++)
 		mbedtls_sha256_update_ret(&sha, (const unsigned char *)o->vars[i],
 					  strlen(o->vars[i]) + 1);
+	/* enable/disable and action overrides change which rules are in, and their order */
+	if (o->policy) {
+		size_t len;
+		const char *text = policy_text(o->policy, &len);
+		mbedtls_sha256_update_ret(&sha, (const unsigned char *)text, len);
+	}
 	mbedtls_sha256_finish_ret(&sha, key);
 	mbedtls_sha256_free(&sha);
 	return rc;

@@ -65,6 +65,7 @@ struct ruleset {
 	struct ruleset_classtype *classtypes; /* those the rules use, with their descriptions */
 	unsigned classtype_count;
 	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+	struct policy *policy; /* owned; NULL: none */
 };
 
 struct ruleset_scratch {

@@ -276,10 +276,41 @@ static int tc_apply(struct rule_parser *parser, const struct tc_entry *e, struct
 	return 0;
 }
 
+int threshold_config_check_line(const char *text, char *why, size_t why_len)
+{
+	static struct tc_entry e;
+	char line[TC_LINE_MAX];
+	if (strlen(text) >= sizeof(line)) {
+		snprintf(why, why_len, "line longer than %d bytes", TC_LINE_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(line, sizeof(line), "%s", text);
+	why[0] = '\0';
+	if (tc_parse_line(trim(line), &e, why, why_len) < 0 || tc_check(&e, why, why_len) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int threshold_config_apply_line(struct rule_parser *parser, const char *text, struct rule **rules,
+				unsigned count, char *why, size_t why_len)
+{
+	static struct tc_entry e;
+	char line[TC_LINE_MAX];
+	snprintf(line, sizeof(line), "%s", text);
+	why[0] = '\0';
+	int rc = tc_parse_line(trim(line), &e, why, why_len);
+	if (rc == 0)
+		rc = tc_check(&e, why, why_len);
+	if (rc == 0)
+		rc = tc_apply(parser, &e, rules, count, why, why_len);
+	if (rc < 0 && !why[0])
+		snprintf(why, why_len, "%s", strerror(-rc));
+	return rc < 0 ? -EINVAL : 0;
+}
+
 int threshold_config_apply(struct rule_parser *parser, const char *path, struct rule **rules,
 			   unsigned count, char *err, size_t err_len)
 {
-	static struct tc_entry e;
 	char line[TC_LINE_MAX], why[512];
 	unsigned number = 0;
 	FILE *f = fopen(path, "r");
@@ -295,15 +326,9 @@ int threshold_config_apply(struct rule_parser *parser, const char *path, struct 
 		char *text = trim(line);
 		if (*text == '\0' || *text == '#')
 			continue;
-		why[0] = '\0';
-		rc = tc_parse_line(text, &e, why, sizeof(why));
-		if (rc == 0)
-			rc = tc_check(&e, why, sizeof(why));
-		if (rc == 0)
-			rc = tc_apply(parser, &e, rules, count, why, sizeof(why));
+		rc = threshold_config_apply_line(parser, text, rules, count, why, sizeof(why));
 		if (rc < 0)
-			snprintf(err, err_len, "%s:%u: error: %s", path, number,
-				 why[0] ? why : strerror(-rc));
+			snprintf(err, err_len, "%s:%u: error: %s", path, number, why);
 	}
 	fclose(f);
 	return rc < 0 ? -EINVAL : 0;

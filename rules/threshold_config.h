@@ -30,4 +30,13 @@
 int threshold_config_apply(struct rule_parser *parser, const char *path, struct rule **rules,
 			   unsigned count, char *err, size_t err_len);
 
+/*
+ * One line of that format (no comment, not empty): check its syntax only
+ * (0, or -EINVAL with the reason in why), or check and apply it to rules.
+ * The operator policy (rules/policy.h) carries such lines. Build time only.
+ */
+int threshold_config_check_line(const char *text, char *why, size_t why_len);
+int threshold_config_apply_line(struct rule_parser *parser, const char *text, struct rule **rules,
+				unsigned count, char *why, size_t why_len);
+
 #endif

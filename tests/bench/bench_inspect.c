@@ -248,7 +248,6 @@ static struct inspect_context *bench_context(const struct ruleset *rs)
 	char name[32];
 	struct inspect_context *ctx = calloc(1, sizeof(*ctx));
 	ctx->enforce = true;
-	ctx->ruleset = rs;
 	ctx->app = &app;
 	ctx->counters = calloc(1, sizeof(*ctx->counters));
 	ctx->thresholds = threshold_table_create(65536);
@@ -257,19 +256,12 @@ static struct inspect_context *bench_context(const struct ruleset *rs)
 	snprintf(name, sizeof(name), "bench_alerts_%u", serial++);
 	ctx->alerts = rte_ring_create_elem(name, sizeof(struct alert), 16384, 0,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (ruleset_scratch_create(rs, &ctx->scratch) < 0 || !ctx->alerts || !ctx->thresholds) {
+	struct inspect_rules rules;
+	if (inspect_rules_prepare(&rules, rs, BENCH_FLOWS) < 0 || !ctx->alerts || !ctx->thresholds) {
 		fprintf(stderr, "bench: out of memory\n");
 		exit(EXIT_FAILURE);
 	}
-	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		ctx->streams[d] = calloc(BENCH_FLOWS, sizeof(*ctx->streams[d]));
-		for (unsigned i = 0; i < BENCH_FLOWS; i++) {
-			struct hs_stream *stream;
-			if (ruleset_stream_open(rs, d, &stream) < 0 || !stream)
-				break;
-			ctx->streams[d][ctx->streams_free[d]++] = stream;
-		}
-	}
+	inspect_rules_install(ctx, &rules);
 	return ctx;
 }
 

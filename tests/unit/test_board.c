@@ -150,6 +150,33 @@ static void test_overrides(void **state)
 	assert_non_null(strstr(err, "expected SECTION.KEY=VALUE"));
 }
 
+/* [management] addresses: parsed into bytes and prefix lengths, bad ones named. */
+static void test_management_addresses(void **state)
+{
+	(void)state;
+	char text[1024];
+	snprintf(text, sizeof(text), "%s[management]\nipv4 = 10.78.0.1/24\nipv6 = fd78::1\n",
+		 good_board);
+	assert_int_equal(load_text(text, NULL, 0), 0);
+	const uint8_t v4[4] = {10, 78, 0, 1};
+	assert_true(board.management_ipv4.set);
+	assert_memory_equal(board.management_ipv4.addr, v4, 4);
+	assert_int_equal(board.management_ipv4.len, 24);
+	assert_true(board.management_ipv6.set);
+	assert_int_equal(board.management_ipv6.len, 128);
+	assert_int_equal(board.management_ipv6.addr[0], 0xfd);
+	assert_false(board.management_gateway4.set);
+
+	snprintf(text, sizeof(text), "%s[management]\nipv4 = 10.78.0/24\n", good_board);
+	assert_error(text, 16, "[management] ipv4: \"10.78.0/24\" is not an IPv4 address");
+	snprintf(text, sizeof(text), "%s[management]\nipv4 = 10.78.0.1/33\n", good_board);
+	assert_error(text, 16, "bad prefix length");
+	snprintf(text, sizeof(text), "%s[management]\ngateway4 = 10.78.0.254/24\n", good_board);
+	assert_error(text, 16, "[management] gateway4");
+	snprintf(text, sizeof(text), "%s[management]\nipv6 = 10.78.0.1\n", good_board);
+	assert_error(text, 16, "is not an IPv6 address");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -189,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_file_line_setting),
 		cmocka_unit_test(test_port_errors),
 		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_management_addresses),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_expand),
 	};

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The audit log: one JSON line per console command, appended and flushed
+ * before the answer leaves: when, who (the client certificate's subject
+ * and role, and its address), what (the command's words and the size of
+ * any payload) and the result (ok, or the error). The console can read
+ * its end back (audit tail). Control lcore only.
+ */
+#ifndef VIGIL_CONTROL_AUDIT_H
+#define VIGIL_CONTROL_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "control/console_proto.h"
+
+#define AUDIT_TAIL_MAX 1000
+
+struct audit {
+	FILE *file;
+	char path[256];
+	uint64_t records;
+	uint64_t write_errors;
+};
+
+/* Open path for appending (created 0600). Returns 0 or -errno. */
+int audit_open(struct audit *audit, const char *path);
+
+/* One record; error is NULL when the command succeeded. */
+void audit_record(struct audit *audit, const char *subject, const char *role, const char *peer,
+		  const struct console_request *request, const char *error);
+
+/*
+ * Call each(arg, line) for the last n records (at most AUDIT_TAIL_MAX),
+ * oldest first; line is one JSON object without its newline.
+ */
+void audit_tail(const struct audit *audit, unsigned n, void (*each)(void *arg, const char *line),
+		void *arg);
+
+void audit_close(struct audit *audit);
+
+#endif

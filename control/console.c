@@ -1,0 +1,656 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The console's TLS server over lwIP netconns: an acceptor thread, one
+ * thread per session (TLS handshake, client certificate, role, request
+ * lines and payloads), and the hand-over of each request to the control
+ * lcore (console_poll). What a command does is control/console_commands.c's.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "lwip/api.h"
+#include "lwip/ip_addr.h"
+
+#include "control/console.h"
+#include "control/tls_netconn.h"
+#include "platform/log.h"
+
+#define CONSOLE_POLL_MS 500	  /* a blocked read wakes this often to see a stop */
+#define CONSOLE_HANDSHAKE_S 10	  /* a handshake must finish within this */
+#define CONSOLE_FAIL_SLOTS 64	  /* sources remembered for failed handshakes */
+#define CONSOLE_MAX_SESSIONS 16
+
+struct console_fail {
+	char peer[64];
+	unsigned count;
+	time_t window_start;
+	time_t blocked_until;
+};
+
+struct console_session {
+	struct console *console;
+	struct tls_netconn io; /* the session's connection */
+	char peer[64];
+	mbedtls_ssl_context ssl;
+	char line[CONSOLE_MAX_LINE + 1];
+	size_t line_len;
+	size_t buffered_start, buffered_end; /* bytes after the line, already read */
+	char buffered[CONSOLE_MAX_LINE + 1];
+};
+
+struct console {
+	struct console_config config;
+	console_execute_fn execute;
+	void *arg;
+
+	mbedtls_x509_crt own_cert, ca;
+	mbedtls_pk_context key;
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_ssl_config tls;
+
+	struct netconn *listener;
+	pthread_t acceptor;
+	bool acceptor_started;
+	volatile bool stopping;
+
+	pthread_mutex_t lock; /* guards everything below */
+	pthread_cond_t changed;
+	struct console_call *pending;
+	bool pending_done;
+	unsigned active_sessions;
+	struct console_counters counters;
+	struct console_fail fails[CONSOLE_FAIL_SLOTS];
+};
+
+const char *console_role_name(enum console_role role)
+{
+	return role == CONSOLE_ROLE_ADMIN ? "admin" : "viewer";
+}
+
+static void console_tls_error(int rc, char *out, size_t out_len)
+{
+	mbedtls_strerror(rc, out, out_len);
+}
+
+/* ---- failed handshakes per source ---- */
+
+static struct console_fail *console_fail_slot(struct console *c, const char *peer, time_t now)
+{
+	struct console_fail *oldest = &c->fails[0];
+	for (unsigned i = 0; i < CONSOLE_FAIL_SLOTS; i++) {
+		struct console_fail *f = &c->fails[i];
+		if (strcmp(f->peer, peer) == 0)
+			return f;
+		if (f->window_start < oldest->window_start && f->blocked_until < now)
+			oldest = f;
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	snprintf(oldest->peer, sizeof(oldest->peer), "%s", peer);
+	oldest->window_start = now;
+	return oldest;
+}
+
+static bool console_blocked(struct console *c, const char *peer)
+{
+	time_t now = time(NULL);
+	bool blocked = false;
+	pthread_mutex_lock(&c->lock);
+	for (unsigned i = 0; i < CONSOLE_FAIL_SLOTS; i++)
+		if (strcmp(c->fails[i].peer, peer) == 0 && c->fails[i].blocked_until > now)
+			blocked = true;
+	if (blocked)
+		c->counters.refused_blocked++;
+	pthread_mutex_unlock(&c->lock);
+	return blocked;
+}
+
+/* Count a failed handshake; logs the first of a window and the block. */
+static void console_record_failure(struct console *c, const char *peer, const char *why)
+{
+	time_t now = time(NULL);
+	pthread_mutex_lock(&c->lock);
+	c->counters.handshake_failures++;
+	struct console_fail *f = console_fail_slot(c, peer, now);
+	if (now - f->window_start >= CONSOLE_FAIL_WINDOW_S) {
+		f->window_start = now;
+		f->count = 0;
+	}
+	unsigned count = ++f->count;
+	if (count == CONSOLE_FAILS_TO_BLOCK)
+		f->blocked_until = now + CONSOLE_BLOCK_S;
+	pthread_mutex_unlock(&c->lock);
+	if (count == 1)
+		log_warning("console: TLS handshake from %s failed: %s", peer, why);
+	if (count == CONSOLE_FAILS_TO_BLOCK)
+		log_warning("console: %s blocked for %d s after %d failed handshakes", peer,
+			    CONSOLE_BLOCK_S, CONSOLE_FAILS_TO_BLOCK);
+}
+
+/* The role from the certificate subject's OU; -ENOENT when it names none. */
+static int console_role_of(const mbedtls_x509_crt *crt, enum console_role *role)
+{
+	for (const mbedtls_x509_name *n = &crt->subject; n; n = n->next) {
+		if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_ORG_UNIT, &n->oid) != 0)
+			continue;
+		if (n->val.len == 5 && memcmp(n->val.p, "admin", 5) == 0) {
+			*role = CONSOLE_ROLE_ADMIN;
+			return 0;
+		}
+		if (n->val.len == 6 && memcmp(n->val.p, "viewer", 6) == 0) {
+			*role = CONSOLE_ROLE_VIEWER;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int console_handshake(struct console_session *s, char *why, size_t why_len)
+{
+	time_t deadline = time(NULL) + CONSOLE_HANDSHAKE_S;
+	int rc;
+	while ((rc = mbedtls_ssl_handshake(&s->ssl)) != 0) {
+		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
+			break;
+		if (s->console->stopping || time(NULL) >= deadline) {
+			snprintf(why, why_len, "%s", s->console->stopping ? "stopping" : "timed out");
+			return -ETIMEDOUT;
+		}
+	}
+	if (rc == 0)
+		return 0;
+	console_tls_error(rc, why, why_len);
+	uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
+	if (flags != 0 && flags != (uint32_t)-1) {
+		size_t n = strlen(why);
+		snprintf(why + n, why_len - n, " (client certificate: ");
+		n = strlen(why);
+		mbedtls_x509_crt_verify_info(why + n, why_len - n, "", flags);
+		n = strlen(why);
+		while (n && (why[n - 1] == '\n' || why[n - 1] == ' '))
+			why[--n] = '\0';
+		snprintf(why + n, why_len - n, ")");
+	}
+	return -EPROTO;
+}
+
+static int console_write_all(struct console_session *s, const char *data, size_t len)
+{
+	while (len) {
+		int rc = mbedtls_ssl_write(&s->ssl, (const unsigned char *)data, len);
+		if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE)
+			continue;
+		if (rc <= 0)
+			return -EIO;
+		data += rc;
+		len -= (size_t)rc;
+	}
+	return 0;
+}
+
+static int console_send_json(struct console_session *s, struct json_out *j)
+{
+	json_raw(j, "\n");
+	if (j->failed)
+		return -ENOMEM;
+	return console_write_all(s, j->text, j->len);
+}
+
+static int console_send_error(struct console_session *s, const char *error)
+{
+	struct json_out j = {0};
+	json_object_begin(&j);
+	json_key(&j, "ok");
+	json_raw(&j, "false");
+	json_key(&j, "error");
+	json_string(&j, error);
+	json_object_end(&j);
+	int rc = console_send_json(s, &j);
+	json_free(&j);
+	return rc;
+}
+
+/*
+ * Read up to len bytes: first what an earlier line read left over, then
+ * from TLS. Returns bytes, 0 at the end of the session, -ETIMEDOUT when
+ * idle too long, -EIO on a TLS error.
+ */
+static int console_read(struct console_session *s, char *buf, size_t len, time_t *last_active)
+{
+	if (s->buffered_start < s->buffered_end) {
+		size_t n = s->buffered_end - s->buffered_start;
+		if (n > len)
+			n = len;
+		memcpy(buf, s->buffered + s->buffered_start, n);
+		s->buffered_start += n;
+		return (int)n;
+	}
+	while (true) {
+		int rc = mbedtls_ssl_read(&s->ssl, (unsigned char *)buf, len);
+		if (rc > 0) {
+			*last_active = time(NULL);
+			return rc;
+		}
+		if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+			return 0;
+		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
+			return -EIO;
+		if (s->console->stopping ||
+		    time(NULL) - *last_active >= (time_t)s->console->config.idle_s)
+			return -ETIMEDOUT;
+	}
+}
+
+/* One request line into s->line (without LF). Returns 1, 0 at the end, or a negative error. */
+static int console_read_line(struct console_session *s, time_t *last_active)
+{
+	s->line_len = 0;
+	while (true) {
+		char chunk[512];
+		int n = console_read(s, chunk, sizeof(chunk), last_active);
+		if (n <= 0)
+			return n;
+		char *lf = memchr(chunk, '\n', (size_t)n);
+		size_t take = lf ? (size_t)(lf - chunk) : (size_t)n;
+		if (s->line_len + take > CONSOLE_MAX_LINE)
+			return -E2BIG;
+		memcpy(s->line + s->line_len, chunk, take);
+		s->line_len += take;
+		if (!lf)
+			continue;
+		/* What followed the LF (a payload's first bytes) is kept for the next read. */
+		size_t rest = (size_t)n - take - 1;
+		memcpy(s->buffered, lf + 1, rest);
+		s->buffered_start = 0;
+		s->buffered_end = rest;
+		return 1;
+	}
+}
+
+static int console_read_payload(struct console_session *s, uint8_t *payload, uint32_t len,
+				time_t *last_active)
+{
+	uint32_t got = 0;
+	while (got < len) {
+		size_t want = len - got > 16384 ? 16384 : len - got;
+		int n = console_read(s, (char *)payload + got, want, last_active);
+		if (n <= 0)
+			return n == 0 ? -EPIPE : n;
+		got += (uint32_t)n;
+	}
+	return 0;
+}
+
+/* Hand the call to the control lcore and wait for its answer. */
+static void console_submit(struct console *c, struct console_call *call)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->pending && !c->stopping)
+		pthread_cond_wait(&c->changed, &c->lock);
+	if (c->stopping) {
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	c->pending = call;
+	c->pending_done = false;
+	while (!c->pending_done && !c->stopping)
+		pthread_cond_wait(&c->changed, &c->lock);
+	c->pending = NULL;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Serve requests until the client leaves, stays idle or the console stops. */
+static void console_serve(struct console_session *s, struct console_call *call)
+{
+	time_t last_active = time(NULL);
+	struct console_request *request = malloc(sizeof(*request));
+	if (!request)
+		return;
+	while (!s->console->stopping) {
+		int rc = console_read_line(s, &last_active);
+		if (rc == -E2BIG) {
+			console_send_error(s, console_parse_error_text(CONSOLE_PARSE_TOO_LONG));
+			break;
+		}
+		if (rc <= 0)
+			break;
+		enum console_parse_error e = console_parse_line(s->line, s->line_len, request);
+		if (e == CONSOLE_PARSE_EMPTY)
+			continue;
+		if (e != CONSOLE_PARSE_OK) {
+			char why[128];
+			snprintf(why, sizeof(why), "column %zu: %s", request->error_column,
+				 console_parse_error_text(e));
+			if (console_send_error(s, why) < 0)
+				break;
+			continue;
+		}
+		uint8_t *payload = NULL;
+		if (request->has_payload) {
+			payload = malloc(request->payload_len + 1);
+			if (!payload || console_read_payload(s, payload, request->payload_len,
+							     &last_active) < 0) {
+				free(payload);
+				break;
+			}
+			payload[request->payload_len] = '\0';
+		}
+		struct json_out answer = {0};
+		call->request = request;
+		call->payload = payload;
+		call->answer = &answer;
+		console_submit(s->console, call);
+		if (answer.len == 0)
+			json_raw(&answer, "{\"ok\":false,\"error\":\"the appliance is stopping\"}");
+		rc = console_send_json(s, &answer);
+		json_free(&answer);
+		free(payload);
+		if (rc < 0)
+			break;
+	}
+	free(request);
+}
+
+static void console_session_end(struct console_session *s)
+{
+	mbedtls_ssl_close_notify(&s->ssl);
+	mbedtls_ssl_free(&s->ssl);
+	tls_netconn_drop(&s->io);
+	netconn_close(s->io.conn);
+	netconn_delete(s->io.conn);
+	struct console *c = s->console;
+	pthread_mutex_lock(&c->lock);
+	c->active_sessions--;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+	free(s);
+}
+
+static void *console_session_main(void *arg)
+{
+	struct console_session *s = arg;
+	struct console *c = s->console;
+	char why[256];
+	mbedtls_ssl_init(&s->ssl);
+	netconn_set_recvtimeout(s->io.conn, CONSOLE_POLL_MS);
+	if (mbedtls_ssl_setup(&s->ssl, &c->tls) != 0) {
+		console_session_end(s);
+		return NULL;
+	}
+	mbedtls_ssl_set_bio(&s->ssl, &s->io, tls_netconn_send, tls_netconn_recv, NULL);
+	if (console_handshake(s, why, sizeof(why)) < 0) {
+		console_record_failure(c, s->peer, why);
+		console_session_end(s);
+		return NULL;
+	}
+	struct console_call call = {0};
+	snprintf(call.peer, sizeof(call.peer), "%s", s->peer);
+	const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&s->ssl);
+	if (crt)
+		mbedtls_x509_dn_gets(call.subject, sizeof(call.subject), &crt->subject);
+	if (!crt || console_role_of(crt, &call.role) < 0) {
+		pthread_mutex_lock(&c->lock);
+		c->counters.refused_no_role++;
+		pthread_mutex_unlock(&c->lock);
+		log_warning("console: %s (%s): certificate names no role (OU=admin or OU=viewer)",
+			    s->peer, call.subject);
+		console_send_error(s, "certificate names no role (OU=admin or OU=viewer)");
+		console_session_end(s);
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->counters.sessions++;
+	pthread_mutex_unlock(&c->lock);
+	console_serve(s, &call);
+	console_session_end(s);
+	return NULL;
+}
+
+/* Start a session thread for conn, or refuse it (blocked source, no free slot). */
+static void console_admit(struct console *c, struct netconn *conn)
+{
+	ip_addr_t addr;
+	u16_t port;
+	char peer[64] = "?";
+	if (netconn_peer(conn, &addr, &port) == ERR_OK)
+		ipaddr_ntoa_r(&addr, peer, sizeof(peer));
+	bool refuse = console_blocked(c, peer);
+	pthread_mutex_lock(&c->lock);
+	if (!refuse && c->active_sessions >= c->config.sessions) {
+		c->counters.refused_busy++;
+		refuse = true;
+	}
+	if (!refuse)
+		c->active_sessions++;
+	pthread_mutex_unlock(&c->lock);
+	struct console_session *s = refuse ? NULL : calloc(1, sizeof(*s));
+	pthread_t thread;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (s) {
+		s->console = c;
+		s->io.conn = conn;
+		snprintf(s->peer, sizeof(s->peer), "%s", peer);
+		if (pthread_create(&thread, &attr, console_session_main, s) == 0) {
+			pthread_attr_destroy(&attr);
+			return;
+		}
+		free(s);
+	}
+	pthread_attr_destroy(&attr);
+	if (!refuse) {
+		pthread_mutex_lock(&c->lock);
+		c->active_sessions--;
+		pthread_mutex_unlock(&c->lock);
+	}
+	netconn_close(conn);
+	netconn_delete(conn);
+}
+
+static void *console_acceptor_main(void *arg)
+{
+	struct console *c = arg;
+	while (!c->stopping) {
+		struct netconn *conn;
+		err_t e = netconn_accept(c->listener, &conn);
+		if (e == ERR_TIMEOUT)
+			continue;
+		if (e != ERR_OK)
+			break;
+		if (c->stopping) {
+			netconn_close(conn);
+			netconn_delete(conn);
+			break;
+		}
+		console_admit(c, conn);
+	}
+	return NULL;
+}
+
+static int console_load_credentials(struct console *c, char *err, size_t err_len)
+{
+	char why[160];
+	int rc = mbedtls_x509_crt_parse_file(&c->own_cert, c->config.cert);
+	if (rc != 0) {
+		console_tls_error(rc, why, sizeof(why));
+		snprintf(err, err_len, "console certificate %s: %s", c->config.cert, why);
+		return -EINVAL;
+	}
+	rc = mbedtls_pk_parse_keyfile(&c->key, c->config.key, NULL);
+	if (rc != 0) {
+		console_tls_error(rc, why, sizeof(why));
+		snprintf(err, err_len, "console key %s: %s", c->config.key, why);
+		return -EINVAL;
+	}
+	rc = mbedtls_x509_crt_parse_file(&c->ca, c->config.ca);
+	if (rc != 0) {
+		console_tls_error(rc, why, sizeof(why));
+		snprintf(err, err_len, "operator CA %s: %s", c->config.ca, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int console_tls_setup(struct console *c, char *err, size_t err_len)
+{
+	static const char personal[] = "vigil console";
+	char why[160];
+	int rc = mbedtls_ctr_drbg_seed(&c->drbg, mbedtls_entropy_func, &c->entropy,
+				       (const unsigned char *)personal, sizeof(personal) - 1);
+	if (rc == 0)
+		rc = mbedtls_ssl_config_defaults(&c->tls, MBEDTLS_SSL_IS_SERVER,
+						 MBEDTLS_SSL_TRANSPORT_STREAM,
+						 MBEDTLS_SSL_PRESET_DEFAULT);
+	if (rc == 0) {
+		mbedtls_ssl_conf_rng(&c->tls, mbedtls_ctr_drbg_random, &c->drbg);
+		mbedtls_ssl_conf_min_version(&c->tls, MBEDTLS_SSL_MAJOR_VERSION_3,
+					     MBEDTLS_SSL_MINOR_VERSION_3);
+		mbedtls_ssl_conf_max_version(&c->tls, MBEDTLS_SSL_MAJOR_VERSION_3,
+					     MBEDTLS_SSL_MINOR_VERSION_3);
+		mbedtls_ssl_conf_ciphersuites(&c->tls, console_tls_ciphersuites);
+		mbedtls_ssl_conf_authmode(&c->tls, MBEDTLS_SSL_VERIFY_REQUIRED);
+		mbedtls_ssl_conf_ca_chain(&c->tls, &c->ca, NULL);
+		mbedtls_ssl_conf_renegotiation(&c->tls, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+		rc = mbedtls_ssl_conf_own_cert(&c->tls, &c->own_cert, &c->key);
+	}
+	if (rc != 0) {
+		console_tls_error(rc, why, sizeof(why));
+		snprintf(err, err_len, "console TLS set-up: %s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int console_listen(struct console *c, char *err, size_t err_len)
+{
+	c->listener = netconn_new(NETCONN_TCP_IPV6);
+	if (!c->listener) {
+		snprintf(err, err_len, "console: no netconn");
+		return -ENOMEM;
+	}
+	/* Dual stack: the IPv6 "any" address also takes IPv4 (lwIP's IPADDR_TYPE_ANY). */
+	err_t e = netconn_bind(c->listener, IP_ANY_TYPE, c->config.port);
+	if (e == ERR_OK)
+		e = netconn_listen(c->listener);
+	if (e != ERR_OK) {
+		snprintf(err, err_len, "console: cannot listen on port %u: %s", c->config.port,
+			 lwip_strerr(e));
+		return -EADDRINUSE;
+	}
+	netconn_set_recvtimeout(c->listener, CONSOLE_POLL_MS);
+	return 0;
+}
+
+static void console_free(struct console *c)
+{
+	if (c->listener)
+		netconn_delete(c->listener);
+	mbedtls_ssl_config_free(&c->tls);
+	mbedtls_ctr_drbg_free(&c->drbg);
+	mbedtls_entropy_free(&c->entropy);
+	mbedtls_pk_free(&c->key);
+	mbedtls_x509_crt_free(&c->ca);
+	mbedtls_x509_crt_free(&c->own_cert);
+	pthread_cond_destroy(&c->changed);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+struct console *console_start(const struct console_config *config, console_execute_fn execute,
+			      void *arg, char *err, size_t err_len)
+{
+	struct console *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, err_len, "console: out of memory");
+		return NULL;
+	}
+	c->config = *config;
+	if (c->config.sessions == 0 || c->config.sessions > CONSOLE_MAX_SESSIONS)
+		c->config.sessions = 4;
+	if (c->config.idle_s == 0)
+		c->config.idle_s = 300;
+	c->execute = execute;
+	c->arg = arg;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->changed, NULL);
+	mbedtls_x509_crt_init(&c->own_cert);
+	mbedtls_x509_crt_init(&c->ca);
+	mbedtls_pk_init(&c->key);
+	mbedtls_entropy_init(&c->entropy);
+	mbedtls_ctr_drbg_init(&c->drbg);
+	mbedtls_ssl_config_init(&c->tls);
+	if (console_load_credentials(c, err, err_len) < 0 || console_tls_setup(c, err, err_len) < 0 ||
+	    console_listen(c, err, err_len) < 0) {
+		console_free(c);
+		return NULL;
+	}
+	if (pthread_create(&c->acceptor, NULL, console_acceptor_main, c) != 0) {
+		snprintf(err, err_len, "console: cannot start the acceptor thread");
+		console_free(c);
+		return NULL;
+	}
+	c->acceptor_started = true;
+	return c;
+}
+
+void console_poll(struct console *c)
+{
+	if (pthread_mutex_trylock(&c->lock) != 0)
+		return;
+	struct console_call *call = c->pending && !c->pending_done ? c->pending : NULL;
+	pthread_mutex_unlock(&c->lock);
+	if (!call)
+		return;
+	/* Only this lcore executes, and the session waits: no lock needed while it runs. */
+	c->execute(c->arg, call);
+	pthread_mutex_lock(&c->lock);
+	c->counters.requests++;
+	c->pending_done = true;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void console_counters_read(struct console *c, struct console_counters *out)
+{
+	pthread_mutex_lock(&c->lock);
+	*out = c->counters;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void console_stop(struct console *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stopping = true;
+	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+	if (c->acceptor_started)
+		pthread_join(c->acceptor, NULL);
+	/* Sessions notice the stop within CONSOLE_POLL_MS; wait a little for them. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 3;
+	pthread_mutex_lock(&c->lock);
+	while (c->active_sessions > 0)
+		if (pthread_cond_timedwait(&c->changed, &c->lock, &until) != 0)
+			break;
+	bool idle = c->active_sessions == 0;
+	pthread_mutex_unlock(&c->lock);
+	if (idle)
+		console_free(c); /* otherwise a session still holds it: left to process exit */
+}

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The console's command table and handlers. A command is one or two words
+ * (status, rules load); the row names the role it needs, how many
+ * arguments follow, whether a payload comes with it, the handler and its
+ * usage. Adding a command adds a row and a handler, nothing else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "control/audit.h"
+#include "control/console_commands.h"
+#include "control/control.h"
+#include "control/mgmt.h"
+#include "control/rules_update.h"
+#include "control/sinks.h"
+#include "control/eve.h"
+#include "control/stats.h"
+#include "dataplane/worker.h"
+
+#define ANSWER_ERROR_MAX 512
+
+/* What a handler gets: its arguments (after the command words) and where to answer. */
+struct command_context {
+	struct control *control;
+	struct console_call *call;
+	const char *const *args;
+	unsigned argc;
+	struct json_out *j;	/* members after "ok" go here */
+	char error[ANSWER_ERROR_MAX]; /* set by a handler that refuses */
+};
+
+struct console_command {
+	const char *words;  /* "status", "rules load" */
+	enum console_role role;
+	unsigned min_args, max_args;
+	bool payload; /* a payload (<N) is required */
+	void (*run)(struct command_context *ctx);
+	const char *usage;
+};
+
+static double command_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Text made with a FILE function, as one JSON string member. */
+static void command_text_member(struct json_out *j, const char *key, char *text, size_t len)
+{
+	json_key(j, key);
+	json_string_len(j, text ? text : "", text ? len : 0);
+	free(text);
+}
+
+static bool command_enforcing(const struct control *control)
+{
+	return control->worker_count &&
+	       __atomic_load_n(&control->workers[0].enforce, __ATOMIC_RELAXED);
+}
+
+static void command_status(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	struct json_out *j = ctx->j;
+	double uptime = command_now() - c->started;
+	const char *mode = command_enforcing(c) ? "ips" : "ids";
+	json_key(j, "board");
+	json_string(j, c->board_name ? c->board_name : "");
+	json_key(j, "mode");
+	json_string(j, mode);
+	json_key(j, "uptime_s");
+	json_printf(j, "%.1f", uptime);
+	json_key(j, "workers");
+	json_printf(j, "%u", c->worker_count);
+	json_key(j, "alerts");
+	json_printf(j, "%llu", (unsigned long long)c->alerts_taken);
+	struct mgmt_counters m = {0};
+	if (c->mgmt)
+		mgmt_counters_read(c->mgmt, &m);
+	struct console_counters cc = {0};
+	console_counters_read(c->console, &cc);
+	json_key(j, "management");
+	json_printf(j,
+		    "{\"rx_frames\":%llu,\"rx_dropped\":%llu,\"tx_frames\":%llu,\"tx_dropped\":%llu}",
+		    (unsigned long long)m.rx_frames, (unsigned long long)m.rx_dropped,
+		    (unsigned long long)m.tx_frames, (unsigned long long)m.tx_dropped);
+	json_key(j, "console");
+	json_printf(j,
+		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"refused_blocked\":%llu,"
+		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,\"requests\":%llu}",
+		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
+		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
+		    (unsigned long long)cc.refused_no_role, (unsigned long long)cc.requests);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (f) {
+		fprintf(f, "board %s, mode %s, up %.0f s, %u worker lcore(s), %llu alert(s)\n",
+			c->board_name, mode, uptime, c->worker_count,
+			(unsigned long long)c->alerts_taken);
+		fprintf(f, "console: %llu session(s), %llu failed handshake(s), %llu request(s)\n",
+			(unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
+			(unsigned long long)cc.requests);
+		fclose(f);
+	}
+	command_text_member(j, "text", text, len);
+}
+
+static void command_stats(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	if (!c->stats) {
+		snprintf(ctx->error, sizeof(ctx->error), "no counters on this board");
+		return;
+	}
+	c->stats->seconds = command_now() - c->started;
+	c->stats->mode = command_enforcing(c) ? "ips" : "ids";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
+		return;
+	}
+	stats_json(f, c->stats);
+	fclose(f);
+	json_key(ctx->j, "stats");
+	json_raw(ctx->j, text);
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	if (f) {
+		stats_print_summary(f, c->stats);
+		fclose(f);
+	}
+	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_mode(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	if (ctx->argc == 1) {
+		bool ips = strcmp(ctx->args[0], "ips") == 0;
+		if (!ips && strcmp(ctx->args[0], "ids") != 0) {
+			snprintf(ctx->error, sizeof(ctx->error), "mode: \"%s\" is not ids or ips",
+				 ctx->args[0]);
+			return;
+		}
+		if (ctx->call->role != CONSOLE_ROLE_ADMIN) {
+			snprintf(ctx->error, sizeof(ctx->error),
+				 "mode %s: needs the admin role (this certificate is viewer)",
+				 ctx->args[0]);
+			return;
+		}
+		/* Workers read these flags per packet; a relaxed store is enough. */
+		for (unsigned w = 0; w < c->worker_count; w++) {
+			__atomic_store_n(&c->workers[w].enforce, ips, __ATOMIC_RELAXED);
+			__atomic_store_n(&c->workers[w].inspect.enforce, ips, __ATOMIC_RELAXED);
+		}
+	}
+	const char *mode = command_enforcing(c) ? "ips" : "ids";
+	json_key(ctx->j, "mode");
+	json_string(ctx->j, mode);
+	char text[64];
+	snprintf(text, sizeof(text), "mode %s\n", mode);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static int command_count(const char *text, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || *end != '\0' || n == 0 || n > max)
+		return -EINVAL;
+	*out = (unsigned)n;
+	return 0;
+}
+
+struct command_tail {
+	struct json_out *j;
+	FILE *text;
+};
+
+static void command_tail_line(void *arg, const char *line)
+{
+	struct command_tail *t = arg;
+	json_element(t->j);
+	json_raw(t->j, line);
+	if (t->text)
+		fprintf(t->text, "%s\n", line);
+}
+
+static void command_audit_tail(struct command_context *ctx)
+{
+	unsigned n = 20;
+	if (ctx->argc == 1 && command_count(ctx->args[0], AUDIT_TAIL_MAX, &n) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "audit tail: \"%s\" is not a count 1-%d",
+			 ctx->args[0], AUDIT_TAIL_MAX);
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	struct command_tail tail = {.j = ctx->j, .text = open_memstream(&text, &len)};
+	json_key(ctx->j, "records");
+	json_array_begin(ctx->j);
+	audit_tail(&ctx->control->audit, n, command_tail_line, &tail);
+	json_array_end(ctx->j);
+	if (tail.text)
+		fclose(tail.text);
+	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_version_json(struct json_out *j, const struct rules_version *v)
+{
+	json_printf(j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
+		    (long long)v->when);
+	json_string(j, v->origin);
+	json_printf(j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
+	for (unsigned i = 0; i < v->file_count; i++) {
+		json_raw(j, i ? "," : "");
+		json_string(j, v->files[i]);
+	}
+	json_raw(j, "]}");
+}
+
+/* The rules commands need the update machinery; false (with the error set) without it. */
+static bool command_have_rules(struct command_context *ctx)
+{
+	if (ctx->control->rules)
+		return true;
+	snprintf(ctx->error, sizeof(ctx->error), "rule updates are not enabled on this board");
+	return false;
+}
+
+static void command_rules_show(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "live");
+	command_version_json(ctx->j, v);
+	json_key(ctx->j, "staged");
+	if (ru->staged)
+		command_version_json(ctx->j, &ru->staged_version);
+	else
+		json_raw(ctx->j, "null");
+	json_key(ctx->j, "last_publish_seconds");
+	json_printf(ctx->j, "%.3f", ru->last_publish_seconds);
+	char text[1024];
+	int n = snprintf(text, sizeof(text), "live: version %u, %u of %u rules, %u file(s) (%s)\n",
+			 v->number, v->loaded, v->read, v->file_count, v->origin);
+	if (ru->staged && n > 0 && (size_t)n < sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n,
+			 "staged: version %u, %u of %u rules (%s); rules commit publishes it\n",
+			 ru->staged_version.number, ru->staged_version.loaded,
+			 ru->staged_version.read, ru->staged_version.origin);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_rules_history(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_key(ctx->j, "versions");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < ru->history_count; i++) {
+		const struct rules_version *v = &ru->history[i];
+		json_element(ctx->j);
+		command_version_json(ctx->j, v);
+		if (f)
+			fprintf(f, "%s%u  %u of %u rules  %s\n", i + 1 == ru->history_count ? "*" : " ",
+				v->number, v->loaded, v->read, v->origin);
+	}
+	json_array_end(ctx->j);
+	if (f)
+		fclose(f);
+	command_text_member(ctx->j, "text", text, len);
+}
+
+/* rules load NAME [allow-refused] <N  and  rules check NAME <N */
+static void command_rules_upload(struct command_context *ctx, bool stage)
+{
+	if (!command_have_rules(ctx))
+		return;
+	bool allow_refused = false;
+	if (ctx->argc == 2) {
+		if (!stage || strcmp(ctx->args[1], "allow-refused") != 0) {
+			snprintf(ctx->error, sizeof(ctx->error), "unknown option \"%s\"",
+				 ctx->args[1]);
+			return;
+		}
+		allow_refused = true;
+	}
+	struct console_call *call = ctx->call;
+	int rc = stage ? rules_update_stage(ctx->control->rules, ctx->args[0], call->payload,
+					    call->request->payload_len, allow_refused, call->subject,
+					    ctx->j, ctx->error, sizeof(ctx->error))
+		       : rules_update_check(ctx->control->rules, ctx->args[0], call->payload,
+					    call->request->payload_len, ctx->j, ctx->error,
+					    sizeof(ctx->error));
+	if (rc < 0 && !ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s", strerror(-rc));
+}
+
+static void command_rules_load(struct command_context *ctx)
+{
+	command_rules_upload(ctx, true);
+}
+
+static void command_rules_check(struct command_context *ctx)
+{
+	command_rules_upload(ctx, false);
+}
+
+static void command_rules_commit(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	if (rules_update_commit(ru, ctx->error, sizeof(ctx->error)) < 0)
+		return;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	json_key(ctx->j, "publish_seconds");
+	json_printf(ctx->j, "%.3f", ru->last_publish_seconds);
+	char text[256];
+	snprintf(text, sizeof(text), "version %u live: %u rules, every worker on it after %.3f s\n",
+		 v->number, v->loaded, ru->last_publish_seconds);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_rules_rollback(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct rules_update *ru = ctx->control->rules;
+	if (rules_update_rollback(ru, ctx->call->subject, ctx->error, sizeof(ctx->error)) < 0)
+		return;
+	const struct rules_version *v = rules_update_live(ru);
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	char text[256];
+	snprintf(text, sizeof(text), "version %u live (%s): %u rules\n", v->number, v->origin,
+		 v->loaded);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_sinks_status(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	json_key(ctx->j, "eve_file");
+	if (c->eve && c->eve->file) {
+		json_printf(ctx->j, "{\"path\":");
+		json_string(ctx->j, c->eve_path ? c->eve_path : "");
+		json_printf(ctx->j, ",\"written\":%llu,\"rotations\":%llu}",
+			    (unsigned long long)c->eve->written, (unsigned long long)c->eve_rotations);
+		if (f)
+			fprintf(f, "eve file  %s: %llu written, %llu rotation(s)\n",
+				c->eve_path ? c->eve_path : "", (unsigned long long)c->eve->written,
+				(unsigned long long)c->eve_rotations);
+	} else {
+		json_raw(ctx->j, "null");
+	}
+	json_key(ctx->j, "sinks");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < c->sink_count; i++) {
+		struct sink_status st;
+		sink_status_read(c->sinks[i], &st);
+		json_element(ctx->j);
+		sink_status_json(&st, ctx->j);
+		if (f)
+			fprintf(f,
+				"%-8s  %s: %s, %llu offered, %llu delivered, %llu queued, "
+				"undelivered %llu (queue full %llu, failed %llu)%s%s\n",
+				st.name, st.target, st.connected ? "connected" : "not connected",
+				(unsigned long long)st.offered, (unsigned long long)st.delivered,
+				(unsigned long long)st.queued,
+				(unsigned long long)(st.dropped_full + st.failed),
+				(unsigned long long)st.dropped_full, (unsigned long long)st.failed,
+				st.last_error[0] ? "; last error: " : "", st.last_error);
+	}
+	json_array_end(ctx->j);
+	if (f)
+		fclose(f);
+	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_help(struct command_context *ctx);
+
+static const struct console_command console_commands[] = {
+	{"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help"},
+	{"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status"},
+	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
+	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
+	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
+	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status"},
+	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
+	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
+	 "rules history"},
+	{"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
+	 "rules check NAME <N (payload: the rules file)"},
+	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
+	 "rules load NAME [allow-refused] <N (payload: the rules file)"},
+	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit"},
+	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
+	 "rules rollback"},
+};
+#define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
+
+static void command_help(struct command_context *ctx)
+{
+	json_key(ctx->j, "commands");
+	json_array_begin(ctx->j);
+	char text[2048];
+	size_t n = 0;
+	text[0] = '\0';
+	for (size_t i = 0; i < CONSOLE_COMMAND_COUNT; i++) {
+		const struct console_command *c = &console_commands[i];
+		json_element(ctx->j);
+		json_printf(ctx->j, "{\"usage\":");
+		json_string(ctx->j, c->usage);
+		json_printf(ctx->j, ",\"role\":\"%s\"}", console_role_name(c->role));
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%-28s %s\n", c->usage,
+				      console_role_name(c->role));
+		if (n >= sizeof(text))
+			n = sizeof(text) - 1;
+	}
+	json_array_end(ctx->j);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+/* How many of argv's first words spell words ("rules load" is 2); 0 when they do not. */
+static unsigned command_words_match(const char *words, const char *const *argv, unsigned argc)
+{
+	unsigned matched = 0;
+	const char *w = words;
+	while (*w) {
+		size_t len = strcspn(w, " ");
+		if (matched == argc || strlen(argv[matched]) != len ||
+		    strncmp(argv[matched], w, len) != 0)
+			return 0;
+		matched++;
+		w += len;
+		while (*w == ' ')
+			w++;
+	}
+	return matched;
+}
+
+static const struct console_command *command_find(const struct console_request *request,
+						  unsigned *words)
+{
+	const struct console_command *best = NULL;
+	*words = 0;
+	for (size_t i = 0; i < CONSOLE_COMMAND_COUNT; i++) {
+		unsigned n = command_words_match(console_commands[i].words, request->argv,
+						 request->argc);
+		if (n > *words) {
+			*words = n;
+			best = &console_commands[i];
+		}
+	}
+	return best;
+}
+
+/* Check the row's conditions; fills ctx->error when the request is refused. */
+static void command_check(struct command_context *ctx, const struct console_command *cmd)
+{
+	const struct console_request *r = ctx->call->request;
+	if (!cmd) {
+		snprintf(ctx->error, sizeof(ctx->error), "unknown command \"%s\" (try help)",
+			 r->argv[0]);
+	} else if (ctx->call->role < cmd->role) {
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "%s: needs the %s role (this certificate is %s)", cmd->words,
+			 console_role_name(cmd->role), console_role_name(ctx->call->role));
+	} else if (ctx->argc < cmd->min_args || ctx->argc > cmd->max_args) {
+		snprintf(ctx->error, sizeof(ctx->error), "usage: %s", cmd->usage);
+	} else if (cmd->payload != r->has_payload) {
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", cmd->words,
+			 cmd->payload ? "a payload (<N and N bytes) must follow"
+				      : "takes no payload");
+	}
+}
+
+void console_commands_execute(void *arg, struct console_call *call)
+{
+	struct control *control = arg;
+	struct json_out body = {0};
+	struct command_context ctx = {.control = control, .call = call, .j = &body};
+	unsigned words;
+	const struct console_command *cmd = command_find(call->request, &words);
+	ctx.args = call->request->argv + words;
+	ctx.argc = call->request->argc - words;
+	/* Members after "ok" start with a comma. */
+	body.need_comma = true;
+	command_check(&ctx, cmd);
+	if (!ctx.error[0])
+		cmd->run(&ctx);
+	if (body.failed && !ctx.error[0])
+		snprintf(ctx.error, sizeof(ctx.error), "out of memory");
+
+	struct json_out *j = call->answer;
+	json_object_begin(j);
+	json_key(j, "ok");
+	json_raw(j, ctx.error[0] ? "false" : "true");
+	if (ctx.error[0]) {
+		json_key(j, "error");
+		json_string(j, ctx.error);
+	}
+	/* A refusal keeps what the handler wrote (e.g. the list of errors). */
+	if (body.len && !body.failed)
+		json_raw(j, body.text);
+	json_object_end(j);
+	json_free(&body);
+	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,
+		     call->request, ctx.error[0] ? ctx.error : NULL);
+}

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rule update transactions: stage (compile a candidate beside the live
+ * ruleset), commit (hand each worker its new scratch and streams, wait for
+ * every worker to move, drain the old ruleset's alerts, free it, persist
+ * the version), rollback (the previous version, the same way). Control
+ * lcore only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+
+#include "control/control.h"
+#include "control/eve.h"
+#include "control/rules_update.h"
+#include "rules/policy.h"
+#include "dataplane/worker.h"
+
+#define RULES_UPDATE_ERRORS_SHOWN 200 /* errors listed in one answer; the count is always exact */
+
+static double rules_update_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const struct rules_version *rules_update_live(const struct rules_update *ru)
+{
+	return ru->history_count ? &ru->history[ru->history_count - 1] : NULL;
+}
+
+/* The highest version number in store_dir/versions.log, 0 when none. */
+static unsigned rules_update_last_number(const char *store_dir)
+{
+	char path[RULES_UPDATE_PATH_MAX];
+	snprintf(path, sizeof(path), "%s/versions.log", store_dir);
+	FILE *f = fopen(path, "r");
+	unsigned last = 0, n;
+	char line[4096];
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "{\"version\":%u", &n) == 1 && n > last)
+			last = n;
+	if (f)
+		fclose(f);
+	return last;
+}
+
+int rules_update_init(struct rules_update *ru, const struct ruleset_options *base,
+		      const char *policy_path, const struct ruleset *live, const char *store_dir,
+		      unsigned flows, struct control *control)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->base = *base;
+	ru->base.files = NULL;
+	ru->base.file_count = 0;
+	ru->base.policy = NULL;
+	ru->policy_path = policy_path;
+	ru->live = live;
+	ru->flows = flows;
+	ru->control = control;
+	snprintf(ru->store_dir, sizeof(ru->store_dir), "%s", store_dir);
+	if (mkdir(store_dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	struct rules_version *v = &ru->history[0];
+	v->number = rules_update_last_number(store_dir) + 1;
+	ru->next_number = v->number + 1;
+	for (unsigned i = 0; i < base->file_count && i < RULES_UPDATE_MAX_FILES; i++)
+		snprintf(v->files[v->file_count++], RULES_UPDATE_PATH_MAX, "%s", base->files[i]);
+	snprintf(v->origin, sizeof(v->origin), "start-up");
+	v->when = time(NULL);
+	v->loaded = live ? ruleset_rule_count(live) : 0;
+	v->read = v->loaded;
+	ru->history_count = 1;
+	return 0;
+}
+
+/* The report's refusals as "errors" [{file, line, sid, reason}]; returns how many concern only_file. */
+static unsigned rules_update_errors(const struct ruleset_report *report, const char *only_file,
+				    struct json_out *answer, char *text, size_t text_len)
+{
+	unsigned mine = 0, shown = 0;
+	size_t n = 0;
+	json_key(answer, "errors");
+	json_array_begin(answer);
+	for (unsigned i = 0; i < report->error_count; i++) {
+		const struct rule_load_error *e = &report->errors[i];
+		if (only_file && strcmp(e->file, only_file) != 0)
+			continue;
+		mine++;
+		if (shown++ >= RULES_UPDATE_ERRORS_SHOWN)
+			continue;
+		json_element(answer);
+		json_object_begin(answer);
+		json_key(answer, "file");
+		json_string(answer, strrchr(e->file, '/') ? strrchr(e->file, '/') + 1 : e->file);
+		json_key(answer, "line");
+		json_printf(answer, "%u", e->line);
+		json_key(answer, "sid");
+		json_printf(answer, "%u", e->sid);
+		json_key(answer, "reason");
+		json_string(answer, e->reason);
+		json_object_end(answer);
+		if (n < text_len)
+			n += (size_t)snprintf(text + n, text_len - n, "%s:%u: sid %u: %s\n",
+					      strrchr(e->file, '/') ? strrchr(e->file, '/') + 1
+								    : e->file,
+					      e->line, e->sid, e->reason);
+	}
+	json_array_end(answer);
+	return mine;
+}
+
+/* A file name from the console: letters, digits, "._-", not starting with a dot. */
+static bool rules_update_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0 || len > 128 || name[0] == '.')
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+	       len;
+}
+
+static int rules_update_write_file(const char *path, const uint8_t *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	size_t written = fwrite(text, 1, len, f);
+	int rc = written == len ? 0 : -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/*
+ * The candidate version: the live files with name replaced or added, the
+ * uploaded text written to store_dir/vN/name. Returns 0 or -errno.
+ */
+static int rules_update_candidate(struct rules_update *ru, const char *name, const uint8_t *text,
+				  size_t len, struct rules_version *v, char *path, size_t path_len)
+{
+	const struct rules_version *live = rules_update_live(ru);
+	*v = *live;
+	v->number = ru->next_number;
+	char dir[300];
+	snprintf(dir, sizeof(dir), "%s/v%u", ru->store_dir, v->number);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if ((size_t)snprintf(path, path_len, "%s/%s", dir, name) >= path_len)
+		return -ENAMETOOLONG;
+	int rc = rules_update_write_file(path, text, len);
+	if (rc < 0)
+		return rc;
+	for (unsigned i = 0; i < v->file_count; i++) {
+		const char *base = strrchr(v->files[i], '/') ? strrchr(v->files[i], '/') + 1
+							     : v->files[i];
+		if (strcmp(base, name) == 0) {
+			snprintf(v->files[i], RULES_UPDATE_PATH_MAX, "%s", path);
+			return 0;
+		}
+	}
+	if (v->file_count == RULES_UPDATE_MAX_FILES)
+		return -ENOSPC;
+	snprintf(v->files[v->file_count++], RULES_UPDATE_PATH_MAX, "%s", path);
+	return 0;
+}
+
+/* Build the ruleset of version v; the report is the caller's to clear. */
+static int rules_update_build(struct rules_update *ru, const struct rules_version *v,
+			      struct ruleset **out, struct ruleset_report *report, char *error,
+			      size_t error_len)
+{
+	const char *files[RULES_UPDATE_MAX_FILES];
+	for (unsigned i = 0; i < v->file_count; i++)
+		files[i] = v->files[i];
+	struct ruleset_options o = ru->base;
+	o.files = files;
+	o.file_count = v->file_count;
+	memset(report, 0, sizeof(*report));
+	if (ru->policy_path && policy_load(ru->policy_path, &o.policy, error, error_len) < 0)
+		return -EINVAL;
+	return ruleset_build(&o, out, report, error, error_len); /* takes the policy */
+}
+
+static void rules_update_report_members(struct json_out *answer, const struct ruleset_report *r)
+{
+	json_key(answer, "loaded");
+	json_printf(answer, "%u", r->loaded);
+	json_key(answer, "read");
+	json_printf(answer, "%u", r->read);
+	json_key(answer, "refused");
+	json_printf(answer, "%u", r->error_count);
+	json_key(answer, "compile_seconds");
+	json_printf(answer, "%.3f", r->compile_seconds);
+	json_key(answer, "cache_hit");
+	json_raw(answer, r->cache_hit ? "true" : "false");
+}
+
+/* Stage or only check: compile the candidate and judge the uploaded file's refusals. */
+static int rules_update_try(struct rules_update *ru, const char *name, const uint8_t *text,
+			    size_t len, bool allow_refused, bool keep, const char *who,
+			    struct json_out *answer, char *error, size_t error_len)
+{
+	if (!rules_update_name_ok(name)) {
+		snprintf(error, error_len, "\"%s\" is not a rules file name (letters, digits, ._-)",
+			 name);
+		return -EINVAL;
+	}
+	struct rules_version v;
+	char path[RULES_UPDATE_PATH_MAX];
+	int rc = rules_update_candidate(ru, name, text, len, &v, path, sizeof(path));
+	if (rc < 0) {
+		snprintf(error, error_len, "cannot store %s in %s: %s", name, ru->store_dir,
+			 strerror(-rc));
+		return rc;
+	}
+	struct ruleset *candidate = NULL;
+	struct ruleset_report report;
+	char text_errors[8192] = "";
+	rc = rules_update_build(ru, &v, &candidate, &report, error, error_len);
+	if (rc == 0) {
+		rules_update_report_members(answer, &report);
+		unsigned mine = rules_update_errors(&report, path, answer, text_errors,
+						   sizeof(text_errors));
+		if (mine && !allow_refused) {
+			snprintf(error, error_len,
+				 "%u rule(s) of %s refused; nothing changed (see errors; "
+				 "\"allow-refused\" loads the rest)",
+				 mine, name);
+			rc = -EINVAL;
+		}
+		v.loaded = report.loaded;
+		v.read = report.read;
+	}
+	json_key(answer, "text");
+	json_string(answer, text_errors);
+	ruleset_report_clear(&report);
+	if (rc < 0 || !keep) {
+		ruleset_free(candidate);
+		if (rc < 0)
+			ru->refusals++;
+		if (!keep || rc < 0)
+			unlink(path);
+		return rc;
+	}
+	ruleset_free(ru->staged);
+	ru->staged = candidate;
+	ru->staged_version = v;
+	ru->staged_version.when = time(NULL);
+	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "rules load %s by %s",
+		 name, who);
+	return 0;
+}
+
+int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text,
+		       size_t len, bool allow_refused, const char *who, struct json_out *answer,
+		       char *error, size_t error_len)
+{
+	return rules_update_try(ru, name, text, len, allow_refused, true, who, answer, error,
+				error_len);
+}
+
+int rules_update_check(struct rules_update *ru, const char *name, const uint8_t *text, size_t len,
+		       struct json_out *answer, char *error, size_t error_len)
+{
+	return rules_update_try(ru, name, text, len, false, false, "", answer, error, error_len);
+}
+
+/*
+ * Give every worker its scratch and streams for ruleset and wait until all
+ * have installed them; then drain the alerts of the old ruleset, point EVE
+ * at the new one and release what the workers ran before.
+ */
+static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset)
+{
+	struct control *c = ru->control;
+	double start = rules_update_now();
+	struct inspect_rules *prepared = calloc(c->worker_count ? c->worker_count : 1,
+						sizeof(*prepared));
+	uint64_t *generation = calloc(c->worker_count ? c->worker_count : 1, sizeof(*generation));
+	if (!prepared || !generation) {
+		free(prepared);
+		free(generation);
+		return -ENOMEM;
+	}
+	for (unsigned w = 0; w < c->worker_count; w++) {
+		if (inspect_rules_prepare(&prepared[w], ruleset, ru->flows) < 0) {
+			for (unsigned k = 0; k <= w; k++)
+				inspect_rules_release(&prepared[k]);
+			free(prepared);
+			free(generation);
+			return -ENOMEM;
+		}
+	}
+	for (unsigned w = 0; w < c->worker_count; w++) {
+		struct inspect_context *ctx = &c->workers[w].inspect;
+		generation[w] = __atomic_load_n(&ctx->rules_generation, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&ctx->next_rules, &prepared[w], __ATOMIC_RELEASE);
+	}
+	/* Workers poll between bursts: this takes microseconds. A worker that has
+	 * stopped (shut-down) is switched here on its behalf. */
+	for (unsigned w = 0; w < c->worker_count; w++) {
+		struct inspect_context *ctx = &c->workers[w].inspect;
+		while (__atomic_load_n(&ctx->rules_generation, __ATOMIC_ACQUIRE) == generation[w]) {
+			if (worker_stopping()) {
+				inspect_rules_take(ctx);
+				break;
+			}
+			rte_delay_us_sleep(50);
+		}
+	}
+	control_drain_alerts(c);
+	if (c->eve)
+		c->eve->ruleset = ruleset;
+	for (unsigned w = 0; w < c->worker_count; w++)
+		inspect_rules_release(&c->workers[w].inspect.retired_rules);
+	ruleset_free((struct ruleset *)ru->live);
+	ru->live = ruleset;
+	free(prepared);
+	free(generation);
+	ru->last_publish_seconds = rules_update_now() - start;
+	return 0;
+}
+
+/* Append v to versions.log and to history; remove version folders that fell out. */
+static void rules_update_persist(struct rules_update *ru, const struct rules_version *v)
+{
+	char path[RULES_UPDATE_PATH_MAX];
+	snprintf(path, sizeof(path), "%s/versions.log", ru->store_dir);
+	FILE *f = fopen(path, "a");
+	if (f) {
+		struct json_out j = {0};
+		json_printf(&j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
+			    (long long)v->when);
+		json_string(&j, v->origin);
+		json_printf(&j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
+		for (unsigned i = 0; i < v->file_count; i++) {
+			json_raw(&j, i ? "," : "");
+			json_string(&j, v->files[i]);
+		}
+		json_raw(&j, "]}\n");
+		if (!j.failed)
+			fputs(j.text, f);
+		json_free(&j);
+		fclose(f);
+	}
+	if (ru->history_count == RULES_UPDATE_HISTORY) {
+		const struct rules_version *gone = &ru->history[0];
+		char dir[RULES_UPDATE_PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s/v%u", ru->store_dir, gone->number);
+		/* Files of the dropped version still named by a kept version stay. */
+		for (unsigned i = 0; i < gone->file_count; i++) {
+			bool kept = false;
+			for (unsigned h = 1; h < ru->history_count && !kept; h++)
+				for (unsigned k = 0; k < ru->history[h].file_count && !kept; k++)
+					kept = strcmp(ru->history[h].files[k], gone->files[i]) == 0;
+			if (!kept && strncmp(gone->files[i], dir, strlen(dir)) == 0)
+				unlink(gone->files[i]);
+		}
+		rmdir(dir);
+		memmove(&ru->history[0], &ru->history[1],
+			(RULES_UPDATE_HISTORY - 1) * sizeof(ru->history[0]));
+		ru->history_count--;
+	}
+	ru->history[ru->history_count++] = *v;
+	if (v->number >= ru->next_number)
+		ru->next_number = v->number + 1;
+}
+
+int rules_update_commit(struct rules_update *ru, char *error, size_t error_len)
+{
+	if (!ru->staged) {
+		snprintf(error, error_len, "nothing staged (rules load first)");
+		return -ENOENT;
+	}
+	int rc = rules_update_publish(ru, ru->staged);
+	if (rc < 0) {
+		snprintf(error, error_len, "cannot publish: %s (the live ruleset stays)",
+			 strerror(-rc));
+		return rc;
+	}
+	ru->staged = NULL;
+	rules_update_persist(ru, &ru->staged_version);
+	ru->commits++;
+	return 0;
+}
+
+int rules_update_rollback(struct rules_update *ru, const char *who, char *error, size_t error_len)
+{
+	if (ru->history_count < 2) {
+		snprintf(error, error_len, "no earlier version to roll back to");
+		return -ENOENT;
+	}
+	struct rules_version v = ru->history[ru->history_count - 2];
+	struct ruleset *ruleset = NULL;
+	struct ruleset_report report;
+	int rc = rules_update_build(ru, &v, &ruleset, &report, error, error_len);
+	ruleset_report_clear(&report);
+	if (rc < 0)
+		return rc;
+	rc = rules_update_publish(ru, ruleset);
+	if (rc < 0) {
+		ruleset_free(ruleset);
+		snprintf(error, error_len, "cannot publish: %s (the live ruleset stays)",
+			 strerror(-rc));
+		return rc;
+	}
+	unsigned back_to = v.number;
+	v.number = ru->next_number;
+	v.when = time(NULL);
+	snprintf(v.origin, sizeof(v.origin), "rollback to version %u by %s", back_to, who);
+	rules_update_persist(ru, &v);
+	ru->commits++;
+	return 0;
+}
+
+void rules_update_close(struct rules_update *ru)
+{
+	ruleset_free(ru->staged);
+	ru->staged = NULL;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Alert sinks that leave the box over the management stack: syslog
+ * (RFC 5424 messages, octet-counting framing, RFC 5425 TLS) and webhooks
+ * (HTTPS POST of batched EVE records with a Slack-compatible "text"
+ * summary). Every EVE line the control lcore formats is offered to every
+ * sink; each sink has a bounded queue and its own thread that connects
+ * (TLS over an lwIP netconn, the server verified against the sink's CA),
+ * delivers and retries with backoff. Nothing here ever blocks the control
+ * lcore: a full queue refuses the record and counts it, so no sampling
+ * and no silent loss: every record is either delivered or counted as
+ * undelivered (queue full, or given up after the retries).
+ *
+ * Threads: sink_push and sink_status run on the control lcore; the queue
+ * is the only thing shared with the sink's thread (a mutex held for a
+ * pointer move). One kind of sink is one row of the table in sinks.c.
+ */
+#ifndef VIGIL_CONTROL_SINKS_H
+#define VIGIL_CONTROL_SINKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/console_proto.h"
+
+#define SINK_ERROR_MAX 160
+
+struct sink_config {
+	const char *kind;	 /* "syslog" or "webhook" */
+	const char *target;	 /* syslog: "ADDR:PORT"; webhook: "https://ADDR:PORT/PATH" */
+	const char *ca;		 /* the CA the server's certificate must chain to */
+	const char *server_name; /* the name the server's certificate must carry; NULL: CA only */
+	const char *cert, *key;	 /* a client certificate, when the server asks for one; NULL: none */
+	unsigned queue_len;	 /* records waiting at most */
+	unsigned batch;		 /* webhook: records per POST at most */
+	const char *hostname;	 /* syslog HOSTNAME field: the board's name */
+};
+
+struct sink_status {
+	char name[32];	 /* "syslog", "webhook" */
+	char target[160];
+	bool connected;
+	uint64_t offered;      /* records offered by the control lcore */
+	uint64_t queued;       /* waiting now */
+	uint64_t delivered;    /* acknowledged: written to the TLS stream (syslog), 2xx (webhook) */
+	uint64_t dropped_full; /* refused: the queue was full */
+	uint64_t failed;       /* given up after the retries */
+	uint64_t connects, connect_failures;
+	char last_error[SINK_ERROR_MAX];
+};
+
+struct sink;
+
+/*
+ * Check config, load the CA (and client certificate), start the sink's
+ * thread. Returns the sink, or NULL with the reason in err (the setting
+ * named). The management stack must be up.
+ */
+struct sink *sink_start(const struct sink_config *config, char *err, size_t err_len);
+
+/* Offer one EVE line (len bytes, no newline). Control lcore; never blocks. */
+void sink_push(struct sink *sink, const char *line, size_t len);
+
+/* A snapshot of the counters. Control lcore. */
+void sink_status_read(struct sink *sink, struct sink_status *out);
+
+/* The status as a JSON object (for sinks status). */
+void sink_status_json(const struct sink_status *s, struct json_out *j);
+
+/*
+ * Stop: the thread gets up to grace_ms to deliver what is queued, then
+ * what is left is counted as failed. Frees the sink. Control lcore.
+ */
+void sink_stop(struct sink *sink, unsigned grace_ms);
+
+#endif
