@@ -7,7 +7,9 @@
 # that the signatures of board/lab-demo.rules and the default ruleset
 # (rules/default/, on HTTP found by content on port 8080) catch (one is
 # reset, as the board runs in ips mode); their EVE alerts are printed
-# beside the counters. Builds nothing: the
+# beside the counters; then the operator's console (vigilctl over mutual
+# TLS to vigil's management address, a throw-away operator CA from
+# board/lab-pki.sh) shows status, rules and audit. Builds nothing: the
 # Makefile builds build/vigil first. The lab steps (namespaces, vigil in the
 # background with its own EAL file prefix, bounded waits, the transfer,
 # SIGTERM, teardown on EXIT and Ctrl-C) come from board/lab-lib.sh; this
@@ -110,6 +112,24 @@ if missing or 9000003 not in blocked:
 PYEOF
 }
 
+# The operator's console: vigilctl over mutual TLS from the operator
+# namespace to vigil's own management address, with the throw-away
+# operator PKI of board/lab-pki.sh (admin certificate OU=admin).
+console_demo()
+{
+	say "operator console: vigilctl from namespace $LAB_OPERATOR_NS to $LAB_MGMT_V4 (mutual TLS)"
+	lab_mgmt_up 20 || return 0
+	local -a ctl=(ip netns exec "$LAB_OPERATOR_NS" timeout 30 build/vigilctl --host "$LAB_MGMT_V4"
+		--name vigil-lab --ca build/lab-pki/ca.crt --cert build/lab-pki/admin.crt
+		--key build/lab-pki/admin.key)
+	local cmd
+	for cmd in "status" "rules show" "mode" "sinks status" "audit tail 3"; do
+		echo "    \$ vigilctl $cmd"
+		# shellcheck disable=SC2086
+		if "${ctl[@]}" $cmd 2>&1 | sed 's/^/      /'; then :; else lab_fail "vigilctl $cmd"; fi
+	done
+}
+
 stop_vigil()
 {
 	say "stopping vigil (SIGTERM)"
@@ -169,6 +189,7 @@ main()
 		lab_ping "$LAB_CLIENT_NS" "IPv6 fd77::1 -> fd77::2" -6 -q -c 4 -i 0.2 -W 2 fd77::2 || true
 		transfer_check
 		send_attacks
+		console_demo
 	fi
 	if lab_vigil_running; then
 		stop_vigil

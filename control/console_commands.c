@@ -22,6 +22,7 @@
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX 512
+#define COMMAND_TOP_RULES 50 /* rules listed with their alert counts in stats */
 
 /* What a handler gets: its arguments (after the command words) and where to answer. */
 struct command_context {
@@ -132,10 +133,26 @@ static void command_stats(struct command_context *ctx)
 	json_key(ctx->j, "stats");
 	json_raw(ctx->j, text);
 	free(text);
+	struct control_rule_hits top[COMMAND_TOP_RULES];
+	unsigned n = control_top_rules(c, top, COMMAND_TOP_RULES);
+	json_key(ctx->j, "rule_hits");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < n; i++) {
+		json_element(ctx->j);
+		json_printf(ctx->j, "{\"gid\":%u,\"sid\":%u,\"hits\":%llu}",
+			    (unsigned)(top[i].key >> 32), (unsigned)top[i].key,
+			    (unsigned long long)top[i].hits);
+	}
+	json_array_end(ctx->j);
 	text = NULL;
 	f = open_memstream(&text, &len);
 	if (f) {
 		stats_print_summary(f, c->stats);
+		if (n)
+			fprintf(f, "rules with the most alerts:\n");
+		for (unsigned i = 0; i < n && i < 10; i++)
+			fprintf(f, "  %u:%u  %llu\n", (unsigned)(top[i].key >> 32), (unsigned)top[i].key,
+				(unsigned long long)top[i].hits);
 		fclose(f);
 	}
 	command_text_member(ctx->j, "text", text, len);
@@ -196,24 +213,41 @@ static void command_tail_line(void *arg, const char *line)
 		fprintf(t->text, "%s\n", line);
 }
 
-static void command_audit_tail(struct command_context *ctx)
+/* The lines a tail command lists: the last n of them, oldest first. */
+typedef void (*command_tail_source)(const struct control *control, unsigned n,
+				    void (*each)(void *arg, const char *line), void *arg);
+
+/* "WHAT tail [N]": N lines (default 20, at most max) under key, and as text. */
+static void command_tail_run(struct command_context *ctx, const char *what, unsigned max,
+			     const char *key, command_tail_source source)
 {
 	unsigned n = 20;
-	if (ctx->argc == 1 && command_count(ctx->args[0], AUDIT_TAIL_MAX, &n) < 0) {
-		snprintf(ctx->error, sizeof(ctx->error), "audit tail: \"%s\" is not a count 1-%d",
-			 ctx->args[0], AUDIT_TAIL_MAX);
+	if (ctx->argc == 1 && command_count(ctx->args[0], max, &n) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "%s tail: \"%s\" is not a count 1-%u", what,
+			 ctx->args[0], max);
 		return;
 	}
 	char *text = NULL;
 	size_t len = 0;
 	struct command_tail tail = {.j = ctx->j, .text = open_memstream(&text, &len)};
-	json_key(ctx->j, "records");
+	json_key(ctx->j, key);
 	json_array_begin(ctx->j);
-	audit_tail(&ctx->control->audit, n, command_tail_line, &tail);
+	source(ctx->control, n, command_tail_line, &tail);
 	json_array_end(ctx->j);
 	if (tail.text)
 		fclose(tail.text);
 	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_audit_lines(const struct control *control, unsigned n,
+				void (*each)(void *arg, const char *line), void *arg)
+{
+	audit_tail(&control->audit, n, each, arg);
+}
+
+static void command_audit_tail(struct command_context *ctx)
+{
+	command_tail_run(ctx, "audit", AUDIT_TAIL_MAX, "records", command_audit_lines);
 }
 
 static void command_version_json(struct json_out *j, const struct rules_version *v)
@@ -324,6 +358,39 @@ static void command_rules_check(struct command_context *ctx)
 	command_rules_upload(ctx, false);
 }
 
+static void command_policy_show(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	const struct rules_version *v = rules_update_live(ctx->control->rules);
+	size_t len = 0;
+	char *text = NULL;
+	FILE *f = v->policy[0] ? fopen(v->policy, "r") : NULL;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		long size = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+		len = text ? fread(text, 1, (size_t)size, f) : 0;
+		fclose(f);
+	}
+	json_key(ctx->j, "file");
+	json_string(ctx->j, v->policy);
+	command_text_member(ctx->j, "text", text ? text : NULL, len);
+}
+
+static void command_policy_load(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	struct console_call *call = ctx->call;
+	int rc = rules_update_stage_policy(ctx->control->rules, call->payload,
+					   call->request->payload_len, call->subject, ctx->j,
+					   ctx->error, sizeof(ctx->error));
+	if (rc < 0 && !ctx->error[0])
+		snprintf(ctx->error, sizeof(ctx->error), "%s", strerror(-rc));
+}
+
 static void command_rules_commit(struct command_context *ctx)
 {
 	if (!command_have_rules(ctx))
@@ -403,6 +470,11 @@ static void command_sinks_status(struct command_context *ctx)
 	command_text_member(ctx->j, "text", text, len);
 }
 
+static void command_alerts_tail(struct command_context *ctx)
+{
+	command_tail_run(ctx, "alerts", CONTROL_RECENT_ALERTS, "alerts", control_recent_alerts);
+}
+
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
@@ -411,6 +483,7 @@ static const struct console_command console_commands[] = {
 	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats"},
 	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]"},
 	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]"},
+	{"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]"},
 	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status"},
 	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show"},
 	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
@@ -419,6 +492,9 @@ static const struct console_command console_commands[] = {
 	 "rules check NAME <N (payload: the rules file)"},
 	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
 	 "rules load NAME [allow-refused] <N (payload: the rules file)"},
+	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show"},
+	{"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
+	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)"},
 	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit"},
 	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
 	 "rules rollback"},

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -56,12 +57,102 @@ static void control_rotate_eve(struct control *control)
 	control->eve_rotations++;
 }
 
+static void control_count_rule(struct control *control, const struct rule *rule)
+{
+	if (!control->rule_hits) {
+		control->rule_hits = calloc(CONTROL_RULE_HIT_SLOTS, sizeof(*control->rule_hits));
+		if (!control->rule_hits) {
+			control->rule_hits_untracked++;
+			return;
+		}
+	}
+	uint64_t key = (uint64_t)rule->gid << 32 | rule->sid | 1ull << 63;
+	uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40);
+	for (unsigned probe = 0; probe < 64; probe++) {
+		struct control_rule_hits *e =
+			&control->rule_hits[(h + probe) & (CONTROL_RULE_HIT_SLOTS - 1)];
+		if (e->key == key || e->key == 0) {
+			e->key = key;
+			e->hits++;
+			return;
+		}
+	}
+	control->rule_hits_untracked++;
+}
+
+static void control_keep_recent(struct control *control, const char *line, size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	free(control->recent[control->recent_next]);
+	control->recent[control->recent_next] = copy;
+	control->recent_next = (control->recent_next + 1) % CONTROL_RECENT_ALERTS;
+}
+
+void control_recent_alerts(const struct control *control, unsigned n,
+			   void (*each)(void *arg, const char *line), void *arg)
+{
+	unsigned kept = 0;
+	for (unsigned i = 0; i < CONTROL_RECENT_ALERTS; i++)
+		kept += control->recent[i] != NULL;
+	if (n > kept)
+		n = kept;
+	for (unsigned k = kept - n; k < kept; k++) {
+		unsigned at = kept < CONTROL_RECENT_ALERTS ? k
+							    : (control->recent_next + k) % CONTROL_RECENT_ALERTS;
+		each(arg, control->recent[at]);
+	}
+}
+
+static int control_hits_compare(const void *a, const void *b)
+{
+	const struct control_rule_hits *x = a, *y = b;
+	return (x->hits < y->hits) - (x->hits > y->hits);
+}
+
+unsigned control_top_rules(const struct control *control, struct control_rule_hits *out,
+			   unsigned max)
+{
+	if (!control->rule_hits)
+		return 0;
+	struct control_rule_hits *all = malloc(CONTROL_RULE_HIT_SLOTS * sizeof(*all));
+	if (!all)
+		return 0;
+	unsigned n = 0;
+	for (unsigned i = 0; i < CONTROL_RULE_HIT_SLOTS; i++)
+		if (control->rule_hits[i].key) {
+			all[n] = control->rule_hits[i];
+			all[n++].key &= ~(1ull << 63);
+		}
+	qsort(all, n, sizeof(*all), control_hits_compare);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof(*out));
+	free(all);
+	return n;
+}
+
+void control_free(struct control *control)
+{
+	for (unsigned i = 0; i < CONTROL_RECENT_ALERTS; i++) {
+		free(control->recent[i]);
+		control->recent[i] = NULL;
+	}
+	free(control->rule_hits);
+	control->rule_hits = NULL;
+}
+
 /* One alert: formatted once, written to the EVE file and offered to every sink. */
 static void control_emit_alert(struct control *control, const struct alert *alert)
 {
 	struct eve *eve = control->eve;
 	char line[8192];
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	unsigned flags =
+		(eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	if (eve->file) {
 		fwrite(line, 1, n, eve->file);
 		fputc('\n', eve->file);
@@ -72,6 +163,9 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 	}
 	for (unsigned i = 0; i < control->sink_count; i++)
 		sink_push(control->sinks[i], line, n);
+	control_keep_recent(control, line, n);
+	if (alert->rule)
+		control_count_rule(control, alert->rule);
 }
 
 /* Take up to a burst of alerts from every ring; returns how many were taken. */

@@ -14,6 +14,8 @@
 #define CONTROL_MAX_PORTS 4
 #define CONTROL_MAX_WORKERS 64
 #define CONTROL_MAX_SINKS 4
+#define CONTROL_RECENT_ALERTS 256 /* EVE lines kept for alerts tail */
+#define CONTROL_RULE_HIT_SLOTS 16384 /* distinct (gid, sid) counted for stats */
 
 #include "control/audit.h"
 
@@ -43,6 +45,16 @@ struct control {
 	uint64_t eve_rotations;
 	struct sink *sinks[CONTROL_MAX_SINKS]; /* syslog, webhook: every alert is offered to each */
 	unsigned sink_count;
+	/* The last CONTROL_RECENT_ALERTS EVE lines (malloc'd), oldest at recent_next
+	 * once full; and alerts per rule since start (open addressing on gid:sid;
+	 * a full table counts rule_hits_untracked). */
+	char *recent[CONTROL_RECENT_ALERTS];
+	unsigned recent_next;
+	struct control_rule_hits {
+		uint64_t key; /* gid << 32 | sid; 0: free */
+		uint64_t hits;
+	} *rule_hits;
+	uint64_t rule_hits_untracked;
 
 	/* What the console's commands (control/console_commands.c) read and change. */
 	struct console *console; /* NULL: no console on this board */
@@ -64,6 +76,19 @@ void control_drain_alerts(struct control *control);
 
 /* Add a management port (queue 0 is the control lcore's). Returns 0 or -ENOSPC. */
 int control_add_management_port(struct control *control, uint16_t port_id);
+
+/*
+ * Call each(arg, line) for the last n alerts kept (oldest first), and
+ * give the rules with the most alerts: up to max entries into out, sorted
+ * by hits; returns how many. Control lcore.
+ */
+void control_recent_alerts(const struct control *control, unsigned n,
+			   void (*each)(void *arg, const char *line), void *arg);
+unsigned control_top_rules(const struct control *control, struct control_rule_hits *out,
+			   unsigned max);
+
+/* Free what the control lcore keeps (recent alerts, rule hits). */
+void control_free(struct control *control);
 
 /* One pass of the control loop: poll the management ports and the console, take alerts. Control lcore only. */
 void control_poll(struct control *control);

@@ -15,6 +15,7 @@
 
 #include "control/eve.h"
 #include "dataplane/filter.h"
+#include "dataplane/verdict.h"
 #include "rules/ruleset.h"
 
 int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset)
@@ -255,9 +256,135 @@ static size_t eve_finish_drop(struct out *o, const struct alert *a, size_t len)
 	return o->used;
 }
 
-size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf,
-			size_t len, bool client_from_xff)
+/* verdict: what became of the packet (Suricata's verdict object). */
+static void put_verdict(struct out *o, const struct alert *a)
 {
+	switch (a->verdict) {
+	case VERDICT_DROP:
+		put(o, ",\"verdict\":{\"action\":\"drop\"}");
+		break;
+	case VERDICT_REJECT:
+		put(o,
+		    ",\"verdict\":{\"action\":\"drop\",\"reject-target\":\"both\","
+		    "\"reject\":[\"%s\"]}",
+		    a->l4_proto == 6 ? "tcp-reset" : "icmp-prohib");
+		break;
+	default:
+		put(o, ",\"verdict\":{\"action\":\"alert\"}");
+		break;
+	}
+}
+
+static const char eve_traffic_prefix[] = "traffic/";
+
+/*
+ * Whether flowbit bit is set and belongs to the list of prefix: names that
+ * start with prefix, or with no traffic/ prefix when prefix is NULL.
+ * Returns its name as listed, else NULL.
+ */
+static const char *flowbit_listed(const struct alert *a, const struct ruleset *ruleset,
+				  unsigned bit, const char *prefix)
+{
+	if (!(a->flowbits[bit >> 3] & (1u << (bit & 7))))
+		return NULL;
+	const char *name = ruleset_flowbit_name(ruleset, bit);
+	if (!name)
+		return NULL;
+	if (!prefix)
+		return strncmp(name, eve_traffic_prefix, sizeof(eve_traffic_prefix) - 1) ? name
+											 : NULL;
+	return strncmp(name, prefix, strlen(prefix)) == 0 ? name + strlen(prefix) : NULL;
+}
+
+/* The listed flowbits as ,"key":[...]; first: no comma before. Returns how many. */
+static unsigned put_flowbits(struct out *o, const struct alert *a, const struct ruleset *ruleset,
+			     const char *key, const char *prefix, bool first)
+{
+	unsigned n = 0;
+	unsigned count = ruleset ? ruleset_flowbit_count(ruleset) : 0;
+	for (unsigned bit = 0; bit < count && bit < RULE_MAX_FLOWBITS; bit++) {
+		const char *name = flowbit_listed(a, ruleset, bit, prefix);
+		if (!name)
+			continue;
+		if (n++ == 0)
+			put(o, "%s\"%s\":[", first ? "" : ",", key);
+		else
+			put(o, ",");
+		put_string(o, name);
+	}
+	if (n)
+		put(o, "]");
+	return n;
+}
+
+static unsigned flowbits_listed(const struct alert *a, const struct ruleset *ruleset,
+				const char *prefix)
+{
+	unsigned n = 0;
+	unsigned count = ruleset ? ruleset_flowbit_count(ruleset) : 0;
+	for (unsigned bit = 0; bit < count && bit < RULE_MAX_FLOWBITS; bit++)
+		n += flowbit_listed(a, ruleset, bit, prefix) != NULL;
+	return n;
+}
+
+/* Bytes as a JSON string (a captured value may hold any byte). */
+static void put_bytes(struct out *o, const uint8_t *data, size_t len)
+{
+	put(o, "\"");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = data[i];
+		if (c == '"' || c == '\\')
+			put(o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			put(o, "\\u%04x", c);
+		else
+			put(o, "%c", c);
+	}
+	put(o, "\"");
+}
+
+/* flowvars: [{"NAME":"value"}, ...] in the order they were set. */
+static void put_flowvars(struct out *o, const struct alert *a, const struct ruleset *ruleset,
+			 bool first)
+{
+	put(o, "%s\"flowvars\":[", first ? "" : ",");
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
+		const struct alert_flowvar *v = &a->flowvars[i];
+		const char *name = ruleset_flowvar_name(ruleset, v->var);
+		put(o, "%s{", i ? "," : "");
+		put_string(o, name ? name : "?");
+		put(o, ":");
+		put_bytes(o, v->value, v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
+		put(o, "}");
+	}
+	put(o, "]");
+}
+
+/* The flow's flowbits and variables: metadata{flowbits, flowvars} and traffic{id, label}. */
+static void put_flow_metadata(struct out *o, const struct alert *a, const struct ruleset *ruleset)
+{
+	unsigned bits = flowbits_listed(a, ruleset, NULL);
+	if (bits || a->flowvar_count) {
+		put(o, ",\"metadata\":{");
+		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
+		if (a->flowvar_count)
+			put_flowvars(o, a, ruleset, !bits);
+		put(o, "}");
+	}
+	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");
+	unsigned labels = flowbits_listed(a, ruleset, "traffic/label/");
+	if (!ids && !labels)
+		return;
+	put(o, ",\"traffic\":{");
+	put_flowbits(o, a, ruleset, "id", "traffic/id/", true);
+	put_flowbits(o, a, ruleset, "label", "traffic/label/", !ids);
+	put(o, "}");
+}
+
+size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf, size_t len,
+			unsigned flags)
+{
+	bool client_from_xff = flags & EVE_CLIENT_FROM_XFF;
 	struct out o = {buf, len, 0};
 	const struct rule *r = a->rule;
 	char proto[8];
@@ -268,6 +395,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put_timestamp(&o, a->timestamp_us);
 	if (a->flow_id)
 		put(&o, ",\"flow_id\":%" PRIu64, a->flow_id);
+	if ((flags & EVE_PCAP_CNT) && a->packet_number)
+		put(&o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
 	put(&o, ",\"event_type\":\"%s\"", a->filter_drop ? "drop" : "alert");
 	if (!client_from_xff || a->filter_drop || !put_client_from_xff(&o, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
@@ -282,6 +411,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (a->app_proto != 0xffff && a->app_proto < RULE_PROTO_COUNT)
 		put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 	put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
+	/* Suricata 8's packet source: every alert of vigil is on a packet that
+	 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
+	put(&o, ",\"pkt_src\":\"wire/pcap\"");
 	put(&o, ",\"alert\":{\"action\":\"%s\",\"gid\":%u,\"signature_id\":%u,\"rev\":%u,",
 	    blocked ? "blocked" : "allowed", r->gid ? r->gid : 1, r->sid, r->rev);
 	put(&o, "\"signature\":");
@@ -291,6 +423,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put(&o, ",\"severity\":%d", r->priority ? r->priority : 3);
 	put_metadata(&o, r);
 	put(&o, "}");
+	put_verdict(&o, a);
+	put_flow_metadata(&o, a, ruleset);
 	if (a->has_details)
 		put_details(&o, a);
 	put(&o, "}");
@@ -304,7 +438,9 @@ void eve_write_alert(struct eve *eve, const struct alert *alert)
 	char line[8192];
 	if (!eve->file)
 		return;
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), eve->client_from_xff);
+	unsigned flags =
+	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	fwrite(line, 1, n, eve->file);
 	fputc('\n', eve->file);
 	eve->written++;

@@ -74,6 +74,8 @@ int rules_update_init(struct rules_update *ru, const struct ruleset_options *bas
 	for (unsigned i = 0; i < base->file_count && i < RULES_UPDATE_MAX_FILES; i++)
 		snprintf(v->files[v->file_count++], RULES_UPDATE_PATH_MAX, "%s", base->files[i]);
 	snprintf(v->origin, sizeof(v->origin), "start-up");
+	if (policy_path)
+		snprintf(v->policy, sizeof(v->policy), "%s", policy_path);
 	v->when = time(NULL);
 	v->loaded = live ? ruleset_rule_count(live) : 0;
 	v->read = v->loaded;
@@ -184,7 +186,7 @@ static int rules_update_build(struct rules_update *ru, const struct rules_versio
 	o.files = files;
 	o.file_count = v->file_count;
 	memset(report, 0, sizeof(*report));
-	if (ru->policy_path && policy_load(ru->policy_path, &o.policy, error, error_len) < 0)
+	if (v->policy[0] && policy_load(v->policy, &o.policy, error, error_len) < 0)
 		return -EINVAL;
 	return ruleset_build(&o, out, report, error, error_len); /* takes the policy */
 }
@@ -201,6 +203,17 @@ static void rules_update_report_members(struct json_out *answer, const struct ru
 	json_printf(answer, "%.3f", r->compile_seconds);
 	json_key(answer, "cache_hit");
 	json_raw(answer, r->cache_hit ? "true" : "false");
+}
+
+/* The candidate becomes the staged version (a staged one before it goes). */
+static void rules_update_keep_staged(struct rules_update *ru, struct ruleset *candidate,
+				     const struct rules_version *v, const char *origin)
+{
+	ruleset_free(ru->staged);
+	ru->staged = candidate;
+	ru->staged_version = *v;
+	ru->staged_version.when = time(NULL);
+	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "%s", origin);
 }
 
 /* Stage or only check: compile the candidate and judge the uploaded file's refusals. */
@@ -250,12 +263,9 @@ static int rules_update_try(struct rules_update *ru, const char *name, const uin
 			unlink(path);
 		return rc;
 	}
-	ruleset_free(ru->staged);
-	ru->staged = candidate;
-	ru->staged_version = v;
-	ru->staged_version.when = time(NULL);
-	snprintf(ru->staged_version.origin, sizeof(ru->staged_version.origin), "rules load %s by %s",
-		 name, who);
+	char origin[sizeof(v.origin)];
+	snprintf(origin, sizeof(origin), "rules load %s by %s", name, who);
+	rules_update_keep_staged(ru, candidate, &v, origin);
 	return 0;
 }
 
@@ -265,6 +275,47 @@ int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t 
 {
 	return rules_update_try(ru, name, text, len, allow_refused, true, who, answer, error,
 				error_len);
+}
+
+int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size_t len,
+			      const char *who, struct json_out *answer, char *error,
+			      size_t error_len)
+{
+	struct rules_version v = *rules_update_live(ru);
+	v.number = ru->next_number;
+	char dir[300];
+	snprintf(dir, sizeof(dir), "%s/v%u", ru->store_dir, v.number);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(error, error_len, "cannot make %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	snprintf(v.policy, sizeof(v.policy), "%s/site.policy", dir);
+	int rc = rules_update_write_file(v.policy, text, len);
+	if (rc < 0) {
+		snprintf(error, error_len, "cannot store the policy in %s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	struct ruleset *candidate = NULL;
+	struct ruleset_report report;
+	rc = rules_update_build(ru, &v, &candidate, &report, error, error_len);
+	if (rc == 0) {
+		rules_update_report_members(answer, &report);
+		v.loaded = report.loaded;
+		v.read = report.read;
+		json_key(answer, "text");
+		json_printf(answer, "\"policy staged: %u of %u rules; rules commit publishes it\\n\"",
+			    report.loaded, report.read);
+	}
+	ruleset_report_clear(&report);
+	if (rc < 0) {
+		ru->refusals++;
+		unlink(v.policy);
+		return rc;
+	}
+	char origin[sizeof(v.origin)];
+	snprintf(origin, sizeof(origin), "policy load by %s", who);
+	rules_update_keep_staged(ru, candidate, &v, origin);
+	return 0;
 }
 
 int rules_update_check(struct rules_update *ru, const char *name, const uint8_t *text, size_t len,

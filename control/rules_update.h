@@ -44,6 +44,7 @@ struct rules_version {
 	unsigned number;
 	char files[RULES_UPDATE_MAX_FILES][RULES_UPDATE_PATH_MAX];
 	unsigned file_count;
+	char policy[RULES_UPDATE_PATH_MAX]; /* the operator policy file; "" = none */
 	char origin[160]; /* "start-up", "rules load NAME by SUBJECT", "rollback to N by ..." */
 	time_t when;
 	unsigned loaded, read; /* rules loaded of enabled rules read */
@@ -51,7 +52,7 @@ struct rules_version {
 
 struct rules_update {
 	struct ruleset_options base; /* everything but the files and the policy (vars, cache, ...) */
-	const char *policy_path;     /* operator policy, read again for every build; NULL: none */
+	const char *policy_path;     /* the start-up policy file (version 1's); NULL: none */
 	char store_dir[256];
 	unsigned flows; /* flow slots per worker: stream pool size */
 	struct control *control; /* workers, alert rings, EVE */
@@ -70,8 +71,8 @@ struct rules_update {
 
 /*
  * Start with the ruleset vigil booted with (files as given, may be none).
- * Every later build reads the policy file (policy_path) again, so an edited
- * policy takes effect with the next commit or rollback.
+ * A version names its policy file too (version 1: policy_path); a build
+ * reads it again, so an edited file takes effect with the next commit.
  * store_dir is created if missing; its versions.log continues the numbering.
  * Returns 0 or -errno (store_dir cannot be made).
  */
@@ -89,6 +90,16 @@ int rules_update_init(struct rules_update *ru, const struct ruleset_options *bas
 int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text,
 		       size_t len, bool allow_refused, const char *who, struct json_out *answer,
 		       char *error, size_t error_len);
+
+/*
+ * Stage a new operator policy (text, len bytes; rules/policy.h format)
+ * with the live version's rule files: a policy that does not parse is
+ * refused with its error (file:line:col) and nothing changes. The text is
+ * kept as store_dir/vN/site.policy. Same returns as rules_update_stage.
+ */
+int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size_t len,
+			      const char *who, struct json_out *answer, char *error,
+			      size_t error_len);
 
 /* Compile the staged files again and report, without staging (rules check). Same returns. */
 int rules_update_check(struct rules_update *ru, const char *name, const uint8_t *text, size_t len,

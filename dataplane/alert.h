@@ -14,7 +14,17 @@
 #include <stdint.h>
 
 #include "dataplane/app.h"
+#include "rules/keyword.h"
 #include "rules/rule.h"
+
+#define ALERT_FLOWVARS	  4  /* flow variables an alert carries */
+#define ALERT_FLOWVAR_LEN 64 /* bytes of each value kept */
+
+struct alert_flowvar {
+	uint16_t var; /* id: ruleset_flowvar_name */
+	uint16_t len;
+	uint8_t value[ALERT_FLOWVAR_LEN];
+};
 
 struct alert {
 	const struct rule *rule;
@@ -35,6 +45,16 @@ struct alert {
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */
 	uint16_t acl_rule;     /* the ACL rule number that denied; 0: none */
+	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
+	 * in ids mode or when nothing blocked it. */
+	uint8_t verdict;
+	uint64_t packet_number; /* see inspect_context.packet_number; 0: unknown */
+	/* The flow's flowbits after the rule's own were applied (their names:
+	 * ruleset_flowbit_name); all zero without a flow. */
+	uint8_t flowbits[RULE_MAX_FLOWBITS / 8];
+	/* The flow's variables (pcre captures), in the order they were first set. */
+	uint8_t flowvar_count;
+	struct alert_flowvar flowvars[ALERT_FLOWVARS];
 	struct app_details details; /* of the application-layer unit that alerted */
 };
 

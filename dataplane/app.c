@@ -3,7 +3,8 @@
  * The table of application-layer parsers and detection by content (see
  * app.h). Order matters only where two detectors could both say yes:
  * protocols with a fixed signature (TLS record header, "SSH-", an HTTP
- * request line, an SMTP greeting, the MySQL handshake) come before DNS,
+ * request line, an SMTP greeting, the MySQL handshake, a SIP start line)
+ * come before DNS,
  * whose header check is a heuristic.
  */
 #include <stddef.h>
@@ -13,8 +14,8 @@
 #include "dataplane/app_parsers.h"
 
 const struct app_parser *const app_parsers[] = {
-	&app_parser_tls,  &app_parser_ssh,   &app_parser_http, &app_parser_smtp,
-	&app_parser_mysql, &app_parser_dns,   NULL,
+	&app_parser_tls,   &app_parser_ssh, &app_parser_http, &app_parser_smtp,
+	&app_parser_mysql, &app_parser_sip, &app_parser_dns,  NULL,
 };
 
 const struct app_parser *app_parser_for(enum rule_proto proto)

@@ -73,15 +73,42 @@ struct app_unit {
 	 * whose buffers is new here was already inspected. 0: all are new.
 	 */
 	uint64_t fresh;
+	/*
+	 * The data just parsed breaks the protocol (Suricata's app-layer
+	 * error): no buffers; the board's [app] error_policy decides what
+	 * becomes of the packet and its flow.
+	 */
+	bool error;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */
 typedef void (*app_emit_fn)(void *arg, const struct app_unit *unit);
 
+/*
+ * What becomes of a packet whose data breaks its protocol (an error unit),
+ * as Suricata's app-layer.error-policy: nothing (the default), the packet
+ * or the whole flow dropped (ips mode only), or the packet or the flow let
+ * through without inspection. _(SYMBOL, "name")
+ */
+#define foreach_app_error_policy      \
+	_(IGNORE, "ignore")           \
+	_(DROP_PACKET, "drop-packet") \
+	_(DROP_FLOW, "drop-flow")     \
+	_(PASS_PACKET, "pass-packet") \
+	_(PASS_FLOW, "pass-flow")
+
+enum app_error_policy {
+#define _(sym, name) APP_ERROR_##sym,
+	foreach_app_error_policy
+#undef _
+	APP_ERROR_POLICY_COUNT
+};
+
 /* Board-level settings parsers read (X-Forwarded-For header names, size limits). */
 struct app_config {
 	const char *xff_headers[4]; /* header names in order of preference; NULL-terminated */
 	uint32_t body_limit;	    /* bytes of a decoded HTTP body kept for inspection */
+	enum app_error_policy error_policy; /* read by the inspect stage */
 };
 
 struct app_parser {

@@ -17,24 +17,26 @@
 #include "dataplane/decode.h"
 
 /* _(SYMBOL, "name") */
-#define foreach_worker_counter        \
-	_(RX_PACKETS, "rx_packets")   \
-	_(RX_BYTES, "rx_bytes")       \
-	_(TX_PACKETS, "tx_packets")   \
-	_(TX_BYTES, "tx_bytes")       \
-	_(VLAN, "vlan")               \
-	_(IPV4, "ipv4")               \
-	_(IPV6, "ipv6")               \
-	_(FRAGMENTS, "fragments")     \
-	_(TCP, "tcp")                 \
-	_(UDP, "udp")                 \
-	_(ICMP, "icmp")               \
-	_(ICMPV6, "icmpv6")           \
-	_(OTHER_L3, "other_l3")       \
-	_(OTHER_L4, "other_l4")       \
-	_(MALFORMED, "malformed")     \
-	_(ALERTS, "alerts")           \
-	_(ALERTS_LOST, "alerts_lost") \
+#define foreach_worker_counter                  \
+	_(RX_PACKETS, "rx_packets")             \
+	_(RX_BYTES, "rx_bytes")                 \
+	_(TX_PACKETS, "tx_packets")             \
+	_(TX_BYTES, "tx_bytes")                 \
+	_(VLAN, "vlan")                         \
+	_(IPV4, "ipv4")                         \
+	_(IPV6, "ipv6")                         \
+	_(FRAGMENTS, "fragments")               \
+	_(TCP, "tcp")                           \
+	_(UDP, "udp")                           \
+	_(ICMP, "icmp")                         \
+	_(ICMPV6, "icmpv6")                     \
+	_(OTHER_L3, "other_l3")                 \
+	_(OTHER_L4, "other_l4")                 \
+	_(MALFORMED, "malformed")               \
+	_(ALERTS, "alerts")                     \
+	_(ALERTS_LOST, "alerts_lost")           \
+	_(ALERTS_DISCARDED, "alerts_discarded") \
+	_(FLOWVARS_LOST, "flowvars_lost")       \
 	_(REJECTS_SENT, "rejects_sent")
 
 enum worker_counter {

@@ -89,6 +89,7 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->timeout_ns[FLOW_TIMEOUT_OTHER] = flow_seconds_ns(to->other_s, 60);
 	t->evict_idle_ns = flow_seconds_ns(to->evict_idle_s, 1);
 	t->on_free = config->on_free;
+	t->async_oneside = config->async_oneside;
 	t->on_free_arg = config->on_free_arg;
 	return t;
 }
@@ -236,7 +237,8 @@ static bool flow_tcp_is_syn_ack(uint8_t tcp_flags)
  * window checks (and thus RST validation) are left to a later stage; what
  * this decides is the timeout class and the "established" rule condition.
  */
-static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_direction dir)
+static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_direction dir,
+			   bool async_oneside)
 {
 	if (tcp_flags & STREAM_TCP_RST) {
 		f->tcp_state = FLOW_TCP_RESET;
@@ -255,8 +257,16 @@ static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_directio
 		}
 		break;
 	case FLOW_TCP_SYN_SENT:
-		if (flow_tcp_is_syn_ack(tcp_flags) && dir == FLOW_TO_CLIENT)
+		if (flow_tcp_is_syn_ack(tcp_flags) && dir == FLOW_TO_CLIENT) {
 			f->tcp_state = FLOW_TCP_SYN_RECV;
+		} else if (async_oneside && dir == FLOW_TO_SERVER &&
+			   (tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) == STREAM_TCP_ACK) {
+			/* Asymmetric routing: the SYN-ACK went another way; the
+			 * client's ACK completes the handshake. */
+			f->tcp_state = FLOW_TCP_ESTABLISHED;
+			f->established = true;
+			f->handshake_completed_now = true;
+		}
 		break;
 	case FLOW_TCP_SYN_RECV:
 		if ((tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) == STREAM_TCP_ACK &&
@@ -298,8 +308,8 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 	t->counters.active++;
 }
 
-static enum flow_direction flow_account(struct flow *f, const struct packet *p, uint8_t src_side,
-					uint64_t now_ns)
+static enum flow_direction flow_account(const struct flow_table *t, struct flow *f,
+					const struct packet *p, uint8_t src_side, uint64_t now_ns)
 {
 	enum flow_direction dir = src_side == f->client_side ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
 
@@ -309,7 +319,7 @@ static enum flow_direction flow_account(struct flow *f, const struct packet *p, 
 	if (now_ns > f->last_seen_ns)
 		f->last_seen_ns = now_ns;
 	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP))
-		flow_tcp_track(f, p->tcp_flags, dir);
+		flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside);
 	else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])
 		f->established = true;
 	return dir;
@@ -411,7 +421,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, uint64_t 
 		struct flow *f = &t->flows[s];
 
 		if (!flow_is_expired(t, f, now_ns) && !flow_is_reused(f, p)) {
-			*dir = flow_account(f, p, src_side, now_ns);
+			*dir = flow_account(t, f, p, src_side, now_ns);
 			return f;
 		}
 		if (flow_is_expired(t, f, now_ns))
@@ -427,7 +437,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, uint64_t 
 			return NULL;
 	}
 	flow_create(t, (uint32_t)s, tag, &k, p, src_side, now_ns);
-	*dir = flow_account(&t->flows[s], p, src_side, now_ns);
+	*dir = flow_account(t, &t->flows[s], p, src_side, now_ns);
 	return &t->flows[s];
 }
 

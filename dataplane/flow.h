@@ -61,6 +61,16 @@ enum flow_tcp_state {
 	FLOW_TCP_RESET,	      /* RST from either side */
 };
 
+/*
+ * What a rule decided for the rest of the flow (Suricata 7's flow actions):
+ * its later packets are dropped, or passed without inspection.
+ */
+enum flow_action {
+	FLOW_ACTION_NONE,
+	FLOW_ACTION_DROP,
+	FLOW_ACTION_PASS,
+};
+
 /* Normalised: side 0 is the lower (address, port) pair, by bytes. */
 struct flow_key {
 	uint8_t addr[2][16];		    /* network order; IPv4 in the first four bytes */
@@ -120,6 +130,8 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
+	uint8_t action;		 /* lead: enum flow_action, decided by a rule */
+	uint32_t flowvars;	 /* lead: the caller's flow variables (first index + 1; 0 none) */
 	void *app_state;
 	uint32_t user_flags;	 /* lead */
 	struct flow_filter_cache filter; /* lead */
@@ -155,6 +167,10 @@ struct flow_config {
 	struct stream_config stream; /* for the table's stream pool; zero fields default */
 	flow_free_fn on_free;	     /* may be NULL */
 	void *on_free_arg;
+	/* Only one side of each connection passes here (asymmetric routing):
+	 * the client's ACK after its SYN completes the handshake without the
+	 * SYN-ACK (Suricata's stream.async-oneside). */
+	bool async_oneside;
 };
 
 /* _(field, "name", "description") */
@@ -199,6 +215,7 @@ struct flow_table {
 	uint64_t evict_idle_ns;
 	flow_free_fn on_free;
 	void *on_free_arg;
+	bool async_oneside;
 };
 
 /*

@@ -43,9 +43,21 @@ struct inspect_packet_state {
 	uint32_t deferred[INSPECT_DEFERRED_MAX];
 	unsigned deferred_count;
 	bool deferred_overflow;
+	/* The flow's protocol applies to rules on a packet (not on its
+	 * stream data): not before a TCP flow is established, as Suricata's
+	 * packet rules see the protocol only on packets of an established
+	 * stream. Stream data and units always see it: their bytes are
+	 * inspected once, when they arrive. */
+	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
 	bool app_only;	/* inspecting a unit: only rules on application buffers */
+	/* The flow's protocol was found in this packet's data: rules on that
+	 * protocol without pkt_data options get this packet too (their first
+	 * pass ran before the data was parsed). */
+	bool app_found_now;
+	bool app_header_only; /* that pass: only rules with an application-protocol header */
+	bool app_error;	      /* the parser found this packet's data breaks the protocol */
 };
 
 /* The flow's protocol for rule headers and app-layer-protocol: enum rule_proto, -1, -2. */
@@ -56,8 +68,119 @@ static int inspect_app_proto(const struct flow *f)
 	return f->app_status == FLOW_APP_DETECTED ? f->app_proto : -2;
 }
 
+/* ---- flow variables ---------------------------------------------------- */
+
+static struct inspect_flowvar *inspect_flowvar_at(struct inspect_context *ctx, uint32_t ref)
+{
+	return ref ? &ctx->flowvars[ref - 1] : NULL;
+}
+
+/* A free entry of the pool (index + 1), or 0 when the pool is full. */
+static uint32_t inspect_flowvar_take(struct inspect_context *ctx)
+{
+	uint32_t ref = ctx->flowvar_free;
+	if (ref) {
+		ctx->flowvar_free = ctx->flowvars[ref - 1].next;
+		return ref;
+	}
+	if (ctx->flowvars_used < INSPECT_FLOWVARS)
+		return ++ctx->flowvars_used;
+	return 0;
+}
+
+/*
+ * The captures of the rule that just matched become the flow's variables:
+ * a variable set again takes the new value, a new one goes last (EVE lists
+ * them in the order they were first set).
+ */
+static void inspect_flowvars_store(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	const struct rule_captures *captures = &ctx->captures;
+	for (unsigned i = 0; i < captures->count; i++) {
+		uint16_t var = captures->capture[i].var;
+		uint32_t *link = &s->flow->flowvars;
+		struct inspect_flowvar *v = inspect_flowvar_at(ctx, *link);
+		while (v && v->var != var) {
+			link = &v->next;
+			v = inspect_flowvar_at(ctx, *link);
+		}
+		if (!v) {
+			uint32_t ref = inspect_flowvar_take(ctx);
+			if (!ref) {
+				ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
+				continue;
+			}
+			*link = ref;
+			v = inspect_flowvar_at(ctx, ref);
+			v->next = 0;
+			v->var = var;
+		}
+		uint32_t len = captures->capture[i].len;
+		v->len = (uint16_t)(len < ALERT_FLOWVAR_LEN ? len : ALERT_FLOWVAR_LEN);
+		memcpy(v->value, captures->capture[i].data, v->len);
+	}
+}
+
+/* The flow's variables into an alert (the first ALERT_FLOWVARS). */
+static void inspect_flowvars_copy(struct inspect_context *ctx, const struct flow *f,
+				  struct alert *a)
+{
+	a->flowvar_count = 0;
+	for (const struct inspect_flowvar *v = inspect_flowvar_at(ctx, f ? f->flowvars : 0);
+	     v && a->flowvar_count < ALERT_FLOWVARS; v = inspect_flowvar_at(ctx, v->next)) {
+		struct alert_flowvar *out = &a->flowvars[a->flowvar_count++];
+		out->var = v->var;
+		out->len = v->len;
+		memcpy(out->value, v->value, v->len);
+	}
+}
+
+/* The flow went: its variables go back to the pool. */
+static void inspect_flowvars_release(struct inspect_context *ctx, struct flow *f)
+{
+	uint32_t ref = f->flowvars;
+	while (ref) {
+		struct inspect_flowvar *v = inspect_flowvar_at(ctx, ref);
+		uint32_t next = v->next;
+		v->next = ctx->flowvar_free;
+		ctx->flowvar_free = ref;
+		ref = next;
+	}
+	f->flowvars = 0;
+}
+
+static enum verdict rule_verdict(enum rule_action action);
+
+/*
+ * Keep an alert for the end of the packet. When packet_alert_max are kept
+ * already, the one last in rule order gives way to a rule before it (as
+ * Suricata keeps the first alerts in its rule order); what does not fit is
+ * counted.
+ */
+static void inspect_queue_alert(struct inspect_context *ctx, const struct alert *a, uint32_t order)
+{
+	unsigned max = ctx->packet_alert_max ? ctx->packet_alert_max : INSPECT_PACKET_ALERT_MAX;
+	if (max > INSPECT_ALERTS_MAX)
+		max = INSPECT_ALERTS_MAX;
+	unsigned slot = ctx->alert_queue_len;
+	if (slot >= max) {
+		ctx->counters->counter[WORKER_COUNTER_ALERTS_DISCARDED]++;
+		slot = 0;
+		for (unsigned i = 1; i < ctx->alert_queue_len; i++)
+			if (ctx->alert_order[i] > ctx->alert_order[slot])
+				slot = i;
+		if (ctx->alert_order[slot] < order)
+			return;
+	} else {
+		ctx->alert_queue_len++;
+	}
+	ctx->alert_queue[slot] = *a;
+	ctx->alert_order[slot] = order;
+}
+
 static void inspect_alert(const struct inspect_packet_state *s, const struct rule *rule,
-			  bool blocked)
+			  uint32_t index, bool blocked)
 {
 	const struct packet *p = s->p;
 	struct alert a = {
@@ -72,6 +195,7 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 		.to_server = s->direction == RULESET_TO_SERVER,
 		.worker = (uint16_t)s->ctx->worker_index,
 		.app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
+		.packet_number = s->ctx->packet_number,
 	};
 	if (s->details) {
 		a.details = *s->details;
@@ -79,11 +203,67 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 	}
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	struct worker_counters *c = s->ctx->counters;
-	if (rte_ring_sp_enqueue_elem(s->ctx->alerts, &a, sizeof(a)) == 0)
-		c->counter[WORKER_COUNTER_ALERTS]++;
-	else
-		c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	inspect_queue_alert(s->ctx, &a, index);
+}
+
+/*
+ * The packet is decided: its alerts, in rule order, with the verdict and
+ * the flow's flowbits, go to the control lcore.
+ */
+static void inspect_alerts_flush(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	unsigned n = ctx->alert_queue_len;
+	ctx->alert_queue_len = 0;
+	/* insertion sort: at most INSPECT_ALERTS_MAX, nearly always in order */
+	for (unsigned i = 1; i < n; i++) {
+		for (unsigned j = i; j > 0 && ctx->alert_order[j - 1] > ctx->alert_order[j]; j--) {
+			struct alert a = ctx->alert_queue[j];
+			uint32_t o = ctx->alert_order[j];
+			ctx->alert_queue[j] = ctx->alert_queue[j - 1];
+			ctx->alert_order[j] = ctx->alert_order[j - 1];
+			ctx->alert_queue[j - 1] = a;
+			ctx->alert_order[j - 1] = o;
+		}
+	}
+	struct worker_counters *c = ctx->counters;
+	for (unsigned i = 0; i < n; i++) {
+		struct alert *a = &ctx->alert_queue[i];
+		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
+		if (s->flow)
+			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
+		else
+			memset(a->flowbits, 0, sizeof(a->flowbits));
+		inspect_flowvars_copy(ctx, s->flow, a);
+		if (rte_ring_sp_enqueue_elem(ctx->alerts, a, sizeof(*a)) == 0)
+			c->counter[WORKER_COUNTER_ALERTS]++;
+		else
+			c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	}
+}
+
+/*
+ * Whether a drop, reject or pass of rule holds for the rest of the flow
+ * (Suricata 7): it does when the match was on the stream or on an
+ * application-layer unit, or the rule is on an application protocol or on
+ * addresses alone; a rule on a single packet's own fields acts on that
+ * packet only.
+ */
+static bool inspect_acts_on_flow(const struct inspect_packet_state *s, const struct rule *rule)
+{
+	return s->app_only || (s->match.flow & RULE_MATCH_STREAM) ||
+	       rule_proto_is_app(rule->proto) || (rule->option_count == 0 && rule->flow_flags == 0);
+}
+
+static void inspect_flow_action(struct inspect_packet_state *s, const struct rule *rule,
+				enum rule_action action)
+{
+	if (!s->flow || s->flow->action != FLOW_ACTION_NONE || !inspect_acts_on_flow(s, rule))
+		return;
+	if (action == RULE_ACTION_PASS)
+		s->flow->action = FLOW_ACTION_PASS;
+	else if (rule_verdict(action) != VERDICT_PASS)
+		s->flow->action = FLOW_ACTION_DROP;
 }
 
 /* The verdict an action asks for; reject outranks drop, drop outranks pass. */
@@ -170,6 +350,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
 		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
 			continue;
+		if (s->app_header_only && !rule_proto_is_app(rule->proto))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < INSPECT_DEFERRED_MAX)
@@ -188,8 +370,11 @@ static void inspect_candidates(struct inspect_packet_state *s)
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
+		if (ctx->captures.count && s->flow)
+			inspect_flowvars_store(s);
 		bool silent = false;
 		enum rule_action action = inspect_action(s, rule, index, &silent);
+		inspect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
 			s->passed = true;
 			break;
@@ -202,7 +387,7 @@ static void inspect_candidates(struct inspect_packet_state *s)
 		    !inspect_suppressed(rule, s->p) &&
 		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
 				   s->timestamp_us))
-			inspect_alert(s, rule, wanted != VERDICT_PASS);
+			inspect_alert(s, rule, index, wanted != VERDICT_PASS);
 	}
 }
 
@@ -230,7 +415,11 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 				       s->p->ip_version);
 	else
 		ruleset_add_candidates(ctx->scratch, s->deferred, s->deferred_count);
+	int app_proto = m->app_proto;
+	if (!s->app_visible && !(m->flow & RULE_MATCH_STREAM))
+		m->app_proto = -1;
 	inspect_candidates(s);
+	m->app_proto = app_proto;
 }
 
 /* The filter's domain lists and xff set on a unit's SNI, Host and client. */
@@ -263,6 +452,10 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 	struct inspect_packet_state *s = arg;
 	struct inspect_context *ctx = s->ctx;
 	struct rule_match_ctx *m = &s->match;
+	if (unit->error) {
+		s->app_error = true;
+		return;
+	}
 	if (ctx->filter && inspect_filter_unit(s, unit))
 		s->passed = true;
 	if (s->passed)
@@ -334,6 +527,7 @@ static void inspect_app_detect(struct inspect_packet_state *s, const uint8_t *da
 		f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
 		f->app_proto = (uint8_t)parser->proto;
 		s->match.app_proto = inspect_app_proto(f);
+		s->app_found_now = f->app_status == FLOW_APP_DETECTED;
 		if (f->app_state)
 			parser->parse(f->app_state, dir, from, from_len, inspect_app_unit, s);
 		return;
@@ -427,12 +621,15 @@ static void inspect_flow(struct inspect_packet_state *s)
 		return;
 	}
 	s->direction = dir == FLOW_TO_SERVER ? RULESET_TO_SERVER : RULESET_TO_CLIENT;
+	s->app_visible = !(s->p->flags & PACKET_TCP) ||
+			 (s->flow->established && !s->flow->handshake_completed_now);
 	s->match.flow = RULE_MATCH_HAS_FLOW |
 			(dir == FLOW_TO_SERVER ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
 			(s->flow->established && !s->flow->handshake_completed_now
 				 ? RULE_MATCH_ESTABLISHED
 				 : 0);
 	s->match.flowbits = s->flow->flowbits;
+	s->match.captures = &s->ctx->captures;
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
@@ -461,6 +658,101 @@ static bool inspect_rate_limited(struct inspect_context *ctx, const struct packe
 	return ratelimit_packet(ctx->ratelimit, p->src_addr, p->ip_version, syn, timestamp_us);
 }
 
+/*
+ * A flow a rule decided for: its packets are dropped (ips mode; ids mode
+ * only stops inspecting it, as Suricata does) or passed, uninspected.
+ */
+static bool inspect_flow_decided(struct inspect_packet_state *s)
+{
+	if (!s->flow || s->flow->action == FLOW_ACTION_NONE)
+		return false;
+	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce)
+		s->verdict = VERDICT_DROP;
+	return true;
+}
+
+/*
+ * The protocol was found in this packet's data, after its pass of rules
+ * without pkt_data options: those on that protocol (alert http ... with no
+ * buffer) run now, on the packet as the first pass saw it, as in an inline
+ * Suricata, which parses a packet's data before detection.
+ */
+static void inspect_packet_rules_again(struct inspect_packet_state *s)
+{
+	uint32_t flow = s->match.flow;
+	s->match.flow &= ~(uint32_t)RULE_MATCH_STREAM;
+	s->pkt_data_rules = 0;
+	s->app_header_only = true;
+	s->deferred_count = 0;
+	inspect_buffer(s, NULL, 0, 0, NULL);
+	s->app_header_only = false;
+	s->match.flow = flow;
+}
+
+/*
+ * This packet's data broke its protocol: the board's error policy.
+ * Returns true when the packet is not to be inspected further.
+ */
+static bool inspect_app_error(struct inspect_packet_state *s)
+{
+	struct flow *f = s->flow;
+	bool enforce = s->ctx->enforce;
+	switch (s->ctx->app ? s->ctx->app->error_policy : APP_ERROR_IGNORE) {
+	case APP_ERROR_DROP_FLOW:
+		if (!enforce)
+			return false;
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_DROP;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_DROP_PACKET:
+		if (!enforce)
+			return false;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_PASS_FLOW:
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_PASS;
+		return true;
+	case APP_ERROR_PASS_PACKET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void inspect_packet_rules(struct inspect_packet_state *s)
+{
+	struct inspect_context *ctx = s->ctx;
+	const struct packet *p = s->p;
+	const uint8_t *payload = p->data + p->payload_offset;
+	if (s->flow && (p->flags & PACKET_TCP)) {
+		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
+		 * the others see the reassembled stream. */
+		s->pkt_data_rules = 0;
+		inspect_buffer(s, NULL, 0, 0, NULL);
+		s->pkt_data_rules = 1;
+		s->match.flow |= RULE_MATCH_STREAM;
+		/* Every segment goes in, empty ones too: the SYN gives the initial
+		 * sequence number and FIN/RST end the stream. */
+		if (!s->passed)
+			stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
+				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, s);
+		if (p->tcp_flags & STREAM_TCP_FIN)
+			inspect_app_end(s);
+		if (s->app_error && inspect_app_error(s))
+			return;
+		if (s->app_found_now && s->app_visible && !s->passed)
+			inspect_packet_rules_again(s);
+	} else {
+		inspect_set_pkt_data(s, payload, p->payload_len);
+		inspect_app(s, payload, p->payload_len, 0, false);
+		if (s->app_error && inspect_app_error(s))
+			return;
+		inspect_buffer(s, payload, p->payload_len, 0, NULL);
+	}
+}
+
 enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			    uint64_t timestamp_us)
 {
@@ -481,14 +773,13 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		.pkt_data_rules = -1};
 	s.match.packet = p;
 	s.match.app_proto = -1;
+	ctx->now_us = timestamp_us;
+	ctx->alert_queue_len = 0;
 	inspect_flow(&s);
 	if (s.flow && (s.flow->user_flags & INSPECT_FLOW_RATE_LIMITED) && ctx->enforce) {
 		ctx->rate_limited = true;
 		return VERDICT_DROP;
 	}
-	const uint8_t *payload = p->data + p->payload_offset;
-
-	ctx->now_us = timestamp_us;
 	/* flow -> filter -> stream -> app-layer -> inspect (DESIGN.md); in ids
 	 * mode a denied packet is counted and still inspected, as it passes */
 	if (ctx->filter &&
@@ -497,30 +788,15 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 			  timestamp_us) &&
 	    ctx->enforce)
 		return VERDICT_FILTER_DROP;
-	if (s.flow && (p->flags & PACKET_TCP)) {
-		/* Rules without pkt_data options (flags, ttl, ...) see every segment once;
-		 * the others see the reassembled stream. */
-		s.pkt_data_rules = 0;
-		inspect_buffer(&s, NULL, 0, 0, NULL);
-		s.pkt_data_rules = 1;
-		s.match.flow |= RULE_MATCH_STREAM;
-		/* Every segment goes in, empty ones too: the SYN gives the initial
-		 * sequence number and FIN/RST end the stream. */
-		if (!s.passed)
-			stream_insert(&s.flow->stream[s.direction], ctx->flows->streams, p->tcp_seq,
-				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, &s);
-		if (p->tcp_flags & STREAM_TCP_FIN)
-			inspect_app_end(&s);
-	} else {
-		inspect_set_pkt_data(&s, payload, p->payload_len);
-		inspect_app(&s, payload, p->payload_len, 0, false);
-		inspect_buffer(&s, payload, p->payload_len, 0, NULL);
-	}
+	if (!inspect_flow_decided(&s))
+		inspect_packet_rules(&s);
+	inspect_alerts_flush(&s);
 	return s.verdict;
 }
 
 void inspect_flow_gone(struct inspect_context *ctx, struct flow *flow)
 {
+	inspect_flowvars_release(ctx, flow);
 	if (flow->app_status == FLOW_APP_DETECTED) {
 		const struct app_parser *parser = app_parser_for((enum rule_proto)flow->app_proto);
 		if (parser)
@@ -614,7 +890,11 @@ void inspect_rules_take(struct inspect_context *ctx)
 				ctx->streams[d][ctx->streams_free[d]++] = f->user[d];
 			f->user[d] = NULL;
 		}
+		/* flowbit and flow variable numbers, and the rules that decided a
+		 * flow's fate, belong to the old ruleset */
 		memset(f->flowbits, 0, sizeof(f->flowbits));
+		inspect_flowvars_release(ctx, f);
+		f->action = FLOW_ACTION_NONE;
 	}
 	ctx->retired_rules = inspect_rules_current(ctx);
 	inspect_rules_install(ctx, next);

@@ -24,8 +24,18 @@
  *   (rules/ruleset.h); each candidate's header and options are checked
  *   (rules/header.h, rules/match.h) in Suricata's action order: a pass rule
  *   ends inspection of the packet, drop and reject rules block it (ips
- *   mode), and every rule that matched before a pass raises an alert,
- *   queued on the worker's own ring for the control lcore.
+ *   mode), and every rule that matched before a pass raises an alert.
+ * - Flow actions (Suricata 7): a drop, reject or pass decided on the stream,
+ *   on an application-layer unit, or by a rule on addresses or on an
+ *   application protocol holds for the rest of the flow: its later packets
+ *   are dropped (ips mode) or passed without inspection. First one wins.
+ *   Only a rule on single packets (flags, ttl, a UDP payload) acts on its
+ *   packet alone. Dropping only the packet of a TCP stream would let the
+ *   retransmission of the same bytes through uninspected.
+ * - Alerts: a packet's alerts are kept in a per-packet queue, at most
+ *   packet_alert_max of them (the first in rule order are kept, the others
+ *   counted as alerts_discarded); when the packet's verdict is known they go,
+ *   with it, to the worker's own ring for the control lcore.
  *
  * - Policy (rules/policy.h): a rule with an operator exception that covers
  *   the packet (address, HTTP path) does not fire; rate limits
@@ -40,12 +50,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dataplane/alert.h"
 #include "dataplane/counters.h"
 #include "dataplane/packet.h"
 #include "dataplane/verdict.h"
+#include "rules/match.h"
 
 #define INSPECT_STREAM_TAIL 256	    /* bytes of earlier stream data kept per direction */
 #define INSPECT_WINDOW_MAX 65536    /* largest window inspected at once */
+#define INSPECT_ALERTS_MAX 64	    /* upper bound of packet_alert_max */
+#define INSPECT_PACKET_ALERT_MAX 15 /* default packet_alert_max (Suricata's) */
+#define INSPECT_FLOWVARS 4096	    /* flow variables per worker, all its flows together */
 
 struct ruleset;
 struct ruleset_scratch;
@@ -57,6 +72,17 @@ struct hs_stream;
 struct app_config;
 struct filter_context;
 struct ratelimit_table;
+
+/*
+ * One flow variable (a pcre capture, pcre:"/(x)/, flow:NAME") in the
+ * worker's pool; a flow's variables are a list from flow->flowvars.
+ */
+struct inspect_flowvar {
+	uint32_t next; /* index + 1 of the flow's next variable; 0: last */
+	uint16_t var;  /* id: ruleset_flowvar_name */
+	uint16_t len;  /* value bytes kept, at most ALERT_FLOWVAR_LEN */
+	uint8_t value[ALERT_FLOWVAR_LEN];
+};
 
 /* The last bytes of one direction of a stream, for the next window. */
 struct inspect_tail {
@@ -107,6 +133,21 @@ struct inspect_context {
 	struct inspect_rules *next_rules;
 	struct inspect_rules retired_rules;
 	uint64_t rules_generation;
+	/* Number of the packet being inspected among those the worker received
+	 * (1 for the first; offline: its record number in the capture). Set by
+	 * the caller before inspect_packet; 0: unknown. */
+	uint64_t packet_number;
+	unsigned packet_alert_max; /* alerts kept per packet, 1..INSPECT_ALERTS_MAX; 0: default */
+	unsigned alert_queue_len;
+	struct alert alert_queue[INSPECT_ALERTS_MAX]; /* the current packet's alerts */
+	uint32_t alert_order[INSPECT_ALERTS_MAX];     /* their rules' evaluation order */
+	/* Flow variables: entries below flowvars_used were handed out once;
+	 * those given back are on the free list (index + 1; 0: empty). A full
+	 * pool counts flowvars_lost and the variable is not kept. */
+	struct rule_captures captures; /* of the rule being matched, for flow variables */
+	uint32_t flowvars_used;
+	uint32_t flowvar_free;
+	struct inspect_flowvar flowvars[INSPECT_FLOWVARS];
 };
 
 /*

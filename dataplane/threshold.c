@@ -78,9 +78,17 @@ static void threshold_key_fill(struct threshold_key *k, uint32_t rule, enum rule
 	}
 	k->family = p->ip_version;
 	unsigned len = p->ip_version == 6 ? 16 : 4;
-	if (track == RULE_TRACK_BY_SRC || track == RULE_TRACK_BY_BOTH)
+	if (track == RULE_TRACK_BY_BOTH) {
+		/* by_both is the pair of hosts, whichever way the packet goes
+		 * (Suricata's IP pair): the lower address first */
+		bool swap = memcmp(p->src_addr, p->dst_addr, len) > 0;
+		memcpy(k->addr[0], swap ? p->dst_addr : p->src_addr, len);
+		memcpy(k->addr[1], swap ? p->src_addr : p->dst_addr, len);
+		return;
+	}
+	if (track == RULE_TRACK_BY_SRC)
 		memcpy(k->addr[0], p->src_addr, len);
-	if (track == RULE_TRACK_BY_DST || track == RULE_TRACK_BY_BOTH)
+	if (track == RULE_TRACK_BY_DST)
 		memcpy(k->addr[1], p->dst_addr, len);
 }
 

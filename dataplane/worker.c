@@ -164,6 +164,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		struct rte_mbuf *m = burst[i];
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
+		conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 		enum drop_reason why = worker_handle_packet(conf, m, now_us, &rj);
 		if (likely(why == DROP_REASON_COUNT)) {
 			out[n_out++] = m;

@@ -21,7 +21,9 @@
 
 #include <ini.h>
 
+#include "dataplane/app.h"
 #include "platform/board.h"
+#include "rules/rule.h"
 
 #define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
 #define WHY_MAX 256
@@ -174,6 +176,29 @@ static int board_parse_prefix(const struct board_setting *s, const char *value, 
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
+static const char *const board_app_error_policy_names[] = {
+#define _(sym, name) name,
+	foreach_app_error_policy
+#undef _
+	NULL};
+
+/* Suricata's action-order: kept as written once it reads right. */
+static int board_parse_action_order(const struct board_setting *s, const char *value, void *field,
+				    char *why, size_t why_len)
+{
+	uint8_t rank[RULE_ACTION_COUNT];
+	int rc = rule_action_order_parse(value, rank, why, why_len);
+	if (rc < 0)
+		return rc;
+	return board_parse_string(s, value, field, why, why_len);
+}
+
+static int board_parse_app_error_policy(const struct board_setting *s, const char *value,
+					void *field, char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_app_error_policy_names, field, why, why_len);
+}
 
 static int board_parse_mode(const struct board_setting *s, const char *value, void *field,
 			    char *why, size_t why_len)
@@ -272,15 +297,20 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
 	{"dataplane", "flows", board_parse_uint, B(flows), 16, 1u << 24, "65536"},
 	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
+	{"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
 	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
 	{"rules", "policy_file", board_parse_string, B(rules_policy_file), 0, 0, ""},
 	{"rules", "store_dir", board_parse_string, B(rules_store_dir), 0, 0, "/var/lib/vigil/rules"},
+	{"rules", "packet_alert_max", board_parse_uint, B(packet_alert_max), 1, 64, "15"},
+	{"rules", "action_order", board_parse_action_order, B(rules_action_order), 0, 0,
+	 "pass, drop, reject, alert"},
 	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
 	 "X-Forwarded-For, X-Real-IP, Forwarded"},
 	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
 	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
+	{"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
 	{"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
 	{"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},

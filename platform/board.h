@@ -82,15 +82,13 @@ struct board {
 	unsigned mbuf_size; /* data room of one mbuf, headroom included */
 	unsigned flows;	    /* flow table slots per worker */
 	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
+	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
 
 	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];
 	char rules_threshold_file[256];
 	char rules_policy_file[256]; /* operator policy (rules/policy.h); "" = none */
 	char rules_store_dir[256];   /* rule versions committed through the console */
-	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
-	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
-	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
 	char filter_file[256];		   /* [filter] the filter file ("" = none) */
 	char filter_protected_port[BOARD_NAME_MAX]; /* [filter] inline port facing the protected side */
 	struct board_prefix management_ipv4;	  /* [management] the appliance's own addresses */
@@ -114,6 +112,12 @@ struct board {
 	char sink_client_key[256];
 	unsigned sink_queue;	    /* records waiting per sink at most */
 	unsigned webhook_batch;	    /* records per POST at most */
+	unsigned packet_alert_max;   /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
+	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
+	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
+	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
+	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
+	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app.h) */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

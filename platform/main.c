@@ -224,13 +224,22 @@ static bool board_reads_pcap(const struct board *board)
 	return false;
 }
 
-/* The ruleset options of the run, but the policy: everything from the board; vars point into board. */
+/*
+ * The ruleset options of the run, but the policy: everything from the
+ * board; vars point into board, action_rank (RULE_ACTION_COUNT bytes) is
+ * filled from [rules] action_order.
+ */
 static struct ruleset_options rules_options(const struct options *o, const struct board *board,
-					    const char **vars)
+					    const char **vars, uint8_t *action_rank)
 {
+	char err[MAIN_ERROR_MAX];
 	for (unsigned i = 0; board && i < board->var_count; i++)
 		vars[i] = board->vars[i];
+	/* the board checked it when it was read */
+	bool ranked = board && rule_action_order_parse(board->rules_action_order, action_rank, err,
+						       sizeof(err)) == 0;
 	return (struct ruleset_options){
+		.action_rank = ranked ? action_rank : NULL,
 		.files = o->rules,
 		.file_count = o->rule_count,
 		.classification = board && board->rules_classification[0]
@@ -281,7 +290,8 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 		       "statements\n",
 		       policy_path, n[0], n[1], n[2], n[3], n[4]);
 	}
-	struct ruleset_options ro = rules_options(o, board, vars);
+	uint8_t action_rank[RULE_ACTION_COUNT];
+	struct ruleset_options ro = rules_options(o, board, vars, action_rank);
 	ro.policy = policy; /* the ruleset takes it */
 	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
 		fail("%s", err);
@@ -316,7 +326,7 @@ static double now_seconds(void)
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-#define ALERT_RING_SIZE 16384 /* alerts carry protocol details (about 1.4 KB each) */
+#define ALERT_RING_SIZE 16384 /* alerts carry protocol details and flow state (about 2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
 /* A flow went: its slot's stream tails must not leak into the next flow there. */
@@ -337,6 +347,7 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 		.stream = {.depth = board->stream_depth_kb * 1024u},
 		.on_free = worker_flow_gone,
 		.on_free_arg = &conf->inspect,
+		.async_oneside = board->tcp_async_oneside,
 	};
 	conf->inspect.flows = flow_table_create(&fc);
 	conf->inspect.tails = calloc(2 * (size_t)board->flows, sizeof(struct inspect_tail));
@@ -365,6 +376,7 @@ static const struct app_config *app_config_from(const struct board *board)
 	}
 	config.xff_headers[n] = NULL;
 	config.body_limit = board->http_body_limit_kb * 1024u;
+	config.error_policy = (enum app_error_policy)board->app_error_policy;
 	return &config;
 }
 
@@ -546,6 +558,7 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->drop_malformed = board->malformed == BOARD_MALFORMED_DROP;
 		conf->enforce = board->mode == BOARD_MODE_IPS;
 		conf->inspect.worker_index = w;
+		conf->inspect.packet_alert_max = board->packet_alert_max;
 		conf->scratch = rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
 		if (!conf->scratch)
 			fail("cannot allocate worker scratch memory");
@@ -766,8 +779,9 @@ static void start_console(const struct board *board, const struct options *o,
 	if (!control->mgmt || !board->console_cert[0])
 		return;
 	static const char *vars[BOARD_MAX_VARS];
+	static uint8_t action_rank[RULE_ACTION_COUNT];
 	static struct rules_update rules;
-	struct ruleset_options ro = rules_options(o, board, vars);
+	struct ruleset_options ro = rules_options(o, board, vars, action_rank);
 	int rc = rules_update_init(&rules, &ro, policy_path_of(o, board), ruleset,
 				   board->rules_store_dir, board->flows,
 				   control);
@@ -860,6 +874,7 @@ int main(int argc, char **argv)
 		control.eve_path = options.eve;
 		control.eve_max_bytes = (uint64_t)board.eve_max_mb << 20;
 		control.eve_keep = board.eve_keep;
+		eve.pcap_cnt = run.offline; /* one worker reads the capture: its packet numbers */
 	}
 	eve.client_from_xff = board.behind_proxy;
 	control.eve = &eve;
@@ -931,6 +946,7 @@ int main(int argc, char **argv)
 	ruleset_free(ruleset);
 	mgmt_stop(control.mgmt);
 	audit_close(&control.audit);
+	control_free(&control);
 	port_stop_all(&ports);
 	eal_stop();
 	return status;

@@ -772,8 +772,8 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		return stacked && first == 's' && t->len == 8; /* SHUTDOWN */
 	if (t->flags & SQLI_F_WAITFOR)
 		return n->type == SQLI_KEYWORD || n->type == SQLI_WORD;
-	if (t->flags & SQLI_F_SET)
-		return n->type == SQLI_VARIABLE;
+	if (t->flags & SQLI_F_SET) /* SET @x=..., not "; set @" in prose */
+		return n->type == SQLI_VARIABLE && n->len > 1;
 	switch (first) {
 	case 'i': /* INSERT INTO */
 		return (n->flags & SQLI_F_INTO) != 0;
@@ -793,8 +793,13 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		return n->type == SQLI_WORD && sqli_has(run, sqli_skip_comments(run, j + 1),
 							SQLI_F_SET);
 	case 'e': /* EXEC xp_cmdshell, EXEC master..sp_x, EXEC('...'), EXEC @sql */
-		if (n->type == SQLI_LPAREN || n->type == SQLI_VARIABLE || (n->flags & SQLI_F_STRONG))
+		if (n->type == SQLI_VARIABLE || (n->flags & SQLI_F_STRONG))
 			return true;
+		if (n->type == SQLI_LPAREN) { /* EXEC('sel'+'ect ...'), EXEC(@q); "exec (" alone is text */
+			const struct sqli_token *arg = sqli_next(run, j + 1);
+			return arg != NULL && (arg->type == SQLI_STRING || arg->type == SQLI_VARIABLE ||
+					       arg->type == SQLI_STATEMENT);
+		}
 		if (n->type != SQLI_WORD && n->type != SQLI_FUNCTION)
 			return false;
 		return n->len > 3 && (xss_prefix_nocase(run->data + n->pos, n->len, "sp_") ||
@@ -890,6 +895,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 			     sqli_after_break(run, i, quoted)) &&
 			    sqli_statement(run, i, false))
 				return true;
+			/* "'Execute(": a call of EXEC right after the attacker's quote. */
+			if (quoted && i > 0 && sqli_after_break(run, i, quoted) && n != NULL &&
+			    n->type == SQLI_LPAREN && sqli_lower(run->data[t->pos]) == 'e')
+				return true;
 			break;
 		case SQLI_LOGIC:
 			if (sqli_boolean_test(run, i, quoted))
@@ -952,6 +961,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 				continue;
 			if (run->token[b_at].type == SQLI_STATEMENT)
 				return true;
+			/* IS takes NULL, TRUE, NOT, ...: "id'is notes" is a typo, not a test. */
+			if (t->len == 2 && sqli_lower(run->data[t->pos]) == 'i' &&
+			    sqli_is(run, i + 1, SQLI_WORD) && !sqli_has(run, i + 1, SQLI_F_CONST))
+				continue;
 			k = sqli_skip_comments(run, k);
 			while (sqli_is(run, k, SQLI_RPAREN))
 				k++;
@@ -1037,6 +1050,10 @@ bool injection_sqli(const uint8_t *data, uint32_t len)
 struct xss_input {
 	const uint8_t *data;
 	uint32_t len;
+	/* The input holds an XML document (its first tag is <?xml ...?>): an <svg>
+	 * root is then an image being uploaded, judged by its attributes and
+	 * children like any element, not by its name. */
+	bool xml_document;
 };
 
 static uint8_t xss_lower(uint8_t c)
@@ -1282,6 +1299,43 @@ static bool xss_attributes(const struct xss_input *in, uint32_t pos, bool need_v
 	return false;
 }
 
+/*
+ * The pseudo-attributes of <?xml-stylesheet ...?> from pos: a style sheet
+ * from a script or data URL, or the document itself (href="#", an embedded
+ * XSL that can run script), is active content; type="text/xsl"
+ * href="style.xsl" is how every XML feed names its style sheet.
+ */
+static bool xss_stylesheet(const struct xss_input *in, uint32_t pos)
+{
+	uint32_t end = in->len - pos > 512 ? pos + 512 : in->len;
+	for (uint32_t p = pos; p < end; p++) {
+		if (in->data[p] == '?' && p + 1 < end && in->data[p + 1] == '>')
+			return false;
+		if (xss_prefix_nocase(in->data + p, end - p, "javascript:") ||
+		    xss_prefix_nocase(in->data + p, end - p, "vbscript:") ||
+		    xss_prefix_nocase(in->data + p, end - p, "data:") ||
+		    xss_prefix_nocase(in->data + p, end - p, "\"#\"") ||
+		    xss_prefix_nocase(in->data + p, end - p, "'#'"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * <!DOCTYPE x SYSTEM "url">: a document type loaded from elsewhere, which
+ * can define entities the attacker controls (a DOCTYPE with PUBLIC, as
+ * HTML pages carry, is not matched).
+ */
+static bool xss_external_doctype(const struct xss_input *in, uint32_t pos)
+{
+	uint32_t end = in->len - pos > 256 ? pos + 256 : in->len;
+	for (uint32_t p = pos; p < end && in->data[p] != '>' && in->data[p] != '['; p++)
+		if (xss_is_space(in->data[p]) &&
+		    xss_prefix_nocase(in->data + p + 1, end - p - 1, "system"))
+			return true;
+	return false;
+}
+
 /* A tag opens at pos (just after '<'). */
 static bool xss_tag(const struct xss_input *in, uint32_t pos)
 {
@@ -1293,9 +1347,12 @@ static bool xss_tag(const struct xss_input *in, uint32_t pos)
 		return false;
 	uint8_t c = xss_char(in, pos, &adv);
 	if (c == '!' || c == '?') {
-		/* <!ENTITY, <?xml-stylesheet, <?import: XML that pulls in active content. */
+		/* <!ENTITY, <?import: XML that pulls in active content. */
+		if (xss_prefix_nocase(in->data + pos + 1, in->len - pos - 1, "xml-stylesheet"))
+			return xss_stylesheet(in, pos + 15);
+		if (xss_prefix_nocase(in->data + pos + 1, in->len - pos - 1, "doctype"))
+			return xss_external_doctype(in, pos + 8);
 		return xss_prefix_nocase(in->data + pos + 1, in->len - pos - 1, "entity") ||
-		       xss_prefix_nocase(in->data + pos + 1, in->len - pos - 1, "xml-stylesheet") ||
 		       xss_prefix_nocase(in->data + pos + 1, in->len - pos - 1, "import");
 	}
 	if (!xss_is_alpha(c))
@@ -1305,7 +1362,7 @@ static bool xss_tag(const struct xss_input *in, uint32_t pos)
 	/* x:script is a script in the XHTML namespace. */
 	const char *local = strrchr(name, ':');
 	local = local != NULL ? local + 1 : name;
-	if (xss_name_in(local, xss_bad_tags))
+	if (xss_name_in(local, xss_bad_tags) && !(in->xml_document && strcmp(local, "svg") == 0))
 		return true;
 	if (pos < in->len) {
 		c = xss_char(in, pos, &adv);
@@ -1344,6 +1401,10 @@ bool injection_xss(const uint8_t *data, uint32_t len)
 	if (data == NULL || len == 0)
 		return false;
 	struct xss_input in = {.data = data, .len = len};
+	const uint8_t *first = memchr(data, '<', len);
+	uint32_t lead = first != NULL ? (uint32_t)(first - data) : len;
+	in.xml_document = xss_prefix_nocase(data + lead, len - lead, "<?xml") &&
+			  len - lead > 5 && xss_is_space(data[lead + 5]);
 	unsigned attr_runs = 0;
 	if (xss_url_value(&in, 0))
 		return true;

@@ -131,10 +131,19 @@ int rule_parser_classtype_priority(const struct rule_parser *parser, const char 
 /* The id of a flowbit name, allocated on first sight, shared by the whole ruleset. */
 int rule_parser_flowbit(struct rule_parser *parser, const char *name);
 
+/*
+ * The id of a flow variable name (pcre:"/(x)/, flow:NAME"), allocated on
+ * first sight, shared by the whole ruleset; -1 when RULE_MAX_FLOWVARS are
+ * taken or out of memory.
+ */
+int rule_parser_flowvar(struct rule_parser *parser, const char *name);
+
 /* The slot of a byte_extract variable of this rule (0..RULE_MAX_BYTE_VARS-1), or -1. */
 int rule_parser_byte_var(struct rule_parser *parser, const char *name, bool define);
 
 #define RULE_MAX_BYTE_VARS 8
 #define RULE_MAX_FLOWBITS 1024
+#define RULE_MAX_FLOWVARS 64
+#define RULE_MAX_CAPTURES 8 /* pcre captures kept per rule match */
 
 #endif

@@ -8,10 +8,14 @@
  * cannot be shared between workers. Each thread keeps one in a __thread
  * pointer, created on its first pcre evaluation and reused for every later
  * one (one small allocation per thread for the life of the process; never
- * per packet). Its ovector holds one pair: only the overall match is used.
+ * per packet). Its ovector holds the overall match and RULE_MAX_CAPTURES groups.
  * When JIT is unavailable the interpreter keeps its backtracking frames in
  * that same block (PCRE2 10.41+), growing it at most up to the limits below
  * and then reusing it, so the steady state allocates nothing either.
+ *
+ * Captures: pcre:"/(a)(b)/flags, flow:x,flow:y" keeps group 1 in flow
+ * variable x and group 2 in y once the whole rule matches (the inspect
+ * stage stores them on the flow; rules/match.h struct rule_captures).
  *
  * Limits: as Suricata, matches run with a match limit of 3500 and a depth
  * limit of 1500 unless the rule says O, so a crafted payload cannot make a
@@ -21,6 +25,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +40,8 @@ struct kw_pcre {
 	struct payload_head head; /* first: see payload.h */
 	bool no_limits;		  /* O */
 	pcre2_code *code;
+	unsigned capture_count; /* groups 1.. go to these flow variables */
+	uint16_t capture_var[RULE_MAX_CAPTURES];
 };
 
 /* Read-only after kw_pcre_register(): safe to share between workers. */
@@ -86,6 +93,43 @@ static bool pcre_has_previous_match(const struct rule *rule, int buffer)
 	return false;
 }
 
+/*
+ * The capture list after the flags: ", flow:NAME,flow:NAME" (group 1, 2,
+ * ...). Only flow variables are kept (pkt: variables, only logged by
+ * Suricata, are refused).
+ */
+static int pcre_parse_captures(struct rule_parser *parser, const char *list, size_t len,
+			       struct kw_pcre *pcre)
+{
+	const char *end = list + len;
+	while (list < end) {
+		while (list < end && (*list == ',' || *list == ' '))
+			list++;
+		const char *item = list;
+		while (list < end && *list != ',')
+			list++;
+		size_t n = (size_t)(list - item);
+		while (n && item[n - 1] == ' ')
+			n--;
+		if (!n)
+			continue;
+		if (n <= 5 || strncmp(item, "flow:", 5) != 0)
+			return rule_parser_error(parser, "pcre: capture \"%.*s\" is not flow:NAME",
+						 (int)n, item);
+		if (pcre->capture_count == RULE_MAX_CAPTURES)
+			return rule_parser_error(parser, "pcre: more than %d captures",
+						 RULE_MAX_CAPTURES);
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 5), item + 5);
+		int var = rule_parser_flowvar(parser, name);
+		if (var < 0)
+			return rule_parser_error(parser, "pcre: more than %d flow variables",
+						 RULE_MAX_FLOWVARS);
+		pcre->capture_var[pcre->capture_count++] = (uint16_t)var;
+	}
+	return 0;
+}
+
 static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	int rc = payload_check_room(parser, rule, "pcre");
@@ -105,10 +149,16 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 		return rule_parser_error(parser, "pcre: expected \"/regex/flags\", got \"%.*s\"",
 					 (int)n, p);
 
+	/* flags end at the capture list, if any */
+	const char *flags_end = memchr(slash + 1, ',', (size_t)(p + n - slash - 1));
+	if (!flags_end)
+		flags_end = p + n;
 	uint32_t options = 0;
 	bool relative = false, no_limits = false;
 	int buffer = -1;
-	for (const char *f = slash + 1; f < p + n; f++) {
+	for (const char *f = slash + 1; f < flags_end; f++) {
+		if (*f == ' ')
+			continue;
 		switch (*f) {
 		case 'i':
 			options |= PCRE2_CASELESS;
@@ -146,7 +196,7 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 			if (buffer >= 0 && buffer != b)
 				return rule_parser_error(parser,
 							 "pcre: two buffer flags in \"%.*s\"",
-							 (int)(p + n - slash - 1), slash + 1);
+							 (int)(flags_end - slash - 1), slash + 1);
 			buffer = b;
 		}
 		}
@@ -186,6 +236,15 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 	pcre->head.negated = negated;
 	pcre->no_limits = no_limits;
 	pcre->code = code;
+	rc = pcre_parse_captures(parser, flags_end, (size_t)(p + n - flags_end), pcre);
+	if (rc < 0) {
+		pcre_free(pcre);
+		return rc;
+	}
+	if (pcre->capture_count && negated) {
+		pcre_free(pcre);
+		return rule_parser_error(parser, "pcre: a negated pcre captures nothing");
+	}
 	struct rule_option *option = rule_parser_add_option(parser, rule, pcre);
 	if (option == NULL) {
 		pcre_free(pcre);
@@ -195,6 +254,27 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 	if (buffer >= 0)
 		option->buffer = (uint16_t)buffer;
 	return 0;
+}
+
+/* Groups 1.. of a match into captures; a variable captured again takes the new value. */
+static void pcre_keep_captures(const struct kw_pcre *p, const uint8_t *subject,
+			       const PCRE2_SIZE *ov, int groups, struct rule_captures *captures)
+{
+	for (unsigned i = 0; i < p->capture_count && (int)i + 1 < groups; i++) {
+		PCRE2_SIZE from = ov[2 * (i + 1)], to = ov[2 * (i + 1) + 1];
+		if (from == PCRE2_UNSET || to < from)
+			continue;
+		unsigned k = 0;
+		while (k < captures->count && captures->capture[k].var != p->capture_var[i])
+			k++;
+		if (k == RULE_MAX_CAPTURES)
+			continue;
+		if (k == captures->count)
+			captures->count++;
+		captures->capture[k].var = p->capture_var[i];
+		captures->capture[k].data = subject + from;
+		captures->capture[k].len = (uint32_t)(to - from);
+	}
 }
 
 /*
@@ -217,7 +297,7 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 	pcre2_match_data *md = pcre_thread_match_data;
 	if (md == NULL) {
 		/* Once per thread (see the top of this file). */
-		md = pcre2_match_data_create(1, NULL);
+		md = pcre2_match_data_create(RULE_MAX_CAPTURES + 1, NULL);
 		if (md == NULL)
 			return false;
 		pcre_thread_match_data = md;
@@ -233,6 +313,8 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	cursor->match_start = base + (uint32_t)ov[0];
 	cursor->position = base + (uint32_t)ov[1];
+	if (p->capture_count && cursor->ctx->captures)
+		pcre_keep_captures(p, cursor->data + base, ov, rc, cursor->ctx->captures);
 	return true;
 }
 

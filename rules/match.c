@@ -354,6 +354,8 @@ bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
 			return false;
 	}
 
+	if (ctx->captures)
+		ctx->captures->count = 0;
 	/* Buffers in the order the rule first names them; variables carry across. */
 	struct rule_payload_cursor cursor;
 	memset(cursor.vars, 0, sizeof(cursor.vars));

@@ -34,6 +34,16 @@ enum rule_match_flow {
 	RULE_MATCH_HAS_FLOW = 1u << 4,	  /* a flow exists (not stateless) */
 };
 
+/* pcre captures of the rule being matched, for its flow variables. */
+struct rule_captures {
+	unsigned count;
+	struct {
+		uint16_t var; /* flow variable id (rule_parser_flowvar) */
+		uint32_t len;
+		const uint8_t *data; /* in the buffer matched: valid while it is */
+	} capture[RULE_MAX_CAPTURES];
+};
+
 struct rule_match_ctx {
 	const struct packet *packet;
 	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
@@ -41,6 +51,9 @@ struct rule_match_ctx {
 	uint32_t flow;	   /* enum rule_match_flow */
 	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+	/* NULL: captures are not wanted; else rule_match() empties it and a
+	 * matching rule leaves there what its pcre options captured. */
+	struct rule_captures *captures;
 };
 
 /* Where a buffer's match chain stands. */

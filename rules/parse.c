@@ -48,6 +48,8 @@ struct rule_parser {
 	unsigned classtype_count;
 	char *flowbits[RULE_MAX_FLOWBITS];
 	unsigned flowbit_count;
+	char *flowvars[RULE_MAX_FLOWVARS];
+	unsigned flowvar_count;
 
 	/* the rule being parsed */
 	int keyword; /* index of the keyword whose value is being parsed */
@@ -179,6 +181,8 @@ void rule_parser_destroy(struct rule_parser *parser)
 	free(parser->classtypes);
 	for (unsigned i = 0; i < parser->flowbit_count; i++)
 		free(parser->flowbits[i]);
+	for (unsigned i = 0; i < parser->flowvar_count; i++)
+		free(parser->flowvars[i]);
 	parse_byte_vars_clear(parser);
 	parse_last_error_clear(parser);
 	free(parser);
@@ -416,24 +420,52 @@ int rule_parser_buffer(const struct rule_parser *parser)
 	return parser->buffer;
 }
 
-/* -1 when RULE_MAX_FLOWBITS names are taken or out of memory. */
-int rule_parser_flowbit(struct rule_parser *parser, const char *name)
+/*
+ * The id of name in a name table (flowbits, flow variables), added on
+ * first sight; -1 when max names are taken or out of memory.
+ */
+static int parse_name_id(char **names, unsigned *count, unsigned max, const char *name)
 {
-	for (unsigned i = 0; i < parser->flowbit_count; i++) {
-		if (strcmp(parser->flowbits[i], name) == 0)
+	for (unsigned i = 0; i < *count; i++) {
+		if (strcmp(names[i], name) == 0)
 			return (int)i;
 	}
-	if (parser->flowbit_count >= RULE_MAX_FLOWBITS)
+	if (*count >= max)
 		return -1;
-	parser->flowbits[parser->flowbit_count] = strdup(name);
-	if (!parser->flowbits[parser->flowbit_count])
+	names[*count] = strdup(name);
+	if (!names[*count])
 		return -1;
-	return (int)parser->flowbit_count++;
+	return (int)(*count)++;
+}
+
+int rule_parser_flowbit(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->flowbits, &parser->flowbit_count, RULE_MAX_FLOWBITS, name);
 }
 
 unsigned rule_parser_flowbit_count(const struct rule_parser *parser)
 {
 	return parser->flowbit_count;
+}
+
+const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned bit)
+{
+	return bit < parser->flowbit_count ? parser->flowbits[bit] : NULL;
+}
+
+int rule_parser_flowvar(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->flowvars, &parser->flowvar_count, RULE_MAX_FLOWVARS, name);
+}
+
+unsigned rule_parser_flowvar_count(const struct rule_parser *parser)
+{
+	return parser->flowvar_count;
+}
+
+const char *rule_parser_flowvar_name(const struct rule_parser *parser, unsigned var)
+{
+	return var < parser->flowvar_count ? parser->flowvars[var] : NULL;
 }
 
 /*

@@ -81,6 +81,13 @@ int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct ru
 /* Number of distinct flowbit names seen so far. */
 unsigned rule_parser_flowbit_count(const struct rule_parser *parser);
 
+/* The name of flowbit id bit (below rule_parser_flowbit_count); owned by the parser. */
+const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned bit);
+
+/* Flow variable names seen so far, and the name of one (owned by the parser). */
+unsigned rule_parser_flowvar_count(const struct rule_parser *parser);
+const char *rule_parser_flowvar_name(const struct rule_parser *parser, unsigned var);
+
 /* Free everything list holds (rules and errors), leaving it empty. */
 void rule_list_clear(struct rule_list *list);
 

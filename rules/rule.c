@@ -6,7 +6,10 @@
  * of the keyword that parsed it (keyword.h), so this file knows nothing of
  * any keyword's data. Building rules is left to parse.c.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rules/keyword.h"
 #include "rules/rule.h"
@@ -28,6 +31,44 @@ const uint8_t rule_proto_ip[RULE_PROTO_COUNT] = {
     foreach_rule_proto
 #undef _
 };
+
+/* The actions an action-order names; the reject variants follow reject. */
+static const enum rule_action rule_order_actions[] = {RULE_ACTION_PASS, RULE_ACTION_DROP,
+						      RULE_ACTION_REJECT, RULE_ACTION_ALERT};
+
+int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], char *why,
+			    size_t why_len)
+{
+	const unsigned want = sizeof(rule_order_actions) / sizeof(rule_order_actions[0]);
+	bool seen[RULE_ACTION_COUNT] = {false};
+	unsigned n = 0;
+	while (*text) {
+		size_t skip = strspn(text, ", \t");
+		text += skip;
+		size_t len = strcspn(text, ", \t");
+		if (!len)
+			break;
+		unsigned i = 0;
+		while (i < want && (strlen(rule_action_name[rule_order_actions[i]]) != len ||
+				    strncmp(text, rule_action_name[rule_order_actions[i]], len) != 0))
+			i++;
+		if (i == want || seen[rule_order_actions[i]]) {
+			snprintf(why, why_len, "\"%.*s\" is %s", (int)len, text,
+				 i == want ? "not pass, drop, reject or alert" : "named twice");
+			return -EINVAL;
+		}
+		seen[rule_order_actions[i]] = true;
+		rank[rule_order_actions[i]] = (uint8_t)n++;
+		text += len;
+	}
+	if (n != want) {
+		snprintf(why, why_len, "name each of pass, drop, reject and alert once");
+		return -EINVAL;
+	}
+	for (int a = RULE_ACTION_REJECTSRC; a <= RULE_ACTION_REJECTBOTH; a++)
+		rank[a] = rank[RULE_ACTION_REJECT];
+	return 0;
+}
 
 /* The transport protocols come first in foreach_rule_proto, ending with sctp. */
 bool rule_proto_is_app(enum rule_proto proto)

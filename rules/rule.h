@@ -37,6 +37,15 @@ enum rule_action {
 extern const char *const rule_action_name[RULE_ACTION_COUNT];
 
 /*
+ * Suricata's action-order: "alert, pass, drop, reject" names each of pass,
+ * drop, reject and alert once (commas or spaces between), earliest first.
+ * Fills rank (by enum rule_action; the reject variants rank as reject).
+ * Returns 0, or -EINVAL with why set. The default order is the enum's.
+ */
+int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], char *why,
+			    size_t why_len);
+
+/*
  * Header protocols. Transport ones match on the decoded packet; application
  * ones (http, tls, dns, ...) match where that protocol is detected, which
  * the application layer (a later issue) decides. _(SYM, "name", ip_proto),

@@ -10,6 +10,7 @@
  * candidate only needs to be named once per scan; the full option chain
  * (positions, pcre, byte tests) then runs once per candidate.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -289,18 +290,52 @@ static int group_compile(struct ruleset_group *group, const struct group_builder
 
 /* --- order ------------------------------------------------------------ */
 
-static int rule_order(const void *a, const void *b)
+static int rule_order(const void *a, const void *b, void *arg)
 {
 	const struct rule *x = *(const struct rule *const *)a, *y = *(const struct rule *const *)b;
-	if (x->action != y->action)
-		return (int)x->action - (int)y->action;
-	int px = x->priority ? x->priority : 255, py = y->priority ? y->priority : 255;
+	const uint8_t *rank = arg;
+	int rx = rank ? rank[x->action] : (int)x->action;
+	int ry = rank ? rank[y->action] : (int)y->action;
+	if (rx != ry)
+		return rx - ry;
+	/* a rule without priority or classtype has Suricata's default, 3 */
+	int px = x->priority ? x->priority : 3, py = y->priority ? y->priority : 3;
 	if (px != py)
 		return px - py;
 	return (x->sid > y->sid) - (x->sid < y->sid);
 }
 
 /* --- build ------------------------------------------------------------ */
+
+/* A copy of count names given by name(parser, i); NULL when count is 0. */
+static int ruleset_copy_names(const struct rule_parser *parser, unsigned count,
+			      const char *(*name)(const struct rule_parser *, unsigned), char ***out)
+{
+	*out = NULL;
+	if (!count)
+		return 0;
+	*out = calloc(count, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (unsigned i = 0; i < count; i++) {
+		(*out)[i] = strdup(name(parser, i));
+		if (!(*out)[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Flowbit and flow variable names outlive the parser: alerts name them. */
+static int ruleset_keep_flow_names(struct ruleset *rs, const struct rule_parser *parser)
+{
+	rs->flowvar_count = rule_parser_flowvar_count(parser);
+	int rc = ruleset_copy_names(parser, rs->flowbit_count, rule_parser_flowbit_name,
+				    &rs->flowbit_names);
+	if (rc == 0)
+		rc = ruleset_copy_names(parser, rs->flowvar_count, rule_parser_flowvar_name,
+					&rs->flowvar_names);
+	return rc;
+}
 
 void ruleset_classification_path(const struct ruleset_options *o, char *path, size_t len)
 {
@@ -480,9 +515,13 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	rs->rules = list.rules;
 	rs->rule_count = report->loaded = list.count;
 	rs->flowbit_count = rule_parser_flowbit_count(parser);
+	rc = ruleset_keep_flow_names(rs, parser);
+	if (rc < 0)
+		goto fail;
 	list.rules = NULL;
 	list.count = 0;
-	qsort(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order);
+	qsort_r(rs->rules, rs->rule_count, sizeof(*rs->rules), rule_order,
+		(void *)options->action_rank);
 	rc = ruleset_keep_classtypes(rs, parser);
 	if (rc < 0)
 		goto fail;
@@ -526,6 +565,12 @@ void ruleset_free(struct ruleset *rs)
 		}
 	for (unsigned i = 0; i < rs->rule_count; i++)
 		rule_free(rs->rules[i]);
+	for (unsigned i = 0; rs->flowbit_names && i < rs->flowbit_count; i++)
+		free(rs->flowbit_names[i]);
+	free(rs->flowbit_names);
+	for (unsigned i = 0; rs->flowvar_names && i < rs->flowvar_count; i++)
+		free(rs->flowvar_names[i]);
+	free(rs->flowvar_names);
 	for (unsigned i = 0; i < rs->classtype_count; i++) {
 		free(rs->classtypes[i].name);
 		free(rs->classtypes[i].text);
@@ -554,6 +599,16 @@ const struct policy *ruleset_policy(const struct ruleset *rs)
 unsigned ruleset_flowbit_count(const struct ruleset *rs)
 {
 	return rs->flowbit_count;
+}
+
+const char *ruleset_flowbit_name(const struct ruleset *rs, unsigned bit)
+{
+	return rs && bit < rs->flowbit_count && rs->flowbit_names ? rs->flowbit_names[bit] : NULL;
+}
+
+const char *ruleset_flowvar_name(const struct ruleset *rs, unsigned var)
+{
+	return rs && var < rs->flowvar_count && rs->flowvar_names ? rs->flowvar_names[var] : NULL;
 }
 
 /* --- report ----------------------------------------------------------- */

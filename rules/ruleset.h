@@ -43,6 +43,9 @@ struct ruleset_options {
 	/* Operator policy (rules/policy.h), NULL: none. The ruleset takes it
 	 * over: freed with the ruleset, or by ruleset_build on failure. */
 	struct policy *policy;
+	/* Evaluation order of actions (rule_action_order_parse); NULL: Suricata's
+	 * default, pass drop reject alert. */
+	const uint8_t *action_rank;
 };
 
 struct ruleset_report {
@@ -88,6 +91,12 @@ const struct policy *ruleset_policy(const struct ruleset *ruleset);
 
 /* Flowbit names the rules use (sizes per-flow bit arrays). */
 unsigned ruleset_flowbit_count(const struct ruleset *ruleset);
+
+/* The name of flowbit id bit, NULL when there is none. */
+const char *ruleset_flowbit_name(const struct ruleset *ruleset, unsigned bit);
+
+/* The name of flow variable id var (pcre captures), NULL when there is none. */
+const char *ruleset_flowvar_name(const struct ruleset *ruleset, unsigned var);
 
 /* The classtype description ("Attempted Administrator Privilege Gain") or the name. */
 const char *ruleset_classtype_text(const struct ruleset *ruleset, const char *classtype);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * On-disk cache of a ruleset's compiled Hyperscan databases. The key is a
- * SHA-256 of the rule files, the classification file, the variables and
- * the Hyperscan version, so any change that could change a database
+ * SHA-256 of the rule files, the classification file, the variables, the
+ * action order and the Hyperscan version, so any change that could change a database
  * changes the file name and a stale cache is never read. Files are written
  * to a temporary name and renamed, so a crash never leaves half a cache.
  * Only databases are cached: rules are parsed every time (fast next to a
@@ -40,7 +40,9 @@ static int hash_file(mbedtls_sha256_context *sha, const char *path)
 
 int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 {
-	static const char format[] = "vigil ruleset cache 2";
+	/* 3: rules without a priority sort as priority 3 (the evaluation order,
+	 * which databases refer to, changed) */
+	static const char format[] = "vigil ruleset cache 3";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;
@@ -63,6 +65,8 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 		const char *text = policy_text(o->policy, &len);
 		mbedtls_sha256_update_ret(&sha, (const unsigned char *)text, len);
 	}
+	if (o->action_rank) /* the evaluation order, which databases refer to */
+		mbedtls_sha256_update_ret(&sha, o->action_rank, RULE_ACTION_COUNT);
 	mbedtls_sha256_finish_ret(&sha, key);
 	mbedtls_sha256_free(&sha);
 	return rc;

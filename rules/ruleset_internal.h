@@ -62,6 +62,9 @@ struct ruleset {
 	struct rule **rules;
 	unsigned rule_count;
 	unsigned flowbit_count;
+	char **flowbit_names; /* by flowbit id, for alerts */
+	unsigned flowvar_count;
+	char **flowvar_names; /* by flow variable id, for alerts */
 	struct ruleset_classtype *classtypes; /* those the rules use, with their descriptions */
 	unsigned classtype_count;
 	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];

@@ -175,6 +175,22 @@ main()
 	if ((a == 3)); then lab_pass "sid 1000001 (live all along) alerted 3 times"; else lab_fail "sid 1000001 alerted $a times, want 3"; fi
 	if ((b == 2)); then lab_pass "sid 1000002 alerted only while committed (2 of 4 sends)"; else lab_fail "sid 1000002 alerted $b times, want 2"; fi
 
+	# Operator policy through the console: a bad file is refused where it is
+	# wrong; a good one, committed, silences sid 1000001.
+	printf 'disable sid 1000001\naction alert->dorp all\n' >"$LAB_DIR/bad.policy"
+	printf '# quiet alpha\ndisable sid 1000001\n' >"$LAB_DIR/quiet.policy"
+	expect "admin: bad policy refused with line and column" 1 'bad.policy|site.policy:2:[0-9]+: error' \
+		admin policy load "@$LAB_DIR/bad.policy"
+	expect "admin: policy load" 0 "policy staged" admin policy load "@$LAB_DIR/quiet.policy"
+	expect "admin: policy commit" 0 "live" admin rules commit
+	expect "viewer: policy show" 0 "disable sid 1000001" viewer policy show
+	send alpha4
+	sleep 0.5
+	a=$(alerts 1000001)
+	((a == 3)) && lab_pass "the committed policy silenced sid 1000001" ||
+		lab_fail "sid 1000001 alerted $a times after the policy, want 3"
+	expect "viewer: alerts tail" 0 '"signature_id":1000002,.*bravo seen' viewer alerts tail 5
+	expect "viewer: stats with rule hits" 0 '1:1000001 +3$' viewer stats
 	handshake_fuzz
 	expect "admin: status after the fuzz" 0 "board lab" admin status
 	check_status_counters

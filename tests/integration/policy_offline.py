@@ -114,10 +114,14 @@ alert tcp any any -> any any (msg:"noisy"; content:"noisy"; sid:62; rev:1;)
 
 
 def action_packets():
-    c = Conversation().handshake()
-    for data in (b"x attack-alert x", b"y attack-drop y", b"z noisy z"):
+    # One connection each: a drop (or reject) decided on a stream holds for
+    # the rest of its flow, which is then no longer inspected (Suricata 7).
+    packets = []
+    for i, data in enumerate((b"x attack-alert x", b"y attack-drop y", b"z noisy z")):
+        c = Conversation(sport=40100 + i, t0=1700000000.0 + i).handshake()
         c.send(data)
-    return c.packets
+        packets += c.packets
+    return packets
 
 
 def case_action_override():

@@ -47,10 +47,22 @@ alert tcp any any -> any any (msg:"suppressed by pass"; content:"harmless"; sid:
 
 
 def action_conversation():
-    c = Conversation().handshake()
-    for data in (b"GET /attack-alert", b"x attack-drop x", b"y attack-reject y", b"harmless data"):
-        c.send(data)
-    return c.packets
+    """One connection per action: a drop or reject decided on the stream holds for its whole flow."""
+    packets = []
+    for i, data in enumerate((b"GET /attack-alert", b"x attack-drop x", b"y attack-reject y",
+                              b"harmless data")):
+        packets += Conversation(sport=40000 + i, t0=1700000000.0 + i).handshake().send(data).packets
+    return packets
+
+
+def case_flow_drop():
+    """Suricata 7: after a drop on the stream, the flow's later packets are dropped uninspected."""
+    c = Conversation().handshake().send(b"x attack-drop x").send(b"GET /attack-alert").send(b"more")
+    for mode in ("ids", "ips"):
+        _alerts, frames = expect(f"flow drop/{mode}", ACTION_RULES, c.packets, {2: 1}, mode)
+        if mode == "ips":
+            later = [p for p in (b"attack-alert", b"more") if any(p in f for f in frames)]
+            check("flow drop/ips: later packets of the flow dropped", not later, f"passed {later}")
 
 
 def case_actions():
@@ -124,7 +136,8 @@ alert tcp $HOME_NET any -> [9.9.9.9] 80 (msg:"to a listed server on port 80"; si
 
 
 def main():
-    for case in (case_actions, case_stream, case_flowbits, case_thresholds, case_block_list):
+    for case in (case_actions, case_flow_drop, case_stream, case_flowbits, case_thresholds,
+                 case_block_list):
         case()
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for the small line- and packet-based parsers: SSH banners
- * (dataplane/app_ssh.c), SMTP commands (app_smtp.c) and MySQL commands
- * (app_mysql.c). Each is fed hand-written sessions, whole and split at
+ * (dataplane/app_ssh.c), SMTP commands (app_smtp.c), MySQL commands
+ * (app_mysql.c) and SIP start lines (app_sip.c). Each is fed hand-written sessions, whole and split at
  * every byte, and checked for the units it emits, for what it must not
  * take as a command (mail bodies, TLS after STARTTLS or an SSL request),
  * and for detection yes / no / need more.
@@ -23,6 +23,7 @@
 struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
+	bool error;
 };
 
 struct sink {
@@ -37,6 +38,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	assert_true(k->count < SINK_UNITS_MAX);
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
+	u->error = unit->error;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -112,6 +114,60 @@ static void test_ssh_detect(void **unused)
 	assert_int_equal(detect_str(&app_parser_ssh, "GET / HTTP/1.1", APP_TO_SERVER),
 			 APP_DETECT_NO);
 	assert_int_equal(detect_str(&app_parser_ssh, "SSX-", APP_TO_SERVER), APP_DETECT_NO);
+}
+
+static void test_sip_detect(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *text;
+		enum app_direction dir;
+		enum app_detect_result want;
+	} cases[] = {
+	    {"INVITE sip:bob@example.com SIP/2.0\r\nVia: x", APP_TO_SERVER, APP_DETECT_YES},
+	    {"SIP/2.0 180 Ringing\r\n", APP_TO_CLIENT, APP_DETECT_YES},
+	    {"REGISTER sips:x SIP/2.0\n", APP_TO_SERVER, APP_DETECT_YES},
+	    {"INVITE sip:bob", APP_TO_SERVER, APP_DETECT_NEED_MORE},
+	    {"GET / HTTP/1.1\r\n", APP_TO_SERVER, APP_DETECT_NO},
+	    {"HTTP/1.1 200 OK\r\n", APP_TO_CLIENT, APP_DETECT_NO},
+	    {"SIP/2.0 20 x\r\n", APP_TO_CLIENT, APP_DETECT_NO},
+	    {"invite sip:x SIP/2.0\r\n", APP_TO_SERVER, APP_DETECT_NO},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(detect_str(&app_parser_sip, cases[i].text, cases[i].dir),
+				 cases[i].want);
+}
+
+/* A request toward the server and a response toward the client are SIP; the rest an error. */
+static void test_sip_errors(void **unused)
+{
+	(void)unused;
+	static const struct {
+		enum app_direction dir;
+		const char *message;
+		bool error;
+	} cases[] = {
+	    {APP_TO_SERVER, "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a\r\n\r\n", false},
+	    {APP_TO_CLIENT, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\n\r\n", false},
+	    {APP_TO_SERVER, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\n\r\n", true},
+	    {APP_TO_CLIENT, "REGISTER sip:example.com SIP/2.0\r\n\r\n", true},
+	    {APP_TO_SERVER, "\x16\x03\x01 not sip at all", true},
+	};
+	void *state = app_parser_sip.create(NULL);
+	assert_non_null(state);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sink k = {0};
+		app_parser_sip.parse(state, cases[i].dir, (const uint8_t *)cases[i].message,
+				     (uint32_t)strlen(cases[i].message), sink_emit, &k);
+		assert_int_equal(k.count, cases[i].error);
+		if (k.count) {
+			assert_true(k.units[0].error);
+			for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+				assert_null(k.units[0].buffer[b]);
+		}
+		sink_reset(&k);
+	}
+	app_parser_sip.destroy(state);
 }
 
 static void test_ssh_banners(void **unused)
@@ -469,6 +525,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ssh_detect),
 	    cmocka_unit_test(test_ssh_banners),
+	    cmocka_unit_test(test_sip_detect),
+	    cmocka_unit_test(test_sip_errors),
 	    cmocka_unit_test(test_ssh_bad_banner),
 	    cmocka_unit_test(test_smtp_detect),
 	    cmocka_unit_test(test_smtp_session),

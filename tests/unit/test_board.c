@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app.h"
 #include "platform/board.h"
 
 static char path[64];
@@ -84,6 +85,15 @@ static void test_values_and_defaults(void **state)
 	assert_int_equal(board.rx_descriptors, 1024);
 	assert_string_equal(board.file_prefix, "vigil");
 	assert_int_equal(board.ports[1].device_line, 12);
+	assert_int_equal(board.packet_alert_max, 15);
+	assert_false(board.tcp_async_oneside);
+	assert_int_equal(board.app_error_policy, APP_ERROR_IGNORE);
+	const char *const set[] = {"rules.packet_alert_max=6", "dataplane.tcp_async_oneside=yes",
+				   "app.error_policy=drop-packet"};
+	assert_int_equal(load_text(good_board, set, 3), 0);
+	assert_int_equal(board.packet_alert_max, 6);
+	assert_true(board.tcp_async_oneside);
+	assert_int_equal(board.app_error_policy, APP_ERROR_DROP_PACKET);
 }
 
 static void test_errors_name_file_line_setting(void **state)
@@ -102,6 +112,12 @@ static void test_errors_name_file_line_setting(void **state)
 	assert_error("[eal]\nmemory_mb = lots\n", 2, "[eal] memory_mb: \"lots\" is not a number");
 	assert_error("[eal]\nno_huge = maybe\n", 2, "is not yes or no");
 	assert_error("this is not ini\n", 1, "syntax error");
+	assert_error("[rules]\npacket_alert_max = 65\n", 2, "[rules] packet_alert_max:");
+	assert_error("[rules]\naction_order = pass, drop, alert\n", 2,
+		     "[rules] action_order: name each of pass, drop, reject and alert once");
+	assert_error("[app]\nerror_policy = drop\n", 2,
+		     "[app] error_policy: \"drop\" is not ignore, drop-packet, drop-flow, "
+		     "pass-packet or pass-flow");
 }
 
 static void test_port_errors(void **state)

@@ -2,19 +2,24 @@
 /*
  * Unit tests of control/eve.c: the EVE alert line carries the fields SIEMs
  * read, escapes what a rule file wrote, and the protocol object and the
- * X-Forwarded-For client of an application-layer alert.
+ * X-Forwarded-For client of an application-layer alert, the packet's
+ * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
+ * metadata.flowbits) and variables (metadata.flowvars).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "control/eve.h"
 #include "dataplane/filter.h"
+#include "dataplane/verdict.h"
 #include "rules/rule.h"
+#include "rules/ruleset.h"
 
 static struct rule test_rule(void)
 {
@@ -62,7 +67,7 @@ static void test_alert_fields(void **state)
 	struct rule r = test_rule();
 	struct alert a = test_alert(&r);
 	char line[4096];
-	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), false);
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_int_equal(n, strlen(line));
 	assert_contains(line, "\"timestamp\":\"2023-11-14T22:13:20.123456+0000\"");
 	assert_contains(line, "\"flow_id\":42");
@@ -70,6 +75,7 @@ static void test_alert_fields(void **state)
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
 	assert_contains(line, "\"dest_ip\":\"10.0.0.2\",\"dest_port\":80");
 	assert_contains(line, "\"proto\":\"TCP\"");
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\"");
 	assert_contains(line, "\"action\":\"allowed\",\"gid\":1,\"signature_id\":9100001,\"rev\":2");
 	assert_contains(line, "\"signature\":\"quote \\\" and backslash \\\\ and\\u0009tab\"");
 	assert_contains(line, "\"severity\":1");
@@ -86,7 +92,7 @@ static void test_filter_drop_event(void **state)
 	a.filter_reason = FILTER_REASON_ACL_RULE;
 	a.acl_rule = 100;
 	char line[4096];
-	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), true);
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
 	assert_contains(line, "\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
 	assert_null(strstr(line, "\"alert\""));
@@ -107,19 +113,91 @@ static void test_http_details_and_proxy(void **state)
 	snprintf(a.details.http_method, sizeof(a.details.http_method), "GET");
 	snprintf(a.details.xff, sizeof(a.details.xff), "203.0.113.9");
 	a.details.http_status = 403;
-	eve_format_alert(&a, NULL, line, sizeof(line), false);
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"app_proto\":\"http\"");
 	assert_contains(line, "\"action\":\"blocked\"");
 	assert_contains(line, "\"http\":{\"hostname\":\"shop.example\",\"url\":\"/login?id=1\"");
 	assert_contains(line, "\"status\":403");
 	assert_contains(line, "\"xff\":\"203.0.113.9\"");
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
-	eve_format_alert(&a, NULL, line, sizeof(line), true);
+	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"src_ip\":\"203.0.113.9\",\"proxy_ip\":\"10.0.0.1\"");
 	/* an XFF that is not an address leaves src_ip alone */
 	snprintf(a.details.xff, sizeof(a.details.xff), "unknown");
-	eve_format_alert(&a, NULL, line, sizeof(line), true);
+	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
+}
+
+static void test_verdict_and_pcap_cnt(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	a.packet_number = 7;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"verdict\":{\"action\":\"alert\"}");
+	assert_null(strstr(line, "pcap_cnt"));
+	eve_format_alert(&a, NULL, line, sizeof(line), EVE_PCAP_CNT);
+	assert_contains(line, "\"flow_id\":42,\"pcap_cnt\":7,\"event_type\"");
+	a.verdict = VERDICT_DROP;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"verdict\":{\"action\":\"drop\"}");
+	a.verdict = VERDICT_REJECT;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"verdict\":{\"action\":\"drop\",\"reject-target\":\"both\","
+			      "\"reject\":[\"tcp-reset\"]}");
+}
+
+/* Flowbits named traffic/id/X and traffic/label/X are traffic.id and traffic.label. */
+static void test_flowbits(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/vigil-test-eve-%d.rules", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; flowbits:set,seen; "
+	      "flowbits:set,traffic/id/mozilla; flowbits:set,traffic/label/web; "
+	      "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n", f);
+	fclose(f);
+	const char *files[] = {path};
+	struct ruleset_options o = {.files = files, .file_count = 1};
+	struct ruleset_report report = {0};
+	struct ruleset *rs;
+	char err[256];
+	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
+	ruleset_report_clear(&report);
+	unlink(path);
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_null(strstr(line, "traffic"));
+	assert_null(strstr(line, "flowbits"));
+	a.flowbits[0] = 0x7; /* seen, traffic/id/mozilla, traffic/label/web */
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowbits\":[\"seen\"]}");
+	assert_contains(line, ",\"traffic\":{\"id\":[\"mozilla\"],\"label\":[\"web\"]}");
+	a.flowbits[0] = 0x4; /* a label alone */
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"traffic\":{\"label\":[\"web\"]}");
+	assert_null(strstr(line, "\"metadata\":{\"flowbits"));
+	/* flow variables, in the order set; values escaped */
+	a.flowvar_count = 2;
+	a.flowvars[0].var = 0;
+	a.flowvars[0].len = 7;
+	memcpy(a.flowvars[0].value, "Mozilla", 7);
+	a.flowvars[1].var = 1;
+	a.flowvars[1].len = 4;
+	memcpy(a.flowvars[1].value, "5\"0\n", 4);
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowvars\":[{\"key\":\"Mozilla\"},"
+			      "{\"value\":\"5\\\"0\\u000a\"}]}");
+	a.flowbits[0] = 0x1;
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowbits\":[\"seen\"],\"flowvars\":[{");
+	ruleset_free(rs);
 }
 
 static void test_truncation_is_safe(void **state)
@@ -128,7 +206,7 @@ static void test_truncation_is_safe(void **state)
 	struct rule r = test_rule();
 	struct alert a = test_alert(&r);
 	char line[64];
-	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), false);
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_true(n < sizeof(line));
 	assert_int_equal(line[n], '\0');
 }
@@ -139,6 +217,8 @@ int main(void)
 		cmocka_unit_test(test_alert_fields),
 		cmocka_unit_test(test_filter_drop_event),
 		cmocka_unit_test(test_http_details_and_proxy),
+		cmocka_unit_test(test_verdict_and_pcap_cnt),
+		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_truncation_is_safe),
 	};
 	return cmocka_run_group_tests_name("eve", tests, NULL, NULL);

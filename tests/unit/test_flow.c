@@ -88,9 +88,10 @@ static void record_free(struct flow *f, void *arg)
 
 static struct freed freed;
 
-static struct flow_table *table_new(uint32_t capacity, unsigned worker)
+static struct flow_table *table_new_async(uint32_t capacity, unsigned worker, bool async_oneside)
 {
 	struct flow_config c = {
+	    .async_oneside = async_oneside,
 	    .capacity = capacity,
 	    .worker_index = worker,
 	    .hash_seed = 0x1234,
@@ -110,6 +111,11 @@ static struct flow_table *table_new(uint32_t capacity, unsigned worker)
 	t = flow_table_create(&c);
 	assert_non_null(t);
 	return t;
+}
+
+static struct flow_table *table_new(uint32_t capacity, unsigned worker)
+{
+	return table_new_async(capacity, worker, false);
 }
 
 static struct flow *lookup(struct flow_table *t, struct packet p, uint64_t now,
@@ -166,6 +172,23 @@ static void test_tcp_syn_ack_first(void **state)
 	assert_true(f->established);
 	lookup(t, tcp(S, 80, C, 40000, ACK), 1 * SEC, FLOW_TO_CLIENT);
 	flow_table_destroy(t);
+}
+
+/* Only the client's side is seen: its ACK after the SYN completes the handshake when asked. */
+static void test_tcp_async_oneside(void **state)
+{
+	(void)state;
+	for (int async = 0; async < 2; async++) {
+		struct flow_table *t = table_new_async(1024, 0, async);
+		struct flow *f = lookup(t, tcp(C, 40000, S, 80, SYN), 1 * SEC, FLOW_TO_SERVER);
+		lookup(t, tcp(C, 40000, S, 80, ACK), 1 * SEC, FLOW_TO_SERVER);
+		assert_int_equal(f->established, async);
+		assert_int_equal(f->handshake_completed_now, async);
+		lookup(t, tcp(C, 40000, S, 80, ACK), 1 * SEC, FLOW_TO_SERVER);
+		assert_int_equal(f->established, async);
+		assert_false(f->handshake_completed_now);
+		flow_table_destroy(t);
+	}
 }
 
 static void test_tcp_midstream(void **state)
@@ -603,6 +626,7 @@ int main(void)
 	    cmocka_unit_test(test_tcp_handshake_syn_first),
 	    cmocka_unit_test(test_tcp_syn_ack_first),
 	    cmocka_unit_test(test_tcp_midstream),
+	    cmocka_unit_test(test_tcp_async_oneside),
 	    cmocka_unit_test(test_tcp_fin_and_rst),
 	    cmocka_unit_test(test_udp_directions),
 	    cmocka_unit_test(test_same_address_both_sides),

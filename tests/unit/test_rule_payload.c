@@ -357,6 +357,39 @@ static void test_pcre_buffer_flags(void **state)
 	parse_fails("pcre:\"/x/UH\";", "two buffer flags");
 }
 
+/* pcre:"/(a)(b)/flags, flow:x,flow:y": groups 1 and 2 captured for flow variables x and y. */
+static void test_pcre_captures(void **state)
+{
+	(void)state;
+	const char *ua = "Mozilla/5.0 (X11)";
+	struct rule *rule = parse_ok("pcre:\"/^(.*)\\/(\\d+\\.\\d+)/G, flow:key,flow:value\";");
+	struct rule_captures captures = {.count = 99};
+	struct rule_match_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)ua;
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = (uint32_t)strlen(ua);
+	ctx.captures = &captures;
+	assert_true(rule_match(rule, &ctx));
+	assert_int_equal(captures.count, 2);
+	assert_int_equal(captures.capture[0].var, rule_parser_flowvar(parser, "key"));
+	assert_int_equal(captures.capture[1].var, rule_parser_flowvar(parser, "value"));
+	assert_int_equal(captures.capture[0].len, 7);
+	assert_memory_equal(captures.capture[0].data, "Mozilla", 7);
+	assert_int_equal(captures.capture[1].len, 3);
+	assert_memory_equal(captures.capture[1].data, "5.0", 3);
+	/* no match: nothing captured (the rule does not hold) */
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = 7;
+	assert_false(rule_match(rule, &ctx));
+	assert_int_equal(captures.count, 0);
+	rule_free(rule);
+	/* captures with flags and a buffer flag; refusals */
+	rule = parse_ok("pcre:\"/^(\\w+)/V, flow:agent\";");
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_USER_AGENT);
+	rule_free(rule);
+	parse_fails("pcre:\"/(x)/, pkt:name\";", "is not flow:NAME");
+	parse_fails("pcre:!\"/(x)/, flow:name\";", "negated");
+}
+
 /* ---- byte_test, byte_jump, byte_extract, isdataat ------------------- */
 
 static void test_byte_test(void **state)
@@ -552,6 +585,7 @@ int main(void)
 	    cmocka_unit_test(test_pcre_basic),
 	    cmocka_unit_test(test_pcre_relative),
 	    cmocka_unit_test(test_pcre_buffer_flags),
+	    cmocka_unit_test(test_pcre_captures),
 	    cmocka_unit_test(test_byte_test),
 	    cmocka_unit_test(test_byte_test_string),
 	    cmocka_unit_test(test_byte_jump),

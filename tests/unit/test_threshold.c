@@ -107,6 +107,24 @@ static void test_rate_filter(void **state)
 	threshold_table_free(t);
 }
 
+/* by_both counts the pair of hosts whichever way a packet goes (Suricata's IP pair). */
+static void test_rate_filter_by_both_either_way(void **state)
+{
+	(void)state;
+	struct threshold_table *t = threshold_table_create(1024);
+	struct rule_rate_filter rate = {.set = true, .track = RULE_TRACK_BY_BOTH, .count = 1,
+					.seconds = 60, .timeout = 100};
+	struct packet request = packet_from(1);
+	struct packet reply = request;
+	memcpy(reply.src_addr, request.dst_addr, 16);
+	memcpy(reply.dst_addr, request.src_addr, 16);
+	struct packet other = packet_from(2);
+	assert_false(threshold_rate_active(t, 1, &rate, &request, 0, SECOND));
+	assert_true(threshold_rate_active(t, 1, &rate, &reply, 0, SECOND + 1));
+	assert_false(threshold_rate_active(t, 1, &rate, &other, 0, SECOND + 2));
+	threshold_table_free(t);
+}
+
 static struct rule *rule_with_sid(struct rule_parser *parser, uint32_t sid)
 {
 	char text[128];
@@ -191,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_threshold_window_and_tracking),
 		cmocka_unit_test(test_threshold_full_table_evicts),
 		cmocka_unit_test(test_rate_filter),
+		cmocka_unit_test(test_rate_filter_by_both_either_way),
 		cmocka_unit_test(test_threshold_config_lines),
 		cmocka_unit_test(test_threshold_config_errors),
 	};

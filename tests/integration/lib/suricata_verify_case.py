@@ -38,13 +38,16 @@ APP_KEYWORD_PREFIXES = (
 VIGIL_ALERT_FIELDS = {
     "timestamp", "flow_id", "event_type", "src_ip", "src_port", "dest_ip", "dest_port", "proto",
     "app_proto", "direction", "alert.action", "alert.gid", "alert.signature_id", "alert.rev",
-    "alert.signature", "alert.category", "alert.severity",
+    "alert.signature", "alert.category", "alert.severity", "pcap_cnt", "verdict.action",
+    "verdict.reject-target", "verdict.reject", "traffic.id", "traffic.label", "metadata.flowbits",
+    "metadata.flowvars", "pkt_src",
 }
 
-DEFAULT_ACTION_ORDER = ["pass", "drop", "reject", "alert"]
 
 # Engine options vigil has no equivalent for; noted when a case sets them.
 ARGS_NOTED = ("stream.", "app-layer.", "exception-policy", "flow.", "detect.")
+# Those vigil takes (tests/integration/suricata_verify.py passes them on).
+ARGS_TAKEN = ("threshold-file", "stream.async-oneside", "app-layer.error-policy", "exception-policy")
 
 
 def parse_version(text):
@@ -293,20 +296,19 @@ class Case:
                 result[name] = str(value)
         return result
 
+    def packet_alert_max(self):
+        """suricata.yaml packet-alert-max, for vigil's [rules] packet_alert_max; None: default."""
+        value = self.suricata_yaml.get("packet-alert-max")
+        return int(value) if value is not None else None
+
     def engine_differences(self):
         """Settings of the case that vigil does not take: each a short text."""
         notes = []
-        if "packet-alert-max" in self.suricata_yaml:
-            notes.append(f"suricata.yaml packet-alert-max: {self.suricata_yaml['packet-alert-max']} "
-                         "not supported (vigil has no per-packet alert cap)")
-        order = self.suricata_yaml.get("action-order")
-        if order and list(order) != DEFAULT_ACTION_ORDER:
-            notes.append(f"suricata.yaml action-order {order} not applied")
         app = (self.suricata_yaml.get("app-layer") or {}).get("protocols")
         if app:
             notes.append(f"suricata.yaml app-layer settings for {sorted(app)} not applied")
         for key, value in self.sets().items():
-            if key.startswith(ARGS_NOTED) and key != "threshold-file":
+            if key.startswith(ARGS_NOTED) and key not in ARGS_TAKEN:
                 notes.append(f"--set {key}={value} not applied")
         return notes
 

@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the inspection stage (dataplane/inspect.c) as a worker runs
+ * it: a ruleset compiled from rule text, a flow table, Hyperscan streams and
+ * an alert ring, and crafted TCP packets through inspect_packet(). They
+ * assert Suricata's behaviour where vigil follows it: flow actions (a drop
+ * on the stream drops the rest of the flow, a drop on a packet's own fields
+ * only that packet, a pass on the stream passes the flow), the per-packet
+ * alert cap and order, the verdict and packet number carried by alerts, the
+ * flow's flowbits and variables in them, the app-layer error policy, and the application protocol
+ * seen by packet rules only once the TCP flow is established. No EAL: the alert ring is initialised
+ * in plain memory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dataplane/app.h"
+#include "dataplane/flow.h"
+#include "dataplane/inspect.h"
+#include "dataplane/threshold.h"
+#include "rules/ruleset.h"
+
+#define TEST_FLOWS  64
+#define TEST_RING   256
+#define TEST_ALERTS 64
+
+/* The action order harness_up builds rulesets with; NULL: Suricata's default. */
+static const uint8_t *harness_action_rank;
+
+struct harness {
+	struct app_config app;
+	struct ruleset *rs;
+	struct inspect_context ctx;
+	struct worker_counters counters;
+	void *ring_memory;
+	struct alert alerts[TEST_ALERTS];
+	unsigned alert_count;
+	uint64_t now_us;
+	uint32_t client_seq, server_seq;
+	uint8_t ttl; /* of the packets sent */
+};
+
+static void harness_flow_gone(struct flow *f, void *arg)
+{
+	struct inspect_context *ctx = arg;
+	size_t slot = (size_t)(f - ctx->flows->flows);
+	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
+	inspect_flow_gone(ctx, f);
+}
+
+/* Everything a worker's inspection needs, for rules (one rule per line). */
+static struct harness *harness_up(const char *rules, bool enforce, unsigned packet_alert_max)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	assert_non_null(h);
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/vigil-test-inspect-%d.rules", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(rules, f);
+	fclose(f);
+	const char *files[] = {path};
+	struct ruleset_options o = {
+	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
+	struct ruleset_report report = {0};
+	char err[256];
+	assert_int_equal(ruleset_build(&o, &h->rs, &report, err, sizeof(err)), 0);
+	assert_int_equal(report.error_count, 0);
+	ruleset_report_clear(&report);
+	unlink(path);
+
+	struct inspect_context *ctx = &h->ctx;
+	ctx->ruleset = h->rs;
+	ctx->enforce = enforce;
+	ctx->packet_alert_max = packet_alert_max;
+	ctx->counters = &h->counters;
+	h->app.xff_headers[0] = "X-Forwarded-For";
+	h->app.body_limit = 1u << 20;
+	ctx->app = &h->app;
+	assert_int_equal(ruleset_scratch_create(h->rs, &ctx->scratch), 0);
+	ctx->thresholds = threshold_table_create(1024);
+	struct flow_config fc = {.capacity = TEST_FLOWS,
+				 .hash_seed = 7,
+				 .on_free = harness_flow_gone,
+				 .on_free_arg = ctx};
+	ctx->flows = flow_table_create(&fc);
+	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
+	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	assert_true(ctx->thresholds && ctx->flows && ctx->tails && ctx->window);
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		ctx->streams[d] = calloc(TEST_FLOWS, sizeof(*ctx->streams[d]));
+		for (unsigned i = 0; i < TEST_FLOWS; i++) {
+			struct hs_stream *stream;
+			assert_int_equal(ruleset_stream_open(h->rs, d, &stream), 0);
+			if (!stream)
+				break;
+			ctx->streams[d][ctx->streams_free[d]++] = stream;
+		}
+	}
+	ssize_t size = rte_ring_get_memsize_elem(sizeof(struct alert), TEST_RING);
+	assert_true(size > 0);
+	h->ring_memory = aligned_alloc(64, (size_t)size);
+	ctx->alerts = h->ring_memory;
+	assert_int_equal(
+	    rte_ring_init(ctx->alerts, "test_alerts", TEST_RING, RING_F_SP_ENQ | RING_F_SC_DEQ), 0);
+	h->now_us = 1700000000ull * 1000000;
+	h->ttl = 64;
+	return h;
+}
+
+static void harness_down(struct harness *h)
+{
+	struct inspect_context *ctx = &h->ctx;
+	flow_table_destroy(ctx->flows);
+	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
+			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
+		free(ctx->streams[d]);
+	}
+	ruleset_scratch_free(ctx->scratch);
+	threshold_table_free(ctx->thresholds);
+	free(ctx->tails);
+	free(ctx->window);
+	free(h->ring_memory);
+	ruleset_free(h->rs);
+	free(h);
+}
+
+/* Inspect p a millisecond after the previous packet; collect its alerts. */
+static enum verdict harness_inspect(struct harness *h, const struct packet *p)
+{
+	h->now_us += 1000;
+	enum verdict v = inspect_packet(&h->ctx, p, h->now_us);
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+	return v;
+}
+
+/* A TCP segment of the connection 10.0.0.9:40000 <-> 10.0.0.1:80, inspected; alerts collected. */
+static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
+				 const char *payload)
+{
+	static uint8_t data[2048];
+	struct packet p = {0};
+	size_t len = payload ? strlen(payload) : 0;
+	const char *src = from_client ? "10.0.0.9" : "10.0.0.1";
+	const char *dst = from_client ? "10.0.0.1" : "10.0.0.9";
+	p.flags = PACKET_IPV4 | PACKET_TCP;
+	p.ip_version = 4;
+	p.ether_type = 0x0800;
+	p.l4_proto = 6;
+	p.ip_ttl = h->ttl;
+	assert_int_equal(inet_pton(AF_INET, src, p.src_addr), 1);
+	assert_int_equal(inet_pton(AF_INET, dst, p.dst_addr), 1);
+	p.src_port = from_client ? 40000 : 80;
+	p.dst_port = from_client ? 80 : 40000;
+	p.tcp_flags = flags;
+	uint32_t *seq = from_client ? &h->client_seq : &h->server_seq;
+	p.tcp_seq = *seq;
+	p.tcp_ack = from_client ? h->server_seq : h->client_seq;
+	memcpy(data, payload ? payload : "", len);
+	p.data = data;
+	p.len = (uint32_t)len;
+	p.payload_offset = 0;
+	p.payload_len = (uint16_t)len;
+	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
+	h->ctx.packet_number++;
+	return harness_inspect(h, &p);
+}
+
+/* A UDP datagram between 10.0.0.9:5060 (the client) and 10.0.0.1:5061. */
+static enum verdict harness_send_udp(struct harness *h, bool from_client, const char *payload)
+{
+	static uint8_t data[2048];
+	struct packet p = {0};
+	size_t len = strlen(payload);
+	p.flags = PACKET_IPV4 | PACKET_UDP;
+	p.ip_version = 4;
+	p.l4_proto = 17;
+	p.ip_ttl = h->ttl;
+	inet_pton(AF_INET, from_client ? "10.0.0.9" : "10.0.0.1", p.src_addr);
+	inet_pton(AF_INET, from_client ? "10.0.0.1" : "10.0.0.9", p.dst_addr);
+	p.src_port = from_client ? 5060 : 5061;
+	p.dst_port = from_client ? 5061 : 5060;
+	memcpy(data, payload, len);
+	p.data = data;
+	p.len = (uint32_t)len;
+	p.payload_len = (uint16_t)len;
+	return harness_inspect(h, &p);
+}
+
+static void harness_handshake(struct harness *h)
+{
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, NULL);
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+}
+
+static unsigned alerts_of(const struct harness *h, uint32_t sid)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->alert_count; i++)
+		n += h->alerts[i].rule->sid == sid;
+	return n;
+}
+
+#define PA (0x08 | STREAM_TCP_ACK) /* PSH, ACK */
+
+static const char flow_rules[] =
+    "drop tcp any any -> any any (msg:\"d\"; content:\"attack\"; sid:1;)\n"
+    "alert tcp any any -> any any (msg:\"a\"; content:\"later\"; sid:2;)\n"
+    "pass tcp any any -> any any (msg:\"p\"; content:\"trusted\"; sid:3;)\n"
+    "drop tcp any any -> any any (msg:\"t\"; ttl:1; sid:4;)\n";
+
+/* A drop decided on the stream holds for the rest of the flow (Suricata 7). */
+static void test_stream_drop_drops_the_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "x attack x"), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_true(h->alerts[0].blocked);
+	assert_int_equal(h->alerts[0].verdict, VERDICT_DROP);
+	/* later packets of the flow, either way, are dropped uninspected */
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_DROP);
+	assert_int_equal(harness_send(h, false, STREAM_TCP_ACK, NULL), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_down(h);
+
+	/* ids mode: nothing is dropped, and the flow is no longer inspected */
+	h = harness_up(flow_rules, false, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "x attack x"), VERDICT_PASS);
+	assert_false(h->alerts[0].blocked);
+	assert_int_equal(h->alerts[0].verdict, VERDICT_PASS);
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_down(h);
+}
+
+/* A drop on a packet's own fields (ttl) drops that packet only. */
+static void test_packet_drop_drops_the_packet(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	h->ttl = 1;
+	assert_int_equal(harness_send(h, true, STREAM_TCP_ACK, NULL), VERDICT_DROP);
+	h->ttl = 64;
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_down(h);
+}
+
+/* A pass decided on the stream passes the rest of the flow uninspected. */
+static void test_stream_pass_passes_the_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(flow_rules, true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "trusted"), VERDICT_PASS);
+	assert_int_equal(harness_send(h, true, PA, "attack later"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 0);
+	harness_down(h);
+}
+
+/* At most packet_alert_max alerts a packet, the first in rule order; the rest counted. */
+static void test_packet_alert_max(void **state)
+{
+	(void)state;
+	char rules[2048] = "";
+	for (unsigned sid = 7; sid >= 1; sid--) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n",
+			 sid);
+		strcat(rules, line);
+	}
+	struct harness *h = harness_up(rules, false, 6);
+	harness_handshake(h);
+	uint64_t number = h->ctx.packet_number + 1;
+	harness_send(h, true, PA, "xx TRIGGER xx");
+	assert_int_equal(h->alert_count, 6);
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(h->alerts[i].rule->sid, i + 1);
+		assert_int_equal(h->alerts[i].packet_number, number);
+		assert_int_equal(h->alerts[i].verdict, VERDICT_PASS);
+	}
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_ALERTS_DISCARDED], 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_ALERTS], 6);
+	harness_down(h);
+
+	/* the default is Suricata's, 15 */
+	rules[0] = '\0';
+	for (unsigned sid = 1; sid <= 20; sid++) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "alert tcp any any -> any any (msg:\"r\"; content:\"TRIGGER\"; sid:%u;)\n",
+			 sid);
+		strcat(rules, line);
+	}
+	h = harness_up(rules, false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "TRIGGER");
+	assert_int_equal(h->alert_count, INSPECT_PACKET_ALERT_MAX);
+	assert_int_equal(h->alerts[INSPECT_PACKET_ALERT_MAX - 1].rule->sid, 15);
+	harness_down(h);
+}
+
+/* Alerts carry the flow's flowbits, the rule's own included. */
+static void test_alert_flowbits(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"s\"; content:\"mozilla\"; "
+		       "flowbits:set,traffic/id/mozilla; sid:1;)\n",
+		       false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "mozilla");
+	assert_int_equal(h->alert_count, 1);
+	assert_int_equal(ruleset_flowbit_count(h->rs), 1);
+	assert_string_equal(ruleset_flowbit_name(h->rs, 0), "traffic/id/mozilla");
+	assert_true(h->alerts[0].flowbits[0] & 1);
+	harness_down(h);
+}
+
+/*
+ * pcre captures become flow variables once their rule matches: later
+ * alerts of the flow carry them, a variable set again takes the new value,
+ * and they go back to the worker's pool with the flow.
+ */
+static void test_flow_variables(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"v\"; content:\"user=\"; "
+		       "pcre:\"/user=(\\w+) id=(\\d+)/, flow:user,flow:id\"; sid:1;)\n"
+		       "alert tcp any any -> any any (msg:\"l\"; content:\"logout\"; sid:2;)\n",
+		       false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "user=alice id=7;");
+	harness_send(h, true, PA, "logout");
+	assert_int_equal(h->alert_count, 2);
+	const struct alert *a = &h->alerts[1];
+	assert_int_equal(a->rule->sid, 2);
+	assert_int_equal(a->flowvar_count, 2);
+	assert_string_equal(ruleset_flowvar_name(h->rs, a->flowvars[0].var), "user");
+	assert_int_equal(a->flowvars[0].len, 5);
+	assert_memory_equal(a->flowvars[0].value, "alice", 5);
+	assert_string_equal(ruleset_flowvar_name(h->rs, a->flowvars[1].var), "id");
+	assert_memory_equal(a->flowvars[1].value, "7", 1);
+	/* past the stream tail, so the first value is no longer in the window */
+	char filler[INSPECT_STREAM_TAIL + 1];
+	memset(filler, '.', INSPECT_STREAM_TAIL);
+	filler[INSPECT_STREAM_TAIL] = '\0';
+	harness_send(h, true, PA, filler);
+	harness_send(h, true, PA, "user=bob id=8;");
+	a = &h->alerts[2];
+	assert_int_equal(a->flowvar_count, 2);
+	assert_int_equal(a->flowvars[0].len, 3);
+	assert_memory_equal(a->flowvars[0].value, "bob", 3);
+	assert_int_equal(h->ctx.flowvars_used, 2);
+	/* the flow goes: its variables are free for the next flows */
+	flow_table_destroy(h->ctx.flows);
+	h->ctx.flows = NULL;
+	assert_int_equal(h->ctx.flowvar_free != 0, 1);
+	struct flow_config fc = {.capacity = TEST_FLOWS,
+				 .hash_seed = 7,
+				 .on_free = harness_flow_gone,
+				 .on_free_arg = &h->ctx};
+	h->ctx.flows = flow_table_create(&fc);
+	h->alert_count = 0;
+	harness_handshake(h);
+	harness_send(h, true, PA, "logout");
+	assert_int_equal(h->alerts[0].flowvar_count, 0);
+	harness_send(h, true, PA, "user=carol id=9;");
+	assert_int_equal(h->alerts[1].flowvar_count, 2);
+	assert_int_equal(h->ctx.flowvars_used, 2); /* reused, not new */
+	harness_down(h);
+}
+
+/*
+ * Rules on a packet see the flow's protocol only once the TCP flow is
+ * established: not on the ACK that completes the handshake, even when the
+ * request already came (TCP Fast Open: on the SYN).
+ */
+static void test_app_proto_once_established(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"h\"; flow:to_server; sid:4;)\n", false, 0);
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 0);
+	harness_send(h, false, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 0); /* to_client */
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 4), 1);
+	harness_down(h);
+}
+
+/* A rule on the protocol alone sees the packet whose data revealed the protocol. */
+static void test_app_proto_on_the_packet_that_finds_it(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"h\"; flow:to_server; sid:5;)\n", false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(h->alert_count, 1);
+	assert_int_equal(h->alerts[0].packet_number, 4);
+	assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_HTTP);
+	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	assert_int_equal(h->alert_count, 2); /* and every later packet, once each */
+	harness_down(h);
+}
+
+/* Stream data on the ACK that completes the handshake still meets http rules on its content. */
+static void test_app_proto_for_stream_data_before_established(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"c\"; content:\"GET /x\"; sid:6;)\n", false, 0);
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_send(h, true, STREAM_TCP_SYN, NULL);
+	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
+	harness_send(h, true, PA, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(alerts_of(h, 6), 1);
+	harness_down(h);
+}
+
+/*
+ * A packet whose data breaks its protocol (a SIP response sent toward the
+ * server) meets the board's [app] error_policy before detection.
+ */
+static void test_app_error_policy(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "alert udp any any -> any any (msg:\"u\"; flow:to_server; sid:2;)\n";
+	static const char invite[] = "INVITE sip:bob@example.com SIP/2.0\r\n\r\n";
+	static const char ok[] = "SIP/2.0 200 OK\r\n\r\n";
+	static const char ack[] = "ACK sip:bob@example.com SIP/2.0\r\n\r\n";
+	static const struct {
+		enum app_error_policy policy;
+		bool enforce;
+		enum verdict bad; /* verdict of the wrong-way response */
+		unsigned alerts;  /* to_server alerts of invite, ok, ack */
+	} cases[] = {
+	    {APP_ERROR_IGNORE, true, VERDICT_PASS, 3},
+	    {APP_ERROR_DROP_PACKET, true, VERDICT_DROP, 2},
+	    {APP_ERROR_DROP_PACKET, false, VERDICT_PASS, 3}, /* ids: nothing dropped */
+	    {APP_ERROR_PASS_PACKET, true, VERDICT_PASS, 2},
+	    {APP_ERROR_PASS_FLOW, true, VERDICT_PASS, 1},
+	    {APP_ERROR_DROP_FLOW, true, VERDICT_DROP, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness *h = harness_up(rules, cases[i].enforce, 0);
+		h->app.error_policy = cases[i].policy;
+		assert_int_equal(harness_send_udp(h, true, invite), VERDICT_PASS);
+		harness_send_udp(h, false, "SIP/2.0 180 Ringing\r\n\r\n");
+		assert_int_equal(harness_send_udp(h, true, ok), cases[i].bad);
+		enum verdict last = harness_send_udp(h, true, ack);
+		assert_int_equal(last, cases[i].policy == APP_ERROR_DROP_FLOW ? VERDICT_DROP
+									      : VERDICT_PASS);
+		assert_int_equal(alerts_of(h, 2), cases[i].alerts);
+		assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_SIP);
+		harness_down(h);
+	}
+}
+
+/* With action-order alert first, an alert rule is checked before a pass rule. */
+static void test_action_order(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "pass tcp any any -> any any (msg:\"p\"; content:\"both\"; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"a\"; content:\"both\"; sid:2;)\n";
+	struct harness *h = harness_up(rules, false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "both");
+	assert_int_equal(h->alert_count, 0); /* pass first: nothing after it */
+	harness_down(h);
+
+	uint8_t rank[RULE_ACTION_COUNT];
+	char why[64];
+	assert_int_equal(rule_action_order_parse("alert pass drop reject", rank, why, sizeof(why)),
+			 0);
+	harness_action_rank = rank;
+	h = harness_up(rules, false, 0);
+	harness_action_rank = NULL;
+	harness_handshake(h);
+	harness_send(h, true, PA, "both");
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_send(h, true, PA, "both again");
+	assert_int_equal(alerts_of(h, 2), 1); /* the pass held for the flow */
+	harness_down(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_stream_drop_drops_the_flow),
+	    cmocka_unit_test(test_packet_drop_drops_the_packet),
+	    cmocka_unit_test(test_stream_pass_passes_the_flow),
+	    cmocka_unit_test(test_packet_alert_max),
+	    cmocka_unit_test(test_alert_flowbits),
+	    cmocka_unit_test(test_flow_variables),
+	    cmocka_unit_test(test_app_proto_once_established),
+	    cmocka_unit_test(test_app_proto_on_the_packet_that_finds_it),
+	    cmocka_unit_test(test_app_proto_for_stream_data_before_established),
+	    cmocka_unit_test(test_app_error_policy),
+	    cmocka_unit_test(test_action_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
