@@ -3,7 +3,8 @@
  * An alert as a worker hands it to the control lcore: a fixed-size record
  * put on the worker's own single-producer ring (never waited on: a full
  * ring is counted as alerts_lost). Everything the EVE line needs is copied
- * except the rule itself, which the record points to; the ruleset it
+ * except the rule itself, which the record points to (NULL for a filter
+ * drop event, which carries the reason and ACL rule number instead); the ruleset it
  * belongs to outlives every alert taken from it (the control lcore drains
  * the rings before a ruleset is freed).
  */
@@ -40,6 +41,10 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
 	uint8_t has_details;
+	/* A drop event of the filter stage (dataplane/filter.h): rule is NULL. */
+	uint8_t filter_drop;
+	uint8_t filter_reason; /* enum filter_reason */
+	uint16_t acl_rule;     /* the ACL rule number that denied; 0: none */
 	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;

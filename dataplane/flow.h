@@ -82,6 +82,21 @@ struct flow_key {
 };
 
 /*
+ * The filter stage's verdict cache (lead; dataplane/filter.c), zero when
+ * the flow is created. Verdicts hold for the filter tables of generation
+ * only; sticky_deny (domain lists, xff) holds for the flow's life.
+ */
+struct flow_filter_cache {
+	uint32_t generation; /* filter tables the verdicts came from; 0: none yet */
+	uint16_t rule[2];    /* ACL rule number that denied, by enum flow_direction */
+	uint8_t verdict[2];  /* 0: not decided, 1: pass, 2: deny; by enum flow_direction */
+	uint8_t reason[2];   /* enum filter_reason of a deny */
+	uint8_t stateful;    /* 0: not decided, 1: allowed, 2: denied */
+	uint8_t sticky_deny; /* enum filter_reason + 1, or 0 */
+	uint8_t logged;	     /* a drop event was queued for this flow */
+};
+
+/*
  * One flow. The table owns it. A pointer from flow_lookup() stays valid
  * while time stands still: a flow seen at now_ns is neither evicted nor
  * expired by calls at the same now_ns (timeouts and evict_idle are at least
@@ -119,6 +134,7 @@ struct flow {
 	uint32_t flowvars;	 /* lead: the caller's flow variables (first index + 1; 0 none) */
 	void *app_state;
 	uint32_t user_flags;	 /* lead */
+	struct flow_filter_cache filter; /* lead */
 	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */
 	struct stream stream[2]; /* TCP only, by enum flow_direction */
 	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead: rule flowbits, zero at create */

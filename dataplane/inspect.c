@@ -12,6 +12,7 @@
 
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
+#include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/inspect.h"
 #include "dataplane/ratelimit.h"
@@ -421,6 +422,24 @@ static void inspect_buffer(struct inspect_packet_state *s, const uint8_t *data, 
 	m->app_proto = app_proto;
 }
 
+/* The filter's domain lists and xff set on a unit's SNI, Host and client. */
+static bool inspect_filter_unit(struct inspect_packet_state *s, const struct app_unit *unit)
+{
+	const uint8_t *sni = unit->buffer[RULE_BUFFER_TLS_SNI];
+	const uint8_t *host = unit->buffer[RULE_BUFFER_HTTP_HOST];
+	if (!sni && !host && !(unit->details && unit->details->xff[0]))
+		return false;
+	if (!filter_app_unit(s->ctx->filter, s->p, s->flow,
+			     s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT, sni,
+			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
+			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
+			     unit->details ? unit->details->xff : NULL, s->timestamp_us) ||
+	    !s->ctx->enforce)
+		return false;
+	s->verdict = VERDICT_FILTER_DROP;
+	return true;
+}
+
 /*
  * app_emit_fn: one unit of the flow's protocol (an HTTP request, a TLS
  * ClientHello, ...). Its buffers are scanned and the rules on them
@@ -437,6 +456,8 @@ static void inspect_app_unit(void *arg, const struct app_unit *unit)
 		s->app_error = true;
 		return;
 	}
+	if (ctx->filter && inspect_filter_unit(s, unit))
+		s->passed = true;
 	if (s->passed)
 		return;
 	if (ctx->ratelimit && s->direction == RULESET_TO_SERVER &&
@@ -612,6 +633,22 @@ static void inspect_flow(struct inspect_packet_state *s)
 	s->match.app_proto = inspect_app_proto(s->flow);
 }
 
+/*
+ * No rules, a filter: the flow and the filter only, without building the
+ * inspection state (zeroing it costs more than the filter's cached check).
+ */
+static enum verdict inspect_filter_only(struct inspect_context *ctx, const struct packet *p,
+					uint64_t timestamp_us)
+{
+	enum flow_direction dir = FLOW_TO_SERVER;
+	struct flow *flow =
+		ctx->flows ? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir) : NULL;
+	ctx->now_us = timestamp_us;
+	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
+		return VERDICT_FILTER_DROP;
+	return VERDICT_PASS;
+}
+
 /* A rate limit blocks the packet's source, or this SYN took it over its rate. */
 static bool inspect_rate_limited(struct inspect_context *ctx, const struct packet *p,
 				 uint64_t timestamp_us)
@@ -726,8 +763,10 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		ctx->rate_limited = true;
 		return VERDICT_DROP;
 	}
-	if (!ctx->ruleset)
+	if (!ctx->ruleset && !ctx->filter)
 		return VERDICT_PASS;
+	if (!ctx->ruleset)
+		return inspect_filter_only(ctx, p, timestamp_us);
 
 	struct inspect_packet_state s = {
 		.ctx = ctx, .p = p, .timestamp_us = timestamp_us, .verdict = VERDICT_PASS,
@@ -741,6 +780,14 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 		ctx->rate_limited = true;
 		return VERDICT_DROP;
 	}
+	/* flow -> filter -> stream -> app-layer -> inspect (DESIGN.md); in ids
+	 * mode a denied packet is counted and still inspected, as it passes */
+	if (ctx->filter &&
+	    filter_packet(ctx->filter, p, s.flow,
+			  s.direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT,
+			  timestamp_us) &&
+	    ctx->enforce)
+		return VERDICT_FILTER_DROP;
 	if (!inspect_flow_decided(&s))
 		inspect_packet_rules(&s);
 	inspect_alerts_flush(&s);

@@ -70,6 +70,7 @@ struct flow_table;
 struct flow;
 struct hs_stream;
 struct app_config;
+struct filter_context;
 struct ratelimit_table;
 
 /*
@@ -122,6 +123,7 @@ struct inspect_context {
 	unsigned streams_free[2];
 	const struct app_config *app; /* application-layer settings; NULL: no app layer */
 	struct worker_counters *counters;
+	struct filter_context *filter; /* the filter stage (dataplane/filter.h); NULL: none */
 	uint64_t now_us; /* time of the last packet inspected */
 	struct ratelimit_table *ratelimit; /* this worker's policy rate limits; NULL: none */
 	bool rate_limited; /* the last packet's drop is a rate limit's (drop reason rate_limit) */

@@ -15,6 +15,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dataplane/decode.h"
+#include "dataplane/filter.h"
 #include "dataplane/reject.h"
 #include "dataplane/worker.h"
 
@@ -114,6 +115,8 @@ static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, st
 	enum verdict verdict = inspect_packet(&conf->inspect, &p, time_us);
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))
 		return DROP_REASON_COUNT;
+	if (verdict == VERDICT_FILTER_DROP)
+		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
 		worker_reject(conf, &p, rj);
 	return conf->inspect.rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
@@ -150,6 +153,8 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
 	if (n == 0)
 		return;
+	if (conf->inspect.filter)
+		conf->inspect.filter->rx_protected = q->rx_protected;
 	/* One clock read per burst (vDSO, no system call). */
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -190,11 +195,18 @@ int worker_main(void *arg)
 {
 	struct worker_conf *conf = arg;
 
+	if (conf->inspect.filter)
+		filter_worker_online(conf->inspect.filter);
 	while (!worker_quit) {
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
 		inspect_housekeeping(&conf->inspect);
 		inspect_rules_take(&conf->inspect);
+		/* no filter tables pointer is held past this point (RCU) */
+		if (conf->inspect.filter)
+			filter_worker_quiescent(conf->inspect.filter);
 	}
+	if (conf->inspect.filter)
+		filter_worker_offline(conf->inspect.filter);
 	return 0;
 }

@@ -30,6 +30,7 @@ struct worker_queue {
 	uint16_t rx_queue;
 	uint16_t tx_port; /* the pair of rx_port */
 	uint16_t tx_queue;
+	bool rx_protected; /* rx_port faces the protected side: what arrives is egress (filter) */
 };
 
 struct worker_conf {

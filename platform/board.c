@@ -312,6 +312,8 @@ static const struct board_setting board_settings[] = {
 	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
 	{"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
 	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
+	{"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
+	{"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},
 	{"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
 	{"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
 	{"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
@@ -493,7 +495,7 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "rules, vars, app, port NAME)",
+				   "rules, vars, app, filter, port NAME)",
 				   section);
 		return 1;
 	}

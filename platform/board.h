@@ -89,6 +89,8 @@ struct board {
 	char rules_threshold_file[256];
 	char rules_policy_file[256]; /* operator policy (rules/policy.h); "" = none */
 	char rules_store_dir[256];   /* rule versions committed through the console */
+	char filter_file[256];		   /* [filter] the filter file ("" = none) */
+	char filter_protected_port[BOARD_NAME_MAX]; /* [filter] inline port facing the protected side */
 	struct board_prefix management_ipv4;	  /* [management] the appliance's own addresses */
 	struct board_prefix management_gateway4;  /* (len 32) */
 	struct board_prefix management_ipv6;

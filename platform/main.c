@@ -35,6 +35,7 @@
 #include "control/sinks.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
+#include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/ratelimit.h"
 #include "dataplane/threshold.h"
@@ -64,16 +65,23 @@ struct options {
 	const char *policy; /* --policy FILE: beats [rules] policy_file */
 	bool check;	 /* --check: load and compile the rules, report, exit */
 	bool check_list; /* --check-list: also one line per refused rule */
+	const char *filter;	   /* --filter FILE (else the board's [filter] file) */
+	const char *ipset_export;  /* --ipset-export NAME: print that set of the filter file */
+	const char *ipset_import;  /* --ipset-import FILE: read a set list, print it */
+	const char *ipset_format;  /* --format aws|text */
 	double duration; /* seconds, 0: until a signal */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--pcap IN --out OUT]\n"
-		"             [--eve FILE] [--set SECTION.KEY=VALUE ...] [--stats-json FILE]\n"
-		"             [--duration SECONDS]\n"
+		"usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--filter FILE]\n"
+		"             [--pcap IN --out OUT] [--eve FILE] [--set SECTION.KEY=VALUE ...]\n"
+		"             [--stats-json FILE] [--duration SECONDS]\n"
 		"       vigil --rules FILE ... [--policy FILE] --check [--board FILE]\n"
+		"       vigil --filter FILE --check\n"
+		"       vigil --ipset-export NAME --filter FILE [--format aws|text]\n"
+		"       vigil --ipset-import FILE [--format aws|text]\n"
 		"\n"
 		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
 		"  --rules FILE ...    Suricata-compatible rule files\n"
@@ -82,6 +90,8 @@ static void usage(FILE *out)
 		"  --eve FILE          append EVE JSON alert lines to FILE\n"
 		"  --check             load and compile the rules, report what did not load, exit\n"
 		"  --check-list        the same, and one line per refused rule\n"
+		"  --filter FILE       the filter file: ACL, stateful rules, IP sets, domain lists\n"
+		"                      (SIGHUP re-reads it; a bad file is refused, the old one stays)\n"
 		"  --pcap IN --out OUT offline boards: read IN, write what passes to OUT\n"
 		"  --set S.K=V         override a board setting, e.g. --set board.mode=ids,\n"
 		"                      --set \"port inside.device=net_af_packet0,iface=eth1\"\n"
@@ -119,6 +129,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{"policy", required_argument, NULL, 'P'},
 		{"check", no_argument, NULL, 'c'},
 		{"check-list", no_argument, NULL, 'L'},
+		{"filter", required_argument, NULL, 'f'},
+		{"ipset-export", required_argument, NULL, 'X'},
+		{"ipset-import", required_argument, NULL, 'I'},
+		{"format", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -173,6 +187,18 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'L':
 			o->check = o->check_list = true;
 			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'X':
+			o->ipset_export = optarg;
+			break;
+		case 'I':
+			o->ipset_import = optarg;
+			break;
+		case 'F':
+			o->ipset_format = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -182,10 +208,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 		last = c;
 	}
+	if (o->ipset_export || o->ipset_import)
+		return;
 	if (!o->board_path && !o->check)
 		fail("--board FILE is required (see --help)");
-	if (o->check && o->rule_count == 0)
-		fail("--check needs --rules FILE ...");
+	if (o->check && o->rule_count == 0 && !o->filter)
+		fail("--check needs --rules FILE ... or --filter FILE");
 }
 
 static bool board_reads_pcap(const struct board *board)
@@ -380,9 +408,145 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 		fail("cannot allocate the rate-limit table of worker %u", conf->worker_index);
 }
 
-static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports,
-					  const struct ruleset *ruleset)
+/* --ipset-export / --ipset-import: print a set as text or AWS WAF IPSet JSON, then exit. */
+static int ipset_command(const struct options *o)
 {
+	char err[FILTER_ERROR_MAX];
+	enum filter_ipset_format format = FILTER_IPSET_TEXT;
+	if (o->ipset_format && strcmp(o->ipset_format, "aws") == 0)
+		format = FILTER_IPSET_AWS;
+	else if (o->ipset_format && strcmp(o->ipset_format, "text") != 0)
+		fail("--format: \"%s\" is not aws or text", o->ipset_format);
+	if (o->ipset_import) {
+		static struct filter_set set;
+		const char *base = strrchr(o->ipset_import, '/');
+		base = base ? base + 1 : o->ipset_import;
+		snprintf(set.name, sizeof(set.name), "%.*s", (int)strcspn(base, "."), base);
+		if (filter_ipset_load(&set, o->ipset_import, err, sizeof(err)) < 0)
+			fail("%s", err);
+		int rc = filter_ipset_export(&set, format, stdout, err, sizeof(err));
+		free(set.prefixes);
+		if (rc < 0)
+			fail("%s", err);
+		return EXIT_SUCCESS;
+	}
+	if (!o->filter)
+		fail("--ipset-export needs --filter FILE");
+	static struct filter_spec spec;
+	if (filter_spec_load(&spec, o->filter, err, sizeof(err)) < 0)
+		fail("%s", err);
+	int index = filter_spec_find_set(&spec, o->ipset_export);
+	if (index < 0)
+		fail("%s: no IP set named \"%s\"", o->filter, o->ipset_export);
+	int rc = filter_ipset_export(&spec.sets[index], format, stdout, err, sizeof(err));
+	filter_spec_free(&spec);
+	if (rc < 0)
+		fail("%s", err);
+	return EXIT_SUCCESS;
+}
+
+/* --check with a filter file: parse it (every list it names too) and say what it holds. */
+static void filter_check(const char *path)
+{
+	static struct filter_spec spec;
+	char err[FILTER_ERROR_MAX];
+	if (filter_spec_load(&spec, path, err, sizeof(err)) < 0)
+		fail("%s", err);
+	size_t v4 = 0, v6 = 0;
+	for (unsigned i = 0; i < spec.set_count; i++)
+		v4 += spec.sets[i].v4_count, v6 += spec.sets[i].v6_count;
+	printf("filter %s: %zu ACL rules (default %s), %zu stateful rules (default %s), %u IP "
+	       "sets (%zu IPv4 and %zu IPv6 prefixes), %zu domains: OK\n",
+	       path, spec.acl_count, spec.acl_default == FILTER_DENY ? "deny" : "allow",
+	       spec.stateful_count, spec.stateful_deny ? "deny" : "allow", spec.set_count, v4, v6,
+	       spec.domain_count);
+	filter_spec_free(&spec);
+}
+
+/* The index of the inline port facing the protected side, or -1 (one inline port: all ingress). */
+static int filter_protected_port(const struct board *board)
+{
+	int second = -1, inline_seen = 0;
+	for (unsigned i = 0; i < board->port_count; i++) {
+		const struct board_port *bp = &board->ports[i];
+		if (bp->role != BOARD_PORT_INLINE)
+			continue;
+		if (board->filter_protected_port[0] &&
+		    strcmp(bp->name, board->filter_protected_port) == 0)
+			return (int)i;
+		if (++inline_seen == 2)
+			second = (int)i;
+	}
+	if (board->filter_protected_port[0])
+		fail("%s: error: [filter] protected_port: no inline port named \"%s\"", board->path,
+		     board->filter_protected_port);
+	return second;
+}
+
+/* Compile the filter file (--filter, else the board's) and publish it; NULL when none. */
+static struct filter_runtime *filter_setup(const struct options *o, const struct board *board)
+{
+	static struct filter_runtime rt;
+	const char *path = o->filter ? o->filter : board->filter_file[0] ? board->filter_file : NULL;
+	char err[FILTER_ERROR_MAX];
+	struct filter_build_report report;
+	struct filter_tables *tables;
+	if (!path)
+		return NULL;
+	if (filter_tables_load(path, &tables, &report, err, sizeof(err)) < 0)
+		fail("%s", err);
+	const struct filter_spec *spec = filter_tables_spec(tables);
+	if (!o->rule_count && (spec->domain_count || spec->domain_default_deny ||
+			       spec->xff_deny_set >= 0))
+		log_warning("filter %s: domain lists and xff need the application layer, which "
+			    "runs with rules loaded (--rules FILE, an empty file will do)",
+			    path);
+	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
+		fail("cannot allocate the filter's RCU state");
+	log_info("filter %s: %zu ACL rules, %zu stateful rules, %zu IP sets (%zu + %zu prefixes), "
+		 "%zu domains, built in %.3f s (ACL %.3f s, sets %.3f s)",
+		 path, report.acl_rules, report.stateful_rules, report.sets, report.prefixes_v4,
+		 report.prefixes_v6, report.domains, report.total_seconds, report.acl_seconds,
+		 report.set_seconds);
+	return &rt;
+}
+
+/* The worker's filter context: its counters and its view of the published tables. */
+static void worker_filter_setup(struct worker_conf *conf, struct filter_runtime *rt)
+{
+	struct filter_context *fc = rte_zmalloc("filter_context", sizeof(*fc), RTE_CACHE_LINE_SIZE);
+	if (!fc)
+		fail("cannot allocate the filter state of worker %u", conf->worker_index);
+	fc->rt = rt;
+	fc->worker_index = conf->worker_index;
+	fc->worker = (uint16_t)conf->worker_index;
+	fc->events = conf->inspect.alerts;
+	conf->inspect.filter = fc;
+}
+
+static void filter_summary(const struct worker_conf *workers, unsigned count)
+{
+	struct filter_counters *total = calloc(1, sizeof(*total));
+	if (!total || !workers[0].inspect.filter) {
+		free(total);
+		return;
+	}
+	for (unsigned w = 0; w < count; w++)
+		filter_counters_add(total, &workers[w].inspect.filter->counters);
+	filter_counters_print(stdout, total);
+	free(total);
+}
+
+static void on_hangup(int signo)
+{
+	(void)signo;
+	filter_runtime_request_reload();
+}
+
+static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports,
+					  const struct ruleset *ruleset, struct filter_runtime *filter)
+{
+	int protected_port = filter ? filter_protected_port(board) : -1;
 	struct worker_conf *workers = rte_zmalloc("workers", board->worker_count * sizeof(*workers),
 						  RTE_CACHE_LINE_SIZE);
 	if (!workers)
@@ -400,7 +564,7 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
 		worker_inspect_setup(conf, ruleset);
-		if (ruleset || board->console_cert[0]) {
+		if (ruleset || filter || board->console_cert[0]) {
 			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
@@ -413,6 +577,8 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			     "[dataplane] flows)",
 			     w);
 		inspect_rules_install(&conf->inspect, &rules);
+		if (filter)
+			worker_filter_setup(conf, filter);
 		for (unsigned i = 0; i < board->port_count; i++) {
 			const struct board_port *bp = &board->ports[i];
 			if (bp->role != BOARD_PORT_INLINE)
@@ -425,6 +591,7 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 				.rx_queue = (uint16_t)w,
 				.tx_port = ports->ports[bp->pair].port_id,
 				.tx_queue = (uint16_t)w,
+				.rx_protected = (int)i == protected_port,
 			};
 		}
 	}
@@ -444,6 +611,7 @@ static void workers_free(struct worker_conf *workers, unsigned count)
 		free(workers[w].inspect.tails);
 		free(workers[w].inspect.window);
 		rte_ring_free(workers[w].inspect.alerts);
+		rte_free(workers[w].inspect.filter);
 	}
 	rte_free(workers);
 }
@@ -468,6 +636,7 @@ struct run_state {
 	bool offline;
 	uint64_t offline_expected;
 	uint64_t offline_seen;
+	struct filter_runtime *filter; /* NULL: no filter file */
 };
 
 /* The control lcore's loop; returns when the run is over. */
@@ -480,6 +649,12 @@ static void control_loop(struct run_state *run, struct control *control,
 
 	while (!worker_stopping()) {
 		control_poll(control);
+		char err[FILTER_ERROR_MAX];
+		int rc = run->filter ? filter_runtime_poll(run->filter, err, sizeof(err)) : 0;
+		if (rc < 0)
+			log_warning("filter reload refused, the running tables stay: %s", err);
+		else if (rc > 0)
+			log_info("filter: reloaded %s", run->filter->path);
 		double now = now_seconds();
 		if (run->options->duration && now - start >= run->options->duration)
 			break;
@@ -645,9 +820,16 @@ int main(int argc, char **argv)
 	struct run_state run = {.options = &options};
 
 	parse_options(argc, argv, &options);
+	if (options.ipset_export || options.ipset_import)
+		return ipset_command(&options);
 	if (options.board_path && board_load(&board, options.board_path, options.overrides,
 					     options.override_count, err, sizeof(err)) < 0)
 		fail("%s", err);
+	if (options.check && (options.filter || (options.board_path && board.filter_file[0]))) {
+		filter_check(options.filter ? options.filter : board.filter_file);
+		if (options.rule_count == 0)
+			return EXIT_SUCCESS;
+	}
 	if (options.check) {
 		struct ruleset *checked = load_rules(&options, options.board_path ? &board : NULL, true);
 		ruleset_free(checked);
@@ -681,7 +863,8 @@ int main(int argc, char **argv)
 
 	start_management(&board, &ports, &control);
 
-	struct worker_conf *workers = workers_create(&board, &ports, ruleset);
+	run.filter = filter_setup(&options, &board);
+	struct worker_conf *workers = workers_create(&board, &ports, ruleset, run.filter);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.ruleset = ruleset};
 	if (options.eve) {
@@ -709,6 +892,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	struct sigaction hup = {.sa_handler = on_hangup};
+	sigaction(SIGHUP, &hup, NULL);
 	struct sigaction release = {.sa_handler = on_release_signal, .sa_flags = SA_RESTART};
 	sigaction(SIGUSR1, &release, NULL);
 
@@ -741,6 +926,7 @@ int main(int argc, char **argv)
 	double seconds = now_seconds() - start;
 
 	print_summary(&stats.view, seconds, options.stats_json);
+	filter_summary(workers, board.worker_count);
 	int status = EXIT_SUCCESS;
 	if (run.offline && run.offline_seen < run.offline_expected) {
 		log_warning("offline: only %llu of the %llu packets of %s were read",
@@ -749,6 +935,8 @@ int main(int argc, char **argv)
 		status = EXIT_FAILURE;
 	}
 	workers_free(workers, board.worker_count);
+	if (run.filter)
+		filter_runtime_free(run.filter);
 	if (control.rules) {
 		/* the update machinery owns the live ruleset (the one vigil started with
 		 * was freed at the first commit) */

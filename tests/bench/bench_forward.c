@@ -10,8 +10,17 @@
  * same platform code as a real board. Packets are preloaded once and then
  * circulate; rounds alternate bare / vigil and the medians are reported.
  *
+ * Then the same 64-byte traffic with the filter stage loaded: 10,000
+ * numbered ACL rules and a 1,000,000-prefix IP set that an ACL rule names
+ * (generated here, deterministic pseudo-random, none matching the traffic
+ * so every packet is forwarded), once with flow tables (the verdict cached
+ * per flow, as vigil runs) and once without (rte_acl and the prefix lookups
+ * on every packet), beside the plain figure of the same run; and the time
+ * to read and build those tables.
+ *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +34,8 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/filter.h"
+#include "dataplane/flow.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
 #include "platform/eal.h"
@@ -157,6 +168,196 @@ static double median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* ---- the filter figures ---- */
+
+#ifndef BENCH_ACL_RULES
+#define BENCH_ACL_RULES 10000
+#endif
+#ifndef BENCH_SET_PREFIXES
+#define BENCH_SET_PREFIXES 1000000
+#endif
+
+static uint64_t bench_random_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t bench_random(void)
+{
+	uint64_t x = bench_random_state;
+	x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+	bench_random_state = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+/* A random prefix of length lo..hi inside base/base_len (IPv4, host order). */
+static struct filter_prefix bench_prefix(uint32_t base, unsigned base_len, unsigned lo, unsigned hi)
+{
+	struct filter_prefix p = {.version = 4};
+	p.len = (uint8_t)(lo + bench_random() % (hi - lo + 1));
+	uint32_t host = (uint32_t)bench_random();
+	uint32_t keep = base_len ? ~0u << (32 - base_len) : 0;
+	uint32_t addr = (base & keep) | (host & ~keep);
+	addr &= p.len ? ~0u << (32 - p.len) : 0;
+	uint32_t be = htonl(addr);
+	memcpy(p.addr, &be, 4);
+	return p;
+}
+
+/*
+ * The benchmark's filter: 10,000 ACL rules on 172.16.0.0/12 -> 100.64.0.0/10
+ * with port ranges, and one rule on a set of 1,000,000 prefixes outside
+ * 10.0.0.0/8 (the traffic's addresses), read from generated list text.
+ */
+static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds)
+{
+	filter_spec_init(spec);
+	spec->acl = calloc(BENCH_ACL_RULES + 1, sizeof(*spec->acl));
+	for (unsigned i = 0; i < BENCH_ACL_RULES; i++) {
+		struct filter_rule *r = &spec->acl[spec->acl_count++];
+		/* as network ACLs are written: mostly one port, some short ranges, some any */
+		unsigned kind = (unsigned)(bench_random() % 10);
+		uint16_t lo = kind < 3 ? 0 : (uint16_t)(1 + bench_random() % 60000);
+		uint16_t hi = kind < 3 ? 65535 : kind < 9 ? lo : (uint16_t)(lo + bench_random() % 100);
+		*r = (struct filter_rule){
+			.number = i + 1,
+			.action = bench_random() % 4 ? FILTER_DENY : FILTER_ALLOW,
+			.match = {.proto = bench_random() % 2 ? 6 : 17,
+				  .direction = (enum filter_direction)(bench_random() % 3),
+				  .src = {.set = -1, .prefix = bench_prefix(0xac100000, 12, 16, 32)},
+				  .dst = {.set = -1, .prefix = bench_prefix(0x64400000, 10, 16, 32)},
+				  .sport_hi = 65535,
+				  .dport_lo = lo,
+				  .dport_hi = hi,
+				  .icmp_type = -1,
+				  .ip_version = 4},
+		};
+	}
+	size_t cap = (size_t)BENCH_SET_PREFIXES * 20, len = 0;
+	char *text = malloc(cap);
+	for (unsigned i = 0; i < BENCH_SET_PREFIXES; i++) {
+		/* mostly /16-/24 as in real block lists, 3% longer */
+		struct filter_prefix p = bench_random() % 100 < 3 ? bench_prefix(0, 0, 25, 32)
+								  : bench_prefix(0, 0, 16, 24);
+		if (p.addr[0] == 10)
+			p.addr[0] = 11;
+		len += (size_t)snprintf(text + len, cap - len, "%u.%u.%u.%u/%u\n", p.addr[0],
+					p.addr[1], p.addr[2], p.addr[3], p.len);
+	}
+	struct filter_set *set = &spec->sets[spec->set_count++];
+	snprintf(set->name, sizeof(set->name), "blocklist");
+	char err[FILTER_ERROR_MAX];
+	double start = now_seconds();
+	if (filter_ipset_parse(set, text, len, "generated", err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+	*parse_seconds = now_seconds() - start;
+	free(text);
+	spec->acl[spec->acl_count++] = (struct filter_rule){
+		.number = BENCH_ACL_RULES + 1,
+		.action = FILTER_DENY,
+		.match = {.proto = -1, .src = {.set = 0}, .dst = {.any = true, .set = -1},
+			  .sport_hi = 65535, .dport_hi = 65535, .icmp_type = -1},
+	};
+}
+
+static void bench_filter_attach(struct worker_conf *workers, unsigned count,
+				struct filter_context **contexts, struct flow_table **flows)
+{
+	for (unsigned w = 0; w < count; w++) {
+		workers[w].inspect.filter = contexts ? contexts[w] : NULL;
+		workers[w].inspect.flows = flows ? flows[w] : NULL;
+	}
+}
+
+/* 64-byte frames: plain, filter with flow tables, filter without. */
+static void bench_filter(const struct bench_options *o, const struct port_set *ports,
+			 struct worker_conf *workers)
+{
+	struct filter_spec spec;
+	struct filter_build_report report;
+	struct filter_tables *tables;
+	struct filter_runtime rt;
+	char err[FILTER_ERROR_MAX];
+	double parse_seconds;
+
+	bench_filter_spec(&spec, &parse_seconds);
+	if (filter_tables_build(&spec, &tables, &report, err, sizeof(err)) < 0) {
+		fprintf(stderr, "bench: %s\n", err);
+		exit(EXIT_FAILURE);
+	}
+	filter_spec_free(&spec);
+	printf("filter tables: %zu ACL rules, 1 IP set of %zu prefixes (list read in %.2f s); "
+	       "built in %.2f s: rte_acl %.2f s, prefix tables (rte_fib) %.2f s\n",
+	       report.acl_rules, report.prefixes_v4, parse_seconds, report.total_seconds,
+	       report.acl_seconds, report.set_seconds);
+	/* An empty filter on a flow table too: what the flow lookup alone costs. */
+	struct filter_spec empty_spec;
+	struct filter_tables *empty;
+	struct filter_runtime empty_rt;
+	filter_spec_init(&empty_spec);
+	if (filter_runtime_init(&rt, o->workers, "", tables) < 0 ||
+	    filter_tables_build(&empty_spec, &empty, NULL, err, sizeof(err)) < 0 ||
+	    filter_runtime_init(&empty_rt, o->workers, "", empty) < 0)
+		exit(EXIT_FAILURE);
+	struct filter_context *empty_contexts[16];
+	struct filter_context *contexts[16];
+	struct flow_table *flows[16];
+	for (unsigned w = 0; w < o->workers; w++) {
+		contexts[w] = calloc(1, sizeof(*contexts[w]));
+		contexts[w]->rt = &rt;
+		contexts[w]->worker_index = w;
+		empty_contexts[w] = calloc(1, sizeof(*empty_contexts[w]));
+		empty_contexts[w]->rt = &empty_rt;
+		empty_contexts[w]->worker_index = w;
+		struct flow_config fc = {.capacity = 65536, .worker_index = w};
+		flows[w] = flow_table_create(&fc);
+		if (!contexts[w] || !flows[w])
+			exit(EXIT_FAILURE);
+	}
+	double plain[BENCH_MAX_ROUNDS], cached[BENCH_MAX_ROUNDS], every[BENCH_MAX_ROUNDS],
+		flows_only[BENCH_MAX_ROUNDS];
+	bench_drain(ports);
+	bench_preload(ports, o->workers, 64);
+	for (unsigned r = 0; r < o->rounds; r++) {
+		bench_filter_attach(workers, o->workers, NULL, NULL);
+		plain[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
+			   o->workers;
+		bench_filter_attach(workers, o->workers, contexts, flows);
+		cached[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
+			    o->workers;
+		bench_filter_attach(workers, o->workers, empty_contexts, flows);
+		flows_only[r] = bench_round(worker_main, workers, o->workers, o->seconds,
+					    &bare_quit) /
+				o->workers;
+		bench_filter_attach(workers, o->workers, contexts, NULL);
+		every[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
+			   o->workers;
+	}
+	bench_filter_attach(workers, o->workers, NULL, NULL);
+	double p = median(plain, o->rounds), c = median(cached, o->rounds),
+	       e = median(every, o->rounds), f = median(flows_only, o->rounds);
+	uint64_t denied = 0;
+	for (unsigned w = 0; w < o->workers; w++)
+		for (int k = 0; k < FILTER_REASON_COUNT; k++)
+			denied += contexts[w]->counters.denied[k];
+	printf("%-34s %16s %12s %14s\n", "64-byte frames, 512 flows", "Mpps/lcore", "vs plain", "ns/pkt");
+	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil, no filter", p, 1.0, 1e3 / p);
+	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + flow table, empty filter", f, f / p,
+	       1e3 / f);
+	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + filter, verdict per flow", c, c / p,
+	       1e3 / c);
+	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + filter, every packet", e, e / p, 1e3 / e);
+	if (denied)
+		printf("warning: the filter denied %llu benchmark frames\n", (unsigned long long)denied);
+	bench_drain(ports);
+	for (unsigned w = 0; w < o->workers; w++) {
+		flow_table_destroy(flows[w]);
+		free(contexts[w]);
+		free(empty_contexts[w]);
+	}
+	filter_runtime_free(&rt);
+	filter_runtime_free(&empty_rt);
+}
+
 static void parse_options(int argc, char **argv, struct bench_options *o)
 {
 	static const struct option longopts[] = {
@@ -196,8 +397,9 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	snprintf(workers_set, sizeof(workers_set), "lcores.workers=1-%u", o.workers);
 	snprintf(prefix_set, sizeof(prefix_set), "eal.file_prefix=vigil-bench-%d", (int)getpid());
-	const char *overrides[] = {workers_set, prefix_set};
-	if (board_load(&board, "tests/bench/bench.conf", overrides, 2, err, sizeof(err)) < 0 ||
+	/* room for the filter's tables: a 1,000,000-prefix table and 10,000 ACL rules */
+	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048"};
+	if (board_load(&board, "tests/bench/bench.conf", overrides, 3, err, sizeof(err)) < 0 ||
 	    eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0 ||
 	    port_start_all(&ports, &board, &vars, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -210,11 +412,12 @@ int main(int argc, char **argv)
 		workers[w].worker_index = w;
 		workers[w].lcore_id = board.worker_lcores[w];
 		workers[w].enforce = true;
+		workers[w].inspect.enforce = true;
 		workers[w].scratch = rte_malloc("scratch", WORKER_SCRATCH_SIZE, 64);
 		for (unsigned i = 0; i < 2; i++)
 			workers[w].queues[workers[w].queue_count++] = (struct worker_queue){
 				ports.ports[i].port_id, (uint16_t)w, ports.ports[1 - i].port_id,
-				(uint16_t)w};
+				(uint16_t)w, i == 1};
 	}
 
 	static const unsigned sizes[] = {64, 1500};
@@ -237,6 +440,7 @@ int main(int argc, char **argv)
 		double b = median(bare, o.rounds), v = median(full, o.rounds);
 		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);
 	}
+	bench_filter(&o, &ports, workers);
 	uint64_t malformed = 0;
 	for (unsigned w = 0; w < o.workers; w++)
 		malformed += workers[w].counters.counter[WORKER_COUNTER_MALFORMED];

@@ -19,12 +19,7 @@
 #include <string.h>
 
 #include "dataplane/app.h"
-
-#define FUZZ_CHECK(cond)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_TERMINATED(field) FUZZ_CHECK(memchr((field), 0, sizeof(field)))
 

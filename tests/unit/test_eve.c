@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "control/eve.h"
+#include "dataplane/filter.h"
 #include "dataplane/verdict.h"
 #include "rules/rule.h"
 #include "rules/ruleset.h"
@@ -79,6 +80,22 @@ static void test_alert_fields(void **state)
 	assert_contains(line, "\"signature\":\"quote \\\" and backslash \\\\ and\\u0009tab\"");
 	assert_contains(line, "\"severity\":1");
 	assert_contains(line, "\"metadata\":{\"attack_class\":[\"sql_injection\"]}");
+	assert_true(line[0] == '{' && line[n - 1] == '}');
+}
+
+/* The filter's drop event: no rule, event_type drop, the reason and the ACL rule number. */
+static void test_filter_drop_event(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.filter_drop = 1;
+	a.filter_reason = FILTER_REASON_ACL_RULE;
+	a.acl_rule = 100;
+	char line[4096];
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
+	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
+	assert_contains(line, "\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
+	assert_null(strstr(line, "\"alert\""));
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
@@ -198,6 +215,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alert_fields),
+		cmocka_unit_test(test_filter_drop_event),
 		cmocka_unit_test(test_http_details_and_proxy),
 		cmocka_unit_test(test_verdict_and_pcap_cnt),
 		cmocka_unit_test(test_flowbits),

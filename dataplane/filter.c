@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The filter stage on the worker (see filter.h): ACL and stateful
+ * classification with the flow's verdict cache, the domain and xff checks
+ * of application-layer units, drop counting and drop events, and the
+ * tables' life: atomic publish, quiescent points, reload on request.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_acl.h>
+#include <rte_byteorder.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dataplane/alert.h"
+#include "dataplane/filter_internal.h"
+
+const char *const filter_reason_name[FILTER_REASON_COUNT] = {
+#define _(sym, name, text) name,
+	foreach_filter_reason
+#undef _
+};
+
+const char *const filter_reason_text[FILTER_REASON_COUNT] = {
+#define _(sym, name, text) text,
+	foreach_filter_reason
+#undef _
+};
+
+enum { FILTER_CACHE_PASS = 1, FILTER_CACHE_DENY = 2 };
+
+static volatile sig_atomic_t filter_reload_requested;
+
+/* ---- keys ---- */
+
+/*
+ * The classification key of p (struct filter_key4 or filter_key6: the same
+ * head, then both addresses of addr_len bytes, then both ports); reverse
+ * builds the key of the opposite direction (the flow's initiator seen from
+ * a reply), for stateful rules.
+ */
+static void filter_key(void *key, size_t addr_len, const struct filter_tables *t,
+		       const struct packet *p, bool ingress, bool reverse)
+{
+	struct filter_key4 *head = key;
+	uint8_t *addrs = (uint8_t *)key + offsetof(struct filter_key4, src);
+	const uint8_t *src = reverse ? p->dst_addr : p->src_addr;
+	const uint8_t *dst = reverse ? p->src_addr : p->dst_addr;
+	uint32_t meta = (ingress != reverse) ? FILTER_META_INGRESS : FILTER_META_EGRESS;
+	if (p->flags & (PACKET_ICMP | PACKET_ICMPV6))
+		meta |= (uint32_t)p->icmp_type << FILTER_META_ICMP_SHIFT;
+	uint32_t sets = 0;
+	if (t->needs_sets)
+		sets = filter_sets_lookup(t, src, p->ip_version) |
+		       filter_sets_lookup(t, dst, p->ip_version) << FILTER_SETS_DST_SHIFT;
+	head->proto = p->l4_proto;
+	head->meta = rte_cpu_to_be_32(meta);
+	head->sets = rte_cpu_to_be_32(sets);
+	memcpy(addrs, src, addr_len);
+	memcpy(addrs + addr_len, dst, addr_len);
+	uint16_t ports[2] = {rte_cpu_to_be_16(reverse ? p->dst_port : p->src_port),
+			     rte_cpu_to_be_16(reverse ? p->src_port : p->dst_port)};
+	memcpy(addrs + 2 * addr_len, ports, sizeof(ports));
+}
+
+_Static_assert(offsetof(struct filter_key6, src) == offsetof(struct filter_key4, src) &&
+		       offsetof(struct filter_key4, sport) == offsetof(struct filter_key4, src) + 8 &&
+		       offsetof(struct filter_key6, sport) == offsetof(struct filter_key6, src) + 32,
+	       "keys: head, addresses, ports");
+
+/* Classify p with one of the context pairs; returns the userdata (rule index + 1) or 0. */
+static uint32_t filter_classify(struct rte_acl_ctx *const ctx[2], const struct filter_tables *t,
+				const struct packet *p, bool ingress, bool reverse)
+{
+	uint32_t result = 0;
+	if (p->ip_version == 4 && ctx[0]) {
+		struct filter_key4 k;
+		filter_key(&k, 4, t, p, ingress, reverse);
+		const uint8_t *data = (const uint8_t *)&k;
+		rte_acl_classify(ctx[0], &data, &result, 1, 1);
+	} else if (p->ip_version == 6 && ctx[1]) {
+		struct filter_key6 k;
+		filter_key(&k, 16, t, p, ingress, reverse);
+		const uint8_t *data = (const uint8_t *)&k;
+		rte_acl_classify(ctx[1], &data, &result, 1, 1);
+	}
+	return result;
+}
+
+/* ---- denying ---- */
+
+/* Queue an EVE drop event; a full ring is counted, never waited on. */
+static void filter_event(struct filter_context *fc, const struct packet *p,
+			 const struct flow *flow, enum flow_direction dir, enum filter_reason reason,
+			 uint16_t rule, uint64_t time_us)
+{
+	struct alert a = {
+		.timestamp_us = time_us,
+		.flow_id = flow ? flow->flow_id : 0,
+		.src_port = p->src_port,
+		.dst_port = p->dst_port,
+		.ip_version = p->ip_version,
+		.l4_proto = p->l4_proto,
+		.blocked = 1,
+		.to_server = dir == FLOW_TO_SERVER,
+		.worker = fc->worker,
+		.app_proto = 0xffff,
+		.filter_drop = 1,
+		.filter_reason = (uint8_t)reason,
+		.acl_rule = rule,
+	};
+	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
+	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	if (rte_ring_sp_enqueue_elem(fc->events, &a, sizeof(a)) != 0)
+		fc->counters.events_lost++;
+}
+
+static bool filter_deny(struct filter_context *fc, const struct filter_tables *t,
+			const struct packet *p, struct flow *flow, enum flow_direction dir,
+			enum filter_reason reason, uint16_t rule, uint64_t time_us)
+{
+	fc->counters.denied[reason]++;
+	if (rule)
+		fc->counters.rule_denied[rule]++;
+	if (t->log_denies && fc->events && !(flow && flow->filter.logged)) {
+		filter_event(fc, p, flow, dir, reason, rule, time_us);
+		if (flow)
+			flow->filter.logged = 1;
+	}
+	return true;
+}
+
+/* ---- the per-packet stage ---- */
+
+bool filter_packet(struct filter_context *fc, const struct packet *p, struct flow *flow,
+		   enum flow_direction dir, uint64_t time_us)
+{
+	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
+	if (!t || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return false;
+	fc->counters.checked++;
+	struct flow_filter_cache *c = flow ? &flow->filter : NULL;
+	if (c && c->sticky_deny) {
+		fc->counters.cache_hits++;
+		return filter_deny(fc, t, p, flow, dir, (enum filter_reason)(c->sticky_deny - 1), 0,
+				   time_us);
+	}
+	if (c && c->generation != t->generation) {
+		/* Tables changed since this flow was judged: judge it again. */
+		c->generation = t->generation;
+		c->verdict[0] = c->verdict[1] = 0;
+		c->stateful = 0;
+	}
+	/* ICMP types vary within one flow: with rules on them, no caching. */
+	bool cacheable = c && !(t->has_icmp_type && (p->flags & (PACKET_ICMP | PACKET_ICMPV6)));
+	if (cacheable && c->verdict[dir]) {
+		fc->counters.cache_hits++;
+		if (c->verdict[dir] == FILTER_CACHE_PASS)
+			return false;
+		return filter_deny(fc, t, p, flow, dir, (enum filter_reason)c->reason[dir],
+				   c->rule[dir], time_us);
+	}
+
+	bool ingress = !fc->rx_protected;
+	bool deny = false;
+	enum filter_reason reason = FILTER_REASON_ACL_DEFAULT;
+	uint16_t rule = 0;
+	uint32_t hit = filter_classify(t->acl, t, p, ingress, false);
+	if (hit) {
+		const struct filter_rule_result *r = &t->acl_results[hit - 1];
+		deny = r->action == FILTER_DENY;
+		rule = r->number;
+		reason = FILTER_REASON_ACL_RULE;
+	} else {
+		deny = t->acl_default == FILTER_DENY;
+	}
+	if (!deny && t->stateful_deny) {
+		/* A flow is judged by its initiating direction, whichever packet comes first. */
+		reason = FILTER_REASON_STATEFUL;
+		rule = 0;
+		if (c) {
+			if (!c->stateful)
+				c->stateful = filter_classify(t->stateful, t, p, ingress,
+							      dir == FLOW_TO_CLIENT)
+						      ? FILTER_CACHE_PASS
+						      : FILTER_CACHE_DENY;
+			deny = c->stateful == FILTER_CACHE_DENY;
+		} else {
+			deny = !filter_classify(t->stateful, t, p, ingress, false);
+		}
+	}
+	if (cacheable) {
+		c->verdict[dir] = deny ? FILTER_CACHE_DENY : FILTER_CACHE_PASS;
+		c->reason[dir] = (uint8_t)reason;
+		c->rule[dir] = rule;
+	}
+	if (!deny)
+		return false;
+	return filter_deny(fc, t, p, flow, dir, reason, rule, time_us);
+}
+
+/* The address in an X-Forwarded-For value ("192.0.2.1", "[2001:db8::1]:80", "192.0.2.1:80"). */
+static int filter_xff_addr(const char *xff, uint8_t addr[16])
+{
+	char buf[64];
+	const char *s = xff;
+	size_t len = strlen(s);
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		s++;
+		len = close ? (size_t)(close - s) : len - 1;
+	} else if (strchr(s, '.') && strchr(s, ':')) {
+		len = (size_t)(strchr(s, ':') - s);
+	}
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, buf, addr) == 1)
+		return 6;
+	return -1;
+}
+
+bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
+		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
+		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us)
+{
+	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
+	if (!t)
+		return false;
+	int reason = -1;
+	if (t->has_domains && ((sni && filter_domain_match(&t->domains, sni, sni_len) ==
+					       FILTER_DOMAIN_DENY) ||
+			       (host && filter_domain_match(&t->domains, host, host_len) ==
+						FILTER_DOMAIN_DENY)))
+		reason = FILTER_REASON_DOMAIN;
+	if (reason < 0 && t->xff_deny_set >= 0 && xff && xff[0]) {
+		uint8_t addr[16];
+		int version = filter_xff_addr(xff, addr);
+		if (version > 0 && (filter_sets_lookup(t, addr, version) & (1u << t->xff_deny_set)))
+			reason = FILTER_REASON_XFF;
+	}
+	if (reason < 0)
+		return false;
+	if (flow)
+		flow->filter.sticky_deny = (uint8_t)(reason + 1);
+	return filter_deny(fc, t, p, flow, dir, (enum filter_reason)reason, 0, time_us);
+}
+
+/* ---- workers and RCU ---- */
+
+void filter_worker_online(struct filter_context *fc)
+{
+	if (!fc->rt->qsbr)
+		return;
+	rte_rcu_qsbr_thread_register(fc->rt->qsbr, fc->worker_index);
+	rte_rcu_qsbr_thread_online(fc->rt->qsbr, fc->worker_index);
+}
+
+void filter_worker_quiescent(struct filter_context *fc)
+{
+	if (fc->rt->qsbr)
+		rte_rcu_qsbr_quiescent(fc->rt->qsbr, fc->worker_index);
+}
+
+void filter_worker_offline(struct filter_context *fc)
+{
+	if (!fc->rt->qsbr)
+		return;
+	rte_rcu_qsbr_thread_offline(fc->rt->qsbr, fc->worker_index);
+	rte_rcu_qsbr_thread_unregister(fc->rt->qsbr, fc->worker_index);
+}
+
+int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const char *path,
+			struct filter_tables *first)
+{
+	memset(rt, 0, sizeof(*rt));
+	snprintf(rt->path, sizeof(rt->path), "%s", path ? path : "");
+	rt->worker_count = worker_count;
+	if (worker_count) {
+		size_t size = rte_rcu_qsbr_get_memsize(worker_count);
+		rt->qsbr = rte_zmalloc("filter_qsbr", size, RTE_CACHE_LINE_SIZE);
+		if (!rt->qsbr || rte_rcu_qsbr_init(rt->qsbr, worker_count) != 0) {
+			rte_free(rt->qsbr);
+			rt->qsbr = NULL;
+			return -ENOMEM;
+		}
+	}
+	__atomic_store_n(&rt->tables, first, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next)
+{
+	struct filter_tables *old = __atomic_exchange_n(&rt->tables, next, __ATOMIC_ACQ_REL);
+	/* Every online worker passes its loop's quiescent point within a burst. */
+	if (rt->qsbr)
+		rte_rcu_qsbr_synchronize(rt->qsbr, RTE_QSBR_THRID_INVALID);
+	filter_tables_free(old);
+}
+
+void filter_runtime_request_reload(void)
+{
+	filter_reload_requested = 1;
+}
+
+int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len)
+{
+	if (!filter_reload_requested)
+		return 0;
+	filter_reload_requested = 0;
+	if (!rt->path[0]) {
+		snprintf(err, err_len, "no filter file to reload");
+		return -EINVAL;
+	}
+	struct filter_tables *next;
+	int rc = filter_tables_load(rt->path, &next, NULL, err, err_len);
+	if (rc < 0) {
+		rt->reload_failures++;
+		return rc;
+	}
+	filter_runtime_publish(rt, next);
+	rt->reloads++;
+	return 1;
+}
+
+void filter_runtime_free(struct filter_runtime *rt)
+{
+	filter_tables_free(__atomic_exchange_n(&rt->tables, NULL, __ATOMIC_ACQ_REL));
+	rte_free(rt->qsbr);
+	rt->qsbr = NULL;
+}
+
+/* ---- counters ---- */
+
+void filter_counters_add(struct filter_counters *into, const struct filter_counters *from)
+{
+	into->checked += from->checked;
+	into->cache_hits += from->cache_hits;
+	into->events_lost += from->events_lost;
+	for (int r = 0; r < FILTER_REASON_COUNT; r++)
+		into->denied[r] += from->denied[r];
+	for (unsigned n = 0; n <= FILTER_RULE_NUMBER_MAX; n++)
+		into->rule_denied[n] += from->rule_denied[n];
+}
+
+void filter_counters_print(FILE *out, const struct filter_counters *c)
+{
+	fprintf(out, "filter: %llu packets checked, %llu by the flow cache", (unsigned long long)c->checked,
+		(unsigned long long)c->cache_hits);
+	for (int r = 0; r < FILTER_REASON_COUNT; r++)
+		fprintf(out, ", %s %llu", filter_reason_name[r], (unsigned long long)c->denied[r]);
+	if (c->events_lost)
+		fprintf(out, ", drop events lost %llu", (unsigned long long)c->events_lost);
+	fputc('\n', out);
+	bool any = false;
+	for (unsigned n = 1; n <= FILTER_RULE_NUMBER_MAX; n++) {
+		if (!c->rule_denied[n])
+			continue;
+		fprintf(out, "%s %u: %llu", any ? "," : "filter: denied by ACL rule", n,
+			(unsigned long long)c->rule_denied[n]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The filter stage (VPC edge): what may pass at all, before any signature
+ * runs. In this order, cheapest first:
+ *
+ * - the stateless ACL: numbered rules, the lowest number that matches wins
+ *   (network-ACL semantics), fields protocol, source and destination
+ *   prefix or IP set, port ranges, ICMP type and direction (ingress toward
+ *   the protected side, egress from it), then the default action; one
+ *   rte_acl classification (an IPv4 and an IPv6 context);
+ * - stateful rules (security-group semantics): with "stateful default
+ *   deny", a flow passes only when a stateful allow rule matches its
+ *   initiating direction; the replies of an allowed flow pass unmatched;
+ * - domain lists on the TLS SNI and HTTP Host, and an IP set on the HTTP
+ *   X-Forwarded-For client, when the application layer finds them
+ *   (filter_app_unit()).
+ *
+ * Verdicts are cached on the flow (struct flow_filter_cache in flow.h), so
+ * the later packets of a flow cost one comparison. Denied packets are
+ * counted by reason and by ACL rule number, and the first denied packet of
+ * a flow can be logged as an EVE "drop" event.
+ *
+ * Concurrency (dataplane/README.md): the compiled tables are one immutable
+ * struct filter_tables. The control lcore builds a new one, publishes it
+ * with one atomic pointer swap, waits until every worker has passed a
+ * quiescent point (rte_rcu_qsbr) and only then frees the old one. Workers
+ * only read tables, and never keep a pointer to them across the quiescent
+ * point at the end of their loop.
+ */
+#ifndef VIGIL_DATAPLANE_FILTER_H
+#define VIGIL_DATAPLANE_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataplane/filter_spec.h"
+#include "dataplane/flow.h"
+#include "dataplane/packet.h"
+
+struct rte_rcu_qsbr;
+struct rte_ring;
+struct filter_tables;
+
+/* Why the filter denied a packet: _(SYMBOL, "name", "description") */
+#define foreach_filter_reason                                                                   \
+	_(ACL_RULE, "acl_rule", "a numbered ACL rule denied it")                                \
+	_(ACL_DEFAULT, "acl_default", "no ACL rule matched and the ACL default is deny")       \
+	_(STATEFUL, "stateful", "its flow is new and no stateful rule allows it")               \
+	_(DOMAIN, "domain", "its TLS SNI or HTTP Host is denied by the domain lists")          \
+	_(XFF, "xff", "its HTTP X-Forwarded-For client is in the xff deny set")
+
+enum filter_reason {
+#define _(sym, name, text) FILTER_REASON_##sym,
+	foreach_filter_reason
+#undef _
+	FILTER_REASON_COUNT
+};
+
+extern const char *const filter_reason_name[FILTER_REASON_COUNT];
+extern const char *const filter_reason_text[FILTER_REASON_COUNT];
+
+/* A worker's counters; only that worker writes them, the control lcore sums on read. */
+struct filter_counters {
+	uint64_t checked;    /* packets through the stage */
+	uint64_t cache_hits; /* decided by the flow's cached verdict */
+	uint64_t denied[FILTER_REASON_COUNT];
+	uint64_t events_lost; /* drop events the full alert ring could not take */
+	uint64_t rule_denied[FILTER_RULE_NUMBER_MAX + 1]; /* by ACL rule number */
+};
+
+/* What building tables took, for --check and the bench. */
+struct filter_build_report {
+	size_t acl_rules, stateful_rules, sets, prefixes_v4, prefixes_v6, domains;
+	double acl_seconds; /* rte_acl contexts */
+	double set_seconds; /* rte_fib and rte_fib6 */
+	double total_seconds;
+};
+
+/*
+ * Compile spec into a new immutable tables object. Control path (may take
+ * seconds for a million prefixes; the running tables serve meanwhile).
+ * Needs the EAL (rte_acl and rte_fib allocate from DPDK memory). Returns 0
+ * with *out, or a negative errno with err.
+ */
+int filter_tables_build(const struct filter_spec *spec, struct filter_tables **out,
+			struct filter_build_report *report, char *err, size_t err_len);
+
+/* Read the filter file at path and compile it. */
+int filter_tables_load(const char *path, struct filter_tables **out,
+		       struct filter_build_report *report, char *err, size_t err_len);
+
+/* Free tables no worker can see any more. NULL is a no-op. */
+void filter_tables_free(struct filter_tables *t);
+
+/* The spec the tables were built from (IP set export, summaries). */
+const struct filter_spec *filter_tables_spec(const struct filter_tables *t);
+
+/*
+ * The published tables, one per vigil. tables is swapped atomically by the
+ * control lcore; workers load it once per packet.
+ */
+struct filter_runtime {
+	struct filter_tables *tables; /* atomic; NULL: no filter */
+	struct rte_rcu_qsbr *qsbr;    /* one thread id per worker index */
+	unsigned worker_count;
+	char path[FILTER_PATH_MAX];   /* re-read on reload */
+	uint32_t reloads, reload_failures;
+};
+
+/* Set up rt for worker_count workers with first (owned from now on). Control path. 0 or -ENOMEM. */
+int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const char *path,
+			struct filter_tables *first);
+
+/*
+ * Publish next (owned from now on): swap it in, wait until every online
+ * worker has passed a quiescent point, free the old tables. Control lcore.
+ */
+void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next);
+
+/* Ask for a reload of rt->path at the next filter_runtime_poll(). Signal-safe. */
+void filter_runtime_request_reload(void);
+
+/*
+ * On the control lcore's loop: when a reload was asked for, re-read the
+ * filter file and publish it; a bad file is refused with its error in err
+ * (returns -EINVAL) and the running tables stay. Returns 1 when reloaded,
+ * 0 when nothing was asked.
+ */
+int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len);
+
+/* Free the tables and the QSBR variable, after the workers stopped. */
+void filter_runtime_free(struct filter_runtime *rt);
+
+/* One worker's view. Owned by that worker; counters read by the control lcore. */
+struct filter_context {
+	struct filter_counters counters; /* first: written on the per-packet path */
+	struct filter_runtime *rt;
+	unsigned worker_index; /* its QSBR thread id */
+	uint16_t worker;
+	bool rx_protected;	 /* the packet at hand arrived from the protected side (egress) */
+	struct rte_ring *events; /* the worker's alert ring, for drop events; NULL: none */
+	const struct filter_tables *current; /* loaded for the packet at hand */
+};
+
+/* Register the worker with the QSBR variable and go online. On the worker lcore, before its loop. */
+void filter_worker_online(struct filter_context *fc);
+
+/* The worker holds no table pointer now. Once per loop of the worker. */
+void filter_worker_quiescent(struct filter_context *fc);
+
+/* Go offline (a publish no longer waits for this worker). On the worker lcore, after its loop. */
+void filter_worker_offline(struct filter_context *fc);
+
+/*
+ * The stateless ACL and stateful rules for one decoded IP packet, whose
+ * flow (NULL: none) and direction are known. Returns true when the packet
+ * is denied (counted by reason and rule; an EVE drop event for the first
+ * denied packet of a flow when the file says "log deny"). Per-packet path
+ * of the owning worker: no allocation, no locks.
+ */
+bool filter_packet(struct filter_context *fc, const struct packet *p, struct flow *flow,
+		   enum flow_direction dir, uint64_t time_us);
+
+/*
+ * What the application layer found in one unit of the flow: a TLS SNI, an
+ * HTTP Host, an X-Forwarded-For client (text, may be empty). Returns true
+ * when the flow is denied by the domain lists or the xff set; the flow
+ * then stays denied for its life. Owning worker.
+ */
+bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
+		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
+		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us);
+
+/* Sum counters into into (control lcore, on read). */
+void filter_counters_add(struct filter_counters *into, const struct filter_counters *from);
+
+/* Print the filter lines of the summary: denials by reason, then by ACL rule number. */
+void filter_counters_print(FILE *out, const struct filter_counters *total);
+
+#endif

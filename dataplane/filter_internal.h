@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inside the filter: the compiled tables object and the classification
+ * keys, shared by filter_tables.c (which builds them) and filter.c (which
+ * reads them per packet). Nothing outside the filter includes this.
+ *
+ * Keys are what rte_acl classifies: every field in network byte order, as
+ * rte_acl wants its input. The IP sets a packet's addresses belong to are
+ * found first (one longest-prefix lookup per address) and given to the ACL as a
+ * bitmask field, so rules on @SET and rules on prefixes are one
+ * classification.
+ */
+#ifndef VIGIL_DATAPLANE_FILTER_INTERNAL_H
+#define VIGIL_DATAPLANE_FILTER_INTERNAL_H
+
+#include <stdint.h>
+
+#include "dataplane/filter.h"
+#include "dataplane/filter_domain.h"
+
+struct rte_acl_ctx;
+struct rte_fib;
+struct rte_fib6;
+
+/* meta field: direction bits and the ICMP type */
+#define FILTER_META_INGRESS 0x1u
+#define FILTER_META_EGRESS 0x2u
+#define FILTER_META_ICMP_SHIFT 8
+/* sets field: bit i = source in set i, bit 16 + i = destination in set i */
+#define FILTER_SETS_DST_SHIFT 16
+
+struct filter_key4 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t meta;
+	uint32_t sets;
+	uint32_t src;
+	uint32_t dst;
+	uint16_t sport;
+	uint16_t dport;
+};
+
+struct filter_key6 {
+	uint8_t proto;
+	uint8_t pad[3];
+	uint32_t meta;
+	uint32_t sets;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport;
+	uint16_t dport;
+};
+
+/* What a classification result (rte_acl userdata, index + 1) points at. */
+struct filter_rule_result {
+	uint16_t number;
+	uint8_t action; /* enum filter_action */
+};
+
+struct filter_tables {
+	uint32_t generation; /* unique per build; flows cache verdicts by it */
+	enum filter_action acl_default;
+	bool stateful_deny;
+	bool has_icmp_type;  /* some rule tests an ICMP type: ICMP verdicts are not cached */
+	bool needs_sets;     /* some ACL or stateful rule names an IP set */
+	bool log_denies;
+	int xff_deny_set;
+	struct rte_acl_ctx *acl[2];	 /* [0] IPv4, [1] IPv6; NULL: no rule for the family */
+	struct rte_acl_ctx *stateful[2]; /* same layout, allow rules */
+	struct filter_rule_result *acl_results;
+	struct rte_fib *sets4;	 /* next hop: bitmask of the sets holding the prefix */
+	struct rte_fib6 *sets6;
+	uint32_t all4, all6;	 /* sets holding 0.0.0.0/0 or ::/0 */
+	struct filter_domain_table domains;
+	bool has_domains;
+	struct filter_spec spec; /* as read: kept for export and summaries */
+};
+
+/* The bitmask of the sets holding addr (IPv4 or IPv6, network order). Any lcore. */
+uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, int version);
+
+#endif

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests for the filter (dataplane/filter*.c): filter file errors,
+ * ACL precedence, IPv6, port ranges, ICMP types, direction, stateful
+ * replies with a real flow table, IP sets with overlapping prefixes in
+ * every list format and the AWS export, domain suffix matching, and a
+ * publish that makes flows judged under old tables be judged again.
+ * Packets are built by hand as the decoders fill struct packet. rte_acl
+ * and rte_fib need the EAL: it starts once, without hugepages or PCI.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rte_eal.h>
+
+#include "dataplane/filter.h"
+#include "dataplane/filter_domain.h"
+#include "dataplane/filter_internal.h"
+
+/* ---- helpers ---- */
+
+static struct packet pkt(int proto, const char *src, uint16_t sport, const char *dst,
+			 uint16_t dport)
+{
+	struct packet p = {0};
+	int v6 = strchr(src, ':') != NULL;
+	p.ip_version = v6 ? 6 : 4;
+	p.flags = v6 ? PACKET_IPV6 : PACKET_IPV4;
+	inet_pton(v6 ? AF_INET6 : AF_INET, src, p.src_addr);
+	inet_pton(v6 ? AF_INET6 : AF_INET, dst, p.dst_addr);
+	p.l4_proto = (uint8_t)proto;
+	if (proto == 6)
+		p.flags |= PACKET_TCP;
+	else if (proto == 17)
+		p.flags |= PACKET_UDP;
+	else if (proto == 1)
+		p.flags |= PACKET_ICMP;
+	else if (proto == 58)
+		p.flags |= PACKET_ICMPV6;
+	p.src_port = sport;
+	p.dst_port = dport;
+	p.len = 64;
+	return p;
+}
+
+struct fixture {
+	struct filter_runtime rt;
+	struct filter_context *fc;
+};
+
+/* Compile text and publish it to a fresh runtime with one worker context. */
+static struct fixture *compile(const char *text)
+{
+	struct filter_spec spec;
+	char err[FILTER_ERROR_MAX];
+	int rc = filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err, sizeof(err));
+	if (rc < 0)
+		fail_msg("%s", err);
+	struct filter_tables *t;
+	rc = filter_tables_build(&spec, &t, NULL, err, sizeof(err));
+	filter_spec_free(&spec);
+	if (rc < 0)
+		fail_msg("%s", err);
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	fx->fc = calloc(1, sizeof(*fx->fc));
+	assert_int_equal(filter_runtime_init(&fx->rt, 1, "", t), 0);
+	fx->fc->rt = &fx->rt;
+	return fx;
+}
+
+static void release(struct fixture *fx)
+{
+	filter_runtime_free(&fx->rt);
+	free(fx->fc);
+	free(fx);
+}
+
+/* Denied without a flow? rule receives the ACL rule number of the last deny. */
+static bool denied(struct fixture *fx, struct packet p, bool from_protected)
+{
+	fx->fc->rx_protected = from_protected;
+	return filter_packet(fx->fc, &p, NULL, FLOW_TO_SERVER, 1);
+}
+
+static const char *parse_error(const char *text)
+{
+	static char err[FILTER_ERROR_MAX];
+	struct filter_spec spec;
+	if (filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err, sizeof(err)) == 0) {
+		filter_spec_free(&spec);
+		return NULL;
+	}
+	return err;
+}
+
+/* ---- the file ---- */
+
+static void test_file_errors(void **state)
+{
+	(void)state;
+	assert_null(parse_error("# only a comment\n\n  default deny  # trailing\n"));
+	assert_string_equal(parse_error("default allow\nacl 10 deny proto tcpx\n"),
+			    "t.filter:2:19: \"tcpx\" is not a protocol (tcp, udp, icmp, icmpv6, "
+			    "any or 0-255)");
+	assert_string_equal(parse_error("acl 0 deny\n"),
+			    "t.filter:1:5: \"0\" is not a rule number (1-32766)");
+	assert_string_equal(parse_error("acl 5 deny\nacl 5 allow\n"),
+			    "t.filter:2:5: rule 5 is already on line 1");
+	assert_string_equal(parse_error("acl 5 deny src 10.0.0.0/8 dst ::1\n"),
+			    "t.filter:1:31: \"::1\": IPv4 and IPv6 in one rule");
+	assert_string_equal(parse_error("acl 5 deny proto udp dport 90-80\n"),
+			    "t.filter:1:28: \"90-80\": the range ends before it starts");
+	assert_string_equal(parse_error("acl 5 deny dport 80\n"),
+			    "t.filter:1:12: ports need proto tcp or udp");
+	assert_string_equal(parse_error("acl 5 deny src @nope\n"),
+			    "t.filter:1:16: \"@nope\": no IP set of that name (declare it with ipset "
+			    "first)");
+	assert_string_equal(parse_error("acl 5 block\n"), "t.filter:1:7: \"block\" is not allow or deny");
+	assert_string_equal(parse_error("acl\n"), "t.filter:1:4: expected a rule number after \"acl\"");
+	assert_string_equal(parse_error("permit all\n"),
+			    "t.filter:1:1: \"permit\" is not a statement (default, acl, stateful, "
+			    "ipset, domain, xff, log)");
+	assert_string_equal(parse_error("ipset a 10.0.0.300\n"),
+			    "t.filter:1:9: \"10.0.0.300\" is not an address or prefix");
+	assert_string_equal(parse_error("domain deny bad..example\n"),
+			    "t.filter:1:13: \"bad..example\": not a domain name (letters, digits, "
+			    "'-', '_' and single dots; a leading \".\" or \"*.\" for subdomains)");
+	/* an empty last label (found by fuzz_domain) */
+	assert_non_null(parse_error("domain deny .co..\n"));
+	assert_null(parse_error("domain deny .co.\n"));
+	assert_string_equal(parse_error("ipset a file x.txt\n"),
+			    "t.filter:1:14: list files cannot be read here");
+	assert_string_equal(parse_error("acl 5 deny proto icmp icmp-type 300\n"),
+			    "t.filter:1:33: \"300\" is not an ICMP type (0-255)");
+}
+
+/* ---- ACL ---- */
+
+static void test_acl_lowest_number_wins(void **state)
+{
+	(void)state;
+	/* written out of order: the number decides, not the line */
+	struct fixture *fx = compile("acl 200 deny proto tcp\n"
+				     "acl 100 allow proto tcp dport 80\n"
+				     "acl 300 allow proto tcp dport 81\n");
+	assert_false(denied(fx, pkt(6, "10.0.0.1", 4000, "10.0.0.2", 80), false));
+	assert_true(denied(fx, pkt(6, "10.0.0.1", 4000, "10.0.0.2", 81), false));
+	assert_int_equal(fx->fc->counters.rule_denied[200], 1);
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_ACL_RULE], 1);
+	assert_false(denied(fx, pkt(17, "10.0.0.1", 4000, "10.0.0.2", 81), false));
+	release(fx);
+}
+
+static void test_acl_default_deny(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("default deny\nacl 10 allow proto udp dport 53\n");
+	assert_false(denied(fx, pkt(17, "10.0.0.1", 4000, "10.0.0.2", 53), false));
+	assert_true(denied(fx, pkt(17, "10.0.0.1", 4000, "10.0.0.2", 54), false));
+	assert_true(denied(fx, pkt(6, "fd00::1", 4000, "fd00::2", 53), false));
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_ACL_DEFAULT], 2);
+	release(fx);
+}
+
+static void test_acl_ipv6(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("acl 10 deny src 2001:db8:1::/48\n"
+				     "acl 20 deny dst 2001:db8::42 proto tcp dport 443\n");
+	assert_true(denied(fx, pkt(6, "2001:db8:1::5", 1, "fd00::1", 2), false));
+	assert_false(denied(fx, pkt(6, "2001:db8:2::5", 1, "fd00::1", 2), false));
+	assert_true(denied(fx, pkt(6, "fd00::1", 1, "2001:db8::42", 443), false));
+	assert_false(denied(fx, pkt(6, "fd00::1", 1, "2001:db8::43", 443), false));
+	assert_false(denied(fx, pkt(6, "fd00::1", 1, "2001:db8::42", 444), false));
+	/* an IPv6 rule never touches IPv4 */
+	assert_false(denied(fx, pkt(6, "32.1.13.184", 1, "10.0.0.1", 443), false));
+	release(fx);
+}
+
+static void test_acl_port_ranges(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("acl 10 deny proto tcp sport 5000-5009 dport 1000-2000\n");
+	assert_false(denied(fx, pkt(6, "10.0.0.1", 5000, "10.0.0.2", 999), false));
+	assert_true(denied(fx, pkt(6, "10.0.0.1", 5000, "10.0.0.2", 1000), false));
+	assert_true(denied(fx, pkt(6, "10.0.0.1", 5009, "10.0.0.2", 2000), false));
+	assert_false(denied(fx, pkt(6, "10.0.0.1", 5010, "10.0.0.2", 1500), false));
+	assert_false(denied(fx, pkt(6, "10.0.0.1", 5000, "10.0.0.2", 2001), false));
+	release(fx);
+}
+
+static void test_acl_icmp_type_and_direction(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("acl 10 allow proto icmp icmp-type 0\n"
+				     "acl 20 deny ingress proto icmp\n"
+				     "acl 30 deny egress proto tcp dport 25\n");
+	struct packet echo = pkt(1, "192.0.2.1", 0, "10.0.0.2", 0);
+	echo.icmp_type = 8;
+	struct packet reply = echo;
+	reply.icmp_type = 0;
+	assert_true(denied(fx, echo, false));
+	assert_false(denied(fx, echo, true)); /* egress: rule 20 is ingress only */
+	assert_false(denied(fx, reply, false));
+	assert_true(denied(fx, pkt(6, "10.0.0.2", 4000, "192.0.2.1", 25), true));
+	assert_false(denied(fx, pkt(6, "192.0.2.1", 4000, "10.0.0.2", 25), false));
+	release(fx);
+}
+
+/* ---- stateful ---- */
+
+static void test_stateful_replies(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("stateful allow egress\n"
+				     "stateful allow ingress proto tcp dport 80\n"
+				     "stateful default deny\n");
+	struct flow_config fcfg = {.capacity = 64, .hash_seed = 1};
+	struct flow_table *ft = flow_table_create(&fcfg);
+	enum flow_direction dir;
+	uint64_t now = 1000000000ull;
+
+	/* the protected side (10.0.0.2) opens a connection out: allowed */
+	struct packet syn = pkt(6, "10.0.0.2", 40000, "192.0.2.1", 443);
+	syn.tcp_flags = 0x02;
+	struct flow *f = flow_lookup(ft, &syn, now, &dir);
+	fx->fc->rx_protected = true;
+	assert_false(filter_packet(fx->fc, &syn, f, dir, 1));
+	/* its reply comes in from outside and passes without a rule of its own */
+	struct packet synack = pkt(6, "192.0.2.1", 443, "10.0.0.2", 40000);
+	synack.tcp_flags = 0x12;
+	f = flow_lookup(ft, &synack, now, &dir);
+	assert_int_equal(dir, FLOW_TO_CLIENT);
+	fx->fc->rx_protected = false;
+	assert_false(filter_packet(fx->fc, &synack, f, dir, 1));
+	assert_false(filter_packet(fx->fc, &synack, f, dir, 1));
+	assert_true(fx->fc->counters.cache_hits >= 1);
+
+	/* a new flow from outside to port 22: denied, and so is its next packet */
+	struct packet in = pkt(6, "192.0.2.1", 5555, "10.0.0.2", 22);
+	in.tcp_flags = 0x02;
+	f = flow_lookup(ft, &in, now, &dir);
+	assert_true(filter_packet(fx->fc, &in, f, dir, 1));
+	assert_true(filter_packet(fx->fc, &in, f, dir, 1));
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_STATEFUL], 2);
+	/* ... while port 80 from outside is allowed, and the server's answer too */
+	struct packet web = pkt(6, "192.0.2.1", 5556, "10.0.0.2", 80);
+	web.tcp_flags = 0x02;
+	f = flow_lookup(ft, &web, now, &dir);
+	assert_false(filter_packet(fx->fc, &web, f, dir, 1));
+	struct packet answer = pkt(6, "10.0.0.2", 80, "192.0.2.1", 5556);
+	answer.tcp_flags = 0x12;
+	f = flow_lookup(ft, &answer, now, &dir);
+	fx->fc->rx_protected = true;
+	assert_false(filter_packet(fx->fc, &answer, f, dir, 1));
+	flow_table_destroy(ft);
+	release(fx);
+}
+
+static void test_publish_rejudges_flows(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("acl 10 allow proto udp\n");
+	struct flow_config fcfg = {.capacity = 64, .hash_seed = 1};
+	struct flow_table *ft = flow_table_create(&fcfg);
+	enum flow_direction dir;
+	struct packet p = pkt(17, "10.0.0.1", 1000, "10.0.0.2", 53);
+	struct flow *f = flow_lookup(ft, &p, 1000000000ull, &dir);
+	assert_false(filter_packet(fx->fc, &p, f, dir, 1));
+	assert_false(filter_packet(fx->fc, &p, f, dir, 1));
+	assert_int_equal(fx->fc->counters.cache_hits, 1);
+
+	struct filter_spec spec;
+	struct filter_tables *next;
+	char err[FILTER_ERROR_MAX];
+	const char *text = "acl 10 deny proto udp dport 53\n";
+	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "n", NULL, err, sizeof(err)), 0);
+	assert_int_equal(filter_tables_build(&spec, &next, NULL, err, sizeof(err)), 0);
+	filter_spec_free(&spec);
+	filter_runtime_publish(&fx->rt, next); /* no worker online: returns at once */
+	assert_true(filter_packet(fx->fc, &p, f, dir, 1));
+	assert_int_equal(fx->fc->counters.rule_denied[10], 1);
+	flow_table_destroy(ft);
+	release(fx);
+}
+
+/* ---- IP sets ---- */
+
+static void test_sets_overlapping_prefixes(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("ipset wide 10.0.0.0/8 2001:db8::/32\n"
+				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48\n"
+				     "ipset other 10.1.2.0/24 0.0.0.0/0\n"
+				     "acl 10 deny src @narrow\n"
+				     "acl 20 allow src @wide dst @wide\n"
+				     "default deny\n");
+	const struct filter_tables *t = fx->rt.tables;
+	uint8_t a[16] = {0};
+	inet_pton(AF_INET, "10.1.2.3", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x7);
+	inet_pton(AF_INET, "10.1.3.3", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x7); /* 0/0 is in "other" */
+	inet_pton(AF_INET, "10.2.0.1", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x5);
+	inet_pton(AF_INET, "11.0.0.1", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x4);
+	inet_pton(AF_INET6, "2001:db8:5::9", a);
+	assert_int_equal(filter_sets_lookup(t, a, 6), 0x3);
+	inet_pton(AF_INET6, "2001:db8:6::9", a);
+	assert_int_equal(filter_sets_lookup(t, a, 6), 0x1);
+
+	assert_true(denied(fx, pkt(6, "10.1.9.9", 1, "10.3.0.1", 2), false));
+	assert_int_equal(fx->fc->counters.rule_denied[10], 1);
+	assert_false(denied(fx, pkt(6, "10.2.9.9", 1, "10.3.0.1", 2), false));
+	assert_true(denied(fx, pkt(6, "10.2.9.9", 1, "11.3.0.1", 2), false));
+	assert_false(denied(fx, pkt(6, "2001:db8:6::1", 1, "2001:db8::1", 2), false));
+	assert_true(denied(fx, pkt(6, "2001:db8:5::1", 1, "2001:db8::1", 2), false));
+	release(fx);
+}
+
+static void test_set_list_formats(void **state)
+{
+	(void)state;
+	char err[FILTER_ERROR_MAX];
+	struct filter_set set = {.name = "s"};
+	const char *drop = "; Spamhaus DROP List 2024/01/01\n; Expires: x\n"
+			   "1.10.16.0/20 ; SBL256894\n2.56.192.0/22 ; SBL459831\n";
+	assert_int_equal(filter_ipset_parse(&set, drop, strlen(drop), "drop.txt", err, sizeof(err)), 0);
+	const char *csv = "network,comment\n\"192.0.2.0/24\",test\n198.51.100.7,host\n";
+	assert_int_equal(filter_ipset_parse(&set, csv, strlen(csv), "l.csv", err, sizeof(err)), 0);
+	const char *plain = "# list\n203.0.113.0/25\n  2001:db8::/32   # v6\n10.9.8.7/8\n";
+	assert_int_equal(filter_ipset_parse(&set, plain, strlen(plain), "l.txt", err, sizeof(err)), 0);
+	const char *aws = "{\"IPSet\": {\"Name\": \"x\", \"Id\": \"1\", \"IPAddressVersion\": "
+			  "\"IPV4\",\n \"Addresses\": [\"192.0.2.44/32\", \"198.51.100.0/24\"]},"
+			  " \"LockToken\": \"abc\"}";
+	assert_int_equal(filter_ipset_parse(&set, aws, strlen(aws), "a.json", err, sizeof(err)), 0);
+	assert_int_equal(set.count, 9);
+	assert_int_equal(set.v6_count, 1);
+	char buf[64];
+	filter_prefix_format(&set.prefixes[6], buf, sizeof(buf));
+	assert_string_equal(buf, "10.0.0.0/8"); /* host bits cleared */
+
+	const char *bad = "1.2.3.4\nfoo\n";
+	assert_int_equal(filter_ipset_parse(&set, bad, strlen(bad), "b.txt", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "b.txt:2:1: \"foo\" is not an address or prefix");
+	/* a JSON document that is no IPSet (the key was once searched past the input: fuzz_ipset) */
+	const char *no_set = "{\"IPSet\": {\"Name\": \"x\"}}";
+	assert_int_equal(filter_ipset_parse(&set, no_set, strlen(no_set), "n.json", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "n.json:1:1: no \"Addresses\" array (not an AWS WAF IPSet)");
+	const char *bad_json = "{\"IPSet\": {\"Addresses\": [\"1.2.3.4\", \"nope\"]}}";
+	assert_int_equal(filter_ipset_parse(&set, bad_json, strlen(bad_json), "b.json", err,
+					    sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "b.json:1:38: not an address or prefix");
+	free(set.prefixes);
+}
+
+static void test_set_aws_round_trip(void **state)
+{
+	(void)state;
+	char err[FILTER_ERROR_MAX];
+	struct filter_set set = {.name = "blocklist"}, again = {.name = "blocklist"};
+	const char *text = "192.0.2.0/24\n198.51.100.7\n203.0.113.128/25\n";
+	assert_int_equal(filter_ipset_parse(&set, text, strlen(text), "l", err, sizeof(err)), 0);
+	char *json = NULL;
+	size_t json_len = 0;
+	FILE *out = open_memstream(&json, &json_len);
+	assert_int_equal(filter_ipset_export(&set, FILTER_IPSET_AWS, out, err, sizeof(err)), 0);
+	fclose(out);
+	assert_non_null(strstr(json, "\"IPAddressVersion\": \"IPV4\""));
+	assert_int_equal(filter_ipset_parse(&again, json, json_len, "j", err, sizeof(err)), 0);
+	assert_int_equal(again.count, set.count);
+	assert_memory_equal(again.prefixes, set.prefixes, set.count * sizeof(set.prefixes[0]));
+	free(json);
+	struct filter_prefix v6;
+	assert_int_equal(filter_prefix_parse("2001:db8::/32", 13, &v6), 0);
+	filter_set_add(&set, &v6);
+	out = open_memstream(&json, &json_len);
+	assert_int_equal(filter_ipset_export(&set, FILTER_IPSET_AWS, out, err, sizeof(err)), -EINVAL);
+	fclose(out);
+	free(json);
+	free(set.prefixes);
+	free(again.prefixes);
+}
+
+/* ---- domains ---- */
+
+static enum filter_domain_result domain(const struct filter_tables *t, const char *name)
+{
+	return filter_domain_match(&t->domains, (const uint8_t *)name, strlen(name));
+}
+
+static void test_domain_suffix_matching(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("domain deny .example.com exact.test\n"
+				     "domain allow *.ok.example.com good.test\n");
+	const struct filter_tables *t = fx->rt.tables;
+	assert_int_equal(domain(t, "www.example.com"), FILTER_DOMAIN_DENY);
+	assert_int_equal(domain(t, "a.b.EXAMPLE.com."), FILTER_DOMAIN_DENY);
+	assert_int_equal(domain(t, "example.com"), FILTER_DOMAIN_NONE); /* suffix: subdomains only */
+	assert_int_equal(domain(t, "badexample.com"), FILTER_DOMAIN_NONE);
+	assert_int_equal(domain(t, "x.ok.example.com"), FILTER_DOMAIN_DENY); /* deny wins */
+	assert_int_equal(domain(t, "exact.test:8443"), FILTER_DOMAIN_DENY);
+	assert_int_equal(domain(t, "www.exact.test"), FILTER_DOMAIN_NONE);
+	assert_int_equal(domain(t, "Good.Test"), FILTER_DOMAIN_ALLOW);
+	release(fx);
+
+	fx = compile("domain allow .corp.internal\ndomain default deny\n");
+	t = fx->rt.tables;
+	assert_int_equal(domain(t, "git.corp.internal"), FILTER_DOMAIN_ALLOW);
+	assert_int_equal(domain(t, "evil.test"), FILTER_DOMAIN_DENY);
+	struct packet p = pkt(6, "10.0.0.1", 1, "10.0.0.2", 443);
+	struct flow_config fcfg = {.capacity = 64, .hash_seed = 1};
+	struct flow_table *ft = flow_table_create(&fcfg);
+	enum flow_direction dir;
+	struct flow *f = flow_lookup(ft, &p, 1000000000ull, &dir);
+	assert_false(filter_app_unit(fx->fc, &p, f, dir, (const uint8_t *)"a.corp.internal", 15,
+				     NULL, 0, NULL, 1));
+	assert_true(filter_app_unit(fx->fc, &p, f, dir, NULL, 0, (const uint8_t *)"evil.test", 9,
+				    NULL, 1));
+	/* the flow stays cut */
+	assert_true(filter_packet(fx->fc, &p, f, dir, 1));
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_DOMAIN], 2);
+	flow_table_destroy(ft);
+	release(fx);
+}
+
+static void test_xff_set(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("ipset bad 198.51.100.0/24 2001:db8::/32\nxff deny @bad\n");
+	struct packet p = pkt(6, "10.0.0.1", 1, "10.0.0.2", 80);
+	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				     "192.0.2.1", 1));
+	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				    "198.51.100.9", 1));
+	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				    "[2001:db8::1]:443", 1));
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_XFF], 2);
+	release(fx);
+}
+
+int main(void)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "--file-prefix=test-filter-%d", (int)getpid());
+	char *eal[] = {"test_filter", "-l", "0", "--no-huge", "--no-pci", "-m", "512",
+		       "--no-telemetry", "--log-level", "error", prefix, NULL};
+	if (rte_eal_init(11, eal) < 0) {
+		fprintf(stderr, "test_filter: cannot start the EAL\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_acl_lowest_number_wins),
+		cmocka_unit_test(test_acl_default_deny),
+		cmocka_unit_test(test_acl_ipv6),
+		cmocka_unit_test(test_acl_port_ranges),
+		cmocka_unit_test(test_acl_icmp_type_and_direction),
+		cmocka_unit_test(test_stateful_replies),
+		cmocka_unit_test(test_publish_rejudges_flows),
+		cmocka_unit_test(test_sets_overlapping_prefixes),
+		cmocka_unit_test(test_set_list_formats),
+		cmocka_unit_test(test_set_aws_round_trip),
+		cmocka_unit_test(test_domain_suffix_matching),
+		cmocka_unit_test(test_xff_set),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	return failed;
+}
