@@ -110,10 +110,12 @@ static void command_status(struct command_context *ctx)
 	json_key(j, "console");
 	json_printf(j,
 		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"refused_blocked\":%llu,"
-		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,\"requests\":%llu}",
+		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,"
+		    "\"refused_not_management\":%llu,\"requests\":%llu}",
 		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
 		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
-		    (unsigned long long)cc.refused_no_role, (unsigned long long)cc.requests);
+		    (unsigned long long)cc.refused_no_role,
+		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);

@@ -15,6 +15,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dataplane/decode.h"
+#include "dataplane/exception.h"
 #include "dataplane/filter.h"
 #include "dataplane/reject.h"
 #include "dataplane/worker.h"
@@ -164,6 +165,9 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		struct rte_mbuf *m = burst[i];
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
+		/* the appliance's own frames go to the control lcore's stack */
+		if (unlikely(conf->exceptions != NULL) && exception_take(conf->exceptions, q->rx_port, m))
+			continue;
 		conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 		enum drop_reason why = worker_handle_packet(conf, m, now_us, &rj);
 		if (likely(why == DROP_REASON_COUNT)) {
@@ -200,6 +204,8 @@ int worker_main(void *arg)
 	while (!worker_quit) {
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
+		if (unlikely(conf->exceptions != NULL))
+			exception_send(conf->exceptions, (uint16_t)conf->worker_index);
 		inspect_housekeeping(&conf->inspect);
 		inspect_rules_take(&conf->inspect);
 		/* no filter tables pointer is held past this point (RCU) */

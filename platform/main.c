@@ -31,6 +31,7 @@
 #include "control/console.h"
 #include "control/console_commands.h"
 #include "control/mgmt.h"
+#include "dataplane/exception.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "dataplane/alert.h"
@@ -737,6 +738,82 @@ static void start_management(const struct board *board, const struct port_set *p
 	log_info("management stack up on port %u", control->management_ports[0]);
 }
 
+/* The exception path, when an inline port names the appliance's own address. */
+static void start_exception_path(const struct board *board, const struct port_set *ports,
+				 struct worker_conf *workers, struct control *control)
+{
+	bool any = false;
+	for (unsigned i = 0; i < ports->count; i++)
+		any |= board->ports[i].ipv4.set || board->ports[i].ipv6.set;
+	if (!any)
+		return;
+	for (unsigned w = 0; w < board->worker_count; w++) {
+		char name[RTE_RING_NAMESIZE];
+		struct exception_path *ex = rte_zmalloc("exceptions", sizeof(*ex), RTE_CACHE_LINE_SIZE);
+		if (!ex)
+			fail("cannot allocate the exception path of worker %u", w);
+		snprintf(name, sizeof(name), "exc_up_%u", w);
+		ex->to_control = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(),
+						 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "exc_down_%u", w);
+		ex->to_wire = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(), RING_F_SC_DEQ);
+		if (!ex->to_control || !ex->to_wire)
+			fail("cannot create the exception rings of worker %u", w);
+		for (unsigned i = 0; i < ports->count; i++) {
+			const struct board_port *bp = &board->ports[i];
+			uint16_t id = ports->ports[i].port_id;
+			if (id >= EXCEPTION_MAX_PORTS)
+				continue;
+			ex->own[id].has_ipv4 = bp->ipv4.set;
+			memcpy(ex->own[id].ipv4, bp->ipv4.addr, 4);
+			ex->own[id].has_ipv6 = bp->ipv6.set;
+			memcpy(ex->own[id].ipv6, bp->ipv6.addr, 16);
+		}
+		workers[w].exceptions = ex;
+		control->exception_rings[control->exception_ring_count++] = ex->to_control;
+	}
+	for (unsigned i = 0; i < ports->count; i++) {
+		const struct board_port *bp = &board->ports[i];
+		uint16_t id = ports->ports[i].port_id;
+		if (!(bp->ipv4.set || bp->ipv6.set))
+			continue;
+		if (bp->role != BOARD_PORT_INLINE || id >= CONTROL_MAX_DATA_PORTS)
+			fail("%s:%u: error: [port %s] ipv4/ipv6: only an inline port takes an address",
+			     board->path, bp->section_line, bp->name);
+		struct mgmt_config config = {0};
+		board_to_mgmt_address(&bp->ipv4, &config.ipv4);
+		board_to_mgmt_address(&bp->ipv6, &config.ipv6);
+		char err[MAIN_ERROR_MAX];
+		/* worker 0 sends what the stack answers, on its queue of the port */
+		control->data_netifs[id] =
+			mgmt_start_data(id, ports->pool, workers[0].exceptions->to_wire, &config, err,
+					sizeof(err));
+		if (!control->data_netifs[id])
+			fail("%s: error: [port %s]: %s", board->path, bp->name, err);
+		log_info("port %s: the appliance's own address (exception path to the stack)",
+			 bp->name);
+	}
+}
+
+static void free_exception_path(struct worker_conf *workers, unsigned count, struct control *control)
+{
+	for (unsigned i = 0; i < CONTROL_MAX_DATA_PORTS; i++)
+		mgmt_stop(control->data_netifs[i]);
+	for (unsigned w = 0; w < count; w++) {
+		struct exception_path *ex = workers[w].exceptions;
+		if (!ex)
+			continue;
+		struct rte_mbuf *m = NULL;
+		while (rte_ring_dequeue(ex->to_control, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (rte_ring_dequeue(ex->to_wire, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(ex->to_control);
+		rte_ring_free(ex->to_wire);
+		rte_free(ex);
+	}
+}
+
 #define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
 
 /* The syslog and webhook sinks the board names; they need the management stack. */
@@ -800,7 +877,11 @@ static void start_console(const struct board *board, const struct options *o,
 		.key = board->console_key,
 		.ca = board->operator_ca,
 		.sessions = board->console_sessions,
+		.has_ipv4 = board->management_ipv4.set,
+		.has_ipv6 = board->management_ipv6.set,
 	};
+	memcpy(config.ipv4, board->management_ipv4.addr, 4);
+	memcpy(config.ipv6, board->management_ipv6.addr, 16);
 	char err[MAIN_ERROR_MAX];
 	control->console = console_start(&config, console_commands_execute, control, err,
 					 sizeof(err));
@@ -865,6 +946,7 @@ int main(int argc, char **argv)
 
 	run.filter = filter_setup(&options, &board);
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset, run.filter);
+	start_exception_path(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.ruleset = ruleset};
 	if (options.eve) {
@@ -934,6 +1016,7 @@ int main(int argc, char **argv)
 			    (unsigned long long)run.offline_expected, options.pcap);
 		status = EXIT_FAILURE;
 	}
+	free_exception_path(workers, board.worker_count, &control);
 	workers_free(workers, board.worker_count);
 	if (run.filter)
 		filter_runtime_free(run.filter);
