@@ -26,17 +26,26 @@ int mgmt_port_mac(uint16_t port_id, uint8_t mac[6])
 	return 0;
 }
 
-int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame, uint32_t len)
+/* A new mbuf from pool holding a copy of frame; NULL when none is left. */
+static struct rte_mbuf *mgmt_port_copy(struct rte_mempool *pool, const void *frame, uint32_t len)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	if (!m)
-		return -ENOMEM;
+		return NULL;
 	char *data = rte_pktmbuf_append(m, len);
 	if (!data) {
 		rte_pktmbuf_free(m);
-		return -ENOMEM;
+		return NULL;
 	}
 	memcpy(data, frame, len);
+	return m;
+}
+
+int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame, uint32_t len)
+{
+	struct rte_mbuf *m = mgmt_port_copy(pool, frame, len);
+	if (!m)
+		return -ENOMEM;
 	if (rte_eth_tx_burst(port_id, 0, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -63,15 +72,9 @@ unsigned mgmt_port_receive(uint16_t port_id, void (*deliver)(void *arg, const vo
 int mgmt_port_inject(void *ring, struct rte_mempool *pool, uint16_t port, const void *frame,
 		     uint32_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = mgmt_port_copy(pool, frame, len);
 	if (!m)
 		return -ENOMEM;
-	char *data = rte_pktmbuf_append(m, len);
-	if (!data) {
-		rte_pktmbuf_free(m);
-		return -ENOMEM;
-	}
-	memcpy(data, frame, len);
 	m->port = port;
 	if (rte_ring_mp_enqueue(ring, m) != 0) {
 		rte_pktmbuf_free(m);

@@ -199,16 +199,7 @@ main()
 	[[ -s $store/versions.log ]] && lab_pass "versions persisted in the store" ||
 		lab_fail "no versions.log in the store"
 
-	local rc=0
-	lab_stop_vigil 15 || rc=$?
-	((rc != 137)) || exit 1
-	if ((rc == 0)); then lab_pass "vigil exited 0 on SIGTERM"; else lab_fail "vigil exited with status $rc"; fi
-	if ((lab_failures)); then
-		tail -n 20 "$LAB_VIGIL_ERR"
-		echo "lab_console: $lab_failures failure(s)"
-		exit 1
-	fi
-	echo "lab_console: passed"
+	lab_finish lab_console
 }
 
 main "$@"

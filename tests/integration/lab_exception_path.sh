@@ -62,16 +62,7 @@ main()
 		lab_fail "console status: $status"
 	fi
 
-	local rc=0
-	lab_stop_vigil 15 || rc=$?
-	((rc != 137)) || exit 1
-	((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
-	if ((lab_failures)); then
-		tail -n 20 "$LAB_VIGIL_ERR"
-		echo "lab_exception_path: $lab_failures failure(s)"
-		exit 1
-	fi
-	echo "lab_exception_path: passed"
+	lab_finish lab_exception_path
 }
 
 main "$@"
