@@ -54,6 +54,9 @@ struct ruleset_report {
 	struct rule_load_error *errors;
 	unsigned error_count;
 	unsigned patterns;	   /* distinct fast patterns over all databases */
+	unsigned transformed_patterns; /* of those, on a transformed buffer */
+	unsigned prefilter_patterns;   /* of those, pcre prefilters */
+	unsigned transform_chains;     /* distinct (buffer, transforms) scanned transformed */
 	unsigned always_rules;	   /* rules checked on every packet of their group */
 	unsigned address_rules;	   /* rules found by address (block lists), per group they are in */
 	unsigned app_layer_rules;  /* loaded rules that need the application layer */
