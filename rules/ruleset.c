@@ -2,13 +2,27 @@
 /*
  * Building the compiled ruleset (see ruleset.h): parse, order, pick each
  * rule's fast pattern, group patterns by buffer and direction, compile one
- * Hyperscan literal database per group (or load it from the cache), and
- * the per-packet candidate lookup. Matching a candidate's remaining options
- * is left to match.c, verdicts and alerts to the dataplane.
+ * Hyperscan database per group (or load it from the cache), and the
+ * per-packet candidate lookup. Matching a candidate's remaining options is
+ * left to match.c, verdicts and alerts to the dataplane.
  *
  * Why literals and SINGLEMATCH: fast patterns are plain byte strings, and a
  * candidate only needs to be named once per scan; the full option chain
  * (positions, pcre, byte tests) then runs once per candidate.
+ *
+ * Transforms: a rule's contents are written for its buffer after its
+ * transforms ("http.uri; url_decode; content:\"(\";", "dns.query;
+ * dotprefix; content:\".evil.com\"; endswith;"), so its fast pattern must
+ * be looked for there too, not in the raw bytes. Rules whose fast-pattern
+ * buffer has transforms go into a group of their own per (buffer, transform
+ * chain), whose scan transforms the buffer once (struct ruleset_chain).
+ *
+ * Prefilters: a rule with no usable content but a pcre on an application
+ * buffer gets the pcre itself as its pattern, compiled with
+ * HS_FLAG_PREFILTER: Hyperscan then matches a superset of what the pcre
+ * matches (back-references, lookarounds and bounded repeats widened), so
+ * the rule is a candidate whenever it could match and PCRE2 still decides.
+ * Without it such rules run on every HTTP transaction.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <ctype.h>

@@ -4,7 +4,10 @@
  * action order, then priority, then sid), and per buffer and direction one
  * Hyperscan database of fast patterns whose matches name candidate rules,
  * plus a short always-checked list of rules that have no usable fast
- * pattern. Built off the fast path, then immutable: workers only read it,
+ * pattern. Fast patterns are searched in the buffer as the rule sees it:
+ * rules that transform their buffer (url_decode, dotprefix, ...) have one
+ * database per (buffer, transforms), scanned over the transformed bytes;
+ * pcre-only rules are found by a Hyperscan prefilter of their regex. Built off the fast path, then immutable: workers only read it,
  * each with its own scratch (ruleset_scratch), so it can be swapped whole.
  *
  * Compiled databases are cached on disk keyed by a SHA-256 of everything

@@ -29,7 +29,7 @@ struct fixture {
 	struct ruleset_report report;
 };
 
-static void fixture_up(struct fixture *fx, const char *rules)
+static void fixture_up_cached(struct fixture *fx, const char *rules, const char *cache_dir)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/vigil-test-ruleset-%d.rules", (int)getpid());
@@ -38,13 +38,18 @@ static void fixture_up(struct fixture *fx, const char *rules)
 	fputs(rules, f);
 	fclose(f);
 	const char *files[] = {path};
-	struct ruleset_options o = {.files = files, .file_count = 1};
+	struct ruleset_options o = {.files = files, .file_count = 1, .cache_dir = cache_dir};
 	char err[256];
 	memset(fx, 0, sizeof(*fx));
 	assert_int_equal(ruleset_build(&o, &fx->rs, &fx->report, err, sizeof(err)), 0);
 	unlink(path);
 	assert_int_equal(fx->report.error_count, 0);
 	assert_int_equal(ruleset_scratch_create(fx->rs, &fx->scratch), 0);
+}
+
+static void fixture_up(struct fixture *fx, const char *rules)
+{
+	fixture_up_cached(fx, rules, NULL);
 }
 
 static void fixture_down(struct fixture *fx)
@@ -132,7 +137,9 @@ static const char pcre_rules[] =
     "alert http any any -> any any (msg:\"decoded\"; flow:to_server; http.uri; url_decode; "
     "pcre:\"/<script/i\"; sid:13;)\n"
     "alert http any any -> any any (msg:\"relative\"; flow:to_server; http.uri; "
-    "content:\"/q\"; pcre:\"/^=\\d+/R\"; sid:14;)\n";
+    "content:\"/q\"; pcre:\"/^=\\d+/R\"; sid:14;)\n"
+    "alert http any any -> any any (msg:\"literal beside prefilters\"; flow:to_server; "
+    "http.uri; content:\"a(B*\"; nocase; sid:15;)\n";
 
 /* pcre-only rules are candidates through their prefilter, refused ones always. */
 static void test_pcre_prefilter(void **state)
@@ -149,8 +156,34 @@ static void test_pcre_prefilter(void **state)
 	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/%3CScript%3E", 13), 1);
 	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/script", 13), 0);
 	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/x/q=12", 14), 1);
+	/* literals compiled as regexes beside the prefilters keep bytes and case rules */
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/A(b*", 15), 1);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/ab*", 15), 0);
 	assert_true(fx.report.patterns >= 4);
 	fixture_down(&fx);
+}
+
+/* Transformed groups and prefilters come back from the on-disk cache. */
+static void test_cache_round_trip(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vigil-test-ruleset-cache-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char both[sizeof(transform_rules) + sizeof(pcre_rules)];
+	snprintf(both, sizeof(both), "%s%s", transform_rules, pcre_rules);
+	for (int round = 0; round < 2; round++) {
+		struct fixture fx;
+		fixture_up_cached(&fx, both, dir);
+		assert_int_equal(fx.report.cache_hit, round == 1);
+		assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/a?q=%28x", 1), 1);
+		assert_int_equal(scan(&fx, RULE_BUFFER_DNS_QUERY, "evil.com", 2), 1);
+		assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?id=1 UNION  SELECT", 10), 1);
+		assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/index.html", 10), 0);
+		fixture_down(&fx);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -158,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fast_pattern_after_transforms),
 	    cmocka_unit_test(test_pcre_prefilter),
+	    cmocka_unit_test(test_cache_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
