@@ -139,7 +139,15 @@ static const char pcre_rules[] =
     "alert http any any -> any any (msg:\"relative\"; flow:to_server; http.uri; "
     "content:\"/q\"; pcre:\"/^=\\d+/R\"; sid:14;)\n"
     "alert http any any -> any any (msg:\"literal beside prefilters\"; flow:to_server; "
-    "http.uri; content:\"a(B*\"; nocase; sid:15;)\n";
+    "http.uri; content:\"a(B*\"; nocase; sid:15;)\n"
+    "alert http any any -> any any (msg:\"bounded\"; flow:to_server; http.uri; "
+    "pcre:\"/ab{2,12}c/\"; sid:16;)\n"
+    "alert http any any -> any any (msg:\"brace in class\"; flow:to_server; http.uri; "
+    "pcre:\"/=[{1,40}]x/\"; sid:17;)\n"
+    "alert http any any -> any any (msg:\"quoted brace\"; flow:to_server; http.uri; "
+    "pcre:\"/=\\Q{1,40}\\E/\"; sid:18;)\n"
+    "alert http any any -> any any (msg:\"posix class\"; flow:to_server; http.uri; "
+    "pcre:\"/=[[:alpha:]{1,40}]x/\"; sid:19;)\n";
 
 /* pcre-only rules are candidates through their prefilter, refused ones always. */
 static void test_pcre_prefilter(void **state)
@@ -159,6 +167,14 @@ static void test_pcre_prefilter(void **state)
 	/* literals compiled as regexes beside the prefilters keep bytes and case rules */
 	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/A(b*", 15), 1);
 	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/ab*", 15), 0);
+	/* large bounded repeats are opened in the prefilter, nowhere else */
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/abbc", 16), 1);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/ac", 16), 0);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?a=4x", 17), 1);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?a={1,40}", 18), 1);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?a=1", 18), 0);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?a=4x", 19), 1);
+	assert_int_equal(scan(&fx, RULE_BUFFER_HTTP_URI, "/?a=qx", 19), 1);
 	assert_true(fx.report.patterns >= 4);
 	fixture_down(&fx);
 }
