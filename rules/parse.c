@@ -680,10 +680,11 @@ static int parse_addr_group(struct rule_parser *parser, const char *s, size_t le
 	if (!parser->ipsets)
 		return rule_parser_error(parser, "unknown IP set \"%s\": no filter file defines IP sets",
 					 name);
-	if (parser->ipsets->find(parser->ipsets->ctx, name) < 0)
+	uint64_t key = 0;
+	if (parser->ipsets->find(parser->ipsets->ctx, name, &key) < 0)
 		return rule_parser_error(parser, "unknown IP set \"%s\": the filter file has no "
 					 "\"ipset %s\"", name, name);
-	struct rule_addr_group group = {strdup(name), parser->ipsets};
+	struct rule_addr_group group = {strdup(name), key, parser->ipsets};
 	if (!group.name)
 		return -ENOMEM;
 	int rc = negated ? parse_append((void **)&set->exclude_groups, &set->exclude_group_count,

@@ -107,6 +107,7 @@ struct rule_ipset_lookup;
 /* A named IP set in an address list ("@blocklist"): looked up, never expanded. */
 struct rule_addr_group {
 	char *name; /* without '@' */
+	uint64_t key; /* from the lookup's find(), handed back to its contains() */
 	const struct rule_ipset_lookup *lookup; /* rules/ipset_lookup.h; outlives the rule */
 };
 

@@ -481,16 +481,18 @@ static void test_rule_sets(void **state)
 				     "ipset blocklist 198.51.100.0/24 203.0.113.9 2001:db8:bad::/48\n");
 	uint8_t a[16] = {0};
 	inet_pton(AF_INET, "203.0.113.9", a);
-	assert_true(filter_ipset_contains(fx->rt.tables, "blocklist", a, 4));
-	assert_false(filter_ipset_contains(fx->rt.tables, "other", a, 4));
-	assert_false(filter_ipset_contains(fx->rt.tables, "nosuch", a, 4));
+	assert_true(filter_ipset_contains(fx->rt.tables, filter_ipset_key("blocklist"), "blocklist", a, 4));
+	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("other"), "other", a, 4));
+	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("nosuch"), "nosuch", a, 4));
 
 	static struct filter_rule_sets rs;
+	uint64_t key;
 	filter_rule_sets_init(&rs, &fx->rt.tables->spec);
-	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist"), 0);
-	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "nosuch"), -ENOENT);
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist", &key), 0);
+	assert_true(key == filter_ipset_key("blocklist"));
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "nosuch", &key), -ENOENT);
 	/* not attached yet (vigil parses rules before the EAL runs): nothing matches */
-	assert_false(rs.lookup.contains(rs.lookup.ctx, "blocklist", a, 4));
+	assert_false(rs.lookup.contains(rs.lookup.ctx, key, "blocklist", a, 4));
 	filter_rule_sets_attach(&rs, &fx->rt);
 
 	struct rule_parser *parser = rule_parser_create();
@@ -524,8 +526,8 @@ static void test_rule_sets(void **state)
 	assert_string_equal(gone, "@blocklist");
 	assert_false(rule_fits(in, "192.0.2.1", "10.0.0.1"));
 	assert_true(rule_fits(out, "192.0.2.1", "10.0.0.1"));
-	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist"), -ENOENT);
-	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "other"), 0);
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist", &key), -ENOENT);
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "other", &key), 0);
 	assert_null(rule_parse(parser, "alert tcp $BLOCKLIST any -> any any (sid:4;)", "t", 4));
 
 	rule_free(in);

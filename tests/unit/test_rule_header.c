@@ -63,16 +63,21 @@ static const struct fake_set *fake_find_set(const char *name)
 	return NULL;
 }
 
-static int fake_find(const void *ctx, const char *name)
+static int fake_find(const void *ctx, const char *name, uint64_t *key)
 {
 	(void)ctx;
-	return fake_find_set(name) ? 0 : -ENOENT;
+	const struct fake_set *s = fake_find_set(name);
+	*key = s ? (uint64_t)(s - fake_sets) + 100 : 0;
+	return s ? 0 : -ENOENT;
 }
 
-static bool fake_contains(const void *ctx, const char *name, const uint8_t *addr, int family)
+static bool fake_contains(const void *ctx, uint64_t key, const char *name, const uint8_t *addr,
+			  int family)
 {
 	(void)ctx;
 	fake_calls++;
+	/* the rule hands back what find() gave it */
+	assert_int_equal(key, (uint64_t)(fake_find_set(name) - fake_sets) + 100);
 	const struct fake_set *s = fake_find_set(name);
 	return s && (fake_prefix_has(&s->prefixes[0], addr, family) ||
 		     fake_prefix_has(&s->prefixes[1], addr, family));
@@ -167,6 +172,7 @@ static void test_set_variable_parse(void **state)
 	assert_int_equal(r->src_addr.include_count, 1);
 	assert_int_equal(r->src_addr.include_group_count, 1);
 	assert_string_equal(r->src_addr.include_groups[0].name, "partners");
+	assert_int_equal(r->src_addr.include_groups[0].key, 101);
 	rule_free(r);
 }
 
