@@ -85,9 +85,9 @@ void filter_rule_sets_init(struct filter_rule_sets *rs, const struct filter_spec
 	pthread_mutex_init(&rs->lock, NULL);
 	filter_rule_sets_take_names(rs, spec);
 	rs->lookup = (struct rule_ipset_lookup){
-		.find = filter_rule_sets_find,
-		.contains = filter_rule_sets_contains,
-		.ctx = rs,
+	    .find = filter_rule_sets_find,
+	    .contains = filter_rule_sets_contains,
+	    .ctx = rs,
 	};
 }
 
@@ -108,7 +108,8 @@ unsigned filter_rule_sets_refresh(struct filter_rule_sets *rs, char *gone, size_
 		if (spec && filter_spec_find_set(spec, rs->names[i]) >= 0)
 			continue;
 		lost++;
-		int n = snprintf(gone + used, gone_len - used, "%s@%s", used ? " " : "", rs->names[i]);
+		int n =
+		    snprintf(gone + used, gone_len - used, "%s@%s", used ? " " : "", rs->names[i]);
 		if (n > 0 && used + (size_t)n < gone_len)
 			used += (size_t)n;
 	}

@@ -90,10 +90,10 @@ static struct rule_parser *parser;
 /* The parser of every test: the fake sets, and variables naming them. */
 static int parser_start(void)
 {
-	fake_sets[0] = (struct fake_set){"blocklist",
-					 {cidr("198.51.100.0", 24), cidr("2001:db8:bad::", 48)}};
-	fake_sets[1] = (struct fake_set){"partners",
-					 {cidr("203.0.113.0", 24), cidr("203.0.113.0", 24)}};
+	fake_sets[0] =
+	    (struct fake_set){"blocklist", {cidr("198.51.100.0", 24), cidr("2001:db8:bad::", 48)}};
+	fake_sets[1] =
+	    (struct fake_set){"partners", {cidr("203.0.113.0", 24), cidr("203.0.113.0", 24)}};
 	parser = rule_parser_create();
 	if (!parser)
 		return -1;
@@ -181,9 +181,9 @@ static void test_set_match_in_and_out(void **state)
 	(void)state;
 	struct rule *r = parse_ok("alert ip $BLOCKLIST any -> $HOME_NET any (msg:\"x\"; sid:1;)");
 	assert_true(fits(r, "198.51.100.7", "10.0.0.2"));
-	assert_false(fits(r, "198.51.101.7", "10.0.0.2"));  /* next /24 */
-	assert_false(fits(r, "198.51.100.7", "8.8.8.8"));   /* destination not home */
-	assert_false(fits(r, "10.0.0.2", "198.51.100.7"));  /* one-way rule, wrong side */
+	assert_false(fits(r, "198.51.101.7", "10.0.0.2")); /* next /24 */
+	assert_false(fits(r, "198.51.100.7", "8.8.8.8"));  /* destination not home */
+	assert_false(fits(r, "10.0.0.2", "198.51.100.7")); /* one-way rule, wrong side */
 	rule_free(r);
 
 	r = parse_ok("alert ip any any <> $BLOCKLIST any (msg:\"x\"; sid:4;)");
@@ -246,8 +246,9 @@ static void test_set_refusals(void **state)
 	assert_string_equal(refusal("alert tcp any @blocklist -> any any (msg:\"x\"; sid:10;)"),
 			    "bad port \"@blocklist\"");
 	assert_int_equal(rule_parser_set_var(parser, "TYPO", "[10.0.0.0/8,@blocklst]"), 0);
-	assert_string_equal(refusal("alert ip $TYPO any -> any any (msg:\"x\"; sid:11;)"),
-			    "unknown IP set \"blocklst\": the filter file has no \"ipset blocklst\"");
+	assert_string_equal(
+	    refusal("alert ip $TYPO any -> any any (msg:\"x\"; sid:11;)"),
+	    "unknown IP set \"blocklst\": the filter file has no \"ipset blocklst\"");
 
 	/* no owner of sets (no filter file): every set is refused */
 	rule_parser_set_ipsets(parser, NULL);
