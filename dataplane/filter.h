@@ -35,9 +35,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <pthread.h>
+
 #include "dataplane/filter_spec.h"
 #include "dataplane/flow.h"
 #include "dataplane/packet.h"
+#include "rules/ipset_lookup.h"
 
 struct rte_rcu_qsbr;
 struct rte_ring;
@@ -172,6 +175,49 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
 		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us);
+
+/*
+ * IP sets as rule address groups (filter_rule_sets.c): a signature rule on
+ * "@NAME" keeps the name and asks the published tables per test.
+ */
+
+/* The key of a set name (a 64-bit hash): rules keep it beside the name. */
+uint64_t filter_ipset_key(const char *name);
+
+/* True when addr (network order) is in the set called name (whose key is
+ * filter_ipset_key(name)) of t; false when t has no such set. One
+ * rte_fib/rte_fib6 lookup. Any lcore that holds t safely (a worker
+ * between quiescent points). */
+bool filter_ipset_contains(const struct filter_tables *t, uint64_t key, const char *name,
+			   const uint8_t *addr, int version);
+
+/*
+ * The lookup handed to the rules engine (ruleset_options.ipsets). It lives
+ * as long as vigil (every ruleset built with it holds a pointer to it).
+ * names: the sets rule parsing may name (the filter file at start-up, then
+ * each reloaded file), under lock because a rule compile may run on a
+ * thread of its own. rt: the published tables, NULL until attached.
+ */
+struct filter_rule_sets {
+	struct rule_ipset_lookup lookup;
+	struct filter_runtime *rt; /* atomic */
+	pthread_mutex_t lock;	   /* guards names and count */
+	char names[FILTER_MAX_SETS][FILTER_NAME_MAX];
+	unsigned count;
+};
+
+/* Start with the set names of spec (NULL: none). Control path. */
+void filter_rule_sets_init(struct filter_rule_sets *rs, const struct filter_spec *spec);
+
+/* Look addresses up in rt's published tables from now on. Control path. */
+void filter_rule_sets_attach(struct filter_rule_sets *rs, struct filter_runtime *rt);
+
+/*
+ * After a reload was published (control lcore): take the new tables' set
+ * names. Returns how many of the old names are gone, listed in gone
+ * ("@a @b"): rules on them match nothing until a file has them again.
+ */
+unsigned filter_rule_sets_refresh(struct filter_rule_sets *rs, char *gone, size_t gone_len);
 
 /* Sum counters into into (control lcore, on read). */
 void filter_counters_add(struct filter_counters *into, const struct filter_counters *from);

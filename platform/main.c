@@ -226,6 +226,30 @@ static bool board_reads_pcap(const struct board *board)
 }
 
 /*
+ * The filter file, read once before the rules (a rule on "@NAME" needs
+ * the set names when it is parsed) and compiled into tables once the EAL
+ * runs; the IP sets as rule address groups (dataplane/filter.h).
+ */
+static struct filter_spec main_filter_spec;
+static bool main_filter_spec_loaded;
+static struct filter_rule_sets main_rule_sets;
+
+static const char *filter_path_of(const struct options *o, const struct board *board)
+{
+	return o->filter ? o->filter : board && board->filter_file[0] ? board->filter_file : NULL;
+}
+
+static void filter_spec_read(const struct options *o, const struct board *board)
+{
+	const char *path = filter_path_of(o, board);
+	char err[FILTER_ERROR_MAX];
+	if (path && filter_spec_load(&main_filter_spec, path, err, sizeof(err)) < 0)
+		fail("%s", err);
+	main_filter_spec_loaded = path != NULL;
+	filter_rule_sets_init(&main_rule_sets, path ? &main_filter_spec : NULL);
+}
+
+/*
  * The ruleset options of the run, but the policy: everything from the
  * board; vars point into board, action_rank (RULE_ACTION_COUNT bytes) is
  * filled from [rules] action_order.
@@ -253,6 +277,7 @@ static struct ruleset_options rules_options(const struct options *o, const struc
 		.threshold_file = board && board->rules_threshold_file[0]
 					  ? board->rules_threshold_file
 					  : NULL,
+		.ipsets = main_filter_spec_loaded ? &main_rule_sets.lookup : NULL,
 	};
 }
 
@@ -446,22 +471,18 @@ static int ipset_command(const struct options *o)
 	return EXIT_SUCCESS;
 }
 
-/* --check with a filter file: parse it (every list it names too) and say what it holds. */
+/* --check with a filter file: parsed (every list it names too); say what it holds. */
 static void filter_check(const char *path)
 {
-	static struct filter_spec spec;
-	char err[FILTER_ERROR_MAX];
-	if (filter_spec_load(&spec, path, err, sizeof(err)) < 0)
-		fail("%s", err);
+	const struct filter_spec *spec = &main_filter_spec;
 	size_t v4 = 0, v6 = 0;
-	for (unsigned i = 0; i < spec.set_count; i++)
-		v4 += spec.sets[i].v4_count, v6 += spec.sets[i].v6_count;
+	for (unsigned i = 0; i < spec->set_count; i++)
+		v4 += spec->sets[i].v4_count, v6 += spec->sets[i].v6_count;
 	printf("filter %s: %zu ACL rules (default %s), %zu stateful rules (default %s), %u IP "
 	       "sets (%zu IPv4 and %zu IPv6 prefixes), %zu domains: OK\n",
-	       path, spec.acl_count, spec.acl_default == FILTER_DENY ? "deny" : "allow",
-	       spec.stateful_count, spec.stateful_deny ? "deny" : "allow", spec.set_count, v4, v6,
-	       spec.domain_count);
-	filter_spec_free(&spec);
+	       path, spec->acl_count, spec->acl_default == FILTER_DENY ? "deny" : "allow",
+	       spec->stateful_count, spec->stateful_deny ? "deny" : "allow", spec->set_count, v4, v6,
+	       spec->domain_count);
 }
 
 /* The index of the inline port facing the protected side, or -1 (one inline port: all ingress). */
@@ -488,14 +509,16 @@ static int filter_protected_port(const struct board *board)
 static struct filter_runtime *filter_setup(const struct options *o, const struct board *board)
 {
 	static struct filter_runtime rt;
-	const char *path = o->filter ? o->filter : board->filter_file[0] ? board->filter_file : NULL;
+	const char *path = filter_path_of(o, board);
 	char err[FILTER_ERROR_MAX];
 	struct filter_build_report report;
 	struct filter_tables *tables;
 	if (!path)
 		return NULL;
-	if (filter_tables_load(path, &tables, &report, err, sizeof(err)) < 0)
-		fail("%s", err);
+	/* read by filter_spec_read() before the rules; the tables keep their own copy */
+	if (filter_tables_build(&main_filter_spec, &tables, &report, err, sizeof(err)) < 0)
+		fail("%s: %s", path, err);
+	filter_spec_free(&main_filter_spec);
 	const struct filter_spec *spec = filter_tables_spec(tables);
 	if (!o->rule_count && (spec->domain_count || spec->domain_default_deny ||
 			       spec->xff_deny_set >= 0))
@@ -504,6 +527,7 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 			    path);
 	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
 		fail("cannot allocate the filter's RCU state");
+	filter_rule_sets_attach(&main_rule_sets, &rt);
 	log_info("filter %s: %zu ACL rules, %zu stateful rules, %zu IP sets (%zu + %zu prefixes), "
 		 "%zu domains, built in %.3f s (ACL %.3f s, sets %.3f s)",
 		 path, report.acl_rules, report.stateful_rules, report.sets, report.prefixes_v4,
@@ -656,6 +680,9 @@ static void control_loop(struct run_state *run, struct control *control,
 			log_warning("filter reload refused, the running tables stay: %s", err);
 		else if (rc > 0)
 			log_info("filter: reloaded %s", run->filter->path);
+		if (rc > 0 && filter_rule_sets_refresh(&main_rule_sets, err, sizeof(err)))
+			log_warning("filter: IP sets %s are gone from the reloaded file: rules on them "
+				    "match nothing until it has them again", err);
 		double now = now_seconds();
 		if (run->options->duration && now - start >= run->options->duration)
 			break;
@@ -906,6 +933,7 @@ int main(int argc, char **argv)
 	if (options.board_path && board_load(&board, options.board_path, options.overrides,
 					     options.override_count, err, sizeof(err)) < 0)
 		fail("%s", err);
+	filter_spec_read(&options, options.board_path ? &board : NULL);
 	if (options.check && (options.filter || (options.board_path && board.filter_file[0]))) {
 		filter_check(options.filter ? options.filter : board.filter_file);
 		if (options.rule_count == 0)

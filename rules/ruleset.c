@@ -554,6 +554,7 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 			 struct rule_list *list, char *err, size_t err_len)
 {
 	char classification[512];
+	rule_parser_set_ipsets(parser, o->ipsets);
 	ruleset_classification_path(o, classification, sizeof(classification));
 	if (classification[0]) {
 		int rc = rule_parser_load_classification(parser, classification, err, err_len);

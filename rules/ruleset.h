@@ -49,6 +49,9 @@ struct ruleset_options {
 	/* Evaluation order of actions (rule_action_order_parse); NULL: Suricata's
 	 * default, pass drop reject alert. */
 	const uint8_t *action_rank;
+	/* Named IP sets for "@NAME" in address lists (rules/ipset_lookup.h);
+	 * NULL: none, such rules are refused. Must outlive the ruleset. */
+	const struct rule_ipset_lookup *ipsets;
 };
 
 struct ruleset_report {
