@@ -110,6 +110,10 @@ struct filter_runtime {
 	unsigned worker_count;
 	char path[FILTER_PATH_MAX];   /* re-read on reload */
 	uint32_t reloads, reload_failures;
+	/* Applied to every spec read from path before it is built (the
+	 * console's IP-set changes, control/ipset_changes.h); NULL: none. */
+	void (*adjust)(struct filter_spec *spec, void *arg);
+	void *adjust_arg;
 };
 
 /* Set up rt for worker_count workers with first (owned from now on). Control path. 0 or -ENOMEM. */
@@ -121,6 +125,12 @@ int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const 
  * worker has passed a quiescent point, free the old tables. Control lcore.
  */
 void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next);
+
+/*
+ * Read rt->path again, apply rt->adjust, build and publish. Returns 0, or
+ * a negative errno with err (the running tables stay). Control lcore.
+ */
+int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len);
 
 /* Ask for a reload of rt->path at the next filter_runtime_poll(). Signal-safe. */
 void filter_runtime_request_reload(void);
