@@ -20,13 +20,7 @@ source board/lab-lib.sh
 readonly PKI=build/lab-pki
 readonly CLIENT_V4=10.77.0.1
 
-ctl()
-{
-	local role=$1
-	shift
-	ip netns exec "$LAB_OPERATOR_NS" timeout 30 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/$role.crt" --key "$PKI/$role.key" "$@"
-}
+ctl() { lab_ctl "$@"; }
 
 expect()
 {
