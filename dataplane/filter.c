@@ -367,6 +367,24 @@ void filter_counters_add(struct filter_counters *into, const struct filter_count
 		into->rule_denied[n] += from->rule_denied[n];
 }
 
+void filter_counters_json(FILE *out, const struct filter_counters *c)
+{
+	fprintf(out, "{\"checked\":%llu,\"cache_hits\":%llu,\"denied\":{",
+		(unsigned long long)c->checked, (unsigned long long)c->cache_hits);
+	for (int r = 0; r < FILTER_REASON_COUNT; r++)
+		fprintf(out, "%s\"%s\":%llu", r ? "," : "", filter_reason_name[r],
+			(unsigned long long)c->denied[r]);
+	fprintf(out, "},\"events_lost\":%llu,\"acl_rules\":{", (unsigned long long)c->events_lost);
+	bool any = false;
+	for (unsigned n = 1; n <= FILTER_RULE_NUMBER_MAX; n++) {
+		if (!c->rule_denied[n])
+			continue;
+		fprintf(out, "%s\"%u\":%llu", any ? "," : "", n, (unsigned long long)c->rule_denied[n]);
+		any = true;
+	}
+	fprintf(out, "}}");
+}
+
 void filter_counters_print(FILE *out, const struct filter_counters *c)
 {
 	fprintf(out, "filter: %llu packets checked, %llu by the flow cache", (unsigned long long)c->checked,

@@ -235,4 +235,7 @@ void filter_counters_add(struct filter_counters *into, const struct filter_count
 /* Print the filter lines of the summary: denials by reason, then by ACL rule number. */
 void filter_counters_print(FILE *out, const struct filter_counters *total);
 
+/* The same as a JSON object: checked, cache_hits, denied{reason}, events_lost, acl_rules{number}. */
+void filter_counters_json(FILE *out, const struct filter_counters *total);
+
 #endif

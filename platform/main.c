@@ -732,7 +732,9 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 						   board_role_name(ports->ports[i].conf->role),
 						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
-		ms->workers[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+		ms->workers[w] = (struct stats_worker){
+			workers[w].lcore_id, w, &workers[w].counters,
+			workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)

@@ -68,6 +68,17 @@ FILTER
 	else
 		lab_fail "change log: $(cat "$LAB_DIR/store/ipset-changes.log" 2>&1)"
 	fi
+	local rc=0
+	lab_stop_vigil 15 || rc=$?
+	((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
+	# The denials are counted by ACL rule number in --stats-json.
+	/usr/bin/python3 - "$LAB_STATS_JSON" <<'PYEOF' || lab_failures=$((lab_failures + 1))
+import json, sys
+f = json.load(open(sys.argv[1]))["filter"]
+ok = f["acl_rules"].get("10", 0) >= 2 and f["denied"]["acl_rule"] >= 2 and f["checked"] > 0
+print(("ok: " if ok else "FAIL: ") + f"stats filter: checked {f['checked']}, acl_rule {f['denied']['acl_rule']}, rule 10: {f['acl_rules'].get('10')}")
+sys.exit(0 if ok else 1)
+PYEOF
 	lab_finish lab_ipset_console
 }
 
