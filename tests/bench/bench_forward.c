@@ -20,7 +20,6 @@
  * tables.
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
- *                                   [--simd-bits 512]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -50,7 +49,6 @@ struct bench_options {
 	unsigned rounds;
 	double seconds;
 	unsigned workers;
-	unsigned simd_bits; /* 0: DPDK's default; else EAL --force-max-simd-bitwidth */
 };
 
 /* The baseline: what a worker would do with no decode and no inspection. */
@@ -399,7 +397,6 @@ static void parse_options(int argc, char **argv, struct bench_options *o)
 		{"rounds", required_argument, NULL, 'r'},
 		{"seconds", required_argument, NULL, 's'},
 		{"workers", required_argument, NULL, 'w'},
-		{"simd-bits", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -411,15 +408,12 @@ static void parse_options(int argc, char **argv, struct bench_options *o)
 			o->seconds = atof(optarg);
 		else if (c == 'w')
 			o->workers = (unsigned)atoi(optarg);
-		else if (c == 'b')
-			o->simd_bits = (unsigned)atoi(optarg);
 		else
 			exit(EXIT_FAILURE);
 	}
 	if (o->rounds < 1 || o->rounds > BENCH_MAX_ROUNDS || o->seconds <= 0 || o->workers < 1 ||
 	    o->workers > 15) {
-		fprintf(stderr, "bench: --rounds 1..%d, --seconds > 0, --workers 1..15, "
-				"--simd-bits 128|256|512\n",
+		fprintf(stderr, "bench: --rounds 1..%d, --seconds > 0, --workers 1..15\n",
 			BENCH_MAX_ROUNDS);
 		exit(EXIT_FAILURE);
 	}
@@ -430,19 +424,15 @@ int main(int argc, char **argv)
 	static struct board board;
 	struct bench_options o;
 	struct port_set ports;
-	char err[1024], workers_set[32], prefix_set[64], simd_set[80];
+	char err[1024], workers_set[32], prefix_set[64];
 	struct eal_vars vars = {0};
 
 	parse_options(argc, argv, &o);
 	snprintf(workers_set, sizeof(workers_set), "lcores.workers=1-%u", o.workers);
 	snprintf(prefix_set, sizeof(prefix_set), "eal.file_prefix=vigil-bench-%d", (int)getpid());
 	/* room for the filter's tables: a 1,000,000-prefix table and 10,000 ACL rules */
-	/* rte_acl takes its widest vector code (AVX512, 32 packets at once) only
-	 * when the EAL allows 512-bit vectors, as a board can with eal.extra */
-	snprintf(simd_set, sizeof(simd_set), "eal.extra=--force-max-simd-bitwidth=%u", o.simd_bits);
-	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048", simd_set};
-	if (board_load(&board, "tests/bench/bench.conf", overrides, o.simd_bits ? 4 : 3, err,
-		       sizeof(err)) < 0 ||
+	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048"};
+	if (board_load(&board, "tests/bench/bench.conf", overrides, 3, err, sizeof(err)) < 0 ||
 	    eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0 ||
 	    port_start_all(&ports, &board, &vars, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -465,9 +455,8 @@ int main(int argc, char **argv)
 
 	static const unsigned sizes[] = {64, 1500};
 	printf("vigil forwarding benchmark: %u worker lcore(s), net_ring pair, %u packets "
-	       "circulating per queue, %u rounds of %.1f s each, medians; %s\n",
-	       o.workers, BENCH_PRELOAD, o.rounds, o.seconds,
-	       o.simd_bits ? simd_set + strlen("eal.extra=") : "DPDK's default SIMD width");
+	       "circulating per queue, %u rounds of %.1f s each, medians\n",
+	       o.workers, BENCH_PRELOAD, o.rounds, o.seconds);
 	printf("%-12s %16s %16s %12s %14s\n", "frame bytes", "bare Mpps/lcore", "vigil Mpps/lcore",
 	       "vigil/bare", "vigil ns/pkt");
 	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
