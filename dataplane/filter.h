@@ -101,7 +101,7 @@ const struct filter_spec *filter_tables_spec(const struct filter_tables *t);
 
 /*
  * The published tables, one per vigil. tables is swapped atomically by the
- * control lcore; workers load it once per packet.
+ * control lcore; workers load it once per burst or per packet.
  */
 struct filter_runtime {
 	struct filter_tables *tables; /* atomic; NULL: no filter */
