@@ -9,7 +9,8 @@
 #   make run        install, build, run the lab board with sample traffic
 #   make test       install, build, run unit and integration tests
 #   make bench      forwarding benchmark: vigil worker path vs bare loop
-#   make fuzz       libFuzzer targets with ASan/UBSan, FUZZ_SECONDS each
+#   make fuzz       libFuzzer targets with ASan/UBSan, FUZZ_SECONDS each, and the
+#                   console's TLS handshake fuzz against a sanitizer build
 #   make SAN=1      build with ASan/UBSan
 
 CC        ?= cc
@@ -108,8 +109,9 @@ bench: deps
 	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
 
 fuzz: deps
-	@$(MAKE) --no-print-directory fuzz-bins
+	@$(MAKE) --no-print-directory fuzz-bins all
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+	bash tests/fuzz/console_handshake.sh
 
 fuzz-bins: $(FUZZ_BINS)
 

@@ -449,6 +449,18 @@ static void *console_session_main(void *arg)
 	return NULL;
 }
 
+/* Was conn made to one of the management addresses (not a data port's own address)? */
+static bool console_local_ok(const struct console *c, struct netconn *conn)
+{
+	ip_addr_t local;
+	u16_t port;
+	if (netconn_addr(conn, &local, &port) != ERR_OK)
+		return false;
+	if (IP_IS_V4(&local))
+		return c->config.has_ipv4 && memcmp(&ip_2_ip4(&local)->addr, c->config.ipv4, 4) == 0;
+	return c->config.has_ipv6 && memcmp(ip_2_ip6(&local)->addr, c->config.ipv6, 16) == 0;
+}
+
 /* Start a session thread for conn, or refuse it (blocked source, no free slot). */
 static void console_admit(struct console *c, struct netconn *conn)
 {
@@ -457,6 +469,14 @@ static void console_admit(struct console *c, struct netconn *conn)
 	char peer[64] = "?";
 	if (netconn_peer(conn, &addr, &port) == ERR_OK)
 		ipaddr_ntoa_r(&addr, peer, sizeof(peer));
+	if (!console_local_ok(c, conn)) {
+		pthread_mutex_lock(&c->lock);
+		c->counters.refused_not_management++;
+		pthread_mutex_unlock(&c->lock);
+		netconn_close(conn);
+		netconn_delete(conn);
+		return;
+	}
 	bool refuse = console_blocked(c, peer);
 	pthread_mutex_lock(&c->lock);
 	if (!refuse && c->active_sessions >= c->config.sessions) {

@@ -44,6 +44,10 @@ struct console_config {
 	const char *ca;	    /* the operator CA: client certificates must chain to it */
 	unsigned sessions;  /* sessions served at once */
 	unsigned idle_s;    /* a session silent this long is closed */
+	/* The management addresses: a connection to any other address of the
+	 * stack (a data port's own address) is refused. */
+	bool has_ipv4, has_ipv6;
+	uint8_t ipv4[4], ipv6[16];
 };
 
 /* One request as the control lcore sees it. */
@@ -71,6 +75,7 @@ struct console_counters {
 	uint64_t refused_blocked;     /* connections refused: source blocked */
 	uint64_t refused_busy;	      /* connections refused: every session slot taken */
 	uint64_t refused_no_role;     /* good certificate without an admin/viewer OU */
+	uint64_t refused_not_management; /* to an address that is not a management address */
 	uint64_t requests;	      /* requests executed */
 };
 

@@ -17,6 +17,7 @@
 #include "control/control.h"
 #include "control/eve.h"
 #include "control/mgmt.h"
+#include "control/mgmt_port.h"
 #include "control/sinks.h"
 #include "dataplane/alert.h"
 
@@ -193,8 +194,18 @@ void control_drain_alerts(struct control *control)
 		;
 }
 
+/* A frame of the exception path: to the data-side netif of the port it came in on. */
+static void control_exception_frame(void *arg, uint16_t port, const void *frame, uint32_t len)
+{
+	struct control *control = arg;
+	if (port < CONTROL_MAX_DATA_PORTS && control->data_netifs[port])
+		mgmt_input_frame(control->data_netifs[port], frame, len);
+}
+
 void control_poll(struct control *control)
 {
+	for (unsigned i = 0; i < control->exception_ring_count; i++)
+		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */
 	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
 		;

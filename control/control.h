@@ -14,6 +14,7 @@
 #define CONTROL_MAX_PORTS 4
 #define CONTROL_MAX_WORKERS 64
 #define CONTROL_MAX_SINKS 4
+#define CONTROL_MAX_DATA_PORTS 32 /* port ids with a data-side netif (EXCEPTION_MAX_PORTS) */
 #define CONTROL_RECENT_ALERTS 256 /* EVE lines kept for alerts tail */
 #define CONTROL_RULE_HIT_SLOTS 16384 /* distinct (gid, sid) counted for stats */
 
@@ -26,6 +27,8 @@ struct console;
 struct stats_view;
 struct worker_conf;
 struct rules_update;
+struct filter_runtime;
+struct ipset_changes;
 struct sink;
 
 struct control {
@@ -33,6 +36,11 @@ struct control {
 	unsigned management_port_count;
 	uint64_t management_rx_packets; /* frames received with no stack to answer them */
 	struct mgmt *mgmt; /* lwIP on management_ports[0]; NULL: frames are counted and freed */
+	/* The exception path: each worker's ring of the appliance's own frames
+	 * from data ports, and the data-side netif of each such port (by port id). */
+	void *exception_rings[CONTROL_MAX_WORKERS];
+	unsigned exception_ring_count;
+	struct mgmt *data_netifs[CONTROL_MAX_DATA_PORTS];
 	struct rte_ring *alert_rings[CONTROL_MAX_WORKERS]; /* one per worker, we consume */
 	unsigned alert_ring_count;
 	struct eve *eve; /* how alerts are formatted, and the EVE file (eve->file NULL: none) */
@@ -66,6 +74,8 @@ struct control {
 	struct worker_conf *workers;
 	unsigned worker_count;
 	struct rules_update *rules; /* rule update transactions; NULL: no console */
+	struct filter_runtime *filter; /* the published filter tables; NULL: no filter file */
+	struct ipset_changes *ipset_changes; /* the console's IP-set changes (filter->adjust_arg) */
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */

@@ -26,6 +26,7 @@ struct mgmt {
 	struct netif netif;
 	uint16_t port_id;
 	struct rte_mempool *pool;
+	void *to_wire; /* data side: a worker's exception ring; NULL: the management port */
 	struct mgmt_counters counters;
 };
 
@@ -45,7 +46,10 @@ static err_t mgmt_linkoutput(struct netif *netif, struct pbuf *p)
 		return ERR_BUF;
 	}
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
-	if (mgmt_port_send(mgmt->port_id, mgmt->pool, frame, p->tot_len) < 0) {
+	int rc = mgmt->to_wire ? mgmt_port_inject(mgmt->to_wire, mgmt->pool, mgmt->port_id, frame,
+						  p->tot_len)
+			       : mgmt_port_send(mgmt->port_id, mgmt->pool, frame, p->tot_len);
+	if (rc < 0) {
 		mgmt->counters.tx_dropped++;
 		return ERR_MEM;
 	}
@@ -58,8 +62,8 @@ static err_t mgmt_netif_init(struct netif *netif)
 	struct mgmt *mgmt = netif->state;
 	if (mgmt_port_mac(mgmt->port_id, netif->hwaddr) != 0)
 		return ERR_IF;
-	netif->name[0] = 'm';
-	netif->name[1] = 'g';
+	netif->name[0] = mgmt->to_wire ? 'd' : 'm';
+	netif->name[1] = mgmt->to_wire ? 'x' : 'g';
 	netif->mtu = MGMT_MTU;
 	netif->hwaddr_len = ETH_HWADDR_LEN;
 	netif->output = etharp_output;
@@ -105,8 +109,8 @@ static int mgmt_ipv6_config(struct netif *netif, const struct mgmt_config *confi
 	return 0;
 }
 
-struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
-			const struct mgmt_config *config, char *err, size_t err_len)
+static struct mgmt *mgmt_netif_start(uint16_t port_id, struct rte_mempool *pool, void *to_wire,
+				     const struct mgmt_config *config, char *err, size_t err_len)
 {
 	ip4_addr_t addr, mask, gateway;
 	mgmt_ipv4_config(config, &addr, &mask, &gateway);
@@ -117,6 +121,7 @@ struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
 	}
 	mgmt->port_id = port_id;
 	mgmt->pool = pool;
+	mgmt->to_wire = to_wire;
 	if (!mgmt_lwip_started) {
 		tcpip_init(NULL, NULL);
 		mgmt_lwip_started = true;
@@ -126,7 +131,8 @@ struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
 				     tcpip_input);
 	int rc = ok ? mgmt_ipv6_config(&mgmt->netif, config) : -EIO;
 	if (rc == 0) {
-		netif_set_default(&mgmt->netif);
+		if (!to_wire)
+			netif_set_default(&mgmt->netif);
 		netif_set_up(&mgmt->netif);
 		netif_set_link_up(&mgmt->netif);
 	} else if (ok) {
@@ -140,6 +146,18 @@ struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
 		return NULL;
 	}
 	return mgmt;
+}
+
+struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
+			const struct mgmt_config *config, char *err, size_t err_len)
+{
+	return mgmt_netif_start(port_id, pool, NULL, config, err, err_len);
+}
+
+struct mgmt *mgmt_start_data(uint16_t port_id, struct rte_mempool *pool, void *to_wire,
+			     const struct mgmt_config *config, char *err, size_t err_len)
+{
+	return mgmt_netif_start(port_id, pool, to_wire, config, err, err_len);
 }
 
 /* Hand one frame to the stack (a copy: the port's mbuf goes back at once). */
@@ -159,6 +177,11 @@ static void mgmt_input(void *arg, const void *frame, uint32_t len)
 		return;
 	}
 	mgmt->counters.rx_frames++;
+}
+
+void mgmt_input_frame(struct mgmt *mgmt, const void *frame, uint32_t len)
+{
+	mgmt_input(mgmt, frame, len);
 }
 
 void mgmt_poll(struct mgmt *mgmt)

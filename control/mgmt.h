@@ -51,6 +51,20 @@ struct mgmt;
 struct mgmt *mgmt_start(uint16_t port_id, struct rte_mempool *pool,
 			const struct mgmt_config *config, char *err, size_t err_len);
 
+/*
+ * A second kind of netif: the appliance's own address on a data port
+ * (port_id), for what the workers' exception path hands over (health
+ * checks, ping, ARP and ND for that address). Its output is queued on
+ * to_wire (a worker's exception ring, which that worker transmits), never
+ * sent by the control lcore itself. Not the default route. Control lcore,
+ * after mgmt_start.
+ */
+struct mgmt *mgmt_start_data(uint16_t port_id, struct rte_mempool *pool, void *to_wire,
+			     const struct mgmt_config *config, char *err, size_t err_len);
+
+/* Hand one frame to the stack through this netif. Control lcore. */
+void mgmt_input_frame(struct mgmt *mgmt, const void *frame, uint32_t len);
+
 /* Receive what waits on the management port and hand it to the stack. Control lcore only. */
 void mgmt_poll(struct mgmt *mgmt);
 

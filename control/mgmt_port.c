@@ -9,6 +9,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "control/mgmt_port.h"
 
@@ -25,17 +26,26 @@ int mgmt_port_mac(uint16_t port_id, uint8_t mac[6])
 	return 0;
 }
 
-int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame, uint32_t len)
+/* A new mbuf from pool holding a copy of frame; NULL when none is left. */
+static struct rte_mbuf *mgmt_port_copy(struct rte_mempool *pool, const void *frame, uint32_t len)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	if (!m)
-		return -ENOMEM;
+		return NULL;
 	char *data = rte_pktmbuf_append(m, len);
 	if (!data) {
 		rte_pktmbuf_free(m);
-		return -ENOMEM;
+		return NULL;
 	}
 	memcpy(data, frame, len);
+	return m;
+}
+
+int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame, uint32_t len)
+{
+	struct rte_mbuf *m = mgmt_port_copy(pool, frame, len);
+	if (!m)
+		return -ENOMEM;
 	if (rte_eth_tx_burst(port_id, 0, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -54,6 +64,36 @@ unsigned mgmt_port_receive(uint16_t port_id, void (*deliver)(void *arg, const vo
 		uint32_t len = rte_pktmbuf_pkt_len(burst[i]);
 		if (len <= sizeof(copy))
 			deliver(arg, rte_pktmbuf_read(burst[i], 0, len, copy), len);
+		rte_pktmbuf_free(burst[i]);
+	}
+	return n;
+}
+
+int mgmt_port_inject(void *ring, struct rte_mempool *pool, uint16_t port, const void *frame,
+		     uint32_t len)
+{
+	struct rte_mbuf *m = mgmt_port_copy(pool, frame, len);
+	if (!m)
+		return -ENOMEM;
+	m->port = port;
+	if (rte_ring_mp_enqueue(ring, m) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+unsigned mgmt_port_drain(void *ring, void (*deliver)(void *arg, uint16_t port, const void *frame,
+						   uint32_t len),
+			 void *arg)
+{
+	struct rte_mbuf *burst[MGMT_PORT_BURST];
+	static uint8_t copy[MGMT_PORT_FRAME_MAX];
+	unsigned n = rte_ring_sc_dequeue_burst(ring, (void **)burst, MGMT_PORT_BURST, NULL);
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(burst[i]);
+		if (len <= sizeof(copy))
+			deliver(arg, burst[i]->port, rte_pktmbuf_read(burst[i], 0, len, copy), len);
 		rte_pktmbuf_free(burst[i]);
 	}
 	return n;

@@ -2,8 +2,8 @@
 /*
  * The DPDK side of the management stack, kept apart from control/mgmt.c
  * because DPDK's and lwIP's protocol headers define the same names
- * (struct ip6_hdr, IP_DF, ...) and cannot meet in one file. Only
- * control/mgmt.c uses it.
+ * (struct ip6_hdr, IP_DF, ...) and cannot meet in one file. Used by
+ * control/mgmt.c and, for the exception rings, control/control.c.
  */
 #ifndef VIGIL_CONTROL_MGMT_PORT_H
 #define VIGIL_CONTROL_MGMT_PORT_H
@@ -30,5 +30,23 @@ int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame
 unsigned mgmt_port_receive(uint16_t port_id, void (*deliver)(void *arg, const void *frame,
 							    uint32_t len),
 			   void *arg);
+
+/*
+ * Queue one frame for a data port: copied into a new mbuf from pool whose
+ * port field is port, enqueued on ring (a worker's exception to_wire ring;
+ * the worker transmits it). Returns 0, -ENOMEM or -ENOBUFS (ring full).
+ * lwIP's tcpip thread is the ring's only producer.
+ */
+int mgmt_port_inject(void *ring, struct rte_mempool *pool, uint16_t port, const void *frame,
+		     uint32_t len);
+
+/*
+ * Take up to a burst of frames from ring (a worker's exception to_control
+ * ring), give each to deliver with the port it came in on, free them.
+ * Returns the number of frames. Control lcore only (the ring's consumer).
+ */
+unsigned mgmt_port_drain(void *ring, void (*deliver)(void *arg, uint16_t port, const void *frame,
+						   uint32_t len),
+			 void *arg);
 
 #endif

@@ -435,15 +435,30 @@ int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len)
 		snprintf(err, err_len, "no filter file to reload");
 		return -EINVAL;
 	}
-	struct filter_tables *next;
-	int rc = filter_tables_load(rt->path, &next, NULL, err, err_len);
+	int rc = filter_runtime_rebuild(rt, err, err_len);
 	if (rc < 0) {
 		rt->reload_failures++;
 		return rc;
 	}
-	filter_runtime_publish(rt, next);
 	rt->reloads++;
 	return 1;
+}
+
+int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len)
+{
+	struct filter_spec spec;
+	int rc = filter_spec_load(&spec, rt->path, err, err_len);
+	if (rc < 0)
+		return rc;
+	if (rt->adjust)
+		rt->adjust(&spec, rt->adjust_arg);
+	struct filter_tables *next;
+	rc = filter_tables_build(&spec, &next, NULL, err, err_len);
+	filter_spec_free(&spec);
+	if (rc < 0)
+		return rc;
+	filter_runtime_publish(rt, next);
+	return 0;
 }
 
 void filter_runtime_free(struct filter_runtime *rt)

@@ -37,9 +37,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <pthread.h>
+
 #include "dataplane/filter_spec.h"
 #include "dataplane/flow.h"
 #include "dataplane/packet.h"
+#include "rules/ipset_lookup.h"
 
 struct rte_rcu_qsbr;
 struct rte_ring;
@@ -109,6 +112,10 @@ struct filter_runtime {
 	unsigned worker_count;
 	char path[FILTER_PATH_MAX];   /* re-read on reload */
 	uint32_t reloads, reload_failures;
+	/* Applied to every spec read from path before it is built (the
+	 * console's IP-set changes, control/ipset_changes.h); NULL: none. */
+	void (*adjust)(struct filter_spec *spec, void *arg);
+	void *adjust_arg;
 };
 
 /* Set up rt for worker_count workers with first (owned from now on). Control path. 0 or -ENOMEM. */
@@ -120,6 +127,12 @@ int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const 
  * worker has passed a quiescent point, free the old tables. Control lcore.
  */
 void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next);
+
+/*
+ * Read rt->path again, apply rt->adjust, build and publish. Returns 0, or
+ * a negative errno with err (the running tables stay). Control lcore.
+ */
+int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len);
 
 /* Ask for a reload of rt->path at the next filter_runtime_poll(). Signal-safe. */
 void filter_runtime_request_reload(void);
@@ -213,6 +226,49 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
 		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us);
+
+/*
+ * IP sets as rule address groups (filter_rule_sets.c): a signature rule on
+ * "@NAME" keeps the name and asks the published tables per test.
+ */
+
+/* The key of a set name (a 64-bit hash): rules keep it beside the name. */
+uint64_t filter_ipset_key(const char *name);
+
+/* True when addr (network order) is in the set called name (whose key is
+ * filter_ipset_key(name)) of t; false when t has no such set. One
+ * rte_fib/rte_fib6 lookup. Any lcore that holds t safely (a worker
+ * between quiescent points). */
+bool filter_ipset_contains(const struct filter_tables *t, uint64_t key, const char *name,
+			   const uint8_t *addr, int version);
+
+/*
+ * The lookup handed to the rules engine (ruleset_options.ipsets). It lives
+ * as long as vigil (every ruleset built with it holds a pointer to it).
+ * names: the sets rule parsing may name (the filter file at start-up, then
+ * each reloaded file), under lock because a rule compile may run on a
+ * thread of its own. rt: the published tables, NULL until attached.
+ */
+struct filter_rule_sets {
+	struct rule_ipset_lookup lookup;
+	struct filter_runtime *rt; /* atomic */
+	pthread_mutex_t lock;	   /* guards names and count */
+	char names[FILTER_MAX_SETS][FILTER_NAME_MAX];
+	unsigned count;
+};
+
+/* Start with the set names of spec (NULL: none). Control path. */
+void filter_rule_sets_init(struct filter_rule_sets *rs, const struct filter_spec *spec);
+
+/* Look addresses up in rt's published tables from now on. Control path. */
+void filter_rule_sets_attach(struct filter_rule_sets *rs, struct filter_runtime *rt);
+
+/*
+ * After a reload was published (control lcore): take the new tables' set
+ * names. Returns how many of the old names are gone, listed in gone
+ * ("@a @b"): rules on them match nothing until a file has them again.
+ */
+unsigned filter_rule_sets_refresh(struct filter_rule_sets *rs, char *gone, size_t gone_len);
 
 /* Sum counters into into (control lcore, on read). */
 void filter_counters_add(struct filter_counters *into, const struct filter_counters *from);

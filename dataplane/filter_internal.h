@@ -73,6 +73,7 @@ struct filter_tables {
 	uint32_t all4, all6;	 /* sets holding 0.0.0.0/0 or ::/0 */
 	struct filter_domain_table domains;
 	bool has_domains;
+	uint64_t set_keys[FILTER_MAX_SETS]; /* filter_ipset_key() of each set's name */
 	struct filter_spec spec; /* as read: kept for export and summaries */
 };
 

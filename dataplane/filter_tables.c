@@ -386,8 +386,10 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 	t->spec = *spec;
 	t->spec.acl = t->spec.stateful = NULL;
 	t->spec.domains = NULL;
-	for (unsigned s = 0; s < spec->set_count; s++)
+	for (unsigned s = 0; s < spec->set_count; s++) {
 		t->spec.sets[s].prefixes = NULL;
+		t->set_keys[s] = filter_ipset_key(spec->sets[s].name);
+	}
 	t->generation = __atomic_fetch_add(&filter_generation_next, 1, __ATOMIC_RELAXED);
 	int rc = -ENOMEM;
 	t->spec.acl = malloc((spec->acl_count + 1) * sizeof(*spec->acl));

@@ -17,6 +17,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dataplane/decode.h"
+#include "dataplane/exception.h"
 #include "dataplane/filter.h"
 #include "dataplane/reject.h"
 #include "dataplane/worker.h"
@@ -161,6 +162,21 @@ static void worker_send_rejects(struct worker_conf *conf, const struct worker_qu
 }
 
 /*
+ * A frame for the appliance itself goes to the exception path, which owns
+ * it from now on: *slot is cleared so the burst's later passes skip it.
+ */
+static inline bool worker_take_exception(struct worker_conf *conf, const struct worker_queue *q,
+					 struct rte_mbuf **slot, uint64_t *rx_bytes)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(*slot);
+	if (!exception_take(conf->exceptions, q->rx_port, *slot))
+		return false;
+	*rx_bytes += len;
+	*slot = NULL;
+	return true;
+}
+
+/*
  * One burst of one queue, in three passes: decode every packet, let the
  * filter classify the decoded burst at once (rte_acl and the IP-set
  * lookups are built for bursts), then take each packet on through its
@@ -188,14 +204,23 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	rj.pair_count = rj.back_count = 0;
 
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
+		/* the appliance's own frames go to the control lcore's stack */
+		if (unlikely(conf->exceptions != NULL) &&
+		    worker_take_exception(conf, q, &burst[i], &rx_bytes)) {
+			decoded[i] = NULL;
+			continue;
+		}
 		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
+	}
 	if (filter) {
 		filter->rx_protected = q->rx_protected;
 		filter_classify_burst(filter, decoded, n);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
+		if (unlikely(m == NULL))
+			continue; /* taken by the exception path */
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
 		if (likely(decoded[i] != NULL)) {
@@ -240,6 +265,8 @@ int worker_main(void *arg)
 	while (!worker_quit) {
 		for (unsigned i = 0; i < conf->queue_count; i++)
 			worker_handle_queue(conf, &conf->queues[i]);
+		if (unlikely(conf->exceptions != NULL))
+			exception_send(conf->exceptions, (uint16_t)conf->worker_index);
 		inspect_housekeeping(&conf->inspect);
 		inspect_rules_take(&conf->inspect);
 		/* no filter tables pointer is held past this point (RCU) */

@@ -20,6 +20,7 @@
 #include "dataplane/inspect.h"
 
 struct rte_mempool;
+struct exception_path;
 
 #define WORKER_BURST 32
 #define WORKER_MAX_QUEUES 16
@@ -46,6 +47,7 @@ struct worker_conf {
 	uint64_t timestamp_flag; /* ol_flags bit saying the field is set */
 	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
 	struct rte_mempool *pool; /* for frames the worker makes (reject) */
+	struct exception_path *exceptions; /* the appliance's own frames; NULL: no data-port address */
 } __attribute__((aligned(64)));
 
 /*

@@ -53,7 +53,7 @@ struct board_reader {
 	bool failed;
 	char *err;
 	size_t err_len;
-	unsigned port_lines[BOARD_MAX_PORTS][4];
+	unsigned port_lines[BOARD_MAX_PORTS][8];
 };
 
 static int board_parse_string(const struct board_setting *s, const char *value, void *field,
@@ -346,6 +346,8 @@ static const struct board_setting board_port_settings[] = {
 	{"port", "device", board_parse_string, P(device), 0, 0, NULL},
 	{"port", "role", board_parse_role, P(role), 0, 0, NULL},
 	{"port", "pair", board_parse_name, P(pair_name), 0, 0, ""},
+	{"port", "ipv4", board_parse_prefix, P(ipv4), 0, 32, ""},
+	{"port", "ipv6", board_parse_prefix, P(ipv6), 0, 128, ""},
 };
 #define BOARD_PORT_SETTING_COUNT (sizeof(board_port_settings) / sizeof(board_port_settings[0]))
 

@@ -55,6 +55,7 @@ struct board_port {
 	bool has_role;
 	char pair_name[BOARD_NAME_MAX];
 	int pair; /* index into board.ports, resolved by board_load() */
+	struct board_prefix ipv4, ipv6; /* the appliance's own address on an inline port (health checks) */
 	unsigned section_line, device_line, pair_line;
 };
 

@@ -30,7 +30,9 @@
 #include "control/eve.h"
 #include "control/console.h"
 #include "control/console_commands.h"
+#include "control/ipset_changes.h"
 #include "control/mgmt.h"
+#include "dataplane/exception.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "dataplane/alert.h"
@@ -225,6 +227,30 @@ static bool board_reads_pcap(const struct board *board)
 }
 
 /*
+ * The filter file, read once before the rules (a rule on "@NAME" needs
+ * the set names when it is parsed) and compiled into tables once the EAL
+ * runs; the IP sets as rule address groups (dataplane/filter.h).
+ */
+static struct filter_spec main_filter_spec;
+static bool main_filter_spec_loaded;
+static struct filter_rule_sets main_rule_sets;
+
+static const char *filter_path_of(const struct options *o, const struct board *board)
+{
+	return o->filter ? o->filter : board && board->filter_file[0] ? board->filter_file : NULL;
+}
+
+static void filter_spec_read(const struct options *o, const struct board *board)
+{
+	const char *path = filter_path_of(o, board);
+	char err[FILTER_ERROR_MAX];
+	if (path && filter_spec_load(&main_filter_spec, path, err, sizeof(err)) < 0)
+		fail("%s", err);
+	main_filter_spec_loaded = path != NULL;
+	filter_rule_sets_init(&main_rule_sets, path ? &main_filter_spec : NULL);
+}
+
+/*
  * The ruleset options of the run, but the policy: everything from the
  * board; vars point into board, action_rank (RULE_ACTION_COUNT bytes) is
  * filled from [rules] action_order.
@@ -252,6 +278,7 @@ static struct ruleset_options rules_options(const struct options *o, const struc
 		.threshold_file = board && board->rules_threshold_file[0]
 					  ? board->rules_threshold_file
 					  : NULL,
+		.ipsets = main_filter_spec_loaded ? &main_rule_sets.lookup : NULL,
 	};
 }
 
@@ -445,22 +472,18 @@ static int ipset_command(const struct options *o)
 	return EXIT_SUCCESS;
 }
 
-/* --check with a filter file: parse it (every list it names too) and say what it holds. */
+/* --check with a filter file: parsed (every list it names too); say what it holds. */
 static void filter_check(const char *path)
 {
-	static struct filter_spec spec;
-	char err[FILTER_ERROR_MAX];
-	if (filter_spec_load(&spec, path, err, sizeof(err)) < 0)
-		fail("%s", err);
+	const struct filter_spec *spec = &main_filter_spec;
 	size_t v4 = 0, v6 = 0;
-	for (unsigned i = 0; i < spec.set_count; i++)
-		v4 += spec.sets[i].v4_count, v6 += spec.sets[i].v6_count;
+	for (unsigned i = 0; i < spec->set_count; i++)
+		v4 += spec->sets[i].v4_count, v6 += spec->sets[i].v6_count;
 	printf("filter %s: %zu ACL rules (default %s), %zu stateful rules (default %s), %u IP "
 	       "sets (%zu IPv4 and %zu IPv6 prefixes), %zu domains: OK\n",
-	       path, spec.acl_count, spec.acl_default == FILTER_DENY ? "deny" : "allow",
-	       spec.stateful_count, spec.stateful_deny ? "deny" : "allow", spec.set_count, v4, v6,
-	       spec.domain_count);
-	filter_spec_free(&spec);
+	       path, spec->acl_count, spec->acl_default == FILTER_DENY ? "deny" : "allow",
+	       spec->stateful_count, spec->stateful_deny ? "deny" : "allow", spec->set_count, v4, v6,
+	       spec->domain_count);
 }
 
 /* The index of the inline port facing the protected side, or -1 (one inline port: all ingress). */
@@ -487,14 +510,21 @@ static int filter_protected_port(const struct board *board)
 static struct filter_runtime *filter_setup(const struct options *o, const struct board *board)
 {
 	static struct filter_runtime rt;
-	const char *path = o->filter ? o->filter : board->filter_file[0] ? board->filter_file : NULL;
+	const char *path = filter_path_of(o, board);
 	char err[FILTER_ERROR_MAX];
 	struct filter_build_report report;
 	struct filter_tables *tables;
 	if (!path)
 		return NULL;
-	if (filter_tables_load(path, &tables, &report, err, sizeof(err)) < 0)
+	/* IP-set changes made through the console, kept beside the filter file */
+	static struct ipset_changes changes;
+	if (ipset_changes_open(&changes, board->rules_store_dir, err, sizeof(err)) < 0)
 		fail("%s", err);
+	ipset_changes_apply(&main_filter_spec, &changes);
+	/* read by filter_spec_read() before the rules; the tables keep their own copy */
+	if (filter_tables_build(&main_filter_spec, &tables, &report, err, sizeof(err)) < 0)
+		fail("%s: %s", path, err);
+	filter_spec_free(&main_filter_spec);
 	const struct filter_spec *spec = filter_tables_spec(tables);
 	if (!o->rule_count && (spec->domain_count || spec->domain_default_deny ||
 			       spec->xff_deny_set >= 0))
@@ -503,6 +533,9 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 			    path);
 	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
 		fail("cannot allocate the filter's RCU state");
+	rt.adjust = ipset_changes_apply;
+	rt.adjust_arg = &changes;
+	filter_rule_sets_attach(&main_rule_sets, &rt);
 	log_info("filter %s: %zu ACL rules, %zu stateful rules, %zu IP sets (%zu + %zu prefixes), "
 		 "%zu domains, built in %.3f s (ACL %.3f s, sets %.3f s)",
 		 path, report.acl_rules, report.stateful_rules, report.sets, report.prefixes_v4,
@@ -655,6 +688,9 @@ static void control_loop(struct run_state *run, struct control *control,
 			log_warning("filter reload refused, the running tables stay: %s", err);
 		else if (rc > 0)
 			log_info("filter: reloaded %s", run->filter->path);
+		if (rc > 0 && filter_rule_sets_refresh(&main_rule_sets, err, sizeof(err)))
+			log_warning("filter: IP sets %s are gone from the reloaded file: rules on them "
+				    "match nothing until it has them again", err);
 		double now = now_seconds();
 		if (run->options->duration && now - start >= run->options->duration)
 			break;
@@ -737,6 +773,82 @@ static void start_management(const struct board *board, const struct port_set *p
 	log_info("management stack up on port %u", control->management_ports[0]);
 }
 
+/* The exception path, when an inline port names the appliance's own address. */
+static void start_exception_path(const struct board *board, const struct port_set *ports,
+				 struct worker_conf *workers, struct control *control)
+{
+	bool any = false;
+	for (unsigned i = 0; i < ports->count; i++)
+		any |= board->ports[i].ipv4.set || board->ports[i].ipv6.set;
+	if (!any)
+		return;
+	for (unsigned w = 0; w < board->worker_count; w++) {
+		char name[RTE_RING_NAMESIZE];
+		struct exception_path *ex = rte_zmalloc("exceptions", sizeof(*ex), RTE_CACHE_LINE_SIZE);
+		if (!ex)
+			fail("cannot allocate the exception path of worker %u", w);
+		snprintf(name, sizeof(name), "exc_up_%u", w);
+		ex->to_control = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(),
+						 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "exc_down_%u", w);
+		ex->to_wire = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(), RING_F_SC_DEQ);
+		if (!ex->to_control || !ex->to_wire)
+			fail("cannot create the exception rings of worker %u", w);
+		for (unsigned i = 0; i < ports->count; i++) {
+			const struct board_port *bp = &board->ports[i];
+			uint16_t id = ports->ports[i].port_id;
+			if (id >= EXCEPTION_MAX_PORTS)
+				continue;
+			ex->own[id].has_ipv4 = bp->ipv4.set;
+			memcpy(ex->own[id].ipv4, bp->ipv4.addr, 4);
+			ex->own[id].has_ipv6 = bp->ipv6.set;
+			memcpy(ex->own[id].ipv6, bp->ipv6.addr, 16);
+		}
+		workers[w].exceptions = ex;
+		control->exception_rings[control->exception_ring_count++] = ex->to_control;
+	}
+	for (unsigned i = 0; i < ports->count; i++) {
+		const struct board_port *bp = &board->ports[i];
+		uint16_t id = ports->ports[i].port_id;
+		if (!(bp->ipv4.set || bp->ipv6.set))
+			continue;
+		if (bp->role != BOARD_PORT_INLINE || id >= CONTROL_MAX_DATA_PORTS)
+			fail("%s:%u: error: [port %s] ipv4/ipv6: only an inline port takes an address",
+			     board->path, bp->section_line, bp->name);
+		struct mgmt_config config = {0};
+		board_to_mgmt_address(&bp->ipv4, &config.ipv4);
+		board_to_mgmt_address(&bp->ipv6, &config.ipv6);
+		char err[MAIN_ERROR_MAX];
+		/* worker 0 sends what the stack answers, on its queue of the port */
+		control->data_netifs[id] =
+			mgmt_start_data(id, ports->pool, workers[0].exceptions->to_wire, &config, err,
+					sizeof(err));
+		if (!control->data_netifs[id])
+			fail("%s: error: [port %s]: %s", board->path, bp->name, err);
+		log_info("port %s: the appliance's own address (exception path to the stack)",
+			 bp->name);
+	}
+}
+
+static void free_exception_path(struct worker_conf *workers, unsigned count, struct control *control)
+{
+	for (unsigned i = 0; i < CONTROL_MAX_DATA_PORTS; i++)
+		mgmt_stop(control->data_netifs[i]);
+	for (unsigned w = 0; w < count; w++) {
+		struct exception_path *ex = workers[w].exceptions;
+		if (!ex)
+			continue;
+		struct rte_mbuf *m = NULL;
+		while (rte_ring_dequeue(ex->to_control, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (rte_ring_dequeue(ex->to_wire, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(ex->to_control);
+		rte_ring_free(ex->to_wire);
+		rte_free(ex);
+	}
+}
+
 #define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
 
 /* The syslog and webhook sinks the board names; they need the management stack. */
@@ -800,7 +912,11 @@ static void start_console(const struct board *board, const struct options *o,
 		.key = board->console_key,
 		.ca = board->operator_ca,
 		.sessions = board->console_sessions,
+		.has_ipv4 = board->management_ipv4.set,
+		.has_ipv6 = board->management_ipv6.set,
 	};
+	memcpy(config.ipv4, board->management_ipv4.addr, 4);
+	memcpy(config.ipv6, board->management_ipv6.addr, 16);
 	char err[MAIN_ERROR_MAX];
 	control->console = console_start(&config, console_commands_execute, control, err,
 					 sizeof(err));
@@ -825,6 +941,7 @@ int main(int argc, char **argv)
 	if (options.board_path && board_load(&board, options.board_path, options.overrides,
 					     options.override_count, err, sizeof(err)) < 0)
 		fail("%s", err);
+	filter_spec_read(&options, options.board_path ? &board : NULL);
 	if (options.check && (options.filter || (options.board_path && board.filter_file[0]))) {
 		filter_check(options.filter ? options.filter : board.filter_file);
 		if (options.rule_count == 0)
@@ -865,6 +982,7 @@ int main(int argc, char **argv)
 
 	run.filter = filter_setup(&options, &board);
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset, run.filter);
+	start_exception_path(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.ruleset = ruleset};
 	if (options.eve) {
@@ -885,6 +1003,8 @@ int main(int argc, char **argv)
 	build_stats_view(&stats, &board, &ports, workers);
 	control.stats = &stats.view;
 	control.workers = workers;
+	control.filter = run.filter;
+	control.ipset_changes = run.filter ? run.filter->adjust_arg : NULL;
 	control.worker_count = board.worker_count;
 	control.board_name = board.name;
 	control.board_path = board.path;
@@ -934,6 +1054,7 @@ int main(int argc, char **argv)
 			    (unsigned long long)run.offline_expected, options.pcap);
 		status = EXIT_FAILURE;
 	}
+	free_exception_path(workers, board.worker_count, &control);
 	workers_free(workers, board.worker_count);
 	if (run.filter)
 		filter_runtime_free(run.filter);

@@ -3,11 +3,15 @@
  * Rule header matching (see header.h). Address sets are short lists in
  * practice (variables like $HOME_NET expand to a handful of prefixes), so a
  * linear walk beats any structure here; address-only rule sets with
- * thousands of prefixes belong to the IP-set filter stage instead.
+ * thousands of prefixes belong to the IP-set filter stage instead. A named
+ * IP set ("@blocklist") is one prefix-table lookup through its owner
+ * (rules/ipset_lookup.h), asked only when the explicit prefixes did not
+ * already decide.
  */
 #include <string.h>
 
 #include "rules/header.h"
+#include "rules/ipset_lookup.h"
 
 static bool cidr_match(const struct rule_cidr *c, const uint8_t *addr, int family)
 {
@@ -22,15 +26,25 @@ static bool cidr_match(const struct rule_cidr *c, const uint8_t *addr, int famil
 	return (c->addr[full] & mask) == (addr[full] & mask);
 }
 
+static bool group_match(const struct rule_addr_group *g, const uint8_t *addr, int family)
+{
+	return g->lookup->contains(g->lookup->ctx, g->key, g->name, addr, family);
+}
+
 bool rule_addr_set_match(const struct rule_addr_set *set, const uint8_t *addr, int family)
 {
 	bool in = set->include_any;
 	for (unsigned i = 0; !in && i < set->include_count; i++)
 		in = cidr_match(&set->include[i], addr, family);
+	for (unsigned i = 0; !in && i < set->include_group_count; i++)
+		in = group_match(&set->include_groups[i], addr, family);
 	if (!in)
 		return false;
 	for (unsigned i = 0; i < set->exclude_count; i++)
 		if (cidr_match(&set->exclude[i], addr, family))
+			return false;
+	for (unsigned i = 0; i < set->exclude_group_count; i++)
+		if (group_match(&set->exclude_groups[i], addr, family))
 			return false;
 	return true;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rules/keyword.h"
+#include "rules/match.h"
 
 /* _(SYM, "name", value): the transforms Suricata has and ET Open uses. */
 #define foreach_kw_transform                                                                       \
@@ -50,6 +51,17 @@ static void kw_transform_free(void *data)
 
 	free(transform->value);
 	free(transform);
+}
+
+bool kw_transform_same(const struct rule_option *a, const struct rule_option *b)
+{
+	const struct kw_transform *x = a->data, *y = b->data;
+
+	if (a->keyword != b->keyword || x->type != y->type)
+		return false;
+	if (!x->value || !y->value)
+		return x->value == y->value;
+	return strcmp(x->value, y->value) == 0;
 }
 
 static int kw_transform_add(struct rule_parser *parser, struct rule *rule, const char *value,

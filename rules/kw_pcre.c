@@ -24,6 +24,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
+#include <errno.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ struct kw_pcre {
 	struct payload_head head; /* first: see payload.h */
 	bool no_limits;		  /* O */
 	pcre2_code *code;
+	char *prefilter; /* kw_pcre_prefilter(); NULL: none */
 	unsigned capture_count; /* groups 1.. go to these flow variables */
 	uint16_t capture_var[RULE_MAX_CAPTURES];
 };
@@ -68,6 +70,7 @@ static void pcre_free(void *data)
 	if (p == NULL)
 		return;
 	pcre2_code_free(p->code);
+	free(p->prefilter);
 	free(p);
 }
 
@@ -128,6 +131,50 @@ static int pcre_parse_captures(struct rule_parser *parser, const char *list, siz
 		pcre->capture_var[pcre->capture_count++] = (uint16_t)var;
 	}
 	return 0;
+}
+
+/*
+ * The regex as a Hyperscan expression, for the ruleset's prefilter: the
+ * same text with the i/s/m/x flags written inline. A/E/G only narrow or
+ * reorder matches, so a search without them finds a superset. UTF mode and
+ * leading verbs ("(*UTF)") change what "." matches: no prefilter.
+ */
+static int pcre_prefilter_make(struct kw_pcre *pcre, const char *regex, size_t len,
+			       uint32_t options)
+{
+	uint32_t all = 0;
+	if (pcre2_pattern_info(pcre->code, PCRE2_INFO_ALLOPTIONS, &all) != 0 ||
+	    (all & (PCRE2_UTF | PCRE2_UCP)) || (len >= 2 && regex[0] == '(' && regex[1] == '*'))
+		return 0;
+	char inline_flags[8] = "";
+	size_t k = 0;
+	if (options & PCRE2_CASELESS)
+		inline_flags[k++] = 'i';
+	if (options & PCRE2_DOTALL)
+		inline_flags[k++] = 's';
+	if (options & PCRE2_MULTILINE)
+		inline_flags[k++] = 'm';
+	if (options & PCRE2_EXTENDED)
+		inline_flags[k++] = 'x';
+	size_t size = len + k + 4;
+	pcre->prefilter = malloc(size);
+	if (!pcre->prefilter)
+		return -ENOMEM;
+	if (k)
+		snprintf(pcre->prefilter, size, "(?%s)%.*s", inline_flags, (int)len, regex);
+	else
+		snprintf(pcre->prefilter, size, "%.*s", (int)len, regex);
+	return 0;
+}
+
+static bool pcre_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor);
+
+const char *kw_pcre_prefilter(const struct rule_option *option)
+{
+	if (rule_keywords[option->keyword].inspect != pcre_inspect)
+		return NULL;
+	const struct kw_pcre *p = option->data;
+	return p->prefilter;
 }
 
 static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char *value)
@@ -236,6 +283,11 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 	pcre->head.negated = negated;
 	pcre->no_limits = no_limits;
 	pcre->code = code;
+	if (!negated && !relative &&
+	    pcre_prefilter_make(pcre, p + 1, (size_t)(slash - p - 1), options) < 0) {
+		pcre_free(pcre);
+		return rule_parser_error(parser, "pcre: out of memory");
+	}
 	rc = pcre_parse_captures(parser, flags_end, (size_t)(p + n - flags_end), pcre);
 	if (rc < 0) {
 		pcre_free(pcre);

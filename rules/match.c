@@ -29,7 +29,7 @@
 #define MATCH_STEP_LIMIT 3000
 
 /* Largest buffer a transform can rewrite (the scratch is per thread, not per packet). */
-#define MATCH_SCRATCH_SIZE (64 * 1024)
+#define MATCH_SCRATCH_SIZE RULE_TRANSFORM_MAX
 
 struct match_chain {
 	const struct rule_option *option[PAYLOAD_CHAIN_MAX];
@@ -285,6 +285,51 @@ static bool match_transform(const struct rule_option *option, uint8_t *data, uin
 	return false;
 }
 
+bool rule_has_transforms(const struct rule *rule, unsigned buffer)
+{
+	for (unsigned i = 0; i < rule->option_count; i++)
+		if (rule->options[i].buffer == buffer &&
+		    rule_keywords[rule->options[i].keyword].kind == RULE_KW_TRANSFORM)
+			return true;
+	return false;
+}
+
+/* The index of rule's next transform on buffer at or after from; option_count: none. */
+static unsigned match_next_transform(const struct rule *rule, unsigned buffer, unsigned from)
+{
+	while (from < rule->option_count &&
+	       (rule->options[from].buffer != buffer ||
+		rule_keywords[rule->options[from].keyword].kind != RULE_KW_TRANSFORM))
+		from++;
+	return from;
+}
+
+bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer)
+{
+	unsigned i = match_next_transform(a, buffer, 0), j = match_next_transform(b, buffer, 0);
+	while (i < a->option_count && j < b->option_count) {
+		if (!kw_transform_same(&a->options[i], &b->options[j]))
+			return false;
+		i = match_next_transform(a, buffer, i + 1);
+		j = match_next_transform(b, buffer, j + 1);
+	}
+	return i == a->option_count && j == b->option_count;
+}
+
+bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
+			   uint32_t len, uint8_t *out, uint32_t *out_len)
+{
+	if (len > RULE_TRANSFORM_MAX)
+		return false;
+	memcpy(out, src, len);
+	for (unsigned i = match_next_transform(rule, buffer, 0); i < rule->option_count;
+	     i = match_next_transform(rule, buffer, i + 1))
+		if (!match_transform(&rule->options[i], out, &len))
+			return false;
+	*out_len = len;
+	return true;
+}
+
 /*
  * The buffer b as the chain must see it: the packet's bytes, or, when the
  * rule has transforms on b, a per-thread copy with them applied in order.
@@ -295,26 +340,17 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 {
 	const uint8_t *src = ctx->buffer[b];
 	uint32_t n = ctx->buffer_len[b];
-	bool copied = false;
 
 	if (src == NULL || n == 0)
 		return false;
-	for (unsigned i = 0; i < rule->option_count; i++) {
-		const struct rule_option *option = &rule->options[i];
-		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_TRANSFORM)
-			continue;
-		if (!copied) {
-			if (n > MATCH_SCRATCH_SIZE)
-				return false;
-			memcpy(match_scratch, src, n);
-			copied = true;
-		}
-		if (!match_transform(option, match_scratch, &n))
+	if (rule_has_transforms(rule, b)) {
+		if (!rule_transform_buffer(rule, b, src, n, match_scratch, &n))
 			return false;
+		src = match_scratch;
 	}
 	if (n == 0)
 		return false;
-	*data = copied ? match_scratch : src;
+	*data = src;
 	*len = n;
 	return true;
 }

@@ -73,6 +73,37 @@ struct rule_payload_cursor {
  */
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx);
 
+/*
+ * Transforms (url_decode, dotprefix, ...) of a rule's buffer, for the
+ * ruleset's fast-pattern scan as much as for the matcher: a fast pattern is
+ * looked for in the buffer as the rule sees it. A buffer larger than
+ * RULE_TRANSFORM_MAX cannot be transformed, so rules with transforms on it
+ * do not match it.
+ */
+#define RULE_TRANSFORM_MAX (64 * 1024)
+/* True when rule has transforms on buffer. */
+bool rule_has_transforms(const struct rule *rule, unsigned buffer);
+/* True when a and b apply the same transforms (keywords, values, order) to buffer. */
+bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer);
+/*
+ * src[0..len) with rule's transforms on buffer applied, in order, into out
+ * (RULE_TRANSFORM_MAX + 1 bytes: dotprefix adds one) and *out_len. False
+ * when src is too large or a transform is one vigil cannot run (to_md5,
+ * xor, ...): the rule cannot match that buffer. Per-packet path.
+ */
+bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
+			   uint32_t len, uint8_t *out, uint32_t *out_len);
+/* The same transform keyword with the same value (kw_buffer.c). */
+bool kw_transform_same(const struct rule_option *a, const struct rule_option *b);
+/*
+ * A pcre option as a Hyperscan prefilter expression (kw_pcre.c): the regex
+ * with its i/s/m/x flags written inline, NUL-terminated, owned by the
+ * option. NULL when option is not a pcre or its matches cannot be bounded
+ * by a whole-buffer search: negated, relative (its "^" anchors at the
+ * cursor), UTF mode.
+ */
+const char *kw_pcre_prefilter(const struct rule_option *option);
+
 /* After an alert decision: apply rule's flowbits set/unset/toggle to ctx->flowbits. */
 void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx);
 

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/ipset_lookup.h"
 #include "rules/keyword.h"
 #include "rules/parse.h"
 
@@ -50,6 +51,7 @@ struct rule_parser {
 	unsigned flowbit_count;
 	char *flowvars[RULE_MAX_FLOWVARS];
 	unsigned flowvar_count;
+	const struct rule_ipset_lookup *ipsets; /* "@NAME" in address lists; NULL: none */
 
 	/* the rule being parsed */
 	int keyword; /* index of the keyword whose value is being parsed */
@@ -230,6 +232,11 @@ int rule_parser_set_var(struct rule_parser *parser, const char *name, const char
 	}
 	parser->var_count++;
 	return 0;
+}
+
+void rule_parser_set_ipsets(struct rule_parser *parser, const struct rule_ipset_lookup *ipsets)
+{
+	parser->ipsets = ipsets;
 }
 
 /* ---- classification.config -------------------------------------------- */
@@ -655,11 +662,48 @@ static int parse_cidr(struct rule_cidr *cidr, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * "@NAME": a named IP set of the filter file, kept by name and looked up at
+ * match time (rules/ipset_lookup.h), so a million prefixes cost the rule
+ * one pointer and a name. A name no set has is refused here, not at match
+ * time, so the operator hears of a typo when the rules load.
+ */
+static int parse_addr_group(struct rule_parser *parser, const char *s, size_t len, bool negated,
+			    struct rule_addr_set *set)
+{
+	char name[RULE_IPSET_NAME_MAX];
+
+	if (len < 2 || len - 1 >= sizeof(name))
+		return rule_parser_error(parser, "bad IP set name \"%.*s\"", (int)len, s);
+	memcpy(name, s + 1, len - 1);
+	name[len - 1] = '\0';
+	if (!parser->ipsets)
+		return rule_parser_error(parser, "unknown IP set \"%s\": no filter file defines IP sets",
+					 name);
+	uint64_t key = 0;
+	if (parser->ipsets->find(parser->ipsets->ctx, name, &key) < 0)
+		return rule_parser_error(parser, "unknown IP set \"%s\": the filter file has no "
+					 "\"ipset %s\"", name, name);
+	struct rule_addr_group group = {strdup(name), key, parser->ipsets};
+	if (!group.name)
+		return -ENOMEM;
+	int rc = negated ? parse_append((void **)&set->exclude_groups, &set->exclude_group_count,
+					sizeof(group), &group)
+			 : parse_append((void **)&set->include_groups, &set->include_group_count,
+					sizeof(group), &group);
+	if (rc < 0)
+		free(group.name);
+	return rc;
+}
+
 static int parse_addr_leaf(struct rule_parser *parser, const char *s, size_t len, bool negated,
 			   void *opaque)
 {
 	struct rule_addr_set *set = opaque;
 	struct rule_cidr cidr;
+
+	if (*s == '@')
+		return parse_addr_group(parser, s, len, negated, set);
 
 	if (len == 3 && strncasecmp(s, "any", 3) == 0) {
 		if (negated)
@@ -756,8 +800,9 @@ static int parse_addr_set(struct rule_parser *parser, struct rule_addr_set *set,
 		return rule_parser_error(parser, "out of memory");
 	if (rc < 0)
 		return rc;
-	return parse_set_finish(parser, &set->include_any, set->include_count, set->exclude_count,
-				"address", text);
+	return parse_set_finish(parser, &set->include_any,
+				set->include_count + set->include_group_count,
+				set->exclude_count + set->exclude_group_count, "address", text);
 }
 
 int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct rule_addr_set *set,

@@ -44,6 +44,15 @@ void rule_parser_destroy(struct rule_parser *parser);
 /* Set a variable: name without '$', value as in a rule ("[10.0.0.0/8,!10.1.0.0/16]", "80"). */
 int rule_parser_set_var(struct rule_parser *parser, const char *name, const char *value);
 
+struct rule_ipset_lookup;
+
+/*
+ * Where "@NAME" items of address lists are checked (parse time) and
+ * looked up (match time); NULL (the default): "@NAME" is refused. The
+ * lookup must outlive the parser and every rule it parses.
+ */
+void rule_parser_set_ipsets(struct rule_parser *parser, const struct rule_ipset_lookup *ipsets);
+
 /*
  * Read classification.config ("config classification: name,description,priority").
  * Returns 0 or -errno/-EINVAL with "FILE:LINE: error: ..." in err.

@@ -80,6 +80,12 @@ void rule_addr_set_free(struct rule_addr_set *set)
 {
 	free(set->include);
 	free(set->exclude);
+	for (unsigned i = 0; i < set->include_group_count; i++)
+		free(set->include_groups[i].name);
+	for (unsigned i = 0; i < set->exclude_group_count; i++)
+		free(set->exclude_groups[i].name);
+	free(set->include_groups);
+	free(set->exclude_groups);
 }
 
 static void rule_port_set_free(struct rule_port_set *set)

@@ -102,10 +102,21 @@ struct rule_cidr {
 	uint8_t addr[16];
 };
 
+struct rule_ipset_lookup;
+
+/* A named IP set in an address list ("@blocklist"): looked up, never expanded. */
+struct rule_addr_group {
+	char *name; /* without '@' */
+	uint64_t key; /* from the lookup's find(), handed back to its contains() */
+	const struct rule_ipset_lookup *lookup; /* rules/ipset_lookup.h; outlives the rule */
+};
+
 /*
  * An address list after variables are expanded: matches when the address is
- * in include (or include_any) and in none of exclude. "any" is include_any
- * with nothing excluded; "!10.0.0.0/8" is include_any minus 10/8.
+ * in include (or include_any, or an include group) and in none of exclude
+ * (prefixes or groups). "any" is include_any with nothing excluded;
+ * "!10.0.0.0/8" is include_any minus 10/8; "!@blocklist" is include_any
+ * minus the set.
  */
 struct rule_addr_set {
 	bool include_any;
@@ -113,6 +124,10 @@ struct rule_addr_set {
 	unsigned include_count;
 	struct rule_cidr *exclude;
 	unsigned exclude_count;
+	struct rule_addr_group *include_groups;
+	unsigned include_group_count;
+	struct rule_addr_group *exclude_groups;
+	unsigned exclude_group_count;
 };
 
 struct rule_port_range {

@@ -2,13 +2,27 @@
 /*
  * Building the compiled ruleset (see ruleset.h): parse, order, pick each
  * rule's fast pattern, group patterns by buffer and direction, compile one
- * Hyperscan literal database per group (or load it from the cache), and
- * the per-packet candidate lookup. Matching a candidate's remaining options
- * is left to match.c, verdicts and alerts to the dataplane.
+ * Hyperscan database per group (or load it from the cache), and the
+ * per-packet candidate lookup. Matching a candidate's remaining options is
+ * left to match.c, verdicts and alerts to the dataplane.
  *
  * Why literals and SINGLEMATCH: fast patterns are plain byte strings, and a
  * candidate only needs to be named once per scan; the full option chain
  * (positions, pcre, byte tests) then runs once per candidate.
+ *
+ * Transforms: a rule's contents are written for its buffer after its
+ * transforms ("http.uri; url_decode; content:\"(\";", "dns.query;
+ * dotprefix; content:\".evil.com\"; endswith;"), so its fast pattern must
+ * be looked for there too, not in the raw bytes. Rules whose fast-pattern
+ * buffer has transforms go into a group of their own per (buffer, transform
+ * chain), whose scan transforms the buffer once (struct ruleset_chain).
+ *
+ * Prefilters: a rule with no usable content but a pcre on an application
+ * buffer gets the pcre itself as its pattern, compiled with
+ * HS_FLAG_PREFILTER: Hyperscan then matches a superset of what the pcre
+ * matches (back-references, lookarounds and bounded repeats widened), so
+ * the rule is a candidate whenever it could match and PCRE2 still decides.
+ * Without it such rules run on every HTTP transaction.
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <ctype.h>
@@ -22,6 +36,7 @@
 #include <hs.h>
 
 #include "rules/content.h"
+#include "rules/match.h"
 #include "rules/ruleset.h"
 #include "rules/ruleset_internal.h"
 #include "rules/threshold_config.h"
@@ -29,9 +44,10 @@
 /* --- building: patterns per group ------------------------------------ */
 
 struct pattern {
-	uint8_t *bytes;
+	uint8_t *bytes; /* a literal, or NULL for a regex */
 	uint32_t len;
 	bool nocase;
+	char *regex; /* a pcre prefilter (HS_FLAG_PREFILTER); NULL for a literal */
 	uint32_t *rules;
 	unsigned rule_count, rule_cap;
 };
@@ -43,6 +59,20 @@ struct group_builder {
 	unsigned always_count, always_cap;
 	struct addr_index_builder addresses;
 	unsigned address_rule_count;
+	unsigned regex_count;
+};
+
+/* A (buffer, transform chain) being built; see struct ruleset_chain. */
+struct chain_builder {
+	const struct rule *rule;
+	unsigned buffer;
+	struct group_builder group[RULESET_DIRECTIONS];
+};
+
+struct ruleset_builder {
+	struct group_builder plain[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+	struct chain_builder *chains;
+	unsigned chain_count, chain_cap;
 };
 
 static double now_seconds(void)
@@ -68,7 +98,7 @@ static int push_u32(uint32_t **array, unsigned *count, unsigned *cap, uint32_t v
 
 static bool pattern_equal(const struct pattern *p, const uint8_t *bytes, uint32_t len, bool nocase)
 {
-	if (p->len != len || p->nocase != nocase)
+	if (!p->bytes || p->len != len || p->nocase != nocase)
 		return false;
 	if (!nocase)
 		return memcmp(p->bytes, bytes, len) == 0;
@@ -83,6 +113,21 @@ static bool pattern_equal(const struct pattern *p, const uint8_t *bytes, uint32_
  * the end is enough here: rules sharing a fast pattern are usually written
  * next to each other, and this runs once per load.
  */
+static struct pattern *group_new_pattern(struct group_builder *g)
+{
+	if (g->count == g->cap) {
+		unsigned cap2 = g->cap ? g->cap * 2 : 64;
+		struct pattern *grown = realloc(g->patterns, cap2 * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		g->patterns = grown;
+		g->cap = cap2;
+	}
+	struct pattern *p = &g->patterns[g->count++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
 static int group_add_pattern(struct group_builder *g, const uint8_t *bytes, uint32_t len,
 			     bool nocase, uint32_t rule)
 {
@@ -92,18 +137,8 @@ static int group_add_pattern(struct group_builder *g, const uint8_t *bytes, uint
 		if (pattern_equal(&g->patterns[i], bytes, len, nocase))
 			p = &g->patterns[i];
 	if (!p) {
-		if (g->count == g->cap) {
-			unsigned cap2 = g->cap ? g->cap * 2 : 64;
-			struct pattern *grown = realloc(g->patterns, cap2 * sizeof(*grown));
-			if (!grown)
-				return -ENOMEM;
-			g->patterns = grown;
-			g->cap = cap2;
-		}
-		p = &g->patterns[g->count++];
-		memset(p, 0, sizeof(*p));
-		p->bytes = malloc(len);
-		if (!p->bytes)
+		p = group_new_pattern(g);
+		if (!p || !(p->bytes = malloc(len)))
 			return -ENOMEM;
 		memcpy(p->bytes, bytes, len);
 		p->len = len;
@@ -112,10 +147,27 @@ static int group_add_pattern(struct group_builder *g, const uint8_t *bytes, uint
 	return push_u32(&p->rules, &p->rule_count, &p->rule_cap, rule);
 }
 
+/* A pcre prefilter as a pattern of the group; rules with the same regex share it. */
+static int group_add_regex(struct group_builder *g, const char *regex, uint32_t rule)
+{
+	struct pattern *p = NULL;
+	for (unsigned i = g->count; i-- > 0 && !p;)
+		if (g->patterns[i].regex && strcmp(g->patterns[i].regex, regex) == 0)
+			p = &g->patterns[i];
+	if (!p) {
+		p = group_new_pattern(g);
+		if (!p || !(p->regex = strdup(regex)))
+			return -ENOMEM;
+		g->regex_count++;
+	}
+	return push_u32(&p->rules, &p->rule_count, &p->rule_cap, rule);
+}
+
 static void group_builder_free(struct group_builder *g)
 {
 	for (unsigned i = 0; i < g->count; i++) {
 		free(g->patterns[i].bytes);
+		free(g->patterns[i].regex);
 		free(g->patterns[i].rules);
 	}
 	free(g->patterns);
@@ -185,22 +237,118 @@ static int group_add_unpatterned(struct group_builder *g, const struct rule *rul
 	return push_u32(&g->always, &g->always_count, &g->always_cap, index);
 }
 
-static int rule_assign(struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS],
-		       const struct rule *rule, uint32_t index)
+/*
+ * Whether Hyperscan takes regex as a prefilter: it parses, and it cannot
+ * match an empty buffer (Hyperscan refuses those, and such a regex says
+ * nothing about the buffer anyway). A refused one leaves its rule on the
+ * always list. hs_expression_info() does not compile; the rare regex it
+ * passes and the compiler still refuses is handled by group_compile_mode().
+ */
+static bool prefilter_usable(const char *regex)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *error = NULL;
+	if (hs_expression_info(regex, HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH, &info, &error) !=
+	    HS_SUCCESS) {
+		hs_free_compile_error(error);
+		return false;
+	}
+	bool usable = info->min_width > 0;
+	free(info);
+	return usable;
+}
+
+/*
+ * The prefilter of a rule without a fast pattern: its first pcre that must
+ * match somewhere in an application buffer (kw_pcre_prefilter) and that
+ * Hyperscan takes. A prefilter matches wherever the pcre does (and maybe
+ * more), so the rule is a candidate whenever it could match. Not on
+ * pkt_data: TCP payload is also scanned as a stream, where a window's old
+ * bytes must not name rules again, and a prefilter's match end says nothing
+ * of where the pcre's would be. Returns the option's index, or -1.
+ */
+static int rule_prefilter(const struct rule *rule, const char **regex)
+{
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		if (option->buffer == RULE_BUFFER_PKT_DATA)
+			continue;
+		const char *r = kw_pcre_prefilter(option);
+		if (r && prefilter_usable(r)) {
+			*regex = r;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* The chain builder of rule's transforms on buffer, added on first sight. */
+static struct chain_builder *builder_chain(struct ruleset_builder *b, const struct rule *rule,
+					   unsigned buffer)
+{
+	for (unsigned i = 0; i < b->chain_count; i++)
+		if (b->chains[i].buffer == buffer &&
+		    rule_transforms_same(b->chains[i].rule, rule, buffer))
+			return &b->chains[i];
+	if (b->chain_count == b->chain_cap) {
+		unsigned cap2 = b->chain_cap ? b->chain_cap * 2 : 8;
+		struct chain_builder *grown = realloc(b->chains, cap2 * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		b->chains = grown;
+		b->chain_cap = cap2;
+	}
+	struct chain_builder *c = &b->chains[b->chain_count++];
+	memset(c, 0, sizeof(*c));
+	c->rule = rule;
+	c->buffer = buffer;
+	return c;
+}
+
+/*
+ * Put a rule where its candidates come from: its fast pattern (or pcre
+ * prefilter) into the group of its buffer, or of (buffer, transforms) when
+ * the rule transforms that buffer, since the pattern is written for the
+ * transformed bytes; without one, the plain group's address index or
+ * always list. Transformed pkt_data has no group (streams cannot be
+ * transformed): such a rule is checked like one without a fast pattern.
+ */
+static int rule_assign(struct ruleset_builder *b, const struct rule *rule, uint32_t index)
 {
 	struct rule_content_view fp = {0};
+	const char *regex = NULL;
 	int option = rule_fast_pattern(rule, &fp);
 	int buffer = option >= 0 ? rule->options[option].buffer : rule_home_buffer(rule);
+	if (option >= 0 && buffer == RULE_BUFFER_PKT_DATA && rule_has_transforms(rule, buffer)) {
+		option = -1;
+		buffer = rule_home_buffer(rule);
+	}
+	if (option < 0 && !rule_index_side(rule)) {
+		option = rule_prefilter(rule, &regex);
+		if (option >= 0)
+			buffer = rule->options[option].buffer;
+	}
+	struct chain_builder *chain = NULL;
+	if (option >= 0 && rule_has_transforms(rule, buffer)) {
+		chain = builder_chain(b, rule, buffer);
+		if (!chain)
+			return -ENOMEM;
+	}
 	bool to_server = !(rule->flow_flags & RULE_FLOW_TO_CLIENT);
 	bool to_client = !(rule->flow_flags & RULE_FLOW_TO_SERVER);
 
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 		if ((d == RULESET_TO_SERVER && !to_server) || (d == RULESET_TO_CLIENT && !to_client))
 			continue;
-		struct group_builder *g = &builders[buffer][d];
-		int rc = option >= 0 ? group_add_pattern(g, fp.bytes + fp.fast_offset, fp.fast_len,
-							 fp.nocase, index)
-				     : group_add_unpatterned(g, rule, index);
+		struct group_builder *g = chain ? &chain->group[d] : &b->plain[buffer][d];
+		int rc;
+		if (regex)
+			rc = group_add_regex(g, regex, index);
+		else if (option >= 0)
+			rc = group_add_pattern(g, fp.bytes + fp.fast_offset, fp.fast_len, fp.nocase,
+					       index);
+		else
+			rc = group_add_unpatterned(g, rule, index);
 		if (rc < 0)
 			return rc;
 	}
@@ -235,31 +383,79 @@ static int group_finish(struct ruleset_group *group, struct group_builder *g)
 	return 0;
 }
 
+/* A literal as a regex matching exactly its bytes, for databases that mix in prefilters. */
+static char *literal_regex(const struct pattern *p)
+{
+	char *out = malloc((size_t)p->len * 4 + 1);
+	if (!out)
+		return NULL;
+	for (uint32_t i = 0; i < p->len; i++)
+		snprintf(out + 4 * i, 5, "\\x%02x", p->bytes[i]);
+	out[4 * p->len] = '\0';
+	return out;
+}
+
+/* Hyperscan's flags for pattern i of g in mode; see group_compile_mode(). */
+static unsigned pattern_flags(const struct pattern *p, unsigned mode)
+{
+	unsigned flags = mode == HS_MODE_BLOCK ? HS_FLAG_SINGLEMATCH : 0;
+	if (p->regex)
+		return flags | HS_FLAG_PREFILTER;
+	return flags | (p->nocase ? HS_FLAG_CASELESS : 0);
+}
+
 /*
  * Compile the group's patterns in mode into *db. Block databases name a
  * candidate once per scan (SINGLEMATCH); stream databases must report a
  * pattern every time it recurs in a long-lived stream, so they do not.
+ * Literals alone go to Hyperscan's literal API; a group with pcre
+ * prefilters is compiled as regexes, its literals escaped byte by byte.
  */
 static int group_compile_mode(hs_database_t **db, const struct group_builder *g, unsigned mode,
 			      char *err, size_t err_len)
 {
 	const char **exprs = calloc(g->count, sizeof(*exprs));
+	char **owned = calloc(g->count, sizeof(*owned));
 	unsigned *flags = calloc(g->count, sizeof(*flags));
 	unsigned *ids = calloc(g->count, sizeof(*ids));
 	size_t *lens = calloc(g->count, sizeof(*lens));
 	int rc = -ENOMEM;
-	if (!exprs || !flags || !ids || !lens)
+	if (!exprs || !owned || !flags || !ids || !lens)
 		goto out;
 	for (unsigned i = 0; i < g->count; i++) {
-		exprs[i] = (const char *)g->patterns[i].bytes;
-		lens[i] = g->patterns[i].len;
+		const struct pattern *p = &g->patterns[i];
+		exprs[i] = p->regex ? p->regex : (const char *)p->bytes;
+		if (g->regex_count && !p->regex) {
+			owned[i] = literal_regex(p);
+			if (!owned[i])
+				goto out;
+			exprs[i] = owned[i];
+		}
+		lens[i] = p->len;
 		ids[i] = i;
-		flags[i] = (mode == HS_MODE_BLOCK ? HS_FLAG_SINGLEMATCH : 0) |
-			   (g->patterns[i].nocase ? HS_FLAG_CASELESS : 0);
+		flags[i] = pattern_flags(p, mode);
 	}
 	hs_compile_error_t *compile_error = NULL;
-	if (hs_compile_lit_multi(exprs, flags, ids, lens, g->count, mode, NULL, db,
-				 &compile_error) != HS_SUCCESS) {
+	hs_error_t hs_rc;
+	for (;;) {
+		hs_rc = g->regex_count ? hs_compile_multi(exprs, flags, ids, g->count, mode, NULL,
+							  db, &compile_error)
+				       : hs_compile_lit_multi(exprs, flags, ids, lens, g->count,
+							      mode, NULL, db, &compile_error);
+		int bad = hs_rc == HS_SUCCESS || !compile_error ? -1 : compile_error->expression;
+		if (bad < 0 || bad >= (int)g->count || !g->patterns[bad].regex ||
+		    !(flags[bad] & HS_FLAG_PREFILTER))
+			break;
+		/* A prefilter the compiler refuses (too large, ...): its rules are
+		 * named by any byte, as good as the always list (their pcre cannot
+		 * match an empty buffer), and the group's layout, hence the cache,
+		 * stays the same. */
+		hs_free_compile_error(compile_error);
+		compile_error = NULL;
+		exprs[bad] = "(?s).";
+		flags[bad] = HS_FLAG_SINGLEMATCH;
+	}
+	if (hs_rc != HS_SUCCESS) {
 		snprintf(err, err_len, "Hyperscan refused the fast patterns: %s",
 			 compile_error ? compile_error->message : "unknown error");
 		hs_free_compile_error(compile_error);
@@ -268,6 +464,9 @@ static int group_compile_mode(hs_database_t **db, const struct group_builder *g,
 	}
 	rc = 0;
 out:
+	for (unsigned i = 0; owned && i < g->count; i++)
+		free(owned[i]);
+	free(owned);
 	free(exprs);
 	free(flags);
 	free(ids);
@@ -355,6 +554,7 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 			 struct rule_list *list, char *err, size_t err_len)
 {
 	char classification[512];
+	rule_parser_set_ipsets(parser, o->ipsets);
 	ruleset_classification_path(o, classification, sizeof(classification));
 	if (classification[0]) {
 		int rc = rule_parser_load_classification(parser, classification, err, err_len);
@@ -428,32 +628,64 @@ static void report_take_errors(struct ruleset_report *report, struct rule_list *
 	list->error_count = 0;
 }
 
+static void report_count_group(struct ruleset_report *report, const struct group_builder *g,
+			       bool transformed)
+{
+	report->patterns += g->count;
+	report->prefilter_patterns += g->regex_count;
+	if (transformed)
+		report->transformed_patterns += g->count;
+	report->always_rules += g->always_count;
+	report->address_rules += g->address_rule_count;
+}
+
+/* The chains' immutable groups, in the order the builder found them. */
+static int ruleset_finish_chains(struct ruleset *rs, struct ruleset_report *report,
+				 struct ruleset_builder *b)
+{
+	if (!b->chain_count)
+		return 0;
+	rs->chains = calloc(b->chain_count, sizeof(*rs->chains));
+	if (!rs->chains)
+		return -ENOMEM;
+	rs->chain_count = b->chain_count;
+	report->transform_chains = b->chain_count;
+	for (unsigned i = 0; i < b->chain_count; i++) {
+		rs->chains[i].rule = b->chains[i].rule;
+		rs->chains[i].buffer = b->chains[i].buffer;
+		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+			report_count_group(report, &b->chains[i].group[d], true);
+			int rc = group_finish(&rs->chains[i].group[d], &b->chains[i].group[d]);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
-			     struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS])
+			     struct ruleset_builder *b)
 {
 	for (unsigned i = 0; i < rs->rule_count; i++) {
 		const struct rule *rule = rs->rules[i];
-		int rc = rule_assign(builders, rule, i);
+		int rc = rule_assign(b, rule, i);
 		if (rc < 0)
 			return rc;
 		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~1ull))
 			report->app_layer_rules++;
 	}
-	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-			report->patterns += builders[b][d].count;
-			report->always_rules += builders[b][d].always_count;
-			report->address_rules += builders[b][d].address_rule_count;
-			int rc = group_finish(&rs->group[b][d], &builders[b][d]);
+			report_count_group(report, &b->plain[buffer][d], false);
+			int rc = group_finish(&rs->group[buffer][d], &b->plain[buffer][d]);
 			if (rc < 0)
 				return rc;
 		}
-	return 0;
+	return ruleset_finish_chains(rs, report, b);
 }
 
 static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options *o,
-			       struct ruleset_report *report,
-			       struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS],
+			       struct ruleset_report *report, const struct ruleset_builder *b,
 			       char *err, size_t err_len)
 {
 	double start = now_seconds();
@@ -465,9 +697,17 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 		report->compile_seconds = now_seconds() - start;
 		return 0;
 	}
-	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-			int rc = group_compile(&rs->group[b][d], &builders[b][d], b, err, err_len);
+			int rc = group_compile(&rs->group[buffer][d], &b->plain[buffer][d], buffer,
+					       err, err_len);
+			if (rc < 0)
+				return rc;
+		}
+	for (unsigned i = 0; i < rs->chain_count; i++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
+			int rc = group_compile(&rs->chains[i].group[d], &b->chains[i].group[d],
+					       (int)rs->chains[i].buffer, err, err_len);
 			if (rc < 0)
 				return rc;
 		}
@@ -477,10 +717,22 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 	return 0;
 }
 
+static void ruleset_builder_free(struct ruleset_builder *b)
+{
+	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			group_builder_free(&b->plain[buffer][d]);
+	for (unsigned i = 0; i < b->chain_count; i++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			group_builder_free(&b->chains[i].group[d]);
+	free(b->chains);
+	memset(b, 0, sizeof(*b));
+}
+
 int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 		  struct ruleset_report *report, char *err, size_t err_len)
 {
-	static struct group_builder builders[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+	static struct ruleset_builder builder;
 	struct rule_list list = {0};
 	struct ruleset *rs = calloc(1, sizeof(*rs));
 	struct rule_parser *parser = rule_parser_create();
@@ -488,7 +740,7 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	int rc = -ENOMEM;
 
 	memset(report, 0, sizeof(*report));
-	memset(builders, 0, sizeof(builders));
+	memset(&builder, 0, sizeof(builder));
 	err[0] = '\0';
 	if (rs)
 		rs->policy = options->policy;
@@ -526,13 +778,11 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	if (rc < 0)
 		goto fail;
 
-	rc = ruleset_group_all(rs, report, builders);
+	rc = ruleset_group_all(rs, report, &builder);
 	if (rc == 0)
-		rc = ruleset_compile_all(rs, options, report, builders, err, err_len);
+		rc = ruleset_compile_all(rs, options, report, &builder, err, err_len);
 fail:
-	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		for (int d = 0; d < RULESET_DIRECTIONS; d++)
-			group_builder_free(&builders[b][d]);
+	ruleset_builder_free(&builder);
 	rule_list_clear(&list);
 	if (parser)
 		rule_parser_destroy(parser);
@@ -549,20 +799,27 @@ fail:
 	return 0;
 }
 
+static void group_free(struct ruleset_group *g)
+{
+	hs_free_database(g->db);
+	hs_free_database(g->stream_db);
+	free(g->pattern_first);
+	free(g->pattern_rules);
+	free(g->always);
+	addr_index_free(&g->by_address);
+}
+
 void ruleset_free(struct ruleset *rs)
 {
 	if (!rs)
 		return;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-			struct ruleset_group *g = &rs->group[b][d];
-			hs_free_database(g->db);
-			hs_free_database(g->stream_db);
-			free(g->pattern_first);
-			free(g->pattern_rules);
-			free(g->always);
-			addr_index_free(&g->by_address);
-		}
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			group_free(&rs->group[b][d]);
+	for (unsigned i = 0; i < rs->chain_count; i++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			group_free(&rs->chains[i].group[d]);
+	free(rs->chains);
 	for (unsigned i = 0; i < rs->rule_count; i++)
 		rule_free(rs->rules[i]);
 	for (unsigned i = 0; rs->flowbit_names && i < rs->flowbit_count; i++)
@@ -654,10 +911,12 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 			fprintf(out, "%s:%u: sid %u: %s\n", r->errors[i].file, r->errors[i].line,
 				r->errors[i].sid, r->errors[i].reason);
 	fprintf(out,
-		"parse %.2f s, %s %.2f s, %u fast patterns, %u rules found by address, %u rules "
+		"parse %.2f s, %s %.2f s, %u fast patterns (%u on %u transformed buffers, %u pcre "
+		"prefilters), %u rules found by address, %u rules "
 		"checked on every packet, %u rules need the application layer%s%s\n",
 		r->parse_seconds, r->cache_hit ? "cache load" : "compile", r->compile_seconds,
-		r->patterns, r->address_rules, r->always_rules, r->app_layer_rules,
+		r->patterns, r->transformed_patterns, r->transform_chains, r->prefilter_patterns,
+		r->address_rules, r->always_rules, r->app_layer_rules,
 		r->cache_note[0] ? "; " : "",
 		r->cache_note);
 	if (r->has_policy)
@@ -680,6 +939,16 @@ void ruleset_report_clear(struct ruleset_report *r)
 
 /* --- per packet ------------------------------------------------------- */
 
+/* Grow the Hyperscan scratch to fit g's databases. */
+static int scratch_fit(struct ruleset_scratch *s, const struct ruleset_group *g)
+{
+	if (g->db && hs_alloc_scratch(g->db, &s->hs) != HS_SUCCESS)
+		return -ENOMEM;
+	if (g->stream_db && hs_alloc_scratch(g->stream_db, &s->hs) != HS_SUCCESS)
+		return -ENOMEM;
+	return 0;
+}
+
 int ruleset_scratch_create(const struct ruleset *rs, struct ruleset_scratch **out)
 {
 	struct ruleset_scratch *s = calloc(1, sizeof(*s));
@@ -689,12 +958,15 @@ int ruleset_scratch_create(const struct ruleset *rs, struct ruleset_scratch **ou
 	s->candidates = calloc(rs->rule_count + 1, sizeof(uint32_t));
 	if (!s->mark || !s->candidates)
 		goto fail;
+	if (rs->chain_count && !(s->transformed = malloc(RULE_TRANSFORM_MAX + 1)))
+		goto fail;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++)
-			if ((rs->group[b][d].db &&
-			     hs_alloc_scratch(rs->group[b][d].db, &s->hs) != HS_SUCCESS) ||
-			    (rs->group[b][d].stream_db &&
-			     hs_alloc_scratch(rs->group[b][d].stream_db, &s->hs) != HS_SUCCESS))
+			if (scratch_fit(s, &rs->group[b][d]) < 0)
+				goto fail;
+	for (unsigned i = 0; i < rs->chain_count; i++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			if (scratch_fit(s, &rs->chains[i].group[d]) < 0)
 				goto fail;
 	*out = s;
 	return 0;
@@ -708,6 +980,7 @@ void ruleset_scratch_free(struct ruleset_scratch *s)
 	if (!s)
 		return;
 	hs_free_scratch(s->hs);
+	free(s->transformed);
 	free(s->mark);
 	free(s->candidates);
 	free(s);
@@ -735,6 +1008,30 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 	return 0;
 }
 
+/*
+ * The transformed views of buffer: each chain on it transforms the bytes
+ * once and scans them with its database. A buffer a chain cannot transform
+ * (too large, a transform vigil does not run) names none of its rules,
+ * which could not match it either. Chains are never on pkt_data, so
+ * new_from does not apply.
+ */
+static void ruleset_scan_chains(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
+				enum ruleset_direction direction, const uint8_t *data,
+				uint32_t len)
+{
+	for (unsigned i = 0; i < rs->chain_count; i++) {
+		const struct ruleset_chain *c = &rs->chains[i];
+		uint32_t n;
+		if (c->buffer != (unsigned)buffer || !c->group[direction].db ||
+		    !rule_transform_buffer(c->rule, c->buffer, data, len, s->transformed, &n) ||
+		    n == 0)
+			continue;
+		s->group = &c->group[direction];
+		s->new_from = 0;
+		hs_scan(s->group->db, (const char *)s->transformed, n, 0, s->hs, on_pattern, s);
+	}
+}
+
 void ruleset_scan(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
 		  enum ruleset_direction direction, const uint8_t *data, uint32_t len,
 		  uint32_t new_from)
@@ -747,6 +1044,8 @@ void ruleset_scan(const struct ruleset *rs, struct ruleset_scratch *s, int buffe
 	}
 	for (unsigned i = 0; i < g->always_count; i++)
 		scratch_add(s, g->always[i]);
+	if (len)
+		ruleset_scan_chains(rs, s, buffer, direction, data, len);
 }
 
 static void scratch_add_cb(void *arg, uint32_t rule)

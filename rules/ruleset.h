@@ -4,7 +4,10 @@
  * action order, then priority, then sid), and per buffer and direction one
  * Hyperscan database of fast patterns whose matches name candidate rules,
  * plus a short always-checked list of rules that have no usable fast
- * pattern. Built off the fast path, then immutable: workers only read it,
+ * pattern. Fast patterns are searched in the buffer as the rule sees it:
+ * rules that transform their buffer (url_decode, dotprefix, ...) have one
+ * database per (buffer, transforms), scanned over the transformed bytes;
+ * pcre-only rules are found by a Hyperscan prefilter of their regex. Built off the fast path, then immutable: workers only read it,
  * each with its own scratch (ruleset_scratch), so it can be swapped whole.
  *
  * Compiled databases are cached on disk keyed by a SHA-256 of everything
@@ -46,6 +49,9 @@ struct ruleset_options {
 	/* Evaluation order of actions (rule_action_order_parse); NULL: Suricata's
 	 * default, pass drop reject alert. */
 	const uint8_t *action_rank;
+	/* Named IP sets for "@NAME" in address lists (rules/ipset_lookup.h);
+	 * NULL: none, such rules are refused. Must outlive the ruleset. */
+	const struct rule_ipset_lookup *ipsets;
 };
 
 struct ruleset_report {
@@ -54,6 +60,9 @@ struct ruleset_report {
 	struct rule_load_error *errors;
 	unsigned error_count;
 	unsigned patterns;	   /* distinct fast patterns over all databases */
+	unsigned transformed_patterns; /* of those, on a transformed buffer */
+	unsigned prefilter_patterns;   /* of those, pcre prefilters */
+	unsigned transform_chains;     /* distinct (buffer, transforms) scanned transformed */
 	unsigned always_rules;	   /* rules checked on every packet of their group */
 	unsigned address_rules;	   /* rules found by address (block lists), per group they are in */
 	unsigned app_layer_rules;  /* loaded rules that need the application layer */

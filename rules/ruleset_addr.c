@@ -48,10 +48,13 @@ static uint32_t addr_hash(const struct addr_key *k)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/* True when set can be indexed: explicit prefixes, none of them /0. */
+/*
+ * True when set can be indexed: explicit prefixes, none of them /0, and no
+ * named IP set beside them (its prefixes are not in the rule to index).
+ */
 bool addr_index_usable(const struct rule_addr_set *set)
 {
-	if (set->include_any || set->include_count == 0)
+	if (set->include_any || set->include_count == 0 || set->include_group_count)
 		return false;
 	for (unsigned i = 0; i < set->include_count; i++)
 		if (set->include[i].prefix_len == 0)

@@ -21,7 +21,7 @@
 #include "rules/ruleset_internal.h"
 
 #define CACHE_MAGIC 0x43524756u /* "VGRC" */
-#define CACHE_VERSION 2u
+#define CACHE_VERSION 3u /* 3: transform-chain groups after the plain ones */
 
 static int hash_file(mbedtls_sha256_context *sha, const char *path)
 {
@@ -41,8 +41,10 @@ static int hash_file(mbedtls_sha256_context *sha, const char *path)
 int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 {
 	/* 3: rules without a priority sort as priority 3 (the evaluation order,
-	 * which databases refer to, changed) */
-	static const char format[] = "vigil ruleset cache 3";
+	 * which databases refer to, changed); 5: fast patterns of transformed
+	 * buffers in their own (buffer, transforms) groups, pcre prefilters
+	 * (their text, derived from the rules by kw_pcre.c, is part of the format) */
+	static const char format[] = "vigil ruleset cache 5";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;
@@ -114,6 +116,22 @@ static int cache_read_group(FILE *f, struct ruleset_group *g)
 	return rc;
 }
 
+/* The groups of rs in file order: plain ones by buffer and direction, then the chains'. */
+static unsigned cache_group_count(const struct ruleset *rs)
+{
+	return RULE_BUFFER_COUNT * RULESET_DIRECTIONS + rs->chain_count * RULESET_DIRECTIONS;
+}
+
+static struct ruleset_group *cache_group(const struct ruleset *rs, unsigned i)
+{
+	const unsigned plain = RULE_BUFFER_COUNT * RULESET_DIRECTIONS;
+	struct ruleset *w = (struct ruleset *)rs;
+	if (i < plain)
+		return &w->group[i / RULESET_DIRECTIONS][i % RULESET_DIRECTIONS];
+	i -= plain;
+	return &w->chains[i / RULESET_DIRECTIONS].group[i % RULESET_DIRECTIONS];
+}
+
 int ruleset_cache_load(struct ruleset *rs, const char *dir, const uint8_t key[32],
 		       struct ruleset_report *report)
 {
@@ -125,21 +143,20 @@ int ruleset_cache_load(struct ruleset *rs, const char *dir, const uint8_t key[32
 		return -ENOENT;
 	int rc = read_exact(f, header, sizeof(header));
 	if (rc == 0 && (header[0] != CACHE_MAGIC || header[1] != CACHE_VERSION ||
-			header[2] != RULE_BUFFER_COUNT * RULESET_DIRECTIONS))
+			header[2] != cache_group_count(rs)))
 		rc = -EINVAL;
-	for (int b = 0; b < RULE_BUFFER_COUNT && rc == 0; b++)
-		for (int d = 0; d < RULESET_DIRECTIONS && rc == 0; d++)
-			rc = cache_read_group(f, &rs->group[b][d]);
+	for (unsigned i = 0; i < cache_group_count(rs) && rc == 0; i++)
+		rc = cache_read_group(f, cache_group(rs, i));
 	fclose(f);
 	if (rc < 0) {
 		/* Unusable: drop whatever was loaded and compile afresh. */
-		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-			for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-				hs_free_database(rs->group[b][d].db);
-				hs_free_database(rs->group[b][d].stream_db);
-				rs->group[b][d].db = NULL;
-				rs->group[b][d].stream_db = NULL;
-			}
+		for (unsigned i = 0; i < cache_group_count(rs); i++) {
+			struct ruleset_group *g = cache_group(rs, i);
+			hs_free_database(g->db);
+			hs_free_database(g->stream_db);
+			g->db = NULL;
+			g->stream_db = NULL;
+		}
 		snprintf(report->cache_note, sizeof(report->cache_note),
 			 "cache %.120s unreadable, recompiled", path);
 	}
@@ -174,7 +191,7 @@ void ruleset_cache_store(const struct ruleset *rs, const char *dir, const uint8_
 			 struct ruleset_report *report)
 {
 	char path[1024], tmp[1100];
-	uint32_t header[3] = {CACHE_MAGIC, CACHE_VERSION, RULE_BUFFER_COUNT * RULESET_DIRECTIONS};
+	uint32_t header[3] = {CACHE_MAGIC, CACHE_VERSION, cache_group_count(rs)};
 	mkdir(dir, 0755);
 	cache_path(path, sizeof(path), dir, key);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
@@ -185,9 +202,8 @@ void ruleset_cache_store(const struct ruleset *rs, const char *dir, const uint8_
 		return;
 	}
 	int rc = fwrite(header, sizeof(header), 1, f) == 1 ? 0 : -EIO;
-	for (int b = 0; b < RULE_BUFFER_COUNT && rc == 0; b++)
-		for (int d = 0; d < RULESET_DIRECTIONS && rc == 0; d++)
-			rc = cache_write_group(f, &rs->group[b][d]);
+	for (unsigned i = 0; i < cache_group_count(rs) && rc == 0; i++)
+		rc = cache_write_group(f, cache_group(rs, i));
 	if (fclose(f) != 0 && rc == 0)
 		rc = -EIO;
 	if (rc == 0 && rename(tmp, path) == 0)

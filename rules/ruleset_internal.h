@@ -53,6 +53,19 @@ struct ruleset_group {
 	struct addr_index by_address; /* rules without a fast pattern but with explicit addresses */
 };
 
+/*
+ * Fast patterns (and pcre prefilters) of rules whose buffer has transforms
+ * (url_decode, dotprefix, ...): one group per distinct (buffer, transform
+ * chain), scanned over the buffer as those rules see it, transformed once
+ * per scan. Their rules without a usable pattern stay in the buffer's
+ * plain group (always list, address index), so these groups have neither.
+ */
+struct ruleset_chain {
+	const struct rule *rule; /* the first rule with this chain: its transforms are run */
+	unsigned buffer;
+	struct ruleset_group group[RULESET_DIRECTIONS];
+};
+
 struct ruleset_classtype {
 	char *name;
 	char *text;
@@ -68,6 +81,8 @@ struct ruleset {
 	struct ruleset_classtype *classtypes; /* those the rules use, with their descriptions */
 	unsigned classtype_count;
 	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
+	struct ruleset_chain *chains; /* transformed buffers, in order of first use */
+	unsigned chain_count;
 	struct policy *policy; /* owned; NULL: none */
 };
 
@@ -76,6 +91,7 @@ struct ruleset_scratch {
 	uint8_t *mark; /* one byte per rule: already a candidate */
 	uint32_t *candidates;
 	unsigned count;
+	uint8_t *transformed; /* RULE_TRANSFORM_MAX + 1 bytes when the ruleset has chains */
 	const struct ruleset_group *group; /* the group being scanned */
 	uint32_t new_from;		   /* matches ending at or before this are old */
 };

@@ -339,8 +339,11 @@ int main(int argc, char **argv)
 	static char *default_rules[] = {"rules/default/web.rules", "rules/default/database.rules"};
 	double default_seconds;
 	struct ruleset *defaults = build(default_rules, 2, NULL, &default_seconds, &report);
-	printf("default ruleset: loaded %u of %u rules in %.2f s\n", report.loaded, report.read,
-	       default_seconds);
+	printf("default ruleset: loaded %u of %u rules in %.2f s (no cache), %u fast patterns "
+	       "(%u pcre prefilters, %u on transformed buffers), %u rules checked on every "
+	       "unit of their buffer\n",
+	       report.loaded, report.read, default_seconds, report.patterns,
+	       report.prefilter_patterns, report.transformed_patterns, report.always_rules);
 	ruleset_report_clear(&report);
 
 	struct frames all = {0}, http = {0};

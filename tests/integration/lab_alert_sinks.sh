@@ -27,11 +27,7 @@ readonly OPERATOR_V4=10.78.0.2
 readonly FIRST=100
 readonly SECOND=50
 
-ctl()
-{
-	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"
-}
+ctl() { lab_ctl admin "$@"; }
 
 start_receivers()
 {
@@ -157,16 +153,7 @@ EOF
 	grep -q "^syslog .*connected, $((FIRST + SECOND)) offered, $((FIRST + SECOND)) delivered" <<<"$text" &&
 		lab_pass "sinks status: syslog all delivered" || lab_fail "sinks status: $text"
 
-	local rc=0
-	lab_stop_vigil 15 || rc=$?
-	((rc != 137)) || exit 1
-	((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
-	if ((lab_failures)); then
-		tail -n 20 "$LAB_VIGIL_ERR"
-		echo "lab_alert_sinks: $lab_failures failure(s)"
-		exit 1
-	fi
-	echo "lab_alert_sinks: passed"
+	lab_finish lab_alert_sinks
 }
 
 main "$@"

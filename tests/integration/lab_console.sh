@@ -29,13 +29,7 @@ readonly PKI=build/lab-pki
 readonly JUNK_V4=10.78.0.3
 
 # ctl ROLE ARGS...: vigilctl from the operator namespace with ROLE's certificate.
-ctl()
-{
-	local role=$1
-	shift
-	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/$role.crt" --key "$PKI/$role.key" "$@"
-}
+ctl() { lab_ctl "$@"; }
 
 # expect WHAT WANT_RC PATTERN ARGS...: run ctl ARGS, check its exit status and
 # that its output (stdout and stderr) matches PATTERN.
@@ -199,16 +193,7 @@ main()
 	[[ -s $store/versions.log ]] && lab_pass "versions persisted in the store" ||
 		lab_fail "no versions.log in the store"
 
-	local rc=0
-	lab_stop_vigil 15 || rc=$?
-	((rc != 137)) || exit 1
-	if ((rc == 0)); then lab_pass "vigil exited 0 on SIGTERM"; else lab_fail "vigil exited with status $rc"; fi
-	if ((lab_failures)); then
-		tail -n 20 "$LAB_VIGIL_ERR"
-		echo "lab_console: $lab_failures failure(s)"
-		exit 1
-	fi
-	echo "lab_console: passed"
+	lab_finish lab_console
 }
 
 main "$@"

@@ -4,7 +4,9 @@
  * ACL precedence, IPv6, port ranges, ICMP types, direction, stateful
  * replies with a real flow table, IP sets with overlapping prefixes in
  * every list format and the AWS export, domain suffix matching, and a
- * publish that makes flows judged under old tables be judged again.
+ * publish that makes flows judged under old tables be judged again, and
+ * the IP sets as rule address groups (a rule on "@set" matched through the
+ * published tables, across a reload that drops the set).
  * Packets are built by hand as the decoders fill struct packet. rte_acl
  * and rte_fib need the EAL: it starts once, without hugepages or PCI.
  */
@@ -25,6 +27,8 @@
 #include "dataplane/filter.h"
 #include "dataplane/filter_domain.h"
 #include "dataplane/filter_internal.h"
+#include "rules/header.h"
+#include "rules/parse.h"
 
 /* ---- helpers ---- */
 
@@ -510,6 +514,86 @@ static void test_xff_set(void **state)
 	release(fx);
 }
 
+static struct filter_tables *tables_of(const char *text)
+{
+	struct filter_spec spec;
+	char err[FILTER_ERROR_MAX];
+	struct filter_tables *t;
+	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err,
+					   sizeof(err)), 0);
+	assert_int_equal(filter_tables_build(&spec, &t, NULL, err, sizeof(err)), 0);
+	filter_spec_free(&spec);
+	return t;
+}
+
+static bool rule_fits(const struct rule *r, const char *src, const char *dst)
+{
+	struct packet p = pkt(6, src, 1, dst, 80);
+	return rule_header_match(r, &p, -1);
+}
+
+static void test_rule_sets(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("ipset other 192.0.2.0/24\n"
+				     "ipset blocklist 198.51.100.0/24 203.0.113.9 2001:db8:bad::/48\n");
+	uint8_t a[16] = {0};
+	inet_pton(AF_INET, "203.0.113.9", a);
+	assert_true(filter_ipset_contains(fx->rt.tables, filter_ipset_key("blocklist"), "blocklist", a, 4));
+	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("other"), "other", a, 4));
+	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("nosuch"), "nosuch", a, 4));
+
+	static struct filter_rule_sets rs;
+	uint64_t key;
+	filter_rule_sets_init(&rs, &fx->rt.tables->spec);
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist", &key), 0);
+	assert_true(key == filter_ipset_key("blocklist"));
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "nosuch", &key), -ENOENT);
+	/* not attached yet (vigil parses rules before the EAL runs): nothing matches */
+	assert_false(rs.lookup.contains(rs.lookup.ctx, key, "blocklist", a, 4));
+	filter_rule_sets_attach(&rs, &fx->rt);
+
+	struct rule_parser *parser = rule_parser_create();
+	rule_parser_set_ipsets(parser, &rs.lookup);
+	assert_int_equal(rule_parser_set_var(parser, "BLOCKLIST", "@blocklist"), 0);
+	struct rule *in = rule_parse(parser, "alert tcp $BLOCKLIST any -> any any (sid:1;)", "t", 1);
+	struct rule *out = rule_parse(parser, "alert tcp !$BLOCKLIST any -> any any (sid:2;)", "t", 2);
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_null(rule_parse(parser, "alert tcp @gone any -> any any (sid:3;)", "t", 3));
+	assert_true(rule_fits(in, "198.51.100.1", "10.0.0.1"));
+	assert_true(rule_fits(in, "203.0.113.9", "10.0.0.1"));
+	assert_false(rule_fits(in, "203.0.113.10", "10.0.0.1"));
+	assert_true(rule_fits(in, "2001:db8:bad::1", "2001:db8::1"));
+	assert_false(rule_fits(in, "2001:db8:bae::1", "2001:db8::1"));
+	assert_false(rule_fits(out, "198.51.100.1", "10.0.0.1"));
+	assert_true(rule_fits(out, "192.0.2.1", "10.0.0.1"));
+
+	/* a reload that changes the set and the order of the sets: the same rule
+	 * follows the new tables (it holds the name, not an index) */
+	filter_runtime_publish(&fx->rt,
+			       tables_of("ipset blocklist 192.0.2.0/24\nipset other 10.0.0.0/8\n"));
+	assert_int_equal(filter_rule_sets_refresh(&rs, (char[64]){0}, 64), 0);
+	assert_false(rule_fits(in, "198.51.100.1", "10.0.0.1"));
+	assert_true(rule_fits(in, "192.0.2.1", "10.0.0.1"));
+
+	/* a reload that drops it: reported, the rule matches nothing, new rules are refused */
+	filter_runtime_publish(&fx->rt, tables_of("ipset other 192.0.2.0/24\n"));
+	char gone[64];
+	assert_int_equal(filter_rule_sets_refresh(&rs, gone, sizeof(gone)), 1);
+	assert_string_equal(gone, "@blocklist");
+	assert_false(rule_fits(in, "192.0.2.1", "10.0.0.1"));
+	assert_true(rule_fits(out, "192.0.2.1", "10.0.0.1"));
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "blocklist", &key), -ENOENT);
+	assert_int_equal(rs.lookup.find(rs.lookup.ctx, "other", &key), 0);
+	assert_null(rule_parse(parser, "alert tcp $BLOCKLIST any -> any any (sid:4;)", "t", 4));
+
+	rule_free(in);
+	rule_free(out);
+	rule_parser_destroy(parser);
+	release(fx);
+}
+
 int main(void)
 {
 	char prefix[64];
@@ -535,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_set_aws_round_trip),
 		cmocka_unit_test(test_domain_suffix_matching),
 		cmocka_unit_test(test_xff_set),
+		cmocka_unit_test(test_rule_sets),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
