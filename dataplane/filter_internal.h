@@ -80,4 +80,12 @@ struct filter_tables {
 /* The bitmask of the sets holding addr (IPv4 or IPv6, network order). Any lcore. */
 uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, int version);
 
+/*
+ * The same for n addresses of one version at once (one rte_fib or rte_fib6
+ * bulk lookup; n at most 2 * FILTER_BURST_MAX, the rest is not looked up):
+ * sets[i] for addrs[i]. Any lcore.
+ */
+void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const addrs[],
+			     uint32_t *sets, unsigned n, int version);
+
 #endif

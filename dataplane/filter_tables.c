@@ -334,6 +334,31 @@ uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, 
 	return (uint32_t)mask | t->all6;
 }
 
+void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const addrs[],
+			     uint32_t *sets, unsigned n, int version)
+{
+	uint64_t mask[2 * FILTER_BURST_MAX];
+	if (n > 2 * FILTER_BURST_MAX)
+		n = 2 * FILTER_BURST_MAX;
+	memset(mask, 0, n * sizeof(mask[0]));
+	if (version == 4 && t->sets4) {
+		uint32_t a[2 * FILTER_BURST_MAX];
+		for (unsigned i = 0; i < n; i++) {
+			memcpy(&a[i], addrs[i], 4);
+			a[i] = rte_be_to_cpu_32(a[i]);
+		}
+		rte_fib_lookup_bulk(t->sets4, a, mask, n);
+	} else if (version == 6 && t->sets6) {
+		uint8_t a[2 * FILTER_BURST_MAX][16];
+		for (unsigned i = 0; i < n; i++)
+			memcpy(a[i], addrs[i], 16);
+		rte_fib6_lookup_bulk(t->sets6, a, mask, (int)n);
+	}
+	uint32_t all = version == 4 ? t->all4 : t->all6;
+	for (unsigned i = 0; i < n; i++)
+		sets[i] = (uint32_t)mask[i] | all;
+}
+
 static bool filter_rules_use_sets(const struct filter_rule *r, size_t n, bool *icmp_type)
 {
 	bool sets = false;
