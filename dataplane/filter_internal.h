@@ -69,9 +69,11 @@ struct filter_tables {
 	struct rte_acl_ctx *acl[2];	 /* [0] IPv4, [1] IPv6; NULL: no rule for the family */
 	struct rte_acl_ctx *stateful[2]; /* same layout, allow rules */
 	struct filter_rule_result *acl_results;
-	/* IP sets (filter_sets.c): prefixes in the fibs, whose next hop indexes
-	 * set_classes (the bitmask of the sets holding the prefix and its
-	 * covers); hosts (/32, /128) in the hashes, data: their own sets. */
+	/* IP sets (filter_sets.c): IPv4 /1../24 in flat4 (one entry a /24),
+	 * longer prefixes in the fibs; both hold an index into set_classes
+	 * (the bitmask of the sets holding the prefix and its covers). Hosts
+	 * (/32, /128) in the hashes, data: their own sets. */
+	uint16_t *flat4;
 	struct rte_fib *sets4;
 	struct rte_fib6 *sets6;
 	struct rte_hash *hosts4, *hosts6;

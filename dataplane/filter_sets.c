@@ -4,7 +4,9 @@
  * hold an address. Built once by filter_tables_build() on the control
  * path, never changed after; looked up by workers, one address or a burst.
  *
- * Two tables per IP version, and a lookup ORs both:
+ * A lookup ORs the answers of the tables of the address's version (each
+ * answers with all the sets of the prefixes it holds that contain the
+ * address, so their union is the answer):
  * - host entries (/32, /128) in an rte_hash keyed by the address, whose
  *   data is the bitmask of the sets that hold exactly that host. Block
  *   lists are mostly single hosts, and a host in the longest-prefix table
@@ -12,10 +14,15 @@
  *   (IPv6): DIR-24-8 with 2-byte next hops has at most 32,767 groups, so
  *   a million hosts could not be held there at all, and with 4-byte next
  *   hops they would need 1 GB. In the hash a host costs about 40 bytes.
- * - every other prefix in rte_fib (DIR-24-8) or rte_fib6 (trie), not
- *   rte_lpm/rte_lpm6: rte_lpm keeps its rules in arrays searched linearly
- *   per prefix length, so adding 1,000,000 prefixes took 71 s here;
- *   rte_fib keeps them in a tree (rte_rib).
+ * - IPv4 prefixes /1../24 expanded into a flat table of 2^24 entries (32
+ *   MB), one per /24, the first level of DIR-24-8 without the rest: the
+ *   rte_rib tree rte_fib keeps beside its table took 420 MB for 1,000,000
+ *   /24 prefixes (a mempool of two nodes a route), more than the lab
+ *   board's memory; the flat table has no per-prefix cost at all.
+ * - IPv4 /25../31 and every IPv6 prefix but hosts in rte_fib (DIR-24-8) or
+ *   rte_fib6 (a trie), not rte_lpm/rte_lpm6: rte_lpm keeps its rules in
+ *   arrays searched linearly per prefix length, so adding 1,000,000
+ *   prefixes took 71 s here; rte_fib keeps them in a tree (rte_rib).
  *
  * Next hops are 2 bytes (the tbl24 alone is 32 MB; 4-byte next hops
  * would double it, for each IP version and for each of the two tables
@@ -41,6 +48,7 @@
 #include <rte_fib6.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
+#include <rte_malloc.h>
 #include <rte_rib.h>
 #include <rte_rib6.h>
 
@@ -74,15 +82,28 @@ static bool filter_is_host(const struct filter_prefix *p)
 	return p->len == (p->version == 4 ? 32 : 128);
 }
 
-/* Every prefix of one version, shortest first; *hosts counts the /32 (/128). */
+/* IPv4 /1../24: the flat table. */
+static bool filter_is_flat(const struct filter_prefix *p)
+{
+	return p->version == 4 && p->len > 0 && p->len <= 24;
+}
+
+static uint32_t filter_addr4(const struct filter_prefix *p)
+{
+	uint32_t addr;
+	memcpy(&addr, p->addr, 4);
+	return rte_be_to_cpu_32(addr);
+}
+
+/* Every prefix of one version, shortest first; *hosts counts the /32 (/128), *flat the IPv4 /1../24. */
 static struct filter_set_entry *filter_set_entries(const struct filter_spec *spec, int version,
-						   size_t *count, size_t *hosts)
+						   size_t *count, size_t *hosts, size_t *flat)
 {
 	size_t n = 0;
 	for (unsigned s = 0; s < spec->set_count; s++)
 		n += version == 4 ? spec->sets[s].v4_count : spec->sets[s].v6_count;
 	*count = n;
-	*hosts = 0;
+	*hosts = *flat = 0;
 	struct filter_set_entry *e = malloc((n ? n : 1) * sizeof(*e));
 	if (!e)
 		return NULL;
@@ -94,6 +115,7 @@ static struct filter_set_entry *filter_set_entries(const struct filter_spec *spe
 				continue;
 			e[k++] = (struct filter_set_entry){*p, 1u << s};
 			*hosts += filter_is_host(p);
+			*flat += filter_is_flat(p);
 		}
 	qsort(e, n, sizeof(*e), filter_entry_compare);
 	return e;
@@ -202,15 +224,31 @@ static int filter_host_add(struct rte_hash *h, const struct filter_prefix *p, ui
 	return rte_hash_add_key_data(h, p->addr, (void *)(uintptr_t)mask);
 }
 
+/*
+ * Write p's class into its range of the flat table. Shortest first, so the
+ * range is uniform before: its first entry is the class of p's cover (or
+ * of p itself, from another set), whose sets p's class carries too.
+ */
+static int filter_flat_add(struct filter_tables *t, uint16_t *class_index,
+			   const struct filter_prefix *p, uint32_t mask, char *err, size_t err_len)
+{
+	uint32_t start = filter_addr4(p) >> 8, count = 1u << (24 - p->len);
+	uint32_t nh = filter_class_of(t, class_index, mask | t->set_classes[t->flat4[start]], err,
+				      err_len);
+	if (nh == 0)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < count; i++)
+		t->flat4[start + i] = (uint16_t)nh;
+	return 0;
+}
+
 /* Add p with mask, plus the sets of its cover and of the same prefix from another set. */
 static int filter_fib_add(struct filter_tables *t, uint16_t *class_index,
 			  const struct filter_prefix *p, uint32_t mask, char *err, size_t err_len)
 {
 	uint64_t cover = 0, same = 0;
 	if (p->version == 4) {
-		uint32_t addr;
-		memcpy(&addr, p->addr, 4);
-		addr = rte_be_to_cpu_32(addr);
+		uint32_t addr = filter_addr4(p);
 		rte_fib_lookup_bulk(t->sets4, &addr, &cover, 1);
 		struct rte_rib_node *node =
 		    rte_rib_lookup_exact(rte_fib_get_rib(t->sets4), addr, p->len);
@@ -231,16 +269,27 @@ static int filter_fib_add(struct filter_tables *t, uint16_t *class_index,
 		return -ENOSPC;
 	if (p->version == 6)
 		return rte_fib6_add(t->sets6, p->addr, p->len, nh);
-	uint32_t addr;
-	memcpy(&addr, p->addr, 4);
-	return rte_fib_add(t->sets4, rte_be_to_cpu_32(addr), p->len, nh);
+	return rte_fib_add(t->sets4, filter_addr4(p), p->len, nh);
 }
 
-/* Create the tables of one version for n prefixes, hosts of them hosts. e sorted by address. */
+/* Create the tables of one version for n prefixes (hosts, flat: as counted). e sorted by address. */
 static int filter_sets_create(struct filter_tables *t, int version, struct filter_set_entry *e,
-			      size_t n, size_t hosts, char *err, size_t err_len)
+			      size_t n, size_t hosts, size_t flat, char *err, size_t err_len)
 {
-	size_t prefixes = n - hosts;
+	size_t prefixes = 0;
+	for (size_t i = 0; i < n; i++)
+		prefixes += e[i].prefix.len && !filter_is_host(&e[i].prefix) &&
+			    !filter_is_flat(&e[i].prefix);
+	if (flat) {
+		t->flat4 = rte_zmalloc_socket("fsets4_flat", sizeof(*t->flat4) << 24,
+					      RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+		if (!t->flat4) {
+			snprintf(err, err_len, "out of memory for the IPv4 prefix table (32 MB for "
+					       "%zu prefixes up to /24; raise [eal] memory_mb)",
+				 flat);
+			return -ENOMEM;
+		}
+	}
 	if (prefixes) {
 		size_t groups = filter_fib_groups(e, n, version);
 		if (groups > FILTER_SETS_MAX_NEXT_HOP) {
@@ -262,14 +311,14 @@ static int filter_sets_create(struct filter_tables *t, int version, struct filte
 static int filter_sets_build_version(struct filter_tables *t, uint16_t *class_index, int version,
 				     char *err, size_t err_len)
 {
-	size_t n, hosts;
-	struct filter_set_entry *e = filter_set_entries(&t->spec, version, &n, &hosts);
+	size_t n, hosts, flat;
+	struct filter_set_entry *e = filter_set_entries(&t->spec, version, &n, &hosts, &flat);
 	if (!e) {
 		snprintf(err, err_len, "out of memory sorting the IPv%d sets", version);
 		return -ENOMEM;
 	}
 	qsort(e, n, sizeof(*e), filter_entry_compare_addr);
-	int rc = filter_sets_create(t, version, e, n, hosts, err, err_len);
+	int rc = filter_sets_create(t, version, e, n, hosts, flat, err, err_len);
 	qsort(e, n, sizeof(*e), filter_entry_compare);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct filter_prefix *p = &e[i].prefix;
@@ -280,12 +329,14 @@ static int filter_sets_build_version(struct filter_tables *t, uint16_t *class_in
 			if (rc < 0)
 				snprintf(err, err_len, "cannot add IPv%d host %zu of %zu: %s", version,
 					 i + 1 - (n - hosts), hosts, strerror(-rc));
+		} else if (filter_is_flat(p)) {
+			rc = filter_flat_add(t, class_index, p, e[i].mask, err, err_len);
 		} else {
 			rc = filter_fib_add(t, class_index, p, e[i].mask, err, err_len);
 			if (rc < 0 && rc != -ENOSPC)
 				snprintf(err, err_len,
 					 "cannot add IPv%d prefix %zu of %zu to the prefix table: %s",
-					 version, i + 1, n - hosts, strerror(-rc));
+					 version, i + 1, n, strerror(-rc));
 		}
 	}
 	free(e);
@@ -311,6 +362,7 @@ int filter_sets_build(struct filter_tables *t, char *err, size_t err_len)
 
 void filter_sets_free(struct filter_tables *t)
 {
+	rte_free(t->flat4);
 	rte_fib_free(t->sets4);
 	rte_fib6_free(t->sets6);
 	rte_hash_free(t->hosts4);
@@ -323,11 +375,12 @@ uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, 
 	uint64_t nh = 0;
 	void *data;
 	if (version == 4) {
-		uint32_t mask = t->all4;
+		uint32_t mask = t->all4, a;
+		memcpy(&a, addr, 4);
+		a = rte_be_to_cpu_32(a);
+		if (t->flat4)
+			mask |= t->set_classes[t->flat4[a >> 8]];
 		if (t->sets4) {
-			uint32_t a;
-			memcpy(&a, addr, 4);
-			a = rte_be_to_cpu_32(a);
 			rte_fib_lookup_bulk(t->sets4, &a, &nh, 1);
 			mask |= t->set_classes[nh];
 		}
@@ -354,18 +407,19 @@ void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const
 	const void *keys[FILTER_SETS_BULK_MAX];
 	void *data[FILTER_SETS_BULK_MAX];
 	uint64_t hits = 0;
+	uint32_t a4[FILTER_SETS_BULK_MAX];
 	const struct rte_hash *hosts = version == 4 ? t->hosts4 : t->hosts6;
 	bool fib = version == 4 ? t->sets4 != NULL : t->sets6 != NULL;
 	uint32_t all = version == 4 ? t->all4 : t->all6;
 	if (n > FILTER_SETS_BULK_MAX)
 		n = FILTER_SETS_BULK_MAX;
-	if (fib && version == 4) {
-		uint32_t a[FILTER_SETS_BULK_MAX];
+	if (version == 4) {
 		for (unsigned i = 0; i < n; i++) {
-			memcpy(&a[i], addrs[i], 4);
-			a[i] = rte_be_to_cpu_32(a[i]);
+			memcpy(&a4[i], addrs[i], 4);
+			a4[i] = rte_be_to_cpu_32(a4[i]);
 		}
-		rte_fib_lookup_bulk(t->sets4, a, nh, n);
+		if (fib)
+			rte_fib_lookup_bulk(t->sets4, a4, nh, n);
 	} else if (fib) {
 		uint8_t a[FILTER_SETS_BULK_MAX][16];
 		for (unsigned i = 0; i < n; i++)
@@ -379,6 +433,8 @@ void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const
 	}
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t mask = all | (fib ? t->set_classes[nh[i]] : 0);
+		if (version == 4 && t->flat4)
+			mask |= t->set_classes[t->flat4[a4[i] >> 8]];
 		if (hits & (1ull << i))
 			mask |= (uint32_t)(uintptr_t)data[i];
 		masks[i] = mask;

@@ -313,7 +313,7 @@ static void test_sets_overlapping_prefixes(void **state)
 {
 	(void)state;
 	struct fixture *fx = compile("ipset wide 10.0.0.0/8 2001:db8::/32\n"
-				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48\n"
+				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48 11.0.0.128/25\n"
 				     "ipset other 10.1.2.0/24 0.0.0.0/0\n"
 				     "acl 10 deny src @narrow\n"
 				     "acl 20 allow src @wide dst @wide\n"
@@ -328,6 +328,8 @@ static void test_sets_overlapping_prefixes(void **state)
 	assert_int_equal(filter_sets_lookup(t, a, 4), 0x5);
 	inet_pton(AF_INET, "11.0.0.1", a);
 	assert_int_equal(filter_sets_lookup(t, a, 4), 0x4);
+	inet_pton(AF_INET, "11.0.0.200", a); /* a /25: the fib beside the flat table */
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x6);
 	inet_pton(AF_INET6, "2001:db8:5::9", a);
 	assert_int_equal(filter_sets_lookup(t, a, 6), 0x3);
 	inet_pton(AF_INET6, "2001:db8:6::9", a);
