@@ -95,7 +95,10 @@ static uint32_t filter_addr4(const struct filter_prefix *p)
 	return rte_be_to_cpu_32(addr);
 }
 
-/* Every prefix of one version, shortest first; *hosts counts the /32 (/128), *flat the IPv4 /1../24. */
+/*
+ * Every prefix of one version, shortest first; *hosts counts the /32
+ * (/128), *flat the IPv4 /1../24.
+ */
 static struct filter_set_entry *filter_set_entries(const struct filter_spec *spec, int version,
 						   size_t *count, size_t *hosts, size_t *flat)
 {
@@ -153,8 +156,9 @@ static uint32_t filter_class_of(struct filter_tables *t, uint16_t *class_index, 
 	if (class_index[mask])
 		return class_index[mask];
 	if (t->set_class_count > FILTER_SETS_MAX_NEXT_HOP) {
-		snprintf(err, err_len, "the IP sets overlap in more than %u distinct combinations of "
-				       "sets (the prefix table's 2-byte next hops)",
+		snprintf(err, err_len,
+			 "the IP sets overlap in more than %u distinct combinations of "
+			 "sets (the prefix table's 2-byte next hops)",
 			 FILTER_SETS_MAX_NEXT_HOP);
 		return 0;
 	}
@@ -173,11 +177,14 @@ static int filter_fib_create(struct filter_tables *t, int version, size_t n, siz
 									  : groups + 64);
 	rte_errno = 0;
 	if (version == 4) {
-		struct rte_fib_conf c = {.type = RTE_FIB_DIR24_8, .max_routes = (int)n,
-					 .dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_2B, .num_tbl8 = tbl8}};
+		struct rte_fib_conf c = {
+		    .type = RTE_FIB_DIR24_8,
+		    .max_routes = (int)n,
+		    .dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_2B, .num_tbl8 = tbl8}};
 		t->sets4 = rte_fib_create(name, SOCKET_ID_ANY, &c);
 	} else {
-		struct rte_fib6_conf c = {.type = RTE_FIB6_TRIE, .max_routes = (int)n,
+		struct rte_fib6_conf c = {.type = RTE_FIB6_TRIE,
+					  .max_routes = (int)n,
 					  .trie = {.nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = tbl8}};
 		t->sets6 = rte_fib6_create(name, SOCKET_ID_ANY, &c);
 	}
@@ -200,9 +207,11 @@ static int filter_hosts_create(struct filter_tables *t, int version, size_t n, c
 	char name[RTE_HASH_NAMESIZE];
 	snprintf(name, sizeof(name), "fhosts%d_%u", version, t->generation);
 	/* The extendable bucket table: an insert never fails for want of a cuckoo path. */
-	struct rte_hash_parameters p = {.name = name, .entries = (uint32_t)(n < 64 ? 64 : n),
+	struct rte_hash_parameters p = {.name = name,
+					.entries = (uint32_t)(n < 64 ? 64 : n),
 					.key_len = version == 4 ? 4 : 16,
-					.hash_func = rte_hash_crc, .socket_id = SOCKET_ID_ANY,
+					.hash_func = rte_hash_crc,
+					.socket_id = SOCKET_ID_ANY,
 					.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE};
 	rte_errno = 0;
 	struct rte_hash *h = rte_hash_create(&p);
@@ -233,8 +242,8 @@ static int filter_flat_add(struct filter_tables *t, uint16_t *class_index,
 			   const struct filter_prefix *p, uint32_t mask, char *err, size_t err_len)
 {
 	uint32_t start = filter_addr4(p) >> 8, count = 1u << (24 - p->len);
-	uint32_t nh = filter_class_of(t, class_index, mask | t->set_classes[t->flat4[start]], err,
-				      err_len);
+	uint32_t nh =
+	    filter_class_of(t, class_index, mask | t->set_classes[t->flat4[start]], err, err_len);
 	if (nh == 0)
 		return -ENOSPC;
 	for (uint32_t i = 0; i < count; i++)
@@ -272,7 +281,7 @@ static int filter_fib_add(struct filter_tables *t, uint16_t *class_index,
 	return rte_fib_add(t->sets4, filter_addr4(p), p->len, nh);
 }
 
-/* Create the tables of one version for n prefixes (hosts, flat: as counted). e sorted by address. */
+/* The tables of one version for n prefixes (hosts, flat: as counted); e sorted by address. */
 static int filter_sets_create(struct filter_tables *t, int version, struct filter_set_entry *e,
 			      size_t n, size_t hosts, size_t flat, char *err, size_t err_len)
 {
@@ -284,8 +293,9 @@ static int filter_sets_create(struct filter_tables *t, int version, struct filte
 		t->flat4 = rte_zmalloc_socket("fsets4_flat", sizeof(*t->flat4) << 24,
 					      RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
 		if (!t->flat4) {
-			snprintf(err, err_len, "out of memory for the IPv4 prefix table (32 MB for "
-					       "%zu prefixes up to /24; raise [eal] memory_mb)",
+			snprintf(err, err_len,
+				 "out of memory for the IPv4 prefix table (32 MB for "
+				 "%zu prefixes up to /24; raise [eal] memory_mb)",
 				 flat);
 			return -ENOMEM;
 		}
@@ -297,7 +307,8 @@ static int filter_sets_create(struct filter_tables *t, int version, struct filte
 				 "the IPv%d sets' prefixes longer than /24 (hosts /%d aside) fall "
 				 "in %zu distinct blocks of the prefix table, more than its %u; "
 				 "list such ranges as host addresses or merge them",
-				 version, version == 4 ? 32 : 128, groups, FILTER_SETS_MAX_NEXT_HOP);
+				 version, version == 4 ? 32 : 128, groups,
+				 FILTER_SETS_MAX_NEXT_HOP);
 			return -ENOSPC;
 		}
 		int rc = filter_fib_create(t, version, prefixes, groups, err, err_len);
@@ -327,16 +338,17 @@ static int filter_sets_build_version(struct filter_tables *t, uint16_t *class_in
 		} else if (filter_is_host(p)) {
 			rc = filter_host_add(version == 4 ? t->hosts4 : t->hosts6, p, e[i].mask);
 			if (rc < 0)
-				snprintf(err, err_len, "cannot add IPv%d host %zu of %zu: %s", version,
-					 i + 1 - (n - hosts), hosts, strerror(-rc));
+				snprintf(err, err_len, "cannot add IPv%d host %zu of %zu: %s",
+					 version, i + 1 - (n - hosts), hosts, strerror(-rc));
 		} else if (filter_is_flat(p)) {
 			rc = filter_flat_add(t, class_index, p, e[i].mask, err, err_len);
 		} else {
 			rc = filter_fib_add(t, class_index, p, e[i].mask, err, err_len);
 			if (rc < 0 && rc != -ENOSPC)
-				snprintf(err, err_len,
-					 "cannot add IPv%d prefix %zu of %zu to the prefix table: %s",
-					 version, i + 1, n, strerror(-rc));
+				snprintf(
+				    err, err_len,
+				    "cannot add IPv%d prefix %zu of %zu to the prefix table: %s",
+				    version, i + 1, n, strerror(-rc));
 		}
 	}
 	free(e);
@@ -400,8 +412,8 @@ uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, 
 	return mask;
 }
 
-void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs,
-			     unsigned n, int version, uint32_t *masks)
+void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs, unsigned n,
+			     int version, uint32_t *masks)
 {
 	uint64_t nh[FILTER_SETS_BULK_MAX];
 	const void *keys[FILTER_SETS_BULK_MAX];
