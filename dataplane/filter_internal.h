@@ -58,6 +58,15 @@ struct filter_rule_result {
 	uint8_t action; /* enum filter_action */
 };
 
+/* Prefix lengths per IP version held by exact match (hosts first). */
+#define FILTER_SETS_EXACT_MAX 4
+
+/* One prefix length of the IP sets held in a hash: the address cut to len is the key. */
+struct filter_set_exact {
+	struct rte_hash *hash;
+	uint8_t len;
+};
+
 struct filter_tables {
 	uint32_t generation; /* unique per build; flows cache verdicts by it */
 	enum filter_action acl_default;
@@ -72,11 +81,13 @@ struct filter_tables {
 	/* IP sets (filter_sets.c): IPv4 /1../24 in flat4 (one entry a /24),
 	 * longer prefixes in the fibs; both hold an index into set_classes
 	 * (the bitmask of the sets holding the prefix and its covers). Hosts
-	 * (/32, /128) in the hashes, data: their own sets. */
+	 * and other numerous lengths past /24 in exact[version == 6], whose
+	 * data is the sets holding exactly that prefix. */
 	uint16_t *flat4;
 	struct rte_fib *sets4;
 	struct rte_fib6 *sets6;
-	struct rte_hash *hosts4, *hosts6;
+	struct filter_set_exact exact[2][FILTER_SETS_EXACT_MAX];
+	unsigned exact_count[2];
 	uint16_t *set_classes;
 	uint32_t set_class_count;
 	uint32_t all4, all6;	 /* sets holding 0.0.0.0/0 or ::/0 */

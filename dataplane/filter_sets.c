@@ -14,12 +14,16 @@
  *   (IPv6): DIR-24-8 with 2-byte next hops has at most 32,767 groups, so
  *   a million hosts could not be held there at all, and with 4-byte next
  *   hops they would need 1 GB. In the hash a host costs about 40 bytes.
+ *   Other lengths past /24 with many prefixes (IPv6 /64 and /48
+ *   allocations) get a hash of their own the same way, keyed by the
+ *   address cut to the length: up to FILTER_SETS_EXACT_MAX lengths in all
+ *   per version, each one more hash lookup per address.
  * - IPv4 prefixes /1../24 expanded into a flat table of 2^24 entries (32
  *   MB), one per /24, the first level of DIR-24-8 without the rest: the
  *   rte_rib tree rte_fib keeps beside its table took 420 MB for 1,000,000
  *   /24 prefixes (a mempool of two nodes a route), more than the lab
  *   board's memory; the flat table has no per-prefix cost at all.
- * - IPv4 /25../31 and every IPv6 prefix but hosts in rte_fib (DIR-24-8) or
+ * - the other prefixes in rte_fib (DIR-24-8) or
  *   rte_fib6 (a trie), not rte_lpm/rte_lpm6: rte_lpm keeps its rules in
  *   arrays searched linearly per prefix length, so adding 1,000,000
  *   prefixes took 71 s here; rte_fib keeps them in a tree (rte_rib).
@@ -56,6 +60,8 @@
 
 /* What 2-byte next hops can hold (DIR-24-8 and the trie keep bit 0). */
 #define FILTER_SETS_MAX_NEXT_HOP 0x7fffu
+/* A length past /24 other than hosts goes to a hash from this many prefixes on. */
+#define FILTER_SETS_EXACT_MIN 1024
 
 /* A prefix of one set, for sorting shortest first. */
 struct filter_set_entry {
@@ -77,9 +83,37 @@ static int filter_entry_compare_addr(const void *a, const void *b)
 		      ((const struct filter_set_entry *)b)->prefix.addr, 16);
 }
 
-static bool filter_is_host(const struct filter_prefix *p)
+/* The exact-match table holding p's length, or NULL. */
+static const struct filter_set_exact *filter_exact_of(const struct filter_tables *t,
+						      const struct filter_prefix *p)
 {
-	return p->len == (p->version == 4 ? 32 : 128);
+	unsigned v = p->version == 6;
+	for (unsigned i = 0; i < t->exact_count[v]; i++)
+		if (t->exact[v][i].len == p->len)
+			return &t->exact[v][i];
+	return NULL;
+}
+
+/* Choose the exact-match lengths: hosts, then the most numerous past /24. */
+static void filter_exact_choose(struct filter_tables *t, int version, const size_t *lens)
+{
+	unsigned v = version == 6, host = version == 4 ? 32 : 128;
+	bool taken[129] = {false};
+	if (lens[host]) {
+		t->exact[v][t->exact_count[v]++].len = (uint8_t)host;
+		taken[host] = true;
+	}
+	while (t->exact_count[v] < FILTER_SETS_EXACT_MAX) {
+		unsigned best = 0;
+		for (unsigned len = 25; len < host; len++)
+			if (!taken[len] && lens[len] >= FILTER_SETS_EXACT_MIN &&
+			    (!best || lens[len] > lens[best]))
+				best = len;
+		if (!best)
+			return;
+		taken[best] = true;
+		t->exact[v][t->exact_count[v]++].len = (uint8_t)best;
+	}
 }
 
 /* IPv4 /1../24: the flat table. */
@@ -95,18 +129,15 @@ static uint32_t filter_addr4(const struct filter_prefix *p)
 	return rte_be_to_cpu_32(addr);
 }
 
-/*
- * Every prefix of one version, shortest first; *hosts counts the /32
- * (/128), *flat the IPv4 /1../24.
- */
+/* Every prefix of one version, shortest first; lens[l] counts those of length l. */
 static struct filter_set_entry *filter_set_entries(const struct filter_spec *spec, int version,
-						   size_t *count, size_t *hosts, size_t *flat)
+						   size_t *count, size_t *lens)
 {
 	size_t n = 0;
 	for (unsigned s = 0; s < spec->set_count; s++)
 		n += version == 4 ? spec->sets[s].v4_count : spec->sets[s].v6_count;
 	*count = n;
-	*hosts = *flat = 0;
+	memset(lens, 0, 129 * sizeof(*lens));
 	struct filter_set_entry *e = malloc((n ? n : 1) * sizeof(*e));
 	if (!e)
 		return NULL;
@@ -117,27 +148,27 @@ static struct filter_set_entry *filter_set_entries(const struct filter_spec *spe
 			if (p->version != version)
 				continue;
 			e[k++] = (struct filter_set_entry){*p, 1u << s};
-			*hosts += filter_is_host(p);
-			*flat += filter_is_flat(p);
+			lens[p->len]++;
 		}
 	qsort(e, n, sizeof(*e), filter_entry_compare);
 	return e;
 }
 
 /*
- * The tbl8 groups the prefixes longer than /24 (hosts aside) need: one per
+ * The tbl8 groups the prefixes longer than /24 (exact lengths aside) need: one per
  * distinct first k bytes at each depth k = 3 .. len/8 they reach below the
  * tbl24. e[0..n) is sorted by address here, so prefixes sharing their first
  * k bytes are neighbours among those that reach depth k.
  */
-static size_t filter_fib_groups(const struct filter_set_entry *e, size_t n, int version)
+static size_t filter_fib_groups(const struct filter_tables *t, const struct filter_set_entry *e,
+				size_t n, int version)
 {
 	size_t groups = 0;
 	unsigned depths = version == 4 ? 4 : 16;
 	for (unsigned k = 3; k < depths; k++) {
 		const uint8_t *last = NULL;
 		for (size_t i = 0; i < n; i++) {
-			if (e[i].prefix.len <= 8 * k || filter_is_host(&e[i].prefix))
+			if (e[i].prefix.len <= 8 * k || filter_exact_of(t, &e[i].prefix))
 				continue;
 			if (!last || memcmp(last, e[i].prefix.addr, k) != 0)
 				groups++;
@@ -194,18 +225,18 @@ static int filter_fib_create(struct filter_tables *t, int version, size_t n, siz
 	/* The table (32 MB tbl24, 512 bytes a group) and about 64 bytes a rib node. */
 	size_t mb = ((32u << 20) + (size_t)tbl8 * 512 + n * 64) >> 20;
 	snprintf(err, err_len,
-		 "cannot create the IPv%d prefix table (%zu prefixes other than hosts, %u tbl8 "
+		 "cannot create the IPv%d prefix table (%zu prefixes, %u tbl8 "
 		 "groups, about %zu MB): %s%s",
 		 version, n, tbl8, mb, strerror(-rc),
 		 rc == -ENOMEM ? " (raise [eal] memory_mb)" : "");
 	return rc;
 }
 
-static int filter_hosts_create(struct filter_tables *t, int version, size_t n, char *err,
-			       size_t err_len)
+static int filter_exact_create(struct filter_tables *t, int version, struct filter_set_exact *x,
+			       size_t n, char *err, size_t err_len)
 {
 	char name[RTE_HASH_NAMESIZE];
-	snprintf(name, sizeof(name), "fhosts%d_%u", version, t->generation);
+	snprintf(name, sizeof(name), "fexact%d_%u_%u", version, x->len, t->generation);
 	/* The extendable bucket table: an insert never fails for want of a cuckoo path. */
 	struct rte_hash_parameters p = {.name = name,
 					.entries = (uint32_t)(n < 64 ? 64 : n),
@@ -214,23 +245,24 @@ static int filter_hosts_create(struct filter_tables *t, int version, size_t n, c
 					.socket_id = SOCKET_ID_ANY,
 					.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE};
 	rte_errno = 0;
-	struct rte_hash *h = rte_hash_create(&p);
-	*(version == 4 ? &t->hosts4 : &t->hosts6) = h;
-	if (h)
+	x->hash = rte_hash_create(&p);
+	if (x->hash)
 		return 0;
 	int rc = rte_errno ? -rte_errno : -ENOMEM;
-	snprintf(err, err_len, "cannot create the IPv%d host table (%zu hosts, about %zu MB): %s%s",
-		 version, n, (n * (version == 4 ? 48 : 64)) >> 20, strerror(-rc),
+	snprintf(err, err_len,
+		 "cannot create the hash table of the IPv%d /%u prefixes (%zu, about %zu MB): %s%s",
+		 version, x->len, n, (n * (version == 4 ? 40 : 56)) >> 20, strerror(-rc),
 		 rc == -ENOMEM ? " (raise [eal] memory_mb)" : "");
 	return rc;
 }
 
-static int filter_host_add(struct rte_hash *h, const struct filter_prefix *p, uint32_t mask)
+static int filter_exact_add(const struct filter_set_exact *x, const struct filter_prefix *p,
+			    uint32_t mask)
 {
 	void *data;
-	if (rte_hash_lookup_data(h, p->addr, &data) >= 0)
+	if (rte_hash_lookup_data(x->hash, p->addr, &data) >= 0)
 		mask |= (uint32_t)(uintptr_t)data;
-	return rte_hash_add_key_data(h, p->addr, (void *)(uintptr_t)mask);
+	return rte_hash_add_key_data(x->hash, p->addr, (void *)(uintptr_t)mask);
 }
 
 /*
@@ -281,14 +313,17 @@ static int filter_fib_add(struct filter_tables *t, uint16_t *class_index,
 	return rte_fib_add(t->sets4, filter_addr4(p), p->len, nh);
 }
 
-/* The tables of one version for n prefixes (hosts, flat: as counted); e sorted by address. */
+/* Create the tables of one version for its n prefixes (lens: per length); e sorted by address. */
 static int filter_sets_create(struct filter_tables *t, int version, struct filter_set_entry *e,
-			      size_t n, size_t hosts, size_t flat, char *err, size_t err_len)
+			      size_t n, const size_t *lens, char *err, size_t err_len)
 {
-	size_t prefixes = 0;
-	for (size_t i = 0; i < n; i++)
-		prefixes += e[i].prefix.len && !filter_is_host(&e[i].prefix) &&
-			    !filter_is_flat(&e[i].prefix);
+	unsigned v = version == 6;
+	size_t prefixes = 0, flat = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool is_flat = filter_is_flat(&e[i].prefix);
+		flat += is_flat;
+		prefixes += e[i].prefix.len && !is_flat && !filter_exact_of(t, &e[i].prefix);
+	}
 	if (flat) {
 		t->flat4 = rte_zmalloc_socket("fsets4_flat", sizeof(*t->flat4) << 24,
 					      RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
@@ -301,45 +336,56 @@ static int filter_sets_create(struct filter_tables *t, int version, struct filte
 		}
 	}
 	if (prefixes) {
-		size_t groups = filter_fib_groups(e, n, version);
+		size_t groups = filter_fib_groups(t, e, n, version);
 		if (groups > FILTER_SETS_MAX_NEXT_HOP) {
 			snprintf(err, err_len,
-				 "the IPv%d sets' prefixes longer than /24 (hosts /%d aside) fall "
-				 "in %zu distinct blocks of the prefix table, more than its %u; "
-				 "list such ranges as host addresses or merge them",
-				 version, version == 4 ? 32 : 128, groups,
-				 FILTER_SETS_MAX_NEXT_HOP);
+				 "the IPv%d sets' prefixes longer than /24 fall in %zu distinct "
+				 "blocks of the prefix table, more than its %u (hash tables hold "
+				 "up to %u lengths apart: the hosts, and lengths of at least %u "
+				 "prefixes); merge such ranges or list them at fewer lengths",
+				 version, groups, FILTER_SETS_MAX_NEXT_HOP, FILTER_SETS_EXACT_MAX,
+				 FILTER_SETS_EXACT_MIN);
 			return -ENOSPC;
 		}
 		int rc = filter_fib_create(t, version, prefixes, groups, err, err_len);
 		if (rc < 0)
 			return rc;
 	}
-	return hosts ? filter_hosts_create(t, version, hosts, err, err_len) : 0;
+	for (unsigned i = 0; i < t->exact_count[v]; i++) {
+		struct filter_set_exact *x = &t->exact[v][i];
+		int rc = filter_exact_create(t, version, x, lens[x->len], err, err_len);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* The tables of one IP version; shortest prefixes first (see the top of the file). */
 static int filter_sets_build_version(struct filter_tables *t, uint16_t *class_index, int version,
 				     char *err, size_t err_len)
 {
-	size_t n, hosts, flat;
-	struct filter_set_entry *e = filter_set_entries(&t->spec, version, &n, &hosts, &flat);
+	size_t n, lens[129];
+	struct filter_set_entry *e = filter_set_entries(&t->spec, version, &n, lens);
 	if (!e) {
 		snprintf(err, err_len, "out of memory sorting the IPv%d sets", version);
 		return -ENOMEM;
 	}
+	filter_exact_choose(t, version, lens);
 	qsort(e, n, sizeof(*e), filter_entry_compare_addr);
-	int rc = filter_sets_create(t, version, e, n, hosts, flat, err, err_len);
+	int rc = filter_sets_create(t, version, e, n, lens, err, err_len);
 	qsort(e, n, sizeof(*e), filter_entry_compare);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct filter_prefix *p = &e[i].prefix;
+		const struct filter_set_exact *x = filter_exact_of(t, p);
 		if (p->len == 0) {
 			*(version == 4 ? &t->all4 : &t->all6) |= e[i].mask;
-		} else if (filter_is_host(p)) {
-			rc = filter_host_add(version == 4 ? t->hosts4 : t->hosts6, p, e[i].mask);
+		} else if (x) {
+			rc = filter_exact_add(x, p, e[i].mask);
 			if (rc < 0)
-				snprintf(err, err_len, "cannot add IPv%d host %zu of %zu: %s",
-					 version, i + 1 - (n - hosts), hosts, strerror(-rc));
+				snprintf(err, err_len,
+					 "cannot add an IPv%d /%u prefix to its hash table "
+					 "(%zu of that length): %s",
+					 version, p->len, lens[p->len], strerror(-rc));
 		} else if (filter_is_flat(p)) {
 			rc = filter_flat_add(t, class_index, p, e[i].mask, err, err_len);
 		} else {
@@ -377,17 +423,41 @@ void filter_sets_free(struct filter_tables *t)
 	rte_free(t->flat4);
 	rte_fib_free(t->sets4);
 	rte_fib6_free(t->sets6);
-	rte_hash_free(t->hosts4);
-	rte_hash_free(t->hosts6);
+	for (unsigned v = 0; v < 2; v++)
+		for (unsigned i = 0; i < t->exact_count[v]; i++)
+			rte_hash_free(t->exact[v][i].hash);
 	free(t->set_classes);
+}
+
+/* addr (key_len bytes) cut to len bits into key. */
+static void filter_addr_cut(const uint8_t *addr, unsigned len, unsigned key_len, uint8_t *key)
+{
+	memcpy(key, addr, key_len);
+	for (unsigned i = len / 8; i < key_len; i++)
+		key[i] = i == len / 8 ? key[i] & (uint8_t)(0xff00u >> (len % 8)) : 0;
+}
+
+/* The sets of the exact-match tables of one version holding addr. */
+static uint32_t filter_exact_lookup(const struct filter_tables *t, const uint8_t *addr, int version)
+{
+	unsigned v = version == 6, key_len = version == 4 ? 4 : 16;
+	uint32_t mask = 0;
+	for (unsigned i = 0; i < t->exact_count[v]; i++) {
+		uint8_t key[16];
+		void *data;
+		filter_addr_cut(addr, t->exact[v][i].len, key_len, key);
+		if (rte_hash_lookup_data(t->exact[v][i].hash, key, &data) >= 0)
+			mask |= (uint32_t)(uintptr_t)data;
+	}
+	return mask;
 }
 
 uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, int version)
 {
 	uint64_t nh = 0;
-	void *data;
+	uint32_t mask = filter_exact_lookup(t, addr, version);
 	if (version == 4) {
-		uint32_t mask = t->all4, a;
+		uint32_t a;
 		memcpy(&a, addr, 4);
 		a = rte_be_to_cpu_32(a);
 		if (t->flat4)
@@ -396,35 +466,49 @@ uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, 
 			rte_fib_lookup_bulk(t->sets4, &a, &nh, 1);
 			mask |= t->set_classes[nh];
 		}
-		if (t->hosts4 && rte_hash_lookup_data(t->hosts4, addr, &data) >= 0)
-			mask |= (uint32_t)(uintptr_t)data;
-		return mask;
+		return mask | t->all4;
 	}
-	uint32_t mask = t->all6;
 	if (t->sets6) {
 		uint8_t a[1][16];
 		memcpy(a[0], addr, 16);
 		rte_fib6_lookup_bulk(t->sets6, a, &nh, 1);
 		mask |= t->set_classes[nh];
 	}
-	if (t->hosts6 && rte_hash_lookup_data(t->hosts6, addr, &data) >= 0)
-		mask |= (uint32_t)(uintptr_t)data;
-	return mask;
+	return mask | t->all6;
+}
+
+/* OR into masks the sets of the exact-match tables holding each of the n addresses. */
+static void filter_exact_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs,
+				     unsigned n, int version, uint32_t *masks)
+{
+	unsigned v = version == 6, key_len = version == 4 ? 4 : 16;
+	uint8_t keys[FILTER_SETS_BULK_MAX][16];
+	const void *ptrs[FILTER_SETS_BULK_MAX];
+	void *data[FILTER_SETS_BULK_MAX];
+	for (unsigned x = 0; x < t->exact_count[v]; x++) {
+		uint64_t hits = 0;
+		for (unsigned i = 0; i < n; i++) {
+			filter_addr_cut(addrs[i], t->exact[v][x].len, key_len, keys[i]);
+			ptrs[i] = keys[i];
+		}
+		rte_hash_lookup_bulk_data(t->exact[v][x].hash, ptrs, n, &hits, data);
+		for (unsigned i = 0; i < n; i++)
+			if (hits & (1ull << i))
+				masks[i] |= (uint32_t)(uintptr_t)data[i];
+	}
 }
 
 void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs, unsigned n,
 			     int version, uint32_t *masks)
 {
 	uint64_t nh[FILTER_SETS_BULK_MAX];
-	const void *keys[FILTER_SETS_BULK_MAX];
-	void *data[FILTER_SETS_BULK_MAX];
-	uint64_t hits = 0;
 	uint32_t a4[FILTER_SETS_BULK_MAX];
-	const struct rte_hash *hosts = version == 4 ? t->hosts4 : t->hosts6;
 	bool fib = version == 4 ? t->sets4 != NULL : t->sets6 != NULL;
 	uint32_t all = version == 4 ? t->all4 : t->all6;
 	if (n > FILTER_SETS_BULK_MAX)
 		n = FILTER_SETS_BULK_MAX;
+	if (n == 0)
+		return;
 	if (version == 4) {
 		for (unsigned i = 0; i < n; i++) {
 			memcpy(&a4[i], addrs[i], 4);
@@ -438,17 +522,11 @@ void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const
 			memcpy(a[i], addrs[i], 16);
 		rte_fib6_lookup_bulk(t->sets6, a, nh, n);
 	}
-	if (hosts && n) {
-		for (unsigned i = 0; i < n; i++)
-			keys[i] = addrs[i];
-		rte_hash_lookup_bulk_data(hosts, keys, n, &hits, data);
-	}
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t mask = all | (fib ? t->set_classes[nh[i]] : 0);
 		if (version == 4 && t->flat4)
 			mask |= t->set_classes[t->flat4[a4[i] >> 8]];
-		if (hits & (1ull << i))
-			mask |= (uint32_t)(uintptr_t)data[i];
 		masks[i] = mask;
 	}
+	filter_exact_lookup_bulk(t, addrs, n, version, masks);
 }

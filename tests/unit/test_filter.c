@@ -394,15 +394,22 @@ static void host_of(unsigned i, int version, uint8_t *a)
 	a[15] = (uint8_t)(i | 1);
 }
 
+/* count prefixes of each version into set: of(i) cut to len4 (IPv4) or len6. */
+static void add_each(struct filter_spec *spec, unsigned set, unsigned count, uint8_t len4,
+		     uint8_t len6, void (*of)(unsigned, int, uint8_t *))
+{
+	for (unsigned i = 0; i < count; i++)
+		for (int v = 4; v <= 6; v += 2) {
+			struct filter_prefix p = {.version = (uint8_t)v, .len = v == 4 ? len4 : len6};
+			of(i, v, p.addr);
+			assert_int_equal(filter_set_add(&spec->sets[set], &p), 0);
+		}
+}
+
 static void add_hosts(struct filter_spec *spec)
 {
 	/* set 0 "hosts": the hosts and one /24 among them; set 1 "nets": covers */
-	for (unsigned i = 0; i < TEST_HOSTS; i++)
-		for (int v = 4; v <= 6; v += 2) {
-			struct filter_prefix p = {.version = (uint8_t)v, .len = v == 4 ? 32 : 128};
-			host_of(i, v, p.addr);
-			assert_int_equal(filter_set_add(&spec->sets[0], &p), 0);
-		}
+	add_each(spec, 0, TEST_HOSTS, 32, 128, host_of);
 }
 
 /* 100,000 IPv4 /32 and IPv6 /128 hosts, mixed with overlapping prefixes of both sets. */
@@ -456,17 +463,79 @@ static void test_sets_many_hosts(void **state)
 	release(fx);
 }
 
+/* 12,000 prefixes of each length /25../31, each in a /24 of its own. */
 static void add_long_prefixes(struct filter_spec *spec)
 {
-	for (unsigned i = 0; i < 40000; i++) {
-		struct filter_prefix p = {.version = 4, .len = 25};
+	for (unsigned i = 0; i < 7 * 12000; i++) {
+		struct filter_prefix p = {.version = 4, .len = (uint8_t)(25 + i / 12000)};
 		uint32_t addr = htonl((11u << 24) + (i << 8));
 		memcpy(p.addr, &addr, 4);
 		assert_int_equal(filter_set_add(&spec->sets[0], &p), 0);
 	}
 }
 
-/* More /25../31 blocks than 2-byte next hops address: refused with that reason, not "memory". */
+/* IPv6 /64 i: one per /48 (five tbl8 groups each in the trie); IPv4 /28 i: one per /24. */
+static void many_lengths_of(unsigned i, int version, uint8_t *a)
+{
+	memset(a, 0, 16);
+	if (version == 4) {
+		uint32_t addr = htonl((11u << 24) + (i << 8) + 32);
+		memcpy(a, &addr, 4);
+		return;
+	}
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+	a[4] = (uint8_t)(i >> 8), a[5] = (uint8_t)i, a[7] = 0x64;
+}
+
+static void add_many_lengths(struct filter_spec *spec)
+{
+	add_each(spec, 1, 50000, 28, 64, many_lengths_of);
+}
+
+/* Many /28 and /64 (more blocks than the prefix table has): held by exact match, cut addresses. */
+static void test_sets_many_lengths(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile_with("ipset wide 11.0.0.0/8 2001:db8::/32\n"
+					  "ipset ranges 11.0.0.40\n",
+					  add_many_lengths);
+	const struct filter_tables *t = fx->rt.tables;
+	uint8_t a[16];
+	uint8_t addrs[FILTER_SETS_BULK_MAX][16];
+	const uint8_t *ptrs[FILTER_SETS_BULK_MAX];
+	uint32_t masks[FILTER_SETS_BULK_MAX];
+	for (int v = 4; v <= 6; v += 2)
+		for (unsigned i = 0; i < 50000; i += 7) {
+			many_lengths_of(i, v, a);
+			a[v == 4 ? 3 : 15] |= 0x0b; /* inside the range: .43, ...::b */
+			assert_int_equal(filter_sets_lookup(t, a, v), 0x3);
+			a[v == 4 ? 3 : 7] ^= 0x80; /* outside: .171, the next /64 but one */
+			assert_int_equal(filter_sets_lookup(t, a, v), 0x1);
+		}
+	inet_pton(AF_INET, "11.0.0.40", a); /* a host in a /28 of the same set */
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x3);
+	for (int v = 4; v <= 6; v += 2) {
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
+			many_lengths_of(i * 701, v, addrs[i]);
+			if (i % 2) /* out of the range, or in it */
+				addrs[i][v == 4 ? 3 : 7] ^= 0x80;
+			else
+				addrs[i][v == 4 ? 3 : 15] ^= 0x01;
+			ptrs[i] = addrs[i];
+		}
+		filter_sets_lookup_bulk(t, ptrs, FILTER_SETS_BULK_MAX, v, masks);
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
+			assert_int_equal(masks[i], filter_sets_lookup(t, addrs[i], v));
+			assert_int_equal(masks[i], i % 2 ? 0x1u : 0x3u);
+		}
+	}
+	release(fx);
+}
+
+/*
+ * More /25../31 blocks than 2-byte next hops address, at more lengths than
+ * hash tables are given: refused with that reason, not "memory".
+ */
 static void test_sets_table_limit(void **state)
 {
 	(void)state;
@@ -479,7 +548,7 @@ static void test_sets_table_limit(void **state)
 	struct filter_tables *t;
 	assert_int_equal(filter_tables_build(&spec, &t, NULL, err, sizeof(err)), -ENOSPC);
 	assert_non_null(strstr(err, "longer than /24"));
-	assert_non_null(strstr(err, "40000 distinct blocks"));
+	assert_non_null(strstr(err, "36000 distinct blocks")); /* 4 lengths hashed, 3 left */
 	assert_null(strstr(err, "memory"));
 	filter_spec_free(&spec);
 }
@@ -715,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_sets_overlapping_prefixes),
 		cmocka_unit_test(test_sets_sixteen),
 		cmocka_unit_test(test_sets_many_hosts),
+		cmocka_unit_test(test_sets_many_lengths),
 		cmocka_unit_test(test_sets_table_limit),
 		cmocka_unit_test(test_set_list_formats),
 		cmocka_unit_test(test_set_aws_round_trip),
