@@ -44,8 +44,8 @@ start_vigil()
 {
 	say "starting vigil on board/lab.conf with $DEMO_RULES and rules/default/"
 	lab_start_vigil --rules "$DEMO_RULES" rules/default/*.rules --eve "$LAB_DIR/eve.json"
-	echo "    pid $LAB_VIGIL_PID; waiting (at most 20 s) until it forwards"
-	lab_wait_forwarding 20 || {
+	echo "    pid $LAB_VIGIL_PID; waiting (at most 90 s: the first start compiles the rules) until it forwards"
+	lab_wait_forwarding 90 || {
 		vigil_log_tail
 		return 1
 	}

@@ -16,6 +16,7 @@
 #   lab_tcp_transfer ...     nc from one namespace to the other, sha256 checked
 #   lab_stop_vigil S         SIGTERM; returns vigil's exit status
 #   lab_finish NAME          stop vigil, check it exited 0, report, exit
+#   lab_ctl ROLE ARGS...     vigilctl from the operator namespace
 #   lab_wait_gone, lab_wait_listening, lab_vigil_running, lab_pass, lab_fail
 #
 # Checks are reported through lab_pass and lab_fail, which print one line
@@ -180,6 +181,18 @@ lab_mgmt_up()
 	done
 	bash board/lab-netns.sh mgmt
 	lab_wait_answer "$LAB_OPERATOR_NS" "$LAB_MGMT_V4" "$limit" "management address $LAB_MGMT_V4 answering"
+}
+
+# lab_ctl ROLE ARGS...: vigilctl from the operator namespace to vigil's
+# management address with the lab PKI's ROLE certificate (admin, viewer,
+# norole, rogue); at most 60 s.
+lab_ctl()
+{
+	local role=$1
+	shift
+	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
+		--name vigil-lab --ca build/lab-pki/ca.crt --cert "build/lab-pki/$role.crt" \
+		--key "build/lab-pki/$role.key" "$@"
 }
 
 # lab_finish NAME: the end every scenario shares: SIGTERM to vigil, its exit

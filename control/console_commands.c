@@ -15,7 +15,9 @@
 #include "control/audit.h"
 #include "control/console_commands.h"
 #include "control/control.h"
+#include "control/ipset_changes.h"
 #include "control/mgmt.h"
+#include "dataplane/filter.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "control/eve.h"
@@ -494,6 +496,125 @@ static void command_alerts_tail(struct command_context *ctx)
 	command_tail_run(ctx, "alerts", CONTROL_RECENT_ALERTS, "alerts", control_recent_alerts);
 }
 
+/* The published filter tables' spec, or NULL with the error set. */
+static const struct filter_spec *command_filter_spec(struct command_context *ctx)
+{
+	struct filter_runtime *rt = ctx->control->filter;
+	const struct filter_tables *t = rt ? __atomic_load_n(&rt->tables, __ATOMIC_ACQUIRE) : NULL;
+	if (!t) {
+		snprintf(ctx->error, sizeof(ctx->error), "no filter file on this appliance");
+		return NULL;
+	}
+	return filter_tables_spec(t);
+}
+
+static void command_ipset_list(struct command_context *ctx)
+{
+	const struct filter_spec *spec = command_filter_spec(ctx);
+	if (!spec)
+		return;
+	char text[4096];
+	size_t n = 0;
+	text[0] = '\0';
+	json_key(ctx->j, "sets");
+	json_array_begin(ctx->j);
+	for (unsigned i = 0; i < spec->set_count; i++) {
+		const struct filter_set *s = &spec->sets[i];
+		json_element(ctx->j);
+		json_printf(ctx->j, "{\"name\":");
+		json_string(ctx->j, s->name);
+		json_printf(ctx->j, ",\"prefixes\":%zu,\"ipv4\":%zu,\"ipv6\":%zu}", s->count,
+			    s->v4_count, s->v6_count);
+		if (n < sizeof(text))
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+					      "%-24s %zu prefixes (%zu IPv4, %zu IPv6)\n", s->name,
+					      s->count, s->v4_count, s->v6_count);
+	}
+	json_array_end(ctx->j);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+/* ipset export NAME [aws|text] */
+static void command_ipset_export(struct command_context *ctx)
+{
+	const struct filter_spec *spec = command_filter_spec(ctx);
+	if (!spec)
+		return;
+	int s = filter_spec_find_set(spec, ctx->args[0]);
+	if (s < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "no IP set \"%s\"", ctx->args[0]);
+		return;
+	}
+	const char *format = ctx->argc == 2 ? ctx->args[1] : "text";
+	if (strcmp(format, "aws") != 0 && strcmp(format, "text") != 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "format \"%s\" is not aws or text", format);
+		return;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
+		return;
+	}
+	int rc = filter_ipset_export(&spec->sets[s], format[0] == 'a' ? FILTER_IPSET_AWS
+								 : FILTER_IPSET_TEXT,
+				     f, ctx->error, sizeof(ctx->error));
+	fclose(f);
+	json_key(ctx->j, "format");
+	json_string(ctx->j, format);
+	if (rc < 0) {
+		free(text);
+		return;
+	}
+	command_text_member(ctx->j, "text", text, len);
+}
+
+/* ipset add|del NAME PREFIX: recorded beside the filter file, published at once */
+static void command_ipset_change(struct command_context *ctx, bool add)
+{
+	struct control *c = ctx->control;
+	const struct filter_spec *spec = command_filter_spec(ctx);
+	if (!spec)
+		return;
+	if (filter_spec_find_set(spec, ctx->args[0]) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "no IP set \"%s\" in the filter file",
+			 ctx->args[0]);
+		return;
+	}
+	if (ipset_changes_record(c->ipset_changes, add, ctx->args[0], ctx->args[1], ctx->error,
+				 sizeof(ctx->error)) < 0)
+		return;
+	char err[FILTER_ERROR_MAX];
+	if (filter_runtime_rebuild(c->filter, err, sizeof(err)) < 0) {
+		ipset_changes_forget_last(c->ipset_changes);
+		snprintf(ctx->error, sizeof(ctx->error), "the filter tables could not be built: %.400s",
+			 err);
+		return;
+	}
+	spec = command_filter_spec(ctx);
+	int s = spec ? filter_spec_find_set(spec, ctx->args[0]) : -1;
+	size_t count = s >= 0 ? spec->sets[s].count : 0;
+	char text[256];
+	snprintf(text, sizeof(text), "%s %s %s: live, the set has %zu prefixes (kept across restarts)\n",
+		 add ? "added to" : "deleted from", ctx->args[0], ctx->args[1], count);
+	json_key(ctx->j, "prefixes");
+	json_printf(ctx->j, "%zu", count);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
+static void command_ipset_add(struct command_context *ctx)
+{
+	command_ipset_change(ctx, true);
+}
+
+static void command_ipset_del(struct command_context *ctx)
+{
+	command_ipset_change(ctx, false);
+}
+
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
@@ -514,6 +635,13 @@ static const struct console_command console_commands[] = {
 	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show", false},
 	{"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
 	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)", true},
+	{"ipset list", CONSOLE_ROLE_VIEWER, 0, 0, false, command_ipset_list, "ipset list", false},
+	{"ipset export", CONSOLE_ROLE_VIEWER, 1, 2, false, command_ipset_export,
+	 "ipset export NAME [aws|text]", false},
+	{"ipset add", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_add, "ipset add NAME PREFIX",
+	 false},
+	{"ipset del", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_del, "ipset del NAME PREFIX",
+	 false},
 	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit", false},
 	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
 	 "rules rollback", false},

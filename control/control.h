@@ -27,6 +27,8 @@ struct console;
 struct stats_view;
 struct worker_conf;
 struct rules_update;
+struct filter_runtime;
+struct ipset_changes;
 struct sink;
 
 struct control {
@@ -72,6 +74,8 @@ struct control {
 	struct worker_conf *workers;
 	unsigned worker_count;
 	struct rules_update *rules; /* rule update transactions; NULL: no console */
+	struct filter_runtime *filter; /* the published filter tables; NULL: no filter file */
+	struct ipset_changes *ipset_changes; /* the console's IP-set changes (filter->adjust_arg) */
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */

@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "control/stats.h"
+#include "dataplane/filter.h"
 #include "dataplane/ratelimit.h"
 
 #define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
@@ -175,6 +176,20 @@ static void stats_json_counters(FILE *f, const struct worker_counters *c)
 	fprintf(f, "}");
 }
 
+/* ,"filter":{...} summed over the workers, when there is a filter file. */
+static void stats_json_filter(FILE *f, const struct stats_view *view)
+{
+	if (!view->worker_count || !view->workers[0].filter)
+		return;
+	static struct filter_counters total; /* large (ACL rule numbers): not on the stack */
+	memset(&total, 0, sizeof(total));
+	for (unsigned i = 0; i < view->worker_count; i++)
+		if (view->workers[i].filter)
+			filter_counters_add(&total, view->workers[i].filter);
+	fprintf(f, ",\"filter\":");
+	filter_counters_json(f, &total);
+}
+
 void stats_json(FILE *f, const struct stats_view *view)
 {
 	struct worker_counters total;
@@ -205,6 +220,7 @@ void stats_json(FILE *f, const struct stats_view *view)
 	stats_json_counters(f, &total);
 	fprintf(f, "}");
 	stats_json_ratelimit(f);
+	stats_json_filter(f, view);
 	fprintf(f, "}");
 }
 

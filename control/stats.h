@@ -20,10 +20,13 @@ struct stats_port {
 	uint16_t port_id;
 };
 
+struct filter_counters;
+
 struct stats_worker {
 	unsigned lcore_id;
 	unsigned worker_index;
 	const struct worker_counters *counters;
+	const struct filter_counters *filter; /* NULL: no filter file */
 };
 
 struct stats_view {

@@ -42,10 +42,11 @@ static volatile sig_atomic_t filter_reload_requested;
  * The classification key of p (struct filter_key4 or filter_key6: the same
  * head, then both addresses of addr_len bytes, then both ports); reverse
  * builds the key of the opposite direction (the flow's initiator seen from
- * a reply), for stateful rules.
+ * a reply), for stateful rules. sets: the IP sets of source and
+ * destination as the key's sets field wants them (filter_key_sets()).
  */
-static void filter_key(void *key, size_t addr_len, const struct filter_tables *t,
-		       const struct packet *p, bool ingress, bool reverse)
+static void filter_key(void *key, size_t addr_len, const struct packet *p, bool ingress,
+		       bool reverse, uint32_t sets)
 {
 	struct filter_key4 *head = key;
 	uint8_t *addrs = (uint8_t *)key + offsetof(struct filter_key4, src);
@@ -54,10 +55,6 @@ static void filter_key(void *key, size_t addr_len, const struct filter_tables *t
 	uint32_t meta = (ingress != reverse) ? FILTER_META_INGRESS : FILTER_META_EGRESS;
 	if (p->flags & (PACKET_ICMP | PACKET_ICMPV6))
 		meta |= (uint32_t)p->icmp_type << FILTER_META_ICMP_SHIFT;
-	uint32_t sets = 0;
-	if (t->needs_sets)
-		sets = filter_sets_lookup(t, src, p->ip_version) |
-		       filter_sets_lookup(t, dst, p->ip_version) << FILTER_SETS_DST_SHIFT;
 	head->proto = p->l4_proto;
 	head->meta = rte_cpu_to_be_32(meta);
 	head->sets = rte_cpu_to_be_32(sets);
@@ -66,6 +63,11 @@ static void filter_key(void *key, size_t addr_len, const struct filter_tables *t
 	uint16_t ports[2] = {rte_cpu_to_be_16(reverse ? p->dst_port : p->src_port),
 			     rte_cpu_to_be_16(reverse ? p->src_port : p->dst_port)};
 	memcpy(addrs + 2 * addr_len, ports, sizeof(ports));
+}
+
+static uint32_t filter_key_sets(uint32_t src_sets, uint32_t dst_sets)
+{
+	return src_sets | dst_sets << FILTER_SETS_DST_SHIFT;
 }
 
 _Static_assert(offsetof(struct filter_key6, src) == offsetof(struct filter_key4, src) &&
@@ -77,15 +79,21 @@ _Static_assert(offsetof(struct filter_key6, src) == offsetof(struct filter_key4,
 static uint32_t filter_classify(struct rte_acl_ctx *const ctx[2], const struct filter_tables *t,
 				const struct packet *p, bool ingress, bool reverse)
 {
-	uint32_t result = 0;
+	uint32_t result = 0, sets = 0;
+	if (t->needs_sets) {
+		const uint8_t *src = reverse ? p->dst_addr : p->src_addr;
+		const uint8_t *dst = reverse ? p->src_addr : p->dst_addr;
+		sets = filter_key_sets(filter_sets_lookup(t, src, p->ip_version),
+				       filter_sets_lookup(t, dst, p->ip_version));
+	}
 	if (p->ip_version == 4 && ctx[0]) {
 		struct filter_key4 k;
-		filter_key(&k, 4, t, p, ingress, reverse);
+		filter_key(&k, 4, p, ingress, reverse, sets);
 		const uint8_t *data = (const uint8_t *)&k;
 		rte_acl_classify(ctx[0], &data, &result, 1, 1);
 	} else if (p->ip_version == 6 && ctx[1]) {
 		struct filter_key6 k;
-		filter_key(&k, 16, t, p, ingress, reverse);
+		filter_key(&k, 16, p, ingress, reverse, sets);
 		const uint8_t *data = (const uint8_t *)&k;
 		rte_acl_classify(ctx[1], &data, &result, 1, 1);
 	}
@@ -135,12 +143,118 @@ static bool filter_deny(struct filter_context *fc, const struct filter_tables *t
 	return true;
 }
 
+/* What the stateless ACL says for a classification result (0: no rule matched). */
+static bool filter_acl_verdict(const struct filter_tables *t, uint32_t hit,
+			       enum filter_reason *reason, uint16_t *rule)
+{
+	if (!hit) {
+		*reason = FILTER_REASON_ACL_DEFAULT;
+		*rule = 0;
+		return t->acl_default == FILTER_DENY;
+	}
+	const struct filter_rule_result *r = &t->acl_results[hit - 1];
+	*reason = FILTER_REASON_ACL_RULE;
+	*rule = r->number;
+	return r->action == FILTER_DENY;
+}
+
+/* ---- the burst stage ---- */
+
+union filter_key_any {
+	struct filter_key4 v4;
+	struct filter_key6 v6;
+};
+
+/* Classify the packets of one IP version of the burst (their slots in slot[]) at once. */
+static void filter_classify_family(struct filter_context *fc, const struct filter_tables *t,
+				   const unsigned *slot, unsigned n, int version)
+{
+	struct filter_burst *b = &fc->burst;
+	struct rte_acl_ctx *ctx = t->acl[version == 6];
+	if (n == 0 || !ctx)
+		return;
+	size_t addr_len = version == 4 ? 4 : 16;
+	/* the sources, then the destinations, in one bulk lookup */
+	uint32_t sets[2 * FILTER_BURST_MAX] = {0};
+	if (t->needs_sets) {
+		const uint8_t *addrs[2 * FILTER_BURST_MAX];
+		for (unsigned i = 0; i < n; i++) {
+			addrs[i] = b->packet[slot[i]]->src_addr;
+			addrs[n + i] = b->packet[slot[i]]->dst_addr;
+		}
+		filter_sets_lookup_bulk(t, addrs, sets, 2 * n, version);
+	}
+	union filter_key_any keys[FILTER_BURST_MAX];
+	const uint8_t *data[FILTER_BURST_MAX];
+	uint32_t results[FILTER_BURST_MAX];
+	bool ingress = !fc->rx_protected;
+	for (unsigned i = 0; i < n; i++) {
+		filter_key(&keys[i], addr_len, b->packet[slot[i]], ingress, false,
+			   filter_key_sets(sets[i], sets[n + i]));
+		data[i] = (const uint8_t *)&keys[i];
+	}
+	rte_acl_classify(ctx, data, results, n, 1);
+	for (unsigned i = 0; i < n; i++)
+		b->hit[slot[i]] = results[i];
+}
+
+void filter_classify_burst(struct filter_context *fc, const struct packet *const pkts[],
+			   unsigned n)
+{
+	struct filter_burst *b = &fc->burst;
+	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
+	b->tables = NULL;
+	b->count = 0;
+	if (!t || t->stateful_deny)
+		return;
+	if (n > FILTER_BURST_MAX)
+		n = FILTER_BURST_MAX;
+	unsigned v4[FILTER_BURST_MAX], v6[FILTER_BURST_MAX], n4 = 0, n6 = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct packet *p = pkts[i];
+		b->packet[i] = p;
+		b->hit[i] = 0;
+		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+			continue;
+		if (p->ip_version == 4)
+			v4[n4++] = i;
+		else if (p->ip_version == 6)
+			v6[n6++] = i;
+	}
+	filter_classify_family(fc, t, v4, n4, 4);
+	filter_classify_family(fc, t, v6, n6, 6);
+	b->tables = t;
+	b->count = n;
+}
+
+/* The burst's tables when p was classified with them in fc->burst, else NULL. */
+static const struct filter_tables *filter_burst_tables(const struct filter_context *fc,
+						       const struct packet *p)
+{
+	const struct filter_burst *b = &fc->burst;
+	if (b->tables && b->slot < b->count && b->packet[b->slot] == p)
+		return b->tables;
+	return NULL;
+}
+
+bool filter_needs_flow(const struct filter_context *fc, const struct packet *p)
+{
+	const struct filter_tables *t = filter_burst_tables(fc, p);
+	if (!t)
+		return true; /* judged on its own: with the flow's cache */
+	/* stateful default deny is never classified by burst */
+	return t->has_domains || t->xff_deny_set >= 0 || t->log_denies;
+}
+
 /* ---- the per-packet stage ---- */
 
 bool filter_packet(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		   enum flow_direction dir, uint64_t time_us)
 {
-	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
+	const struct filter_tables *t = filter_burst_tables(fc, p);
+	bool classified = t != NULL;
+	if (!classified)
+		t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
 	if (!t || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return false;
 	fc->counters.checked++;
@@ -149,6 +263,14 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 		fc->counters.cache_hits++;
 		return filter_deny(fc, t, p, flow, dir, (enum filter_reason)(c->sticky_deny - 1), 0,
 				   time_us);
+	}
+	enum filter_reason reason;
+	uint16_t rule;
+	if (classified) {
+		/* stateless tables: the burst's result, no cache to keep */
+		if (!filter_acl_verdict(t, fc->burst.hit[fc->burst.slot], &reason, &rule))
+			return false;
+		return filter_deny(fc, t, p, flow, dir, reason, rule, time_us);
 	}
 	if (c && c->generation != t->generation) {
 		/* Tables changed since this flow was judged: judge it again. */
@@ -167,18 +289,8 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 	}
 
 	bool ingress = !fc->rx_protected;
-	bool deny = false;
-	enum filter_reason reason = FILTER_REASON_ACL_DEFAULT;
-	uint16_t rule = 0;
-	uint32_t hit = filter_classify(t->acl, t, p, ingress, false);
-	if (hit) {
-		const struct filter_rule_result *r = &t->acl_results[hit - 1];
-		deny = r->action == FILTER_DENY;
-		rule = r->number;
-		reason = FILTER_REASON_ACL_RULE;
-	} else {
-		deny = t->acl_default == FILTER_DENY;
-	}
+	bool deny = filter_acl_verdict(t, filter_classify(t->acl, t, p, ingress, false), &reason,
+				       &rule);
 	if (!deny && t->stateful_deny) {
 		/* A flow is judged by its initiating direction, whichever packet comes first. */
 		reason = FILTER_REASON_STATEFUL;
@@ -267,6 +379,8 @@ void filter_worker_online(struct filter_context *fc)
 
 void filter_worker_quiescent(struct filter_context *fc)
 {
+	fc->burst.tables = NULL; /* the burst's results hold a table pointer */
+	fc->burst.count = 0;
 	if (fc->rt->qsbr)
 		rte_rcu_qsbr_quiescent(fc->rt->qsbr, fc->worker_index);
 }
@@ -321,15 +435,30 @@ int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len)
 		snprintf(err, err_len, "no filter file to reload");
 		return -EINVAL;
 	}
-	struct filter_tables *next;
-	int rc = filter_tables_load(rt->path, &next, NULL, err, err_len);
+	int rc = filter_runtime_rebuild(rt, err, err_len);
 	if (rc < 0) {
 		rt->reload_failures++;
 		return rc;
 	}
-	filter_runtime_publish(rt, next);
 	rt->reloads++;
 	return 1;
+}
+
+int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len)
+{
+	struct filter_spec spec;
+	int rc = filter_spec_load(&spec, rt->path, err, err_len);
+	if (rc < 0)
+		return rc;
+	if (rt->adjust)
+		rt->adjust(&spec, rt->adjust_arg);
+	struct filter_tables *next;
+	rc = filter_tables_build(&spec, &next, NULL, err, err_len);
+	filter_spec_free(&spec);
+	if (rc < 0)
+		return rc;
+	filter_runtime_publish(rt, next);
+	return 0;
 }
 
 void filter_runtime_free(struct filter_runtime *rt)
@@ -350,6 +479,24 @@ void filter_counters_add(struct filter_counters *into, const struct filter_count
 		into->denied[r] += from->denied[r];
 	for (unsigned n = 0; n <= FILTER_RULE_NUMBER_MAX; n++)
 		into->rule_denied[n] += from->rule_denied[n];
+}
+
+void filter_counters_json(FILE *out, const struct filter_counters *c)
+{
+	fprintf(out, "{\"checked\":%llu,\"cache_hits\":%llu,\"denied\":{",
+		(unsigned long long)c->checked, (unsigned long long)c->cache_hits);
+	for (int r = 0; r < FILTER_REASON_COUNT; r++)
+		fprintf(out, "%s\"%s\":%llu", r ? "," : "", filter_reason_name[r],
+			(unsigned long long)c->denied[r]);
+	fprintf(out, "},\"events_lost\":%llu,\"acl_rules\":{", (unsigned long long)c->events_lost);
+	bool any = false;
+	for (unsigned n = 1; n <= FILTER_RULE_NUMBER_MAX; n++) {
+		if (!c->rule_denied[n])
+			continue;
+		fprintf(out, "%s\"%u\":%llu", any ? "," : "", n, (unsigned long long)c->rule_denied[n]);
+		any = true;
+	}
+	fprintf(out, "}}");
 }
 
 void filter_counters_print(FILE *out, const struct filter_counters *c)

@@ -15,8 +15,10 @@
  *   X-Forwarded-For client, when the application layer finds them
  *   (filter_app_unit()).
  *
- * Verdicts are cached on the flow (struct flow_filter_cache in flow.h), so
- * the later packets of a flow cost one comparison. Denied packets are
+ * The stateless ACL is classified a burst at a time (filter_classify_burst,
+ * as rte_acl is built for); with stateful rules the verdicts are cached on
+ * the flow (struct flow_filter_cache in flow.h), so the later packets of a
+ * flow cost one comparison. Denied packets are
  * counted by reason and by ACL rule number, and the first denied packet of
  * a flow can be logged as an EVE "drop" event.
  *
@@ -102,7 +104,7 @@ const struct filter_spec *filter_tables_spec(const struct filter_tables *t);
 
 /*
  * The published tables, one per vigil. tables is swapped atomically by the
- * control lcore; workers load it once per packet.
+ * control lcore; workers load it once per burst or per packet.
  */
 struct filter_runtime {
 	struct filter_tables *tables; /* atomic; NULL: no filter */
@@ -110,6 +112,10 @@ struct filter_runtime {
 	unsigned worker_count;
 	char path[FILTER_PATH_MAX];   /* re-read on reload */
 	uint32_t reloads, reload_failures;
+	/* Applied to every spec read from path before it is built (the
+	 * console's IP-set changes, control/ipset_changes.h); NULL: none. */
+	void (*adjust)(struct filter_spec *spec, void *arg);
+	void *adjust_arg;
 };
 
 /* Set up rt for worker_count workers with first (owned from now on). Control path. 0 or -ENOMEM. */
@@ -121,6 +127,12 @@ int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const 
  * worker has passed a quiescent point, free the old tables. Control lcore.
  */
 void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next);
+
+/*
+ * Read rt->path again, apply rt->adjust, build and publish. Returns 0, or
+ * a negative errno with err (the running tables stay). Control lcore.
+ */
+int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len);
 
 /* Ask for a reload of rt->path at the next filter_runtime_poll(). Signal-safe. */
 void filter_runtime_request_reload(void);
@@ -136,6 +148,22 @@ int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len);
 /* Free the tables and the QSBR variable, after the workers stopped. */
 void filter_runtime_free(struct filter_runtime *rt);
 
+/* The most packets filter_classify_burst() takes at once (rte_acl's own burst). */
+#define FILTER_BURST_MAX 32
+
+/*
+ * ACL results of the worker's current burst, classified at once. Valid
+ * from filter_classify_burst() to the worker's quiescent point: tables is
+ * the object they were classified with, so it is never held past it.
+ */
+struct filter_burst {
+	const struct filter_tables *tables; /* NULL: nothing classified */
+	const struct packet *packet[FILTER_BURST_MAX];
+	uint32_t hit[FILTER_BURST_MAX]; /* rte_acl userdata (rule index + 1), 0: no rule */
+	unsigned count;
+	unsigned slot; /* the packet at hand, set by the worker before inspecting it */
+};
+
 /* One worker's view. Owned by that worker; counters read by the control lcore. */
 struct filter_context {
 	struct filter_counters counters; /* first: written on the per-packet path */
@@ -145,6 +173,7 @@ struct filter_context {
 	bool rx_protected;	 /* the packet at hand arrived from the protected side (egress) */
 	struct rte_ring *events; /* the worker's alert ring, for drop events; NULL: none */
 	const struct filter_tables *current; /* loaded for the packet at hand */
+	struct filter_burst burst;
 };
 
 /* Register the worker with the QSBR variable and go online. On the worker lcore, before its loop. */
@@ -155,6 +184,28 @@ void filter_worker_quiescent(struct filter_context *fc);
 
 /* Go offline (a publish no longer waits for this worker). On the worker lcore, after its loop. */
 void filter_worker_offline(struct filter_context *fc);
+
+/*
+ * Classify the stateless ACL for a decoded burst (pkts[i] NULL: skip it, n
+ * at most FILTER_BURST_MAX): one bulk lookup of the IP sets and one
+ * rte_acl_classify per address family for the whole burst. The results
+ * wait in fc->burst for filter_packet() of each packet (fc->burst.slot).
+ * Tables with stateful default deny keep the flow's cached verdict
+ * instead, since their later packets cost one comparison: then nothing is
+ * classified here. Per-burst path of the owning worker.
+ */
+void filter_classify_burst(struct filter_context *fc, const struct packet *const pkts[],
+			   unsigned n);
+
+/*
+ * Whether filter_packet() needs p's flow: always, unless p was classified
+ * in the current burst by tables with no domain lists, no xff set and no
+ * drop events (logged once per flow). When false, filter_packet() judges
+ * p as well with no flow, and the
+ * caller may skip the flow lookup it would do only for the filter.
+ * Owning worker, on the per-packet path.
+ */
+bool filter_needs_flow(const struct filter_context *fc, const struct packet *p);
 
 /*
  * The stateless ACL and stateful rules for one decoded IP packet, whose
@@ -224,5 +275,8 @@ void filter_counters_add(struct filter_counters *into, const struct filter_count
 
 /* Print the filter lines of the summary: denials by reason, then by ACL rule number. */
 void filter_counters_print(FILE *out, const struct filter_counters *total);
+
+/* The same as a JSON object: checked, cache_hits, denied{reason}, events_lost, acl_rules{number}. */
+void filter_counters_json(FILE *out, const struct filter_counters *total);
 
 #endif

@@ -110,15 +110,16 @@ void filter_sets_free(struct filter_tables *t);
 /* The bitmask of the sets holding addr (IPv4 or IPv6, network order). Any lcore. */
 uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, int version);
 
-#define FILTER_SETS_BULK_MAX 64 /* RTE_HASH_LOOKUP_BULK_MAX */
+/* What filter_sets_lookup_bulk() takes at once: a burst's sources and destinations. */
+#define FILTER_SETS_BULK_MAX (2 * FILTER_BURST_MAX)
 
 /*
- * filter_sets_lookup() for n addresses of one version at once (n at most
- * FILTER_SETS_BULK_MAX; more are not looked up): masks[i] for addrs[i].
- * One rte_fib and one rte_hash bulk lookup, so the cache misses of the
- * burst overlap. Per-packet path, any lcore.
+ * The same for n addresses of one version at once (n at most
+ * FILTER_SETS_BULK_MAX, the rest is not looked up): sets[i] for addrs[i].
+ * One bulk lookup per table (rte_fib/rte_fib6, each rte_hash), so the
+ * cache misses of the burst overlap. Per-packet path, any lcore.
  */
-void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs,
-			     unsigned n, int version, uint32_t *masks);
+void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const addrs[],
+			     uint32_t *sets, unsigned n, int version);
 
 #endif

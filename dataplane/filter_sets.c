@@ -63,6 +63,8 @@
 
 #include "dataplane/filter_internal.h"
 
+_Static_assert(FILTER_SETS_BULK_MAX <= RTE_HASH_LOOKUP_BULK_MAX, "one rte_hash bulk lookup");
+
 /* What 2-byte next hops can hold (DIR-24-8 and the trie keep bit 0). */
 #define FILTER_SETS_MAX_NEXT_HOP 0x7fffu
 /* A length past /24 other than hosts goes to a hash from this many prefixes on. */
@@ -508,8 +510,8 @@ static void filter_exact_lookup_bulk(const struct filter_tables *t, const uint8_
 	}
 }
 
-void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const *addrs, unsigned n,
-			     int version, uint32_t *masks)
+void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const addrs[],
+			     uint32_t *masks, unsigned n, int version)
 {
 	uint64_t nh[FILTER_SETS_BULK_MAX];
 	uint32_t a4[FILTER_SETS_BULK_MAX];

@@ -641,8 +641,10 @@ static enum verdict inspect_filter_only(struct inspect_context *ctx, const struc
 					uint64_t timestamp_us)
 {
 	enum flow_direction dir = FLOW_TO_SERVER;
-	struct flow *flow =
-		ctx->flows ? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir) : NULL;
+	/* a stateless filter classified by burst needs no flow (filter.h) */
+	struct flow *flow = ctx->flows && filter_needs_flow(ctx->filter, p)
+				    ? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir)
+				    : NULL;
 	ctx->now_us = timestamp_us;
 	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
 		return VERDICT_FILTER_DROP;

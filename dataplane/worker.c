@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker loop (see worker.h for who owns what). A burst is handled in
- * three steps: decide a verdict for every packet, free the dropped ones and
- * count why, then hand the rest to the pair port in one transmit call.
+ * steps: decode every packet, let the filter classify the decoded burst at
+ * once, decide a verdict for every packet (flow, inspection), free the
+ * dropped ones and count why, then hand the rest to the pair port in one
+ * transmit call.
  * Transmit never waits: what the pair's queue cannot take is freed and
  * counted as tx_full, because a stalled worker would stall every flow on
  * its queues.
@@ -56,10 +58,6 @@ static inline void worker_count_layers(struct worker_counters *c, const struct p
 }
 
 /*
- * Decode and inspect one packet; returns DROP_REASON_COUNT when it is to be
- * forwarded, else why it is dropped. Per-packet path.
- */
-/*
  * When the packet was seen: the receive timestamp the device left in the
  * mbuf (the pcap device gives each record's capture time, in microseconds),
  * else now. Alerts carry it, so an offline run reports capture times.
@@ -90,11 +88,15 @@ static void worker_reject(struct worker_conf *conf, const struct packet *p,
 		rj->to_pair[rj->pair_count++] = to_receiver;
 }
 
-static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, struct rte_mbuf *m,
-						    uint64_t now_us, struct worker_rejects *rj)
+/*
+ * Decode one packet of the burst into p; returns true when it goes on to
+ * inspection, else false with *why: DROP_MALFORMED, or DROP_REASON_COUNT
+ * when the board forwards malformed packets uninspected. Per-packet path.
+ */
+static inline bool worker_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
+				 enum drop_reason *why)
 {
 	struct worker_counters *c = &conf->counters;
-	struct packet p;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 
 	/* Decoders need the frame contiguous; chained mbufs (jumbo pcap
@@ -103,23 +105,40 @@ static inline enum drop_reason worker_handle_packet(struct worker_conf *conf, st
 		len = WORKER_SCRATCH_SIZE;
 	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
 
-	enum decode_error error = decode_packet(&p, data, len);
-	worker_count_layers(c, &p);
-	if (unlikely(error != DECODE_OK)) {
-		c->counter[WORKER_COUNTER_MALFORMED]++;
-		c->malformed[error]++;
-		if (conf->drop_malformed)
-			return DROP_MALFORMED;
-		return DROP_REASON_COUNT;
-	}
+	enum decode_error error = decode_packet(p, data, len);
+	worker_count_layers(c, p);
+	*why = DROP_REASON_COUNT;
+	if (likely(error == DECODE_OK))
+		return true;
+	c->counter[WORKER_COUNTER_MALFORMED]++;
+	c->malformed[error]++;
+	if (conf->drop_malformed)
+		*why = DROP_MALFORMED;
+	return false;
+}
+
+/*
+ * Inspect one decoded packet (flow, filter verdict, rules); returns
+ * DROP_REASON_COUNT when it is to be forwarded, else why it is dropped.
+ * Per-packet path.
+ */
+static inline enum drop_reason worker_inspect(struct worker_conf *conf, struct rte_mbuf *m,
+					      struct packet *p, uint64_t now_us,
+					      struct worker_rejects *rj)
+{
+	/* The scratch buffer holds the burst's last chained frame only: a
+	 * chained one decoded before it is copied in again (same bytes, same
+	 * offsets). */
+	if (unlikely(p->data == conf->scratch))
+		p->data = rte_pktmbuf_read(m, 0, p->len, conf->scratch);
 	uint64_t time_us = worker_packet_time(conf, m, now_us);
-	enum verdict verdict = inspect_packet(&conf->inspect, &p, time_us);
+	enum verdict verdict = inspect_packet(&conf->inspect, p, time_us);
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))
 		return DROP_REASON_COUNT;
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
-		worker_reject(conf, &p, rj);
+		worker_reject(conf, p, rj);
 	return conf->inspect.rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
 }
 
@@ -142,40 +161,80 @@ static void worker_send_rejects(struct worker_conf *conf, const struct worker_qu
 	conf->counters.drop[DROP_TX_FULL] += rj->back_count - sent;
 }
 
+/*
+ * A frame for the appliance itself goes to the exception path, which owns
+ * it from now on: *slot is cleared so the burst's later passes skip it.
+ */
+static inline bool worker_take_exception(struct worker_conf *conf, const struct worker_queue *q,
+					 struct rte_mbuf **slot, uint64_t *rx_bytes)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(*slot);
+	if (!exception_take(conf->exceptions, q->rx_port, *slot))
+		return false;
+	*rx_bytes += len;
+	*slot = NULL;
+	return true;
+}
+
+/*
+ * One burst of one queue, in three passes: decode every packet, let the
+ * filter classify the decoded burst at once (rte_acl and the IP-set
+ * lookups are built for bursts), then take each packet on through its
+ * flow, inspection and verdict.
+ */
 static inline void worker_handle_queue(struct worker_conf *conf, const struct worker_queue *q)
 {
 	struct rte_mbuf *burst[WORKER_BURST];
 	struct rte_mbuf *out[2 * WORKER_BURST];
+	struct packet pkts[WORKER_BURST];
+	const struct packet *decoded[WORKER_BURST];
+	enum drop_reason why[WORKER_BURST];
 	struct worker_rejects rj;
 	struct worker_counters *c = &conf->counters;
+	struct filter_context *filter = conf->inspect.filter;
 	uint64_t rx_bytes = 0, tx_bytes = 0;
 	uint16_t n_out = 0;
 
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
 	if (n == 0)
 		return;
-	if (conf->inspect.filter)
-		conf->inspect.filter->rx_protected = q->rx_protected;
 	/* One clock read per burst (vDSO, no system call). */
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	rj.pair_count = rj.back_count = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		/* the appliance's own frames go to the control lcore's stack */
+		if (unlikely(conf->exceptions != NULL) &&
+		    worker_take_exception(conf, q, &burst[i], &rx_bytes)) {
+			decoded[i] = NULL;
+			continue;
+		}
+		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
+	}
+	if (filter) {
+		filter->rx_protected = q->rx_protected;
+		filter_classify_burst(filter, decoded, n);
+	}
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
+		if (unlikely(m == NULL))
+			continue; /* taken by the exception path */
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
-		/* the appliance's own frames go to the control lcore's stack */
-		if (unlikely(conf->exceptions != NULL) && exception_take(conf->exceptions, q->rx_port, m))
-			continue;
-		conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
-		enum drop_reason why = worker_handle_packet(conf, m, now_us, &rj);
-		if (likely(why == DROP_REASON_COUNT)) {
+		if (likely(decoded[i] != NULL)) {
+			conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
+			if (filter)
+				filter->burst.slot = i;
+			why[i] = worker_inspect(conf, m, &pkts[i], now_us, &rj);
+		}
+		if (likely(why[i] == DROP_REASON_COUNT)) {
 			out[n_out++] = m;
 			tx_bytes += len;
 			continue;
 		}
-		c->drop[why]++;
+		c->drop[why[i]]++;
 		rte_pktmbuf_free(m);
 	}
 	c->counter[WORKER_COUNTER_RX_PACKETS] += n;
@@ -194,6 +253,8 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	c->counter[WORKER_COUNTER_TX_PACKETS] += sent;
 	c->counter[WORKER_COUNTER_TX_BYTES] += tx_bytes;
 }
+
+_Static_assert(WORKER_BURST <= FILTER_BURST_MAX, "the filter classifies a whole burst");
 
 int worker_main(void *arg)
 {

@@ -30,6 +30,7 @@
 #include "control/eve.h"
 #include "control/console.h"
 #include "control/console_commands.h"
+#include "control/ipset_changes.h"
 #include "control/mgmt.h"
 #include "dataplane/exception.h"
 #include "control/rules_update.h"
@@ -515,6 +516,11 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 	struct filter_tables *tables;
 	if (!path)
 		return NULL;
+	/* IP-set changes made through the console, kept beside the filter file */
+	static struct ipset_changes changes;
+	if (ipset_changes_open(&changes, board->rules_store_dir, err, sizeof(err)) < 0)
+		fail("%s", err);
+	ipset_changes_apply(&main_filter_spec, &changes);
 	/* read by filter_spec_read() before the rules; the tables keep their own copy */
 	if (filter_tables_build(&main_filter_spec, &tables, &report, err, sizeof(err)) < 0)
 		fail("%s: %s", path, err);
@@ -527,6 +533,8 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 			    path);
 	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
 		fail("cannot allocate the filter's RCU state");
+	rt.adjust = ipset_changes_apply;
+	rt.adjust_arg = &changes;
 	filter_rule_sets_attach(&main_rule_sets, &rt);
 	log_info("filter %s: %zu ACL rules, %zu stateful rules, %zu IP sets (%zu + %zu prefixes), "
 		 "%zu domains, built in %.3f s (ACL %.3f s, sets %.3f s)",
@@ -724,7 +732,9 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 						   board_role_name(ports->ports[i].conf->role),
 						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
-		ms->workers[w] = (struct stats_worker){workers[w].lcore_id, w, &workers[w].counters};
+		ms->workers[w] = (struct stats_worker){
+			workers[w].lcore_id, w, &workers[w].counters,
+			workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
@@ -995,6 +1005,8 @@ int main(int argc, char **argv)
 	build_stats_view(&stats, &board, &ports, workers);
 	control.stats = &stats.view;
 	control.workers = workers;
+	control.filter = run.filter;
+	control.ipset_changes = run.filter ? run.filter->adjust_arg : NULL;
 	control.worker_count = board.worker_count;
 	control.board_name = board.name;
 	control.board_path = board.path;

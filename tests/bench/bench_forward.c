@@ -13,12 +13,12 @@
  * Then the same 64-byte traffic with the filter stage loaded: 10,000
  * numbered ACL rules, a 1,000,000-prefix IP set and a 1,000,000-host (/32)
  * IP set that ACL rules name (so each address is looked up in the flat
- * table, the rte_fib of longer prefixes and the host hash)
- * (generated here, deterministic pseudo-random, none matching the traffic
- * so every packet is forwarded), once with flow tables (the verdict cached
- * per flow, as vigil runs) and once without (rte_acl and the prefix lookups
- * on every packet), beside the plain figure of the same run; and the time
- * to read and build those tables and the DPDK memory they take.
+ * table, the rte_fib of longer prefixes and the host hash) (generated here, deterministic pseudo-random, none matching the traffic
+ * so every packet is forwarded): stateless (rte_acl and the prefix lookups
+ * a burst at a time, no flow lookup) and with stateful default deny (the
+ * verdict cached per flow), beside the plain figure and a flow table with
+ * an empty filter of the same run; and the time to read and build those
+ * tables and the DPDK memory they take.
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
@@ -211,9 +211,24 @@ static struct filter_prefix bench_prefix(uint32_t base, unsigned base_len, unsig
  * with port ranges, and one rule on a set of 1,000,000 prefixes outside
  * 10.0.0.0/8 (the traffic's addresses), read from generated list text.
  */
-static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds)
+static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, bool stateful)
 {
+	bench_random_state = 0x9e3779b97f4a7c15ull; /* the same rules every time */
 	filter_spec_init(spec);
+	if (stateful) {
+		/* stateful default deny with one allow-all rule: every flow is
+		 * judged once by its first packet, then by its cached verdict */
+		spec->stateful_deny = true;
+		spec->stateful = calloc(1, sizeof(*spec->stateful));
+		spec->stateful_capacity = 1;
+		spec->stateful[spec->stateful_count++] = (struct filter_rule){
+			.number = 1,
+			.action = FILTER_ALLOW,
+			.match = {.proto = -1, .src = {.any = true, .set = -1},
+				  .dst = {.any = true, .set = -1}, .sport_hi = 65535,
+				  .dport_hi = 65535, .icmp_type = -1},
+		};
+	}
 	spec->acl = calloc(BENCH_ACL_RULES + 2, sizeof(*spec->acl));
 	for (unsigned i = 0; i < BENCH_ACL_RULES; i++) {
 		struct filter_rule *r = &spec->acl[spec->acl_count++];
@@ -291,23 +306,66 @@ static void bench_filter_attach(struct worker_conf *workers, unsigned count,
 	}
 }
 
-/* 64-byte frames: plain, filter with flow tables, filter without. */
-static void bench_filter(const struct bench_options *o, const struct port_set *ports,
-			 struct worker_conf *workers)
-{
-	struct filter_spec spec;
-	struct filter_build_report report;
-	struct filter_tables *tables;
+/* One filter as a worker sees it: tables published on a runtime, a context per worker. */
+struct bench_filter {
 	struct filter_runtime rt;
-	char err[FILTER_ERROR_MAX];
-	double parse_seconds;
+	struct filter_context *contexts[16];
+};
 
-	bench_filter_spec(&spec, &parse_seconds);
-	size_t heap_before = bench_heap_bytes();
-	if (filter_tables_build(&spec, &tables, &report, err, sizeof(err)) < 0) {
+static void bench_filter_open(struct bench_filter *bf, const struct bench_options *o,
+			      const struct filter_spec *spec, struct filter_build_report *report)
+{
+	struct filter_tables *tables;
+	char err[FILTER_ERROR_MAX];
+	if (filter_tables_build(spec, &tables, report, err, sizeof(err)) < 0 ||
+	    filter_runtime_init(&bf->rt, o->workers, "", tables) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(EXIT_FAILURE);
 	}
+	for (unsigned w = 0; w < o->workers; w++) {
+		bf->contexts[w] = calloc(1, sizeof(*bf->contexts[w]));
+		if (!bf->contexts[w])
+			exit(EXIT_FAILURE);
+		bf->contexts[w]->rt = &bf->rt;
+		bf->contexts[w]->worker_index = w;
+	}
+}
+
+static uint64_t bench_filter_close(struct bench_filter *bf, const struct bench_options *o)
+{
+	uint64_t denied = 0;
+	for (unsigned w = 0; w < o->workers; w++) {
+		for (int k = 0; k < FILTER_REASON_COUNT; k++)
+			denied += bf->contexts[w]->counters.denied[k];
+		free(bf->contexts[w]);
+	}
+	filter_runtime_free(&bf->rt);
+	return denied;
+}
+
+enum { BENCH_PLAIN, BENCH_EMPTY, BENCH_STATELESS, BENCH_STATEFUL, BENCH_CASES };
+
+/*
+ * 64-byte frames: plain; a flow table and an empty filter; 10,000 ACL
+ * rules and the 1,000,000-prefix set (stateless: classified a burst at a
+ * time, no flow needed); the same with stateful default deny (the verdict
+ * cached per flow). Every case runs on the worker's flow table, as vigil
+ * does; the rounds alternate the cases.
+ */
+static void bench_filter(const struct bench_options *o, const struct port_set *ports,
+			 struct worker_conf *workers)
+{
+	static const char *const names[BENCH_CASES] = {
+		"vigil, no filter", "+ flow table, empty filter", "+ 10k ACL + 1M set + 1M hosts",
+		"+ same, stateful default deny"};
+	struct bench_filter filters[BENCH_CASES];
+	struct filter_spec spec;
+	struct filter_build_report report;
+	double parse_seconds;
+
+	bench_filter_spec(&spec, &parse_seconds, false);
+	size_t heap_before = bench_heap_bytes();
+	bench_filter_open(&filters[BENCH_STATELESS], o, &spec, &report);
 	size_t heap_used = bench_heap_bytes() - heap_before;
 	filter_spec_free(&spec);
 	printf("filter tables: %zu ACL rules, IP sets of %u prefixes (list read in %.2f s) and %u "
@@ -316,73 +374,47 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	       report.acl_rules, BENCH_SET_PREFIXES, parse_seconds, BENCH_SET_HOSTS,
 	       report.total_seconds, report.acl_seconds, report.set_seconds,
 	       heap_used / 1048576.0);
-	/* An empty filter on a flow table too: what the flow lookup alone costs. */
-	struct filter_spec empty_spec;
-	struct filter_tables *empty;
-	struct filter_runtime empty_rt;
-	filter_spec_init(&empty_spec);
-	if (filter_runtime_init(&rt, o->workers, "", tables) < 0 ||
-	    filter_tables_build(&empty_spec, &empty, NULL, err, sizeof(err)) < 0 ||
-	    filter_runtime_init(&empty_rt, o->workers, "", empty) < 0)
-		exit(EXIT_FAILURE);
-	struct filter_context *empty_contexts[16];
-	struct filter_context *contexts[16];
+	bench_filter_spec(&spec, &parse_seconds, true);
+	bench_filter_open(&filters[BENCH_STATEFUL], o, &spec, NULL);
+	filter_spec_free(&spec);
+	filter_spec_init(&spec);
+	bench_filter_open(&filters[BENCH_EMPTY], o, &spec, NULL);
+
 	struct flow_table *flows[16];
 	for (unsigned w = 0; w < o->workers; w++) {
-		contexts[w] = calloc(1, sizeof(*contexts[w]));
-		contexts[w]->rt = &rt;
-		contexts[w]->worker_index = w;
-		empty_contexts[w] = calloc(1, sizeof(*empty_contexts[w]));
-		empty_contexts[w]->rt = &empty_rt;
-		empty_contexts[w]->worker_index = w;
 		struct flow_config fc = {.capacity = 65536, .worker_index = w};
 		flows[w] = flow_table_create(&fc);
-		if (!contexts[w] || !flows[w])
+		if (!flows[w])
 			exit(EXIT_FAILURE);
 	}
-	double plain[BENCH_MAX_ROUNDS], cached[BENCH_MAX_ROUNDS], every[BENCH_MAX_ROUNDS],
-		flows_only[BENCH_MAX_ROUNDS];
+	double mpps[BENCH_CASES][BENCH_MAX_ROUNDS];
 	bench_drain(ports);
 	bench_preload(ports, o->workers, 64);
 	for (unsigned r = 0; r < o->rounds; r++) {
-		bench_filter_attach(workers, o->workers, NULL, NULL);
-		plain[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
-			   o->workers;
-		bench_filter_attach(workers, o->workers, contexts, flows);
-		cached[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
-			    o->workers;
-		bench_filter_attach(workers, o->workers, empty_contexts, flows);
-		flows_only[r] = bench_round(worker_main, workers, o->workers, o->seconds,
-					    &bare_quit) /
-				o->workers;
-		bench_filter_attach(workers, o->workers, contexts, NULL);
-		every[r] = bench_round(worker_main, workers, o->workers, o->seconds, &bare_quit) /
-			   o->workers;
+		for (int k = 0; k < BENCH_CASES; k++) {
+			bench_filter_attach(workers, o->workers,
+					    k == BENCH_PLAIN ? NULL : filters[k].contexts,
+					    k == BENCH_PLAIN ? NULL : flows);
+			mpps[k][r] = bench_round(worker_main, workers, o->workers, o->seconds,
+						 &bare_quit) /
+				     o->workers;
+		}
 	}
 	bench_filter_attach(workers, o->workers, NULL, NULL);
-	double p = median(plain, o->rounds), c = median(cached, o->rounds),
-	       e = median(every, o->rounds), f = median(flows_only, o->rounds);
-	uint64_t denied = 0;
-	for (unsigned w = 0; w < o->workers; w++)
-		for (int k = 0; k < FILTER_REASON_COUNT; k++)
-			denied += contexts[w]->counters.denied[k];
 	printf("%-34s %16s %12s %14s\n", "64-byte frames, 512 flows", "Mpps/lcore", "vs plain", "ns/pkt");
-	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil, no filter", p, 1.0, 1e3 / p);
-	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + flow table, empty filter", f, f / p,
-	       1e3 / f);
-	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + filter, verdict per flow", c, c / p,
-	       1e3 / c);
-	printf("%-34s %16.2f %12.3f %14.1f\n", "vigil + filter, every packet", e, e / p, 1e3 / e);
+	double plain = median(mpps[BENCH_PLAIN], o->rounds);
+	for (int k = 0; k < BENCH_CASES; k++) {
+		double m = median(mpps[k], o->rounds);
+		printf("%-34s %16.2f %12.3f %14.1f\n", names[k], m, m / plain, 1e3 / m);
+	}
+	bench_drain(ports);
+	uint64_t denied = 0;
+	for (int k = BENCH_EMPTY; k < BENCH_CASES; k++)
+		denied += bench_filter_close(&filters[k], o);
 	if (denied)
 		printf("warning: the filter denied %llu benchmark frames\n", (unsigned long long)denied);
-	bench_drain(ports);
-	for (unsigned w = 0; w < o->workers; w++) {
+	for (unsigned w = 0; w < o->workers; w++)
 		flow_table_destroy(flows[w]);
-		free(contexts[w]);
-		free(empty_contexts[w]);
-	}
-	filter_runtime_free(&rt);
-	filter_runtime_free(&empty_rt);
 }
 
 static void parse_options(int argc, char **argv, struct bench_options *o)

@@ -21,13 +21,7 @@ readonly SAN_VIGIL=build/san/vigil
 readonly PKI=build/lab-pki
 readonly SOURCES=40
 
-ctl()
-{
-	local role=$1
-	shift
-	ip netns exec "$LAB_OPERATOR_NS" timeout 30 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/$role.crt" --key "$PKI/$role.key" "$@"
-}
+ctl() { lab_ctl "$@"; }
 
 junk()
 {

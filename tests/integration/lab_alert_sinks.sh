@@ -27,11 +27,7 @@ readonly OPERATOR_V4=10.78.0.2
 readonly FIRST=100
 readonly SECOND=50
 
-ctl()
-{
-	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"
-}
+ctl() { lab_ctl admin "$@"; }
 
 start_receivers()
 {

@@ -29,13 +29,7 @@ readonly PKI=build/lab-pki
 readonly JUNK_V4=10.78.0.3
 
 # ctl ROLE ARGS...: vigilctl from the operator namespace with ROLE's certificate.
-ctl()
-{
-	local role=$1
-	shift
-	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/$role.crt" --key "$PKI/$role.key" "$@"
-}
+ctl() { lab_ctl "$@"; }
 
 # expect WHAT WANT_RC PATTERN ARGS...: run ctl ARGS, check its exit status and
 # that its output (stdout and stderr) matches PATTERN.

@@ -48,7 +48,7 @@ POLICY
 	lab_start_vigil --rules rules/default/web.rules rules/default/database.rules \
 		--policy "$LAB_DIR/site.policy" --eve "$LAB_DIR/eve.json" \
 		--set "rules.store_dir=$LAB_DIR/store" --set "management.audit_log=$LAB_DIR/audit.log"
-	lab_wait_forwarding 30 || { cat "$LAB_VIGIL_ERR"; exit 1; }
+	lab_wait_forwarding 90 || { cat "$LAB_VIGIL_ERR"; exit 1; } # a cold compile of the default ruleset
 
 	request /api/snippets/42 snippets
 	request /search search

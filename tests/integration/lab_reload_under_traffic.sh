@@ -25,11 +25,7 @@ readonly RELOADS=5
 readonly PINGS=1600
 readonly TRANSFER_MB=16
 
-ctl()
-{
-	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
-		--name vigil-lab --ca "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$@"
-}
+ctl() { lab_ctl admin "$@"; }
 
 write_rules()
 {

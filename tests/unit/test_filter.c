@@ -309,6 +309,64 @@ static void test_publish_rejudges_flows(void **state)
 	release(fx);
 }
 
+/* A burst classified at once gives each packet the verdict it gets on its own. */
+static void test_burst_matches_single(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("ipset bad 192.0.2.0/24 2001:db8:bad::/48\n"
+				     "acl 10 deny proto tcp dport 22\n"
+				     "acl 20 deny src @bad\n"
+				     "acl 30 allow proto udp\n"
+				     "acl 40 deny dst 2001:db8::/32\n");
+	struct packet burst[6] = {
+		pkt(6, "10.0.0.1", 1000, "10.0.0.2", 22),    /* rule 10 */
+		pkt(17, "192.0.2.7", 1000, "10.0.0.2", 53),  /* rule 20 before 30 */
+		pkt(17, "10.0.0.1", 1000, "10.0.0.2", 53),   /* rule 30: allowed */
+		pkt(6, "2001:db8:bad::1", 1, "::1", 80),      /* rule 20, IPv6 */
+		pkt(6, "::2", 1, "2001:db8::9", 80),          /* rule 40 */
+		pkt(6, "10.0.0.1", 1, "10.0.0.2", 80),        /* default */
+	};
+	static const bool want[6] = {true, true, false, true, true, false};
+	static const unsigned want_rule[6] = {10, 20, 0, 20, 40, 0};
+	const struct packet *list[7];
+	for (unsigned i = 0; i < 6; i++)
+		list[i] = &burst[i];
+	list[6] = NULL; /* a packet that failed to decode: skipped */
+	fx->fc->rx_protected = false;
+	filter_classify_burst(fx->fc, list, 7);
+	assert_non_null(fx->fc->burst.tables);
+	for (unsigned i = 0; i < 6; i++) {
+		fx->fc->burst.slot = i;
+		assert_false(filter_needs_flow(fx->fc, &burst[i]));
+		uint64_t before = want_rule[i] ? fx->fc->counters.rule_denied[want_rule[i]] : 0;
+		assert_int_equal(filter_packet(fx->fc, &burst[i], NULL, FLOW_TO_SERVER, 1), want[i]);
+		if (want_rule[i])
+			assert_int_equal(fx->fc->counters.rule_denied[want_rule[i]], before + 1);
+		/* the same packet on its own */
+		struct packet copy = burst[i];
+		assert_int_equal(denied(fx, copy, false), want[i]);
+	}
+	/* after the quiescent point nothing of the burst is used any more */
+	filter_worker_quiescent(fx->fc);
+	assert_null(fx->fc->burst.tables);
+	assert_true(filter_needs_flow(fx->fc, &burst[0]));
+	release(fx);
+
+	/* stateful default deny keeps the flow's cache: no burst classification */
+	fx = compile("stateful allow egress proto tcp\nstateful default deny\n");
+	filter_classify_burst(fx->fc, list, 6);
+	assert_null(fx->fc->burst.tables);
+	fx->fc->burst.slot = 0;
+	assert_true(filter_needs_flow(fx->fc, &burst[0]));
+	release(fx);
+	/* drop events are logged once per flow: the flow is still needed */
+	fx = compile("acl 10 deny proto tcp\nlog deny\n");
+	filter_classify_burst(fx->fc, list, 6);
+	fx->fc->burst.slot = 0;
+	assert_true(filter_needs_flow(fx->fc, &burst[0]));
+	release(fx);
+}
+
 /* ---- IP sets ---- */
 
 static void test_sets_overlapping_prefixes(void **state)
@@ -450,7 +508,7 @@ static void test_sets_many_hosts(void **state)
 				addrs[i][v == 4 ? 3 : 15] ^= 0x40;
 			ptrs[i] = addrs[i];
 		}
-		filter_sets_lookup_bulk(t, ptrs, FILTER_SETS_BULK_MAX, v, masks);
+		filter_sets_lookup_bulk(t, ptrs, masks, FILTER_SETS_BULK_MAX, v);
 		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++)
 			assert_int_equal(masks[i], filter_sets_lookup(t, addrs[i], v));
 		assert_int_equal(masks[1] & 1, 1);
@@ -523,7 +581,7 @@ static void test_sets_many_lengths(void **state)
 				addrs[i][v == 4 ? 3 : 15] ^= 0x01;
 			ptrs[i] = addrs[i];
 		}
-		filter_sets_lookup_bulk(t, ptrs, FILTER_SETS_BULK_MAX, v, masks);
+		filter_sets_lookup_bulk(t, ptrs, masks, FILTER_SETS_BULK_MAX, v);
 		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
 			assert_int_equal(masks[i], filter_sets_lookup(t, addrs[i], v));
 			assert_int_equal(masks[i], i % 2 ? 0x1u : 0x3u);
@@ -781,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_acl_icmp_type_and_direction),
 		cmocka_unit_test(test_stateful_replies),
 		cmocka_unit_test(test_publish_rejudges_flows),
+		cmocka_unit_test(test_burst_matches_single),
 		cmocka_unit_test(test_sets_overlapping_prefixes),
 		cmocka_unit_test(test_sets_sixteen),
 		cmocka_unit_test(test_sets_many_hosts),
