@@ -3,8 +3,8 @@
  * IP set lists: prefixes in text, read from the formats block lists come
  * in (a plain list, CSV, the Spamhaus DROP format, the AWS WAF IPSet JSON
  * document) and written back as text or as an AWS WAF IPSet. Only plain C:
- * the prefix tables the dataplane looks addresses up in (rte_fib,
- * rte_fib6) are built from these sets by filter_tables.c.
+ * tables the dataplane looks addresses up in are built from these sets
+ * by filter_sets.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

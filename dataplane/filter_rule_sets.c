@@ -3,10 +3,11 @@
  * The filter's IP sets as rule address groups: the owner's side of
  * rules/ipset_lookup.h. A signature rule on "@blocklist" (usually through
  * a board variable, "[vars] BLOCKLIST = @blocklist") keeps only the set's
- * name; each test looks the address up in the rte_fib/rte_fib6 tables
- * published for the filter stage, so a set of a million prefixes costs a
- * rule nothing and a test one longest-prefix lookup. Building the tables
- * and swapping them is left to filter_tables.c and filter.c.
+ * name; each test looks the address up in the IP set tables published
+ * for the filter stage (filter_sets.c), so a set of a million prefixes
+ * costs a rule nothing and a test one prefix and one host lookup.
+ * Building the tables and swapping them is left to filter_tables.c and
+ * filter.c.
  *
  * Concurrency: contains() runs on a worker lcore between two of its
  * quiescent points (it is called from inspection, inside the worker's

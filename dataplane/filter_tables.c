@@ -2,20 +2,9 @@
 /*
  * Compiling a filter spec into the immutable struct filter_tables: the ACL
  * and stateful rules into rte_acl contexts (IPv4 and IPv6), the IP sets
- * into one IPv4 and one IPv6 longest-prefix table whose next hop is the
- * bitmask of the sets that hold the prefix, and the domain lists into
+ * into their lookup tables (filter_sets.c), and the domain lists into
  * their hash table. Control path only; the tables are never changed once
  * built.
- *
- * The prefix tables are DPDK's rte_fib (DIR-24-8, the lookup of rte_lpm)
- * and rte_fib6 (a trie), not rte_lpm/rte_lpm6: rte_lpm keeps its rules in
- * arrays searched linearly per prefix length, so adding 1,000,000 prefixes
- * took 71 s here; rte_fib keeps them in a tree (rte_rib).
- *
- * Overlapping prefixes across sets: LPM answers with the longest prefix
- * only, so each prefix's bitmask also carries the sets of every shorter
- * prefix that covers it. Prefixes are added shortest first, and each
- * looks up the bitmask of its cover in the table built so far.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,10 +14,6 @@
 
 #include <rte_acl.h>
 #include <rte_byteorder.h>
-#include <rte_fib.h>
-#include <rte_fib6.h>
-#include <rte_rib.h>
-#include <rte_rib6.h>
 #include <rte_memory.h>
 
 #include "dataplane/filter_internal.h"
@@ -205,160 +190,6 @@ nomem:
 	return -ENOMEM;
 }
 
-/* A prefix of one set, for sorting shortest first. */
-struct filter_set_entry {
-	struct filter_prefix prefix;
-	uint32_t mask;
-};
-
-static int filter_entry_compare(const void *a, const void *b)
-{
-	const struct filter_set_entry *x = a, *y = b;
-	if (x->prefix.len != y->prefix.len)
-		return x->prefix.len < y->prefix.len ? -1 : 1;
-	return memcmp(x->prefix.addr, y->prefix.addr, 16);
-}
-
-static struct filter_set_entry *filter_set_entries(const struct filter_spec *spec, int version,
-						   size_t *count)
-{
-	size_t n = 0;
-	for (unsigned s = 0; s < spec->set_count; s++)
-		n += version == 4 ? spec->sets[s].v4_count : spec->sets[s].v6_count;
-	*count = n;
-	struct filter_set_entry *e = malloc((n ? n : 1) * sizeof(*e));
-	if (!e)
-		return NULL;
-	size_t k = 0;
-	for (unsigned s = 0; s < spec->set_count; s++)
-		for (size_t i = 0; i < spec->sets[s].count; i++)
-			if (spec->sets[s].prefixes[i].version == version)
-				e[k++] = (struct filter_set_entry){spec->sets[s].prefixes[i], 1u << s};
-	qsort(e, n, sizeof(*e), filter_entry_compare);
-	return e;
-}
-
-/* tbl8 groups the prefixes need at most: one per byte past /24 (IPv4: one). */
-static size_t filter_fib_groups(const struct filter_set_entry *e, size_t n, int version)
-{
-	size_t groups = 64;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].prefix.len > 24)
-			groups += version == 4 ? 1 : (e[i].prefix.len - 24 + 7) / 8;
-	return groups > (1u << 22) ? (1u << 22) : groups;
-}
-
-static int filter_fib_create(struct filter_tables *t, int version, size_t n, size_t groups)
-{
-	char name[32]; /* RTE_FIB_MAXNAMELEN, not exported */
-	snprintf(name, sizeof(name), "fsets%d_%u", version, t->generation);
-	if (version == 4) {
-		struct rte_fib_conf c = {.type = RTE_FIB_DIR24_8, .max_routes = (int)n,
-					 .dir24_8 = {.nh_sz = RTE_FIB_DIR24_8_2B,
-						     .num_tbl8 = (uint32_t)groups}};
-		t->sets4 = rte_fib_create(name, SOCKET_ID_ANY, &c);
-		return t->sets4 ? 0 : -ENOMEM;
-	}
-	struct rte_fib6_conf c = {.type = RTE_FIB6_TRIE, .max_routes = (int)n,
-				  .trie = {.nh_sz = RTE_FIB6_TRIE_2B, .num_tbl8 = (uint32_t)groups}};
-	t->sets6 = rte_fib6_create(name, SOCKET_ID_ANY, &c);
-	return t->sets6 ? 0 : -ENOMEM;
-}
-
-/* Add p with mask, plus the sets of its cover and of the same prefix from another set. */
-static int filter_fib_add(struct filter_tables *t, const struct filter_prefix *p, uint32_t mask)
-{
-	uint64_t cover = 0, same = 0;
-	if (p->version == 4) {
-		uint32_t addr;
-		memcpy(&addr, p->addr, 4);
-		addr = rte_be_to_cpu_32(addr);
-		rte_fib_lookup_bulk(t->sets4, &addr, &cover, 1);
-		struct rte_rib_node *node =
-			rte_rib_lookup_exact(rte_fib_get_rib(t->sets4), addr, p->len);
-		if (node)
-			rte_rib_get_nh(node, &same);
-		return rte_fib_add(t->sets4, addr, p->len, mask | cover | same);
-	}
-	uint8_t addr[1][16];
-	memcpy(addr[0], p->addr, 16);
-	rte_fib6_lookup_bulk(t->sets6, addr, &cover, 1);
-	struct rte_rib6_node *node = rte_rib6_lookup_exact(rte_fib6_get_rib(t->sets6), p->addr, p->len);
-	if (node)
-		rte_rib6_get_nh(node, &same);
-	return rte_fib6_add(t->sets6, p->addr, p->len, mask | cover | same);
-}
-
-/* The prefix table of one IP version; shortest prefixes first (see the top of the file). */
-static int filter_sets_build(struct filter_tables *t, int version, char *err, size_t err_len)
-{
-	size_t n;
-	struct filter_set_entry *e = filter_set_entries(&t->spec, version, &n);
-	if (!e)
-		return -ENOMEM;
-	int rc = n ? filter_fib_create(t, version, n, filter_fib_groups(e, n, version)) : 0;
-	if (rc < 0)
-		snprintf(err, err_len, "out of memory for the IPv%d set table (%zu prefixes; raise "
-				       "[eal] memory_mb)", version, n);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (e[i].prefix.len == 0) {
-			*(version == 4 ? &t->all4 : &t->all6) |= e[i].mask;
-			continue;
-		}
-		rc = filter_fib_add(t, &e[i].prefix, e[i].mask);
-		if (rc < 0)
-			snprintf(err, err_len, "cannot add IPv%d prefix %zu of %zu to the set table: %s",
-				 version, i + 1, n, strerror(-rc));
-	}
-	free(e);
-	return rc;
-}
-
-uint32_t filter_sets_lookup(const struct filter_tables *t, const uint8_t *addr, int version)
-{
-	uint64_t mask = 0;
-	if (version == 4) {
-		if (t->sets4) {
-			uint32_t a;
-			memcpy(&a, addr, 4);
-			a = rte_be_to_cpu_32(a);
-			rte_fib_lookup_bulk(t->sets4, &a, &mask, 1);
-		}
-		return (uint32_t)mask | t->all4;
-	}
-	if (t->sets6) {
-		uint8_t a[1][16];
-		memcpy(a[0], addr, 16);
-		rte_fib6_lookup_bulk(t->sets6, a, &mask, 1);
-	}
-	return (uint32_t)mask | t->all6;
-}
-
-void filter_sets_lookup_bulk(const struct filter_tables *t, const uint8_t *const addrs[],
-			     uint32_t *sets, unsigned n, int version)
-{
-	uint64_t mask[2 * FILTER_BURST_MAX];
-	if (n > 2 * FILTER_BURST_MAX)
-		n = 2 * FILTER_BURST_MAX;
-	memset(mask, 0, n * sizeof(mask[0]));
-	if (version == 4 && t->sets4) {
-		uint32_t a[2 * FILTER_BURST_MAX];
-		for (unsigned i = 0; i < n; i++) {
-			memcpy(&a[i], addrs[i], 4);
-			a[i] = rte_be_to_cpu_32(a[i]);
-		}
-		rte_fib_lookup_bulk(t->sets4, a, mask, n);
-	} else if (version == 6 && t->sets6) {
-		uint8_t a[2 * FILTER_BURST_MAX][16];
-		for (unsigned i = 0; i < n; i++)
-			memcpy(a[i], addrs[i], 16);
-		rte_fib6_lookup_bulk(t->sets6, a, mask, (int)n);
-	}
-	uint32_t all = version == 4 ? t->all4 : t->all6;
-	for (unsigned i = 0; i < n; i++)
-		sets[i] = (uint32_t)mask[i] | all;
-}
-
 static bool filter_rules_use_sets(const struct filter_rule *r, size_t n, bool *icmp_type)
 {
 	bool sets = false;
@@ -440,9 +271,7 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 	}
 	double set_start = filter_now();
 	report->acl_seconds = set_start - acl_start;
-	rc = filter_sets_build(t, 4, err, err_len);
-	if (rc == 0)
-		rc = filter_sets_build(t, 6, err, err_len);
+	rc = filter_sets_build(t, err, err_len);
 	if (rc < 0)
 		goto fail;
 	report->set_seconds = filter_now() - set_start;
@@ -495,8 +324,7 @@ void filter_tables_free(struct filter_tables *t)
 		rte_acl_free(t->acl[f]);
 		rte_acl_free(t->stateful[f]);
 	}
-	rte_fib_free(t->sets4);
-	rte_fib6_free(t->sets6);
+	filter_sets_free(t);
 	filter_domain_table_free(&t->domains);
 	free(t->acl_results);
 	filter_spec_free(&t->spec);

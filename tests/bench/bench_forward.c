@@ -11,13 +11,14 @@
  * circulate; rounds alternate bare / vigil and the medians are reported.
  *
  * Then the same 64-byte traffic with the filter stage loaded: 10,000
- * numbered ACL rules and a 1,000,000-prefix IP set that an ACL rule names
- * (generated here, deterministic pseudo-random, none matching the traffic
+ * numbered ACL rules, a 1,000,000-prefix IP set and a 1,000,000-host (/32)
+ * IP set that ACL rules name (so each address is looked up in the flat
+ * table, the rte_fib of longer prefixes and the host hash) (generated here, deterministic pseudo-random, none matching the traffic
  * so every packet is forwarded): stateless (rte_acl and the prefix lookups
  * a burst at a time, no flow lookup) and with stateful default deny (the
  * verdict cached per flow), beside the plain figure and a flow table with
  * an empty filter of the same run; and the time to read and build those
- * tables.
+ * tables and the DPDK memory they take.
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
@@ -177,6 +178,9 @@ static double median(double *v, unsigned n)
 #ifndef BENCH_SET_PREFIXES
 #define BENCH_SET_PREFIXES 1000000
 #endif
+#ifndef BENCH_SET_HOSTS
+#define BENCH_SET_HOSTS 1000000
+#endif
 
 static uint64_t bench_random_state = 0x9e3779b97f4a7c15ull;
 
@@ -225,7 +229,7 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 				  .dport_hi = 65535, .icmp_type = -1},
 		};
 	}
-	spec->acl = calloc(BENCH_ACL_RULES + 1, sizeof(*spec->acl));
+	spec->acl = calloc(BENCH_ACL_RULES + 2, sizeof(*spec->acl));
 	for (unsigned i = 0; i < BENCH_ACL_RULES; i++) {
 		struct filter_rule *r = &spec->acl[spec->acl_count++];
 		/* as network ACLs are written: mostly one port, some short ranges, some any */
@@ -267,12 +271,30 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 	}
 	*parse_seconds = now_seconds() - start;
 	free(text);
-	spec->acl[spec->acl_count++] = (struct filter_rule){
-		.number = BENCH_ACL_RULES + 1,
-		.action = FILTER_DENY,
-		.match = {.proto = -1, .src = {.set = 0}, .dst = {.any = true, .set = -1},
-			  .sport_hi = 65535, .dport_hi = 65535, .icmp_type = -1},
-	};
+	/* a block list of single hosts: each its own /24 mostly, outside 10.0.0.0/8 */
+	struct filter_set *hosts = &spec->sets[spec->set_count++];
+	snprintf(hosts->name, sizeof(hosts->name), "hosts");
+	for (unsigned i = 0; i < BENCH_SET_HOSTS; i++) {
+		struct filter_prefix p = bench_prefix(0, 0, 32, 32);
+		if (p.addr[0] == 10)
+			p.addr[0] = 11;
+		if (filter_set_add(hosts, &p) < 0)
+			exit(EXIT_FAILURE);
+	}
+	for (int s = 0; s < 2; s++)
+		spec->acl[spec->acl_count++] = (struct filter_rule){
+			.number = BENCH_ACL_RULES + 1 + s,
+			.action = FILTER_DENY,
+			.match = {.proto = -1, .src = {.set = s}, .dst = {.any = true, .set = -1},
+				  .sport_hi = 65535, .dport_hi = 65535, .icmp_type = -1},
+		};
+}
+
+/* DPDK heap bytes in use (socket 0: the benchmark's EAL runs without NUMA). */
+static size_t bench_heap_bytes(void)
+{
+	struct rte_malloc_socket_stats stats;
+	return rte_malloc_get_socket_stats(0, &stats) == 0 ? stats.heap_allocsz_bytes : 0;
 }
 
 static void bench_filter_attach(struct worker_conf *workers, unsigned count,
@@ -334,7 +356,7 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 			 struct worker_conf *workers)
 {
 	static const char *const names[BENCH_CASES] = {
-		"vigil, no filter", "+ flow table, empty filter", "+ 10k ACL + 1M set, stateless",
+		"vigil, no filter", "+ flow table, empty filter", "+ 10k ACL + 1M set + 1M hosts",
 		"+ same, stateful default deny"};
 	struct bench_filter filters[BENCH_CASES];
 	struct filter_spec spec;
@@ -342,12 +364,16 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	double parse_seconds;
 
 	bench_filter_spec(&spec, &parse_seconds, false);
+	size_t heap_before = bench_heap_bytes();
 	bench_filter_open(&filters[BENCH_STATELESS], o, &spec, &report);
+	size_t heap_used = bench_heap_bytes() - heap_before;
 	filter_spec_free(&spec);
-	printf("filter tables: %zu ACL rules, 1 IP set of %zu prefixes (list read in %.2f s); "
-	       "built in %.2f s: rte_acl %.2f s, prefix tables (rte_fib) %.2f s\n",
-	       report.acl_rules, report.prefixes_v4, parse_seconds, report.total_seconds,
-	       report.acl_seconds, report.set_seconds);
+	printf("filter tables: %zu ACL rules, IP sets of %u prefixes (list read in %.2f s) and %u "
+	       "hosts; built in %.2f s: rte_acl %.2f s, IP set tables %.2f s; %.0f MB of DPDK "
+	       "memory\n",
+	       report.acl_rules, BENCH_SET_PREFIXES, parse_seconds, BENCH_SET_HOSTS,
+	       report.total_seconds, report.acl_seconds, report.set_seconds,
+	       heap_used / 1048576.0);
 	bench_filter_spec(&spec, &parse_seconds, true);
 	bench_filter_open(&filters[BENCH_STATEFUL], o, &spec, NULL);
 	filter_spec_free(&spec);

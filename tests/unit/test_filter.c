@@ -8,7 +8,9 @@
  * the IP sets as rule address groups (a rule on "@set" matched through the
  * published tables, across a reload that drops the set).
  * Packets are built by hand as the decoders fill struct packet. rte_acl
- * and rte_fib need the EAL: it starts once, without hugepages or PCI.
+ * and the IP set tables need the EAL: it starts once, without hugepages
+ * or PCI. The sets: all 16 fillable, 100,000 IPv4 and IPv6 hosts among
+ * overlapping prefixes, bulk lookups, and the prefix table's limit named.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,14 +63,19 @@ struct fixture {
 	struct filter_context *fc;
 };
 
-/* Compile text and publish it to a fresh runtime with one worker context. */
-static struct fixture *compile(const char *text)
+/*
+ * Compile text and publish it to a fresh runtime with one worker context;
+ * add, when given, adds to the spec's sets first (what a file is too big for).
+ */
+static struct fixture *compile_with(const char *text, void (*add)(struct filter_spec *))
 {
 	struct filter_spec spec;
 	char err[FILTER_ERROR_MAX];
 	int rc = filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err, sizeof(err));
 	if (rc < 0)
 		fail_msg("%s", err);
+	if (add)
+		add(&spec);
 	struct filter_tables *t;
 	rc = filter_tables_build(&spec, &t, NULL, err, sizeof(err));
 	filter_spec_free(&spec);
@@ -79,6 +86,11 @@ static struct fixture *compile(const char *text)
 	assert_int_equal(filter_runtime_init(&fx->rt, 1, "", t), 0);
 	fx->fc->rt = &fx->rt;
 	return fx;
+}
+
+static struct fixture *compile(const char *text)
+{
+	return compile_with(text, NULL);
 }
 
 static void release(struct fixture *fx)
@@ -361,7 +373,7 @@ static void test_sets_overlapping_prefixes(void **state)
 {
 	(void)state;
 	struct fixture *fx = compile("ipset wide 10.0.0.0/8 2001:db8::/32\n"
-				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48\n"
+				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48 11.0.0.128/25\n"
 				     "ipset other 10.1.2.0/24 0.0.0.0/0\n"
 				     "acl 10 deny src @narrow\n"
 				     "acl 20 allow src @wide dst @wide\n"
@@ -376,6 +388,8 @@ static void test_sets_overlapping_prefixes(void **state)
 	assert_int_equal(filter_sets_lookup(t, a, 4), 0x5);
 	inet_pton(AF_INET, "11.0.0.1", a);
 	assert_int_equal(filter_sets_lookup(t, a, 4), 0x4);
+	inet_pton(AF_INET, "11.0.0.200", a); /* a /25: the fib beside the flat table */
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x6);
 	inet_pton(AF_INET6, "2001:db8:5::9", a);
 	assert_int_equal(filter_sets_lookup(t, a, 6), 0x3);
 	inet_pton(AF_INET6, "2001:db8:6::9", a);
@@ -388,6 +402,213 @@ static void test_sets_overlapping_prefixes(void **state)
 	assert_false(denied(fx, pkt(6, "2001:db8:6::1", 1, "2001:db8::1", 2), false));
 	assert_true(denied(fx, pkt(6, "2001:db8:5::1", 1, "2001:db8::1", 2), false));
 	release(fx);
+}
+
+/* Every one of FILTER_MAX_SETS sets can hold prefixes and hosts (2-byte next hops keep 15 bits). */
+static void test_sets_sixteen(void **state)
+{
+	(void)state;
+	char text[4096];
+	size_t used = 0;
+	for (unsigned i = 0; i < FILTER_MAX_SETS; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "ipset s%u 10.%u.0.0/16 10.200.0.%u 2001:db8:%x::/48\n", i, i,
+					 i, i);
+	snprintf(text + used, sizeof(text) - used, "acl 10 deny src @s15 dst @s0\ndefault allow\n");
+	struct fixture *fx = compile(text);
+	const struct filter_tables *t = fx->rt.tables;
+	uint8_t a[16] = {0};
+	for (unsigned i = 0; i < FILTER_MAX_SETS; i++) {
+		char addr[64];
+		snprintf(addr, sizeof(addr), "10.%u.1.1", i);
+		inet_pton(AF_INET, addr, a);
+		assert_int_equal(filter_sets_lookup(t, a, 4), 1u << i);
+		snprintf(addr, sizeof(addr), "10.200.0.%u", i);
+		inet_pton(AF_INET, addr, a);
+		assert_int_equal(filter_sets_lookup(t, a, 4), 1u << i);
+		snprintf(addr, sizeof(addr), "2001:db8:%x::1", i);
+		inet_pton(AF_INET6, addr, a);
+		assert_int_equal(filter_sets_lookup(t, a, 6), 1u << i);
+	}
+	assert_true(denied(fx, pkt(6, "10.15.9.9", 1, "10.0.0.1", 2), false));
+	assert_int_equal(fx->fc->counters.rule_denied[10], 1);
+	assert_false(denied(fx, pkt(6, "10.14.9.9", 1, "10.0.0.1", 2), false));
+	release(fx);
+}
+
+#define TEST_HOSTS 100000u
+
+/* Host i: IPv4 one per /24 (each would take a tbl8 group of its own), IPv6 one per /56. */
+static void host_of(unsigned i, int version, uint8_t *a)
+{
+	memset(a, 0, 16);
+	if (version == 4) {
+		uint32_t addr = htonl((11u << 24) + (i << 8) + (i & 0xff));
+		memcpy(a, &addr, 4);
+		return;
+	}
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+	a[4] = (uint8_t)(i >> 16), a[5] = (uint8_t)(i >> 8), a[6] = (uint8_t)i;
+	a[15] = (uint8_t)(i | 1);
+}
+
+/* count prefixes of each version into set: of(i) cut to len4 (IPv4) or len6. */
+static void add_each(struct filter_spec *spec, unsigned set, unsigned count, uint8_t len4,
+		     uint8_t len6, void (*of)(unsigned, int, uint8_t *))
+{
+	for (unsigned i = 0; i < count; i++)
+		for (int v = 4; v <= 6; v += 2) {
+			struct filter_prefix p = {.version = (uint8_t)v, .len = v == 4 ? len4 : len6};
+			of(i, v, p.addr);
+			assert_int_equal(filter_set_add(&spec->sets[set], &p), 0);
+		}
+}
+
+static void add_hosts(struct filter_spec *spec)
+{
+	/* set 0 "hosts": the hosts and one /24 among them; set 1 "nets": covers */
+	add_each(spec, 0, TEST_HOSTS, 32, 128, host_of);
+}
+
+/* 100,000 IPv4 /32 and IPv6 /128 hosts, mixed with overlapping prefixes of both sets. */
+static void test_sets_many_hosts(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile_with("ipset hosts 12.0.0.0/24 11.0.5.0/24 2001:db8:0:500::/64\n"
+					  "ipset nets 11.0.0.0/16 2001:db8::/40 11.0.7.7\n"
+					  "acl 10 deny src @hosts\ndefault allow\n",
+					  add_hosts);
+	const struct filter_tables *t = fx->rt.tables;
+	uint8_t a[16], b[16];
+	for (unsigned i = 0; i < TEST_HOSTS; i++)
+		for (int v = 4; v <= 6; v += 2) {
+			host_of(i, v, a);
+			uint32_t nets = (v == 4 ? i < 256 : i < 65536) ? 2 : 0;
+			assert_int_equal(filter_sets_lookup(t, a, v), 1u | nets);
+			memcpy(b, a, 16);
+			b[v == 4 ? 3 : 15] ^= 0x80; /* the neighbour: not a host */
+			/* 11.0.5.0/24, 2001:db8:0:500::/64 and 12.0.0.0/24 hold hosts 5 and 65536 */
+			uint32_t in_24 = i == 5 || (v == 4 && i == 65536) ? 1 : 0;
+			assert_int_equal(filter_sets_lookup(t, b, v), in_24 | nets);
+		}
+	/* a host that is also in the other set, under that set's prefix */
+	inet_pton(AF_INET, "11.0.7.7", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x3);
+	inet_pton(AF_INET, "11.0.7.8", a);
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x2);
+
+	/* bulk lookups answer as single ones, hits and misses mixed */
+	uint8_t addrs[FILTER_SETS_BULK_MAX][16];
+	const uint8_t *ptrs[FILTER_SETS_BULK_MAX];
+	uint32_t masks[FILTER_SETS_BULK_MAX];
+	for (int v = 4; v <= 6; v += 2) {
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
+			host_of(i * 997 + 3, v, addrs[i]);
+			if (i % 3 == 0)
+				addrs[i][v == 4 ? 3 : 15] ^= 0x40;
+			ptrs[i] = addrs[i];
+		}
+		filter_sets_lookup_bulk(t, ptrs, masks, FILTER_SETS_BULK_MAX, v);
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++)
+			assert_int_equal(masks[i], filter_sets_lookup(t, addrs[i], v));
+		assert_int_equal(masks[1] & 1, 1);
+		assert_int_equal(masks[3] & 1, 0);
+	}
+
+	assert_true(denied(fx, pkt(6, "11.1.134.134", 1, "10.0.0.1", 2), false)); /* host 390 */
+	assert_false(denied(fx, pkt(6, "11.1.134.135", 1, "10.0.0.1", 2), false));
+	assert_true(denied(fx, pkt(6, "2001:db8:0:500::77", 1, "2001:db8::1", 2), false));
+	release(fx);
+}
+
+/* 12,000 prefixes of each length /25../31, each in a /24 of its own. */
+static void add_long_prefixes(struct filter_spec *spec)
+{
+	for (unsigned i = 0; i < 7 * 12000; i++) {
+		struct filter_prefix p = {.version = 4, .len = (uint8_t)(25 + i / 12000)};
+		uint32_t addr = htonl((11u << 24) + (i << 8));
+		memcpy(p.addr, &addr, 4);
+		assert_int_equal(filter_set_add(&spec->sets[0], &p), 0);
+	}
+}
+
+/* IPv6 /64 i: one per /48 (five tbl8 groups each in the trie); IPv4 /28 i: one per /24. */
+static void many_lengths_of(unsigned i, int version, uint8_t *a)
+{
+	memset(a, 0, 16);
+	if (version == 4) {
+		uint32_t addr = htonl((11u << 24) + (i << 8) + 32);
+		memcpy(a, &addr, 4);
+		return;
+	}
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8;
+	a[4] = (uint8_t)(i >> 8), a[5] = (uint8_t)i, a[7] = 0x64;
+}
+
+static void add_many_lengths(struct filter_spec *spec)
+{
+	add_each(spec, 1, 50000, 28, 64, many_lengths_of);
+}
+
+/* Many /28 and /64 (more blocks than the prefix table has): held by exact match, cut addresses. */
+static void test_sets_many_lengths(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile_with("ipset wide 11.0.0.0/8 2001:db8::/32\n"
+					  "ipset ranges 11.0.0.40\n",
+					  add_many_lengths);
+	const struct filter_tables *t = fx->rt.tables;
+	uint8_t a[16];
+	uint8_t addrs[FILTER_SETS_BULK_MAX][16];
+	const uint8_t *ptrs[FILTER_SETS_BULK_MAX];
+	uint32_t masks[FILTER_SETS_BULK_MAX];
+	for (int v = 4; v <= 6; v += 2)
+		for (unsigned i = 0; i < 50000; i += 7) {
+			many_lengths_of(i, v, a);
+			a[v == 4 ? 3 : 15] |= 0x0b; /* inside the range: .43, ...::b */
+			assert_int_equal(filter_sets_lookup(t, a, v), 0x3);
+			a[v == 4 ? 3 : 7] ^= 0x80; /* outside: .171, the next /64 but one */
+			assert_int_equal(filter_sets_lookup(t, a, v), 0x1);
+		}
+	inet_pton(AF_INET, "11.0.0.40", a); /* a host in a /28 of the same set */
+	assert_int_equal(filter_sets_lookup(t, a, 4), 0x3);
+	for (int v = 4; v <= 6; v += 2) {
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
+			many_lengths_of(i * 701, v, addrs[i]);
+			if (i % 2) /* out of the range, or in it */
+				addrs[i][v == 4 ? 3 : 7] ^= 0x80;
+			else
+				addrs[i][v == 4 ? 3 : 15] ^= 0x01;
+			ptrs[i] = addrs[i];
+		}
+		filter_sets_lookup_bulk(t, ptrs, masks, FILTER_SETS_BULK_MAX, v);
+		for (unsigned i = 0; i < FILTER_SETS_BULK_MAX; i++) {
+			assert_int_equal(masks[i], filter_sets_lookup(t, addrs[i], v));
+			assert_int_equal(masks[i], i % 2 ? 0x1u : 0x3u);
+		}
+	}
+	release(fx);
+}
+
+/*
+ * More /25../31 blocks than 2-byte next hops address, at more lengths than
+ * hash tables are given: refused with that reason, not "memory".
+ */
+static void test_sets_table_limit(void **state)
+{
+	(void)state;
+	const char *text = "ipset wide 10.0.0.0/8\n";
+	struct filter_spec spec;
+	char err[FILTER_ERROR_MAX];
+	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err,
+					   sizeof(err)), 0);
+	add_long_prefixes(&spec);
+	struct filter_tables *t;
+	assert_int_equal(filter_tables_build(&spec, &t, NULL, err, sizeof(err)), -ENOSPC);
+	assert_non_null(strstr(err, "longer than /24"));
+	assert_non_null(strstr(err, "36000 distinct blocks")); /* 4 lengths hashed, 3 left */
+	assert_null(strstr(err, "memory"));
+	filter_spec_free(&spec);
 }
 
 static void test_set_list_formats(void **state)
@@ -502,7 +723,8 @@ static void test_domain_suffix_matching(void **state)
 static void test_xff_set(void **state)
 {
 	(void)state;
-	struct fixture *fx = compile("ipset bad 198.51.100.0/24 2001:db8::/32\nxff deny @bad\n");
+	struct fixture *fx =
+	    compile("ipset bad 198.51.100.0/24 2001:db8::/32 203.0.113.7\nxff deny @bad\n");
 	struct packet p = pkt(6, "10.0.0.1", 1, "10.0.0.2", 80);
 	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
 				     "192.0.2.1", 1));
@@ -510,7 +732,11 @@ static void test_xff_set(void **state)
 				    "198.51.100.9", 1));
 	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
 				    "[2001:db8::1]:443", 1));
-	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_XFF], 2);
+	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				    "203.0.113.7", 1)); /* a host: the host table */
+	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				     "203.0.113.8", 1));
+	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_XFF], 3);
 	release(fx);
 }
 
@@ -615,6 +841,10 @@ int main(void)
 		cmocka_unit_test(test_publish_rejudges_flows),
 		cmocka_unit_test(test_burst_matches_single),
 		cmocka_unit_test(test_sets_overlapping_prefixes),
+		cmocka_unit_test(test_sets_sixteen),
+		cmocka_unit_test(test_sets_many_hosts),
+		cmocka_unit_test(test_sets_many_lengths),
+		cmocka_unit_test(test_sets_table_limit),
 		cmocka_unit_test(test_set_list_formats),
 		cmocka_unit_test(test_set_aws_round_trip),
 		cmocka_unit_test(test_domain_suffix_matching),
