@@ -18,7 +18,11 @@
  *   Other lengths past /24 with many prefixes (IPv6 /64 and /48
  *   allocations) get a hash of their own the same way, keyed by the
  *   address cut to the length: up to FILTER_SETS_EXACT_MAX lengths in all
- *   per version, each one more hash lookup per address.
+ *   per version, each one more hash lookup per address. Hash tables are
+ *   taken only when the prefix table cannot hold those prefixes (hosts
+ *   first, then the most numerous length, until it can): each one costs
+ *   every lookup a probe, which doubled the filter's per-packet cost in
+ *   bench_forward when 30,000 /25../32 prefixes went to four hashes.
  * - IPv4 prefixes /1../24 expanded into a flat table of 2^24 entries (32
  *   MB), one per /24, the first level of DIR-24-8 without the rest: the
  *   rte_rib tree rte_fib keeps beside its table took 420 MB for 1,000,000
@@ -101,18 +105,27 @@ static const struct filter_set_exact *filter_exact_of(const struct filter_tables
 	return NULL;
 }
 
-/* Choose the exact-match lengths: hosts, then the most numerous past /24. */
-static void filter_exact_choose(struct filter_tables *t, int version, const size_t *lens)
+static size_t filter_fib_groups(const struct filter_tables *t, const struct filter_set_entry *e,
+				size_t n, int version);
+
+/*
+ * Choose the exact-match lengths, only as many as the prefix table needs:
+ * each costs every lookup one more hash probe, so while the prefixes past
+ * /24 fit the table's tbl8 blocks none is taken; otherwise hosts first,
+ * then the most numerous lengths past /24, until they fit (or none is
+ * left: the build then says so). e[0..n) is sorted by address.
+ */
+static void filter_exact_choose(struct filter_tables *t, int version, const size_t *lens,
+				const struct filter_set_entry *e, size_t n)
 {
 	unsigned v = version == 6, host = version == 4 ? 32 : 128;
 	bool taken[129] = {false};
-	if (lens[host]) {
-		t->exact[v][t->exact_count[v]++].len = (uint8_t)host;
-		taken[host] = true;
-	}
-	while (t->exact_count[v] < FILTER_SETS_EXACT_MAX) {
+	while (t->exact_count[v] < FILTER_SETS_EXACT_MAX &&
+	       filter_fib_groups(t, e, n, version) > FILTER_SETS_MAX_NEXT_HOP) {
 		unsigned best = 0;
-		for (unsigned len = 25; len < host; len++)
+		if (lens[host] && !taken[host])
+			best = host;
+		for (unsigned len = 25; len < host && best != host; len++)
 			if (!taken[len] && lens[len] >= FILTER_SETS_EXACT_MIN &&
 			    (!best || lens[len] > lens[best]))
 				best = len;
@@ -382,8 +395,8 @@ static int filter_sets_build_version(struct filter_tables *t, uint16_t *class_in
 		snprintf(err, err_len, "out of memory sorting the IPv%d sets", version);
 		return -ENOMEM;
 	}
-	filter_exact_choose(t, version, lens);
 	qsort(e, n, sizeof(*e), filter_entry_compare_addr);
+	filter_exact_choose(t, version, lens, e, n);
 	int rc = filter_sets_create(t, version, e, n, lens, err, err_len);
 	qsort(e, n, sizeof(*e), filter_entry_compare);
 	for (size_t i = 0; i < n && rc == 0; i++) {
