@@ -373,12 +373,14 @@ static int group_finish(struct ruleset_group *group, struct group_builder *g)
 	unsigned n = 0;
 	for (unsigned i = 0; i < g->count; i++) {
 		group->pattern_first[i] = n;
-		memcpy(group->pattern_rules + n, g->patterns[i].rules,
-		       g->patterns[i].rule_count * sizeof(uint32_t));
+		if (g->patterns[i].rule_count)
+			memcpy(group->pattern_rules + n, g->patterns[i].rules,
+			       g->patterns[i].rule_count * sizeof(uint32_t));
 		n += g->patterns[i].rule_count;
 	}
 	group->pattern_first[g->count] = n;
-	memcpy(group->always, g->always, g->always_count * sizeof(uint32_t));
+	if (g->always_count) /* g->always may be NULL when empty */
+		memcpy(group->always, g->always, g->always_count * sizeof(uint32_t));
 	group->always_count = g->always_count;
 	return 0;
 }
