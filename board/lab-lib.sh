@@ -17,6 +17,7 @@
 #   lab_stop_vigil S         SIGTERM; returns vigil's exit status
 #   lab_finish NAME          stop vigil, check it exited 0, report, exit
 #   lab_ctl ROLE ARGS...     vigilctl from the operator namespace
+#   lab_expect_ctl ...       lab_ctl with its exit status and output checked
 #   lab_wait_gone, lab_wait_listening, lab_vigil_running, lab_pass, lab_fail
 #
 # Checks are reported through lab_pass and lab_fail, which print one line
@@ -193,6 +194,22 @@ lab_ctl()
 	ip netns exec "$LAB_OPERATOR_NS" timeout 60 build/vigilctl --host "$LAB_MGMT_V4" \
 		--name vigil-lab --ca build/lab-pki/ca.crt --cert "build/lab-pki/$role.crt" \
 		--key "build/lab-pki/$role.key" "$@"
+}
+
+# lab_expect_ctl WHAT WANT_RC PATTERN ROLE ARGS...: lab_ctl ROLE ARGS, passing
+# when it exits WANT_RC and its output (stdout and stderr) matches PATTERN
+# (grep -E); on failure the output's first lines are shown.
+lab_expect_ctl()
+{
+	local what=$1 want=$2 pattern=$3 out rc=0
+	shift 3
+	out=$(lab_ctl "$@" 2>&1) || rc=$?
+	if ((rc == want)) && grep -qE -- "$pattern" <<<"$out"; then
+		lab_pass "$what"
+	else
+		lab_fail "$what: exit $rc (want $want), output:"
+		sed 's/^/    /' <<<"$out" | head -n 20
+	fi
 }
 
 # lab_finish NAME: the end every scenario shares: SIGTERM to vigil, its exit

@@ -412,6 +412,16 @@ static void command_policy_load(struct command_context *ctx)
 		snprintf(ctx->error, sizeof(ctx->error), "%s", strerror(-rc));
 }
 
+/* The answer of a command that made a version live: its number and a line of text. */
+static void command_live_answer(struct command_context *ctx, const struct rules_version *v,
+				const char *text)
+{
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
 static void command_rules_commit(struct command_context *ctx)
 {
 	if (!command_have_rules(ctx))
@@ -420,15 +430,12 @@ static void command_rules_commit(struct command_context *ctx)
 	if (rules_update_commit(ru, ctx->error, sizeof(ctx->error)) < 0)
 		return;
 	const struct rules_version *v = rules_update_live(ru);
-	json_key(ctx->j, "version");
-	json_printf(ctx->j, "%u", v->number);
 	json_key(ctx->j, "publish_seconds");
 	json_printf(ctx->j, "%.3f", ru->last_publish_seconds);
 	char text[256];
 	snprintf(text, sizeof(text), "version %u live: %u rules, every worker on it after %.3f s\n",
 		 v->number, v->loaded, ru->last_publish_seconds);
-	json_key(ctx->j, "text");
-	json_string(ctx->j, text);
+	command_live_answer(ctx, v, text);
 }
 
 static void command_rules_rollback(struct command_context *ctx)
@@ -439,13 +446,10 @@ static void command_rules_rollback(struct command_context *ctx)
 	if (rules_update_rollback(ru, ctx->call->subject, ctx->error, sizeof(ctx->error)) < 0)
 		return;
 	const struct rules_version *v = rules_update_live(ru);
-	json_key(ctx->j, "version");
-	json_printf(ctx->j, "%u", v->number);
 	char text[256];
 	snprintf(text, sizeof(text), "version %u live (%s): %u rules\n", v->number, v->origin,
 		 v->loaded);
-	json_key(ctx->j, "text");
-	json_string(ctx->j, text);
+	command_live_answer(ctx, v, text);
 }
 
 static void command_sinks_status(struct command_context *ctx)

@@ -31,20 +31,7 @@ readonly JUNK_V4=10.78.0.3
 # ctl ROLE ARGS...: vigilctl from the operator namespace with ROLE's certificate.
 ctl() { lab_ctl "$@"; }
 
-# expect WHAT WANT_RC PATTERN ARGS...: run ctl ARGS, check its exit status and
-# that its output (stdout and stderr) matches PATTERN.
-expect()
-{
-	local what=$1 want=$2 pattern=$3 out rc=0
-	shift 3
-	out=$(ctl "$@" 2>&1) || rc=$?
-	if ((rc == want)) && grep -qE -- "$pattern" <<<"$out"; then
-		lab_pass "$what"
-	else
-		lab_fail "$what: exit $rc (want $want), output:"
-		sed 's/^/    /' <<<"$out" | head -n 20
-	fi
-}
+expect() { lab_expect_ctl "$@"; }
 
 # send TEXT: one TCP conversation client -> server port 7000 through vigil.
 send()

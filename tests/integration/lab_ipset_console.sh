@@ -22,17 +22,7 @@ readonly CLIENT_V4=10.77.0.1
 
 ctl() { lab_ctl "$@"; }
 
-expect()
-{
-	local what=$1 want=$2 pattern=$3 out rc=0
-	shift 3
-	out=$(ctl "$@" 2>&1) || rc=$?
-	if ((rc == want)) && grep -qE -- "$pattern" <<<"$out"; then
-		lab_pass "$what"
-	else
-		lab_fail "$what: exit $rc (want $want): $(head -n 3 <<<"$out")"
-	fi
-}
+expect() { lab_expect_ctl "$@"; }
 
 reachable() { ip netns exec "$LAB_CLIENT_NS" ping -q -c 2 -i 0.2 -W 1 "$LAB_SERVER_V4" >/dev/null 2>&1; }
 
