@@ -43,6 +43,7 @@ readonly LAB_MGMT_V6=fd78::1
 LAB_PASS_PREFIX="ok: "
 LAB_FAIL_PREFIX="FAIL: "
 lab_failures=0
+lab_failed=()
 
 LAB_DIR=""
 LAB_VIGIL_PREFIX=""
@@ -59,6 +60,7 @@ lab_fail()
 {
 	printf '%s%s\n' "$LAB_FAIL_PREFIX" "$*"
 	lab_failures=$((lab_failures + 1))
+	lab_failed+=("$*")
 }
 
 # Wait up to $2 seconds for process $1 to end; 1 if it is still there.
@@ -67,6 +69,17 @@ lab_wait_gone()
 	local pid=$1 tenths=$(($2 * 10))
 	while kill -0 "$pid" 2>/dev/null; do
 		((tenths-- > 0)) || return 1
+		sleep 0.1
+	done
+}
+
+# Wait up to 10 s for a line matching $1 (grep -E) in vigil's stderr: vigil
+# may log an event a moment after the peer has seen its effect.
+lab_wait_log()
+{
+	local tries=100
+	until grep -qE -- "$1" "$LAB_VIGIL_ERR"; do
+		((tries-- > 0)) || return 1
 		sleep 0.1
 	done
 }
@@ -225,6 +238,8 @@ lab_finish()
 	fi
 	if ((lab_failures)); then
 		tail -n 20 "$LAB_VIGIL_ERR"
+		# Repeated last, so that a log cut to its tail still shows them.
+		((${#lab_failed[@]} == 0)) || printf '%s: failed: %s\n' "$name" "${lab_failed[@]}"
 		echo "$name: $lab_failures failure(s)"
 		exit 1
 	fi

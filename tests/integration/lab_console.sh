@@ -124,7 +124,7 @@ main()
 	# server's refusal arrives, so the proof is that a request gets no answer.
 	out=$(printf 'status\n' | ip netns exec "$LAB_OPERATOR_NS" timeout 10 openssl s_client \
 		-connect "$LAB_MGMT_V4:8443" -tls1_2 -CAfile "$PKI/ca.crt" -quiet 2>&1) || true
-	if ! grep -q '"ok"' <<<"$out" && grep -q "No client certification" "$LAB_VIGIL_ERR"; then
+	if ! grep -q '"ok"' <<<"$out" && lab_wait_log "No client certification"; then
 		lab_pass "s_client without a client certificate: refused, no answer"
 	else
 		lab_fail "s_client without a client certificate: $(tail -n 3 <<<"$out")"

@@ -47,16 +47,6 @@ expect_cut()
 	if connects "$@"; then lab_fail "TCP $1 -> $2:$3 connects"; else lab_pass "TCP $1 -> $2:$3 cut"; fi
 }
 
-# Wait up to 10 s for a line matching $1 in vigil's stderr.
-wait_log()
-{
-	local tries=100
-	until grep -q "$1" "$LAB_VIGIL_ERR"; do
-		((tries-- > 0)) || return 1
-		sleep 0.1
-	done
-}
-
 main()
 {
 	[[ -x $LAB_VIGIL ]] || { echo "FAIL: $LAB_VIGIL not built"; exit 1; }
@@ -79,7 +69,7 @@ EOF
 	cp "$filter" "$LAB_DIR/good.filter"
 	printf 'acl 100 deny ingress proto tcp dport 5201\nacl 7 deny proto tcp dport 99999\n' >"$filter"
 	kill -HUP "$LAB_VIGIL_PID"
-	if wait_log "filter reload refused.*lab.filter:2:28: \"99999\" is not a port"; then
+	if lab_wait_log "filter reload refused.*lab.filter:2:28: \"99999\" is not a port"; then
 		lab_pass "bad filter file refused with file, line and reason"
 	else
 		lab_fail "bad filter file: no refusal with file:line:col in vigil's log"
@@ -93,7 +83,7 @@ stateful allow ingress proto icmp
 stateful default deny
 EOF
 	kill -HUP "$LAB_VIGIL_PID"
-	if wait_log "filter: reloaded"; then lab_pass "SIGHUP reloaded the filter"; else lab_fail "no reload"; fi
+	if lab_wait_log "filter: reloaded"; then lab_pass "SIGHUP reloaded the filter"; else lab_fail "no reload"; fi
 	expect_connect "$LAB_SERVER_NS" "10.77.0.1" 5300 "$LAB_CLIENT_NS"
 	lab_tcp_transfer "$LAB_SERVER_NS" "$LAB_CLIENT_NS" 10.77.0.1 5301 65536 || true
 	expect_cut "$LAB_CLIENT_NS" "$LAB_SERVER_V4" 5302 "$LAB_SERVER_NS"
