@@ -226,8 +226,8 @@ lab_expect_ctl()
 }
 
 # lab_finish NAME: the end every scenario shares: SIGTERM to vigil, its exit
-# status reported (it must be 0), the last lines of its stderr and a count
-# on failure; exits the script 0 when nothing failed, 1 otherwise.
+# status reported (it must be 0), its exit summary, the last lines of its
+# stderr and a count on failure; exits the script 0 when nothing failed, 1 otherwise.
 lab_finish()
 {
 	local name=$1 rc=0
@@ -237,6 +237,10 @@ lab_finish()
 		((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
 	fi
 	if ((lab_failures)); then
+		# vigil's own account (its exit summary: counters by layer,
+		# flows, drops by reason, rule hits) and its last messages
+		[[ -s $LAB_VIGIL_OUT ]] && { echo "--- vigil's summary"; tail -n 40 "$LAB_VIGIL_OUT"; }
+		echo "--- vigil's last messages"
 		tail -n 20 "$LAB_VIGIL_ERR"
 		# Repeated last, so that a log cut to its tail still shows them.
 		((${#lab_failed[@]} == 0)) || printf '%s: failed: %s\n' "$name" "${lab_failed[@]}"

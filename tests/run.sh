@@ -41,7 +41,7 @@ selected()
 show_log_tail()
 {
 	echo "    --- last lines of $1 ---"
-	tail -n 30 "$1" | sed 's/^/    /'
+	tail -n 80 "$1" | sed 's/^/    /'
 }
 
 # Sum of the N in every line of the log matching "^PREFIX N test(s)".
