@@ -69,7 +69,7 @@ extern const char *const filter_reason_text[FILTER_REASON_COUNT];
 /* A worker's counters; only that worker writes them, the control lcore sums on read. */
 struct filter_counters {
 	uint64_t checked;    /* packets through the stage */
-	uint64_t cache_hits; /* decided by the flow's cached verdict */
+	uint64_t cache_hits; /* decided by a cached verdict (the flow's, or the verdict cache's) */
 	uint64_t denied[FILTER_REASON_COUNT];
 	uint64_t events_lost; /* drop events the full alert ring could not take */
 	uint64_t rule_denied[FILTER_RULE_NUMBER_MAX + 1]; /* by ACL rule number */
@@ -164,6 +164,25 @@ struct filter_burst {
 	unsigned slot; /* the packet at hand, set by the worker before inspecting it */
 };
 
+/*
+ * The stateless verdicts of recent connections, per worker: a direct-mapped
+ * table indexed by a hash of the classification key (the 5-tuple, the
+ * direction and the ICMP type; the sets field, which follows from the
+ * addresses, left zero), each slot holding the whole key, the generation of
+ * the tables it was classified with and the result. A burst's packets are
+ * looked up here first; only the misses pay for the IP-set lookups and
+ * rte_acl (10,000 rules: 25-40 ns a packet here, the cache a few). Slots are
+ * overwritten on collision; new tables invalidate every slot at once (their
+ * generation differs), so a verdict is never older than the tables.
+ */
+#define FILTER_VERDICT_SLOTS 4096 /* a power of two; 64 bytes each */
+
+struct filter_verdict_slot {
+	uint32_t generation; /* of the tables classified with; 0: empty */
+	uint32_t hit;	     /* rte_acl userdata (rule index + 1), 0: no rule */
+	uint64_t key[7];     /* the key (struct filter_key4 or filter_key6), sets zero */
+};
+
 /* One worker's view. Owned by that worker; counters read by the control lcore. */
 struct filter_context {
 	struct filter_counters counters; /* first: written on the per-packet path */
@@ -174,6 +193,8 @@ struct filter_context {
 	struct rte_ring *events; /* the worker's alert ring, for drop events; NULL: none */
 	const struct filter_tables *current; /* loaded for the packet at hand */
 	struct filter_burst burst;
+	bool verdict_cache_off; /* classify every packet (to measure what the cache saves) */
+	struct filter_verdict_slot verdicts[FILTER_VERDICT_SLOTS]; /* last: zeroed = empty */
 };
 
 /* Register the worker with the QSBR variable and go online. On the worker lcore, before its loop. */
@@ -187,8 +208,9 @@ void filter_worker_offline(struct filter_context *fc);
 
 /*
  * Classify the stateless ACL for a decoded burst (pkts[i] NULL: skip it, n
- * at most FILTER_BURST_MAX): one bulk lookup of the IP sets and one
- * rte_acl_classify per address family for the whole burst. The results
+ * at most FILTER_BURST_MAX): packets whose 5-tuple is in the verdict cache
+ * take its result; for the rest, one bulk lookup of the IP sets and one
+ * rte_acl_classify per address family. The results
  * wait in fc->burst for filter_packet() of each packet (fc->burst.slot).
  * Tables with stateful default deny keep the flow's cached verdict
  * instead, since their later packets cost one comparison: then nothing is
@@ -206,6 +228,23 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
  * Owning worker, on the per-packet path.
  */
 bool filter_needs_flow(const struct filter_context *fc, const struct packet *p);
+
+/*
+ * Whether the current burst's results are the whole of the filter's
+ * verdict for each of its packets: the tables classified it and need no
+ * flow for anything (see filter_needs_flow()). A worker with no rules
+ * and no rate limits may then take each packet's verdict from
+ * filter_burst_packet() and skip the flow and inspection stages. Owning
+ * worker, per-burst path.
+ */
+bool filter_burst_decides(const struct filter_context *fc);
+
+/*
+ * The verdict of the burst's packet in slot (p, as given to
+ * filter_classify_burst()) when filter_burst_decides(): true when it is
+ * denied, counted as filter_packet() counts. Per-packet path.
+ */
+bool filter_burst_packet(struct filter_context *fc, unsigned slot, const struct packet *p);
 
 /*
  * The stateless ACL and stateful rules for one decoded IP packet, whose

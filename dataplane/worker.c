@@ -180,7 +180,8 @@ static inline bool worker_take_exception(struct worker_conf *conf, const struct 
  * One burst of one queue, in three passes: decode every packet, let the
  * filter classify the decoded burst at once (rte_acl and the IP-set
  * lookups are built for bursts), then take each packet on through its
- * flow, inspection and verdict.
+ * flow, inspection and verdict (or, when the filter's results are the
+ * whole verdict, straight to it).
  */
 static inline void worker_handle_queue(struct worker_conf *conf, const struct worker_queue *q)
 {
@@ -213,17 +214,30 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		}
 		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
 	}
+	bool filter_alone = false;
 	if (filter) {
 		filter->rx_protected = q->rx_protected;
 		filter_classify_burst(filter, decoded, n);
+		/* With no rules and no rate limits, a burst the filter decides by
+		 * itself goes no further than its results: no flow, no inspection. */
+		filter_alone = filter_burst_decides(filter) && !conf->inspect.ruleset &&
+			       !conf->inspect.ratelimit;
+		if (filter_alone)
+			conf->inspect.now_us = now_us; /* the flow table's clock */
 	}
+	bool enforce = conf->enforce && conf->inspect.enforce;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
 		if (unlikely(m == NULL))
 			continue; /* taken by the exception path */
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		rx_bytes += len;
-		if (likely(decoded[i] != NULL)) {
+		if (unlikely(decoded[i] == NULL)) {
+			/* why[i] says it all */
+		} else if (filter_alone) {
+			why[i] = filter_burst_packet(filter, i, &pkts[i]) && enforce ? DROP_FILTER
+										   : DROP_REASON_COUNT;
+		} else {
 			conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 			if (filter)
 				filter->burst.slot = i;

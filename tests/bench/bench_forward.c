@@ -13,12 +13,15 @@
  * Then the same 64-byte traffic with the filter stage loaded: 10,000
  * numbered ACL rules, a 1,000,000-prefix IP set and a 1,000,000-host (/32)
  * IP set that ACL rules name (so each address is looked up in the flat
- * table, the rte_fib of longer prefixes and the host hash) (generated here, deterministic pseudo-random, none matching the traffic
- * so every packet is forwarded): stateless (rte_acl and the prefix lookups
- * a burst at a time, no flow lookup) and with stateful default deny (the
- * verdict cached per flow), beside the plain figure and a flow table with
- * an empty filter of the same run; and the time to read and build those
- * tables and the DPDK memory they take.
+ * table, the rte_fib of longer prefixes and the host hash), generated
+ * here, deterministic pseudo-random, none matching the traffic so every
+ * packet is forwarded: stateless (the verdict cache answers for the 512
+ * circulating 5-tuples; misses take the prefix lookups and rte_acl a burst
+ * at a time; no flow lookup), the same with the verdict cache off (every
+ * packet classified: the cost of a new connection's packets), and with
+ * stateful default deny (the verdict cached on the flow), beside the plain
+ * figure and an empty filter of the same run; and the time to read and
+ * build those tables and the DPDK memory they take.
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
@@ -347,21 +350,31 @@ static uint64_t bench_filter_close(struct bench_filter *bf, const struct bench_o
 	return denied;
 }
 
-enum { BENCH_PLAIN, BENCH_EMPTY, BENCH_STATELESS, BENCH_HOSTS, BENCH_STATEFUL, BENCH_CASES };
+enum {
+	BENCH_PLAIN,
+	BENCH_EMPTY,
+	BENCH_STATELESS,
+	BENCH_UNCACHED,
+	BENCH_HOSTS,
+	BENCH_STATEFUL,
+	BENCH_CASES
+};
 
 /*
  * 64-byte frames: plain; a flow table and an empty filter; 10,000 ACL
- * rules and the 1,000,000-prefix set (stateless: classified a burst at a
- * time, no flow needed); the same and a set of 1,000,000 hosts; that with
- * stateful default deny (the verdict cached per flow). Every case runs on the worker's flow table, as vigil
- * does; the rounds alternate the cases.
+ * rules and the 1,000,000-prefix set (stateless: the verdict cache, misses
+ * classified a burst at a time, no flow needed), the same with the cache
+ * off; the same and a set of 1,000,000 hosts; that with stateful default
+ * deny (the verdict cached per flow). Every case but the plain one has the
+ * worker's flow table, as vigil does; the rounds alternate the cases.
  */
 static void bench_filter(const struct bench_options *o, const struct port_set *ports,
 			 struct worker_conf *workers)
 {
 	static const char *const names[BENCH_CASES] = {
 		"vigil, no filter", "+ flow table, empty filter", "+ 10k ACL + 1M-prefix set",
-		"+ 10k ACL + 1M prefixes + 1M hosts", "+ same, stateful default deny"};
+		"  same, verdict cache off", "+ 10k ACL + 1M prefixes + 1M hosts",
+		"+ same, stateful default deny"};
 	struct bench_filter filters[BENCH_CASES];
 	struct filter_spec spec;
 	struct filter_build_report report;
@@ -371,6 +384,9 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	size_t heap_before = bench_heap_bytes();
 	bench_filter_open(&filters[BENCH_STATELESS], o, &spec, &report);
 	size_t heap_used = bench_heap_bytes() - heap_before;
+	bench_filter_open(&filters[BENCH_UNCACHED], o, &spec, NULL);
+	for (unsigned w = 0; w < o->workers; w++)
+		filters[BENCH_UNCACHED].contexts[w]->verdict_cache_off = true;
 	filter_spec_free(&spec);
 	printf("filter tables: %zu ACL rules, an IP set of %u prefixes (list read in %.2f s); "
 	       "built in %.2f s: rte_acl %.2f s, IP set tables %.2f s; %.0f MB of DPDK memory\n",

@@ -4,7 +4,8 @@
  * ACL precedence, IPv6, port ranges, ICMP types, direction, stateful
  * replies with a real flow table, IP sets with overlapping prefixes in
  * every list format and the AWS export, domain suffix matching, and a
- * publish that makes flows judged under old tables be judged again, and
+ * publish that makes flows judged under old tables be judged again, the
+ * verdict cache of bursts against packets judged alone, and
  * the IP sets as rule address groups (a rule on "@set" matched through the
  * published tables, across a reload that drops the set).
  * Packets are built by hand as the decoders fill struct packet. rte_acl
@@ -98,6 +99,18 @@ static void release(struct fixture *fx)
 	filter_runtime_free(&fx->rt);
 	free(fx->fc);
 	free(fx);
+}
+
+/* Build text and publish it in place of fx's tables (no worker online: at once). */
+static void republish(struct fixture *fx, const char *text)
+{
+	struct filter_spec spec;
+	struct filter_tables *next;
+	char err[FILTER_ERROR_MAX];
+	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "n", NULL, err, sizeof(err)), 0);
+	assert_int_equal(filter_tables_build(&spec, &next, NULL, err, sizeof(err)), 0);
+	filter_spec_free(&spec);
+	filter_runtime_publish(&fx->rt, next);
 }
 
 /* Denied without a flow? rule receives the ACL rule number of the last deny. */
@@ -295,14 +308,7 @@ static void test_publish_rejudges_flows(void **state)
 	assert_false(filter_packet(fx->fc, &p, f, dir, 1));
 	assert_int_equal(fx->fc->counters.cache_hits, 1);
 
-	struct filter_spec spec;
-	struct filter_tables *next;
-	char err[FILTER_ERROR_MAX];
-	const char *text = "acl 10 deny proto udp dport 53\n";
-	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "n", NULL, err, sizeof(err)), 0);
-	assert_int_equal(filter_tables_build(&spec, &next, NULL, err, sizeof(err)), 0);
-	filter_spec_free(&spec);
-	filter_runtime_publish(&fx->rt, next); /* no worker online: returns at once */
+	republish(fx, "acl 10 deny proto udp dport 53\n");
 	assert_true(filter_packet(fx->fc, &p, f, dir, 1));
 	assert_int_equal(fx->fc->counters.rule_denied[10], 1);
 	flow_table_destroy(ft);
@@ -364,6 +370,96 @@ static void test_burst_matches_single(void **state)
 	filter_classify_burst(fx->fc, list, 6);
 	fx->fc->burst.slot = 0;
 	assert_true(filter_needs_flow(fx->fc, &burst[0]));
+	release(fx);
+}
+
+/*
+ * The verdict cache (filter.h): 20,000 packets over more 5-tuples than the
+ * cache has slots (collisions, overwrites; 6,000 keys), IPv4 and IPv6, both
+ * directions, ICMP types, classified a burst at a time twice: each
+ * packet's verdict, cached or not, is the one it gets on its own, and the
+ * second pass is mostly answered by the cache. New tables are obeyed at
+ * once by packets whose verdict was cached under the old ones.
+ */
+static void test_burst_verdict_cache(void **state)
+{
+	(void)state;
+	static const char rules[] = "ipset bad 192.0.2.0/28 2001:db8:bad::/126\n"
+				    "acl 10 deny ingress proto tcp dport 22\n"
+				    "acl 20 deny src @bad\n"
+				    "acl 30 deny proto icmp icmp-type 8\n"
+				    "acl 40 allow proto udp dport 50-60\n"
+				    "acl 50 deny dst 10.0.0.0/30\n"
+				    "acl 60 deny dst 2001:db8::/126\n";
+	struct fixture *fx = compile(rules);
+	enum { COUNT = 20000 };
+	struct packet *all = calloc(COUNT, sizeof(*all));
+	bool *protected = calloc(COUNT / 32 + 1, sizeof(*protected));
+	static const int protos[4] = {6, 17, 1, 58};
+	uint32_t seed = 12345;
+	for (unsigned i = 0; i < COUNT; i++) {
+		seed = seed * 1103515245u + 12345u;
+		/* 3,000 distinct packets, each in either direction: more than the cache's slots */
+		unsigned r = ((seed >> 8) % 3000) * 2654435761u;
+		bool v6 = r & 1;
+		int proto = protos[(r >> 1) & 3];
+		if (proto == 1 && v6)
+			proto = 58;
+		if (proto == 58 && !v6)
+			proto = 1;
+		char src[64], dst[64];
+		snprintf(src, sizeof(src), v6 ? "2001:db8:bad::%x" : "192.0.2.%u", (r >> 3) % 24);
+		snprintf(dst, sizeof(dst), v6 ? "2001:db8::%x" : "10.0.0.%u", (r >> 8) % 8);
+		all[i] = pkt(proto, src, (uint16_t)(1000 + (r >> 11) % 64), dst,
+			     (uint16_t)(18 + (r >> 17) % 48));
+		all[i].icmp_type = (uint8_t)((r >> 23) % 10);
+	}
+	for (unsigned b = 0; b <= COUNT / 32; b++)
+		protected[b] = (b * 7) % 3 == 0;
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t hits_before = fx->fc->counters.cache_hits;
+		for (unsigned start = 0; start < COUNT; start += 32) {
+			unsigned n = COUNT - start < 32 ? COUNT - start : 32;
+			const struct packet *list[32];
+			for (unsigned i = 0; i < n; i++)
+				list[i] = &all[start + i];
+			fx->fc->rx_protected = protected[start / 32];
+			filter_classify_burst(fx->fc, list, n);
+			assert_true(filter_burst_decides(fx->fc));
+			for (unsigned i = 0; i < n; i++) {
+				bool got = filter_burst_packet(fx->fc, i, &all[start + i]);
+				struct packet copy = all[start + i]; /* not in the burst: judged alone */
+				bool alone = denied(fx, copy, protected[start / 32]);
+				if (got != alone)
+					fail_msg("pass %d, packet %u: burst %d, alone %d", pass,
+						 start + i, got, alone);
+				fx->fc->rx_protected = protected[start / 32];
+			}
+			filter_worker_quiescent(fx->fc);
+		}
+		uint64_t hits = fx->fc->counters.cache_hits - hits_before;
+		if (pass == 1 && hits < COUNT / 4)
+			fail_msg("second pass: %llu of %d packets from the cache",
+				 (unsigned long long)hits, COUNT);
+	}
+
+	/* tcp to port 22 from outside: denied, and now cached as such */
+	struct packet ssh = pkt(6, "10.9.9.9", 4000, "10.1.1.1", 22);
+	const struct packet *one[1] = {&ssh};
+	for (int i = 0; i < 2; i++) {
+		fx->fc->rx_protected = false;
+		filter_classify_burst(fx->fc, one, 1);
+		assert_true(filter_burst_packet(fx->fc, 0, &ssh));
+		filter_worker_quiescent(fx->fc);
+	}
+	republish(fx, "acl 10 allow ingress proto tcp dport 22\ndefault deny\n");
+	uint64_t hits_before = fx->fc->counters.cache_hits;
+	filter_classify_burst(fx->fc, one, 1);
+	assert_false(filter_burst_packet(fx->fc, 0, &ssh));
+	assert_int_equal(fx->fc->counters.cache_hits, hits_before); /* judged again */
+	filter_worker_quiescent(fx->fc);
+	free(all);
+	free(protected);
 	release(fx);
 }
 
@@ -840,6 +936,7 @@ int main(void)
 		cmocka_unit_test(test_stateful_replies),
 		cmocka_unit_test(test_publish_rejudges_flows),
 		cmocka_unit_test(test_burst_matches_single),
+		cmocka_unit_test(test_burst_verdict_cache),
 		cmocka_unit_test(test_sets_overlapping_prefixes),
 		cmocka_unit_test(test_sets_sixteen),
 		cmocka_unit_test(test_sets_many_hosts),
