@@ -27,6 +27,13 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
+# Fixed-size memset/memcpy up to 256 bytes as SSE store loops, larger ones
+# by the C library: gcc makes them "rep stos"/"rep movs" otherwise, slow to
+# start (the 136-byte memset of struct packet was 40% of the plain
+# forwarding path here). Tuned for current cores; the instruction set stays
+# DPDK's (-march=corei7 from its pkg-config flags).
+CFLAGS   += -mtune=generic -mmemset-strategy=vector_loop:256:noalign,libcall:-1:noalign
+CFLAGS   += -mmemcpy-strategy=vector_loop:256:noalign,libcall:-1:noalign
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-address-of-packed-member
 CPPFLAGS += -I. -MMD -MP $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -lm
