@@ -15,6 +15,7 @@
 #include <rte_byteorder.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
@@ -200,60 +201,39 @@ static inline bool filter_verdict_same_key(const struct filter_verdict_slot *v, 
 }
 
 /*
- * Classify the packets of one IP version of the burst (their slots in
- * slot[]): those whose key is in the verdict cache take the cached result;
- * the rest have their addresses looked up in the IP sets (one bulk lookup,
- * sources then destinations), are classified by rte_acl at once and enter
- * the cache. Per-burst path.
+ * The misses of one IP version of the burst (their slots in miss[], their
+ * keys in keys[], sets zero, their cache slots in cached[]): the IP sets
+ * of their addresses in one bulk lookup (sources, then destinations), one
+ * rte_acl_classify for all, and the results into the burst and the cache.
  */
-static void filter_classify_family(struct filter_context *fc, const struct filter_tables *t,
-				   const unsigned *slot, unsigned n, int version)
+static void filter_classify_misses(struct filter_context *fc, const struct filter_tables *t,
+				   const unsigned *miss, unsigned misses, uint64_t (*keys)[6],
+				   struct filter_verdict_slot *const *cached, int version)
 {
 	struct filter_burst *b = &fc->burst;
-	struct rte_acl_ctx *ctx = t->acl[version == 6];
-	if (n == 0 || !ctx)
-		return;
-	bool ingress = !fc->rx_protected;
-	uint64_t keys[FILTER_BURST_MAX][6];
-	struct filter_verdict_slot *cached[FILTER_BURST_MAX];
-	unsigned miss[FILTER_BURST_MAX], misses = 0, words = 3;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t *k = keys[misses];
-		words = filter_key_words(k, b->packet[slot[i]], ingress, false, 0);
-		struct filter_verdict_slot *v = filter_verdict_slot(fc, k, words);
-		if (v->generation == t->generation && filter_verdict_same_key(v, k, words) &&
-		    !fc->verdict_cache_off) {
-			b->hit[slot[i]] = v->hit;
-			continue;
-		}
-		cached[misses] = v;
-		miss[misses++] = slot[i];
-	}
-	fc->counters.cache_hits += n - misses;
 	if (misses == 0)
 		return;
-	/* The misses' keys are keys[0..misses); the cache takes them with sets zero. */
+	unsigned words = version == 4 ? 3 : 6;
 	for (unsigned i = 0; i < misses; i++) {
-		memcpy(cached[i]->key, keys[i], words * 8);
+		memcpy(cached[i]->key, keys[miss[i]], words * 8);
 		cached[i]->generation = 0;
 	}
 	if (t->needs_sets) {
-		const uint8_t *addrs[2 * FILTER_BURST_MAX];
-		uint32_t sets[2 * FILTER_BURST_MAX];
+		const uint8_t *addrs[2 * FILTER_BURST_MAX] = {NULL};
+		uint32_t sets[2 * FILTER_BURST_MAX] = {0};
 		for (unsigned i = 0; i < misses; i++) {
 			addrs[i] = b->packet[miss[i]]->src_addr;
 			addrs[misses + i] = b->packet[miss[i]]->dst_addr;
-			sets[i] = sets[misses + i] = 0;
 		}
 		filter_sets_lookup_bulk(t, addrs, sets, 2 * misses, version);
 		for (unsigned i = 0; i < misses; i++) /* the sets field: word 1's low half */
-			keys[i][1] |= rte_cpu_to_be_32(filter_key_sets(sets[i], sets[misses + i]));
+			keys[miss[i]][1] |= rte_cpu_to_be_32(filter_key_sets(sets[i], sets[misses + i]));
 	}
 	const uint8_t *data[FILTER_BURST_MAX];
 	uint32_t results[FILTER_BURST_MAX];
 	for (unsigned i = 0; i < misses; i++)
-		data[i] = (const uint8_t *)keys[i];
-	rte_acl_classify(ctx, data, results, misses, 1);
+		data[i] = (const uint8_t *)keys[miss[i]];
+	rte_acl_classify(t->acl[version == 6], data, results, misses, 1);
 	/* Misses sharing a slot: the last one's key was copied last, and its
 	 * result is written last too. */
 	for (unsigned i = 0; i < misses; i++) {
@@ -274,20 +254,44 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 		return;
 	if (n > FILTER_BURST_MAX)
 		n = FILTER_BURST_MAX;
-	unsigned v4[FILTER_BURST_MAX], v6[FILTER_BURST_MAX], n4 = 0, n6 = 0;
+	bool ingress = !fc->rx_protected;
+	bool use_cache = !fc->verdict_cache_off;
+	uint64_t keys[FILTER_BURST_MAX][6];
+	struct filter_verdict_slot *slot[FILTER_BURST_MAX];
+	uint8_t words[FILTER_BURST_MAX];
+	/* First every key and its cache slot, fetched ahead, so that the
+	 * slots' loads overlap instead of waiting one after the other. */
 	for (unsigned i = 0; i < n; i++) {
 		const struct packet *p = pkts[i];
 		b->packet[i] = p;
 		b->hit[i] = 0;
-		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
-			continue;
-		if (p->ip_version == 4)
-			v4[n4++] = i;
-		else if (p->ip_version == 6)
-			v6[n6++] = i;
+		words[i] = 0;
+		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)) || !t->acl[p->ip_version == 6])
+			continue; /* no rule for its family: the default, as hit 0 says */
+		words[i] = (uint8_t)filter_key_words(keys[i], p, ingress, false, 0);
+		slot[i] = filter_verdict_slot(fc, keys[i], words[i]);
+		rte_prefetch0(slot[i]);
 	}
-	filter_classify_family(fc, t, v4, n4, 4);
-	filter_classify_family(fc, t, v6, n6, 6);
+	unsigned miss[2][FILTER_BURST_MAX], misses[2] = {0, 0};
+	struct filter_verdict_slot *cached[2][FILTER_BURST_MAX];
+	unsigned hits = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (words[i] == 0)
+			continue;
+		const struct filter_verdict_slot *v = slot[i];
+		if (v->generation == t->generation && filter_verdict_same_key(v, keys[i], words[i]) &&
+		    use_cache) {
+			b->hit[i] = v->hit;
+			hits++;
+			continue;
+		}
+		unsigned f = words[i] == 6;
+		cached[f][misses[f]] = slot[i];
+		miss[f][misses[f]++] = i;
+	}
+	fc->counters.cache_hits += hits;
+	filter_classify_misses(fc, t, miss[0], misses[0], keys, cached[0], 4);
+	filter_classify_misses(fc, t, miss[1], misses[1], keys, cached[1], 6);
 	b->tables = t;
 	b->count = n;
 }
