@@ -735,6 +735,14 @@ static void inspect_packet_rules(struct inspect_packet_state *s)
 		inspect_buffer(s, NULL, 0, 0, NULL);
 		s->pkt_data_rules = 1;
 		s->match.flow |= RULE_MATCH_STREAM;
+		/* Stream data and units are inspected once, as they arrive. Data on
+		 * the ACK that completes the handshake (sent so, or overtaking the
+		 * bare ACK on its way) reaches the server as data of an established
+		 * connection: seen here as not established, flow:established rules
+		 * would miss it for good and the request would pass. Only the
+		 * packet's own pass above keeps Suricata's "not yet established". */
+		if (s->flow->established)
+			s->match.flow |= RULE_MATCH_ESTABLISHED;
 		/* Every segment goes in, empty ones too: the SYN gives the initial
 		 * sequence number and FIN/RST end the stream. */
 		if (!s->passed)

@@ -4,7 +4,10 @@
  * TCP, find the rules that match and decide a verdict.
  *
  * - Flow: the worker's flow table gives the direction (to_server from the
- *   handshake), established, and the flow's flowbits.
+ *   handshake), established, and the flow's flowbits. Stream data and
+ *   units are inspected once, so they count as established from the ACK
+ *   that completes the handshake on (data may ride on it, or overtake the
+ *   bare ACK); only that packet's own pass sees it as not yet established.
  * - Stream: TCP payload goes through in-order reassembly; each piece of new
  *   in-order data is scanned in Hyperscan streaming mode (the flow
  *   direction's stream state remembers what came before, so a fast pattern

@@ -106,6 +106,37 @@ def case_xff_exception():
           f"{xffs} {err[-200:]}")
 
 
+def early_request(path, sport, late_ack):
+    """A request whose data completes the handshake: sent with the handshake's ACK, or
+    (late_ack) overtaking the bare ACK, as the lab's veths do now and then."""
+    c = Conversation(sport=sport, dport=8080)
+    c.packets.append(c._frame(True, "S", c.cseq, 0))
+    c.cseq += 1
+    c.packets.append(c._frame(False, "SA", c.sseq, c.cseq))
+    c.sseq += 1
+    ack = c._frame(True, "A", c.cseq, c.sseq)
+    c.send(b"GET " + path + b" HTTP/1.1\r\nHost: code.example\r\n\r\n")
+    if late_ack:
+        c.packets.append(ack)
+    return c.packets
+
+
+def case_exception_data_before_established():
+    """lab_policy_exception's rare failure: /search passed, unseen, when its data came first."""
+    policy = policy_file("early.policy", "action alert->drop metadata attack_class sqli\n"
+                         "except metadata attack_class sqli path /api/snippets\n")
+    for late_ack in (True, False):
+        what = "data before the bare ACK" if late_ack else "data on the handshake's ACK"
+        packets = (early_request(b"/api/snippets/42?code=concat(a,b)", 40041, late_ack) +
+                   early_request(b"/search?q=concat(a,b)", 40042, late_ack))
+        rc, alerts, frames, err = run_policy(SQLI_RULES, packets, "ips", policy)
+        urls = [(a.get("http", {}).get("url"), a["alert"]["action"]) for a in alerts]
+        check(f"{what}: /search alerts and is blocked, /api/snippets is quiet",
+              rc == 0 and urls == [("/search?q=concat(a,b)", "blocked")], f"{urls} {err[-200:]}")
+        check(f"{what}: /search dropped before the server, /api/snippets passes",
+              not any(b"GET /search" in f for f in frames) and any(b"GET /api/snippets" in f for f in frames))
+
+
 ACTION_RULES = """
 alert tcp any any -> any any (msg:"alert written"; content:"attack-alert"; sid:60; rev:1;)
 drop tcp any any -> any any (msg:"drop written"; content:"attack-drop"; sid:61; rev:1;)
@@ -262,6 +293,7 @@ def main():
     case_path_exception()
     case_address_exception()
     case_xff_exception()
+    case_exception_data_before_established()
     case_action_override()
     case_exception_beats_override()
     case_rate_limit()
