@@ -175,7 +175,8 @@ struct filter_burst {
  * overwritten on collision; new tables invalidate every slot at once (their
  * generation differs), so a verdict is never older than the tables.
  */
-#define FILTER_VERDICT_SLOTS 4096 /* a power of two; 64 bytes each */
+#define FILTER_VERDICT_BITS 12
+#define FILTER_VERDICT_SLOTS (1u << FILTER_VERDICT_BITS) /* 64 bytes each */
 
 struct filter_verdict_slot {
 	uint32_t generation; /* of the tables classified with; 0: empty */
@@ -233,18 +234,19 @@ bool filter_needs_flow(const struct filter_context *fc, const struct packet *p);
  * Whether the current burst's results are the whole of the filter's
  * verdict for each of its packets: the tables classified it and need no
  * flow for anything (see filter_needs_flow()). A worker with no rules
- * and no rate limits may then take each packet's verdict from
- * filter_burst_packet() and skip the flow and inspection stages. Owning
+ * and no rate limits may then take the burst's verdicts from
+ * filter_burst_verdicts() and skip the flow and inspection stages. Owning
  * worker, per-burst path.
  */
 bool filter_burst_decides(const struct filter_context *fc);
 
 /*
- * The verdict of the burst's packet in slot (p, as given to
- * filter_classify_burst()) when filter_burst_decides(): true when it is
- * denied, counted as filter_packet() counts. Per-packet path.
+ * The verdicts of the whole burst when filter_burst_decides(): bit i set
+ * when the packet in slot i is denied. Every IP packet of the burst is
+ * counted as filter_packet() counts it (checked, denied by reason and
+ * rule). Per-burst path of the owning worker.
  */
-bool filter_burst_packet(struct filter_context *fc, unsigned slot, const struct packet *p);
+uint32_t filter_burst_verdicts(struct filter_context *fc);
 
 /*
  * The stateless ACL and stateful rules for one decoded IP packet, whose

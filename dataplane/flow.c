@@ -478,6 +478,9 @@ unsigned flow_expire(struct flow_table *t, uint64_t now_ns, unsigned budget, flo
 	uint64_t scan = (uint64_t)budget * FLOW_EXPIRE_SCAN_FACTOR;
 	unsigned expired = 0;
 
+	if (t->counters.active == 0)
+		return 0; /* a stateless filter alone makes no flows: nothing to walk */
+
 	if (scan > t->capacity)
 		scan = t->capacity;
 	while (scan-- > 0 && expired < budget) {

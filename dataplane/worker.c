@@ -215,6 +215,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
 	}
 	bool filter_alone = false;
+	uint32_t filter_deny = 0;
 	if (filter) {
 		filter->rx_protected = q->rx_protected;
 		filter_classify_burst(filter, decoded, n);
@@ -222,10 +223,14 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		 * itself goes no further than its results: no flow, no inspection. */
 		filter_alone = filter_burst_decides(filter) && !conf->inspect.ruleset &&
 			       !conf->inspect.ratelimit;
-		if (filter_alone)
+		if (filter_alone) {
 			conf->inspect.now_us = now_us; /* the flow table's clock */
+			if (conf->enforce && conf->inspect.enforce)
+				filter_deny = filter_burst_verdicts(filter);
+			else
+				filter_burst_verdicts(filter); /* ids: counted, all pass */
+		}
 	}
-	bool enforce = conf->enforce && conf->inspect.enforce;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
 		if (unlikely(m == NULL))
@@ -235,8 +240,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		if (unlikely(decoded[i] == NULL)) {
 			/* why[i] says it all */
 		} else if (filter_alone) {
-			why[i] = filter_burst_packet(filter, i, &pkts[i]) && enforce ? DROP_FILTER
-										   : DROP_REASON_COUNT;
+			why[i] = (filter_deny >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
 		} else {
 			conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 			if (filter)
