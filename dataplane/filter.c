@@ -263,7 +263,8 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 	if (n > FILTER_BURST_MAX)
 		n = FILTER_BURST_MAX;
 	bool ingress = !fc->rx_protected;
-	bool use_cache = !fc->verdict_cache_off;
+	/* generation 0 marks an empty slot: with the cache off nothing matches */
+	uint32_t generation = fc->verdict_cache_off ? 0 : t->generation;
 	uint64_t keys[FILTER_BURST_MAX][6];
 	struct filter_verdict_slot *slot[FILTER_BURST_MAX];
 	uint8_t words[FILTER_BURST_MAX];
@@ -291,7 +292,7 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 		const struct filter_verdict_slot *v = slot[i];
 		bool same = words[i] == 3 ? filter_verdict_same_key(v, keys[i], 3)
 					  : filter_verdict_same_key(v, keys[i], 6);
-		if (same && v->generation == t->generation && use_cache) {
+		if (same && v->generation == generation) {
 			b->hit[i] = v->hit;
 			hits++;
 			continue;
