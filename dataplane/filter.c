@@ -178,6 +178,12 @@ static bool filter_acl_verdict(const struct filter_tables *t, uint32_t hit,
 
 /* ---- the burst stage ---- */
 
+/* Whether a classification result denies (filter_acl_verdict() without the why). */
+static inline bool filter_hit_denies(const struct filter_tables *t, uint32_t hit)
+{
+	return (hit ? t->acl_results[hit - 1].action : t->acl_default) == FILTER_DENY;
+}
+
 _Static_assert(sizeof(struct filter_key6) <= sizeof(((struct filter_verdict_slot *)0)->key),
 	       "a verdict slot holds a key");
 
@@ -246,6 +252,7 @@ static void filter_classify_misses(struct filter_context *fc, const struct filte
 	 * result is written last too. */
 	for (unsigned i = 0; i < misses; i++) {
 		b->hit[miss[i]] = results[i];
+		b->deny |= (uint32_t)filter_hit_denies(t, results[i]) << miss[i];
 		cached[i]->hit = results[i];
 		cached[i]->generation = t->generation;
 	}
@@ -258,6 +265,8 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
 	b->tables = NULL;
 	b->count = 0;
+	b->deny = 0;
+	b->ip_count = 0;
 	if (!t || t->stateful_deny)
 		return;
 	if (n > FILTER_BURST_MAX)
@@ -270,13 +279,22 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 	uint8_t words[FILTER_BURST_MAX];
 	/* First every key and its cache slot, fetched ahead, so that the
 	 * slots' loads overlap instead of waiting one after the other. */
+	bool default_denies = t->acl_default == FILTER_DENY;
+	uint32_t deny = 0;
+	unsigned ip_count = 0;
 	for (unsigned i = 0; i < n; i++) {
 		const struct packet *p = pkts[i];
 		b->packet[i] = p;
 		b->hit[i] = 0;
 		words[i] = 0;
-		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)) || !t->acl[p->ip_version == 6])
-			continue; /* no rule for its family: the default, as hit 0 says */
+		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+			continue;
+		ip_count++;
+		if (!t->acl[p->ip_version == 6]) {
+			/* no rule for its family: the default, as hit 0 says */
+			deny |= (uint32_t)default_denies << i;
+			continue;
+		}
 		words[i] = (uint8_t)filter_key_words(keys[i], p, ingress, false, 0);
 		/* constant word counts, so that each case is unrolled */
 		slot[i] = words[i] == 3 ? filter_verdict_slot(fc, keys[i], 3)
@@ -294,6 +312,7 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 					  : filter_verdict_same_key(v, keys[i], 6);
 		if (same && v->generation == generation) {
 			b->hit[i] = v->hit;
+			deny |= (uint32_t)filter_hit_denies(t, v->hit) << i;
 			hits++;
 			continue;
 		}
@@ -302,6 +321,8 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 		miss[f][misses[f]++] = i;
 	}
 	fc->counters.cache_hits += hits;
+	b->deny = deny;
+	b->ip_count = ip_count;
 	filter_classify_misses(fc, t, miss[0], misses[0], keys, cached[0], 4);
 	filter_classify_misses(fc, t, miss[1], misses[1], keys, cached[1], 6);
 	b->tables = t;
@@ -354,22 +375,17 @@ uint32_t filter_burst_verdicts(struct filter_context *fc)
 {
 	const struct filter_burst *b = &fc->burst;
 	const struct filter_tables *t = b->tables;
-	uint32_t deny = 0;
-	unsigned checked = 0;
-	for (unsigned i = 0; i < b->count; i++) {
-		const struct packet *p = b->packet[i];
-		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
-			continue;
-		checked++;
+	fc->counters.checked += b->ip_count;
+	/* only the denied are counted one by one (no drop events with these
+	 * tables: no flow, no time needed) */
+	for (uint32_t left = b->deny; left; left &= left - 1) {
+		unsigned i = (unsigned)__builtin_ctz(left);
 		enum filter_reason reason;
 		uint16_t rule;
-		/* no drop events with these tables: no flow, no time needed */
-		if (filter_acl_verdict(t, b->hit[i], &reason, &rule) &&
-		    filter_deny(fc, t, p, NULL, FLOW_TO_SERVER, reason, rule, 0))
-			deny |= 1u << i;
+		filter_acl_verdict(t, b->hit[i], &reason, &rule);
+		filter_deny(fc, t, b->packet[i], NULL, FLOW_TO_SERVER, reason, rule, 0);
 	}
-	fc->counters.checked += checked;
-	return deny;
+	return b->deny;
 }
 
 /* ---- the per-packet stage ---- */

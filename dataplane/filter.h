@@ -160,6 +160,8 @@ struct filter_burst {
 	const struct filter_tables *tables; /* NULL: nothing classified */
 	const struct packet *packet[FILTER_BURST_MAX];
 	uint32_t hit[FILTER_BURST_MAX]; /* rte_acl userdata (rule index + 1), 0: no rule */
+	uint32_t deny;	   /* bit i: the ACL denies packet i */
+	unsigned ip_count; /* IP packets among them (what the stage checks) */
 	unsigned count;
 	unsigned slot; /* the packet at hand, set by the worker before inspecting it */
 };
