@@ -215,7 +215,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
 	}
 	bool filter_alone = false;
-	uint32_t filter_deny = 0;
+	uint32_t filter_denied = 0; /* bit i: packet i denied, when filter_alone */
 	if (filter) {
 		filter->rx_protected = q->rx_protected;
 		filter_classify_burst(filter, decoded, n);
@@ -225,10 +225,9 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 			       !conf->inspect.ratelimit;
 		if (filter_alone) {
 			conf->inspect.now_us = now_us; /* the flow table's clock */
-			if (conf->enforce && conf->inspect.enforce)
-				filter_deny = filter_burst_verdicts(filter);
-			else
-				filter_burst_verdicts(filter); /* ids: counted, all pass */
+			filter_denied = filter_burst_verdicts(filter); /* counted either way */
+			if (!conf->enforce || !conf->inspect.enforce)
+				filter_denied = 0; /* ids: all pass */
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
@@ -240,7 +239,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		if (unlikely(decoded[i] == NULL)) {
 			/* why[i] says it all */
 		} else if (filter_alone) {
-			why[i] = (filter_deny >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
+			why[i] = (filter_denied >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
 		} else {
 			conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 			if (filter)
