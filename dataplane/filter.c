@@ -184,79 +184,116 @@ static inline bool filter_hit_denies(const struct filter_tables *t, uint32_t hit
 	return (hit ? t->acl_results[hit - 1].action : t->acl_default) == FILTER_DENY;
 }
 
-_Static_assert(sizeof(struct filter_key6) <= sizeof(((struct filter_verdict_slot *)0)->key),
-	       "a verdict slot holds a key");
+/*
+ * The verdict cache's tag word of p: both ports, the protocol, the
+ * direction, the ICMP type and the IP version, which keeps the two
+ * families' keys apart (and never zero, so an empty slot matches no key).
+ * With the addresses it determines the ACL key: the IP sets follow from
+ * the addresses. Per-packet path.
+ */
+static inline uint64_t filter_cache_tag(const struct packet *p, bool ingress)
+{
+	return (uint64_t)p->src_port | (uint64_t)p->dst_port << 16 | (uint64_t)p->l4_proto << 32 |
+	       (uint64_t)ingress << 40 | (uint64_t)p->icmp_type << 48 |
+	       (uint64_t)p->ip_version << 56;
+}
 
 /*
- * The verdict cache's slot for a key of words 64-bit words (sets zero):
- * CRC32-C of the words (SSE4.2, which DPDK's -march=corei7 implies). A
- * crafted set of colliding keys costs the sender only misses (a full
- * classification each), never a wrong verdict: slots hold the whole key.
- * Per-packet path; words is a constant where it is inlined.
+ * CRC32-C of a cache key's words (SSE4.2, which DPDK's -march=corei7
+ * implies). A crafted set of colliding keys costs the sender only misses
+ * (a full classification each), never a wrong verdict: slots hold the
+ * whole key. Per-packet path; words is a constant where it is inlined.
  */
-static inline struct filter_verdict_slot *filter_verdict_slot(struct filter_context *fc,
-							      const uint64_t *key, unsigned words)
+static inline uint32_t filter_cache_hash(const uint64_t *key, unsigned words)
 {
 	uint64_t h = 0x7a11c0de;
-#pragma GCC unroll 6
+#pragma GCC unroll 5
 	for (unsigned i = 0; i < words; i++)
 		h = _mm_crc32_u64(h, key[i]);
-	return &fc->verdicts[h & (FILTER_VERDICT_SLOTS - 1)];
+	return (uint32_t)h;
 }
 
-static inline bool filter_verdict_same_key(const struct filter_verdict_slot *v, const uint64_t *key,
-					   unsigned words)
+/* The slot's verdict when it holds key from tables of this generation, else -1. */
+static inline int64_t filter_cache_probe4(const struct filter_verdict4 *v, const uint64_t *key,
+					  uint32_t generation)
+{
+	if (((v->key[0] ^ key[0]) | (v->key[1] ^ key[1])) != 0 || v->generation != generation)
+		return -1;
+	return v->verdict;
+}
+
+static inline int64_t filter_cache_probe6(const struct filter_verdict6 *v, const uint64_t *key,
+					  uint32_t generation)
 {
 	uint64_t diff = 0;
-#pragma GCC unroll 6
-	for (unsigned i = 0; i < words; i++)
+#pragma GCC unroll 5
+	for (unsigned i = 0; i < 5; i++)
 		diff |= v->key[i] ^ key[i];
-	return diff == 0;
+	if (diff != 0 || v->generation != generation)
+		return -1;
+	return v->verdict;
 }
 
+/* One packet's place in the verdict cache while its burst is classified. */
+struct filter_cache_entry {
+	uint64_t key[5]; /* 2 words for IPv4, 5 for IPv6 */
+	union {
+		struct filter_verdict4 *v4;
+		struct filter_verdict6 *v6;
+	} slot;
+};
+
 /*
- * The misses of one IP version of the burst (their slots in miss[], their
- * keys in keys[], sets zero, their cache slots in cached[]): the IP sets
- * of their addresses in one bulk lookup (sources, then destinations), one
+ * The misses of one IP version of the burst (their burst slots in miss[],
+ * their cache entries in entry[]): the IP sets of their addresses in one
+ * bulk lookup (sources, then destinations), their ACL keys, one
  * rte_acl_classify for all, and the results into the burst and the cache.
  */
 static void filter_classify_misses(struct filter_context *fc, const struct filter_tables *t,
-				   const unsigned *miss, unsigned misses, uint64_t (*keys)[6],
-				   struct filter_verdict_slot *const *cached, int version)
+				   const unsigned *miss, unsigned misses,
+				   const struct filter_cache_entry *entry, bool ingress, int version)
 {
 	struct filter_burst *b = &fc->burst;
 	if (misses == 0)
 		return;
-	unsigned words = version == 4 ? 3 : 6;
-	for (unsigned i = 0; i < misses; i++) {
-		memcpy(cached[i]->key, keys[miss[i]], words * 8);
-		cached[i]->generation = 0;
-	}
+	uint32_t sets[2 * FILTER_BURST_MAX] = {0};
 	if (t->needs_sets) {
 		const uint8_t *addrs[2 * FILTER_BURST_MAX] = {NULL};
-		uint32_t sets[2 * FILTER_BURST_MAX] = {0};
 		for (unsigned i = 0; i < misses; i++) {
 			addrs[i] = b->packet[miss[i]]->src_addr;
 			addrs[misses + i] = b->packet[miss[i]]->dst_addr;
 		}
 		filter_sets_lookup_bulk(t, addrs, sets, 2 * misses, version);
-		for (unsigned i = 0; i < misses; i++) /* the sets field: word 1's low half */
-			keys[miss[i]][1] |= rte_cpu_to_be_32(filter_key_sets(sets[i], sets[misses + i]));
 	}
+	uint64_t keys[FILTER_BURST_MAX][6];
 	const uint8_t *data[FILTER_BURST_MAX];
 	uint32_t results[FILTER_BURST_MAX];
-	for (unsigned i = 0; i < misses; i++)
-		data[i] = (const uint8_t *)keys[miss[i]];
-	rte_acl_classify(t->acl[version == 6], data, results, misses, 1);
-	/* Misses sharing a slot: the last one's key was copied last, and its
-	 * result is written last too. */
 	for (unsigned i = 0; i < misses; i++) {
+		filter_key_words(keys[i], b->packet[miss[i]], ingress, false,
+				 filter_key_sets(sets[i], sets[misses + i]));
+		data[i] = (const uint8_t *)keys[i];
+	}
+	rte_acl_classify(t->acl[version == 6], data, results, misses, 1);
+	/* Misses sharing a slot: the last one is written last, key and result. */
+	for (unsigned i = 0; i < misses; i++) {
+		const struct filter_cache_entry *e = &entry[miss[i]];
+		bool denies = filter_hit_denies(t, results[i]);
+		uint32_t verdict = results[i] | (denies ? FILTER_VERDICT_DENY : 0);
 		b->hit[miss[i]] = results[i];
-		b->deny |= (uint32_t)filter_hit_denies(t, results[i]) << miss[i];
-		cached[i]->hit = results[i];
-		cached[i]->generation = t->generation;
+		b->deny |= (uint32_t)denies << miss[i];
+		if (version == 4) {
+			memcpy(e->slot.v4->key, e->key, sizeof(e->slot.v4->key));
+			e->slot.v4->verdict = verdict;
+			e->slot.v4->generation = t->generation;
+		} else {
+			memcpy(e->slot.v6->key, e->key, sizeof(e->slot.v6->key));
+			e->slot.v6->verdict = verdict;
+			e->slot.v6->generation = t->generation;
+		}
 	}
 }
+
+_Static_assert(FILTER_RULE_NUMBER_MAX < FILTER_VERDICT_DENY, "a rule's userdata leaves the deny bit free");
 
 void filter_classify_burst(struct filter_context *fc, const struct packet *const pkts[],
 			   unsigned n)
@@ -274,9 +311,8 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 	bool ingress = !fc->rx_protected;
 	/* generation 0 marks an empty slot: with the cache off nothing matches */
 	uint32_t generation = fc->verdict_cache_off ? 0 : t->generation;
-	uint64_t keys[FILTER_BURST_MAX][6];
-	struct filter_verdict_slot *slot[FILTER_BURST_MAX];
-	uint8_t words[FILTER_BURST_MAX];
+	struct filter_cache_entry entry[FILTER_BURST_MAX];
+	uint8_t family[FILTER_BURST_MAX]; /* 0: not classified here, 4 or 6 */
 	/* First every key and its cache slot, fetched ahead, so that the
 	 * slots' loads overlap instead of waiting one after the other. */
 	bool default_denies = t->acl_default == FILTER_DENY;
@@ -286,45 +322,58 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 		const struct packet *p = pkts[i];
 		b->packet[i] = p;
 		b->hit[i] = 0;
-		words[i] = 0;
+		family[i] = 0;
 		if (!p || !(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 			continue;
 		ip_count++;
-		if (!t->acl[p->ip_version == 6]) {
+		bool v6 = p->ip_version == 6;
+		if (!t->acl[v6]) {
 			/* no rule for its family: the default, as hit 0 says */
 			deny |= (uint32_t)default_denies << i;
 			continue;
 		}
-		words[i] = (uint8_t)filter_key_words(keys[i], p, ingress, false, 0);
-		/* constant word counts, so that each case is unrolled */
-		slot[i] = words[i] == 3 ? filter_verdict_slot(fc, keys[i], 3)
-					: filter_verdict_slot(fc, keys[i], 6);
-		rte_prefetch0(slot[i]);
+		uint64_t *key = entry[i].key;
+		key[0] = filter_cache_tag(p, ingress);
+		if (!v6) {
+			uint32_t s4, d4;
+			memcpy(&s4, p->src_addr, 4);
+			memcpy(&d4, p->dst_addr, 4);
+			key[1] = (uint64_t)s4 | (uint64_t)d4 << 32;
+			entry[i].slot.v4 =
+				&fc->verdicts4[filter_cache_hash(key, 2) & (FILTER_VERDICT4_SLOTS - 1)];
+			rte_prefetch0(entry[i].slot.v4);
+			family[i] = 4;
+		} else {
+			memcpy(&key[1], p->src_addr, 16);
+			memcpy(&key[3], p->dst_addr, 16);
+			entry[i].slot.v6 =
+				&fc->verdicts6[filter_cache_hash(key, 5) & (FILTER_VERDICT6_SLOTS - 1)];
+			rte_prefetch0(entry[i].slot.v6);
+			family[i] = 6;
+		}
 	}
 	unsigned miss[2][FILTER_BURST_MAX], misses[2] = {0, 0};
-	struct filter_verdict_slot *cached[2][FILTER_BURST_MAX];
 	unsigned hits = 0;
 	for (unsigned i = 0; i < n; i++) {
-		if (words[i] == 0)
+		if (family[i] == 0)
 			continue;
-		const struct filter_verdict_slot *v = slot[i];
-		bool same = words[i] == 3 ? filter_verdict_same_key(v, keys[i], 3)
-					  : filter_verdict_same_key(v, keys[i], 6);
-		if (same && v->generation == generation) {
-			b->hit[i] = v->hit;
-			deny |= (uint32_t)filter_hit_denies(t, v->hit) << i;
+		int64_t verdict = family[i] == 4
+					  ? filter_cache_probe4(entry[i].slot.v4, entry[i].key, generation)
+					  : filter_cache_probe6(entry[i].slot.v6, entry[i].key, generation);
+		if (verdict >= 0) {
+			b->hit[i] = (uint32_t)verdict & ~FILTER_VERDICT_DENY;
+			deny |= (uint32_t)(verdict >> 31) << i;
 			hits++;
 			continue;
 		}
-		unsigned f = words[i] == 6;
-		cached[f][misses[f]] = slot[i];
+		unsigned f = family[i] == 6;
 		miss[f][misses[f]++] = i;
 	}
 	fc->counters.cache_hits += hits;
 	b->deny = deny;
 	b->ip_count = ip_count;
-	filter_classify_misses(fc, t, miss[0], misses[0], keys, cached[0], 4);
-	filter_classify_misses(fc, t, miss[1], misses[1], keys, cached[1], 6);
+	filter_classify_misses(fc, t, miss[0], misses[0], entry, ingress, 4);
+	filter_classify_misses(fc, t, miss[1], misses[1], entry, ingress, 6);
 	b->tables = t;
 	b->count = n;
 }

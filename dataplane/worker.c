@@ -273,23 +273,27 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 
 _Static_assert(WORKER_BURST <= FILTER_BURST_MAX, "the filter classifies a whole burst");
 
+void worker_poll(struct worker_conf *conf)
+{
+	for (unsigned i = 0; i < conf->queue_count; i++)
+		worker_handle_queue(conf, &conf->queues[i]);
+	if (unlikely(conf->exceptions != NULL))
+		exception_send(conf->exceptions, (uint16_t)conf->worker_index);
+	inspect_housekeeping(&conf->inspect);
+	inspect_rules_take(&conf->inspect);
+	/* no filter tables pointer is held past this point (RCU) */
+	if (conf->inspect.filter)
+		filter_worker_quiescent(conf->inspect.filter);
+}
+
 int worker_main(void *arg)
 {
 	struct worker_conf *conf = arg;
 
 	if (conf->inspect.filter)
 		filter_worker_online(conf->inspect.filter);
-	while (!worker_quit) {
-		for (unsigned i = 0; i < conf->queue_count; i++)
-			worker_handle_queue(conf, &conf->queues[i]);
-		if (unlikely(conf->exceptions != NULL))
-			exception_send(conf->exceptions, (uint16_t)conf->worker_index);
-		inspect_housekeeping(&conf->inspect);
-		inspect_rules_take(&conf->inspect);
-		/* no filter tables pointer is held past this point (RCU) */
-		if (conf->inspect.filter)
-			filter_worker_quiescent(conf->inspect.filter);
-	}
+	while (!worker_quit)
+		worker_poll(conf);
 	if (conf->inspect.filter)
 		filter_worker_offline(conf->inspect.filter);
 	return 0;

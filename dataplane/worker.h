@@ -57,6 +57,14 @@ struct worker_conf {
  */
 int worker_main(void *arg);
 
+/*
+ * One turn of the worker loop: every queue's burst, the exception path,
+ * housekeeping, a new ruleset if one waits, and the filter's quiescent
+ * point. On the worker's lcore, online with its filter (worker_main()
+ * does both; benchmarks call it to time a given number of turns).
+ */
+void worker_poll(struct worker_conf *conf);
+
 /* Ask every worker to finish its current burst and return. Any thread, signal-safe. */
 void worker_stop(void);
 

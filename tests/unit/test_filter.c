@@ -466,6 +466,43 @@ static void test_burst_verdict_cache(void **state)
 	release(fx);
 }
 
+/*
+ * An IPv6 packet whose address bytes spell an IPv4 packet's addresses and
+ * ports never takes that packet's cached verdict (nor the reverse): the
+ * cache's keys say their family. Before they did, a crafted IPv6 source
+ * (here in an allowed /3) sharing a slot with a denied IPv4 connection
+ * could leave an allow verdict for it. 20,000 variants of the IPv6 source
+ * cover the slot of the IPv4 key several times over.
+ */
+static void test_burst_verdict_cache_families(void **state)
+{
+	(void)state;
+	struct fixture *fx = compile("acl 10 allow proto tcp src 2000::/3\n"
+				     "acl 20 deny proto tcp dst 10.1.1.1/32\n");
+	struct packet v4 = pkt(6, "32.1.2.3", 4000, "10.1.1.1", 22);
+	const struct packet *one[1];
+	uint64_t denials = 0;
+	for (unsigned variant = 0; variant < 20000; variant++) {
+		/* source 2001:203:a01:101:fa0:16:xxxx:xxxx: 32.1.2.3, 10.1.1.1, 4000, 22 */
+		char src[64];
+		snprintf(src, sizeof(src), "2001:203:a01:101:fa0:16:%x:%x", variant >> 16,
+			 variant & 0xffff);
+		struct packet v6 = pkt(6, src, 1, "2001:db8::1", 2);
+		fx->fc->rx_protected = false;
+		one[0] = &v6;
+		filter_classify_burst(fx->fc, one, 1);
+		assert_int_equal(filter_burst_verdicts(fx->fc), 0);
+		one[0] = &v4;
+		filter_classify_burst(fx->fc, one, 1);
+		if (filter_burst_verdicts(fx->fc) != 1)
+			fail_msg("variant %u: the IPv4 connection passed", variant);
+		denials++;
+		filter_worker_quiescent(fx->fc);
+	}
+	assert_int_equal(denials, 20000);
+	release(fx);
+}
+
 /* ---- IP sets ---- */
 
 static void test_sets_overlapping_prefixes(void **state)
@@ -940,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_publish_rejudges_flows),
 		cmocka_unit_test(test_burst_matches_single),
 		cmocka_unit_test(test_burst_verdict_cache),
+		cmocka_unit_test(test_burst_verdict_cache_families),
 		cmocka_unit_test(test_sets_overlapping_prefixes),
 		cmocka_unit_test(test_sets_sixteen),
 		cmocka_unit_test(test_sets_many_hosts),
