@@ -30,19 +30,19 @@
 
 /* ---- datagrams and their fragments ------------------------------------ */
 
-#define TEST_SPORT 40000
-#define TEST_DPORT 80
+#define TEST_SPORT     40000
+#define TEST_DPORT     80
 #define TEST_MAX_FRAME (14u + 40u + 8u * 256u + 8u + 65535u)
 
 /* One datagram: its fragmentable part (transport header + data) and how
  * its fragments are addressed. */
 struct dgram {
-	int version;	    /* 4 or 6 */
-	uint8_t proto;	    /* 6 (TCP) or 17 (UDP) */
-	uint32_t id;	    /* IPv4 id (16 bits) or IPv6 fragment identification */
-	uint8_t src_last;   /* last byte of the source address */
-	uint8_t dstopts;    /* IPv6: Destination Options before the fragment header, in 8-byte units (0: none) */
-	uint32_t len;	    /* bytes of the fragmentable part */
+	int version;	  /* 4 or 6 */
+	uint8_t proto;	  /* 6 (TCP) or 17 (UDP) */
+	uint32_t id;	  /* IPv4 id (16 bits) or IPv6 fragment identification */
+	uint8_t src_last; /* last byte of the source address */
+	uint8_t dstopts;  /* IPv6: 8-byte units of Destination Options before the fragment header */
+	uint32_t len;	  /* bytes of the fragmentable part */
 	uint8_t bytes[65536];
 };
 
@@ -165,9 +165,9 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
  * Build, decode and hand over one fragment carrying data (len bytes) at
  * offset; the frame is freed right after the call. Counts the reason.
  */
-static enum defrag_reason feed_bytes(struct defrag_table *t, const struct dgram *d,
-				     uint32_t offset, int more, const uint8_t *data, uint32_t len,
-				     uint64_t now_us, const struct packet **whole)
+static enum defrag_reason feed_bytes(struct defrag_table *t, const struct dgram *d, uint32_t offset,
+				     int more, const uint8_t *data, uint32_t len, uint64_t now_us,
+				     const struct packet **whole)
 {
 	assert_true(offset % 8 == 0);
 	assert_true(offset / 8 <= 0x1fff);
@@ -335,10 +335,14 @@ static struct dgram dg_a, dg_b, dg_c, dg_d, dg_e;
 static void test_reason_names(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"held",	       "complete",
-					    "overlap_conflict", "too_big",
-					    "too_many_pieces",  "bad_length",
-					    "bad_header",	       "late"};
+	static const char *const names[] = {"held",
+					    "complete",
+					    "overlap_conflict",
+					    "too_big",
+					    "too_many_pieces",
+					    "bad_length",
+					    "bad_header",
+					    "late"};
 	assert_int_equal(DEFRAG_REASON_COUNT, sizeof(names) / sizeof(names[0]));
 	for (int i = 0; i < DEFRAG_REASON_COUNT; i++)
 		assert_string_equal(defrag_reason_name[i], names[i]);
@@ -562,9 +566,9 @@ static void test_too_many_pieces(void **state)
 		assert_int_equal(feed(t, &dg_b, 16 * i, 8, 2000 + i, &w), DEFRAG_HELD);
 	for (uint32_t i = 0; i < DEFRAG_MAX_PIECES; i++)
 		assert_int_equal(feed(t, &dg_b, 16 * i + 8, 8, 3000 + i, &w), DEFRAG_HELD);
-	assert_int_equal(feed(t, &dg_b, 16 * DEFRAG_MAX_PIECES, dg_b.len - 16 * DEFRAG_MAX_PIECES,
-			      4000, &w),
-			 DEFRAG_COMPLETE);
+	assert_int_equal(
+	    feed(t, &dg_b, 16 * DEFRAG_MAX_PIECES, dg_b.len - 16 * DEFRAG_MAX_PIECES, 4000, &w),
+	    DEFRAG_COMPLETE);
 	assert_whole(w, &dg_b);
 	table_free(t);
 }
@@ -642,8 +646,7 @@ static void test_table_full(void **state)
 	/* the oldest was the one pushed out: its rest starts a new datagram */
 	assert_int_equal(feed(t, &d[0], 40, 80, 201, &w), DEFRAG_HELD);
 	assert_int_equal(defrag_counters(t)->evicted, 1);
-	/* the three between still complete (one more eviction on the way: d[0]'s restart
-	 * took the slot freed by d[4], so none) */
+	/* the three between still complete: d[0]'s restart took the slot d[4] freed */
 	for (uint32_t i = 1; i < 4; i++) {
 		assert_int_equal(feed(t, &d[i], 40, 80, 300 + i, &w), DEFRAG_COMPLETE);
 		assert_whole(w, &d[i]);
@@ -683,8 +686,7 @@ static void test_interleaved(void **state)
 					 DEFRAG_HELD);
 	assert_int_equal(defrag_counters(t)->active, 5);
 	for (uint32_t i = 5; i-- > 0;) {
-		assert_int_equal(feed(t, all[i], 80, all[i]->len - 80, now++, &w),
-				 DEFRAG_COMPLETE);
+		assert_int_equal(feed(t, all[i], 80, all[i]->len - 80, now++, &w), DEFRAG_COMPLETE);
 		assert_whole(w, all[i]);
 	}
 	assert_int_equal(defrag_counters(t)->active, 0);
@@ -791,29 +793,30 @@ int main(void)
 {
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=test-defrag-%d", (int)getpid());
-	char *eal[] = {"test_defrag", "-l", "0", "--no-huge", "--no-pci", "-m", "256",
-		       "--no-telemetry", "--log-level", "error", prefix, NULL};
+	char *eal[] = {"test_defrag", "-l",    "0",    "--no-huge",
+		       "--no-pci",    "-m",    "256",  "--no-telemetry",
+		       "--log-level", "error", prefix, NULL};
 	if (rte_eal_init(11, eal) < 0) {
 		fprintf(stderr, "test_defrag: cannot start the EAL\n");
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reason_names),
-		cmocka_unit_test(test_ipv4_in_order),
-		cmocka_unit_test(test_ipv4_out_of_order_duplicate),
-		cmocka_unit_test(test_ipv4_tiny_fragments_shuffled),
-		cmocka_unit_test(test_overlap),
-		cmocka_unit_test(test_too_big),
-		cmocka_unit_test(test_largest_datagrams),
-		cmocka_unit_test(test_bad_length),
-		cmocka_unit_test(test_too_many_pieces),
-		cmocka_unit_test(test_bad_header),
-		cmocka_unit_test(test_timeout),
-		cmocka_unit_test(test_table_full),
-		cmocka_unit_test(test_interleaved),
-		cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_complete_forgotten),
-		cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_reason_names),
+	    cmocka_unit_test(test_ipv4_in_order),
+	    cmocka_unit_test(test_ipv4_out_of_order_duplicate),
+	    cmocka_unit_test(test_ipv4_tiny_fragments_shuffled),
+	    cmocka_unit_test(test_overlap),
+	    cmocka_unit_test(test_too_big),
+	    cmocka_unit_test(test_largest_datagrams),
+	    cmocka_unit_test(test_bad_length),
+	    cmocka_unit_test(test_too_many_pieces),
+	    cmocka_unit_test(test_bad_header),
+	    cmocka_unit_test(test_timeout),
+	    cmocka_unit_test(test_table_full),
+	    cmocka_unit_test(test_interleaved),
+	    cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_complete_forgotten),
+	    cmocka_unit_test(test_counters),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();
