@@ -41,6 +41,8 @@ struct dgram {
 	uint8_t proto;	  /* 6 (TCP) or 17 (UDP) */
 	uint32_t id;	  /* IPv4 id (16 bits) or IPv6 fragment identification */
 	uint8_t src_last; /* last byte of the source address */
+	uint16_t vlan;	  /* 802.1Q VLAN id of every fragment (0: untagged) */
+	uint8_t options;  /* IPv4: 4-byte units of options in the offset-0 fragment only */
 	uint8_t dstopts;  /* IPv6: 8-byte units of Destination Options before the fragment header */
 	uint32_t len;	  /* bytes of the fragmentable part */
 	uint8_t bytes[65536];
@@ -96,9 +98,10 @@ static void dgram_udp(struct dgram *d, int version, uint32_t id, uint32_t payloa
 		h[8 + i] = pattern_byte(i, seed);
 }
 
+/* The reassembled datagram's IP header (IPv6: with its unfragmentable part). */
 static uint32_t ip_header_len(const struct dgram *d)
 {
-	return d->version == 4 ? 20u : 40u + 8u * d->dstopts + 8u;
+	return d->version == 4 ? 20u + 4u * d->options : 40u + 8u * d->dstopts;
 }
 
 /* The frame of one fragment of d: data (len bytes) at offset, MF as more. */
@@ -109,15 +112,22 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 	uint32_t n = 0;
 
 	memcpy(f, macs, 12);
-	f[12] = d->version == 4 ? 0x08 : 0x86;
-	f[13] = d->version == 4 ? 0x00 : 0xdd;
-	n = 14;
+	n = 12;
+	if (d->vlan) {
+		f[n] = 0x81, f[n + 1] = 0x00;
+		f[n + 2] = (uint8_t)(d->vlan >> 8), f[n + 3] = (uint8_t)d->vlan;
+		n += 4;
+	}
+	f[n] = d->version == 4 ? 0x08 : 0x86;
+	f[n + 1] = d->version == 4 ? 0x00 : 0xdd;
+	n += 2;
 	uint8_t *ip = f + n;
 	if (d->version == 4) {
-		uint32_t total = 20 + len;
+		uint32_t options = offset == 0 ? 4u * d->options : 0; /* not copied (RFC 791) */
+		uint32_t total = 20 + options + len;
 		uint16_t frag = (uint16_t)((more ? 0x2000 : 0) | (offset / 8));
 		memset(ip, 0, 20);
-		ip[0] = 0x45;
+		ip[0] = (uint8_t)(0x40 | (5 + options / 4));
 		ip[2] = (uint8_t)(total >> 8), ip[3] = (uint8_t)total;
 		ip[4] = (uint8_t)(d->id >> 8), ip[5] = (uint8_t)d->id;
 		ip[6] = (uint8_t)(frag >> 8), ip[7] = (uint8_t)frag;
@@ -125,7 +135,11 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 		ip[9] = d->proto;
 		ip[12] = 192, ip[13] = 0, ip[14] = 2, ip[15] = d->src_last;
 		ip[16] = 198, ip[17] = 51, ip[18] = 100, ip[19] = 2;
-		n += 20;
+		/* NOPs, then End of options */
+		memset(ip + 20, 1, options);
+		if (options)
+			ip[20 + options - 1] = 0;
+		n += 20 + options;
 	} else {
 		uint32_t ext = 8u * d->dstopts;
 		uint32_t plen = ext + 8 + len;
@@ -249,8 +263,11 @@ static void assert_whole(const struct packet *w, const struct dgram *d)
 	assert_int_equal(w->flags & PACKET_FRAGMENT, 0);
 	assert_int_equal(w->flags & PACKET_FIRST_FRAGMENT, 0);
 	assert_int_equal(w->ip_version, d->version);
-	assert_int_equal(w->l3_offset, 14);
-	assert_int_equal(w->l3_len, ip_header_len(d) - (d->version == 6 ? 8 : 0) + d->len);
+	assert_int_equal(w->l3_offset, d->vlan ? 18 : 14);
+	assert_int_equal(w->vlan_count, d->vlan ? 1 : 0);
+	if (d->vlan)
+		assert_int_equal(w->vlan_id[0], d->vlan);
+	assert_int_equal(w->l3_len, ip_header_len(d) + d->len);
 	assert_true((uint64_t)w->l3_offset + w->l3_len <= w->len);
 	assert_int_equal(w->l4_proto, d->proto);
 	assert_int_equal(w->fragment_id, d->version == 4 ? d->id : 0);
@@ -260,10 +277,12 @@ static void assert_whole(const struct packet *w, const struct dgram *d)
 	if (d->version == 4) {
 		assert_true(w->flags & PACKET_IPV4);
 		assert_int_equal(((ip[6] << 8) | ip[7]) & 0x3fff, 0); /* MF and offset cleared */
-		assert_int_equal((ip[2] << 8) | ip[3], 20 + d->len);
+		assert_int_equal(ip[0], 0x45 + d->options); /* the first fragment's header */
+		assert_int_equal((ip[2] << 8) | ip[3], ip_header_len(d) + d->len);
 		assert_int_equal((ip[4] << 8) | ip[5], d->id & 0xffff);
 		assert_int_equal(w->src_addr[3], d->src_last);
-		l4 += 20;
+		assert_int_equal(!!(w->flags & PACKET_IPV4_OPTIONS), d->options > 0);
+		l4 += ip_header_len(d);
 	} else {
 		assert_true(w->flags & PACKET_IPV6);
 		assert_int_equal((ip[4] << 8) | ip[5], 8u * d->dstopts + d->len);
@@ -693,6 +712,56 @@ static void test_interleaved(void **state)
 	table_free(t);
 }
 
+/* The reassembled header is the first fragment's, options and all, whenever it comes. */
+static void test_ipv4_first_fragment_options(void **state)
+{
+	(void)state;
+	struct defrag_table *t = table_new(0, 0);
+	const struct packet *w = NULL;
+	dgram_tcp(&dg_a, 4, 0x1357, 100, 80);
+	dg_a.options = 2;
+
+	assert_int_equal(feed(t, &dg_a, 0, 40, 1, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 40, 40, 2, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 80, 40, 3, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_a);
+
+	dg_a.id++;
+	assert_int_equal(feed(t, &dg_a, 80, 40, 4, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 40, 40, 5, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 0, 40, 6, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_a);
+	table_free(t);
+}
+
+/* The same datagram key on two VLANs is two datagrams: never stitched together. */
+static void test_vlan_keys(void **state)
+{
+	(void)state;
+	struct defrag_table *t = table_new(0, 0);
+	const struct packet *w = NULL;
+	dgram_tcp(&dg_a, 4, 0x2468, 100, 81);
+	dg_a.vlan = 10;
+	dgram_tcp(&dg_b, 4, 0x2468, 100, 82);
+	dg_b.vlan = 20;
+	dgram_tcp(&dg_c, 4, 0x2468, 100, 83); /* untagged */
+
+	assert_int_equal(feed(t, &dg_a, 0, 40, 1, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_b, 0, 40, 2, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_c, 0, 40, 3, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 40, 40, 4, &w), DEFRAG_HELD);
+	/* VLAN 20's end and the untagged rest do not complete VLAN 10's */
+	assert_int_equal(feed(t, &dg_b, 80, 40, 5, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_c, 40, 80, 6, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_c);
+	assert_int_equal(defrag_counters(t)->active, 2);
+	assert_int_equal(feed(t, &dg_a, 80, 40, 7, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_a);
+	assert_int_equal(feed(t, &dg_b, 40, 40, 8, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_b);
+	table_free(t);
+}
+
 static void test_ipv6(void **state)
 {
 	(void)state;
@@ -814,6 +883,8 @@ int main(void)
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_table_full),
 	    cmocka_unit_test(test_interleaved),
+	    cmocka_unit_test(test_ipv4_first_fragment_options),
+	    cmocka_unit_test(test_vlan_keys),
 	    cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_complete_forgotten),
 	    cmocka_unit_test(test_counters),
