@@ -3,7 +3,8 @@
 #
 # Scenario: IP reassembly before inspection, end to end on the offline
 # board. A signature whose pattern is cut across IP fragments still fires
-# (IPv4 TCP in order, reversed, in 8-byte fragments; IPv6 UDP with a
+# (IPv4 TCP in order, reversed, in 8-byte fragments; a 20,000-byte TCP
+# segment and a 60,000-byte UDP datagram; IPv6 UDP with a
 # destination options header before the fragment header); with
 # [dataplane] defrag = no the same traffic gives no alert, which shows the
 # reassembly is what finds it. In ips mode a drop rule removes the
@@ -69,6 +70,21 @@ def case_ipv4(order, size):
     check(f"{name}: vigil exits 0", rc == 0, err[-300:])
     check(f"{name}: {count} fragments, the split pattern alerts once", sid_counts(alerts) == {1: 1},
           f"got {sid_counts(alerts)}")
+
+
+def case_large():
+    """A 20,000-byte TCP segment and a 60,000-byte UDP datagram, the pattern at their ends."""
+    tail = b"attack-split-across-fragments"
+    packets, count = attack_conversation(b"P" * 20000 + tail, 1480)
+    c = Conversation(sport=40001)
+    c.udp(b"U" * 60000 + b"v6-attack-split-across-fragments")
+    udp = fragments4(c.packets[0], 1480)
+    rc, alerts, out, err = run(RULES, packets + udp)
+    check("large datagrams: vigil exits 0", rc == 0, err[-300:])
+    check(f"large datagrams ({count} and {len(udp)} fragments): both patterns alert",
+          sid_counts(alerts) == {1: 1, 2: 1}, f"got {sid_counts(alerts)}")
+    check("large datagrams: every fragment forwarded", len(out) == len(packets) + len(udp),
+          f"{len(out)} of {len(packets) + len(udp)}")
 
 
 def case_defrag_off():
@@ -152,6 +168,7 @@ def main():
     case_ipv4(None, 32)
     case_ipv4("reverse", 32)
     case_ipv4("shuffle", 8)
+    case_large()
     case_defrag_off()
     case_ipv6()
     case_ips_drop()
