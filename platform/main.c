@@ -391,12 +391,11 @@ static void worker_defrag_setup(struct worker_conf *conf, const struct board *bo
 	struct defrag_config dc = {
 		.max_datagrams = board->defrag_datagrams,
 		.timeout_ms = board->defrag_timeout_s * 1000u,
-		.socket_id = (int)rte_lcore_to_socket_id(conf->lcore_id),
 	};
 	conf->defrag = defrag_create(&dc);
 	if (!conf->defrag)
-		fail("cannot allocate IP reassembly for worker %u (%u datagrams of 64 KB; lower "
-		     "[dataplane] defrag_datagrams or raise [eal] memory_mb)",
+		fail("cannot allocate IP reassembly for worker %u (%u datagrams of 64 KB: lower "
+		     "[dataplane] defrag_datagrams)",
 		     conf->worker_index, board->defrag_datagrams);
 }
 
