@@ -123,6 +123,25 @@ static void stats_print_counters(FILE *out, const char *indent, const struct wor
 	fprintf(out, "\n");
 }
 
+/* The IP reassembly counters summed over the workers; false when no worker reassembles. */
+static bool stats_defrag_total(const struct stats_view *view, struct defrag_counters *total)
+{
+	bool any = false;
+	memset(total, 0, sizeof(*total));
+	for (unsigned i = 0; i < view->worker_count; i++) {
+		const struct defrag_counters *d = view->workers[i].defrag;
+		if (!d)
+			continue;
+		any = true;
+		for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
+			total->fragment[r] += d->fragment[r];
+		total->expired += d->expired;
+		total->evicted += d->evicted;
+		total->active += d->active;
+	}
+	return any;
+}
+
 void stats_print_summary(FILE *out, const struct stats_view *view)
 {
 	struct worker_counters total;
@@ -159,6 +178,21 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 		if (total.malformed[i])
 			fprintf(out, "    malformed %-20s %" PRIu64 "  (%s)\n", decode_error_name[i],
 				total.malformed[i], decode_error_text[i]);
+	struct defrag_counters d;
+	if (stats_defrag_total(view, &d)) {
+		uint64_t fragments = 0;
+		for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
+			fragments += d.fragment[r];
+		if (fragments) {
+			fprintf(out, "    fragments %" PRIu64 ":", fragments);
+			for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
+				if (d.fragment[r])
+					fprintf(out, " %s %" PRIu64, defrag_reason_name[r],
+						d.fragment[r]);
+			fprintf(out, "; datagrams expired %" PRIu64 ", evicted %" PRIu64 "\n",
+				d.expired, d.evicted);
+		}
+	}
 	stats_print_ratelimit(out);
 }
 
@@ -188,6 +222,19 @@ static void stats_json_filter(FILE *f, const struct stats_view *view)
 			filter_counters_add(&total, view->workers[i].filter);
 	fprintf(f, ",\"filter\":");
 	filter_counters_json(f, &total);
+}
+
+/* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"evicted":n,"active":n} */
+static void stats_json_defrag(FILE *f, const struct stats_view *view)
+{
+	struct defrag_counters d;
+	if (!stats_defrag_total(view, &d))
+		return;
+	fprintf(f, ",\"defrag\":{\"fragments\":{");
+	for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
+		fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "", defrag_reason_name[r], d.fragment[r]);
+	fprintf(f, "},\"expired\":%" PRIu64 ",\"evicted\":%" PRIu64 ",\"active\":%" PRIu64 "}",
+		d.expired, d.evicted, d.active);
 }
 
 void stats_json(FILE *f, const struct stats_view *view)
@@ -221,6 +268,7 @@ void stats_json(FILE *f, const struct stats_view *view)
 	fprintf(f, "}");
 	stats_json_ratelimit(f);
 	stats_json_filter(f, view);
+	stats_json_defrag(f, view);
 	fprintf(f, "}");
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "dataplane/counters.h"
+#include "dataplane/defrag.h"
 
 struct stats_port {
 	const char *name;
@@ -27,6 +28,7 @@ struct stats_worker {
 	unsigned worker_index;
 	const struct worker_counters *counters;
 	const struct filter_counters *filter; /* NULL: no filter file */
+	const struct defrag_counters *defrag; /* NULL: no IP reassembly */
 };
 
 struct stats_view {

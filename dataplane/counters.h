@@ -52,7 +52,8 @@ enum worker_counter {
 	_(TX_FULL, "tx_full", "transmit queue of the pair port was full")          \
 	_(VERDICT, "verdict", "inspection decided to drop")                        \
 	_(RATE_LIMIT, "rate_limit", "source blocked by a policy rate limit")       \
-	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")
+	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")     \
+	_(FRAGMENT, "fragment", "IP reassembly refused the fragment (overlap, size, pieces)")
 
 enum drop_reason {
 #define _(sym, name, text) DROP_##sym,

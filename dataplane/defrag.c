@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_malloc.h>
-
 #include "dataplane/decode.h"
 #include "dataplane/defrag.h"
 
@@ -78,10 +76,10 @@ struct defrag_table *defrag_create(const struct defrag_config *config)
 						      : DEFRAG_DEFAULT_TIMEOUT_MS) *
 			1000;
 	t->datagrams = calloc(t->max_datagrams, sizeof(*t->datagrams));
-	t->buffers = rte_malloc_socket("defrag", (size_t)t->max_datagrams * DEFRAG_MAX_DATAGRAM, 64,
-				       config->socket_id);
-	t->frame = rte_malloc_socket("defrag_frame", DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM, 64,
-				     config->socket_id);
+	/* the process heap, not DPDK memory: no device reads these bytes, and
+	 * the DPDK heap is kept for mbufs and the filter's tables */
+	t->buffers = malloc((size_t)t->max_datagrams * DEFRAG_MAX_DATAGRAM);
+	t->frame = malloc(DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM);
 	if (!t->datagrams || !t->buffers || !t->frame) {
 		defrag_destroy(t);
 		return NULL;
@@ -95,8 +93,8 @@ void defrag_destroy(struct defrag_table *t)
 {
 	if (!t)
 		return;
-	rte_free(t->frame);
-	rte_free(t->buffers);
+	free(t->frame);
+	free(t->buffers);
 	free(t->datagrams);
 	free(t);
 }

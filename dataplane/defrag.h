@@ -20,8 +20,9 @@
  * Overlap policy: the first bytes received win (a later fragment never
  * rewrites them; when it disagrees the datagram is refused anyway).
  *
- * Memory: max_datagrams buffers of 64 KB each, allocated at create; no
- * allocation afterwards. Owned by one worker lcore; no locks.
+ * Memory: max_datagrams buffers of 64 KB each from the process heap,
+ * allocated at create; no allocation afterwards. Owned by one worker
+ * lcore; no locks.
  */
 #ifndef VIGIL_DATAPLANE_DEFRAG_H
 #define VIGIL_DATAPLANE_DEFRAG_H
@@ -65,7 +66,6 @@ struct defrag_counters {
 struct defrag_config {
 	uint32_t max_datagrams; /* incomplete datagrams held at once [64] */
 	uint32_t timeout_ms;	/* an incomplete datagram is dropped after this [30,000] */
-	int socket_id;		/* NUMA socket of the buffers (SOCKET_ID_ANY: any) */
 };
 
 struct defrag_table;

@@ -156,7 +156,8 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return false;
-	/* Later fragments carry no ports; IP reassembly belongs before this stage. */
+	/* Later fragments carry no ports. With [dataplane] defrag (the default)
+	 * the worker hands whole datagrams here instead (defrag.c). */
 	if ((p->flags & PACKET_FRAGMENT) && !(p->flags & PACKET_FIRST_FRAGMENT))
 		return false;
 	if (p->flags & (PACKET_TCP | PACKET_UDP)) {

@@ -17,6 +17,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dataplane/decode.h"
+#include "dataplane/defrag.h"
 #include "dataplane/exception.h"
 #include "dataplane/filter.h"
 #include "dataplane/reject.h"
@@ -93,6 +94,31 @@ static void worker_reject(struct worker_conf *conf, const struct packet *p,
  * inspection, else false with *why: DROP_MALFORMED, or DROP_REASON_COUNT
  * when the board forwards malformed packets uninspected. Per-packet path.
  */
+/*
+ * A first fragment that ends inside its transport header (tiny fragments,
+ * an old evasion: the ports or TCP flags only in the second fragment) is
+ * not malformed when fragments are reassembled: the transport header is
+ * decoded from the whole datagram. Its IP fields are all set; the partial
+ * transport flags go.
+ */
+static bool worker_fragment_cut_header(struct packet *p, enum decode_error error)
+{
+	if (!(p->flags & PACKET_FIRST_FRAGMENT) || !p->more_fragments)
+		return false;
+	switch (error) {
+	case DECODE_TCP_TRUNCATED:
+	case DECODE_TCP_BAD_HEADER_LEN:
+	case DECODE_TCP_BAD_OPTIONS:
+	case DECODE_UDP_TRUNCATED:
+	case DECODE_ICMP_TRUNCATED:
+	case DECODE_ICMPV6_TRUNCATED:
+		p->flags &= ~(uint32_t)(PACKET_TCP | PACKET_UDP | PACKET_ICMP | PACKET_ICMPV6);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static inline bool worker_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
 				 enum drop_reason *why)
 {
@@ -109,6 +135,8 @@ static inline bool worker_decode(struct worker_conf *conf, struct rte_mbuf *m, s
 	worker_count_layers(c, p);
 	*why = DROP_REASON_COUNT;
 	if (likely(error == DECODE_OK))
+		return true;
+	if (conf->defrag && worker_fragment_cut_header(p, error))
 		return true;
 	c->counter[WORKER_COUNTER_MALFORMED]++;
 	c->malformed[error]++;
@@ -132,13 +160,22 @@ static inline enum drop_reason worker_inspect(struct worker_conf *conf, struct r
 	if (unlikely(p->data == conf->scratch))
 		p->data = rte_pktmbuf_read(m, 0, p->len, conf->scratch);
 	uint64_t time_us = worker_packet_time(conf, m, now_us);
-	enum verdict verdict = inspect_packet(&conf->inspect, p, time_us);
+	const struct packet *whole = p;
+	if (unlikely(p->flags & PACKET_FRAGMENT) && conf->defrag) {
+		/* inspected whole: the datagram's last fragment takes its verdict */
+		enum defrag_reason r = defrag_packet(conf->defrag, p, time_us, &whole);
+		if (r == DEFRAG_HELD)
+			return DROP_REASON_COUNT;
+		if (r != DEFRAG_COMPLETE)
+			return conf->enforce ? DROP_FRAGMENT : DROP_REASON_COUNT;
+	}
+	enum verdict verdict = inspect_packet(&conf->inspect, whole, time_us);
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))
 		return DROP_REASON_COUNT;
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
-		worker_reject(conf, p, rj);
+		worker_reject(conf, whole, rj);
 	return conf->inspect.rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
 }
 
@@ -204,6 +241,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	clock_gettime(CLOCK_REALTIME, &ts);
 	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	rj.pair_count = rj.back_count = 0;
+	uint32_t fragments = 0; /* PACKET_FRAGMENT when the burst holds one */
 
 	for (uint16_t i = 0; i < n; i++) {
 		/* the appliance's own frames go to the control lcore's stack */
@@ -213,6 +251,8 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 			continue;
 		}
 		decoded[i] = worker_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
+		if (decoded[i])
+			fragments |= pkts[i].flags & PACKET_FRAGMENT;
 	}
 	bool filter_alone = false;
 	uint32_t filter_denied = 0; /* bit i: packet i denied, when filter_alone */
@@ -220,9 +260,10 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		filter->rx_protected = q->rx_protected;
 		filter_classify_burst(filter, decoded, n);
 		/* With no rules and no rate limits, a burst the filter decides by
-		 * itself goes no further than its results: no flow, no inspection. */
+		 * itself goes no further than its results: no flow, no inspection.
+		 * Fragments are judged as whole datagrams (worker_inspect()). */
 		filter_alone = filter_burst_decides(filter) && !conf->inspect.ruleset &&
-			       !conf->inspect.ratelimit;
+			       !conf->inspect.ratelimit && !(fragments && conf->defrag);
 		if (filter_alone) {
 			conf->inspect.now_us = now_us; /* the flow table's clock */
 			filter_denied = filter_burst_verdicts(filter); /* counted either way */

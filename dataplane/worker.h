@@ -19,6 +19,8 @@
 #include "dataplane/counters.h"
 #include "dataplane/inspect.h"
 
+struct defrag_table;
+
 struct rte_mempool;
 struct exception_path;
 
@@ -48,6 +50,8 @@ struct worker_conf {
 	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
 	struct rte_mempool *pool; /* for frames the worker makes (reject) */
 	struct exception_path *exceptions; /* the appliance's own frames; NULL: no data-port address */
+	/* IP reassembly before inspection; NULL: fragments are inspected one by one */
+	struct defrag_table *defrag;
 } __attribute__((aligned(64)));
 
 /*

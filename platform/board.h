@@ -84,6 +84,9 @@ struct board {
 	unsigned flows;	    /* flow table slots per worker */
 	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
 	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
+	bool defrag;		  /* reassemble IP fragments before inspection */
+	unsigned defrag_datagrams; /* incomplete datagrams held per worker (64 KB each) */
+	unsigned defrag_timeout_s; /* an incomplete datagram is dropped after this */
 
 	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];

@@ -37,6 +37,7 @@
 #include "control/sinks.h"
 #include "dataplane/alert.h"
 #include "dataplane/app.h"
+#include "dataplane/defrag.h"
 #include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/ratelimit.h"
@@ -384,6 +385,20 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 		     conf->worker_index, board->flows);
 }
 
+/* IP reassembly: fragments are inspected as whole datagrams. */
+static void worker_defrag_setup(struct worker_conf *conf, const struct board *board)
+{
+	struct defrag_config dc = {
+		.max_datagrams = board->defrag_datagrams,
+		.timeout_ms = board->defrag_timeout_s * 1000u,
+	};
+	conf->defrag = defrag_create(&dc);
+	if (!conf->defrag)
+		fail("cannot allocate IP reassembly for worker %u (%u datagrams of 64 KB: lower "
+		     "[dataplane] defrag_datagrams)",
+		     conf->worker_index, board->defrag_datagrams);
+}
+
 /* Application-layer settings from the board, shared read-only by every worker. */
 static const struct app_config *app_config_from(const struct board *board)
 {
@@ -601,6 +616,8 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->inspect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
+			if (board->defrag)
+				worker_defrag_setup(conf, board);
 		}
 		/* Hyperscan stream states for the worker's TCP flows, opened now so that
 		 * the per-packet path never allocates: one per flow slot and direction. */
@@ -734,7 +751,8 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 	for (unsigned w = 0; w < board->worker_count; w++)
 		ms->workers[w] = (struct stats_worker){
 			workers[w].lcore_id, w, &workers[w].counters,
-			workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL};
+			workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL,
+			workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
