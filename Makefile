@@ -80,11 +80,8 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # A fuzz target names the sources it links on a line "// FUZZ_SOURCES: ..."
-# (globs allowed); they are built with clang, ASan and UBSan. DPDK's headers
-# only: a target whose sources call rte_malloc supplies it (no EAL, no DPDK
-# libraries linked; see fuzz_defrag.c).
+# (globs allowed); they are built with clang, ASan and UBSan.
 FUZZ_FLAGS := -O1 -g -std=gnu11 -I. $(shell pkg-config --cflags htp libhs 2>/dev/null) \
-	$(shell pkg-config --cflags-only-I libdpdk 2>/dev/null) \
 	-fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib 2>/dev/null) -lmbedcrypto

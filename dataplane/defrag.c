@@ -348,6 +348,8 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 	memcpy(frame + d->header_len, d->data, d->total);
 	uint8_t *ip = frame + l3_offset;
 	uint32_t ip_header_len = d->header_len - l3_offset;
+	if (ip_header_len - (version == 4 ? 0u : 40u) + d->total > DEFRAG_MAX_DATAGRAM)
+		return DEFRAG_TOO_BIG; /* the first fragment's header made it pass 65,535 */
 	if (version == 4) {
 		uint32_t total = ip_header_len + d->total;
 		ip[2] = (uint8_t)(total >> 8), ip[3] = (uint8_t)total;

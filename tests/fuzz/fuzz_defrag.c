@@ -22,8 +22,8 @@
  * the first bytes offered at each position of its key since it last
  * completed; a datagram whose every byte arrived is never left held.
  * A broken invariant traps; memory errors are left to ASan and UBSan (the
- * table's buffers come from malloc here: rte_malloc is replaced below, so
- * no EAL is needed and ASan sees every buffer). Seeds live in
+ * table's buffers are on the heap, so ASan sees them, and every fragment
+ * is a heap block of its exact size, freed after the call). Seeds live in
  * tests/fuzz/corpus/defrag/; running is left to tests/fuzz/run.sh.
  */
 #include <stdbool.h>
@@ -32,30 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_malloc.h>
-
 #include "dataplane/decode.h"
 #include "dataplane/defrag.h"
 #include "tests/fuzz/fuzz_check.h"
-
-/* ---- rte_malloc on the C heap (ASan instruments it; no EAL) ---- */
-
-void *rte_malloc_socket(const char *type, size_t size, unsigned align, int socket)
-{
-	(void)type, (void)align, (void)socket;
-	return malloc(size ? size : 1);
-}
-
-void *rte_zmalloc_socket(const char *type, size_t size, unsigned align, int socket)
-{
-	(void)type, (void)align, (void)socket;
-	return calloc(1, size ? size : 1);
-}
-
-void rte_free(void *ptr)
-{
-	free(ptr);
-}
 
 /* ---- a model of each key: the first bytes offered since it last completed ---- */
 
@@ -282,7 +261,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct defrag_config c = {
 	    .max_datagrams = 1u + (data[0] & 7u),
 	    .timeout_ms = 100u * (1u + ((data[0] >> 3) & 7u)),
-	    .socket_id = -1,
 	};
 	struct defrag_table *t = defrag_create(&c);
 	FUZZ_CHECK(t != NULL);
