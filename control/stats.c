@@ -138,6 +138,7 @@ static bool stats_defrag_total(const struct stats_view *view, struct defrag_coun
 		total->expired += d->expired;
 		total->evicted += d->evicted;
 		total->active += d->active;
+		total->tombstones_lost += d->tombstones_lost;
 	}
 	return any;
 }
@@ -224,7 +225,7 @@ static void stats_json_filter(FILE *f, const struct stats_view *view)
 	filter_counters_json(f, &total);
 }
 
-/* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"evicted":n,"active":n} */
+/* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"evicted":n,"active":n,"tombstones_lost":n} */
 static void stats_json_defrag(FILE *f, const struct stats_view *view)
 {
 	struct defrag_counters d;
@@ -233,8 +234,10 @@ static void stats_json_defrag(FILE *f, const struct stats_view *view)
 	fprintf(f, ",\"defrag\":{\"fragments\":{");
 	for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
 		fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "", defrag_reason_name[r], d.fragment[r]);
-	fprintf(f, "},\"expired\":%" PRIu64 ",\"evicted\":%" PRIu64 ",\"active\":%" PRIu64 "}",
-		d.expired, d.evicted, d.active);
+	fprintf(f,
+		"},\"expired\":%" PRIu64 ",\"evicted\":%" PRIu64 ",\"active\":%" PRIu64
+		",\"tombstones_lost\":%" PRIu64 "}",
+		d.expired, d.evicted, d.active, d.tombstones_lost);
 }
 
 void stats_json(FILE *f, const struct stats_view *view)

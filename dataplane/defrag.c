@@ -30,7 +30,19 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 #define DEFRAG_IPPROTO_FRAGMENT 44
 #define DEFRAG_IPPROTO_DSTOPTS 60
 
-enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
+enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN };
+
+/*
+ * The key of a datagram refused, pushed out or timed out, kept for one
+ * timeout after that: its fragments still to come are refused (LATE). The
+ * fragments passed before were forwarded, so a receiver may still hold
+ * them; without this, the rest would start a datagram here that never
+ * completes and pass, and the receiver would complete one never inspected.
+ */
+struct defrag_tombstone {
+	uint64_t key[6];
+	uint64_t until_us;
+};
 
 struct defrag_piece {
 	uint32_t start, end; /* [start, end) of the datagram's payload */
@@ -57,8 +69,10 @@ struct defrag_table {
 	uint32_t max_datagrams;
 	uint64_t timeout_us;
 	struct defrag_counters counters;
-	uint32_t in_use; /* open datagrams and tombstones */
+	uint32_t in_use; /* open datagrams */
 	struct defrag_datagram *datagrams;
+	struct defrag_tombstone *tombstones; /* a ring of tombstone_count, oldest overwritten */
+	uint32_t tombstone_count, tombstone_next;
 	uint8_t *buffers;
 	uint8_t *frame; /* DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM: the reassembled frame */
 	struct packet whole;
@@ -76,11 +90,13 @@ struct defrag_table *defrag_create(const struct defrag_config *config)
 						      : DEFRAG_DEFAULT_TIMEOUT_MS) *
 			1000;
 	t->datagrams = calloc(t->max_datagrams, sizeof(*t->datagrams));
+	t->tombstone_count = 4 * t->max_datagrams;
+	t->tombstones = calloc(t->tombstone_count, sizeof(*t->tombstones));
 	/* the process heap, not DPDK memory: no device reads these bytes, and
 	 * the DPDK heap is kept for mbufs and the filter's tables */
 	t->buffers = malloc((size_t)t->max_datagrams * DEFRAG_MAX_DATAGRAM);
 	t->frame = malloc(DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM);
-	if (!t->datagrams || !t->buffers || !t->frame) {
+	if (!t->datagrams || !t->tombstones || !t->buffers || !t->frame) {
 		defrag_destroy(t);
 		return NULL;
 	}
@@ -95,6 +111,7 @@ void defrag_destroy(struct defrag_table *t)
 		return;
 	free(t->frame);
 	free(t->buffers);
+	free(t->tombstones);
 	free(t->datagrams);
 	free(t);
 }
@@ -106,10 +123,31 @@ const struct defrag_counters *defrag_counters(const struct defrag_table *t)
 
 static void defrag_release(struct defrag_table *t, struct defrag_datagram *d)
 {
-	if (d->state == DEFRAG_OPEN)
-		t->counters.active--;
+	t->counters.active--;
 	d->state = DEFRAG_FREE;
 	t->in_use--;
+}
+
+/* Release d and keep its key as a tombstone until now + the timeout. */
+static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint64_t now_us)
+{
+	struct defrag_tombstone *ts = &t->tombstones[t->tombstone_next];
+	if (ts->until_us > now_us)
+		t->counters.tombstones_lost++;
+	memcpy(ts->key, d->key, sizeof(ts->key));
+	ts->until_us = now_us + t->timeout_us;
+	t->tombstone_next = (t->tombstone_next + 1) % t->tombstone_count;
+	defrag_release(t, d);
+}
+
+static bool defrag_buried(const struct defrag_table *t, const uint64_t key[6], uint64_t now_us)
+{
+	for (uint32_t i = 0; i < t->tombstone_count; i++) {
+		const struct defrag_tombstone *ts = &t->tombstones[i];
+		if (ts->until_us > now_us && memcmp(ts->key, key, sizeof(ts->key)) == 0)
+			return true;
+	}
+	return false;
 }
 
 void defrag_expire(struct defrag_table *t, uint64_t now_us)
@@ -120,9 +158,8 @@ void defrag_expire(struct defrag_table *t, uint64_t now_us)
 		struct defrag_datagram *d = &t->datagrams[i];
 		if (d->state == DEFRAG_FREE || now_us < d->first_us + t->timeout_us)
 			continue;
-		if (d->state == DEFRAG_OPEN)
-			t->counters.expired++;
-		defrag_release(t, d);
+		t->counters.expired++;
+		defrag_bury(t, d, now_us);
 	}
 }
 
@@ -210,7 +247,7 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
 
 /*
  * The datagram of key, or a new one (a free slot, else the oldest pushed
- * out); expired ones are released on the way.
+ * out); expired ones are buried on the way. NULL when key is buried.
  */
 static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_t key[6],
 					   uint64_t now_us)
@@ -219,9 +256,8 @@ static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_
 	for (uint32_t i = 0; i < t->max_datagrams; i++) {
 		struct defrag_datagram *d = &t->datagrams[i];
 		if (d->state != DEFRAG_FREE && now_us >= d->first_us + t->timeout_us) {
-			if (d->state == DEFRAG_OPEN)
-				t->counters.expired++;
-			defrag_release(t, d);
+			t->counters.expired++;
+			defrag_bury(t, d, now_us);
 		}
 		if (d->state == DEFRAG_FREE) {
 			if (!free_slot)
@@ -233,12 +269,13 @@ static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_
 		if (!oldest || d->first_us < oldest->first_us)
 			oldest = d;
 	}
+	if (defrag_buried(t, key, now_us))
+		return NULL;
 	struct defrag_datagram *d = free_slot;
 	if (!d) {
 		d = oldest;
-		if (d->state == DEFRAG_OPEN)
-			t->counters.evicted++;
-		defrag_release(t, d);
+		t->counters.evicted++;
+		defrag_bury(t, d, now_us);
 	}
 	memcpy(d->key, key, sizeof(d->key));
 	d->first_us = now_us;
@@ -251,13 +288,11 @@ static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_
 	return d;
 }
 
-/* Refuse d for reason: it stays as a tombstone until its timeout. */
+/* Refuse d for reason: it goes, and its key is buried for a timeout. */
 static enum defrag_reason defrag_refuse(struct defrag_table *t, struct defrag_datagram *d,
-					enum defrag_reason reason)
+					enum defrag_reason reason, uint64_t now_us)
 {
-	if (d->state == DEFRAG_OPEN)
-		t->counters.active--;
-	d->state = DEFRAG_TOMBSTONE;
+	defrag_bury(t, d, now_us);
 	return reason;
 }
 
@@ -378,22 +413,22 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 	*whole = NULL;
 	defrag_key_of(p, key);
 	struct defrag_datagram *d = defrag_find(t, key, now_us);
-	if (d->state == DEFRAG_TOMBSTONE) {
+	if (!d) {
 		r = DEFRAG_LATE;
 		goto out;
 	}
 	if (defrag_fragment_of(p, &f) < 0) {
-		r = defrag_refuse(t, d, DEFRAG_BAD_HEADER);
+		r = defrag_refuse(t, d, DEFRAG_BAD_HEADER, now_us);
 		goto out;
 	}
 	if (f.len == 0 || (f.more && f.len % 8 != 0)) {
-		r = defrag_refuse(t, d, DEFRAG_BAD_LENGTH);
+		r = defrag_refuse(t, d, DEFRAG_BAD_LENGTH, now_us);
 		goto out;
 	}
 	/* the IP length field of the whole datagram holds 16 bits */
 	uint32_t header_part = p->ip_version == 4 ? f.ip_header_len : f.ip_header_len - 40;
 	if (f.offset + f.len + header_part > DEFRAG_MAX_DATAGRAM) {
-		r = defrag_refuse(t, d, DEFRAG_TOO_BIG);
+		r = defrag_refuse(t, d, DEFRAG_TOO_BIG, now_us);
 		goto out;
 	}
 	uint32_t end = f.offset + f.len;
@@ -401,15 +436,15 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 	if ((!f.more && ((d->have_last && d->total != end) ||
 			 (d->piece_count && d->pieces[d->piece_count - 1].end > end))) ||
 	    (d->have_last && end > d->total)) {
-		r = defrag_refuse(t, d, DEFRAG_OVERLAP_CONFLICT);
+		r = defrag_refuse(t, d, DEFRAG_OVERLAP_CONFLICT, now_us);
 		goto out;
 	}
 	if (!defrag_copy(d, &f)) {
-		r = defrag_refuse(t, d, DEFRAG_OVERLAP_CONFLICT);
+		r = defrag_refuse(t, d, DEFRAG_OVERLAP_CONFLICT, now_us);
 		goto out;
 	}
 	if (!defrag_merge(d, f.offset, end)) {
-		r = defrag_refuse(t, d, DEFRAG_TOO_MANY_PIECES);
+		r = defrag_refuse(t, d, DEFRAG_TOO_MANY_PIECES, now_us);
 		goto out;
 	}
 	if (!f.more) {
@@ -417,7 +452,7 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 		d->total = end;
 	}
 	if (f.offset == 0 && !d->have_first && !defrag_keep_header(d, p, &f)) {
-		r = defrag_refuse(t, d, DEFRAG_BAD_HEADER);
+		r = defrag_refuse(t, d, DEFRAG_BAD_HEADER, now_us);
 		goto out;
 	}
 	if (!d->have_last || !d->have_first || d->piece_count != 1 || d->pieces[0].start != 0 ||
@@ -430,7 +465,7 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 		defrag_release(t, d); /* forgotten: the same key starts a new datagram */
 		*whole = &t->whole;
 	} else {
-		defrag_refuse(t, d, r);
+		defrag_refuse(t, d, r, now_us);
 	}
 out:
 	t->counters.fragment[r]++;

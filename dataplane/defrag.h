@@ -45,7 +45,7 @@
 	_(TOO_MANY_PIECES, "too_many_pieces", "cut its datagram into too many pieces")        \
 	_(BAD_LENGTH, "bad_length", "empty, or not a multiple of 8 bytes with more to come") \
 	_(BAD_HEADER, "bad_header", "a header that cannot be rebuilt (too long, malformed)") \
-	_(LATE, "late", "arrived for a datagram already refused")
+	_(LATE, "late", "arrived for a datagram refused, pushed out or timed out")
 
 enum defrag_reason {
 #define _(sym, name, text) DEFRAG_##sym,
@@ -61,6 +61,7 @@ struct defrag_counters {
 	uint64_t expired;			/* incomplete datagrams timed out */
 	uint64_t evicted;			/* incomplete datagrams pushed out by new ones */
 	uint64_t active;			/* incomplete datagrams held now */
+	uint64_t tombstones_lost; /* buried keys overwritten before their time (a flood) */
 };
 
 struct defrag_config {
@@ -84,11 +85,12 @@ void defrag_destroy(struct defrag_table *t);
  * taken out), valid until the next call on t; DEFRAG_HELD when more is
  * needed; any other reason when p or its datagram is refused (the caller
  * drops p in IPS mode). A completed datagram is forgotten (a fragment with
- * its key starts a new one); a refused one stays as a tombstone until the
- * timeout, and its later fragments count as DEFRAG_LATE: otherwise a
- * sender could resend the refused piece and the rest, and the receiver,
- * which kept the earlier pieces, would complete a datagram never
- * inspected.
+ * its key starts a new one); the key of one refused, pushed out of a full
+ * table or timed out is buried for one timeout (a ring of 4 x
+ * max_datagrams keys), and its later fragments count as DEFRAG_LATE:
+ * otherwise the rest of it would start a datagram here that never
+ * completes and pass, and the receiver, which kept the earlier pieces
+ * (they were forwarded), would complete a datagram never inspected.
  * Per-packet path, fragments only; on the owning worker lcore.
  */
 enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us,

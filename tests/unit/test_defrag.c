@@ -617,8 +617,12 @@ static void test_timeout(void **state)
 	assert_int_equal(defrag_counters(t)->expired, 1);
 	assert_int_equal(defrag_counters(t)->active, 0);
 
-	/* the datagram starts over: the expired first fragment is missing */
-	uint64_t t1 = t0 + 2000000;
+	/* its rest is refused for one more timeout (the receiver may still
+	 * hold the first fragment, which was forwarded), then the key starts
+	 * over: the expired first fragment is missing */
+	assert_int_equal(feed(t, &dg_a, 40, 40, t0 + 1500000, &w), DEFRAG_LATE);
+	assert_int_equal(feed(t, &dg_a, 80, 40, t0 + 2000000, &w), DEFRAG_LATE);
+	uint64_t t1 = t0 + 1000000 + 1000 + 1000000;
 	assert_int_equal(feed(t, &dg_a, 40, 40, t1, &w), DEFRAG_HELD);
 	assert_int_equal(feed(t, &dg_a, 80, 40, t1 + 1, &w), DEFRAG_HELD);
 	assert_int_equal(defrag_counters(t)->active, 1);
@@ -660,10 +664,12 @@ static void test_table_full(void **state)
 	/* the newest completes */
 	assert_int_equal(feed(t, &d[4], 40, 80, 200, &w), DEFRAG_COMPLETE);
 	assert_whole(w, &d[4]);
-	/* the oldest was the one pushed out: its rest starts a new datagram */
-	assert_int_equal(feed(t, &d[0], 40, 80, 201, &w), DEFRAG_HELD);
+	/* the oldest was the one pushed out: its key is buried and its rest
+	 * refused (the receiver may hold its forwarded first fragment) */
+	assert_int_equal(feed(t, &d[0], 40, 80, 201, &w), DEFRAG_LATE);
 	assert_int_equal(defrag_counters(t)->evicted, 1);
-	/* the three between still complete: d[0]'s restart took the slot d[4] freed */
+	assert_int_equal(defrag_counters(t)->active, 3);
+	/* the three between still complete */
 	for (uint32_t i = 1; i < 4; i++) {
 		assert_int_equal(feed(t, &d[i], 40, 80, 300 + i, &w), DEFRAG_COMPLETE);
 		assert_whole(w, &d[i]);
@@ -679,6 +685,19 @@ static void test_table_full(void **state)
 	}
 	assert_int_equal(defrag_counters(t)->active, 64);
 	assert_int_equal(defrag_counters(t)->evicted, 1);
+	table_free(t);
+
+	/* a flood: 40 datagrams through 4 slots bury 36 keys in a ring of 16;
+	 * the 20 overwritten before their time are counted, the last 16 hold */
+	t = table_new(4, 0);
+	for (uint32_t i = 0; i < 40; i++) {
+		dgram_tcp(&dg_a, 4, 0xd000 + i, 100, i);
+		assert_int_equal(feed(t, &dg_a, 0, 40, 100 + i, &w), DEFRAG_HELD);
+	}
+	assert_int_equal(defrag_counters(t)->evicted, 36);
+	assert_int_equal(defrag_counters(t)->tombstones_lost, 20);
+	dgram_tcp(&dg_a, 4, 0xd000 + 35, 100, 35);
+	assert_int_equal(feed(t, &dg_a, 40, 40, 200, &w), DEFRAG_LATE);
 	table_free(t);
 }
 
