@@ -126,7 +126,7 @@ static void filter_event(struct filter_context *fc, const struct packet *p,
 			 uint16_t rule, uint64_t time_us)
 {
 	struct alert a = {
-		.timestamp_us = time_us,
+		.timestamp_us = time_us + (uint64_t)fc->wall_offset_us,
 		.flow_id = flow ? flow->flow_id : 0,
 		.src_port = p->src_port,
 		.dst_port = p->dst_port,

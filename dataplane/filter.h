@@ -208,6 +208,7 @@ struct filter_context {
 	bool rx_protected;	 /* the packet at hand arrived from the protected side (egress) */
 	struct rte_ring *events; /* the worker's alert ring, for drop events; NULL: none */
 	const struct filter_tables *current; /* loaded for the packet at hand */
+	int64_t wall_offset_us; /* added to packet times in drop events (see inspect.h) */
 	struct filter_burst burst;
 	bool verdict_cache_off; /* classify every packet (to measure what the cache saves) */
 	/* last: zeroed = empty */

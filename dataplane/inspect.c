@@ -185,7 +185,7 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 	const struct packet *p = s->p;
 	struct alert a = {
 		.rule = rule,
-		.timestamp_us = s->timestamp_us,
+		.timestamp_us = s->timestamp_us + (uint64_t)s->ctx->wall_offset_us,
 		.flow_id = s->flow ? s->flow->flow_id : 0,
 		.src_port = p->src_port,
 		.dst_port = p->dst_port,

@@ -128,6 +128,10 @@ struct inspect_context {
 	struct worker_counters *counters;
 	struct filter_context *filter; /* the filter stage (dataplane/filter.h); NULL: none */
 	uint64_t now_us; /* time of the last packet inspected */
+	/* Packet times are the worker's monotonic clock (flows, windows and
+	 * timeouts do not jump with the wall clock) or a capture's own times;
+	 * alerts add this to show wall-clock time (0 for capture times). */
+	int64_t wall_offset_us;
 	struct ratelimit_table *ratelimit; /* this worker's policy rate limits; NULL: none */
 	bool rate_limited; /* the last packet's drop is a rate limit's (drop reason rate_limit) */
 	/* Rule updates: the control lcore stores next_rules; the worker takes it,

@@ -398,7 +398,7 @@ unsigned ratelimit_blocked_list(const struct ratelimit_table *t, struct ratelimi
 				.family = e->family,
 				.xff = e->per == POLICY_RATELIMIT_PER_XFF,
 				.statement = e->blocked_by,
-				.until_us = until,
+				.until_us = until + (uint64_t)t->wall_offset_us,
 				.worker = t->worker_index,
 			};
 		if (n < max)

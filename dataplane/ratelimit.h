@@ -89,6 +89,9 @@ struct ratelimit_table {
 	uint32_t capacity, mask;
 	bool uses[POLICY_RATELIMIT_KIND_COUNT][2]; /* a statement counts kind per key */
 	uint64_t now_us;	     /* time of the last event seen */
+	/* added to the table's times to show them as wall-clock time (the
+	 * worker's clock is monotonic; 0 for capture times); set by the worker */
+	int64_t wall_offset_us;
 	uint64_t horizon_us;	     /* no block lasts past this: lookups before it only */
 	struct ratelimit_entry *entries;
 	/* releases: the control lcore writes head, the worker tail */

@@ -20,6 +20,7 @@
 #include "dataplane/defrag.h"
 #include "dataplane/exception.h"
 #include "dataplane/filter.h"
+#include "dataplane/ratelimit.h"
 #include "dataplane/reject.h"
 #include "dataplane/worker.h"
 
@@ -61,14 +62,34 @@ static inline void worker_count_layers(struct worker_counters *c, const struct p
 /*
  * When the packet was seen: the receive timestamp the device left in the
  * mbuf (the pcap device gives each record's capture time, in microseconds),
- * else now. Alerts carry it, so an offline run reports capture times.
+ * else now on the worker's monotonic clock. Flows, windows and timeouts
+ * run on it, so a wall-clock step (NTP, an operator) neither expires every
+ * flow at once nor keeps dead ones for hours; what is shown (alerts, drop
+ * events, rate-limit blocks) adds the wall-clock offset, 0 for capture
+ * times, so an offline run reports capture times.
  */
-static inline uint64_t worker_packet_time(const struct worker_conf *conf, const struct rte_mbuf *m,
+static inline uint64_t worker_packet_time(struct worker_conf *conf, const struct rte_mbuf *m,
 					  uint64_t now_us)
 {
-	if (conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag))
+	bool stamped = conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag);
+	int64_t offset = stamped ? 0 : conf->wall_offset_us;
+	conf->inspect.wall_offset_us = offset;
+	if (conf->inspect.filter)
+		conf->inspect.filter->wall_offset_us = offset;
+	if (conf->inspect.ratelimit)
+		conf->inspect.ratelimit->wall_offset_us = offset;
+	if (stamped)
 		return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
 	return now_us;
+}
+
+/* Wall-clock time minus the monotonic clock, read again now and then (an NTP step shows soon). */
+static void worker_wall_offset_refresh(struct worker_conf *conf, uint64_t monotonic_us)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t wall_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	conf->wall_offset_us = (int64_t)(wall_us - monotonic_us);
 }
 
 /* Reject frames made while handling one burst, sent after it. */
@@ -236,10 +257,13 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
 	if (n == 0)
 		return;
-	/* One clock read per burst (vDSO, no system call). */
+	/* One clock read per burst (vDSO, no system call); the wall clock's
+	 * offset every 256 bursts. */
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (unlikely((conf->bursts_since_wall++ & 255) == 0))
+		worker_wall_offset_refresh(conf, now_us);
 	rj.pair_count = rj.back_count = 0;
 	uint32_t fragments = 0; /* PACKET_FRAGMENT when the burst holds one */
 

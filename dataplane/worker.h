@@ -46,6 +46,8 @@ struct worker_conf {
 	struct worker_queue queues[WORKER_MAX_QUEUES];
 	struct inspect_context inspect;
 	int timestamp_offset;	/* mbuf dynamic field with the receive time, -1: none */
+	int64_t wall_offset_us;	/* wall clock minus the monotonic clock (worker_packet_time()) */
+	uint32_t bursts_since_wall; /* the offset is read again every 256 bursts */
 	uint64_t timestamp_flag; /* ol_flags bit saying the field is set */
 	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
 	struct rte_mempool *pool; /* for frames the worker makes (reject) */

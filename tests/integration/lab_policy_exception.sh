@@ -64,7 +64,7 @@ POLICY
 		lab_pass "the same request to /search was dropped before the server"
 	fi
 	"$PY" - "$LAB_DIR/eve.json" <<'PYEOF' || lab_failures=$((lab_failures + 1))
-import json, sys
+import datetime, json, sys, time
 alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 urls = {(a.get("http", {}).get("url", ""), a["alert"]["action"]) for a in alerts}
 snip = [u for u, _ in urls if u.startswith("/api/snippets")]
@@ -75,6 +75,13 @@ def expect(what, ok):
     ok or bad.append(what)
 expect(f"no alert for /api/snippets ({len(snip)})", not snip)
 expect(f"/search alerted and was blocked ({search})", "blocked" in search)
+# live traffic: alerts carry wall-clock time (the worker times flows on a
+# monotonic clock and adds the wall clock's offset to what it shows)
+now = time.time()
+stamps = [datetime.datetime.strptime(a["timestamp"], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+          for a in alerts]
+expect(f"alert timestamps within 5 minutes of now ({[a['timestamp'] for a in alerts][:2]})",
+       bool(stamps) and all(abs(s - now) < 300 for s in stamps))
 sys.exit(1 if bad else 0)
 PYEOF
 	lab_finish lab_policy_exception
