@@ -136,7 +136,6 @@ static bool stats_defrag_total(const struct stats_view *view, struct defrag_coun
 		for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
 			total->fragment[r] += d->fragment[r];
 		total->expired += d->expired;
-		total->evicted += d->evicted;
 		total->active += d->active;
 		total->tombstones_lost += d->tombstones_lost;
 	}
@@ -190,8 +189,7 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 				if (d.fragment[r])
 					fprintf(out, " %s %" PRIu64, defrag_reason_name[r],
 						d.fragment[r]);
-			fprintf(out, "; datagrams expired %" PRIu64 ", evicted %" PRIu64 "\n",
-				d.expired, d.evicted);
+			fprintf(out, "; datagrams expired %" PRIu64 "\n", d.expired);
 		}
 	}
 	stats_print_ratelimit(out);
@@ -225,7 +223,7 @@ static void stats_json_filter(FILE *f, const struct stats_view *view)
 	filter_counters_json(f, &total);
 }
 
-/* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"evicted":n,"active":n,"tombstones_lost":n} */
+/* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"active":n,"tombstones_lost":n} */
 static void stats_json_defrag(FILE *f, const struct stats_view *view)
 {
 	struct defrag_counters d;
@@ -235,9 +233,9 @@ static void stats_json_defrag(FILE *f, const struct stats_view *view)
 	for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
 		fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "", defrag_reason_name[r], d.fragment[r]);
 	fprintf(f,
-		"},\"expired\":%" PRIu64 ",\"evicted\":%" PRIu64 ",\"active\":%" PRIu64
-		",\"tombstones_lost\":%" PRIu64 "}",
-		d.expired, d.evicted, d.active, d.tombstones_lost);
+		"},\"expired\":%" PRIu64 ",\"active\":%" PRIu64 ",\"tombstones_lost\":%" PRIu64
+		"}",
+		d.expired, d.active, d.tombstones_lost);
 }
 
 void stats_json(FILE *f, const struct stats_view *view)

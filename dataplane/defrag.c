@@ -30,7 +30,8 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 #define DEFRAG_IPPROTO_FRAGMENT 44
 #define DEFRAG_IPPROTO_DSTOPTS 60
 
-enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN };
+/* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
+enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
 
 /*
  * The key of a datagram refused, pushed out or timed out, kept for one
@@ -51,6 +52,7 @@ struct defrag_piece {
 struct defrag_datagram {
 	uint64_t key[6]; /* addresses, id, version, protocol (IPv4), VLAN ids */
 	uint64_t first_us;
+	uint64_t until_us; /* TOMBSTONE: buried until then */
 	uint8_t state;	  /* enum defrag_state */
 	bool have_first;  /* header[] holds the offset-0 fragment's headers */
 	bool have_last;	  /* total is known */
@@ -68,10 +70,11 @@ struct defrag_datagram {
 struct defrag_table {
 	uint32_t max_datagrams;
 	uint64_t timeout_us;
+	uint64_t bury_us; /* how long a buried key stays: longer than receivers wait (60 s) */
 	struct defrag_counters counters;
-	uint32_t in_use; /* open datagrams */
+	uint32_t in_use; /* open datagrams and tombstones held in slots */
 	struct defrag_datagram *datagrams;
-	struct defrag_tombstone *tombstones; /* a ring of tombstone_count, oldest overwritten */
+	struct defrag_tombstone *tombstones; /* a ring of tombstone_count (defrag_bury_key()) */
 	uint32_t tombstone_count, tombstone_next;
 	uint8_t *buffers;
 	uint8_t *frame; /* DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM: the reassembled frame */
@@ -90,7 +93,9 @@ struct defrag_table *defrag_create(const struct defrag_config *config)
 						      : DEFRAG_DEFAULT_TIMEOUT_MS) *
 			1000;
 	t->datagrams = calloc(t->max_datagrams, sizeof(*t->datagrams));
-	t->tombstone_count = 4 * t->max_datagrams;
+	/* Linux keeps IPv6 fragments 60 s (ip6frag_time), IPv4 30 s */
+	t->bury_us = 2 * t->timeout_us > 60000000u ? 2 * t->timeout_us : 60000000u;
+	t->tombstone_count = 16 * t->max_datagrams;
 	t->tombstones = calloc(t->tombstone_count, sizeof(*t->tombstones));
 	/* the process heap, not DPDK memory: no device reads these bytes, and
 	 * the DPDK heap is kept for mbufs and the filter's tables */
@@ -123,21 +128,56 @@ const struct defrag_counters *defrag_counters(const struct defrag_table *t)
 
 static void defrag_release(struct defrag_table *t, struct defrag_datagram *d)
 {
-	t->counters.active--;
+	if (d->state == DEFRAG_OPEN)
+		t->counters.active--;
 	d->state = DEFRAG_FREE;
 	t->in_use--;
 }
 
-/* Release d and keep its key as a tombstone until now + the timeout. */
-static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint64_t now_us)
+/*
+ * Bury key until now + bury_us: in the ring when its next entry is free or
+ * past its time; else (a flood) in slot d, which then stays taken, so that
+ * no buried key is ever forgotten early: the table fills and new datagrams
+ * are refused instead (fail closed). d may be NULL (a datagram already
+ * released): then a free slot is taken, and only when there is none is a
+ * live ring entry overwritten (counted). d, when given, is released or
+ * turned into the tombstone.
+ */
+static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
+			    struct defrag_datagram *d, uint64_t now_us)
 {
 	struct defrag_tombstone *ts = &t->tombstones[t->tombstone_next];
-	if (ts->until_us > now_us)
-		t->counters.tombstones_lost++;
-	memcpy(ts->key, d->key, sizeof(ts->key));
-	ts->until_us = now_us + t->timeout_us;
+	uint64_t until = now_us + t->bury_us;
+	if (ts->until_us > now_us && !d) {
+		for (uint32_t i = 0; i < t->max_datagrams && !d; i++)
+			if (t->datagrams[i].state == DEFRAG_FREE) {
+				d = &t->datagrams[i];
+				d->state = DEFRAG_TOMBSTONE;
+				t->in_use++;
+			}
+		if (!d)
+			t->counters.tombstones_lost++;
+	}
+	if (ts->until_us > now_us && d) {
+		if (d->state == DEFRAG_OPEN)
+			t->counters.active--;
+		memcpy(d->key, key, sizeof(d->key));
+		d->state = DEFRAG_TOMBSTONE;
+		d->until_us = until;
+		return;
+	}
+	memcpy(ts->key, key, sizeof(ts->key));
+	ts->until_us = until;
 	t->tombstone_next = (t->tombstone_next + 1) % t->tombstone_count;
-	defrag_release(t, d);
+	if (d)
+		defrag_release(t, d);
+}
+
+static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint64_t now_us)
+{
+	uint64_t key[6];
+	memcpy(key, d->key, sizeof(key));
+	defrag_bury_key(t, key, d, now_us);
 }
 
 static bool defrag_buried(const struct defrag_table *t, const uint64_t key[6], uint64_t now_us)
@@ -156,7 +196,9 @@ void defrag_expire(struct defrag_table *t, uint64_t now_us)
 		return;
 	for (uint32_t i = 0; i < t->max_datagrams; i++) {
 		struct defrag_datagram *d = &t->datagrams[i];
-		if (d->state == DEFRAG_FREE || now_us < d->first_us + t->timeout_us)
+		if (d->state == DEFRAG_TOMBSTONE && now_us >= d->until_us)
+			defrag_release(t, d);
+		if (d->state != DEFRAG_OPEN || now_us < d->first_us + t->timeout_us)
 			continue;
 		t->counters.expired++;
 		defrag_bury(t, d, now_us);
@@ -164,6 +206,17 @@ void defrag_expire(struct defrag_table *t, uint64_t now_us)
 }
 
 /* ---- one fragment's view ---- */
+
+/* The IPv4 header checksum over len bytes (0 when the header carries a right one). */
+static uint16_t defrag_ipv4_checksum(const uint8_t *ip, uint32_t len)
+{
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
 
 /* Where a fragment's bytes and headers are, from its frame. */
 struct defrag_fragment {
@@ -206,6 +259,15 @@ static int defrag_ipv6_fragment(const struct packet *p, const uint8_t *ip, uint3
 	return 0;
 }
 
+static bool defrag_ipv4_checksum_wrong(const struct packet *p)
+{
+	if (p->ip_version != 4 || p->l3_offset > p->len || p->l3_len > p->len - p->l3_offset)
+		return false; /* not IPv4, or refused as a bad header later */
+	const uint8_t *ip = p->data + p->l3_offset;
+	uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+	return ihl >= 20 && ihl <= p->l3_len && defrag_ipv4_checksum(ip, ihl) != 0;
+}
+
 static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
 {
 	if (p->l3_offset > p->len || p->l3_len > p->len - p->l3_offset)
@@ -246,16 +308,20 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
 /* ---- the table ---- */
 
 /*
- * The datagram of key, or a new one (a free slot, else the oldest pushed
- * out); expired ones are buried on the way. NULL when key is buried.
+ * The datagram of key, or a new one in a free slot; expired ones are
+ * buried on the way. NULL with *why LATE when key is buried, FLOOD when
+ * every slot is taken: nothing is pushed out, since the receiver may hold
+ * the forwarded pieces of what would go (fail closed).
  */
 static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_t key[6],
-					   uint64_t now_us)
+					   uint64_t now_us, enum defrag_reason *why)
 {
-	struct defrag_datagram *free_slot = NULL, *oldest = NULL;
+	struct defrag_datagram *free_slot = NULL;
 	for (uint32_t i = 0; i < t->max_datagrams; i++) {
 		struct defrag_datagram *d = &t->datagrams[i];
-		if (d->state != DEFRAG_FREE && now_us >= d->first_us + t->timeout_us) {
+		if (d->state == DEFRAG_TOMBSTONE && now_us >= d->until_us)
+			defrag_release(t, d);
+		if (d->state == DEFRAG_OPEN && now_us >= d->first_us + t->timeout_us) {
 			t->counters.expired++;
 			defrag_bury(t, d, now_us);
 		}
@@ -264,18 +330,18 @@ static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_
 				free_slot = d;
 			continue;
 		}
-		if (memcmp(d->key, key, sizeof(d->key)) == 0)
-			return d;
-		if (!oldest || d->first_us < oldest->first_us)
-			oldest = d;
+		if (memcmp(d->key, key, sizeof(d->key)) == 0) {
+			*why = DEFRAG_LATE;
+			return d->state == DEFRAG_OPEN ? d : NULL;
+		}
 	}
+	*why = DEFRAG_LATE;
 	if (defrag_buried(t, key, now_us))
 		return NULL;
 	struct defrag_datagram *d = free_slot;
 	if (!d) {
-		d = oldest;
-		t->counters.evicted++;
-		defrag_bury(t, d, now_us);
+		*why = DEFRAG_FLOOD;
+		return NULL;
 	}
 	memcpy(d->key, key, sizeof(d->key));
 	d->first_us = now_us;
@@ -363,15 +429,6 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	return true;
 }
 
-static uint16_t defrag_ipv4_checksum(const uint8_t *ip, uint32_t len)
-{
-	uint32_t sum = 0;
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* The whole datagram's frame in t->frame, decoded into t->whole. */
 static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_datagram *d,
@@ -411,12 +468,16 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 	enum defrag_reason r;
 
 	*whole = NULL;
-	defrag_key_of(p, key);
-	struct defrag_datagram *d = defrag_find(t, key, now_us);
-	if (!d) {
-		r = DEFRAG_LATE;
+	if (defrag_ipv4_checksum_wrong(p)) {
+		/* the receiver discards it: its bytes never count here either,
+		 * and it takes no room (the datagram may still come whole) */
+		r = DEFRAG_BAD_CHECKSUM;
 		goto out;
 	}
+	defrag_key_of(p, key);
+	struct defrag_datagram *d = defrag_find(t, key, now_us, &r);
+	if (!d)
+		goto out;
 	if (defrag_fragment_of(p, &f) < 0) {
 		r = defrag_refuse(t, d, DEFRAG_BAD_HEADER, now_us);
 		goto out;
@@ -462,7 +523,7 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 	}
 	r = defrag_rebuild(t, d, p->ip_version);
 	if (r == DEFRAG_COMPLETE) {
-		defrag_release(t, d); /* forgotten: the same key starts a new datagram */
+		defrag_release(t, d); /* forgotten, unless the caller buries it (defrag_bury_packet()) */
 		*whole = &t->whole;
 	} else {
 		defrag_refuse(t, d, r, now_us);
@@ -470,4 +531,11 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 out:
 	t->counters.fragment[r]++;
 	return r;
+}
+
+void defrag_bury_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us)
+{
+	uint64_t key[6];
+	defrag_key_of(p, key);
+	defrag_bury_key(t, key, NULL, now_us);
 }

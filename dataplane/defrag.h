@@ -15,8 +15,11 @@
  * disagree on bytes (teardrop-style: the datagram is refused, its last
  * fragment dropped in IPS mode; identical overlaps and duplicates are
  * harmless and accepted), datagrams over 65,535 bytes (ping of death),
- * a datagram cut into more pieces than DEFRAG_MAX_PIECES, and floods of
- * incomplete datagrams (bounded table, oldest evicted, timeout).
+ * a datagram cut into more pieces than DEFRAG_MAX_PIECES, fragments with a
+ * wrong IPv4 header checksum (the receiver drops them; their bytes never
+ * count), and floods of incomplete datagrams (a bounded table that fails
+ * closed: when full, new datagrams are refused and nothing is pushed out,
+ * since the receiver may hold the forwarded pieces of what would go).
  * Overlap policy: the first bytes received win (a later fragment never
  * rewrites them; when it disagrees the datagram is refused anyway).
  *
@@ -45,7 +48,9 @@
 	_(TOO_MANY_PIECES, "too_many_pieces", "cut its datagram into too many pieces")        \
 	_(BAD_LENGTH, "bad_length", "empty, or not a multiple of 8 bytes with more to come") \
 	_(BAD_HEADER, "bad_header", "a header that cannot be rebuilt (too long, malformed)") \
-	_(LATE, "late", "arrived for a datagram refused, pushed out or timed out")
+	_(LATE, "late", "arrived for a datagram refused, dropped or timed out")              \
+	_(FLOOD, "flood", "no room for another datagram (every slot held or buried)")        \
+	_(BAD_CHECKSUM, "bad_checksum", "IPv4 header checksum wrong (the receiver drops it)")
 
 enum defrag_reason {
 #define _(sym, name, text) DEFRAG_##sym,
@@ -59,9 +64,8 @@ extern const char *const defrag_reason_name[DEFRAG_REASON_COUNT];
 struct defrag_counters {
 	uint64_t fragment[DEFRAG_REASON_COUNT]; /* fragments, by what happened to them */
 	uint64_t expired;			/* incomplete datagrams timed out */
-	uint64_t evicted;			/* incomplete datagrams pushed out by new ones */
 	uint64_t active;			/* incomplete datagrams held now */
-	uint64_t tombstones_lost; /* buried keys overwritten before their time (a flood) */
+	uint64_t tombstones_lost; /* buried keys overwritten before their time (see below) */
 };
 
 struct defrag_config {
@@ -85,19 +89,34 @@ void defrag_destroy(struct defrag_table *t);
  * taken out), valid until the next call on t; DEFRAG_HELD when more is
  * needed; any other reason when p or its datagram is refused (the caller
  * drops p in IPS mode). A completed datagram is forgotten (a fragment with
- * its key starts a new one); the key of one refused, pushed out of a full
- * table or timed out is buried for one timeout (a ring of 4 x
- * max_datagrams keys), and its later fragments count as DEFRAG_LATE:
- * otherwise the rest of it would start a datagram here that never
- * completes and pass, and the receiver, which kept the earlier pieces
- * (they were forwarded), would complete a datagram never inspected.
+ * its key starts a new one) unless the caller buries it because its
+ * verdict dropped p (defrag_bury_packet()); the key of one refused or
+ * timed out is buried for the longer of 60 s and twice the timeout
+ * (receivers keep fragments up to 60 s), and its later fragments count as
+ * DEFRAG_LATE: otherwise the rest of it would start a datagram here that
+ * never completes and pass, and the receiver, which kept the earlier
+ * pieces (they were forwarded), would complete a datagram never inspected.
  * Per-packet path, fragments only; on the owning worker lcore.
  */
 enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us,
 				 const struct packet **whole);
 
-/* Drop datagrams older than the timeout. Once per worker loop; cheap when none is held. */
+/*
+ * Drop datagrams older than the timeout (burying their keys). defrag_packet()
+ * does the same on its way, which is all the worker relies on: an idle
+ * table's counters may show a timed-out datagram as active until the next
+ * fragment. Cheap when none is held.
+ */
 void defrag_expire(struct defrag_table *t, uint64_t now_us);
+
+/*
+ * Bury the datagram p completed (its verdict dropped p): its fragments to
+ * come are refused (DEFRAG_LATE) for a while, since the receiver holds the
+ * others and a resent last fragment would complete it there. Kept in a
+ * ring of 16 x max_datagrams keys, else in a free slot; overwritten early
+ * (tombstones_lost) only when both are full. On the owning worker.
+ */
+void defrag_bury_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us);
 
 const struct defrag_counters *defrag_counters(const struct defrag_table *t);
 

@@ -193,6 +193,8 @@ static inline enum drop_reason worker_inspect(struct worker_conf *conf, struct r
 	enum verdict verdict = inspect_packet(&conf->inspect, whole, time_us);
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))
 		return DROP_REASON_COUNT;
+	if (unlikely(whole != p))
+		defrag_bury_packet(conf->defrag, p, time_us); /* a resent last piece is refused too */
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)

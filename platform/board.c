@@ -299,7 +299,7 @@ static const struct board_setting board_settings[] = {
 	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
 	{"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
 	{"dataplane", "defrag", board_parse_bool, B(defrag), 0, 0, "yes"},
-	{"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 4096, "64"},
+	{"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
 	{"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
 	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
 	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},

@@ -9,7 +9,8 @@
 # [dataplane] defrag = no the same traffic gives no alert, which shows the
 # reassembly is what finds it. In ips mode a drop rule removes the
 # datagram's last fragment from the output (the receiver can never
-# reassemble it) and keeps the others; fragments that overlap earlier
+# reassemble it) and keeps the others, and that last fragment sent again
+# is dropped again; fragments that overlap earlier
 # bytes with other bytes (teardrop-style evasion) are dropped and counted;
 # identical overlaps pass.
 #
@@ -124,6 +125,20 @@ def case_ips_drop():
           len(out) == len(packets) - 1 and last not in out, f"{len(out)} frames out of {len(packets)}")
 
 
+def case_resent_last_fragment():
+    """ips: the last fragment of a dropped datagram, sent again, is dropped again (the receiver holds the rest)."""
+    payload = b"POST /x HTTP/1.1\r\n\r\n" + b"a" * 30 + b"drop-me-split-across-fragments" + b"b" * 30
+    packets, count = attack_conversation(payload, 24)
+    again = packets[-1].copy()
+    again.time = packets[-1].time + 1.0
+    rc, out, stats, err = stats_of(packets + [again], "ips")
+    check("resent last fragment: vigil exits 0", rc == 0, err[-300:])
+    check(f"resent last fragment: {count - 1} fragments forwarded, neither copy of the last",
+          len(out) == len(packets) - 1 and bytes(again) not in out, f"{len(out)} frames out")
+    check("resent last fragment: refused as late", stats["defrag"]["fragments"]["late"] == 1,
+          f"defrag {stats.get('defrag')}")
+
+
 def overlap_conversation(conflicting):
     """Four 16-byte fragments and a copy of the second, same bytes or rewritten."""
     packets, _count = attack_conversation(b"GET /" + b"q" * 90 + b" HTTP/1.1\r\n\r\n", 16)
@@ -172,6 +187,7 @@ def main():
     case_defrag_off()
     case_ipv6()
     case_ips_drop()
+    case_resent_last_fragment()
     case_overlap()
     if failures:
         print(f"{len(failures)} checks failed")

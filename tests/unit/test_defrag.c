@@ -100,6 +100,18 @@ static uint32_t ip_header_len(const struct dgram *d)
 }
 
 /* The frame of one fragment of d: data (len bytes) at offset, MF as more. */
+/* The IPv4 header checksum, written into the header of len bytes. */
+static void ipv4_checksum_set(uint8_t *ip, uint32_t len)
+{
+	uint32_t sum = 0;
+	ip[10] = ip[11] = 0;
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8), ip[11] = (uint8_t)~sum;
+}
+
 static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, int more,
 			    const uint8_t *data, uint32_t len)
 {
@@ -134,6 +146,7 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 		memset(ip + 20, 1, options);
 		if (options)
 			ip[20 + options - 1] = 0;
+		ipv4_checksum_set(ip, 20 + options);
 		n += 20 + options;
 	} else {
 		uint32_t ext = 8u * d->dstopts;
@@ -352,7 +365,9 @@ static void test_reason_names(void **state)
 					    "too_many_pieces",
 					    "bad_length",
 					    "bad_header",
-					    "late"};
+					    "late",
+					    "flood",
+					    "bad_checksum"};
 	assert_int_equal(DEFRAG_REASON_COUNT, sizeof(names) / sizeof(names[0]));
 	for (int i = 0; i < DEFRAG_REASON_COUNT; i++)
 		assert_string_equal(defrag_reason_name[i], names[i]);
@@ -617,12 +632,13 @@ static void test_timeout(void **state)
 	assert_int_equal(defrag_counters(t)->expired, 1);
 	assert_int_equal(defrag_counters(t)->active, 0);
 
-	/* its rest is refused for one more timeout (the receiver may still
-	 * hold the first fragment, which was forwarded), then the key starts
-	 * over: the expired first fragment is missing */
+	/* its rest is refused for 60 s (longer than receivers keep fragments:
+	 * they may still hold the first one, which was forwarded), then the
+	 * key starts over: the expired first fragment is missing */
+	uint64_t buried = t0 + 1000000 + 1000; /* when it expired */
 	assert_int_equal(feed(t, &dg_a, 40, 40, t0 + 1500000, &w), DEFRAG_LATE);
-	assert_int_equal(feed(t, &dg_a, 80, 40, t0 + 2000000, &w), DEFRAG_LATE);
-	uint64_t t1 = t0 + 1000000 + 1000 + 1000000;
+	assert_int_equal(feed(t, &dg_a, 80, 40, buried + 59000000, &w), DEFRAG_LATE);
+	uint64_t t1 = buried + 60000000;
 	assert_int_equal(feed(t, &dg_a, 40, 40, t1, &w), DEFRAG_HELD);
 	assert_int_equal(feed(t, &dg_a, 80, 40, t1 + 1, &w), DEFRAG_HELD);
 	assert_int_equal(defrag_counters(t)->active, 1);
@@ -640,9 +656,11 @@ static void test_timeout(void **state)
 			 DEFRAG_OVERLAP_CONFLICT);
 	assert_int_equal(feed(t, &dg_b, 40, 40, t2 + 2, &w), DEFRAG_LATE);
 	defrag_expire(t, t2 + 1000000 + 1000);
-	assert_int_equal(feed(t, &dg_b, 40, 40, t2 + 2000000, &w), DEFRAG_HELD);
-	assert_int_equal(feed(t, &dg_b, 80, 40, t2 + 2000001, &w), DEFRAG_HELD);
-	assert_int_equal(feed(t, &dg_b, 0, 40, t2 + 2000002, &w), DEFRAG_COMPLETE);
+	assert_int_equal(feed(t, &dg_b, 40, 40, t2 + 30000000, &w), DEFRAG_LATE);
+	uint64_t t3 = t2 + 1 + 60000000; /* refused at t2 + 1, buried 60 s */
+	assert_int_equal(feed(t, &dg_b, 40, 40, t3, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_b, 80, 40, t3 + 1, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_b, 0, 40, t3 + 2, &w), DEFRAG_COMPLETE);
 	assert_whole(w, &dg_b);
 	table_free(t);
 }
@@ -654,50 +672,104 @@ static void test_table_full(void **state)
 	const struct packet *w = NULL;
 	static struct dgram d[5];
 
-	for (uint32_t i = 0; i < 5; i++) {
+	for (uint32_t i = 0; i < 4; i++) {
 		dgram_tcp(&d[i], 4, 0xa000 + i, 100, 30 + i);
 		assert_int_equal(feed(t, &d[i], 0, 40, 100 + i, &w), DEFRAG_HELD);
-		assert_true(defrag_counters(t)->active <= 4);
 	}
-	assert_int_equal(defrag_counters(t)->evicted, 1);
+	/* full: a fifth datagram is refused, nothing is pushed out (the
+	 * receiver may hold the forwarded pieces of what would go) */
+	dgram_tcp(&d[4], 4, 0xa004, 100, 34);
+	assert_int_equal(feed(t, &d[4], 0, 40, 104, &w), DEFRAG_FLOOD);
 	assert_int_equal(defrag_counters(t)->active, 4);
-	/* the newest completes */
-	assert_int_equal(feed(t, &d[4], 40, 80, 200, &w), DEFRAG_COMPLETE);
-	assert_whole(w, &d[4]);
-	/* the oldest was the one pushed out: its key is buried and its rest
-	 * refused (the receiver may hold its forwarded first fragment) */
-	assert_int_equal(feed(t, &d[0], 40, 80, 201, &w), DEFRAG_LATE);
-	assert_int_equal(defrag_counters(t)->evicted, 1);
-	assert_int_equal(defrag_counters(t)->active, 3);
-	/* the three between still complete */
-	for (uint32_t i = 1; i < 4; i++) {
-		assert_int_equal(feed(t, &d[i], 40, 80, 300 + i, &w), DEFRAG_COMPLETE);
+	assert_int_equal(defrag_counters(t)->fragment[DEFRAG_FLOOD], 1);
+	/* the four held ones all complete; then there is room again */
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(feed(t, &d[i], 40, 80, 200 + i, &w), DEFRAG_COMPLETE);
 		assert_whole(w, &d[i]);
 	}
-	assert_int_equal(defrag_counters(t)->evicted, 1);
+	assert_int_equal(defrag_counters(t)->active, 0);
+	assert_int_equal(feed(t, &d[4], 0, 40, 300, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &d[4], 40, 80, 301, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &d[4]);
 	table_free(t);
 
 	/* the default holds 64 */
 	t = table_new(0, 0);
 	for (uint32_t i = 0; i < 65; i++) {
 		dgram_tcp(&dg_a, 4, 0xb000 + i, 100, i);
-		assert_int_equal(feed(t, &dg_a, 0, 40, 100 + i, &w), DEFRAG_HELD);
+		assert_int_equal(feed(t, &dg_a, 0, 40, 100 + i, &w),
+				 i < 64 ? DEFRAG_HELD : DEFRAG_FLOOD);
 	}
 	assert_int_equal(defrag_counters(t)->active, 64);
-	assert_int_equal(defrag_counters(t)->evicted, 1);
 	table_free(t);
+}
 
-	/* a flood: 40 datagrams through 4 slots bury 36 keys in a ring of 16;
-	 * the 20 overwritten before their time are counted, the last 16 hold */
-	t = table_new(4, 0);
-	for (uint32_t i = 0; i < 40; i++) {
-		dgram_tcp(&dg_a, 4, 0xd000 + i, 100, i);
-		assert_int_equal(feed(t, &dg_a, 0, 40, 100 + i, &w), DEFRAG_HELD);
+/*
+ * Buried keys are never forgotten early: with 4 slots and a ring of 64,
+ * 70 refused datagrams fill the ring, then take the free slots; once all
+ * are taken new datagrams are refused (FLOOD) and every buried key still
+ * refuses its fragments (LATE).
+ */
+static void test_bury_flood(void **state)
+{
+	(void)state;
+	struct defrag_table *t = table_new(4, 0);
+	const struct packet *w = NULL;
+	uint8_t bad[12] = {0};
+	for (uint32_t i = 0; i < 70; i++) {
+		dgram_tcp(&dg_a, 4, 0xd000 + i, 100, i % 200);
+		/* 12 bytes with more to come: bad_length, the key buried */
+		enum defrag_reason r = feed_bytes(t, &dg_a, 0, 1, bad, sizeof(bad), 100 + i, &w);
+		assert_int_equal(r, i < 68 ? DEFRAG_BAD_LENGTH : DEFRAG_FLOOD);
 	}
-	assert_int_equal(defrag_counters(t)->evicted, 36);
-	assert_int_equal(defrag_counters(t)->tombstones_lost, 20);
-	dgram_tcp(&dg_a, 4, 0xd000 + 35, 100, 35);
-	assert_int_equal(feed(t, &dg_a, 40, 40, 200, &w), DEFRAG_LATE);
+	assert_int_equal(defrag_counters(t)->tombstones_lost, 0);
+	assert_int_equal(defrag_counters(t)->active, 0);
+	for (uint32_t i = 0; i < 68; i++) {
+		dgram_tcp(&dg_a, 4, 0xd000 + i, 100, i % 200);
+		assert_int_equal(feed(t, &dg_a, 40, 40, 1000 + i, &w), DEFRAG_LATE);
+	}
+	/* a dropped completion buried by the caller: its resent last piece is refused */
+	table_free(t);
+	t = table_new(4, 0);
+	dgram_tcp(&dg_b, 4, 0xe001, 100, 7);
+	assert_int_equal(feed(t, &dg_b, 0, 40, 10, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_b, 40, 80, 11, &w), DEFRAG_COMPLETE);
+	struct packet last;
+	uint8_t *frame = malloc(TEST_MAX_FRAME);
+	uint32_t n = frame_build(frame, &dg_b, 40, 0, dg_b.bytes + 40, 80);
+	assert_int_equal(decode_packet(&last, frame, n), DECODE_OK);
+	defrag_bury_packet(t, &last, 11);
+	free(frame);
+	assert_int_equal(feed(t, &dg_b, 40, 80, 12, &w), DEFRAG_LATE);
+	assert_int_equal(feed(t, &dg_b, 0, 40, 13, &w), DEFRAG_LATE);
+	table_free(t);
+}
+
+/* A piece with a wrong IPv4 header checksum (the receiver drops it) never counts and takes no room. */
+static void test_bad_checksum(void **state)
+{
+	(void)state;
+	struct defrag_table *t = table_new(0, 0);
+	const struct packet *w = NULL;
+	dgram_tcp(&dg_a, 4, 0x4242, 100, 9);
+	uint8_t evil[40];
+	memcpy(evil, dg_a.bytes, 40);
+	evil[30] ^= 0xff;
+	uint8_t *frame = malloc(TEST_MAX_FRAME);
+	assert_non_null(frame);
+	uint32_t n = frame_build(frame, &dg_a, 0, 1, evil, 40);
+	frame[14 + 11] ^= 0x55;
+	struct packet p;
+	(void)decode_packet(&p, frame, n);
+	enum defrag_reason r = defrag_packet(t, &p, 10, &w);
+	tally[r]++;
+	free(frame);
+	assert_int_equal(r, DEFRAG_BAD_CHECKSUM);
+	assert_int_equal(defrag_counters(t)->active, 0);
+	/* the real pieces complete with the real bytes */
+	assert_int_equal(feed(t, &dg_a, 0, 40, 11, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_a, 40, 80, 12, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_a);
 	table_free(t);
 }
 
@@ -871,7 +943,6 @@ static void test_counters(void **state)
 	assert_int_equal(k->fragment[DEFRAG_TOO_BIG], 1);
 	assert_int_equal(k->fragment[DEFRAG_BAD_LENGTH], 1);
 	assert_int_equal(k->expired, 0);
-	assert_int_equal(k->evicted, 0);
 	table_free(t);
 }
 
@@ -890,6 +961,8 @@ int main(void)
 	    cmocka_unit_test(test_bad_header),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_table_full),
+	    cmocka_unit_test(test_bury_flood),
+	    cmocka_unit_test(test_bad_checksum),
 	    cmocka_unit_test(test_interleaved),
 	    cmocka_unit_test(test_ipv4_first_fragment_options),
 	    cmocka_unit_test(test_vlan_keys),
