@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "control/eve.h"
+#include "dataplane/defrag.h"
 #include "dataplane/filter.h"
 #include "dataplane/verdict.h"
 #include "rules/ruleset.h"
@@ -256,6 +257,17 @@ static size_t eve_finish_drop(struct out *o, const struct alert *a, size_t len)
 	return o->used;
 }
 
+/* An anomaly event's tail: what IP reassembly refused, and what became of the fragment. */
+static size_t eve_finish_anomaly(struct out *o, const struct alert *a, size_t len)
+{
+	put(o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
+	    a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason] : "defrag",
+	    a->blocked ? "blocked" : "allowed");
+	if (o->used >= len && len)
+		o->used = len - 1;
+	return o->used;
+}
+
 /* verdict: what became of the packet (Suricata's verdict object). */
 static void put_verdict(struct out *o, const struct alert *a)
 {
@@ -397,8 +409,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		put(&o, ",\"flow_id\":%" PRIu64, a->flow_id);
 	if ((flags & EVE_PCAP_CNT) && a->packet_number)
 		put(&o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
-	put(&o, ",\"event_type\":\"%s\"", a->filter_drop ? "drop" : "alert");
-	if (!client_from_xff || a->filter_drop || !put_client_from_xff(&o, a))
+	put(&o, ",\"event_type\":\"%s\"",
+	    a->filter_drop ? "drop" : a->anomaly ? "anomaly" : "alert");
+	if (!client_from_xff || a->filter_drop || a->anomaly || !put_client_from_xff(&o, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
 	if (ports)
 		put(&o, ",\"src_port\":%u", a->src_port);
@@ -408,6 +421,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put(&o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
 	if (a->filter_drop)
 		return eve_finish_drop(&o, a, len);
+	if (a->anomaly)
+		return eve_finish_anomaly(&o, a, len);
 	if (a->app_proto != 0xffff && a->app_proto < RULE_PROTO_COUNT)
 		put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 	put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");

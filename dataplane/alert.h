@@ -45,6 +45,10 @@ struct alert {
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */
 	uint16_t acl_rule;     /* the ACL rule number that denied; 0: none */
+	/* An anomaly event (EVE event_type "anomaly"): IP reassembly refused a
+	 * datagram (enum defrag_reason in anomaly_reason); rule is NULL. */
+	uint8_t anomaly;
+	uint8_t anomaly_reason;
 	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;

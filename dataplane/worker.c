@@ -10,12 +10,15 @@
  * its queues.
  */
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
 
+#include "dataplane/alert.h"
 #include "dataplane/decode.h"
 #include "dataplane/defrag.h"
 #include "dataplane/exception.h"
@@ -167,6 +170,39 @@ static inline bool worker_decode(struct worker_conf *conf, struct rte_mbuf *m, s
 }
 
 /*
+ * An EVE anomaly event for a datagram IP reassembly refused, once per
+ * datagram: its later fragments (late), floods of new ones and bad
+ * checksums are counted only, so that a flood of fragments cannot flood
+ * the alert ring. A full ring is counted, never waited on.
+ */
+static void worker_defrag_event(struct worker_conf *conf, const struct packet *p,
+				enum defrag_reason r, uint64_t time_us)
+{
+	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
+	    !conf->inspect.alerts)
+		return;
+	struct alert a = {
+		.timestamp_us = time_us + (uint64_t)conf->inspect.wall_offset_us,
+		.src_port = p->src_port,
+		.dst_port = p->dst_port,
+		.ip_version = p->ip_version,
+		.l4_proto = p->l4_proto,
+		.blocked = conf->enforce,
+		.worker = (uint16_t)conf->worker_index,
+		.app_proto = 0xffff,
+		.anomaly = 1,
+		.anomaly_reason = (uint8_t)r,
+		.packet_number = conf->inspect.packet_number,
+	};
+	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
+	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	if (rte_ring_sp_enqueue_elem(conf->inspect.alerts, &a, sizeof(a)) == 0)
+		conf->counters.counter[WORKER_COUNTER_ALERTS]++;
+	else
+		conf->counters.counter[WORKER_COUNTER_ALERTS_LOST]++;
+}
+
+/*
  * Inspect one decoded packet (flow, filter verdict, rules); returns
  * DROP_REASON_COUNT when it is to be forwarded, else why it is dropped.
  * Per-packet path.
@@ -187,8 +223,10 @@ static inline enum drop_reason worker_inspect(struct worker_conf *conf, struct r
 		enum defrag_reason r = defrag_packet(conf->defrag, p, time_us, &whole);
 		if (r == DEFRAG_HELD)
 			return DROP_REASON_COUNT;
-		if (r != DEFRAG_COMPLETE)
+		if (r != DEFRAG_COMPLETE) {
+			worker_defrag_event(conf, p, r, time_us);
 			return conf->enforce ? DROP_FRAGMENT : DROP_REASON_COUNT;
+		}
 	}
 	enum verdict verdict = inspect_packet(&conf->inspect, whole, time_us);
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))

@@ -155,8 +155,9 @@ def overlap_conversation(conflicting):
 def stats_of(packets, mode):
     with tempfile.TemporaryDirectory(prefix="vigil-defrag-") as work:
         path = os.path.join(work, "stats.json")
-        rc, _alerts, out, err = run(RULES, packets, mode=mode, extra=("--stats-json", path))
+        rc, alerts, out, err = run(RULES, packets, mode=mode, extra=("--stats-json", path))
         with open(path) as f:
+            stats_of.events = alerts
             return rc, out, json.load(f), err
 
 
@@ -172,6 +173,11 @@ def case_overlap():
           f"{len(out)} frames out of {len(packets)}")
     check("conflicting overlap: counted as fragment drops",
           stats["total"]["drops"].get("fragment", 0) == 1 + late, f"drops {stats['total']['drops']}")
+    anomalies = [e for e in stats_of.events if e.get("event_type") == "anomaly"]
+    check("conflicting overlap: one EVE anomaly event, defrag overlap_conflict, blocked",
+          len(anomalies) == 1 and anomalies[0]["anomaly"] == {"type": "defrag", "event": "overlap_conflict",
+                                                             "action": "blocked"}
+          and anomalies[0]["src_ip"] == "10.0.0.1", f"{anomalies}")
 
     packets, extra = overlap_conversation(conflicting=False)
     rc, out, stats, err = stats_of(packets, "ips")
