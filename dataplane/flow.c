@@ -372,6 +372,19 @@ struct flow_window {
 	int64_t free;  /* first free slot, or -1 */
 };
 
+/* Whether two keys are equal: five words and the tail, no call (memcmp was 5% of a stateful path). */
+static inline bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t wa[5], wb[5];
+	uint32_t ta, tb;
+	memcpy(wa, a, sizeof(wa));
+	memcpy(wb, b, sizeof(wb));
+	memcpy(&ta, (const uint8_t *)a + sizeof(wa), sizeof(ta));
+	memcpy(&tb, (const uint8_t *)b + sizeof(wb), sizeof(tb));
+	return ((wa[0] ^ wb[0]) | (wa[1] ^ wb[1]) | (wa[2] ^ wb[2]) | (wa[3] ^ wb[3]) |
+		(wa[4] ^ wb[4]) | (ta ^ tb)) == 0;
+}
+
 /* Reads only the window's tags, and a flow's key where its tag matches. */
 static struct flow_window flow_probe(const struct flow_table *t, uint32_t slot, uint32_t tag,
 				     const struct flow_key *k)
@@ -381,7 +394,7 @@ static struct flow_window flow_probe(const struct flow_table *t, uint32_t slot, 
 	for (unsigned i = 0; i < FLOW_PROBE_WINDOW; i++) {
 		uint32_t s = flow_window_slot(t, slot, i);
 
-		if (t->tags[s] == tag && memcmp(&t->flows[s].key, k, sizeof(*k)) == 0) {
+		if (t->tags[s] == tag && flow_key_equal(&t->flows[s].key, k)) {
 			w.match = s;
 			return w;
 		}

@@ -71,19 +71,24 @@ static inline void worker_count_layers(struct worker_counters *c, const struct p
  * events, rate-limit blocks) adds the wall-clock offset, 0 for capture
  * times, so an offline run reports capture times.
  */
-static inline uint64_t worker_packet_time(struct worker_conf *conf, const struct rte_mbuf *m,
-					  uint64_t now_us)
+static void worker_wall_offset_apply(struct worker_conf *conf, int64_t offset)
 {
-	bool stamped = conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag);
-	int64_t offset = stamped ? 0 : conf->wall_offset_us;
 	conf->inspect.wall_offset_us = offset;
 	if (conf->inspect.filter)
 		conf->inspect.filter->wall_offset_us = offset;
 	if (conf->inspect.ratelimit)
 		conf->inspect.ratelimit->wall_offset_us = offset;
-	if (stamped)
-		return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
-	return now_us;
+}
+
+/* The burst's clock's offset goes to every stage once per burst (worker_handle_queue()). */
+static inline uint64_t worker_packet_time(struct worker_conf *conf, const struct rte_mbuf *m,
+					  uint64_t now_us)
+{
+	if (!(conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag)))
+		return now_us;
+	if (unlikely(conf->inspect.wall_offset_us != 0))
+		worker_wall_offset_apply(conf, 0); /* capture times are shown as they are */
+	return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
 }
 
 /* Wall-clock time minus the monotonic clock, read again now and then (an NTP step shows soon). */
@@ -304,6 +309,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	if (unlikely((conf->bursts_since_wall++ & 255) == 0))
 		worker_wall_offset_refresh(conf, now_us);
+	worker_wall_offset_apply(conf, conf->wall_offset_us);
 	rj.pair_count = rj.back_count = 0;
 	uint32_t fragments = 0; /* PACKET_FRAGMENT when the burst holds one */
 
