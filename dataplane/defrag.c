@@ -76,6 +76,7 @@ struct defrag_table {
 	struct defrag_datagram *datagrams;
 	struct defrag_tombstone *tombstones; /* a ring of tombstone_count (defrag_bury_key()) */
 	uint32_t tombstone_count, tombstone_next;
+	uint64_t ring_until_us; /* the latest until_us in the ring: past it, none is live */
 	uint8_t *buffers;
 	uint8_t *frame; /* DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM: the reassembled frame */
 	struct packet whole;
@@ -168,6 +169,8 @@ static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
 	}
 	memcpy(ts->key, key, sizeof(ts->key));
 	ts->until_us = until;
+	if (until > t->ring_until_us)
+		t->ring_until_us = until;
 	t->tombstone_next = (t->tombstone_next + 1) % t->tombstone_count;
 	if (d)
 		defrag_release(t, d);
@@ -182,6 +185,8 @@ static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint6
 
 static bool defrag_buried(const struct defrag_table *t, const uint64_t key[6], uint64_t now_us)
 {
+	if (now_us >= t->ring_until_us)
+		return false; /* nothing buried lately: the common case, no scan */
 	for (uint32_t i = 0; i < t->tombstone_count; i++) {
 		const struct defrag_tombstone *ts = &t->tombstones[i];
 		if (ts->until_us > now_us && memcmp(ts->key, key, sizeof(ts->key)) == 0)
@@ -317,8 +322,12 @@ static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_
 					   uint64_t now_us, enum defrag_reason *why)
 {
 	struct defrag_datagram *free_slot = NULL;
-	for (uint32_t i = 0; i < t->max_datagrams; i++) {
+	/* every taken slot is looked at (its key, its age); past the last of
+	 * them, the first free one is all that is needed */
+	uint32_t busy = t->in_use, seen = 0;
+	for (uint32_t i = 0; i < t->max_datagrams && (seen < busy || !free_slot); i++) {
 		struct defrag_datagram *d = &t->datagrams[i];
+		seen += d->state != DEFRAG_FREE;
 		if (d->state == DEFRAG_TOMBSTONE && now_us >= d->until_us)
 			defrag_release(t, d);
 		if (d->state == DEFRAG_OPEN && now_us >= d->first_us + t->timeout_us) {

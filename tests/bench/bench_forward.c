@@ -22,7 +22,8 @@
  * stateful default deny (the verdict cached on the flow), beside the plain
  * figure and an empty filter of the same run, the cases interleaved in
  * half-millisecond slices (see bench_interleave_main()); and the time to
- * read and build those tables and the DPDK memory they take.
+ * read and build those tables and the DPDK memory they take. Last, IP
+ * reassembly: datagrams in 3 fragments with and without it (bench_defrag()).
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
  */
@@ -41,6 +42,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/defrag.h"
 #include "dataplane/filter.h"
 #include "dataplane/flow.h"
 #include "dataplane/worker.h"
@@ -577,6 +579,152 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 		flow_table_destroy(flows[w]);
 }
 
+/* ---- IP reassembly ---- */
+
+#define BENCH_FRAGMENT_DATAGRAMS 170 /* of 3 fragments: 510 frames per queue */
+
+/* Fragment part (0, 1, 2) of a 2,980-byte UDP datagram of id id: 1,480 + 1,480 + 28 bytes. */
+static unsigned bench_build_fragment(uint8_t *f, unsigned id, unsigned part)
+{
+	static const unsigned offsets[3] = {0, 1480, 2960}, lengths[3] = {1480, 1480, 28};
+	unsigned len = lengths[part], size = 14 + 20 + len;
+	memset(f, 0, size);
+	static const uint8_t dst[6] = {0x02, 0, 0, 0, 0, 2}, src[6] = {0x02, 0, 0, 0, 0, 1};
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	unsigned total = 20 + len, frag = (part < 2 ? 0x2000 : 0) | offsets[part] / 8;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(total >> 8), ip[3] = (uint8_t)total;
+	ip[4] = (uint8_t)(id >> 8), ip[5] = (uint8_t)id;
+	ip[6] = (uint8_t)(frag >> 8), ip[7] = (uint8_t)frag;
+	ip[8] = 64;
+	ip[9] = 17;
+	ip[12] = 10, ip[13] = 1, ip[14] = 0, ip[15] = 1;
+	ip[16] = 10, ip[17] = 2, ip[18] = 0, ip[19] = 1;
+	uint32_t sum = 0;
+	for (unsigned i = 0; i < 20; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8), ip[11] = (uint8_t)~sum;
+	if (part == 0) { /* the UDP header: the whole datagram's length */
+		uint8_t *udp = ip + 20;
+		udp[0] = 0x80, udp[1] = (uint8_t)id;
+		udp[3] = 53;
+		udp[4] = (uint8_t)(2988 >> 8), udp[5] = (uint8_t)2988;
+	}
+	return size;
+}
+
+static void bench_preload_fragments(const struct port_set *ports, unsigned queues)
+{
+	for (uint16_t q = 0; q < queues; q++)
+		for (unsigned k = 0; k < 3 * BENCH_FRAGMENT_DATAGRAMS; k++) {
+			struct rte_mbuf *m = rte_pktmbuf_alloc(ports->pool);
+			if (!m) {
+				fprintf(stderr, "bench: out of mbufs\n");
+				exit(EXIT_FAILURE);
+			}
+			unsigned id = q * BENCH_FRAGMENT_DATAGRAMS + k / 3;
+			uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, 1514);
+			rte_pktmbuf_trim(m, 1514 - bench_build_fragment(f, id, k % 3));
+			if (rte_eth_tx_burst(ports->ports[0].port_id, q, &m, 1) != 1) {
+				fprintf(stderr, "bench: preload ring full\n");
+				exit(EXIT_FAILURE);
+			}
+		}
+}
+
+struct bench_defrag_job {
+	struct worker_conf *conf;
+	struct defrag_table *table;
+	uint64_t deadline_tsc;
+	unsigned cycles;
+	float ns[2][BENCH_MAX_CYCLES]; /* 0: fragments one by one, 1: reassembled */
+};
+
+/* The two cases interleaved in slices, as bench_interleave_main() does for the filter. */
+static int bench_defrag_main(void *arg)
+{
+	struct bench_defrag_job *job = arg;
+	struct worker_conf *conf = job->conf;
+	double ns_per_tick = 1e9 / (double)rte_get_tsc_hz();
+	while (job->cycles < BENCH_MAX_CYCLES && rte_rdtsc() < job->deadline_tsc) {
+		for (int k = 0; k < 2; k++) {
+			conf->defrag = k ? job->table : NULL;
+			uint64_t packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS];
+			uint64_t start = rte_rdtsc();
+			for (unsigned t = 0; t < BENCH_SLICE_POLLS; t++)
+				worker_poll(conf);
+			uint64_t ticks = rte_rdtsc() - start;
+			packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS] - packets;
+			job->ns[k][job->cycles] = packets ? (float)(ticks * ns_per_tick / packets) : 0;
+		}
+		job->cycles++;
+	}
+	conf->defrag = NULL;
+	return 0;
+}
+
+/*
+ * 170 UDP datagrams of 2,980 bytes per queue, each in 3 fragments (1,514,
+ * 1,514 and 62-byte frames), circulating: the worker with IP reassembly
+ * (every third fragment completes a datagram, copied and decoded whole)
+ * against the same worker passing fragments one by one, interleaved.
+ */
+static void bench_defrag(const struct bench_options *o, const struct port_set *ports,
+			 struct worker_conf *workers)
+{
+	struct bench_defrag_job *jobs = calloc(o->workers, sizeof(*jobs));
+	struct defrag_config dc = {.max_datagrams = 0};
+	bench_drain(ports);
+	bench_preload_fragments(ports, o->workers);
+	double seconds = o->rounds * o->seconds * 2;
+	uint64_t deadline = rte_rdtsc() + (uint64_t)(seconds * (double)rte_get_tsc_hz());
+	for (unsigned w = 0; w < o->workers; w++) {
+		jobs[w] = (struct bench_defrag_job){.conf = &workers[w], .deadline_tsc = deadline};
+		jobs[w].table = defrag_create(&dc);
+		if (!jobs[w].table)
+			exit(EXIT_FAILURE);
+		rte_eal_remote_launch(bench_defrag_main, &jobs[w], workers[w].lcore_id);
+	}
+	usleep((useconds_t)(seconds * 1e6));
+	rte_eal_mp_wait_lcore();
+	size_t total = 0;
+	for (unsigned w = 0; w < o->workers; w++)
+		total += jobs[w].cycles;
+	double *ns = malloc(total * sizeof(*ns)), *ratio = malloc(total * sizeof(*ratio));
+	double mid[2];
+	for (int k = 0; k < 2; k++) {
+		size_t n = 0;
+		for (unsigned w = 0; w < o->workers; w++)
+			for (unsigned c = 0; c < jobs[w].cycles; c++) {
+				ns[n] = jobs[w].ns[k][c];
+				ratio[n++] = jobs[w].ns[0][c] / jobs[w].ns[k][c];
+			}
+		mid[k] = median(ns, (unsigned)n);
+		if (k == 1) {
+			double q1, q3, r = median_quartiles(ratio, (unsigned)n, &q1, &q3);
+			uint64_t complete = 0;
+			for (unsigned w = 0; w < o->workers; w++)
+				complete += defrag_counters(jobs[w].table)->fragment[DEFRAG_COMPLETE];
+			printf("IP reassembly, 3 fragments a datagram: %.2f Mpps/lcore one by one, %.2f "
+			       "reassembled (%.3f of it, quartiles %.3f-%.3f; %.1f ns a fragment more); "
+			       "%llu datagrams completed, %zu cycles\n",
+			       1e3 / mid[0], 1e3 / mid[1], r, q1, q3, mid[1] - mid[0],
+			       (unsigned long long)complete, total);
+		}
+	}
+	for (unsigned w = 0; w < o->workers; w++)
+		defrag_destroy(jobs[w].table);
+	free(ns);
+	free(ratio);
+	free(jobs);
+	bench_drain(ports);
+}
+
 static void parse_options(int argc, char **argv, struct bench_options *o)
 {
 	static const struct option longopts[] = {
@@ -661,6 +809,7 @@ int main(int argc, char **argv)
 		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);
 	}
 	bench_filter(&o, &ports, workers);
+	bench_defrag(&o, &ports, workers);
 	uint64_t malformed = 0;
 	for (unsigned w = 0; w < o.workers; w++)
 		malformed += workers[w].counters.counter[WORKER_COUNTER_MALFORMED];
