@@ -33,6 +33,8 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 /* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
 enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
 
+#define DEFRAG_BUFFER (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
+
 /*
  * The key of a datagram refused, pushed out or timed out, kept for one
  * timeout after that: its fragments still to come are refused (LATE). The
@@ -54,17 +56,18 @@ struct defrag_datagram {
 	uint64_t first_us;
 	uint64_t until_us; /* TOMBSTONE: buried until then */
 	uint8_t state;	  /* enum defrag_state */
-	bool have_first;  /* header[] holds the offset-0 fragment's headers */
+	bool have_first;  /* the offset-0 fragment's headers lie just before data */
 	bool have_last;	  /* total is known */
 	uint8_t next_proto; /* IPv6: the protocol after the fragment header */
-	uint16_t header_len;	 /* link + IP headers in header[] */
-	uint16_t l3_offset;	 /* where the IP header starts in header[] */
-	uint16_t next_header_at; /* IPv6: the byte of header[] that named the fragment header */
+	uint16_t header_len;	 /* link + IP headers, the header_len bytes before data */
+	uint16_t l3_offset;	 /* where the IP header starts in them */
+	uint16_t next_header_at; /* IPv6: the byte of them that named the fragment header */
 	uint32_t total;		 /* payload bytes of the whole datagram, once have_last */
 	uint32_t piece_count;
 	struct defrag_piece pieces[DEFRAG_MAX_PIECES]; /* sorted, disjoint, not adjacent */
-	uint8_t header[DEFRAG_MAX_HEADER];
-	uint8_t *data; /* DEFRAG_MAX_DATAGRAM bytes */
+	/* DEFRAG_MAX_DATAGRAM bytes, after DEFRAG_MAX_HEADER bytes of room for
+	 * the headers: the whole frame is rebuilt in place, no copy */
+	uint8_t *data;
 };
 
 struct defrag_table {
@@ -77,8 +80,7 @@ struct defrag_table {
 	struct defrag_tombstone *tombstones; /* a ring of tombstone_count (defrag_bury_key()) */
 	uint32_t tombstone_count, tombstone_next;
 	uint64_t ring_until_us; /* the latest until_us in the ring: past it, none is live */
-	uint8_t *buffers;
-	uint8_t *frame; /* DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM: the reassembled frame */
+	uint8_t *buffers; /* DEFRAG_BUFFER bytes a datagram */
 	struct packet whole;
 };
 
@@ -100,14 +102,13 @@ struct defrag_table *defrag_create(const struct defrag_config *config)
 	t->tombstones = calloc(t->tombstone_count, sizeof(*t->tombstones));
 	/* the process heap, not DPDK memory: no device reads these bytes, and
 	 * the DPDK heap is kept for mbufs and the filter's tables */
-	t->buffers = malloc((size_t)t->max_datagrams * DEFRAG_MAX_DATAGRAM);
-	t->frame = malloc(DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM);
-	if (!t->datagrams || !t->tombstones || !t->buffers || !t->frame) {
+	t->buffers = malloc((size_t)t->max_datagrams * DEFRAG_BUFFER);
+	if (!t->datagrams || !t->tombstones || !t->buffers) {
 		defrag_destroy(t);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < t->max_datagrams; i++)
-		t->datagrams[i].data = t->buffers + (size_t)i * DEFRAG_MAX_DATAGRAM;
+		t->datagrams[i].data = t->buffers + (size_t)i * DEFRAG_BUFFER + DEFRAG_MAX_HEADER;
 	return t;
 }
 
@@ -115,7 +116,6 @@ void defrag_destroy(struct defrag_table *t)
 {
 	if (!t)
 		return;
-	free(t->frame);
 	free(t->buffers);
 	free(t->tombstones);
 	free(t->datagrams);
@@ -429,7 +429,7 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	uint32_t len = p->l3_offset + f->ip_header_len;
 	if (len > DEFRAG_MAX_HEADER)
 		return false;
-	memcpy(d->header, p->data, len);
+	memcpy(d->data - len, p->data, len);
 	d->header_len = (uint16_t)len;
 	d->l3_offset = (uint16_t)p->l3_offset;
 	d->next_header_at = (uint16_t)(p->l3_offset + f->next_header_at);
@@ -439,14 +439,12 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 }
 
 
-/* The whole datagram's frame in t->frame, decoded into t->whole. */
+/* The whole datagram's frame, in place before and in d->data, decoded into t->whole. */
 static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_datagram *d,
 					 unsigned version)
 {
 	uint32_t l3_offset = d->l3_offset;
-	uint8_t *frame = t->frame;
-	memcpy(frame, d->header, d->header_len);
-	memcpy(frame + d->header_len, d->data, d->total);
+	uint8_t *frame = d->data - d->header_len;
 	uint8_t *ip = frame + l3_offset;
 	uint32_t ip_header_len = d->header_len - l3_offset;
 	if (ip_header_len - (version == 4 ? 0u : 40u) + d->total > DEFRAG_MAX_DATAGRAM)

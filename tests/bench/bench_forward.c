@@ -37,6 +37,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -425,6 +426,18 @@ enum {
 #define BENCH_SLICE_POLLS 256
 #define BENCH_MAX_CYCLES 20000
 
+/* One slice: BENCH_SLICE_POLLS turns of conf's loop, timed with the TSC; ns a packet. */
+static float bench_slice_ns(struct worker_conf *conf, double ns_per_tick)
+{
+	uint64_t packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS];
+	uint64_t start = rte_rdtsc();
+	for (unsigned t = 0; t < BENCH_SLICE_POLLS; t++)
+		worker_poll(conf);
+	uint64_t ticks = rte_rdtsc() - start;
+	packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS] - packets;
+	return packets ? (float)(ticks * ns_per_tick / packets) : 0;
+}
+
 struct bench_interleave {
 	struct worker_conf *conf;
 	struct filter_context *filters[BENCH_CASES]; /* NULL: no filter (the plain case) */
@@ -446,13 +459,7 @@ static int bench_interleave_main(void *arg)
 		for (int k = 0; k < BENCH_CASES; k++) {
 			conf->inspect.filter = bi->filters[k];
 			conf->inspect.flows = bi->filters[k] ? bi->flows : NULL;
-			uint64_t packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS];
-			uint64_t start = rte_rdtsc();
-			for (unsigned t = 0; t < BENCH_SLICE_POLLS; t++)
-				worker_poll(conf);
-			uint64_t ticks = rte_rdtsc() - start;
-			packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS] - packets;
-			bi->ns[k][bi->cycles] = packets ? (float)(ticks * ns_per_tick / packets) : 0;
+			bi->ns[k][bi->cycles] = bench_slice_ns(conf, ns_per_tick);
 		}
 		bi->cycles++;
 	}
@@ -603,12 +610,8 @@ static unsigned bench_build_fragment(uint8_t *f, unsigned id, unsigned part)
 	ip[9] = 17;
 	ip[12] = 10, ip[13] = 1, ip[14] = 0, ip[15] = 1;
 	ip[16] = 10, ip[17] = 2, ip[18] = 0, ip[19] = 1;
-	uint32_t sum = 0;
-	for (unsigned i = 0; i < 20; i += 2)
-		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	ip[10] = (uint8_t)(~sum >> 8), ip[11] = (uint8_t)~sum;
+	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+	h->hdr_checksum = rte_ipv4_cksum(h);
 	if (part == 0) { /* the UDP header: the whole datagram's length */
 		uint8_t *udp = ip + 20;
 		udp[0] = 0x80, udp[1] = (uint8_t)id;
@@ -654,13 +657,7 @@ static int bench_defrag_main(void *arg)
 	while (job->cycles < BENCH_MAX_CYCLES && rte_rdtsc() < job->deadline_tsc) {
 		for (int k = 0; k < 2; k++) {
 			conf->defrag = k ? job->table : NULL;
-			uint64_t packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS];
-			uint64_t start = rte_rdtsc();
-			for (unsigned t = 0; t < BENCH_SLICE_POLLS; t++)
-				worker_poll(conf);
-			uint64_t ticks = rte_rdtsc() - start;
-			packets = conf->counters.counter[WORKER_COUNTER_RX_PACKETS] - packets;
-			job->ns[k][job->cycles] = packets ? (float)(ticks * ns_per_tick / packets) : 0;
+			job->ns[k][job->cycles] = bench_slice_ns(conf, ns_per_tick);
 		}
 		job->cycles++;
 	}

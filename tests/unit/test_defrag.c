@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include <rte_ip.h>
+
 #include "dataplane/decode.h"
 #include "dataplane/defrag.h"
 
@@ -100,18 +102,6 @@ static uint32_t ip_header_len(const struct dgram *d)
 }
 
 /* The frame of one fragment of d: data (len bytes) at offset, MF as more. */
-/* The IPv4 header checksum, written into the header of len bytes. */
-static void ipv4_checksum_set(uint8_t *ip, uint32_t len)
-{
-	uint32_t sum = 0;
-	ip[10] = ip[11] = 0;
-	for (uint32_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	ip[10] = (uint8_t)(~sum >> 8), ip[11] = (uint8_t)~sum;
-}
-
 static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, int more,
 			    const uint8_t *data, uint32_t len)
 {
@@ -146,7 +136,7 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 		memset(ip + 20, 1, options);
 		if (options)
 			ip[20 + options - 1] = 0;
-		ipv4_checksum_set(ip, 20 + options);
+		((struct rte_ipv4_hdr *)ip)->hdr_checksum = rte_ipv4_cksum((struct rte_ipv4_hdr *)ip);
 		n += 20 + options;
 	} else {
 		uint32_t ext = 8u * d->dstopts;
