@@ -27,11 +27,11 @@
 #include "control/tls_netconn.h"
 #include "platform/log.h"
 
-#define CONSOLE_POLL_MS 500	  /* a blocked read wakes this often to see a stop */
-#define CONSOLE_HANDSHAKE_S 10	  /* a handshake must finish within this */
-#define CONSOLE_FAIL_SLOTS 64	  /* sources remembered for failed handshakes */
+#define CONSOLE_POLL_MS	     500 /* a blocked read wakes this often to see a stop */
+#define CONSOLE_HANDSHAKE_S  10	 /* a handshake must finish within this */
+#define CONSOLE_FAIL_SLOTS   64	 /* sources remembered for failed handshakes */
 #define CONSOLE_MAX_SESSIONS 16
-#define CONSOLE_PROGRESS_S 1	  /* a long request sends a progress line this often */
+#define CONSOLE_PROGRESS_S   1 /* a long request sends a progress line this often */
 
 struct console_fail {
 	char peer[64];
@@ -166,7 +166,8 @@ static int console_handshake(struct console_session *s, char *why, size_t why_le
 		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
 		if (s->console->stopping || time(NULL) >= deadline) {
-			snprintf(why, why_len, "%s", s->console->stopping ? "stopping" : "timed out");
+			snprintf(why, why_len, "%s",
+				 s->console->stopping ? "stopping" : "timed out");
 			return -ETIMEDOUT;
 		}
 	}
@@ -457,7 +458,8 @@ static bool console_local_ok(const struct console *c, struct netconn *conn)
 	if (netconn_addr(conn, &local, &port) != ERR_OK)
 		return false;
 	if (IP_IS_V4(&local))
-		return c->config.has_ipv4 && memcmp(&ip_2_ip4(&local)->addr, c->config.ipv4, 4) == 0;
+		return c->config.has_ipv4 &&
+		       memcmp(&ip_2_ip4(&local)->addr, c->config.ipv4, 4) == 0;
 	return c->config.has_ipv6 && memcmp(ip_2_ip6(&local)->addr, c->config.ipv6, 16) == 0;
 }
 
@@ -643,8 +645,8 @@ struct console *console_start(const struct console_config *config, console_execu
 	mbedtls_entropy_init(&c->entropy);
 	mbedtls_ctr_drbg_init(&c->drbg);
 	mbedtls_ssl_config_init(&c->tls);
-	if (console_load_credentials(c, err, err_len) < 0 || console_tls_setup(c, err, err_len) < 0 ||
-	    console_listen(c, err, err_len) < 0) {
+	if (console_load_credentials(c, err, err_len) < 0 ||
+	    console_tls_setup(c, err, err_len) < 0 || console_listen(c, err, err_len) < 0) {
 		console_free(c);
 		return NULL;
 	}

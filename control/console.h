@@ -29,8 +29,8 @@
 #include "control/console_proto.h"
 
 #define CONSOLE_FAILS_TO_BLOCK 5
-#define CONSOLE_FAIL_WINDOW_S 60
-#define CONSOLE_BLOCK_S 60
+#define CONSOLE_FAIL_WINDOW_S  60
+#define CONSOLE_BLOCK_S	       60
 
 enum console_role {
 	CONSOLE_ROLE_VIEWER,
@@ -38,12 +38,12 @@ enum console_role {
 };
 
 struct console_config {
-	uint16_t port;	    /* TCP port on the management addresses */
-	const char *cert;   /* the appliance's certificate (PEM), chain allowed */
-	const char *key;    /* its private key (PEM) */
-	const char *ca;	    /* the operator CA: client certificates must chain to it */
-	unsigned sessions;  /* sessions served at once */
-	unsigned idle_s;    /* a session silent this long is closed */
+	uint16_t port;	   /* TCP port on the management addresses */
+	const char *cert;  /* the appliance's certificate (PEM), chain allowed */
+	const char *key;   /* its private key (PEM) */
+	const char *ca;	   /* the operator CA: client certificates must chain to it */
+	unsigned sessions; /* sessions served at once */
+	unsigned idle_s;   /* a session silent this long is closed */
 	/* The management addresses: a connection to any other address of the
 	 * stack (a data port's own address) is refused. */
 	bool has_ipv4, has_ipv6;
@@ -56,7 +56,7 @@ struct console_call {
 	char subject[256]; /* the client certificate's subject, for the audit log */
 	char peer[64];	   /* the client's address */
 	const struct console_request *request;
-	const uint8_t *payload; /* request->payload_len bytes, or NULL */
+	const uint8_t *payload;	 /* request->payload_len bytes, or NULL */
 	struct json_out *answer; /* the handler writes one JSON object here */
 };
 
@@ -70,13 +70,13 @@ struct console_call {
 typedef bool (*console_execute_fn)(void *arg, struct console_call *call);
 
 struct console_counters {
-	uint64_t sessions;	      /* TLS sessions established */
-	uint64_t handshake_failures;  /* failed handshakes (bad or no certificate, junk) */
-	uint64_t refused_blocked;     /* connections refused: source blocked */
-	uint64_t refused_busy;	      /* connections refused: every session slot taken */
-	uint64_t refused_no_role;     /* good certificate without an admin/viewer OU */
+	uint64_t sessions;		 /* TLS sessions established */
+	uint64_t handshake_failures;	 /* failed handshakes (bad or no certificate, junk) */
+	uint64_t refused_blocked;	 /* connections refused: source blocked */
+	uint64_t refused_busy;		 /* connections refused: every session slot taken */
+	uint64_t refused_no_role;	 /* good certificate without an admin/viewer OU */
 	uint64_t refused_not_management; /* to an address that is not a management address */
-	uint64_t requests;	      /* requests executed */
+	uint64_t requests;		 /* requests executed */
 };
 
 struct console;

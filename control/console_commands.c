@@ -24,7 +24,7 @@
 #include "control/stats.h"
 #include "dataplane/worker.h"
 
-#define ANSWER_ERROR_MAX 512
+#define ANSWER_ERROR_MAX  512
 #define COMMAND_TOP_RULES 50 /* rules listed with their alert counts in stats */
 
 /* What a handler gets: its arguments (after the command words) and where to answer. */
@@ -33,12 +33,12 @@ struct command_context {
 	struct console_call *call;
 	const char *const *args;
 	unsigned argc;
-	struct json_out *j;	/* members after "ok" go here */
+	struct json_out *j;	      /* members after "ok" go here */
 	char error[ANSWER_ERROR_MAX]; /* set by a handler that refuses */
 };
 
 struct console_command {
-	const char *words;  /* "status", "rules load" */
+	const char *words; /* "status", "rules load" */
 	enum console_role role;
 	unsigned min_args, max_args;
 	bool payload; /* a payload (<N) is required */
@@ -105,10 +105,10 @@ static void command_status(struct command_context *ctx)
 	struct console_counters cc = {0};
 	console_counters_read(c->console, &cc);
 	json_key(j, "management");
-	json_printf(j,
-		    "{\"rx_frames\":%llu,\"rx_dropped\":%llu,\"tx_frames\":%llu,\"tx_dropped\":%llu}",
-		    (unsigned long long)m.rx_frames, (unsigned long long)m.rx_dropped,
-		    (unsigned long long)m.tx_frames, (unsigned long long)m.tx_dropped);
+	json_printf(
+	    j, "{\"rx_frames\":%llu,\"rx_dropped\":%llu,\"tx_frames\":%llu,\"tx_dropped\":%llu}",
+	    (unsigned long long)m.rx_frames, (unsigned long long)m.rx_dropped,
+	    (unsigned long long)m.tx_frames, (unsigned long long)m.tx_dropped);
 	json_key(j, "console");
 	json_printf(j,
 		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"refused_blocked\":%llu,"
@@ -172,8 +172,8 @@ static void command_stats(struct command_context *ctx)
 		if (n)
 			fprintf(f, "rules with the most alerts:\n");
 		for (unsigned i = 0; i < n && i < 10; i++)
-			fprintf(f, "  %u:%u  %llu\n", (unsigned)(top[i].key >> 32), (unsigned)top[i].key,
-				(unsigned long long)top[i].hits);
+			fprintf(f, "  %u:%u  %llu\n", (unsigned)(top[i].key >> 32),
+				(unsigned)top[i].key, (unsigned long long)top[i].hits);
 		fclose(f);
 	}
 	command_text_member(ctx->j, "text", text, len);
@@ -244,8 +244,8 @@ static void command_tail_run(struct command_context *ctx, const char *what, unsi
 {
 	unsigned n = 20;
 	if (ctx->argc == 1 && command_count(ctx->args[0], max, &n) < 0) {
-		snprintf(ctx->error, sizeof(ctx->error), "%s tail: \"%s\" is not a count 1-%u", what,
-			 ctx->args[0], max);
+		snprintf(ctx->error, sizeof(ctx->error), "%s tail: \"%s\" is not a count 1-%u",
+			 what, ctx->args[0], max);
 		return;
 	}
 	char *text = NULL;
@@ -273,8 +273,7 @@ static void command_audit_tail(struct command_context *ctx)
 
 static void command_version_json(struct json_out *j, const struct rules_version *v)
 {
-	json_printf(j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
-		    (long long)v->when);
+	json_printf(j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number, (long long)v->when);
 	json_string(j, v->origin);
 	json_printf(j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
 	for (unsigned i = 0; i < v->file_count; i++) {
@@ -335,8 +334,9 @@ static void command_rules_history(struct command_context *ctx)
 		json_element(ctx->j);
 		command_version_json(ctx->j, v);
 		if (f)
-			fprintf(f, "%s%u  %u of %u rules  %s\n", i + 1 == ru->history_count ? "*" : " ",
-				v->number, v->loaded, v->read, v->origin);
+			fprintf(f, "%s%u  %u of %u rules  %s\n",
+				i + 1 == ru->history_count ? "*" : " ", v->number, v->loaded,
+				v->read, v->origin);
 	}
 	json_array_end(ctx->j);
 	if (f)
@@ -360,8 +360,8 @@ static void command_rules_upload(struct command_context *ctx, bool stage)
 	}
 	struct console_call *call = ctx->call;
 	int rc = stage ? rules_update_stage(ctx->control->rules, ctx->args[0], call->payload,
-					    call->request->payload_len, allow_refused, call->subject,
-					    ctx->j, ctx->error, sizeof(ctx->error))
+					    call->request->payload_len, allow_refused,
+					    call->subject, ctx->j, ctx->error, sizeof(ctx->error))
 		       : rules_update_check(ctx->control->rules, ctx->args[0], call->payload,
 					    call->request->payload_len, ctx->j, ctx->error,
 					    sizeof(ctx->error));
@@ -463,7 +463,8 @@ static void command_sinks_status(struct command_context *ctx)
 		json_printf(ctx->j, "{\"path\":");
 		json_string(ctx->j, c->eve_path ? c->eve_path : "");
 		json_printf(ctx->j, ",\"written\":%llu,\"rotations\":%llu}",
-			    (unsigned long long)c->eve->written, (unsigned long long)c->eve_rotations);
+			    (unsigned long long)c->eve->written,
+			    (unsigned long long)c->eve_rotations);
 		if (f)
 			fprintf(f, "eve file  %s: %llu written, %llu rotation(s)\n",
 				c->eve_path ? c->eve_path : "", (unsigned long long)c->eve->written,
@@ -552,7 +553,8 @@ static void command_ipset_export(struct command_context *ctx)
 	}
 	const char *format = ctx->argc == 2 ? ctx->args[1] : "text";
 	if (strcmp(format, "aws") != 0 && strcmp(format, "text") != 0) {
-		snprintf(ctx->error, sizeof(ctx->error), "format \"%s\" is not aws or text", format);
+		snprintf(ctx->error, sizeof(ctx->error), "format \"%s\" is not aws or text",
+			 format);
 		return;
 	}
 	char *text = NULL;
@@ -562,9 +564,9 @@ static void command_ipset_export(struct command_context *ctx)
 		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
 		return;
 	}
-	int rc = filter_ipset_export(&spec->sets[s], format[0] == 'a' ? FILTER_IPSET_AWS
-								 : FILTER_IPSET_TEXT,
-				     f, ctx->error, sizeof(ctx->error));
+	int rc = filter_ipset_export(&spec->sets[s],
+				     format[0] == 'a' ? FILTER_IPSET_AWS : FILTER_IPSET_TEXT, f,
+				     ctx->error, sizeof(ctx->error));
 	fclose(f);
 	json_key(ctx->j, "format");
 	json_string(ctx->j, format);
@@ -593,15 +595,16 @@ static void command_ipset_change(struct command_context *ctx, bool add)
 	char err[FILTER_ERROR_MAX];
 	if (filter_runtime_rebuild(c->filter, err, sizeof(err)) < 0) {
 		ipset_changes_forget_last(c->ipset_changes);
-		snprintf(ctx->error, sizeof(ctx->error), "the filter tables could not be built: %.400s",
-			 err);
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "the filter tables could not be built: %.400s", err);
 		return;
 	}
 	spec = command_filter_spec(ctx);
 	int s = spec ? filter_spec_find_set(spec, ctx->args[0]) : -1;
 	size_t count = s >= 0 ? spec->sets[s].count : 0;
 	char text[256];
-	snprintf(text, sizeof(text), "%s %s %s: live, the set has %zu prefixes (kept across restarts)\n",
+	snprintf(text, sizeof(text),
+		 "%s %s %s: live, the set has %zu prefixes (kept across restarts)\n",
 		 add ? "added to" : "deleted from", ctx->args[0], ctx->args[1], count);
 	json_key(ctx->j, "prefixes");
 	json_printf(ctx->j, "%zu", count);
@@ -622,33 +625,34 @@ static void command_ipset_del(struct command_context *ctx)
 static void command_help(struct command_context *ctx);
 
 static const struct console_command console_commands[] = {
-	{"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help", false},
-	{"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status", false},
-	{"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats", false},
-	{"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]", false},
-	{"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]", false},
-	{"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]", false},
-	{"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status", false},
-	{"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show", false},
-	{"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history,
-	 "rules history", false},
-	{"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
-	 "rules check NAME <N (payload: the rules file)", true},
-	{"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
-	 "rules load NAME [allow-refused] <N (payload: the rules file)", true},
-	{"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show", false},
-	{"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
-	 "policy load [NAME] <N (payload: the policy file; rules commit publishes it)", true},
-	{"ipset list", CONSOLE_ROLE_VIEWER, 0, 0, false, command_ipset_list, "ipset list", false},
-	{"ipset export", CONSOLE_ROLE_VIEWER, 1, 2, false, command_ipset_export,
-	 "ipset export NAME [aws|text]", false},
-	{"ipset add", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_add, "ipset add NAME PREFIX",
-	 false},
-	{"ipset del", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_del, "ipset del NAME PREFIX",
-	 false},
-	{"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit", false},
-	{"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback,
-	 "rules rollback", false},
+    {"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help", false},
+    {"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status", false},
+    {"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats", false},
+    {"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]", false},
+    {"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]", false},
+    {"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]",
+     false},
+    {"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status", false},
+    {"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show", false},
+    {"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history, "rules history",
+     false},
+    {"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
+     "rules check NAME <N (payload: the rules file)", true},
+    {"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
+     "rules load NAME [allow-refused] <N (payload: the rules file)", true},
+    {"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show", false},
+    {"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
+     "policy load [NAME] <N (payload: the policy file; rules commit publishes it)", true},
+    {"ipset list", CONSOLE_ROLE_VIEWER, 0, 0, false, command_ipset_list, "ipset list", false},
+    {"ipset export", CONSOLE_ROLE_VIEWER, 1, 2, false, command_ipset_export,
+     "ipset export NAME [aws|text]", false},
+    {"ipset add", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_add, "ipset add NAME PREFIX",
+     false},
+    {"ipset del", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_del, "ipset del NAME PREFIX",
+     false},
+    {"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit", false},
+    {"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback, "rules rollback",
+     false},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 
@@ -699,8 +703,8 @@ static const struct console_command *command_find(const struct console_request *
 	const struct console_command *best = NULL;
 	*words = 0;
 	for (size_t i = 0; i < CONSOLE_COMMAND_COUNT; i++) {
-		unsigned n = command_words_match(console_commands[i].words, request->argv,
-						 request->argc);
+		unsigned n =
+		    command_words_match(console_commands[i].words, request->argv, request->argc);
 		if (n > *words) {
 			*words = n;
 			best = &console_commands[i];

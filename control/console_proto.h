@@ -25,19 +25,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONSOLE_MAX_LINE 4096
-#define CONSOLE_MAX_ARGS 32
+#define CONSOLE_MAX_LINE    4096
+#define CONSOLE_MAX_ARGS    32
 #define CONSOLE_MAX_PAYLOAD (64u << 20) /* a whole ET Open set is about 40 MB */
 
 /* Why a request line was refused; the X-macro makes the enum and the texts. */
-#define CONSOLE_PARSE_ERRORS(_)                                             \
-	_(OK, "ok")                                                         \
-	_(EMPTY, "empty request")                                           \
-	_(TOO_LONG, "request line too long")                                \
-	_(TOO_MANY_ARGS, "too many words")                                  \
-	_(CONTROL_CHARACTER, "control character in the request")            \
-	_(UNTERMINATED_QUOTE, "unterminated quoted word")                   \
-	_(BAD_ESCAPE, "bad escape in a quoted word")                        \
+#define CONSOLE_PARSE_ERRORS(_)                                                                    \
+	_(OK, "ok")                                                                                \
+	_(EMPTY, "empty request")                                                                  \
+	_(TOO_LONG, "request line too long")                                                       \
+	_(TOO_MANY_ARGS, "too many words")                                                         \
+	_(CONTROL_CHARACTER, "control character in the request")                                   \
+	_(UNTERMINATED_QUOTE, "unterminated quoted word")                                          \
+	_(BAD_ESCAPE, "bad escape in a quoted word")                                               \
 	_(BAD_PAYLOAD_LENGTH, "bad payload length (want <N, N at most 64 MiB)")
 
 enum console_parse_error {
@@ -86,8 +86,7 @@ struct json_out {
 };
 
 void json_raw(struct json_out *j, const char *text);
-void json_printf(struct json_out *j, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
+void json_printf(struct json_out *j, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string from len bytes (escaped; bytes that are not UTF-8 text become \u00XX). */
 void json_string_len(struct json_out *j, const char *s, size_t len);
 void json_string(struct json_out *j, const char *s);

@@ -71,7 +71,7 @@ static void control_count_rule(struct control *control, const struct rule *rule)
 	uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40);
 	for (unsigned probe = 0; probe < 64; probe++) {
 		struct control_rule_hits *e =
-			&control->rule_hits[(h + probe) & (CONTROL_RULE_HIT_SLOTS - 1)];
+		    &control->rule_hits[(h + probe) & (CONTROL_RULE_HIT_SLOTS - 1)];
 		if (e->key == key || e->key == 0) {
 			e->key = key;
 			e->hits++;
@@ -102,8 +102,9 @@ void control_recent_alerts(const struct control *control, unsigned n,
 	if (n > kept)
 		n = kept;
 	for (unsigned k = kept - n; k < kept; k++) {
-		unsigned at = kept < CONTROL_RECENT_ALERTS ? k
-							    : (control->recent_next + k) % CONTROL_RECENT_ALERTS;
+		unsigned at = kept < CONTROL_RECENT_ALERTS
+				  ? k
+				  : (control->recent_next + k) % CONTROL_RECENT_ALERTS;
 		each(arg, control->recent[at]);
 	}
 }
@@ -152,7 +153,7 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 	struct eve *eve = control->eve;
 	char line[8192];
 	unsigned flags =
-		(eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
 	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
 	if (eve->file) {
 		fwrite(line, 1, n, eve->file);
@@ -215,7 +216,8 @@ void control_poll(struct control *control)
 		console_poll(control->console);
 	struct rte_mbuf *burst[CONTROL_BURST];
 	for (unsigned i = control->mgmt ? 1 : 0; i < control->management_port_count; i++) {
-		uint16_t n = rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);
+		uint16_t n =
+		    rte_eth_rx_burst(control->management_ports[i], 0, burst, CONTROL_BURST);
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);
 	}

@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
-#define CONTROL_MAX_PORTS 4
-#define CONTROL_MAX_WORKERS 64
-#define CONTROL_MAX_SINKS 4
-#define CONTROL_MAX_DATA_PORTS 32 /* port ids with a data-side netif (EXCEPTION_MAX_PORTS) */
-#define CONTROL_RECENT_ALERTS 256 /* EVE lines kept for alerts tail */
+#define CONTROL_MAX_PORTS      4
+#define CONTROL_MAX_WORKERS    64
+#define CONTROL_MAX_SINKS      4
+#define CONTROL_MAX_DATA_PORTS 32    /* port ids with a data-side netif (EXCEPTION_MAX_PORTS) */
+#define CONTROL_RECENT_ALERTS  256   /* EVE lines kept for alerts tail */
 #define CONTROL_RULE_HIT_SLOTS 16384 /* distinct (gid, sid) counted for stats */
 
 #include "control/audit.h"
@@ -61,7 +61,7 @@ struct control {
 	struct control_rule_hits {
 		uint64_t key; /* gid << 32 | sid; 0: free */
 		uint64_t hits;
-	} *rule_hits;
+	} * rule_hits;
 	uint64_t rule_hits_untracked;
 
 	/* What the console's commands (control/console_commands.c) read and change. */
@@ -69,12 +69,12 @@ struct control {
 	struct audit audit;
 	const char *board_name;
 	const char *board_path;
-	double started; /* seconds (CLOCK_MONOTONIC) when the dataplane started */
+	double started;		  /* seconds (CLOCK_MONOTONIC) when the dataplane started */
 	struct stats_view *stats; /* counters of ports and workers, for stats */
 	struct worker_conf *workers;
 	unsigned worker_count;
-	struct rules_update *rules; /* rule update transactions; NULL: no console */
-	struct filter_runtime *filter; /* the published filter tables; NULL: no filter file */
+	struct rules_update *rules;	     /* rule update transactions; NULL: no console */
+	struct filter_runtime *filter;	     /* the published filter tables; NULL: no filter file */
 	struct ipset_changes *ipset_changes; /* the console's IP-set changes (filter->adjust_arg) */
 };
 

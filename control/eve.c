@@ -248,7 +248,8 @@ static bool put_client_from_xff(struct out *o, const struct alert *a)
 static size_t eve_finish_drop(struct out *o, const struct alert *a, size_t len)
 {
 	put(o, ",\"drop\":{\"reason\":\"%s\"",
-	    a->filter_reason < FILTER_REASON_COUNT ? filter_reason_name[a->filter_reason] : "filter");
+	    a->filter_reason < FILTER_REASON_COUNT ? filter_reason_name[a->filter_reason]
+						   : "filter");
 	if (a->acl_rule)
 		put(o, ",\"acl_rule\":%u", a->acl_rule);
 	put(o, "}}");
@@ -261,7 +262,8 @@ static size_t eve_finish_drop(struct out *o, const struct alert *a, size_t len)
 static size_t eve_finish_anomaly(struct out *o, const struct alert *a, size_t len)
 {
 	put(o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
-	    a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason] : "defrag",
+	    a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason]
+						    : "defrag",
 	    a->blocked ? "blocked" : "allowed");
 	if (o->used >= len && len)
 		o->used = len - 1;
@@ -410,7 +412,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if ((flags & EVE_PCAP_CNT) && a->packet_number)
 		put(&o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
 	put(&o, ",\"event_type\":\"%s\"",
-	    a->filter_drop ? "drop" : a->anomaly ? "anomaly" : "alert");
+	    a->filter_drop ? "drop"
+	    : a->anomaly   ? "anomaly"
+			   : "alert");
 	if (!client_from_xff || a->filter_drop || a->anomaly || !put_client_from_xff(&o, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
 	if (ports)

@@ -64,8 +64,8 @@ int ipset_changes_open(struct ipset_changes *c, const char *store_dir, char *err
 		char why[128];
 		if (sscanf(line, "%7s %63s %63s", verb, set, prefix) != 3 ||
 		    ipset_changes_parse(verb, set, prefix, &change, why, sizeof(why)) < 0) {
-			snprintf(err, err_len, "%s:%u: error: not \"add|del SET PREFIX\"", c->log_path,
-				 number);
+			snprintf(err, err_len, "%s:%u: error: not \"add|del SET PREFIX\"",
+				 c->log_path, number);
 			rc = -EINVAL;
 		} else {
 			rc = ipset_changes_push(c, &change);

@@ -46,9 +46,9 @@ static err_t mgmt_linkoutput(struct netif *netif, struct pbuf *p)
 		return ERR_BUF;
 	}
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
-	int rc = mgmt->to_wire ? mgmt_port_inject(mgmt->to_wire, mgmt->pool, mgmt->port_id, frame,
-						  p->tot_len)
-			       : mgmt_port_send(mgmt->port_id, mgmt->pool, frame, p->tot_len);
+	int rc = mgmt->to_wire
+		     ? mgmt_port_inject(mgmt->to_wire, mgmt->pool, mgmt->port_id, frame, p->tot_len)
+		     : mgmt_port_send(mgmt->port_id, mgmt->pool, frame, p->tot_len);
 	if (rc < 0) {
 		mgmt->counters.tx_dropped++;
 		return ERR_MEM;
@@ -127,8 +127,8 @@ static struct mgmt *mgmt_netif_start(uint16_t port_id, struct rte_mempool *pool,
 		mgmt_lwip_started = true;
 	}
 	LOCK_TCPIP_CORE();
-	struct netif *ok = netif_add(&mgmt->netif, &addr, &mask, &gateway, mgmt, mgmt_netif_init,
-				     tcpip_input);
+	struct netif *ok =
+	    netif_add(&mgmt->netif, &addr, &mask, &gateway, mgmt, mgmt_netif_init, tcpip_input);
 	int rc = ok ? mgmt_ipv6_config(&mgmt->netif, config) : -EIO;
 	if (rc == 0) {
 		if (!to_wire)

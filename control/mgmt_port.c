@@ -13,7 +13,7 @@
 
 #include "control/mgmt_port.h"
 
-#define MGMT_PORT_BURST 32
+#define MGMT_PORT_BURST	    32
 #define MGMT_PORT_FRAME_MAX 9216
 
 int mgmt_port_mac(uint16_t port_id, uint8_t mac[6])
@@ -53,9 +53,8 @@ int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame
 	return 0;
 }
 
-unsigned mgmt_port_receive(uint16_t port_id, void (*deliver)(void *arg, const void *frame,
-							    uint32_t len),
-			   void *arg)
+unsigned mgmt_port_receive(uint16_t port_id,
+			   void (*deliver)(void *arg, const void *frame, uint32_t len), void *arg)
 {
 	struct rte_mbuf *burst[MGMT_PORT_BURST];
 	static uint8_t copy[MGMT_PORT_FRAME_MAX];
@@ -83,8 +82,8 @@ int mgmt_port_inject(void *ring, struct rte_mempool *pool, uint16_t port, const 
 	return 0;
 }
 
-unsigned mgmt_port_drain(void *ring, void (*deliver)(void *arg, uint16_t port, const void *frame,
-						   uint32_t len),
+unsigned mgmt_port_drain(void *ring,
+			 void (*deliver)(void *arg, uint16_t port, const void *frame, uint32_t len),
 			 void *arg)
 {
 	struct rte_mbuf *burst[MGMT_PORT_BURST];

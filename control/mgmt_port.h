@@ -27,9 +27,8 @@ int mgmt_port_send(uint16_t port_id, struct rte_mempool *pool, const void *frame
  * and length valid during the call only). Returns the number of frames.
  * Control lcore only.
  */
-unsigned mgmt_port_receive(uint16_t port_id, void (*deliver)(void *arg, const void *frame,
-							    uint32_t len),
-			   void *arg);
+unsigned mgmt_port_receive(uint16_t port_id,
+			   void (*deliver)(void *arg, const void *frame, uint32_t len), void *arg);
 
 /*
  * Queue one frame for a data port: copied into a new mbuf from pool whose
@@ -45,8 +44,8 @@ int mgmt_port_inject(void *ring, struct rte_mempool *pool, uint16_t port, const 
  * ring), give each to deliver with the port it came in on, free them.
  * Returns the number of frames. Control lcore only (the ring's consumer).
  */
-unsigned mgmt_port_drain(void *ring, void (*deliver)(void *arg, uint16_t port, const void *frame,
-						   uint32_t len),
+unsigned mgmt_port_drain(void *ring,
+			 void (*deliver)(void *arg, uint16_t port, const void *frame, uint32_t len),
 			 void *arg);
 
 #endif

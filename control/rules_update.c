@@ -161,8 +161,8 @@ static int rules_update_candidate(struct rules_update *ru, const char *name, con
 	if (rc < 0)
 		return rc;
 	for (unsigned i = 0; i < v->file_count; i++) {
-		const char *base = strrchr(v->files[i], '/') ? strrchr(v->files[i], '/') + 1
-							     : v->files[i];
+		const char *base =
+		    strrchr(v->files[i], '/') ? strrchr(v->files[i], '/') + 1 : v->files[i];
 		if (strcmp(base, name) == 0) {
 			snprintf(v->files[i], RULES_UPDATE_PATH_MAX, "%s", path);
 			return 0;
@@ -240,8 +240,8 @@ static int rules_update_try(struct rules_update *ru, const char *name, const uin
 	rc = rules_update_build(ru, &v, &candidate, &report, error, error_len);
 	if (rc == 0) {
 		rules_update_report_members(answer, &report);
-		unsigned mine = rules_update_errors(&report, path, answer, text_errors,
-						   sizeof(text_errors));
+		unsigned mine =
+		    rules_update_errors(&report, path, answer, text_errors, sizeof(text_errors));
 		if (mine && !allow_refused) {
 			snprintf(error, error_len,
 				 "%u rule(s) of %s refused; nothing changed (see errors; "
@@ -269,9 +269,9 @@ static int rules_update_try(struct rules_update *ru, const char *name, const uin
 	return 0;
 }
 
-int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text,
-		       size_t len, bool allow_refused, const char *who, struct json_out *answer,
-		       char *error, size_t error_len)
+int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text, size_t len,
+		       bool allow_refused, const char *who, struct json_out *answer, char *error,
+		       size_t error_len)
 {
 	return rules_update_try(ru, name, text, len, allow_refused, true, who, answer, error,
 				error_len);
@@ -303,7 +303,8 @@ int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size
 		v.loaded = report.loaded;
 		v.read = report.read;
 		json_key(answer, "text");
-		json_printf(answer, "\"policy staged: %u of %u rules; rules commit publishes it\\n\"",
+		json_printf(answer,
+			    "\"policy staged: %u of %u rules; rules commit publishes it\\n\"",
 			    report.loaded, report.read);
 	}
 	ruleset_report_clear(&report);
@@ -333,8 +334,8 @@ static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset
 {
 	struct control *c = ru->control;
 	double start = rules_update_now();
-	struct inspect_rules *prepared = calloc(c->worker_count ? c->worker_count : 1,
-						sizeof(*prepared));
+	struct inspect_rules *prepared =
+	    calloc(c->worker_count ? c->worker_count : 1, sizeof(*prepared));
 	uint64_t *generation = calloc(c->worker_count ? c->worker_count : 1, sizeof(*generation));
 	if (!prepared || !generation) {
 		free(prepared);

@@ -33,9 +33,9 @@
 #include "control/console_proto.h"
 #include "rules/ruleset.h"
 
-#define RULES_UPDATE_HISTORY 8
+#define RULES_UPDATE_HISTORY   8
 #define RULES_UPDATE_MAX_FILES 128
-#define RULES_UPDATE_PATH_MAX 512
+#define RULES_UPDATE_PATH_MAX  512
 
 struct worker_conf;
 struct control;
@@ -51,10 +51,11 @@ struct rules_version {
 };
 
 struct rules_update {
-	struct ruleset_options base; /* everything but the files and the policy (vars, cache, ...) */
-	const char *policy_path;     /* the start-up policy file (version 1's); NULL: none */
+	struct ruleset_options
+	    base;		 /* everything but the files and the policy (vars, cache, ...) */
+	const char *policy_path; /* the start-up policy file (version 1's); NULL: none */
 	char store_dir[256];
-	unsigned flows; /* flow slots per worker: stream pool size */
+	unsigned flows;		 /* flow slots per worker: stream pool size */
 	struct control *control; /* workers, alert rings, EVE */
 
 	const struct ruleset *live;
@@ -87,9 +88,9 @@ int rules_update_init(struct rules_update *ru, const struct ruleset_options *bas
  * ("errors" list of {file, line, sid, reason}) and in error (one line).
  * who names the operator for the version's origin.
  */
-int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text,
-		       size_t len, bool allow_refused, const char *who, struct json_out *answer,
-		       char *error, size_t error_len);
+int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t *text, size_t len,
+		       bool allow_refused, const char *who, struct json_out *answer, char *error,
+		       size_t error_len);
 
 /*
  * Stage a new operator policy (text, len bytes; rules/policy.h format)

@@ -27,12 +27,12 @@
 #include "control/sinks.h"
 #include "control/tls_netconn.h"
 
-#define SINK_POLL_MS 200	  /* reads and waits wake this often to see a stop */
-#define SINK_RETRIES 3		  /* deliveries tried before a record is given up */
-#define SINK_BACKOFF_MS 250	  /* first wait after a failure; doubles, up to: */
+#define SINK_POLL_MS	    200 /* reads and waits wake this often to see a stop */
+#define SINK_RETRIES	    3	/* deliveries tried before a record is given up */
+#define SINK_BACKOFF_MS	    250 /* first wait after a failure; doubles, up to: */
 #define SINK_BACKOFF_MAX_MS 4000
-#define SINK_BATCH_WAIT_MS 200	  /* a webhook batch waits this long to fill */
-#define SINK_IO_TIMEOUT_MS 5000	  /* a server that says nothing this long has failed */
+#define SINK_BATCH_WAIT_MS  200	 /* a webhook batch waits this long to fill */
+#define SINK_IO_TIMEOUT_MS  5000 /* a server that says nothing this long has failed */
 
 struct sink;
 
@@ -146,8 +146,8 @@ static void sink_error(struct sink *s, const char *what, int rc)
 	if (rc)
 		mbedtls_strerror(rc, why, sizeof(why));
 	pthread_mutex_lock(&s->lock);
-	snprintf(s->status.last_error, sizeof(s->status.last_error), "%s%s%s", what,
-		 rc ? ": " : "", why);
+	snprintf(s->status.last_error, sizeof(s->status.last_error), "%s%s%s", what, rc ? ": " : "",
+		 why);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -265,8 +265,8 @@ static int sink_parse_hostport(struct sink *s, const char *text, char *why, size
 	s->host[host_len] = '\0';
 	s->port = (uint16_t)port;
 	if (!ipaddr_aton(s->host, &s->addr)) {
-		snprintf(why, why_len, "\"%s\" is not an IPv4 or IPv6 address (names are not resolved)",
-			 s->host);
+		snprintf(why, why_len,
+			 "\"%s\" is not an IPv4 or IPv6 address (names are not resolved)", s->host);
 		return -EINVAL;
 	}
 	return 0;
@@ -369,7 +369,8 @@ static int sink_http_status(struct sink *s)
 static void sink_webhook_text(char **records, unsigned n, struct json_out *j)
 {
 	char text[1024];
-	size_t len = (size_t)snprintf(text, sizeof(text), "vigil: %u alert%s", n, n == 1 ? "" : "s");
+	size_t len =
+	    (size_t)snprintf(text, sizeof(text), "vigil: %u alert%s", n, n == 1 ? "" : "s");
 	for (unsigned i = 0; i < n && i < 5 && len < sizeof(text); i++) {
 		char sig[128] = "?";
 		const char *p = strstr(records[i], "\"signature\":\"");
@@ -381,7 +382,8 @@ static void sink_webhook_text(char **records, unsigned n, struct json_out *j)
 			memcpy(sig, p, k);
 			sig[k] = '\0';
 		}
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? "; " : ": ", sig);
+		len +=
+		    (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? "; " : ": ", sig);
 	}
 	if (n > 5 && len < sizeof(text))
 		snprintf(text + len, sizeof(text) - len, "; ...");
@@ -407,11 +409,12 @@ static int sink_webhook_deliver(struct sink *s, char **records, unsigned n)
 		return -ENOMEM;
 	}
 	char head[512];
-	int h = snprintf(head, sizeof(head),
-			 "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: vigil\r\n"
-			 "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-			 "Connection: close\r\n\r\n",
-			 s->path, s->config.server_name ? s->config.server_name : s->host, body.len);
+	int h =
+	    snprintf(head, sizeof(head),
+		     "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: vigil\r\n"
+		     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+		     "Connection: close\r\n\r\n",
+		     s->path, s->config.server_name ? s->config.server_name : s->host, body.len);
 	int rc = sink_write(s, head, (size_t)h);
 	if (rc == 0)
 		rc = sink_write(s, body.text, body.len);
@@ -430,8 +433,8 @@ static int sink_webhook_deliver(struct sink *s, char **records, unsigned n)
 }
 
 static const struct sink_kind sink_kinds[] = {
-	{"syslog", sink_syslog_target, sink_syslog_deliver, 64},
-	{"webhook", sink_webhook_target, sink_webhook_deliver, 0},
+    {"syslog", sink_syslog_target, sink_syslog_deliver, 64},
+    {"webhook", sink_webhook_target, sink_webhook_deliver, 0},
 };
 
 /* ---- the thread ---- */
@@ -624,8 +627,8 @@ void sink_status_json(const struct sink_status *st, struct json_out *j)
 	json_key(j, "delivered");
 	json_printf(j, "%llu", (unsigned long long)st->delivered);
 	json_key(j, "undelivered");
-	json_printf(j, "{\"queue_full\":%llu,\"failed\":%llu}", (unsigned long long)st->dropped_full,
-		    (unsigned long long)st->failed);
+	json_printf(j, "{\"queue_full\":%llu,\"failed\":%llu}",
+		    (unsigned long long)st->dropped_full, (unsigned long long)st->failed);
 	json_key(j, "connects");
 	json_printf(j, "%llu", (unsigned long long)st->connects);
 	json_key(j, "last_error");

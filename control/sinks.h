@@ -31,14 +31,14 @@ struct sink_config {
 	const char *target;	 /* syslog: "ADDR:PORT"; webhook: "https://ADDR:PORT/PATH" */
 	const char *ca;		 /* the CA the server's certificate must chain to */
 	const char *server_name; /* the name the server's certificate must carry; NULL: CA only */
-	const char *cert, *key;	 /* a client certificate, when the server asks for one; NULL: none */
-	unsigned queue_len;	 /* records waiting at most */
-	unsigned batch;		 /* webhook: records per POST at most */
-	const char *hostname;	 /* syslog HOSTNAME field: the board's name */
+	const char *cert, *key; /* a client certificate, when the server asks for one; NULL: none */
+	unsigned queue_len;	/* records waiting at most */
+	unsigned batch;		/* webhook: records per POST at most */
+	const char *hostname;	/* syslog HOSTNAME field: the board's name */
 };
 
 struct sink_status {
-	char name[32];	 /* "syslog", "webhook" */
+	char name[32]; /* "syslog", "webhook" */
 	char target[160];
 	bool connected;
 	uint64_t offered;      /* records offered by the control lcore */

@@ -55,8 +55,9 @@ static void stats_print_ratelimit(FILE *out)
 		return;
 	struct ratelimit_counters c;
 	ratelimit_counters_total(&c);
-	fprintf(out, "  rate limit: %u sources blocked now, %" PRIu64 " blocks, %" PRIu64
-		     " packets dropped, %" PRIu64 " released, %" PRIu64 " evicted\n",
+	fprintf(out,
+		"  rate limit: %u sources blocked now, %" PRIu64 " blocks, %" PRIu64
+		" packets dropped, %" PRIu64 " released, %" PRIu64 " evicted\n",
 		n, c.blocks, c.dropped, c.released, c.evicted);
 	for (unsigned i = 0; i < n && i < 16; i++) {
 		char addr[INET6_ADDRSTRLEN], until[80];
@@ -79,7 +80,7 @@ static void stats_json_ratelimit(FILE *f)
 #define _(field, name) fprintf(f, "\"%s\":%" PRIu64 ",", name, c.field);
 	foreach_ratelimit_counter
 #undef _
-	fprintf(f, "\"blocked\":[");
+	    fprintf(f, "\"blocked\":[");
 	for (unsigned i = 0; i < n; i++) {
 		char addr[INET6_ADDRSTRLEN], until[80];
 		stats_blocked_text(&blocked[i], addr, sizeof(addr), until, sizeof(until));
@@ -176,8 +177,8 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 				total.drop[i], drop_reason_text[i]);
 	for (unsigned i = 1; i < DECODE_ERROR_COUNT; i++)
 		if (total.malformed[i])
-			fprintf(out, "    malformed %-20s %" PRIu64 "  (%s)\n", decode_error_name[i],
-				total.malformed[i], decode_error_text[i]);
+			fprintf(out, "    malformed %-20s %" PRIu64 "  (%s)\n",
+				decode_error_name[i], total.malformed[i], decode_error_text[i]);
 	struct defrag_counters d;
 	if (stats_defrag_total(view, &d)) {
 		uint64_t fragments = 0;
@@ -233,8 +234,7 @@ static void stats_json_defrag(FILE *f, const struct stats_view *view)
 	for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
 		fprintf(f, "%s\"%s\":%" PRIu64, r ? "," : "", defrag_reason_name[r], d.fragment[r]);
 	fprintf(f,
-		"},\"expired\":%" PRIu64 ",\"active\":%" PRIu64 ",\"tombstones_lost\":%" PRIu64
-		"}",
+		"},\"expired\":%" PRIu64 ",\"active\":%" PRIu64 ",\"tombstones_lost\":%" PRIu64 "}",
 		d.expired, d.active, d.tombstones_lost);
 }
 
@@ -252,8 +252,8 @@ void stats_json(FILE *f, const struct stats_view *view)
 		fprintf(f,
 			"%s{\"name\":\"%s\",\"role\":\"%s\",\"rx_packets\":%" PRIu64
 			",\"rx_bytes\":%" PRIu64 ",\"tx_packets\":%" PRIu64 ",\"tx_bytes\":%" PRIu64
-			",\"rx_missed\":%" PRIu64 ",\"rx_errors\":%" PRIu64 ",\"tx_errors\":%" PRIu64
-			"}",
+			",\"rx_missed\":%" PRIu64 ",\"rx_errors\":%" PRIu64
+			",\"tx_errors\":%" PRIu64 "}",
 			i ? "," : "", p->name, p->role, s.ipackets, s.ibytes, s.opackets, s.obytes,
 			s.imissed, s.ierrors, s.oerrors);
 	}

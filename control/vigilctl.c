@@ -60,11 +60,12 @@ struct vigilctl_tls {
 
 static void vigilctl_usage(void)
 {
-	fprintf(stderr, "usage: vigilctl --host ADDR [--port 8443] [--name NAME] --cert CRT "
-			"--key KEY --ca CA [--json] [--timeout S] COMMAND [ARG ...]\n"
-			"       (or VIGILCTL_HOST, _PORT, _NAME, _CERT, _KEY, _CA in the environment)\n"
-			"       a word @FILE sends FILE as the request's payload\n"
-			"       vigilctl ... help   lists the appliance's commands\n");
+	fprintf(stderr,
+		"usage: vigilctl --host ADDR [--port 8443] [--name NAME] --cert CRT "
+		"--key KEY --ca CA [--json] [--timeout S] COMMAND [ARG ...]\n"
+		"       (or VIGILCTL_HOST, _PORT, _NAME, _CERT, _KEY, _CA in the environment)\n"
+		"       a word @FILE sends FILE as the request's payload\n"
+		"       vigilctl ... help   lists the appliance's commands\n");
 	exit(2);
 }
 
@@ -79,33 +80,54 @@ static void vigilctl_die(const char *what, int rc)
 static void vigilctl_parse(int argc, char **argv, struct vigilctl_options *o)
 {
 	static const struct option longs[] = {
-		{"host", required_argument, NULL, 'h'}, {"port", required_argument, NULL, 'p'},
-		{"name", required_argument, NULL, 'n'},
-		{"cert", required_argument, NULL, 'c'}, {"key", required_argument, NULL, 'k'},
-		{"ca", required_argument, NULL, 'a'},	{"json", no_argument, NULL, 'j'},
-		{"timeout", required_argument, NULL, 't'}, {NULL, 0, NULL, 0},
+	    {"host", required_argument, NULL, 'h'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"ca", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {NULL, 0, NULL, 0},
 	};
 	*o = (struct vigilctl_options){
-		.host = getenv("VIGILCTL_HOST"),
-		.port = getenv("VIGILCTL_PORT") ? getenv("VIGILCTL_PORT") : "8443",
-		.name = getenv("VIGILCTL_NAME"),
-		.cert = getenv("VIGILCTL_CERT"),
-		.key = getenv("VIGILCTL_KEY"),
-		.ca = getenv("VIGILCTL_CA"),
-		.timeout_s = 120,
+	    .host = getenv("VIGILCTL_HOST"),
+	    .port = getenv("VIGILCTL_PORT") ? getenv("VIGILCTL_PORT") : "8443",
+	    .name = getenv("VIGILCTL_NAME"),
+	    .cert = getenv("VIGILCTL_CERT"),
+	    .key = getenv("VIGILCTL_KEY"),
+	    .ca = getenv("VIGILCTL_CA"),
+	    .timeout_s = 120,
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "+", longs, NULL)) != -1) {
 		switch (c) {
-		case 'h': o->host = optarg; break;
-		case 'p': o->port = optarg; break;
-		case 'n': o->name = optarg; break;
-		case 'c': o->cert = optarg; break;
-		case 'k': o->key = optarg; break;
-		case 'a': o->ca = optarg; break;
-		case 'j': o->json = true; break;
-		case 't': o->timeout_s = (unsigned)strtoul(optarg, NULL, 10); break;
-		default: vigilctl_usage();
+		case 'h':
+			o->host = optarg;
+			break;
+		case 'p':
+			o->port = optarg;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'c':
+			o->cert = optarg;
+			break;
+		case 'k':
+			o->key = optarg;
+			break;
+		case 'a':
+			o->ca = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 't':
+			o->timeout_s = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			vigilctl_usage();
 		}
 	}
 	if (!o->host || !o->cert || !o->key || !o->ca || optind >= argc)
@@ -287,7 +309,8 @@ static char *vigilctl_read_line(struct vigilctl_tls *t, struct vigilctl_reader *
 			if (!r->buf)
 				break;
 		}
-		int rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)r->buf + r->len, r->cap - r->len - 1);
+		int rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)r->buf + r->len,
+					  r->cap - r->len - 1);
 		if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		if (rc <= 0) {

@@ -14,8 +14,8 @@
 #include "dataplane/app_parsers.h"
 
 const struct app_parser *const app_parsers[] = {
-	&app_parser_tls,   &app_parser_ssh, &app_parser_http, &app_parser_smtp,
-	&app_parser_mysql, &app_parser_sip, &app_parser_dns,  NULL,
+    &app_parser_tls,   &app_parser_ssh, &app_parser_http, &app_parser_smtp,
+    &app_parser_mysql, &app_parser_sip, &app_parser_dns,  NULL,
 };
 
 const struct app_parser *app_parser_for(enum rule_proto proto)
@@ -26,8 +26,8 @@ const struct app_parser *app_parser_for(enum rule_proto proto)
 	return NULL;
 }
 
-const struct app_parser *app_detect(const uint8_t *data, uint32_t len,
-				    enum app_direction direction, bool tcp, bool *need_more)
+const struct app_parser *app_detect(const uint8_t *data, uint32_t len, enum app_direction direction,
+				    bool tcp, bool *need_more)
 {
 	*need_more = false;
 	for (unsigned i = 0; app_parsers[i]; i++) {

@@ -43,13 +43,13 @@ struct app_details {
 	char http_user_agent[APP_TEXT_MAX];
 	char http_method[16];
 	char http_protocol[16];
-	uint16_t http_status;	 /* 0: no response yet */
-	uint64_t http_length;	 /* response body bytes, 0 if unknown */
-	char xff[64];		 /* X-Forwarded-For (or X-Real-IP, Forwarded) client, as written */
+	uint16_t http_status; /* 0: no response yet */
+	uint64_t http_length; /* response body bytes, 0 if unknown */
+	char xff[64];	      /* X-Forwarded-For (or X-Real-IP, Forwarded) client, as written */
 	/* tls */
 	char tls_sni[APP_TEXT_MAX];
-	char tls_version[16];	 /* "TLS 1.2" */
-	char ja3[33];		 /* hex MD5 */
+	char tls_version[16]; /* "TLS 1.2" */
+	char ja3[33];	      /* hex MD5 */
 	char ja4[40];
 	/* dns */
 	char dns_rrname[APP_TEXT_MAX];
@@ -90,18 +90,18 @@ typedef void (*app_emit_fn)(void *arg, const struct app_unit *unit);
  * or the whole flow dropped (ips mode only), or the packet or the flow let
  * through without inspection. _(SYMBOL, "name")
  */
-#define foreach_app_error_policy      \
-	_(IGNORE, "ignore")           \
-	_(DROP_PACKET, "drop-packet") \
-	_(DROP_FLOW, "drop-flow")     \
-	_(PASS_PACKET, "pass-packet") \
+#define foreach_app_error_policy                                                                   \
+	_(IGNORE, "ignore")                                                                        \
+	_(DROP_PACKET, "drop-packet")                                                              \
+	_(DROP_FLOW, "drop-flow")                                                                  \
+	_(PASS_PACKET, "pass-packet")                                                              \
 	_(PASS_FLOW, "pass-flow")
 
 enum app_error_policy {
 #define _(sym, name) APP_ERROR_##sym,
 	foreach_app_error_policy
 #undef _
-	APP_ERROR_POLICY_COUNT
+	    APP_ERROR_POLICY_COUNT
 };
 
 /* Board-level settings parsers read (X-Forwarded-For header names, size limits). */
@@ -112,9 +112,9 @@ struct app_config {
 };
 
 struct app_parser {
-	const char *name;	/* "http" */
-	enum rule_proto proto;	/* RULE_PROTO_HTTP */
-	bool tcp, udp;		/* transports it runs on */
+	const char *name;      /* "http" */
+	enum rule_proto proto; /* RULE_PROTO_HTTP */
+	bool tcp, udp;	       /* transports it runs on */
 	/*
 	 * Look at the first bytes of one direction of a flow (at most a few
 	 * hundred). Pure function of the bytes: no state.
@@ -129,8 +129,8 @@ struct app_parser {
 	 * (UDP), calling emit for every unit that became ready. Must cope with
 	 * any split of the data across calls.
 	 */
-	void (*parse)(void *state, enum app_direction direction, const uint8_t *data,
-		      uint32_t len, app_emit_fn emit, void *arg);
+	void (*parse)(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
+		      app_emit_fn emit, void *arg);
 };
 
 /* The parsers, in detection order; the table ends with a NULL name. */
@@ -144,7 +144,7 @@ const struct app_parser *app_parser_for(enum rule_proto proto);
  * Returns the parser, or NULL (with *need_more set when some parser could
  * still say yes with more bytes).
  */
-const struct app_parser *app_detect(const uint8_t *data, uint32_t len,
-				    enum app_direction direction, bool tcp, bool *need_more);
+const struct app_parser *app_detect(const uint8_t *data, uint32_t len, enum app_direction direction,
+				    bool tcp, bool *need_more);
 
 #endif

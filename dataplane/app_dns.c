@@ -300,8 +300,8 @@ static void dns_tcp_bytes(struct dns_state *s, enum app_direction dir, const uin
 			d->message_len = dns_be16(d->prefix);
 			d->message_seen = 0;
 		}
-		if (!app_message_take(d->message, DNS_TCP_MESSAGE_MAX, d->message_len, &d->message_seen, &data,
-				      &len))
+		if (!app_message_take(d->message, DNS_TCP_MESSAGE_MAX, d->message_len,
+				      &d->message_seen, &data, &len))
 			continue;
 		d->prefix_len = 0;
 		bool truncated = d->message_len > DNS_TCP_MESSAGE_MAX;

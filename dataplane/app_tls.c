@@ -242,8 +242,8 @@ static void tls_handshake_bytes(struct tls_state *s, enum app_direction dir, con
 					 (uint32_t)d->message_header[2] << 8 | d->message_header[3];
 			d->message_seen = 0;
 		}
-		if (!app_message_take(d->message, TLS_MESSAGE_MAX, d->message_len, &d->message_seen, &data,
-				      &len))
+		if (!app_message_take(d->message, TLS_MESSAGE_MAX, d->message_len, &d->message_seen,
+				      &data, &len))
 			continue;
 		d->message_header_len = 0;
 		bool truncated = d->message_len > TLS_MESSAGE_MAX;

@@ -8,19 +8,19 @@
 
 const char *const worker_counter_name[WORKER_COUNTER_COUNT] = {
 #define _(sym, name) name,
-	foreach_worker_counter
+    foreach_worker_counter
 #undef _
 };
 
 const char *const drop_reason_name[DROP_REASON_COUNT] = {
 #define _(sym, name, text) name,
-	foreach_drop_reason
+    foreach_drop_reason
 #undef _
 };
 
 const char *const drop_reason_text[DROP_REASON_COUNT] = {
 #define _(sym, name, text) text,
-	foreach_drop_reason
+    foreach_drop_reason
 #undef _
 };
 

@@ -17,49 +17,49 @@
 #include "dataplane/decode.h"
 
 /* _(SYMBOL, "name") */
-#define foreach_worker_counter                  \
-	_(RX_PACKETS, "rx_packets")             \
-	_(RX_BYTES, "rx_bytes")                 \
-	_(TX_PACKETS, "tx_packets")             \
-	_(TX_BYTES, "tx_bytes")                 \
-	_(VLAN, "vlan")                         \
-	_(IPV4, "ipv4")                         \
-	_(IPV6, "ipv6")                         \
-	_(FRAGMENTS, "fragments")               \
-	_(TCP, "tcp")                           \
-	_(UDP, "udp")                           \
-	_(ICMP, "icmp")                         \
-	_(ICMPV6, "icmpv6")                     \
-	_(OTHER_L3, "other_l3")                 \
-	_(OTHER_L4, "other_l4")                 \
-	_(MALFORMED, "malformed")               \
-	_(ALERTS, "alerts")                     \
-	_(ALERTS_LOST, "alerts_lost")           \
-	_(ALERTS_DISCARDED, "alerts_discarded") \
-	_(FLOWVARS_LOST, "flowvars_lost")       \
+#define foreach_worker_counter                                                                     \
+	_(RX_PACKETS, "rx_packets")                                                                \
+	_(RX_BYTES, "rx_bytes")                                                                    \
+	_(TX_PACKETS, "tx_packets")                                                                \
+	_(TX_BYTES, "tx_bytes")                                                                    \
+	_(VLAN, "vlan")                                                                            \
+	_(IPV4, "ipv4")                                                                            \
+	_(IPV6, "ipv6")                                                                            \
+	_(FRAGMENTS, "fragments")                                                                  \
+	_(TCP, "tcp")                                                                              \
+	_(UDP, "udp")                                                                              \
+	_(ICMP, "icmp")                                                                            \
+	_(ICMPV6, "icmpv6")                                                                        \
+	_(OTHER_L3, "other_l3")                                                                    \
+	_(OTHER_L4, "other_l4")                                                                    \
+	_(MALFORMED, "malformed")                                                                  \
+	_(ALERTS, "alerts")                                                                        \
+	_(ALERTS_LOST, "alerts_lost")                                                              \
+	_(ALERTS_DISCARDED, "alerts_discarded")                                                    \
+	_(FLOWVARS_LOST, "flowvars_lost")                                                          \
 	_(REJECTS_SENT, "rejects_sent")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,
 	foreach_worker_counter
 #undef _
-	WORKER_COUNTER_COUNT
+	    WORKER_COUNTER_COUNT
 };
 
 /* Why a packet did not leave: _(SYMBOL, "name", "description") */
-#define foreach_drop_reason                                                        \
-	_(MALFORMED, "malformed", "failed to decode and the board drops malformed packets") \
-	_(TX_FULL, "tx_full", "transmit queue of the pair port was full")          \
-	_(VERDICT, "verdict", "inspection decided to drop")                        \
-	_(RATE_LIMIT, "rate_limit", "source blocked by a policy rate limit")       \
-	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")     \
+#define foreach_drop_reason                                                                        \
+	_(MALFORMED, "malformed", "failed to decode and the board drops malformed packets")        \
+	_(TX_FULL, "tx_full", "transmit queue of the pair port was full")                          \
+	_(VERDICT, "verdict", "inspection decided to drop")                                        \
+	_(RATE_LIMIT, "rate_limit", "source blocked by a policy rate limit")                       \
+	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")             \
 	_(FRAGMENT, "fragment", "IP reassembly refused the fragment (overlap, size, pieces)")
 
 enum drop_reason {
 #define _(sym, name, text) DROP_##sym,
 	foreach_drop_reason
 #undef _
-	DROP_REASON_COUNT
+	    DROP_REASON_COUNT
 };
 
 extern const char *const worker_counter_name[WORKER_COUNTER_COUNT];

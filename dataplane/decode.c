@@ -9,17 +9,15 @@
 
 #include "dataplane/decode.h"
 
-const char *const decode_error_name[DECODE_ERROR_COUNT] = {
-	[DECODE_OK] = "ok",
+const char *const decode_error_name[DECODE_ERROR_COUNT] = {[DECODE_OK] = "ok",
 #define _(sym, name, text) [DECODE_##sym] = name,
-	foreach_decode_error
+							   foreach_decode_error
 #undef _
 };
 
-const char *const decode_error_text[DECODE_ERROR_COUNT] = {
-	[DECODE_OK] = "decoded cleanly",
+const char *const decode_error_text[DECODE_ERROR_COUNT] = {[DECODE_OK] = "decoded cleanly",
 #define _(sym, name, text) [DECODE_##sym] = text,
-	foreach_decode_error
+							   foreach_decode_error
 #undef _
 };
 

@@ -20,29 +20,32 @@
  * the summary and the descriptions all come from this list.
  * _(SYMBOL, "counter_name", "description")
  */
-#define foreach_decode_error                                                            \
-	_(ETHERNET_TRUNCATED, "ethernet_truncated", "frame shorter than an Ethernet header") \
-	_(VLAN_TRUNCATED, "vlan_truncated", "VLAN tag cut short")                        \
-	_(VLAN_TOO_MANY, "vlan_too_many", "more than two stacked VLAN tags")             \
-	_(IPV4_TRUNCATED, "ipv4_truncated", "IPv4 header cut short")                      \
-	_(IPV4_BAD_VERSION, "ipv4_bad_version", "IPv4 version field is not 4")            \
-	_(IPV4_BAD_HEADER_LEN, "ipv4_bad_header_len", "IPv4 IHL below 5 or past the data") \
-	_(IPV4_BAD_TOTAL_LEN, "ipv4_bad_total_len", "IPv4 total length below IHL or past the frame") \
-	_(IPV4_BAD_OPTIONS, "ipv4_bad_options", "IPv4 option length runs past the header") \
-	_(IPV6_TRUNCATED, "ipv6_truncated", "IPv6 header cut short")                      \
-	_(IPV6_BAD_VERSION, "ipv6_bad_version", "IPv6 version field is not 6")            \
-	_(IPV6_BAD_PAYLOAD_LEN, "ipv6_bad_payload_len", "IPv6 payload length past the frame") \
-	_(IPV6_EXTENSION_TRUNCATED, "ipv6_ext_truncated", "IPv6 extension header runs past the payload") \
-	_(IPV6_EXTENSION_TOO_MANY, "ipv6_ext_too_many", "IPv6 extension header chain too long") \
-	_(IPV6_HOP_BY_HOP_NOT_FIRST, "ipv6_hbh_not_first", "IPv6 hop-by-hop header not first in the chain") \
-	_(IPV6_DUPLICATE_FRAGMENT_HEADER, "ipv6_dup_frag", "IPv6 fragment header seen twice") \
-	_(TCP_TRUNCATED, "tcp_truncated", "TCP header cut short")                         \
+#define foreach_decode_error                                                                       \
+	_(ETHERNET_TRUNCATED, "ethernet_truncated", "frame shorter than an Ethernet header")       \
+	_(VLAN_TRUNCATED, "vlan_truncated", "VLAN tag cut short")                                  \
+	_(VLAN_TOO_MANY, "vlan_too_many", "more than two stacked VLAN tags")                       \
+	_(IPV4_TRUNCATED, "ipv4_truncated", "IPv4 header cut short")                               \
+	_(IPV4_BAD_VERSION, "ipv4_bad_version", "IPv4 version field is not 4")                     \
+	_(IPV4_BAD_HEADER_LEN, "ipv4_bad_header_len", "IPv4 IHL below 5 or past the data")         \
+	_(IPV4_BAD_TOTAL_LEN, "ipv4_bad_total_len",                                                \
+	  "IPv4 total length below IHL or past the frame")                                         \
+	_(IPV4_BAD_OPTIONS, "ipv4_bad_options", "IPv4 option length runs past the header")         \
+	_(IPV6_TRUNCATED, "ipv6_truncated", "IPv6 header cut short")                               \
+	_(IPV6_BAD_VERSION, "ipv6_bad_version", "IPv6 version field is not 6")                     \
+	_(IPV6_BAD_PAYLOAD_LEN, "ipv6_bad_payload_len", "IPv6 payload length past the frame")      \
+	_(IPV6_EXTENSION_TRUNCATED, "ipv6_ext_truncated",                                          \
+	  "IPv6 extension header runs past the payload")                                           \
+	_(IPV6_EXTENSION_TOO_MANY, "ipv6_ext_too_many", "IPv6 extension header chain too long")    \
+	_(IPV6_HOP_BY_HOP_NOT_FIRST, "ipv6_hbh_not_first",                                         \
+	  "IPv6 hop-by-hop header not first in the chain")                                         \
+	_(IPV6_DUPLICATE_FRAGMENT_HEADER, "ipv6_dup_frag", "IPv6 fragment header seen twice")      \
+	_(TCP_TRUNCATED, "tcp_truncated", "TCP header cut short")                                  \
 	_(TCP_BAD_HEADER_LEN, "tcp_bad_header_len", "TCP data offset below 5 or past the segment") \
-	_(TCP_BAD_OPTIONS, "tcp_bad_options", "TCP option length invalid or past the header") \
-	_(UDP_TRUNCATED, "udp_truncated", "UDP header cut short")                         \
-	_(UDP_BAD_LEN, "udp_bad_len", "UDP length below 8 or past the IP payload")        \
-	_(ICMP_TRUNCATED, "icmp_truncated", "ICMP header cut short")                       \
-	_(ICMPV6_TRUNCATED, "icmpv6_truncated", "ICMPv6 header cut short")                \
+	_(TCP_BAD_OPTIONS, "tcp_bad_options", "TCP option length invalid or past the header")      \
+	_(UDP_TRUNCATED, "udp_truncated", "UDP header cut short")                                  \
+	_(UDP_BAD_LEN, "udp_bad_len", "UDP length below 8 or past the IP payload")                 \
+	_(ICMP_TRUNCATED, "icmp_truncated", "ICMP header cut short")                               \
+	_(ICMPV6_TRUNCATED, "icmpv6_truncated", "ICMPv6 header cut short")                         \
 	_(ICMPV6_IN_IPV4, "icmpv6_in_ipv4", "ICMPv6 carried in IPv4")
 
 enum decode_error {
@@ -50,7 +53,7 @@ enum decode_error {
 #define _(sym, name, text) DECODE_##sym,
 	foreach_decode_error
 #undef _
-	DECODE_ERROR_COUNT
+	    DECODE_ERROR_COUNT
 };
 
 /* Counter names and descriptions, indexed by enum decode_error. */

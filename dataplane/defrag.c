@@ -19,16 +19,16 @@
 
 const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 #define _(sym, name, text) name,
-	foreach_defrag_reason
+    foreach_defrag_reason
 #undef _
 };
 
-#define DEFRAG_DEFAULT_DATAGRAMS 64
+#define DEFRAG_DEFAULT_DATAGRAMS  64
 #define DEFRAG_DEFAULT_TIMEOUT_MS 30000
-#define DEFRAG_IPPROTO_HOPOPTS 0
-#define DEFRAG_IPPROTO_ROUTING 43
-#define DEFRAG_IPPROTO_FRAGMENT 44
-#define DEFRAG_IPPROTO_DSTOPTS 60
+#define DEFRAG_IPPROTO_HOPOPTS	  0
+#define DEFRAG_IPPROTO_ROUTING	  43
+#define DEFRAG_IPPROTO_FRAGMENT	  44
+#define DEFRAG_IPPROTO_DSTOPTS	  60
 
 /* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
 enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
@@ -54,11 +54,11 @@ struct defrag_piece {
 struct defrag_datagram {
 	uint64_t key[6]; /* addresses, id, version, protocol (IPv4), VLAN ids */
 	uint64_t first_us;
-	uint64_t until_us; /* TOMBSTONE: buried until then */
-	uint8_t state;	  /* enum defrag_state */
-	bool have_first;  /* the offset-0 fragment's headers lie just before data */
-	bool have_last;	  /* total is known */
-	uint8_t next_proto; /* IPv6: the protocol after the fragment header */
+	uint64_t until_us;	 /* TOMBSTONE: buried until then */
+	uint8_t state;		 /* enum defrag_state */
+	bool have_first;	 /* the offset-0 fragment's headers lie just before data */
+	bool have_last;		 /* total is known */
+	uint8_t next_proto;	 /* IPv6: the protocol after the fragment header */
 	uint16_t header_len;	 /* link + IP headers, the header_len bytes before data */
 	uint16_t l3_offset;	 /* where the IP header starts in them */
 	uint16_t next_header_at; /* IPv6: the byte of them that named the fragment header */
@@ -80,7 +80,7 @@ struct defrag_table {
 	struct defrag_tombstone *tombstones; /* a ring of tombstone_count (defrag_bury_key()) */
 	uint32_t tombstone_count, tombstone_next;
 	uint64_t ring_until_us; /* the latest until_us in the ring: past it, none is live */
-	uint8_t *buffers; /* DEFRAG_BUFFER bytes a datagram */
+	uint8_t *buffers;	/* DEFRAG_BUFFER bytes a datagram */
 	struct packet whole;
 };
 
@@ -92,9 +92,8 @@ struct defrag_table *defrag_create(const struct defrag_config *config)
 	if (!t)
 		return NULL;
 	t->max_datagrams = config->max_datagrams ? config->max_datagrams : DEFRAG_DEFAULT_DATAGRAMS;
-	t->timeout_us = (uint64_t)(config->timeout_ms ? config->timeout_ms
-						      : DEFRAG_DEFAULT_TIMEOUT_MS) *
-			1000;
+	t->timeout_us =
+	    (uint64_t)(config->timeout_ms ? config->timeout_ms : DEFRAG_DEFAULT_TIMEOUT_MS) * 1000;
 	t->datagrams = calloc(t->max_datagrams, sizeof(*t->datagrams));
 	/* Linux keeps IPv6 fragments 60 s (ip6frag_time), IPv4 30 s */
 	t->bury_us = 2 * t->timeout_us > 60000000u ? 2 * t->timeout_us : 60000000u;
@@ -229,9 +228,10 @@ struct defrag_fragment {
 	uint32_t len;
 	uint32_t offset;
 	bool more;
-	uint32_t ip_header_len;	 /* IPv4 header, or IPv6 base header + unfragmentable part */
-	uint32_t next_header_at; /* IPv6: offset from the IP header of the byte naming the fragment header */
-	uint8_t next_proto;	 /* IPv6: the protocol after the fragment header */
+	uint32_t ip_header_len; /* IPv4 header, or IPv6 base header + unfragmentable part */
+	uint32_t
+	    next_header_at; /* IPv6: offset from the IP header of the byte naming the fragment header */
+	uint8_t next_proto; /* IPv6: the protocol after the fragment header */
 };
 
 /*
@@ -438,7 +438,6 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	return true;
 }
 
-
 /* The whole datagram's frame, in place before and in d->data, decoded into t->whole. */
 static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_datagram *d,
 					 unsigned version)
@@ -530,7 +529,8 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 	}
 	r = defrag_rebuild(t, d, p->ip_version);
 	if (r == DEFRAG_COMPLETE) {
-		defrag_release(t, d); /* forgotten, unless the caller buries it (defrag_bury_packet()) */
+		defrag_release(
+		    t, d); /* forgotten, unless the caller buries it (defrag_bury_packet()) */
 		*whole = &t->whole;
 	} else {
 		defrag_refuse(t, d, r, now_us);

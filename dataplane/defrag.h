@@ -36,27 +36,27 @@
 #include "dataplane/packet.h"
 
 #define DEFRAG_MAX_DATAGRAM 65535u /* IP payload bytes of a reassembled datagram, at most */
-#define DEFRAG_MAX_PIECES 128u	   /* disjoint pieces one datagram may be in while incomplete */
-#define DEFRAG_MAX_HEADER 512u	   /* L2 + IP header (IPv6: with its unfragmentable part) */
+#define DEFRAG_MAX_PIECES   128u   /* disjoint pieces one datagram may be in while incomplete */
+#define DEFRAG_MAX_HEADER   512u   /* L2 + IP header (IPv6: with its unfragmentable part) */
 
 /* What happened to a fragment: sym, counter name, meaning. */
-#define foreach_defrag_reason                                                               \
-	_(HELD, "held", "kept, its datagram still incomplete")                               \
-	_(COMPLETE, "complete", "completed a datagram, which was reassembled")               \
-	_(OVERLAP_CONFLICT, "overlap_conflict", "overlapped earlier bytes with other bytes")  \
-	_(TOO_BIG, "too_big", "reached past 65,535 bytes of datagram")                        \
-	_(TOO_MANY_PIECES, "too_many_pieces", "cut its datagram into too many pieces")        \
-	_(BAD_LENGTH, "bad_length", "empty, or not a multiple of 8 bytes with more to come") \
-	_(BAD_HEADER, "bad_header", "a header that cannot be rebuilt (too long, malformed)") \
-	_(LATE, "late", "arrived for a datagram refused, dropped or timed out")              \
-	_(FLOOD, "flood", "no room for another datagram (every slot held or buried)")        \
+#define foreach_defrag_reason                                                                      \
+	_(HELD, "held", "kept, its datagram still incomplete")                                     \
+	_(COMPLETE, "complete", "completed a datagram, which was reassembled")                     \
+	_(OVERLAP_CONFLICT, "overlap_conflict", "overlapped earlier bytes with other bytes")       \
+	_(TOO_BIG, "too_big", "reached past 65,535 bytes of datagram")                             \
+	_(TOO_MANY_PIECES, "too_many_pieces", "cut its datagram into too many pieces")             \
+	_(BAD_LENGTH, "bad_length", "empty, or not a multiple of 8 bytes with more to come")       \
+	_(BAD_HEADER, "bad_header", "a header that cannot be rebuilt (too long, malformed)")       \
+	_(LATE, "late", "arrived for a datagram refused, dropped or timed out")                    \
+	_(FLOOD, "flood", "no room for another datagram (every slot held or buried)")              \
 	_(BAD_CHECKSUM, "bad_checksum", "IPv4 header checksum wrong (the receiver drops it)")
 
 enum defrag_reason {
 #define _(sym, name, text) DEFRAG_##sym,
 	foreach_defrag_reason
 #undef _
-		DEFRAG_REASON_COUNT
+	    DEFRAG_REASON_COUNT
 };
 
 extern const char *const defrag_reason_name[DEFRAG_REASON_COUNT];

@@ -15,7 +15,7 @@
 #include "dataplane/exception.h"
 
 #define EXCEPTION_BURST 32
-#define EXCEPTION_HEAD 128 /* bytes looked at: enough for ND's target behind a VLAN tag */
+#define EXCEPTION_HEAD	128 /* bytes looked at: enough for ND's target behind a VLAN tag */
 
 static inline uint16_t exception_be16(const uint8_t *p)
 {
@@ -30,7 +30,8 @@ static bool exception_ipv6_own(const struct exception_port *own, const uint8_t *
 	if (memcmp(ip + 24, own->ipv6, 16) == 0)
 		return true;
 	/* ND: ICMPv6 (next header 58, no extension header) type 135, target at 8 */
-	return ip[6] == 58 && len >= 40 + 24 && ip[40] == 135 && memcmp(ip + 48, own->ipv6, 16) == 0;
+	return ip[6] == 58 && len >= 40 + 24 && ip[40] == 135 &&
+	       memcmp(ip + 48, own->ipv6, 16) == 0;
 }
 
 static bool exception_is_own(const struct exception_port *own, const uint8_t *f, uint32_t len)

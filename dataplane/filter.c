@@ -24,13 +24,13 @@
 
 const char *const filter_reason_name[FILTER_REASON_COUNT] = {
 #define _(sym, name, text) name,
-	foreach_filter_reason
+    foreach_filter_reason
 #undef _
 };
 
 const char *const filter_reason_text[FILTER_REASON_COUNT] = {
 #define _(sym, name, text) text,
-	foreach_filter_reason
+    foreach_filter_reason
 #undef _
 };
 
@@ -91,10 +91,10 @@ static uint32_t filter_key_sets(uint32_t src_sets, uint32_t dst_sets)
 }
 
 _Static_assert(offsetof(struct filter_key4, meta) == 4 && offsetof(struct filter_key4, sets) == 8 &&
-		       offsetof(struct filter_key4, src) == 12 &&
-		       offsetof(struct filter_key4, sport) == 20 && sizeof(struct filter_key4) == 24 &&
-		       offsetof(struct filter_key6, src) == 12 &&
-		       offsetof(struct filter_key6, sport) == 44 && sizeof(struct filter_key6) == 48,
+		   offsetof(struct filter_key4, src) == 12 &&
+		   offsetof(struct filter_key4, sport) == 20 && sizeof(struct filter_key4) == 24 &&
+		   offsetof(struct filter_key6, src) == 12 &&
+		   offsetof(struct filter_key6, sport) == 44 && sizeof(struct filter_key6) == 48,
 	       "keys: the layout filter_key_words() makes");
 
 /* Classify p with one of the context pairs; returns the userdata (rule index + 1) or 0. */
@@ -121,24 +121,24 @@ static uint32_t filter_classify(struct rte_acl_ctx *const ctx[2], const struct f
 /* ---- denying ---- */
 
 /* Queue an EVE drop event; a full ring is counted, never waited on. */
-static void filter_event(struct filter_context *fc, const struct packet *p,
-			 const struct flow *flow, enum flow_direction dir, enum filter_reason reason,
-			 uint16_t rule, uint64_t time_us)
+static void filter_event(struct filter_context *fc, const struct packet *p, const struct flow *flow,
+			 enum flow_direction dir, enum filter_reason reason, uint16_t rule,
+			 uint64_t time_us)
 {
 	struct alert a = {
-		.timestamp_us = time_us + (uint64_t)fc->wall_offset_us,
-		.flow_id = flow ? flow->flow_id : 0,
-		.src_port = p->src_port,
-		.dst_port = p->dst_port,
-		.ip_version = p->ip_version,
-		.l4_proto = p->l4_proto,
-		.blocked = 1,
-		.to_server = dir == FLOW_TO_SERVER,
-		.worker = fc->worker,
-		.app_proto = 0xffff,
-		.filter_drop = 1,
-		.filter_reason = (uint8_t)reason,
-		.acl_rule = rule,
+	    .timestamp_us = time_us + (uint64_t)fc->wall_offset_us,
+	    .flow_id = flow ? flow->flow_id : 0,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .blocked = 1,
+	    .to_server = dir == FLOW_TO_SERVER,
+	    .worker = fc->worker,
+	    .app_proto = 0xffff,
+	    .filter_drop = 1,
+	    .filter_reason = (uint8_t)reason,
+	    .acl_rule = rule,
 	};
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
@@ -251,7 +251,8 @@ struct filter_cache_entry {
  */
 static void filter_classify_misses(struct filter_context *fc, const struct filter_tables *t,
 				   const unsigned *miss, unsigned misses,
-				   const struct filter_cache_entry *entry, bool ingress, int version)
+				   const struct filter_cache_entry *entry, bool ingress,
+				   int version)
 {
 	struct filter_burst *b = &fc->burst;
 	if (misses == 0)
@@ -293,10 +294,10 @@ static void filter_classify_misses(struct filter_context *fc, const struct filte
 	}
 }
 
-_Static_assert(FILTER_RULE_NUMBER_MAX < FILTER_VERDICT_DENY, "a rule's userdata leaves the deny bit free");
+_Static_assert(FILTER_RULE_NUMBER_MAX < FILTER_VERDICT_DENY,
+	       "a rule's userdata leaves the deny bit free");
 
-void filter_classify_burst(struct filter_context *fc, const struct packet *const pkts[],
-			   unsigned n)
+void filter_classify_burst(struct filter_context *fc, const struct packet *const pkts[], unsigned n)
 {
 	struct filter_burst *b = &fc->burst;
 	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
@@ -340,14 +341,14 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 			memcpy(&d4, p->dst_addr, 4);
 			key[1] = (uint64_t)s4 | (uint64_t)d4 << 32;
 			entry[i].slot.v4 =
-				&fc->verdicts4[filter_cache_hash(key, 2) & (FILTER_VERDICT4_SLOTS - 1)];
+			    &fc->verdicts4[filter_cache_hash(key, 2) & (FILTER_VERDICT4_SLOTS - 1)];
 			rte_prefetch0(entry[i].slot.v4);
 			family[i] = 4;
 		} else {
 			memcpy(&key[1], p->src_addr, 16);
 			memcpy(&key[3], p->dst_addr, 16);
 			entry[i].slot.v6 =
-				&fc->verdicts6[filter_cache_hash(key, 5) & (FILTER_VERDICT6_SLOTS - 1)];
+			    &fc->verdicts6[filter_cache_hash(key, 5) & (FILTER_VERDICT6_SLOTS - 1)];
 			rte_prefetch0(entry[i].slot.v6);
 			family[i] = 6;
 		}
@@ -357,9 +358,10 @@ void filter_classify_burst(struct filter_context *fc, const struct packet *const
 	for (unsigned i = 0; i < n; i++) {
 		if (family[i] == 0)
 			continue;
-		int64_t verdict = family[i] == 4
-					  ? filter_cache_probe4(entry[i].slot.v4, entry[i].key, generation)
-					  : filter_cache_probe6(entry[i].slot.v6, entry[i].key, generation);
+		int64_t verdict =
+		    family[i] == 4
+			? filter_cache_probe4(entry[i].slot.v4, entry[i].key, generation)
+			: filter_cache_probe6(entry[i].slot.v6, entry[i].key, generation);
 		if (verdict >= 0) {
 			b->hit[i] = (uint32_t)verdict & ~FILTER_VERDICT_DENY;
 			deny |= (uint32_t)(verdict >> 31) << i;
@@ -476,8 +478,8 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 	}
 
 	bool ingress = !fc->rx_protected;
-	bool deny = filter_acl_verdict(t, filter_classify(t->acl, t, p, ingress, false), &reason,
-				       &rule);
+	bool deny =
+	    filter_acl_verdict(t, filter_classify(t->acl, t, p, ingress, false), &reason, &rule);
 	if (!deny && t->stateful_deny) {
 		/* A flow is judged by its initiating direction, whichever packet comes first. */
 		reason = FILTER_REASON_STATEFUL;
@@ -486,8 +488,8 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 			if (!c->stateful)
 				c->stateful = filter_classify(t->stateful, t, p, ingress,
 							      dir == FLOW_TO_CLIENT)
-						      ? FILTER_CACHE_PASS
-						      : FILTER_CACHE_DENY;
+						  ? FILTER_CACHE_PASS
+						  : FILTER_CACHE_DENY;
 			deny = c->stateful == FILTER_CACHE_DENY;
 		} else {
 			deny = !filter_classify(t->stateful, t, p, ingress, false);
@@ -536,10 +538,9 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
 	if (!t)
 		return false;
 	int reason = -1;
-	if (t->has_domains && ((sni && filter_domain_match(&t->domains, sni, sni_len) ==
-					       FILTER_DOMAIN_DENY) ||
-			       (host && filter_domain_match(&t->domains, host, host_len) ==
-						FILTER_DOMAIN_DENY)))
+	if (t->has_domains &&
+	    ((sni && filter_domain_match(&t->domains, sni, sni_len) == FILTER_DOMAIN_DENY) ||
+	     (host && filter_domain_match(&t->domains, host, host_len) == FILTER_DOMAIN_DENY)))
 		reason = FILTER_REASON_DOMAIN;
 	if (reason < 0 && t->xff_deny_set >= 0 && xff && xff[0]) {
 		uint8_t addr[16];
@@ -680,7 +681,8 @@ void filter_counters_json(FILE *out, const struct filter_counters *c)
 	for (unsigned n = 1; n <= FILTER_RULE_NUMBER_MAX; n++) {
 		if (!c->rule_denied[n])
 			continue;
-		fprintf(out, "%s\"%u\":%llu", any ? "," : "", n, (unsigned long long)c->rule_denied[n]);
+		fprintf(out, "%s\"%u\":%llu", any ? "," : "", n,
+			(unsigned long long)c->rule_denied[n]);
 		any = true;
 	}
 	fprintf(out, "}}");
@@ -688,8 +690,8 @@ void filter_counters_json(FILE *out, const struct filter_counters *c)
 
 void filter_counters_print(FILE *out, const struct filter_counters *c)
 {
-	fprintf(out, "filter: %llu packets checked, %llu by the flow cache", (unsigned long long)c->checked,
-		(unsigned long long)c->cache_hits);
+	fprintf(out, "filter: %llu packets checked, %llu by the flow cache",
+		(unsigned long long)c->checked, (unsigned long long)c->cache_hits);
 	for (int r = 0; r < FILTER_REASON_COUNT; r++)
 		fprintf(out, ", %s %llu", filter_reason_name[r], (unsigned long long)c->denied[r]);
 	if (c->events_lost)

@@ -51,18 +51,18 @@ struct rte_ring;
 struct filter_tables;
 
 /* Why the filter denied a packet: _(SYMBOL, "name", "description") */
-#define foreach_filter_reason                                                                   \
-	_(ACL_RULE, "acl_rule", "a numbered ACL rule denied it")                                \
-	_(ACL_DEFAULT, "acl_default", "no ACL rule matched and the ACL default is deny")       \
-	_(STATEFUL, "stateful", "its flow is new and no stateful rule allows it")               \
-	_(DOMAIN, "domain", "its TLS SNI or HTTP Host is denied by the domain lists")          \
+#define foreach_filter_reason                                                                      \
+	_(ACL_RULE, "acl_rule", "a numbered ACL rule denied it")                                   \
+	_(ACL_DEFAULT, "acl_default", "no ACL rule matched and the ACL default is deny")           \
+	_(STATEFUL, "stateful", "its flow is new and no stateful rule allows it")                  \
+	_(DOMAIN, "domain", "its TLS SNI or HTTP Host is denied by the domain lists")              \
 	_(XFF, "xff", "its HTTP X-Forwarded-For client is in the xff deny set")
 
 enum filter_reason {
 #define _(sym, name, text) FILTER_REASON_##sym,
 	foreach_filter_reason
 #undef _
-	FILTER_REASON_COUNT
+	    FILTER_REASON_COUNT
 };
 
 extern const char *const filter_reason_name[FILTER_REASON_COUNT];
@@ -112,7 +112,7 @@ struct filter_runtime {
 	struct filter_tables *tables; /* atomic; NULL: no filter */
 	struct rte_rcu_qsbr *qsbr;    /* one thread id per worker index */
 	unsigned worker_count;
-	char path[FILTER_PATH_MAX];   /* re-read on reload */
+	char path[FILTER_PATH_MAX]; /* re-read on reload */
 	uint32_t reloads, reload_failures;
 	/* Applied to every spec read from path before it is built (the
 	 * console's IP-set changes, control/ipset_changes.h); NULL: none. */
@@ -162,8 +162,8 @@ struct filter_burst {
 	const struct filter_tables *tables; /* NULL: nothing classified */
 	const struct packet *packet[FILTER_BURST_MAX];
 	uint32_t hit[FILTER_BURST_MAX]; /* rte_acl userdata (rule index + 1), 0: no rule */
-	uint32_t deny;	   /* bit i: the ACL denies packet i */
-	unsigned ip_count; /* IP packets among them (what the stage checks) */
+	uint32_t deny;			/* bit i: the ACL denies packet i */
+	unsigned ip_count;		/* IP packets among them (what the stage checks) */
 	unsigned count;
 	unsigned slot; /* the packet at hand, set by the worker before inspecting it */
 };
@@ -183,14 +183,14 @@ struct filter_burst {
  * half a cache line, so the slots of a few hundred busy connections stay
  * in the first-level cache beside the packets.
  */
-#define FILTER_VERDICT4_SLOTS 4096u /* 32 bytes each */
-#define FILTER_VERDICT6_SLOTS 2048u /* 64 bytes each */
-#define FILTER_VERDICT_DENY 0x80000000u /* in a slot's verdict: the result denies */
+#define FILTER_VERDICT4_SLOTS 4096u	  /* 32 bytes each */
+#define FILTER_VERDICT6_SLOTS 2048u	  /* 64 bytes each */
+#define FILTER_VERDICT_DENY   0x80000000u /* in a slot's verdict: the result denies */
 
 struct filter_verdict4 {
 	uint32_t generation; /* of the tables classified with; 0: empty */
-	uint32_t verdict;    /* rte_acl userdata (rule index + 1; 0: no rule) | FILTER_VERDICT_DENY */
-	uint64_t key[2];     /* tag word, addresses */
+	uint32_t verdict; /* rte_acl userdata (rule index + 1; 0: no rule) | FILTER_VERDICT_DENY */
+	uint64_t key[2];  /* tag word, addresses */
 } __rte_aligned(32);
 
 struct filter_verdict6 {

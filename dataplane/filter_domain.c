@@ -88,8 +88,8 @@ int filter_domain_parse(struct filter_spec *spec, enum filter_action action, con
 		char why[160];
 		if (rest < line_len && s[rest] != '#') {
 			snprintf(err, err_len, "%s:%u:%zu: one domain per line (\"%.*s\" follows)",
-				 origin, line, rest + 1, (int)(line_len - rest > 32 ? 32 : line_len - rest),
-				 s + rest);
+				 origin, line, rest + 1,
+				 (int)(line_len - rest > 32 ? 32 : line_len - rest), s + rest);
 			return -EINVAL;
 		}
 		if (filter_domain_add(spec, action, s + i, end - i, why, sizeof(why)) < 0) {
@@ -182,7 +182,8 @@ static unsigned filter_domain_lookup(const struct filter_domain_table *t, const 
 {
 	uint64_t h = filter_domain_hash(name, len, suffix);
 	unsigned found = 0;
-	for (uint32_t slot = (uint32_t)h & t->mask; t->slots[slot].hash; slot = (slot + 1) & t->mask) {
+	for (uint32_t slot = (uint32_t)h & t->mask; t->slots[slot].hash;
+	     slot = (slot + 1) & t->mask) {
 		const struct filter_domain_entry *e = &t->slots[slot];
 		if (e->hash == h && e->suffix == suffix && e->len == len &&
 		    memcmp(e->name, name, len) == 0)

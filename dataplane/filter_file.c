@@ -33,7 +33,7 @@
 #include "dataplane/filter_spec.h"
 
 #define FILTER_MAX_WORDS 64
-#define FILTER_LINE_MAX 4096
+#define FILTER_LINE_MAX	 4096
 
 struct filter_word {
 	const char *text; /* not NUL-terminated */
@@ -61,7 +61,7 @@ struct filter_statement {
 };
 
 static int filter_fail(struct filter_parser *fp, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int filter_fail(struct filter_parser *fp, unsigned col, const char *fmt, ...)
 {
@@ -92,7 +92,8 @@ static const struct filter_word *filter_need(struct filter_parser *fp, unsigned 
 	if (i < fp->count)
 		return &fp->words[i];
 	const struct filter_word *last = &fp->words[fp->count - 1];
-	filter_fail(fp, last->col + (unsigned)last->len, "expected %s after \"%.*s\"", what, W(last));
+	filter_fail(fp, last->col + (unsigned)last->len, "expected %s after \"%.*s\"", what,
+		    W(last));
 	return NULL;
 }
 
@@ -156,9 +157,9 @@ static int filter_field_proto(struct filter_parser *fp, const struct filter_word
 	}
 	unsigned long n;
 	if (filter_parse_uint(w, 255, &n) < 0)
-		return filter_fail(fp, w->col,
-				   "\"%.*s\" is not a protocol (tcp, udp, icmp, icmpv6, any or 0-255)",
-				   W(w));
+		return filter_fail(
+		    fp, w->col, "\"%.*s\" is not a protocol (tcp, udp, icmp, icmpv6, any or 0-255)",
+		    W(w));
 	m->proto = (int)n;
 	return 0;
 }
@@ -177,15 +178,16 @@ static int filter_field_addr(struct filter_parser *fp, const struct filter_word 
 		snprintf(name, sizeof(name), "%.*s", (int)(w->len - 1), w->text + 1);
 		a->set = w->len - 1 < FILTER_NAME_MAX ? filter_spec_find_set(fp->spec, name) : -1;
 		if (a->set < 0)
-			return filter_fail(fp, w->col,
-					   "\"%.*s\": no IP set of that name (declare it with ipset "
-					   "first)",
-					   W(w));
+			return filter_fail(
+			    fp, w->col,
+			    "\"%.*s\": no IP set of that name (declare it with ipset "
+			    "first)",
+			    W(w));
 		return 0;
 	}
 	if (filter_prefix_parse(w->text, w->len, &a->prefix) < 0)
-		return filter_fail(fp, w->col,
-				   "\"%.*s\" is not an address, a prefix, any or @SET", W(w));
+		return filter_fail(fp, w->col, "\"%.*s\" is not an address, a prefix, any or @SET",
+				   W(w));
 	if (m->ip_version && m->ip_version != a->prefix.version)
 		return filter_fail(fp, w->col, "\"%.*s\": IPv%u and IPv%u in one rule", W(w),
 				   m->ip_version, a->prefix.version);
@@ -217,8 +219,11 @@ static int filter_field_ports(struct filter_parser *fp, const struct filter_word
 /* The FIELD words from index first on, into m; checks what only makes sense together. */
 static int filter_parse_fields(struct filter_parser *fp, unsigned first, struct filter_match *m)
 {
-	*m = (struct filter_match){.proto = -1, .sport_hi = 65535, .dport_hi = 65535,
-				   .icmp_type = -1, .src = {.any = true, .set = -1},
+	*m = (struct filter_match){.proto = -1,
+				   .sport_hi = 65535,
+				   .dport_hi = 65535,
+				   .icmp_type = -1,
+				   .src = {.any = true, .set = -1},
 				   .dst = {.any = true, .set = -1}};
 	unsigned ports_col = 0, icmp_col = 0;
 	for (unsigned i = first; i < fp->count; i++) {
@@ -244,23 +249,24 @@ static int filter_parse_fields(struct filter_parser *fp, unsigned first, struct 
 				return -EINVAL;
 			ports_col = key->col;
 			rc = key->text[0] == 's'
-				     ? filter_field_ports(fp, v, &m->sport_lo, &m->sport_hi)
-				     : filter_field_ports(fp, v, &m->dport_lo, &m->dport_hi);
+				 ? filter_field_ports(fp, v, &m->sport_lo, &m->sport_hi)
+				 : filter_field_ports(fp, v, &m->dport_lo, &m->dport_hi);
 		} else if (filter_word_is(key, "icmp-type")) {
 			unsigned long n;
 			if (!(v = filter_need(fp, ++i, "an ICMP type")))
 				return -EINVAL;
 			icmp_col = key->col;
 			rc = filter_parse_uint(v, 255, &n) < 0
-				     ? filter_fail(fp, v->col, "\"%.*s\" is not an ICMP type (0-255)",
-						   W(v))
-				     : 0;
+				 ? filter_fail(fp, v->col, "\"%.*s\" is not an ICMP type (0-255)",
+					       W(v))
+				 : 0;
 			m->icmp_type = (int)n;
 		} else {
-			return filter_fail(fp, key->col,
-					   "\"%.*s\" is not a field (ingress, egress, proto, src, dst, "
-					   "sport, dport, icmp-type)",
-					   W(key));
+			return filter_fail(
+			    fp, key->col,
+			    "\"%.*s\" is not a field (ingress, egress, proto, src, dst, "
+			    "sport, dport, icmp-type)",
+			    W(key));
 		}
 		if (rc < 0)
 			return rc;
@@ -333,12 +339,13 @@ static int filter_st_stateful(struct filter_parser *fp)
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	if (!filter_word_is(w, "allow"))
-		return filter_fail(fp, w->col,
-				   "\"%.*s\": stateful rules allow (stateful allow FIELD ...) or set "
-				   "the default (stateful default deny)",
-				   W(w));
-	struct filter_rule r = {.number = (uint32_t)spec->stateful_count + 1,
-				.action = FILTER_ALLOW, .line = fp->line};
+		return filter_fail(
+		    fp, w->col,
+		    "\"%.*s\": stateful rules allow (stateful allow FIELD ...) or set "
+		    "the default (stateful default deny)",
+		    W(w));
+	struct filter_rule r = {
+	    .number = (uint32_t)spec->stateful_count + 1, .action = FILTER_ALLOW, .line = fp->line};
 	if (filter_parse_fields(fp, 2, &r.match) < 0)
 		return -EINVAL;
 	if (filter_grow((void **)&spec->stateful, &spec->stateful_capacity, spec->stateful_count,
@@ -359,8 +366,9 @@ static int filter_list_path(struct filter_parser *fp, unsigned i, char *path, si
 				   W(&fp->words[i + 2]));
 	if (!fp->base_dir)
 		return filter_fail(fp, w->col, "list files cannot be read here");
-	int n = w->text[0] == '/' ? snprintf(path, len, "%.*s", (int)w->len, w->text)
-				  : snprintf(path, len, "%s/%.*s", fp->base_dir, (int)w->len, w->text);
+	int n = w->text[0] == '/'
+		    ? snprintf(path, len, "%.*s", (int)w->len, w->text)
+		    : snprintf(path, len, "%s/%.*s", fp->base_dir, (int)w->len, w->text);
 	if (n < 0 || (size_t)n >= len)
 		return filter_fail(fp, w->col, "file name too long");
 	return 0;
@@ -374,9 +382,9 @@ static int filter_st_ipset(struct filter_parser *fp)
 		return -EINVAL;
 	for (size_t i = 0; i < w->len; i++)
 		if (!isalnum((unsigned char)w->text[i]) && w->text[i] != '_' && w->text[i] != '-')
-			return filter_fail(fp, w->col,
-					   "\"%.*s\": a set name holds letters, digits, '_' and '-'",
-					   W(w));
+			return filter_fail(
+			    fp, w->col, "\"%.*s\": a set name holds letters, digits, '_' and '-'",
+			    W(w));
 	if (w->len >= FILTER_NAME_MAX)
 		return filter_fail(fp, w->col, "set name longer than %d characters",
 				   FILTER_NAME_MAX - 1);
@@ -404,7 +412,8 @@ static int filter_st_ipset(struct filter_parser *fp)
 	for (unsigned i = 2; i < fp->count; i++) {
 		struct filter_prefix p;
 		if (filter_prefix_parse(fp->words[i].text, fp->words[i].len, &p) < 0)
-			return filter_fail(fp, fp->words[i].col, "\"%.*s\" is not an address or prefix",
+			return filter_fail(fp, fp->words[i].col,
+					   "\"%.*s\" is not an address or prefix",
 					   W(&fp->words[i]));
 		if (filter_set_add(set, &p) < 0)
 			return filter_fail(fp, fp->words[i].col, "out of memory");
@@ -478,14 +487,14 @@ static int filter_st_log(struct filter_parser *fp)
 }
 
 static const struct filter_statement filter_statements[] = {
-	{"default", filter_st_default, "default allow|deny"},
-	{"acl", filter_st_acl, "acl NUMBER allow|deny [FIELD ...]"},
-	{"stateful", filter_st_stateful, "stateful allow [FIELD ...] | stateful default allow|deny"},
-	{"ipset", filter_st_ipset, "ipset NAME PREFIX ... | ipset NAME file PATH"},
-	{"domain", filter_st_domain, "domain allow|deny NAME ... | file PATH | default allow|deny"},
-	{"xff", filter_st_xff, "xff deny @SET"},
-	{"log", filter_st_log, "log deny"},
-	{NULL, NULL, NULL},
+    {"default", filter_st_default, "default allow|deny"},
+    {"acl", filter_st_acl, "acl NUMBER allow|deny [FIELD ...]"},
+    {"stateful", filter_st_stateful, "stateful allow [FIELD ...] | stateful default allow|deny"},
+    {"ipset", filter_st_ipset, "ipset NAME PREFIX ... | ipset NAME file PATH"},
+    {"domain", filter_st_domain, "domain allow|deny NAME ... | file PATH | default allow|deny"},
+    {"xff", filter_st_xff, "xff deny @SET"},
+    {"log", filter_st_log, "log deny"},
+    {NULL, NULL, NULL},
 };
 
 /* Split line (without its newline) into words; '#' ends it. */
@@ -507,8 +516,8 @@ static int filter_split(struct filter_parser *fp, const char *line, size_t len)
 					   FILTER_MAX_WORDS);
 		if (memchr(line + start, '\0', i - start))
 			return filter_fail(fp, (unsigned)start + 1, "NUL byte in the line");
-		fp->words[fp->count++] = (struct filter_word){line + start, i - start,
-							      (unsigned)start + 1};
+		fp->words[fp->count++] =
+		    (struct filter_word){line + start, i - start, (unsigned)start + 1};
 	}
 	return 0;
 }
@@ -519,10 +528,11 @@ static int filter_statement(struct filter_parser *fp)
 	for (const struct filter_statement *s = filter_statements; s->name; s++)
 		if (filter_word_is(w, s->name))
 			return s->parse(fp);
-	return filter_fail(fp, w->col,
-			   "\"%.*s\" is not a statement (default, acl, stateful, ipset, domain, xff, "
-			   "log)",
-			   W(w));
+	return filter_fail(
+	    fp, w->col,
+	    "\"%.*s\" is not a statement (default, acl, stateful, ipset, domain, xff, "
+	    "log)",
+	    W(w));
 }
 
 void filter_spec_init(struct filter_spec *spec)
@@ -554,8 +564,8 @@ int filter_spec_find_set(const struct filter_spec *spec, const char *name)
 int filter_spec_parse(struct filter_spec *spec, const char *text, size_t len, const char *origin,
 		      const char *base_dir, char *err, size_t err_len)
 {
-	struct filter_parser fp = {.spec = spec, .origin = origin, .base_dir = base_dir,
-				   .err = err, .err_len = err_len};
+	struct filter_parser fp = {
+	    .spec = spec, .origin = origin, .base_dir = base_dir, .err = err, .err_len = err_len};
 	filter_spec_init(spec);
 	snprintf(spec->path, sizeof(spec->path), "%s", origin);
 	err[0] = '\0';
@@ -578,8 +588,8 @@ int filter_spec_parse(struct filter_spec *spec, const char *text, size_t len, co
 	return 0;
 }
 
-bool filter_next_line(const char *text, size_t len, size_t *at, const char **line,
-		      size_t *line_len, size_t *first)
+bool filter_next_line(const char *text, size_t len, size_t *at, const char **line, size_t *line_len,
+		      size_t *first)
 {
 	if (*at >= len)
 		return false;

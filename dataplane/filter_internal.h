@@ -24,8 +24,8 @@ struct rte_fib6;
 struct rte_hash;
 
 /* meta field: direction bits and the ICMP type */
-#define FILTER_META_INGRESS 0x1u
-#define FILTER_META_EGRESS 0x2u
+#define FILTER_META_INGRESS    0x1u
+#define FILTER_META_EGRESS     0x2u
 #define FILTER_META_ICMP_SHIFT 8
 /* sets field: bit i = source in set i, bit 16 + i = destination in set i */
 #define FILTER_SETS_DST_SHIFT 16
@@ -71,8 +71,8 @@ struct filter_tables {
 	uint32_t generation; /* unique per build; flows cache verdicts by it */
 	enum filter_action acl_default;
 	bool stateful_deny;
-	bool has_icmp_type;  /* some rule tests an ICMP type: ICMP verdicts are not cached */
-	bool needs_sets;     /* some ACL or stateful rule names an IP set */
+	bool has_icmp_type; /* some rule tests an ICMP type: ICMP verdicts are not cached */
+	bool needs_sets;    /* some ACL or stateful rule names an IP set */
 	bool log_denies;
 	int xff_deny_set;
 	struct rte_acl_ctx *acl[2];	 /* [0] IPv4, [1] IPv6; NULL: no rule for the family */
@@ -90,11 +90,11 @@ struct filter_tables {
 	unsigned exact_count[2];
 	uint16_t *set_classes;
 	uint32_t set_class_count;
-	uint32_t all4, all6;	 /* sets holding 0.0.0.0/0 or ::/0 */
+	uint32_t all4, all6; /* sets holding 0.0.0.0/0 or ::/0 */
 	struct filter_domain_table domains;
 	bool has_domains;
 	uint64_t set_keys[FILTER_MAX_SETS]; /* filter_ipset_key() of each set's name */
-	struct filter_spec spec; /* as read: kept for export and summaries */
+	struct filter_spec spec;	    /* as read: kept for export and summaries */
 };
 
 /*

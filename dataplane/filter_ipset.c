@@ -81,7 +81,8 @@ int filter_set_add(struct filter_set *set, const struct filter_prefix *p)
 }
 
 static int filter_ipset_fail(char *err, size_t err_len, const char *origin, unsigned line,
-			     unsigned col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+			     unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 static int filter_ipset_fail(char *err, size_t err_len, const char *origin, unsigned line,
 			     unsigned col, const char *fmt, ...)
@@ -250,8 +251,8 @@ static int filter_json_value(struct filter_json *j, bool addresses)
 	} else {
 		/* numbers, true, false, null: skipped as a run of plain characters */
 		size_t from = j->at;
-		while (j->at < j->len && (isalnum((unsigned char)j->text[j->at]) ||
-					  strchr("+-.", j->text[j->at])))
+		while (j->at < j->len &&
+		       (isalnum((unsigned char)j->text[j->at]) || strchr("+-.", j->text[j->at])))
 			j->at++;
 		if (j->at == from)
 			rc = filter_json_fail(j, j->at, "not a JSON value");
@@ -263,8 +264,8 @@ static int filter_json_value(struct filter_json *j, bool addresses)
 static int filter_ipset_parse_json(struct filter_set *set, const char *text, size_t len,
 				   const char *origin, char *err, size_t err_len)
 {
-	struct filter_json j = {.text = text, .len = len, .origin = origin, .err = err,
-				.err_len = err_len, .set = set};
+	struct filter_json j = {
+	    .text = text, .len = len, .origin = origin, .err = err, .err_len = err_len, .set = set};
 	filter_json_blank(&j);
 	if (filter_json_value(&j, false) < 0)
 		return -EINVAL;
@@ -351,8 +352,9 @@ int filter_ipset_export(const struct filter_set *set, enum filter_ipset_format f
 			 set->name, set->v4_count, set->v6_count);
 		return -EINVAL;
 	}
-	fprintf(out, "{\n  \"IPSet\": {\n    \"Name\": \"%s\",\n    \"Description\": \"exported by "
-		     "vigil\",\n    \"IPAddressVersion\": \"%s\",\n    \"Addresses\": [",
+	fprintf(out,
+		"{\n  \"IPSet\": {\n    \"Name\": \"%s\",\n    \"Description\": \"exported by "
+		"vigil\",\n    \"IPAddressVersion\": \"%s\",\n    \"Addresses\": [",
 		set->name, set->v6_count ? "IPV6" : "IPV4");
 	for (size_t i = 0; i < set->count; i++) {
 		filter_prefix_format(&set->prefixes[i], buf, sizeof(buf));

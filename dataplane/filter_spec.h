@@ -20,10 +20,10 @@
 #include <stdio.h>
 
 #define FILTER_RULE_NUMBER_MAX 32766 /* ACL rule numbers 1..32766 (as in AWS network ACLs) */
-#define FILTER_MAX_SETS 16	     /* named IP sets per filter file */
-#define FILTER_NAME_MAX 64
-#define FILTER_ERROR_MAX 512
-#define FILTER_PATH_MAX 512
+#define FILTER_MAX_SETS	       16    /* named IP sets per filter file */
+#define FILTER_NAME_MAX	       64
+#define FILTER_ERROR_MAX       512
+#define FILTER_PATH_MAX	       512
 
 enum filter_action {
 	FILTER_ALLOW = 0,
@@ -53,13 +53,13 @@ struct filter_addr {
 
 /* The fields an ACL or stateful rule matches on; a field left out matches anything. */
 struct filter_match {
-	int proto;			/* IPPROTO_*, -1: any */
+	int proto; /* IPPROTO_*, -1: any */
 	enum filter_direction direction;
 	struct filter_addr src, dst;
-	uint16_t sport_lo, sport_hi;	/* 0..65535 when not given */
+	uint16_t sport_lo, sport_hi; /* 0..65535 when not given */
 	uint16_t dport_lo, dport_hi;
-	int icmp_type;			/* -1: any */
-	uint8_t ip_version;		/* 0: both (no prefix given), 4 or 6 */
+	int icmp_type;	    /* -1: any */
+	uint8_t ip_version; /* 0: both (no prefix given), 4 or 6 */
 };
 
 struct filter_rule {
@@ -96,8 +96,8 @@ struct filter_spec {
 	struct filter_domain *domains;
 	size_t domain_count, domain_capacity;
 	bool domain_default_deny; /* SNI/Host on no list: denied */
-	int xff_deny_set;	  /* an HTTP X-Forwarded-For client in this set is denied; -1: off */
-	bool log_denies;	  /* an EVE drop event for the first denied packet of a flow */
+	int xff_deny_set; /* an HTTP X-Forwarded-For client in this set is denied; -1: off */
+	bool log_denies;  /* an EVE drop event for the first denied packet of a flow */
 };
 
 /* An empty spec: default allow, stateful allow, no sets. */
@@ -175,8 +175,8 @@ int filter_domain_add(struct filter_spec *spec, enum filter_action action, const
  * start, its length and the offset of its first non-blank. Returns false
  * at the end of text.
  */
-bool filter_next_line(const char *text, size_t len, size_t *at, const char **line,
-		      size_t *line_len, size_t *first);
+bool filter_next_line(const char *text, size_t len, size_t *at, const char **line, size_t *line_len,
+		      size_t *first);
 
 /* Read a whole file into a malloc'd, NUL-terminated buffer. Returns 0 or -errno. */
 int filter_read_file(const char *path, char **text, size_t *len);

@@ -18,9 +18,9 @@
 
 #include "dataplane/filter_internal.h"
 
-#define FILTER_FIELDS4 7
+#define FILTER_FIELDS4	     7
 #define FILTER_ACL_MAX_BYTES (256u << 20)
-#define FILTER_FIELDS6 13
+#define FILTER_FIELDS6	     13
 
 RTE_ACL_RULE_DEF(filter_acl_rule4, FILTER_FIELDS4);
 RTE_ACL_RULE_DEF(filter_acl_rule6, FILTER_FIELDS6);
@@ -30,29 +30,29 @@ RTE_ACL_RULE_DEF(filter_acl_rule6, FILTER_FIELDS6);
 
 /* rte_acl wants the first field one byte wide, the rest in groups of four bytes. */
 static const struct rte_acl_field_def filter_fields4[FILTER_FIELDS4] = {
-	{RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, K4(proto)},
-	{RTE_ACL_FIELD_TYPE_BITMASK, 4, 1, 1, K4(meta)},
-	{RTE_ACL_FIELD_TYPE_BITMASK, 4, 2, 2, K4(sets)},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 3, 3, K4(src)},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 4, 4, K4(dst)},
-	{RTE_ACL_FIELD_TYPE_RANGE, 2, 5, 5, K4(sport)},
-	{RTE_ACL_FIELD_TYPE_RANGE, 2, 6, 5, K4(dport)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, K4(proto)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 4, 1, 1, K4(meta)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 4, 2, 2, K4(sets)},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 3, 3, K4(src)},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 4, 4, K4(dst)},
+    {RTE_ACL_FIELD_TYPE_RANGE, 2, 5, 5, K4(sport)},
+    {RTE_ACL_FIELD_TYPE_RANGE, 2, 6, 5, K4(dport)},
 };
 
 static const struct rte_acl_field_def filter_fields6[FILTER_FIELDS6] = {
-	{RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, K6(proto)},
-	{RTE_ACL_FIELD_TYPE_BITMASK, 4, 1, 1, K6(meta)},
-	{RTE_ACL_FIELD_TYPE_BITMASK, 4, 2, 2, K6(sets)},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 3, 3, K6(src)},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 4, 4, K6(src) + 4},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 5, 5, K6(src) + 8},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 6, 6, K6(src) + 12},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 7, 7, K6(dst)},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 8, 8, K6(dst) + 4},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 9, 9, K6(dst) + 8},
-	{RTE_ACL_FIELD_TYPE_MASK, 4, 10, 10, K6(dst) + 12},
-	{RTE_ACL_FIELD_TYPE_RANGE, 2, 11, 11, K6(sport)},
-	{RTE_ACL_FIELD_TYPE_RANGE, 2, 12, 11, K6(dport)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 1, 0, 0, K6(proto)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 4, 1, 1, K6(meta)},
+    {RTE_ACL_FIELD_TYPE_BITMASK, 4, 2, 2, K6(sets)},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 3, 3, K6(src)},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 4, 4, K6(src) + 4},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 5, 5, K6(src) + 8},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 6, 6, K6(src) + 12},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 7, 7, K6(dst)},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 8, 8, K6(dst) + 4},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 9, 9, K6(dst) + 8},
+    {RTE_ACL_FIELD_TYPE_MASK, 4, 10, 10, K6(dst) + 12},
+    {RTE_ACL_FIELD_TYPE_RANGE, 2, 11, 11, K6(sport)},
+    {RTE_ACL_FIELD_TYPE_RANGE, 2, 12, 11, K6(dport)},
 };
 
 static uint32_t filter_generation_next = 1;
@@ -160,8 +160,10 @@ static int filter_acl_build(const struct filter_rule *rules, size_t count, int v
 	}
 	char name[RTE_ACL_NAMESIZE];
 	snprintf(name, sizeof(name), "f%s%d_%u", kind, version, generation);
-	struct rte_acl_param param = {.name = name, .socket_id = SOCKET_ID_ANY,
-				      .rule_size = (uint32_t)size, .max_rule_num = (uint32_t)n};
+	struct rte_acl_param param = {.name = name,
+				      .socket_id = SOCKET_ID_ANY,
+				      .rule_size = (uint32_t)size,
+				      .max_rule_num = (uint32_t)n};
 	*ctx = rte_acl_create(&param);
 	if (!*ctx)
 		goto nomem;
@@ -170,8 +172,8 @@ static int filter_acl_build(const struct filter_rule *rules, size_t count, int v
 	buf = NULL;
 	/* A bound on the compiled trie: rte_acl then splits the rules into more
 	 * tries instead of growing one without end on a hostile file. */
-	struct rte_acl_config config = {.num_categories = 1, .num_fields = (uint32_t)fields,
-					.max_size = FILTER_ACL_MAX_BYTES};
+	struct rte_acl_config config = {
+	    .num_categories = 1, .num_fields = (uint32_t)fields, .max_size = FILTER_ACL_MAX_BYTES};
 	memcpy(config.defs, version == 4 ? filter_fields4 : filter_fields6,
 	       fields * sizeof(config.defs[0]));
 	if (rc == 0)
@@ -255,14 +257,14 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 	t->log_denies = spec->log_denies;
 	t->xff_deny_set = spec->xff_deny_set;
 	t->needs_sets = filter_rules_use_sets(spec->acl, spec->acl_count, &t->has_icmp_type);
-	t->needs_sets |= filter_rules_use_sets(spec->stateful, spec->stateful_count,
-					       &t->has_icmp_type);
+	t->needs_sets |=
+	    filter_rules_use_sets(spec->stateful, spec->stateful_count, &t->has_icmp_type);
 
 	double acl_start = filter_now();
 	for (int f = 0; f < 2; f++) {
 		int version = f ? 6 : 4;
-		rc = filter_acl_build(spec->acl, spec->acl_count, version, "acl", t->generation, &t->acl[f], err,
-				      err_len);
+		rc = filter_acl_build(spec->acl, spec->acl_count, version, "acl", t->generation,
+				      &t->acl[f], err, err_len);
 		if (rc == 0 && spec->stateful_deny)
 			rc = filter_acl_build(spec->stateful, spec->stateful_count, version, "sg",
 					      t->generation, &t->stateful[f], err, err_len);

@@ -127,9 +127,9 @@ void flow_table_destroy(struct flow_table *t)
 /* ---- key and hash ------------------------------------------------------ */
 
 _Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, vlan_id) == 36 &&
-		       offsetof(struct flow_key, proto) == 40 &&
-		       offsetof(struct flow_key, ip_version) == 41 && sizeof(struct flow_key) == 44 &&
-		       PACKET_MAX_VLANS == 2 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+		   offsetof(struct flow_key, proto) == 40 &&
+		   offsetof(struct flow_key, ip_version) == 41 && sizeof(struct flow_key) == 44 &&
+		   PACKET_MAX_VLANS == 2 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "flow_key_from_packet() writes the key as little-endian words");
 
 /* One address of p as two words, IPv4 in the first four bytes and the rest zero. */

@@ -115,12 +115,12 @@ struct flow {
 	uint64_t flow_id; /* unique per table and across workers; stable for the flow's life */
 	uint64_t first_seen_ns;
 	uint64_t last_seen_ns;
-	uint64_t packets[2];	 /* by enum flow_direction */
-	uint64_t bytes[2];	 /* frame bytes, by enum flow_direction */
-	uint8_t client_side;	 /* key side (0 or 1) of the client */
-	uint8_t tcp_state;	 /* enum flow_tcp_state */
-	uint8_t fin_seen;	 /* bit per enum flow_direction */
-	bool established;	 /* TCP: handshake completed (sticky); else: both ways seen */
+	uint64_t packets[2]; /* by enum flow_direction */
+	uint64_t bytes[2];   /* frame bytes, by enum flow_direction */
+	uint8_t client_side; /* key side (0 or 1) of the client */
+	uint8_t tcp_state;   /* enum flow_tcp_state */
+	uint8_t fin_seen;    /* bit per enum flow_direction */
+	bool established;    /* TCP: handshake completed (sticky); else: both ways seen */
 	/* The packet just accounted is the ACK that completed the handshake: as
 	 * in Suricata, rules see that packet as not yet established. */
 	bool handshake_completed_now;
@@ -130,13 +130,13 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
-	uint8_t action;		 /* lead: enum flow_action, decided by a rule */
-	uint32_t flowvars;	 /* lead: the caller's flow variables (first index + 1; 0 none) */
+	uint8_t action;	   /* lead: enum flow_action, decided by a rule */
+	uint32_t flowvars; /* lead: the caller's flow variables (first index + 1; 0 none) */
 	void *app_state;
-	uint32_t user_flags;	 /* lead */
-	struct flow_filter_cache filter; /* lead */
-	void *user[2];		 /* lead: e.g. Hyperscan stream per direction */
-	struct stream stream[2]; /* TCP only, by enum flow_direction */
+	uint32_t user_flags;		       /* lead */
+	struct flow_filter_cache filter;       /* lead */
+	void *user[2];			       /* lead: e.g. Hyperscan stream per direction */
+	struct stream stream[2];	       /* TCP only, by enum flow_direction */
 	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead: rule flowbits, zero at create */
 } __attribute__((aligned(64)));
 

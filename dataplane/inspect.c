@@ -35,7 +35,7 @@ struct inspect_packet_state {
 	enum ruleset_direction direction;
 	struct rule_match_ctx match;
 	enum verdict verdict;
-	bool passed; /* a pass rule matched: nothing more for this packet */
+	bool passed;	    /* a pass rule matched: nothing more for this packet */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are
@@ -50,8 +50,8 @@ struct inspect_packet_state {
 	 * inspected once, when they arrive. */
 	bool app_visible;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
-	uint64_t fresh; /* buffers new in the unit being inspected; 0: all */
-	bool app_only;	/* inspecting a unit: only rules on application buffers */
+	uint64_t fresh;			   /* buffers new in the unit being inspected; 0: all */
+	bool app_only; /* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
 	 * protocol without pkt_data options get this packet too (their first
 	 * pass ran before the data was parsed). */
@@ -184,18 +184,18 @@ static void inspect_alert(const struct inspect_packet_state *s, const struct rul
 {
 	const struct packet *p = s->p;
 	struct alert a = {
-		.rule = rule,
-		.timestamp_us = s->timestamp_us + (uint64_t)s->ctx->wall_offset_us,
-		.flow_id = s->flow ? s->flow->flow_id : 0,
-		.src_port = p->src_port,
-		.dst_port = p->dst_port,
-		.ip_version = p->ip_version,
-		.l4_proto = p->l4_proto,
-		.blocked = blocked,
-		.to_server = s->direction == RULESET_TO_SERVER,
-		.worker = (uint16_t)s->ctx->worker_index,
-		.app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
-		.packet_number = s->ctx->packet_number,
+	    .rule = rule,
+	    .timestamp_us = s->timestamp_us + (uint64_t)s->ctx->wall_offset_us,
+	    .flow_id = s->flow ? s->flow->flow_id : 0,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .blocked = blocked,
+	    .to_server = s->direction == RULESET_TO_SERVER,
+	    .worker = (uint16_t)s->ctx->worker_index,
+	    .app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
+	    .packet_number = s->ctx->packet_number,
 	};
 	if (s->details) {
 		a.details = *s->details;
@@ -320,11 +320,11 @@ static bool inspect_excepted(const struct inspect_packet_state *s, const struct 
 {
 	uint8_t xff[16];
 	struct policy_packet_view view = {
-		.src = s->p->src_addr,
-		.dst = s->p->dst_addr,
-		.family = s->p->ip_version,
-		.uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
-		.uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
+	    .src = s->p->src_addr,
+	    .dst = s->p->dst_addr,
+	    .family = s->p->ip_version,
+	    .uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
+	    .uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
 	};
 	if (s->details && s->details->xff[0] &&
 	    ratelimit_parse_addr(s->details->xff, xff, &view.xff_family) == 0)
@@ -360,7 +360,8 @@ static void inspect_candidates(struct inspect_packet_state *s)
 				s->deferred_overflow = true;
 			continue;
 		}
-		if (!rule_header_match(rule, s->p, s->match.app_proto) || !rule_match(rule, &s->match))
+		if (!rule_header_match(rule, s->p, s->match.app_proto) ||
+		    !rule_match(rule, &s->match))
 			continue;
 		if (rule->policy && rule->policy->exception_count && inspect_excepted(s, rule))
 			continue;
@@ -430,8 +431,8 @@ static bool inspect_filter_unit(struct inspect_packet_state *s, const struct app
 	if (!sni && !host && !(unit->details && unit->details->xff[0]))
 		return false;
 	if (!filter_app_unit(s->ctx->filter, s->p, s->flow,
-			     s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT, sni,
-			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
+			     s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT,
+			     sni, sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
 			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
 			     unit->details ? unit->details->xff : NULL, s->timestamp_us) ||
 	    !s->ctx->enforce)
@@ -584,7 +585,7 @@ static void inspect_stream_data(void *arg, const uint8_t *data, uint32_t len, ui
 	struct inspect_packet_state *s = arg;
 	struct inspect_context *ctx = s->ctx;
 	struct inspect_tail *tail =
-		&ctx->tails[2 * (uint32_t)(s->flow - ctx->flows->flows) + s->direction];
+	    &ctx->tails[2 * (uint32_t)(s->flow - ctx->flows->flows) + s->direction];
 	struct hs_stream **stream = (struct hs_stream **)&s->flow->user[s->direction];
 	if (!*stream && ctx->streams_free[s->direction])
 		*stream = ctx->streams[s->direction][--ctx->streams_free[s->direction]];
@@ -615,7 +616,8 @@ static void inspect_flow(struct inspect_packet_state *s)
 	if (!s->flow) {
 		/* stateless: the lower port is taken for the service */
 		const struct packet *p = s->p;
-		bool to_client = (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
+		bool to_client =
+		    (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
 		s->direction = to_client ? RULESET_TO_CLIENT : RULESET_TO_SERVER;
 		s->match.flow = to_client ? RULE_MATCH_TO_CLIENT : RULE_MATCH_TO_SERVER;
 		return;
@@ -623,11 +625,11 @@ static void inspect_flow(struct inspect_packet_state *s)
 	s->direction = dir == FLOW_TO_SERVER ? RULESET_TO_SERVER : RULESET_TO_CLIENT;
 	s->app_visible = !(s->p->flags & PACKET_TCP) ||
 			 (s->flow->established && !s->flow->handshake_completed_now);
-	s->match.flow = RULE_MATCH_HAS_FLOW |
-			(dir == FLOW_TO_SERVER ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
-			(s->flow->established && !s->flow->handshake_completed_now
-				 ? RULE_MATCH_ESTABLISHED
-				 : 0);
+	s->match.flow =
+	    RULE_MATCH_HAS_FLOW |
+	    (dir == FLOW_TO_SERVER ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
+	    (s->flow->established && !s->flow->handshake_completed_now ? RULE_MATCH_ESTABLISHED
+								       : 0);
 	s->match.flowbits = s->flow->flowbits;
 	s->match.captures = &s->ctx->captures;
 	s->match.app_proto = inspect_app_proto(s->flow);
@@ -643,8 +645,8 @@ static enum verdict inspect_filter_only(struct inspect_context *ctx, const struc
 	enum flow_direction dir = FLOW_TO_SERVER;
 	/* a stateless filter classified by burst needs no flow (filter.h) */
 	struct flow *flow = ctx->flows && filter_needs_flow(ctx->filter, p)
-				    ? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir)
-				    : NULL;
+				? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir)
+				: NULL;
 	ctx->now_us = timestamp_us;
 	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
 		return VERDICT_FILTER_DROP;
@@ -746,8 +748,9 @@ static void inspect_packet_rules(struct inspect_packet_state *s)
 		/* Every segment goes in, empty ones too: the SYN gives the initial
 		 * sequence number and FIN/RST end the stream. */
 		if (!s->passed)
-			stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
-				      payload, p->payload_len, p->tcp_flags, inspect_stream_data, s);
+			stream_insert(&s->flow->stream[s->direction], ctx->flows->streams,
+				      p->tcp_seq, payload, p->payload_len, p->tcp_flags,
+				      inspect_stream_data, s);
 		if (p->tcp_flags & STREAM_TCP_FIN)
 			inspect_app_end(s);
 		if (s->app_error && inspect_app_error(s))
@@ -778,9 +781,11 @@ enum verdict inspect_packet(struct inspect_context *ctx, const struct packet *p,
 	if (!ctx->ruleset)
 		return inspect_filter_only(ctx, p, timestamp_us);
 
-	struct inspect_packet_state s = {
-		.ctx = ctx, .p = p, .timestamp_us = timestamp_us, .verdict = VERDICT_PASS,
-		.pkt_data_rules = -1};
+	struct inspect_packet_state s = {.ctx = ctx,
+					 .p = p,
+					 .timestamp_us = timestamp_us,
+					 .verdict = VERDICT_PASS,
+					 .pkt_data_rules = -1};
 	s.match.packet = p;
 	s.match.app_proto = -1;
 	ctx->now_us = timestamp_us;

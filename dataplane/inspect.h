@@ -59,11 +59,11 @@
 #include "dataplane/verdict.h"
 #include "rules/match.h"
 
-#define INSPECT_STREAM_TAIL 256	    /* bytes of earlier stream data kept per direction */
-#define INSPECT_WINDOW_MAX 65536    /* largest window inspected at once */
-#define INSPECT_ALERTS_MAX 64	    /* upper bound of packet_alert_max */
-#define INSPECT_PACKET_ALERT_MAX 15 /* default packet_alert_max (Suricata's) */
-#define INSPECT_FLOWVARS 4096	    /* flow variables per worker, all its flows together */
+#define INSPECT_STREAM_TAIL	 256   /* bytes of earlier stream data kept per direction */
+#define INSPECT_WINDOW_MAX	 65536 /* largest window inspected at once */
+#define INSPECT_ALERTS_MAX	 64    /* upper bound of packet_alert_max */
+#define INSPECT_PACKET_ALERT_MAX 15    /* default packet_alert_max (Suricata's) */
+#define INSPECT_FLOWVARS	 4096  /* flow variables per worker, all its flows together */
 
 struct ruleset;
 struct ruleset_scratch;
@@ -127,7 +127,7 @@ struct inspect_context {
 	const struct app_config *app; /* application-layer settings; NULL: no app layer */
 	struct worker_counters *counters;
 	struct filter_context *filter; /* the filter stage (dataplane/filter.h); NULL: none */
-	uint64_t now_us; /* time of the last packet inspected */
+	uint64_t now_us;	       /* time of the last packet inspected */
 	/* Packet times are the worker's monotonic clock (flows, windows and
 	 * timeouts do not jump with the wall clock) or a capture's own times;
 	 * alerts add this to show wall-clock time (0 for capture times). */

@@ -15,27 +15,27 @@
 
 /* What the decoders found; several may be set at once. */
 enum packet_flag {
-	PACKET_VLAN = 1u << 0,		 /* at least one VLAN tag */
+	PACKET_VLAN = 1u << 0, /* at least one VLAN tag */
 	PACKET_IPV4 = 1u << 1,
 	PACKET_IPV6 = 1u << 2,
-	PACKET_IPV4_OPTIONS = 1u << 3,	 /* IPv4 header longer than 20 bytes */
+	PACKET_IPV4_OPTIONS = 1u << 3,	  /* IPv4 header longer than 20 bytes */
 	PACKET_IPV6_EXTENSIONS = 1u << 4, /* at least one extension header */
-	PACKET_FRAGMENT = 1u << 5,	 /* IPv4 or IPv6 fragment, any part */
-	PACKET_FIRST_FRAGMENT = 1u << 6, /* fragment at offset 0: has L4 header */
+	PACKET_FRAGMENT = 1u << 5,	  /* IPv4 or IPv6 fragment, any part */
+	PACKET_FIRST_FRAGMENT = 1u << 6,  /* fragment at offset 0: has L4 header */
 	PACKET_TCP = 1u << 7,
 	PACKET_UDP = 1u << 8,
 	PACKET_ICMP = 1u << 9,
 	PACKET_ICMPV6 = 1u << 10,
-	PACKET_TCP_OPTIONS = 1u << 11,	 /* TCP header longer than 20 bytes */
-	PACKET_L4_UNKNOWN = 1u << 12,	 /* IP protocol we do not decode */
-	PACKET_L3_UNKNOWN = 1u << 13,	 /* ether type we do not decode (ARP, LLDP, ...) */
+	PACKET_TCP_OPTIONS = 1u << 11, /* TCP header longer than 20 bytes */
+	PACKET_L4_UNKNOWN = 1u << 12,  /* IP protocol we do not decode */
+	PACKET_L3_UNKNOWN = 1u << 13,  /* ether type we do not decode (ARP, LLDP, ...) */
 	PACKET_IPV4_DONT_FRAGMENT = 1u << 14,
 };
 
 /* TCP options worth keeping for stream tracking (later issues). */
 struct packet_tcp_options {
-	uint16_t mss;		/* 0 when absent */
-	uint8_t window_scale;	/* valid when has_window_scale */
+	uint16_t mss;	      /* 0 when absent */
+	uint8_t window_scale; /* valid when has_window_scale */
 	uint8_t has_window_scale;
 	uint8_t sack_permitted;
 	uint8_t has_timestamp;
@@ -58,10 +58,10 @@ struct packet {
 	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first */
 
 	uint32_t l3_offset;
-	uint32_t l3_len;     /* IP header + payload, as the IP header says */
-	uint8_t ip_version;  /* 4 or 6 */
-	uint8_t ip_ttl;	     /* TTL or hop limit */
-	uint8_t l4_proto;    /* IPPROTO_*, after IPv6 extension headers */
+	uint32_t l3_len;    /* IP header + payload, as the IP header says */
+	uint8_t ip_version; /* 4 or 6 */
+	uint8_t ip_ttl;	    /* TTL or hop limit */
+	uint8_t l4_proto;   /* IPPROTO_*, after IPv6 extension headers */
 	uint8_t src_addr[16];
 	uint8_t dst_addr[16];
 	uint32_t fragment_id;	  /* IPv4 id or IPv6 fragment identification */

@@ -16,7 +16,7 @@
 
 const char *const ratelimit_counter_name[] = {
 #define _(field, name) name,
-	foreach_ratelimit_counter
+    foreach_ratelimit_counter
 #undef _
 };
 
@@ -301,10 +301,10 @@ void ratelimit_housekeeping(struct ratelimit_table *t)
 	uint32_t head = __atomic_load_n(&t->release_head, __ATOMIC_ACQUIRE);
 	while (t->release_tail != head) {
 		const struct ratelimit_release_request *r =
-			&t->releases[t->release_tail % RATELIMIT_RELEASE_QUEUE];
+		    &t->releases[t->release_tail % RATELIMIT_RELEASE_QUEUE];
 		for (unsigned per = 0; per < 2; per++) {
 			struct ratelimit_entry *e = ratelimit_find(
-				t, r->addr, r->family, per, ratelimit_hash(r->addr, r->family, per));
+			    t, r->addr, r->family, per, ratelimit_hash(r->addr, r->family, per));
 			if (e)
 				ratelimit_unblock(t, e);
 		}
@@ -318,7 +318,8 @@ int ratelimit_release(const uint8_t addr[16], int family)
 	if (family != 4 && family != 6)
 		return -EINVAL;
 	for (unsigned i = 0; i < RATELIMIT_MAX_TABLES; i++) {
-		struct ratelimit_table *t = __atomic_load_n(&ratelimit_registry[i], __ATOMIC_ACQUIRE);
+		struct ratelimit_table *t =
+		    __atomic_load_n(&ratelimit_registry[i], __ATOMIC_ACQUIRE);
 		if (!t)
 			continue;
 		uint32_t head = t->release_head;
@@ -395,11 +396,11 @@ unsigned ratelimit_blocked_list(const struct ratelimit_table *t, struct ratelimi
 			continue;
 		if (n < max)
 			out[n] = (struct ratelimit_blocked){
-				.family = e->family,
-				.xff = e->per == POLICY_RATELIMIT_PER_XFF,
-				.statement = e->blocked_by,
-				.until_us = until + (uint64_t)t->wall_offset_us,
-				.worker = t->worker_index,
+			    .family = e->family,
+			    .xff = e->per == POLICY_RATELIMIT_PER_XFF,
+			    .statement = e->blocked_by,
+			    .until_us = until + (uint64_t)t->wall_offset_us,
+			    .worker = t->worker_index,
 			};
 		if (n < max)
 			memcpy(out[n].addr, e->addr, 16);
@@ -413,7 +414,7 @@ unsigned ratelimit_tables(const struct ratelimit_table **out, unsigned max)
 	unsigned n = 0;
 	for (unsigned i = 0; i < RATELIMIT_MAX_TABLES && n < max; i++) {
 		const struct ratelimit_table *t =
-			__atomic_load_n(&ratelimit_registry[i], __ATOMIC_ACQUIRE);
+		    __atomic_load_n(&ratelimit_registry[i], __ATOMIC_ACQUIRE);
 		if (t)
 			out[n++] = t;
 	}

@@ -38,8 +38,8 @@
 #include "rules/policy.h"
 
 #define RATELIMIT_DEFAULT_SOURCES 16384 /* tracked sources per worker */
-#define RATELIMIT_PROBE 8		 /* slots looked at per lookup */
-#define RATELIMIT_RELEASE_QUEUE 16	 /* pending release requests per table */
+#define RATELIMIT_PROBE		  8	/* slots looked at per lookup */
+#define RATELIMIT_RELEASE_QUEUE	  16	/* pending release requests per table */
 
 struct ratelimit_window {
 	uint32_t window; /* index of the current window (time / window length) */
@@ -49,8 +49,8 @@ struct ratelimit_window {
 
 struct ratelimit_entry {
 	uint8_t addr[16];
-	uint8_t family;	 /* 4 or 6; 0: free slot */
-	uint8_t per;	 /* enum policy_ratelimit_key */
+	uint8_t family;	    /* 4 or 6; 0: free slot */
+	uint8_t per;	    /* enum policy_ratelimit_key */
 	uint8_t blocked_by; /* statement index while blocked */
 	uint8_t pad;
 	uint32_t hash;
@@ -64,11 +64,11 @@ struct ratelimit_entry {
  * ips mode; ids mode only counts them), sources pushed out of a full probe
  * window (and of those, blocked ones), blocks lifted by a release.
  */
-#define foreach_ratelimit_counter               \
-	_(blocks, "blocks")                     \
-	_(dropped, "dropped")                   \
-	_(evicted, "evicted")                   \
-	_(evicted_blocked, "evicted_blocked")   \
+#define foreach_ratelimit_counter                                                                  \
+	_(blocks, "blocks")                                                                        \
+	_(dropped, "dropped")                                                                      \
+	_(evicted, "evicted")                                                                      \
+	_(evicted_blocked, "evicted_blocked")                                                      \
 	_(released, "released")
 
 struct ratelimit_counters {
@@ -88,11 +88,11 @@ struct ratelimit_table {
 	unsigned worker_index;
 	uint32_t capacity, mask;
 	bool uses[POLICY_RATELIMIT_KIND_COUNT][2]; /* a statement counts kind per key */
-	uint64_t now_us;	     /* time of the last event seen */
+	uint64_t now_us;			   /* time of the last event seen */
 	/* added to the table's times to show them as wall-clock time (the
 	 * worker's clock is monotonic; 0 for capture times); set by the worker */
 	int64_t wall_offset_us;
-	uint64_t horizon_us;	     /* no block lasts past this: lookups before it only */
+	uint64_t horizon_us; /* no block lasts past this: lookups before it only */
 	struct ratelimit_entry *entries;
 	/* releases: the control lcore writes head, the worker tail */
 	struct ratelimit_release_request releases[RATELIMIT_RELEASE_QUEUE];
@@ -166,7 +166,7 @@ int ratelimit_parse_addr(const char *text, uint8_t addr[16], int *family);
 struct ratelimit_blocked {
 	uint8_t addr[16];
 	int family;
-	bool xff;	   /* an X-Forwarded-For client */
+	bool xff;	    /* an X-Forwarded-For client */
 	unsigned statement; /* index into the policy's ratelimit statements */
 	uint64_t until_us;
 	unsigned worker;

@@ -76,8 +76,8 @@ static void reject_checksums(uint8_t *ip, uint8_t *l4, int version, unsigned che
 		if (checksum_at)
 			memcpy(l4 + checksum_at, &(uint16_t){rte_ipv4_udptcp_cksum(h, l4)}, 2);
 	} else {
-		memcpy(l4 + checksum_at, &(uint16_t){rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)ip, l4)},
-		       2);
+		memcpy(l4 + checksum_at,
+		       &(uint16_t){rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)ip, l4)}, 2);
 	}
 }
 

@@ -25,7 +25,7 @@ struct threshold_entry {
 	struct threshold_key key;
 	uint64_t window_start_us; /* 0: free slot */
 	uint32_t count;
-	uint8_t alerted; /* "both": already alerted in this window */
+	uint8_t alerted;	  /* "both": already alerted in this window */
 	uint64_t active_until_us; /* rate_filter: new_action in force until then */
 };
 
@@ -65,8 +65,9 @@ uint64_t threshold_table_evictions(const struct threshold_table *t)
 	return t->evictions;
 }
 
-static void threshold_key_fill(struct threshold_key *k, uint32_t rule, enum rule_threshold_track track,
-			       const struct packet *p, uint64_t flow_id, uint8_t kind)
+static void threshold_key_fill(struct threshold_key *k, uint32_t rule,
+			       enum rule_threshold_track track, const struct packet *p,
+			       uint64_t flow_id, uint8_t kind)
 {
 	memset(k, 0, sizeof(*k));
 	k->rule = rule;
@@ -131,12 +132,14 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 }
 
 /* The entry of key, its window restarted when seconds have passed; the event counted. */
-static struct threshold_entry *threshold_count(struct threshold_table *t, const struct threshold_key *k,
-					       uint32_t seconds, uint64_t now_us)
+static struct threshold_entry *threshold_count(struct threshold_table *t,
+					       const struct threshold_key *k, uint32_t seconds,
+					       uint64_t now_us)
 {
 	struct threshold_entry *e = threshold_find(t, k);
 	uint64_t window = (uint64_t)seconds * 1000000;
-	if (!e->window_start_us || now_us - e->window_start_us >= window || now_us < e->window_start_us) {
+	if (!e->window_start_us || now_us - e->window_start_us >= window ||
+	    now_us < e->window_start_us) {
 		e->window_start_us = now_us ? now_us : 1;
 		e->count = 0;
 		e->alerted = 0;
@@ -157,9 +160,8 @@ bool threshold_rate_active(struct threshold_table *t, uint32_t rule_index,
 	return now_us < e->active_until_us;
 }
 
-bool threshold_pass(struct threshold_table *t, uint32_t rule_index,
-		    const struct rule_threshold *th, const struct packet *p, uint64_t flow_id,
-		    uint64_t now_us)
+bool threshold_pass(struct threshold_table *t, uint32_t rule_index, const struct rule_threshold *th,
+		    const struct packet *p, uint64_t flow_id, uint64_t now_us)
 {
 	if (th->type == RULE_THRESHOLD_NONE || th->count == 0)
 		return true;

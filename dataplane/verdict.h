@@ -11,17 +11,17 @@
 #define VIGIL_DATAPLANE_VERDICT_H
 
 /* _(SYMBOL, "name") */
-#define foreach_verdict   \
-	_(PASS, "pass")   \
-	_(DROP, "drop")   \
-	_(REJECT, "reject") \
+#define foreach_verdict                                                                            \
+	_(PASS, "pass")                                                                            \
+	_(DROP, "drop")                                                                            \
+	_(REJECT, "reject")                                                                        \
 	_(FILTER_DROP, "filter_drop")
 
 enum verdict {
 #define _(sym, name) VERDICT_##sym,
 	foreach_verdict
 #undef _
-	VERDICT_COUNT
+	    VERDICT_COUNT
 };
 
 #endif

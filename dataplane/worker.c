@@ -102,8 +102,8 @@ static void worker_wall_offset_refresh(struct worker_conf *conf, uint64_t monoto
 
 /* Reject frames made while handling one burst, sent after it. */
 struct worker_rejects {
-	struct rte_mbuf *to_pair[WORKER_BURST];	 /* toward the receiver: out of the pair port */
-	struct rte_mbuf *to_back[WORKER_BURST];	 /* toward the sender: out of the arrival port */
+	struct rte_mbuf *to_pair[WORKER_BURST]; /* toward the receiver: out of the pair port */
+	struct rte_mbuf *to_back[WORKER_BURST]; /* toward the sender: out of the arrival port */
 	uint16_t pair_count, back_count;
 };
 
@@ -187,17 +187,17 @@ static void worker_defrag_event(struct worker_conf *conf, const struct packet *p
 	    !conf->inspect.alerts)
 		return;
 	struct alert a = {
-		.timestamp_us = time_us + (uint64_t)conf->inspect.wall_offset_us,
-		.src_port = p->src_port,
-		.dst_port = p->dst_port,
-		.ip_version = p->ip_version,
-		.l4_proto = p->l4_proto,
-		.blocked = conf->enforce,
-		.worker = (uint16_t)conf->worker_index,
-		.app_proto = 0xffff,
-		.anomaly = 1,
-		.anomaly_reason = (uint8_t)r,
-		.packet_number = conf->inspect.packet_number,
+	    .timestamp_us = time_us + (uint64_t)conf->inspect.wall_offset_us,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .blocked = conf->enforce,
+	    .worker = (uint16_t)conf->worker_index,
+	    .app_proto = 0xffff,
+	    .anomaly = 1,
+	    .anomaly_reason = (uint8_t)r,
+	    .packet_number = conf->inspect.packet_number,
 	};
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
@@ -237,7 +237,8 @@ static inline enum drop_reason worker_inspect(struct worker_conf *conf, struct r
 	if (likely(verdict == VERDICT_PASS || !conf->enforce))
 		return DROP_REASON_COUNT;
 	if (unlikely(whole != p))
-		defrag_bury_packet(conf->defrag, p, time_us); /* a resent last piece is refused too */
+		defrag_bury_packet(conf->defrag, p,
+				   time_us); /* a resent last piece is refused too */
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
@@ -335,7 +336,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		filter_alone = filter_burst_decides(filter) && !conf->inspect.ruleset &&
 			       !conf->inspect.ratelimit && !(fragments && conf->defrag);
 		if (filter_alone) {
-			conf->inspect.now_us = now_us; /* the flow table's clock */
+			conf->inspect.now_us = now_us;		       /* the flow table's clock */
 			filter_denied = filter_burst_verdicts(filter); /* counted either way */
 			if (!conf->enforce || !conf->inspect.enforce)
 				filter_denied = 0; /* ids: all pass */
@@ -352,7 +353,8 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		} else if (filter_alone) {
 			why[i] = (filter_denied >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
 		} else {
-			conf->inspect.packet_number = c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
+			conf->inspect.packet_number =
+			    c->counter[WORKER_COUNTER_RX_PACKETS] + i + 1u;
 			if (filter)
 				filter->burst.slot = i;
 			why[i] = worker_inspect(conf, m, &pkts[i], now_us, &rj);

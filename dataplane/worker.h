@@ -24,8 +24,8 @@ struct defrag_table;
 struct rte_mempool;
 struct exception_path;
 
-#define WORKER_BURST 32
-#define WORKER_MAX_QUEUES 16
+#define WORKER_BURST	    32
+#define WORKER_MAX_QUEUES   16
 #define WORKER_SCRATCH_SIZE 65536 /* largest frame a pcap can hold, linearised */
 
 struct worker_queue {
@@ -46,12 +46,13 @@ struct worker_conf {
 	struct worker_queue queues[WORKER_MAX_QUEUES];
 	struct inspect_context inspect;
 	int timestamp_offset;	/* mbuf dynamic field with the receive time, -1: none */
-	int64_t wall_offset_us;	/* wall clock minus the monotonic clock (worker_packet_time()) */
+	int64_t wall_offset_us; /* wall clock minus the monotonic clock (worker_packet_time()) */
 	uint32_t bursts_since_wall; /* the offset is read again every 256 bursts */
-	uint64_t timestamp_flag; /* ol_flags bit saying the field is set */
-	uint8_t *scratch; /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
-	struct rte_mempool *pool; /* for frames the worker makes (reject) */
-	struct exception_path *exceptions; /* the appliance's own frames; NULL: no data-port address */
+	uint64_t timestamp_flag;    /* ol_flags bit saying the field is set */
+	uint8_t *scratch;	    /* WORKER_SCRATCH_SIZE bytes, to linearise chained mbufs */
+	struct rte_mempool *pool;   /* for frames the worker makes (reject) */
+	struct exception_path
+	    *exceptions; /* the appliance's own frames; NULL: no data-port address */
 	/* IP reassembly before inspection; NULL: fragments are inspected one by one */
 	struct defrag_table *defrag;
 } __attribute__((aligned(64)));

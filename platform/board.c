@@ -26,7 +26,7 @@
 #include "rules/rule.h"
 
 #define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
-#define WHY_MAX 256
+#define WHY_MAX		256
 
 struct board_setting;
 typedef int (*board_parse_fn)(const struct board_setting *setting, const char *value, void *field,
@@ -36,9 +36,9 @@ struct board_setting {
 	const char *section;
 	const char *key;
 	board_parse_fn parse;
-	size_t offset;	  /* into struct board, or struct board_port for port settings */
-	size_t size;	  /* of the field, for strings */
-	unsigned min, max; /* for numbers */
+	size_t offset;		   /* into struct board, or struct board_port for port settings */
+	size_t size;		   /* of the field, for strings */
+	unsigned min, max;	   /* for numbers */
 	const char *default_value; /* NULL: required */
 };
 
@@ -49,7 +49,7 @@ struct board_reader {
 	FILE *file;
 	unsigned line;
 	unsigned section_line; /* line of the last "[section]" header read */
-	bool override; /* a --set may replace a value from the file */
+	bool override;	       /* a --set may replace a value from the file */
 	bool failed;
 	char *err;
 	size_t err_len;
@@ -73,8 +73,8 @@ static int board_parse_name(const struct board_setting *s, const char *value, vo
 	/* Names end up in file names, EAL arguments and JSON: keep them plain. */
 	for (const char *c = value; *c; c++) {
 		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.') {
-			snprintf(why, why_len, "\"%s\" may hold only letters, digits, '_', '-', '.'",
-				 value);
+			snprintf(why, why_len,
+				 "\"%s\" may hold only letters, digits, '_', '-', '.'", value);
 			return -EINVAL;
 		}
 	}
@@ -124,8 +124,8 @@ static int board_parse_bool(const struct board_setting *s, const char *value, vo
 }
 
 /* A keyword out of a NULL-terminated list, stored as its index. */
-static int board_parse_keyword(const char *value, const char *const *words, int *field,
-			       char *why, size_t why_len)
+static int board_parse_keyword(const char *value, const char *const *words, int *field, char *why,
+			       size_t why_len)
 {
 	for (int i = 0; words[i]; i++) {
 		if (strcasecmp(value, words[i]) == 0) {
@@ -135,7 +135,10 @@ static int board_parse_keyword(const char *value, const char *const *words, int 
 	}
 	int n = snprintf(why, why_len, "\"%s\" is not", value);
 	for (int i = 0; words[i] && n > 0 && (size_t)n < why_len; i++)
-		n += snprintf(why + n, why_len - n, "%s %s", i == 0 ? "" : words[i + 1] ? "," : " or",
+		n += snprintf(why + n, why_len - n, "%s %s",
+			      i == 0	     ? ""
+			      : words[i + 1] ? ","
+					     : " or",
 			      words[i]);
 	return -EINVAL;
 }
@@ -178,7 +181,7 @@ static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
 static const char *const board_app_error_policy_names[] = {
 #define _(sym, name) name,
-	foreach_app_error_policy
+    foreach_app_error_policy
 #undef _
 	NULL};
 
@@ -218,7 +221,8 @@ static int board_parse_role(const struct board_setting *s, const char *value, vo
 			    char *why, size_t why_len)
 {
 	(void)s;
-	struct board_port *port = (struct board_port *)((char *)field - offsetof(struct board_port, role));
+	struct board_port *port =
+	    (struct board_port *)((char *)field - offsetof(struct board_port, role));
 	int rc = board_parse_keyword(value, board_role_names, field, why, why_len);
 	if (rc == 0)
 		port->has_role = true;
@@ -230,7 +234,8 @@ static int board_parse_lcores(const struct board_setting *s, const char *value, 
 			      char *why, size_t why_len)
 {
 	(void)s;
-	struct board *board = (struct board *)((char *)field - offsetof(struct board, worker_lcores));
+	struct board *board =
+	    (struct board *)((char *)field - offsetof(struct board, worker_lcores));
 	bool seen[BOARD_MAX_LCORE] = {false};
 	unsigned count = 0;
 	const char *p = value;
@@ -253,7 +258,8 @@ static int board_parse_lcores(const struct board_setting *s, const char *value, 
 				return -EINVAL;
 			}
 			if (count == BOARD_MAX_WORKERS) {
-				snprintf(why, why_len, "more than %d worker lcores", BOARD_MAX_WORKERS);
+				snprintf(why, why_len, "more than %d worker lcores",
+					 BOARD_MAX_WORKERS);
 				return -EINVAL;
 			}
 			seen[id] = true;
@@ -280,65 +286,64 @@ bad:
 
 /* Top-level settings. The index of a row is its slot in board.setting_line. */
 static const struct board_setting board_settings[] = {
-	{"board", "name", board_parse_name, B(name), 0, 0, ""},
-	{"board", "mode", board_parse_mode, B(mode), 0, 0, NULL},
-	{"board", "malformed", board_parse_malformed, B(malformed), 0, 0, "drop"},
-	{"eal", "no_huge", board_parse_bool, B(no_huge), 0, 0, "no"},
-	{"eal", "no_pci", board_parse_bool, B(no_pci), 0, 0, "no"},
-	{"eal", "memory_mb", board_parse_uint, B(memory_mb), 0, 1u << 20, "256"},
-	{"eal", "file_prefix", board_parse_name, B(file_prefix), 0, 0, "vigil"},
-	{"eal", "log_level", board_parse_string, B(log_level), 0, 0, "notice"},
-	{"eal", "telemetry", board_parse_bool, B(telemetry), 0, 0, "no"},
-	{"eal", "extra", board_parse_string, B(eal_extra), 0, 0, ""},
-	{"lcores", "control", board_parse_uint, B(control_lcore), 0, BOARD_MAX_LCORE - 1, NULL},
-	{"lcores", "workers", board_parse_lcores, B(worker_lcores), 0, 0, NULL},
-	{"dataplane", "rx_descriptors", board_parse_uint, B(rx_descriptors), 32, 16384, "1024"},
-	{"dataplane", "tx_descriptors", board_parse_uint, B(tx_descriptors), 32, 16384, "1024"},
-	{"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
-	{"dataplane", "flows", board_parse_uint, B(flows), 16, 1u << 24, "65536"},
-	{"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
-	{"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
-	{"dataplane", "defrag", board_parse_bool, B(defrag), 0, 0, "yes"},
-	{"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
-	{"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
-	{"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
-	{"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
-	{"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
-	{"rules", "policy_file", board_parse_string, B(rules_policy_file), 0, 0, ""},
-	{"rules", "store_dir", board_parse_string, B(rules_store_dir), 0, 0, "/var/lib/vigil/rules"},
-	{"rules", "packet_alert_max", board_parse_uint, B(packet_alert_max), 1, 64, "15"},
-	{"rules", "action_order", board_parse_action_order, B(rules_action_order), 0, 0,
-	 "pass, drop, reject, alert"},
-	{"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
-	 "X-Forwarded-For, X-Real-IP, Forwarded"},
-	{"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
-	{"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
-	{"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
-	{"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
-	{"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
-	{"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},
-	{"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
-	{"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
-	{"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
-	{"management", "console_port", board_parse_uint, B(console_port), 1, 65535, "8443"},
-	{"management", "console_cert", board_parse_string, B(console_cert), 0, 0, ""},
-	{"management", "console_key", board_parse_string, B(console_key), 0, 0, ""},
-	{"management", "operator_ca", board_parse_string, B(operator_ca), 0, 0, ""},
-	{"management", "console_sessions", board_parse_uint, B(console_sessions), 1, 16, "4"},
-	{"management", "audit_log", board_parse_string, B(audit_log), 0, 0,
-	 "/var/log/vigil/audit.log"},
-	{"alerts", "eve_max_mb", board_parse_uint, B(eve_max_mb), 0, 1u << 20, "0"},
-	{"alerts", "eve_keep", board_parse_uint, B(eve_keep), 1, 100, "5"},
-	{"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
-	{"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
-	{"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},
-	{"alerts", "webhook", board_parse_string, B(webhook), 0, 0, ""},
-	{"alerts", "webhook_ca", board_parse_string, B(webhook_ca), 0, 0, ""},
-	{"alerts", "webhook_name", board_parse_string, B(webhook_name), 0, 0, ""},
-	{"alerts", "client_cert", board_parse_string, B(sink_client_cert), 0, 0, ""},
-	{"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
-	{"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
-	{"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
+    {"board", "name", board_parse_name, B(name), 0, 0, ""},
+    {"board", "mode", board_parse_mode, B(mode), 0, 0, NULL},
+    {"board", "malformed", board_parse_malformed, B(malformed), 0, 0, "drop"},
+    {"eal", "no_huge", board_parse_bool, B(no_huge), 0, 0, "no"},
+    {"eal", "no_pci", board_parse_bool, B(no_pci), 0, 0, "no"},
+    {"eal", "memory_mb", board_parse_uint, B(memory_mb), 0, 1u << 20, "256"},
+    {"eal", "file_prefix", board_parse_name, B(file_prefix), 0, 0, "vigil"},
+    {"eal", "log_level", board_parse_string, B(log_level), 0, 0, "notice"},
+    {"eal", "telemetry", board_parse_bool, B(telemetry), 0, 0, "no"},
+    {"eal", "extra", board_parse_string, B(eal_extra), 0, 0, ""},
+    {"lcores", "control", board_parse_uint, B(control_lcore), 0, BOARD_MAX_LCORE - 1, NULL},
+    {"lcores", "workers", board_parse_lcores, B(worker_lcores), 0, 0, NULL},
+    {"dataplane", "rx_descriptors", board_parse_uint, B(rx_descriptors), 32, 16384, "1024"},
+    {"dataplane", "tx_descriptors", board_parse_uint, B(tx_descriptors), 32, 16384, "1024"},
+    {"dataplane", "mbufs", board_parse_uint, B(mbufs), 0, 1u << 24, "0"},
+    {"dataplane", "flows", board_parse_uint, B(flows), 16, 1u << 24, "65536"},
+    {"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
+    {"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
+    {"dataplane", "defrag", board_parse_bool, B(defrag), 0, 0, "yes"},
+    {"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
+    {"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
+    {"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
+    {"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
+    {"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
+    {"rules", "policy_file", board_parse_string, B(rules_policy_file), 0, 0, ""},
+    {"rules", "store_dir", board_parse_string, B(rules_store_dir), 0, 0, "/var/lib/vigil/rules"},
+    {"rules", "packet_alert_max", board_parse_uint, B(packet_alert_max), 1, 64, "15"},
+    {"rules", "action_order", board_parse_action_order, B(rules_action_order), 0, 0,
+     "pass, drop, reject, alert"},
+    {"app", "xff_headers", board_parse_string, B(xff_headers), 0, 0,
+     "X-Forwarded-For, X-Real-IP, Forwarded"},
+    {"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
+    {"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
+    {"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
+    {"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
+    {"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
+    {"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},
+    {"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
+    {"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
+    {"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
+    {"management", "console_port", board_parse_uint, B(console_port), 1, 65535, "8443"},
+    {"management", "console_cert", board_parse_string, B(console_cert), 0, 0, ""},
+    {"management", "console_key", board_parse_string, B(console_key), 0, 0, ""},
+    {"management", "operator_ca", board_parse_string, B(operator_ca), 0, 0, ""},
+    {"management", "console_sessions", board_parse_uint, B(console_sessions), 1, 16, "4"},
+    {"management", "audit_log", board_parse_string, B(audit_log), 0, 0, "/var/log/vigil/audit.log"},
+    {"alerts", "eve_max_mb", board_parse_uint, B(eve_max_mb), 0, 1u << 20, "0"},
+    {"alerts", "eve_keep", board_parse_uint, B(eve_keep), 1, 100, "5"},
+    {"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
+    {"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
+    {"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},
+    {"alerts", "webhook", board_parse_string, B(webhook), 0, 0, ""},
+    {"alerts", "webhook_ca", board_parse_string, B(webhook_ca), 0, 0, ""},
+    {"alerts", "webhook_name", board_parse_string, B(webhook_name), 0, 0, ""},
+    {"alerts", "client_cert", board_parse_string, B(sink_client_cert), 0, 0, ""},
+    {"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
+    {"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
+    {"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -346,16 +351,16 @@ _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) 
 
 /* Settings of a "[port NAME]" section; the index is the slot in port_lines. */
 static const struct board_setting board_port_settings[] = {
-	{"port", "device", board_parse_string, P(device), 0, 0, NULL},
-	{"port", "role", board_parse_role, P(role), 0, 0, NULL},
-	{"port", "pair", board_parse_name, P(pair_name), 0, 0, ""},
-	{"port", "ipv4", board_parse_prefix, P(ipv4), 0, 32, ""},
-	{"port", "ipv6", board_parse_prefix, P(ipv6), 0, 128, ""},
+    {"port", "device", board_parse_string, P(device), 0, 0, NULL},
+    {"port", "role", board_parse_role, P(role), 0, 0, NULL},
+    {"port", "pair", board_parse_name, P(pair_name), 0, 0, ""},
+    {"port", "ipv4", board_parse_prefix, P(ipv4), 0, 32, ""},
+    {"port", "ipv6", board_parse_prefix, P(ipv6), 0, 128, ""},
 };
 #define BOARD_PORT_SETTING_COUNT (sizeof(board_port_settings) / sizeof(board_port_settings[0]))
 
 static void board_fail(struct board_reader *r, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void board_fail(struct board_reader *r, unsigned line, const char *fmt, ...)
 {
@@ -414,7 +419,8 @@ static struct board_port *board_port_get(struct board_reader *r, const char *nam
 	struct board_port *port = &b->ports[b->port_count];
 	memset(port, 0, sizeof(*port));
 	if (board_parse_name(&name_setting, name, port->name, why, sizeof(why)) < 0) {
-		board_fail(r, r->override ? 0 : r->section_line, "[port %s]: port name %s", name, why);
+		board_fail(r, r->override ? 0 : r->section_line, "[port %s]: port name %s", name,
+			   why);
 		return NULL;
 	}
 	port->pair = -1;
@@ -483,17 +489,18 @@ static int board_handler(void *user, const char *section, const char *key, const
 		struct board_port *port = board_port_get(r, section + 5, &port_index);
 		if (!port)
 			return 1;
-		const struct board_setting *s = board_find(board_port_settings,
-							   BOARD_PORT_SETTING_COUNT, "port", key, &index);
+		const struct board_setting *s =
+		    board_find(board_port_settings, BOARD_PORT_SETTING_COUNT, "port", key, &index);
 		if (!s) {
-			board_fail(r, r->line, "[%s] %s: unknown setting (known: device, role, pair)",
-				   section, key);
+			board_fail(r, r->line,
+				   "[%s] %s: unknown setting (known: device, role, pair)", section,
+				   key);
 			return 1;
 		}
 		return board_apply(r, s, section, port, &r->port_lines[port_index][index], value);
 	}
-	const struct board_setting *s = board_find(board_settings, BOARD_SETTING_COUNT, section, key,
-						   &index);
+	const struct board_setting *s =
+	    board_find(board_settings, BOARD_SETTING_COUNT, section, key, &index);
 	if (!s) {
 		if (board_section_known(section))
 			board_fail(r, r->line, "[%s] %s: unknown setting", section, key);
@@ -534,7 +541,8 @@ static void board_apply_defaults(struct board_reader *r)
 		}
 		if (s->default_value[0] == '\0')
 			continue; /* optional, left empty (zeroed by board_load) */
-		if (s->parse(s, s->default_value, (char *)r->board + s->offset, why, sizeof(why)) < 0)
+		if (s->parse(s, s->default_value, (char *)r->board + s->offset, why, sizeof(why)) <
+		    0)
 			board_fail(r, 0, "[%s] %s: bad default: %s", s->section, s->key, why);
 	}
 }
@@ -580,7 +588,8 @@ static void board_check_ports(struct board_reader *r)
 		if (port->role == BOARD_PORT_MANAGEMENT) {
 			if (port->pair_name[0])
 				board_fail(r, port->pair_line,
-					   "[port %s] pair: a management port has no pair", port->name);
+					   "[port %s] pair: a management port has no pair",
+					   port->name);
 			continue;
 		}
 		inline_ports++;
@@ -605,16 +614,19 @@ static void board_check_ports(struct board_reader *r)
 			continue;
 		struct board_port *pair = &b->ports[port->pair];
 		if (pair->role != BOARD_PORT_INLINE)
-			board_fail(r, port->pair_line, "[port %s] pair: \"%s\" is not an inline port",
-				   port->name, pair->name);
+			board_fail(r, port->pair_line,
+				   "[port %s] pair: \"%s\" is not an inline port", port->name,
+				   pair->name);
 		else if (pair->pair != (int)i)
-			board_fail(r, pair->pair_line,
-				   "[port %s] pair: \"%s\" pairs with it, so it must pair with \"%s\"",
-				   pair->name, port->name, port->name);
+			board_fail(
+			    r, pair->pair_line,
+			    "[port %s] pair: \"%s\" pairs with it, so it must pair with \"%s\"",
+			    pair->name, port->name, port->name);
 	}
 	if (!r->failed && inline_ports == 0)
-		board_fail(r, 0, "[port NAME]: no inline port (a board needs at least one port with "
-				 "role = inline)");
+		board_fail(r, 0,
+			   "[port NAME]: no inline port (a board needs at least one port with "
+			   "role = inline)");
 }
 
 static void board_check_lcores(struct board_reader *r)
@@ -658,8 +670,7 @@ static void board_check_console(struct board_reader *r)
 int board_load(struct board *board, const char *path, const char *const *overrides,
 	       unsigned override_count, char *err, size_t err_len)
 {
-	struct board_reader r = {
-		.board = board, .origin = path, .err = err, .err_len = err_len};
+	struct board_reader r = {.board = board, .origin = path, .err = err, .err_len = err_len};
 
 	memset(board, 0, sizeof(*board));
 	snprintf(board->path, sizeof(board->path), "%s", path);
@@ -667,7 +678,8 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 	r.file = fopen(path, "r");
 	if (!r.file) {
 		int rc = -errno;
-		snprintf(err, err_len, "%s: error: cannot read board file: %s", path, strerror(errno));
+		snprintf(err, err_len, "%s: error: cannot read board file: %s", path,
+			 strerror(errno));
 		return rc;
 	}
 	int rc = ini_parse_stream(board_read_line, &r, board_handler, &r);
@@ -726,7 +738,8 @@ int board_expand(const char *text, const char *const *vars, char *out, size_t ou
 			size_t name_len = strchr(text, '}') - text - 2;
 			bool known = false;
 			for (size_t i = 0; vars[i]; i += 2) {
-				if (strlen(vars[i]) == name_len && strncmp(vars[i], text + 2, name_len) == 0) {
+				if (strlen(vars[i]) == name_len &&
+				    strncmp(vars[i], text + 2, name_len) == 0) {
 					value = vars[i + 1];
 					known = true;
 				}

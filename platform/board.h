@@ -18,13 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BOARD_MAX_PORTS 16
+#define BOARD_MAX_PORTS	  16
 #define BOARD_MAX_WORKERS 64
-#define BOARD_NAME_MAX 32
-#define BOARD_DEVICE_MAX 512
-#define BOARD_ERROR_MAX 512
-#define BOARD_MAX_VARS 64
-#define BOARD_VAR_MAX 512
+#define BOARD_NAME_MAX	  32
+#define BOARD_DEVICE_MAX  512
+#define BOARD_ERROR_MAX	  512
+#define BOARD_MAX_VARS	  64
+#define BOARD_VAR_MAX	  512
 
 enum board_mode {
 	BOARD_MODE_IDS, /* inspect and alert, never drop */
@@ -55,7 +55,8 @@ struct board_port {
 	bool has_role;
 	char pair_name[BOARD_NAME_MAX];
 	int pair; /* index into board.ports, resolved by board_load() */
-	struct board_prefix ipv4, ipv6; /* the appliance's own address on an inline port (health checks) */
+	struct board_prefix ipv4,
+	    ipv6; /* the appliance's own address on an inline port (health checks) */
 	unsigned section_line, device_line, pair_line;
 };
 
@@ -79,44 +80,45 @@ struct board {
 
 	unsigned rx_descriptors;
 	unsigned tx_descriptors;
-	unsigned mbufs;	    /* 0: sized from ports, queues and descriptors */
-	unsigned mbuf_size; /* data room of one mbuf, headroom included */
-	unsigned flows;	    /* flow table slots per worker */
-	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
-	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
-	bool defrag;		  /* reassemble IP fragments before inspection */
+	unsigned mbufs;		   /* 0: sized from ports, queues and descriptors */
+	unsigned mbuf_size;	   /* data room of one mbuf, headroom included */
+	unsigned flows;		   /* flow table slots per worker */
+	unsigned stream_depth_kb;  /* TCP reassembly depth per direction */
+	bool tcp_async_oneside;	   /* a client ACK after its SYN completes the handshake */
+	bool defrag;		   /* reassemble IP fragments before inspection */
 	unsigned defrag_datagrams; /* incomplete datagrams held per worker (64 KB each) */
 	unsigned defrag_timeout_s; /* an incomplete datagram is dropped after this */
 
-	char rules_cache_dir[256];   /* compiled rule databases are cached here; "" = no cache */
+	char rules_cache_dir[256]; /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];
 	char rules_threshold_file[256];
 	char rules_policy_file[256]; /* operator policy (rules/policy.h); "" = none */
 	char rules_store_dir[256];   /* rule versions committed through the console */
-	char filter_file[256];		   /* [filter] the filter file ("" = none) */
-	char filter_protected_port[BOARD_NAME_MAX]; /* [filter] inline port facing the protected side */
-	struct board_prefix management_ipv4;	  /* [management] the appliance's own addresses */
-	struct board_prefix management_gateway4;  /* (len 32) */
+	char filter_file[256];	     /* [filter] the filter file ("" = none) */
+	char filter_protected_port
+	    [BOARD_NAME_MAX];		     /* [filter] inline port facing the protected side */
+	struct board_prefix management_ipv4; /* [management] the appliance's own addresses */
+	struct board_prefix management_gateway4; /* (len 32) */
 	struct board_prefix management_ipv6;
-	unsigned console_port;	    /* [management] TLS console on the management addresses */
-	char console_cert[256];	    /* the appliance's certificate and key (PEM) */
+	unsigned console_port;	/* [management] TLS console on the management addresses */
+	char console_cert[256]; /* the appliance's certificate and key (PEM) */
 	char console_key[256];
-	char operator_ca[256];	    /* client certificates must chain to this CA */
-	unsigned console_sessions;  /* sessions served at once */
-	char audit_log[256];	    /* every console command is appended here */
-	unsigned eve_max_mb;	    /* [alerts] EVE file rotated past this size; 0: never */
-	unsigned eve_keep;	    /* rotated EVE files kept */
-	char syslog[128];	    /* syslog over TLS: ADDRESS:PORT; "" = none */
+	char operator_ca[256];	   /* client certificates must chain to this CA */
+	unsigned console_sessions; /* sessions served at once */
+	char audit_log[256];	   /* every console command is appended here */
+	unsigned eve_max_mb;	   /* [alerts] EVE file rotated past this size; 0: never */
+	unsigned eve_keep;	   /* rotated EVE files kept */
+	char syslog[128];	   /* syslog over TLS: ADDRESS:PORT; "" = none */
 	char syslog_ca[256];
 	char syslog_name[128];
-	char webhook[256];	    /* https://ADDRESS:PORT/PATH; "" = none */
+	char webhook[256]; /* https://ADDRESS:PORT/PATH; "" = none */
 	char webhook_ca[256];
 	char webhook_name[128];
 	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
 	char sink_client_key[256];
-	unsigned sink_queue;	    /* records waiting per sink at most */
-	unsigned webhook_batch;	    /* records per POST at most */
-	unsigned packet_alert_max;   /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
+	unsigned sink_queue;	   /* records waiting per sink at most */
+	unsigned webhook_batch;	   /* records per POST at most */
+	unsigned packet_alert_max; /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
 	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */

@@ -30,7 +30,7 @@ int eal_port_device(const struct board *board, unsigned i, const struct eal_vars
 
 	int rc = board_expand(port->device, table, out, out_len, missing, sizeof(missing));
 	if (rc == -ENOENT) {
-		const char *hint = strcmp(missing, "pcap") == 0  ? " (give --pcap FILE)"
+		const char *hint = strcmp(missing, "pcap") == 0	 ? " (give --pcap FILE)"
 				   : strcmp(missing, "out") == 0 ? " (give --out FILE)"
 								 : " (known: workers, pcap, out)";
 		snprintf(err, err_len, "%s:%u: error: [port %s] device: ${%s} has no value%s",
@@ -91,14 +91,16 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 		rc |= eal_push(argv, &argc, memory);
 	}
 	for (unsigned i = 0; i < board->port_count; i++) {
-		int erc = eal_port_device(board, i, vars, devices[i], sizeof(devices[i]), err, err_len);
+		int erc =
+		    eal_port_device(board, i, vars, devices[i], sizeof(devices[i]), err, err_len);
 		if (erc < 0)
 			return erc;
 		rc |= eal_push(argv, &argc, strncmp(devices[i], "net_", 4) == 0 ? "--vdev" : "-a");
 		rc |= eal_push(argv, &argc, devices[i]);
 	}
 	snprintf(extra, sizeof(extra), "%s", board->eal_extra);
-	for (char *save, *tok = strtok_r(extra, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+	for (char *save, *tok = strtok_r(extra, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save))
 		rc |= eal_push(argv, &argc, tok);
 	if (rc) {
 		snprintf(err, err_len, "%s: error: too many EAL arguments", board->path);
@@ -107,7 +109,8 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 	argv[argc] = NULL;
 
 	if (rte_eal_init(argc, argv) < 0) {
-		snprintf(err, err_len, "%s: error: DPDK EAL start failed: %s (check [eal] and [lcores])",
+		snprintf(err, err_len,
+			 "%s: error: DPDK EAL start failed: %s (check [eal] and [lcores])",
 			 board->path, rte_strerror(rte_errno));
 		return -rte_errno;
 	}

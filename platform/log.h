@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#define log_info(fmt, ...) fprintf(stderr, "vigil: " fmt "\n", ##__VA_ARGS__)
+#define log_info(fmt, ...)    fprintf(stderr, "vigil: " fmt "\n", ##__VA_ARGS__)
 #define log_warning(fmt, ...) fprintf(stderr, "vigil: warning: " fmt "\n", ##__VA_ARGS__)
 
 #endif

@@ -51,8 +51,8 @@
 #include "platform/port.h"
 #include "rules/ruleset.h"
 
-#define MAIN_MAX_LIST 64
-#define MAIN_ERROR_MAX 1024
+#define MAIN_MAX_LIST	     64
+#define MAIN_ERROR_MAX	     1024
 #define OFFLINE_IDLE_SECONDS 3.0 /* no progress for this long: the pcap device gave up */
 
 struct options {
@@ -65,44 +65,45 @@ struct options {
 	const char *out;
 	const char *stats_json;
 	const char *eve;
-	const char *policy; /* --policy FILE: beats [rules] policy_file */
-	bool check;	 /* --check: load and compile the rules, report, exit */
-	bool check_list; /* --check-list: also one line per refused rule */
-	const char *filter;	   /* --filter FILE (else the board's [filter] file) */
-	const char *ipset_export;  /* --ipset-export NAME: print that set of the filter file */
-	const char *ipset_import;  /* --ipset-import FILE: read a set list, print it */
-	const char *ipset_format;  /* --format aws|text */
-	double duration; /* seconds, 0: until a signal */
+	const char *policy;	  /* --policy FILE: beats [rules] policy_file */
+	bool check;		  /* --check: load and compile the rules, report, exit */
+	bool check_list;	  /* --check-list: also one line per refused rule */
+	const char *filter;	  /* --filter FILE (else the board's [filter] file) */
+	const char *ipset_export; /* --ipset-export NAME: print that set of the filter file */
+	const char *ipset_import; /* --ipset-import FILE: read a set list, print it */
+	const char *ipset_format; /* --format aws|text */
+	double duration;	  /* seconds, 0: until a signal */
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--filter FILE]\n"
-		"             [--pcap IN --out OUT] [--eve FILE] [--set SECTION.KEY=VALUE ...]\n"
-		"             [--stats-json FILE] [--duration SECONDS]\n"
-		"       vigil --rules FILE ... [--policy FILE] --check [--board FILE]\n"
-		"       vigil --filter FILE --check\n"
-		"       vigil --ipset-export NAME --filter FILE [--format aws|text]\n"
-		"       vigil --ipset-import FILE [--format aws|text]\n"
-		"\n"
-		"  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
-		"  --rules FILE ...    Suricata-compatible rule files\n"
-		"  --policy FILE       operator policy: enable/disable, actions, exceptions, rate\n"
-		"                      limits (overrides [rules] policy_file)\n"
-		"  --eve FILE          append EVE JSON alert lines to FILE\n"
-		"  --check             load and compile the rules, report what did not load, exit\n"
-		"  --check-list        the same, and one line per refused rule\n"
-		"  --filter FILE       the filter file: ACL, stateful rules, IP sets, domain lists\n"
-		"                      (SIGHUP re-reads it; a bad file is refused, the old one stays)\n"
-		"  --pcap IN --out OUT offline boards: read IN, write what passes to OUT\n"
-		"  --set S.K=V         override a board setting, e.g. --set board.mode=ids,\n"
-		"                      --set \"port inside.device=net_af_packet0,iface=eth1\"\n"
-		"  --stats-json FILE   write the final counters as JSON\n"
-		"  --duration SECONDS  stop after this long (live boards)\n"
-		"\n"
-		"Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n"
-		"SIGUSR1 releases every source blocked by a rate limit.\n");
+	fprintf(
+	    out,
+	    "usage: vigil --board FILE [--rules FILE ...] [--policy FILE] [--filter FILE]\n"
+	    "             [--pcap IN --out OUT] [--eve FILE] [--set SECTION.KEY=VALUE ...]\n"
+	    "             [--stats-json FILE] [--duration SECONDS]\n"
+	    "       vigil --rules FILE ... [--policy FILE] --check [--board FILE]\n"
+	    "       vigil --filter FILE --check\n"
+	    "       vigil --ipset-export NAME --filter FILE [--format aws|text]\n"
+	    "       vigil --ipset-import FILE [--format aws|text]\n"
+	    "\n"
+	    "  --board FILE        the deployment: ports, lcores, mode (board/*.conf)\n"
+	    "  --rules FILE ...    Suricata-compatible rule files\n"
+	    "  --policy FILE       operator policy: enable/disable, actions, exceptions, rate\n"
+	    "                      limits (overrides [rules] policy_file)\n"
+	    "  --eve FILE          append EVE JSON alert lines to FILE\n"
+	    "  --check             load and compile the rules, report what did not load, exit\n"
+	    "  --check-list        the same, and one line per refused rule\n"
+	    "  --filter FILE       the filter file: ACL, stateful rules, IP sets, domain lists\n"
+	    "                      (SIGHUP re-reads it; a bad file is refused, the old one stays)\n"
+	    "  --pcap IN --out OUT offline boards: read IN, write what passes to OUT\n"
+	    "  --set S.K=V         override a board setting, e.g. --set board.mode=ids,\n"
+	    "                      --set \"port inside.device=net_af_packet0,iface=eth1\"\n"
+	    "  --stats-json FILE   write the final counters as JSON\n"
+	    "  --duration SECONDS  stop after this long (live boards)\n"
+	    "\n"
+	    "Stops on SIGINT or SIGTERM (offline boards: at the end of IN) and prints a summary.\n"
+	    "SIGUSR1 releases every source blocked by a rate limit.\n");
 }
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -121,23 +122,23 @@ static void fail(const char *fmt, ...)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{"board", required_argument, NULL, 'b'},
-		{"rules", required_argument, NULL, 'r'},
-		{"pcap", required_argument, NULL, 'p'},
-		{"out", required_argument, NULL, 'o'},
-		{"set", required_argument, NULL, 's'},
-		{"stats-json", required_argument, NULL, 'j'},
-		{"duration", required_argument, NULL, 'd'},
-		{"eve", required_argument, NULL, 'e'},
-		{"policy", required_argument, NULL, 'P'},
-		{"check", no_argument, NULL, 'c'},
-		{"check-list", no_argument, NULL, 'L'},
-		{"filter", required_argument, NULL, 'f'},
-		{"ipset-export", required_argument, NULL, 'X'},
-		{"ipset-import", required_argument, NULL, 'I'},
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"board", required_argument, NULL, 'b'},
+	    {"rules", required_argument, NULL, 'r'},
+	    {"pcap", required_argument, NULL, 'p'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"set", required_argument, NULL, 's'},
+	    {"stats-json", required_argument, NULL, 'j'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"eve", required_argument, NULL, 'e'},
+	    {"policy", required_argument, NULL, 'P'},
+	    {"check", no_argument, NULL, 'c'},
+	    {"check-list", no_argument, NULL, 'L'},
+	    {"filter", required_argument, NULL, 'f'},
+	    {"ipset-export", required_argument, NULL, 'X'},
+	    {"ipset-import", required_argument, NULL, 'I'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, last = 0;
 	char *end;
@@ -176,7 +177,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'd':
 			o->duration = strtod(optarg, &end);
 			if (*end || o->duration <= 0)
-				fail("--duration: \"%s\" is not a positive number of seconds", optarg);
+				fail("--duration: \"%s\" is not a positive number of seconds",
+				     optarg);
 			break;
 		case 'e':
 			o->eve = optarg;
@@ -266,20 +268,18 @@ static struct ruleset_options rules_options(const struct options *o, const struc
 	bool ranked = board && rule_action_order_parse(board->rules_action_order, action_rank, err,
 						       sizeof(err)) == 0;
 	return (struct ruleset_options){
-		.action_rank = ranked ? action_rank : NULL,
-		.files = o->rules,
-		.file_count = o->rule_count,
-		.classification = board && board->rules_classification[0]
-					  ? board->rules_classification
-					  : NULL,
-		.vars = vars,
-		.var_count = board ? board->var_count : 0,
-		.cache_dir = board ? (board->rules_cache_dir[0] ? board->rules_cache_dir : NULL)
-				   : "/var/cache/vigil",
-		.threshold_file = board && board->rules_threshold_file[0]
-					  ? board->rules_threshold_file
-					  : NULL,
-		.ipsets = main_filter_spec_loaded ? &main_rule_sets.lookup : NULL,
+	    .action_rank = ranked ? action_rank : NULL,
+	    .files = o->rules,
+	    .file_count = o->rule_count,
+	    .classification =
+		board && board->rules_classification[0] ? board->rules_classification : NULL,
+	    .vars = vars,
+	    .var_count = board ? board->var_count : 0,
+	    .cache_dir = board ? (board->rules_cache_dir[0] ? board->rules_cache_dir : NULL)
+			       : "/var/cache/vigil",
+	    .threshold_file =
+		board && board->rules_threshold_file[0] ? board->rules_threshold_file : NULL,
+	    .ipsets = main_filter_spec_loaded ? &main_rule_sets.lookup : NULL,
 	};
 }
 
@@ -314,7 +314,8 @@ static struct ruleset *load_rules(const struct options *o, const struct board *b
 	if (policy && report_all) {
 		unsigned n[5];
 		policy_counts(policy, n);
-		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u threshold "
+		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u "
+		       "threshold "
 		       "statements\n",
 		       policy_path, n[0], n[1], n[2], n[3], n[4]);
 	}
@@ -354,7 +355,7 @@ static double now_seconds(void)
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-#define ALERT_RING_SIZE 16384 /* alerts carry protocol details and flow state (about 2 KB each) */
+#define ALERT_RING_SIZE	  16384 /* alerts carry protocol details and flow state (about 2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
 /* A flow went: its slot's stream tails must not leak into the next flow there. */
@@ -370,18 +371,19 @@ static void worker_flow_gone(struct flow *f, void *arg)
 static void worker_flows_setup(struct worker_conf *conf, const struct board *board)
 {
 	struct flow_config fc = {
-		.capacity = board->flows,
-		.worker_index = conf->worker_index,
-		.stream = {.depth = board->stream_depth_kb * 1024u},
-		.on_free = worker_flow_gone,
-		.on_free_arg = &conf->inspect,
-		.async_oneside = board->tcp_async_oneside,
+	    .capacity = board->flows,
+	    .worker_index = conf->worker_index,
+	    .stream = {.depth = board->stream_depth_kb * 1024u},
+	    .on_free = worker_flow_gone,
+	    .on_free_arg = &conf->inspect,
+	    .async_oneside = board->tcp_async_oneside,
 	};
 	conf->inspect.flows = flow_table_create(&fc);
 	conf->inspect.tails = calloc(2 * (size_t)board->flows, sizeof(struct inspect_tail));
 	conf->inspect.window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
 	if (!conf->inspect.flows || !conf->inspect.tails || !conf->inspect.window)
-		fail("cannot allocate the flow table of worker %u (%u flows; lower [dataplane] flows)",
+		fail("cannot allocate the flow table of worker %u (%u flows; lower [dataplane] "
+		     "flows)",
 		     conf->worker_index, board->flows);
 }
 
@@ -389,8 +391,8 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 static void worker_defrag_setup(struct worker_conf *conf, const struct board *board)
 {
 	struct defrag_config dc = {
-		.max_datagrams = board->defrag_datagrams,
-		.timeout_ms = board->defrag_timeout_s * 1000u,
+	    .max_datagrams = board->defrag_datagrams,
+	    .timeout_ms = board->defrag_timeout_s * 1000u,
 	};
 	conf->defrag = defrag_create(&dc);
 	if (!conf->defrag)
@@ -443,9 +445,8 @@ static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset 
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
 	int rc = 0;
 	if (ruleset)
-		conf->inspect.ratelimit = ratelimit_create(ruleset_policy(ruleset),
-							   RATELIMIT_DEFAULT_SOURCES,
-							   conf->worker_index, &rc);
+		conf->inspect.ratelimit = ratelimit_create(
+		    ruleset_policy(ruleset), RATELIMIT_DEFAULT_SOURCES, conf->worker_index, &rc);
 	if (rc < 0)
 		fail("cannot allocate the rate-limit table of worker %u", conf->worker_index);
 }
@@ -497,8 +498,8 @@ static void filter_check(const char *path)
 	printf("filter %s: %zu ACL rules (default %s), %zu stateful rules (default %s), %u IP "
 	       "sets (%zu IPv4 and %zu IPv6 prefixes), %zu domains: OK\n",
 	       path, spec->acl_count, spec->acl_default == FILTER_DENY ? "deny" : "allow",
-	       spec->stateful_count, spec->stateful_deny ? "deny" : "allow", spec->set_count, v4, v6,
-	       spec->domain_count);
+	       spec->stateful_count, spec->stateful_deny ? "deny" : "allow", spec->set_count, v4,
+	       v6, spec->domain_count);
 }
 
 /* The index of the inline port facing the protected side, or -1 (one inline port: all ingress). */
@@ -541,8 +542,8 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 		fail("%s: %s", path, err);
 	filter_spec_free(&main_filter_spec);
 	const struct filter_spec *spec = filter_tables_spec(tables);
-	if (!o->rule_count && (spec->domain_count || spec->domain_default_deny ||
-			       spec->xff_deny_set >= 0))
+	if (!o->rule_count &&
+	    (spec->domain_count || spec->domain_default_deny || spec->xff_deny_set >= 0))
 		log_warning("filter %s: domain lists and xff need the application layer, which "
 			    "runs with rules loaded (--rules FILE, an empty file will do)",
 			    path);
@@ -592,11 +593,12 @@ static void on_hangup(int signo)
 }
 
 static struct worker_conf *workers_create(const struct board *board, const struct port_set *ports,
-					  const struct ruleset *ruleset, struct filter_runtime *filter)
+					  const struct ruleset *ruleset,
+					  struct filter_runtime *filter)
 {
 	int protected_port = filter ? filter_protected_port(board) : -1;
-	struct worker_conf *workers = rte_zmalloc("workers", board->worker_count * sizeof(*workers),
-						  RTE_CACHE_LINE_SIZE);
+	struct worker_conf *workers =
+	    rte_zmalloc("workers", board->worker_count * sizeof(*workers), RTE_CACHE_LINE_SIZE);
 	if (!workers)
 		fail("cannot allocate worker state");
 	for (unsigned w = 0; w < board->worker_count; w++) {
@@ -607,7 +609,8 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->enforce = board->mode == BOARD_MODE_IPS;
 		conf->inspect.worker_index = w;
 		conf->inspect.packet_alert_max = board->packet_alert_max;
-		conf->scratch = rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
+		conf->scratch =
+		    rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
 		if (!conf->scratch)
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
@@ -637,11 +640,11 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 				fail("%s: error: more than %d inline ports", board->path,
 				     WORKER_MAX_QUEUES);
 			conf->queues[conf->queue_count++] = (struct worker_queue){
-				.rx_port = ports->ports[i].port_id,
-				.rx_queue = (uint16_t)w,
-				.tx_port = ports->ports[bp->pair].port_id,
-				.tx_queue = (uint16_t)w,
-				.rx_protected = (int)i == protected_port,
+			    .rx_port = ports->ports[i].port_id,
+			    .rx_queue = (uint16_t)w,
+			    .tx_port = ports->ports[bp->pair].port_id,
+			    .tx_queue = (uint16_t)w,
+			    .rx_protected = (int)i == protected_port,
 			};
 		}
 	}
@@ -672,7 +675,8 @@ static uint64_t offline_progress(const struct port_set *ports, const struct work
 {
 	uint64_t n = 0;
 	for (unsigned w = 0; w < worker_count; w++)
-		n += *(const volatile uint64_t *)&workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS];
+		n += *(const volatile uint64_t *)&workers[w]
+			  .counters.counter[WORKER_COUNTER_RX_PACKETS];
 	for (unsigned i = 0; i < ports->count; i++) {
 		struct rte_eth_stats s;
 		if (rte_eth_stats_get(ports->ports[i].port_id, &s) == 0)
@@ -706,8 +710,10 @@ static void control_loop(struct run_state *run, struct control *control,
 		else if (rc > 0)
 			log_info("filter: reloaded %s", run->filter->path);
 		if (rc > 0 && filter_rule_sets_refresh(&main_rule_sets, err, sizeof(err)))
-			log_warning("filter: IP sets %s are gone from the reloaded file: rules on them "
-				    "match nothing until it has them again", err);
+			log_warning(
+			    "filter: IP sets %s are gone from the reloaded file: rules on them "
+			    "match nothing until it has them again",
+			    err);
 		double now = now_seconds();
 		if (run->options->duration && now - start >= run->options->duration)
 			break;
@@ -737,12 +743,12 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 			     const struct port_set *ports, const struct worker_conf *workers)
 {
 	ms->view = (struct stats_view){
-		.board = board->name,
-		.mode = board_mode_name(board->mode),
-		.ports = ms->ports,
-		.port_count = ports->count,
-		.workers = ms->workers,
-		.worker_count = board->worker_count,
+	    .board = board->name,
+	    .mode = board_mode_name(board->mode),
+	    .ports = ms->ports,
+	    .port_count = ports->count,
+	    .workers = ms->workers,
+	    .worker_count = board->worker_count,
 	};
 	for (unsigned i = 0; i < ports->count; i++)
 		ms->ports[i] = (struct stats_port){ports->ports[i].conf->name,
@@ -750,9 +756,9 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
 		ms->workers[w] = (struct stats_worker){
-			workers[w].lcore_id, w, &workers[w].counters,
-			workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL,
-			workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL};
+		    workers[w].lcore_id, w, &workers[w].counters,
+		    workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL,
+		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
@@ -786,8 +792,8 @@ static void start_management(const struct board *board, const struct port_set *p
 	board_to_mgmt_address(&board->management_gateway4, &config.gateway4);
 	board_to_mgmt_address(&board->management_ipv6, &config.ipv6);
 	char err[MAIN_ERROR_MAX];
-	control->mgmt = mgmt_start(control->management_ports[0], ports->pool, &config, err,
-				   sizeof(err));
+	control->mgmt =
+	    mgmt_start(control->management_ports[0], ports->pool, &config, err, sizeof(err));
 	if (!control->mgmt)
 		fail("%s: error: %s", board->path, err);
 	log_info("management stack up on port %u", control->management_ports[0]);
@@ -804,14 +810,16 @@ static void start_exception_path(const struct board *board, const struct port_se
 		return;
 	for (unsigned w = 0; w < board->worker_count; w++) {
 		char name[RTE_RING_NAMESIZE];
-		struct exception_path *ex = rte_zmalloc("exceptions", sizeof(*ex), RTE_CACHE_LINE_SIZE);
+		struct exception_path *ex =
+		    rte_zmalloc("exceptions", sizeof(*ex), RTE_CACHE_LINE_SIZE);
 		if (!ex)
 			fail("cannot allocate the exception path of worker %u", w);
 		snprintf(name, sizeof(name), "exc_up_%u", w);
 		ex->to_control = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(),
 						 RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "exc_down_%u", w);
-		ex->to_wire = rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(), RING_F_SC_DEQ);
+		ex->to_wire =
+		    rte_ring_create(name, EXCEPTION_RING_SIZE, rte_socket_id(), RING_F_SC_DEQ);
 		if (!ex->to_control || !ex->to_wire)
 			fail("cannot create the exception rings of worker %u", w);
 		for (unsigned i = 0; i < ports->count; i++) {
@@ -833,16 +841,16 @@ static void start_exception_path(const struct board *board, const struct port_se
 		if (!(bp->ipv4.set || bp->ipv6.set))
 			continue;
 		if (bp->role != BOARD_PORT_INLINE || id >= CONTROL_MAX_DATA_PORTS)
-			fail("%s:%u: error: [port %s] ipv4/ipv6: only an inline port takes an address",
+			fail("%s:%u: error: [port %s] ipv4/ipv6: only an inline port takes an "
+			     "address",
 			     board->path, bp->section_line, bp->name);
 		struct mgmt_config config = {0};
 		board_to_mgmt_address(&bp->ipv4, &config.ipv4);
 		board_to_mgmt_address(&bp->ipv6, &config.ipv6);
 		char err[MAIN_ERROR_MAX];
 		/* worker 0 sends what the stack answers, on its queue of the port */
-		control->data_netifs[id] =
-			mgmt_start_data(id, ports->pool, workers[0].exceptions->to_wire, &config, err,
-					sizeof(err));
+		control->data_netifs[id] = mgmt_start_data(
+		    id, ports->pool, workers[0].exceptions->to_wire, &config, err, sizeof(err));
 		if (!control->data_netifs[id])
 			fail("%s: error: [port %s]: %s", board->path, bp->name, err);
 		log_info("port %s: the appliance's own address (exception path to the stack)",
@@ -850,7 +858,8 @@ static void start_exception_path(const struct board *board, const struct port_se
 	}
 }
 
-static void free_exception_path(struct worker_conf *workers, unsigned count, struct control *control)
+static void free_exception_path(struct worker_conf *workers, unsigned count,
+				struct control *control)
 {
 	for (unsigned i = 0; i < CONTROL_MAX_DATA_PORTS; i++)
 		mgmt_stop(control->data_netifs[i]);
@@ -875,19 +884,24 @@ static void free_exception_path(struct worker_conf *workers, unsigned count, str
 static void start_sinks(const struct board *board, struct control *control)
 {
 	struct sink_config configs[] = {
-		{.kind = "syslog", .target = board->syslog, .ca = board->syslog_ca,
-		 .server_name = board->syslog_name},
-		{.kind = "webhook", .target = board->webhook, .ca = board->webhook_ca,
-		 .server_name = board->webhook_name},
+	    {.kind = "syslog",
+	     .target = board->syslog,
+	     .ca = board->syslog_ca,
+	     .server_name = board->syslog_name},
+	    {.kind = "webhook",
+	     .target = board->webhook,
+	     .ca = board->webhook_ca,
+	     .server_name = board->webhook_name},
 	};
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		struct sink_config *c = &configs[i];
 		if (!c->target[0])
 			continue;
 		if (!control->mgmt)
-			fail("%s: error: [alerts] %s: needs the management stack ([management] ipv4 "
-			     "or ipv6)",
-			     board->path, c->kind);
+			fail(
+			    "%s: error: [alerts] %s: needs the management stack ([management] ipv4 "
+			    "or ipv6)",
+			    board->path, c->kind);
 		if (!c->server_name[0])
 			c->server_name = NULL;
 		c->cert = board->sink_client_cert[0] ? board->sink_client_cert : NULL;
@@ -915,8 +929,7 @@ static void start_console(const struct board *board, const struct options *o,
 	static struct rules_update rules;
 	struct ruleset_options ro = rules_options(o, board, vars, action_rank);
 	int rc = rules_update_init(&rules, &ro, policy_path_of(o, board), ruleset,
-				   board->rules_store_dir, board->flows,
-				   control);
+				   board->rules_store_dir, board->flows, control);
 	if (rc < 0)
 		fail("%s: error: [rules] store_dir: cannot use %s: %s", board->path,
 		     board->rules_store_dir, strerror(-rc));
@@ -927,19 +940,19 @@ static void start_console(const struct board *board, const struct options *o,
 		fail("%s: error: [management] audit_log: cannot open %s: %s", board->path,
 		     board->audit_log, strerror(-rc));
 	struct console_config config = {
-		.port = (uint16_t)board->console_port,
-		.cert = board->console_cert,
-		.key = board->console_key,
-		.ca = board->operator_ca,
-		.sessions = board->console_sessions,
-		.has_ipv4 = board->management_ipv4.set,
-		.has_ipv6 = board->management_ipv6.set,
+	    .port = (uint16_t)board->console_port,
+	    .cert = board->console_cert,
+	    .key = board->console_key,
+	    .ca = board->operator_ca,
+	    .sessions = board->console_sessions,
+	    .has_ipv4 = board->management_ipv4.set,
+	    .has_ipv6 = board->management_ipv6.set,
 	};
 	memcpy(config.ipv4, board->management_ipv4.addr, 4);
 	memcpy(config.ipv6, board->management_ipv6.addr, 16);
 	char err[MAIN_ERROR_MAX];
-	control->console = console_start(&config, console_commands_execute, control, err,
-					 sizeof(err));
+	control->console =
+	    console_start(&config, console_commands_execute, control, err, sizeof(err));
 	if (!control->console)
 		fail("%s: error: %s", board->path, err);
 	log_info("console listening on TCP port %u (TLS 1.2, client certificates from %s)",
@@ -968,7 +981,8 @@ int main(int argc, char **argv)
 			return EXIT_SUCCESS;
 	}
 	if (options.check) {
-		struct ruleset *checked = load_rules(&options, options.board_path ? &board : NULL, true);
+		struct ruleset *checked =
+		    load_rules(&options, options.board_path ? &board : NULL, true);
 		ruleset_free(checked);
 		return EXIT_SUCCESS;
 	}
@@ -981,8 +995,8 @@ int main(int argc, char **argv)
 	if (run.offline && (!options.pcap || !options.out))
 		fail("%s: error: board \"%s\" is offline: give --pcap IN and --out OUT", board.path,
 		     board.name);
-	if (run.offline && offline_count_packets(options.pcap, &run.offline_expected, err,
-						 sizeof(err)) < 0)
+	if (run.offline &&
+	    offline_count_packets(options.pcap, &run.offline_expected, err, sizeof(err)) < 0)
 		fail("%s", err);
 
 	struct eal_vars vars = {.pcap = options.pcap, .out = options.out};
@@ -1042,8 +1056,8 @@ int main(int argc, char **argv)
 		 run.offline ? ", offline" : "");
 	for (unsigned i = 0; i < ports.count; i++) {
 		const struct port_runtime *p = &ports.ports[i];
-		log_info("port %s: %s, %u queue(s)%s%s%s", p->conf->name, board_role_name(p->conf->role),
-			 p->queues, p->rss ? ", symmetric RSS" : "",
+		log_info("port %s: %s, %u queue(s)%s%s%s", p->conf->name,
+			 board_role_name(p->conf->role), p->queues, p->rss ? ", symmetric RSS" : "",
 			 p->conf->role == BOARD_PORT_INLINE ? ", pair " : "",
 			 p->conf->role == BOARD_PORT_INLINE ? board.ports[p->conf->pair].name : "");
 	}

@@ -20,7 +20,7 @@
 #include "platform/port.h"
 
 #define PORT_MBUF_CACHE 256
-#define PORT_MIN_MBUFS 8191
+#define PORT_MIN_MBUFS	8191
 
 static unsigned port_pool_size(const struct board *board)
 {
@@ -51,15 +51,16 @@ static int port_configure(struct port_runtime *p, const struct board *board,
 		goto fail;
 	p->queues = p->conf->role == BOARD_PORT_INLINE ? board->worker_count : 1;
 	if (info.max_rx_queues < p->queues || info.max_tx_queues < p->queues) {
-		snprintf(err, err_len,
-			 "%s:%u: error: [port %s] device: has %u rx / %u tx queues, the board needs "
-			 "%u (one per worker; for af_packet set qpairs=${workers})",
-			 board->path, p->conf->device_line, name, info.max_rx_queues,
-			 info.max_tx_queues, p->queues);
+		snprintf(
+		    err, err_len,
+		    "%s:%u: error: [port %s] device: has %u rx / %u tx queues, the board needs "
+		    "%u (one per worker; for af_packet set qpairs=${workers})",
+		    board->path, p->conf->device_line, name, info.max_rx_queues, info.max_tx_queues,
+		    p->queues);
 		return -EINVAL;
 	}
-	uint64_t hash = info.flow_type_rss_offloads &
-			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+	uint64_t hash =
+	    info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
 	if (p->queues > 1 && hash) {
 		uint8_t key_len = info.hash_key_size ? info.hash_key_size : 40;
 		if (key_len > sizeof(symmetric_key))

@@ -84,7 +84,8 @@ static bool proto_match(const struct rule *rule, const struct packet *p, int app
 		return app_proto == (int)rule->proto ||
 		       (rule->proto == RULE_PROTO_HTTP1 && app_proto == RULE_PROTO_HTTP);
 	/* tcp, tcp-pkt, tcp-stream, udp, sctp: the IP protocol decides. */
-	return (p->flags & (PACKET_IPV4 | PACKET_IPV6)) && p->l4_proto == rule_proto_ip[rule->proto];
+	return (p->flags & (PACKET_IPV4 | PACKET_IPV6)) &&
+	       p->l4_proto == rule_proto_ip[rule->proto];
 }
 
 static bool has_ports(const struct packet *p)

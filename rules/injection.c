@@ -46,21 +46,21 @@ static bool xss_prefix_nocase(const uint8_t *p, uint32_t avail, const char *word
  * case is then about 2 * 256 * 640 byte steps, whatever the input.
  */
 #define SQLI_RUN_TOKENS 40
-#define SQLI_RUN_BYTES 640
-#define SQLI_MAX_RUNS 256
-#define SQLI_WORD_MAX 32
+#define SQLI_RUN_BYTES	640
+#define SQLI_MAX_RUNS	256
+#define SQLI_WORD_MAX	32
 
 enum sqli_token_type {
 	SQLI_STRING = 's',
 	SQLI_NUMBER = 'n',
-	SQLI_WORD = 'w',     /* identifier or unknown word */
-	SQLI_KEYWORD = 'k',  /* FROM, WHERE, BY, ... */
-	SQLI_UNION = 'U',    /* UNION, INTERSECT, EXCEPT, MINUS */
+	SQLI_WORD = 'w',      /* identifier or unknown word */
+	SQLI_KEYWORD = 'k',   /* FROM, WHERE, BY, ... */
+	SQLI_UNION = 'U',     /* UNION, INTERSECT, EXCEPT, MINUS */
 	SQLI_STATEMENT = 'E', /* SELECT, INSERT, DROP, EXEC, ... */
-	SQLI_FUNCTION = 'f', /* a word followed by '(' */
-	SQLI_LOGIC = '&',    /* AND OR XOR && || */
-	SQLI_COMPARE = '=',  /* = < > <> != LIKE IN IS ... */
-	SQLI_OPERATOR = 'o', /* + - * / % ^ | ~ ! : */
+	SQLI_FUNCTION = 'f',  /* a word followed by '(' */
+	SQLI_LOGIC = '&',     /* AND OR XOR && || */
+	SQLI_COMPARE = '=',   /* = < > <> != LIKE IN IS ... */
+	SQLI_OPERATOR = 'o',  /* + - * / % ^ | ~ ! : */
 	SQLI_LPAREN = '(',
 	SQLI_RPAREN = ')',
 	SQLI_COMMA = ',',
@@ -75,15 +75,15 @@ enum {
 	SQLI_F_SQLFUNC = 1u << 0, /* only SQL code calls it: nested calls are an injection */
 	SQLI_F_STRONG = 1u << 1,  /* calling it is an injection on its own (sleep, load_file) */
 	SQLI_F_NOT = 1u << 2,
-	SQLI_F_ORDER = 1u << 3,	  /* ORDER, GROUP: "BY n" follows */
-	SQLI_F_HAVING = 1u << 4,  /* HAVING, WHERE: a boolean test follows */
+	SQLI_F_ORDER = 1u << 3,	 /* ORDER, GROUP: "BY n" follows */
+	SQLI_F_HAVING = 1u << 4, /* HAVING, WHERE: a boolean test follows */
 	SQLI_F_FROM = 1u << 5,
 	SQLI_F_INTO = 1u << 6,
 	SQLI_F_WAITFOR = 1u << 7,
 	SQLI_F_SELECT = 1u << 8,
 	SQLI_F_TABLEOBJ = 1u << 9, /* TABLE DATABASE ...: what DROP/CREATE name */
 	SQLI_F_BY = 1u << 10,
-	SQLI_F_CONST = 1u << 11,   /* NULL TRUE FALSE: an operand */
+	SQLI_F_CONST = 1u << 11, /* NULL TRUE FALSE: an operand */
 	SQLI_F_SET = 1u << 12,
 	SQLI_F_CASE = 1u << 13,
 };
@@ -99,148 +99,148 @@ struct sqli_word {
  * short on purpose: a word listed here changes how prose is judged.
  */
 static const struct sqli_word sqli_words[] = {
-	{"and", SQLI_LOGIC, 0},
-	{"or", SQLI_LOGIC, 0},
-	{"xor", SQLI_LOGIC, 0},
-	{"div", SQLI_OPERATOR, 0},
-	{"mod", SQLI_OPERATOR, 0},
-	{"not", SQLI_KEYWORD, SQLI_F_NOT},
-	{"like", SQLI_COMPARE, 0},
-	{"rlike", SQLI_COMPARE, 0},
-	{"regexp", SQLI_COMPARE, 0},
-	{"sounds", SQLI_COMPARE, 0},
-	{"is", SQLI_COMPARE, 0},
-	{"in", SQLI_COMPARE, 0},
-	{"between", SQLI_COMPARE, 0},
-	{"union", SQLI_UNION, 0},
-	{"intersect", SQLI_UNION, 0},
-	{"except", SQLI_UNION, 0},
-	{"select", SQLI_STATEMENT, SQLI_F_SELECT},
-	{"insert", SQLI_STATEMENT, 0},
-	{"update", SQLI_STATEMENT, 0},
-	{"delete", SQLI_STATEMENT, 0},
-	{"drop", SQLI_STATEMENT, 0},
-	{"create", SQLI_STATEMENT, 0},
-	{"alter", SQLI_STATEMENT, 0},
-	{"truncate", SQLI_STATEMENT, 0},
-	{"exec", SQLI_STATEMENT, 0},
-	{"execute", SQLI_STATEMENT, 0},
-	{"declare", SQLI_STATEMENT, 0},
-	{"shutdown", SQLI_STATEMENT, 0},
-	{"waitfor", SQLI_STATEMENT, SQLI_F_WAITFOR},
-	{"set", SQLI_STATEMENT, SQLI_F_SET},
-	{"rename", SQLI_STATEMENT, 0},
-	{"from", SQLI_KEYWORD, SQLI_F_FROM},
-	{"where", SQLI_KEYWORD, SQLI_F_HAVING},
-	{"having", SQLI_KEYWORD, SQLI_F_HAVING},
-	{"order", SQLI_KEYWORD, SQLI_F_ORDER},
-	{"group", SQLI_KEYWORD, SQLI_F_ORDER},
-	{"by", SQLI_KEYWORD, SQLI_F_BY},
-	{"limit", SQLI_KEYWORD, 0},
-	{"offset", SQLI_KEYWORD, 0},
-	{"into", SQLI_KEYWORD, SQLI_F_INTO},
-	{"outfile", SQLI_KEYWORD, SQLI_F_STRONG},
-	{"dumpfile", SQLI_KEYWORD, SQLI_F_STRONG},
-	{"procedure", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"table", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"database", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
-	{"schema", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
-	{"user", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
-	{"view", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"function", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"index", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"trigger", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
-	{"all", SQLI_KEYWORD, 0},
-	{"distinct", SQLI_KEYWORD, 0},
-	{"top", SQLI_KEYWORD, 0},
-	{"as", SQLI_KEYWORD, 0},
-	{"delay", SQLI_KEYWORD, 0},
-	{"case", SQLI_KEYWORD, SQLI_F_CASE},
-	{"when", SQLI_KEYWORD, 0},
-	{"then", SQLI_KEYWORD, 0},
-	{"else", SQLI_KEYWORD, 0},
-	{"end", SQLI_KEYWORD, 0},
-	{"null", SQLI_NUMBER, SQLI_F_CONST},
-	{"true", SQLI_NUMBER, SQLI_F_CONST},
-	{"false", SQLI_NUMBER, SQLI_F_CONST},
-	{"values", SQLI_KEYWORD, 0},
-	{"join", SQLI_KEYWORD, 0},
-	{"exists", SQLI_WORD, SQLI_F_SQLFUNC},
-	/* Functions an attacker calls; SQLFUNC ones only matter when nested or after a break. */
-	{"sleep", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"benchmark", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"pg_sleep", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"load_file", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"extractvalue", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"updatexml", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"xp_cmdshell", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"sp_executesql", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"sp_password", SQLI_WORD, SQLI_F_STRONG},
-	{"sys_eval", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"sys_exec", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"group_concat", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"randomblob", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"make_set", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"elt", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"concat", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"concat_ws", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"char", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"chr", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"nchar", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"ascii", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"ord", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"substring", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"substr", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"mid", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"left", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"right", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"length", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"len", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"count", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"version", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"current_user", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"system_user", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"session_user", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"user_name", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"db_name", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"hex", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"unhex", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"cast", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"convert", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"if", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"iif", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"ifnull", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"isnull", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"coalesce", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"md5", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"sha1", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"rand", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"floor", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"lower", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"upper", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"instr", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"locate", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"position", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"reverse", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"unicode", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"bin", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"conv", SQLI_WORD, SQLI_F_SQLFUNC},
-	{"utl_inaddr", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"utl_http", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"dbms_pipe", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
-	{"information_schema", SQLI_WORD, SQLI_F_STRONG},
-	{"sysobjects", SQLI_WORD, SQLI_F_STRONG},
-	{"syscolumns", SQLI_WORD, SQLI_F_STRONG},
-	{"pg_catalog", SQLI_WORD, SQLI_F_STRONG},
-	{"sqlite_master", SQLI_WORD, SQLI_F_STRONG},
-	{"msysobjects", SQLI_WORD, SQLI_F_STRONG},
-	{"all_tables", SQLI_WORD, SQLI_F_STRONG},
+    {"and", SQLI_LOGIC, 0},
+    {"or", SQLI_LOGIC, 0},
+    {"xor", SQLI_LOGIC, 0},
+    {"div", SQLI_OPERATOR, 0},
+    {"mod", SQLI_OPERATOR, 0},
+    {"not", SQLI_KEYWORD, SQLI_F_NOT},
+    {"like", SQLI_COMPARE, 0},
+    {"rlike", SQLI_COMPARE, 0},
+    {"regexp", SQLI_COMPARE, 0},
+    {"sounds", SQLI_COMPARE, 0},
+    {"is", SQLI_COMPARE, 0},
+    {"in", SQLI_COMPARE, 0},
+    {"between", SQLI_COMPARE, 0},
+    {"union", SQLI_UNION, 0},
+    {"intersect", SQLI_UNION, 0},
+    {"except", SQLI_UNION, 0},
+    {"select", SQLI_STATEMENT, SQLI_F_SELECT},
+    {"insert", SQLI_STATEMENT, 0},
+    {"update", SQLI_STATEMENT, 0},
+    {"delete", SQLI_STATEMENT, 0},
+    {"drop", SQLI_STATEMENT, 0},
+    {"create", SQLI_STATEMENT, 0},
+    {"alter", SQLI_STATEMENT, 0},
+    {"truncate", SQLI_STATEMENT, 0},
+    {"exec", SQLI_STATEMENT, 0},
+    {"execute", SQLI_STATEMENT, 0},
+    {"declare", SQLI_STATEMENT, 0},
+    {"shutdown", SQLI_STATEMENT, 0},
+    {"waitfor", SQLI_STATEMENT, SQLI_F_WAITFOR},
+    {"set", SQLI_STATEMENT, SQLI_F_SET},
+    {"rename", SQLI_STATEMENT, 0},
+    {"from", SQLI_KEYWORD, SQLI_F_FROM},
+    {"where", SQLI_KEYWORD, SQLI_F_HAVING},
+    {"having", SQLI_KEYWORD, SQLI_F_HAVING},
+    {"order", SQLI_KEYWORD, SQLI_F_ORDER},
+    {"group", SQLI_KEYWORD, SQLI_F_ORDER},
+    {"by", SQLI_KEYWORD, SQLI_F_BY},
+    {"limit", SQLI_KEYWORD, 0},
+    {"offset", SQLI_KEYWORD, 0},
+    {"into", SQLI_KEYWORD, SQLI_F_INTO},
+    {"outfile", SQLI_KEYWORD, SQLI_F_STRONG},
+    {"dumpfile", SQLI_KEYWORD, SQLI_F_STRONG},
+    {"procedure", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"table", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"database", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
+    {"schema", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
+    {"user", SQLI_KEYWORD, SQLI_F_TABLEOBJ | SQLI_F_SQLFUNC},
+    {"view", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"function", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"index", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"trigger", SQLI_KEYWORD, SQLI_F_TABLEOBJ},
+    {"all", SQLI_KEYWORD, 0},
+    {"distinct", SQLI_KEYWORD, 0},
+    {"top", SQLI_KEYWORD, 0},
+    {"as", SQLI_KEYWORD, 0},
+    {"delay", SQLI_KEYWORD, 0},
+    {"case", SQLI_KEYWORD, SQLI_F_CASE},
+    {"when", SQLI_KEYWORD, 0},
+    {"then", SQLI_KEYWORD, 0},
+    {"else", SQLI_KEYWORD, 0},
+    {"end", SQLI_KEYWORD, 0},
+    {"null", SQLI_NUMBER, SQLI_F_CONST},
+    {"true", SQLI_NUMBER, SQLI_F_CONST},
+    {"false", SQLI_NUMBER, SQLI_F_CONST},
+    {"values", SQLI_KEYWORD, 0},
+    {"join", SQLI_KEYWORD, 0},
+    {"exists", SQLI_WORD, SQLI_F_SQLFUNC},
+    /* Functions an attacker calls; SQLFUNC ones only matter when nested or after a break. */
+    {"sleep", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"benchmark", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"pg_sleep", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"load_file", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"extractvalue", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"updatexml", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"xp_cmdshell", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"sp_executesql", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"sp_password", SQLI_WORD, SQLI_F_STRONG},
+    {"sys_eval", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"sys_exec", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"group_concat", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"randomblob", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"make_set", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"elt", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"concat", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"concat_ws", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"char", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"chr", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"nchar", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"ascii", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"ord", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"substring", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"substr", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"mid", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"left", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"right", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"length", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"len", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"count", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"version", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"current_user", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"system_user", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"session_user", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"user_name", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"db_name", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"hex", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"unhex", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"cast", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"convert", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"if", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"iif", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"ifnull", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"isnull", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"coalesce", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"md5", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"sha1", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"rand", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"floor", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"lower", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"upper", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"instr", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"locate", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"position", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"reverse", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"unicode", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"bin", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"conv", SQLI_WORD, SQLI_F_SQLFUNC},
+    {"utl_inaddr", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"utl_http", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"dbms_pipe", SQLI_WORD, SQLI_F_STRONG | SQLI_F_SQLFUNC},
+    {"information_schema", SQLI_WORD, SQLI_F_STRONG},
+    {"sysobjects", SQLI_WORD, SQLI_F_STRONG},
+    {"syscolumns", SQLI_WORD, SQLI_F_STRONG},
+    {"pg_catalog", SQLI_WORD, SQLI_F_STRONG},
+    {"sqlite_master", SQLI_WORD, SQLI_F_STRONG},
+    {"msysobjects", SQLI_WORD, SQLI_F_STRONG},
+    {"all_tables", SQLI_WORD, SQLI_F_STRONG},
 };
 
 struct sqli_token {
-	uint8_t type;	 /* enum sqli_token_type */
-	bool open;	 /* a string that runs to the end of the run (unterminated) */
-	uint16_t flags;	 /* SQLI_F_* of a keyword-table word */
+	uint8_t type;	/* enum sqli_token_type */
+	bool open;	/* a string that runs to the end of the run (unterminated) */
+	uint16_t flags; /* SQLI_F_* of a keyword-table word */
 	uint32_t pos, len;
 };
 
@@ -327,7 +327,8 @@ static void sqli_lex_string(struct sqli_run *run, uint8_t quote, uint32_t start,
 				i += 2;
 				continue;
 			}
-			sqli_push(run, quote == '`' ? SQLI_WORD : SQLI_STRING, start, i + 1 - start);
+			sqli_push(run, quote == '`' ? SQLI_WORD : SQLI_STRING, start,
+				  i + 1 - start);
 			run->pos = i + 1;
 			return;
 		}
@@ -343,8 +344,8 @@ static void sqli_lex_number(struct sqli_run *run)
 {
 	const uint8_t *d = run->data;
 	uint32_t i = run->pos, start = i;
-	if (d[i] == '0' && i + 1 < run->end && (d[i + 1] == 'x' || d[i + 1] == 'X' ||
-						  d[i + 1] == 'b' || d[i + 1] == 'B')) {
+	if (d[i] == '0' && i + 1 < run->end &&
+	    (d[i + 1] == 'x' || d[i + 1] == 'X' || d[i + 1] == 'b' || d[i + 1] == 'B')) {
 		i += 2;
 		while (i < run->end && sqli_is_word_char(d[i]))
 			i++;
@@ -353,9 +354,8 @@ static void sqli_lex_number(struct sqli_run *run)
 			i++;
 		/* 1e5, 1e-5; "1e0union" stays number + word, as MySQL reads it. */
 		if (i + 1 < run->end && (d[i] == 'e' || d[i] == 'E') &&
-		    (sqli_is_digit(d[i + 1]) ||
-		     ((d[i + 1] == '-' || d[i + 1] == '+') && i + 2 < run->end &&
-		      sqli_is_digit(d[i + 2])))) {
+		    (sqli_is_digit(d[i + 1]) || ((d[i + 1] == '-' || d[i + 1] == '+') &&
+						 i + 2 < run->end && sqli_is_digit(d[i + 2])))) {
 			i += 2;
 			while (i < run->end && sqli_is_digit(d[i]))
 				i++;
@@ -393,15 +393,14 @@ static void sqli_lex_word(struct sqli_run *run)
 	const uint8_t *d = run->data;
 	uint32_t i = run->pos, start = i;
 	/* Dots join qualified names (information_schema.tables, master..xp_cmdshell). */
-	while (i < run->end && (sqli_is_word_char(d[i]) ||
-				(d[i] == '.' && i + 1 < run->end &&
-				 (sqli_is_word_char(d[i + 1]) || d[i + 1] == '.'))))
+	while (i < run->end &&
+	       (sqli_is_word_char(d[i]) || (d[i] == '.' && i + 1 < run->end &&
+					    (sqli_is_word_char(d[i + 1]) || d[i + 1] == '.'))))
 		i++;
 	run->pos = i;
 
 	/* N'..', X'..', B'..', _utf8'..': a string with a prefix. */
-	if (i < run->end && (d[i] == '\'' || d[i] == '"') &&
-	    (i - start == 1 || d[start] == '_')) {
+	if (i < run->end && (d[i] == '\'' || d[i] == '"') && (i - start == 1 || d[start] == '_')) {
 		sqli_lex_string(run, d[i], start, i + 1);
 		return;
 	}
@@ -468,8 +467,8 @@ static bool sqli_lex_one(struct sqli_run *run)
 	}
 	if (c == '@') {
 		uint32_t k = i + 1;
-		while (k < run->end && (d[k] == '@' || d[k] == '`' || sqli_is_word_char(d[k]) ||
-					d[k] == '.'))
+		while (k < run->end &&
+		       (d[k] == '@' || d[k] == '`' || sqli_is_word_char(d[k]) || d[k] == '.'))
 			k++;
 		sqli_push(run, SQLI_VARIABLE, i, k - i);
 		run->pos = k;
@@ -573,8 +572,7 @@ static bool sqli_is_tail(const struct sqli_run *run, unsigned i)
 	if (i >= run->count)
 		return !run->clipped;
 	uint8_t t = run->token[i].type;
-	return t == SQLI_COMMENT || t == SQLI_SEMICOLON ||
-	       (t == SQLI_STRING && run->token[i].open);
+	return t == SQLI_COMMENT || t == SQLI_SEMICOLON || (t == SQLI_STRING && run->token[i].open);
 }
 
 /* After a function's '(' at i: the index past its matching ')' (or the run's end). */
@@ -790,15 +788,17 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 	case 'r':
 		return (n->flags & SQLI_F_TABLEOBJ) != 0;
 	case 'u': /* UPDATE t SET */
-		return n->type == SQLI_WORD && sqli_has(run, sqli_skip_comments(run, j + 1),
-							SQLI_F_SET);
+		return n->type == SQLI_WORD &&
+		       sqli_has(run, sqli_skip_comments(run, j + 1), SQLI_F_SET);
 	case 'e': /* EXEC xp_cmdshell, EXEC master..sp_x, EXEC('...'), EXEC @sql */
 		if (n->type == SQLI_VARIABLE || (n->flags & SQLI_F_STRONG))
 			return true;
-		if (n->type == SQLI_LPAREN) { /* EXEC('sel'+'ect ...'), EXEC(@q); "exec (" alone is text */
+		if (n->type ==
+		    SQLI_LPAREN) { /* EXEC('sel'+'ect ...'), EXEC(@q); "exec (" alone is text */
 			const struct sqli_token *arg = sqli_next(run, j + 1);
-			return arg != NULL && (arg->type == SQLI_STRING || arg->type == SQLI_VARIABLE ||
-					       arg->type == SQLI_STATEMENT);
+			return arg != NULL &&
+			       (arg->type == SQLI_STRING || arg->type == SQLI_VARIABLE ||
+				arg->type == SQLI_STATEMENT);
 		}
 		if (n->type != SQLI_WORD && n->type != SQLI_FUNCTION)
 			return false;
@@ -875,8 +875,9 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 		switch (t->type) {
 		case SQLI_UNION:
 			/* UNION [ALL|DISTINCT] [(] SELECT */
-			while (n != NULL && (n->type == SQLI_LPAREN ||
-					     (n->type == SQLI_KEYWORD && !(n->flags & SQLI_F_FROM)))) {
+			while (n != NULL &&
+			       (n->type == SQLI_LPAREN ||
+				(n->type == SQLI_KEYWORD && !(n->flags & SQLI_F_FROM)))) {
 				j = sqli_skip_comments(run, j + 1);
 				n = sqli_at(run, j);
 			}
@@ -886,7 +887,8 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 		case SQLI_SEMICOLON:
 			if (n != NULL && n->type == SQLI_STATEMENT && sqli_statement(run, j, true))
 				return true;
-			if (quoted && !run->weak && !run->prose && sqli_after_break(run, i, quoted) &&
+			if (quoted && !run->weak && !run->prose &&
+			    sqli_after_break(run, i, quoted) &&
 			    (n == NULL ? !run->clipped : n->type == SQLI_COMMENT))
 				return true; /* "admin';--" */
 			break;
@@ -912,7 +914,8 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 			if ((t->flags & SQLI_F_ORDER) && n != NULL && (n->flags & SQLI_F_BY) &&
 			    (sqli_after_break(run, i, quoted) || (!quoted && i == 1))) {
 				unsigned k = sqli_skip_comments(run, j + 1);
-				if (sqli_is(run, k, SQLI_NUMBER) || sqli_is(run, k + 1, SQLI_COMMENT))
+				if (sqli_is(run, k, SQLI_NUMBER) ||
+				    sqli_is(run, k + 1, SQLI_COMMENT))
 					return true;
 			}
 			/* INTO OUTFILE / DUMPFILE */
@@ -1045,7 +1048,7 @@ bool injection_sqli(const uint8_t *data, uint32_t len)
 /* ------------------------------------------------------------ HTML lexer */
 
 #define XSS_MAX_ATTR_RUNS 256
-#define XSS_NAME_MAX 24
+#define XSS_NAME_MAX	  24
 
 struct xss_input {
 	const uint8_t *data;
@@ -1088,9 +1091,9 @@ static const struct {
 	const char *name;
 	uint8_t c;
 } xss_entities[] = {
-	{"lt", '<'},	{"gt", '>'},	   {"quot", '"'},      {"apos", '\''}, {"amp", '&'},
-	{"colon", ':'}, {"tab", '\t'},	   {"newline", '\n'},  {"lpar", '('}, {"rpar", ')'},
-	{"sol", '/'},	{"equals", '='},   {"grave", '`'},
+    {"lt", '<'},    {"gt", '>'},     {"quot", '"'},	{"apos", '\''}, {"amp", '&'},
+    {"colon", ':'}, {"tab", '\t'},   {"newline", '\n'}, {"lpar", '('},	{"rpar", ')'},
+    {"sol", '/'},   {"equals", '='}, {"grave", '`'},
 };
 
 /*
@@ -1145,19 +1148,17 @@ static uint8_t xss_char(const struct xss_input *in, uint32_t pos, uint32_t *adva
 
 /* Tags that run script or load active content by themselves. */
 static const char *const xss_bad_tags[] = {
-	"script", "iframe", "frame",   "frameset", "object", "embed",	 "applet",
-	"base",	  "style",  "meta",    "link",	   "svg",    "math",
-	"import", "xss",    "isindex", "vmlframe", "bgsound", "layer",	 "ilayer",
-	"animate", "set",   "handler", "listener", "template", "portal", "xmp",
-	"plaintext", "noscript", "form", NULL,
+    "script",	"iframe",  "frame", "frameset",	 "object",   "embed",  "applet",  "base",
+    "style",	"meta",	   "link",  "svg",	 "math",     "import", "xss",	  "isindex",
+    "vmlframe", "bgsound", "layer", "ilayer",	 "animate",  "set",    "handler", "listener",
+    "template", "portal",  "xmp",   "plaintext", "noscript", "form",   NULL,
 };
 
 /* Attributes whose value is a URL a browser may run. */
 static const char *const xss_url_attrs[] = {
-	"href",	      "src",	"action", "formaction", "data",	  "background", "dynsrc",
-	"lowsrc",     "poster", "codebase", "xlink:href", "from", "to",		"values",
-	"by",	      "folder", "srcdoc", "content",	 "style", "ping",	"xmlns",
-	"itemtype", NULL,
+    "href",   "src",	  "action",	"formaction", "data",  "background", "dynsrc", "lowsrc",
+    "poster", "codebase", "xlink:href", "from",	      "to",    "values",     "by",     "folder",
+    "srcdoc", "content",  "style",	"ping",	      "xmlns", "itemtype",   NULL,
 };
 
 static bool xss_name_in(const char *name, const char *const *list)
@@ -1169,8 +1170,7 @@ static bool xss_name_in(const char *name, const char *const *list)
 }
 
 /* Read a name (tag or attribute) at *pos, lower-cased into out; entities decoded. */
-static uint32_t xss_read_name(const struct xss_input *in, uint32_t *pos, char *out,
-			      bool attribute)
+static uint32_t xss_read_name(const struct xss_input *in, uint32_t *pos, char *out, bool attribute)
 {
 	uint32_t n = 0, adv;
 	while (*pos < in->len) {
@@ -1214,9 +1214,17 @@ static bool xss_script_value(const struct xss_input *in, uint32_t pos, uint32_t 
 	if (style_hit)
 		return true;
 	static const char *const schemes[] = {
-		"javascript:", "vbscript:", "livescript:", "mocha:", "data:text/html",
-		"data:image/svg", "data:text/xml", "data:application/", "data:text/javascript",
-		"data:,", NULL,
+	    "javascript:",
+	    "vbscript:",
+	    "livescript:",
+	    "mocha:",
+	    "data:text/html",
+	    "data:image/svg",
+	    "data:text/xml",
+	    "data:application/",
+	    "data:text/javascript",
+	    "data:,",
+	    NULL,
 	};
 	for (unsigned i = 0; schemes[i] != NULL; i++)
 		if (strncmp(buf, schemes[i], strlen(schemes[i])) == 0)
@@ -1251,8 +1259,8 @@ static bool xss_attributes(const struct xss_input *in, uint32_t pos, bool need_v
 	uint32_t adv;
 	for (unsigned count = 0; pos < in->len && count < max_attrs; count++) {
 		uint8_t c = xss_char(in, pos, &adv);
-		while (pos < in->len && (xss_is_space(c) || c == '/' || c == '"' || c == '\'' ||
-					 c == 0)) {
+		while (pos < in->len &&
+		       (xss_is_space(c) || c == '/' || c == '"' || c == '\'' || c == 0)) {
 			pos += adv;
 			if (pos < in->len)
 				c = xss_char(in, pos, &adv);
@@ -1289,7 +1297,8 @@ static bool xss_attributes(const struct xss_input *in, uint32_t pos, bool need_v
 			pos = vend < in->len ? vend + adv : vend;
 		} else {
 			vend = v;
-			while (vend < in->len && !xss_is_space(in->data[vend]) && in->data[vend] != '>')
+			while (vend < in->len && !xss_is_space(in->data[vend]) &&
+			       in->data[vend] != '>')
 				vend++;
 			pos = vend;
 		}
@@ -1403,8 +1412,8 @@ bool injection_xss(const uint8_t *data, uint32_t len)
 	struct xss_input in = {.data = data, .len = len};
 	const uint8_t *first = memchr(data, '<', len);
 	uint32_t lead = first != NULL ? (uint32_t)(first - data) : len;
-	in.xml_document = xss_prefix_nocase(data + lead, len - lead, "<?xml") &&
-			  len - lead > 5 && xss_is_space(data[lead + 5]);
+	in.xml_document = xss_prefix_nocase(data + lead, len - lead, "<?xml") && len - lead > 5 &&
+			  xss_is_space(data[lead + 5]);
 	unsigned attr_runs = 0;
 	if (xss_url_value(&in, 0))
 		return true;

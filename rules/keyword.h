@@ -24,15 +24,15 @@ struct rule_match_ctx;
 struct rule_payload_cursor;
 
 enum rule_keyword_kind {
-	RULE_KW_META,	     /* msg, sid, classtype, ...: fills struct rule, adds no option */
-	RULE_KW_PACKET,	     /* dsize, ttl, flags, itype, ...: a test of the packet, order-free */
-	RULE_KW_PAYLOAD,     /* content, pcre, byte_*, isdataat, bsize: the buffer's match chain */
-	RULE_KW_MODIFIER,    /* nocase, depth, offset, distance, within, fast_pattern, ...:
+	RULE_KW_META,	   /* msg, sid, classtype, ...: fills struct rule, adds no option */
+	RULE_KW_PACKET,	   /* dsize, ttl, flags, itype, ...: a test of the packet, order-free */
+	RULE_KW_PAYLOAD,   /* content, pcre, byte_*, isdataat, bsize: the buffer's match chain */
+	RULE_KW_MODIFIER,  /* nocase, depth, offset, distance, within, fast_pattern, ...:
 				changes the option before it (the last content or pcre) */
-	RULE_KW_STICKY,	     /* http.uri, tls.sni, file.data, ...: later payload options inspect
+	RULE_KW_STICKY,	   /* http.uri, tls.sni, file.data, ...: later payload options inspect
 				this buffer */
-	RULE_KW_TRANSFORM,   /* dotprefix, to_lowercase, ...: transforms the current buffer */
-	RULE_KW_FLOW,	     /* flow, flowbits, ...: flow state tests and post-match actions */
+	RULE_KW_TRANSFORM, /* dotprefix, to_lowercase, ...: transforms the current buffer */
+	RULE_KW_FLOW,	   /* flow, flowbits, ...: flow state tests and post-match actions */
 };
 
 enum rule_keyword_value {
@@ -89,17 +89,17 @@ const struct rule_keyword *rule_keyword_find(const char *name, int *index);
 void rule_keywords_init(void);
 
 /* The families; each registers its keywords. */
-void kw_meta_register(void);	  /* msg sid rev gid classtype reference metadata priority
+void kw_meta_register(void);	    /* msg sid rev gid classtype reference metadata priority
 				     target noalert */
-void kw_buffer_register(void);	  /* sticky buffers, legacy modifiers, transforms */
-void kw_content_register(void);	  /* content and its modifiers, bsize */
-void kw_pcre_register(void);	  /* pcre */
-void kw_byte_register(void);	  /* byte_test byte_jump byte_extract isdataat */
-void kw_flow_register(void);	  /* flow flowbits */
-void kw_packet_register(void);	  /* dsize ip_proto ttl flags itype icode */
-void kw_threshold_register(void); /* threshold detection_filter */
-void kw_app_register(void);	  /* app-layer-protocol urilen */
-void kw_injection_register(void); /* sqli xss */
+void kw_buffer_register(void);	    /* sticky buffers, legacy modifiers, transforms */
+void kw_content_register(void);	    /* content and its modifiers, bsize */
+void kw_pcre_register(void);	    /* pcre */
+void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
+void kw_flow_register(void);	    /* flow flowbits */
+void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode */
+void kw_threshold_register(void);   /* threshold detection_filter */
+void kw_app_register(void);	    /* app-layer-protocol urilen */
+void kw_injection_register(void);   /* sqli xss */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */
@@ -120,7 +120,7 @@ int rule_parser_buffer(const struct rule_parser *parser);
 
 /* Record why the current option is refused; returns -EINVAL. */
 int rule_parser_error(struct rule_parser *parser, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Look a classtype up (classification.config): its priority, or -1 if
@@ -142,8 +142,8 @@ int rule_parser_flowvar(struct rule_parser *parser, const char *name);
 int rule_parser_byte_var(struct rule_parser *parser, const char *name, bool define);
 
 #define RULE_MAX_BYTE_VARS 8
-#define RULE_MAX_FLOWBITS 1024
-#define RULE_MAX_FLOWVARS 64
-#define RULE_MAX_CAPTURES 8 /* pcre captures kept per rule match */
+#define RULE_MAX_FLOWBITS  1024
+#define RULE_MAX_FLOWVARS  64
+#define RULE_MAX_CAPTURES  8 /* pcre captures kept per rule match */
 
 #endif

@@ -46,7 +46,8 @@ static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, con
 			a->proto = i;
 	if (a->proto == -1) {
 		free(a);
-		return rule_parser_error(parser, "bad value of \"app-layer-protocol\": \"%s\"", value);
+		return rule_parser_error(parser, "bad value of \"app-layer-protocol\": \"%s\"",
+					 value);
 	}
 	if (!rule_parser_add_option(parser, rule, a)) {
 		free(a);
@@ -114,10 +115,16 @@ static bool kw_urilen_match(const struct rule_option *option, const struct rule_
 void kw_app_register(void)
 {
 	static const struct rule_keyword keywords[] = {
-		{.name = "app-layer-protocol", .kind = RULE_KW_FLOW, .value = RULE_KW_VALUE_REQUIRED,
-		 .parse = kw_app_proto_parse, .match = kw_app_proto_match},
-		{.name = "urilen", .kind = RULE_KW_FLOW, .value = RULE_KW_VALUE_REQUIRED,
-		 .parse = kw_urilen_parse, .match = kw_urilen_match},
+	    {.name = "app-layer-protocol",
+	     .kind = RULE_KW_FLOW,
+	     .value = RULE_KW_VALUE_REQUIRED,
+	     .parse = kw_app_proto_parse,
+	     .match = kw_app_proto_match},
+	    {.name = "urilen",
+	     .kind = RULE_KW_FLOW,
+	     .value = RULE_KW_VALUE_REQUIRED,
+	     .parse = kw_urilen_parse,
+	     .match = kw_urilen_match},
 	};
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		rule_keyword_register(&keywords[i]);

@@ -41,7 +41,7 @@ struct kw_pcre {
 	struct payload_head head; /* first: see payload.h */
 	bool no_limits;		  /* O */
 	pcre2_code *code;
-	char *prefilter; /* kw_pcre_prefilter(); NULL: none */
+	char *prefilter;	/* kw_pcre_prefilter(); NULL: none */
 	unsigned capture_count; /* groups 1.. go to these flow variables */
 	uint16_t capture_var[RULE_MAX_CAPTURES];
 };

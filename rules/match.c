@@ -265,14 +265,14 @@ static const struct {
 	const char *name;
 	match_transform_fn apply;
 } match_transforms[] = {
-	{"to_lowercase", transform_to_lowercase},
-	{"to_uppercase", transform_to_uppercase},
-	{"dotprefix", transform_dotprefix},
-	{"strip_whitespace", transform_strip_whitespace},
-	{"compress_whitespace", transform_compress_whitespace},
-	{"url_decode", transform_url_decode},
-	{"header_lowercase", transform_header_lowercase},
-	{"from_base64", transform_from_base64},
+    {"to_lowercase", transform_to_lowercase},
+    {"to_uppercase", transform_to_uppercase},
+    {"dotprefix", transform_dotprefix},
+    {"strip_whitespace", transform_strip_whitespace},
+    {"compress_whitespace", transform_compress_whitespace},
+    {"url_decode", transform_url_decode},
+    {"header_lowercase", transform_header_lowercase},
+    {"from_base64", transform_from_base64},
 };
 
 /* The transform of a TRANSFORM option, applied in place; false: not supported. */

@@ -60,8 +60,8 @@ struct rule_match_ctx {
 struct rule_payload_cursor {
 	const uint8_t *data;
 	uint32_t len;
-	uint32_t position;	   /* end of the previous match: where relative options start */
-	uint32_t match_start;	   /* start of the previous match */
+	uint32_t position;    /* end of the previous match: where relative options start */
+	uint32_t match_start; /* start of the previous match */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract results of this rule */
 	const struct rule_match_ctx *ctx;
 };

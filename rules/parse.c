@@ -678,12 +678,14 @@ static int parse_addr_group(struct rule_parser *parser, const char *s, size_t le
 	memcpy(name, s + 1, len - 1);
 	name[len - 1] = '\0';
 	if (!parser->ipsets)
-		return rule_parser_error(parser, "unknown IP set \"%s\": no filter file defines IP sets",
-					 name);
+		return rule_parser_error(
+		    parser, "unknown IP set \"%s\": no filter file defines IP sets", name);
 	uint64_t key = 0;
 	if (parser->ipsets->find(parser->ipsets->ctx, name, &key) < 0)
-		return rule_parser_error(parser, "unknown IP set \"%s\": the filter file has no "
-					 "\"ipset %s\"", name, name);
+		return rule_parser_error(parser,
+					 "unknown IP set \"%s\": the filter file has no "
+					 "\"ipset %s\"",
+					 name, name);
 	struct rule_addr_group group = {strdup(name), key, parser->ipsets};
 	if (!group.name)
 		return -ENOMEM;
@@ -812,7 +814,8 @@ int rule_parser_addr_set(struct rule_parser *parser, const char *text, struct ru
 	memset(set, 0, sizeof(*set));
 	int rc = parse_addr_set(parser, set, text);
 	if (rc < 0) {
-		snprintf(err, err_len, "%s", parser->error_set ? parser->reason : "bad address list");
+		snprintf(err, err_len, "%s",
+			 parser->error_set ? parser->reason : "bad address list");
 		rule_addr_set_free(set);
 	}
 	return rc;

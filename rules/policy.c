@@ -19,7 +19,7 @@
 #include "rules/policy.h"
 #include "rules/threshold_config.h"
 
-#define POLICY_TOKENS_MAX 16
+#define POLICY_TOKENS_MAX  16
 #define POLICY_INCLUDE_MAX (16u << 20) /* bytes of an included threshold file */
 
 struct policy_toggle {
@@ -77,7 +77,7 @@ struct policy_line {
 };
 
 static int policy_error(struct policy_line *l, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int policy_error(struct policy_line *l, unsigned col, const char *fmt, ...)
 {
@@ -155,7 +155,7 @@ static char *policy_strdup(const char *s)
 
 static const char *const policy_selector_name[POLICY_SELECT_COUNT] = {
 #define _(sym, name) name,
-	foreach_policy_selector
+    foreach_policy_selector
 #undef _
 };
 
@@ -199,17 +199,17 @@ static int policy_parse_selector(struct policy_line *l, unsigned *at, struct pol
 		if (strcmp(t->text, policy_selector_name[k]) == 0)
 			kind = k;
 	if (kind < 0)
-		return policy_error(l, t->col,
-				    "unknown selector \"%s\" (sid, metadata, classtype, group, all)",
-				    t->text);
+		return policy_error(
+		    l, t->col, "unknown selector \"%s\" (sid, metadata, classtype, group, all)",
+		    t->text);
 	s->kind = (enum policy_selector_kind)kind;
 	if (kind == POLICY_SELECT_ALL)
 		return 0;
 	unsigned need = kind == POLICY_SELECT_METADATA ? 2 : 1;
 	if (*at + need > l->count)
 		return policy_missing(l, kind == POLICY_SELECT_METADATA ? "metadata KEY VALUE"
-				      : kind == POLICY_SELECT_SID	 ? "a sid"
-									 : "a name");
+					 : kind == POLICY_SELECT_SID	? "a sid"
+									: "a name");
 	const struct policy_token *v = &l->tok[*at];
 	*at += need;
 	if (kind == POLICY_SELECT_SID)
@@ -280,7 +280,8 @@ bool policy_selector_match(const struct policy_selector *s, const struct rule *r
 static int policy_expect_end(struct policy_line *l, unsigned at)
 {
 	if (at < l->count)
-		return policy_error(l, l->tok[at].col, "unexpected \"%s\" at the end of the statement",
+		return policy_error(l, l->tok[at].col,
+				    "unexpected \"%s\" at the end of the statement",
 				    l->tok[at].text);
 	return 0;
 }
@@ -384,8 +385,8 @@ static int policy_parse_prefix(struct policy_line *l, const struct policy_token 
 		return policy_error(l, t->col, "bad address \"%s\" (IPv4 or IPv6)", addr);
 	uint32_t max = out->family == 4 ? 32 : 128, bits = max;
 	if (slash && policy_number(slash + 1, max, &bits) < 0)
-		return policy_error(l, t->col + (unsigned)len + 1, "bad prefix length \"%s\" (0-%u)",
-				    slash + 1, max);
+		return policy_error(l, t->col + (unsigned)len + 1,
+				    "bad prefix length \"%s\" (0-%u)", slash + 1, max);
 	out->prefix_len = (uint8_t)bits;
 	for (uint32_t b = bits; b < max; b++)
 		if (out->addr[b / 8] & (0x80u >> (b % 8)))
@@ -401,7 +402,8 @@ static int policy_stmt_except(struct policy_line *l)
 	if (rc < 0)
 		goto fail;
 	if (at + 2 > l->count) {
-		rc = policy_missing(l, at < l->count ? "a prefix or path" : "src, dst, xff or path");
+		rc =
+		    policy_missing(l, at < l->count ? "a prefix or path" : "src, dst, xff or path");
 		goto fail;
 	}
 	const struct policy_token *field = &l->tok[at], *value = &l->tok[at + 1];
@@ -420,7 +422,8 @@ static int policy_stmt_except(struct policy_line *l)
 			rc = -ENOMEM;
 		e.path_len = e.path ? (uint32_t)strlen(e.path) : 0;
 	} else {
-		rc = policy_error(l, field->col, "unknown exception field \"%s\" (src, dst, xff, path)",
+		rc = policy_error(l, field->col,
+				  "unknown exception field \"%s\" (src, dst, xff, path)",
 				  field->text);
 	}
 	if (rc == 0)
@@ -489,7 +492,7 @@ static int policy_parse_duration(struct policy_line *l, const struct policy_toke
 
 static const char *const policy_ratelimit_kind_name[POLICY_RATELIMIT_KIND_COUNT] = {
 #define _(sym, name) name,
-	foreach_policy_ratelimit_kind
+    foreach_policy_ratelimit_kind
 #undef _
 };
 
@@ -498,8 +501,12 @@ static int policy_stmt_ratelimit(struct policy_line *l)
 {
 	struct policy *p = l->policy;
 	struct policy_ratelimit r = {.line = l->number};
-	static const char *const expected[] = {NULL, "new_connections or http_requests",
-					       "a rate (N/s)", "per", "src or xff", "block",
+	static const char *const expected[] = {NULL,
+					       "new_connections or http_requests",
+					       "a rate (N/s)",
+					       "per",
+					       "src or xff",
+					       "block",
 					       "a duration (Ns)"};
 	if (l->count < 7)
 		return policy_missing(l, expected[l->count]);
@@ -509,9 +516,8 @@ static int policy_stmt_ratelimit(struct policy_line *l)
 		if (strcmp(t[1].text, policy_ratelimit_kind_name[k]) == 0)
 			kind = k;
 	if (kind < 0)
-		return policy_error(l, t[1].col,
-				    "unknown rate \"%s\" (new_connections, http_requests)",
-				    t[1].text);
+		return policy_error(
+		    l, t[1].col, "unknown rate \"%s\" (new_connections, http_requests)", t[1].text);
 	r.kind = (enum policy_ratelimit_kind)kind;
 	int rc = policy_parse_rate(l, &t[2], &r);
 	if (rc < 0)
@@ -544,8 +550,7 @@ static int policy_stmt_ratelimit(struct policy_line *l)
 	return 0;
 }
 
-static int policy_add_threshold(struct policy *p, const char *file, unsigned line,
-				const char *text)
+static int policy_add_threshold(struct policy *p, const char *file, unsigned line, const char *text)
 {
 	struct policy_threshold_line t = {policy_strdup(file), line, policy_strdup(text)};
 	int rc = t.file && t.text ? policy_push(&p->thresholds, &p->threshold_count, sizeof(t), &t)
@@ -610,17 +615,17 @@ static const struct policy_statement {
 	const char *name;
 	int (*parse)(struct policy_line *l);
 } policy_statements[] = {
-	{"enable", policy_stmt_enable},
-	{"disable", policy_stmt_disable},
-	{"action", policy_stmt_action},
-	{"except", policy_stmt_except},
-	{"ratelimit", policy_stmt_ratelimit},
-	{"include", policy_stmt_include},
-	{"suppress", policy_stmt_threshold},
-	{"threshold", policy_stmt_threshold},
-	{"event_filter", policy_stmt_threshold},
-	{"rate_filter", policy_stmt_threshold},
-	{NULL, NULL},
+    {"enable", policy_stmt_enable},
+    {"disable", policy_stmt_disable},
+    {"action", policy_stmt_action},
+    {"except", policy_stmt_except},
+    {"ratelimit", policy_stmt_ratelimit},
+    {"include", policy_stmt_include},
+    {"suppress", policy_stmt_threshold},
+    {"threshold", policy_stmt_threshold},
+    {"event_filter", policy_stmt_threshold},
+    {"rate_filter", policy_stmt_threshold},
+    {NULL, NULL},
 };
 
 static int policy_parse_line(struct policy_line *l, char *buf)
@@ -746,7 +751,8 @@ int policy_load(const char *path, struct policy **out, char *err, size_t err_len
 	int rc;
 	char *text = policy_read_file(path, POLICY_INCLUDE_MAX, &len, &rc);
 	if (!text) {
-		snprintf(err, err_len, "%s: error: cannot read policy file: %s", path, strerror(-rc));
+		snprintf(err, err_len, "%s: error: cannot read policy file: %s", path,
+			 strerror(-rc));
 		return rc;
 	}
 	rc = policy_parse(path, text, len, out, err, err_len);
@@ -815,7 +821,8 @@ int policy_apply(const struct policy *p, struct rule_parser *parser, struct rule
 	memset(report, 0, sizeof(*report));
 	for (unsigned i = 0; i < p->threshold_count; i++) {
 		const struct policy_threshold_line *t = &p->thresholds[i];
-		if (threshold_config_apply_line(parser, t->text, rules, *count, why, sizeof(why)) < 0) {
+		if (threshold_config_apply_line(parser, t->text, rules, *count, why, sizeof(why)) <
+		    0) {
 			snprintf(err, err_len, "%s:%u: error: %s", t->file, t->line, why);
 			return -EINVAL;
 		}

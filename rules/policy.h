@@ -41,22 +41,22 @@
 #include "rules/parse.h"
 #include "rules/rule.h"
 
-#define POLICY_ERROR_MAX 512
+#define POLICY_ERROR_MAX     512
 #define POLICY_RATELIMIT_MAX 8
 
 /* Selector kinds, least specific first: the order is the precedence. */
-#define foreach_policy_selector   \
-	_(ALL, "all")             \
-	_(GROUP, "group")         \
-	_(CLASSTYPE, "classtype") \
-	_(METADATA, "metadata")   \
+#define foreach_policy_selector                                                                    \
+	_(ALL, "all")                                                                              \
+	_(GROUP, "group")                                                                          \
+	_(CLASSTYPE, "classtype")                                                                  \
+	_(METADATA, "metadata")                                                                    \
 	_(SID, "sid")
 
 enum policy_selector_kind {
 #define _(sym, name) POLICY_SELECT_##sym,
 	foreach_policy_selector
 #undef _
-	POLICY_SELECT_COUNT
+	    POLICY_SELECT_COUNT
 };
 
 struct policy_selector {
@@ -84,15 +84,15 @@ struct policy_exception {
 };
 
 /* _(SYM, "name") */
-#define foreach_policy_ratelimit_kind               \
-	_(NEW_CONNECTIONS, "new_connections")       \
+#define foreach_policy_ratelimit_kind                                                              \
+	_(NEW_CONNECTIONS, "new_connections")                                                      \
 	_(HTTP_REQUESTS, "http_requests")
 
 enum policy_ratelimit_kind {
 #define _(sym, name) POLICY_RATELIMIT_##sym,
 	foreach_policy_ratelimit_kind
 #undef _
-	POLICY_RATELIMIT_KIND_COUNT
+	    POLICY_RATELIMIT_KIND_COUNT
 };
 
 enum policy_ratelimit_key {
@@ -103,11 +103,11 @@ enum policy_ratelimit_key {
 struct policy_ratelimit {
 	enum policy_ratelimit_kind kind;
 	enum policy_ratelimit_key per;
-	uint32_t count;	     /* events allowed per window */
-	uint32_t window_s;   /* sliding window */
-	uint32_t block_s;    /* how long a source over the rate stays blocked */
+	uint32_t count;	   /* events allowed per window */
+	uint32_t window_s; /* sliding window */
+	uint32_t block_s;  /* how long a source over the rate stays blocked */
 	unsigned line;
-	char text[96];	     /* canonical form, for the blocked list */
+	char text[96]; /* canonical form, for the blocked list */
 };
 
 struct policy;
@@ -161,7 +161,7 @@ struct policy_packet_view {
 	int family;		  /* 4 or 6 */
 	const uint8_t *uri;	  /* NULL: not in an HTTP request */
 	uint32_t uri_len;
-	const uint8_t *xff;	  /* 16 bytes; NULL: no X-Forwarded-For client */
+	const uint8_t *xff; /* 16 bytes; NULL: no X-Forwarded-For client */
 	int xff_family;
 };
 

@@ -49,8 +49,9 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 		if (!len)
 			break;
 		unsigned i = 0;
-		while (i < want && (strlen(rule_action_name[rule_order_actions[i]]) != len ||
-				    strncmp(text, rule_action_name[rule_order_actions[i]], len) != 0))
+		while (i < want &&
+		       (strlen(rule_action_name[rule_order_actions[i]]) != len ||
+			strncmp(text, rule_action_name[rule_order_actions[i]], len) != 0))
 			i++;
 		if (i == want || seen[rule_order_actions[i]]) {
 			snprintf(why, why_len, "\"%.*s\" is %s", (int)len, text,

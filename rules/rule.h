@@ -18,20 +18,20 @@
 #include "rules/buffer.h"
 
 /* Actions, in Suricata's default action order (pass first, alert last): _(SYM, "name") */
-#define foreach_rule_action          \
-	_(PASS, "pass")              \
-	_(DROP, "drop")              \
-	_(REJECT, "reject")          \
-	_(REJECTSRC, "rejectsrc")    \
-	_(REJECTDST, "rejectdst")    \
-	_(REJECTBOTH, "rejectboth")  \
+#define foreach_rule_action                                                                        \
+	_(PASS, "pass")                                                                            \
+	_(DROP, "drop")                                                                            \
+	_(REJECT, "reject")                                                                        \
+	_(REJECTSRC, "rejectsrc")                                                                  \
+	_(REJECTDST, "rejectdst")                                                                  \
+	_(REJECTBOTH, "rejectboth")                                                                \
 	_(ALERT, "alert")
 
 enum rule_action {
 #define _(sym, name) RULE_ACTION_##sym,
 	foreach_rule_action
 #undef _
-	RULE_ACTION_COUNT
+	    RULE_ACTION_COUNT
 };
 
 extern const char *const rule_action_name[RULE_ACTION_COUNT];
@@ -51,42 +51,42 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
  * the application layer (a later issue) decides. _(SYM, "name", ip_proto),
  * ip_proto 0 = any IP protocol; for app protocols, the usual transport.
  */
-#define foreach_rule_proto                   \
-	_(IP, "ip", 0)                       \
-	_(IPV4, "ipv4", 0)                   \
-	_(IPV6, "ipv6", 0)                   \
-	_(TCP, "tcp", 6)                     \
-	_(TCP_PKT, "tcp-pkt", 6)             \
-	_(TCP_STREAM, "tcp-stream", 6)       \
-	_(UDP, "udp", 17)                    \
-	_(ICMP, "icmp", 1)                   \
-	_(ICMPV4, "icmpv4", 1)               \
-	_(ICMPV6, "icmpv6", 58)              \
-	_(SCTP, "sctp", 132)                 \
-	_(HTTP, "http", 6)                   \
-	_(HTTP1, "http1", 6)                 \
-	_(TLS, "tls", 6)                     \
-	_(DNS, "dns", 0)                     \
-	_(SSH, "ssh", 6)                     \
-	_(SMTP, "smtp", 6)                   \
-	_(FTP, "ftp", 6)                     \
-	_(FTP_DATA, "ftp-data", 6)           \
-	_(SMB, "smb", 6)                     \
-	_(DCERPC, "dcerpc", 0)               \
-	_(DHCP, "dhcp", 17)                  \
-	_(NTP, "ntp", 17)                    \
-	_(SNMP, "snmp", 17)                  \
-	_(SIP, "sip", 0)                     \
-	_(TFTP, "tftp", 17)                  \
-	_(KRB5, "krb5", 0)                   \
-	_(RDP, "rdp", 6)                     \
+#define foreach_rule_proto                                                                         \
+	_(IP, "ip", 0)                                                                             \
+	_(IPV4, "ipv4", 0)                                                                         \
+	_(IPV6, "ipv6", 0)                                                                         \
+	_(TCP, "tcp", 6)                                                                           \
+	_(TCP_PKT, "tcp-pkt", 6)                                                                   \
+	_(TCP_STREAM, "tcp-stream", 6)                                                             \
+	_(UDP, "udp", 17)                                                                          \
+	_(ICMP, "icmp", 1)                                                                         \
+	_(ICMPV4, "icmpv4", 1)                                                                     \
+	_(ICMPV6, "icmpv6", 58)                                                                    \
+	_(SCTP, "sctp", 132)                                                                       \
+	_(HTTP, "http", 6)                                                                         \
+	_(HTTP1, "http1", 6)                                                                       \
+	_(TLS, "tls", 6)                                                                           \
+	_(DNS, "dns", 0)                                                                           \
+	_(SSH, "ssh", 6)                                                                           \
+	_(SMTP, "smtp", 6)                                                                         \
+	_(FTP, "ftp", 6)                                                                           \
+	_(FTP_DATA, "ftp-data", 6)                                                                 \
+	_(SMB, "smb", 6)                                                                           \
+	_(DCERPC, "dcerpc", 0)                                                                     \
+	_(DHCP, "dhcp", 17)                                                                        \
+	_(NTP, "ntp", 17)                                                                          \
+	_(SNMP, "snmp", 17)                                                                        \
+	_(SIP, "sip", 0)                                                                           \
+	_(TFTP, "tftp", 17)                                                                        \
+	_(KRB5, "krb5", 0)                                                                         \
+	_(RDP, "rdp", 6)                                                                           \
 	_(MYSQL, "mysql", 6)
 
 enum rule_proto {
 #define _(sym, name, ip) RULE_PROTO_##sym,
 	foreach_rule_proto
 #undef _
-	RULE_PROTO_COUNT
+	    RULE_PROTO_COUNT
 };
 
 extern const char *const rule_proto_name[RULE_PROTO_COUNT];
@@ -106,7 +106,7 @@ struct rule_ipset_lookup;
 
 /* A named IP set in an address list ("@blocklist"): looked up, never expanded. */
 struct rule_addr_group {
-	char *name; /* without '@' */
+	char *name;   /* without '@' */
 	uint64_t key; /* from the lookup's find(), handed back to its contains() */
 	const struct rule_ipset_lookup *lookup; /* rules/ipset_lookup.h; outlives the rule */
 };
@@ -159,9 +159,9 @@ enum rule_flow_flag {
 /* threshold: and detection_filter: */
 enum rule_threshold_type {
 	RULE_THRESHOLD_NONE,
-	RULE_THRESHOLD_LIMIT,	  /* alert on the first count events per period */
-	RULE_THRESHOLD_THRESHOLD, /* alert on every count-th event per period */
-	RULE_THRESHOLD_BOTH,	  /* alert once per period after count events */
+	RULE_THRESHOLD_LIMIT,		 /* alert on the first count events per period */
+	RULE_THRESHOLD_THRESHOLD,	 /* alert on every count-th event per period */
+	RULE_THRESHOLD_BOTH,		 /* alert once per period after count events */
 	RULE_THRESHOLD_DETECTION_FILTER, /* alert on every event after count per period */
 };
 
@@ -193,7 +193,7 @@ struct rule_suppress {
 struct rule_rate_filter {
 	bool set;
 	enum rule_threshold_track track;
-	uint32_t count;	  /* events allowed per seconds before the action changes */
+	uint32_t count; /* events allowed per seconds before the action changes */
 	uint32_t seconds;
 	uint32_t timeout; /* how long new_action stays in force */
 	enum rule_action new_action;
@@ -212,9 +212,9 @@ struct rule_policy {
 
 /* One option as written, in order. */
 struct rule_option {
-	uint16_t keyword;     /* index into rule_keywords[] (keyword.h) */
-	uint16_t buffer;      /* enum rule_buffer in effect where the option stands */
-	void *data;	      /* the keyword's parsed value; freed by its free() */
+	uint16_t keyword; /* index into rule_keywords[] (keyword.h) */
+	uint16_t buffer;  /* enum rule_buffer in effect where the option stands */
+	void *data;	  /* the keyword's parsed value; freed by its free() */
 };
 
 struct rule_reference {
@@ -253,7 +253,7 @@ struct rule {
 
 	struct rule_option *options;
 	unsigned option_count;
-	int fast_pattern; /* index of the option marked fast_pattern, -1 if none */
+	int fast_pattern;      /* index of the option marked fast_pattern, -1 if none */
 	uint64_t buffers_used; /* bit per enum rule_buffer that has an option */
 };
 

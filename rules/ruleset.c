@@ -221,8 +221,9 @@ static const struct rule_addr_set *rule_index_side(const struct rule *rule)
 {
 	bool src = addr_index_usable(&rule->src_addr), dst = addr_index_usable(&rule->dst_addr);
 	if (src && dst)
-		return rule->src_addr.include_count >= rule->dst_addr.include_count ? &rule->src_addr
-										    : &rule->dst_addr;
+		return rule->src_addr.include_count >= rule->dst_addr.include_count
+			   ? &rule->src_addr
+			   : &rule->dst_addr;
 	return src ? &rule->src_addr : dst ? &rule->dst_addr : NULL;
 }
 
@@ -338,7 +339,8 @@ static int rule_assign(struct ruleset_builder *b, const struct rule *rule, uint3
 	bool to_client = !(rule->flow_flags & RULE_FLOW_TO_SERVER);
 
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
-		if ((d == RULESET_TO_SERVER && !to_server) || (d == RULESET_TO_CLIENT && !to_client))
+		if ((d == RULESET_TO_SERVER && !to_server) ||
+		    (d == RULESET_TO_CLIENT && !to_client))
 			continue;
 		struct group_builder *g = chain ? &chain->group[d] : &b->plain[buffer][d];
 		int rc;
@@ -484,8 +486,7 @@ static int group_compile(struct ruleset_group *group, const struct group_builder
 		return 0;
 	int rc = group_compile_mode(&group->db, g, HS_MODE_BLOCK, err, err_len);
 	if (rc == 0 && buffer == RULE_BUFFER_PKT_DATA)
-		rc = group_compile_mode(&group->stream_db, g, HS_MODE_STREAM,
-					err, err_len);
+		rc = group_compile_mode(&group->stream_db, g, HS_MODE_STREAM, err, err_len);
 	return rc;
 }
 
@@ -510,7 +511,8 @@ static int rule_order(const void *a, const void *b, void *arg)
 
 /* A copy of count names given by name(parser, i); NULL when count is 0. */
 static int ruleset_copy_names(const struct rule_parser *parser, unsigned count,
-			      const char *(*name)(const struct rule_parser *, unsigned), char ***out)
+			      const char *(*name)(const struct rule_parser *, unsigned),
+			      char ***out)
 {
 	*out = NULL;
 	if (!count)
@@ -546,7 +548,8 @@ void ruleset_classification_path(const struct ruleset_options *o, char *path, si
 	} else if (o->file_count) {
 		const char *slash = strrchr(o->files[0], '/');
 		int dir_len = slash ? (int)(slash - o->files[0]) : 1;
-		snprintf(path, len, "%.*s/classification.config", dir_len, slash ? o->files[0] : ".");
+		snprintf(path, len, "%.*s/classification.config", dir_len,
+			 slash ? o->files[0] : ".");
 		if (access(path, R_OK) != 0)
 			path[0] = '\0';
 	}
@@ -598,7 +601,7 @@ static int ruleset_keep_classtypes(struct ruleset *rs, const struct rule_parser 
 		if (!text)
 			continue;
 		struct ruleset_classtype *grown =
-			realloc(rs->classtypes, (rs->classtype_count + 1) * sizeof(*grown));
+		    realloc(rs->classtypes, (rs->classtype_count + 1) * sizeof(*grown));
 		if (!grown)
 			return -ENOMEM;
 		rs->classtypes = grown;
@@ -906,7 +909,8 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 		fprintf(out, "rules not loaded, by reason:\n");
 	for (unsigned i = 0; i < n; i++)
 		fprintf(out, "  %6u  %s  (e.g. %s:%u sid %u)\n", reasons[i].count, reasons[i].group,
-			reasons[i].example->file, reasons[i].example->line, reasons[i].example->sid);
+			reasons[i].example->file, reasons[i].example->line,
+			reasons[i].example->sid);
 	free(reasons);
 	if (list_each)
 		for (unsigned i = 0; i < r->error_count; i++)
@@ -918,12 +922,12 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 		"checked on every packet, %u rules need the application layer%s%s\n",
 		r->parse_seconds, r->cache_hit ? "cache load" : "compile", r->compile_seconds,
 		r->patterns, r->transformed_patterns, r->transform_chains, r->prefilter_patterns,
-		r->address_rules, r->always_rules, r->app_layer_rules,
-		r->cache_note[0] ? "; " : "",
+		r->address_rules, r->always_rules, r->app_layer_rules, r->cache_note[0] ? "; " : "",
 		r->cache_note);
 	if (r->has_policy)
-		fprintf(out, "policy: %u rules disabled, %u with their action changed, %u with "
-			     "exceptions\n",
+		fprintf(out,
+			"policy: %u rules disabled, %u with their action changed, %u with "
+			"exceptions\n",
 			r->policy.disabled, r->policy.overridden, r->policy.excepted);
 	fprintf(out, "loaded %u of %u rules\n", r->loaded, r->read);
 }
@@ -1018,8 +1022,7 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
  * new_from does not apply.
  */
 static void ruleset_scan_chains(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
-				enum ruleset_direction direction, const uint8_t *data,
-				uint32_t len)
+				enum ruleset_direction direction, const uint8_t *data, uint32_t len)
 {
 	for (unsigned i = 0; i < rs->chain_count; i++) {
 		const struct ruleset_chain *c = &rs->chains[i];
@@ -1056,8 +1059,8 @@ static void scratch_add_cb(void *arg, uint32_t rule)
 }
 
 void ruleset_scan_addresses(const struct ruleset *rs, struct ruleset_scratch *s, int buffer,
-			    enum ruleset_direction direction, const uint8_t *src, const uint8_t *dst,
-			    int family)
+			    enum ruleset_direction direction, const uint8_t *src,
+			    const uint8_t *dst, int family)
 {
 	const struct addr_index *ix = &rs->group[buffer][direction].by_address;
 	addr_index_lookup(ix, src, family, scratch_add_cb, s);

@@ -59,17 +59,17 @@ struct ruleset_report {
 	unsigned loaded; /* rules in the ruleset */
 	struct rule_load_error *errors;
 	unsigned error_count;
-	unsigned patterns;	   /* distinct fast patterns over all databases */
+	unsigned patterns;	       /* distinct fast patterns over all databases */
 	unsigned transformed_patterns; /* of those, on a transformed buffer */
 	unsigned prefilter_patterns;   /* of those, pcre prefilters */
 	unsigned transform_chains;     /* distinct (buffer, transforms) scanned transformed */
-	unsigned always_rules;	   /* rules checked on every packet of their group */
-	unsigned address_rules;	   /* rules found by address (block lists), per group they are in */
-	unsigned app_layer_rules;  /* loaded rules that need the application layer */
+	unsigned always_rules;	       /* rules checked on every packet of their group */
+	unsigned address_rules;	  /* rules found by address (block lists), per group they are in */
+	unsigned app_layer_rules; /* loaded rules that need the application layer */
 	double parse_seconds;
-	double compile_seconds;	   /* Hyperscan compile, or cache load */
+	double compile_seconds; /* Hyperscan compile, or cache load */
 	bool cache_hit;
-	char cache_note[160];	   /* why the cache was not used or written, if so */
+	char cache_note[160]; /* why the cache was not used or written, if so */
 	bool has_policy;
 	struct policy_report policy; /* what the policy file changed */
 };

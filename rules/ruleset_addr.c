@@ -114,7 +114,8 @@ int addr_index_finish(struct addr_index_builder *b, struct addr_index *ix)
 	qsort(b->pairs, b->count, sizeof(*b->pairs), addr_pair_order);
 	unsigned keys = 1;
 	for (unsigned i = 1; i < b->count; i++)
-		keys += memcmp(&b->pairs[i].key, &b->pairs[i - 1].key, sizeof(struct addr_key)) != 0;
+		keys +=
+		    memcmp(&b->pairs[i].key, &b->pairs[i - 1].key, sizeof(struct addr_key)) != 0;
 	uint32_t size = 16;
 	while (size < 2 * keys)
 		size <<= 1;
@@ -136,7 +137,8 @@ int addr_index_finish(struct addr_index_builder *b, struct addr_index *ix)
 					ix->rules[n++] = b->pairs[j].rule;
 			if (addr_index_insert(ix, k, first, n - first) < 0)
 				return -ENOSPC;
-			ix->lengths[k->family == 6][k->prefix_len / 64] |= 1ull << (k->prefix_len % 64);
+			ix->lengths[k->family == 6][k->prefix_len / 64] |= 1ull
+									   << (k->prefix_len % 64);
 		}
 		start = i;
 	}

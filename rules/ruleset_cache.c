@@ -20,8 +20,8 @@
 
 #include "rules/ruleset_internal.h"
 
-#define CACHE_MAGIC 0x43524756u /* "VGRC" */
-#define CACHE_VERSION 3u /* 3: transform-chain groups after the plain ones */
+#define CACHE_MAGIC   0x43524756u /* "VGRC" */
+#define CACHE_VERSION 3u	  /* 3: transform-chain groups after the plain ones */
 
 static int hash_file(mbedtls_sha256_context *sha, const char *path)
 {
@@ -172,8 +172,8 @@ static int cache_write_db(FILE *f, const hs_database_t *db)
 	uint64_t size64 = size;
 	int rc = (fwrite(&size64, sizeof(size64), 1, f) == 1 &&
 		  (size == 0 || fwrite(bytes, 1, size, f) == size))
-			 ? 0
-			 : -EIO;
+		     ? 0
+		     : -EIO;
 	free(bytes);
 	return rc;
 }
@@ -197,8 +197,8 @@ void ruleset_cache_store(const struct ruleset *rs, const char *dir, const uint8_
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	FILE *f = fopen(tmp, "wb");
 	if (!f) {
-		snprintf(report->cache_note, sizeof(report->cache_note), "cache not written: %.80s: %s",
-			 dir, strerror(errno));
+		snprintf(report->cache_note, sizeof(report->cache_note),
+			 "cache not written: %.80s: %s", dir, strerror(errno));
 		return;
 	}
 	int rc = fwrite(header, sizeof(header), 1, f) == 1 ? 0 : -EIO;

@@ -43,7 +43,7 @@ void addr_index_lookup(const struct addr_index *ix, const uint8_t *addr, int fam
 		       void (*add)(void *arg, uint32_t rule), void *arg);
 
 struct ruleset_group {
-	hs_database_t *db;	 /* NULL: no fast patterns in this group */
+	hs_database_t *db;	  /* NULL: no fast patterns in this group */
 	hs_database_t *stream_db; /* pkt_data only: the same patterns, streaming mode */
 	unsigned pattern_count;
 	uint32_t *pattern_first; /* pattern id -> first index in pattern_rules; count+1 entries */
@@ -77,7 +77,7 @@ struct ruleset {
 	unsigned flowbit_count;
 	char **flowbit_names; /* by flowbit id, for alerts */
 	unsigned flowvar_count;
-	char **flowvar_names; /* by flow variable id, for alerts */
+	char **flowvar_names;		      /* by flow variable id, for alerts */
 	struct ruleset_classtype *classtypes; /* those the rules use, with their descriptions */
 	unsigned classtype_count;
 	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];

@@ -12,7 +12,7 @@
 
 #include "rules/threshold_config.h"
 
-#define TC_ITEMS 12
+#define TC_ITEMS    12
 #define TC_LINE_MAX 4096
 
 enum tc_kind {
@@ -87,8 +87,8 @@ static int tc_number(const char *value, uint32_t *out)
 
 static int tc_track(const char *value, enum rule_threshold_track *out)
 {
-	static const char *const names[] = {"by_src", "by_dst", "by_rule", "by_both", "by_either",
-					    "by_flow"};
+	static const char *const names[] = {"by_src",  "by_dst",    "by_rule",
+					    "by_both", "by_either", "by_flow"};
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(value, names[i]) == 0) {
 			*out = (enum rule_threshold_track)i;
@@ -177,8 +177,10 @@ static int tc_parse_line(char *line, struct tc_entry *e, char *why, size_t why_l
 	else if (strcmp(word, "rate_filter") == 0)
 		e->kind = TC_RATE_FILTER;
 	else {
-		snprintf(why, why_len, "unknown command \"%s\" (suppress, threshold, event_filter, "
-				       "rate_filter)", word);
+		snprintf(why, why_len,
+			 "unknown command \"%s\" (suppress, threshold, event_filter, "
+			 "rate_filter)",
+			 word);
 		return -1;
 	}
 	int n = tc_split(rest, items);
@@ -248,7 +250,7 @@ static int tc_apply_one(struct rule_parser *parser, const struct tc_entry *e, st
 		return 0;
 	}
 	struct rule_suppress *grown =
-		realloc(policy->suppress, (policy->suppress_count + 1) * sizeof(*grown));
+	    realloc(policy->suppress, (policy->suppress_count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	policy->suppress = grown;

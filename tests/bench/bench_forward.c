@@ -51,7 +51,7 @@
 #include "platform/eal.h"
 #include "platform/port.h"
 
-#define BENCH_PRELOAD 512 /* per queue; a net_ring ring holds 1023 */
+#define BENCH_PRELOAD	 512 /* per queue; a net_ring ring holds 1023 */
 #define BENCH_MAX_ROUNDS 31
 
 struct bench_options {
@@ -192,7 +192,8 @@ static double bench_round(lcore_function_t *fn, struct worker_conf *workers, uns
 	rte_eal_mp_wait_lcore();
 	double mpps = 0;
 	for (unsigned w = 0; w < count; w++) {
-		uint64_t packets = workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS] - before[w];
+		uint64_t packets =
+		    workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS] - before[w];
 		if (jobs[w].cpu_seconds > 0)
 			mpps += packets / jobs[w].cpu_seconds / 1e6;
 	}
@@ -274,11 +275,14 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 		spec->stateful = calloc(1, sizeof(*spec->stateful));
 		spec->stateful_capacity = 1;
 		spec->stateful[spec->stateful_count++] = (struct filter_rule){
-			.number = 1,
-			.action = FILTER_ALLOW,
-			.match = {.proto = -1, .src = {.any = true, .set = -1},
-				  .dst = {.any = true, .set = -1}, .sport_hi = 65535,
-				  .dport_hi = 65535, .icmp_type = -1},
+		    .number = 1,
+		    .action = FILTER_ALLOW,
+		    .match = {.proto = -1,
+			      .src = {.any = true, .set = -1},
+			      .dst = {.any = true, .set = -1},
+			      .sport_hi = 65535,
+			      .dport_hi = 65535,
+			      .icmp_type = -1},
 		};
 	}
 	spec->acl = calloc(BENCH_ACL_RULES + 2, sizeof(*spec->acl));
@@ -287,19 +291,21 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 		/* as network ACLs are written: mostly one port, some short ranges, some any */
 		unsigned kind = (unsigned)(bench_random() % 10);
 		uint16_t lo = kind < 3 ? 0 : (uint16_t)(1 + bench_random() % 60000);
-		uint16_t hi = kind < 3 ? 65535 : kind < 9 ? lo : (uint16_t)(lo + bench_random() % 100);
+		uint16_t hi = kind < 3	 ? 65535
+			      : kind < 9 ? lo
+					 : (uint16_t)(lo + bench_random() % 100);
 		*r = (struct filter_rule){
-			.number = i + 1,
-			.action = bench_random() % 4 ? FILTER_DENY : FILTER_ALLOW,
-			.match = {.proto = bench_random() % 2 ? 6 : 17,
-				  .direction = (enum filter_direction)(bench_random() % 3),
-				  .src = {.set = -1, .prefix = bench_prefix(0xac100000, 12, 16, 32)},
-				  .dst = {.set = -1, .prefix = bench_prefix(0x64400000, 10, 16, 32)},
-				  .sport_hi = 65535,
-				  .dport_lo = lo,
-				  .dport_hi = hi,
-				  .icmp_type = -1,
-				  .ip_version = 4},
+		    .number = i + 1,
+		    .action = bench_random() % 4 ? FILTER_DENY : FILTER_ALLOW,
+		    .match = {.proto = bench_random() % 2 ? 6 : 17,
+			      .direction = (enum filter_direction)(bench_random() % 3),
+			      .src = {.set = -1, .prefix = bench_prefix(0xac100000, 12, 16, 32)},
+			      .dst = {.set = -1, .prefix = bench_prefix(0x64400000, 10, 16, 32)},
+			      .sport_hi = 65535,
+			      .dport_lo = lo,
+			      .dport_hi = hi,
+			      .icmp_type = -1,
+			      .ip_version = 4},
 		};
 	}
 	size_t cap = (size_t)BENCH_SET_PREFIXES * 20, len = 0;
@@ -337,10 +343,14 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 	}
 	for (int s = 0; s < (int)spec->set_count; s++)
 		spec->acl[spec->acl_count++] = (struct filter_rule){
-			.number = BENCH_ACL_RULES + 1 + s,
-			.action = FILTER_DENY,
-			.match = {.proto = -1, .src = {.set = s}, .dst = {.any = true, .set = -1},
-				  .sport_hi = 65535, .dport_hi = 65535, .icmp_type = -1},
+		    .number = BENCH_ACL_RULES + 1 + s,
+		    .action = FILTER_DENY,
+		    .match = {.proto = -1,
+			      .src = {.set = s},
+			      .dst = {.any = true, .set = -1},
+			      .sport_hi = 65535,
+			      .dport_hi = 65535,
+			      .icmp_type = -1},
 		};
 }
 
@@ -424,7 +434,7 @@ enum {
  * plain slice of the same cycle.
  */
 #define BENCH_SLICE_POLLS 256
-#define BENCH_MAX_CYCLES 20000
+#define BENCH_MAX_CYCLES  20000
 
 /* One slice: BENCH_SLICE_POLLS turns of conf's loop, timed with the TSC; ns a packet. */
 static float bench_slice_ns(struct worker_conf *conf, double ns_per_tick)
@@ -508,10 +518,12 @@ static void bench_interleave_report(struct bench_interleave *jobs, unsigned work
 static void bench_filter(const struct bench_options *o, const struct port_set *ports,
 			 struct worker_conf *workers)
 {
-	static const char *const names[BENCH_CASES] = {
-		"vigil, no filter", "+ flow table, empty filter", "+ 10k ACL + 1M-prefix set",
-		"  same, verdict cache off", "+ 10k ACL + 1M prefixes + 1M hosts",
-		"+ same, stateful default deny"};
+	static const char *const names[BENCH_CASES] = {"vigil, no filter",
+						       "+ flow table, empty filter",
+						       "+ 10k ACL + 1M-prefix set",
+						       "  same, verdict cache off",
+						       "+ 10k ACL + 1M prefixes + 1M hosts",
+						       "+ same, stateful default deny"};
 	struct bench_filter filters[BENCH_CASES];
 	struct filter_spec spec;
 	struct filter_build_report report;
@@ -555,7 +567,7 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	struct bench_interleave *jobs = calloc(o->workers, sizeof(*jobs));
 	/* as long in all as the rounds of the figures above would take */
 	uint64_t deadline = rte_rdtsc() + (uint64_t)(o->rounds * o->seconds * BENCH_CASES *
-						      (double)rte_get_tsc_hz());
+						     (double)rte_get_tsc_hz());
 	for (unsigned w = 0; w < o->workers; w++) {
 		jobs[w].conf = &workers[w];
 		jobs[w].flows = flows[w];
@@ -576,12 +588,14 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	double share[BENCH_CASES];
 	for (int k = BENCH_EMPTY; k < BENCH_CASES; k++)
 		denied += bench_filter_close(&filters[k], o, &share[k]);
-	printf("verdicts from a cache (the verdict cache; stateful: the flow's): %.2f%%, %.2f%% with it "
+	printf("verdicts from a cache (the verdict cache; stateful: the flow's): %.2f%%, %.2f%% "
+	       "with it "
 	       "off, %.2f%% with the hosts, %.2f%% stateful\n",
 	       100 * share[BENCH_STATELESS], 100 * share[BENCH_UNCACHED], 100 * share[BENCH_HOSTS],
 	       100 * share[BENCH_STATEFUL]);
 	if (denied)
-		printf("warning: the filter denied %llu benchmark frames\n", (unsigned long long)denied);
+		printf("warning: the filter denied %llu benchmark frames\n",
+		       (unsigned long long)denied);
 	for (unsigned w = 0; w < o->workers; w++)
 		flow_table_destroy(flows[w]);
 }
@@ -706,9 +720,12 @@ static void bench_defrag(const struct bench_options *o, const struct port_set *p
 			double q1, q3, r = median_quartiles(ratio, (unsigned)n, &q1, &q3);
 			uint64_t complete = 0;
 			for (unsigned w = 0; w < o->workers; w++)
-				complete += defrag_counters(jobs[w].table)->fragment[DEFRAG_COMPLETE];
-			printf("IP reassembly, 3 fragments a datagram: %.2f Mpps/lcore one by one, %.2f "
-			       "reassembled (%.3f of it, quartiles %.3f-%.3f; %.1f ns a fragment more); "
+				complete +=
+				    defrag_counters(jobs[w].table)->fragment[DEFRAG_COMPLETE];
+			printf("IP reassembly, 3 fragments a datagram: %.2f Mpps/lcore one by one, "
+			       "%.2f "
+			       "reassembled (%.3f of it, quartiles %.3f-%.3f; %.1f ns a fragment "
+			       "more); "
 			       "%llu datagrams completed, %zu cycles\n",
 			       1e3 / mid[0], 1e3 / mid[1], r, q1, q3, mid[1] - mid[0],
 			       (unsigned long long)complete, total);
@@ -725,10 +742,10 @@ static void bench_defrag(const struct bench_options *o, const struct port_set *p
 static void parse_options(int argc, char **argv, struct bench_options *o)
 {
 	static const struct option longopts[] = {
-		{"rounds", required_argument, NULL, 'r'},
-		{"seconds", required_argument, NULL, 's'},
-		{"workers", required_argument, NULL, 'w'},
-		{NULL, 0, NULL, 0},
+	    {"rounds", required_argument, NULL, 'r'},
+	    {"seconds", required_argument, NULL, 's'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	/* many short rounds: a median that a slow second of a shared host moves little */
@@ -771,8 +788,8 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	struct worker_conf *workers = rte_zmalloc("bench_workers", o.workers * sizeof(*workers),
-						  RTE_CACHE_LINE_SIZE);
+	struct worker_conf *workers =
+	    rte_zmalloc("bench_workers", o.workers * sizeof(*workers), RTE_CACHE_LINE_SIZE);
 	for (unsigned w = 0; w < o.workers; w++) {
 		workers[w].worker_index = w;
 		workers[w].lcore_id = board.worker_lcores[w];
@@ -780,9 +797,9 @@ int main(int argc, char **argv)
 		workers[w].inspect.enforce = true;
 		workers[w].scratch = rte_malloc("scratch", WORKER_SCRATCH_SIZE, 64);
 		for (unsigned i = 0; i < 2; i++)
-			workers[w].queues[workers[w].queue_count++] = (struct worker_queue){
-				ports.ports[i].port_id, (uint16_t)w, ports.ports[1 - i].port_id,
-				(uint16_t)w, i == 1};
+			workers[w].queues[workers[w].queue_count++] =
+			    (struct worker_queue){ports.ports[i].port_id, (uint16_t)w,
+						  ports.ports[1 - i].port_id, (uint16_t)w, i == 1};
 	}
 
 	static const unsigned sizes[] = {64, 1500};
@@ -796,11 +813,12 @@ int main(int argc, char **argv)
 		bench_drain(&ports);
 		bench_preload(&ports, o.workers, sizes[s]);
 		for (unsigned r = 0; r < o.rounds; r++) {
-			bare[r] = bench_round(bare_main, workers, o.workers, o.seconds, &bare_quit) /
-				  o.workers;
-			full[r] = bench_round(worker_main, workers, o.workers, o.seconds,
-					      &bare_quit) /
-				  o.workers;
+			bare[r] =
+			    bench_round(bare_main, workers, o.workers, o.seconds, &bare_quit) /
+			    o.workers;
+			full[r] =
+			    bench_round(worker_main, workers, o.workers, o.seconds, &bare_quit) /
+			    o.workers;
 		}
 		double b = median(bare, o.rounds), v = median(full, o.rounds);
 		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);

@@ -38,7 +38,7 @@
 #include "rules/ruleset_internal.h"
 
 #define MAX_FILES 1024
-#define CORPUS "../shared/corpus"
+#define CORPUS	  "../shared/corpus"
 
 struct frame {
 	uint8_t *data;
@@ -156,8 +156,8 @@ static struct ruleset *build(char **files, unsigned n, const char *cache, double
 {
 	struct ruleset *rs;
 	char err[512];
-	struct ruleset_options o = {.files = (const char *const *)files, .file_count = n,
-				    .cache_dir = cache};
+	struct ruleset_options o = {
+	    .files = (const char *const *)files, .file_count = n, .cache_dir = cache};
 	double start = now_seconds();
 	if (ruleset_build(&o, &rs, report, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -184,11 +184,12 @@ static double bare_round(const struct ruleset *rs, hs_scratch_t *hs, const struc
 	do {
 		for (unsigned i = 0; i < f->count; i++) {
 			const struct packet *p = &decoded[i];
-			int dir = (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
+			int dir =
+			    (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
 			const hs_database_t *db = rs->group[RULE_BUFFER_PKT_DATA][dir].db;
 			if (db && p->payload_len)
-				hs_scan(db, (const char *)p->data + p->payload_offset, p->payload_len,
-					0, hs, count_match, &matches);
+				hs_scan(db, (const char *)p->data + p->payload_offset,
+					p->payload_len, 0, hs, count_match, &matches);
 		}
 		n += f->count;
 	} while ((elapsed = now_seconds() - start) < seconds);
@@ -229,8 +230,8 @@ static double vigil_round(struct inspect_context *ctx, const struct frames *f, d
 			if (decode_packet(&p, f->v[i].data, f->v[i].len) == DECODE_OK)
 				inspect_packet(ctx, &p, 1700000000000000ull + i);
 			if ((i & 255) == 0)
-				*alerts += rte_ring_sc_dequeue_burst_elem(ctx->alerts, drained,
-									  sizeof(drained[0]), 256, NULL);
+				*alerts += rte_ring_sc_dequeue_burst_elem(
+				    ctx->alerts, drained, sizeof(drained[0]), 256, NULL);
 		}
 		n += f->count;
 	} while ((elapsed = now_seconds() - start) < seconds);
@@ -242,8 +243,8 @@ static double vigil_round(struct inspect_context *ctx, const struct frames *f, d
 static struct inspect_context *bench_context(const struct ruleset *rs)
 {
 	static const struct app_config app = {
-		.xff_headers = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL},
-		.body_limit = 1u << 20};
+	    .xff_headers = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL},
+	    .body_limit = 1u << 20};
 	static unsigned serial;
 	char name[32];
 	struct inspect_context *ctx = calloc(1, sizeof(*ctx));
@@ -257,7 +258,8 @@ static struct inspect_context *bench_context(const struct ruleset *rs)
 	ctx->alerts = rte_ring_create_elem(name, sizeof(struct alert), 16384, 0,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	struct inspect_rules rules;
-	if (inspect_rules_prepare(&rules, rs, BENCH_FLOWS) < 0 || !ctx->alerts || !ctx->thresholds) {
+	if (inspect_rules_prepare(&rules, rs, BENCH_FLOWS) < 0 || !ctx->alerts ||
+	    !ctx->thresholds) {
 		fprintf(stderr, "bench: out of memory\n");
 		exit(EXIT_FAILURE);
 	}
@@ -277,7 +279,8 @@ static void measure(const char *label, const struct ruleset *rs, const struct ru
 	if (ruleset_scratch_create(ceiling, &ceiling_scratch) < 0)
 		exit(EXIT_FAILURE);
 	uint64_t bare_packets, vigil_packets, alerts = 0;
-	double bare_time = bare_round(ceiling, ceiling_scratch->hs, f, decoded, seconds, &bare_packets);
+	double bare_time =
+	    bare_round(ceiling, ceiling_scratch->hs, f, decoded, seconds, &bare_packets);
 	double vigil_time = vigil_round(ctx, f, seconds, &vigil_packets, &alerts);
 	double bytes_per_packet = (double)f->bytes / f->count;
 	double bare_mpps = bare_packets / bare_time / 1e6;
@@ -293,9 +296,9 @@ static void measure(const char *label, const struct ruleset *rs, const struct ru
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"seconds", required_argument, NULL, 's'},
-						  {"rules", required_argument, NULL, 'r'},
-						  {"pcap", required_argument, NULL, 'p'},
-						  {NULL, 0, NULL, 0}};
+						 {"rules", required_argument, NULL, 'r'},
+						 {"pcap", required_argument, NULL, 'p'},
+						 {NULL, 0, NULL, 0}};
 	static char *rules[MAX_FILES], *pcaps[MAX_FILES];
 	unsigned rule_count = 0, pcap_count = 0;
 	double seconds = 3;
@@ -317,7 +320,8 @@ int main(int argc, char **argv)
 
 	char prefix[64], cache[] = "/tmp/vigil-bench-cache-XXXXXX";
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vigil-bench-inspect-%d", (int)getpid());
-	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "-m", "256", "--no-telemetry",
+	char *eal[] = {argv[0],	      "-l",	 "0",	 "--no-huge",
+		       "--no-pci",    "-m",	 "256",	 "--no-telemetry",
 		       "--log-level", "warning", prefix, NULL};
 	if (rte_eal_init(11, eal) < 0 || !mkdtemp(cache))
 		return EXIT_FAILURE;

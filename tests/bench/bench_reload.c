@@ -35,8 +35,8 @@
 #include "dataplane/worker.h"
 #include "rules/ruleset.h"
 
-#define CORPUS "../shared/corpus"
-#define MAX_FILES 128
+#define CORPUS	     "../shared/corpus"
+#define MAX_FILES    128
 #define CHANGED_FILE "emerging-web_server.rules"
 
 static volatile int bench_stop;
@@ -136,8 +136,8 @@ static double bench_median(double *v, unsigned n)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"rounds", required_argument, NULL, 'r'},
-						  {"flows", required_argument, NULL, 'f'},
-						  {NULL, 0, NULL, 0}};
+						 {"flows", required_argument, NULL, 'f'},
+						 {NULL, 0, NULL, 0}};
 	unsigned rounds = 3, flows = 65536;
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -152,7 +152,8 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vigil-bench-reload-%d", (int)getpid());
-	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "-m", "256", "--no-telemetry",
+	char *eal[] = {argv[0],	      "-l",	 "0",	 "--no-huge",
+		       "--no-pci",    "-m",	 "256",	 "--no-telemetry",
 		       "--log-level", "warning", prefix, NULL};
 	char cache[] = "/tmp/vigil-bench-reload-cache-XXXXXX";
 	char store[] = "/tmp/vigil-bench-reload-store-XXXXXX";
@@ -169,9 +170,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_reload: cannot read %s/et-open\n", CORPUS);
 		return EXIT_FAILURE;
 	}
-	struct ruleset_options o = {.files = (const char *const *)files,
-				    .file_count = file_count,
-				    .cache_dir = cache};
+	struct ruleset_options o = {
+	    .files = (const char *const *)files, .file_count = file_count, .cache_dir = cache};
 	struct ruleset *rs;
 	struct ruleset_report report;
 	char err[512];
@@ -202,7 +202,8 @@ int main(int argc, char **argv)
 	pthread_create(&thread, NULL, bench_worker, &worker.inspect);
 
 	long steady = bench_status_kib("VmRSS:");
-	printf("steady state: 1 worker, %u flow slots: resident %.0f MiB\n", flows, steady / 1024.0);
+	printf("steady state: 1 worker, %u flow slots: resident %.0f MiB\n", flows,
+	       steady / 1024.0);
 	double load_s[20], rollback_s[20], load_peak[20], rollback_peak[20], compile_s[20];
 	for (unsigned r = 0; r < rounds; r++) {
 		/* the file with one more rule, new each round: a cold compile */

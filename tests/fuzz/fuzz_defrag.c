@@ -263,7 +263,7 @@ static void fuzz_fragment(struct defrag_table *t, const struct fuzz_fragment *f,
 			fuzz_model_reset(m); /* forgotten: the key starts a new datagram */
 	} else if (r != DEFRAG_FLOOD) {
 		m->valid = false; /* refused: a tombstone, released unseen at its timeout */
-	} /* FLOOD: nothing taken, nothing of the key's datagram changed */
+	}			  /* FLOOD: nothing taken, nothing of the key's datagram changed */
 	free(exact);
 }
 

@@ -15,7 +15,6 @@
 #include "dataplane/filter_domain.h"
 #include "tests/fuzz/fuzz_check.h"
 
-
 static enum filter_domain_result fuzz_domain_match(const struct filter_domain_table *t,
 						   const char *name)
 {
@@ -35,12 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *nul = memchr(text, '\0', len);
 	size_t list_len = nul ? (size_t)(nul - text) : len;
 	char err[FILTER_ERROR_MAX];
-	if (filter_domain_parse(&spec, action, text, list_len, "fuzz.domains", err, sizeof(err)) < 0)
+	if (filter_domain_parse(&spec, action, text, list_len, "fuzz.domains", err, sizeof(err)) <
+	    0)
 		FUZZ_CHECK(strncmp(err, "fuzz.domains:", 13) == 0);
 	struct filter_domain_table table;
 	FUZZ_CHECK(filter_domain_table_build(&table, &spec) == 0);
-	enum filter_domain_result listed = action == FILTER_DENY ? FILTER_DOMAIN_DENY
-								 : FILTER_DOMAIN_ALLOW;
+	enum filter_domain_result listed =
+	    action == FILTER_DENY ? FILTER_DOMAIN_DENY : FILTER_DOMAIN_ALLOW;
 	for (size_t i = 0; i < spec.domain_count; i++) {
 		const struct filter_domain *d = &spec.domains[i];
 		char name[FILTER_DOMAIN_MAX + 8];
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t one = nl ? (size_t)(nl - names) : n;
 			enum filter_domain_result r = filter_domain_match(&table, names, one);
 			FUZZ_CHECK(r == FILTER_DOMAIN_NONE || r == FILTER_DOMAIN_ALLOW ||
-			      r == FILTER_DOMAIN_DENY);
+				   r == FILTER_DOMAIN_DENY);
 			if (!nl)
 				break;
 			names += one + 1;

@@ -14,7 +14,6 @@
 #include "dataplane/filter_spec.h"
 #include "tests/fuzz/fuzz_check.h"
 
-
 static void fuzz_filter_check_rule(const struct filter_spec *spec, const struct filter_rule *r)
 {
 	const struct filter_match *m = &r->match;

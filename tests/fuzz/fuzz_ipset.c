@@ -15,7 +15,6 @@
 #include "dataplane/filter_spec.h"
 #include "tests/fuzz/fuzz_check.h"
 
-
 static void fuzz_ipset_round_trip(const struct filter_set *set, enum filter_ipset_format format)
 {
 	char *text = NULL, err[FILTER_ERROR_MAX];
@@ -27,8 +26,8 @@ static void fuzz_ipset_round_trip(const struct filter_set *set, enum filter_ipse
 		struct filter_set again = {.name = "again"};
 		FUZZ_CHECK(filter_ipset_parse(&again, text, len, "export", err, sizeof(err)) == 0);
 		FUZZ_CHECK(again.count == set->count);
-		FUZZ_CHECK(again.count == 0 ||
-		      memcmp(again.prefixes, set->prefixes, set->count * sizeof(set->prefixes[0])) == 0);
+		FUZZ_CHECK(again.count == 0 || memcmp(again.prefixes, set->prefixes,
+						      set->count * sizeof(set->prefixes[0])) == 0);
 		free(again.prefixes);
 	} else {
 		FUZZ_CHECK(format == FILTER_IPSET_AWS && set->v4_count && set->v6_count);

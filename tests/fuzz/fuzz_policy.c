@@ -25,11 +25,11 @@
 	} while (0)
 
 static const char *const fuzz_rules[] = {
-	"alert http any any -> any any (msg:\"a\"; content:\"concat(\"; "
-	"classtype:web-application-attack; metadata:attack_class sqli; sid:100; rev:1;)",
-	"drop tcp any any -> any any (msg:\"b\"; content:\"x\"; metadata:attack_class xss; sid:101;)",
-	"reject tcp any any -> any any (msg:\"c\"; content:\"y\"; classtype:attempted-recon; "
-	"sid:200;)",
+    "alert http any any -> any any (msg:\"a\"; content:\"concat(\"; "
+    "classtype:web-application-attack; metadata:attack_class sqli; sid:100; rev:1;)",
+    "drop tcp any any -> any any (msg:\"b\"; content:\"x\"; metadata:attack_class xss; sid:101;)",
+    "reject tcp any any -> any any (msg:\"c\"; content:\"y\"; classtype:attempted-recon; "
+    "sid:200;)",
 };
 #define FUZZ_RULES (sizeof(fuzz_rules) / sizeof(fuzz_rules[0]))
 
@@ -52,7 +52,8 @@ static void fuzz_apply(const struct policy *p)
 	char err[POLICY_ERROR_MAX];
 	unsigned count = FUZZ_RULES;
 	for (unsigned i = 0; i < FUZZ_RULES; i++) {
-		rules[i] = rule_parse(fuzz_parser, fuzz_rules[i], i ? "web.rules" : "scan.rules", i);
+		rules[i] =
+		    rule_parse(fuzz_parser, fuzz_rules[i], i ? "web.rules" : "scan.rules", i);
 		FUZZ_CHECK(rules[i]);
 	}
 	int rc = policy_apply(p, fuzz_parser, rules, &count, &report, err, sizeof(err));
@@ -61,7 +62,8 @@ static void fuzz_apply(const struct policy *p)
 	uint8_t src[16] = {10, 9, 1, 2}, dst[16] = {192, 0, 2, 1};
 	const char uri[] = "/api/snippets?q=concat(a)";
 	uint8_t xff[16] = {203, 0, 113, 9};
-	struct policy_packet_view view = {src, dst, 4, (const uint8_t *)uri, sizeof(uri) - 1, xff, 4};
+	struct policy_packet_view view = {src, dst, 4, (const uint8_t *)uri, sizeof(uri) - 1,
+					  xff, 4};
 	for (unsigned i = 0; i < count; i++) {
 		(void)policy_excepted(p, rules[i], &view);
 		rule_free(rules[i]);
@@ -75,8 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = policy_parse("fuzz.policy", (const char *)data, size, &p, err, sizeof(err));
 	if (rc < 0) {
 		FUZZ_CHECK(!p);
-		FUZZ_CHECK(rc == -ENOMEM || (strncmp(err, "fuzz.policy:", 12) == 0 &&
-					     strstr(err, ": error: ")));
+		FUZZ_CHECK(rc == -ENOMEM ||
+			   (strncmp(err, "fuzz.policy:", 12) == 0 && strstr(err, ": error: ")));
 		return 0;
 	}
 	FUZZ_CHECK(p);

@@ -147,7 +147,8 @@ static void test_sip_errors(void **unused)
 		const char *message;
 		bool error;
 	} cases[] = {
-	    {APP_TO_SERVER, "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a\r\n\r\n", false},
+	    {APP_TO_SERVER, "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP a\r\n\r\n",
+	     false},
 	    {APP_TO_CLIENT, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\n\r\n", false},
 	    {APP_TO_SERVER, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\n\r\n", true},
 	    {APP_TO_CLIENT, "REGISTER sip:example.com SIP/2.0\r\n\r\n", true},

@@ -126,7 +126,8 @@ static void test_port_errors(void **state)
 	const char *head = "[board]\nmode = ips\n[lcores]\ncontrol = 0\nworkers = 1\n";
 	char text[1024];
 
-	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\nrole = inline\npair = nowhere\n", head);
+	snprintf(text, sizeof(text), "%s[port a]\ndevice = x\nrole = inline\npair = nowhere\n",
+		 head);
 	assert_error(text, 9, "[port a] pair: no port named \"nowhere\"");
 	snprintf(text, sizeof(text), "%s[port a]\nrole = inline\npair = a\n", head);
 	assert_error(text, 6, "[port a] device: missing");
@@ -159,8 +160,9 @@ static void test_overrides(void **state)
 
 	const char *bad[] = {"board.mode=maybe"};
 	assert_int_equal(load_text(good_board, bad, 1), -EINVAL);
-	assert_string_equal(err, "--set board.mode=maybe: error: [board] mode: \"maybe\" is not ids "
-				 "or ips");
+	assert_string_equal(err,
+			    "--set board.mode=maybe: error: [board] mode: \"maybe\" is not ids "
+			    "or ips");
 	const char *shapeless[] = {"mode"};
 	assert_int_equal(load_text(good_board, shapeless, 1), -EINVAL);
 	assert_non_null(strstr(err, "expected SECTION.KEY=VALUE"));
@@ -216,9 +218,8 @@ static void test_expand(void **state)
 	assert_int_equal(board_expand("${what}", vars, out, sizeof(out), missing, sizeof(missing)),
 			 -ENOENT);
 	assert_string_equal(missing, "what");
-	assert_int_equal(board_expand("${pcap}${pcap}${pcap}", vars, out, 8, missing,
-				      sizeof(missing)),
-			 -ENOSPC);
+	assert_int_equal(
+	    board_expand("${pcap}${pcap}${pcap}", vars, out, 8, missing, sizeof(missing)), -ENOSPC);
 	assert_int_equal(board_expand("$ {x} ${", vars, out, sizeof(out), missing, sizeof(missing)),
 			 0);
 	assert_string_equal(out, "$ {x} ${");
@@ -227,14 +228,14 @@ static void test_expand(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shipped_boards_load),
-		cmocka_unit_test(test_values_and_defaults),
-		cmocka_unit_test(test_errors_name_file_line_setting),
-		cmocka_unit_test(test_port_errors),
-		cmocka_unit_test(test_overrides),
-		cmocka_unit_test(test_management_addresses),
-		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_expand),
+	    cmocka_unit_test(test_shipped_boards_load),
+	    cmocka_unit_test(test_values_and_defaults),
+	    cmocka_unit_test(test_errors_name_file_line_setting),
+	    cmocka_unit_test(test_port_errors),
+	    cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_management_addresses),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_expand),
 	};
 	return cmocka_run_group_tests_name("board", tests, NULL, NULL);
 }

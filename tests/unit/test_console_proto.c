@@ -69,7 +69,8 @@ static void test_refusals(void **state)
 	static char longer[CONSOLE_MAX_LINE + 10];
 	memset(longer, 'x', sizeof(longer) - 1);
 	assert_int_equal(parse(longer), CONSOLE_PARSE_TOO_LONG);
-	assert_string_equal(console_parse_error_text(CONSOLE_PARSE_TOO_LONG), "request line too long");
+	assert_string_equal(console_parse_error_text(CONSOLE_PARSE_TOO_LONG),
+			    "request line too long");
 }
 
 static void test_json_out(void **state)
@@ -90,8 +91,9 @@ static void test_json_out(void **state)
 	json_array_end(&j);
 	json_object_end(&j);
 	assert_false(j.failed);
-	assert_string_equal(j.text, "{\"ok\":true,\"text\":\"a\\\"b\\\\c\\n\\t\\u0001\xc3\xa9\\u00ff\","
-				    "\"list\":[1,2]}");
+	assert_string_equal(j.text,
+			    "{\"ok\":true,\"text\":\"a\\\"b\\\\c\\n\\t\\u0001\xc3\xa9\\u00ff\","
+			    "\"list\":[1,2]}");
 	char out[64];
 	assert_int_equal(json_find_bool(j.text, "ok"), 1);
 	assert_int_equal(json_find_string(j.text, "text", out, sizeof(out)), 0);
@@ -119,9 +121,9 @@ static void test_json_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_words),	   cmocka_unit_test(test_payload),
-		cmocka_unit_test(test_refusals),   cmocka_unit_test(test_json_out),
-		cmocka_unit_test(test_json_reader),
+	    cmocka_unit_test(test_words),	cmocka_unit_test(test_payload),
+	    cmocka_unit_test(test_refusals),	cmocka_unit_test(test_json_out),
+	    cmocka_unit_test(test_json_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

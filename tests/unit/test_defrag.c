@@ -136,7 +136,8 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 		memset(ip + 20, 1, options);
 		if (options)
 			ip[20 + options - 1] = 0;
-		((struct rte_ipv4_hdr *)ip)->hdr_checksum = rte_ipv4_cksum((struct rte_ipv4_hdr *)ip);
+		((struct rte_ipv4_hdr *)ip)->hdr_checksum =
+		    rte_ipv4_cksum((struct rte_ipv4_hdr *)ip);
 		n += 20 + options;
 	} else {
 		uint32_t ext = 8u * d->dstopts;

@@ -76,7 +76,8 @@ static void test_alert_fields(void **state)
 	assert_contains(line, "\"dest_ip\":\"10.0.0.2\",\"dest_port\":80");
 	assert_contains(line, "\"proto\":\"TCP\"");
 	assert_contains(line, "\"pkt_src\":\"wire/pcap\"");
-	assert_contains(line, "\"action\":\"allowed\",\"gid\":1,\"signature_id\":9100001,\"rev\":2");
+	assert_contains(line,
+			"\"action\":\"allowed\",\"gid\":1,\"signature_id\":9100001,\"rev\":2");
 	assert_contains(line, "\"signature\":\"quote \\\" and backslash \\\\ and\\u0009tab\"");
 	assert_contains(line, "\"severity\":1");
 	assert_contains(line, "\"metadata\":{\"attack_class\":[\"sql_injection\"]}");
@@ -94,7 +95,8 @@ static void test_filter_drop_event(void **state)
 	char line[4096];
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
-	assert_contains(line, "\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
+	assert_contains(line,
+			"\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
 	assert_null(strstr(line, "\"alert\""));
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
@@ -159,7 +161,8 @@ static void test_flowbits(void **state)
 	assert_non_null(f);
 	fputs("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; flowbits:set,seen; "
 	      "flowbits:set,traffic/id/mozilla; flowbits:set,traffic/label/web; "
-	      "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n", f);
+	      "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n",
+	      f);
 	fclose(f);
 	const char *files[] = {path};
 	struct ruleset_options o = {.files = files, .file_count = 1};
@@ -214,12 +217,12 @@ static void test_truncation_is_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_alert_fields),
-		cmocka_unit_test(test_filter_drop_event),
-		cmocka_unit_test(test_http_details_and_proxy),
-		cmocka_unit_test(test_verdict_and_pcap_cnt),
-		cmocka_unit_test(test_flowbits),
-		cmocka_unit_test(test_truncation_is_safe),
+	    cmocka_unit_test(test_alert_fields),
+	    cmocka_unit_test(test_filter_drop_event),
+	    cmocka_unit_test(test_http_details_and_proxy),
+	    cmocka_unit_test(test_verdict_and_pcap_cnt),
+	    cmocka_unit_test(test_flowbits),
+	    cmocka_unit_test(test_truncation_is_safe),
 	};
 	return cmocka_run_group_tests_name("eve", tests, NULL, NULL);
 }

@@ -107,7 +107,8 @@ static void republish(struct fixture *fx, const char *text)
 	struct filter_spec spec;
 	struct filter_tables *next;
 	char err[FILTER_ERROR_MAX];
-	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "n", NULL, err, sizeof(err)), 0);
+	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "n", NULL, err, sizeof(err)),
+			 0);
 	assert_int_equal(filter_tables_build(&spec, &next, NULL, err, sizeof(err)), 0);
 	filter_spec_free(&spec);
 	filter_runtime_publish(&fx->rt, next);
@@ -150,11 +151,14 @@ static void test_file_errors(void **state)
 			    "t.filter:1:28: \"90-80\": the range ends before it starts");
 	assert_string_equal(parse_error("acl 5 deny dport 80\n"),
 			    "t.filter:1:12: ports need proto tcp or udp");
-	assert_string_equal(parse_error("acl 5 deny src @nope\n"),
-			    "t.filter:1:16: \"@nope\": no IP set of that name (declare it with ipset "
-			    "first)");
-	assert_string_equal(parse_error("acl 5 block\n"), "t.filter:1:7: \"block\" is not allow or deny");
-	assert_string_equal(parse_error("acl\n"), "t.filter:1:4: expected a rule number after \"acl\"");
+	assert_string_equal(
+	    parse_error("acl 5 deny src @nope\n"),
+	    "t.filter:1:16: \"@nope\": no IP set of that name (declare it with ipset "
+	    "first)");
+	assert_string_equal(parse_error("acl 5 block\n"),
+			    "t.filter:1:7: \"block\" is not allow or deny");
+	assert_string_equal(parse_error("acl\n"),
+			    "t.filter:1:4: expected a rule number after \"acl\"");
 	assert_string_equal(parse_error("permit all\n"),
 			    "t.filter:1:1: \"permit\" is not a statement (default, acl, stateful, "
 			    "ipset, domain, xff, log)");
@@ -325,12 +329,12 @@ static void test_burst_matches_single(void **state)
 				     "acl 30 allow proto udp\n"
 				     "acl 40 deny dst 2001:db8::/32\n");
 	struct packet burst[6] = {
-		pkt(6, "10.0.0.1", 1000, "10.0.0.2", 22),    /* rule 10 */
-		pkt(17, "192.0.2.7", 1000, "10.0.0.2", 53),  /* rule 20 before 30 */
-		pkt(17, "10.0.0.1", 1000, "10.0.0.2", 53),   /* rule 30: allowed */
-		pkt(6, "2001:db8:bad::1", 1, "::1", 80),      /* rule 20, IPv6 */
-		pkt(6, "::2", 1, "2001:db8::9", 80),          /* rule 40 */
-		pkt(6, "10.0.0.1", 1, "10.0.0.2", 80),        /* default */
+	    pkt(6, "10.0.0.1", 1000, "10.0.0.2", 22),	/* rule 10 */
+	    pkt(17, "192.0.2.7", 1000, "10.0.0.2", 53), /* rule 20 before 30 */
+	    pkt(17, "10.0.0.1", 1000, "10.0.0.2", 53),	/* rule 30: allowed */
+	    pkt(6, "2001:db8:bad::1", 1, "::1", 80),	/* rule 20, IPv6 */
+	    pkt(6, "::2", 1, "2001:db8::9", 80),	/* rule 40 */
+	    pkt(6, "10.0.0.1", 1, "10.0.0.2", 80),	/* default */
 	};
 	static const bool want[6] = {true, true, false, true, true, false};
 	static const unsigned want_rule[6] = {10, 20, 0, 20, 40, 0};
@@ -345,7 +349,8 @@ static void test_burst_matches_single(void **state)
 		fx->fc->burst.slot = i;
 		assert_false(filter_needs_flow(fx->fc, &burst[i]));
 		uint64_t before = want_rule[i] ? fx->fc->counters.rule_denied[want_rule[i]] : 0;
-		assert_int_equal(filter_packet(fx->fc, &burst[i], NULL, FLOW_TO_SERVER, 1), want[i]);
+		assert_int_equal(filter_packet(fx->fc, &burst[i], NULL, FLOW_TO_SERVER, 1),
+				 want[i]);
 		if (want_rule[i])
 			assert_int_equal(fx->fc->counters.rule_denied[want_rule[i]], before + 1);
 		/* the same packet on its own */
@@ -415,7 +420,7 @@ static void test_burst_verdict_cache(void **state)
 		all[i].icmp_type = (uint8_t)((r >> 23) % 10);
 	}
 	for (unsigned b = 0; b <= COUNT / 32; b++)
-		protected[b] = (b * 7) % 3 == 0;
+	protected[b] = (b * 7) % 3 == 0;
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t hits_before = fx->fc->counters.cache_hits;
 		for (unsigned start = 0; start < COUNT; start += 32) {
@@ -431,7 +436,8 @@ static void test_burst_verdict_cache(void **state)
 			assert_int_equal(fx->fc->counters.checked, checked + n);
 			for (unsigned i = 0; i < n; i++) {
 				bool got = (deny >> i) & 1;
-				struct packet copy = all[start + i]; /* not in the burst: judged alone */
+				struct packet copy =
+				    all[start + i]; /* not in the burst: judged alone */
 				bool alone = denied(fx, copy, protected[start / 32]);
 				if (got != alone)
 					fail_msg("pass %d, packet %u: burst %d, alone %d", pass,
@@ -508,12 +514,13 @@ static void test_burst_verdict_cache_families(void **state)
 static void test_sets_overlapping_prefixes(void **state)
 {
 	(void)state;
-	struct fixture *fx = compile("ipset wide 10.0.0.0/8 2001:db8::/32\n"
-				     "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48 11.0.0.128/25\n"
-				     "ipset other 10.1.2.0/24 0.0.0.0/0\n"
-				     "acl 10 deny src @narrow\n"
-				     "acl 20 allow src @wide dst @wide\n"
-				     "default deny\n");
+	struct fixture *fx =
+	    compile("ipset wide 10.0.0.0/8 2001:db8::/32\n"
+		    "ipset narrow 10.1.0.0/16 10.1.2.3 2001:db8:5::/48 11.0.0.128/25\n"
+		    "ipset other 10.1.2.0/24 0.0.0.0/0\n"
+		    "acl 10 deny src @narrow\n"
+		    "acl 20 allow src @wide dst @wide\n"
+		    "default deny\n");
 	const struct filter_tables *t = fx->rt.tables;
 	uint8_t a[16] = {0};
 	inet_pton(AF_INET, "10.1.2.3", a);
@@ -548,8 +555,8 @@ static void test_sets_sixteen(void **state)
 	size_t used = 0;
 	for (unsigned i = 0; i < FILTER_MAX_SETS; i++)
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
-					 "ipset s%u 10.%u.0.0/16 10.200.0.%u 2001:db8:%x::/48\n", i, i,
-					 i, i);
+					 "ipset s%u 10.%u.0.0/16 10.200.0.%u 2001:db8:%x::/48\n", i,
+					 i, i, i);
 	snprintf(text + used, sizeof(text) - used, "acl 10 deny src @s15 dst @s0\ndefault allow\n");
 	struct fixture *fx = compile(text);
 	const struct filter_tables *t = fx->rt.tables;
@@ -594,7 +601,8 @@ static void add_each(struct filter_spec *spec, unsigned set, unsigned count, uin
 {
 	for (unsigned i = 0; i < count; i++)
 		for (int v = 4; v <= 6; v += 2) {
-			struct filter_prefix p = {.version = (uint8_t)v, .len = v == 4 ? len4 : len6};
+			struct filter_prefix p = {.version = (uint8_t)v,
+						  .len = v == 4 ? len4 : len6};
 			of(i, v, p.addr);
 			assert_int_equal(filter_set_add(&spec->sets[set], &p), 0);
 		}
@@ -610,10 +618,11 @@ static void add_hosts(struct filter_spec *spec)
 static void test_sets_many_hosts(void **state)
 {
 	(void)state;
-	struct fixture *fx = compile_with("ipset hosts 12.0.0.0/24 11.0.5.0/24 2001:db8:0:500::/64\n"
-					  "ipset nets 11.0.0.0/16 2001:db8::/40 11.0.7.7\n"
-					  "acl 10 deny src @hosts\ndefault allow\n",
-					  add_hosts);
+	struct fixture *fx =
+	    compile_with("ipset hosts 12.0.0.0/24 11.0.5.0/24 2001:db8:0:500::/64\n"
+			 "ipset nets 11.0.0.0/16 2001:db8::/40 11.0.7.7\n"
+			 "acl 10 deny src @hosts\ndefault allow\n",
+			 add_hosts);
 	const struct filter_tables *t = fx->rt.tables;
 	uint8_t a[16], b[16];
 	for (unsigned i = 0; i < TEST_HOSTS; i++)
@@ -736,8 +745,8 @@ static void test_sets_table_limit(void **state)
 	const char *text = "ipset wide 10.0.0.0/8\n";
 	struct filter_spec spec;
 	char err[FILTER_ERROR_MAX];
-	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err,
-					   sizeof(err)), 0);
+	assert_int_equal(
+	    filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err, sizeof(err)), 0);
 	add_long_prefixes(&spec);
 	struct filter_tables *t;
 	assert_int_equal(filter_tables_build(&spec, &t, NULL, err, sizeof(err)), -ENOSPC);
@@ -754,11 +763,13 @@ static void test_set_list_formats(void **state)
 	struct filter_set set = {.name = "s"};
 	const char *drop = "; Spamhaus DROP List 2024/01/01\n; Expires: x\n"
 			   "1.10.16.0/20 ; SBL256894\n2.56.192.0/22 ; SBL459831\n";
-	assert_int_equal(filter_ipset_parse(&set, drop, strlen(drop), "drop.txt", err, sizeof(err)), 0);
+	assert_int_equal(filter_ipset_parse(&set, drop, strlen(drop), "drop.txt", err, sizeof(err)),
+			 0);
 	const char *csv = "network,comment\n\"192.0.2.0/24\",test\n198.51.100.7,host\n";
 	assert_int_equal(filter_ipset_parse(&set, csv, strlen(csv), "l.csv", err, sizeof(err)), 0);
 	const char *plain = "# list\n203.0.113.0/25\n  2001:db8::/32   # v6\n10.9.8.7/8\n";
-	assert_int_equal(filter_ipset_parse(&set, plain, strlen(plain), "l.txt", err, sizeof(err)), 0);
+	assert_int_equal(filter_ipset_parse(&set, plain, strlen(plain), "l.txt", err, sizeof(err)),
+			 0);
 	const char *aws = "{\"IPSet\": {\"Name\": \"x\", \"Id\": \"1\", \"IPAddressVersion\": "
 			  "\"IPV4\",\n \"Addresses\": [\"192.0.2.44/32\", \"198.51.100.0/24\"]},"
 			  " \"LockToken\": \"abc\"}";
@@ -770,17 +781,18 @@ static void test_set_list_formats(void **state)
 	assert_string_equal(buf, "10.0.0.0/8"); /* host bits cleared */
 
 	const char *bad = "1.2.3.4\nfoo\n";
-	assert_int_equal(filter_ipset_parse(&set, bad, strlen(bad), "b.txt", err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_ipset_parse(&set, bad, strlen(bad), "b.txt", err, sizeof(err)),
+			 -EINVAL);
 	assert_string_equal(err, "b.txt:2:1: \"foo\" is not an address or prefix");
 	/* a JSON document that is no IPSet (the key was once searched past the input: fuzz_ipset) */
 	const char *no_set = "{\"IPSet\": {\"Name\": \"x\"}}";
-	assert_int_equal(filter_ipset_parse(&set, no_set, strlen(no_set), "n.json", err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    filter_ipset_parse(&set, no_set, strlen(no_set), "n.json", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "n.json:1:1: no \"Addresses\" array (not an AWS WAF IPSet)");
 	const char *bad_json = "{\"IPSet\": {\"Addresses\": [\"1.2.3.4\", \"nope\"]}}";
-	assert_int_equal(filter_ipset_parse(&set, bad_json, strlen(bad_json), "b.json", err,
-					    sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+	    filter_ipset_parse(&set, bad_json, strlen(bad_json), "b.json", err, sizeof(err)),
+	    -EINVAL);
 	assert_string_equal(err, "b.json:1:38: not an address or prefix");
 	free(set.prefixes);
 }
@@ -806,7 +818,8 @@ static void test_set_aws_round_trip(void **state)
 	assert_int_equal(filter_prefix_parse("2001:db8::/32", 13, &v6), 0);
 	filter_set_add(&set, &v6);
 	out = open_memstream(&json, &json_len);
-	assert_int_equal(filter_ipset_export(&set, FILTER_IPSET_AWS, out, err, sizeof(err)), -EINVAL);
+	assert_int_equal(filter_ipset_export(&set, FILTER_IPSET_AWS, out, err, sizeof(err)),
+			 -EINVAL);
 	fclose(out);
 	free(json);
 	free(set.prefixes);
@@ -828,7 +841,8 @@ static void test_domain_suffix_matching(void **state)
 	const struct filter_tables *t = fx->rt.tables;
 	assert_int_equal(domain(t, "www.example.com"), FILTER_DOMAIN_DENY);
 	assert_int_equal(domain(t, "a.b.EXAMPLE.com."), FILTER_DOMAIN_DENY);
-	assert_int_equal(domain(t, "example.com"), FILTER_DOMAIN_NONE); /* suffix: subdomains only */
+	assert_int_equal(domain(t, "example.com"),
+			 FILTER_DOMAIN_NONE); /* suffix: subdomains only */
 	assert_int_equal(domain(t, "badexample.com"), FILTER_DOMAIN_NONE);
 	assert_int_equal(domain(t, "x.ok.example.com"), FILTER_DOMAIN_DENY); /* deny wins */
 	assert_int_equal(domain(t, "exact.test:8443"), FILTER_DOMAIN_DENY);
@@ -847,8 +861,8 @@ static void test_domain_suffix_matching(void **state)
 	struct flow *f = flow_lookup(ft, &p, 1000000000ull, &dir);
 	assert_false(filter_app_unit(fx->fc, &p, f, dir, (const uint8_t *)"a.corp.internal", 15,
 				     NULL, 0, NULL, 1));
-	assert_true(filter_app_unit(fx->fc, &p, f, dir, NULL, 0, (const uint8_t *)"evil.test", 9,
-				    NULL, 1));
+	assert_true(
+	    filter_app_unit(fx->fc, &p, f, dir, NULL, 0, (const uint8_t *)"evil.test", 9, NULL, 1));
 	/* the flow stays cut */
 	assert_true(filter_packet(fx->fc, &p, f, dir, 1));
 	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_DOMAIN], 2);
@@ -862,16 +876,16 @@ static void test_xff_set(void **state)
 	struct fixture *fx =
 	    compile("ipset bad 198.51.100.0/24 2001:db8::/32 203.0.113.7\nxff deny @bad\n");
 	struct packet p = pkt(6, "10.0.0.1", 1, "10.0.0.2", 80);
-	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
-				     "192.0.2.1", 1));
-	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
-				    "198.51.100.9", 1));
+	assert_false(
+	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "192.0.2.1", 1));
+	assert_true(
+	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "198.51.100.9", 1));
 	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
 				    "[2001:db8::1]:443", 1));
 	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
 				    "203.0.113.7", 1)); /* a host: the host table */
-	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
-				     "203.0.113.8", 1));
+	assert_false(
+	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "203.0.113.8", 1));
 	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_XFF], 3);
 	release(fx);
 }
@@ -881,8 +895,8 @@ static struct filter_tables *tables_of(const char *text)
 	struct filter_spec spec;
 	char err[FILTER_ERROR_MAX];
 	struct filter_tables *t;
-	assert_int_equal(filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err,
-					   sizeof(err)), 0);
+	assert_int_equal(
+	    filter_spec_parse(&spec, text, strlen(text), "t.filter", NULL, err, sizeof(err)), 0);
 	assert_int_equal(filter_tables_build(&spec, &t, NULL, err, sizeof(err)), 0);
 	filter_spec_free(&spec);
 	return t;
@@ -897,13 +911,17 @@ static bool rule_fits(const struct rule *r, const char *src, const char *dst)
 static void test_rule_sets(void **state)
 {
 	(void)state;
-	struct fixture *fx = compile("ipset other 192.0.2.0/24\n"
-				     "ipset blocklist 198.51.100.0/24 203.0.113.9 2001:db8:bad::/48\n");
+	struct fixture *fx =
+	    compile("ipset other 192.0.2.0/24\n"
+		    "ipset blocklist 198.51.100.0/24 203.0.113.9 2001:db8:bad::/48\n");
 	uint8_t a[16] = {0};
 	inet_pton(AF_INET, "203.0.113.9", a);
-	assert_true(filter_ipset_contains(fx->rt.tables, filter_ipset_key("blocklist"), "blocklist", a, 4));
-	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("other"), "other", a, 4));
-	assert_false(filter_ipset_contains(fx->rt.tables, filter_ipset_key("nosuch"), "nosuch", a, 4));
+	assert_true(
+	    filter_ipset_contains(fx->rt.tables, filter_ipset_key("blocklist"), "blocklist", a, 4));
+	assert_false(
+	    filter_ipset_contains(fx->rt.tables, filter_ipset_key("other"), "other", a, 4));
+	assert_false(
+	    filter_ipset_contains(fx->rt.tables, filter_ipset_key("nosuch"), "nosuch", a, 4));
 
 	static struct filter_rule_sets rs;
 	uint64_t key;
@@ -918,8 +936,10 @@ static void test_rule_sets(void **state)
 	struct rule_parser *parser = rule_parser_create();
 	rule_parser_set_ipsets(parser, &rs.lookup);
 	assert_int_equal(rule_parser_set_var(parser, "BLOCKLIST", "@blocklist"), 0);
-	struct rule *in = rule_parse(parser, "alert tcp $BLOCKLIST any -> any any (sid:1;)", "t", 1);
-	struct rule *out = rule_parse(parser, "alert tcp !$BLOCKLIST any -> any any (sid:2;)", "t", 2);
+	struct rule *in =
+	    rule_parse(parser, "alert tcp $BLOCKLIST any -> any any (sid:1;)", "t", 1);
+	struct rule *out =
+	    rule_parse(parser, "alert tcp !$BLOCKLIST any -> any any (sid:2;)", "t", 2);
 	assert_non_null(in);
 	assert_non_null(out);
 	assert_null(rule_parse(parser, "alert tcp @gone any -> any any (sid:3;)", "t", 3));
@@ -960,34 +980,35 @@ int main(void)
 {
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=test-filter-%d", (int)getpid());
-	char *eal[] = {"test_filter", "-l", "0", "--no-huge", "--no-pci", "-m", "512",
-		       "--no-telemetry", "--log-level", "error", prefix, NULL};
+	char *eal[] = {"test_filter", "-l",    "0",    "--no-huge",
+		       "--no-pci",    "-m",    "512",  "--no-telemetry",
+		       "--log-level", "error", prefix, NULL};
 	if (rte_eal_init(11, eal) < 0) {
 		fprintf(stderr, "test_filter: cannot start the EAL\n");
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_errors),
-		cmocka_unit_test(test_acl_lowest_number_wins),
-		cmocka_unit_test(test_acl_default_deny),
-		cmocka_unit_test(test_acl_ipv6),
-		cmocka_unit_test(test_acl_port_ranges),
-		cmocka_unit_test(test_acl_icmp_type_and_direction),
-		cmocka_unit_test(test_stateful_replies),
-		cmocka_unit_test(test_publish_rejudges_flows),
-		cmocka_unit_test(test_burst_matches_single),
-		cmocka_unit_test(test_burst_verdict_cache),
-		cmocka_unit_test(test_burst_verdict_cache_families),
-		cmocka_unit_test(test_sets_overlapping_prefixes),
-		cmocka_unit_test(test_sets_sixteen),
-		cmocka_unit_test(test_sets_many_hosts),
-		cmocka_unit_test(test_sets_many_lengths),
-		cmocka_unit_test(test_sets_table_limit),
-		cmocka_unit_test(test_set_list_formats),
-		cmocka_unit_test(test_set_aws_round_trip),
-		cmocka_unit_test(test_domain_suffix_matching),
-		cmocka_unit_test(test_xff_set),
-		cmocka_unit_test(test_rule_sets),
+	    cmocka_unit_test(test_file_errors),
+	    cmocka_unit_test(test_acl_lowest_number_wins),
+	    cmocka_unit_test(test_acl_default_deny),
+	    cmocka_unit_test(test_acl_ipv6),
+	    cmocka_unit_test(test_acl_port_ranges),
+	    cmocka_unit_test(test_acl_icmp_type_and_direction),
+	    cmocka_unit_test(test_stateful_replies),
+	    cmocka_unit_test(test_publish_rejudges_flows),
+	    cmocka_unit_test(test_burst_matches_single),
+	    cmocka_unit_test(test_burst_verdict_cache),
+	    cmocka_unit_test(test_burst_verdict_cache_families),
+	    cmocka_unit_test(test_sets_overlapping_prefixes),
+	    cmocka_unit_test(test_sets_sixteen),
+	    cmocka_unit_test(test_sets_many_hosts),
+	    cmocka_unit_test(test_sets_many_lengths),
+	    cmocka_unit_test(test_sets_table_limit),
+	    cmocka_unit_test(test_set_list_formats),
+	    cmocka_unit_test(test_set_aws_round_trip),
+	    cmocka_unit_test(test_domain_suffix_matching),
+	    cmocka_unit_test(test_xff_set),
+	    cmocka_unit_test(test_rule_sets),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_eal_cleanup();

@@ -178,7 +178,8 @@ static void test_xss_benign(void **state)
 	    "x <3 y",
 	    "<?xml-stylesheet type=\"text/xsl\" href=\"style.xsl\"?>",
 	    "image=<?xml version=\"1.0\"?><svg></svg>",
-	    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://www.w3.org/TR/xhtml1/DTD/x.dtd\">",
+	    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" "
+	    "\"http://www.w3.org/TR/xhtml1/DTD/x.dtd\">",
 	    NULL,
 	};
 	expect_xss(benign, false);
@@ -274,12 +275,12 @@ static void test_keyword_match(void **state)
 	assert_false(match_in("http.uri; sqli;", RULE_BUFFER_HTTP_URI, "/a?id=42"));
 	assert_true(match_in("http.request_body; xss;", RULE_BUFFER_HTTP_REQUEST_BODY,
 			     "c=<script>alert(1)</script>"));
-	assert_false(match_in("http.request_body; xss;", RULE_BUFFER_HTTP_REQUEST_BODY,
-			      "c=hello"));
+	assert_false(match_in("http.request_body; xss;", RULE_BUFFER_HTTP_REQUEST_BODY, "c=hello"));
 	/* The keyword judges its own buffer only. */
 	assert_false(match_in("http.cookie; sqli;", RULE_BUFFER_HTTP_URI, "/a?id=1 or 1=1"));
-	assert_true(match_in("mysql.query; sqli;", RULE_BUFFER_MYSQL_QUERY,
-			     "SELECT * FROM t WHERE id = 1 UNION SELECT user,password FROM mysql.user"));
+	assert_true(
+	    match_in("mysql.query; sqli;", RULE_BUFFER_MYSQL_QUERY,
+		     "SELECT * FROM t WHERE id = 1 UNION SELECT user,password FROM mysql.user"));
 	/* With contents: the cursor is left alone, so a relative content still counts
 	 * from the content before sqli. */
 	assert_true(match_in("http.uri; content:\"id=\"; sqli; content:\"or\"; distance:0;",
@@ -307,9 +308,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sqli_attacks), cmocka_unit_test(test_sqli_benign),
-	    cmocka_unit_test(test_xss_attacks),	 cmocka_unit_test(test_xss_benign),
-	    cmocka_unit_test(test_edges),	 cmocka_unit_test(test_keyword_parse),
+	    cmocka_unit_test(test_sqli_attacks),  cmocka_unit_test(test_sqli_benign),
+	    cmocka_unit_test(test_xss_attacks),	  cmocka_unit_test(test_xss_benign),
+	    cmocka_unit_test(test_edges),	  cmocka_unit_test(test_keyword_parse),
 	    cmocka_unit_test(test_keyword_match),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

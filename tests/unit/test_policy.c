@@ -23,13 +23,13 @@
 
 /* Three rules from two files, with classtypes and metadata to select on. */
 static const char *const test_rules[][2] = {
-	{"web.rules", "alert http any any -> any any (msg:\"sqli concat\"; content:\"concat(\"; "
-		      "classtype:web-application-attack; metadata:attack_class sqli, default_action "
-		      "drop; sid:100; rev:1;)"},
-	{"web.rules", "drop http any any -> any any (msg:\"xss\"; content:\"<script\"; "
-		      "classtype:web-application-attack; metadata:attack_class xss; sid:101; rev:1;)"},
-	{"scan.rules", "reject tcp any any -> any any (msg:\"scanner\"; content:\"nikto\"; "
-		       "classtype:attempted-recon; metadata:attack_class scanner; sid:200; rev:1;)"},
+    {"web.rules", "alert http any any -> any any (msg:\"sqli concat\"; content:\"concat(\"; "
+		  "classtype:web-application-attack; metadata:attack_class sqli, default_action "
+		  "drop; sid:100; rev:1;)"},
+    {"web.rules", "drop http any any -> any any (msg:\"xss\"; content:\"<script\"; "
+		  "classtype:web-application-attack; metadata:attack_class xss; sid:101; rev:1;)"},
+    {"scan.rules", "reject tcp any any -> any any (msg:\"scanner\"; content:\"nikto\"; "
+		   "classtype:attempted-recon; metadata:attack_class scanner; sid:200; rev:1;)"},
 };
 #define TEST_RULES (sizeof(test_rules) / sizeof(test_rules[0]))
 
@@ -174,8 +174,8 @@ static struct policy_packet_view view4(const char *src, const char *dst, const c
 	memset(d, 0, sizeof(d));
 	inet_pton(AF_INET, src, s);
 	inet_pton(AF_INET, dst, d);
-	return (struct policy_packet_view){s, d, 4, (const uint8_t *)uri,
-					   uri ? (uint32_t)strlen(uri) : 0, NULL, 0};
+	return (struct policy_packet_view){
+	    s, d, 4, (const uint8_t *)uri, uri ? (uint32_t)strlen(uri) : 0, NULL, 0};
 }
 
 static void test_exceptions(void **state)
@@ -189,13 +189,15 @@ static void test_exceptions(void **state)
 	struct policy_report report;
 	char err[POLICY_ERROR_MAX];
 	unsigned count = TEST_RULES;
-	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)), 0);
+	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)),
+			 0);
 	assert_int_equal(count, 3);
 	assert_int_equal(report.overridden, 2);
 	assert_int_equal(report.excepted, 3);
 	/* the exception beats the override: drop is in force, yet the rule does not fire */
 	assert_int_equal(f->rules[0]->action, RULE_ACTION_DROP);
-	struct policy_packet_view v = view4("192.0.2.1", "192.0.2.2", "/api/snippets?q=concat(a,b)");
+	struct policy_packet_view v =
+	    view4("192.0.2.1", "192.0.2.2", "/api/snippets?q=concat(a,b)");
 	assert_true(policy_excepted(p, f->rules[0], &v));
 	v = view4("192.0.2.1", "192.0.2.2", "/api/snippets/7");
 	assert_true(policy_excepted(p, f->rules[0], &v));
@@ -238,13 +240,15 @@ static void test_exceptions(void **state)
 static void test_apply_disables(void **state)
 {
 	struct fixture *f = *state;
-	struct policy *p = parse_ok("disable group web\nenable sid 101\n"
-				    "threshold gen_id 1, sig_id 200, type limit, track by_src, count 1, "
-				    "seconds 60\n");
+	struct policy *p =
+	    parse_ok("disable group web\nenable sid 101\n"
+		     "threshold gen_id 1, sig_id 200, type limit, track by_src, count 1, "
+		     "seconds 60\n");
 	struct policy_report report;
 	char err[POLICY_ERROR_MAX];
 	unsigned count = TEST_RULES;
-	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)), 0);
+	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)),
+			 0);
 	assert_int_equal(report.disabled, 1);
 	assert_int_equal(count, 2);
 	assert_int_equal(f->rules[0]->sid, 101);
@@ -327,22 +331,26 @@ static void test_errors(void **state)
 			    "test.policy:1:15: error: bad sid \"x12\" (a number, or N-M)");
 	assert_string_equal(parse_bad("disable sid 9-3\n"),
 			    "test.policy:1:13: error: bad sid range \"9-3\": end before start");
-	assert_string_equal(parse_bad("disable\n"),
-			    "test.policy:1:8: error: expected a selector (sid, metadata, classtype, "
-			    "group, all) after \"disable\"");
+	assert_string_equal(
+	    parse_bad("disable\n"),
+	    "test.policy:1:8: error: expected a selector (sid, metadata, classtype, "
+	    "group, all) after \"disable\"");
 	assert_string_equal(parse_bad("disable metadata attack_class\n"),
 			    "test.policy:1:30: error: expected metadata KEY VALUE after "
 			    "\"attack_class\"");
 	assert_string_equal(parse_bad("disable rule 5\n"),
 			    "test.policy:1:9: error: unknown selector \"rule\" (sid, metadata, "
 			    "classtype, group, all)");
-	assert_string_equal(parse_bad("disable sid 5 extra\n"),
-			    "test.policy:1:15: error: unexpected \"extra\" at the end of the statement");
-	assert_string_equal(parse_bad("action alert->dorp sid 5\n"),
-			    "test.policy:1:15: error: bad action \"dorp\" (alert, drop, reject, pass)");
-	assert_string_equal(parse_bad("action rejectsrc sid 5\n"),
-			    "test.policy:1:8: error: bad action \"rejectsrc\" (alert, drop, reject, "
-			    "pass)");
+	assert_string_equal(
+	    parse_bad("disable sid 5 extra\n"),
+	    "test.policy:1:15: error: unexpected \"extra\" at the end of the statement");
+	assert_string_equal(
+	    parse_bad("action alert->dorp sid 5\n"),
+	    "test.policy:1:15: error: bad action \"dorp\" (alert, drop, reject, pass)");
+	assert_string_equal(
+	    parse_bad("action rejectsrc sid 5\n"),
+	    "test.policy:1:8: error: bad action \"rejectsrc\" (alert, drop, reject, "
+	    "pass)");
 	assert_string_equal(parse_bad("except sid 5 src 10.0.0.1/8\n"),
 			    "test.policy:1:18: error: prefix \"10.0.0.1/8\" has host bits set");
 	assert_string_equal(parse_bad("except sid 5 src 10.0.0.0/33\n"),
@@ -358,12 +366,14 @@ static void test_errors(void **state)
 			    "test.policy:1:39: error: expected block after \"src\"");
 	assert_string_equal(parse_bad("ratelimit new_connections 0/s per src block 1s\n"),
 			    "test.policy:1:27: error: bad rate count \"0\" (1 or more)");
-	assert_string_equal(parse_bad("ratelimit new_connections 5/h per src block 1s\n"),
-			    "test.policy:1:29: error: bad rate window \"h\" (s or m, at most an hour)");
+	assert_string_equal(
+	    parse_bad("ratelimit new_connections 5/h per src block 1s\n"),
+	    "test.policy:1:29: error: bad rate window \"h\" (s or m, at most an hour)");
 	assert_string_equal(parse_bad("ratelimit http_requests 5/s per dst block 1s\n"),
 			    "test.policy:1:33: error: bad key \"dst\" (src, xff)");
-	assert_string_equal(parse_bad("ratelimit http_requests 5/s per src block 2d\n"),
-			    "test.policy:1:43: error: bad duration \"2d\" (Ns, Nm or Nh, up to a day)");
+	assert_string_equal(
+	    parse_bad("ratelimit http_requests 5/s per src block 2d\n"),
+	    "test.policy:1:43: error: bad duration \"2d\" (Ns, Nm or Nh, up to a day)");
 	assert_string_equal(parse_bad("ratelimit new_connections 5/s per xff block 1s\n"),
 			    "test.policy:1:35: error: new_connections are counted per src (a "
 			    "connection has no X-Forwarded-For yet)");
@@ -399,15 +409,15 @@ static void test_too_many_ratelimits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_selectors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_toggle_precedence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_action_precedence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_apply_disables, setup, teardown),
-		cmocka_unit_test(test_ratelimit_statements),
-		cmocka_unit_test(test_include_threshold_file),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_too_many_ratelimits),
+	    cmocka_unit_test_setup_teardown(test_selectors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_toggle_precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_action_precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_apply_disables, setup, teardown),
+	    cmocka_unit_test(test_ratelimit_statements),
+	    cmocka_unit_test(test_include_threshold_file),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_too_many_ratelimits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@
 #include "dataplane/ratelimit.h"
 
 #define SECOND 1000000ull
-#define T0 (1700000000ull * SECOND) /* a realistic epoch time */
+#define T0     (1700000000ull * SECOND) /* a realistic epoch time */
 
 static struct policy *policy_of(const char *text)
 {
@@ -257,7 +257,8 @@ static void test_set_policy(void **state)
 {
 	(void)state;
 	struct policy *p1 = policy_of("ratelimit new_connections 5/s per src block 60s\n");
-	struct policy *same = policy_of("disable sid 7\nratelimit new_connections 5/s per src block 60s\n");
+	struct policy *same =
+	    policy_of("disable sid 7\nratelimit new_connections 5/s per src block 60s\n");
 	struct policy *other = policy_of("ratelimit new_connections 50/s per src block 60s\n");
 	struct ratelimit_table *t = table_of(p1, 64);
 	const uint8_t *a = addr4("192.0.2.9");
@@ -268,7 +269,7 @@ static void test_set_policy(void **state)
 	assert_true(ratelimit_packet(t, a, 4, false, T0 + 3 * SECOND)); /* still blocked */
 	ratelimit_set_policy(t, other);
 	assert_false(ratelimit_packet(t, a, 4, false, T0 + 4 * SECOND)); /* cleared */
-	assert_int_equal(syns(t, a, 20, T0 + 5 * SECOND, SECOND), 0); /* 20/s is under 50/s */
+	assert_int_equal(syns(t, a, 20, T0 + 5 * SECOND, SECOND), 0);	 /* 20/s is under 50/s */
 	ratelimit_set_policy(NULL, other); /* no table: nothing to do */
 	ratelimit_free(t);
 	policy_free(p1);
@@ -279,15 +280,15 @@ static void test_set_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_statement_no_table),
-		cmocka_unit_test(test_window_and_block),
-		cmocka_unit_test(test_longer_window),
-		cmocka_unit_test(test_http_requests_xff),
-		cmocka_unit_test(test_http_requests_per_src_blocks_packets),
-		cmocka_unit_test(test_release),
-		cmocka_unit_test(test_bounded_table),
-		cmocka_unit_test(test_parse_addr),
-		cmocka_unit_test(test_set_policy),
+	    cmocka_unit_test(test_no_statement_no_table),
+	    cmocka_unit_test(test_window_and_block),
+	    cmocka_unit_test(test_longer_window),
+	    cmocka_unit_test(test_http_requests_xff),
+	    cmocka_unit_test(test_http_requests_per_src_blocks_packets),
+	    cmocka_unit_test(test_release),
+	    cmocka_unit_test(test_bounded_table),
+	    cmocka_unit_test(test_parse_addr),
+	    cmocka_unit_test(test_set_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

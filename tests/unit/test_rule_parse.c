@@ -840,12 +840,12 @@ static void test_action_order(void **state)
 	assert_int_equal(rule_action_order_parse("pass, drop, alert", rank, why, sizeof(why)),
 			 -EINVAL);
 	assert_string_equal(why, "name each of pass, drop, reject and alert once");
-	assert_int_equal(rule_action_order_parse("pass, pass, drop, reject, alert", rank, why,
-						 sizeof(why)),
-			 -EINVAL);
+	assert_int_equal(
+	    rule_action_order_parse("pass, pass, drop, reject, alert", rank, why, sizeof(why)),
+	    -EINVAL);
 	assert_string_equal(why, "\"pass\" is named twice");
-	assert_int_equal(rule_action_order_parse("pass, block, drop, alert", rank, why, sizeof(why)),
-			 -EINVAL);
+	assert_int_equal(
+	    rule_action_order_parse("pass, block, drop, alert", rank, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "\"block\" is not pass, drop, reject or alert");
 }
 

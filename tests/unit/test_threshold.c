@@ -70,8 +70,8 @@ static void test_threshold_window_and_tracking(void **state)
 	struct packet a = packet_from(1), b = packet_from(2);
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, SECOND));
 	assert_false(threshold_pass(t, 1, &limit, &a, 0, 2 * SECOND));
-	assert_true(threshold_pass(t, 1, &limit, &b, 0, 2 * SECOND)); /* another source */
-	assert_true(threshold_pass(t, 2, &limit, &a, 0, 2 * SECOND)); /* another rule */
+	assert_true(threshold_pass(t, 1, &limit, &b, 0, 2 * SECOND));  /* another source */
+	assert_true(threshold_pass(t, 2, &limit, &a, 0, 2 * SECOND));  /* another rule */
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, 12 * SECOND)); /* a new window */
 	struct rule_threshold none = {RULE_THRESHOLD_NONE, RULE_TRACK_BY_SRC, 0, 0};
 	assert_true(threshold_pass(t, 1, &none, &a, 0, SECOND));
@@ -94,13 +94,13 @@ static void test_rate_filter(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
-	struct rule_rate_filter rate = {.set = true, .track = RULE_TRACK_BY_FLOW, .count = 3,
-					.seconds = 60, .timeout = 5};
+	struct rule_rate_filter rate = {
+	    .set = true, .track = RULE_TRACK_BY_FLOW, .count = 3, .seconds = 60, .timeout = 5};
 	struct packet p = packet_from(1);
 	unsigned active = 0;
 	for (unsigned i = 0; i < 10; i++)
 		active += threshold_rate_active(t, 1, &rate, &p, 42, SECOND + i);
-	assert_int_equal(active, 7); /* events 4..10 */
+	assert_int_equal(active, 7);					  /* events 4..10 */
 	assert_false(threshold_rate_active(t, 1, &rate, &p, 43, SECOND)); /* another flow */
 	/* after the timeout, and in a new window, the rule's own action is back */
 	assert_false(threshold_rate_active(t, 1, &rate, &p, 42, 120 * SECOND));
@@ -112,8 +112,8 @@ static void test_rate_filter_by_both_either_way(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
-	struct rule_rate_filter rate = {.set = true, .track = RULE_TRACK_BY_BOTH, .count = 1,
-					.seconds = 60, .timeout = 100};
+	struct rule_rate_filter rate = {
+	    .set = true, .track = RULE_TRACK_BY_BOTH, .count = 1, .seconds = 60, .timeout = 100};
 	struct packet request = packet_from(1);
 	struct packet reply = request;
 	memcpy(reply.src_addr, request.dst_addr, 16);
@@ -134,8 +134,8 @@ static struct rule *rule_with_sid(struct rule_parser *parser, uint32_t sid)
 	return r;
 }
 
-static int apply_text(struct rule_parser *parser, struct rule **rules, unsigned n,
-		      const char *text, char *err, size_t err_len)
+static int apply_text(struct rule_parser *parser, struct rule **rules, unsigned n, const char *text,
+		      char *err, size_t err_len)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/vigil-threshold-%d.config", (int)getpid());
@@ -184,17 +184,19 @@ static void test_threshold_config_errors(void **state)
 	static const struct {
 		const char *text, *want;
 	} cases[] = {
-		{"quench gen_id 1, sig_id 1\n", ":1: error: unknown command \"quench\""},
-		{"\nsuppress gen_id 1, sig_id x\n", ":2: error: bad sig_id \"x\""},
-		{"suppress gen_id 1, sig_id 1, track by_src\n", "track and ip, or neither"},
-		{"threshold gen_id 1, sig_id 1, track by_src, count 1, seconds 1\n", "type is required"},
-		{"rate_filter gen_id 1, sig_id 1, track by_src, count 1, seconds 1\n", "timeout"},
-		{"suppress gen_id 1, sig_id 1, track by_src, ip $NOPE\n", "NOPE"},
-		{"threshold gen_id 1, sig_id 1, type limit, track sideways, count 1, seconds 1\n",
-		 "bad track \"sideways\""},
+	    {"quench gen_id 1, sig_id 1\n", ":1: error: unknown command \"quench\""},
+	    {"\nsuppress gen_id 1, sig_id x\n", ":2: error: bad sig_id \"x\""},
+	    {"suppress gen_id 1, sig_id 1, track by_src\n", "track and ip, or neither"},
+	    {"threshold gen_id 1, sig_id 1, track by_src, count 1, seconds 1\n",
+	     "type is required"},
+	    {"rate_filter gen_id 1, sig_id 1, track by_src, count 1, seconds 1\n", "timeout"},
+	    {"suppress gen_id 1, sig_id 1, track by_src, ip $NOPE\n", "NOPE"},
+	    {"threshold gen_id 1, sig_id 1, type limit, track sideways, count 1, seconds 1\n",
+	     "bad track \"sideways\""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(apply_text(parser, rules, 1, cases[i].text, err, sizeof(err)), -EINVAL);
+		assert_int_equal(apply_text(parser, rules, 1, cases[i].text, err, sizeof(err)),
+				 -EINVAL);
 		if (!strstr(err, cases[i].want))
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, cases[i].want);
 	}
@@ -205,13 +207,13 @@ static void test_threshold_config_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_threshold_types),
-		cmocka_unit_test(test_threshold_window_and_tracking),
-		cmocka_unit_test(test_threshold_full_table_evicts),
-		cmocka_unit_test(test_rate_filter),
-		cmocka_unit_test(test_rate_filter_by_both_either_way),
-		cmocka_unit_test(test_threshold_config_lines),
-		cmocka_unit_test(test_threshold_config_errors),
+	    cmocka_unit_test(test_threshold_types),
+	    cmocka_unit_test(test_threshold_window_and_tracking),
+	    cmocka_unit_test(test_threshold_full_table_evicts),
+	    cmocka_unit_test(test_rate_filter),
+	    cmocka_unit_test(test_rate_filter_by_both_either_way),
+	    cmocka_unit_test(test_threshold_config_lines),
+	    cmocka_unit_test(test_threshold_config_errors),
 	};
 	return cmocka_run_group_tests_name("threshold", tests, NULL, NULL);
 }

@@ -59,7 +59,8 @@ static int run_detect(void)
 		/* An exact-size copy, so a sanitizer build sees any overread. */
 		uint8_t *copy = malloc(n ? n : 1);
 		memcpy(copy, line, n);
-		printf("%d %d\n", injection_sqli(copy, (uint32_t)n), injection_xss(copy, (uint32_t)n));
+		printf("%d %d\n", injection_sqli(copy, (uint32_t)n),
+		       injection_xss(copy, (uint32_t)n));
 		free(copy);
 	}
 	free(line);
@@ -101,7 +102,8 @@ static int run_rules(int argc, char **argv)
 		if (strncmp(line, "CASE ", 5) == 0) {
 			snprintf(id, sizeof(id), "%s", line + 5);
 			memset(&ctx, 0, sizeof(ctx));
-			ctx.flow = RULE_MATCH_TO_SERVER | RULE_MATCH_ESTABLISHED | RULE_MATCH_HAS_FLOW;
+			ctx.flow =
+			    RULE_MATCH_TO_SERVER | RULE_MATCH_ESTABLISHED | RULE_MATCH_HAS_FLOW;
 			ctx.app_proto = RULE_PROTO_HTTP;
 			continue;
 		}
