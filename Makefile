@@ -47,7 +47,7 @@ endif
 
 # Every .c file in a concern folder is part of the appliance; main.c alone
 # holds the process entry, so tests and benchmarks link the rest.
-CORE_SRCS := $(wildcard platform/*.c dataplane/*.c control/*.c rules/*.c)
+CORE_SRCS := $(sort $(shell find platform dataplane control rules -name '*.c'))
 CORE_SRCS := $(filter-out platform/main.c control/vigilctl.c,$(CORE_SRCS))
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 

@@ -17,7 +17,7 @@
 #include "control/control.h"
 #include "control/ipset_changes.h"
 #include "control/mgmt.h"
-#include "dataplane/filter.h"
+#include "dataplane/filter/filter.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "control/eve.h"

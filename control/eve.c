@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "control/eve.h"
-#include "dataplane/defrag.h"
-#include "dataplane/filter.h"
+#include "dataplane/decode/defrag.h"
+#include "dataplane/filter/filter.h"
 #include "dataplane/verdict.h"
 #include "rules/ruleset.h"
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "dataplane/filter_spec.h"
+#include "rules/filter/filter_spec.h"
 
 struct ipset_change {
 	char set[FILTER_NAME_MAX];

@@ -19,7 +19,7 @@
 #include "control/control.h"
 #include "control/eve.h"
 #include "control/rules_update.h"
-#include "rules/policy.h"
+#include "rules/policy/policy.h"
 #include "dataplane/worker.h"
 
 #define RULES_UPDATE_ERRORS_SHOWN 200 /* errors listed in one answer; the count is always exact */

@@ -12,7 +12,7 @@
  *            the operator allows refused rules; nothing live changes.
  *   commit   the staged ruleset is published: each worker gets its own
  *            scratch and stream pool for it and installs it between two
- *            bursts (dataplane/inspect.h, inspect_rules_take); once every
+ *            bursts (dataplane/detect/inspect.h, inspect_rules_take); once every
  *            worker has moved, alerts of the old ruleset are drained and
  *            the old one is freed. The version is persisted (its files under
  *            store_dir/vN/, a line in store_dir/versions.log).
@@ -93,7 +93,7 @@ int rules_update_stage(struct rules_update *ru, const char *name, const uint8_t 
 		       size_t error_len);
 
 /*
- * Stage a new operator policy (text, len bytes; rules/policy.h format)
+ * Stage a new operator policy (text, len bytes; rules/policy/policy.h format)
  * with the live version's rule files: a policy that does not parse is
  * refused with its error (file:line:col) and nothing changes. The text is
  * kept as store_dir/vN/site.policy. Same returns as rules_update_stage.

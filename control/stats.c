@@ -14,8 +14,8 @@
 #include <rte_ethdev.h>
 
 #include "control/stats.h"
-#include "dataplane/filter.h"
-#include "dataplane/ratelimit.h"
+#include "dataplane/filter/filter.h"
+#include "dataplane/detect/ratelimit.h"
 
 #define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
 

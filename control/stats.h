@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "dataplane/counters.h"
-#include "dataplane/defrag.h"
+#include "dataplane/decode/defrag.h"
 
 struct stats_port {
 	const char *name;

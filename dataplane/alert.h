@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
-#include "dataplane/app.h"
-#include "rules/keyword.h"
-#include "rules/rule.h"
+#include "dataplane/app/app.h"
+#include "rules/lang/keyword.h"
+#include "rules/lang/rule.h"
 
 #define ALERT_FLOWVARS	  4  /* flow variables an alert carries */
 #define ALERT_FLOWVAR_LEN 64 /* bytes of each value kept */
@@ -41,7 +41,7 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
 	uint8_t has_details;
-	/* A drop event of the filter stage (dataplane/filter.h): rule is NULL. */
+	/* A drop event of the filter stage (dataplane/filter/filter.h): rule is NULL. */
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */
 	uint16_t acl_rule;     /* the ACL rule number that denied; 0: none */

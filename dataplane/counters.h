@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "dataplane/decode.h"
+#include "dataplane/decode/decode.h"
 
 /* _(SYMBOL, "name") */
 #define foreach_worker_counter                                                                     \

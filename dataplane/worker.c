@@ -19,12 +19,12 @@
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
-#include "dataplane/decode.h"
-#include "dataplane/defrag.h"
-#include "dataplane/exception.h"
-#include "dataplane/filter.h"
-#include "dataplane/ratelimit.h"
-#include "dataplane/reject.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/decode/defrag.h"
+#include "dataplane/action/exception.h"
+#include "dataplane/filter/filter.h"
+#include "dataplane/detect/ratelimit.h"
+#include "dataplane/action/reject.h"
 #include "dataplane/worker.h"
 
 static volatile sig_atomic_t worker_quit;

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "dataplane/counters.h"
-#include "dataplane/inspect.h"
+#include "dataplane/detect/inspect.h"
 
 struct defrag_table;
 

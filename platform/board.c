@@ -21,9 +21,9 @@
 
 #include <ini.h>
 
-#include "dataplane/app.h"
+#include "dataplane/app/app.h"
 #include "platform/board.h"
-#include "rules/rule.h"
+#include "rules/lang/rule.h"
 
 #define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
 #define WHY_MAX		256

@@ -92,7 +92,7 @@ struct board {
 	char rules_cache_dir[256]; /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];
 	char rules_threshold_file[256];
-	char rules_policy_file[256]; /* operator policy (rules/policy.h); "" = none */
+	char rules_policy_file[256]; /* operator policy (rules/policy/policy.h); "" = none */
 	char rules_store_dir[256];   /* rule versions committed through the console */
 	char filter_file[256];	     /* [filter] the filter file ("" = none) */
 	char filter_protected_port
@@ -123,7 +123,7 @@ struct board {
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
-	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app.h) */
+	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app/app.h) */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

@@ -32,16 +32,16 @@
 #include "control/console_commands.h"
 #include "control/ipset_changes.h"
 #include "control/mgmt.h"
-#include "dataplane/exception.h"
+#include "dataplane/action/exception.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "dataplane/alert.h"
-#include "dataplane/app.h"
-#include "dataplane/defrag.h"
-#include "dataplane/filter.h"
-#include "dataplane/flow.h"
-#include "dataplane/ratelimit.h"
-#include "dataplane/threshold.h"
+#include "dataplane/app/app.h"
+#include "dataplane/decode/defrag.h"
+#include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/detect/ratelimit.h"
+#include "dataplane/detect/threshold.h"
 #include "control/stats.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
@@ -232,7 +232,7 @@ static bool board_reads_pcap(const struct board *board)
 /*
  * The filter file, read once before the rules (a rule on "@NAME" needs
  * the set names when it is parsed) and compiled into tables once the EAL
- * runs; the IP sets as rule address groups (dataplane/filter.h).
+ * runs; the IP sets as rule address groups (dataplane/filter/filter.h).
  */
 static struct filter_spec main_filter_spec;
 static bool main_filter_spec_loaded;

@@ -22,9 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rules/parse.h"
-#include "rules/policy.h"
-#include "rules/rule.h"
+#include "rules/lang/parse.h"
+#include "rules/policy/policy.h"
+#include "rules/lang/rule.h"
 
 enum ruleset_direction {
 	RULESET_TO_SERVER,
@@ -43,13 +43,13 @@ struct ruleset_options {
 	unsigned var_count;
 	const char *cache_dir;	    /* NULL: no cache */
 	const char *threshold_file; /* NULL: none; Suricata's threshold.config format */
-	/* Operator policy (rules/policy.h), NULL: none. The ruleset takes it
+	/* Operator policy (rules/policy/policy.h), NULL: none. The ruleset takes it
 	 * over: freed with the ruleset, or by ruleset_build on failure. */
 	struct policy *policy;
 	/* Evaluation order of actions (rule_action_order_parse); NULL: Suricata's
 	 * default, pass drop reject alert. */
 	const uint8_t *action_rank;
-	/* Named IP sets for "@NAME" in address lists (rules/ipset_lookup.h);
+	/* Named IP sets for "@NAME" in address lists (rules/lang/ipset_lookup.h);
 	 * NULL: none, such rules are refused. Must outlive the ruleset. */
 	const struct rule_ipset_lookup *ipsets;
 };

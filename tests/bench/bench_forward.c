@@ -43,9 +43,9 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
-#include "dataplane/defrag.h"
-#include "dataplane/filter.h"
-#include "dataplane/flow.h"
+#include "dataplane/decode/defrag.h"
+#include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
 #include "platform/eal.h"

@@ -29,13 +29,13 @@
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
-#include "dataplane/app.h"
-#include "dataplane/decode.h"
-#include "dataplane/flow.h"
-#include "dataplane/inspect.h"
-#include "dataplane/threshold.h"
+#include "dataplane/app/app.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/detect/inspect.h"
+#include "dataplane/detect/threshold.h"
 #include "rules/ruleset.h"
-#include "rules/ruleset_internal.h"
+#include "rules/compile/ruleset_internal.h"
 
 #define MAX_FILES 1024
 #define CORPUS	  "../shared/corpus"

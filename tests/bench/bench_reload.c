@@ -31,7 +31,7 @@
 
 #include "control/control.h"
 #include "control/rules_update.h"
-#include "dataplane/flow.h"
+#include "dataplane/flow/flow.h"
 #include "dataplane/worker.h"
 #include "rules/ruleset.h"
 

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dataplane/app.h"
+#include "dataplane/app/app.h"
 #include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_TERMINATED(field) FUZZ_CHECK(memchr((field), 0, sizeof(field)))

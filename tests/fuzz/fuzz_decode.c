@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/decode*.c
+// FUZZ_SOURCES: dataplane/decode/decode*.c
 /*
  * libFuzzer target for the packet decoders: every input is a frame given to
  * decode_packet(), and afterwards the decoded view must describe only bytes
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataplane/decode.h"
+#include "dataplane/decode/decode.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/defrag.c dataplane/decode*.c
+// FUZZ_SOURCES: dataplane/decode/defrag.c dataplane/decode/decode*.c
 /*
- * libFuzzer target for IP reassembly (dataplane/defrag.c). The input's
+ * libFuzzer target for IP reassembly (dataplane/decode/defrag.c). The input's
  * first byte sizes the table (1 to 8 datagrams) and its timeout; then come
  * operations on a few datagram keys, each a fragment
  *
@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataplane/decode.h"
-#include "dataplane/defrag.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/decode/defrag.h"
 #include "tests/fuzz/fuzz_check.h"
 
 /* ---- a model of each key: the first bytes offered since it last completed ---- */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app_dns.c
+// FUZZ_SOURCES: dataplane/app/app_dns.c
 /*
- * libFuzzer target for the DNS parser (dataplane/app_dns.c). The first
+ * libFuzzer target for the DNS parser (dataplane/app/app_dns.c). The first
  * input byte picks a piece size; the rest is the data. Detection runs on
  * every prefix length up to the first 64 bytes in both directions. The
  * data is then parsed as one UDP datagram in each direction, and as a TCP
@@ -13,7 +13,7 @@
  * can, and the details strings must be terminated inside their arrays.
  * Needs no library.
  */
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 #include "tests/fuzz/fuzz_app.h"
 
 /* dns.query never holds more than a DNS name can (253 characters). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/filter_file.c dataplane/filter_ipset.c dataplane/filter_domain.c
+// FUZZ_SOURCES: rules/filter/filter_file.c rules/filter/filter_ipset.c rules/filter/filter_domain.c
 /*
- * libFuzzer target for the domain lists (dataplane/filter_domain.c). The
+ * libFuzzer target for the domain lists (rules/filter/filter_domain.c). The
  * first input byte picks the list's action and default; the rest is split
  * at the first NUL: before it a domain list, after it names as they come
  * from the wire (SNI or Host, one per line). The list is compiled into the
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataplane/filter_domain.h"
+#include "rules/filter/filter_domain.h"
 #include "tests/fuzz/fuzz_check.h"
 
 static enum filter_domain_result fuzz_domain_match(const struct filter_domain_table *t,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/filter_file.c dataplane/filter_ipset.c dataplane/filter_domain.c
+// FUZZ_SOURCES: rules/filter/filter_file.c rules/filter/filter_ipset.c rules/filter/filter_domain.c
 /*
- * libFuzzer target for the filter file parser (dataplane/filter_file.c):
+ * libFuzzer target for the filter file parser (rules/filter/filter_file.c):
  * the input is a filter file (no list files can be read: no folder is
  * given). A refused input must leave one error line of the form
  * "fuzz.filter:LINE:COL: ..."; an accepted one must hold only rules with
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataplane/filter_spec.h"
+#include "rules/filter/filter_spec.h"
 #include "tests/fuzz/fuzz_check.h"
 
 static void fuzz_filter_check_rule(const struct filter_spec *spec, const struct filter_rule *r)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app_http.c rules/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c rules/lang/buffers.c
 /*
- * libFuzzer target for the HTTP parser (dataplane/app_http.c, libhtp
+ * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath). The input is two bytes of framing, then the data: byte 0
  * picks where the data splits into the request direction (before) and the
  * response direction (after), as a fraction of its length; byte 1 seeds
@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dataplane/app_http.h"
+#include "dataplane/app/app_http.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/injection.c
+// FUZZ_SOURCES: rules/match/injection.c
 /*
  * libFuzzer target for the SQL-injection and XSS detectors
- * (rules/injection.c). They read attacker-controlled buffers on the
+ * (rules/match/injection.c). They read attacker-controlled buffers on the
  * per-packet path, so any input must be answered without reading past
  * len, without undefined behaviour and in bounded time. The input is
  * copied to an exact-size heap block so ASan sees the smallest overread.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/injection.h"
+#include "rules/match/injection.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

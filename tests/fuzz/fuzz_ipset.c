@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/filter_file.c dataplane/filter_ipset.c dataplane/filter_domain.c
+// FUZZ_SOURCES: rules/filter/filter_file.c rules/filter/filter_ipset.c rules/filter/filter_domain.c
 /*
- * libFuzzer target for the IP set list parser (dataplane/filter_ipset.c):
+ * libFuzzer target for the IP set list parser (rules/filter/filter_ipset.c):
  * plain lists, CSV, the Spamhaus DROP format and AWS WAF IPSet JSON, told
  * apart from the input itself. Every prefix read must be well formed (no
  * host bits past its length). What was read is exported as text and as an
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataplane/filter_spec.h"
+#include "rules/filter/filter_spec.h"
 #include "tests/fuzz/fuzz_check.h"
 
 static void fuzz_ipset_round_trip(const struct filter_set *set, enum filter_ipset_format format)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app_mysql.c
+// FUZZ_SOURCES: dataplane/app/app_mysql.c
 /*
- * libFuzzer target for the MySQL parser (dataplane/app_mysql.c). The first
+ * libFuzzer target for the MySQL parser (dataplane/app/app_mysql.c). The first
  * input byte picks a piece size; the rest is the byte stream. Detection
  * runs on every prefix length up to the first 64 bytes in both directions;
  * then the stream is fed to fresh parser states in both directions
@@ -11,7 +11,7 @@
  * inside its array, so ASan and UBSan see any pointer the parser gets
  * wrong. Needs no library.
  */
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 #include "tests/fuzz/fuzz_app.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

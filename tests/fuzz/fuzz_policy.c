@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/policy.c rules/threshold_config.c rules/parse.c rules/rule.c rules/buffers.c rules/keywords.c rules/kw_*.c rules/injection.c rules/header.c
+// FUZZ_SOURCES: rules/policy/policy.c rules/lang/threshold_config.c rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/keywords/kw_*.c rules/match/injection.c rules/match/header.c
 /*
- * libFuzzer target for the operator policy parser (rules/policy.c, and the
- * threshold.config lines it hands to rules/threshold_config.c): each input
+ * libFuzzer target for the operator policy parser (rules/policy/policy.c, and the
+ * threshold.config lines it hands to rules/lang/threshold_config.c): each input
  * is a whole policy file. A refused file must say where ("fuzz.policy:LINE:
  * COL: error: ..."); an accepted one is applied to three parsed rules
  * (enable/disable, actions, exceptions, threshold lines) and checked
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/policy.h"
+#include "rules/policy/policy.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/parse.c rules/rule.c rules/buffers.c rules/keywords.c rules/kw_*.c rules/injection.c
+// FUZZ_SOURCES: rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/keywords/kw_*.c rules/match/injection.c
 /*
- * libFuzzer target for the rule parser (rules/parse.c and every keyword's
+ * libFuzzer target for the rule parser (rules/lang/parse.c and every keyword's
  * parse function): each input is one rule text given to rule_parse(). The
  * parser is created once, with a small built-in classification, so
  * classtype, flowbit names and variables are exercised as they are on a
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rules/parse.h"
+#include "rules/lang/parse.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

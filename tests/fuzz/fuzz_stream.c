@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/stream.c
+// FUZZ_SOURCES: dataplane/flow/stream.c
 /*
  * libFuzzer target for TCP stream reassembly: the input is a small pool
  * configuration and an initial sequence number, then a sequence of segment
@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dataplane/stream.h"
+#include "dataplane/flow/stream.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app_tls.c
+// FUZZ_SOURCES: dataplane/app/app_tls.c
 /*
- * libFuzzer target for the TLS parser (dataplane/app_tls.c). The first
+ * libFuzzer target for the TLS parser (dataplane/app/app_tls.c). The first
  * input byte picks a piece size; the rest is the byte stream. Detection
  * runs on every prefix length up to the first 64 bytes in both directions;
  * then the stream is fed to fresh parser states in both directions
@@ -11,7 +11,7 @@
  * inside its array, so ASan and UBSan see any pointer the parser gets
  * wrong. Links with -lmbedcrypto (MD5, SHA-1, SHA-256).
  */
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 #include "tests/fuzz/fuzz_app.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Writes a pcap of crafted frames, each either valid or malformed for exactly
-# one decode reason of dataplane/decode.h (foreach_decode_error), and the
+# one decode reason of dataplane/decode/decode.h (foreach_decode_error), and the
 # count expected per reason. Every frame is built byte by byte here, so a
 # frame says precisely which header field is wrong; valid frames sit on the
 # edges of the rules (exactly 8 IPv6 extension headers, Ethernet padding past

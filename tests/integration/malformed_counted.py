@@ -3,7 +3,7 @@
 #
 # Scenario: malformed input is counted by reason, never crashes vigil, and
 # obeys board.malformed. make_malformed.py crafts frames that are each valid
-# or malformed for exactly one reason of dataplane/decode.h; vigil reads them
+# or malformed for exactly one reason of dataplane/decode/decode.h; vigil reads them
 # on the offline board twice:
 #   board.malformed=forward: every frame comes out, unchanged, in order;
 #   board.malformed=drop:    only the valid frames come out, in order.
@@ -40,7 +40,7 @@ def check(what, ok):
 
 def decode_reasons():
     """Counter names of foreach_decode_error, in declaration order."""
-    with open(os.path.join(ROOT, "dataplane", "decode.h")) as f:
+    with open(os.path.join(ROOT, "dataplane", "decode", "decode.h")) as f:
         text = f.read()
     block = text[text.index("#define foreach_decode_error"):text.index("enum decode_error")]
     return re.findall(r'_\(\s*\w+\s*,\s*"([a-z0-9_]+)"', block)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the DNS parser (dataplane/app_dns.c): hand-built
+ * Unit tests for the DNS parser (dataplane/app/app_dns.c): hand-built
  * messages over UDP and TCP, detection by content and direction, names
  * with compression pointers, and the malformed names an attacker sends to
  * make a parser loop or read past the end (pointer loops, pointers
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 
 #define SINK_UNITS_MAX 32
 

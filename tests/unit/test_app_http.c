@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of dataplane/app_http.c: detection of requests and responses
+ * Unit tests of dataplane/app/app_http.c: detection of requests and responses
  * (mixed-case and unknown methods, too few bytes, other protocols), the
  * buffers and details of a GET, pipelining, data split down to one byte
  * per call (headers and chunked bodies), gzip bodies, POST bodies,
@@ -22,7 +22,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "dataplane/app_http.h"
+#include "dataplane/app/app_http.h"
 
 #define RECORD_MAX 16
 

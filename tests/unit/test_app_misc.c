@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for the small line- and packet-based parsers: SSH banners
- * (dataplane/app_ssh.c), SMTP commands (app_smtp.c), MySQL commands
+ * (dataplane/app/app_ssh.c), SMTP commands (app_smtp.c), MySQL commands
  * (app_mysql.c) and SIP start lines (app_sip.c). Each is fed hand-written sessions, whole and split at
  * every byte, and checked for the units it emits, for what it must not
  * take as a command (mail bodies, TLS after STARTTLS or an SSL request),
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 
 #define SINK_UNITS_MAX 16
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the TLS parser (dataplane/app_tls.c). ClientHello,
+ * Unit tests for the TLS parser (dataplane/app/app_tls.c). ClientHello,
  * ServerHello and Certificate messages are built by hand, byte by byte, so
  * every field the parser reads is known; the JA3 and JA4 values expected
  * were computed separately (Python's hashlib) from the strings written out
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/app_parsers.h"
+#include "dataplane/app/app_parsers.h"
 
 /* ---- what the parser emitted ---- */
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/app.h"
+#include "dataplane/app/app.h"
 #include "platform/board.h"
 
 static char path[64];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the packet decoders (dataplane/decode*.c): frames are built
+ * Unit tests for the packet decoders (dataplane/decode/decode*.c): frames are built
  * byte by byte here, decoded, and the fields, flags and error reasons
  * checked. Every reason in foreach_decode_error has a test that raises it.
  * Each frame is decoded from a heap copy of exactly its length, so a
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/decode.h"
+#include "dataplane/decode/decode.h"
 
 /* ---- frame builder ---------------------------------------------------- */
 

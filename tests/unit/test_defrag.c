@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for IP reassembly (dataplane/defrag.c), against the contract
- * in dataplane/defrag.h: real frames (Ethernet + IPv4 or IPv6 + a slice of
+ * Unit tests for IP reassembly (dataplane/decode/defrag.c), against the contract
+ * in dataplane/decode/defrag.h: real frames (Ethernet + IPv4 or IPv6 + a slice of
  * a TCP or UDP datagram) are built byte by byte, decoded with
  * decode_packet() and handed to defrag_packet(). A reassembled frame is
  * checked field by field and decoded again from a copy of its bytes, so a
@@ -22,8 +22,8 @@
 
 #include <rte_ip.h>
 
-#include "dataplane/decode.h"
-#include "dataplane/defrag.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/decode/defrag.h"
 
 /* ---- datagrams and their fragments ------------------------------------ */
 

@@ -16,9 +16,9 @@
 #include <cmocka.h>
 
 #include "control/eve.h"
-#include "dataplane/filter.h"
+#include "dataplane/filter/filter.h"
 #include "dataplane/verdict.h"
-#include "rules/rule.h"
+#include "rules/lang/rule.h"
 #include "rules/ruleset.h"
 
 static struct rule test_rule(void)

@@ -27,11 +27,11 @@
 #include <cmocka.h>
 #include <rte_eal.h>
 
-#include "dataplane/filter.h"
-#include "dataplane/filter_domain.h"
-#include "dataplane/filter_internal.h"
-#include "rules/header.h"
-#include "rules/parse.h"
+#include "dataplane/filter/filter.h"
+#include "rules/filter/filter_domain.h"
+#include "rules/filter/filter_tables.h"
+#include "rules/match/header.h"
+#include "rules/lang/parse.h"
 
 /* ---- helpers ---- */
 

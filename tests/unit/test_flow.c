@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the per-lcore flow table (dataplane/flow.c): packets are
+ * Unit tests for the per-lcore flow table (dataplane/flow/flow.c): packets are
  * built by hand as the decoders would fill struct packet (and one from
  * crafted frame bytes through decode_packet()), then looked up, and the
  * flow, its direction, its TCP state, the timeouts, expiry, eviction and
@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <netinet/in.h>
 
-#include "dataplane/decode.h"
-#include "dataplane/flow.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/flow/flow.h"
 
 #define SYN STREAM_TCP_SYN
 #define ACK STREAM_TCP_ACK

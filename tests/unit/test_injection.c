@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the SQL-injection and XSS detectors (rules/injection.c)
- * and their keywords sqli; and xss; (rules/kw_injection.c). Detector
+ * Unit tests for the SQL-injection and XSS detectors (rules/match/injection.c)
+ * and their keywords sqli; and xss; (rules/keywords/kw_injection.c). Detector
  * cases are the shapes each rule of the detector exists for, and the
  * prose it must leave alone; keyword cases parse a rule with rule_parse()
  * and match it with rule_match() on a hand-set buffer. Inputs are heap
@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "rules/injection.h"
-#include "rules/match.h"
-#include "rules/parse.h"
+#include "rules/match/injection.h"
+#include "rules/match/match.h"
+#include "rules/lang/parse.h"
 
 static struct rule_parser *parser;
 

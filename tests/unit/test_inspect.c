@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the inspection stage (dataplane/inspect.c) as a worker runs
+ * Unit tests of the inspection stage (dataplane/detect/inspect.c) as a worker runs
  * it: a ruleset compiled from rule text, a flow table, Hyperscan streams and
  * an alert ring, and crafted TCP packets through inspect_packet(). They
  * assert Suricata's behaviour where vigil follows it: flow actions (a drop
@@ -25,10 +25,10 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
-#include "dataplane/app.h"
-#include "dataplane/flow.h"
-#include "dataplane/inspect.h"
-#include "dataplane/threshold.h"
+#include "dataplane/app/app.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/detect/inspect.h"
+#include "dataplane/detect/threshold.h"
 #include "rules/ruleset.h"
 
 #define TEST_FLOWS  64

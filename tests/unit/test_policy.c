@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of rules/policy.c: the operator policy file. Selectors, the
+ * Unit tests of rules/policy/policy.c: the operator policy file. Selectors, the
  * precedence of enable/disable and of action overrides (most specific
  * selector wins, a later line breaks ties), exceptions (address and HTTP
  * path, and that they beat an override), threshold lines, rate-limit
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "rules/policy.h"
+#include "rules/policy/policy.h"
 #include "rules/ruleset.h"
 
 /* Three rules from two files, with classtypes and metadata to select on. */

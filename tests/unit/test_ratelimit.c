@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of dataplane/ratelimit.c with a fake clock: the sliding
+ * Unit tests of dataplane/detect/ratelimit.c with a fake clock: the sliding
  * window (events spread over a window boundary still count), blocking and
  * block expiry, per-source isolation, X-Forwarded-For clients, release of
  * one source and of all, the bounded table's eviction, and the blocked
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/ratelimit.h"
+#include "dataplane/detect/ratelimit.h"
 
 #define SECOND 1000000ull
 #define T0     (1700000000ull * SECOND) /* a realistic epoch time */

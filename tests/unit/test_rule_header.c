@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for rule header matching (rules/header.c) with named IP sets
- * as address groups ("@blocklist", rules/ipset_lookup.h): the rule keeps
+ * Unit tests for rule header matching (rules/match/header.c) with named IP sets
+ * as address groups ("@blocklist", rules/lang/ipset_lookup.h): the rule keeps
  * the set's name, parsing refuses a name the lookup does not know (with
  * the rule's file, line and sid), and matching asks the lookup, for
  * IPv4 and IPv6, included, negated and beside explicit prefixes. The
@@ -21,9 +21,9 @@
 
 #include <cmocka.h>
 
-#include "rules/header.h"
-#include "rules/ipset_lookup.h"
-#include "rules/parse.h"
+#include "rules/match/header.h"
+#include "rules/lang/ipset_lookup.h"
+#include "rules/lang/parse.h"
 
 /* ---- a fake owner of the sets: "blocklist" and "partners" ---- */
 

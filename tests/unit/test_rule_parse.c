@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the rule parser (rules/parse.c) and the keyword families
+ * Unit tests for the rule parser (rules/lang/parse.c) and the keyword families
  * it owns: meta (kw_meta.c), buffers and transforms (kw_buffer.c), flow and
  * flowbits (kw_flow.c), packet tests (kw_packet.c), thresholds
  * (kw_threshold.c) and the unsupported list (kw_unsupported.c). Each test
@@ -23,9 +23,9 @@
 
 #include <cmocka.h>
 
-#include "rules/keyword.h"
-#include "rules/match.h"
-#include "rules/parse.h"
+#include "rules/lang/keyword.h"
+#include "rules/match/match.h"
+#include "rules/lang/parse.h"
 
 static struct rule_parser *parser;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the payload keywords (rules/kw_content.c, kw_pcre.c,
- * kw_byte.c) and the matcher (rules/match.c). Each test writes the options
+ * Unit tests for the payload keywords (rules/keywords/kw_content.c, kw_pcre.c,
+ * kw_byte.c) and the matcher (rules/match/match.c). Each test writes the options
  * of a rule as a Suricata user would, parses it with rule_parse(), puts a
  * crafted payload in pkt_data (or another buffer) and asserts match or no
  * match; parse errors are asserted with their message. Payloads are heap
@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "rules/content.h"
-#include "rules/match.h"
-#include "rules/parse.h"
+#include "rules/lang/content.h"
+#include "rules/match/match.h"
+#include "rules/lang/parse.h"
 
 static struct rule_parser *parser;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the compiled ruleset's candidate lookup (rules/ruleset.c):
+ * Unit tests of the compiled ruleset's candidate lookup (rules/compile/ruleset.c):
  * rule text compiled with ruleset_build(), one buffer scanned with
  * ruleset_scan(), the candidates taken, and rule_match() run on them as the
  * inspect stage would. They assert that a fast pattern is searched in the
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "rules/match.h"
+#include "rules/match/match.h"
 #include "rules/ruleset.h"
 
 struct fixture {

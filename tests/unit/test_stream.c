@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for TCP stream reassembly (dataplane/stream.c): segments are
+ * Unit tests for TCP stream reassembly (dataplane/flow/stream.c): segments are
  * fed by hand and what the callback receives is collected and compared with
  * the stream the receiver should see. Every test also checks that the
  * callback saw contiguous offsets and that the pool gets every chunk back
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "dataplane/stream.h"
+#include "dataplane/flow/stream.h"
 
 #define SYN STREAM_TCP_SYN
 #define ACK STREAM_TCP_ACK

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of dataplane/threshold.c (threshold:, detection_filter:,
- * rate_filter counting) and rules/threshold_config.c (Suricata's
+ * Unit tests of dataplane/detect/threshold.c (threshold:, detection_filter:,
+ * rate_filter counting) and rules/lang/threshold_config.c (Suricata's
  * threshold.config lines and their refusals).
  */
 #include <errno.h>
@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "dataplane/threshold.h"
-#include "rules/parse.h"
-#include "rules/threshold_config.h"
+#include "dataplane/detect/threshold.h"
+#include "rules/lang/parse.h"
+#include "rules/lang/threshold_config.h"
 
 #define SECOND 1000000ull
 

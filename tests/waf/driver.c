@@ -25,9 +25,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "rules/injection.h"
-#include "rules/match.h"
-#include "rules/parse.h"
+#include "rules/match/injection.h"
+#include "rules/match/match.h"
+#include "rules/lang/parse.h"
 
 static int hex_value(int c)
 {

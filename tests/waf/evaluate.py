@@ -9,7 +9,7 @@
 #    make neither fire. Lines are URL-decoded first ('+' as space), as the
 #    HTTP parser decodes a parameter.
 #  - CRS (crs-all-tests.jsonl): each request becomes the buffers
-#    dataplane/app_http.c fills (http.uri: path percent-decoded twice, query
+#    dataplane/app/app_http.c fills (http.uri: path percent-decoded twice, query
 #    once, '+' kept; http.uri.raw as sent; the body, the cookie and the
 #    headers as sent, http.header without Cookie as in Suricata,
 #    http.header.raw with it; user agent, referer, host, method); the rules
@@ -63,8 +63,8 @@ GROUPS = {
 
 def build_driver():
     """Build the driver from the rules sources (no dataplane, no Hyperscan)."""
-    srcs = [s for s in sorted(glob.glob(os.path.join(ROOT, "rules", "*.c")))
-            if not os.path.basename(s).startswith("ruleset")]
+    srcs = sorted(s for part in ("lang", "keywords", "match", "policy")
+                  for s in glob.glob(os.path.join(ROOT, "rules", part, "*.c")))
     libs = subprocess.run(["pkg-config", "--libs", "libpcre2-8"], capture_output=True,
                           text=True).stdout.split()
     os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
@@ -80,7 +80,7 @@ def url_decode(data: bytes, plus=True) -> bytes:
 
 
 def vigil_uri(uri: bytes) -> bytes:
-    """http.uri as dataplane/app_http.c fills it: the path percent-decoded twice
+    """http.uri as dataplane/app/app_http.c fills it: the path percent-decoded twice
     (libhtp, then the second pass), the query once, '+' kept (Suricata's
     defaults, which ET Open rules rely on)."""
     path, sep, query = uri.partition(b"?")

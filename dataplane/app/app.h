@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The application layer: which protocol a flow speaks, found from the
+ * first bytes of its data whatever the port (ports are never trusted: a
+ * web server on 31337 is still HTTP), and one parser per protocol that
+ * turns stream data (or UDP datagrams) into named buffers for the rules
+ * (http.uri, tls.sni, dns.query, mysql.query, ...; rules/lang/buffer.h) and into
+ * the details EVE alerts carry.
+ *
+ * Parsers are rows of one table (app.c), each in its own file
+ * (app_http.c, app_tls.c, app_dns.c, app_ssh.c, app_smtp.c, app_mysql.c).
+ * A parser's state belongs to one flow and is only touched by the worker
+ * that owns the flow. Parsers never log; what they cannot parse they count
+ * and skip, never crash, never read out of bounds.
+ */
+#ifndef VIGIL_DATAPLANE_APP_H
+#define VIGIL_DATAPLANE_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/lang/buffer.h"
+#include "rules/lang/rule.h"
+
+enum app_direction {
+	APP_TO_SERVER = 0,
+	APP_TO_CLIENT = 1,
+};
+
+enum app_detect_result {
+	APP_DETECT_NO,	      /* not this protocol */
+	APP_DETECT_YES,	      /* this protocol */
+	APP_DETECT_NEED_MORE, /* cannot tell from these bytes yet */
+};
+
+/* Details an EVE alert shows besides the rule (text, NUL-terminated, may be empty). */
+#define APP_TEXT_MAX 256
+struct app_details {
+	/* http */
+	char http_hostname[APP_TEXT_MAX];
+	char http_url[APP_TEXT_MAX];
+	char http_user_agent[APP_TEXT_MAX];
+	char http_method[16];
+	char http_protocol[16];
+	uint16_t http_status; /* 0: no response yet */
+	uint64_t http_length; /* response body bytes, 0 if unknown */
+	char xff[64];	      /* X-Forwarded-For (or X-Real-IP, Forwarded) client, as written */
+	/* tls */
+	char tls_sni[APP_TEXT_MAX];
+	char tls_version[16]; /* "TLS 1.2" */
+	char ja3[33];	      /* hex MD5 */
+	char ja4[40];
+	/* dns */
+	char dns_rrname[APP_TEXT_MAX];
+	uint16_t dns_rrtype;
+};
+
+/*
+ * What a parser hands to inspection for one unit (an HTTP request or
+ * response, a TLS handshake message, a DNS message, a MySQL command, ...):
+ * the buffers it filled (NULL = absent; pointers valid until the emit
+ * callback returns) and the details so far.
+ */
+struct app_unit {
+	const uint8_t *buffer[RULE_BUFFER_COUNT];
+	uint32_t buffer_len[RULE_BUFFER_COUNT];
+	const struct app_details *details;
+	/*
+	 * Bit b set: buffer b is new in this unit. A parser that emits one
+	 * transaction in several units (HTTP: headers, then body) carries the
+	 * earlier buffers again so a rule on both still matches; a rule none of
+	 * whose buffers is new here was already inspected. 0: all are new.
+	 */
+	uint64_t fresh;
+	/*
+	 * The data just parsed breaks the protocol (Suricata's app-layer
+	 * error): no buffers; the board's [app] error_policy decides what
+	 * becomes of the packet and its flow.
+	 */
+	bool error;
+};
+
+/* Called by a parser for each unit ready for inspection, in order. */
+typedef void (*app_emit_fn)(void *arg, const struct app_unit *unit);
+
+/*
+ * What becomes of a packet whose data breaks its protocol (an error unit),
+ * as Suricata's app-layer.error-policy: nothing (the default), the packet
+ * or the whole flow dropped (ips mode only), or the packet or the flow let
+ * through without inspection. _(SYMBOL, "name")
+ */
+#define foreach_app_error_policy                                                                   \
+	_(IGNORE, "ignore")                                                                        \
+	_(DROP_PACKET, "drop-packet")                                                              \
+	_(DROP_FLOW, "drop-flow")                                                                  \
+	_(PASS_PACKET, "pass-packet")                                                              \
+	_(PASS_FLOW, "pass-flow")
+
+enum app_error_policy {
+#define _(sym, name) APP_ERROR_##sym,
+	foreach_app_error_policy
+#undef _
+	    APP_ERROR_POLICY_COUNT
+};
+
+/* Board-level settings parsers read (X-Forwarded-For header names, size limits). */
+struct app_config {
+	const char *xff_headers[4]; /* header names in order of preference; NULL-terminated */
+	uint32_t body_limit;	    /* bytes of a decoded HTTP body kept for inspection */
+	enum app_error_policy error_policy; /* read by the inspect stage */
+};
+
+struct app_parser {
+	const char *name;      /* "http" */
+	enum rule_proto proto; /* RULE_PROTO_HTTP */
+	bool tcp, udp;	       /* transports it runs on */
+	/*
+	 * Look at the first bytes of one direction of a flow (at most a few
+	 * hundred). Pure function of the bytes: no state.
+	 */
+	enum app_detect_result (*detect)(const uint8_t *data, uint32_t len,
+					 enum app_direction direction);
+	/* Create the per-flow state (malloc is allowed: once per flow). NULL: out of memory. */
+	void *(*create)(const struct app_config *config);
+	void (*destroy)(void *state);
+	/*
+	 * Consume in-order bytes of one direction (TCP), or one datagram
+	 * (UDP), calling emit for every unit that became ready. Must cope with
+	 * any split of the data across calls.
+	 */
+	void (*parse)(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
+		      app_emit_fn emit, void *arg);
+};
+
+/* The parsers, in detection order; the table ends with a NULL name. */
+extern const struct app_parser *const app_parsers[];
+
+/* The parser for proto, or NULL. */
+const struct app_parser *app_parser_for(enum rule_proto proto);
+
+/*
+ * Detect the protocol of a flow from the first bytes seen in one direction.
+ * Returns the parser, or NULL (with *need_more set when some parser could
+ * still say yes with more bytes).
+ */
+const struct app_parser *app_detect(const uint8_t *data, uint32_t len, enum app_direction direction,
+				    bool tcp, bool *need_more);
+
+#endif

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * DNS parser, over UDP (one message per datagram) and TCP (a 2-byte
+ * length before each message, RFC 1035 4.2.2, reassembled across segments
+ * here). Found by content, never by port: a header whose counts and
+ * opcode are plausible, whose QR bit fits the direction, followed by a
+ * question that parses. Each question of a query becomes one unit with
+ * dns.query (the name in dotted form without the trailing dot, as
+ * Suricata) and details.dns_rrname/dns_rrtype; a response becomes one unit
+ * with the details of its first question and no dns.query buffer, since
+ * Suricata's dns.query looks at requests only. Answer, authority and
+ * additional records are walked to check the message holds together, not
+ * kept.
+ *
+ * Names follow compression pointers (RFC 1035 4.1.4) only backwards from
+ * where they are read and at most DNS_POINTERS_MAX times, so a pointer loop
+ * ends; a name longer than 255 bytes is malformed. A message that does not
+ * parse is skipped. app.h gives parse() no transport, so the first bytes
+ * decide once per flow (dns_transport_guess()).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dataplane/app/app_parsers.h"
+#include "dataplane/app/app_util.h"
+
+#define DNS_HEADER_LEN	    12
+#define DNS_NAME_MAX	    255 /* RFC 1035 2.3.4, wire form */
+#define DNS_POINTERS_MAX    64
+#define DNS_QUESTIONS_MAX   16
+#define DNS_RECORDS_MAX	    512	  /* per section, for the plausibility check */
+#define DNS_TCP_MESSAGE_MAX 16384 /* kept of a TCP message: the questions are at its start */
+
+enum dns_transport {
+	DNS_UNDECIDED,
+	DNS_UDP,
+	DNS_TCP,
+};
+
+/* One direction of a TCP flow: the length prefix, then the message (its first bytes kept). */
+struct dns_tcp_direction {
+	uint8_t prefix[2];
+	uint8_t prefix_len;
+	uint32_t message_len;
+	uint32_t message_seen;
+	uint8_t message[DNS_TCP_MESSAGE_MAX];
+};
+
+struct dns_state {
+	struct app_details details;
+	enum dns_transport transport;
+	/* Only TCP flows need reassembly, and most DNS flows are single UDP
+	 * exchanges: the buffers are allocated on the first TCP bytes. */
+	struct dns_tcp_direction *tcp;
+};
+
+struct dns_header {
+	uint16_t id, flags;
+	uint16_t qdcount, ancount, nscount, arcount;
+};
+
+static uint16_t dns_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void dns_header_read(const uint8_t *p, struct dns_header *h)
+{
+	h->id = dns_be16(p);
+	h->flags = dns_be16(p + 2);
+	h->qdcount = dns_be16(p + 4);
+	h->ancount = dns_be16(p + 6);
+	h->nscount = dns_be16(p + 8);
+	h->arcount = dns_be16(p + 10);
+}
+
+#define DNS_FLAG_QR   0x8000
+#define DNS_OPCODE(f) (((f) >> 11) & 0xf)
+
+/* Counts and opcode a real message has (opcode 0..5: query to DSO, 3 unassigned but harmless). */
+static bool dns_header_plausible(const struct dns_header *h)
+{
+	return h->qdcount >= 1 && h->qdcount <= DNS_QUESTIONS_MAX && DNS_OPCODE(h->flags) <= 5 &&
+	       h->ancount <= DNS_RECORDS_MAX && h->nscount <= DNS_RECORDS_MAX &&
+	       h->arcount <= DNS_RECORDS_MAX;
+}
+
+/*
+ * Read the name at *off in msg[0..len) into text (dotted, no trailing dot,
+ * NUL-terminated; "" for the root). *off moves past the name as written
+ * (a pointer ends it). Returns false on truncation, a bad label type, a
+ * pointer that does not go backwards, too many pointers, or a name over
+ * 255 bytes.
+ */
+static bool dns_name_read(const uint8_t *msg, uint32_t len, uint32_t *off, char *text,
+			  uint32_t *text_len)
+{
+	uint32_t pos = *off, wire = 0, out = 0, pointers = 0, lowest = *off;
+	bool jumped = false;
+
+	for (;;) {
+		if (pos >= len)
+			return false;
+		uint8_t label = msg[pos];
+		if ((label & 0xc0) == 0xc0) {
+			if (pos + 1 >= len || ++pointers > DNS_POINTERS_MAX)
+				return false;
+			uint32_t target = (uint32_t)(label & 0x3f) << 8 | msg[pos + 1];
+			/* strictly backwards from everything read so far: no loop can form */
+			if (target >= lowest)
+				return false;
+			if (!jumped)
+				*off = pos + 2;
+			jumped = true;
+			pos = lowest = target;
+			continue;
+		}
+		if (label & 0xc0)
+			return false; /* 0x40 extended labels and 0x80 are obsolete */
+		wire += label + 1u;
+		if (wire > DNS_NAME_MAX)
+			return false;
+		if (label == 0) {
+			if (!jumped)
+				*off = pos + 1;
+			text[out] = '\0';
+			*text_len = out;
+			return true;
+		}
+		if (label > len - pos - 1)
+			return false;
+		if (out)
+			text[out++] = '.';
+		memcpy(text + out, msg + pos + 1, label);
+		out += label;
+		pos += 1u + label;
+	}
+}
+
+/* Walk one resource record; false when it runs past the message. */
+static bool dns_record_skip(const uint8_t *msg, uint32_t len, uint32_t *off)
+{
+	char name[DNS_NAME_MAX + 1];
+	uint32_t name_len;
+
+	if (!dns_name_read(msg, len, off, name, &name_len))
+		return false;
+	if (len - *off < 10)
+		return false; /* type, class, ttl, rdlength */
+	uint32_t rdlength = dns_be16(msg + *off + 8);
+	*off += 10;
+	if (len - *off < rdlength)
+		return false;
+	*off += rdlength;
+	return true;
+}
+
+/*
+ * Parse one whole message (or the kept start of a long TCP one: truncated
+ * then forgives records cut at the end) and emit its units.
+ */
+static void dns_message(struct dns_state *s, enum app_direction dir, const uint8_t *msg,
+			uint32_t len, bool truncated, app_emit_fn emit, void *arg)
+{
+	struct dns_header h;
+	struct {
+		char name[DNS_NAME_MAX + 1];
+		uint32_t name_len;
+		uint16_t type;
+	} q[DNS_QUESTIONS_MAX];
+	uint32_t off = DNS_HEADER_LEN;
+
+	if (len < DNS_HEADER_LEN)
+		return;
+	dns_header_read(msg, &h);
+	if (!dns_header_plausible(&h))
+		return;
+	for (uint32_t i = 0; i < h.qdcount; i++) {
+		if (!dns_name_read(msg, len, &off, q[i].name, &q[i].name_len) || len - off < 4)
+			return;
+		q[i].type = dns_be16(msg + off);
+		off += 4;
+	}
+	uint32_t records = (uint32_t)h.ancount + h.nscount + h.arcount;
+	for (uint32_t i = 0; i < records; i++) {
+		if (dns_record_skip(msg, len, &off))
+			continue;
+		if (!truncated)
+			return;
+		break; /* the kept start of a long message ends mid-record */
+	}
+
+	struct app_details *det = &s->details;
+	bool query = !(h.flags & DNS_FLAG_QR);
+	for (uint32_t i = 0; i < h.qdcount; i++) {
+		struct app_unit unit = {.details = det};
+		size_t n = q[i].name_len < sizeof(det->dns_rrname) - 1
+			       ? q[i].name_len
+			       : sizeof(det->dns_rrname) - 1;
+		memcpy(det->dns_rrname, q[i].name, n);
+		det->dns_rrname[n] = '\0';
+		det->dns_rrtype = q[i].type;
+		if (query && dir == APP_TO_SERVER) {
+			unit.buffer[RULE_BUFFER_DNS_QUERY] = (const uint8_t *)q[i].name;
+			unit.buffer_len[RULE_BUFFER_DNS_QUERY] = q[i].name_len;
+		}
+		emit(arg, &unit);
+		if (!unit.buffer[RULE_BUFFER_DNS_QUERY])
+			break; /* a response is one unit */
+	}
+}
+
+/*
+ * The message at data looks like DNS for this direction: header, QR bit,
+ * first question with a known class. whole: data is the entire message;
+ * otherwise a question cut by the end of data asks for more.
+ */
+static enum app_detect_result dns_message_plausible(const uint8_t *data, uint32_t len,
+						    enum app_direction dir, bool whole)
+{
+	struct dns_header h;
+	char name[DNS_NAME_MAX + 1];
+	uint32_t name_len, off = DNS_HEADER_LEN;
+
+	if (len < DNS_HEADER_LEN)
+		return whole ? APP_DETECT_NO : APP_DETECT_NEED_MORE;
+	dns_header_read(data, &h);
+	if (!dns_header_plausible(&h))
+		return APP_DETECT_NO;
+	if (!!(h.flags & DNS_FLAG_QR) != (dir == APP_TO_CLIENT))
+		return APP_DETECT_NO;
+	if (!dns_name_read(data, len, &off, name, &name_len) || len - off < 4)
+		return whole ? APP_DETECT_NO : APP_DETECT_NEED_MORE;
+	uint16_t qclass = dns_be16(data + off + 2) & 0x7fff; /* mDNS uses the top bit */
+	if (qclass == 1 || qclass == 3 || qclass == 4 || qclass == 254 || qclass == 255)
+		return APP_DETECT_YES;
+	return APP_DETECT_NO;
+}
+
+/*
+ * Detection sees UDP datagrams and the start of TCP streams alike, so both
+ * forms are tried: a message at offset 0, or a length prefix then a
+ * message. A plausible length prefix with too few bytes behind it asks for
+ * more.
+ */
+static enum app_detect_result dns_detect(const uint8_t *data, uint32_t len,
+					 enum app_direction direction)
+{
+	if (dns_message_plausible(data, len, direction, true) == APP_DETECT_YES)
+		return APP_DETECT_YES;
+	if (len < 2)
+		return APP_DETECT_NEED_MORE;
+	uint32_t prefix = dns_be16(data);
+	if (prefix < DNS_HEADER_LEN + 5)
+		return APP_DETECT_NO; /* a header and the shortest question */
+	uint32_t avail = len - 2 < prefix ? len - 2 : prefix;
+	return dns_message_plausible(data + 2, avail, direction, avail == prefix);
+}
+
+/*
+ * The first bytes the parser gets decide the transport for the flow. A
+ * length prefix that matches the bytes exactly and is followed by a
+ * plausible header means TCP (a UDP message whose ID happens to equal its
+ * length minus two and whose next ten bytes also pass as a header is
+ * vanishingly rare); a plausible message at offset 0 means UDP; fewer
+ * bytes than the shortest UDP message with a question (a TCP stream cut
+ * early), or a plausible prefix and header, mean TCP.
+ */
+static enum dns_transport dns_transport_guess(const uint8_t *data, uint32_t len,
+					      enum app_direction dir)
+{
+	struct dns_header h;
+
+	if (len >= 2 + DNS_HEADER_LEN && dns_be16(data) == len - 2) {
+		dns_header_read(data + 2, &h);
+		if (dns_header_plausible(&h))
+			return DNS_TCP;
+	}
+	if (dns_message_plausible(data, len, dir, true) == APP_DETECT_YES)
+		return DNS_UDP;
+	if (len < DNS_HEADER_LEN + 5)
+		return DNS_TCP;
+	dns_header_read(data + 2, &h);
+	return dns_be16(data) >= DNS_HEADER_LEN && dns_header_plausible(&h) ? DNS_TCP : DNS_UDP;
+}
+
+static void dns_tcp_bytes(struct dns_state *s, enum app_direction dir, const uint8_t *data,
+			  uint32_t len, app_emit_fn emit, void *arg)
+{
+	struct dns_tcp_direction *d = &s->tcp[dir];
+
+	while (len) {
+		if (d->prefix_len < 2) {
+			d->prefix[d->prefix_len++] = *data++;
+			len--;
+			if (d->prefix_len < 2)
+				continue;
+			d->message_len = dns_be16(d->prefix);
+			d->message_seen = 0;
+		}
+		if (!app_message_take(d->message, DNS_TCP_MESSAGE_MAX, d->message_len,
+				      &d->message_seen, &data, &len))
+			continue;
+		d->prefix_len = 0;
+		bool truncated = d->message_len > DNS_TCP_MESSAGE_MAX;
+		dns_message(s, dir, d->message, truncated ? DNS_TCP_MESSAGE_MAX : d->message_len,
+			    truncated, emit, arg);
+	}
+}
+
+static void dns_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
+		      app_emit_fn emit, void *arg)
+{
+	struct dns_state *s = state;
+
+	dir &= 1;
+	if (!len)
+		return;
+	if (s->transport == DNS_UNDECIDED) {
+		s->transport = dns_transport_guess(data, len, dir);
+		/* once per flow, like create(): the fast path allocates nothing per packet */
+		if (s->transport == DNS_TCP && !(s->tcp = calloc(2, sizeof(*s->tcp))))
+			s->transport = DNS_UDP; /* out of memory: datagram view, harmless */
+	}
+	if (s->transport == DNS_TCP)
+		dns_tcp_bytes(s, dir, data, len, emit, arg);
+	else
+		dns_message(s, dir, data, len, false, emit, arg);
+}
+
+static void *dns_create(const struct app_config *config)
+{
+	(void)config;
+	return calloc(1, sizeof(struct dns_state));
+}
+
+static void dns_destroy(void *state)
+{
+	struct dns_state *s = state;
+
+	if (!s)
+		return;
+	free(s->tcp);
+	free(s);
+}
+
+const struct app_parser app_parser_dns = {
+    .name = "dns",
+    .proto = RULE_PROTO_DNS,
+    .tcp = true,
+    .udp = true,
+    .detect = dns_detect,
+    .create = dns_create,
+    .destroy = dns_destroy,
+    .parse = dns_parse,
+};

@@ -1,0 +1,982 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HTTP/1.x parser: detection of a request line or a status line, and a
+ * libhtp connection parser per flow that turns the two directions into
+ * transactions. libhtp does all the parsing and normalisation (request
+ * line, headers, URI decoding and path folding, chunked transfer coding,
+ * gzip/deflate bodies); this file configures it the way an IDS must (see
+ * http_config_build), copies what the rules need and hands each
+ * transaction to inspection in up to four units, in the order they become
+ * ready:
+ *
+ *   1. request headers complete: the request buffers (http.uri, http.method,
+ *      http.header, http.host, ...), so header rules fire before any body;
+ *   2. request body complete (or body_limit bytes of it kept): the same
+ *      buffers again plus http.request_body;
+ *   3. response headers complete: the request's own buffers (http.uri,
+ *      http.method, http.host, ...) plus the response's (http.stat_code,
+ *      http.server, ...); the buffers Suricata gives both directions
+ *      (http.header, http.header.raw, http.header_names, http.cookie,
+ *      http.content_type, http.content_len, http.connection, http.start,
+ *      http.protocol) hold the response's;
+ *   4. response body complete (or limit reached): as 3 plus
+ *      http.response_body and file.data.
+ *
+ * Units 2 to 4 carry earlier buffers again so that a rule on, say, http.uri
+ * and http.stat_code still sees both; app_unit.fresh names the buffers new
+ * in each unit, so inspection can skip rules it already ran. A unit whose
+ * body is empty is not sent. Buffers point into libhtp's transaction or
+ * into copies kept per transaction (struct http_tx, bodies bounded by
+ * app_config.body_limit); both live until the transaction is complete in
+ * both directions and the parse() call that completed it returns.
+ *
+ * What this file leaves to others: counting (the caller counts units and
+ * failures), flow lifetime (destroy() is called by the flow's owner), and
+ * anything after CONNECT's tunnel is established (libhtp stops there, as
+ * Suricata does; the tunnelled bytes are usually TLS).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <htp/htp.h>
+
+#include "dataplane/app/app_http.h"
+
+#define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
+#define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
+#define HTTP_METHOD_MAX	   16		/* longest unknown method detect() accepts */
+
+/* A growable byte string with a hard bound; kept per transaction. */
+struct http_bytes {
+	uint8_t *data;
+	uint32_t len, cap;
+};
+
+/* What one transaction keeps beyond libhtp's own fields. */
+struct http_tx {
+	struct http_bytes uri;	/* normalised path ? query # fragment */
+	struct http_bytes host; /* libhtp's hostname, lowercased, without trailing dots */
+	struct http_bytes req_header, req_header_names, req_header_raw, req_start, req_body;
+	struct http_bytes res_header, res_header_names, res_header_raw, res_start, res_body;
+	char xff[sizeof(((struct app_details *)0)->xff)];
+	bool req_headers_sent, req_body_sent, res_headers_sent, res_body_sent;
+};
+
+/* One flow's parser. */
+struct http_state {
+	htp_connp_t *connp;
+	uint32_t body_limit;
+	const char *xff_headers[5]; /* NULL-terminated */
+	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
+	struct http_bytes pending[2];
+	size_t cleanup_next; /* first transaction index not yet destroyed */
+	app_emit_fn emit;    /* set for the duration of one parse() call */
+	void *emit_arg;
+	struct app_details details;
+};
+
+static const char *const http_xff_defaults[] = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL};
+
+/* libhtp wants a timestamp per call; only its logs and close use it. */
+static const htp_time_t http_no_time;
+
+/* --- byte strings --------------------------------------------------------------------------- */
+
+static bool http_bytes_append(struct http_bytes *b, const void *data, size_t len, uint32_t limit)
+{
+	if (!len)
+		return true;
+	if (b->len >= limit)
+		return false;
+	if (len > limit - b->len)
+		len = limit - b->len;
+	if (b->len + len > b->cap) {
+		uint64_t cap = b->cap ? b->cap : 256;
+		while (cap < (uint64_t)b->len + len)
+			cap *= 2;
+		if (cap > limit)
+			cap = limit;
+		uint8_t *grown = realloc(b->data, cap);
+		if (!grown)
+			return false;
+		b->data = grown;
+		b->cap = (uint32_t)cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += (uint32_t)len;
+	return true;
+}
+
+static void http_bytes_append_bstr(struct http_bytes *b, const bstr *s, uint32_t limit)
+{
+	if (s)
+		http_bytes_append(b, bstr_ptr(s), bstr_len(s), limit);
+}
+
+static void http_bytes_free(struct http_bytes *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+/* --- per-transaction copies ------------------------------------------------------------------ */
+
+static struct http_tx *http_tx_of(htp_tx_t *tx)
+{
+	struct http_tx *t = htp_tx_get_user_data(tx);
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (t)
+			htp_tx_set_user_data(tx, t);
+	}
+	return t;
+}
+
+static void http_tx_free(struct http_tx *t)
+{
+	if (!t)
+		return;
+	struct http_bytes *all[] = {
+	    &t->uri,	   &t->host,	 &t->req_header, &t->req_header_names, &t->req_header_raw,
+	    &t->req_start, &t->req_body, &t->res_header, &t->res_header_names, &t->res_header_raw,
+	    &t->res_start, &t->res_body};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		http_bytes_free(all[i]);
+	free(t);
+}
+
+static struct http_state *http_state_of(htp_tx_t *tx)
+{
+	return htp_connp_get_user_data(tx->connp);
+}
+
+/*
+ * The header buffers Suricata builds from libhtp's header table:
+ * http.header is "Name: value\r\n" per header without Cookie (to server) or
+ * Set-Cookie (to client), which have their own buffer, and without a final
+ * empty line (Suricata found that adding it broke existing rules);
+ * http.header_names is "\r\nName1\r\nName2\r\n\r\n"; http.start is the
+ * first line, CRLF, every header, CRLF.
+ */
+static void http_headers_build(htp_table_t *headers, const bstr *first_line, const char *cookie,
+			       struct http_bytes *header, struct http_bytes *names,
+			       struct http_bytes *start)
+{
+	const uint32_t lim = HTTP_HEADER_LIMIT;
+	http_bytes_append(names, "\r\n", 2, lim);
+	http_bytes_append_bstr(start, first_line, lim);
+	http_bytes_append(start, "\r\n", 2, lim);
+	size_t n = headers ? htp_table_size(headers) : 0;
+	for (size_t i = 0; i < n; i++) {
+		htp_header_t *h = htp_table_get_index(headers, i, NULL);
+		if (!h || !h->name || !h->value)
+			continue;
+		http_bytes_append_bstr(names, h->name, lim);
+		http_bytes_append(names, "\r\n", 2, lim);
+		http_bytes_append_bstr(start, h->name, lim);
+		http_bytes_append(start, ": ", 2, lim);
+		http_bytes_append_bstr(start, h->value, lim);
+		http_bytes_append(start, "\r\n", 2, lim);
+		if (bstr_cmp_c_nocase(h->name, cookie) == 0)
+			continue;
+		http_bytes_append_bstr(header, h->name, lim);
+		http_bytes_append(header, ": ", 2, lim);
+		http_bytes_append_bstr(header, h->value, lim);
+		http_bytes_append(header, "\r\n", 2, lim);
+	}
+	http_bytes_append(names, "\r\n", 2, lim);
+	http_bytes_append(start, "\r\n", 2, lim);
+}
+
+/* --- X-Forwarded-For ------------------------------------------------------------------------- */
+
+static bool http_is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Copy [p, p + len) trimmed of blanks and one pair of quotes into out. */
+static void http_copy_trimmed(char *out, size_t size, const uint8_t *p, size_t len)
+{
+	while (len && http_is_space(*p))
+		p++, len--;
+	while (len && http_is_space(p[len - 1]))
+		len--;
+	if (len >= 2 && p[0] == '"' && p[len - 1] == '"')
+		p++, len -= 2;
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/*
+ * RFC 7239: Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711".
+ * The first element's for= value is the client; an IPv6 one loses its
+ * brackets and port.
+ */
+static void http_xff_forwarded(char *out, size_t size, const uint8_t *v, size_t len)
+{
+	for (size_t i = 0; i + 4 <= len; i++) {
+		bool at_start =
+		    i == 0 || v[i - 1] == ';' || v[i - 1] == ',' || http_is_space(v[i - 1]);
+		if (!at_start || strncasecmp((const char *)v + i, "for=", 4) != 0)
+			continue;
+		size_t b = i + 4, e = b;
+		while (e < len && v[e] != ';' && v[e] != ',')
+			e++;
+		http_copy_trimmed(out, size, v + b, e - b);
+		if (out[0] == '[') {
+			char *close = strchr(out, ']');
+			size_t inner = close ? (size_t)(close - out - 1) : strlen(out) - 1;
+			memmove(out, out + 1, inner);
+			out[inner] = '\0';
+		}
+		return;
+	}
+}
+
+/*
+ * The client behind proxies: the first of the configured headers present.
+ * X-Forwarded-For (and any other list-style header) holds
+ * "client, proxy1, proxy2": the left-most entry is the original client.
+ */
+static void http_xff_find(const struct http_state *s, htp_tx_t *tx, struct http_tx *t)
+{
+	t->xff[0] = '\0';
+	for (unsigned i = 0; s->xff_headers[i] && !t->xff[0]; i++) {
+		htp_header_t *h = htp_table_get_c(tx->request_headers, s->xff_headers[i]);
+		if (!h || !h->value)
+			continue;
+		const uint8_t *v = bstr_ptr(h->value);
+		size_t len = bstr_len(h->value);
+		if (strcasecmp(s->xff_headers[i], "Forwarded") == 0) {
+			http_xff_forwarded(t->xff, sizeof(t->xff), v, len);
+			continue;
+		}
+		const uint8_t *comma = memchr(v, ',', len);
+		http_copy_trimmed(t->xff, sizeof(t->xff), v, comma ? (size_t)(comma - v) : len);
+	}
+}
+
+/* --- units ----------------------------------------------------------------------------------- */
+
+static void http_set(struct app_unit *u, enum rule_buffer b, const void *data, size_t len)
+{
+	if (!data)
+		return;
+	u->buffer[b] = data;
+	u->buffer_len[b] = (uint32_t)len;
+}
+
+static void http_set_bstr(struct app_unit *u, enum rule_buffer b, const bstr *s)
+{
+	if (s)
+		http_set(u, b, bstr_ptr(s), bstr_len(s));
+}
+
+static void http_set_bytes(struct app_unit *u, enum rule_buffer b, const struct http_bytes *s)
+{
+	if (s->data)
+		http_set(u, b, s->data, s->len);
+}
+
+static void http_set_header(struct app_unit *u, enum rule_buffer b, htp_table_t *headers,
+			    const char *name)
+{
+	htp_header_t *h = headers ? htp_table_get_c(headers, name) : NULL;
+	if (h)
+		http_set_bstr(u, b, h->value);
+}
+
+static uint64_t http_unit_mask(const struct app_unit *u)
+{
+	uint64_t mask = 0;
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		if (u->buffer[b])
+			mask |= 1ull << b;
+	return mask;
+}
+
+/* The buffers only a request has (carried into the response's units too). */
+static void http_unit_request_own(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
+{
+	htp_table_t *h = tx->request_headers;
+	http_set_bytes(u, RULE_BUFFER_HTTP_URI, &t->uri);
+	http_set_bstr(u, RULE_BUFFER_HTTP_URI_RAW, tx->request_uri);
+	http_set_bstr(u, RULE_BUFFER_HTTP_METHOD, tx->request_method);
+	http_set_bstr(u, RULE_BUFFER_HTTP_REQUEST_LINE, tx->request_line);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HOST, &t->host);
+	/* Suricata: the authority of an absolute URI if there is one, else Host. */
+	if (tx->parsed_uri_raw && tx->parsed_uri_raw->hostname)
+		http_set_bstr(u, RULE_BUFFER_HTTP_HOST_RAW, tx->parsed_uri_raw->hostname);
+	else
+		http_set_header(u, RULE_BUFFER_HTTP_HOST_RAW, h, "host");
+	http_set_header(u, RULE_BUFFER_HTTP_USER_AGENT, h, "user-agent");
+	http_set_header(u, RULE_BUFFER_HTTP_REFERER, h, "referer");
+	http_set_header(u, RULE_BUFFER_HTTP_ACCEPT, h, "accept");
+	http_set_header(u, RULE_BUFFER_HTTP_ACCEPT_ENC, h, "accept-encoding");
+	http_set_header(u, RULE_BUFFER_HTTP_ACCEPT_LANG, h, "accept-language");
+}
+
+/* The buffers both directions have, from the request. */
+static void http_unit_request_shared(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
+{
+	htp_table_t *h = tx->request_headers;
+	http_set_bstr(u, RULE_BUFFER_HTTP_PROTOCOL, tx->request_protocol);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER, &t->req_header);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER_RAW, &t->req_header_raw);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER_NAMES, &t->req_header_names);
+	http_set_bytes(u, RULE_BUFFER_HTTP_START, &t->req_start);
+	http_set_header(u, RULE_BUFFER_HTTP_COOKIE, h, "cookie");
+	http_set_header(u, RULE_BUFFER_HTTP_CONTENT_TYPE, h, "content-type");
+	http_set_header(u, RULE_BUFFER_HTTP_CONTENT_LEN, h, "content-length");
+	http_set_header(u, RULE_BUFFER_HTTP_CONNECTION, h, "connection");
+}
+
+static void http_unit_response(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
+{
+	htp_table_t *h = tx->response_headers;
+	http_set_bstr(u, RULE_BUFFER_HTTP_PROTOCOL, tx->response_protocol);
+	http_set_bstr(u, RULE_BUFFER_HTTP_STAT_CODE, tx->response_status);
+	http_set_bstr(u, RULE_BUFFER_HTTP_STAT_MSG, tx->response_message);
+	http_set_bstr(u, RULE_BUFFER_HTTP_RESPONSE_LINE, tx->response_line);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER, &t->res_header);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER_RAW, &t->res_header_raw);
+	http_set_bytes(u, RULE_BUFFER_HTTP_HEADER_NAMES, &t->res_header_names);
+	http_set_bytes(u, RULE_BUFFER_HTTP_START, &t->res_start);
+	http_set_header(u, RULE_BUFFER_HTTP_COOKIE, h, "set-cookie");
+	http_set_header(u, RULE_BUFFER_HTTP_CONTENT_TYPE, h, "content-type");
+	http_set_header(u, RULE_BUFFER_HTTP_CONTENT_LEN, h, "content-length");
+	http_set_header(u, RULE_BUFFER_HTTP_CONNECTION, h, "connection");
+	http_set_header(u, RULE_BUFFER_HTTP_LOCATION, h, "location");
+	http_set_header(u, RULE_BUFFER_HTTP_SERVER, h, "server");
+}
+
+static void http_text(char *out, size_t size, const bstr *s)
+{
+	size_t len = 0;
+	if (s) {
+		len = bstr_len(s) < size - 1 ? bstr_len(s) : size - 1;
+		memcpy(out, bstr_ptr(s), len);
+	}
+	out[len] = '\0';
+}
+
+/* EVE's http object for this transaction, into the flow's one details struct. */
+static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct http_tx *t)
+{
+	memset(d, 0, sizeof(*d));
+	htp_header_t *ua =
+	    tx->request_headers ? htp_table_get_c(tx->request_headers, "user-agent") : NULL;
+	size_t host_len =
+	    t->host.len < sizeof(d->http_hostname) - 1 ? t->host.len : sizeof(d->http_hostname) - 1;
+	if (host_len)
+		memcpy(d->http_hostname, t->host.data, host_len);
+	http_text(d->http_url, sizeof(d->http_url), tx->request_uri);
+	http_text(d->http_user_agent, sizeof(d->http_user_agent), ua ? ua->value : NULL);
+	http_text(d->http_method, sizeof(d->http_method), tx->request_method);
+	http_text(d->http_protocol, sizeof(d->http_protocol), tx->request_protocol);
+	if (tx->response_status_number > 0 && tx->response_status_number < 1000)
+		d->http_status = (uint16_t)tx->response_status_number;
+	if (tx->response_message_len > 0)
+		d->http_length = (uint64_t)tx->response_message_len;
+	memcpy(d->xff, t->xff, sizeof(d->xff));
+}
+
+enum http_unit_kind {
+	HTTP_UNIT_REQUEST_HEADERS,
+	HTTP_UNIT_REQUEST_BODY,
+	HTTP_UNIT_RESPONSE_HEADERS,
+	HTTP_UNIT_RESPONSE_BODY,
+};
+
+/* Build one unit of tx and hand it to inspection (see the file comment). */
+static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind)
+{
+	struct http_state *s = http_state_of(tx);
+	if (!s || !s->emit)
+		return;
+	struct app_unit u;
+	memset(&u, 0, sizeof(u));
+	http_unit_request_own(&u, tx, t);
+	uint64_t carried = 0;
+	switch (kind) {
+	case HTTP_UNIT_REQUEST_HEADERS:
+		http_unit_request_shared(&u, tx, t);
+		break;
+	case HTTP_UNIT_REQUEST_BODY:
+		http_unit_request_shared(&u, tx, t);
+		carried = http_unit_mask(&u);
+		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body);
+		break;
+	case HTTP_UNIT_RESPONSE_HEADERS:
+		carried = http_unit_mask(&u);
+		http_unit_response(&u, tx, t);
+		break;
+	case HTTP_UNIT_RESPONSE_BODY:
+		http_unit_response(&u, tx, t);
+		carried = http_unit_mask(&u);
+		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body);
+		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body);
+		break;
+	}
+	u.fresh = http_unit_mask(&u) & ~carried;
+	http_details_fill(&s->details, tx, t);
+	u.details = &s->details;
+	s->emit(s->emit_arg, &u);
+}
+
+/* --- libhtp hooks (run inside htp_connp_req_data / htp_connp_res_data) ---------------------- */
+
+/*
+ * Second decoding pass over the already decoded path and query, run before
+ * the normalised URI is built (the REQUEST_URI_NORMALIZE hook runs after
+ * libhtp's own pass and before REQUEST_LINE). An attacker aiming at a
+ * server or application that decodes twice sends "%252e%252e%252f": one
+ * pass leaves "%2e%2e%2f", which neither matches "../" rules nor is folded;
+ * the second pass makes it "../" as that server will see it. As in
+ * Suricata (double-decode-path/query), the second pass comes after path
+ * folding, so the traversal stays visible to rules rather than folded away.
+ * libhtp leaves the query encoded, so for the query this pass is its one
+ * decoding (Suricata's double-decode-query: yes): "?q=%27%20OR" is
+ * inspected as "?q=' OR".
+ */
+static int http_hook_uri_normalize(htp_tx_t *tx)
+{
+	if (!tx->parsed_uri)
+		return HTP_OK;
+	uint64_t flags = 0;
+	if (tx->parsed_uri->path)
+		htp_urldecode_inplace(tx->cfg, HTP_DECODER_URL_PATH, tx->parsed_uri->path, &flags);
+	if (tx->parsed_uri->query)
+		htp_urldecode_inplace(tx->cfg, HTP_DECODER_URLENCODED, tx->parsed_uri->query,
+				      &flags);
+	return HTP_OK;
+}
+
+static int http_hook_request_headers(htp_tx_t *tx);
+
+/*
+ * http.uri, the Suricata way: normalised path, then "?" query and "#"
+ * fragment if present. An HTTP/0.9 request ("GET /x" and a line end) has
+ * no headers, so libhtp never reports them: its unit goes out here, or
+ * such a request would be inspected by no HTTP rule at all.
+ */
+static int http_hook_request_line(htp_tx_t *tx)
+{
+	struct http_state *s = http_state_of(tx);
+	struct http_tx *t = http_tx_of(tx);
+	htp_uri_t *uri = tx->parsed_uri;
+	if (!s || !t || !uri)
+		return HTP_OK;
+	const uint32_t lim = HTTP_HEADER_LIMIT;
+	t->uri.len = 0;
+	http_bytes_append_bstr(&t->uri, uri->path, lim);
+	if (uri->query) {
+		http_bytes_append(&t->uri, "?", 1, lim);
+		http_bytes_append_bstr(&t->uri, uri->query, lim);
+	}
+	if (uri->fragment) {
+		http_bytes_append(&t->uri, "#", 1, lim);
+		http_bytes_append_bstr(&t->uri, uri->fragment, lim);
+	}
+	if (tx->is_protocol_0_9)
+		return http_hook_request_headers(tx);
+	return HTP_OK;
+}
+
+/* http.header.raw: the header lines exactly as received, folded lines and all. */
+static int http_hook_request_header_data(htp_tx_data_t *d)
+{
+	struct http_tx *t = http_tx_of(d->tx);
+	if (t && d->data)
+		http_bytes_append(&t->req_header_raw, d->data, d->len, HTTP_HEADER_LIMIT);
+	return HTP_OK;
+}
+
+static int http_hook_response_header_data(htp_tx_data_t *d)
+{
+	struct http_tx *t = http_tx_of(d->tx);
+	if (t && d->data)
+		http_bytes_append(&t->res_header_raw, d->data, d->len, HTTP_HEADER_LIMIT);
+	return HTP_OK;
+}
+
+/*
+ * http.host: libhtp takes the host from an absolute URI or the Host header
+ * and drops the port, but keeps the case as sent; rules and domain lists
+ * expect lowercase ("EVIL.example" is the same host), and a trailing dot
+ * ("evil.example.") names the same host too.
+ */
+static void http_host_build(htp_tx_t *tx, struct http_tx *t)
+{
+	t->host.len = 0;
+	if (!tx->request_hostname)
+		return;
+	http_bytes_append_bstr(&t->host, tx->request_hostname, HTTP_HEADER_LIMIT);
+	if (!t->host.data)
+		return;
+	for (uint32_t i = 0; i < t->host.len; i++)
+		if (t->host.data[i] >= 'A' && t->host.data[i] <= 'Z')
+			t->host.data[i] = (uint8_t)(t->host.data[i] - 'A' + 'a');
+	while (t->host.len && t->host.data[t->host.len - 1] == '.')
+		t->host.len--;
+}
+
+static int http_hook_request_headers(htp_tx_t *tx)
+{
+	struct http_state *s = http_state_of(tx);
+	struct http_tx *t = http_tx_of(tx);
+	if (!s || !t || t->req_headers_sent)
+		return HTP_OK;
+	http_headers_build(tx->request_headers, tx->request_line, "cookie", &t->req_header,
+			   &t->req_header_names, &t->req_start);
+	http_host_build(tx, t);
+	http_xff_find(s, tx, t);
+	t->req_headers_sent = true;
+	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS);
+	return HTP_OK;
+}
+
+static int http_hook_response_headers(htp_tx_t *tx)
+{
+	struct http_tx *t = http_tx_of(tx);
+	if (!t || t->res_headers_sent)
+		return HTP_OK;
+	http_headers_build(tx->response_headers, tx->response_line, "set-cookie", &t->res_header,
+			   &t->res_header_names, &t->res_start);
+	t->res_headers_sent = true;
+	http_emit(tx, t, HTTP_UNIT_RESPONSE_HEADERS);
+	return HTP_OK;
+}
+
+/*
+ * Body data arrives de-chunked and decompressed. Only body_limit bytes are
+ * kept; once the limit is reached the body unit goes out at once, so a
+ * large or never-ending body is still inspected (its beginning, where
+ * exploits and file magic sit).
+ */
+static int http_hook_request_body_data(htp_tx_data_t *d)
+{
+	struct http_state *s = http_state_of(d->tx);
+	struct http_tx *t = http_tx_of(d->tx);
+	if (!s || !t || !d->data || t->req_body_sent)
+		return HTP_OK;
+	http_bytes_append(&t->req_body, d->data, d->len, s->body_limit);
+	if (t->req_body.len >= s->body_limit) {
+		t->req_body_sent = true;
+		http_emit(d->tx, t, HTTP_UNIT_REQUEST_BODY);
+	}
+	return HTP_OK;
+}
+
+static int http_hook_response_body_data(htp_tx_data_t *d)
+{
+	struct http_state *s = http_state_of(d->tx);
+	struct http_tx *t = http_tx_of(d->tx);
+	if (!s || !t || !d->data || t->res_body_sent)
+		return HTP_OK;
+	http_bytes_append(&t->res_body, d->data, d->len, s->body_limit);
+	if (t->res_body.len >= s->body_limit) {
+		t->res_body_sent = true;
+		http_emit(d->tx, t, HTTP_UNIT_RESPONSE_BODY);
+	}
+	return HTP_OK;
+}
+
+static int http_hook_request_complete(htp_tx_t *tx)
+{
+	struct http_tx *t = htp_tx_get_user_data(tx);
+	if (!t || t->req_body_sent || !t->req_body.len)
+		return HTP_OK;
+	t->req_body_sent = true;
+	http_emit(tx, t, HTTP_UNIT_REQUEST_BODY);
+	return HTP_OK;
+}
+
+static int http_hook_response_complete(htp_tx_t *tx)
+{
+	struct http_tx *t = htp_tx_get_user_data(tx);
+	/* A response cut off inside its headers (the server closed before the
+	 * blank line) still gets its headers inspected, as Suricata does. */
+	if (t && !t->res_headers_sent)
+		http_hook_response_headers(tx);
+	if (!t || t->res_body_sent || !t->res_body.len)
+		return HTP_OK;
+	t->res_body_sent = true;
+	http_emit(tx, t, HTTP_UNIT_RESPONSE_BODY);
+	return HTP_OK;
+}
+
+/* --- configuration --------------------------------------------------------------------------- */
+
+/*
+ * libhtp settings for inspection. The rule of thumb is Suricata's defaults
+ * (so ET rules written against Suricata see the same bytes), plus the
+ * decodings the lead asked for where Suricata has them as options:
+ * - personality IDS: the generic, tolerant request parser, and for the
+ *   path: "\" taken as "/" (IIS), %2f decoded as "/" so it folds, "//"
+ *   compressed, %uXXXX decoded (IIS's "%u002e%u002e/"), overlong and
+ *   full-width UTF-8 mapped best-fit to ASCII. libhtp then removes "/./"
+ *   and "/x/../" (RFC 3986), so "/a/%2e%2e/b" becomes "/b" as the server
+ *   sees it. The personality would also lowercase the path; Suricata turns
+ *   that off (content matches keep the case sent; rules say nocase), and
+ *   so do we.
+ * - %u also in the query, and '+' left alone in path and query
+ *   (Suricata's query-plusspace-decode: no).
+ * - NUL, raw or %00, never ends a string: "/x.php%00.jpg" keeps both halves
+ *   visible whatever the server does at the NUL.
+ * - invalid %-encodings kept as sent ("%zz" stays "%zz"), so they stay
+ *   visible too.
+ * - spaces allowed in the URI ("GET /a b HTTP/1.1" is one path, as
+ *   Suricata sets it), so a space cannot cut a URI short.
+ * - bodies: chunked decoding is libhtp's; request and response bodies are
+ *   decompressed (gzip, deflate, two layers at most), bounded by the body
+ *   limit as bomb limit and Suricata's 100 ms time limit; LZMA off, as
+ *   Suricata ships it.
+ * - Suricata's field limits (9000 soft, 18000 hard bytes per header line)
+ *   and at most 1024 headers; no log messages kept (they would pile up per
+ *   connection); transactions destroyed by us once emitted.
+ */
+static htp_cfg_t *http_config_build(uint32_t body_limit)
+{
+	htp_cfg_t *cfg = htp_config_create();
+	if (!cfg)
+		return NULL;
+	if (htp_config_set_server_personality(cfg, HTP_SERVER_IDS) != HTP_OK) {
+		htp_config_destroy(cfg);
+		return NULL;
+	}
+	htp_config_set_convert_lowercase(cfg, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_backslash_convert_slashes(cfg, HTP_DECODER_URL_PATH, 1);
+	htp_config_set_path_separators_decode(cfg, HTP_DECODER_URL_PATH, 1);
+	htp_config_set_path_separators_compress(cfg, HTP_DECODER_URL_PATH, 1);
+	htp_config_set_u_encoding_decode(cfg, HTP_DECODER_URL_PATH, 1);
+	htp_config_set_u_encoding_decode(cfg, HTP_DECODER_URLENCODED, 1);
+	htp_config_set_utf8_convert_bestfit(cfg, HTP_DECODER_URL_PATH, 1);
+	htp_config_set_plusspace_decode(cfg, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_plusspace_decode(cfg, HTP_DECODER_URLENCODED, 0);
+	htp_config_set_nul_encoded_terminates(cfg, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_nul_encoded_terminates(cfg, HTP_DECODER_URLENCODED, 0);
+	htp_config_set_nul_raw_terminates(cfg, HTP_DECODER_URL_PATH, 0);
+	htp_config_set_nul_raw_terminates(cfg, HTP_DECODER_URLENCODED, 0);
+	htp_config_set_url_encoding_invalid_handling(cfg, HTP_DECODER_URL_PATH,
+						     HTP_URL_DECODE_PRESERVE_PERCENT);
+	htp_config_set_url_encoding_invalid_handling(cfg, HTP_DECODER_URLENCODED,
+						     HTP_URL_DECODE_PRESERVE_PERCENT);
+	htp_config_set_allow_space_uri(cfg, 1);
+	htp_config_set_parse_request_cookies(cfg, 0);
+	htp_config_set_request_decompression(cfg, 1);
+	htp_config_set_response_decompression(cfg, 1);
+	htp_config_set_response_decompression_layer_limit(cfg, 2);
+	htp_config_set_compression_bomb_limit(cfg, body_limit > APP_HTTP_BODY_LIMIT_DEFAULT
+						       ? body_limit
+						       : APP_HTTP_BODY_LIMIT_DEFAULT);
+	htp_config_set_compression_time_limit(cfg, 100000);
+	htp_config_set_lzma_layers(cfg, 0);
+	htp_config_set_field_limits(cfg, 9000, 18000);
+	htp_config_set_number_headers_limit(cfg, 1024);
+	htp_config_set_log_level(cfg, HTP_LOG_NONE);
+	htp_config_set_tx_auto_destroy(cfg, 0);
+
+	htp_config_register_request_uri_normalize(cfg, http_hook_uri_normalize);
+	htp_config_register_request_line(cfg, http_hook_request_line);
+	htp_config_register_request_header_data(cfg, http_hook_request_header_data);
+	htp_config_register_request_headers(cfg, http_hook_request_headers);
+	htp_config_register_request_body_data(cfg, http_hook_request_body_data);
+	htp_config_register_request_complete(cfg, http_hook_request_complete);
+	htp_config_register_response_header_data(cfg, http_hook_response_header_data);
+	htp_config_register_response_headers(cfg, http_hook_response_headers);
+	htp_config_register_response_body_data(cfg, http_hook_response_body_data);
+	htp_config_register_response_complete(cfg, http_hook_response_complete);
+	return cfg;
+}
+
+/* One configuration per thread: a worker never shares libhtp state with another. */
+static __thread htp_cfg_t *http_thread_config;
+
+/* --- detection ------------------------------------------------------------------------------- */
+
+static bool http_is_alpha(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Methods recognised whatever follows the space (RFC 9110, WebDAV). */
+static const char *const http_methods[] = {
+    "GET",    "POST",	  "HEAD",      "PUT",	"DELETE",     "OPTIONS", "CONNECT", "TRACE",
+    "PATCH",  "PROPFIND", "PROPPATCH", "MKCOL", "COPY",	      "MOVE",	 "LOCK",    "UNLOCK",
+    "SEARCH", "REPORT",	  "CHECKOUT",  "MERGE", "MKACTIVITY", NULL,
+};
+
+static bool http_method_known(const uint8_t *p, size_t len)
+{
+	for (unsigned i = 0; http_methods[i]; i++)
+		if (strlen(http_methods[i]) == len &&
+		    strncasecmp((const char *)p, http_methods[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* Does data (len bytes) start like prefix, case-insensitively? 1 yes, 0 no, -1 too short. */
+static int http_prefix(const uint8_t *data, uint32_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	size_t cmp = len < n ? len : n;
+	if (strncasecmp((const char *)data, prefix, cmp) != 0)
+		return 0;
+	return len >= n ? 1 : -1;
+}
+
+/*
+ * A request starts with a method token, a space and a target. Methods are
+ * matched without case ("gEt" reaches many servers), unknown methods are
+ * accepted when followed by " /" or " http" so a made-up verb cannot hide a
+ * request. Blank lines before the request line are skipped: servers ignore
+ * them (RFC 9112 2.2), so they must not hide a request from us either.
+ */
+static enum app_detect_result http_detect_request(const uint8_t *data, uint32_t len)
+{
+	uint32_t i = 0;
+	while (i < len && (data[i] == '\r' || data[i] == '\n'))
+		i++;
+	uint32_t start = i;
+	while (i < len && http_is_alpha(data[i]) && i - start <= HTTP_METHOD_MAX)
+		i++;
+	uint32_t mlen = i - start;
+	if (mlen > HTTP_METHOD_MAX)
+		return APP_DETECT_NO;
+	if (i == len)
+		return APP_DETECT_NEED_MORE;
+	if (data[i] != ' ' || mlen < 3)
+		return APP_DETECT_NO;
+	if (http_method_known(data + start, mlen))
+		return APP_DETECT_YES;
+	const uint8_t *target = data + i + 1;
+	uint32_t rest = len - i - 1;
+	int slash = http_prefix(target, rest, "/");
+	int absolute = http_prefix(target, rest, "http");
+	if (slash == 1 || absolute == 1)
+		return APP_DETECT_YES;
+	return absolute == -1 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
+}
+
+static enum app_detect_result http_detect(const uint8_t *data, uint32_t len,
+					  enum app_direction direction)
+{
+	if (!data || !len)
+		return APP_DETECT_NEED_MORE;
+	if (direction == APP_TO_SERVER)
+		return http_detect_request(data, len);
+	int r = http_prefix(data, len, "HTTP/1.");
+	return r == 1 ? APP_DETECT_YES : r == -1 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
+}
+
+/* --- flow state ------------------------------------------------------------------------------ */
+
+static void *http_create(const struct app_config *config)
+{
+	uint32_t limit =
+	    config && config->body_limit ? config->body_limit : APP_HTTP_BODY_LIMIT_DEFAULT;
+	if (!http_thread_config)
+		http_thread_config = http_config_build(limit);
+	if (!http_thread_config)
+		return NULL;
+	struct http_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->body_limit = limit;
+	const char *const *names =
+	    config && config->xff_headers[0] ? config->xff_headers : http_xff_defaults;
+	for (unsigned i = 0; i < 4 && names[i]; i++)
+		s->xff_headers[i] = names[i];
+	s->connp = htp_connp_create(http_thread_config);
+	if (!s->connp) {
+		free(s);
+		return NULL;
+	}
+	htp_connp_set_user_data(s->connp, s);
+	htp_time_t opened = http_no_time;
+	htp_connp_open(s->connp, NULL, 0, NULL, 0, &opened);
+	return s;
+}
+
+static htp_tx_t *http_tx_at(const struct http_state *s, size_t i)
+{
+	htp_conn_t *conn = htp_connp_get_connection(s->connp);
+	if (!conn || !conn->transactions || i >= htp_list_size(conn->transactions))
+		return NULL;
+	return htp_list_get(conn->transactions, i);
+}
+
+static size_t http_tx_count(const struct http_state *s)
+{
+	htp_conn_t *conn = htp_connp_get_connection(s->connp);
+	return conn && conn->transactions ? htp_list_size(conn->transactions) : 0;
+}
+
+static void http_destroy(void *state)
+{
+	struct http_state *s = state;
+	if (!s)
+		return;
+	for (size_t i = s->cleanup_next, n = http_tx_count(s); i < n; i++) {
+		htp_tx_t *tx = http_tx_at(s, i);
+		if (tx) {
+			http_tx_free(htp_tx_get_user_data(tx));
+			htp_tx_set_user_data(tx, NULL);
+		}
+	}
+	htp_connp_destroy_all(s->connp);
+	http_bytes_free(&s->pending[0]);
+	http_bytes_free(&s->pending[1]);
+	free(s);
+}
+
+/*
+ * Destroy the transactions complete in both directions, oldest first, so a
+ * keep-alive connection holds only what is in flight. libhtp leaves a NULL
+ * in its list for each one destroyed, which keeps its indexes valid.
+ */
+static void http_tx_cleanup(struct http_state *s)
+{
+	size_t n = http_tx_count(s);
+	while (s->cleanup_next < n) {
+		htp_tx_t *tx = http_tx_at(s, s->cleanup_next);
+		if (tx) {
+			if (tx->request_progress != HTP_REQUEST_COMPLETE ||
+			    tx->response_progress != HTP_RESPONSE_COMPLETE ||
+			    tx == htp_connp_get_in_tx(s->connp) ||
+			    tx == htp_connp_get_out_tx(s->connp))
+				return;
+			http_tx_free(htp_tx_get_user_data(tx));
+			htp_tx_set_user_data(tx, NULL);
+			htp_tx_destroy(tx);
+		}
+		s->cleanup_next++;
+	}
+}
+
+/* --- parsing --------------------------------------------------------------------------------- */
+
+static int http_feed_libhtp(struct http_state *s, enum app_direction dir, const uint8_t *data,
+			    size_t len)
+{
+	return dir == APP_TO_SERVER ? htp_connp_req_data(s->connp, &http_no_time, data, len)
+				    : htp_connp_res_data(s->connp, &http_no_time, data, len);
+}
+
+static void http_stop(struct http_state *s, enum app_direction dir)
+{
+	s->stopped[dir] = true;
+	http_bytes_free(&s->pending[dir]);
+}
+
+/*
+ * Give libhtp bytes of one direction (new ones, or the pending ones). It
+ * answers DATA_OTHER when it cannot go on before seeing the other direction
+ * (a CONNECT request waits for its response): what it did not consume is
+ * kept pending (bounded) and offered again once the other side has been
+ * fed. An error or an established tunnel ends the direction.
+ */
+static void http_feed_bytes(struct http_state *s, enum app_direction dir, const uint8_t *data,
+			    uint32_t len)
+{
+	struct http_bytes *p = &s->pending[dir];
+	int rc = http_feed_libhtp(s, dir, data, len);
+	if (rc == HTP_STREAM_ERROR || rc == HTP_STREAM_TUNNEL || rc == HTP_STREAM_STOP) {
+		http_stop(s, dir);
+		return;
+	}
+	if (rc != HTP_STREAM_DATA_OTHER) {
+		p->len = 0;
+		return;
+	}
+	size_t used = dir == APP_TO_SERVER ? htp_connp_req_data_consumed(s->connp)
+					   : htp_connp_res_data_consumed(s->connp);
+	if (used > len)
+		used = len;
+	uint32_t rest = len - (uint32_t)used;
+	if (rest > HTTP_PENDING_LIMIT) {
+		http_stop(s, dir);
+		return;
+	}
+	if (data == p->data) {
+		memmove(p->data, p->data + used, rest);
+		p->len = rest;
+		return;
+	}
+	p->len = 0;
+	if (!http_bytes_append(p, data + used, rest, HTTP_PENDING_LIMIT))
+		http_stop(s, dir);
+}
+
+static void http_feed_pending(struct http_state *s, enum app_direction dir)
+{
+	if (s->pending[dir].len && !s->stopped[dir])
+		http_feed_bytes(s, dir, s->pending[dir].data, s->pending[dir].len);
+}
+
+static void http_feed(struct http_state *s, enum app_direction dir, const uint8_t *data,
+		      uint32_t len)
+{
+	struct http_bytes *p = &s->pending[dir];
+	if (s->stopped[dir])
+		return;
+	if (!p->len) {
+		http_feed_bytes(s, dir, data, len);
+		return;
+	}
+	/* New bytes queue behind the pending ones; too many waiting ends the direction. */
+	if (len > HTTP_PENDING_LIMIT - p->len ||
+	    !http_bytes_append(p, data, len, HTTP_PENDING_LIMIT)) {
+		http_stop(s, dir);
+		return;
+	}
+	http_feed_pending(s, dir);
+}
+
+/* The end of a direction: libhtp completes what the close delimits (a body read to the end). */
+static void http_close(struct http_state *s, enum app_direction dir)
+{
+	if (s->stopped[dir])
+		return;
+	http_stop(s, dir);
+	if (dir == APP_TO_SERVER)
+		htp_connp_req_close(s->connp, &http_no_time);
+	else
+		htp_connp_close(s->connp, &http_no_time);
+}
+
+static void http_parse(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
+		       app_emit_fn emit, void *arg)
+{
+	struct http_state *s = state;
+	if (!s || (direction != APP_TO_SERVER && direction != APP_TO_CLIENT))
+		return;
+	s->emit = emit;
+	s->emit_arg = arg;
+	if (!len || !data)
+		http_close(s, direction);
+	else
+		http_feed(s, direction, data, len);
+	http_feed_pending(s, direction == APP_TO_SERVER ? APP_TO_CLIENT : APP_TO_SERVER);
+	http_tx_cleanup(s);
+	s->emit = NULL;
+	s->emit_arg = NULL;
+}
+
+const struct app_parser app_parser_http = {
+    .name = "http",
+    .proto = RULE_PROTO_HTTP,
+    .tcp = true,
+    .udp = false,
+    .detect = http_detect,
+    .create = http_create,
+    .destroy = http_destroy,
+    .parse = http_parse,
+};

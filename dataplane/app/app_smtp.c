@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SMTP parser: the client's command lines (RFC 5321) become units:
+ *   HELO/EHLO arg        smtp.helo
+ *   MAIL FROM:<address>  smtp.mail_from (inside the angle brackets)
+ *   RCPT TO:<address>    smtp.rcpt_to
+ * The message itself is not parsed: after DATA the client's bytes are
+ * skipped up to the "CRLF.CRLF" that ends them (after BDAT, the announced
+ * count), so a line in a mail body that reads "RCPT TO:" is not taken for a
+ * command. If the server refuses DATA (4xx/5xx before any message byte),
+ * command parsing resumes. After STARTTLS and the server's 220 the session
+ * is encrypted and both directions stop. The server's replies are only
+ * read for those two decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC
+ * 5321 allows 512); MIME, AUTH and the message headers are left to others.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dataplane/app/app_parsers.h"
+
+#define SMTP_LINE_MAX 1024
+
+static const char smtp_data_end[] = "\r\n.\r\n";
+
+/* A line being collected; past SMTP_LINE_MAX its bytes are dropped and the start is used. */
+struct smtp_line {
+	uint16_t len;
+	uint8_t bytes[SMTP_LINE_MAX];
+};
+
+struct smtp_state {
+	struct app_details details;
+	struct smtp_line line[2];
+	bool done;	       /* encrypted (STARTTLS): ignore both directions */
+	uint32_t pending;      /* client commands the server has not answered (PIPELINING) */
+	bool starttls_pending; /* client said STARTTLS, server has not answered */
+	bool data;	       /* client is sending a message after DATA */
+	uint8_t data_match;    /* bytes of smtp_data_end matched so far */
+	uint64_t data_bytes;   /* message bytes seen since DATA */
+	uint64_t bdat_left;    /* BDAT chunk bytes still to skip */
+};
+
+static bool smtp_is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Does the line start with word (case-insensitive) followed by the end or a space? */
+static bool smtp_command_is(const uint8_t *line, uint32_t len, const char *word)
+{
+	uint32_t n = (uint32_t)strlen(word);
+
+	if (len < n || strncasecmp((const char *)line, word, n))
+		return false;
+	return len == n || smtp_is_space(line[n]);
+}
+
+/*
+ * The address of "MAIL FROM:<a@b> SIZE=1" after the keyword ("FROM:"):
+ * inside the brackets when there are any, else the first word (some
+ * clients leave them out).
+ */
+static void smtp_address(const uint8_t *p, const uint8_t *end, const uint8_t **addr,
+			 uint32_t *addr_len)
+{
+	while (p < end && smtp_is_space(*p))
+		p++;
+	if (p < end && *p == '<') {
+		const uint8_t *close = memchr(p + 1, '>', (size_t)(end - p - 1));
+		*addr = p + 1;
+		*addr_len = (uint32_t)((close ? close : end) - (p + 1));
+		return;
+	}
+	const uint8_t *q = p;
+	while (q < end && !smtp_is_space(*q))
+		q++;
+	*addr = p;
+	*addr_len = (uint32_t)(q - p);
+}
+
+/* "MAIL FROM:" / "RCPT TO:" into buffer b; false when the keyword is not there. */
+static bool smtp_path_command(struct smtp_state *s, const uint8_t *line, uint32_t len,
+			      const char *keyword, enum rule_buffer b, app_emit_fn emit, void *arg)
+{
+	const uint8_t *p = line + 4, *end = line + len;
+	uint32_t n = (uint32_t)strlen(keyword);
+
+	while (p < end && smtp_is_space(*p))
+		p++;
+	if ((uint32_t)(end - p) < n || strncasecmp((const char *)p, keyword, n))
+		return false;
+	struct app_unit unit = {.details = &s->details};
+	smtp_address(p + n, end, &unit.buffer[b], &unit.buffer_len[b]);
+	emit(arg, &unit);
+	return true;
+}
+
+static void smtp_client_line(struct smtp_state *s, const uint8_t *line, uint32_t len,
+			     app_emit_fn emit, void *arg)
+{
+	if (s->pending < UINT32_MAX)
+		s->pending++;
+	if (smtp_command_is(line, len, "HELO") || smtp_command_is(line, len, "EHLO")) {
+		const uint8_t *p = line + 4, *end = line + len;
+		while (p < end && smtp_is_space(*p))
+			p++;
+		while (end > p && smtp_is_space(end[-1]))
+			end--;
+		struct app_unit unit = {.details = &s->details};
+		unit.buffer[RULE_BUFFER_SMTP_HELO] = p;
+		unit.buffer_len[RULE_BUFFER_SMTP_HELO] = (uint32_t)(end - p);
+		emit(arg, &unit);
+	} else if (smtp_command_is(line, len, "MAIL")) {
+		smtp_path_command(s, line, len, "FROM:", RULE_BUFFER_SMTP_MAIL_FROM, emit, arg);
+	} else if (smtp_command_is(line, len, "RCPT")) {
+		smtp_path_command(s, line, len, "TO:", RULE_BUFFER_SMTP_RCPT_TO, emit, arg);
+	} else if (smtp_command_is(line, len, "DATA")) {
+		s->data = true;
+		s->data_match = 2; /* the DATA line's own CRLF starts the terminator */
+		s->data_bytes = 0;
+	} else if (smtp_command_is(line, len, "BDAT")) {
+		uint64_t n = 0;
+		for (uint32_t i = 5; i < len && line[i] >= '0' && line[i] <= '9'; i++)
+			n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (line[i] - '0');
+		s->bdat_left = n;
+	} else if (smtp_command_is(line, len, "STARTTLS")) {
+		s->starttls_pending = true;
+	}
+}
+
+/*
+ * Only the reply code of a final line ("250 ", not "250-") matters here,
+ * and only for the last command outstanding: with PIPELINING, a refused
+ * RCPT is answered before the DATA that followed it, and must not be
+ * taken for DATA's refusal.
+ */
+static void smtp_server_line(struct smtp_state *s, const uint8_t *line, uint32_t len)
+{
+	if (len < 3 || (len > 3 && line[3] == '-'))
+		return;
+	if (s->pending == 0)
+		return; /* greeting, or the reply to a finished message */
+	if (--s->pending)
+		return;
+	if (s->starttls_pending) {
+		s->starttls_pending = false;
+		if (!memcmp(line, "220", 3))
+			s->done = true;
+		return;
+	}
+	if (s->data && s->data_bytes == 0 && (line[0] == '4' || line[0] == '5'))
+		s->data = false; /* DATA refused: the client's next line is a command */
+}
+
+/* Skip message bytes after DATA; returns how many of data were message (terminator included). */
+static uint32_t smtp_data_bytes(struct smtp_state *s, const uint8_t *data, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i < len && s->data) {
+		uint8_t c = data[i++];
+		if (c == (uint8_t)smtp_data_end[s->data_match])
+			s->data_match++;
+		else
+			s->data_match = c == '\r'; /* only '\r' restarts the pattern */
+		if (s->data_match == sizeof(smtp_data_end) - 1)
+			s->data = false;
+	}
+	s->data_bytes += i;
+	return i;
+}
+
+static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
+		       app_emit_fn emit, void *arg)
+{
+	struct smtp_state *s = state;
+	struct smtp_line *l = &s->line[dir & 1];
+
+	while (len && !s->done) {
+		if (dir == APP_TO_SERVER && s->bdat_left) {
+			uint32_t take = len < s->bdat_left ? len : (uint32_t)s->bdat_left;
+			s->bdat_left -= take;
+			data += take;
+			len -= take;
+			continue;
+		}
+		if (dir == APP_TO_SERVER && s->data) {
+			uint32_t took = smtp_data_bytes(s, data, len);
+			data += took;
+			len -= took;
+			continue;
+		}
+		const uint8_t *nl = memchr(data, '\n', len);
+		uint32_t take = nl ? (uint32_t)(nl - data) : len;
+		uint32_t room = SMTP_LINE_MAX - l->len;
+		memcpy(l->bytes + l->len, data, take < room ? take : room);
+		l->len += take < room ? take : room;
+		data += take;
+		len -= take;
+		if (!nl)
+			break;
+		data++; /* the LF */
+		len--;
+		uint32_t n = l->len;
+		if (n && l->bytes[n - 1] == '\r')
+			n--;
+		l->len = 0;
+		if (dir == APP_TO_SERVER)
+			smtp_client_line(s, l->bytes, n, emit, arg);
+		else
+			smtp_server_line(s, l->bytes, n);
+	}
+}
+
+/* Does data start with the prefix of word (case-insensitive), as far as it goes? */
+static bool smtp_prefix_ci(const uint8_t *data, uint32_t len, const char *word)
+{
+	uint32_t n = (uint32_t)strlen(word);
+	return !strncasecmp((const char *)data, word, len < n ? len : n);
+}
+
+/*
+ * The client's HELO/EHLO, or a "220" greeting that says SMTP on its first
+ * line: FTP greets with "220 " too, so a greeting without "SMTP" is left
+ * for the client's first command to decide.
+ */
+static enum app_detect_result smtp_detect(const uint8_t *data, uint32_t len,
+					  enum app_direction direction)
+{
+	if (!len)
+		return APP_DETECT_NEED_MORE;
+	if (direction == APP_TO_SERVER) {
+		if (!smtp_prefix_ci(data, len, "EHLO ") && !smtp_prefix_ci(data, len, "HELO "))
+			return APP_DETECT_NO;
+		return len >= 5 ? APP_DETECT_YES : APP_DETECT_NEED_MORE;
+	}
+	if (memcmp(data, "220", len < 3 ? len : 3))
+		return APP_DETECT_NO;
+	if (len < 4)
+		return APP_DETECT_NEED_MORE;
+	if (data[3] != ' ' && data[3] != '-')
+		return APP_DETECT_NO;
+	uint32_t end = len < SMTP_LINE_MAX ? len : SMTP_LINE_MAX;
+	for (uint32_t i = 4; i + 4 <= end && data[i] != '\n'; i++)
+		if (!strncasecmp((const char *)data + i, "SMTP", 4))
+			return APP_DETECT_YES;
+	return memchr(data, '\n', end) || len >= SMTP_LINE_MAX ? APP_DETECT_NO
+							       : APP_DETECT_NEED_MORE;
+}
+
+static void *smtp_create(const struct app_config *config)
+{
+	(void)config;
+	return calloc(1, sizeof(struct smtp_state));
+}
+
+static void smtp_destroy(void *state)
+{
+	free(state);
+}
+
+const struct app_parser app_parser_smtp = {
+    .name = "smtp",
+    .proto = RULE_PROTO_SMTP,
+    .tcp = true,
+    .udp = false,
+    .detect = smtp_detect,
+    .create = smtp_create,
+    .destroy = smtp_destroy,
+    .parse = smtp_parse,
+};

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers shared by the decode_<proto>.c files and nothing else: big-endian
+ * reads, bounds arithmetic that cannot wrap, the protocol numbers the
+ * decoders dispatch on, and the ether type dispatch used by both Ethernet
+ * and VLAN. Every read helper trusts its caller to have checked the bounds
+ * first; the decoders do that before each read.
+ */
+#ifndef VIGIL_DATAPLANE_DECODE_UTIL_H
+#define VIGIL_DATAPLANE_DECODE_UTIL_H
+
+#include <stdint.h>
+
+#include "dataplane/decode/decode.h"
+
+#define DECODE_ETHER_HEADER_LEN 14
+#define DECODE_VLAN_TAG_LEN	4
+#define DECODE_IPV4_HEADER_LEN	20
+#define DECODE_IPV6_HEADER_LEN	40
+#define DECODE_TCP_HEADER_LEN	20
+#define DECODE_UDP_HEADER_LEN	8
+#define DECODE_ICMP_HEADER_LEN	4
+
+#define DECODE_ETHER_TYPE_IPV4	   0x0800
+#define DECODE_ETHER_TYPE_IPV6	   0x86dd
+#define DECODE_ETHER_TYPE_VLAN	   0x8100 /* 802.1Q */
+#define DECODE_ETHER_TYPE_QINQ	   0x88a8 /* 802.1ad service tag */
+#define DECODE_ETHER_TYPE_QINQ_OLD 0x9100 /* pre-802.1ad QinQ, still seen on old gear */
+
+#define DECODE_IPPROTO_HOPOPTS	0
+#define DECODE_IPPROTO_ICMP	1
+#define DECODE_IPPROTO_TCP	6
+#define DECODE_IPPROTO_UDP	17
+#define DECODE_IPPROTO_ROUTING	43
+#define DECODE_IPPROTO_FRAGMENT 44
+#define DECODE_IPPROTO_ESP	50
+#define DECODE_IPPROTO_AH	51
+#define DECODE_IPPROTO_ICMPV6	58
+#define DECODE_IPPROTO_NONE	59
+#define DECODE_IPPROTO_DSTOPTS	60
+#define DECODE_IPPROTO_MOBILITY 135
+#define DECODE_IPPROTO_HIP	139
+#define DECODE_IPPROTO_SHIM6	140
+
+static inline uint16_t decode_be16(const uint8_t *b)
+{
+	return (uint16_t)((uint16_t)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t decode_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Bytes readable from offset to the end of the frame; 0 past the end. */
+static inline uint32_t decode_remaining(const struct packet *p, uint32_t offset)
+{
+	return offset < p->len ? p->len - offset : 0;
+}
+
+/*
+ * The L4 decoders are public (tunnels, tests), so a caller may hand them a
+ * length that runs past the frame; cut it to what is really there rather
+ * than trust it.
+ */
+static inline uint32_t decode_clamp(const struct packet *p, uint32_t offset, uint32_t len)
+{
+	uint32_t left = decode_remaining(p, offset);
+
+	return len < left ? len : left;
+}
+
+/*
+ * ICMP and ICMPv6 share their first four bytes (type, code, checksum); the
+ * caller has checked that len (already clamped) covers them.
+ */
+static inline enum decode_error decode_icmp_header(struct packet *p, uint32_t offset, uint32_t len,
+						   uint32_t flag)
+{
+	p->flags |= flag;
+	p->l4_offset = offset;
+	p->icmp_type = p->data[offset];
+	p->icmp_code = p->data[offset + 1];
+	p->payload_offset = offset + DECODE_ICMP_HEADER_LEN;
+	p->payload_len = len - DECODE_ICMP_HEADER_LEN;
+	return DECODE_OK;
+}
+
+static inline int decode_ether_type_is_vlan(uint16_t ether_type)
+{
+	return ether_type == DECODE_ETHER_TYPE_VLAN || ether_type == DECODE_ETHER_TYPE_QINQ ||
+	       ether_type == DECODE_ETHER_TYPE_QINQ_OLD;
+}
+
+/*
+ * What follows an Ethernet header or the last VLAN tag: offset is where the
+ * next header starts, ether_type what announced it.
+ */
+static inline enum decode_error decode_ether_next(struct packet *p, uint32_t offset,
+						  uint16_t ether_type)
+{
+	p->ether_type = ether_type;
+	if (decode_ether_type_is_vlan(ether_type))
+		return decode_vlan(p, offset, ether_type);
+	if (ether_type == DECODE_ETHER_TYPE_IPV4)
+		return decode_ipv4(p, offset);
+	if (ether_type == DECODE_ETHER_TYPE_IPV6)
+		return decode_ipv6(p, offset);
+	p->flags |= PACKET_L3_UNKNOWN;
+	p->payload_offset = offset;
+	p->payload_len = decode_remaining(p, offset);
+	return DECODE_OK;
+}
+
+#endif

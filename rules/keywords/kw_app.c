@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Application-layer keywords that are tests, not buffers:
+ *   app-layer-protocol:[!]NAME;  the flow's protocol as detected from its
+ *       content (http, tls, dns, ssh, smtp, mysql, ...), "failed" when
+ *       detection gave up; never the port.
+ *   urilen:[<|>]N[<>M][,norm|raw];  the length of the request URI
+ *       (normalised http.uri by default, or http.uri.raw).
+ * Both are FLOW options: order-free tests of what the inspect stage put in
+ * the match context. A rule using them needs that context: with no
+ * detected protocol, or no URI, they do not hold.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/lang/keyword.h"
+#include "rules/keywords/kw_compare.h"
+#include "rules/match/match.h"
+
+#define APP_PROTO_FAILED (-2)
+
+struct kw_app_proto {
+	int proto; /* enum rule_proto, or APP_PROTO_FAILED */
+	bool negated;
+};
+
+static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_app_proto *a = calloc(1, sizeof(*a));
+	if (!a)
+		return rule_parser_error(parser, "out of memory");
+	const char *p = value;
+	while (*p == ' ')
+		p++;
+	if (*p == '!') {
+		a->negated = true;
+		p++;
+	}
+	a->proto = -1;
+	if (strcmp(p, "failed") == 0)
+		a->proto = APP_PROTO_FAILED;
+	for (int i = 0; i < RULE_PROTO_COUNT && a->proto == -1; i++)
+		if (rule_proto_is_app((enum rule_proto)i) && strcmp(p, rule_proto_name[i]) == 0)
+			a->proto = i;
+	if (a->proto == -1) {
+		free(a);
+		return rule_parser_error(parser, "bad value of \"app-layer-protocol\": \"%s\"",
+					 value);
+	}
+	if (!rule_parser_add_option(parser, rule, a)) {
+		free(a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool kw_app_proto_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_app_proto *a = option->data;
+	bool same = ctx->app_proto == a->proto ||
+		    (a->proto == RULE_PROTO_HTTP1 && ctx->app_proto == RULE_PROTO_HTTP);
+	/* An undetected flow matches neither "http" nor "!http": nothing is known yet. */
+	if (ctx->app_proto == -1)
+		return false;
+	return same != a->negated;
+}
+
+struct kw_urilen {
+	struct kw_compare compare;
+	int buffer; /* RULE_BUFFER_HTTP_URI or RULE_BUFFER_HTTP_URI_RAW */
+};
+
+static int kw_urilen_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_urilen *u = calloc(1, sizeof(*u));
+	char text[64];
+	if (!u)
+		return rule_parser_error(parser, "out of memory");
+	snprintf(text, sizeof(text), "%s", value);
+	u->buffer = RULE_BUFFER_HTTP_URI;
+	char *comma = strchr(text, ',');
+	if (comma) {
+		*comma = '\0';
+		const char *kind = comma + 1;
+		while (*kind == ' ')
+			kind++;
+		if (strcmp(kind, "raw") == 0)
+			u->buffer = RULE_BUFFER_HTTP_URI_RAW;
+		else if (strcmp(kind, "norm") != 0)
+			goto bad;
+	}
+	if (strlen(value) >= sizeof(text) || kw_compare_parse(&u->compare, text, UINT16_MAX) < 0)
+		goto bad;
+	if (!rule_parser_add_option(parser, rule, u)) {
+		free(u);
+		return -EINVAL;
+	}
+	rule->buffers_used |= 1ull << u->buffer;
+	return 0;
+bad:
+	free(u);
+	return rule_parser_error(parser, "bad value of \"urilen\": \"%s\"", value);
+}
+
+static bool kw_urilen_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_urilen *u = option->data;
+	if (!ctx->buffer[u->buffer])
+		return false;
+	return kw_compare_match(&u->compare, ctx->buffer_len[u->buffer]);
+}
+
+void kw_app_register(void)
+{
+	static const struct rule_keyword keywords[] = {
+	    {.name = "app-layer-protocol",
+	     .kind = RULE_KW_FLOW,
+	     .value = RULE_KW_VALUE_REQUIRED,
+	     .parse = kw_app_proto_parse,
+	     .match = kw_app_proto_match},
+	    {.name = "urilen",
+	     .kind = RULE_KW_FLOW,
+	     .value = RULE_KW_VALUE_REQUIRED,
+	     .parse = kw_urilen_parse,
+	     .match = kw_urilen_match},
+	};
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		rule_keyword_register(&keywords[i]);
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Flow keywords. flow: (direction, state, stream and fragment conditions)
+ * fills rule->flow_flags and adds one FLOW option that checks them against
+ * the flow facts of struct rule_match_ctx. flowbits: tests (isset,
+ * isnotset, with "a|b" any-of and "a&b" all-of groups) run as FLOW options;
+ * its actions (set, unset, toggle) run after the alert decision through
+ * rule_match_apply_flowbits(), and "noalert" marks the rule silent. Flowbit
+ * names become ids shared by the whole ruleset (rule_parser_flowbit); the
+ * bits live in the flow, which the inspect stage owns.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/lang/keyword.h"
+#include "rules/match/match.h"
+
+/* ---- flow: -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint32_t flag;
+} kw_flow_words[] = {
+    {"to_server", RULE_FLOW_TO_SERVER},	    {"from_client", RULE_FLOW_TO_SERVER},
+    {"to_client", RULE_FLOW_TO_CLIENT},	    {"from_server", RULE_FLOW_TO_CLIENT},
+    {"established", RULE_FLOW_ESTABLISHED}, {"not_established", RULE_FLOW_NOT_ESTABLISHED},
+    {"stateless", RULE_FLOW_STATELESS},	    {"only_stream", RULE_FLOW_ONLY_STREAM},
+    {"no_stream", RULE_FLOW_NO_STREAM},	    {"only_frag", RULE_FLOW_ONLY_FRAG},
+    {"no_frag", RULE_FLOW_NO_FRAG},
+};
+
+/* Pairs that can never hold together. */
+static const uint32_t kw_flow_conflicts[] = {
+    RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT,	 RULE_FLOW_ESTABLISHED | RULE_FLOW_NOT_ESTABLISHED,
+    RULE_FLOW_ESTABLISHED | RULE_FLOW_STATELESS, RULE_FLOW_ONLY_STREAM | RULE_FLOW_NO_STREAM,
+    RULE_FLOW_ONLY_FRAG | RULE_FLOW_NO_FRAG,
+};
+
+static int kw_flow_word(const char *word, size_t len, uint32_t *flag)
+{
+	for (size_t i = 0; i < sizeof(kw_flow_words) / sizeof(kw_flow_words[0]); i++) {
+		if (strlen(kw_flow_words[i].name) == len &&
+		    strncmp(kw_flow_words[i].name, word, len) == 0) {
+			*flag = kw_flow_words[i].flag;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "to_server, established": words separated by commas, blanks allowed. */
+static int kw_flow_words_parse(struct rule_parser *parser, const char *value, uint32_t *flags)
+{
+	const char *p = value;
+
+	while (*p) {
+		size_t len;
+		uint32_t flag;
+
+		p += strspn(p, " \t,");
+		len = strcspn(p, " \t,");
+		if (len == 0)
+			break;
+		if (kw_flow_word(p, len, &flag) < 0)
+			return rule_parser_error(parser, "bad value of \"flow\": \"%.*s\"",
+						 (int)len, p);
+		*flags |= flag;
+		p += len;
+	}
+	return 0;
+}
+
+static int kw_flow_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	uint32_t flags = rule->flow_flags;
+	uint32_t *data;
+
+	if (kw_flow_words_parse(parser, value, &flags) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(kw_flow_conflicts) / sizeof(kw_flow_conflicts[0]); i++) {
+		if ((flags & kw_flow_conflicts[i]) == kw_flow_conflicts[i])
+			return rule_parser_error(
+			    parser, "bad value of \"flow\": \"%s\": contradictory", value);
+	}
+	data = malloc(sizeof(*data));
+	if (!data)
+		return rule_parser_error(parser, "out of memory");
+	*data = flags & ~rule->flow_flags;
+	rule->flow_flags = flags;
+	if (!rule_parser_add_option(parser, rule, data)) {
+		free(data);
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-packet path. "stateless" asks for nothing: it matches with or without a flow. */
+static bool kw_flow_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	uint32_t want = *(const uint32_t *)option->data;
+	uint32_t flow = ctx->flow;
+	bool fragment = ctx->packet && (ctx->packet->flags & PACKET_FRAGMENT);
+
+	if ((want & RULE_FLOW_TO_SERVER) && !(flow & RULE_MATCH_TO_SERVER))
+		return false;
+	if ((want & RULE_FLOW_TO_CLIENT) && !(flow & RULE_MATCH_TO_CLIENT))
+		return false;
+	if ((want & RULE_FLOW_ESTABLISHED) && !(flow & RULE_MATCH_ESTABLISHED))
+		return false;
+	if ((want & RULE_FLOW_NOT_ESTABLISHED) && (flow & RULE_MATCH_ESTABLISHED))
+		return false;
+	if ((want & RULE_FLOW_ONLY_STREAM) && !(flow & RULE_MATCH_STREAM))
+		return false;
+	if ((want & RULE_FLOW_NO_STREAM) && (flow & RULE_MATCH_STREAM))
+		return false;
+	if ((want & RULE_FLOW_ONLY_FRAG) && !fragment)
+		return false;
+	return !((want & RULE_FLOW_NO_FRAG) && fragment);
+}
+
+/* ---- flowbits: ---------------------------------------------------------- */
+
+enum kw_flowbits_command {
+	KW_FLOWBITS_SET,
+	KW_FLOWBITS_ISSET,
+	KW_FLOWBITS_ISNOTSET,
+	KW_FLOWBITS_UNSET,
+	KW_FLOWBITS_TOGGLE,
+	KW_FLOWBITS_NOALERT,
+};
+
+static const char *const kw_flowbits_command_name[] = {
+    [KW_FLOWBITS_SET] = "set",		 [KW_FLOWBITS_ISSET] = "isset",
+    [KW_FLOWBITS_ISNOTSET] = "isnotset", [KW_FLOWBITS_UNSET] = "unset",
+    [KW_FLOWBITS_TOGGLE] = "toggle",	 [KW_FLOWBITS_NOALERT] = "noalert",
+};
+
+#define KW_FLOWBITS_GROUP_MAX 16
+
+/* rule_option.data of flowbits. all: "a&b" (every bit); otherwise any of the bits. */
+struct kw_flowbits {
+	enum kw_flowbits_command command;
+	bool all;
+	unsigned count;
+	uint16_t ids[KW_FLOWBITS_GROUP_MAX];
+};
+
+static int kw_flowbits_index = -1;
+
+static int kw_flowbits_command(const char *word, size_t len)
+{
+	for (int i = 0; i <= KW_FLOWBITS_NOALERT; i++) {
+		if (strlen(kw_flowbits_command_name[i]) == len &&
+		    strncmp(kw_flowbits_command_name[i], word, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static bool kw_flowbits_name_ok(const char *name, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (isspace((unsigned char)name[i]) || name[i] == ',')
+			return false;
+	}
+	return true;
+}
+
+static int kw_flowbits_add_name(struct rule_parser *parser, struct kw_flowbits *bits,
+				const char *name, size_t len, const char *value)
+{
+	char copy[256];
+	int id;
+
+	if (!kw_flowbits_name_ok(name, len) || len >= sizeof(copy))
+		return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\"", value);
+	if (bits->count == KW_FLOWBITS_GROUP_MAX)
+		return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\": over %d names",
+					 value, KW_FLOWBITS_GROUP_MAX);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	id = rule_parser_flowbit(parser, copy);
+	if (id < 0)
+		return rule_parser_error(parser, "too many flowbits: \"%s\" is over %d", copy,
+					 RULE_MAX_FLOWBITS);
+	bits->ids[bits->count++] = (uint16_t)id;
+	return 0;
+}
+
+/* "a", "a|b|c" or "a&b": groups are for the tests only, and of one kind. */
+static int kw_flowbits_names(struct rule_parser *parser, struct kw_flowbits *bits,
+			     const char *names, const char *value)
+{
+	bool any = strchr(names, '|'), all = strchr(names, '&');
+	bool test = bits->command == KW_FLOWBITS_ISSET || bits->command == KW_FLOWBITS_ISNOTSET;
+	const char *p = names;
+
+	if ((any || all) && (!test || (any && all)))
+		return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\"", value);
+	bits->all = all;
+	for (;;) {
+		size_t len = strcspn(p, "|&");
+		const char *start = p, *end = p + len;
+
+		while (start < end && isspace((unsigned char)*start))
+			start++;
+		while (end > start && isspace((unsigned char)end[-1]))
+			end--;
+		if (kw_flowbits_add_name(parser, bits, start, (size_t)(end - start), value) < 0)
+			return -1;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+static int kw_flowbits_fill(struct rule_parser *parser, struct rule *rule, struct kw_flowbits *bits,
+			    const char *value)
+{
+	size_t len = strcspn(value, ", \t");
+	const char *names = value + len;
+	int command = kw_flowbits_command(value, len);
+
+	names += strspn(names, " \t");
+	if (command < 0)
+		return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\"", value);
+	bits->command = (enum kw_flowbits_command)command;
+	if (command == KW_FLOWBITS_NOALERT) {
+		rule->noalert = true;
+		if (*names)
+			return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\"",
+						 value);
+		return 0;
+	}
+	if (*names != ',')
+		return rule_parser_error(parser, "bad value of \"flowbits\": \"%s\": no name",
+					 value);
+	names++;
+	return kw_flowbits_names(parser, bits, names, value);
+}
+
+static int kw_flowbits_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_flowbits *bits = calloc(1, sizeof(*bits));
+
+	if (!bits)
+		return rule_parser_error(parser, "out of memory");
+	if (kw_flowbits_fill(parser, rule, bits, value) < 0 ||
+	    !rule_parser_add_option(parser, rule, bits)) {
+		free(bits);
+		return -1;
+	}
+	return 0;
+}
+
+static bool kw_flowbit_test(const uint8_t *flowbits, uint16_t id)
+{
+	return flowbits && (flowbits[id / 8] & (1u << (id % 8)));
+}
+
+/* Per-packet path: isset/isnotset test; the actions always hold here. */
+static bool kw_flowbits_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_flowbits *bits = option->data;
+	unsigned set = 0;
+
+	if (bits->command != KW_FLOWBITS_ISSET && bits->command != KW_FLOWBITS_ISNOTSET)
+		return true;
+	for (unsigned i = 0; i < bits->count; i++)
+		set += kw_flowbit_test(ctx->flowbits, bits->ids[i]);
+	if (bits->command == KW_FLOWBITS_ISSET)
+		return bits->all ? set == bits->count : set > 0;
+	/* isnotset a&b: every bit clear; a|b: at least one clear */
+	return bits->all ? set == 0 : set < bits->count;
+}
+
+/* Per-packet path, after the alert decision. Without a flow there is nothing to change. */
+void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx)
+{
+	if (!ctx->flowbits || kw_flowbits_index < 0)
+		return;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+		const struct kw_flowbits *bits = option->data;
+
+		if (option->keyword != kw_flowbits_index)
+			continue;
+		for (unsigned b = 0; b < bits->count; b++) {
+			uint8_t mask = (uint8_t)(1u << (bits->ids[b] % 8));
+			uint8_t *byte = &ctx->flowbits[bits->ids[b] / 8];
+
+			if (bits->command == KW_FLOWBITS_SET)
+				*byte |= mask;
+			else if (bits->command == KW_FLOWBITS_UNSET)
+				*byte &= (uint8_t)~mask;
+			else if (bits->command == KW_FLOWBITS_TOGGLE)
+				*byte ^= mask;
+		}
+	}
+}
+
+bool rule_match_noalert(const struct rule *rule)
+{
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const struct rule_option *option = &rule->options[i];
+
+		if (option->keyword == kw_flowbits_index &&
+		    ((const struct kw_flowbits *)option->data)->command == KW_FLOWBITS_NOALERT)
+			return true;
+	}
+	return false;
+}
+
+void kw_flow_register(void)
+{
+	static const struct rule_keyword flow = {.name = "flow",
+						 .kind = RULE_KW_FLOW,
+						 .value = RULE_KW_VALUE_REQUIRED,
+						 .parse = kw_flow_parse,
+						 .match = kw_flow_match};
+	static const struct rule_keyword flowbits = {.name = "flowbits",
+						     .kind = RULE_KW_FLOW,
+						     .value = RULE_KW_VALUE_REQUIRED,
+						     .parse = kw_flowbits_parse,
+						     .match = kw_flowbits_match};
+
+	rule_keyword_register(&flow);
+	kw_flowbits_index = rule_keyword_register(&flowbits);
+}

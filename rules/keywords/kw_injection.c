@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sqli; and xss;: payload options that hold when the SQL-injection or the
+ * XSS detector (injection.h) fires on the current buffer, whichever sticky
+ * buffer is in effect (http.uri, http.request_body, http.header,
+ * http.cookie, mysql.query, ...). They take no value, are never relative
+ * and never retried (the detector judges the whole buffer, not a position
+ * in it), so they leave the cursor where they found it and a content after
+ * them still counts from the previous content. A rule may use them alone,
+ * without a content: such a rule has no fast pattern and runs on every
+ * packet of its group, which is the price of a detector that looks for a
+ * shape rather than a string.
+ */
+#include <stdlib.h>
+
+#include "rules/match/injection.h"
+#include "rules/lang/keyword.h"
+#include "rules/match/match.h"
+#include "rules/match/payload.h"
+
+struct kw_injection {
+	struct payload_head head; /* first: see payload.h */
+	bool xss;		  /* false: sqli */
+};
+
+static int injection_parse(struct rule_parser *parser, struct rule *rule, bool xss)
+{
+	const char *what = xss ? "xss" : "sqli";
+	int rc = payload_check_room(parser, rule, what);
+	if (rc < 0)
+		return rc;
+	struct kw_injection *k = calloc(1, sizeof(*k));
+	if (k == NULL)
+		return rule_parser_error(parser, "%s: out of memory", what);
+	k->head.type = PAYLOAD_INJECTION;
+	k->xss = xss;
+	if (rule_parser_add_option(parser, rule, k) == NULL) {
+		free(k);
+		return rule_parser_error(parser, "%s: out of memory", what);
+	}
+	return 0;
+}
+
+static int sqli_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	(void)value;
+	return injection_parse(parser, rule, false);
+}
+
+static int xss_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	(void)value;
+	return injection_parse(parser, rule, true);
+}
+
+/*
+ * Per-packet path. The cursor is left as the matcher handed it over
+ * (position: the end of the previous match), so the detector consumes
+ * nothing and a relative option after it still counts from before it.
+ */
+static bool injection_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
+{
+	const struct kw_injection *k = option->data;
+	return k->xss ? injection_xss(cursor->data, cursor->len)
+		      : injection_sqli(cursor->data, cursor->len);
+}
+
+void kw_injection_register(void)
+{
+	static const struct rule_keyword rows[] = {
+	    {.name = "sqli",
+	     .kind = RULE_KW_PAYLOAD,
+	     .value = RULE_KW_VALUE_NONE,
+	     .parse = sqli_parse,
+	     .inspect = injection_inspect},
+	    {.name = "xss",
+	     .kind = RULE_KW_PAYLOAD,
+	     .value = RULE_KW_VALUE_NONE,
+	     .parse = xss_parse,
+	     .inspect = injection_inspect},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		rule_keyword_register(&rows[i]);
+}

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet keywords: dsize, ip_proto, ttl, flags, itype, icode. Each is a
+ * PACKET option, a test of the decoded packet (dataplane/decode/packet.h) that
+ * does not depend on where it stands in the rule. The number tests share
+ * one comparison: "N", "<N", ">N", "<=N", ">=N", "!N", and the ranges
+ * "N<>M" and "N-M", which, as in Suricata, exclude both ends. Deciding
+ * which packets reach the tests is left to the inspect stage.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/lang/keyword.h"
+#include "rules/keywords/kw_compare.h"
+#include "rules/match/match.h"
+
+static const char *kw_skip_blank(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* A decimal number up to max; *end after it and any blanks. */
+static int kw_number(const char *p, uint32_t max, uint32_t *out, const char **end)
+{
+	unsigned long long value = 0;
+
+	p = kw_skip_blank(p);
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		value = value * 10 + (unsigned)(*p - '0');
+		if (value > max)
+			return -1;
+	}
+	*out = (uint32_t)value;
+	*end = kw_skip_blank(p);
+	return 0;
+}
+
+static enum kw_compare_op kw_compare_prefix(const char **p)
+{
+	static const struct {
+		const char *text;
+		enum kw_compare_op op;
+	} prefixes[] = {{"<=", KW_COMPARE_LE}, {">=", KW_COMPARE_GE}, {"<", KW_COMPARE_LT},
+			{">", KW_COMPARE_GT},  {"!", KW_COMPARE_NE},  {"=", KW_COMPARE_EQ}};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t len = strlen(prefixes[i].text);
+
+		if (strncmp(*p, prefixes[i].text, len) == 0) {
+			*p += len;
+			return prefixes[i].op;
+		}
+	}
+	return KW_COMPARE_EQ;
+}
+
+/* "N<>M" or "N-M" after N: the high end, which must leave room between. */
+static int kw_compare_range(struct kw_compare *compare, const char *p, uint32_t max)
+{
+	const char *end;
+
+	if (strncmp(p, "<>", 2) == 0)
+		p += 2;
+	else if (*p == '-')
+		p++;
+	else
+		return -1;
+	if (kw_number(p, max, &compare->high, &end) < 0 || *end)
+		return -1;
+	compare->op = KW_COMPARE_RANGE;
+	return compare->high > compare->low ? 0 : -1;
+}
+
+int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max)
+{
+	const char *p = kw_skip_blank(value), *end;
+
+	compare->op = kw_compare_prefix(&p);
+	if (kw_number(p, max, &compare->low, &end) < 0)
+		return -1;
+	if (!*end)
+		return 0;
+	if (compare->op != KW_COMPARE_EQ || p != kw_skip_blank(value))
+		return -1;
+	return kw_compare_range(compare, end, max);
+}
+
+bool kw_compare_match(const struct kw_compare *compare, uint32_t x)
+{
+	switch (compare->op) {
+	case KW_COMPARE_EQ:
+		return x == compare->low;
+	case KW_COMPARE_NE:
+		return x != compare->low;
+	case KW_COMPARE_LT:
+		return x < compare->low;
+	case KW_COMPARE_LE:
+		return x <= compare->low;
+	case KW_COMPARE_GT:
+		return x > compare->low;
+	case KW_COMPARE_GE:
+		return x >= compare->low;
+	case KW_COMPARE_RANGE:
+		return x > compare->low && x < compare->high;
+	}
+	return false;
+}
+
+static int kw_compare_add(struct rule_parser *parser, struct rule *rule, const char *name,
+			  const char *value, uint32_t max)
+{
+	struct kw_compare *compare = malloc(sizeof(*compare));
+
+	if (!compare)
+		return rule_parser_error(parser, "out of memory");
+	if (kw_compare_parse(compare, value, max) < 0) {
+		free(compare);
+		return rule_parser_error(parser, "bad value of \"%s\": \"%s\"", name, value);
+	}
+	if (!rule_parser_add_option(parser, rule, compare)) {
+		free(compare);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- dsize, ttl, itype, icode ----------------------------------------- */
+
+static int kw_dsize_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	return kw_compare_add(parser, rule, "dsize", value, UINT16_MAX);
+}
+
+static int kw_ttl_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	return kw_compare_add(parser, rule, "ttl", value, UINT8_MAX);
+}
+
+static int kw_itype_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	return kw_compare_add(parser, rule, "itype", value, UINT8_MAX);
+}
+
+static int kw_icode_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	return kw_compare_add(parser, rule, "icode", value, UINT8_MAX);
+}
+
+static bool kw_is_icmp(const struct packet *packet)
+{
+	return packet->flags & (PACKET_ICMP | PACKET_ICMPV6);
+}
+
+/* Per-packet path, as are all the match functions below. */
+static bool kw_dsize_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	return kw_compare_match(option->data, ctx->packet->payload_len);
+}
+
+static bool kw_ttl_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	if (!(ctx->packet->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return false;
+	return kw_compare_match(option->data, ctx->packet->ip_ttl);
+}
+
+static bool kw_itype_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	return kw_is_icmp(ctx->packet) && kw_compare_match(option->data, ctx->packet->icmp_type);
+}
+
+static bool kw_icode_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	return kw_is_icmp(ctx->packet) && kw_compare_match(option->data, ctx->packet->icmp_code);
+}
+
+/* ---- ip_proto ----------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	uint8_t number;
+} kw_ip_proto_names[] = {
+    {"hopopt", 0},     {"icmp", 1},	   {"igmp", 2},	      {"ipip", 4},    {"tcp", 6},
+    {"egp", 8},	       {"pup", 12},	   {"udp", 17},	      {"idp", 22},    {"tp", 29},
+    {"ipv6", 41},      {"ipv6-route", 43}, {"ipv6-frag", 44}, {"rsvp", 46},   {"gre", 47},
+    {"esp", 50},       {"ah", 51},	   {"ipv6-icmp", 58}, {"icmpv6", 58}, {"ipv6-nonxt", 59},
+    {"ipv6-opts", 60}, {"eigrp", 88},	   {"ospf", 89},      {"pim", 103},   {"vrrp", 112},
+    {"l2tp", 115},     {"sctp", 132},	   {"udplite", 136},
+};
+
+/* A protocol name becomes its number: "!tcp" is "!6". */
+static int kw_ip_proto_name(const char *name, uint32_t *number)
+{
+	for (size_t i = 0; i < sizeof(kw_ip_proto_names) / sizeof(kw_ip_proto_names[0]); i++) {
+		if (strcasecmp(kw_ip_proto_names[i].name, name) == 0) {
+			*number = kw_ip_proto_names[i].number;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "6", "tcp", "!tcp", "<10", ">6". */
+static int kw_ip_proto_fill(struct kw_compare *compare, const char *value)
+{
+	const char *p = kw_skip_blank(value), *end;
+
+	compare->op = KW_COMPARE_EQ;
+	if (*p == '!')
+		compare->op = KW_COMPARE_NE;
+	else if (*p == '<')
+		compare->op = KW_COMPARE_LT;
+	else if (*p == '>')
+		compare->op = KW_COMPARE_GT;
+	if (compare->op != KW_COMPARE_EQ)
+		p = kw_skip_blank(p + 1);
+	if (kw_ip_proto_name(p, &compare->low) == 0)
+		return 0;
+	if (kw_number(p, UINT8_MAX, &compare->low, &end) < 0 || *end)
+		return -1;
+	return 0;
+}
+
+static int kw_ip_proto_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_compare *compare = malloc(sizeof(*compare));
+
+	if (!compare)
+		return rule_parser_error(parser, "out of memory");
+	if (kw_ip_proto_fill(compare, value) < 0) {
+		free(compare);
+		return rule_parser_error(parser, "bad value of \"ip_proto\": \"%s\"", value);
+	}
+	if (!rule_parser_add_option(parser, rule, compare)) {
+		free(compare);
+		return -1;
+	}
+	return 0;
+}
+
+static bool kw_ip_proto_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	if (!(ctx->packet->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return false;
+	return kw_compare_match(option->data, ctx->packet->l4_proto);
+}
+
+/* ---- flags -------------------------------------------------------------- */
+
+enum kw_flags_mode {
+	KW_FLAGS_EXACT, /* these and no others (outside the mask) */
+	KW_FLAGS_PLUS,	/* '+': these, others allowed */
+	KW_FLAGS_ANY,	/* '*': any of these */
+	KW_FLAGS_NOT,	/* '!': not all of these */
+};
+
+/* rule_option.data of flags: tcp_flags & ~ignore compared with want. */
+struct kw_flags {
+	enum kw_flags_mode mode;
+	uint8_t want;
+	uint8_t ignore;
+};
+
+/* F S R P A U, then C (CWR) E (ECE); the old Snort names 1 and 2 for those two. */
+static int kw_flags_bit(char c)
+{
+	static const char letters[] = "FSRPAUEC";
+	const char *at = strchr(letters, toupper((unsigned char)c));
+
+	if (c == '1')
+		return 0x80;
+	if (c == '2')
+		return 0x40;
+	if (!c || !at)
+		return -1;
+	return 1 << (at - letters);
+}
+
+static int kw_flags_set(const char *p, const char *end, uint8_t *bits, bool allow_zero)
+{
+	bool zero = false;
+
+	for (; p < end; p++) {
+		int bit = kw_flags_bit(*p);
+
+		if (*p == '0' && allow_zero)
+			zero = true;
+		else if (bit < 0)
+			return -1;
+		else
+			*bits |= (uint8_t)bit;
+	}
+	return zero && *bits ? -1 : 0;
+}
+
+static int kw_flags_mode(char c, enum kw_flags_mode *mode)
+{
+	if (c == '+')
+		*mode = KW_FLAGS_PLUS;
+	else if (c == '*')
+		*mode = KW_FLAGS_ANY;
+	else if (c == '!')
+		*mode = KW_FLAGS_NOT;
+	else
+		return -1;
+	return 0;
+}
+
+/* "SA", "S+", "+S", "*SA", "!R", "0", "S,12", "SA,CE": the modifier first or last. */
+static int kw_flags_fill(struct kw_flags *flags, const char *value)
+{
+	const char *comma = strchr(value, ',');
+	const char *start = value, *end = comma ? comma : value + strlen(value);
+
+	flags->mode = KW_FLAGS_EXACT;
+	if (start < end && kw_flags_mode(*start, &flags->mode) == 0)
+		start++;
+	else if (end > start && kw_flags_mode(end[-1], &flags->mode) == 0)
+		end--;
+	if (start == end || kw_flags_set(start, end, &flags->want, true) < 0)
+		return -1;
+	if (comma && (!comma[1] ||
+		      kw_flags_set(comma + 1, comma + strlen(comma), &flags->ignore, false) < 0))
+		return -1;
+	return 0;
+}
+
+static int kw_flags_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_flags *flags = calloc(1, sizeof(*flags));
+	char compact[64];
+	size_t len = 0;
+
+	if (!flags)
+		return rule_parser_error(parser, "out of memory");
+	for (const char *p = value; *p && len + 1 < sizeof(compact); p++) {
+		if (!isspace((unsigned char)*p))
+			compact[len++] = *p;
+	}
+	compact[len] = '\0';
+	if (strlen(value) >= sizeof(compact) || kw_flags_fill(flags, compact) < 0) {
+		free(flags);
+		return rule_parser_error(parser, "bad value of \"flags\": \"%s\"", value);
+	}
+	if (!rule_parser_add_option(parser, rule, flags)) {
+		free(flags);
+		return -1;
+	}
+	return 0;
+}
+
+static bool kw_flags_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_flags *flags = option->data;
+	uint8_t seen = ctx->packet->tcp_flags & (uint8_t)~flags->ignore;
+
+	if (!(ctx->packet->flags & PACKET_TCP))
+		return false;
+	switch (flags->mode) {
+	case KW_FLAGS_EXACT:
+		return seen == flags->want;
+	case KW_FLAGS_PLUS:
+		return (seen & flags->want) == flags->want;
+	case KW_FLAGS_ANY:
+		return flags->want == 0 ? seen == 0 : (seen & flags->want) != 0;
+	case KW_FLAGS_NOT:
+		return flags->want == 0 ? seen != 0 : (seen & flags->want) != flags->want;
+	}
+	return false;
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+#define KW_PACKET_ROW(kw_name, prefix)                                                             \
+	{                                                                                          \
+		.name = kw_name, .kind = RULE_KW_PACKET, .value = RULE_KW_VALUE_REQUIRED,          \
+		.parse = prefix##_parse, .match = prefix##_match                                   \
+	}
+
+static const struct rule_keyword kw_packet_rows[] = {
+    KW_PACKET_ROW("dsize", kw_dsize),	    KW_PACKET_ROW("ttl", kw_ttl),
+    KW_PACKET_ROW("itype", kw_itype),	    KW_PACKET_ROW("icode", kw_icode),
+    KW_PACKET_ROW("ip_proto", kw_ip_proto), KW_PACKET_ROW("flags", kw_flags),
+};
+
+void kw_packet_register(void)
+{
+	for (size_t i = 0; i < sizeof(kw_packet_rows) / sizeof(kw_packet_rows[0]); i++)
+		rule_keyword_register(&kw_packet_rows[i]);
+}

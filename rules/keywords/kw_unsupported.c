@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Keywords vigil knows but cannot run yet, each with the reason. A rule
+ * using one is refused with 'unsupported keyword "x": reason' rather than
+ * "unknown keyword", so the load report tells an operator what is missing
+ * and what a rule writer got wrong apart. The list covers every keyword of
+ * the Emerging Threats Open set that no family file implements; a keyword
+ * leaves this list the day its family file registers it.
+ */
+#include <stddef.h>
+
+#include "rules/lang/keyword.h"
+
+#define KW_NOT_YET	"not implemented yet"
+#define KW_NEEDS_FILES	"needs file tracking, not implemented yet"
+#define KW_NEEDS_DCERPC "needs the DCERPC parser, not implemented yet"
+#define KW_NEEDS_TLS	"needs the TLS parser's state, not implemented yet"
+
+/* _("name", reason) */
+#define foreach_kw_unsupported                                                                     \
+	_("xbits", "needs per-host and per-pair bits, " KW_NOT_YET)                                \
+	_("flowint", "needs per-flow integer variables, " KW_NOT_YET)                              \
+	_("stream_size", "needs stream byte counts, " KW_NOT_YET)                                  \
+	_("base64_decode", KW_NOT_YET)                                                             \
+	_("base64_data", KW_NOT_YET)                                                               \
+	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
+	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
+	_("asn1", KW_NOT_YET)                                                                      \
+	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
+	_("ssl_state", KW_NEEDS_TLS)                                                               \
+	_("ssl_version", KW_NEEDS_TLS)                                                             \
+	_("tls.version", KW_NEEDS_TLS)                                                             \
+	_("tls.fingerprint", KW_NEEDS_TLS)                                                         \
+	_("tls.subject", KW_NEEDS_TLS)                                                             \
+	_("tls.issuerdn", KW_NEEDS_TLS)                                                            \
+	_("uricontent", "removed from Suricata: use http.uri; content")                            \
+	_("decode-event", "needs decoder events, " KW_NOT_YET)                                     \
+	_("stream-event", "needs stream events, " KW_NOT_YET)                                      \
+	_("tls.store", KW_NEEDS_TLS)                                                               \
+	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \
+	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \
+	_("tls_cert_expired", KW_NEEDS_TLS)                                                        \
+	_("tls_cert_valid", KW_NEEDS_TLS)                                                          \
+	_("filestore", KW_NEEDS_FILES)                                                             \
+	_("filemagic", KW_NEEDS_FILES)                                                             \
+	_("filename", KW_NEEDS_FILES)                                                              \
+	_("fileext", KW_NEEDS_FILES)                                                               \
+	_("filesize", KW_NEEDS_FILES)                                                              \
+	_("filemd5", KW_NEEDS_FILES)                                                               \
+	_("filesha1", KW_NEEDS_FILES)                                                              \
+	_("filesha256", KW_NEEDS_FILES)                                                            \
+	_("dce_iface", KW_NEEDS_DCERPC)                                                            \
+	_("dce_opnum", KW_NEEDS_DCERPC)                                                            \
+	_("dce_stub_data", KW_NEEDS_DCERPC)                                                        \
+	_("id", "needs the IPv4 identification test, " KW_NOT_YET)                                 \
+	_("fragbits", KW_NOT_YET)                                                                  \
+	_("fragoffset", KW_NOT_YET)                                                                \
+	_("tos", KW_NOT_YET)                                                                       \
+	_("ipopts", KW_NOT_YET)                                                                    \
+	_("seq", KW_NOT_YET)                                                                       \
+	_("ack", KW_NOT_YET)                                                                       \
+	_("window", KW_NOT_YET)                                                                    \
+	_("icmp_id", KW_NOT_YET)                                                                   \
+	_("icmp_seq", KW_NOT_YET)                                                                  \
+	_("sameip", KW_NOT_YET)                                                                    \
+	_("threshold_by", KW_NOT_YET)                                                              \
+	_("luajit", "Lua scripts are not supported")                                               \
+	_("lua", "Lua scripts are not supported")                                                  \
+	_("dns.opcode", "needs the DNS parser, " KW_NOT_YET)                                       \
+	_("ssh.protoversion", "needs the SSH parser, " KW_NOT_YET)                                 \
+	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
+	_("snmp.community", "needs the SNMP parser, " KW_NOT_YET)                                  \
+	_("snmp.pdu_type", "needs the SNMP parser, " KW_NOT_YET)                                   \
+	_("krb5_msg_type", "needs the Kerberos parser, " KW_NOT_YET)                               \
+	_("krb5_cname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
+	_("krb5_sname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
+	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
+	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
+	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
+	_("sip.method", "needs the SIP parser, " KW_NOT_YET)                                       \
+	_("sip.uri", "needs the SIP parser, " KW_NOT_YET)                                          \
+	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
+	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
+	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \
+	_("dnp3_ind", "needs the DNP3 parser, " KW_NOT_YET)                                        \
+	_("dnp3_obj", "needs the DNP3 parser, " KW_NOT_YET)                                        \
+	_("dnp3_data", "needs the DNP3 parser, " KW_NOT_YET)                                       \
+	_("modbus", "needs the Modbus parser, " KW_NOT_YET)                                        \
+	_("enip_command", "needs the ENIP parser, " KW_NOT_YET)                                    \
+	_("cip_service", "needs the ENIP parser, " KW_NOT_YET)
+
+void kw_unsupported_register(void)
+{
+	struct rule_keyword row = {.kind = RULE_KW_META, .value = RULE_KW_VALUE_OPTIONAL};
+
+#define _(kw_name, reason)                                                                         \
+	row.name = kw_name;                                                                        \
+	row.unsupported = reason;                                                                  \
+	rule_keyword_register(&row);
+	foreach_kw_unsupported
+#undef _
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Running a rule's options against one packet. The inspect stage (a later
+ * step of the worker loop) fills a struct rule_match_ctx per packet:
+ * the decoded packet, the buffers (pkt_data today; application-layer
+ * buffers when their parsers land), the flow's direction and state and its
+ * flowbits. rule_match() then answers whether every option holds.
+ *
+ * Payload options of one buffer form a chain: content, pcre, byte_* and
+ * isdataat move a cursor, relative options (distance, within, pcre/R,
+ * relative byte_*) start from it, and when a later option fails the chain
+ * is retried from the next occurrence of an earlier one, as Suricata does,
+ * so "content:A; content:B; distance:0; within:5;" finds A..B even when the
+ * first A is not the right one.
+ *
+ * Per-packet path: nothing here allocates, locks or logs.
+ */
+#ifndef VIGIL_RULES_MATCH_H
+#define VIGIL_RULES_MATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/decode/packet.h"
+#include "rules/lang/keyword.h"
+#include "rules/lang/rule.h"
+
+/* Flow facts the matcher needs; set by the inspect stage. */
+enum rule_match_flow {
+	RULE_MATCH_TO_SERVER = 1u << 0,
+	RULE_MATCH_TO_CLIENT = 1u << 1,
+	RULE_MATCH_ESTABLISHED = 1u << 2, /* TCP handshake complete (or UDP seen both ways) */
+	RULE_MATCH_STREAM = 1u << 3,	  /* pkt_data is reassembled stream data */
+	RULE_MATCH_HAS_FLOW = 1u << 4,	  /* a flow exists (not stateless) */
+};
+
+/* pcre captures of the rule being matched, for its flow variables. */
+struct rule_captures {
+	unsigned count;
+	struct {
+		uint16_t var; /* flow variable id (rule_parser_flowvar) */
+		uint32_t len;
+		const uint8_t *data; /* in the buffer matched: valid while it is */
+	} capture[RULE_MAX_CAPTURES];
+};
+
+struct rule_match_ctx {
+	const struct packet *packet;
+	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
+	uint32_t buffer_len[RULE_BUFFER_COUNT];
+	uint32_t flow;	   /* enum rule_match_flow */
+	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
+	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+	/* NULL: captures are not wanted; else rule_match() empties it and a
+	 * matching rule leaves there what its pcre options captured. */
+	struct rule_captures *captures;
+};
+
+/* Where a buffer's match chain stands. */
+struct rule_payload_cursor {
+	const uint8_t *data;
+	uint32_t len;
+	uint32_t position;    /* end of the previous match: where relative options start */
+	uint32_t match_start; /* start of the previous match */
+	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract results of this rule */
+	const struct rule_match_ctx *ctx;
+};
+
+/*
+ * True when every PACKET, FLOW and PAYLOAD option of rule holds for ctx
+ * (header addresses/ports/protocol are checked by the caller, as are
+ * thresholds). Does not change flowbits.
+ */
+bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx);
+
+/*
+ * Transforms (url_decode, dotprefix, ...) of a rule's buffer, for the
+ * ruleset's fast-pattern scan as much as for the matcher: a fast pattern is
+ * looked for in the buffer as the rule sees it. A buffer larger than
+ * RULE_TRANSFORM_MAX cannot be transformed, so rules with transforms on it
+ * do not match it.
+ */
+#define RULE_TRANSFORM_MAX (64 * 1024)
+/* True when rule has transforms on buffer. */
+bool rule_has_transforms(const struct rule *rule, unsigned buffer);
+/* True when a and b apply the same transforms (keywords, values, order) to buffer. */
+bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer);
+/*
+ * src[0..len) with rule's transforms on buffer applied, in order, into out
+ * (RULE_TRANSFORM_MAX + 1 bytes: dotprefix adds one) and *out_len. False
+ * when src is too large or a transform is one vigil cannot run (to_md5,
+ * xor, ...): the rule cannot match that buffer. Per-packet path.
+ */
+bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
+			   uint32_t len, uint8_t *out, uint32_t *out_len);
+/* The same transform keyword with the same value (kw_buffer.c). */
+bool kw_transform_same(const struct rule_option *a, const struct rule_option *b);
+/*
+ * A pcre option as a Hyperscan prefilter expression (kw_pcre.c): the regex
+ * with its i/s/m/x flags written inline, NUL-terminated, owned by the
+ * option. NULL when option is not a pcre or its matches cannot be bounded
+ * by a whole-buffer search: negated, relative (its "^" anchors at the
+ * cursor), UTF mode.
+ */
+const char *kw_pcre_prefilter(const struct rule_option *option);
+
+/* After an alert decision: apply rule's flowbits set/unset/toggle to ctx->flowbits. */
+void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx);
+
+/* True when rule's flowbits options include "noalert". */
+bool rule_match_noalert(const struct rule *rule);
+
+#endif
