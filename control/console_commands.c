@@ -22,6 +22,7 @@
 #include "control/sinks.h"
 #include "control/eve.h"
 #include "control/stats.h"
+#include "dataplane/publish.h"
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX  512
@@ -79,8 +80,7 @@ static void command_text_member(struct json_out *j, const char *key, char *text,
 
 static bool command_enforcing(const struct control *control)
 {
-	return control->worker_count &&
-	       __atomic_load_n(&control->workers[0].enforce, __ATOMIC_RELAXED);
+	return control->published && dataplane_mode_enforce(control->published);
 }
 
 static void command_status(struct command_context *ctx)
@@ -195,10 +195,11 @@ static void command_mode(struct command_context *ctx)
 				 ctx->args[0]);
 			return;
 		}
-		/* Workers read these flags per packet; a relaxed store is enough. */
-		for (unsigned w = 0; w < c->worker_count; w++) {
-			__atomic_store_n(&c->workers[w].enforce, ips, __ATOMIC_RELAXED);
-			__atomic_store_n(&c->workers[w].inspect.enforce, ips, __ATOMIC_RELAXED);
+		/* published like rules and filter: workers take it at their next burst */
+		if (!c->published || dataplane_mode_publish(c->published, ips) < 0) {
+			snprintf(ctx->error, sizeof(ctx->error), "mode %s: out of memory",
+				 ctx->args[0]);
+			return;
 		}
 	}
 	const char *mode = command_enforcing(c) ? "ips" : "ids";

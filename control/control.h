@@ -26,6 +26,7 @@ struct mgmt;
 struct console;
 struct stats_view;
 struct worker_conf;
+struct dataplane_published;
 struct rules_update;
 struct filter_runtime;
 struct ipset_changes;
@@ -69,11 +70,12 @@ struct control {
 	struct audit audit;
 	const char *board_name;
 	const char *board_path;
-	double started;		  /* seconds (CLOCK_MONOTONIC) when the dataplane started */
-	struct stats_view *stats; /* counters of ports and workers, for stats */
-	struct worker_conf *workers;
+	double started;		     /* seconds (CLOCK_MONOTONIC) when the dataplane started */
+	struct stats_view *stats;    /* counters of ports and workers, for stats */
+	struct worker_conf *workers; /* read only: their counters and rings */
 	unsigned worker_count;
-	struct rules_update *rules;	     /* rule update transactions; NULL: no console */
+	struct dataplane_published *published; /* rules, mode, filter: dataplane/publish.h */
+	struct rules_update *rules;	       /* rule update transactions; NULL: no console */
 	struct filter_runtime *filter;	     /* the published filter tables; NULL: no filter file */
 	struct ipset_changes *ipset_changes; /* the console's IP-set changes (filter->adjust_arg) */
 };

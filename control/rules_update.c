@@ -20,6 +20,8 @@
 #include "control/eve.h"
 #include "control/rules_update.h"
 #include "rules/policy/policy.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/publish.h"
 #include "dataplane/worker.h"
 
 #define RULES_UPDATE_ERRORS_SHOWN 200 /* errors listed in one answer; the count is always exact */
@@ -326,57 +328,27 @@ int rules_update_check(struct rules_update *ru, const char *name, const uint8_t 
 }
 
 /*
- * Give every worker its scratch and streams for ruleset and wait until all
- * have installed them; then drain the alerts of the old ruleset, point EVE
- * at the new one and release what the workers ran before.
+ * Publish ruleset as every published object goes (dataplane/publish.h):
+ * build each worker's scratch and streams for it while the workers run the
+ * old rules, swap, wait for every worker's quiescent point, drain the
+ * alerts of the old rules (they point at its rules), point EVE at the new
+ * one, then free what the workers ran before.
  */
 static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset)
 {
 	struct control *c = ru->control;
 	double start = rules_update_now();
-	struct inspect_rules *prepared =
-	    calloc(c->worker_count ? c->worker_count : 1, sizeof(*prepared));
-	uint64_t *generation = calloc(c->worker_count ? c->worker_count : 1, sizeof(*generation));
-	if (!prepared || !generation) {
-		free(prepared);
-		free(generation);
+	struct detect_rules *next;
+	if (!c->published || detect_rules_create(ruleset, c->worker_count, ru->flows, &next) < 0)
 		return -ENOMEM;
-	}
-	for (unsigned w = 0; w < c->worker_count; w++) {
-		if (inspect_rules_prepare(&prepared[w], ruleset, ru->flows) < 0) {
-			for (unsigned k = 0; k <= w; k++)
-				inspect_rules_release(&prepared[k]);
-			free(prepared);
-			free(generation);
-			return -ENOMEM;
-		}
-	}
-	for (unsigned w = 0; w < c->worker_count; w++) {
-		struct inspect_context *ctx = &c->workers[w].inspect;
-		generation[w] = __atomic_load_n(&ctx->rules_generation, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&ctx->next_rules, &prepared[w], __ATOMIC_RELEASE);
-	}
-	/* Workers poll between bursts: this takes microseconds. A worker that has
-	 * stopped (shut-down) is switched here on its behalf. */
-	for (unsigned w = 0; w < c->worker_count; w++) {
-		struct inspect_context *ctx = &c->workers[w].inspect;
-		while (__atomic_load_n(&ctx->rules_generation, __ATOMIC_ACQUIRE) == generation[w]) {
-			if (worker_stopping()) {
-				inspect_rules_take(ctx);
-				break;
-			}
-			rte_delay_us_sleep(50);
-		}
-	}
+	struct detect_rules *old =
+	    publish_swap(&c->published->domain, (void **)&c->published->rules, next);
 	control_drain_alerts(c);
 	if (c->eve)
 		c->eve->ruleset = ruleset;
-	for (unsigned w = 0; w < c->worker_count; w++)
-		inspect_rules_release(&c->workers[w].inspect.retired_rules);
+	detect_rules_free(old);
 	ruleset_free((struct ruleset *)ru->live);
 	ru->live = ruleset;
-	free(prepared);
-	free(generation);
 	ru->last_publish_seconds = rules_update_now() - start;
 	return 0;
 }

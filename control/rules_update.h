@@ -10,10 +10,10 @@
  *            the live ruleset. Any refused rule of the uploaded file refuses
  *            the update with every error (file, line, sid, reason), unless
  *            the operator allows refused rules; nothing live changes.
- *   commit   the staged ruleset is published: each worker gets its own
- *            scratch and stream pool for it and installs it between two
- *            bursts (dataplane/detect/inspect.h, inspect_rules_take); once every
- *            worker has moved, alerts of the old ruleset are drained and
+ *   commit   the staged ruleset is published (dataplane/publish.h, with
+ *            each worker's scratch and stream pool for it:
+ *            dataplane/detect/detect_rules.h); once every worker has passed
+ *            a quiescent point, alerts of the old ruleset are drained and
  *            the old one is freed. The version is persisted (its files under
  *            store_dir/vN/, a line in store_dir/versions.log).
  *   rollback the version before the live one is built again from its

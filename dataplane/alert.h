@@ -52,7 +52,7 @@ struct alert {
 	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;
-	uint64_t packet_number; /* see inspect_context.packet_number; 0: unknown */
+	uint64_t packet_number; /* see detect_context.packet_number; 0: unknown */
 	/* The flow's flowbits after the rule's own were applied (their names:
 	 * ruleset_flowbit_name); all zero without a flow. */
 	uint8_t flowbits[RULE_MAX_FLOWBITS / 8];

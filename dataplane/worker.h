@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker lcore: run to completion over bursts of 32 packets. Receive
- * from each (port, queue) the worker owns, decode, inspect, apply the
- * verdict, and transmit to the pair port on the same queue index.
+ * from each (port, queue) the worker owns, run the pipeline over the burst
+ * (dataplane/pipeline.h: decode, defrag, flow, filter, stream, app,
+ * detect, verdict), and transmit to the pair port on the same queue index.
  *
  * Ownership: platform/ builds one struct worker_conf per worker lcore before
  * launch and does not touch it while the worker runs, except to read the
- * counters (the control lcore sums them on read) and to raise the stop flag.
+ * counters (the control lcore sums them on read) and to raise the stop flag;
+ * what changes at run time (rules, mode, filter) is published
+ * (dataplane/publish.h) and adopted by the worker itself.
  * Queue i of every data port belongs to worker i, so no two lcores share a
  * queue and the loop takes no locks.
  */
@@ -17,7 +20,7 @@
 #include <stdint.h>
 
 #include "dataplane/counters.h"
-#include "dataplane/detect/inspect.h"
+#include "dataplane/detect/detect.h"
 
 struct defrag_table;
 
@@ -41,11 +44,10 @@ struct worker_conf {
 	unsigned worker_index;
 	unsigned lcore_id;
 	bool drop_malformed; /* board: malformed = drop */
-	bool enforce;	     /* board: mode = ips; ids only counts what it would drop */
 	unsigned queue_count;
 	struct worker_queue queues[WORKER_MAX_QUEUES];
-	struct inspect_context inspect;
-	int timestamp_offset;	/* mbuf dynamic field with the receive time, -1: none */
+	struct detect_context detect; /* ids or ips: detect.enforce, from the published mode */
+	int timestamp_offset;	      /* mbuf dynamic field with the receive time, -1: none */
 	int64_t wall_offset_us; /* wall clock minus the monotonic clock (worker_packet_time()) */
 	uint32_t bursts_since_wall; /* the offset is read again every 256 bursts */
 	uint64_t timestamp_flag;    /* ol_flags bit saying the field is set */

@@ -43,6 +43,9 @@
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/detect/threshold.h"
 #include "control/stats.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/pipeline.h"
+#include "dataplane/publish.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
 #include "platform/eal.h"
@@ -235,6 +238,8 @@ static bool board_reads_pcap(const struct board *board)
  * runs; the IP sets as rule address groups (dataplane/filter/filter.h).
  */
 static struct filter_spec main_filter_spec;
+/* What the control lcore publishes to the workers: rules, mode, filter (dataplane/publish.h). */
+static struct dataplane_published main_published;
 static bool main_filter_spec_loaded;
 static struct filter_rule_sets main_rule_sets;
 
@@ -358,15 +363,6 @@ static double now_seconds(void)
 #define ALERT_RING_SIZE	  16384 /* alerts carry protocol details and flow state (about 2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
-/* A flow went: its slot's stream tails must not leak into the next flow there. */
-static void worker_flow_gone(struct flow *f, void *arg)
-{
-	struct inspect_context *ctx = arg;
-	size_t slot = (size_t)(f - ctx->flows->flows);
-	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
-	inspect_flow_gone(ctx, f);
-}
-
 /* Flow table, stream tails and the inspection window of one worker. */
 static void worker_flows_setup(struct worker_conf *conf, const struct board *board)
 {
@@ -374,14 +370,14 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	    .capacity = board->flows,
 	    .worker_index = conf->worker_index,
 	    .stream = {.depth = board->stream_depth_kb * 1024u},
-	    .on_free = worker_flow_gone,
-	    .on_free_arg = &conf->inspect,
+	    .on_free = pipeline_flow_gone,
+	    .on_free_arg = &conf->detect,
 	    .async_oneside = board->tcp_async_oneside,
 	};
-	conf->inspect.flows = flow_table_create(&fc);
-	conf->inspect.tails = calloc(2 * (size_t)board->flows, sizeof(struct inspect_tail));
-	conf->inspect.window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
-	if (!conf->inspect.flows || !conf->inspect.tails || !conf->inspect.window)
+	conf->detect.flows = flow_table_create(&fc);
+	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));
+	conf->detect.window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
+	if (!conf->detect.flows || !conf->detect.tails || !conf->detect.window)
 		fail("cannot allocate the flow table of worker %u (%u flows; lower [dataplane] "
 		     "flows)",
 		     conf->worker_index, board->flows);
@@ -425,27 +421,25 @@ static const struct app_config *app_config_from(const struct board *board)
 }
 
 /* The worker's inspection state: rules scratch, alert ring, receive timestamps. */
-static void worker_inspect_setup(struct worker_conf *conf, const struct ruleset *ruleset)
+static void worker_detect_setup(struct worker_conf *conf, const struct ruleset *ruleset)
 {
 	char name[RTE_RING_NAMESIZE];
-	conf->inspect.counters = &conf->counters;
-	conf->inspect.enforce = conf->enforce;
-	conf->inspect.ruleset = ruleset;
+	conf->detect.counters = &conf->counters;
 	conf->timestamp_offset = -1;
 	if (rte_mbuf_dyn_rx_timestamp_register(&conf->timestamp_offset, &conf->timestamp_flag) < 0)
 		conf->timestamp_offset = -1;
 	snprintf(name, sizeof(name), "alerts_%u", conf->worker_index);
-	conf->inspect.alerts = rte_ring_create_elem(name, sizeof(struct alert), ALERT_RING_SIZE,
-						    rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!conf->inspect.alerts)
+	conf->detect.alerts = rte_ring_create_elem(name, sizeof(struct alert), ALERT_RING_SIZE,
+						   rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (!conf->detect.alerts)
 		fail("cannot create the alert ring of worker %u: %s", conf->worker_index,
 		     rte_strerror(rte_errno));
-	conf->inspect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
-	if (!conf->inspect.thresholds)
+	conf->detect.thresholds = threshold_table_create(THRESHOLD_ENTRIES);
+	if (!conf->detect.thresholds)
 		fail("cannot allocate the threshold table of worker %u", conf->worker_index);
 	int rc = 0;
 	if (ruleset)
-		conf->inspect.ratelimit = ratelimit_create(
+		conf->detect.ratelimit = ratelimit_create(
 		    ruleset_policy(ruleset), RATELIMIT_DEFAULT_SOURCES, conf->worker_index, &rc);
 	if (rc < 0)
 		fail("cannot allocate the rate-limit table of worker %u", conf->worker_index);
@@ -547,8 +541,9 @@ static struct filter_runtime *filter_setup(const struct options *o, const struct
 		log_warning("filter %s: domain lists and xff need the application layer, which "
 			    "runs with rules loaded (--rules FILE, an empty file will do)",
 			    path);
-	if (filter_runtime_init(&rt, board->worker_count, path, tables) < 0)
-		fail("cannot allocate the filter's RCU state");
+	filter_runtime_init(&rt, &main_published.domain, path);
+	filter_runtime_publish(&rt, tables); /* the same path as every reload */
+	main_published.filter = &rt;
 	rt.adjust = ipset_changes_apply;
 	rt.adjust_arg = &changes;
 	filter_rule_sets_attach(&main_rule_sets, &rt);
@@ -569,19 +564,19 @@ static void worker_filter_setup(struct worker_conf *conf, struct filter_runtime 
 	fc->rt = rt;
 	fc->worker_index = conf->worker_index;
 	fc->worker = (uint16_t)conf->worker_index;
-	fc->events = conf->inspect.alerts;
-	conf->inspect.filter = fc;
+	fc->events = conf->detect.alerts;
+	conf->detect.filter = fc;
 }
 
 static void filter_summary(const struct worker_conf *workers, unsigned count)
 {
 	struct filter_counters *total = calloc(1, sizeof(*total));
-	if (!total || !workers[0].inspect.filter) {
+	if (!total || !workers[0].detect.filter) {
 		free(total);
 		return;
 	}
 	for (unsigned w = 0; w < count; w++)
-		filter_counters_add(total, &workers[w].inspect.filter->counters);
+		filter_counters_add(total, &workers[w].detect.filter->counters);
 	filter_counters_print(stdout, total);
 	free(total);
 }
@@ -606,30 +601,22 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 		conf->worker_index = w;
 		conf->lcore_id = board->worker_lcores[w];
 		conf->drop_malformed = board->malformed == BOARD_MALFORMED_DROP;
-		conf->enforce = board->mode == BOARD_MODE_IPS;
-		conf->inspect.worker_index = w;
-		conf->inspect.packet_alert_max = board->packet_alert_max;
+		conf->detect.published = &main_published;
+		conf->detect.worker_index = w;
+		conf->detect.packet_alert_max = board->packet_alert_max;
 		conf->scratch =
 		    rte_malloc("worker_scratch", WORKER_SCRATCH_SIZE, RTE_CACHE_LINE_SIZE);
 		if (!conf->scratch)
 			fail("cannot allocate worker scratch memory");
 		conf->pool = ports->pool;
-		worker_inspect_setup(conf, ruleset);
+		worker_detect_setup(conf, ruleset);
 		if (ruleset || filter || board->console_cert[0]) {
 			/* With a console, rules may come later: flows are tracked from the start. */
-			conf->inspect.app = app_config_from(board);
+			conf->detect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
 			if (board->defrag)
 				worker_defrag_setup(conf, board);
 		}
-		/* Hyperscan stream states for the worker's TCP flows, opened now so that
-		 * the per-packet path never allocates: one per flow slot and direction. */
-		struct inspect_rules rules;
-		if (inspect_rules_prepare(&rules, ruleset, ruleset ? board->flows : 0) < 0)
-			fail("cannot open rule scratch and Hyperscan streams for worker %u (lower "
-			     "[dataplane] flows)",
-			     w);
-		inspect_rules_install(&conf->inspect, &rules);
 		if (filter)
 			worker_filter_setup(conf, filter);
 		for (unsigned i = 0; i < board->port_count; i++) {
@@ -651,22 +638,41 @@ static struct worker_conf *workers_create(const struct board *board, const struc
 	return workers;
 }
 
+/*
+ * The rules vigil starts with, published as every later update is: Hyperscan
+ * stream states for the workers' TCP flows are opened now so that the
+ * per-packet path never allocates, one per flow slot and direction.
+ */
+static void publish_rules_first(const struct board *board, const struct ruleset *ruleset)
+{
+	struct detect_rules *rules;
+	if (detect_rules_create(ruleset, board->worker_count, ruleset ? board->flows : 0, &rules) <
+	    0)
+		fail("cannot open rule scratch and Hyperscan streams for the workers (lower "
+		     "[dataplane] flows)");
+	detect_rules_free(
+	    publish_swap(&main_published.domain, (void **)&main_published.rules, rules));
+}
+
 static void workers_free(struct worker_conf *workers, unsigned count)
 {
 	for (unsigned w = 0; w < count; w++) {
 		rte_free(workers[w].scratch);
 		/* flows give their streams back, streams close: both need the scratch */
-		flow_table_destroy(workers[w].inspect.flows);
-		struct inspect_rules rules = inspect_rules_current(&workers[w].inspect);
-		inspect_rules_release(&rules);
-		threshold_table_free(workers[w].inspect.thresholds);
-		ratelimit_free(workers[w].inspect.ratelimit);
-		free(workers[w].inspect.tails);
-		free(workers[w].inspect.window);
-		rte_ring_free(workers[w].inspect.alerts);
-		rte_free(workers[w].inspect.filter);
+		/* the worker stopped: it takes the rules published last (their
+		 * streams and scratch are the ones its flows may still hold) */
+		detect_rules_sync(&workers[w].detect);
+		flow_table_destroy(workers[w].detect.flows);
+		threshold_table_free(workers[w].detect.thresholds);
+		ratelimit_free(workers[w].detect.ratelimit);
+		free(workers[w].detect.tails);
+		free(workers[w].detect.window);
+		rte_ring_free(workers[w].detect.alerts);
+		rte_free(workers[w].detect.filter);
 	}
 	rte_free(workers);
+	detect_rules_free(
+	    publish_swap(&main_published.domain, (void **)&main_published.rules, NULL));
 }
 
 /* Packets the dataplane has taken off the input so far: handled or refused by the device. */
@@ -757,7 +763,7 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 	for (unsigned w = 0; w < board->worker_count; w++)
 		ms->workers[w] = (struct stats_worker){
 		    workers[w].lcore_id, w, &workers[w].counters,
-		    workers[w].inspect.filter ? &workers[w].inspect.filter->counters : NULL,
+		    workers[w].detect.filter ? &workers[w].detect.filter->counters : NULL,
 		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL};
 }
 
@@ -1014,8 +1020,14 @@ int main(int argc, char **argv)
 
 	start_management(&board, &ports, &control);
 
+	/* One publish scheme for rules, mode and filter: set up before the
+	 * workers exist, so the first objects go out the way later ones do. */
+	if (publish_domain_init(&main_published.domain, board.worker_count) < 0 ||
+	    dataplane_mode_publish(&main_published, board.mode == BOARD_MODE_IPS) < 0)
+		fail("cannot allocate the workers' RCU state");
 	run.filter = filter_setup(&options, &board);
 	struct worker_conf *workers = workers_create(&board, &ports, ruleset, run.filter);
+	publish_rules_first(&board, ruleset);
 	start_exception_path(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.ruleset = ruleset};
@@ -1032,11 +1044,12 @@ int main(int argc, char **argv)
 	control.eve = &eve;
 	start_sinks(&board, &control);
 	for (unsigned w = 0; w < board.worker_count; w++)
-		control_add_alert_ring(&control, workers[w].inspect.alerts);
+		control_add_alert_ring(&control, workers[w].detect.alerts);
 	static struct main_stats stats;
 	build_stats_view(&stats, &board, &ports, workers);
 	control.stats = &stats.view;
 	control.workers = workers;
+	control.published = &main_published;
 	control.filter = run.filter;
 	control.ipset_changes = run.filter ? run.filter->adjust_arg : NULL;
 	control.worker_count = board.worker_count;
@@ -1092,6 +1105,8 @@ int main(int argc, char **argv)
 	workers_free(workers, board.worker_count);
 	if (run.filter)
 		filter_runtime_free(run.filter);
+	free(publish_swap(&main_published.domain, (void **)&main_published.mode, NULL));
+	publish_domain_free(&main_published.domain);
 	if (control.rules) {
 		/* the update machinery owns the live ruleset (the one vigil started with
 		 * was freed at the first commit) */

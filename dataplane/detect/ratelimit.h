@@ -117,7 +117,7 @@ struct ratelimit_table *ratelimit_create(const struct policy *policy, uint32_t c
  * otherwise every entry is cleared, blocks included. A table exists only
  * when the start-up policy had ratelimit statements: statements added
  * later take effect at the next start. Owning worker, between bursts
- * (dataplane/detect/inspect.c, inspect_rules_take). NULL is a no-op.
+ * (dataplane/detect/detect_rules.c, detect_rules_sync()). NULL is a no-op.
  */
 void ratelimit_set_policy(struct ratelimit_table *t, const struct policy *policy);
 

@@ -16,11 +16,11 @@
 #include <rte_byteorder.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
-#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
 #include "dataplane/filter/filter.h"
+#include "dataplane/publish.h"
 #include "rules/filter/filter_tables.h"
 
 const char *const filter_reason_name[FILTER_REASON_COUNT] = {
@@ -556,58 +556,25 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
 	return filter_deny(fc, t, p, flow, dir, (enum filter_reason)reason, 0, time_us);
 }
 
-/* ---- workers and RCU ---- */
-
-void filter_worker_online(struct filter_context *fc)
-{
-	if (!fc->rt->qsbr)
-		return;
-	rte_rcu_qsbr_thread_register(fc->rt->qsbr, fc->worker_index);
-	rte_rcu_qsbr_thread_online(fc->rt->qsbr, fc->worker_index);
-}
+/* ---- workers and the publish scheme ---- */
 
 void filter_worker_quiescent(struct filter_context *fc)
 {
 	fc->burst.tables = NULL; /* the burst's results hold a table pointer */
 	fc->burst.count = 0;
-	if (fc->rt->qsbr)
-		rte_rcu_qsbr_quiescent(fc->rt->qsbr, fc->worker_index);
 }
 
-void filter_worker_offline(struct filter_context *fc)
-{
-	if (!fc->rt->qsbr)
-		return;
-	rte_rcu_qsbr_thread_offline(fc->rt->qsbr, fc->worker_index);
-	rte_rcu_qsbr_thread_unregister(fc->rt->qsbr, fc->worker_index);
-}
-
-int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const char *path,
-			struct filter_tables *first)
+int filter_runtime_init(struct filter_runtime *rt, struct publish_domain *domain, const char *path)
 {
 	memset(rt, 0, sizeof(*rt));
 	snprintf(rt->path, sizeof(rt->path), "%s", path ? path : "");
-	rt->worker_count = worker_count;
-	if (worker_count) {
-		size_t size = rte_rcu_qsbr_get_memsize(worker_count);
-		rt->qsbr = rte_zmalloc("filter_qsbr", size, RTE_CACHE_LINE_SIZE);
-		if (!rt->qsbr || rte_rcu_qsbr_init(rt->qsbr, worker_count) != 0) {
-			rte_free(rt->qsbr);
-			rt->qsbr = NULL;
-			return -ENOMEM;
-		}
-	}
-	__atomic_store_n(&rt->tables, first, __ATOMIC_RELEASE);
+	rt->domain = domain;
 	return 0;
 }
 
 void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next)
 {
-	struct filter_tables *old = __atomic_exchange_n(&rt->tables, next, __ATOMIC_ACQ_REL);
-	/* Every online worker passes its loop's quiescent point within a burst. */
-	if (rt->qsbr)
-		rte_rcu_qsbr_synchronize(rt->qsbr, RTE_QSBR_THRID_INVALID);
-	filter_tables_free(old);
+	filter_tables_free(publish_swap(rt->domain, (void **)&rt->tables, next));
 }
 
 void filter_runtime_request_reload(void)
@@ -653,8 +620,6 @@ int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len)
 void filter_runtime_free(struct filter_runtime *rt)
 {
 	filter_tables_free(__atomic_exchange_n(&rt->tables, NULL, __ATOMIC_ACQ_REL));
-	rte_free(rt->qsbr);
-	rt->qsbr = NULL;
 }
 
 /* ---- counters ---- */

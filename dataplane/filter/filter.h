@@ -47,7 +47,7 @@
 #include "dataplane/decode/packet.h"
 #include "rules/lang/ipset_lookup.h"
 
-struct rte_rcu_qsbr;
+struct publish_domain;
 struct rte_ring;
 struct filter_tables;
 
@@ -83,10 +83,9 @@ struct filter_counters {
  * control lcore; workers load it once per burst or per packet.
  */
 struct filter_runtime {
-	struct filter_tables *tables; /* atomic; NULL: no filter */
-	struct rte_rcu_qsbr *qsbr;    /* one thread id per worker index */
-	unsigned worker_count;
-	char path[FILTER_PATH_MAX]; /* re-read on reload */
+	struct filter_tables *tables;  /* published (dataplane/publish.h); NULL: no filter */
+	struct publish_domain *domain; /* the workers' RCU; NULL: no workers to wait for */
+	char path[FILTER_PATH_MAX];    /* re-read on reload */
 	uint32_t reloads, reload_failures;
 	/* Applied to every spec read from path before it is built (the
 	 * console's IP-set changes, control/ipset_changes.h); NULL: none. */
@@ -94,9 +93,12 @@ struct filter_runtime {
 	void *adjust_arg;
 };
 
-/* Set up rt for worker_count workers with first (owned from now on). Control path. 0 or -ENOMEM. */
-int filter_runtime_init(struct filter_runtime *rt, unsigned worker_count, const char *path,
-			struct filter_tables *first);
+/*
+ * Set up rt, with no tables yet, publishing to the workers of domain (NULL:
+ * none); the first tables go out with filter_runtime_publish() like every
+ * later one. Control path. Returns 0.
+ */
+int filter_runtime_init(struct filter_runtime *rt, struct publish_domain *domain, const char *path);
 
 /*
  * Publish next (owned from now on): swap it in, wait until every online
@@ -190,14 +192,12 @@ struct filter_context {
 	struct filter_verdict6 verdicts6[FILTER_VERDICT6_SLOTS];
 };
 
-/* Register the worker with the QSBR variable and go online. On the worker lcore, before its loop. */
-void filter_worker_online(struct filter_context *fc);
-
-/* The worker holds no table pointer now. Once per loop of the worker. */
+/*
+ * The burst's results (and the table pointer they hold) are dropped: call
+ * once per loop of the worker, just before its quiescent point
+ * (publish_worker_quiescent()).
+ */
 void filter_worker_quiescent(struct filter_context *fc);
-
-/* Go offline (a publish no longer waits for this worker). On the worker lcore, after its loop. */
-void filter_worker_offline(struct filter_context *fc);
 
 /*
  * Classify the stateless ACL for a decoded burst (pkts[i] NULL: skip it, n

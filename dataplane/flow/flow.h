@@ -65,6 +65,11 @@ enum flow_tcp_state {
  * What a rule decided for the rest of the flow (Suricata 7's flow actions):
  * its later packets are dropped, or passed without inspection.
  */
+/* pipeline_flags bits (owner: dataplane/pipeline.c) */
+#define FLOW_PIPELINE_APP_ENDED(dir)                                                               \
+	(1u << (dir))			     /* the parser was told of the end, by direction */
+#define FLOW_PIPELINE_RATE_LIMITED (1u << 2) /* a rate-limited client's request rode the flow */
+
 enum flow_action {
 	FLOW_ACTION_NONE,
 	FLOW_ACTION_DROP,
@@ -108,7 +113,13 @@ struct flow_filter_cache {
  * own indexed by it; clear that entry in on_free (the next flow in the slot
  * is another flow).
  * Fields marked "lead" belong to the caller: the table zeroes them when the
- * flow is created and hands them to on_free when it goes.
+ * flow is created and hands them to on_free when it goes. Who owns which:
+ * app_* the application layer (dataplane/app/), filter the filter stage,
+ * pipeline_flags the pipeline (dataplane/pipeline.c), and the fields marked
+ * "rules" (action, flowvars, scan_stream, flowbits) detection
+ * (dataplane/detect/): they hold for the ruleset of rules_generation only,
+ * and detection clears them when it first sees the flow under a newer one
+ * (detect_flow_renew()), so a rule update never walks the table.
  */
 struct flow {
 	struct flow_key key;
@@ -130,14 +141,15 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
-	uint8_t action;	   /* lead: enum flow_action, decided by a rule */
-	uint32_t flowvars; /* lead: the caller's flow variables (first index + 1; 0 none) */
+	uint8_t action;	   /* lead, rules: enum flow_action, decided by a rule */
+	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	void *app_state;
-	uint32_t user_flags;		       /* lead */
-	struct flow_filter_cache filter;       /* lead */
-	void *user[2];			       /* lead: e.g. Hyperscan stream per direction */
+	uint32_t pipeline_flags;   /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
+	uint32_t rules_generation; /* lead: the ruleset the fields marked "rules" belong to */
+	struct flow_filter_cache filter;       /* lead: the filter stage's */
+	void *scan_stream[2];		       /* lead, rules: the Hyperscan stream per direction */
 	struct stream stream[2];	       /* TCP only, by enum flow_direction */
-	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead: rule flowbits, zero at create */
+	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead, rules: rule flowbits, zero at create */
 } __attribute__((aligned(64)));
 
 /* Timeouts in seconds; a zero field takes the default in brackets. */

@@ -46,6 +46,7 @@
 #include "dataplane/decode/defrag.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/flow/flow.h"
+#include "dataplane/publish.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
 #include "platform/eal.h"
@@ -365,13 +366,14 @@ static void bench_filter_attach(struct worker_conf *workers, unsigned count,
 				struct filter_context **contexts, struct flow_table **flows)
 {
 	for (unsigned w = 0; w < count; w++) {
-		workers[w].inspect.filter = contexts ? contexts[w] : NULL;
-		workers[w].inspect.flows = flows ? flows[w] : NULL;
+		workers[w].detect.filter = contexts ? contexts[w] : NULL;
+		workers[w].detect.flows = flows ? flows[w] : NULL;
 	}
 }
 
 /* One filter as a worker sees it: tables published on a runtime, a context per worker. */
 struct bench_filter {
+	struct publish_domain domain;
 	struct filter_runtime rt;
 	struct filter_context *contexts[16];
 };
@@ -382,10 +384,12 @@ static void bench_filter_open(struct bench_filter *bf, const struct bench_option
 	struct filter_tables *tables;
 	char err[FILTER_ERROR_MAX];
 	if (filter_tables_build(spec, &tables, report, err, sizeof(err)) < 0 ||
-	    filter_runtime_init(&bf->rt, o->workers, "", tables) < 0) {
+	    publish_domain_init(&bf->domain, o->workers) < 0 ||
+	    filter_runtime_init(&bf->rt, &bf->domain, "") < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(EXIT_FAILURE);
 	}
+	filter_runtime_publish(&bf->rt, tables);
 	for (unsigned w = 0; w < o->workers; w++) {
 		bf->contexts[w] = calloc(1, sizeof(*bf->contexts[w]));
 		if (!bf->contexts[w])
@@ -464,18 +468,18 @@ static int bench_interleave_main(void *arg)
 	double ns_per_tick = 1e9 / (double)rte_get_tsc_hz();
 	for (int k = 0; k < BENCH_CASES; k++)
 		if (bi->filters[k])
-			filter_worker_online(bi->filters[k]);
+			publish_worker_online(bi->filters[k]->rt->domain, conf->worker_index);
 	while (bi->cycles < BENCH_MAX_CYCLES && rte_rdtsc() < bi->deadline_tsc) {
 		for (int k = 0; k < BENCH_CASES; k++) {
-			conf->inspect.filter = bi->filters[k];
-			conf->inspect.flows = bi->filters[k] ? bi->flows : NULL;
+			conf->detect.filter = bi->filters[k];
+			conf->detect.flows = bi->filters[k] ? bi->flows : NULL;
 			bi->ns[k][bi->cycles] = bench_slice_ns(conf, ns_per_tick);
 		}
 		bi->cycles++;
 	}
 	for (int k = 0; k < BENCH_CASES; k++)
 		if (bi->filters[k])
-			filter_worker_offline(bi->filters[k]);
+			publish_worker_offline(bi->filters[k]->rt->domain, conf->worker_index);
 	return 0;
 }
 
@@ -793,8 +797,7 @@ int main(int argc, char **argv)
 	for (unsigned w = 0; w < o.workers; w++) {
 		workers[w].worker_index = w;
 		workers[w].lcore_id = board.worker_lcores[w];
-		workers[w].enforce = true;
-		workers[w].inspect.enforce = true;
+		workers[w].detect.enforce = true; /* no published mode: ips throughout */
 		workers[w].scratch = rte_malloc("scratch", WORKER_SCRATCH_SIZE, 64);
 		for (unsigned i = 0; i < 2; i++)
 			workers[w].queues[workers[w].queue_count++] =

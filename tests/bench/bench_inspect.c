@@ -32,7 +32,9 @@
 #include "dataplane/app/app.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/flow/flow.h"
-#include "dataplane/detect/inspect.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/pipeline.h"
+#include "dataplane/publish.h"
 #include "dataplane/detect/threshold.h"
 #include "rules/ruleset.h"
 #include "rules/compile/ruleset_internal.h"
@@ -206,10 +208,10 @@ static double bare_round(const struct ruleset *rs, hs_scratch_t *hs, const struc
  */
 static void flow_gone(struct flow *f, void *arg)
 {
-	inspect_flow_gone(arg, f);
+	pipeline_flow_gone(f, arg);
 }
 
-static void fresh_flows(struct inspect_context *ctx)
+static void fresh_flows(struct detect_context *ctx)
 {
 	flow_table_destroy(ctx->flows);
 	struct flow_config fc = {.capacity = BENCH_FLOWS, .on_free = flow_gone, .on_free_arg = ctx};
@@ -217,7 +219,7 @@ static void fresh_flows(struct inspect_context *ctx)
 	memset(ctx->tails, 0, 2 * BENCH_FLOWS * sizeof(*ctx->tails));
 }
 
-static double vigil_round(struct inspect_context *ctx, const struct frames *f, double seconds,
+static double vigil_round(struct detect_context *ctx, const struct frames *f, double seconds,
 			  uint64_t *packets, uint64_t *alerts)
 {
 	struct packet p;
@@ -228,7 +230,7 @@ static double vigil_round(struct inspect_context *ctx, const struct frames *f, d
 		fresh_flows(ctx);
 		for (unsigned i = 0; i < f->count; i++) {
 			if (decode_packet(&p, f->v[i].data, f->v[i].len) == DECODE_OK)
-				inspect_packet(ctx, &p, 1700000000000000ull + i);
+				pipeline_packet(ctx, &p, 1700000000000000ull + i);
 			if ((i & 255) == 0)
 				*alerts += rte_ring_sc_dequeue_burst_elem(
 				    ctx->alerts, drained, sizeof(drained[0]), 256, NULL);
@@ -240,30 +242,35 @@ static double vigil_round(struct inspect_context *ctx, const struct frames *f, d
 }
 
 /* A worker's inspection context for rs, as platform/main.c builds it. */
-static struct inspect_context *bench_context(const struct ruleset *rs)
+static struct detect_context *bench_context(const struct ruleset *rs)
 {
 	static const struct app_config app = {
 	    .xff_headers = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL},
 	    .body_limit = 1u << 20};
 	static unsigned serial;
 	char name[32];
-	struct inspect_context *ctx = calloc(1, sizeof(*ctx));
+	struct detect_context *ctx = calloc(1, sizeof(*ctx));
 	ctx->enforce = true;
 	ctx->app = &app;
 	ctx->counters = calloc(1, sizeof(*ctx->counters));
 	ctx->thresholds = threshold_table_create(65536);
 	ctx->tails = calloc(2 * BENCH_FLOWS, sizeof(*ctx->tails));
-	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	ctx->window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	snprintf(name, sizeof(name), "bench_alerts_%u", serial++);
 	ctx->alerts = rte_ring_create_elem(name, sizeof(struct alert), 16384, 0,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
-	struct inspect_rules rules;
-	if (inspect_rules_prepare(&rules, rs, BENCH_FLOWS) < 0 || !ctx->alerts ||
+	/* rules published as vigil publishes them, adopted as a worker does */
+	static struct dataplane_published published;
+	struct detect_rules *rules;
+	if (detect_rules_create(rs, 1, BENCH_FLOWS, &rules) < 0 || !ctx->alerts ||
 	    !ctx->thresholds) {
 		fprintf(stderr, "bench: out of memory\n");
 		exit(EXIT_FAILURE);
 	}
-	inspect_rules_install(ctx, &rules);
+	detect_rules_free(publish_swap(NULL, (void **)&published.rules, rules));
+	ctx->published = &published;
+	detect_rules_sync(ctx);
+	ctx->published = NULL; /* the bench keeps enforce as set */
 	return ctx;
 }
 
@@ -274,7 +281,7 @@ static void measure(const char *label, const struct ruleset *rs, const struct ru
 	struct packet *decoded = calloc(f->count, sizeof(*decoded));
 	for (unsigned i = 0; i < f->count; i++)
 		decode_packet(&decoded[i], f->v[i].data, f->v[i].len);
-	struct inspect_context *ctx = bench_context(rs);
+	struct detect_context *ctx = bench_context(rs);
 	struct ruleset_scratch *ceiling_scratch;
 	if (ruleset_scratch_create(ceiling, &ceiling_scratch) < 0)
 		exit(EXIT_FAILURE);

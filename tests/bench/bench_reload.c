@@ -32,6 +32,8 @@
 #include "control/control.h"
 #include "control/rules_update.h"
 #include "dataplane/flow/flow.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/publish.h"
 #include "dataplane/worker.h"
 #include "rules/ruleset.h"
 
@@ -109,15 +111,21 @@ static char *bench_read(const char *path, size_t *len)
 	return text;
 }
 
-/* The worker's side: take a handed-over ruleset between "bursts", as worker_main does. */
+/*
+ * The worker's side: adopt published rules between "bursts" and report a
+ * quiescent state, as worker_poll() does.
+ */
 static void *bench_worker(void *arg)
 {
-	struct inspect_context *ctx = arg;
+	struct detect_context *ctx = arg;
+	publish_worker_online(&ctx->published->domain, 0);
 	while (!bench_stop) {
-		inspect_rules_take(ctx);
+		detect_rules_sync(ctx);
+		publish_worker_quiescent(&ctx->published->domain, 0);
 		struct timespec ts = {0, 20000};
 		nanosleep(&ts, NULL);
 	}
+	publish_worker_offline(&ctx->published->domain, 0);
 	return NULL;
 }
 
@@ -187,19 +195,24 @@ int main(int argc, char **argv)
 	/* One worker with a full flow table and its stream pool: the steady state. */
 	static struct worker_conf worker;
 	struct flow_config fc = {.capacity = flows, .stream = {.depth = 1u << 20}};
-	worker.inspect.flows = flow_table_create(&fc);
-	struct inspect_rules rules;
-	if (!worker.inspect.flows || inspect_rules_prepare(&rules, rs, flows) < 0)
+	worker.detect.flows = flow_table_create(&fc);
+	static struct dataplane_published published;
+	struct detect_rules *rules;
+	if (!worker.detect.flows || publish_domain_init(&published.domain, 1) < 0 ||
+	    detect_rules_create(rs, 1, flows, &rules) < 0)
 		return EXIT_FAILURE;
-	inspect_rules_install(&worker.inspect, &rules);
+	publish_swap(&published.domain, (void **)&published.rules, rules);
+	worker.detect.published = &published;
+	detect_rules_sync(&worker.detect);
 	static struct control control;
 	control.workers = &worker;
 	control.worker_count = 1;
+	control.published = &published;
 	static struct rules_update ru;
 	if (rules_update_init(&ru, &o, NULL, rs, store, flows, &control) < 0)
 		return EXIT_FAILURE;
 	pthread_t thread;
-	pthread_create(&thread, NULL, bench_worker, &worker.inspect);
+	pthread_create(&thread, NULL, bench_worker, &worker.detect);
 
 	long steady = bench_status_kib("VmRSS:");
 	printf("steady state: 1 worker, %u flow slots: resident %.0f MiB\n", flows,

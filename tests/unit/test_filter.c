@@ -28,6 +28,7 @@
 #include <rte_eal.h>
 
 #include "dataplane/filter/filter.h"
+#include "dataplane/publish.h"
 #include "rules/filter/filter_domain.h"
 #include "rules/filter/filter_tables.h"
 #include "rules/match/header.h"
@@ -60,6 +61,7 @@ static struct packet pkt(int proto, const char *src, uint16_t sport, const char 
 }
 
 struct fixture {
+	struct publish_domain domain;
 	struct filter_runtime rt;
 	struct filter_context *fc;
 };
@@ -84,7 +86,10 @@ static struct fixture *compile_with(const char *text, void (*add)(struct filter_
 		fail_msg("%s", err);
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	fx->fc = calloc(1, sizeof(*fx->fc));
-	assert_int_equal(filter_runtime_init(&fx->rt, 1, "", t), 0);
+	/* one worker's RCU slot, never online: a publish waits for no one */
+	assert_int_equal(publish_domain_init(&fx->domain, 1), 0);
+	assert_int_equal(filter_runtime_init(&fx->rt, &fx->domain, ""), 0);
+	filter_runtime_publish(&fx->rt, t);
 	fx->fc->rt = &fx->rt;
 	return fx;
 }
@@ -97,6 +102,7 @@ static struct fixture *compile(const char *text)
 static void release(struct fixture *fx)
 {
 	filter_runtime_free(&fx->rt);
+	publish_domain_free(&fx->domain);
 	free(fx->fc);
 	free(fx);
 }

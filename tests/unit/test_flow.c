@@ -569,13 +569,13 @@ static void test_flowbits_and_user_zeroed(void **state)
 	assert_true(flow_bit_is_set(f, 1023));
 	flow_bit_clear(f, 1023);
 	assert_false(flow_bit_is_set(f, 1023));
-	f->user[0] = f;
-	f->user_flags = 7;
+	f->scan_stream[0] = f;
+	f->pipeline_flags = 7;
 	flow_expire(t, 1000 * SEC, 1000, NULL, NULL);
 	f = lookup(t, udp(C, 1, S, 2), 1000 * SEC, FLOW_TO_SERVER);
 	assert_false(flow_bit_is_set(f, 0));
-	assert_null(f->user[0]);
-	assert_int_equal(f->user_flags, 0);
+	assert_null(f->scan_stream[0]);
+	assert_int_equal(f->pipeline_flags, 0);
 	flow_table_destroy(t);
 }
 

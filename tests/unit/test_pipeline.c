@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the inspection stage (dataplane/detect/inspect.c) as a worker runs
+ * Unit tests of the pipeline (dataplane/pipeline.c) and detection (dataplane/detect/) as a worker runs
  * it: a ruleset compiled from rule text, a flow table, Hyperscan streams and
- * an alert ring, and crafted TCP packets through inspect_packet(). They
+ * an alert ring, and crafted TCP packets through pipeline_packet(). They
  * assert Suricata's behaviour where vigil follows it: flow actions (a drop
  * on the stream drops the rest of the flow, a drop on a packet's own fields
  * only that packet, a pass on the stream passes the flow), the per-packet
@@ -27,7 +27,9 @@
 
 #include "dataplane/app/app.h"
 #include "dataplane/flow/flow.h"
-#include "dataplane/detect/inspect.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/pipeline.h"
+#include "dataplane/publish.h"
 #include "dataplane/detect/threshold.h"
 #include "rules/ruleset.h"
 
@@ -41,7 +43,7 @@ static const uint8_t *harness_action_rank;
 struct harness {
 	struct app_config app;
 	struct ruleset *rs;
-	struct inspect_context ctx;
+	struct detect_context ctx;
 	struct worker_counters counters;
 	void *ring_memory;
 	struct alert alerts[TEST_ALERTS];
@@ -53,10 +55,10 @@ struct harness {
 
 static void harness_flow_gone(struct flow *f, void *arg)
 {
-	struct inspect_context *ctx = arg;
+	struct detect_context *ctx = arg;
 	size_t slot = (size_t)(f - ctx->flows->flows);
-	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct inspect_tail));
-	inspect_flow_gone(ctx, f);
+	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct detect_tail));
+	pipeline_flow_gone(f, ctx);
 }
 
 /* Everything a worker's inspection needs, for rules (one rule per line). */
@@ -80,7 +82,7 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	ruleset_report_clear(&report);
 	unlink(path);
 
-	struct inspect_context *ctx = &h->ctx;
+	struct detect_context *ctx = &h->ctx;
 	ctx->ruleset = h->rs;
 	ctx->enforce = enforce;
 	ctx->packet_alert_max = packet_alert_max;
@@ -96,7 +98,7 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 				 .on_free_arg = ctx};
 	ctx->flows = flow_table_create(&fc);
 	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
-	ctx->window = malloc(INSPECT_WINDOW_MAX + INSPECT_STREAM_TAIL);
+	ctx->window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	assert_true(ctx->thresholds && ctx->flows && ctx->tails && ctx->window);
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 		ctx->streams[d] = calloc(TEST_FLOWS, sizeof(*ctx->streams[d]));
@@ -121,7 +123,7 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 
 static void harness_down(struct harness *h)
 {
-	struct inspect_context *ctx = &h->ctx;
+	struct detect_context *ctx = &h->ctx;
 	flow_table_destroy(ctx->flows);
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
@@ -141,7 +143,7 @@ static void harness_down(struct harness *h)
 static enum verdict harness_inspect(struct harness *h, const struct packet *p)
 {
 	h->now_us += 1000;
-	enum verdict v = inspect_packet(&h->ctx, p, h->now_us);
+	enum verdict v = pipeline_packet(&h->ctx, p, h->now_us);
 	struct alert a;
 	while (h->alert_count < TEST_ALERTS &&
 	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
@@ -318,8 +320,8 @@ static void test_packet_alert_max(void **state)
 	h = harness_up(rules, false, 0);
 	harness_handshake(h);
 	harness_send(h, true, PA, "TRIGGER");
-	assert_int_equal(h->alert_count, INSPECT_PACKET_ALERT_MAX);
-	assert_int_equal(h->alerts[INSPECT_PACKET_ALERT_MAX - 1].rule->sid, 15);
+	assert_int_equal(h->alert_count, DETECT_PACKET_ALERT_MAX);
+	assert_int_equal(h->alerts[DETECT_PACKET_ALERT_MAX - 1].rule->sid, 15);
 	harness_down(h);
 }
 
@@ -366,20 +368,20 @@ static void test_flow_variables(void **state)
 	assert_string_equal(ruleset_flowvar_name(h->rs, a->flowvars[1].var), "id");
 	assert_memory_equal(a->flowvars[1].value, "7", 1);
 	/* past the stream tail, so the first value is no longer in the window */
-	char filler[INSPECT_STREAM_TAIL + 1];
-	memset(filler, '.', INSPECT_STREAM_TAIL);
-	filler[INSPECT_STREAM_TAIL] = '\0';
+	char filler[DETECT_STREAM_TAIL + 1];
+	memset(filler, '.', DETECT_STREAM_TAIL);
+	filler[DETECT_STREAM_TAIL] = '\0';
 	harness_send(h, true, PA, filler);
 	harness_send(h, true, PA, "user=bob id=8;");
 	a = &h->alerts[2];
 	assert_int_equal(a->flowvar_count, 2);
 	assert_int_equal(a->flowvars[0].len, 3);
 	assert_memory_equal(a->flowvars[0].value, "bob", 3);
-	assert_int_equal(h->ctx.flowvars_used, 2);
+	assert_int_equal(h->ctx.flowvars.used, 2);
 	/* the flow goes: its variables are free for the next flows */
 	flow_table_destroy(h->ctx.flows);
 	h->ctx.flows = NULL;
-	assert_int_equal(h->ctx.flowvar_free != 0, 1);
+	assert_int_equal(h->ctx.flowvars.free_list != 0, 1);
 	struct flow_config fc = {.capacity = TEST_FLOWS,
 				 .hash_seed = 7,
 				 .on_free = harness_flow_gone,
@@ -391,7 +393,7 @@ static void test_flow_variables(void **state)
 	assert_int_equal(h->alerts[0].flowvar_count, 0);
 	harness_send(h, true, PA, "user=carol id=9;");
 	assert_int_equal(h->alerts[1].flowvar_count, 2);
-	assert_int_equal(h->ctx.flowvars_used, 2); /* reused, not new */
+	assert_int_equal(h->ctx.flowvars.used, 2); /* reused, not new */
 	harness_down(h);
 }
 
@@ -551,6 +553,95 @@ static void test_action_order(void **state)
 	harness_down(h);
 }
 
+/* A ruleset built from text, as harness_up() builds its own. */
+static struct ruleset *build_rules(const char *rules)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/vigil-test-publish-%d.rules", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(rules, f);
+	fclose(f);
+	const char *files[] = {path};
+	struct ruleset_options o = {
+	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
+	struct ruleset_report report = {0};
+	char err[256];
+	struct ruleset *rs;
+	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
+	assert_int_equal(report.error_count, 0);
+	ruleset_report_clear(&report);
+	unlink(path);
+	return rs;
+}
+
+/*
+ * Rules published while a flow is open reach it at its next packet, by
+ * generation, without anyone walking the flow table: the flowbits set
+ * under the old rules are gone (their numbers belong to the old ruleset),
+ * and the rest of the stream is scanned with the new rules. The worker's
+ * side is detect_rules_sync(), as worker_poll() calls it.
+ */
+static void test_published_rules_renew_flows_lazily(void **state)
+{
+	(void)state;
+	static const char old_rules[] =
+	    "alert tcp any any -> any any (msg:\"login\"; flow:to_server; content:\"login\"; "
+	    "flowbits:set,in; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"cmd\"; flow:to_server; flowbits:isset,in; "
+	    "content:\"cmd\"; sid:2;)\n";
+	static const char new_rules[] =
+	    "alert tcp any any -> any any (msg:\"cmd\"; flow:to_server; flowbits:isset,in; "
+	    "content:\"cmd\"; sid:2;)\n"
+	    "alert tcp any any -> any any (msg:\"new\"; flow:to_server; content:\"zebra\"; "
+	    "sid:3;)\n";
+	struct harness *h = harness_up(old_rules, false, 0);
+	struct detect_context *ctx = &h->ctx;
+	harness_handshake(h);
+	harness_send(h, true, PA, "login");
+	harness_send(h, true, PA, "cmd");
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 1); /* the bit is set under the old rules */
+	harness_send(h, true, PA, "zebra");
+	assert_int_equal(alerts_of(h, 3), 0); /* not a rule yet */
+
+	/* publish the new rules; the worker adopts them between bursts */
+	const struct ruleset *own_ruleset = ctx->ruleset;
+	struct ruleset_scratch *own_scratch = ctx->scratch;
+	struct hs_stream **own_streams[2] = {ctx->streams[0], ctx->streams[1]};
+	unsigned own_free[2] = {ctx->streams_free[0], ctx->streams_free[1]};
+	struct ruleset *next = build_rules(new_rules);
+	struct detect_rules *published_rules;
+	assert_int_equal(detect_rules_create(next, 1, TEST_FLOWS, &published_rules), 0);
+	struct dataplane_published published = {0};
+	assert_null(publish_swap(NULL, (void **)&published.rules, published_rules));
+	ctx->published = &published;
+	detect_rules_sync(ctx);
+	assert_ptr_equal(ctx->ruleset, next);
+	assert_int_equal(ctx->rules_generation, published_rules->generation);
+
+	h->alert_count = 0;
+	harness_send(h, true, PA, "cmd");
+	assert_int_equal(alerts_of(h, 2), 0); /* the old rules' bit went with them */
+	harness_send(h, true, PA, "zebra");
+	assert_int_equal(alerts_of(h, 3), 1); /* the same stream, the new rules */
+
+	/* the flows go (their streams back to the published pool), then the
+	 * published rules; the harness frees what it built itself */
+	flow_table_destroy(ctx->flows);
+	ctx->flows = NULL;
+	detect_rules_free(publish_swap(NULL, (void **)&published.rules, NULL));
+	ruleset_free(next);
+	ctx->published = NULL;
+	ctx->ruleset = own_ruleset;
+	ctx->scratch = own_scratch;
+	for (int d = 0; d < 2; d++) {
+		ctx->streams[d] = own_streams[d];
+		ctx->streams_free[d] = own_free[d];
+	}
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +657,7 @@ int main(void)
 	    cmocka_unit_test(test_data_on_the_handshake_ack_is_established),
 	    cmocka_unit_test(test_app_error_policy),
 	    cmocka_unit_test(test_action_order),
+	    cmocka_unit_test(test_published_rules_renew_flows_lazily),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The detection stage (see detect.h): candidates from the buffers' scans,
+ * each candidate's header and options, operator exceptions, thresholds,
+ * flow actions, the per-packet alert queue. It reads the flow's rule
+ * state (flowbits, flow variables, action, stream states) and owns it; it
+ * calls no earlier stage.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ring.h>
+
+#include "dataplane/alert.h"
+#include "dataplane/app/app.h"
+#include "dataplane/app/app_flow.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/detect/ratelimit.h"
+#include "dataplane/detect/threshold.h"
+#include "dataplane/flow/flow.h"
+#include "rules/match/header.h"
+#include "rules/match/match.h"
+#include "rules/policy/policy.h"
+#include "rules/ruleset.h"
+
+void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
+			 const struct packet *p, uint64_t timestamp_us)
+{
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->p = p;
+	s->timestamp_us = timestamp_us;
+	s->verdict = VERDICT_PASS;
+	s->pkt_data_rules = -1;
+	s->match.packet = p;
+	s->match.app_proto = -1;
+	ctx->alert_queue_len = 0;
+}
+
+void detect_flow_renew(struct detect_context *ctx, struct flow *f)
+{
+	/* flowbit and flow variable numbers, the rules that decided the
+	 * flow's fate and the stream states of the old databases belong to the
+	 * older rules; reassembly and application state go on, so new data is
+	 * scanned with the new rules */
+	memset(f->flowbits, 0, sizeof(f->flowbits));
+	flowvars_release(&ctx->flowvars, &f->flowvars);
+	f->action = FLOW_ACTION_NONE;
+	f->scan_stream[0] = f->scan_stream[1] = NULL;
+	f->rules_generation = ctx->rules_generation;
+}
+
+void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server)
+{
+	s->flow = flow;
+	s->direction = to_server ? RULESET_TO_SERVER : RULESET_TO_CLIENT;
+	if (!flow) {
+		s->match.flow = to_server ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT;
+		return;
+	}
+	if (unlikely(flow->rules_generation != s->ctx->rules_generation))
+		detect_flow_renew(s->ctx, flow);
+	bool established = flow->established && !flow->handshake_completed_now;
+	s->app_visible = !(s->p->flags & PACKET_TCP) || established;
+	s->match.flow = RULE_MATCH_HAS_FLOW |
+			(to_server ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
+			(established ? RULE_MATCH_ESTABLISHED : 0);
+	s->match.flowbits = flow->flowbits;
+	s->match.captures = &s->ctx->captures;
+	s->match.app_proto = app_flow_proto(flow);
+}
+
+void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len)
+{
+	s->match.buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
+	s->match.buffer_len[RULE_BUFFER_PKT_DATA] = len;
+}
+
+struct hs_stream *detect_flow_stream(struct detect_packet *s)
+{
+	struct detect_context *ctx = s->ctx;
+	struct hs_stream **stream = (struct hs_stream **)&s->flow->scan_stream[s->direction];
+	if (!*stream && ctx->streams_free[s->direction])
+		*stream = ctx->streams[s->direction][--ctx->streams_free[s->direction]];
+	return *stream;
+}
+
+/*
+ * Keep an alert for the end of the packet. When packet_alert_max are kept
+ * already, the one last in rule order gives way to a rule before it (as
+ * Suricata keeps the first alerts in its rule order); what does not fit is
+ * counted.
+ */
+static void detect_queue_alert(struct detect_context *ctx, const struct alert *a, uint32_t order)
+{
+	unsigned max = ctx->packet_alert_max ? ctx->packet_alert_max : DETECT_PACKET_ALERT_MAX;
+	if (max > DETECT_ALERTS_MAX)
+		max = DETECT_ALERTS_MAX;
+	unsigned slot = ctx->alert_queue_len;
+	if (slot >= max) {
+		ctx->counters->counter[WORKER_COUNTER_ALERTS_DISCARDED]++;
+		slot = 0;
+		for (unsigned i = 1; i < ctx->alert_queue_len; i++)
+			if (ctx->alert_order[i] > ctx->alert_order[slot])
+				slot = i;
+		if (ctx->alert_order[slot] < order)
+			return;
+	} else {
+		ctx->alert_queue_len++;
+	}
+	ctx->alert_queue[slot] = *a;
+	ctx->alert_order[slot] = order;
+}
+
+static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
+			 bool blocked)
+{
+	const struct packet *p = s->p;
+	struct alert a = {
+	    .rule = rule,
+	    .timestamp_us = s->timestamp_us + (uint64_t)s->ctx->wall_offset_us,
+	    .flow_id = s->flow ? s->flow->flow_id : 0,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .blocked = blocked,
+	    .to_server = s->direction == RULESET_TO_SERVER,
+	    .worker = (uint16_t)s->ctx->worker_index,
+	    .app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
+	    .packet_number = s->ctx->packet_number,
+	};
+	if (s->details) {
+		a.details = *s->details;
+		a.has_details = 1;
+	}
+	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
+	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	detect_queue_alert(s->ctx, &a, index);
+}
+
+/*
+ * The packet is decided: its alerts, in rule order, with the verdict and
+ * the flow's flowbits, go to the control lcore.
+ */
+void detect_alerts_flush(struct detect_packet *s)
+{
+	struct detect_context *ctx = s->ctx;
+	unsigned n = ctx->alert_queue_len;
+	ctx->alert_queue_len = 0;
+	/* insertion sort: at most DETECT_ALERTS_MAX, nearly always in order */
+	for (unsigned i = 1; i < n; i++) {
+		for (unsigned j = i; j > 0 && ctx->alert_order[j - 1] > ctx->alert_order[j]; j--) {
+			struct alert a = ctx->alert_queue[j];
+			uint32_t o = ctx->alert_order[j];
+			ctx->alert_queue[j] = ctx->alert_queue[j - 1];
+			ctx->alert_order[j] = ctx->alert_order[j - 1];
+			ctx->alert_queue[j - 1] = a;
+			ctx->alert_order[j - 1] = o;
+		}
+	}
+	struct worker_counters *c = ctx->counters;
+	for (unsigned i = 0; i < n; i++) {
+		struct alert *a = &ctx->alert_queue[i];
+		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
+		if (s->flow)
+			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
+		else
+			memset(a->flowbits, 0, sizeof(a->flowbits));
+		flowvars_copy(&ctx->flowvars, s->flow ? s->flow->flowvars : 0, a);
+		if (rte_ring_sp_enqueue_elem(ctx->alerts, a, sizeof(*a)) == 0)
+			c->counter[WORKER_COUNTER_ALERTS]++;
+		else
+			c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	}
+}
+
+/*
+ * Whether a drop, reject or pass of rule holds for the rest of the flow
+ * (Suricata 7): it does when the match was on the stream or on an
+ * application-layer unit, or the rule is on an application protocol or on
+ * addresses alone; a rule on a single packet's own fields acts on that
+ * packet only.
+ */
+static bool detect_acts_on_flow(const struct detect_packet *s, const struct rule *rule)
+{
+	return s->app_only || (s->match.flow & RULE_MATCH_STREAM) ||
+	       rule_proto_is_app(rule->proto) || (rule->option_count == 0 && rule->flow_flags == 0);
+}
+
+static void detect_flow_action(struct detect_packet *s, const struct rule *rule,
+			       enum rule_action action)
+{
+	if (!s->flow || s->flow->action != FLOW_ACTION_NONE || !detect_acts_on_flow(s, rule))
+		return;
+	if (action == RULE_ACTION_PASS)
+		s->flow->action = FLOW_ACTION_PASS;
+	else if (detect_rule_verdict(action) != VERDICT_PASS)
+		s->flow->action = FLOW_ACTION_DROP;
+}
+
+/* The verdict an action asks for; reject outranks drop, drop outranks pass. */
+enum verdict detect_rule_verdict(enum rule_action action)
+{
+	switch (action) {
+	case RULE_ACTION_DROP:
+		return VERDICT_DROP;
+	case RULE_ACTION_REJECT:
+	case RULE_ACTION_REJECTSRC:
+	case RULE_ACTION_REJECTDST:
+	case RULE_ACTION_REJECTBOTH:
+		return VERDICT_REJECT;
+	default:
+		return VERDICT_PASS;
+	}
+}
+
+/* The action in force: the rule's, or its rate_filter's new_action once the rate is exceeded. */
+static enum rule_action detect_action(struct detect_packet *s, const struct rule *rule,
+				      uint32_t index, bool *silent)
+{
+	const struct rule_policy *policy = rule->policy;
+	if (!policy || !policy->rate.set)
+		return rule->action;
+	if (!threshold_rate_active(s->ctx->thresholds, index, &policy->rate, s->p,
+				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
+		return rule->action;
+	*silent = policy->rate.new_action_silent;
+	return policy->rate.new_action;
+}
+
+/* A suppress entry of the threshold file covers this packet's alert. */
+static bool detect_suppressed(const struct rule *rule, const struct packet *p)
+{
+	const struct rule_policy *policy = rule->policy;
+	for (unsigned i = 0; policy && i < policy->suppress_count; i++) {
+		const struct rule_suppress *sup = &policy->suppress[i];
+		bool src = rule_addr_set_match(&sup->addrs, p->src_addr, p->ip_version);
+		bool dst = rule_addr_set_match(&sup->addrs, p->dst_addr, p->ip_version);
+		if (sup->track == RULE_TRACK_BY_RULE || (sup->track == RULE_TRACK_BY_SRC && src) ||
+		    (sup->track == RULE_TRACK_BY_DST && dst) ||
+		    (sup->track == RULE_TRACK_BY_EITHER && (src || dst)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * An operator exception covers this packet for the rule (it then does not
+ * fire). Runs only for rules that matched and carry exceptions.
+ */
+static bool detect_excepted(const struct detect_packet *s, const struct rule *rule)
+{
+	uint8_t xff[16];
+	struct policy_packet_view view = {
+	    .src = s->p->src_addr,
+	    .dst = s->p->dst_addr,
+	    .family = s->p->ip_version,
+	    .uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
+	    .uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
+	};
+	if (s->details && s->details->xff[0] &&
+	    ratelimit_parse_addr(s->details->xff, xff, &view.xff_family) == 0)
+		view.xff = xff;
+	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
+}
+
+/* Check the candidates gathered for the current buffers, in evaluation order. */
+static void detect_candidates(struct detect_packet *s)
+{
+	struct detect_context *ctx = s->ctx;
+	const struct ruleset *rs = ctx->ruleset;
+	const uint32_t *candidates;
+	unsigned n = ruleset_candidates_take(ctx->scratch, &candidates);
+
+	for (unsigned i = 0; i < n && !s->passed; i++) {
+		uint32_t index = candidates[i];
+		const struct rule *rule = ruleset_rule(rs, index);
+		/* A unit repeats its transaction's earlier buffers (so rules mixing
+		 * them match); a rule on none of the new ones has had its turn. */
+		if (s->fresh && !(rule->buffers_used & s->fresh))
+			continue;
+		/* in a unit's pass, rules on pkt_data alone have had their own pass */
+		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
+			continue;
+		if (s->app_header_only && !rule_proto_is_app(rule->proto))
+			continue;
+		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
+		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
+			if (s->pkt_data_rules == 0 && s->deferred_count < DETECT_DEFERRED_MAX)
+				s->deferred[s->deferred_count++] = index;
+			else if (s->pkt_data_rules == 0)
+				s->deferred_overflow = true;
+			continue;
+		}
+		if (!rule_header_match(rule, s->p, s->match.app_proto) ||
+		    !rule_match(rule, &s->match))
+			continue;
+		if (rule->policy && rule->policy->exception_count && detect_excepted(s, rule))
+			continue;
+		uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
+		/* detection_filter decides whether the rule counts as matched at all */
+		if (!threshold_pass(ctx->thresholds, index, &rule->detection_filter, s->p, flow_id,
+				    s->timestamp_us))
+			continue;
+		rule_match_apply_flowbits(rule, &s->match);
+		if (ctx->captures.count && s->flow &&
+		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
+			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
+		bool silent = false;
+		enum rule_action action = detect_action(s, rule, index, &silent);
+		detect_flow_action(s, rule, action);
+		if (action == RULE_ACTION_PASS) {
+			s->passed = true;
+			break;
+		}
+		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
+		if (wanted > s->verdict)
+			s->verdict = wanted;
+		/* threshold and suppress only limit alerts; the action above still applies */
+		if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
+		    !detect_suppressed(rule, s->p) &&
+		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
+				   s->timestamp_us))
+			detect_alert(s, rule, index, wanted != VERDICT_PASS);
+	}
+}
+
+/*
+ * Inspect data as pkt_data; bytes before new_from were inspected already.
+ * With a Hyperscan stream, only the new bytes are scanned (the stream state
+ * holds the rest); without, the whole window is.
+ */
+void detect_buffer(struct detect_packet *s, const uint8_t *data, uint32_t len, uint32_t new_from,
+		   struct hs_stream *stream)
+{
+	struct rule_match_ctx *m = &s->match;
+	m->buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
+	m->buffer_len[RULE_BUFFER_PKT_DATA] = len;
+	struct detect_context *ctx = s->ctx;
+	if (stream)
+		ruleset_scan_stream(ctx->ruleset, ctx->scratch, s->direction, stream,
+				    data + new_from, len - new_from);
+	else
+		ruleset_scan(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA, s->direction, data,
+			     len, new_from);
+	if (s->pkt_data_rules != 1 || s->deferred_overflow)
+		ruleset_scan_addresses(ctx->ruleset, ctx->scratch, RULE_BUFFER_PKT_DATA,
+				       s->direction, s->p->src_addr, s->p->dst_addr,
+				       s->p->ip_version);
+	else
+		ruleset_add_candidates(ctx->scratch, s->deferred, s->deferred_count);
+	int app_proto = m->app_proto;
+	if (!s->app_visible && !(m->flow & RULE_MATCH_STREAM))
+		m->app_proto = -1;
+	detect_candidates(s);
+	m->app_proto = app_proto;
+}
+
+/*
+ * A flow a rule decided for: its packets are dropped (ips mode; ids mode
+ * only stops inspecting it, as Suricata does) or passed, uninspected.
+ */
+bool detect_flow_decided(struct detect_packet *s)
+{
+	if (!s->flow || s->flow->action == FLOW_ACTION_NONE)
+		return false;
+	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce)
+		s->verdict = VERDICT_DROP;
+	return true;
+}
+
+/*
+ * The protocol was found in this packet's data, after its pass of rules
+ * without pkt_data options: those on that protocol (alert http ... with no
+ * buffer) run now, on the packet as the first pass saw it, as in an inline
+ * Suricata, which parses a packet's data before detection.
+ */
+void detect_packet_rules_again(struct detect_packet *s)
+{
+	uint32_t flow = s->match.flow;
+	s->match.flow &= ~(uint32_t)RULE_MATCH_STREAM;
+	s->pkt_data_rules = 0;
+	s->app_header_only = true;
+	s->deferred_count = 0;
+	detect_buffer(s, NULL, 0, 0, NULL);
+	s->app_header_only = false;
+	s->match.flow = flow;
+}
+
+/*
+ * One unit of the flow's protocol (an HTTP request, a TLS ClientHello,
+ * ...): its buffers are scanned and the rules on them checked, with
+ * pkt_data still the data at hand (a DNS rule may test the datagram's
+ * header and dns.query together); rules on pkt_data alone are left to
+ * pkt_data's own pass.
+ */
+void detect_unit(struct detect_packet *s, const struct app_unit *unit)
+{
+	struct detect_context *ctx = s->ctx;
+	struct rule_match_ctx *m = &s->match;
+	int saved_filter = s->pkt_data_rules;
+	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
+		m->buffer[b] = unit->buffer[b];
+		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
+		if (unit->buffer[b])
+			ruleset_scan(ctx->ruleset, ctx->scratch, b, s->direction, unit->buffer[b],
+				     unit->buffer_len[b], 0);
+	}
+	s->details = unit->details;
+	s->fresh = unit->fresh;
+	s->app_only = true;
+	s->pkt_data_rules = -1;
+	detect_candidates(s);
+	s->pkt_data_rules = saved_filter;
+	s->details = NULL;
+	s->fresh = 0;
+	s->app_only = false;
+	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
+		m->buffer[b] = NULL;
+}
+
+void detect_flow_gone(struct detect_context *ctx, struct flow *flow)
+{
+	flowvars_release(&ctx->flowvars, &flow->flowvars); /* the pool is the worker's */
+	if (flow->rules_generation != ctx->rules_generation)
+		return; /* its stream states belong to older rules, closed with them */
+	for (int d = 0; d < 2; d++) {
+		struct hs_stream *stream = flow->scan_stream[d];
+		if (!stream)
+			continue;
+		ruleset_stream_reset(stream, ctx->scratch);
+		ctx->streams[d][ctx->streams_free[d]++] = stream;
+		flow->scan_stream[d] = NULL;
+	}
+}

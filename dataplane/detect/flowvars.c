@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's pool of flow variables (see flowvars.h).
+ */
+#include <string.h>
+
+#include "dataplane/detect/flowvars.h"
+
+static struct flowvar *flowvar_at(struct flowvar_pool *pool, uint32_t ref)
+{
+	return ref ? &pool->entries[ref - 1] : NULL;
+}
+
+/* A free entry (index + 1), or 0 when the pool is full. */
+static uint32_t flowvar_take(struct flowvar_pool *pool)
+{
+	uint32_t ref = pool->free_list;
+	if (ref) {
+		pool->free_list = pool->entries[ref - 1].next;
+		return ref;
+	}
+	if (pool->used < FLOWVARS_POOL)
+		return ++pool->used;
+	return 0;
+}
+
+unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,
+			const struct rule_captures *captures)
+{
+	unsigned lost = 0;
+	for (unsigned i = 0; i < captures->count; i++) {
+		uint16_t var = captures->capture[i].var;
+		uint32_t *link = head;
+		struct flowvar *v = flowvar_at(pool, *link);
+		while (v && v->var != var) {
+			link = &v->next;
+			v = flowvar_at(pool, *link);
+		}
+		if (!v) {
+			uint32_t ref = flowvar_take(pool);
+			if (!ref) {
+				lost++;
+				continue;
+			}
+			*link = ref;
+			v = flowvar_at(pool, ref);
+			v->next = 0;
+			v->var = var;
+		}
+		uint32_t len = captures->capture[i].len;
+		v->len = (uint16_t)(len < ALERT_FLOWVAR_LEN ? len : ALERT_FLOWVAR_LEN);
+		memcpy(v->value, captures->capture[i].data, v->len);
+	}
+	return lost;
+}
+
+void flowvars_copy(const struct flowvar_pool *pool, uint32_t head, struct alert *a)
+{
+	a->flowvar_count = 0;
+	for (uint32_t ref = head; ref && a->flowvar_count < ALERT_FLOWVARS;
+	     ref = pool->entries[ref - 1].next) {
+		const struct flowvar *v = &pool->entries[ref - 1];
+		struct alert_flowvar *out = &a->flowvars[a->flowvar_count++];
+		out->var = v->var;
+		out->len = v->len;
+		memcpy(out->value, v->value, v->len);
+	}
+}
+
+void flowvars_release(struct flowvar_pool *pool, uint32_t *head)
+{
+	uint32_t ref = *head;
+	while (ref) {
+		struct flowvar *v = flowvar_at(pool, ref);
+		uint32_t next = v->next;
+		v->next = pool->free_list;
+		pool->free_list = ref;
+		ref = next;
+	}
+	*head = 0;
+}

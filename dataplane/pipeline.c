@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The packet's way through a worker (see pipeline.h). Read top to bottom:
+ * pipeline_burst() decodes and classifies a burst, pipeline_packet() takes
+ * one packet through flow, filter, stream, app and detect, and the two
+ * callbacks below are where stream pieces and application units meet the
+ * later stages.
+ */
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "dataplane/action/exception.h"
+#include "dataplane/action/reject.h"
+#include "dataplane/alert.h"
+#include "dataplane/app/app.h"
+#include "dataplane/app/app_flow.h"
+#include "dataplane/decode/decode.h"
+#include "dataplane/decode/defrag.h"
+#include "dataplane/detect/detect.h"
+#include "dataplane/detect/detect_rules.h"
+#include "dataplane/detect/ratelimit.h"
+#include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/pipeline.h"
+#include "dataplane/publish.h"
+#include "dataplane/worker.h"
+
+_Static_assert(WORKER_BURST <= FILTER_BURST_MAX, "the filter classifies a whole burst");
+_Static_assert(WORKER_BURST <= PIPELINE_BURST_MAX, "rejects of a whole burst");
+
+/* ---- flow, filter, stream, app, detect: one packet ---- */
+
+static inline enum app_direction pipeline_app_direction(const struct detect_packet *s)
+{
+	return s->direction == RULESET_TO_SERVER ? APP_TO_SERVER : APP_TO_CLIENT;
+}
+
+static inline enum flow_direction pipeline_flow_direction(const struct detect_packet *s)
+{
+	return s->direction == RULESET_TO_SERVER ? FLOW_TO_SERVER : FLOW_TO_CLIENT;
+}
+
+/* flow: the worker's flow table gives the flow and the direction. */
+static void pipeline_flow(struct detect_packet *s)
+{
+	struct detect_context *ctx = s->ctx;
+	enum flow_direction dir;
+	struct flow *flow =
+	    ctx->flows ? flow_lookup(ctx->flows, s->p, s->timestamp_us * 1000, &dir) : NULL;
+	if (!flow) {
+		/* stateless: the lower port is taken for the service */
+		const struct packet *p = s->p;
+		bool to_client =
+		    (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
+		detect_flow_view(s, NULL, !to_client);
+		return;
+	}
+	detect_flow_view(s, flow, dir == FLOW_TO_SERVER);
+}
+
+/*
+ * The filter's domain lists and xff set on a unit's SNI, Host and client.
+ * Returns true when the unit (and its packet) is denied.
+ */
+static bool pipeline_filter_unit(struct detect_packet *s, const struct app_unit *unit)
+{
+	const uint8_t *sni = unit->buffer[RULE_BUFFER_TLS_SNI];
+	const uint8_t *host = unit->buffer[RULE_BUFFER_HTTP_HOST];
+	if (!sni && !host && !(unit->details && unit->details->xff[0]))
+		return false;
+	if (!filter_app_unit(s->ctx->filter, s->p, s->flow, pipeline_flow_direction(s), sni,
+			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
+			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
+			     unit->details ? unit->details->xff : NULL, s->timestamp_us) ||
+	    !s->ctx->enforce)
+		return false;
+	s->verdict = VERDICT_FILTER_DROP;
+	return true;
+}
+
+/* A rate limit counts the unit's HTTP request; true when it blocks the flow from now on. */
+static bool pipeline_rate_limit_unit(struct detect_packet *s, const struct app_unit *unit)
+{
+	struct detect_context *ctx = s->ctx;
+	if (!ctx->ratelimit || s->direction != RULESET_TO_SERVER ||
+	    !unit->buffer[RULE_BUFFER_HTTP_URI] ||
+	    (unit->fresh && !(unit->fresh & (1ull << RULE_BUFFER_HTTP_URI))))
+		return false;
+	return ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
+				      unit->details ? unit->details->xff : NULL, s->timestamp_us) &&
+	       ctx->enforce;
+}
+
+/*
+ * app_emit_fn: one unit of the flow's protocol, valid during this call:
+ * filter (domains, xff), rate limits, then detection.
+ */
+static void pipeline_app_unit(void *arg, const struct app_unit *unit)
+{
+	struct detect_packet *s = arg;
+	if (unit->error) {
+		s->app_error = true;
+		return;
+	}
+	/* a unit comes from a flow whose protocol is known, maybe since this call */
+	s->match.app_proto = app_flow_proto(s->flow);
+	if (s->ctx->filter && pipeline_filter_unit(s, unit))
+		s->passed = true;
+	if (s->passed)
+		return;
+	if (pipeline_rate_limit_unit(s, unit)) {
+		/* The request's bytes are in the reassembled stream already, so a
+		 * retransmission would pass unseen: the rest of the connection goes. */
+		s->ctx->rate_limited = true;
+		s->verdict = VERDICT_DROP;
+		if (s->flow)
+			s->flow->pipeline_flags |= FLOW_PIPELINE_RATE_LIMITED;
+	}
+	detect_unit(s, unit);
+}
+
+/* app: new data of the flow to its parser; units come back through pipeline_app_unit(). */
+static void pipeline_app(struct detect_packet *s, const uint8_t *data, uint32_t len,
+			 uint32_t seen_len, bool seen_from_start)
+{
+	if (!s->flow)
+		return;
+	if (app_flow_data(s->flow, s->ctx->app, pipeline_app_direction(s), s->p->flags & PACKET_TCP,
+			  data, len, seen_len, seen_from_start, pipeline_app_unit, s))
+		s->app_found_now = true;
+	s->match.app_proto = app_flow_proto(s->flow);
+}
+
+/*
+ * The direction's stream is complete (FIN, every byte delivered): tell the
+ * parser, once, so what runs until the close (an HTTP body without a
+ * length) is inspected too.
+ */
+static void pipeline_app_end(struct detect_packet *s)
+{
+	struct flow *f = s->flow;
+	enum app_direction dir = pipeline_app_direction(s);
+	if (f->app_status != FLOW_APP_DETECTED ||
+	    (f->pipeline_flags & FLOW_PIPELINE_APP_ENDED(dir)) ||
+	    !(f->stream[s->direction].flags & STREAM_FINISHED) || s->passed)
+		return;
+	f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+	app_flow_end(f, dir, pipeline_app_unit, s);
+}
+
+/*
+ * stream_deliver_fn: one piece of new in-order data, valid during this
+ * call. The window is the direction's tail followed by the new bytes: the
+ * application layer parses the new bytes, detection scans the window;
+ * afterwards the tail keeps the window's last bytes for the next piece.
+ */
+static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
+{
+	struct detect_packet *s = arg;
+	struct detect_context *ctx = s->ctx;
+	struct detect_tail *tail =
+	    &ctx->tails[2 * (uint32_t)(s->flow - ctx->flows->flows) + s->direction];
+	struct hs_stream *stream = detect_flow_stream(s);
+
+	while (len && !s->passed) {
+		uint32_t take = len < DETECT_WINDOW_MAX ? len : DETECT_WINDOW_MAX;
+		uint32_t window_len = tail->len + take;
+		memcpy(ctx->window, tail->bytes, tail->len);
+		memcpy(ctx->window + tail->len, data, take);
+		/* the tail holds the stream from its start while it is shorter than the tail */
+		detect_set_pkt_data(s, ctx->window, window_len);
+		pipeline_app(s, ctx->window + tail->len, take, tail->len, offset == tail->len);
+		detect_buffer(s, ctx->window, window_len, tail->len, stream);
+		uint32_t keep = window_len < DETECT_STREAM_TAIL ? window_len : DETECT_STREAM_TAIL;
+		memcpy(tail->bytes, ctx->window + window_len - keep, keep);
+		tail->len = (uint16_t)keep;
+		data += take;
+		len -= take;
+		offset += take;
+	}
+}
+
+/*
+ * This packet's data broke its protocol: the board's error policy.
+ * Returns true when the packet is not to be inspected further.
+ */
+static bool pipeline_app_error(struct detect_packet *s)
+{
+	struct flow *f = s->flow;
+	bool enforce = s->ctx->enforce;
+	switch (s->ctx->app ? s->ctx->app->error_policy : APP_ERROR_IGNORE) {
+	case APP_ERROR_DROP_FLOW:
+		if (!enforce)
+			return false;
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_DROP;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_DROP_PACKET:
+		if (!enforce)
+			return false;
+		s->verdict = VERDICT_DROP;
+		return true;
+	case APP_ERROR_PASS_FLOW:
+		if (f && f->action == FLOW_ACTION_NONE)
+			f->action = FLOW_ACTION_PASS;
+		return true;
+	case APP_ERROR_PASS_PACKET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
+ * once; the others see the reassembled stream, through
+ * pipeline_stream_data().
+ */
+static void pipeline_tcp(struct detect_packet *s)
+{
+	struct detect_context *ctx = s->ctx;
+	const struct packet *p = s->p;
+	s->pkt_data_rules = 0;
+	detect_buffer(s, NULL, 0, 0, NULL);
+	s->pkt_data_rules = 1;
+	s->match.flow |= RULE_MATCH_STREAM;
+	/* Stream data and units are inspected once, as they arrive. Data on
+	 * the ACK that completes the handshake (sent so, or overtaking the
+	 * bare ACK on its way) reaches the server as data of an established
+	 * connection: seen here as not established, flow:established rules
+	 * would miss it for good and the request would pass. Only the
+	 * packet's own pass above keeps Suricata's "not yet established". */
+	if (s->flow->established)
+		s->match.flow |= RULE_MATCH_ESTABLISHED;
+	/* Every segment goes in, empty ones too: the SYN gives the initial
+	 * sequence number and FIN/RST end the stream. */
+	if (!s->passed)
+		stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
+			      p->data + p->payload_offset, p->payload_len, p->tcp_flags,
+			      pipeline_stream_data, s);
+	if (p->tcp_flags & STREAM_TCP_FIN)
+		pipeline_app_end(s);
+	if (s->app_error && pipeline_app_error(s))
+		return;
+	if (s->app_found_now && s->app_visible && !s->passed)
+		detect_packet_rules_again(s);
+}
+
+/* UDP and other protocols: the packet's payload is the data. */
+static void pipeline_datagram(struct detect_packet *s)
+{
+	const struct packet *p = s->p;
+	const uint8_t *payload = p->data + p->payload_offset;
+	detect_set_pkt_data(s, payload, p->payload_len);
+	pipeline_app(s, payload, p->payload_len, 0, false);
+	if (s->app_error && pipeline_app_error(s))
+		return;
+	detect_buffer(s, payload, p->payload_len, 0, NULL);
+}
+
+/*
+ * No rules, a filter: the flow and the filter only, without building the
+ * detection state (zeroing it costs more than the filter's cached check).
+ */
+static enum verdict pipeline_filter_only(struct detect_context *ctx, const struct packet *p,
+					 uint64_t timestamp_us)
+{
+	enum flow_direction dir = FLOW_TO_SERVER;
+	/* a stateless filter classified by burst needs no flow (filter.h) */
+	struct flow *flow = ctx->flows && filter_needs_flow(ctx->filter, p)
+				? flow_lookup(ctx->flows, p, timestamp_us * 1000, &dir)
+				: NULL;
+	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
+		return VERDICT_FILTER_DROP;
+	return VERDICT_PASS;
+}
+
+/* A rate limit blocks the packet's source, or this SYN took it over its rate. */
+static bool pipeline_rate_limited(struct detect_context *ctx, const struct packet *p,
+				  uint64_t timestamp_us)
+{
+	bool syn = (p->flags & PACKET_TCP) &&
+		   (p->tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) == STREAM_TCP_SYN;
+	return ratelimit_packet(ctx->ratelimit, p->src_addr, p->ip_version, syn, timestamp_us);
+}
+
+enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
+			     uint64_t timestamp_us)
+{
+	ctx->rate_limited = false;
+	ctx->now_us = timestamp_us;
+	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
+		return VERDICT_PASS;
+	/* rate limits drop a blocked source's packets before anything else */
+	if (ctx->ratelimit && pipeline_rate_limited(ctx, p, timestamp_us) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
+	if (!ctx->ruleset && !ctx->filter)
+		return VERDICT_PASS;
+	if (!ctx->ruleset)
+		return pipeline_filter_only(ctx, p, timestamp_us);
+
+	struct detect_packet s;
+	detect_packet_begin(&s, ctx, p, timestamp_us);
+	pipeline_flow(&s);
+	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {
+		ctx->rate_limited = true;
+		return VERDICT_DROP;
+	}
+	/* in ids mode a denied packet is counted and still inspected, as it passes */
+	if (ctx->filter &&
+	    filter_packet(ctx->filter, p, s.flow, pipeline_flow_direction(&s), timestamp_us) &&
+	    ctx->enforce)
+		return VERDICT_FILTER_DROP;
+	if (!detect_flow_decided(&s)) {
+		if (s.flow && (p->flags & PACKET_TCP))
+			pipeline_tcp(&s);
+		else
+			pipeline_datagram(&s);
+	}
+	detect_alerts_flush(&s);
+	return s.verdict;
+}
+
+void pipeline_flow_gone(struct flow *f, void *arg)
+{
+	struct detect_context *ctx = arg;
+	/* the slot's stream tails must not leak into the next flow there */
+	size_t slot = (size_t)(f - ctx->flows->flows);
+	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct detect_tail));
+	app_flow_gone(f);
+	detect_flow_gone(ctx, f);
+}
+
+void pipeline_housekeeping(struct detect_context *ctx)
+{
+	if (ctx->flows && ctx->now_us)
+		flow_expire(ctx->flows, ctx->now_us * 1000, 8, NULL, NULL);
+	ratelimit_housekeeping(ctx->ratelimit);
+	detect_rules_sync(ctx);
+}
+
+/* ---- decode, defrag, verdict: the burst ---- */
+
+/* Protocol counters from what the decoders found. Per-packet path. */
+static inline void pipeline_count_layers(struct worker_counters *c, const struct packet *p)
+{
+	uint64_t *n = c->counter;
+	uint32_t f = p->flags;
+
+	n[WORKER_COUNTER_VLAN] += !!(f & PACKET_VLAN);
+	n[WORKER_COUNTER_IPV4] += !!(f & PACKET_IPV4);
+	n[WORKER_COUNTER_IPV6] += !!(f & PACKET_IPV6);
+	n[WORKER_COUNTER_FRAGMENTS] += !!(f & PACKET_FRAGMENT);
+	n[WORKER_COUNTER_TCP] += !!(f & PACKET_TCP);
+	n[WORKER_COUNTER_UDP] += !!(f & PACKET_UDP);
+	n[WORKER_COUNTER_ICMP] += !!(f & PACKET_ICMP);
+	n[WORKER_COUNTER_ICMPV6] += !!(f & PACKET_ICMPV6);
+	n[WORKER_COUNTER_OTHER_L3] += !!(f & PACKET_L3_UNKNOWN);
+	n[WORKER_COUNTER_OTHER_L4] += !!(f & PACKET_L4_UNKNOWN);
+}
+
+/*
+ * Decode one packet of the burst into p; returns true when it goes on to
+ * inspection, else false with *why: DROP_MALFORMED, or DROP_REASON_COUNT
+ * when the board forwards malformed packets uninspected. Per-packet path.
+ */
+/*
+ * A first fragment that ends inside its transport header (tiny fragments,
+ * an old evasion: the ports or TCP flags only in the second fragment) is
+ * not malformed when fragments are reassembled: the transport header is
+ * decoded from the whole datagram. Its IP fields are all set; the partial
+ * transport flags go.
+ */
+static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error error)
+{
+	if (!(p->flags & PACKET_FIRST_FRAGMENT) || !p->more_fragments)
+		return false;
+	switch (error) {
+	case DECODE_TCP_TRUNCATED:
+	case DECODE_TCP_BAD_HEADER_LEN:
+	case DECODE_TCP_BAD_OPTIONS:
+	case DECODE_UDP_TRUNCATED:
+	case DECODE_ICMP_TRUNCATED:
+	case DECODE_ICMPV6_TRUNCATED:
+		p->flags &= ~(uint32_t)(PACKET_TCP | PACKET_UDP | PACKET_ICMP | PACKET_ICMPV6);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
+				   enum drop_reason *why)
+{
+	struct worker_counters *c = &conf->counters;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	/* Decoders need the frame contiguous; chained mbufs (jumbo pcap
+	 * records) are copied into the worker's scratch buffer. */
+	if (len > WORKER_SCRATCH_SIZE)
+		len = WORKER_SCRATCH_SIZE;
+	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
+
+	enum decode_error error = decode_packet(p, data, len);
+	pipeline_count_layers(c, p);
+	*why = DROP_REASON_COUNT;
+	if (likely(error == DECODE_OK))
+		return true;
+	if (conf->defrag && pipeline_fragment_cut_header(p, error))
+		return true;
+	c->counter[WORKER_COUNTER_MALFORMED]++;
+	c->malformed[error]++;
+	if (conf->drop_malformed)
+		*why = DROP_MALFORMED;
+	return false;
+}
+
+/*
+ * An EVE anomaly event for a datagram IP reassembly refused, once per
+ * datagram: its later fragments (late), floods of new ones and bad
+ * checksums are counted only, so that a flood of fragments cannot flood
+ * the alert ring. A full ring is counted, never waited on.
+ */
+static void pipeline_defrag_event(struct worker_conf *conf, const struct packet *p,
+				  enum defrag_reason r, uint64_t time_us)
+{
+	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
+	    !conf->detect.alerts)
+		return;
+	struct alert a = {
+	    .timestamp_us = time_us + (uint64_t)conf->detect.wall_offset_us,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .blocked = conf->detect.enforce,
+	    .worker = (uint16_t)conf->worker_index,
+	    .app_proto = 0xffff,
+	    .anomaly = 1,
+	    .anomaly_reason = (uint8_t)r,
+	    .packet_number = conf->detect.packet_number,
+	};
+	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
+	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	if (rte_ring_sp_enqueue_elem(conf->detect.alerts, &a, sizeof(a)) == 0)
+		conf->counters.counter[WORKER_COUNTER_ALERTS]++;
+	else
+		conf->counters.counter[WORKER_COUNTER_ALERTS_LOST]++;
+}
+
+/*
+ * When the packet was seen: the receive timestamp the device left in the
+ * mbuf (the pcap device gives each record's capture time, in microseconds),
+ * else the burst's time on the worker's monotonic clock. Flows, windows and
+ * timeouts run on it, so a wall-clock step (NTP, an operator) neither
+ * expires every flow at once nor keeps dead ones for hours; what is shown
+ * (alerts, drop events, rate-limit blocks) adds the wall-clock offset, 0
+ * for capture times, so an offline run reports capture times.
+ */
+static void pipeline_wall_offset_apply(struct worker_conf *conf, int64_t offset)
+{
+	conf->detect.wall_offset_us = offset;
+	if (conf->detect.filter)
+		conf->detect.filter->wall_offset_us = offset;
+	if (conf->detect.ratelimit)
+		conf->detect.ratelimit->wall_offset_us = offset;
+}
+
+static inline uint64_t pipeline_packet_time(struct worker_conf *conf, const struct rte_mbuf *m,
+					    uint64_t now_us)
+{
+	if (!(conf->timestamp_offset >= 0 && (m->ol_flags & conf->timestamp_flag)))
+		return now_us;
+	if (unlikely(conf->detect.wall_offset_us != 0))
+		pipeline_wall_offset_apply(conf, 0); /* capture times are shown as they are */
+	return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
+}
+
+static void pipeline_reject(struct worker_conf *conf, const struct packet *p,
+			    struct pipeline_rejects *rj)
+{
+	struct rte_mbuf *to_sender, *to_receiver;
+	reject_build(p, conf->pool, &to_sender, &to_receiver);
+	if (to_sender)
+		rj->to_back[rj->back_count++] = to_sender;
+	if (to_receiver)
+		rj->to_pair[rj->pair_count++] = to_receiver;
+}
+
+/*
+ * One decoded packet from defrag on; returns DROP_REASON_COUNT when it is
+ * to be forwarded, else why it is dropped. Per-packet path.
+ */
+static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte_mbuf *m,
+					    struct packet *p, uint64_t now_us,
+					    struct pipeline_rejects *rj)
+{
+	struct detect_context *ctx = &conf->detect;
+	/* The scratch buffer holds the burst's last chained frame only: a
+	 * chained one decoded before it is copied in again (same bytes, same
+	 * offsets). */
+	if (unlikely(p->data == conf->scratch))
+		p->data = rte_pktmbuf_read(m, 0, p->len, conf->scratch);
+	uint64_t time_us = pipeline_packet_time(conf, m, now_us);
+	const struct packet *whole = p;
+	if (unlikely(p->flags & PACKET_FRAGMENT) && conf->defrag) {
+		/* inspected whole: the datagram's last fragment takes its verdict */
+		enum defrag_reason r = defrag_packet(conf->defrag, p, time_us, &whole);
+		if (r == DEFRAG_HELD)
+			return DROP_REASON_COUNT;
+		if (r != DEFRAG_COMPLETE) {
+			pipeline_defrag_event(conf, p, r, time_us);
+			return ctx->enforce ? DROP_FRAGMENT : DROP_REASON_COUNT;
+		}
+	}
+	enum verdict verdict = pipeline_packet(ctx, whole, time_us);
+	if (likely(verdict == VERDICT_PASS || !ctx->enforce))
+		return DROP_REASON_COUNT;
+	if (unlikely(whole != p))
+		defrag_bury_packet(conf->defrag, p,
+				   time_us); /* a resent last piece is refused too */
+	if (verdict == VERDICT_FILTER_DROP)
+		return DROP_FILTER;
+	if (verdict == VERDICT_REJECT)
+		pipeline_reject(conf, whole, rj);
+	return ctx->rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
+}
+
+/*
+ * A frame for the appliance itself goes to the exception path, which owns
+ * it from now on: *slot is cleared so the burst's later passes skip it.
+ */
+static inline bool pipeline_take_exception(struct worker_conf *conf, const struct worker_queue *q,
+					   struct rte_mbuf **slot)
+{
+	if (!exception_take(conf->exceptions, q->rx_port, *slot))
+		return false;
+	*slot = NULL;
+	return true;
+}
+
+/*
+ * In three passes: decode every packet, let the filter classify the decoded
+ * burst at once (rte_acl and the IP-set lookups are built for bursts), then
+ * take each packet on through the rest (or, when the filter's results are
+ * the whole verdict, straight to it).
+ */
+void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, struct rte_mbuf **burst,
+		    uint16_t n, uint64_t now_us, enum drop_reason *why, struct pipeline_rejects *rj)
+{
+	struct packet pkts[WORKER_BURST];
+	const struct packet *decoded[WORKER_BURST];
+	struct detect_context *ctx = &conf->detect;
+	struct filter_context *filter = ctx->filter;
+	uint64_t first_number = conf->counters.counter[WORKER_COUNTER_RX_PACKETS] + 1u;
+	uint32_t fragments = 0; /* PACKET_FRAGMENT when the burst holds one */
+
+	/* the published mode and the clock's offset hold for the whole burst */
+	if (ctx->published)
+		ctx->enforce = dataplane_mode_enforce(ctx->published);
+	pipeline_wall_offset_apply(conf, conf->wall_offset_us);
+	rj->pair_count = rj->back_count = 0;
+
+	/* decode (the appliance's own frames go to the control lcore's stack) */
+	for (uint16_t i = 0; i < n; i++) {
+		decoded[i] = NULL;
+		why[i] = DROP_REASON_COUNT;
+		if (unlikely(conf->exceptions != NULL) &&
+		    pipeline_take_exception(conf, q, &burst[i]))
+			continue;
+		decoded[i] = pipeline_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
+		if (decoded[i])
+			fragments |= pkts[i].flags & PACKET_FRAGMENT;
+	}
+	/* filter, the stateless part, a burst at a time */
+	bool filter_alone = false;
+	uint32_t filter_denied = 0; /* bit i: packet i denied, when filter_alone */
+	if (filter) {
+		filter->rx_protected = q->rx_protected;
+		filter_classify_burst(filter, decoded, n);
+		/* With no rules and no rate limits, a burst the filter decides by
+		 * itself goes no further than its results: no flow, no inspection.
+		 * Fragments are judged as whole datagrams (pipeline_one()). */
+		filter_alone = filter_burst_decides(filter) && !ctx->ruleset && !ctx->ratelimit &&
+			       !(fragments && conf->defrag);
+		if (filter_alone) {
+			ctx->now_us = now_us;			       /* the flow table's clock */
+			filter_denied = filter_burst_verdicts(filter); /* counted either way */
+			if (!ctx->enforce)
+				filter_denied = 0; /* ids: all pass */
+		}
+	}
+	/* defrag, flow, filter, stream, app, detect, verdict: packet by packet */
+	for (uint16_t i = 0; i < n; i++) {
+		if (decoded[i] == NULL)
+			continue; /* why[i] says it all, or the exception path took it */
+		if (filter_alone) {
+			why[i] = (filter_denied >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
+			continue;
+		}
+		ctx->packet_number = first_number + i;
+		if (filter)
+			filter->burst.slot = i;
+		why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
+	}
+}
