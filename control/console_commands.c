@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "control/audit.h"
 #include "control/console_commands.h"
@@ -22,6 +21,7 @@
 #include "control/sinks.h"
 #include "control/eve.h"
 #include "control/stats.h"
+#include "platform/clock.h"
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX  512
@@ -62,13 +62,6 @@ struct command_job {
 
 static struct command_job *command_job;
 
-static double command_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Text made with a FILE function, as one JSON string member. */
 static void command_text_member(struct json_out *j, const char *key, char *text, size_t len)
 {
@@ -87,7 +80,7 @@ static void command_status(struct command_context *ctx)
 {
 	struct control *c = ctx->control;
 	struct json_out *j = ctx->j;
-	double uptime = command_now() - c->started;
+	double uptime = clock_monotonic_seconds() - c->started;
 	const char *mode = command_enforcing(c) ? "ips" : "ids";
 	json_key(j, "board");
 	json_string(j, c->board_name ? c->board_name : "");
@@ -140,7 +133,7 @@ static void command_stats(struct command_context *ctx)
 		snprintf(ctx->error, sizeof(ctx->error), "no counters on this board");
 		return;
 	}
-	c->stats->seconds = command_now() - c->started;
+	c->stats->seconds = clock_monotonic_seconds() - c->started;
 	c->stats->mode = command_enforcing(c) ? "ips" : "ids";
 	char *text = NULL;
 	size_t len = 0;
