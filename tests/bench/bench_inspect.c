@@ -33,6 +33,7 @@
 #include "dataplane/flow/flow.h"
 #include "dataplane/detect/inspect.h"
 #include "dataplane/detect/threshold.h"
+#include "platform/array.h"
 #include "platform/clock.h"
 #include "rules/ruleset.h"
 #include "rules/compile/ruleset_internal.h"
@@ -67,9 +68,9 @@ static bool load_pcap(struct frames *f, const char *path)
 		return false;
 	}
 	while (pcap_next_ex(p, &h, &d) == 1) {
-		if (f->count == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 4096;
-			f->v = realloc(f->v, f->cap * sizeof(*f->v));
+		if (ARRAY_GROW(f->v, f->count, f->cap, 4096) < 0) {
+			fprintf(stderr, "bench: %s: out of memory\n", path);
+			exit(EXIT_FAILURE);
 		}
 		struct frame *fr = &f->v[f->count++];
 		fr->data = malloc(h->caplen);
