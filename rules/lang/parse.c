@@ -322,7 +322,7 @@ int rule_parser_load_classification(struct rule_parser *parser, const char *path
 
 	if (!file) {
 		rc = -errno;
-		snprintf(err, err_len, "%s:0: error: %s", path, strerror(-rc));
+		snprintf(err, err_len, "%s: error: cannot read: %s", path, strerror(-rc));
 		return rc;
 	}
 	while (getline(&line, &cap, file) >= 0) {
