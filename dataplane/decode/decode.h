@@ -72,8 +72,8 @@ enum decode_error decode_packet(struct packet *p, const uint8_t *data, uint32_t 
 
 /*
  * The per-protocol decoders, each called by the one above it with the offset
- * of its header. Exposed for unit tests and for tunnel decoders that start
- * mid-frame (GENEVE and VXLAN in a later issue).
+ * of its header. Exposed for unit tests and for decoding from mid-frame, as
+ * the inner packet of a tunnel (GENEVE, VXLAN) needs.
  */
 enum decode_error decode_ethernet(struct packet *p, uint32_t offset);
 enum decode_error decode_vlan(struct packet *p, uint32_t offset, uint16_t ether_type);

@@ -4,8 +4,8 @@
  * records addresses and fragment fields, and hands the payload of an
  * unfragmented packet or a first fragment to TCP, UDP or ICMP. The header
  * checksum is not verified (NICs do that, and a bad one is the receiver's
- * business) and option contents are not interpreted. Reassembly is left to
- * a later stage.
+ * business) and option contents are not interpreted. Reassembly is
+ * defrag.c's, called by the worker for fragments.
  */
 #include <string.h>
 

@@ -4,7 +4,8 @@
  * upper-layer protocol, records the fragment header, and hands the payload
  * of an unfragmented packet or a first fragment to TCP, UDP or ICMPv6.
  * Options inside hop-by-hop and destination headers, routing types and AH
- * contents are skipped, not interpreted; reassembly is left to a later stage.
+ * contents are skipped, not interpreted; reassembly is defrag.c's, called
+ * by the worker for fragments.
  */
 #include <string.h>
 
