@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "control/audit.h"
 #include "control/console_commands.h"
@@ -23,6 +22,7 @@
 #include "control/eve.h"
 #include "control/stats.h"
 #include "dataplane/publish.h"
+#include "platform/clock.h"
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX  512
@@ -63,13 +63,6 @@ struct command_job {
 
 static struct command_job *command_job;
 
-static double command_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Text made with a FILE function, as one JSON string member. */
 static void command_text_member(struct json_out *j, const char *key, char *text, size_t len)
 {
@@ -87,7 +80,7 @@ static void command_status(struct command_context *ctx)
 {
 	struct control *c = ctx->control;
 	struct json_out *j = ctx->j;
-	double uptime = command_now() - c->started;
+	double uptime = clock_monotonic_seconds() - c->started;
 	const char *mode = command_enforcing(c) ? "ips" : "ids";
 	json_key(j, "board");
 	json_string(j, c->board_name ? c->board_name : "");
@@ -140,7 +133,7 @@ static void command_stats(struct command_context *ctx)
 		snprintf(ctx->error, sizeof(ctx->error), "no counters on this board");
 		return;
 	}
-	c->stats->seconds = command_now() - c->started;
+	c->stats->seconds = clock_monotonic_seconds() - c->started;
 	c->stats->mode = command_enforcing(c) ? "ips" : "ids";
 	char *text = NULL;
 	size_t len = 0;
@@ -625,35 +618,95 @@ static void command_ipset_del(struct command_context *ctx)
 
 static void command_help(struct command_context *ctx);
 
+/* A field left out is 0: no arguments, no payload, run on the control lcore itself. */
 static const struct console_command console_commands[] = {
-    {"help", CONSOLE_ROLE_VIEWER, 0, 0, false, command_help, "help", false},
-    {"status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_status, "status", false},
-    {"stats", CONSOLE_ROLE_VIEWER, 0, 0, false, command_stats, "stats", false},
-    {"mode", CONSOLE_ROLE_VIEWER, 0, 1, false, command_mode, "mode [ids|ips]", false},
-    {"audit tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_audit_tail, "audit tail [N]", false},
-    {"alerts tail", CONSOLE_ROLE_VIEWER, 0, 1, false, command_alerts_tail, "alerts tail [N]",
-     false},
-    {"sinks status", CONSOLE_ROLE_VIEWER, 0, 0, false, command_sinks_status, "sinks status", false},
-    {"rules show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_show, "rules show", false},
-    {"rules history", CONSOLE_ROLE_VIEWER, 0, 0, false, command_rules_history, "rules history",
-     false},
-    {"rules check", CONSOLE_ROLE_ADMIN, 1, 1, true, command_rules_check,
-     "rules check NAME <N (payload: the rules file)", true},
-    {"rules load", CONSOLE_ROLE_ADMIN, 1, 2, true, command_rules_load,
-     "rules load NAME [allow-refused] <N (payload: the rules file)", true},
-    {"policy show", CONSOLE_ROLE_VIEWER, 0, 0, false, command_policy_show, "policy show", false},
-    {"policy load", CONSOLE_ROLE_ADMIN, 0, 1, true, command_policy_load,
-     "policy load [NAME] <N (payload: the policy file; rules commit publishes it)", true},
-    {"ipset list", CONSOLE_ROLE_VIEWER, 0, 0, false, command_ipset_list, "ipset list", false},
-    {"ipset export", CONSOLE_ROLE_VIEWER, 1, 2, false, command_ipset_export,
-     "ipset export NAME [aws|text]", false},
-    {"ipset add", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_add, "ipset add NAME PREFIX",
-     false},
-    {"ipset del", CONSOLE_ROLE_ADMIN, 2, 2, false, command_ipset_del, "ipset del NAME PREFIX",
-     false},
-    {"rules commit", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_commit, "rules commit", false},
-    {"rules rollback", CONSOLE_ROLE_ADMIN, 0, 0, false, command_rules_rollback, "rules rollback",
-     false},
+    {.words = "help", .role = CONSOLE_ROLE_VIEWER, .run = command_help, .usage = "help"},
+    {.words = "status", .role = CONSOLE_ROLE_VIEWER, .run = command_status, .usage = "status"},
+    {.words = "stats", .role = CONSOLE_ROLE_VIEWER, .run = command_stats, .usage = "stats"},
+    {.words = "mode",
+     .role = CONSOLE_ROLE_VIEWER,
+     .max_args = 1,
+     .run = command_mode,
+     .usage = "mode [ids|ips]"},
+    {.words = "audit tail",
+     .role = CONSOLE_ROLE_VIEWER,
+     .max_args = 1,
+     .run = command_audit_tail,
+     .usage = "audit tail [N]"},
+    {.words = "alerts tail",
+     .role = CONSOLE_ROLE_VIEWER,
+     .max_args = 1,
+     .run = command_alerts_tail,
+     .usage = "alerts tail [N]"},
+    {.words = "sinks status",
+     .role = CONSOLE_ROLE_VIEWER,
+     .run = command_sinks_status,
+     .usage = "sinks status"},
+    {.words = "rules show",
+     .role = CONSOLE_ROLE_VIEWER,
+     .run = command_rules_show,
+     .usage = "rules show"},
+    {.words = "rules history",
+     .role = CONSOLE_ROLE_VIEWER,
+     .run = command_rules_history,
+     .usage = "rules history"},
+    {.words = "rules check",
+     .role = CONSOLE_ROLE_ADMIN,
+     .min_args = 1,
+     .max_args = 1,
+     .payload = true,
+     .slow = true,
+     .run = command_rules_check,
+     .usage = "rules check NAME <N (payload: the rules file)"},
+    {.words = "rules load",
+     .role = CONSOLE_ROLE_ADMIN,
+     .min_args = 1,
+     .max_args = 2,
+     .payload = true,
+     .slow = true,
+     .run = command_rules_load,
+     .usage = "rules load NAME [allow-refused] <N (payload: the rules file)"},
+    {.words = "policy show",
+     .role = CONSOLE_ROLE_VIEWER,
+     .run = command_policy_show,
+     .usage = "policy show"},
+    {.words = "policy load",
+     .role = CONSOLE_ROLE_ADMIN,
+     .max_args = 1,
+     .payload = true,
+     .slow = true,
+     .run = command_policy_load,
+     .usage = "policy load [NAME] <N (payload: the policy file; rules commit publishes it)"},
+    {.words = "ipset list",
+     .role = CONSOLE_ROLE_VIEWER,
+     .run = command_ipset_list,
+     .usage = "ipset list"},
+    {.words = "ipset export",
+     .role = CONSOLE_ROLE_VIEWER,
+     .min_args = 1,
+     .max_args = 2,
+     .run = command_ipset_export,
+     .usage = "ipset export NAME [aws|text]"},
+    {.words = "ipset add",
+     .role = CONSOLE_ROLE_ADMIN,
+     .min_args = 2,
+     .max_args = 2,
+     .run = command_ipset_add,
+     .usage = "ipset add NAME PREFIX"},
+    {.words = "ipset del",
+     .role = CONSOLE_ROLE_ADMIN,
+     .min_args = 2,
+     .max_args = 2,
+     .run = command_ipset_del,
+     .usage = "ipset del NAME PREFIX"},
+    {.words = "rules commit",
+     .role = CONSOLE_ROLE_ADMIN,
+     .run = command_rules_commit,
+     .usage = "rules commit"},
+    {.words = "rules rollback",
+     .role = CONSOLE_ROLE_ADMIN,
+     .run = command_rules_rollback,
+     .usage = "rules rollback"},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 

@@ -13,6 +13,7 @@
 #include <mbedtls/ssl_ciphersuites.h>
 
 #include "control/console_proto.h"
+#include "platform/array.h"
 
 const int console_tls_ciphersuites[] = {
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
@@ -144,18 +145,11 @@ enum console_parse_error console_parse_line(const char *line, size_t len,
 
 static void json_reserve(struct json_out *j, size_t more)
 {
-	if (j->failed || j->len + more + 1 <= j->cap)
+	if (j->failed)
 		return;
-	size_t cap = j->cap ? j->cap : 256;
-	while (cap < j->len + more + 1)
-		cap *= 2;
-	char *text = realloc(j->text, cap);
-	if (!text) {
+	if (more > SIZE_MAX - j->len - 1 ||
+	    ARRAY_RESERVE(j->text, j->len + more + 1, j->cap, 256) < 0)
 		j->failed = true;
-		return;
-	}
-	j->text = text;
-	j->cap = cap;
 }
 
 static void json_append(struct json_out *j, const char *s, size_t len)

@@ -9,17 +9,12 @@
 #include <string.h>
 
 #include "control/ipset_changes.h"
+#include "platform/array.h"
 
 static int ipset_changes_push(struct ipset_changes *c, const struct ipset_change *change)
 {
-	if (c->count == c->capacity) {
-		size_t n = c->capacity ? c->capacity * 2 : 32;
-		struct ipset_change *grown = realloc(c->list, n * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		c->list = grown;
-		c->capacity = n;
-	}
+	if (ARRAY_GROW(c->list, c->count, c->capacity, 32) < 0)
+		return -ENOMEM;
 	c->list[c->count++] = *change;
 	return 0;
 }

@@ -37,6 +37,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "control/console_proto.h"
+#include "platform/array.h"
 
 #define VIGILCTL_ANSWER_MAX (64u << 20)
 
@@ -145,16 +146,14 @@ static uint8_t *vigilctl_read_file(const char *path, size_t *len)
 		fprintf(stderr, "vigilctl: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	size_t cap = 1 << 16, n = 0;
-	uint8_t *data = malloc(cap);
-	size_t got;
-	while (data && (got = fread(data + n, 1, cap - n, f)) > 0) {
+	uint8_t *data = NULL;
+	size_t cap = 0, n = 0, got;
+	int nomem;
+	while ((nomem = ARRAY_GROW(data, n, cap, 1 << 16)) == 0 &&
+	       (got = fread(data + n, 1, cap - n, f)) > 0)
 		n += got;
-		if (n == cap)
-			data = realloc(data, cap *= 2);
-	}
 	fclose(f);
-	if (!data || n > CONSOLE_MAX_PAYLOAD) {
+	if (nomem || n > CONSOLE_MAX_PAYLOAD) {
 		fprintf(stderr, "vigilctl: %s: too large (at most %u bytes)\n", path,
 			CONSOLE_MAX_PAYLOAD);
 		exit(2);
@@ -301,14 +300,11 @@ static char *vigilctl_read_line(struct vigilctl_tls *t, struct vigilctl_reader *
 			consumed = (size_t)(lf - r->buf) + 1;
 			return r->buf;
 		}
-		if (r->len + 1 >= r->cap) {
-			if (r->cap >= VIGILCTL_ANSWER_MAX)
-				break;
-			r->cap = r->cap ? r->cap * 2 : 1 << 16;
-			r->buf = realloc(r->buf, r->cap);
-			if (!r->buf)
-				break;
-		}
+		/* room for one more byte than held, and the NUL after it */
+		if (r->len + 1 >= r->cap &&
+		    (r->cap >= VIGILCTL_ANSWER_MAX ||
+		     ARRAY_RESERVE(r->buf, r->len + 2, r->cap, 1 << 16) < 0))
+			break;
 		int rc = mbedtls_ssl_read(&t->ssl, (unsigned char *)r->buf + r->len,
 					  r->cap - r->len - 1);
 		if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE)

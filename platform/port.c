@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Ethdev configuration for the ports a board names. Why symmetric RSS: both
- * directions of a flow must reach the same worker so that flow state (a
- * later issue) stays per lcore and lock-free; the key 0x6d5a repeated makes
- * the Toeplitz hash give the same result for (a,b) and (b,a). Why no
- * offloads: an inline appliance must put on the wire the bytes it received
- * and inspected, so nothing is stripped, split or recomputed behind our back.
+ * directions of a flow must reach the same worker so that flow state
+ * (dataplane/flow/) stays per lcore and lock-free; the key 0x6d5a
+ * repeated makes the Toeplitz hash give the same result for (a,b) and
+ * (b,a). Why no offloads: an inline appliance must put on the wire the
+ * bytes it received and inspected, so nothing is stripped, split or
+ * recomputed behind our back.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The test runner behind `make test` (which builds build/vigil and the unit
-# binaries first). Runs every cmocka binary build/tests/unit/test_* and
-# counts its individual tests, then every integration scenario in
-# tests/integration/ (*.sh, and *.py except the make_*.py generators), one
-# test each, passing when it exits 0 within its time limit. Prints one line
+# The test runner behind `make check` (which builds build/vigil and the unit
+# binaries first) and `make unit`. Runs every cmocka binary
+# build/tests/unit/test_* and counts its individual tests, then every
+# integration scenario in tests/integration/ (*.sh, and *.py except the
+# make_*.py generators), one test each, passing when it exits 0 within its
+# time limit. Prints one line
 # per binary or scenario, keeps every output under build/test-logs/, shows
 # the end of each failure's log, and ends with exactly one line
 # "N passed, N failed". Exits non-zero if anything failed.
@@ -13,12 +14,19 @@
 #   bash tests/run.sh              everything
 #   bash tests/run.sh board lab    only binaries and scenarios whose name
 #                                  contains one of the words
+#   bash tests/run.sh --unit [W..] the unit binaries only; needs no root
 # Must run as root from anywhere in the repo (the lab scenarios create
-# network namespaces).
+# network namespaces), except with --unit.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
+UNIT_ONLY=false
+if [[ ${1:-} == --unit ]]; then
+	UNIT_ONLY=true
+	shift
+fi
+readonly UNIT_ONLY
 readonly PY=/usr/bin/python3
 readonly LOG_DIR=build/test-logs
 readonly UNIT_TIMEOUT=120
@@ -102,7 +110,7 @@ run_scenario()
 
 main()
 {
-	if [[ $(id -u) -ne 0 ]]; then
+	if ! $UNIT_ONLY && [[ $(id -u) -ne 0 ]]; then
 		echo "tests/run.sh: must run as root (integration tests create namespaces)"
 		echo "0 passed, 1 failed"
 		exit 1
@@ -117,6 +125,7 @@ main()
 		selected "$(basename "$bin")" && run_unit_binary "$bin"
 	done
 	for script in tests/integration/*.sh tests/integration/*.py; do
+		$UNIT_ONLY && break
 		[[ $(basename "$script") == make_* ]] && continue
 		selected "$(basename "$script")" && run_scenario "$script"
 	done

@@ -72,8 +72,8 @@ enum decode_error decode_packet(struct packet *p, const uint8_t *data, uint32_t 
 
 /*
  * The per-protocol decoders, each called by the one above it with the offset
- * of its header. Exposed for unit tests and for tunnel decoders that start
- * mid-frame (GENEVE and VXLAN in a later issue).
+ * of its header. Exposed for unit tests and for decoding from mid-frame, as
+ * the inner packet of a tunnel (GENEVE, VXLAN) needs.
  */
 enum decode_error decode_ethernet(struct packet *p, uint32_t offset);
 enum decode_error decode_vlan(struct packet *p, uint32_t offset, uint16_t ether_type);
@@ -83,5 +83,20 @@ enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmpv6(struct packet *p, uint32_t offset, uint32_t len);
+
+/*
+ * For reassembly: where the fragment header of the IPv6 packet at ip lies
+ * (len bytes from its fixed header on, as its payload length says), found
+ * by the very walk decode_ipv6() makes. *offset is where the fragment
+ * header starts and *named_at the byte that names it (the fixed header's
+ * next header field, or the first byte of the extension header before
+ * it), both from ip. Only hop-by-hop, routing and destination options
+ * headers may come before it (RFC 8200 4.5: the part every fragment
+ * repeats). Returns 0, or -EINVAL when the chain is malformed, holds
+ * another header first or has no whole fragment header.
+ * Per-packet path: safe on any lcore.
+ */
+int decode_ipv6_fragment_header(const uint8_t *ip, uint32_t len, uint32_t *offset,
+				uint32_t *named_at);
 
 #endif

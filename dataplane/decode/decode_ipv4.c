@@ -4,16 +4,12 @@
  * records addresses and fragment fields, and hands the payload of an
  * unfragmented packet or a first fragment to TCP, UDP or ICMP. The header
  * checksum is not verified (NICs do that, and a bad one is the receiver's
- * business) and option contents are not interpreted. Reassembly is left to
- * a later stage.
+ * business) and option contents are not interpreted. Reassembly is
+ * defrag.c's, called by the worker for fragments.
  */
 #include <string.h>
 
 #include "dataplane/decode/decode_util.h"
-
-#define IPV4_FLAG_DF	     0x4000
-#define IPV4_FLAG_MF	     0x2000
-#define IPV4_FRAGMENT_OFFSET 0x1fff
 
 #define IPV4_OPTION_END 0
 #define IPV4_OPTION_NOP 1
@@ -58,13 +54,13 @@ static void ipv4_fill(struct packet *p, const uint8_t *ip, uint32_t offset, uint
 	p->fragment_id = decode_be16(ip + 4);
 	memcpy(p->src_addr, ip + 12, 4);
 	memcpy(p->dst_addr, ip + 16, 4);
-	if (frag & IPV4_FLAG_DF)
+	if (frag & DECODE_IPV4_FLAG_DF)
 		p->flags |= PACKET_IPV4_DONT_FRAGMENT;
-	if ((frag & (IPV4_FLAG_MF | IPV4_FRAGMENT_OFFSET)) == 0)
+	if ((frag & (DECODE_IPV4_FLAG_MF | DECODE_IPV4_FRAGMENT_OFFSET)) == 0)
 		return;
 	p->flags |= PACKET_FRAGMENT;
-	p->fragment_offset = (uint32_t)(frag & IPV4_FRAGMENT_OFFSET) * 8;
-	p->more_fragments = (frag & IPV4_FLAG_MF) != 0;
+	p->fragment_offset = (uint32_t)(frag & DECODE_IPV4_FRAGMENT_OFFSET) * 8;
+	p->more_fragments = (frag & DECODE_IPV4_FLAG_MF) != 0;
 	if (p->fragment_offset == 0)
 		p->flags |= PACKET_FIRST_FRAGMENT;
 }
@@ -85,7 +81,7 @@ enum decode_error decode_ipv4(struct packet *p, uint32_t offset)
 		return DECODE_IPV4_TRUNCATED;
 
 	const uint8_t *ip = p->data + offset;
-	uint32_t header_len = (uint32_t)(ip[0] & 0x0f) * 4;
+	uint32_t header_len = decode_ipv4_header_len(ip);
 	uint16_t total_len = decode_be16(ip + 2);
 
 	if (ip[0] >> 4 != 4)

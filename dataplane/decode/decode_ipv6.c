@@ -4,8 +4,10 @@
  * upper-layer protocol, records the fragment header, and hands the payload
  * of an unfragmented packet or a first fragment to TCP, UDP or ICMPv6.
  * Options inside hop-by-hop and destination headers, routing types and AH
- * contents are skipped, not interpreted; reassembly is left to a later stage.
+ * contents are skipped, not interpreted; reassembly is defrag.c's, called
+ * by the worker for fragments.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "dataplane/decode/decode_util.h"
@@ -16,14 +18,18 @@
  * what a middlebox inspects, so the walk is bounded and refuses more.
  */
 #define IPV6_MAX_EXTENSIONS  8
-#define IPV6_FRAGMENT_LEN    8
+#define IPV6_NEXT_HEADER     6 /* the fixed header's next header field */
 #define IPV6_FRAGMENT_OFFSET 0xfff8
 #define IPV6_FRAGMENT_MORE   0x0001
 
-/* Where the walk stands: the next header and the payload bytes left. */
+/*
+ * Where the walk stands: the next header, where it starts, the byte that
+ * named it (offsets from the walk's base) and the payload bytes left.
+ */
 struct ipv6_walk {
 	uint8_t next;
 	uint32_t offset;
+	uint32_t named_at;
 	uint32_t left;
 	unsigned count;
 	int seen_fragment;
@@ -46,11 +52,22 @@ static int ipv6_is_extension(uint8_t next)
 	}
 }
 
+/*
+ * The headers that may precede the fragment header, being processed on the
+ * way (RFC 8200 4.5, the unfragmentable part): every fragment carries its
+ * own copy.
+ */
+static int ipv6_is_unfragmentable(uint8_t next)
+{
+	return next == DECODE_IPPROTO_HOPOPTS || next == DECODE_IPPROTO_ROUTING ||
+	       next == DECODE_IPPROTO_DSTOPTS;
+}
+
 /* The header's full length from its second byte; fragment is fixed. */
 static uint32_t ipv6_extension_len(uint8_t next, const uint8_t *h)
 {
 	if (next == DECODE_IPPROTO_FRAGMENT)
-		return IPV6_FRAGMENT_LEN;
+		return DECODE_IPV6_FRAGMENT_HEADER_LEN;
 	if (next == DECODE_IPPROTO_AH)
 		return ((uint32_t)h[1] + 2) * 4;
 	return ((uint32_t)h[1] + 1) * 8;
@@ -74,8 +91,12 @@ static void ipv6_fill_fragment(struct packet *p, const uint8_t *h)
 		p->flags |= PACKET_FIRST_FRAGMENT;
 }
 
-/* Step over one extension header, or say why the chain is malformed. */
-static enum decode_error ipv6_skip_extension(struct packet *p, struct ipv6_walk *w)
+/*
+ * Step over the extension header at base + w->offset, or say why the chain
+ * is malformed. The one walk of both the decoder and reassembly, so the two
+ * never disagree on where a header starts.
+ */
+static enum decode_error ipv6_walk_step(const uint8_t *base, struct ipv6_walk *w)
 {
 	/* Hop-by-hop is processed by every router only when first (RFC 8200 4.1);
 	 * elsewhere hosts and middleboxes disagree on it. */
@@ -89,21 +110,57 @@ static enum decode_error ipv6_skip_extension(struct packet *p, struct ipv6_walk 
 	if (w->left < 2)
 		return DECODE_IPV6_EXTENSION_TRUNCATED;
 
-	const uint8_t *h = p->data + w->offset;
+	const uint8_t *h = base + w->offset;
 	uint32_t len = ipv6_extension_len(w->next, h);
 
 	if (len > w->left)
 		return DECODE_IPV6_EXTENSION_TRUNCATED;
-	if (w->next == DECODE_IPPROTO_FRAGMENT) {
-		ipv6_fill_fragment(p, h);
+	if (w->next == DECODE_IPPROTO_FRAGMENT)
 		w->seen_fragment = 1;
-	}
-	p->flags |= PACKET_IPV6_EXTENSIONS;
 	w->next = h[0];
+	w->named_at = w->offset;
 	w->offset += len;
 	w->left -= len;
 	w->count++;
 	return DECODE_OK;
+}
+
+/* Step over one extension header of p, recording a fragment header. */
+static enum decode_error ipv6_skip_extension(struct packet *p, struct ipv6_walk *w)
+{
+	uint8_t type = w->next;
+	uint32_t at = w->offset;
+	enum decode_error error = ipv6_walk_step(p->data, w);
+
+	if (error != DECODE_OK)
+		return error;
+	if (type == DECODE_IPPROTO_FRAGMENT)
+		ipv6_fill_fragment(p, p->data + at);
+	p->flags |= PACKET_IPV6_EXTENSIONS;
+	return DECODE_OK;
+}
+
+int decode_ipv6_fragment_header(const uint8_t *ip, uint32_t len, uint32_t *offset,
+				uint32_t *named_at)
+{
+	if (len < DECODE_IPV6_HEADER_LEN)
+		return -EINVAL;
+
+	struct ipv6_walk w = {
+	    .next = ip[IPV6_NEXT_HEADER],
+	    .offset = DECODE_IPV6_HEADER_LEN,
+	    .named_at = IPV6_NEXT_HEADER,
+	    .left = len - DECODE_IPV6_HEADER_LEN,
+	};
+
+	while (w.next != DECODE_IPPROTO_FRAGMENT)
+		if (!ipv6_is_unfragmentable(w.next) || ipv6_walk_step(ip, &w) != DECODE_OK)
+			return -EINVAL;
+	if (w.left < DECODE_IPV6_FRAGMENT_HEADER_LEN)
+		return -EINVAL;
+	*offset = w.offset;
+	*named_at = w.named_at;
+	return 0;
 }
 
 /* Payload that is not decoded further: unknown protocol or a later fragment. */
@@ -121,7 +178,7 @@ static void ipv6_fill(struct packet *p, const uint8_t *ip, uint32_t offset, uint
 	p->l3_offset = offset;
 	p->l3_len = l3_len;
 	p->ip_ttl = ip[7];
-	p->l4_proto = ip[6];
+	p->l4_proto = ip[IPV6_NEXT_HEADER];
 	memcpy(p->src_addr, ip + 8, 16);
 	memcpy(p->dst_addr, ip + 24, 16);
 }
@@ -144,8 +201,9 @@ enum decode_error decode_ipv6(struct packet *p, uint32_t offset)
 	ipv6_fill(p, ip, offset, DECODE_IPV6_HEADER_LEN + payload_len);
 
 	struct ipv6_walk w = {
-	    .next = ip[6],
+	    .next = ip[IPV6_NEXT_HEADER],
 	    .offset = offset + DECODE_IPV6_HEADER_LEN,
+	    .named_at = offset + IPV6_NEXT_HEADER,
 	    .left = payload_len,
 	};
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Helpers shared by the decode_<proto>.c files and nothing else: big-endian
- * reads, bounds arithmetic that cannot wrap, the protocol numbers the
+ * Helpers shared by the decode_<proto>.c files and IP reassembly (defrag.c),
+ * nothing outside dataplane/decode/: big-endian reads, bounds arithmetic
+ * that cannot wrap, header sizes and fields, the protocol numbers the
  * decoders dispatch on, and the ether type dispatch used by both Ethernet
  * and VLAN. Every read helper trusts its caller to have checked the bounds
  * first; the decoders do that before each read.
@@ -13,13 +14,19 @@
 
 #include "dataplane/decode/decode.h"
 
-#define DECODE_ETHER_HEADER_LEN 14
-#define DECODE_VLAN_TAG_LEN	4
-#define DECODE_IPV4_HEADER_LEN	20
-#define DECODE_IPV6_HEADER_LEN	40
-#define DECODE_TCP_HEADER_LEN	20
-#define DECODE_UDP_HEADER_LEN	8
-#define DECODE_ICMP_HEADER_LEN	4
+#define DECODE_ETHER_HEADER_LEN		14
+#define DECODE_VLAN_TAG_LEN		4
+#define DECODE_IPV4_HEADER_LEN		20
+#define DECODE_IPV6_HEADER_LEN		40
+#define DECODE_TCP_HEADER_LEN		20
+#define DECODE_UDP_HEADER_LEN		8
+#define DECODE_ICMP_HEADER_LEN		4
+#define DECODE_IPV6_FRAGMENT_HEADER_LEN 8
+
+/* The IPv4 flags and fragment offset field (bytes 6-7), host order. */
+#define DECODE_IPV4_FLAG_DF	    0x4000
+#define DECODE_IPV4_FLAG_MF	    0x2000
+#define DECODE_IPV4_FRAGMENT_OFFSET 0x1fff /* in 8-byte units */
 
 #define DECODE_ETHER_TYPE_IPV4	   0x0800
 #define DECODE_ETHER_TYPE_IPV6	   0x86dd
@@ -50,6 +57,12 @@ static inline uint16_t decode_be16(const uint8_t *b)
 static inline uint32_t decode_be32(const uint8_t *b)
 {
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* The IPv4 header's length in bytes, from its IHL field (not checked here). */
+static inline uint32_t decode_ipv4_header_len(const uint8_t *ip)
+{
+	return (uint32_t)(ip[0] & 0x0f) * 4;
 }
 
 /* Bytes readable from offset to the end of the frame; 0 past the end. */

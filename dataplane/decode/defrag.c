@@ -9,12 +9,16 @@
  *
  * The table is searched linearly: it holds tens of datagrams, fragments
  * are rare in real traffic, and a linear search has no hash to aim at.
+ *
+ * Header sizes and fields and the IPv6 extension header walk are the
+ * decoders' own (decode_util.h, decode_ipv6_fragment_header()), so that
+ * reassembly never reads a header otherwise than decoding did.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataplane/decode/decode.h"
+#include "dataplane/decode/decode_util.h"
 #include "dataplane/decode/defrag.h"
 
 const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
@@ -25,10 +29,6 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 
 #define DEFRAG_DEFAULT_DATAGRAMS  64
 #define DEFRAG_DEFAULT_TIMEOUT_MS 30000
-#define DEFRAG_IPPROTO_HOPOPTS	  0
-#define DEFRAG_IPPROTO_ROUTING	  43
-#define DEFRAG_IPPROTO_FRAGMENT	  44
-#define DEFRAG_IPPROTO_DSTOPTS	  60
 
 /* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
 enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
@@ -211,6 +211,12 @@ void defrag_expire(struct defrag_table *t, uint64_t now_us)
 
 /* ---- one fragment's view ---- */
 
+static void defrag_put_be16(uint8_t *b, uint16_t value)
+{
+	b[0] = (uint8_t)(value >> 8);
+	b[1] = (uint8_t)value;
+}
+
 /* The IPv4 header checksum over len bytes (0 when the header carries a right one). */
 static uint16_t defrag_ipv4_checksum(const uint8_t *ip, uint32_t len)
 {
@@ -234,33 +240,17 @@ struct defrag_fragment {
 	uint8_t next_proto; /* IPv6: the protocol after the fragment header */
 };
 
-/*
- * The IPv6 header chain of p up to its fragment header: only hop-by-hop,
- * routing and destination options may come before it (RFC 8200 4.5).
- */
-static int defrag_ipv6_fragment(const struct packet *p, const uint8_t *ip, uint32_t l3_len,
-				struct defrag_fragment *f)
+/* The IPv6 fragment at ip: its unfragmentable part, then the fragment header. */
+static int defrag_ipv6_fragment(const uint8_t *ip, uint32_t l3_len, struct defrag_fragment *f)
 {
-	uint32_t off = 40, at = 6;
-	uint8_t next = ip[6];
-	while (next != DEFRAG_IPPROTO_FRAGMENT) {
-		if (next != DEFRAG_IPPROTO_HOPOPTS && next != DEFRAG_IPPROTO_ROUTING &&
-		    next != DEFRAG_IPPROTO_DSTOPTS)
-			return -EINVAL;
-		if (off + 2 > l3_len)
-			return -EINVAL;
-		at = off;
-		next = ip[off];
-		off += ((uint32_t)ip[off + 1] + 1) * 8;
-	}
-	if (off + 8 > l3_len)
+	uint32_t at, named_at;
+	if (decode_ipv6_fragment_header(ip, l3_len, &at, &named_at) < 0)
 		return -EINVAL;
-	f->ip_header_len = off;
-	f->next_header_at = at;
-	f->next_proto = ip[off];
-	f->data = ip + off + 8;
-	f->len = l3_len - off - 8;
-	(void)p;
+	f->ip_header_len = at;
+	f->next_header_at = named_at;
+	f->next_proto = ip[at]; /* the fragment header's own next header */
+	f->data = ip + at + DECODE_IPV6_FRAGMENT_HEADER_LEN;
+	f->len = l3_len - at - DECODE_IPV6_FRAGMENT_HEADER_LEN;
 	return 0;
 }
 
@@ -269,8 +259,9 @@ static bool defrag_ipv4_checksum_wrong(const struct packet *p)
 	if (p->ip_version != 4 || p->l3_offset > p->len || p->l3_len > p->len - p->l3_offset)
 		return false; /* not IPv4, or refused as a bad header later */
 	const uint8_t *ip = p->data + p->l3_offset;
-	uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-	return ihl >= 20 && ihl <= p->l3_len && defrag_ipv4_checksum(ip, ihl) != 0;
+	uint32_t ihl = decode_ipv4_header_len(ip);
+	return ihl >= DECODE_IPV4_HEADER_LEN && ihl <= p->l3_len &&
+	       defrag_ipv4_checksum(ip, ihl) != 0;
 }
 
 static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
@@ -283,16 +274,16 @@ static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
 	f->next_header_at = 0;
 	f->next_proto = 0;
 	if (p->ip_version == 4) {
-		uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
-		if (ihl < 20 || ihl > p->l3_len)
+		uint32_t ihl = decode_ipv4_header_len(ip);
+		if (ihl < DECODE_IPV4_HEADER_LEN || ihl > p->l3_len)
 			return -EINVAL;
 		f->ip_header_len = ihl;
 		f->data = ip + ihl;
 		f->len = p->l3_len - ihl;
 		return 0;
 	}
-	if (p->ip_version == 6 && p->l3_len >= 40)
-		return defrag_ipv6_fragment(p, ip, p->l3_len, f);
+	if (p->ip_version == 6)
+		return defrag_ipv6_fragment(ip, p->l3_len, f);
 	return -EINVAL;
 }
 
@@ -446,19 +437,18 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 	uint8_t *frame = d->data - d->header_len;
 	uint8_t *ip = frame + l3_offset;
 	uint32_t ip_header_len = d->header_len - l3_offset;
-	if (ip_header_len - (version == 4 ? 0u : 40u) + d->total > DEFRAG_MAX_DATAGRAM)
+	/* what the IP length field counts besides the payload */
+	uint32_t counted = version == 4 ? ip_header_len : ip_header_len - DECODE_IPV6_HEADER_LEN;
+	if (counted + d->total > DEFRAG_MAX_DATAGRAM)
 		return DEFRAG_TOO_BIG; /* the first fragment's header made it pass 65,535 */
 	if (version == 4) {
-		uint32_t total = ip_header_len + d->total;
-		ip[2] = (uint8_t)(total >> 8), ip[3] = (uint8_t)total;
-		ip[6] &= 0x40; /* DF stays; MF and the offset go */
-		ip[7] = 0;
-		ip[10] = ip[11] = 0;
-		uint16_t sum = defrag_ipv4_checksum(ip, ip_header_len);
-		ip[10] = (uint8_t)(sum >> 8), ip[11] = (uint8_t)sum;
+		defrag_put_be16(ip + 2, (uint16_t)(counted + d->total)); /* total length */
+		/* DF stays; MF and the offset go */
+		defrag_put_be16(ip + 6, decode_be16(ip + 6) & DECODE_IPV4_FLAG_DF);
+		defrag_put_be16(ip + 10, 0);
+		defrag_put_be16(ip + 10, defrag_ipv4_checksum(ip, ip_header_len));
 	} else {
-		uint32_t payload = ip_header_len - 40 + d->total;
-		ip[4] = (uint8_t)(payload >> 8), ip[5] = (uint8_t)payload;
+		defrag_put_be16(ip + 4, (uint16_t)(counted + d->total)); /* payload length */
 		frame[d->next_header_at] = d->next_proto;
 	}
 	if (decode_packet(&t->whole, frame, d->header_len + d->total) != DECODE_OK)
@@ -493,7 +483,8 @@ enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p,
 		goto out;
 	}
 	/* the IP length field of the whole datagram holds 16 bits */
-	uint32_t header_part = p->ip_version == 4 ? f.ip_header_len : f.ip_header_len - 40;
+	uint32_t header_part =
+	    p->ip_version == 4 ? f.ip_header_len : f.ip_header_len - DECODE_IPV6_HEADER_LEN;
 	if (f.offset + f.len + header_part > DEFRAG_MAX_DATAGRAM) {
 		r = defrag_refuse(t, d, DEFRAG_TOO_BIG, now_us);
 		goto out;

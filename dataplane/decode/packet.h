@@ -32,7 +32,8 @@ enum packet_flag {
 	PACKET_IPV4_DONT_FRAGMENT = 1u << 14,
 };
 
-/* TCP options worth keeping for stream tracking (later issues). */
+/* TCP options that change how a receiver treats a stream (MSS, window
+ * scale, timestamps for PAWS), kept for the stream stage. */
 struct packet_tcp_options {
 	uint16_t mss;	      /* 0 when absent */
 	uint8_t window_scale; /* valid when has_window_scale */

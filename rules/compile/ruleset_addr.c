@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rules/compile/ruleset_internal.h"
+#include "platform/array.h"
 
 struct addr_key {
 	uint8_t family;
@@ -66,14 +67,8 @@ int addr_index_add(struct addr_index_builder *b, const struct rule_addr_set *set
 {
 	for (unsigned i = 0; i < set->include_count; i++) {
 		const struct rule_cidr *c = &set->include[i];
-		if (b->count == b->cap) {
-			unsigned cap = b->cap ? b->cap * 2 : 256;
-			struct addr_pair *grown = realloc(b->pairs, cap * sizeof(*grown));
-			if (!grown)
-				return -ENOMEM;
-			b->pairs = grown;
-			b->cap = cap;
-		}
+		if (ARRAY_GROW(b->pairs, b->count, b->cap, 256) < 0)
+			return -ENOMEM;
 		struct addr_pair *p = &b->pairs[b->count++];
 		memset(p, 0, sizeof(*p));
 		p->key.family = c->family;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rules/filter/filter_domain.h"
+#include "platform/array.h"
 
 /* Letters, digits, '-', '_' and '.': what SNI and Host carry for names. */
 static bool filter_domain_char(unsigned char c)
@@ -47,14 +48,8 @@ int filter_domain_add(struct filter_spec *spec, enum filter_action action, const
 			return -EINVAL;
 		}
 	}
-	if (spec->domain_count == spec->domain_capacity) {
-		size_t n = spec->domain_capacity ? spec->domain_capacity * 2 : 64;
-		struct filter_domain *grown = realloc(spec->domains, n * sizeof(*grown));
-		if (!grown)
-			goto nomem;
-		spec->domains = grown;
-		spec->domain_capacity = n;
-	}
+	if (ARRAY_GROW(spec->domains, spec->domain_count, spec->domain_capacity, 64) < 0)
+		goto nomem;
 	char *name = malloc(len + 1);
 	if (!name)
 		goto nomem;

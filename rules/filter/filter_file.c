@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "rules/filter/filter_spec.h"
+#include "platform/array.h"
 
 #define FILTER_MAX_WORDS 64
 #define FILTER_LINE_MAX	 4096
@@ -124,19 +125,6 @@ static int filter_parse_action(struct filter_parser *fp, unsigned i, enum filter
 		*out = FILTER_DENY;
 	else
 		return filter_fail(fp, w->col, "\"%.*s\" is not allow or deny", W(w));
-	return 0;
-}
-
-static int filter_grow(void **array, size_t *capacity, size_t count, size_t size)
-{
-	if (count < *capacity)
-		return 0;
-	size_t n = *capacity ? *capacity * 2 : 16;
-	void *p = realloc(*array, n * size);
-	if (!p)
-		return -ENOMEM;
-	*array = p;
-	*capacity = n;
 	return 0;
 }
 
@@ -313,7 +301,7 @@ static int filter_st_acl(struct filter_parser *fp)
 	struct filter_rule r = {.number = (uint32_t)number, .line = fp->line};
 	if (filter_parse_action(fp, 2, &r.action) < 0 || filter_parse_fields(fp, 3, &r.match) < 0)
 		return -EINVAL;
-	if (filter_grow((void **)&spec->acl, &spec->acl_capacity, spec->acl_count, sizeof(r)) < 0)
+	if (ARRAY_GROW(spec->acl, spec->acl_count, spec->acl_capacity, 16) < 0)
 		return filter_fail(fp, 1, "out of memory");
 	spec->acl[spec->acl_count++] = r;
 	return 0;
@@ -348,8 +336,7 @@ static int filter_st_stateful(struct filter_parser *fp)
 	    .number = (uint32_t)spec->stateful_count + 1, .action = FILTER_ALLOW, .line = fp->line};
 	if (filter_parse_fields(fp, 2, &r.match) < 0)
 		return -EINVAL;
-	if (filter_grow((void **)&spec->stateful, &spec->stateful_capacity, spec->stateful_count,
-			sizeof(r)) < 0)
+	if (ARRAY_GROW(spec->stateful, spec->stateful_count, spec->stateful_capacity, 16) < 0)
 		return filter_fail(fp, 1, "out of memory");
 	spec->stateful[spec->stateful_count++] = r;
 	return 0;
@@ -611,26 +598,22 @@ int filter_read_file(const char *path, char **text, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -errno;
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int nomem;
+	/* room for one more byte than read so far, and the NUL after it */
+	while ((nomem = ARRAY_RESERVE(buf, n + 2, cap, 65536)) == 0) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
-		if (n < cap)
+		if (got == 0)
 			break;
-		char *bigger = realloc(buf, cap * 2 + 1);
-		if (!bigger) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = bigger;
-		cap *= 2;
 	}
 	int failed = ferror(f);
 	fclose(f);
-	if (!buf)
+	if (nomem) {
+		free(buf);
 		return -ENOMEM;
+	}
 	if (failed) {
 		free(buf);
 		return -EIO;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rules/filter/filter_spec.h"
+#include "platform/array.h"
 
 int filter_prefix_parse(const char *text, size_t len, struct filter_prefix *out)
 {
@@ -64,14 +65,8 @@ void filter_prefix_format(const struct filter_prefix *p, char *buf, size_t len)
 
 int filter_set_add(struct filter_set *set, const struct filter_prefix *p)
 {
-	if (set->count == set->capacity) {
-		size_t n = set->capacity ? set->capacity * 2 : 64;
-		struct filter_prefix *grown = realloc(set->prefixes, n * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		set->prefixes = grown;
-		set->capacity = n;
-	}
+	if (ARRAY_GROW(set->prefixes, set->count, set->capacity, 64) < 0)
+		return -ENOMEM;
 	set->prefixes[set->count++] = *p;
 	if (p->version == 4)
 		set->v4_count++;

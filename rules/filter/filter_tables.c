@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_acl.h>
 #include <rte_byteorder.h>
 #include <rte_memory.h>
 
 #include "rules/filter/filter_tables.h"
+#include "platform/clock.h"
 
 #define FILTER_FIELDS4	     7
 #define FILTER_ACL_MAX_BYTES (256u << 20)
@@ -56,13 +56,6 @@ static const struct rte_acl_field_def filter_fields6[FILTER_FIELDS6] = {
 };
 
 static uint32_t filter_generation_next = 1;
-
-static double filter_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The fields common to both families: proto, meta, sets; then the ports. */
 static void filter_rule_common(const struct filter_match *m, struct rte_acl_field *f,
@@ -209,7 +202,7 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 	if (!report)
 		report = &unused;
 	memset(report, 0, sizeof(*report));
-	double start = filter_now();
+	double start = clock_monotonic_seconds();
 	struct filter_tables *t = calloc(1, sizeof(*t));
 	if (!t) {
 		snprintf(err, err_len, "out of memory");
@@ -260,7 +253,7 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 	t->needs_sets |=
 	    filter_rules_use_sets(spec->stateful, spec->stateful_count, &t->has_icmp_type);
 
-	double acl_start = filter_now();
+	double acl_start = clock_monotonic_seconds();
 	for (int f = 0; f < 2; f++) {
 		int version = f ? 6 : 4;
 		rc = filter_acl_build(spec->acl, spec->acl_count, version, "acl", t->generation,
@@ -271,12 +264,12 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 		if (rc < 0)
 			goto fail;
 	}
-	double set_start = filter_now();
+	double set_start = clock_monotonic_seconds();
 	report->acl_seconds = set_start - acl_start;
 	rc = filter_sets_build(t, err, err_len);
 	if (rc < 0)
 		goto fail;
-	report->set_seconds = filter_now() - set_start;
+	report->set_seconds = clock_monotonic_seconds() - set_start;
 	rc = filter_domain_table_build(&t->domains, &t->spec);
 	if (rc < 0)
 		goto fail_nomem;
@@ -290,7 +283,7 @@ int filter_tables_build(const struct filter_spec *spec, struct filter_tables **o
 		report->prefixes_v6 += spec->sets[s].v6_count;
 	}
 	report->domains = spec->domain_count;
-	report->total_seconds = filter_now() - start;
+	report->total_seconds = clock_monotonic_seconds() - start;
 	*out = t;
 	return 0;
 fail_nomem:

@@ -147,7 +147,8 @@ static void kw_buffer_register_sticky(void)
 
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++) {
 		/* Suricata's tls.version is a value test ("tls.version:1.2;"), not a
-		   sticky buffer: kw_unsupported.c lists it until the TLS parser lands. */
+		   sticky buffer: the buffer of that name is not offered as one, and
+		   kw_unsupported.c refuses the keyword with its reason. */
 		if (buffer == RULE_BUFFER_TLS_VERSION)
 			continue;
 		row.name = rule_buffer_name[buffer];

@@ -2,9 +2,9 @@
 /*
  * The buffers a rule can inspect, declared once. pkt_data is the packet's
  * payload (or the reassembled TCP stream); every other buffer is filled by
- * an application-layer parser (a later issue) and is empty until then, so a
- * rule that needs one loads and compiles today and starts matching the day
- * its parser lands. Adding a buffer is one line here.
+ * the application-layer parser of its protocol (dataplane/app/) and is empty
+ * on a flow that does not carry that protocol. Adding a buffer is one line
+ * here and one assignment in its parser.
  *
  * _(SYM, "sticky buffer name", "legacy content modifier or NULL", app protocol)
  * The app protocol is the enum rule_proto the buffer belongs to (IP for

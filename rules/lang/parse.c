@@ -5,7 +5,8 @@
  * and nested, negated lists flattened; the options are split here and each
  * handed to its keyword's parse function (keyword.h), which fills the rule
  * or adds an option. What a keyword's value means is left to its family's
- * file; what a rule does with a packet is left to match.c and compile.c.
+ * file; what a rule does with a packet is left to the compiler
+ * (rules/compile/) and the matcher (rules/match/).
  *
  * Option values reach a keyword's parse function trimmed, and when the whole
  * value is one quoted string ("..."), without the surrounding quotes;
@@ -322,7 +323,7 @@ int rule_parser_load_classification(struct rule_parser *parser, const char *path
 
 	if (!file) {
 		rc = -errno;
-		snprintf(err, err_len, "%s:0: error: %s", path, strerror(-rc));
+		snprintf(err, err_len, "%s: error: cannot read: %s", path, strerror(-rc));
 		return rc;
 	}
 	while (getline(&line, &cap, file) >= 0) {

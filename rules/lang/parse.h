@@ -55,7 +55,8 @@ void rule_parser_set_ipsets(struct rule_parser *parser, const struct rule_ipset_
 
 /*
  * Read classification.config ("config classification: name,description,priority").
- * Returns 0 or -errno/-EINVAL with "FILE:LINE: error: ..." in err.
+ * Returns 0 or -errno/-EINVAL with "FILE:LINE: error: ..." in err
+ * ("FILE: error: cannot read: ..." when it cannot be opened).
  */
 int rule_parser_load_classification(struct rule_parser *parser, const char *path, char *err,
 				    size_t err_len);

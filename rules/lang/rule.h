@@ -3,10 +3,11 @@
  * One parsed rule: the header (action, protocol, addresses, ports,
  * direction), the meta data, and the options in the order written, each
  * tied to the keyword that parsed it and to the buffer in effect (sticky
- * buffers). This is what the parser (parse.c) produces and what the
- * compiler (compile.c) and the matcher (match.c) read. Rules are built and
- * freed off the fast path (control lcore or start-up), so plain malloc is
- * fine here; once compiled into a ruleset they are immutable.
+ * buffers). This is what the parser (rules/lang/parse.c) produces and what
+ * the compiler (rules/compile/) and the matcher (rules/match/) read. Rules
+ * are built and freed off the fast path (control lcore or start-up), so
+ * plain malloc is fine here; once compiled into a ruleset they are
+ * immutable.
  */
 #ifndef VIGIL_RULES_RULE_H
 #define VIGIL_RULES_RULE_H
@@ -48,7 +49,8 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 /*
  * Header protocols. Transport ones match on the decoded packet; application
  * ones (http, tls, dns, ...) match where that protocol is detected, which
- * the application layer (a later issue) decides. _(SYM, "name", ip_proto),
+ * the application layer (dataplane/app/) decides from the content, not the
+ * port. _(SYM, "name", ip_proto),
  * ip_proto 0 = any IP protocol; for app protocols, the usual transport.
  */
 #define foreach_rule_proto                                                                         \

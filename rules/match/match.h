@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Running a rule's options against one packet. The inspect stage (a later
- * step of the worker loop) fills a struct rule_match_ctx per packet:
- * the decoded packet, the buffers (pkt_data today; application-layer
- * buffers when their parsers land), the flow's direction and state and its
- * flowbits. rule_match() then answers whether every option holds.
+ * Running a rule's options against one packet. The inspect stage
+ * (dataplane/detect/) fills a struct rule_match_ctx per packet: the decoded
+ * packet, the buffers (pkt_data, and those the flow's application-layer
+ * parser filled), the flow's direction and state and its flowbits.
+ * rule_match() then answers whether every option holds.
  *
  * Payload options of one buffer form a chain: content, pcre, byte_* and
  * isdataat move a cursor, relative options (distance, within, pcre/R,

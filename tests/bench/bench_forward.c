@@ -49,6 +49,7 @@
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
+#include "platform/clock.h"
 #include "platform/eal.h"
 #include "platform/port.h"
 
@@ -82,13 +83,6 @@ static int bare_main(void *arg)
 		}
 	}
 	return 0;
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* An Ethernet/IPv4/UDP frame of size bytes, flow number flow. */
@@ -323,12 +317,12 @@ static void bench_filter_spec(struct filter_spec *spec, double *parse_seconds, b
 	struct filter_set *set = &spec->sets[spec->set_count++];
 	snprintf(set->name, sizeof(set->name), "blocklist");
 	char err[FILTER_ERROR_MAX];
-	double start = now_seconds();
+	double start = clock_monotonic_seconds();
 	if (filter_ipset_parse(set, text, len, "generated", err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(EXIT_FAILURE);
 	}
-	*parse_seconds = now_seconds() - start;
+	*parse_seconds = clock_monotonic_seconds() - start;
 	free(text);
 	/* a block list of single hosts: each its own /24 mostly, outside 10.0.0.0/8 */
 	if (hosts) {

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -36,6 +35,8 @@
 #include "dataplane/pipeline.h"
 #include "dataplane/publish.h"
 #include "dataplane/detect/threshold.h"
+#include "platform/array.h"
+#include "platform/clock.h"
 #include "rules/ruleset.h"
 #include "rules/compile/ruleset_internal.h"
 
@@ -53,13 +54,6 @@ struct frames {
 	uint64_t bytes;
 };
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Read an Ethernet capture into f; false (and nothing read) for other link types. */
 static bool load_pcap(struct frames *f, const char *path)
 {
@@ -76,9 +70,9 @@ static bool load_pcap(struct frames *f, const char *path)
 		return false;
 	}
 	while (pcap_next_ex(p, &h, &d) == 1) {
-		if (f->count == f->cap) {
-			f->cap = f->cap ? f->cap * 2 : 4096;
-			f->v = realloc(f->v, f->cap * sizeof(*f->v));
+		if (ARRAY_GROW(f->v, f->count, f->cap, 4096) < 0) {
+			fprintf(stderr, "bench: %s: out of memory\n", path);
+			exit(EXIT_FAILURE);
 		}
 		struct frame *fr = &f->v[f->count++];
 		fr->data = malloc(h->caplen);
@@ -160,12 +154,12 @@ static struct ruleset *build(char **files, unsigned n, const char *cache, double
 	char err[512];
 	struct ruleset_options o = {
 	    .files = (const char *const *)files, .file_count = n, .cache_dir = cache};
-	double start = now_seconds();
+	double start = clock_monotonic_seconds();
 	if (ruleset_build(&o, &rs, report, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
 		exit(EXIT_FAILURE);
 	}
-	*seconds = now_seconds() - start;
+	*seconds = clock_monotonic_seconds() - start;
 	return rs;
 }
 
@@ -182,7 +176,7 @@ static double bare_round(const struct ruleset *rs, hs_scratch_t *hs, const struc
 			 const struct packet *decoded, double seconds, uint64_t *packets)
 {
 	uint64_t matches = 0, n = 0;
-	double start = now_seconds(), elapsed;
+	double start = clock_monotonic_seconds(), elapsed;
 	do {
 		for (unsigned i = 0; i < f->count; i++) {
 			const struct packet *p = &decoded[i];
@@ -194,7 +188,7 @@ static double bare_round(const struct ruleset *rs, hs_scratch_t *hs, const struc
 					p->payload_len, 0, hs, count_match, &matches);
 		}
 		n += f->count;
-	} while ((elapsed = now_seconds() - start) < seconds);
+	} while ((elapsed = clock_monotonic_seconds() - start) < seconds);
 	*packets = n;
 	return elapsed;
 }
@@ -225,7 +219,7 @@ static double vigil_round(struct detect_context *ctx, const struct frames *f, do
 	struct packet p;
 	struct alert drained[256];
 	uint64_t n = 0;
-	double start = now_seconds(), elapsed;
+	double start = clock_monotonic_seconds(), elapsed;
 	do {
 		fresh_flows(ctx);
 		for (unsigned i = 0; i < f->count; i++) {
@@ -236,7 +230,7 @@ static double vigil_round(struct detect_context *ctx, const struct frames *f, do
 				    ctx->alerts, drained, sizeof(drained[0]), 256, NULL);
 		}
 		n += f->count;
-	} while ((elapsed = now_seconds() - start) < seconds);
+	} while ((elapsed = clock_monotonic_seconds() - start) < seconds);
 	*packets = n;
 	return elapsed;
 }

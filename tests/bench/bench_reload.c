@@ -30,6 +30,7 @@
 #include <rte_eal.h>
 
 #include "control/control.h"
+#include "platform/clock.h"
 #include "control/rules_update.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/detect/detect_rules.h"
@@ -42,13 +43,6 @@
 #define CHANGED_FILE "emerging-web_server.rules"
 
 static volatile int bench_stop;
-
-static double bench_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A /proc/self/status value in KiB ("VmRSS:", "VmHWM:"). */
 static long bench_status_kib(const char *key)
@@ -183,13 +177,13 @@ int main(int argc, char **argv)
 	struct ruleset *rs;
 	struct ruleset_report report;
 	char err[512];
-	double t = bench_now();
+	double t = clock_monotonic_seconds();
 	if (ruleset_build(&o, &rs, &report, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench_reload: %s\n", err);
 		return EXIT_FAILURE;
 	}
 	printf("ET Open: %u files, %u of %u rules, built in %.2f s\n", file_count, report.loaded,
-	       report.read, bench_now() - t);
+	       report.read, clock_monotonic_seconds() - t);
 	ruleset_report_clear(&report);
 
 	/* One worker with a full flow table and its stream pool: the steady state. */
@@ -228,14 +222,14 @@ int main(int argc, char **argv)
 				     r, r, 9900000 + r);
 		struct json_out answer = {0};
 		bench_reset_peak();
-		double t0 = bench_now();
+		double t0 = clock_monotonic_seconds();
 		int rc = rules_update_stage(&ru, CHANGED_FILE, (const uint8_t *)text,
 					    base_len + (size_t)extra, true, "bench", &answer, err,
 					    sizeof(err));
-		double t1 = bench_now();
+		double t1 = clock_monotonic_seconds();
 		if (rc == 0)
 			rc = rules_update_commit(&ru, err, sizeof(err));
-		double t2 = bench_now();
+		double t2 = clock_monotonic_seconds();
 		load_peak[r] = (double)bench_status_kib("VmHWM:") / (double)steady;
 		json_free(&answer);
 		free(text);
@@ -246,9 +240,9 @@ int main(int argc, char **argv)
 		load_s[r] = t2 - t0;
 		compile_s[r] = t1 - t0;
 		bench_reset_peak();
-		t0 = bench_now();
+		t0 = clock_monotonic_seconds();
 		rc = rules_update_rollback(&ru, "bench", err, sizeof(err));
-		rollback_s[r] = bench_now() - t0;
+		rollback_s[r] = clock_monotonic_seconds() - t0;
 		rollback_peak[r] = (double)bench_status_kib("VmHWM:") / (double)steady;
 		if (rc < 0) {
 			fprintf(stderr, "bench_reload: rollback: %s\n", err);

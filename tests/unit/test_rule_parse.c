@@ -807,6 +807,9 @@ static void test_load_classification_errors(void **state)
 	assert_non_null(strstr(err, ":2: error: "));
 	unlink(path);
 	assert_true(rule_parser_load_classification(parser, path, err, sizeof(err)) < 0);
+	char want[300];
+	snprintf(want, sizeof(want), "%s: error: cannot read: %s", path, strerror(ENOENT));
+	assert_string_equal(err, want);
 }
 
 static void test_tables(void **state)

@@ -2,10 +2,10 @@
 /*
  * Detector-level driver for tests/waf/evaluate.py. It links vigil's rules
  * library (parser, keywords, matcher, injection detectors) without the
- * dataplane, so the default ruleset can be judged on HTTP requests before
- * the HTTP parser exists. Decoding (percent, double percent, '+') is done
- * by evaluate.py, the way the HTTP parser will fill http.uri; this file
- * only fills buffers and asks.
+ * dataplane, so the default ruleset can be judged on HTTP requests alone.
+ * Decoding (percent, double percent, '+') is done by evaluate.py, much as
+ * the HTTP parser (dataplane/app/app_http.c) fills http.uri; this file only
+ * fills buffers and asks.
  *
  *   driver detect < lines      one hex-encoded input per line; prints
  *                              "<sqli> <xss>" (0/1) per line
@@ -23,11 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "rules/match/injection.h"
 #include "rules/match/match.h"
 #include "rules/lang/parse.h"
+#include "platform/clock.h"
 
 static int hex_value(int c)
 {
@@ -134,15 +134,10 @@ static int run_rules(int argc, char **argv)
 			if (r->proto != RULE_PROTO_HTTP && r->proto != RULE_PROTO_HTTP1 &&
 			    r->proto != RULE_PROTO_MYSQL)
 				continue;
-			struct timespec t0, t1;
-			if (profile)
-				clock_gettime(CLOCK_MONOTONIC, &t0);
+			double start = profile ? clock_monotonic_seconds() : 0;
 			bool hit = rule_match(r, &ctx);
-			if (profile) {
-				clock_gettime(CLOCK_MONOTONIC, &t1);
-				spent[i] += (double)(t1.tv_sec - t0.tv_sec) +
-					    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-			}
+			if (profile)
+				spent[i] += clock_monotonic_seconds() - start;
 			if (hit) {
 				printf("%s%u", sep, r->sid);
 				sep = ",";
