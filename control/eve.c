@@ -234,12 +234,10 @@ static void put_details(struct out *o, const struct alert *a)
  */
 static bool put_client_from_xff(struct out *o, const struct alert *a)
 {
-	uint8_t addr[16];
-	const char *xff = a->details.xff;
-	int family = strchr(xff, ':') ? AF_INET6 : AF_INET;
-	if (!a->has_details || !xff[0] || inet_pton(family, xff, addr) != 1)
+	const struct xff_client *client = &a->details.xff_client;
+	if (!a->has_details || !client->family)
 		return false;
-	put(o, ",\"src_ip\":\"%s\"", xff);
+	put_addr(o, "src_ip", client->addr, client->family);
 	put_addr(o, "proxy_ip", a->src_addr, a->ip_version);
 	return true;
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/app/xff.h"
 #include "rules/lang/buffer.h"
 #include "rules/lang/rule.h"
 
@@ -45,7 +46,10 @@ struct app_details {
 	char http_protocol[16];
 	uint16_t http_status; /* 0: no response yet */
 	uint64_t http_length; /* response body bytes, 0 if unknown */
-	char xff[64];	      /* X-Forwarded-For (or X-Real-IP, Forwarded) client, as written */
+	/* The client behind proxies (xff.h): the chosen hop as written (EVE's
+	 * http.xff), and its address, which every consumer of the client reads. */
+	char xff[XFF_TEXT_MAX];
+	struct xff_client xff_client;
 	/* tls */
 	char tls_sni[APP_TEXT_MAX];
 	char tls_version[16]; /* "TLS 1.2" */

@@ -61,7 +61,8 @@ struct http_tx {
 	struct http_bytes host; /* libhtp's hostname, lowercased, without trailing dots */
 	struct http_bytes req_header, req_header_names, req_header_raw, req_start, req_body;
 	struct http_bytes res_header, res_header_names, res_header_raw, res_start, res_body;
-	char xff[sizeof(((struct app_details *)0)->xff)];
+	char xff[XFF_TEXT_MAX];
+	struct xff_client xff_client;
 	bool req_headers_sent, req_body_sent, res_headers_sent, res_body_sent;
 };
 
@@ -77,8 +78,6 @@ struct http_state {
 	void *emit_arg;
 	struct app_details details;
 };
-
-static const char *const http_xff_defaults[] = {"X-Forwarded-For", "X-Real-IP", "Forwarded", NULL};
 
 /* libhtp wants a timestamp per call; only its logs and close use it. */
 static const htp_time_t http_no_time;
@@ -193,73 +192,21 @@ static void http_headers_build(htp_table_t *headers, const bstr *first_line, con
 
 /* --- X-Forwarded-For ------------------------------------------------------------------------- */
 
-static bool http_is_space(uint8_t c)
+/* xff_header_fn over a libhtp request: its header table is case-insensitive. */
+static const uint8_t *http_xff_header(void *arg, const char *name, size_t *len)
 {
-	return c == ' ' || c == '\t';
+	htp_tx_t *tx = arg;
+	htp_header_t *h = tx->request_headers ? htp_table_get_c(tx->request_headers, name) : NULL;
+	if (!h || !h->value)
+		return NULL;
+	*len = bstr_len(h->value);
+	return bstr_ptr(h->value);
 }
 
-/* Copy [p, p + len) trimmed of blanks and one pair of quotes into out. */
-static void http_copy_trimmed(char *out, size_t size, const uint8_t *p, size_t len)
-{
-	while (len && http_is_space(*p))
-		p++, len--;
-	while (len && http_is_space(p[len - 1]))
-		len--;
-	if (len >= 2 && p[0] == '"' && p[len - 1] == '"')
-		p++, len -= 2;
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-}
-
-/*
- * RFC 7239: Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711".
- * The first element's for= value is the client; an IPv6 one loses its
- * brackets and port.
- */
-static void http_xff_forwarded(char *out, size_t size, const uint8_t *v, size_t len)
-{
-	for (size_t i = 0; i + 4 <= len; i++) {
-		bool at_start =
-		    i == 0 || v[i - 1] == ';' || v[i - 1] == ',' || http_is_space(v[i - 1]);
-		if (!at_start || strncasecmp((const char *)v + i, "for=", 4) != 0)
-			continue;
-		size_t b = i + 4, e = b;
-		while (e < len && v[e] != ';' && v[e] != ',')
-			e++;
-		http_copy_trimmed(out, size, v + b, e - b);
-		if (out[0] == '[') {
-			char *close = strchr(out, ']');
-			size_t inner = close ? (size_t)(close - out - 1) : strlen(out) - 1;
-			memmove(out, out + 1, inner);
-			out[inner] = '\0';
-		}
-		return;
-	}
-}
-
-/*
- * The client behind proxies: the first of the configured headers present.
- * X-Forwarded-For (and any other list-style header) holds
- * "client, proxy1, proxy2": the left-most entry is the original client.
- */
+/* The client behind proxies, parsed once per request (xff.h says which header and hop). */
 static void http_xff_find(const struct http_state *s, htp_tx_t *tx, struct http_tx *t)
 {
-	t->xff[0] = '\0';
-	for (unsigned i = 0; s->xff_headers[i] && !t->xff[0]; i++) {
-		htp_header_t *h = htp_table_get_c(tx->request_headers, s->xff_headers[i]);
-		if (!h || !h->value)
-			continue;
-		const uint8_t *v = bstr_ptr(h->value);
-		size_t len = bstr_len(h->value);
-		if (strcasecmp(s->xff_headers[i], "Forwarded") == 0) {
-			http_xff_forwarded(t->xff, sizeof(t->xff), v, len);
-			continue;
-		}
-		const uint8_t *comma = memchr(v, ',', len);
-		http_copy_trimmed(t->xff, sizeof(t->xff), v, comma ? (size_t)(comma - v) : len);
-	}
+	xff_parse(s->xff_headers, http_xff_header, tx, t->xff, &t->xff_client);
 }
 
 /* --- units ----------------------------------------------------------------------------------- */
@@ -385,6 +332,7 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 	if (tx->response_message_len > 0)
 		d->http_length = (uint64_t)tx->response_message_len;
 	memcpy(d->xff, t->xff, sizeof(d->xff));
+	d->xff_client = t->xff_client;
 }
 
 enum http_unit_kind {
@@ -791,7 +739,7 @@ static void *http_create(const struct app_config *config)
 		return NULL;
 	s->body_limit = limit;
 	const char *const *names =
-	    config && config->xff_headers[0] ? config->xff_headers : http_xff_defaults;
+	    config && config->xff_headers[0] ? config->xff_headers : xff_default_headers;
 	for (unsigned i = 0; i < 4 && names[i]; i++)
 		s->xff_headers[i] = names[i];
 	s->connp = htp_connp_create(http_thread_config);

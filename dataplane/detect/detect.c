@@ -253,7 +253,6 @@ static bool detect_suppressed(const struct rule *rule, const struct packet *p)
  */
 static bool detect_excepted(const struct detect_packet *s, const struct rule *rule)
 {
-	uint8_t xff[16];
 	struct policy_packet_view view = {
 	    .src = s->p->src_addr,
 	    .dst = s->p->dst_addr,
@@ -261,9 +260,11 @@ static bool detect_excepted(const struct detect_packet *s, const struct rule *ru
 	    .uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
 	    .uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
 	};
-	if (s->details && s->details->xff[0] &&
-	    ratelimit_parse_addr(s->details->xff, xff, &view.xff_family) == 0)
-		view.xff = xff;
+	/* the client the HTTP parser found, as the filter, rate limits and EVE see it */
+	if (s->details && s->details->xff_client.family) {
+		view.xff = s->details->xff_client.addr;
+		view.xff_family = s->details->xff_client.family;
+	}
 	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
 }
 

@@ -5,11 +5,11 @@
  * window, a sliding-window counter per statement and source, and the
  * release queues the control lcore feeds.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/xff.h"
 #include "dataplane/detect/ratelimit.h"
 
 #define RATELIMIT_MAX_TABLES 128
@@ -263,11 +263,10 @@ bool ratelimit_http_request(struct ratelimit_table *t, const uint8_t *src, int f
 		drop = ratelimit_is_blocked(e, now_us) ||
 		       ratelimit_event(t, e, POLICY_RATELIMIT_HTTP_REQUESTS, now_us);
 	}
-	uint8_t client[16];
-	int client_family;
+	struct xff_client client;
 	if (!drop && uses[POLICY_RATELIMIT_PER_XFF] && xff && xff[0] &&
-	    ratelimit_parse_addr(xff, client, &client_family) == 0) {
-		e = ratelimit_get(t, client, client_family, POLICY_RATELIMIT_PER_XFF, now_us);
+	    xff_parse_address(xff, strlen(xff), &client) == 0) {
+		e = ratelimit_get(t, client.addr, client.family, POLICY_RATELIMIT_PER_XFF, now_us);
 		drop = ratelimit_is_blocked(e, now_us) ||
 		       ratelimit_event(t, e, POLICY_RATELIMIT_HTTP_REQUESTS, now_us);
 	}
@@ -345,44 +344,6 @@ void ratelimit_release_all(void)
 }
 
 /* --- reading ---------------------------------------------------------------- */
-
-int ratelimit_parse_addr(const char *text, uint8_t addr[16], int *family)
-{
-	char buf[64];
-	size_t len = strlen(text);
-	while (len && (text[len - 1] == ' ' || text[len - 1] == '"'))
-		len--;
-	while (len && (*text == ' ' || *text == '"')) {
-		text++;
-		len--;
-	}
-	if (len == 0 || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	char *start = buf;
-	if (*start == '[') { /* [v6]:port or [v6] */
-		char *close = strchr(start, ']');
-		if (!close)
-			return -EINVAL;
-		*close = '\0';
-		start++;
-	} else {
-		char *colon = strchr(start, ':');
-		if (colon && !strchr(colon + 1, ':')) /* v4:port; two colons or more: v6 */
-			*colon = '\0';
-	}
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, start, addr) == 1) {
-		*family = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, start, addr) == 1) {
-		*family = 6;
-		return 0;
-	}
-	return -EINVAL;
-}
 
 unsigned ratelimit_blocked_list(const struct ratelimit_table *t, struct ratelimit_blocked *out,
 				unsigned max)

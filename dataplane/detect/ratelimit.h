@@ -135,7 +135,9 @@ bool ratelimit_packet(struct ratelimit_table *t, const uint8_t *src, int family,
 
 /*
  * One HTTP request from src, with the X-Forwarded-For client as written
- * (NULL or "" if none): counts it for the http_requests limits. True when
+ * (struct app_details.xff: the hop xff_parse() chose; NULL or "" if none),
+ * whose address is read with xff_parse_address(), the parser that chose
+ * it: counts it for the http_requests limits. True when
  * the packet carrying it must be dropped (its client is blocked, or this
  * request took it over a limit). Per-packet path, owning worker.
  */
@@ -155,12 +157,6 @@ int ratelimit_release(const uint8_t addr[16], int family);
 
 /* Release every blocked source on every worker. Async-signal-safe (SIGUSR1). */
 void ratelimit_release_all(void);
-
-/*
- * Parse "192.0.2.1", "2001:db8::1", "[2001:db8::1]:443", "192.0.2.1:80"
- * (what X-Forwarded-For and Forwarded hold). Returns 0 or -EINVAL.
- */
-int ratelimit_parse_addr(const char *text, uint8_t addr[16], int *family);
 
 /* One blocked source, for the stats and the console. */
 struct ratelimit_blocked {

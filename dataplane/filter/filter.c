@@ -5,7 +5,6 @@
  * of application-layer units, drop counting and drop events, and the
  * tables' life: atomic publish, quiescent points, reload on request.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "dataplane/alert.h"
+#include "dataplane/app/xff.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/publish.h"
 #include "rules/filter/filter_tables.h"
@@ -506,31 +506,6 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 	return filter_deny(fc, t, p, flow, dir, reason, rule, time_us);
 }
 
-/* The address in an X-Forwarded-For value ("192.0.2.1", "[2001:db8::1]:80", "192.0.2.1:80"). */
-static int filter_xff_addr(const char *xff, uint8_t addr[16])
-{
-	char buf[64];
-	const char *s = xff;
-	size_t len = strlen(s);
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		s++;
-		len = close ? (size_t)(close - s) : len - 1;
-	} else if (strchr(s, '.') && strchr(s, ':')) {
-		len = (size_t)(strchr(s, ':') - s);
-	}
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		return 4;
-	if (inet_pton(AF_INET6, buf, addr) == 1)
-		return 6;
-	return -1;
-}
-
 bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
 		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us)
@@ -543,12 +518,11 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
 	    ((sni && filter_domain_match(&t->domains, sni, sni_len) == FILTER_DOMAIN_DENY) ||
 	     (host && filter_domain_match(&t->domains, host, host_len) == FILTER_DOMAIN_DENY)))
 		reason = FILTER_REASON_DOMAIN;
-	if (reason < 0 && t->xff_deny_set >= 0 && xff && xff[0]) {
-		uint8_t addr[16];
-		int version = filter_xff_addr(xff, addr);
-		if (version > 0 && (filter_sets_lookup(t, addr, version) & (1u << t->xff_deny_set)))
-			reason = FILTER_REASON_XFF;
-	}
+	struct xff_client client;
+	if (reason < 0 && t->xff_deny_set >= 0 && xff && xff[0] &&
+	    xff_parse_address(xff, strlen(xff), &client) == 0 &&
+	    (filter_sets_lookup(t, client.addr, client.family) & (1u << t->xff_deny_set)))
+		reason = FILTER_REASON_XFF;
 	if (reason < 0)
 		return false;
 	if (flow)

@@ -252,7 +252,9 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 
 /*
  * What the application layer found in one unit of the flow: a TLS SNI, an
- * HTTP Host, an X-Forwarded-For client (text, may be empty). Returns true
+ * HTTP Host, the X-Forwarded-For client (struct app_details.xff: the hop
+ * xff_parse() chose, as written; NULL or "" when none), whose address is
+ * read with xff_parse_address(), the parser that chose it. Returns true
  * when the flow is denied by the domain lists or the xff set; the flow
  * then stays denied for its life. Owning worker.
  */

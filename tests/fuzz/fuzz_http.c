@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/xff.c rules/lang/buffers.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath). The input is two bytes of framing, then the data: byte 0

@@ -139,7 +139,8 @@ def case_mysql():
 
 def case_xff():
     rules = 'alert http any any -> any any (msg:"xff"; http.uri; content:"/login"; sid:150; rev:1;)\n'
-    req = b"GET /login HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: 203.0.113.9, 10.0.0.1\r\n\r\n"
+    # the client made up the first entry; the proxy in front appended the real one, the last
+    req = b"GET /login HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: 198.51.100.66, 203.0.113.9\r\n\r\n"
     packets = http_request(80, req, sport=46000)
     alerts = expect("xff in the alert", rules, packets, {150: 1})
     check("alert http.xff is the client", alerts and alerts[0].get("http", {}).get("xff") == "203.0.113.9",

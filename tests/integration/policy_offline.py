@@ -15,9 +15,10 @@
 # - A rate limit: a source over its new-connection rate is blocked (its
 #   packets dropped as rate_limit, listed in --stats-json rate_limit.blocked
 #   with the rule and the time the block ends), another source is not; an
-#   X-Forwarded-For client over its HTTP request rate loses its requests
-#   (and the rest of their connections) while another client behind the
-#   same proxy does not.
+#   X-Forwarded-For client (the last hop, the one the proxy appended) over
+#   its HTTP request rate loses its requests (and the rest of their
+#   connections), whatever first entry it makes up, while another client
+#   behind the same proxy does not.
 # - A bad policy file is refused with file:line:col and the run never starts.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/policy_offline.py
@@ -229,9 +230,11 @@ def case_rate_limit():
 
 
 def xff_request(client_ip, sport, t0):
+    """A request through the proxy 10.0.0.50, which appended client_ip to the client's own
+    X-Forwarded-For: a first entry made up anew each time, which must not help it escape."""
     c = Conversation(client="10.0.0.50", sport=sport, t0=t0).handshake()
-    c.send(b"GET /item?id=%d HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: %s, 10.0.0.50\r\n\r\n"
-           % (sport, client_ip.encode()))
+    c.send(b"GET /item?id=%d HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: 198.51.100.%d, %s\r\n\r\n"
+           % (sport, sport % 250, client_ip.encode()))
     c.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", from_client=False)
     return c.packets
 

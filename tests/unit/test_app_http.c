@@ -486,6 +486,8 @@ static void test_http09(void **unused)
 
 /* --- X-Forwarded-For ------------------------------------------------------------------------- */
 
+static struct xff_client xff_client_seen; /* the address beside xff_of()'s text */
+
 static const char *xff_of(const struct app_config *config, const char *headers)
 {
 	static char xff[64];
@@ -495,34 +497,60 @@ static const char *xff_of(const struct app_config *config, const char *headers)
 	feed_str(s, APP_TO_SERVER, req);
 	assert_int_equal(unit_count, 1);
 	snprintf(xff, sizeof(xff), "%s", units[0].details.xff);
+	xff_client_seen = units[0].details.xff_client;
 	app_parser_http.destroy(s);
 	record_reset();
 	return xff;
+}
+
+/* The details' address is the text's, as the filter, rate limits and exceptions will read it. */
+static void assert_client(const char *text, int family)
+{
+	struct xff_client want;
+	assert_int_equal(xff_client_seen.family, family);
+	assert_int_equal(xff_parse_address(text, strlen(text), &want), 0);
+	assert_memory_equal(xff_client_seen.addr, want.addr, 16);
 }
 
 static void test_xff(void **unused)
 {
 	(void)unused;
 	assert_string_equal(xff_of(NULL, "X-Forwarded-For: 203.0.113.7\r\n"), "203.0.113.7");
-	/* The left-most entry is the original client; proxies append. */
+	assert_client("203.0.113.7", 4);
+	/* The last entry is the client: the proxy in front appended it; the rest is the client's word. */
 	assert_string_equal(xff_of(NULL, "X-Forwarded-For:  203.0.113.7 , 10.0.0.1, 10.0.0.2\r\n"),
-			    "203.0.113.7");
+			    "10.0.0.2");
+	assert_client("10.0.0.2", 4);
+	assert_string_equal(xff_of(NULL, "X-Forwarded-For: 192.0.2.1:8080\r\n"), "192.0.2.1:8080");
+	assert_client("192.0.2.1", 4);
 	assert_string_equal(xff_of(NULL, "x-forwarded-for: 2001:db8::5\r\n"), "2001:db8::5");
+	assert_client("2001:db8::5", 6);
 	assert_string_equal(xff_of(NULL, "X-Real-IP: 198.51.100.9 \r\n"), "198.51.100.9");
 	assert_string_equal(
 	    xff_of(NULL, "Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43\r\n"), "192.0.2.60");
+	assert_client("192.0.2.60", 4);
 	assert_string_equal(xff_of(NULL, "Forwarded: For=\"[2001:db8:cafe::17]:4711\"\r\n"),
 			    "2001:db8:cafe::17");
+	assert_client("2001:db8:cafe::17", 6);
 	assert_string_equal(xff_of(NULL, "Forwarded: proto=https; for=192.0.2.1, for=10.1.1.1\r\n"),
-			    "192.0.2.1");
+			    "10.1.1.1");
 	/* Preference order: X-Forwarded-For before X-Real-IP whatever the header order. */
 	assert_string_equal(xff_of(NULL, "X-Real-IP: 2.2.2.2\r\nX-Forwarded-For: 1.1.1.1\r\n"),
 			    "1.1.1.1");
+	/* ...but a header that names no address gives way to the next one. */
+	assert_string_equal(xff_of(NULL, "X-Forwarded-For: unknown\r\nX-Real-IP: 2.2.2.2\r\n"),
+			    "2.2.2.2");
+	assert_client("2.2.2.2", 4);
+	/* None does: the text as the proxy wrote it, no address. */
+	assert_string_equal(xff_of(NULL, "X-Forwarded-For: unknown\r\n"), "unknown");
+	assert_int_equal(xff_client_seen.family, 0);
 	assert_string_equal(xff_of(NULL, "X-Other: 1.1.1.1\r\n"), "");
+	assert_int_equal(xff_client_seen.family, 0);
 	/* The board's own list. */
 	const struct app_config custom = {.xff_headers = {"True-Client-IP", NULL}, .body_limit = 0};
 	assert_string_equal(
 	    xff_of(&custom, "X-Forwarded-For: 1.1.1.1\r\nTrue-Client-IP: 4.4.4.4\r\n"), "4.4.4.4");
+	assert_client("4.4.4.4", 4);
 }
 
 /* --- robustness ------------------------------------------------------------------------------ */

@@ -6,6 +6,7 @@
  * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
  * metadata.flowbits) and variables (metadata.flowvars).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -113,21 +114,34 @@ static void test_http_details_and_proxy(void **state)
 	snprintf(a.details.http_hostname, sizeof(a.details.http_hostname), "shop.example");
 	snprintf(a.details.http_url, sizeof(a.details.http_url), "/login?id=1");
 	snprintf(a.details.http_method, sizeof(a.details.http_method), "GET");
-	snprintf(a.details.xff, sizeof(a.details.xff), "203.0.113.9");
+	snprintf(a.details.xff, sizeof(a.details.xff), "203.0.113.9:8080");
+	assert_int_equal(
+	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client), 0);
 	a.details.http_status = 403;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"app_proto\":\"http\"");
 	assert_contains(line, "\"action\":\"blocked\"");
 	assert_contains(line, "\"http\":{\"hostname\":\"shop.example\",\"url\":\"/login?id=1\"");
 	assert_contains(line, "\"status\":403");
-	assert_contains(line, "\"xff\":\"203.0.113.9\"");
+	assert_contains(line, "\"xff\":\"203.0.113.9:8080\"");
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
+	/* behind a proxy src_ip is the parsed client (no port), the text stays as written */
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"src_ip\":\"203.0.113.9\",\"proxy_ip\":\"10.0.0.1\"");
+	assert_contains(line, "\"xff\":\"203.0.113.9:8080\"");
+	snprintf(a.details.xff, sizeof(a.details.xff), "[2001:db8::1]:443");
+	assert_int_equal(
+	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client), 0);
+	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
+	assert_contains(line, "\"src_ip\":\"2001:db8::1\",\"proxy_ip\":\"10.0.0.1\"");
 	/* an XFF that is not an address leaves src_ip alone */
 	snprintf(a.details.xff, sizeof(a.details.xff), "unknown");
+	assert_int_equal(
+	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client),
+	    -EINVAL);
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
+	assert_null(strstr(line, "proxy_ip"));
 }
 
 static void test_verdict_and_pcap_cnt(void **state)
