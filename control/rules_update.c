@@ -17,6 +17,7 @@
 #include <rte_cycles.h>
 
 #include "control/control.h"
+#include "platform/clock.h"
 #include "control/eve.h"
 #include "control/rules_update.h"
 #include "rules/policy/policy.h"
@@ -25,13 +26,6 @@
 #include "dataplane/worker.h"
 
 #define RULES_UPDATE_ERRORS_SHOWN 200 /* errors listed in one answer; the count is always exact */
-
-static double rules_update_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const struct rules_version *rules_update_live(const struct rules_update *ru)
 {
@@ -337,7 +331,7 @@ int rules_update_check(struct rules_update *ru, const char *name, const uint8_t 
 static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset)
 {
 	struct control *c = ru->control;
-	double start = rules_update_now();
+	double start = clock_monotonic_seconds();
 	struct detect_rules *next;
 	if (!c->published || detect_rules_create(ruleset, c->worker_count, ru->flows, &next) < 0)
 		return -ENOMEM;
@@ -349,7 +343,7 @@ static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset
 	detect_rules_free(old);
 	ruleset_free((struct ruleset *)ru->live);
 	ru->live = ruleset;
-	ru->last_publish_seconds = rules_update_now() - start;
+	ru->last_publish_seconds = clock_monotonic_seconds() - start;
 	return 0;
 }
 

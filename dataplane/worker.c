@@ -24,6 +24,7 @@
 #include "dataplane/pipeline.h"
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
+#include "platform/clock.h"
 
 static volatile sig_atomic_t worker_quit;
 
@@ -88,9 +89,7 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 		rx_bytes += rte_pktmbuf_pkt_len(burst[i]);
 	/* One clock read per burst (vDSO, no system call); the wall clock's
 	 * offset every 256 bursts. */
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t now_us = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	uint64_t now_us = clock_monotonic_us();
 	if (unlikely((conf->bursts_since_wall++ & 255) == 0))
 		worker_wall_offset_refresh(conf, now_us);
 

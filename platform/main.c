@@ -48,6 +48,7 @@
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
 #include "platform/board.h"
+#include "platform/clock.h"
 #include "platform/eal.h"
 #include "platform/log.h"
 #include "platform/offline.h"
@@ -350,13 +351,6 @@ static void on_release_signal(int signo)
 {
 	(void)signo;
 	ratelimit_release_all();
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
@@ -704,7 +698,7 @@ static void control_loop(struct run_state *run, struct control *control,
 			 const struct port_set *ports, const struct worker_conf *workers,
 			 unsigned worker_count)
 {
-	double start = now_seconds(), last_progress = start;
+	double start = clock_monotonic_seconds(), last_progress = start;
 	uint64_t last_seen = 0;
 
 	while (!worker_stopping()) {
@@ -720,7 +714,7 @@ static void control_loop(struct run_state *run, struct control *control,
 			    "filter: IP sets %s are gone from the reloaded file: rules on them "
 			    "match nothing until it has them again",
 			    err);
-		double now = now_seconds();
+		double now = clock_monotonic_seconds();
 		if (run->options->duration && now - start >= run->options->duration)
 			break;
 		if (run->offline) {
@@ -1075,7 +1069,7 @@ int main(int argc, char **argv)
 			 p->conf->role == BOARD_PORT_INLINE ? board.ports[p->conf->pair].name : "");
 	}
 
-	double start = now_seconds();
+	double start = clock_monotonic_seconds();
 	control.started = start;
 	for (unsigned w = 0; w < board.worker_count; w++)
 		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
@@ -1090,7 +1084,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < control.sink_count; i++)
 		sink_stop(control.sinks[i], SINK_GRACE_MS);
 	eve_close(&eve);
-	double seconds = now_seconds() - start;
+	double seconds = clock_monotonic_seconds() - start;
 
 	print_summary(&stats.view, seconds, options.stats_json);
 	filter_summary(workers, board.worker_count);

@@ -151,7 +151,7 @@ void ratelimit_housekeeping(struct ratelimit_table *t);
  * Release a blocked source (address, family 4 or 6) on every worker: the
  * block lifts at each worker's next loop. Returns 0, or -EAGAIN when a
  * worker's release queue is full (try again), -ENOENT when no table is
- * registered. Control lcore (the console of the management issue).
+ * registered. Control lcore (the console's commands, control/console_commands.c).
  */
 int ratelimit_release(const uint8_t addr[16], int family);
 

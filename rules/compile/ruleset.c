@@ -37,6 +37,8 @@
 
 #include "rules/lang/content.h"
 #include "rules/match/match.h"
+#include "platform/array.h"
+#include "platform/clock.h"
 #include "rules/ruleset.h"
 #include "rules/compile/ruleset_internal.h"
 #include "rules/lang/threshold_config.h"
@@ -75,23 +77,10 @@ struct ruleset_builder {
 	unsigned chain_count, chain_cap;
 };
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int push_u32(uint32_t **array, unsigned *count, unsigned *cap, uint32_t value)
 {
-	if (*count == *cap) {
-		unsigned cap2 = *cap ? *cap * 2 : 8;
-		uint32_t *grown = realloc(*array, cap2 * sizeof(**array));
-		if (!grown)
-			return -ENOMEM;
-		*array = grown;
-		*cap = cap2;
-	}
+	if (ARRAY_GROW(*array, *count, *cap, 8) < 0)
+		return -ENOMEM;
 	(*array)[(*count)++] = value;
 	return 0;
 }
@@ -115,14 +104,8 @@ static bool pattern_equal(const struct pattern *p, const uint8_t *bytes, uint32_
  */
 static struct pattern *group_new_pattern(struct group_builder *g)
 {
-	if (g->count == g->cap) {
-		unsigned cap2 = g->cap ? g->cap * 2 : 64;
-		struct pattern *grown = realloc(g->patterns, cap2 * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		g->patterns = grown;
-		g->cap = cap2;
-	}
+	if (ARRAY_GROW(g->patterns, g->count, g->cap, 64) < 0)
+		return NULL;
 	struct pattern *p = &g->patterns[g->count++];
 	memset(p, 0, sizeof(*p));
 	return p;
@@ -291,14 +274,8 @@ static struct chain_builder *builder_chain(struct ruleset_builder *b, const stru
 		if (b->chains[i].buffer == buffer &&
 		    rule_transforms_same(b->chains[i].rule, rule, buffer))
 			return &b->chains[i];
-	if (b->chain_count == b->chain_cap) {
-		unsigned cap2 = b->chain_cap ? b->chain_cap * 2 : 8;
-		struct chain_builder *grown = realloc(b->chains, cap2 * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		b->chains = grown;
-		b->chain_cap = cap2;
-	}
+	if (ARRAY_GROW(b->chains, b->chain_count, b->chain_cap, 8) < 0)
+		return NULL;
 	struct chain_builder *c = &b->chains[b->chain_count++];
 	memset(c, 0, sizeof(*c));
 	c->rule = rule;
@@ -582,7 +559,7 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 	for (unsigned i = 0; i < o->file_count; i++) {
 		int rc = rule_parser_load_file(parser, o->files[i], list);
 		if (rc < 0) {
-			snprintf(err, err_len, "--rules %s: error: cannot read: %s", o->files[i],
+			snprintf(err, err_len, "%s: error: cannot read: %s", o->files[i],
 				 strerror(-rc));
 			return rc;
 		}
@@ -693,13 +670,13 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 			       struct ruleset_report *report, const struct ruleset_builder *b,
 			       char *err, size_t err_len)
 {
-	double start = now_seconds();
+	double start = clock_monotonic_seconds();
 	uint8_t key[32];
 	bool keyed = o->cache_dir && ruleset_cache_key(o, key) == 0;
 
 	if (keyed && ruleset_cache_load(rs, o->cache_dir, key, report) == 0) {
 		report->cache_hit = true;
-		report->compile_seconds = now_seconds() - start;
+		report->compile_seconds = clock_monotonic_seconds() - start;
 		return 0;
 	}
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
@@ -716,7 +693,7 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 			if (rc < 0)
 				return rc;
 		}
-	report->compile_seconds = now_seconds() - start;
+	report->compile_seconds = clock_monotonic_seconds() - start;
 	if (keyed)
 		ruleset_cache_store(rs, o->cache_dir, key, report);
 	return 0;
@@ -741,7 +718,7 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 	struct rule_list list = {0};
 	struct ruleset *rs = calloc(1, sizeof(*rs));
 	struct rule_parser *parser = rule_parser_create();
-	double start = now_seconds();
+	double start = clock_monotonic_seconds();
 	int rc = -ENOMEM;
 
 	memset(report, 0, sizeof(*report));
@@ -768,7 +745,7 @@ int ruleset_build(const struct ruleset_options *options, struct ruleset **out,
 			goto fail;
 	}
 	report_take_errors(report, &list);
-	report->parse_seconds = now_seconds() - start;
+	report->parse_seconds = clock_monotonic_seconds() - start;
 	rs->rules = list.rules;
 	rs->rule_count = report->loaded = list.count;
 	rs->flowbit_count = rule_parser_flowbit_count(parser);
