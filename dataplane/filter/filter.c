@@ -3,7 +3,8 @@
  * The filter stage on the worker (see filter.h): ACL and stateful
  * classification with the flow's verdict cache, the domain and xff checks
  * of application-layer units, drop counting and drop events, and the
- * tables' life: atomic publish, quiescent points, reload on request.
+ * worker's quiescent point. The tables' life (publish, reload) is
+ * filter_runtime.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -36,8 +37,6 @@ const char *const filter_reason_text[FILTER_REASON_COUNT] = {
 };
 
 enum { FILTER_CACHE_PASS = 1, FILTER_CACHE_DENY = 2 };
-
-static volatile sig_atomic_t filter_reload_requested;
 
 /* ---- keys ---- */
 
@@ -530,70 +529,12 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
 	return filter_deny(fc, t, p, flow, dir, (enum filter_reason)reason, 0, time_us);
 }
 
-/* ---- workers and the publish scheme ---- */
+/* ---- the worker's quiescent point ---- */
 
 void filter_worker_quiescent(struct filter_context *fc)
 {
 	fc->burst.tables = NULL; /* the burst's results hold a table pointer */
 	fc->burst.count = 0;
-}
-
-int filter_runtime_init(struct filter_runtime *rt, struct publish_domain *domain, const char *path)
-{
-	memset(rt, 0, sizeof(*rt));
-	snprintf(rt->path, sizeof(rt->path), "%s", path ? path : "");
-	rt->domain = domain;
-	return 0;
-}
-
-void filter_runtime_publish(struct filter_runtime *rt, struct filter_tables *next)
-{
-	filter_tables_free(publish_swap(rt->domain, (void **)&rt->tables, next));
-}
-
-void filter_runtime_request_reload(void)
-{
-	filter_reload_requested = 1;
-}
-
-int filter_runtime_poll(struct filter_runtime *rt, char *err, size_t err_len)
-{
-	if (!filter_reload_requested)
-		return 0;
-	filter_reload_requested = 0;
-	if (!rt->path[0]) {
-		snprintf(err, err_len, "no filter file to reload");
-		return -EINVAL;
-	}
-	int rc = filter_runtime_rebuild(rt, err, err_len);
-	if (rc < 0) {
-		rt->reload_failures++;
-		return rc;
-	}
-	rt->reloads++;
-	return 1;
-}
-
-int filter_runtime_rebuild(struct filter_runtime *rt, char *err, size_t err_len)
-{
-	struct filter_spec spec;
-	int rc = filter_spec_load(&spec, rt->path, err, err_len);
-	if (rc < 0)
-		return rc;
-	if (rt->adjust)
-		rt->adjust(&spec, rt->adjust_arg);
-	struct filter_tables *next;
-	rc = filter_tables_build(&spec, &next, NULL, err, err_len);
-	filter_spec_free(&spec);
-	if (rc < 0)
-		return rc;
-	filter_runtime_publish(rt, next);
-	return 0;
-}
-
-void filter_runtime_free(struct filter_runtime *rt)
-{
-	filter_tables_free(__atomic_exchange_n(&rt->tables, NULL, __ATOMIC_ACQ_REL));
 }
 
 /* ---- counters ---- */
