@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests for the SQL-injection and XSS detectors (rules/match/injection.c)
+ * Unit tests for the SQL-injection and XSS detectors (rules/match/injection_sql.c, injection_xss.c)
  * and their keywords sqli; and xss; (rules/keywords/kw_injection.c). Detector
  * cases are the shapes each rule of the detector exists for, and the
  * prose it must leave alone; keyword cases parse a rule with rule_parse()
