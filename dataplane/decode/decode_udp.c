@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * UDP: records the ports and bounds the payload by the UDP length. The
- * checksum is not verified. Tunnels carried in UDP (GENEVE, VXLAN) are
- * peeled by a later stage from the payload found here.
+ * checksum is not verified. Tunnels carried in UDP (GENEVE, VXLAN) are not
+ * peeled: their payload is inspected as UDP data.
  */
 #include "dataplane/decode/decode_util.h"
 

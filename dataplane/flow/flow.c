@@ -263,9 +263,9 @@ static bool flow_tcp_is_syn_ack(uint8_t tcp_flags)
 }
 
 /*
- * Follow the handshake and teardown from the flags alone. Sequence and
- * window checks (and thus RST validation) are left to a later stage; what
- * this decides is the timeout class and the "established" rule condition.
+ * Follow the handshake and teardown from the flags alone: sequence and
+ * window are not checked (so neither is a RST's validity). What this
+ * decides is the timeout class and the "established" rule condition.
  */
 static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_direction dir,
 			   bool async_oneside)

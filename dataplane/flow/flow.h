@@ -21,9 +21,10 @@
  * flow_table_destroy() allocate (control path, before and after the worker
  * runs); everything else is per-packet safe on the owning lcore.
  *
- * Not done here: IP reassembly (a non-first fragment has no ports and gets
- * no flow; the first fragment is tracked), tunnel ids in the key (GENEVE and
- * VXLAN peel comes later), TCP window validation.
+ * Not done here: IP reassembly (dataplane/decode/defrag.c hands the
+ * pipeline whole datagrams; without it a non-first fragment has no ports
+ * and gets no flow), tunnel ids in the key (vigil peels no tunnel yet), TCP
+ * window validation.
  */
 #ifndef VIGIL_DATAPLANE_FLOW_H
 #define VIGIL_DATAPLANE_FLOW_H
