@@ -61,13 +61,11 @@ static void harness_flow_gone(struct flow *f, void *arg)
 	pipeline_flow_gone(f, ctx);
 }
 
-/* Everything a worker's inspection needs, for rules (one rule per line). */
-static struct harness *harness_up(const char *rules, bool enforce, unsigned packet_alert_max)
+/* A ruleset built from text (one rule per line). */
+static struct ruleset *build_rules(const char *rules)
 {
-	struct harness *h = calloc(1, sizeof(*h));
-	assert_non_null(h);
 	char path[64];
-	snprintf(path, sizeof(path), "/tmp/vigil-test-inspect-%d.rules", (int)getpid());
+	snprintf(path, sizeof(path), "/tmp/vigil-test-pipeline-%d.rules", (int)getpid());
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(rules, f);
@@ -77,10 +75,20 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
 	struct ruleset_report report = {0};
 	char err[256];
-	assert_int_equal(ruleset_build(&o, &h->rs, &report, err, sizeof(err)), 0);
+	struct ruleset *rs;
+	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
 	assert_int_equal(report.error_count, 0);
 	ruleset_report_clear(&report);
 	unlink(path);
+	return rs;
+}
+
+/* Everything a worker's inspection needs, for rules (one rule per line). */
+static struct harness *harness_up(const char *rules, bool enforce, unsigned packet_alert_max)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	assert_non_null(h);
+	h->rs = build_rules(rules);
 
 	struct detect_context *ctx = &h->ctx;
 	ctx->ruleset = h->rs;
@@ -551,28 +559,6 @@ static void test_action_order(void **state)
 	harness_send(h, true, PA, "both again");
 	assert_int_equal(alerts_of(h, 2), 1); /* the pass held for the flow */
 	harness_down(h);
-}
-
-/* A ruleset built from text, as harness_up() builds its own. */
-static struct ruleset *build_rules(const char *rules)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/tmp/vigil-test-publish-%d.rules", (int)getpid());
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(rules, f);
-	fclose(f);
-	const char *files[] = {path};
-	struct ruleset_options o = {
-	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
-	struct ruleset_report report = {0};
-	char err[256];
-	struct ruleset *rs;
-	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
-	assert_int_equal(report.error_count, 0);
-	ruleset_report_clear(&report);
-	unlink(path);
-	return rs;
 }
 
 /*
