@@ -194,7 +194,7 @@ static void worker_defrag_event(struct worker_conf *conf, const struct packet *p
 	    .l4_proto = p->l4_proto,
 	    .blocked = conf->enforce,
 	    .worker = (uint16_t)conf->worker_index,
-	    .app_proto = 0xffff,
+	    .app_proto = ALERT_APP_PROTO_NONE,
 	    .anomaly = 1,
 	    .anomaly_reason = (uint8_t)r,
 	    .packet_number = conf->inspect.packet_number,

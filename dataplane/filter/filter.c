@@ -136,7 +136,7 @@ static void filter_event(struct filter_context *fc, const struct packet *p, cons
 	    .blocked = 1,
 	    .to_server = dir == FLOW_TO_SERVER,
 	    .worker = fc->worker,
-	    .app_proto = 0xffff,
+	    .app_proto = ALERT_APP_PROTO_NONE,
 	    .filter_drop = 1,
 	    .filter_reason = (uint8_t)reason,
 	    .acl_rule = rule,
