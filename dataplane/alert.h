@@ -17,8 +17,9 @@
 #include "rules/lang/keyword.h"
 #include "rules/lang/rule.h"
 
-#define ALERT_FLOWVARS	  4  /* flow variables an alert carries */
-#define ALERT_FLOWVAR_LEN 64 /* bytes of each value kept */
+#define ALERT_FLOWVARS	     4	    /* flow variables an alert carries */
+#define ALERT_APP_PROTO_NONE 0xffff /* alert.app_proto: no application protocol */
+#define ALERT_FLOWVAR_LEN    64	    /* bytes of each value kept */
 
 struct alert_flowvar {
 	uint16_t var; /* id: ruleset_flowvar_name */
@@ -39,7 +40,7 @@ struct alert {
 	uint8_t blocked;   /* the packet was dropped or rejected */
 	uint8_t to_server; /* 1 to_server, 0 to_client or unknown */
 	uint16_t worker;
-	uint16_t app_proto; /* enum rule_proto, or 0xffff when none */
+	uint16_t app_proto; /* enum rule_proto, or ALERT_APP_PROTO_NONE */
 	uint8_t has_details;
 	/* A drop event of the filter stage (dataplane/filter/filter.h): rule is NULL. */
 	uint8_t filter_drop;
@@ -59,7 +60,8 @@ struct alert {
 	/* The flow's variables (pcre captures), in the order they were first set. */
 	uint8_t flowvar_count;
 	struct alert_flowvar flowvars[ALERT_FLOWVARS];
-	struct app_details details; /* of the application-layer unit that alerted */
+	struct app_details details; /* of the application-layer unit that alerted; its
+				     * parser's eve_details writes it (app_proto names it) */
 };
 
 #endif

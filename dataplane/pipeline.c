@@ -70,12 +70,12 @@ static bool pipeline_filter_unit(struct detect_packet *s, const struct app_unit 
 {
 	const uint8_t *sni = unit->buffer[RULE_BUFFER_TLS_SNI];
 	const uint8_t *host = unit->buffer[RULE_BUFFER_HTTP_HOST];
-	if (!sni && !host && !(unit->details && unit->details->xff[0]))
+	if (!sni && !host && !(unit->details && unit->details->xff_client.family))
 		return false;
 	if (!filter_app_unit(s->ctx->filter, s->p, s->flow, pipeline_flow_direction(s), sni,
 			     sni ? unit->buffer_len[RULE_BUFFER_TLS_SNI] : 0, host,
 			     host ? unit->buffer_len[RULE_BUFFER_HTTP_HOST] : 0,
-			     unit->details ? unit->details->xff : NULL, s->timestamp_us) ||
+			     unit->details ? &unit->details->xff_client : NULL, s->timestamp_us) ||
 	    !s->ctx->enforce)
 		return false;
 	s->verdict = VERDICT_FILTER_DROP;
@@ -91,7 +91,8 @@ static bool pipeline_rate_limit_unit(struct detect_packet *s, const struct app_u
 	    (unit->fresh && !(unit->fresh & (1ull << RULE_BUFFER_HTTP_URI))))
 		return false;
 	return ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
-				      unit->details ? unit->details->xff : NULL, s->timestamp_us) &&
+				      unit->details ? &unit->details->xff_client : NULL,
+				      s->timestamp_us) &&
 	       ctx->enforce;
 }
 
@@ -442,7 +443,7 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	    .l4_proto = p->l4_proto,
 	    .blocked = conf->detect.enforce,
 	    .worker = (uint16_t)conf->worker_index,
-	    .app_proto = 0xffff,
+	    .app_proto = ALERT_APP_PROTO_NONE,
 	    .anomaly = 1,
 	    .anomaly_reason = (uint8_t)r,
 	    .packet_number = conf->detect.packet_number,

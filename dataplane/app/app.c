@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The table of application-layer parsers and detection by content (see
- * app.h). Order matters only where two detectors could both say yes:
- * protocols with a fixed signature (TLS record header, "SSH-", an HTTP
- * request line, an SMTP greeting, the MySQL handshake, a SIP start line)
- * come before DNS,
- * whose header check is a heuristic.
+ * The table of application-layer parsers, made from foreach_app_parser
+ * (app_parsers.h, which says why the order is what it is), and detection
+ * by content (see app.h).
  */
 #include <stddef.h>
 
 #include "dataplane/app/app.h"
-#include "dataplane/app/app_http.h"
 #include "dataplane/app/app_parsers.h"
 
 const struct app_parser *const app_parsers[] = {
-    &app_parser_tls,   &app_parser_ssh, &app_parser_http, &app_parser_smtp,
-    &app_parser_mysql, &app_parser_sip, &app_parser_dns,  NULL,
+#define _(name) &app_parser_##name,
+    foreach_app_parser
+#undef _
+	NULL,
 };
 
 const struct app_parser *app_parser_for(enum rule_proto proto)

@@ -7,11 +7,14 @@
  * (http.uri, tls.sni, dns.query, mysql.query, ...; rules/lang/buffer.h) and into
  * the details EVE alerts carry.
  *
- * Parsers are rows of one table (app.c), each in its own file
- * (app_http.c, app_tls.c, app_dns.c, app_ssh.c, app_smtp.c, app_mysql.c).
- * A parser's state belongs to one flow and is only touched by the worker
- * that owns the flow. Parsers never log; what they cannot parse they count
- * and skip, never crash, never read out of bounds.
+ * Parsers are rows of one table (app.c, listed in app_parsers.h), each
+ * in its own file (app_http.c, app_tls.c, app_dns.c, app_ssh.c,
+ * app_smtp.c, app_mysql.c, app_sip.c): the row names the protocol, its
+ * detection probe, its create/parse/destroy, the buffers it fills and how
+ * its details appear in an EVE alert. A parser's state belongs to one
+ * flow and is only touched by the worker that owns the flow. Parsers
+ * never log; what they cannot parse they count and skip, never crash,
+ * never read out of bounds.
  */
 #ifndef VIGIL_DATAPLANE_APP_H
 #define VIGIL_DATAPLANE_APP_H
@@ -35,30 +38,29 @@ enum app_detect_result {
 	APP_DETECT_NEED_MORE, /* cannot tell from these bytes yet */
 };
 
-/* Details an EVE alert shows besides the rule (text, NUL-terminated, may be empty). */
-#define APP_TEXT_MAX 256
+/*
+ * Details an EVE alert shows besides the rule, as the unit that alerted
+ * left them; an alert carries a copy (dataplane/alert.h). Only the client
+ * behind proxies is common: the filter, the rate limits and the policy
+ * read it whatever the protocol. The rest, proto, is the parser's own:
+ * its file lays it out (a struct that APP_DETAILS_FITS), fills it, and
+ * its row's eve_details writes it into the alert, so no other file knows
+ * a protocol's details.
+ */
+#define APP_TEXT_MAX	      256 /* bytes of a details text, NUL included */
+#define APP_DETAILS_PROTO_MAX 832 /* room for the largest parser's details (HTTP's) */
 struct app_details {
-	/* http */
-	char http_hostname[APP_TEXT_MAX];
-	char http_url[APP_TEXT_MAX];
-	char http_user_agent[APP_TEXT_MAX];
-	char http_method[16];
-	char http_protocol[16];
-	uint16_t http_status; /* 0: no response yet */
-	uint64_t http_length; /* response body bytes, 0 if unknown */
 	/* The client behind proxies (xff.h): the chosen hop as written (EVE's
 	 * http.xff), and its address, which every consumer of the client reads. */
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
-	/* tls */
-	char tls_sni[APP_TEXT_MAX];
-	char tls_version[16]; /* "TLS 1.2" */
-	char ja3[33];	      /* hex MD5 */
-	char ja4[40];
-	/* dns */
-	char dns_rrname[APP_TEXT_MAX];
-	uint16_t dns_rrtype;
+	_Alignas(8) unsigned char proto[APP_DETAILS_PROTO_MAX];
 };
+
+/* A parser's details type fits struct app_details.proto (say so once in its file). */
+#define APP_DETAILS_FITS(type)                                                                     \
+	_Static_assert(sizeof(type) <= APP_DETAILS_PROTO_MAX && _Alignof(type) <= 8,               \
+		       #type " fits struct app_details.proto")
 
 /*
  * What a parser hands to inspection for one unit (an HTTP request or
@@ -115,10 +117,27 @@ struct app_config {
 	enum app_error_policy error_policy; /* read by the inspect stage */
 };
 
+struct app_json;
+
+/* A row's buffers: APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_HOST) | ... */
+#define APP_BUFFER(sym) (1ull << RULE_BUFFER_##sym)
+
+/*
+ * One parser: one row, defined in its own file (app_NAME.c as
+ * app_parser_NAME) and listed once in foreach_app_parser
+ * (app_parsers.h). That is all adding a parser takes, as long as the rule
+ * language already knows its protocol (enum rule_proto, rules/lang/rule.h)
+ * and its buffers' names (rules/lang/buffer.h): both belong to the rules,
+ * which are parsed and compiled without the dataplane, and both already
+ * list every protocol and buffer Suricata rules use.
+ */
 struct app_parser {
 	const char *name;      /* "http" */
 	enum rule_proto proto; /* RULE_PROTO_HTTP */
 	bool tcp, udp;	       /* transports it runs on */
+	/* The buffers its units may fill: bit b for enum rule_buffer b, each
+	 * of its own protocol (rule_buffer_proto; tests/unit/test_app.c checks). */
+	uint64_t buffers;
 	/*
 	 * Look at the first bytes of one direction of a flow (at most a few
 	 * hundred). Pure function of the bytes: no state.
@@ -135,12 +154,19 @@ struct app_parser {
 	 */
 	void (*parse)(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg);
+	/*
+	 * EVE: write this protocol's part of an alert raised on one of its
+	 * units (',"tls":{...}') from the details that unit carried; out is
+	 * inside the alert object. NULL: the protocol shows nothing. Control
+	 * lcore; must read details only within their arrays.
+	 */
+	void (*eve_details)(const struct app_details *details, struct app_json *out);
 };
 
-/* The parsers, in detection order; the table ends with a NULL name. */
+/* The parsers, in detection order (foreach_app_parser); the table ends with NULL. */
 extern const struct app_parser *const app_parsers[];
 
-/* The parser for proto, or NULL. */
+/* The parser for proto, or NULL. Any lcore: the table is constant. */
 const struct app_parser *app_parser_for(enum rule_proto proto);
 
 /*

@@ -6,7 +6,7 @@
  * opcode are plausible, whose QR bit fits the direction, followed by a
  * question that parses. Each question of a query becomes one unit with
  * dns.query (the name in dotted form without the trailing dot, as
- * Suricata) and details.dns_rrname/dns_rrtype; a response becomes one unit
+ * Suricata) and the details rrname/rrtype; a response becomes one unit
  * with the details of its first question and no dns.query buffer, since
  * Suricata's dns.query looks at requests only. Answer, authority and
  * additional records are walked to check the message holds together, not
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
 
@@ -47,6 +48,13 @@ struct dns_tcp_direction {
 	uint32_t message_seen;
 	uint8_t message[DNS_TCP_MESSAGE_MAX];
 };
+
+/* EVE's dns object, in struct app_details.proto of every DNS unit. */
+struct dns_details {
+	char rrname[APP_TEXT_MAX]; /* dotted, NUL-terminated */
+	uint16_t rrtype;
+};
+APP_DETAILS_FITS(struct dns_details);
 
 struct dns_state {
 	struct app_details details;
@@ -192,16 +200,15 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 		break; /* the kept start of a long message ends mid-record */
 	}
 
-	struct app_details *det = &s->details;
+	struct dns_details *det = (struct dns_details *)(void *)s->details.proto;
 	bool query = !(h.flags & DNS_FLAG_QR);
 	for (uint32_t i = 0; i < h.qdcount; i++) {
-		struct app_unit unit = {.details = det};
-		size_t n = q[i].name_len < sizeof(det->dns_rrname) - 1
-			       ? q[i].name_len
-			       : sizeof(det->dns_rrname) - 1;
-		memcpy(det->dns_rrname, q[i].name, n);
-		det->dns_rrname[n] = '\0';
-		det->dns_rrtype = q[i].type;
+		struct app_unit unit = {.details = &s->details};
+		size_t n = q[i].name_len < sizeof(det->rrname) - 1 ? q[i].name_len
+								   : sizeof(det->rrname) - 1;
+		memcpy(det->rrname, q[i].name, n);
+		det->rrname[n] = '\0';
+		det->rrtype = q[i].type;
 		if (query && dir == APP_TO_SERVER) {
 			unit.buffer[RULE_BUFFER_DNS_QUERY] = (const uint8_t *)q[i].name;
 			unit.buffer_len[RULE_BUFFER_DNS_QUERY] = q[i].name_len;
@@ -346,13 +353,59 @@ static void dns_destroy(void *state)
 	free(s);
 }
 
+static const char *dns_type_name(uint16_t type)
+{
+	switch (type) {
+	case 1:
+		return "A";
+	case 2:
+		return "NS";
+	case 5:
+		return "CNAME";
+	case 6:
+		return "SOA";
+	case 12:
+		return "PTR";
+	case 15:
+		return "MX";
+	case 16:
+		return "TXT";
+	case 28:
+		return "AAAA";
+	case 33:
+		return "SRV";
+	case 65:
+		return "HTTPS";
+	case 255:
+		return "ANY";
+	default:
+		return "OTHER";
+	}
+}
+
+/* EVE: ,"dns":{"query":[{"rrname":...,"rrtype":"AAAA"}]}, as Suricata's alert dns object. */
+static void dns_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct dns_details *det = (const struct dns_details *)(const void *)d->proto;
+	app_json_key(out, "dns");
+	app_json_begin(out, "{");
+	app_json_key(out, "query");
+	app_json_begin(out, "[{");
+	app_json_text(out, "rrname", det->rrname, sizeof(det->rrname));
+	app_json_key(out, "rrtype");
+	app_json_string(out, dns_type_name(det->rrtype));
+	app_json_end(out, "}]}");
+}
+
 const struct app_parser app_parser_dns = {
     .name = "dns",
     .proto = RULE_PROTO_DNS,
     .tcp = true,
     .udp = true,
+    .buffers = APP_BUFFER(DNS_QUERY),
     .detect = dns_detect,
     .create = dns_create,
     .destroy = dns_destroy,
     .parse = dns_parse,
+    .eve_details = dns_eve_details,
 };

@@ -44,6 +44,7 @@
 #include <htp/htp.h>
 
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_json.h"
 
 #define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
 #define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
@@ -313,26 +314,48 @@ static void http_text(char *out, size_t size, const bstr *s)
 	out[len] = '\0';
 }
 
+APP_DETAILS_FITS(struct app_http_details);
+
 /* EVE's http object for this transaction, into the flow's one details struct. */
 static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct http_tx *t)
 {
 	memset(d, 0, sizeof(*d));
+	struct app_http_details *h = app_http_details(d);
 	htp_header_t *ua =
 	    tx->request_headers ? htp_table_get_c(tx->request_headers, "user-agent") : NULL;
 	size_t host_len =
-	    t->host.len < sizeof(d->http_hostname) - 1 ? t->host.len : sizeof(d->http_hostname) - 1;
+	    t->host.len < sizeof(h->hostname) - 1 ? t->host.len : sizeof(h->hostname) - 1;
 	if (host_len)
-		memcpy(d->http_hostname, t->host.data, host_len);
-	http_text(d->http_url, sizeof(d->http_url), tx->request_uri);
-	http_text(d->http_user_agent, sizeof(d->http_user_agent), ua ? ua->value : NULL);
-	http_text(d->http_method, sizeof(d->http_method), tx->request_method);
-	http_text(d->http_protocol, sizeof(d->http_protocol), tx->request_protocol);
+		memcpy(h->hostname, t->host.data, host_len);
+	http_text(h->url, sizeof(h->url), tx->request_uri);
+	http_text(h->user_agent, sizeof(h->user_agent), ua ? ua->value : NULL);
+	http_text(h->method, sizeof(h->method), tx->request_method);
+	http_text(h->protocol, sizeof(h->protocol), tx->request_protocol);
 	if (tx->response_status_number > 0 && tx->response_status_number < 1000)
-		d->http_status = (uint16_t)tx->response_status_number;
+		h->status = (uint16_t)tx->response_status_number;
 	if (tx->response_message_len > 0)
-		d->http_length = (uint64_t)tx->response_message_len;
+		h->length = (uint64_t)tx->response_message_len;
 	memcpy(d->xff, t->xff, sizeof(d->xff));
 	d->xff_client = t->xff_client;
+}
+
+/* EVE: ,"http":{"hostname":...,"xff":...}, the empty fields left out. */
+static void http_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct app_http_details *h = app_http_details_const(d);
+	app_json_key(out, "http");
+	app_json_begin(out, "{");
+	app_json_text(out, "hostname", h->hostname, sizeof(h->hostname));
+	app_json_text(out, "url", h->url, sizeof(h->url));
+	app_json_text(out, "http_user_agent", h->user_agent, sizeof(h->user_agent));
+	app_json_text(out, "http_method", h->method, sizeof(h->method));
+	app_json_text(out, "protocol", h->protocol, sizeof(h->protocol));
+	if (h->status)
+		app_json_uint(out, "status", h->status);
+	if (h->length)
+		app_json_uint(out, "length", h->length);
+	app_json_text(out, "xff", d->xff, sizeof(d->xff));
+	app_json_end(out, "}");
 }
 
 enum http_unit_kind {
@@ -923,8 +946,20 @@ const struct app_parser app_parser_http = {
     .proto = RULE_PROTO_HTTP,
     .tcp = true,
     .udp = false,
+    .buffers =
+	APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_URI_RAW) | APP_BUFFER(HTTP_METHOD) |
+	APP_BUFFER(HTTP_REQUEST_LINE) | APP_BUFFER(HTTP_PROTOCOL) | APP_BUFFER(HTTP_HEADER) |
+	APP_BUFFER(HTTP_HEADER_RAW) | APP_BUFFER(HTTP_HEADER_NAMES) | APP_BUFFER(HTTP_HOST) |
+	APP_BUFFER(HTTP_HOST_RAW) | APP_BUFFER(HTTP_USER_AGENT) | APP_BUFFER(HTTP_COOKIE) |
+	APP_BUFFER(HTTP_REFERER) | APP_BUFFER(HTTP_CONTENT_TYPE) | APP_BUFFER(HTTP_CONTENT_LEN) |
+	APP_BUFFER(HTTP_ACCEPT) | APP_BUFFER(HTTP_ACCEPT_ENC) | APP_BUFFER(HTTP_ACCEPT_LANG) |
+	APP_BUFFER(HTTP_CONNECTION) | APP_BUFFER(HTTP_START) | APP_BUFFER(HTTP_REQUEST_BODY) |
+	APP_BUFFER(HTTP_STAT_CODE) | APP_BUFFER(HTTP_STAT_MSG) | APP_BUFFER(HTTP_RESPONSE_LINE) |
+	APP_BUFFER(HTTP_RESPONSE_BODY) | APP_BUFFER(HTTP_LOCATION) | APP_BUFFER(HTTP_SERVER) |
+	APP_BUFFER(FILE_DATA),
     .detect = http_detect,
     .create = http_create,
     .destroy = http_destroy,
     .parse = http_parse,
+    .eve_details = http_eve_details,
 };

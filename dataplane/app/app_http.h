@@ -20,11 +20,35 @@
 #ifndef VIGIL_DATAPLANE_APP_HTTP_H
 #define VIGIL_DATAPLANE_APP_HTTP_H
 
-#include "dataplane/app/app.h"
+#include "dataplane/app/app_parsers.h"
 
 /* Default app_config.body_limit when the board sets none (0). */
 #define APP_HTTP_BODY_LIMIT_DEFAULT (1u << 20)
 
-extern const struct app_parser app_parser_http;
+/*
+ * The request's details (EVE's http object; its xff is the common
+ * app_details.xff), in struct app_details.proto of every HTTP unit. Text
+ * NUL-terminated, may be empty.
+ */
+struct app_http_details {
+	char hostname[APP_TEXT_MAX]; /* lowercased, without a trailing dot or port */
+	char url[APP_TEXT_MAX];	     /* as sent */
+	char user_agent[APP_TEXT_MAX];
+	char method[16];
+	char protocol[16];
+	uint16_t status; /* 0: no response yet */
+	uint64_t length; /* response body bytes, 0 if unknown */
+};
+
+/* The HTTP details in d (a unit of app_parser_http's, or one being built). */
+static inline struct app_http_details *app_http_details(struct app_details *d)
+{
+	return (struct app_http_details *)(void *)d->proto;
+}
+
+static inline const struct app_http_details *app_http_details_const(const struct app_details *d)
+{
+	return (const struct app_http_details *)(const void *)d->proto;
+}
 
 #endif

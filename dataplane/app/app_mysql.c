@@ -390,8 +390,10 @@ const struct app_parser app_parser_mysql = {
     .proto = RULE_PROTO_MYSQL,
     .tcp = true,
     .udp = false,
+    .buffers = APP_BUFFER(MYSQL_QUERY),
     .detect = mysql_detect,
     .create = mysql_create,
     .destroy = mysql_destroy,
     .parse = mysql_parse,
+    .eve_details = NULL, /* no mysql object in EVE alerts yet */
 };

@@ -108,8 +108,10 @@ const struct app_parser app_parser_sip = {
     .proto = RULE_PROTO_SIP,
     .tcp = false,
     .udp = true,
+    .buffers = 0, /* app_proto and app-layer-protocol:sip only: no sticky buffers yet */
     .detect = sip_detect,
     .create = sip_create,
     .destroy = sip_destroy,
     .parse = sip_parse,
+    .eve_details = NULL, /* no sip object in EVE alerts yet */
 };

@@ -267,8 +267,10 @@ const struct app_parser app_parser_smtp = {
     .proto = RULE_PROTO_SMTP,
     .tcp = true,
     .udp = false,
+    .buffers = APP_BUFFER(SMTP_HELO) | APP_BUFFER(SMTP_MAIL_FROM) | APP_BUFFER(SMTP_RCPT_TO),
     .detect = smtp_detect,
     .create = smtp_create,
     .destroy = smtp_destroy,
     .parse = smtp_parse,
+    .eve_details = NULL, /* no smtp object in EVE alerts yet */
 };

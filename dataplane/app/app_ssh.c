@@ -119,8 +119,10 @@ const struct app_parser app_parser_ssh = {
     .proto = RULE_PROTO_SSH,
     .tcp = true,
     .udp = false,
+    .buffers = APP_BUFFER(SSH_PROTO) | APP_BUFFER(SSH_SOFTWARE),
     .detect = ssh_detect,
     .create = ssh_create,
     .destroy = ssh_destroy,
     .parse = ssh_parse,
+    .eve_details = NULL, /* no ssh object in EVE alerts yet */
 };

@@ -37,6 +37,7 @@
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
 
@@ -104,10 +105,24 @@ struct tls_direction {
 	uint8_t message[TLS_MESSAGE_MAX];
 };
 
+/* EVE's tls object, in struct app_details.proto of every TLS unit (text NUL-terminated). */
+struct tls_details {
+	char sni[APP_TEXT_MAX];
+	char version[16]; /* "TLS 1.2" */
+	char ja3[33];	  /* hex MD5 */
+	char ja4[40];
+};
+APP_DETAILS_FITS(struct tls_details);
+
 struct tls_state {
 	struct app_details details;
 	struct tls_direction dir[2];
 };
+
+static struct tls_details *tls_details_of(struct app_details *d)
+{
+	return (struct tls_details *)(void *)d->proto;
+}
 
 /* A bounds-checked reader over one message or field: every get fails once past the end. */
 struct tls_reader {
@@ -590,13 +605,13 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 
 	if (!tls_client_hello_read(msg, len, &ch))
 		return;
-	struct app_details *det = &s->details;
+	struct tls_details *det = tls_details_of(&s->details);
 	uint32_t version = ch.best_version ? ch.best_version : ch.legacy_version;
-	snprintf(det->tls_version, sizeof(det->tls_version), "%s", tls_version_name(version));
-	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->tls_version;
-	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->tls_version);
+	snprintf(det->version, sizeof(det->version), "%s", tls_version_name(version));
+	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
+	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->version);
 	if (ch.sni) {
-		tls_copy_text(det->tls_sni, sizeof(det->tls_sni), ch.sni, ch.sni_len);
+		tls_copy_text(det->sni, sizeof(det->sni), ch.sni, ch.sni_len);
 		unit.buffer[RULE_BUFFER_TLS_SNI] = ch.sni;
 		unit.buffer_len[RULE_BUFFER_TLS_SNI] = ch.sni_len;
 	}
@@ -653,12 +668,12 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 		first = false;
 	}
 
-	struct app_details *det = &s->details;
-	struct app_unit unit = {.details = det};
-	snprintf(det->tls_version, sizeof(det->tls_version), "%s",
+	struct tls_details *det = tls_details_of(&s->details);
+	struct app_unit unit = {.details = &s->details};
+	snprintf(det->version, sizeof(det->version), "%s",
 		 tls_version_name(selected ? selected : legacy));
-	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->tls_version;
-	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->tls_version);
+	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
+	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->version);
 	if (t.ok) {
 		tls_md5((const uint8_t *)ja3s, strlen(ja3s), digest);
 		tls_hex(digest, 16, ja3s_hash);
@@ -926,13 +941,36 @@ static void tls_destroy(void *state)
 	free(state);
 }
 
+/* EVE: ,"tls":{"sni":...,"version":...,"ja3":{"hash":...},"ja4":...}, empty ones left out. */
+static void tls_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct tls_details *t = (const struct tls_details *)(const void *)d->proto;
+	app_json_key(out, "tls");
+	app_json_begin(out, "{");
+	app_json_text(out, "sni", t->sni, sizeof(t->sni));
+	app_json_text(out, "version", t->version, sizeof(t->version));
+	if (strnlen(t->ja3, sizeof(t->ja3))) {
+		app_json_key(out, "ja3");
+		app_json_begin(out, "{");
+		app_json_text(out, "hash", t->ja3, sizeof(t->ja3));
+		app_json_end(out, "}");
+	}
+	app_json_text(out, "ja4", t->ja4, sizeof(t->ja4));
+	app_json_end(out, "}");
+}
+
 const struct app_parser app_parser_tls = {
     .name = "tls",
     .proto = RULE_PROTO_TLS,
     .tcp = true,
     .udp = false,
+    .buffers = APP_BUFFER(TLS_SNI) | APP_BUFFER(TLS_CERT_SUBJECT) | APP_BUFFER(TLS_CERT_ISSUER) |
+	       APP_BUFFER(TLS_CERT_SERIAL) | APP_BUFFER(TLS_CERT_FINGERPRINT) |
+	       APP_BUFFER(TLS_CERTS) | APP_BUFFER(TLS_VERSION) | APP_BUFFER(JA3_HASH) |
+	       APP_BUFFER(JA3_STRING) | APP_BUFFER(JA3S_HASH) | APP_BUFFER(JA4_HASH),
     .detect = tls_detect,
     .create = tls_create,
     .destroy = tls_destroy,
     .parse = tls_parse,
+    .eve_details = tls_eve_details,
 };

@@ -20,15 +20,17 @@ static bool xff_is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Blanks around, then one pair of double quotes (not part of any address form). */
+/*
+ * Blanks and double quotes around a hop (neither is part of any address
+ * form). All of them, so that trimming twice is trimming once: the text
+ * kept is trimmed, and reading it again must give what the hop gave.
+ */
 static void xff_trim(const char **p, size_t *len)
 {
-	while (*len && xff_is_blank(**p))
+	while (*len && (xff_is_blank(**p) || **p == '"'))
 		(*p)++, (*len)--;
-	while (*len && xff_is_blank((*p)[*len - 1]))
+	while (*len && (xff_is_blank((*p)[*len - 1]) || (*p)[*len - 1] == '"'))
 		(*len)--;
-	if (*len >= 2 && (*p)[0] == '"' && (*p)[*len - 1] == '"')
-		(*p)++, *len -= 2;
 }
 
 static bool xff_is_obfuscated_char(char c)
@@ -117,16 +119,29 @@ int xff_parse_address(const char *text, size_t len, struct xff_client *client)
 	return -EINVAL;
 }
 
-/* text = p[0..len) trimmed of blanks and quotes, cut to fit. */
-static void xff_copy_text(char text[XFF_TEXT_MAX], const char *p, size_t len)
+/*
+ * text = p[0..len) trimmed, as EVE shows it. The filter and the rate limits
+ * read this text again with xff_parse_address(), so it must give exactly
+ * what the hop gave: a NUL shows as '?' (a C string would end there and
+ * leave an address in front of it), and a hop cut to fit (cut: it was
+ * longer than len already) ends in an ellipsis; neither character belongs
+ * to any address form, so such a text never reads as an address.
+ */
+static void xff_copy_text(char text[XFF_TEXT_MAX], const char *p, size_t len, bool cut)
 {
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 in UTF-8 */
 	xff_trim(&p, &len);
-	if (len >= XFF_TEXT_MAX)
-		len = XFF_TEXT_MAX - 1;
-	memcpy(text, p, len);
+	if (cut || len >= XFF_TEXT_MAX) {
+		if (len > XFF_TEXT_MAX - sizeof(ellipsis))
+			len = XFF_TEXT_MAX - sizeof(ellipsis);
+		cut = true;
+	}
+	for (size_t i = 0; i < len; i++)
+		text[i] = p[i] ? p[i] : '?';
+	if (cut)
+		memcpy(text + len, ellipsis, sizeof(ellipsis) - 1), len += sizeof(ellipsis) - 1;
 	text[len] = '\0';
 }
-
 /* X-Forwarded-For and the like: "client, proxy1, proxy2"; the last entry is the hop. */
 static int xff_parse_list(const uint8_t *value, size_t len, char text[XFF_TEXT_MAX],
 			  struct xff_client *client)
@@ -135,7 +150,7 @@ static int xff_parse_list(const uint8_t *value, size_t len, char text[XFF_TEXT_M
 	while (start && value[start - 1] != ',')
 		start--;
 	const char *hop = (const char *)value + start;
-	xff_copy_text(text, hop, len - start);
+	xff_copy_text(text, hop, len - start, false);
 	return xff_parse_address(hop, len - start, client) == 0 ? 0 : -ENOENT;
 }
 
@@ -210,8 +225,8 @@ static int xff_parse_forwarded(const uint8_t *value, size_t len, char text[XFF_T
 		char v[XFF_TEXT_MAX];
 		size_t v_len = xff_forwarded_value(value, len, &i, v);
 		if (name_len == 3 && strncasecmp((const char *)value + name, "for", 3) == 0) {
-			memcpy(hop, v, sizeof(v));
 			hop_len = v_len;
+			memcpy(hop, v, (v_len < XFF_TEXT_MAX ? v_len : XFF_TEXT_MAX - 1) + 1);
 			have = true;
 		}
 	}
@@ -219,18 +234,22 @@ static int xff_parse_forwarded(const uint8_t *value, size_t len, char text[XFF_T
 	memset(client, 0, sizeof(*client));
 	if (!have)
 		return -ENOENT;
+	bool cut = hop_len >= XFF_TEXT_MAX;
+	if (cut || xff_parse_address(hop, hop_len, client) != 0) {
+		xff_copy_text(text, hop, cut ? XFF_TEXT_MAX - 1 : hop_len, cut);
+		return -ENOENT;
+	}
 	/* EVE shows an IPv6 node without brackets and port, as vigil always has */
 	const char *shown = hop;
-	size_t shown_len = strlen(hop);
-	if (hop[0] == '[') {
-		const char *close = strchr(hop, ']');
-		shown = hop + 1;
-		shown_len = close ? (size_t)(close - shown) : shown_len - 1;
+	size_t shown_len = hop_len;
+	xff_trim(&shown, &shown_len);
+	if (shown[0] == '[') {
+		const char *close = memchr(shown, ']', shown_len);
+		shown_len = (size_t)(close - shown - 1);
+		shown++;
 	}
-	xff_copy_text(text, shown, shown_len);
-	if (hop_len >= XFF_TEXT_MAX)
-		return -ENOENT;
-	return xff_parse_address(hop, hop_len, client) == 0 ? 0 : -ENOENT;
+	xff_copy_text(text, shown, shown_len, false);
+	return 0;
 }
 
 int xff_parse_value(const char *name, const uint8_t *value, size_t len, char text[XFF_TEXT_MAX],

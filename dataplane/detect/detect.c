@@ -129,7 +129,8 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	    .blocked = blocked,
 	    .to_server = s->direction == RULESET_TO_SERVER,
 	    .worker = (uint16_t)s->ctx->worker_index,
-	    .app_proto = s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : 0xffff,
+	    .app_proto =
+		s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : ALERT_APP_PROTO_NONE,
 	    .packet_number = s->ctx->packet_number,
 	};
 	if (s->details) {

@@ -252,7 +252,7 @@ bool ratelimit_packet(struct ratelimit_table *t, const uint8_t *src, int family,
 }
 
 bool ratelimit_http_request(struct ratelimit_table *t, const uint8_t *src, int family,
-			    const char *xff, uint64_t now_us)
+			    const struct xff_client *client, uint64_t now_us)
 {
 	const bool *uses = t->uses[POLICY_RATELIMIT_HTTP_REQUESTS];
 	struct ratelimit_entry *e;
@@ -263,10 +263,9 @@ bool ratelimit_http_request(struct ratelimit_table *t, const uint8_t *src, int f
 		drop = ratelimit_is_blocked(e, now_us) ||
 		       ratelimit_event(t, e, POLICY_RATELIMIT_HTTP_REQUESTS, now_us);
 	}
-	struct xff_client client;
-	if (!drop && uses[POLICY_RATELIMIT_PER_XFF] && xff && xff[0] &&
-	    xff_parse_address(xff, strlen(xff), &client) == 0) {
-		e = ratelimit_get(t, client.addr, client.family, POLICY_RATELIMIT_PER_XFF, now_us);
+	if (!drop && uses[POLICY_RATELIMIT_PER_XFF] && client && client->family) {
+		e = ratelimit_get(t, client->addr, client->family, POLICY_RATELIMIT_PER_XFF,
+				  now_us);
 		drop = ratelimit_is_blocked(e, now_us) ||
 		       ratelimit_event(t, e, POLICY_RATELIMIT_HTTP_REQUESTS, now_us);
 	}

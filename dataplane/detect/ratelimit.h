@@ -134,15 +134,14 @@ bool ratelimit_packet(struct ratelimit_table *t, const uint8_t *src, int family,
 		      bool new_connection, uint64_t now_us);
 
 /*
- * One HTTP request from src, with the X-Forwarded-For client as written
- * (struct app_details.xff: the hop xff_parse() chose; NULL or "" if none),
- * whose address is read with xff_parse_address(), the parser that chose
- * it: counts it for the http_requests limits. True when
+ * One HTTP request from src, with the X-Forwarded-For client as
+ * dataplane/app/xff.h parsed it (struct app_details.xff_client; NULL or
+ * family 0: none): counts it for the http_requests limits. True when
  * the packet carrying it must be dropped (its client is blocked, or this
  * request took it over a limit). Per-packet path, owning worker.
  */
 bool ratelimit_http_request(struct ratelimit_table *t, const uint8_t *src, int family,
-			    const char *xff, uint64_t now_us);
+			    const struct xff_client *client, uint64_t now_us);
 
 /* Apply pending releases. Owning worker, once per loop (cheap when none). */
 void ratelimit_housekeeping(struct ratelimit_table *t);

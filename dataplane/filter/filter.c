@@ -135,7 +135,7 @@ static void filter_event(struct filter_context *fc, const struct packet *p, cons
 	    .blocked = 1,
 	    .to_server = dir == FLOW_TO_SERVER,
 	    .worker = fc->worker,
-	    .app_proto = 0xffff,
+	    .app_proto = ALERT_APP_PROTO_NONE,
 	    .filter_drop = 1,
 	    .filter_reason = (uint8_t)reason,
 	    .acl_rule = rule,
@@ -507,7 +507,8 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 
 bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
-		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us)
+		     const uint8_t *host, size_t host_len, const struct xff_client *client,
+		     uint64_t time_us)
 {
 	const struct filter_tables *t = __atomic_load_n(&fc->rt->tables, __ATOMIC_ACQUIRE);
 	if (!t)
@@ -517,10 +518,8 @@ bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct f
 	    ((sni && filter_domain_match(&t->domains, sni, sni_len) == FILTER_DOMAIN_DENY) ||
 	     (host && filter_domain_match(&t->domains, host, host_len) == FILTER_DOMAIN_DENY)))
 		reason = FILTER_REASON_DOMAIN;
-	struct xff_client client;
-	if (reason < 0 && t->xff_deny_set >= 0 && xff && xff[0] &&
-	    xff_parse_address(xff, strlen(xff), &client) == 0 &&
-	    (filter_sets_lookup(t, client.addr, client.family) & (1u << t->xff_deny_set)))
+	if (reason < 0 && t->xff_deny_set >= 0 && client && client->family &&
+	    (filter_sets_lookup(t, client->addr, client->family) & (1u << t->xff_deny_set)))
 		reason = FILTER_REASON_XFF;
 	if (reason < 0)
 		return false;

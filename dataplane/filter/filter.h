@@ -48,6 +48,7 @@
 #include "rules/lang/ipset_lookup.h"
 
 struct publish_domain;
+struct xff_client;
 struct rte_ring;
 struct filter_tables;
 
@@ -252,15 +253,15 @@ bool filter_packet(struct filter_context *fc, const struct packet *p, struct flo
 
 /*
  * What the application layer found in one unit of the flow: a TLS SNI, an
- * HTTP Host, the X-Forwarded-For client (struct app_details.xff: the hop
- * xff_parse() chose, as written; NULL or "" when none), whose address is
- * read with xff_parse_address(), the parser that chose it. Returns true
+ * HTTP Host, the X-Forwarded-For client as dataplane/app/xff.h parsed it
+ * (struct app_details.xff_client; NULL or family 0: none). Returns true
  * when the flow is denied by the domain lists or the xff set; the flow
  * then stays denied for its life. Owning worker.
  */
 bool filter_app_unit(struct filter_context *fc, const struct packet *p, struct flow *flow,
 		     enum flow_direction dir, const uint8_t *sni, size_t sni_len,
-		     const uint8_t *host, size_t host_len, const char *xff, uint64_t time_us);
+		     const uint8_t *host, size_t host_len, const struct xff_client *client,
+		     uint64_t time_us);
 
 /*
  * IP sets as rule address groups (filter_rule_sets.c): a signature rule on

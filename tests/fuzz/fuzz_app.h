@@ -6,10 +6,11 @@
  * up to the first 64 bytes in both directions; then the data is fed to
  * fresh parser states in both directions (interleaved, as a flow's two
  * sides are) in three splits: whole, the picked size, and one byte at a
- * time for short inputs. Every emitted buffer is read to its end and every
- * details string must be terminated inside its array, so ASan and UBSan
- * see any pointer a parser gets wrong; a target adds its own checks with
- * fuzz_app_check.
+ * time for short inputs. Every emitted buffer is read to its end, the
+ * common xff text must be terminated inside its array, and the unit's
+ * details are written out by the row's eve_details as an alert would show
+ * them (a whole object, within bounds), so ASan and UBSan see any pointer
+ * a parser gets wrong; a target adds its own checks with fuzz_app_check.
  */
 #ifndef VIGIL_TESTS_FUZZ_APP_H
 #define VIGIL_TESTS_FUZZ_APP_H
@@ -19,9 +20,13 @@
 #include <string.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/app/app_json.h"
 #include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_TERMINATED(field) FUZZ_CHECK(memchr((field), 0, sizeof(field)))
+
+/* The parser being fuzzed (set by fuzz_app_input). */
+static const struct app_parser *fuzz_app_parser;
 
 /* A target's own invariants on each unit (may be NULL). */
 static void (*fuzz_app_check)(const struct app_unit *unit);
@@ -37,13 +42,15 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 			sum += unit->buffer[b][i];
 	}
 	const struct app_details *d = unit->details;
-	FUZZ_TERMINATED(d->http_hostname);
-	FUZZ_TERMINATED(d->http_url);
-	FUZZ_TERMINATED(d->tls_sni);
-	FUZZ_TERMINATED(d->tls_version);
-	FUZZ_TERMINATED(d->ja3);
-	FUZZ_TERMINATED(d->ja4);
-	FUZZ_TERMINATED(d->dns_rrname);
+	FUZZ_TERMINATED(d->xff);
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		FUZZ_CHECK(!unit->buffer[b] || (fuzz_app_parser->buffers & (1ull << b)));
+	if (fuzz_app_parser->eve_details) {
+		char line[4096];
+		struct app_json j = {.buf = line, .len = sizeof(line)};
+		fuzz_app_parser->eve_details(d, &j);
+		FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
+	}
 	if (fuzz_app_check)
 		fuzz_app_check(unit);
 }
@@ -66,6 +73,7 @@ static int fuzz_app_input(const struct app_parser *parser, const uint8_t *data, 
 {
 	if (size < 1)
 		return 0;
+	fuzz_app_parser = parser;
 	size_t piece = (size_t)data[0] % 97 + 1;
 	data++;
 	size--;

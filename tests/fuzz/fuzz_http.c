@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/xff.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath). The input is two bytes of framing, then the data: byte 0
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_json.h"
 
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \
@@ -46,13 +47,21 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 		if (unit->fresh & (1ull << b))
 			FUZZ_CHECK(unit->buffer[b] != NULL);
 	const struct app_details *d = unit->details;
-	FUZZ_CHECK(memchr(d->http_hostname, 0, sizeof(d->http_hostname)));
-	FUZZ_CHECK(memchr(d->http_url, 0, sizeof(d->http_url)));
-	FUZZ_CHECK(memchr(d->http_user_agent, 0, sizeof(d->http_user_agent)));
-	FUZZ_CHECK(memchr(d->http_method, 0, sizeof(d->http_method)));
-	FUZZ_CHECK(memchr(d->http_protocol, 0, sizeof(d->http_protocol)));
+	const struct app_http_details *h = app_http_details_const(d);
+	FUZZ_CHECK(memchr(h->hostname, 0, sizeof(h->hostname)));
+	FUZZ_CHECK(memchr(h->url, 0, sizeof(h->url)));
+	FUZZ_CHECK(memchr(h->user_agent, 0, sizeof(h->user_agent)));
+	FUZZ_CHECK(memchr(h->method, 0, sizeof(h->method)));
+	FUZZ_CHECK(memchr(h->protocol, 0, sizeof(h->protocol)));
 	FUZZ_CHECK(memchr(d->xff, 0, sizeof(d->xff)));
-	fuzz_sink += sum + strlen(d->http_url) + strlen(d->xff);
+	/* the buffers the row names, and the details as an alert would show them */
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		FUZZ_CHECK(!unit->buffer[b] || (app_parser_http.buffers & (1ull << b)));
+	char line[4096];
+	struct app_json j = {.buf = line, .len = sizeof(line)};
+	app_parser_http.eve_details(d, &j);
+	FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
+	fuzz_sink += sum + strlen(h->url) + strlen(d->xff);
 }
 
 static uint32_t fuzz_next(uint32_t *seed)

@@ -60,6 +60,10 @@ static void record_emit(void *arg, const struct app_unit *unit)
 		r->len[b] = unit->buffer_len[b];
 	}
 	r->fresh = unit->fresh;
+	/* only the buffers the row says the parser fills */
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		if (unit->buffer[b])
+			assert_true(app_parser_http.buffers & (1ull << b));
 	assert_non_null(unit->details);
 	r->details = *unit->details;
 }
@@ -72,7 +76,7 @@ static void touch_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		for (uint32_t i = 0; unit->buffer[b] && i < unit->buffer_len[b]; i++)
 			touched += unit->buffer[b][i];
-	touched += strlen(unit->details->http_url) + strlen(unit->details->xff);
+	touched += strlen(app_http_details_const(unit->details)->url) + strlen(unit->details->xff);
 }
 
 static const struct app_config default_config = {.xff_headers = {NULL}, .body_limit = 0};
@@ -193,14 +197,14 @@ static void check_simple_get(void)
 	assert_null(buf(0, RULE_BUFFER_HTTP_REQUEST_BODY));
 	assert_null(buf(0, RULE_BUFFER_HTTP_STAT_CODE));
 	assert_null(buf(0, RULE_BUFFER_PKT_DATA));
-	const struct app_details *d = &units[0].details;
-	assert_string_equal(d->http_hostname, "www.example.com");
-	assert_string_equal(d->http_url, "/index.php?id=1");
-	assert_string_equal(d->http_user_agent, "curl/8.0");
-	assert_string_equal(d->http_method, "GET");
-	assert_string_equal(d->http_protocol, "HTTP/1.1");
-	assert_int_equal(d->http_status, 0);
-	assert_string_equal(d->xff, "");
+	const struct app_http_details *d = app_http_details(&units[0].details);
+	assert_string_equal(d->hostname, "www.example.com");
+	assert_string_equal(d->url, "/index.php?id=1");
+	assert_string_equal(d->user_agent, "curl/8.0");
+	assert_string_equal(d->method, "GET");
+	assert_string_equal(d->protocol, "HTTP/1.1");
+	assert_int_equal(d->status, 0);
+	assert_string_equal(units[0].details.xff, "");
 }
 
 static void test_simple_get(void **unused)
@@ -321,14 +325,14 @@ static void test_response(void **unused)
 	assert_null(buf(1, RULE_BUFFER_HTTP_RESPONSE_BODY));
 	assert_false(units[1].fresh & FRESH(HTTP_URI));
 	assert_true(units[1].fresh & FRESH(HTTP_STAT_CODE));
-	assert_int_equal(units[1].details.http_status, 302);
+	assert_int_equal(app_http_details(&units[1].details)->status, 302);
 	feed(s, APP_TO_CLIENT, "<b>x<", 5, 2);
 	assert_int_equal(unit_count, 3);
 	assert_buffer(2, HTTP_RESPONSE_BODY, "<b>x<");
 	assert_buffer(2, FILE_DATA, "<b>x<");
 	assert_buffer(2, HTTP_STAT_CODE, "302");
 	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
-	assert_int_equal(units[2].details.http_length, 5);
+	assert_int_equal(app_http_details(&units[2].details)->length, 5);
 	app_parser_http.destroy(s);
 	record_reset();
 }

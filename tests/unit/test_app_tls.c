@@ -12,11 +12,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 /* ---- what the parser emitted ---- */
@@ -49,8 +51,30 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 		u->buffer[b][unit->buffer_len[b]] = '\0';
 		u->len[b] = unit->buffer_len[b];
 	}
+	/* only the buffers the row says the parser fills */
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		if (unit->buffer[b])
+			assert_true(app_parser_tls.buffers & (1ull << b));
 	assert_non_null(unit->details);
 	u->details = *unit->details;
+}
+
+/* A unit's details as its EVE alert shows them (the row's eve_details). */
+static const char *eve_of(const struct unit_copy *u)
+{
+	static char line[1024];
+	struct app_json j = {.buf = line, .len = sizeof(line)};
+	app_parser_tls.eve_details(&u->details, &j);
+	assert_true(j.used < sizeof(line));
+	line[j.used] = '\0';
+	return line;
+}
+
+static void assert_eve_has(const struct unit_copy *u, const char *field)
+{
+	const char *line = eve_of(u);
+	if (!strstr(line, field))
+		fail_msg("%s not in %s", field, line);
 }
 
 static void sink_reset(struct sink *k)
@@ -296,10 +320,13 @@ static void assert_chrome_unit(const struct unit_copy *u)
 	assert_buffer(u, RULE_BUFFER_JA3_HASH, chrome_ja3_md5);
 	assert_buffer(u, RULE_BUFFER_JA4_HASH, chrome_ja4);
 	assert_buffer(u, RULE_BUFFER_TLS_VERSION, "TLS 1.3");
-	assert_string_equal(u->details.tls_sni, "example.com");
-	assert_string_equal(u->details.tls_version, "TLS 1.3");
-	assert_string_equal(u->details.ja3, chrome_ja3_md5);
-	assert_string_equal(u->details.ja4, chrome_ja4);
+	char eve[512];
+	snprintf(
+	    eve, sizeof(eve),
+	    ",\"tls\":{\"sni\":\"example.com\",\"version\":\"TLS 1.3\",\"ja3\":{\"hash\":\"%s\"},"
+	    "\"ja4\":\"%s\"}",
+	    chrome_ja3_md5, chrome_ja4);
+	assert_string_equal(eve_of(u), eve);
 }
 
 static void test_tls_client_hello_fields(void **unused)
@@ -332,7 +359,7 @@ static void test_tls12_client_hello(void **unused)
 	assert_buffer(u, RULE_BUFFER_JA3_STRING, "771,49199-49200,65281-11-10-13,23-24,0");
 	assert_buffer(u, RULE_BUFFER_JA3_HASH, "90a577f8e0902f5b12bed5db9ba92122");
 	assert_buffer(u, RULE_BUFFER_JA4_HASH, "t12i020400_04659ec43a24_4c68e4186998");
-	assert_string_equal(u->details.tls_version, "TLS 1.2");
+	assert_eve_has(u, "\"version\":\"TLS 1.2\"");
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }
@@ -357,7 +384,9 @@ static void test_tls_client_hello_every_split(void **unused)
 		app_parser_tls.parse(s, APP_TO_SERVER, ch.b, cut, sink_emit, &k);
 		app_parser_tls.parse(s, APP_TO_SERVER, ch.b + cut, ch.len - cut, sink_emit, &k);
 		assert_int_equal(k.count, 1);
-		assert_string_equal(k.units[0].details.ja4, chrome_ja4);
+		char ja4[128];
+		snprintf(ja4, sizeof(ja4), "\"ja4\":\"%s\"", chrome_ja4);
+		assert_eve_has(&k.units[0], ja4);
 		sink_reset(&k);
 		app_parser_tls.destroy(s);
 	}
@@ -504,7 +533,7 @@ static void test_tls13_server_hello(void **unused)
 	put(&out, "\x17\x03\x03\x00\x02\xaa\xbb", 7);
 	feed(s, APP_TO_CLIENT, &out, out.len, &k);
 	assert_int_equal(k.count, 1);
-	assert_string_equal(k.units[0].details.tls_version, "TLS 1.3");
+	assert_eve_has(&k.units[0], "\"version\":\"TLS 1.3\"");
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "control/eve.h"
+#include "dataplane/app/app_http.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/verdict.h"
 #include "rules/lang/rule.h"
@@ -52,7 +53,7 @@ static struct alert test_alert(const struct rule *r)
 	a.src_port = 40000;
 	a.dst_port = 80;
 	a.to_server = 1;
-	a.app_proto = 0xffff;
+	a.app_proto = ALERT_APP_PROTO_NONE;
 	return a;
 }
 
@@ -111,13 +112,14 @@ static void test_http_details_and_proxy(void **state)
 	a.app_proto = RULE_PROTO_HTTP;
 	a.has_details = 1;
 	a.blocked = 1;
-	snprintf(a.details.http_hostname, sizeof(a.details.http_hostname), "shop.example");
-	snprintf(a.details.http_url, sizeof(a.details.http_url), "/login?id=1");
-	snprintf(a.details.http_method, sizeof(a.details.http_method), "GET");
+	struct app_http_details *http = app_http_details(&a.details);
+	snprintf(http->hostname, sizeof(http->hostname), "shop.example");
+	snprintf(http->url, sizeof(http->url), "/login?id=1");
+	snprintf(http->method, sizeof(http->method), "GET");
 	snprintf(a.details.xff, sizeof(a.details.xff), "203.0.113.9:8080");
 	assert_int_equal(
 	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client), 0);
-	a.details.http_status = 403;
+	http->status = 403;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"app_proto\":\"http\"");
 	assert_contains(line, "\"action\":\"blocked\"");
@@ -142,6 +144,31 @@ static void test_http_details_and_proxy(void **state)
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
 	assert_null(strstr(line, "proxy_ip"));
+}
+
+/* The protocol object comes from the parser's row: TLS writes one, SSH (no eve_details) none. */
+static void test_details_from_the_row(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	a.has_details = 1;
+	a.app_proto = RULE_PROTO_TLS;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"app_proto\":\"tls\"");
+	assert_contains(line, ",\"tls\":{}}");
+	a.app_proto = RULE_PROTO_SSH;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"app_proto\":\"ssh\"");
+	assert_null(strstr(line, "\"ssh\":"));
+	/* a protocol with no parser, and none at all */
+	a.app_proto = RULE_PROTO_FTP;
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_true(line[n - 1] == '}' && line[n - 2] == '}');
+	a.app_proto = ALERT_APP_PROTO_NONE;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "app_proto"));
 }
 
 static void test_verdict_and_pcap_cnt(void **state)
@@ -234,6 +261,7 @@ int main(void)
 	    cmocka_unit_test(test_alert_fields),
 	    cmocka_unit_test(test_filter_drop_event),
 	    cmocka_unit_test(test_http_details_and_proxy),
+	    cmocka_unit_test(test_details_from_the_row),
 	    cmocka_unit_test(test_verdict_and_pcap_cnt),
 	    cmocka_unit_test(test_flowbits),
 	    cmocka_unit_test(test_truncation_is_safe),

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 #include <rte_eal.h>
 
+#include "dataplane/app/xff.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/publish.h"
 #include "rules/filter/filter_domain.h"
@@ -139,6 +140,13 @@ static const char *parse_error(const char *text)
 }
 
 /* ---- the file ---- */
+
+/* The client dataplane/app/xff.c finds in one X-Forwarded-For value; NULL: none. */
+static const struct xff_client *client_of(const char *text)
+{
+	static struct xff_client client;
+	return xff_parse_address(text, strlen(text), &client) == 0 ? &client : NULL;
+}
 
 static void test_file_errors(void **state)
 {
@@ -882,16 +890,16 @@ static void test_xff_set(void **state)
 	struct fixture *fx =
 	    compile("ipset bad 198.51.100.0/24 2001:db8::/32 203.0.113.7\nxff deny @bad\n");
 	struct packet p = pkt(6, "10.0.0.1", 1, "10.0.0.2", 80);
-	assert_false(
-	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "192.0.2.1", 1));
-	assert_true(
-	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "198.51.100.9", 1));
+	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				     client_of("192.0.2.1"), 1));
 	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
-				    "[2001:db8::1]:443", 1));
+				    client_of("198.51.100.9"), 1));
 	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
-				    "203.0.113.7", 1)); /* a host: the host table */
-	assert_false(
-	    filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0, "203.0.113.8", 1));
+				    client_of("[2001:db8::1]:443"), 1));
+	assert_true(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				    client_of("203.0.113.7"), 1)); /* a host: the host table */
+	assert_false(filter_app_unit(fx->fc, &p, NULL, FLOW_TO_SERVER, NULL, 0, NULL, 0,
+				     client_of("203.0.113.8"), 1));
 	assert_int_equal(fx->fc->counters.denied[FILTER_REASON_XFF], 3);
 	release(fx);
 }

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app/xff.h"
 #include "dataplane/detect/ratelimit.h"
 
 #define SECOND 1000000ull
@@ -58,6 +59,13 @@ static unsigned syns(struct ratelimit_table *t, const uint8_t *src, unsigned n, 
 	for (unsigned i = 0; i < n; i++)
 		dropped += ratelimit_packet(t, src, 4, true, start + span * i / n);
 	return dropped;
+}
+
+/* The client dataplane/app/xff.c finds in one X-Forwarded-For value; NULL: none. */
+static const struct xff_client *client_of(const char *text)
+{
+	static struct xff_client client;
+	return xff_parse_address(text, strlen(text), &client) == 0 ? &client : NULL;
 }
 
 static void test_no_statement_no_table(void **state)
@@ -133,17 +141,20 @@ static void test_http_requests_xff(void **state)
 	uint64_t now = T0;
 	/* one client behind the proxy goes over; the proxy and other clients do not suffer */
 	for (int i = 0; i < 5; i++)
-		assert_false(ratelimit_http_request(t, proxy, 4, "203.0.113.9", now + i));
-	assert_true(ratelimit_http_request(t, proxy, 4, "203.0.113.9", now + 10));
-	assert_true(ratelimit_http_request(t, proxy, 4, "203.0.113.9:5555", now + SECOND));
-	assert_false(ratelimit_http_request(t, proxy, 4, "203.0.113.10", now + 20));
+		assert_false(
+		    ratelimit_http_request(t, proxy, 4, client_of("203.0.113.9"), now + i));
+	assert_true(ratelimit_http_request(t, proxy, 4, client_of("203.0.113.9"), now + 10));
+	assert_true(
+	    ratelimit_http_request(t, proxy, 4, client_of("203.0.113.9:5555"), now + SECOND));
+	assert_false(ratelimit_http_request(t, proxy, 4, client_of("203.0.113.10"), now + 20));
 	assert_false(ratelimit_http_request(t, proxy, 4, NULL, now + 30));
-	assert_false(ratelimit_http_request(t, proxy, 4, "garbage", now + 30));
+	assert_false(ratelimit_http_request(t, proxy, 4, client_of("garbage"), now + 30));
 	assert_false(ratelimit_packet(t, proxy, 4, true, now + 40)); /* the proxy itself passes */
 	/* IPv6 client in brackets */
 	for (int i = 0; i < 5; i++)
-		assert_false(ratelimit_http_request(t, proxy, 4, "[2001:db8::5]:80", now + 50 + i));
-	assert_true(ratelimit_http_request(t, proxy, 4, "2001:db8::5", now + 60));
+		assert_false(ratelimit_http_request(t, proxy, 4, client_of("[2001:db8::5]:80"),
+						    now + 50 + i));
+	assert_true(ratelimit_http_request(t, proxy, 4, client_of("2001:db8::5"), now + 60));
 	/* the blocked list: both clients, the right statement, until now + 30 s */
 	struct ratelimit_blocked list[4];
 	assert_int_equal(ratelimit_blocked_list(t, list, 4), 2);

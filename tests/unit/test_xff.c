@@ -170,6 +170,7 @@ static void test_list_headers(void **unused)
 	struct xff_client c;
 	assert_int_equal(value_of("X-Forwarded-For", hop, text, &c), -ENOENT);
 	assert_int_equal(strlen(text), XFF_TEXT_MAX - 1);
+	assert_string_equal(text + XFF_TEXT_MAX - 4, "\xe2\x80\xa6"); /* an ellipsis says so */
 	assert_int_equal(c.family, 0);
 	/* NULL value: nothing */
 	assert_int_equal(xff_parse_value("X-Forwarded-For", NULL, 0, text, &c), -ENOENT);
@@ -230,7 +231,8 @@ static void test_forwarded(void **unused)
 	assert_value("Forwarded", "for", "", NULL);
 	assert_value("Forwarded", "", "", NULL);
 	/* malformed values */
-	assert_value("Forwarded", "for=\"[2001:db8::1", "2001:db8::1", NULL);
+	assert_value("Forwarded", "for=\"[2001:db8::1", "[2001:db8::1", NULL);
+	assert_value("Forwarded", "for=\"[2001:db8::1]x\"", "[2001:db8::1]x", NULL);
 	assert_value("Forwarded", "for=1.2.3.4:99999", "1.2.3.4:99999", NULL);
 	assert_value("Forwarded", "for=\"", "", NULL);
 	char longest[3 * XFF_TEXT_MAX];
@@ -239,6 +241,55 @@ static void test_forwarded(void **unused)
 	struct xff_client c;
 	assert_int_equal(value_of("Forwarded", longest, text, &c), -ENOENT);
 	assert_int_equal(c.family, 0);
+}
+
+/*
+ * The filter and the rate limits read the kept text again: it must give
+ * what the header gave, address or none, even for hops built to differ
+ * (an address, blanks, and more past the cut; a NUL; quotes and brackets
+ * around garbage).
+ */
+static void test_text_reads_back(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *name;
+		const char *value;
+		size_t len; /* 0: strlen */
+	} cases[] = {
+	    {"X-Forwarded-For", "192.0.2.1                                                       x",
+	     0},
+	    {"X-Forwarded-For",
+	     "\"192.0.2.1                                                     \"x", 0},
+	    {"X-Forwarded-For", "192.0.2.1\0junk", 14},
+	    {"X-Forwarded-For", "\"\"192.0.2.1\"\"", 0},
+	    {"X-Forwarded-For", " \" 192.0.2.1 \" ", 0},
+	    {"Forwarded", "for=\"192.0.2.1\\\"\"", 0},
+	    {"Forwarded", "for=\"[ ::1]\"", 0},
+	    {"Forwarded", "for=\"[::1]garbage\"", 0},
+	    {"Forwarded", "for=\"[::1]:80\"", 0},
+	    {"Forwarded", "for=\"192.0.2.1\0x\"", 18},
+	    {"Forwarded",
+	     "for=\"192.0.2.1                                                        x\"", 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].value);
+		char text[XFF_TEXT_MAX];
+		struct xff_client c, again;
+		int rc =
+		    xff_parse_value(cases[i].name, (const uint8_t *)cases[i].value, len, text, &c);
+		int again_rc = xff_parse_address(text, strlen(text), &again);
+		if ((rc == 0) != (again_rc == 0) || memcmp(&c, &again, sizeof(c)) != 0)
+			fail_msg("case %zu: \"%s\" gave %d, its text \"%s\" %d", i, cases[i].value,
+				 rc, text, again_rc);
+	}
+	/* and the NUL shows */
+	char text[XFF_TEXT_MAX];
+	struct xff_client c;
+	assert_int_equal(
+	    xff_parse_value("X-Forwarded-For", (const uint8_t *)"192.0.2.1\0junk", 14, text, &c),
+	    -ENOENT);
+	assert_string_equal(text, "192.0.2.1?junk");
 }
 
 /* A request's headers for xff_parse(): "Name: value" lines. */
@@ -320,9 +371,10 @@ static void test_header_order(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_address_forms), cmocka_unit_test(test_address_malformed),
-	    cmocka_unit_test(test_list_headers),  cmocka_unit_test(test_hop_choice),
-	    cmocka_unit_test(test_forwarded),	  cmocka_unit_test(test_header_order),
+	    cmocka_unit_test(test_address_forms),   cmocka_unit_test(test_address_malformed),
+	    cmocka_unit_test(test_list_headers),    cmocka_unit_test(test_hop_choice),
+	    cmocka_unit_test(test_forwarded),	    cmocka_unit_test(test_header_order),
+	    cmocka_unit_test(test_text_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
