@@ -18,10 +18,7 @@
  * JA3, JA4) for the life of the flow, so a later unit's alert still shows
  * them. Decryption, session tickets, SSLv2 hellos and QUIC are left out.
  *
- * JA3 follows Salesforce's definition (decimal values, GREASE removed,
- * MD5); JA4 follows FoxIO's JA4 TLS client specification (t, version,
- * d/i, counts, ALPN, then truncated SHA-256 of the sorted ciphers and of
- * the sorted extensions plus signature algorithms). Certificates are read
+ * The JA3 and JA4 fingerprints are app_tls_fingerprint.c's. Certificates are read
  * with a small DER walker of our own rather than mbedTLS's X.509 parser:
  * it needs no allocation and does not refuse a certificate whose key type
  * mbedTLS does not know.
@@ -38,36 +35,14 @@
 #include <mbedtls/version.h>
 
 #include "dataplane/app/app_json.h"
+#include "dataplane/app/app_tls.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
-
-/* mbedTLS 3 dropped the _ret suffix that 2.28 (Debian 12) needs. */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define tls_md5(in, len, out)		mbedtls_md5(in, len, out)
-#define tls_sha1(in, len, out)		mbedtls_sha1(in, len, out)
-#define tls_sha256_starts(ctx)		mbedtls_sha256_starts(ctx, 0)
-#define tls_sha256_update(ctx, in, len) mbedtls_sha256_update(ctx, in, len)
-#define tls_sha256_finish(ctx, out)	mbedtls_sha256_finish(ctx, out)
-#else
-#define tls_md5(in, len, out)		mbedtls_md5_ret(in, len, out)
-#define tls_sha1(in, len, out)		mbedtls_sha1_ret(in, len, out)
-#define tls_sha256_starts(ctx)		mbedtls_sha256_starts_ret(ctx, 0)
-#define tls_sha256_update(ctx, in, len) mbedtls_sha256_update_ret(ctx, in, len)
-#define tls_sha256_finish(ctx, out)	mbedtls_sha256_finish_ret(ctx, out)
-#endif
 
 #define TLS_RECORD_HEADER_LEN  5
 #define TLS_RECORD_MAX	       (16384 + 2048) /* RFC 8446 5.2: the largest ciphertext */
 #define TLS_MESSAGE_HEADER_LEN 4
-/*
- * The part of a handshake message kept per direction. A ClientHello is a
- * few hundred bytes (two kilobytes with post-quantum key shares); longer
- * ones are skipped. A certificate chain can be longer: its first 16 KiB
- * still hold the leaf certificate.
- */
-#define TLS_MESSAGE_MAX 16384
-#define TLS_JA3_MAX	8192 /* a longer JA3 string (thousands of ciphers) is not computed */
-#define TLS_NAME_MAX	1024 /* a certificate subject or issuer, as text */
+#define TLS_NAME_MAX	       1024 /* a certificate subject or issuer, as text */
 
 enum tls_content_type {
 	TLS_CHANGE_CIPHER_SPEC = 20,
@@ -81,15 +56,6 @@ enum tls_handshake_type {
 	TLS_CLIENT_HELLO = 1,
 	TLS_SERVER_HELLO = 2,
 	TLS_CERTIFICATE = 11,
-};
-
-enum tls_extension {
-	TLS_EXT_SERVER_NAME = 0,
-	TLS_EXT_SUPPORTED_GROUPS = 10,
-	TLS_EXT_EC_POINT_FORMATS = 11,
-	TLS_EXT_SIGNATURE_ALGORITHMS = 13,
-	TLS_EXT_ALPN = 16,
-	TLS_EXT_SUPPORTED_VERSIONS = 43,
 };
 
 struct tls_direction {
@@ -124,60 +90,6 @@ static struct tls_details *tls_details_of(struct app_details *d)
 	return (struct tls_details *)(void *)d->proto;
 }
 
-/* A bounds-checked reader over one message or field: every get fails once past the end. */
-struct tls_reader {
-	const uint8_t *p;
-	uint32_t len;
-	uint32_t off;
-};
-
-static bool tls_get_u8(struct tls_reader *r, uint32_t *v)
-{
-	if (r->len - r->off < 1)
-		return false;
-	*v = r->p[r->off++];
-	return true;
-}
-
-static bool tls_get_u16(struct tls_reader *r, uint32_t *v)
-{
-	if (r->len - r->off < 2)
-		return false;
-	*v = (uint32_t)r->p[r->off] << 8 | r->p[r->off + 1];
-	r->off += 2;
-	return true;
-}
-
-static bool tls_get_u24(struct tls_reader *r, uint32_t *v)
-{
-	if (r->len - r->off < 3)
-		return false;
-	*v = (uint32_t)r->p[r->off] << 16 | (uint32_t)r->p[r->off + 1] << 8 | r->p[r->off + 2];
-	r->off += 3;
-	return true;
-}
-
-/* Take n bytes as a sub-reader. */
-static bool tls_get_bytes(struct tls_reader *r, uint32_t n, struct tls_reader *sub)
-{
-	if (r->len - r->off < n)
-		return false;
-	*sub = (struct tls_reader){.p = r->p + r->off, .len = n};
-	r->off += n;
-	return true;
-}
-
-static uint16_t tls_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* RFC 8701: GREASE values are 0x?a?a with both bytes equal; fingerprints skip them. */
-static bool tls_is_grease(uint32_t v)
-{
-	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
-
 /* Suricata's names, so EVE output reads the same. */
 static const char *tls_version_name(uint32_t v)
 {
@@ -197,32 +109,6 @@ static const char *tls_version_name(uint32_t v)
 	default:
 		return "UNDETERMINED";
 	}
-}
-
-/* Small appending writer: output is cut, never overrun; ok turns false when cut. */
-struct tls_text {
-	char *s;
-	uint32_t cap;
-	uint32_t len;
-	bool ok;
-};
-
-static void tls_text_add(struct tls_text *t, const char *s, uint32_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		t->ok = false;
-		n = t->cap > t->len + 1 ? t->cap - t->len - 1 : 0;
-	}
-	memcpy(t->s + t->len, s, n);
-	t->len += n;
-	t->s[t->len] = '\0';
-}
-
-static void tls_text_fmt_u32(struct tls_text *t, uint32_t v)
-{
-	char num[16];
-	int n = snprintf(num, sizeof(num), "%u", v);
-	tls_text_add(t, num, (uint32_t)n);
 }
 
 /* ---- record and handshake-message reassembly ---- */
@@ -303,23 +189,6 @@ static void tls_parse(void *state, enum app_direction dir, const uint8_t *data, 
 
 /* ---- ClientHello: SNI, versions, JA3, JA4 ---- */
 
-/* The fields of a ClientHello that the fingerprints and buffers need (views into the message). */
-struct tls_client_hello {
-	uint32_t legacy_version;
-	uint32_t best_version; /* highest non-GREASE supported_versions entry; 0: none */
-	struct tls_reader ciphers;
-	struct tls_reader extensions; /* the whole extension block; len 0 when absent */
-	struct tls_reader groups;
-	struct tls_reader point_formats;
-	struct tls_reader sigalgs;
-	const uint8_t *sni;
-	uint32_t sni_len;
-	bool has_sni;
-	const uint8_t *alpn; /* first protocol name */
-	uint32_t alpn_len;
-	bool has_alpn;
-};
-
 static bool tls_client_extension(struct tls_client_hello *ch, uint32_t type, struct tls_reader *e)
 {
 	struct tls_reader list;
@@ -399,193 +268,6 @@ static bool tls_client_hello_read(const uint8_t *msg, uint32_t len, struct tls_c
 			return false;
 	}
 	return true;
-}
-
-/* Append "a-b-c" of the non-GREASE values of a list of width-byte values. */
-static void tls_ja3_list(struct tls_text *t, struct tls_reader list, uint32_t width)
-{
-	bool first = true;
-	uint32_t v;
-
-	while (width == 2 ? tls_get_u16(&list, &v) : tls_get_u8(&list, &v)) {
-		if (width == 2 && tls_is_grease(v))
-			continue;
-		if (!first)
-			tls_text_add(t, "-", 1);
-		tls_text_fmt_u32(t, v);
-		first = false;
-	}
-}
-
-/* Extension types in order, GREASE removed; the extension block was already validated. */
-static void tls_ja3_extensions(struct tls_text *t, struct tls_reader ext)
-{
-	bool first = true;
-	uint32_t type, ext_len;
-	struct tls_reader body;
-
-	while (tls_get_u16(&ext, &type) && tls_get_u16(&ext, &ext_len) &&
-	       tls_get_bytes(&ext, ext_len, &body)) {
-		if (tls_is_grease(type))
-			continue;
-		if (!first)
-			tls_text_add(t, "-", 1);
-		tls_text_fmt_u32(t, type);
-		first = false;
-	}
-}
-
-/* JA3 string into out (cap bytes); false when it does not fit. */
-static bool tls_ja3_string(const struct tls_client_hello *ch, char *out, uint32_t cap)
-{
-	struct tls_text t = {.s = out, .cap = cap, .ok = true};
-
-	out[0] = '\0';
-	tls_text_fmt_u32(&t, ch->legacy_version);
-	tls_text_add(&t, ",", 1);
-	tls_ja3_list(&t, ch->ciphers, 2);
-	tls_text_add(&t, ",", 1);
-	tls_ja3_extensions(&t, ch->extensions);
-	tls_text_add(&t, ",", 1);
-	tls_ja3_list(&t, ch->groups, 2);
-	tls_text_add(&t, ",", 1);
-	tls_ja3_list(&t, ch->point_formats, 1);
-	return t.ok;
-}
-
-static void tls_hex(const uint8_t *in, uint32_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (uint32_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int tls_u16_cmp(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-/*
- * Hash "xxxx,yyyy,..." of values (already in the order wanted) into ctx.
- * JA4 hashes the text, so the text is fed piece by piece instead of being built.
- */
-static void tls_ja4_hash_list(mbedtls_sha256_context *ctx, const uint16_t *v, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		char hex[6];
-		snprintf(hex, sizeof(hex), "%s%04x", i ? "," : "", v[i]);
-		tls_sha256_update(ctx, (const uint8_t *)hex, strlen(hex));
-	}
-}
-
-/* The first 12 hex digits of a finished SHA-256, or twelve zeros for an empty list. */
-static void tls_ja4_truncated(mbedtls_sha256_context *ctx, bool empty, char out[13])
-{
-	uint8_t digest[32];
-
-	tls_sha256_finish(ctx, digest);
-	if (empty) {
-		memcpy(out, "000000000000", 13);
-		return;
-	}
-	tls_hex(digest, 6, out);
-}
-
-static bool tls_is_alnum(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static const char *tls_ja4_version(uint32_t v)
-{
-	switch (v) {
-	case 0x0304:
-		return "13";
-	case 0x0303:
-		return "12";
-	case 0x0302:
-		return "11";
-	case 0x0301:
-		return "10";
-	case 0x0300:
-		return "s3";
-	case 0x0002:
-		return "s2";
-	case 0xfeff:
-		return "d1";
-	case 0xfefd:
-		return "d2";
-	case 0xfefc:
-		return "d3";
-	default:
-		return "00";
-	}
-}
-
-/* FoxIO JA4 (TLS client, transport 't') into out[40]. */
-static void tls_ja4(const struct tls_client_hello *ch, char out[40])
-{
-	/* at most TLS_MESSAGE_MAX / 2 values fit in a kept ClientHello */
-	uint16_t values[TLS_MESSAGE_MAX / 2];
-	uint32_t n_ciphers = 0, n_ext = 0, n_hashed = 0, v, ext_len;
-	struct tls_reader r = ch->ciphers, body;
-	mbedtls_sha256_context ctx;
-	char cipher_hash[13], ext_hash[13], alpn[3] = "00";
-
-	while (tls_get_u16(&r, &v))
-		if (!tls_is_grease(v))
-			values[n_ciphers++] = (uint16_t)v;
-	qsort(values, n_ciphers, sizeof(values[0]), tls_u16_cmp);
-	mbedtls_sha256_init(&ctx);
-	tls_sha256_starts(&ctx);
-	tls_ja4_hash_list(&ctx, values, n_ciphers);
-	tls_ja4_truncated(&ctx, n_ciphers == 0, cipher_hash);
-
-	/* SNI and ALPN count as extensions but are left out of the hash */
-	r = ch->extensions;
-	while (tls_get_u16(&r, &v) && tls_get_u16(&r, &ext_len) &&
-	       tls_get_bytes(&r, ext_len, &body)) {
-		if (tls_is_grease(v))
-			continue;
-		n_ext++;
-		if (v != TLS_EXT_SERVER_NAME && v != TLS_EXT_ALPN)
-			values[n_hashed++] = (uint16_t)v;
-	}
-	qsort(values, n_hashed, sizeof(values[0]), tls_u16_cmp);
-	tls_sha256_starts(&ctx);
-	tls_ja4_hash_list(&ctx, values, n_hashed);
-	uint32_t n_sigalgs = 0;
-	r = ch->sigalgs;
-	while (tls_get_u16(&r, &v))
-		if (!tls_is_grease(v)) /* as Suricata; browsers put no GREASE here anyway */
-			values[n_sigalgs++] = (uint16_t)v; /* original order, not sorted */
-	if (n_sigalgs) {
-		tls_sha256_update(&ctx, (const uint8_t *)"_", 1);
-		tls_ja4_hash_list(&ctx, values, n_sigalgs);
-	}
-	tls_ja4_truncated(&ctx, n_hashed == 0, ext_hash);
-	mbedtls_sha256_free(&ctx);
-
-	if (ch->alpn_len) {
-		uint8_t a = ch->alpn[0], z = ch->alpn[ch->alpn_len - 1];
-		if (tls_is_alnum(a) && tls_is_alnum(z)) {
-			alpn[0] = (char)a;
-			alpn[1] = (char)z;
-		} else {
-			/* first hex digit of the first byte, last hex digit of the last byte */
-			static const char digits[] = "0123456789abcdef";
-			alpn[0] = digits[a >> 4];
-			alpn[1] = digits[z & 15];
-		}
-	}
-	uint32_t version = ch->best_version ? ch->best_version : ch->legacy_version;
-	snprintf(out, 40, "t%s%c%02u%02u%s_%s_%s", tls_ja4_version(version),
-		 ch->has_sni ? 'd' : 'i', n_ciphers > 99 ? 99 : n_ciphers, n_ext > 99 ? 99 : n_ext,
-		 alpn, cipher_hash, ext_hash);
 }
 
 static void tls_copy_text(char *dst, size_t cap, const uint8_t *src, uint32_t len)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_tls.c dataplane/app/app_json.c
+// FUZZ_SOURCES: dataplane/app/app_tls.c dataplane/app/app_tls_fingerprint.c dataplane/app/app_json.c
 /*
  * libFuzzer target for the TLS parser (dataplane/app/app_tls.c). The first
  * input byte picks a piece size; the rest is the byte stream. Detection
