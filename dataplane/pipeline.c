@@ -608,7 +608,7 @@ void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, stru
 		}
 		ctx->packet_number = first_number + i;
 		if (filter)
-			filter->burst.slot = i;
+			filter_burst_select(filter, i);
 		why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
 	}
 }

@@ -142,7 +142,7 @@ struct filter_burst {
 	uint32_t deny;			/* bit i: the ACL denies packet i */
 	unsigned ip_count;		/* IP packets among them (what the stage checks) */
 	unsigned count;
-	unsigned slot; /* the packet at hand, set by the worker before inspecting it */
+	unsigned slot; /* the packet at hand, set by the pipeline (filter_burst_select()) */
 };
 
 /*
@@ -240,6 +240,12 @@ bool filter_burst_decides(const struct filter_context *fc);
  * rule). Per-burst path of the owning worker.
  */
 uint32_t filter_burst_verdicts(struct filter_context *fc);
+
+/* The next filter_packet() is for the packet in slot of the classified burst. */
+static inline void filter_burst_select(struct filter_context *fc, unsigned slot)
+{
+	fc->burst.slot = slot;
+}
 
 /*
  * The stateless ACL and stateful rules for one decoded IP packet, whose
