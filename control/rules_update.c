@@ -332,11 +332,10 @@ static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset
 {
 	struct control *c = ru->control;
 	double start = clock_monotonic_seconds();
-	struct detect_rules *next;
-	if (!c->published || detect_rules_create(ruleset, c->worker_count, ru->flows, &next) < 0)
+	struct detect_rules *old;
+	if (!c->published ||
+	    detect_rules_publish(c->published, ruleset, c->worker_count, ru->flows, &old) < 0)
 		return -ENOMEM;
-	struct detect_rules *old =
-	    publish_swap(&c->published->domain, (void **)&c->published->rules, next);
 	control_drain_alerts(c);
 	if (c->eve)
 		c->eve->ruleset = ruleset;

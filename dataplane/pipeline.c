@@ -539,10 +539,12 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte
  * it from now on: *slot is cleared so the burst's later passes skip it.
  */
 static inline bool pipeline_take_exception(struct worker_conf *conf, const struct worker_queue *q,
-					   struct rte_mbuf **slot)
+					   struct rte_mbuf **slot, uint64_t *taken_bytes)
 {
+	uint32_t len = rte_pktmbuf_pkt_len(*slot);
 	if (!exception_take(conf->exceptions, q->rx_port, *slot))
 		return false;
+	*taken_bytes += len;
 	*slot = NULL;
 	return true;
 }
@@ -553,9 +555,11 @@ static inline bool pipeline_take_exception(struct worker_conf *conf, const struc
  * take each packet on through the rest (or, when the filter's results are
  * the whole verdict, straight to it).
  */
-void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, struct rte_mbuf **burst,
-		    uint16_t n, uint64_t now_us, enum drop_reason *why, struct pipeline_rejects *rj)
+uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
+			struct rte_mbuf **burst, uint16_t n, uint64_t now_us, enum drop_reason *why,
+			struct pipeline_rejects *rj)
 {
+	uint64_t taken_bytes = 0;
 	struct packet pkts[WORKER_BURST];
 	const struct packet *decoded[WORKER_BURST];
 	struct detect_context *ctx = &conf->detect;
@@ -574,7 +578,7 @@ void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, stru
 		decoded[i] = NULL;
 		why[i] = DROP_REASON_COUNT;
 		if (unlikely(conf->exceptions != NULL) &&
-		    pipeline_take_exception(conf, q, &burst[i]))
+		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes))
 			continue;
 		decoded[i] = pipeline_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
 		if (decoded[i])
@@ -611,4 +615,5 @@ void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, stru
 			filter_burst_select(filter, i);
 		why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
 	}
+	return taken_bytes;
 }

@@ -49,11 +49,12 @@ struct pipeline_rejects {
  * Take the burst received on q through every stage: why[i] is
  * DROP_REASON_COUNT when burst[i] is to be forwarded, else why it is
  * dropped; burst[i] NULL: the exception path took it (the appliance's own
- * address). now_us: the worker's monotonic clock for this burst.
+ * address). now_us: the worker's monotonic clock for this burst. Returns
+ * the bytes of the frames the exception path took (they count as received).
  */
-void pipeline_burst(struct worker_conf *conf, const struct worker_queue *q, struct rte_mbuf **burst,
-		    uint16_t n, uint64_t now_us, enum drop_reason *why,
-		    struct pipeline_rejects *rj);
+uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
+			struct rte_mbuf **burst, uint16_t n, uint64_t now_us, enum drop_reason *why,
+			struct pipeline_rejects *rj);
 
 /*
  * One decoded packet (or reassembled datagram) from the flow stage on,

@@ -85,23 +85,23 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
 	if (n == 0)
 		return;
-	for (uint16_t i = 0; i < n; i++)
-		rx_bytes += rte_pktmbuf_pkt_len(burst[i]);
 	/* One clock read per burst (vDSO, no system call); the wall clock's
 	 * offset every 256 bursts. */
 	uint64_t now_us = clock_monotonic_us();
 	if (unlikely((conf->bursts_since_wall++ & 255) == 0))
 		worker_wall_offset_refresh(conf, now_us);
 
-	pipeline_burst(conf, q, burst, n, now_us, why, &rj);
+	rx_bytes = pipeline_burst(conf, q, burst, n, now_us, why, &rj);
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = burst[i];
 		if (unlikely(m == NULL))
 			continue; /* taken by the exception path */
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		rx_bytes += len;
 		if (likely(why[i] == DROP_REASON_COUNT)) {
 			out[n_out++] = m;
-			tx_bytes += rte_pktmbuf_pkt_len(m);
+			tx_bytes += len;
 			continue;
 		}
 		c->drop[why[i]]++;

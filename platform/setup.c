@@ -392,13 +392,12 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
  */
 void setup_rules_publish_first(const struct board *board, const struct ruleset *ruleset)
 {
-	struct detect_rules *rules;
-	if (detect_rules_create(ruleset, board->worker_count, ruleset ? board->flows : 0, &rules) <
-	    0)
+	struct detect_rules *old;
+	if (detect_rules_publish(&setup_published, ruleset, board->worker_count, board->flows,
+				 &old) < 0)
 		log_fatal("cannot open rule scratch and Hyperscan streams for the workers (lower "
 			  "[dataplane] flows)");
-	detect_rules_free(
-	    publish_swap(&setup_published.domain, (void **)&setup_published.rules, rules));
+	detect_rules_free(old); /* none: nothing was published before */
 }
 
 void setup_workers_free(struct worker_conf *workers, unsigned count)

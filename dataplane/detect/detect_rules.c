@@ -75,6 +75,16 @@ int detect_rules_create(const struct ruleset *ruleset, unsigned workers, unsigne
 	return 0;
 }
 
+int detect_rules_publish(struct dataplane_published *pub, const struct ruleset *ruleset,
+			 unsigned workers, unsigned flows, struct detect_rules **old)
+{
+	struct detect_rules *next;
+	if (detect_rules_create(ruleset, workers, ruleset ? flows : 0, &next) < 0)
+		return -ENOMEM;
+	*old = publish_swap(&pub->domain, (void **)&pub->rules, next);
+	return 0;
+}
+
 void detect_rules_free(struct detect_rules *rules)
 {
 	if (!rules)

@@ -53,6 +53,18 @@ struct detect_rules {
 int detect_rules_create(const struct ruleset *ruleset, unsigned workers, unsigned flows,
 			struct detect_rules **out);
 
+/*
+ * Publish ruleset to the workers of pub: detect_rules_create() for every
+ * worker, then publish_swap(). Returns 0 with *old, the rules the workers
+ * ran before (NULL at start-up), which no worker sees any more: the caller
+ * drains the alert rings (alerts point at its rules) and then frees it
+ * with detect_rules_free(). -ENOMEM: nothing changed. Start-up and every
+ * rule update (the console) take this one path. Control lcore.
+ */
+struct dataplane_published;
+int detect_rules_publish(struct dataplane_published *pub, const struct ruleset *ruleset,
+			 unsigned workers, unsigned flows, struct detect_rules **old);
+
 /* Close every stream and scratch of rules (not the ruleset) and free it. NULL: no-op. */
 void detect_rules_free(struct detect_rules *rules);
 
