@@ -179,6 +179,11 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 		if (total.malformed[i])
 			fprintf(out, "    malformed %-20s %" PRIu64 "  (%s)\n",
 				decode_error_name[i], total.malformed[i], decode_error_text[i]);
+	for (unsigned i = 0; i < NORMALIZE_REASON_COUNT; i++)
+		if (total.normalized[i])
+			fprintf(out, "    normalized %-19s %" PRIu64 "  (%s)\n",
+				normalize_reason_name[i], total.normalized[i],
+				normalize_reason_text[i]);
 	struct defrag_counters d;
 	if (stats_defrag_total(view, &d)) {
 		uint64_t fragments = 0;
@@ -207,6 +212,10 @@ static void stats_json_counters(FILE *f, const struct worker_counters *c)
 	for (unsigned i = 1; i < DECODE_ERROR_COUNT; i++)
 		fprintf(f, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", decode_error_name[i],
 			c->malformed[i]);
+	fprintf(f, "},\"normalized_by_reason\":{");
+	for (unsigned i = 0; i < NORMALIZE_REASON_COUNT; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", normalize_reason_name[i],
+			c->normalized[i]);
 	fprintf(f, "}");
 }
 

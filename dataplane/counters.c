@@ -38,4 +38,7 @@ void counters_add(struct worker_counters *into, const struct worker_counters *fr
 	src = from->malformed;
 	for (unsigned i = 0; i < DECODE_ERROR_COUNT; i++)
 		into->malformed[i] += src[i];
+	src = from->normalized;
+	for (unsigned i = 0; i < NORMALIZE_REASON_COUNT; i++)
+		into->normalized[i] += src[i];
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dataplane/decode/decode.h"
+#include "dataplane/flow/normalize.h"
 
 /* _(SYMBOL, "name") */
 #define foreach_worker_counter                                                                     \
@@ -37,7 +38,8 @@
 	_(ALERTS_LOST, "alerts_lost")                                                              \
 	_(ALERTS_DISCARDED, "alerts_discarded")                                                    \
 	_(FLOWVARS_LOST, "flowvars_lost")                                                          \
-	_(REJECTS_SENT, "rejects_sent")
+	_(REJECTS_SENT, "rejects_sent")                                                            \
+	_(CHECKSUMS_OFF, "checksums_off")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,
@@ -53,7 +55,8 @@ enum worker_counter {
 	_(VERDICT, "verdict", "inspection decided to drop")                                        \
 	_(RATE_LIMIT, "rate_limit", "source blocked by a policy rate limit")                       \
 	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")             \
-	_(FRAGMENT, "fragment", "IP reassembly refused the fragment (overlap, size, pieces)")
+	_(FRAGMENT, "fragment", "IP reassembly refused the fragment (overlap, size, pieces)")      \
+	_(NORMALIZE, "normalize", "its receiver would discard it (see normalized_by_reason)")
 
 enum drop_reason {
 #define _(sym, name, text) DROP_##sym,
@@ -70,6 +73,9 @@ struct worker_counters {
 	uint64_t counter[WORKER_COUNTER_COUNT];
 	uint64_t drop[DROP_REASON_COUNT];
 	uint64_t malformed[DECODE_ERROR_COUNT]; /* by enum decode_error */
+	/* packets the receiver would discard, by enum normalize_reason: dropped
+	 * (ips) or not inspected (ids) */
+	uint64_t normalized[NORMALIZE_REASON_COUNT];
 } __attribute__((aligned(64)));
 
 /* Add every field of from to into. Control lcore (summing on read). */

@@ -116,7 +116,7 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 	if (pipeline_rate_limit_unit(s, unit)) {
 		/* The request's bytes are in the reassembled stream already, so a
 		 * retransmission would pass unseen: the rest of the connection goes. */
-		s->ctx->rate_limited = true;
+		s->ctx->drop_reason = DROP_RATE_LIMIT;
 		s->verdict = VERDICT_DROP;
 		if (s->flow)
 			s->flow->pipeline_flags |= FLOW_PIPELINE_RATE_LIMITED;
@@ -281,6 +281,16 @@ static enum verdict pipeline_filter_only(struct detect_context *ctx, const struc
 	return VERDICT_PASS;
 }
 
+/* The receiver would discard the packet: counted by reason, dropped in ips mode. */
+static enum verdict pipeline_discard(struct detect_context *ctx, unsigned reason)
+{
+	ctx->counters->normalized[reason]++;
+	if (!ctx->enforce)
+		return VERDICT_PASS;
+	ctx->drop_reason = DROP_NORMALIZE;
+	return VERDICT_DROP;
+}
+
 /* A rate limit blocks the packet's source, or this SYN took it over its rate. */
 static bool pipeline_rate_limited(struct detect_context *ctx, const struct packet *p,
 				  uint64_t timestamp_us)
@@ -293,13 +303,13 @@ static bool pipeline_rate_limited(struct detect_context *ctx, const struct packe
 enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 			     uint64_t timestamp_us)
 {
-	ctx->rate_limited = false;
+	ctx->drop_reason = DROP_VERDICT;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
 	/* rate limits drop a blocked source's packets before anything else */
 	if (ctx->ratelimit && pipeline_rate_limited(ctx, p, timestamp_us) && ctx->enforce) {
-		ctx->rate_limited = true;
+		ctx->drop_reason = DROP_RATE_LIMIT;
 		return VERDICT_DROP;
 	}
 	if (!ctx->ruleset && !ctx->filter)
@@ -310,8 +320,17 @@ enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 	struct detect_packet s;
 	detect_packet_begin(&s, ctx, p, timestamp_us);
 	pipeline_flow(&s);
+	/* normalize: a segment its receiver would discard is not inspected
+	 * (ids) or not forwarded (ips): the receiver never takes its bytes */
+	if (s.flow && unlikely(s.flow->discard != NORMALIZE_OK))
+		return pipeline_discard(ctx, s.flow->discard);
+	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & STREAM_TCP_SYN) &&
+		     p->payload_len) &&
+	    ctx->enforce)
+		return pipeline_discard(ctx,
+					NORMALIZE_SYN_DATA); /* Fast Open too: see normalize.h */
 	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {
-		ctx->rate_limited = true;
+		ctx->drop_reason = DROP_RATE_LIMIT;
 		return VERDICT_DROP;
 	}
 	/* in ids mode a denied packet is counted and still inspected, as it passes */
@@ -495,6 +514,60 @@ static void pipeline_reject(struct worker_conf *conf, const struct packet *p,
 		rj->to_pair[rj->pair_count++] = to_receiver;
 }
 
+#define PIPELINE_CHECKSUMS_LEARN 1000
+
+/*
+ * checksums = auto: the first PIPELINE_CHECKSUMS_LEARN checked packets are
+ * only counted; then checks stay on, or go off (counter checksums_off)
+ * when more than a tenth were bad, as in a capture taken where the NIC was
+ * to fill them in. Returns true while learning (r is not acted on).
+ */
+static bool pipeline_checksums_learn(struct worker_conf *conf, enum normalize_reason r)
+{
+	conf->checksums_bad += r != NORMALIZE_OK;
+	if (++conf->checksums_seen < PIPELINE_CHECKSUMS_LEARN)
+		return true;
+	conf->checksums_auto = false;
+	if (conf->checksums_bad * 10 > conf->checksums_seen) {
+		conf->detect.check_checksums = false;
+		conf->counters.counter[WORKER_COUNTER_CHECKSUMS_OFF] = 1;
+	}
+	return true;
+}
+
+/*
+ * normalize, checksums: what the device verified (the mbuf's offload flags)
+ * is taken as it says; the rest is checked in software. Only for packets
+ * that are inspected: a bad checksum is a decoy the receiver drops. Returns
+ * VERDICT_PASS, VERDICT_DROP (ips: drop reason normalize) or, in ids mode,
+ * VERDICT_FILTER_DROP to say "not inspected". A reassembled datagram's IP
+ * header was checked piece by piece (defrag).
+ */
+static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rte_mbuf *m,
+				       const struct packet *p, bool reassembled)
+{
+	struct detect_context *ctx = &conf->detect;
+	uint64_t ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	enum normalize_reason r = NORMALIZE_OK;
+	if (!reassembled && ip == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		r = NORMALIZE_IP_CHECKSUM;
+	else if (!reassembled && l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		r = NORMALIZE_L4_CHECKSUM;
+	else
+		r = normalize_checksums(p, !reassembled && ip != RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+					reassembled || l4 != RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	if (unlikely(conf->checksums_auto) && pipeline_checksums_learn(conf, r))
+		return VERDICT_PASS;
+	if (likely(r == NORMALIZE_OK))
+		return VERDICT_PASS;
+	ctx->counters->normalized[r]++;
+	if (!ctx->enforce)
+		return VERDICT_FILTER_DROP;
+	ctx->drop_reason = DROP_NORMALIZE;
+	return VERDICT_DROP;
+}
+
 /*
  * One decoded packet from defrag on; returns DROP_REASON_COUNT when it is
  * to be forwarded, else why it is dropped. Per-packet path.
@@ -521,7 +594,13 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte
 			return ctx->enforce ? DROP_FRAGMENT : DROP_REASON_COUNT;
 		}
 	}
-	enum verdict verdict = pipeline_packet(ctx, whole, time_us);
+	enum verdict verdict = ctx->check_checksums && ctx->ruleset
+				   ? pipeline_checksums(conf, m, whole, whole != p)
+				   : VERDICT_PASS;
+	if (likely(verdict == VERDICT_PASS))
+		verdict = pipeline_packet(ctx, whole, time_us);
+	else if (verdict == VERDICT_FILTER_DROP)
+		return DROP_REASON_COUNT; /* ids: the receiver drops it; not inspected */
 	if (likely(verdict == VERDICT_PASS || !ctx->enforce))
 		return DROP_REASON_COUNT;
 	if (unlikely(whole != p))
@@ -531,7 +610,7 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
 		pipeline_reject(conf, whole, rj);
-	return ctx->rate_limited ? DROP_RATE_LIMIT : DROP_VERDICT;
+	return ctx->drop_reason;
 }
 
 /*

@@ -59,7 +59,7 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 /*
  * One decoded packet (or reassembled datagram) from the flow stage on,
  * seen at timestamp_us (the flows' clock). Returns the verdict; alerts are
- * queued on ctx->alerts; ctx->rate_limited says a drop is a rate limit's.
+ * queued on ctx->alerts; ctx->drop_reason says why a drop is one.
  */
 enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 			     uint64_t timestamp_us);

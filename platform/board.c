@@ -179,6 +179,7 @@ static int board_parse_prefix(const struct board_setting *s, const char *value, 
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
+static const char *const board_checksums_names[] = {"yes", "no", "auto", NULL};
 static const char *const board_app_error_policy_names[] = {
 #define _(sym, name) name,
     foreach_app_error_policy
@@ -215,6 +216,13 @@ static int board_parse_malformed(const struct board_setting *s, const char *valu
 {
 	(void)s;
 	return board_parse_keyword(value, board_malformed_names, field, why, why_len);
+}
+
+static int board_parse_checksums(const struct board_setting *s, const char *value, void *field,
+				 char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_checksums_names, field, why, why_len);
 }
 
 static int board_parse_role(const struct board_setting *s, const char *value, void *field,
@@ -305,6 +313,7 @@ static const struct board_setting board_settings[] = {
     {"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
     {"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
     {"dataplane", "defrag", board_parse_bool, B(defrag), 0, 0, "yes"},
+    {"dataplane", "checksums", board_parse_checksums, B(checksums), 0, 0, "yes"},
     {"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
     {"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
     {"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},

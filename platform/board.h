@@ -36,6 +36,15 @@ enum board_malformed_policy {
 	BOARD_MALFORMED_FORWARD,
 };
 
+/* Checksums of inspected packets (the normalizer): verified, not, or
+ * verified unless too many of the first are bad (captures taken with
+ * checksum offload hold wrong ones). */
+enum board_checksums {
+	BOARD_CHECKSUMS_YES,
+	BOARD_CHECKSUMS_NO,
+	BOARD_CHECKSUMS_AUTO,
+};
+
 enum board_port_role {
 	BOARD_PORT_INLINE,     /* member of an inline pair: what it receives goes out on its pair */
 	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
@@ -80,14 +89,15 @@ struct board {
 
 	unsigned rx_descriptors;
 	unsigned tx_descriptors;
-	unsigned mbufs;		   /* 0: sized from ports, queues and descriptors */
-	unsigned mbuf_size;	   /* data room of one mbuf, headroom included */
-	unsigned flows;		   /* flow table slots per worker */
-	unsigned stream_depth_kb;  /* TCP reassembly depth per direction */
-	bool tcp_async_oneside;	   /* a client ACK after its SYN completes the handshake */
-	bool defrag;		   /* reassemble IP fragments before inspection */
-	unsigned defrag_datagrams; /* incomplete datagrams held per worker (64 KB each) */
-	unsigned defrag_timeout_s; /* an incomplete datagram is dropped after this */
+	unsigned mbufs;			/* 0: sized from ports, queues and descriptors */
+	unsigned mbuf_size;		/* data room of one mbuf, headroom included */
+	unsigned flows;			/* flow table slots per worker */
+	unsigned stream_depth_kb;	/* TCP reassembly depth per direction */
+	bool tcp_async_oneside;		/* a client ACK after its SYN completes the handshake */
+	bool defrag;			/* reassemble IP fragments before inspection */
+	enum board_checksums checksums; /* verify checksums of inspected packets */
+	unsigned defrag_datagrams;	/* incomplete datagrams held per worker (64 KB each) */
+	unsigned defrag_timeout_s;	/* an incomplete datagram is dropped after this */
 
 	char rules_cache_dir[256]; /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];

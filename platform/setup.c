@@ -349,6 +349,8 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
 		conf->lcore_id = board->worker_lcores[w];
 		conf->drop_malformed = board->malformed == BOARD_MALFORMED_DROP;
 		conf->detect.published = &setup_published;
+		conf->detect.check_checksums = board->checksums != BOARD_CHECKSUMS_NO;
+		conf->checksums_auto = board->checksums == BOARD_CHECKSUMS_AUTO;
 		conf->detect.worker_index = w;
 		conf->detect.packet_alert_max = board->packet_alert_max;
 		conf->scratch =

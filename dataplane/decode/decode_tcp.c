@@ -13,6 +13,9 @@
 #define TCP_OPTION_WINDOW_SCALE	  3
 #define TCP_OPTION_SACK_PERMITTED 4
 #define TCP_OPTION_TIMESTAMP	  8
+#define TCP_OPTION_FAST_OPEN	  34  /* RFC 7413 */
+#define TCP_OPTION_EXPERIMENTAL	  254 /* RFC 6994; Fast Open's early form, magic 0xf989 */
+#define TCP_FAST_OPEN_MAGIC	  0xf989
 
 /* Known options must have their exact length: a stretched MSS or timestamp
  * is read differently by different stacks. */
@@ -49,6 +52,13 @@ static void tcp_keep_option(struct packet_tcp_options *o, const uint8_t *opt)
 		o->timestamp_value = decode_be32(opt + 2);
 		o->timestamp_echo = decode_be32(opt + 6);
 		o->has_timestamp = 1;
+		break;
+	case TCP_OPTION_FAST_OPEN:
+		o->fast_open = 1;
+		break;
+	case TCP_OPTION_EXPERIMENTAL:
+		if (opt[1] >= 4 && decode_be16(opt + 2) == TCP_FAST_OPEN_MAGIC)
+			o->fast_open = 1;
 		break;
 	}
 }

@@ -40,6 +40,7 @@ struct packet_tcp_options {
 	uint8_t has_window_scale;
 	uint8_t sack_permitted;
 	uint8_t has_timestamp;
+	uint8_t fast_open; /* a TCP Fast Open option (cookie or cookie request) */
 	uint32_t timestamp_value;
 	uint32_t timestamp_echo;
 };

@@ -103,11 +103,13 @@ struct detect_context {
 	 * monotonic clock or a capture's own times; alerts add wall_offset_us,
 	 * 0 for capture times), its number among those the worker received (1
 	 * for the first; offline: its record in the capture; 0: unknown), and
-	 * whether its drop is a rate limit's. */
+	 * why it is dropped when its verdict is drop (DROP_VERDICT, or
+	 * DROP_RATE_LIMIT, DROP_NORMALIZE). */
 	uint64_t now_us;
 	int64_t wall_offset_us;
 	uint64_t packet_number;
-	bool rate_limited;
+	enum drop_reason drop_reason;
+	bool check_checksums; /* normalize: verify checksums the device did not (pipeline_one()) */
 	unsigned packet_alert_max; /* alerts kept per packet, 1..DETECT_ALERTS_MAX; 0: default */
 	unsigned alert_queue_len;
 	struct alert alert_queue[DETECT_ALERTS_MAX]; /* the current packet's alerts */

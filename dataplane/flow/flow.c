@@ -346,11 +346,16 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 	f->packets[dir]++;
 	f->bytes[dir] += p->len;
 	f->handshake_completed_now = false;
+	f->discard = NORMALIZE_OK;
 	if (now_ns > f->last_seen_ns)
 		f->last_seen_ns = now_ns;
-	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP))
-		flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside);
-	else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])
+	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP)) {
+		/* A segment its receiver would drop changes nothing here either:
+		 * a decoy RST must not close (and so expire) the flow. */
+		f->discard = (uint8_t)normalize_tcp(f->track, dir, p);
+		if (f->discard == NORMALIZE_OK)
+			flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside);
+	} else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])
 		f->established = true;
 	return dir;
 }

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "dataplane/decode/packet.h"
+#include "dataplane/flow/normalize.h"
 #include "dataplane/flow/stream.h"
 
 #define FLOW_PROBE_WINDOW    16		/* slots a key may occupy: 64 bytes of tags */
@@ -136,6 +137,10 @@ struct flow {
 	/* The packet just accounted is the ACK that completed the handshake: as
 	 * in Suricata, rules see that packet as not yet established. */
 	bool handshake_completed_now;
+	/* The packet just accounted is one its receiver would discard: enum
+	 * normalize_reason, NORMALIZE_OK when not (flow/normalize.h). */
+	uint8_t discard;
+	struct tcp_track track[2]; /* TCP: what each side sent, by enum flow_direction */
 	/* Application layer (lead): detection status per enum flow_app_status,
 	 * the protocol found (enum rule_proto), detection attempts per
 	 * direction, and the parser's per-flow state. */

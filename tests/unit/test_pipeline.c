@@ -50,7 +50,8 @@ struct harness {
 	unsigned alert_count;
 	uint64_t now_us;
 	uint32_t client_seq, server_seq;
-	uint8_t ttl; /* of the packets sent */
+	uint8_t ttl;	/* of the packets sent */
+	bool fast_open; /* SYNs sent carry a Fast Open option */
 };
 
 static void harness_flow_gone(struct flow *f, void *arg)
@@ -160,8 +161,9 @@ static enum verdict harness_inspect(struct harness *h, const struct packet *p)
 }
 
 /* A TCP segment of the connection 10.0.0.9:40000 <-> 10.0.0.1:80, inspected; alerts collected. */
-static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
-				 const char *payload)
+/* One TCP segment as given, between 10.0.0.9:40000 (the client) and 10.0.0.1:80; tsval 0: no timestamp. */
+static enum verdict harness_segment(struct harness *h, bool from_client, uint8_t flags,
+				    uint32_t seq, uint32_t ack, const char *payload, uint32_t tsval)
 {
 	static uint8_t data[2048];
 	struct packet p = {0};
@@ -178,17 +180,31 @@ static enum verdict harness_send(struct harness *h, bool from_client, uint8_t fl
 	p.src_port = from_client ? 40000 : 80;
 	p.dst_port = from_client ? 80 : 40000;
 	p.tcp_flags = flags;
-	uint32_t *seq = from_client ? &h->client_seq : &h->server_seq;
-	p.tcp_seq = *seq;
-	p.tcp_ack = from_client ? h->server_seq : h->client_seq;
+	p.tcp_seq = seq;
+	p.tcp_ack = ack;
+	p.tcp_window = 65535; /* a receiver with room: nothing is out of its window */
+	p.tcp_options.has_timestamp = tsval != 0;
+	p.tcp_options.fast_open = h->fast_open && (flags & STREAM_TCP_SYN);
+	p.tcp_options.timestamp_value = tsval;
 	memcpy(data, payload ? payload : "", len);
 	p.data = data;
 	p.len = (uint32_t)len;
 	p.payload_offset = 0;
 	p.payload_len = (uint16_t)len;
-	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
 	h->ctx.packet_number++;
 	return harness_inspect(h, &p);
+}
+
+/* The next segment of one side, its sequence and acknowledgement numbers kept by the harness. */
+static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
+				 const char *payload)
+{
+	uint32_t *seq = from_client ? &h->client_seq : &h->server_seq;
+	uint32_t at = *seq;
+	size_t len = payload ? strlen(payload) : 0;
+	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
+	return harness_segment(h, from_client, flags, at,
+			       from_client ? h->server_seq : h->client_seq, payload, 0);
 }
 
 /* A UDP datagram between 10.0.0.9:5060 (the client) and 10.0.0.1:5061. */
@@ -408,7 +424,9 @@ static void test_flow_variables(void **state)
 /*
  * Rules on a packet see the flow's protocol only once the TCP flow is
  * established: not on the ACK that completes the handshake, even when the
- * request already came (TCP Fast Open: on the SYN).
+ * request already rides on it. (Data on the SYN itself, TCP Fast Open, is
+ * what a Linux server ignores by default, and so does vigil:
+ * test_normalize_discards.)
  */
 static void test_app_proto_once_established(void **state)
 {
@@ -417,9 +435,9 @@ static void test_app_proto_once_established(void **state)
 	    "alert http any any -> any any (msg:\"h\"; flow:to_server; sid:4;)\n", false, 0);
 	h->client_seq = 1000;
 	h->server_seq = 5000;
-	harness_send(h, true, STREAM_TCP_SYN, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	harness_send(h, true, STREAM_TCP_SYN, NULL);
 	harness_send(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, NULL);
-	harness_send(h, true, STREAM_TCP_ACK, NULL);
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 	assert_int_equal(alerts_of(h, 4), 0);
 	harness_send(h, false, STREAM_TCP_ACK, NULL);
 	assert_int_equal(alerts_of(h, 4), 0); /* to_client */
@@ -628,6 +646,131 @@ static void test_published_rules_renew_flows_lazily(void **state)
 	harness_down(h);
 }
 
+/*
+ * Decoys the receiver discards are not believed (dataplane/flow/normalize.h).
+ * Each sends, before the real bytes, a segment the server drops, carrying
+ * harmless bytes at the attack's sequence number (or ending the stream):
+ * believed, it would be the "first bytes" and hide the attack. In ids mode
+ * the real attack must alert; in ips mode the decoy is dropped (drop
+ * reason normalize) and the attack too (its rule).
+ */
+enum test_decoy {
+	DECOY_NO_ACK,	     /* data without the ACK flag */
+	DECOY_ACK_UNSENT,    /* acknowledges server bytes never sent */
+	DECOY_PAWS,	     /* an older timestamp than the client's last */
+	DECOY_RST_NOT_EXACT, /* a RST in the window but not at the next byte */
+	DECOY_OUT_OF_WINDOW, /* the harmless copy of later bytes, past the window */
+	DECOY_SYN_OTHER_ISN, /* a second SYN with another ISN */
+	DECOY_COUNT,
+};
+
+static const enum normalize_reason test_decoy_reason[DECOY_COUNT] = {
+    NORMALIZE_NO_ACK,	     NORMALIZE_ACK_UNSENT,    NORMALIZE_PAWS,
+    NORMALIZE_RST_NOT_EXACT, NORMALIZE_OUT_OF_WINDOW, NORMALIZE_SYN_MISMATCH,
+};
+
+static void test_decoy_run(enum test_decoy decoy, bool enforce)
+{
+	static const char rules[] =
+	    "drop tcp any any -> any any (msg:\"a\"; flow:to_server,established; "
+	    "content:\"attack\"; sid:1;)\n";
+	struct harness *h = harness_up(rules, enforce, 0);
+	uint32_t ts = 1000;
+	h->client_seq = 1000;
+	h->server_seq = 5000;
+	harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, NULL, ts);
+	harness_segment(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, 5000, 1001, NULL, 7);
+	harness_segment(h, true, STREAM_TCP_ACK, 1001, 5001, NULL, ++ts);
+	harness_segment(h, true, PA, 1001, 5001, "hello ", ++ts);
+	uint32_t at = 1007; /* where the attack goes */
+	enum verdict v;
+	switch (decoy) {
+	case DECOY_NO_ACK:
+		v = harness_segment(h, true, 0x08, at, 0, "benign", ++ts);
+		break;
+	case DECOY_ACK_UNSENT:
+		v = harness_segment(h, true, PA, at, 5001 + 100000, "benign", ++ts);
+		break;
+	case DECOY_PAWS:
+		v = harness_segment(h, true, PA, at, 5001, "benign", ts - 500);
+		break;
+	case DECOY_RST_NOT_EXACT:
+		v = harness_segment(h, true, STREAM_TCP_RST | STREAM_TCP_ACK, at + 10, 5001, NULL,
+				    ++ts);
+		break;
+	case DECOY_OUT_OF_WINDOW:
+		/* the benign copy of where the attack will be, sent past the window
+		 * (the attack then comes in order, far later) */
+		v = harness_segment(h, true, PA, at + 200000, 5001, "benign", ++ts);
+		break;
+	default:
+		v = harness_segment(h, true, STREAM_TCP_SYN, 77777, 0, NULL, ++ts);
+		break;
+	}
+	assert_int_equal(h->counters.normalized[test_decoy_reason[decoy]], 1);
+	assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+	if (enforce)
+		assert_int_equal(h->ctx.drop_reason, DROP_NORMALIZE);
+	if (decoy == DECOY_OUT_OF_WINDOW) {
+		/* fill the stream up to the decoy's place, then the attack there */
+		static char filler[2048];
+		uint32_t pos = at;
+		memset(filler, 'f', 1400);
+		filler[1400] = '\0';
+		while (pos + 1400 <= at + 200000) {
+			harness_segment(h, true, PA, pos, 5001, filler, ++ts);
+			harness_segment(h, false, STREAM_TCP_ACK, 5001, pos + 1400, NULL, 8);
+			pos += 1400;
+		}
+		at = pos;
+	}
+	v = harness_segment(h, true, PA, at, 5001, "attack", ++ts);
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+	harness_down(h);
+}
+
+static void test_normalize_decoys(void **state)
+{
+	(void)state;
+	for (int d = 0; d < DECOY_COUNT; d++) {
+		test_decoy_run((enum test_decoy)d, false);
+		test_decoy_run((enum test_decoy)d, true);
+	}
+}
+
+/*
+ * Data on a SYN without a Fast Open option is what a Linux server ignores:
+ * not inspected (ids), dropped (ips). With the option, ids inspects it (the
+ * server may take it) and ips still drops the SYN (the client then opens
+ * the connection without data).
+ */
+static void test_normalize_syn_data(void **state)
+{
+	(void)state;
+	for (int enforce = 0; enforce < 2; enforce++) {
+		struct harness *h = harness_up(
+		    "alert tcp any any -> any any (msg:\"a\"; content:\"attack\"; sid:1;)\n",
+		    enforce, 0);
+		enum verdict v = harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, "attack", 0);
+		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+		assert_int_equal(h->counters.normalized[NORMALIZE_SYN_DATA], 1);
+		assert_int_equal(alerts_of(h, 1), 0);
+		harness_down(h);
+	}
+	for (int enforce = 0; enforce < 2; enforce++) {
+		struct harness *h = harness_up(
+		    "alert tcp any any -> any any (msg:\"a\"; content:\"attack\"; sid:1;)\n",
+		    enforce, 0);
+		h->fast_open = true;
+		enum verdict v = harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, "attack", 0);
+		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+		assert_int_equal(h->counters.normalized[NORMALIZE_SYN_DATA], enforce ? 1 : 0);
+		assert_int_equal(alerts_of(h, 1), enforce ? 0 : 1);
+		harness_down(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +787,8 @@ int main(void)
 	    cmocka_unit_test(test_app_error_policy),
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_published_rules_renew_flows_lazily),
+	    cmocka_unit_test(test_normalize_decoys),
+	    cmocka_unit_test(test_normalize_syn_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
