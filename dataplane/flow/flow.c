@@ -352,7 +352,13 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP)) {
 		/* A segment its receiver would drop changes nothing here either:
 		 * a decoy RST must not close (and so expire) the flow. */
-		f->discard = (uint8_t)normalize_tcp(f->track, dir, p);
+		bool restart_peer;
+		f->discard = (uint8_t)normalize_tcp(f->track, dir, p, &restart_peer);
+		if (restart_peer) {
+			/* the server took the client's other SYN: its stream starts there */
+			stream_release(&f->stream[!dir], t->streams);
+			stream_init(&f->stream[!dir], f->track[!dir].isn, STREAM_TCP_SYN);
+		}
 		if (f->discard == NORMALIZE_OK)
 			flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside);
 	} else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])

@@ -129,12 +129,33 @@ static void normalize_tcp_note(struct tcp_track track[2], unsigned from, const s
 	}
 }
 
-enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p)
+/* A SYN-ACK that acknowledges the other SYN of the peer: the server took that one. */
+static bool normalize_syn_ack_takes_other(struct tcp_track track[2], unsigned from,
+					  const struct packet *p)
 {
+	struct tcp_track *r = &track[!from];
+	if ((p->tcp_flags & (STREAM_TCP_SYN | STREAM_TCP_ACK)) !=
+		(STREAM_TCP_SYN | STREAM_TCP_ACK) ||
+	    !(r->flags & TCP_TRACK_ISN_OTHER) || p->tcp_ack == r->isn + 1 ||
+	    p->tcp_ack != r->isn_other + 1)
+		return false;
+	r->isn = r->isn_other;
+	r->sent_end = r->isn + 1;
+	r->flags &= (uint8_t)~TCP_TRACK_ISN_OTHER;
+	return true;
+}
+
+enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
+				    const struct packet *p, bool *restart_peer)
+{
+	*restart_peer = normalize_syn_ack_takes_other(track, from, p);
 	enum normalize_reason r = normalize_tcp_check(track, from, p);
-	if (r == NORMALIZE_OK)
+	if (r == NORMALIZE_OK) {
 		normalize_tcp_note(track, from, p);
+	} else if (r == NORMALIZE_SYN_MISMATCH) {
+		track[from].isn_other = p->tcp_seq;
+		track[from].flags |= TCP_TRACK_ISN_OTHER;
+	}
 	return r;
 }
 

@@ -68,6 +68,7 @@ enum tcp_track_flag {
 	TCP_TRACK_TIMESTAMP = 1u << 2, /* ts_recent is valid */
 	TCP_TRACK_SYN = 1u << 3,       /* its SYN was seen: wscale is what it offered */
 	TCP_TRACK_WSCALE = 1u << 4,    /* it offered a window scale in its SYN */
+	TCP_TRACK_ISN_OTHER = 1u << 5, /* isn_other: a later SYN with another ISN was seen */
 };
 
 /* What one side of a TCP connection has sent, as far as vigil accepted it. */
@@ -78,18 +79,27 @@ struct tcp_track {
 	uint32_t window_end;
 	uint32_t ts_recent; /* its last timestamp value */
 	uint32_t isn;	    /* its initial sequence number, with TCP_TRACK_SYN */
-	uint8_t wscale;	    /* the shift it offered in its SYN */
-	uint8_t flags;	    /* enum tcp_track_flag */
+	/* the ISN of a later, different SYN: discarded unless the peer takes it */
+	uint32_t isn_other;
+	uint8_t wscale; /* the shift it offered in its SYN */
+	uint8_t flags;	/* enum tcp_track_flag */
 };
 
 /*
  * Check TCP segment p, sent by side `from` (0 or 1) of a connection whose
  * two sides are track[0] and track[1], as its receiver would; when it is
  * accepted, note what it says in track[from]. Returns NORMALIZE_OK or the
- * reason the receiver would discard it (track unchanged).
+ * reason the receiver would discard it (track unchanged, but for the ISN
+ * of a second SYN, kept aside).
+ *
+ * Two SYNs with different ISNs: which one the server took is told by its
+ * SYN-ACK. A decoy SYN that never reached the server (a low TTL) is the
+ * first one seen here; when the SYN-ACK acknowledges the other, the
+ * client's side is moved to it and *restart_peer is set: the caller
+ * starts the client's stream again from that SYN.
  */
 enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p);
+				    const struct packet *p, bool *restart_peer);
 
 /*
  * Verify the IPv4 header checksum (ip: true) and the TCP, UDP, ICMP or

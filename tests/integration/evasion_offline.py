@@ -1,0 +1,222 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Scenario: TCP evasions by decoy, on the offline board. Each case sends,
+# next to the real attack, a packet that the receiver (a Linux host)
+# discards: believed, it would hide the attack ("first bytes win" keeps a
+# harmless copy, a RST or FIN ends inspection, a SYN moves the stream's
+# start). Classes, each in several variants: bad checksums (TCP, IPv4
+# header; on data, RST and FIN), RSTs that are not exact, segments
+# without ACK, ACKs of bytes never sent, timestamps older than PAWS
+# allows, data on a SYN, a decoy SYN with another ISN, data past the
+# receiver's window. Every case runs in ids mode (the attack must alert)
+# and in ips mode (the attack's bytes must never reach the output pcap).
+# Ends with "N detected of M".
+#
+# Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/evasion_offline.py
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from offline import CLIENT_MAC, SERVER_MAC, run, sid_counts  # noqa: E402
+from scapy.all import IP, TCP, Ether, Raw  # noqa: E402
+
+RULES = 'drop tcp any any -> any any (msg:"evasion"; flow:to_server,established; content:"/etc/passwd"; sid:1; rev:1;)\n'
+ATTACK = b"GET /cgi-bin/view?f=../../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n"
+BENIGN = b"GET /cgi-bin/view?f=../../../etc/xxxxxx HTTP/1.1\r\nHost: x\r\n\r\n"
+WINDOW = 8192
+
+
+class Conn:
+    """A TCP connection with timestamps, whose packets a case can bend."""
+
+    def __init__(self, isn=1000, ts=True):
+        self.cseq, self.sseq = isn, 5000
+        self.ts = 100 if ts else None
+        self.time = 1700000000.0
+        self.packets = []
+
+    def frame(self, from_client, flags, seq, ack, payload=b"", ts=None, chksum=None, ip_chksum=None, syn_isn=None):
+        opts = []
+        if self.ts is not None:
+            self.ts += 1
+            opts = [("Timestamp", (ts if ts is not None else self.ts, 0))]
+        if from_client:
+            ip = IP(src="10.0.0.1", dst="10.0.0.2")
+            tcp = TCP(sport=40000, dport=80, flags=flags, seq=seq, ack=ack, window=WINDOW, options=opts)
+            eth = Ether(src=CLIENT_MAC, dst=SERVER_MAC)
+        else:
+            ip = IP(src="10.0.0.2", dst="10.0.0.1")
+            tcp = TCP(sport=80, dport=40000, flags=flags, seq=seq, ack=ack, window=WINDOW, options=opts)
+            eth = Ether(src=SERVER_MAC, dst=CLIENT_MAC)
+        if chksum is not None:
+            tcp.chksum = chksum
+        if ip_chksum is not None:
+            ip.chksum = ip_chksum
+        pkt = eth / ip / tcp
+        if payload:
+            pkt = pkt / Raw(load=payload)
+        self.time += 0.001
+        pkt.time = self.time
+        return pkt
+
+    def add(self, *args, **kw):
+        self.packets.append(self.frame(*args, **kw))
+
+    def handshake(self):
+        self.add(True, "S", self.cseq, 0)
+        self.cseq += 1
+        self.add(False, "SA", self.sseq, self.cseq)
+        self.sseq += 1
+        self.add(True, "A", self.cseq, self.sseq)
+        return self
+
+    def data(self, payload, **kw):
+        self.add(True, "PA", self.cseq, self.sseq, payload, **kw)
+        self.cseq += len(payload)
+        self.add(False, "A", self.sseq, self.cseq)
+
+
+def bad_checksum(pkt):
+    """The frame with its TCP checksum off by one (scapy computes it first)."""
+    raw = Ether(bytes(pkt))
+    raw[TCP].chksum = (raw[TCP].chksum + 1) & 0xffff
+    raw.time = pkt.time
+    return raw
+
+
+def decoy_first(build_decoy):
+    """Handshake, a decoy at the attack's sequence number, then the attack."""
+    def case():
+        c = Conn().handshake()
+        c.data(b"hello\r\n")
+        build_decoy(c)
+        c.data(ATTACK)
+        return c.packets
+    return case
+
+
+def tcp_checksum_decoy(c):
+    c.packets.append(bad_checksum(c.frame(True, "PA", c.cseq, c.sseq, BENIGN)))
+
+
+def ip_checksum_decoy(c):
+    c.add(True, "PA", c.cseq, c.sseq, BENIGN, ip_chksum=0x1234)
+
+
+def checksum_rst(c):
+    c.packets.append(bad_checksum(c.frame(True, "R", c.cseq, 0)))
+
+
+def checksum_fin(c):
+    c.packets.append(bad_checksum(c.frame(True, "FA", c.cseq, c.sseq)))
+
+
+def rst_offset(delta, flags="R"):
+    def build(c):
+        c.add(True, flags, c.cseq + delta, c.sseq if "A" in flags else 0)
+    return build
+
+
+def no_ack(flags):
+    def build(c):
+        c.add(True, flags, c.cseq, 0, BENIGN)
+    return build
+
+
+def ack_unsent(delta):
+    def build(c):
+        c.add(True, "PA", c.cseq, c.sseq + delta, BENIGN)
+    return build
+
+
+def old_timestamp(back):
+    def build(c):
+        c.add(True, "PA", c.cseq, c.sseq, BENIGN, ts=(c.ts - back) & 0xffffffff)
+    return build
+
+
+def syn_data_decoy():
+    c = Conn(isn=1000)
+    c.add(True, "S", 1000, 0, BENIGN)  # no Fast Open option: the server ignores the data
+    c.cseq = 1001
+    c.add(False, "SA", c.sseq, c.cseq)
+    c.sseq += 1
+    c.add(True, "A", c.cseq, c.sseq)
+    c.data(ATTACK)
+    return c.packets
+
+
+def syn_other_isn(first_isn):
+    def case():
+        c = Conn(isn=900000)
+        c.add(True, "S", first_isn, 0)  # the decoy SYN (a TTL that dies before the server)
+        c.handshake()  # the real one, which the server answers
+        c.data(ATTACK)
+        return c.packets
+    return case
+
+
+def past_window(ahead):
+    def case():
+        c = Conn().handshake()
+        c.data(b"hello\r\n")
+        target = c.cseq + ahead
+        c.add(True, "PA", target, c.sseq, BENIGN)  # the harmless copy of what comes there
+        while c.cseq < target:
+            chunk = b"f" * min(1400, target - c.cseq)
+            c.data(chunk)
+        c.data(ATTACK)
+        return c.packets
+    return case
+
+
+CASES = [
+    ("checksum: TCP, decoy data", decoy_first(tcp_checksum_decoy)),
+    ("checksum: IPv4 header, decoy data", decoy_first(ip_checksum_decoy)),
+    ("checksum: RST", decoy_first(checksum_rst)),
+    ("checksum: FIN", decoy_first(checksum_fin)),
+    ("rst: sequence + 1", decoy_first(rst_offset(1))),
+    ("rst: sequence + 100 (in window)", decoy_first(rst_offset(100))),
+    ("rst: sequence - 1, RST+ACK", decoy_first(rst_offset(-1, "RA"))),
+    ("no ack: PSH only", decoy_first(no_ack("P"))),
+    ("no ack: no flags", decoy_first(no_ack(""))),
+    ("no ack: FIN without ACK", decoy_first(no_ack("F"))),
+    ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
+    ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
+    ("paws: timestamp - 1", decoy_first(old_timestamp(2))),
+    ("paws: timestamp - 100000", decoy_first(old_timestamp(100000))),
+    ("syn: data without Fast Open", syn_data_decoy),
+    ("syn: a decoy SYN with another ISN first", syn_other_isn(1000)),
+    ("syn: a decoy SYN with a nearby ISN first", syn_other_isn(899990)),
+    ("window: decoy 9000 bytes ahead", past_window(9000)),
+    ("window: decoy 70000 bytes ahead", past_window(70000)),
+]
+
+
+def main():
+    detected, total, failures = 0, 0, []
+    for name, build in CASES:
+        packets = build()
+        for mode in ("ids", "ips"):
+            total += 1
+            rc, alerts, frames, err = run(RULES, packets, mode=mode,
+                                          extra=("--set", "dataplane.checksums=yes"))
+            if rc != 0:
+                ok, why = False, f"vigil exited {rc}: {err[-300:]}"
+            elif mode == "ids":
+                ok = sid_counts(alerts).get(1, 0) >= 1
+                why = f"alerts {sid_counts(alerts)}"
+            else:
+                leaked = sum(1 for f in frames if b"/etc/passwd" in f)
+                ok, why = leaked == 0, f"{leaked} frame(s) with the attack reached the output"
+            detected += ok
+            print(("ok: " if ok else "FAIL: ") + f"{name} [{mode}]" + ("" if ok else f" ({why})"))
+            if not ok:
+                failures.append(f"{name} [{mode}]")
+    print(f"{detected} detected of {total}")
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
