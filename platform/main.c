@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 	setup_rules_publish_first(&board, ruleset);
 	setup_exception_path_start(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
-	struct eve eve = {.ruleset = ruleset};
+	struct eve eve = {.fd = -1, .ruleset = ruleset};
 	if (options.eve) {
 		int rc = eve_open(&eve, options.eve, ruleset);
 		if (rc < 0)
@@ -367,6 +367,7 @@ int main(int argc, char **argv)
 		control_add_alert_ring(&control, workers[w].detect.alerts);
 	static struct main_stats stats;
 	build_stats_view(&stats, &board, &ports, workers);
+	stats.view.eve = &eve;
 	control.stats = &stats.view;
 	control.workers = workers;
 	control.published = &setup_published;
@@ -381,6 +382,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	struct sigaction hup = {.sa_handler = on_hangup};
 	sigaction(SIGHUP, &hup, NULL);
+	/* A file-size limit on the EVE file is a write error (EFBIG) to count, not the end. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct sigaction release = {.sa_handler = on_release_signal, .sa_flags = SA_RESTART};
 	sigaction(SIGUSR1, &release, NULL);
 
