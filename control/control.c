@@ -204,13 +204,18 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 		mgmt_input_frame(control->data_netifs[port], frame, len);
 }
 
-void control_poll(struct control *control)
+unsigned control_poll(struct control *control)
 {
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */
-	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
-		;
+	unsigned taken = 0;
+	for (unsigned rounds = 0; rounds < 64; rounds++) {
+		unsigned n = control_take_alerts(control);
+		if (n == 0)
+			break;
+		taken += n;
+	}
 	if (control->mgmt)
 		mgmt_poll(control->mgmt);
 	if (control->console)
@@ -222,4 +227,5 @@ void control_poll(struct control *control)
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);
 	}
+	return taken;
 }

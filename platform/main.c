@@ -113,7 +113,7 @@ static void control_loop(struct run_state *run, struct control *control,
 	uint64_t last_seen = 0;
 
 	while (!worker_stopping()) {
-		control_poll(control);
+		unsigned alerts = control_poll(control);
 		char err[FILTER_ERROR_MAX];
 		int rc = run->filter ? filter_runtime_poll(run->filter, err, sizeof(err)) : 0;
 		if (rc < 0)
@@ -139,6 +139,9 @@ static void control_loop(struct run_state *run, struct control *control,
 				break;
 			}
 		}
+		/* Offline, workers wait on a full alert ring: keep draining while alerts come. */
+		if (run->offline && alerts)
+			continue;
 		rte_delay_us_sleep(run->offline ? 200 : 1000);
 	}
 }
