@@ -19,6 +19,7 @@
 #include "control/control.h"
 #include "platform/clock.h"
 #include "control/eve.h"
+#include "control/rules_store.h"
 #include "control/rules_update.h"
 #include "rules/policy/policy.h"
 #include "dataplane/detect/detect_rules.h"
@@ -30,22 +31,6 @@
 const struct rules_version *rules_update_live(const struct rules_update *ru)
 {
 	return ru->history_count ? &ru->history[ru->history_count - 1] : NULL;
-}
-
-/* The highest version number in store_dir/versions.log, 0 when none. */
-static unsigned rules_update_last_number(const char *store_dir)
-{
-	char path[RULES_UPDATE_PATH_MAX];
-	snprintf(path, sizeof(path), "%s/versions.log", store_dir);
-	FILE *f = fopen(path, "r");
-	unsigned last = 0, n;
-	char line[4096];
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "{\"version\":%u", &n) == 1 && n > last)
-			last = n;
-	if (f)
-		fclose(f);
-	return last;
 }
 
 int rules_update_init(struct rules_update *ru, const struct ruleset_options *base,
@@ -64,8 +49,11 @@ int rules_update_init(struct rules_update *ru, const struct ruleset_options *bas
 	snprintf(ru->store_dir, sizeof(ru->store_dir), "%s", store_dir);
 	if (mkdir(store_dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
+	/* What a crash during a commit left is not a version: numbering goes on
+	 * from the last committed one, as if the commit had never begun. */
+	rules_store_sweep(store_dir);
 	struct rules_version *v = &ru->history[0];
-	v->number = rules_update_last_number(store_dir) + 1;
+	v->number = rules_store_last_number(store_dir) + 1;
 	ru->next_number = v->number + 1;
 	for (unsigned i = 0; i < base->file_count && i < RULES_UPDATE_MAX_FILES; i++)
 		snprintf(v->files[v->file_count++], RULES_UPDATE_PATH_MAX, "%s", base->files[i]);
@@ -125,18 +113,6 @@ static bool rules_update_name_ok(const char *name)
 	       len;
 }
 
-static int rules_update_write_file(const char *path, const uint8_t *text, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	size_t written = fwrite(text, 1, len, f);
-	int rc = written == len ? 0 : -EIO;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	return rc;
-}
-
 /*
  * The candidate version: the live files with name replaced or added, the
  * uploaded text written to store_dir/vN/name. Returns 0 or -errno.
@@ -153,7 +129,7 @@ static int rules_update_candidate(struct rules_update *ru, const char *name, con
 		return -errno;
 	if ((size_t)snprintf(path, path_len, "%s/%s", dir, name) >= path_len)
 		return -ENAMETOOLONG;
-	int rc = rules_update_write_file(path, text, len);
+	int rc = rules_store_write(path, text, len);
 	if (rc < 0)
 		return rc;
 	for (unsigned i = 0; i < v->file_count; i++) {
@@ -286,7 +262,7 @@ int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size
 		return -errno;
 	}
 	snprintf(v.policy, sizeof(v.policy), "%s/site.policy", dir);
-	int rc = rules_update_write_file(v.policy, text, len);
+	int rc = rules_store_write(v.policy, text, len);
 	if (rc < 0) {
 		snprintf(error, error_len, "cannot store the policy in %s: %s", dir, strerror(-rc));
 		return rc;
@@ -346,27 +322,31 @@ static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset
 	return 0;
 }
 
-/* Append v to versions.log and to history; remove version folders that fell out. */
+/*
+ * Commit v on disk (its line in versions.log, written whole and atomically:
+ * rules_store.h) and append it to history; remove version folders that
+ * fell out. The version is live whatever the disk says: a log that cannot
+ * be written is reported, and the version is not there after a restart.
+ */
 static void rules_update_persist(struct rules_update *ru, const struct rules_version *v)
 {
-	char path[RULES_UPDATE_PATH_MAX];
-	snprintf(path, sizeof(path), "%s/versions.log", ru->store_dir);
-	FILE *f = fopen(path, "a");
-	if (f) {
-		struct json_out j = {0};
-		json_printf(&j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
-			    (long long)v->when);
-		json_string(&j, v->origin);
-		json_printf(&j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
-		for (unsigned i = 0; i < v->file_count; i++) {
-			json_raw(&j, i ? "," : "");
-			json_string(&j, v->files[i]);
-		}
-		json_raw(&j, "]}\n");
-		if (!j.failed)
-			fputs(j.text, f);
-		json_free(&j);
-		fclose(f);
+	struct json_out j = {0};
+	json_printf(&j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number, (long long)v->when);
+	json_string(&j, v->origin);
+	json_printf(&j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
+	for (unsigned i = 0; i < v->file_count; i++) {
+		json_raw(&j, i ? "," : "");
+		json_string(&j, v->files[i]);
+	}
+	json_raw(&j, "]}\n");
+	int rc = j.failed ? -ENOMEM : rules_store_log_append(ru->store_dir, j.text);
+	json_free(&j);
+	if (rc < 0) {
+		ru->log_failures++;
+		fprintf(stderr,
+			"vigil: warning: rules: version %u is live but not in %s/versions.log: "
+			"%s\n",
+			v->number, ru->store_dir, strerror(-rc));
 	}
 	if (ru->history_count == RULES_UPDATE_HISTORY) {
 		const struct rules_version *gone = &ru->history[0];

@@ -15,7 +15,9 @@
  *            dataplane/detect/detect_rules.h); once every worker has passed
  *            a quiescent point, alerts of the old ruleset are drained and
  *            the old one is freed. The version is persisted (its files under
- *            store_dir/vN/, a line in store_dir/versions.log).
+ *            store_dir/vN/, written when staged, and a line in
+ *            store_dir/versions.log, which is what commits it on disk; every
+ *            write is atomic and durable: control/rules_store.h).
  *   rollback the version before the live one is built again from its
  *            files and published the same way.
  *
@@ -67,6 +69,7 @@ struct rules_update {
 	struct rules_version staged_version;
 
 	uint64_t commits, refusals;
+	uint64_t log_failures; /* commits versions.log could not record (live, not persisted) */
 	double last_publish_seconds; /* from commit to every worker on the new ruleset */
 };
 
@@ -75,6 +78,8 @@ struct rules_update {
  * A version names its policy file too (version 1: policy_path); a build
  * reads it again, so an edited file takes effect with the next commit.
  * store_dir is created if missing; its versions.log continues the numbering.
+ * Version folders not in versions.log (staged, or a commit cut short by a
+ * crash) are reported and removed first (rules_store_sweep).
  * Returns 0 or -errno (store_dir cannot be made).
  */
 int rules_update_init(struct rules_update *ru, const struct ruleset_options *base,
