@@ -140,7 +140,7 @@ static void test_restart_after_crash_removes_the_orphan(void **state)
 
 	struct rules_update ru;
 	struct ruleset_options base = {0};
-	assert_int_equal(rules_update_init(&ru, &base, NULL, NULL, store, 16, NULL), 0);
+	assert_int_equal(rules_update_init(&ru, &base, NULL, NULL, store, 16, NULL, NULL), 0);
 
 	assert_false(exists("%s/%s", "v4"));	       /* the orphan is gone */
 	assert_true(exists("%s/%s", "v2/site.rules")); /* committed versions stay */
@@ -162,7 +162,7 @@ static void test_staged_but_not_committed_is_an_orphan(void **state)
 	(void)state;
 	struct rules_update ru;
 	struct ruleset_options base = {0};
-	assert_int_equal(rules_update_init(&ru, &base, NULL, NULL, store, 16, NULL), 0);
+	assert_int_equal(rules_update_init(&ru, &base, NULL, NULL, store, 16, NULL, NULL), 0);
 	assert_int_equal(rules_update_live(&ru)->number, 1);
 	struct json_out answer = {0};
 	char error[256] = "";
@@ -180,6 +180,64 @@ static void test_staged_but_not_committed_is_an_orphan(void **state)
 	assert_int_equal(rules_store_last_number(store), 0);
 }
 
+/*
+ * After a restart the live version is the last committed one: its line in
+ * versions.log (as rules_update_persist writes it: files and policy as JSON
+ * strings) gives the files to run, and the version keeps its number; an
+ * orphan after it changes nothing.
+ */
+static void test_restart_runs_the_last_committed_version(void **state)
+{
+	(void)state;
+	char v2[128], v3[128], policy[128], line[1024];
+	snprintf(v2, sizeof(v2), "%s/v2", store);
+	snprintf(v3, sizeof(v3), "%s/v3", store);
+	assert_int_equal(mkdir(v2, 0700), 0);
+	assert_int_equal(mkdir(v3, 0700), 0);
+	snprintf(v2, sizeof(v2), "%s/v2/a \"quoted\".rules", store);
+	snprintf(v3, sizeof(v3), "%s/v3/b.rules", store);
+	snprintf(policy, sizeof(policy), "%s/v3/site.policy", store);
+	assert_int_equal(rules_store_write(v2, "# a\n", 4), 0);
+	assert_int_equal(rules_store_write(v3, "# b\n", 4), 0);
+	assert_int_equal(rules_store_write(policy, "# p\n", 4), 0);
+	snprintf(line, sizeof(line),
+		 "{\"version\":2,\"time\":1,\"origin\":\"rules load a by x\",\"loaded\":1,"
+		 "\"read\":1,\"files\":[\"%s/v2/a \\\"quoted\\\".rules\"],\"policy\":\"\"}\n",
+		 store);
+	assert_int_equal(rules_store_log_append(store, line), 0);
+	snprintf(line, sizeof(line),
+		 "{\"version\":3,\"time\":2,\"origin\":\"policy load by x\",\"loaded\":2,"
+		 "\"read\":2,\"files\":[\"%s/v2/a \\\"quoted\\\".rules\",\"%s\"],"
+		 "\"policy\":\"%s\"}\n",
+		 store, v3, policy);
+	assert_int_equal(rules_store_log_append(store, line), 0);
+	char orphan[128];
+	snprintf(orphan, sizeof(orphan), "%s/v4", store); /* kill -9 during the commit of 4 */
+	assert_int_equal(mkdir(orphan, 0700), 0);
+
+	static struct rules_version v;
+	assert_int_equal(rules_update_last_committed(store, &v), 0);
+	assert_int_equal(v.number, 3);
+	assert_int_equal(v.file_count, 2);
+	assert_string_equal(v.files[0], v2);
+	assert_string_equal(v.files[1], v3);
+	assert_string_equal(v.policy, policy);
+	assert_string_equal(v.origin, "policy load by x");
+
+	static struct rules_update ru;
+	struct ruleset_options base = {0};
+	assert_int_equal(rules_update_init(&ru, &base, NULL, NULL, store, 16, NULL, &v), 0);
+	assert_false(exists("%s/%s", "v4"));
+	assert_int_equal(rules_update_live(&ru)->number, 3);
+	assert_string_equal(rules_update_live(&ru)->files[1], v3);
+	assert_int_equal(ru.next_number, 4);
+	rules_update_close(&ru);
+
+	/* Its files gone: not run again (vigil starts from --rules). */
+	unlink(v3);
+	assert_true(rules_update_last_committed(store, &v) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +249,8 @@ int main(void)
 					    store_setup, store_teardown),
 	    cmocka_unit_test_setup_teardown(test_staged_but_not_committed_is_an_orphan, store_setup,
 					    store_teardown),
+	    cmocka_unit_test_setup_teardown(test_restart_runs_the_last_committed_version,
+					    store_setup, store_teardown),
 	};
 	return cmocka_run_group_tests_name("rules_update", tests, NULL, NULL);
 }
