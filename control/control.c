@@ -49,6 +49,9 @@ static void control_rotate_eve(struct control *control)
 	struct eve *eve = control->eve;
 	char from[512], to[512];
 	eve_flush(eve);
+	/* No file to rotate (the last reopen failed): shifting PATH.N again would drop archives. */
+	if (eve->fd < 0)
+		return;
 	for (unsigned i = control->eve_keep; i > 0; i--) {
 		if (i == 1)
 			snprintf(from, sizeof(from), "%s", control->eve_path);

@@ -28,6 +28,9 @@
 
 static int eve_open_fd(struct eve *eve, const char *path)
 {
+	if (path != eve->path)
+		snprintf(eve->path, sizeof(eve->path), "%s", path);
+	eve->size = 0;
 	eve->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (eve->fd < 0)
 		return -errno;
@@ -123,6 +126,9 @@ int eve_flush(struct eve *eve)
 	if (!eve->buf || eve->buf_used == 0)
 		return 0;
 	int rc = 0;
+	/* No file since a rotation could not open the new one: try again first. */
+	if (eve->fd < 0)
+		eve_open_fd(eve, eve->path);
 	if (eve->fd < 0) {
 		eve->lines_lost += eve->buf_lines;
 		eve->write_errors++;

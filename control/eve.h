@@ -31,9 +31,10 @@ struct ruleset;
  */
 struct eve {
 	bool configured; /* eve_open succeeded (stays true after eve_close, for the summary) */
-	int fd;		 /* -1: no EVE file */
-	uint64_t size;	 /* bytes in the file, for rotation */
-	char *buf;	 /* EVE_BUFFER_BYTES, malloc'd by eve_open */
+	int fd;		 /* -1: no EVE file (one a rotation could not reopen is tried again) */
+	char path[512];
+	uint64_t size; /* bytes in the file, for rotation */
+	char *buf;     /* EVE_BUFFER_BYTES, malloc'd by eve_open */
 	size_t buf_used;
 	unsigned buf_lines;
 	const struct ruleset *ruleset; /* for classtype descriptions */
