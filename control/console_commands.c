@@ -453,15 +453,22 @@ static void command_sinks_status(struct command_context *ctx)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	json_key(ctx->j, "eve_file");
-	if (c->eve && c->eve->file) {
+	if (c->eve && c->eve->buf) {
 		json_printf(ctx->j, "{\"path\":");
 		json_string(ctx->j, c->eve_path ? c->eve_path : "");
-		json_printf(ctx->j, ",\"written\":%llu,\"rotations\":%llu}",
-			    (unsigned long long)c->eve->written,
-			    (unsigned long long)c->eve_rotations);
+		json_printf(
+		    ctx->j,
+		    ",\"written\":%llu,\"write_errors\":%llu,\"lines_lost\":%llu,"
+		    "\"rotations\":%llu}",
+		    (unsigned long long)c->eve->written, (unsigned long long)c->eve->write_errors,
+		    (unsigned long long)c->eve->lines_lost, (unsigned long long)c->eve_rotations);
 		if (f)
-			fprintf(f, "eve file  %s: %llu written, %llu rotation(s)\n",
+			fprintf(f,
+				"eve file  %s: %llu written, %llu lost in %llu write error(s), "
+				"%llu rotation(s)\n",
 				c->eve_path ? c->eve_path : "", (unsigned long long)c->eve->written,
+				(unsigned long long)c->eve->lines_lost,
+				(unsigned long long)c->eve->write_errors,
 				(unsigned long long)c->eve_rotations);
 	} else {
 		json_raw(ctx->j, "null");

@@ -39,13 +39,19 @@ int control_add_alert_ring(struct control *control, struct rte_ring *ring)
 	return 0;
 }
 
-/* PATH.N -> PATH.N+1 down to PATH -> PATH.1, then a new PATH. */
+/*
+ * PATH.N -> PATH.N+1 down to PATH -> PATH.1, then a new PATH. The queued
+ * lines go to the old file first, so a rotated file also ends with a
+ * whole line.
+ */
 static void control_rotate_eve(struct control *control)
 {
 	struct eve *eve = control->eve;
 	char from[512], to[512];
-	fclose(eve->file);
-	eve->file = NULL;
+	eve_flush(eve);
+	/* No file to rotate (the last reopen failed): shifting PATH.N again would drop archives. */
+	if (eve->fd < 0)
+		return;
 	for (unsigned i = control->eve_keep; i > 0; i--) {
 		if (i == 1)
 			snprintf(from, sizeof(from), "%s", control->eve_path);
@@ -54,7 +60,7 @@ static void control_rotate_eve(struct control *control)
 		snprintf(to, sizeof(to), "%s.%u", control->eve_path, i);
 		rename(from, to);
 	}
-	eve->file = fopen(control->eve_path, "a");
+	eve_reopen(eve, control->eve_path);
 	control->eve_rotations++;
 }
 
@@ -155,12 +161,10 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 	unsigned flags =
 	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
 	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	if (eve->file) {
-		fwrite(line, 1, n, eve->file);
-		fputc('\n', eve->file);
-		eve->written++;
+	if (eve->buf) {
+		eve_append_line(eve, line, n);
 		if (control->eve_max_bytes && control->eve_keep && control->eve_path &&
-		    (uint64_t)ftell(eve->file) >= control->eve_max_bytes)
+		    eve->size + eve->buf_used >= control->eve_max_bytes)
 			control_rotate_eve(control);
 	}
 	for (unsigned i = 0; i < control->sink_count; i++)
@@ -184,8 +188,8 @@ static unsigned control_take_alerts(struct control *control)
 	}
 	control->alerts_taken += total;
 	/* Readers (tail -f, shippers) see each batch at once, not at the next 4 KiB. */
-	if (total && control->eve && control->eve->file)
-		fflush(control->eve->file);
+	if (total && control->eve)
+		eve_flush(control->eve);
 	return total;
 }
 
@@ -203,13 +207,18 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 		mgmt_input_frame(control->data_netifs[port], frame, len);
 }
 
-void control_poll(struct control *control)
+unsigned control_poll(struct control *control)
 {
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */
-	for (unsigned rounds = 0; rounds < 64 && control_take_alerts(control) > 0; rounds++)
-		;
+	unsigned taken = 0;
+	for (unsigned rounds = 0; rounds < 64; rounds++) {
+		unsigned n = control_take_alerts(control);
+		if (n == 0)
+			break;
+		taken += n;
+	}
 	if (control->mgmt)
 		mgmt_poll(control->mgmt);
 	if (control->console)
@@ -221,4 +230,5 @@ void control_poll(struct control *control)
 		control->management_rx_packets += n;
 		rte_pktmbuf_free_bulk(burst, n);
 	}
+	return taken;
 }

@@ -102,7 +102,13 @@ unsigned control_top_rules(const struct control *control, struct control_rule_hi
 /* Free what the control lcore keeps (recent alerts, rule hits). */
 void control_free(struct control *control);
 
-/* One pass of the control loop: poll the management ports and the console, take alerts. Control lcore only. */
-void control_poll(struct control *control);
+/*
+ * One pass of the control loop: poll the management ports and the console,
+ * take alerts (at most 64 bursts per ring, so the console is still served
+ * during an alert storm). Returns how many alerts it took: the caller polls
+ * again at once rather than sleeping while alerts come (offline, workers
+ * wait on a full ring). Control lcore only.
+ */
+unsigned control_poll(struct control *control);
 
 #endif

@@ -9,11 +9,15 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "control/eve.h"
 #include "dataplane/app/app_json.h"
@@ -22,14 +26,151 @@
 #include "dataplane/verdict.h"
 #include "rules/ruleset.h"
 
+static int eve_open_fd(struct eve *eve, const char *path)
+{
+	if (path != eve->path)
+		snprintf(eve->path, sizeof(eve->path), "%s", path);
+	eve->size = 0;
+	eve->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (eve->fd < 0)
+		return -errno;
+	struct stat st;
+	eve->size = fstat(eve->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
 int eve_open(struct eve *eve, const char *path, const struct ruleset *ruleset)
 {
 	memset(eve, 0, sizeof(*eve));
-	eve->file = fopen(path, "a");
-	if (!eve->file)
-		return -errno;
+	eve->fd = -1;
 	eve->ruleset = ruleset;
+	eve->buf = malloc(EVE_BUFFER_BYTES);
+	if (!eve->buf)
+		return -ENOMEM;
+	int rc = eve_open_fd(eve, path);
+	if (rc < 0) {
+		free(eve->buf);
+		eve->buf = NULL;
+		return rc;
+	}
+	eve->configured = true;
 	return 0;
+}
+
+int eve_reopen(struct eve *eve, const char *path)
+{
+	if (!eve->buf)
+		return -EBADF;
+	eve_flush(eve);
+	if (eve->fd >= 0)
+		close(eve->fd);
+	return eve_open_fd(eve, path);
+}
+
+bool eve_has_file(const struct eve *eve)
+{
+	return eve->buf && eve->fd >= 0;
+}
+
+static double eve_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Lines of the batch: those fully inside its first done bytes, and where they end. */
+static size_t eve_whole_prefix(const char *buf, size_t done, unsigned *lines)
+{
+	*lines = 0;
+	size_t end = 0;
+	for (size_t i = 0; i < done; i++)
+		if (buf[i] == '\n') {
+			(*lines)++;
+			end = i + 1;
+		}
+	return end;
+}
+
+/*
+ * The file system took done bytes of the batch and then refused (err):
+ * cut the file back to the last whole line (a reader, and the next batch,
+ * must never meet half a line) and count the rest as lost.
+ */
+static void eve_refused(struct eve *eve, uint64_t start, size_t done, int err)
+{
+	unsigned whole = 0;
+	size_t keep = eve_whole_prefix(eve->buf, done, &whole);
+	if (keep != done && ftruncate(eve->fd, (off_t)(start + keep)) != 0) {
+		/* Cannot cut it: end the fragment so the next line starts clean;
+		 * the fragment's line is counted lost (it is not valid JSON). */
+		if (write(eve->fd, "\n", 1) == 1)
+			keep = done + 1;
+	}
+	eve->size = start + keep;
+	eve->written += whole;
+	eve->lines_lost += eve->buf_lines - whole;
+	eve->write_errors++;
+	double now = eve_now();
+	if (eve->warned_at == 0 || now - eve->warned_at >= EVE_WARN_SECONDS) {
+		eve->warned_at = now;
+		fprintf(stderr,
+			"vigil: warning: EVE file: %s: %" PRIu64 " line(s) lost so far "
+			"(counted as eve_lines_lost); writing goes on with the next lines\n",
+			strerror(err), eve->lines_lost);
+	}
+}
+
+int eve_flush(struct eve *eve)
+{
+	if (!eve->buf || eve->buf_used == 0)
+		return 0;
+	int rc = 0;
+	/* No file since a rotation could not open the new one: try again first. */
+	if (eve->fd < 0)
+		eve_open_fd(eve, eve->path);
+	if (eve->fd < 0) {
+		eve->lines_lost += eve->buf_lines;
+		eve->write_errors++;
+		rc = -EBADF;
+		goto out;
+	}
+	/* O_APPEND: the batch starts at the end of the file; the file is ours alone. */
+	struct stat st;
+	uint64_t start = fstat(eve->fd, &st) == 0 ? (uint64_t)st.st_size : eve->size;
+	size_t done = 0;
+	while (done < eve->buf_used) {
+		ssize_t n = write(eve->fd, eve->buf + done, eve->buf_used - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		rc = n < 0 ? -errno : -ENOSPC;
+		eve_refused(eve, start, done, -rc);
+		goto out;
+	}
+	eve->size = start + done;
+	eve->written += eve->buf_lines;
+out:
+	eve->buf_used = 0;
+	eve->buf_lines = 0;
+	return rc;
+}
+
+void eve_append_line(struct eve *eve, const char *line, size_t len)
+{
+	if (!eve->buf)
+		return;
+	if (len + 1 > EVE_BUFFER_BYTES)
+		len = EVE_BUFFER_BYTES - 1;
+	if (eve->buf_used + len + 1 > EVE_BUFFER_BYTES)
+		eve_flush(eve);
+	memcpy(eve->buf + eve->buf_used, line, len);
+	eve->buf[eve->buf_used + len] = '\n';
+	eve->buf_used += len + 1;
+	eve->buf_lines++;
 }
 
 static void put_addr(struct app_json *o, const char *key, const uint8_t *addr, int version)
@@ -347,19 +488,20 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 void eve_write_alert(struct eve *eve, const struct alert *alert)
 {
 	char line[8192];
-	if (!eve->file)
+	if (!eve->buf)
 		return;
 	unsigned flags =
 	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
 	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	fwrite(line, 1, n, eve->file);
-	fputc('\n', eve->file);
-	eve->written++;
+	eve_append_line(eve, line, n);
 }
 
 void eve_close(struct eve *eve)
 {
-	if (eve->file)
-		fclose(eve->file);
-	eve->file = NULL;
+	eve_flush(eve);
+	if (eve->buf && eve->fd >= 0)
+		close(eve->fd);
+	eve->fd = -1;
+	free(eve->buf);
+	eve->buf = NULL;
 }

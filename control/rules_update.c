@@ -19,6 +19,7 @@
 #include "control/control.h"
 #include "platform/clock.h"
 #include "control/eve.h"
+#include "control/rules_store.h"
 #include "control/rules_update.h"
 #include "rules/policy/policy.h"
 #include "dataplane/detect/detect_rules.h"
@@ -32,25 +33,100 @@ const struct rules_version *rules_update_live(const struct rules_update *ru)
 	return ru->history_count ? &ru->history[ru->history_count - 1] : NULL;
 }
 
-/* The highest version number in store_dir/versions.log, 0 when none. */
-static unsigned rules_update_last_number(const char *store_dir)
+/*
+ * One JSON string as json_string() writes it, p just past its opening
+ * quote, into out. Returns the character after the closing quote, or NULL
+ * (too long, or an escape a path never needs: the line is not used).
+ */
+static const char *rules_update_json_string(const char *p, char *out, size_t len)
+{
+	size_t n = 0;
+	for (; *p && *p != '"'; p++) {
+		char c = *p;
+		if (c == '\\') {
+			p++;
+			c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			if (*p != '"' && *p != '\\' && *p != '/' && *p != 'n' && *p != 't')
+				return NULL;
+		}
+		if (n + 1 >= len)
+			return NULL;
+		out[n++] = c;
+	}
+	if (*p != '"')
+		return NULL;
+	out[n] = '\0';
+	return p + 1;
+}
+
+/* The string member "key":"..." of line into out; false when absent or unreadable. */
+static bool rules_update_json_member(const char *line, const char *key, char *out, size_t len)
+{
+	char pattern[32];
+	snprintf(pattern, sizeof(pattern), "\"%s\":\"", key);
+	const char *p = strstr(line, pattern);
+	return p && rules_update_json_string(p + strlen(pattern), out, len);
+}
+
+/* A versions.log line into v (number, origin, files, policy); false when it does not read. */
+static bool rules_update_parse_line(const char *line, struct rules_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	long long when = 0;
+	if (sscanf(line, "{\"version\":%u,\"time\":%lld", &v->number, &when) < 1)
+		return false;
+	v->when = (time_t)when;
+	rules_update_json_member(line, "origin", v->origin, sizeof(v->origin));
+	rules_update_json_member(line, "policy", v->policy, sizeof(v->policy));
+	const char *p = strstr(line, "\"files\":[");
+	if (!p)
+		return false;
+	p += strlen("\"files\":[");
+	while (*p == '"') {
+		if (v->file_count == RULES_UPDATE_MAX_FILES)
+			return false;
+		p = rules_update_json_string(p + 1, v->files[v->file_count++],
+					     RULES_UPDATE_PATH_MAX);
+		if (!p)
+			return false;
+		if (*p == ',')
+			p++;
+	}
+	return *p == ']';
+}
+
+int rules_update_last_committed(const char *store_dir, struct rules_version *v)
 {
 	char path[RULES_UPDATE_PATH_MAX];
 	snprintf(path, sizeof(path), "%s/versions.log", store_dir);
 	FILE *f = fopen(path, "r");
-	unsigned last = 0, n;
-	char line[4096];
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "{\"version\":%u", &n) == 1 && n > last)
-			last = n;
-	if (f)
-		fclose(f);
-	return last;
+	if (!f)
+		return -ENOENT;
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	static struct rules_version candidate; /* 64 KB of paths: not on the stack */
+	while (getline(&line, &cap, f) > 0)
+		if (rules_update_parse_line(line, &candidate) &&
+		    (!found || candidate.number > v->number)) {
+			*v = candidate;
+			found = true;
+		}
+	free(line);
+	fclose(f);
+	if (!found)
+		return -ENOENT;
+	for (unsigned i = 0; i < v->file_count; i++)
+		if (access(v->files[i], R_OK) != 0)
+			return -errno;
+	if (v->policy[0] && access(v->policy, R_OK) != 0)
+		return -errno;
+	return 0;
 }
 
 int rules_update_init(struct rules_update *ru, const struct ruleset_options *base,
 		      const char *policy_path, const struct ruleset *live, const char *store_dir,
-		      unsigned flows, struct control *control)
+		      unsigned flows, struct control *control, const struct rules_version *restored)
 {
 	memset(ru, 0, sizeof(*ru));
 	ru->base = *base;
@@ -64,8 +140,22 @@ int rules_update_init(struct rules_update *ru, const struct ruleset_options *bas
 	snprintf(ru->store_dir, sizeof(ru->store_dir), "%s", store_dir);
 	if (mkdir(store_dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
+	/* What a crash during a commit left is not a version: numbering goes on
+	 * from the last committed one, as if the commit had never begun. */
+	rules_store_sweep(store_dir);
 	struct rules_version *v = &ru->history[0];
-	v->number = rules_update_last_number(store_dir) + 1;
+	if (restored) {
+		/* vigil runs the last committed version again: the same version, not a new one */
+		*v = *restored;
+		v->loaded = live ? ruleset_rule_count(live) : 0;
+		v->read = v->loaded;
+		ru->next_number = rules_store_last_number(store_dir) + 1;
+		if (ru->next_number <= v->number)
+			ru->next_number = v->number + 1;
+		ru->history_count = 1;
+		return 0;
+	}
+	v->number = rules_store_last_number(store_dir) + 1;
 	ru->next_number = v->number + 1;
 	for (unsigned i = 0; i < base->file_count && i < RULES_UPDATE_MAX_FILES; i++)
 		snprintf(v->files[v->file_count++], RULES_UPDATE_PATH_MAX, "%s", base->files[i]);
@@ -125,18 +215,6 @@ static bool rules_update_name_ok(const char *name)
 	       len;
 }
 
-static int rules_update_write_file(const char *path, const uint8_t *text, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	size_t written = fwrite(text, 1, len, f);
-	int rc = written == len ? 0 : -EIO;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	return rc;
-}
-
 /*
  * The candidate version: the live files with name replaced or added, the
  * uploaded text written to store_dir/vN/name. Returns 0 or -errno.
@@ -153,7 +231,7 @@ static int rules_update_candidate(struct rules_update *ru, const char *name, con
 		return -errno;
 	if ((size_t)snprintf(path, path_len, "%s/%s", dir, name) >= path_len)
 		return -ENAMETOOLONG;
-	int rc = rules_update_write_file(path, text, len);
+	int rc = rules_store_write(path, text, len);
 	if (rc < 0)
 		return rc;
 	for (unsigned i = 0; i < v->file_count; i++) {
@@ -286,7 +364,7 @@ int rules_update_stage_policy(struct rules_update *ru, const uint8_t *text, size
 		return -errno;
 	}
 	snprintf(v.policy, sizeof(v.policy), "%s/site.policy", dir);
-	int rc = rules_update_write_file(v.policy, text, len);
+	int rc = rules_store_write(v.policy, text, len);
 	if (rc < 0) {
 		snprintf(error, error_len, "cannot store the policy in %s: %s", dir, strerror(-rc));
 		return rc;
@@ -346,27 +424,33 @@ static int rules_update_publish(struct rules_update *ru, struct ruleset *ruleset
 	return 0;
 }
 
-/* Append v to versions.log and to history; remove version folders that fell out. */
+/*
+ * Commit v on disk (its line in versions.log, written whole and atomically:
+ * rules_store.h) and append it to history; remove version folders that
+ * fell out. The version is live whatever the disk says: a log that cannot
+ * be written is reported, and the version is not there after a restart.
+ */
 static void rules_update_persist(struct rules_update *ru, const struct rules_version *v)
 {
-	char path[RULES_UPDATE_PATH_MAX];
-	snprintf(path, sizeof(path), "%s/versions.log", ru->store_dir);
-	FILE *f = fopen(path, "a");
-	if (f) {
-		struct json_out j = {0};
-		json_printf(&j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number,
-			    (long long)v->when);
-		json_string(&j, v->origin);
-		json_printf(&j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
-		for (unsigned i = 0; i < v->file_count; i++) {
-			json_raw(&j, i ? "," : "");
-			json_string(&j, v->files[i]);
-		}
-		json_raw(&j, "]}\n");
-		if (!j.failed)
-			fputs(j.text, f);
-		json_free(&j);
-		fclose(f);
+	struct json_out j = {0};
+	json_printf(&j, "{\"version\":%u,\"time\":%lld,\"origin\":", v->number, (long long)v->when);
+	json_string(&j, v->origin);
+	json_printf(&j, ",\"loaded\":%u,\"read\":%u,\"files\":[", v->loaded, v->read);
+	for (unsigned i = 0; i < v->file_count; i++) {
+		json_raw(&j, i ? "," : "");
+		json_string(&j, v->files[i]);
+	}
+	json_raw(&j, "],\"policy\":");
+	json_string(&j, v->policy);
+	json_raw(&j, "}\n");
+	int rc = j.failed ? -ENOMEM : rules_store_log_append(ru->store_dir, j.text);
+	json_free(&j);
+	if (rc < 0) {
+		ru->log_failures++;
+		fprintf(stderr,
+			"vigil: warning: rules: version %u is live but not in %s/versions.log: "
+			"%s\n",
+			v->number, ru->store_dir, strerror(-rc));
 	}
 	if (ru->history_count == RULES_UPDATE_HISTORY) {
 		const struct rules_version *gone = &ru->history[0];

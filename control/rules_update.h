@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Rule updates as transactions, on the control lcore. A version is a list
- * of rule files; version 1 is what vigil started with (--rules). An update
+ * of rule files (and a policy); on a first start the live version is what
+ * vigil started with (--rules); once a version was committed, a restart
+ * runs the last committed one again (platform/main.c). An update
  * is staged, then committed:
  *
  *   stage    a rules file (NAME and its text, from the console) replaces the
@@ -15,7 +17,9 @@
  *            dataplane/detect/detect_rules.h); once every worker has passed
  *            a quiescent point, alerts of the old ruleset are drained and
  *            the old one is freed. The version is persisted (its files under
- *            store_dir/vN/, a line in store_dir/versions.log).
+ *            store_dir/vN/, written when staged, and a line in
+ *            store_dir/versions.log, which is what commits it on disk; every
+ *            write is atomic and durable: control/rules_store.h).
  *   rollback the version before the live one is built again from its
  *            files and published the same way.
  *
@@ -67,19 +71,35 @@ struct rules_update {
 	struct rules_version staged_version;
 
 	uint64_t commits, refusals;
+	uint64_t log_failures; /* commits versions.log could not record (live, not persisted) */
 	double last_publish_seconds; /* from commit to every worker on the new ruleset */
 };
 
 /*
- * Start with the ruleset vigil booted with (files as given, may be none).
+ * Start with the ruleset vigil booted with (files as given, may be none),
+ * as a new version numbered after the last committed one; or, restored
+ * not NULL, as that committed version itself (rules_update_last_committed).
  * A version names its policy file too (version 1: policy_path); a build
  * reads it again, so an edited file takes effect with the next commit.
  * store_dir is created if missing; its versions.log continues the numbering.
+ * Version folders not in versions.log (staged, or a commit cut short by a
+ * crash) are reported and removed first (rules_store_sweep).
  * Returns 0 or -errno (store_dir cannot be made).
  */
 int rules_update_init(struct rules_update *ru, const struct ruleset_options *base,
 		      const char *policy_path, const struct ruleset *live, const char *store_dir,
-		      unsigned flows, struct control *control);
+		      unsigned flows, struct control *control,
+		      const struct rules_version *restored);
+
+/*
+ * The last committed version in store_dir/versions.log (the live one when
+ * vigil stopped: a rollback is committed as a version of its own), for a
+ * restart to run it again; pass it to rules_update_init as restored, with
+ * live built from its files and policy. Returns 0, -ENOENT when no version
+ * was committed, or -errno when one of its files cannot be read (then
+ * vigil starts from --rules, as on a first start).
+ */
+int rules_update_last_committed(const char *store_dir, struct rules_version *v);
 
 /*
  * Stage name (a file name, no folder) with text (len bytes) replacing or

@@ -13,6 +13,7 @@
 
 #include <rte_ethdev.h>
 
+#include "control/eve.h"
 #include "control/stats.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
@@ -199,6 +200,11 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 		}
 	}
 	stats_print_ratelimit(out);
+	if (view->eve && view->eve->configured)
+		fprintf(out,
+			"    eve file: %" PRIu64 " line(s) written, %" PRIu64 " lost in %" PRIu64
+			" write error(s)\n",
+			view->eve->written, view->eve->lines_lost, view->eve->write_errors);
 }
 
 static void stats_json_counters(FILE *f, const struct worker_counters *c)
@@ -247,6 +253,18 @@ static void stats_json_defrag(FILE *f, const struct stats_view *view)
 		d.expired, d.active, d.tombstones_lost);
 }
 
+/* ,"eve":{"written":n,"write_errors":n,"lines_lost":n} when there is an EVE file. */
+static void stats_json_eve(FILE *f, const struct stats_view *view)
+{
+	const struct eve *e = view->eve;
+	if (!e || !e->configured)
+		return;
+	fprintf(f,
+		",\"eve\":{\"written\":%" PRIu64 ",\"write_errors\":%" PRIu64
+		",\"lines_lost\":%" PRIu64 "}",
+		e->written, e->write_errors, e->lines_lost);
+}
+
 void stats_json(FILE *f, const struct stats_view *view)
 {
 	struct worker_counters total;
@@ -279,6 +297,7 @@ void stats_json(FILE *f, const struct stats_view *view)
 	stats_json_ratelimit(f);
 	stats_json_filter(f, view);
 	stats_json_defrag(f, view);
+	stats_json_eve(f, view);
 	fprintf(f, "}");
 }
 

@@ -22,6 +22,7 @@ struct stats_port {
 };
 
 struct filter_counters;
+struct eve;
 
 struct stats_worker {
 	unsigned lcore_id;
@@ -39,6 +40,7 @@ struct stats_view {
 	unsigned port_count;
 	const struct stats_worker *workers;
 	unsigned worker_count;
+	const struct eve *eve; /* the EVE file's counters; NULL or closed: no --eve */
 };
 
 /* Sum of every worker's counters. */

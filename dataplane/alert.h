@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * An alert as a worker hands it to the control lcore: a fixed-size record
- * put on the worker's own single-producer ring (never waited on: a full
- * ring is counted as alerts_lost). Everything the EVE line needs is copied
+ * put on the worker's own single-producer ring by alert_push(). A live
+ * board never waits on a full ring (the alert is counted as lost: line
+ * rate comes first); an offline run, which has no line rate to keep, waits
+ * for the control lcore instead, so nothing is lost. Everything the EVE line needs is copied
  * except the rule itself, which the record points to (NULL for a filter
  * drop event, which carries the reason and ACL rule number instead); the ruleset it
  * belongs to outlives every alert taken from it (the control lcore drains
@@ -11,6 +13,7 @@
 #ifndef VIGIL_DATAPLANE_ALERT_H
 #define VIGIL_DATAPLANE_ALERT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dataplane/app/app.h"
@@ -63,5 +66,24 @@ struct alert {
 	struct app_details details; /* of the application-layer unit that alerted; its
 				     * parser's eve_details writes it (app_proto names it) */
 };
+
+struct rte_ring;
+
+/*
+ * Whether alert_push() waits for room on a full ring: set once at start-up
+ * (platform, before the workers are launched), true for an offline run
+ * reading a capture. Read only afterwards.
+ */
+void alert_set_wait_when_full(bool wait);
+
+/*
+ * Put a copy of a on ring (a worker's own alert ring; the calling worker is
+ * its only producer). On a full ring: live, returns false at once; offline
+ * (alert_set_wait_when_full), spins with rte_pause() until the control
+ * lcore has drained room, giving up (false) only when the workers are told
+ * to stop, so a stopping run never hangs. The caller counts a false as
+ * lost. Per-packet path: no system call, no lock.
+ */
+bool alert_push(struct rte_ring *ring, const struct alert *a);
 
 #endif

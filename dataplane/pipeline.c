@@ -446,7 +446,7 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
  * An EVE anomaly event for a datagram IP reassembly refused, once per
  * datagram: its later fragments (late), floods of new ones and bad
  * checksums are counted only, so that a flood of fragments cannot flood
- * the alert ring. A full ring is counted, never waited on.
+ * the alert ring (alert_push: a full ring is counted, or waited on offline).
  */
 static void pipeline_defrag_event(struct worker_conf *conf, const struct packet *p,
 				  enum defrag_reason r, uint64_t time_us)
@@ -469,7 +469,7 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	};
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	if (rte_ring_sp_enqueue_elem(conf->detect.alerts, &a, sizeof(a)) == 0)
+	if (alert_push(conf->detect.alerts, &a))
 		conf->counters.counter[WORKER_COUNTER_ALERTS]++;
 	else
 		conf->counters.counter[WORKER_COUNTER_ALERTS_LOST]++;

@@ -113,7 +113,7 @@ static void control_loop(struct run_state *run, struct control *control,
 	uint64_t last_seen = 0;
 
 	while (!worker_stopping()) {
-		control_poll(control);
+		unsigned alerts = control_poll(control);
 		char err[FILTER_ERROR_MAX];
 		int rc = run->filter ? filter_runtime_poll(run->filter, err, sizeof(err)) : 0;
 		if (rc < 0)
@@ -139,6 +139,9 @@ static void control_loop(struct run_state *run, struct control *control,
 				break;
 			}
 		}
+		/* Offline, workers wait on a full alert ring: keep draining while alerts come. */
+		if (run->offline && alerts)
+			continue;
 		rte_delay_us_sleep(run->offline ? 200 : 1000);
 	}
 }
@@ -243,9 +246,44 @@ static void start_sinks(const struct board *board, struct control *control)
 	}
 }
 
+/*
+ * A board with a console keeps its rule versions in [rules] store_dir: once
+ * one was committed, vigil runs the last committed version again rather
+ * than the --rules files (what the operator committed survives a restart,
+ * a crash included: control/rules_store.h). Its files and policy replace
+ * --rules and --policy in options. Returns that version, or NULL (a first
+ * start, or a version whose files are gone: --rules as given).
+ */
+static const struct rules_version *restore_committed_rules(const struct board *board,
+							   struct options *options)
+{
+	static struct rules_version v;
+	if (!board->console_cert[0] || !board->rules_store_dir[0])
+		return NULL;
+	int rc = rules_update_last_committed(board->rules_store_dir, &v);
+	if (rc == -ENOENT && v.number == 0)
+		return NULL;
+	if (rc < 0 || v.file_count > OPTIONS_MAX_LIST) {
+		log_warning("rules: the last committed version %u in %s cannot be run again (%s): "
+			    "starting from --rules",
+			    v.number, board->rules_store_dir,
+			    rc < 0 ? strerror(-rc) : "too many files");
+		return NULL;
+	}
+	options->rule_count = v.file_count;
+	for (unsigned i = 0; i < v.file_count; i++)
+		options->rules[i] = v.files[i];
+	if (v.policy[0])
+		options->policy = v.policy;
+	log_info("rules: version %u, the last committed in %s (%s), instead of --rules", v.number,
+		 board->rules_store_dir, v.origin);
+	return &v;
+}
+
 /* The TLS console, when the board names its certificate, key and the operator CA. */
 static void start_console(const struct board *board, const struct options *o,
-			  struct ruleset *ruleset, struct control *control)
+			  struct ruleset *ruleset, struct control *control,
+			  const struct rules_version *restored)
 {
 	if (!control->mgmt || !board->console_cert[0])
 		return;
@@ -254,7 +292,7 @@ static void start_console(const struct board *board, const struct options *o,
 	static struct rules_update rules;
 	struct ruleset_options ro = setup_rules_options(o, board, vars, action_rank);
 	int rc = rules_update_init(&rules, &ro, setup_policy_path(o, board), ruleset,
-				   board->rules_store_dir, board->flows, control);
+				   board->rules_store_dir, board->flows, control, restored);
 	if (rc < 0)
 		log_fatal("%s: error: [rules] store_dir: cannot use %s: %s", board->path,
 			  board->rules_store_dir, strerror(-rc));
@@ -311,6 +349,7 @@ int main(int argc, char **argv)
 		ruleset_free(checked);
 		return EXIT_SUCCESS;
 	}
+	const struct rules_version *restored = restore_committed_rules(&board, &options);
 	struct ruleset *ruleset = setup_rules_load(&options, &board, false);
 
 	run.offline = setup_reads_pcap(&board);
@@ -350,7 +389,7 @@ int main(int argc, char **argv)
 	setup_rules_publish_first(&board, ruleset);
 	setup_exception_path_start(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
-	struct eve eve = {.ruleset = ruleset};
+	struct eve eve = {.fd = -1, .ruleset = ruleset};
 	if (options.eve) {
 		int rc = eve_open(&eve, options.eve, ruleset);
 		if (rc < 0)
@@ -367,6 +406,7 @@ int main(int argc, char **argv)
 		control_add_alert_ring(&control, workers[w].detect.alerts);
 	static struct main_stats stats;
 	build_stats_view(&stats, &board, &ports, workers);
+	stats.view.eve = &eve;
 	control.stats = &stats.view;
 	control.workers = workers;
 	control.published = &setup_published;
@@ -375,12 +415,14 @@ int main(int argc, char **argv)
 	control.worker_count = board.worker_count;
 	control.board_name = board.name;
 	control.board_path = board.path;
-	start_console(&board, &options, ruleset, &control);
+	start_console(&board, &options, ruleset, &control, restored);
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	struct sigaction hup = {.sa_handler = on_hangup};
 	sigaction(SIGHUP, &hup, NULL);
+	/* A file-size limit on the EVE file is a write error (EFBIG) to count, not the end. */
+	signal(SIGXFSZ, SIG_IGN);
 	struct sigaction release = {.sa_handler = on_release_signal, .sa_flags = SA_RESTART};
 	sigaction(SIGUSR1, &release, NULL);
 

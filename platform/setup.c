@@ -339,6 +339,8 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
 					 struct filter_runtime *filter)
 {
 	int protected_port = filter ? filter_protected_port(board) : -1;
+	/* Offline there is no line rate to keep: a full alert ring is waited on, not lost. */
+	alert_set_wait_when_full(setup_reads_pcap(board));
 	struct worker_conf *workers =
 	    rte_zmalloc("workers", board->worker_count * sizeof(*workers), RTE_CACHE_LINE_SIZE);
 	if (!workers)

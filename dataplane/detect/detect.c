@@ -171,7 +171,7 @@ void detect_alerts_flush(struct detect_packet *s)
 		else
 			memset(a->flowbits, 0, sizeof(a->flowbits));
 		flowvars_copy(&ctx->flowvars, s->flow ? s->flow->flowvars : 0, a);
-		if (rte_ring_sp_enqueue_elem(ctx->alerts, a, sizeof(*a)) == 0)
+		if (alert_push(ctx->alerts, a))
 			c->counter[WORKER_COUNTER_ALERTS]++;
 		else
 			c->counter[WORKER_COUNTER_ALERTS_LOST]++;

@@ -120,7 +120,7 @@ static uint32_t filter_classify(struct rte_acl_ctx *const ctx[2], const struct f
 
 /* ---- denying ---- */
 
-/* Queue an EVE drop event; a full ring is counted, never waited on. */
+/* Queue an EVE drop event (alert_push: a full ring is counted, or waited on offline). */
 static void filter_event(struct filter_context *fc, const struct packet *p, const struct flow *flow,
 			 enum flow_direction dir, enum filter_reason reason, uint16_t rule,
 			 uint64_t time_us)
@@ -142,7 +142,7 @@ static void filter_event(struct filter_context *fc, const struct packet *p, cons
 	};
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	if (rte_ring_sp_enqueue_elem(fc->events, &a, sizeof(a)) != 0)
+	if (!alert_push(fc->events, &a))
 		fc->counters.events_lost++;
 }
 

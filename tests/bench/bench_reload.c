@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 	control.worker_count = 1;
 	control.published = &published;
 	static struct rules_update ru;
-	if (rules_update_init(&ru, &o, NULL, rs, store, flows, &control) < 0)
+	if (rules_update_init(&ru, &o, NULL, rs, store, flows, &control, NULL) < 0)
 		return EXIT_FAILURE;
 	pthread_t thread;
 	pthread_create(&thread, NULL, bench_worker, &worker.detect);

@@ -4,14 +4,20 @@
  * read, escapes what a rule file wrote, and the protocol object and the
  * X-Forwarded-For client of an application-layer alert, the packet's
  * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
- * metadata.flowbits) and variables (metadata.flowvars).
+ * metadata.flowbits) and variables (metadata.flowvars); the EVE file
+ * sink writes whole lines only, counts what the file system refuses and
+ * resumes when there is room again, across a rotation too.
  */
 #include <errno.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -255,6 +261,133 @@ static void test_truncation_is_safe(void **state)
 	assert_int_equal(line[n], '\0');
 }
 
+/* ---- the EVE file sink ---- */
+
+#define SINK_LINE_LEN 300 /* bytes of each test line, newline excluded */
+
+static void sink_line(char *line, unsigned i)
+{
+	int n = snprintf(line, SINK_LINE_LEN + 1, "{\"n\":%u,\"pad\":\"", i);
+	memset(line + n, 'x', SINK_LINE_LEN - (size_t)n - 2);
+	memcpy(line + SINK_LINE_LEN - 2, "\"}", 2);
+	line[SINK_LINE_LEN] = '\0';
+}
+
+/* Lines of path, and whether every one is a whole test line (length and ending). */
+static unsigned sink_whole_lines(const char *path, bool *all_whole)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char buf[4096];
+	unsigned n = 0;
+	*all_whole = true;
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t len = strlen(buf);
+		if (len != SINK_LINE_LEN + 1 || buf[len - 1] != '\n' || buf[len - 2] != '}')
+			*all_whole = false;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void sink_append(struct eve *eve, unsigned from, unsigned count, unsigned per_flush)
+{
+	char line[SINK_LINE_LEN + 1];
+	for (unsigned i = from; i < from + count; i++) {
+		sink_line(line, i);
+		eve_append_line(eve, line, SINK_LINE_LEN);
+		if ((i + 1 - from) % per_flush == 0)
+			eve_flush(eve);
+	}
+	eve_flush(eve);
+}
+
+/*
+ * A file system that refuses part of a batch (here a file-size limit, as a
+ * full disk does): the file keeps whole lines only, the rest is counted
+ * lost, not written; raised again, the next lines go in.
+ */
+static void test_sink_whole_lines_and_resume(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vigil-test-eve-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct eve eve;
+	assert_int_equal(eve_open(&eve, path, NULL), 0);
+
+	struct rlimit old, small;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	small = old;
+	small.rlim_cur = 10000; /* 33 whole lines and part of the 34th */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	sink_append(&eve, 0, 100, 7); /* batches of 7 lines: one straddles the limit */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+
+	bool whole;
+	unsigned lines = sink_whole_lines(path, &whole);
+	assert_true(whole);
+	assert_int_equal(eve.written + eve.lines_lost, 100);
+	assert_int_equal(lines, eve.written);
+	/* 4 batches of 7, then the 5 whole lines of the 5th that fit: its
+	 * 6th, cut at the limit, is taken back out of the file */
+	assert_int_equal(eve.written, 33);
+	assert_true(eve.write_errors >= 1);
+	uint64_t lost = eve.lines_lost;
+
+	/* Room again: the next lines go in, nothing more is lost. */
+	sink_append(&eve, 100, 10, 3);
+	assert_int_equal(eve.written, 43);
+	assert_int_equal(eve.lines_lost, lost);
+	lines = sink_whole_lines(path, &whole);
+	assert_true(whole);
+	assert_int_equal(lines, 43);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal((uint64_t)st.st_size, eve.size);
+
+	/* Rotated away (renamed) and reopened: the new file gets the next lines. */
+	char rotated[64];
+	snprintf(rotated, sizeof(rotated), "%s.1", path);
+	assert_int_equal(rename(path, rotated), 0);
+	assert_int_equal(eve_reopen(&eve, path), 0);
+	assert_int_equal(eve.size, 0);
+	sink_append(&eve, 110, 5, 5);
+	assert_int_equal(sink_whole_lines(path, &whole), 5);
+	assert_true(whole);
+	assert_int_equal(sink_whole_lines(rotated, &whole), 43);
+	eve_close(&eve);
+	assert_int_equal(eve.written, 48);
+	unlink(path);
+	unlink(rotated);
+}
+
+/* Lines queued but not flushed reach the file on eve_close(). */
+static void test_sink_close_flushes(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vigil-test-eve-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct eve eve;
+	assert_int_equal(eve_open(&eve, path, NULL), 0);
+	char line[SINK_LINE_LEN + 1];
+	sink_line(line, 1);
+	eve_append_line(&eve, line, SINK_LINE_LEN);
+	assert_int_equal(eve.written, 0);
+	eve_close(&eve);
+	assert_int_equal(eve.written, 1);
+	bool whole;
+	assert_int_equal(sink_whole_lines(path, &whole), 1);
+	assert_true(whole);
+	assert_false(eve_has_file(&eve));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +398,8 @@ int main(void)
 	    cmocka_unit_test(test_verdict_and_pcap_cnt),
 	    cmocka_unit_test(test_flowbits),
 	    cmocka_unit_test(test_truncation_is_safe),
+	    cmocka_unit_test(test_sink_whole_lines_and_resume),
+	    cmocka_unit_test(test_sink_close_flushes),
 	};
 	return cmocka_run_group_tests_name("eve", tests, NULL, NULL);
 }
