@@ -90,6 +90,7 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->evict_idle_ns = flow_seconds_ns(to->evict_idle_s, 1);
 	t->on_free = config->on_free;
 	t->async_oneside = config->async_oneside;
+	t->no_normalize = config->no_normalize;
 	t->on_free_arg = config->on_free_arg;
 	return t;
 }
@@ -352,8 +353,10 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 	if (f->key.proto == IPPROTO_TCP && (p->flags & PACKET_TCP)) {
 		/* A segment its receiver would drop changes nothing here either:
 		 * a decoy RST must not close (and so expire) the flow. */
-		bool restart_peer;
-		f->discard = (uint8_t)normalize_tcp(f->track, dir, p, &restart_peer);
+		bool restart_peer = false;
+		f->discard = t->no_normalize
+				 ? NORMALIZE_OK
+				 : (uint8_t)normalize_tcp(f->track, dir, p, &restart_peer);
 		if (restart_peer) {
 			/* the server took the client's other SYN: its stream starts there */
 			stream_release(&f->stream[!dir], t->streams);

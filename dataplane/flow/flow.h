@@ -189,6 +189,9 @@ struct flow_config {
 	 * the client's ACK after its SYN completes the handshake without the
 	 * SYN-ACK (Suricata's stream.async-oneside). */
 	bool async_oneside;
+	/* Benchmarks only: skip normalize_tcp(), to time the path without the
+	 * normalizer. A worker never sets it. */
+	bool no_normalize;
 };
 
 /* _(field, "name", "description") */
@@ -234,6 +237,7 @@ struct flow_table {
 	flow_free_fn on_free;
 	void *on_free_arg;
 	bool async_oneside;
+	bool no_normalize;
 };
 
 /*
