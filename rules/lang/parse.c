@@ -1074,28 +1074,45 @@ static int parse_quoted_value_check(struct rule_parser *parser, const char *name
 /*
  * An unquoted value may hold blanks ("established, to_server", metadata),
  * so a second option run into it is found by its shape: a blank, then a
- * keyword's name followed by ':' (sid:1 rev:2;), or a keyword that takes no
- * value as the last word (depth:4 nocase;). Only known keyword names
- * count, so free text in metadata or reference values is left alone.
+ * known keyword's name followed by ':' (sid:1 rev:2;). Other words are
+ * left alone: metadata and reference values are free text.
  */
 static int parse_plain_value_check(struct rule_parser *parser, const char *name, size_t name_len,
 				   const char *value, const char *end)
 {
 	for (const char *p = value + 1; p < end; p++) {
 		const char *word_end, *after;
-		const struct rule_keyword *keyword;
 
 		if (!isspace((unsigned char)p[-1]) || isspace((unsigned char)*p))
 			continue;
 		word_end = parse_word_end(p, end);
 		after = parse_skip_space(word_end, end);
-		if (word_end == p || (after < end && *after != ':'))
-			continue;
-		keyword = parse_keyword_named(p, word_end);
-		if (keyword && (after < end || keyword->value != RULE_KW_VALUE_REQUIRED))
+		if (word_end > p && after < end && *after == ':' &&
+		    parse_keyword_named(p, word_end))
 			return parse_missing_semicolon(parser, name, name_len, p, word_end);
 	}
 	return 0;
+}
+
+/*
+ * A value its keyword refused, whose last word is a keyword that may stand
+ * alone (depth:4 nocase;): the refusal is a missing ';', which says more
+ * than 'bad value of "depth"'. Only asked after a refusal, because free
+ * text (metadata:attack_class xss;) may end in such a word.
+ */
+static void parse_refused_value_explain(struct rule_parser *parser, const char *name,
+					size_t name_len, const char *value, const char *end)
+{
+	const char *word = end;
+	const struct rule_keyword *keyword;
+
+	while (word > value && !isspace((unsigned char)word[-1]))
+		word--;
+	if (word == value || parse_word_end(word, end) != end)
+		return;
+	keyword = parse_keyword_named(word, end);
+	if (keyword && keyword->value != RULE_KW_VALUE_REQUIRED)
+		parse_missing_semicolon(parser, name, name_len, word, end);
 }
 
 /* value..end: the trimmed value, before any quotes are dropped. */
@@ -1220,6 +1237,9 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 		rc = rule_parser_error(parser, "out of memory");
 	else
 		rc = parse_option(parser, rule, name_copy, value_copy);
+	if (rc < 0 && value_copy)
+		parse_refused_value_explain(parser, name, (size_t)(name_end - name), value,
+					    value_end);
 	free(name_copy);
 	free(value_copy);
 	return rc;
@@ -1533,10 +1553,13 @@ static int parse_list_add_duplicate(struct rule_list *list, const struct rule *d
 
 int rule_list_refuse_duplicates(struct rule_list *list)
 {
-	unsigned *kept_by = malloc((list->count ? list->count : 1) * sizeof(*kept_by));
+	unsigned *kept_by;
 	unsigned count = 0;
 	int rc;
 
+	if (list->count < 2)
+		return 0;
+	kept_by = malloc(list->count * sizeof(*kept_by));
 	if (!kept_by)
 		return -ENOMEM;
 	rc = parse_sid_kept_by(list, kept_by);
