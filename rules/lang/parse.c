@@ -1080,6 +1080,8 @@ static int parse_quoted_value_check(struct rule_parser *parser, const char *name
 static int parse_plain_value_check(struct rule_parser *parser, const char *name, size_t name_len,
 				   const char *value, const char *end)
 {
+	if (!memchr(value, ':', (size_t)(end - value)))
+		return 0; /* most values: no option can be run into them */
 	for (const char *p = value + 1; p < end; p++) {
 		const char *word_end, *after;
 
