@@ -1100,7 +1100,8 @@ static int parse_plain_value_check(struct rule_parser *parser, const char *name,
  * A value its keyword refused, whose last word is a keyword that may stand
  * alone (depth:4 nocase;): the refusal is a missing ';', which says more
  * than 'bad value of "depth"'. Only asked after a refusal, because free
- * text (metadata:attack_class xss;) may end in such a word.
+ * text (metadata:attack_class xss;) may end in such a word, and only for
+ * values without quotes, whose words are the rule's and not a string's.
  */
 static void parse_refused_value_explain(struct rule_parser *parser, const char *name,
 					size_t name_len, const char *value, const char *end)
@@ -1209,6 +1210,7 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 {
 	const char *name = p, *name_end, *value = NULL, *value_end = NULL;
 	char *name_copy, *value_copy = NULL;
+	bool quoted = false;
 	int rc;
 
 	while (p < end && *p != ':' && *p != ';')
@@ -1226,6 +1228,7 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 		if (parse_value_check(parser, name, (size_t)(name_end - name), value, value_end,
 				      p < end) < 0)
 			return -EINVAL;
+		quoted = memchr(value, '"', (size_t)(value_end - value)) != NULL;
 		parse_value_unquote(&value, &value_end);
 	}
 	if (p == end)
@@ -1239,7 +1242,7 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 		rc = rule_parser_error(parser, "out of memory");
 	else
 		rc = parse_option(parser, rule, name_copy, value_copy);
-	if (rc < 0 && value_copy)
+	if (rc < 0 && value_copy && !quoted)
 		parse_refused_value_explain(parser, name, (size_t)(name_end - name), value,
 					    value_end);
 	free(name_copy);

@@ -451,6 +451,10 @@ static void test_option_missing_semicolon(void **state)
 		     "missing \";\" between options: \"nocase\" and \"content\"");
 	options_fail("content:\"a\"; depth:4 nocase;",
 		     "missing \";\" between options: \"depth\" and \"nocase\"");
+	options_fail("classtype:nope nocase;",
+		     "missing \";\" between options: \"classtype\" and \"nocase\"");
+	/* inside quotes the words are a string's: the keyword's own refusal stands */
+	options_fail("classtype:\"nope nocase\";", "unknown classtype \"nope nocase\"");
 	options_fail("content:\"a\"; depth:4 offset:1;",
 		     "missing \";\" between options: \"depth\" and \"offset\"");
 	options_fail("metadata:created_at 2020_01_01 classtype:misc-activity;",
