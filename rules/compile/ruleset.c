@@ -564,7 +564,8 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 			return rc;
 		}
 	}
-	return 0;
+	/* after every file: a sid given again in another file is a duplicate too */
+	return rule_list_refuse_duplicates(list);
 }
 
 /* Keep the description of every classtype the rules use, for EVE's alert.category. */

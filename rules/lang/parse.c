@@ -13,7 +13,12 @@
  * escapes (\" \; \\ \:) and |hex| are left as written for the keyword to
  * decode. A negated value (!"...") is passed as written, quotes included, so
  * a value starting with !" is always the negated form. A value ends at the
- * first ';' not escaped by '\', inside quotes or not, as in Suricata.
+ * first ';' not escaped by '\', inside quotes or not, as in Suricata, and
+ * every option ends with one, the last included. What would make a rule
+ * mean something other than what was written is refused, never guessed: a
+ * quoted value with anything but blanks after its closing quote, an
+ * unclosed quote, two options with no ';' between them. The same gid:sid
+ * read twice keeps one rule (rule_list_refuse_duplicates()).
  *
  * Runs at start-up or on the control lcore; allocates freely.
  */
@@ -968,6 +973,181 @@ static void parse_value_unquote(const char **start, const char **end)
 	(*end)--;
 }
 
+/* The end of the word of keyword-name characters at p (p itself when there is none). */
+static const char *parse_word_end(const char *p, const char *end)
+{
+	while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-'))
+		p++;
+	return p;
+}
+
+/* The keyword named by [word, word_end), or NULL. */
+static const struct rule_keyword *parse_keyword_named(const char *word, const char *word_end)
+{
+	char name[64];
+	size_t len = (size_t)(word_end - word);
+
+	if (len == 0 || len >= sizeof(name))
+		return NULL;
+	memcpy(name, word, len);
+	name[len] = '\0';
+	return rule_keyword_find(name, NULL);
+}
+
+static int parse_missing_semicolon(struct rule_parser *parser, const char *name, size_t name_len,
+				   const char *next, const char *next_end)
+{
+	return rule_parser_error(parser, "missing \";\" between options: \"%.*s\" and \"%.*s\"",
+				 (int)name_len, name, (int)(next_end - next), next);
+}
+
+/*
+ * The option name run into a quoted value at the unescaped '"' at quote:
+ * blanks, a keyword's name, blanks, ':' (msg:"x" content:"y";), or NULL.
+ * A '"' inside a value is no error by itself: ET Open's pcre values hold
+ * them unescaped ("/(%22|")org/"), and Suricata takes those.
+ */
+static const char *parse_run_in_option(const char *quote, const char *end, const char **word_end)
+{
+	const char *word = parse_skip_space(quote + 1, end);
+	const char *after;
+
+	*word_end = parse_word_end(word, end);
+	after = parse_skip_space(*word_end, end);
+	if (after == end || *after != ':' || !parse_keyword_named(word, *word_end))
+		return NULL;
+	return word;
+}
+
+/*
+ * A quoted value ("..." or !"...", trimmed, up to its ';') must end with
+ * an unescaped '"', as Suricata requires: '\' escapes the character after
+ * it, so \" does not end it and \\" does. Text after the last quote is a
+ * second option run into this one (content:"a" nocase;) or stray
+ * (content:"a"b;); an option name after an inner quote is two options
+ * with no ';' between them, which would otherwise load as one msg: with
+ * the next option inside it. ended_at_semicolon: the value was cut by a
+ * ';', so an unclosed quote may be a ';' meant to be inside it.
+ */
+static int parse_quoted_value_check(struct rule_parser *parser, const char *name, size_t name_len,
+				    const char *open, const char *end, bool ended_at_semicolon)
+{
+	const char *close = NULL, *rest, *word, *word_end;
+
+	for (const char *p = open + 1; p < end; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		else if (*p == '"')
+			close = p;
+	}
+	if (!close && end[-1] == '"')
+		return rule_parser_error(parser,
+					 "unterminated quote in the value of \"%.*s\": its last "
+					 "quote is escaped (\\\")",
+					 (int)name_len, name);
+	if (!close && ended_at_semicolon)
+		return rule_parser_error(parser,
+					 "unterminated quote in the value of \"%.*s\": a \";\" "
+					 "inside quotes is written \"\\;\"",
+					 (int)name_len, name);
+	if (!close)
+		return rule_parser_error(parser, "unterminated quote in the value of \"%.*s\"",
+					 (int)name_len, name);
+	rest = parse_skip_space(close + 1, end);
+	if (rest < end) {
+		word_end = parse_word_end(rest, end);
+		if (rest > close + 1 && parse_keyword_named(rest, word_end))
+			return parse_missing_semicolon(parser, name, name_len, rest, word_end);
+		return rule_parser_error(parser,
+					 "text after the closing quote of \"%.*s\": \"%.*s\"",
+					 (int)name_len, name, (int)(end - rest), rest);
+	}
+	for (const char *p = open + 1; p < close; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"' && (word = parse_run_in_option(p, close, &word_end)))
+			return parse_missing_semicolon(parser, name, name_len, word, word_end);
+	}
+	return 0;
+}
+
+/*
+ * An unquoted value may hold blanks ("established, to_server", metadata),
+ * so a second option run into it is found by its shape: a blank, then a
+ * known keyword's name followed by ':' (sid:1 rev:2;). Other words are
+ * left alone: metadata and reference values are free text.
+ */
+static int parse_plain_value_check(struct rule_parser *parser, const char *name, size_t name_len,
+				   const char *value, const char *end)
+{
+	if (!memchr(value, ':', (size_t)(end - value)))
+		return 0; /* most values: no option can be run into them */
+	for (const char *p = value + 1; p < end; p++) {
+		const char *word_end, *after;
+
+		if (!isspace((unsigned char)p[-1]) || isspace((unsigned char)*p))
+			continue;
+		word_end = parse_word_end(p, end);
+		after = parse_skip_space(word_end, end);
+		if (word_end > p && after < end && *after == ':' &&
+		    parse_keyword_named(p, word_end))
+			return parse_missing_semicolon(parser, name, name_len, p, word_end);
+	}
+	return 0;
+}
+
+/*
+ * A value its keyword refused, whose last word is a keyword that may stand
+ * alone (depth:4 nocase;): the refusal is a missing ';', which says more
+ * than 'bad value of "depth"'. Only asked after a refusal, because free
+ * text (metadata:attack_class xss;) may end in such a word, and only for
+ * values without quotes, whose words are the rule's and not a string's.
+ */
+static void parse_refused_value_explain(struct rule_parser *parser, const char *name,
+					size_t name_len, const char *value, const char *end)
+{
+	const char *word = end;
+	const struct rule_keyword *keyword;
+
+	while (word > value && !isspace((unsigned char)word[-1]))
+		word--;
+	if (word == value || parse_word_end(word, end) != end)
+		return;
+	keyword = parse_keyword_named(word, end);
+	if (keyword && keyword->value != RULE_KW_VALUE_REQUIRED)
+		parse_missing_semicolon(parser, name, name_len, word, end);
+}
+
+/* value..end: the trimmed value, before any quotes are dropped. */
+static int parse_value_check(struct rule_parser *parser, const char *name, size_t name_len,
+			     const char *value, const char *end, bool ended_at_semicolon)
+{
+	const char *quote = value;
+
+	if (quote < end && *quote == '!')
+		quote = parse_skip_space(quote + 1, end);
+	if (quote < end && *quote == '"')
+		return parse_quoted_value_check(parser, name, name_len, quote, end,
+						ended_at_semicolon);
+	return parse_plain_value_check(parser, name, name_len, value, end);
+}
+
+/* A name with a blank in it is two options without the ';' between them (nocase content:"a";). */
+static int parse_name_check(struct rule_parser *parser, const char *name, const char *name_end)
+{
+	const char *first_end = name, *next, *next_end;
+
+	while (first_end < name_end && !isspace((unsigned char)*first_end))
+		first_end++;
+	if (first_end == name_end)
+		return 0;
+	next = parse_skip_space(first_end, name_end);
+	next_end = next;
+	while (next_end < name_end && !isspace((unsigned char)*next_end))
+		next_end++;
+	return parse_missing_semicolon(parser, name, (size_t)(first_end - name), next, next_end);
+}
+
 static int parse_modifier_check(struct rule_parser *parser, const struct rule *rule,
 				const char *name)
 {
@@ -1021,12 +1201,16 @@ static int parse_option(struct rule_parser *parser, struct rule *rule, const cha
 /*
  * One "name[:value];" from p; *next is where the following one starts.
  * Copies name and value so that each is a plain C string for the keyword.
+ * Every option ends with ';', the last one too, as Suricata requires: a
+ * rule cut short or two options run together must not load as something
+ * else.
  */
 static int parse_option_at(struct rule_parser *parser, struct rule *rule, const char *p,
 			   const char *end, const char **next)
 {
 	const char *name = p, *name_end, *value = NULL, *value_end = NULL;
 	char *name_copy, *value_copy = NULL;
+	bool quoted = false;
 	int rc;
 
 	while (p < end && *p != ':' && *p != ';')
@@ -1035,13 +1219,22 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 	parse_trim(&name, &name_end);
 	if (name == name_end)
 		return rule_parser_error(parser, "empty option");
+	if (parse_name_check(parser, name, name_end) < 0)
+		return -EINVAL;
 	if (p < end && *p == ':') {
 		value = p + 1;
 		p = value_end = parse_value_end(value, end);
 		parse_trim(&value, &value_end);
+		if (parse_value_check(parser, name, (size_t)(name_end - name), value, value_end,
+				      p < end) < 0)
+			return -EINVAL;
+		quoted = memchr(value, '"', (size_t)(value_end - value)) != NULL;
 		parse_value_unquote(&value, &value_end);
 	}
-	*next = p < end ? p + 1 : end;
+	if (p == end)
+		return rule_parser_error(parser, "missing \";\" after the last option: \"%.*s\"",
+					 (int)(name_end - name), name);
+	*next = p + 1;
 	name_copy = parse_strndup(name, (size_t)(name_end - name));
 	if (value)
 		value_copy = parse_strndup(value, (size_t)(value_end - value));
@@ -1049,6 +1242,9 @@ static int parse_option_at(struct rule_parser *parser, struct rule *rule, const 
 		rc = rule_parser_error(parser, "out of memory");
 	else
 		rc = parse_option(parser, rule, name_copy, value_copy);
+	if (rc < 0 && value_copy && !quoted)
+		parse_refused_value_explain(parser, name, (size_t)(name_end - name), value,
+					    value_end);
 	free(name_copy);
 	free(value_copy);
 	return rc;
@@ -1273,6 +1469,120 @@ int rule_parser_load_file(struct rule_parser *parser, const char *path, struct r
 	free(line);
 	free(logical);
 	fclose(file);
+	return rc;
+}
+
+/* ---- duplicate sids ------------------------------------------------------ */
+
+struct parse_sid_entry {
+	uint32_t gid, sid;
+	unsigned index; /* in list->rules: read order */
+};
+
+static int parse_sid_entry_order(const void *a, const void *b)
+{
+	const struct parse_sid_entry *x = a, *y = b;
+
+	if (x->gid != y->gid)
+		return x->gid < y->gid ? -1 : 1;
+	if (x->sid != y->sid)
+		return x->sid < y->sid ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The rule kept of entries[first..last): the highest rev, the first read on a tie. */
+static unsigned parse_sid_winner(const struct parse_sid_entry *entries, unsigned first,
+				 unsigned last, struct rule *const *rules)
+{
+	unsigned winner = entries[first].index;
+
+	for (unsigned i = first + 1; i < last; i++) {
+		if (rules[entries[i].index]->rev > rules[winner]->rev)
+			winner = entries[i].index;
+	}
+	return winner;
+}
+
+/* kept_by[i]: the index of the rule kept instead of rule i, or i when rule i stays. */
+static int parse_sid_kept_by(const struct rule_list *list, unsigned *kept_by)
+{
+	struct parse_sid_entry *entries = malloc(list->count * sizeof(*entries));
+	unsigned first = 0;
+
+	if (!entries)
+		return -ENOMEM;
+	for (unsigned i = 0; i < list->count; i++) {
+		entries[i] = (struct parse_sid_entry){list->rules[i]->gid, list->rules[i]->sid, i};
+		kept_by[i] = i;
+	}
+	qsort(entries, list->count, sizeof(*entries), parse_sid_entry_order);
+	for (unsigned i = 1; i <= list->count; i++) {
+		if (i < list->count && entries[i].gid == entries[first].gid &&
+		    entries[i].sid == entries[first].sid)
+			continue;
+		unsigned winner = parse_sid_winner(entries, first, i, list->rules);
+
+		for (unsigned j = first; j < i; j++)
+			kept_by[entries[j].index] = winner;
+		first = i;
+	}
+	free(entries);
+	return 0;
+}
+
+/* The refusal of dropped, naming the rule kept in its place. */
+static int parse_list_add_duplicate(struct rule_list *list, const struct rule *dropped,
+				    const struct rule *kept)
+{
+	char reason[PARSE_REASON_MAX], gid[32] = "";
+	struct rule_load_error error = {
+	    .file = dropped->file,
+	    .line = dropped->line,
+	    .sid = dropped->sid,
+	    .reason = reason,
+	    .group = "duplicate sid",
+	};
+
+	if (dropped->gid != 1)
+		snprintf(gid, sizeof(gid), " (gid %u)", dropped->gid);
+	if (kept->rev == dropped->rev)
+		snprintf(reason, sizeof(reason),
+			 "duplicate sid%s: the rule at %s:%u is kept (same rev %u, read first)",
+			 gid, kept->file, kept->line, kept->rev);
+	else
+		snprintf(reason, sizeof(reason),
+			 "duplicate sid%s: the rule at %s:%u is kept (rev %u, this one rev %u)",
+			 gid, kept->file, kept->line, kept->rev, dropped->rev);
+	return parse_list_add_error(list, &error);
+}
+
+int rule_list_refuse_duplicates(struct rule_list *list)
+{
+	unsigned *kept_by;
+	unsigned count = 0;
+	int rc;
+
+	if (list->count < 2)
+		return 0;
+	kept_by = malloc(list->count * sizeof(*kept_by));
+	if (!kept_by)
+		return -ENOMEM;
+	rc = parse_sid_kept_by(list, kept_by);
+	/* every refusal is recorded before any rule moves: kept_by indexes the list as read */
+	for (unsigned i = 0; rc == 0 && i < list->count; i++) {
+		if (kept_by[i] != i)
+			rc =
+			    parse_list_add_duplicate(list, list->rules[i], list->rules[kept_by[i]]);
+	}
+	for (unsigned i = 0; rc == 0 && i < list->count; i++) {
+		if (kept_by[i] == i)
+			list->rules[count++] = list->rules[i];
+		else
+			rule_free(list->rules[i]);
+	}
+	if (rc == 0)
+		list->count = count;
+	free(kept_by);
 	return rc;
 }
 

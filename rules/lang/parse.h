@@ -98,6 +98,16 @@ const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned 
 unsigned rule_parser_flowvar_count(const struct rule_parser *parser);
 const char *rule_parser_flowvar_name(const struct rule_parser *parser, unsigned var);
 
+/*
+ * Keep one rule of each gid:sid in list, as Suricata does: the one with the
+ * highest rev, the first read when revs are equal. Every other one is
+ * freed and recorded in list->errors ("duplicate sid: the rule at FILE:LINE
+ * is kept ..."), so list->read is unchanged. Call it once every file of a
+ * load is read, so a sid given again in another file is found. Returns 0,
+ * or -ENOMEM (then the list is as it was, but for refusals already added).
+ */
+int rule_list_refuse_duplicates(struct rule_list *list);
+
 /* Free everything list holds (rules and errors), leaving it empty. */
 void rule_list_clear(struct rule_list *list);
 

@@ -10,14 +10,18 @@
 # Cases: every action in ids and ips mode; a pattern split across TCP
 # segments; out-of-order segments; flowbits across packets and flows;
 # thresholds (limit, threshold, both) and detection_filter; block-list rules
-# found through the address index.
+# found through the address index; rules that must be refused (a missing
+# ';' between options, a sid given twice) are reported by --check-list with
+# file:line and never alert.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/rules_offline.py
 import os
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from offline import Conversation, run, sid_counts  # noqa: E402
+from offline import VIGIL, Conversation, run, sid_counts  # noqa: E402
 
 failures = []
 
@@ -135,9 +139,42 @@ alert tcp $HOME_NET any -> [9.9.9.9] 80 (msg:"to a listed server on port 80"; si
     expect("listed destination and port", rules, packets, {41: 2})
 
 
+# Line 2 ran two options together: it once loaded with no content and
+# alerted on every packet. Sid 51 comes again in the second file with a
+# higher rev, which is the one kept.
+REFUSED_RULES = """alert tcp any any -> any any (msg:"good"; content:"attack-alert"; sid:50; rev:1;)
+alert tcp any any -> any any (msg:"x" content:"attack-none"; sid:9; rev:1;)
+alert tcp any any -> any any (msg:"old"; content:"attack-alert"; sid:51; rev:1;)
+"""
+REFUSED_RULES_AGAIN = """alert tcp any any -> any any (msg:"new"; content:"attack-alert"; sid:51; rev:2;)
+"""
+
+
+def case_refused_rules():
+    with tempfile.TemporaryDirectory(prefix="vigil-refused-") as work:
+        first, second = os.path.join(work, "a.rules"), os.path.join(work, "b.rules")
+        with open(first, "w") as f:
+            f.write(REFUSED_RULES)
+        with open(second, "w") as f:
+            f.write(REFUSED_RULES_AGAIN)
+        proc = subprocess.run([VIGIL, "--rules", first, second, "--check-list"],
+                              capture_output=True, text=True, timeout=60)
+        out = proc.stdout + proc.stderr
+        check("refused: --check-list exits 0", proc.returncode == 0, out[-300:])
+        want = f'{first}:2: sid 9: missing ";" between options: "msg" and "content"'
+        check("refused: a missing ';' is reported with file:line", want in out, out[-600:])
+        want = f"{first}:3: sid 51: duplicate sid: the rule at {second}:1 is kept (rev 2, this one rev 1)"
+        check("refused: a duplicate sid names the rule kept", want in out, out[-600:])
+        check("refused: loaded 2 of 4 rules", "loaded 2 of 4 rules" in out, out[-300:])
+    packets = Conversation(sport=40060).handshake().send(b"attack-alert").packets
+    alerts = expect("refused", REFUSED_RULES + REFUSED_RULES_AGAIN, packets, {50: 1, 51: 1})[0]
+    messages = sorted(a["alert"]["signature"] for a in alerts if a.get("event_type") == "alert")
+    check("refused: the higher rev of sid 51 alerts", messages == ["good", "new"], messages)
+
+
 def main():
     for case in (case_actions, case_flow_drop, case_stream, case_flowbits, case_thresholds,
-                 case_block_list):
+                 case_block_list, case_refused_rules):
         case()
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

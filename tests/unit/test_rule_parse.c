@@ -397,13 +397,108 @@ static void test_option_errors(void **state)
 
 static void test_option_quoting(void **state)
 {
-	/* an escaped ';' stays in the value; no final ';' before ')' is accepted */
-	struct rule *rule = parse_ok("alert tcp any any -> any any (msg:\"a\\;b:c\" ; sid : 3 )");
+	/* an escaped ';' stays in the value; blanks around ':' and ';' are fine */
+	struct rule *rule = parse_ok("alert tcp any any -> any any (msg:\"a\\;b:c\" ; sid : 3 ; )");
 
 	(void)state;
 	assert_string_equal(rule->msg, "a;b:c");
 	assert_int_equal(rule->sid, 3);
 	rule_free(rule);
+
+	/* \" does not end a quoted value, \\" does */
+	rule = parse_options_ok("msg:\"say \\\"hi\\\"\";");
+	assert_string_equal(rule->msg, "say \"hi\"");
+	rule_free(rule);
+	rule = parse_options_ok("msg:\"back\\\\\";");
+	assert_string_equal(rule->msg, "back\\");
+	rule_free(rule);
+
+	/* a quote inside a value is no error by itself: ET Open's pcre values hold them */
+	rule = parse_options_ok("content:\"a\"; pcre:\"/(%22|\")org[\"']?x/Ri\";");
+	rule_free(rule);
+	/* text after a quoted value's ';' belongs to the next option */
+	rule = parse_options_ok("msg:\"x\";content:\"y\";nocase;");
+	assert_string_equal(rule->msg, "x");
+	assert_int_equal(rule->option_count, 1);
+	rule_free(rule);
+	/* free text that ends in a keyword's name is not a missing ';' */
+	rule = parse_options_ok("metadata:attack_class xss, note nocase;");
+	rule_free(rule);
+	rule = parse_options_ok("content:!\"x\" ; flow:established, to_server;");
+	rule_free(rule);
+}
+
+/* Two options run together must not load as one: Suricata refuses them too. */
+static void test_option_missing_semicolon(void **state)
+{
+	const struct rule_load_error *error;
+
+	(void)state;
+	parse_fails("alert tcp any any -> any any (msg:\"x\" content:\"y\"; sid:9;)",
+		    "missing \";\" between options: \"msg\" and \"content\"");
+	error = rule_parser_last_error(parser);
+	assert_int_equal(error->sid, 9);
+	assert_string_equal(error->file, "t.rules");
+	assert_int_equal(error->line, 7);
+	assert_string_equal(error->group, "missing \";\" between options");
+	options_fail("msg:\"x\"content:\"y\";",
+		     "missing \";\" between options: \"msg\" and \"content\"");
+	options_fail("content:\"a\" nocase;",
+		     "missing \";\" between options: \"content\" and \"nocase\"");
+	options_fail("content:!\"a\" nocase;",
+		     "missing \";\" between options: \"content\" and \"nocase\"");
+	options_fail("content:\"a\"; nocase content:\"b\";",
+		     "missing \";\" between options: \"nocase\" and \"content\"");
+	options_fail("content:\"a\"; depth:4 nocase;",
+		     "missing \";\" between options: \"depth\" and \"nocase\"");
+	options_fail("classtype:nope nocase;",
+		     "missing \";\" between options: \"classtype\" and \"nocase\"");
+	/* inside quotes the words are a string's: the keyword's own refusal stands */
+	options_fail("classtype:\"nope nocase\";", "unknown classtype \"nope nocase\"");
+	options_fail("content:\"a\"; depth:4 offset:1;",
+		     "missing \";\" between options: \"depth\" and \"offset\"");
+	options_fail("metadata:created_at 2020_01_01 classtype:misc-activity;",
+		     "missing \";\" between options: \"metadata\" and \"classtype\"");
+	options_fail("msg:x content:\"y\";",
+		     "missing \";\" between options: \"msg\" and \"content\"");
+	parse_fails("alert tcp any any -> any any (msg:\"x\"; sid:1 rev:2;)",
+		    "missing \";\" between options: \"sid\" and \"rev\"");
+	assert_int_equal(rule_parser_last_error(parser)->sid, 1);
+	parse_fails("alert tcp any any -> any any (msg:\"x\" sid:4)",
+		    "missing \";\" between options: \"msg\" and \"sid\"");
+	parse_fails("alert tcp any any -> any any (msg:\"x\"; sid:5)",
+		    "missing \";\" after the last option: \"sid\"");
+	error = rule_parser_last_error(parser);
+	assert_int_equal(error->sid, 5);
+	assert_string_equal(error->group, "missing \";\" after the last option");
+	parse_fails("alert tcp any any -> any any (sid:6; content:\"a\"; nocase)",
+		    "missing \";\" after the last option: \"nocase\"");
+	parse_fails("alert tcp any any -> any any (sid:6; msg:\"a\" )",
+		    "missing \";\" after the last option: \"msg\"");
+}
+
+/* A quoted value ends at its closing quote: nothing but blanks may follow it. */
+static void test_option_quote_errors(void **state)
+{
+	(void)state;
+	options_fail("content:\"y\"z;", "text after the closing quote of \"content\": \"z\"");
+	options_fail("content:\"y\" z;", "text after the closing quote of \"content\": \"z\"");
+	options_fail("msg:\"a\"b\"c;", "text after the closing quote of \"msg\": \"c\"");
+	options_fail("content:\"y\"nocase;",
+		     "text after the closing quote of \"content\": \"nocase\"");
+	parse_fails("alert tcp any any -> any any (msg:\"x; sid:1;)",
+		    "unterminated quote in the value of \"msg\": a \";\" inside quotes is "
+		    "written \"\\;\"");
+	assert_int_equal(rule_parser_last_error(parser)->sid, 1);
+	assert_string_equal(rule_parser_last_error(parser)->group,
+			    "unterminated quote in the value of \"msg\"");
+	options_fail("content:\"a;b\";", "unterminated quote in the value of \"content\": a "
+					 "\";\" inside quotes is written \"\\;\"");
+	options_fail(
+	    "msg:\"a\\\";",
+	    "unterminated quote in the value of \"msg\": its last quote is escaped (\\\")");
+	parse_fails("alert tcp any any -> any any (sid:2; msg:\"x)",
+		    "unterminated quote in the value of \"msg\"");
 }
 
 /* ---- buffers and transforms -------------------------------------------- */
@@ -792,6 +887,75 @@ static void test_load_file(void **state)
 	assert_int_equal(list.read, 0);
 }
 
+/* Write text to a new temporary file named from pattern (mkstemp). */
+static void write_temp(char *pattern, const char *text)
+{
+	int fd = mkstemp(pattern);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* One rule per gid:sid across files: the highest rev, the first read on a tie (as Suricata). */
+static void test_load_duplicate_sids(void **state)
+{
+	char first[] = "/tmp/test_rule_parse_dup1_XXXXXX";
+	char second[] = "/tmp/test_rule_parse_dup2_XXXXXX";
+	char want[512];
+	struct rule_list list = {0};
+
+	(void)state;
+	write_temp(first,
+		   "alert tcp any any -> any any (msg:\"a1\"; sid:1; rev:1;)\n"
+		   "alert tcp any any -> any any (msg:\"b\"; sid:2; rev:4;)\n"
+		   "alert tcp any any -> any any (msg:\"c1\"; sid:3; rev:2;)\n"
+		   "alert tcp any any -> any any (msg:\"other gid\"; gid:3; sid:1; rev:1;)\n");
+	write_temp(second, "alert tcp any any -> any any (msg:\"a2\"; sid:1; rev:2;)\n"
+			   "alert tcp any any -> any any (msg:\"c2\"; sid:3; rev:2;)\n"
+			   "alert tcp any any -> any any (msg:\"d\"; sid:4;)\n"
+			   "alert tcp any any -> any any (msg:\"c3\"; sid:3; rev:1;)\n");
+	assert_int_equal(rule_parser_load_file(parser, first, &list), 0);
+	assert_int_equal(rule_parser_load_file(parser, second, &list), 0);
+	assert_int_equal(list.count, 8);
+	assert_int_equal(rule_list_refuse_duplicates(&list), 0);
+	assert_int_equal(list.read, 8);
+	assert_int_equal(list.count, 5);
+	assert_int_equal(list.error_count, 3);
+	/* the kept rules stay in read order */
+	assert_string_equal(list.rules[0]->msg, "b");
+	assert_string_equal(list.rules[1]->msg, "c1");
+	assert_string_equal(list.rules[2]->msg, "other gid");
+	assert_string_equal(list.rules[3]->msg, "a2");
+	assert_string_equal(list.rules[4]->msg, "d");
+	/* the refused ones in read order, each naming the rule kept */
+	assert_string_equal(list.errors[0].file, first);
+	assert_int_equal(list.errors[0].line, 1);
+	assert_int_equal(list.errors[0].sid, 1);
+	assert_string_equal(list.errors[0].group, "duplicate sid");
+	snprintf(want, sizeof(want),
+		 "duplicate sid: the rule at %s:1 is kept (rev 2, this one rev 1)", second);
+	assert_string_equal(list.errors[0].reason, want);
+	assert_string_equal(list.errors[1].file, second);
+	assert_int_equal(list.errors[1].line, 2);
+	assert_int_equal(list.errors[1].sid, 3);
+	snprintf(want, sizeof(want),
+		 "duplicate sid: the rule at %s:3 is kept (same rev 2, read first)", first);
+	assert_string_equal(list.errors[1].reason, want);
+	assert_int_equal(list.errors[2].line, 4);
+	snprintf(want, sizeof(want),
+		 "duplicate sid: the rule at %s:3 is kept (rev 2, this one rev 1)", first);
+	assert_string_equal(list.errors[2].reason, want);
+	/* nothing left to refuse the second time */
+	assert_int_equal(rule_list_refuse_duplicates(&list), 0);
+	assert_int_equal(list.count, 5);
+	assert_int_equal(list.error_count, 3);
+	rule_list_clear(&list);
+	assert_int_equal(rule_list_refuse_duplicates(&list), 0);
+	unlink(first);
+	unlink(second);
+}
+
 static void test_load_classification_errors(void **state)
 {
 	char path[] = "/tmp/test_rule_parse_class_XXXXXX";
@@ -869,6 +1033,8 @@ int main(void)
 	    cmocka_unit_test(test_meta_priority_order),
 	    cmocka_unit_test(test_meta_errors),
 	    cmocka_unit_test(test_option_errors),
+	    cmocka_unit_test(test_option_missing_semicolon),
+	    cmocka_unit_test(test_option_quote_errors),
 	    cmocka_unit_test(test_option_quoting),
 	    cmocka_unit_test(test_buffers_sticky),
 	    cmocka_unit_test(test_buffers_legacy),
@@ -884,6 +1050,7 @@ int main(void)
 	    cmocka_unit_test(test_flags_not_tcp),
 	    cmocka_unit_test(test_threshold),
 	    cmocka_unit_test(test_load_file),
+	    cmocka_unit_test(test_load_duplicate_sids),
 	    cmocka_unit_test(test_load_classification_errors),
 	    cmocka_unit_test(test_tables),
 	};

@@ -84,6 +84,10 @@ static int run_rules(int argc, char **argv)
 			fprintf(stderr, "driver: cannot read %s\n", argv[i]);
 			return 1;
 		}
+	if (rule_list_refuse_duplicates(&list) < 0) {
+		fprintf(stderr, "driver: out of memory\n");
+		return 1;
+	}
 	for (unsigned i = 0; i < list.error_count; i++)
 		fprintf(stderr, "driver: %s:%u: sid %u: %s\n", list.errors[i].file,
 			list.errors[i].line, list.errors[i].sid, list.errors[i].reason);
