@@ -514,25 +514,29 @@ static void pipeline_reject(struct worker_conf *conf, const struct packet *p,
 		rj->to_pair[rj->pair_count++] = to_receiver;
 }
 
-#define PIPELINE_CHECKSUMS_LEARN 1000
+#define PIPELINE_CHECKSUMS_LEARN 100
 
 /*
- * checksums = auto: the first PIPELINE_CHECKSUMS_LEARN checked packets are
- * only counted; then checks stay on, or go off (counter checksums_off)
- * when more than a tenth were bad, as in a capture taken where the NIC was
- * to fill them in. Returns true while learning (r is not acted on).
+ * checksums = auto: checks are on, but when more than a tenth of the first
+ * PIPELINE_CHECKSUMS_LEARN checked packets were bad they go off for good
+ * (counter checksums_off): a capture taken where the NIC was to fill them
+ * in (one direction of every connection wrong) is told apart within a
+ * hundred packets, while a few decoys in an attack stay refused. Returns
+ * true when r is not to be acted on (checks just went off).
  */
 static bool pipeline_checksums_learn(struct worker_conf *conf, enum normalize_reason r)
 {
 	conf->checksums_bad += r != NORMALIZE_OK;
-	if (++conf->checksums_seen < PIPELINE_CHECKSUMS_LEARN)
-		return true;
+	if (++conf->checksums_seen < PIPELINE_CHECKSUMS_LEARN &&
+	    conf->checksums_bad * 10 <= PIPELINE_CHECKSUMS_LEARN)
+		return false;
 	conf->checksums_auto = false;
 	if (conf->checksums_bad * 10 > conf->checksums_seen) {
 		conf->detect.check_checksums = false;
 		conf->counters.counter[WORKER_COUNTER_CHECKSUMS_OFF] = 1;
+		return true;
 	}
-	return true;
+	return false;
 }
 
 /*

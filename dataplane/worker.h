@@ -55,9 +55,8 @@ struct worker_conf {
 	struct rte_mempool *pool;   /* for frames the worker makes (reject) */
 	struct exception_path
 	    *exceptions; /* the appliance's own frames; NULL: no data-port address */
-	/* checksums = auto: checks stay on unless more than a tenth of the first
-	 * PIPELINE_CHECKSUMS_LEARN checked packets are bad (counted meanwhile,
-	 * never acted on) */
+	/* checksums = auto: checks go off when more than a tenth of the first
+	 * PIPELINE_CHECKSUMS_LEARN checked packets are bad (pipeline.c) */
 	bool checksums_auto;
 	uint32_t checksums_seen, checksums_bad;
 	/* IP reassembly before inspection; NULL: fragments are inspected one by one */

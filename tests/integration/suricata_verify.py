@@ -62,6 +62,10 @@ def vigil_common(case, work, prefix):
         args += ["--set", "rules.action_order=" + ",".join(order)]
     if case.packet_alert_max() is not None:
         args += ["--set", f"rules.packet_alert_max={case.packet_alert_max()}"]
+    # Suricata's -k (checksum checks): none, all or auto, as vigil's [dataplane] checksums
+    k = case.args[case.args.index("-k") + 1] if "-k" in case.args[:-1] else None
+    if k in ("none", "all", "auto"):
+        args += ["--set", "dataplane.checksums=" + {"none": "no", "all": "yes", "auto": "auto"}[k]]
     return args
 
 
