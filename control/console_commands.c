@@ -104,10 +104,13 @@ static void command_status(struct command_context *ctx)
 	    (unsigned long long)m.tx_frames, (unsigned long long)m.tx_dropped);
 	json_key(j, "console");
 	json_printf(j,
-		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"refused_blocked\":%llu,"
+		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"handshake_timeouts\":%llu,"
+		    "\"handshakes_shed\":%llu,\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
 		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,"
 		    "\"refused_not_management\":%llu,\"requests\":%llu}",
 		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
+		    (unsigned long long)cc.handshake_timeouts,
+		    (unsigned long long)cc.handshakes_shed, (unsigned long long)cc.viewers_evicted,
 		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
 		    (unsigned long long)cc.refused_no_role,
 		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
@@ -837,6 +840,16 @@ static bool command_job_start(struct control *control, struct console_call *call
 	}
 	command_job = job;
 	return true;
+}
+
+void console_commands_refused(void *arg, const struct console_refusal *refusal)
+{
+	struct control *control = arg;
+	const char *names[CONSOLE_REFUSAL_COUNT];
+	for (unsigned i = 0; i < CONSOLE_REFUSAL_COUNT; i++)
+		names[i] = console_refusal_name(i);
+	audit_refusal(&control->audit, refusal->peer, refusal->count, names, refusal->by_reason,
+		      CONSOLE_REFUSAL_COUNT, refusal->last_error, CONSOLE_REFUSAL_INTERVAL_S);
 }
 
 bool console_commands_execute(void *arg, struct console_call *call)
