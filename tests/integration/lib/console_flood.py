@@ -56,7 +56,11 @@ def main():
     held, report = [], {"viewers_held": 0, "admins_held": 0, "refused": [], "flood_open": 0}
     for role, count in (("viewer", viewers), ("admin", idle_admins)):
         for _ in range(count):
-            tls, answer = session(host, port, pki, role)
+            try:
+                tls, answer = session(host, port, pki, role)
+            except OSError as e:
+                report["refused"].append({"role": role, "answer": f"({e})"})
+                continue
             if '"ok":true' in answer:
                 report[f"{role}s_held"] += 1
                 held.append(tls)
