@@ -368,11 +368,11 @@ static int console_send_error(struct console_session *s, const char *error)
 }
 
 /* The session is active now (for the idle time-out and the eviction order). */
-static void console_session_touch(struct console_session *s, time_t *last_active)
+static void console_session_touch(struct console_session *s, uint64_t *last_active_ms)
 {
-	*last_active = time(NULL);
+	*last_active_ms = console_now_ms();
 	pthread_mutex_lock(&s->console->lock);
-	s->last_active_ms = console_now_ms();
+	s->last_active_ms = *last_active_ms;
 	pthread_mutex_unlock(&s->console->lock);
 }
 
@@ -388,7 +388,7 @@ static void console_session_busy(struct console_session *s, bool busy)
  * from TLS. Returns bytes, 0 at the end of the session, -ETIMEDOUT when
  * idle too long (the role's time-out) or evicted, -EIO on a TLS error.
  */
-static int console_read(struct console_session *s, char *buf, size_t len, time_t *last_active)
+static int console_read(struct console_session *s, char *buf, size_t len, uint64_t *last_active_ms)
 {
 	if (s->buffered_start < s->buffered_end) {
 		size_t n = s->buffered_end - s->buffered_start;
@@ -401,7 +401,7 @@ static int console_read(struct console_session *s, char *buf, size_t len, time_t
 	while (true) {
 		int rc = mbedtls_ssl_read(&s->ssl, (unsigned char *)buf, len);
 		if (rc > 0) {
-			console_session_touch(s, last_active);
+			console_session_touch(s, last_active_ms);
 			return rc;
 		}
 		if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
@@ -410,19 +410,20 @@ static int console_read(struct console_session *s, char *buf, size_t len, time_t
 			return -EIO;
 		unsigned idle_s = s->role == CONSOLE_ROLE_ADMIN ? s->console->config.admin_idle_s
 								: s->console->config.viewer_idle_s;
-		if (s->console->stopping || time(NULL) - *last_active >= (time_t)idle_s ||
+		if (s->console->stopping ||
+		    console_now_ms() - *last_active_ms >= idle_s * 1000ull ||
 		    console_session_dropped(s))
 			return -ETIMEDOUT;
 	}
 }
 
 /* One request line into s->line (without LF). Returns 1, 0 at the end, or a negative error. */
-static int console_read_line(struct console_session *s, time_t *last_active)
+static int console_read_line(struct console_session *s, uint64_t *last_active_ms)
 {
 	s->line_len = 0;
 	while (true) {
 		char chunk[512];
-		int n = console_read(s, chunk, sizeof(chunk), last_active);
+		int n = console_read(s, chunk, sizeof(chunk), last_active_ms);
 		if (n <= 0)
 			return n;
 		char *lf = memchr(chunk, '\n', (size_t)n);
@@ -443,12 +444,12 @@ static int console_read_line(struct console_session *s, time_t *last_active)
 }
 
 static int console_read_payload(struct console_session *s, uint8_t *payload, uint32_t len,
-				time_t *last_active)
+				uint64_t *last_active_ms)
 {
 	uint32_t got = 0;
 	while (got < len) {
 		size_t want = len - got > 16384 ? 16384 : len - got;
-		int n = console_read(s, (char *)payload + got, want, last_active);
+		int n = console_read(s, (char *)payload + got, want, last_active_ms);
 		if (n <= 0)
 			return n == 0 ? -EPIPE : n;
 		got += (uint32_t)n;
@@ -507,13 +508,13 @@ static void console_submit(struct console_session *s, struct console_call *call)
 /* Serve requests until the client leaves, stays idle or the console stops. */
 static void console_serve(struct console_session *s, struct console_call *call)
 {
-	time_t last_active = time(NULL);
+	uint64_t last_active_ms = console_now_ms();
 	struct console_request *request = malloc(sizeof(*request));
 	if (!request)
 		return;
 	while (!s->console->stopping) {
 		console_session_busy(s, false);
-		int rc = console_read_line(s, &last_active);
+		int rc = console_read_line(s, &last_active_ms);
 		/* From the first byte of a request to its answer the session is
 		 * busy: an admin arriving then waits for a slot rather than cutting
 		 * a viewer's command in half. */
@@ -539,7 +540,7 @@ static void console_serve(struct console_session *s, struct console_call *call)
 		if (request->has_payload) {
 			payload = malloc(request->payload_len + 1);
 			if (!payload || console_read_payload(s, payload, request->payload_len,
-							     &last_active) < 0) {
+							     &last_active_ms) < 0) {
 				free(payload);
 				break;
 			}

@@ -10,12 +10,15 @@ PER_SOURCE unfinished handshakes from each of the SOURCES addresses (already
 on the namespace's interface), half sending the first bytes of a
 ClientHello, half nothing, all held open. When everything is open it writes
 one JSON object to READY (sessions held, refused with the answer, flood
-connections opened) and holds it all until it is killed.
+connections opened) and holds it all until it is killed, appending one JSON
+line to READY.events for each session the console closes (its role, and how
+long it had been idle).
 
   console_flood.py HOST PORT PKI_DIR READY VIEWERS IDLE_ADMINS PER_SOURCE SOURCE...
 """
 import json
 import os
+import select
 import socket
 import ssl
 import sys
@@ -53,7 +56,7 @@ def main():
     host, port, pki, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     viewers, idle_admins, per_source = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
     sources = sys.argv[8:]
-    held, report = [], {"viewers_held": 0, "admins_held": 0, "refused": [], "flood_open": 0}
+    held, sessions, report = [], {}, {"viewers_held": 0, "admins_held": 0, "refused": [], "flood_open": 0}
     for role, count in (("viewer", viewers), ("admin", idle_admins)):
         for _ in range(count):
             try:
@@ -63,7 +66,7 @@ def main():
                 continue
             if '"ok":true' in answer:
                 report[f"{role}s_held"] += 1
-                held.append(tls)
+                sessions[tls] = (role, time.monotonic())
             else:
                 report["refused"].append({"role": role, "answer": answer[:200]})
                 tls.close()
@@ -83,8 +86,27 @@ def main():
     with open(ready + ".tmp", "w") as f:
         json.dump(report, f)
     os.rename(ready + ".tmp", ready)
+    hold(sessions, ready + ".events")
+
+
+def hold(sessions, events):
+    """Until killed: note each session the console closes."""
     while True:
-        time.sleep(60)
+        if not sessions:
+            time.sleep(60)
+            continue
+        readable, _, _ = select.select(list(sessions), [], [], 1.0)
+        for tls in readable:
+            try:
+                data = tls.recv(65536)
+            except (OSError, ssl.SSLError):
+                data = b""
+            if data:
+                continue
+            role, since = sessions.pop(tls)
+            with open(events, "a") as f:
+                f.write(json.dumps({"role": role, "idle_s": round(time.monotonic() - since, 1)}) + "\n")
+            tls.close()
 
 
 if __name__ == "__main__":
