@@ -52,6 +52,21 @@ def session(host, port, pki, role):
     return tls, answer.decode(errors="replace").strip()
 
 
+def flood_connect(host, port, addr, k):
+    """One unfinished handshake from addr (k even: a partial ClientHello), or None."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((addr, 0))
+    s.settimeout(5)
+    try:
+        s.connect((host, port))
+        if k % 2 == 0:
+            s.sendall(PARTIAL_HELLO)
+        return s
+    except OSError:
+        s.close()
+        return None
+
+
 def main():
     host, port, pki, ready = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     viewers, idle_admins, per_source = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
@@ -70,33 +85,35 @@ def main():
             else:
                 report["refused"].append({"role": role, "answer": answer[:200]})
                 tls.close()
+    flood = {}
     for k in range(per_source):
         for addr in sources:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind((addr, 0))
-            s.settimeout(5)
-            try:
-                s.connect((host, port))
-                if k % 2 == 0:
-                    s.sendall(PARTIAL_HELLO)
-                report["flood_open"] += 1
-            except OSError:
-                pass
-            held.append(s)
+            s = flood_connect(host, port, addr, k)
+            report["flood_open"] += s is not None
+            if s:
+                flood[s] = (addr, k)
     with open(ready + ".tmp", "w") as f:
         json.dump(report, f)
     os.rename(ready + ".tmp", ready)
-    hold(sessions, ready + ".events")
+    hold(sessions, ready + ".events", flood if os.environ.get("FLOOD_REOPEN") else {}, host, port)
 
 
-def hold(sessions, events):
-    """Until killed: note each session the console closes."""
+def hold(sessions, events, flood, host, port):
+    """Until killed: note each session the console closes; with FLOOD_REOPEN
+    in the environment, open again each flood connection the console closes."""
     while True:
-        if not sessions:
+        if not sessions and not flood:
             time.sleep(60)
             continue
-        readable, _, _ = select.select(list(sessions), [], [], 1.0)
-        for tls in readable:
+        readable, _, _ = select.select(list(sessions) + list(flood), [], [], 1.0)
+        for s in readable:
+            if s in flood:
+                addr, k = flood.pop(s)
+                s.close()
+                again = flood_connect(host, port, addr, k)
+                if again:
+                    flood[again] = (addr, k)
+        for tls in (t for t in readable if t in sessions):
             try:
                 data = tls.recv(65536)
             except (OSError, ssl.SSLError):
