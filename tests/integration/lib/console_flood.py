@@ -22,6 +22,7 @@ import select
 import socket
 import ssl
 import sys
+import threading
 import time
 
 # A TLS 1.2 record header and ClientHello header announcing more than follows.
@@ -99,21 +100,27 @@ def main():
 
 
 def hold(sessions, events, flood, host, port):
-    """Until killed: note each session the console closes; with FLOOD_REOPEN
+    """Until killed: note each session the console closes (on a thread of its
+    own, so that a slow reconnection cannot delay the note); with FLOOD_REOPEN
     in the environment, open again each flood connection the console closes."""
+    threading.Thread(target=watch_sessions, args=(sessions, events), daemon=True).start()
     while True:
-        if not sessions and not flood:
+        if not flood:
             time.sleep(60)
             continue
-        readable, _, _ = select.select(list(sessions) + list(flood), [], [], 1.0)
+        readable, _, _ = select.select(list(flood), [], [], 1.0)
         for s in readable:
-            if s in flood:
-                addr, k = flood.pop(s)
-                s.close()
-                again = flood_connect(host, port, addr, k)
-                if again:
-                    flood[again] = (addr, k)
-        for tls in (t for t in readable if t in sessions):
+            addr, k = flood.pop(s)
+            s.close()
+            again = flood_connect(host, port, addr, k)
+            if again:
+                flood[again] = (addr, k)
+
+
+def watch_sessions(sessions, events):
+    while sessions:
+        readable, _, _ = select.select(list(sessions), [], [], 1.0)
+        for tls in readable:
             try:
                 data = tls.recv(65536)
             except (OSError, ssl.SSLError):
