@@ -121,9 +121,13 @@ static void command_status(struct command_context *ctx)
 		fprintf(f, "board %s, mode %s, up %.0f s, %u worker lcore(s), %llu alert(s)\n",
 			c->board_name, mode, uptime, c->worker_count,
 			(unsigned long long)c->alerts_taken);
-		fprintf(f, "console: %llu session(s), %llu failed handshake(s), %llu request(s)\n",
+		fprintf(f,
+			"console: %llu session(s), %llu failed handshake(s) (%llu timed out, %llu "
+			"shed), %llu refused busy, %llu idle viewer(s) evicted, %llu request(s)\n",
 			(unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
-			(unsigned long long)cc.requests);
+			(unsigned long long)cc.handshake_timeouts,
+			(unsigned long long)cc.handshakes_shed, (unsigned long long)cc.refused_busy,
+			(unsigned long long)cc.viewers_evicted, (unsigned long long)cc.requests);
 		fclose(f);
 	}
 	command_text_member(j, "text", text, len);
