@@ -84,6 +84,49 @@ void audit_record(struct audit *audit, const char *subject, const char *role, co
 	json_free(&j);
 }
 
+void audit_refusal(struct audit *audit, const char *peer, uint64_t count, const char *const *names,
+		   const uint64_t *counts, unsigned n_reasons, const char *last_error,
+		   unsigned window_s)
+{
+	if (!audit->file)
+		return;
+	char when[48];
+	audit_timestamp(when, sizeof(when));
+	struct json_out j = {0};
+	json_object_begin(&j);
+	json_key(&j, "timestamp");
+	json_string(&j, when);
+	json_key(&j, "event");
+	json_string(&j, "console_refused");
+	json_key(&j, "peer");
+	json_string(&j, peer);
+	json_key(&j, "count");
+	json_printf(&j, "%llu", (unsigned long long)count);
+	json_key(&j, "window_s");
+	json_printf(&j, "%u", window_s);
+	json_key(&j, "reasons");
+	json_object_begin(&j);
+	for (unsigned i = 0; i < n_reasons; i++) {
+		if (counts[i] == 0)
+			continue;
+		json_key(&j, names[i]);
+		json_printf(&j, "%llu", (unsigned long long)counts[i]);
+	}
+	json_object_end(&j);
+	if (last_error && last_error[0]) {
+		json_key(&j, "last_error");
+		json_string(&j, last_error);
+	}
+	json_key(&j, "ok");
+	json_raw(&j, "false");
+	json_object_end(&j);
+	if (j.failed || fprintf(audit->file, "%s\n", j.text) < 0 || fflush(audit->file) != 0)
+		audit->write_errors++;
+	else
+		audit->records++;
+	json_free(&j);
+}
+
 void audit_tail(const struct audit *audit, unsigned n, void (*each)(void *arg, const char *line),
 		void *arg)
 {

@@ -27,11 +27,27 @@
 #include "control/tls_netconn.h"
 #include "platform/log.h"
 
-#define CONSOLE_POLL_MS	     500 /* a blocked read wakes this often to see a stop */
-#define CONSOLE_HANDSHAKE_S  10	 /* a handshake must finish within this */
-#define CONSOLE_FAIL_SLOTS   64	 /* sources remembered for failed handshakes */
-#define CONSOLE_MAX_SESSIONS 16
-#define CONSOLE_PROGRESS_S   1 /* a long request sends a progress line this often */
+#define CONSOLE_POLL_MS 500 /* a blocked read wakes this often to see a stop */
+/* A handshake's read wakes this often, so a shed handshake lets go of its
+ * thread and connection at once rather than half a second later. */
+#define CONSOLE_HANDSHAKE_POLL_MS 100
+#define CONSOLE_FAIL_SLOTS	  64 /* sources remembered for failed handshakes */
+#define CONSOLE_MAX_SESSIONS	  16
+#define CONSOLE_MAX_HANDSHAKES	  64
+/* Threads alive at once: slots plus the shed and evicted ones still ending. */
+#define CONSOLE_MAX_CONNS  (2 * (CONSOLE_MAX_SESSIONS + CONSOLE_MAX_HANDSHAKES))
+#define CONSOLE_PROGRESS_S 1 /* a long request sends a progress line this often */
+
+enum console_conn_state {
+	CONSOLE_CONN_HANDSHAKE, /* holds a handshake slot */
+	CONSOLE_CONN_SESSION,	/* authenticated: holds a session slot of its role */
+};
+
+/* Refusals of one source since its last audit summary. */
+struct console_refusal_slot {
+	struct console_refusal pending;
+	uint64_t last_line_ms; /* its last summary; 0: none yet */
+};
 
 struct console_fail {
 	char peer[64];
@@ -49,6 +65,14 @@ struct console_session {
 	size_t line_len;
 	size_t buffered_start, buffered_end; /* bytes after the line, already read */
 	char buffered[CONSOLE_MAX_LINE + 1];
+
+	/* Under the console's lock; the acceptor reads them to shed or evict. */
+	enum console_conn_state state;
+	enum console_role role;
+	bool dropped; /* shed or evicted: its slot is given away, the thread ends */
+	bool busy;    /* a request is being read or run: never evicted then */
+	uint64_t started_ms, last_active_ms;
+	unsigned index; /* in console.conns */
 };
 
 struct console {
@@ -71,10 +95,35 @@ struct console {
 	pthread_cond_t changed;
 	struct console_call *pending;
 	bool pending_done;
-	unsigned active_sessions;
+	struct console_session *conns[CONSOLE_MAX_CONNS]; /* every session thread's */
+	unsigned live_threads;
+	unsigned handshaking;	   /* handshake slots taken */
+	unsigned role_sessions[2]; /* session slots taken, by enum console_role */
 	struct console_counters counters;
 	struct console_fail fails[CONSOLE_FAIL_SLOTS];
+	struct console_refusal_slot refusals[CONSOLE_REFUSAL_SOURCES];
+	struct console_refusal_slot refusals_other; /* every source without a slot */
+	console_refusal_fn refused;
 };
+
+static const char *const console_refusal_names[] = {
+#define _(sym, name) name,
+    foreach_console_refusal
+#undef _
+};
+
+const char *console_refusal_name(enum console_refusal_reason reason)
+{
+	return reason < CONSOLE_REFUSAL_COUNT ? console_refusal_names[reason] : "?";
+}
+
+/* Monotonic milliseconds: deadlines must not move with the wall clock. */
+static uint64_t console_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 const char *console_role_name(enum console_role role)
 {
@@ -84,6 +133,75 @@ const char *console_role_name(enum console_role role)
 static void console_tls_error(int rc, char *out, size_t out_len)
 {
 	mbedtls_strerror(rc, out, out_len);
+}
+
+/* ---- refusals, summarised for the audit log ---- */
+
+/*
+ * The slot of peer's refusals, under c->lock. A new source takes a slot
+ * only when one has nothing to say and said it long enough ago: otherwise
+ * a flood of new addresses (IPv6 has plenty) could write a line each.
+ */
+static struct console_refusal_slot *console_refusal_slot(struct console *c, const char *peer,
+							 uint64_t now_ms)
+{
+	struct console_refusal_slot *free_slot = NULL;
+	for (unsigned i = 0; i < CONSOLE_REFUSAL_SOURCES; i++) {
+		struct console_refusal_slot *r = &c->refusals[i];
+		if (r->pending.peer[0] && strcmp(r->pending.peer, peer) == 0)
+			return r;
+		if (!free_slot && r->pending.count == 0 &&
+		    (r->last_line_ms == 0 ||
+		     now_ms - r->last_line_ms >= CONSOLE_REFUSAL_INTERVAL_S * 1000ull))
+			free_slot = r;
+	}
+	if (!free_slot)
+		return &c->refusals_other;
+	memset(free_slot, 0, sizeof(*free_slot));
+	snprintf(free_slot->pending.peer, sizeof(free_slot->pending.peer), "%s", peer);
+	return free_slot;
+}
+
+/* Count a refusal of peer for its next summary; c->lock held. */
+static void console_refusal_locked(struct console *c, const char *peer,
+				   enum console_refusal_reason reason, const char *detail)
+{
+	struct console_refusal_slot *r = console_refusal_slot(c, peer, console_now_ms());
+	if (r == &c->refusals_other)
+		snprintf(r->pending.peer, sizeof(r->pending.peer), "*");
+	r->pending.count++;
+	r->pending.by_reason[reason]++;
+	snprintf(r->pending.last_error, sizeof(r->pending.last_error), "%s", detail ? detail : "");
+}
+
+static void console_refusal(struct console *c, const char *peer, enum console_refusal_reason reason,
+			    const char *detail)
+{
+	pthread_mutex_lock(&c->lock);
+	console_refusal_locked(c, peer, reason, detail);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Move the summaries that are due into out (room for CONSOLE_REFUSAL_SOURCES
+ * + 1); c->lock held. Returns how many. */
+static unsigned console_refusals_due(struct console *c, struct console_refusal *out)
+{
+	uint64_t now_ms = console_now_ms();
+	unsigned n = 0;
+	for (unsigned i = 0; i <= CONSOLE_REFUSAL_SOURCES; i++) {
+		struct console_refusal_slot *r =
+		    i < CONSOLE_REFUSAL_SOURCES ? &c->refusals[i] : &c->refusals_other;
+		if (r->pending.count == 0 ||
+		    (r->last_line_ms != 0 &&
+		     now_ms - r->last_line_ms < CONSOLE_REFUSAL_INTERVAL_S * 1000ull))
+			continue;
+		out[n++] = r->pending;
+		r->pending.count = 0;
+		memset(r->pending.by_reason, 0, sizeof(r->pending.by_reason));
+		r->pending.last_error[0] = '\0';
+		r->last_line_ms = now_ms;
+	}
+	return n;
 }
 
 /* ---- failed handshakes per source ---- */
@@ -112,18 +230,24 @@ static bool console_blocked(struct console *c, const char *peer)
 	for (unsigned i = 0; i < CONSOLE_FAIL_SLOTS; i++)
 		if (strcmp(c->fails[i].peer, peer) == 0 && c->fails[i].blocked_until > now)
 			blocked = true;
-	if (blocked)
+	if (blocked) {
 		c->counters.refused_blocked++;
+		console_refusal_locked(c, peer, CONSOLE_REFUSAL_BLOCKED, NULL);
+	}
 	pthread_mutex_unlock(&c->lock);
 	return blocked;
 }
 
 /* Count a failed handshake; logs the first of a window and the block. */
-static void console_record_failure(struct console *c, const char *peer, const char *why)
+static void console_record_failure(struct console *c, const char *peer,
+				   enum console_refusal_reason reason, const char *why)
 {
 	time_t now = time(NULL);
 	pthread_mutex_lock(&c->lock);
 	c->counters.handshake_failures++;
+	if (reason == CONSOLE_REFUSAL_HANDSHAKE_TIMEOUT)
+		c->counters.handshake_timeouts++;
+	console_refusal_locked(c, peer, reason, why);
 	struct console_fail *f = console_fail_slot(c, peer, now);
 	if (now - f->window_start >= CONSOLE_FAIL_WINDOW_S) {
 		f->window_start = now;
@@ -158,14 +282,33 @@ static int console_role_of(const mbedtls_x509_crt *crt, enum console_role *role)
 	return -ENOENT;
 }
 
+/* Has s been shed or evicted (its slot given to another)? */
+static bool console_session_dropped(struct console_session *s)
+{
+	pthread_mutex_lock(&s->console->lock);
+	bool dropped = s->dropped;
+	pthread_mutex_unlock(&s->console->lock);
+	return dropped;
+}
+
+/*
+ * The TLS handshake, within the board's deadline from the connection's
+ * arrival. Returns 0, -ETIMEDOUT (deadline or stop), -ECANCELED (shed for a
+ * newer connection) or -EPROTO (the TLS error, and the certificate's
+ * faults, in why).
+ */
 static int console_handshake(struct console_session *s, char *why, size_t why_len)
 {
-	time_t deadline = time(NULL) + CONSOLE_HANDSHAKE_S;
+	uint64_t deadline = s->started_ms + s->console->config.handshake_timeout_ms;
 	int rc;
 	while ((rc = mbedtls_ssl_handshake(&s->ssl)) != 0) {
 		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
-		if (s->console->stopping || time(NULL) >= deadline) {
+		if (console_session_dropped(s)) {
+			snprintf(why, why_len, "shed for a newer connection");
+			return -ECANCELED;
+		}
+		if (s->console->stopping || console_now_ms() >= deadline) {
 			snprintf(why, why_len, "%s",
 				 s->console->stopping ? "stopping" : "timed out");
 			return -ETIMEDOUT;
@@ -224,12 +367,28 @@ static int console_send_error(struct console_session *s, const char *error)
 	return rc;
 }
 
+/* The session is active now (for the idle time-out and the eviction order). */
+static void console_session_touch(struct console_session *s, uint64_t *last_active_ms)
+{
+	*last_active_ms = console_now_ms();
+	pthread_mutex_lock(&s->console->lock);
+	s->last_active_ms = *last_active_ms;
+	pthread_mutex_unlock(&s->console->lock);
+}
+
+static void console_session_busy(struct console_session *s, bool busy)
+{
+	pthread_mutex_lock(&s->console->lock);
+	s->busy = busy;
+	pthread_mutex_unlock(&s->console->lock);
+}
+
 /*
  * Read up to len bytes: first what an earlier line read left over, then
  * from TLS. Returns bytes, 0 at the end of the session, -ETIMEDOUT when
- * idle too long, -EIO on a TLS error.
+ * idle too long (the role's time-out) or evicted, -EIO on a TLS error.
  */
-static int console_read(struct console_session *s, char *buf, size_t len, time_t *last_active)
+static int console_read(struct console_session *s, char *buf, size_t len, uint64_t *last_active_ms)
 {
 	if (s->buffered_start < s->buffered_end) {
 		size_t n = s->buffered_end - s->buffered_start;
@@ -242,26 +401,29 @@ static int console_read(struct console_session *s, char *buf, size_t len, time_t
 	while (true) {
 		int rc = mbedtls_ssl_read(&s->ssl, (unsigned char *)buf, len);
 		if (rc > 0) {
-			*last_active = time(NULL);
+			console_session_touch(s, last_active_ms);
 			return rc;
 		}
 		if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
 			return 0;
 		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
 			return -EIO;
+		unsigned idle_s = s->role == CONSOLE_ROLE_ADMIN ? s->console->config.admin_idle_s
+								: s->console->config.viewer_idle_s;
 		if (s->console->stopping ||
-		    time(NULL) - *last_active >= (time_t)s->console->config.idle_s)
+		    console_now_ms() - *last_active_ms >= idle_s * 1000ull ||
+		    console_session_dropped(s))
 			return -ETIMEDOUT;
 	}
 }
 
 /* One request line into s->line (without LF). Returns 1, 0 at the end, or a negative error. */
-static int console_read_line(struct console_session *s, time_t *last_active)
+static int console_read_line(struct console_session *s, uint64_t *last_active_ms)
 {
 	s->line_len = 0;
 	while (true) {
 		char chunk[512];
-		int n = console_read(s, chunk, sizeof(chunk), last_active);
+		int n = console_read(s, chunk, sizeof(chunk), last_active_ms);
 		if (n <= 0)
 			return n;
 		char *lf = memchr(chunk, '\n', (size_t)n);
@@ -282,12 +444,12 @@ static int console_read_line(struct console_session *s, time_t *last_active)
 }
 
 static int console_read_payload(struct console_session *s, uint8_t *payload, uint32_t len,
-				time_t *last_active)
+				uint64_t *last_active_ms)
 {
 	uint32_t got = 0;
 	while (got < len) {
 		size_t want = len - got > 16384 ? 16384 : len - got;
-		int n = console_read(s, (char *)payload + got, want, last_active);
+		int n = console_read(s, (char *)payload + got, want, last_active_ms);
 		if (n <= 0)
 			return n == 0 ? -EPIPE : n;
 		got += (uint32_t)n;
@@ -346,12 +508,17 @@ static void console_submit(struct console_session *s, struct console_call *call)
 /* Serve requests until the client leaves, stays idle or the console stops. */
 static void console_serve(struct console_session *s, struct console_call *call)
 {
-	time_t last_active = time(NULL);
+	uint64_t last_active_ms = console_now_ms();
 	struct console_request *request = malloc(sizeof(*request));
 	if (!request)
 		return;
 	while (!s->console->stopping) {
-		int rc = console_read_line(s, &last_active);
+		console_session_busy(s, false);
+		int rc = console_read_line(s, &last_active_ms);
+		/* From the first byte of a request to its answer the session is
+		 * busy: an admin arriving then waits for a slot rather than cutting
+		 * a viewer's command in half. */
+		console_session_busy(s, true);
 		if (rc == -E2BIG) {
 			console_send_error(s, console_parse_error_text(CONSOLE_PARSE_TOO_LONG));
 			break;
@@ -373,7 +540,7 @@ static void console_serve(struct console_session *s, struct console_call *call)
 		if (request->has_payload) {
 			payload = malloc(request->payload_len + 1);
 			if (!payload || console_read_payload(s, payload, request->payload_len,
-							     &last_active) < 0) {
+							     &last_active_ms) < 0) {
 				free(payload);
 				break;
 			}
@@ -404,10 +571,80 @@ static void console_session_end(struct console_session *s)
 	netconn_delete(s->io.conn);
 	struct console *c = s->console;
 	pthread_mutex_lock(&c->lock);
-	c->active_sessions--;
+	/* A dropped session's slot was handed on when it was dropped. */
+	if (!s->dropped && s->state == CONSOLE_CONN_HANDSHAKE)
+		c->handshaking--;
+	else if (!s->dropped)
+		c->role_sessions[s->role]--;
+	c->conns[s->index] = NULL;
+	c->live_threads--;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->lock);
 	free(s);
+}
+
+/* The longest-idle viewer not running a request, or NULL; c->lock held. */
+static struct console_session *console_idlest_viewer(struct console *c)
+{
+	struct console_session *idlest = NULL;
+	for (unsigned i = 0; i < CONSOLE_MAX_CONNS; i++) {
+		struct console_session *o = c->conns[i];
+		if (!o || o->dropped || o->busy || o->state != CONSOLE_CONN_SESSION ||
+		    o->role != CONSOLE_ROLE_VIEWER)
+			continue;
+		if (!idlest || o->last_active_ms < idlest->last_active_ms)
+			idlest = o;
+	}
+	return idlest;
+}
+
+/*
+ * Move s from its handshake slot to a session slot of role. A viewer never
+ * takes the last free slot, which is kept for an admin; an admin who finds
+ * none free evicts the longest-idle viewer. Returns 0, -ECANCELED when s
+ * was shed meanwhile, -EBUSY when no slot can be had (s keeps nothing).
+ */
+static int console_session_claim(struct console_session *s, enum console_role role)
+{
+	struct console *c = s->console;
+	int rc = 0;
+	pthread_mutex_lock(&c->lock);
+	if (s->dropped) {
+		pthread_mutex_unlock(&c->lock);
+		return -ECANCELED;
+	}
+	c->handshaking--;
+	s->state = CONSOLE_CONN_SESSION;
+	s->role = role;
+	s->last_active_ms = console_now_ms();
+	unsigned taken =
+	    c->role_sessions[CONSOLE_ROLE_ADMIN] + c->role_sessions[CONSOLE_ROLE_VIEWER];
+	unsigned limit = role == CONSOLE_ROLE_ADMIN ? c->config.sessions : c->config.sessions - 1;
+	if (taken >= limit && role == CONSOLE_ROLE_ADMIN) {
+		struct console_session *victim = console_idlest_viewer(c);
+		if (victim) {
+			victim->dropped = true;
+			c->role_sessions[CONSOLE_ROLE_VIEWER]--;
+			c->counters.viewers_evicted++;
+			taken--;
+			log_info("console: %s (viewer) closed after %llu ms idle: admin %s needs "
+				 "the slot",
+				 victim->peer,
+				 (unsigned long long)(s->last_active_ms - victim->last_active_ms),
+				 s->peer);
+		}
+	}
+	if (taken >= limit) {
+		/* Counted as dropped: the thread ends without a slot to give back. */
+		s->dropped = true;
+		c->counters.refused_busy++;
+		console_refusal_locked(c, s->peer, CONSOLE_REFUSAL_BUSY, console_role_name(role));
+		rc = -EBUSY;
+	} else {
+		c->role_sessions[role]++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return rc;
 }
 
 static void *console_session_main(void *arg)
@@ -416,17 +653,25 @@ static void *console_session_main(void *arg)
 	struct console *c = s->console;
 	char why[256];
 	mbedtls_ssl_init(&s->ssl);
-	netconn_set_recvtimeout(s->io.conn, CONSOLE_POLL_MS);
+	netconn_set_recvtimeout(s->io.conn, CONSOLE_HANDSHAKE_POLL_MS);
 	if (mbedtls_ssl_setup(&s->ssl, &c->tls) != 0) {
 		console_session_end(s);
 		return NULL;
 	}
 	mbedtls_ssl_set_bio(&s->ssl, &s->io, tls_netconn_send, tls_netconn_recv, NULL);
-	if (console_handshake(s, why, sizeof(why)) < 0) {
-		console_record_failure(c, s->peer, why);
+	int rc = console_handshake(s, why, sizeof(why));
+	if (rc < 0) {
+		/* A shed handshake counts towards the source's block too: a source
+		 * that keeps the handshake slots full is flooding. */
+		console_record_failure(c, s->peer,
+				       rc == -ECANCELED	  ? CONSOLE_REFUSAL_HANDSHAKE_SHED
+				       : rc == -ETIMEDOUT ? CONSOLE_REFUSAL_HANDSHAKE_TIMEOUT
+							  : CONSOLE_REFUSAL_HANDSHAKE_FAILED,
+				       why);
 		console_session_end(s);
 		return NULL;
 	}
+	netconn_set_recvtimeout(s->io.conn, CONSOLE_POLL_MS);
 	struct console_call call = {0};
 	snprintf(call.peer, sizeof(call.peer), "%s", s->peer);
 	const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&s->ssl);
@@ -435,10 +680,23 @@ static void *console_session_main(void *arg)
 	if (!crt || console_role_of(crt, &call.role) < 0) {
 		pthread_mutex_lock(&c->lock);
 		c->counters.refused_no_role++;
+		console_refusal_locked(c, s->peer, CONSOLE_REFUSAL_NO_ROLE, call.subject);
 		pthread_mutex_unlock(&c->lock);
 		log_warning("console: %s (%s): certificate names no role (OU=admin or OU=viewer)",
 			    s->peer, call.subject);
 		console_send_error(s, "certificate names no role (OU=admin or OU=viewer)");
+		console_session_end(s);
+		return NULL;
+	}
+	rc = console_session_claim(s, call.role);
+	if (rc == -ECANCELED)
+		console_refusal(c, s->peer, CONSOLE_REFUSAL_HANDSHAKE_SHED, "shed at its end");
+	if (rc == -EBUSY)
+		console_send_error(s, call.role == CONSOLE_ROLE_ADMIN
+					  ? "every console session is taken by an admin"
+					  : "every console session a viewer may take is taken (one "
+					    "is kept for an admin)");
+	if (rc < 0) {
 		console_session_end(s);
 		return NULL;
 	}
@@ -463,7 +721,71 @@ static bool console_local_ok(const struct console *c, struct netconn *conn)
 	return c->config.has_ipv6 && memcmp(ip_2_ip6(&local)->addr, c->config.ipv6, 16) == 0;
 }
 
-/* Start a session thread for conn, or refuse it (blocked source, no free slot). */
+/*
+ * The handshake to drop for a newer connection: the oldest of the source
+ * holding the most handshake slots, so that a lone operator's handshake is
+ * not the one dropped while a flooding source holds several. c->lock held;
+ * NULL when none holds a slot.
+ */
+static struct console_session *console_shed_victim(struct console *c)
+{
+	struct console_session *victim = NULL;
+	unsigned victim_share = 0;
+	for (unsigned i = 0; i < CONSOLE_MAX_CONNS; i++) {
+		struct console_session *o = c->conns[i];
+		if (!o || o->dropped || o->state != CONSOLE_CONN_HANDSHAKE)
+			continue;
+		unsigned share = 0;
+		for (unsigned k = 0; k < CONSOLE_MAX_CONNS; k++) {
+			struct console_session *p = c->conns[k];
+			share += p && !p->dropped && p->state == CONSOLE_CONN_HANDSHAKE &&
+				 strcmp(p->peer, o->peer) == 0;
+		}
+		if (!victim || share > victim_share ||
+		    (share == victim_share && o->started_ms < victim->started_ms)) {
+			victim = o;
+			victim_share = share;
+		}
+	}
+	return victim;
+}
+
+/*
+ * A handshake slot and a table entry for a new session from peer, shedding
+ * a handshake when every slot is taken; c->lock held. Returns the session
+ * (owned by the table until its thread ends) or NULL (no memory, or every
+ * entry held by threads still ending).
+ */
+static struct console_session *console_session_new(struct console *c, const char *peer)
+{
+	unsigned index = 0;
+	while (index < CONSOLE_MAX_CONNS && c->conns[index])
+		index++;
+	if (index == CONSOLE_MAX_CONNS)
+		return NULL;
+	struct console_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (c->handshaking >= c->config.handshakes) {
+		struct console_session *victim = console_shed_victim(c);
+		if (victim) {
+			victim->dropped = true;
+			c->handshaking--;
+			c->counters.handshakes_shed++;
+		}
+	}
+	s->console = c;
+	s->state = CONSOLE_CONN_HANDSHAKE;
+	s->started_ms = console_now_ms();
+	s->index = index;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	c->conns[index] = s;
+	c->handshaking++;
+	c->live_threads++;
+	return s;
+}
+
+/* Start a session thread for conn, or refuse it (blocked source, no room). */
 static void console_admit(struct console *c, struct netconn *conn)
 {
 	ip_addr_t addr;
@@ -479,35 +801,34 @@ static void console_admit(struct console *c, struct netconn *conn)
 		netconn_delete(conn);
 		return;
 	}
-	bool refuse = console_blocked(c, peer);
-	pthread_mutex_lock(&c->lock);
-	if (!refuse && c->active_sessions >= c->config.sessions) {
-		c->counters.refused_busy++;
-		refuse = true;
-	}
-	if (!refuse)
-		c->active_sessions++;
-	pthread_mutex_unlock(&c->lock);
-	struct console_session *s = refuse ? NULL : calloc(1, sizeof(*s));
-	pthread_t thread;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (s) {
-		s->console = c;
-		s->io.conn = conn;
-		snprintf(s->peer, sizeof(s->peer), "%s", peer);
-		if (pthread_create(&thread, &attr, console_session_main, s) == 0) {
-			pthread_attr_destroy(&attr);
-			return;
-		}
-		free(s);
-	}
-	pthread_attr_destroy(&attr);
-	if (!refuse) {
+	struct console_session *s = NULL;
+	if (!console_blocked(c, peer)) {
 		pthread_mutex_lock(&c->lock);
-		c->active_sessions--;
+		s = console_session_new(c, peer);
+		if (!s) {
+			c->counters.refused_busy++;
+			console_refusal_locked(c, peer, CONSOLE_REFUSAL_BUSY, "handshake");
+		}
 		pthread_mutex_unlock(&c->lock);
+	}
+	if (s) {
+		s->io.conn = conn;
+		pthread_t thread;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		int rc = pthread_create(&thread, &attr, console_session_main, s);
+		pthread_attr_destroy(&attr);
+		if (rc == 0)
+			return;
+		s->io.conn = NULL;
+		pthread_mutex_lock(&c->lock);
+		if (!s->dropped)
+			c->handshaking--;
+		c->conns[s->index] = NULL;
+		c->live_threads--;
+		pthread_mutex_unlock(&c->lock);
+		free(s);
 	}
 	netconn_close(conn);
 	netconn_delete(conn);
@@ -623,7 +944,7 @@ static void console_free(struct console *c)
 }
 
 struct console *console_start(const struct console_config *config, console_execute_fn execute,
-			      void *arg, char *err, size_t err_len)
+			      console_refusal_fn refused, void *arg, char *err, size_t err_len)
 {
 	struct console *c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -633,9 +954,19 @@ struct console *console_start(const struct console_config *config, console_execu
 	c->config = *config;
 	if (c->config.sessions == 0 || c->config.sessions > CONSOLE_MAX_SESSIONS)
 		c->config.sessions = 4;
-	if (c->config.idle_s == 0)
-		c->config.idle_s = 300;
+	/* One slot is kept for an admin: at least two, so a viewer gets one. */
+	if (c->config.sessions < 2)
+		c->config.sessions = 2;
+	if (c->config.handshakes == 0 || c->config.handshakes > CONSOLE_MAX_HANDSHAKES)
+		c->config.handshakes = 8;
+	if (c->config.handshake_timeout_ms == 0)
+		c->config.handshake_timeout_ms = 3000;
+	if (c->config.admin_idle_s == 0)
+		c->config.admin_idle_s = 300;
+	if (c->config.viewer_idle_s == 0)
+		c->config.viewer_idle_s = 60;
 	c->execute = execute;
+	c->refused = refused;
 	c->arg = arg;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->changed, NULL);
@@ -661,10 +992,14 @@ struct console *console_start(const struct console_config *config, console_execu
 
 void console_poll(struct console *c)
 {
+	struct console_refusal due[CONSOLE_REFUSAL_SOURCES + 1];
 	if (pthread_mutex_trylock(&c->lock) != 0)
 		return;
 	struct console_call *call = c->pending && !c->pending_done ? c->pending : NULL;
+	unsigned n_due = c->refused ? console_refusals_due(c, due) : 0;
 	pthread_mutex_unlock(&c->lock);
+	for (unsigned i = 0; i < n_due; i++)
+		c->refused(c->arg, &due[i]);
 	if (!call)
 		return;
 	/* Only this lcore executes, and the session waits: no lock needed while it runs. */
@@ -699,10 +1034,10 @@ void console_stop(struct console *c)
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 3;
 	pthread_mutex_lock(&c->lock);
-	while (c->active_sessions > 0)
+	while (c->live_threads > 0)
 		if (pthread_cond_timedwait(&c->changed, &c->lock, &until) != 0)
 			break;
-	bool idle = c->active_sessions == 0;
+	bool idle = c->live_threads == 0;
 	pthread_mutex_unlock(&c->lock);
 	if (idle)
 		console_free(c); /* otherwise a session still holds it: left to process exit */

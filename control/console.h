@@ -9,6 +9,20 @@
  * a source with CONSOLE_FAILS_TO_BLOCK failures within
  * CONSOLE_FAIL_WINDOW_S seconds is refused for CONSOLE_BLOCK_S seconds.
  *
+ * The operator must never be locked out (issue 12), so a connection holds
+ * one of two kinds of slot. Until its certificate is checked it holds a
+ * handshake slot (console_config.handshakes of them) for at most
+ * handshake_timeout_ms; when a connection arrives and every handshake
+ * slot is taken, the oldest handshake of the source holding the most is
+ * dropped (shed), so unfinished handshakes cannot keep anyone out for
+ * long. Once authenticated it takes a session slot (console_config.
+ * sessions): a viewer never takes the last free one, and an admin who
+ * finds every slot taken evicts the longest-idle viewer. Idle sessions
+ * are closed after a time per role. Refused connections reach the audit
+ * log as summaries: at most one per source per CONSOLE_REFUSAL_INTERVAL_S
+ * (console_refusal_fn), for at most CONSOLE_REFUSAL_SOURCES sources at
+ * once plus one line for all the others, so a flood cannot fill the disk.
+ *
  * Threads (see control/README.md): each session runs on its own thread
  * (at most console_config.sessions at once) doing TLS and the protocol
  * of control/console_proto.h. A request is not executed there: it is
@@ -28,9 +42,11 @@
 
 #include "control/console_proto.h"
 
-#define CONSOLE_FAILS_TO_BLOCK 5
-#define CONSOLE_FAIL_WINDOW_S  60
-#define CONSOLE_BLOCK_S	       60
+#define CONSOLE_FAILS_TO_BLOCK	   5
+#define CONSOLE_FAIL_WINDOW_S	   60
+#define CONSOLE_BLOCK_S		   60
+#define CONSOLE_REFUSAL_INTERVAL_S 10 /* one audit summary per source this often at most */
+#define CONSOLE_REFUSAL_SOURCES	   32 /* sources summarised apart; the rest share one line */
 
 enum console_role {
 	CONSOLE_ROLE_VIEWER,
@@ -38,12 +54,15 @@ enum console_role {
 };
 
 struct console_config {
-	uint16_t port;	   /* TCP port on the management addresses */
-	const char *cert;  /* the appliance's certificate (PEM), chain allowed */
-	const char *key;   /* its private key (PEM) */
-	const char *ca;	   /* the operator CA: client certificates must chain to it */
-	unsigned sessions; /* sessions served at once */
-	unsigned idle_s;   /* a session silent this long is closed */
+	uint16_t port;	     /* TCP port on the management addresses */
+	const char *cert;    /* the appliance's certificate (PEM), chain allowed */
+	const char *key;     /* its private key (PEM) */
+	const char *ca;	     /* the operator CA: client certificates must chain to it */
+	unsigned sessions;   /* authenticated sessions at once; a viewer never takes the last */
+	unsigned handshakes; /* unauthenticated handshakes at once (oldest shed) */
+	unsigned handshake_timeout_ms; /* a handshake must finish within this */
+	unsigned admin_idle_s;	       /* an admin session silent this long is closed */
+	unsigned viewer_idle_s;	       /* a viewer session silent this long is closed */
 	/* The management addresses: a connection to any other address of the
 	 * stack (a data port's own address) is refused. */
 	bool has_ipv4, has_ipv6;
@@ -69,12 +88,50 @@ struct console_call {
  */
 typedef bool (*console_execute_fn)(void *arg, struct console_call *call);
 
+/* Why a connection was refused; declared once, names for the audit log. */
+#define foreach_console_refusal                                                                    \
+	_(HANDSHAKE_FAILED, "handshake_failed")	  /* bad or no certificate, junk */                \
+	_(HANDSHAKE_TIMEOUT, "handshake_timeout") /* unfinished within the deadline */             \
+	_(HANDSHAKE_SHED, "handshake_shed")	  /* dropped for a newer connection */             \
+	_(BLOCKED, "blocked")			  /* source blocked after failures */              \
+	_(BUSY, "busy")				  /* no session slot for the role */               \
+	_(NO_ROLE, "no_role")			  /* certificate without admin/viewer */
+
+enum console_refusal_reason {
+#define _(sym, name) CONSOLE_REFUSAL_##sym,
+	foreach_console_refusal
+#undef _
+	    CONSOLE_REFUSAL_COUNT
+};
+
+/* Name of a refusal reason, as in the audit log. */
+const char *console_refusal_name(enum console_refusal_reason reason);
+
+/* The refusals of one source (peer "*": of every source not summarised apart)
+ * since its last summary. */
+struct console_refusal {
+	char peer[64];
+	uint64_t count;
+	uint64_t by_reason[CONSOLE_REFUSAL_COUNT];
+	char last_error[128]; /* the last refusal's detail (the TLS error), or "" */
+};
+
+/*
+ * Receives one summary of refusals, on the control lcore (from
+ * console_poll), at most once per source per CONSOLE_REFUSAL_INTERVAL_S;
+ * arg is console_start's. The summary is only lent for the call.
+ */
+typedef void (*console_refusal_fn)(void *arg, const struct console_refusal *refusal);
+
 struct console_counters {
-	uint64_t sessions;		 /* TLS sessions established */
-	uint64_t handshake_failures;	 /* failed handshakes (bad or no certificate, junk) */
-	uint64_t refused_blocked;	 /* connections refused: source blocked */
-	uint64_t refused_busy;		 /* connections refused: every session slot taken */
-	uint64_t refused_no_role;	 /* good certificate without an admin/viewer OU */
+	uint64_t sessions;	     /* TLS sessions established */
+	uint64_t handshake_failures; /* failed handshakes (bad or no certificate, junk, timeout) */
+	uint64_t handshake_timeouts; /* handshakes unfinished within the deadline */
+	uint64_t handshakes_shed;    /* handshakes dropped for a newer connection */
+	uint64_t viewers_evicted;    /* idle viewer sessions closed for an admin */
+	uint64_t refused_blocked;    /* connections refused: source blocked */
+	uint64_t refused_busy;	     /* refused: no session slot for the role */
+	uint64_t refused_no_role;    /* good certificate without an admin/viewer OU */
 	uint64_t refused_not_management; /* to an address that is not a management address */
 	uint64_t requests;		 /* requests executed */
 };
@@ -83,14 +140,16 @@ struct console;
 
 /*
  * Load the certificates and key, listen on the management stack and start
- * the session threads. Returns the console, or NULL with the reason in err
- * (a file that cannot be read or parsed is named). Control lcore, after
- * mgmt_start.
+ * the session threads. execute runs requests and refused (may be NULL)
+ * receives the refusal summaries, both with arg, both on the control lcore.
+ * Returns the console, or NULL with the reason in err (a file that cannot
+ * be read or parsed is named). Control lcore, after mgmt_start.
  */
 struct console *console_start(const struct console_config *config, console_execute_fn execute,
-			      void *arg, char *err, size_t err_len);
+			      console_refusal_fn refused, void *arg, char *err, size_t err_len);
 
-/* Execute a waiting request, if any. Control lcore only; never blocks. */
+/* Execute a waiting request, if any, and hand over the refusal summaries
+ * that are due. Control lcore only; never blocks. */
 void console_poll(struct console *console);
 
 /* A copy of the counters. */

@@ -104,10 +104,13 @@ static void command_status(struct command_context *ctx)
 	    (unsigned long long)m.tx_frames, (unsigned long long)m.tx_dropped);
 	json_key(j, "console");
 	json_printf(j,
-		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"refused_blocked\":%llu,"
+		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"handshake_timeouts\":%llu,"
+		    "\"handshakes_shed\":%llu,\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
 		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,"
 		    "\"refused_not_management\":%llu,\"requests\":%llu}",
 		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
+		    (unsigned long long)cc.handshake_timeouts,
+		    (unsigned long long)cc.handshakes_shed, (unsigned long long)cc.viewers_evicted,
 		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
 		    (unsigned long long)cc.refused_no_role,
 		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
@@ -118,9 +121,13 @@ static void command_status(struct command_context *ctx)
 		fprintf(f, "board %s, mode %s, up %.0f s, %u worker lcore(s), %llu alert(s)\n",
 			c->board_name, mode, uptime, c->worker_count,
 			(unsigned long long)c->alerts_taken);
-		fprintf(f, "console: %llu session(s), %llu failed handshake(s), %llu request(s)\n",
+		fprintf(f,
+			"console: %llu session(s), %llu failed handshake(s) (%llu timed out, %llu "
+			"shed), %llu refused busy, %llu idle viewer(s) evicted, %llu request(s)\n",
 			(unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
-			(unsigned long long)cc.requests);
+			(unsigned long long)cc.handshake_timeouts,
+			(unsigned long long)cc.handshakes_shed, (unsigned long long)cc.refused_busy,
+			(unsigned long long)cc.viewers_evicted, (unsigned long long)cc.requests);
 		fclose(f);
 	}
 	command_text_member(j, "text", text, len);
@@ -844,6 +851,16 @@ static bool command_job_start(struct control *control, struct console_call *call
 	}
 	command_job = job;
 	return true;
+}
+
+void console_commands_refused(void *arg, const struct console_refusal *refusal)
+{
+	struct control *control = arg;
+	const char *names[CONSOLE_REFUSAL_COUNT];
+	for (unsigned i = 0; i < CONSOLE_REFUSAL_COUNT; i++)
+		names[i] = console_refusal_name(i);
+	audit_refusal(&control->audit, refusal->peer, refusal->count, names, refusal->by_reason,
+		      CONSOLE_REFUSAL_COUNT, refusal->last_error, CONSOLE_REFUSAL_INTERVAL_S);
 }
 
 bool console_commands_execute(void *arg, struct console_call *call)

@@ -24,4 +24,7 @@
  */
 bool console_commands_execute(void *arg, struct console_call *call);
 
+/* The console_refusal_fn; arg is the struct control: one audit line. */
+void console_commands_refused(void *arg, const struct console_refusal *refusal);
+
 #endif

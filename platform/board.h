@@ -113,12 +113,16 @@ struct board {
 	unsigned console_port;	/* [management] TLS console on the management addresses */
 	char console_cert[256]; /* the appliance's certificate and key (PEM) */
 	char console_key[256];
-	char operator_ca[256];	   /* client certificates must chain to this CA */
-	unsigned console_sessions; /* sessions served at once */
-	char audit_log[256];	   /* every console command is appended here */
-	unsigned eve_max_mb;	   /* [alerts] EVE file rotated past this size; 0: never */
-	unsigned eve_keep;	   /* rotated EVE files kept */
-	char syslog[128];	   /* syslog over TLS: ADDRESS:PORT; "" = none */
+	char operator_ca[256];		       /* client certificates must chain to this CA */
+	unsigned console_sessions;	       /* sessions served at once (one kept for an admin) */
+	unsigned console_handshakes;	       /* unauthenticated handshakes at once */
+	unsigned console_handshake_timeout_ms; /* a handshake must finish within this */
+	unsigned console_admin_idle_s;	       /* idle admin sessions closed after this */
+	unsigned console_viewer_idle_s;	       /* idle viewer sessions closed after this */
+	char audit_log[256];		       /* every console command is appended here */
+	unsigned eve_max_mb; /* [alerts] EVE file rotated past this size; 0: never */
+	unsigned eve_keep;   /* rotated EVE files kept */
+	char syslog[128];    /* syslog over TLS: ADDRESS:PORT; "" = none */
 	char syslog_ca[256];
 	char syslog_name[128];
 	char webhook[256]; /* https://ADDRESS:PORT/PATH; "" = none */
@@ -141,7 +145,7 @@ struct board {
 	unsigned port_count;
 
 	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
-	unsigned setting_line[64];
+	unsigned setting_line[80];
 };
 
 /*

@@ -308,14 +308,18 @@ static void start_console(const struct board *board, const struct options *o,
 	    .key = board->console_key,
 	    .ca = board->operator_ca,
 	    .sessions = board->console_sessions,
+	    .handshakes = board->console_handshakes,
+	    .handshake_timeout_ms = board->console_handshake_timeout_ms,
+	    .admin_idle_s = board->console_admin_idle_s,
+	    .viewer_idle_s = board->console_viewer_idle_s,
 	    .has_ipv4 = board->management_ipv4.set,
 	    .has_ipv6 = board->management_ipv6.set,
 	};
 	memcpy(config.ipv4, board->management_ipv4.addr, 4);
 	memcpy(config.ipv6, board->management_ipv6.addr, 16);
 	char err[SETUP_ERROR_MAX];
-	control->console =
-	    console_start(&config, console_commands_execute, control, err, sizeof(err));
+	control->console = console_start(&config, console_commands_execute,
+					 console_commands_refused, control, err, sizeof(err));
 	if (!control->console)
 		log_fatal("%s: error: %s", board->path, err);
 	log_info("console listening on TCP port %u (TLS 1.2, client certificates from %s)",

@@ -195,6 +195,33 @@ static void test_management_addresses(void **state)
 	assert_error(text, 16, "is not an IPv6 address");
 }
 
+/* [management] console limits (issue 12): defaults, and a single session refused
+ * because the last slot is kept for an admin. */
+static void test_console_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.console_sessions, 4);
+	assert_int_equal(board.console_handshakes, 8);
+	assert_int_equal(board.console_handshake_timeout_ms, 3000);
+	assert_int_equal(board.console_admin_idle_s, 300);
+	assert_int_equal(board.console_viewer_idle_s, 60);
+	const char *set[] = {"management.console_handshake_timeout_ms=2000",
+			     "management.console_viewer_idle_s=30"};
+	assert_int_equal(load_text(good_board, set, 2), 0);
+	assert_int_equal(board.console_handshake_timeout_ms, 2000);
+	assert_int_equal(board.console_viewer_idle_s, 30);
+
+	char text[1024];
+	snprintf(text, sizeof(text), "%s[management]\nconsole_sessions = 1\n", good_board);
+	assert_error(text, 16, "[management] console_sessions");
+	snprintf(text, sizeof(text), "%s[management]\nconsole_handshakes = 0\n", good_board);
+	assert_error(text, 16, "[management] console_handshakes");
+	snprintf(text, sizeof(text), "%s[management]\nconsole_handshake_timeout_ms = 50\n",
+		 good_board);
+	assert_error(text, 16, "[management] console_handshake_timeout_ms");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -234,6 +261,7 @@ int main(void)
 	    cmocka_unit_test(test_port_errors),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_management_addresses),
+	    cmocka_unit_test(test_console_limits),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),
 	};
