@@ -289,13 +289,20 @@ static size_t eve_finish_drop(struct app_json *o, const struct alert *a, size_t 
 	return o->used;
 }
 
-/* An anomaly event's tail: what IP reassembly refused, and what became of the fragment. */
+/* An anomaly event's tail: what IP reassembly refused and what became of the fragment, or a stream gap. */
 static size_t eve_finish_anomaly(struct app_json *o, const struct alert *a, size_t len)
 {
-	app_json_put(o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
-		     a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason]
-							     : "defrag",
-		     a->blocked ? "blocked" : "allowed");
+	if (a->anomaly == ALERT_ANOMALY_STREAM_GAP)
+		app_json_put(o,
+			     ",\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\","
+			     "\"bytes\":%u}}",
+			     (unsigned)a->anomaly_bytes);
+	else
+		app_json_put(
+		    o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
+		    a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason]
+							    : "defrag",
+		    a->blocked ? "blocked" : "allowed");
 	if (o->used >= len && len)
 		o->used = len - 1;
 	return o->used;

@@ -30,6 +30,12 @@ struct alert_flowvar {
 	uint8_t value[ALERT_FLOWVAR_LEN];
 };
 
+enum alert_anomaly {
+	ALERT_ANOMALY_NONE = 0,
+	ALERT_ANOMALY_DEFRAG = 1,
+	ALERT_ANOMALY_STREAM_GAP = 2,
+};
+
 struct alert {
 	const struct rule *rule;
 	uint64_t timestamp_us; /* packet time, microseconds since the epoch */
@@ -49,10 +55,13 @@ struct alert {
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */
 	uint16_t acl_rule;     /* the ACL rule number that denied; 0: none */
-	/* An anomaly event (EVE event_type "anomaly"): IP reassembly refused a
-	 * datagram (enum defrag_reason in anomaly_reason); rule is NULL. */
+	/* An anomaly event (EVE event_type "anomaly"; rule is NULL), of kind
+	 * enum alert_anomaly: IP reassembly refused a datagram (enum
+	 * defrag_reason in anomaly_reason), or a stream gap was skipped
+	 * (anomaly_bytes not inspected). */
 	uint8_t anomaly;
 	uint8_t anomaly_reason;
+	uint32_t anomaly_bytes;
 	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;

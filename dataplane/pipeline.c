@@ -217,6 +217,76 @@ static bool pipeline_app_error(struct detect_packet *s)
 	}
 }
 
+/* Zeros fed to a parser for the bytes of a gap, so its framing (an HTTP body's length) holds. */
+#define PIPELINE_GAP_FILL_MAX 65536
+#define PIPELINE_TCP_URG      0x20
+static const uint8_t pipeline_zeros[PIPELINE_GAP_FILL_MAX];
+
+/* An EVE anomaly for a skipped stream gap; a full ring is counted, never waited on (live). */
+static void pipeline_gap_event(struct detect_packet *s, uint32_t bytes)
+{
+	struct detect_context *ctx = s->ctx;
+	const struct packet *p = s->p;
+	if (!ctx->alerts)
+		return;
+	struct alert a = {
+	    .timestamp_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us,
+	    .flow_id = s->flow->flow_id,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .to_server = s->direction == RULESET_TO_SERVER,
+	    .worker = (uint16_t)ctx->worker_index,
+	    .app_proto = ALERT_APP_PROTO_NONE,
+	    .anomaly = ALERT_ANOMALY_STREAM_GAP,
+	    .anomaly_bytes = bytes,
+	    .packet_number = ctx->packet_number,
+	};
+	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
+	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	if (alert_push(ctx->alerts, &a))
+		ctx->counters->counter[WORKER_COUNTER_ALERTS]++;
+	else
+		ctx->counters->counter[WORKER_COUNTER_ALERTS_LOST]++;
+}
+
+/*
+ * A hole this direction's receiver has confirmed (it acknowledged bytes
+ * vigil never saw: a tap or a capture that dropped a segment) would stall
+ * inspection of the direction for good. It is skipped instead: counted
+ * (stream_gaps, stream_gap_bytes), reported as an anomaly event, the
+ * parser given zeros for the missing bytes so its framing holds (a bigger
+ * hole ends the parser, and the protocol is found again), and the held
+ * data after it inspected.
+ */
+static void pipeline_stream_gap(struct detect_packet *s)
+{
+	struct flow *f = s->flow;
+	const struct tcp_track *receiver = &f->track[!s->direction];
+	struct stream *st = &f->stream[s->direction];
+	struct stream_pool *pool = s->ctx->flows->streams;
+	if (!(receiver->flags & TCP_TRACK_ACK) || !(st->flags & STREAM_STARTED) ||
+	    !stream_is_open(st))
+		return;
+	uint32_t to = receiver->ack;
+	if ((st->flags & STREAM_FIN_SEEN) && (int32_t)(to - st->fin_seq) > 0)
+		to = st->fin_seq; /* the FIN's own sequence number is no byte */
+	uint32_t total = 0, n;
+	enum app_direction dir = pipeline_app_direction(s);
+	while (!s->passed && (n = stream_skip(st, pool, to)) > 0) {
+		total += n;
+		if (n <= PIPELINE_GAP_FILL_MAX && f->app_status == FLOW_APP_DETECTED)
+			app_flow_data(f, s->ctx->app, dir, true, pipeline_zeros, n, 0, false,
+				      pipeline_app_unit, s);
+		else
+			app_flow_gone(f); /* the protocol is found again from what follows */
+		stream_flush_held(st, pool, pipeline_stream_data, s);
+	}
+	if (total)
+		pipeline_gap_event(s, total);
+}
+
 /*
  * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
  * once; the others see the reassembled stream, through
@@ -238,12 +308,24 @@ static void pipeline_tcp(struct detect_packet *s)
 	 * packet's own pass above keeps Suricata's "not yet established". */
 	if (s->flow->established)
 		s->match.flow |= RULE_MATCH_ESTABLISHED;
+	pipeline_stream_gap(s);
 	/* Every segment goes in, empty ones too: the SYN gives the initial
 	 * sequence number and FIN/RST end the stream. */
 	if (!s->passed)
 		stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
 			      p->data + p->payload_offset, p->payload_len, p->tcp_flags,
 			      pipeline_stream_data, s);
+	/* ips: what contradicts held bytes does not reach the receiver, which
+	 * might take the newer copy where vigil keeps the first */
+	struct stream *st = &s->flow->stream[s->direction];
+	if (unlikely(st->flags & STREAM_MISMATCH)) {
+		st->flags &= (uint16_t)~STREAM_MISMATCH; /* this packet's, told once */
+		if (ctx->enforce) {
+			ctx->counters->normalized[NORMALIZE_OVERLAP_MISMATCH]++;
+			ctx->drop_reason = DROP_NORMALIZE;
+			s->verdict = VERDICT_DROP;
+		}
+	}
 	if (p->tcp_flags & STREAM_TCP_FIN)
 		pipeline_app_end(s);
 	if (s->app_error && pipeline_app_error(s))
@@ -324,11 +406,17 @@ enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 	 * (ids) or not forwarded (ips): the receiver never takes its bytes */
 	if (s.flow && unlikely(s.flow->discard != NORMALIZE_OK))
 		return pipeline_discard(ctx, s.flow->discard);
+	/* ips: data on any SYN, Fast Open too (see normalize.h) */
 	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & STREAM_TCP_SYN) &&
 		     p->payload_len) &&
 	    ctx->enforce)
-		return pipeline_discard(ctx,
-					NORMALIZE_SYN_DATA); /* Fast Open too: see normalize.h */
+		return pipeline_discard(ctx, NORMALIZE_SYN_DATA);
+	/* ips: urgent data, which Linux takes out of the stream (one byte before
+	 * the urgent pointer) while vigil would inspect it in place */
+	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & PIPELINE_TCP_URG) &&
+		     p->payload_len) &&
+	    ctx->enforce)
+		return pipeline_discard(ctx, NORMALIZE_URGENT);
 	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {
 		ctx->drop_reason = DROP_RATE_LIMIT;
 		return VERDICT_DROP;
@@ -463,7 +551,7 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	    .blocked = conf->detect.enforce,
 	    .worker = (uint16_t)conf->worker_index,
 	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = 1,
+	    .anomaly = ALERT_ANOMALY_DEFRAG,
 	    .anomaly_reason = (uint8_t)r,
 	    .packet_number = conf->detect.packet_number,
 	};

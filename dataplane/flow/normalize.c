@@ -116,6 +116,11 @@ static void normalize_tcp_note(struct tcp_track track[2], unsigned from, const s
 		s->ts_recent = p->tcp_options.timestamp_value;
 		s->flags |= TCP_TRACK_TIMESTAMP;
 	}
+	if ((flags & STREAM_TCP_ACK) &&
+	    (!(s->flags & TCP_TRACK_ACK) || seq_after(p->tcp_ack, s->ack))) {
+		s->ack = p->tcp_ack;
+		s->flags |= TCP_TRACK_ACK;
+	}
 	/* The window is known only with both SYNs seen (the scale); a SYN's
 	 * own window is never scaled. */
 	if ((flags & STREAM_TCP_ACK) && normalize_both_syns(track)) {

@@ -48,7 +48,10 @@
 	  "a SYN whose initial sequence number differs from the first")                            \
 	_(ACK_UNSENT, "ack_unsent", "acknowledges bytes the other side never sent")                \
 	_(PAWS, "paws", "timestamp older than that side's last one (PAWS)")                        \
-	_(OUT_OF_WINDOW, "out_of_window", "data past the window the receiver advertised")
+	_(OUT_OF_WINDOW, "out_of_window", "data past the window the receiver advertised")          \
+	_(OVERLAP_MISMATCH, "overlap_mismatch",                                                    \
+	  "data contradicting held bytes (ips: the receiver might take the newer)")                \
+	_(URGENT, "urgent", "urgent data (ips: a receiver takes the urgent byte out of the stream)")
 
 enum normalize_reason {
 #define _(sym, name, text) NORMALIZE_##sym,
@@ -69,6 +72,7 @@ enum tcp_track_flag {
 	TCP_TRACK_SYN = 1u << 3,       /* its SYN was seen: wscale is what it offered */
 	TCP_TRACK_WSCALE = 1u << 4,    /* it offered a window scale in its SYN */
 	TCP_TRACK_ISN_OTHER = 1u << 5, /* isn_other: a later SYN with another ISN was seen */
+	TCP_TRACK_ACK = 1u << 6,       /* ack is valid */
 };
 
 /* What one side of a TCP connection has sent, as far as vigil accepted it. */
@@ -78,7 +82,9 @@ struct tcp_track {
 	 * furthest seen (a receiver never moves it left, RFC 7323 2.4). */
 	uint32_t window_end;
 	uint32_t ts_recent; /* its last timestamp value */
-	uint32_t isn;	    /* its initial sequence number, with TCP_TRACK_SYN */
+	uint32_t
+	    ack; /* the furthest it acknowledged: it holds every byte of the other side before */
+	uint32_t isn; /* its initial sequence number, with TCP_TRACK_SYN */
 	/* the ISN of a later, different SYN: discarded unless the peer takes it */
 	uint32_t isn_other;
 	uint8_t wscale; /* the shift it offered in its SYN */

@@ -193,11 +193,13 @@ static uint32_t stream_limit(const struct stream *s, const struct stream_pool *p
  * First wins keeps the old bytes either way; a later copy that differs is
  * the signature of an overlap evasion attempt, worth a counter of its own.
  */
-static void stream_compare(struct stream_pool *pool, const uint8_t *held, const uint8_t *later,
-			   uint32_t len)
+static void stream_compare(struct stream *s, struct stream_pool *pool, const uint8_t *held,
+			   const uint8_t *later, uint32_t len)
 {
-	if (memcmp(held, later, len) != 0)
+	if (memcmp(held, later, len) != 0) {
 		pool->counters.overlap_mismatch++;
+		s->flags |= STREAM_MISMATCH;
+	}
 }
 
 struct stream_delivery {
@@ -238,7 +240,7 @@ static bool stream_deliver_in_order(struct stream *s, struct stream_pool *pool, 
 
 			if (skip > 0) {
 				overlapped = true;
-				stream_compare(pool, c->data, data + done, skip);
+				stream_compare(s, pool, c->data, data + done, skip);
 			}
 			stream_emit(s, d, c->data, c->len);
 			done += skip;
@@ -325,7 +327,7 @@ static uint32_t stream_hold(struct stream *s, struct stream_pool *pool, uint32_t
 			uint32_t taken_end = chunk_at + c->len < end ? chunk_at + c->len : end;
 
 			*overlap = true;
-			stream_compare(pool, c->data + (pos - chunk_at), data + (pos - start),
+			stream_compare(s, pool, c->data + (pos - chunk_at), data + (pos - start),
 				       taken_end - pos);
 			pos = chunk_at + c->len;
 			prev = c;
@@ -369,6 +371,7 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 
 	if (!(s->flags & STREAM_STARTED))
 		stream_init(s, seq, tcp_flags);
+	s->flags &= (uint16_t)~STREAM_MISMATCH;
 	if (s->flags & STREAM_RESET) {
 		k->after_close += len > 0;
 		return 0;
@@ -434,6 +437,41 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 	if (stream_deliver_in_order(s, pool, data, (uint32_t)end, &d) || overlap)
 		k->overlaps++;
 	k->delivered_bytes += d.total;
+	stream_check_end(s, pool);
+	return d.total;
+}
+
+uint32_t stream_skip(struct stream *s, struct stream_pool *pool, uint32_t to)
+{
+	if (!(s->flags & STREAM_STARTED) || !stream_is_open(s))
+		return 0;
+	int64_t n = stream_rel(s, to);
+	if (n <= 0 || n > STREAM_MAX_AHEAD)
+		return 0;
+	/* up to the first held byte at most: from there the data is in hand */
+	if (s->held && stream_rel(s, s->held->seq) < n)
+		n = stream_rel(s, s->held->seq);
+	uint32_t limit = stream_limit(s, pool);
+	if ((uint64_t)n > limit)
+		n = limit;
+	if (n <= 0)
+		return 0;
+	s->next_seq += (uint32_t)n;
+	s->delivered += (uint64_t)n; /* offsets stay positions in the stream */
+	pool->counters.gaps++;
+	pool->counters.gap_bytes += (uint64_t)n;
+	stream_check_end(s, pool);
+	return (uint32_t)n;
+}
+
+uint32_t stream_flush_held(struct stream *s, struct stream_pool *pool, stream_deliver_fn deliver,
+			   void *arg)
+{
+	struct stream_delivery d = {deliver, arg, 0};
+	if (!stream_is_open(s))
+		return 0;
+	stream_deliver_in_order(s, pool, NULL, 0, &d);
+	pool->counters.delivered_bytes += d.total;
 	stream_check_end(s, pool);
 	return d.total;
 }

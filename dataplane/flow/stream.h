@@ -76,7 +76,9 @@ struct stream_config {
 	_(pool_full_bytes, "stream_pool_full_bytes", "bytes dropped so")                           \
 	_(out_of_window, "stream_out_of_window", "segments more than 2^30 ahead, ignored")         \
 	_(past_depth, "stream_past_depth", "streams that reached the reassembly depth")            \
-	_(after_close, "stream_after_close", "segments with data after FIN or RST, ignored")
+	_(after_close, "stream_after_close", "segments with data after FIN or RST, ignored")       \
+	_(gaps, "stream_gaps", "holes the receiver acknowledged but vigil never saw, skipped")     \
+	_(gap_bytes, "stream_gap_bytes", "bytes skipped so, not inspected")
 
 struct stream_counters {
 #define _(field, name, text) uint64_t field;
@@ -100,6 +102,10 @@ enum stream_flag {
 	STREAM_FINISHED = 1u << 3,   /* every byte up to the FIN delivered */
 	STREAM_RESET = 1u << 4,	     /* RST seen: nothing more is delivered */
 	STREAM_PAST_DEPTH = 1u << 5, /* depth bytes delivered: nothing more is */
+	/* The last stream_insert() met held bytes that its segment contradicts
+	 * (an overlap evasion, or a broken sender); cleared by the next insert
+	 * (the caller may clear it once it has acted on it). */
+	STREAM_MISMATCH = 1u << 6,
 };
 
 struct stream_chunk; /* private to stream.c */
@@ -170,6 +176,21 @@ void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags);
 uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 		       const uint8_t *data, uint32_t len, uint8_t tcp_flags,
 		       stream_deliver_fn deliver, void *arg);
+
+/*
+ * The receiver acknowledged every byte before `to`, so bytes of s before
+ * it that never reached vigil (a lost segment on a tap, a capture that
+ * dropped) will never come: skip the first hole, up to `to` or to the
+ * first held byte, counted as a gap. Returns the bytes skipped (0: no hole
+ * before `to`, or s not open). The caller then gives the held data that
+ * became in order with stream_flush_held(), and calls again while a hole
+ * remains. Per-packet path of the owning lcore.
+ */
+uint32_t stream_skip(struct stream *s, struct stream_pool *pool, uint32_t to);
+
+/* Deliver the held data at the next in-order byte, as stream_insert() would. Returns the bytes. */
+uint32_t stream_flush_held(struct stream *s, struct stream_pool *pool, stream_deliver_fn deliver,
+			   void *arg);
 
 /*
  * Give the chunks s holds back to pool and forget them; the rest of s is

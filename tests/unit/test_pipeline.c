@@ -241,7 +241,16 @@ static unsigned alerts_of(const struct harness *h, uint32_t sid)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < h->alert_count; i++)
-		n += h->alerts[i].rule->sid == sid;
+		n += h->alerts[i].rule && h->alerts[i].rule->sid == sid;
+	return n;
+}
+
+/* The anomaly events of kind (enum alert_anomaly) the harness collected. */
+static unsigned anomalies_of(const struct harness *h, unsigned kind)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->alert_count; i++)
+		n += h->alerts[i].anomaly == kind;
 	return n;
 }
 
@@ -771,6 +780,50 @@ static void test_normalize_syn_data(void **state)
 	}
 }
 
+/*
+ * A segment lost on the way to vigil (a tap, a capture), which the server
+ * did receive (it acknowledges past it): the gap is skipped, reported, and
+ * what follows is inspected; before, the direction stalled for good.
+ */
+static void test_stream_gap_skipped(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"a\"; flow:to_server,established; "
+		       "content:\"attack\"; sid:1;)\n",
+		       false, 0);
+	harness_handshake(h); /* client 1001, server 5001 */
+	harness_segment(h, true, PA, 1001, 5001, "hello ", 0);
+	/* 1007..1106: 100 bytes vigil never sees */
+	harness_segment(h, true, PA, 1107, 5001, "xx attack xx", 0);
+	assert_int_equal(alerts_of(h, 1), 0); /* held behind the hole */
+	harness_segment(h, false, STREAM_TCP_ACK, 5001, 1119, NULL, 0);
+	harness_segment(h, true, PA, 1119, 5001, "more", 0);
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(anomalies_of(h, ALERT_ANOMALY_STREAM_GAP), 1);
+	harness_down(h);
+}
+
+/* In ips mode a segment that contradicts held out-of-order bytes is dropped (normalize). */
+static void test_overlap_mismatch_dropped(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("drop tcp any any -> any any (msg:\"a\"; flow:to_server,established; "
+		       "content:\"attack\"; sid:1;)\n",
+		       true, 0);
+	harness_handshake(h);
+	harness_segment(h, true, PA, 1001, 5001, "hello ", 0);
+	assert_int_equal(harness_segment(h, true, PA, 1017, 5001, "benign", 0), VERDICT_PASS);
+	/* the same bytes again with other content: a Linux receiver may take the newer */
+	assert_int_equal(harness_segment(h, true, PA, 1017, 5001, "attack", 0), VERDICT_DROP);
+	assert_int_equal(h->ctx.drop_reason, DROP_NORMALIZE);
+	assert_int_equal(h->counters.normalized[NORMALIZE_OVERLAP_MISMATCH], 1);
+	/* the same bytes again: a plain retransmission passes */
+	assert_int_equal(harness_segment(h, true, PA, 1017, 5001, "benign", 0), VERDICT_PASS);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -789,6 +842,8 @@ int main(void)
 	    cmocka_unit_test(test_published_rules_renew_flows_lazily),
 	    cmocka_unit_test(test_normalize_decoys),
 	    cmocka_unit_test(test_normalize_syn_data),
+	    cmocka_unit_test(test_stream_gap_skipped),
+	    cmocka_unit_test(test_overlap_mismatch_dropped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
