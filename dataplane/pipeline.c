@@ -741,6 +741,8 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 	/* the published mode and the clock's offset hold for the whole burst */
 	if (ctx->published)
 		ctx->enforce = dataplane_mode_enforce(ctx->published);
+	if (ctx->flows)
+		ctx->flows->strict = ctx->enforce;
 	pipeline_wall_offset_apply(conf, conf->wall_offset_us);
 	rj->pair_count = rj->back_count = 0;
 

@@ -89,12 +89,13 @@ struct board {
 
 	unsigned rx_descriptors;
 	unsigned tx_descriptors;
-	unsigned mbufs;			/* 0: sized from ports, queues and descriptors */
-	unsigned mbuf_size;		/* data room of one mbuf, headroom included */
-	unsigned flows;			/* flow table slots per worker */
-	unsigned stream_depth_kb;	/* TCP reassembly depth per direction */
-	bool tcp_async_oneside;		/* a client ACK after its SYN completes the handshake */
-	bool defrag;			/* reassemble IP fragments before inspection */
+	unsigned mbufs;		  /* 0: sized from ports, queues and descriptors */
+	unsigned mbuf_size;	  /* data room of one mbuf, headroom included */
+	unsigned flows;		  /* flow table slots per worker */
+	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
+	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
+	bool midstream; /* a TCP connection first seen past its handshake counts as established */
+	bool defrag;	/* reassemble IP fragments before inspection */
 	enum board_checksums checksums; /* verify checksums of inspected packets */
 	unsigned defrag_datagrams;	/* incomplete datagrams held per worker (64 KB each) */
 	unsigned defrag_timeout_s;	/* an incomplete datagram is dropped after this */

@@ -175,6 +175,7 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	    .on_free = pipeline_flow_gone,
 	    .on_free_arg = &conf->detect,
 	    .async_oneside = board->tcp_async_oneside,
+	    .midstream = board->midstream,
 	};
 	conf->detect.flows = flow_table_create(&fc);
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));

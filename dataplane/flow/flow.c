@@ -90,6 +90,7 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->evict_idle_ns = flow_seconds_ns(to->evict_idle_s, 1);
 	t->on_free = config->on_free;
 	t->async_oneside = config->async_oneside;
+	t->midstream = config->midstream;
 	t->no_normalize = config->no_normalize;
 	t->on_free_arg = config->on_free_arg;
 	return t;
@@ -269,7 +270,7 @@ static bool flow_tcp_is_syn_ack(uint8_t tcp_flags)
  * decides is the timeout class and the "established" rule condition.
  */
 static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_direction dir,
-			   bool async_oneside)
+			   bool async_oneside, bool midstream)
 {
 	if (tcp_flags & STREAM_TCP_RST) {
 		f->tcp_state = FLOW_TCP_RESET;
@@ -281,6 +282,11 @@ static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_directio
 			f->tcp_state = FLOW_TCP_SYN_SENT;
 		} else if (flow_tcp_is_syn_ack(tcp_flags)) {
 			f->tcp_state = FLOW_TCP_SYN_RECV;
+		} else if (midstream && (tcp_flags & STREAM_TCP_ACK)) {
+			/* [dataplane] midstream: an ACKed segment of a connection
+			 * vigil picked up past its handshake */
+			f->tcp_state = FLOW_TCP_ESTABLISHED;
+			f->established = true;
 		} else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT]) {
 			/* Picked up mid-stream: both sides talk, so a connection exists. */
 			f->tcp_state = FLOW_TCP_ESTABLISHED;
@@ -334,6 +340,11 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 	/* The SYN-ACK's sender is the server, even when the SYN was not seen. */
 	if ((p->flags & PACKET_TCP) && flow_tcp_is_syn_ack(p->tcp_flags))
 		f->client_side = !src_side;
+	/* Picked up mid-stream: the server is the side on a well-known port
+	 * talking to an ephemeral one (the first packet may be its answer). */
+	else if (t->midstream && (p->flags & PACKET_TCP) && !(p->tcp_flags & STREAM_TCP_SYN) &&
+		 p->src_port < 1024 && p->dst_port >= 1024)
+		f->client_side = !src_side;
 	t->tags[s] = tag;
 	t->counters.created++;
 	t->counters.active++;
@@ -354,16 +365,16 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 		/* A segment its receiver would drop changes nothing here either:
 		 * a decoy RST must not close (and so expire) the flow. */
 		bool restart_peer = false;
-		f->discard = t->no_normalize
-				 ? NORMALIZE_OK
-				 : (uint8_t)normalize_tcp(f->track, dir, p, &restart_peer);
+		f->discard = t->no_normalize ? NORMALIZE_OK
+					     : (uint8_t)normalize_tcp(f->track, dir, p, t->strict,
+								      &restart_peer);
 		if (restart_peer) {
 			/* the server took the client's other SYN: its stream starts there */
 			stream_release(&f->stream[!dir], t->streams);
 			stream_init(&f->stream[!dir], f->track[!dir].isn, STREAM_TCP_SYN);
 		}
 		if (f->discard == NORMALIZE_OK)
-			flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside);
+			flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside, t->midstream);
 	} else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])
 		f->established = true;
 	return dir;

@@ -189,6 +189,11 @@ struct flow_config {
 	 * the client's ACK after its SYN completes the handshake without the
 	 * SYN-ACK (Suricata's stream.async-oneside). */
 	bool async_oneside;
+	/* A TCP connection first seen with a segment other than SYN (picked up
+	 * after a restart, an eviction, a load balancer's rebalancing) counts
+	 * as established at once; the side with the lower, well-known port is
+	 * taken for the server. */
+	bool midstream;
 	/* Benchmarks only: skip normalize_tcp(), to time the path without the
 	 * normalizer. A worker never sets it. */
 	bool no_normalize;
@@ -237,7 +242,11 @@ struct flow_table {
 	flow_free_fn on_free;
 	void *on_free_arg;
 	bool async_oneside;
+	bool midstream;
 	bool no_normalize;
+	/* The mode's view of the normalizer (normalize_tcp() strict): ips, set
+	 * by the pipeline each burst from the published mode. */
+	bool strict;
 };
 
 /*

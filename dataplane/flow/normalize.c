@@ -49,7 +49,7 @@ static bool normalize_both_syns(const struct tcp_track track[2])
 
 /* Why the receiver would drop this segment, from what the track knows; NORMALIZE_OK if none. */
 static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2], unsigned from,
-						 const struct packet *p)
+						 const struct packet *p, bool strict)
 {
 	const struct tcp_track *s = &track[from], *r = &track[!from];
 	uint8_t flags = p->tcp_flags;
@@ -74,14 +74,15 @@ static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2]
 	}
 	if (!(flags & STREAM_TCP_ACK))
 		return NORMALIZE_NO_ACK;
-	if ((r->flags & TCP_TRACK_SYN) && (r->flags & TCP_TRACK_SENT) &&
+	if (strict && (r->flags & TCP_TRACK_SYN) && (r->flags & TCP_TRACK_SENT) &&
 	    seq_after(p->tcp_ack, r->sent_end))
 		return NORMALIZE_ACK_UNSENT;
 	bool carries = len || (flags & STREAM_TCP_FIN);
 	if (carries && p->tcp_options.has_timestamp && (s->flags & TCP_TRACK_TIMESTAMP) &&
 	    seq_before(p->tcp_options.timestamp_value, s->ts_recent))
 		return NORMALIZE_PAWS;
-	if (carries && (r->flags & TCP_TRACK_WINDOW) && seq_after(p->tcp_seq, r->window_end))
+	if (strict && carries && (r->flags & TCP_TRACK_WINDOW) &&
+	    seq_after(p->tcp_seq, r->window_end))
 		return NORMALIZE_OUT_OF_WINDOW;
 	return NORMALIZE_OK;
 }
@@ -151,10 +152,10 @@ static bool normalize_syn_ack_takes_other(struct tcp_track track[2], unsigned fr
 }
 
 enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p, bool *restart_peer)
+				    const struct packet *p, bool strict, bool *restart_peer)
 {
 	*restart_peer = normalize_syn_ack_takes_other(track, from, p);
-	enum normalize_reason r = normalize_tcp_check(track, from, p);
+	enum normalize_reason r = normalize_tcp_check(track, from, p, strict);
 	if (r == NORMALIZE_OK) {
 		normalize_tcp_note(track, from, p);
 	} else if (r == NORMALIZE_SYN_MISMATCH) {

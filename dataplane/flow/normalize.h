@@ -98,6 +98,12 @@ struct tcp_track {
  * reason the receiver would discard it (track unchanged, but for the ISN
  * of a second SYN, kept aside).
  *
+ * strict (ips mode, inline: every packet of the connection passed here)
+ * adds the checks that hold only when nothing was missed: an ACK of bytes
+ * never sent and data past the window. On a tap or a capture that lost
+ * packets they would refuse real segments (and, through their ACKs, the
+ * other side's too), so ids mode does without them.
+ *
  * Two SYNs with different ISNs: which one the server took is told by its
  * SYN-ACK. A decoy SYN that never reached the server (a low TTL) is the
  * first one seen here; when the SYN-ACK acknowledges the other, the
@@ -105,7 +111,7 @@ struct tcp_track {
  * starts the client's stream again from that SYN.
  */
 enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p, bool *restart_peer);
+				    const struct packet *p, bool strict, bool *restart_peer);
 
 /*
  * Verify the IPv4 header checksum (ip: true) and the TCP, UDP, ICMP or

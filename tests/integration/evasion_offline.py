@@ -9,8 +9,9 @@
 # header; on data, RST and FIN), RSTs that are not exact, segments
 # without ACK, ACKs of bytes never sent, timestamps older than PAWS
 # allows, data on a SYN, a decoy SYN with another ISN, data past the
-# receiver's window. Every case runs in ids mode (the attack must alert)
-# and in ips mode (the attack's bytes must never reach the output pcap).
+# receiver's window, overlaps, urgent data. Cases run in ids mode (the
+# attack must alert) and in ips mode (the attack's bytes must never reach
+# the output pcap); some classes in ips mode only (see CASES_IPS_ONLY).
 # Ends with "N detected of M".
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/evasion_offline.py
@@ -217,21 +218,23 @@ CASES = [
     ("no ack: PSH only", decoy_first(no_ack("P"))),
     ("no ack: no flags", decoy_first(no_ack(""))),
     ("no ack: FIN without ACK", decoy_first(no_ack("F"))),
-    ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
-    ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
     ("paws: timestamp - 1", decoy_first(old_timestamp(2))),
     ("paws: timestamp - 100000", decoy_first(old_timestamp(100000))),
     ("syn: data without Fast Open", syn_data_decoy),
     ("syn: a decoy SYN with another ISN first", syn_other_isn(1000)),
     ("syn: a decoy SYN with a nearby ISN first", syn_other_isn(899990)),
-    ("window: decoy 9000 bytes ahead", past_window(9000)),
-    ("window: decoy 70000 bytes ahead", past_window(70000)),
 ]
 
-# Classes where only ips mode is covered so far: in ids mode vigil keeps
-# the first copy of held bytes (Linux may take a newer covering one) and
-# inspects urgent bytes in place.
+# Classes judged in ips mode only. An ACK of bytes never sent and data
+# past the window cannot be told from what a tap or a capture missed, so
+# ids mode does not refuse them (dataplane/flow/normalize.h). In ids mode
+# vigil also keeps the first copy of held bytes (Linux may take a newer
+# covering one) and inspects urgent bytes in place: not covered yet.
 CASES_IPS_ONLY = [
+    ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
+    ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
+    ("window: decoy 9000 bytes ahead", past_window(9000)),
+    ("window: decoy 70000 bytes ahead", past_window(70000)),
     ("overlap: a newer copy covering held bytes", overlap_case(overlap_newer)),
     ("urgent: an extra urgent byte inside the pattern", urgent(2)),
     ("urgent: an extra urgent byte before the pattern", urgent(-1)),

@@ -106,6 +106,7 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 				 .on_free = harness_flow_gone,
 				 .on_free_arg = ctx};
 	ctx->flows = flow_table_create(&fc);
+	ctx->flows->strict = enforce; /* as pipeline_burst() sets it from the mode */
 	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
 	ctx->window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	assert_true(ctx->thresholds && ctx->flows && ctx->tails && ctx->window);
@@ -743,7 +744,10 @@ static void test_normalize_decoys(void **state)
 {
 	(void)state;
 	for (int d = 0; d < DECOY_COUNT; d++) {
-		test_decoy_run((enum test_decoy)d, false);
+		/* an ACK of unsent bytes and data past the window are judged in
+		 * ips mode only (normalize.h: a tap may have missed packets) */
+		if (d != DECOY_ACK_UNSENT && d != DECOY_OUT_OF_WINDOW)
+			test_decoy_run((enum test_decoy)d, false);
 		test_decoy_run((enum test_decoy)d, true);
 	}
 }
