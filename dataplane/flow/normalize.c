@@ -55,6 +55,15 @@ static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2]
 	uint8_t flags = p->tcp_flags;
 	uint32_t len = p->payload_len;
 
+	/* the RST bit is looked at before the SYN bit, as a receiver does */
+	if (flags & STREAM_TCP_RST) {
+		/* Exact or ignored (RFC 5961); a side seen only mid-stream may
+		 * have sent bytes vigil never saw, so it is not judged. */
+		if ((s->flags & TCP_TRACK_SYN) && (s->flags & TCP_TRACK_SENT) &&
+		    p->tcp_seq != s->sent_end)
+			return NORMALIZE_RST_NOT_EXACT;
+		return NORMALIZE_OK;
+	}
 	if (flags & STREAM_TCP_SYN) {
 		/* Data on a SYN counts only with Fast Open asked for (Linux ignores
 		 * it otherwise); ips mode drops even that (pipeline.c). */
@@ -62,14 +71,6 @@ static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2]
 			return NORMALIZE_SYN_DATA;
 		if ((s->flags & TCP_TRACK_SYN) && p->tcp_seq != s->isn)
 			return NORMALIZE_SYN_MISMATCH;
-		return NORMALIZE_OK;
-	}
-	if (flags & STREAM_TCP_RST) {
-		/* Exact or ignored (RFC 5961); a side seen only mid-stream may
-		 * have sent bytes vigil never saw, so it is not judged. */
-		if ((s->flags & TCP_TRACK_SYN) && (s->flags & TCP_TRACK_SENT) &&
-		    p->tcp_seq != s->sent_end)
-			return NORMALIZE_RST_NOT_EXACT;
 		return NORMALIZE_OK;
 	}
 	if (!(flags & STREAM_TCP_ACK))
