@@ -15,6 +15,7 @@
 
 #include "control/eve.h"
 #include "control/stats.h"
+#include "dataplane/flow/stream.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
 
@@ -126,6 +127,23 @@ static void stats_print_counters(FILE *out, const char *indent, const struct wor
 }
 
 /* The IP reassembly counters summed over the workers; false when no worker reassembles. */
+/* TCP reassembly summed over the workers; false when no worker has a flow table. */
+static bool stats_stream_total(const struct stats_view *view, uint64_t total[STREAM_COUNTER_COUNT])
+{
+	bool any = false;
+	memset(total, 0, STREAM_COUNTER_COUNT * sizeof(total[0]));
+	for (unsigned i = 0; i < view->worker_count; i++) {
+		const struct stream_counters *c = view->workers[i].stream;
+		if (!c)
+			continue;
+		any = true;
+		const volatile uint64_t *v = (const volatile uint64_t *)c;
+		for (unsigned k = 0; k < STREAM_COUNTER_COUNT; k++)
+			total[k] += v[k];
+	}
+	return any;
+}
+
 static bool stats_defrag_total(const struct stats_view *view, struct defrag_counters *total)
 {
 	bool any = false;
@@ -186,6 +204,12 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 				normalize_reason_name[i], total.normalized[i],
 				normalize_reason_text[i]);
 	struct defrag_counters d;
+	uint64_t st[STREAM_COUNTER_COUNT];
+	if (stats_stream_total(view, st))
+		for (unsigned k = 0; k < STREAM_COUNTER_COUNT; k++)
+			if (st[k])
+				fprintf(out, "    %-28s %" PRIu64 "  (%s)\n",
+					stream_counter_name[k], st[k], stream_counter_text[k]);
 	if (stats_defrag_total(view, &d)) {
 		uint64_t fragments = 0;
 		for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
@@ -237,6 +261,18 @@ static void stats_json_filter(FILE *f, const struct stats_view *view)
 			filter_counters_add(&total, view->workers[i].filter);
 	fprintf(f, ",\"filter\":");
 	filter_counters_json(f, &total);
+}
+
+/* ,"stream":{"stream_segments":n,...}: what reassembly did, and what it left uninspected */
+static void stats_json_stream(FILE *f, const struct stats_view *view)
+{
+	uint64_t t[STREAM_COUNTER_COUNT];
+	if (!stats_stream_total(view, t))
+		return;
+	fprintf(f, ",\"stream\":{");
+	for (unsigned k = 0; k < STREAM_COUNTER_COUNT; k++)
+		fprintf(f, "%s\"%s\":%" PRIu64, k ? "," : "", stream_counter_name[k], t[k]);
+	fprintf(f, "}");
 }
 
 /* ,"defrag":{"fragments":{reason: n, ...},"expired":n,"active":n,"tombstones_lost":n} */
@@ -297,6 +333,7 @@ void stats_json(FILE *f, const struct stats_view *view)
 	stats_json_ratelimit(f);
 	stats_json_filter(f, view);
 	stats_json_defrag(f, view);
+	stats_json_stream(f, view);
 	stats_json_eve(f, view);
 	fprintf(f, "}");
 }

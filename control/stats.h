@@ -30,6 +30,7 @@ struct stats_worker {
 	const struct worker_counters *counters;
 	const struct filter_counters *filter; /* NULL: no filter file */
 	const struct defrag_counters *defrag; /* NULL: no IP reassembly */
+	const struct stream_counters *stream; /* TCP reassembly; NULL: no flow table */
 };
 
 struct stats_view {

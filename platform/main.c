@@ -42,6 +42,7 @@
 #include "dataplane/decode/defrag.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/flow/flow.h"
+#include "dataplane/flow/stream.h"
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/detect/threshold.h"
 #include "control/stats.h"
@@ -170,9 +171,13 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 						   ports->ports[i].port_id};
 	for (unsigned w = 0; w < board->worker_count; w++)
 		ms->workers[w] = (struct stats_worker){
-		    workers[w].lcore_id, w, &workers[w].counters,
+		    workers[w].lcore_id,
+		    w,
+		    &workers[w].counters,
 		    workers[w].detect.filter ? &workers[w].detect.filter->counters : NULL,
-		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL};
+		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL,
+		    workers[w].detect.flows ? stream_pool_counters(workers[w].detect.flows->streams)
+					    : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
