@@ -39,7 +39,8 @@
 	_(ALERTS_DISCARDED, "alerts_discarded")                                                    \
 	_(FLOWVARS_LOST, "flowvars_lost")                                                          \
 	_(REJECTS_SENT, "rejects_sent")                                                            \
-	_(CHECKSUMS_OFF, "checksums_off")
+	_(CHECKSUMS_OFF, "checksums_off")                                                          \
+	_(PCRE_LIMITS, "pcre_limits")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

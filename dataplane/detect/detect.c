@@ -36,6 +36,8 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	s->match.pcre_limit_hits =
+	    ctx->counters ? &ctx->counters->counter[WORKER_COUNTER_PCRE_LIMITS] : NULL;
 	ctx->alert_queue_len = 0;
 }
 

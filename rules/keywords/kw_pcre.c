@@ -358,8 +358,12 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 			     p->no_limits ? NULL : pcre_limited_context);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return p->head.negated;
-	if (rc < 0)
-		return false; /* a limit was hit: no match either way */
+	if (rc < 0) {
+		/* a limit was hit (or memory): no match either way, but counted */
+		if (cursor->ctx->pcre_limit_hits)
+			(*cursor->ctx->pcre_limit_hits)++;
+		return false;
+	}
 	if (p->head.negated)
 		return false;
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

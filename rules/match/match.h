@@ -54,6 +54,9 @@ struct rule_match_ctx {
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;
+	/* NULL: not counted; else incremented each time a pcre gives up at
+	 * its match or depth limit (no match, but not silently). */
+	uint64_t *pcre_limit_hits;
 };
 
 /* Where a buffer's match chain stands. */

@@ -567,6 +567,29 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A pcre that gives up at its match limit fails, and says so in the counter the caller gives. */
+static void test_pcre_limit_counted(void **state)
+{
+	(void)state;
+	struct rule *rule = parse_ok("pcre:\"/^(\\w+\\s?)*$/\";");
+	struct rule_match_ctx ctx;
+	uint64_t limits = 0;
+	uint8_t data[64];
+	memset(&ctx, 0, sizeof(ctx));
+	memset(data, 'a', sizeof(data));
+	data[sizeof(data) - 1] = '!'; /* catastrophic backtracking before the miss */
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = data;
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = sizeof(data);
+	ctx.pcre_limit_hits = &limits;
+	assert_false(rule_match(rule, &ctx));
+	assert_int_equal(limits, 1);
+	/* a plain miss is not a limit */
+	memset(data, '!', sizeof(data));
+	assert_false(rule_match(rule, &ctx));
+	assert_int_equal(limits, 1);
+	rule_free(rule);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(test_byte_extract),
 	    cmocka_unit_test(test_isdataat),
 	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_pcre_limit_counted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
