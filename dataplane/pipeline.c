@@ -288,6 +288,37 @@ static void pipeline_stream_gap(struct detect_packet *s)
 }
 
 /*
+ * Past the reassembly depth the stream delivers nothing more, but a long
+ * connection goes on: an HTTP keep-alive connection's next request after
+ * a 1 MB upload must still be inspected. Segments that come in order are
+ * given straight to the application parser (its units' buffers inspected
+ * as usual; bodies to the parser's own limit); the raw stream is not
+ * scanned further, and out-of-order data past the depth is not waited for.
+ */
+static void pipeline_past_depth(struct detect_packet *s)
+{
+	struct flow *f = s->flow;
+	const struct packet *p = s->p;
+	unsigned dir = s->direction;
+	const struct stream *st = &f->stream[dir];
+	if (!(st->flags & STREAM_PAST_DEPTH) || (st->flags & (STREAM_RESET | STREAM_FINISHED)) ||
+	    !p->payload_len || s->passed)
+		return;
+	if (!(f->pipeline_flags & FLOW_PIPELINE_PAST_DEPTH(dir))) {
+		f->app_next[dir] = st->next_seq; /* where delivery stopped */
+		f->pipeline_flags |= FLOW_PIPELINE_PAST_DEPTH(dir);
+	}
+	uint32_t skip = f->app_next[dir] - p->tcp_seq; /* serial: bytes already given */
+	if ((int32_t)skip < 0 || skip >= p->payload_len)
+		return; /* ahead of the parser (not waited for), or nothing new */
+	const uint8_t *data = p->data + p->payload_offset + skip;
+	uint32_t len = p->payload_len - skip;
+	f->app_next[dir] += len;
+	detect_set_pkt_data(s, data, len);
+	pipeline_app(s, data, len, 0, false);
+}
+
+/*
  * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
  * once; the others see the reassembled stream, through
  * pipeline_stream_data().
@@ -315,6 +346,7 @@ static void pipeline_tcp(struct detect_packet *s)
 		stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
 			      p->data + p->payload_offset, p->payload_len, p->tcp_flags,
 			      pipeline_stream_data, s);
+	pipeline_past_depth(s);
 	/* ips: what contradicts held bytes does not reach the receiver, which
 	 * might take the newer copy where vigil keeps the first */
 	struct stream *st = &s->flow->stream[s->direction];

@@ -69,8 +69,9 @@ enum flow_tcp_state {
  */
 /* pipeline_flags bits (owner: dataplane/pipeline.c) */
 #define FLOW_PIPELINE_APP_ENDED(dir)                                                               \
-	(1u << (dir))			     /* the parser was told of the end, by direction */
-#define FLOW_PIPELINE_RATE_LIMITED (1u << 2) /* a rate-limited client's request rode the flow */
+	(1u << (dir))				/* the parser was told of the end, by direction */
+#define FLOW_PIPELINE_RATE_LIMITED    (1u << 2) /* a rate-limited client's request rode the flow */
+#define FLOW_PIPELINE_PAST_DEPTH(dir) (1u << (3 + (dir))) /* app_next[dir] is valid */
 
 enum flow_action {
 	FLOW_ACTION_NONE,
@@ -150,11 +151,14 @@ struct flow {
 	uint8_t action;	   /* lead, rules: enum flow_action, decided by a rule */
 	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	void *app_state;
-	uint32_t pipeline_flags;   /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
-	uint32_t rules_generation; /* lead: the ruleset the fields marked "rules" belong to */
-	struct flow_filter_cache filter;       /* lead: the filter stage's */
-	void *scan_stream[2];		       /* lead, rules: the Hyperscan stream per direction */
-	struct stream stream[2];	       /* TCP only, by enum flow_direction */
+	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
+	/* lead, pipeline: past the reassembly depth, the next byte the
+	 * application parser takes, by direction (FLOW_PIPELINE_PAST_DEPTH) */
+	uint32_t app_next[2];
+	uint32_t rules_generation;	 /* lead: the ruleset the fields marked "rules" belong to */
+	struct flow_filter_cache filter; /* lead: the filter stage's */
+	void *scan_stream[2];		 /* lead, rules: the Hyperscan stream per direction */
+	struct stream stream[2];	 /* TCP only, by enum flow_direction */
 	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead, rules: rule flowbits, zero at create */
 } __attribute__((aligned(64)));
 

@@ -828,6 +828,39 @@ static void test_overlap_mismatch_dropped(void **state)
 	harness_down(h);
 }
 
+/*
+ * Past the reassembly depth (1 MiB), an HTTP keep-alive connection's next
+ * request is still parsed and inspected: a 1.1 MB upload, then the attack.
+ */
+static void test_request_after_the_depth(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up("alert http any any -> any any (msg:\"p\"; "
+				       "flow:to_server,established; http.uri; "
+				       "content:\"/etc/passwd\"; sid:1;)\n",
+				       false, 0);
+	enum { BODY = 1100000, PIECE = 1400 };
+	static char piece[PIECE + 1];
+	harness_handshake(h);
+	char head[128];
+	snprintf(head, sizeof(head),
+		 "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", BODY);
+	harness_send(h, true, PA, head);
+	memset(piece, 'b', PIECE);
+	for (int sent = 0; sent < BODY; sent += PIECE) {
+		int n = BODY - sent < PIECE ? BODY - sent : PIECE;
+		piece[n] = '\0';
+		harness_send(h, true, PA, piece);
+		piece[n] = 'b';
+	}
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(alerts_of(h, 1), 0);
+	harness_send(h, true, PA, "GET /etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_true(h->ctx.flows->flows != NULL);
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -848,6 +881,7 @@ int main(void)
 	    cmocka_unit_test(test_normalize_syn_data),
 	    cmocka_unit_test(test_stream_gap_skipped),
 	    cmocka_unit_test(test_overlap_mismatch_dropped),
+	    cmocka_unit_test(test_request_after_the_depth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
