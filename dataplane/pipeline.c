@@ -145,9 +145,12 @@ static void pipeline_app_end(struct detect_packet *s)
 {
 	struct flow *f = s->flow;
 	enum app_direction dir = pipeline_app_direction(s);
+	/* a RST (one accepted: exact) ends its sender's direction as it
+	 * stands: a response it cuts short is inspected as far as it came */
+	bool reset = s->p->tcp_flags & STREAM_TCP_RST;
 	if (f->app_status != FLOW_APP_DETECTED ||
 	    (f->pipeline_flags & FLOW_PIPELINE_APP_ENDED(dir)) ||
-	    !(f->stream[s->direction].flags & STREAM_FINISHED) || s->passed)
+	    (!reset && !(f->stream[s->direction].flags & STREAM_FINISHED)) || s->passed)
 		return;
 	f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
 	app_flow_end(f, dir, pipeline_app_unit, s);
@@ -358,7 +361,7 @@ static void pipeline_tcp(struct detect_packet *s)
 			s->verdict = VERDICT_DROP;
 		}
 	}
-	if (p->tcp_flags & STREAM_TCP_FIN)
+	if (p->tcp_flags & (STREAM_TCP_FIN | STREAM_TCP_RST))
 		pipeline_app_end(s);
 	if (s->app_error && pipeline_app_error(s))
 		return;

@@ -861,6 +861,47 @@ static void test_request_after_the_depth(void **state)
 	harness_down(h);
 }
 
+/*
+ * A download cut short (500 KB announced, 88 KB sent, then the server's FIN
+ * or RST) is inspected as far as it came: an executable interrupted
+ * mid-transfer still meets a file rule. Before, a body was inspected only
+ * once complete or body_limit long.
+ */
+static void test_cut_download_inspected(void **state)
+{
+	(void)state;
+	for (int reset = 0; reset < 2; reset++) {
+		struct harness *h =
+		    harness_up("alert http any any -> any any (msg:\"exe\"; "
+			       "flow:to_client,established; file.data; content:\"MZ\"; startswith; "
+			       "content:\"This program cannot be run\"; sid:1;)\n",
+			       false, 0);
+		enum { SENT = 88 * 1024, PIECE = 1400 };
+		static char piece[PIECE + 1];
+		harness_handshake(h);
+		harness_send(h, true, PA, "GET /setup.exe HTTP/1.1\r\nHost: x\r\n\r\n");
+		harness_send(h, false, PA,
+			     "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+			     "Content-Length: 512000\r\n\r\n");
+		for (int sent = 0; sent < SENT; sent += PIECE) {
+			memset(piece, 'x', PIECE);
+			piece[PIECE] = '\0';
+			if (sent == 0)
+				memcpy(piece, "MZ\x90\x00 This program cannot be run in DOS mode",
+				       44);
+			harness_send(h, false, PA,
+				     sent == 0 ? "MZ.. This program cannot be run" : piece);
+		}
+		assert_int_equal(alerts_of(h, 1), 0); /* incomplete: not inspected yet */
+		harness_send(h, false,
+			     reset ? (STREAM_TCP_RST | STREAM_TCP_ACK)
+				   : (STREAM_TCP_FIN | STREAM_TCP_ACK),
+			     NULL);
+		assert_int_equal(alerts_of(h, 1), 1);
+		harness_down(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -882,6 +923,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_gap_skipped),
 	    cmocka_unit_test(test_overlap_mismatch_dropped),
 	    cmocka_unit_test(test_request_after_the_depth),
+	    cmocka_unit_test(test_cut_download_inspected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
