@@ -416,11 +416,33 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind)
  * decoding (Suricata's double-decode-query: yes): "?q=%27%20OR" is
  * inspected as "?q=' OR".
  */
+/*
+ * Path parameters go: "/etc;a=b/passwd" is "/etc/passwd" to Tomcat, Jetty
+ * and other servlet containers, which strip ";..." from every segment
+ * before they map the path; a rule on "/etc/passwd" must see it so.
+ */
+static void http_strip_path_parameters(bstr *path)
+{
+	unsigned char *p = bstr_ptr(path);
+	size_t len = bstr_len(path), out = 0;
+	for (size_t i = 0; i < len;) {
+		if (p[i] != ';') {
+			p[out++] = p[i++];
+			continue;
+		}
+		while (i < len && p[i] != '/')
+			i++;
+	}
+	bstr_adjust_len(path, out);
+}
+
 static int http_hook_uri_normalize(htp_tx_t *tx)
 {
 	if (!tx->parsed_uri)
 		return HTP_OK;
 	uint64_t flags = 0;
+	if (tx->parsed_uri->path)
+		http_strip_path_parameters(tx->parsed_uri->path);
 	if (tx->parsed_uri->path)
 		htp_urldecode_inplace(tx->cfg, HTP_DECODER_URL_PATH, tx->parsed_uri->path, &flags);
 	if (tx->parsed_uri->query)
@@ -713,7 +735,10 @@ static int http_prefix(const uint8_t *data, uint32_t len, const char *prefix)
 static enum app_detect_result http_detect_request(const uint8_t *data, uint32_t len)
 {
 	uint32_t i = 0;
-	while (i < len && (data[i] == '\r' || data[i] == '\n'))
+	/* Servers skip blank lines and (Apache, nginx) leading blanks before
+	 * the method, and take a tab for a space between the parts: so does
+	 * detection, or such a request would not be parsed at all. */
+	while (i < len && (data[i] == '\r' || data[i] == '\n' || data[i] == ' ' || data[i] == '\t'))
 		i++;
 	uint32_t start = i;
 	while (i < len && http_is_alpha(data[i]) && i - start <= HTTP_METHOD_MAX)
@@ -723,7 +748,7 @@ static enum app_detect_result http_detect_request(const uint8_t *data, uint32_t 
 		return APP_DETECT_NO;
 	if (i == len)
 		return APP_DETECT_NEED_MORE;
-	if (data[i] != ' ' || mlen < 3)
+	if ((data[i] != ' ' && data[i] != '\t') || mlen < 3)
 		return APP_DETECT_NO;
 	if (http_method_known(data + start, mlen))
 		return APP_DETECT_YES;
