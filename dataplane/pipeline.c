@@ -777,7 +777,7 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 	if (ctx->published)
 		ctx->enforce = dataplane_mode_enforce(ctx->published);
 	if (ctx->flows)
-		ctx->flows->strict = ctx->enforce;
+		ctx->flows->normalize.strict = ctx->enforce;
 	pipeline_wall_offset_apply(conf, conf->wall_offset_us);
 	rj->pair_count = rj->back_count = 0;
 

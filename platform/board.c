@@ -313,6 +313,7 @@ static const struct board_setting board_settings[] = {
     {"dataplane", "stream_depth_kb", board_parse_uint, B(stream_depth_kb), 1, 1u << 20, "1024"},
     {"dataplane", "tcp_async_oneside", board_parse_bool, B(tcp_async_oneside), 0, 0, "no"},
     {"dataplane", "midstream", board_parse_bool, B(midstream), 0, 0, "yes"},
+    {"dataplane", "min_ttl", board_parse_uint, B(min_ttl), 0, 255, "4"},
     {"dataplane", "defrag", board_parse_bool, B(defrag), 0, 0, "yes"},
     {"dataplane", "checksums", board_parse_checksums, B(checksums), 0, 0, "yes"},
     {"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},

@@ -94,8 +94,9 @@ struct board {
 	unsigned flows;		  /* flow table slots per worker */
 	unsigned stream_depth_kb; /* TCP reassembly depth per direction */
 	bool tcp_async_oneside;	  /* a client ACK after its SYN completes the handshake */
-	bool midstream; /* a TCP connection first seen past its handshake counts as established */
-	bool defrag;	/* reassemble IP fragments before inspection */
+	bool midstream;	  /* a TCP connection first seen past its handshake counts as established */
+	unsigned min_ttl; /* TCP data, FIN, RST below this TTL are taken for decoys; 0 off */
+	bool defrag;	  /* reassemble IP fragments before inspection */
 	enum board_checksums checksums; /* verify checksums of inspected packets */
 	unsigned defrag_datagrams;	/* incomplete datagrams held per worker (64 KB each) */
 	unsigned defrag_timeout_s;	/* an incomplete datagram is dropped after this */

@@ -91,6 +91,7 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->on_free = config->on_free;
 	t->async_oneside = config->async_oneside;
 	t->midstream = config->midstream;
+	t->normalize.min_ttl = config->min_ttl;
 	t->no_normalize = config->no_normalize;
 	t->on_free_arg = config->on_free_arg;
 	return t;
@@ -366,8 +367,8 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 		 * a decoy RST must not close (and so expire) the flow. */
 		bool restart_peer = false;
 		f->discard = t->no_normalize ? NORMALIZE_OK
-					     : (uint8_t)normalize_tcp(f->track, dir, p, t->strict,
-								      &restart_peer);
+					     : (uint8_t)normalize_tcp(f->track, dir, p,
+								      &t->normalize, &restart_peer);
 		if (restart_peer) {
 			/* the server took the client's other SYN: its stream starts there */
 			stream_release(&f->stream[!dir], t->streams);

@@ -198,6 +198,8 @@ struct flow_config {
 	 * as established at once; the side with the lower, well-known port is
 	 * taken for the server. */
 	bool midstream;
+	/* [dataplane] min_ttl: TCP data, FIN and RST below it are decoys (normalize.h) */
+	uint8_t min_ttl;
 	/* Benchmarks only: skip normalize_tcp(), to time the path without the
 	 * normalizer. A worker never sets it. */
 	bool no_normalize;
@@ -248,9 +250,9 @@ struct flow_table {
 	bool async_oneside;
 	bool midstream;
 	bool no_normalize;
-	/* The mode's view of the normalizer (normalize_tcp() strict): ips, set
-	 * by the pipeline each burst from the published mode. */
-	bool strict;
+	/* The normalizer's policy: min_ttl from the board, strict (ips) set by
+	 * the pipeline each burst from the published mode. */
+	struct normalize_policy normalize;
 };
 
 /*

@@ -49,11 +49,15 @@ static bool normalize_both_syns(const struct tcp_track track[2])
 
 /* Why the receiver would drop this segment, from what the track knows; NORMALIZE_OK if none. */
 static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2], unsigned from,
-						 const struct packet *p, bool strict)
+						 const struct packet *p, bool strict,
+						 uint8_t min_ttl)
 {
 	const struct tcp_track *s = &track[from], *r = &track[!from];
 	uint8_t flags = p->tcp_flags;
 	uint32_t len = p->payload_len;
+
+	if (p->ip_ttl < min_ttl && (len || (flags & (STREAM_TCP_FIN | STREAM_TCP_RST))))
+		return NORMALIZE_LOW_TTL;
 
 	/* the RST bit is looked at before the SYN bit, as a receiver does */
 	if (flags & STREAM_TCP_RST) {
@@ -153,10 +157,12 @@ static bool normalize_syn_ack_takes_other(struct tcp_track track[2], unsigned fr
 }
 
 enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p, bool strict, bool *restart_peer)
+				    const struct packet *p, const struct normalize_policy *policy,
+				    bool *restart_peer)
 {
 	*restart_peer = normalize_syn_ack_takes_other(track, from, p);
-	enum normalize_reason r = normalize_tcp_check(track, from, p, strict);
+	enum normalize_reason r =
+	    normalize_tcp_check(track, from, p, policy->strict, policy->min_ttl);
 	if (r == NORMALIZE_OK) {
 		normalize_tcp_note(track, from, p);
 	} else if (r == NORMALIZE_SYN_MISMATCH) {

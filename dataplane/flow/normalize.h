@@ -51,7 +51,10 @@
 	_(OUT_OF_WINDOW, "out_of_window", "data past the window the receiver advertised")          \
 	_(OVERLAP_MISMATCH, "overlap_mismatch",                                                    \
 	  "data contradicting held bytes (ips: the receiver might take the newer)")                \
-	_(URGENT, "urgent", "urgent data (ips: a receiver takes the urgent byte out of the stream)")
+	_(URGENT, "urgent",                                                                        \
+	  "urgent data (ips: a receiver takes the urgent byte out of the stream)")                 \
+	_(LOW_TTL, "low_ttl",                                                                      \
+	  "a segment with data, FIN or RST whose TTL may not reach the receiver")
 
 enum normalize_reason {
 #define _(sym, name, text) NORMALIZE_##sym,
@@ -98,7 +101,12 @@ struct tcp_track {
  * reason the receiver would discard it (track unchanged, but for the ISN
  * of a second SYN, kept aside).
  *
- * strict (ips mode, inline: every packet of the connection passed here)
+ * A segment carrying data, a FIN or a RST with a TTL (hop limit) below
+ * policy->min_ttl is taken for a decoy timed to die between vigil and the
+ * receiver (the classic TTL evasion): vigil sits a few hops from what it
+ * protects, and hosts start at 64, 128 or 255.
+ *
+ * policy->strict (ips mode, inline: every packet of the connection passed here)
  * adds the checks that hold only when nothing was missed: an ACK of bytes
  * never sent and data past the window. On a tap or a capture that lost
  * packets they would refuse real segments (and, through their ACKs, the
@@ -110,8 +118,15 @@ struct tcp_track {
  * client's side is moved to it and *restart_peer is set: the caller
  * starts the client's stream again from that SYN.
  */
+/* How strict the checks are: the mode's and the board's part. */
+struct normalize_policy {
+	bool strict;	 /* ips mode (see below) */
+	uint8_t min_ttl; /* [dataplane] min_ttl: 0 off */
+};
+
 enum normalize_reason normalize_tcp(struct tcp_track track[2], unsigned from,
-				    const struct packet *p, bool strict, bool *restart_peer);
+				    const struct packet *p, const struct normalize_policy *policy,
+				    bool *restart_peer);
 
 /*
  * Verify the IPv4 header checksum (ip: true) and the TCP, UDP, ICMP or

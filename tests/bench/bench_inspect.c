@@ -217,7 +217,7 @@ static void fresh_flows(struct detect_context *ctx)
 				 .on_free_arg = ctx,
 				 .no_normalize = !bench_normalize};
 	ctx->flows = flow_table_create(&fc);
-	ctx->flows->strict = ctx->enforce;
+	ctx->flows->normalize.strict = ctx->enforce;
 	memset(ctx->tails, 0, 2 * BENCH_FLOWS * sizeof(*ctx->tails));
 }
 

@@ -35,6 +35,7 @@ static void fuzz_segment(struct tcp_track track[2], const uint8_t *r, bool stric
 	unsigned from = r[0] & 1;
 	struct packet p = {0};
 	p.flags = PACKET_IPV4 | PACKET_TCP;
+	p.ip_ttl = r[15] >> 1;
 	p.tcp_flags = r[1] & 0x3f;
 	/* sequence numbers near each side's own, so the checks are reached */
 	p.tcp_seq = (from ? 5000u : 1000u) + (uint32_t)(int16_t)(r[2] << 8 | r[3]);
@@ -50,7 +51,8 @@ static void fuzz_segment(struct tcp_track track[2], const uint8_t *r, bool stric
 	struct tcp_track before[2];
 	memcpy(before, track, sizeof(before));
 	bool restart = false;
-	enum normalize_reason why = normalize_tcp(track, from, &p, strict, &restart);
+	struct normalize_policy policy = {.strict = strict, .min_ttl = (uint8_t)(r[9] >> 5)};
+	enum normalize_reason why = normalize_tcp(track, from, &p, &policy, &restart);
 	FUZZ_CHECK(why <= NORMALIZE_OK);
 	if (restart)
 		return; /* the peer's side was moved to its other SYN */

@@ -8,7 +8,8 @@
 # start). Classes, each in several variants: bad checksums (TCP, IPv4
 # header; on data, RST and FIN), RSTs that are not exact, segments
 # without ACK, ACKs of bytes never sent, timestamps older than PAWS
-# allows, data on a SYN, a decoy SYN with another ISN, data past the
+# allows, data on a SYN, a decoy SYN with another ISN, a TTL too low to
+# reach the server ([dataplane] min_ttl, 4 by default), data past the
 # receiver's window, overlaps, urgent data. Cases run in ids mode (the
 # attack must alert) and in ips mode (the attack's bytes must never reach
 # the output pcap); some classes in ips mode only (see CASES_IPS_ONLY).
@@ -111,6 +112,14 @@ def checksum_rst(c):
 
 def checksum_fin(c):
     c.packets.append(bad_checksum(c.frame(True, "FA", c.cseq, c.sseq)))
+
+
+def low_ttl(ttl):
+    def build(c):
+        pkt = c.frame(True, "PA", c.cseq, c.sseq, BENIGN)
+        pkt[IP].ttl = ttl  # dies between vigil and the server
+        c.packets.append(pkt)
+    return build
 
 
 def rst_offset(delta, flags="R"):
@@ -220,6 +229,8 @@ CASES = [
     ("no ack: FIN without ACK", decoy_first(no_ack("F"))),
     ("paws: timestamp - 1", decoy_first(old_timestamp(2))),
     ("paws: timestamp - 100000", decoy_first(old_timestamp(100000))),
+    ("ttl: decoy data with TTL 1", decoy_first(low_ttl(1))),
+    ("ttl: decoy data with TTL 3", decoy_first(low_ttl(3))),
     ("syn: data without Fast Open", syn_data_decoy),
     ("syn: a decoy SYN with another ISN first", syn_other_isn(1000)),
     ("syn: a decoy SYN with a nearby ISN first", syn_other_isn(899990)),

@@ -106,7 +106,7 @@ static struct harness *harness_up(const char *rules, bool enforce, unsigned pack
 				 .on_free = harness_flow_gone,
 				 .on_free_arg = ctx};
 	ctx->flows = flow_table_create(&fc);
-	ctx->flows->strict = enforce; /* as pipeline_burst() sets it from the mode */
+	ctx->flows->normalize.strict = enforce; /* as pipeline_burst() sets it from the mode */
 	ctx->tails = calloc(2 * TEST_FLOWS, sizeof(*ctx->tails));
 	ctx->window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	assert_true(ctx->thresholds && ctx->flows && ctx->tails && ctx->window);
@@ -671,12 +671,13 @@ enum test_decoy {
 	DECOY_RST_NOT_EXACT, /* a RST in the window but not at the next byte */
 	DECOY_OUT_OF_WINDOW, /* the harmless copy of later bytes, past the window */
 	DECOY_SYN_OTHER_ISN, /* a second SYN with another ISN */
+	DECOY_LOW_TTL,	     /* a TTL that dies between vigil and the server */
 	DECOY_COUNT,
 };
 
 static const enum normalize_reason test_decoy_reason[DECOY_COUNT] = {
-    NORMALIZE_NO_ACK,	     NORMALIZE_ACK_UNSENT,    NORMALIZE_PAWS,
-    NORMALIZE_RST_NOT_EXACT, NORMALIZE_OUT_OF_WINDOW, NORMALIZE_SYN_MISMATCH,
+    NORMALIZE_NO_ACK,	     NORMALIZE_ACK_UNSENT,   NORMALIZE_PAWS,	NORMALIZE_RST_NOT_EXACT,
+    NORMALIZE_OUT_OF_WINDOW, NORMALIZE_SYN_MISMATCH, NORMALIZE_LOW_TTL,
 };
 
 static void test_decoy_run(enum test_decoy decoy, bool enforce)
@@ -713,8 +714,14 @@ static void test_decoy_run(enum test_decoy decoy, bool enforce)
 		 * (the attack then comes in order, far later) */
 		v = harness_segment(h, true, PA, at + 200000, 5001, "benign", ++ts);
 		break;
-	default:
+	case DECOY_SYN_OTHER_ISN:
 		v = harness_segment(h, true, STREAM_TCP_SYN, 77777, 0, NULL, ++ts);
+		break;
+	default:
+		h->ctx.flows->normalize.min_ttl = 4; /* the board's default */
+		h->ttl = 2;
+		v = harness_segment(h, true, PA, at, 5001, "benign", ++ts);
+		h->ttl = 64;
 		break;
 	}
 	assert_int_equal(h->counters.normalized[test_decoy_reason[decoy]], 1);
