@@ -602,14 +602,19 @@ static enum app_detect_result tls_detect(const uint8_t *data, uint32_t len,
 		return APP_DETECT_NO;
 	if (len >= 3 && (data[2] < 1 || data[2] > 4))
 		return APP_DETECT_NO;
-	if (len >= 5 &&
-	    (tls_be16(data + 3) < TLS_MESSAGE_HEADER_LEN || tls_be16(data + 3) > TLS_RECORD_MAX))
+	/* A handshake message may be cut into records as small as one byte
+	 * (servers reassemble it): only what the first record holds is
+	 * judged, the hello's own version when the record reaches it. */
+	uint32_t record = len >= 5 ? tls_be16(data + 3) : 0;
+	if (len >= 5 && (record < 1 || record > TLS_RECORD_MAX))
 		return APP_DETECT_NO;
 	if (len >= 6 && data[5] != want_type[direction & 1])
 		return APP_DETECT_NO;
-	if (len >= 10 && data[9] != 3)
+	if (len >= 10 && record >= 5 && data[9] != 3)
 		return APP_DETECT_NO; /* the hello's own version: major 3 */
-	return len >= 10 ? APP_DETECT_YES : APP_DETECT_NEED_MORE;
+	if (len >= 10 || (len >= 6 && record < 5))
+		return APP_DETECT_YES;
+	return APP_DETECT_NEED_MORE;
 }
 
 static void *tls_create(const struct app_config *config)
