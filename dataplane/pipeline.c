@@ -776,8 +776,13 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 	/* the published mode and the clock's offset hold for the whole burst */
 	if (ctx->published)
 		ctx->enforce = dataplane_mode_enforce(ctx->published);
-	if (ctx->flows)
+	if (ctx->flows) {
 		ctx->flows->normalize.strict = ctx->enforce;
+		/* ids: reassemble as the receiver does; ips: first copy kept,
+		 * a contradicting one dropped (pipeline_tcp()) */
+		stream_pool_set_overlap(ctx->flows->streams,
+					ctx->enforce ? STREAM_OVERLAP_FIRST : STREAM_OVERLAP_LINUX);
+	}
 	pipeline_wall_offset_apply(conf, conf->wall_offset_us);
 	rj->pair_count = rj->back_count = 0;
 

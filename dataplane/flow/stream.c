@@ -34,6 +34,7 @@ struct stream_pool {
 	struct stream_chunk *free;
 	uint32_t available;
 	struct stream_chunk *chunks; /* the preallocated array */
+	enum stream_overlap overlap; /* which copy of a byte received twice is kept */
 };
 
 const char *const stream_counter_name[STREAM_COUNTER_COUNT] = {
@@ -202,6 +203,21 @@ static void stream_compare(struct stream *s, struct stream_pool *pool, const uin
 	}
 }
 
+/*
+ * STREAM_OVERLAP_LINUX: a later copy replaces held bytes where it starts
+ * before the held region (or at its start and reaches past its end): Linux
+ * drops an out-of-order segment that a newer one covers, and trims the
+ * head of one that newer in-order data overlaps; where the later copy
+ * starts inside, or lies within, the held bytes stay. Counted as overlaps
+ * either way.
+ */
+static void stream_take_newer(struct stream_pool *pool, uint8_t *held, const uint8_t *later,
+			      uint32_t len, bool later_starts_first)
+{
+	if (pool->overlap == STREAM_OVERLAP_LINUX && later_starts_first)
+		memcpy(held, later, len);
+}
+
 struct stream_delivery {
 	stream_deliver_fn deliver;
 	void *arg;
@@ -241,6 +257,8 @@ static bool stream_deliver_in_order(struct stream *s, struct stream_pool *pool, 
 			if (skip > 0) {
 				overlapped = true;
 				stream_compare(s, pool, c->data, data + done, skip);
+				/* the in-order segment came later and starts here */
+				stream_take_newer(pool, c->data, data + done, skip, true);
 			}
 			stream_emit(s, d, c->data, c->len);
 			done += skip;
@@ -329,6 +347,9 @@ static uint32_t stream_hold(struct stream *s, struct stream_pool *pool, uint32_t
 			*overlap = true;
 			stream_compare(s, pool, c->data + (pos - chunk_at), data + (pos - start),
 				       taken_end - pos);
+			stream_take_newer(
+			    pool, c->data + (pos - chunk_at), data + (pos - start), taken_end - pos,
+			    start < chunk_at || (start == chunk_at && end > chunk_at + c->len));
 			pos = chunk_at + c->len;
 			prev = c;
 			link = &c->next;
@@ -474,4 +495,9 @@ uint32_t stream_flush_held(struct stream *s, struct stream_pool *pool, stream_de
 	pool->counters.delivered_bytes += d.total;
 	stream_check_end(s, pool);
 	return d.total;
+}
+
+void stream_pool_set_overlap(struct stream_pool *pool, enum stream_overlap overlap)
+{
+	pool->overlap = overlap;
 }

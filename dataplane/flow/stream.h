@@ -126,6 +126,23 @@ struct stream {
 struct stream_pool;
 
 /*
+ * Which copy of a byte received twice is kept. FIRST: the first, always
+ * (the header comment above; what ips mode keeps, where a contradicting
+ * later copy is dropped instead, see STREAM_MISMATCH). LINUX: as a Linux
+ * receiver reassembles: bytes already delivered stay, held out-of-order
+ * bytes give way to a later copy that starts no later than they do (ids
+ * mode, where nothing can be dropped and the receiver's choice is what
+ * counts).
+ */
+enum stream_overlap {
+	STREAM_OVERLAP_FIRST,
+	STREAM_OVERLAP_LINUX,
+};
+
+/* Set the overlap policy of every stream of pool. Owning lcore, between packets. */
+void stream_pool_set_overlap(struct stream_pool *pool, enum stream_overlap overlap);
+
+/*
  * Called with each piece of new in-order data: offset is the position of
  * data[0] in the stream (0 = the first byte after the SYN, or the first byte
  * seen for a stream picked up mid-way). The pointer is valid only during the

@@ -54,6 +54,9 @@ def vigil_common(case, work, prefix):
         args += ["--set", f"rules.threshold_file={case.threshold_config}"]
     if case.sets().get("stream.async-oneside") in ("true", "yes", "1"):
         args += ["--set", "dataplane.tcp_async_oneside=yes"]
+    # Suricata takes no TTL for a decoy: vigil's [dataplane] min_ttl off (one case
+    # of the suite carries its query in a TTL-0 segment)
+    args += ["--set", "dataplane.min_ttl=0"]
     # Suricata picks nothing up mid-stream unless told (stream.midstream); vigil does by default
     midstream = case.sets().get("stream.midstream") in ("true", "yes", "1")
     args += ["--set", "dataplane.midstream=" + ("yes" if midstream else "no")]
