@@ -157,6 +157,31 @@ static void pipeline_app_end(struct detect_packet *s)
 }
 
 /*
+ * ids mode: the urgent byte of a segment (the one before the urgent
+ * pointer) is what a Linux receiver takes out of the stream (out of band,
+ * unless the application asks otherwise); the bytes around it join up. If
+ * this piece (bytes at the stream's next sequence number) holds the
+ * pending urgent byte, it is cut out of piece; returns 1 then, else 0.
+ */
+static uint32_t pipeline_urgent_out(struct detect_packet *s, uint8_t *piece, uint32_t len)
+{
+	struct flow *f = s->flow;
+	unsigned dir = s->direction;
+	if (likely(!(f->pipeline_flags & FLOW_PIPELINE_URGENT(dir))))
+		return 0;
+	uint32_t at = f->urgent_seq[dir] - f->stream[dir].next_seq; /* serial */
+	if ((int32_t)at < 0) {
+		f->pipeline_flags &= ~FLOW_PIPELINE_URGENT(dir); /* passed already */
+		return 0;
+	}
+	if (at >= len)
+		return 0;
+	memmove(piece + at, piece + at + 1, len - at - 1);
+	f->pipeline_flags &= ~FLOW_PIPELINE_URGENT(dir);
+	return 1;
+}
+
+/*
  * stream_deliver_fn: one piece of new in-order data, valid during this
  * call. The window is the direction's tail followed by the new bytes: the
  * application layer parses the new bytes, detection scans the window;
@@ -172,12 +197,13 @@ static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, u
 
 	while (len && !s->passed) {
 		uint32_t take = len < DETECT_WINDOW_MAX ? len : DETECT_WINDOW_MAX;
-		uint32_t window_len = tail->len + take;
 		memcpy(ctx->window, tail->bytes, tail->len);
 		memcpy(ctx->window + tail->len, data, take);
+		uint32_t piece = take - pipeline_urgent_out(s, ctx->window + tail->len, take);
+		uint32_t window_len = tail->len + piece;
 		/* the tail holds the stream from its start while it is shorter than the tail */
 		detect_set_pkt_data(s, ctx->window, window_len);
-		pipeline_app(s, ctx->window + tail->len, take, tail->len, offset == tail->len);
+		pipeline_app(s, ctx->window + tail->len, piece, tail->len, offset == tail->len);
 		detect_buffer(s, ctx->window, window_len, tail->len, stream);
 		uint32_t keep = window_len < DETECT_STREAM_TAIL ? window_len : DETECT_STREAM_TAIL;
 		memcpy(tail->bytes, ctx->window + window_len - keep, keep);
@@ -343,6 +369,13 @@ static void pipeline_tcp(struct detect_packet *s)
 	if (s->flow->established)
 		s->match.flow |= RULE_MATCH_ESTABLISHED;
 	pipeline_stream_gap(s);
+	/* ids: note the urgent byte, cut out when the stream delivers it (ips
+	 * mode drops urgent data instead: pipeline_packet()) */
+	if (unlikely(p->tcp_flags & PIPELINE_TCP_URG) && p->tcp_urgent &&
+	    p->tcp_urgent <= p->payload_len && !ctx->enforce) {
+		s->flow->urgent_seq[s->direction] = p->tcp_seq + p->tcp_urgent - 1;
+		s->flow->pipeline_flags |= FLOW_PIPELINE_URGENT(s->direction);
+	}
 	/* Every segment goes in, empty ones too: the SYN gives the initial
 	 * sequence number and FIN/RST end the stream. */
 	if (!s->passed)

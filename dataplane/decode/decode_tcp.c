@@ -108,6 +108,7 @@ enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len)
 	p->tcp_ack = decode_be32(tcp + 8);
 	p->tcp_flags = tcp[13];
 	p->tcp_window = decode_be16(tcp + 14);
+	p->tcp_urgent = decode_be16(tcp + 18);
 	if (header_len > DECODE_TCP_HEADER_LEN) {
 		p->flags |= PACKET_TCP_OPTIONS;
 		enum decode_error error =

@@ -77,6 +77,7 @@ struct packet {
 	uint32_t tcp_seq;
 	uint32_t tcp_ack;
 	uint16_t tcp_window;
+	uint16_t tcp_urgent; /* the urgent pointer (meaningful with URG) */
 	struct packet_tcp_options tcp_options;
 	uint8_t icmp_type;
 	uint8_t icmp_code;

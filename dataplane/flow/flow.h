@@ -72,6 +72,7 @@ enum flow_tcp_state {
 	(1u << (dir))				/* the parser was told of the end, by direction */
 #define FLOW_PIPELINE_RATE_LIMITED    (1u << 2) /* a rate-limited client's request rode the flow */
 #define FLOW_PIPELINE_PAST_DEPTH(dir) (1u << (3 + (dir))) /* app_next[dir] is valid */
+#define FLOW_PIPELINE_URGENT(dir)     (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
 
 enum flow_action {
 	FLOW_ACTION_NONE,
@@ -155,6 +156,9 @@ struct flow {
 	/* lead, pipeline: past the reassembly depth, the next byte the
 	 * application parser takes, by direction (FLOW_PIPELINE_PAST_DEPTH) */
 	uint32_t app_next[2];
+	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of
+	 * the stream, by direction (FLOW_PIPELINE_URGENT) */
+	uint32_t urgent_seq[2];
 	uint32_t rules_generation;	 /* lead: the ruleset the fields marked "rules" belong to */
 	struct flow_filter_cache filter; /* lead: the filter stage's */
 	void *scan_stream[2];		 /* lead, rules: the Hyperscan stream per direction */

@@ -238,6 +238,8 @@ CASES = [
     ("paws: timestamp - 100000", decoy_first(old_timestamp(100000))),
     ("overlap: a newer copy covering held bytes", overlap_case(overlap_newer)),
     ("overlap: a newer copy covering held bytes from their start", overlap_case(overlap_same_start)),
+    ("urgent: an extra urgent byte inside the pattern", urgent(2)),
+    ("urgent: an extra urgent byte before the pattern", urgent(-1)),
     ("ttl: decoy data with TTL 1", decoy_first(low_ttl(1))),
     ("ttl: decoy data with TTL 3", decoy_first(low_ttl(3))),
     ("syn: data without Fast Open", syn_data_decoy),
@@ -247,15 +249,12 @@ CASES = [
 
 # Classes judged in ips mode only. An ACK of bytes never sent and data
 # past the window cannot be told from what a tap or a capture missed, so
-# ids mode does not refuse them (dataplane/flow/normalize.h). In ids mode
-# vigil inspects urgent bytes in place: not covered yet.
+# ids mode does not refuse them (dataplane/flow/normalize.h).
 CASES_IPS_ONLY = [
     ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
     ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
     ("window: decoy 9000 bytes ahead", past_window(9000)),
     ("window: decoy 70000 bytes ahead", past_window(70000)),
-    ("urgent: an extra urgent byte inside the pattern", urgent(2)),
-    ("urgent: an extra urgent byte before the pattern", urgent(-1)),
 ]
 
 
