@@ -9,7 +9,8 @@
  * never delivered twice, that the total stays within the depth, that
  * nothing is delivered after a RST, and (while the pool has never dropped
  * anything) that every delivered byte is the first one ever offered for its
- * position (first wins). Pool accounting is checked after every operation
+ * position (first wins; with the Linux overlap policy, chosen by bit 7 of
+ * the first byte, only that it was offered). Pool accounting is checked after every operation
  * and after the stream is released, when every chunk must be back. A broken
  * invariant traps so the fuzzer keeps the input; memory errors are left to
  * ASan and UBSan. Running is left to tests/fuzz/run.sh.
@@ -36,6 +37,7 @@ struct fuzz_model {
 	uint32_t depth;
 	uint32_t isn_rel; /* stream offset 0 is this far after the ISN */
 	int reset;
+	int newer_wins; /* STREAM_OVERLAP_LINUX: a later copy may replace held bytes */
 	const struct stream_pool *pool;
 };
 
@@ -44,7 +46,7 @@ static struct fuzz_model model;
 static void fuzz_deliver(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
 {
 	struct fuzz_model *m = arg;
-	int exact = stream_pool_counters(m->pool)->pool_full_bytes == 0;
+	int exact = stream_pool_counters(m->pool)->pool_full_bytes == 0 && !m->newer_wins;
 
 	FUZZ_CHECK(!m->reset);
 	FUZZ_CHECK(len > 0);
@@ -98,7 +100,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t isn;
 	int started = 0;
 
-	config.chunk_count = 1 + fuzz_read(&p, &left, 1) % 32;
+	uint32_t first = fuzz_read(&p, &left, 1);
+	config.chunk_count = 1 + first % 32;
 	config.max_chunks_per_stream = 1 + fuzz_read(&p, &left, 1) % 32;
 	config.depth = 1 + fuzz_read(&p, &left, 2) % 8192;
 	isn = fuzz_read(&p, &left, 4);
@@ -108,6 +111,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&model, 0, sizeof(model));
 	model.depth = config.depth;
 	model.pool = pool;
+	/* bit 7 of the first byte: the ids policy, where the first-wins check
+	 * gives way (every delivered byte must still be one offered there) */
+	model.newer_wins = (first & 0x80) != 0;
+	stream_pool_set_overlap(pool,
+				model.newer_wins ? STREAM_OVERLAP_LINUX : STREAM_OVERLAP_FIRST);
 
 	while (left >= 4) {
 		int16_t offset = (int16_t)fuzz_read(&p, &left, 2);
