@@ -246,38 +246,54 @@ static bool pipeline_app_error(struct detect_packet *s)
 	}
 }
 
+/* The receiver would discard the packet: counted by reason, dropped in ips mode. */
+static enum verdict pipeline_discard(struct detect_context *ctx, unsigned reason)
+{
+	ctx->counters->normalized[reason]++;
+	if (!ctx->enforce)
+		return VERDICT_PASS;
+	ctx->drop_reason = DROP_NORMALIZE;
+	return VERDICT_DROP;
+}
+
 /* Zeros fed to a parser for the bytes of a gap, so its framing (an HTTP body's length) holds. */
 #define PIPELINE_GAP_FILL_MAX 65536
 #define PIPELINE_TCP_URG      0x20
 static const uint8_t pipeline_zeros[PIPELINE_GAP_FILL_MAX];
 
-/* An EVE anomaly for a skipped stream gap; a full ring is counted, never waited on (live). */
-static void pipeline_gap_event(struct detect_packet *s, uint32_t bytes)
+/*
+ * An EVE anomaly event about packet p (rule NULL) of kind: its addresses,
+ * ports and time; the caller adds what is particular to the kind.
+ */
+static struct alert pipeline_anomaly(const struct detect_context *ctx, const struct packet *p,
+				     uint64_t time_us, enum alert_anomaly kind)
 {
-	struct detect_context *ctx = s->ctx;
-	const struct packet *p = s->p;
-	if (!ctx->alerts)
-		return;
 	struct alert a = {
-	    .timestamp_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us,
-	    .flow_id = s->flow->flow_id,
+	    .timestamp_us = time_us + (uint64_t)ctx->wall_offset_us,
 	    .src_port = p->src_port,
 	    .dst_port = p->dst_port,
 	    .ip_version = p->ip_version,
 	    .l4_proto = p->l4_proto,
-	    .to_server = s->direction == RULESET_TO_SERVER,
 	    .worker = (uint16_t)ctx->worker_index,
 	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = ALERT_ANOMALY_STREAM_GAP,
-	    .anomaly_bytes = bytes,
+	    .anomaly = (uint8_t)kind,
 	    .packet_number = ctx->packet_number,
 	};
 	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	if (alert_push(ctx->alerts, &a))
-		ctx->counters->counter[WORKER_COUNTER_ALERTS]++;
-	else
-		ctx->counters->counter[WORKER_COUNTER_ALERTS_LOST]++;
+	return a;
+}
+
+/* An EVE anomaly for a skipped stream gap; a full ring is counted, never waited on (live). */
+static void pipeline_gap_event(struct detect_packet *s, uint32_t bytes)
+{
+	if (!s->ctx->alerts)
+		return;
+	struct alert a = pipeline_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_STREAM_GAP);
+	a.flow_id = s->flow->flow_id;
+	a.to_server = s->direction == RULESET_TO_SERVER;
+	a.anomaly_bytes = bytes;
+	detect_push(s->ctx, &a);
 }
 
 /*
@@ -388,11 +404,8 @@ static void pipeline_tcp(struct detect_packet *s)
 	struct stream *st = &s->flow->stream[s->direction];
 	if (unlikely(st->flags & STREAM_MISMATCH)) {
 		st->flags &= (uint16_t)~STREAM_MISMATCH; /* this packet's, told once */
-		if (ctx->enforce) {
-			ctx->counters->normalized[NORMALIZE_OVERLAP_MISMATCH]++;
-			ctx->drop_reason = DROP_NORMALIZE;
-			s->verdict = VERDICT_DROP;
-		}
+		if (ctx->enforce)
+			s->verdict = pipeline_discard(ctx, NORMALIZE_OVERLAP_MISMATCH);
 	}
 	if (p->tcp_flags & (STREAM_TCP_FIN | STREAM_TCP_RST))
 		pipeline_app_end(s);
@@ -429,16 +442,6 @@ static enum verdict pipeline_filter_only(struct detect_context *ctx, const struc
 	if (filter_packet(ctx->filter, p, flow, dir, timestamp_us) && ctx->enforce)
 		return VERDICT_FILTER_DROP;
 	return VERDICT_PASS;
-}
-
-/* The receiver would discard the packet: counted by reason, dropped in ips mode. */
-static enum verdict pipeline_discard(struct detect_context *ctx, unsigned reason)
-{
-	ctx->counters->normalized[reason]++;
-	if (!ctx->enforce)
-		return VERDICT_PASS;
-	ctx->drop_reason = DROP_NORMALIZE;
-	return VERDICT_DROP;
 }
 
 /* A rate limit blocks the packet's source, or this SYN took it over its rate. */
@@ -610,25 +613,10 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
 	    !conf->detect.alerts)
 		return;
-	struct alert a = {
-	    .timestamp_us = time_us + (uint64_t)conf->detect.wall_offset_us,
-	    .src_port = p->src_port,
-	    .dst_port = p->dst_port,
-	    .ip_version = p->ip_version,
-	    .l4_proto = p->l4_proto,
-	    .blocked = conf->detect.enforce,
-	    .worker = (uint16_t)conf->worker_index,
-	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = ALERT_ANOMALY_DEFRAG,
-	    .anomaly_reason = (uint8_t)r,
-	    .packet_number = conf->detect.packet_number,
-	};
-	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
-	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
-	if (alert_push(conf->detect.alerts, &a))
-		conf->counters.counter[WORKER_COUNTER_ALERTS]++;
-	else
-		conf->counters.counter[WORKER_COUNTER_ALERTS_LOST]++;
+	struct alert a = pipeline_anomaly(&conf->detect, p, time_us, ALERT_ANOMALY_DEFRAG);
+	a.blocked = conf->detect.enforce;
+	a.anomaly_reason = (uint8_t)r;
+	detect_push(&conf->detect, &a);
 }
 
 /*
@@ -721,11 +709,8 @@ static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rt
 		return VERDICT_PASS;
 	if (likely(r == NORMALIZE_OK))
 		return VERDICT_PASS;
-	ctx->counters->normalized[r]++;
-	if (!ctx->enforce)
-		return VERDICT_FILTER_DROP;
-	ctx->drop_reason = DROP_NORMALIZE;
-	return VERDICT_DROP;
+	enum verdict v = pipeline_discard(ctx, r);
+	return v == VERDICT_PASS ? VERDICT_FILTER_DROP : v; /* ids: not inspected */
 }
 
 /*

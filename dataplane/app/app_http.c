@@ -581,13 +581,21 @@ static int http_hook_response_body_data(htp_tx_data_t *d)
 	return HTP_OK;
 }
 
+/* The body unit of one direction, once, when anything of the body was kept. */
+static void http_emit_body(htp_tx_t *tx, struct http_tx *t, bool request)
+{
+	bool *sent = request ? &t->req_body_sent : &t->res_body_sent;
+	if (*sent || !(request ? t->req_body.len : t->res_body.len))
+		return;
+	*sent = true;
+	http_emit(tx, t, request ? HTTP_UNIT_REQUEST_BODY : HTTP_UNIT_RESPONSE_BODY);
+}
+
 static int http_hook_request_complete(htp_tx_t *tx)
 {
 	struct http_tx *t = htp_tx_get_user_data(tx);
-	if (!t || t->req_body_sent || !t->req_body.len)
-		return HTP_OK;
-	t->req_body_sent = true;
-	http_emit(tx, t, HTTP_UNIT_REQUEST_BODY);
+	if (t)
+		http_emit_body(tx, t, true);
 	return HTP_OK;
 }
 
@@ -598,10 +606,8 @@ static int http_hook_response_complete(htp_tx_t *tx)
 	 * blank line) still gets its headers inspected, as Suricata does. */
 	if (t && !t->res_headers_sent)
 		http_hook_response_headers(tx);
-	if (!t || t->res_body_sent || !t->res_body.len)
-		return HTP_OK;
-	t->res_body_sent = true;
-	http_emit(tx, t, HTTP_UNIT_RESPONSE_BODY);
+	if (t)
+		http_emit_body(tx, t, false);
 	return HTP_OK;
 }
 
@@ -936,29 +942,6 @@ static void http_feed(struct http_state *s, enum app_direction dir, const uint8_
 	http_feed_pending(s, dir);
 }
 
-/*
- * A body the close cut short (a download interrupted at 88 KB of 500, an
- * upload the client gave up) is never complete: what arrived is inspected
- * now, or an executable cut mid-transfer would never meet a file rule.
- */
-static void http_flush_partial_bodies(struct http_state *s, enum app_direction dir)
-{
-	size_t n = http_tx_count(s);
-	for (size_t i = s->cleanup_next; i < n; i++) {
-		htp_tx_t *tx = http_tx_at(s, i);
-		struct http_tx *t = tx ? htp_tx_get_user_data(tx) : NULL;
-		if (!t)
-			continue;
-		if (dir == APP_TO_SERVER && !t->req_body_sent && t->req_body.len) {
-			t->req_body_sent = true;
-			http_emit(tx, t, HTTP_UNIT_REQUEST_BODY);
-		} else if (dir == APP_TO_CLIENT && !t->res_body_sent && t->res_body.len) {
-			t->res_body_sent = true;
-			http_emit(tx, t, HTTP_UNIT_RESPONSE_BODY);
-		}
-	}
-}
-
 /* The end of a direction: libhtp completes what the close delimits (a body read to the end). */
 static void http_close(struct http_state *s, enum app_direction dir)
 {
@@ -969,7 +952,6 @@ static void http_close(struct http_state *s, enum app_direction dir)
 		htp_connp_req_close(s->connp, &http_no_time);
 	else
 		htp_connp_close(s->connp, &http_no_time);
-	http_flush_partial_bodies(s, dir);
 }
 
 static void http_parse(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,

@@ -164,7 +164,6 @@ void detect_alerts_flush(struct detect_packet *s)
 			ctx->alert_order[j - 1] = o;
 		}
 	}
-	struct worker_counters *c = ctx->counters;
 	for (unsigned i = 0; i < n; i++) {
 		struct alert *a = &ctx->alert_queue[i];
 		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
@@ -173,11 +172,16 @@ void detect_alerts_flush(struct detect_packet *s)
 		else
 			memset(a->flowbits, 0, sizeof(a->flowbits));
 		flowvars_copy(&ctx->flowvars, s->flow ? s->flow->flowvars : 0, a);
-		if (alert_push(ctx->alerts, a))
-			c->counter[WORKER_COUNTER_ALERTS]++;
-		else
-			c->counter[WORKER_COUNTER_ALERTS_LOST]++;
+		detect_push(ctx, a);
 	}
+}
+
+void detect_push(struct detect_context *ctx, const struct alert *a)
+{
+	if (alert_push(ctx->alerts, a))
+		ctx->counters->counter[WORKER_COUNTER_ALERTS]++;
+	else
+		ctx->counters->counter[WORKER_COUNTER_ALERTS_LOST]++;
 }
 
 /*

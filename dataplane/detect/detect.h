@@ -192,6 +192,13 @@ void detect_packet_rules_again(struct detect_packet *s);
 /* The flow direction's Hyperscan stream state (taken from the pool on first use); NULL: none. */
 struct hs_stream *detect_flow_stream(struct detect_packet *s);
 
+/*
+ * Put one record (an alert, an anomaly event) on the worker's ring for the
+ * control lcore, counted as alerts or alerts_lost (alert_push(): a full
+ * ring is waited on only offline). Owning worker.
+ */
+void detect_push(struct detect_context *ctx, const struct alert *a);
+
 /* The packet is decided: its alerts, in rule order, with the verdict, go to the control lcore. */
 void detect_alerts_flush(struct detect_packet *s);
 
