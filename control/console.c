@@ -72,6 +72,11 @@ struct console_session {
 	bool dropped; /* shed or evicted: its slot is given away, the thread ends */
 	bool busy;    /* a request is being read or run: never evicted then */
 	uint64_t started_ms, last_active_ms;
+	/* The handshake's step (mbedTLS's state, higher is further) and when it
+	 * last moved: a peer that keeps the handshake going is shed after those
+	 * that stall (see console_shed_victim). */
+	int handshake_step;
+	uint64_t last_progress_ms;
 	unsigned index; /* in console.conns */
 };
 
@@ -292,6 +297,22 @@ static bool console_session_dropped(struct console_session *s)
 }
 
 /*
+ * Record how far s's handshake has come, for the acceptor's choice of whom
+ * to shed; returns whether s has been shed meanwhile.
+ */
+static bool console_handshake_progress(struct console_session *s)
+{
+	pthread_mutex_lock(&s->console->lock);
+	if (s->ssl.state > s->handshake_step) {
+		s->handshake_step = s->ssl.state;
+		s->last_progress_ms = console_now_ms();
+	}
+	bool dropped = s->dropped;
+	pthread_mutex_unlock(&s->console->lock);
+	return dropped;
+}
+
+/*
  * The TLS handshake, within the board's deadline from the connection's
  * arrival. Returns 0, -ETIMEDOUT (deadline or stop), -ECANCELED (shed for a
  * newer connection) or -EPROTO (the TLS error, and the certificate's
@@ -304,7 +325,7 @@ static int console_handshake(struct console_session *s, char *why, size_t why_le
 	while ((rc = mbedtls_ssl_handshake(&s->ssl)) != 0) {
 		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
 			break;
-		if (console_session_dropped(s)) {
+		if (console_handshake_progress(s)) {
 			snprintf(why, why_len, "shed for a newer connection");
 			return -ECANCELED;
 		}
@@ -722,10 +743,28 @@ static bool console_local_ok(const struct console *c, struct netconn *conn)
 }
 
 /*
- * The handshake to drop for a newer connection: the oldest of the source
- * holding the most handshake slots, so that a lone operator's handshake is
- * not the one dropped while a flooding source holds several. c->lock held;
- * NULL when none holds a slot.
+ * Should a be shed before b? The source holding more handshake slots goes
+ * first, so that a lone operator is not shed while a flooding source holds
+ * several; among equals, the handshake that has come less far (a silent
+ * connection before one that sent its ClientHello), then the one stalled
+ * longest. A flood from many addresses, each holding one slot and
+ * reopened as fast as it is shed, thus never sheds an operator whose
+ * handshake is moving: it would have to keep pace with the TLS exchange,
+ * which costs the attacker a real handshake per slot.
+ */
+static bool console_shed_before(const struct console_session *a, unsigned a_share,
+				const struct console_session *b, unsigned b_share)
+{
+	if (a_share != b_share)
+		return a_share > b_share;
+	if (a->handshake_step != b->handshake_step)
+		return a->handshake_step < b->handshake_step;
+	return a->last_progress_ms < b->last_progress_ms;
+}
+
+/*
+ * The handshake to drop for a newer connection (console_shed_before says
+ * which). c->lock held; NULL when none holds a slot.
  */
 static struct console_session *console_shed_victim(struct console *c)
 {
@@ -741,8 +780,7 @@ static struct console_session *console_shed_victim(struct console *c)
 			share += p && !p->dropped && p->state == CONSOLE_CONN_HANDSHAKE &&
 				 strcmp(p->peer, o->peer) == 0;
 		}
-		if (!victim || share > victim_share ||
-		    (share == victim_share && o->started_ms < victim->started_ms)) {
+		if (!victim || console_shed_before(o, share, victim, victim_share)) {
 			victim = o;
 			victim_share = share;
 		}
@@ -777,6 +815,10 @@ static struct console_session *console_session_new(struct console *c, const char
 	s->console = c;
 	s->state = CONSOLE_CONN_HANDSHAKE;
 	s->started_ms = console_now_ms();
+	/* Until its thread has run, a connection counts as waiting for its
+	 * ClientHello since it arrived, like one whose thread has. */
+	s->handshake_step = MBEDTLS_SSL_CLIENT_HELLO;
+	s->last_progress_ms = s->started_ms;
 	s->index = index;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
 	c->conns[index] = s;

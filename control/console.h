@@ -13,9 +13,10 @@
  * one of two kinds of slot. Until its certificate is checked it holds a
  * handshake slot (console_config.handshakes of them) for at most
  * handshake_timeout_ms; when a connection arrives and every handshake
- * slot is taken, the oldest handshake of the source holding the most is
- * dropped (shed), so unfinished handshakes cannot keep anyone out for
- * long. Once authenticated it takes a session slot (console_config.
+ * slot is taken, one is dropped (shed): of the source holding the most,
+ * the one that has come least far, then the one stalled longest; so
+ * unfinished handshakes cannot keep anyone out for long, and a flood
+ * reopened as fast as it is shed does not shed a handshake that moves. Once authenticated it takes a session slot (console_config.
  * sessions): a viewer never takes the last free one, and an admin who
  * finds every slot taken evicts the longest-idle viewer. Idle sessions
  * are closed after a time per role. Refused connections reach the audit

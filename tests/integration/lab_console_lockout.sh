@@ -35,7 +35,7 @@ status_within()
 {
 	local t0 t1 rc=0
 	t0=$(date +%s%N)
-	lab_ctl "$1" status >/dev/null 2>&1 || rc=$?
+	lab_ctl "$1" status >/dev/null 2>>"$LAB_DIR/status_within.err" || rc=$?
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
 	((rc == 0))
@@ -124,6 +124,8 @@ PYEOF
 		lab_pass "admin status during the flood: $CALLS of $CALLS within $LIMIT_MS ms (${times[*]} ms)"
 	else
 		lab_fail "admin status during the flood: $slow of $CALLS failed or slower than $LIMIT_MS ms (${times[*]} ms)"
+		sed 's/^/    vigilctl: /' "$LAB_DIR/status_within.err"
+		grep -E "10\.78\.0\.2[: ]" "$LAB_VIGIL_ERR" | sed 's/^/    vigil: /' || true
 	fi
 
 	# No unfinished handshake outlives the deadline (3 s by default): every
