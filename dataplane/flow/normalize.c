@@ -79,7 +79,7 @@ static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2]
 	}
 	if (!(flags & STREAM_TCP_ACK))
 		return NORMALIZE_NO_ACK;
-	if (strict && (r->flags & TCP_TRACK_SYN) && (r->flags & TCP_TRACK_SENT) &&
+	if ((r->flags & TCP_TRACK_SYN) && (r->flags & TCP_TRACK_SENT) &&
 	    seq_after(p->tcp_ack, r->sent_end))
 		return NORMALIZE_ACK_UNSENT;
 	bool carries = len || (flags & STREAM_TCP_FIN);

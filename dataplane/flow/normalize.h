@@ -106,11 +106,17 @@ struct tcp_track {
  * receiver (the classic TTL evasion): vigil sits a few hops from what it
  * protects, and hosts start at 64, 128 or 255.
  *
- * policy->strict (ips mode, inline: every packet of the connection passed here)
- * adds the checks that hold only when nothing was missed: an ACK of bytes
- * never sent and data past the window. On a tap or a capture that lost
- * packets they would refuse real segments (and, through their ACKs, the
- * other side's too), so ids mode does without them.
+ * An ACK of bytes the other side never sent is refused in both modes, as
+ * Linux discards such a segment (and Suricata ignores it): in ids mode the
+ * lab agreement test showed a decoy so marked hiding the request the
+ * server took. On a tap that lost the other side's bytes this refuses real
+ * segments until vigil sees that side again; the receiver's ACKs then
+ * show the hole, which is skipped and counted as a gap, never silent. A
+ * side seen only mid-stream (no SYN) is not judged.
+ *
+ * policy->strict (ips mode, inline: every packet of the connection passed
+ * here) adds the check that holds only when nothing was missed: data past
+ * the window (a tap may have missed the receiver's window updates).
  *
  * Two SYNs with different ISNs: which one the server took is told by its
  * SYN-ACK. A decoy SYN that never reached the server (a low TTL) is the

@@ -245,14 +245,14 @@ CASES = [
     ("syn: data without Fast Open", syn_data_decoy),
     ("syn: a decoy SYN with another ISN first", syn_other_isn(1000)),
     ("syn: a decoy SYN with a nearby ISN first", syn_other_isn(899990)),
+    ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
+    ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
 ]
 
 # Classes judged in ips mode only. An ACK of bytes never sent and data
 # past the window cannot be told from what a tap or a capture missed, so
 # ids mode does not refuse them (dataplane/flow/normalize.h).
 CASES_IPS_ONLY = [
-    ("ack of unsent bytes: + 1", decoy_first(ack_unsent(1))),
-    ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
     ("window: decoy 9000 bytes ahead", past_window(9000)),
     ("window: decoy 70000 bytes ahead", past_window(70000)),
 ]
