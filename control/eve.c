@@ -180,6 +180,30 @@ static void put_addr(struct app_json *o, const char *key, const uint8_t *addr, i
 	app_json_put(o, ",\"%s\":\"%s\"", key, text);
 }
 
+/*
+ * The tunnel the packet came in: Suricata's "tunnel" object (the outer
+ * addresses and ports, depth 1) and, as vigil's extension, the tenant:
+ * the GWLB endpoint id as AWS writes it (vpce- and 17 hex digits), the
+ * attachment id, the VNI and the tunnel type.
+ */
+static void put_tunnel(struct app_json *o, const struct alert_tunnel *t)
+{
+	if (t->type == PACKET_TUNNEL_NONE)
+		return;
+	char src[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, t->outer_src, src, sizeof(src));
+	app_json_put(o, ",\"tunnel\":{\"src_ip\":\"%s\",\"src_port\":%u", src, t->outer_src_port);
+	put_addr(o, "dest_ip", t->outer_dst, 4);
+	app_json_put(o, ",\"dest_port\":%u,\"proto\":\"UDP\",\"depth\":1", t->outer_dst_port);
+	app_json_put(o, ",\"type\":\"%s\",\"vni\":%u",
+		     t->type == PACKET_TUNNEL_GENEVE ? "geneve" : "vxlan", t->vni);
+	if (t->has_endpoint_id)
+		app_json_put(o, ",\"gwlb_endpoint_id\":\"vpce-%017" PRIx64 "\"", t->endpoint_id);
+	if (t->has_attachment_id)
+		app_json_put(o, ",\"gwlb_attachment_id\":\"%016" PRIx64 "\"", t->attachment_id);
+	app_json_put(o, "}");
+}
+
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
 {
 	switch (proto) {
@@ -463,6 +487,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (ports)
 		app_json_put(&o, ",\"dest_port\":%u", a->dst_port);
 	app_json_put(&o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
+	put_tunnel(&o, &a->tunnel);
 	if (a->filter_drop)
 		return eve_finish_drop(&o, a, len);
 	if (a->anomaly)

@@ -15,8 +15,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/decode/packet.h"
 #include "rules/lang/keyword.h"
 #include "rules/lang/rule.h"
 
@@ -34,6 +36,16 @@ enum alert_anomaly {
 	ALERT_ANOMALY_NONE = 0,
 	ALERT_ANOMALY_DEFRAG = 1,
 	ALERT_ANOMALY_STREAM_GAP = 2,
+};
+
+/* The tunnel an alerted packet came in (EVE "tunnel"): its tenant and outer addresses. */
+struct alert_tunnel {
+	uint8_t type; /* enum packet_tunnel_type; PACKET_TUNNEL_NONE: none */
+	uint8_t has_endpoint_id, has_attachment_id;
+	uint32_t vni;
+	uint64_t endpoint_id, attachment_id; /* GENEVE (AWS GWLB) */
+	uint8_t outer_src[4], outer_dst[4];
+	uint16_t outer_src_port, outer_dst_port;
 };
 
 struct alert {
@@ -74,7 +86,30 @@ struct alert {
 	struct alert_flowvar flowvars[ALERT_FLOWVARS];
 	struct app_details details; /* of the application-layer unit that alerted; its
 				     * parser's eve_details writes it (app_proto names it) */
+	struct alert_tunnel tunnel;
 };
+
+/* The packet's addresses and tunnel, into a (the rest is the caller's). Per-packet path. */
+static inline void alert_set_packet(struct alert *a, const struct packet *p)
+{
+	memcpy(a->src_addr, p->src_addr, sizeof(a->src_addr));
+	memcpy(a->dst_addr, p->dst_addr, sizeof(a->dst_addr));
+	if (!(p->flags & PACKET_TUNNEL))
+		return;
+	const struct packet_tunnel *t = &p->tunnel;
+	a->tunnel = (struct alert_tunnel){
+	    .type = t->type,
+	    .has_endpoint_id = t->has_endpoint_id,
+	    .has_attachment_id = t->has_attachment_id,
+	    .vni = t->vni,
+	    .endpoint_id = t->endpoint_id,
+	    .attachment_id = t->attachment_id,
+	    .outer_src_port = t->outer_src_port,
+	    .outer_dst_port = t->outer_dst_port,
+	};
+	memcpy(a->tunnel.outer_src, t->outer_src, 4);
+	memcpy(a->tunnel.outer_dst, t->outer_dst, 4);
+}
 
 struct rte_ring;
 

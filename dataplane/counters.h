@@ -33,6 +33,8 @@
 	_(ICMPV6, "icmpv6")                                                                        \
 	_(OTHER_L3, "other_l3")                                                                    \
 	_(OTHER_L4, "other_l4")                                                                    \
+	_(GENEVE, "geneve")                                                                        \
+	_(VXLAN, "vxlan")                                                                          \
 	_(MALFORMED, "malformed")                                                                  \
 	_(ALERTS, "alerts")                                                                        \
 	_(ALERTS_LOST, "alerts_lost")                                                              \

@@ -26,6 +26,7 @@
 #include "dataplane/filter/filter.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/pipeline.h"
+#include "dataplane/action/encap.h"
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
 
@@ -279,8 +280,7 @@ static struct alert pipeline_anomaly(const struct detect_context *ctx, const str
 	    .anomaly = (uint8_t)kind,
 	    .packet_number = ctx->packet_number,
 	};
-	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
-	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	alert_set_packet(&a, p);
 	return a;
 }
 
@@ -575,8 +575,22 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
 	}
 }
 
+/*
+ * tunnel peel: on a port carrying tunnels, a GENEVE or VXLAN datagram is
+ * replaced in p by its inner packet (the outer headers stay in the frame
+ * for the way back, encap.c); counted by tunnel type.
+ */
+static enum decode_error pipeline_tunnel_peel(struct worker_counters *c, struct packet *p,
+					      const struct decode_tunnels *tunnels)
+{
+	enum decode_error error = decode_tunnel(p, tunnels);
+	c->counter[WORKER_COUNTER_GENEVE] += p->tunnel.type == PACKET_TUNNEL_GENEVE;
+	c->counter[WORKER_COUNTER_VXLAN] += p->tunnel.type == PACKET_TUNNEL_VXLAN;
+	return error;
+}
+
 static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
-				   enum drop_reason *why)
+				   const struct decode_tunnels *tunnels, enum drop_reason *why)
 {
 	struct worker_counters *c = &conf->counters;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -588,6 +602,8 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
 
 	enum decode_error error = decode_packet(p, data, len);
+	if (unlikely(tunnels != NULL) && error == DECODE_OK)
+		error = pipeline_tunnel_peel(c, p, tunnels);
 	pipeline_count_layers(c, p);
 	*why = DROP_REASON_COUNT;
 	if (likely(error == DECODE_OK))
@@ -808,10 +824,19 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 	for (uint16_t i = 0; i < n; i++) {
 		decoded[i] = NULL;
 		why[i] = DROP_REASON_COUNT;
-		if (unlikely(conf->exceptions != NULL) &&
+		/* A tunnel port's datagrams are addressed to the appliance itself:
+		 * the tunnel is peeled first, what is left may be for its stack. */
+		if (unlikely(conf->exceptions != NULL) && !q->tunnels &&
 		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes))
 			continue;
-		decoded[i] = pipeline_decode(conf, burst[i], &pkts[i], &why[i]) ? &pkts[i] : NULL;
+		bool ok = pipeline_decode(conf, burst[i], &pkts[i], q->tunnels, &why[i]);
+		if (unlikely(q->tunnels != NULL) && !(pkts[i].flags & PACKET_TUNNEL) &&
+		    conf->exceptions != NULL &&
+		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes)) {
+			why[i] = DROP_REASON_COUNT;
+			continue;
+		}
+		decoded[i] = ok ? &pkts[i] : NULL;
 		if (decoded[i])
 			fragments |= pkts[i].flags & PACKET_FRAGMENT;
 	}
@@ -839,12 +864,16 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 			continue; /* why[i] says it all, or the exception path took it */
 		if (filter_alone) {
 			why[i] = (filter_denied >> i) & 1 ? DROP_FILTER : DROP_REASON_COUNT;
-			continue;
+		} else {
+			ctx->packet_number = first_number + i;
+			if (filter)
+				filter_burst_select(filter, i);
+			why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
 		}
-		ctx->packet_number = first_number + i;
-		if (filter)
-			filter_burst_select(filter, i);
-		why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
+		/* passed from a tunnel: back into it, as the balancer's contract says */
+		if (unlikely(pkts[i].flags & PACKET_TUNNEL) && why[i] == DROP_REASON_COUNT &&
+		    !encap_return(burst[i], &pkts[i].tunnel, q->tunnels))
+			why[i] = DROP_MALFORMED;
 	}
 	return taken_bytes;
 }

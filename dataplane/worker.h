@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "dataplane/counters.h"
+#include "dataplane/decode/decode.h"
 #include "dataplane/detect/detect.h"
 
 struct defrag_table;
@@ -37,6 +38,9 @@ struct worker_queue {
 	uint16_t tx_port; /* the pair of rx_port */
 	uint16_t tx_queue;
 	bool rx_protected; /* rx_port faces the protected side: what arrives is egress (filter) */
+	/* Tunnels peeled on rx_port (a gateway load balancer's side; its
+	 * passed packets go back re-encapsulated); NULL: none. Set up once. */
+	const struct decode_tunnels *tunnels;
 };
 
 struct worker_conf {

@@ -237,6 +237,34 @@ static int board_parse_role(const struct board_setting *s, const char *value, vo
 	return rc;
 }
 
+/* A VXLAN tunnel, "PORT:VNI" (UDP port 1..65535, VNI 0..16777215); "" for none. */
+static int board_parse_vxlan(const struct board_setting *s, const char *value, void *field,
+			     char *why, size_t why_len)
+{
+	(void)s;
+	struct board_vxlan_tunnel *t = field;
+	memset(t, 0, sizeof(*t));
+	if (value[0] == '\0')
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long port = strtoul(value, &end, 10);
+	if (value[0] == '-' || *end != ':' || errno || port == 0 || port > 65535)
+		goto bad;
+	const char *vni_text = end + 1;
+	unsigned long vni = strtoul(vni_text, &end, 10);
+	if (vni_text[0] == '\0' || vni_text[0] == '-' || *end != '\0' || errno || vni > 0xffffff)
+		goto bad;
+	*t = (struct board_vxlan_tunnel){.set = true, .port = (uint16_t)port, .vni = (uint32_t)vni};
+	return 0;
+bad:
+	snprintf(why, why_len,
+		 "\"%s\" is not PORT:VNI (a UDP port 1..65535 and a VNI 0..16777215, e.g. "
+		 "10800:800)",
+		 value);
+	return -EINVAL;
+}
+
 /* "1", "1-3", "1,3,5-6": each lcore once, all below BOARD_MAX_LCORE. */
 static int board_parse_lcores(const struct board_setting *s, const char *value, void *field,
 			      char *why, size_t why_len)
@@ -374,7 +402,13 @@ static const struct board_setting board_port_settings[] = {
     {"port", "pair", board_parse_name, P(pair_name), 0, 0, ""},
     {"port", "ipv4", board_parse_prefix, P(ipv4), 0, 32, ""},
     {"port", "ipv6", board_parse_prefix, P(ipv6), 0, 128, ""},
+    {"port", "geneve_port", board_parse_uint, P(geneve_port), 0, 65535, "0"},
+    {"port", "vxlan_external", board_parse_vxlan, P(vxlan_external), 0, 0, ""},
+    {"port", "vxlan_internal", board_parse_vxlan, P(vxlan_internal), 0, 0, ""},
 };
+_Static_assert(sizeof(board_port_settings) / sizeof(board_port_settings[0]) <=
+		   sizeof(((struct board_reader *)0)->port_lines[0]) / sizeof(unsigned),
+	       "board_reader.port_lines has a slot per port setting");
 #define BOARD_PORT_SETTING_COUNT (sizeof(board_port_settings) / sizeof(board_port_settings[0]))
 
 static void board_fail(struct board_reader *r, unsigned line, const char *fmt, ...)
@@ -510,9 +544,11 @@ static int board_handler(void *user, const char *section, const char *key, const
 		const struct board_setting *s =
 		    board_find(board_port_settings, BOARD_PORT_SETTING_COUNT, "port", key, &index);
 		if (!s) {
-			board_fail(r, r->line,
-				   "[%s] %s: unknown setting (known: device, role, pair)", section,
-				   key);
+			board_fail(
+			    r, r->line,
+			    "[%s] %s: unknown setting (known: device, role, pair, ipv4, ipv6, "
+			    "geneve_port, vxlan_external, vxlan_internal)",
+			    section, key);
 			return 1;
 		}
 		return board_apply(r, s, section, port, &r->port_lines[port_index][index], value);
@@ -601,6 +637,27 @@ static void board_check_ports(struct board_reader *r)
 		if (!port->has_role) {
 			board_fail(r, port->section_line,
 				   "[port %s] role: missing (inline or management)", port->name);
+			return;
+		}
+		if (port->vxlan_external.set != port->vxlan_internal.set) {
+			board_fail(r, port->section_line,
+				   "[port %s] vxlan_external and vxlan_internal: give both (a "
+				   "packet passed from one tunnel leaves on the other)",
+				   port->name);
+			return;
+		}
+		if (port->vxlan_external.set &&
+		    port->vxlan_external.port == port->vxlan_internal.port) {
+			board_fail(r, port->section_line,
+				   "[port %s] vxlan_external and vxlan_internal: the two tunnels "
+				   "need different UDP ports",
+				   port->name);
+			return;
+		}
+		if (port->role == BOARD_PORT_MANAGEMENT &&
+		    (port->geneve_port || port->vxlan_external.set)) {
+			board_fail(r, port->section_line,
+				   "[port %s] a management port carries no tunnel", port->name);
 			return;
 		}
 		if (port->role == BOARD_PORT_MANAGEMENT) {
@@ -777,4 +834,28 @@ int board_expand(const char *text, const char *const *vars, char *out, size_t ou
 	}
 	out[n] = '\0';
 	return 0;
+}
+
+void board_make_offline(struct board *b)
+{
+	unsigned kept = 0;
+	for (unsigned i = 0; i < b->port_count; i++) {
+		if (b->ports[i].role != BOARD_PORT_INLINE)
+			continue;
+		b->ports[0] = b->ports[i];
+		kept = 1;
+		break;
+	}
+	b->port_count = kept;
+	if (kept) {
+		struct board_port *port = &b->ports[0];
+		snprintf(port->device, sizeof(port->device),
+			 "net_pcap0,rx_pcap=${pcap},tx_pcap=${out}");
+		snprintf(port->pair_name, sizeof(port->pair_name), "%s", port->name);
+		port->pair = 0;
+		/* no stack offline: its announcements would join the output */
+		port->ipv4.set = port->ipv6.set = false;
+	}
+	b->worker_count = 1;
+	b->syslog[0] = b->webhook[0] = '\0';
 }

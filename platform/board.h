@@ -66,6 +66,15 @@ struct board_port {
 	int pair; /* index into board.ports, resolved by board_load() */
 	struct board_prefix ipv4,
 	    ipv6; /* the appliance's own address on an inline port (health checks) */
+	/* Tunnels peeled on this port (a gateway load balancer's side): GENEVE's
+	 * UDP port (0: none) and Azure's two VXLAN tunnels, each a UDP port and
+	 * a VNI, a packet passed from one leaving on the other. */
+	unsigned geneve_port;
+	struct board_vxlan_tunnel {
+		bool set;
+		uint16_t port;
+		uint32_t vni;
+	} vxlan_external, vxlan_internal;
 	unsigned section_line, device_line, pair_line;
 };
 
@@ -164,6 +173,17 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 const char *board_mode_name(enum board_mode mode);
 const char *board_malformed_name(enum board_malformed_policy policy);
 const char *board_role_name(enum board_port_role role);
+
+/*
+ * Every board can run offline (vigil --board B --pcap IN --out OUT): its
+ * first inline port becomes DPDK's pcap device reading ${pcap} and writing
+ * ${out}, paired with itself and keeping its tunnels; the other data
+ * ports, the management port and the appliance's own addresses go, and
+ * with them the stack and the remote sinks (nothing to answer or reach in
+ * a replay, and the stack's announcements would join the output); one
+ * worker, as a pcap has one reader. For a board none of whose ports reads ${pcap} already.
+ */
+void board_make_offline(struct board *board);
 
 /*
  * Expand ${name} in text using the name/value pairs in vars (NULL-terminated,

@@ -362,9 +362,15 @@ int main(int argc, char **argv)
 	struct ruleset *ruleset = setup_rules_load(&options, &board, false);
 
 	run.offline = setup_reads_pcap(&board);
+	if (!run.offline && options.pcap && options.out) {
+		board_make_offline(&board);
+		run.offline = true;
+		log_info("board %s runs offline: port %s reads %s, writes %s", board.name,
+			 board.port_count ? board.ports[0].name : "?", options.pcap, options.out);
+	}
 	if (!run.offline && (options.pcap || options.out))
 		log_fatal(
-		    "%s: error: --pcap/--out given, but no port of board \"%s\" reads ${pcap}",
+		    "%s: error: give both --pcap IN and --out OUT to run board \"%s\" offline",
 		    board.path, board.name);
 	if (run.offline && (!options.pcap || !options.out))
 		log_fatal("%s: error: board \"%s\" is offline: give --pcap IN and --out OUT",

@@ -310,6 +310,29 @@ struct filter_runtime *setup_filter(const struct options *o, const struct board 
 	return &rt;
 }
 
+/*
+ * The tunnels board port i carries, as the decoder takes them (built once,
+ * read by every worker); NULL when it carries none. Azure's two VXLAN
+ * tunnels are each other's peer: what comes in on one leaves on the other.
+ */
+static const struct decode_tunnels *setup_port_tunnels(const struct board *board, unsigned i)
+{
+	static struct decode_tunnels tunnels[BOARD_MAX_PORTS];
+	const struct board_port *bp = &board->ports[i];
+	struct decode_tunnels *t = &tunnels[i];
+	if (!bp->geneve_port && !bp->vxlan_external.set)
+		return NULL;
+	*t = (struct decode_tunnels){.geneve_port = (uint16_t)bp->geneve_port};
+	if (bp->vxlan_external.set) {
+		t->vxlan[0] = (struct decode_vxlan_tunnel){
+		    .port = bp->vxlan_external.port, .vni = bp->vxlan_external.vni, .peer = 1};
+		t->vxlan[1] = (struct decode_vxlan_tunnel){
+		    .port = bp->vxlan_internal.port, .vni = bp->vxlan_internal.vni, .peer = 0};
+		t->vxlan_count = 2;
+	}
+	return t;
+}
+
 /* The worker's filter context: its counters and its view of the published tables. */
 static void worker_setup_filter(struct worker_conf *conf, struct filter_runtime *rt)
 {
@@ -385,6 +408,7 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
 			    .tx_port = ports->ports[bp->pair].port_id,
 			    .tx_queue = (uint16_t)w,
 			    .rx_protected = (int)i == protected_port,
+			    .tunnels = setup_port_tunnels(board, i),
 			};
 		}
 	}

@@ -46,7 +46,16 @@
 	_(UDP_BAD_LEN, "udp_bad_len", "UDP length below 8 or past the IP payload")                 \
 	_(ICMP_TRUNCATED, "icmp_truncated", "ICMP header cut short")                               \
 	_(ICMPV6_TRUNCATED, "icmpv6_truncated", "ICMPv6 header cut short")                         \
-	_(ICMPV6_IN_IPV4, "icmpv6_in_ipv4", "ICMPv6 carried in IPv4")
+	_(ICMPV6_IN_IPV4, "icmpv6_in_ipv4", "ICMPv6 carried in IPv4")                              \
+	_(GENEVE_TRUNCATED, "geneve_truncated", "GENEVE header or options cut short")              \
+	_(GENEVE_BAD_VERSION, "geneve_bad_version", "GENEVE version is not 0")                     \
+	_(GENEVE_BAD_OPTIONS, "geneve_bad_options", "GENEVE option runs past the options length")  \
+	_(GENEVE_BAD_PROTOCOL, "geneve_bad_protocol",                                              \
+	  "GENEVE protocol type is not IPv4, IPv6 or Ethernet")                                    \
+	_(GENEVE_OAM, "geneve_oam", "GENEVE control (OAM) packet, not data")                       \
+	_(VXLAN_TRUNCATED, "vxlan_truncated", "VXLAN header cut short")                            \
+	_(VXLAN_BAD_FLAGS, "vxlan_bad_flags", "VXLAN header without the VNI flag")                 \
+	_(VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VXLAN VNI not the one configured for its port")
 
 enum decode_error {
 	DECODE_OK = 0,
@@ -83,6 +92,42 @@ enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmpv6(struct packet *p, uint32_t offset, uint32_t len);
+
+#define DECODE_MAX_TUNNELS 4
+
+/*
+ * The tunnels a port carries (its board settings): packets of these are
+ * peeled, the inner packet decoded in place of the outer one. Only IPv4
+ * outer headers are recognised (both gateway load balancers use them).
+ */
+struct decode_tunnels {
+	uint16_t geneve_port; /* UDP destination port of GENEVE; 0: none */
+	unsigned vxlan_count;
+	struct decode_vxlan_tunnel {
+		uint16_t port; /* UDP destination port */
+		uint32_t vni;
+		uint8_t peer; /* index of the tunnel a passed packet leaves on */
+	} vxlan[DECODE_MAX_TUNNELS];
+};
+
+/*
+ * After decode_packet() returned DECODE_OK: when p is a datagram of one of
+ * tunnels (IPv4, UDP, not a fragment, to a configured port), record the
+ * tunnel in p->tunnel and decode the inner packet in place of the outer
+ * one (PACKET_TUNNEL set; the outer headers stay in the frame). Returns
+ * DECODE_OK (a tunnel, or not one) or the reason the tunnel or its inner
+ * packet is malformed. Per-packet path: safe on any lcore.
+ */
+enum decode_error decode_tunnel(struct packet *p, const struct decode_tunnels *tunnels);
+
+/*
+ * The tunnel headers, offset being the UDP payload's and len its length;
+ * tunnel_index is the VXLAN tunnel the port matched. Exposed for the fuzz
+ * target and unit tests.
+ */
+enum decode_error decode_geneve(struct packet *p, uint32_t offset, uint32_t len);
+enum decode_error decode_vxlan(struct packet *p, uint32_t offset, uint32_t len,
+			       const struct decode_tunnels *tunnels, unsigned tunnel_index);
 
 /*
  * For reassembly: where the fragment header of the IPv6 packet at ip lies

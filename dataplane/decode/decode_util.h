@@ -11,6 +11,7 @@
 #define VIGIL_DATAPLANE_DECODE_UTIL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "dataplane/decode/decode.h"
 
@@ -123,6 +124,31 @@ static inline enum decode_error decode_ether_next(struct packet *p, uint32_t off
 	p->payload_offset = offset;
 	p->payload_len = decode_remaining(p, offset);
 	return DECODE_OK;
+}
+
+/*
+ * Start p again for the inner packet at inner_offset: every layer field
+ * cleared, the frame and the tunnel kept.
+ */
+static inline void decode_tunnel_restart(struct packet *p, const struct packet_tunnel *t)
+{
+	const uint8_t *data = p->data;
+	uint32_t len = p->len;
+	memset(p, 0, sizeof(*p));
+	p->data = data;
+	p->len = len;
+	p->tunnel = *t;
+	p->flags = PACKET_TUNNEL;
+}
+
+/* The outer fields a tunnel keeps, from the decoded outer packet. */
+static inline void decode_tunnel_outer(const struct packet *p, struct packet_tunnel *t)
+{
+	t->outer_l3_offset = p->l3_offset;
+	memcpy(t->outer_src, p->src_addr, 4);
+	memcpy(t->outer_dst, p->dst_addr, 4);
+	t->outer_src_port = p->src_port;
+	t->outer_dst_port = p->dst_port;
 }
 
 #endif

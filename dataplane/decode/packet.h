@@ -30,6 +30,37 @@ enum packet_flag {
 	PACKET_L4_UNKNOWN = 1u << 12,  /* IP protocol we do not decode */
 	PACKET_L3_UNKNOWN = 1u << 13,  /* ether type we do not decode (ARP, LLDP, ...) */
 	PACKET_IPV4_DONT_FRAGMENT = 1u << 14,
+	PACKET_TUNNEL = 1u << 15, /* the layers above are a tunnel's inner packet */
+};
+
+enum packet_tunnel_type {
+	PACKET_TUNNEL_NONE = 0,
+	PACKET_TUNNEL_GENEVE, /* RFC 8926; AWS Gateway Load Balancer */
+	PACKET_TUNNEL_VXLAN,  /* RFC 7348; Azure Gateway Load Balancer */
+};
+
+/*
+ * The tunnel a packet came in (PACKET_TUNNEL): the outer headers stay in
+ * the frame, before inner_offset, so a passed packet goes back with them.
+ * AWS's GENEVE options (class 0x0108) are read out: the endpoint and
+ * attachment ids name the tenant, the flow cookie is returned as received.
+ */
+struct packet_tunnel {
+	uint8_t type;		   /* enum packet_tunnel_type */
+	uint8_t tunnel_index;	   /* VXLAN: which configured tunnel it came in on */
+	uint8_t has_endpoint_id;   /* GENEVE option type 1 present */
+	uint8_t has_attachment_id; /* GENEVE option type 2 present */
+	uint8_t has_cookie;	   /* GENEVE option type 3 present */
+	uint16_t inner_ether_type; /* GENEVE protocol type, or 0x6558 for VXLAN's Ethernet */
+	uint32_t outer_l3_offset;  /* outer IPv4 header */
+	uint32_t header_offset;	   /* GENEVE or VXLAN header */
+	uint32_t inner_offset;	   /* inner IP header (GENEVE) or Ethernet (VXLAN) */
+	uint32_t vni;		   /* 24 bits */
+	uint32_t cookie;	   /* GENEVE flow cookie, as read big-endian */
+	uint64_t endpoint_id;	   /* GWLB endpoint (VPC endpoint) id, as read big-endian */
+	uint64_t attachment_id;	   /* GWLB attachment id, as read big-endian */
+	uint8_t outer_src[4], outer_dst[4]; /* outer IPv4 addresses, network order */
+	uint16_t outer_src_port, outer_dst_port;
 };
 
 /* TCP options that change how a receiver treats a stream (MSS, window
@@ -84,6 +115,8 @@ struct packet {
 
 	uint32_t payload_offset; /* L4 payload, or L3 payload when L4 is unknown */
 	uint32_t payload_len;
+
+	struct packet_tunnel tunnel; /* with PACKET_TUNNEL; zero otherwise */
 };
 
 #endif

@@ -139,8 +139,7 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 		a.details = *s->details;
 		a.has_details = 1;
 	}
-	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
-	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	alert_set_packet(&a, p);
 	detect_queue_alert(s->ctx, &a, index);
 }
 

@@ -140,8 +140,7 @@ static void filter_event(struct filter_context *fc, const struct packet *p, cons
 	    .filter_reason = (uint8_t)reason,
 	    .acl_rule = rule,
 	};
-	memcpy(a.src_addr, p->src_addr, sizeof(a.src_addr));
-	memcpy(a.dst_addr, p->dst_addr, sizeof(a.dst_addr));
+	alert_set_packet(&a, p);
 	if (!alert_push(fc->events, &a))
 		fc->counters.events_lost++;
 }

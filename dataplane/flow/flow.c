@@ -20,7 +20,7 @@
 #define FLOW_SEQUENCE_MASK	((1ull << FLOW_WORKER_SHIFT) - 1)
 #define FLOW_EXPIRE_SCAN_FACTOR 8 /* slots looked at per flow of budget */
 
-_Static_assert(sizeof(struct flow_key) == 44, "struct flow_key must have no hidden padding");
+_Static_assert(sizeof(struct flow_key) == 64, "struct flow_key must have no hidden padding");
 
 enum flow_timeout_class {
 	FLOW_TIMEOUT_NEW,
@@ -131,7 +131,8 @@ void flow_table_destroy(struct flow_table *t)
 
 _Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, vlan_id) == 36 &&
 		   offsetof(struct flow_key, proto) == 40 &&
-		   offsetof(struct flow_key, ip_version) == 41 && sizeof(struct flow_key) == 44 &&
+		   offsetof(struct flow_key, ip_version) == 41 &&
+		   offsetof(struct flow_key, tenant) == 48 && sizeof(struct flow_key) == 64 &&
 		   PACKET_MAX_VLANS == 2 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "flow_key_from_packet() writes the key as little-endian words");
 
@@ -144,6 +145,24 @@ static inline void flow_addr_words(uint64_t w[2], const uint8_t *addr, uint32_t 
 		w[0] = a, w[1] = 0;
 	} else {
 		memcpy(w, addr, 16);
+	}
+}
+
+/* The tenant words of the key (struct flow_key.tenant): zero outside tunnels. */
+static inline void flow_tenant_words(const struct packet *p, uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	if (!(p->flags & PACKET_TUNNEL))
+		return;
+	if (p->tunnel.type == PACKET_TUNNEL_GENEVE) {
+		w[0] = p->tunnel.endpoint_id;
+		w[1] = p->tunnel.attachment_id;
+	} else {
+		/* the pair, not the tunnel: a flow's two directions come in on
+		 * the external and the internal tunnel; configured pairs are
+		 * tunnels 0-1 (decode_tunnels) */
+		w[0] = 1u + p->tunnel.tunnel_index / 2u;
+		w[1] = UINT64_MAX; /* never a GENEVE attachment id seen with it */
 	}
 }
 
@@ -178,7 +197,7 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 	 * stores cannot be forwarded from them (a stall of a dozen cycles,
 	 * each word, on every packet).
 	 */
-	uint64_t w[5], src[2], dst[2];
+	uint64_t w[8], src[2], dst[2];
 	flow_addr_words(src, p->src_addr, addr_len);
 	flow_addr_words(dst, p->dst_addr, addr_len);
 	const uint64_t *first = *src_side ? dst : src, *second = *src_side ? src : dst;
@@ -189,9 +208,9 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 		vlan[i] = p->vlan_id[i];
 	w[4] = (uint64_t)port0 | (uint64_t)port1 << 16 | (uint64_t)vlan[0] << 32 |
 	       (uint64_t)vlan[1] << 48;
-	uint32_t tail = (uint32_t)p->l4_proto | (uint32_t)p->ip_version << 8; /* zero[] stays 0 */
+	w[5] = (uint64_t)p->l4_proto | (uint64_t)p->ip_version << 8; /* zero[] stays 0 */
+	flow_tenant_words(p, &w[6]);
 	memcpy(k, w, sizeof(w));
-	memcpy((uint8_t *)k + sizeof(w), &tail, sizeof(tail));
 	return true;
 }
 
@@ -208,15 +227,12 @@ static uint64_t flow_hash(const struct flow_table *t, const struct flow_key *k)
 	const uint8_t *b = (const uint8_t *)k;
 	uint64_t h = t->hash_seed;
 	uint64_t w;
-	uint32_t tail;
-	size_t i;
 
-	for (i = 0; i + 8 <= sizeof(*k); i += 8) {
+	_Static_assert(sizeof(*k) % 8 == 0, "a key is whole words");
+	for (size_t i = 0; i < sizeof(*k); i += 8) {
 		memcpy(&w, b + i, 8);
 		h = flow_mix(h, w);
 	}
-	memcpy(&tail, b + i, 4);
-	h = flow_mix(h, tail);
 	/* murmur3 finaliser: every key bit reaches both the tag and the slot */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -398,17 +414,15 @@ struct flow_window {
 	int64_t free;  /* first free slot, or -1 */
 };
 
-/* Whether two keys are equal: five words and the tail, no call (memcmp was 5% of a stateful path). */
+/* Whether two keys are equal: eight words, no call (memcmp was 5% of a stateful path). */
 static inline bool flow_key_equal(const struct flow_key *a, const struct flow_key *b)
 {
-	uint64_t wa[5], wb[5];
-	uint32_t ta, tb;
+	uint64_t wa[8], wb[8];
+	_Static_assert(sizeof(wa) == sizeof(*a), "a key is eight words");
 	memcpy(wa, a, sizeof(wa));
 	memcpy(wb, b, sizeof(wb));
-	memcpy(&ta, (const uint8_t *)a + sizeof(wa), sizeof(ta));
-	memcpy(&tb, (const uint8_t *)b + sizeof(wb), sizeof(tb));
 	return ((wa[0] ^ wb[0]) | (wa[1] ^ wb[1]) | (wa[2] ^ wb[2]) | (wa[3] ^ wb[3]) |
-		(wa[4] ^ wb[4]) | (ta ^ tb)) == 0;
+		(wa[4] ^ wb[4]) | (wa[5] ^ wb[5]) | (wa[6] ^ wb[6]) | (wa[7] ^ wb[7])) == 0;
 }
 
 /* Reads only the window's tags, and a flow's key where its tag matches. */

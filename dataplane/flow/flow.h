@@ -87,7 +87,12 @@ struct flow_key {
 	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first; 0 when absent */
 	uint8_t proto;			    /* IPPROTO_* */
 	uint8_t ip_version;		    /* 4 or 6 */
-	uint8_t zero[2];		    /* explicit padding, always 0: keys compare as bytes */
+	uint8_t zero[6];		    /* explicit padding, always 0: keys compare as bytes */
+	/* The tunnel's tenant, so that two tenants' identical 5-tuples never
+	 * share a flow: GENEVE's endpoint and attachment ids, or for VXLAN
+	 * the tunnel pair (both directions of a flow use different tunnels
+	 * of one pair); zero outside tunnels. */
+	uint64_t tenant[2];
 };
 
 /*

@@ -795,8 +795,11 @@ int main(int argc, char **argv)
 		workers[w].scratch = rte_malloc("scratch", WORKER_SCRATCH_SIZE, 64);
 		for (unsigned i = 0; i < 2; i++)
 			workers[w].queues[workers[w].queue_count++] =
-			    (struct worker_queue){ports.ports[i].port_id, (uint16_t)w,
-						  ports.ports[1 - i].port_id, (uint16_t)w, i == 1};
+			    (struct worker_queue){.rx_port = ports.ports[i].port_id,
+						  .rx_queue = (uint16_t)w,
+						  .tx_port = ports.ports[1 - i].port_id,
+						  .tx_queue = (uint16_t)w,
+						  .rx_protected = i == 1};
 	}
 
 	static const unsigned sizes[] = {64, 1500};

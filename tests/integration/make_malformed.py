@@ -102,6 +102,17 @@ def udp(payload=b"", length=None):
     return struct.pack("!HHHH", 40001, 53, length & 0xFFFF, 0) + payload
 
 
+# The tunnel ports malformed_counted.py gives the offline board's port
+# (GENEVE, and a VXLAN pair whose external tunnel has VNI 1).
+GENEVE_PORT, VXLAN_PORT, VXLAN_VNI = 6081, 4789, 1
+
+
+def tunnel(dport, header):
+    """A UDP datagram to a tunnel port carrying header and a valid inner IPv4/UDP packet."""
+    inner = ipv4(PROTO_UDP, udp(b"in"))
+    return struct.pack("!HHHH", 40002, dport, 8 + len(header) + len(inner), 0) + header + inner
+
+
 def icmp_echo(payload=b"ping"):
     return struct.pack("!BBHHH", 8, 0, 0, 1, 1) + payload
 
@@ -223,6 +234,21 @@ def malformed_frames():
         ("icmp_truncated", "3 bytes of ICMP", v4(PROTO_ICMP, icmp_echo()[:3])),
         ("icmpv6_truncated", "2 bytes of ICMPv6", v6(PROTO_ICMPV6, icmpv6_echo()[:2])),
         ("icmpv6_in_ipv4", "IPv4 protocol 58", v4(PROTO_ICMPV6, icmpv6_echo())),
+        ("geneve_truncated", "4 bytes of GENEVE",
+         v4(PROTO_UDP, struct.pack("!HHHH", 40002, GENEVE_PORT, 12, 0) + bytes(4))),
+        ("geneve_truncated", "2 option words announced, none present",
+         v4(PROTO_UDP, struct.pack("!HHHH", 40002, GENEVE_PORT, 16, 0) + struct.pack("!BBH4x", 2, 0, ETH_IPV4))),
+        ("geneve_bad_version", "version 1", v4(PROTO_UDP, tunnel(GENEVE_PORT, struct.pack("!BBH4x", 0x40, 0, ETH_IPV4)))),
+        ("geneve_bad_options", "an option of 4 data bytes in 4 option bytes",
+         v4(PROTO_UDP, tunnel(GENEVE_PORT, struct.pack("!BBH4x", 1, 0, ETH_IPV4) + struct.pack("!HBB", 0x0108, 1, 1)))),
+        ("geneve_bad_protocol", "protocol type 0x1234",
+         v4(PROTO_UDP, tunnel(GENEVE_PORT, struct.pack("!BBH4x", 0, 0, 0x1234)))),
+        ("geneve_oam", "the O (control) bit", v4(PROTO_UDP, tunnel(GENEVE_PORT, struct.pack("!BBH4x", 0, 0x80, ETH_IPV4)))),
+        ("vxlan_truncated", "4 bytes of VXLAN",
+         v4(PROTO_UDP, struct.pack("!HHHH", 40002, VXLAN_PORT, 12, 0) + bytes([8, 0, 0, 0]))),
+        ("vxlan_bad_flags", "no I flag", v4(PROTO_UDP, tunnel(VXLAN_PORT, struct.pack("!B3xI", 0, VXLAN_VNI << 8)))),
+        ("vxlan_unknown_vni", "VNI 7 on the port of VNI 1",
+         v4(PROTO_UDP, tunnel(VXLAN_PORT, struct.pack("!B3xI", 8, 7 << 8)))),
     ]
 
 

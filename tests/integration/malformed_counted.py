@@ -59,7 +59,11 @@ def run_vigil(work, policy, pcap):
     stats = os.path.join(work, f"{policy}.json")
     cmd = [VIGIL, "--board", os.path.join(ROOT, "board", "offline.conf"), "--pcap", pcap,
            "--out", out, "--set", f"eal.file_prefix={VIGIL_PREFIX}",
-           "--set", f"board.malformed={policy}", "--stats-json", stats]
+           "--set", f"board.malformed={policy}", "--stats-json", stats,
+           # tunnel ports, so that the tunnel decoders' reasons can be crafted too
+           "--set", f"port wire.geneve_port={make_malformed.GENEVE_PORT}",
+           "--set", f"port wire.vxlan_external={make_malformed.VXLAN_PORT}:{make_malformed.VXLAN_VNI}",
+           "--set", f"port wire.vxlan_internal={make_malformed.VXLAN_PORT + 1}:2"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:

@@ -1241,6 +1241,196 @@ static void test_truncations_inner_layers(void **state)
 	}
 }
 
+/* ---- tunnels ------------------------------------------------------------ */
+
+static const struct decode_tunnels test_tunnels = {
+    .geneve_port = 6081,
+    .vxlan_count = 2,
+    .vxlan = {{.port = 10800, .vni = 800, .peer = 1}, {.port = 10801, .vni = 801, .peer = 0}},
+};
+
+/* Outer Ethernet, IPv4 and UDP to dport; returns the UDP header's offset (the outer IP's is 14). */
+static uint32_t put_outer(struct frame *f, uint16_t dport)
+{
+	memset(f, 0, sizeof(*f));
+	put_eth(f, 0x0800);
+	put_ipv4(f, 17);
+	return put_udp(f, 33000, dport);
+}
+
+static void outer_finish(struct frame *f, uint32_t udp)
+{
+	udp_finish(f, udp);
+	ipv4_finish(f, 14);
+}
+
+/* An inner IPv4/TCP packet carrying the test payload. */
+static void put_inner_tcp(struct frame *f)
+{
+	uint32_t ip = put_ipv4(f, 6);
+	put_tcp(f, NULL, 0);
+	put(f, payload, PAYLOAD_LEN);
+	ipv4_finish(f, ip);
+}
+
+/* An AWS GENEVE option: class 0x0108, type, then len data bytes of value (big-endian). */
+static void put_aws_option(struct frame *f, uint8_t type, uint64_t value, uint32_t len)
+{
+	put16(f, 0x0108);
+	put8(f, type);
+	put8(f, (uint8_t)(len / 4));
+	for (uint32_t i = 0; i < len; i++)
+		put8(f, (uint8_t)(value >> (8 * (len - 1 - i))));
+}
+
+static enum decode_error decode_tunnel_frame(struct packet *p, const struct frame *f)
+{
+	enum decode_error e = decode_frame(p, f);
+	return e == DECODE_OK ? decode_tunnel(p, &test_tunnels) : e;
+}
+
+/* GWLB's GENEVE: the three AWS options read out, the inner IPv4/TCP decoded in place. */
+static void test_geneve_aws(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct packet p;
+	uint32_t udp = put_outer(&f, 6081);
+	put8(&f, 8); /* 8 option words: 12 + 12 + 8 bytes */
+	put8(&f, 0);
+	put16(&f, 0x0800);
+	put32(&f, 0x00012300); /* VNI 0x000123 */
+	put_aws_option(&f, 1, 0x0123456789abcdefull, 8);
+	put_aws_option(&f, 2, 0x1111222233334444ull, 8);
+	put_aws_option(&f, 3, 0xc0c0a001u, 4);
+	uint32_t inner = f.len;
+	put_inner_tcp(&f);
+	outer_finish(&f, udp);
+
+	assert_int_equal(decode_tunnel_frame(&p, &f), DECODE_OK);
+	assert_true(p.flags & PACKET_TUNNEL);
+	assert_true(p.flags & PACKET_TCP);
+	assert_false(p.flags & PACKET_UDP); /* the outer UDP is gone from the view */
+	assert_int_equal(p.tunnel.type, PACKET_TUNNEL_GENEVE);
+	assert_int_equal(p.tunnel.vni, 0x123);
+	assert_true(p.tunnel.has_endpoint_id && p.tunnel.has_attachment_id && p.tunnel.has_cookie);
+	assert_true(p.tunnel.endpoint_id == 0x0123456789abcdefull);
+	assert_true(p.tunnel.attachment_id == 0x1111222233334444ull);
+	assert_int_equal(p.tunnel.cookie, 0xc0c0a001u);
+	assert_int_equal(p.tunnel.inner_offset, inner);
+	assert_int_equal(p.tunnel.outer_dst_port, 6081);
+	assert_int_equal(p.l3_offset, inner);
+	assert_int_equal(p.dst_port, 80);
+	assert_int_equal(p.payload_len, PAYLOAD_LEN);
+	assert_memory_equal(p.data + p.payload_offset, payload, PAYLOAD_LEN);
+	assert_in_bounds(&p);
+}
+
+/* Options of another class are skipped; an AWS option of the wrong length is not believed. */
+static void test_geneve_other_options(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct packet p;
+	uint32_t udp = put_outer(&f, 6081);
+	put8(&f, 5);
+	put8(&f, 0);
+	put16(&f, 0x0800);
+	put32(&f, 0);
+	put16(&f, 0x0001); /* another class, 8 data bytes */
+	put8(&f, 1);
+	put8(&f, 2);
+	put32(&f, 0xdeadbeef);
+	put32(&f, 0xdeadbeef);
+	put_aws_option(&f, 1, 0x42, 4); /* the endpoint id needs 8 bytes */
+	put_inner_tcp(&f);
+	outer_finish(&f, udp);
+	assert_int_equal(decode_tunnel_frame(&p, &f), DECODE_OK);
+	assert_true(p.flags & PACKET_TCP);
+	assert_false(p.tunnel.has_endpoint_id);
+}
+
+/* Malformed GENEVE: each reason, and a datagram to another port left alone. */
+static void test_geneve_malformed(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct packet p;
+	static const struct {
+		uint8_t b0, b1;
+		uint16_t proto;
+		enum decode_error want;
+	} cases[] = {
+	    {0x40, 0, 0x0800, DECODE_GENEVE_BAD_VERSION},
+	    {0, 0x80, 0x0800, DECODE_GENEVE_OAM},
+	    {0, 0, 0x0806, DECODE_GENEVE_BAD_PROTOCOL},
+	    {4, 0, 0x0800, DECODE_GENEVE_TRUNCATED}, /* 16 option bytes announced, 4 present */
+	    {1, 0, 0x0800, DECODE_GENEVE_BAD_OPTIONS},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t udp = put_outer(&f, 6081);
+		put8(&f, cases[i].b0);
+		put8(&f, cases[i].b1);
+		put16(&f, cases[i].proto);
+		put32(&f, 0);
+		if (cases[i].b0 == 1 ||
+		    cases[i].b0 == 4) /* one option word: a header claiming 4 more */
+			put_aws_option(&f, 3, 0, 4), f.len -= 4;
+		outer_finish(&f, udp);
+		assert_int_equal(decode_tunnel_frame(&p, &f), cases[i].want);
+		assert_in_bounds(&p);
+	}
+	uint32_t udp = put_outer(&f, 6082);
+	put_zero(&f, 8);
+	outer_finish(&f, udp);
+	assert_int_equal(decode_tunnel_frame(&p, &f), DECODE_OK);
+	assert_false(p.flags & PACKET_TUNNEL);
+	assert_true(p.flags & PACKET_UDP);
+}
+
+/* VXLAN: the inner Ethernet frame decoded; the VNI must be the port's; the I flag must be set. */
+static void test_vxlan(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct packet p;
+	static const struct {
+		uint16_t port;
+		uint8_t flags;
+		uint32_t vni;
+		enum decode_error want;
+	} cases[] = {
+	    {10800, 0x08, 800, DECODE_OK},
+	    {10801, 0x08, 801, DECODE_OK},
+	    {10801, 0x08, 800, DECODE_VXLAN_UNKNOWN_VNI},
+	    {10800, 0x00, 800, DECODE_VXLAN_BAD_FLAGS},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t udp = put_outer(&f, cases[i].port);
+		put8(&f, cases[i].flags);
+		put_zero(&f, 3);
+		put32(&f, cases[i].vni << 8);
+		uint32_t inner = f.len;
+		put_eth(&f, 0x0800);
+		put_inner_tcp(&f);
+		outer_finish(&f, udp);
+		assert_int_equal(decode_tunnel_frame(&p, &f), cases[i].want);
+		assert_in_bounds(&p);
+		if (cases[i].want != DECODE_OK)
+			continue;
+		assert_int_equal(p.tunnel.type, PACKET_TUNNEL_VXLAN);
+		assert_int_equal(p.tunnel.tunnel_index, i);
+		assert_int_equal(p.tunnel.vni, cases[i].vni);
+		assert_int_equal(p.tunnel.inner_offset, inner);
+		assert_int_equal(p.l3_offset, inner + 14);
+		assert_true(p.flags & PACKET_TCP);
+	}
+	uint32_t udp = put_outer(&f, 10800);
+	put8(&f, 0x08);
+	outer_finish(&f, udp);
+	assert_int_equal(decode_tunnel_frame(&p, &f), DECODE_VXLAN_TRUNCATED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1291,6 +1481,10 @@ int main(void)
 	    cmocka_unit_test(test_truncations_ipv4_tcp),
 	    cmocka_unit_test(test_truncations_ipv6_extensions),
 	    cmocka_unit_test(test_truncations_inner_layers),
+	    cmocka_unit_test(test_geneve_aws),
+	    cmocka_unit_test(test_geneve_other_options),
+	    cmocka_unit_test(test_geneve_malformed),
+	    cmocka_unit_test(test_vxlan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, free_exact_copy);

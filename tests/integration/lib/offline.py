@@ -78,8 +78,9 @@ class Conversation:
         return self
 
 
-def run(rules, packets, mode="ids", extra=()):
-    """Run vigil offline; returns (exit status, alerts list, output frames, stderr)."""
+def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
+    """Run vigil offline (board: a file of board/, run with --pcap/--out);
+    returns (exit status, alerts list, output frames, stderr)."""
     with tempfile.TemporaryDirectory(prefix="vigil-rules-") as work:
         pcap_in = os.path.join(work, "in.pcap")
         pcap_out = os.path.join(work, "out.pcap")
@@ -88,7 +89,7 @@ def run(rules, packets, mode="ids", extra=()):
         wrpcap(pcap_in, packets)
         with open(rules_path, "w") as f:
             f.write(rules)
-        cmd = [VIGIL, "--board", os.path.join(ROOT, "board", "offline.conf"),
+        cmd = [VIGIL, "--board", os.path.join(ROOT, "board", board),
                "--set", f"eal.file_prefix=vigil-it-rules-{os.getpid()}",
                "--set", f"board.mode={mode}", "--set", f"rules.cache_dir={work}/cache",
                "--rules", rules_path, "--pcap", pcap_in, "--out", pcap_out, "--eve", eve_path, *extra]
