@@ -53,6 +53,9 @@ LAB_STATS_JSON=""
 LAB_VIGIL_PID=""
 # Background processes (nc listeners) that lab_cleanup must end.
 LAB_HELPER_PIDS=()
+# How lab_cleanup takes the lab's network down: a scenario with its own
+# topology puts its own command here.
+LAB_TEARDOWN=(bash board/lab-netns.sh down)
 
 lab_pass() { printf '%s%s\n' "$LAB_PASS_PREFIX" "$*"; }
 
@@ -113,7 +116,7 @@ lab_cleanup()
 		kill -TERM "$LAB_VIGIL_PID" 2>/dev/null || true
 		lab_wait_gone "$LAB_VIGIL_PID" 10 || kill -KILL "$LAB_VIGIL_PID" 2>/dev/null || true
 	fi
-	bash board/lab-netns.sh down
+	"${LAB_TEARDOWN[@]}"
 	[[ -n $LAB_VIGIL_PREFIX ]] && rm -rf "/var/run/dpdk/$LAB_VIGIL_PREFIX"
 	[[ -n $LAB_DIR ]] && rm -rf "$LAB_DIR"
 	exit "$rc"
