@@ -185,8 +185,10 @@ static uint32_t pipeline_urgent_out(struct detect_packet *s, uint8_t *piece, uin
 /*
  * stream_deliver_fn: one piece of new in-order data, valid during this
  * call. The window is the direction's tail followed by the new bytes: the
- * application layer parses the new bytes, detection scans the window;
- * afterwards the tail keeps the window's last bytes for the next piece.
+ * application layer parses the new bytes, detection scans the window, with
+ * absolute positions counted from the piece (or the stream's start while
+ * the tail holds it: detect_set_stream_data()); afterwards the tail keeps
+ * the window's last bytes for the next piece.
  */
 static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
 {
@@ -203,8 +205,9 @@ static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, u
 		uint32_t piece = take - pipeline_urgent_out(s, ctx->window + tail->len, take);
 		uint32_t window_len = tail->len + piece;
 		/* the tail holds the stream from its start while it is shorter than the tail */
-		detect_set_pkt_data(s, ctx->window, window_len);
-		pipeline_app(s, ctx->window + tail->len, piece, tail->len, offset == tail->len);
+		bool from_start = offset == tail->len;
+		detect_set_stream_data(s, ctx->window, window_len, tail->len, from_start);
+		pipeline_app(s, ctx->window + tail->len, piece, tail->len, from_start);
 		detect_buffer(s, ctx->window, window_len, tail->len, stream);
 		uint32_t keep = window_len < DETECT_STREAM_TAIL ? window_len : DETECT_STREAM_TAIL;
 		memcpy(tail->bytes, ctx->window + window_len - keep, keep);

@@ -76,8 +76,16 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len)
 {
-	s->match.buffer[RULE_BUFFER_PKT_DATA] = len ? data : NULL;
+	detect_set_stream_data(s, data, len, 0, false);
+}
+
+void detect_set_stream_data(struct detect_packet *s, const uint8_t *window, uint32_t len,
+			    uint32_t chunk_from, bool from_stream_start)
+{
+	s->match.buffer[RULE_BUFFER_PKT_DATA] = len ? window : NULL;
 	s->match.buffer_len[RULE_BUFFER_PKT_DATA] = len;
+	s->match.pkt_data_origin = chunk_from;
+	s->window_from_stream_start = from_stream_start;
 }
 
 struct hs_stream *detect_flow_stream(struct detect_packet *s)
@@ -274,6 +282,31 @@ static bool detect_excepted(const struct detect_packet *s, const struct rule *ru
 	return policy_excepted(ruleset_policy(s->ctx->ruleset), rule, &view);
 }
 
+/*
+ * rule_match() with absolute positions where Suricata has them in stream
+ * data. A piece of the stream is matched as its own chunk: vigil inspects
+ * each piece as it is delivered, so its raw-inspection progress is where
+ * the piece starts, which is also where the segment's payload starts
+ * (Suricata's packet pass). While the window still holds the stream from
+ * its first byte, the stream's start counts as well, as Suricata's first
+ * stream chunk does, so "GET " sent a byte a segment still meets depth:4.
+ * Either way the rule matches once.
+ */
+static bool detect_rule_match(struct detect_packet *s, const struct rule *rule)
+{
+	struct rule_match_ctx *m = &s->match;
+	if (rule_match(rule, m))
+		return true;
+	uint32_t origin = m->pkt_data_origin;
+	if (origin == 0 || !s->window_from_stream_start ||
+	    !(rule->buffers_used & (1ull << RULE_BUFFER_PKT_DATA)))
+		return false;
+	m->pkt_data_origin = 0;
+	bool matched = rule_match(rule, m);
+	m->pkt_data_origin = origin;
+	return matched;
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void detect_candidates(struct detect_packet *s)
 {
@@ -303,7 +336,7 @@ static void detect_candidates(struct detect_packet *s)
 			continue;
 		}
 		if (!rule_header_match(rule, s->p, s->match.app_proto) ||
-		    !rule_match(rule, &s->match))
+		    !detect_rule_match(s, rule))
 			continue;
 		if (rule->policy && rule->policy->exception_count && detect_excepted(s, rule))
 			continue;

@@ -18,6 +18,14 @@
  *   on a window that starts with the last DETECT_STREAM_TAIL bytes seen
  *   before the new data. Without a stream state (pool exhausted) the
  *   window is block-scanned, ignoring patterns wholly in the old bytes.
+ *   Absolute positions (depth, offset, startswith, isdataat, byte_*
+ *   without relative, a pcre anchored with ^) count as in Suricata, which
+ *   inspects a TCP rule on each packet's payload and on stream chunks that
+ *   start at its raw-inspection progress: from the start of the new piece
+ *   (vigil inspects each in-order piece as it comes, so the piece is both
+ *   the segment's payload and the chunk), or from the stream's first byte
+ *   while the window still holds it. The old bytes before the piece serve
+ *   only searches that are not anchored.
  * - Flow actions (Suricata 7): a drop, reject or pass decided on the stream,
  *   on an application-layer unit, or by a rule on addresses or on an
  *   application protocol holds for the rest of the flow. Only a rule on
@@ -141,6 +149,8 @@ struct detect_packet {
 	 * stream. Stream data and units always see it: their bytes are
 	 * inspected once, when they arrive. */
 	bool app_visible;
+	/* pkt_data is a stream window whose first byte is the stream's first (detect_set_stream_data) */
+	bool window_from_stream_start;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh;			   /* buffers new in the unit being inspected; 0: all */
 	bool app_only; /* inspecting a unit: only rules on application buffers */
@@ -167,8 +177,19 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 /* A flow a rule decided for: true when the packet is not to be inspected (verdict set). */
 bool detect_flow_decided(struct detect_packet *s);
 
-/* pkt_data as the rules of a unit see it: the datagram, or the stream window. */
+/* pkt_data as the rules see it: a datagram, or a segment's data inspected on its own. */
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len);
+
+/*
+ * pkt_data as a stream window: earlier stream bytes, then from chunk_from
+ * the piece just delivered, where absolute positions count from (rules
+ * match each piece as a chunk of its own); from_stream_start: window[0] is
+ * the stream's first byte, from which they may count as well. The earlier
+ * bytes serve searches that are not anchored, so a pattern split across
+ * segments is still found. Per-packet path.
+ */
+void detect_set_stream_data(struct detect_packet *s, const uint8_t *window, uint32_t len,
+			    uint32_t chunk_from, bool from_stream_start);
 
 /*
  * Inspect data as pkt_data; bytes before new_from were inspected already.

@@ -448,16 +448,16 @@ static int isdataat_parse(struct rule_parser *parser, struct rule *rule, const c
 /* ---------------------------------------------------------------- matching */
 
 /*
- * Where the bytes lie: offset, from the cursor when relative. A read that
- * would start before the buffer or run past its end fails, whatever the
- * negation, so a truncated length field never satisfies "byte_test:!...".
+ * Where the bytes lie: offset, from the cursor when relative, else from the
+ * start of the data inspected (the origin). A read that would start before
+ * the buffer or run past its end fails, whatever the negation, so a
+ * truncated length field never satisfies "byte_test:!...".
  */
 static bool byte_locate(const struct kw_byte *b, const struct rule_payload_cursor *cursor,
 			uint32_t *at)
 {
 	int64_t start = payload_value_get(&b->offset, cursor);
-	if (b->head.relative)
-		start += cursor->position;
+	start += b->head.relative ? cursor->position : cursor->origin;
 	if (start < 0 || start + b->nbytes > (int64_t)cursor->len)
 		return false;
 	*at = (uint32_t)start;
@@ -557,10 +557,11 @@ static bool byte_test_inspect(const struct rule_option *option, struct rule_payl
 
 /*
  * Suricata 7: the jump counts from the end of the bytes read (from the
- * buffer start with from_beginning, from its end with from_end), then
- * post_offset; a target before the buffer start is pulled back to 0, one
- * past the end fails. Landing exactly at the end is allowed, so
- * "isdataat:!1,relative" after a jump can check that nothing follows.
+ * start of the data inspected with from_beginning, from its end with
+ * from_end), then post_offset; a target before the buffer start is pulled
+ * back to 0, one past the end fails. Landing exactly at the end is
+ * allowed, so "isdataat:!1,relative" after a jump can check that nothing
+ * follows.
  */
 static bool byte_jump_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
@@ -577,7 +578,7 @@ static bool byte_jump_inspect(const struct rule_option *option, struct rule_payl
 		v += b->align - v % b->align;
 	int64_t target;
 	if (b->from_beginning)
-		target = (int64_t)v;
+		target = (int64_t)cursor->origin + (int64_t)v;
 	else if (b->from_end)
 		target = (int64_t)cursor->len + (int64_t)v;
 	else
@@ -611,16 +612,16 @@ static bool byte_extract_inspect(const struct rule_option *option,
 
 /*
  * Suricata's asymmetry, kept on purpose: isdataat:N holds when byte N
- * exists (N < length); isdataat:N,relative holds when N bytes remain after
- * the cursor (position + N <= length). "isdataat:!1,relative" thus means
- * "nothing follows the previous match".
+ * exists (counted from the origin: origin + N < length); isdataat:N,relative
+ * holds when N bytes remain after the cursor (position + N <= length).
+ * "isdataat:!1,relative" thus means "nothing follows the previous match".
  */
 static bool isdataat_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
 	const struct kw_isdataat *d = option->data;
 	int64_t n = payload_value_get(&d->size, cursor);
 	bool present = d->head.relative ? (int64_t)cursor->position + n <= (int64_t)cursor->len
-					: n < (int64_t)cursor->len;
+					: (int64_t)cursor->origin + n < (int64_t)cursor->len;
 	return present != d->head.negated;
 }
 

@@ -565,10 +565,13 @@ static const uint8_t *content_find_nocase(const uint8_t *hay, uint32_t hay_len,
 
 /*
  * The window [*start, *end) the content may lie in, clipped to the buffer.
- * Suricata's semantics: depth counts from offset; a relative content starts
- * at the previous match end plus distance (a negative distance reaching
- * before the buffer start is clipped to 0) and ends within bytes after
- * that same point, even when the start was clipped.
+ * Suricata's semantics: offset and depth count from the start of the data
+ * inspected (the cursor's origin: in stream data the chunk, not the
+ * earlier bytes before it), depth from offset; a content with neither may
+ * lie anywhere; a relative content starts at the previous match end plus
+ * distance (a negative distance reaching before the buffer start is
+ * clipped to 0) and ends within bytes after that same point, even when the
+ * start was clipped.
  */
 static void content_window(const struct kw_content *c, const struct rule_payload_cursor *cursor,
 			   int64_t *start, int64_t *end)
@@ -584,13 +587,17 @@ static void content_window(const struct kw_content *c, const struct rule_payload
 			if (limit < e)
 				e = limit;
 		}
-	} else {
-		s = c->has_offset ? payload_value_get(&c->offset, cursor) : 0;
+	} else if (c->has_offset || c->has_depth) {
+		s = cursor->origin;
+		if (c->has_offset)
+			s += payload_value_get(&c->offset, cursor);
 		if (c->has_depth) {
 			int64_t limit = s + payload_value_get(&c->depth, cursor);
 			if (limit < e)
 				e = limit;
 		}
+	} else {
+		s = 0;
 	}
 	if (s < 0)
 		s = 0;
@@ -643,11 +650,11 @@ static bool content_inspect(const struct rule_option *option, struct rule_payloa
 	return true;
 }
 
-/* Per-packet path: the buffer's whole length, wherever the cursor stands. */
+/* Per-packet path: the buffer's whole length (from the origin), wherever the cursor stands. */
 static bool bsize_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
 	const struct kw_bsize *b = option->data;
-	uint64_t n = cursor->len;
+	uint64_t n = cursor->len - cursor->origin;
 	switch ((enum bsize_op)b->op) {
 	case BSIZE_EQ:
 		return n == b->low;

@@ -40,6 +40,7 @@
 struct kw_pcre {
 	struct payload_head head; /* first: see payload.h */
 	bool no_limits;		  /* O */
+	bool anchored;		  /* ^, \A, A: matches only where its subject starts */
 	pcre2_code *code;
 	char *prefilter;	/* kw_pcre_prefilter(); NULL: none */
 	unsigned capture_count; /* groups 1.. go to these flow variables */
@@ -283,6 +284,10 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 	pcre->head.negated = negated;
 	pcre->no_limits = no_limits;
 	pcre->code = code;
+	/* PCRE2 adds ANCHORED to the options of a regex anchored by what it says */
+	uint32_t all_options = 0;
+	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &all_options);
+	pcre->anchored = (all_options & PCRE2_ANCHORED) != 0;
 	if (!negated && !relative &&
 	    pcre_prefilter_make(pcre, p + 1, (size_t)(slash - p - 1), options) < 0) {
 		pcre_free(pcre);
@@ -331,13 +336,17 @@ static void pcre_keep_captures(const struct kw_pcre *p, const uint8_t *subject,
 
 /*
  * Per-packet path. A relative pcre sees the buffer from the cursor on, so
- * "^" anchors at the previous match end, as in Suricata; otherwise the whole
- * buffer. Retries start no earlier than cursor->match_start (payload.h).
+ * "^" anchors at the previous match end, as in Suricata; an anchored one
+ * sees it from the origin (the start of the data inspected); any other the
+ * whole buffer, earlier stream data included, where "^" does not match at
+ * the start of those earlier bytes. Retries start no earlier than
+ * cursor->match_start (payload.h).
  */
 static bool pcre_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
 	const struct kw_pcre *p = option->data;
-	uint32_t base = p->head.relative ? cursor->position : 0;
+	uint32_t base = p->head.relative ? cursor->position : p->anchored ? cursor->origin : 0;
+	uint32_t not_start = !p->head.relative && base < cursor->origin ? PCRE2_NOTBOL : 0;
 	if (base > cursor->len)
 		return false;
 	PCRE2_SIZE start = 0;
@@ -354,7 +363,7 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 			return false;
 		pcre_thread_match_data = md;
 	}
-	int rc = pcre2_match(p->code, cursor->data + base, cursor->len - base, start, 0, md,
+	int rc = pcre2_match(p->code, cursor->data + base, cursor->len - base, start, not_start, md,
 			     p->no_limits ? NULL : pcre_limited_context);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return p->head.negated;

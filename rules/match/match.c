@@ -331,27 +331,33 @@ bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8
 }
 
 /*
- * The buffer b as the chain must see it: the packet's bytes, or, when the
- * rule has transforms on b, a per-thread copy with them applied in order.
- * False when the buffer is absent or empty, or a transform cannot be run.
+ * The buffer b as the chain must see it (the cursor's data, len and
+ * origin): the packet's bytes, or, when the rule has transforms on b, a
+ * per-thread copy with them applied in order. A transform cannot keep
+ * positions, so a transformed stream window is the chunk alone (from the
+ * origin on). False when the buffer is absent or empty, or a transform
+ * cannot be run.
  */
 static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *ctx, unsigned b,
-			 const uint8_t **data, uint32_t *len)
+			 struct rule_payload_cursor *cursor)
 {
 	const uint8_t *src = ctx->buffer[b];
 	uint32_t n = ctx->buffer_len[b];
+	uint32_t origin = b == RULE_BUFFER_PKT_DATA ? ctx->pkt_data_origin : 0;
 
-	if (src == NULL || n == 0)
+	if (src == NULL || n == 0 || origin >= n)
 		return false;
 	if (rule_has_transforms(rule, b)) {
-		if (!rule_transform_buffer(rule, b, src, n, match_scratch, &n))
+		if (!rule_transform_buffer(rule, b, src + origin, n - origin, match_scratch, &n))
 			return false;
 		src = match_scratch;
+		origin = 0;
 	}
 	if (n == 0)
 		return false;
-	*data = src;
-	*len = n;
+	cursor->data = src;
+	cursor->len = n;
+	cursor->origin = origin;
 	return true;
 }
 
@@ -372,10 +378,11 @@ static bool match_buffer_chain(const struct rule *rule, const struct rule_match_
 		chain.retry[chain.count] = false;
 		chain.option[chain.count++] = option;
 	}
-	if (!match_buffer(rule, ctx, b, &cursor->data, &cursor->len))
+	if (!match_buffer(rule, ctx, b, cursor))
 		return false;
 	match_mark_retries(&chain);
-	cursor->position = 0;
+	/* a relative option first in its chain counts from the chunk's start */
+	cursor->position = cursor->origin;
 	cursor->match_start = 0;
 	return match_chain_run(&chain, 0, cursor);
 }

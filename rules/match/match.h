@@ -48,6 +48,15 @@ struct rule_match_ctx {
 	const struct packet *packet;
 	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
 	uint32_t buffer_len[RULE_BUFFER_COUNT];
+	/*
+	 * Where pkt_data's absolute positions count from (depth, offset,
+	 * startswith, isdataat and byte_* without relative, a pcre anchored
+	 * with ^). 0 but for stream data, which the inspect stage gives as a
+	 * window: earlier stream bytes, then from here the chunk being
+	 * inspected. Searches that are not anchored see the whole window, so
+	 * a pattern split across segments is still found.
+	 */
+	uint32_t pkt_data_origin;
 	uint32_t flow;	   /* enum rule_match_flow */
 	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
@@ -63,6 +72,7 @@ struct rule_match_ctx {
 struct rule_payload_cursor {
 	const uint8_t *data;
 	uint32_t len;
+	uint32_t origin;      /* where absolute positions count from (pkt_data_origin; else 0) */
 	uint32_t position;    /* end of the previous match: where relative options start */
 	uint32_t match_start; /* start of the previous match */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract results of this rule */

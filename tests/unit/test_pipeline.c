@@ -7,8 +7,9 @@
  * on the stream drops the rest of the flow, a drop on a packet's own fields
  * only that packet, a pass on the stream passes the flow), the per-packet
  * alert cap and order, the verdict and packet number carried by alerts, the
- * flow's flowbits and variables in them, the app-layer error policy, and the application protocol
- * seen by packet rules only once the TCP flow is established. No EAL: the alert ring is initialised
+ * flow's flowbits and variables in them, the app-layer error policy, the application protocol
+ * seen by packet rules only once the TCP flow is established, and absolute positions in stream
+ * data counted from each segment as delivered. No EAL: the alert ring is initialised
  * in plain memory.
  */
 #include <setjmp.h>
@@ -909,6 +910,91 @@ static void test_cut_download_inspected(void **state)
 	}
 }
 
+static const char anchored_rules[] =
+    "alert tcp any any -> any any (msg:\"nick\"; flow:to_server,established; "
+    "content:\"NICK \"; depth:5; sid:1;)\n"
+    "alert tcp any any -> any any (msg:\"cmd\"; flow:to_server,established; "
+    "content:\"CMD:\"; offset:4; depth:4; sid:2;)\n"
+    "alert tcp any any -> any any (msg:\"quit\"; flow:to_server,established; "
+    "content:\"QUIT\"; startswith; sid:3;)\n"
+    "alert tcp any any -> any any (msg:\"ping\"; flow:to_server,established; "
+    "pcre:\"/^PING [0-9]+/\"; sid:4;)\n";
+
+static const char split_rules[] =
+    "alert tcp any any -> any any (msg:\"get\"; flow:to_server,established; "
+    "content:\"GET /adm\"; depth:8; sid:1;)\n"
+    "alert tcp any any -> any any (msg:\"passwd\"; flow:to_server,established; "
+    "content:\"/etc/passwd\"; sid:2;)\n";
+
+/*
+ * Suricata measures depth, offset and startswith on a TCP rule from a
+ * segment's payload (its packet pass) or a stream chunk's start, never from
+ * bytes that came before: ET's IRC NICK rule (depth:5) fires on every
+ * segment that begins with NICK, and on none that has it in the middle.
+ * Before, they counted from a window starting up to 256 bytes earlier
+ * (issue 12).
+ */
+static void test_anchored_content_on_later_segments(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(anchored_rules, false, 0);
+	static char user[400];
+	snprintf(user, sizeof(user), "USER %0300d 0 * :guest\r\n", 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, user); /* past the tail: the window no longer holds the start */
+	harness_send(h, true, PA, "PASS secret\r\n");
+	assert_int_equal(h->alert_count, 0);
+	harness_send(h, true, PA, "NICK evil\r\n"); /* the third segment */
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_send(h, true, PA, "PRIVMSG #c :NICK x\r\n"); /* in the middle: no */
+	harness_send(h, true, PA, "JOIN #c\r\n");
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_send(h, true, PA, "0001CMD:open\r\n");
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_send(h, true, PA, "001CMD:open\r\n");
+	harness_send(h, true, PA, "00001CMD:open\r\n");
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_send(h, true, PA, "xQUIT\r\n");
+	assert_int_equal(alerts_of(h, 3), 0);
+	harness_send(h, true, PA, "QUIT :bye\r\n");
+	assert_int_equal(alerts_of(h, 3), 1);
+	harness_send(h, true, PA, "PONG 1\r\nPING 2\r\n");
+	assert_int_equal(alerts_of(h, 4), 0);
+	harness_send(h, true, PA, "PING 3\r\n");
+	assert_int_equal(alerts_of(h, 4), 1);
+	assert_int_equal(h->alert_count, 4); /* each once */
+	harness_down(h);
+}
+
+/*
+ * What the window's earlier bytes are for: a content that is not anchored
+ * split across segments is found (Hyperscan's stream names the rule, the
+ * window holds both halves), anywhere in the stream; an anchored one split
+ * at the stream's start is found too, as in Suricata's first stream chunk,
+ * so a request sent a few bytes a segment does not slip past depth.
+ */
+static void test_split_content_across_segments(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(split_rules, false, 0);
+	static char filler[400];
+	memset(filler, 'a', 300);
+	harness_handshake(h);
+	harness_send(h, true, PA, "GE");
+	harness_send(h, true, PA, "T /a");
+	assert_int_equal(alerts_of(h, 1), 0);
+	harness_send(h, true, PA, "dmin HTTP/1.0\r\nX: ");
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_send(h, true, PA, filler);
+	harness_send(h, true, PA, "?f=/etc/pa");
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_send(h, true, PA, "sswd\r\n");
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_send(h, true, PA, "\r\n");
+	assert_int_equal(h->alert_count, 2);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -931,6 +1017,8 @@ int main(void)
 	    cmocka_unit_test(test_overlap_mismatch_dropped),
 	    cmocka_unit_test(test_request_after_the_depth),
 	    cmocka_unit_test(test_cut_download_inspected),
+	    cmocka_unit_test(test_anchored_content_on_later_segments),
+	    cmocka_unit_test(test_split_content_across_segments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,8 +59,13 @@ static void parse_fails(const char *options, const char *want)
 			 want);
 }
 
-/* Match options against payload in buffer (an exact-length heap copy). */
-static bool match_in(const char *options, int buffer, const void *payload, size_t len)
+/*
+ * Match options against payload in buffer (an exact-length heap copy),
+ * pkt_data's absolute positions counting from origin (0 but for a stream
+ * window).
+ */
+static bool match_from(const char *options, int buffer, const void *payload, size_t len,
+		       uint32_t origin)
 {
 	struct rule *rule = parse_ok(options);
 	struct rule_match_ctx ctx;
@@ -70,10 +75,16 @@ static bool match_in(const char *options, int buffer, const void *payload, size_
 	memcpy(copy, payload, len);
 	ctx.buffer[buffer] = copy;
 	ctx.buffer_len[buffer] = (uint32_t)len;
+	ctx.pkt_data_origin = origin;
 	bool hit = rule_match(rule, &ctx);
 	free(copy);
 	rule_free(rule);
 	return hit;
+}
+
+static bool match_in(const char *options, int buffer, const void *payload, size_t len)
+{
+	return match_from(options, buffer, payload, len, 0);
 }
 
 static bool match_bytes(const char *options, const void *payload, size_t len)
@@ -510,6 +521,68 @@ static void test_isdataat(void **state)
 	assert_true(match_str("content:\"AB\"; isdataat:3,relative,rawbytes;", "AB123"));
 }
 
+/* ---- stream data: absolute positions from the chunk ------------------ */
+
+/*
+ * pkt_data as a stream window (the inspect stage's): the bytes before
+ * origin came earlier in the stream, the chunk inspected starts at origin.
+ */
+static bool match_window(const char *options, const char *window, uint32_t origin)
+{
+	return match_from(options, RULE_BUFFER_PKT_DATA, window, strlen(window), origin);
+}
+
+/* depth, offset and startswith count from the chunk, never from the earlier bytes. */
+static void test_window_anchored_content(void **state)
+{
+	(void)state;
+	/* "PASS x\r\n" came before; the chunk is "NICK evil\r\n" */
+	const char *w = "PASS x\r\nNICK evil\r\n";
+	assert_true(match_window("content:\"NICK \"; depth:5;", w, 8));
+	assert_false(match_window("content:\"PASS \"; depth:5;", w, 8));
+	assert_true(match_window("content:\"NICK\"; startswith;", w, 8));
+	assert_true(match_window("content:\"evil\"; offset:5; depth:4;", w, 8));
+	assert_false(match_window("content:\"evil\"; offset:6;", w, 8));
+	/* anchored at the chunk's start: not in the middle of it */
+	assert_false(match_window("content:\"NICK \"; depth:5;", "PRIVMSG #a :NICK x\r\n", 0));
+	assert_false(match_window("content:\"evil\"; startswith;", w, 8));
+	/* a content that is not anchored may begin in the earlier bytes (split) */
+	assert_true(match_window("content:\"x|0d 0a|NICK\";", w, 8));
+	assert_true(match_window("content:\"PASS\"; content:\"evil\"; distance:0;", w, 8));
+	/* a relative content is relative to its match, wherever that is */
+	assert_true(match_window("content:\"NICK\"; depth:4; content:\"evil\"; within:6;", w, 8));
+	assert_true(match_window("content:\"evil|0d 0a|\"; endswith;", w, 8));
+}
+
+/* isdataat, byte_* and an anchored pcre count from the chunk too. */
+static void test_window_absolute_checks(void **state)
+{
+	(void)state;
+	const char *w = "earlier bytes|0042:NICK x";
+	uint32_t chunk = 14; /* "0042:NICK x", 11 bytes */
+	assert_true(match_window("isdataat:10;", w, chunk));
+	assert_false(match_window("isdataat:11;", w, chunk));
+	assert_true(match_window("isdataat:!11;", w, chunk));
+	assert_true(match_window("byte_test:4,=,42,0,string,dec;", w, chunk));
+	assert_false(match_window("byte_test:4,=,42,0,string,dec;", w, 0));
+	assert_true(match_window("byte_extract:1,3,n,string,dec; content:\"NICK\"; offset:5; "
+				 "depth:4; isdataat:n,relative;",
+				 w, chunk));
+	assert_true(match_window("byte_jump:1,3,string,dec,from_beginning,post_offset 3; "
+				 "content:\"NICK\"; within:4;",
+				 w, chunk));
+	assert_true(match_window("pcre:\"/^0042:NICK/\";", w, chunk));
+	assert_false(match_window("pcre:\"/^earlier/\";", w, chunk));
+	assert_true(match_window("pcre:\"/NICK x$/\";", w, chunk));
+	assert_true(match_window("pcre:\"/^e|^0/\";", w, chunk)); /* each branch anchored */
+	/* not anchored: it sees the earlier bytes, where ^ does not hold */
+	assert_true(match_window("pcre:\"/bytes\\|0042/\";", w, chunk));
+	assert_false(match_window("pcre:\"/^e|NICK y/\";", w, chunk));
+	/* the whole window from its start (origin 0) is the datagram case */
+	assert_true(match_window("pcre:\"/^earlier/\";", w, 0));
+	assert_true(match_window("content:\"earlier\"; depth:7;", w, 0));
+}
+
 /* ---- parse errors --------------------------------------------------- */
 
 static void test_parse_errors(void **state)
@@ -614,6 +687,8 @@ int main(void)
 	    cmocka_unit_test(test_byte_jump),
 	    cmocka_unit_test(test_byte_extract),
 	    cmocka_unit_test(test_isdataat),
+	    cmocka_unit_test(test_window_anchored_content),
+	    cmocka_unit_test(test_window_absolute_checks),
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_pcre_limit_counted),
 	};
