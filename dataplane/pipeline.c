@@ -341,7 +341,11 @@ static void pipeline_stream_gap(struct detect_packet *s)
  * a 1 MB upload must still be inspected. Segments that come in order are
  * given straight to the application parser (its units' buffers inspected
  * as usual; bodies to the parser's own limit); the raw stream is not
- * scanned further, and out-of-order data past the depth is not waited for.
+ * scanned further. Data ahead of the parser (out of order) is not held
+ * past the depth: ips mode drops it, so that the receiver gets it again
+ * in order, through the parser (an attacker would otherwise send the next
+ * request out of order after a long upload); ids mode counts it as not
+ * inspected.
  */
 static void pipeline_past_depth(struct detect_packet *s)
 {
@@ -357,8 +361,12 @@ static void pipeline_past_depth(struct detect_packet *s)
 		f->pipeline_flags |= FLOW_PIPELINE_PAST_DEPTH(dir);
 	}
 	uint32_t skip = f->app_next[dir] - p->tcp_seq; /* serial: bytes already given */
-	if ((int32_t)skip < 0 || skip >= p->payload_len)
-		return; /* ahead of the parser (not waited for), or nothing new */
+	if ((int32_t)skip < 0) {
+		s->verdict = pipeline_discard(s->ctx, NORMALIZE_PAST_DEPTH_AHEAD);
+		return;
+	}
+	if (skip >= p->payload_len)
+		return; /* nothing new */
 	const uint8_t *data = p->data + p->payload_offset + skip;
 	uint32_t len = p->payload_len - skip;
 	f->app_next[dir] += len;

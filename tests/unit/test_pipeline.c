@@ -870,6 +870,58 @@ static void test_request_after_the_depth(void **state)
 }
 
 /*
+ * Past the depth, the next request sent out of order (its second half
+ * first) would reach the receiver whole but the parser never: ips drops the
+ * early half (the sender sends it again, in order), ids counts it as not
+ * inspected. In order, the request is parsed and alerts in both modes.
+ */
+static void test_request_after_the_depth_out_of_order(void **state)
+{
+	(void)state;
+	for (int enforce = 0; enforce < 2; enforce++) {
+		struct harness *h = harness_up("drop http any any -> any any (msg:\"p\"; "
+					       "flow:to_server,established; http.uri; "
+					       "content:\"/etc/passwd\"; sid:1;)\n",
+					       enforce, 0);
+		enum { BODY = 1100000, PIECE = 1400 };
+		static char piece[PIECE + 1];
+		harness_handshake(h);
+		char head[128];
+		snprintf(head, sizeof(head),
+			 "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", BODY);
+		harness_send(h, true, PA, head);
+		memset(piece, 'b', PIECE);
+		for (int sent = 0, k = 0; sent < BODY; sent += PIECE, k++) {
+			int n = BODY - sent < PIECE ? BODY - sent : PIECE;
+			piece[n] = '\0';
+			harness_send(h, true, PA, piece);
+			piece[n] = 'b';
+			if (k % 32 == 31) /* the server acknowledges: the window moves (ips) */
+				harness_send(h, false, STREAM_TCP_ACK, NULL);
+		}
+		harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		for (int r = 0; r < NORMALIZE_REASON_COUNT; r++)
+			assert_int_equal(h->counters.normalized[r],
+					 0); /* the upload went through */
+		static const char first[] = "GET /etc/pa",
+				  second[] = "sswd HTTP/1.1\r\nHost: x\r\n\r\n";
+		uint32_t at = h->client_seq;
+		enum verdict v = harness_segment(h, true, PA, at + (uint32_t)strlen(first),
+						 h->server_seq, second, 0);
+		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+		assert_int_equal(h->counters.normalized[NORMALIZE_PAST_DEPTH_AHEAD], 1);
+		/* the first half, then the second again (the sender's retransmission) */
+		harness_segment(h, true, PA, at, h->server_seq, first, 0);
+		assert_int_equal(alerts_of(h, 1), 0);
+		v = harness_segment(h, true, PA, at + (uint32_t)strlen(first), h->server_seq,
+				    second, 0);
+		assert_int_equal(alerts_of(h, 1), 1);
+		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
+		harness_down(h);
+	}
+}
+
+/*
  * A download cut short (500 KB announced, 88 KB sent, then the server's FIN
  * or RST) is inspected as far as it came: an executable interrupted
  * mid-transfer still meets a file rule. Before, a body was inspected only
@@ -1016,6 +1068,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_gap_skipped),
 	    cmocka_unit_test(test_overlap_mismatch_dropped),
 	    cmocka_unit_test(test_request_after_the_depth),
+	    cmocka_unit_test(test_request_after_the_depth_out_of_order),
 	    cmocka_unit_test(test_cut_download_inspected),
 	    cmocka_unit_test(test_anchored_content_on_later_segments),
 	    cmocka_unit_test(test_split_content_across_segments),
