@@ -837,6 +837,31 @@ static void test_overlap_mismatch_dropped(void **state)
 }
 
 /*
+ * A 1.1 MB HTTP upload from the client, past the reassembly depth (1 MiB),
+ * acknowledged as it goes (so ips mode's window check lets it through),
+ * and the server's answer.
+ */
+static void harness_upload(struct harness *h)
+{
+	enum { BODY = 1100000, PIECE = 1400 };
+	static char piece[PIECE + 1];
+	char head[128];
+	snprintf(head, sizeof(head),
+		 "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", BODY);
+	harness_send(h, true, PA, head);
+	memset(piece, 'b', PIECE);
+	for (int sent = 0, k = 0; sent < BODY; sent += PIECE, k++) {
+		int n = BODY - sent < PIECE ? BODY - sent : PIECE;
+		piece[n] = '\0';
+		harness_send(h, true, PA, piece);
+		piece[n] = 'b';
+		if (k % 32 == 31)
+			harness_send(h, false, STREAM_TCP_ACK, NULL);
+	}
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+}
+
+/*
  * Past the reassembly depth (1 MiB), an HTTP keep-alive connection's next
  * request is still parsed and inspected: a 1.1 MB upload, then the attack.
  */
@@ -847,21 +872,8 @@ static void test_request_after_the_depth(void **state)
 				       "flow:to_server,established; http.uri; "
 				       "content:\"/etc/passwd\"; sid:1;)\n",
 				       false, 0);
-	enum { BODY = 1100000, PIECE = 1400 };
-	static char piece[PIECE + 1];
 	harness_handshake(h);
-	char head[128];
-	snprintf(head, sizeof(head),
-		 "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", BODY);
-	harness_send(h, true, PA, head);
-	memset(piece, 'b', PIECE);
-	for (int sent = 0; sent < BODY; sent += PIECE) {
-		int n = BODY - sent < PIECE ? BODY - sent : PIECE;
-		piece[n] = '\0';
-		harness_send(h, true, PA, piece);
-		piece[n] = 'b';
-	}
-	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	harness_upload(h);
 	assert_int_equal(alerts_of(h, 1), 0);
 	harness_send(h, true, PA, "GET /etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
 	assert_true(h->ctx.flows->flows != NULL);
@@ -883,23 +895,8 @@ static void test_request_after_the_depth_out_of_order(void **state)
 					       "flow:to_server,established; http.uri; "
 					       "content:\"/etc/passwd\"; sid:1;)\n",
 					       enforce, 0);
-		enum { BODY = 1100000, PIECE = 1400 };
-		static char piece[PIECE + 1];
 		harness_handshake(h);
-		char head[128];
-		snprintf(head, sizeof(head),
-			 "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", BODY);
-		harness_send(h, true, PA, head);
-		memset(piece, 'b', PIECE);
-		for (int sent = 0, k = 0; sent < BODY; sent += PIECE, k++) {
-			int n = BODY - sent < PIECE ? BODY - sent : PIECE;
-			piece[n] = '\0';
-			harness_send(h, true, PA, piece);
-			piece[n] = 'b';
-			if (k % 32 == 31) /* the server acknowledges: the window moves (ips) */
-				harness_send(h, false, STREAM_TCP_ACK, NULL);
-		}
-		harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+		harness_upload(h);
 		for (int r = 0; r < NORMALIZE_REASON_COUNT; r++)
 			assert_int_equal(h->counters.normalized[r],
 					 0); /* the upload went through */
