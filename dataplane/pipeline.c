@@ -159,10 +159,11 @@ static void pipeline_app_end(struct detect_packet *s)
 
 /*
  * ids mode: the urgent byte of a segment (the one before the urgent
- * pointer) is what a Linux receiver takes out of the stream (out of band,
- * unless the application asks otherwise); the bytes around it join up. If
- * this piece (bytes at the stream's next sequence number) holds the
- * pending urgent byte, it is cut out of piece; returns 1 then, else 0.
+ * pointer) is what a receiver that takes urgent data out of band (the
+ * flow's urgent[dir], from the host table: Linux, BSD, Windows by default)
+ * takes out of the stream; the bytes around it join up. If this piece
+ * (bytes at the stream's next sequence number) holds the pending urgent
+ * byte, it is cut out of piece; returns 1 then, else 0.
  */
 static uint32_t pipeline_urgent_out(struct detect_packet *s, uint8_t *piece, uint32_t len)
 {
@@ -170,16 +171,10 @@ static uint32_t pipeline_urgent_out(struct detect_packet *s, uint8_t *piece, uin
 	unsigned dir = s->direction;
 	if (likely(!(f->pipeline_flags & FLOW_PIPELINE_URGENT(dir))))
 		return 0;
-	uint32_t at = f->urgent_seq[dir] - f->stream[dir].next_seq; /* serial */
-	if ((int32_t)at < 0) {
-		f->pipeline_flags &= ~FLOW_PIPELINE_URGENT(dir); /* passed already */
-		return 0;
-	}
-	if (at >= len)
-		return 0;
-	memmove(piece + at, piece + at + 1, len - at - 1);
-	f->pipeline_flags &= ~FLOW_PIPELINE_URGENT(dir);
-	return 1;
+	int cut = stream_urgent_cut(f->urgent_seq[dir], f->stream[dir].next_seq, piece, len);
+	if (cut != 0) /* cut, or passed already */
+		f->pipeline_flags &= ~FLOW_PIPELINE_URGENT(dir);
+	return cut > 0;
 }
 
 /*
@@ -396,10 +391,12 @@ static void pipeline_tcp(struct detect_packet *s)
 	if (s->flow->established)
 		s->match.flow |= RULE_MATCH_ESTABLISHED;
 	pipeline_stream_gap(s);
-	/* ids: note the urgent byte, cut out when the stream delivers it (ips
-	 * mode drops urgent data instead: pipeline_packet()) */
+	/* ids: note the urgent byte, cut out when the stream delivers it, where
+	 * the receiver takes it out of band (ips mode drops urgent data
+	 * instead: pipeline_packet()) */
 	if (unlikely(p->tcp_flags & PIPELINE_TCP_URG) && p->tcp_urgent &&
-	    p->tcp_urgent <= p->payload_len && !ctx->enforce) {
+	    p->tcp_urgent <= p->payload_len && !ctx->enforce &&
+	    s->flow->urgent[s->direction] == STREAM_URGENT_OOB) {
 		s->flow->urgent_seq[s->direction] = p->tcp_seq + p->tcp_urgent - 1;
 		s->flow->pipeline_flags |= FLOW_PIPELINE_URGENT(s->direction);
 	}
@@ -823,10 +820,10 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 		ctx->enforce = dataplane_mode_enforce(ctx->published);
 	if (ctx->flows) {
 		ctx->flows->normalize.strict = ctx->enforce;
-		/* ids: reassemble as the receiver does; ips: first copy kept,
-		 * a contradicting one dropped (pipeline_tcp()) */
-		stream_pool_set_overlap(ctx->flows->streams,
-					ctx->enforce ? STREAM_OVERLAP_FIRST : STREAM_OVERLAP_LINUX);
+		/* ids: reassemble as each receiver does (its stream's policy,
+		 * from the host table); ips: first copy kept, a contradicting
+		 * one dropped (pipeline_tcp()) */
+		stream_pool_force_first(ctx->flows->streams, ctx->enforce);
 	}
 	pipeline_wall_offset_apply(conf, conf->wall_offset_us);
 	rj->pair_count = rj->back_count = 0;

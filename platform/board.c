@@ -176,6 +176,60 @@ static int board_parse_prefix(const struct board_setting *s, const char *value, 
 	return 0;
 }
 
+/*
+ * [host_os_policy] KEY = PREFIX, PREFIX, ...: the stack (or urgent-data
+ * policy) the key names for every host of each prefix, IPv4 or IPv6 (an
+ * address alone is a host). Added to the board's table, which refuses a
+ * prefix listed twice.
+ */
+static int board_parse_host_os(const struct board_setting *s, const char *value, void *field,
+			       char *why, size_t why_len)
+{
+	struct host_os_table *table = field;
+	struct host_os_prefix entry = {0};
+	enum host_os_kind kind;
+	char list[BOARD_VAR_MAX];
+
+	if (host_os_key(s->key, &kind, &entry.value) < 0) {
+		snprintf(why, why_len, "not a stack or urgent policy"); /* a row of the table */
+		return -EINVAL;
+	}
+	if (strlen(value) >= sizeof(list)) {
+		snprintf(why, why_len, "value is longer than %zu characters", sizeof(list) - 1);
+		return -EINVAL;
+	}
+	entry.kind = (uint8_t)kind;
+	strcpy(list, value);
+	char *save = NULL;
+	unsigned count = 0;
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*tok))
+			tok++;
+		for (char *end = tok + strlen(tok); end > tok && isspace((unsigned char)end[-1]);)
+			*--end = '\0';
+		struct board_setting family = *s;
+		struct board_prefix prefix = {0};
+		family.min = 0;
+		family.max = strchr(tok, ':') ? 128 : 32;
+		if (board_parse_prefix(&family, tok, &prefix, why, why_len) < 0)
+			return -EINVAL;
+		memcpy(entry.addr, prefix.addr, sizeof(entry.addr));
+		entry.len = (uint8_t)prefix.len;
+		entry.ip_version = family.max == 32 ? 4 : 6;
+		char reason[WHY_MAX];
+		if (host_os_add(table, &entry, reason, sizeof(reason)) < 0) {
+			snprintf(why, why_len, "\"%s\": %s", tok, reason);
+			return -EINVAL;
+		}
+		count++;
+	}
+	if (count == 0) {
+		snprintf(why, why_len, "expected a list of addresses or prefixes");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
@@ -390,6 +444,15 @@ static const struct board_setting board_settings[] = {
     {"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
     {"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
     {"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
+    {"host_os_policy", "linux", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "bsd", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "windows", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "windows_xp", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "solaris", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "first", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "last", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "urgent_oob", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"host_os_policy", "urgent_inline", board_parse_host_os, B(host_os), 0, 0, ""},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -481,11 +544,17 @@ static struct board_port *board_port_get(struct board_reader *r, const char *nam
 	return port;
 }
 
+/* A list setting may be given again, or go on on continuation lines: each adds. */
+static bool board_setting_is_list(const struct board_setting *s)
+{
+	return s->parse == board_parse_host_os;
+}
+
 static int board_apply(struct board_reader *r, const struct board_setting *s, const char *section,
 		       void *base, unsigned *line_slot, const char *value)
 {
 	char why[WHY_MAX];
-	if (*line_slot && !r->override) {
+	if (*line_slot && !r->override && !board_setting_is_list(s)) {
 		board_fail(r, r->line, "[%s] %s: given twice (first on line %u)", section, s->key,
 			   *line_slot);
 		return 0;
@@ -561,7 +630,7 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "rules, vars, app, filter, port NAME)",
+				   "rules, vars, app, filter, host_os_policy, port NAME)",
 				   section);
 		return 1;
 	}

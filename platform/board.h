@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/flow/host_os.h"
+
 #define BOARD_MAX_PORTS	  16
 #define BOARD_MAX_WORKERS 64
 #define BOARD_NAME_MAX	  32
@@ -149,6 +151,9 @@ struct board {
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
 	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app/app.h) */
+	/* [host_os_policy] the stack behind each prefix (ids mode reassembles
+	 * as it does); empty: every host is Linux */
+	struct host_os_table host_os;
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 
@@ -156,7 +161,7 @@ struct board {
 	unsigned port_count;
 
 	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
-	unsigned setting_line[80];
+	unsigned setting_line[96];
 };
 
 /*

@@ -177,6 +177,7 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	    .async_oneside = board->tcp_async_oneside,
 	    .midstream = board->midstream,
 	    .min_ttl = (uint8_t)board->min_ttl,
+	    .host_os = &board->host_os, /* the board outlives the workers */
 	};
 	conf->detect.flows = flow_table_create(&fc);
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));

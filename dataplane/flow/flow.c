@@ -93,6 +93,7 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->midstream = config->midstream;
 	t->normalize.min_ttl = config->min_ttl;
 	t->no_normalize = config->no_normalize;
+	t->host_os = config->host_os;
 	t->on_free_arg = config->on_free_arg;
 	return t;
 }
@@ -342,6 +343,25 @@ static void flow_tcp_track(struct flow *f, uint8_t tcp_flags, enum flow_directio
 
 /* ---- lookup (per packet) ---------------------------------------------- */
 
+/*
+ * Target-based reassembly: each direction of a new TCP flow is reassembled
+ * as the stack that receives it does, the server's for the data sent to
+ * it, the client's for the answers. Two table lookups per new connection,
+ * none per packet.
+ */
+static void flow_set_receivers(const struct flow_table *t, struct flow *f)
+{
+	for (unsigned dir = FLOW_TO_SERVER; dir <= FLOW_TO_CLIENT; dir++) {
+		/* the receiver of FLOW_TO_SERVER data is the server's side */
+		unsigned side = dir == FLOW_TO_SERVER ? !f->client_side : f->client_side;
+		struct host_os_policy policy =
+		    host_os_lookup(t->host_os, f->key.addr[side], f->key.ip_version);
+
+		stream_set_overlap(&f->stream[dir], policy.overlap);
+		f->urgent[dir] = (uint8_t)policy.urgent;
+	}
+}
+
 static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const struct flow_key *k,
 			const struct packet *p, uint8_t src_side, uint64_t now_ns)
 {
@@ -362,6 +382,8 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 	else if (t->midstream && (p->flags & PACKET_TCP) && !(p->tcp_flags & STREAM_TCP_SYN) &&
 		 p->src_port < 1024 && p->dst_port >= 1024)
 		f->client_side = !src_side;
+	if (k->proto == IPPROTO_TCP)
+		flow_set_receivers(t, f);
 	t->tags[s] = tag;
 	t->counters.created++;
 	t->counters.active++;

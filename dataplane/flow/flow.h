@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "dataplane/decode/packet.h"
+#include "dataplane/flow/host_os.h"
 #include "dataplane/flow/normalize.h"
 #include "dataplane/flow/stream.h"
 
@@ -147,6 +148,10 @@ struct flow {
 	/* The packet just accounted is one its receiver would discard: enum
 	 * normalize_reason, NORMALIZE_OK when not (flow/normalize.h). */
 	uint8_t discard;
+	/* TCP: what each receiver does with urgent data (enum stream_urgent),
+	 * by enum flow_direction; set at creation from the host table, as is
+	 * each stream's overlap policy (flow_config.host_os). */
+	uint8_t urgent[2];
 	struct tcp_track track[2]; /* TCP: what each side sent, by enum flow_direction */
 	/* Application layer (lead): detection status per enum flow_app_status,
 	 * the protocol found (enum rule_proto), detection attempts per
@@ -209,6 +214,11 @@ struct flow_config {
 	bool midstream;
 	/* [dataplane] min_ttl: TCP data, FIN and RST below it are decoys (normalize.h) */
 	uint8_t min_ttl;
+	/* [host_os_policy]: the stack behind each address, looked up when a
+	 * TCP flow is created: each direction is reassembled as its receiver
+	 * does (host_os.h). Read-only and outliving the table; NULL: every
+	 * host is Linux. */
+	const struct host_os_table *host_os;
 	/* Benchmarks only: skip normalize_tcp(), to time the path without the
 	 * normalizer. A worker never sets it. */
 	bool no_normalize;
@@ -259,6 +269,7 @@ struct flow_table {
 	bool async_oneside;
 	bool midstream;
 	bool no_normalize;
+	const struct host_os_table *host_os; /* from flow_config, may be NULL */
 	/* The normalizer's policy: min_ttl from the board, strict (ips) set by
 	 * the pipeline each burst from the published mode. */
 	struct normalize_policy normalize;

@@ -7,6 +7,9 @@
  * Held data is a sorted, non-overlapping singly linked list of pool chunks;
  * a piece that continues the previous chunk fills its free room first, so a
  * stream of small out-of-order segments does not burn one chunk each.
+ * Chunks that follow each other without a hole form a run, the unit the
+ * overlap policies compare a later segment with (decided once per run, as
+ * the segment found it, before any of its own bytes join the list).
  * Plain C, no DPDK: built standalone by the fuzz target.
  */
 #include <stdlib.h>
@@ -34,7 +37,7 @@ struct stream_pool {
 	struct stream_chunk *free;
 	uint32_t available;
 	struct stream_chunk *chunks; /* the preallocated array */
-	enum stream_overlap overlap; /* which copy of a byte received twice is kept */
+	bool force_first;	     /* ips: every stream keeps the first copy */
 };
 
 const char *const stream_counter_name[STREAM_COUNTER_COUNT] = {
@@ -46,6 +49,18 @@ const char *const stream_counter_name[STREAM_COUNTER_COUNT] = {
 const char *const stream_counter_text[STREAM_COUNTER_COUNT] = {
 #define _(field, name, text) text,
     foreach_stream_counter
+#undef _
+};
+
+const char *const stream_overlap_name[STREAM_OVERLAP_COUNT] = {
+#define _(sym, name) name,
+    foreach_stream_overlap
+#undef _
+};
+
+const char *const stream_urgent_name[STREAM_URGENT_COUNT] = {
+#define _(sym, name) name,
+    foreach_stream_urgent
 #undef _
 };
 
@@ -135,7 +150,10 @@ void stream_release(struct stream *s, struct stream_pool *pool)
 
 void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags)
 {
+	uint8_t overlap = s->overlap; /* the receiver's, chosen with the flow */
+
 	*s = (struct stream){0};
+	s->overlap = overlap;
 	s->flags = STREAM_STARTED;
 	if (tcp_flags & STREAM_TCP_SYN) {
 		s->next_seq = seq + 1; /* the SYN takes one sequence number */
@@ -165,8 +183,8 @@ static uint32_t stream_received_end(const struct stream *s)
 
 /*
  * A FIN fixes where the stream ends. It is believed only once, and only if
- * it does not cut off bytes already received: first wins for the end of the
- * stream as for its bytes.
+ * it does not cut off bytes already received: the first FIN wins, whatever
+ * the overlap policy.
  */
 static void stream_note_fin(struct stream *s, uint32_t fin_seq)
 {
@@ -191,8 +209,9 @@ static uint32_t stream_limit(const struct stream *s, const struct stream_pool *p
 }
 
 /*
- * First wins keeps the old bytes either way; a later copy that differs is
- * the signature of an overlap evasion attempt, worth a counter of its own.
+ * Whichever copy the policy keeps, a later copy that differs from held
+ * bytes is the signature of an overlap evasion attempt (or of a broken
+ * sender), worth a counter of its own.
  */
 static void stream_compare(struct stream *s, struct stream_pool *pool, const uint8_t *held,
 			   const uint8_t *later, uint32_t len)
@@ -204,18 +223,66 @@ static void stream_compare(struct stream *s, struct stream_pool *pool, const uin
 }
 
 /*
- * STREAM_OVERLAP_LINUX: a later copy replaces held bytes where it starts
- * before the held region (or at its start and reaches past its end): Linux
- * drops an out-of-order segment that a newer one covers, and trims the
- * head of one that newer in-order data overlaps; where the later copy
- * starts inside, or lies within, the held bytes stay. Counted as overlaps
- * either way.
+ * Where a later segment [seg_start, seg_end) meets the held run [run_start,
+ * run_end) (positions relative to one next_seq), whether its copy replaces
+ * the held bytes: the policies of stream.h, one rule each.
  */
-static void stream_take_newer(struct stream_pool *pool, uint8_t *held, const uint8_t *later,
-			      uint32_t len, bool later_starts_first)
+static bool stream_later_wins(enum stream_overlap policy, int64_t seg_start, int64_t seg_end,
+			      int64_t run_start, int64_t run_end)
 {
-	if (pool->overlap == STREAM_OVERLAP_LINUX && later_starts_first)
-		memcpy(held, later, len);
+	switch (policy) {
+	case STREAM_OVERLAP_LAST:
+		return true;
+	case STREAM_OVERLAP_LINUX:
+		return seg_start < run_start || (seg_start == run_start && seg_end > run_end);
+	case STREAM_OVERLAP_BSD:
+	case STREAM_OVERLAP_WINDOWS_XP:
+		return seg_start < run_start;
+	case STREAM_OVERLAP_SOLARIS:
+		return seg_end > run_end || (seg_end == run_end && seg_start <= run_start);
+	case STREAM_OVERLAP_FIRST:
+	case STREAM_OVERLAP_WINDOWS:
+	default:
+		return false;
+	}
+}
+
+static enum stream_overlap stream_policy(const struct stream *s, const struct stream_pool *pool)
+{
+	return pool->force_first ? STREAM_OVERLAP_FIRST : (enum stream_overlap)s->overlap;
+}
+
+/*
+ * End of the run of held bytes that c starts or continues: c and the
+ * chunks after it that follow without a hole, relative to next_seq.
+ */
+static uint32_t stream_run_end(const struct stream *s, const struct stream_chunk *c)
+{
+	while (c->next && c->next->seq == c->seq + c->len)
+		c = c->next;
+	return (uint32_t)stream_rel(s, c->seq) + c->len;
+}
+
+/* The segment being inserted, relative to next_seq before any trimming. */
+struct stream_segment {
+	int64_t start, end;
+};
+
+/* The held run a segment meets, and whether the segment's copy wins there. */
+struct stream_run {
+	uint32_t end; /* relative to next_seq; 0: none entered yet */
+	bool later_wins;
+};
+
+/*
+ * A chunk of a run not entered yet (it starts at or past the end of the
+ * one before): enter the run, [start, end), and decide it for segment seg.
+ */
+static void stream_run_enter(struct stream_run *run, enum stream_overlap policy,
+			     const struct stream_segment *seg, uint32_t start, uint32_t end)
+{
+	run->end = end;
+	run->later_wins = stream_later_wins(policy, seg->start, seg->end, start, end);
 }
 
 struct stream_delivery {
@@ -235,14 +302,18 @@ static void stream_emit(struct stream *s, struct stream_delivery *d, const uint8
 
 /*
  * Deliver a segment that starts at next_seq (len bytes, already trimmed to
- * the limit), interleaved with held chunks: where a chunk covers part of the
- * segment the chunk's bytes go out (first wins), then every chunk that has
- * become contiguous. Returns true when the segment overlapped held data.
+ * the limit; seg is where it lay before trimming), interleaved with held
+ * chunks: where a chunk covers part of the segment the policy picks the
+ * copy that goes out, then every chunk that has become contiguous goes
+ * out. Returns true when the segment overlapped held data.
  */
 static bool stream_deliver_in_order(struct stream *s, struct stream_pool *pool, const uint8_t *data,
-				    uint32_t len, struct stream_delivery *d)
+				    uint32_t len, const struct stream_segment *seg,
+				    struct stream_delivery *d)
 {
-	uint32_t done = 0; /* bytes of the segment now behind next_seq */
+	uint32_t base = s->next_seq; /* seg, and the runs, are relative to it */
+	uint32_t done = 0;	     /* bytes of the segment now behind next_seq */
+	struct stream_run run = {0};
 	bool overlapped = false;
 
 	for (;;) {
@@ -255,10 +326,15 @@ static bool stream_deliver_in_order(struct stream *s, struct stream_pool *pool, 
 			    done < len ? (len - done < c->len ? len - done : c->len) : 0;
 
 			if (skip > 0) {
+				uint32_t at = s->next_seq - base;
+
+				if (at >= run.end)
+					stream_run_enter(&run, stream_policy(s, pool), seg, at,
+							 at + stream_run_end(s, c));
 				overlapped = true;
 				stream_compare(s, pool, c->data, data + done, skip);
-				/* the in-order segment came later and starts here */
-				stream_take_newer(pool, c->data, data + done, skip, true);
+				if (run.later_wins)
+					memcpy(c->data, data + done, skip);
 			}
 			stream_emit(s, d, c->data, c->len);
 			done += skip;
@@ -320,15 +396,19 @@ static uint32_t stream_store(struct stream *s, struct stream_pool *pool,
 }
 
 /*
- * Hold the bytes of [start, end) (relative, start > 0) that no held chunk
- * covers yet. Returns the number of bytes that were new; *overlap tells
- * whether held data covered part of the range, and counts mismatches.
+ * Hold the bytes of [start, end) (relative, start > 0; seg is where the
+ * segment lay before trimming) that no held chunk covers yet; where held
+ * chunks cover some, the policy picks the copy kept. Returns the number of
+ * bytes that were new; *overlap tells whether held data covered part of
+ * the range, and counts mismatches.
  */
 static uint32_t stream_hold(struct stream *s, struct stream_pool *pool, uint32_t start,
-			    uint32_t end, const uint8_t *data, bool *overlap)
+			    uint32_t end, const uint8_t *data, const struct stream_segment *seg,
+			    bool *overlap)
 {
 	struct stream_chunk **link = &s->held;
 	struct stream_chunk *prev = NULL;
+	struct stream_run run = {0};
 	uint32_t pos = start;
 	uint32_t added = 0;
 
@@ -336,20 +416,26 @@ static uint32_t stream_hold(struct stream *s, struct stream_pool *pool, uint32_t
 		struct stream_chunk *c = *link;
 		uint32_t chunk_at = c ? (uint32_t)stream_rel(s, c->seq) : UINT32_MAX;
 
+		/* Chunks met here were all held before this segment came (its
+		 * own pieces are linked behind link): runs are decided as the
+		 * segment found them. */
+		if (c && chunk_at >= run.end)
+			stream_run_enter(&run, stream_policy(s, pool), seg, chunk_at,
+					 stream_run_end(s, c));
 		if (c && chunk_at + c->len <= pos) { /* wholly before pos */
 			prev = c;
 			link = &c->next;
 			continue;
 		}
-		if (c && chunk_at <= pos) { /* pos falls inside: those bytes are taken */
+		if (c && chunk_at <= pos) { /* pos falls inside: the policy picks */
 			uint32_t taken_end = chunk_at + c->len < end ? chunk_at + c->len : end;
+			uint8_t *held = c->data + (pos - chunk_at);
+			const uint8_t *later = data + (pos - start);
 
 			*overlap = true;
-			stream_compare(s, pool, c->data + (pos - chunk_at), data + (pos - start),
-				       taken_end - pos);
-			stream_take_newer(
-			    pool, c->data + (pos - chunk_at), data + (pos - start), taken_end - pos,
-			    start < chunk_at || (start == chunk_at && end > chunk_at + c->len));
+			stream_compare(s, pool, held, later, taken_end - pos);
+			if (run.later_wins)
+				memcpy(held, later, taken_end - pos);
 			pos = chunk_at + c->len;
 			prev = c;
 			link = &c->next;
@@ -435,6 +521,8 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 		    (s->flags & STREAM_FIN_SEEN) && start >= stream_rel(s, s->fin_seq);
 		return 0;
 	}
+	struct stream_segment seg = {start, end}; /* the policy judges the segment as sent */
+
 	if (end > limit)
 		end = limit;
 	bool overlap = start < 0; /* starts in delivered data: only the tail is new */
@@ -445,7 +533,7 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 	}
 	if (start > 0) {
 		uint32_t added =
-		    stream_hold(s, pool, (uint32_t)start, (uint32_t)end, data, &overlap);
+		    stream_hold(s, pool, (uint32_t)start, (uint32_t)end, data, &seg, &overlap);
 
 		k->out_of_order += added > 0;
 		if (overlap && added == 0)
@@ -455,7 +543,7 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 		return 0;
 	}
 	k->in_order++;
-	if (stream_deliver_in_order(s, pool, data, (uint32_t)end, &d) || overlap)
+	if (stream_deliver_in_order(s, pool, data, (uint32_t)end, &seg, &d) || overlap)
 		k->overlaps++;
 	k->delivered_bytes += d.total;
 	stream_check_end(s, pool);
@@ -489,15 +577,33 @@ uint32_t stream_flush_held(struct stream *s, struct stream_pool *pool, stream_de
 			   void *arg)
 {
 	struct stream_delivery d = {deliver, arg, 0};
+	struct stream_segment none = {0, 0};
 	if (!stream_is_open(s))
 		return 0;
-	stream_deliver_in_order(s, pool, NULL, 0, &d);
+	stream_deliver_in_order(s, pool, NULL, 0, &none, &d);
 	pool->counters.delivered_bytes += d.total;
 	stream_check_end(s, pool);
 	return d.total;
 }
 
-void stream_pool_set_overlap(struct stream_pool *pool, enum stream_overlap overlap)
+void stream_set_overlap(struct stream *s, enum stream_overlap overlap)
 {
-	pool->overlap = overlap;
+	s->overlap = (uint8_t)overlap;
+}
+
+void stream_pool_force_first(struct stream_pool *pool, bool force)
+{
+	pool->force_first = force;
+}
+
+int stream_urgent_cut(uint32_t urgent_seq, uint32_t seq, uint8_t *piece, uint32_t len)
+{
+	uint32_t at = urgent_seq - seq; /* serial */
+
+	if ((int32_t)at < 0)
+		return -1;
+	if (at >= len)
+		return 0;
+	memmove(piece + at, piece + at + 1, len - at - 1);
+	return 1;
 }

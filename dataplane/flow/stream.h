@@ -10,19 +10,18 @@
  * dropped and counted, never waited for. Delivery stops after a configurable
  * depth per direction.
  *
- * Overlap policy: FIRST WINS. A byte of the stream, once received (delivered
- * or held out of order), is never replaced by a later segment covering the
- * same sequence number; the later segment contributes only the bytes nobody
- * sent before. Why: the classic IDS evasion (Ptacek and Newsham, 1998) sends
- * the same sequence range twice with different bytes, the harmless version to
- * the sensor and the malicious one to the host (or the other way round), so
- * that sensor and host assemble different streams. One fixed, documented rule
- * makes the sensor's choice predictable. "First wins" is Snort's and
- * Suricata's "first" policy and matches the Windows stacks and macOS, which
- * keep data already queued; BSD and Linux let a later segment that starts
- * before a held one replace it, so a host of those families can still be told
- * apart by a crafted overlap. Overlaps are counted so that they can be
- * alerted on.
+ * Overlap policy: which copy of a byte received twice is kept is the
+ * receiver's choice, and it differs between TCP stacks. The classic IDS
+ * evasion (Ptacek and Newsham, 1998) sends the same sequence range twice
+ * with different bytes, the harmless version for the sensor and the
+ * malicious one for the host (or the other way round), so that sensor and
+ * host assemble different streams. Each stream therefore follows one
+ * documented policy (enum stream_overlap below): in ips mode "first" for
+ * every stream, a contradicting later copy being dropped before it reaches
+ * the receiver (STREAM_MISMATCH); in ids mode the policy of the stack that
+ * receives the stream (target-based reassembly, dataplane/flow/host_os.h).
+ * Overlaps are counted, and a later copy that differs from held bytes is
+ * counted apart, so that they can be alerted on.
  *
  * Sequence numbers are compared with serial arithmetic (RFC 1982), so a
  * stream may cross 2^32 any number of times. The stream module knows nothing
@@ -120,27 +119,114 @@ struct stream {
 	uint64_t delivered;	   /* bytes given to the callback so far */
 	struct stream_chunk *held; /* out-of-order data, sorted, never overlapping */
 	uint16_t held_chunks;
-	uint16_t flags; /* enum stream_flag */
+	uint16_t flags;	 /* enum stream_flag */
+	uint8_t overlap; /* enum stream_overlap: how the receiver resolves overlaps */
 };
 
 struct stream_pool;
 
 /*
- * Which copy of a byte received twice is kept. FIRST: the first, always
- * (the header comment above; what ips mode keeps, where a contradicting
- * later copy is dropped instead, see STREAM_MISMATCH). LINUX: as a Linux
- * receiver reassembles: bytes already delivered stay, held out-of-order
- * bytes give way to a later copy that starts no later than they do (ids
- * mode, where nothing can be dropped and the receiver's choice is what
- * counts).
+ * Overlap policies: which copy wins where a later segment N = [n0, n1)
+ * meets held bytes H = [h0, h1) (sequence numbers; H is out-of-order data
+ * still waiting for a hole before it to fill). Target-based reassembly
+ * (Novak and Sturges, "Target-Based TCP Stream Reassembly", 2007), with the
+ * decision tables of Snort's stream5/stream_tcp and Suricata's
+ * host-os-policy, which agree on these:
+ *   first      H always (Snort's and Suricata's "first").
+ *   last       N always.
+ *   linux      N where n0 < h0, or n0 == h0 and n1 > h1; else H (Linux 2.4
+ *              and later: of overlapping out-of-order segments the one
+ *              that starts first is read first, and one that a newer copy
+ *              covers from its start and beyond is dropped).
+ *   bsd        N where n0 < h0; else H (FreeBSD, OpenBSD, NetBSD, macOS;
+ *              HP-UX 10 and IRIX in those tables).
+ *   windows    as first (Windows Vista and later, the stack of every
+ *              Windows in use, client and server: Snort's and Suricata's
+ *              "vista").
+ *   windows_xp as bsd (Windows 2000, XP and Server 2003: what Snort and
+ *              Suricata call "windows" and "win2003"/"windows2k3").
+ *   solaris    N where n1 > h1, or n1 == h1 and n0 <= h0; else H (Solaris,
+ *              HP-UX 11: the copy reaching furthest wins).
+ * Bytes already delivered in order are never replaced, whatever the
+ * policy: the receiver has handed them to its application. A segment that
+ * starts at the next in-order byte starts before every held byte (n0 <
+ * h0). H is a run of held bytes without a hole: adjacent out-of-order
+ * segments count as one, as Linux coalesces them in its out-of-order
+ * queue; a stack that keeps them apart decides per original segment, so a
+ * third copy spanning two adjacent held segments may be resolved
+ * differently there (it is counted as an overlap, and as a mismatch when
+ * its bytes differ). Zeroed streams are STREAM_OVERLAP_FIRST.
+ * _(SYMBOL, "name")
  */
+#define foreach_stream_overlap                                                                     \
+	_(FIRST, "first")                                                                          \
+	_(LAST, "last")                                                                            \
+	_(LINUX, "linux")                                                                          \
+	_(BSD, "bsd")                                                                              \
+	_(WINDOWS, "windows")                                                                      \
+	_(WINDOWS_XP, "windows_xp")                                                                \
+	_(SOLARIS, "solaris")
+
 enum stream_overlap {
-	STREAM_OVERLAP_FIRST,
-	STREAM_OVERLAP_LINUX,
+#define _(sym, name) STREAM_OVERLAP_##sym,
+	foreach_stream_overlap
+#undef _
+	    STREAM_OVERLAP_COUNT
 };
 
-/* Set the overlap policy of every stream of pool. Owning lcore, between packets. */
-void stream_pool_set_overlap(struct stream_pool *pool, enum stream_overlap overlap);
+/* Names of the policies ("first", "linux", ...), by enum stream_overlap. */
+extern const char *const stream_overlap_name[STREAM_OVERLAP_COUNT];
+
+/*
+ * Urgent data: what the receiver does with the byte before the urgent
+ * pointer (RFC 6093). OOB: it takes the byte out of the stream and keeps it
+ * for a read with MSG_OOB, the joined bytes around it being what the
+ * application reads: Linux, the BSDs, Windows and Solaris with their
+ * socket default (SO_OOBINLINE off) and BSD urgent-pointer semantics, the
+ * default of all of them. INLINE: the byte stays in the stream (an
+ * application that sets SO_OOBINLINE). Zeroed flows are STREAM_URGENT_OOB.
+ * The stream module only carries the choice; the caller cuts the byte out
+ * with stream_urgent_cut().
+ */
+#define foreach_stream_urgent                                                                      \
+	_(OOB, "oob")                                                                              \
+	_(INLINE, "inline")
+
+enum stream_urgent {
+#define _(sym, name) STREAM_URGENT_##sym,
+	foreach_stream_urgent
+#undef _
+	    STREAM_URGENT_COUNT
+};
+
+/* Names of the urgent policies ("oob", "inline"), by enum stream_urgent. */
+extern const char *const stream_urgent_name[STREAM_URGENT_COUNT];
+
+/*
+ * Reassemble s by the policy overlap from now on (the flow table sets it
+ * when the flow is created). stream_init() and stream_release() keep it.
+ * Owning lcore.
+ */
+void stream_set_overlap(struct stream *s, enum stream_overlap overlap);
+
+/*
+ * force: every stream of pool keeps the first copy, whatever its own policy
+ * (ips mode, where a contradicting later copy is dropped instead: see
+ * STREAM_MISMATCH); off: each stream follows its own. Owning lcore, between
+ * packets.
+ */
+void stream_pool_force_first(struct stream_pool *pool, bool force);
+
+/*
+ * A receiver that takes urgent data out of band (STREAM_URGENT_OOB) drops
+ * the byte at urgent_seq from the stream. piece holds len bytes of the
+ * stream in order, the first at sequence number seq; when the urgent byte
+ * is among them it is cut out (the len - 1 bytes left start at piece).
+ * Returns 1 when cut, 0 when the byte lies past the piece (still to come),
+ * -1 when it lies before seq (already passed: nothing to cut any more).
+ * Per-packet; touches nothing but piece.
+ */
+int stream_urgent_cut(uint32_t urgent_seq, uint32_t seq, uint8_t *piece, uint32_t len);
 
 /*
  * Called with each piece of new in-order data: offset is the position of
@@ -174,7 +260,7 @@ const struct stream_counters *stream_pool_counters(const struct stream_pool *poo
  * Start s at the segment (seq, tcp_flags): with SYN the initial sequence
  * number is seq and data starts at seq + 1; otherwise the stream is picked
  * up mid-way and data starts at seq. s must hold no chunks (zeroed or
- * released). stream_insert() calls this itself for the first segment of a
+ * released); its overlap policy is kept. stream_insert() calls this itself for the first segment of a
  * stream that was not started, so calling it is optional. Per-packet.
  */
 void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags);
@@ -183,9 +269,10 @@ void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags);
  * Add the segment (seq, data, len, tcp_flags) to s and give every byte that
  * became in order to deliver(arg, ...), in order, each byte once; data may
  * be NULL when len is 0. The segment is not kept: what must wait is copied
- * into chunks of pool. Bytes already received are never replaced (first
- * wins, above); bytes past the depth, past a FIN, or after a RST are
- * ignored. A RST ends the stream at once: held data is released and nothing
+ * into chunks of pool. Where it meets held bytes the stream's overlap
+ * policy (or the pool's forced "first") decides which copy is kept; bytes
+ * already delivered are never replaced; bytes past the depth, past a FIN,
+ * or after a RST are ignored. A RST ends the stream at once: held data is released and nothing
  * is delivered any more (RST validation against the window is left to the
  * caller). Returns the number of bytes delivered by this call.
  * Per-packet path of the owning lcore: no allocation, no locks.
@@ -211,7 +298,7 @@ uint32_t stream_flush_held(struct stream *s, struct stream_pool *pool, stream_de
 
 /*
  * Give the chunks s holds back to pool and forget them; the rest of s is
- * kept (flags, counts). Call before the stream is dropped (the flow table
+ * kept (flags, counts, policy). Call before the stream is dropped (the flow table
  * does this when a flow goes). Owning lcore.
  */
 void stream_release(struct stream *s, struct stream_pool *pool);

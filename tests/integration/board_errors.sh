@@ -7,7 +7,8 @@
 #   vigil: FILE:LINE: error: [section] key: what is wrong
 # Each case edits one line of a valid board (unknown key, bad mode and
 # malformed values, missing workers, a pair naming no port, bad lcore
-# lists, a syntax error) and must fail within a few seconds. A bad --set
+# lists, a bad or twice-listed [host_os_policy] prefix, a syntax error) and
+# must fail within a few seconds. A bad --set
 # override must be refused the same way, naming the override.
 #
 # Run alone (root, repo root, after make): bash tests/integration/board_errors.sh
@@ -144,6 +145,14 @@ main()
 
 	f=$(broken lcores_control 's/^workers = 1$/workers = 0/')
 	expect_refusal lcores_control "$f" "$(line_of "$f" '^workers')" '^\[lcores\] workers: .*control'
+
+	f=$(broken host_os_bad_prefix 's/^\[lcores\]$/[host_os_policy]\nwindows = 10.0.0.0\/8, 10.1.0.0\/8x\n\n[lcores]/')
+	expect_refusal host_os_bad_prefix "$f" "$(line_of "$f" '^windows')" \
+		'^\[host_os_policy\] windows: "10\.1\.0\.0/8x": bad prefix length'
+
+	f=$(broken host_os_listed_twice 's/^\[lcores\]$/[host_os_policy]\nbsd = fd00::\/8\nlinux = fd00::\/8\n\n[lcores]/')
+	expect_refusal host_os_listed_twice "$f" "$(line_of "$f" '^linux')" \
+		'^\[host_os_policy\] linux: "fd00::/8": listed twice \(also under bsd\)'
 
 	f=$(broken syntax_error 's/^\[eal\]$/[eal]\nthis line is not a setting/')
 	expect_refusal syntax_error "$f" "$(line_of "$f" '^this line')" '.'

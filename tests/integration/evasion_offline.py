@@ -13,6 +13,10 @@
 # receiver's window, overlaps, urgent data. Cases run in ids mode (the
 # attack must alert) and in ips mode (the attack's bytes must never reach
 # the output pcap); some classes in ips mode only (see CASES_IPS_ONLY).
+# Target-based cases (CASES_TARGET, ids mode) send one overlap or urgent
+# byte to a server declared with [host_os_policy] as another stack, whose
+# receiver reads other bytes than Linux does: vigil must alert exactly
+# where the declared receiver reads the attack.
 # Ends with "N detected of M".
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/evasion_offline.py
@@ -197,6 +201,27 @@ def overlap_same_start(c):
     c.add(True, "PA", tail_at, c.sseq, ATTACK[20:])
 
 
+def overlap_attack_held(c):
+    """The attack's copy held first, then a harmless one starting where it
+    does and reaching past it: Linux reads the harmless newer copy, Windows
+    (first wins) keeps the held attack. Only the hole before them follows."""
+    tail_at = c.cseq + 20
+    c.add(True, "PA", tail_at, c.sseq, ATTACK[20:45])
+    c.add(True, "PA", tail_at, c.sseq, BENIGN[20:])
+    c.add(True, "PA", c.cseq, c.sseq, BENIGN[:20])
+    c.cseq += len(BENIGN)
+    c.add(False, "A", c.sseq, c.cseq)
+
+
+def overlap_target(build):
+    def case():
+        c = Conn().handshake()
+        c.data(b"hello\r\n")
+        build(c)
+        return c.packets
+    return case
+
+
 def overlap_case(build):
     def case():
         c = Conn().handshake()
@@ -249,6 +274,22 @@ CASES = [
     ("ack of unsent bytes: + 100000", decoy_first(ack_unsent(100000))),
 ]
 
+# Target-based reassembly (ids mode): (name, packets, --set for the
+# server 10.0.0.2 or None for the Linux default, whether its receiver
+# reads the attack, so vigil must alert).
+CASES_TARGET = [
+    ("target: newer copy from the held start, linux server", overlap_case(overlap_same_start), None, True),
+    ("target: newer copy from the held start, windows server", overlap_case(overlap_same_start),
+     "host_os_policy.windows=10.0.0.2", False),
+    ("target: held attack, newer harmless copy, linux server", overlap_target(overlap_attack_held), None, False),
+    ("target: held attack, newer harmless copy, windows server", overlap_target(overlap_attack_held),
+     "host_os_policy.windows=10.0.0.0/24", True),
+    ("target: held attack, newer harmless copy, bsd server", overlap_target(overlap_attack_held),
+     "host_os_policy.bsd=10.0.0.2", True),
+    ("target: urgent byte in the pattern, server reads it inline", urgent(2),
+     "host_os_policy.urgent_inline=10.0.0.2", False),
+]
+
 # Classes judged in ips mode only. An ACK of bytes never sent and data
 # past the window cannot be told from what a tap or a capture missed, so
 # ids mode does not refuse them (dataplane/flow/normalize.h).
@@ -258,23 +299,28 @@ CASES_IPS_ONLY = [
 ]
 
 
+def judge(name, build, mode, extra, want_alert):
+    """Run one case; returns (ok, why)."""
+    rc, alerts, frames, err = run(RULES, build(), mode=mode,
+                                  extra=("--set", "dataplane.checksums=yes") + extra)
+    if rc != 0:
+        return False, f"vigil exited {rc}: {err[-300:]}"
+    if mode == "ids":
+        alerted = sid_counts(alerts).get(1, 0) >= 1
+        return alerted == want_alert, f"alerts {sid_counts(alerts)}"
+    leaked = sum(1 for f in frames if b"/etc/passwd" in f)
+    return leaked == 0, f"{leaked} frame(s) with the attack reached the output"
+
+
 def main():
     detected, total, failures = 0, 0, []
-    runs = [(n, b, ("ids", "ips")) for n, b in CASES] + [(n, b, ("ips",)) for n, b in CASES_IPS_ONLY]
-    for name, build, modes in runs:
-        packets = build()
+    runs = [(n, b, ("ids", "ips"), (), True) for n, b in CASES]
+    runs += [(n, b, ("ips",), (), True) for n, b in CASES_IPS_ONLY]
+    runs += [(n, b, ("ids",), ("--set", s) if s else (), want) for n, b, s, want in CASES_TARGET]
+    for name, build, modes, extra, want_alert in runs:
         for mode in modes:
             total += 1
-            rc, alerts, frames, err = run(RULES, packets, mode=mode,
-                                          extra=("--set", "dataplane.checksums=yes"))
-            if rc != 0:
-                ok, why = False, f"vigil exited {rc}: {err[-300:]}"
-            elif mode == "ids":
-                ok = sid_counts(alerts).get(1, 0) >= 1
-                why = f"alerts {sid_counts(alerts)}"
-            else:
-                leaked = sum(1 for f in frames if b"/etc/passwd" in f)
-                ok, why = leaked == 0, f"{leaked} frame(s) with the attack reached the output"
+            ok, why = judge(name, build, mode, extra, want_alert)
             detected += ok
             print(("ok: " if ok else "FAIL: ") + f"{name} [{mode}]" + ("" if ok else f" ({why})"))
             if not ok:

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "dataplane/app/app.h"
@@ -195,6 +196,72 @@ static void test_management_addresses(void **state)
 	assert_error(text, 16, "is not an IPv6 address");
 }
 
+/* The stack and urgent policy [host_os_policy] gives an address. */
+static void assert_host(const char *text, enum stream_overlap overlap, enum stream_urgent urgent)
+{
+	uint8_t addr[16] = {0};
+	int v6 = strchr(text, ':') != NULL;
+	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, text, addr), 1);
+	struct host_os_policy p = host_os_lookup(&board.host_os, addr, v6 ? 6 : 4);
+	if (p.overlap != overlap || p.urgent != urgent)
+		fail_msg("%s: got %s/%s", text, stream_overlap_name[p.overlap],
+			 stream_urgent_name[p.urgent]);
+}
+
+/*
+ * [host_os_policy] (issue 12): KEY = a list of IPv4 and IPv6 prefixes;
+ * a key given again, a continuation line and a --set each add.
+ */
+static void test_host_os_policy(void **state)
+{
+	(void)state;
+	char text[1024];
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.host_os.count, 0);
+	assert_host("10.0.0.1", STREAM_OVERLAP_LINUX, STREAM_URGENT_OOB);
+
+	snprintf(text, sizeof(text),
+		 "%s[host_os_policy]\n"
+		 "windows = 10.0.0.0/8, 192.168.1.5\n"
+		 "linux = 10.1.0.0/16\n"
+		 "bsd = fd00::/8\n"
+		 "  , 2001:db8::1\n"
+		 "urgent_inline = 10.1.2.3\n"
+		 "windows = 172.16.0.0/12\n",
+		 good_board);
+	const char *set[] = {"host_os_policy.solaris=10.9.0.0/16, 10.10.0.0/16"};
+	assert_int_equal(load_text(text, set, 1), 0);
+	assert_int_equal(board.host_os.count, 9);
+	/* the longest prefix wins (tests/unit/test_host_os.c has the rest) */
+	assert_host("10.1.2.3", STREAM_OVERLAP_LINUX, STREAM_URGENT_INLINE);
+	assert_host("192.168.1.5", STREAM_OVERLAP_WINDOWS, STREAM_URGENT_OOB);
+	/* the continuation line, the key given again, the --set */
+	assert_host("2001:db8::1", STREAM_OVERLAP_BSD, STREAM_URGENT_OOB);
+	assert_host("172.31.0.1", STREAM_OVERLAP_WINDOWS, STREAM_URGENT_OOB);
+	assert_host("10.10.1.1", STREAM_OVERLAP_SOLARIS, STREAM_URGENT_OOB);
+
+	const char *head = "[host_os_policy]\n";
+	snprintf(text, sizeof(text), "%s%swindows = 10.0.0.0/33\n", good_board, head);
+	assert_error(text, 16, "[host_os_policy] windows: \"10.0.0.0/33\": bad prefix length");
+	snprintf(text, sizeof(text), "%s%sbsd = 10.0.0.1, nowhere\n", good_board, head);
+	assert_error(text, 16, "[host_os_policy] bsd: \"nowhere\" is not an IPv4 address");
+	snprintf(text, sizeof(text), "%s%slinux = fd00::1/8\n", good_board, head);
+	assert_error(text, 16,
+		     "[host_os_policy] linux: \"fd00::1/8\": bits set past the prefix length");
+	snprintf(text, sizeof(text), "%s%swindows = 10.0.0.0/8\nlast = 10.0.0.0/8\n", good_board,
+		 head);
+	assert_error(text, 17,
+		     "[host_os_policy] last: \"10.0.0.0/8\": listed twice (also under windows)");
+	snprintf(text, sizeof(text), "%s%sfirst = ,\n", good_board, head);
+	assert_error(text, 16, "[host_os_policy] first: expected a list of addresses");
+	snprintf(text, sizeof(text), "%s%smacos = 10.0.0.0/8\n", good_board, head);
+	assert_error(text, 16, "[host_os_policy] macos: unknown setting");
+	const char *bad[] = {"host_os_policy.urgent_oob=10.0.0.0/40"};
+	assert_int_equal(load_text(good_board, bad, 1), -EINVAL);
+	assert_string_equal(err, "--set host_os_policy.urgent_oob=10.0.0.0/40: error: "
+				 "[host_os_policy] urgent_oob: \"10.0.0.0/40\": bad prefix length");
+}
+
 /* [management] console limits (issue 12): defaults, and a single session refused
  * because the last slot is kept for an admin. */
 static void test_console_limits(void **state)
@@ -261,6 +328,7 @@ int main(void)
 	    cmocka_unit_test(test_port_errors),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_management_addresses),
+	    cmocka_unit_test(test_host_os_policy),
 	    cmocka_unit_test(test_console_limits),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),

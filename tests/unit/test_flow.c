@@ -588,6 +588,51 @@ static void ignore_data(void *arg, const uint8_t *data, uint32_t len, uint64_t o
 }
 
 /* A flow that goes gives its held stream chunks back to the table's pool. */
+/*
+ * Target-based reassembly: each direction of a new TCP flow takes the
+ * policy of its receiver from the host table (the server's for what the
+ * client sends), whichever side is seen first; other flows take none.
+ */
+static void test_host_os_receivers(void **state)
+{
+	static struct host_os_table hosts;
+	struct host_os_prefix server = {.addr = {10, 0, 0, 1}, .len = 32, .ip_version = 4};
+	struct host_os_prefix client = {.addr = {10, 0, 0, 9}, .len = 32, .ip_version = 4};
+	char why[64];
+
+	(void)state;
+	server.kind = HOST_OS_STACK;
+	server.value = STREAM_OVERLAP_WINDOWS;
+	client.kind = HOST_OS_URGENT;
+	client.value = STREAM_URGENT_INLINE;
+	assert_int_equal(host_os_add(&hosts, &server, why, sizeof(why)), 0);
+	assert_int_equal(host_os_add(&hosts, &client, why, sizeof(why)), 0);
+	struct flow_config c = {.capacity = 64, .hash_seed = 1, .host_os = &hosts};
+	struct flow_table *t = flow_table_create(&c);
+	assert_non_null(t);
+
+	/* SYN first, then the SYN-ACK first: the same receivers either way */
+	struct flow *f = lookup(t, tcp(C, 40000, S, 80, SYN), SEC, FLOW_TO_SERVER);
+	struct flow *g = lookup(t, tcp(S, 443, C, 40001, SYN | ACK), SEC, FLOW_TO_CLIENT);
+	for (unsigned i = 0; i < 2; i++) {
+		struct flow *h = i ? g : f;
+		assert_int_equal(h->stream[FLOW_TO_SERVER].overlap, STREAM_OVERLAP_WINDOWS);
+		assert_int_equal(h->urgent[FLOW_TO_SERVER], STREAM_URGENT_OOB);
+		assert_int_equal(h->stream[FLOW_TO_CLIENT].overlap, STREAM_OVERLAP_LINUX);
+		assert_int_equal(h->urgent[FLOW_TO_CLIENT], STREAM_URGENT_INLINE);
+	}
+	/* starting the stream keeps the policy */
+	stream_insert(&f->stream[FLOW_TO_SERVER], t->streams, 7, NULL, 0, SYN, NULL, NULL);
+	assert_int_equal(f->stream[FLOW_TO_SERVER].overlap, STREAM_OVERLAP_WINDOWS);
+	/* a flow the table says nothing of, and UDP */
+	f = lookup(t, tcp("10.0.0.7", 40000, "10.0.0.8", 80, SYN), SEC, FLOW_TO_SERVER);
+	assert_int_equal(f->stream[FLOW_TO_SERVER].overlap, STREAM_OVERLAP_LINUX);
+	assert_int_equal(f->urgent[FLOW_TO_SERVER], STREAM_URGENT_OOB);
+	f = lookup(t, udp(C, 5000, S, 53), SEC, FLOW_TO_SERVER);
+	assert_int_equal(f->stream[FLOW_TO_SERVER].overlap, STREAM_OVERLAP_FIRST);
+	flow_table_destroy(t);
+}
+
 static void test_streams_released(void **state)
 {
 	struct flow_table *t = table_new(1024, 0);
@@ -643,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(test_flow_id),
 	    cmocka_unit_test(test_reuse_after_close),
 	    cmocka_unit_test(test_flowbits_and_user_zeroed),
+	    cmocka_unit_test(test_host_os_receivers),
 	    cmocka_unit_test(test_streams_released),
 	    cmocka_unit_test(test_destroy_frees_all),
 	};

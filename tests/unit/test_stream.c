@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -211,6 +212,187 @@ static void test_overlap_in_order_over_held(void **state)
 	assert_int_equal(counters(fx)->overlaps, 1);
 	assert_int_equal(counters(fx)->overlap_mismatch, 2);
 	fixture_free(fx);
+}
+
+/* ---- overlap policies --------------------------------------------------- */
+
+/*
+ * The classic overlap shapes (Novak and Sturges): a held segment H at
+ * stream positions [10, 20), then a later segment N at [n0, n1) with other
+ * bytes, then the hole before them filled. At position p, H's byte is
+ * 'a' + p, N's 'A' + p and the filler '.', so the stream shows whose copy
+ * won each byte. A row is where N starts (n0 == 0: N is in order, before
+ * every held byte); its columns where N ends (overlap_ends: inside H, with
+ * it, past it), each a string of whose copy the receiver reads where both
+ * lie, 'H' or 'N', by enum stream_overlap: first, last, linux, bsd,
+ * windows, windows_xp, solaris.
+ */
+struct overlap_row {
+	const char *start;
+	uint32_t n0;
+	const char *winner[3];
+};
+
+static const uint32_t overlap_ends[3] = {18, 20, 25};
+static const struct overlap_row overlap_rows[] = {
+    {"starts before H", 5, {"HNNNHNH", "HNNNHNN", "HNNNHNN"}},
+    {"starts with H", 10, {"HNHHHHH", "HNHHHHN", "HNNHHHN"}},
+    {"starts inside H", 12, {"HNHHHHH", "HNHHHHH", "HNHHHHN"}},
+    {"in order", 0, {"HNNNHNH", "HNNNHNN", "HNNNHNN"}},
+};
+
+/* The bytes from position from to to, each made by byte(p). */
+static void overlap_bytes(char *out, uint32_t from, uint32_t to, char base)
+{
+	for (uint32_t p = from; p < to; p++)
+		out[p - from] = (char)(base + p);
+	out[to - from] = '\0';
+}
+
+static void overlap_check(enum stream_overlap policy, const struct overlap_row *row,
+			  unsigned column)
+{
+	struct fixture *fx = fixture_new(64, 16, 0);
+	uint32_t n0 = row->n0, n1 = overlap_ends[column];
+	uint32_t fill = n0 < 10 ? n0 : 10; /* the hole before both */
+	uint32_t end = n1 > 20 ? n1 : 20;
+	char winner = row->winner[column][policy];
+	char held[16], later[32], expected[32];
+
+	stream_set_overlap(&fx->s, policy);
+	feed(fx, 0, NULL, SYN); /* position p is sequence number p + 1 */
+	overlap_bytes(held, 10, 20, 'a');
+	overlap_bytes(later, n0, n1, 'A');
+	feed(fx, 11, held, ACK);
+	feed(fx, n0 + 1, later, ACK);
+	if (fill > 0) {
+		char filler[16];
+		memset(filler, '.', fill);
+		filler[fill] = '\0';
+		feed(fx, 1, filler, ACK);
+	}
+	for (uint32_t p = 0; p < end; p++) {
+		bool in_h = p >= 10 && p < 20, in_n = p >= n0 && p < n1;
+		if (p < fill)
+			expected[p] = '.';
+		else if (in_h && (!in_n || winner == 'H'))
+			expected[p] = (char)('a' + p);
+		else
+			expected[p] = (char)('A' + p);
+	}
+	expected[end] = '\0';
+	if (fx->sink.len != end || memcmp(fx->sink.data, expected, end) != 0)
+		fail_msg("%s, N %s ending at %u: got \"%.*s\", expected \"%s\"",
+			 stream_overlap_name[policy], row->start, n1, (int)fx->sink.len,
+			 fx->sink.data, expected);
+	assert_true(counters(fx)->overlap_mismatch >= 1); /* the copies differ */
+	fixture_free(fx);
+}
+
+/* Every policy against every shape, the reassembled bytes asserted. */
+static void test_overlap_policies_classic_shapes(void **state)
+{
+	(void)state;
+	for (unsigned policy = 0; policy < STREAM_OVERLAP_COUNT; policy++)
+		for (size_t i = 0; i < sizeof(overlap_rows) / sizeof(overlap_rows[0]); i++)
+			for (unsigned column = 0; column < 3; column++)
+				overlap_check((enum stream_overlap)policy, &overlap_rows[i],
+					      column);
+	assert_string_equal(stream_overlap_name[STREAM_OVERLAP_WINDOWS_XP], "windows_xp");
+}
+
+/*
+ * Held data longer than a chunk is one run: a later segment that starts
+ * inside its first chunk and covers its second starts after the held
+ * bytes, whichever chunk they sit in.
+ */
+static void test_overlap_run_spans_chunks(void **state)
+{
+	static uint8_t held[1500], later[600], filler[10];
+	static const enum stream_overlap policies[] = {STREAM_OVERLAP_LINUX, STREAM_OVERLAP_BSD,
+						       STREAM_OVERLAP_SOLARIS};
+	(void)state;
+	memset(held, 'h', sizeof(held));
+	memset(later, 'N', sizeof(later));
+	memset(filler, '.', sizeof(filler));
+	for (unsigned i = 0; i < 3; i++) {
+		struct fixture *fx = fixture_new(64, 16, 0);
+		stream_set_overlap(&fx->s, policies[i]);
+		feed(fx, 0, NULL, SYN);
+		/* held at [10, 1510): two chunks, [10, 1034) and [1034, 1510) */
+		stream_insert(&fx->s, fx->pool, 11, held, sizeof(held), ACK, sink_deliver,
+			      &fx->sink);
+		assert_int_equal(fx->s.held_chunks, 2);
+		/* later at [1000, 1600): starts in the first chunk, covers the second */
+		stream_insert(&fx->s, fx->pool, 1001, later, sizeof(later), ACK, sink_deliver,
+			      &fx->sink);
+		stream_insert(&fx->s, fx->pool, 1, filler, sizeof(filler), ACK, sink_deliver,
+			      &fx->sink);
+		assert_int_equal(fx->sink.len, 1600);
+		/* linux, bsd: N starts after H (10): H's bytes; solaris: N reaches further */
+		char expect = policies[i] == STREAM_OVERLAP_SOLARIS ? 'N' : 'h';
+		assert_int_equal(fx->sink.data[1000], expect);
+		assert_int_equal(fx->sink.data[1200], expect);
+		assert_int_equal(fx->sink.data[1509], expect);
+		assert_int_equal(fx->sink.data[1510], 'N');
+		fixture_free(fx);
+	}
+}
+
+/*
+ * Adjacent held segments count as one (Linux coalesces them): a copy that
+ * starts inside the first and covers the second starts after the run.
+ */
+static void test_overlap_adjacent_held_one_run(void **state)
+{
+	struct fixture *fx = fixture_new(64, 16, 0);
+
+	(void)state;
+	stream_set_overlap(&fx->s, STREAM_OVERLAP_BSD);
+	feed(fx, 0, NULL, SYN);
+	feed(fx, 11, "aaaaa", ACK);	/* 10..14 */
+	feed(fx, 16, "bbbbb", ACK);	/* 15..19 */
+	feed(fx, 13, "XXXXXXXXX", ACK); /* 12..20: after the run's start */
+	feed(fx, 1, "..........", ACK);
+	assert_stream(fx, "..........aaaaabbbbbX");
+	fixture_free(fx);
+}
+
+/* ips mode: the pool keeps the first copy whatever the streams' policies. */
+static void test_overlap_pool_forces_first(void **state)
+{
+	struct fixture *fx = fixture_new(64, 16, 0);
+
+	(void)state;
+	stream_set_overlap(&fx->s, STREAM_OVERLAP_LAST);
+	stream_pool_force_first(fx->pool, true);
+	feed(fx, 0, NULL, SYN);
+	feed(fx, 6, "FIRST", ACK);
+	feed(fx, 4, "xxevil!", ACK);
+	assert_true(fx->s.flags & STREAM_MISMATCH);
+	feed(fx, 1, "123", ACK);
+	assert_stream(fx, "123xxFIRST");
+	assert_int_equal(fx->s.overlap, STREAM_OVERLAP_LAST); /* the stream's own is kept */
+	stream_pool_force_first(fx->pool, false);
+	fixture_free(fx);
+}
+
+/* The urgent byte comes out of the piece that holds it, and only that one. */
+static void test_urgent_cut(void **state)
+{
+	uint8_t piece[8];
+
+	(void)state;
+	memcpy(piece, "abcXdef", 8);
+	assert_int_equal(stream_urgent_cut(103, 100, piece, 7), 1);
+	assert_memory_equal(piece, "abcdef", 6);
+	memcpy(piece, "abcdefg", 8);
+	assert_int_equal(stream_urgent_cut(107, 100, piece, 7), 0); /* still to come */
+	assert_int_equal(stream_urgent_cut(99, 100, piece, 7), -1); /* passed */
+	assert_memory_equal(piece, "abcdefg", 7);
+	assert_int_equal(stream_urgent_cut(1, 0xfffffffeu, piece, 7), 1); /* across 2^32 */
+	assert_memory_equal(piece, "abcefg", 6);
+	assert_string_equal(stream_urgent_name[STREAM_URGENT_INLINE], "inline");
 }
 
 /* Delivered data is never replaced either: a retransmission that differs changes nothing. */
@@ -424,6 +606,11 @@ int main(void)
 	    cmocka_unit_test(test_overlap_partial_front),
 	    cmocka_unit_test(test_overlap_partial_back),
 	    cmocka_unit_test(test_overlap_in_order_over_held),
+	    cmocka_unit_test(test_overlap_policies_classic_shapes),
+	    cmocka_unit_test(test_overlap_run_spans_chunks),
+	    cmocka_unit_test(test_overlap_adjacent_held_one_run),
+	    cmocka_unit_test(test_overlap_pool_forces_first),
+	    cmocka_unit_test(test_urgent_cut),
 	    cmocka_unit_test(test_retransmission),
 	    cmocka_unit_test(test_sequence_wrap),
 	    cmocka_unit_test(test_depth_limit),
