@@ -149,6 +149,10 @@ struct board {
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
 	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app/app.h) */
+	unsigned health_stall_ms;    /* [health] a worker without progress this long is stalled */
+	unsigned health_tcp_port;    /* TCP check on the data ports' own addresses; 0: none */
+	unsigned health_http_port;   /* HTTP check there; 0: none */
+	bool health_test_hooks;	     /* the console's debug stall-worker (a test aid) */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 
