@@ -24,6 +24,7 @@
 #include "lwip/ip_addr.h"
 
 #include "control/console.h"
+#include "control/threads.h"
 #include "control/tls_netconn.h"
 #include "platform/log.h"
 
@@ -1072,15 +1073,6 @@ void console_stop(struct console *c)
 	if (c->acceptor_started)
 		pthread_join(c->acceptor, NULL);
 	/* Sessions notice the stop within CONSOLE_POLL_MS; wait a little for them. */
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 3;
-	pthread_mutex_lock(&c->lock);
-	while (c->live_threads > 0)
-		if (pthread_cond_timedwait(&c->changed, &c->lock, &until) != 0)
-			break;
-	bool idle = c->live_threads == 0;
-	pthread_mutex_unlock(&c->lock);
-	if (idle)
+	if (threads_wait_gone(&c->lock, &c->changed, &c->live_threads, 3))
 		console_free(c); /* otherwise a session still holds it: left to process exit */
 }

@@ -20,9 +20,11 @@
 #include "control/rules_update.h"
 #include "control/sinks.h"
 #include "control/eve.h"
+#include "control/health_listener.h"
 #include "control/stats.h"
 #include "dataplane/publish.h"
 #include "platform/clock.h"
+#include "platform/log.h"
 #include "dataplane/worker.h"
 
 #define ANSWER_ERROR_MAX  512
@@ -76,6 +78,23 @@ static bool command_enforcing(const struct control *control)
 	return control->published && dataplane_mode_enforce(control->published);
 }
 
+/* ,"health":{...} (control/health_listener.h) when the workers are watched. */
+static void command_status_health(const struct control *c, struct json_out *j)
+{
+	if (!c->health)
+		return;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	health_json(f, c->health, c->health_listener, health_clock_ms(), worker_stopping());
+	fclose(f);
+	json_key(j, "health");
+	json_raw(j, text);
+	free(text);
+}
+
 static void command_status(struct command_context *ctx)
 {
 	struct control *c = ctx->control;
@@ -114,6 +133,7 @@ static void command_status(struct command_context *ctx)
 		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
 		    (unsigned long long)cc.refused_no_role,
 		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
+	command_status_health(c, j);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -128,6 +148,9 @@ static void command_status(struct command_context *ctx)
 			(unsigned long long)cc.handshake_timeouts,
 			(unsigned long long)cc.handshakes_shed, (unsigned long long)cc.refused_busy,
 			(unsigned long long)cc.viewers_evicted, (unsigned long long)cc.requests);
+		if (c->health)
+			health_text(f, c->health, c->health_listener, health_clock_ms(),
+				    worker_stopping());
 		fclose(f);
 	}
 	command_text_member(j, "text", text, len);
@@ -211,14 +234,20 @@ static void command_mode(struct command_context *ctx)
 	json_string(ctx->j, text);
 }
 
-static int command_count(const char *text, unsigned max, unsigned *out)
+/* A decimal number in min..max. Returns 0 or -EINVAL. */
+static int command_number(const char *text, unsigned min, unsigned max, unsigned *out)
 {
 	char *end;
 	unsigned long n = strtoul(text, &end, 10);
-	if (text[0] < '0' || text[0] > '9' || *end != '\0' || n == 0 || n > max)
+	if (text[0] < '0' || text[0] > '9' || *end != '\0' || n < min || n > max)
 		return -EINVAL;
 	*out = (unsigned)n;
 	return 0;
+}
+
+static int command_count(const char *text, unsigned max, unsigned *out)
+{
+	return command_number(text, 1, max, out);
 }
 
 struct command_tail {
@@ -630,6 +659,49 @@ static void command_ipset_del(struct command_context *ctx)
 	command_ipset_change(ctx, false);
 }
 
+#define COMMAND_STALL_MAX_MS 60000
+
+/*
+ * A test aid, refused unless the board says [health] test_hooks = yes:
+ * worker N stops making progress for MS milliseconds, as a stuck worker
+ * would (dataplane/worker.h, struct worker_heartbeat), so that a test can
+ * watch the health checks fail and recover. requested_at_ms is on
+ * CLOCK_MONOTONIC, which the test's clock shares.
+ */
+static void command_debug_stall_worker(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	unsigned worker, ms;
+	if (!c->test_hooks) {
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "debug stall-worker: a test aid, off on this board ([health] test_hooks "
+			 "= yes turns it on)");
+		return;
+	}
+	if (c->worker_count == 0 ||
+	    command_number(ctx->args[0], 0, c->worker_count - 1, &worker) < 0 ||
+	    command_number(ctx->args[1], 1, COMMAND_STALL_MAX_MS, &ms) < 0) {
+		snprintf(ctx->error, sizeof(ctx->error),
+			 "debug stall-worker: want a worker 0..%u and 1..%u ms",
+			 c->worker_count ? c->worker_count - 1 : 0, COMMAND_STALL_MAX_MS);
+		return;
+	}
+	uint64_t now_ms = health_clock_ms();
+	__atomic_store_n(&c->workers[worker].heartbeat.test_stall_ms, ms, __ATOMIC_RELAXED);
+	log_warning("debug: worker %u stalls for %u ms (test aid, asked through the console)",
+		    worker, ms);
+	json_key(ctx->j, "worker");
+	json_printf(ctx->j, "%u", worker);
+	json_key(ctx->j, "stall_ms");
+	json_printf(ctx->j, "%u", ms);
+	json_key(ctx->j, "requested_at_ms");
+	json_printf(ctx->j, "%llu", (unsigned long long)now_ms);
+	char text[96];
+	snprintf(text, sizeof(text), "worker %u stalls for %u ms (test aid)\n", worker, ms);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, text);
+}
+
 static void command_help(struct command_context *ctx);
 
 /* A field left out is 0: no arguments, no payload, run on the control lcore itself. */
@@ -721,6 +793,12 @@ static const struct console_command console_commands[] = {
      .role = CONSOLE_ROLE_ADMIN,
      .run = command_rules_rollback,
      .usage = "rules rollback"},
+    {.words = "debug stall-worker",
+     .role = CONSOLE_ROLE_ADMIN,
+     .min_args = 2,
+     .max_args = 2,
+     .run = command_debug_stall_worker,
+     .usage = "debug stall-worker N MS (test aid: [health] test_hooks)"},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 

@@ -16,10 +16,12 @@
 #include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/health.h"
 #include "control/mgmt.h"
 #include "control/mgmt_port.h"
 #include "control/sinks.h"
 #include "dataplane/alert.h"
+#include "dataplane/worker.h"
 
 #define CONTROL_BURST 32
 
@@ -209,6 +211,8 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 
 unsigned control_poll(struct control *control)
 {
+	if (control->health)
+		health_poll(control->health, health_clock_ms(), worker_stopping());
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */

@@ -9,6 +9,7 @@
 #ifndef VIGIL_CONTROL_CONTROL_H
 #define VIGIL_CONTROL_CONTROL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CONTROL_MAX_PORTS      4
@@ -31,6 +32,8 @@ struct rules_update;
 struct filter_runtime;
 struct ipset_changes;
 struct sink;
+struct health;
+struct health_listener;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -78,6 +81,14 @@ struct control {
 	struct rules_update *rules;	       /* rule update transactions; NULL: no console */
 	struct filter_runtime *filter;	     /* the published filter tables; NULL: no filter file */
 	struct ipset_changes *ipset_changes; /* the console's IP-set changes (filter->adjust_arg) */
+
+	/* Health (control/health.h): the workers' heartbeats, judged on every
+	 * pass; NULL: none (offline). The checks answered from it on the data
+	 * ports' own addresses; NULL: none. test_hooks: [health] test_hooks,
+	 * which lets an admin stall a worker (debug stall-worker). */
+	struct health *health;
+	struct health_listener *health_listener;
+	bool test_hooks;
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
@@ -103,7 +114,8 @@ unsigned control_top_rules(const struct control *control, struct control_rule_hi
 void control_free(struct control *control);
 
 /*
- * One pass of the control loop: poll the management ports and the console,
+ * One pass of the control loop: judge the workers' heartbeats (health),
+ * poll the management ports and the console,
  * take alerts (at most 64 bursts per ring, so the console is still served
  * during an alert storm). Returns how many alerts it took: the caller polls
  * again at once rather than sleeping while alerts come (offline, workers

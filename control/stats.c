@@ -14,10 +14,12 @@
 #include <rte_ethdev.h>
 
 #include "control/eve.h"
+#include "control/health_listener.h"
 #include "control/stats.h"
 #include "dataplane/flow/stream.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
+#include "dataplane/worker.h"
 
 #define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
 
@@ -229,6 +231,11 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 			"    eve file: %" PRIu64 " line(s) written, %" PRIu64 " lost in %" PRIu64
 			" write error(s)\n",
 			view->eve->written, view->eve->lines_lost, view->eve->write_errors);
+	if (view->health) {
+		fprintf(out, "    ");
+		health_text(out, view->health, view->health_listener, health_clock_ms(),
+			    worker_stopping());
+	}
 }
 
 static void stats_json_counters(FILE *f, const struct worker_counters *c)
@@ -335,6 +342,11 @@ void stats_json(FILE *f, const struct stats_view *view)
 	stats_json_defrag(f, view);
 	stats_json_stream(f, view);
 	stats_json_eve(f, view);
+	if (view->health) {
+		fprintf(f, ",\"health\":");
+		health_json(f, view->health, view->health_listener, health_clock_ms(),
+			    worker_stopping());
+	}
 	fprintf(f, "}");
 }
 

@@ -23,6 +23,8 @@ struct stats_port {
 
 struct filter_counters;
 struct eve;
+struct health;
+struct health_listener;
 
 struct stats_worker {
 	unsigned lcore_id;
@@ -41,7 +43,9 @@ struct stats_view {
 	unsigned port_count;
 	const struct stats_worker *workers;
 	unsigned worker_count;
-	const struct eve *eve; /* the EVE file's counters; NULL or closed: no --eve */
+	const struct eve *eve;	     /* the EVE file's counters; NULL or closed: no --eve */
+	const struct health *health; /* the workers' heartbeats and the verdict; NULL: none */
+	const struct health_listener *health_listener; /* the checks answered; NULL: none */
 };
 
 /* Sum of every worker's counters. */

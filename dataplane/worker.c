@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -129,8 +130,23 @@ static struct publish_domain *worker_domain(struct worker_conf *conf)
 	return conf->detect.published ? &conf->detect.published->domain : NULL;
 }
 
+/*
+ * The test aid of struct worker_heartbeat: stall as a stuck worker would,
+ * no queue served and no heartbeat, but end early on worker_stop() so
+ * that the appliance still stops at once.
+ */
+static void worker_test_stall(struct worker_conf *conf)
+{
+	uint32_t ms = __atomic_exchange_n(&conf->heartbeat.test_stall_ms, 0, __ATOMIC_RELAXED);
+	uint64_t until_us = clock_monotonic_us() + (uint64_t)ms * 1000;
+	while (!worker_quit && clock_monotonic_us() < until_us)
+		rte_delay_us_sleep(1000);
+}
+
 void worker_poll(struct worker_conf *conf)
 {
+	if (unlikely(__atomic_load_n(&conf->heartbeat.test_stall_ms, __ATOMIC_RELAXED)))
+		worker_test_stall(conf);
 	for (unsigned i = 0; i < conf->queue_count; i++)
 		worker_handle_queue(conf, &conf->queues[i]);
 	if (unlikely(conf->exceptions != NULL))
@@ -140,6 +156,8 @@ void worker_poll(struct worker_conf *conf)
 	if (conf->detect.filter)
 		filter_worker_quiescent(conf->detect.filter);
 	publish_worker_quiescent(worker_domain(conf), conf->worker_index);
+	/* one turn made: the control lcore's health watch sees it move */
+	__atomic_store_n(&conf->heartbeat.turns, conf->heartbeat.turns + 1, __ATOMIC_RELAXED);
 }
 
 int worker_main(void *arg)

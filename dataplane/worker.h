@@ -7,7 +7,8 @@
  *
  * Ownership: platform/ builds one struct worker_conf per worker lcore before
  * launch and does not touch it while the worker runs, except to read the
- * counters (the control lcore sums them on read) and to raise the stop flag;
+ * counters (the control lcore sums them on read) and the heartbeat, to
+ * raise the stop flag, and, as a test aid, to ask for a stall;
  * what changes at run time (rules, mode, filter) is published
  * (dataplane/publish.h) and adopted by the worker itself.
  * Queue i of every data port belongs to worker i, so no two lcores share a
@@ -43,8 +44,24 @@ struct worker_queue {
 	const struct decode_tunnels *tunnels;
 };
 
+/*
+ * A worker's heartbeat (control/health.h): the loop turns it has made,
+ * written by the worker alone once per turn (an idle worker turns too),
+ * read by the control lcore, which calls a worker whose count has not
+ * moved for [health] stall_ms stalled. On a cache line of its own so that
+ * the control lcore's reads never touch the counters. test_stall_ms is a
+ * test aid (console `debug stall-worker`, only with [health] test_hooks):
+ * the control lcore writes it, the worker takes it at its next turn and
+ * then stalls for real, handling nothing, for that many milliseconds.
+ */
+struct worker_heartbeat {
+	uint64_t turns;
+	uint32_t test_stall_ms;
+} __attribute__((aligned(64)));
+
 struct worker_conf {
 	struct worker_counters counters; /* first: written on every packet */
+	struct worker_heartbeat heartbeat;
 	unsigned worker_index;
 	unsigned lcore_id;
 	bool drop_malformed; /* board: malformed = drop */

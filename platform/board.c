@@ -453,6 +453,10 @@ static const struct board_setting board_settings[] = {
     {"host_os_policy", "last", board_parse_host_os, B(host_os), 0, 0, ""},
     {"host_os_policy", "urgent_oob", board_parse_host_os, B(host_os), 0, 0, ""},
     {"host_os_policy", "urgent_inline", board_parse_host_os, B(host_os), 0, 0, ""},
+    {"health", "stall_ms", board_parse_uint, B(health_stall_ms), 50, 60000, "500"},
+    {"health", "tcp_port", board_parse_uint, B(health_tcp_port), 0, 65535, "80"},
+    {"health", "http_port", board_parse_uint, B(health_http_port), 0, 65535, "0"},
+    {"health", "test_hooks", board_parse_bool, B(health_test_hooks), 0, 0, "no"},
 };
 #define BOARD_SETTING_COUNT (sizeof(board_settings) / sizeof(board_settings[0]))
 _Static_assert(BOARD_SETTING_COUNT <= sizeof(((struct board *)0)->setting_line) / sizeof(unsigned),
@@ -630,7 +634,8 @@ static int board_handler(void *user, const char *section, const char *key, const
 		else
 			board_fail(r, r->line,
 				   "[%s]: unknown section (known: board, eal, lcores, dataplane, "
-				   "rules, vars, app, filter, host_os_policy, port NAME)",
+				   "rules, vars, app, filter, host_os_policy, management, alerts, "
+				   "health, port NAME)",
 				   section);
 		return 1;
 	}
@@ -811,6 +816,35 @@ static void board_check_console(struct board_reader *r)
 	}
 }
 
+/*
+ * The health checks' ports (on the data ports' own addresses) must differ
+ * from each other and from the console's: lwIP would refuse the second
+ * listener on a port the console holds on every address.
+ */
+static void board_check_health(struct board_reader *r)
+{
+	struct board *b = r->board;
+	size_t index = 0;
+	board_find(board_settings, BOARD_SETTING_COUNT, "health", "http_port", &index);
+	unsigned http_line = b->setting_line[index];
+	if (b->health_http_port && b->health_http_port == b->health_tcp_port) {
+		board_fail(r, http_line, "[health] http_port: %u is tcp_port too",
+			   b->health_http_port);
+		return;
+	}
+	if (!b->console_cert[0])
+		return;
+	const char *keys[] = {"tcp_port", "http_port"};
+	const unsigned ports[] = {b->health_tcp_port, b->health_http_port};
+	for (unsigned i = 0; i < 2 && !r->failed; i++) {
+		board_find(board_settings, BOARD_SETTING_COUNT, "health", keys[i], &index);
+		if (ports[i] && ports[i] == b->console_port)
+			board_fail(r, b->setting_line[index],
+				   "[health] %s: %u is [management] console_port", keys[i],
+				   ports[i]);
+	}
+}
+
 int board_load(struct board *board, const char *path, const char *const *overrides,
 	       unsigned override_count, char *err, size_t err_len)
 {
@@ -853,6 +887,8 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 		board_check_ports(&r);
 	if (!r.failed)
 		board_check_console(&r);
+	if (!r.failed)
+		board_check_health(&r);
 	return r.failed ? -EINVAL : 0;
 }
 

@@ -55,6 +55,16 @@ static int eal_push(char **argv, int *argc, char *arg)
 	return 0;
 }
 
+/* Does the board's extra EAL text name --lcores (as its own word)? */
+static bool eal_extra_has_lcores(const char *extra)
+{
+	for (const char *p = strstr(extra, "--lcores"); p; p = strstr(p + 1, "--lcores"))
+		if ((p == extra || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[8] == '\0' || p[8] == '=' || p[8] == ' ' || p[8] == '\t'))
+			return true;
+	return false;
+}
+
 int eal_start(const struct board *board, const struct eal_vars *vars, const char *program,
 	      char *err, size_t err_len)
 {
@@ -70,8 +80,13 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 	snprintf(log_level, sizeof(log_level), "%s", board->log_level);
 
 	rc |= eal_push(argv, &argc, (char *)program);
-	rc |= eal_push(argv, &argc, "-l");
-	rc |= eal_push(argv, &argc, lcores);
+	/* An --lcores in [eal] extra maps the lcores to CPUs itself (several
+	 * lcores on one CPU, in a lab with fewer CPUs than lcores) and replaces
+	 * the -l list: given both, the EAL keeps the first and ignores --lcores. */
+	if (!eal_extra_has_lcores(board->eal_extra)) {
+		rc |= eal_push(argv, &argc, "-l");
+		rc |= eal_push(argv, &argc, lcores);
+	}
 	static char main_lcore[16];
 	snprintf(main_lcore, sizeof(main_lcore), "%u", board->control_lcore);
 	rc |= eal_push(argv, &argc, "--main-lcore");

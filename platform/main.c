@@ -30,6 +30,8 @@
 
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/health.h"
+#include "control/health_listener.h"
 #include "control/console.h"
 #include "control/console_commands.h"
 #include "control/ipset_changes.h"
@@ -209,6 +211,68 @@ static void start_management(const struct board *board, const struct port_set *p
 	if (!control->mgmt)
 		log_fatal("%s: error: %s", board->path, err);
 	log_info("management stack up on port %u", control->management_ports[0]);
+}
+
+/* The data ports' own addresses, where the health checks are answered:
+ * how many, or max + 1 when there are more. */
+static unsigned health_addresses(const struct port_set *ports, struct health_address *out,
+				 unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < ports->count; i++) {
+		const struct board_port *bp = ports->ports[i].conf;
+		const struct board_prefix *own[] = {&bp->ipv4, &bp->ipv6};
+		for (unsigned k = 0; k < 2; k++) {
+			if (!own[k]->set)
+				continue;
+			if (n == max)
+				return max + 1;
+			out[n] = (struct health_address){.ipv6 = k == 1};
+			memcpy(out[n].addr, own[k]->addr, k == 1 ? 16 : 4);
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The health watch over the workers' heartbeats, and the checks answered
+ * on the data ports' own addresses ([health]). Not offline: no stack,
+ * nobody to ask. Before the workers run, so the verdict starts as
+ * "starting".
+ */
+static void start_health(const struct board *board, const struct port_set *ports,
+			 struct worker_conf *workers, struct control *control)
+{
+	static struct health health;
+	health_init(&health, board->health_stall_ms);
+	for (unsigned w = 0; w < board->worker_count; w++)
+		if (health_add_worker(&health, &workers[w].heartbeat.turns) < 0)
+			log_fatal("%s: error: more than %d workers to watch", board->path,
+				  HEALTH_MAX_WORKERS);
+	control->health = &health;
+	control->test_hooks = board->health_test_hooks;
+	if (control->test_hooks)
+		log_warning("health: test hooks on ([health] test_hooks): an admin may stall a "
+			    "worker");
+	struct health_listener_config config = {.tcp_port = (uint16_t)board->health_tcp_port,
+						.http_port = (uint16_t)board->health_http_port};
+	config.address_count =
+	    health_addresses(ports, config.addresses, HEALTH_LISTENER_MAX_ADDRESSES);
+	if (config.address_count > HEALTH_LISTENER_MAX_ADDRESSES)
+		log_fatal("%s: error: [health]: more than %d own addresses on data ports",
+			  board->path, HEALTH_LISTENER_MAX_ADDRESSES);
+	if (config.address_count == 0 || !(config.tcp_port || config.http_port))
+		return;
+	char err[SETUP_ERROR_MAX];
+	control->health_listener = health_listener_start(&config, &health, err, sizeof(err));
+	if (!control->health_listener)
+		log_fatal("%s: error: %s", board->path, err);
+	log_info("health checks on the data ports' own addresses: TCP port %u%s, HTTP port %u%s; "
+		 "failing when a worker makes no progress for %u ms",
+		 config.tcp_port, config.tcp_port ? " (open while healthy)" : " (off)",
+		 config.http_port, config.http_port ? " (200 or 503)" : " (off)",
+		 board->health_stall_ms);
 }
 
 #define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
@@ -403,6 +467,8 @@ int main(int argc, char **argv)
 	struct worker_conf *workers = setup_workers_create(&board, &ports, ruleset, run.filter);
 	setup_rules_publish_first(&board, ruleset);
 	setup_exception_path_start(&board, &ports, workers, &control);
+	if (!run.offline)
+		start_health(&board, &ports, workers, &control);
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.fd = -1, .ruleset = ruleset};
 	if (options.eve) {
@@ -422,6 +488,8 @@ int main(int argc, char **argv)
 	static struct main_stats stats;
 	build_stats_view(&stats, &board, &ports, workers);
 	stats.view.eve = &eve;
+	stats.view.health = control.health;
+	stats.view.health_listener = control.health_listener;
 	control.stats = &stats.view;
 	control.workers = workers;
 	control.published = &setup_published;
@@ -460,6 +528,9 @@ int main(int argc, char **argv)
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
+	/* Failing from now on (the checks saw it at the signal already), and said so. */
+	if (control.health)
+		health_poll(control.health, health_clock_ms(), true);
 	console_stop(control.console);
 	worker_stop();
 	rte_eal_mp_wait_lcore();
@@ -478,6 +549,7 @@ int main(int argc, char **argv)
 			    (unsigned long long)run.offline_expected, options.pcap);
 		status = EXIT_FAILURE;
 	}
+	health_listener_stop(control.health_listener);
 	setup_exception_path_free(workers, board.worker_count, &control);
 	setup_workers_free(workers, board.worker_count);
 	if (run.filter)

@@ -289,6 +289,43 @@ static void test_console_limits(void **state)
 	assert_error(text, 16, "[management] console_handshake_timeout_ms");
 }
 
+/* [health] (issue 13): defaults (TCP 80, no HTTP, 500 ms), the shipped nva
+ * boards, and ports that would clash refused with the line named. */
+static void test_health_settings(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.health_stall_ms, 500);
+	assert_int_equal(board.health_tcp_port, 80);
+	assert_int_equal(board.health_http_port, 0);
+	assert_false(board.health_test_hooks);
+	const char *set[] = {"health.tcp_port=0", "health.http_port=8080", "health.stall_ms=200",
+			     "health.test_hooks=yes"};
+	assert_int_equal(load_text(good_board, set, 4), 0);
+	assert_int_equal(board.health_tcp_port, 0);
+	assert_int_equal(board.health_http_port, 8080);
+	assert_int_equal(board.health_stall_ms, 200);
+	assert_true(board.health_test_hooks);
+	for (unsigned i = 0; i < 2; i++) {
+		const char *path = i ? "board/nva-vxlan.conf" : "board/nva-geneve.conf";
+		assert_int_equal(board_load(&board, path, NULL, 0, err, sizeof(err)), 0);
+		assert_int_equal(board.health_tcp_port, 80);
+		assert_true(board.ports[0].ipv4.set);
+		assert_false(board.health_test_hooks);
+	}
+
+	char text[1024];
+	snprintf(text, sizeof(text), "%s[health]\nhttp_port = 80\n", good_board);
+	assert_error(text, 16, "[health] http_port: 80 is tcp_port too");
+	snprintf(text, sizeof(text), "%s[health]\nstall_ms = 10\n", good_board);
+	assert_error(text, 16, "[health] stall_ms: 10 is outside 50..60000");
+	snprintf(text, sizeof(text),
+		 "%s[management]\nipv4 = 10.78.0.1/24\nconsole_cert = c\nconsole_key = k\n"
+		 "operator_ca = ca\n[health]\nhttp_port = 8443\n",
+		 good_board);
+	assert_error(text, 21, "[health] http_port: 8443 is [management] console_port");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -330,6 +367,7 @@ int main(void)
 	    cmocka_unit_test(test_management_addresses),
 	    cmocka_unit_test(test_host_os_policy),
 	    cmocka_unit_test(test_console_limits),
+	    cmocka_unit_test(test_health_settings),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),
 	};
