@@ -185,9 +185,9 @@ static uint32_t pipeline_urgent_out(struct detect_packet *s, uint8_t *piece, uin
  * the tail holds it: detect_set_stream_data()); afterwards the tail keeps
  * the window's last bytes for the next piece.
  */
-static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
+static void pipeline_stream_scan(struct detect_packet *s, const uint8_t *data, uint32_t len,
+				 uint64_t offset)
 {
-	struct detect_packet *s = arg;
 	struct detect_context *ctx = s->ctx;
 	struct detect_tail *tail =
 	    &ctx->tails[2 * (uint32_t)(s->flow - ctx->flows->flows) + s->direction];
@@ -211,6 +211,45 @@ static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, u
 		len -= take;
 		offset += take;
 	}
+}
+
+/*
+ * Past the reassembly depth a long connection goes on: an HTTP keep-alive
+ * connection's next request after a 1 MB upload must still be inspected.
+ * The stream keeps reassembling (out-of-order data is held as before the
+ * depth, so the parser never loses its place); the data goes to the
+ * application parser (its units' buffers inspected as usual, bodies to the
+ * parser's own limit) and to pkt_data, but the raw stream is not scanned.
+ */
+static void pipeline_stream_past_depth(struct detect_packet *s, const uint8_t *data, uint32_t len)
+{
+	struct detect_context *ctx = s->ctx;
+	while (len && !s->passed) {
+		uint32_t take = len < DETECT_WINDOW_MAX ? len : DETECT_WINDOW_MAX;
+		memcpy(ctx->window, data, take);
+		uint32_t piece = take - pipeline_urgent_out(s, ctx->window, take);
+		detect_set_pkt_data(s, ctx->window, piece);
+		pipeline_app(s, ctx->window, piece, 0, false);
+		data += take;
+		len -= take;
+	}
+}
+
+/*
+ * The stream's in-order data (stream_insert's callback): scanned as raw
+ * stream up to the depth, given to the application parser all along.
+ */
+static void pipeline_stream_data(void *arg, const uint8_t *data, uint32_t len, uint64_t offset)
+{
+	struct detect_packet *s = arg;
+	uint64_t depth = stream_pool_depth(s->ctx->flows->streams);
+	uint32_t scanned = offset >= depth	   ? 0
+			   : offset + len <= depth ? len
+						   : (uint32_t)(depth - offset);
+	if (scanned)
+		pipeline_stream_scan(s, data, scanned, offset);
+	if (scanned < len)
+		pipeline_stream_past_depth(s, data + scanned, len - scanned);
 }
 
 /*
@@ -331,45 +370,6 @@ static void pipeline_stream_gap(struct detect_packet *s)
 }
 
 /*
- * Past the reassembly depth the stream delivers nothing more, but a long
- * connection goes on: an HTTP keep-alive connection's next request after
- * a 1 MB upload must still be inspected. Segments that come in order are
- * given straight to the application parser (its units' buffers inspected
- * as usual; bodies to the parser's own limit); the raw stream is not
- * scanned further. Data ahead of the parser (out of order) is not held
- * past the depth: ips mode drops it, so that the receiver gets it again
- * in order, through the parser (an attacker would otherwise send the next
- * request out of order after a long upload); ids mode counts it as not
- * inspected.
- */
-static void pipeline_past_depth(struct detect_packet *s)
-{
-	struct flow *f = s->flow;
-	const struct packet *p = s->p;
-	unsigned dir = s->direction;
-	const struct stream *st = &f->stream[dir];
-	if (!(st->flags & STREAM_PAST_DEPTH) || (st->flags & (STREAM_RESET | STREAM_FINISHED)) ||
-	    !p->payload_len || s->passed)
-		return;
-	if (!(f->pipeline_flags & FLOW_PIPELINE_PAST_DEPTH(dir))) {
-		f->app_next[dir] = st->next_seq; /* where delivery stopped */
-		f->pipeline_flags |= FLOW_PIPELINE_PAST_DEPTH(dir);
-	}
-	uint32_t skip = f->app_next[dir] - p->tcp_seq; /* serial: bytes already given */
-	if ((int32_t)skip < 0) {
-		s->verdict = pipeline_discard(s->ctx, NORMALIZE_PAST_DEPTH_AHEAD);
-		return;
-	}
-	if (skip >= p->payload_len)
-		return; /* nothing new */
-	const uint8_t *data = p->data + p->payload_offset + skip;
-	uint32_t len = p->payload_len - skip;
-	f->app_next[dir] += len;
-	detect_set_pkt_data(s, data, len);
-	pipeline_app(s, data, len, 0, false);
-}
-
-/*
  * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
  * once; the others see the reassembled stream, through
  * pipeline_stream_data().
@@ -406,7 +406,6 @@ static void pipeline_tcp(struct detect_packet *s)
 		stream_insert(&s->flow->stream[s->direction], ctx->flows->streams, p->tcp_seq,
 			      p->data + p->payload_offset, p->payload_len, p->tcp_flags,
 			      pipeline_stream_data, s);
-	pipeline_past_depth(s);
 	/* ips: what contradicts held bytes does not reach the receiver, which
 	 * might take the newer copy where vigil keeps the first */
 	struct stream *st = &s->flow->stream[s->direction];

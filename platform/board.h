@@ -154,10 +154,10 @@ struct board {
 	/* [host_os_policy] the stack behind each prefix (ids mode reassembles
 	 * as it does); empty: every host is Linux */
 	struct host_os_table host_os;
-	unsigned health_stall_ms;    /* [health] a worker without progress this long is stalled */
-	unsigned health_tcp_port;    /* TCP check on the data ports' own addresses; 0: none */
-	unsigned health_http_port;   /* HTTP check there; 0: none */
-	bool health_test_hooks;	     /* the console's debug stall-worker (a test aid) */
+	unsigned health_stall_ms;  /* [health] a worker without progress this long is stalled */
+	unsigned health_tcp_port;  /* TCP check on the data ports' own addresses; 0: none */
+	unsigned health_http_port; /* HTTP check there; 0: none */
+	bool health_test_hooks;	   /* the console's debug stall-worker (a test aid) */
 	char vars[BOARD_MAX_VARS][BOARD_VAR_MAX]; /* "NAME=value" from [vars] */
 	unsigned var_count;
 

@@ -70,10 +70,9 @@ enum flow_tcp_state {
  */
 /* pipeline_flags bits (owner: dataplane/pipeline.c) */
 #define FLOW_PIPELINE_APP_ENDED(dir)                                                               \
-	(1u << (dir))				/* the parser was told of the end, by direction */
-#define FLOW_PIPELINE_RATE_LIMITED    (1u << 2) /* a rate-limited client's request rode the flow */
-#define FLOW_PIPELINE_PAST_DEPTH(dir) (1u << (3 + (dir))) /* app_next[dir] is valid */
-#define FLOW_PIPELINE_URGENT(dir)     (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
+	(1u << (dir))			     /* the parser was told of the end, by direction */
+#define FLOW_PIPELINE_RATE_LIMITED (1u << 2) /* a rate-limited client's request rode the flow */
+#define FLOW_PIPELINE_URGENT(dir)  (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
 
 enum flow_action {
 	FLOW_ACTION_NONE,
@@ -163,9 +162,6 @@ struct flow {
 	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
-	/* lead, pipeline: past the reassembly depth, the next byte the
-	 * application parser takes, by direction (FLOW_PIPELINE_PAST_DEPTH) */
-	uint32_t app_next[2];
 	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of
 	 * the stream, by direction (FLOW_PIPELINE_URGENT) */
 	uint32_t urgent_seq[2];

@@ -54,10 +54,7 @@
 	_(URGENT, "urgent",                                                                        \
 	  "urgent data (ips: a receiver takes the urgent byte out of the stream)")                 \
 	_(LOW_TTL, "low_ttl",                                                                      \
-	  "a segment with data, FIN or RST whose TTL may not reach the receiver")                  \
-	_(PAST_DEPTH_AHEAD, "past_depth_ahead",                                                    \
-	  "past the stream depth, data ahead of the parser (ips: dropped until it comes in "       \
-	  "order; ids: not inspected)")
+	  "a segment with data, FIN or RST whose TTL may not reach the receiver")
 
 enum normalize_reason {
 #define _(sym, name, text) NORMALIZE_##sym,

@@ -198,14 +198,12 @@ static void stream_note_fin(struct stream *s, uint32_t fin_seq)
 	s->flags |= STREAM_FIN_SEEN;
 }
 
-/* Bytes past next_seq that may still be delivered: depth and FIN bound them. */
-static uint32_t stream_limit(const struct stream *s, const struct stream_pool *pool)
+/* Bytes past next_seq that may still be delivered: the FIN bounds them. */
+static uint32_t stream_limit(const struct stream *s)
 {
-	uint64_t limit = pool->config.depth - s->delivered;
-
-	if ((s->flags & STREAM_FIN_SEEN) && (uint64_t)stream_rel(s, s->fin_seq) < limit)
-		limit = (uint64_t)stream_rel(s, s->fin_seq);
-	return (uint32_t)limit;
+	if ((s->flags & STREAM_FIN_SEEN) && stream_rel(s, s->fin_seq) >= 0)
+		return (uint32_t)stream_rel(s, s->fin_seq);
+	return UINT32_MAX;
 }
 
 /*
@@ -461,7 +459,6 @@ static void stream_check_end(struct stream *s, struct stream_pool *pool)
 	if (s->delivered >= pool->config.depth && !(s->flags & STREAM_PAST_DEPTH)) {
 		s->flags |= STREAM_PAST_DEPTH;
 		pool->counters.past_depth++;
-		stream_release(s, pool);
 	}
 	if ((s->flags & STREAM_FIN_SEEN) && s->next_seq == s->fin_seq) {
 		s->flags |= STREAM_FINISHED;
@@ -500,12 +497,12 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 
 	k->segments++;
 	if (!stream_is_open(s)) {
-		k->after_close += !(s->flags & STREAM_PAST_DEPTH);
+		k->after_close++;
 		return 0;
 	}
 	int64_t start = stream_rel(s, seq);
 	int64_t end = start + len;
-	uint32_t limit = stream_limit(s, pool);
+	uint32_t limit = stream_limit(s);
 
 	if (start > STREAM_MAX_AHEAD) {
 		k->out_of_window++;
@@ -516,9 +513,7 @@ uint32_t stream_insert(struct stream *s, struct stream_pool *pool, uint32_t seq,
 		return 0;
 	}
 	if (start >= limit) {
-		/* Past the FIN, or past the depth (then it is simply not wanted). */
-		k->after_close +=
-		    (s->flags & STREAM_FIN_SEEN) && start >= stream_rel(s, s->fin_seq);
+		k->after_close++; /* past the FIN */
 		return 0;
 	}
 	struct stream_segment seg = {start, end}; /* the policy judges the segment as sent */
@@ -560,7 +555,7 @@ uint32_t stream_skip(struct stream *s, struct stream_pool *pool, uint32_t to)
 	/* up to the first held byte at most: from there the data is in hand */
 	if (s->held && stream_rel(s, s->held->seq) < n)
 		n = stream_rel(s, s->held->seq);
-	uint32_t limit = stream_limit(s, pool);
+	uint32_t limit = stream_limit(s);
 	if ((uint64_t)n > limit)
 		n = limit;
 	if (n <= 0)
@@ -606,4 +601,9 @@ int stream_urgent_cut(uint32_t urgent_seq, uint32_t seq, uint8_t *piece, uint32_
 		return 0;
 	memmove(piece + at, piece + at + 1, len - at - 1);
 	return 1;
+}
+
+uint32_t stream_pool_depth(const struct stream_pool *pool)
+{
+	return pool->config.depth;
 }

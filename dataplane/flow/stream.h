@@ -53,7 +53,9 @@
 struct stream_config {
 	uint32_t chunk_count; /* chunks in the pool (total held data / STREAM_CHUNK_SIZE) */
 	uint32_t max_chunks_per_stream; /* chunks one direction may hold */
-	uint32_t depth; /* bytes delivered per direction, at most STREAM_MAX_DEPTH */
+	/* bytes per direction after which STREAM_PAST_DEPTH is set (the raw
+	 * stream is scanned that far), at most STREAM_MAX_DEPTH */
+	uint32_t depth;
 };
 
 /*
@@ -95,12 +97,14 @@ extern const char *const stream_counter_text[STREAM_COUNTER_COUNT];
 
 /* What a stream has seen; several may be set. */
 enum stream_flag {
-	STREAM_STARTED = 1u << 0,    /* next_seq is valid */
-	STREAM_MIDSTREAM = 1u << 1,  /* started from a segment other than SYN */
-	STREAM_FIN_SEEN = 1u << 2,   /* fin_seq is valid */
-	STREAM_FINISHED = 1u << 3,   /* every byte up to the FIN delivered */
-	STREAM_RESET = 1u << 4,	     /* RST seen: nothing more is delivered */
-	STREAM_PAST_DEPTH = 1u << 5, /* depth bytes delivered: nothing more is */
+	STREAM_STARTED = 1u << 0,   /* next_seq is valid */
+	STREAM_MIDSTREAM = 1u << 1, /* started from a segment other than SYN */
+	STREAM_FIN_SEEN = 1u << 2,  /* fin_seq is valid */
+	STREAM_FINISHED = 1u << 3,  /* every byte up to the FIN delivered */
+	STREAM_RESET = 1u << 4,	    /* RST seen: nothing more is delivered */
+	/* depth bytes delivered: the caller stops scanning the raw stream;
+	 * delivery goes on (for the application parser) */
+	STREAM_PAST_DEPTH = 1u << 5,
 	/* The last stream_insert() met held bytes that its segment contradicts
 	 * (an overlap evasion, or a broken sender); cleared by the next insert
 	 * (the caller may clear it once it has acted on it). */
@@ -256,6 +260,9 @@ uint32_t stream_pool_available(const struct stream_pool *pool);
 /* The pool's counters, owned by the pool; summing is left to the caller. */
 const struct stream_counters *stream_pool_counters(const struct stream_pool *pool);
 
+/* The depth (stream_config.depth) the pool's streams are flagged past at. */
+uint32_t stream_pool_depth(const struct stream_pool *pool);
+
 /*
  * Start s at the segment (seq, tcp_flags): with SYN the initial sequence
  * number is seq and data starts at seq + 1; otherwise the stream is picked
@@ -271,8 +278,10 @@ void stream_init(struct stream *s, uint32_t seq, uint8_t tcp_flags);
  * be NULL when len is 0. The segment is not kept: what must wait is copied
  * into chunks of pool. Where it meets held bytes the stream's overlap
  * policy (or the pool's forced "first") decides which copy is kept; bytes
- * already delivered are never replaced; bytes past the depth, past a FIN,
- * or after a RST are ignored. A RST ends the stream at once: held data is released and nothing
+ * already delivered are never replaced; bytes past a FIN or after a RST
+ * are ignored. Past the depth reassembly goes on (STREAM_PAST_DEPTH tells
+ * the caller; held data past it is kept as before it), so an application
+ * parser keeps a whole stream however long the connection. A RST ends the stream at once: held data is released and nothing
  * is delivered any more (RST validation against the window is left to the
  * caller). Returns the number of bytes delivered by this call.
  * Per-packet path of the owning lcore: no allocation, no locks.
@@ -306,7 +315,7 @@ void stream_release(struct stream *s, struct stream_pool *pool);
 /* True while new in-order data can still be delivered (started or not). */
 static inline bool stream_is_open(const struct stream *s)
 {
-	return !(s->flags & (STREAM_FINISHED | STREAM_RESET | STREAM_PAST_DEPTH));
+	return !(s->flags & (STREAM_FINISHED | STREAM_RESET));
 }
 
 #endif

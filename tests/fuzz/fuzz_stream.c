@@ -13,7 +13,7 @@
  * the same segments byte by byte, naively (an array of held bytes; a run is
  * held bytes without a hole; the policy's rule of stream.h decides each run
  * a segment meets), and every delivery is checked against it: contiguous,
- * never twice, within the depth, nothing after a RST, every byte one that
+ * never twice, flagged past the depth, nothing after a RST, every byte one that
  * was offered for its position and, while the pool has never dropped
  * anything, exactly the model's byte. After each operation all contiguous
  * data must have been delivered and pool accounting must hold; after the
@@ -87,7 +87,6 @@ static void fuzz_deliver(void *arg, const uint8_t *data, uint32_t len, uint64_t 
 	FUZZ_CHECK(!m->reset);
 	FUZZ_CHECK(len > 0);
 	FUZZ_CHECK(offset == m->delivered);
-	FUZZ_CHECK(offset + len <= m->depth);
 	for (uint32_t i = 0; i < len; i++) {
 		uint64_t at = FUZZ_MODEL_BASE + offset + i;
 
@@ -115,10 +114,10 @@ static bool fuzz_later_wins(enum stream_overlap policy, int64_t n0, int64_t n1, 
 	return false; /* first, windows */
 }
 
-/* Where the stream stops taking bytes (stream offset): the depth, or a FIN it believed. */
+/* Where the stream stops taking bytes (stream offset): a FIN it believed (the depth only flags). */
 static int64_t fuzz_limit(const struct fuzz_model *m, const struct stream *s)
 {
-	int64_t limit = m->depth;
+	int64_t limit = INT64_MAX;
 
 	if ((s->flags & STREAM_FIN_SEEN) && (s->flags & STREAM_STARTED)) {
 		int64_t fin = (int64_t)m->delivered + (int32_t)(s->fin_seq - s->next_seq);
@@ -257,7 +256,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(got == model.delivered - delivered_before);
 		FUZZ_CHECK(s.delivered == model.delivered);
-		FUZZ_CHECK(s.delivered <= config.depth);
+		/* past the depth the stream is flagged, and goes on delivering */
+		FUZZ_CHECK(!!(s.flags & STREAM_PAST_DEPTH) == (s.delivered >= config.depth));
 		FUZZ_CHECK(stream_pool_available(pool) + s.held_chunks == config.chunk_count);
 		FUZZ_CHECK(s.held_chunks <= config.max_chunks_per_stream);
 		/* whatever became contiguous went out */

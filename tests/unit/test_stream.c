@@ -428,36 +428,39 @@ static void test_sequence_wrap(void **state)
 	fixture_free(fx);
 }
 
+/* Past the depth the stream is flagged, and delivery goes on. */
 static void test_depth_limit(void **state)
 {
 	struct fixture *fx = fixture_new(64, 16, 10);
 
 	(void)state;
 	feed(fx, 0, NULL, SYN);
-	feed(fx, 13, "zz", ACK); /* past the depth: not held */
-	assert_int_equal(fx->s.held_chunks, 0);
+	feed(fx, 14, "zz", ACK); /* past the depth: held as any other */
+	assert_int_equal(fx->s.held_chunks, 1);
 	assert_int_equal(feed(fx, 1, "0123456", ACK), 7);
-	assert_int_equal(feed(fx, 8, "789abc", ACK), 3); /* cut at 10 bytes */
-	assert_stream(fx, "0123456789");
+	assert_false(fx->s.flags & STREAM_PAST_DEPTH);
+	assert_int_equal(feed(fx, 8, "789abc", ACK), 8); /* and the held "zz" after it */
+	assert_stream(fx, "0123456789abczz");
 	assert_true(fx->s.flags & STREAM_PAST_DEPTH);
-	assert_false(stream_is_open(&fx->s));
-	assert_int_equal(feed(fx, 11, "more", ACK), 0);
+	assert_true(stream_is_open(&fx->s));
+	assert_int_equal(feed(fx, 16, "more", ACK), 4);
 	assert_int_equal(counters(fx)->past_depth, 1);
 	fixture_free(fx);
 }
 
-/* Held data beyond the depth is cut when stored, and released at depth. */
+/* Held data across the depth is kept whole and delivered in order. */
 static void test_depth_releases_held(void **state)
 {
 	struct fixture *fx = fixture_new(64, 16, 8);
 
 	(void)state;
 	feed(fx, 0, NULL, SYN);
-	feed(fx, 5, "EFGHIJ", ACK); /* only 5..8 fit */
-	assert_int_equal(feed(fx, 1, "ABCD", ACK), 8);
-	assert_stream(fx, "ABCDEFGH");
+	feed(fx, 5, "EFGHIJ", ACK);
+	assert_int_equal(feed(fx, 1, "ABCD", ACK), 10);
+	assert_stream(fx, "ABCDEFGHIJ");
 	assert_true(fx->s.flags & STREAM_PAST_DEPTH);
 	assert_int_equal(fx->s.held_chunks, 0);
+	assert_int_equal(counters(fx)->past_depth, 1);
 	fixture_free(fx);
 }
 
