@@ -362,6 +362,21 @@ static void flow_set_receivers(const struct flow_table *t, struct flow *f)
 	}
 }
 
+/*
+ * Is a packet from port from to port to, mid-stream, the server's? Yes
+ * when from is a well-known port and to is not, or when to is ephemeral
+ * and from is not: clients connect from the ephemeral range (32768 and
+ * up: Linux's 32768-60999, the IANA range 49152-65535 of Windows and the
+ * BSDs), servers listen below it (80, 443, 8080, 9200, ...).
+ */
+static bool flow_port_is_server_side(uint16_t from, uint16_t to)
+{
+	enum { FLOW_PORT_WELL_KNOWN = 1024, FLOW_PORT_EPHEMERAL = 32768 };
+	if (from < FLOW_PORT_WELL_KNOWN && to >= FLOW_PORT_WELL_KNOWN)
+		return true;
+	return to >= FLOW_PORT_EPHEMERAL && from < FLOW_PORT_EPHEMERAL;
+}
+
 static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const struct flow_key *k,
 			const struct packet *p, uint8_t src_side, uint64_t now_ns)
 {
@@ -377,10 +392,11 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 	/* The SYN-ACK's sender is the server, even when the SYN was not seen. */
 	if ((p->flags & PACKET_TCP) && flow_tcp_is_syn_ack(p->tcp_flags))
 		f->client_side = !src_side;
-	/* Picked up mid-stream: the server is the side on a well-known port
-	 * talking to an ephemeral one (the first packet may be its answer). */
+	/* Picked up mid-stream: the first packet may be the server's answer
+	 * (after a balancer's rebalance, the server's retransmission often
+	 * comes first), so the server is told by its port. */
 	else if (t->midstream && (p->flags & PACKET_TCP) && !(p->tcp_flags & STREAM_TCP_SYN) &&
-		 p->src_port < 1024 && p->dst_port >= 1024)
+		 flow_port_is_server_side(p->src_port, p->dst_port))
 		f->client_side = !src_side;
 	if (k->proto == IPPROTO_TCP)
 		flow_set_receivers(t, f);

@@ -206,6 +206,36 @@ static void test_tcp_midstream(void **state)
 	flow_table_destroy(t);
 }
 
+/*
+ * [dataplane] midstream: the server of a connection picked up mid-stream is
+ * told by its port, whichever side's packet comes first (after a balancer
+ * rebalances a connection, the server's retransmission often does).
+ */
+static void test_tcp_midstream_server_by_port(void **state)
+{
+	static const struct {
+		uint16_t first_sport, first_dport;
+		enum flow_direction first_dir;
+	} cases[] = {
+	    {80, 40000, FLOW_TO_CLIENT},    /* a well-known port answering */
+	    {9200, 45000, FLOW_TO_CLIENT},  /* a service port answering an ephemeral one */
+	    {45000, 9200, FLOW_TO_SERVER},  /* the client first */
+	    {40000, 50000, FLOW_TO_SERVER}, /* both ephemeral: the first sender is the client */
+	    {1000, 2000, FLOW_TO_CLIENT},   /* a well-known port and a registered one */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct flow_table *t = table_new(1024, 0);
+		t->midstream = true;
+		uint16_t a = cases[i].first_sport, b = cases[i].first_dport;
+		struct flow *f = lookup(t, tcp(S, a, C, b, ACK), 1 * SEC, cases[i].first_dir);
+		lookup(t, tcp(C, b, S, a, ACK), 1 * SEC,
+		       cases[i].first_dir == FLOW_TO_SERVER ? FLOW_TO_CLIENT : FLOW_TO_SERVER);
+		assert_true(f->established);
+		flow_table_destroy(t);
+	}
+}
+
 static void test_tcp_fin_and_rst(void **state)
 {
 	struct flow_table *t = table_new(1024, 0);
@@ -671,6 +701,7 @@ int main(void)
 	    cmocka_unit_test(test_tcp_handshake_syn_first),
 	    cmocka_unit_test(test_tcp_syn_ack_first),
 	    cmocka_unit_test(test_tcp_midstream),
+	    cmocka_unit_test(test_tcp_midstream_server_by_port),
 	    cmocka_unit_test(test_tcp_async_oneside),
 	    cmocka_unit_test(test_tcp_fin_and_rst),
 	    cmocka_unit_test(test_udp_directions),
