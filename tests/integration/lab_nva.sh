@@ -56,6 +56,25 @@ nva_link()
 	done
 }
 
+# nva_appliance_link DEV PEER GW_ADDR: the balancer's side toward one
+# vigil (DEV in the root namespace, read by vigil's af_packet device; PEER
+# in the balancer's namespace with GW_ADDR/24), room for the tunnel's
+# overhead.
+nva_appliance_link()
+{
+	local dev=$1 peer=$2 addr=$3
+	ip link add "$dev" type veth peer name "$peer" netns "$GW_NS"
+	ip link set "$dev" mtu 1700
+	ip -n "$GW_NS" link set "$peer" mtu 1700
+	ethtool -K "$dev" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	ip netns exec "$GW_NS" ethtool -K "$peer" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	ip link set "$dev" promisc on
+	ip link set "$dev" up
+	ip -n "$GW_NS" addr add "$addr/24" dev "$peer"
+	ip -n "$GW_NS" link set "$peer" up
+}
+
 nva_up()
 {
 	nva_down
@@ -69,17 +88,7 @@ nva_up()
 	nva_link "$LAB_SERVER_NS" sv0 "$GW_NS" gs0 "$SERVER_V4/24" 10.90.2.254/24
 	ip -n "$LAB_CLIENT_NS" route add default via 10.90.1.254
 	ip -n "$LAB_SERVER_NS" route add default via 10.90.2.254
-	# the balancer's side toward vigil: room for the tunnel's overhead
-	ip link add vigil-gw0 type veth peer name ga0 netns "$GW_NS"
-	ip link set vigil-gw0 mtu 1700
-	ip -n "$GW_NS" link set ga0 mtu 1700
-	ethtool -K vigil-gw0 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ip netns exec "$GW_NS" ethtool -K ga0 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	sysctl -qw net.ipv6.conf.vigil-gw0.disable_ipv6=1
-	ip link set vigil-gw0 promisc on
-	ip link set vigil-gw0 up
-	ip -n "$GW_NS" addr add "$GW_V4/24" dev ga0
-	ip -n "$GW_NS" link set ga0 up
+	nva_appliance_link vigil-gw0 ga0 "$GW_V4"
 	# the emulator routes; the kernel must not (it only resolves the sides'
 	# addresses, which the emulator reads from its ARP table)
 	ip netns exec "$GW_NS" sysctl -qw net.ipv4.ip_forward=0

@@ -36,16 +36,7 @@ fleet_down()
 fleet_up()
 {
 	nva_up
-	ip link add vigil-gw1 type veth peer name ga1 netns "$GW_NS"
-	ip link set vigil-gw1 mtu 1700
-	ip -n "$GW_NS" link set ga1 mtu 1700
-	ethtool -K vigil-gw1 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	ip netns exec "$GW_NS" ethtool -K ga1 tx off tso off gso off gro off >/dev/null 2>&1 || true
-	sysctl -qw net.ipv6.conf.vigil-gw1.disable_ipv6=1
-	ip link set vigil-gw1 promisc on
-	ip link set vigil-gw1 up
-	ip -n "$GW_NS" addr add "$GW_B_V4/24" dev ga1
-	ip -n "$GW_NS" link set ga1 up
+	nva_appliance_link vigil-gw1 ga1 "$GW_B_V4"
 }
 
 # start_appliance NAME IFACE ADDR PREFIX OUT ERR: one vigil on board nva-geneve.
