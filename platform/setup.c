@@ -141,9 +141,8 @@ struct ruleset *setup_rules_load(const struct options *o, const struct board *bo
 		unsigned n[5];
 		policy_counts(policy, n);
 		printf("policy %s: %u enable/disable, %u action, %u except, %u ratelimit, %u "
-		       "threshold "
-		       "statements\n",
-		       policy_path, n[0], n[1], n[2], n[3], n[4]);
+		       "threshold statements, %u tenant blocks\n",
+		       policy_path, n[0], n[1], n[2], n[3], n[4], policy_tenant_count(policy));
 	}
 	uint8_t action_rank[RULE_ACTION_COUNT];
 	struct ruleset_options ro = setup_rules_options(o, board, vars, action_rank);

@@ -50,6 +50,7 @@ void detect_flow_renew(struct detect_context *ctx, struct flow *f)
 	memset(f->flowbits, 0, sizeof(f->flowbits));
 	flowvars_release(&ctx->flowvars, &f->flowvars);
 	f->action = FLOW_ACTION_NONE;
+	f->tenant = 0; /* the new rules may bring another policy */
 	f->scan_stream[0] = f->scan_stream[1] = NULL;
 	f->rules_generation = ctx->rules_generation;
 }
@@ -231,16 +232,19 @@ enum verdict detect_rule_verdict(enum rule_action action)
 	}
 }
 
-/* The action in force: the rule's, or its rate_filter's new_action once the rate is exceeded. */
+/*
+ * The action in force: the policy's for the packet's tenant (action), or
+ * the rule's rate_filter's new_action once the rate is exceeded.
+ */
 static enum rule_action detect_action(struct detect_packet *s, const struct rule *rule,
-				      uint32_t index, bool *silent)
+				      uint32_t index, enum rule_action action, bool *silent)
 {
 	const struct rule_policy *policy = rule->policy;
 	if (!policy || !policy->rate.set)
-		return rule->action;
+		return action;
 	if (!threshold_rate_active(s->ctx->thresholds, index, &policy->rate, s->p,
 				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
-		return rule->action;
+		return action;
 	*silent = policy->rate.new_action_silent;
 	return policy->rate.new_action;
 }
@@ -262,10 +266,43 @@ static bool detect_suppressed(const struct rule *rule, const struct packet *p)
 }
 
 /*
+ * The packet's tenant in the operator policy (policy_tenant_find()), 0:
+ * none; asked only when a rule that differs by tenant is a candidate, an
+ * exception is checked or a rule would drop. A packet outside tunnels
+ * costs a flag test. A GENEVE flow's tenant is looked up once and kept on
+ * the flow (its key holds the endpoint and attachment ids); a VXLAN
+ * packet's per packet, since the two directions of a flow come with the
+ * two VNIs of a pair and a block may name one.
+ */
+static uint16_t detect_tenant(struct detect_packet *s)
+{
+	if (s->tenant_known)
+		return s->tenant;
+	s->tenant_known = true;
+	const struct packet *p = s->p;
+	if (!(p->flags & PACKET_TUNNEL) || !s->ctx->ruleset)
+		return s->tenant = 0;
+	struct flow *f = p->tunnel.type == PACKET_TUNNEL_GENEVE ? s->flow : NULL;
+	if (f && f->tenant)
+		return s->tenant = (uint16_t)(f->tenant - 1);
+	s->tenant = policy_tenant_find(ruleset_policy(s->ctx->ruleset), &p->tunnel);
+	if (f)
+		f->tenant = (uint16_t)(s->tenant + 1);
+	return s->tenant;
+}
+
+/* The packet's tenant block says "mode ids": its rule verdicts are not enforced. */
+static bool detect_tenant_ids(struct detect_packet *s)
+{
+	return (s->p->flags & PACKET_TUNNEL) && s->ctx->ruleset &&
+	       policy_tenant_ids(ruleset_policy(s->ctx->ruleset), detect_tenant(s));
+}
+
+/*
  * An operator exception covers this packet for the rule (it then does not
  * fire). Runs only for rules that matched and carry exceptions.
  */
-static bool detect_excepted(const struct detect_packet *s, const struct rule *rule)
+static bool detect_excepted(struct detect_packet *s, const struct rule *rule)
 {
 	struct policy_packet_view view = {
 	    .src = s->p->src_addr,
@@ -273,6 +310,7 @@ static bool detect_excepted(const struct detect_packet *s, const struct rule *ru
 	    .family = s->p->ip_version,
 	    .uri = s->match.buffer[RULE_BUFFER_HTTP_URI],
 	    .uri_len = s->match.buffer_len[RULE_BUFFER_HTTP_URI],
+	    .tenant = detect_tenant(s),
 	};
 	/* the client the HTTP parser found, as the filter, rate limits and EVE see it */
 	if (s->details && s->details->xff_client.family) {
@@ -335,6 +373,11 @@ static void detect_candidates(struct detect_packet *s)
 				s->deferred_overflow = true;
 			continue;
 		}
+		/* the policy's action for the packet's tenant; a rule off for it is not run */
+		enum rule_action action = rule->action;
+		if (rule->policy && rule->policy->tenant_count &&
+		    !policy_tenant_rule(rule, detect_tenant(s), &action))
+			continue;
 		if (!rule_header_match(rule, s->p, s->match.app_proto) ||
 		    !detect_rule_match(s, rule))
 			continue;
@@ -350,13 +393,15 @@ static void detect_candidates(struct detect_packet *s)
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
 		bool silent = false;
-		enum rule_action action = detect_action(s, rule, index, &silent);
+		action = detect_action(s, rule, index, action, &silent);
 		detect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
 			s->passed = true;
 			break;
 		}
 		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
+		if (wanted != VERDICT_PASS && detect_tenant_ids(s))
+			wanted = VERDICT_PASS;
 		if (wanted > s->verdict)
 			s->verdict = wanted;
 		/* threshold and suppress only limit alerts; the action above still applies */
@@ -400,14 +445,15 @@ void detect_buffer(struct detect_packet *s, const uint8_t *data, uint32_t len, u
 }
 
 /*
- * A flow a rule decided for: its packets are dropped (ips mode; ids mode
- * only stops inspecting it, as Suricata does) or passed, uninspected.
+ * A flow a rule decided for: its packets are dropped (ips mode; ids mode,
+ * the board's or the tenant's, only stops inspecting it, as Suricata does)
+ * or passed, uninspected.
  */
 bool detect_flow_decided(struct detect_packet *s)
 {
 	if (!s->flow || s->flow->action == FLOW_ACTION_NONE)
 		return false;
-	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce)
+	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce && !detect_tenant_ids(s))
 		s->verdict = VERDICT_DROP;
 	return true;
 }

@@ -38,7 +38,11 @@
  *   with it, to the worker's own ring for the control lcore.
  * - Policy (rules/policy/policy.h): a rule with an operator exception that
  *   covers the packet (address, HTTP path, X-Forwarded-For client) does
- *   not fire.
+ *   not fire. A packet peeled from a tunnel may be a tenant's of the
+ *   policy: a rule its block disables is not run for it, one whose action
+ *   it overrides acts so, and under "mode ids" its rule verdicts are not
+ *   enforced (the board's mode still holds for the filter stage, rate
+ *   limits and the normalizer).
  *
  * Each worker owns one struct detect_context: no locks anywhere. The rules
  * it runs are published by the control lcore (detect_rules.h).
@@ -160,6 +164,10 @@ struct detect_packet {
 	bool app_found_now;
 	bool app_header_only; /* that pass: only rules with an application-protocol header */
 	bool app_error;	      /* the parser found this packet's data breaks the protocol */
+	/* The packet's tenant in the operator policy (0: none), looked up when
+	 * first needed (detect.c detect_tenant()). */
+	bool tenant_known;
+	uint16_t tenant;
 };
 
 /* Start the detection state of packet p seen at timestamp_us. Per-packet path. */

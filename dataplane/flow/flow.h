@@ -125,7 +125,7 @@ struct flow_filter_cache {
  * flow is created and hands them to on_free when it goes. Who owns which:
  * app_* the application layer (dataplane/app/), filter the filter stage,
  * pipeline_flags the pipeline (dataplane/pipeline.c), and the fields marked
- * "rules" (action, flowvars, scan_stream, flowbits) detection
+ * "rules" (action, tenant, flowvars, scan_stream, flowbits) detection
  * (dataplane/detect/): they hold for the ruleset of rules_generation only,
  * and detection clears them when it first sees the flow under a newer one
  * (detect_flow_renew()), so a rule update never walks the table.
@@ -159,6 +159,7 @@ struct flow {
 	uint8_t app_proto;
 	uint8_t app_tries[2];
 	uint8_t action;	   /* lead, rules: enum flow_action, decided by a rule */
+	uint16_t tenant;   /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
 	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */

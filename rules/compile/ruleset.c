@@ -905,8 +905,9 @@ void ruleset_report_print(FILE *out, const struct ruleset_report *r, bool list_e
 	if (r->has_policy)
 		fprintf(out,
 			"policy: %u rules disabled, %u with their action changed, %u with "
-			"exceptions\n",
-			r->policy.disabled, r->policy.overridden, r->policy.excepted);
+			"exceptions, %u that differ for a tenant\n",
+			r->policy.disabled, r->policy.overridden, r->policy.excepted,
+			r->policy.scoped);
 	fprintf(out, "loaded %u of %u rules\n", r->loaded, r->read);
 }
 

@@ -117,6 +117,7 @@ static void rule_policy_free(struct rule_policy *policy)
 		rule_addr_set_free(&policy->suppress[i].addrs);
 	free(policy->suppress);
 	free(policy->exceptions);
+	free(policy->tenants);
 	free(policy);
 }
 

@@ -202,6 +202,13 @@ struct rule_rate_filter {
 	bool new_action_silent; /* sdrop: drop without alerting */
 };
 
+/* The rule as one tenant of the operator policy sees it (rules/policy/policy.h). */
+struct rule_tenant_state {
+	uint16_t tenant; /* the policy's tenant number, 1 or more */
+	uint8_t enabled; /* the rule fires for this tenant */
+	uint8_t action;	 /* enum rule_action for this tenant */
+};
+
 struct rule_policy {
 	struct rule_suppress *suppress;
 	unsigned suppress_count;
@@ -210,6 +217,12 @@ struct rule_policy {
 	 * selector names this rule, checked at verdict time. */
 	uint32_t *exceptions;
 	unsigned exception_count;
+	/* The tenants whose blocks make this rule differ from what everyone
+	 * else sees, by tenant number; tenant_only: the rule is off outside
+	 * them (it is in the ruleset only because a tenant enables it). */
+	struct rule_tenant_state *tenants;
+	unsigned tenant_count;
+	bool tenant_only;
 };
 
 /* One option as written, in order. */

@@ -2,13 +2,15 @@
 /*
  * The operator policy file (see policy.h for the format and precedence):
  * a line tokeniser, one parser per statement in a table, the compiled
- * policy, and the precedence resolution applied when a ruleset is built.
+ * policy, and the precedence resolution applied when a ruleset is built;
+ * tenant blocks, their lookup table and each rule's per-tenant state.
  * Threshold lines are checked and applied by rules/lang/threshold_config.c; the
  * rate limits are enforced by dataplane/detect/ratelimit.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 struct policy_toggle {
 	struct policy_selector select;
 	bool enable;
+	uint16_t tenant; /* 0: every packet */
 	unsigned line;
 };
 
@@ -32,7 +35,28 @@ struct policy_override {
 	struct policy_selector select;
 	int from; /* enum rule_action, -1: any */
 	enum rule_action to;
+	uint16_t tenant; /* 0: every packet */
 	unsigned line;
+};
+
+/* A tenant block; tenant N is tenants[N - 1]. */
+struct policy_tenant {
+	char name[64]; /* what follows "tenant", as written: for messages */
+	bool ids;      /* "mode ids": its rule verdicts are not enforced */
+};
+
+/*
+ * One tunnel identity naming a tenant: a GENEVE endpoint id (with or
+ * without an attachment id) or a VXLAN VNI (in id). Sorted by
+ * policy_tenant_key_order() for the lookup; line and col say where it was
+ * written.
+ */
+struct policy_tenant_key {
+	uint64_t id, attachment_id;
+	uint8_t type; /* enum packet_tunnel_type */
+	uint8_t has_attachment;
+	uint16_t tenant;
+	unsigned line, col;
 };
 
 struct policy_threshold_line {
@@ -55,6 +79,10 @@ struct policy {
 	unsigned threshold_count;
 	struct policy_ratelimit ratelimits[POLICY_RATELIMIT_MAX];
 	unsigned ratelimit_count;
+	struct policy_tenant *tenants;
+	unsigned tenant_count;
+	struct policy_tenant_key *tenant_keys; /* sorted once the file is read */
+	unsigned tenant_key_count;
 };
 
 /* --- tokens and errors ------------------------------------------------- */
@@ -72,6 +100,8 @@ struct policy_line {
 	struct policy_token tok[POLICY_TOKENS_MAX];
 	unsigned count;
 	unsigned overflow_col; /* column of the first word past POLICY_TOKENS_MAX; 0: none */
+	uint16_t tenant;       /* the open tenant block; 0: none */
+	unsigned tenant_line, tenant_col;
 	char *err;
 	size_t err_len;
 };
@@ -301,7 +331,7 @@ static int policy_push(void *array_ptr, unsigned *count, size_t size, const void
 
 static int policy_toggle(struct policy_line *l, bool enable)
 {
-	struct policy_toggle t = {.enable = enable, .line = l->number};
+	struct policy_toggle t = {.enable = enable, .tenant = l->tenant, .line = l->number};
 	unsigned at = 1;
 	int rc = policy_parse_selector(l, &at, &t.select);
 	if (rc == 0)
@@ -339,7 +369,7 @@ static int policy_action_named(const char *text, size_t len)
 
 static int policy_stmt_action(struct policy_line *l)
 {
-	struct policy_override o = {.from = -1, .line = l->number};
+	struct policy_override o = {.from = -1, .tenant = l->tenant, .line = l->number};
 	if (l->count < 2)
 		return policy_missing(l, "an action (alert, drop, reject, pass or FROM->TO)");
 	const struct policy_token *t = &l->tok[1];
@@ -396,7 +426,7 @@ static int policy_parse_prefix(struct policy_line *l, const struct policy_token 
 
 static int policy_stmt_except(struct policy_line *l)
 {
-	struct policy_exception e = {.line = l->number};
+	struct policy_exception e = {.tenant = l->tenant, .line = l->number};
 	unsigned at = 1;
 	int rc = policy_parse_selector(l, &at, &e.select);
 	if (rc < 0)
@@ -610,22 +640,181 @@ static int policy_stmt_include(struct policy_line *l)
 	return rc;
 }
 
+/* --- tenant blocks ------------------------------------------------------------ */
+
+/* Exactly digits hex digits (either case) that fit 64 bits. */
+static bool policy_hex(const char *text, size_t digits, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (strlen(text) != digits)
+		return false;
+	for (size_t i = 0; i < digits; i++) {
+		int c = tolower((unsigned char)text[i]);
+		if (!isxdigit(c) || (v >> 60))
+			return false;
+		v = v << 4 | (uint64_t)(isdigit(c) ? c - '0' : c - 'a' + 10);
+	}
+	*out = v;
+	return true;
+}
+
+static int policy_push_key(struct policy_line *l, const struct policy_token *t,
+			   struct policy_tenant_key key)
+{
+	struct policy *p = l->policy;
+	key.tenant = (uint16_t)(p->tenant_count + 1);
+	key.line = l->number;
+	key.col = t->col;
+	return policy_push(&p->tenant_keys, &p->tenant_key_count, sizeof(key), &key);
+}
+
+/*
+ * "vpce-" and 17 hex digits, as EVE's gwlb_endpoint_id (GWLB carries 8
+ * bytes, so the first digit is 0), then maybe "attachment" and 16 hex
+ * digits, as EVE's gwlb_attachment_id.
+ */
+static int policy_parse_endpoint(struct policy_line *l, unsigned *at)
+{
+	const struct policy_token *t = &l->tok[(*at)++];
+	struct policy_tenant_key key = {.type = PACKET_TUNNEL_GENEVE};
+	if (strncmp(t->text, "vpce-", 5) != 0)
+		return policy_error(l, t->col,
+				    "unknown tenant \"%s\" (vpce-ID [attachment ID], or vni N)",
+				    t->text);
+	if (strlen(t->text) == 22 && t->text[5] != '0' && isxdigit((unsigned char)t->text[5]))
+		return policy_error(l, t->col,
+				    "endpoint id \"%s\" does not fit GWLB's 8 bytes (its first "
+				    "hex digit is 0)",
+				    t->text);
+	if (!policy_hex(t->text + 5, 17, &key.id))
+		return policy_error(l, t->col,
+				    "bad endpoint id \"%s\" (vpce- and 17 hex digits, as EVE's "
+				    "gwlb_endpoint_id)",
+				    t->text);
+	if (*at < l->count && strcmp(l->tok[*at].text, "attachment") == 0) {
+		if (++*at >= l->count)
+			return policy_missing(l, "an attachment id (16 hex digits)");
+		const struct policy_token *a = &l->tok[(*at)++];
+		if (!policy_hex(a->text, 16, &key.attachment_id))
+			return policy_error(l, a->col,
+					    "bad attachment id \"%s\" (16 hex digits, as EVE's "
+					    "gwlb_attachment_id)",
+					    a->text);
+		key.has_attachment = 1;
+	}
+	return policy_push_key(l, t, key);
+}
+
+/* "vni" and one or two VNIs (the two tunnels of an Azure pair). */
+static int policy_parse_vnis(struct policy_line *l, unsigned *at)
+{
+	unsigned first = ++*at;
+	while (*at < l->count && *at < first + 2 && strcmp(l->tok[*at].text, "{") != 0) {
+		const struct policy_token *t = &l->tok[(*at)++];
+		struct policy_tenant_key key = {.type = PACKET_TUNNEL_VXLAN};
+		uint32_t vni;
+		if (policy_number(t->text, 0xffffff, &vni) < 0)
+			return policy_error(l, t->col, "bad vni \"%s\" (0 to 16777215)", t->text);
+		key.id = vni;
+		int rc = policy_push_key(l, t, key);
+		if (rc < 0)
+			return rc;
+	}
+	if (*at == first)
+		return policy_error(l, first < l->count ? l->tok[first].col : policy_end_col(l),
+				    "expected a VNI (0 to 16777215) after \"vni\"");
+	return 0;
+}
+
+/* tenant IDENTITY { */
+static int policy_stmt_tenant(struct policy_line *l)
+{
+	struct policy *p = l->policy;
+	if (l->tenant)
+		return policy_error(
+		    l, l->tok[0].col,
+		    "tenant blocks do not nest (the block of line %u is still open)",
+		    l->tenant_line);
+	if (l->count < 2)
+		return policy_missing(l, "a tenant (vpce-ID or vni N)");
+	if (p->tenant_count == POLICY_TENANT_MAX)
+		return policy_error(l, l->tok[0].col, "more than %d tenant blocks",
+				    POLICY_TENANT_MAX);
+	unsigned at = 1;
+	int rc = strcmp(l->tok[1].text, "vni") == 0 ? policy_parse_vnis(l, &at)
+						    : policy_parse_endpoint(l, &at);
+	if (rc < 0)
+		return rc;
+	if (at >= l->count)
+		return policy_missing(l, "\"{\"");
+	if (strcmp(l->tok[at].text, "{") != 0)
+		return policy_error(l, l->tok[at].col,
+				    "expected \"{\" to open the tenant block, not \"%s\"",
+				    l->tok[at].text);
+	rc = policy_expect_end(l, at + 1);
+	if (rc < 0)
+		return rc;
+	struct policy_tenant tenant = {.ids = false};
+	size_t used = 0;
+	for (unsigned i = 1; i < at && used < sizeof(tenant.name); i++)
+		used += (size_t)snprintf(tenant.name + used, sizeof(tenant.name) - used, "%s%s",
+					 i > 1 ? " " : "", l->tok[i].text);
+	rc = policy_push(&p->tenants, &p->tenant_count, sizeof(tenant), &tenant);
+	if (rc < 0)
+		return rc;
+	l->tenant = (uint16_t)p->tenant_count;
+	l->tenant_line = l->number;
+	l->tenant_col = l->tok[0].col;
+	return 0;
+}
+
+static int policy_stmt_close(struct policy_line *l)
+{
+	if (!l->tenant)
+		return policy_error(l, l->tok[0].col, "\"}\" closes no tenant block");
+	l->tenant = 0;
+	return policy_expect_end(l, 1);
+}
+
+/* mode ids: inside a tenant block only (the board's mode holds for the rest). */
+static int policy_stmt_mode(struct policy_line *l)
+{
+	if (!l->tenant)
+		return policy_error(l, l->tok[0].col,
+				    "mode outside a tenant block (the board's [board] mode holds "
+				    "for every packet)");
+	if (l->count < 2)
+		return policy_missing(l, "ids");
+	if (strcmp(l->tok[1].text, "ids") != 0)
+		return policy_error(
+		    l, l->tok[1].col,
+		    "bad mode \"%s\" for a tenant (ids: its rules alert, never drop; "
+		    "without it the board's mode holds)",
+		    l->tok[1].text);
+	l->policy->tenants[l->tenant - 1].ids = true;
+	return policy_expect_end(l, 2);
+}
+
 /* Statements: name -> parser; ends with a NULL name. */
 static const struct policy_statement {
 	const char *name;
 	int (*parse)(struct policy_line *l);
+	bool scoped; /* may stand in a tenant block */
 } policy_statements[] = {
-    {"enable", policy_stmt_enable},
-    {"disable", policy_stmt_disable},
-    {"action", policy_stmt_action},
-    {"except", policy_stmt_except},
-    {"ratelimit", policy_stmt_ratelimit},
-    {"include", policy_stmt_include},
-    {"suppress", policy_stmt_threshold},
-    {"threshold", policy_stmt_threshold},
-    {"event_filter", policy_stmt_threshold},
-    {"rate_filter", policy_stmt_threshold},
-    {NULL, NULL},
+    {"enable", policy_stmt_enable, true},
+    {"disable", policy_stmt_disable, true},
+    {"action", policy_stmt_action, true},
+    {"except", policy_stmt_except, true},
+    {"ratelimit", policy_stmt_ratelimit, false},
+    {"include", policy_stmt_include, false},
+    {"suppress", policy_stmt_threshold, false},
+    {"threshold", policy_stmt_threshold, false},
+    {"event_filter", policy_stmt_threshold, false},
+    {"rate_filter", policy_stmt_threshold, false},
+    {"tenant", policy_stmt_tenant, true}, /* refuses to nest itself */
+    {"mode", policy_stmt_mode, true},	  /* only in a block */
+    {"}", policy_stmt_close, true},
+    {NULL, NULL, false},
 };
 
 static int policy_parse_line(struct policy_line *l, char *buf)
@@ -639,12 +828,72 @@ static int policy_parse_line(struct policy_line *l, char *buf)
 		if (l->overflow_col && s->parse != policy_stmt_threshold)
 			return policy_error(l, l->overflow_col, "more than %d words",
 					    POLICY_TOKENS_MAX);
+		if (l->tenant && !s->scoped)
+			return policy_error(
+			    l, l->tok[0].col,
+			    "\"%s\" cannot be scoped to a tenant (in a tenant block: "
+			    "enable, disable, action, except, mode)",
+			    s->name);
 		return s->parse(l);
 	}
+	if (l->tenant)
+		return policy_error(l, l->tok[0].col,
+				    "unknown statement \"%s\" in a tenant block (enable, disable, "
+				    "action, except, mode, })",
+				    l->tok[0].text);
 	return policy_error(l, l->tok[0].col,
 			    "unknown statement \"%s\" (enable, disable, action, except, ratelimit, "
-			    "include, suppress, threshold, event_filter, rate_filter)",
+			    "include, suppress, threshold, event_filter, rate_filter, tenant)",
 			    l->tok[0].text);
+}
+
+static int policy_tenant_key_order(const void *a, const void *b)
+{
+	const struct policy_tenant_key *x = a, *y = b;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->has_attachment != y->has_attachment)
+		return x->has_attachment < y->has_attachment ? -1 : 1;
+	if (x->attachment_id != y->attachment_id)
+		return x->attachment_id < y->attachment_id ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The file is read: every block closed, the identities sorted for
+ * policy_tenant_find(), none naming two blocks (nor one block twice).
+ */
+static int policy_tenants_finish(struct policy_line *l)
+{
+	struct policy *p = l->policy;
+	if (l->tenant) {
+		l->number = l->tenant_line;
+		return policy_error(
+		    l, l->tenant_col,
+		    "tenant block not closed (no \"}\" before the end of the file)");
+	}
+	if (p->tenant_key_count > 1)
+		qsort(p->tenant_keys, p->tenant_key_count, sizeof(*p->tenant_keys),
+		      policy_tenant_key_order);
+	for (unsigned i = 1; i < p->tenant_key_count; i++) {
+		const struct policy_tenant_key *a = &p->tenant_keys[i - 1], *b = &p->tenant_keys[i];
+		if (policy_tenant_key_order(a, b) != 0)
+			continue;
+		const struct policy_tenant_key *later =
+		    a->line > b->line || (a->line == b->line && a->col > b->col) ? a : b;
+		const struct policy_tenant_key *first = later == a ? b : a;
+		l->number = later->line;
+		if (later->type == PACKET_TUNNEL_VXLAN)
+			return policy_error(l, later->col,
+					    "vni %" PRIu64 " names a tenant already "
+					    "(line %u)",
+					    later->id, first->line);
+		return policy_error(l, later->col, "tenant \"%s\" has a block already (line %u)",
+				    p->tenants[later->tenant - 1].name, first->line);
+	}
+	return 0;
 }
 
 /* --- load ------------------------------------------------------------------ */
@@ -669,6 +918,8 @@ void policy_free(struct policy *p)
 	free(p->overrides);
 	free(p->exceptions);
 	free(p->thresholds);
+	free(p->tenants);
+	free(p->tenant_keys);
 	free(p->name);
 	free(p->text);
 	free(p);
@@ -707,6 +958,8 @@ int policy_parse(const char *name, const char *text, size_t len, struct policy *
 		rc = policy_parse_line(&l, line);
 		line = next;
 	}
+	if (rc == 0)
+		rc = policy_tenants_finish(&l);
 out:
 	free(copy);
 	free(raw);
@@ -765,31 +1018,73 @@ int policy_load(const char *path, struct policy **out, char *err, size_t err_len
 /*
  * Among statements whose selector names the rule, the most specific wins,
  * and a later line beats an earlier one of the same specificity: walking in
- * file order, ">=" keeps the last of the best.
+ * file order, ">=" keeps the last of the best. Each tenant's statements are
+ * resolved apart from everyone else's; FROM->TO looks at the action the
+ * rule was written with.
  */
-bool policy_rule_enabled(const struct policy *p, const struct rule *rule)
+static bool policy_toggle_beats(const struct policy_toggle *t, const struct policy_toggle *best,
+				const struct rule *rule)
+{
+	return (!best || t->select.kind >= best->select.kind) &&
+	       policy_selector_match(&t->select, rule);
+}
+
+static bool policy_override_beats(const struct policy_override *o,
+				  const struct policy_override *best, const struct rule *rule)
+{
+	return (o->from < 0 || o->from == (int)rule->action) &&
+	       (!best || o->select.kind >= best->select.kind) &&
+	       policy_selector_match(&o->select, rule);
+}
+
+static const struct policy_toggle *policy_best_toggle(const struct policy *p, uint16_t tenant,
+						      const struct rule *rule)
 {
 	const struct policy_toggle *best = NULL;
-	for (unsigned i = 0; p && i < p->toggle_count; i++) {
-		const struct policy_toggle *t = &p->toggles[i];
-		if ((!best || t->select.kind >= best->select.kind) &&
-		    policy_selector_match(&t->select, rule))
-			best = t;
-	}
+	for (unsigned i = 0; p && i < p->toggle_count; i++)
+		if (p->toggles[i].tenant == tenant &&
+		    policy_toggle_beats(&p->toggles[i], best, rule))
+			best = &p->toggles[i];
+	return best;
+}
+
+static const struct policy_override *policy_best_override(const struct policy *p, uint16_t tenant,
+							  const struct rule *rule)
+{
+	const struct policy_override *best = NULL;
+	for (unsigned i = 0; p && i < p->override_count; i++)
+		if (p->overrides[i].tenant == tenant &&
+		    policy_override_beats(&p->overrides[i], best, rule))
+			best = &p->overrides[i];
+	return best;
+}
+
+/* A tenant's own statements first; a rule none of them names is as the others say. */
+bool policy_tenant_rule_enabled(const struct policy *p, uint16_t tenant, const struct rule *rule)
+{
+	const struct policy_toggle *best = policy_best_toggle(p, tenant, rule);
+	if (!best && tenant)
+		best = policy_best_toggle(p, 0, rule);
 	return best ? best->enable : true;
+}
+
+enum rule_action policy_tenant_rule_action(const struct policy *p, uint16_t tenant,
+					   const struct rule *rule)
+{
+	const struct policy_override *best = policy_best_override(p, tenant, rule);
+	if (!best && tenant)
+		best = policy_best_override(p, 0, rule);
+	return best ? best->to : rule->action;
+}
+
+bool policy_rule_enabled(const struct policy *p, const struct rule *rule)
+{
+	return policy_tenant_rule_enabled(p, 0, rule);
 }
 
 enum rule_action policy_rule_action(const struct policy *p, const struct rule *rule)
 {
-	const struct policy_override *best = NULL;
-	for (unsigned i = 0; p && i < p->override_count; i++) {
-		const struct policy_override *o = &p->overrides[i];
-		if ((o->from < 0 || o->from == (int)rule->action) &&
-		    (!best || o->select.kind >= best->select.kind) &&
-		    policy_selector_match(&o->select, rule))
-			best = o;
-	}
-	return best ? best->to : rule->action;
+	return policy_tenant_rule_action(p, 0, rule);
 }
 
 static int policy_attach_exceptions(const struct policy *p, struct rule *rule)
@@ -814,6 +1109,134 @@ static int policy_attach_exceptions(const struct policy *p, struct rule *rule)
 	return 1;
 }
 
+/*
+ * What each tenant's own statements say of one rule, by tenant number:
+ * one walk of the statements per rule, touching only the tenants with a
+ * statement that names it, whatever the number of tenants.
+ */
+struct policy_tenant_scratch {
+	const struct policy_toggle **toggle;	 /* tenant_count + 1 */
+	const struct policy_override **override; /* tenant_count + 1 */
+	uint16_t *touched;			 /* tenant_count */
+	unsigned touched_count;
+	struct rule_tenant_state *states; /* tenant_count */
+};
+
+static void policy_scratch_free(struct policy_tenant_scratch *x)
+{
+	free(x->toggle);
+	free(x->override);
+	free(x->touched);
+	free(x->states);
+}
+
+static int policy_scratch_init(struct policy_tenant_scratch *x, unsigned tenant_count)
+{
+	memset(x, 0, sizeof(*x));
+	if (!tenant_count)
+		return 0;
+	x->toggle = calloc(tenant_count + 1, sizeof(*x->toggle));
+	x->override = calloc(tenant_count + 1, sizeof(*x->override));
+	x->touched = calloc(tenant_count, sizeof(*x->touched));
+	x->states = calloc(tenant_count, sizeof(*x->states));
+	if (x->toggle && x->override && x->touched && x->states)
+		return 0;
+	policy_scratch_free(x);
+	memset(x, 0, sizeof(*x));
+	return -ENOMEM;
+}
+
+static void policy_scratch_touch(struct policy_tenant_scratch *x, uint16_t tenant)
+{
+	if (!x->toggle[tenant] && !x->override[tenant])
+		x->touched[x->touched_count++] = tenant;
+}
+
+static void policy_scratch_fill(const struct policy *p, struct policy_tenant_scratch *x,
+				const struct rule *rule)
+{
+	for (unsigned i = 0; i < p->toggle_count; i++) {
+		const struct policy_toggle *t = &p->toggles[i];
+		if (t->tenant && policy_toggle_beats(t, x->toggle[t->tenant], rule)) {
+			policy_scratch_touch(x, t->tenant);
+			x->toggle[t->tenant] = t;
+		}
+	}
+	for (unsigned i = 0; i < p->override_count; i++) {
+		const struct policy_override *o = &p->overrides[i];
+		if (o->tenant && policy_override_beats(o, x->override[o->tenant], rule)) {
+			policy_scratch_touch(x, o->tenant);
+			x->override[o->tenant] = o;
+		}
+	}
+}
+
+static int policy_tenant_state_order(const void *a, const void *b)
+{
+	const struct rule_tenant_state *x = a, *y = b;
+	return (int)x->tenant - (int)y->tenant;
+}
+
+/*
+ * Attach to the rule (as written) the tenants for which it differs from
+ * enabled/action, what everyone else gets. Returns 1 when it differs for
+ * at least one, 0 when for none, or -ENOMEM.
+ */
+static int policy_attach_tenants(const struct policy *p, struct policy_tenant_scratch *x,
+				 struct rule *rule, bool enabled, enum rule_action action)
+{
+	policy_scratch_fill(p, x, rule);
+	unsigned n = 0;
+	for (unsigned i = 0; i < x->touched_count; i++) {
+		uint16_t t = x->touched[i];
+		bool on = x->toggle[t] ? x->toggle[t]->enable : enabled;
+		enum rule_action act = x->override[t] ? x->override[t]->to : action;
+		x->toggle[t] = NULL;
+		x->override[t] = NULL;
+		if (on != enabled || (on && act != action))
+			x->states[n++] = (struct rule_tenant_state){t, on, (uint8_t)act};
+	}
+	x->touched_count = 0;
+	if (!n)
+		return 0;
+	qsort(x->states, n, sizeof(*x->states), policy_tenant_state_order);
+	if (!rule->policy && !(rule->policy = calloc(1, sizeof(*rule->policy))))
+		return -ENOMEM;
+	struct rule_tenant_state *list = malloc(n * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	memcpy(list, x->states, n * sizeof(*list));
+	free(rule->policy->tenants);
+	rule->policy->tenants = list;
+	rule->policy->tenant_count = n;
+	rule->policy->tenant_only = !enabled;
+	return 1;
+}
+
+/*
+ * The statements applied to one rule: 1 when it is off for every packet
+ * (the caller frees it), 0 when it stays, or -ENOMEM (it stays).
+ */
+static int policy_apply_rule(const struct policy *p, struct policy_tenant_scratch *x,
+			     struct rule *rule, struct policy_report *report)
+{
+	bool enabled = policy_rule_enabled(p, rule);
+	enum rule_action action = policy_rule_action(p, rule);
+	int scoped = x->states ? policy_attach_tenants(p, x, rule, enabled, action) : 0;
+	if (scoped < 0)
+		return scoped;
+	if (!enabled && !scoped)
+		return 1;
+	report->scoped += (unsigned)scoped;
+	report->overridden += action != rule->action;
+	rule->action = action;
+	int rc = policy_attach_exceptions(p, rule);
+	if (rc < 0)
+		return rc;
+	report->excepted += (unsigned)rc;
+	return 0;
+}
+
 int policy_apply(const struct policy *p, struct rule_parser *parser, struct rule **rules,
 		 unsigned *count, struct policy_report *report, char *err, size_t err_len)
 {
@@ -827,30 +1250,25 @@ int policy_apply(const struct policy *p, struct rule_parser *parser, struct rule
 			return -EINVAL;
 		}
 	}
+	struct policy_tenant_scratch x;
+	int rc = policy_scratch_init(&x, p->tenant_count);
 	unsigned kept = 0;
 	for (unsigned i = 0; i < *count; i++) {
 		struct rule *rule = rules[i];
-		if (!policy_rule_enabled(p, rule)) {
+		int off = rc < 0 ? 0 : policy_apply_rule(p, &x, rule, report);
+		if (off == 1) {
 			rule_free(rule);
 			report->disabled++;
 			continue;
 		}
-		enum rule_action action = policy_rule_action(p, rule);
-		report->overridden += action != rule->action;
-		rule->action = action;
-		int rc = policy_attach_exceptions(p, rule);
+		rc = rc < 0 ? rc : off;
 		rules[kept++] = rule;
-		if (rc < 0) {
-			for (unsigned j = i + 1; j < *count; j++)
-				rules[kept++] = rules[j];
-			*count = kept;
-			snprintf(err, err_len, "%s: error: out of memory", p->name);
-			return rc;
-		}
-		report->excepted += rc;
 	}
 	*count = kept;
-	return 0;
+	policy_scratch_free(&x);
+	if (rc < 0)
+		snprintf(err, err_len, "%s: error: out of memory", p->name);
+	return rc;
 }
 
 /* --- verdict time ------------------------------------------------------------ */
@@ -889,6 +1307,8 @@ bool policy_excepted(const struct policy *p, const struct rule *rule,
 	const struct rule_policy *rp = rule->policy;
 	for (unsigned i = 0; p && rp && i < rp->exception_count; i++) {
 		const struct policy_exception *e = &p->exceptions[rp->exceptions[i]];
+		if (e->tenant && e->tenant != v->tenant)
+			continue;
 		switch (e->field) {
 		case POLICY_EXCEPT_SRC:
 			if (policy_prefix_match(&e->prefix, v->src, v->family))
@@ -911,7 +1331,72 @@ bool policy_excepted(const struct policy *p, const struct rule *rule,
 	return false;
 }
 
+/* The tenant named by key (type and ids), 0: none. */
+static uint16_t policy_tenant_search(const struct policy *p, const struct policy_tenant_key *key)
+{
+	const struct policy_tenant_key *found = bsearch(key, p->tenant_keys, p->tenant_key_count,
+							sizeof(*key), policy_tenant_key_order);
+	return found ? found->tenant : 0;
+}
+
+uint16_t policy_tenant_find(const struct policy *p, const struct packet_tunnel *t)
+{
+	if (!p || !p->tenant_key_count || !t)
+		return 0;
+	struct policy_tenant_key key = {.type = t->type};
+	if (t->type == PACKET_TUNNEL_VXLAN) {
+		key.id = t->vni;
+		return policy_tenant_search(p, &key);
+	}
+	if (t->type != PACKET_TUNNEL_GENEVE || !t->has_endpoint_id)
+		return 0;
+	key.id = t->endpoint_id;
+	uint16_t tenant = 0;
+	if (t->has_attachment_id) { /* the block naming the attachment beats the endpoint's */
+		key.has_attachment = 1;
+		key.attachment_id = t->attachment_id;
+		tenant = policy_tenant_search(p, &key);
+		key.has_attachment = 0;
+		key.attachment_id = 0;
+	}
+	return tenant ? tenant : policy_tenant_search(p, &key);
+}
+
+bool policy_tenant_rule(const struct rule *rule, uint16_t tenant, enum rule_action *action)
+{
+	const struct rule_policy *rp = rule->policy;
+	unsigned low = 0, high = rp->tenant_count;
+	while (tenant && low < high) { /* sorted by tenant */
+		unsigned mid = (low + high) / 2;
+		const struct rule_tenant_state *st = &rp->tenants[mid];
+		if (st->tenant == tenant) {
+			*action = (enum rule_action)st->action;
+			return st->enabled;
+		}
+		if (st->tenant < tenant)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return !rp->tenant_only;
+}
+
+bool policy_tenant_ids(const struct policy *p, uint16_t tenant)
+{
+	return p && tenant && tenant <= p->tenant_count && p->tenants[tenant - 1].ids;
+}
+
 /* --- accessors ------------------------------------------------------------ */
+
+unsigned policy_tenant_count(const struct policy *p)
+{
+	return p ? p->tenant_count : 0;
+}
+
+const char *policy_tenant_name(const struct policy *p, uint16_t tenant)
+{
+	return tenant && tenant <= p->tenant_count ? p->tenants[tenant - 1].name : "";
+}
 
 unsigned policy_ratelimit_count(const struct policy *p)
 {

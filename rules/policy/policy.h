@@ -20,6 +20,24 @@
  *   SELECTOR: sid N | sid N-M | metadata KEY VALUE | classtype NAME |
  *             group NAME (the rules file, "web.rules" or "web") | all
  *
+ * Tenants (packets peeled from a gateway load balancer's tunnel): a block
+ * scopes the statements inside it to one tenant's packets, written as EVE
+ * writes the tunnel:
+ *
+ *   tenant vpce-0123456789abcdef0 [attachment 1111222233334444] {
+ *   tenant vni 800 [801] {                   VXLAN: the VNI(s), e.g. an Azure pair
+ *       disable | enable | action | except   as above, for this tenant only
+ *       mode ids                             its rules alert but never drop or reject
+ *   }
+ *
+ * Blocks do not nest; "{" ends the tenant line and "}" stands alone. For a
+ * tenant's packets its own enable/disable and action statements are
+ * resolved first (same precedence among them); a rule none of them names
+ * is as the statements outside say. Its exceptions add to those outside.
+ * A GENEVE packet is a tenant's when its endpoint id matches and, if the
+ * block names one, its attachment id (a block with the attachment beats
+ * one without); a VXLAN packet when its VNI is one the block names.
+ *
  * Precedence (README "Operator policy"): an exception beats every action;
  * among enable/disable, and among action overrides, the most specific
  * selector wins (sid > metadata > classtype > group > all) and a later
@@ -28,8 +46,9 @@
  *
  * The compiled policy is immutable once loaded: the ruleset owns it (it
  * applies enable/disable and actions when it is built, and attaches the
- * exceptions that name each rule), workers only read it. Rate-limit
- * statements are read by dataplane/detect/ratelimit.c.
+ * exceptions that name each rule, and each rule's differences per
+ * tenant), workers only read it. Rate-limit statements are read by
+ * dataplane/detect/ratelimit.c.
  */
 #ifndef VIGIL_RULES_POLICY_H
 #define VIGIL_RULES_POLICY_H
@@ -38,11 +57,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/decode/packet.h"
 #include "rules/lang/parse.h"
 #include "rules/lang/rule.h"
 
 #define POLICY_ERROR_MAX     512
 #define POLICY_RATELIMIT_MAX 8
+#define POLICY_TENANT_MAX    65534 /* tenant blocks; tenant + 1 fits a uint16_t (struct flow) */
 
 /* Selector kinds, least specific first: the order is the precedence. */
 #define foreach_policy_selector                                                                    \
@@ -80,6 +101,7 @@ struct policy_exception {
 	struct rule_cidr prefix; /* src, dst, xff */
 	char *path;		 /* path */
 	uint32_t path_len;
+	uint16_t tenant; /* 0: every packet; else only that tenant's */
 	unsigned line;
 };
 
@@ -131,15 +153,17 @@ struct policy_report {
 	unsigned disabled;   /* rules removed */
 	unsigned overridden; /* rules whose action changed */
 	unsigned excepted;   /* rules that carry at least one exception */
+	unsigned scoped;     /* rules that differ for at least one tenant */
 };
 
 /*
  * Apply the policy to parsed rules when a ruleset is built: threshold
  * lines first (parser resolves their ip variables), then enable/disable
- * (disabled rules are freed and the array compacted: *count shrinks),
- * action overrides, and the exception lists of each rule
- * (rule->policy->exceptions). Returns 0 or -EINVAL / -ENOMEM with
- * "FILE:LINE: error: ..." in err. Build time only.
+ * (disabled rules are freed and the array compacted: *count shrinks; a
+ * rule that a tenant enables stays, off for everyone else), action
+ * overrides, the exception lists of each rule (rule->policy->exceptions)
+ * and what differs for each tenant (rule->policy->tenants). Returns 0 or
+ * -EINVAL / -ENOMEM with "FILE:LINE: error: ..." in err. Build time only.
  */
 int policy_apply(const struct policy *policy, struct rule_parser *parser, struct rule **rules,
 		 unsigned *count, struct policy_report *report, char *err, size_t err_len);
@@ -150,6 +174,11 @@ bool policy_selector_match(const struct policy_selector *select, const struct ru
 bool policy_rule_enabled(const struct policy *policy, const struct rule *rule);
 /* The rule's action after the policy's action statements. */
 enum rule_action policy_rule_action(const struct policy *policy, const struct rule *rule);
+/* The same for one tenant's packets (tenant 0: as above); rules as written, before policy_apply. */
+bool policy_tenant_rule_enabled(const struct policy *policy, uint16_t tenant,
+				const struct rule *rule);
+enum rule_action policy_tenant_rule_action(const struct policy *policy, uint16_t tenant,
+					   const struct rule *rule);
 
 /*
  * What a verdict-time exception check needs to know of the packet: its
@@ -163,6 +192,7 @@ struct policy_packet_view {
 	uint32_t uri_len;
 	const uint8_t *xff; /* 16 bytes; NULL: no X-Forwarded-For client */
 	int xff_family;
+	uint16_t tenant; /* policy_tenant_find(); 0: none */
 };
 
 /*
@@ -172,6 +202,29 @@ struct policy_packet_view {
  */
 bool policy_excepted(const struct policy *policy, const struct rule *rule,
 		     const struct policy_packet_view *view);
+
+/*
+ * The tenant a packet peeled from a tunnel belongs to: its number (1 or
+ * more), or 0 when no tenant block names it (or tunnel is NULL, or the
+ * policy NULL). Per-packet path, but asked once per flow at most
+ * (dataplane/detect caches a GENEVE flow's); a binary search, reads only.
+ */
+uint16_t policy_tenant_find(const struct policy *policy, const struct packet_tunnel *tunnel);
+
+/*
+ * A matched rule as the tenant (0: none) sees it: false when the rule is
+ * off for it; else *action is the action in force for it (left as it is
+ * when the tenant changes nothing). Only for rules with
+ * rule->policy->tenant_count; per-packet path, reads only.
+ */
+bool policy_tenant_rule(const struct rule *rule, uint16_t tenant, enum rule_action *action);
+
+/* The tenant's block says "mode ids": its rule verdicts are not enforced. */
+bool policy_tenant_ids(const struct policy *policy, uint16_t tenant);
+
+/* Tenant blocks, numbered 1..count; a tenant's identity as written ("vni 800 801"). */
+unsigned policy_tenant_count(const struct policy *policy);
+const char *policy_tenant_name(const struct policy *policy, uint16_t tenant);
 
 /* The rate-limit statements, in file order. */
 unsigned policy_ratelimit_count(const struct policy *policy);

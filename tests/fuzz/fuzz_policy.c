@@ -5,9 +5,10 @@
  * threshold.config lines it hands to rules/lang/threshold_config.c): each input
  * is a whole policy file. A refused file must say where ("fuzz.policy:LINE:
  * COL: error: ..."); an accepted one is applied to three parsed rules
- * (enable/disable, actions, exceptions, threshold lines) and checked
- * against a verdict-time view, so the precedence code runs on whatever the
- * parser let through. Memory errors and leaks are left to ASan/LSan and
+ * (enable/disable, actions, exceptions, threshold lines, what differs per
+ * tenant) and checked against a verdict-time view for every tenant and
+ * none, and tunnels are looked up, so the precedence and tenant code runs
+ * on whatever the parser let through. Memory errors and leaks are left to ASan/LSan and
  * UBSan; running is left to tests/fuzz/run.sh.
  */
 #include <errno.h>
@@ -45,6 +46,45 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Every tenant's view of a rule (sorted, in range) and the tunnels' lookup. */
+static void fuzz_tenants(const struct policy *p, const struct rule *rule,
+			 struct policy_packet_view *view)
+{
+	unsigned tenants = policy_tenant_count(p);
+	const struct rule_policy *rp = rule->policy;
+	bool any_on = false;
+	for (unsigned i = 0; rp && i < rp->tenant_count; i++) {
+		FUZZ_CHECK(rp->tenants[i].tenant >= 1 && rp->tenants[i].tenant <= tenants);
+		FUZZ_CHECK(i == 0 || rp->tenants[i - 1].tenant < rp->tenants[i].tenant);
+		any_on |= rp->tenants[i].enabled;
+	}
+	FUZZ_CHECK(!rp || !rp->tenant_only || any_on);
+	for (unsigned t = 0; t <= tenants + 1 && t <= 8; t++) {
+		enum rule_action action = rule->action;
+		if (rp && rp->tenant_count)
+			(void)policy_tenant_rule(rule, (uint16_t)t, &action);
+		FUZZ_CHECK(action < RULE_ACTION_COUNT);
+		view->tenant = (uint16_t)t;
+		(void)policy_excepted(p, rule, view);
+		(void)policy_tenant_ids(p, (uint16_t)t);
+		FUZZ_CHECK(policy_tenant_name(p, (uint16_t)t));
+	}
+	view->tenant = 0;
+	struct packet_tunnel tunnels[] = {
+	    {.type = PACKET_TUNNEL_GENEVE,
+	     .has_endpoint_id = 1,
+	     .endpoint_id = 0x0123456789abcdefull},
+	    {.type = PACKET_TUNNEL_GENEVE,
+	     .has_endpoint_id = 1,
+	     .has_attachment_id = 1,
+	     .endpoint_id = 0x0123456789abcdefull,
+	     .attachment_id = 0x1111222233334444ull},
+	    {.type = PACKET_TUNNEL_VXLAN, .vni = 800},
+	};
+	for (unsigned i = 0; i < sizeof(tunnels) / sizeof(tunnels[0]); i++)
+		FUZZ_CHECK(policy_tenant_find(p, &tunnels[i]) <= tenants);
+}
+
 static void fuzz_apply(const struct policy *p)
 {
 	struct rule *rules[FUZZ_RULES];
@@ -63,9 +103,10 @@ static void fuzz_apply(const struct policy *p)
 	const char uri[] = "/api/snippets?q=concat(a)";
 	uint8_t xff[16] = {203, 0, 113, 9};
 	struct policy_packet_view view = {src, dst, 4, (const uint8_t *)uri, sizeof(uri) - 1,
-					  xff, 4};
+					  xff, 4,   0};
 	for (unsigned i = 0; i < count; i++) {
 		(void)policy_excepted(p, rules[i], &view);
+		fuzz_tenants(p, rules[i], &view);
 		rule_free(rules[i]);
 	}
 }

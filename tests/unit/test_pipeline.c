@@ -8,8 +8,9 @@
  * only that packet, a pass on the stream passes the flow), the per-packet
  * alert cap and order, the verdict and packet number carried by alerts, the
  * flow's flowbits and variables in them, the app-layer error policy, the application protocol
- * seen by packet rules only once the TCP flow is established, and absolute positions in stream
- * data counted from each segment as delivered. No EAL: the alert ring is initialised
+ * seen by packet rules only once the TCP flow is established, absolute positions in stream
+ * data counted from each segment as delivered, and the operator policy's tenant blocks on
+ * tunnelled packets. No EAL: the alert ring is initialised
  * in plain memory.
  */
 #include <setjmp.h>
@@ -40,6 +41,8 @@
 
 /* The action order harness_up builds rulesets with; NULL: Suricata's default. */
 static const uint8_t *harness_action_rank;
+/* The operator policy text harness_up builds rulesets with; NULL: none. */
+static const char *harness_policy;
 
 struct harness {
 	struct app_config app;
@@ -51,8 +54,9 @@ struct harness {
 	unsigned alert_count;
 	uint64_t now_us;
 	uint32_t client_seq, server_seq;
-	uint8_t ttl;	/* of the packets sent */
-	bool fast_open; /* SYNs sent carry a Fast Open option */
+	uint8_t ttl;		     /* of the packets sent */
+	bool fast_open;		     /* SYNs sent carry a Fast Open option */
+	struct packet_tunnel tunnel; /* the tunnel TCP segments came in; type 0: none */
 };
 
 static void harness_flow_gone(struct flow *f, void *arg)
@@ -76,7 +80,11 @@ static struct ruleset *build_rules(const char *rules)
 	struct ruleset_options o = {
 	    .files = files, .file_count = 1, .action_rank = harness_action_rank};
 	struct ruleset_report report = {0};
-	char err[256];
+	char err[POLICY_ERROR_MAX];
+	if (harness_policy)
+		assert_int_equal(policy_parse("test.policy", harness_policy, strlen(harness_policy),
+					      &o.policy, err, sizeof(err)),
+				 0);
 	struct ruleset *rs;
 	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
 	assert_int_equal(report.error_count, 0);
@@ -193,6 +201,10 @@ static enum verdict harness_segment(struct harness *h, bool from_client, uint8_t
 	p.len = (uint32_t)len;
 	p.payload_offset = 0;
 	p.payload_len = (uint16_t)len;
+	if (h->tunnel.type) {
+		p.flags |= PACKET_TUNNEL;
+		p.tunnel = h->tunnel;
+	}
 	h->ctx.packet_number++;
 	return harness_inspect(h, &p);
 }
@@ -1039,6 +1051,102 @@ static void test_split_content_across_segments(void **state)
 	harness_down(h);
 }
 
+/* A new connection in tunnel t: a probe, then the attack; the attack's verdict. */
+static enum verdict tenant_attack(struct harness *h, struct packet_tunnel t)
+{
+	h->tunnel = t;
+	h->alert_count = 0;
+	harness_handshake(h);
+	harness_send(h, true, PA, "probe");
+	return harness_send(h, true, PA, "x attack x");
+}
+
+/* The alert of sid among those collected; fails when there is none. */
+static const struct alert *alert_of(const struct harness *h, uint32_t sid)
+{
+	for (unsigned i = 0; i < h->alert_count; i++)
+		if (h->alerts[i].rule && h->alerts[i].rule->sid == sid)
+			return &h->alerts[i];
+	fail_msg("no alert of sid %u", sid);
+	return NULL;
+}
+
+/*
+ * Tenant blocks of the operator policy: GWLB endpoints send the same
+ * attack on the same inner 5-tuple (one flow each, by the flow key's
+ * tenant words). Endpoint A's block turns the drop into an alert and
+ * disables the probe rule for A only; one attachment of endpoint B runs
+ * in ids mode (alerted, not dropped, nor is the flow's drop enforced
+ * later); B's other attachments, an endpoint no block names, and packets
+ * outside tunnels meet the rules as written. VXLAN: a pair's exception.
+ */
+static void test_tenant_policy(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "drop tcp any any -> any any (msg:\"d\"; flow:to_server; content:\"attack\"; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"p\"; flow:to_server; content:\"probe\"; sid:2;)\n";
+	harness_policy = "tenant vpce-00123456789abcdef {\n"
+			 "  action drop->alert sid 1\n"
+			 "  disable sid 2\n"
+			 "}\n"
+			 "tenant vpce-00fedcba987654321 attachment 5555666677778888 {\n"
+			 "  mode ids\n"
+			 "}\n"
+			 "tenant vni 800 801 {\n"
+			 "  except sid 1 src 10.0.0.9\n"
+			 "}\n";
+	struct harness *h = harness_up(rules, true, 0);
+	harness_policy = NULL;
+	struct packet_tunnel a = {.type = PACKET_TUNNEL_GENEVE,
+				  .has_endpoint_id = 1,
+				  .has_attachment_id = 1,
+				  .endpoint_id = 0x0123456789abcdefull,
+				  .attachment_id = 0x1111222233334444ull};
+	struct packet_tunnel b = a;
+	b.endpoint_id = 0x0fedcba987654321ull;
+	b.attachment_id = 0x5555666677778888ull;
+
+	/* outside tunnels: as written */
+	struct packet_tunnel none = {0};
+	assert_int_equal(tenant_attack(h, none), VERDICT_DROP);
+	assert_true(alert_of(h, 1)->blocked);
+	assert_int_equal(alerts_of(h, 2), 1);
+
+	/* A: alerted, allowed; the probe rule is off for A; the flow goes on */
+	assert_int_equal(tenant_attack(h, a), VERDICT_PASS);
+	assert_false(alert_of(h, 1)->blocked);
+	assert_int_equal(alert_of(h, 1)->verdict, VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 2), 0);
+	assert_int_equal(harness_send(h, true, PA, "more attack"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 1), 2);
+
+	/* B's attachment in ids mode: alerted, allowed, the rest of the flow too */
+	assert_int_equal(tenant_attack(h, b), VERDICT_PASS);
+	assert_false(alert_of(h, 1)->blocked);
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_int_equal(harness_send(h, true, PA, "later"), VERDICT_PASS);
+
+	/* B's other attachment, and an endpoint no block names: as written */
+	b.attachment_id = 0x5555666677778889ull;
+	assert_int_equal(tenant_attack(h, b), VERDICT_DROP);
+	assert_true(alert_of(h, 1)->blocked);
+	b.endpoint_id = 0x0aaaaaaaaaaaaaaaull;
+	assert_int_equal(tenant_attack(h, b), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 2), 1);
+
+	/* VXLAN: the pair's exception for the client; another pair's VNI is not the tenant */
+	struct packet_tunnel v = {.type = PACKET_TUNNEL_VXLAN, .vni = 800};
+	assert_int_equal(tenant_attack(h, v), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 1), 0);
+	assert_int_equal(alerts_of(h, 2), 1);
+	v.vni = 900;
+	v.tunnel_index = 2;
+	assert_int_equal(tenant_attack(h, v), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1064,6 +1172,7 @@ int main(void)
 	    cmocka_unit_test(test_cut_download_inspected),
 	    cmocka_unit_test(test_anchored_content_on_later_segments),
 	    cmocka_unit_test(test_split_content_across_segments),
+	    cmocka_unit_test(test_tenant_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,10 @@
  * precedence of enable/disable and of action overrides (most specific
  * selector wins, a later line breaks ties), exceptions (address and HTTP
  * path, and that they beat an override), threshold lines, rate-limit
- * statements, and refusals with file:line:col naming the bad token.
+ * statements, tenant blocks (the lookup of a tunnel's identity, a tenant's
+ * precedence over the statements outside, what policy_apply leaves on each
+ * rule per tenant, scoped exceptions), and refusals with file:line:col
+ * naming the bad token.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -79,6 +82,16 @@ static const char *parse_bad(const char *text)
 			 -EINVAL);
 	assert_null(p);
 	return err;
+}
+
+/* policy_apply() on the fixture's rules, which must succeed: how many rules stay. */
+static unsigned apply_ok(struct fixture *f, const struct policy *p, struct policy_report *report)
+{
+	char err[POLICY_ERROR_MAX];
+	unsigned count = TEST_RULES;
+	if (policy_apply(p, f->parser, f->rules, &count, report, err, sizeof(err)) < 0)
+		fail_msg("policy_apply failed: %s", err);
+	return count;
 }
 
 static void test_selectors(void **state)
@@ -175,7 +188,7 @@ static struct policy_packet_view view4(const char *src, const char *dst, const c
 	inet_pton(AF_INET, src, s);
 	inet_pton(AF_INET, dst, d);
 	return (struct policy_packet_view){
-	    s, d, 4, (const uint8_t *)uri, uri ? (uint32_t)strlen(uri) : 0, NULL, 0};
+	    s, d, 4, (const uint8_t *)uri, uri ? (uint32_t)strlen(uri) : 0, NULL, 0, 0};
 }
 
 static void test_exceptions(void **state)
@@ -187,10 +200,7 @@ static void test_exceptions(void **state)
 				    "except all dst 2001:db8::/32\n"
 				    "except classtype attempted-recon xff 203.0.113.0/24\n");
 	struct policy_report report;
-	char err[POLICY_ERROR_MAX];
-	unsigned count = TEST_RULES;
-	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)),
-			 0);
+	unsigned count = apply_ok(f, p, &report);
 	assert_int_equal(count, 3);
 	assert_int_equal(report.overridden, 2);
 	assert_int_equal(report.excepted, 3);
@@ -245,10 +255,7 @@ static void test_apply_disables(void **state)
 		     "threshold gen_id 1, sig_id 200, type limit, track by_src, count 1, "
 		     "seconds 60\n");
 	struct policy_report report;
-	char err[POLICY_ERROR_MAX];
-	unsigned count = TEST_RULES;
-	assert_int_equal(policy_apply(p, f->parser, f->rules, &count, &report, err, sizeof(err)),
-			 0);
+	unsigned count = apply_ok(f, p, &report);
 	assert_int_equal(report.disabled, 1);
 	assert_int_equal(count, 2);
 	assert_int_equal(f->rules[0]->sid, 101);
@@ -326,7 +333,7 @@ static void test_errors(void **state)
 	assert_string_equal(parse_bad("disable sid 1\nfrobnicate sid 2\n"),
 			    "test.policy:2:1: error: unknown statement \"frobnicate\" (enable, "
 			    "disable, action, except, ratelimit, include, suppress, threshold, "
-			    "event_filter, rate_filter)");
+			    "event_filter, rate_filter, tenant)");
 	assert_string_equal(parse_bad("  disable sid x12\n"),
 			    "test.policy:1:15: error: bad sid \"x12\" (a number, or N-M)");
 	assert_string_equal(parse_bad("disable sid 9-3\n"),
@@ -406,6 +413,280 @@ static void test_too_many_ratelimits(void **state)
 					     "statements");
 }
 
+/* --- tenant blocks --------------------------------------------------------- */
+
+#define ENDPOINT_A   0x0123456789abcdefull
+#define ATTACHMENT_A 0x1111222233334444ull
+#define ENDPOINT_B   0x0fedcba987654321ull
+
+static struct packet_tunnel geneve_tunnel(uint64_t endpoint, bool has_attachment,
+					  uint64_t attachment)
+{
+	return (struct packet_tunnel){.type = PACKET_TUNNEL_GENEVE,
+				      .has_endpoint_id = 1,
+				      .has_attachment_id = has_attachment,
+				      .endpoint_id = endpoint,
+				      .attachment_id = attachment};
+}
+
+static struct packet_tunnel vxlan_tunnel(uint32_t vni)
+{
+	return (struct packet_tunnel){.type = PACKET_TUNNEL_VXLAN, .vni = vni};
+}
+
+static void test_tenant_lookup(void **state)
+{
+	(void)state;
+	struct policy *p = parse_ok("disable sid 1\n"
+				    "tenant vpce-0123456789ABCDEF0 {   # as EVE prints, any case\n"
+				    "\tmode ids\n"
+				    "}\n"
+				    "tenant vpce-00123456789abcdef attachment 1111222233334444 {\n"
+				    "}\n"
+				    "tenant vni 800 801 {\n"
+				    "}\n"
+				    "tenant vni 16777215 {\n"
+				    "}\n");
+	assert_int_equal(policy_tenant_count(p), 4);
+	assert_string_equal(policy_tenant_name(p, 1), "vpce-0123456789ABCDEF0");
+	assert_string_equal(policy_tenant_name(p, 2),
+			    "vpce-00123456789abcdef attachment 1111222233334444");
+	assert_string_equal(policy_tenant_name(p, 3), "vni 800 801");
+	assert_true(policy_tenant_ids(p, 1));
+	assert_false(policy_tenant_ids(p, 2));
+	assert_false(policy_tenant_ids(p, 0));
+
+	/* the endpoint names its tenant, whatever the attachment */
+	struct packet_tunnel t = geneve_tunnel(0x123456789abcdef0ull, true, 42);
+	assert_int_equal(policy_tenant_find(p, &t), 1);
+	t.has_attachment_id = 0;
+	assert_int_equal(policy_tenant_find(p, &t), 1);
+	/* the block with an attachment names only that attachment */
+	t = geneve_tunnel(ENDPOINT_A, true, ATTACHMENT_A);
+	assert_int_equal(policy_tenant_find(p, &t), 2);
+	t.attachment_id++;
+	assert_int_equal(policy_tenant_find(p, &t), 0);
+	t = geneve_tunnel(ENDPOINT_A, false, 0);
+	assert_int_equal(policy_tenant_find(p, &t), 0);
+	/* no endpoint option: no tenant; outside tunnels: none */
+	t = geneve_tunnel(0x123456789abcdef0ull, false, 0);
+	t.has_endpoint_id = 0;
+	assert_int_equal(policy_tenant_find(p, &t), 0);
+	assert_int_equal(policy_tenant_find(p, NULL), 0);
+	assert_int_equal(policy_tenant_find(NULL, &t), 0);
+	/* VXLAN: either VNI of the pair; a GENEVE VNI is not a VXLAN one */
+	t = vxlan_tunnel(800);
+	assert_int_equal(policy_tenant_find(p, &t), 3);
+	t.vni = 801;
+	assert_int_equal(policy_tenant_find(p, &t), 3);
+	t.vni = 802;
+	assert_int_equal(policy_tenant_find(p, &t), 0);
+	t.vni = 16777215;
+	assert_int_equal(policy_tenant_find(p, &t), 4);
+	t = geneve_tunnel(ENDPOINT_B, false, 0);
+	t.vni = 800;
+	assert_int_equal(policy_tenant_find(p, &t), 0);
+	policy_free(p);
+
+	/* an endpoint with its own block beside a block for one of its attachments */
+	p = parse_ok("tenant vpce-00123456789abcdef {\n}\n"
+		     "tenant vpce-00123456789abcdef attachment 1111222233334444 {\n}\n");
+	t = geneve_tunnel(ENDPOINT_A, true, ATTACHMENT_A);
+	assert_int_equal(policy_tenant_find(p, &t), 2);
+	t.attachment_id = 7;
+	assert_int_equal(policy_tenant_find(p, &t), 1);
+	policy_free(p);
+}
+
+static void test_tenant_precedence(void **state)
+{
+	struct fixture *f = *state;
+	struct policy *p = parse_ok("action drop all\n"
+				    "disable sid 200\n"
+				    "tenant vni 800 {\n"
+				    "  action drop->alert group web\n"
+				    "  disable classtype web-application-attack\n"
+				    "  enable sid 101\n"
+				    "  enable sid 200\n"
+				    "}\n"
+				    "tenant vni 900 {\n"
+				    "  action reject sid 100\n"
+				    "}\n");
+	/* outside tenants: the statements outside blocks only */
+	assert_int_equal(policy_rule_action(p, f->rules[1]), RULE_ACTION_DROP);
+	assert_true(policy_rule_enabled(p, f->rules[0]));
+	assert_false(policy_rule_enabled(p, f->rules[2]));
+	/* tenant 1: its own statements first, by specificity among themselves */
+	assert_false(policy_tenant_rule_enabled(p, 1, f->rules[0])); /* classtype */
+	assert_true(policy_tenant_rule_enabled(p, 1, f->rules[1]));  /* sid beats classtype */
+	assert_true(policy_tenant_rule_enabled(p, 1, f->rules[2]));  /* beats the disable outside */
+	assert_int_equal(policy_tenant_rule_action(p, 1, f->rules[1]), RULE_ACTION_ALERT);
+	/* FROM looks at the rule as written: sid 100 is an alert rule, so "drop all" holds */
+	assert_int_equal(policy_tenant_rule_action(p, 1, f->rules[0]), RULE_ACTION_DROP);
+	/* a rule the tenant's statements do not name is as outside: "action drop all" */
+	assert_int_equal(policy_tenant_rule_action(p, 1, f->rules[2]), RULE_ACTION_DROP);
+	/* tenant 2 names only sid 100 */
+	assert_int_equal(policy_tenant_rule_action(p, 2, f->rules[0]), RULE_ACTION_REJECT);
+	assert_int_equal(policy_tenant_rule_action(p, 2, f->rules[1]), RULE_ACTION_DROP);
+	assert_false(policy_tenant_rule_enabled(p, 2, f->rules[2]));
+	policy_free(p);
+}
+
+/* policy_tenant_rule() for the rule at index of the fixture, after policy_apply. */
+static int tenant_action(const struct rule *rule, uint16_t tenant)
+{
+	enum rule_action action = rule->action;
+	return policy_tenant_rule(rule, tenant, &action) ? (int)action : -1;
+}
+
+static void test_tenant_apply(void **state)
+{
+	struct fixture *f = *state;
+	struct policy *p = parse_ok("disable sid 200\n"
+				    "except sid 101 src 10.9.0.0/16\n"
+				    "tenant vni 800 {\n"
+				    "  action drop->alert sid 101\n"
+				    "  disable sid 100\n"
+				    "  enable sid 200\n"
+				    "  except sid 101 dst 192.0.2.0/24\n"
+				    "}\n"
+				    "tenant vni 900 {\n"
+				    "  action reject sid 101   # different per tenant\n"
+				    "  action drop sid 100\n"
+				    "  mode ids\n"
+				    "}\n"
+				    "tenant vni 1000 {\n"
+				    "  action drop sid 101     # as outside: nothing differs\n"
+				    "  disable sid 200\n"
+				    "}\n");
+	struct policy_report report;
+	unsigned count = apply_ok(f, p, &report);
+	/* sid 200 is off outside tenants, but stays for tenant 1 */
+	assert_int_equal(count, 3);
+	assert_int_equal(report.disabled, 0);
+	assert_int_equal(report.scoped, 3);
+	assert_int_equal(report.excepted, 1);
+	struct rule *r100 = f->rules[0], *r101 = f->rules[1], *r200 = f->rules[2];
+	assert_int_equal(r101->policy->tenant_count, 2);
+	assert_int_equal(r101->policy->tenants[0].tenant, 1);
+	assert_int_equal(r101->policy->tenants[1].tenant, 2);
+	assert_true(r200->policy->tenant_only);
+	/* no tenant, or one whose block changes nothing, sees the rules as outside */
+	for (uint16_t tenant = 0; tenant <= 4; tenant += 3) {
+		assert_int_equal(tenant_action(r100, tenant), RULE_ACTION_ALERT);
+		assert_int_equal(tenant_action(r101, tenant), RULE_ACTION_DROP);
+		assert_int_equal(tenant_action(r200, tenant), -1);
+	}
+	assert_int_equal(tenant_action(r100, 1), -1);
+	assert_int_equal(tenant_action(r101, 1), RULE_ACTION_ALERT);
+	assert_int_equal(tenant_action(r200, 1), RULE_ACTION_REJECT);
+	assert_int_equal(tenant_action(r100, 2), RULE_ACTION_DROP);
+	assert_int_equal(tenant_action(r101, 2), RULE_ACTION_REJECT);
+	assert_int_equal(tenant_action(r200, 2), -1);
+	/* exceptions: those outside blocks for everyone, a tenant's for its packets only */
+	struct policy_packet_view v = view4("10.9.1.1", "198.51.100.1", NULL);
+	assert_true(policy_excepted(p, r101, &v));
+	v = view4("10.8.1.1", "192.0.2.7", NULL);
+	assert_false(policy_excepted(p, r101, &v));
+	v.tenant = 2;
+	assert_false(policy_excepted(p, r101, &v));
+	v.tenant = 1;
+	assert_true(policy_excepted(p, r101, &v));
+	policy_free(p);
+}
+
+static void test_tenant_errors(void **state)
+{
+	(void)state;
+	assert_string_equal(parse_bad("tenant vpce-0123 {\n}\n"),
+			    "test.policy:1:8: error: bad endpoint id \"vpce-0123\" (vpce- and 17 "
+			    "hex digits, as EVE's gwlb_endpoint_id)");
+	assert_string_equal(parse_bad("tenant vpce-0123456789abcdefg {\n}\n"),
+			    "test.policy:1:8: error: bad endpoint id \"vpce-0123456789abcdefg\" "
+			    "(vpce- and 17 hex digits, as EVE's gwlb_endpoint_id)");
+	assert_string_equal(parse_bad("tenant vpce-1123456789abcdef0 {\n}\n"),
+			    "test.policy:1:8: error: endpoint id \"vpce-1123456789abcdef0\" does "
+			    "not fit GWLB's 8 bytes (its first hex digit is 0)");
+	assert_string_equal(parse_bad("tenant eni-0123456789abcdef0 {\n}\n"),
+			    "test.policy:1:8: error: unknown tenant \"eni-0123456789abcdef0\" "
+			    "(vpce-ID [attachment ID], or vni N)");
+	assert_string_equal(parse_bad("tenant vpce-00123456789abcdef attachment 12 {\n}\n"),
+			    "test.policy:1:42: error: bad attachment id \"12\" (16 hex digits, as "
+			    "EVE's gwlb_attachment_id)");
+	assert_string_equal(parse_bad("tenant vpce-00123456789abcdef attachment\n"),
+			    "test.policy:1:41: error: expected an attachment id (16 hex digits) "
+			    "after \"attachment\"");
+	assert_string_equal(parse_bad("tenant vni 16777216 {\n}\n"),
+			    "test.policy:1:12: error: bad vni \"16777216\" (0 to 16777215)");
+	assert_string_equal(
+	    parse_bad("tenant vni {\n}\n"),
+	    "test.policy:1:12: error: expected a VNI (0 to 16777215) after \"vni\"");
+	assert_string_equal(
+	    parse_bad("tenant vni\n"),
+	    "test.policy:1:11: error: expected a VNI (0 to 16777215) after \"vni\"");
+	assert_string_equal(parse_bad("tenant vni 1 2 3 {\n}\n"),
+			    "test.policy:1:16: error: expected \"{\" to open the tenant block, not "
+			    "\"3\"");
+	assert_string_equal(parse_bad("tenant\n"),
+			    "test.policy:1:7: error: expected a tenant (vpce-ID or vni N) after "
+			    "\"tenant\"");
+	assert_string_equal(parse_bad("tenant vni 800\n"),
+			    "test.policy:1:15: error: expected \"{\" after \"800\"");
+	assert_string_equal(
+	    parse_bad("tenant vni 800 { disable sid 1\n"),
+	    "test.policy:1:18: error: unexpected \"disable\" at the end of the statement");
+	assert_string_equal(parse_bad("tenant vni 800 {\n  tenant vni 801 {\n  }\n}\n"),
+			    "test.policy:2:3: error: tenant blocks do not nest (the block of line "
+			    "1 is still open)");
+	assert_string_equal(parse_bad("tenant vni 800 {\n  frobnicate sid 1\n}\n"),
+			    "test.policy:2:3: error: unknown statement \"frobnicate\" in a tenant "
+			    "block (enable, disable, action, except, mode, })");
+	assert_string_equal(
+	    parse_bad("tenant vni 800 {\n  ratelimit new_connections 5/s per src block 1s\n}\n"),
+	    "test.policy:2:3: error: \"ratelimit\" cannot be scoped to a tenant (in a tenant "
+	    "block: enable, disable, action, except, mode)");
+	assert_string_equal(parse_bad("tenant vni 800 {\n  suppress gen_id 1, sig_id 5\n}\n"),
+			    "test.policy:2:3: error: \"suppress\" cannot be scoped to a tenant (in "
+			    "a tenant block: enable, disable, action, except, mode)");
+	assert_string_equal(parse_bad("tenant vni 800 {\n  disable sid x\n}\n"),
+			    "test.policy:2:15: error: bad sid \"x\" (a number, or N-M)");
+	assert_string_equal(parse_bad("disable sid 1\n}\n"),
+			    "test.policy:2:1: error: \"}\" closes no tenant block");
+	assert_string_equal(parse_bad("tenant vni 800 {\n} disable\n"),
+			    "test.policy:2:3: error: unexpected \"disable\" at the end of the "
+			    "statement");
+	assert_string_equal(parse_bad("mode ids\n"),
+			    "test.policy:1:1: error: mode outside a tenant block (the board's "
+			    "[board] mode holds for every packet)");
+	assert_string_equal(parse_bad("tenant vni 800 {\n  mode ips\n}\n"),
+			    "test.policy:2:8: error: bad mode \"ips\" for a tenant (ids: its rules "
+			    "alert, never drop; without it the board's mode holds)");
+	assert_string_equal(parse_bad("disable sid 1\n  tenant vni 800 {\n  disable sid 2\n"),
+			    "test.policy:2:3: error: tenant block not closed (no \"}\" before the "
+			    "end of the file)");
+	assert_string_equal(parse_bad("tenant vni 800 {\n}\ntenant vni 900 800 {\n}\n"),
+			    "test.policy:3:16: error: vni 800 names a tenant already (line 1)");
+	assert_string_equal(parse_bad("tenant vni 7 7 {\n}\n"),
+			    "test.policy:1:14: error: vni 7 names a tenant already (line 1)");
+	assert_string_equal(
+	    parse_bad("tenant vpce-00123456789abcdef {\n}\ntenant vpce-00123456789ABCDEF {\n}\n"),
+	    "test.policy:3:8: error: tenant \"vpce-00123456789ABCDEF\" has a block already (line "
+	    "1)");
+	/* tenant numbers (and the flow's tenant + 1) fit 16 bits */
+	size_t size = (POLICY_TENANT_MAX + 1) * 24 + 1, len = 0;
+	char *many = malloc(size);
+	assert_non_null(many);
+	for (unsigned i = 0; i <= POLICY_TENANT_MAX; i++)
+		len += (size_t)snprintf(many + len, size - len, "tenant vni %u {\n}\n", i);
+	char want[128];
+	snprintf(want, sizeof(want), "test.policy:%u:1: error: more than %u tenant blocks",
+		 2 * POLICY_TENANT_MAX + 1, POLICY_TENANT_MAX);
+	assert_string_equal(parse_bad(many), want);
+	free(many);
+	/* a block may be empty, and comments and blank lines are fine inside */
+	policy_free(parse_ok("tenant vni 5 {   # staging\n\n  # nothing yet\n}\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +699,10 @@ int main(void)
 	    cmocka_unit_test(test_include_threshold_file),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_too_many_ratelimits),
+	    cmocka_unit_test(test_tenant_lookup),
+	    cmocka_unit_test_setup_teardown(test_tenant_precedence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tenant_apply, setup, teardown),
+	    cmocka_unit_test(test_tenant_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
