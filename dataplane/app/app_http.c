@@ -505,12 +505,50 @@ static void http_host_build(htp_tx_t *tx, struct http_tx *t)
 		t->host.len--;
 }
 
+/* The last coding of a Transfer-Encoding value ("identity, chunked") is chunked. */
+static bool http_chunked_last(const bstr *value)
+{
+	const unsigned char *p = bstr_ptr(value);
+	size_t end = bstr_len(value), start;
+	while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+		end--;
+	for (start = end; start && p[start - 1] != ','; start--)
+		;
+	while (start < end && (p[start] == ' ' || p[start] == '\t'))
+		start++;
+	return end - start == 7 && strncasecmp((const char *)p + start, "chunked", 7) == 0;
+}
+
+/*
+ * A request whose Transfer-Encoding lists chunked last ("identity,
+ * chunked", "gzip ,\tChunked", or two headers libhtp joins) has a chunked
+ * body for the servers that take it (Apache, IIS, Node: RFC 9112 6.3 makes
+ * the final coding decide); libhtp 0.5 takes anything but a lone "chunked"
+ * for invalid, does not de-chunk, and stops parsing the connection, so the
+ * body and every later request would go uninspected. libhtp decides before
+ * this hook and checks the request's validity after it, so the hook
+ * decides again. HTP_REQUEST_INVALID_T_E stays set: the header was odd.
+ * Responses need nothing: libhtp de-chunks those whenever chunked is
+ * listed, as browsers do.
+ */
+static void http_request_chunked(htp_tx_t *tx)
+{
+	htp_header_t *te =
+	    tx->request_headers ? htp_table_get_c(tx->request_headers, "transfer-encoding") : NULL;
+	if (tx->request_transfer_coding != HTP_CODING_INVALID || !te || !te->value ||
+	    !http_chunked_last(te->value))
+		return;
+	tx->request_transfer_coding = HTP_CODING_CHUNKED;
+	tx->flags &= ~(uint64_t)HTP_REQUEST_INVALID;
+}
+
 static int http_hook_request_headers(htp_tx_t *tx)
 {
 	struct http_state *s = http_state_of(tx);
 	struct http_tx *t = http_tx_of(tx);
 	if (!s || !t || t->req_headers_sent)
 		return HTP_OK;
+	http_request_chunked(tx);
 	http_headers_build(tx->request_headers, tx->request_line, "cookie", &t->req_header,
 			   &t->req_header_names, &t->req_start);
 	http_host_build(tx, t);
@@ -637,10 +675,11 @@ static int http_hook_response_complete(htp_tx_t *tx)
  *   visible too.
  * - spaces allowed in the URI ("GET /a b HTTP/1.1" is one path, as
  *   Suricata sets it), so a space cannot cut a URI short.
- * - bodies: chunked decoding is libhtp's; request and response bodies are
- *   decompressed by app_http_body.c (gzip, deflate, two layers at most,
- *   output bounded by the body limit), not by libhtp, whose decoder loses
- *   what came before a failure (see app_http_body.h).
+ * - bodies: chunked decoding is libhtp's (with "identity, chunked" taken
+ *   as servers take it: http_request_chunked); request and response bodies
+ *   are decompressed by app_http_body.c (gzip, deflate, two layers at
+ *   most, output bounded by the body limit), not by libhtp, whose decoder
+ *   loses what came before a failure (see app_http_body.h).
  * - Suricata's field limits (9000 soft, 18000 hard bytes per header line)
  *   and at most 1024 headers; no log messages kept (they would pile up per
  *   connection); transactions destroyed by us once emitted.

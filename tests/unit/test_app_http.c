@@ -429,6 +429,43 @@ static void test_coding_fallback_raw(void **unused)
 }
 
 /*
+ * "Transfer-Encoding: identity, chunked" (chunked last, any case, blanks
+ * and tabs, or two headers) is chunked to Apache, IIS and Node; libhtp took
+ * it for invalid, left the body chunked and stopped parsing. The body is
+ * de-chunked now, in both directions, and the next request is parsed.
+ */
+static void test_transfer_encoding_chunked_last(void **unused)
+{
+	(void)unused;
+	static const char *const values[] = {
+	    "Transfer-Encoding: identity, chunked\r\n",
+	    "Transfer-Encoding: IDENTITY ,\tChunked \r\n",
+	    "Transfer-Encoding: gzip,chunked\r\n",
+	    "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n",
+	};
+	static const char chunks[] = "4\r\nunio\r\n5\r\nn sel\r\n7\r\nect pw \r\n0\r\n\r\n";
+	char msg[512];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(msg, sizeof(msg), "POST /q HTTP/1.1\r\nHost: h\r\n%s\r\n%s", values[i],
+			 chunks);
+		void *s = http_new(NULL);
+		feed(s, APP_TO_SERVER, msg, strlen(msg), 5);
+		assert_int_equal(unit_count, 2);
+		assert_buffer(1, HTTP_REQUEST_BODY, "union select pw ");
+		feed_str(s, APP_TO_SERVER, "GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+		assert_int_equal(unit_count, 3);
+		assert_buffer(2, HTTP_URI, "/next");
+		/* a response so coded is de-chunked too */
+		snprintf(msg, sizeof(msg), "HTTP/1.1 200 OK\r\n%s\r\n%s", values[i], chunks);
+		feed(s, APP_TO_CLIENT, msg, strlen(msg), 5);
+		assert_int_equal(unit_count, 5);
+		assert_buffer(4, FILE_DATA, "union select pw ");
+		app_parser_http.destroy(s);
+	}
+	record_reset();
+}
+
+/*
  * A body is handed to inspection in windows as it grows: every 32 KB,
  * each window holding the body from its first byte, its new bytes marked,
  * and an overlap of 8 KB before them searched again; the last at its end.
@@ -741,6 +778,7 @@ int main(void)
 	    cmocka_unit_test(test_body_until_close),
 	    cmocka_unit_test(test_body_limit),
 	    cmocka_unit_test(test_coding_fallback_raw),
+	    cmocka_unit_test(test_transfer_encoding_chunked_last),
 	    cmocka_unit_test(test_body_windows),
 	    cmocka_unit_test(test_body_cut_short),
 	    cmocka_unit_test(test_uri_evasions),
