@@ -42,7 +42,9 @@
 	_(FLOWVARS_LOST, "flowvars_lost")                                                          \
 	_(REJECTS_SENT, "rejects_sent")                                                            \
 	_(CHECKSUMS_OFF, "checksums_off")                                                          \
-	_(PCRE_LIMITS, "pcre_limits")
+	_(PCRE_LIMITS, "pcre_limits")                                                              \
+	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
+	_(BODY_RULES_LOST, "body_rules_lost")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

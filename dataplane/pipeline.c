@@ -6,6 +6,7 @@
  * callbacks below are where stream pieces and application units meet the
  * later stages.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -108,6 +109,8 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 		s->app_error = true;
 		return;
 	}
+	if (unit->window.cut)
+		s->ctx->counters->counter[WORKER_COUNTER_BODIES_TRUNCATED]++;
 	/* a unit comes from a flow whose protocol is known, maybe since this call */
 	s->match.app_proto = app_flow_proto(s->flow);
 	if (s->ctx->filter && pipeline_filter_unit(s, unit))
@@ -522,6 +525,55 @@ void pipeline_flow_gone(struct flow *f, void *arg)
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct detect_tail));
 	app_flow_gone(f);
 	detect_flow_gone(ctx, f);
+}
+
+/* The packet of f's dir without payload: addresses, ports and protocol, for rules and alerts. */
+static void pipeline_flow_packet(const struct flow *f, enum flow_direction dir, struct packet *p)
+{
+	unsigned from = dir == FLOW_TO_SERVER ? f->client_side : !f->client_side;
+	memset(p, 0, sizeof(*p));
+	p->ip_version = f->key.ip_version;
+	p->l4_proto = f->key.proto;
+	p->flags = (f->key.ip_version == 6 ? PACKET_IPV6 : PACKET_IPV4) |
+		   (f->key.proto == IPPROTO_TCP ? PACKET_TCP : 0) |
+		   (f->key.proto == IPPROTO_UDP ? PACKET_UDP : 0);
+	p->ether_type = f->key.ip_version == 6 ? 0x86dd : 0x0800;
+	memcpy(p->src_addr, f->key.addr[from], sizeof(p->src_addr));
+	memcpy(p->dst_addr, f->key.addr[!from], sizeof(p->dst_addr));
+	p->src_port = f->key.port[from];
+	p->dst_port = f->key.port[!from];
+	memcpy(p->vlan_id, f->key.vlan_id, sizeof(p->vlan_id));
+	p->vlan_count = (uint8_t)((f->key.vlan_id[0] != 0) + (f->key.vlan_id[1] != 0));
+}
+
+/* flow_table_foreach() callback of pipeline_flows_end(): both directions of one flow. */
+static void pipeline_flow_end(struct flow *f, void *arg)
+{
+	struct detect_context *ctx = arg;
+	for (unsigned dir = FLOW_TO_SERVER; dir <= FLOW_TO_CLIENT; dir++) {
+		if (f->app_status != FLOW_APP_DETECTED || f->action != FLOW_ACTION_NONE ||
+		    (f->pipeline_flags & FLOW_PIPELINE_APP_ENDED(dir)))
+			continue;
+		struct packet p;
+		struct detect_packet s;
+		pipeline_flow_packet(f, dir, &p);
+		detect_packet_begin(&s, ctx, &p, ctx->now_us);
+		detect_flow_view(&s, f, dir == FLOW_TO_SERVER);
+		/* as the stream data before it was seen (pipeline_tcp()) */
+		if (f->key.proto == IPPROTO_TCP)
+			s.match.flow |= RULE_MATCH_STREAM;
+		if (f->established)
+			s.match.flow |= RULE_MATCH_ESTABLISHED;
+		f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+		app_flow_end(f, pipeline_app_direction(&s), pipeline_app_unit, &s);
+		detect_alerts_flush(&s);
+	}
+}
+
+void pipeline_flows_end(struct detect_context *ctx)
+{
+	if (ctx->flows && ctx->ruleset && ctx->app)
+		flow_table_foreach(ctx->flows, pipeline_flow_end, ctx);
 }
 
 void pipeline_housekeeping(struct detect_context *ctx)

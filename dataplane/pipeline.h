@@ -70,6 +70,15 @@ enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
  */
 void pipeline_flow_gone(struct flow *f, void *arg);
 
+/*
+ * The run ends (an offline capture read to its end, or a stop): every flow
+ * that still holds application data is ended as a close would end it, so
+ * what its parser kept is inspected (a download still running, a body
+ * shorter than a window). Alerts go to ctx->alerts, never waited on. The
+ * worker, after its last burst and before it goes offline.
+ */
+void pipeline_flows_end(struct detect_context *ctx);
+
 /* Once per loop of the worker: expire idle flows, rate-limit housekeeping, adopt published rules. */
 void pipeline_housekeeping(struct detect_context *ctx);
 

@@ -168,6 +168,8 @@ int worker_main(void *arg)
 	detect_rules_sync(&conf->detect);
 	while (!worker_quit)
 		worker_poll(conf);
+	/* what the flows' parsers hold is inspected before the rules are let go */
+	pipeline_flows_end(&conf->detect);
 	publish_worker_offline(worker_domain(conf), conf->worker_index);
 	return 0;
 }

@@ -63,6 +63,51 @@ struct app_details {
 		       #type " fits struct app_details.proto")
 
 /*
+ * What detection remembers of one body across its windows (struct
+ * app_window), by rule index: the rules that matched an earlier window,
+ * which a later window (holding the earlier bytes again) does not raise a
+ * second time, so a rule alerts once per body as when a body was inspected
+ * once; and the rules that were candidates but failed only on the body
+ * while it went on, which the next window checks again even if their fast
+ * pattern lies in the bytes already inspected (a "<html" at the start and
+ * the rest of the rule 50 KB later). The parser keeps one per body,
+ * zeroed, for the body's life; detection fills it. A rule that finds a
+ * list full is counted (body_rules_lost): it may alert twice, or be
+ * missed if its fast pattern does not come again.
+ */
+#define APP_BODY_RULES_MAX 32
+struct app_body_rules {
+	uint32_t matched[APP_BODY_RULES_MAX]; /* rule indexes in the ruleset */
+	uint32_t matched_count;
+	uint32_t waiting[APP_BODY_RULES_MAX];
+	uint32_t waiting_count;
+	uint32_t rules_generation; /* the ruleset they index; another one empties the lists */
+};
+
+/*
+ * A body inspected as it arrives, in windows (an HTTP request or response
+ * body): each unit of the body carries it from its first byte to the last
+ * byte arrived, in the buffers named here, so positions stay the body's
+ * own (depth, offset, startswith and isdataat count from its start).
+ * Only what is new, plus an overlap of bytes already inspected, is
+ * scanned for fast patterns and searched by contents and pcres that may
+ * lie anywhere, so a long body costs about its length, not its length
+ * times its windows; a pattern or chain that starts within the overlap
+ * before the new bytes is still found whole.
+ */
+struct app_window {
+	uint64_t buffers;   /* the body's buffers (bit per enum rule_buffer); 0: no window */
+	uint32_t scan_from; /* fast patterns and unanchored searches start here */
+	uint32_t new_from;  /* bytes before it were inspected by an earlier window */
+	/* The body goes on past these bytes (a later window follows, or the
+	 * rest is past the parser's limit, or the transfer was cut short): what
+	 * needs the body's end (endswith, bsize, ...) cannot hold yet. */
+	bool more;
+	bool cut; /* the body reached the parser's limit here: the rest is not inspected */
+	struct app_body_rules *rules;
+};
+
+/*
  * What a parser hands to inspection for one unit (an HTTP request or
  * response, a TLS handshake message, a DNS message, a MySQL command, ...):
  * the buffers it filled (NULL = absent; pointers valid until the emit
@@ -79,6 +124,7 @@ struct app_unit {
 	 * whose buffers is new here was already inspected. 0: all are new.
 	 */
 	uint64_t fresh;
+	struct app_window window; /* a window of a body that grows; zero: none */
 	/*
 	 * The data just parsed breaks the protocol (Suricata's app-layer
 	 * error): no buffers; the board's [app] error_policy decides what

@@ -2,31 +2,35 @@
 /*
  * The HTTP/1.x parser: detection of a request line or a status line, and a
  * libhtp connection parser per flow that turns the two directions into
- * transactions. libhtp does all the parsing and normalisation (request
- * line, headers, URI decoding and path folding, chunked transfer coding,
- * gzip/deflate bodies); this file configures it the way an IDS must (see
- * http_config_build), copies what the rules need and hands each
- * transaction to inspection in up to four units, in the order they become
- * ready:
+ * transactions. libhtp does the parsing and normalisation (request line,
+ * headers, URI decoding and path folding, chunked transfer coding); bodies
+ * are decoded (gzip, deflate) by app_http_body.c. This file configures
+ * libhtp the way an IDS must (see http_config_build), copies what the
+ * rules need and hands each transaction to inspection in units, in the
+ * order they become ready:
  *
  *   1. request headers complete: the request buffers (http.uri, http.method,
  *      http.header, http.host, ...), so header rules fire before any body;
- *   2. request body complete (or body_limit bytes of it kept): the same
- *      buffers again plus http.request_body;
+ *   2. request body windows: the same buffers again plus http.request_body,
+ *      each time the body has grown by a window (app_http_body.h), and at
+ *      its end (complete, cut short, or body_limit bytes kept);
  *   3. response headers complete: the request's own buffers (http.uri,
  *      http.method, http.host, ...) plus the response's (http.stat_code,
  *      http.server, ...); the buffers Suricata gives both directions
  *      (http.header, http.header.raw, http.header_names, http.cookie,
  *      http.content_type, http.content_len, http.connection, http.start,
  *      http.protocol) hold the response's;
- *   4. response body complete (or limit reached): as 3 plus
- *      http.response_body and file.data.
+ *   4. response body windows, as 2: as 3 plus http.response_body and
+ *      file.data.
  *
- * Units 2 to 4 carry earlier buffers again so that a rule on, say, http.uri
+ * Later units carry earlier buffers again so that a rule on, say, http.uri
  * and http.stat_code still sees both; app_unit.fresh names the buffers new
- * in each unit, so inspection can skip rules it already ran. A unit whose
- * body is empty is not sent. Buffers point into libhtp's transaction or
- * into copies kept per transaction (struct http_tx, bodies bounded by
+ * in each unit, so inspection can skip rules it already ran. A body
+ * window's buffer holds the body from its first byte (positions are the
+ * body's); app_unit.window says what is new in it and keeps the rules
+ * that matched an earlier window, so a rule alerts once per body. A unit
+ * whose body is empty is not sent. Buffers point into libhtp's transaction
+ * or into copies kept per transaction (struct http_tx, bodies bounded by
  * app_config.body_limit); both live until the transaction is complete in
  * both directions and the parse() call that completed it returns.
  *
@@ -44,27 +48,23 @@
 #include <htp/htp.h>
 
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_json.h"
 
 #define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
 #define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
 #define HTTP_METHOD_MAX	   16		/* longest unknown method detect() accepts */
 
-/* A growable byte string with a hard bound; kept per transaction. */
-struct http_bytes {
-	uint8_t *data;
-	uint32_t len, cap;
-};
-
 /* What one transaction keeps beyond libhtp's own fields. */
 struct http_tx {
 	struct http_bytes uri;	/* normalised path ? query # fragment */
 	struct http_bytes host; /* libhtp's hostname, lowercased, without trailing dots */
-	struct http_bytes req_header, req_header_names, req_header_raw, req_start, req_body;
-	struct http_bytes res_header, res_header_names, res_header_raw, res_start, res_body;
+	struct http_bytes req_header, req_header_names, req_header_raw, req_start;
+	struct http_bytes res_header, res_header_names, res_header_raw, res_start;
+	struct http_body req_body, res_body;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
-	bool req_headers_sent, req_body_sent, res_headers_sent, res_body_sent;
+	bool req_headers_sent, res_headers_sent;
 };
 
 /* One flow's parser. */
@@ -85,41 +85,10 @@ static const htp_time_t http_no_time;
 
 /* --- byte strings --------------------------------------------------------------------------- */
 
-static bool http_bytes_append(struct http_bytes *b, const void *data, size_t len, uint32_t limit)
-{
-	if (!len)
-		return true;
-	if (b->len >= limit)
-		return false;
-	if (len > limit - b->len)
-		len = limit - b->len;
-	if (b->len + len > b->cap) {
-		uint64_t cap = b->cap ? b->cap : 256;
-		while (cap < (uint64_t)b->len + len)
-			cap *= 2;
-		if (cap > limit)
-			cap = limit;
-		uint8_t *grown = realloc(b->data, cap);
-		if (!grown)
-			return false;
-		b->data = grown;
-		b->cap = (uint32_t)cap;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += (uint32_t)len;
-	return true;
-}
-
 static void http_bytes_append_bstr(struct http_bytes *b, const bstr *s, uint32_t limit)
 {
 	if (s)
 		http_bytes_append(b, bstr_ptr(s), bstr_len(s), limit);
-}
-
-static void http_bytes_free(struct http_bytes *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
 }
 
 /* --- per-transaction copies ------------------------------------------------------------------ */
@@ -139,12 +108,20 @@ static void http_tx_free(struct http_tx *t)
 {
 	if (!t)
 		return;
-	struct http_bytes *all[] = {
-	    &t->uri,	   &t->host,	 &t->req_header, &t->req_header_names, &t->req_header_raw,
-	    &t->req_start, &t->req_body, &t->res_header, &t->res_header_names, &t->res_header_raw,
-	    &t->res_start, &t->res_body};
+	struct http_bytes *all[] = {&t->uri,
+				    &t->host,
+				    &t->req_header,
+				    &t->req_header_names,
+				    &t->req_header_raw,
+				    &t->req_start,
+				    &t->res_header,
+				    &t->res_header_names,
+				    &t->res_header_raw,
+				    &t->res_start};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		http_bytes_free(all[i]);
+	http_body_free(&t->req_body);
+	http_body_free(&t->res_body);
 	free(t);
 }
 
@@ -365,8 +342,12 @@ enum http_unit_kind {
 	HTTP_UNIT_RESPONSE_BODY,
 };
 
-/* Build one unit of tx and hand it to inspection (see the file comment). */
-static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind)
+/*
+ * Build one unit of tx and hand it to inspection (see the file comment);
+ * window: of a body unit, the part of the body it inspects.
+ */
+static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
+		      const struct app_window *window)
 {
 	struct http_state *s = http_state_of(tx);
 	if (!s || !s->emit)
@@ -382,7 +363,7 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind)
 	case HTTP_UNIT_REQUEST_BODY:
 		http_unit_request_shared(&u, tx, t);
 		carried = http_unit_mask(&u);
-		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body);
+		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
 		break;
 	case HTTP_UNIT_RESPONSE_HEADERS:
 		carried = http_unit_mask(&u);
@@ -391,11 +372,15 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind)
 	case HTTP_UNIT_RESPONSE_BODY:
 		http_unit_response(&u, tx, t);
 		carried = http_unit_mask(&u);
-		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body);
-		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body);
+		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body.data);
+		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body.data);
 		break;
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
+	if (window) {
+		u.window = *window;
+		u.window.buffers = u.fresh;
+	}
 	http_details_fill(&s->details, tx, t);
 	u.details = &s->details;
 	s->emit(s->emit_arg, &u);
@@ -520,18 +505,56 @@ static void http_host_build(htp_tx_t *tx, struct http_tx *t)
 		t->host.len--;
 }
 
+/* The last coding of a Transfer-Encoding value ("identity, chunked") is chunked. */
+static bool http_chunked_last(const bstr *value)
+{
+	const unsigned char *p = bstr_ptr(value);
+	size_t end = bstr_len(value), start;
+	while (end && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+		end--;
+	for (start = end; start && p[start - 1] != ','; start--)
+		;
+	while (start < end && (p[start] == ' ' || p[start] == '\t'))
+		start++;
+	return end - start == 7 && strncasecmp((const char *)p + start, "chunked", 7) == 0;
+}
+
+/*
+ * A request whose Transfer-Encoding lists chunked last ("identity,
+ * chunked", "gzip ,\tChunked", or two headers libhtp joins) has a chunked
+ * body for the servers that take it (Apache, IIS, Node: RFC 9112 6.3 makes
+ * the final coding decide); libhtp 0.5 takes anything but a lone "chunked"
+ * for invalid, does not de-chunk, and stops parsing the connection, so the
+ * body and every later request would go uninspected. libhtp decides before
+ * this hook and checks the request's validity after it, so the hook
+ * decides again. HTP_REQUEST_INVALID_T_E stays set: the header was odd.
+ * Responses need nothing: libhtp de-chunks those whenever chunked is
+ * listed, as browsers do.
+ */
+static void http_request_chunked(htp_tx_t *tx)
+{
+	htp_header_t *te =
+	    tx->request_headers ? htp_table_get_c(tx->request_headers, "transfer-encoding") : NULL;
+	if (tx->request_transfer_coding != HTP_CODING_INVALID || !te || !te->value ||
+	    !http_chunked_last(te->value))
+		return;
+	tx->request_transfer_coding = HTP_CODING_CHUNKED;
+	tx->flags &= ~(uint64_t)HTP_REQUEST_INVALID;
+}
+
 static int http_hook_request_headers(htp_tx_t *tx)
 {
 	struct http_state *s = http_state_of(tx);
 	struct http_tx *t = http_tx_of(tx);
 	if (!s || !t || t->req_headers_sent)
 		return HTP_OK;
+	http_request_chunked(tx);
 	http_headers_build(tx->request_headers, tx->request_line, "cookie", &t->req_header,
 			   &t->req_header_names, &t->req_start);
 	http_host_build(tx, t);
 	http_xff_find(s, tx, t);
 	t->req_headers_sent = true;
-	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS);
+	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS, NULL);
 	return HTP_OK;
 }
 
@@ -543,59 +566,78 @@ static int http_hook_response_headers(htp_tx_t *tx)
 	http_headers_build(tx->response_headers, tx->response_line, "set-cookie", &t->res_header,
 			   &t->res_header_names, &t->res_start);
 	t->res_headers_sent = true;
-	http_emit(tx, t, HTTP_UNIT_RESPONSE_HEADERS);
+	http_emit(tx, t, HTTP_UNIT_RESPONSE_HEADERS, NULL);
 	return HTP_OK;
 }
 
 /*
- * Body data arrives de-chunked and decompressed. Only body_limit bytes are
- * kept; once the limit is reached the body unit goes out at once, so a
- * large or never-ending body is still inspected (its beginning, where
- * exploits and file magic sit).
+ * The body announced a length it did not reach: libhtp completes a body
+ * that the connection's end cut short (FIN, RST, the end of a capture), and
+ * its end is then not the body's.
  */
-static int http_hook_request_body_data(htp_tx_data_t *d)
+static bool http_body_cut_short(const htp_tx_t *tx, bool request)
+{
+	int64_t announced = request ? tx->request_content_length : tx->response_content_length;
+	int64_t seen = request ? tx->request_message_len : tx->response_message_len;
+	return announced >= 0 && seen < announced;
+}
+
+/*
+ * A window of one direction's body, when one is due. ended: the body has
+ * ended, cut: before its end (what needs the end then never holds).
+ */
+static void http_inspect_body(htp_tx_t *tx, struct http_tx *t, bool request, bool ended, bool cut)
+{
+	struct http_state *s = http_state_of(tx);
+	struct http_body *b = request ? &t->req_body : &t->res_body;
+	struct app_window w;
+	if (!s || !http_body_window(b, ended, cut, s->body_limit, &w))
+		return;
+	http_emit(tx, t, request ? HTTP_UNIT_REQUEST_BODY : HTTP_UNIT_RESPONSE_BODY, &w);
+}
+
+/*
+ * Body data arrives de-chunked (libhtp) and is decoded here (gzip, deflate:
+ * app_http_body.c, with its fallback to the bytes as sent). The body is
+ * inspected as it grows, a window at a time (app_http_body.h says when and
+ * how much), and a last time at its end; past body_limit bytes the rest is
+ * not kept and the last window says so (counted as bodies_truncated).
+ */
+static void http_body_data(htp_tx_data_t *d, bool request)
 {
 	struct http_state *s = http_state_of(d->tx);
 	struct http_tx *t = http_tx_of(d->tx);
-	if (!s || !t || !d->data || t->req_body_sent)
-		return HTP_OK;
-	http_bytes_append(&t->req_body, d->data, d->len, s->body_limit);
-	if (t->req_body.len >= s->body_limit) {
-		t->req_body_sent = true;
-		http_emit(d->tx, t, HTTP_UNIT_REQUEST_BODY);
+	if (!s || !t || !d->data)
+		return;
+	struct http_body *b = request ? &t->req_body : &t->res_body;
+	if (!b->coding_known) {
+		htp_table_t *headers = request ? d->tx->request_headers : d->tx->response_headers;
+		htp_header_t *h = headers ? htp_table_get_c(headers, "content-encoding") : NULL;
+		if (h && h->value)
+			http_body_coding(b, bstr_ptr(h->value), bstr_len(h->value));
+		b->coding_known = true;
 	}
+	http_body_feed(b, d->data, d->len, s->body_limit);
+	http_inspect_body(d->tx, t, request, false, false);
+}
+
+static int http_hook_request_body_data(htp_tx_data_t *d)
+{
+	http_body_data(d, true);
 	return HTP_OK;
 }
 
 static int http_hook_response_body_data(htp_tx_data_t *d)
 {
-	struct http_state *s = http_state_of(d->tx);
-	struct http_tx *t = http_tx_of(d->tx);
-	if (!s || !t || !d->data || t->res_body_sent)
-		return HTP_OK;
-	http_bytes_append(&t->res_body, d->data, d->len, s->body_limit);
-	if (t->res_body.len >= s->body_limit) {
-		t->res_body_sent = true;
-		http_emit(d->tx, t, HTTP_UNIT_RESPONSE_BODY);
-	}
+	http_body_data(d, false);
 	return HTP_OK;
-}
-
-/* The body unit of one direction, once, when anything of the body was kept. */
-static void http_emit_body(htp_tx_t *tx, struct http_tx *t, bool request)
-{
-	bool *sent = request ? &t->req_body_sent : &t->res_body_sent;
-	if (*sent || !(request ? t->req_body.len : t->res_body.len))
-		return;
-	*sent = true;
-	http_emit(tx, t, request ? HTTP_UNIT_REQUEST_BODY : HTTP_UNIT_RESPONSE_BODY);
 }
 
 static int http_hook_request_complete(htp_tx_t *tx)
 {
 	struct http_tx *t = htp_tx_get_user_data(tx);
 	if (t)
-		http_emit_body(tx, t, true);
+		http_inspect_body(tx, t, true, true, http_body_cut_short(tx, true));
 	return HTP_OK;
 }
 
@@ -607,7 +649,7 @@ static int http_hook_response_complete(htp_tx_t *tx)
 	if (t && !t->res_headers_sent)
 		http_hook_response_headers(tx);
 	if (t)
-		http_emit_body(tx, t, false);
+		http_inspect_body(tx, t, false, true, http_body_cut_short(tx, false));
 	return HTP_OK;
 }
 
@@ -633,15 +675,16 @@ static int http_hook_response_complete(htp_tx_t *tx)
  *   visible too.
  * - spaces allowed in the URI ("GET /a b HTTP/1.1" is one path, as
  *   Suricata sets it), so a space cannot cut a URI short.
- * - bodies: chunked decoding is libhtp's; request and response bodies are
- *   decompressed (gzip, deflate, two layers at most), bounded by the body
- *   limit as bomb limit and Suricata's 100 ms time limit; LZMA off, as
- *   Suricata ships it.
+ * - bodies: chunked decoding is libhtp's (with "identity, chunked" taken
+ *   as servers take it: http_request_chunked); request and response bodies
+ *   are decompressed by app_http_body.c (gzip, deflate, two layers at
+ *   most, output bounded by the body limit), not by libhtp, whose decoder
+ *   loses what came before a failure (see app_http_body.h).
  * - Suricata's field limits (9000 soft, 18000 hard bytes per header line)
  *   and at most 1024 headers; no log messages kept (they would pile up per
  *   connection); transactions destroyed by us once emitted.
  */
-static htp_cfg_t *http_config_build(uint32_t body_limit)
+static htp_cfg_t *http_config_build(void)
 {
 	htp_cfg_t *cfg = htp_config_create();
 	if (!cfg)
@@ -669,14 +712,8 @@ static htp_cfg_t *http_config_build(uint32_t body_limit)
 						     HTP_URL_DECODE_PRESERVE_PERCENT);
 	htp_config_set_allow_space_uri(cfg, 1);
 	htp_config_set_parse_request_cookies(cfg, 0);
-	htp_config_set_request_decompression(cfg, 1);
-	htp_config_set_response_decompression(cfg, 1);
-	htp_config_set_response_decompression_layer_limit(cfg, 2);
-	htp_config_set_compression_bomb_limit(cfg, body_limit > APP_HTTP_BODY_LIMIT_DEFAULT
-						       ? body_limit
-						       : APP_HTTP_BODY_LIMIT_DEFAULT);
-	htp_config_set_compression_time_limit(cfg, 100000);
-	htp_config_set_lzma_layers(cfg, 0);
+	htp_config_set_request_decompression(cfg, 0);
+	htp_config_set_response_decompression(cfg, 0);
 	htp_config_set_field_limits(cfg, 9000, 18000);
 	htp_config_set_number_headers_limit(cfg, 1024);
 	htp_config_set_log_level(cfg, HTP_LOG_NONE);
@@ -785,7 +822,7 @@ static void *http_create(const struct app_config *config)
 	uint32_t limit =
 	    config && config->body_limit ? config->body_limit : APP_HTTP_BODY_LIMIT_DEFAULT;
 	if (!http_thread_config)
-		http_thread_config = http_config_build(limit);
+		http_thread_config = http_config_build();
 	if (!http_thread_config)
 		return NULL;
 	struct http_state *s = calloc(1, sizeof(*s));
@@ -942,7 +979,12 @@ static void http_feed(struct http_state *s, enum app_direction dir, const uint8_
 	http_feed_pending(s, dir);
 }
 
-/* The end of a direction: libhtp completes what the close delimits (a body read to the end). */
+/*
+ * The end of a direction: libhtp completes what the close delimits (a body
+ * read to the end, a response cut short). A request it leaves open (an
+ * upload the client gave up on, the end of a capture) has its body
+ * inspected as far as it came, here.
+ */
 static void http_close(struct http_state *s, enum app_direction dir)
 {
 	if (s->stopped[dir])
@@ -952,6 +994,11 @@ static void http_close(struct http_state *s, enum app_direction dir)
 		htp_connp_req_close(s->connp, &http_no_time);
 	else
 		htp_connp_close(s->connp, &http_no_time);
+	htp_tx_t *tx =
+	    dir == APP_TO_SERVER ? htp_connp_get_in_tx(s->connp) : htp_connp_get_out_tx(s->connp);
+	struct http_tx *t = tx ? htp_tx_get_user_data(tx) : NULL;
+	if (t)
+		http_inspect_body(tx, t, dir == APP_TO_SERVER, true, true);
 }
 
 static void http_parse(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,

@@ -13,8 +13,8 @@
  *   then completes a response whose body ends with the connection, so its
  *   body unit is emitted. Callers that never signal it lose only those.
  * - The libhtp configuration is built once per thread, on the first
- *   create() of that thread, from that call's app_config (the body limit
- *   also bounds decompression there); it lives until the thread ends.
+ *   create() of that thread; it lives until the thread ends. The body
+ *   limit is each flow's, from its create()'s app_config.
  * - emit() must not destroy the parser state it is called from.
  */
 #ifndef VIGIL_DATAPLANE_APP_HTTP_H

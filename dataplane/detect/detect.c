@@ -330,19 +330,59 @@ static bool detect_excepted(struct detect_packet *s, const struct rule *rule)
  * stream chunk does, so "GET " sent a byte a segment still meets depth:4.
  * Either way the rule matches once.
  */
-static bool detect_rule_match(struct detect_packet *s, const struct rule *rule)
+static bool detect_rule_match(struct detect_packet *s, const struct rule *rule, int *failed)
 {
 	struct rule_match_ctx *m = &s->match;
-	if (rule_match(rule, m))
+	if (rule_match_where(rule, m, failed))
 		return true;
 	uint32_t origin = m->pkt_data_origin;
 	if (origin == 0 || !s->window_from_stream_start ||
 	    !(rule->buffers_used & (1ull << RULE_BUFFER_PKT_DATA)))
 		return false;
 	m->pkt_data_origin = 0;
-	bool matched = rule_match(rule, m);
+	bool matched = rule_match_where(rule, m, failed);
 	m->pkt_data_origin = origin;
 	return matched;
+}
+
+/* rule matched an earlier window of the body being inspected (app.h, struct app_body_rules). */
+static bool detect_body_matched(const struct detect_packet *s, const struct rule *rule,
+				uint32_t index)
+{
+	const struct app_body_rules *r = s->body_rules;
+	if (!r || !(rule->buffers_used & s->match.window_buffers))
+		return false;
+	for (uint32_t i = 0; i < r->matched_count; i++)
+		if (r->matched[i] == index)
+			return true;
+	return false;
+}
+
+static void detect_body_rule_keep(struct detect_packet *s, uint32_t *list, uint32_t *count,
+				  uint32_t index)
+{
+	if (*count < APP_BODY_RULES_MAX)
+		list[(*count)++] = index;
+	else
+		s->ctx->counters->counter[WORKER_COUNTER_BODY_RULES_LOST]++;
+}
+
+/*
+ * What a window's check of rule says for the body's later windows: it
+ * matched (not again), or it failed on the body alone while the body goes
+ * on (check again with the next window). failed: rule_match_where()'s.
+ */
+static void detect_body_rule_after(struct detect_packet *s, const struct rule *rule, uint32_t index,
+				   bool matched, int failed)
+{
+	struct app_body_rules *r = s->body_rules;
+	if (!r || !(rule->buffers_used & s->match.window_buffers))
+		return;
+	if (matched)
+		detect_body_rule_keep(s, r->matched, &r->matched_count, index);
+	else if (s->match.window_more && failed >= 0 &&
+		 (s->match.window_buffers & (1ull << failed)))
+		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
 
 /* Check the candidates gathered for the current buffers, in evaluation order. */
@@ -365,6 +405,8 @@ static void detect_candidates(struct detect_packet *s)
 			continue;
 		if (s->app_header_only && !rule_proto_is_app(rule->proto))
 			continue;
+		if (detect_body_matched(s, rule, index))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < DETECT_DEFERRED_MAX)
@@ -378,8 +420,12 @@ static void detect_candidates(struct detect_packet *s)
 		if (rule->policy && rule->policy->tenant_count &&
 		    !policy_tenant_rule(rule, detect_tenant(s), &action))
 			continue;
-		if (!rule_header_match(rule, s->p, s->match.app_proto) ||
-		    !detect_rule_match(s, rule))
+		if (!rule_header_match(rule, s->p, s->match.app_proto))
+			continue;
+		int failed;
+		bool matched = detect_rule_match(s, rule, &failed);
+		detect_body_rule_after(s, rule, index, matched, failed);
+		if (!matched)
 			continue;
 		if (rule->policy && rule->policy->exception_count && detect_excepted(s, rule))
 			continue;
@@ -477,24 +523,66 @@ void detect_packet_rules_again(struct detect_packet *s)
 }
 
 /*
+ * Scan one buffer of a unit for candidates. A body window's buffer is
+ * scanned from its scan_from, and fast patterns that end in the bytes an
+ * earlier window inspected name no rule again (app.h, struct app_window).
+ */
+static void detect_unit_scan(struct detect_packet *s, const struct app_unit *unit, int b)
+{
+	const uint8_t *data = unit->buffer[b];
+	uint32_t len = unit->buffer_len[b], from = 0, new_from = 0;
+	const struct app_window *w = &unit->window;
+	if (w->buffers & (1ull << b)) {
+		from = w->scan_from < len ? w->scan_from : len;
+		new_from = w->new_from > from ? w->new_from - from : 0;
+	}
+	ruleset_scan(s->ctx->ruleset, s->ctx->scratch, b, s->direction, data + from, len - from,
+		     new_from);
+}
+
+/*
+ * The window of unit, for the matcher; the rules that waited for more of
+ * the body become candidates again (each window re-adds those still
+ * waiting).
+ */
+static void detect_unit_window(struct detect_packet *s, const struct app_unit *unit)
+{
+	const struct app_window *w = &unit->window;
+	struct app_body_rules *r = w->buffers ? w->rules : NULL;
+	s->match.window_buffers = w->buffers;
+	s->match.window_from = w->scan_from;
+	s->match.window_more = w->more;
+	s->body_rules = r;
+	if (!r)
+		return;
+	/* rule indexes of other rules (an update since the body began) say nothing */
+	if (r->rules_generation != s->ctx->rules_generation) {
+		r->matched_count = r->waiting_count = 0;
+		r->rules_generation = s->ctx->rules_generation;
+	}
+	ruleset_add_candidates(s->ctx->scratch, r->waiting, r->waiting_count);
+	r->waiting_count = 0;
+}
+
+/*
  * One unit of the flow's protocol (an HTTP request, a TLS ClientHello,
  * ...): its buffers are scanned and the rules on them checked, with
  * pkt_data still the data at hand (a DNS rule may test the datagram's
  * header and dns.query together); rules on pkt_data alone are left to
- * pkt_data's own pass.
+ * pkt_data's own pass. A rule that matched an earlier window of the same
+ * body is not checked again.
  */
 void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
-	struct detect_context *ctx = s->ctx;
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
 		if (unit->buffer[b])
-			ruleset_scan(ctx->ruleset, ctx->scratch, b, s->direction, unit->buffer[b],
-				     unit->buffer_len[b], 0);
+			detect_unit_scan(s, unit, b);
 	}
+	detect_unit_window(s, unit);
 	s->details = unit->details;
 	s->fresh = unit->fresh;
 	s->app_only = true;
@@ -504,6 +592,10 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	s->details = NULL;
 	s->fresh = 0;
 	s->app_only = false;
+	s->body_rules = NULL;
+	m->window_buffers = 0;
+	m->window_from = 0;
+	m->window_more = false;
 	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
 		m->buffer[b] = NULL;
 }

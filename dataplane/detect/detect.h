@@ -76,6 +76,7 @@ struct hs_stream;
 struct app_config;
 struct app_details;
 struct app_unit;
+struct app_body_rules;
 struct filter_context;
 struct ratelimit_table;
 struct dataplane_published;
@@ -157,6 +158,9 @@ struct detect_packet {
 	bool window_from_stream_start;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
 	uint64_t fresh;			   /* buffers new in the unit being inspected; 0: all */
+	/* The unit is a window of a body (app.h, struct app_window): what its
+	 * earlier windows left, kept by the parser; NULL: none. */
+	struct app_body_rules *body_rules;
 	bool app_only; /* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
 	 * protocol without pkt_data options get this packet too (their first

@@ -128,6 +128,13 @@ void flow_table_destroy(struct flow_table *t)
 	free(t);
 }
 
+void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *arg), void *arg)
+{
+	for (uint32_t s = 0; t && s < t->capacity; s++)
+		if (t->tags[s])
+			fn(&t->flows[s], arg);
+}
+
 /* ---- key and hash ------------------------------------------------------ */
 
 _Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, vlan_id) == 36 &&

@@ -288,6 +288,14 @@ struct flow_table *flow_table_create(const struct flow_config *config);
 void flow_table_destroy(struct flow_table *t);
 
 /*
+ * Call fn for every flow in the table, in slot order. fn may inspect and
+ * change the flow's caller-owned ("lead") fields but must not look up,
+ * expire or end flows. The owning lcore, or the control path after it
+ * stopped.
+ */
+void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *arg), void *arg);
+
+/*
  * Find or create the flow of the decoded packet p at time now_ns (a
  * monotonic clock, nanoseconds) and account the packet to it: last seen,
  * packets and bytes of its direction, TCP state, established. *dir is set

@@ -579,6 +579,8 @@ static bool byte_jump_inspect(const struct rule_option *option, struct rule_payl
 	int64_t target;
 	if (b->from_beginning)
 		target = (int64_t)cursor->origin + (int64_t)v;
+	else if (b->from_end && cursor->more)
+		return false; /* a body that goes on: its end is not known yet */
 	else if (b->from_end)
 		target = (int64_t)cursor->len + (int64_t)v;
 	else
@@ -615,6 +617,8 @@ static bool byte_extract_inspect(const struct rule_option *option,
  * exists (counted from the origin: origin + N < length); isdataat:N,relative
  * holds when N bytes remain after the cursor (position + N <= length).
  * "isdataat:!1,relative" thus means "nothing follows the previous match".
+ * Bytes missing from a body that goes on (cursor->more) may still come:
+ * absent is not known yet.
  */
 static bool isdataat_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
@@ -622,6 +626,8 @@ static bool isdataat_inspect(const struct rule_option *option, struct rule_paylo
 	int64_t n = payload_value_get(&d->size, cursor);
 	bool present = d->head.relative ? (int64_t)cursor->position + n <= (int64_t)cursor->len
 					: (int64_t)cursor->origin + n < (int64_t)cursor->len;
+	if (!present && cursor->more)
+		return false;
 	return present != d->head.negated;
 }
 

@@ -595,6 +595,9 @@ static void content_window(const struct kw_content *c, const struct rule_payload
 			int64_t limit = s + payload_value_get(&c->depth, cursor);
 			if (limit < e)
 				e = limit;
+		} else if (!c->head.negated && s < cursor->search_from) {
+			/* a body window: what lies before it was looked at already */
+			s = cursor->search_from;
 		}
 	} else {
 		s = 0;
@@ -610,7 +613,9 @@ static void content_window(const struct kw_content *c, const struct rule_payload
 /*
  * Per-packet path. Looks for the content in its window, no earlier than
  * cursor->match_start (retries, payload.h). A negated content holds when
- * the pattern is absent from the window and leaves the cursor alone.
+ * the pattern is absent from the window and leaves the cursor alone. On a
+ * body that goes on (cursor->more) the end of the buffer is not the
+ * body's: endswith cannot hold yet either way.
  */
 static bool content_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
@@ -620,6 +625,8 @@ static bool content_inspect(const struct rule_option *option, struct rule_payloa
 	if (!c->head.negated && cursor->match_start > start)
 		start = cursor->match_start;
 
+	if (c->endswith && cursor->more)
+		return false;
 	const uint8_t *found = NULL;
 	if (end - start >= (int64_t)c->len) {
 		if (c->endswith) {
@@ -650,11 +657,17 @@ static bool content_inspect(const struct rule_option *option, struct rule_payloa
 	return true;
 }
 
-/* Per-packet path: the buffer's whole length (from the origin), wherever the cursor stands. */
+/*
+ * Per-packet path: the buffer's whole length (from the origin), wherever
+ * the cursor stands. A body that goes on (cursor->more) only has a lower
+ * bound on its length: only "more than" can hold before its end.
+ */
 static bool bsize_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
 	const struct kw_bsize *b = option->data;
 	uint64_t n = cursor->len - cursor->origin;
+	if (cursor->more && b->op != BSIZE_GT && b->op != BSIZE_GE)
+		return false;
 	switch ((enum bsize_op)b->op) {
 	case BSIZE_EQ:
 		return n == b->low;

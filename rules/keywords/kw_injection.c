@@ -56,13 +56,18 @@ static int xss_parse(struct rule_parser *parser, struct rule *rule, const char *
 /*
  * Per-packet path. The cursor is left as the matcher handed it over
  * (position: the end of the previous match), so the detector consumes
- * nothing and a relative option after it still counts from before it.
+ * nothing and a relative option after it still counts from before it. A
+ * body window is judged from cursor->search_from on: the bytes before were
+ * judged with the earlier window (the overlap keeps a statement that
+ * straddles the two whole), so a large upload costs its length, not its
+ * length times its windows.
  */
 static bool injection_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
 	const struct kw_injection *k = option->data;
-	return k->xss ? injection_xss(cursor->data, cursor->len)
-		      : injection_sqli(cursor->data, cursor->len);
+	const uint8_t *data = cursor->data + cursor->search_from;
+	uint32_t len = cursor->len - cursor->search_from;
+	return k->xss ? injection_xss(data, len) : injection_sqli(data, len);
 }
 
 void kw_injection_register(void)

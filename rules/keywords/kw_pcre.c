@@ -340,7 +340,10 @@ static void pcre_keep_captures(const struct kw_pcre *p, const uint8_t *subject,
  * sees it from the origin (the start of the data inspected); any other the
  * whole buffer, earlier stream data included, where "^" does not match at
  * the start of those earlier bytes. Retries start no earlier than
- * cursor->match_start (payload.h).
+ * cursor->match_start (payload.h). In a body window a pcre that is not
+ * relative starts at cursor->search_from (PCRE2's start offset: "^" still
+ * means the body's start and lookbehinds see the bytes before), and while
+ * the body goes on its end is no "$".
  */
 static bool pcre_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
@@ -350,10 +353,13 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 	if (base > cursor->len)
 		return false;
 	PCRE2_SIZE start = 0;
-	if (!p->head.negated && cursor->match_start > base)
+	if (!p->head.relative && !p->head.negated)
+		start = cursor->search_from;
+	if (!p->head.negated && cursor->match_start > base + start)
 		start = cursor->match_start - base;
 	if (start > cursor->len - base)
 		return false;
+	uint32_t options = (cursor->more ? PCRE2_NOTEOL : 0) | not_start;
 
 	pcre2_match_data *md = pcre_thread_match_data;
 	if (md == NULL) {
@@ -363,7 +369,7 @@ static bool pcre_inspect(const struct rule_option *option, struct rule_payload_c
 			return false;
 		pcre_thread_match_data = md;
 	}
-	int rc = pcre2_match(p->code, cursor->data + base, cursor->len - base, start, not_start, md,
+	int rc = pcre2_match(p->code, cursor->data + base, cursor->len - base, start, options, md,
 			     p->no_limits ? NULL : pcre_limited_context);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return p->head.negated;

@@ -384,11 +384,26 @@ static bool match_buffer_chain(const struct rule *rule, const struct rule_match_
 	/* a relative option first in its chain counts from the chunk's start */
 	cursor->position = cursor->origin;
 	cursor->match_start = 0;
+	cursor->search_from = 0;
+	cursor->more = false;
+	if (ctx->window_buffers & (1ull << b)) {
+		cursor->more = ctx->window_more;
+		/* a transform moves bytes: window_from is no place in its output */
+		if (!rule_has_transforms(rule, b) && ctx->window_from < cursor->len)
+			cursor->search_from = ctx->window_from;
+	}
 	return match_chain_run(&chain, 0, cursor);
 }
 
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
 {
+	int failed;
+	return rule_match_where(rule, ctx, &failed);
+}
+
+bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx, int *failed)
+{
+	*failed = -1;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		const struct rule_keyword *keyword = &rule_keywords[option->keyword];
@@ -411,8 +426,10 @@ bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
 		    b >= RULE_BUFFER_COUNT || (done & (1ull << b)))
 			continue;
 		done |= 1ull << b;
-		if (!match_buffer_chain(rule, ctx, b, i, &cursor))
+		if (!match_buffer_chain(rule, ctx, b, i, &cursor)) {
+			*failed = (int)b;
 			return false;
+		}
 	}
 	return true;
 }

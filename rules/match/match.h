@@ -66,6 +66,20 @@ struct rule_match_ctx {
 	/* NULL: not counted; else incremented each time a pcre gives up at
 	 * its match or depth limit (no match, but not silently). */
 	uint64_t *pcre_limit_hits;
+	/*
+	 * Buffers that hold a body still growing, inspected in windows (an
+	 * HTTP body as it arrives; dataplane/app/app.h, struct app_window):
+	 * each holds the body from its first byte, so positions (depth,
+	 * offset, isdataat, byte_*) are the body's own; bytes before
+	 * window_from were inspected by an earlier window, so a content or
+	 * pcre that may lie anywhere (no depth, not relative) is looked for
+	 * from there on; with window_more the body goes on past the buffer's
+	 * end, so what needs the end (endswith, a negated isdataat past it,
+	 * bsize, pcre "$") does not hold yet. 0: every buffer is whole.
+	 */
+	uint64_t window_buffers;
+	uint32_t window_from;
+	bool window_more;
 };
 
 /* Where a buffer's match chain stands. */
@@ -77,6 +91,11 @@ struct rule_payload_cursor {
 	uint32_t match_start; /* start of the previous match */
 	uint64_t vars[RULE_MAX_BYTE_VARS]; /* byte_extract results of this rule */
 	const struct rule_match_ctx *ctx;
+	/* The buffer is a body window (rule_match_ctx.window_buffers): an
+	 * unanchored search starts at search_from; more: the body goes on past
+	 * len. 0 and false for a whole buffer. */
+	uint32_t search_from;
+	bool more;
 };
 
 /*
@@ -85,6 +104,14 @@ struct rule_payload_cursor {
  * thresholds). Does not change flowbits.
  */
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx);
+
+/*
+ * rule_match(), and when it fails, *failed is the buffer whose options
+ * failed first, or -1 when a packet or flow option did: a rule that failed
+ * only on a body still growing (rule_match_ctx.window_buffers) may hold on
+ * more of it, one that failed elsewhere will not.
+ */
+bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx, int *failed);
 
 /*
  * Transforms (url_decode, dotprefix, ...) of a rule's buffer, for the

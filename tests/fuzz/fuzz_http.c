@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
- * underneath). The input is two bytes of framing, then the data: byte 0
+ * underneath, bodies decoded by app_http_body.c). The input is two bytes of framing, then the data: byte 0
  * picks where the data splits into the request direction (before) and the
  * response direction (after), as a fraction of its length; byte 1 seeds
  * the sizes of the pieces each direction is fed in (1 to 64 bytes) and
@@ -11,7 +11,10 @@
  * Detection runs on both directions' first bytes too. Every unit's buffers
  * and details are read byte by byte, so a pointer that does not cover its
  * length, or that died before emit, is found by ASan; the checks below
- * trap on a unit that breaks the app.h contract. Links with -lhtp and
+ * trap on a unit that breaks the app.h contract (a body window's positions
+ * within its buffers included). The body limit is small (4 KB) so that
+ * bodies reach it; a body marked gzip or deflate goes through the
+ * decoders and their fallback. Links with -lhtp and
  * zlib (pkg-config htp zlib). Running is left to tests/fuzz/run.sh.
  */
 #include <stddef.h>
@@ -42,10 +45,17 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 		for (uint32_t i = 0; i < unit->buffer_len[b]; i++)
 			sum += unit->buffer[b][i];
 	}
-	/* Fresh buffers are present ones. */
+	/* Fresh buffers are present ones; a window is within the body's buffers. */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->fresh & (1ull << b))
 			FUZZ_CHECK(unit->buffer[b] != NULL);
+	const struct app_window *w = &unit->window;
+	FUZZ_CHECK((w->buffers & unit->fresh) == w->buffers);
+	FUZZ_CHECK(!w->buffers || w->rules != NULL);
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		if (w->buffers & (1ull << b))
+			FUZZ_CHECK(w->scan_from <= w->new_from &&
+				   w->new_from < unit->buffer_len[b]);
 	const struct app_details *d = unit->details;
 	const struct app_http_details *h = app_http_details_const(d);
 	FUZZ_CHECK(memchr(h->hostname, 0, sizeof(h->hostname)));

@@ -7,7 +7,10 @@
 # TCP; a MySQL COM_QUERY carrying UNION SELECT; the X-Forwarded-For client
 # in the alert. Evasions that must still alert: %2e%2e%2f, %252e%252e%252f,
 # %u002e, /./ and //, mixed-case methods, a chunked body in 1-byte chunks, a
-# gzip body, headers split across TCP segments.
+# gzip body, headers split across TCP segments. Downloads the capture ends
+# in the middle of (no FIN, no RST) still meet an ET-style executable rule:
+# one 88 KB into a 500 KB body (inspected as it came), one shorter than an
+# inspection window (inspected when the run ends).
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/app_layer_offline.py
 import gzip
@@ -150,8 +153,36 @@ def case_xff():
           and alerts[0].get("proxy_ip") == "10.0.0.1", str(alerts and alerts[0]))
 
 
+# ET Open's executable download rules look for "MZ" at the body's start and
+# "PE\0\0" where the DOS header's e_lfanew points.
+EXE_RULE = ('alert http any any -> any any (msg:"ET-style PE EXE or DLL download"; flow:established,to_client; '
+            'http.stat_code; content:"200"; file.data; content:"MZ"; within:2; byte_jump:4,58,relative,little; '
+            'content:"PE|00 00|"; distance:-64; within:4; sid:160; rev:1;)\n')
+
+
+def pe_file(size):
+    stub = b"This program cannot be run in DOS mode.\r\r\n$"
+    head = b"MZ" + b"\x90\x00" * 29 + struct.pack("<I", 0x80) + stub
+    head += b"\x00" * (0x80 - len(head)) + b"PE\x00\x00" + b"\x4c\x01"
+    return head + bytes((i * 7) & 0xff for i in range(size - len(head)))
+
+
+def case_download_cut_by_capture_end():
+    for name, sent in (("88 KB of 500 KB", 88 * 1024), ("10 KB of 500 KB", 10 * 1024)):
+        c = Conversation(sport=47000).handshake()
+        c.send(b"GET /setup.exe HTTP/1.1\r\nHost: dl.example\r\n\r\n")
+        body = pe_file(512000)
+        c.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 512000\r\n\r\n",
+               from_client=False)
+        part = body[:sent]
+        sizes = [1448] * (len(part) // 1448) + [len(part) % 1448]
+        c.send(part, from_client=False, segments=[n for n in sizes if n])
+        expect(f"download cut by the end of the capture, {name}", EXE_RULE, c.packets, {160: 1})
+
+
 def main():
-    for case in (case_http_ports, case_http_evasions, case_tls, case_dns, case_mysql, case_xff):
+    for case in (case_http_ports, case_http_evasions, case_tls, case_dns, case_mysql, case_xff,
+                 case_download_cut_by_capture_end):
         case()
     print(f"{len(failures)} check(s) failed" if failures else "all checks passed")
     return 1 if failures else 0

@@ -30,6 +30,7 @@ struct record_unit {
 	char *buffer[RULE_BUFFER_COUNT]; /* NUL-terminated copies; NULL: absent */
 	uint32_t len[RULE_BUFFER_COUNT];
 	uint64_t fresh;
+	struct app_window window;
 	struct app_details details;
 };
 
@@ -60,6 +61,7 @@ static void record_emit(void *arg, const struct app_unit *unit)
 		r->len[b] = unit->buffer_len[b];
 	}
 	r->fresh = unit->fresh;
+	r->window = unit->window;
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
@@ -386,6 +388,163 @@ static void test_gzip_body(void **unused)
 	record_reset();
 }
 
+/*
+ * A body marked gzip that is not gzip is inspected as sent, whole, however
+ * it is split: libhtp's own decoder passed on only the piece where
+ * decoding failed, so an executable sent a byte at a time lost its "MZ".
+ */
+static void test_coding_fallback_raw(void **unused)
+{
+	(void)unused;
+	static const char exe[] = "MZ\x90\x01This program cannot be run in DOS mode.\r\n";
+	static const char *const codings[] = {"gzip", "deflate", "x-gzip, gzip"};
+	char msg[512];
+	for (size_t c = 0; c < sizeof(codings) / sizeof(codings[0]); c++) {
+		for (size_t step = 1; step <= 64; step *= 4) {
+			int head = snprintf(msg, sizeof(msg),
+					    "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\n"
+					    "Content-Length: %zu\r\n\r\n",
+					    codings[c], strlen(exe));
+			void *s = http_new(NULL);
+			feed_str(s, APP_TO_SERVER, "GET /setup.exe HTTP/1.1\r\nHost: h\r\n\r\n");
+			feed(s, APP_TO_CLIENT, msg, (size_t)head, (size_t)head);
+			feed(s, APP_TO_CLIENT, exe, strlen(exe), step);
+			assert_int_equal(unit_count, 3);
+			assert_buffer(2, FILE_DATA, exe);
+			app_parser_http.destroy(s);
+		}
+	}
+	/* the request direction too */
+	int head = snprintf(msg, sizeof(msg),
+			    "POST /up HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\n"
+			    "Content-Length: %zu\r\n\r\n",
+			    strlen(exe));
+	void *s = http_new(NULL);
+	feed(s, APP_TO_SERVER, msg, (size_t)head, (size_t)head);
+	feed(s, APP_TO_SERVER, exe, strlen(exe), 1);
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_REQUEST_BODY, exe);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/*
+ * "Transfer-Encoding: identity, chunked" (chunked last, any case, blanks
+ * and tabs, or two headers) is chunked to Apache, IIS and Node; libhtp took
+ * it for invalid, left the body chunked and stopped parsing. The body is
+ * de-chunked now, in both directions, and the next request is parsed.
+ */
+static void test_transfer_encoding_chunked_last(void **unused)
+{
+	(void)unused;
+	static const char *const values[] = {
+	    "Transfer-Encoding: identity, chunked\r\n",
+	    "Transfer-Encoding: IDENTITY ,\tChunked \r\n",
+	    "Transfer-Encoding: gzip,chunked\r\n",
+	    "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n",
+	};
+	static const char chunks[] = "4\r\nunio\r\n5\r\nn sel\r\n7\r\nect pw \r\n0\r\n\r\n";
+	char msg[512];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(msg, sizeof(msg), "POST /q HTTP/1.1\r\nHost: h\r\n%s\r\n%s", values[i],
+			 chunks);
+		void *s = http_new(NULL);
+		feed(s, APP_TO_SERVER, msg, strlen(msg), 5);
+		assert_int_equal(unit_count, 2);
+		assert_buffer(1, HTTP_REQUEST_BODY, "union select pw ");
+		feed_str(s, APP_TO_SERVER, "GET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+		assert_int_equal(unit_count, 3);
+		assert_buffer(2, HTTP_URI, "/next");
+		/* a response so coded is de-chunked too */
+		snprintf(msg, sizeof(msg), "HTTP/1.1 200 OK\r\n%s\r\n%s", values[i], chunks);
+		feed(s, APP_TO_CLIENT, msg, strlen(msg), 5);
+		assert_int_equal(unit_count, 5);
+		assert_buffer(4, FILE_DATA, "union select pw ");
+		app_parser_http.destroy(s);
+	}
+	record_reset();
+}
+
+/*
+ * A body is handed to inspection in windows as it grows: every 32 KB,
+ * each window holding the body from its first byte, its new bytes marked,
+ * and an overlap of 8 KB before them searched again; the last at its end.
+ */
+static void test_body_windows(void **unused)
+{
+	(void)unused;
+	enum { SIZE = 70000 };
+	static char body[SIZE + 1];
+	memset(body, 'a', SIZE);
+	char head[128];
+	snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", SIZE);
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, head);
+	feed(s, APP_TO_CLIENT, body, 32768 - 1, 1000);
+	assert_int_equal(unit_count, 2); /* not a window yet */
+	feed(s, APP_TO_CLIENT, body, 1, 1);
+	assert_int_equal(unit_count, 3);
+	assert_int_equal(units[2].len[RULE_BUFFER_FILE_DATA], 32768);
+	assert_int_equal(units[2].window.buffers, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	assert_int_equal(units[2].window.new_from, 0);
+	assert_int_equal(units[2].window.scan_from, 0);
+	assert_true(units[2].window.more);
+	feed(s, APP_TO_CLIENT, body, 65536 - 32768, 1460);
+	assert_int_equal(unit_count, 4);
+	assert_int_equal(units[3].len[RULE_BUFFER_FILE_DATA], 65536);
+	assert_int_equal(units[3].window.new_from, 32768);
+	assert_int_equal(units[3].window.scan_from, 32768 - 8192);
+	assert_true(units[3].window.more);
+	feed(s, APP_TO_CLIENT, body, SIZE - 65536, 1460);
+	assert_int_equal(unit_count, 5);
+	assert_int_equal(units[4].len[RULE_BUFFER_FILE_DATA], SIZE);
+	/* the last window offers its overlap as new again, for rules on the end */
+	assert_int_equal(units[4].window.new_from, SIZE - 8192);
+	assert_false(units[4].window.more);
+	assert_false(units[4].window.cut);
+	assert_true(units[4].window.rules == units[2].window.rules);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/*
+ * A body the close cuts short of its Content-Length is inspected as far as
+ * it came, its end not taken for the body's (endswith, bsize wait for an
+ * end that never came); one delimited by the close is whole.
+ */
+static void test_body_cut_short(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nab");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ncd");
+	app_parser_http.parse(s, APP_TO_SERVER, NULL, 0, record_emit, NULL);
+	app_parser_http.parse(s, APP_TO_CLIENT, NULL, 0, record_emit, NULL);
+	int request = -1, response = -1;
+	for (int i = 0; i < unit_count; i++) {
+		if (units[i].buffer[RULE_BUFFER_HTTP_REQUEST_BODY])
+			request = i;
+		if (units[i].buffer[RULE_BUFFER_FILE_DATA])
+			response = i;
+	}
+	assert_true(request >= 0 && response >= 0);
+	assert_buffer(request, HTTP_REQUEST_BODY, "ab");
+	assert_true(units[request].window.more);
+	assert_buffer(response, FILE_DATA, "cd");
+	assert_true(units[response].window.more);
+	app_parser_http.destroy(s);
+
+	s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET / HTTP/1.0\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.0 200 OK\r\n\r\nwhole");
+	app_parser_http.parse(s, APP_TO_CLIENT, NULL, 0, record_emit, NULL);
+	assert_buffer(unit_count - 1, FILE_DATA, "whole");
+	assert_false(units[unit_count - 1].window.more);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
 /* HTTP/1.0 style: the body ends when the server closes; parse(len 0) says so. */
 static void test_body_until_close(void **unused)
 {
@@ -411,6 +570,8 @@ static void test_body_limit(void **unused)
 	feed_str(s, APP_TO_SERVER, "0123456789abcdef");
 	assert_int_equal(unit_count, 2);
 	assert_buffer(1, HTTP_REQUEST_BODY, "01234567");
+	assert_true(units[1].window.cut);
+	assert_true(units[1].window.more);
 	feed_str(s, APP_TO_SERVER, "more bytes that are not kept");
 	assert_int_equal(unit_count, 2);
 	app_parser_http.destroy(s);
@@ -616,6 +777,10 @@ int main(void)
 	    cmocka_unit_test(test_gzip_body),
 	    cmocka_unit_test(test_body_until_close),
 	    cmocka_unit_test(test_body_limit),
+	    cmocka_unit_test(test_coding_fallback_raw),
+	    cmocka_unit_test(test_transfer_encoding_chunked_last),
+	    cmocka_unit_test(test_body_windows),
+	    cmocka_unit_test(test_body_cut_short),
 	    cmocka_unit_test(test_uri_evasions),
 	    cmocka_unit_test(test_uri_nul_kept),
 	    cmocka_unit_test(test_xff),

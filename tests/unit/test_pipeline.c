@@ -893,6 +893,149 @@ static void test_request_after_the_depth(void **state)
 	harness_down(h);
 }
 
+/* --- HTTP bodies inspected as they arrive ------------------------------------------------- */
+
+enum { BODY_SIZE = 512000, BODY_SEGMENT = 1024 };
+
+static const char exe_rule[] =
+    "alert http any any -> any any (msg:\"exe\"; flow:to_client,established; file.data; "
+    "content:\"MZ\"; startswith; content:\"This program cannot be run\"; distance:0; sid:1;)\n";
+
+/* A 500 KB body of 'x' with marker written at each offset of at (-1 ends the list). */
+static char *body_with(const char *marker, const long *at)
+{
+	char *body = malloc(BODY_SIZE + 1);
+	assert_non_null(body);
+	memset(body, 'x', BODY_SIZE);
+	body[BODY_SIZE] = '\0';
+	for (; *at >= 0; at++)
+		memcpy(body + *at, marker, strlen(marker));
+	return body;
+}
+
+/* GET uri, and the headers of a 500 KB response. */
+static void harness_download(struct harness *h, const char *uri)
+{
+	char request[128];
+	snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", uri);
+	harness_handshake(h);
+	harness_send(h, true, PA, request);
+	harness_send(h, false, PA,
+		     "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+		     "Content-Length: 512000\r\n\r\n");
+}
+
+/* Body bytes [from, to), sent by the server in BODY_SEGMENT-byte segments. */
+static void harness_send_body(struct harness *h, const char *body, long from, long to)
+{
+	char piece[BODY_SEGMENT + 1];
+	for (long at = from; at < to; at += BODY_SEGMENT) {
+		long n = to - at < BODY_SEGMENT ? to - at : BODY_SEGMENT;
+		memcpy(piece, body + at, (size_t)n);
+		piece[n] = '\0';
+		harness_send(h, false, PA, piece);
+	}
+}
+
+/* Body bytes [from, to), then: rule sid has alerted want times in all. */
+static void harness_body_alerts(struct harness *h, const char *body, long from, long to,
+				uint32_t sid, unsigned want)
+{
+	harness_send_body(h, body, from, to);
+	assert_int_equal(alerts_of(h, sid), want);
+}
+
+/*
+ * A download still running (500 KB announced, never finished) is inspected
+ * as it comes: an executable alerts once its first window (32 KB) is in,
+ * with a rule on file.data alone and one on http.uri and file.data; the
+ * later windows, which hold the same first bytes, raise neither again.
+ * Before, the body was inspected only once complete or 1 MB long.
+ */
+static void test_running_download_alerts(void **state)
+{
+	(void)state;
+	char rules[1024];
+	snprintf(rules, sizeof(rules),
+		 "%salert http any any -> any any (msg:\"exe by uri\"; http.uri; "
+		 "content:\"/setup.exe\"; file.data; content:\"MZ\"; depth:2; sid:2;)\n",
+		 exe_rule);
+	struct harness *h = harness_up(rules, false, 0);
+	static const long at[] = {0, -1};
+	char *body = body_with("MZ\x90 This program cannot be run in DOS mode", at);
+	harness_download(h, "/setup.exe");
+	harness_body_alerts(h, body, 0, 31 * BODY_SEGMENT, 1, 0); /* under a window */
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_body_alerts(h, body, 31 * BODY_SEGMENT, 40 * BODY_SEGMENT, 1, 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_body_alerts(h, body, 40 * BODY_SEGMENT, 300 * BODY_SEGMENT, 1, 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	free(body);
+	harness_down(h);
+}
+
+/*
+ * A pattern across the boundary of two windows (its first bytes in one
+ * window, the rest in the next) is found by the next, whose search starts
+ * HTTP_BODY_OVERLAP bytes back; a pattern in every window alerts once.
+ */
+static void test_body_window_boundary(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"split\"; file.data; "
+	    "content:\"SPLIT-ACROSS-WINDOWS\"; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"every\"; file.data; content:\"EVERYWHERE\"; "
+	    "sid:2;)\n",
+	    false, 0);
+	static const long split[] = {32768 - 8, -1};
+	static const long every[] = {1000, 20000, 40000, 70000, 100000, 130000, 160000, -1};
+	char *body = body_with("SPLIT-ACROSS-WINDOWS", split);
+	for (const long *p = every; *p >= 0; p++)
+		memcpy(body + *p, "EVERYWHERE", 10);
+	harness_download(h, "/file");
+	/* the first window ends at 32768, inside the split pattern */
+	harness_body_alerts(h, body, 0, 32 * BODY_SEGMENT, 1, 0);
+	assert_int_equal(alerts_of(h, 2), 1);
+	harness_body_alerts(h, body, 32 * BODY_SEGMENT, 64 * BODY_SEGMENT, 1, 1);
+	harness_body_alerts(h, body, 64 * BODY_SEGMENT, 200 * BODY_SEGMENT, 1, 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	free(body);
+	harness_down(h);
+}
+
+/*
+ * Positions are the body's own in every window: "MZ" with startswith (or
+ * depth:2) holds only at the body's first byte, not at the first byte of a
+ * later window; absolute isdataat counts from the body's start too.
+ */
+static void test_body_window_anchors(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"exe\"; file.data; content:\"MZ\"; startswith; "
+	    "content:\"This program\"; distance:0; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"exe depth\"; file.data; content:\"MZ\"; depth:2; "
+	    "sid:2;)\n"
+	    "alert http any any -> any any (msg:\"long\"; file.data; content:\"PK\"; startswith; "
+	    "isdataat:60000; sid:3;)\n",
+	    false, 0);
+	/* MZ where the second and third windows start, and PK at the body's start */
+	static const long at[] = {32768, 65536, -1};
+	char *body = body_with("MZ This program cannot be run in DOS mode", at);
+	memcpy(body, "PK", 2);
+	harness_download(h, "/file");
+	/* 32768 bytes: byte 60000 not there yet */
+	harness_body_alerts(h, body, 0, 32 * BODY_SEGMENT, 3, 0);
+	harness_body_alerts(h, body, 32 * BODY_SEGMENT, 64 * BODY_SEGMENT, 3, 1);
+	harness_send_body(h, body, 64 * BODY_SEGMENT, BODY_SIZE);
+	assert_int_equal(alerts_of(h, 1), 0);
+	assert_int_equal(alerts_of(h, 2), 0);
+	assert_int_equal(alerts_of(h, 3), 1);
+	free(body);
+	harness_down(h);
+}
+
 /*
  * Past the depth, the next request sent out of order (its second half
  * first) would reach the receiver whole but the parser never: ips drops the
@@ -927,41 +1070,23 @@ static void test_request_after_the_depth_out_of_order(void **state)
 
 /*
  * A download cut short (500 KB announced, 88 KB sent, then the server's FIN
- * or RST) is inspected as far as it came: an executable interrupted
- * mid-transfer still meets a file rule. Before, a body was inspected only
- * once complete or body_limit long.
+ * or RST) alerts while it runs, once, and the close adds nothing.
  */
 static void test_cut_download_inspected(void **state)
 {
 	(void)state;
 	for (int reset = 0; reset < 2; reset++) {
-		struct harness *h =
-		    harness_up("alert http any any -> any any (msg:\"exe\"; "
-			       "flow:to_client,established; file.data; content:\"MZ\"; startswith; "
-			       "content:\"This program cannot be run\"; sid:1;)\n",
-			       false, 0);
-		enum { SENT = 88 * 1024, PIECE = 1400 };
-		static char piece[PIECE + 1];
-		harness_handshake(h);
-		harness_send(h, true, PA, "GET /setup.exe HTTP/1.1\r\nHost: x\r\n\r\n");
-		harness_send(h, false, PA,
-			     "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-			     "Content-Length: 512000\r\n\r\n");
-		for (int sent = 0; sent < SENT; sent += PIECE) {
-			memset(piece, 'x', PIECE);
-			piece[PIECE] = '\0';
-			if (sent == 0)
-				memcpy(piece, "MZ\x90\x00 This program cannot be run in DOS mode",
-				       44);
-			harness_send(h, false, PA,
-				     sent == 0 ? "MZ.. This program cannot be run" : piece);
-		}
-		assert_int_equal(alerts_of(h, 1), 0); /* incomplete: not inspected yet */
+		struct harness *h = harness_up(exe_rule, false, 0);
+		static const long at[] = {0, -1};
+		char *body = body_with("MZ\x90 This program cannot be run in DOS mode", at);
+		harness_download(h, "/setup.exe");
+		harness_body_alerts(h, body, 0, 88 * 1024, 1, 1);
 		harness_send(h, false,
 			     reset ? (STREAM_TCP_RST | STREAM_TCP_ACK)
 				   : (STREAM_TCP_FIN | STREAM_TCP_ACK),
 			     NULL);
 		assert_int_equal(alerts_of(h, 1), 1);
+		free(body);
 		harness_down(h);
 	}
 }
@@ -1147,6 +1272,48 @@ static void test_tenant_policy(void **state)
 	harness_down(h);
 }
 
+/*
+ * The end of a run (the end of an offline capture) inspects what the
+ * flows' parsers hold: a body shorter than a window, still open, alerts
+ * then. A rule that needs the body's end (endswith) does not hold on a
+ * body cut short of its announced length.
+ */
+static void test_flows_end_inspects_open_bodies(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"exe\"; file.data; content:\"MZ\"; startswith; "
+	    "sid:1;)\n"
+	    "alert http any any -> any any (msg:\"end\"; file.data; content:\"xxxx\"; endswith; "
+	    "sid:2;)\n",
+	    false, 0);
+	static const long at[] = {0, -1};
+	char *body = body_with("MZ", at);
+	harness_download(h, "/small");
+	harness_body_alerts(h, body, 0, 10 * BODY_SEGMENT, 1, 0);
+	pipeline_flows_end(&h->ctx);
+	harness_inspect(h, &(struct packet){0}); /* collects the alerts */
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 0);
+	free(body);
+	harness_down(h);
+}
+
+/* A body past the parser's limit: inspected to the limit, and counted. */
+static void test_body_limit_counted(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(exe_rule, false, 0);
+	h->app.body_limit = 64 * 1024;
+	static const long at[] = {0, -1};
+	char *body = body_with("MZ\x90 This program cannot be run in DOS mode", at);
+	harness_download(h, "/setup.exe");
+	harness_body_alerts(h, body, 0, 100 * BODY_SEGMENT, 1, 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_BODIES_TRUNCATED], 1);
+	free(body);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1173,6 +1340,11 @@ int main(void)
 	    cmocka_unit_test(test_anchored_content_on_later_segments),
 	    cmocka_unit_test(test_split_content_across_segments),
 	    cmocka_unit_test(test_tenant_policy),
+	    cmocka_unit_test(test_running_download_alerts),
+	    cmocka_unit_test(test_body_window_boundary),
+	    cmocka_unit_test(test_body_window_anchors),
+	    cmocka_unit_test(test_flows_end_inspects_open_bodies),
+	    cmocka_unit_test(test_body_limit_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
