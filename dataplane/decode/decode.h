@@ -121,6 +121,15 @@ struct decode_tunnels {
 enum decode_error decode_tunnel(struct packet *p, const struct decode_tunnels *tunnels);
 
 /*
+ * Decode the inner packet of frame (len bytes) as tunnel t says where it
+ * lies, into p (cleared first; PACKET_TUNNEL set, p->tunnel = *t): for a
+ * frame rebuilt around a reassembled inner datagram, whose outer headers
+ * are the first fragment's. Returns DECODE_OK or the inner packet's fault.
+ */
+enum decode_error decode_tunnel_inner(struct packet *p, const uint8_t *frame, uint32_t len,
+				      const struct packet_tunnel *t);
+
+/*
  * The tunnel headers, offset being the UDP payload's and len its length;
  * tunnel_index is the VXLAN tunnel the port matched. Exposed for the fuzz
  * target and unit tests.

@@ -21,3 +21,14 @@ enum decode_error decode_tunnel(struct packet *p, const struct decode_tunnels *t
 			return decode_vxlan(p, p->payload_offset, p->payload_len, tunnels, i);
 	return DECODE_OK;
 }
+
+enum decode_error decode_tunnel_inner(struct packet *p, const uint8_t *frame, uint32_t len,
+				      const struct packet_tunnel *t)
+{
+	p->data = frame;
+	p->len = len;
+	decode_tunnel_restart(p, t);
+	if (t->inner_ether_type == 0x6558)
+		return decode_ethernet(p, t->inner_offset);
+	return decode_ether_next(p, t->inner_offset, t->inner_ether_type);
+}

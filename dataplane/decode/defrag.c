@@ -33,7 +33,8 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 /* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
 enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
 
-#define DEFRAG_BUFFER (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
+#define DEFRAG_BUFFER	 (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
+#define DEFRAG_KEY_WORDS 8 /* see defrag_key_of() */
 
 /*
  * The key of a datagram refused, pushed out or timed out, kept for one
@@ -43,7 +44,7 @@ enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
  * completes and pass, and the receiver would complete one never inspected.
  */
 struct defrag_tombstone {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	uint64_t until_us;
 };
 
@@ -52,7 +53,8 @@ struct defrag_piece {
 };
 
 struct defrag_datagram {
-	uint64_t key[6]; /* addresses, id, version, protocol (IPv4), VLAN ids */
+	uint64_t key[DEFRAG_KEY_WORDS]; /* addresses, id, version, protocol (IPv4), VLANs, tenant */
+	struct packet_tunnel tunnel;	/* the first fragment's (PACKET_TUNNEL), else zero */
 	uint64_t first_us;
 	uint64_t until_us;	 /* TOMBSTONE: buried until then */
 	uint8_t state;		 /* enum defrag_state */
@@ -143,7 +145,7 @@ static void defrag_release(struct defrag_table *t, struct defrag_datagram *d)
  * live ring entry overwritten (counted). d, when given, is released or
  * turned into the tombstone.
  */
-static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
+static void defrag_bury_key(struct defrag_table *t, const uint64_t key[DEFRAG_KEY_WORDS],
 			    struct defrag_datagram *d, uint64_t now_us)
 {
 	struct defrag_tombstone *ts = &t->tombstones[t->tombstone_next];
@@ -177,12 +179,13 @@ static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
 
 static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint64_t now_us)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	memcpy(key, d->key, sizeof(key));
 	defrag_bury_key(t, key, d, now_us);
 }
 
-static bool defrag_buried(const struct defrag_table *t, const uint64_t key[6], uint64_t now_us)
+static bool defrag_buried(const struct defrag_table *t, const uint64_t key[DEFRAG_KEY_WORDS],
+			  uint64_t now_us)
 {
 	if (now_us >= t->ring_until_us)
 		return false; /* nothing buried lately: the common case, no scan */
@@ -287,8 +290,8 @@ static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
 	return -EINVAL;
 }
 
-/* The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791), VLAN ids. */
-static void defrag_key_of(const struct packet *p, uint64_t key[6])
+/* The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791), VLAN ids, tenant. */
+static void defrag_key_of(const struct packet *p, uint64_t key[DEFRAG_KEY_WORDS])
 {
 	unsigned addr_len = p->ip_version == 4 ? 4 : 16;
 	uint8_t addrs[32] = {0};
@@ -299,6 +302,8 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
 		 (uint64_t)(p->ip_version == 4 ? p->l4_proto : 0) << 40;
 	key[5] = (uint64_t)(p->vlan_count > 0 ? p->vlan_id[0] : 0) |
 		 (uint64_t)(p->vlan_count > 1 ? p->vlan_id[1] : 0) << 16;
+	/* two tenants' fragments of one id never make one datagram */
+	packet_tenant_words(p, &key[6]);
 }
 
 /* ---- the table ---- */
@@ -309,8 +314,9 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
  * every slot is taken: nothing is pushed out, since the receiver may hold
  * the forwarded pieces of what would go (fail closed).
  */
-static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_t key[6],
-					   uint64_t now_us, enum defrag_reason *why)
+static struct defrag_datagram *defrag_find(struct defrag_table *t,
+					   const uint64_t key[DEFRAG_KEY_WORDS], uint64_t now_us,
+					   enum defrag_reason *why)
 {
 	struct defrag_datagram *free_slot = NULL;
 	/* every taken slot is looked at (its key, its age); past the last of
@@ -421,6 +427,7 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	if (len > DEFRAG_MAX_HEADER)
 		return false;
 	memcpy(d->data - len, p->data, len);
+	d->tunnel = p->tunnel; /* zero outside tunnels */
 	d->header_len = (uint16_t)len;
 	d->l3_offset = (uint16_t)p->l3_offset;
 	d->next_header_at = (uint16_t)(p->l3_offset + f->next_header_at);
@@ -451,7 +458,13 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 		defrag_put_be16(ip + 4, (uint16_t)(counted + d->total)); /* payload length */
 		frame[d->next_header_at] = d->next_proto;
 	}
-	if (decode_packet(&t->whole, frame, d->header_len + d->total) != DECODE_OK)
+	/* in a tunnel the outer headers are kept as they came (their lengths
+	 * are the first fragment's): the inner datagram is decoded on its own */
+	enum decode_error e =
+	    d->tunnel.type != PACKET_TUNNEL_NONE
+		? decode_tunnel_inner(&t->whole, frame, d->header_len + d->total, &d->tunnel)
+		: decode_packet(&t->whole, frame, d->header_len + d->total);
+	if (e != DECODE_OK)
 		return DEFRAG_BAD_HEADER;
 	return DEFRAG_COMPLETE;
 }
@@ -459,7 +472,7 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us,
 				 const struct packet **whole)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	struct defrag_fragment f;
 	enum defrag_reason r;
 
@@ -533,7 +546,7 @@ out:
 
 void defrag_bury_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	defrag_key_of(p, key);
 	defrag_bury_key(t, key, NULL, now_us);
 }

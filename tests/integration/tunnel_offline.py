@@ -16,7 +16,11 @@
 # two flows (a pattern split across their segments is not reassembled,
 # each gets its own flow_id); an 8500-byte inner packet passes both
 # boards unchanged; IPv6 inside GENEVE; a GENEVE packet whose options run
-# past their length is counted malformed and not returned.
+# past their length is counted malformed and not returned; inner IP
+# fragments (each in its own GENEVE packet) are reassembled per tenant: an
+# 8,500-byte datagram in three pieces comes back piece by piece, an attack
+# split across two fragments is found, two tenants' fragments of one IP id
+# never make one datagram.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/tunnel_offline.py
 import json
@@ -159,6 +163,38 @@ def geneve_cases():
            any(a.get("alert", {}).get("signature_id") == 2 for a in alerts))
 
 
+def fragment_cases():
+    """Inner IP fragments, each in its own GENEVE packet: an 8,500-byte UDP
+    datagram in three pieces comes back whole piece by piece; an attack split
+    across two fragments is found in the reassembled datagram and its last
+    fragment not returned; two tenants' fragments of one IP id and address
+    pair never make one datagram (the attack halves sent by two tenants
+    pass)."""
+    from scapy.all import fragment
+    big = IP(src="192.168.3.5", dst="172.16.3.9", id=4242) / UDP(sport=5100, dport=5101) / Raw(b"F" * (8500 - 28))
+    pieces = fragment(big, fragsize=3000)
+    attack = IP(src="192.168.3.5", dst="172.16.3.9", id=4343) / UDP(sport=5102, dport=5103) / \
+        Raw(b"x" * 1470 + b"/etc/passwd" + b"y" * 100)
+    attack_pieces = fragment(attack, fragsize=1480)
+    split = IP(src="192.168.3.6", dst="172.16.3.9", id=4444) / UDP(sport=5104, dport=5105) / \
+        Raw(b"x" * 1470 + b"/etc/passwd" + b"y" * 100)
+    split_pieces = fragment(split, fragsize=1480)
+    sent = [geneve(f, ENDPOINT_A, ATTACH_A, 21) for f in pieces]
+    sent += [geneve(f, ENDPOINT_A, ATTACH_A, 22) for f in attack_pieces]
+    attack_last = len(sent) - 1
+    sent += [geneve(split_pieces[0], ENDPOINT_A, ATTACH_A, 23), geneve(split_pieces[1], ENDPOINT_B, ATTACH_B, 24)]
+    for i, f in enumerate(sent):
+        f.time = 1700000000 + i * 0.001
+    rules = 'drop udp any any -> any any (msg:"traversal in a datagram"; content:"/etc/passwd"; sid:5; rev:1;)\n'
+    rc, alerts, frames, err = run(rules, sent, mode="ips", board="nva-geneve.conf")
+    expect(f"fragments: vigil exited {rc}", rc == 0)
+    check_returns("fragments", sent, frames, swapped, {attack_last})
+    hits = [a for a in alerts if a.get("alert", {}).get("signature_id") == 5]
+    expect(f"fragments: the attack split across two fragments alerts once, naming its tenant "
+           f"({[a.get('tunnel', {}).get('gwlb_endpoint_id') for a in hits]})",
+           len(hits) == 1 and hits[0].get("tunnel", {}).get("gwlb_endpoint_id") == f"vpce-{ENDPOINT_A:017x}")
+
+
 def vxlan_cases():
     client_mac, server_mac = "02:00:00:00:01:01", "02:00:00:00:02:02"
     inner = tcp_session("192.168.2.5", "172.16.2.9", 44000, [b"GET /ok HTTP/1.1\r\nHost: a\r\n\r\n"])
@@ -191,6 +227,7 @@ def vxlan_cases():
 
 def main():
     geneve_cases()
+    fragment_cases()
     vxlan_cases()
     print(f"tunnel_offline: {len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
