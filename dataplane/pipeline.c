@@ -588,20 +588,6 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
 	}
 }
 
-/*
- * tunnel peel: on a port carrying tunnels, a GENEVE or VXLAN datagram is
- * replaced in p by its inner packet (the outer headers stay in the frame
- * for the way back, encap.c); counted by tunnel type.
- */
-static enum decode_error pipeline_tunnel_peel(struct worker_counters *c, struct packet *p,
-					      const struct decode_tunnels *tunnels)
-{
-	enum decode_error error = decode_tunnel(p, tunnels);
-	c->counter[WORKER_COUNTER_GENEVE] += p->tunnel.type == PACKET_TUNNEL_GENEVE;
-	c->counter[WORKER_COUNTER_VXLAN] += p->tunnel.type == PACKET_TUNNEL_VXLAN;
-	return error;
-}
-
 static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
 				   const struct decode_tunnels *tunnels, enum drop_reason *why)
 {
@@ -614,9 +600,17 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 		len = WORKER_SCRATCH_SIZE;
 	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
 
-	enum decode_error error = decode_packet(p, data, len);
-	if (unlikely(tunnels != NULL) && error == DECODE_OK)
-		error = pipeline_tunnel_peel(c, p, tunnels);
+	/* tunnel peel: on a port carrying tunnels, a GENEVE or VXLAN datagram
+	 * is replaced in p by its inner packet (the outer headers stay in the
+	 * frame for the way back, encap.c); counted by tunnel type */
+	enum decode_error error;
+	if (likely(tunnels == NULL)) {
+		error = decode_packet(p, data, len);
+	} else {
+		error = decode_tunnel_packet(p, data, len, tunnels);
+		c->counter[WORKER_COUNTER_GENEVE] += p->tunnel.type == PACKET_TUNNEL_GENEVE;
+		c->counter[WORKER_COUNTER_VXLAN] += p->tunnel.type == PACKET_TUNNEL_VXLAN;
+	}
 	pipeline_count_layers(c, p);
 	*why = DROP_REASON_COUNT;
 	if (likely(error == DECODE_OK))
@@ -847,6 +841,20 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, const stru
 }
 
 /*
+ * A passed tunnel packet goes back in its outer headers, turned
+ * (encap.h). The decoded view's bytes are the mbuf's own, writable, unless
+ * a chained frame was copied into the scratch buffer.
+ */
+static inline bool pipeline_encap(struct worker_conf *conf, const struct worker_queue *q,
+				  struct rte_mbuf *m, const struct packet *p)
+{
+	if (unlikely(p->data == conf->scratch))
+		return encap_return(m, &p->tunnel, q->tunnels);
+	encap_return_frame((uint8_t *)(uintptr_t)p->data, &p->tunnel, q->tunnels);
+	return true;
+}
+
+/*
  * A frame for the appliance itself goes to the exception path, which owns
  * it from now on: *slot is cleared so the burst's later passes skip it.
  */
@@ -944,7 +952,7 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 		}
 		/* passed from a tunnel: back into it, as the balancer's contract says */
 		if (unlikely(pkts[i].flags & PACKET_TUNNEL) && why[i] == DROP_REASON_COUNT &&
-		    !encap_return(burst[i], &pkts[i].tunnel, q->tunnels))
+		    !pipeline_encap(conf, q, burst[i], &pkts[i]))
 			why[i] = DROP_MALFORMED;
 	}
 	return taken_bytes;

@@ -53,13 +53,18 @@ static void encap_turn(uint8_t *f, uint32_t l3_offset, uint32_t header_offset, u
 	vxlan[6] = (uint8_t)out->vni;
 }
 
+void encap_return_frame(uint8_t *frame, const struct packet_tunnel *t,
+			const struct decode_tunnels *tunnels)
+{
+	encap_turn(frame, t->outer_l3_offset, t->header_offset, t->type, t->tunnel_index, tunnels);
+}
+
 bool encap_return(struct rte_mbuf *m, const struct packet_tunnel *t,
 		  const struct decode_tunnels *tunnels)
 {
 	if (rte_pktmbuf_data_len(m) < t->header_offset + ENCAP_TUNNEL_LEN)
 		return false;
-	encap_turn(rte_pktmbuf_mtod(m, uint8_t *), t->outer_l3_offset, t->header_offset, t->type,
-		   t->tunnel_index, tunnels);
+	encap_return_frame(rte_pktmbuf_mtod(m, uint8_t *), t, tunnels);
 	return true;
 }
 

@@ -121,6 +121,17 @@ struct decode_tunnels {
 enum decode_error decode_tunnel(struct packet *p, const struct decode_tunnels *tunnels);
 
 /*
+ * decode_packet() then decode_tunnel(), for a frame from a port carrying
+ * tunnels: the same view and the same return, but the common outer
+ * header (Ethernet, IPv4 without options, not a fragment, UDP to a tunnel
+ * port) is checked in a few reads and not decoded field by field (the
+ * inner packet replaces those fields anyway). Per-packet path: safe on
+ * any lcore.
+ */
+enum decode_error decode_tunnel_packet(struct packet *p, const uint8_t *data, uint32_t len,
+				       const struct decode_tunnels *tunnels);
+
+/*
  * The tunnel headers, offset being the UDP payload's and len its length;
  * tunnel_index is the VXLAN tunnel the port matched. Exposed for the fuzz
  * target and unit tests.
