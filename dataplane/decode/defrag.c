@@ -35,6 +35,9 @@ enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
 
 #define DEFRAG_BUFFER (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
 
+/* addresses (4), id, version and protocol (1), VLAN ids (1), tunnel tenant (2) */
+#define DEFRAG_KEY_WORDS 8
+
 /*
  * The key of a datagram refused, pushed out or timed out, kept for one
  * timeout after that: its fragments still to come are refused (LATE). The
@@ -43,7 +46,7 @@ enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
  * completes and pass, and the receiver would complete one never inspected.
  */
 struct defrag_tombstone {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	uint64_t until_us;
 };
 
@@ -52,7 +55,8 @@ struct defrag_piece {
 };
 
 struct defrag_datagram {
-	uint64_t key[6]; /* addresses, id, version, protocol (IPv4), VLAN ids */
+	uint64_t
+	    key[DEFRAG_KEY_WORDS]; /* addresses, id, version, protocol (IPv4), VLAN ids, tenant */
 	uint64_t first_us;
 	uint64_t until_us;	 /* TOMBSTONE: buried until then */
 	uint8_t state;		 /* enum defrag_state */
@@ -63,6 +67,11 @@ struct defrag_datagram {
 	uint16_t l3_offset;	 /* where the IP header starts in them */
 	uint16_t next_header_at; /* IPv6: the byte of them that named the fragment header */
 	uint32_t total;		 /* payload bytes of the whole datagram, once have_last */
+	/* The first fragment came in a tunnel (PACKET_TUNNEL): its outer
+	 * headers lie in the header bytes too, and the whole datagram is
+	 * decoded as that tunnel's inner packet. */
+	bool tunnelled;
+	struct packet_tunnel tunnel;
 	uint32_t piece_count;
 	struct defrag_piece pieces[DEFRAG_MAX_PIECES]; /* sorted, disjoint, not adjacent */
 	/* DEFRAG_MAX_DATAGRAM bytes, after DEFRAG_MAX_HEADER bytes of room for
@@ -143,7 +152,7 @@ static void defrag_release(struct defrag_table *t, struct defrag_datagram *d)
  * live ring entry overwritten (counted). d, when given, is released or
  * turned into the tombstone.
  */
-static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
+static void defrag_bury_key(struct defrag_table *t, const uint64_t key[DEFRAG_KEY_WORDS],
 			    struct defrag_datagram *d, uint64_t now_us)
 {
 	struct defrag_tombstone *ts = &t->tombstones[t->tombstone_next];
@@ -177,12 +186,13 @@ static void defrag_bury_key(struct defrag_table *t, const uint64_t key[6],
 
 static void defrag_bury(struct defrag_table *t, struct defrag_datagram *d, uint64_t now_us)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	memcpy(key, d->key, sizeof(key));
 	defrag_bury_key(t, key, d, now_us);
 }
 
-static bool defrag_buried(const struct defrag_table *t, const uint64_t key[6], uint64_t now_us)
+static bool defrag_buried(const struct defrag_table *t, const uint64_t key[DEFRAG_KEY_WORDS],
+			  uint64_t now_us)
 {
 	if (now_us >= t->ring_until_us)
 		return false; /* nothing buried lately: the common case, no scan */
@@ -287,8 +297,12 @@ static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
 	return -EINVAL;
 }
 
-/* The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791), VLAN ids. */
-static void defrag_key_of(const struct packet *p, uint64_t key[6])
+/*
+ * The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791),
+ * VLAN ids, and the tunnel's tenant (two tenants' identical addresses and
+ * ids are two datagrams, as they are two flows).
+ */
+static void defrag_key_of(const struct packet *p, uint64_t key[DEFRAG_KEY_WORDS])
 {
 	unsigned addr_len = p->ip_version == 4 ? 4 : 16;
 	uint8_t addrs[32] = {0};
@@ -299,6 +313,7 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
 		 (uint64_t)(p->ip_version == 4 ? p->l4_proto : 0) << 40;
 	key[5] = (uint64_t)(p->vlan_count > 0 ? p->vlan_id[0] : 0) |
 		 (uint64_t)(p->vlan_count > 1 ? p->vlan_id[1] : 0) << 16;
+	packet_tenant(p, &key[6]);
 }
 
 /* ---- the table ---- */
@@ -309,8 +324,9 @@ static void defrag_key_of(const struct packet *p, uint64_t key[6])
  * every slot is taken: nothing is pushed out, since the receiver may hold
  * the forwarded pieces of what would go (fail closed).
  */
-static struct defrag_datagram *defrag_find(struct defrag_table *t, const uint64_t key[6],
-					   uint64_t now_us, enum defrag_reason *why)
+static struct defrag_datagram *defrag_find(struct defrag_table *t,
+					   const uint64_t key[DEFRAG_KEY_WORDS], uint64_t now_us,
+					   enum defrag_reason *why)
 {
 	struct defrag_datagram *free_slot = NULL;
 	/* every taken slot is looked at (its key, its age); past the last of
@@ -426,7 +442,27 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	d->next_header_at = (uint16_t)(p->l3_offset + f->next_header_at);
 	d->next_proto = f->next_proto;
 	d->have_first = true;
+	d->tunnelled = p->flags & PACKET_TUNNEL;
+	d->tunnel = p->tunnel;
 	return true;
+}
+
+/*
+ * Decode the rebuilt frame of d into whole: from its link layer, or, for
+ * a datagram that came in a tunnel, as the tunnel's inner packet (the
+ * outer headers, the first fragment's, stay before it, not decoded again).
+ */
+static enum decode_error defrag_decode_whole(struct packet *whole, const struct defrag_datagram *d,
+					     const uint8_t *frame)
+{
+	uint32_t len = d->header_len + d->total;
+	if (!d->tunnelled)
+		return decode_packet(whole, frame, len);
+	whole->data = frame;
+	whole->len = len;
+	whole->tunnel = d->tunnel;
+	decode_tunnel_restart(whole, d->tunnel.type);
+	return decode_tunnel_inner(whole);
 }
 
 /* The whole datagram's frame, in place before and in d->data, decoded into t->whole. */
@@ -451,7 +487,7 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 		defrag_put_be16(ip + 4, (uint16_t)(counted + d->total)); /* payload length */
 		frame[d->next_header_at] = d->next_proto;
 	}
-	if (decode_packet(&t->whole, frame, d->header_len + d->total) != DECODE_OK)
+	if (defrag_decode_whole(&t->whole, d, frame) != DECODE_OK)
 		return DEFRAG_BAD_HEADER;
 	return DEFRAG_COMPLETE;
 }
@@ -459,7 +495,7 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 enum defrag_reason defrag_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us,
 				 const struct packet **whole)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	struct defrag_fragment f;
 	enum defrag_reason r;
 
@@ -533,7 +569,7 @@ out:
 
 void defrag_bury_packet(struct defrag_table *t, const struct packet *p, uint64_t now_us)
 {
-	uint64_t key[6];
+	uint64_t key[DEFRAG_KEY_WORDS];
 	defrag_key_of(p, key);
 	defrag_bury_key(t, key, NULL, now_us);
 }

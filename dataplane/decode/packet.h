@@ -119,4 +119,26 @@ struct packet {
 	struct packet_tunnel tunnel; /* with PACKET_TUNNEL; zero otherwise */
 };
 
+/*
+ * The tenant of a packet from a tunnel, as two words, zero outside
+ * tunnels: GENEVE's endpoint and attachment ids, or for VXLAN the tunnel
+ * pair, not the tunnel (a flow's two directions come in on the external
+ * and the internal tunnel of one pair; configured pairs are tunnels 0-1,
+ * struct decode_tunnels). What keeps two tenants' identical addresses
+ * apart: in flow keys, and in IP reassembly's datagrams.
+ */
+static inline void packet_tenant(const struct packet *p, uint64_t w[2])
+{
+	w[0] = w[1] = 0;
+	if (!(p->flags & PACKET_TUNNEL))
+		return;
+	if (p->tunnel.type == PACKET_TUNNEL_GENEVE) {
+		w[0] = p->tunnel.endpoint_id;
+		w[1] = p->tunnel.attachment_id;
+	} else {
+		w[0] = 1u + p->tunnel.tunnel_index / 2u;
+		w[1] = UINT64_MAX; /* never a GENEVE attachment id seen with it */
+	}
+}
+
 #endif

@@ -148,24 +148,6 @@ static inline void flow_addr_words(uint64_t w[2], const uint8_t *addr, uint32_t 
 	}
 }
 
-/* The tenant words of the key (struct flow_key.tenant): zero outside tunnels. */
-static inline void flow_tenant_words(const struct packet *p, uint64_t w[2])
-{
-	w[0] = w[1] = 0;
-	if (!(p->flags & PACKET_TUNNEL))
-		return;
-	if (p->tunnel.type == PACKET_TUNNEL_GENEVE) {
-		w[0] = p->tunnel.endpoint_id;
-		w[1] = p->tunnel.attachment_id;
-	} else {
-		/* the pair, not the tunnel: a flow's two directions come in on
-		 * the external and the internal tunnel; configured pairs are
-		 * tunnels 0-1 (decode_tunnels) */
-		w[0] = 1u + p->tunnel.tunnel_index / 2u;
-		w[1] = UINT64_MAX; /* never a GENEVE attachment id seen with it */
-	}
-}
-
 /*
  * Build the normalised key of p; *src_side tells which key side p's source
  * is. Returns false for packets that get no flow.
@@ -209,7 +191,7 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 	w[4] = (uint64_t)port0 | (uint64_t)port1 << 16 | (uint64_t)vlan[0] << 32 |
 	       (uint64_t)vlan[1] << 48;
 	w[5] = (uint64_t)p->l4_proto | (uint64_t)p->ip_version << 8; /* zero[] stays 0 */
-	flow_tenant_words(p, &w[6]);
+	packet_tenant(p, &w[6]);
 	memcpy(k, w, sizeof(w));
 	return true;
 }

@@ -21,8 +21,11 @@
 #     checksum 0, inner IP and TCP checksums right;
 # and the same for a request of 8500 bytes (a 8582-byte frame: GWLB's MTU),
 # for a flow whose server never spoke (picked up mid-stream: this packet's
-# own options stand in, addresses swapped), and an ICMP port unreachable for
-# a rejected UDP datagram. The counter rejects_sent counts every frame.
+# own options stand in, addresses swapped), an ICMP port unreachable for
+# a rejected UDP datagram, and for one that came in two inner fragments
+# (the first of 8500 bytes, the query split across them: reassembled inside
+# the tunnel, the first fragment returned whole, the last not). The counter
+# rejects_sent counts every frame.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/tunnel_reject_offline.py
 import json
@@ -33,7 +36,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from offline import run  # noqa: E402
-from scapy.all import ICMP, IP, TCP, UDP, Ether, Raw, checksum  # noqa: E402
+from scapy.all import ICMP, IP, TCP, UDP, Ether, Raw, checksum, fragment  # noqa: E402
 from tunnel_offline import (APPLIANCE_IP, APPLIANCE_MAC, ATTACH_A, ENDPOINT_A, GWLB_IP,  # noqa: E402
                             GWLB_MAC, geneve, swapped, vxlan, vxlan_return)
 
@@ -195,6 +198,30 @@ def geneve_udp_reject():
            inner_checksums_ok(inner) and bytes(inner[ICMP].payload).startswith(bytes(query)[:28]))
 
 
+def geneve_fragments_reject():
+    """An inner UDP datagram of 12,000 bytes in two fragments, the first 8500 bytes (an 8582-byte
+    frame), the rejected query split across them: reassembled inside the tunnel, inspected whole."""
+    name = "geneve fragments"
+    data = b"A" * (8480 - 8 - 5) + b"evil-query" + b"B" * (12000 - 8480 - 5)
+    whole = IP(src=CLIENT, dst=SERVER, id=4242) / UDP(sport=5000, dport=5353) / Raw(data)
+    pieces = fragment(whole, fragsize=8480)
+    sent, frames, total = geneve_run(name, [(True, f) for f in pieces])
+    first = swapped(bytes(sent[0]))
+    made = [f for f in frames if f != first]
+    expect(f"{name}: the first fragment ({len(sent[0])} bytes) returned whole, the last not; one frame "
+           f"made ({len(made)}), rejects_sent {total.get('rejects_sent')}",
+           len(pieces) == 2 and len(sent[0]) == 14 + 68 + 8500 and first in frames and len(made) == 1 and
+           swapped(bytes(sent[1])) not in frames and total.get("rejects_sent") == 1)
+    if len(made) != 1:
+        return
+    outer_ok(name, made[0])
+    opts, sport, inner = geneve_parts(made[0])
+    expect(f"{name}: an ICMP port unreachable to the client in its options, quoting the whole datagram",
+           opts == options_of(ENDPOINT_A, ATTACH_A, COOKIE_C) and ICMP in inner and inner.dst == CLIENT and
+           inner[ICMP].type == 3 and inner_checksums_ok(inner) and
+           struct.unpack("!H", bytes(inner[ICMP].payload)[2:4])[0] == 20 + 8 + len(data))
+
+
 def vxlan_cases():
     name = "vxlan"
     client_mac, server_mac = "02:00:00:00:01:01", "02:00:00:00:02:02"
@@ -235,6 +262,7 @@ def main():
     geneve_reject("geneve 8500", big)
     geneve_reject("geneve mid-stream", b"GET /x?f=../../etc/passwd HTTP/1.1\r\n\r\n", server_seen=False)
     geneve_udp_reject()
+    geneve_fragments_reject()
     vxlan_cases()
     print(f"tunnel_reject_offline: {len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
