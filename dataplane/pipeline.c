@@ -463,9 +463,12 @@ static bool pipeline_rate_limited(struct detect_context *ctx, const struct packe
 	return ratelimit_packet(ctx->ratelimit, p->src_addr, p->ip_version, syn, timestamp_us);
 }
 
-enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
-			     uint64_t timestamp_us)
+/* pipeline_packet(), and the flow and direction of p (*flow NULL: none looked up). */
+static enum verdict pipeline_inspect(struct detect_context *ctx, const struct packet *p,
+				     uint64_t timestamp_us, struct flow **flow,
+				     enum flow_direction *dir)
 {
+	*flow = NULL;
 	ctx->drop_reason = DROP_VERDICT;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
@@ -483,6 +486,8 @@ enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 	struct detect_packet s;
 	detect_packet_begin(&s, ctx, p, timestamp_us);
 	pipeline_flow(&s);
+	*flow = s.flow;
+	*dir = pipeline_flow_direction(&s);
 	/* normalize: a segment its receiver would discard is not inspected
 	 * (ids) or not forwarded (ips): the receiver never takes its bytes */
 	if (s.flow && unlikely(s.flow->discard != NORMALIZE_OK))
@@ -515,6 +520,14 @@ enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
 	}
 	detect_alerts_flush(&s);
 	return s.verdict;
+}
+
+enum verdict pipeline_packet(struct detect_context *ctx, const struct packet *p,
+			     uint64_t timestamp_us)
+{
+	struct flow *flow;
+	enum flow_direction dir;
+	return pipeline_inspect(ctx, p, timestamp_us, &flow, &dir);
 }
 
 void pipeline_flow_gone(struct flow *f, void *arg)
@@ -634,20 +647,6 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
 	}
 }
 
-/*
- * tunnel peel: on a port carrying tunnels, a GENEVE or VXLAN datagram is
- * replaced in p by its inner packet (the outer headers stay in the frame
- * for the way back, encap.c); counted by tunnel type.
- */
-static enum decode_error pipeline_tunnel_peel(struct worker_counters *c, struct packet *p,
-					      const struct decode_tunnels *tunnels)
-{
-	enum decode_error error = decode_tunnel(p, tunnels);
-	c->counter[WORKER_COUNTER_GENEVE] += p->tunnel.type == PACKET_TUNNEL_GENEVE;
-	c->counter[WORKER_COUNTER_VXLAN] += p->tunnel.type == PACKET_TUNNEL_VXLAN;
-	return error;
-}
-
 static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
 				   const struct decode_tunnels *tunnels, enum drop_reason *why)
 {
@@ -660,9 +659,17 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 		len = WORKER_SCRATCH_SIZE;
 	const uint8_t *data = rte_pktmbuf_read(m, 0, len, conf->scratch);
 
-	enum decode_error error = decode_packet(p, data, len);
-	if (unlikely(tunnels != NULL) && error == DECODE_OK)
-		error = pipeline_tunnel_peel(c, p, tunnels);
+	/* tunnel peel: on a port carrying tunnels, a GENEVE or VXLAN datagram
+	 * is replaced in p by its inner packet (the outer headers stay in the
+	 * frame for the way back, encap.c); counted by tunnel type */
+	enum decode_error error;
+	if (likely(tunnels == NULL)) {
+		error = decode_packet(p, data, len);
+	} else {
+		error = decode_tunnel_packet(p, data, len, tunnels);
+		c->counter[WORKER_COUNTER_GENEVE] += p->tunnel.type == PACKET_TUNNEL_GENEVE;
+		c->counter[WORKER_COUNTER_VXLAN] += p->tunnel.type == PACKET_TUNNEL_VXLAN;
+	}
 	pipeline_count_layers(c, p);
 	*why = DROP_REASON_COUNT;
 	if (likely(error == DECODE_OK))
@@ -722,14 +729,67 @@ static inline uint64_t pipeline_packet_time(struct worker_conf *conf, const stru
 	return *RTE_MBUF_DYNFIELD(m, conf->timestamp_offset, const uint64_t *);
 }
 
-static void pipeline_reject(struct worker_conf *conf, const struct packet *p,
+/*
+ * A tunnel flow's side table entry (struct worker_conf.tunnel_outers) for
+ * direction dir: the outer header block that direction last came with.
+ */
+static inline struct encap_outer *
+pipeline_tunnel_outer(struct worker_conf *conf, const struct flow *flow, enum flow_direction dir)
+{
+	return &conf->tunnel_outers[2 * (size_t)(flow - conf->detect.flows->flows) + dir];
+}
+
+/*
+ * The outer headers of a tunnel packet's reject frames: the balancer
+ * delivers each frame by its outer header. The RST toward the receiver
+ * goes the way this packet goes, in its own outer header turned as a
+ * passed packet's is (*forth: GENEVE options byte for byte, VXLAN onto the
+ * peer tunnel); the RST (or ICMP) toward the sender goes the way the other
+ * direction goes, in the outer header that direction last came with
+ * (*back: its own GENEVE options and flow cookie, its VXLAN tunnel),
+ * turned likewise. When the other direction has not been seen, this
+ * packet's own header stands in for it: addresses swapped, tunnel kept
+ * (the other direction's packets come in on the peer tunnel and go back
+ * on this one). Returns false when p's outer header is too long to keep.
+ */
+static bool pipeline_reject_outer(struct worker_conf *conf, const struct decode_tunnels *tunnels,
+				  const struct packet *p, const struct flow *flow,
+				  enum flow_direction dir, struct encap_outer *back,
+				  struct encap_outer *forth)
+{
+	if (!encap_outer_keep(forth, 0, p->data, &p->tunnel))
+		return false;
+	const struct encap_outer *other =
+	    flow && conf->tunnel_outers ? pipeline_tunnel_outer(conf, flow, !dir) : NULL;
+	bool seen = other && other->len && other->flow_id == flow->flow_id;
+	*back = seen ? *other : *forth;
+	encap_outer_turn(back, seen ? tunnels : NULL);
+	encap_outer_turn(forth, tunnels);
+	return true;
+}
+
+/*
+ * The reject frames of the packet p (whole: what was inspected, p or the
+ * datagram p completed; flow and dir its flow, NULL when none). From a
+ * tunnel, both go back to the balancer by the arrival port.
+ */
+static void pipeline_reject(struct worker_conf *conf, const struct decode_tunnels *tunnels,
+			    const struct packet *p, const struct packet *whole,
+			    const struct flow *flow, enum flow_direction dir,
 			    struct pipeline_rejects *rj)
 {
 	struct rte_mbuf *to_sender, *to_receiver;
-	reject_build(p, conf->pool, &to_sender, &to_receiver);
+	struct encap_outer back, forth;
+	bool tunnel = p->flags & PACKET_TUNNEL;
+	if (unlikely(tunnel) && !pipeline_reject_outer(conf, tunnels, p, flow, dir, &back, &forth))
+		return;
+	reject_build(whole, tunnel ? &(struct reject_outer){&back, &forth} : NULL, conf->pool,
+		     &to_sender, &to_receiver);
 	if (to_sender)
 		rj->to_back[rj->back_count++] = to_sender;
-	if (to_receiver)
+	if (to_receiver && tunnel)
+		rj->to_back[rj->back_count++] = to_receiver;
+	else if (to_receiver)
 		rj->to_pair[rj->pair_count++] = to_receiver;
 }
 
@@ -792,8 +852,8 @@ static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rt
  * One decoded packet from defrag on; returns DROP_REASON_COUNT when it is
  * to be forwarded, else why it is dropped. Per-packet path.
  */
-static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte_mbuf *m,
-					    struct packet *p, uint64_t now_us,
+static inline enum drop_reason pipeline_one(struct worker_conf *conf, const struct worker_queue *q,
+					    struct rte_mbuf *m, struct packet *p, uint64_t now_us,
 					    struct pipeline_rejects *rj)
 {
 	struct detect_context *ctx = &conf->detect;
@@ -817,10 +877,16 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte
 	enum verdict verdict = ctx->check_checksums && ctx->ruleset
 				   ? pipeline_checksums(conf, m, whole, whole != p)
 				   : VERDICT_PASS;
+	struct flow *flow = NULL;
+	enum flow_direction dir = FLOW_TO_SERVER;
 	if (likely(verdict == VERDICT_PASS))
-		verdict = pipeline_packet(ctx, whole, time_us);
+		verdict = pipeline_inspect(ctx, whole, time_us, &flow, &dir);
 	else if (verdict == VERDICT_FILTER_DROP)
 		return DROP_REASON_COUNT; /* ids: the receiver drops it; not inspected */
+	/* the outer header this direction came with, for a reject of the other's */
+	if (unlikely(conf->tunnel_outers != NULL) && flow && (p->flags & PACKET_TUNNEL))
+		encap_outer_keep(pipeline_tunnel_outer(conf, flow, dir), flow->flow_id, p->data,
+				 &p->tunnel);
 	if (likely(verdict == VERDICT_PASS || !ctx->enforce))
 		return DROP_REASON_COUNT;
 	if (unlikely(whole != p))
@@ -829,8 +895,22 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, struct rte
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
 	if (verdict == VERDICT_REJECT)
-		pipeline_reject(conf, whole, rj);
+		pipeline_reject(conf, q->tunnels, p, whole, flow, dir, rj);
 	return ctx->drop_reason;
+}
+
+/*
+ * A passed tunnel packet goes back in its outer headers, turned
+ * (encap.h). The decoded view's bytes are the mbuf's own, writable, unless
+ * a chained frame was copied into the scratch buffer.
+ */
+static inline bool pipeline_encap(struct worker_conf *conf, const struct worker_queue *q,
+				  struct rte_mbuf *m, const struct packet *p)
+{
+	if (unlikely(p->data == conf->scratch))
+		return encap_return(m, &p->tunnel, q->tunnels);
+	encap_return_frame((uint8_t *)(uintptr_t)p->data, &p->tunnel, q->tunnels);
+	return true;
 }
 
 /*
@@ -927,11 +1007,11 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 			ctx->packet_number = first_number + i;
 			if (filter)
 				filter_burst_select(filter, i);
-			why[i] = pipeline_one(conf, burst[i], &pkts[i], now_us, rj);
+			why[i] = pipeline_one(conf, q, burst[i], &pkts[i], now_us, rj);
 		}
 		/* passed from a tunnel: back into it, as the balancer's contract says */
 		if (unlikely(pkts[i].flags & PACKET_TUNNEL) && why[i] == DROP_REASON_COUNT &&
-		    !encap_return(burst[i], &pkts[i].tunnel, q->tunnels))
+		    !pipeline_encap(conf, q, burst[i], &pkts[i]))
 			why[i] = DROP_MALFORMED;
 	}
 	return taken_bytes;

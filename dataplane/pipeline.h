@@ -36,12 +36,15 @@ struct worker_queue;
 
 #define PIPELINE_BURST_MAX 32
 
-/* Frames a burst's reject verdicts made, sent by the worker after the burst. */
+/*
+ * Frames a burst's reject verdicts made, sent by the worker after the
+ * burst. Toward the receiver: out of the pair port; toward the sender, and
+ * both ways for a packet from a tunnel (they go back to the balancer, in
+ * the outer header of the way each goes): out of the arrival port.
+ */
 struct pipeline_rejects {
-	struct rte_mbuf
-	    *to_pair[PIPELINE_BURST_MAX]; /* toward the receiver: out of the pair port */
-	struct rte_mbuf
-	    *to_back[PIPELINE_BURST_MAX]; /* toward the sender: out of the arrival port */
+	struct rte_mbuf *to_pair[PIPELINE_BURST_MAX];
+	struct rte_mbuf *to_back[2 * PIPELINE_BURST_MAX];
 	uint16_t pair_count, back_count;
 };
 

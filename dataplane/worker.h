@@ -25,6 +25,7 @@
 #include "dataplane/detect/detect.h"
 
 struct defrag_table;
+struct encap_outer;
 
 struct rte_mempool;
 struct exception_path;
@@ -82,6 +83,11 @@ struct worker_conf {
 	uint32_t checksums_seen, checksums_bad;
 	/* IP reassembly before inspection; NULL: fragments are inspected one by one */
 	struct defrag_table *defrag;
+	/* Where a port carries tunnels: per flow slot of detect.flows and
+	 * direction (2 * slot + enum flow_direction), the outer header that
+	 * direction last came with, for a reject toward it (pipeline.c); an
+	 * entry holds for the flow whose flow_id it names. NULL: no tunnels. */
+	struct encap_outer *tunnel_outers;
 } __attribute__((aligned(64)));
 
 /*

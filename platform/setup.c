@@ -16,6 +16,7 @@
 #include "control/control.h"
 #include "control/ipset_changes.h"
 #include "control/mgmt.h"
+#include "dataplane/action/encap.h"
 #include "dataplane/action/exception.h"
 #include "dataplane/alert.h"
 #include "dataplane/app/app.h"
@@ -333,6 +334,26 @@ static const struct decode_tunnels *setup_port_tunnels(const struct board *board
 	return t;
 }
 
+/*
+ * Where an inline port carries tunnels: per flow slot and direction, the
+ * outer header that direction last came with, so that a reject reaches
+ * each end through the balancer (dataplane/pipeline.c). Boards without
+ * tunnels pay nothing.
+ */
+static void worker_tunnels_setup(struct worker_conf *conf, const struct board *board)
+{
+	bool any = false;
+	for (unsigned i = 0; i < board->port_count; i++)
+		any |= board->ports[i].role == BOARD_PORT_INLINE && setup_port_tunnels(board, i);
+	if (!any)
+		return;
+	conf->tunnel_outers = calloc(2 * (size_t)board->flows, sizeof(struct encap_outer));
+	if (!conf->tunnel_outers)
+		log_fatal("cannot allocate the tunnel headers of worker %u (%u flows; lower "
+			  "[dataplane] flows)",
+			  conf->worker_index, board->flows);
+}
+
 /* The worker's filter context: its counters and its view of the published tables. */
 static void worker_setup_filter(struct worker_conf *conf, struct filter_runtime *rt)
 {
@@ -390,6 +411,7 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
 			/* With a console, rules may come later: flows are tracked from the start. */
 			conf->detect.app = app_config_from(board);
 			worker_flows_setup(conf, board);
+			worker_tunnels_setup(conf, board);
 			if (board->defrag)
 				worker_defrag_setup(conf, board);
 		}
@@ -442,6 +464,7 @@ void setup_workers_free(struct worker_conf *workers, unsigned count)
 		threshold_table_free(workers[w].detect.thresholds);
 		ratelimit_free(workers[w].detect.ratelimit);
 		free(workers[w].detect.tails);
+		free(workers[w].tunnel_outers);
 		free(workers[w].detect.window);
 		rte_ring_free(workers[w].detect.alerts);
 		rte_free(workers[w].detect.filter);

@@ -8,11 +8,17 @@
  * UDP port and VNI), outer addresses swapped. The outer Ethernet addresses
  * are swapped too, so the frame goes back to the hop it came from. A
  * dropped packet is simply not returned.
+ *
+ * A frame the appliance makes inside a tunnel (a reject's RST or ICMP)
+ * goes in an outer header block kept from a received frame
+ * (struct encap_outer), turned the same way, its lengths made right for
+ * the new inner packet.
  */
 #ifndef VIGIL_DATAPLANE_ENCAP_H
 #define VIGIL_DATAPLANE_ENCAP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "dataplane/decode/decode.h"
 
@@ -29,5 +35,58 @@ struct rte_mbuf;
  */
 bool encap_return(struct rte_mbuf *m, const struct packet_tunnel *t,
 		  const struct decode_tunnels *tunnels);
+
+/*
+ * encap_return() on the frame itself, when the caller holds it whole in
+ * one piece (the decoded view's own bytes, in the mbuf's first segment):
+ * no length to check, no mbuf header to read again (that read cost a
+ * quarter of the tunnel's price here: tests/bench/bench_forward.c).
+ */
+void encap_return_frame(uint8_t *frame, const struct packet_tunnel *t,
+			const struct decode_tunnels *tunnels);
+
+#define ENCAP_OUTER_MAX 128 /* outer header bytes kept (AWS GWLB's: 82) */
+
+/*
+ * An outer header block: a frame's bytes from the outer Ethernet header
+ * through the GENEVE options or the VXLAN header (inner_offset bytes),
+ * and where its parts lie. A worker keeps, per flow and direction, the
+ * block that direction last came with (the balancer gives each direction
+ * its own options, its flow cookie): what a frame made for that direction
+ * must carry for the balancer to deliver it.
+ */
+struct encap_outer {
+	uint64_t flow_id;      /* the flow it was kept for (struct flow.flow_id) */
+	uint8_t len;	       /* bytes of bytes[] in use; 0: none kept */
+	uint8_t l3_offset;     /* outer IPv4 header */
+	uint8_t header_offset; /* GENEVE or VXLAN header; the UDP header is the 8 bytes before */
+	uint8_t type;	       /* enum packet_tunnel_type */
+	uint8_t tunnel_index;  /* VXLAN: the tunnel it came in on */
+	uint8_t bytes[ENCAP_OUTER_MAX];
+};
+
+/*
+ * Copy frame's outer header block (tunnel t, as decoded from frame) into
+ * o, for flow flow_id. Returns false, o->len 0, when the block is longer
+ * than ENCAP_OUTER_MAX (long options, stacked VLAN tags and IPv4 options).
+ * Per-packet path, owning worker.
+ */
+bool encap_outer_keep(struct encap_outer *o, uint64_t flow_id, const uint8_t *frame,
+		      const struct packet_tunnel *t);
+
+/*
+ * Turn the block o, as received, into its way back, as encap_return()
+ * turns a frame: addresses swapped, VXLAN onto the peer tunnel. With
+ * tunnels NULL the tunnel stays (the way back of the other direction,
+ * whose packets come in on the peer tunnel).
+ */
+void encap_outer_turn(struct encap_outer *o, const struct decode_tunnels *tunnels);
+
+/*
+ * A frame of frame_len bytes at f starts with the block o: set the outer
+ * IPv4 total length and header checksum and the UDP length for it, and
+ * the UDP checksum to 0 (none, which IPv4 allows).
+ */
+void encap_outer_lengths(uint8_t *f, const struct encap_outer *o, uint32_t frame_len);
 
 #endif

@@ -30,15 +30,46 @@ static void put32(uint8_t *b, uint32_t v)
 	put16(b + 2, v & 0xffff);
 }
 
-/* Layer 2 of p, MACs swapped when toward the sender; returns the IP header. */
-static uint8_t *reject_l2(uint8_t *f, const struct packet *p, bool to_sender)
+/*
+ * What comes before the IP header: p's layer 2, or in a tunnel the outer
+ * block o and then the inner layer 2; MACs swapped toward the sender.
+ */
+static uint32_t reject_head_len(const struct packet *p, const struct encap_outer *o)
 {
-	memcpy(f, p->data, p->l3_offset);
-	if (to_sender) {
-		memcpy(f, p->data + 6, 6);
-		memcpy(f + 6, p->data, 6);
+	return o ? o->len + p->l3_offset - p->tunnel.inner_offset : p->l3_offset;
+}
+
+/* Write the head (see reject_head_len()) at f; returns the IP header. */
+static uint8_t *reject_head(uint8_t *f, const struct packet *p, const struct encap_outer *o,
+			    bool to_sender)
+{
+	uint32_t from = 0;
+	if (o) {
+		memcpy(f, o->bytes, o->len);
+		f += o->len;
+		from = p->tunnel.inner_offset;
 	}
-	return f + p->l3_offset;
+	uint32_t l2_len = p->l3_offset - from;
+	memcpy(f, p->data + from, l2_len);
+	if (to_sender && l2_len >= 12) {
+		memcpy(f, p->data + from + 6, 6);
+		memcpy(f + 6, p->data + from, 6);
+	}
+	return f + l2_len;
+}
+
+/* An mbuf of len bytes from pool, or NULL. */
+static uint8_t *reject_alloc(struct rte_mempool *pool, uint32_t len, struct rte_mbuf **m)
+{
+	*m = rte_pktmbuf_alloc(pool);
+	if (!*m)
+		return NULL;
+	uint8_t *f = (uint8_t *)rte_pktmbuf_append(*m, (uint16_t)len);
+	if (!f) {
+		rte_pktmbuf_free(*m);
+		*m = NULL;
+	}
+	return f;
 }
 
 /* An IP header carrying l4_len bytes of proto; returns the L4 header. */
@@ -81,18 +112,16 @@ static void reject_checksums(uint8_t *ip, uint8_t *l4, int version, unsigned che
 	}
 }
 
-static struct rte_mbuf *reject_tcp(const struct packet *p, struct rte_mempool *pool, bool to_sender)
+static struct rte_mbuf *reject_tcp(const struct packet *p, const struct encap_outer *o,
+				   struct rte_mempool *pool, bool to_sender)
 {
 	unsigned ip_len = p->ip_version == 4 ? 20 : 40;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	if (!m)
+	uint32_t len = reject_head_len(p, o) + ip_len + 20;
+	struct rte_mbuf *m;
+	uint8_t *f = reject_alloc(pool, len, &m);
+	if (!f)
 		return NULL;
-	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(p->l3_offset + ip_len + 20));
-	if (!f) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	uint8_t *ip = reject_l2(f, p, to_sender);
+	uint8_t *ip = reject_head(f, p, o, to_sender);
 	uint8_t *tcp = reject_ip(ip, p, to_sender, 6, 20);
 	uint32_t advance = p->payload_len + !!(p->tcp_flags & TCP_SYN) + !!(p->tcp_flags & TCP_FIN);
 	memset(tcp, 0, 20);
@@ -110,27 +139,27 @@ static struct rte_mbuf *reject_tcp(const struct packet *p, struct rte_mempool *p
 		tcp[13] = TCP_RST | TCP_ACK;
 	}
 	reject_checksums(ip, tcp, p->ip_version, 16);
+	if (o)
+		encap_outer_lengths(f, o, len);
 	return m;
 }
 
 /* ICMP(v6) destination/port unreachable quoting the start of the offending packet. */
-static struct rte_mbuf *reject_udp(const struct packet *p, struct rte_mempool *pool)
+static struct rte_mbuf *reject_udp(const struct packet *p, const struct encap_outer *o,
+				   struct rte_mempool *pool)
 {
 	unsigned ip_len = p->ip_version == 4 ? 20 : 40;
 	unsigned quote = p->len - p->l3_offset;
 	unsigned max_quote = p->ip_version == 4 ? 28 + 64 : 1232 - 48;
 	if (quote > max_quote)
 		quote = max_quote;
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	if (!m)
-		return NULL;
 	uint16_t l4_len = (uint16_t)(8 + quote);
-	uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(p->l3_offset + ip_len + l4_len));
-	if (!f) {
-		rte_pktmbuf_free(m);
+	uint32_t len = reject_head_len(p, o) + ip_len + l4_len;
+	struct rte_mbuf *m;
+	uint8_t *f = reject_alloc(pool, len, &m);
+	if (!f)
 		return NULL;
-	}
-	uint8_t *ip = reject_l2(f, p, true);
+	uint8_t *ip = reject_head(f, p, o, true);
 	uint8_t proto = p->ip_version == 4 ? 1 : 58;
 	uint8_t *icmp = reject_ip(ip, p, true, proto, l4_len);
 	memset(icmp, 0, 8);
@@ -144,19 +173,26 @@ static struct rte_mbuf *reject_udp(const struct packet *p, struct rte_mempool *p
 	} else {
 		reject_checksums(ip, icmp, 6, 2);
 	}
+	if (o)
+		encap_outer_lengths(f, o, len);
 	return m;
 }
 
-void reject_build(const struct packet *p, struct rte_mempool *pool, struct rte_mbuf **to_sender,
+void reject_build(const struct packet *p, const struct reject_outer *outer,
+		  struct rte_mempool *pool, struct rte_mbuf **to_sender,
 		  struct rte_mbuf **to_receiver)
 {
 	*to_sender = *to_receiver = NULL;
+	if ((p->flags & PACKET_TUNNEL) && !outer)
+		return; /* a bare frame would not reach either end */
+	const struct encap_outer *back = outer ? outer->to_sender : NULL;
+	const struct encap_outer *forth = outer ? outer->to_receiver : NULL;
 	if (p->flags & PACKET_TCP) {
 		if (p->tcp_flags & TCP_RST)
 			return; /* never answer a RST with a RST */
-		*to_sender = reject_tcp(p, pool, true);
-		*to_receiver = reject_tcp(p, pool, false);
+		*to_sender = reject_tcp(p, back, pool, true);
+		*to_receiver = reject_tcp(p, forth, pool, false);
 	} else if (p->flags & PACKET_UDP) {
-		*to_sender = reject_udp(p, pool);
+		*to_sender = reject_udp(p, back, pool);
 	}
 }

@@ -121,13 +121,15 @@ struct decode_tunnels {
 enum decode_error decode_tunnel(struct packet *p, const struct decode_tunnels *tunnels);
 
 /*
- * Decode the inner packet of frame (len bytes) as tunnel t says where it
- * lies, into p (cleared first; PACKET_TUNNEL set, p->tunnel = *t): for a
- * frame rebuilt around a reassembled inner datagram, whose outer headers
- * are the first fragment's. Returns DECODE_OK or the inner packet's fault.
+ * decode_packet() then decode_tunnel(), for a frame from a port carrying
+ * tunnels: the same view and the same return, but the common outer
+ * header (Ethernet, IPv4 without options, not a fragment, UDP to a tunnel
+ * port) is checked in a few reads and not decoded field by field (the
+ * inner packet replaces those fields anyway). Per-packet path: safe on
+ * any lcore.
  */
-enum decode_error decode_tunnel_inner(struct packet *p, const uint8_t *frame, uint32_t len,
-				      const struct packet_tunnel *t);
+enum decode_error decode_tunnel_packet(struct packet *p, const uint8_t *data, uint32_t len,
+				       const struct decode_tunnels *tunnels);
 
 /*
  * The tunnel headers, offset being the UDP payload's and len its length;

@@ -25,14 +25,11 @@ enum decode_error decode_vxlan(struct packet *p, uint32_t offset, uint32_t len,
 	    vni != tunnels->vxlan[tunnel_index].vni)
 		return DECODE_VXLAN_UNKNOWN_VNI;
 
-	struct packet_tunnel t = {.type = PACKET_TUNNEL_VXLAN,
-				  .tunnel_index = (uint8_t)tunnel_index,
-				  .inner_ether_type = 0x6558,
-				  .vni = vni};
-	decode_tunnel_outer(p, &t);
-	t.header_offset = offset;
-	t.inner_offset = offset + VXLAN_HEADER_LEN;
+	decode_tunnel_outer(p, offset, offset + VXLAN_HEADER_LEN);
+	p->tunnel.tunnel_index = (uint8_t)tunnel_index;
+	p->tunnel.inner_ether_type = DECODE_ETHER_TYPE_TEB;
+	p->tunnel.vni = vni;
 	p->len = offset + len; /* the inner frame ends where the datagram does */
-	decode_tunnel_restart(p, &t);
-	return decode_ethernet(p, t.inner_offset);
+	decode_tunnel_restart(p, PACKET_TUNNEL_VXLAN);
+	return decode_tunnel_inner(p);
 }

@@ -33,8 +33,10 @@ const char *const defrag_reason_name[DEFRAG_REASON_COUNT] = {
 /* TOMBSTONE: a buried key kept in its datagram's slot when the ring below is all live */
 enum defrag_state { DEFRAG_FREE, DEFRAG_OPEN, DEFRAG_TOMBSTONE };
 
-#define DEFRAG_BUFFER	 (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
-#define DEFRAG_KEY_WORDS 8 /* see defrag_key_of() */
+#define DEFRAG_BUFFER (DEFRAG_MAX_HEADER + DEFRAG_MAX_DATAGRAM)
+
+/* addresses (4), id, version and protocol (1), VLAN ids (1), tunnel tenant (2) */
+#define DEFRAG_KEY_WORDS 8
 
 /*
  * The key of a datagram refused, pushed out or timed out, kept for one
@@ -53,8 +55,8 @@ struct defrag_piece {
 };
 
 struct defrag_datagram {
-	uint64_t key[DEFRAG_KEY_WORDS]; /* addresses, id, version, protocol (IPv4), VLANs, tenant */
-	struct packet_tunnel tunnel;	/* the first fragment's (PACKET_TUNNEL), else zero */
+	uint64_t
+	    key[DEFRAG_KEY_WORDS]; /* addresses, id, version, protocol (IPv4), VLAN ids, tenant */
 	uint64_t first_us;
 	uint64_t until_us;	 /* TOMBSTONE: buried until then */
 	uint8_t state;		 /* enum defrag_state */
@@ -65,6 +67,11 @@ struct defrag_datagram {
 	uint16_t l3_offset;	 /* where the IP header starts in them */
 	uint16_t next_header_at; /* IPv6: the byte of them that named the fragment header */
 	uint32_t total;		 /* payload bytes of the whole datagram, once have_last */
+	/* The first fragment came in a tunnel (PACKET_TUNNEL): its outer
+	 * headers lie in the header bytes too, and the whole datagram is
+	 * decoded as that tunnel's inner packet. */
+	bool tunnelled;
+	struct packet_tunnel tunnel;
 	uint32_t piece_count;
 	struct defrag_piece pieces[DEFRAG_MAX_PIECES]; /* sorted, disjoint, not adjacent */
 	/* DEFRAG_MAX_DATAGRAM bytes, after DEFRAG_MAX_HEADER bytes of room for
@@ -290,7 +297,11 @@ static int defrag_fragment_of(const struct packet *p, struct defrag_fragment *f)
 	return -EINVAL;
 }
 
-/* The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791), VLAN ids, tenant. */
+/*
+ * The datagram key of p: addresses, id, version, protocol (IPv4: RFC 791),
+ * VLAN ids, and the tunnel's tenant (two tenants' identical addresses and
+ * ids are two datagrams, as they are two flows).
+ */
 static void defrag_key_of(const struct packet *p, uint64_t key[DEFRAG_KEY_WORDS])
 {
 	unsigned addr_len = p->ip_version == 4 ? 4 : 16;
@@ -302,8 +313,7 @@ static void defrag_key_of(const struct packet *p, uint64_t key[DEFRAG_KEY_WORDS]
 		 (uint64_t)(p->ip_version == 4 ? p->l4_proto : 0) << 40;
 	key[5] = (uint64_t)(p->vlan_count > 0 ? p->vlan_id[0] : 0) |
 		 (uint64_t)(p->vlan_count > 1 ? p->vlan_id[1] : 0) << 16;
-	/* two tenants' fragments of one id never make one datagram */
-	packet_tenant_words(p, &key[6]);
+	packet_tenant(p, &key[6]);
 }
 
 /* ---- the table ---- */
@@ -427,13 +437,32 @@ static bool defrag_keep_header(struct defrag_datagram *d, const struct packet *p
 	if (len > DEFRAG_MAX_HEADER)
 		return false;
 	memcpy(d->data - len, p->data, len);
-	d->tunnel = p->tunnel; /* zero outside tunnels */
 	d->header_len = (uint16_t)len;
 	d->l3_offset = (uint16_t)p->l3_offset;
 	d->next_header_at = (uint16_t)(p->l3_offset + f->next_header_at);
 	d->next_proto = f->next_proto;
 	d->have_first = true;
+	d->tunnelled = p->flags & PACKET_TUNNEL;
+	d->tunnel = p->tunnel;
 	return true;
+}
+
+/*
+ * Decode the rebuilt frame of d into whole: from its link layer, or, for
+ * a datagram that came in a tunnel, as the tunnel's inner packet (the
+ * outer headers, the first fragment's, stay before it, not decoded again).
+ */
+static enum decode_error defrag_decode_whole(struct packet *whole, const struct defrag_datagram *d,
+					     const uint8_t *frame)
+{
+	uint32_t len = d->header_len + d->total;
+	if (!d->tunnelled)
+		return decode_packet(whole, frame, len);
+	whole->data = frame;
+	whole->len = len;
+	whole->tunnel = d->tunnel;
+	decode_tunnel_restart(whole, d->tunnel.type);
+	return decode_tunnel_inner(whole);
 }
 
 /* The whole datagram's frame, in place before and in d->data, decoded into t->whole. */
@@ -458,13 +487,7 @@ static enum defrag_reason defrag_rebuild(struct defrag_table *t, struct defrag_d
 		defrag_put_be16(ip + 4, (uint16_t)(counted + d->total)); /* payload length */
 		frame[d->next_header_at] = d->next_proto;
 	}
-	/* in a tunnel the outer headers are kept as they came (their lengths
-	 * are the first fragment's): the inner datagram is decoded on its own */
-	enum decode_error e =
-	    d->tunnel.type != PACKET_TUNNEL_NONE
-		? decode_tunnel_inner(&t->whole, frame, d->header_len + d->total, &d->tunnel)
-		: decode_packet(&t->whole, frame, d->header_len + d->total);
-	if (e != DECODE_OK)
+	if (defrag_decode_whole(&t->whole, d, frame) != DECODE_OK)
 		return DEFRAG_BAD_HEADER;
 	return DEFRAG_COMPLETE;
 }

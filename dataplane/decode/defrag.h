@@ -23,6 +23,14 @@
  * Overlap policy: the first bytes received win (a later fragment never
  * rewrites them; when it disagrees the datagram is refused anyway).
  *
+ * Inside a tunnel (fragments of a GENEVE or VXLAN inner packet,
+ * PACKET_TUNNEL) the whole datagram is the tunnel's inner packet, decoded
+ * as such, with the first fragment's tunnel (struct packet_tunnel) and
+ * outer headers before it; those outer headers are the first fragment's,
+ * their lengths not rewritten (nothing reads them from the whole). The
+ * key holds the tunnel's tenant: two tenants' fragments of one address
+ * pair and id are two datagrams.
+ *
  * Memory: max_datagrams buffers of 64 KB each from the process heap,
  * allocated at create; no allocation afterwards. Owned by one worker
  * lcore; no locks.

@@ -120,13 +120,14 @@ struct packet {
 };
 
 /*
- * The tenant of p as two words, zero outside tunnels, for keys that must
- * keep tenants apart (flows, IP reassembly): GENEVE's endpoint and
- * attachment ids; for VXLAN the tunnel pair, not the tunnel (a flow's two
- * directions come in on the external and the internal tunnel; configured
- * pairs are tunnels 0-1, 2-3, ...).
+ * The tenant of a packet from a tunnel, as two words, zero outside
+ * tunnels: GENEVE's endpoint and attachment ids, or for VXLAN the tunnel
+ * pair, not the tunnel (a flow's two directions come in on the external
+ * and the internal tunnel of one pair; configured pairs are tunnels 0-1,
+ * struct decode_tunnels). What keeps two tenants' identical addresses
+ * apart: in flow keys, and in IP reassembly's datagrams.
  */
-static inline void packet_tenant_words(const struct packet *p, uint64_t w[2])
+static inline void packet_tenant(const struct packet *p, uint64_t w[2])
 {
 	w[0] = w[1] = 0;
 	if (!(p->flags & PACKET_TUNNEL))

@@ -199,7 +199,7 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 	w[4] = (uint64_t)port0 | (uint64_t)port1 << 16 | (uint64_t)vlan[0] << 32 |
 	       (uint64_t)vlan[1] << 48;
 	w[5] = (uint64_t)p->l4_proto | (uint64_t)p->ip_version << 8; /* zero[] stays 0 */
-	packet_tenant_words(p, &w[6]);
+	packet_tenant(p, &w[6]);
 	memcpy(k, w, sizeof(w));
 	return true;
 }

@@ -22,10 +22,14 @@
  * stateful default deny (the verdict cached on the flow), beside the plain
  * figure and an empty filter of the same run, the cases interleaved in
  * half-millisecond slices (see bench_interleave_main()); and the time to
- * read and build those tables and the DPDK memory they take. Last, IP
- * reassembly: datagrams in 3 fragments with and without it (bench_defrag()).
+ * read and build those tables and the DPDK memory they take. Then AWS
+ * GWLB GENEVE (bench_geneve()): 64-byte inner packets in 146-byte frames,
+ * forwarded as plain UDP, peeled and returned, and both with the filter,
+ * interleaved the same way. Last, IP reassembly: datagrams in 3 fragments
+ * with and without it (bench_defrag()).
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
+ *                                   [--only bare|filter|geneve|defrag]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -60,7 +64,14 @@ struct bench_options {
 	unsigned rounds;
 	double seconds;
 	unsigned workers;
+	const char *only; /* one part: bare, filter, geneve or defrag; NULL: all */
 };
+
+/* Whether part runs (--only). */
+static bool bench_runs(const struct bench_options *o, const char *part)
+{
+	return !o->only || strcmp(o->only, part) == 0;
+}
 
 /* The baseline: what a worker would do with no decode and no inspection. */
 static volatile int bare_quit;
@@ -120,7 +131,11 @@ static void bench_drain(const struct port_set *ports)
 		}
 }
 
-static void bench_preload(const struct port_set *ports, unsigned queues, unsigned size)
+/* Builds frame number flow, size bytes, at f. */
+typedef void bench_build_fn(uint8_t *f, unsigned size, unsigned flow);
+
+static void bench_preload(const struct port_set *ports, unsigned queues, unsigned size,
+			  bench_build_fn *build)
 {
 	for (uint16_t q = 0; q < queues; q++) {
 		for (unsigned k = 0; k < BENCH_PRELOAD; k++) {
@@ -130,7 +145,7 @@ static void bench_preload(const struct port_set *ports, unsigned queues, unsigne
 				exit(EXIT_FAILURE);
 			}
 			uint8_t *f = (uint8_t *)rte_pktmbuf_append(m, size);
-			bench_build_frame(f, size, q * BENCH_PRELOAD + k);
+			build(f, size, q * BENCH_PRELOAD + k);
 			if (rte_eth_tx_burst(ports->ports[0].port_id, q, &m, 1) != 1) {
 				fprintf(stderr, "bench: preload ring full\n");
 				exit(EXIT_FAILURE);
@@ -410,6 +425,17 @@ static uint64_t bench_filter_close(struct bench_filter *bf, const struct bench_o
 	return denied;
 }
 
+/* A flow table per worker, 65,536 flows, as the filter cases have. */
+static void bench_flows_create(const struct bench_options *o, struct flow_table **flows)
+{
+	for (unsigned w = 0; w < o->workers; w++) {
+		struct flow_config fc = {.capacity = 65536, .worker_index = w};
+		flows[w] = flow_table_create(&fc);
+		if (!flows[w])
+			exit(EXIT_FAILURE);
+	}
+}
+
 enum {
 	BENCH_PLAIN,
 	BENCH_EMPTY,
@@ -448,8 +474,11 @@ static float bench_slice_ns(struct worker_conf *conf, double ns_per_tick)
 
 struct bench_interleave {
 	struct worker_conf *conf;
+	int cases;				     /* at most BENCH_CASES */
 	struct filter_context *filters[BENCH_CASES]; /* NULL: no filter (the plain case) */
 	struct flow_table *flows;		     /* every case's but the plain one */
+	/* the tunnels the worker's queues peel, by case; NULL: none */
+	const struct decode_tunnels *tunnels[BENCH_CASES];
 	uint64_t deadline_tsc;
 	unsigned cycles;
 	float ns[BENCH_CASES][BENCH_MAX_CYCLES]; /* per packet, each cycle's slice */
@@ -460,47 +489,66 @@ static int bench_interleave_main(void *arg)
 	struct bench_interleave *bi = arg;
 	struct worker_conf *conf = bi->conf;
 	double ns_per_tick = 1e9 / (double)rte_get_tsc_hz();
-	for (int k = 0; k < BENCH_CASES; k++)
+	for (int k = 0; k < bi->cases; k++)
 		if (bi->filters[k])
 			publish_worker_online(bi->filters[k]->rt->domain, conf->worker_index);
 	while (bi->cycles < BENCH_MAX_CYCLES && rte_rdtsc() < bi->deadline_tsc) {
-		for (int k = 0; k < BENCH_CASES; k++) {
+		for (int k = 0; k < bi->cases; k++) {
 			conf->detect.filter = bi->filters[k];
 			conf->detect.flows = bi->filters[k] ? bi->flows : NULL;
+			for (unsigned q = 0; q < conf->queue_count; q++)
+				conf->queues[q].tunnels = bi->tunnels[k];
 			bi->ns[k][bi->cycles] = bench_slice_ns(conf, ns_per_tick);
 		}
 		bi->cycles++;
 	}
-	for (int k = 0; k < BENCH_CASES; k++)
+	for (int k = 0; k < bi->cases; k++)
 		if (bi->filters[k])
 			publish_worker_offline(bi->filters[k]->rt->domain, conf->worker_index);
+	for (unsigned q = 0; q < conf->queue_count; q++)
+		conf->queues[q].tunnels = NULL;
 	return 0;
+}
+
+/*
+ * The median over every worker's cycles of the ratio of case base's slice
+ * time to case k's (k's speed against base's, paired by cycle), and its
+ * quartiles; ratio has room for every cycle.
+ */
+static double bench_paired_ratio(struct bench_interleave *jobs, unsigned workers, int k, int base,
+				 double *ratio, double *q1, double *q3)
+{
+	size_t n = 0;
+	for (unsigned w = 0; w < workers; w++)
+		for (unsigned c = 0; c < jobs[w].cycles; c++)
+			ratio[n++] = jobs[w].ns[base][c] / jobs[w].ns[k][c];
+	return median_quartiles(ratio, (unsigned)n, q1, q3);
 }
 
 /* The interleaved figures: median ns a packet per case, and the paired ratios to plain. */
 static void bench_interleave_report(struct bench_interleave *jobs, unsigned workers,
-				    const char *const names[BENCH_CASES])
+				    const char *title, const char *const names[])
 {
 	size_t total = 0;
+	int cases = jobs[0].cases;
 	for (unsigned w = 0; w < workers; w++)
 		total += jobs[w].cycles;
 	double *ns = malloc(total * sizeof(*ns)), *ratio = malloc(total * sizeof(*ratio));
-	printf("%-34s %12s %10s %17s %9s\n", "64-byte frames, 512 flows", "Mpps/lcore", "vs plain",
-	       "quartiles", "ns/pkt");
-	for (int k = 0; k < BENCH_CASES; k++) {
+	printf("%-34s %12s %10s %17s %9s\n", title, "Mpps/lcore", "vs plain", "quartiles",
+	       "ns/pkt");
+	for (int k = 0; k < cases; k++) {
 		size_t n = 0;
 		for (unsigned w = 0; w < workers; w++)
-			for (unsigned c = 0; c < jobs[w].cycles; c++) {
-				ns[n] = jobs[w].ns[k][c];
-				ratio[n++] = jobs[w].ns[BENCH_PLAIN][c] / jobs[w].ns[k][c];
-			}
-		double q1, q3, mid = median_quartiles(ratio, (unsigned)n, &q1, &q3);
+			for (unsigned c = 0; c < jobs[w].cycles; c++)
+				ns[n++] = jobs[w].ns[k][c];
+		double q1, q3,
+		    mid = bench_paired_ratio(jobs, workers, k, BENCH_PLAIN, ratio, &q1, &q3);
 		double m = median(ns, (unsigned)n);
 		printf("%-34s %12.2f %10.3f %8.3f-%.3f %9.1f\n", names[k], 1e3 / m, mid, q1, q3, m);
 	}
 	printf("(%zu cycles of the %d cases, interleaved in slices of %d loop turns; Mpps per "
 	       "second of TSC time)\n",
-	       total, BENCH_CASES, BENCH_SLICE_POLLS);
+	       total, cases, BENCH_SLICE_POLLS);
 	free(ns);
 	free(ratio);
 }
@@ -554,20 +602,16 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	bench_filter_open(&filters[BENCH_EMPTY], o, &spec, NULL);
 
 	struct flow_table *flows[16];
-	for (unsigned w = 0; w < o->workers; w++) {
-		struct flow_config fc = {.capacity = 65536, .worker_index = w};
-		flows[w] = flow_table_create(&fc);
-		if (!flows[w])
-			exit(EXIT_FAILURE);
-	}
+	bench_flows_create(o, flows);
 	bench_drain(ports);
-	bench_preload(ports, o->workers, 64);
+	bench_preload(ports, o->workers, 64, bench_build_frame);
 	struct bench_interleave *jobs = calloc(o->workers, sizeof(*jobs));
 	/* as long in all as the rounds of the figures above would take */
 	uint64_t deadline = rte_rdtsc() + (uint64_t)(o->rounds * o->seconds * BENCH_CASES *
 						     (double)rte_get_tsc_hz());
 	for (unsigned w = 0; w < o->workers; w++) {
 		jobs[w].conf = &workers[w];
+		jobs[w].cases = BENCH_CASES;
 		jobs[w].flows = flows[w];
 		jobs[w].deadline_tsc = deadline;
 		for (int k = 0; k < BENCH_CASES; k++)
@@ -579,7 +623,7 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 	usleep((useconds_t)(o->rounds * o->seconds * BENCH_CASES * 1e6));
 	rte_eal_mp_wait_lcore();
 	bench_filter_attach(workers, o->workers, NULL, NULL);
-	bench_interleave_report(jobs, o->workers, names);
+	bench_interleave_report(jobs, o->workers, "64-byte frames, 512 flows", names);
 	free(jobs);
 	bench_drain(ports);
 	uint64_t denied = 0;
@@ -596,6 +640,156 @@ static void bench_filter(const struct bench_options *o, const struct port_set *p
 		       (unsigned long long)denied);
 	for (unsigned w = 0; w < o->workers; w++)
 		flow_table_destroy(flows[w]);
+}
+
+/* ---- GENEVE: the gateway load balancer's tunnel ---- */
+
+#define BENCH_GENEVE_OPTIONS  32 /* AWS's three: endpoint id, attachment id, flow cookie */
+#define BENCH_GENEVE_OVERHEAD (20 + 8 + 8 + BENCH_GENEVE_OPTIONS) /* 68: IPv4, UDP, GENEVE */
+#define BENCH_GENEVE_INNER    64 /* bytes of the inner IPv4/UDP packet */
+#define BENCH_GENEVE_FRAME    (14 + BENCH_GENEVE_OVERHEAD + BENCH_GENEVE_INNER)
+
+static const struct decode_tunnels bench_tunnels = {.geneve_port = 6081};
+
+static void bench_put16(uint8_t *b, unsigned v)
+{
+	b[0] = (uint8_t)(v >> 8), b[1] = (uint8_t)v;
+}
+
+/* An AWS GENEVE option (class 0x0108) of type with len bytes of value, big-endian. */
+static uint8_t *bench_geneve_option(uint8_t *o, uint8_t type, uint64_t value, unsigned len)
+{
+	bench_put16(o, 0x0108);
+	o[2] = type, o[3] = (uint8_t)(len / 4);
+	for (unsigned i = 0; i < len; i++)
+		o[4 + i] = (uint8_t)(value >> (8 * (len - 1 - i)));
+	return o + 4 + len;
+}
+
+/*
+ * A GWLB GENEVE frame (BENCH_GENEVE_FRAME bytes; size must say so) from
+ * the balancer 10.80.0.1 to the appliance 10.80.0.10, UDP 6081, the three
+ * AWS options, around the inner IPv4/UDP packet of the plain frame of
+ * flow number flow, 64 bytes long.
+ */
+static void bench_build_geneve(uint8_t *f, unsigned size, unsigned flow)
+{
+	(void)size;
+	/* the inner packet first: its Ethernet header lands where the outer
+	 * headers go, which are written over it */
+	bench_build_frame(f + BENCH_GENEVE_OVERHEAD, 14 + BENCH_GENEVE_INNER, flow);
+	memset(f, 0, 14 + BENCH_GENEVE_OVERHEAD);
+	static const uint8_t dst[6] = {0x02, 0, 0, 0, 0x0a, 0x0a},
+			     src[6] = {0x02, 0, 0, 0, 0x0a, 1};
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45, ip[8] = 64, ip[9] = 17;
+	bench_put16(ip + 2, BENCH_GENEVE_FRAME - 14);
+	ip[12] = 10, ip[13] = 80, ip[14] = 0, ip[15] = 1;
+	ip[16] = 10, ip[17] = 80, ip[18] = 0, ip[19] = 10;
+	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+	h->hdr_checksum = rte_ipv4_cksum(h);
+	uint8_t *udp = ip + 20;
+	bench_put16(udp, 0x8000 | (flow & 0x3fff)); /* the balancer's source port per flow */
+	bench_put16(udp + 2, 6081);
+	bench_put16(udp + 4, BENCH_GENEVE_FRAME - 34);
+	uint8_t *g = udp + 8;
+	g[0] = BENCH_GENEVE_OPTIONS / 4;
+	bench_put16(g + 2, 0x0800);
+	uint8_t *o = bench_geneve_option(g + 8, 1, 0x0123456789abcdefull, 8);
+	o = bench_geneve_option(o, 2, 0x1111222233334444ull, 8);
+	bench_geneve_option(o, 3, 0xc0c00000u | flow, 4);
+}
+
+enum {
+	BENCH_GENEVE_PLAIN,	   /* the same frames forwarded as plain UDP */
+	BENCH_GENEVE_PEEL,	   /* peeled, the inner packet decoded, re-encapsulated */
+	BENCH_GENEVE_PLAIN_FILTER, /* plain, with the filter */
+	BENCH_GENEVE_PEEL_FILTER,  /* peeled, the inner packet filtered, re-encapsulated */
+	BENCH_GENEVE_CASES
+};
+
+/* The drops of every worker, all reasons. */
+static uint64_t bench_drops(const struct worker_conf *workers, unsigned count)
+{
+	uint64_t n = 0;
+	for (unsigned w = 0; w < count; w++)
+		for (int r = 0; r < DROP_REASON_COUNT; r++)
+			n += workers[w].counters.drop[r];
+	return n;
+}
+
+/*
+ * 512 GENEVE frames of 146 bytes per queue (64-byte inner packets, AWS's
+ * 68 bytes of overhead, 512 inner flows), circulating, interleaved in
+ * slices: forwarded as the plain UDP datagrams they are (the worker's
+ * queues carry no tunnel), peeled and returned (the queues carry GENEVE:
+ * the outer headers, the inner packet decoded, its way back written), and
+ * both again with the stateless filter of bench_filter() (10,000 ACL rules
+ * and the 1,000,000-prefix set: the outer packet classified, or the inner
+ * one). The same frames in every case, so the figures differ by the
+ * tunnel's work alone.
+ */
+static void bench_geneve(const struct bench_options *o, const struct port_set *ports,
+			 struct worker_conf *workers)
+{
+	static const char *const names[BENCH_GENEVE_CASES] = {
+	    "plain (no tunnel), no filter", "GENEVE peel + re-encapsulate",
+	    "plain + 10k ACL + 1M-prefix set", "GENEVE + 10k ACL + 1M-prefix set"};
+	struct bench_filter filter;
+	struct filter_spec spec;
+	double parse_seconds;
+	bench_filter_spec(&spec, &parse_seconds, false, false);
+	bench_filter_open(&filter, o, &spec, NULL);
+	filter_spec_free(&spec);
+	struct flow_table *flows[16];
+	bench_flows_create(o, flows);
+	bench_drain(ports);
+	bench_preload(ports, o->workers, BENCH_GENEVE_FRAME, bench_build_geneve);
+	uint64_t drops = bench_drops(workers, o->workers);
+	struct bench_interleave *jobs = calloc(o->workers, sizeof(*jobs));
+	double seconds = o->rounds * o->seconds * BENCH_GENEVE_CASES;
+	uint64_t deadline = rte_rdtsc() + (uint64_t)(seconds * (double)rte_get_tsc_hz());
+	for (unsigned w = 0; w < o->workers; w++) {
+		jobs[w] = (struct bench_interleave){.conf = &workers[w],
+						    .cases = BENCH_GENEVE_CASES,
+						    .flows = flows[w],
+						    .deadline_tsc = deadline};
+		for (int k = 0; k < BENCH_GENEVE_CASES; k++) {
+			bool filtered = k >= BENCH_GENEVE_PLAIN_FILTER;
+			jobs[w].filters[k] = filtered ? filter.contexts[w] : NULL;
+			jobs[w].tunnels[k] = k % 2 ? &bench_tunnels : NULL;
+		}
+		rte_eal_remote_launch(bench_interleave_main, &jobs[w], workers[w].lcore_id);
+	}
+	usleep((useconds_t)(seconds * 1e6));
+	rte_eal_mp_wait_lcore();
+	bench_filter_attach(workers, o->workers, NULL, NULL);
+	bench_interleave_report(jobs, o->workers, "GENEVE, 64-byte inner (146-byte frames)", names);
+	size_t total = 0;
+	for (unsigned w = 0; w < o->workers; w++)
+		total += jobs[w].cycles;
+	double q1, q3, *ratio = malloc(total * sizeof(*ratio));
+	double r = bench_paired_ratio(jobs, o->workers, BENCH_GENEVE_PEEL_FILTER,
+				      BENCH_GENEVE_PLAIN_FILTER, ratio, &q1, &q3);
+	printf("GENEVE + filter against plain + the same filter: %.3f (quartiles %.3f-%.3f)\n", r,
+	       q1, q3);
+	free(ratio);
+	free(jobs);
+	bench_drain(ports);
+	double share;
+	uint64_t denied = bench_filter_close(&filter, o, &share);
+	uint64_t geneve = 0;
+	for (unsigned w = 0; w < o->workers; w++) {
+		geneve += workers[w].counters.counter[WORKER_COUNTER_GENEVE];
+		flow_table_destroy(flows[w]);
+	}
+	if (!geneve || denied || bench_drops(workers, o->workers) != drops)
+		printf("warning: %llu GENEVE frames peeled, %llu denied, %llu dropped\n",
+		       (unsigned long long)geneve, (unsigned long long)denied,
+		       (unsigned long long)(bench_drops(workers, o->workers) - drops));
 }
 
 /* ---- IP reassembly ---- */
@@ -743,6 +937,7 @@ static void parse_options(int argc, char **argv, struct bench_options *o)
 	    {"rounds", required_argument, NULL, 'r'},
 	    {"seconds", required_argument, NULL, 's'},
 	    {"workers", required_argument, NULL, 'w'},
+	    {"only", required_argument, NULL, 'o'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -755,6 +950,8 @@ static void parse_options(int argc, char **argv, struct bench_options *o)
 			o->seconds = atof(optarg);
 		else if (c == 'w')
 			o->workers = (unsigned)atoi(optarg);
+		else if (c == 'o')
+			o->only = optarg;
 		else
 			exit(EXIT_FAILURE);
 	}
@@ -806,12 +1003,13 @@ int main(int argc, char **argv)
 	printf("vigil forwarding benchmark: %u worker lcore(s), net_ring pair, %u packets "
 	       "circulating per queue, %u rounds of %.1f s each, medians\n",
 	       o.workers, BENCH_PRELOAD, o.rounds, o.seconds);
-	printf("%-12s %16s %16s %12s %14s\n", "frame bytes", "bare Mpps/lcore", "vigil Mpps/lcore",
-	       "vigil/bare", "vigil ns/pkt");
-	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+	if (bench_runs(&o, "bare"))
+		printf("%-12s %16s %16s %12s %14s\n", "frame bytes", "bare Mpps/lcore",
+		       "vigil Mpps/lcore", "vigil/bare", "vigil ns/pkt");
+	for (unsigned s = 0; bench_runs(&o, "bare") && s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		double bare[BENCH_MAX_ROUNDS], full[BENCH_MAX_ROUNDS];
 		bench_drain(&ports);
-		bench_preload(&ports, o.workers, sizes[s]);
+		bench_preload(&ports, o.workers, sizes[s], bench_build_frame);
 		for (unsigned r = 0; r < o.rounds; r++) {
 			bare[r] =
 			    bench_round(bare_main, workers, o.workers, o.seconds, &bare_quit) /
@@ -823,8 +1021,12 @@ int main(int argc, char **argv)
 		double b = median(bare, o.rounds), v = median(full, o.rounds);
 		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);
 	}
-	bench_filter(&o, &ports, workers);
-	bench_defrag(&o, &ports, workers);
+	if (bench_runs(&o, "filter"))
+		bench_filter(&o, &ports, workers);
+	if (bench_runs(&o, "geneve"))
+		bench_geneve(&o, &ports, workers);
+	if (bench_runs(&o, "defrag"))
+		bench_defrag(&o, &ports, workers);
 	uint64_t malformed = 0;
 	for (unsigned w = 0; w < o.workers; w++)
 		malformed += workers[w].counters.counter[WORKER_COUNTER_MALFORMED];

@@ -1283,10 +1283,53 @@ static void put_aws_option(struct frame *f, uint8_t type, uint64_t value, uint32
 		put8(f, (uint8_t)(value >> (8 * (len - 1 - i))));
 }
 
+/*
+ * decode_packet() then decode_tunnel(), and decode_tunnel_packet() on a
+ * view full of stale bytes: the same return and the very same view, byte
+ * for byte, whatever the frame (its fast path and the general way agree).
+ */
 static enum decode_error decode_tunnel_frame(struct packet *p, const struct frame *f)
 {
 	enum decode_error e = decode_frame(p, f);
-	return e == DECODE_OK ? decode_tunnel(p, &test_tunnels) : e;
+	if (e == DECODE_OK)
+		e = decode_tunnel(p, &test_tunnels);
+	struct packet q;
+	memset(&q, 0xa5, sizeof(q));
+	assert_int_equal(decode_tunnel_packet(&q, exact_copy, f->len, &test_tunnels), e);
+	assert_memory_equal(&q, p, sizeof(q));
+	return e;
+}
+
+/* Outer headers off the common shape take the general way, to the same view. */
+static void test_tunnel_outer_shapes(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct packet p;
+	static const uint8_t nops[4] = {1, 1, 1, 0};
+	for (int shape = 0; shape < 6; shape++) {
+		memset(&f, 0, sizeof(f));
+		put_eth(&f, shape == 0 ? 0x8100 : 0x0800);
+		if (shape == 0)
+			put16(&f, 7), put16(&f, 0x0800); /* a VLAN tag */
+		uint32_t ip = f.len;
+		put_ipv4_opts(&f, shape == 5 ? 1 : 17, shape == 2 ? 0x2000 : 0, nops,
+			      shape == 1 ? 4 : 0);
+		uint32_t udp = put_udp(&f, 33000, 6081);
+		put8(&f, 0), put8(&f, 0), put16(&f, 0x0800), put32(&f, 0);
+		put_inner_tcp(&f);
+		udp_finish(&f, udp);
+		ipv4_finish(&f, ip);
+		if (shape == 3)
+			put_zero(&f, 6); /* Ethernet padding past the IP total length */
+		if (shape == 4)
+			set16(&f, udp + 4, 7); /* a UDP length below its header */
+		enum decode_error e = decode_tunnel_frame(&p, &f);
+		assert_int_equal(e, shape == 4 ? DECODE_UDP_BAD_LEN : DECODE_OK);
+		/* a VLAN, IPv4 options, padding: peeled; a fragment, ICMP: not */
+		assert_int_equal(!!(p.flags & PACKET_TUNNEL),
+				 shape == 0 || shape == 1 || shape == 3);
+	}
 }
 
 /* GWLB's GENEVE: the three AWS options read out, the inner IPv4/TCP decoded in place. */
@@ -1485,6 +1528,7 @@ int main(void)
 	    cmocka_unit_test(test_geneve_other_options),
 	    cmocka_unit_test(test_geneve_malformed),
 	    cmocka_unit_test(test_vxlan),
+	    cmocka_unit_test(test_tunnel_outer_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, free_exact_copy);

@@ -39,6 +39,7 @@ struct dgram {
 	uint32_t id;	  /* IPv4 id (16 bits) or IPv6 fragment identification */
 	uint8_t src_last; /* last byte of the source address */
 	uint16_t vlan;	  /* 802.1Q VLAN id of every fragment (0: untagged) */
+	uint64_t tenant;  /* in AWS GWLB GENEVE, this endpoint id (0: no tunnel) */
 	uint8_t options;  /* IPv4: 4-byte units of options in the offset-0 fragment only */
 	uint8_t dstopts;  /* IPv6: 8-byte units of Destination Options before the fragment header */
 	uint32_t len;	  /* bytes of the fragmentable part */
@@ -101,6 +102,34 @@ static uint32_t ip_header_len(const struct dgram *d)
 	return d->version == 4 ? 20u + 4u * d->options : 40u + 8u * d->dstopts;
 }
 
+#define TEST_GENEVE_OUTER 82 /* Ethernet, IPv4, UDP, GENEVE and AWS's 32 bytes of options */
+
+static const struct decode_tunnels test_tunnels = {.geneve_port = 6081};
+
+static void put_be16(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 8), b[1] = (uint8_t)v;
+}
+
+/* GWLB's outer headers before the bare inner packet of inner_len bytes: endpoint id tenant. */
+static void geneve_outer(uint8_t *f, uint64_t tenant, uint32_t inner_len)
+{
+	static const uint8_t outer[TEST_GENEVE_OUTER] = {
+	    2,	  0,	0,    0,    0, 0x0a, 2, 0, 0,  0,  0, 1, 0x08, 0, /* Ethernet */
+	    0x45, 0,	0,    0,    0, 0,    0, 0, 64, 17, 0, 0, 10,   80,
+	    0,	  1,	10,   80,   0, 10,			 /* IPv4 */
+	    0x80, 0x00, 0x17, 0xc1, 0, 0,    0, 0,		 /* UDP to 6081 */
+	    8,	  0,	0x08, 0x00, 0, 0,    0, 0,		 /* GENEVE, IPv4 inside */
+	    1,	  8,	1,    2,    0, 0,    0, 0, 0,  0,  0, 0, /* endpoint id */
+	    1,	  8,	2,    2,    0, 0,    0, 0, 0,  0,  0, 7, /* attachment id */
+	    1,	  8,	3,    1,    0, 0,    0, 9};		 /* cookie */
+	memcpy(f, outer, TEST_GENEVE_OUTER);
+	for (int i = 0; i < 8; i++)
+		f[54 + i] = (uint8_t)(tenant >> (56 - 8 * i));
+	put_be16(f + 16, TEST_GENEVE_OUTER - 14 + inner_len);
+	put_be16(f + 38, TEST_GENEVE_OUTER - 34 + inner_len);
+}
+
 /* The frame of one fragment of d: data (len bytes) at offset, MF as more. */
 static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, int more,
 			    const uint8_t *data, uint32_t len)
@@ -108,6 +137,19 @@ static uint32_t frame_build(uint8_t *f, const struct dgram *d, uint32_t offset, 
 	static const uint8_t macs[12] = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01};
 	uint32_t n = 0;
 
+	if (d->tenant) { /* bare IP inside: the outer headers go first, once the length is known */
+		uint32_t inner = frame_build(f + TEST_GENEVE_OUTER - 14,
+					     &(struct dgram){.version = d->version,
+							     .proto = d->proto,
+							     .id = d->id,
+							     .src_last = d->src_last,
+							     .options = d->options,
+							     .dstopts = d->dstopts},
+					     offset, more, data, len) -
+				 14;
+		geneve_outer(f, d->tenant, inner);
+		return TEST_GENEVE_OUTER + inner;
+	}
 	memcpy(f, macs, 12);
 	n = 12;
 	if (d->vlan) {
@@ -193,7 +235,11 @@ static enum defrag_reason feed_bytes(struct defrag_table *t, const struct dgram 
 	free(f);
 
 	struct packet p;
-	(void)decode_packet(&p, exact, n); /* a tiny first fragment cuts its TCP header short */
+	/* a tiny first fragment cuts its TCP header short: not checked */
+	if (d->tenant)
+		(void)decode_tunnel_packet(&p, exact, n, &test_tunnels);
+	else
+		(void)decode_packet(&p, exact, n);
 	assert_true(p.flags & PACKET_FRAGMENT);
 	assert_int_equal(p.fragment_offset, offset);
 	assert_int_equal(p.more_fragments, more ? 1 : 0);
@@ -258,7 +304,10 @@ static void assert_whole(const struct packet *w, const struct dgram *d)
 	assert_int_equal(w->flags & PACKET_FRAGMENT, 0);
 	assert_int_equal(w->flags & PACKET_FIRST_FRAGMENT, 0);
 	assert_int_equal(w->ip_version, d->version);
-	assert_int_equal(w->l3_offset, d->vlan ? 18 : 14);
+	assert_int_equal(w->l3_offset, d->tenant ? TEST_GENEVE_OUTER : d->vlan ? 18 : 14);
+	assert_int_equal(!!(w->flags & PACKET_TUNNEL), !!d->tenant);
+	if (d->tenant)
+		assert_true(w->tunnel.endpoint_id == d->tenant && w->tunnel.cookie == 9);
 	assert_int_equal(w->vlan_count, d->vlan ? 1 : 0);
 	if (d->vlan)
 		assert_int_equal(w->vlan_id[0], d->vlan);
@@ -308,7 +357,10 @@ static void assert_whole(const struct packet *w, const struct dgram *d)
 	assert_int_equal(w->payload_len, d->len - header);
 	assert_memory_equal(w->data + w->payload_offset, d->bytes + header, d->len - header);
 
-	/* the same view from the bytes alone */
+	/* the same view from the bytes alone (in a tunnel the outer headers
+	 * stay the first fragment's: its lengths are not the whole's) */
+	if (d->tenant)
+		return;
 	uint8_t *copy = malloc(w->len);
 	assert_non_null(copy);
 	memcpy(copy, w->data, w->len);
@@ -842,6 +894,35 @@ static void test_vlan_keys(void **state)
 	table_free(t);
 }
 
+/*
+ * Fragments from a tunnel: the whole datagram is the tunnel's inner packet
+ * (an evasion otherwise: the outer datagram inspected in its place), and
+ * two tenants' datagrams of one key are two, never stitched together.
+ */
+static void test_tunnel_keys(void **state)
+{
+	(void)state;
+	struct defrag_table *t = table_new(0, 0);
+	const struct packet *w = NULL;
+	dgram_udp(&dg_a, 4, 0x1357, 2000, 91);
+	dg_a.tenant = 0x0123456789abcdefull;
+	dgram_udp(&dg_b, 4, 0x1357, 2000, 92);
+	dg_b.tenant = 0x0fedcba987654321ull;
+	dgram_udp(&dg_c, 4, 0x1357, 2000, 93); /* no tunnel */
+
+	assert_int_equal(feed(t, &dg_a, 0, 1000, 1, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_b, 0, 1000, 2, &w), DEFRAG_HELD);
+	assert_int_equal(feed(t, &dg_c, 1000, 1008, 3, &w), DEFRAG_HELD);
+	/* B's end and the bare one's do not complete A's */
+	assert_int_equal(feed(t, &dg_b, 1000, 1008, 4, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_b);
+	assert_int_equal(feed(t, &dg_c, 0, 1000, 5, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_c);
+	assert_int_equal(feed(t, &dg_a, 1000, 1008, 6, &w), DEFRAG_COMPLETE);
+	assert_whole(w, &dg_a);
+	table_free(t);
+}
+
 static void test_ipv6(void **state)
 {
 	(void)state;
@@ -957,6 +1038,7 @@ int main(void)
 	    cmocka_unit_test(test_interleaved),
 	    cmocka_unit_test(test_ipv4_first_fragment_options),
 	    cmocka_unit_test(test_vlan_keys),
+	    cmocka_unit_test(test_tunnel_keys),
 	    cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_complete_forgotten),
 	    cmocka_unit_test(test_counters),
