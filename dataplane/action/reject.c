@@ -4,7 +4,10 @@
  * a RST to be accepted: toward the sender, seq is the sender's own ACK
  * value (what it expects from its peer), or the RST carries an ACK of
  * everything it sent when the packet had no ACK (a SYN); toward the
- * receiver, seq continues the sender's sequence right after this segment.
+ * receiver, seq is this segment's own: the segment is dropped, so the
+ * receiver's next expected byte is its first, and a Linux receiver takes
+ * a RST only at exactly that number (RFC 5961; anything else in the
+ * window earns a challenge ACK and the connection stays).
  */
 #include <string.h>
 
@@ -129,7 +132,7 @@ static struct rte_mbuf *reject_tcp(const struct packet *p, const struct encap_ou
 	put16(tcp + 2, to_sender ? p->src_port : p->dst_port);
 	tcp[12] = 5 << 4;
 	if (!to_sender) {
-		put32(tcp + 4, p->tcp_seq + advance);
+		put32(tcp + 4, p->tcp_seq);
 		tcp[13] = TCP_RST;
 	} else if (p->tcp_flags & TCP_ACK) {
 		put32(tcp + 4, p->tcp_ack);

@@ -14,6 +14,8 @@
 #   - an HTTP request with a traversal is dropped (the server never gets
 #     it) and vigil's EVE alert names the tenant (AWS: the GWLB endpoint
 #     and attachment ids; Azure: the VNI);
+#   - a connection a reject rule cuts is reset on both sides, each RST
+#     coming back inside the tunnel in a header the balancer accepts;
 #   - AWS: 1,000 connections from one client port to one server port
 #     (each closed by a RST, so each next SYN reuses the 5-tuple and gets
 #     a fresh cookie): every one answered;
@@ -166,6 +168,49 @@ open(sys.argv[2], "wb").write(got)' "$SERVER_V4" "$LAB_DIR/attack.received" &
 	fi
 }
 
+# reject: a connection a reject rule cuts gets a RST on both sides, each
+# delivered by the balancer from inside the tunnel.
+reject()
+{
+	ip netns exec "$LAB_SERVER_NS" timeout 20 "$PY" -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 9300)); s.listen(4); s.settimeout(15)
+what = "no connection"
+try:
+    c, _ = s.accept(); c.settimeout(5)
+    c.sendall(b"ready")  # the client sends only once the connection is accepted
+    what = "closed"
+    while c.recv(4096):
+        pass
+except ConnectionResetError:
+    what = "reset"
+except OSError as e:
+    what = type(e).__name__
+open(sys.argv[2], "w").write(what)' "$SERVER_V4" "$LAB_DIR/reject.server" &
+	local listener=$!
+	LAB_HELPER_PIDS+=("$listener")
+	lab_wait_listening "$LAB_SERVER_NS" 9300 || lab_fail "reject: no listener"
+	local client
+	client=$(ip netns exec "$LAB_CLIENT_NS" timeout 20 "$PY" -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 9300), timeout=5)
+s.recv(5)  # "ready": a RST to a connection not yet accepted would only drop it from the queue
+s.sendall(b"please rejectme now")
+try:
+    print("reset" if not s.recv(4096) else "data")
+except ConnectionResetError:
+    print("reset")
+except OSError as e:
+    print(type(e).__name__)' "$SERVER_V4")
+	lab_wait_gone "$listener" 20 || true
+	local server
+	server=$(cat "$LAB_DIR/reject.server" 2>/dev/null || echo "nothing")
+	[[ $client == reset && $server == reset ]] &&
+		lab_pass "$MODE: a rejected connection was reset on both sides (client: $client, server: $server)" ||
+		lab_fail "$MODE: a rejected connection: client $client, server $server (both should be reset)"
+}
+
 reuse()
 {
 	local out
@@ -227,8 +272,10 @@ run_mode()
 	[[ $MODE == azure ]] && board=nva-vxlan.conf
 	nva_up
 	rm -f "$LAB_DIR"/{gwlb.json,eve.json,attack.received,received,sent}
-	echo 'drop tcp any any -> any any (msg:"traversal"; flow:to_server,established; content:"/etc/passwd"; sid:1; rev:1;)' \
-		>"$LAB_DIR/nva.rules"
+	cat >"$LAB_DIR/nva.rules" <<'RULES'
+drop tcp any any -> any any (msg:"traversal"; flow:to_server,established; content:"/etc/passwd"; sid:1; rev:1;)
+reject tcp any any -> any 9300 (msg:"rejected"; flow:to_server,established; content:"rejectme"; sid:3; rev:1;)
+RULES
 	start_vigil "$board"
 	lab_wait_log "forwarding" || { cat "$LAB_VIGIL_ERR"; exit 1; }
 	ip netns exec "$GW_NS" env GWLB_HEALTH_PORT=0 "$PY" tests/integration/lib/gwlb_emulator.py \
@@ -240,6 +287,7 @@ run_mode()
 		{ tail -n 20 "$LAB_DIR/gwlb.log"; cat "$LAB_DIR/gwlb.json"; }
 	transfer
 	attack
+	reject
 	[[ $MODE == aws ]] && reuse
 	sleep 0.3 # the emulator's state file is rewritten every 100 ms
 	"$PY" - "$LAB_DIR/gwlb.json" "$MODE" <<'PYEOF' || lab_failures=$((lab_failures + 1))
@@ -251,7 +299,9 @@ def expect(what, ok):
     ok or bad.append(what)
 expect(f"{mode}: {s['returned']} packets returned by vigil, {s['contract_broken']} breaking the contract "
        f"{s['broken_examples']}", s["returned"] > 1000 and s["contract_broken"] == 0)
-expect(f"{mode}: {s['unmatched']} returned packets the balancer never sent", s["unmatched"] == 0)
+expect(f"{mode}: {s['unmatched']} returned packets the balancer never sent, "
+       f"{s.get('originated', 0)} rejects in the flow's own tunnel header",
+       s["unmatched"] == 0 and s.get("originated", 0) >= 2)
 if mode == "aws":
     expect(f"aws: {s['new_cookies']} fresh cookies for reused 5-tuples", s["new_cookies"] >= 999)
 sys.exit(1 if bad else 0)

@@ -112,12 +112,13 @@ def options_of(endpoint, attachment, cookie):
 
 
 def rst_ok(inner, to_client, request):
-    """The inner RST toward the client (seq: the request's ACK) or the server (seq: after the request)."""
+    """The inner RST toward the client (seq: the request's ACK) or the server (seq: the
+    dropped request's own, the server's next expected byte)."""
     t = request[TCP]
     if to_client:
         want = (SERVER, CLIENT, 80, t.sport, t.ack)
     else:
-        want = (CLIENT, SERVER, t.sport, 80, t.seq + len(t.payload))
+        want = (CLIENT, SERVER, t.sport, 80, t.seq)
     return (TCP in inner and inner[TCP].flags == "R" and inner_checksums_ok(inner) and
             (inner.src, inner.dst, inner[TCP].sport, inner[TCP].dport, inner[TCP].seq) == want)
 

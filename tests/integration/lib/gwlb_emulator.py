@@ -143,6 +143,7 @@ class Emulator:
             inner, sock = frame, self.tunnels[0 if external else 1]
         with self.lock:
             self.sent.setdefault(inner, []).append(header)
+            f.setdefault("headers", set()).add(header)
         sock.sendto(header + inner, (f["appliance"], port))
         self.counters["to_appliance"] += 1
 
@@ -165,8 +166,7 @@ class Emulator:
             if waiting == []:
                 del self.sent[inner]
         if expected is None:
-            self.counters["unmatched"] += 1
-            self.broken("no packet like it was sent", data)
+            self.originated(header, inner, appliance, want_port, data)
             return
         bad = []
         if appliance not in self.appliances:
@@ -186,6 +186,30 @@ class Emulator:
             self.broken("; ".join(bad), data)
             return
         self.deliver(inner if self.mode == "aws" else inner[14:])
+
+    def originated(self, header, inner, appliance, arrived_port, data):
+        """A packet the appliance made (a reject's RST or ICMP): it must use
+        a header the balancer gave that flow (aws), or the tunnel toward its
+        destination (azure: the external one toward the client)."""
+        ip = inner if self.mode == "aws" else inner[14:]
+        ok = appliance in self.appliances and len(ip) >= 20
+        proto = ip[9] if ok and ip[0] >> 4 == 4 else ip[6] if ok else 0
+        rst = proto == 6 and len(ip) >= (ip[0] & 15) * 4 + 14 and ip[(ip[0] & 15) * 4 + 13] & 0x04
+        ok = ok and (rst or proto in (1, 58))
+        if ok and self.mode == "aws":
+            key, _ = self.five_tuple(ip)
+            ok = header in self.flows.get(key, {}).get("headers", ())
+        elif ok:
+            dst = bytes(ip[16:20])
+            to_client = self.mac_of_ip.get(dst, (None,))[0] == self.client_if
+            want = VXLAN_EXTERNAL if to_client else VXLAN_INTERNAL
+            ok = arrived_port == want[0] and struct.unpack("!I", header[4:8])[0] >> 8 == want[1]
+        if not ok:
+            self.counters["unmatched"] += 1
+            self.broken("not sent, and not a reject in the flow's own header", data)
+            return
+        self.counters["originated"] = self.counters.get("originated", 0) + 1
+        self.deliver(ip)
 
     def broken(self, why, data):
         if len(self.broken_examples) < 5:
