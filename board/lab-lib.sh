@@ -8,7 +8,8 @@
 #                            lab_cleanup on EXIT (Ctrl-C and SIGTERM exit
 #                            130 and 143, so they clean up too)
 #   lab_up                   the namespaces of board/lab-netns.sh
-#   lab_start_vigil ARGS...  build/vigil on board/lab.conf in the background
+#   lab_start_vigil ARGS...  build/vigil on $LAB_BOARD (board/lab.conf unless
+#                            the caller sets another) in the background
 #   lab_wait_forwarding S    until a ping from the client gets through
 #   lab_mgmt_up S            the management tap moved into the operator
 #                            namespace, until vigil's own address answers
@@ -39,6 +40,9 @@ readonly LAB_SERVER_V4=10.77.0.2
 readonly LAB_OPERATOR_NS=vigil-operator
 readonly LAB_MGMT_V4=10.78.0.1
 readonly LAB_MGMT_V6=fd78::1
+
+# The board lab_start_vigil runs; a scenario on another lab board sets it.
+LAB_BOARD=board/lab.conf
 
 LAB_PASS_PREFIX="ok: "
 LAB_FAIL_PREFIX="FAIL: "
@@ -145,13 +149,13 @@ lab_up()
 	bash board/lab-netns.sh up
 }
 
-# lab_start_vigil ARGS...: starts vigil on board/lab.conf with our EAL file
+# lab_start_vigil ARGS...: starts vigil on $LAB_BOARD with our EAL file
 # prefix and --stats-json $LAB_STATS_JSON, then ARGS; stdout and stderr go
 # to $LAB_VIGIL_OUT and $LAB_VIGIL_ERR. Does not wait: see
 # lab_wait_forwarding.
 lab_start_vigil()
 {
-	"$LAB_VIGIL" --board board/lab.conf --set "eal.file_prefix=$LAB_VIGIL_PREFIX" \
+	"$LAB_VIGIL" --board "$LAB_BOARD" --set "eal.file_prefix=$LAB_VIGIL_PREFIX" \
 		--stats-json "$LAB_STATS_JSON" "$@" >"$LAB_VIGIL_OUT" 2>"$LAB_VIGIL_ERR" &
 	LAB_VIGIL_PID=$!
 }

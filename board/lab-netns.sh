@@ -15,6 +15,22 @@
 #                                  side of the management network
 #   bash board/lab-netns.sh down   remove it all (silent, idempotent)
 #
+# The inline board's lab twin (board/inline-lab.conf) has two pairs
+# between two routers instead, each router a namespace with one link per
+# pair:
+#
+#   vigil-rtr-a: ra1 10.79.1.1/24 fd79:1::1/64 <-> vigil-a1 (root, vigil)
+#                ra2 10.79.2.1/24 fd79:2::1/64 <-> vigil-a2
+#   vigil-rtr-b: rb1 10.79.1.2/24 fd79:1::2/64 <-> vigil-b1
+#                rb2 10.79.2.2/24 fd79:2::2/64 <-> vigil-b2
+#
+#   bash board/lab-netns.sh inline-up     remove leftovers, then create it
+#   bash board/lab-netns.sh inline-down   remove it (and the operator's side)
+#
+# A veth's carrier follows its peer's state, as a cable's link follows the
+# NIC at its other end: `ip link set ra1 down` in vigil-rtr-a takes the
+# link of vigil-a1 down, and vigil setting vigil-b1 down takes rb1's.
+#
 # The root-side ends carry no address and have IPv6 off, so the kernel sends
 # nothing of its own on them; vigil alone speaks there. Offloads are off on
 # every end so that each frame vigil sees is a real frame of at most 1514
@@ -25,6 +41,8 @@ set -euo pipefail
 readonly LAB_CLIENT_NS=vigil-client
 readonly LAB_SERVER_NS=vigil-server
 readonly LAB_OPERATOR_NS=vigil-operator
+readonly LAB_ROUTER_A_NS=vigil-rtr-a
+readonly LAB_ROUTER_B_NS=vigil-rtr-b
 
 lab_down()
 {
@@ -85,6 +103,35 @@ lab_up()
 	lab_namespace_end "$LAB_SERVER_NS" sv0 10.77.0.2/24 fd77::2/64
 }
 
+lab_inline_down()
+{
+	ip netns del "$LAB_ROUTER_A_NS" 2>/dev/null || true
+	ip netns del "$LAB_ROUTER_B_NS" 2>/dev/null || true
+	ip netns del "$LAB_OPERATOR_NS" 2>/dev/null || true
+	local end
+	for end in vigil-a1 vigil-a2 vigil-b1 vigil-b2; do
+		ip link del "$end" 2>/dev/null || true
+	done
+}
+
+lab_inline_up()
+{
+	lab_inline_down
+	ip netns add "$LAB_ROUTER_A_NS"
+	ip netns add "$LAB_ROUTER_B_NS"
+	local pair side ns
+	for pair in 1 2; do
+		for side in a b; do
+			ns=$LAB_ROUTER_A_NS
+			[[ $side == b ]] && ns=$LAB_ROUTER_B_NS
+			ip link add "vigil-$side$pair" type veth peer name "r$side$pair" netns "$ns"
+			lab_root_end "vigil-$side$pair"
+		done
+		lab_namespace_end "$LAB_ROUTER_A_NS" "ra$pair" "10.79.$pair.1/24" "fd79:$pair::1/64"
+		lab_namespace_end "$LAB_ROUTER_B_NS" "rb$pair" "10.79.$pair.2/24" "fd79:$pair::2/64"
+	done
+}
+
 # The management tap belongs to vigil's net_tap device (it exists while vigil
 # runs); moving it keeps vigil's file descriptor on it, so vigil's own stack
 # answers the operator namespace there.
@@ -111,8 +158,10 @@ main()
 	up) lab_up ;;
 	down) lab_down ;;
 	mgmt) lab_mgmt ;;
+	inline-up) lab_inline_up ;;
+	inline-down) lab_inline_down ;;
 	*)
-		echo "usage: bash board/lab-netns.sh up|down|mgmt" >&2
+		echo "usage: bash board/lab-netns.sh up|down|mgmt|inline-up|inline-down" >&2
 		exit 2
 		;;
 	esac

@@ -24,6 +24,7 @@
 #include "control/stats.h"
 #include "dataplane/publish.h"
 #include "platform/clock.h"
+#include "platform/link.h"
 #include "platform/log.h"
 #include "dataplane/worker.h"
 
@@ -78,21 +79,47 @@ static bool command_enforcing(const struct control *control)
 	return control->published && dataplane_mode_enforce(control->published);
 }
 
+/* A JSON member whose value a module prints to a FILE (health_json, link_watch_json). */
+struct command_member {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static FILE *command_member_open(struct command_member *m)
+{
+	*m = (struct command_member){0};
+	m->f = open_memstream(&m->text, &m->len);
+	return m->f;
+}
+
+static void command_member_close(struct command_member *m, struct json_out *j, const char *key)
+{
+	fclose(m->f);
+	json_key(j, key);
+	json_raw(j, m->text);
+	free(m->text);
+}
+
 /* ,"health":{...} (control/health_listener.h) when the workers are watched. */
 static void command_status_health(const struct control *c, struct json_out *j)
 {
-	if (!c->health)
+	struct command_member m;
+	if (!c->health || !command_member_open(&m))
 		return;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
+	health_json(m.f, c->health, c->health_listener, health_clock_ms(), worker_stopping());
+	command_member_close(&m, j, "health");
+}
+
+/* "links": the inline ports' links and what link propagation did, when it watches any. */
+static void command_status_links(const struct control *c, struct json_out *j)
+{
+	const struct link_watch *w = c->stats ? c->stats->links : NULL;
+	struct command_member m;
+	if (!w || !w->table.count || !command_member_open(&m))
 		return;
-	health_json(f, c->health, c->health_listener, health_clock_ms(), worker_stopping());
-	fclose(f);
-	json_key(j, "health");
-	json_raw(j, text);
-	free(text);
+	link_watch_json(m.f, w);
+	command_member_close(&m, j, "links");
 }
 
 static void command_status(struct command_context *ctx)
@@ -134,6 +161,7 @@ static void command_status(struct command_context *ctx)
 		    (unsigned long long)cc.refused_no_role,
 		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
 	command_status_health(c, j);
+	command_status_links(c, j);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -151,6 +179,8 @@ static void command_status(struct command_context *ctx)
 		if (c->health)
 			health_text(f, c->health, c->health_listener, health_clock_ms(),
 				    worker_stopping());
+		if (c->stats && c->stats->links)
+			link_watch_text(f, c->stats->links, "");
 		fclose(f);
 	}
 	command_text_member(j, "text", text, len);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -155,15 +156,11 @@ void control_free(struct control *control)
 	control->rule_hits = NULL;
 }
 
-/* One alert: formatted once, written to the EVE file and offered to every sink. */
-static void control_emit_alert(struct control *control, const struct alert *alert)
+/* One EVE line: written to the EVE file, offered to every sink, kept for alerts tail. */
+static void control_emit_line(struct control *control, const char *line, size_t n)
 {
 	struct eve *eve = control->eve;
-	char line[8192];
-	unsigned flags =
-	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	if (eve->buf) {
+	if (eve && eve->buf) {
 		eve_append_line(eve, line, n);
 		if (control->eve_max_bytes && control->eve_keep && control->eve_path &&
 		    eve->size + eve->buf_used >= control->eve_max_bytes)
@@ -172,8 +169,33 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 	for (unsigned i = 0; i < control->sink_count; i++)
 		sink_push(control->sinks[i], line, n);
 	control_keep_recent(control, line, n);
+}
+
+/* One alert: formatted once, then out as every EVE line goes. */
+static void control_emit_alert(struct control *control, const struct alert *alert)
+{
+	struct eve *eve = control->eve;
+	char line[8192];
+	unsigned flags =
+	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
+	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
+	control_emit_line(control, line, n);
 	if (alert->rule)
 		control_count_rule(control, alert->rule);
+}
+
+void control_engine_event(struct control *control, const char *in_iface, const char *level,
+			  const char *module, const char *message)
+{
+	char line[1024];
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	uint64_t us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	size_t n = eve_format_engine(line, sizeof(line), us, in_iface, level, module, message);
+	control_emit_line(control, line, n);
+	/* An event is rare and wanted at once (a shipper tails the file). */
+	if (control->eve && control->eve->buf)
+		eve_flush(control->eve);
 }
 
 /* Take up to a burst of alerts from every ring; returns how many were taken. */

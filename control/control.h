@@ -110,6 +110,15 @@ void control_recent_alerts(const struct control *control, unsigned n,
 unsigned control_top_rules(const struct control *control, struct control_rule_hits *out,
 			   unsigned max);
 
+/*
+ * An event of the appliance itself (a port's link, ...): one EVE engine
+ * event (eve_format_engine, stamped now), written to the EVE file, offered
+ * to every sink and kept with the recent alerts. level: Suricata's
+ * ("Info", "Warning", ...). Control lcore only.
+ */
+void control_engine_event(struct control *control, const char *in_iface, const char *level,
+			  const char *module, const char *message);
+
 /* Free what the control lcore keeps (recent alerts, rule hits). */
 void control_free(struct control *control);
 

@@ -517,6 +517,29 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	return o.used;
 }
 
+size_t eve_format_engine(char *buf, size_t len, uint64_t timestamp_us, const char *in_iface,
+			 const char *level, const char *module, const char *message)
+{
+	struct app_json o = {.buf = buf, .len = len};
+	app_json_put(&o, "{");
+	put_timestamp(&o, timestamp_us);
+	app_json_put(&o, ",\"event_type\":\"engine\"");
+	if (in_iface) {
+		app_json_put(&o, ",\"in_iface\":");
+		app_json_string(&o, in_iface);
+	}
+	app_json_put(&o, ",\"log_level\":");
+	app_json_string(&o, level);
+	app_json_put(&o, ",\"engine\":{\"module\":");
+	app_json_string(&o, module);
+	app_json_put(&o, ",\"message\":");
+	app_json_string(&o, message);
+	app_json_put(&o, "}}");
+	if (o.used >= len && len)
+		o.used = len - 1;
+	return o.used;
+}
+
 void eve_write_alert(struct eve *eve, const struct alert *alert)
 {
 	char line[8192];

@@ -95,6 +95,16 @@ int eve_flush(struct eve *eve);
 size_t eve_format_alert(const struct alert *alert, const struct ruleset *ruleset, char *buf,
 			size_t len, unsigned flags);
 
+/*
+ * Format an event of the appliance itself, not of a packet, as Suricata's
+ * engine event (schema-valid):
+ * {"timestamp":...,"event_type":"engine","in_iface":PORT,"log_level":LEVEL,
+ *  "engine":{"module":MODULE,"message":MESSAGE}}; in_iface NULL: left out.
+ * timestamp_us is wall-clock time. Returns the line's length (no newline).
+ */
+size_t eve_format_engine(char *buf, size_t len, uint64_t timestamp_us, const char *in_iface,
+			 const char *level, const char *module, const char *message);
+
 /* Format and queue one alert line (eve_append_line). */
 void eve_write_alert(struct eve *eve, const struct alert *alert);
 

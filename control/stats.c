@@ -20,6 +20,7 @@
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/worker.h"
+#include "platform/link.h"
 
 #define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
 
@@ -231,6 +232,8 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 			"    eve file: %" PRIu64 " line(s) written, %" PRIu64 " lost in %" PRIu64
 			" write error(s)\n",
 			view->eve->written, view->eve->lines_lost, view->eve->write_errors);
+	if (view->links)
+		link_watch_text(out, view->links, "    ");
 	if (view->health) {
 		fprintf(out, "    ");
 		health_text(out, view->health, view->health_listener, health_clock_ms(),
@@ -342,6 +345,10 @@ void stats_json(FILE *f, const struct stats_view *view)
 	stats_json_defrag(f, view);
 	stats_json_stream(f, view);
 	stats_json_eve(f, view);
+	if (view->links && view->links->table.count) {
+		fprintf(f, ",\"links\":");
+		link_watch_json(f, view->links);
+	}
 	if (view->health) {
 		fprintf(f, ",\"health\":");
 		health_json(f, view->health, view->health_listener, health_clock_ms(),

@@ -25,6 +25,7 @@ struct filter_counters;
 struct eve;
 struct health;
 struct health_listener;
+struct link_watch;
 
 struct stats_worker {
 	unsigned lcore_id;
@@ -46,6 +47,7 @@ struct stats_view {
 	const struct eve *eve;	     /* the EVE file's counters; NULL or closed: no --eve */
 	const struct health *health; /* the workers' heartbeats and the verdict; NULL: none */
 	const struct health_listener *health_listener; /* the checks answered; NULL: none */
+	const struct link_watch *links; /* the inline ports' links (platform/link.h); NULL: none */
 };
 
 /* Sum of every worker's counters. */

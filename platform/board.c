@@ -232,6 +232,7 @@ static int board_parse_host_os(const struct board_setting *s, const char *value,
 
 static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
+static const char *const board_fail_names[] = {"open", "closed", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
 static const char *const board_checksums_names[] = {"yes", "no", "auto", NULL};
 static const char *const board_app_error_policy_names[] = {
@@ -270,6 +271,13 @@ static int board_parse_malformed(const struct board_setting *s, const char *valu
 {
 	(void)s;
 	return board_parse_keyword(value, board_malformed_names, field, why, why_len);
+}
+
+static int board_parse_fail(const struct board_setting *s, const char *value, void *field,
+			    char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_fail_names, field, why, why_len);
 }
 
 static int board_parse_checksums(const struct board_setting *s, const char *value, void *field,
@@ -379,6 +387,9 @@ static const struct board_setting board_settings[] = {
     {"board", "name", board_parse_name, B(name), 0, 0, ""},
     {"board", "mode", board_parse_mode, B(mode), 0, 0, NULL},
     {"board", "malformed", board_parse_malformed, B(malformed), 0, 0, "drop"},
+    {"board", "fail", board_parse_fail, B(fail), 0, 0, "open"},
+    {"board", "link_propagation", board_parse_bool, B(link_propagation), 0, 0, "yes"},
+    {"board", "link_settle_ms", board_parse_uint, B(link_settle_ms), 0, 60000, "5000"},
     {"eal", "no_huge", board_parse_bool, B(no_huge), 0, 0, "no"},
     {"eal", "no_pci", board_parse_bool, B(no_pci), 0, 0, "no"},
     {"eal", "memory_mb", board_parse_uint, B(memory_mb), 0, 1u << 20, "256"},
@@ -900,6 +911,11 @@ const char *board_mode_name(enum board_mode mode)
 const char *board_malformed_name(enum board_malformed_policy policy)
 {
 	return board_malformed_names[policy];
+}
+
+const char *board_fail_name(enum board_fail_policy policy)
+{
+	return board_fail_names[policy];
 }
 
 const char *board_role_name(enum board_port_role role)

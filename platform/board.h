@@ -47,6 +47,14 @@ enum board_checksums {
 	BOARD_CHECKSUMS_AUTO,
 };
 
+/* What the appliance does to traffic when it cannot inspect it (a stalled
+ * worker, the process gone): let it through or stop it. Read here; acted
+ * on by the watchdog (control/health.c), not by this module. */
+enum board_fail_policy {
+	BOARD_FAIL_OPEN,
+	BOARD_FAIL_CLOSED,
+};
+
 enum board_port_role {
 	BOARD_PORT_INLINE,     /* member of an inline pair: what it receives goes out on its pair */
 	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
@@ -85,6 +93,9 @@ struct board {
 	char name[BOARD_NAME_MAX];
 	enum board_mode mode;
 	enum board_malformed_policy malformed;
+	enum board_fail_policy fail; /* [board] fail: open or closed (the watchdog's) */
+	bool link_propagation;	     /* [board] a pair's link follows its other port's */
+	unsigned link_settle_ms;     /* a port started or brought up may stay down this long */
 
 	bool no_huge;
 	bool no_pci;
@@ -181,6 +192,7 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 /* Name of the mode, role, policy, for summaries. */
 const char *board_mode_name(enum board_mode mode);
 const char *board_malformed_name(enum board_malformed_policy policy);
+const char *board_fail_name(enum board_fail_policy policy);
 const char *board_role_name(enum board_port_role role);
 
 /*

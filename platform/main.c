@@ -55,6 +55,7 @@
 #include "platform/board.h"
 #include "platform/clock.h"
 #include "platform/eal.h"
+#include "platform/link.h"
 #include "platform/commands.h"
 #include "platform/log.h"
 #include "platform/options.h"
@@ -105,6 +106,7 @@ struct run_state {
 	uint64_t offline_expected;
 	uint64_t offline_seen;
 	struct filter_runtime *filter; /* NULL: no filter file */
+	struct link_watch *links;      /* the inline pairs' links (empty offline) */
 };
 
 /* The control lcore's loop; returns when the run is over. */
@@ -117,6 +119,7 @@ static void control_loop(struct run_state *run, struct control *control,
 
 	while (!worker_stopping()) {
 		unsigned alerts = control_poll(control);
+		link_watch_poll(run->links, clock_monotonic_us() / 1000);
 		char err[FILTER_ERROR_MAX];
 		int rc = run->filter ? filter_runtime_poll(run->filter, err, sizeof(err)) : 0;
 		if (rc < 0)
@@ -275,6 +278,21 @@ static void start_health(const struct board *board, const struct port_set *ports
 		 board->health_stall_ms);
 }
 
+/* A change of an inline port's link, as an EVE engine event (the watch logged it). */
+static void link_report_eve(void *arg, const struct link_report *r)
+{
+	control_engine_event(arg, r->port, r->warning ? "Warning" : "Info", "link", r->message);
+}
+
+/* Link propagation over the inline pairs ([board] link_propagation). Not offline. */
+static void start_links(const struct board *board, const struct port_set *ports,
+			struct link_watch *links, struct control *control)
+{
+	char err[SETUP_ERROR_MAX];
+	if (link_watch_start(links, board, ports, link_report_eve, control, err, sizeof(err)) < 0)
+		log_fatal("%s: error: %s", board->path, err);
+}
+
 #define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
 
 /* The syslog and webhook sinks the board names; they need the management stack. */
@@ -402,7 +420,8 @@ int main(int argc, char **argv)
 	struct port_set ports;
 	struct control control = {0};
 	char err[SETUP_ERROR_MAX];
-	struct run_state run = {.options = &options};
+	static struct link_watch links;
+	struct run_state run = {.options = &options, .links = &links};
 
 	options_parse(argc, argv, &options);
 	if (options.ipset_export || options.ipset_import)
@@ -467,8 +486,10 @@ int main(int argc, char **argv)
 	struct worker_conf *workers = setup_workers_create(&board, &ports, ruleset, run.filter);
 	setup_rules_publish_first(&board, ruleset);
 	setup_exception_path_start(&board, &ports, workers, &control);
-	if (!run.offline)
+	if (!run.offline) {
 		start_health(&board, &ports, workers, &control);
+		start_links(&board, &ports, &links, &control);
+	}
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.fd = -1, .ruleset = ruleset};
 	if (options.eve) {
@@ -490,6 +511,7 @@ int main(int argc, char **argv)
 	stats.view.eve = &eve;
 	stats.view.health = control.health;
 	stats.view.health_listener = control.health_listener;
+	stats.view.links = &links;
 	control.stats = &stats.view;
 	control.workers = workers;
 	control.published = &setup_published;
@@ -541,6 +563,7 @@ int main(int argc, char **argv)
 	double seconds = clock_monotonic_seconds() - start;
 
 	print_summary(&stats.view, seconds, options.stats_json);
+	link_watch_stop(&links);
 	setup_filter_summary(workers, board.worker_count);
 	int status = EXIT_SUCCESS;
 	if (run.offline && run.offline_seen < run.offline_expected) {

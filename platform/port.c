@@ -74,6 +74,14 @@ static int port_configure(struct port_runtime *p, const struct board *board,
 		conf.rx_adv_conf.rss_conf.rss_hf = hash;
 		p->rss = true;
 	}
+	/* Link propagation (platform/link.h) watches the inline ports paired
+	 * with another port: where the device raises link status change
+	 * events, it hears of a lost link at once instead of at the next poll. */
+	bool paired = p->conf->role == BOARD_PORT_INLINE && &board->ports[p->conf->pair] != p->conf;
+	if (paired && info.dev_flags && (*info.dev_flags & RTE_ETH_DEV_INTR_LSC)) {
+		conf.intr_conf.lsc = 1;
+		p->lsc = true;
+	}
 	rc = rte_eth_dev_configure(id, p->queues, p->queues, &conf);
 	if (rc < 0)
 		goto fail;

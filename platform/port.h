@@ -23,6 +23,7 @@ struct port_runtime {
 	uint16_t port_id;
 	uint16_t queues;
 	bool rss; /* symmetric RSS spreads flows over the queues */
+	bool lsc; /* the device raises link status change events (platform/link.h) */
 	bool started;
 };
 

@@ -326,6 +326,48 @@ static void test_health_settings(void **state)
 	assert_error(text, 21, "[health] http_port: 8443 is [management] console_port");
 }
 
+/* The inline boards (issue 14): the real-NIC board and its lab twin load
+ * with two pairs; [board] fail, link_propagation and link_settle_ms have
+ * their defaults and refuse what they do not know. */
+static void test_inline_boards(void **state)
+{
+	(void)state;
+	const char *paths[] = {"board/inline.conf", "board/inline-lab.conf"};
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(board_load(&board, paths[i], NULL, 0, err, sizeof(err)), 0);
+		assert_int_equal(board.port_count, 5);
+		for (unsigned p = 0; p < 4; p++) {
+			assert_int_equal(board.ports[p].role, BOARD_PORT_INLINE);
+			assert_int_equal(board.ports[p].pair, (int)(p ^ 1));
+		}
+		assert_int_equal(board.ports[4].role, BOARD_PORT_MANAGEMENT);
+		assert_int_equal(board.fail, BOARD_FAIL_OPEN);
+		assert_true(board.link_propagation);
+		assert_int_equal(board.no_huge, i == 1);
+	}
+	assert_int_equal(board_load(&board, paths[0], NULL, 0, err, sizeof(err)), 0);
+	assert_int_equal(board.worker_count, 4);
+	assert_string_equal(board.ports[0].device, "0000:03:00.0");
+
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.fail, BOARD_FAIL_OPEN);
+	assert_true(board.link_propagation);
+	assert_int_equal(board.link_settle_ms, 5000);
+	const char *set[] = {"board.fail=closed", "board.link_propagation=no",
+			     "board.link_settle_ms=0"};
+	assert_int_equal(load_text(good_board, set, 3), 0);
+	assert_int_equal(board.fail, BOARD_FAIL_CLOSED);
+	assert_string_equal(board_fail_name(board.fail), "closed");
+	assert_false(board.link_propagation);
+	assert_int_equal(board.link_settle_ms, 0);
+	assert_error("[board]\nmode = ips\nfail = ajar\n", 3,
+		     "[board] fail: \"ajar\" is not open or closed");
+	assert_error("[board]\nmode = ips\nlink_propagation = often\n", 3,
+		     "[board] link_propagation: \"often\" is not yes or no");
+	assert_error("[board]\nmode = ips\nlink_settle_ms = 60001\n", 3,
+		     "[board] link_settle_ms: 60001 is outside 0..60000");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -368,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_host_os_policy),
 	    cmocka_unit_test(test_console_limits),
 	    cmocka_unit_test(test_health_settings),
+	    cmocka_unit_test(test_inline_boards),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),
 	};

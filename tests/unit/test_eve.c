@@ -109,6 +109,26 @@ static void test_filter_drop_event(void **state)
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
+/* An event of the appliance itself (a port's link): Suricata's engine event, strings escaped. */
+static void test_engine_event(void **state)
+{
+	(void)state;
+	char line[512];
+	size_t n = eve_format_engine(line, sizeof(line), 1700000000123456ull, "a1", "Warning",
+				     "link", "port a1 link down (was up); pair \"b1\" taken down");
+	assert_string_equal(line, "{\"timestamp\":\"2023-11-14T22:13:20.123456+0000\","
+				  "\"event_type\":\"engine\",\"in_iface\":\"a1\","
+				  "\"log_level\":\"Warning\",\"engine\":{\"module\":\"link\","
+				  "\"message\":\"port a1 link down (was up); pair \\\"b1\\\" taken "
+				  "down\"}}");
+	assert_int_equal(n, strlen(line));
+	n = eve_format_engine(line, sizeof(line), 0, NULL, "Info", "link", "x");
+	assert_null(strstr(line, "in_iface"));
+	/* cut, never overrun */
+	n = eve_format_engine(line, 40, 0, "a1", "Info", "link", "x");
+	assert_true(n < 40);
+}
+
 static void test_http_details_and_proxy(void **state)
 {
 	(void)state;
@@ -393,6 +413,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alert_fields),
 	    cmocka_unit_test(test_filter_drop_event),
+	    cmocka_unit_test(test_engine_event),
 	    cmocka_unit_test(test_http_details_and_proxy),
 	    cmocka_unit_test(test_details_from_the_row),
 	    cmocka_unit_test(test_verdict_and_pcap_cnt),
