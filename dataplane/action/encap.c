@@ -12,37 +12,18 @@
 
 #include "dataplane/action/encap.h"
 
-#define ENCAP_ETHER_ADDR_LEN 6
-#define ENCAP_IPV4_SRC	     12 /* offset of the source address in the IPv4 header */
-#define ENCAP_UDP_LEN	     8
-#define ENCAP_TUNNEL_LEN     8 /* the fixed GENEVE or VXLAN header */
-
-static void encap_swap(uint8_t *a, uint8_t *b, size_t n)
-{
-	uint8_t tmp[16];
-	memcpy(tmp, a, n);
-	memcpy(a, b, n);
-	memcpy(b, tmp, n);
-}
+#define ENCAP_UDP_LEN	 8
+#define ENCAP_TUNNEL_LEN 8 /* the fixed GENEVE or VXLAN header */
 
 static void encap_put16(uint8_t *b, uint32_t v)
 {
 	b[0] = (uint8_t)(v >> 8), b[1] = (uint8_t)v;
 }
 
-/*
- * The outer headers at f (IPv4 at l3_offset, the tunnel header at
- * header_offset) turned toward the balancer: Ethernet and IPv4 addresses
- * swapped; VXLAN onto the peer of tunnel tunnel_index, unless tunnels is
- * NULL.
- */
-static void encap_turn(uint8_t *f, uint32_t l3_offset, uint32_t header_offset, uint8_t type,
-		       uint8_t tunnel_index, const struct decode_tunnels *tunnels)
+void encap_vxlan_peer(uint8_t *f, uint32_t header_offset, uint8_t tunnel_index,
+		      const struct decode_tunnels *tunnels)
 {
-	encap_swap(f, f + ENCAP_ETHER_ADDR_LEN, ENCAP_ETHER_ADDR_LEN);
-	uint8_t *ip = f + l3_offset;
-	encap_swap(ip + ENCAP_IPV4_SRC, ip + ENCAP_IPV4_SRC + 4, 4);
-	if (type != PACKET_TUNNEL_VXLAN || !tunnels || tunnel_index >= tunnels->vxlan_count)
+	if (!tunnels || tunnel_index >= tunnels->vxlan_count)
 		return;
 	const struct decode_vxlan_tunnel *out = &tunnels->vxlan[tunnels->vxlan[tunnel_index].peer];
 	uint8_t *udp = f + header_offset - ENCAP_UDP_LEN;
@@ -51,12 +32,6 @@ static void encap_turn(uint8_t *f, uint32_t l3_offset, uint32_t header_offset, u
 	uint8_t *vxlan = f + header_offset;
 	vxlan[4] = (uint8_t)(out->vni >> 16), vxlan[5] = (uint8_t)(out->vni >> 8);
 	vxlan[6] = (uint8_t)out->vni;
-}
-
-void encap_return_frame(uint8_t *frame, const struct packet_tunnel *t,
-			const struct decode_tunnels *tunnels)
-{
-	encap_turn(frame, t->outer_l3_offset, t->header_offset, t->type, t->tunnel_index, tunnels);
 }
 
 bool encap_return(struct rte_mbuf *m, const struct packet_tunnel *t,
