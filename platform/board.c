@@ -53,7 +53,7 @@ struct board_reader {
 	bool failed;
 	char *err;
 	size_t err_len;
-	unsigned port_lines[BOARD_MAX_PORTS][8];
+	unsigned port_lines[BOARD_MAX_PORTS][16];
 };
 
 static int board_parse_string(const struct board_setting *s, const char *value, void *field,
@@ -234,6 +234,7 @@ static const char *const board_mode_names[] = {"ids", "ips", NULL};
 static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
 static const char *const board_checksums_names[] = {"yes", "no", "auto", NULL};
+static const char *const board_spread_names[] = {"auto", "external", NULL};
 static const char *const board_app_error_policy_names[] = {
 #define _(sym, name) name,
     foreach_app_error_policy
@@ -277,6 +278,13 @@ static int board_parse_checksums(const struct board_setting *s, const char *valu
 {
 	(void)s;
 	return board_parse_keyword(value, board_checksums_names, field, why, why_len);
+}
+
+static int board_parse_spread(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_spread_names, field, why, why_len);
 }
 
 static int board_parse_role(const struct board_setting *s, const char *value, void *field,
@@ -472,6 +480,7 @@ static const struct board_setting board_port_settings[] = {
     {"port", "geneve_port", board_parse_uint, P(geneve_port), 0, 65535, "0"},
     {"port", "vxlan_external", board_parse_vxlan, P(vxlan_external), 0, 0, ""},
     {"port", "vxlan_internal", board_parse_vxlan, P(vxlan_internal), 0, 0, ""},
+    {"port", "spread", board_parse_spread, P(spread), 0, 0, "auto"},
 };
 _Static_assert(sizeof(board_port_settings) / sizeof(board_port_settings[0]) <=
 		   sizeof(((struct board_reader *)0)->port_lines[0]) / sizeof(unsigned),

@@ -52,6 +52,12 @@ enum board_port_role {
 	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
 };
 
+/* How a data port's queues keep both directions of a flow on one worker (platform/rss.h). */
+enum board_port_spread {
+	BOARD_SPREAD_AUTO,     /* symmetric RSS, or the kernel's fanout for af_packet, or refuse */
+	BOARD_SPREAD_EXTERNAL, /* something in front of the device already does */
+};
+
 /* An address with a prefix length, e.g. "10.78.0.1/24"; set is false when not given. */
 struct board_prefix {
 	bool set;
@@ -77,6 +83,7 @@ struct board_port {
 		uint16_t port;
 		uint32_t vni;
 	} vxlan_external, vxlan_internal;
+	enum board_port_spread spread;
 	unsigned section_line, device_line, pair_line;
 };
 

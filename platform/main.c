@@ -514,8 +514,12 @@ int main(int argc, char **argv)
 		 run.offline ? ", offline" : "");
 	for (unsigned i = 0; i < ports.count; i++) {
 		const struct port_runtime *p = &ports.ports[i];
-		log_info("port %s: %s, %u queue(s)%s%s%s", p->conf->name,
-			 board_role_name(p->conf->role), p->queues, p->rss ? ", symmetric RSS" : "",
+		char mtu[64] = "";
+		if (p->mtu)
+			snprintf(mtu, sizeof(mtu), ", MTU %u%s", p->mtu,
+				 p->scattered ? " (chained mbufs)" : "");
+		log_info("port %s: %s, %u queue(s): %s%s%s%s", p->conf->name,
+			 board_role_name(p->conf->role), p->queues, p->spread.text, mtu,
 			 p->conf->role == BOARD_PORT_INLINE ? ", pair " : "",
 			 p->conf->role == BOARD_PORT_INLINE ? board.ports[p->conf->pair].name : "");
 	}
