@@ -408,6 +408,7 @@ static const struct board_setting board_settings[] = {
     {"dataplane", "checksums", board_parse_checksums, B(checksums), 0, 0, "yes"},
     {"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
     {"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
+    {"dataplane", "flow_dump", board_parse_string, B(flow_dump), 0, 0, ""},
     {"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
     {"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
     {"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},

@@ -118,6 +118,9 @@ struct board {
 	enum board_checksums checksums; /* verify checksums of inspected packets */
 	unsigned defrag_datagrams;	/* incomplete datagrams held per worker (64 KB each) */
 	unsigned defrag_timeout_s;	/* an incomplete datagram is dropped after this */
+	/* At shut-down, every flow each worker saw, one JSON line per flow, to
+	 * this file ("" = none): a debugging aid (platform/flow_dump.h). */
+	char flow_dump[256];
 
 	char rules_cache_dir[256]; /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];

@@ -55,6 +55,7 @@
 #include "platform/board.h"
 #include "platform/clock.h"
 #include "platform/eal.h"
+#include "platform/flow_dump.h"
 #include "platform/commands.h"
 #include "platform/log.h"
 #include "platform/options.h"
@@ -179,7 +180,8 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 		    workers[w].detect.filter ? &workers[w].detect.filter->counters : NULL,
 		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL,
 		    workers[w].detect.flows ? stream_pool_counters(workers[w].detect.flows->streams)
-					    : NULL};
+					    : NULL,
+		    workers[w].detect.flows ? &workers[w].detect.flows->counters : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
@@ -552,6 +554,14 @@ int main(int argc, char **argv)
 			    (unsigned long long)run.offline_seen,
 			    (unsigned long long)run.offline_expected, options.pcap);
 		status = EXIT_FAILURE;
+	}
+	if (board.flow_dump[0]) {
+		long n =
+		    flow_dump_write(board.flow_dump, workers, board.worker_count, err, sizeof(err));
+		if (n < 0)
+			log_warning("%s", err);
+		else
+			log_info("flow dump: %ld flows in %s", n, board.flow_dump);
 	}
 	health_listener_stop(control.health_listener);
 	setup_exception_path_free(workers, board.worker_count, &control);
