@@ -10,6 +10,11 @@
 #       connections to SERVER:PORT intact, each on exactly one worker
 #       which saw both directions, every TCP packet a worker counted in its
 #       flows, both workers busy.
+#   lab_checks.py transparency SENT.json RECEIVED.json STATS.json
+#       (lab_transparency.sh) the frames l2_cross.py sent and captured:
+#       each arrived byte-identical, but a QinQ frame whose outer 0x88a8
+#       the lab's af_packet port makes 0x8100 (said as such); link-local
+#       frames counted, nothing malformed or dropped.
 import collections
 import json
 import os
@@ -86,11 +91,32 @@ def two_workers(client_path, flows_path, stats_path, want, server, port):
     clean_totals(stats)
 
 
+def transparency(sent_path, received_path, stats_path):
+    sent, stats = load_json(sent_path), load_json(stats_path)
+    received = [bytes.fromhex(h) for h in load_json(received_path)]
+    for name, hexa, _link_local in sent:
+        frame = bytes.fromhex(hexa)
+        if frame in received:
+            check(f"{name}: {len(frame)} bytes across byte-identical", True)
+        elif frame[12:14] == b"\x88\xa8":
+            rewritten = frame[:12] + b"\x81\x00" + frame[14:]
+            check(f"{name}: across with only its outer TPID 0x88a8 made 0x8100 (known: DPDK 22.11 "
+                  f"net_af_packet re-inserts the tag the kernel stripped as 0x8100)", rewritten in received)
+        else:
+            near = [len(r) for r in received if r[:12] == frame[:12]]
+            check(f"{name}: {len(frame)} bytes not received as sent (same addresses: {near})", False)
+    total = clean_totals(stats)
+    check(f"link_local {total.get('link_local')} >= 3", total.get("link_local", 0) >= 3)
+
+
 def main():
     if len(sys.argv) == 8 and sys.argv[1] == "two_workers":
         two_workers(*sys.argv[2:5], int(sys.argv[5]), sys.argv[6], int(sys.argv[7]))
+    elif len(sys.argv) == 5 and sys.argv[1] == "transparency":
+        transparency(*sys.argv[2:5])
     else:
-        sys.exit("usage: lab_checks.py two_workers CLIENT FLOWS STATS COUNT SERVER PORT")
+        sys.exit("usage: lab_checks.py two_workers CLIENT FLOWS STATS COUNT SERVER PORT | "
+                 "transparency SENT RECEIVED STATS")
     sys.exit(1 if failures else 0)
 
 
