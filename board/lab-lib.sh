@@ -16,6 +16,7 @@
 #   lab_ping NS WHAT ARGS... one ping run, reported
 #   lab_tcp_transfer ...     nc from one namespace to the other, sha256 checked
 #   lab_stop_vigil S         SIGTERM; returns vigil's exit status
+#   lab_stop_reported S      lab_stop_vigil, exit status 0 checked and reported
 #   lab_finish NAME          stop vigil, check it exited 0, report, exit
 #   lab_ctl ROLE ARGS...     vigilctl from the operator namespace
 #   lab_expect_ctl ...       lab_ctl with its exit status and output checked
@@ -237,12 +238,8 @@ lab_expect_ctl()
 # stderr and a count on failure; exits the script 0 when nothing failed, 1 otherwise.
 lab_finish()
 {
-	local name=$1 rc=0
-	if lab_vigil_running; then
-		lab_stop_vigil 15 || rc=$?
-		((rc != 137)) || exit 1 # it had to be killed (reported)
-		((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
-	fi
+	local name=$1
+	lab_vigil_running && lab_stop_reported 15
 	if ((lab_failures)); then
 		# vigil's own account (its exit summary: counters by layer,
 		# flows, drops by reason, rule hits) and its last messages
@@ -256,6 +253,16 @@ lab_finish()
 	fi
 	echo "$name: passed"
 	exit 0
+}
+
+# lab_stop_reported SECONDS: lab_stop_vigil, and its exit status reported:
+# it must be 0. When vigil had to be killed (reported), the script exits 1.
+lab_stop_reported()
+{
+	local rc=0
+	lab_stop_vigil "$1" || rc=$?
+	((rc != 137)) || exit 1
+	((rc == 0)) && lab_pass "vigil exited 0 on SIGTERM" || lab_fail "vigil exited with status $rc"
 }
 
 # lab_ping NS WHAT PING_ARGS...: one ping run from namespace NS (at most

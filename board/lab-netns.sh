@@ -33,8 +33,10 @@
 #
 # The root-side ends carry no address and have IPv6 off, so the kernel sends
 # nothing of its own on them; vigil alone speaks there. Offloads are off on
-# every end so that each frame vigil sees is a real frame of at most 1514
-# bytes with a valid checksum. The management tap (vigil-mgmt) belongs to
+# every end so that each frame vigil sees is a real frame with a valid
+# checksum. The root-side ends take jumbo frames (MTU 9216, as the lab
+# board does); the namespace ends keep 1500 unless a scenario raises them
+# (tests/integration/lab_transparency.sh). The management tap (vigil-mgmt) belongs to
 # vigil's net_tap device, not to this script. Must run as root.
 set -euo pipefail
 
@@ -72,6 +74,7 @@ lab_root_end()
 	local dev=$1
 	sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
 	lab_offloads_off "" "$dev"
+	ip link set "$dev" mtu 9216
 	ip link set "$dev" promisc on
 	ip link set "$dev" up
 }

@@ -16,6 +16,7 @@
 #include "control/eve.h"
 #include "control/health_listener.h"
 #include "control/stats.h"
+#include "dataplane/flow/flow.h"
 #include "dataplane/flow/stream.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
@@ -129,6 +130,14 @@ static void stats_print_counters(FILE *out, const char *indent, const struct wor
 	fprintf(out, "\n");
 }
 
+/* Add a block of n 64-bit counters that a worker writes as it goes to total. */
+static void stats_add_words(uint64_t *total, const void *block, unsigned n)
+{
+	const volatile uint64_t *v = block;
+	for (unsigned k = 0; k < n; k++)
+		total[k] += v[k];
+}
+
 /* The IP reassembly counters summed over the workers; false when no worker reassembles. */
 /* TCP reassembly summed over the workers; false when no worker has a flow table. */
 static bool stats_stream_total(const struct stats_view *view, uint64_t total[STREAM_COUNTER_COUNT])
@@ -140,11 +149,44 @@ static bool stats_stream_total(const struct stats_view *view, uint64_t total[STR
 		if (!c)
 			continue;
 		any = true;
-		const volatile uint64_t *v = (const volatile uint64_t *)c;
-		for (unsigned k = 0; k < STREAM_COUNTER_COUNT; k++)
-			total[k] += v[k];
+		stats_add_words(total, c, STREAM_COUNTER_COUNT);
 	}
 	return any;
+}
+
+/*
+ * The flow-table counters of worker w, or of every worker summed when w is
+ * view->worker_count; false when none of them has a flow table.
+ */
+static bool stats_flows(const struct stats_view *view, unsigned w, uint64_t out[FLOW_COUNTER_COUNT])
+{
+	bool any = false;
+	memset(out, 0, FLOW_COUNTER_COUNT * sizeof(out[0]));
+	for (unsigned i = 0; i < view->worker_count; i++) {
+		const struct flow_counters *c = view->workers[i].flows;
+		if (!c || (w < view->worker_count && i != w))
+			continue;
+		any = true;
+		stats_add_words(out, c, FLOW_COUNTER_COUNT);
+	}
+	return any;
+}
+
+/*
+ * The flow-table counters of worker w (the total when w is
+ * view->worker_count), when there are flow tables: the summary's line
+ * "    flow_created N, ..." or JSON's ,"flows":{"flow_created":n,...}.
+ */
+static void stats_write_flows(FILE *f, const struct stats_view *view, unsigned w, bool json)
+{
+	uint64_t n[FLOW_COUNTER_COUNT];
+	if (!stats_flows(view, w, n))
+		return;
+	fputs(json ? ",\"flows\":{" : "    ", f);
+	for (unsigned k = 0; k < FLOW_COUNTER_COUNT; k++)
+		fprintf(f, json ? "%s\"%s\":%" PRIu64 : "%s%s %" PRIu64,
+			k ? (json ? "," : ", ") : "", flow_counter_name[k], n[k]);
+	fputs(json ? "}" : "\n", f);
 }
 
 static bool stats_defrag_total(const struct stats_view *view, struct defrag_counters *total)
@@ -190,9 +232,11 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 			view->workers[i].worker_index);
 		snprintf(indent, sizeof(indent), "    ");
 		stats_print_counters(out, indent, view->workers[i].counters);
+		stats_write_flows(out, view, i, false);
 	}
 	fprintf(out, "  total\n");
 	stats_print_counters(out, "    ", &total);
+	stats_write_flows(out, view, view->worker_count, false);
 	for (unsigned i = 0; i < DROP_REASON_COUNT; i++)
 		if (total.drop[i])
 			fprintf(out, "    drop %-12s %" PRIu64 "  (%s)\n", drop_reason_name[i],
@@ -335,10 +379,12 @@ void stats_json(FILE *f, const struct stats_view *view)
 		fprintf(f, "%s{\"lcore\":%u,\"worker\":%u,", i ? "," : "",
 			view->workers[i].lcore_id, view->workers[i].worker_index);
 		stats_json_counters(f, view->workers[i].counters);
+		stats_write_flows(f, view, i, true);
 		fprintf(f, "}");
 	}
 	fprintf(f, "],\"total\":{");
 	stats_json_counters(f, &total);
+	stats_write_flows(f, view, view->worker_count, true);
 	fprintf(f, "}");
 	stats_json_ratelimit(f);
 	stats_json_filter(f, view);

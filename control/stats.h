@@ -22,6 +22,7 @@ struct stats_port {
 };
 
 struct filter_counters;
+struct flow_counters;
 struct eve;
 struct health;
 struct health_listener;
@@ -34,6 +35,7 @@ struct stats_worker {
 	const struct filter_counters *filter; /* NULL: no filter file */
 	const struct defrag_counters *defrag; /* NULL: no IP reassembly */
 	const struct stream_counters *stream; /* TCP reassembly; NULL: no flow table */
+	const struct flow_counters *flows;    /* the worker's flow table; NULL: none */
 };
 
 struct stats_view {

@@ -32,6 +32,7 @@
 	_(ICMP, "icmp")                                                                            \
 	_(ICMPV6, "icmpv6")                                                                        \
 	_(OTHER_L3, "other_l3")                                                                    \
+	_(LINK_LOCAL, "link_local")                                                                \
 	_(OTHER_L4, "other_l4")                                                                    \
 	_(GENEVE, "geneve")                                                                        \
 	_(VXLAN, "vxlan")                                                                          \

@@ -53,7 +53,7 @@ struct board_reader {
 	bool failed;
 	char *err;
 	size_t err_len;
-	unsigned port_lines[BOARD_MAX_PORTS][8];
+	unsigned port_lines[BOARD_MAX_PORTS][16];
 };
 
 static int board_parse_string(const struct board_setting *s, const char *value, void *field,
@@ -235,6 +235,7 @@ static const char *const board_malformed_names[] = {"drop", "forward", NULL};
 static const char *const board_fail_names[] = {"open", "closed", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
 static const char *const board_checksums_names[] = {"yes", "no", "auto", NULL};
+static const char *const board_spread_names[] = {"auto", "external", NULL};
 static const char *const board_app_error_policy_names[] = {
 #define _(sym, name) name,
     foreach_app_error_policy
@@ -285,6 +286,13 @@ static int board_parse_checksums(const struct board_setting *s, const char *valu
 {
 	(void)s;
 	return board_parse_keyword(value, board_checksums_names, field, why, why_len);
+}
+
+static int board_parse_spread(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_spread_names, field, why, why_len);
 }
 
 static int board_parse_role(const struct board_setting *s, const char *value, void *field,
@@ -411,6 +419,7 @@ static const struct board_setting board_settings[] = {
     {"dataplane", "checksums", board_parse_checksums, B(checksums), 0, 0, "yes"},
     {"dataplane", "defrag_datagrams", board_parse_uint, B(defrag_datagrams), 1, 1024, "64"},
     {"dataplane", "defrag_timeout_s", board_parse_uint, B(defrag_timeout_s), 1, 600, "30"},
+    {"dataplane", "flow_dump", board_parse_string, B(flow_dump), 0, 0, ""},
     {"rules", "cache_dir", board_parse_string, B(rules_cache_dir), 0, 0, "/var/cache/vigil"},
     {"rules", "classification", board_parse_string, B(rules_classification), 0, 0, ""},
     {"rules", "threshold_file", board_parse_string, B(rules_threshold_file), 0, 0, ""},
@@ -483,6 +492,7 @@ static const struct board_setting board_port_settings[] = {
     {"port", "geneve_port", board_parse_uint, P(geneve_port), 0, 65535, "0"},
     {"port", "vxlan_external", board_parse_vxlan, P(vxlan_external), 0, 0, ""},
     {"port", "vxlan_internal", board_parse_vxlan, P(vxlan_internal), 0, 0, ""},
+    {"port", "spread", board_parse_spread, P(spread), 0, 0, "auto"},
 };
 _Static_assert(sizeof(board_port_settings) / sizeof(board_port_settings[0]) <=
 		   sizeof(((struct board_reader *)0)->port_lines[0]) / sizeof(unsigned),

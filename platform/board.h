@@ -60,6 +60,12 @@ enum board_port_role {
 	BOARD_PORT_MANAGEMENT, /* the control plane's own port */
 };
 
+/* How a data port's queues keep both directions of a flow on one worker (platform/rss.h). */
+enum board_port_spread {
+	BOARD_SPREAD_AUTO,     /* symmetric RSS, or the kernel's fanout for af_packet, or refuse */
+	BOARD_SPREAD_EXTERNAL, /* something in front of the device already does */
+};
+
 /* An address with a prefix length, e.g. "10.78.0.1/24"; set is false when not given. */
 struct board_prefix {
 	bool set;
@@ -85,6 +91,7 @@ struct board_port {
 		uint16_t port;
 		uint32_t vni;
 	} vxlan_external, vxlan_internal;
+	enum board_port_spread spread;
 	unsigned section_line, device_line, pair_line;
 };
 
@@ -122,6 +129,9 @@ struct board {
 	enum board_checksums checksums; /* verify checksums of inspected packets */
 	unsigned defrag_datagrams;	/* incomplete datagrams held per worker (64 KB each) */
 	unsigned defrag_timeout_s;	/* an incomplete datagram is dropped after this */
+	/* At shut-down, every flow each worker saw, one JSON line per flow, to
+	 * this file ("" = none): a debugging aid (platform/flow_dump.h). */
+	char flow_dump[256];
 
 	char rules_cache_dir[256]; /* compiled rule databases are cached here; "" = no cache */
 	char rules_classification[256];

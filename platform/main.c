@@ -56,6 +56,7 @@
 #include "platform/clock.h"
 #include "platform/eal.h"
 #include "platform/link.h"
+#include "platform/flow_dump.h"
 #include "platform/commands.h"
 #include "platform/log.h"
 #include "platform/options.h"
@@ -182,7 +183,8 @@ static void build_stats_view(struct main_stats *ms, const struct board *board,
 		    workers[w].detect.filter ? &workers[w].detect.filter->counters : NULL,
 		    workers[w].defrag ? defrag_counters(workers[w].defrag) : NULL,
 		    workers[w].detect.flows ? stream_pool_counters(workers[w].detect.flows->streams)
-					    : NULL};
+					    : NULL,
+		    workers[w].detect.flows ? &workers[w].detect.flows->counters : NULL};
 }
 
 static void print_summary(struct stats_view *view, double seconds, const char *json)
@@ -536,8 +538,12 @@ int main(int argc, char **argv)
 		 run.offline ? ", offline" : "");
 	for (unsigned i = 0; i < ports.count; i++) {
 		const struct port_runtime *p = &ports.ports[i];
-		log_info("port %s: %s, %u queue(s)%s%s%s", p->conf->name,
-			 board_role_name(p->conf->role), p->queues, p->rss ? ", symmetric RSS" : "",
+		char mtu[64] = "";
+		if (p->mtu)
+			snprintf(mtu, sizeof(mtu), ", MTU %u%s", p->mtu,
+				 p->scattered ? " (chained mbufs)" : "");
+		log_info("port %s: %s, %u queue(s): %s%s%s%s", p->conf->name,
+			 board_role_name(p->conf->role), p->queues, p->spread.text, mtu,
 			 p->conf->role == BOARD_PORT_INLINE ? ", pair " : "",
 			 p->conf->role == BOARD_PORT_INLINE ? board.ports[p->conf->pair].name : "");
 	}
@@ -571,6 +577,14 @@ int main(int argc, char **argv)
 			    (unsigned long long)run.offline_seen,
 			    (unsigned long long)run.offline_expected, options.pcap);
 		status = EXIT_FAILURE;
+	}
+	if (board.flow_dump[0]) {
+		long n =
+		    flow_dump_write(board.flow_dump, workers, board.worker_count, err, sizeof(err));
+		if (n < 0)
+			log_warning("%s", err);
+		else
+			log_info("flow dump: %ld flows in %s", n, board.flow_dump);
 	}
 	health_listener_stop(control.health_listener);
 	setup_exception_path_free(workers, board.worker_count, &control);

@@ -2,11 +2,13 @@
 /*
  * Ethdev configuration for the ports a board names. Why symmetric RSS: both
  * directions of a flow must reach the same worker so that flow state
- * (dataplane/flow/) stays per lcore and lock-free; the key 0x6d5a
- * repeated makes the Toeplitz hash give the same result for (a,b) and
- * (b,a). Why no offloads: an inline appliance must put on the wire the
+ * (dataplane/flow/) stays per lcore and lock-free (platform/rss.h). Why no
+ * offloads: an inline appliance must put on the wire the
  * bytes it received and inspected, so nothing is stripped, split or
- * recomputed behind our back.
+ * recomputed behind our back: VLAN tags stay in the frame (no VLAN strip),
+ * and link-local frames (LACP, LLDP, STP) come up to the worker like any
+ * other, which passes them untouched. How flows are spread over the
+ * queues is platform/rss.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 #include "dataplane/worker.h"
 #include "platform/port.h"
+#include "platform/rss.h"
 
 #define PORT_MBUF_CACHE 256
 #define PORT_MIN_MBUFS	8191
@@ -36,10 +39,50 @@ static unsigned port_pool_size(const struct board *board)
 	return n < PORT_MIN_MBUFS ? PORT_MIN_MBUFS : n;
 }
 
+/*
+ * Jumbo frames on PCI devices that take them (max_rx_pktlen above 1518
+ * bytes): an MTU of up to PORT_JUMBO_MTU, the device's maximum
+ * otherwise. A frame larger than one mbuf's data room is received in a
+ * chain of mbufs where the device can (the worker reads a chained frame
+ * through its scratch copy, and transmits the chain); where it cannot, the
+ * MTU is what one mbuf holds. Virtual devices keep their own limits
+ * (net_af_packet: its framesz; net_pcap: the mbuf, then chains).
+ */
+#define PORT_JUMBO_MTU	 9216
+#define PORT_L2_OVERHEAD (RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN)
+
+static void port_jumbo(struct port_runtime *p, const struct board *board,
+		       const struct rte_eth_dev_info *info, struct rte_eth_conf *conf)
+{
+	bool virtual_device = strncmp(p->conf->device, "net_", 4) == 0;
+	if (p->conf->role != BOARD_PORT_INLINE || virtual_device ||
+	    info->max_rx_pktlen <= RTE_ETHER_MAX_LEN)
+		return;
+	uint32_t mtu = PORT_JUMBO_MTU;
+	if (info->max_mtu && mtu > info->max_mtu)
+		mtu = info->max_mtu;
+	if (mtu + PORT_L2_OVERHEAD > info->max_rx_pktlen)
+		mtu = info->max_rx_pktlen - PORT_L2_OVERHEAD;
+	uint32_t room = board->mbuf_size - RTE_PKTMBUF_HEADROOM;
+	if (mtu + PORT_L2_OVERHEAD > room) {
+		if ((info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) &&
+		    (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)) {
+			conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+			conf->txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+			p->scattered = true;
+		} else {
+			mtu = room - PORT_L2_OVERHEAD;
+		}
+	}
+	if (mtu <= RTE_ETHER_MTU)
+		return;
+	conf->rxmode.mtu = mtu;
+	p->mtu = mtu;
+}
+
 static int port_configure(struct port_runtime *p, const struct board *board,
 			  struct rte_mempool *pool, char *err, size_t err_len)
 {
-	static uint8_t symmetric_key[64];
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	uint16_t id = p->port_id, rxd = board->rx_descriptors, txd = board->tx_descriptors;
@@ -60,20 +103,11 @@ static int port_configure(struct port_runtime *p, const struct board *board,
 		    p->queues);
 		return -EINVAL;
 	}
-	uint64_t hash =
-	    info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
-	if (p->queues > 1 && hash) {
-		uint8_t key_len = info.hash_key_size ? info.hash_key_size : 40;
-		if (key_len > sizeof(symmetric_key))
-			key_len = sizeof(symmetric_key);
-		for (unsigned i = 0; i < key_len; i++)
-			symmetric_key[i] = (i & 1) ? 0x5a : 0x6d;
-		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_key = symmetric_key;
-		conf.rx_adv_conf.rss_conf.rss_key_len = key_len;
-		conf.rx_adv_conf.rss_conf.rss_hf = hash;
-		p->rss = true;
-	}
+	rc = rss_plan(&p->spread, board, p->conf, &info, p->queues, &conf, err, err_len);
+	if (rc < 0)
+		return rc;
+	p->rss = p->spread.kind == RSS_SYMMETRIC_KEY;
+	port_jumbo(p, board, &info, &conf);
 	/* Link propagation (platform/link.h) watches the inline ports paired
 	 * with another port: where the device raises link status change
 	 * events, it hears of a lost link at once instead of at the next poll. */
@@ -103,7 +137,7 @@ static int port_configure(struct port_runtime *p, const struct board *board,
 	if (rc < 0)
 		goto fail;
 	p->started = true;
-	return 0;
+	return rss_check(&p->spread, id, board, p->conf, err, err_len);
 fail:
 	snprintf(err, err_len, "port %s (%s): set-up failed: %s", name, p->conf->device,
 		 rte_strerror(-rc));

@@ -2,7 +2,9 @@
 /*
  * Port set-up: one mbuf pool, and for every board port its queues (one RX
  * and one TX queue per worker on data ports, one pair on the management
- * port), symmetric RSS where the device has it, no packet-changing
+ * port), both directions of a flow on one queue (platform/rss.h: symmetric
+ * RSS, the kernel's fanout, or a refusal), jumbo frames where the device
+ * takes them, no packet-changing
  * offloads, promiscuous mode, start and stop. The only code that configures
  * ethdev ports.
  */
@@ -15,6 +17,7 @@
 
 #include "platform/board.h"
 #include "platform/eal.h"
+#include "platform/rss.h"
 
 struct rte_mempool;
 
@@ -22,8 +25,11 @@ struct port_runtime {
 	const struct board_port *conf;
 	uint16_t port_id;
 	uint16_t queues;
-	bool rss; /* symmetric RSS spreads flows over the queues */
-	bool lsc; /* the device raises link status change events (platform/link.h) */
+	bool rss;		/* symmetric RSS spreads flows over the queues */
+	struct rss_plan spread; /* how flows are kept on one queue, and its start-up phrase */
+	uint32_t mtu;		/* set on the device for jumbo frames; 0: the device's default */
+	bool scattered;		/* frames above one mbuf arrive as chains */
+	bool lsc;		/* the device raises link status change events (platform/link.h) */
 	bool started;
 };
 

@@ -178,6 +178,8 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	    .midstream = board->midstream,
 	    .min_ttl = (uint8_t)board->min_ttl,
 	    .host_os = &board->host_os, /* the board outlives the workers */
+	    /* [dataplane] flow_dump: a record of each flow that ends, as many as the table holds */
+	    .records = board->flow_dump[0] ? board->flows : 0,
 	};
 	conf->detect.flows = flow_table_create(&fc);
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));

@@ -31,6 +31,9 @@ enum packet_flag {
 	PACKET_L3_UNKNOWN = 1u << 13,  /* ether type we do not decode (ARP, LLDP, ...) */
 	PACKET_IPV4_DONT_FRAGMENT = 1u << 14,
 	PACKET_TUNNEL = 1u << 15, /* the layers above are a tunnel's inner packet */
+	/* to 01:80:c2:00:00:0X and not IP: the link's own protocols (STP,
+	 * LACP, LLDP, ...), passed untouched, never inspected */
+	PACKET_LINK_LOCAL = 1u << 16,
 };
 
 enum packet_tunnel_type {

@@ -43,6 +43,19 @@ const char *const flow_counter_text[FLOW_COUNTER_COUNT] = {
 #undef _
 };
 
+const char *const flow_end_name[FLOW_END_COUNT] = {
+#define _(sym, name) [FLOW_END_##sym] = name,
+    foreach_flow_end
+#undef _
+};
+
+const char *const flow_tcp_state_name[FLOW_TCP_RESET + 1] = {
+    [FLOW_TCP_NONE] = "none",	      [FLOW_TCP_SYN_SENT] = "syn_sent",
+    [FLOW_TCP_SYN_RECV] = "syn_recv", [FLOW_TCP_ESTABLISHED] = "established",
+    [FLOW_TCP_CLOSING] = "closing",   [FLOW_TCP_CLOSED] = "closed",
+    [FLOW_TCP_RESET] = "reset",
+};
+
 /* ---- create and destroy (control path) -------------------------------- */
 
 static uint64_t flow_seconds_ns(uint32_t seconds, uint32_t fallback)
@@ -75,7 +88,10 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	t->flows = aligned_alloc(64, (size_t)config->capacity * sizeof(struct flow));
 	t->tags = calloc(config->capacity, sizeof(*t->tags));
 	t->streams = stream_pool_create(&config->stream);
-	if (!t->flows || !t->tags || !t->streams) {
+	t->records_capacity = config->records;
+	if (config->records)
+		t->records = calloc(config->records, sizeof(*t->records));
+	if (!t->flows || !t->tags || !t->streams || (config->records && !t->records)) {
 		flow_table_destroy(t);
 		return NULL;
 	}
@@ -98,10 +114,36 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 	return t;
 }
 
-/* End the flow in slot s: callbacks first (the flow is still intact), then free. */
-static void flow_end(struct flow_table *t, uint32_t s, flow_free_fn extra, void *extra_arg)
+void flow_record_of(const struct flow *f, enum flow_end why, struct flow_record *r)
+{
+	*r = (struct flow_record){
+	    .key = f->key,
+	    .flow_id = f->flow_id,
+	    .first_seen_ns = f->first_seen_ns,
+	    .last_seen_ns = f->last_seen_ns,
+	    .packets = {f->packets[0], f->packets[1]},
+	    .bytes = {f->bytes[0], f->bytes[1]},
+	    .client_side = f->client_side,
+	    .tcp_state = f->tcp_state,
+	    .end = (uint8_t)why,
+	};
+}
+
+/*
+ * End the flow in slot s: its record (when the table keeps them), the
+ * callbacks (the flow is still intact), then free.
+ */
+static void flow_end(struct flow_table *t, uint32_t s, enum flow_end why, flow_free_fn extra,
+		     void *extra_arg)
 {
 	struct flow *f = &t->flows[s];
+
+	if (__builtin_expect(t->records != NULL, 0)) {
+		if (t->records_count < t->records_capacity)
+			flow_record_of(f, why, &t->records[t->records_count++]);
+		else
+			t->records_lost++;
+	}
 
 	if (extra)
 		extra(f, extra_arg);
@@ -120,9 +162,10 @@ void flow_table_destroy(struct flow_table *t)
 	if (t->flows && t->tags && t->streams) {
 		for (uint32_t s = 0; s < t->capacity; s++)
 			if (t->tags[s])
-				flow_end(t, s, NULL, NULL);
+				flow_end(t, s, FLOW_END_SHUTDOWN, NULL, NULL);
 	}
 	stream_pool_destroy(t->streams);
+	free(t->records);
 	free(t->tags);
 	free(t->flows);
 	free(t);
@@ -495,15 +538,17 @@ static int64_t flow_make_room(struct flow_table *t, uint32_t slot, uint64_t now_
 	uint32_t oldest = flow_window_oldest(t, slot);
 	struct flow *f = &t->flows[oldest];
 
+	enum flow_end why = FLOW_END_TIMEOUT;
 	if (flow_is_expired(t, f, now_ns)) {
 		t->counters.expired++;
 	} else if (now_ns > f->last_seen_ns && now_ns - f->last_seen_ns >= t->evict_idle_ns) {
 		t->counters.evicted++;
+		why = FLOW_END_EVICTED;
 	} else {
 		t->counters.table_full++;
 		return -1;
 	}
-	flow_end(t, oldest, NULL, NULL);
+	flow_end(t, oldest, why, NULL, NULL);
 	return oldest;
 }
 
@@ -534,11 +579,14 @@ struct flow *flow_lookup(struct flow_table *t, const struct packet *p, uint64_t 
 			*dir = flow_account(t, f, p, src_side, now_ns);
 			return f;
 		}
-		if (flow_is_expired(t, f, now_ns))
+		enum flow_end why = FLOW_END_TIMEOUT;
+		if (flow_is_expired(t, f, now_ns)) {
 			t->counters.expired++;
-		else
+		} else {
 			t->counters.reused++;
-		flow_end(t, (uint32_t)s, NULL, NULL);
+			why = FLOW_END_REUSED;
+		}
+		flow_end(t, (uint32_t)s, why, NULL, NULL);
 	} else if (w.free >= 0) {
 		s = w.free;
 	} else {
@@ -569,10 +617,28 @@ unsigned flow_expire(struct flow_table *t, uint64_t now_ns, unsigned budget, flo
 
 		t->expire_cursor = s + 1 < t->capacity ? s + 1 : 0;
 		if (t->tags[s] && flow_is_expired(t, &t->flows[s], now_ns)) {
-			flow_end(t, s, on_free, arg);
+			flow_end(t, s, FLOW_END_TIMEOUT, on_free, arg);
 			expired++;
 		}
 	}
 	t->counters.expired += expired;
 	return expired;
+}
+
+/* ---- records (control path) -------------------------------------------- */
+
+void flow_table_records(const struct flow_table *t,
+			void (*fn)(const struct flow_record *r, void *arg), void *arg,
+			uint64_t *lost)
+{
+	*lost = t->records_lost;
+	for (uint32_t i = 0; i < t->records_count; i++)
+		fn(&t->records[i], arg);
+	for (uint32_t s = 0; s < t->capacity; s++) {
+		if (!t->tags[s])
+			continue;
+		struct flow_record r;
+		flow_record_of(&t->flows[s], FLOW_END_LIVE, &r);
+		fn(&r, arg);
+	}
 }

@@ -21,6 +21,11 @@
  * flow_table_destroy() allocate (control path, before and after the worker
  * runs); everything else is per-packet safe on the owning lcore.
  *
+ * Ended flows leave a record behind when the table keeps them
+ * (flow_config.records: the flow dump of [dataplane] flow_dump); the
+ * record is written by the owning lcore where the flow ends, a copy of a
+ * few fields into a preallocated array, no allocation.
+ *
  * Not done here: IP reassembly (dataplane/decode/defrag.c hands the
  * pipeline whole datagrams; without it a non-first fragment has no ports
  * and gets no flow), tunnel ids in the key (vigil peels no tunnel yet), TCP
@@ -173,6 +178,43 @@ struct flow {
 	uint8_t flowbits[FLOW_FLOWBITS_BYTES]; /* lead, rules: rule flowbits, zero at create */
 } __attribute__((aligned(64)));
 
+/* Why a flow ended, for its record (struct flow_record): _(SYMBOL, "name") */
+#define foreach_flow_end                                                                           \
+	_(TIMEOUT, "timeout")	/* its state's timeout passed */                                   \
+	_(EVICTED, "evicted")	/* pushed out of a full probe window */                            \
+	_(REUSED, "reused")	/* a new SYN on the tuple of a closed TCP flow */                  \
+	_(SHUTDOWN, "shutdown") /* still in the table at its destroy */                            \
+	_(LIVE, "live")		/* not ended: a record of a flow as it stands */
+
+enum flow_end {
+#define _(sym, name) FLOW_END_##sym,
+	foreach_flow_end
+#undef _
+	    FLOW_END_COUNT
+};
+
+extern const char *const flow_end_name[FLOW_END_COUNT];
+extern const char *const flow_tcp_state_name[FLOW_TCP_RESET + 1];
+
+/*
+ * What a flow was, kept past its end (a debugging aid: [dataplane]
+ * flow_dump, platform/flow_dump.h): its key, which side was the client,
+ * and the packets and bytes of each direction.
+ */
+struct flow_record {
+	struct flow_key key;
+	uint64_t flow_id;
+	uint64_t first_seen_ns, last_seen_ns;
+	uint64_t packets[2]; /* by enum flow_direction */
+	uint64_t bytes[2];
+	uint8_t client_side; /* key side (0 or 1) of the client */
+	uint8_t tcp_state;   /* enum flow_tcp_state */
+	uint8_t end;	     /* enum flow_end */
+};
+
+/* f as a record, ended for the reason given (FLOW_END_LIVE: not ended). Any lcore that owns f. */
+void flow_record_of(const struct flow *f, enum flow_end why, struct flow_record *r);
+
 /* Timeouts in seconds; a zero field takes the default in brackets. */
 struct flow_timeouts {
 	uint32_t new_s;		/* TCP before the handshake completes [30] */
@@ -219,6 +261,10 @@ struct flow_config {
 	/* Benchmarks only: skip normalize_tcp(), to time the path without the
 	 * normalizer. A worker never sets it. */
 	bool no_normalize;
+	/* Keep a record of up to this many ended flows (flow_table_records());
+	 * 0: none. Allocated at create; when full, further ends are counted
+	 * in records_lost only. */
+	uint32_t records;
 };
 
 /* _(field, "name", "description") */
@@ -270,6 +316,10 @@ struct flow_table {
 	/* The normalizer's policy: min_ttl from the board, strict (ips) set by
 	 * the pipeline each burst from the published mode. */
 	struct normalize_policy normalize;
+	/* Records of ended flows (flow_config.records), in the order they ended. */
+	struct flow_record *records;
+	uint32_t records_capacity, records_count;
+	uint64_t records_lost;
 };
 
 /*
@@ -294,6 +344,17 @@ void flow_table_destroy(struct flow_table *t);
  * stopped.
  */
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *arg), void *arg);
+
+/*
+ * Every flow of the table, for a look at the table as it stands: the
+ * records of the flows that ended (oldest first; *lost: ends that found
+ * the record full), then the flows still in it, as FLOW_END_LIVE records;
+ * fn is called once per record. Control path, with the owning worker
+ * stopped.
+ */
+void flow_table_records(const struct flow_table *t,
+			void (*fn)(const struct flow_record *r, void *arg), void *arg,
+			uint64_t *lost);
 
 /*
  * Find or create the flow of the decoded packet p at time now_ns (a

@@ -26,10 +26,13 @@
  * GWLB GENEVE (bench_geneve()): 64-byte inner packets in 146-byte frames,
  * forwarded as plain UDP, peeled and returned, and both with the filter,
  * interleaved the same way. Last, IP reassembly: datagrams in 3 fragments
- * with and without it (bench_defrag()).
+ * with and without it (bench_defrag()). Before the filter, worker scaling:
+ * the same 64-byte forwarding with 1, 2, ... worker lcores in one run
+ * (--scaling, default 1,2: bench_scaling()).
  *
  *   build/tests/bench/bench_forward [--rounds N] [--seconds S] [--workers N]
- *                                   [--only bare|filter|geneve|defrag]
+ *                                   [--only bare|scaling|filter|geneve|defrag]
+ *                                   [--scaling 1,2,4,8]
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -60,11 +63,16 @@
 #define BENCH_PRELOAD	 512 /* per queue; a net_ring ring holds 1023 */
 #define BENCH_MAX_ROUNDS 31
 
+#define BENCH_MAX_SCALING 8
+
 struct bench_options {
 	unsigned rounds;
 	double seconds;
 	unsigned workers;
 	const char *only; /* one part: bare, filter, geneve or defrag; NULL: all */
+	unsigned scaling[BENCH_MAX_SCALING]; /* worker counts of the scaling figures */
+	unsigned scaling_count;
+	unsigned max_workers; /* the EAL's worker lcores: the largest of workers and scaling */
 };
 
 /* Whether part runs (--only). */
@@ -154,11 +162,12 @@ static void bench_preload(const struct port_set *ports, unsigned queues, unsigne
 	}
 }
 
-/* One worker lcore's run: fn on conf, and the CPU time its thread spent. */
+/* One worker lcore's run: fn on conf, the CPU time its thread spent and the wall time it took. */
 struct bench_job {
 	lcore_function_t *fn;
 	struct worker_conf *conf;
 	double cpu_seconds;
+	double wall_seconds;
 };
 
 static double thread_cpu_seconds(void)
@@ -171,21 +180,31 @@ static double thread_cpu_seconds(void)
 static int bench_job_main(void *arg)
 {
 	struct bench_job *job = arg;
-	double start = thread_cpu_seconds();
+	double start = thread_cpu_seconds(), wall = clock_monotonic_seconds();
 	int rc = job->fn(job->conf);
 	job->cpu_seconds = thread_cpu_seconds() - start;
+	job->wall_seconds = clock_monotonic_seconds() - wall;
 	return rc;
 }
 
+/* What count worker lcores did in one round, summed over them (bench_round()). */
+struct bench_figures {
+	double cpu_mpps;  /* packets per second of each lcore's CPU time, millions */
+	double wall_mpps; /* packets per second of wall time, millions */
+	double cpu_share; /* CPU time over wall time, the mean of the lcores: 1 = a CPU each */
+};
+
 /*
- * Run fn on every worker lcore for the given time; returns the packets per
- * second of CPU time of the worker lcores, in millions, summed. CPU time,
- * not wall time: on a shared machine (CI, a development VM) a worker
- * thread is sometimes descheduled, and that time is nobody's cost; the
- * cases of one run are then compared on the work they did.
+ * Run fn on every worker lcore for the given time. The figure the cases
+ * are compared on is packets per second of CPU time: on a shared machine
+ * (CI, a development VM) a worker thread is sometimes descheduled, and
+ * that time is nobody's cost; the cases of one run are then compared on
+ * the work they did. Per second of wall time is what the lcores forwarded
+ * together, descheduling and shared CPUs included, and cpu_share says how
+ * much of a CPU each lcore got.
  */
-static double bench_round(lcore_function_t *fn, struct worker_conf *workers, unsigned count,
-			  double seconds, volatile int *bare_flag)
+static struct bench_figures bench_round(lcore_function_t *fn, struct worker_conf *workers,
+					unsigned count, double seconds, volatile int *bare_flag)
 {
 	struct bench_job jobs[16];
 	uint64_t before[16];
@@ -193,21 +212,25 @@ static double bench_round(lcore_function_t *fn, struct worker_conf *workers, uns
 	*bare_flag = 0;
 	for (unsigned w = 0; w < count; w++) {
 		before[w] = workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS];
-		jobs[w] = (struct bench_job){fn, &workers[w], 0};
+		jobs[w] = (struct bench_job){fn, &workers[w], 0, 0};
 		rte_eal_remote_launch(bench_job_main, &jobs[w], workers[w].lcore_id);
 	}
 	usleep((useconds_t)(seconds * 1e6));
 	worker_stop();
 	*bare_flag = 1;
 	rte_eal_mp_wait_lcore();
-	double mpps = 0;
+	struct bench_figures f = {0, 0, 0};
 	for (unsigned w = 0; w < count; w++) {
 		uint64_t packets =
 		    workers[w].counters.counter[WORKER_COUNTER_RX_PACKETS] - before[w];
 		if (jobs[w].cpu_seconds > 0)
-			mpps += packets / jobs[w].cpu_seconds / 1e6;
+			f.cpu_mpps += packets / jobs[w].cpu_seconds / 1e6;
+		if (jobs[w].wall_seconds > 0) {
+			f.wall_mpps += packets / jobs[w].wall_seconds / 1e6;
+			f.cpu_share += jobs[w].cpu_seconds / jobs[w].wall_seconds / count;
+		}
 	}
-	return mpps;
+	return f;
 }
 
 static int compare_double(const void *a, const void *b)
@@ -931,16 +954,65 @@ static void bench_defrag(const struct bench_options *o, const struct port_set *p
 	bench_drain(ports);
 }
 
+/* ---- worker scaling ---- */
+
+/*
+ * 64-byte frames with 1, 2, ... worker lcores (--scaling), in the same run:
+ * each round runs every worker count in turn for --seconds, each worker on
+ * its own queue pair (512 frames circulating on each), and the medians
+ * are reported per count: Mpps per lcore by CPU time (the work one lcore
+ * does, whatever else runs), Mpps of all lcores together by wall time
+ * (what they forwarded: the figure that scales with cores, and the one a
+ * shared or small machine holds back), each against one worker, and the
+ * share of a CPU each worker got. lcores_on says how the lcores sit on the
+ * CPUs.
+ */
+static void bench_scaling(const struct bench_options *o, const struct port_set *ports,
+			  struct worker_conf *workers, const char *lcores_on)
+{
+	static double per_lcore[BENCH_MAX_SCALING][BENCH_MAX_ROUNDS];
+	static double total[BENCH_MAX_SCALING][BENCH_MAX_ROUNDS];
+	static double share[BENCH_MAX_SCALING][BENCH_MAX_ROUNDS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bench_drain(ports);
+	bench_preload(ports, o->max_workers, 64, bench_build_frame);
+	for (unsigned r = 0; r < o->rounds; r++)
+		for (unsigned k = 0; k < o->scaling_count; k++) {
+			unsigned n = o->scaling[k];
+			struct bench_figures f =
+			    bench_round(worker_main, workers, n, o->seconds, &bare_quit);
+			per_lcore[k][r] = f.cpu_mpps / n;
+			total[k][r] = f.wall_mpps;
+			share[k][r] = f.cpu_share;
+		}
+	printf("worker scaling, 64-byte frames, %ld CPUs online, lcores %s; medians of %u rounds "
+	       "of %.1f s per count\n",
+	       cpus, lcores_on, o->rounds, o->seconds);
+	printf("%-8s %22s %18s %11s %15s %16s\n", "workers", "Mpps/lcore (CPU time)",
+	       "Mpps total (wall)", "total vs 1", "per lcore vs 1", "CPU share/lcore");
+	/* the list starts with 1 (parse_options()): the ratios are against one worker */
+	double lcore1 = median(per_lcore[0], o->rounds), total1 = median(total[0], o->rounds);
+	for (unsigned k = 0; k < o->scaling_count; k++) {
+		unsigned n = o->scaling[k];
+		double l = median(per_lcore[k], o->rounds), t = median(total[k], o->rounds);
+		printf("%-8u %22.2f %18.2f %11.2f %15.3f %16.2f%s\n", n, l, t, t / total1,
+		       l / lcore1, median(share[k], o->rounds),
+		       (long)n > cpus ? "  (more workers than CPUs)" : "");
+	}
+	printf("(CPU share: each worker's CPU time over its wall time; below 1, the machine's "
+	       "other work or the workers' own sharing held the wall total back)\n");
+	bench_drain(ports);
+}
+
 static void parse_options(int argc, char **argv, struct bench_options *o)
 {
 	static const struct option longopts[] = {
-	    {"rounds", required_argument, NULL, 'r'},
-	    {"seconds", required_argument, NULL, 's'},
-	    {"workers", required_argument, NULL, 'w'},
-	    {"only", required_argument, NULL, 'o'},
-	    {NULL, 0, NULL, 0},
+	    {"rounds", required_argument, NULL, 'r'},  {"seconds", required_argument, NULL, 's'},
+	    {"workers", required_argument, NULL, 'w'}, {"only", required_argument, NULL, 'o'},
+	    {"scaling", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0},
 	};
 	int c;
+	const char *scaling = "1,2";
 	/* many short rounds: a median that a slow second of a shared host moves little */
 	*o = (struct bench_options){.rounds = 21, .seconds = 0.3, .workers = 1};
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -952,15 +1024,53 @@ static void parse_options(int argc, char **argv, struct bench_options *o)
 			o->workers = (unsigned)atoi(optarg);
 		else if (c == 'o')
 			o->only = optarg;
+		else if (c == 'c')
+			scaling = optarg;
 		else
 			exit(EXIT_FAILURE);
 	}
+	bool scaling_ok = true;
+	for (const char *at = scaling; *at && scaling_ok; at += *at == ',') {
+		char *end;
+		long n = strtol(at, &end, 10);
+		scaling_ok = end != at && n >= 1 && n <= 15 && o->scaling_count < BENCH_MAX_SCALING;
+		if (scaling_ok)
+			o->scaling[o->scaling_count++] = (unsigned)n;
+		at = end;
+	}
 	if (o->rounds < 1 || o->rounds > BENCH_MAX_ROUNDS || o->seconds <= 0 || o->workers < 1 ||
-	    o->workers > 15) {
-		fprintf(stderr, "bench: --rounds 1..%d, --seconds > 0, --workers 1..15\n",
-			BENCH_MAX_ROUNDS);
+	    o->workers > 15 || !scaling_ok || o->scaling_count == 0 || o->scaling[0] != 1) {
+		fprintf(stderr,
+			"bench: --rounds 1..%d, --seconds > 0, --workers 1..15, --scaling 1,N,... "
+			"(up to %d counts of 1..15, starting with 1)\n",
+			BENCH_MAX_ROUNDS, BENCH_MAX_SCALING);
 		exit(EXIT_FAILURE);
 	}
+	o->max_workers = o->workers;
+	for (unsigned k = 0; k < o->scaling_count; k++)
+		if (o->scaling[k] > o->max_workers)
+			o->max_workers = o->scaling[k];
+}
+
+/*
+ * The EAL's lcores: the control lcore 0 and worker lcores 1..max_workers,
+ * one CPU each where there are enough; otherwise "--lcores" puts worker k
+ * on CPU k modulo the CPUs (the control lcore sleeps while workers are
+ * timed, so it may share CPU 0). Fills extra (an [eal] extra setting, ""
+ * when none is needed) and lcores_on (for the report).
+ */
+static void bench_lcores(unsigned max_workers, char *extra, size_t extra_len, char *lcores_on,
+			 size_t on_len)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	extra[0] = '\0';
+	snprintf(lcores_on, on_len, "0-%u on CPUs 0-%u", max_workers, max_workers);
+	if (cpus < 1 || (long)max_workers + 1 <= cpus)
+		return;
+	size_t at = (size_t)snprintf(extra, extra_len, "eal.extra=--lcores=0@0");
+	for (unsigned k = 1; k <= max_workers && at < extra_len; k++)
+		at += (size_t)snprintf(extra + at, extra_len - at, ",%u@%ld", k, (long)k % cpus);
+	snprintf(lcores_on, on_len, "%s", extra + strlen("eal.extra=--lcores="));
 }
 
 int main(int argc, char **argv)
@@ -968,15 +1078,17 @@ int main(int argc, char **argv)
 	static struct board board;
 	struct bench_options o;
 	struct port_set ports;
-	char err[1024], workers_set[32], prefix_set[64];
+	char err[1024], workers_set[32], prefix_set[64], lcores_set[256], lcores_on[256];
 	struct eal_vars vars = {0};
 
 	parse_options(argc, argv, &o);
-	snprintf(workers_set, sizeof(workers_set), "lcores.workers=1-%u", o.workers);
+	snprintf(workers_set, sizeof(workers_set), "lcores.workers=1-%u", o.max_workers);
 	snprintf(prefix_set, sizeof(prefix_set), "eal.file_prefix=vigil-bench-%d", (int)getpid());
+	bench_lcores(o.max_workers, lcores_set, sizeof(lcores_set), lcores_on, sizeof(lcores_on));
 	/* room for the filter's tables: a 1,000,000-prefix table and 10,000 ACL rules */
-	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048"};
-	if (board_load(&board, "tests/bench/bench.conf", overrides, 3, err, sizeof(err)) < 0 ||
+	const char *overrides[] = {workers_set, prefix_set, "eal.memory_mb=2048", lcores_set};
+	if (board_load(&board, "tests/bench/bench.conf", overrides, lcores_set[0] ? 4 : 3, err,
+		       sizeof(err)) < 0 ||
 	    eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0 ||
 	    port_start_all(&ports, &board, &vars, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bench: %s\n", err);
@@ -984,8 +1096,8 @@ int main(int argc, char **argv)
 	}
 
 	struct worker_conf *workers =
-	    rte_zmalloc("bench_workers", o.workers * sizeof(*workers), RTE_CACHE_LINE_SIZE);
-	for (unsigned w = 0; w < o.workers; w++) {
+	    rte_zmalloc("bench_workers", o.max_workers * sizeof(*workers), RTE_CACHE_LINE_SIZE);
+	for (unsigned w = 0; w < o.max_workers; w++) {
 		workers[w].worker_index = w;
 		workers[w].lcore_id = board.worker_lcores[w];
 		workers[w].detect.enforce = true; /* no published mode: ips throughout */
@@ -1011,16 +1123,19 @@ int main(int argc, char **argv)
 		bench_drain(&ports);
 		bench_preload(&ports, o.workers, sizes[s], bench_build_frame);
 		for (unsigned r = 0; r < o.rounds; r++) {
-			bare[r] =
-			    bench_round(bare_main, workers, o.workers, o.seconds, &bare_quit) /
-			    o.workers;
+			bare[r] = bench_round(bare_main, workers, o.workers, o.seconds, &bare_quit)
+				      .cpu_mpps /
+				  o.workers;
 			full[r] =
-			    bench_round(worker_main, workers, o.workers, o.seconds, &bare_quit) /
+			    bench_round(worker_main, workers, o.workers, o.seconds, &bare_quit)
+				.cpu_mpps /
 			    o.workers;
 		}
 		double b = median(bare, o.rounds), v = median(full, o.rounds);
 		printf("%-12u %16.2f %16.2f %12.3f %14.1f\n", sizes[s], b, v, v / b, 1e3 / v);
 	}
+	if (bench_runs(&o, "scaling"))
+		bench_scaling(&o, &ports, workers, lcores_on);
 	if (bench_runs(&o, "filter"))
 		bench_filter(&o, &ports, workers);
 	if (bench_runs(&o, "geneve"))
@@ -1028,13 +1143,13 @@ int main(int argc, char **argv)
 	if (bench_runs(&o, "defrag"))
 		bench_defrag(&o, &ports, workers);
 	uint64_t malformed = 0;
-	for (unsigned w = 0; w < o.workers; w++)
+	for (unsigned w = 0; w < o.max_workers; w++)
 		malformed += workers[w].counters.counter[WORKER_COUNTER_MALFORMED];
 	if (malformed)
 		printf("warning: %llu benchmark frames failed to decode\n",
 		       (unsigned long long)malformed);
 	bench_drain(&ports);
-	for (unsigned w = 0; w < o.workers; w++)
+	for (unsigned w = 0; w < o.max_workers; w++)
 		rte_free(workers[w].scratch);
 	rte_free(workers);
 	port_stop_all(&ports);

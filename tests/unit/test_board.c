@@ -97,6 +97,26 @@ static void test_values_and_defaults(void **state)
 	assert_int_equal(board.app_error_policy, APP_ERROR_DROP_PACKET);
 }
 
+/* [port] spread (how flows are kept on one worker) and [dataplane] flow_dump. */
+static void test_spread_and_flow_dump(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.ports[0].spread, BOARD_SPREAD_AUTO);
+	assert_string_equal(board.flow_dump, "");
+	const char *set[] = {"port b.spread=external", "dataplane.flow_dump=/tmp/flows.json"};
+	assert_int_equal(load_text(good_board, set, 2), 0);
+	assert_int_equal(board.ports[0].spread, BOARD_SPREAD_AUTO);
+	assert_int_equal(board.ports[1].spread, BOARD_SPREAD_EXTERNAL);
+	assert_string_equal(board.flow_dump, "/tmp/flows.json");
+	assert_error("[board]\nmode = ips\n[lcores]\ncontrol = 0\nworkers = 1\n[port a]\n"
+		     "device = x\nrole = inline\npair = a\nspread = round-robin\n",
+		     10, "[port a] spread: \"round-robin\" is not auto or external");
+	assert_int_equal(board_load(&board, "tests/bench/bench.conf", NULL, 0, err, sizeof(err)),
+			 0);
+	assert_int_equal(board.ports[0].spread, BOARD_SPREAD_EXTERNAL);
+}
+
 static void test_errors_name_file_line_setting(void **state)
 {
 	(void)state;
@@ -403,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shipped_boards_load),
 	    cmocka_unit_test(test_values_and_defaults),
+	    cmocka_unit_test(test_spread_and_flow_dump),
 	    cmocka_unit_test(test_errors_name_file_line_setting),
 	    cmocka_unit_test(test_port_errors),
 	    cmocka_unit_test(test_overrides),

@@ -643,6 +643,95 @@ static void test_arp(void **state)
 	assert_int_equal(p.payload_len, 46);
 }
 
+/* An Ethernet header to dst, then ether_type (or an 802.3 length). */
+static uint32_t put_eth_to(struct frame *f, const uint8_t dst[6], uint16_t ether_type)
+{
+	static const uint8_t src[6] = {0x02, 0, 0, 0, 0, 0x01};
+	uint32_t at = put(f, dst, 6);
+
+	put(f, src, 6);
+	put16(f, ether_type);
+	return at;
+}
+
+/*
+ * The link's own frames (LACP, LLDP, STP: reserved 01:80:c2:00:00:0X) are
+ * marked link-local, decoded no further, never malformed, whatever they
+ * hold: STP is 802.3 (a length, then LLC), the others Ethernet II.
+ */
+static void test_link_local(void **state)
+{
+	static const struct {
+		uint8_t last;  /* 01:80:c2:00:00:last */
+		uint16_t type; /* ether type or 802.3 length */
+		uint32_t body; /* bytes after the header */
+	} frames[] = {
+	    {0x02, 0x8809, 110}, /* LACP: slow protocols, subtype 1 */
+	    {0x0e, 0x88cc, 46},	 /* LLDP */
+	    {0x00, 0x0026, 46},	 /* STP: 802.3, 38 bytes of LLC + BPDU, padded */
+	    {0x03, 0x888e, 46},	 /* 802.1X */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		uint8_t dst[6] = {0x01, 0x80, 0xc2, 0, 0, frames[i].last};
+		struct frame f = {0};
+		struct packet p;
+		put_eth_to(&f, dst, frames[i].type);
+		put8(&f, 0x42); /* STP's LLC DSAP, LACP's subtype: nothing to decode */
+		put_zero(&f, frames[i].body - 1);
+		assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+		assert_int_equal(p.flags, PACKET_LINK_LOCAL | PACKET_L3_UNKNOWN);
+		assert_int_equal(p.ether_type, frames[i].type);
+		assert_int_equal(p.payload_offset, 14);
+		assert_int_equal(p.payload_len, frames[i].body);
+	}
+}
+
+/* An 802.3 frame to another address is not link-local, and not malformed either. */
+static void test_ieee8023_llc(void **state)
+{
+	static const uint8_t dst[6] = {0x03, 0, 0, 0, 0, 0x01}; /* NetBIOS over LLC */
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth_to(&f, dst, 46);
+	put_zero(&f, 46);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_L3_UNKNOWN);
+}
+
+/*
+ * An IP packet sent to a reserved address is decoded (and so inspected) as
+ * any other: a receiver may accept it, so its MAC must not wave it through.
+ */
+static void test_link_local_ip_is_decoded(void **state)
+{
+	static const uint8_t lldp[6] = {0x01, 0x80, 0xc2, 0, 0, 0x0e};
+	struct frame f = {0};
+	struct packet p;
+
+	(void)state;
+	put_eth_to(&f, lldp, 0x0800);
+	uint32_t ip = put_ipv4(&f, 1);
+	put32(&f, 0x08000000);
+	put32(&f, 0x00010002);
+	ipv4_finish(&f, ip);
+	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+	assert_int_equal(p.flags, PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_ICMP);
+
+	struct frame v = {0};
+	put_eth_to(&v, lldp, 0x8100);
+	put_vlan(&v, 7, 0x0800);
+	ip = put_ipv4(&v, 1);
+	put32(&v, 0x08000000);
+	put32(&v, 0x00010002);
+	ipv4_finish(&v, ip);
+	assert_int_equal(decode_frame(&p, &v), DECODE_OK);
+	assert_int_equal(p.flags,
+			 PACKET_VLAN | PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_ICMP);
+}
+
 static void test_ethernet_padding(void **state)
 {
 	struct frame f = {0};
@@ -1478,6 +1567,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_name_tables),
+	    cmocka_unit_test(test_link_local),
+	    cmocka_unit_test(test_ieee8023_llc),
+	    cmocka_unit_test(test_link_local_ip_is_decoded),
 	    cmocka_unit_test(test_ipv4_tcp_options),
 	    cmocka_unit_test(test_tcp_options_end_stops_walk),
 	    cmocka_unit_test(test_ipv4_options),

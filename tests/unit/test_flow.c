@@ -695,6 +695,63 @@ static void test_destroy_frees_all(void **state)
 	assert_string_equal(flow_counter_name[0], "flow_created");
 }
 
+/* ---- records of ended flows (the flow dump) ----------------------------- */
+
+struct seen_records {
+	struct flow_record r[8];
+	unsigned n;
+};
+
+static void keep_record(const struct flow_record *r, void *arg)
+{
+	struct seen_records *seen = arg;
+
+	if (seen->n < 8)
+		seen->r[seen->n] = *r;
+	seen->n++;
+}
+
+/*
+ * With records on, a flow that ends leaves its key, client side, packets
+ * and bytes per direction and the reason behind; flows still in the table
+ * are listed after as live; a full record counts what it could not keep.
+ */
+static void test_records(void **state)
+{
+	struct flow_config c = {.capacity = 1024, .worker_index = 3, .hash_seed = 7, .records = 2};
+	struct flow_table *t = flow_table_create(&c);
+	struct seen_records seen = {0};
+	uint64_t lost = 99;
+
+	(void)state;
+	assert_non_null(t);
+	lookup(t, tcp(C, 5, S, 80, SYN), 0, FLOW_TO_SERVER);
+	lookup(t, tcp(S, 80, C, 5, RST | ACK), 0, FLOW_TO_CLIENT);
+	lookup(t, tcp(C, 5, S, 80, SYN), 1 * SEC, FLOW_TO_SERVER); /* reuses the reset tuple */
+	lookup(t, udp(C, 7, S, 53), 0, FLOW_TO_SERVER);
+	/* the new SYN and the UDP flow time out: the record has room for one */
+	assert_int_equal(flow_expire(t, 1000 * SEC, 1024, NULL, NULL), 2);
+	lookup(t, udp(C, 8, S, 53), 1000 * SEC, FLOW_TO_SERVER);
+	flow_table_records(t, keep_record, &seen, &lost);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(lost, 1);
+	const struct flow_record *r = &seen.r[0];
+	assert_int_equal(r->end, FLOW_END_REUSED);
+	assert_int_equal(r->tcp_state, FLOW_TCP_RESET);
+	assert_int_equal(r->packets[FLOW_TO_SERVER], 1);
+	assert_int_equal(r->packets[FLOW_TO_CLIENT], 1);
+	assert_int_equal(r->bytes[FLOW_TO_CLIENT], 100);
+	assert_int_equal(r->key.port[r->client_side], 5);
+	assert_int_equal(r->key.port[r->client_side ^ 1], 80);
+	assert_int_equal(r->flow_id >> FLOW_WORKER_SHIFT, 3);
+	assert_int_equal(seen.r[1].end, FLOW_END_TIMEOUT);
+	assert_int_equal(seen.r[2].end, FLOW_END_LIVE);
+	assert_int_equal(seen.r[2].key.port[seen.r[2].client_side], 8);
+	assert_string_equal(flow_end_name[FLOW_END_SHUTDOWN], "shutdown");
+	assert_string_equal(flow_tcp_state_name[FLOW_TCP_ESTABLISHED], "established");
+	flow_table_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +779,7 @@ int main(void)
 	    cmocka_unit_test(test_host_os_receivers),
 	    cmocka_unit_test(test_streams_released),
 	    cmocka_unit_test(test_destroy_frees_all),
+	    cmocka_unit_test(test_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

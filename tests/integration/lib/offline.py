@@ -7,6 +7,7 @@
 import json
 import os
 import subprocess
+import sys
 import tempfile
 
 from scapy.all import IP, TCP, UDP, Ether, Raw, wrpcap
@@ -113,3 +114,21 @@ def sid_counts(alerts):
             sid = a["alert"]["signature_id"]
             counts[sid] = counts.get(sid, 0) + 1
     return counts
+
+
+failures = []
+
+
+def check(what, ok, detail=""):
+    """One line "ok: WHAT" or "FAIL: WHAT (DETAIL)"; failures are kept for finish()."""
+    print(("ok: " if ok else "FAIL: ") + what + ("" if ok or detail == "" else f" ({detail})"))
+    if not ok:
+        failures.append(what)
+
+
+def finish(name):
+    """The scenario's last line, and its exit status: 1 when a check failed."""
+    if failures:
+        print(f"{name}: {len(failures)} failure(s)")
+        sys.exit(1)
+    print(f"{name}: passed")
