@@ -58,14 +58,16 @@ nva_link()
 	done
 }
 
-# nva_appliance_link DEV PEER GW_ADDR: the balancer's side toward one
-# vigil (DEV in the root namespace, read by vigil's af_packet device; PEER
-# in the balancer's namespace with GW_ADDR/24), room for the tunnel's
-# overhead.
+# nva_appliance_link DEV PEER GW_ADDR [INDEX]: the balancer's side toward
+# one vigil (DEV in the root namespace, read by vigil's af_packet device,
+# with interface index INDEX if given; PEER in the balancer's namespace
+# with GW_ADDR/24), room for the tunnel's overhead.
 nva_appliance_link()
 {
 	local dev=$1 peer=$2 addr=$3
-	ip link add "$dev" type veth peer name "$peer" netns "$GW_NS"
+	local -a index=()
+	[[ -n ${4:-} ]] && index=(index "$4")
+	ip link add "$dev" "${index[@]}" type veth peer name "$peer" netns "$GW_NS"
 	ip link set "$dev" mtu 1700
 	ip -n "$GW_NS" link set "$peer" mtu 1700
 	ethtool -K "$dev" tx off tso off gso off gro off >/dev/null 2>&1 || true

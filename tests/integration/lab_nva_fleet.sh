@@ -36,7 +36,12 @@ fleet_down()
 fleet_up()
 {
 	nva_up
-	nva_appliance_link vigil-gw1 ga1 "$GW_B_V4"
+	# DPDK's af_packet names its fanout group (pid XOR interface index) &
+	# 0xffff: two vigils started one after the other on neighbouring
+	# interfaces can draw the same group and the second fails to start.
+	# An index far from the first interface's keeps the groups apart.
+	local far=$((($(cat /sys/class/net/vigil-gw0/ifindex) ^ 0x4000) | 0x8000))
+	nva_appliance_link vigil-gw1 ga1 "$GW_B_V4" "$far"
 }
 
 # start_appliance NAME IFACE ADDR PREFIX OUT ERR: one vigil on board nva-geneve.
