@@ -22,6 +22,7 @@
 #include "control/eve.h"
 #include "control/health_listener.h"
 #include "control/stats.h"
+#include "control/watchdog.h"
 #include "dataplane/publish.h"
 #include "platform/clock.h"
 #include "platform/link.h"
@@ -122,6 +123,16 @@ static void command_status_links(const struct control *c, struct json_out *j)
 	command_member_close(&m, j, "links");
 }
 
+/* ,"fail":{...} (control/watchdog.h): fail-open or fail-closed, when the workers are watched. */
+static void command_status_fail(const struct control *c, struct json_out *j)
+{
+	struct command_member m;
+	if (!c->watchdog || !command_member_open(&m))
+		return;
+	watchdog_json(m.f, c->watchdog);
+	command_member_close(&m, j, "fail");
+}
+
 static void command_status(struct command_context *ctx)
 {
 	struct control *c = ctx->control;
@@ -162,6 +173,7 @@ static void command_status(struct command_context *ctx)
 		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
 	command_status_health(c, j);
 	command_status_links(c, j);
+	command_status_fail(c, j);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -181,6 +193,8 @@ static void command_status(struct command_context *ctx)
 				    worker_stopping());
 		if (c->stats && c->stats->links)
 			link_watch_text(f, c->stats->links, "");
+		if (c->watchdog)
+			watchdog_text(f, c->watchdog);
 		fclose(f);
 	}
 	command_text_member(j, "text", text, len);
@@ -708,18 +722,22 @@ static void command_debug_stall_worker(struct command_context *ctx)
 			 "= yes turns it on)");
 		return;
 	}
+	bool in_burst = ctx->argc > 2 && strcmp(ctx->args[2], "in-burst") == 0;
 	if (c->worker_count == 0 ||
 	    command_number(ctx->args[0], 0, c->worker_count - 1, &worker) < 0 ||
-	    command_number(ctx->args[1], 1, COMMAND_STALL_MAX_MS, &ms) < 0) {
+	    command_number(ctx->args[1], 1, COMMAND_STALL_MAX_MS, &ms) < 0 ||
+	    (ctx->argc > 2 && !in_burst)) {
 		snprintf(ctx->error, sizeof(ctx->error),
-			 "debug stall-worker: want a worker 0..%u and 1..%u ms",
+			 "debug stall-worker: want a worker 0..%u, 1..%u ms and maybe in-burst",
 			 c->worker_count ? c->worker_count - 1 : 0, COMMAND_STALL_MAX_MS);
 		return;
 	}
 	uint64_t now_ms = health_clock_ms();
-	__atomic_store_n(&c->workers[worker].heartbeat.test_stall_ms, ms, __ATOMIC_RELAXED);
-	log_warning("debug: worker %u stalls for %u ms (test aid, asked through the console)",
-		    worker, ms);
+	struct worker_heartbeat *hb = &c->workers[worker].heartbeat;
+	__atomic_store_n(&hb->test_stall_in_burst, in_burst, __ATOMIC_RELAXED);
+	__atomic_store_n(&hb->test_stall_ms, ms, __ATOMIC_RELEASE);
+	log_warning("debug: worker %u stalls for %u ms%s (test aid, asked through the console)",
+		    worker, ms, in_burst ? " in its next burst" : "");
 	json_key(ctx->j, "worker");
 	json_printf(ctx->j, "%u", worker);
 	json_key(ctx->j, "stall_ms");
@@ -826,9 +844,9 @@ static const struct console_command console_commands[] = {
     {.words = "debug stall-worker",
      .role = CONSOLE_ROLE_ADMIN,
      .min_args = 2,
-     .max_args = 2,
+     .max_args = 3,
      .run = command_debug_stall_worker,
-     .usage = "debug stall-worker N MS (test aid: [health] test_hooks)"},
+     .usage = "debug stall-worker N MS [in-burst] (test aid: [health] test_hooks)"},
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 

@@ -21,6 +21,7 @@
 #include "control/mgmt.h"
 #include "control/mgmt_port.h"
 #include "control/sinks.h"
+#include "control/watchdog.h"
 #include "dataplane/alert.h"
 #include "dataplane/worker.h"
 
@@ -233,8 +234,11 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 
 unsigned control_poll(struct control *control)
 {
+	uint64_t now_ms = health_clock_ms();
 	if (control->health)
-		health_poll(control->health, health_clock_ms(), worker_stopping());
+		health_poll(control->health, now_ms, worker_stopping());
+	if (control->watchdog)
+		watchdog_poll(control->watchdog, now_ms);
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */

@@ -4,7 +4,8 @@
  * the lwIP stack (control/mgmt.h; without addresses on the board they are
  * counted and freed) and takes the workers' alerts; the console, rule
  * updates and alert sinks hang off the same poll. It never touches a
- * worker's state: workers are read, never written.
+ * worker's state: workers are read, never written, except through the
+ * queue handoff of a fail-open (control/watchdog.h, dataplane/handoff.h).
  */
 #ifndef VIGIL_CONTROL_CONTROL_H
 #define VIGIL_CONTROL_CONTROL_H
@@ -34,6 +35,7 @@ struct ipset_changes;
 struct sink;
 struct health;
 struct health_listener;
+struct watchdog;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -89,6 +91,9 @@ struct control {
 	struct health *health;
 	struct health_listener *health_listener;
 	bool test_hooks;
+	/* Fail-open or fail-closed (control/watchdog.h): a stalled worker's
+	 * queues forwarded uninspected, or the links down; NULL: none (offline). */
+	struct watchdog *watchdog;
 };
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
@@ -124,7 +129,8 @@ void control_free(struct control *control);
 
 /*
  * One pass of the control loop: judge the workers' heartbeats (health),
- * poll the management ports and the console,
+ * run the fail-open/fail-closed watchdog (and forward a bounded share of
+ * a stalled worker's queues), poll the management ports and the console,
  * take alerts (at most 64 bursts per ring, so the console is still served
  * during an alert storm). Returns how many alerts it took: the caller polls
  * again at once rather than sleeping while alerts come (offline, workers

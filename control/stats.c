@@ -17,6 +17,7 @@
 #include "control/health_listener.h"
 #include "control/stats.h"
 #include "dataplane/flow/flow.h"
+#include "control/watchdog.h"
 #include "dataplane/flow/stream.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
@@ -283,6 +284,10 @@ void stats_print_summary(FILE *out, const struct stats_view *view)
 		health_text(out, view->health, view->health_listener, health_clock_ms(),
 			    worker_stopping());
 	}
+	if (view->watchdog) {
+		fprintf(out, "    ");
+		watchdog_text(out, view->watchdog);
+	}
 }
 
 static void stats_json_counters(FILE *f, const struct worker_counters *c)
@@ -399,6 +404,10 @@ void stats_json(FILE *f, const struct stats_view *view)
 		fprintf(f, ",\"health\":");
 		health_json(f, view->health, view->health_listener, health_clock_ms(),
 			    worker_stopping());
+	}
+	if (view->watchdog) {
+		fprintf(f, ",\"fail\":");
+		watchdog_json(f, view->watchdog);
 	}
 	fprintf(f, "}");
 }

@@ -27,6 +27,7 @@ struct eve;
 struct health;
 struct health_listener;
 struct link_watch;
+struct watchdog;
 
 struct stats_worker {
 	unsigned lcore_id;
@@ -49,7 +50,8 @@ struct stats_view {
 	const struct eve *eve;	     /* the EVE file's counters; NULL or closed: no --eve */
 	const struct health *health; /* the workers' heartbeats and the verdict; NULL: none */
 	const struct health_listener *health_listener; /* the checks answered; NULL: none */
-	const struct link_watch *links; /* the inline ports' links (platform/link.h); NULL: none */
+	const struct link_watch *links;	 /* the inline ports' links (platform/link.h); NULL: none */
+	const struct watchdog *watchdog; /* fail-open or fail-closed; NULL: none (offline) */
 };
 
 /* Sum of every worker's counters. */

@@ -45,7 +45,9 @@
 	_(CHECKSUMS_OFF, "checksums_off")                                                          \
 	_(PCRE_LIMITS, "pcre_limits")                                                              \
 	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
-	_(BODY_RULES_LOST, "body_rules_lost")
+	_(BODY_RULES_LOST, "body_rules_lost")                                                      \
+	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
+	_(HELD_THROUGH_BYPASS, "held_through_bypass")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,
@@ -62,7 +64,9 @@ enum worker_counter {
 	_(RATE_LIMIT, "rate_limit", "source blocked by a policy rate limit")                       \
 	_(FILTER, "filter", "the filter stage (ACL, IP sets, domain lists) denied it")             \
 	_(FRAGMENT, "fragment", "IP reassembly refused the fragment (overlap, size, pieces)")      \
-	_(NORMALIZE, "normalize", "its receiver would discard it (see normalized_by_reason)")
+	_(NORMALIZE, "normalize", "its receiver would discard it (see normalized_by_reason)")      \
+	_(HANDOFF, "handoff",                                                                      \
+	  "held by a worker whose queues were taken (fail-open) when the appliance stopped")
 
 enum drop_reason {
 #define _(sym, name, text) DROP_##sym,

@@ -22,6 +22,7 @@
 #include "dataplane/action/exception.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
 #include "dataplane/pipeline.h"
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
@@ -72,6 +73,61 @@ static void worker_send_rejects(struct worker_conf *conf, const struct worker_qu
 	conf->counters.drop[DROP_TX_FULL] += rj->back_count - sent;
 }
 
+/*
+ * After a fail-open bypass: the control lcore forwarded packets of this
+ * worker's queues that its flows never saw (their TCP tracks would take
+ * what follows for out of window), so every flow is forgotten and picked
+ * up again mid-stream. A claim the control lcore dropped before
+ * forwarding anything leaves the flows as they are.
+ */
+static void worker_after_bypass(struct worker_conf *conf)
+{
+	uint64_t forwarded = handoff_forwarded(&conf->handoff);
+	if (likely(forwarded == conf->bypass_seen))
+		return;
+	conf->bypass_seen = forwarded;
+	if (conf->detect.flows)
+		conf->counters.counter[WORKER_COUNTER_FLOWS_FORGOTTEN] +=
+		    flow_table_forget(conf->detect.flows);
+}
+
+/* The slow half of worker_enter(): the queues had been taken. False: stopping, keep off them. */
+static __attribute__((noinline)) bool worker_back(struct worker_conf *conf, enum handoff_entry e)
+{
+	if (e == HANDOFF_STOPPING)
+		return false;
+	worker_after_bypass(conf);
+	return true;
+}
+
+/*
+ * Before a device call on this worker's queues (dataplane/handoff.h):
+ * true to go ahead, and handoff_worker_leave() after it. Per-burst path.
+ */
+static inline bool worker_enter(struct worker_conf *conf, enum handoff_entry *entry)
+{
+	*entry = handoff_worker_enter(&conf->handoff, worker_stopping);
+	return likely(*entry == HANDOFF_OWNED) || worker_back(conf, *entry);
+}
+
+/* The test aid of struct worker_heartbeat: no progress at all for ms, unless stopping. */
+static void worker_stall_for(uint32_t ms)
+{
+	uint64_t until_us = clock_monotonic_us() + (uint64_t)ms * 1000;
+	while (!worker_quit && clock_monotonic_us() < until_us)
+		rte_delay_us_sleep(1000);
+}
+
+/* A held burst the worker may no longer send (its queues were taken and vigil stops). */
+static void worker_free_held(struct worker_conf *conf, struct rte_mbuf **out, uint16_t n_out,
+			     struct pipeline_rejects *rj)
+{
+	rte_pktmbuf_free_bulk(out, n_out);
+	rte_pktmbuf_free_bulk(rj->to_pair, rj->pair_count);
+	rte_pktmbuf_free_bulk(rj->to_back, rj->back_count);
+	conf->counters.drop[DROP_HANDOFF] += n_out + rj->pair_count + rj->back_count;
+}
+
 /* One burst of one queue: receive, the pipeline, transmit (what is dropped is freed and counted). */
 static inline void worker_handle_queue(struct worker_conf *conf, const struct worker_queue *q)
 {
@@ -80,12 +136,20 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	enum drop_reason why[WORKER_BURST];
 	struct pipeline_rejects rj;
 	struct worker_counters *c = &conf->counters;
+	enum handoff_entry entry;
 	uint64_t rx_bytes = 0, tx_bytes = 0;
 	uint16_t n_out = 0;
 
+	if (!worker_enter(conf, &entry))
+		return;
 	uint16_t n = rte_eth_rx_burst(q->rx_port, q->rx_queue, burst, WORKER_BURST);
+	handoff_worker_leave(&conf->handoff);
 	if (n == 0)
 		return;
+	if (unlikely(conf->stall_in_burst_ms)) {
+		worker_stall_for(conf->stall_in_burst_ms);
+		conf->stall_in_burst_ms = 0;
+	}
 	/* One clock read per burst (vDSO, no system call); the wall clock's
 	 * offset every 256 bursts. */
 	uint64_t now_us = clock_monotonic_us();
@@ -110,12 +174,22 @@ static inline void worker_handle_queue(struct worker_conf *conf, const struct wo
 	}
 	c->counter[WORKER_COUNTER_RX_PACKETS] += n;
 	c->counter[WORKER_COUNTER_RX_BYTES] += rx_bytes;
-	if (unlikely(rj.back_count | rj.pair_count))
-		worker_send_rejects(conf, q, &rj, out, &n_out, &tx_bytes);
-	if (n_out == 0)
+	if (n_out == 0 && likely(!(rj.back_count | rj.pair_count)))
 		return;
 
+	/* The queues may have been taken while the burst was in the pipeline
+	 * (a fail-open): then it waits for them, and sends the burst late. */
+	if (!worker_enter(conf, &entry)) {
+		worker_free_held(conf, out, n_out, &rj);
+		return;
+	}
+	if (unlikely(entry == HANDOFF_RETURNED))
+		c->counter[WORKER_COUNTER_HELD_THROUGH_BYPASS] +=
+		    n_out + rj.back_count + rj.pair_count;
+	if (unlikely(rj.back_count | rj.pair_count))
+		worker_send_rejects(conf, q, &rj, out, &n_out, &tx_bytes);
 	uint16_t sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, out, n_out);
+	handoff_worker_leave(&conf->handoff);
 	for (uint16_t i = sent; i < n_out; i++) {
 		tx_bytes -= rte_pktmbuf_pkt_len(out[i]);
 		rte_pktmbuf_free(out[i]);
@@ -133,24 +207,39 @@ static struct publish_domain *worker_domain(struct worker_conf *conf)
 /*
  * The test aid of struct worker_heartbeat: stall as a stuck worker would,
  * no queue served and no heartbeat, but end early on worker_stop() so
- * that the appliance still stops at once.
+ * that the appliance still stops at once; or, asked to stall inside a
+ * burst, do so at the next burst that brings packets.
  */
 static void worker_test_stall(struct worker_conf *conf)
 {
-	uint32_t ms = __atomic_exchange_n(&conf->heartbeat.test_stall_ms, 0, __ATOMIC_RELAXED);
-	uint64_t until_us = clock_monotonic_us() + (uint64_t)ms * 1000;
-	while (!worker_quit && clock_monotonic_us() < until_us)
-		rte_delay_us_sleep(1000);
+	uint32_t ms = __atomic_exchange_n(&conf->heartbeat.test_stall_ms, 0, __ATOMIC_ACQUIRE);
+	uint32_t in_burst = __atomic_load_n(&conf->heartbeat.test_stall_in_burst, __ATOMIC_RELAXED);
+	if (in_burst)
+		conf->stall_in_burst_ms = ms;
+	else
+		worker_stall_for(ms);
+}
+
+/* The exception path's frames for the wire go out on this worker's queues: entered like a burst. */
+static void worker_send_exceptions(struct worker_conf *conf)
+{
+	enum handoff_entry entry;
+	if (!worker_enter(conf, &entry))
+		return;
+	exception_send(conf->exceptions, (uint16_t)conf->worker_index);
+	handoff_worker_leave(&conf->handoff);
 }
 
 void worker_poll(struct worker_conf *conf)
 {
 	if (unlikely(__atomic_load_n(&conf->heartbeat.test_stall_ms, __ATOMIC_RELAXED)))
 		worker_test_stall(conf);
+	/* a bypass that ended without this worker waiting for its queues */
+	worker_after_bypass(conf);
 	for (unsigned i = 0; i < conf->queue_count; i++)
 		worker_handle_queue(conf, &conf->queues[i]);
 	if (unlikely(conf->exceptions != NULL))
-		exception_send(conf->exceptions, (uint16_t)conf->worker_index);
+		worker_send_exceptions(conf);
 	pipeline_housekeeping(&conf->detect);
 	/* no published pointer is held past this point (RCU) */
 	if (conf->detect.filter)

@@ -12,7 +12,9 @@
  * what changes at run time (rules, mode, filter) is published
  * (dataplane/publish.h) and adopted by the worker itself.
  * Queue i of every data port belongs to worker i, so no two lcores share a
- * queue and the loop takes no locks.
+ * queue and the loop takes no locks; the one exception is a fail-open
+ * bypass, when the control lcore takes a stalled worker's queues through
+ * its struct handoff (dataplane/handoff.h) and gives them back.
  */
 #ifndef VIGIL_DATAPLANE_WORKER_H
 #define VIGIL_DATAPLANE_WORKER_H
@@ -23,6 +25,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/detect/detect.h"
+#include "dataplane/handoff.h"
 
 struct defrag_table;
 struct encap_outer;
@@ -53,16 +56,24 @@ struct worker_queue {
  * the control lcore's reads never touch the counters. test_stall_ms is a
  * test aid (console `debug stall-worker`, only with [health] test_hooks):
  * the control lcore writes it, the worker takes it at its next turn and
- * then stalls for real, handling nothing, for that many milliseconds.
+ * then stalls for real, handling nothing, for that many milliseconds;
+ * with test_stall_in_burst (written first) it stalls in the middle of its
+ * next non-empty burst instead, between receiving and transmitting it.
  */
 struct worker_heartbeat {
 	uint64_t turns;
 	uint32_t test_stall_ms;
+	uint32_t test_stall_in_burst;
 } __attribute__((aligned(64)));
 
 struct worker_conf {
 	struct worker_counters counters; /* first: written on every packet */
 	struct worker_heartbeat heartbeat;
+	/* Who uses the queues: this worker, or the control lcore while it is
+	 * stalled and the board fails open (dataplane/handoff.h). */
+	struct handoff handoff;
+	uint64_t bypass_seen;	    /* handoff.forwarded when this worker last forgot its flows */
+	uint32_t stall_in_burst_ms; /* test aid: stall this long in the next non-empty burst */
 	unsigned worker_index;
 	unsigned lcore_id;
 	bool drop_malformed; /* board: malformed = drop */

@@ -396,6 +396,7 @@ static const struct board_setting board_settings[] = {
     {"board", "mode", board_parse_mode, B(mode), 0, 0, NULL},
     {"board", "malformed", board_parse_malformed, B(malformed), 0, 0, "drop"},
     {"board", "fail", board_parse_fail, B(fail), 0, 0, "open"},
+    {"board", "fail_after_ms", board_parse_uint, B(fail_after_ms), 20, 60000, "200"},
     {"board", "link_propagation", board_parse_bool, B(link_propagation), 0, 0, "yes"},
     {"board", "link_settle_ms", board_parse_uint, B(link_settle_ms), 0, 60000, "5000"},
     {"eal", "no_huge", board_parse_bool, B(no_huge), 0, 0, "no"},

@@ -49,7 +49,7 @@ enum board_checksums {
 
 /* What the appliance does to traffic when it cannot inspect it (a stalled
  * worker, the process gone): let it through or stop it. Read here; acted
- * on by the watchdog (control/health.c), not by this module. */
+ * on by the watchdog (control/watchdog.h), not by this module. */
 enum board_fail_policy {
 	BOARD_FAIL_OPEN,
 	BOARD_FAIL_CLOSED,
@@ -101,6 +101,7 @@ struct board {
 	enum board_mode mode;
 	enum board_malformed_policy malformed;
 	enum board_fail_policy fail; /* [board] fail: open or closed (the watchdog's) */
+	unsigned fail_after_ms;	     /* [board] a worker without progress this long trips it */
 	bool link_propagation;	     /* [board] a pair's link follows its other port's */
 	unsigned link_settle_ms;     /* a port started or brought up may stay down this long */
 

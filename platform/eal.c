@@ -16,7 +16,9 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "dataplane/handoff.h"
 #include "platform/eal.h"
+#include "platform/log.h"
 
 #define EAL_MAX_ARGS 96
 
@@ -123,6 +125,13 @@ int eal_start(const struct board *board, const struct eal_vars *vars, const char
 	}
 	argv[argc] = NULL;
 
+	/* The queue handoff of a fail-open (dataplane/handoff.h), before the
+	 * EAL starts threads: registering a process of one thread is
+	 * immediate, one of several waits for an RCU grace period (50 ms). */
+	int barrier = handoff_init();
+	if (barrier < 0)
+		log_warning("no membarrier (%s): workers fence before every burst instead",
+			    strerror(-barrier));
 	if (rte_eal_init(argc, argv) < 0) {
 		snprintf(err, err_len,
 			 "%s: error: DPDK EAL start failed: %s (check [eal] and [lcores])",

@@ -108,6 +108,8 @@ enum link_event link_table_observe(struct link_table *t, unsigned i, bool up, ui
 	bool was_up = p->up;
 	*action = (struct link_action){LINK_SET_NONE, i};
 	p->up = up;
+	if (p->forced)
+		return up != was_up ? LINK_EVENT_OWN : LINK_EVENT_NONE;
 	switch (p->hold) {
 	case LINK_HOLD_DOWN:
 		return up != was_up ? LINK_EVENT_OWN : LINK_EVENT_NONE;
@@ -120,6 +122,27 @@ enum link_event link_table_observe(struct link_table *t, unsigned i, bool up, ui
 		return LINK_EVENT_NONE;
 	return up ? link_table_returned(t, i, now_ms, action)
 		  : link_table_lost(t, i, LINK_EVENT_DOWN, action);
+}
+
+void link_table_force(struct link_table *t, unsigned i, bool down, uint64_t now_ms,
+		      struct link_action *action)
+{
+	struct link_port_state *p = &t->ports[i];
+	*action = (struct link_action){LINK_SET_NONE, i};
+	if (down) {
+		p->forced = true;
+		action->set = LINK_SET_DOWN;
+		return;
+	}
+	bool was_forced = p->forced;
+	p->forced = false;
+	if (p->hold == LINK_HOLD_DOWN)
+		return; /* its pair is still without link */
+	if (was_forced) {
+		p->hold = LINK_HOLD_SETTLING;
+		p->settle_until_ms = now_ms + t->settle_ms;
+	}
+	action->set = LINK_SET_UP;
 }
 
 void link_table_failed(struct link_table *t, const struct link_action *action)
@@ -145,12 +168,12 @@ static int link_on_event(uint16_t port_id, enum rte_eth_event_type type, void *a
 	return 0;
 }
 
-/* The kernel interface's flags (IFF_UP: its own admin state). */
-static int link_kernel_flags(const struct link_watch *w, const char *ifname, short *flags)
+/* The kernel interface's flags (IFF_UP: its own admin state), through socket sock. */
+static int link_kernel_flags(int sock, const char *ifname, short *flags)
 {
 	struct ifreq ifr = {0};
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(w->sock, SIOCGIFFLAGS, &ifr) < 0)
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
 		return -errno;
 	*flags = ifr.ifr_flags;
 	return 0;
@@ -185,6 +208,19 @@ static bool link_read(const struct link_watch_port *port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
+/* A kernel interface's IFF_UP, through socket sock. */
+static int link_kernel_set(int sock, const char *ifname, bool up)
+{
+	short flags = 0;
+	int rc = link_kernel_flags(sock, ifname, &flags);
+	if (rc < 0)
+		return rc;
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_flags = up ? (short)(flags | IFF_UP) : (short)(flags & ~IFF_UP);
+	return ioctl(sock, SIOCSIFFLAGS, &ifr) < 0 ? -errno : 0;
+}
+
 /*
  * Set a port's link: through ethdev, or, for an af_packet port, the
  * kernel interface's IFF_UP, which takes the carrier of whatever is
@@ -195,14 +231,47 @@ static int link_set(const struct link_watch *w, const struct link_watch_port *po
 	if (port->backend == LINK_BACKEND_ETHDEV)
 		return up ? rte_eth_dev_set_link_up(port->port_id)
 			  : rte_eth_dev_set_link_down(port->port_id);
-	short flags = 0;
-	int rc = link_kernel_flags(w, port->ifname, &flags);
-	if (rc < 0)
+	return link_kernel_set(w->sock, port->ifname, up);
+}
+
+/* The kernel interface an af_packet port is bound to; false for any other device. */
+static bool link_af_packet_iface(uint16_t port_id, char ifname[IF_NAMESIZE])
+{
+	struct rte_eth_dev_info info;
+	if (rte_eth_dev_info_get(port_id, &info) < 0 || !info.driver_name ||
+	    strcmp(info.driver_name, "net_af_packet") != 0)
+		return false;
+	return info.if_index && if_indextoname(info.if_index, ifname);
+}
+
+int link_port_set(uint16_t port_id, bool up)
+{
+	char ifname[IF_NAMESIZE];
+	if (!link_af_packet_iface(port_id, ifname))
+		return up ? rte_eth_dev_set_link_up(port_id) : rte_eth_dev_set_link_down(port_id);
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -errno;
+	int rc = link_kernel_set(sock, ifname, up);
+	close(sock);
+	return rc;
+}
+
+int link_watch_force(struct link_watch *w, uint16_t port_id, bool down, uint64_t now_ms)
+{
+	for (unsigned i = 0; w->started && i < w->table.count; i++) {
+		if (w->ports[i].port_id != port_id)
+			continue;
+		struct link_action action;
+		link_table_force(&w->table, i, down, now_ms, &action);
+		if (action.set == LINK_SET_NONE)
+			return 0;
+		int rc = link_set(w, &w->ports[i], action.set == LINK_SET_UP);
+		if (rc < 0)
+			link_table_failed(&w->table, &action);
 		return rc;
-	struct ifreq ifr = {0};
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", port->ifname);
-	ifr.ifr_flags = up ? (short)(flags | IFF_UP) : (short)(flags & ~IFF_UP);
-	return ioctl(w->sock, SIOCSIFFLAGS, &ifr) < 0 ? -errno : 0;
+	}
+	return -ENOENT;
 }
 
 /* What was done about the pair, for the report: "; pair b1 taken down", or why not. */
@@ -384,7 +453,7 @@ void link_watch_stop(struct link_watch *w)
 		if (port->lsc)
 			rte_eth_dev_callback_unregister(port->port_id, RTE_ETH_EVENT_INTR_LSC,
 							link_on_event, port);
-		if (w->table.ports[i].hold != LINK_HOLD_DOWN)
+		if (w->table.ports[i].hold != LINK_HOLD_DOWN || w->table.ports[i].forced)
 			continue;
 		int rc = link_set(w, port, true);
 		if (rc < 0)
@@ -415,11 +484,13 @@ void link_watch_json(FILE *f, const struct link_watch *w)
 		const struct link_port_state *s = &t->ports[i];
 		fprintf(f,
 			"%s{\"port\":\"%s\",\"pair\":\"%s\",\"link\":\"%s\",\"held\":\"%s\","
+			"\"fail_closed\":%s,"
 			"\"read\":\"%s\",\"down\":%" PRIu64 ",\"up\":%" PRIu64
 			",\"taken_down\":%" PRIu64 ",\"brought_up\":%" PRIu64
 			",\"set_failures\":%" PRIu64 "}",
 			i ? "," : "", w->ports[i].name, w->ports[s->pair].name,
 			s->up ? "up" : "down", link_hold_name(s->hold),
+			s->forced ? "true" : "false",
 			w->ports[i].backend == LINK_BACKEND_KERNEL ? "kernel"
 			: w->ports[i].lsc			   ? "events"
 								   : "polled",

@@ -15,8 +15,10 @@
  * and reports every change (an EVE event, through the caller's report
  * function).
  *
- * A port paired with itself (the tunnel boards) is neither watched nor
- * touched. An af_packet port is read and set through the kernel interface
+ * Fail-closed (control/watchdog.h) takes the watched ports down through
+ * the watch (link_watch_force), which holds them for it: their readings
+ * are vigil's own until it lets them go. A port paired with itself (the
+ * tunnel boards) is neither watched nor touched by propagation. An af_packet port is read and set through the kernel interface
  * it is bound to (DPDK 22.11's af_packet reports a link that is always up
  * and cannot set it); every other device through ethdev.
  */
@@ -72,6 +74,9 @@ struct link_port_state {
 	uint64_t taken_down;	  /* times vigil took it down, its pair having lost link */
 	uint64_t brought_up;	  /* times vigil brought it back up */
 	uint64_t set_failures;	  /* times the device refused to set its link */
+	/* fail-closed (control/watchdog.h) holds it down, whatever its pair
+	 * does: its readings are vigil's own until it is let go */
+	bool forced;
 };
 
 struct link_table {
@@ -123,6 +128,15 @@ enum link_event link_table_observe(struct link_table *t, unsigned i, bool up, ui
  * is a loss like any other. Pure.
  */
 void link_table_failed(struct link_table *t, const struct link_action *action);
+
+/*
+ * Fail-closed (control/watchdog.h): hold port i down (down), or let it
+ * go: it is then brought up and settles as at start, unless it is held
+ * down for its pair, which it stays. Fills *action with what to set.
+ * Pure.
+ */
+void link_table_force(struct link_table *t, unsigned i, bool down, uint64_t now_ms,
+		      struct link_action *action);
 
 /* One change, as the watch reports it (log line and EVE event alike). */
 struct link_report {
@@ -188,8 +202,26 @@ int link_watch_start(struct link_watch *w, const struct board *board, const stru
 void link_watch_poll(struct link_watch *w, uint64_t now_ms);
 
 /*
- * Stop watching and bring up every port vigil holds down, so the links
- * are left as vigil found them. Before the ports stop. Control lcore.
+ * Fail-closed's way to a watched port's link (control/watchdog.h): take
+ * port_id down and hold it so (down), or let it go (link_table_force),
+ * so that the watch takes none of it for a loss to propagate. Returns 0,
+ * -ENOENT when the watch does not read that port (set it with
+ * link_port_set()), or the device's error. Control lcore.
+ */
+int link_watch_force(struct link_watch *w, uint16_t port_id, bool down, uint64_t now_ms);
+
+/*
+ * Set any port's link down or up: through ethdev, or, for an af_packet
+ * port, its kernel interface's IFF_UP (its veth peer loses its carrier).
+ * Returns 0 or a negative error. Any lcore; a system call, never per packet.
+ */
+int link_port_set(uint16_t port_id, bool up);
+
+/*
+ * Stop watching and bring up every port vigil holds down for its pair, so
+ * the links are left as vigil found them (fail-closed's ports stay down:
+ * traffic stops while no vigil inspects it). Before the ports stop.
+ * Control lcore.
  */
 void link_watch_stop(struct link_watch *w);
 

@@ -39,6 +39,7 @@
 #include "dataplane/action/exception.h"
 #include "control/rules_update.h"
 #include "control/sinks.h"
+#include "control/watchdog.h"
 #include "dataplane/alert.h"
 #include "dataplane/app/app.h"
 #include "dataplane/decode/defrag.h"
@@ -149,7 +150,10 @@ static void control_loop(struct run_state *run, struct control *control,
 		/* Offline, workers wait on a full alert ring: keep draining while alerts come. */
 		if (run->offline && alerts)
 			continue;
-		rte_delay_us_sleep(run->offline ? 200 : 1000);
+		/* A fail-open bypass forwards a share of a worker's queues each pass. */
+		rte_delay_us_sleep(run->offline				   ? 200
+				   : watchdog_bypassing(control->watchdog) ? 50
+									   : 1000);
 	}
 }
 
@@ -293,6 +297,54 @@ static void start_links(const struct board *board, const struct port_set *ports,
 	char err[SETUP_ERROR_MAX];
 	if (link_watch_start(links, board, ports, link_report_eve, control, err, sizeof(err)) < 0)
 		log_fatal("%s: error: %s", board->path, err);
+}
+
+/*
+ * Fail-closed's way to a data port's link: through link propagation's
+ * watch where it reads the port (so that it takes the change for vigil's
+ * own, not a loss to propagate), directly otherwise; arg is the watch.
+ */
+static int fail_closed_link_set(void *arg, uint16_t port_id, bool up)
+{
+	int rc = link_watch_force(arg, port_id, !up, clock_monotonic_us() / 1000);
+	return rc == -ENOENT ? link_port_set(port_id, up) : rc;
+}
+
+/* A fail-open or fail-closed transition as an EVE engine event (the watchdog logged it). */
+static void fail_report_eve(void *arg, const char *level, const char *message)
+{
+	control_engine_event(arg, NULL, level, "watchdog", message);
+}
+
+/*
+ * Fail-open or fail-closed ([board] fail): the watchdog over the workers'
+ * heartbeats, with the data ports' links to take down and the EVE events
+ * of its transitions. Not offline: a capture has no line to keep up with.
+ */
+static void start_watchdog(const struct board *board, const struct port_set *ports,
+			   struct worker_conf *workers, struct link_watch *links,
+			   struct control *control)
+{
+	static struct watchdog watchdog;
+	enum watchdog_policy policy =
+	    board->fail == BOARD_FAIL_OPEN ? WATCHDOG_FAIL_OPEN : WATCHDOG_FAIL_CLOSED;
+	watchdog_init(&watchdog, policy, board->fail_after_ms, fail_closed_link_set, links,
+		      fail_report_eve, control);
+	for (unsigned w = 0; w < board->worker_count; w++)
+		if (watchdog_add_worker(&watchdog, &workers[w]) < 0)
+			log_fatal("%s: error: more than %d workers to watch", board->path,
+				  WATCHDOG_MAX_WORKERS);
+	for (unsigned i = 0; i < ports->count; i++)
+		if (ports->ports[i].conf->role == BOARD_PORT_INLINE &&
+		    watchdog_add_port(&watchdog, ports->ports[i].port_id) < 0)
+			log_fatal("%s: error: [board] fail: port id %u out of the watchdog's reach",
+				  board->path, ports->ports[i].port_id);
+	control->watchdog = &watchdog;
+	log_info("watchdog: fail-%s when a worker makes no progress for %u ms (%s)",
+		 board_fail_name(board->fail), board->fail_after_ms,
+		 policy == WATCHDOG_FAIL_OPEN
+		     ? "its queues forwarded uninspected until it moves again"
+		     : "the data links down until it moves again");
 }
 
 #define SINK_GRACE_MS 2000 /* at shut-down, a sink's time to deliver what is queued */
@@ -491,6 +543,7 @@ int main(int argc, char **argv)
 	if (!run.offline) {
 		start_health(&board, &ports, workers, &control);
 		start_links(&board, &ports, &links, &control);
+		start_watchdog(&board, &ports, workers, &links, &control);
 	}
 	/* Alerts are formatted as EVE lines for the file and the sinks alike. */
 	struct eve eve = {.fd = -1, .ruleset = ruleset};
@@ -514,6 +567,7 @@ int main(int argc, char **argv)
 	stats.view.health = control.health;
 	stats.view.health_listener = control.health_listener;
 	stats.view.links = &links;
+	stats.view.watchdog = control.watchdog;
 	control.stats = &stats.view;
 	control.workers = workers;
 	control.published = &setup_published;
@@ -553,6 +607,8 @@ int main(int argc, char **argv)
 	for (unsigned w = 0; w < board.worker_count; w++)
 		if (rte_eal_remote_launch(worker_main, &workers[w], workers[w].lcore_id) != 0)
 			log_fatal("cannot launch worker on lcore %u", workers[w].lcore_id);
+	if (control.watchdog)
+		watchdog_start(control.watchdog);
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
@@ -560,6 +616,10 @@ int main(int argc, char **argv)
 	if (control.health)
 		health_poll(control.health, health_clock_ms(), true);
 	console_stop(control.console);
+	/* Queues a fail-open holds go back (their workers send what they
+	 * hold); fail-closed takes the links down until the next start. */
+	if (control.watchdog)
+		watchdog_stop(control.watchdog, health_clock_ms());
 	worker_stop();
 	rte_eal_mp_wait_lcore();
 	control_drain_alerts(&control);

@@ -155,6 +155,18 @@ static void flow_end(struct flow_table *t, uint32_t s, enum flow_end why, flow_f
 	t->counters.active--;
 }
 
+unsigned flow_table_forget(struct flow_table *t)
+{
+	unsigned n = 0;
+	for (uint32_t s = 0; s < t->capacity && t->counters.active; s++)
+		if (t->tags[s]) {
+			flow_end(t, s, FLOW_END_FORGOTTEN, NULL, NULL);
+			n++;
+		}
+	t->counters.forgotten += n;
+	return n;
+}
+
 void flow_table_destroy(struct flow_table *t)
 {
 	if (!t)

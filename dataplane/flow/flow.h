@@ -180,11 +180,12 @@ struct flow {
 
 /* Why a flow ended, for its record (struct flow_record): _(SYMBOL, "name") */
 #define foreach_flow_end                                                                           \
-	_(TIMEOUT, "timeout")	/* its state's timeout passed */                                   \
-	_(EVICTED, "evicted")	/* pushed out of a full probe window */                            \
-	_(REUSED, "reused")	/* a new SYN on the tuple of a closed TCP flow */                  \
-	_(SHUTDOWN, "shutdown") /* still in the table at its destroy */                            \
-	_(LIVE, "live")		/* not ended: a record of a flow as it stands */
+	_(TIMEOUT, "timeout")	  /* its state's timeout passed */                                 \
+	_(EVICTED, "evicted")	  /* pushed out of a full probe window */                          \
+	_(REUSED, "reused")	  /* a new SYN on the tuple of a closed TCP flow */                \
+	_(SHUTDOWN, "shutdown")	  /* still in the table at its destroy */                          \
+	_(FORGOTTEN, "forgotten") /* packets of it passed unseen (fail-open): picked up again */   \
+	_(LIVE, "live")		  /* not ended: a record of a flow as it stands */
 
 enum flow_end {
 #define _(sym, name) FLOW_END_##sym,
@@ -274,6 +275,7 @@ struct flow_config {
 	_(evicted, "flow_evicted", "flows pushed out of a full probe window")                      \
 	_(reused, "flow_reused", "closed TCP flows replaced by a new SYN on the same tuple")       \
 	_(table_full, "flow_table_full", "packets that got no flow: window full, none idle")       \
+	_(forgotten, "flow_forgotten", "flows ended because packets of theirs passed unseen")      \
 	_(no_flow, "flow_no_flow", "packets not tracked: not IP, or a non-first fragment")         \
 	_(active, "flow_active", "flows in the table now (a gauge)")
 
@@ -355,6 +357,15 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *a
 void flow_table_records(const struct flow_table *t,
 			void (*fn)(const struct flow_record *r, void *arg), void *arg,
 			uint64_t *lost);
+
+/*
+ * End every flow in the table (on_free, streams released), counted as
+ * forgotten: packets of them passed without this table seeing them (a
+ * fail-open bypass), so their TCP tracks would refuse what comes next as
+ * out of window. Their connections are picked up again mid-stream (see
+ * flow_config.midstream). Owning lcore; walks every slot. Returns how many.
+ */
+unsigned flow_table_forget(struct flow_table *t);
 
 /*
  * Find or create the flow of the decoded packet p at time now_ns (a

@@ -388,6 +388,19 @@ static void test_inline_boards(void **state)
 		     "[board] link_settle_ms: 60001 is outside 0..60000");
 }
 
+/* [board] fail_after_ms: the watchdog's threshold, 200 ms by default, bounds named. */
+static void test_fail_after(void **state)
+{
+	(void)state;
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.fail_after_ms, 200);
+	const char *set[] = {"board.fail_after_ms=1500"};
+	assert_int_equal(load_text(good_board, set, 1), 0);
+	assert_int_equal(board.fail_after_ms, 1500);
+	assert_error("[board]\nmode = ips\nfail_after_ms = 5\n", 3,
+		     "[board] fail_after_ms: 5 is outside 20..60000");
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -432,6 +445,7 @@ int main(void)
 	    cmocka_unit_test(test_console_limits),
 	    cmocka_unit_test(test_health_settings),
 	    cmocka_unit_test(test_inline_boards),
+	    cmocka_unit_test(test_fail_after),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),
 	};

@@ -752,6 +752,33 @@ static void test_records(void **state)
 	flow_table_destroy(t);
 }
 
+/*
+ * After a fail-open bypass every flow is forgotten (on_free for each,
+ * counted), and the next packet of a connection starts a new flow.
+ */
+static void test_forget_all(void **state)
+{
+	struct flow_table *t = table_new(1024, 0);
+
+	(void)state;
+	for (uint16_t i = 0; i < 20; i++)
+		lookup(t, udp(C, i + 1, S, 53), 0, FLOW_TO_SERVER);
+	struct flow *f = lookup(t, tcp(C, 40000, S, 80, SYN), 0, FLOW_TO_SERVER);
+	uint64_t old_id = f->flow_id;
+	assert_int_equal(flow_table_forget(t), 21);
+	assert_int_equal(freed.count, 21);
+	assert_int_equal(t->counters.active, 0);
+	assert_int_equal(t->counters.forgotten, 21);
+	f = lookup(t, tcp(C, 40000, S, 80, ACK), 1 * SEC, FLOW_TO_SERVER);
+	assert_true(f->flow_id != old_id);
+	assert_int_equal(t->counters.active, 1);
+	assert_int_equal(flow_table_forget(t), 1);
+	assert_int_equal(flow_table_forget(t), 0); /* an empty table: nothing */
+	assert_int_equal(t->counters.forgotten, 22);
+	flow_table_destroy(t);
+	assert_int_equal(freed.count, 22); /* nothing left to free twice */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,6 +807,7 @@ int main(void)
 	    cmocka_unit_test(test_streams_released),
 	    cmocka_unit_test(test_destroy_frees_all),
 	    cmocka_unit_test(test_records),
+	    cmocka_unit_test(test_forget_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

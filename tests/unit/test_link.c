@@ -6,7 +6,9 @@
  * when it returns; the pair's own readings while held are vigil's doing
  * and never act (no latching with both sides down); start-up and a port
  * brought back up settle before down counts as a loss; two pairs are
- * independent; propagation off only watches; a refused set is undone.
+ * independent; propagation off only watches; a refused set is undone;
+ * fail-closed's hold (link_table_force) is vigil's own doing, never a
+ * loss, and letting go settles, except a port still held for its pair.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -201,6 +203,46 @@ static void test_refused_set(void **state)
 	expect(3, false, 8000 + SETTLE_MS, LINK_EVENT_DOWN, LINK_SET_DOWN, 2);
 }
 
+/* Force port i down or let it go; the action must be as given. */
+static void force(unsigned i, bool down, uint64_t now_ms, enum link_set set)
+{
+	struct link_action action;
+	link_table_force(&table, i, down, now_ms, &action);
+	assert_int_equal(action.set, set);
+	if (set != LINK_SET_NONE)
+		assert_int_equal(action.port, i);
+}
+
+/*
+ * Fail-closed takes every port down: their readings are vigil's own (no
+ * propagation, no loss counted); let go, they come up and settle. A port
+ * held down for its pair when fail-closed ends stays down.
+ */
+static void test_fail_closed_force(void **state)
+{
+	(void)state;
+	start_up(true);
+	for (unsigned i = 0; i < 4; i++)
+		force(i, true, 5000, LINK_SET_DOWN);
+	for (unsigned i = 0; i < 4; i++)
+		expect(i, false, 5010, LINK_EVENT_OWN, LINK_SET_NONE, 0);
+	expect(0, false, 5060, LINK_EVENT_NONE, LINK_SET_NONE, 0);
+	for (unsigned i = 0; i < 4; i++)
+		force(i, false, 6000, LINK_SET_UP);
+	assert_int_equal(table.ports[0].hold, LINK_HOLD_SETTLING);
+	expect(0, false, 6000 + SETTLE_MS - 1, LINK_EVENT_NONE, LINK_SET_NONE, 0);
+	expect(0, true, 6000 + SETTLE_MS + 1, LINK_EVENT_UP_AS_SET, LINK_SET_NONE, 0);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(table.ports[i].down, 0);
+
+	/* a2 lost its link by itself, b2 is held for it: fail-closed comes and goes */
+	expect(2, false, 20000, LINK_EVENT_DOWN, LINK_SET_DOWN, 3);
+	force(3, true, 21000, LINK_SET_DOWN);
+	force(3, false, 22000, LINK_SET_NONE);
+	assert_int_equal(table.ports[3].hold, LINK_HOLD_DOWN);
+	expect(2, true, 23000, LINK_EVENT_UP, LINK_SET_UP, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +254,7 @@ int main(void)
 	    cmocka_unit_test(test_loss_again_while_settling),
 	    cmocka_unit_test(test_propagation_off_only_watches),
 	    cmocka_unit_test(test_refused_set),
+	    cmocka_unit_test(test_fail_closed_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -773,6 +773,44 @@ static void test_normalize_decoys(void **state)
 }
 
 /*
+ * A fail-open bypass forwarded bytes this worker never saw: the flow's
+ * track then takes what follows for an acknowledgement of unsent bytes or
+ * data past the window (ips drops it, which would cut every connection
+ * the bypass carried). Forgotten
+ * (flow_table_forget, as the worker does when its queues come back), the
+ * connection is picked up mid-stream: it passes, and an attack on it is
+ * still dropped.
+ */
+static void test_forgotten_flow_picked_up_midstream(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "drop tcp any any -> any any (msg:\"a\"; flow:to_server,established; "
+	    "content:\"attack\"; sid:1;)\n";
+	struct harness *h = harness_up(rules, true, 0);
+	h->ctx.flows->midstream = true; /* the board's default */
+	harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, NULL, 0);
+	harness_segment(h, false, STREAM_TCP_SYN | STREAM_TCP_ACK, 5000, 1001, NULL, 0);
+	harness_segment(h, true, STREAM_TCP_ACK, 1001, 5001, NULL, 0);
+	assert_int_equal(harness_segment(h, true, PA, 1001, 5001, "hello ", 0), VERDICT_PASS);
+	/* 300,000 bytes each way went by uninspected: the track refuses what follows */
+	uint32_t client = 1007 + 300000, server = 5001 + 300000;
+	const uint64_t *refused = h->counters.normalized;
+	assert_int_equal(harness_segment(h, true, PA, client, server, "more ", 0), VERDICT_DROP);
+	assert_int_equal(refused[NORMALIZE_ACK_UNSENT] + refused[NORMALIZE_OUT_OF_WINDOW], 1);
+
+	assert_int_equal(flow_table_forget(h->ctx.flows), 1);
+	assert_int_equal(harness_segment(h, false, PA, server, client, "ok ", 0), VERDICT_PASS);
+	assert_int_equal(harness_segment(h, true, PA, client, server + 3, "more ", 0),
+			 VERDICT_PASS);
+	assert_int_equal(refused[NORMALIZE_ACK_UNSENT] + refused[NORMALIZE_OUT_OF_WINDOW], 1);
+	assert_int_equal(harness_segment(h, true, PA, client + 5, server + 3, "attack", 0),
+			 VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_down(h);
+}
+
+/*
  * Data on a SYN without a Fast Open option is what a Linux server ignores:
  * not inspected (ids), dropped (ips). With the option, ids inspects it (the
  * server may take it) and ips still drops the SYN (the client then opens
@@ -1331,6 +1369,7 @@ int main(void)
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_published_rules_renew_flows_lazily),
 	    cmocka_unit_test(test_normalize_decoys),
+	    cmocka_unit_test(test_forgotten_flow_picked_up_midstream),
 	    cmocka_unit_test(test_normalize_syn_data),
 	    cmocka_unit_test(test_stream_gap_skipped),
 	    cmocka_unit_test(test_overlap_mismatch_dropped),
