@@ -28,19 +28,33 @@
 #include "dataplane/worker.h"
 #include "platform/clock.h"
 
-static volatile sig_atomic_t worker_quit;
+/* A stop asked for (the appliance is stopping), and the workers told to leave their loop. */
+static volatile sig_atomic_t worker_stop_asked, worker_quit;
+
+void worker_request_stop(void)
+{
+	worker_stop_asked = 1;
+}
 
 void worker_stop(void)
 {
+	worker_stop_asked = 1;
 	worker_quit = 1;
 }
 
 void worker_clear_stop(void)
 {
 	worker_quit = 0;
+	worker_stop_asked = 0;
 }
 
 bool worker_stopping(void)
+{
+	return worker_stop_asked != 0;
+}
+
+/* The handoff's way to end a wait for queues that will not come back. */
+static bool worker_quitting(void)
 {
 	return worker_quit != 0;
 }
@@ -106,7 +120,7 @@ static __attribute__((noinline)) bool worker_back(struct worker_conf *conf, enum
  */
 static inline bool worker_enter(struct worker_conf *conf, enum handoff_entry *entry)
 {
-	*entry = handoff_worker_enter(&conf->handoff, worker_stopping);
+	*entry = handoff_worker_enter(&conf->handoff, worker_quitting);
 	return likely(*entry == HANDOFF_OWNED) || worker_back(conf, *entry);
 }
 

@@ -116,13 +116,22 @@ int worker_main(void *arg);
  */
 void worker_poll(struct worker_conf *conf);
 
+/*
+ * The appliance is stopping (SIGTERM): worker_stopping() is true from now
+ * on (the health checks fail, the control loop ends), but the workers go
+ * on forwarding until worker_stop(), so that a restart leaves traffic
+ * unserved only while the process really cannot serve it. Any thread,
+ * signal-safe.
+ */
+void worker_request_stop(void);
+
 /* Ask every worker to finish its current burst and return. Any thread, signal-safe. */
 void worker_stop(void);
 
-/* Clear the stop flag so the loop can be launched again (benchmarks run it in rounds). */
+/* Clear the stop flags so the loop can be launched again (benchmarks run it in rounds). */
 void worker_clear_stop(void);
 
-/* True once worker_stop() has been called. */
+/* True once worker_request_stop() or worker_stop() has been called. */
 bool worker_stopping(void);
 
 #endif

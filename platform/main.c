@@ -68,10 +68,11 @@
 
 #define OFFLINE_IDLE_SECONDS 3.0
 
+/* The control loop ends; the workers forward until the slow part of the shut-down is over. */
 static void on_signal(int signo)
 {
 	(void)signo;
-	worker_stop();
+	worker_request_stop();
 }
 
 static void on_release_signal(int signo)
@@ -615,6 +616,8 @@ int main(int argc, char **argv)
 	/* Failing from now on (the checks saw it at the signal already), and said so. */
 	if (control.health)
 		health_poll(control.health, health_clock_ms(), true);
+	/* The workers still forward while the console's threads notice the
+	 * stop (up to half a second): a restart's gap is only what follows. */
 	console_stop(control.console);
 	/* Queues a fail-open holds go back (their workers send what they
 	 * hold); fail-closed takes the links down until the next start. */
