@@ -166,7 +166,7 @@ main()
 	check_exit
 	if ((lab_failures)); then
 		echo "--- the failed probes around the stall (start ms, kind, result)"
-		grep -vE ' (tcp ok|http 200)$' "$LAB_DIR/stall-probes.txt" | head -n 100
+		{ grep -vE ' (tcp ok|http 200)( |$)' "$LAB_DIR/stall-probes.txt" || true; } | head -n 100 || true
 	fi
 	lab_finish lab_health
 }
