@@ -42,17 +42,34 @@ static void audit_timestamp(char *out, size_t len)
 	snprintf(out + n, len - n, ".%06ldZ", (long)tv.tv_usec);
 }
 
+/* An audit line's opening: the object and its timestamp. */
+static void audit_line_begin(struct json_out *j)
+{
+	char when[48];
+	audit_timestamp(when, sizeof(when));
+	json_object_begin(j);
+	json_key(j, "timestamp");
+	json_string(j, when);
+}
+
+/* Close the line, write it whole and flushed, count it (or its failure). */
+static void audit_line_end(struct audit *audit, struct json_out *j)
+{
+	json_object_end(j);
+	if (j->failed || fprintf(audit->file, "%s\n", j->text) < 0 || fflush(audit->file) != 0)
+		audit->write_errors++;
+	else
+		audit->records++;
+	json_free(j);
+}
+
 void audit_record(struct audit *audit, const char *subject, const char *role, const char *peer,
 		  const struct console_request *request, const char *error)
 {
 	if (!audit->file)
 		return;
-	char when[48];
-	audit_timestamp(when, sizeof(when));
 	struct json_out j = {0};
-	json_object_begin(&j);
-	json_key(&j, "timestamp");
-	json_string(&j, when);
+	audit_line_begin(&j);
 	json_key(&j, "subject");
 	json_string(&j, subject);
 	json_key(&j, "role");
@@ -76,12 +93,7 @@ void audit_record(struct audit *audit, const char *subject, const char *role, co
 		json_key(&j, "error");
 		json_string(&j, error);
 	}
-	json_object_end(&j);
-	if (j.failed || fprintf(audit->file, "%s\n", j.text) < 0 || fflush(audit->file) != 0)
-		audit->write_errors++;
-	else
-		audit->records++;
-	json_free(&j);
+	audit_line_end(audit, &j);
 }
 
 void audit_refusal(struct audit *audit, const char *peer, uint64_t count, const char *const *names,
@@ -90,12 +102,8 @@ void audit_refusal(struct audit *audit, const char *peer, uint64_t count, const 
 {
 	if (!audit->file)
 		return;
-	char when[48];
-	audit_timestamp(when, sizeof(when));
 	struct json_out j = {0};
-	json_object_begin(&j);
-	json_key(&j, "timestamp");
-	json_string(&j, when);
+	audit_line_begin(&j);
 	json_key(&j, "event");
 	json_string(&j, "console_refused");
 	json_key(&j, "peer");
@@ -119,12 +127,7 @@ void audit_refusal(struct audit *audit, const char *peer, uint64_t count, const 
 	}
 	json_key(&j, "ok");
 	json_raw(&j, "false");
-	json_object_end(&j);
-	if (j.failed || fprintf(audit->file, "%s\n", j.text) < 0 || fflush(audit->file) != 0)
-		audit->write_errors++;
-	else
-		audit->records++;
-	json_free(&j);
+	audit_line_end(audit, &j);
 }
 
 void audit_tail(const struct audit *audit, unsigned n, void (*each)(void *arg, const char *line),

@@ -227,6 +227,12 @@ static void pipeline_stream_scan(struct detect_packet *s, const uint8_t *data, u
 static void pipeline_stream_past_depth(struct detect_packet *s, const uint8_t *data, uint32_t len)
 {
 	struct detect_context *ctx = s->ctx;
+	/* the data as delivered, unless an urgent byte may have to be cut from a copy */
+	if (likely(!(s->flow->pipeline_flags & FLOW_PIPELINE_URGENT(s->direction)))) {
+		detect_set_pkt_data(s, data, len);
+		pipeline_app(s, data, len, 0, false);
+		return;
+	}
 	while (len && !s->passed) {
 		uint32_t take = len < DETECT_WINDOW_MAX ? len : DETECT_WINDOW_MAX;
 		memcpy(ctx->window, data, take);
