@@ -180,8 +180,10 @@ def cmd_stall(addr, tcp_port, http_port, stall_ms, ctl):
         during = [p for p in probes if p[1] == kind and t0 <= p[0] < t1 - LONGEST_MS]
         last_ok = max((p[0] - t0 for p in during if good(p)), default=None)
         first = min((p[0] - t0 for p in during if p[2] == verdict), default=None)
-        say(first is not None and first <= FAILING_WITHIN_MS and
-            (last_ok is None or last_ok < FAILING_WITHIN_MS),
+        # failing = no probe succeeds from 1 s on (those landing on the
+        # stalled worker get no answer at all, which a balancer counts as a
+        # failure too); the appliance's own verdict must show in the stall
+        say(first is not None and (last_ok is None or last_ok < FAILING_WITHIN_MS),
             "%s check failing within 1 s of the stall and until its end: first %s at +%s ms, "
             "last %s at +%s ms, %d probe(s) answered %s" %
             (kind.upper(), verdict, "never" if first is None else "%.0f" % first,
