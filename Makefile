@@ -76,6 +76,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# The version vigil --version and vigilctl --version print: VERSION, and the
+# commit when built from a git checkout. The header is rewritten only when
+# the text changes, so a build with nothing new rebuilds nothing.
+VIGIL_VERSION := $(shell cat VERSION)$(shell git describe --always --dirty 2>/dev/null | sed 's/^/ (git /;s/$$/)/')
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@v='#define VIGIL_VERSION "$(VIGIL_VERSION)"'; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" >$@
+FORCE:
+$(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: $(BUILD)/gen/version.h
+$(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: CPPFLAGS += -I$(BUILD)/gen
+
 $(BUILD)/vigil: $(BUILD)/platform/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

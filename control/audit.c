@@ -16,19 +16,40 @@
 
 #define AUDIT_TAIL_BYTES (1u << 20) /* the tail is looked for in the last MiB */
 
-int audit_open(struct audit *audit, const char *path)
+static int audit_open_file(const char *path, FILE **out)
 {
-	memset(audit, 0, sizeof(*audit));
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	audit->file = fdopen(fd, "a");
-	if (!audit->file) {
+	*out = fdopen(fd, "a");
+	if (!*out) {
 		int rc = -errno;
 		close(fd);
 		return rc;
 	}
+	return 0;
+}
+
+int audit_open(struct audit *audit, const char *path)
+{
+	memset(audit, 0, sizeof(*audit));
+	int rc = audit_open_file(path, &audit->file);
+	if (rc < 0)
+		return rc;
 	snprintf(audit->path, sizeof(audit->path), "%s", path);
+	return 0;
+}
+
+int audit_reopen(struct audit *audit)
+{
+	if (!audit->file)
+		return -EBADF;
+	FILE *fresh;
+	int rc = audit_open_file(audit->path, &fresh);
+	if (rc < 0)
+		return rc;
+	fclose(audit->file);
+	audit->file = fresh;
 	return 0;
 }
 

@@ -52,6 +52,14 @@ void audit_refusal(struct audit *audit, const char *peer, uint64_t count, const 
 void audit_tail(const struct audit *audit, unsigned n, void (*each)(void *arg, const char *line),
 		void *arg);
 
+/*
+ * Close the file and open its path again, appending (created 0600): the
+ * file was rotated away (logrotate's "create", then SIGHUP). Counters
+ * stay. Returns 0 or -errno; on an error the old file stays open, so no
+ * record is lost. Control lcore.
+ */
+int audit_reopen(struct audit *audit);
+
 void audit_close(struct audit *audit);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "control/audit.h"
+#include "control/console_command_list.h"
 #include "control/console_commands.h"
 #include "control/control.h"
 #include "control/ipset_changes.h"
@@ -539,17 +540,19 @@ static void command_sinks_status(struct command_context *ctx)
 		json_printf(
 		    ctx->j,
 		    ",\"written\":%llu,\"write_errors\":%llu,\"lines_lost\":%llu,"
-		    "\"rotations\":%llu}",
+		    "\"rotations\":%llu,\"reopened\":%llu}",
 		    (unsigned long long)c->eve->written, (unsigned long long)c->eve->write_errors,
-		    (unsigned long long)c->eve->lines_lost, (unsigned long long)c->eve_rotations);
+		    (unsigned long long)c->eve->lines_lost, (unsigned long long)c->eve_rotations,
+		    (unsigned long long)c->logs_reopened);
 		if (f)
 			fprintf(f,
 				"eve file  %s: %llu written, %llu lost in %llu write error(s), "
-				"%llu rotation(s)\n",
+				"%llu rotation(s), %llu reopen(s)\n",
 				c->eve_path ? c->eve_path : "", (unsigned long long)c->eve->written,
 				(unsigned long long)c->eve->lines_lost,
 				(unsigned long long)c->eve->write_errors,
-				(unsigned long long)c->eve_rotations);
+				(unsigned long long)c->eve_rotations,
+				(unsigned long long)c->logs_reopened);
 	} else {
 		json_raw(ctx->j, "null");
 	}
@@ -750,103 +753,48 @@ static void command_debug_stall_worker(struct command_context *ctx)
 	json_string(ctx->j, text);
 }
 
+/* logs reopen: what SIGHUP does, for an operator without a shell on the box. */
+static void command_logs_reopen(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	int rc = control_reopen_logs(c);
+	if (rc < 0) {
+		snprintf(ctx->error, sizeof(ctx->error), "logs reopen: %s", strerror(-rc));
+		return;
+	}
+	json_key(ctx->j, "eve_file");
+	if (c->eve && c->eve->buf && c->eve_path)
+		json_string(ctx->j, c->eve_path);
+	else
+		json_raw(ctx->j, "null");
+	json_key(ctx->j, "audit_log");
+	if (c->audit.file)
+		json_string(ctx->j, c->audit.path);
+	else
+		json_raw(ctx->j, "null");
+	json_key(ctx->j, "reopened");
+	json_printf(ctx->j, "%llu", (unsigned long long)c->logs_reopened);
+	json_key(ctx->j, "text");
+	json_string(ctx->j, "EVE file and audit log reopened\n");
+}
+
 static void command_help(struct command_context *ctx);
 
-/* A field left out is 0: no arguments, no payload, run on the control lcore itself. */
+/* The table, from the list (console_command_list.h). */
+#define console_role_of_viewer CONSOLE_ROLE_VIEWER
+#define console_role_of_admin  CONSOLE_ROLE_ADMIN
 static const struct console_command console_commands[] = {
-    {.words = "help", .role = CONSOLE_ROLE_VIEWER, .run = command_help, .usage = "help"},
-    {.words = "status", .role = CONSOLE_ROLE_VIEWER, .run = command_status, .usage = "status"},
-    {.words = "stats", .role = CONSOLE_ROLE_VIEWER, .run = command_stats, .usage = "stats"},
-    {.words = "mode",
-     .role = CONSOLE_ROLE_VIEWER,
-     .max_args = 1,
-     .run = command_mode,
-     .usage = "mode [ids|ips]"},
-    {.words = "audit tail",
-     .role = CONSOLE_ROLE_VIEWER,
-     .max_args = 1,
-     .run = command_audit_tail,
-     .usage = "audit tail [N]"},
-    {.words = "alerts tail",
-     .role = CONSOLE_ROLE_VIEWER,
-     .max_args = 1,
-     .run = command_alerts_tail,
-     .usage = "alerts tail [N]"},
-    {.words = "sinks status",
-     .role = CONSOLE_ROLE_VIEWER,
-     .run = command_sinks_status,
-     .usage = "sinks status"},
-    {.words = "rules show",
-     .role = CONSOLE_ROLE_VIEWER,
-     .run = command_rules_show,
-     .usage = "rules show"},
-    {.words = "rules history",
-     .role = CONSOLE_ROLE_VIEWER,
-     .run = command_rules_history,
-     .usage = "rules history"},
-    {.words = "rules check",
-     .role = CONSOLE_ROLE_ADMIN,
-     .min_args = 1,
-     .max_args = 1,
-     .payload = true,
-     .slow = true,
-     .run = command_rules_check,
-     .usage = "rules check NAME <N (payload: the rules file)"},
-    {.words = "rules load",
-     .role = CONSOLE_ROLE_ADMIN,
-     .min_args = 1,
-     .max_args = 2,
-     .payload = true,
-     .slow = true,
-     .run = command_rules_load,
-     .usage = "rules load NAME [allow-refused] <N (payload: the rules file)"},
-    {.words = "policy show",
-     .role = CONSOLE_ROLE_VIEWER,
-     .run = command_policy_show,
-     .usage = "policy show"},
-    {.words = "policy load",
-     .role = CONSOLE_ROLE_ADMIN,
-     .max_args = 1,
-     .payload = true,
-     .slow = true,
-     .run = command_policy_load,
-     .usage = "policy load [NAME] <N (payload: the policy file; rules commit publishes it)"},
-    {.words = "ipset list",
-     .role = CONSOLE_ROLE_VIEWER,
-     .run = command_ipset_list,
-     .usage = "ipset list"},
-    {.words = "ipset export",
-     .role = CONSOLE_ROLE_VIEWER,
-     .min_args = 1,
-     .max_args = 2,
-     .run = command_ipset_export,
-     .usage = "ipset export NAME [aws|text]"},
-    {.words = "ipset add",
-     .role = CONSOLE_ROLE_ADMIN,
-     .min_args = 2,
-     .max_args = 2,
-     .run = command_ipset_add,
-     .usage = "ipset add NAME PREFIX"},
-    {.words = "ipset del",
-     .role = CONSOLE_ROLE_ADMIN,
-     .min_args = 2,
-     .max_args = 2,
-     .run = command_ipset_del,
-     .usage = "ipset del NAME PREFIX"},
-    {.words = "rules commit",
-     .role = CONSOLE_ROLE_ADMIN,
-     .run = command_rules_commit,
-     .usage = "rules commit"},
-    {.words = "rules rollback",
-     .role = CONSOLE_ROLE_ADMIN,
-     .run = command_rules_rollback,
-     .usage = "rules rollback"},
-    {.words = "debug stall-worker",
-     .role = CONSOLE_ROLE_ADMIN,
-     .min_args = 2,
-     .max_args = 3,
-     .run = command_debug_stall_worker,
-     .usage = "debug stall-worker N MS [in-burst] (test aid: [health] test_hooks)"},
+#define _(w, r, min, max, pay, sl, handler, use)                                                   \
+	{.words = w,                                                                               \
+	 .role = console_role_of_##r,                                                              \
+	 .min_args = min,                                                                          \
+	 .max_args = max,                                                                          \
+	 .payload = pay,                                                                           \
+	 .slow = sl,                                                                               \
+	 .run = handler,                                                                           \
+	 .usage = use},
+    foreach_console_command
+#undef _
 };
 #define CONSOLE_COMMAND_COUNT (sizeof(console_commands) / sizeof(console_commands[0]))
 

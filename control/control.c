@@ -5,6 +5,7 @@
  * freed so the port's queue never fills.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "control/watchdog.h"
 #include "dataplane/alert.h"
 #include "dataplane/worker.h"
+#include "platform/log.h"
 
 #define CONTROL_BURST 32
 
@@ -66,6 +68,59 @@ static void control_rotate_eve(struct control *control)
 	}
 	eve_reopen(eve, control->eve_path);
 	control->eve_rotations++;
+}
+
+/* Set by SIGHUP's handler, taken by control_poll. */
+static volatile sig_atomic_t control_reopen_requested;
+
+void control_request_reopen(void)
+{
+	control_reopen_requested = 1;
+}
+
+int control_reopen_logs(struct control *control)
+{
+	int rc = 0;
+	if (control->eve && control->eve->buf && control->eve_path)
+		rc = eve_reopen(control->eve, control->eve_path);
+	if (control->audit.file) {
+		int audit_rc = audit_reopen(&control->audit);
+		if (rc == 0)
+			rc = audit_rc;
+	}
+	control->logs_reopened++;
+	if (rc < 0)
+		log_warning("logs reopen: %s (the EVE file is tried again at its next batch)",
+			    strerror(-rc));
+	else
+		log_info("logs reopened: EVE %s, audit %s",
+			 control->eve_path ? control->eve_path : "-",
+			 control->audit.file ? control->audit.path : "-");
+	return rc;
+}
+
+/* The next multiple of every seconds after now (wall clock), so hourly files start on the hour. */
+static uint64_t control_next_rotation(uint64_t now_s, unsigned every)
+{
+	return (now_s / every + 1) * every;
+}
+
+/* Time-based rotation: due, and the file has lines (no empty archives). */
+static void control_rotate_on_time(struct control *control)
+{
+	if (!control->eve_rotate_s || !control->eve_keep || !control->eve_path || !control->eve ||
+	    !control->eve->buf)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	uint64_t now_s = (uint64_t)now.tv_sec;
+	if (control->eve_rotate_at == 0)
+		control->eve_rotate_at = control_next_rotation(now_s, control->eve_rotate_s);
+	if (now_s < control->eve_rotate_at)
+		return;
+	control->eve_rotate_at = control_next_rotation(now_s, control->eve_rotate_s);
+	if (control->eve->size + control->eve->buf_used > 0)
+		control_rotate_eve(control);
 }
 
 static void control_count_rule(struct control *control, const struct rule *rule)
@@ -235,6 +290,11 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 unsigned control_poll(struct control *control)
 {
 	uint64_t now_ms = health_clock_ms();
+	if (control_reopen_requested) {
+		control_reopen_requested = 0;
+		control_reopen_logs(control);
+	}
+	control_rotate_on_time(control);
 	if (control->health)
 		health_poll(control->health, now_ms, worker_stopping());
 	if (control->watchdog)

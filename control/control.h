@@ -57,6 +57,15 @@ struct control {
 	uint64_t eve_max_bytes;
 	unsigned eve_keep;
 	uint64_t eve_rotations;
+	/* Time-based rotation as well: every eve_rotate_s seconds, at multiples
+	 * of it in wall-clock time (3600: on the hour), a file with lines in
+	 * it is rotated as above; 0: never. eve_rotate_at: the next one, in
+	 * CLOCK_REALTIME seconds (0: not yet computed). */
+	unsigned eve_rotate_s;
+	uint64_t eve_rotate_at;
+	/* Reopens of the EVE file and the audit log (SIGHUP, logs reopen): an
+	 * outside tool (logrotate with "create") moved them away. */
+	uint64_t logs_reopened;
 	struct sink *sinks[CONTROL_MAX_SINKS]; /* syslog, webhook: every alert is offered to each */
 	unsigned sink_count;
 	/* The last CONTROL_RECENT_ALERTS EVE lines (malloc'd), oldest at recent_next
@@ -95,6 +104,23 @@ struct control {
 	 * queues forwarded uninspected, or the links down; NULL: none (offline). */
 	struct watchdog *watchdog;
 };
+
+/*
+ * Ask the control lcore to reopen the EVE file and the audit log at its
+ * next pass (control_reopen_logs). Async-signal-safe: SIGHUP's handler
+ * calls it; it only sets a flag.
+ */
+void control_request_reopen(void);
+
+/*
+ * Reopen the EVE file and the audit log at their paths now, after writing
+ * what is queued into the files they were: whatever moved them away
+ * (logrotate's "create") gets every line up to this point, and every line
+ * after it goes to the new file. A file that cannot be opened is reported
+ * (-errno, the first error) and the EVE writer tries again at its next
+ * batch; the audit log keeps its old file then. Control lcore.
+ */
+int control_reopen_logs(struct control *control);
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
 int control_add_alert_ring(struct control *control, struct rte_ring *ring);

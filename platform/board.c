@@ -455,6 +455,7 @@ static const struct board_setting board_settings[] = {
     {"management", "audit_log", board_parse_string, B(audit_log), 0, 0, "/var/log/vigil/audit.log"},
     {"alerts", "eve_max_mb", board_parse_uint, B(eve_max_mb), 0, 1u << 20, "0"},
     {"alerts", "eve_keep", board_parse_uint, B(eve_keep), 1, 100, "5"},
+    {"alerts", "eve_rotate_s", board_parse_uint, B(eve_rotate_s), 0, 31u * 86400, "0"},
     {"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
     {"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
     {"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},

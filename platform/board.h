@@ -155,9 +155,10 @@ struct board {
 	unsigned console_admin_idle_s;	       /* idle admin sessions closed after this */
 	unsigned console_viewer_idle_s;	       /* idle viewer sessions closed after this */
 	char audit_log[256];		       /* every console command is appended here */
-	unsigned eve_max_mb; /* [alerts] EVE file rotated past this size; 0: never */
-	unsigned eve_keep;   /* rotated EVE files kept */
-	char syslog[128];    /* syslog over TLS: ADDRESS:PORT; "" = none */
+	unsigned eve_max_mb;   /* [alerts] EVE file rotated past this size; 0: never */
+	unsigned eve_keep;     /* rotated EVE files kept */
+	unsigned eve_rotate_s; /* [alerts] EVE file rotated this often (wall clock); 0: never */
+	char syslog[128];      /* syslog over TLS: ADDRESS:PORT; "" = none */
 	char syslog_ca[256];
 	char syslog_name[128];
 	char webhook[256]; /* https://ADDRESS:PORT/PATH; "" = none */

@@ -85,6 +85,7 @@ static void on_hangup(int signo)
 {
 	(void)signo;
 	filter_runtime_request_reload();
+	control_request_reopen();
 }
 
 /* Packets the dataplane has taken off the input so far: handled or refused by the device. */
@@ -555,6 +556,7 @@ int main(int argc, char **argv)
 		control.eve_path = options.eve;
 		control.eve_max_bytes = (uint64_t)board.eve_max_mb << 20;
 		control.eve_keep = board.eve_keep;
+		control.eve_rotate_s = board.eve_rotate_s;
 		eve.pcap_cnt = run.offline; /* one worker reads the capture: its packet numbers */
 	}
 	eve.client_from_xff = board.behind_proxy;
