@@ -287,6 +287,16 @@ static void control_exception_frame(void *arg, uint16_t port, const void *frame,
 		mgmt_input_frame(control->data_netifs[port], frame, len);
 }
 
+void control_while_publishing(void *arg)
+{
+	struct control *control = arg;
+	uint64_t now_ms = health_clock_ms();
+	if (control->health)
+		health_poll(control->health, now_ms, worker_stopping());
+	if (control->watchdog)
+		watchdog_poll(control->watchdog, now_ms);
+}
+
 unsigned control_poll(struct control *control)
 {
 	uint64_t now_ms = health_clock_ms();

@@ -122,6 +122,14 @@ void control_request_reopen(void);
  */
 int control_reopen_logs(struct control *control);
 
+/*
+ * What the control lcore must keep doing while a publish waits for a
+ * stalled worker (struct publish_domain.while_waiting, arg the control):
+ * judge health and run the watchdog (fail-open forwarding of the stalled
+ * worker's queues, or its links down). Control lcore.
+ */
+void control_while_publishing(void *arg);
+
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
 int control_add_alert_ring(struct control *control, struct rte_ring *ring);
 

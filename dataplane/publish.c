@@ -8,6 +8,7 @@
 
 #include <rte_common.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dataplane/publish.h"
@@ -59,9 +60,17 @@ void publish_worker_quiescent(struct publish_domain *d, unsigned worker)
 void *publish_swap(struct publish_domain *d, void **slot, void *next)
 {
 	void *old = __atomic_exchange_n(slot, next, __ATOMIC_ACQ_REL);
-	/* Every online worker passes its loop's quiescent point within a burst. */
-	if (d && d->qsbr)
-		rte_rcu_qsbr_synchronize(d->qsbr, RTE_QSBR_THRID_INVALID);
+	if (!d || !d->qsbr)
+		return old;
+	/* Every online worker passes its loop's quiescent point within a
+	 * burst, unless it is stalled: then the wait lasts as long as the
+	 * stall, and the publisher's other duties go on meanwhile. */
+	uint64_t token = rte_rcu_qsbr_start(d->qsbr);
+	while (!rte_rcu_qsbr_check(d->qsbr, token, false)) {
+		if (d->while_waiting)
+			d->while_waiting(d->while_waiting_arg);
+		rte_pause();
+	}
 	return old;
 }
 

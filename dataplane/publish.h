@@ -28,6 +28,17 @@ struct filter_runtime;
 struct publish_domain {
 	struct rte_rcu_qsbr *qsbr; /* NULL: no workers (tests, tools): nothing to wait for */
 	unsigned workers;
+	/*
+	 * Called over and over on the publisher's lcore while publish_swap()
+	 * waits for the workers; NULL: none. The control lcore puts its
+	 * watchdog and health here: a worker that is stalled holds up a
+	 * publish until it moves again, and meanwhile its queues must still
+	 * be forwarded (fail-open) or its links kept down (fail-closed), and
+	 * the health checks must still fail. Set once the control lcore runs,
+	 * cleared before what it calls is freed.
+	 */
+	void (*while_waiting)(void *arg);
+	void *while_waiting_arg;
 };
 
 /* The ids/ips mode as published: ips applies drop and reject verdicts. */
@@ -62,8 +73,9 @@ void publish_worker_quiescent(struct publish_domain *d, unsigned worker);
 
 /*
  * Swap *slot to next and wait until every online worker has passed a
- * quiescent point; returns the old object, which no worker can see any
- * more: the caller frees it. Control lcore only (one publisher at a time).
+ * quiescent point, calling d->while_waiting meanwhile; returns the old
+ * object, which no worker can see any more: the caller frees it. Control
+ * lcore only (one publisher at a time).
  */
 void *publish_swap(struct publish_domain *d, void **slot, void *next);
 

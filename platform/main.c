@@ -612,6 +612,9 @@ int main(int argc, char **argv)
 			log_fatal("cannot launch worker on lcore %u", workers[w].lcore_id);
 	if (control.watchdog)
 		watchdog_start(control.watchdog);
+	/* A publish waiting for a stalled worker keeps the watchdog and health going. */
+	setup_published.domain.while_waiting_arg = &control;
+	setup_published.domain.while_waiting = control_while_publishing;
 	log_info("forwarding%s", run.offline ? "" : "; SIGINT or SIGTERM stops");
 
 	control_loop(&run, &control, &ports, workers, board.worker_count);
@@ -627,6 +630,7 @@ int main(int argc, char **argv)
 		watchdog_stop(control.watchdog, health_clock_ms());
 	worker_stop();
 	rte_eal_mp_wait_lcore();
+	setup_published.domain.while_waiting = NULL;
 	control_drain_alerts(&control);
 	for (unsigned i = 0; i < control.sink_count; i++)
 		sink_stop(control.sinks[i], SINK_GRACE_MS);

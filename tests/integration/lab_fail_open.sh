@@ -18,11 +18,15 @@
 #   3. the same with the worker stalled inside a burst (received, not yet
 #      sent) for 1 s: at most 300 ms lost, and the held burst leaves late
 #      (held_through_bypass);
-#   4. the transitions are logged and are EVE engine events, valid against
+#   4. a publish (the console's `mode ids`) asked 0.5 s into another 3 s
+#      stall waits for the stalled worker, and meanwhile the control lcore
+#      still forwards its queues: again at most 300 ms lost; the mode is
+#      ids once the stall ends;
+#   5. the transitions are logged and are EVE engine events, valid against
 #      Suricata's EVE schema (../shared/corpus/eve-schema when present);
 #      the stats JSON counts trips, bypassed packets and forgotten flows.
 #  fail = closed:
-#   5. stalled for 3 s, the data links go down within 300 ms of the stall
+#   6. stalled for 3 s, the data links go down within 300 ms of the stall
 #      (the client's veth loses its carrier: link_watch.py, on vigil's
 #      CLOCK_MONOTONIC) and come back up when the worker moves again; the
 #      ping crosses again.
@@ -74,7 +78,9 @@ stall()
 
 # ping_through_stall NAME COUNT AFTER_S STALL_ARGS...: a ping every 10 ms
 # (COUNT of them) with the stall asked AFTER_S seconds in; the longest gap
-# must stay within MAX_LOSS_MS.
+# must stay within MAX_LOSS_MS. With PUBLISH_DURING set, that console
+# command is sent 0.5 s into the stall and must answer.
+PUBLISH_DURING=
 ping_through_stall()
 {
 	local name=$1 count=$2 after=$3
@@ -84,7 +90,20 @@ ping_through_stall()
 	local ping=$!
 	sleep "$after"
 	stall "$@"
+	local publish=
+	if [[ -n $PUBLISH_DURING ]]; then
+		sleep 0.5
+		lab_ctl admin $PUBLISH_DURING >"$LAB_DIR/publish.txt" 2>&1 &
+		publish=$!
+	fi
 	wait "$ping" || true
+	if [[ -n $publish ]]; then
+		if wait "$publish"; then
+			lab_pass "$PUBLISH_DURING during the stall answered: $(head -c 100 "$LAB_DIR/publish.txt")"
+		else
+			lab_fail "$PUBLISH_DURING during the stall: $(head -c 300 "$LAB_DIR/publish.txt")"
+		fi
+	fi
 	local summary gap silence
 	summary=$("$PY" "$LIB/ping_gaps.py" "$out" 10)
 	gap=$(awk '{ print $8 }' <<<"$summary")
@@ -213,7 +232,7 @@ s = json.load(open(sys.argv[1]))
 f = s["fail"]
 w = s["lcores"][0]
 checks = [
-    (f["policy"] == "open" and f["trips"] == 2, "fail.trips %d (two stalls)" % f["trips"]),
+    (f["policy"] == "open" and f["trips"] == 3, "fail.trips %d (three stalls)" % f["trips"]),
     (f["bypassed"] > 0, "fail.bypassed %d packets forwarded uninspected" % f["bypassed"]),
     (f["workers"][0]["waits"] >= 2, "worker 0 waited for its queues %d time(s)" % f["workers"][0]["waits"]),
     (w["flows_forgotten"] >= 1, "worker 0 forgot %d flow(s) after the bypasses" % w["flows_forgotten"]),
@@ -265,9 +284,13 @@ run_open()
 	check_held_connection
 	ping_through_stall in-burst 300 1 0 1000 in-burst
 	lab_wait_log 'fail-open ended: .*worker 0.*' || true
+	PUBLISH_DURING="mode ids"
+	ping_through_stall publish-stall 600 1 0 "$STALL_MS"
+	PUBLISH_DURING=
+	lab_expect_ctl "mode ids published after the stall" 0 "ids" admin mode
 	stop_vigil
 	report_lines < <(check_open_stats)
-	report_lines < <(check_events "$LAB_DIR/eve-open.json" 4)
+	report_lines < <(check_events "$LAB_DIR/eve-open.json" 6)
 }
 
 run_closed()
