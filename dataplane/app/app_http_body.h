@@ -2,7 +2,8 @@
 /*
  * An HTTP request or response body as the HTTP parser (app_http.c) keeps
  * it for inspection: the bytes as they arrive (de-chunked by libhtp),
- * their Content-Encoding undone here (gzip, deflate, two layers at most),
+ * their Content-Encoding undone here (gzip, deflate, HTTP_DECODE_LAYERS
+ * layers at most; the value read as leniently as browsers read it),
  * kept up to the body limit, and handed to inspection in windows as the
  * body grows (struct app_window, app.h), not only once it is complete.
  *
@@ -44,7 +45,9 @@
 #define HTTP_BODY_WINDOW  (32u * 1024)
 #define HTTP_BODY_OVERLAP (8u * 1024)
 
-#define HTTP_DECODE_LAYERS 2 /* Content-Encoding layers undone ("gzip, gzip") */
+/* Content-Encoding layers undone ("deflate, gzip, deflate": browsers
+ * undo three, and so does Suricata; http-evader sends them). */
+#define HTTP_DECODE_LAYERS 4
 
 /* A growable byte string with a hard bound. */
 struct http_bytes {
@@ -73,7 +76,9 @@ struct http_body {
 /*
  * Undo the codings of a Content-Encoding value (coding[0..len), as libhtp
  * joins repeated headers: "gzip, deflate"), outermost (last listed) first;
- * an unknown coding stops there ("br": nothing undone). Call once, before
+ * tokens are separated by commas or white space, bytes that cannot be in
+ * a coding's name are dropped from a token ("gz\0ip" is gzip), and a
+ * token naming no coding vigil undoes ("br", "x") is passed over. Call once, before
  * the first http_body_feed(). Returns 0, or -ENOMEM (the body is then kept
  * as sent).
  */
