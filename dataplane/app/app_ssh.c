@@ -8,7 +8,10 @@
  * number of them. Everything after the banner is the binary packet
  * protocol, encrypted after key exchange, and is ignored; so is a banner
  * line longer than 255 bytes (cut to what fits, then the direction stops).
- * Bare LF line ends are accepted, as OpenSSH does.
+ * Bare LF line ends are accepted, as OpenSSH does. A NUL ends the line too:
+ * a banner padded with NULs and no line end (Cisco devices send them) is
+ * still an identification an IDS must read, as Suricata reads it, though
+ * OpenSSH itself refuses the line.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,10 +81,12 @@ static void ssh_parse(void *state, enum app_direction dir, const uint8_t *data, 
 	while (len && !d->done) {
 		uint8_t c = *data++;
 		len--;
-		if (c == '\n') {
+		if (c == '\n' || (c == '\0' && d->len)) {
 			ssh_line(s, d, emit, arg);
 			continue;
 		}
+		if (c == '\0')
+			continue; /* NULs between lines: nothing */
 		d->line[d->len++] = c;
 		if (d->len == SSH_LINE_MAX) {
 			ssh_line(s, d, emit, arg);

@@ -191,6 +191,30 @@ static void test_ssh_banners(void **unused)
 	}
 }
 
+/*
+ * Banners padded with NULs and no line end (a Cisco device's, bug 4903 of
+ * Suricata): the NUL ends the line, whatever the split; NULs before a
+ * banner are nothing.
+ */
+static void test_ssh_nul_banner(void **unused)
+{
+	(void)unused;
+	const struct step steps[] = {
+	    STEP(APP_TO_CLIENT, "SSH-1.99-Cisco_server-1.24 \x00\x00\x00\x00\x00\x00"),
+	    STEP(APP_TO_SERVER, "\x00\x00SSH-2.0-Cisco_client-1.25\x00\x00\x00\x00"),
+	};
+	for (uint32_t chunk = 1; chunk <= 64; chunk += 63) {
+		struct sink k = {0};
+		run_session(&app_parser_ssh, steps, 2, chunk, &k);
+		assert_int_equal(k.count, 2);
+		assert_buffer(&k.units[0], RULE_BUFFER_SSH_PROTO, "1.99");
+		assert_buffer(&k.units[0], RULE_BUFFER_SSH_SOFTWARE, "Cisco_server-1.24");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_PROTO, "2.0");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_SOFTWARE, "Cisco_client-1.25");
+		sink_reset(&k);
+	}
+}
+
 static void test_ssh_bad_banner(void **unused)
 {
 	(void)unused;
@@ -529,6 +553,7 @@ int main(void)
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
 	    cmocka_unit_test(test_ssh_bad_banner),
+	    cmocka_unit_test(test_ssh_nul_banner),
 	    cmocka_unit_test(test_smtp_detect),
 	    cmocka_unit_test(test_smtp_session),
 	    cmocka_unit_test(test_smtp_data_refused),
