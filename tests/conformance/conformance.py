@@ -37,11 +37,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+import suricata_verify_case  # noqa: E402
 from suricata_verify_case import Case  # noqa: E402
 import suricata_verify  # noqa: E402
 
 VIGIL = os.path.join(ROOT, "build", "vigil")
 WIDE = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "suricata-verify-wide"))
+# Suricata's runner has the classification.config Suricata installs; the
+# Emerging Threats one is the same table (classtype, text, priority).
+CLASSIFICATION = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "et-open",
+                                               "classification.config"))
 RUN_TIMEOUT = 120
 
 # Families as the issue counts them: the first pattern that fits the case's
@@ -71,9 +76,16 @@ def family(name):
     return "payload keywords"
 
 
+def vigil_args(case, work, prefix):
+    args = suricata_verify.vigil_common(case, work, prefix)
+    if not os.path.exists(os.path.join(case.directory, "classification.config")):
+        args += ["--set", f"rules.classification={CLASSIFICATION}"]
+    return args
+
+
 def run_case(case, work, prefix):
     """vigil on one case. Returns (status: 0 or a text, every EVE record)."""
-    common = suricata_verify.vigil_common(case, work, prefix)
+    common = vigil_args(case, work, prefix)
     rules = [a for p in case.rules_paths for a in ("--rules", p)]
     eve = os.path.join(work, "eve.json")
     try:
@@ -99,7 +111,7 @@ def run_case(case, work, prefix):
 
 def refused_rules(case, work, prefix):
     """What vigil --check says it did not load, one line per reason."""
-    common = suricata_verify.vigil_common(case, work, prefix)
+    common = vigil_args(case, work, prefix)
     rules = [a for p in case.rules_paths for a in ("--rules", p)]
     try:
         check = subprocess.run([VIGIL, *common, *rules, "--check-list"], capture_output=True,
@@ -114,6 +126,21 @@ def refused_rules(case, work, prefix):
         if m and m.group(1) not in reasons:
             reasons.append(m.group(1))
     return reasons
+
+
+def field_difference(check, records):
+    """For a failing check: when the same records, matched on event type and
+    signature alone, give the count wanted, the keys that made the difference."""
+    core = {k: v for k, v in check.match.items() if k in ("event_type", "alert.signature_id")}
+    if core == check.match:
+        return ""
+    holds, _got = check.evaluate(records, core)
+    if not holds:
+        return ""
+    chosen = [r for r in records if suricata_verify_case.event_matches(r, core)]
+    differing = sorted(k for k, v in check.match.items() if k not in core and not any(
+        suricata_verify_case.event_matches(r, {k: v}) for r in chosen))
+    return f" (fields {', '.join(differing)})" if differing else ""
 
 
 def judge(case, status, records):
@@ -135,7 +162,8 @@ def judge(case, status, records):
         holds, got = c.evaluate(records)
         if not holds:
             event_type = c.match.get("event_type", "any")
-            reasons.append(f"check #{c.index} ({event_type}): expected {c.expected_text()}, got {got}")
+            reasons.append(f"check #{c.index} ({event_type}): expected {c.expected_text()}, got {got}"
+                           + field_difference(c, records))
             alert_reasons += event_type in ("alert", "any")
     return not reasons, reasons, status == 0 and bool(live) and alert_reasons == 0
 
@@ -147,9 +175,11 @@ def first_reason_class(reasons, refusals):
     r = reasons[0]
     if r.startswith("vigil did not finish"):
         return "vigil did not finish"
-    m = re.match(r"check #\d+ \((\S+)\): expected (\S+), got (\d+)", r)
+    m = re.match(r"check #\d+ \((\S+)\): expected (\S+), got (\d+)( \(fields (.*)\))?", r)
     if m:
-        event_type, expected, got = m.groups()
+        event_type, expected, got = m.group(1), m.group(2), m.group(3)
+        if m.group(5):
+            return f"{event_type} record fields: " + re.sub(r"\.[^,]*", ".*", m.group(5))
         if event_type not in ("alert", "any"):
             return f"{event_type} records"
         if got == "0":
