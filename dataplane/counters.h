@@ -31,6 +31,7 @@
 	_(UDP, "udp")                                                                              \
 	_(ICMP, "icmp")                                                                            \
 	_(ICMPV6, "icmpv6")                                                                        \
+	_(SCTP, "sctp")                                                                            \
 	_(OTHER_L3, "other_l3")                                                                    \
 	_(LINK_LOCAL, "link_local")                                                                \
 	_(OTHER_L4, "other_l4")                                                                    \

@@ -56,8 +56,8 @@ static void pipeline_flow(struct detect_packet *s)
 	if (!flow) {
 		/* stateless: the lower port is taken for the service */
 		const struct packet *p = s->p;
-		bool to_client =
-		    (p->flags & (PACKET_TCP | PACKET_UDP)) && p->dst_port > p->src_port;
+		bool to_client = (p->flags & (PACKET_TCP | PACKET_UDP | PACKET_SCTP)) &&
+				 p->dst_port > p->src_port;
 		detect_flow_view(s, NULL, !to_client);
 		return;
 	}
@@ -555,7 +555,8 @@ static void pipeline_flow_packet(const struct flow *f, enum flow_direction dir, 
 	p->l4_proto = f->key.proto;
 	p->flags = (f->key.ip_version == 6 ? PACKET_IPV6 : PACKET_IPV4) |
 		   (f->key.proto == IPPROTO_TCP ? PACKET_TCP : 0) |
-		   (f->key.proto == IPPROTO_UDP ? PACKET_UDP : 0);
+		   (f->key.proto == IPPROTO_UDP ? PACKET_UDP : 0) |
+		   (f->key.proto == IPPROTO_SCTP ? PACKET_SCTP : 0);
 	p->ether_type = f->key.ip_version == 6 ? 0x86dd : 0x0800;
 	memcpy(p->src_addr, f->key.addr[from], sizeof(p->src_addr));
 	memcpy(p->dst_addr, f->key.addr[!from], sizeof(p->dst_addr));
@@ -619,6 +620,7 @@ static inline void pipeline_count_layers(struct worker_counters *c, const struct
 	n[WORKER_COUNTER_UDP] += !!(f & PACKET_UDP);
 	n[WORKER_COUNTER_ICMP] += !!(f & PACKET_ICMP);
 	n[WORKER_COUNTER_ICMPV6] += !!(f & PACKET_ICMPV6);
+	n[WORKER_COUNTER_SCTP] += !!(f & PACKET_SCTP);
 	n[WORKER_COUNTER_OTHER_L3] += !!(f & PACKET_L3_UNKNOWN);
 	n[WORKER_COUNTER_LINK_LOCAL] += !!(f & PACKET_LINK_LOCAL);
 	n[WORKER_COUNTER_OTHER_L4] += !!(f & PACKET_L4_UNKNOWN);
@@ -645,9 +647,11 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
 	case DECODE_TCP_BAD_HEADER_LEN:
 	case DECODE_TCP_BAD_OPTIONS:
 	case DECODE_UDP_TRUNCATED:
+	case DECODE_SCTP_TRUNCATED:
 	case DECODE_ICMP_TRUNCATED:
 	case DECODE_ICMPV6_TRUNCATED:
-		p->flags &= ~(uint32_t)(PACKET_TCP | PACKET_UDP | PACKET_ICMP | PACKET_ICMPV6);
+		p->flags &= ~(uint32_t)(PACKET_TCP | PACKET_UDP | PACKET_SCTP | PACKET_ICMP |
+					PACKET_ICMPV6);
 		return true;
 	default:
 		return false;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Packet decoders: Ethernet, VLAN/QinQ, IPv4, IPv6, TCP, UDP, ICMP, ICMPv6,
+ * Packet decoders: Ethernet, VLAN/QinQ, IPv4, IPv6, TCP, UDP, SCTP, ICMP, ICMPv6,
  * one file per protocol (decode_<proto>.c). Each reads only the bytes it was
  * given, fills struct packet and returns DECODE_OK or the first reason the
  * packet is malformed. Decoders never log, allocate or keep state, so they
@@ -44,6 +44,7 @@
 	_(TCP_BAD_OPTIONS, "tcp_bad_options", "TCP option length invalid or past the header")      \
 	_(UDP_TRUNCATED, "udp_truncated", "UDP header cut short")                                  \
 	_(UDP_BAD_LEN, "udp_bad_len", "UDP length below 8 or past the IP payload")                 \
+	_(SCTP_TRUNCATED, "sctp_truncated", "SCTP common header cut short")                        \
 	_(ICMP_TRUNCATED, "icmp_truncated", "ICMP header cut short")                               \
 	_(ICMPV6_TRUNCATED, "icmpv6_truncated", "ICMPv6 header cut short")                         \
 	_(ICMPV6_IN_IPV4, "icmpv6_in_ipv4", "ICMPv6 carried in IPv4")                              \
@@ -90,6 +91,7 @@ enum decode_error decode_ipv4(struct packet *p, uint32_t offset);
 enum decode_error decode_ipv6(struct packet *p, uint32_t offset);
 enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
+enum decode_error decode_sctp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmpv6(struct packet *p, uint32_t offset, uint32_t len);
 

@@ -113,6 +113,8 @@ enum decode_error decode_ipv4(struct packet *p, uint32_t offset)
 		return decode_tcp(p, l4_offset, l4_len);
 	case DECODE_IPPROTO_UDP:
 		return decode_udp(p, l4_offset, l4_len);
+	case DECODE_IPPROTO_SCTP:
+		return decode_sctp(p, l4_offset, l4_len);
 	case DECODE_IPPROTO_ICMP:
 		return decode_icmp(p, l4_offset, l4_len);
 	case DECODE_IPPROTO_ICMPV6:

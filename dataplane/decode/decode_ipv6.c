@@ -224,6 +224,8 @@ enum decode_error decode_ipv6(struct packet *p, uint32_t offset)
 		return decode_tcp(p, w.offset, w.left);
 	case DECODE_IPPROTO_UDP:
 		return decode_udp(p, w.offset, w.left);
+	case DECODE_IPPROTO_SCTP:
+		return decode_sctp(p, w.offset, w.left);
 	case DECODE_IPPROTO_ICMPV6:
 		return decode_icmpv6(p, w.offset, w.left);
 	case DECODE_IPPROTO_NONE:

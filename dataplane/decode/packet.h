@@ -34,6 +34,7 @@ enum packet_flag {
 	/* to 01:80:c2:00:00:0X and not IP: the link's own protocols (STP,
 	 * LACP, LLDP, ...), passed untouched, never inspected */
 	PACKET_LINK_LOCAL = 1u << 16,
+	PACKET_SCTP = 1u << 17, /* SCTP common header: ports (and a flow of its own) */
 };
 
 enum packet_tunnel_type {

@@ -227,7 +227,7 @@ static bool flow_key_from_packet(const struct packet *p, struct flow_key *k, uin
 	 * the worker hands whole datagrams here instead (defrag.c). */
 	if ((p->flags & PACKET_FRAGMENT) && !(p->flags & PACKET_FIRST_FRAGMENT))
 		return false;
-	if (p->flags & (PACKET_TCP | PACKET_UDP)) {
+	if (p->flags & (PACKET_TCP | PACKET_UDP | PACKET_SCTP)) {
 		src_port = p->src_port;
 		dst_port = p->dst_port;
 	}

@@ -90,7 +90,7 @@ static bool proto_match(const struct rule *rule, const struct packet *p, int app
 
 static bool has_ports(const struct packet *p)
 {
-	return p->flags & (PACKET_TCP | PACKET_UDP);
+	return p->flags & (PACKET_TCP | PACKET_UDP | PACKET_SCTP);
 }
 
 static bool side_match(const struct rule_addr_set *addrs, const struct rule_port_set *ports,

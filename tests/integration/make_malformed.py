@@ -27,6 +27,9 @@ IP6_DST = bytes.fromhex("fd770000000000000000000000000002")
 ETH_IPV4, ETH_IPV6, ETH_ARP, ETH_VLAN, ETH_QINQ = 0x0800, 0x86DD, 0x0806, 0x8100, 0x88A8
 PROTO_HOP_BY_HOP, PROTO_ICMP, PROTO_TCP, PROTO_UDP = 0, 1, 6, 17
 PROTO_ROUTING, PROTO_FRAGMENT, PROTO_GRE, PROTO_ICMPV6, PROTO_DEST_OPTS = 43, 44, 47, 58, 60
+PROTO_SCTP = 132
+# An SCTP common header (ports 3868, Diameter), then an INIT chunk's first bytes.
+SCTP_INIT = struct.pack("!HHII", 40000, 3868, 0, 0) + bytes([1, 0, 0, 20]) + bytes(16)
 
 
 def checksum(data):
@@ -148,6 +151,8 @@ def valid_frames():
         ("IPv6 ICMPv6, exactly 4 bytes", v6(PROTO_ICMPV6, bytes([135, 0, 0, 0]))),
         ("IPv6 TCP with data", v6(PROTO_TCP, tcp(payload=b"hello"))),
         ("IPv6 UDP", v6(PROTO_UDP, udp_dns)),
+        ("IPv4 SCTP INIT", v4(PROTO_SCTP, SCTP_INIT)),
+        ("IPv6 SCTP, exactly the common header", v6(PROTO_SCTP, SCTP_INIT[:12])),
         ("VLAN IPv4 UDP", ethernet(ETH_IPV4, ipv4(PROTO_UDP, udp_dns), [(ETH_VLAN, 10)])),
         ("QinQ IPv4 TCP", ethernet(ETH_IPV4, ipv4(PROTO_TCP, tcp()), [(ETH_QINQ, 100), (ETH_VLAN, 10)])),
         ("VLAN IPv6 UDP", ethernet(ETH_IPV6, ipv6(PROTO_UDP, udp_dns), [(ETH_VLAN, 20)])),
@@ -228,6 +233,8 @@ def malformed_frames():
         ("tcp_bad_options", "unknown option of length 1", v4(PROTO_TCP, tcp_with(bytes([30, 1, 0, 0]), 6))),
         ("udp_truncated", "4 bytes of UDP", v4(PROTO_UDP, udp()[:4])),
         ("udp_truncated", "7 bytes of UDP over IPv6", v6(PROTO_UDP, udp()[:7])),
+        ("sctp_truncated", "11 bytes of SCTP", v4(PROTO_SCTP, SCTP_INIT[:11])),
+        ("sctp_truncated", "4 bytes of SCTP over IPv6", v6(PROTO_SCTP, SCTP_INIT[:4])),
         ("udp_bad_len", "UDP length 4", v4(PROTO_UDP, udp(b"data", length=4))),
         ("udp_bad_len", "UDP length 100 in a 12-byte payload", v4(PROTO_UDP, udp(b"data", length=100))),
         ("udp_bad_len", "UDP length 200 over IPv6", v6(PROTO_UDP, udp(bytes(8), length=200))),

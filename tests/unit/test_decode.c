@@ -568,7 +568,7 @@ static void test_ipv6_no_next_header(void **state)
 
 static void test_ipv6_esp_and_icmp4(void **state)
 {
-	static const uint8_t protos[] = {50, 1, 132};
+	static const uint8_t protos[] = {50, 1, 47};
 	struct packet p;
 
 	(void)state;
@@ -1201,6 +1201,40 @@ static void test_udp_truncated(void **state)
 	assert_false(p.flags & PACKET_UDP);
 }
 
+/* SCTP: the common header's ports, over IPv4 and IPv6, and a header cut short. */
+static void test_sctp(void **state)
+{
+	static const uint8_t header[] = {0x9c, 0x40, 0x0f, 0x1c, 0, 0,	0, 1, 0, 0,
+					 0,    0,    1,	   0,	 0, 20, 0, 0, 0, 0};
+	(void)state;
+	for (int v6 = 0; v6 <= 1; v6++) {
+		for (uint32_t len = 0; len <= sizeof(header); len++) {
+			struct frame f = {0};
+			struct packet p;
+			put_eth(&f, v6 ? 0x86dd : 0x0800);
+			uint32_t ip = v6 ? put_ipv6(&f, 132) : put_ipv4(&f, 132);
+			put(&f, header, len);
+			if (v6)
+				ipv6_finish(&f, ip);
+			else
+				ipv4_finish(&f, ip);
+			enum decode_error e = decode_frame(&p, &f);
+			if (len < 12) {
+				assert_int_equal(e, DECODE_SCTP_TRUNCATED);
+				assert_false(p.flags & PACKET_SCTP);
+				continue;
+			}
+			assert_int_equal(e, DECODE_OK);
+			assert_true(p.flags & PACKET_SCTP);
+			assert_false(p.flags & PACKET_L4_UNKNOWN);
+			assert_int_equal(p.l4_proto, 132);
+			assert_int_equal(p.src_port, 40000);
+			assert_int_equal(p.dst_port, 3868);
+			assert_int_equal(p.payload_len, len - 12);
+		}
+	}
+}
+
 static void test_udp_bad_len(void **state)
 {
 	struct frame f = {0};
@@ -1610,6 +1644,7 @@ int main(void)
 	    cmocka_unit_test(test_tcp_bad_header_len),
 	    cmocka_unit_test(test_tcp_bad_options),
 	    cmocka_unit_test(test_udp_truncated),
+	    cmocka_unit_test(test_sctp),
 	    cmocka_unit_test(test_udp_bad_len),
 	    cmocka_unit_test(test_icmp_truncated),
 	    cmocka_unit_test(test_icmpv6_truncated),
