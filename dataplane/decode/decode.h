@@ -92,6 +92,8 @@ enum decode_error decode_ipv6(struct packet *p, uint32_t offset);
 enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_sctp(struct packet *p, uint32_t offset, uint32_t len);
+enum decode_error decode_ip_in_ip(struct packet *p, uint32_t offset, uint32_t len,
+				  uint8_t ip_version);
 enum decode_error decode_icmp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_icmpv6(struct packet *p, uint32_t offset, uint32_t len);
 

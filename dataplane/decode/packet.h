@@ -35,6 +35,10 @@ enum packet_flag {
 	 * LACP, LLDP, ...), passed untouched, never inspected */
 	PACKET_LINK_LOCAL = 1u << 16,
 	PACKET_SCTP = 1u << 17, /* SCTP common header: ports (and a flow of its own) */
+	/* the IP layer and what follows are the inner packet of IP in IP (IPv4
+	 * or IPv6 in IPv4 or IPv6: protocols 4 and 41); the outer IP header is
+	 * at ip_in_ip_outer_offset */
+	PACKET_IP_IN_IP = 1u << 18,
 };
 
 enum packet_tunnel_type {
@@ -104,6 +108,7 @@ struct packet {
 	uint32_t fragment_id;	  /* IPv4 id or IPv6 fragment identification */
 	uint32_t fragment_offset; /* in bytes */
 	uint8_t more_fragments;
+	uint8_t ip_in_ip_depth; /* IP-in-IP headers peeled (PACKET_IP_IN_IP) */
 
 	uint32_t l4_offset;
 	uint16_t src_port;
@@ -116,6 +121,7 @@ struct packet {
 	struct packet_tcp_options tcp_options;
 	uint8_t icmp_type;
 	uint8_t icmp_code;
+	uint16_t ip_in_ip_outer_offset; /* the outermost IP header (PACKET_IP_IN_IP) */
 
 	uint32_t payload_offset; /* L4 payload, or L3 payload when L4 is unknown */
 	uint32_t payload_len;

@@ -1201,6 +1201,124 @@ static void test_udp_truncated(void **state)
 	assert_false(p.flags & PACKET_UDP);
 }
 
+/* An IP header of version v carrying proto; its source address's last byte set to mark. */
+static uint32_t put_ip_marked(struct frame *f, int v, uint8_t proto, uint8_t mark)
+{
+	uint32_t at = v == 4 ? put_ipv4(f, proto) : put_ipv6(f, proto);
+	f->b[at + (v == 4 ? 15 : 23)] = mark;
+	return at;
+}
+
+static void ip_finish(struct frame *f, int v, uint32_t at)
+{
+	if (v == 4)
+		ipv4_finish(f, at);
+	else
+		ipv6_finish(f, at);
+}
+
+/*
+ * IP in IP, every pairing of IPv4 and IPv6 (protocols 4 and 41): the
+ * inner packet is decoded in place of the outer one, its TCP ports and
+ * addresses are the packet's, the outer header's offset is kept.
+ */
+static void test_ip_in_ip(void **state)
+{
+	(void)state;
+	for (int outer = 4; outer <= 6; outer += 2)
+		for (int inner = 4; inner <= 6; inner += 2) {
+			struct frame f = {0};
+			struct packet p;
+			put_eth(&f, outer == 4 ? 0x0800 : 0x86dd);
+			uint32_t o = put_ip_marked(&f, outer, inner == 4 ? 4 : 41, 0x11);
+			uint32_t i = put_ip_marked(&f, inner, 6, 0x77);
+			put_tcp(&f, NULL, 0);
+			put(&f, payload, PAYLOAD_LEN);
+			ip_finish(&f, inner, i);
+			ip_finish(&f, outer, o);
+			assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+			assert_true(p.flags & PACKET_IP_IN_IP);
+			assert_true(p.flags & PACKET_TCP);
+			assert_int_equal(!!(p.flags & PACKET_IPV4), inner == 4);
+			assert_int_equal(!!(p.flags & PACKET_IPV6), inner == 6);
+			assert_false(p.flags & PACKET_L4_UNKNOWN);
+			assert_int_equal(p.ip_version, inner);
+			assert_int_equal(p.l3_offset, i);
+			assert_int_equal(p.ip_in_ip_outer_offset, o);
+			assert_int_equal(p.ip_in_ip_depth, 1);
+			assert_int_equal(p.src_addr[inner == 4 ? 3 : 15], 0x77);
+			assert_int_equal(p.l4_proto, 6);
+			assert_int_equal(p.payload_len, PAYLOAD_LEN);
+		}
+}
+
+/* Nested twice: decoded; three times: the third is left as an unknown protocol. */
+static void test_ip_in_ip_depth(void **state)
+{
+	(void)state;
+	for (int levels = 2; levels <= 3; levels++) {
+		struct frame f = {0};
+		struct packet p;
+		uint32_t at[4];
+		put_eth(&f, 0x0800);
+		for (int l = 0; l < levels; l++)
+			at[l] = put_ip_marked(&f, 4, 4, (uint8_t)l);
+		at[levels] = put_ip_marked(&f, 4, 17, 0x77);
+		uint32_t u = put_udp(&f, 1, 2);
+		put(&f, payload, 8);
+		udp_finish(&f, u);
+		for (int l = levels; l >= 0; l--)
+			ipv4_finish(&f, at[l]);
+		assert_int_equal(decode_frame(&p, &f), DECODE_OK);
+		assert_true(p.flags & PACKET_IP_IN_IP);
+		assert_int_equal(p.ip_in_ip_outer_offset, at[0]);
+		if (levels == 2) {
+			assert_true(p.flags & PACKET_UDP);
+			assert_int_equal(p.src_addr[3], 0x77);
+		} else {
+			assert_true(p.flags & PACKET_L4_UNKNOWN);
+			assert_int_equal(p.l4_proto, 4);
+			assert_int_equal(p.ip_in_ip_depth, 2);
+		}
+	}
+}
+
+/*
+ * The inner packet claims more than the outer carries (Ethernet padding
+ * after it would be read as the inner's): malformed. An outer fragment is
+ * not decoded inside (reassembly first).
+ */
+static void test_ip_in_ip_bounds(void **state)
+{
+	(void)state;
+	struct frame f = {0};
+	struct packet p;
+	put_eth(&f, 0x0800);
+	uint32_t o = put_ipv4(&f, 4);
+	uint32_t i = put_ipv4(&f, 17);
+	uint32_t u = put_udp(&f, 1, 2);
+	put(&f, payload, 8);
+	udp_finish(&f, u);
+	ipv4_finish(&f, i);
+	set16(&f, i + 2, (uint16_t)(f.len - i + 6)); /* 6 bytes more than the outer holds */
+	ipv4_finish(&f, o);
+	put_zero(&f, 20); /* padding after the outer packet */
+	assert_int_equal(decode_frame(&p, &f), DECODE_IPV4_BAD_TOTAL_LEN);
+
+	struct frame g = {0};
+	put_eth(&g, 0x0800);
+	o = put_ipv4_opts(&g, 4, 0x2000, NULL, 0); /* MF: a first fragment */
+	i = put_ipv4(&g, 17);
+	u = put_udp(&g, 1, 2);
+	put(&g, payload, 8);
+	udp_finish(&g, u);
+	ipv4_finish(&g, i);
+	ipv4_finish(&g, o);
+	assert_int_equal(decode_frame(&p, &g), DECODE_OK);
+	assert_false(p.flags & PACKET_IP_IN_IP);
+	assert_true(p.flags & PACKET_L4_UNKNOWN);
+}
+
 /* SCTP: the common header's ports, over IPv4 and IPv6, and a header cut short. */
 static void test_sctp(void **state)
 {
@@ -1645,6 +1763,9 @@ int main(void)
 	    cmocka_unit_test(test_tcp_bad_options),
 	    cmocka_unit_test(test_udp_truncated),
 	    cmocka_unit_test(test_sctp),
+	    cmocka_unit_test(test_ip_in_ip),
+	    cmocka_unit_test(test_ip_in_ip_depth),
+	    cmocka_unit_test(test_ip_in_ip_bounds),
 	    cmocka_unit_test(test_udp_bad_len),
 	    cmocka_unit_test(test_icmp_truncated),
 	    cmocka_unit_test(test_icmpv6_truncated),
