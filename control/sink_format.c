@@ -263,7 +263,11 @@ void sink_event_read(const char *line, struct sink_event *event)
 		return;
 	event->has_alert = true;
 	sink_json_uint(alert, "signature_id", &event->sid);
+	/* an action is a word (allowed, blocked, ...): no control or non-ASCII byte goes into SD */
 	json_find_string(alert, "action", event->action, sizeof(event->action));
+	for (char *c = event->action; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
 	json_find_string(alert, "signature", event->signature, sizeof(event->signature));
 	unsigned long severity;
 	if (sink_json_uint(alert, "severity", &severity)) {
