@@ -29,10 +29,20 @@ static void resolver_ip(const struct resolver_address *a, ip_addr_t *ip)
 	ipaddr_aton(text, ip);
 }
 
+/* A lookup's question and where its answer goes. */
+struct resolver_question {
+	const char *name;
+	struct resolver_address *out;
+	uint32_t *ttl;
+	bool (*stop)(void *arg);
+	void *arg;
+};
+
 /* One question to one server, asked up to RESOLVER_TRIES times. */
-static int resolver_ask(const struct resolver_address *server, const char *name, uint16_t qtype,
-			struct resolver_address *out, uint32_t *ttl)
+static int resolver_ask(const struct resolver_address *server, const struct resolver_question *q,
+			uint16_t qtype)
 {
+	const char *name = q->name;
 	uint8_t query[300], answer[RESOLVER_MESSAGE];
 	uint16_t id;
 	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
@@ -53,6 +63,10 @@ static int resolver_ask(const struct resolver_address *server, const char *name,
 	}
 	netconn_set_recvtimeout(conn, RESOLVER_TIMEOUT_MS);
 	for (unsigned try = 0; try < RESOLVER_TRIES && rc == -ETIMEDOUT; try++) {
+		if (q->stop && q->stop(q->arg)) {
+			rc = -ECANCELED;
+			break;
+		}
 		struct netbuf *send = netbuf_new();
 		if (!send || netbuf_ref(send, query, (u16_t)query_len) != ERR_OK ||
 		    netconn_send(conn, send) != ERR_OK)
@@ -64,20 +78,22 @@ static int resolver_ask(const struct resolver_address *server, const char *name,
 		while (rc == -ETIMEDOUT && netconn_recv(conn, &recv) == ERR_OK) {
 			size_t n = netbuf_copy(recv, answer, sizeof(answer));
 			netbuf_delete(recv);
-			rc = resolver_answer_parse(answer, n, id, name, qtype, out, ttl);
+			rc = resolver_answer_parse(answer, n, id, name, qtype, q->out, q->ttl);
 			if (rc == -EPROTO)
 				rc = -ETIMEDOUT;
 		}
 	}
 	if (rc == 0)
-		out->port = 0;
+		q->out->port = 0;
 	netconn_delete(conn);
 	return rc;
 }
 
 int resolver_lookup(const struct resolver_servers *servers, const char *name,
-		    struct resolver_address *out, uint32_t *ttl, char *why, size_t why_len)
+		    struct resolver_address *out, uint32_t *ttl, bool (*stop)(void *arg), void *arg,
+		    char *why, size_t why_len)
 {
+	const struct resolver_question q = {name, out, ttl, stop, arg};
 	int rc = -ENOENT;
 	if (servers->count == 0) {
 		snprintf(why, why_len, "%s: a host name, and no DNS server ([management] dns)",
@@ -85,10 +101,10 @@ int resolver_lookup(const struct resolver_servers *servers, const char *name,
 		return -EDESTADDRREQ;
 	}
 	for (unsigned i = 0; i < servers->count; i++) {
-		rc = resolver_ask(&servers->server[i], name, RESOLVER_TYPE_A, out, ttl);
+		rc = resolver_ask(&servers->server[i], &q, RESOLVER_TYPE_A);
 		if (rc == -ENOENT)
-			rc = resolver_ask(&servers->server[i], name, RESOLVER_TYPE_AAAA, out, ttl);
-		if (rc == 0 || rc == -ENOENT)
+			rc = resolver_ask(&servers->server[i], &q, RESOLVER_TYPE_AAAA);
+		if (rc == 0 || rc == -ENOENT || rc == -ECANCELED)
 			break; /* an answer, or the name does not exist: other servers agree */
 	}
 	if (rc == 0)
@@ -98,6 +114,7 @@ int resolver_lookup(const struct resolver_servers *servers, const char *name,
 		 : rc == -ETIMEDOUT   ? "no answer from the DNS servers"
 		 : rc == -EMSGSIZE    ? "answer truncated (too big for UDP)"
 		 : rc == -ENETUNREACH ? "DNS server unreachable"
+		 : rc == -ECANCELED   ? "stopped"
 				      : "DNS server failure");
 	return rc;
 }

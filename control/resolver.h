@@ -61,9 +61,12 @@ int resolver_answer_parse(const uint8_t *msg, size_t len, uint16_t id, const cha
 /*
  * Resolve name through servers (IPv4 first, then IPv6). Fills *out and
  * *ttl and returns 0, or returns a negative error with the reason in why.
- * Blocks; a sink thread's call.
+ * Blocks, asking stop(arg) (when not NULL) before every try, so a thread
+ * that is told to stop waits at most one try's timeout; -ECANCELED then.
+ * A sink thread's call.
  */
 int resolver_lookup(const struct resolver_servers *servers, const char *name,
-		    struct resolver_address *out, uint32_t *ttl, char *why, size_t why_len);
+		    struct resolver_address *out, uint32_t *ttl, bool (*stop)(void *arg), void *arg,
+		    char *why, size_t why_len);
 
 #endif

@@ -167,6 +167,12 @@ static bool sink_stopping(struct sink *s)
 	return stopping;
 }
 
+/* sink_stopping for callbacks (the resolver asks it between tries). */
+static bool sink_stopping_arg(void *arg)
+{
+	return sink_stopping(arg);
+}
+
 static void sink_error(struct sink *s, const char *what, int rc)
 {
 	char why[120] = "";
@@ -234,7 +240,8 @@ static int sink_resolve(struct sink *s)
 	struct resolver_address answer;
 	uint32_t ttl;
 	char why[SINK_ERROR_MAX];
-	if (resolver_lookup(&s->dns, s->url.host, &answer, &ttl, why, sizeof(why)) < 0) {
+	if (resolver_lookup(&s->dns, s->url.host, &answer, &ttl, sink_stopping_arg, s, why,
+			    sizeof(why)) < 0) {
 		s->resolved = false;
 		sink_error(s, why, 0);
 		return -EHOSTUNREACH;
