@@ -504,3 +504,18 @@ long sink_retry_after_parse(const char *value, time_t now)
 	time_t when = timegm(&tm);
 	return when > now ? (long)(when - now) : 0;
 }
+
+enum sink_answer sink_http_answer(const char *head, time_t now, int *status, long *retry_after_s)
+{
+	char value[64];
+	*status = sink_http_status(head, "Retry-After", value, sizeof(value));
+	*retry_after_s = value[0] ? sink_retry_after_parse(value, now) : -1;
+	if (*retry_after_s < 0)
+		*retry_after_s = -1;
+	if (*status >= 200 && *status <= 299)
+		return SINK_ANSWER_DELIVERED;
+	/* 408 and 429 say "later", a 5xx may pass once the server recovers */
+	if (*status < 0 || *status == 408 || *status == 429 || *status >= 500)
+		return SINK_ANSWER_LATER;
+	return SINK_ANSWER_REFUSED;
+}

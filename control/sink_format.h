@@ -157,6 +157,20 @@ size_t sink_syslog_header(const struct sink_event *event, unsigned facility, con
  */
 int sink_http_status(const char *head, const char *name, char *out, size_t out_len);
 
+/* What a webhook answer means for its batch. */
+enum sink_answer {
+	SINK_ANSWER_DELIVERED, /* 2xx */
+	SINK_ANSWER_LATER,     /* 408, 429, 5xx, or no HTTP answer: keep the batch, try again */
+	SINK_ANSWER_REFUSED,   /* any other status: a retry would get the same; give it up */
+};
+
+/*
+ * Judge an answer's head: *status gets its status (-EPROTO when it is not
+ * HTTP) and *retry_after_s its Retry-After in seconds (taken against now),
+ * or -1 when it has none that reads.
+ */
+enum sink_answer sink_http_answer(const char *head, time_t now, int *status, long *retry_after_s);
+
 /*
  * Retry-After's value: delta-seconds, or an HTTP-date (IMF-fixdate) taken
  * against now. Returns the seconds to wait (0 for a date past), or -EINVAL.

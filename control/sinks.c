@@ -436,30 +436,29 @@ static void sink_webhook_text(char **records, unsigned n, struct json_out *j)
 /* What an answer means for the batch: delivered, kept for a retry, or refused for good. */
 static int sink_webhook_verdict(struct sink *s, const char *head, unsigned n)
 {
-	char retry_after[64], what[SINK_ERROR_MAX];
-	int status = sink_http_status(head, "Retry-After", retry_after, sizeof(retry_after));
-	if (status >= 200 && status <= 299)
+	char what[SINK_ERROR_MAX];
+	int status;
+	long wait;
+	enum sink_answer answer = sink_http_answer(head, time(NULL), &status, &wait);
+	if (answer == SINK_ANSWER_DELIVERED)
 		return (int)n;
-	if (status < 0) {
-		sink_error(s, "no HTTP answer", 0);
-		return SINK_RETRY;
-	}
-	long wait = retry_after[0] ? sink_retry_after_parse(retry_after, time(NULL)) : -1;
 	if (wait >= 0)
 		s->retry_after_ms =
 		    (unsigned)(wait > SINK_RETRY_AFTER_MAX ? SINK_RETRY_AFTER_MAX : wait) * 1000;
-	/* 408, 429 and 5xx say "later"; any other answer will not change with a retry */
-	bool later = status == 408 || status == 429 || status >= 500;
-	snprintf(what, sizeof(what), "HTTP status %d%s%s%s", status,
-		 wait >= 0 ? ", Retry-After " : "", wait >= 0 ? retry_after : "",
-		 later ? "" : ": batch refused, not retried");
+	if (status < 0)
+		snprintf(what, sizeof(what), "no HTTP answer");
+	else if (wait >= 0)
+		snprintf(what, sizeof(what), "HTTP status %d, Retry-After %ld s", status, wait);
+	else
+		snprintf(what, sizeof(what), "HTTP status %d%s", status,
+			 answer == SINK_ANSWER_REFUSED ? ": batch refused, not retried" : "");
 	sink_error(s, what, 0);
-	if (later && (status == 429 || status == 503)) {
+	if (status == 429 || status == 503) {
 		pthread_mutex_lock(&s->lock);
 		s->status.throttled++;
 		pthread_mutex_unlock(&s->lock);
 	}
-	return later ? SINK_RETRY : SINK_REFUSE;
+	return answer == SINK_ANSWER_REFUSED ? SINK_REFUSE : SINK_RETRY;
 }
 
 static int sink_webhook_deliver(struct sink *s, char **records, unsigned n)

@@ -283,6 +283,40 @@ static void test_retry_after(void **state)
 	assert_int_equal(sink_retry_after_parse("soon", now), -EINVAL);
 }
 
+/* Which answers keep the batch for a retry and which refuse it for good. */
+static void test_http_verdict(void **state)
+{
+	(void)state;
+	int status;
+	long wait;
+	static const struct {
+		const char *head;
+		enum sink_answer want;
+		int status;
+		long wait;
+	} cases[] = {
+	    {"HTTP/1.1 200 OK\r\n\r\n", SINK_ANSWER_DELIVERED, 200, -1},
+	    {"HTTP/1.1 204 No Content\r\n\r\n", SINK_ANSWER_DELIVERED, 204, -1},
+	    {"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\n\r\n", SINK_ANSWER_LATER, 429, 2},
+	    {"HTTP/1.1 429 Too Many Requests\r\n\r\n", SINK_ANSWER_LATER, 429, -1},
+	    {"HTTP/1.1 503 Unavailable\r\nRetry-After: Sun, 06 Nov 1994 08:49:40 GMT\r\n\r\n",
+	     SINK_ANSWER_LATER, 503, 3},
+	    {"HTTP/1.1 500 Oops\r\nRetry-After: never\r\n\r\n", SINK_ANSWER_LATER, 500, -1},
+	    {"HTTP/1.1 408 Request Timeout\r\n\r\n", SINK_ANSWER_LATER, 408, -1},
+	    {"garbage", SINK_ANSWER_LATER, -EPROTO, -1},
+	    {"HTTP/1.1 400 Bad Request\r\n\r\n", SINK_ANSWER_REFUSED, 400, -1},
+	    {"HTTP/1.1 401 Unauthorized\r\n\r\n", SINK_ANSWER_REFUSED, 401, -1},
+	    {"HTTP/1.1 404 Not Found\r\n\r\n", SINK_ANSWER_REFUSED, 404, -1},
+	    {"HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n", SINK_ANSWER_REFUSED, 301, -1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum sink_answer got = sink_http_answer(cases[i].head, 784111777, &status, &wait);
+		if (got != cases[i].want || status != cases[i].status || wait != cases[i].wait)
+			fail_msg("\"%.30s\": answer %d status %d wait %ld", cases[i].head, got,
+				 status, wait);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +332,7 @@ int main(void)
 	    cmocka_unit_test(test_facility),
 	    cmocka_unit_test(test_http_answer),
 	    cmocka_unit_test(test_retry_after),
+	    cmocka_unit_test(test_http_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
