@@ -447,11 +447,12 @@ static int sink_webhook_verdict(struct sink *s, const char *head, unsigned n)
 		    (unsigned)(wait > SINK_RETRY_AFTER_MAX ? SINK_RETRY_AFTER_MAX : wait) * 1000;
 	if (status < 0)
 		snprintf(what, sizeof(what), "no HTTP answer");
+	else if (answer == SINK_ANSWER_REFUSED)
+		snprintf(what, sizeof(what), "HTTP status %d: batch refused, not retried", status);
 	else if (wait >= 0)
 		snprintf(what, sizeof(what), "HTTP status %d, Retry-After %ld s", status, wait);
 	else
-		snprintf(what, sizeof(what), "HTTP status %d%s", status,
-			 answer == SINK_ANSWER_REFUSED ? ": batch refused, not retried" : "");
+		snprintf(what, sizeof(what), "HTTP status %d", status);
 	sink_error(s, what, 0);
 	if (status == 429 || status == 503) {
 		pthread_mutex_lock(&s->lock);
