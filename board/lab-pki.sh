@@ -7,7 +7,8 @@
 # console role: admin.crt (OU=admin), viewer.crt (OU=viewer), norole.crt
 # (no OU), rogue.crt (OU=admin, signed by another CA, so refused), and
 # receiver.crt for the operator side's syslog and webhook receivers
-# (vigil-operator, 10.78.0.2).
+# (vigil-operator, 10.78.0.2), and hooks.crt for receivers the sinks reach
+# by host name through the lab's DNS (hooks.lab.test, syslog.lab.test).
 # ECDSA P-256 keys, 30 days.
 #
 #   bash board/lab-pki.sh [DIR]     default DIR: build/lab-pki
@@ -45,9 +46,19 @@ pki_ca()
 		-out "$DIR/$1.crt" 2>/dev/null
 }
 
+# The receivers reached by host name (lab_webhook_dns); added to a PKI made before them.
+pki_hooks()
+{
+	pki_cert hooks "/O=vigil lab/CN=hooks.lab.test" ca \
+		"subjectAltName=DNS:hooks.lab.test,DNS:syslog.lab.test"
+}
+
 main()
 {
-	[[ -s $DIR/ca.crt && -s $DIR/rogue.crt && -s $DIR/receiver.crt ]] && exit 0
+	if [[ -s $DIR/ca.crt && -s $DIR/rogue.crt && -s $DIR/receiver.crt ]]; then
+		[[ -s $DIR/hooks.crt ]] || pki_hooks
+		exit 0
+	fi
 	rm -rf "$DIR"
 	mkdir -p "$DIR"
 	chmod 700 "$DIR"
@@ -59,9 +70,10 @@ main()
 	pki_cert norole "/O=vigil lab/CN=nobody" ca "extendedKeyUsage=clientAuth"
 	pki_cert receiver "/O=vigil lab/CN=vigil-operator" ca \
 		"subjectAltName=DNS:vigil-operator,IP:10.78.0.2"
+	pki_hooks
 	pki_ca rogue-ca "/O=elsewhere/CN=rogue CA"
 	pki_cert rogue "/O=elsewhere/OU=admin/CN=mallory" rogue-ca "extendedKeyUsage=clientAuth"
-	echo "lab PKI in $DIR: ca.crt, appliance, admin, viewer, norole, rogue, receiver (.crt/.key)"
+	echo "lab PKI in $DIR: ca.crt, appliance, admin, viewer, norole, rogue, receiver, hooks (.crt/.key)"
 }
 
 main "$@"

@@ -566,12 +566,15 @@ static void command_sinks_status(struct command_context *ctx)
 		if (f)
 			fprintf(f,
 				"%-8s  %s: %s, %llu offered, %llu delivered, %llu queued, "
-				"undelivered %llu (queue full %llu, failed %llu)%s%s\n",
+				"undelivered %llu (queue full %llu, failed %llu), %llu retries "
+				"(%llu throttled), %llu left out by the filter%s%s\n",
 				st.name, st.target, st.connected ? "connected" : "not connected",
 				(unsigned long long)st.offered, (unsigned long long)st.delivered,
 				(unsigned long long)st.queued,
 				(unsigned long long)(st.dropped_full + st.failed),
 				(unsigned long long)st.dropped_full, (unsigned long long)st.failed,
+				(unsigned long long)st.retries, (unsigned long long)st.throttled,
+				(unsigned long long)st.filtered,
 				st.last_error[0] ? "; last error: " : "", st.last_error);
 	}
 	json_array_end(ctx->j);

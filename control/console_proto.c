@@ -467,6 +467,12 @@ int json_find_string(const char *text, const char *key, char *out, size_t out_le
 	return json_read_string(&r, out, out_len) < 0 ? -ENOENT : 0;
 }
 
+const char *json_find_value(const char *text, const char *key)
+{
+	struct json_reader r = {.at = text};
+	return json_find_member(&r, key) < 0 ? NULL : r.at;
+}
+
 int json_find_bool(const char *text, const char *key)
 {
 	struct json_reader r = {.at = text};

@@ -108,6 +108,12 @@ void json_free(struct json_out *j);
  */
 int json_find_string(const char *text, const char *key, char *out, size_t out_len);
 
+/*
+ * The value of the top-level member key of the JSON object in text (a
+ * pointer into text, at the value's first character), or NULL.
+ */
+const char *json_find_value(const char *text, const char *key);
+
 /* The boolean member key at the top level: 1 true, 0 false, -ENOENT otherwise. */
 int json_find_bool(const char *text, const char *key);
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Alert sinks: the bounded queue, the sink thread (connect with TLS over
- * lwIP, deliver, back off and retry), and one row per kind of sink:
- * syslog (a record per RFC 5424 message, octet-counted) and webhook
- * (a batch per HTTPS POST). The kinds share everything but how records
- * are put on the wire.
+ * Alert sinks: the filter and the bounded queue, the sink thread (resolve,
+ * connect with TLS over lwIP, deliver, back off and retry with the records
+ * kept), and one row per kind of sink: syslog (a record per RFC 5424
+ * message with structured data, octet-counted) and webhook (a batch per
+ * HTTPS POST). The kinds share everything but how records are put on the
+ * wire. What is parsed and formatted without a stack is in sink_format.c.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,15 +26,22 @@
 #include "lwip/api.h"
 #include "lwip/ip_addr.h"
 
+#include "control/resolver.h"
+#include "control/sink_format.h"
 #include "control/sinks.h"
 #include "control/tls_netconn.h"
 
-#define SINK_POLL_MS	    200 /* reads and waits wake this often to see a stop */
-#define SINK_RETRIES	    3	/* deliveries tried before a record is given up */
-#define SINK_BACKOFF_MS	    250 /* first wait after a failure; doubles, up to: */
-#define SINK_BACKOFF_MAX_MS 4000
-#define SINK_BATCH_WAIT_MS  200	 /* a webhook batch waits this long to fill */
-#define SINK_IO_TIMEOUT_MS  5000 /* a server that says nothing this long has failed */
+#define SINK_POLL_MS	     200 /* reads and waits wake this often to see a stop */
+#define SINK_BACKOFF_MS	     250 /* first wait after a failure; doubles, up to: */
+#define SINK_BACKOFF_MAX_MS  4000
+#define SINK_RETRY_AFTER_MAX 600  /* a server's Retry-After is honoured up to this (s) */
+#define SINK_DNS_TTL_MAX     300  /* a resolved address is kept at most this long (s) */
+#define SINK_BATCH_WAIT_MS   200  /* a webhook batch waits this long to fill */
+#define SINK_IO_TIMEOUT_MS   5000 /* a server that says nothing this long has failed */
+
+/* What a delivery that did not go through means for its records. */
+#define SINK_RETRY  (-EAGAIN)  /* kept at the head of the queue, tried again after a wait */
+#define SINK_REFUSE (-EBADMSG) /* refused for good by the server: counted as failed */
 
 struct sink;
 
@@ -41,7 +50,9 @@ struct sink_kind {
 	const char *name;
 	/* parse config->target into the sink's address (and path); 0 or -EINVAL with why */
 	int (*parse_target)(struct sink *s, const char *target, char *why, size_t why_len);
-	/* deliver records[0..n) on the open session; returns how many were delivered, or < 0 */
+	/* deliver records[0..n) on the open session; returns how many were
+	 * delivered, SINK_RETRY or SINK_REFUSE (with retry_after_ms set when
+	 * the server said how long to wait) */
 	int (*deliver)(struct sink *s, char **records, unsigned n);
 	unsigned max_batch; /* 0: the config's batch */
 };
@@ -49,11 +60,15 @@ struct sink_kind {
 struct sink {
 	const struct sink_kind *kind;
 	struct sink_config config;
-	char target[160];
-	char host[64];
-	char path[128];
-	uint16_t port;
+	struct sink_url url;
+	struct resolver_servers dns;
+	struct sink_filter filter;
+	char *headers; /* the extra webhook headers, each ending in CRLF ("" when none) */
 	ip_addr_t addr;
+	struct timespec
+	    resolved_until; /* CLOCK_MONOTONIC; re-resolve past it, or after a failure */
+	bool resolved;
+	unsigned retry_after_ms; /* set by deliver: the server's Retry-After */
 	char hostname[64];
 
 	mbedtls_x509_crt ca, cert;
@@ -84,7 +99,19 @@ void sink_push(struct sink *s, const char *line, size_t len)
 		memcpy(copy, line, len);
 		copy[len] = '\0';
 	}
+	bool take = true;
+	if (copy && (s->filter.types || s->filter.min_severity)) {
+		struct sink_event event;
+		sink_event_read(copy, &event);
+		take = sink_filter_pass(&s->filter, &event);
+	}
 	pthread_mutex_lock(&s->lock);
+	if (!take) {
+		s->status.filtered++;
+		pthread_mutex_unlock(&s->lock);
+		free(copy);
+		return;
+	}
 	s->status.offered++;
 	if (!copy || s->count == s->config.queue_len) {
 		s->status.dropped_full++;
@@ -140,6 +167,12 @@ static bool sink_stopping(struct sink *s)
 	return stopping;
 }
 
+/* sink_stopping for callbacks (the resolver asks it between tries). */
+static bool sink_stopping_arg(void *arg)
+{
+	return sink_stopping(arg);
+}
+
 static void sink_error(struct sink *s, const char *what, int rc)
 {
 	char why[120] = "";
@@ -184,6 +217,55 @@ static int sink_handshake(struct sink *s)
 	return 0;
 }
 
+static bool sink_time_before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/*
+ * The target's address: an address literal as it is; a host name through
+ * the board's DNS servers, again once its TTL has passed or after a
+ * connection failed (the service may have moved). Sink thread.
+ */
+static int sink_resolve(struct sink *s)
+{
+	if (s->url.host_is_address) {
+		ipaddr_aton(s->url.host, &s->addr);
+		return 0;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->resolved && sink_time_before(now, s->resolved_until))
+		return 0;
+	struct resolver_address answer;
+	uint32_t ttl;
+	char why[SINK_ERROR_MAX];
+	if (resolver_lookup(&s->dns, s->url.host, &answer, &ttl, sink_stopping_arg, s, why,
+			    sizeof(why)) < 0) {
+		s->resolved = false;
+		sink_error(s, why, 0);
+		return -EHOSTUNREACH;
+	}
+	char text[INET6_ADDRSTRLEN];
+	inet_ntop(answer.ipv6 ? AF_INET6 : AF_INET, answer.addr, text, sizeof(text));
+	ipaddr_aton(text, &s->addr);
+	s->resolved = true;
+	s->resolved_until = now;
+	s->resolved_until.tv_sec += ttl > SINK_DNS_TTL_MAX ? SINK_DNS_TTL_MAX : ttl;
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->status.address, sizeof(s->status.address), "%s", text);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* The name the server's certificate must carry: the configured one, else the URL's host name. */
+static const char *sink_verify_name(const struct sink *s)
+{
+	if (s->config.server_name)
+		return s->config.server_name;
+	return s->url.host_is_address ? NULL : s->url.host;
+}
+
 static int sink_open(struct sink *s)
 {
 	if (s->open)
@@ -191,27 +273,30 @@ static int sink_open(struct sink *s)
 	pthread_mutex_lock(&s->lock);
 	s->status.connects++;
 	pthread_mutex_unlock(&s->lock);
+	if (sink_resolve(s) < 0)
+		return -EHOSTUNREACH;
 	s->io = (struct tls_netconn){0};
 	s->io.conn = netconn_new(IP_IS_V6(&s->addr) ? NETCONN_TCP_IPV6 : NETCONN_TCP);
 	if (!s->io.conn) {
 		sink_error(s, "no netconn", 0);
 		return -ENOMEM;
 	}
-	err_t e = netconn_connect(s->io.conn, &s->addr, s->port);
+	err_t e = netconn_connect(s->io.conn, &s->addr, s->url.port);
 	if (e != ERR_OK) {
-		char what[96];
-		snprintf(what, sizeof(what), "connect to %s:%u: %s", s->host, s->port,
-			 lwip_strerr(e));
+		char what[SINK_ERROR_MAX];
+		snprintf(what, sizeof(what), "connect to %.80s (%s) port %u: %s", s->url.host,
+			 ipaddr_ntoa(&s->addr), s->url.port, lwip_strerr(e));
 		sink_error(s, what, 0);
 		netconn_delete(s->io.conn);
 		s->io.conn = NULL;
+		s->resolved = false;
 		return -ECONNREFUSED;
 	}
 	netconn_set_recvtimeout(s->io.conn, SINK_POLL_MS);
 	mbedtls_ssl_init(&s->ssl);
 	int rc = mbedtls_ssl_setup(&s->ssl, &s->tls);
-	if (rc == 0 && s->config.server_name)
-		rc = mbedtls_ssl_set_hostname(&s->ssl, s->config.server_name);
+	if (rc == 0 && sink_verify_name(s))
+		rc = mbedtls_ssl_set_hostname(&s->ssl, sink_verify_name(s));
 	if (rc == 0) {
 		mbedtls_ssl_set_bio(&s->ssl, &s->io, tls_netconn_send, tls_netconn_recv, NULL);
 		rc = sink_handshake(s);
@@ -247,65 +332,27 @@ static int sink_write(struct sink *s, const char *data, size_t len)
 
 /* ---- syslog: RFC 5424 over TLS (RFC 5425), octet counting ---- */
 
-static int sink_parse_hostport(struct sink *s, const char *text, char *why, size_t why_len)
-{
-	const char *colon = strrchr(text, ':');
-	const char *host = text;
-	size_t host_len = colon ? (size_t)(colon - text) : 0;
-	if (host_len && host[0] == '[' && host[host_len - 1] == ']')
-		host++, host_len -= 2;
-	char *end;
-	unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
-	if (!colon || host_len == 0 || host_len >= sizeof(s->host) || *end || port == 0 ||
-	    port > 65535) {
-		snprintf(why, why_len, "\"%s\" is not ADDRESS:PORT", text);
-		return -EINVAL;
-	}
-	memcpy(s->host, host, host_len);
-	s->host[host_len] = '\0';
-	s->port = (uint16_t)port;
-	if (!ipaddr_aton(s->host, &s->addr)) {
-		snprintf(why, why_len,
-			 "\"%s\" is not an IPv4 or IPv6 address (names are not resolved)", s->host);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int sink_syslog_target(struct sink *s, const char *target, char *why, size_t why_len)
 {
-	return sink_parse_hostport(s, target, why, why_len);
-}
-
-/* Severity from the EVE alert's severity (1 high .. 4 low): crit, err, warning, notice. */
-static unsigned sink_syslog_severity(const char *record)
-{
-	const char *p = strstr(record, "\"severity\":");
-	unsigned v = p ? (unsigned)strtoul(p + 11, NULL, 10) : 3;
-	static const unsigned map[] = {4, 2, 3, 4, 5};
-	return v < 5 ? map[v] : 5;
+	return sink_hostport_parse(target, &s->url, why, why_len);
 }
 
 static int sink_syslog_deliver(struct sink *s, char **records, unsigned n)
 {
 	int done = 0;
 	for (unsigned i = 0; i < n; i++) {
-		char header[256], when[40];
-		struct timeval tv;
-		struct tm tm;
-		gettimeofday(&tv, NULL);
-		gmtime_r(&tv.tv_sec, &tm);
-		size_t w = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(when + w, sizeof(when) - w, ".%06ldZ", (long)tv.tv_usec);
-		/* facility local0 (16); MSGID alert; the EVE record is the message */
-		int h = snprintf(header, sizeof(header), "<%u>1 %s %s vigil - alert - ",
-				 16 * 8 + sink_syslog_severity(records[i]), when, s->hostname);
-		size_t len = (size_t)h + strlen(records[i]);
-		char frame[32];
+		struct sink_event event;
+		struct timespec now;
+		char header[512], frame[32];
+		sink_event_read(records[i], &event);
+		clock_gettime(CLOCK_REALTIME, &now);
+		size_t h = sink_syslog_header(&event, s->config.facility, s->hostname, now, header,
+					      sizeof(header));
+		size_t len = h + strlen(records[i]);
 		int f = snprintf(frame, sizeof(frame), "%zu ", len);
-		if (sink_write(s, frame, (size_t)f) < 0 || sink_write(s, header, (size_t)h) < 0 ||
+		if (sink_write(s, frame, (size_t)f) < 0 || sink_write(s, header, h) < 0 ||
 		    sink_write(s, records[i], strlen(records[i])) < 0)
-			return done ? done : -EIO;
+			return done ? done : SINK_RETRY;
 		done++;
 	}
 	return done;
@@ -315,39 +362,21 @@ static int sink_syslog_deliver(struct sink *s, char **records, unsigned n)
 
 static int sink_webhook_target(struct sink *s, const char *target, char *why, size_t why_len)
 {
-	const char *prefix = "https://";
-	if (strncmp(target, prefix, strlen(prefix)) != 0) {
-		snprintf(why, why_len, "\"%s\" is not an https:// URL", target);
-		return -EINVAL;
-	}
-	const char *hostport = target + strlen(prefix);
-	const char *slash = strchr(hostport, '/');
-	char buf[96];
-	size_t len = slash ? (size_t)(slash - hostport) : strlen(hostport);
-	if (len >= sizeof(buf)) {
-		snprintf(why, why_len, "\"%s\": address too long", target);
-		return -EINVAL;
-	}
-	memcpy(buf, hostport, len);
-	buf[len] = '\0';
-	if (!strrchr(buf, ':') || strrchr(buf, ']') > strrchr(buf, ':'))
-		strcat(buf, ":443");
-	snprintf(s->path, sizeof(s->path), "%s", slash ? slash : "/");
-	return sink_parse_hostport(s, buf, why, why_len);
+	return sink_url_parse(target, &s->url, why, why_len);
 }
 
-/* Read the response head; returns the HTTP status or a negative error. */
-static int sink_http_status(struct sink *s)
+/* Read the answer's head into head (NUL-terminated); returns its length or a negative error. */
+static int sink_http_read_head(struct sink *s, char *head, size_t head_len)
 {
-	char head[2048];
 	size_t n = 0;
 	struct timeval start, now;
 	gettimeofday(&start, NULL);
-	while (n + 1 < sizeof(head)) {
-		int rc = mbedtls_ssl_read(&s->ssl, (unsigned char *)head + n, sizeof(head) - 1 - n);
+	while (n + 1 < head_len) {
+		int rc = mbedtls_ssl_read(&s->ssl, (unsigned char *)head + n, head_len - 1 - n);
 		if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
 			gettimeofday(&now, NULL);
-			if ((now.tv_sec - start.tv_sec) * 1000 > SINK_IO_TIMEOUT_MS)
+			if ((now.tv_sec - start.tv_sec) * 1000 > SINK_IO_TIMEOUT_MS ||
+			    sink_stopping(s))
 				return -ETIMEDOUT;
 			continue;
 		}
@@ -359,36 +388,78 @@ static int sink_http_status(struct sink *s)
 			break;
 	}
 	head[n] = '\0';
-	unsigned status;
-	if (sscanf(head, "HTTP/%*u.%*u %u", &status) != 1)
-		return -EPROTO;
-	return (int)status;
+	return n ? (int)n : -ECONNRESET;
 }
 
-/* The Slack-compatible summary: how many, and the first few signatures. */
+/*
+ * The Slack-compatible summary: how many alerts (and other records), and
+ * the first few signatures, each whole, escaped for Slack (& < >) and then
+ * as a JSON string.
+ */
 static void sink_webhook_text(char **records, unsigned n, struct json_out *j)
 {
-	char text[1024];
-	size_t len =
-	    (size_t)snprintf(text, sizeof(text), "vigil: %u alert%s", n, n == 1 ? "" : "s");
-	for (unsigned i = 0; i < n && i < 5 && len < sizeof(text); i++) {
-		char sig[128] = "?";
-		const char *p = strstr(records[i], "\"signature\":\"");
-		if (p) {
-			p += 13;
-			size_t k = 0;
-			while (p[k] && p[k] != '"' && k + 1 < sizeof(sig))
-				k++;
-			memcpy(sig, p, k);
-			sig[k] = '\0';
-		}
-		len +=
-		    (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? "; " : ": ", sig);
+	struct sink_event event;
+	unsigned alerts = 0, shown = 0;
+	size_t cap = 64, len;
+	for (unsigned i = 0; i < n; i++) {
+		sink_event_read(records[i], &event);
+		if (!event.has_alert)
+			continue;
+		alerts++;
+		if (shown++ < 5)
+			cap += 2 + sink_slack_escape(event.signature, NULL, 0);
 	}
-	if (n > 5 && len < sizeof(text))
-		snprintf(text + len, sizeof(text) - len, "; ...");
+	char *text = malloc(cap + 16);
+	if (!text) {
+		j->failed = true;
+		return;
+	}
+	len = (size_t)snprintf(text, cap, "vigil: %u alert%s", alerts, alerts == 1 ? "" : "s");
+	if (n > alerts)
+		len += (size_t)snprintf(text + len, cap - len, ", %u other record%s", n - alerts,
+					n - alerts == 1 ? "" : "s");
+	shown = 0;
+	for (unsigned i = 0; i < n && shown < 5; i++) {
+		sink_event_read(records[i], &event);
+		if (!event.has_alert)
+			continue;
+		memcpy(text + len, shown++ ? "; " : ": ", 2);
+		len += 2;
+		len += sink_slack_escape(event.signature, text + len, cap - len);
+	}
+	snprintf(text + len, cap + 16 - len, "%s", alerts > 5 ? "; ..." : "");
 	json_key(j, "text");
 	json_string(j, text);
+	free(text);
+}
+
+/* What an answer means for the batch: delivered, kept for a retry, or refused for good. */
+static int sink_webhook_verdict(struct sink *s, const char *head, unsigned n)
+{
+	char what[SINK_ERROR_MAX];
+	int status;
+	long wait;
+	enum sink_answer answer = sink_http_answer(head, time(NULL), &status, &wait);
+	if (answer == SINK_ANSWER_DELIVERED)
+		return (int)n;
+	if (wait >= 0)
+		s->retry_after_ms =
+		    (unsigned)(wait > SINK_RETRY_AFTER_MAX ? SINK_RETRY_AFTER_MAX : wait) * 1000;
+	if (status < 0)
+		snprintf(what, sizeof(what), "no HTTP answer");
+	else if (answer == SINK_ANSWER_REFUSED)
+		snprintf(what, sizeof(what), "HTTP status %d: batch refused, not retried", status);
+	else if (wait >= 0)
+		snprintf(what, sizeof(what), "HTTP status %d, Retry-After %ld s", status, wait);
+	else
+		snprintf(what, sizeof(what), "HTTP status %d", status);
+	sink_error(s, what, 0);
+	if (status == 429 || status == 503) {
+		pthread_mutex_lock(&s->lock);
+		s->status.throttled++;
+		pthread_mutex_unlock(&s->lock);
+	}
+	return answer == SINK_ANSWER_REFUSED ? SINK_REFUSE : SINK_RETRY;
 }
 
 static int sink_webhook_deliver(struct sink *s, char **records, unsigned n)
@@ -404,32 +475,34 @@ static int sink_webhook_deliver(struct sink *s, char **records, unsigned n)
 	}
 	json_array_end(&body);
 	json_object_end(&body);
-	if (body.failed) {
+	char authority[SINK_HOST_MAX + 16];
+	sink_url_authority(&s->url, authority, sizeof(authority));
+	size_t head_cap = strlen(s->url.path) + strlen(authority) + strlen(s->headers) + 256;
+	char *head = malloc(head_cap);
+	if (body.failed || !head) {
 		json_free(&body);
-		return -ENOMEM;
+		free(head);
+		return SINK_RETRY;
 	}
-	char head[512];
-	int h =
-	    snprintf(head, sizeof(head),
-		     "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: vigil\r\n"
-		     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-		     "Connection: close\r\n\r\n",
-		     s->path, s->config.server_name ? s->config.server_name : s->host, body.len);
+	int h = snprintf(head, head_cap,
+			 "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: vigil\r\n"
+			 "Content-Type: application/json\r\nContent-Length: %zu\r\n%s"
+			 "Connection: close\r\n\r\n",
+			 s->url.path, authority, body.len, s->headers);
 	int rc = sink_write(s, head, (size_t)h);
 	if (rc == 0)
 		rc = sink_write(s, body.text, body.len);
 	json_free(&body);
-	int status = rc == 0 ? sink_http_status(s) : rc;
+	char answer[2048];
+	rc = rc == 0 ? sink_http_read_head(s, answer, sizeof(answer)) : rc;
+	free(head);
 	/* One request per connection: simple, and servers that close are the norm. */
 	sink_close(s);
-	if (status < 200 || status > 299) {
-		char what[64];
-		snprintf(what, sizeof(what), status > 0 ? "HTTP status %d" : "no HTTP answer (%d)",
-			 status);
-		sink_error(s, what, 0);
-		return -EIO;
+	if (rc < 0) {
+		sink_error(s, rc == -ETIMEDOUT ? "no HTTP answer in time" : "no HTTP answer", 0);
+		return SINK_RETRY;
 	}
-	return (int)n;
+	return sink_webhook_verdict(s, answer, n);
 }
 
 static const struct sink_kind sink_kinds[] = {
@@ -458,7 +531,7 @@ static void *sink_main(void *arg)
 	struct sink *s = arg;
 	unsigned max = s->kind->max_batch ? s->kind->max_batch : s->config.batch;
 	char **batch = calloc(max, sizeof(*batch));
-	unsigned attempts = 0, backoff = SINK_BACKOFF_MS;
+	unsigned backoff = SINK_BACKOFF_MS;
 	while (batch) {
 		unsigned n = sink_peek(s, batch, max, SINK_POLL_MS);
 		if (n == 0) {
@@ -471,21 +544,28 @@ static void *sink_main(void *arg)
 			sink_sleep_ms(s, SINK_BATCH_WAIT_MS);
 			n = sink_peek(s, batch, max, 0);
 		}
-		int done = sink_open(s) == 0 ? s->kind->deliver(s, batch, n) : -EIO;
+		s->retry_after_ms = 0;
+		bool opened = sink_open(s) == 0;
+		int done = opened ? s->kind->deliver(s, batch, n) : SINK_RETRY;
 		if (done > 0) {
 			sink_pop(s, (unsigned)done, true);
-			attempts = 0;
 			backoff = SINK_BACKOFF_MS;
 			continue;
 		}
 		sink_close(s);
-		if (++attempts >= SINK_RETRIES) {
+		if (done == SINK_REFUSE) {
 			sink_pop(s, n, false);
-			attempts = 0;
+			continue;
 		}
+		/* the batch stays at the head of the queue: order is kept */
+		pthread_mutex_lock(&s->lock);
+		s->status.retries++;
+		if (!opened)
+			s->status.connect_failures++;
+		pthread_mutex_unlock(&s->lock);
 		if (sink_stopping(s))
 			break;
-		sink_sleep_ms(s, backoff);
+		sink_sleep_ms(s, s->retry_after_ms ? s->retry_after_ms : backoff);
 		backoff = backoff * 2 > SINK_BACKOFF_MAX_MS ? SINK_BACKOFF_MAX_MS : backoff * 2;
 	}
 	sink_close(s);
@@ -499,7 +579,10 @@ static int sink_tls_setup(struct sink *s, char *err, size_t err_len)
 {
 	static const char personal[] = "vigil sink";
 	char why[120];
+	/* a system bundle may hold a certificate mbedTLS cannot read (rc > 0): the rest serve */
 	int rc = mbedtls_x509_crt_parse_file(&s->ca, s->config.ca);
+	if (rc > 0 && s->ca.version != 0)
+		rc = 0;
 	if (rc != 0) {
 		mbedtls_strerror(rc, why, sizeof(why));
 		snprintf(err, err_len, "[alerts] %s_ca: %s: %s", s->kind->name, s->config.ca, why);
@@ -545,6 +628,7 @@ static void sink_free(struct sink *s)
 	for (unsigned i = 0; i < s->count; i++)
 		free(s->queue[(s->head + i) % s->config.queue_len]);
 	free(s->queue);
+	free(s->headers);
 	mbedtls_ssl_config_free(&s->tls);
 	mbedtls_ctr_drbg_free(&s->drbg);
 	mbedtls_entropy_free(&s->entropy);
@@ -554,6 +638,71 @@ static void sink_free(struct sink *s)
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+/* The extra webhook headers, checked, as one block of "Name: value\r\n" lines. */
+static int sink_headers_setup(struct sink *s, char *err, size_t err_len)
+{
+	size_t len = 1;
+	char why[160];
+	for (unsigned i = 0; i < s->config.header_count; i++) {
+		if (sink_header_check(s->config.headers[i], why, sizeof(why)) < 0) {
+			snprintf(err, err_len, "[alerts] webhook_header: %s", why);
+			return -EINVAL;
+		}
+		len += strlen(s->config.headers[i]) + 2;
+	}
+	s->headers = malloc(len);
+	if (!s->headers) {
+		snprintf(err, err_len, "[alerts] webhook_header: out of memory");
+		return -ENOMEM;
+	}
+	s->headers[0] = '\0';
+	for (unsigned i = 0; i < s->config.header_count; i++)
+		strcat(strcat(s->headers, s->config.headers[i]), "\r\n");
+	return 0;
+}
+
+/* Target, DNS servers, filter and headers; the setting at fault named in err. */
+static int sink_config_check(struct sink *s, char *err, size_t err_len)
+{
+	const char *kind = s->kind->name;
+	char why[SINK_ERROR_MAX + 80];
+	if (s->kind->parse_target(s, s->config.target, why, sizeof(why)) < 0) {
+		snprintf(err, err_len, "[alerts] %s: %s", kind, why);
+		return -EINVAL;
+	}
+	if (resolver_servers_parse(s->config.dns ? s->config.dns : "", &s->dns, why, sizeof(why)) <
+	    0) {
+		snprintf(err, err_len, "[management] dns: %s", why);
+		return -EINVAL;
+	}
+	if (s->url.host_is_address)
+		snprintf(s->status.address, sizeof(s->status.address), "%.47s", s->url.host);
+	if (!s->url.host_is_address && s->dns.count == 0) {
+		snprintf(err, err_len,
+			 "[alerts] %s: \"%s\" is a host name: name a DNS server in [management] "
+			 "dns",
+			 kind, s->url.host);
+		return -EINVAL;
+	}
+	if (sink_filter_parse_types(s->config.events ? s->config.events : "", &s->filter, why,
+				    sizeof(why)) < 0) {
+		snprintf(err, err_len, "[alerts] %s_events: %s", kind, why);
+		return -EINVAL;
+	}
+	s->filter.min_severity = s->config.min_severity;
+	if (s->config.facility > 23) {
+		snprintf(err, err_len, "[alerts] syslog_facility: %u is not 0..23",
+			 s->config.facility);
+		return -EINVAL;
+	}
+	if (!s->config.ca || !s->config.ca[0]) {
+		snprintf(err, err_len, "[alerts] %s_ca: missing (the server must be verified)",
+			 kind);
+		return -EINVAL;
+	}
+	return sink_headers_setup(s, err, err_len);
 }
 
 struct sink *sink_start(const struct sink_config *config, char *err, size_t err_len)
@@ -577,7 +726,10 @@ struct sink *sink_start(const struct sink_config *config, char *err, size_t err_
 	snprintf(s->hostname, sizeof(s->hostname), "%s",
 		 config->hostname && config->hostname[0] ? config->hostname : "vigil");
 	snprintf(s->status.name, sizeof(s->status.name), "%s", kind->name);
-	snprintf(s->status.target, sizeof(s->status.target), "%s", config->target);
+	/* a long URL is shown cut, marked so: the sink itself uses all of it */
+	if (snprintf(s->status.target, sizeof(s->status.target), "%s", config->target) >=
+	    (int)sizeof(s->status.target))
+		strcpy(s->status.target + sizeof(s->status.target) - 4, "...");
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	mbedtls_x509_crt_init(&s->ca);
@@ -586,16 +738,11 @@ struct sink *sink_start(const struct sink_config *config, char *err, size_t err_
 	mbedtls_entropy_init(&s->entropy);
 	mbedtls_ctr_drbg_init(&s->drbg);
 	mbedtls_ssl_config_init(&s->tls);
-	char why[160];
 	s->queue = calloc(s->config.queue_len, sizeof(*s->queue));
 	if (!s->queue) {
 		snprintf(err, err_len, "[alerts] %s: out of memory", kind->name);
-	} else if (kind->parse_target(s, config->target, why, sizeof(why)) < 0) {
-		snprintf(err, err_len, "[alerts] %s: %s", kind->name, why);
-	} else if (!config->ca || !config->ca[0]) {
-		snprintf(err, err_len, "[alerts] %s_ca: missing (the server must be verified)",
-			 kind->name);
-	} else if (sink_tls_setup(s, err, err_len) == 0 &&
+	} else if (sink_config_check(s, err, err_len) == 0 &&
+		   sink_tls_setup(s, err, err_len) == 0 &&
 		   pthread_create(&s->thread, NULL, sink_main, s) == 0) {
 		return s;
 	}
@@ -618,6 +765,8 @@ void sink_status_json(const struct sink_status *st, struct json_out *j)
 	json_string(j, st->name);
 	json_key(j, "target");
 	json_string(j, st->target);
+	json_key(j, "address");
+	json_string(j, st->address);
 	json_key(j, "connected");
 	json_raw(j, st->connected ? "true" : "false");
 	json_key(j, "offered");
@@ -629,8 +778,16 @@ void sink_status_json(const struct sink_status *st, struct json_out *j)
 	json_key(j, "undelivered");
 	json_printf(j, "{\"queue_full\":%llu,\"failed\":%llu}",
 		    (unsigned long long)st->dropped_full, (unsigned long long)st->failed);
+	json_key(j, "filtered");
+	json_printf(j, "%llu", (unsigned long long)st->filtered);
+	json_key(j, "retries");
+	json_printf(j, "%llu", (unsigned long long)st->retries);
+	json_key(j, "throttled");
+	json_printf(j, "%llu", (unsigned long long)st->throttled);
 	json_key(j, "connects");
 	json_printf(j, "%llu", (unsigned long long)st->connects);
+	json_key(j, "connect_failures");
+	json_printf(j, "%llu", (unsigned long long)st->connect_failures);
 	json_key(j, "last_error");
 	json_string(j, st->last_error);
 	json_object_end(j);

@@ -21,12 +21,23 @@
 
 #include <ini.h>
 
+#include "control/resolver.h"
+#include "control/sink_format.h"
 #include "dataplane/app/app.h"
 #include "platform/board.h"
 #include "rules/lang/rule.h"
 
-#define BOARD_MAX_LCORE 128 /* DPDK's RTE_MAX_LCORE as Debian builds it */
-#define WHY_MAX		256
+#define BOARD_MAX_LCORE 128  /* DPDK's RTE_MAX_LCORE as Debian builds it */
+#define BOARD_LINE_MAX	4096 /* a line at most (a webhook URL is up to 2 KB); longer: refused */
+
+_Static_assert(sizeof(((struct board *)0)->webhook) == SINK_URL_MAX + 1,
+	       "[alerts] webhook holds a URL of SINK_URL_MAX characters");
+_Static_assert(sizeof(((struct board_headers *)0)->line) /
+			   sizeof(((struct board_headers *)0)->line[0]) ==
+		       SINK_HEADERS &&
+		   sizeof(((struct board_headers *)0)->line[0]) == SINK_HEADER_MAX + 1,
+	       "board_headers holds what sink_header_check allows");
+#define WHY_MAX 256
 
 struct board_setting;
 typedef int (*board_parse_fn)(const struct board_setting *setting, const char *value, void *field,
@@ -387,6 +398,61 @@ bad:
 	return -EINVAL;
 }
 
+/* [management] dns: the servers the sinks' host names are resolved through. */
+static int board_parse_dns(const struct board_setting *s, const char *value, void *field, char *why,
+			   size_t why_len)
+{
+	struct resolver_servers servers;
+	if (resolver_servers_parse(value, &servers, why, why_len) < 0)
+		return -EINVAL;
+	return board_parse_string(s, value, field, why, why_len);
+}
+
+/* [alerts] syslog_facility: a name (local0, daemon, ...) or a number 0..23. */
+static int board_parse_facility(const struct board_setting *s, const char *value, void *field,
+				char *why, size_t why_len)
+{
+	(void)s;
+	return sink_syslog_facility_parse(value, field, why, why_len);
+}
+
+/* [alerts] *_events: event types a sink takes, checked against the known ones. */
+static int board_parse_events(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	struct sink_filter filter;
+	if (sink_filter_parse_types(value, &filter, why, why_len) < 0)
+		return -EINVAL;
+	return board_parse_string(s, value, field, why, why_len);
+}
+
+/* [alerts] webhook_header: one more "Name: value" line, refused if it could inject. */
+static int board_parse_header(const struct board_setting *s, const char *value, void *field,
+			      char *why, size_t why_len)
+{
+	(void)s;
+	struct board_headers *headers = field;
+	if (sink_header_check(value, why, why_len) < 0)
+		return -EINVAL;
+	if (headers->count == SINK_HEADERS) {
+		snprintf(why, why_len, "more than %d headers", SINK_HEADERS);
+		return -EINVAL;
+	}
+	snprintf(headers->line[headers->count++], sizeof(headers->line[0]), "%s", value);
+	return 0;
+}
+
+/* A setting that was renamed: refused with its new name, so no board means something else silently. */
+static int board_parse_renamed(const struct board_setting *s, const char *value, void *field,
+			       char *why, size_t why_len)
+{
+	(void)value, (void)field;
+	snprintf(why, why_len,
+		 "renamed %.*s_server_name (the name the server's certificate must carry)",
+		 (int)(strlen(s->key) - strlen("_name")), s->key);
+	return -EINVAL;
+}
+
 #define B(field) offsetof(struct board, field), sizeof(((struct board *)0)->field)
 #define P(field) offsetof(struct board_port, field), sizeof(((struct board_port *)0)->field)
 
@@ -440,6 +506,7 @@ static const struct board_setting board_settings[] = {
     {"management", "ipv4", board_parse_prefix, B(management_ipv4), 0, 32, ""},
     {"management", "gateway4", board_parse_prefix, B(management_gateway4), 32, 32, ""},
     {"management", "ipv6", board_parse_prefix, B(management_ipv6), 0, 128, ""},
+    {"management", "dns", board_parse_dns, B(management_dns), 0, 0, ""},
     {"management", "console_port", board_parse_uint, B(console_port), 1, 65535, "8443"},
     {"management", "console_cert", board_parse_string, B(console_cert), 0, 0, ""},
     {"management", "console_key", board_parse_string, B(console_key), 0, 0, ""},
@@ -458,10 +525,19 @@ static const struct board_setting board_settings[] = {
     {"alerts", "eve_rotate_s", board_parse_uint, B(eve_rotate_s), 0, 31u * 86400, "0"},
     {"alerts", "syslog", board_parse_string, B(syslog), 0, 0, ""},
     {"alerts", "syslog_ca", board_parse_string, B(syslog_ca), 0, 0, ""},
-    {"alerts", "syslog_name", board_parse_string, B(syslog_name), 0, 0, ""},
+    {"alerts", "syslog_server_name", board_parse_string, B(syslog_server_name), 0, 0, ""},
+    {"alerts", "syslog_name", board_parse_renamed, B(syslog_server_name), 0, 0, ""},
+    {"alerts", "syslog_facility", board_parse_facility, B(syslog_facility), 0, 0, "local0"},
+    {"alerts", "syslog_events", board_parse_events, B(syslog_events), 0, 0, "all"},
+    {"alerts", "syslog_min_severity", board_parse_uint, B(syslog_min_severity), 0, 255, "0"},
     {"alerts", "webhook", board_parse_string, B(webhook), 0, 0, ""},
     {"alerts", "webhook_ca", board_parse_string, B(webhook_ca), 0, 0, ""},
-    {"alerts", "webhook_name", board_parse_string, B(webhook_name), 0, 0, ""},
+    {"alerts", "webhook_server_name", board_parse_string, B(webhook_server_name), 0, 0, ""},
+    {"alerts", "webhook_name", board_parse_renamed, B(webhook_server_name), 0, 0, ""},
+    {"alerts", "webhook_header", board_parse_header, B(webhook_headers), 0, 0, ""},
+    {"alerts", "webhook_events", board_parse_events, B(webhook_events), 0, 0,
+     "alert drop anomaly engine"},
+    {"alerts", "webhook_min_severity", board_parse_uint, B(webhook_min_severity), 0, 255, "0"},
     {"alerts", "client_cert", board_parse_string, B(sink_client_cert), 0, 0, ""},
     {"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
     {"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
@@ -574,7 +650,7 @@ static struct board_port *board_port_get(struct board_reader *r, const char *nam
 /* A list setting may be given again, or go on on continuation lines: each adds. */
 static bool board_setting_is_list(const struct board_setting *s)
 {
-	return s->parse == board_parse_host_os;
+	return s->parse == board_parse_host_os || s->parse == board_parse_header;
 }
 
 static int board_apply(struct board_reader *r, const struct board_setting *s, const char *section,
@@ -673,6 +749,10 @@ static char *board_read_line(char *str, int num, void *stream)
 	if (!line)
 		return NULL;
 	r->line++;
+	/* inih would take the rest of a longer line as a line of its own */
+	size_t len = strlen(line);
+	if (len + 1 == (size_t)num && line[len - 1] != '\n' && !feof(r->file))
+		board_fail(r, r->line, "line longer than %d characters", num - 3);
 	/* inih reports keys, not section headers: remember where sections start. */
 	if (line[strspn(line, " \t")] == '[')
 		r->section_line = r->line;
@@ -883,6 +963,7 @@ int board_load(struct board *board, const char *path, const char *const *overrid
 			 strerror(errno));
 		return rc;
 	}
+	ini_max_line = BOARD_LINE_MAX;
 	int rc = ini_parse_stream(board_read_line, &r, board_handler, &r);
 	fclose(r.file);
 	if (rc > 0 && !r.failed) {

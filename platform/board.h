@@ -73,6 +73,12 @@ struct board_prefix {
 	unsigned len;
 };
 
+/* [alerts] webhook_header lines, each checked (control/sink_format.h: SINK_HEADERS, SINK_HEADER_MAX). */
+struct board_headers {
+	char line[8][1025];
+	unsigned count;
+};
+
 struct board_port {
 	char name[BOARD_NAME_MAX];     /* from the section "[port NAME]" */
 	char device[BOARD_DEVICE_MAX]; /* DPDK vdev or PCI devargs, ${vars} not yet expanded */
@@ -145,8 +151,9 @@ struct board {
 	struct board_prefix management_ipv4; /* [management] the appliance's own addresses */
 	struct board_prefix management_gateway4; /* (len 32) */
 	struct board_prefix management_ipv6;
-	unsigned console_port;	/* [management] TLS console on the management addresses */
-	char console_cert[256]; /* the appliance's certificate and key (PEM) */
+	char management_dns[160]; /* DNS servers for the sinks' host names ("" = none) */
+	unsigned console_port;	  /* [management] TLS console on the management addresses */
+	char console_cert[256];	  /* the appliance's certificate and key (PEM) */
 	char console_key[256];
 	char operator_ca[256];		       /* client certificates must chain to this CA */
 	unsigned console_sessions;	       /* sessions served at once (one kept for an admin) */
@@ -158,12 +165,18 @@ struct board {
 	unsigned eve_max_mb;   /* [alerts] EVE file rotated past this size; 0: never */
 	unsigned eve_keep;     /* rotated EVE files kept */
 	unsigned eve_rotate_s; /* [alerts] EVE file rotated this often (wall clock); 0: never */
-	char syslog[128];      /* syslog over TLS: ADDRESS:PORT; "" = none */
+	char syslog[272];      /* syslog over TLS: HOST:PORT; "" = none */
 	char syslog_ca[256];
-	char syslog_name[128];
-	char webhook[256]; /* https://ADDRESS:PORT/PATH; "" = none */
+	char syslog_server_name[256]; /* the name its certificate must carry */
+	unsigned syslog_facility;     /* 0..23 */
+	char syslog_events[256];      /* event types syslog takes ("" = all) */
+	unsigned syslog_min_severity; /* alerts of severity 1..N only; 0 = any */
+	char webhook[2049];	      /* https://HOST[:PORT]/PATH, up to SINK_URL_MAX; "" = none */
 	char webhook_ca[256];
-	char webhook_name[128];
+	char webhook_server_name[256];
+	struct board_headers webhook_headers; /* extra "Name: value" lines (a token) */
+	char webhook_events[256];
+	unsigned webhook_min_severity;
 	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
 	char sink_client_key[256];
 	unsigned sink_queue;	   /* records waiting per sink at most */
@@ -188,7 +201,7 @@ struct board {
 	unsigned port_count;
 
 	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
-	unsigned setting_line[96];
+	unsigned setting_line[128];
 };
 
 /*

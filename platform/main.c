@@ -354,15 +354,26 @@ static void start_watchdog(const struct board *board, const struct port_set *por
 /* The syslog and webhook sinks the board names; they need the management stack. */
 static void start_sinks(const struct board *board, struct control *control)
 {
+	const char *webhook_headers[sizeof(board->webhook_headers.line) /
+				    sizeof(board->webhook_headers.line[0])];
+	for (unsigned i = 0; i < board->webhook_headers.count; i++)
+		webhook_headers[i] = board->webhook_headers.line[i];
 	struct sink_config configs[] = {
 	    {.kind = "syslog",
 	     .target = board->syslog,
 	     .ca = board->syslog_ca,
-	     .server_name = board->syslog_name},
+	     .server_name = board->syslog_server_name,
+	     .facility = board->syslog_facility,
+	     .events = board->syslog_events,
+	     .min_severity = board->syslog_min_severity},
 	    {.kind = "webhook",
 	     .target = board->webhook,
 	     .ca = board->webhook_ca,
-	     .server_name = board->webhook_name},
+	     .server_name = board->webhook_server_name,
+	     .headers = webhook_headers,
+	     .header_count = board->webhook_headers.count,
+	     .events = board->webhook_events,
+	     .min_severity = board->webhook_min_severity},
 	};
 	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
 		struct sink_config *c = &configs[i];
@@ -380,12 +391,14 @@ static void start_sinks(const struct board *board, struct control *control)
 		c->queue_len = board->sink_queue;
 		c->batch = board->webhook_batch;
 		c->hostname = board->name;
+		c->dns = board->management_dns;
 		char err[SETUP_ERROR_MAX];
 		struct sink *sink = sink_start(c, err, sizeof(err));
 		if (!sink)
 			log_fatal("%s: error: %s", board->path, err);
 		control->sinks[control->sink_count++] = sink;
-		log_info("alerts: %s sink to %s", c->kind, c->target);
+		log_info("alerts: %s sink to %.120s%s", c->kind, c->target,
+			 strlen(c->target) > 120 ? "..." : "");
 	}
 }
 

@@ -431,6 +431,76 @@ static void test_expand(void **state)
 	assert_string_equal(out, "$ {x} ${");
 }
 
+/* [alerts] sink settings and [management] dns: values, lists, the 2 KB URL, refusals. */
+static void test_sink_settings(void **state)
+{
+	(void)state;
+	static char text[12000];
+	assert_int_equal(load_text(good_board, NULL, 0), 0);
+	assert_int_equal(board.syslog_facility, 16); /* local0 */
+	assert_string_equal(board.syslog_events, "all");
+	assert_string_equal(board.webhook_events, "alert drop anomaly engine");
+	assert_int_equal(board.webhook_headers.count, 0);
+	assert_string_equal(board.management_dns, "");
+
+	snprintf(text, sizeof(text),
+		 "%s[management]\ndns = 10.78.0.2:5300 [fd78::2]:53\n[alerts]\n"
+		 "syslog = syslog.lab.test:6514\nsyslog_server_name = vigil-operator\n"
+		 "syslog_facility = daemon\nsyslog_events = alert drop\nsyslog_min_severity = 3\n"
+		 "webhook_header = Authorization: Bearer xyz\nwebhook_header = X-Tag: a=b; c\n"
+		 "webhook_events = alert\nwebhook_min_severity = 2\n",
+		 good_board);
+	const char *more[] = {"alerts.webhook_header=X-Third: 3"};
+	assert_int_equal(load_text(text, more, 1), 0);
+	assert_string_equal(board.management_dns, "10.78.0.2:5300 [fd78::2]:53");
+	assert_string_equal(board.syslog, "syslog.lab.test:6514");
+	assert_string_equal(board.syslog_server_name, "vigil-operator");
+	assert_int_equal(board.syslog_facility, 3);
+	assert_string_equal(board.syslog_events, "alert drop");
+	assert_int_equal(board.syslog_min_severity, 3);
+	assert_int_equal(board.webhook_headers.count, 3);
+	assert_string_equal(board.webhook_headers.line[0], "Authorization: Bearer xyz");
+	assert_string_equal(board.webhook_headers.line[1], "X-Tag: a=b; c");
+	assert_string_equal(board.webhook_headers.line[2], "X-Third: 3");
+	assert_int_equal(board.webhook_min_severity, 2);
+
+	/* a URL of 2048 characters on one line is taken whole; 2049 are refused by name */
+	size_t n = (size_t)snprintf(text, sizeof(text), "%s[alerts]\nwebhook = https://h.test/",
+				    good_board);
+	size_t url_start = n - strlen("https://h.test/");
+	while (n - url_start < 2048)
+		text[n++] = 'p';
+	strcpy(text + n, "\n");
+	assert_int_equal(load_text(text, NULL, 0), 0);
+	assert_int_equal(strlen(board.webhook), 2048);
+	strcpy(text + n, "p\n");
+	assert_error(text, 16, "[alerts] webhook: value is longer than 2048 characters");
+	/* a line past what the reader holds is refused, not read as two */
+	n = (size_t)snprintf(text, sizeof(text), "%s[alerts]\nwebhook_ca = /", good_board);
+	while (n < strlen(good_board) + 5000)
+		text[n++] = 'c';
+	strcpy(text + n, "\n");
+	assert_error(text, 16, "line longer than 4093 characters");
+
+	snprintf(text, sizeof(text), "%s[alerts]\nsyslog_name = vigil-operator\n", good_board);
+	assert_error(text, 16, "[alerts] syslog_name: renamed syslog_server_name");
+	snprintf(text, sizeof(text), "%s[alerts]\nwebhook_name = vigil-operator\n", good_board);
+	assert_error(text, 16, "[alerts] webhook_name: renamed webhook_server_name");
+	snprintf(text, sizeof(text), "%s[alerts]\nsyslog_facility = local9\n", good_board);
+	assert_error(text, 16, "[alerts] syslog_facility: \"local9\" is not a facility");
+	snprintf(text, sizeof(text), "%s[alerts]\nwebhook_events = alert alerts\n", good_board);
+	assert_error(text, 16, "[alerts] webhook_events: unknown event type \"alerts\"");
+	snprintf(text, sizeof(text), "%s[alerts]\nwebhook_header = Host: evil\n", good_board);
+	assert_error(text, 16, "[alerts] webhook_header: Host is written by the sink itself");
+	snprintf(text, sizeof(text), "%s[management]\ndns = dns.example\n", good_board);
+	assert_error(text, 16, "[management] dns: \"dns.example\" is not ADDRESS");
+	/* CR and LF can only come from --set: refused there too */
+	const char *inject[] = {"alerts.webhook_header=Authorization: x\r\nHost: evil"};
+	assert_int_equal(load_text(good_board, inject, 1), -EINVAL);
+	assert_non_null(strstr(err, "[alerts] webhook_header: the value of Authorization has a "
+				    "control character 0x0d"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,6 +518,7 @@ int main(void)
 	    cmocka_unit_test(test_fail_after),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_expand),
+	    cmocka_unit_test(test_sink_settings),
 	};
 	return cmocka_run_group_tests_name("board", tests, NULL, NULL);
 }
