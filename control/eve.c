@@ -537,10 +537,13 @@ static const char *flow_state_name(const struct alert *a)
 /* TCP flags as Suricata writes them: two hex digits, and a boolean per flag set. */
 static void put_tcp_flags(struct app_json *o, const struct alert_flow *f)
 {
-	static const char *const names[8] = {"fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"};
+	static const char *const names[8] = {"fin", "syn", "rst", "psh",
+					     "ack", "urg", "ecn", "cwr"};
 	uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
-	app_json_put(o, ",\"tcp\":{\"tcp_flags\":\"%02x\",\"tcp_flags_ts\":\"%02x\","
-		     "\"tcp_flags_tc\":\"%02x\"", all, f->tcp_flags[0], f->tcp_flags[1]);
+	app_json_put(o,
+		     ",\"tcp\":{\"tcp_flags\":\"%02x\",\"tcp_flags_ts\":\"%02x\","
+		     "\"tcp_flags_tc\":\"%02x\"",
+		     all, f->tcp_flags[0], f->tcp_flags[1]);
 	for (unsigned bit = 0; bit < 8; bit++)
 		if (all & (1u << bit))
 			app_json_put(o, ",\"%s\":true", names[bit]);

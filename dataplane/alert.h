@@ -37,7 +37,8 @@ enum alert_anomaly {
 	ALERT_ANOMALY_NONE = 0,
 	ALERT_ANOMALY_DEFRAG = 1,
 	ALERT_ANOMALY_STREAM_GAP = 2,
-	ALERT_ANOMALY_NORMALIZE = 3, /* a packet its receiver would discard: enum normalize_reason */
+	ALERT_ANOMALY_NORMALIZE =
+	    3, /* a packet its receiver would discard: enum normalize_reason */
 };
 
 /*
@@ -82,7 +83,7 @@ struct alert_tunnel {
 
 struct alert {
 	const struct rule *rule;
-	uint8_t kind; /* enum alert_kind */
+	uint8_t kind;	       /* enum alert_kind */
 	uint64_t timestamp_us; /* packet time, microseconds since the epoch */
 	uint64_t flow_id;      /* 0: no flow */
 	uint8_t src_addr[16];

@@ -47,7 +47,7 @@
 	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
 	_(BODY_RULES_LOST, "body_rules_lost")                                                      \
 	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
-	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                                \
+	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                              \
 	_(EVE_EVENTS, "eve_events")                                                                \
 	_(EVE_EVENTS_LOST, "eve_events_lost")
 

@@ -29,10 +29,10 @@ enum event_app_when {
 };
 
 static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
-    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	 [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
-    [RULE_PROTO_MYSQL] = EVENT_APP_ON_RESPONSE,	 [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_SSH] = EVENT_APP_AT_FLOW_END,	 [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	[RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_MYSQL] = EVENT_APP_ON_RESPONSE, [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_SSH] = EVENT_APP_AT_FLOW_END,	[RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	[RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -46,14 +46,16 @@ int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size
 	for (size_t len; (len = strcspn(c, " ,\t")) > 0; c += len, c += strspn(c, " ,\t")) {
 		int found = -1;
 		for (int p = 0; p < RULE_PROTO_COUNT && found < 0; p++)
-			if (strlen(rule_proto_name[p]) == len && !strncmp(rule_proto_name[p], c, len) &&
+			if (strlen(rule_proto_name[p]) == len &&
+			    !strncmp(rule_proto_name[p], c, len) &&
 			    app_parser_for((enum rule_proto)p))
 				found = p;
 		if (found < 0) {
-			snprintf(why, why_len,
-				 "\"%.*s\" is no protocol vigil parses (one of " EVENT_PROTOCOLS_DEFAULT
-				 ", or none)",
-				 (int)len, c);
+			snprintf(
+			    why, why_len,
+			    "\"%.*s\" is no protocol vigil parses (one of " EVENT_PROTOCOLS_DEFAULT
+			    ", or none)",
+			    (int)len, c);
 			return -EINVAL;
 		}
 		bits |= 1ull << found;
@@ -270,9 +272,9 @@ void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p,
 	alert_set_packet(&a, p);
 	if (f) {
 		f->pipeline_flags |= FLOW_PIPELINE_ANOMALY;
-		a.to_server = p->src_port == f->key.port[f->client_side] &&
-			      !memcmp(p->src_addr, f->key.addr[f->client_side],
-				      p->ip_version == 6 ? 16 : 4);
+		a.to_server =
+		    p->src_port == f->key.port[f->client_side] &&
+		    !memcmp(p->src_addr, f->key.addr[f->client_side], p->ip_version == 6 ? 16 : 4);
 	}
 	event_push(ctx, &a);
 }

@@ -200,8 +200,8 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));
 	conf->detect.window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	conf->detect.app_details = calloc(board->flows, sizeof(*conf->detect.app_details));
-	conf->detect.events = (struct event_config){.flows = board->eve_flows,
-						    .protocols = board->eve_protocols};
+	conf->detect.events =
+	    (struct event_config){.flows = board->eve_flows, .protocols = board->eve_protocols};
 	if (!conf->detect.flows || !conf->detect.tails || !conf->detect.window ||
 	    !conf->detect.app_details)
 		log_fatal(
@@ -477,8 +477,8 @@ void setup_rules_publish_first(const struct board *board, const struct ruleset *
 #define SETUP_SHUTDOWN_BATCH 1024
 _Static_assert(2 * SETUP_SHUTDOWN_BATCH < ALERT_RING_SIZE, "a batch's records fit the ring");
 
-void setup_workers_end_flows(struct worker_conf *workers, unsigned count,
-			     void (*drain)(void *arg), void *arg)
+void setup_workers_end_flows(struct worker_conf *workers, unsigned count, void (*drain)(void *arg),
+			     void *arg)
 {
 	for (unsigned w = 0; w < count; w++) {
 		if (!workers[w].detect.flows)

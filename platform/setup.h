@@ -74,8 +74,8 @@ void setup_rules_publish_first(const struct board *board, const struct ruleset *
  * worker's ring and reach the EVE file before it is closed. The control
  * lcore is then the rings' only producer.
  */
-void setup_workers_end_flows(struct worker_conf *workers, unsigned count,
-			     void (*drain)(void *arg), void *arg);
+void setup_workers_end_flows(struct worker_conf *workers, unsigned count, void (*drain)(void *arg),
+			     void *arg);
 
 /* Free the workers' state after they stopped, then the published rules. */
 void setup_workers_free(struct worker_conf *workers, unsigned count);

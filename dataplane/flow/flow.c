@@ -16,9 +16,9 @@
 
 #include "dataplane/flow/flow.h"
 
-#define FLOW_NS_PER_S		1000000000ull
-#define FLOW_SEQUENCE_MASK	((1ull << FLOW_WORKER_SHIFT) - 1)
-#define FLOW_ID_MASK		((1ull << FLOW_ID_BITS) - 1)
+#define FLOW_NS_PER_S	   1000000000ull
+#define FLOW_SEQUENCE_MASK ((1ull << FLOW_WORKER_SHIFT) - 1)
+#define FLOW_ID_MASK	   ((1ull << FLOW_ID_BITS) - 1)
 _Static_assert(FLOW_WORKER_SHIFT + 15 == FLOW_ID_BITS && FLOW_MAX_WORKERS == 1u << 15,
 	       "worker and sequence fill the id's bits exactly");
 #define FLOW_EXPIRE_SCAN_FACTOR 8 /* slots looked at per flow of budget */

@@ -265,7 +265,7 @@ struct flow_config {
 	/* The flow_id key of this run (flow_id_key()); 0: a random one. Every
 	 * worker of a run takes the same key, so their ids never collide. */
 	uint64_t id_key;
-	uint64_t hash_seed;    /* 0: a random one (keys an attacker cannot aim at one window) */
+	uint64_t hash_seed; /* 0: a random one (keys an attacker cannot aim at one window) */
 	struct flow_timeouts timeouts;
 	struct stream_config stream; /* for the table's stream pool; zero fields default */
 	flow_free_fn on_free;	     /* may be NULL */
@@ -333,7 +333,7 @@ struct flow_table {
 	uint32_t expire_cursor;
 	uint64_t next_sequence;
 	unsigned worker_index; /* flow_config.worker_index */
-	uint64_t id_key; /* flow_config.id_key */
+	uint64_t id_key;       /* flow_config.id_key */
 	uint64_t hash_seed;
 	uint64_t timeout_ns[FLOW_TIMEOUT_CLASSES]; /* by enum flow_timeout_class in flow.c */
 	uint64_t evict_idle_ns;

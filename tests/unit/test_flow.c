@@ -725,8 +725,11 @@ static void keep_record(const struct flow_record *r, void *arg)
  */
 static void test_records(void **state)
 {
-	struct flow_config c = {
-	    .capacity = 1024, .worker_index = 3, .hash_seed = 7, .id_key = TEST_ID_KEY, .records = 2};
+	struct flow_config c = {.capacity = 1024,
+				.worker_index = 3,
+				.hash_seed = 7,
+				.id_key = TEST_ID_KEY,
+				.records = 2};
 	struct flow_table *t = flow_table_create(&c);
 	struct seen_records seen = {0};
 	uint64_t lost = 99;
