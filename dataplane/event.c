@@ -177,13 +177,14 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	if (!f || !unit->details || !ctx->app_details)
 		return;
 	ctx->app_details[event_slot(ctx, f)] = unit->details;
-	if (!ctx->alerts || !event_app_logged(ctx, f))
+	if (!ctx->alerts || f->app_proto >= RULE_PROTO_COUNT)
 		return;
+	/* the parser's row is looked up only for a record to write, not per unit */
 	bool to_server = s->direction == RULESET_TO_SERVER;
 	uint64_t time_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us;
 	switch (event_app_when[f->app_proto]) {
 	case EVENT_APP_EACH_UNIT:
-		if (!unit->window.buffers)
+		if (!unit->window.buffers && event_app_logged(ctx, f))
 			event_app_push(ctx, f, unit->details, s->p, to_server, time_us);
 		break;
 	case EVENT_APP_ON_RESPONSE:
@@ -192,7 +193,8 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 		} else if (!unit->window.buffers) {
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
-			event_app_push(ctx, f, unit->details, NULL, true, time_us);
+			if (event_app_logged(ctx, f))
+				event_app_push(ctx, f, unit->details, NULL, true, time_us);
 		}
 		break;
 	default:
