@@ -17,7 +17,8 @@
 
 /*
  * When a protocol's transaction is complete, as its parser's units show
- * it: each unit (a DNS or SIP message), the first answer after requests
+ * it: each unit (a DNS or SIP message, a MySQL command: its parser reads
+ * the client's side only), the first answer after requests
  * (HTTP: the response headers; the body's windows add nothing EVE shows),
  * or the flow's end (a handshake or a session whose details accumulate).
  * A protocol not listed is EVENT_APP_EACH_UNIT.
@@ -29,10 +30,10 @@ enum event_app_when {
 };
 
 static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
-    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	[RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
-    [RULE_PROTO_MYSQL] = EVENT_APP_ON_RESPONSE, [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_SSH] = EVENT_APP_AT_FLOW_END,	[RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	[RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE, [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,  [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_SSH] = EVENT_APP_AT_FLOW_END,  [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,    [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -220,11 +221,9 @@ void event_app_gone(struct detect_context *ctx, struct flow *f)
 	event_app_flush(ctx, f);
 }
 
-void event_flow_gone(struct detect_context *ctx, struct flow *f)
+/* A flow record of f: ended (its end_reason) or, live, as it stands. */
+static void event_flow_push(struct detect_context *ctx, const struct flow *f, bool live)
 {
-	event_app_flush(ctx, f);
-	if (!ctx->alerts || !ctx->events.flows)
-		return;
 	struct alert a = {
 	    .kind = ALERT_KIND_FLOW,
 	    .timestamp_us = event_wall_us(ctx, f->last_seen_ns),
@@ -236,11 +235,67 @@ void event_flow_gone(struct detect_context *ctx, struct flow *f)
 	    .app_proto = f->app_status == FLOW_APP_DETECTED ? f->app_proto : ALERT_APP_PROTO_NONE,
 	};
 	event_flow_context(ctx, f, &a.flow);
+	if (live)
+		a.flow.reason = FLOW_END_LIVE;
 	memcpy(a.src_addr, a.flow.client_addr, sizeof(a.src_addr));
 	memcpy(a.dst_addr, a.flow.server_addr, sizeof(a.dst_addr));
 	a.src_port = a.flow.client_port;
 	a.dst_port = a.flow.server_port;
 	event_push(ctx, &a);
+}
+
+void event_flow_gone(struct detect_context *ctx, struct flow *f)
+{
+	event_app_flush(ctx, f);
+	if (ctx->flow_logged_s && ctx->flows)
+		ctx->flow_logged_s[event_slot(ctx, f)] = 0;
+	if (ctx->alerts && ctx->events.flows)
+		event_flow_push(ctx, f, false);
+}
+
+struct event_periodic {
+	struct detect_context *ctx;
+	uint64_t now_ns;
+};
+
+static void event_flow_periodic(struct flow *f, void *arg)
+{
+	const struct event_periodic *p = arg;
+	struct detect_context *ctx = p->ctx;
+	uint32_t *logged = &ctx->flow_logged_s[event_slot(ctx, f)];
+	uint64_t age_s =
+	    p->now_ns > f->first_seen_ns ? (p->now_ns - f->first_seen_ns) / 1000000000 : 0;
+	/* seconds of the flow's life its last packet came in: an idle flow
+	 * (waiting for its timeout) has nothing new to report */
+	uint64_t active_s = (f->last_seen_ns - f->first_seen_ns) / 1000000000;
+	if (age_s < (uint64_t)*logged + ctx->events.flow_interval_s || active_s <= *logged)
+		return;
+	*logged = (uint32_t)age_s;
+	event_flow_push(ctx, f, true);
+}
+
+void event_flows_periodic(struct detect_context *ctx, uint64_t now_ns)
+{
+	if (!ctx->events.flow_interval_s || !ctx->events.flows || !ctx->flow_logged_s ||
+	    !ctx->alerts || !ctx->flows)
+		return;
+	/* The walk goes through the whole table once a second of the traffic's
+	 * time: live, a few slots a loop; offline, where a capture's hours pass
+	 * in seconds, as much as the capture's time asks. */
+	if (now_ns <= ctx->periodic_last_ns) {
+		ctx->periodic_last_ns =
+		    now_ns < ctx->periodic_last_ns ? now_ns : ctx->periodic_last_ns;
+		return;
+	}
+	uint64_t capacity = ctx->flows->capacity;
+	uint64_t elapsed = now_ns - ctx->periodic_last_ns;
+	uint64_t slots = elapsed >= 1000000000ull ? capacity : elapsed * capacity / 1000000000ull;
+	if (slots == 0)
+		return; /* the time adds up to a slot at a later call */
+	ctx->periodic_last_ns = now_ns;
+	struct event_periodic p = {ctx, now_ns};
+	flow_table_visit(ctx->flows, &ctx->periodic_cursor, (unsigned)slots, event_flow_periodic,
+			 &p);
 }
 
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,

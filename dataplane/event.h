@@ -9,7 +9,7 @@
  * full ring (eve_events_lost), an offline one waits.
  *
  * When a protocol record goes out is the protocol's (event_app_when in
- * event.c): a DNS or SIP message is a record; an HTTP transaction is one
+ * event.c): a DNS or SIP message, a MySQL command is a record; an HTTP transaction is one
  * record when its response headers come (the request alone when the flow
  * ends first); a TLS or SSH handshake and an SMTP session are one record
  * per flow, written when the flow ends with the details the parser
@@ -38,6 +38,9 @@ struct flow;
 struct event_config {
 	bool flows;	    /* a flow record for every flow that ends */
 	uint64_t protocols; /* bit per enum rule_proto: its transactions get records */
+	/* a flow record (reason "live") every this many seconds of a flow's
+	 * life while it lasts; 0: none (event_flows_periodic()) */
+	uint32_t flow_interval_s;
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */
@@ -75,6 +78,16 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit);
  * context without a ring writes nothing.
  */
 void event_flow_gone(struct detect_context *ctx, struct flow *f);
+
+/*
+ * Long-lived flows: a look at the next slots of the table (the whole table
+ * once a second of the traffic's time, now_ns on the flows' clock), and a
+ * flow record (reason "live", the counts so far) for each flow there that
+ * has lived another flow_interval_s since its last one and had packets
+ * since. Once per worker
+ * loop, beside the flows' expiry; nothing when off.
+ */
+void event_flows_periodic(struct detect_context *ctx, uint64_t now_ns);
 
 /*
  * The parser's state goes while the flow stays (a stream gap too big to

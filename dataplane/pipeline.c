@@ -609,8 +609,10 @@ void pipeline_flows_end(struct detect_context *ctx)
 
 void pipeline_housekeeping(struct detect_context *ctx)
 {
-	if (ctx->flows && ctx->now_us)
+	if (ctx->flows && ctx->now_us) {
 		flow_expire(ctx->flows, ctx->now_us * 1000, 8, NULL, NULL);
+		event_flows_periodic(ctx, ctx->now_us * 1000);
+	}
 	ratelimit_housekeeping(ctx->ratelimit);
 	detect_rules_sync(ctx);
 }

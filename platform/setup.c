@@ -200,10 +200,15 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));
 	conf->detect.window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
 	conf->detect.app_details = calloc(board->flows, sizeof(*conf->detect.app_details));
-	conf->detect.events =
-	    (struct event_config){.flows = board->eve_flows, .protocols = board->eve_protocols};
+	conf->detect.events = (struct event_config){.flows = board->eve_flows,
+						    .protocols = board->eve_protocols,
+						    .flow_interval_s = board->eve_flow_interval_s};
+	/* [eve] flow_interval_s: each flow's age at its last record, by slot */
+	if (board->eve_flow_interval_s)
+		conf->detect.flow_logged_s = calloc(board->flows, sizeof(uint32_t));
 	if (!conf->detect.flows || !conf->detect.tails || !conf->detect.window ||
-	    !conf->detect.app_details)
+	    !conf->detect.app_details ||
+	    (board->eve_flow_interval_s && !conf->detect.flow_logged_s))
 		log_fatal(
 		    "cannot allocate the flow table of worker %u (%u flows; lower [dataplane] "
 		    "flows)",
@@ -503,6 +508,7 @@ void setup_workers_free(struct worker_conf *workers, unsigned count)
 		ratelimit_free(workers[w].detect.ratelimit);
 		free(workers[w].detect.tails);
 		free(workers[w].detect.app_details);
+		free(workers[w].detect.flow_logged_s);
 		free(workers[w].tunnel_outers);
 		free(workers[w].detect.window);
 		rte_ring_free(workers[w].detect.alerts);

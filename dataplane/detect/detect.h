@@ -136,6 +136,12 @@ struct detect_context {
 	 * the anomaly events' budget of the current second. */
 	struct event_config events;
 	const struct app_details **app_details;
+	/* per flow slot: the flow's age in seconds at its last periodic
+	 * record (events.flow_interval_s; NULL when off), where the periodic
+	 * walk of the table goes on and when it last went */
+	uint32_t *flow_logged_s;
+	uint32_t periodic_cursor;
+	uint64_t periodic_last_ns;
 	uint64_t anomaly_second;
 	unsigned anomaly_count;
 };

@@ -245,6 +245,20 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *a
 			fn(&t->flows[s], arg);
 }
 
+void flow_table_visit(struct flow_table *t, uint32_t *cursor, unsigned slots,
+		      void (*fn)(struct flow *f, void *arg), void *arg)
+{
+	if (!t || t->counters.active == 0)
+		return;
+	uint32_t s = *cursor < t->capacity ? *cursor : 0;
+	for (unsigned i = 0; i < slots && i < t->capacity; i++) {
+		if (t->tags[s])
+			fn(&t->flows[s], arg);
+		s = s + 1 < t->capacity ? s + 1 : 0;
+	}
+	*cursor = s;
+}
+
 /* ---- key and hash ------------------------------------------------------ */
 
 _Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, vlan_id) == 36 &&

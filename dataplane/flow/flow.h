@@ -376,6 +376,15 @@ void flow_table_destroy(struct flow_table *t);
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *arg), void *arg);
 
 /*
+ * Call fn for the flows in the next slots slots from *cursor (wrapping at
+ * the end; *cursor moves on), so that a walk of the whole table costs a
+ * little per call. fn may change the flow's caller-owned fields but must
+ * not look up, expire or end flows. Owning lcore.
+ */
+void flow_table_visit(struct flow_table *t, uint32_t *cursor, unsigned slots,
+		      void (*fn)(struct flow *f, void *arg), void *arg);
+
+/*
  * Every flow of the table, for a look at the table as it stands: the
  * records of the flows that ended (oldest first; *lost: ends that found
  * the record full), then the flows still in it, as FLOW_END_LIVE records;

@@ -23,7 +23,8 @@
 #     anomaly): each names a flow record with the same endpoints;
 #   - flow_ids of two runs over the same capture with two appliance names
 #     ([board] name) that never meet; [eve] flows = no and [eve] protocols
-#     = none switch the records off.
+#     = none switch the records off; [eve] flow_interval_s adds "live"
+#     records of long flows.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/eve_records_offline.py
 import json
@@ -266,6 +267,16 @@ def main():
         kinds = {r["event_type"] for r in rec}
         check(f"[eve] protocols = dns: dns records only ({sorted(kinds)})",
               status == 0 and "dns" in kinds and "flow" in kinds and not kinds & {"http", "tls"})
+        # long flows: a record every second of their life, besides the one at their end
+        status, rec, dump, err = run_vigil(MIX_WEB, work, "periodic", extra=("--set", "eve.flow_interval_s=1"))
+        live = [r for r in rec if r["event_type"] == "flow" and r["flow"]["reason"] == "live"]
+        ended = {r["flow_id"]: r for r in rec if r["event_type"] == "flow" and r["flow"]["reason"] != "live"}
+        early = [r for r in live if r["flow_id"] in ended and
+                 r["flow"]["pkts_toserver"] > ended[r["flow_id"]]["flow"]["pkts_toserver"]]
+        check(f"[eve] flow_interval_s = 1: live records of long flows ({len(live)}), each flow still "
+              f"ended once ({len(ended)} of {len(dump)})",
+              status == 0 and live and len(ended) == len(dump) and
+              all(r["flow_id"] in ended and r["flow"]["age"] >= 1 for r in live) and not early)
         status, _rec, _dump, err = run_vigil(MIX_WEB, work, "bad", extra=("--set", "eve.protocols=http gopher"))
         check("[eve] protocols with an unknown name is refused, naming it",
               status != 0 and '"gopher"' in err, err[-300:])

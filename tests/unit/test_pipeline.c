@@ -146,6 +146,8 @@ static void harness_down(struct harness *h)
 {
 	struct detect_context *ctx = &h->ctx;
 	flow_table_destroy(ctx->flows);
+	free(ctx->app_details); /* the flows' records (harness_records_on) are out */
+	free(ctx->flow_logged_s);
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
 			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
@@ -1438,7 +1440,6 @@ static void test_records_http_flow(void **state)
 	assert_int_equal(record->flow.tcp_flags[1], STREAM_TCP_SYN | PA);
 	assert_int_equal(record->flow.state, FLOW_TCP_ESTABLISHED);
 	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS], 3);
-	free(h->ctx.app_details);
 	harness_down(h);
 }
 
@@ -1474,7 +1475,50 @@ static void test_records_flow_timeout(void **state)
 	assert_int_equal(record->flow.pkts[1], 1);
 	assert_int_equal(record->flow.bytes[1], 5);
 	assert_int_equal(record->src_port, 5060);
-	free(h->ctx.app_details);
+	harness_down(h);
+}
+
+/*
+ * [eve] flow_interval_s: a long flow gets a flow record (reason live, its
+ * counts so far) each time it has lived another interval, none between;
+ * the end still gets its own record.
+ */
+static void test_records_periodic(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert udp any any -> any any (msg:\"x\"; content:\"never\"; "
+		       "sid:8; rev:1;)\n",
+		       false, 0);
+	harness_records_on(h);
+	h->ctx.events.flow_interval_s = 10;
+	h->ctx.flow_logged_s = calloc(TEST_FLOWS, sizeof(*h->ctx.flow_logged_s));
+	assert_non_null(h->ctx.flow_logged_s);
+	harness_send_udp(h, true, "hello");
+	uint64_t start_ns = h->now_us * 1000;
+	const uint64_t s = 1000000000ull;
+	/* a second of traffic or more walks the whole table at once; packets
+	 * come until 15 s, so the flow is idle at 35 s: nothing new to report */
+	uint64_t at[] = {5 * s, 11 * s, 15 * s, 21 * s, 35 * s};
+	bool packet[] = {true, true, true, false, false};
+	unsigned want[] = {0, 1, 1, 2, 2};
+	const struct alert *record = NULL;
+	for (unsigned i = 0; i < 5; i++) {
+		if (packet[i]) {
+			h->now_us =
+			    (start_ns + at[i]) / 1000 - 1000; /* harness_inspect adds 1 ms */
+			harness_send_udp(h, true, "more");
+		}
+		event_flows_periodic(&h->ctx, start_ns + at[i]);
+		harness_collect(h);
+		assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), want[i]);
+	}
+	assert_int_equal(record->flow.reason, FLOW_END_LIVE);
+	assert_int_equal(record->flow.pkts[0], 4);
+	assert_int_equal(flow_table_shutdown(h->ctx.flows, 16), 1);
+	harness_collect(h);
+	assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), 3);
+	assert_int_equal(record->flow.reason, FLOW_END_SHUTDOWN);
 	harness_down(h);
 }
 
@@ -1512,6 +1556,7 @@ int main(void)
 	    cmocka_unit_test(test_body_limit_counted),
 	    cmocka_unit_test(test_records_http_flow),
 	    cmocka_unit_test(test_records_flow_timeout),
+	    cmocka_unit_test(test_records_periodic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
