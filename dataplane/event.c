@@ -20,20 +20,23 @@
  * it: each unit (a DNS or SIP message, a MySQL command: its parser reads
  * the client's side only), the first answer after requests
  * (HTTP: the response headers; the body's windows add nothing EVE shows),
- * or the flow's end (a handshake or a session whose details accumulate).
- * A protocol not listed is EVENT_APP_EACH_UNIT.
+ * once per flow when both sides have spoken (SSH: the two banners), or
+ * the flow's end (a handshake or a session whose details accumulate: TLS,
+ * whose parser tells no end of the handshake, SMTP). A protocol not
+ * listed is EVENT_APP_EACH_UNIT.
  */
 enum event_app_when {
 	EVENT_APP_EACH_UNIT = 0,
 	EVENT_APP_ON_RESPONSE,
+	EVENT_APP_ONCE_BOTH_WAYS,
 	EVENT_APP_AT_FLOW_END,
 };
 
 static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
-    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE, [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
-    [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,  [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_SSH] = EVENT_APP_AT_FLOW_END,  [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,    [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	 [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS, [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -194,6 +197,20 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 		} else if (!unit->window.buffers) {
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
+			if (event_app_logged(ctx, f))
+				event_app_push(ctx, f, unit->details, NULL, true, time_us);
+		}
+		break;
+	case EVENT_APP_ONCE_BOTH_WAYS:
+		if (f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED)
+			break;
+		f->pipeline_flags |=
+		    FLOW_PIPELINE_APP_PENDING |
+		    FLOW_PIPELINE_APP_SEEN(to_server ? APP_TO_SERVER : APP_TO_CLIENT);
+		if (!(~f->pipeline_flags & (FLOW_PIPELINE_APP_SEEN(APP_TO_SERVER) |
+					    FLOW_PIPELINE_APP_SEEN(APP_TO_CLIENT)))) {
+			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
+			f->pipeline_flags |= FLOW_PIPELINE_APP_LOGGED;
 			if (event_app_logged(ctx, f))
 				event_app_push(ctx, f, unit->details, NULL, true, time_us);
 		}

@@ -1522,6 +1522,42 @@ static void test_records_periodic(void **state)
 	harness_down(h);
 }
 
+static void keep_flow(struct flow *f, void *arg)
+{
+	*(struct flow **)arg = f;
+}
+
+/*
+ * SSH is one record per connection, once both banners came: the client's
+ * banner leaves it pending, the server's writes it (when the ssh parser
+ * writes an EVE object) and no later unit writes another.
+ */
+static void test_records_ssh_both_ways(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"x\"; content:\"never\"; "
+		       "sid:8; rev:1;)\n",
+		       false, 0);
+	harness_records_on(h);
+	harness_handshake(h);
+	harness_send(h, true, PA, "SSH-2.0-OpenSSH_8.9\r\n");
+	struct flow *f = NULL;
+	flow_table_foreach(h->ctx.flows, keep_flow, &f);
+	assert_non_null(f);
+	assert_int_equal(f->app_proto, RULE_PROTO_SSH);
+	assert_true(f->pipeline_flags & FLOW_PIPELINE_APP_PENDING);
+	assert_false(f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED);
+	harness_send(h, false, PA, "SSH-2.0-OpenSSH_9.0\r\n");
+	assert_true(f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED);
+	assert_false(f->pipeline_flags & FLOW_PIPELINE_APP_PENDING);
+	const struct alert *record = NULL;
+	unsigned records = records_of(h, ALERT_KIND_APP, &record);
+	const struct app_parser *ssh = app_parser_for(RULE_PROTO_SSH);
+	assert_int_equal(records, ssh && ssh->eve_details ? 1 : 0);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1557,6 +1593,7 @@ int main(void)
 	    cmocka_unit_test(test_records_http_flow),
 	    cmocka_unit_test(test_records_flow_timeout),
 	    cmocka_unit_test(test_records_periodic),
+	    cmocka_unit_test(test_records_ssh_both_ways),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
