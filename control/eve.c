@@ -551,7 +551,7 @@ static void put_tcp_flags(struct app_json *o, const struct alert_flow *f)
 		     f->state <= FLOW_TCP_RESET ? flow_tcp_state_name[f->state] : "none");
 }
 
-/* Timestamp, flow_id, event_type, addresses, ports, proto: every record's start. */
+/* Timestamp, flow_id, event_type, addresses, ports, proto, vlan: a flow or protocol record's start. */
 static void put_head(struct app_json *o, const struct alert *a, const char *event_type)
 {
 	char proto[8];
@@ -568,6 +568,13 @@ static void put_head(struct app_json *o, const struct alert *a, const char *even
 	if (ports)
 		app_json_put(o, ",\"dest_port\":%u", a->dst_port);
 	app_json_put(o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
+	/* the flow's VLAN ids (Suricata's vlan array, outermost first) */
+	if (a->flow.vlan[0])
+		app_json_put(o, ",\"vlan\":[%u", a->flow.vlan[0]);
+	if (a->flow.vlan[0] && a->flow.vlan[1])
+		app_json_put(o, ",%u", a->flow.vlan[1]);
+	if (a->flow.vlan[0])
+		app_json_put(o, "]");
 }
 
 static size_t eve_finish(struct app_json *o, size_t len)

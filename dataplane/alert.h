@@ -66,6 +66,7 @@ struct alert_flow {
 	uint8_t established;
 	uint8_t tcp_flags[2]; /* OR of the flags each direction sent: to server, to client */
 	uint16_t client_port, server_port;
+	uint16_t vlan[2]; /* the flow's VLAN ids, outermost first; 0: none */
 	uint8_t client_addr[16], server_addr[16];
 	uint64_t pkts[2], bytes[2]; /* to server, to client */
 	uint64_t start_us, end_us;

@@ -91,6 +91,8 @@ void event_flow_context(const struct detect_context *ctx, const struct flow *f,
 	    .start_us = event_wall_us(ctx, f->first_seen_ns),
 	    .end_us = event_wall_us(ctx, f->last_seen_ns),
 	};
+	_Static_assert(PACKET_MAX_VLANS == 2, "alert_flow.vlan holds the key's VLAN ids");
+	memcpy(out->vlan, f->key.vlan_id, sizeof(out->vlan));
 	memcpy(out->client_addr, f->key.addr[client], sizeof(out->client_addr));
 	memcpy(out->server_addr, f->key.addr[!client], sizeof(out->server_addr));
 }

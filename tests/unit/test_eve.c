@@ -441,12 +441,13 @@ static void test_flow_record(void **state)
 	a.kind = ALERT_KIND_FLOW;
 	a.app_proto = RULE_PROTO_HTTP;
 	a.flow = test_flow();
+	a.flow.vlan[0] = 100, a.flow.vlan[1] = 7;
 	char line[4096];
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_int_equal(n, strlen(line));
 	assert_contains(line, "\"flow_id\":42,\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
 			      "\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,"
-			      "\"proto\":\"TCP\",\"app_proto\":\"http\"");
+			      "\"proto\":\"TCP\",\"vlan\":[100,7],\"app_proto\":\"http\"");
 	assert_contains(line, "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,"
 			      "\"bytes_toserver\":620,\"bytes_toclient\":1890,"
 			      "\"start\":\"2023-11-14T22:13:20.123456+0000\","
