@@ -76,9 +76,10 @@ enum flow_tcp_state {
  */
 /* pipeline_flags bits (owner: dataplane/pipeline.c) */
 #define FLOW_PIPELINE_APP_ENDED(dir)                                                               \
-	(1u << (dir))			      /* the parser was told of the end, by direction */
-#define FLOW_PIPELINE_RATE_LIMITED  (1u << 2) /* a rate-limited client's request rode the flow */
-#define FLOW_PIPELINE_URGENT(dir)   (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
+	(1u << (dir))			     /* the parser was told of the end, by direction */
+#define FLOW_PIPELINE_RATE_LIMITED (1u << 2) /* a rate-limited client's request rode the flow */
+#define FLOW_PIPELINE_URGENT(dir)  (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
+/* the next bits are dataplane/event.c's, which the pipeline calls (EVE records) */
 #define FLOW_PIPELINE_ALERTED	    (1u << 7) /* an alert was raised on the flow (EVE flow.alerted) */
 #define FLOW_PIPELINE_APP_PENDING   (1u << 8) /* a transaction not yet in an EVE protocol record */
 #define FLOW_PIPELINE_ANOMALY	    (1u << 9) /* a normalize anomaly event was written */

@@ -1558,6 +1558,25 @@ static void test_records_ssh_both_ways(void **state)
 	harness_down(h);
 }
 
+/* Live (no waiting on the ring), a flow record that finds the ring full is counted lost. */
+static void test_records_full_ring_counted(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert udp any any -> any any (msg:\"x\"; content:\"never\"; "
+		       "sid:8; rev:1;)\n",
+		       false, 0);
+	harness_records_on(h);
+	harness_send_udp(h, true, "hello");
+	struct alert filler = {.kind = ALERT_KIND_PACKET};
+	while (alert_push(h->ctx.alerts, &filler))
+		;
+	assert_int_equal(flow_table_shutdown(h->ctx.flows, 16), 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS_LOST], 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS], 0);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1594,6 +1613,7 @@ int main(void)
 	    cmocka_unit_test(test_records_flow_timeout),
 	    cmocka_unit_test(test_records_periodic),
 	    cmocka_unit_test(test_records_ssh_both_ways),
+	    cmocka_unit_test(test_records_full_ring_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
