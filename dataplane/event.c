@@ -317,6 +317,25 @@ void event_flows_periodic(struct detect_context *ctx, uint64_t now_ns)
 			 &p);
 }
 
+struct alert event_anomaly(const struct detect_context *ctx, const struct packet *p,
+			   uint64_t time_us, enum alert_anomaly kind)
+{
+	struct alert a = {
+	    .kind = ALERT_KIND_PACKET,
+	    .timestamp_us = time_us + (uint64_t)ctx->wall_offset_us,
+	    .src_port = p->src_port,
+	    .dst_port = p->dst_port,
+	    .ip_version = p->ip_version,
+	    .l4_proto = p->l4_proto,
+	    .worker = (uint16_t)ctx->worker_index,
+	    .app_proto = ALERT_APP_PROTO_NONE,
+	    .anomaly = (uint8_t)kind,
+	    .packet_number = ctx->packet_number,
+	};
+	alert_set_packet(&a, p);
+	return a;
+}
+
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,
 			     unsigned reason, uint64_t time_us)
 {
@@ -330,22 +349,10 @@ void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p,
 	if (ctx->anomaly_count >= EVENT_ANOMALIES_PER_SECOND)
 		return;
 	ctx->anomaly_count++;
-	struct alert a = {
-	    .kind = ALERT_KIND_PACKET,
-	    .timestamp_us = time_us + (uint64_t)ctx->wall_offset_us,
-	    .flow_id = f ? f->flow_id : 0,
-	    .src_port = p->src_port,
-	    .dst_port = p->dst_port,
-	    .ip_version = p->ip_version,
-	    .l4_proto = p->l4_proto,
-	    .blocked = ctx->enforce,
-	    .worker = (uint16_t)ctx->worker_index,
-	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = ALERT_ANOMALY_NORMALIZE,
-	    .anomaly_reason = (uint8_t)reason,
-	    .packet_number = ctx->packet_number,
-	};
-	alert_set_packet(&a, p);
+	struct alert a = event_anomaly(ctx, p, time_us, ALERT_ANOMALY_NORMALIZE);
+	a.flow_id = f ? f->flow_id : 0;
+	a.blocked = ctx->enforce;
+	a.anomaly_reason = (uint8_t)reason;
 	if (f) {
 		f->pipeline_flags |= FLOW_PIPELINE_ANOMALY;
 		a.to_server =

@@ -96,6 +96,14 @@ void event_flows_periodic(struct detect_context *ctx, uint64_t now_ns);
 void event_app_gone(struct detect_context *ctx, struct flow *f);
 
 /*
+ * An EVE anomaly event about packet p (rule NULL) of kind: its addresses,
+ * ports, time and packet number; the caller adds what is particular to
+ * the kind (flow_id, reason, bytes) and pushes it (detect_push()).
+ */
+struct alert event_anomaly(const struct detect_context *ctx, const struct packet *p,
+			   uint64_t time_us, enum alert_anomaly kind);
+
+/*
  * A packet of flow f (NULL: none, a checksum refusal comes before the
  * flow) that its receiver would discard, for reason (enum
  * normalize_reason): an EVE anomaly, at most one per flow and at most

@@ -316,34 +316,12 @@ static enum verdict pipeline_discard(struct detect_context *ctx, const struct pa
 #define PIPELINE_TCP_URG      0x20
 static const uint8_t pipeline_zeros[PIPELINE_GAP_FILL_MAX];
 
-/*
- * An EVE anomaly event about packet p (rule NULL) of kind: its addresses,
- * ports and time; the caller adds what is particular to the kind.
- */
-static struct alert pipeline_anomaly(const struct detect_context *ctx, const struct packet *p,
-				     uint64_t time_us, enum alert_anomaly kind)
-{
-	struct alert a = {
-	    .timestamp_us = time_us + (uint64_t)ctx->wall_offset_us,
-	    .src_port = p->src_port,
-	    .dst_port = p->dst_port,
-	    .ip_version = p->ip_version,
-	    .l4_proto = p->l4_proto,
-	    .worker = (uint16_t)ctx->worker_index,
-	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = (uint8_t)kind,
-	    .packet_number = ctx->packet_number,
-	};
-	alert_set_packet(&a, p);
-	return a;
-}
-
 /* An EVE anomaly for a skipped stream gap; a full ring is counted, never waited on (live). */
 static void pipeline_gap_event(struct detect_packet *s, uint32_t bytes)
 {
 	if (!s->ctx->alerts)
 		return;
-	struct alert a = pipeline_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_STREAM_GAP);
+	struct alert a = event_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_STREAM_GAP);
 	a.flow_id = s->flow->flow_id;
 	a.to_server = s->direction == RULESET_TO_SERVER;
 	a.anomaly_bytes = bytes;
@@ -716,7 +694,7 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
 	    !conf->detect.alerts)
 		return;
-	struct alert a = pipeline_anomaly(&conf->detect, p, time_us, ALERT_ANOMALY_DEFRAG);
+	struct alert a = event_anomaly(&conf->detect, p, time_us, ALERT_ANOMALY_DEFRAG);
 	a.blocked = conf->detect.enforce;
 	a.anomaly_reason = (uint8_t)r;
 	detect_push(&conf->detect, &a);

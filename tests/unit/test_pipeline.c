@@ -1364,6 +1364,17 @@ static void harness_records_on(struct harness *h)
 	assert_non_null(h->ctx.app_details);
 }
 
+/* A rule that never matches: records without alerts. */
+#define RECORDS_RULES "alert udp any any -> any any (msg:\"x\"; content:\"never\"; sid:8; rev:1;)\n"
+
+/* A harness with the EVE records on, for rules. */
+static struct harness *harness_records_up(const char *rules)
+{
+	struct harness *h = harness_up(rules, false, 0);
+	harness_records_on(h);
+	return h;
+}
+
 /* What the flows that ended since pushed (flow and protocol records, alerts), collected. */
 static void harness_collect(struct harness *h)
 {
@@ -1395,10 +1406,8 @@ static unsigned records_of(const struct harness *h, enum alert_kind kind, const 
 static void test_records_http_flow(void **state)
 {
 	(void)state;
-	struct harness *h = harness_up(
-	    "alert tcp any any -> any 80 (msg:\"data to 80\"; dsize:>0; sid:7; rev:1;)\n", false,
-	    0);
-	harness_records_on(h);
+	struct harness *h = harness_records_up(
+	    "alert tcp any any -> any 80 (msg:\"data to 80\"; dsize:>0; sid:7; rev:1;)\n");
 	harness_handshake(h);
 	harness_send(h, true, PA, "GET /first HTTP/1.1\r\nHost: records.example\r\n\r\n");
 	assert_int_equal(alerts_of(h, 7), 1);
@@ -1486,11 +1495,7 @@ static void test_records_flow_timeout(void **state)
 static void test_records_periodic(void **state)
 {
 	(void)state;
-	struct harness *h =
-	    harness_up("alert udp any any -> any any (msg:\"x\"; content:\"never\"; "
-		       "sid:8; rev:1;)\n",
-		       false, 0);
-	harness_records_on(h);
+	struct harness *h = harness_records_up(RECORDS_RULES);
 	h->ctx.events.flow_interval_s = 10;
 	h->ctx.flow_logged_s = calloc(TEST_FLOWS, sizeof(*h->ctx.flow_logged_s));
 	assert_non_null(h->ctx.flow_logged_s);
@@ -1535,11 +1540,7 @@ static void keep_flow(struct flow *f, void *arg)
 static void test_records_ssh_both_ways(void **state)
 {
 	(void)state;
-	struct harness *h =
-	    harness_up("alert tcp any any -> any any (msg:\"x\"; content:\"never\"; "
-		       "sid:8; rev:1;)\n",
-		       false, 0);
-	harness_records_on(h);
+	struct harness *h = harness_records_up(RECORDS_RULES);
 	harness_handshake(h);
 	harness_send(h, true, PA, "SSH-2.0-OpenSSH_8.9\r\n");
 	struct flow *f = NULL;
@@ -1562,11 +1563,7 @@ static void test_records_ssh_both_ways(void **state)
 static void test_records_full_ring_counted(void **state)
 {
 	(void)state;
-	struct harness *h =
-	    harness_up("alert udp any any -> any any (msg:\"x\"; content:\"never\"; "
-		       "sid:8; rev:1;)\n",
-		       false, 0);
-	harness_records_on(h);
+	struct harness *h = harness_records_up(RECORDS_RULES);
 	harness_send_udp(h, true, "hello");
 	struct alert filler = {.kind = ALERT_KIND_PACKET};
 	while (alert_push(h->ctx.alerts, &filler))
