@@ -359,5 +359,5 @@ void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p,
 		    p->src_port == f->key.port[f->client_side] &&
 		    !memcmp(p->src_addr, f->key.addr[f->client_side], p->ip_version == 6 ? 16 : 4);
 	}
-	event_push(ctx, &a);
+	detect_push(ctx, &a); /* counted as the other anomalies are: alerts, alerts_lost */
 }

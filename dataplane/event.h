@@ -110,7 +110,7 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
  * EVENT_ANOMALIES_PER_SECOND per worker, so a flood of decoys cannot fill
  * the ring; every one is counted by reason anyway (normalized_by_reason).
  */
-#define EVENT_ANOMALIES_PER_SECOND 10
+#define EVENT_ANOMALIES_PER_SECOND 10 /* per worker; pushed as detect_push() does */
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,
 			     unsigned reason, uint64_t time_us);
 
