@@ -84,11 +84,11 @@ class Conversation:
 RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip"))
 
 
-def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
+def run(rules, packets, mode="ids", extra=(), board="offline.conf", records=False):
     """Run vigil offline (board: a file of board/, run with --pcap/--out);
     returns (exit status, alerts list, output frames, stderr). The alerts
-    list holds the packets' events (alert, drop, anomaly), not the flow
-    and protocol records (RECORD_TYPES)."""
+    list holds the packets' events (alert, drop, anomaly), and the flow
+    and protocol records (RECORD_TYPES) too when records is true."""
     with tempfile.TemporaryDirectory(prefix="vigil-rules-") as work:
         pcap_in = os.path.join(work, "in.pcap")
         pcap_out = os.path.join(work, "out.pcap")
@@ -106,7 +106,8 @@ def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
         if os.path.exists(eve_path):
             with open(eve_path) as f:
                 alerts = [json.loads(line) for line in f if line.strip()]
-            alerts = [a for a in alerts if a.get("event_type") not in RECORD_TYPES]
+            if not records:
+                alerts = [a for a in alerts if a.get("event_type") not in RECORD_TYPES]
         frames = []
         if os.path.exists(pcap_out):
             reader = RawPcapReader(pcap_out)
