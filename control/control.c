@@ -212,8 +212,13 @@ void control_free(struct control *control)
 	control->rule_hits = NULL;
 }
 
-/* One EVE line: written to the EVE file, offered to every sink, kept for alerts tail. */
-static void control_emit_line(struct control *control, const char *line, size_t n)
+/*
+ * One EVE line: written to the EVE file; an event of a packet (alert,
+ * drop, anomaly, engine) is also offered to every sink and kept for alerts
+ * tail, while flow and protocol records (many per second on a busy link)
+ * go to the file only, until sinks choose what they take.
+ */
+static void control_emit_line(struct control *control, const char *line, size_t n, bool to_sinks)
 {
 	struct eve *eve = control->eve;
 	if (eve && eve->buf) {
@@ -222,6 +227,8 @@ static void control_emit_line(struct control *control, const char *line, size_t 
 		    eve->size + eve->buf_used >= control->eve_max_bytes)
 			control_rotate_eve(control);
 	}
+	if (!to_sinks)
+		return;
 	for (unsigned i = 0; i < control->sink_count; i++)
 		sink_push(control->sinks[i], line, n);
 	control_keep_recent(control, line, n);
@@ -235,7 +242,7 @@ static void control_emit_alert(struct control *control, const struct alert *aler
 	unsigned flags =
 	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
 	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	control_emit_line(control, line, n);
+	control_emit_line(control, line, n, alert->kind == ALERT_KIND_PACKET);
 	if (alert->rule)
 		control_count_rule(control, alert->rule);
 }
@@ -248,7 +255,7 @@ void control_engine_event(struct control *control, const char *in_iface, const c
 	clock_gettime(CLOCK_REALTIME, &now);
 	uint64_t us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 	size_t n = eve_format_engine(line, sizeof(line), us, in_iface, level, module, message);
-	control_emit_line(control, line, n);
+	control_emit_line(control, line, n, true);
 	/* An event is rare and wanted at once (a shipper tails the file). */
 	if (control->eve && control->eve->buf)
 		eve_flush(control->eve);
@@ -262,11 +269,14 @@ static unsigned control_take_alerts(struct control *control)
 	for (unsigned i = 0; i < control->alert_ring_count; i++) {
 		unsigned n = rte_ring_sc_dequeue_burst_elem(control->alert_rings[i], alerts,
 							    sizeof(alerts[0]), CONTROL_BURST, NULL);
-		for (unsigned k = 0; k < n && control->eve; k++)
-			control_emit_alert(control, &alerts[k]);
+		for (unsigned k = 0; k < n; k++) {
+			/* flow and protocol records are no alerts of the status line */
+			control->alerts_taken += alerts[k].kind == ALERT_KIND_PACKET;
+			if (control->eve)
+				control_emit_alert(control, &alerts[k]);
+		}
 		total += n;
 	}
-	control->alerts_taken += total;
 	/* Readers (tail -f, shippers) see each batch at once, not at the next 4 KiB. */
 	if (total && control->eve)
 		eve_flush(control->eve);

@@ -23,6 +23,8 @@
 #include "dataplane/app/app_json.h"
 #include "dataplane/decode/defrag.h"
 #include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/flow/normalize.h"
 #include "dataplane/verdict.h"
 #include "rules/ruleset.h"
 
@@ -261,14 +263,21 @@ static void put_metadata(struct app_json *o, const struct rule *r)
 	}
 }
 
-static void put_timestamp(struct app_json *o, uint64_t us)
+/* A time in EVE's form without the key: "2026-12-07T15:50:06.123456+0000". */
+static void put_time_value(struct app_json *o, uint64_t us)
 {
 	time_t seconds = (time_t)(us / 1000000);
 	struct tm tm;
 	char text[32];
 	gmtime_r(&seconds, &tm);
 	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-	app_json_put(o, "\"timestamp\":\"%s.%06" PRIu64 "+0000\"", text, us % 1000000);
+	app_json_put(o, "\"%s.%06" PRIu64 "+0000\"", text, us % 1000000);
+}
+
+static void put_timestamp(struct app_json *o, uint64_t us)
+{
+	app_json_put(o, "\"timestamp\":");
+	put_time_value(o, us);
 }
 
 /*
@@ -313,6 +322,22 @@ static size_t eve_finish_drop(struct app_json *o, const struct alert *a, size_t 
 	return o->used;
 }
 
+/*
+ * A packet its receiver would discard (flow/normalize.h): a checksum is
+ * the decoder's ("decode", event decoder.REASON), the rest the TCP
+ * stream's ("stream", event stream.REASON), as Suricata names its layers.
+ */
+static void put_normalize_anomaly(struct app_json *o, const struct alert *a)
+{
+	bool decode = a->anomaly_reason == NORMALIZE_IP_CHECKSUM ||
+		      a->anomaly_reason == NORMALIZE_L4_CHECKSUM;
+	app_json_put(o, ",\"anomaly\":{\"type\":\"%s\",\"event\":\"%s.%s\"}}",
+		     decode ? "decode" : "stream", decode ? "decoder" : "stream",
+		     a->anomaly_reason < NORMALIZE_REASON_COUNT
+			 ? normalize_reason_name[a->anomaly_reason]
+			 : "normalize");
+}
+
 /* An anomaly event's tail: what IP reassembly refused and what became of the fragment, or a stream gap. */
 static size_t eve_finish_anomaly(struct app_json *o, const struct alert *a, size_t len)
 {
@@ -321,6 +346,8 @@ static size_t eve_finish_anomaly(struct app_json *o, const struct alert *a, size
 			     ",\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\","
 			     "\"bytes\":%u}}",
 			     (unsigned)a->anomaly_bytes);
+	else if (a->anomaly == ALERT_ANOMALY_NORMALIZE)
+		put_normalize_anomaly(o, a);
 	else
 		app_json_put(
 		    o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
@@ -459,9 +486,144 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 	app_json_put(o, "}");
 }
 
+/* Packets and bytes each way and the flow's start: the part an alert's flow object shares. */
+static void put_flow_counts(struct app_json *o, const struct alert_flow *f)
+{
+	app_json_put(o,
+		     "\"pkts_toserver\":%" PRIu64 ",\"pkts_toclient\":%" PRIu64
+		     ",\"bytes_toserver\":%" PRIu64 ",\"bytes_toclient\":%" PRIu64 ",\"start\":",
+		     f->pkts[0], f->pkts[1], f->bytes[0], f->bytes[1]);
+	put_time_value(o, f->start_us);
+}
+
+/*
+ * An alert's flow object (Suricata 8): counts so far, start, and the
+ * flow's own addresses and ports (client to server, whichever way the
+ * alerted packet went).
+ */
+static void put_alert_flow(struct app_json *o, const struct alert *a)
+{
+	const struct alert_flow *f = &a->flow;
+	if (!f->present)
+		return;
+	app_json_put(o, ",\"flow\":{");
+	put_flow_counts(o, f);
+	put_addr(o, "src_ip", f->client_addr, a->ip_version);
+	put_addr(o, "dest_ip", f->server_addr, a->ip_version);
+	if (a->l4_proto == 6 || a->l4_proto == 17 || a->l4_proto == 132)
+		app_json_put(o, ",\"src_port\":%u,\"dest_port\":%u", f->client_port,
+			     f->server_port);
+	app_json_put(o, "}");
+}
+
+/* Suricata's flow states: new, established, closed. */
+static const char *flow_state_name(const struct alert *a)
+{
+	const struct alert_flow *f = &a->flow;
+	if (a->l4_proto != 6)
+		return f->established ? "established" : "new";
+	switch (f->state) {
+	case FLOW_TCP_ESTABLISHED:
+	case FLOW_TCP_CLOSING:
+		return "established";
+	case FLOW_TCP_CLOSED:
+	case FLOW_TCP_RESET:
+		return "closed";
+	default:
+		return "new";
+	}
+}
+
+/* TCP flags as Suricata writes them: two hex digits, and a boolean per flag set. */
+static void put_tcp_flags(struct app_json *o, const struct alert_flow *f)
+{
+	static const char *const names[8] = {"fin", "syn", "rst", "psh",
+					     "ack", "urg", "ecn", "cwr"};
+	uint8_t all = f->tcp_flags[0] | f->tcp_flags[1];
+	app_json_put(o,
+		     ",\"tcp\":{\"tcp_flags\":\"%02x\",\"tcp_flags_ts\":\"%02x\","
+		     "\"tcp_flags_tc\":\"%02x\"",
+		     all, f->tcp_flags[0], f->tcp_flags[1]);
+	for (unsigned bit = 0; bit < 8; bit++)
+		if (all & (1u << bit))
+			app_json_put(o, ",\"%s\":true", names[bit]);
+	app_json_put(o, ",\"state\":\"%s\"}",
+		     f->state <= FLOW_TCP_RESET ? flow_tcp_state_name[f->state] : "none");
+}
+
+/* Timestamp, flow_id, event_type, addresses, ports, proto, vlan: a flow or protocol record's start. */
+static void put_head(struct app_json *o, const struct alert *a, const char *event_type)
+{
+	char proto[8];
+	bool ports = a->l4_proto == 6 || a->l4_proto == 17 || a->l4_proto == 132;
+	app_json_put(o, "{");
+	put_timestamp(o, a->timestamp_us);
+	if (a->flow_id)
+		app_json_put(o, ",\"flow_id\":%" PRIu64, a->flow_id);
+	app_json_put(o, ",\"event_type\":\"%s\"", event_type);
+	put_addr(o, "src_ip", a->src_addr, a->ip_version);
+	if (ports)
+		app_json_put(o, ",\"src_port\":%u", a->src_port);
+	put_addr(o, "dest_ip", a->dst_addr, a->ip_version);
+	if (ports)
+		app_json_put(o, ",\"dest_port\":%u", a->dst_port);
+	app_json_put(o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
+	/* the flow's VLAN ids (Suricata's vlan array, outermost first) */
+	if (a->flow.vlan[0])
+		app_json_put(o, ",\"vlan\":[%u", a->flow.vlan[0]);
+	if (a->flow.vlan[0] && a->flow.vlan[1])
+		app_json_put(o, ",%u", a->flow.vlan[1]);
+	if (a->flow.vlan[0])
+		app_json_put(o, "]");
+}
+
+static size_t eve_finish(struct app_json *o, size_t len)
+{
+	app_json_put(o, "}");
+	if (o->used >= len && len)
+		o->used = len - 1;
+	return o->used;
+}
+
+/* event_type flow: the flow from client to server, what it carried, how it ended. */
+static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
+{
+	struct app_json o = {.buf = buf, .len = len};
+	const struct alert_flow *f = &a->flow;
+	put_head(&o, a, "flow");
+	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
+		app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	app_json_put(&o, ",\"flow\":{");
+	put_flow_counts(&o, f);
+	app_json_put(&o, ",\"end\":");
+	put_time_value(&o, f->end_us);
+	app_json_put(&o, ",\"age\":%" PRIu64 ",\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}",
+		     (f->end_us - f->start_us) / 1000000, flow_state_name(a),
+		     f->reason < FLOW_END_COUNT ? flow_end_name[f->reason] : "timeout",
+		     f->alerted ? "true" : "false");
+	if (a->l4_proto == 6)
+		put_tcp_flags(&o, f);
+	return eve_finish(&o, len);
+}
+
+/* event_type PROTOCOL: one transaction, its object written by its parser. */
+static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
+{
+	struct app_json o = {.buf = buf, .len = len};
+	const char *name = a->app_proto < RULE_PROTO_COUNT ? rule_proto_name[a->app_proto] : "app";
+	put_head(&o, a, name);
+	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
+	put_details(&o, a);
+	return eve_finish(&o, len);
+}
+
 size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf, size_t len,
 			unsigned flags)
 {
+	if (a->kind == ALERT_KIND_FLOW)
+		return eve_format_flow(a, buf, len);
+	if (a->kind == ALERT_KIND_APP)
+		return eve_format_app(a, buf, len);
 	bool client_from_xff = flags & EVE_CLIENT_FROM_XFF;
 	struct app_json o = {.buf = buf, .len = len};
 	const struct rule *r = a->rule;
@@ -508,6 +670,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put_metadata(&o, r);
 	app_json_put(&o, "}");
 	put_verdict(&o, a);
+	put_alert_flow(&o, a);
 	put_flow_metadata(&o, a, ruleset);
 	if (a->has_details)
 		put_details(&o, a);

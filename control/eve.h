@@ -82,8 +82,12 @@ void eve_append_line(struct eve *eve, const char *line, size_t len);
 int eve_flush(struct eve *eve);
 
 /*
- * Format one alert as an EVE line into buf; returns its length (no
- * newline). flags: EVE_CLIENT_FROM_XFF, the appliance sits behind a proxy,
+ * Format one record of a worker's ring as an EVE line into buf; returns
+ * its length (no newline). By alert->kind: an event of a packet (alert,
+ * drop, anomaly), a flow record (event_type flow: client as src, the
+ * flow{} and tcp{} objects), or a protocol record (event_type the
+ * protocol, its object from the parser's eve_details). An alert with a
+ * flow context (alert->flow.present) has Suricata 8's flow object. flags: EVE_CLIENT_FROM_XFF, the appliance sits behind a proxy,
  * so the X-Forwarded-For client is reported as src_ip (the proxy as
  * proxy_ip); EVE_PCAP_CNT, write the packet's number as pcap_cnt.
  * Besides Suricata's alert object, the line has the packet's verdict

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * An alert as a worker hands it to the control lcore: a fixed-size record
+ * (also the end of a flow and a parser's transaction: enum alert_kind)
  * put on the worker's own single-producer ring by alert_push(). A live
  * board never waits on a full ring (the alert is counted as lost: line
  * rate comes first); an offline run, which has no line rate to keep, waits
@@ -36,6 +37,39 @@ enum alert_anomaly {
 	ALERT_ANOMALY_NONE = 0,
 	ALERT_ANOMALY_DEFRAG = 1,
 	ALERT_ANOMALY_STREAM_GAP = 2,
+	ALERT_ANOMALY_NORMALIZE =
+	    3, /* a packet its receiver would discard: enum normalize_reason */
+};
+
+/*
+ * What a record on the ring is: an event of a packet (a rule's alert, a
+ * filter drop, an anomaly: the fields below say which), the end of a flow
+ * (EVE "flow"), or a transaction an application parser completed (EVE
+ * "http", "dns", ...: app_proto names it, details holds it).
+ */
+enum alert_kind {
+	ALERT_KIND_PACKET = 0,
+	ALERT_KIND_FLOW = 1,
+	ALERT_KIND_APP = 2,
+};
+
+/*
+ * The flow a record belongs to, as EVE shows it: the alert's flow object,
+ * the whole of a flow record. Client and server as the flow table decided
+ * them. Times are wall-clock microseconds (capture times offline).
+ */
+struct alert_flow {
+	uint8_t present; /* 0: no flow (the rest is zero) */
+	uint8_t state;	 /* enum flow_tcp_state (dataplane/flow/flow.h) */
+	uint8_t reason;	 /* enum flow_end */
+	uint8_t alerted; /* an alert was raised on the flow */
+	uint8_t established;
+	uint8_t tcp_flags[2]; /* OR of the flags each direction sent: to server, to client */
+	uint16_t client_port, server_port;
+	uint16_t vlan[2]; /* the flow's VLAN ids, outermost first; 0: none */
+	uint8_t client_addr[16], server_addr[16];
+	uint64_t pkts[2], bytes[2]; /* to server, to client */
+	uint64_t start_us, end_us;
 };
 
 /* The tunnel an alerted packet came in (EVE "tunnel"): its tenant and outer addresses. */
@@ -50,6 +84,7 @@ struct alert_tunnel {
 
 struct alert {
 	const struct rule *rule;
+	uint8_t kind;	       /* enum alert_kind */
 	uint64_t timestamp_us; /* packet time, microseconds since the epoch */
 	uint64_t flow_id;      /* 0: no flow */
 	uint8_t src_addr[16];
@@ -87,6 +122,7 @@ struct alert {
 	struct app_details details; /* of the application-layer unit that alerted; its
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;
+	struct alert_flow flow; /* the flow's context; flow.present 0: none */
 };
 
 /* The packet's addresses and tunnel, into a (the rest is the caller's). Per-packet path. */

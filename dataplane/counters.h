@@ -48,7 +48,9 @@
 	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
 	_(BODY_RULES_LOST, "body_rules_lost")                                                      \
 	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
-	_(HELD_THROUGH_BYPASS, "held_through_bypass")
+	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                              \
+	_(EVE_EVENTS, "eve_events")                                                                \
+	_(EVE_EVENTS_LOST, "eve_events_lost")
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

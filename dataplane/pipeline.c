@@ -21,6 +21,7 @@
 #include "dataplane/app/app_flow.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/decode/defrag.h"
+#include "dataplane/event.h"
 #include "dataplane/detect/detect.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/detect/ratelimit.h"
@@ -109,6 +110,7 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 		s->app_error = true;
 		return;
 	}
+	event_app_unit(s, unit);
 	if (unit->window.cut)
 		s->ctx->counters->counter[WORKER_COUNTER_BODIES_TRUNCATED]++;
 	/* a unit comes from a flow whose protocol is known, maybe since this call */
@@ -293,10 +295,16 @@ static bool pipeline_app_error(struct detect_packet *s)
 	}
 }
 
-/* The receiver would discard the packet: counted by reason, dropped in ips mode. */
-static enum verdict pipeline_discard(struct detect_context *ctx, unsigned reason)
+/*
+ * The receiver would discard packet p (of flow, NULL: none looked up):
+ * counted by reason, an anomaly event (bounded: event.h), dropped in ips
+ * mode.
+ */
+static enum verdict pipeline_discard(struct detect_context *ctx, const struct packet *p,
+				     struct flow *flow, unsigned reason, uint64_t time_us)
 {
 	ctx->counters->normalized[reason]++;
+	event_normalize_anomaly(ctx, p, flow, reason, time_us);
 	if (!ctx->enforce)
 		return VERDICT_PASS;
 	ctx->drop_reason = DROP_NORMALIZE;
@@ -308,34 +316,12 @@ static enum verdict pipeline_discard(struct detect_context *ctx, unsigned reason
 #define PIPELINE_TCP_URG      0x20
 static const uint8_t pipeline_zeros[PIPELINE_GAP_FILL_MAX];
 
-/*
- * An EVE anomaly event about packet p (rule NULL) of kind: its addresses,
- * ports and time; the caller adds what is particular to the kind.
- */
-static struct alert pipeline_anomaly(const struct detect_context *ctx, const struct packet *p,
-				     uint64_t time_us, enum alert_anomaly kind)
-{
-	struct alert a = {
-	    .timestamp_us = time_us + (uint64_t)ctx->wall_offset_us,
-	    .src_port = p->src_port,
-	    .dst_port = p->dst_port,
-	    .ip_version = p->ip_version,
-	    .l4_proto = p->l4_proto,
-	    .worker = (uint16_t)ctx->worker_index,
-	    .app_proto = ALERT_APP_PROTO_NONE,
-	    .anomaly = (uint8_t)kind,
-	    .packet_number = ctx->packet_number,
-	};
-	alert_set_packet(&a, p);
-	return a;
-}
-
 /* An EVE anomaly for a skipped stream gap; a full ring is counted, never waited on (live). */
 static void pipeline_gap_event(struct detect_packet *s, uint32_t bytes)
 {
 	if (!s->ctx->alerts)
 		return;
-	struct alert a = pipeline_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_STREAM_GAP);
+	struct alert a = event_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_STREAM_GAP);
 	a.flow_id = s->flow->flow_id;
 	a.to_server = s->direction == RULESET_TO_SERVER;
 	a.anomaly_bytes = bytes;
@@ -370,8 +356,10 @@ static void pipeline_stream_gap(struct detect_packet *s)
 		if (n <= PIPELINE_GAP_FILL_MAX && f->app_status == FLOW_APP_DETECTED)
 			app_flow_data(f, s->ctx->app, dir, true, pipeline_zeros, n, 0, false,
 				      pipeline_app_unit, s);
-		else
+		else {
+			event_app_gone(s->ctx, f);
 			app_flow_gone(f); /* the protocol is found again from what follows */
+		}
 		stream_flush_held(st, pool, pipeline_stream_data, s);
 	}
 	if (total)
@@ -421,7 +409,8 @@ static void pipeline_tcp(struct detect_packet *s)
 	if (unlikely(st->flags & STREAM_MISMATCH)) {
 		st->flags &= (uint16_t)~STREAM_MISMATCH; /* this packet's, told once */
 		if (ctx->enforce)
-			s->verdict = pipeline_discard(ctx, NORMALIZE_OVERLAP_MISMATCH);
+			s->verdict = pipeline_discard(ctx, p, s->flow, NORMALIZE_OVERLAP_MISMATCH,
+						      s->timestamp_us);
 	}
 	if (p->tcp_flags & (STREAM_TCP_FIN | STREAM_TCP_RST))
 		pipeline_app_end(s);
@@ -497,18 +486,18 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	/* normalize: a segment its receiver would discard is not inspected
 	 * (ids) or not forwarded (ips): the receiver never takes its bytes */
 	if (s.flow && unlikely(s.flow->discard != NORMALIZE_OK))
-		return pipeline_discard(ctx, s.flow->discard);
+		return pipeline_discard(ctx, p, s.flow, s.flow->discard, timestamp_us);
 	/* ips: data on any SYN, Fast Open too (see normalize.h) */
 	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & STREAM_TCP_SYN) &&
 		     p->payload_len) &&
 	    ctx->enforce)
-		return pipeline_discard(ctx, NORMALIZE_SYN_DATA);
+		return pipeline_discard(ctx, p, s.flow, NORMALIZE_SYN_DATA, timestamp_us);
 	/* ips: urgent data, which Linux takes out of the stream (one byte before
 	 * the urgent pointer) while vigil would inspect it in place */
 	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & PIPELINE_TCP_URG) &&
 		     p->payload_len) &&
 	    ctx->enforce)
-		return pipeline_discard(ctx, NORMALIZE_URGENT);
+		return pipeline_discard(ctx, p, s.flow, NORMALIZE_URGENT, timestamp_us);
 	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {
 		ctx->drop_reason = DROP_RATE_LIMIT;
 		return VERDICT_DROP;
@@ -542,6 +531,7 @@ void pipeline_flow_gone(struct flow *f, void *arg)
 	/* the slot's stream tails must not leak into the next flow there */
 	size_t slot = (size_t)(f - ctx->flows->flows);
 	memset(&ctx->tails[2 * slot], 0, 2 * sizeof(struct detect_tail));
+	event_flow_gone(ctx, f); /* the parser's details are still there */
 	app_flow_gone(f);
 	detect_flow_gone(ctx, f);
 }
@@ -598,8 +588,10 @@ void pipeline_flows_end(struct detect_context *ctx)
 
 void pipeline_housekeeping(struct detect_context *ctx)
 {
-	if (ctx->flows && ctx->now_us)
+	if (ctx->flows && ctx->now_us) {
 		flow_expire(ctx->flows, ctx->now_us * 1000, 8, NULL, NULL);
+		event_flows_periodic(ctx, ctx->now_us * 1000);
+	}
 	ratelimit_housekeeping(ctx->ratelimit);
 	detect_rules_sync(ctx);
 }
@@ -706,7 +698,7 @@ static void pipeline_defrag_event(struct worker_conf *conf, const struct packet 
 	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
 	    !conf->detect.alerts)
 		return;
-	struct alert a = pipeline_anomaly(&conf->detect, p, time_us, ALERT_ANOMALY_DEFRAG);
+	struct alert a = event_anomaly(&conf->detect, p, time_us, ALERT_ANOMALY_DEFRAG);
 	a.blocked = conf->detect.enforce;
 	a.anomaly_reason = (uint8_t)r;
 	detect_push(&conf->detect, &a);
@@ -838,7 +830,7 @@ static bool pipeline_checksums_learn(struct worker_conf *conf, enum normalize_re
  * header was checked piece by piece (defrag).
  */
 static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rte_mbuf *m,
-				       const struct packet *p, bool reassembled)
+				       const struct packet *p, bool reassembled, uint64_t time_us)
 {
 	struct detect_context *ctx = &conf->detect;
 	uint64_t ip = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
@@ -855,7 +847,7 @@ static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rt
 		return VERDICT_PASS;
 	if (likely(r == NORMALIZE_OK))
 		return VERDICT_PASS;
-	enum verdict v = pipeline_discard(ctx, r);
+	enum verdict v = pipeline_discard(ctx, p, NULL, r, time_us);
 	return v == VERDICT_PASS ? VERDICT_FILTER_DROP : v; /* ids: not inspected */
 }
 
@@ -886,7 +878,7 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, const stru
 		}
 	}
 	enum verdict verdict = ctx->check_checksums && ctx->ruleset
-				   ? pipeline_checksums(conf, m, whole, whole != p)
+				   ? pipeline_checksums(conf, m, whole, whole != p, time_us)
 				   : VERDICT_PASS;
 	struct flow *flow = NULL;
 	enum flow_direction dir = FLOW_TO_SERVER;

@@ -24,6 +24,7 @@
 #include "control/resolver.h"
 #include "control/sink_format.h"
 #include "dataplane/app/app.h"
+#include "dataplane/event.h"
 #include "platform/board.h"
 #include "rules/lang/rule.h"
 
@@ -132,6 +133,14 @@ static int board_parse_bool(const struct board_setting *s, const char *value, vo
 	}
 	snprintf(why, why_len, "\"%s\" is not yes or no", value);
 	return -EINVAL;
+}
+
+/* [eve] protocols: names of parsers whose transactions get EVE records (dataplane/event.h). */
+static int board_parse_eve_protocols(const struct board_setting *s, const char *value, void *field,
+				     char *why, size_t why_len)
+{
+	(void)s;
+	return event_protocols_parse(value, field, why, why_len);
 }
 
 /* A keyword out of a NULL-terminated list, stored as its index. */
@@ -542,6 +551,10 @@ static const struct board_setting board_settings[] = {
     {"alerts", "client_key", board_parse_string, B(sink_client_key), 0, 0, ""},
     {"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
     {"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
+    {"eve", "flows", board_parse_bool, B(eve_flows), 0, 0, "yes"},
+    {"eve", "flow_interval_s", board_parse_uint, B(eve_flow_interval_s), 0, 86400, "0"},
+    {"eve", "protocols", board_parse_eve_protocols, B(eve_protocols), 0, 0,
+     EVENT_PROTOCOLS_DEFAULT},
     {"host_os_policy", "linux", board_parse_host_os, B(host_os), 0, 0, ""},
     {"host_os_policy", "bsd", board_parse_host_os, B(host_os), 0, 0, ""},
     {"host_os_policy", "windows", board_parse_host_os, B(host_os), 0, 0, ""},

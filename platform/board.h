@@ -179,8 +179,11 @@ struct board {
 	unsigned webhook_min_severity;
 	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
 	char sink_client_key[256];
-	unsigned sink_queue;	   /* records waiting per sink at most */
-	unsigned webhook_batch;	   /* records per POST at most */
+	unsigned sink_queue;	      /* records waiting per sink at most */
+	unsigned webhook_batch;	      /* records per POST at most */
+	bool eve_flows;		      /* [eve] flows: a flow record for every flow that ends */
+	unsigned eve_flow_interval_s; /* [eve] flow_interval_s: live flows' records; 0: none */
+	uint64_t eve_protocols;	      /* [eve] protocols: bit per enum rule_proto with records */
 	unsigned packet_alert_max; /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
 	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */

@@ -13,8 +13,8 @@
  *    "pkts_toclient":5,"bytes_toserver":620,"bytes_toclient":1890,
  *    "tcp_state":"closed","end":"timeout"}
  * src is the client (the side that sent the SYN, or spoke first); end is
- * why the flow left the table (timeout, evicted, reused) or "live" for
- * one still in it. A last line {"records_lost":[N, ...]} counts, per
+ * why the flow left the table (timeout, evicted, reused, shutdown: still in
+ * it when the workers stopped; "live" when the dump is written before). A last line {"records_lost":[N, ...]} counts, per
  * worker, flows that ended once the worker's record (as many as
  * [dataplane] flows) was full.
  */

@@ -68,6 +68,12 @@
 
 #define OFFLINE_IDLE_SECONDS 3.0
 
+/* setup_workers_end_flows()' drain: what the last batch of flows wrote goes out. */
+static void main_drain_alerts(void *control)
+{
+	control_drain_alerts(control);
+}
+
 /* The control loop ends; the workers forward until the slow part of the shut-down is over. */
 static void on_signal(int signo)
 {
@@ -645,6 +651,8 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	setup_published.domain.while_waiting = NULL;
 	control_drain_alerts(&control);
+	/* the flows still live get their records (reason shutdown) before the EVE file closes */
+	setup_workers_end_flows(workers, board.worker_count, main_drain_alerts, &control);
 	for (unsigned i = 0; i < control.sink_count; i++)
 		sink_stop(control.sinks[i], SINK_GRACE_MS);
 	eve_close(&eve);

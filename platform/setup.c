@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
@@ -165,12 +166,26 @@ struct ruleset *setup_rules_load(const struct options *o, const struct board *bo
 #define ALERT_RING_SIZE	  16384 /* alerts carry protocol details and flow state (about 2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
+/*
+ * The flow_id key of this process: the appliance's name and a nonce drawn
+ * once per process, so ids differ across appliances and across restarts
+ * (flow_id_of()). Every worker takes the same key.
+ */
+static uint64_t setup_flow_id_key(const struct board *board)
+{
+	static uint64_t nonce;
+	while (nonce == 0 && getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
+		;
+	return flow_id_key(board->name, nonce);
+}
+
 /* Flow table, stream tails and the inspection window of one worker. */
 static void worker_flows_setup(struct worker_conf *conf, const struct board *board)
 {
 	struct flow_config fc = {
 	    .capacity = board->flows,
 	    .worker_index = conf->worker_index,
+	    .id_key = setup_flow_id_key(board),
 	    .stream = {.depth = board->stream_depth_kb * 1024u},
 	    .on_free = pipeline_flow_gone,
 	    .on_free_arg = &conf->detect,
@@ -184,7 +199,16 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	conf->detect.flows = flow_table_create(&fc);
 	conf->detect.tails = calloc(2 * (size_t)board->flows, sizeof(struct detect_tail));
 	conf->detect.window = malloc(DETECT_WINDOW_MAX + DETECT_STREAM_TAIL);
-	if (!conf->detect.flows || !conf->detect.tails || !conf->detect.window)
+	conf->detect.app_details = calloc(board->flows, sizeof(*conf->detect.app_details));
+	conf->detect.events = (struct event_config){.flows = board->eve_flows,
+						    .protocols = board->eve_protocols,
+						    .flow_interval_s = board->eve_flow_interval_s};
+	/* [eve] flow_interval_s: each flow's age at its last record, by slot */
+	if (board->eve_flow_interval_s)
+		conf->detect.flow_logged_s = calloc(board->flows, sizeof(uint32_t));
+	if (!conf->detect.flows || !conf->detect.tails || !conf->detect.window ||
+	    !conf->detect.app_details ||
+	    (board->eve_flow_interval_s && !conf->detect.flow_logged_s))
 		log_fatal(
 		    "cannot allocate the flow table of worker %u (%u flows; lower [dataplane] "
 		    "flows)",
@@ -454,6 +478,23 @@ void setup_rules_publish_first(const struct board *board, const struct ruleset *
 	detect_rules_free(old); /* none: nothing was published before */
 }
 
+/* Flows ended per batch at shut-down: at most two records each, far below the ring's room. */
+#define SETUP_SHUTDOWN_BATCH 1024
+_Static_assert(2 * SETUP_SHUTDOWN_BATCH < ALERT_RING_SIZE, "a batch's records fit the ring");
+
+void setup_workers_end_flows(struct worker_conf *workers, unsigned count, void (*drain)(void *arg),
+			     void *arg)
+{
+	for (unsigned w = 0; w < count; w++) {
+		if (!workers[w].detect.flows)
+			continue;
+		/* streams close with the rules their flows hold (see setup_workers_free) */
+		detect_rules_sync(&workers[w].detect);
+		while (flow_table_shutdown(workers[w].detect.flows, SETUP_SHUTDOWN_BATCH) > 0)
+			drain(arg);
+	}
+}
+
 void setup_workers_free(struct worker_conf *workers, unsigned count)
 {
 	for (unsigned w = 0; w < count; w++) {
@@ -466,6 +507,8 @@ void setup_workers_free(struct worker_conf *workers, unsigned count)
 		threshold_table_free(workers[w].detect.thresholds);
 		ratelimit_free(workers[w].detect.ratelimit);
 		free(workers[w].detect.tails);
+		free(workers[w].detect.app_details);
+		free(workers[w].detect.flow_logged_s);
 		free(workers[w].tunnel_outers);
 		free(workers[w].detect.window);
 		rte_ring_free(workers[w].detect.alerts);

@@ -67,6 +67,16 @@ struct worker_conf *setup_workers_create(const struct board *board, const struct
 /* Publish the rules vigil starts with, as every later update is published. */
 void setup_rules_publish_first(const struct board *board, const struct ruleset *ruleset);
 
+/*
+ * After the workers stopped, end the flows still in their tables (reason
+ * shutdown), a batch at a time, calling drain(arg) after each batch so the
+ * records they push (flow, pending protocol records) find room on the
+ * worker's ring and reach the EVE file before it is closed. The control
+ * lcore is then the rings' only producer.
+ */
+void setup_workers_end_flows(struct worker_conf *workers, unsigned count, void (*drain)(void *arg),
+			     void *arg);
+
 /* Free the workers' state after they stopped, then the published rules. */
 void setup_workers_free(struct worker_conf *workers, unsigned count);
 

@@ -116,6 +116,9 @@ struct app_window {
 struct app_unit {
 	const uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t buffer_len[RULE_BUFFER_COUNT];
+	/* In the parser's per-flow state, valid until its destroy: the
+	 * pipeline keeps the latest as the flow's (alerts on later packets,
+	 * protocol records at the flow's end: dataplane/event.h). */
 	const struct app_details *details;
 	/*
 	 * Bit b set: buffer b is new in this unit. A parser that emits one

@@ -180,6 +180,8 @@ void detect_alerts_flush(struct detect_packet *s)
 		else
 			memset(a->flowbits, 0, sizeof(a->flowbits));
 		flowvars_copy(&ctx->flowvars, s->flow ? s->flow->flowvars : 0, a);
+		if (s->flow)
+			event_alert_context(ctx, s->flow, a);
 		detect_push(ctx, a);
 	}
 }

@@ -54,6 +54,7 @@
 #include <stdint.h>
 
 #include "dataplane/alert.h"
+#include "dataplane/event.h"
 #include "dataplane/counters.h"
 #include "dataplane/decode/packet.h"
 #include "dataplane/detect/flowvars.h"
@@ -129,6 +130,20 @@ struct detect_context {
 	uint32_t alert_order[DETECT_ALERTS_MAX];     /* their rules' evaluation order */
 	struct rule_captures captures; /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;
+	/* EVE records besides alerts (dataplane/event.h): which ones, the
+	 * parser's latest details per flow slot of flows (NULL: none; the
+	 * pointer is into the parser's state, cleared when that goes), and
+	 * the anomaly events' budget of the current second. */
+	struct event_config events;
+	const struct app_details **app_details;
+	/* per flow slot: the flow's age in seconds at its last periodic
+	 * record (events.flow_interval_s; NULL when off), where the periodic
+	 * walk of the table goes on and when it last went */
+	uint32_t *flow_logged_s;
+	uint32_t periodic_cursor;
+	uint64_t periodic_last_ns;
+	uint64_t anomaly_second;
+	unsigned anomaly_count;
 };
 
 /* What one packet's detection needs, gathered once by the pipeline. */

@@ -16,8 +16,11 @@
 
 #include "dataplane/flow/flow.h"
 
-#define FLOW_NS_PER_S		1000000000ull
-#define FLOW_SEQUENCE_MASK	((1ull << FLOW_WORKER_SHIFT) - 1)
+#define FLOW_NS_PER_S	   1000000000ull
+#define FLOW_SEQUENCE_MASK ((1ull << FLOW_WORKER_SHIFT) - 1)
+#define FLOW_ID_MASK	   ((1ull << FLOW_ID_BITS) - 1)
+_Static_assert(FLOW_WORKER_SHIFT + 15 == FLOW_ID_BITS && FLOW_MAX_WORKERS == 1u << 15,
+	       "worker and sequence fill the id's bits exactly");
 #define FLOW_EXPIRE_SCAN_FACTOR 8 /* slots looked at per flow of budget */
 
 _Static_assert(sizeof(struct flow_key) == 64, "struct flow_key must have no hidden padding");
@@ -55,6 +58,45 @@ const char *const flow_tcp_state_name[FLOW_TCP_RESET + 1] = {
     [FLOW_TCP_CLOSING] = "closing",   [FLOW_TCP_CLOSED] = "closed",
     [FLOW_TCP_RESET] = "reset",
 };
+
+/* ---- flow_id ------------------------------------------------------------ */
+
+/*
+ * Each step is a bijection of [0, 2^53): adding or xoring a constant,
+ * multiplying by an odd number, x ^= x >> k. Mixed by the key's two
+ * halves, so the order of the ids says nothing of the order of the flows.
+ */
+static uint64_t flow_id_permute(uint64_t x, uint64_t key)
+{
+	x = (x + key) & FLOW_ID_MASK;
+	x ^= x >> 26;
+	x = (x * 0x9e3779b97f4a7c15ull) & FLOW_ID_MASK;
+	x ^= (key >> 11) & FLOW_ID_MASK;
+	x ^= x >> 23;
+	x = (x * 0xbf58476d1ce4e5b9ull) & FLOW_ID_MASK;
+	x ^= x >> 27;
+	x = (x * 0x94d049bb133111ebull) & FLOW_ID_MASK;
+	return x ^ (x >> 31);
+}
+
+uint64_t flow_id_of(uint64_t key, unsigned worker, uint64_t sequence)
+{
+	uint64_t x = (uint64_t)(worker & (FLOW_MAX_WORKERS - 1)) << FLOW_WORKER_SHIFT |
+		     (sequence & FLOW_SEQUENCE_MASK);
+	return flow_id_permute(x, key);
+}
+
+uint64_t flow_id_key(const char *appliance, uint64_t nonce)
+{
+	/* FNV-1a over the name, then mixed with the nonce */
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const char *c = appliance ? appliance : ""; *c; c++)
+		h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+	h ^= nonce + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
 
 /* ---- create and destroy (control path) -------------------------------- */
 
@@ -96,8 +138,9 @@ struct flow_table *flow_table_create(const struct flow_config *config)
 		return NULL;
 	}
 	memset(t->flows, 0, (size_t)config->capacity * sizeof(struct flow));
-	t->worker_bits = (uint64_t)config->worker_index << FLOW_WORKER_SHIFT;
+	t->worker_index = config->worker_index;
 	t->hash_seed = config->hash_seed ? config->hash_seed : flow_random_seed();
+	t->id_key = config->id_key ? config->id_key : flow_random_seed();
 	t->timeout_ns[FLOW_TIMEOUT_NEW] = flow_seconds_ns(to->new_s, 30);
 	t->timeout_ns[FLOW_TIMEOUT_ESTABLISHED] = flow_seconds_ns(to->established_s, 600);
 	t->timeout_ns[FLOW_TIMEOUT_CLOSED] = flow_seconds_ns(to->closed_s, 10);
@@ -138,6 +181,7 @@ static void flow_end(struct flow_table *t, uint32_t s, enum flow_end why, flow_f
 {
 	struct flow *f = &t->flows[s];
 
+	f->end_reason = (uint8_t)why;
 	if (__builtin_expect(t->records != NULL, 0)) {
 		if (t->records_count < t->records_capacity)
 			flow_record_of(f, why, &t->records[t->records_count++]);
@@ -167,6 +211,17 @@ unsigned flow_table_forget(struct flow_table *t)
 	return n;
 }
 
+unsigned flow_table_shutdown(struct flow_table *t, unsigned budget)
+{
+	unsigned n = 0;
+	for (uint32_t s = 0; t && s < t->capacity && t->counters.active && n < budget; s++)
+		if (t->tags[s]) {
+			flow_end(t, s, FLOW_END_SHUTDOWN, NULL, NULL);
+			n++;
+		}
+	return n;
+}
+
 void flow_table_destroy(struct flow_table *t)
 {
 	if (!t)
@@ -188,6 +243,20 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *a
 	for (uint32_t s = 0; t && s < t->capacity; s++)
 		if (t->tags[s])
 			fn(&t->flows[s], arg);
+}
+
+void flow_table_visit(struct flow_table *t, uint32_t *cursor, unsigned slots,
+		      void (*fn)(struct flow *f, void *arg), void *arg)
+{
+	if (!t || t->counters.active == 0)
+		return;
+	uint32_t s = *cursor < t->capacity ? *cursor : 0;
+	for (unsigned i = 0; i < slots && i < t->capacity; i++) {
+		if (t->tags[s])
+			fn(&t->flows[s], arg);
+		s = s + 1 < t->capacity ? s + 1 : 0;
+	}
+	*cursor = s;
 }
 
 /* ---- key and hash ------------------------------------------------------ */
@@ -428,8 +497,11 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
-	t->next_sequence = (t->next_sequence + 1) & FLOW_SEQUENCE_MASK;
-	f->flow_id = t->worker_bits | t->next_sequence;
+	/* one sequence of the 2^38 maps to id 0 ("no flow"): it is skipped */
+	do {
+		t->next_sequence = (t->next_sequence + 1) & FLOW_SEQUENCE_MASK;
+		f->flow_id = flow_id_of(t->id_key, t->worker_index, t->next_sequence);
+	} while (__builtin_expect(f->flow_id == 0, 0));
 	f->first_seen_ns = now_ns;
 	f->last_seen_ns = now_ns;
 	f->client_side = src_side;
@@ -472,8 +544,10 @@ static enum flow_direction flow_account(const struct flow_table *t, struct flow 
 			stream_release(&f->stream[!dir], t->streams);
 			stream_init(&f->stream[!dir], f->track[!dir].isn, STREAM_TCP_SYN);
 		}
-		if (f->discard == NORMALIZE_OK)
+		if (f->discard == NORMALIZE_OK) {
+			f->tcp_flags[dir] |= p->tcp_flags;
 			flow_tcp_track(f, p->tcp_flags, dir, t->async_oneside, t->midstream);
+		}
 	} else if (f->packets[FLOW_TO_SERVER] && f->packets[FLOW_TO_CLIENT])
 		f->established = true;
 	return dir;

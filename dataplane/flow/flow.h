@@ -44,8 +44,9 @@
 
 #define FLOW_PROBE_WINDOW    16		/* slots a key may occupy: 64 bytes of tags */
 #define FLOW_FLOWBITS_BYTES  128	/* 1024 flowbits */
-#define FLOW_WORKER_SHIFT    48		/* flow_id = worker << 48 | sequence */
-#define FLOW_MAX_WORKERS     (1u << 15) /* keeps flow_id positive as an int64 (EVE) */
+#define FLOW_WORKER_SHIFT    38		/* flow_id_of(): worker << 38 | sequence, mixed */
+#define FLOW_MAX_WORKERS     (1u << 15) /* worker and sequence fill 53 bits (flow_id_of()) */
+#define FLOW_ID_BITS	     53		/* flow_ids lie in [1, 2^53): exact in every JSON reader */
 #define FLOW_TIMEOUT_CLASSES 5		/* new, established, closed, udp, other */
 
 enum flow_direction {
@@ -78,6 +79,12 @@ enum flow_tcp_state {
 	(1u << (dir))			     /* the parser was told of the end, by direction */
 #define FLOW_PIPELINE_RATE_LIMITED (1u << 2) /* a rate-limited client's request rode the flow */
 #define FLOW_PIPELINE_URGENT(dir)  (1u << (5 + (dir))) /* urgent_seq[dir] is pending */
+/* the next bits are dataplane/event.c's, which the pipeline calls (EVE records) */
+#define FLOW_PIPELINE_ALERTED	    (1u << 7) /* an alert was raised on the flow (EVE flow.alerted) */
+#define FLOW_PIPELINE_APP_PENDING   (1u << 8) /* a transaction not yet in an EVE protocol record */
+#define FLOW_PIPELINE_ANOMALY	    (1u << 9) /* a normalize anomaly event was written */
+#define FLOW_PIPELINE_APP_SEEN(dir) (1u << (10 + (dir))) /* a unit came this way (EVE records) */
+#define FLOW_PIPELINE_APP_LOGGED    (1u << 12)		 /* the flow's one protocol record is out */
 
 enum flow_action {
 	FLOW_ACTION_NONE,
@@ -137,7 +144,7 @@ struct flow_filter_cache {
  */
 struct flow {
 	struct flow_key key;
-	uint64_t flow_id; /* unique per table and across workers; stable for the flow's life */
+	uint64_t flow_id; /* flow_id_of(): unique across workers, runs and appliances; stable */
 	uint64_t first_seen_ns;
 	uint64_t last_seen_ns;
 	uint64_t packets[2]; /* by enum flow_direction */
@@ -163,9 +170,13 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
-	uint8_t action;	   /* lead, rules: enum flow_action, decided by a rule */
-	uint16_t tenant;   /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
-	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
+	uint8_t action;	    /* lead, rules: enum flow_action, decided by a rule */
+	uint8_t end_reason; /* enum flow_end: set when the flow ends, before on_free */
+	uint16_t tenant;    /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
+	uint32_t flowvars;  /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
+	/* TCP: the flags each direction sent (OR of them), by enum flow_direction,
+	 * for the flow's EVE record; accepted segments only. */
+	uint8_t tcp_flags[2];
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
 	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of
@@ -213,6 +224,21 @@ struct flow_record {
 	uint8_t end;	     /* enum flow_end */
 };
 
+/*
+ * flow_id: EVE's flow_id, shared by every record of the flow (alert, flow,
+ * protocol, anomaly). SIEMs join records of many runs and appliances on it,
+ * so it must not restart at 1 with every run: worker and sequence (unique
+ * within a run) go through a bijection of 53 bits keyed by the run's key,
+ * which mixes the appliance's name and a random nonce of the process. Two
+ * runs (a restart, another appliance) draw unrelated permutations: their
+ * ids meet by chance only (about n^2 / 2^53 for n flows each). Never 0 (0
+ * is "no flow"), always below 2^53 so a JSON reader's double holds it.
+ */
+uint64_t flow_id_of(uint64_t key, unsigned worker, uint64_t sequence);
+
+/* The key of a run: appliance is the [board] name, nonce random per process. Any thread. */
+uint64_t flow_id_key(const char *appliance, uint64_t nonce);
+
 /* f as a record, ended for the reason given (FLOW_END_LIVE: not ended). Any lcore that owns f. */
 void flow_record_of(const struct flow *f, enum flow_end why, struct flow_record *r);
 
@@ -230,7 +256,8 @@ struct flow_timeouts {
 /*
  * Called when a flow goes: expired, evicted, replaced by a new connection
  * on the same 5-tuple, or at table destroy. The flow is still intact (key,
- * counters, user slots, streams); release what the user slots point to. Must
+ * counters, user slots, streams; end_reason says why it ends); release what
+ * the user slots point to. Must
  * not call back into the table. Runs on the owning lcore.
  */
 typedef void (*flow_free_fn)(struct flow *f, void *arg);
@@ -238,7 +265,10 @@ typedef void (*flow_free_fn)(struct flow *f, void *arg);
 struct flow_config {
 	uint32_t capacity;     /* flows, preallocated; at least FLOW_PROBE_WINDOW */
 	unsigned worker_index; /* below FLOW_MAX_WORKERS; goes into every flow_id */
-	uint64_t hash_seed;    /* 0: a random one (keys an attacker cannot aim at one window) */
+	/* The flow_id key of this run (flow_id_key()); 0: a random one. Every
+	 * worker of a run takes the same key, so their ids never collide. */
+	uint64_t id_key;
+	uint64_t hash_seed; /* 0: a random one (keys an attacker cannot aim at one window) */
 	struct flow_timeouts timeouts;
 	struct stream_config stream; /* for the table's stream pool; zero fields default */
 	flow_free_fn on_free;	     /* may be NULL */
@@ -305,7 +335,8 @@ struct flow_table {
 	uint32_t capacity;
 	uint32_t expire_cursor;
 	uint64_t next_sequence;
-	uint64_t worker_bits;
+	unsigned worker_index; /* flow_config.worker_index */
+	uint64_t id_key;       /* flow_config.id_key */
 	uint64_t hash_seed;
 	uint64_t timeout_ns[FLOW_TIMEOUT_CLASSES]; /* by enum flow_timeout_class in flow.c */
 	uint64_t evict_idle_ns;
@@ -348,6 +379,15 @@ void flow_table_destroy(struct flow_table *t);
 void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *arg), void *arg);
 
 /*
+ * Call fn for the flows in the next slots slots from *cursor (wrapping at
+ * the end; *cursor moves on), so that a walk of the whole table costs a
+ * little per call. fn may change the flow's caller-owned fields but must
+ * not look up, expire or end flows. Owning lcore.
+ */
+void flow_table_visit(struct flow_table *t, uint32_t *cursor, unsigned slots,
+		      void (*fn)(struct flow *f, void *arg), void *arg);
+
+/*
  * Every flow of the table, for a look at the table as it stands: the
  * records of the flows that ended (oldest first; *lost: ends that found
  * the record full), then the flows still in it, as FLOW_END_LIVE records;
@@ -357,6 +397,14 @@ void flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *f, void *a
 void flow_table_records(const struct flow_table *t,
 			void (*fn)(const struct flow_record *r, void *arg), void *arg,
 			uint64_t *lost);
+
+/*
+ * End up to budget of the flows still in the table for reason shutdown
+ * (on_free sees f->end_reason FLOW_END_SHUTDOWN), so their last records
+ * go out before the table is destroyed; returns how many ended (0: the
+ * table is empty). Control path, with the owning worker stopped.
+ */
+unsigned flow_table_shutdown(struct flow_table *t, unsigned budget);
 
 /*
  * End every flow in the table (on_free, streams released), counted as

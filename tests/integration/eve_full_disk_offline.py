@@ -62,6 +62,8 @@ def run(work, full):
     cmd = [VIGIL, "--board", os.path.join(ROOT, "board", "offline.conf"),
            "--set", f"eal.file_prefix=vigil-it-evefull-{os.getpid()}",
            "--set", "board.mode=ids", "--set", f"rules.cache_dir={work}/cache",
+           # alerts only: the counts below are alerts' (flow records: eve_records_offline)
+           "--set", "eve.flows=no", "--set", "eve.protocols=none",
            "--rules", rules, "--pcap", pcap_in, "--out", os.path.join(work, "out.pcap"),
            "--eve", os.path.join(full, "eve.json"), "--stats-json", stats_path]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)

@@ -4,7 +4,8 @@
  * read, escapes what a rule file wrote, and the protocol object and the
  * X-Forwarded-For client of an application-layer alert, the packet's
  * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
- * metadata.flowbits) and variables (metadata.flowvars); the EVE file
+ * metadata.flowbits) and variables (metadata.flowvars), its flow object;
+ * flow records, protocol records and normalize anomalies; the EVE file
  * sink writes whole lines only, counts what the file system refuses and
  * resumes when there is room again, across a rotation too.
  */
@@ -25,6 +26,8 @@
 #include "control/eve.h"
 #include "dataplane/app/app_http.h"
 #include "dataplane/filter/filter.h"
+#include "dataplane/flow/flow.h"
+#include "dataplane/flow/normalize.h"
 #include "dataplane/verdict.h"
 #include "rules/lang/rule.h"
 #include "rules/ruleset.h"
@@ -408,10 +411,114 @@ static void test_sink_close_flushes(void **state)
 	unlink(path);
 }
 
+/* A flow as the dataplane gives it: 10.0.0.1:40000 (client) to 10.0.0.2:80, ended by timeout. */
+static struct alert_flow test_flow(void)
+{
+	struct alert_flow f;
+	memset(&f, 0, sizeof(f));
+	f.present = 1;
+	f.state = FLOW_TCP_CLOSED;
+	f.reason = FLOW_END_TIMEOUT;
+	f.alerted = 1;
+	f.tcp_flags[0] = 0x1b; /* SYN FIN PSH ACK */
+	f.tcp_flags[1] = 0x13;
+	f.client_addr[0] = 10, f.client_addr[3] = 1;
+	f.server_addr[0] = 10, f.server_addr[3] = 2;
+	f.client_port = 40000;
+	f.server_port = 80;
+	f.pkts[0] = 6, f.pkts[1] = 5;
+	f.bytes[0] = 620, f.bytes[1] = 1890;
+	f.start_us = 1700000000123456ull;
+	f.end_us = 1700000012623456ull;
+	return f;
+}
+
+/* event_type flow: Suricata 8's flow object, the tcp flags, app_proto; no alert fields. */
+static void test_flow_record(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.kind = ALERT_KIND_FLOW;
+	a.app_proto = RULE_PROTO_HTTP;
+	a.flow = test_flow();
+	a.flow.vlan[0] = 100, a.flow.vlan[1] = 7;
+	char line[4096];
+	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_int_equal(n, strlen(line));
+	assert_contains(line, "\"flow_id\":42,\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
+			      "\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,"
+			      "\"proto\":\"TCP\",\"vlan\":[100,7],\"app_proto\":\"http\"");
+	assert_contains(line, "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,"
+			      "\"bytes_toserver\":620,\"bytes_toclient\":1890,"
+			      "\"start\":\"2023-11-14T22:13:20.123456+0000\","
+			      "\"end\":\"2023-11-14T22:13:32.623456+0000\",\"age\":12,"
+			      "\"state\":\"closed\",\"reason\":\"timeout\",\"alerted\":true}");
+	assert_contains(line, "\"tcp\":{\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\","
+			      "\"tcp_flags_tc\":\"13\",\"fin\":true,\"syn\":true,\"psh\":true,"
+			      "\"ack\":true,\"state\":\"closed\"}");
+	assert_null(strstr(line, "\"alert\""));
+	assert_true(line[n - 1] == '}');
+}
+
+/* event_type http: the parser's object, and an alert's flow object. */
+static void test_protocol_record_and_alert_flow(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.kind = ALERT_KIND_APP;
+	a.app_proto = RULE_PROTO_HTTP;
+	a.has_details = 1;
+	snprintf(app_http_details(&a.details)->url, sizeof(app_http_details(&a.details)->url),
+		 "/index.html");
+	a.flow = test_flow();
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"http\"");
+	assert_contains(line, "\"app_proto\":\"http\",\"http\":{");
+	assert_contains(line, "\"url\":\"/index.html\"");
+	assert_null(strstr(line, "\"flow\":"));
+
+	/* the alert, answer packet: its flow object names the flow's client */
+	struct rule r = test_rule();
+	struct alert alert = test_alert(&r);
+	alert.flow = test_flow();
+	alert.to_server = 0;
+	memcpy(alert.src_addr, alert.flow.server_addr, 4);
+	memcpy(alert.dst_addr, alert.flow.client_addr, 4);
+	eve_format_alert(&alert, NULL, line, sizeof(line), 0);
+	assert_contains(line,
+			",\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,"
+			"\"bytes_toserver\":620,\"bytes_toclient\":1890,"
+			"\"start\":\"2023-11-14T22:13:20.123456+0000\",\"src_ip\":\"10.0.0.1\","
+			"\"dest_ip\":\"10.0.0.2\",\"src_port\":40000,\"dest_port\":80}");
+}
+
+/* A segment with a wrong checksum is the decoder's anomaly; an out-of-window one the stream's. */
+static void test_normalize_anomaly(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.anomaly = ALERT_ANOMALY_NORMALIZE;
+	a.anomaly_reason = NORMALIZE_L4_CHECKSUM;
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"flow_id\":42,\"event_type\":\"anomaly\"");
+	assert_contains(line, "\"src_port\":40000");
+	assert_contains(line,
+			"\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.l4_checksum\"}}");
+	a.anomaly_reason = NORMALIZE_OUT_OF_WINDOW;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line,
+			"\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.out_of_window\"}}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alert_fields),
+	    cmocka_unit_test(test_flow_record),
+	    cmocka_unit_test(test_protocol_record_and_alert_flow),
+	    cmocka_unit_test(test_normalize_anomaly),
 	    cmocka_unit_test(test_filter_drop_event),
 	    cmocka_unit_test(test_engine_event),
 	    cmocka_unit_test(test_http_details_and_proxy),

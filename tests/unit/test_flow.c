@@ -76,6 +76,7 @@ static struct packet udp(const char *src, uint16_t sport, const char *dst, uint1
 struct freed {
 	unsigned count;
 	uint64_t last_id;
+	unsigned by_reason[FLOW_END_COUNT]; /* f->end_reason as on_free saw it */
 };
 
 static void record_free(struct flow *f, void *arg)
@@ -84,7 +85,11 @@ static void record_free(struct flow *f, void *arg)
 
 	fr->count++;
 	fr->last_id = f->flow_id;
+	if (f->end_reason < FLOW_END_COUNT)
+		fr->by_reason[f->end_reason]++;
 }
+
+#define TEST_ID_KEY 0x5eed5eed12345678ull
 
 static struct freed freed;
 
@@ -95,6 +100,7 @@ static struct flow_table *table_new_async(uint32_t capacity, unsigned worker, bo
 	    .capacity = capacity,
 	    .worker_index = worker,
 	    .hash_seed = 0x1234,
+	    .id_key = TEST_ID_KEY, /* one key for every table: one run's workers */
 	    .timeouts = {.new_s = 30,
 			 .established_s = 600,
 			 .closed_s = 10,
@@ -561,9 +567,10 @@ static void test_flow_id(void **state)
 	assert_int_not_equal(b->flow_id, id);
 	c = lookup(t3, udp(C, 1, S, 2), 0, FLOW_TO_SERVER); /* same tuple on another worker */
 	assert_int_not_equal(c->flow_id, id);
-	assert_int_equal(c->flow_id >> FLOW_WORKER_SHIFT, 3);
-	assert_int_equal(id >> FLOW_WORKER_SHIFT, 0);
-	assert_true(id != 0 && (int64_t)c->flow_id > 0);
+	/* the worker and the sequence go into the id: the first flow of each table */
+	assert_true(id == flow_id_of(TEST_ID_KEY, 0, 1));
+	assert_true(c->flow_id == flow_id_of(TEST_ID_KEY, 3, 1));
+	assert_true(id != 0 && c->flow_id < (1ull << FLOW_ID_BITS));
 	flow_table_destroy(t0);
 	flow_table_destroy(t3);
 }
@@ -718,7 +725,11 @@ static void keep_record(const struct flow_record *r, void *arg)
  */
 static void test_records(void **state)
 {
-	struct flow_config c = {.capacity = 1024, .worker_index = 3, .hash_seed = 7, .records = 2};
+	struct flow_config c = {.capacity = 1024,
+				.worker_index = 3,
+				.hash_seed = 7,
+				.id_key = TEST_ID_KEY,
+				.records = 2};
 	struct flow_table *t = flow_table_create(&c);
 	struct seen_records seen = {0};
 	uint64_t lost = 99;
@@ -743,7 +754,7 @@ static void test_records(void **state)
 	assert_int_equal(r->bytes[FLOW_TO_CLIENT], 100);
 	assert_int_equal(r->key.port[r->client_side], 5);
 	assert_int_equal(r->key.port[r->client_side ^ 1], 80);
-	assert_int_equal(r->flow_id >> FLOW_WORKER_SHIFT, 3);
+	assert_true(r->flow_id == flow_id_of(TEST_ID_KEY, 3, 1));
 	assert_int_equal(seen.r[1].end, FLOW_END_TIMEOUT);
 	assert_int_equal(seen.r[2].end, FLOW_END_LIVE);
 	assert_int_equal(seen.r[2].key.port[seen.r[2].client_side], 8);
@@ -779,6 +790,125 @@ static void test_forget_all(void **state)
 	assert_int_equal(freed.count, 22); /* nothing left to free twice */
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Whether two sorted arrays share a value. */
+static bool sorted_overlap(const uint64_t *a, const uint64_t *b, size_t n)
+{
+	for (size_t i = 0, j = 0; i < n && j < n;) {
+		if (a[i] == b[j])
+			return true;
+		if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return false;
+}
+
+#define IDS_PER_WORKER 50000
+#define IDS_WORKERS    4
+
+/* The ids of one run (key): IDS_WORKERS workers, IDS_PER_WORKER flows each, sorted. */
+static uint64_t *ids_of_run(uint64_t key)
+{
+	size_t n = IDS_PER_WORKER * IDS_WORKERS;
+	uint64_t *ids = malloc(n * sizeof(*ids));
+	assert_non_null(ids);
+	for (unsigned w = 0; w < IDS_WORKERS; w++)
+		for (uint64_t s = 1; s <= IDS_PER_WORKER; s++)
+			ids[w * IDS_PER_WORKER + s - 1] = flow_id_of(key, w, s);
+	qsort(ids, n, sizeof(*ids), compare_u64);
+	return ids;
+}
+
+/*
+ * flow_id across runs: within a run every id differs (workers and
+ * sequences), none is 0 and all lie below 2^53; two appliances (another
+ * [board] name) and two runs of one appliance (another nonce) over the same
+ * traffic never share an id; the key depends on the name and the nonce only.
+ */
+static void test_flow_id_across_runs(void **state)
+{
+	(void)state;
+	size_t n = IDS_PER_WORKER * IDS_WORKERS;
+	uint64_t *a = ids_of_run(flow_id_key("edge-a", 42));
+	uint64_t *b = ids_of_run(flow_id_key("edge-b", 42));
+	uint64_t *again = ids_of_run(flow_id_key("edge-a", 43));
+	assert_true(a[0] > 0 && a[n - 1] < (1ull << FLOW_ID_BITS));
+	assert_true(b[0] > 0 && b[n - 1] < (1ull << FLOW_ID_BITS));
+	for (size_t i = 1; i < n; i++) {
+		assert_true(a[i] != a[i - 1]);
+		assert_true(b[i] != b[i - 1]);
+	}
+	assert_false(sorted_overlap(a, b, n));
+	assert_false(sorted_overlap(a, again, n));
+	assert_true(flow_id_key("edge-a", 42) == flow_id_key("edge-a", 42));
+	assert_true(flow_id_key("edge-a", 42) != flow_id_key("edge-b", 42));
+	assert_true(flow_id_key("edge-a", 42) != flow_id_key("edge-a", 43));
+	/* not in creation order: a SIEM cannot count an appliance's flows from them */
+	assert_true(flow_id_of(7, 0, 2) != flow_id_of(7, 0, 1) + 1);
+	free(a);
+	free(b);
+	free(again);
+}
+
+/*
+ * Every way a flow ends reaches on_free with its reason in end_reason
+ * (the flow record's "reason"): timeout (at lookup and by flow_expire),
+ * reused, evicted, forgotten, and shutdown for what is still in the table
+ * (flow_table_shutdown, a batch at a time, then nothing left to destroy).
+ */
+static void test_end_reasons(void **state)
+{
+	(void)state;
+	struct flow_table *t = table_new(FLOW_PROBE_WINDOW, 0);
+	/* reused: a new SYN on a reset connection */
+	lookup(t, tcp(C, 5, S, 80, SYN), 0, FLOW_TO_SERVER);
+	lookup(t, tcp(S, 80, C, 5, RST | ACK), 0, FLOW_TO_CLIENT);
+	lookup(t, tcp(C, 5, S, 80, SYN), 1 * SEC, FLOW_TO_SERVER);
+	assert_int_equal(freed.by_reason[FLOW_END_REUSED], 1);
+	/* timeout, by expiry */
+	lookup(t, udp(C, 7, S, 53), 1 * SEC, FLOW_TO_SERVER);
+	assert_int_equal(flow_expire(t, 200 * SEC, 1024, NULL, NULL), 2);
+	assert_int_equal(freed.by_reason[FLOW_END_TIMEOUT], 2);
+	/* evicted: the one window of a table of 16 slots full of idle flows */
+	for (uint16_t i = 0; i < FLOW_PROBE_WINDOW; i++)
+		lookup(t, udp(C, 1000 + i, S, 53), 300 * SEC, FLOW_TO_SERVER);
+	lookup(t, udp(C, 999, S, 53), 302 * SEC, FLOW_TO_SERVER);
+	assert_int_equal(freed.by_reason[FLOW_END_EVICTED], 1);
+	/* forgotten */
+	assert_int_equal(flow_table_forget(t), FLOW_PROBE_WINDOW);
+	assert_int_equal(freed.by_reason[FLOW_END_FORGOTTEN], FLOW_PROBE_WINDOW);
+	/* shutdown, in batches */
+	for (uint16_t i = 0; i < 5; i++)
+		lookup(t, udp(C, 2000 + i, S, 53), 400 * SEC, FLOW_TO_SERVER);
+	assert_int_equal(flow_table_shutdown(t, 3), 3);
+	assert_int_equal(flow_table_shutdown(t, 3), 2);
+	assert_int_equal(flow_table_shutdown(t, 3), 0);
+	assert_int_equal(freed.by_reason[FLOW_END_SHUTDOWN], 5);
+	unsigned before = freed.count;
+	flow_table_destroy(t);
+	assert_int_equal(freed.count, before);
+}
+
+/* TCP flags of accepted segments are kept per direction (the flow record's tcp object). */
+static void test_tcp_flags_per_direction(void **state)
+{
+	(void)state;
+	struct flow_table *t = table_new(1024, 0);
+	struct flow *f = lookup(t, tcp(C, 5, S, 80, SYN), 0, FLOW_TO_SERVER);
+	lookup(t, tcp(S, 80, C, 5, SYN | ACK), 0, FLOW_TO_CLIENT);
+	lookup(t, tcp(C, 5, S, 80, FIN | ACK), 0, FLOW_TO_SERVER);
+	assert_int_equal(f->tcp_flags[FLOW_TO_SERVER], SYN | FIN | ACK);
+	assert_int_equal(f->tcp_flags[FLOW_TO_CLIENT], SYN | ACK);
+	flow_table_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +938,9 @@ int main(void)
 	    cmocka_unit_test(test_destroy_frees_all),
 	    cmocka_unit_test(test_records),
 	    cmocka_unit_test(test_forget_all),
+	    cmocka_unit_test(test_flow_id_across_runs),
+	    cmocka_unit_test(test_end_reasons),
+	    cmocka_unit_test(test_tcp_flags_per_direction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

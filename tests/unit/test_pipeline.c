@@ -10,7 +10,8 @@
  * flow's flowbits and variables in them, the app-layer error policy, the application protocol
  * seen by packet rules only once the TCP flow is established, absolute positions in stream
  * data counted from each segment as delivered, and the operator policy's tenant blocks on
- * tunnelled packets. No EAL: the alert ring is initialised
+ * tunnelled packets, and the EVE records beside alerts (dataplane/event.c:
+ * flow and protocol records, the flow context of alerts). No EAL: the alert ring is initialised
  * in plain memory.
  */
 #include <setjmp.h>
@@ -28,6 +29,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/app/app_http.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/pipeline.h"
@@ -144,6 +146,8 @@ static void harness_down(struct harness *h)
 {
 	struct detect_context *ctx = &h->ctx;
 	flow_table_destroy(ctx->flows);
+	free(ctx->app_details); /* the flows' records (harness_records_on) are out */
+	free(ctx->flow_logged_s);
 	for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 		for (unsigned i = 0; i < ctx->streams_free[d]; i++)
 			ruleset_stream_close(ctx->streams[d][i], ctx->scratch);
@@ -1352,6 +1356,224 @@ static void test_body_limit_counted(void **state)
 	harness_down(h);
 }
 
+/* The EVE records beside alerts (dataplane/event.h) switched on in h, every protocol. */
+static void harness_records_on(struct harness *h)
+{
+	h->ctx.events = (struct event_config){.flows = true, .protocols = ~0ull};
+	h->ctx.app_details = calloc(TEST_FLOWS, sizeof(*h->ctx.app_details));
+	assert_non_null(h->ctx.app_details);
+}
+
+/* A rule that never matches: records without alerts. */
+#define RECORDS_RULES "alert udp any any -> any any (msg:\"x\"; content:\"never\"; sid:8; rev:1;)\n"
+
+/* A harness with the EVE records on, for rules. */
+static struct harness *harness_records_up(const char *rules)
+{
+	struct harness *h = harness_up(rules, false, 0);
+	harness_records_on(h);
+	return h;
+}
+
+/* What the flows that ended since pushed (flow and protocol records, alerts), collected. */
+static void harness_collect(struct harness *h)
+{
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+}
+
+static unsigned records_of(const struct harness *h, enum alert_kind kind, const struct alert **last)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->alert_count; i++)
+		if (h->alerts[i].kind == kind) {
+			n++;
+			*last = &h->alerts[i];
+		}
+	return n;
+}
+
+/*
+ * An HTTP connection: a packet rule's alert on the request carries the
+ * flow's protocol and the request's http details and a flow object; the
+ * answered transaction is one http record when its response headers come
+ * (its body adds none); a second request, never answered, is written when
+ * the flow ends (shutdown), before the flow record, which has the flow's
+ * counts, flags and alerted; every record has the flow's flow_id.
+ */
+static void test_records_http_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_records_up(
+	    "alert tcp any any -> any 80 (msg:\"data to 80\"; dsize:>0; sid:7; rev:1;)\n");
+	harness_handshake(h);
+	harness_send(h, true, PA, "GET /first HTTP/1.1\r\nHost: records.example\r\n\r\n");
+	assert_int_equal(alerts_of(h, 7), 1);
+	const struct alert *alert = &h->alerts[h->alert_count - 1];
+	assert_int_equal(alert->app_proto, RULE_PROTO_HTTP);
+	assert_true(alert->has_details);
+	assert_string_equal(app_http_details_const(&alert->details)->url, "/first");
+	assert_true(alert->flow.present);
+	assert_int_equal(alert->flow.pkts[0], 3);
+	assert_int_equal(alert->flow.client_port, 40000);
+	assert_int_equal(alert->flow.server_port, 80);
+	uint64_t flow_id = alert->flow_id;
+
+	const struct alert *record = NULL;
+	assert_int_equal(records_of(h, ALERT_KIND_APP, &record), 0);
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n");
+	harness_send(h, false, PA, "body");
+	assert_int_equal(records_of(h, ALERT_KIND_APP, &record), 1);
+	assert_int_equal(record->app_proto, RULE_PROTO_HTTP);
+	assert_int_equal(app_http_details_const(&record->details)->status, 200);
+	assert_true(record->flow_id == flow_id);
+	assert_int_equal(record->src_port, 40000);
+
+	harness_send(h, true, PA, "GET /second HTTP/1.1\r\nHost: records.example\r\n\r\n");
+	assert_int_equal(records_of(h, ALERT_KIND_APP, &record), 1);
+	assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), 0);
+	assert_int_equal(flow_table_shutdown(h->ctx.flows, 16), 1);
+	harness_collect(h);
+	assert_int_equal(records_of(h, ALERT_KIND_APP, &record), 2);
+	assert_string_equal(app_http_details_const(&record->details)->url, "/second");
+	assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), 1);
+	assert_true(record == &h->alerts[h->alert_count - 1]); /* the flow record comes last */
+	assert_true(record->flow_id == flow_id);
+	assert_int_equal(record->flow.reason, FLOW_END_SHUTDOWN);
+	assert_int_equal(record->app_proto, RULE_PROTO_HTTP);
+	assert_true(record->flow.alerted);
+	assert_int_equal(record->flow.pkts[0], 4);
+	assert_int_equal(record->flow.pkts[1], 3);
+	assert_int_equal(record->flow.tcp_flags[1], STREAM_TCP_SYN | PA);
+	assert_int_equal(record->flow.state, FLOW_TCP_ESTABLISHED);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS], 3);
+	harness_down(h);
+}
+
+/*
+ * A flow that times out gets its flow record with reason timeout and no
+ * alerted; with records off (the harness's default) nothing but alerts
+ * reaches the ring.
+ */
+static void test_records_flow_timeout(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert udp any any -> any any (msg:\"x\"; content:\"never\"; "
+		       "sid:8; rev:1;)\n",
+		       false, 0);
+	harness_send_udp(h, true, "hello");
+	assert_int_equal(
+	    flow_expire(h->ctx.flows, (h->now_us + 3600ull * 1000000) * 1000, 64, NULL, NULL), 1);
+	harness_collect(h);
+	assert_int_equal(h->alert_count, 0);
+	harness_records_on(h);
+	harness_send_udp(h, true, "hello");
+	harness_send_udp(h, false, "there");
+	assert_int_equal(
+	    flow_expire(h->ctx.flows, (h->now_us + 3600ull * 1000000) * 1000, 64, NULL, NULL), 1);
+	harness_collect(h);
+	const struct alert *record = NULL;
+	assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), 1);
+	assert_int_equal(record->flow.reason, FLOW_END_TIMEOUT);
+	assert_false(record->flow.alerted);
+	assert_true(record->flow.established);
+	assert_int_equal(record->flow.pkts[0], 1);
+	assert_int_equal(record->flow.pkts[1], 1);
+	assert_int_equal(record->flow.bytes[1], 5);
+	assert_int_equal(record->src_port, 5060);
+	harness_down(h);
+}
+
+/*
+ * [eve] flow_interval_s: a long flow gets a flow record (reason live, its
+ * counts so far) each time it has lived another interval, none between;
+ * the end still gets its own record.
+ */
+static void test_records_periodic(void **state)
+{
+	(void)state;
+	struct harness *h = harness_records_up(RECORDS_RULES);
+	h->ctx.events.flow_interval_s = 10;
+	h->ctx.flow_logged_s = calloc(TEST_FLOWS, sizeof(*h->ctx.flow_logged_s));
+	assert_non_null(h->ctx.flow_logged_s);
+	harness_send_udp(h, true, "hello");
+	uint64_t start_ns = h->now_us * 1000;
+	const uint64_t s = 1000000000ull;
+	/* a second of traffic or more walks the whole table at once; packets
+	 * come until 15 s, so the flow is idle at 35 s: nothing new to report */
+	uint64_t at[] = {5 * s, 11 * s, 15 * s, 21 * s, 35 * s};
+	bool packet[] = {true, true, true, false, false};
+	unsigned want[] = {0, 1, 1, 2, 2};
+	const struct alert *record = NULL;
+	for (unsigned i = 0; i < 5; i++) {
+		if (packet[i]) {
+			h->now_us =
+			    (start_ns + at[i]) / 1000 - 1000; /* harness_inspect adds 1 ms */
+			harness_send_udp(h, true, "more");
+		}
+		event_flows_periodic(&h->ctx, start_ns + at[i]);
+		harness_collect(h);
+		assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), want[i]);
+	}
+	assert_int_equal(record->flow.reason, FLOW_END_LIVE);
+	assert_int_equal(record->flow.pkts[0], 4);
+	assert_int_equal(flow_table_shutdown(h->ctx.flows, 16), 1);
+	harness_collect(h);
+	assert_int_equal(records_of(h, ALERT_KIND_FLOW, &record), 3);
+	assert_int_equal(record->flow.reason, FLOW_END_SHUTDOWN);
+	harness_down(h);
+}
+
+static void keep_flow(struct flow *f, void *arg)
+{
+	*(struct flow **)arg = f;
+}
+
+/*
+ * SSH is one record per connection, once both banners came: the client's
+ * banner leaves it pending, the server's writes it (when the ssh parser
+ * writes an EVE object) and no later unit writes another.
+ */
+static void test_records_ssh_both_ways(void **state)
+{
+	(void)state;
+	struct harness *h = harness_records_up(RECORDS_RULES);
+	harness_handshake(h);
+	harness_send(h, true, PA, "SSH-2.0-OpenSSH_8.9\r\n");
+	struct flow *f = NULL;
+	flow_table_foreach(h->ctx.flows, keep_flow, &f);
+	assert_non_null(f);
+	assert_int_equal(f->app_proto, RULE_PROTO_SSH);
+	assert_true(f->pipeline_flags & FLOW_PIPELINE_APP_PENDING);
+	assert_false(f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED);
+	harness_send(h, false, PA, "SSH-2.0-OpenSSH_9.0\r\n");
+	assert_true(f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED);
+	assert_false(f->pipeline_flags & FLOW_PIPELINE_APP_PENDING);
+	const struct alert *record = NULL;
+	unsigned records = records_of(h, ALERT_KIND_APP, &record);
+	const struct app_parser *ssh = app_parser_for(RULE_PROTO_SSH);
+	assert_int_equal(records, ssh && ssh->eve_details ? 1 : 0);
+	harness_down(h);
+}
+
+/* Live (no waiting on the ring), a flow record that finds the ring full is counted lost. */
+static void test_records_full_ring_counted(void **state)
+{
+	(void)state;
+	struct harness *h = harness_records_up(RECORDS_RULES);
+	harness_send_udp(h, true, "hello");
+	struct alert filler = {.kind = ALERT_KIND_PACKET};
+	while (alert_push(h->ctx.alerts, &filler))
+		;
+	assert_int_equal(flow_table_shutdown(h->ctx.flows, 16), 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS_LOST], 1);
+	assert_int_equal(h->counters.counter[WORKER_COUNTER_EVE_EVENTS], 0);
+	harness_down(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1384,6 +1606,11 @@ int main(void)
 	    cmocka_unit_test(test_body_window_anchors),
 	    cmocka_unit_test(test_flows_end_inspects_open_bodies),
 	    cmocka_unit_test(test_body_limit_counted),
+	    cmocka_unit_test(test_records_http_flow),
+	    cmocka_unit_test(test_records_flow_timeout),
+	    cmocka_unit_test(test_records_periodic),
+	    cmocka_unit_test(test_records_ssh_both_ways),
+	    cmocka_unit_test(test_records_full_ring_counted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,9 +79,16 @@ class Conversation:
         return self
 
 
-def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
+# EVE records that are no event of a packet (issue 15): flow records and
+# the protocols' transaction records; the scenarios here read the events.
+RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip"))
+
+
+def run(rules, packets, mode="ids", extra=(), board="offline.conf", records=False):
     """Run vigil offline (board: a file of board/, run with --pcap/--out);
-    returns (exit status, alerts list, output frames, stderr)."""
+    returns (exit status, alerts list, output frames, stderr). The alerts
+    list holds the packets' events (alert, drop, anomaly), and the flow
+    and protocol records (RECORD_TYPES) too when records is true."""
     with tempfile.TemporaryDirectory(prefix="vigil-rules-") as work:
         pcap_in = os.path.join(work, "in.pcap")
         pcap_out = os.path.join(work, "out.pcap")
@@ -99,6 +106,8 @@ def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
         if os.path.exists(eve_path):
             with open(eve_path) as f:
                 alerts = [json.loads(line) for line in f if line.strip()]
+            if not records:
+                alerts = [a for a in alerts if a.get("event_type") not in RECORD_TYPES]
         frames = []
         if os.path.exists(pcap_out):
             reader = RawPcapReader(pcap_out)
