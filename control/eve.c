@@ -404,22 +404,6 @@ static unsigned flowbits_listed(const struct alert *a, const struct ruleset *rul
 	return n;
 }
 
-/* Bytes as a JSON string (a captured value may hold any byte). */
-static void put_bytes(struct app_json *o, const uint8_t *data, size_t len)
-{
-	app_json_put(o, "\"");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = data[i];
-		if (c == '"' || c == '\\')
-			app_json_put(o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			app_json_put(o, "\\u%04x", c);
-		else
-			app_json_put(o, "%c", c);
-	}
-	app_json_put(o, "\"");
-}
-
 /* flowvars: [{"NAME":"value"}, ...] in the order they were set. */
 static void put_flowvars(struct app_json *o, const struct alert *a, const struct ruleset *ruleset,
 			 bool first)
@@ -431,7 +415,8 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 		app_json_put(o, "%s{", i ? "," : "");
 		app_json_string(o, name ? name : "?");
 		app_json_put(o, ":");
-		put_bytes(o, v->value, v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
+		app_json_bytes(o, v->value,
+			       v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
 		app_json_put(o, "}");
 	}
 	app_json_put(o, "]");
