@@ -17,6 +17,7 @@
 #include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/stats.h"
 #include "control/health.h"
 #include "control/mgmt.h"
 #include "control/mgmt_port.h"
@@ -175,12 +176,10 @@ static void control_emit_line(struct control *control, const char *line, size_t 
 /* One alert: formatted once, then out as every EVE line goes. */
 static void control_emit_alert(struct control *control, const struct alert *alert)
 {
-	struct eve *eve = control->eve;
-	char line[8192];
-	unsigned flags =
-	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	control_emit_line(control, line, n);
+	size_t n;
+	const char *line = eve_format_alert_line(control->eve, alert, &n);
+	if (line)
+		control_emit_line(control, line, n);
 	if (alert->rule)
 		control_count_rule(control, alert->rule);
 }
@@ -195,6 +194,26 @@ void control_engine_event(struct control *control, const char *in_iface, const c
 	size_t n = eve_format_engine(line, sizeof(line), us, in_iface, level, module, message);
 	control_emit_line(control, line, n);
 	/* An event is rare and wanted at once (a shipper tails the file). */
+	if (control->eve && control->eve->buf)
+		eve_flush(control->eve);
+}
+
+void control_stats_record(struct control *control)
+{
+	if (!control->stats)
+		return;
+	struct timespec now, mono;
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	uint64_t us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	double uptime = (double)mono.tv_sec + (double)mono.tv_nsec / 1e9 - control->started;
+	size_t n = 0;
+	char *line = stats_eve_record(control->stats, us, uptime > 0 ? uptime : 0, &n);
+	if (!line)
+		return;
+	control_emit_line(control, line, n);
+	free(line);
+	control->stats_records++;
 	if (control->eve && control->eve->buf)
 		eve_flush(control->eve);
 }
@@ -239,6 +258,11 @@ unsigned control_poll(struct control *control)
 		health_poll(control->health, now_ms, worker_stopping());
 	if (control->watchdog)
 		watchdog_poll(control->watchdog, now_ms);
+	if (control->stats_interval_ms && now_ms >= control->stats_next_ms) {
+		if (control->stats_next_ms)
+			control_stats_record(control);
+		control->stats_next_ms = now_ms + control->stats_interval_ms;
+	}
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */

@@ -165,8 +165,17 @@ struct board {
 	char webhook_name[128];
 	char sink_client_cert[256]; /* a client certificate for the sinks, if they ask */
 	char sink_client_key[256];
-	unsigned sink_queue;	   /* records waiting per sink at most */
-	unsigned webhook_batch;	   /* records per POST at most */
+	unsigned sink_queue;	/* records waiting per sink at most */
+	unsigned webhook_batch; /* records per POST at most */
+	/* [eve] EVE records (control/eve.h): text fields from traffic cut at
+	 * field_limit bytes ("[truncated]" marks it; 0: only the parsers'
+	 * storage limits them), the frame's MAC addresses (ether), a stats
+	 * record every stats_interval_s seconds (0: none; Suricata's default
+	 * 8) and one at the end, and the Community ID seed. */
+	unsigned eve_field_limit;
+	bool eve_ether;
+	unsigned eve_stats_interval_s;
+	unsigned eve_community_id_seed;
 	unsigned packet_alert_max; /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
 	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */
@@ -187,7 +196,7 @@ struct board {
 	unsigned port_count;
 
 	/* Line of each top-level setting (0: not given), indexed like the table in board.c. */
-	unsigned setting_line[96];
+	unsigned setting_line[128];
 };
 
 /*

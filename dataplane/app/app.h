@@ -207,6 +207,9 @@ struct app_parser {
 	 * lcore; must read details only within their arrays.
 	 */
 	void (*eve_details)(const struct app_details *details, struct app_json *out);
+	/* The protocol has no object in Suricata's EVE schema: eve_details
+	 * writes into vigil's own object (control/eve.h), not the record. */
+	bool eve_vigil;
 };
 
 /* The parsers, in detection order (foreach_app_parser); the table ends with NULL. */

@@ -38,7 +38,11 @@ struct app_http_details {
 	char protocol[16];
 	uint16_t status; /* 0: no response yet */
 	uint64_t length; /* response body bytes, 0 if unknown */
+	uint8_t cut;	 /* HTTP_CUT_*: a text longer than kept */
 };
+#define HTTP_CUT_HOSTNAME   1u
+#define HTTP_CUT_URL	    2u
+#define HTTP_CUT_USER_AGENT 4u
 
 /* The HTTP details in d (a unit of app_parser_http's, or one being built). */
 static inline struct app_http_details *app_http_details(struct app_details *d)

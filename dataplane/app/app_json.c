@@ -149,17 +149,13 @@ static size_t app_json_cut_length(const char *value, size_t len, size_t limit)
 	return len;
 }
 
-bool app_json_text_cut(struct app_json *j, const char *key, const char *value, size_t size,
-		       bool cut)
+bool app_json_text_value(struct app_json *j, const char *value, size_t size, bool cut)
 {
 	size_t len = strnlen(value, size);
-	if (!len)
-		return false;
 	size_t keep = cut || (j->field_limit && len > j->field_limit)
 			  ? app_json_cut_length(value, len, j->field_limit)
 			  : len;
 	cut = cut || keep < len;
-	app_json_key(j, key);
 	if (!cut) {
 		app_json_escaped(j, value, len);
 		return false;
@@ -173,6 +169,15 @@ bool app_json_text_cut(struct app_json *j, const char *key, const char *value, s
 	memcpy(text + keep, APP_JSON_TRUNCATED, sizeof(APP_JSON_TRUNCATED));
 	app_json_escaped(j, text, keep + sizeof(APP_JSON_TRUNCATED) - 1);
 	return true;
+}
+
+bool app_json_text_cut(struct app_json *j, const char *key, const char *value, size_t size,
+		       bool cut)
+{
+	if (!strnlen(value, size))
+		return false;
+	app_json_key(j, key);
+	return app_json_text_value(j, value, size, cut);
 }
 
 void app_json_text(struct app_json *j, const char *key, const char *value, size_t size)

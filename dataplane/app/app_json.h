@@ -79,6 +79,9 @@ void app_json_text(struct app_json *j, const char *key, const char *value, size_
 bool app_json_text_cut(struct app_json *j, const char *key, const char *value, size_t size,
 		       bool cut);
 
+/* The value of app_json_text_cut alone (an array's item), even when empty. */
+bool app_json_text_value(struct app_json *j, const char *value, size_t size, bool cut);
+
 /* A number field. */
 void app_json_uint(struct app_json *j, const char *key, uint64_t value);
 

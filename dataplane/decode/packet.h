@@ -103,6 +103,10 @@ struct packet {
 	uint32_t fragment_id;	  /* IPv4 id or IPv6 fragment identification */
 	uint32_t fragment_offset; /* in bytes */
 	uint8_t more_fragments;
+	/* The DPDK port the frame came in on: set by the pipeline after
+	 * decoding (decoders leave it 0), for EVE's in_iface. Here, in what
+	 * was padding, so the view does not grow. */
+	uint16_t rx_port;
 
 	uint32_t l4_offset;
 	uint16_t src_port;

@@ -92,7 +92,10 @@ static void test_alert_fields(void **state)
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
-/* The filter's drop event: no rule, event_type drop, the reason and the ACL rule number. */
+/*
+ * The filter's drop event: no rule, event_type drop, the reason, verdict
+ * drop, and the ACL rule number in vigil's own object (metadata.flowints.vigil).
+ */
 static void test_filter_drop_event(void **state)
 {
 	(void)state;
@@ -104,7 +107,8 @@ static void test_filter_drop_event(void **state)
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
 	assert_contains(line,
-			"\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
+			"\"drop\":{\"reason\":\"acl_rule\"},\"verdict\":{\"action\":\"drop\"},"
+			"\"metadata\":{\"flowints\":{\"vigil\":{\"acl_rule\":100}}}}");
 	assert_null(strstr(line, "\"alert\""));
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
@@ -155,13 +159,16 @@ static void test_http_details_and_proxy(void **state)
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
 	/* behind a proxy src_ip is the parsed client (no port), the text stays as written */
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
-	assert_contains(line, "\"src_ip\":\"203.0.113.9\",\"proxy_ip\":\"10.0.0.1\"");
+	assert_contains(line, "\"src_ip\":\"203.0.113.9\",");
+	assert_contains(line,
+			"\"metadata\":{\"flowints\":{\"vigil\":{\"proxy_ip\":\"10.0.0.1\"}}}}");
 	assert_contains(line, "\"xff\":\"203.0.113.9:8080\"");
 	snprintf(a.details.xff, sizeof(a.details.xff), "[2001:db8::1]:443");
 	assert_int_equal(
 	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client), 0);
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
-	assert_contains(line, "\"src_ip\":\"2001:db8::1\",\"proxy_ip\":\"10.0.0.1\"");
+	assert_contains(line, "\"src_ip\":\"2001:db8::1\",");
+	assert_contains(line, "{\"vigil\":{\"proxy_ip\":\"10.0.0.1\"}}");
 	/* an XFF that is not an address leaves src_ip alone */
 	snprintf(a.details.xff, sizeof(a.details.xff), "unknown");
 	assert_int_equal(
@@ -172,7 +179,11 @@ static void test_http_details_and_proxy(void **state)
 	assert_null(strstr(line, "proxy_ip"));
 }
 
-/* The protocol object comes from the parser's row: TLS writes one, SSH (no eve_details) none. */
+/*
+ * The protocol object comes from the parser's row: TLS writes one into the
+ * record, MySQL (not in Suricata's schema) into vigil's own object, FTP
+ * (no parser) none.
+ */
 static void test_details_from_the_row(void **state)
 {
 	(void)state;
@@ -187,7 +198,11 @@ static void test_details_from_the_row(void **state)
 	a.app_proto = RULE_PROTO_SSH;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"app_proto\":\"ssh\"");
-	assert_null(strstr(line, "\"ssh\":"));
+	assert_contains(line, ",\"ssh\":{}");
+	a.app_proto = RULE_PROTO_MYSQL;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, ",\"mysql\":{\"command"));
+	assert_contains(line, "\"metadata\":{\"flowints\":{\"vigil\":{\"mysql\":{}}}}}");
 	/* a protocol with no parser, and none at all */
 	a.app_proto = RULE_PROTO_FTP;
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
