@@ -99,12 +99,27 @@ def run(rules, packets, mode="ids", extra=(), board="offline.conf"):
         if os.path.exists(eve_path):
             with open(eve_path) as f:
                 alerts = [json.loads(line) for line in f if line.strip()]
+            # the packets' events: stats records ([eve] stats_interval_s, one at
+            # the end of every run) are about the run, not the traffic
+            alerts = [a for a in alerts if a.get("event_type") != "stats"]
         frames = []
         if os.path.exists(pcap_out):
             reader = RawPcapReader(pcap_out)
             frames = [bytes(d) for d, _m in reader]
             reader.close()
         return proc.returncode, alerts, frames, proc.stderr
+
+
+def eve_vigil(rec):
+    """vigil's own fields of an EVE record: the one object Suricata's schema
+    leaves open, metadata.flowints.vigil (control/eve.h)."""
+    return rec.get("metadata", {}).get("flowints", {}).get("vigil", {})
+
+
+def eve_tunnel(rec):
+    """The tunnel of an EVE record: Suricata's tunnel object (the outer
+    addresses) with vigil's tenant fields (type, vni, gwlb ids) merged in."""
+    return {**rec.get("tunnel", {}), **eve_vigil(rec).get("tunnel", {})}
 
 
 def sid_counts(alerts):
