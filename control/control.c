@@ -211,11 +211,16 @@ void control_stats_record(struct control *control)
 	char *line = stats_eve_record(control->stats, us, uptime > 0 ? uptime : 0, &n);
 	if (!line)
 		return;
-	control_emit_line(control, line, n);
+	/* The EVE file only: a sink (Slack, a webhook, syslog) would get a
+	 * counter dump every few seconds; until sinks choose their event
+	 * types, they get the packets' events alone. */
+	struct eve *eve = control->eve;
+	if (eve && eve->buf) {
+		eve_append_line(eve, line, n);
+		eve_flush(eve);
+	}
 	free(line);
 	control->stats_records++;
-	if (control->eve && control->eve->buf)
-		eve_flush(control->eve);
 }
 
 /* Take up to a burst of alerts from every ring; returns how many were taken. */

@@ -103,9 +103,10 @@ struct control {
 };
 
 /*
- * Write one EVE stats record now (stats_eve_record), to the EVE file and
- * every sink as every EVE line goes, and flush the file. Nothing without
- * control->stats. Control lcore.
+ * Write one EVE stats record now (stats_eve_record) to the EVE file, and
+ * flush it; not to the sinks (a webhook would get a counter dump every
+ * few seconds: sinks do not choose their event types yet). Nothing
+ * without control->stats. Control lcore.
  */
 void control_stats_record(struct control *control);
 

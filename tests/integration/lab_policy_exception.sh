@@ -66,6 +66,7 @@ POLICY
 	"$PY" - "$LAB_DIR/eve.json" <<'PYEOF' || lab_failures=$((lab_failures + 1))
 import datetime, json, sys, time
 alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+alerts = [a for a in alerts if a.get("event_type") == "alert"]  # not the stats records
 urls = {(a.get("http", {}).get("url", ""), a["alert"]["action"]) for a in alerts}
 snip = [u for u, _ in urls if u.startswith("/api/snippets")]
 search = [act for u, act in urls if u.startswith("/search")]
