@@ -139,12 +139,10 @@ static void sip_destroy(void *state)
 	free(state);
 }
 
-/* EVE: ,"sip":{"method":...,"request_line":...} or {"code":...,"response_line":...}. */
+/* EVE: ,"sip":{"method":...,"request_line":...} or {"code":...,"response_line":...}; {} before any. */
 static void sip_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct sip_details *det = (const struct sip_details *)(const void *)d->proto;
-	if (!det->line[0])
-		return;
 	app_json_key(out, "sip");
 	app_json_begin(out, "{");
 	app_json_text(out, "method", det->method, sizeof(det->method));
