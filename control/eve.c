@@ -468,6 +468,13 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 	app_json_put(o, "]");
 }
 
+void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
+{
+	if (vigil->used > 2) /* more than "{}" */
+		app_json_put(o, ",\"metadata\":{\"flowints\":{\"vigil\":%.*s}}", (int)vigil->used,
+			     vigil->buf);
+}
+
 /*
  * The record's metadata object: the flow's flowbits and variables
  * (metadata{flowbits, flowvars}), and vigil's own fields, vigil (the text
@@ -503,8 +510,7 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 	app_json_put(o, "}");
 }
 
-/* The appliance's name: host (Suricata's sensor name). */
-static void put_host(struct app_json *o)
+void eve_put_host(struct app_json *o)
 {
 	if (!eve_site.host[0])
 		return;
@@ -512,8 +518,7 @@ static void put_host(struct app_json *o)
 	app_json_string(o, eve_site.host);
 }
 
-/* in_iface: the name of the port the packet came in on. */
-static void put_in_iface(struct app_json *o, uint16_t port)
+void eve_put_in_iface(struct app_json *o, uint16_t port)
 {
 	if (port >= EVE_MAX_PORTS || !eve_site.port_names[port])
 		return;
@@ -606,8 +611,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		     a->filter_drop ? "drop"
 		     : a->anomaly   ? "anomaly"
 				    : "alert");
-	put_host(&o);
-	put_in_iface(&o, a->rx_port);
+	eve_put_host(&o);
+	eve_put_in_iface(&o, a->rx_port);
 	put_packet_layers(&o, a);
 	if (!(flags & EVE_CLIENT_FROM_XFF) || !rule_alert || !put_client_from_xff(&o, &v, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);

@@ -84,6 +84,21 @@ void eve_put_community_id(struct app_json *o, int ip_version, const uint8_t *src
 			  const uint8_t *dst_addr, uint8_t proto, uint16_t src_port,
 			  uint16_t dst_port);
 
+/* ,"host":"NAME": the site's host (Suricata's sensor name); nothing when there is none. */
+void eve_put_host(struct app_json *o);
+
+/* ,"in_iface":"NAME": the name of DPDK port port; nothing for an unnamed port. */
+void eve_put_in_iface(struct app_json *o, uint16_t port);
+
+/*
+ * vigil's own object of a record: vigil holds the text of an object
+ * ("{...}", written with app_json_begin/app_json_end); written as
+ * ,"metadata":{"flowints":{"vigil":{...}}} unless it is empty ("{}"). For
+ * records without flowbits or flow variables (flow and transaction
+ * records: the alert's own writer merges them).
+ */
+void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil);
+
 /*
  * A protocol's object from a unit's details, with the site's field limit:
  * into record when Suricata's schema has the protocol, else (the parser

@@ -28,6 +28,7 @@
 
 #include "control/eve.h"
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_json.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/verdict.h"
 #include "rules/lang/rule.h"
@@ -339,6 +340,26 @@ static void test_common_fields(void **state)
 	eve_set_site(&(struct eve_site){0});
 }
 
+/* vigil's object for records without flowbits: under metadata.flowints, nothing when empty. */
+static void test_vigil_metadata(void **state)
+{
+	(void)state;
+	char vbuf[64], line[128];
+	struct app_json v = {.buf = vbuf, .len = sizeof(vbuf)};
+	struct app_json o = {.buf = line, .len = sizeof(line)};
+	app_json_begin(&v, "{");
+	app_json_end(&v, "}");
+	eve_put_vigil_metadata(&o, &v);
+	assert_int_equal(o.used, 0);
+	v.used = 0;
+	app_json_begin(&v, "{");
+	app_json_uint(&v, "acl_rule", 7);
+	app_json_end(&v, "}");
+	eve_put_vigil_metadata(&o, &v);
+	line[o.used] = '\0';
+	assert_string_equal(line, ",\"metadata\":{\"flowints\":{\"vigil\":{\"acl_rule\":7}}}");
+}
+
 /* The tunnel object has the schema's fields only; the tenant is vigil's own. */
 static void test_tunnel_tenant_is_vigils(void **state)
 {
@@ -591,6 +612,7 @@ int main(void)
 	    cmocka_unit_test(test_truncation_is_safe),
 	    cmocka_unit_test(test_common_fields),
 	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
+	    cmocka_unit_test(test_vigil_metadata),
 	    cmocka_unit_test(test_anomaly_records),
 	    cmocka_unit_test(test_record_never_cut),
 	    cmocka_unit_test(test_field_limit),
