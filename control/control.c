@@ -25,6 +25,7 @@
 #include "control/watchdog.h"
 #include "dataplane/alert.h"
 #include "dataplane/worker.h"
+#include "platform/clock.h"
 
 #define CONTROL_BURST 32
 
@@ -202,12 +203,13 @@ void control_stats_record(struct control *control)
 {
 	if (!control->stats)
 		return;
-	struct timespec now, mono;
+	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
 	uint64_t us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-	double uptime = (double)mono.tv_sec + (double)mono.tv_nsec / 1e9 - control->started;
+	double uptime = clock_monotonic_seconds() - control->started;
 	size_t n = 0;
+	if (uptime > 0)
+		control->stats->seconds = uptime; /* the dataplane's time so far */
 	char *line = stats_eve_record(control->stats, us, uptime > 0 ? uptime : 0, &n);
 	if (!line)
 		return;
