@@ -32,7 +32,7 @@
  */
 struct app_http_details {
 	char hostname[APP_TEXT_MAX]; /* lowercased, without a trailing dot or port */
-	char url[APP_TEXT_MAX];	     /* as sent */
+	char url[APP_URL_MAX];	     /* as sent */
 	char user_agent[APP_TEXT_MAX];
 	char method[16];
 	char protocol[16];
