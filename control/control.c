@@ -18,6 +18,7 @@
 #include "control/console.h"
 #include "control/control.h"
 #include "control/eve.h"
+#include "control/stats.h"
 #include "control/health.h"
 #include "control/mgmt.h"
 #include "control/mgmt_port.h"
@@ -25,6 +26,7 @@
 #include "control/watchdog.h"
 #include "dataplane/alert.h"
 #include "dataplane/worker.h"
+#include "platform/clock.h"
 #include "platform/log.h"
 
 #define CONTROL_BURST 32
@@ -213,12 +215,14 @@ void control_free(struct control *control)
 }
 
 /*
- * One EVE line: written to the EVE file; an event of a packet (alert,
- * drop, anomaly, engine) is also offered to every sink and kept for alerts
- * tail, while flow and protocol records (many per second on a busy link)
- * go to the file only, until sinks choose what they take.
+ * One EVE line: written to the EVE file and offered to every sink (each
+ * sink's filter, [alerts] *_events and *_min_severity, decides what it
+ * takes: by default syslog everything, a webhook the packets' events);
+ * an event of a packet (alert, drop, anomaly, engine) is also kept for
+ * alerts tail, flow, protocol and stats records are not.
  */
-static void control_emit_line(struct control *control, const char *line, size_t n, bool to_sinks)
+static void control_emit_line(struct control *control, const char *line, size_t n,
+			      bool packet_event)
 {
 	struct eve *eve = control->eve;
 	if (eve && eve->buf) {
@@ -227,22 +231,19 @@ static void control_emit_line(struct control *control, const char *line, size_t 
 		    eve->size + eve->buf_used >= control->eve_max_bytes)
 			control_rotate_eve(control);
 	}
-	if (!to_sinks)
-		return;
 	for (unsigned i = 0; i < control->sink_count; i++)
 		sink_push(control->sinks[i], line, n);
-	control_keep_recent(control, line, n);
+	if (packet_event)
+		control_keep_recent(control, line, n);
 }
 
 /* One alert: formatted once, then out as every EVE line goes. */
 static void control_emit_alert(struct control *control, const struct alert *alert)
 {
-	struct eve *eve = control->eve;
-	char line[8192];
-	unsigned flags =
-	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	control_emit_line(control, line, n, alert->kind == ALERT_KIND_PACKET);
+	size_t n;
+	const char *line = eve_format_alert_line(control->eve, alert, &n);
+	if (line)
+		control_emit_line(control, line, n, alert->kind == ALERT_KIND_PACKET);
 	if (alert->rule)
 		control_count_rule(control, alert->rule);
 }
@@ -259,6 +260,28 @@ void control_engine_event(struct control *control, const char *in_iface, const c
 	/* An event is rare and wanted at once (a shipper tails the file). */
 	if (control->eve && control->eve->buf)
 		eve_flush(control->eve);
+}
+
+void control_stats_record(struct control *control)
+{
+	if (!control->stats)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	uint64_t us = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	double uptime = clock_monotonic_seconds() - control->started;
+	size_t n = 0;
+	if (uptime > 0)
+		control->stats->seconds = uptime; /* the dataplane's time so far */
+	char *line = stats_eve_record(control->stats, us, uptime > 0 ? uptime : 0, &n);
+	if (!line)
+		return;
+	/* To the sinks too: their filters keep stats out of a webhook by default. */
+	control_emit_line(control, line, n, false);
+	if (control->eve && control->eve->buf)
+		eve_flush(control->eve);
+	free(line);
+	control->stats_records++;
 }
 
 /* Take up to a burst of alerts from every ring; returns how many were taken. */
@@ -319,6 +342,11 @@ unsigned control_poll(struct control *control)
 		health_poll(control->health, now_ms, worker_stopping());
 	if (control->watchdog)
 		watchdog_poll(control->watchdog, now_ms);
+	if (control->stats_interval_ms && now_ms >= control->stats_next_ms) {
+		if (control->stats_next_ms)
+			control_stats_record(control);
+		control->stats_next_ms = now_ms + control->stats_interval_ms;
+	}
 	for (unsigned i = 0; i < control->exception_ring_count; i++)
 		mgmt_port_drain(control->exception_rings[i], control_exception_frame, control);
 	/* Bounded, so the management port is still served during an alert storm. */

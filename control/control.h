@@ -84,8 +84,14 @@ struct control {
 	struct audit audit;
 	const char *board_name;
 	const char *board_path;
-	double started;		     /* seconds (CLOCK_MONOTONIC) when the dataplane started */
-	struct stats_view *stats;    /* counters of ports and workers, for stats */
+	double started;		  /* seconds (CLOCK_MONOTONIC) when the dataplane started */
+	struct stats_view *stats; /* counters of ports and workers, for stats */
+	/* EVE stats records ([eve] stats_interval_s): one every
+	 * stats_interval_ms (0: none) from control_poll, the next due at
+	 * stats_next_ms (health_clock_ms); and one at the end (control_stats_record). */
+	uint64_t stats_interval_ms;
+	uint64_t stats_next_ms;
+	uint64_t stats_records;
 	struct worker_conf *workers; /* read only: their counters and rings */
 	unsigned worker_count;
 	struct dataplane_published *published; /* rules, mode, filter: dataplane/publish.h */
@@ -129,6 +135,13 @@ int control_reopen_logs(struct control *control);
  * worker's queues, or its links down). Control lcore.
  */
 void control_while_publishing(void *arg);
+
+/*
+ * Write one EVE stats record now (stats_eve_record) to the EVE file, and
+ * flush it, and offer it to the sinks (whose filters keep it out of a
+ * webhook by default). Nothing without control->stats. Control lcore.
+ */
+void control_stats_record(struct control *control);
 
 /* Add a worker's alert ring. Returns 0 or -ENOSPC. */
 int control_add_alert_ring(struct control *control, struct rte_ring *ring);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "control/community_id.h"
 #include "control/eve.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/decode/defrag.h"
@@ -27,6 +28,14 @@
 #include "dataplane/flow/normalize.h"
 #include "dataplane/verdict.h"
 #include "rules/ruleset.h"
+
+/* The appliance's side of every record (eve_set_site): set before the first record. */
+static struct eve_site eve_site;
+
+void eve_set_site(const struct eve_site *site)
+{
+	eve_site = *site;
+}
 
 static int eve_open_fd(struct eve *eve, const char *path)
 {
@@ -184,9 +193,9 @@ static void put_addr(struct app_json *o, const char *key, const uint8_t *addr, i
 
 /*
  * The tunnel the packet came in: Suricata's "tunnel" object (the outer
- * addresses and ports, depth 1) and, as vigil's extension, the tenant:
- * the GWLB endpoint id as AWS writes it (vpce- and 17 hex digits), the
- * attachment id, the VNI and the tunnel type.
+ * addresses and ports, depth 1). The tenant (tunnel type, VNI, the GWLB
+ * endpoint id as AWS writes it, vpce- and 17 hex digits, the attachment
+ * id) is vigil's own: put_vigil_tunnel.
  */
 static void put_tunnel(struct app_json *o, const struct alert_tunnel *t)
 {
@@ -196,14 +205,21 @@ static void put_tunnel(struct app_json *o, const struct alert_tunnel *t)
 	inet_ntop(AF_INET, t->outer_src, src, sizeof(src));
 	app_json_put(o, ",\"tunnel\":{\"src_ip\":\"%s\",\"src_port\":%u", src, t->outer_src_port);
 	put_addr(o, "dest_ip", t->outer_dst, 4);
-	app_json_put(o, ",\"dest_port\":%u,\"proto\":\"UDP\",\"depth\":1", t->outer_dst_port);
-	app_json_put(o, ",\"type\":\"%s\",\"vni\":%u",
+	app_json_put(o, ",\"dest_port\":%u,\"proto\":\"UDP\",\"depth\":1}", t->outer_dst_port);
+}
+
+static void put_vigil_tunnel(struct app_json *v, const struct alert_tunnel *t)
+{
+	if (t->type == PACKET_TUNNEL_NONE)
+		return;
+	app_json_key(v, "tunnel");
+	app_json_put(v, "{\"type\":\"%s\",\"vni\":%u",
 		     t->type == PACKET_TUNNEL_GENEVE ? "geneve" : "vxlan", t->vni);
 	if (t->has_endpoint_id)
-		app_json_put(o, ",\"gwlb_endpoint_id\":\"vpce-%017" PRIx64 "\"", t->endpoint_id);
+		app_json_put(v, ",\"gwlb_endpoint_id\":\"vpce-%017" PRIx64 "\"", t->endpoint_id);
 	if (t->has_attachment_id)
-		app_json_put(o, ",\"gwlb_attachment_id\":\"%016" PRIx64 "\"", t->attachment_id);
-	app_json_put(o, "}");
+		app_json_put(v, ",\"gwlb_attachment_id\":\"%016" PRIx64 "\"", t->attachment_id);
+	app_json_put(v, "}");
 }
 
 static const char *proto_name(uint8_t proto, char *buf, size_t len)
@@ -263,15 +279,22 @@ static void put_metadata(struct app_json *o, const struct rule *r)
 	}
 }
 
-/* A time in EVE's form without the key: "2026-12-07T15:50:06.123456+0000". */
-static void put_time_value(struct app_json *o, uint64_t us)
+void eve_format_timestamp(char *text, size_t len, uint64_t us)
 {
 	time_t seconds = (time_t)(us / 1000000);
 	struct tm tm;
-	char text[32];
+	char day[32];
 	gmtime_r(&seconds, &tm);
-	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
-	app_json_put(o, "\"%s.%06" PRIu64 "+0000\"", text, us % 1000000);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(text, len, "%s.%06" PRIu64 "+0000", day, us % 1000000);
+}
+
+/* A time in EVE's form without the key: "2026-12-07T15:50:06.123456+0000". */
+static void put_time_value(struct app_json *o, uint64_t us)
+{
+	char text[64];
+	eve_format_timestamp(text, sizeof(text), us);
+	app_json_put(o, "\"%s\"", text);
 }
 
 static void put_timestamp(struct app_json *o, uint64_t us)
@@ -280,46 +303,69 @@ static void put_timestamp(struct app_json *o, uint64_t us)
 	put_time_value(o, us);
 }
 
+void eve_write_host(FILE *f)
+{
+	char text[sizeof(eve_site.host) * 6 + 3];
+	struct app_json o = {.buf = text, .len = sizeof(text)};
+	if (!eve_site.host[0])
+		return;
+	app_json_string(&o, eve_site.host);
+	fprintf(f, ",\"host\":%.*s", (int)o.used, text);
+}
+
 /*
  * The protocol object of an alert raised on an application-layer unit:
- * the parser that made the unit knows its details and writes them.
+ * the parser that made the unit knows its details and writes them, into
+ * the record (o) when Suricata's schema has the protocol, else into
+ * vigil's own object (v).
  */
-static void put_details(struct app_json *o, const struct alert *a)
+static void put_details(struct app_json *o, struct app_json *v, const struct alert *a)
 {
 	const struct app_parser *parser = a->app_proto != ALERT_APP_PROTO_NONE
 					      ? app_parser_for((enum rule_proto)a->app_proto)
 					      : NULL;
-	if (parser && parser->eve_details)
-		parser->eve_details(&a->details, o);
+	if (parser)
+		eve_put_app_details(o, v, parser, &a->details);
+}
+
+void eve_put_app_details(struct app_json *record, struct app_json *vigil,
+			 const struct app_parser *parser, const struct app_details *details)
+{
+	if (!parser->eve_details)
+		return;
+	struct app_json *out = parser->eve_vigil ? vigil : record;
+	out->field_limit = eve_site.field_limit;
+	parser->eve_details(details, out);
 }
 
 /*
  * Behind a load balancer or proxy, the client is the X-Forwarded-For
- * address: it becomes src_ip and the address the packet came from is kept
- * as proxy_ip. Returns true when it did so.
+ * address: it becomes src_ip (the http object keeps the header's hop as
+ * xff) and the address the packet came from is vigil's proxy_ip. Returns
+ * true when it did so.
  */
-static bool put_client_from_xff(struct app_json *o, const struct alert *a)
+static bool put_client_from_xff(struct app_json *o, struct app_json *v, const struct alert *a)
 {
 	const struct xff_client *client = &a->details.xff_client;
 	if (!a->has_details || !client->family)
 		return false;
 	put_addr(o, "src_ip", client->addr, client->family);
-	put_addr(o, "proxy_ip", a->src_addr, a->ip_version);
+	char text[INET6_ADDRSTRLEN];
+	inet_ntop(a->ip_version == 6 ? AF_INET6 : AF_INET, a->src_addr, text, sizeof(text));
+	app_json_key(v, "proxy_ip");
+	app_json_string(v, text);
 	return true;
 }
 
-/* The rest of a filter drop event (event_type drop): the reason and the ACL rule number. */
-static size_t eve_finish_drop(struct app_json *o, const struct alert *a, size_t len)
+/* A filter drop event's drop object (the reason); the ACL rule number is vigil's own. */
+static void put_drop(struct app_json *o, struct app_json *v, const struct alert *a)
 {
-	app_json_put(o, ",\"drop\":{\"reason\":\"%s\"",
+	app_json_put(o, ",\"drop\":{\"reason\":\"%s\"}",
 		     a->filter_reason < FILTER_REASON_COUNT ? filter_reason_name[a->filter_reason]
 							    : "filter");
+	app_json_put(o, ",\"verdict\":{\"action\":\"drop\"}");
 	if (a->acl_rule)
-		app_json_put(o, ",\"acl_rule\":%u", a->acl_rule);
-	app_json_put(o, "}}");
-	if (o->used >= len && len)
-		o->used = len - 1;
-	return o->used;
+		app_json_uint(v, "acl_rule", a->acl_rule);
 }
 
 /*
@@ -331,32 +377,33 @@ static void put_normalize_anomaly(struct app_json *o, const struct alert *a)
 {
 	bool decode = a->anomaly_reason == NORMALIZE_IP_CHECKSUM ||
 		      a->anomaly_reason == NORMALIZE_L4_CHECKSUM;
-	app_json_put(o, ",\"anomaly\":{\"type\":\"%s\",\"event\":\"%s.%s\"}}",
+	app_json_put(o, ",\"anomaly\":{\"type\":\"%s\",\"event\":\"%s.%s\"}",
 		     decode ? "decode" : "stream", decode ? "decoder" : "stream",
 		     a->anomaly_reason < NORMALIZE_REASON_COUNT
 			 ? normalize_reason_name[a->anomaly_reason]
 			 : "normalize");
 }
 
-/* An anomaly event's tail: what IP reassembly refused and what became of the fragment, or a stream gap. */
-static size_t eve_finish_anomaly(struct app_json *o, const struct alert *a, size_t len)
+/*
+ * An anomaly event's anomaly object: what IP reassembly refused, a stream
+ * gap (its size is vigil's gap_bytes), or a packet its receiver would
+ * discard; what became of the packet is the verdict (drop when it was
+ * blocked, else pass).
+ */
+static void put_anomaly(struct app_json *o, struct app_json *v, const struct alert *a)
 {
-	if (a->anomaly == ALERT_ANOMALY_STREAM_GAP)
-		app_json_put(o,
-			     ",\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\","
-			     "\"bytes\":%u}}",
-			     (unsigned)a->anomaly_bytes);
-	else if (a->anomaly == ALERT_ANOMALY_NORMALIZE)
+	if (a->anomaly == ALERT_ANOMALY_STREAM_GAP) {
+		app_json_put(o, ",\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\"}");
+		app_json_uint(v, "gap_bytes", a->anomaly_bytes);
+	} else if (a->anomaly == ALERT_ANOMALY_NORMALIZE) {
 		put_normalize_anomaly(o, a);
-	else
-		app_json_put(
-		    o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\",\"action\":\"%s\"}}",
-		    a->anomaly_reason < DEFRAG_REASON_COUNT ? defrag_reason_name[a->anomaly_reason]
-							    : "defrag",
-		    a->blocked ? "blocked" : "allowed");
-	if (o->used >= len && len)
-		o->used = len - 1;
-	return o->used;
+	} else {
+		app_json_put(o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\"}",
+			     a->anomaly_reason < DEFRAG_REASON_COUNT
+				 ? defrag_reason_name[a->anomaly_reason]
+				 : "defrag");
+	}
+	app_json_put(o, ",\"verdict\":{\"action\":\"%s\"}", a->blocked ? "drop" : "pass");
 }
 
 /* verdict: what became of the packet (Suricata's verdict object). */
@@ -431,22 +478,6 @@ static unsigned flowbits_listed(const struct alert *a, const struct ruleset *rul
 	return n;
 }
 
-/* Bytes as a JSON string (a captured value may hold any byte). */
-static void put_bytes(struct app_json *o, const uint8_t *data, size_t len)
-{
-	app_json_put(o, "\"");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = data[i];
-		if (c == '"' || c == '\\')
-			app_json_put(o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			app_json_put(o, "\\u%04x", c);
-		else
-			app_json_put(o, "%c", c);
-	}
-	app_json_put(o, "\"");
-}
-
 /* flowvars: [{"NAME":"value"}, ...] in the order they were set. */
 static void put_flowvars(struct app_json *o, const struct alert *a, const struct ruleset *ruleset,
 			 bool first)
@@ -458,24 +489,45 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 		app_json_put(o, "%s{", i ? "," : "");
 		app_json_string(o, name ? name : "?");
 		app_json_put(o, ":");
-		put_bytes(o, v->value, v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
+		app_json_bytes(o, v->value,
+			       v->len < ALERT_FLOWVAR_LEN ? v->len : ALERT_FLOWVAR_LEN);
 		app_json_put(o, "}");
 	}
 	app_json_put(o, "]");
 }
 
-/* The flow's flowbits and variables: metadata{flowbits, flowvars} and traffic{id, label}. */
-static void put_flow_metadata(struct app_json *o, const struct alert *a,
-			      const struct ruleset *ruleset)
+void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
 {
-	unsigned bits = flowbits_listed(a, ruleset, NULL);
-	if (bits || a->flowvar_count) {
+	if (vigil->used > 2) /* more than "{}" */
+		app_json_put(o, ",\"metadata\":{\"flowints\":{\"vigil\":%.*s}}", (int)vigil->used,
+			     vigil->buf);
+}
+
+/*
+ * The record's metadata object: the flow's flowbits and variables
+ * (metadata{flowbits, flowvars}), and vigil's own fields, vigil (the text
+ * of an object, "{}" when empty), in the one place of every record
+ * Suricata's schema leaves open: metadata.flowints (see eve.h). Then
+ * traffic{id, label}.
+ */
+static void put_flow_metadata(struct app_json *o, const struct alert *a,
+			      const struct ruleset *ruleset, const struct app_json *vigil)
+{
+	unsigned bits = a->rule ? flowbits_listed(a, ruleset, NULL) : 0;
+	unsigned vars = a->rule ? a->flowvar_count : 0;
+	bool own = vigil->used > 2;
+	if (bits || vars || own) {
 		app_json_put(o, ",\"metadata\":{");
 		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
-		if (a->flowvar_count)
+		if (vars)
 			put_flowvars(o, a, ruleset, !bits);
+		if (own)
+			app_json_put(o, "%s\"flowints\":{\"vigil\":%.*s}", bits || vars ? "," : "",
+				     (int)vigil->used, vigil->buf);
 		app_json_put(o, "}");
 	}
+	if (!a->rule)
+		return;
 	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");
 	unsigned labels = flowbits_listed(a, ruleset, "traffic/label/");
 	if (!ids && !labels)
@@ -483,6 +535,86 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 	app_json_put(o, ",\"traffic\":{");
 	put_flowbits(o, a, ruleset, "id", "traffic/id/", true);
 	put_flowbits(o, a, ruleset, "label", "traffic/label/", !ids);
+	app_json_put(o, "}");
+}
+
+void eve_put_host(struct app_json *o)
+{
+	if (!eve_site.host[0])
+		return;
+	app_json_put(o, ",\"host\":");
+	app_json_string(o, eve_site.host);
+}
+
+void eve_put_in_iface(struct app_json *o, uint16_t port)
+{
+	if (port >= EVE_MAX_PORTS || !eve_site.port_names[port])
+		return;
+	app_json_put(o, ",\"in_iface\":");
+	app_json_string(o, eve_site.port_names[port]);
+}
+
+void eve_put_community_id(struct app_json *o, int ip_version, const uint8_t *src_addr,
+			  const uint8_t *dst_addr, uint8_t proto, uint16_t src_port,
+			  uint16_t dst_port)
+{
+	char id[COMMUNITY_ID_MAX];
+	if (community_id_v1(eve_site.community_id_seed, ip_version, src_addr, dst_addr, proto,
+			    src_port, dst_port, id))
+		app_json_put(o, ",\"community_id\":\"%s\"", id);
+}
+
+static void put_mac(struct app_json *o, const char *key, const uint8_t *mac)
+{
+	app_json_put(o, "\"%s\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", key, mac[0], mac[1], mac[2],
+		     mac[3], mac[4], mac[5]);
+}
+
+/*
+ * The packet's layers below IP: vlan ([ids], outermost first), ether
+ * (optional, [eve] ether), and ICMP's type and code in place of ports.
+ */
+static void put_packet_layers(struct app_json *o, const struct alert *a)
+{
+	if (a->vlan_count) {
+		app_json_put(o, ",\"vlan\":[");
+		for (unsigned i = 0; i < a->vlan_count && i < PACKET_MAX_VLANS; i++)
+			app_json_put(o, "%s%u", i ? "," : "", a->vlan_id[i]);
+		app_json_put(o, "]");
+	}
+	if (a->l4_proto == 1 || a->l4_proto == 58)
+		app_json_put(o, ",\"icmp_type\":%u,\"icmp_code\":%u", a->icmp_type, a->icmp_code);
+	static const uint8_t none[6];
+	if (eve_site.ether && memcmp(a->src_mac, none, 6) != 0) {
+		app_json_put(o, ",\"ether\":{");
+		put_mac(o, "src_mac", a->src_mac);
+		app_json_put(o, ",");
+		put_mac(o, "dest_mac", a->dst_mac);
+		app_json_put(o, "}");
+	}
+}
+
+/* The community_id of the alert's tuple (ICMP: type and code as the ports). */
+static void put_alert_community_id(struct app_json *o, const struct alert *a)
+{
+	bool icmp = a->l4_proto == 1 || a->l4_proto == 58;
+	eve_put_community_id(o, a->ip_version, a->src_addr, a->dst_addr, a->l4_proto,
+			     icmp ? a->icmp_type : a->src_port, icmp ? a->icmp_code : a->dst_port);
+}
+
+/* The alert object: the rule, as Suricata writes it. */
+static void put_alert_object(struct app_json *o, const struct alert *a,
+			     const struct ruleset *ruleset)
+{
+	const struct rule *r = a->rule;
+	app_json_put(o, ",\"alert\":{\"action\":\"%s\",\"gid\":%u,\"signature_id\":%u,\"rev\":%u,",
+		     a->blocked ? "blocked" : "allowed", r->gid ? r->gid : 1, r->sid, r->rev);
+	app_json_put(o, "\"signature\":");
+	app_json_string(o, r->msg ? r->msg : "");
+	app_json_put(o, ",\"category\":");
+	app_json_string(o, r->classtype ? ruleset_classtype_text(ruleset, r->classtype) : "");
+	app_json_put(o, ",\"severity\":%d", r->priority ? r->priority : 3);
+	put_metadata(o, r);
 	app_json_put(o, "}");
 }
 
@@ -561,6 +693,7 @@ static void put_head(struct app_json *o, const struct alert *a, const char *even
 	if (a->flow_id)
 		app_json_put(o, ",\"flow_id\":%" PRIu64, a->flow_id);
 	app_json_put(o, ",\"event_type\":\"%s\"", event_type);
+	eve_put_host(o);
 	put_addr(o, "src_ip", a->src_addr, a->ip_version);
 	if (ports)
 		app_json_put(o, ",\"src_port\":%u", a->src_port);
@@ -568,6 +701,10 @@ static void put_head(struct app_json *o, const struct alert *a, const char *even
 	if (ports)
 		app_json_put(o, ",\"dest_port\":%u", a->dst_port);
 	app_json_put(o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
+	/* ICMP flows have no ports to hash: their community_id needs the type and code */
+	if (a->l4_proto != 1 && a->l4_proto != 58)
+		eve_put_community_id(o, a->ip_version, a->src_addr, a->dst_addr, a->l4_proto,
+				     a->src_port, a->dst_port);
 	/* the flow's VLAN ids (Suricata's vlan array, outermost first) */
 	if (a->flow.vlan[0])
 		app_json_put(o, ",\"vlan\":[%u", a->flow.vlan[0]);
@@ -606,14 +743,23 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 	return eve_finish(&o, len);
 }
 
-/* event_type PROTOCOL: one transaction, its object written by its parser. */
+/*
+ * event_type PROTOCOL: one transaction, its object written by its parser
+ * (into vigil's own object for a protocol Suricata's schema lacks: MySQL).
+ */
 static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 {
 	struct app_json o = {.buf = buf, .len = len};
+	char vigil_buf[EVE_VIGIL_MAX];
+	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};
 	const char *name = a->app_proto < RULE_PROTO_COUNT ? rule_proto_name[a->app_proto] : "app";
+	app_json_begin(&v, "{");
 	put_head(&o, a, name);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
-	put_details(&o, a);
+	put_details(&o, &v, a);
+	app_json_end(&v, "}");
+	o.overflow |= v.overflow;
+	eve_put_vigil_metadata(&o, &v);
 	return eve_finish(&o, len);
 }
 
@@ -624,13 +770,14 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		return eve_format_flow(a, buf, len);
 	if (a->kind == ALERT_KIND_APP)
 		return eve_format_app(a, buf, len);
-	bool client_from_xff = flags & EVE_CLIENT_FROM_XFF;
 	struct app_json o = {.buf = buf, .len = len};
-	const struct rule *r = a->rule;
+	char vigil_buf[EVE_VIGIL_MAX];
+	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};
 	char proto[8];
-	bool blocked = a->blocked;
 	bool ports = a->l4_proto == 6 || a->l4_proto == 17 || a->l4_proto == 132;
+	bool rule_alert = !a->filter_drop && !a->anomaly && a->rule;
 
+	app_json_begin(&v, "{");
 	app_json_put(&o, "{");
 	put_timestamp(&o, a->timestamp_us);
 	if (a->flow_id)
@@ -641,7 +788,10 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		     a->filter_drop ? "drop"
 		     : a->anomaly   ? "anomaly"
 				    : "alert");
-	if (!client_from_xff || a->filter_drop || a->anomaly || !put_client_from_xff(&o, a))
+	eve_put_host(&o);
+	eve_put_in_iface(&o, a->rx_port);
+	put_packet_layers(&o, a);
+	if (!(flags & EVE_CLIENT_FROM_XFF) || !rule_alert || !put_client_from_xff(&o, &v, a))
 		put_addr(&o, "src_ip", a->src_addr, a->ip_version);
 	if (ports)
 		app_json_put(&o, ",\"src_port\":%u", a->src_port);
@@ -649,31 +799,29 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (ports)
 		app_json_put(&o, ",\"dest_port\":%u", a->dst_port);
 	app_json_put(&o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
+	put_alert_community_id(&o, a);
 	put_tunnel(&o, &a->tunnel);
-	if (a->filter_drop)
-		return eve_finish_drop(&o, a, len);
-	if (a->anomaly)
-		return eve_finish_anomaly(&o, a, len);
-	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
-		app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
-	app_json_put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
-	/* Suricata 8's packet source: every alert of vigil is on a packet that
-	 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
-	app_json_put(&o, ",\"pkt_src\":\"wire/pcap\"");
-	app_json_put(&o, ",\"alert\":{\"action\":\"%s\",\"gid\":%u,\"signature_id\":%u,\"rev\":%u,",
-		     blocked ? "blocked" : "allowed", r->gid ? r->gid : 1, r->sid, r->rev);
-	app_json_put(&o, "\"signature\":");
-	app_json_string(&o, r->msg ? r->msg : "");
-	app_json_put(&o, ",\"category\":");
-	app_json_string(&o, r->classtype ? ruleset_classtype_text(ruleset, r->classtype) : "");
-	app_json_put(&o, ",\"severity\":%d", r->priority ? r->priority : 3);
-	put_metadata(&o, r);
-	app_json_put(&o, "}");
-	put_verdict(&o, a);
-	put_alert_flow(&o, a);
-	put_flow_metadata(&o, a, ruleset);
-	if (a->has_details)
-		put_details(&o, a);
+	put_vigil_tunnel(&v, &a->tunnel);
+	if (a->filter_drop) {
+		put_drop(&o, &v, a);
+	} else if (a->anomaly) {
+		put_anomaly(&o, &v, a);
+	} else if (a->rule) {
+		if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
+			app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+		app_json_put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
+		/* Suricata 8's packet source: every alert of vigil is on a packet that
+		 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
+		app_json_put(&o, ",\"pkt_src\":\"wire/pcap\"");
+		put_alert_object(&o, a, ruleset);
+		put_verdict(&o, a);
+		put_alert_flow(&o, a);
+		if (a->has_details)
+			put_details(&o, &v, a);
+	}
+	app_json_end(&v, "}");
+	o.overflow |= v.overflow;
+	put_flow_metadata(&o, a, ruleset, &v);
 	app_json_put(&o, "}");
 	if (o.used >= len && len)
 		o.used = len - 1;
@@ -703,15 +851,38 @@ size_t eve_format_engine(char *buf, size_t len, uint64_t timestamp_us, const cha
 	return o.used;
 }
 
-void eve_write_alert(struct eve *eve, const struct alert *alert)
+const char *eve_format_alert_line(struct eve *eve, const struct alert *alert, size_t *n)
 {
-	char line[8192];
-	if (!eve->buf)
-		return;
 	unsigned flags =
 	    (eve->client_from_xff ? EVE_CLIENT_FROM_XFF : 0) | (eve->pcap_cnt ? EVE_PCAP_CNT : 0);
-	size_t n = eve_format_alert(alert, eve->ruleset, line, sizeof(line), flags);
-	eve_append_line(eve, line, n);
+	for (;;) {
+		if (!eve->line) {
+			eve->line_size = EVE_LINE_START;
+			eve->line = malloc(eve->line_size);
+			if (!eve->line)
+				return NULL;
+		}
+		*n = eve_format_alert(alert, eve->ruleset, eve->line, eve->line_size, flags);
+		/* a line that filled its buffer may have been cut: only one shorter is whole */
+		if (*n + 1 < eve->line_size || eve->line_size >= EVE_LINE_MAX)
+			return eve->line;
+		/* A record larger than the buffer is formatted again, never cut. */
+		char *larger = realloc(eve->line, eve->line_size * 2);
+		if (!larger)
+			return eve->line;
+		eve->line = larger;
+		eve->line_size *= 2;
+	}
+}
+
+void eve_write_alert(struct eve *eve, const struct alert *alert)
+{
+	if (!eve->buf)
+		return;
+	size_t n;
+	const char *line = eve_format_alert_line(eve, alert, &n);
+	if (line)
+		eve_append_line(eve, line, n);
 }
 
 void eve_close(struct eve *eve)
@@ -722,4 +893,6 @@ void eve_close(struct eve *eve)
 	eve->fd = -1;
 	free(eve->buf);
 	eve->buf = NULL;
+	free(eve->line);
+	eve->line = NULL;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -410,6 +411,121 @@ void stats_json(FILE *f, const struct stats_view *view)
 		watchdog_json(f, view->watchdog);
 	}
 	fprintf(f, "}");
+}
+
+/* "key":n pairs of an object, from a table of names and values. */
+struct stats_pair {
+	const char *key;
+	uint64_t value;
+};
+
+static void stats_eve_object(FILE *f, const char *key, const struct stats_pair *pairs, size_t n)
+{
+	fprintf(f, ",\"%s\":{", key);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", pairs[i].key, pairs[i].value);
+	fputc('}', f);
+}
+
+/* Suricata's capture object from the ports' devices: what they took and missed. */
+static void stats_eve_capture(FILE *f, const struct stats_view *view)
+{
+	uint64_t packets = 0, missed = 0, errors = 0;
+	for (unsigned i = 0; i < view->port_count; i++) {
+		struct rte_eth_stats st;
+		memset(&st, 0, sizeof(st));
+		rte_eth_stats_get(view->ports[i].port_id, &st);
+		packets += st.ipackets + st.imissed;
+		missed += st.imissed;
+		errors += st.ierrors;
+	}
+	const struct stats_pair capture[] = {
+	    {"kernel_packets", packets}, {"kernel_drops", missed}, {"errors", errors}};
+	stats_eve_object(f, "capture", capture, sizeof(capture) / sizeof(capture[0]));
+}
+
+/* Suricata's stats layout, filled from vigil's counters where they mean the same. */
+static void stats_eve_suricata(FILE *f, const struct stats_view *view, double uptime_s)
+{
+	struct worker_counters t;
+	stats_total(view, &t);
+	const uint64_t *n = t.counter;
+	fprintf(f, "\"uptime\":%" PRIu64, (uint64_t)uptime_s);
+	stats_eve_capture(f, view);
+	uint64_t pkts = n[WORKER_COUNTER_RX_PACKETS];
+	const struct stats_pair decoder[] = {
+	    {"pkts", pkts},
+	    {"bytes", n[WORKER_COUNTER_RX_BYTES]},
+	    {"invalid", n[WORKER_COUNTER_MALFORMED]},
+	    {"ethernet", pkts},
+	    {"ipv4", n[WORKER_COUNTER_IPV4]},
+	    {"ipv6", n[WORKER_COUNTER_IPV6]},
+	    {"tcp", n[WORKER_COUNTER_TCP]},
+	    {"udp", n[WORKER_COUNTER_UDP]},
+	    {"icmpv4", n[WORKER_COUNTER_ICMP]},
+	    {"icmpv6", n[WORKER_COUNTER_ICMPV6]},
+	    {"vlan", n[WORKER_COUNTER_VLAN]},
+	    {"geneve", n[WORKER_COUNTER_GENEVE]},
+	    {"vxlan", n[WORKER_COUNTER_VXLAN]},
+	    {"avg_pkt_size", pkts ? n[WORKER_COUNTER_RX_BYTES] / pkts : 0},
+	};
+	stats_eve_object(f, "decoder", decoder, sizeof(decoder) / sizeof(decoder[0]));
+	uint64_t flows[FLOW_COUNTER_COUNT];
+	if (stats_flows(view, view->worker_count, flows)) {
+		const struct flow_counters *fc = (const struct flow_counters *)(const void *)flows;
+		const struct stats_pair flow[] = {{"total", fc->created}, {"active", fc->active}};
+		stats_eve_object(f, "flow", flow, sizeof(flow) / sizeof(flow[0]));
+	}
+	uint64_t st[STREAM_COUNTER_COUNT];
+	if (stats_stream_total(view, st)) {
+		const struct stream_counters *sc = (const struct stream_counters *)(const void *)st;
+		const struct stats_pair tcp[] = {{"overlap", sc->overlaps},
+						 {"overlap_diff_data", sc->overlap_mismatch},
+						 {"reassembly_gap", sc->gaps},
+						 {"stream_depth_reached", sc->past_depth}};
+		stats_eve_object(f, "tcp", tcp, sizeof(tcp) / sizeof(tcp[0]));
+	}
+	struct defrag_counters d;
+	if (stats_defrag_total(view, &d)) {
+		uint64_t fragments = 0;
+		for (unsigned r = 0; r < DEFRAG_REASON_COUNT; r++)
+			fragments += d.fragment[r];
+		fprintf(f,
+			",\"defrag\":{\"ipv4\":{\"fragments\":%" PRIu64 ",\"reassembled\":%" PRIu64
+			",\"timeouts\":%" PRIu64 "}}",
+			fragments, d.fragment[DEFRAG_COMPLETE], d.expired);
+	}
+	const struct stats_pair detect[] = {
+	    {"alert", n[WORKER_COUNTER_ALERTS]},
+	    {"alert_queue_overflow", n[WORKER_COUNTER_ALERTS_LOST]}};
+	stats_eve_object(f, "detect", detect, sizeof(detect) / sizeof(detect[0]));
+	const struct stats_pair ips[] = {{"accepted", n[WORKER_COUNTER_TX_PACKETS]},
+					 {"blocked", stats_dropped(&t)},
+					 {"rejected", n[WORKER_COUNTER_REJECTS_SENT]}};
+	stats_eve_object(f, "ips", ips, sizeof(ips) / sizeof(ips[0]));
+}
+
+char *stats_eve_record(const struct stats_view *view, uint64_t timestamp_us, double uptime_s,
+		       size_t *len)
+{
+	char *line = NULL;
+	FILE *f = open_memstream(&line, len);
+	if (!f)
+		return NULL;
+	char when[64];
+	eve_format_timestamp(when, sizeof(when), timestamp_us);
+	fprintf(f, "{\"timestamp\":\"%s\",\"event_type\":\"stats\"", when);
+	eve_write_host(f);
+	fputs(",\"stats\":{", f);
+	stats_eve_suricata(f, view, uptime_s);
+	fputs("},\"metadata\":{\"flowints\":{\"vigil\":{\"stats\":", f);
+	stats_json(f, view);
+	fputs("}}}}", f);
+	if (fclose(f) != 0) {
+		free(line);
+		return NULL;
+	}
+	return line;
 }
 
 int stats_write_json(const char *path, const struct stats_view *view)

@@ -63,6 +63,18 @@ void stats_print_summary(FILE *out, const struct stats_view *view);
 /* The counters as one JSON object (see README), no newline after it. */
 void stats_json(FILE *out, const struct stats_view *view);
 
+/*
+ * One EVE stats record (event_type "stats", as Suricata 8 writes it and
+ * its schema accepts), no newline: stamped timestamp_us (wall clock), the
+ * counters vigil keeps in Suricata's layout where it has one (uptime,
+ * capture, decoder, flow, tcp, defrag, detect, ips) and all of vigil's own
+ * (stats_json's object) under metadata.flowints.vigil.stats (control/eve.h).
+ * Returns a malloc'd line (the caller frees it) and its length in *len, or
+ * NULL when out of memory. Control lcore.
+ */
+char *stats_eve_record(const struct stats_view *view, uint64_t timestamp_us, double uptime_s,
+		       size_t *len);
+
 /* The same object written to the file at path, with a newline. Returns 0 or -errno. */
 int stats_write_json(const char *path, const struct stats_view *view);
 

@@ -123,6 +123,16 @@ struct alert {
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;
 	struct alert_flow flow; /* the flow's context; flow.present 0: none */
+
+	/* --- EVE's common fields (issue 15, eve-conform), filled by
+	 * alert_set_packet from the packet: in_iface (the DPDK port it came in
+	 * on, named by the control lcore), vlan, icmp_type/icmp_code, ether. */
+	uint16_t rx_port;
+	uint8_t vlan_count;
+	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first */
+	uint8_t icmp_type, icmp_code;	    /* with l4_proto 1 or 58 */
+	uint8_t src_mac[6], dst_mac[6];	    /* of the frame as it came in */
+					    /* --- end of EVE's common fields */
 };
 
 /* The packet's addresses and tunnel, into a (the rest is the caller's). Per-packet path. */
@@ -130,8 +140,19 @@ static inline void alert_set_packet(struct alert *a, const struct packet *p)
 {
 	memcpy(a->src_addr, p->src_addr, sizeof(a->src_addr));
 	memcpy(a->dst_addr, p->dst_addr, sizeof(a->dst_addr));
-	if (!(p->flags & PACKET_TUNNEL))
+	a->rx_port = p->rx_port;
+	a->vlan_count = p->vlan_count < PACKET_MAX_VLANS ? p->vlan_count : PACKET_MAX_VLANS;
+	memcpy(a->vlan_id, p->vlan_id, sizeof(a->vlan_id));
+	a->icmp_type = p->icmp_type;
+	a->icmp_code = p->icmp_code;
+	if (!(p->flags & PACKET_TUNNEL)) {
+		if (p->data &&
+		    p->len >= 12) { /* a tunnel's inner packet may have no Ethernet header */
+			memcpy(a->dst_mac, p->data, 6);
+			memcpy(a->src_mac, p->data + 6, 6);
+		}
 		return;
+	}
 	const struct packet_tunnel *t = &p->tunnel;
 	a->tunnel = (struct alert_tunnel){
 	    .type = t->type,

@@ -972,6 +972,7 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes))
 			continue;
 		bool ok = pipeline_decode(conf, burst[i], &pkts[i], q->tunnels, &why[i]);
+		pkts[i].rx_port = q->rx_port;
 		if (unlikely(q->tunnels != NULL) && !(pkts[i].flags & PACKET_TUNNEL) &&
 		    conf->exceptions != NULL &&
 		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes)) {

@@ -184,6 +184,15 @@ struct board {
 	bool eve_flows;		      /* [eve] flows: a flow record for every flow that ends */
 	unsigned eve_flow_interval_s; /* [eve] flow_interval_s: live flows' records; 0: none */
 	uint64_t eve_protocols;	      /* [eve] protocols: bit per enum rule_proto with records */
+	/* [eve] EVE records (control/eve.h): text fields from traffic cut at
+	 * field_limit bytes ("[truncated]" marks it; 0: only the parsers'
+	 * storage limits them), the frame's MAC addresses (ether), a stats
+	 * record every stats_interval_s seconds (0: none; Suricata's default
+	 * 8) and one at the end, and the Community ID seed. */
+	unsigned eve_field_limit;
+	bool eve_ether;
+	unsigned eve_stats_interval_s;
+	unsigned eve_community_id_seed;
 	unsigned packet_alert_max; /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */
 	char rules_action_order[64]; /* [rules] Suricata's action-order, checked */
 	char xff_headers[256];	     /* [app] header names carrying the client, comma separated */

@@ -488,6 +488,27 @@ static void start_console(const struct board *board, const struct options *o,
 		 board->console_port, board->operator_ca);
 }
 
+/*
+ * The appliance's side of every EVE record: host is the board's name
+ * (else the system's), in_iface the name of each port by DPDK port id.
+ */
+static void set_eve_site(const struct board *board, const struct port_set *ports)
+{
+	struct eve_site site = {
+	    .field_limit = board->eve_field_limit,
+	    .ether = board->eve_ether,
+	    .community_id_seed = (uint16_t)board->eve_community_id_seed,
+	};
+	if (board->name[0])
+		snprintf(site.host, sizeof(site.host), "%s", board->name);
+	else if (gethostname(site.host, sizeof(site.host) - 1) != 0)
+		site.host[0] = '\0';
+	for (unsigned i = 0; i < ports->count; i++)
+		if (ports->ports[i].port_id < EVE_MAX_PORTS)
+			site.port_names[ports->ports[i].port_id] = ports->ports[i].conf->name;
+	eve_set_site(&site);
+}
+
 int main(int argc, char **argv)
 {
 	static struct board board;
@@ -579,6 +600,7 @@ int main(int argc, char **argv)
 		eve.pcap_cnt = run.offline; /* one worker reads the capture: its packet numbers */
 	}
 	eve.client_from_xff = board.behind_proxy;
+	set_eve_site(&board, &ports);
 	control.eve = &eve;
 	start_sinks(&board, &control);
 	for (unsigned w = 0; w < board.worker_count; w++)
@@ -591,6 +613,7 @@ int main(int argc, char **argv)
 	stats.view.links = &links;
 	stats.view.watchdog = control.watchdog;
 	control.stats = &stats.view;
+	control.stats_interval_ms = (uint64_t)board.eve_stats_interval_s * 1000;
 	control.workers = workers;
 	control.published = &setup_published;
 	control.filter = run.filter;
@@ -653,6 +676,11 @@ int main(int argc, char **argv)
 	control_drain_alerts(&control);
 	/* the flows still live get their records (reason shutdown) before the EVE file closes */
 	setup_workers_end_flows(workers, board.worker_count, main_drain_alerts, &control);
+	/* The run's last counters, as Suricata writes one at its end. */
+	if (board.eve_stats_interval_s) {
+		stats.view.seconds = clock_monotonic_seconds() - start;
+		control_stats_record(&control);
+	}
 	for (unsigned i = 0; i < control.sink_count; i++)
 		sink_stop(control.sinks[i], SINK_GRACE_MS);
 	eve_close(&eve);

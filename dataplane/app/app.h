@@ -47,8 +47,15 @@ enum app_detect_result {
  * its row's eve_details writes it into the alert, so no other file knows
  * a protocol's details.
  */
-#define APP_TEXT_MAX	      256 /* bytes of a details text, NUL included */
-#define APP_DETAILS_PROTO_MAX 832 /* room for the largest parser's details (HTTP's) */
+#define APP_TEXT_MAX 256 /* bytes of a details text, NUL included */
+/* bytes of a URL kept, NUL included: the field attacks hide in (a query
+ * string of SQL injection is often past 255 bytes); EVE marks a longer one cut */
+#define APP_URL_MAX 1024
+/* Room for the largest parser's details (HTTP's, with its APP_URL_MAX url).
+ * Every alert carries a copy on the worker's ring (dataplane/alert.h):
+ * 1,600 bytes make struct alert 2,256 bytes (1,488 with 832 and a url of
+ * APP_TEXT_MAX), 37 MB for a worker's ring of 16,384. */
+#define APP_DETAILS_PROTO_MAX 1600
 struct app_details {
 	/* The client behind proxies (xff.h): the chosen hop as written (EVE's
 	 * http.xff), and its address, which every consumer of the client reads. */
@@ -210,6 +217,9 @@ struct app_parser {
 	 * lcore; must read details only within their arrays.
 	 */
 	void (*eve_details)(const struct app_details *details, struct app_json *out);
+	/* The protocol has no object in Suricata's EVE schema: eve_details
+	 * writes into vigil's own object (control/eve.h), not the record. */
+	bool eve_vigil;
 };
 
 /* The parsers, in detection order (foreach_app_parser); the table ends with NULL. */

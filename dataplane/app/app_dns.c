@@ -53,6 +53,8 @@ struct dns_tcp_direction {
 struct dns_details {
 	char rrname[APP_TEXT_MAX]; /* dotted, NUL-terminated */
 	uint16_t rrtype;
+	uint16_t id, flags; /* the message's header */
+	bool rrname_cut;    /* the name was longer than rrname keeps */
 };
 APP_DETAILS_FITS(struct dns_details);
 
@@ -208,7 +210,10 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 								   : sizeof(det->rrname) - 1;
 		memcpy(det->rrname, q[i].name, n);
 		det->rrname[n] = '\0';
+		det->rrname_cut = n < q[i].name_len;
 		det->rrtype = q[i].type;
+		det->id = h.id;
+		det->flags = h.flags;
 		if (query && dir == APP_TO_SERVER) {
 			unit.buffer[RULE_BUFFER_DNS_QUERY] = (const uint8_t *)q[i].name;
 			unit.buffer_len[RULE_BUFFER_DNS_QUERY] = q[i].name_len;
@@ -383,18 +388,60 @@ static const char *dns_type_name(uint16_t type)
 	}
 }
 
-/* EVE: ,"dns":{"query":[{"rrname":...,"rrtype":"AAAA"}]}, as Suricata's alert dns object. */
+/* RFC 1035's response codes by Suricata's names. */
+static const char *dns_rcode_name(unsigned rcode)
+{
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					    "NXRRSET", "NOTAUTH", "NOTZONE"};
+	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : "UNKNOWN";
+}
+
+/*
+ * EVE: Suricata 8's dns object, version 3: the message's type, id, flags
+ * (hex, and each as a boolean), opcode, rcode of a response, and the
+ * question as queries[{rrname, rrtype}] (rrname_truncated when the name
+ * was longer than kept). Answers are not kept, so none are written.
+ */
 static void dns_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct dns_details *det = (const struct dns_details *)(const void *)d->proto;
+	bool response = det->flags & DNS_FLAG_QR;
 	app_json_key(out, "dns");
 	app_json_begin(out, "{");
-	app_json_key(out, "query");
-	app_json_begin(out, "[{");
-	app_json_text(out, "rrname", det->rrname, sizeof(det->rrname));
-	app_json_key(out, "rrtype");
-	app_json_string(out, dns_type_name(det->rrtype));
-	app_json_end(out, "}]}");
+	app_json_uint(out, "version", 3);
+	app_json_key(out, "type");
+	app_json_string(out, response ? "response" : "request");
+	app_json_uint(out, "id", det->id);
+	app_json_key(out, "flags");
+	app_json_put(out, "\"%x\"", det->flags); /* as Suricata: hex, no leading zeros */
+	static const struct {
+		const char *name;
+		uint16_t bit;
+	} bits[] = {{"qr", 0x8000}, {"aa", 0x0400}, {"tc", 0x0200}, {"rd", 0x0100}, {"ra", 0x0080}};
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (det->flags & bits[i].bit) {
+			app_json_key(out, bits[i].name);
+			app_json_put(out, "true");
+		}
+	app_json_uint(out, "opcode", DNS_OPCODE(det->flags));
+	if (response) {
+		app_json_key(out, "rcode");
+		app_json_string(out, dns_rcode_name(det->flags & 0xf));
+	}
+	if (det->rrname[0] || det->rrtype) {
+		app_json_key(out, "queries");
+		app_json_begin(out, "[{");
+		if (app_json_text_cut(out, "rrname", det->rrname, sizeof(det->rrname),
+				      det->rrname_cut)) {
+			app_json_key(out, "rrname_truncated");
+			app_json_put(out, "true");
+		}
+		app_json_key(out, "rrtype");
+		app_json_string(out, dns_type_name(det->rrtype));
+		app_json_end(out, "}]");
+	}
+	app_json_end(out, "}");
 }
 
 const struct app_parser app_parser_dns = {

@@ -281,7 +281,8 @@ static void http_unit_response(struct app_unit *u, htp_tx_t *tx, const struct ht
 	http_set_header(u, RULE_BUFFER_HTTP_SERVER, h, "server");
 }
 
-static void http_text(char *out, size_t size, const bstr *s)
+/* Up to size - 1 bytes of s into out, NUL-terminated; true when s was longer. */
+static bool http_text(char *out, size_t size, const bstr *s)
 {
 	size_t len = 0;
 	if (s) {
@@ -289,6 +290,7 @@ static void http_text(char *out, size_t size, const bstr *s)
 		memcpy(out, bstr_ptr(s), len);
 	}
 	out[len] = '\0';
+	return s && len < bstr_len(s);
 }
 
 APP_DETAILS_FITS(struct app_http_details);
@@ -304,8 +306,12 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 	    t->host.len < sizeof(h->hostname) - 1 ? t->host.len : sizeof(h->hostname) - 1;
 	if (host_len)
 		memcpy(h->hostname, t->host.data, host_len);
-	http_text(h->url, sizeof(h->url), tx->request_uri);
-	http_text(h->user_agent, sizeof(h->user_agent), ua ? ua->value : NULL);
+	if (host_len < t->host.len)
+		h->cut |= HTTP_CUT_HOSTNAME;
+	if (http_text(h->url, sizeof(h->url), tx->request_uri))
+		h->cut |= HTTP_CUT_URL;
+	if (http_text(h->user_agent, sizeof(h->user_agent), ua ? ua->value : NULL))
+		h->cut |= HTTP_CUT_USER_AGENT;
 	http_text(h->method, sizeof(h->method), tx->request_method);
 	http_text(h->protocol, sizeof(h->protocol), tx->request_protocol);
 	if (tx->response_status_number > 0 && tx->response_status_number < 1000)
@@ -322,9 +328,11 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	const struct app_http_details *h = app_http_details_const(d);
 	app_json_key(out, "http");
 	app_json_begin(out, "{");
-	app_json_text(out, "hostname", h->hostname, sizeof(h->hostname));
-	app_json_text(out, "url", h->url, sizeof(h->url));
-	app_json_text(out, "http_user_agent", h->user_agent, sizeof(h->user_agent));
+	app_json_text_cut(out, "hostname", h->hostname, sizeof(h->hostname),
+			  h->cut & HTTP_CUT_HOSTNAME);
+	app_json_text_cut(out, "url", h->url, sizeof(h->url), h->cut & HTTP_CUT_URL);
+	app_json_text_cut(out, "http_user_agent", h->user_agent, sizeof(h->user_agent),
+			  h->cut & HTTP_CUT_USER_AGENT);
 	app_json_text(out, "http_method", h->method, sizeof(h->method));
 	app_json_text(out, "protocol", h->protocol, sizeof(h->protocol));
 	if (h->status)

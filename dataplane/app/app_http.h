@@ -32,13 +32,17 @@
  */
 struct app_http_details {
 	char hostname[APP_TEXT_MAX]; /* lowercased, without a trailing dot or port */
-	char url[APP_TEXT_MAX];	     /* as sent */
+	char url[APP_URL_MAX];	     /* as sent */
 	char user_agent[APP_TEXT_MAX];
 	char method[16];
 	char protocol[16];
 	uint16_t status; /* 0: no response yet */
 	uint64_t length; /* response body bytes, 0 if unknown */
+	uint8_t cut;	 /* HTTP_CUT_*: a text longer than kept */
 };
+#define HTTP_CUT_HOSTNAME   1u
+#define HTTP_CUT_URL	    2u
+#define HTTP_CUT_USER_AGENT 4u
 
 /* The HTTP details in d (a unit of app_parser_http's, or one being built). */
 static inline struct app_http_details *app_http_details(struct app_details *d)

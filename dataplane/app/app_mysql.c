@@ -25,10 +25,12 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 #define MYSQL_HEADER_LEN 4
@@ -46,6 +48,15 @@ enum mysql_command {
 	MYSQL_COM_QUERY = 0x03,
 	MYSQL_COM_STMT_PREPARE = 0x16,
 };
+
+/* vigil's mysql object (no mysql in Suricata's schema): the login user and the command. */
+struct mysql_details {
+	char user[64];
+	char command[16]; /* "query", "prepare" */
+	char query[APP_TEXT_MAX];
+	bool query_cut;
+};
+APP_DETAILS_FITS(struct mysql_details);
 
 struct mysql_state {
 	struct app_details details;
@@ -201,6 +212,14 @@ static void mysql_command(struct mysql_state *s, const uint8_t *p, uint32_t len,
 	} else if (p[0] != MYSQL_COM_STMT_PREPARE) {
 		return;
 	}
+	struct mysql_details *det = (struct mysql_details *)(void *)s->details.proto;
+	memcpy(det->user, s->user, sizeof(det->user));
+	snprintf(det->command, sizeof(det->command), "%s",
+		 p[0] == MYSQL_COM_QUERY ? "query" : "prepare");
+	size_t n = len - start < sizeof(det->query) - 1 ? len - start : sizeof(det->query) - 1;
+	memcpy(det->query, p + start, n);
+	det->query[n] = '\0';
+	det->query_cut = n < len - start;
 	struct app_unit unit = {.details = &s->details};
 	unit.buffer[RULE_BUFFER_MYSQL_QUERY] = p + start;
 	unit.buffer_len[RULE_BUFFER_MYSQL_QUERY] = len - start;
@@ -385,6 +404,18 @@ static void mysql_destroy(void *state)
 	free(state);
 }
 
+/* EVE (in vigil's own object): ,"mysql":{"user":...,"command":...,"query":...}. */
+static void mysql_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct mysql_details *det = (const struct mysql_details *)(const void *)d->proto;
+	app_json_key(out, "mysql");
+	app_json_begin(out, "{");
+	app_json_text(out, "user", det->user, sizeof(det->user));
+	app_json_text(out, "command", det->command, sizeof(det->command));
+	app_json_text_cut(out, "query", det->query, sizeof(det->query), det->query_cut);
+	app_json_end(out, "}");
+}
+
 const struct app_parser app_parser_mysql = {
     .name = "mysql",
     .proto = RULE_PROTO_MYSQL,
@@ -395,5 +426,6 @@ const struct app_parser app_parser_mysql = {
     .create = mysql_create,
     .destroy = mysql_destroy,
     .parse = mysql_parse,
-    .eve_details = NULL, /* no mysql object in EVE alerts yet */
+    .eve_details = mysql_eve_details,
+    .eve_vigil = true,
 };

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 #define SIP_LINE_MAX 512 /* a start line longer than this is not looked at */
@@ -76,6 +77,39 @@ static enum app_detect_result sip_detect(const uint8_t *data, uint32_t len,
 }
 
 /* A request toward the server, a response toward the client; anything else is an error. */
+/* EVE's sip object: the datagram's start line, and its parts (text NUL-terminated). */
+struct sip_details {
+	char line[SIP_LINE_MAX + 1]; /* request_line or response_line */
+	char method[24], code[4];
+	bool response;
+};
+APP_DETAILS_FITS(struct sip_details);
+
+/* The first word of text[0..len), up to size - 1 bytes, into out. */
+static void sip_word(char *out, size_t size, const uint8_t *text, uint32_t len)
+{
+	size_t n = 0;
+	while (n < len && n < size - 1 && text[n] != ' ')
+		n++;
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+/* The start line of a datagram that is SIP into the flow's details. */
+static void sip_details_fill(struct app_details *d, enum app_direction dir, const uint8_t *line,
+			     uint32_t len)
+{
+	struct sip_details *det = (struct sip_details *)(void *)d->proto;
+	memset(det, 0, sizeof(*det));
+	memcpy(det->line, line, len < SIP_LINE_MAX ? len : SIP_LINE_MAX);
+	det->response = dir == APP_TO_CLIENT;
+	if (det->response)
+		sip_word(det->code, sizeof(det->code), line + sizeof(sip_version),
+			 len - (uint32_t)sizeof(sip_version));
+	else
+		sip_word(det->method, sizeof(det->method), line, len);
+}
+
 static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg)
 {
@@ -85,8 +119,10 @@ static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, 
 	bool ok = sip_first_line(data, len, &line_len) &&
 		  (dir == APP_TO_SERVER ? sip_is_request_line(data, line_len)
 					: sip_is_status_line(data, line_len));
-	if (ok)
+	if (ok) {
+		sip_details_fill(state, dir, data, line_len);
 		return;
+	}
 	struct app_unit unit = {.details = state, .error = true};
 	emit(arg, &unit);
 }
@@ -103,6 +139,19 @@ static void sip_destroy(void *state)
 	free(state);
 }
 
+/* EVE: ,"sip":{"method":...,"request_line":...} or {"code":...,"response_line":...}; {} before any. */
+static void sip_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct sip_details *det = (const struct sip_details *)(const void *)d->proto;
+	app_json_key(out, "sip");
+	app_json_begin(out, "{");
+	app_json_text(out, "method", det->method, sizeof(det->method));
+	app_json_text(out, "code", det->code, sizeof(det->code));
+	app_json_text(out, det->response ? "response_line" : "request_line", det->line,
+		      sizeof(det->line));
+	app_json_end(out, "}");
+}
+
 const struct app_parser app_parser_sip = {
     .name = "sip",
     .proto = RULE_PROTO_SIP,
@@ -113,5 +162,5 @@ const struct app_parser app_parser_sip = {
     .create = sip_create,
     .destroy = sip_destroy,
     .parse = sip_parse,
-    .eve_details = NULL, /* no sip object in EVE alerts yet */
+    .eve_details = sip_eve_details,
 };

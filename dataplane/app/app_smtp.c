@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 #define SMTP_LINE_MAX 1024
@@ -30,6 +31,17 @@ struct smtp_line {
 	uint16_t len;
 	uint8_t bytes[SMTP_LINE_MAX];
 };
+
+/* EVE's smtp object for the transaction so far (text NUL-terminated, may be empty). */
+#define SMTP_RCPT_KEPT 3
+struct smtp_details {
+	char helo[128];
+	char mail_from[256];
+	char rcpt_to[SMTP_RCPT_KEPT][128];
+	uint8_t rcpt_count; /* kept in rcpt_to */
+	uint8_t cut;	    /* bit 0 helo, 1 mail_from, 2 + i rcpt_to[i]: longer than kept */
+};
+APP_DETAILS_FITS(struct smtp_details);
 
 struct smtp_state {
 	struct app_details details;
@@ -81,6 +93,38 @@ static void smtp_address(const uint8_t *p, const uint8_t *end, const uint8_t **a
 	*addr_len = (uint32_t)(q - p);
 }
 
+static struct smtp_details *smtp_details_of(struct smtp_state *s)
+{
+	return (struct smtp_details *)(void *)s->details.proto;
+}
+
+/* Up to size - 1 bytes of text into out; sets bit in *cut when it was longer. */
+static void smtp_copy(char *out, size_t size, const uint8_t *text, uint32_t len, uint8_t *cut,
+		      unsigned bit)
+{
+	size_t n = len < size - 1 ? len : size - 1;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	if (n < len)
+		*cut |= (uint8_t)(1u << bit);
+	else
+		*cut &= (uint8_t) ~(1u << bit);
+}
+
+/* A transaction's path into the details: MAIL FROM starts a new one (no recipients yet). */
+static void smtp_details_path(struct smtp_state *s, enum rule_buffer b, const uint8_t *addr,
+			      uint32_t len)
+{
+	struct smtp_details *det = smtp_details_of(s);
+	if (b == RULE_BUFFER_SMTP_MAIL_FROM) {
+		det->rcpt_count = 0;
+		smtp_copy(det->mail_from, sizeof(det->mail_from), addr, len, &det->cut, 1);
+	} else if (det->rcpt_count < SMTP_RCPT_KEPT) {
+		unsigned i = det->rcpt_count++;
+		smtp_copy(det->rcpt_to[i], sizeof(det->rcpt_to[i]), addr, len, &det->cut, 2 + i);
+	}
+}
+
 /* "MAIL FROM:" / "RCPT TO:" into buffer b; false when the keyword is not there. */
 static bool smtp_path_command(struct smtp_state *s, const uint8_t *line, uint32_t len,
 			      const char *keyword, enum rule_buffer b, app_emit_fn emit, void *arg)
@@ -94,6 +138,7 @@ static bool smtp_path_command(struct smtp_state *s, const uint8_t *line, uint32_
 		return false;
 	struct app_unit unit = {.details = &s->details};
 	smtp_address(p + n, end, &unit.buffer[b], &unit.buffer_len[b]);
+	smtp_details_path(s, b, unit.buffer[b], unit.buffer_len[b]);
 	emit(arg, &unit);
 	return true;
 }
@@ -112,6 +157,8 @@ static void smtp_client_line(struct smtp_state *s, const uint8_t *line, uint32_t
 		struct app_unit unit = {.details = &s->details};
 		unit.buffer[RULE_BUFFER_SMTP_HELO] = p;
 		unit.buffer_len[RULE_BUFFER_SMTP_HELO] = (uint32_t)(end - p);
+		struct smtp_details *det = smtp_details_of(s);
+		smtp_copy(det->helo, sizeof(det->helo), p, (uint32_t)(end - p), &det->cut, 0);
 		emit(arg, &unit);
 	} else if (smtp_command_is(line, len, "MAIL")) {
 		smtp_path_command(s, line, len, "FROM:", RULE_BUFFER_SMTP_MAIL_FROM, emit, arg);
@@ -262,6 +309,32 @@ static void smtp_destroy(void *state)
 	free(state);
 }
 
+/* EVE: ,"smtp":{"helo":...,"mail_from":...,"rcpt_to":[...]}, what the client sent so far. */
+static void smtp_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct smtp_details *det = (const struct smtp_details *)(const void *)d->proto;
+	app_json_key(out, "smtp");
+	app_json_begin(out, "{");
+	app_json_text_cut(out, "helo", det->helo, sizeof(det->helo), det->cut & 1);
+	app_json_text_cut(out, "mail_from", det->mail_from, sizeof(det->mail_from), det->cut & 2);
+	unsigned written = 0;
+	for (unsigned i = 0; i < det->rcpt_count && i < SMTP_RCPT_KEPT; i++) {
+		if (!det->rcpt_to[i][0])
+			continue; /* the schema wants strings, and an empty one says nothing */
+		if (written++ == 0) {
+			app_json_key(out, "rcpt_to");
+			app_json_put(out, "[");
+		} else {
+			app_json_put(out, ",");
+		}
+		app_json_text_value(out, det->rcpt_to[i], sizeof(det->rcpt_to[i]),
+				    det->cut & (1u << (2 + i)));
+	}
+	if (written)
+		app_json_put(out, "]");
+	app_json_end(out, "}");
+}
+
 const struct app_parser app_parser_smtp = {
     .name = "smtp",
     .proto = RULE_PROTO_SMTP,
@@ -272,5 +345,5 @@ const struct app_parser app_parser_smtp = {
     .create = smtp_create,
     .destroy = smtp_destroy,
     .parse = smtp_parse,
-    .eve_details = NULL, /* no smtp object in EVE alerts yet */
+    .eve_details = smtp_eve_details,
 };

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 #define SSH_LINE_MAX	   255
@@ -30,14 +31,34 @@ struct ssh_direction {
 	uint8_t line[SSH_LINE_MAX];
 };
 
+/* EVE's ssh object: each side's banner as far as seen (text NUL-terminated, may be empty). */
+struct ssh_side {
+	char proto_version[16];
+	char software_version[APP_TEXT_MAX];
+	bool software_cut;
+};
+struct ssh_details {
+	struct ssh_side side[2]; /* by enum app_direction: client, server */
+};
+APP_DETAILS_FITS(struct ssh_details);
+
 struct ssh_state {
 	struct app_details details;
 	struct ssh_direction dir[2];
 };
 
+/* Up to size - 1 bytes of text into out, NUL-terminated; true when it was cut. */
+static bool ssh_copy(char *out, size_t size, const uint8_t *text, size_t len)
+{
+	size_t n = len < size - 1 ? len : size - 1;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	return n < len;
+}
+
 /* The banner line (without CR LF) into its two buffers and one unit. */
-static void ssh_banner(struct ssh_state *s, const uint8_t *line, uint32_t len, app_emit_fn emit,
-		       void *arg)
+static void ssh_banner(struct ssh_state *s, struct ssh_direction *d, const uint8_t *line,
+		       uint32_t len, app_emit_fn emit, void *arg)
 {
 	struct app_unit unit = {.details = &s->details};
 	const uint8_t *proto = line + 4, *end = line + len;
@@ -48,6 +69,11 @@ static void ssh_banner(struct ssh_state *s, const uint8_t *line, uint32_t len, a
 	const uint8_t *software = dash + 1, *software_end = software;
 	while (software_end < end && *software_end != ' ' && *software_end != '\r')
 		software_end++;
+	struct ssh_side *side =
+	    &((struct ssh_details *)(void *)s->details.proto)->side[d == &s->dir[0] ? 0 : 1];
+	ssh_copy(side->proto_version, sizeof(side->proto_version), proto, (size_t)(dash - proto));
+	side->software_cut = ssh_copy(side->software_version, sizeof(side->software_version),
+				      software, (size_t)(software_end - software));
 	unit.buffer[RULE_BUFFER_SSH_PROTO] = proto;
 	unit.buffer_len[RULE_BUFFER_SSH_PROTO] = (uint32_t)(dash - proto);
 	unit.buffer[RULE_BUFFER_SSH_SOFTWARE] = software;
@@ -64,7 +90,7 @@ static void ssh_line(struct ssh_state *s, struct ssh_direction *d, app_emit_fn e
 	if (len && d->line[len - 1] == '\r')
 		len--;
 	if (len >= 4 && !memcmp(d->line, "SSH-", 4)) {
-		ssh_banner(s, d->line, len, emit, arg);
+		ssh_banner(s, d, d->line, len, emit, arg);
 		d->done = true;
 		return;
 	}
@@ -119,6 +145,28 @@ static void ssh_destroy(void *state)
 	free(state);
 }
 
+/* EVE: ,"ssh":{"client":{proto_version, software_version},"server":{...}}, the sides seen. */
+static void ssh_eve_details(const struct app_details *d, struct app_json *out)
+{
+	const struct ssh_details *det = (const struct ssh_details *)(const void *)d->proto;
+	static const char *const names[2] = {"client", "server"};
+	app_json_key(out, "ssh");
+	app_json_begin(out, "{");
+	for (int i = 0; i < 2; i++) {
+		const struct ssh_side *side = &det->side[i];
+		if (!side->proto_version[0] && !side->software_version[0])
+			continue;
+		app_json_key(out, names[i]);
+		app_json_begin(out, "{");
+		app_json_text(out, "proto_version", side->proto_version,
+			      sizeof(side->proto_version));
+		app_json_text_cut(out, "software_version", side->software_version,
+				  sizeof(side->software_version), side->software_cut);
+		app_json_end(out, "}");
+	}
+	app_json_end(out, "}");
+}
+
 const struct app_parser app_parser_ssh = {
     .name = "ssh",
     .proto = RULE_PROTO_SSH,
@@ -129,5 +177,5 @@ const struct app_parser app_parser_ssh = {
     .create = ssh_create,
     .destroy = ssh_destroy,
     .parse = ssh_parse,
-    .eve_details = NULL, /* no ssh object in EVE alerts yet */
+    .eve_details = ssh_eve_details,
 };

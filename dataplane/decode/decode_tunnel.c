@@ -77,6 +77,7 @@ static bool tunnel_fast_outer(struct packet *p, const uint8_t *data, uint32_t le
 	if (!tunnel_of_port(tunnels, decode_be16(udp + 2), geneve, index))
 		return false;
 	memset(&p->tunnel, 0, sizeof(p->tunnel));
+	p->rx_port = 0; /* as decode_packet leaves it: the pipeline sets it */
 	p->data = data;
 	p->len = len;
 	p->flags = PACKET_IPV4 | PACKET_UDP;

@@ -109,6 +109,10 @@ struct packet {
 	uint32_t fragment_offset; /* in bytes */
 	uint8_t more_fragments;
 	uint8_t ip_in_ip_depth; /* IP-in-IP headers peeled (PACKET_IP_IN_IP) */
+	/* The DPDK port the frame came in on: set by the pipeline after
+	 * decoding (decoders leave it 0), for EVE's in_iface. Here, in what
+	 * was padding, so the view does not grow. */
+	uint16_t rx_port;
 
 	uint32_t l4_offset;
 	uint16_t src_port;

@@ -50,6 +50,8 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 		struct app_json j = {.buf = line, .len = sizeof(line)};
 		fuzz_app_parser->eve_details(d, &j);
 		FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
+		/* whatever the bytes of the traffic, the object is valid UTF-8 */
+		FUZZ_CHECK(app_json_utf8_valid(line, j.used));
 	}
 	if (fuzz_app_check)
 		fuzz_app_check(unit);

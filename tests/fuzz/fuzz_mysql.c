@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_mysql.c
+// FUZZ_SOURCES: dataplane/app/app_mysql.c dataplane/app/app_json.c
 /*
  * libFuzzer target for the MySQL parser (dataplane/app/app_mysql.c). The first
  * input byte picks a piece size; the rest is the byte stream. Detection

@@ -93,7 +93,8 @@ EOF
 	lab_stop_vigil 15 || rc=$?
 	((rc == 0)) && lab_pass "vigil exited 0" || lab_fail "vigil exited with status $rc"
 	cat "$LAB_VIGIL_OUT"
-	if grep -q '"event_type":"drop".*"dest_port":5201.*"drop":{"reason":"acl_rule","acl_rule":100}' "$eve"; then
+	# the ACL rule number is vigil's own field (metadata.flowints.vigil, control/eve.h)
+	if grep -q '"event_type":"drop".*"dest_port":5201.*"drop":{"reason":"acl_rule"}.*"vigil":{"acl_rule":100}' "$eve"; then
 		lab_pass "EVE drop event with ACL rule 100"
 	else
 		lab_fail "no EVE drop event naming ACL rule 100"

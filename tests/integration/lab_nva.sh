@@ -316,7 +316,9 @@ PYEOF
 import json, sys
 mode = sys.argv[2]
 alerts = [json.loads(l) for l in open(sys.argv[1]) if '"signature_id":1,' in l]
-t = alerts[0].get("tunnel", {}) if alerts else {}
+# the tenant is vigil's own (metadata.flowints.vigil.tunnel), the outer addresses Suricata's tunnel
+t = {**alerts[0].get("tunnel", {}),
+     **alerts[0].get("metadata", {}).get("flowints", {}).get("vigil", {}).get("tunnel", {})} if alerts else {}
 ok = bool(alerts) and alerts[0]["alert"]["action"] == "blocked" and (
     t.get("gwlb_endpoint_id") == "vpce-00a1b2c3d4e5f6071" and t.get("gwlb_attachment_id") == "00000000c0ffee01"
     if mode == "aws" else t.get("vni") == 800)

@@ -27,7 +27,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.path.insert(0, HERE)
-from offline import run  # noqa: E402
+from offline import eve_tunnel, run  # noqa: E402
 from scapy.all import IP, Ether  # noqa: E402
 from tunnel_offline import expect, failures, geneve, swapped, tcp_session, vxlan, vxlan_return  # noqa: E402
 
@@ -63,7 +63,7 @@ def alerts_by_endpoint(alerts):
     out = {}
     for a in alerts:
         if a.get("event_type") == "alert" and a["alert"]["signature_id"] == 1:
-            t = a.get("tunnel", {})
+            t = eve_tunnel(a)
             out.setdefault((t.get("gwlb_endpoint_id"), t.get("gwlb_attachment_id")), []).append(a["alert"]["action"])
     return out
 
@@ -114,7 +114,7 @@ def vxlan_cases():
         return vxlan_return(frame, 10801, 801) if port == 10800 else vxlan_return(frame, 10800, 800)
 
     def actions(alerts):
-        return [a["alert"]["action"] for a in alerts if a.get("event_type") == "alert" and a.get("tunnel", {}).get("vni") == 800]
+        return [a["alert"]["action"] for a in alerts if a.get("event_type") == "alert" and eve_tunnel(a).get("vni") == 800]
 
     ours = policy_file("vxlan.policy", "tenant vni 800 801 {\n    action drop->alert sid 1\n}\n")
     rc, alerts, frames, err = run(RULES, sent, mode="ips", board="nva-vxlan.conf", extra=("--policy", ours))

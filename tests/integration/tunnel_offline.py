@@ -30,7 +30,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from offline import run  # noqa: E402
+from offline import eve_tunnel, run  # noqa: E402
 from scapy.all import IP, TCP, UDP, Ether, IPv6, Raw  # noqa: E402
 
 GWLB_MAC, APPLIANCE_MAC = "02:00:00:00:0a:01", "02:00:00:00:0a:0a"
@@ -138,7 +138,7 @@ def geneve_cases():
     expect("geneve: the 8500-byte inner packet came back whole",
            any(len(f) == len(bytes(sent[big_index])) for f in frames))
     blocked = [a for a in alerts if a.get("alert", {}).get("signature_id") == 1]
-    t = blocked[0].get("tunnel", {}) if blocked else {}
+    t = eve_tunnel(blocked[0]) if blocked else {}
     expect(f"geneve: the attack's alert names its tenant: {t}",
            len(blocked) == 1 and t.get("gwlb_endpoint_id") == f"vpce-{ENDPOINT_A:017x}" and
            t.get("gwlb_attachment_id") == f"{ATTACH_A:016x}" and t.get("src_ip") == GWLB_IP and
@@ -148,7 +148,7 @@ def geneve_cases():
     hellos = [a for a in alerts if a.get("alert", {}).get("signature_id") == 3]
     expect(f"geneve: two tenants, one 5-tuple: two flows ({[a.get('flow_id') for a in hellos]})",
            len(hellos) == 2 and hellos[0].get("flow_id") != hellos[1].get("flow_id") and
-           {a["tunnel"]["gwlb_endpoint_id"] for a in hellos} ==
+           {eve_tunnel(a).get("gwlb_endpoint_id") for a in hellos} ==
            {f"vpce-{ENDPOINT_A:017x}", f"vpce-{ENDPOINT_B:017x}"})
     total = stats.get("total", {})
     expect(f"geneve: {total.get('geneve')} GENEVE packets counted, the malformed one by reason "
@@ -191,8 +191,8 @@ def fragment_cases():
     check_returns("fragments", sent, frames, swapped, {attack_last})
     hits = [a for a in alerts if a.get("alert", {}).get("signature_id") == 5]
     expect(f"fragments: the attack split across two fragments alerts once, naming its tenant "
-           f"({[a.get('tunnel', {}).get('gwlb_endpoint_id') for a in hits]})",
-           len(hits) == 1 and hits[0].get("tunnel", {}).get("gwlb_endpoint_id") == f"vpce-{ENDPOINT_A:017x}")
+           f"({[eve_tunnel(a).get('gwlb_endpoint_id') for a in hits]})",
+           len(hits) == 1 and eve_tunnel(hits[0]).get("gwlb_endpoint_id") == f"vpce-{ENDPOINT_A:017x}")
 
 
 def vxlan_cases():
@@ -219,8 +219,8 @@ def vxlan_cases():
     expect(f"vxlan: vigil exited {rc}", rc == 0)
     check_returns("vxlan", sent, frames, expected, {attack_index})
     blocked = [a for a in alerts if a.get("alert", {}).get("signature_id") == 1]
-    expect(f"vxlan: the attack is dropped and its alert names the VNI: {blocked[0].get('tunnel') if blocked else None}",
-           len(blocked) == 1 and blocked[0].get("tunnel", {}).get("vni") == 800)
+    expect(f"vxlan: the attack is dropped and its alert names the VNI: {eve_tunnel(blocked[0]) if blocked else None}",
+           len(blocked) == 1 and eve_tunnel(blocked[0]).get("vni") == 800)
     expect("vxlan: the 8500-byte inner frame came back whole",
            any(len(f) == len(bytes(sent[-1])) for f in frames))
 

@@ -108,6 +108,10 @@ static void test_eve_details_object(void **unused)
 	assert_non_null(app_parser_http.eve_details);
 	assert_non_null(app_parser_tls.eve_details);
 	assert_non_null(app_parser_dns.eve_details);
+	assert_non_null(app_parser_ssh.eve_details);
+	assert_non_null(app_parser_smtp.eve_details);
+	assert_non_null(app_parser_sip.eve_details);
+	assert_non_null(app_parser_mysql.eve_details);
 }
 
 int main(void)

@@ -62,9 +62,17 @@ static const char *eve_of(const struct app_details *d)
 	return line;
 }
 
-/* EVE's dns object for a question NAME of type TYPE (its name). */
+/* Suricata 8's dns object (version 3) of a query (id 0x1234, RD) for NAME of type TYPE. */
 #define DNS_EVE(name, type)                                                                        \
-	",\"dns\":{\"query\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]}"
+	",\"dns\":{\"version\":3,\"type\":\"request\",\"id\":4660,\"flags\":\"100\","              \
+	"\"rd\":true,\"opcode\":0,\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type        \
+	"\"}]}"
+
+/* ... and of its response (QR, RD, RA, NOERROR). */
+#define DNS_EVE_RESPONSE(name, type)                                                               \
+	",\"dns\":{\"version\":3,\"type\":\"response\",\"id\":4660,\"flags\":\"8180\","            \
+	"\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,\"rcode\":\"NOERROR\","                  \
+	"\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]}"
 
 struct bytes {
 	uint8_t b[4096];
@@ -223,7 +231,8 @@ static void test_dns_response(void **unused)
 	parse_datagram(&r, APP_TO_CLIENT, &k);
 	assert_int_equal(k.count, 1);
 	assert_false(k.units[0].has_query);
-	assert_string_equal(eve_of(&k.units[0].details), DNS_EVE("www.example.com", "CNAME"));
+	assert_string_equal(eve_of(&k.units[0].details),
+			    DNS_EVE_RESPONSE("www.example.com", "CNAME"));
 }
 
 static void expect_no_unit(const struct bytes *m)

@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_json.h"
 
 #define RECORD_MAX 16
 
@@ -217,6 +218,52 @@ static void test_simple_get(void **unused)
 	check_simple_get();
 	assert_true(units[0].fresh & FRESH(HTTP_URI));
 	assert_true(units[0].fresh & FRESH(HTTP_HEADER));
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/* EVE's http object of a unit, as an alert shows it. */
+static const char *http_eve_of(const struct app_details *d)
+{
+	static char line[8192];
+	struct app_json j = {.buf = line, .len = sizeof(line)};
+	app_parser_http.eve_details(d, &j);
+	assert_true(j.used < sizeof(line));
+	line[j.used] = '\0';
+	return line;
+}
+
+/*
+ * A URL past 255 bytes is kept whole up to APP_URL_MAX - 1 bytes; a longer
+ * one is kept cut and EVE marks it "[truncated]", as Suricata does.
+ */
+static void test_long_url_kept_or_marked(void **unused)
+{
+	(void)unused;
+	static char request[4096], url[2048], want[2048];
+	void *s = http_new(NULL);
+	memset(url, 'a', 600);
+	memcpy(url, "/search?q=", 10);
+	url[600] = '\0';
+	snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", url);
+	feed_str(s, APP_TO_SERVER, request);
+	assert_int_equal(unit_count, 1);
+	assert_string_equal(app_http_details(&units[0].details)->url, url);
+	snprintf(want, sizeof(want), "\"url\":\"%s\"", url);
+	assert_non_null(strstr(http_eve_of(&units[0].details), want));
+	app_parser_http.destroy(s);
+	record_reset();
+
+	s = http_new(NULL);
+	memset(url, 'b', 1500);
+	memcpy(url, "/search?q=", 10);
+	url[1500] = '\0';
+	snprintf(request, sizeof(request), "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", url);
+	feed_str(s, APP_TO_SERVER, request);
+	assert_int_equal(unit_count, 1);
+	assert_int_equal(strlen(app_http_details(&units[0].details)->url), APP_URL_MAX - 1);
+	snprintf(want, sizeof(want), "\"url\":\"%.*s[truncated]\"", APP_URL_MAX - 1, url);
+	assert_non_null(strstr(http_eve_of(&units[0].details), want));
 	app_parser_http.destroy(s);
 	record_reset();
 }
@@ -769,6 +816,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_simple_get),
+	    cmocka_unit_test(test_long_url_kept_or_marked),
 	    cmocka_unit_test(test_split_one_byte),
 	    cmocka_unit_test(test_pipelined),
 	    cmocka_unit_test(test_post_body),

@@ -5,7 +5,11 @@
  * X-Forwarded-For client of an application-layer alert, the packet's
  * verdict and number, and the flow's flowbits (traffic.id, traffic.label,
  * metadata.flowbits) and variables (metadata.flowvars), its flow object;
- * flow records, protocol records and normalize anomalies; the EVE file
+ * flow records, protocol records and normalize anomalies; the common
+ * fields (host, in_iface, vlan, ICMP type and code, ether, community_id);
+ * vigil's own fields in metadata.flowints.vigil (tunnel tenant, ACL rule,
+ * gap bytes, proxy); records never cut, fields cut at the site's limit
+ * and marked, bytes that are not UTF-8 escaped as Suricata does; the EVE file
  * sink writes whole lines only, counts what the file system refuses and
  * resumes when there is room again, across a rotation too.
  */
@@ -25,6 +29,7 @@
 
 #include "control/eve.h"
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_json.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/flow/normalize.h"
@@ -95,7 +100,10 @@ static void test_alert_fields(void **state)
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
-/* The filter's drop event: no rule, event_type drop, the reason and the ACL rule number. */
+/*
+ * The filter's drop event: no rule, event_type drop, the reason, verdict
+ * drop, and the ACL rule number in vigil's own object (metadata.flowints.vigil).
+ */
 static void test_filter_drop_event(void **state)
 {
 	(void)state;
@@ -107,7 +115,8 @@ static void test_filter_drop_event(void **state)
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
 	assert_contains(line, "\"event_type\":\"drop\",\"src_ip\":\"10.0.0.1\",\"src_port\":40000");
 	assert_contains(line,
-			"\"proto\":\"TCP\",\"drop\":{\"reason\":\"acl_rule\",\"acl_rule\":100}}");
+			"\"drop\":{\"reason\":\"acl_rule\"},\"verdict\":{\"action\":\"drop\"},"
+			"\"metadata\":{\"flowints\":{\"vigil\":{\"acl_rule\":100}}}}");
 	assert_null(strstr(line, "\"alert\""));
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
@@ -158,13 +167,16 @@ static void test_http_details_and_proxy(void **state)
 	assert_contains(line, "\"src_ip\":\"10.0.0.1\"");
 	/* behind a proxy src_ip is the parsed client (no port), the text stays as written */
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
-	assert_contains(line, "\"src_ip\":\"203.0.113.9\",\"proxy_ip\":\"10.0.0.1\"");
+	assert_contains(line, "\"src_ip\":\"203.0.113.9\",");
+	assert_contains(line,
+			"\"metadata\":{\"flowints\":{\"vigil\":{\"proxy_ip\":\"10.0.0.1\"}}}}");
 	assert_contains(line, "\"xff\":\"203.0.113.9:8080\"");
 	snprintf(a.details.xff, sizeof(a.details.xff), "[2001:db8::1]:443");
 	assert_int_equal(
 	    xff_parse_address(a.details.xff, strlen(a.details.xff), &a.details.xff_client), 0);
 	eve_format_alert(&a, NULL, line, sizeof(line), EVE_CLIENT_FROM_XFF);
-	assert_contains(line, "\"src_ip\":\"2001:db8::1\",\"proxy_ip\":\"10.0.0.1\"");
+	assert_contains(line, "\"src_ip\":\"2001:db8::1\",");
+	assert_contains(line, "{\"vigil\":{\"proxy_ip\":\"10.0.0.1\"}}");
 	/* an XFF that is not an address leaves src_ip alone */
 	snprintf(a.details.xff, sizeof(a.details.xff), "unknown");
 	assert_int_equal(
@@ -175,7 +187,11 @@ static void test_http_details_and_proxy(void **state)
 	assert_null(strstr(line, "proxy_ip"));
 }
 
-/* The protocol object comes from the parser's row: TLS writes one, SSH (no eve_details) none. */
+/*
+ * The protocol object comes from the parser's row: TLS writes one into the
+ * record, MySQL (not in Suricata's schema) into vigil's own object, FTP
+ * (no parser) none.
+ */
 static void test_details_from_the_row(void **state)
 {
 	(void)state;
@@ -190,7 +206,11 @@ static void test_details_from_the_row(void **state)
 	a.app_proto = RULE_PROTO_SSH;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"app_proto\":\"ssh\"");
-	assert_null(strstr(line, "\"ssh\":"));
+	assert_contains(line, ",\"ssh\":{}");
+	a.app_proto = RULE_PROTO_MYSQL;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, ",\"mysql\":{\"command"));
+	assert_contains(line, "\"metadata\":{\"flowints\":{\"vigil\":{\"mysql\":{}}}}}");
 	/* a protocol with no parser, and none at all */
 	a.app_proto = RULE_PROTO_FTP;
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
@@ -222,17 +242,14 @@ static void test_verdict_and_pcap_cnt(void **state)
 }
 
 /* Flowbits named traffic/id/X and traffic/label/X are traffic.id and traffic.label. */
-static void test_flowbits(void **state)
+/* A ruleset of the rules in text (through a file, as vigil reads them). */
+static struct ruleset *build_ruleset(const char *text)
 {
-	(void)state;
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/vigil-test-eve-%d.rules", (int)getpid());
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; flowbits:set,seen; "
-	      "flowbits:set,traffic/id/mozilla; flowbits:set,traffic/label/web; "
-	      "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n",
-	      f);
+	fputs(text, f);
 	fclose(f);
 	const char *files[] = {path};
 	struct ruleset_options o = {.files = files, .file_count = 1};
@@ -242,6 +259,16 @@ static void test_flowbits(void **state)
 	assert_int_equal(ruleset_build(&o, &rs, &report, err, sizeof(err)), 0);
 	ruleset_report_clear(&report);
 	unlink(path);
+	return rs;
+}
+
+static void test_flowbits(void **state)
+{
+	(void)state;
+	struct ruleset *rs = build_ruleset(
+	    "alert tcp any any -> any any (msg:\"x\"; content:\"a\"; flowbits:set,seen; "
+	    "flowbits:set,traffic/id/mozilla; flowbits:set,traffic/label/web; "
+	    "flowbits:set,unset_one; pcre:\"/(a)(b)/, flow:key,flow:value\"; sid:1;)\n");
 	struct rule r = test_rule();
 	struct alert a = test_alert(&r);
 	char line[4096];
@@ -270,6 +297,170 @@ static void test_flowbits(void **state)
 	a.flowbits[0] = 0x1;
 	eve_format_alert(&a, rs, line, sizeof(line), 0);
 	assert_contains(line, ",\"metadata\":{\"flowbits\":[\"seen\"],\"flowvars\":[{");
+	ruleset_free(rs);
+}
+
+/*
+ * The common fields: host and in_iface from the site, vlan, ICMP's type and
+ * code (no ports), ether when asked, and community_id (here the
+ * specification's own ICMP echo vector).
+ */
+static void test_common_fields(void **state)
+{
+	(void)state;
+	struct eve_site site = {.host = "sensor-1", .ether = true};
+	site.port_names[3] = "inside";
+	eve_set_site(&site);
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	a.l4_proto = 1;
+	a.src_addr[0] = 192, a.src_addr[1] = 168, a.src_addr[2] = 0, a.src_addr[3] = 89;
+	a.dst_addr[0] = 192, a.dst_addr[1] = 168, a.dst_addr[2] = 0, a.dst_addr[3] = 1;
+	a.icmp_type = 8;
+	a.icmp_code = 0;
+	a.rx_port = 3;
+	a.vlan_count = 2;
+	a.vlan_id[0] = 100, a.vlan_id[1] = 200;
+	memcpy(a.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
+	memcpy(a.dst_mac, "\x02\x00\x00\x00\x00\x02", 6);
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line,
+			"\"event_type\":\"alert\",\"host\":\"sensor-1\",\"in_iface\":\"inside\"");
+	assert_contains(line, "\"vlan\":[100,200]");
+	assert_contains(line, "\"icmp_type\":8,\"icmp_code\":0");
+	assert_contains(
+	    line,
+	    "\"ether\":{\"src_mac\":\"02:00:00:00:00:01\",\"dest_mac\":\"02:00:00:00:00:02\"}");
+	assert_null(strstr(line, "src_port"));
+	assert_contains(line, "\"community_id\":\"1:X0snYXpgwiv9TZtqg64sgzUn6Dk=\"");
+	/* an unnamed port, no ether by default */
+	a.rx_port = 4;
+	eve_set_site(&(struct eve_site){.host = "sensor-1"});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "in_iface"));
+	assert_null(strstr(line, "ether"));
+	eve_set_site(&(struct eve_site){0});
+}
+
+/* vigil's object for records without flowbits: under metadata.flowints, nothing when empty. */
+static void test_vigil_metadata(void **state)
+{
+	(void)state;
+	char vbuf[64], line[128];
+	struct app_json v = {.buf = vbuf, .len = sizeof(vbuf)};
+	struct app_json o = {.buf = line, .len = sizeof(line)};
+	app_json_begin(&v, "{");
+	app_json_end(&v, "}");
+	eve_put_vigil_metadata(&o, &v);
+	assert_int_equal(o.used, 0);
+	v.used = 0;
+	app_json_begin(&v, "{");
+	app_json_uint(&v, "acl_rule", 7);
+	app_json_end(&v, "}");
+	eve_put_vigil_metadata(&o, &v);
+	line[o.used] = '\0';
+	assert_string_equal(line, ",\"metadata\":{\"flowints\":{\"vigil\":{\"acl_rule\":7}}}");
+}
+
+/* The tunnel object has the schema's fields only; the tenant is vigil's own. */
+static void test_tunnel_tenant_is_vigils(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	a.tunnel.type = PACKET_TUNNEL_GENEVE;
+	a.tunnel.vni = 0;
+	a.tunnel.has_endpoint_id = 1;
+	a.tunnel.endpoint_id = 0xa1b2c3d4e5f6071ull;
+	a.tunnel.outer_src[0] = 10, a.tunnel.outer_src[3] = 9;
+	a.tunnel.outer_dst[0] = 10, a.tunnel.outer_dst[3] = 8;
+	a.tunnel.outer_src_port = 55000, a.tunnel.outer_dst_port = 6081;
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, ",\"tunnel\":{\"src_ip\":\"10.0.0.9\",\"src_port\":55000,\"dest_ip\":"
+			      "\"10.0.0.8\",\"dest_port\":6081,\"proto\":\"UDP\",\"depth\":1}");
+	assert_contains(line, "\"vigil\":{\"tunnel\":{\"type\":\"geneve\",\"vni\":0,"
+			      "\"gwlb_endpoint_id\":\"vpce-00a1b2c3d4e5f6071\"}}");
+}
+
+/* Anomalies: no action in the anomaly object; the verdict says what became of the packet. */
+static void test_anomaly_records(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.anomaly = ALERT_ANOMALY_DEFRAG;
+	a.blocked = 1;
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"anomaly\"");
+	assert_contains(line, "\"anomaly\":{\"type\":\"defrag\",\"event\":");
+	assert_contains(line, "\"verdict\":{\"action\":\"drop\"}");
+	assert_null(strstr(line, "\"action\":\"blocked\""));
+	a.anomaly = ALERT_ANOMALY_STREAM_GAP;
+	a.blocked = 0;
+	a.anomaly_bytes = 1840;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\"},"
+			      "\"verdict\":{\"action\":\"pass\"}");
+	assert_contains(line, "\"vigil\":{\"gap_bytes\":1840}");
+}
+
+/* A record larger than the first line buffer is formatted again, whole, never cut. */
+static void test_record_never_cut(void **state)
+{
+	(void)state;
+	static char msg[3 * EVE_LINE_START];
+	memset(msg, 'm', sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	struct rule r = test_rule();
+	r.msg = msg;
+	struct alert a = test_alert(&r);
+	struct eve eve = {.fd = -1};
+	size_t n = 0;
+	const char *line = eve_format_alert_line(&eve, &a, &n);
+	assert_non_null(line);
+	assert_true(n > sizeof(msg));
+	assert_int_equal(line[n - 1], '}');
+	assert_non_null(strstr(line, "\"verdict\":{\"action\":\"alert\"}"));
+	free(eve.line);
+}
+
+/* The field limit of the site cuts a protocol's text and marks it, as Suricata does. */
+static void test_field_limit(void **state)
+{
+	(void)state;
+	eve_set_site(&(struct eve_site){.field_limit = 6});
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	a.has_details = 1;
+	a.app_proto = RULE_PROTO_HTTP;
+	struct app_http_details *h = app_http_details(&a.details);
+	snprintf(h->url, sizeof(h->url), "/login?id=1");
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"url\":\"/login[truncated]\"");
+	eve_set_site(&(struct eve_site){0});
+}
+
+/* A flow variable of raw bytes that are not UTF-8: written as Suricata does (\\xNN). */
+static void test_flowvar_bytes_stay_utf8(void **state)
+{
+	(void)state;
+	struct ruleset *rs =
+	    build_ruleset("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; "
+			  "pcre:\"/(a)/, flow:raw\"; sid:1;)\n");
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	a.flowvar_count = 1;
+	a.flowvars[0].var = 0;
+	a.flowvars[0].len = 4;
+	memcpy(a.flowvars[0].value, "\xc0\xaf/\xff", 4);
+	char line[4096];
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, "{\"raw\":\"\\\\xc0\\\\xaf/\\\\xff\"}");
+	for (const char *c = line; *c; c++)
+		assert_true((unsigned char)*c < 0x80);
 	ruleset_free(rs);
 }
 
@@ -447,7 +638,8 @@ static void test_flow_record(void **state)
 	assert_int_equal(n, strlen(line));
 	assert_contains(line, "\"flow_id\":42,\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
 			      "\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,"
-			      "\"proto\":\"TCP\",\"vlan\":[100,7],\"app_proto\":\"http\"");
+			      "\"proto\":\"TCP\",\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+			      "\"vlan\":[100,7],\"app_proto\":\"http\"");
 	assert_contains(line, "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,"
 			      "\"bytes_toserver\":620,\"bytes_toclient\":1890,"
 			      "\"start\":\"2023-11-14T22:13:20.123456+0000\","
@@ -505,11 +697,13 @@ static void test_normalize_anomaly(void **state)
 	assert_contains(line, "\"flow_id\":42,\"event_type\":\"anomaly\"");
 	assert_contains(line, "\"src_port\":40000");
 	assert_contains(line,
-			"\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.l4_checksum\"}}");
+			"\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.l4_checksum\"},"
+			"\"verdict\":{\"action\":\"pass\"}}");
 	a.anomaly_reason = NORMALIZE_OUT_OF_WINDOW;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line,
-			"\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.out_of_window\"}}");
+			"\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.out_of_window\"},"
+			"\"verdict\":{\"action\":\"pass\"}}");
 }
 
 int main(void)
@@ -526,6 +720,13 @@ int main(void)
 	    cmocka_unit_test(test_verdict_and_pcap_cnt),
 	    cmocka_unit_test(test_flowbits),
 	    cmocka_unit_test(test_truncation_is_safe),
+	    cmocka_unit_test(test_common_fields),
+	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
+	    cmocka_unit_test(test_vigil_metadata),
+	    cmocka_unit_test(test_anomaly_records),
+	    cmocka_unit_test(test_record_never_cut),
+	    cmocka_unit_test(test_field_limit),
+	    cmocka_unit_test(test_flowvar_bytes_stay_utf8),
 	    cmocka_unit_test(test_sink_whole_lines_and_resume),
 	    cmocka_unit_test(test_sink_close_flushes),
 	};

@@ -81,7 +81,7 @@ class Conversation:
 
 # EVE records that are no event of a packet (issue 15): flow records and
 # the protocols' transaction records; the scenarios here read the events.
-RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip"))
+RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip", "stats"))
 
 
 def run(rules, packets, mode="ids", extra=(), board="offline.conf", records=False):
@@ -114,6 +114,18 @@ def run(rules, packets, mode="ids", extra=(), board="offline.conf", records=Fals
             frames = [bytes(d) for d, _m in reader]
             reader.close()
         return proc.returncode, alerts, frames, proc.stderr
+
+
+def eve_vigil(rec):
+    """vigil's own fields of an EVE record: the one object Suricata's schema
+    leaves open, metadata.flowints.vigil (control/eve.h)."""
+    return rec.get("metadata", {}).get("flowints", {}).get("vigil", {})
+
+
+def eve_tunnel(rec):
+    """The tunnel of an EVE record: Suricata's tunnel object (the outer
+    addresses) with vigil's tenant fields (type, vni, gwlb ids) merged in."""
+    return {**rec.get("tunnel", {}), **eve_vigil(rec).get("tunnel", {})}
 
 
 def sid_counts(alerts):
