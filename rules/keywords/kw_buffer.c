@@ -112,7 +112,7 @@ static int kw_legacy_apply(struct rule_parser *parser, struct rule *rule, int bu
 		return rule_parser_error(parser, "keyword \"%s\" has no content or pcre to modify",
 					 rule_buffer_legacy_name[buffer]);
 	option->buffer = (uint16_t)buffer;
-	rule->buffers_used |= 1ull << buffer;
+	rule->buffers_used |= RULE_BUFFER_BIT(buffer);
 	return 0;
 }
 

@@ -69,7 +69,16 @@ enum rule_buffer {
 	    RULE_BUFFER_COUNT
 };
 
-_Static_assert(RULE_BUFFER_COUNT <= 64, "rule.buffers_used has one bit per buffer");
+/*
+ * A set of buffers, one bit per enum rule_buffer (rule.buffers_used, a
+ * unit's fresh buffers, a parser's buffers): 128 bits, as the buffers of
+ * every protocol Suricata's rules name outgrew 64. Build bits with
+ * RULE_BUFFER_BIT(), never with 1ull << b.
+ */
+typedef unsigned __int128 rule_buffer_mask;
+#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << (b))
+
+_Static_assert(RULE_BUFFER_COUNT <= 128, "rule_buffer_mask has one bit per buffer");
 
 extern const char *const rule_buffer_name[RULE_BUFFER_COUNT];
 extern const char *const rule_buffer_legacy_name[RULE_BUFFER_COUNT]; /* NULL: none */

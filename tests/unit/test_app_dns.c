@@ -48,7 +48,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
-			assert_true(app_parser_dns.buffers & (1ull << b));
+			assert_true(app_parser_dns.buffers & RULE_BUFFER_BIT(b));
 }
 
 /* A unit's details as its EVE alert shows them (the row's eve_details). */

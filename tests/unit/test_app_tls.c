@@ -54,7 +54,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
-			assert_true(app_parser_tls.buffers & (1ull << b));
+			assert_true(app_parser_tls.buffers & RULE_BUFFER_BIT(b));
 	assert_non_null(unit->details);
 	u->details = *unit->details;
 }
