@@ -552,8 +552,11 @@ static void test_transforms(void **state)
 	options_fail("xor;", "keyword \"xor\" needs a value");
 	options_fail("to_md5:1;", "keyword \"to_md5\" takes no value: \"1\"");
 	options_fail("http.uri:1;", "keyword \"http.uri\" takes no value: \"1\"");
-	options_fail("tls.version:1.2;", "unsupported keyword \"tls.version\": needs the TLS "
-					 "parser's state, not implemented yet");
+	options_fail("tls.store;", "unsupported keyword \"tls.store\": needs the TLS "
+				   "parser's state, not implemented yet");
+	/* hidden buffers (number tests read them) are no sticky buffers */
+	options_fail("dns.meta; content:\"a\";", "unknown keyword \"dns.meta\"");
+	options_fail("tls.meta; content:\"a\";", "unknown keyword \"tls.meta\"");
 }
 
 /* ---- flow --------------------------------------------------------------- */
