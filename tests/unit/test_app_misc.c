@@ -24,6 +24,7 @@ struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
 	bool error;
+	struct app_window window;
 };
 
 struct sink {
@@ -39,6 +40,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
+	u->window = unit->window;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -160,14 +162,67 @@ static void test_sip_errors(void **unused)
 		struct sink k = {0};
 		app_parser_sip.parse(state, cases[i].dir, (const uint8_t *)cases[i].message,
 				     (uint32_t)strlen(cases[i].message), sink_emit, &k);
-		assert_int_equal(k.count, cases[i].error);
-		if (k.count) {
-			assert_true(k.units[0].error);
+		assert_int_equal(k.count, 1);
+		assert_int_equal(k.units[0].error, cases[i].error);
+		if (cases[i].error) {
 			for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 				assert_null(k.units[0].buffer[b]);
 		}
 		sink_reset(&k);
 	}
+	app_parser_sip.destroy(state);
+}
+
+/* A request and a response become their start line's parts and headers; repeats are units. */
+static void test_sip_buffers(void **unused)
+{
+	(void)unused;
+	static const char request[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+				      "Via: SIP/2.0/UDP a;branch=1\r\n"
+				      "v:SIP/2.0/UDP b\r\n"
+				      "f: <sip:alice@example.com>\r\n"
+				      "To: <sip:bob@example.com>\r\n"
+				      "User-Agent: softphone 1.0\r\n"
+				      "c: application/sdp\r\n"
+				      "Content-Length: 4\r\n"
+				      "\r\n"
+				      "v=0\n";
+	static const char response[] = "SIP/2.0 180 Ringing\r\nTo: <sip:bob@example.com>\r\n\r\n";
+	struct sink k = {0};
+	void *state = app_parser_sip.create(NULL);
+	assert_non_null(state);
+
+	app_parser_sip.parse(state, APP_TO_SERVER, (const uint8_t *)request, sizeof(request) - 1,
+			     sink_emit, &k);
+	assert_int_equal(k.count, 2); /* two Via headers */
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_METHOD, "INVITE");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_URI, "sip:bob@example.com");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_PROTOCOL, "SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_REQUEST_LINE,
+		      "INVITE sip:bob@example.com SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_VIA, "SIP/2.0/UDP a;branch=1");
+	assert_buffer(&k.units[1], RULE_BUFFER_SIP_VIA, "SIP/2.0/UDP b");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_FROM, "<sip:alice@example.com>");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_TO, "<sip:bob@example.com>");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_USER_AGENT, "softphone 1.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_CONTENT_TYPE, "application/sdp");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_CONTENT_LENGTH, "4");
+	assert_null(k.units[0].buffer[RULE_BUFFER_SIP_STAT_CODE]);
+	assert_null(k.units[1].buffer[RULE_BUFFER_SIP_METHOD]); /* the start line once */
+	assert_null(k.units[1].buffer[RULE_BUFFER_SIP_FROM]);
+	/* the units of one message share the rules matched, so a rule alerts once */
+	assert_ptr_equal(k.units[0].window.rules, k.units[1].window.rules);
+	sink_reset(&k);
+
+	app_parser_sip.parse(state, APP_TO_CLIENT, (const uint8_t *)response, sizeof(response) - 1,
+			     sink_emit, &k);
+	assert_int_equal(k.count, 1);
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_STAT_CODE, "180");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_STAT_MSG, "Ringing");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_PROTOCOL, "SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_RESPONSE_LINE, "SIP/2.0 180 Ringing");
+	assert_null(k.units[0].buffer[RULE_BUFFER_SIP_METHOD]);
+	sink_reset(&k);
 	app_parser_sip.destroy(state);
 }
 
@@ -528,6 +583,7 @@ int main(void)
 	    cmocka_unit_test(test_ssh_banners),
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
+	    cmocka_unit_test(test_sip_buffers),
 	    cmocka_unit_test(test_ssh_bad_banner),
 	    cmocka_unit_test(test_smtp_detect),
 	    cmocka_unit_test(test_smtp_session),
