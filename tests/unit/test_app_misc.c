@@ -246,6 +246,81 @@ static void test_ssh_banners(void **unused)
 	}
 }
 
+/* A KEXINIT packet with these name-lists (the last two, languages, empty); its length into out. */
+static uint32_t ssh_kexinit_packet(uint8_t *out, const char *const lists[8], uint32_t cut)
+{
+	uint32_t n = 4;
+	out[n++] = 4;		   /* padding length */
+	out[n++] = 20;		   /* SSH_MSG_KEXINIT */
+	memset(out + n, 0xc0, 16); /* cookie */
+	n += 16;
+	for (int i = 0; i < 10; i++) {
+		uint32_t len = i < 8 ? (uint32_t)strlen(lists[i]) : 0;
+		out[n++] = 0, out[n++] = 0, out[n++] = (uint8_t)(len >> 8), out[n++] = (uint8_t)len;
+		if (len)
+			memcpy(out + n, lists[i], len);
+		n += len;
+	}
+	out[n++] = 0;	       /* first_kex_packet_follows */
+	memset(out + n, 0, 8); /* reserved, padding */
+	n += 8;
+	uint32_t packet = n - 4 + cut;
+	out[0] = (uint8_t)(packet >> 24), out[1] = (uint8_t)(packet >> 16);
+	out[2] = (uint8_t)(packet >> 8), out[3] = (uint8_t)packet;
+	return n;
+}
+
+/* HASSH of each side's KEXINIT, whatever the pieces; as Salesforce's (MD5 by Python's hashlib). */
+static void test_ssh_hassh(void **unused)
+{
+	(void)unused;
+	static const char *const lists[8] = {
+	    "curve25519-sha256", "ssh-ed25519", "aes128-ctr", "aes256-ctr",
+	    "hmac-sha2-256",	 "hmac-sha1",	"none",	      "zlib",
+	};
+	uint8_t client[512], server[512];
+	char cbytes[600], sbytes[600];
+	static const char cbanner[] = "SSH-2.0-Go\r\n", sbanner[] = "SSH-2.0-OpenSSH_9.6\r\n";
+	uint32_t clen = ssh_kexinit_packet(client, lists, 0);
+	uint32_t slen = ssh_kexinit_packet(server, lists, 0);
+	memcpy(cbytes, cbanner, sizeof(cbanner) - 1);
+	memcpy(cbytes + sizeof(cbanner) - 1, client, clen);
+	memcpy(sbytes, sbanner, sizeof(sbanner) - 1);
+	memcpy(sbytes + sizeof(sbanner) - 1, server, slen);
+	const struct step steps[] = {
+	    {APP_TO_SERVER, cbytes, (uint32_t)(sizeof(cbanner) - 1 + clen)},
+	    {APP_TO_CLIENT, sbytes, (uint32_t)(sizeof(sbanner) - 1 + slen)},
+	};
+	for (uint32_t chunk = 1; chunk <= 1000; chunk += 999) {
+		struct sink k = {0};
+		run_session(&app_parser_ssh, steps, 2, chunk, &k);
+		assert_int_equal(k.count, 4);
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH_STRING,
+			      "curve25519-sha256;aes128-ctr;hmac-sha2-256;none");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH,
+			      "e97d07603350d1111ec2b64bf25413c9");
+		assert_null(k.units[1].buffer[RULE_BUFFER_SSH_HASSH_SERVER]);
+		assert_buffer(&k.units[3], RULE_BUFFER_SSH_HASSH_SERVER_STRING,
+			      "curve25519-sha256;aes256-ctr;hmac-sha1;zlib");
+		assert_buffer(&k.units[3], RULE_BUFFER_SSH_HASSH_SERVER,
+			      "1d28bf246fed683b2556414dbd13cd28");
+		sink_reset(&k);
+	}
+	/* a packet whose length cuts its name-lists, and one too long to keep: no HASSH */
+	for (uint32_t cut = 0; cut < 2; cut++) {
+		struct sink k = {0};
+		clen = ssh_kexinit_packet(client, lists, 0);
+		if (cut)
+			client[0] = 0x10; /* 256 MB */
+		else
+			client[3] = 30; /* the packet ends inside the second name-list */
+		memcpy(cbytes + sizeof(cbanner) - 1, client, clen);
+		run_session(&app_parser_ssh, steps, 1, 1000, &k);
+		assert_int_equal(k.count, 1); /* the banner alone */
+		sink_reset(&k);
+	}
+}
+
 static void test_ssh_bad_banner(void **unused)
 {
 	(void)unused;
@@ -581,6 +656,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ssh_detect),
 	    cmocka_unit_test(test_ssh_banners),
+	    cmocka_unit_test(test_ssh_hassh),
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
 	    cmocka_unit_test(test_sip_buffers),
