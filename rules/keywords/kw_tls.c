@@ -283,8 +283,11 @@ bad:
 }
 
 /*
- * One of the wanted items is seen, or (when only unwanted ones are
- * named) none of the unwanted: "ssl_version:!sslv2" holds on TLS 1.2.
+ * ssl_version: one of the wanted versions is seen, or (when only unwanted
+ * ones are named) none of the unwanted: "ssl_version:!sslv2" holds on
+ * TLS 1.2. ssl_state: Suricata's test of the message just seen, the named
+ * states with the negated ones flipped ((named & seen) ^ negated), so
+ * "client_hello|!server_hello" holds on anything but a ServerHello.
  */
 static bool kw_tls_set_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
 {
@@ -296,6 +299,8 @@ static bool kw_tls_set_match(const struct rule_option *option, const struct rule
 		return false;
 	int bit = set->state ? kw_ssl_state_bit(m.handshake) : kw_tls_version_bit(m.version);
 	uint32_t seen = bit < 0 ? 0 : 1u << bit;
+	if (set->state)
+		return (((set->want | set->unwanted) & seen) ^ set->unwanted) != 0;
 	if (seen & set->unwanted)
 		return false;
 	return set->want ? (seen & set->want) != 0 : true;

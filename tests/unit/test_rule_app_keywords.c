@@ -317,6 +317,12 @@ static void test_ssl_state(void **state)
 	assert_true(match_tls("ssl_state:client_keyx;", 0x0303, 16, -1));
 	assert_true(match_tls("ssl_state:server_keyx;", 0x0303, 12, -1));
 	assert_true(match_tls("ssl_state:unknown;", 0x0303, 11, 1));
+	/* mixed, as Suricata: anything but a ServerHello */
+	assert_true(match_tls("ssl_state:client_hello|!server_hello;", 0x0303, 1, -1));
+	assert_true(match_tls("ssl_state:client_hello|!server_hello;", 0x0303, 11, 1));
+	assert_false(match_tls("ssl_state:client_hello|!server_hello;", 0x0303, 2, -1));
+	/* no tls.meta in the unit: no state to test, negated or not */
+	assert_false(match_str("ssl_state:!client_hello;", RULE_BUFFER_TLS_SNI, "a"));
 	parse_fails("ssl_state:server_done;", "bad value of \"ssl_state\"");
 }
 
