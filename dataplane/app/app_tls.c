@@ -15,7 +15,7 @@
  * the handshake type, the chain length: struct rule_tls_meta, for
  * tls.version, ssl_version, ssl_state and tls.cert_chain_len); the hellos
  * carry tls.random (tls.random_time, its first 4 bytes, and
- * tls.random_bytes, the other 28), the ClientHello its ALPN protocols
+ * tls.random_bytes, the other 28), the hellos their ALPN protocols
  * (tls.alpn) and the leaf certificate its DNS names (tls.subjectaltname).
  * Those two are multi-buffers: the message becomes one unit per name (at
  * most TLS_MULTI_MAX), each with all the message's other buffers, sharing
@@ -344,10 +344,10 @@ static void tls_copy_text(char *dst, size_t cap, const uint8_t *src, uint32_t le
 	dst[n] = '\0';
 }
 
-/* Every protocol name of the ClientHello's ALPN extension (RFC 7301 3.1). */
-static void tls_alpn_read(const struct tls_client_hello *ch, struct tls_multi *alpn)
+/* Every protocol name of the ALPN extension (RFC 7301 3.1) in a hello's extension block. */
+static void tls_alpn_read(struct tls_reader ext, struct tls_multi *alpn)
 {
-	struct tls_reader ext = ch->extensions, body, list, name;
+	struct tls_reader body, list, name;
 	uint32_t type, n;
 
 	while (tls_get_u16(&ext, &type) && tls_get_u16(&ext, &n) && tls_get_bytes(&ext, n, &body)) {
@@ -377,7 +377,7 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	struct tls_details *det = tls_details_of(&s->details);
 	uint32_t version = ch.best_version ? ch.best_version : ch.legacy_version;
 	tls_unit_hello(&unit, &meta, msg, version, TLS_CLIENT_HELLO); /* read: 34 bytes or more */
-	tls_alpn_read(&ch, &alpn);
+	tls_alpn_read(ch.extensions, &alpn);
 	snprintf(det->version, sizeof(det->version), "%s", tls_version_name(version));
 	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
 	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->version);
@@ -425,6 +425,8 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	tls_text_fmt_u32(&t, cipher);
 	tls_text_add(&t, ",", 1);
 	bool first = true;
+	struct tls_multi alpn = {.count = 0};
+	tls_alpn_read(ext, &alpn); /* the server's choice, one protocol */
 	while (ext.off < ext.len) {
 		if (!tls_get_u16(&ext, &type) || !tls_get_u16(&ext, &ext_len) ||
 		    !tls_get_bytes(&ext, ext_len, &body))
@@ -453,7 +455,7 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 		unit.buffer[RULE_BUFFER_JA3S_HASH] = (const uint8_t *)ja3s_hash;
 		unit.buffer_len[RULE_BUFFER_JA3S_HASH] = 32;
 	}
-	emit(arg, &unit);
+	tls_emit_multi(s, &unit, &alpn, RULE_BUFFER_TLS_ALPN, emit, arg);
 }
 
 /* ---- Certificate: a minimal DER walker ---- */

@@ -586,6 +586,9 @@ static void test_tls13_server_hello(void **unused)
 	put8(&sh, 0);
 	put16(&e, 0x0304);
 	put_extension(&ext, 0x002b, &e);
+	e = (struct bytes){0};
+	put16(&e, 3), put8(&e, 2), put(&e, "h2", 2); /* the server's ALPN choice */
+	put_extension(&ext, 16, &e);
 	put16(&sh, ext.len);
 	put(&sh, ext.b, ext.len);
 	wrap_records(&out, 2, &sh, 16384);
@@ -593,6 +596,10 @@ static void test_tls13_server_hello(void **unused)
 	feed(s, APP_TO_CLIENT, &out, out.len, &k);
 	assert_int_equal(k.count, 1);
 	assert_eve_has(&k.units[0], "\"version\":\"TLS 1.3\"");
+	assert_buffer(&k.units[0], RULE_BUFFER_TLS_ALPN, "h2");
+	struct rule_tls_meta meta;
+	memcpy(&meta, k.units[0].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
+	assert_int_equal(meta.version, 0x0304); /* supported_versions, not the legacy field */
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }
