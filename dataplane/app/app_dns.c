@@ -19,8 +19,9 @@
  * (every name of a response: questions, records and the names inside
  * NS, CNAME, PTR, MX, SOA and SRV data). Unit i of a message carries name
  * i of each list, so a content on a multi-buffer holds when one instance
- * holds it; the first unit alone carries dns.meta (header flags and
- * rrtypes, for dns.opcode, dns.rcode and dns.rrtype). The units of one
+ * holds it, and every unit carries dns.meta (header flags and rrtypes, for
+ * dns.opcode, dns.rcode and dns.rrtype), so a rule may test the header
+ * with any instance. The units of one
  * message are one transaction: they share a list of the rules that
  * matched (struct app_body_rules, given as a window from byte 0 that never
  * grows), so a rule alerts once per message, as Suricata alerts once per
@@ -369,10 +370,8 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 			det->rrname[c] = '\0';
 			det->rrtype = q[k].type;
 		}
-		if (i == 0) {
-			unit.buffer[RULE_BUFFER_DNS_META] = n.meta;
-			unit.buffer_len[RULE_BUFFER_DNS_META] = n.meta_len;
-		}
+		unit.buffer[RULE_BUFFER_DNS_META] = n.meta;
+		unit.buffer_len[RULE_BUFFER_DNS_META] = n.meta_len;
 		if (request)
 			dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERY);
 		dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERIES_RRNAME);

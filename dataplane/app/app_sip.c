@@ -16,7 +16,7 @@
  * sip.content_length; long or compact names, "f:", "t:", "v:", "c:",
  * "l:"), their values without the leading blanks. A header written more
  * than once is a multi-buffer: unit i carries instance i of each (at most
- * SIP_INSTANCES_MAX), and the units of one message share the list of rules
+ * SIP_INSTANCES_MAX) and the start line's buffers, and the units of one message share the list of rules
  * that matched (struct app_body_rules), so a rule alerts once per message.
  * Buffers point into the datagram: nothing is copied.
  */
@@ -225,8 +225,7 @@ static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, 
 		struct app_unit unit = {.details = &s->details};
 		unit.window.buffers = app_parser_sip.buffers;
 		unit.window.rules = &s->message_rules;
-		if (i == 0)
-			sip_start_line(&unit, data, line_len, request);
+		sip_start_line(&unit, data, line_len, request);
 		for (int h = 0; h < SIP_HEADER_COUNT; h++)
 			if (i < values[h].count)
 				sip_set(&unit, sip_headers[h].buffer, values[h].at[i],
