@@ -97,6 +97,10 @@ struct tls_state {
 	struct app_details details;
 	struct tls_direction dir[2];
 	struct app_body_rules message_rules; /* rules matched on the message being emitted */
+	/* Each side's version, from its hello (the ServerHello's negotiated one
+	 * toward the client): later messages' tls.meta, as Suricata's tls.version
+	 * tests the version of the direction whatever the message. */
+	uint16_t version[2];
 };
 
 #define TLS_MULTI_MAX 64 /* ALPN protocols or certificate DNS names kept of one message */
@@ -377,6 +381,7 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	struct tls_details *det = tls_details_of(&s->details);
 	uint32_t version = ch.best_version ? ch.best_version : ch.legacy_version;
 	tls_unit_hello(&unit, &meta, msg, version, TLS_CLIENT_HELLO); /* read: 34 bytes or more */
+	s->version[APP_TO_SERVER] = (uint16_t)version;
 	tls_alpn_read(ch.extensions, &alpn);
 	snprintf(det->version, sizeof(det->version), "%s", tls_version_name(version));
 	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
@@ -445,6 +450,7 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	struct app_unit unit = {.details = &s->details};
 	struct rule_tls_meta meta = {0};
 	tls_unit_hello(&unit, &meta, msg, selected ? selected : legacy, TLS_SERVER_HELLO);
+	s->version[APP_TO_CLIENT] = (uint16_t)(selected ? selected : legacy);
 	snprintf(det->version, sizeof(det->version), "%s",
 		 tls_version_name(selected ? selected : legacy));
 	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
@@ -692,7 +698,8 @@ static void tls_certificate(struct tls_state *s, const uint8_t *msg, uint32_t le
 	if (list_len < list.len)
 		list.len = list_len;
 	/* the chain's length first (the whole certificates), for tls.cert_chain_len */
-	struct rule_tls_meta meta = {.handshake = TLS_CERTIFICATE, .has_chain = 1};
+	struct rule_tls_meta meta = {
+	    .version = s->version[APP_TO_CLIENT], .handshake = TLS_CERTIFICATE, .has_chain = 1};
 	struct tls_reader count = list;
 	while (tls_get_u24(&count, &n) && tls_get_bytes(&count, n, &der))
 		meta.chain_len++;
@@ -721,7 +728,7 @@ static void tls_message_done(struct tls_state *s, enum app_direction dir, uint8_
 		tls_certificate(s, msg, len, emit, arg);
 	else if ((type == TLS_SERVER_KEY_EXCHANGE && dir == APP_TO_CLIENT) ||
 		 (type == TLS_CLIENT_KEY_EXCHANGE && dir == APP_TO_SERVER)) {
-		struct rule_tls_meta meta = {.handshake = type};
+		struct rule_tls_meta meta = {.version = s->version[dir & 1], .handshake = type};
 		struct app_unit unit = {.details = &s->details};
 		unit.buffer[RULE_BUFFER_TLS_META] = (const uint8_t *)&meta;
 		unit.buffer_len[RULE_BUFFER_TLS_META] = sizeof(meta);

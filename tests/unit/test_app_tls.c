@@ -553,6 +553,7 @@ static void test_tls_server_hello_and_certificate(void **unused)
 	assert_int_equal(meta.handshake, 2);
 	memcpy(&meta, k.units[1].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
 	assert_int_equal(meta.handshake, 11);
+	assert_int_equal(meta.version, 0x0303); /* the ServerHello's, for tls.version */
 	assert_int_equal(meta.has_chain, 1);
 	assert_int_equal(meta.chain_len, 2);
 	assert_buffer(&k.units[1], RULE_BUFFER_TLS_SUBJECTALTNAME, "example.com");
