@@ -165,7 +165,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {
-	uint16_t version;   /* record or negotiated version on the wire (0x0303 = TLS 1.2) */
+	uint16_t version;   /* the direction's version (0x0303 = TLS 1.2): the ClientHello's
+			       toward the server, the ServerHello's negotiated one toward
+			       the client, on every message after the hello too */
 	uint8_t handshake;  /* the handshake message of the unit (1 ClientHello, 2 ServerHello,
 				11 Certificate, 12 ServerKeyExchange, 16 ClientKeyExchange) */
 	uint8_t has_chain;  /* 1 on a Certificate unit */
