@@ -18,9 +18,10 @@
  * tls.random_bytes, the other 28), the hellos their ALPN protocols
  * (tls.alpn) and the leaf certificate its DNS names (tls.subjectaltname).
  * Those two are multi-buffers: the message becomes one unit per name (at
- * most TLS_MULTI_MAX), each with all the message's other buffers, sharing
- * the list of rules that matched (struct app_body_rules), so a rule alerts
- * once per message. A ServerKeyExchange or ClientKeyExchange is a unit
+ * most TLS_MULTI_MAX), each with all the message's other buffers. All
+ * units of a flow share the list of rules that matched (struct
+ * app_body_rules), so a rule alerts once per flow, as Suricata, whose TLS
+ * session is one transaction. A ServerKeyExchange or ClientKeyExchange is a unit
  * with tls.meta alone, for ssl_state.
  * A direction stops being parsed at its first ChangeCipherSpec or
  * application-data record: what follows is encrypted (TLS 1.3 encrypts
@@ -96,7 +97,10 @@ APP_DETAILS_FITS(struct tls_details);
 struct tls_state {
 	struct app_details details;
 	struct tls_direction dir[2];
-	struct app_body_rules message_rules; /* rules matched on the message being emitted */
+	/* Suricata keeps a TLS session as one transaction: the rules matched
+	 * on any unit of the flow, so each alerts once per flow (struct
+	 * app_body_rules, given as a window from byte 0 that never grows). */
+	struct app_body_rules tx_rules;
 	/* Each side's version, from its hello (the ServerHello's negotiated one
 	 * toward the client): later messages' tls.meta, as Suricata's tls.version
 	 * tests the version of the direction whatever the message. */
@@ -120,17 +124,19 @@ static void tls_multi_add(struct tls_multi *m, const uint8_t *p, uint32_t len)
 	}
 }
 
-/*
- * Emit unit once per instance of m as buffer b (once with none when m is
- * empty), the units sharing the state's list of matched rules.
- */
+/* A unit of the flow's one transaction: it shares the list of rules matched. */
+static void tls_unit_tx(struct tls_state *s, struct app_unit *unit)
+{
+	unit->window.buffers = app_parser_tls.buffers;
+	unit->window.rules = &s->tx_rules;
+}
+
+/* Emit unit once per instance of m as buffer b (once with none when m is empty). */
 static void tls_emit_multi(struct tls_state *s, struct app_unit *unit, const struct tls_multi *m,
 			   int b, app_emit_fn emit, void *arg)
 {
 	uint32_t units = m->count ? m->count : 1;
-	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
-	unit->window.buffers = app_parser_tls.buffers;
-	unit->window.rules = &s->message_rules;
+	tls_unit_tx(s, unit);
 	for (uint32_t i = 0; i < units; i++) {
 		if (m->count) {
 			unit->buffer[b] = m->p[i];
@@ -710,6 +716,7 @@ static void tls_certificate(struct tls_state *s, const uint8_t *msg, uint32_t le
 			continue;
 		}
 		struct app_unit unit = {.details = &s->details};
+		tls_unit_tx(s, &unit);
 		unit.buffer[RULE_BUFFER_TLS_CERTS] = der.p;
 		unit.buffer_len[RULE_BUFFER_TLS_CERTS] = der.len;
 		emit(arg, &unit);
@@ -730,6 +737,7 @@ static void tls_message_done(struct tls_state *s, enum app_direction dir, uint8_
 		 (type == TLS_CLIENT_KEY_EXCHANGE && dir == APP_TO_SERVER)) {
 		struct rule_tls_meta meta = {.version = s->version[dir & 1], .handshake = type};
 		struct app_unit unit = {.details = &s->details};
+		tls_unit_tx(s, &unit);
 		unit.buffer[RULE_BUFFER_TLS_META] = (const uint8_t *)&meta;
 		unit.buffer_len[RULE_BUFFER_TLS_META] = sizeof(meta);
 		emit(arg, &unit);
