@@ -190,7 +190,8 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	uint64_t time_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us;
 	switch (event_app_when[f->app_proto]) {
 	case EVENT_APP_EACH_UNIT:
-		if (!unit->window.buffers && event_app_logged(ctx, f))
+		/* a message's record once: not for the units repeating it with other instances */
+		if (!unit->repeat && event_app_logged(ctx, f))
 			event_app_push(ctx, f, unit->details, s->p, to_server, time_us);
 		break;
 	case EVENT_APP_ON_RESPONSE:

@@ -91,7 +91,7 @@ static bool pipeline_rate_limit_unit(struct detect_packet *s, const struct app_u
 	struct detect_context *ctx = s->ctx;
 	if (!ctx->ratelimit || s->direction != RULESET_TO_SERVER ||
 	    !unit->buffer[RULE_BUFFER_HTTP_URI] ||
-	    (unit->fresh && !(unit->fresh & (1ull << RULE_BUFFER_HTTP_URI))))
+	    (unit->fresh && !(unit->fresh & RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI))))
 		return false;
 	return ratelimit_http_request(ctx->ratelimit, s->p->src_addr, s->p->ip_version,
 				      unit->details ? &unit->details->xff_client : NULL,

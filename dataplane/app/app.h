@@ -103,9 +103,9 @@ struct app_body_rules {
  * before the new bytes is still found whole.
  */
 struct app_window {
-	uint64_t buffers;   /* the body's buffers (bit per enum rule_buffer); 0: no window */
-	uint32_t scan_from; /* fast patterns and unanchored searches start here */
-	uint32_t new_from;  /* bytes before it were inspected by an earlier window */
+	rule_buffer_mask buffers; /* the body's buffers (bit per enum rule_buffer); 0: no window */
+	uint32_t scan_from;	  /* fast patterns and unanchored searches start here */
+	uint32_t new_from;	  /* bytes before it were inspected by an earlier window */
 	/* The body goes on past these bytes (a later window follows, or the
 	 * rest is past the parser's limit, or the transfer was cut short): what
 	 * needs the body's end (endswith, bsize, ...) cannot hold yet. */
@@ -133,7 +133,7 @@ struct app_unit {
 	 * earlier buffers again so a rule on both still matches; a rule none of
 	 * whose buffers is new here was already inspected. 0: all are new.
 	 */
-	uint64_t fresh;
+	rule_buffer_mask fresh;
 	struct app_window window; /* a window of a body that grows; zero: none */
 	/*
 	 * The data just parsed breaks the protocol (Suricata's app-layer
@@ -141,6 +141,12 @@ struct app_unit {
 	 * becomes of the packet and its flow.
 	 */
 	bool error;
+	/*
+	 * This unit repeats a message already handed over, with another
+	 * instance of a field that comes several times (a DNS answer, a SIP
+	 * Via header): inspected like the first, but no new EVE record.
+	 */
+	bool repeat;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */
@@ -176,7 +182,7 @@ struct app_config {
 struct app_json;
 
 /* A row's buffers: APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_HOST) | ... */
-#define APP_BUFFER(sym) (1ull << RULE_BUFFER_##sym)
+#define APP_BUFFER(sym) RULE_BUFFER_BIT(RULE_BUFFER_##sym)
 
 /*
  * One parser: one row, defined in its own file (app_NAME.c as
@@ -193,7 +199,7 @@ struct app_parser {
 	bool tcp, udp;	       /* transports it runs on */
 	/* The buffers its units may fill: bit b for enum rule_buffer b, each
 	 * of its own protocol (rule_buffer_proto; tests/unit/test_app.c checks). */
-	uint64_t buffers;
+	rule_buffer_mask buffers;
 	/*
 	 * Look at the first bytes of one direction of a flow (at most a few
 	 * hundred). Pure function of the bytes: no state.

@@ -12,6 +12,21 @@
  * additional records are walked to check the message holds together, not
  * kept.
  *
+ * For the rules, every name is also kept (bounded by DNS_NAMES_MAX and
+ * DNS_ARENA_MAX) in the multi-buffers Suricata has: dns.queries.rrname
+ * (questions of requests and responses), dns.answers.rrname,
+ * dns.authorities.rrname, dns.additionals.rrname and dns.response.rrname
+ * (every name of a response: questions, records and the names inside
+ * NS, CNAME, PTR, MX, SOA and SRV data). Unit i of a message carries name
+ * i of each list, so a content on a multi-buffer holds when one instance
+ * holds it, and every unit carries dns.meta (header flags and rrtypes, for
+ * dns.opcode, dns.rcode and dns.rrtype), so a rule may test the header
+ * with any instance. The units of one
+ * message are one transaction: they share a list of the rules that
+ * matched (struct app_body_rules, given as a window from byte 0 that never
+ * grows), so a rule alerts once per message, as Suricata alerts once per
+ * transaction, however many of its names hold the content.
+ *
  * Names follow compression pointers (RFC 1035 4.1.4) only backwards from
  * where they are read and at most DNS_POINTERS_MAX times, so a pointer loop
  * ends; a name longer than 255 bytes is malformed. A message that does not
@@ -33,6 +48,9 @@
 #define DNS_QUESTIONS_MAX   16
 #define DNS_RECORDS_MAX	    512	  /* per section, for the plausibility check */
 #define DNS_TCP_MESSAGE_MAX 16384 /* kept of a TCP message: the questions are at its start */
+#define DNS_NAMES_MAX	    64	  /* instances kept of each name list of one message */
+#define DNS_ARENA_MAX	    8192  /* bytes of names kept of one message, for the rules */
+#define DNS_RRTYPES_MAX	    64	  /* rrtypes kept in dns.meta */
 
 enum dns_transport {
 	DNS_UNDECIDED,
@@ -64,6 +82,7 @@ struct dns_state {
 	/* Only TCP flows need reassembly, and most DNS flows are single UDP
 	 * exchanges: the buffers are allocated on the first TCP bytes. */
 	struct dns_tcp_direction *tcp;
+	struct app_body_rules message_rules; /* rules matched on the message being emitted */
 };
 
 struct dns_header {
@@ -149,8 +168,89 @@ static bool dns_name_read(const uint8_t *msg, uint32_t len, uint32_t *off, char 
 	}
 }
 
-/* Walk one resource record; false when it runs past the message. */
-static bool dns_record_skip(const uint8_t *msg, uint32_t len, uint32_t *off)
+/* One name list of a message (a multi-buffer): offsets into the message's name arena. */
+struct dns_name_list {
+	uint16_t off[DNS_NAMES_MAX], len[DNS_NAMES_MAX];
+	uint32_t count;
+};
+
+/*
+ * The names of one message, for the rules. Lives on the worker's stack for
+ * one message; the arena holds each name once, the lists refer to it.
+ */
+struct dns_names {
+	char arena[DNS_ARENA_MAX];
+	uint32_t used;
+	struct dns_name_list queries, answers, authorities, additionals, response;
+	uint8_t meta[2 + 2 * DNS_RRTYPES_MAX]; /* dns.meta: flags, then rrtypes */
+	uint32_t meta_len;
+};
+
+enum dns_section { DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL };
+
+/* Keep name (a dotted text) in the arena; its index there, or -1 when full. */
+static int32_t dns_names_keep(struct dns_names *n, const char *name, uint32_t len)
+{
+	if (len > DNS_ARENA_MAX - n->used)
+		return -1;
+	memcpy(n->arena + n->used, name, len);
+	n->used += len;
+	return (int32_t)(n->used - len);
+}
+
+static void dns_list_add(struct dns_name_list *l, int32_t off, uint32_t len)
+{
+	if (off < 0 || l->count >= DNS_NAMES_MAX)
+		return;
+	l->off[l->count] = (uint16_t)off;
+	l->len[l->count++] = (uint16_t)len;
+}
+
+static void dns_meta_rrtype(struct dns_names *n, uint16_t type)
+{
+	if (n->meta_len + 2 > sizeof(n->meta))
+		return;
+	n->meta[n->meta_len++] = (uint8_t)(type >> 8);
+	n->meta[n->meta_len++] = (uint8_t)type;
+}
+
+/* The bytes of rdata before a name, for the types whose data holds names (-1: none). */
+static int dns_rdata_name_at(uint16_t type)
+{
+	switch (type) {
+	case 2:	 /* NS */
+	case 5:	 /* CNAME */
+	case 6:	 /* SOA: mname, then rname (read after it) */
+	case 12: /* PTR */
+		return 0;
+	case 15: /* MX: preference */
+		return 2;
+	case 33: /* SRV: priority, weight, port */
+		return 6;
+	default:
+		return -1;
+	}
+}
+
+/* Keep a name read at *off of msg in the response list (names inside rdata). */
+static bool dns_rdata_name(const uint8_t *msg, uint32_t end, uint32_t *off, struct dns_names *n)
+{
+	char name[DNS_NAME_MAX + 1];
+	uint32_t name_len;
+
+	if (!dns_name_read(msg, end, off, name, &name_len))
+		return false;
+	dns_list_add(&n->response, dns_names_keep(n, name, name_len), name_len);
+	return true;
+}
+
+/*
+ * Walk one resource record; false when it runs past the message. Its
+ * rrname goes to its section's list and, in a response, to the response
+ * list, with the names its data holds.
+ */
+static bool dns_record_read(const uint8_t *msg, uint32_t len, uint32_t *off, enum dns_section sec,
+			    bool response, struct dns_names *n)
 {
 	char name[DNS_NAME_MAX + 1];
 	uint32_t name_len;
@@ -159,12 +259,43 @@ static bool dns_record_skip(const uint8_t *msg, uint32_t len, uint32_t *off)
 		return false;
 	if (len - *off < 10)
 		return false; /* type, class, ttl, rdlength */
+	uint16_t type = dns_be16(msg + *off);
 	uint32_t rdlength = dns_be16(msg + *off + 8);
 	*off += 10;
 	if (len - *off < rdlength)
 		return false;
+	int32_t kept = dns_names_keep(n, name, name_len);
+	struct dns_name_list *list = sec == DNS_ANSWER	    ? &n->answers
+				     : sec == DNS_AUTHORITY ? &n->authorities
+							    : &n->additionals;
+	dns_list_add(list, kept, name_len);
+	if (sec == DNS_ANSWER)
+		dns_meta_rrtype(n, type);
+	int at = dns_rdata_name_at(type);
+	if (response) {
+		dns_list_add(&n->response, kept, name_len);
+		/* names inside the data; a malformed one only ends the look inside */
+		uint32_t end = *off + rdlength, data = *off + (uint32_t)(at > 0 ? at : 0);
+		if (at >= 0 && data < end && dns_rdata_name(msg, end, &data, n) && type == 6)
+			dns_rdata_name(msg, end, &data, n);
+	}
 	*off += rdlength;
 	return true;
+}
+
+/* Point unit at instance i of list l as buffer b (when there is one). */
+static void dns_unit_name(struct app_unit *unit, const struct dns_names *n,
+			  const struct dns_name_list *l, uint32_t i, int b)
+{
+	if (i >= l->count)
+		return;
+	unit->buffer[b] = (const uint8_t *)n->arena + l->off[i];
+	unit->buffer_len[b] = l->len[i];
+}
+
+static uint32_t dns_max(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
 }
 
 /*
@@ -176,10 +307,11 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 {
 	struct dns_header h;
 	struct {
-		char name[DNS_NAME_MAX + 1];
-		uint32_t name_len;
+		uint32_t name_off, name_len;
 		uint16_t type;
 	} q[DNS_QUESTIONS_MAX];
+	struct dns_names n;
+	char name[DNS_NAME_MAX + 1];
 	uint32_t off = DNS_HEADER_LEN;
 
 	if (len < DNS_HEADER_LEN)
@@ -187,40 +319,74 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 	dns_header_read(msg, &h);
 	if (!dns_header_plausible(&h))
 		return;
+	bool query = !(h.flags & DNS_FLAG_QR);
+	n.used = 0;
+	n.queries.count = n.answers.count = n.authorities.count = n.additionals.count = 0;
+	n.response.count = 0;
+	n.meta[0] = (uint8_t)(h.flags >> 8);
+	n.meta[1] = (uint8_t)h.flags;
+	n.meta_len = 2;
 	for (uint32_t i = 0; i < h.qdcount; i++) {
-		if (!dns_name_read(msg, len, &off, q[i].name, &q[i].name_len) || len - off < 4)
+		uint32_t name_len;
+		if (!dns_name_read(msg, len, &off, name, &name_len) || len - off < 4)
 			return;
+		int32_t kept = dns_names_keep(&n, name, name_len);
+		q[i].name_off = kept < 0 ? 0 : (uint32_t)kept;
+		q[i].name_len = kept < 0 ? 0 : name_len;
 		q[i].type = dns_be16(msg + off);
 		off += 4;
+		dns_list_add(&n.queries, kept, name_len);
+		if (!query)
+			dns_list_add(&n.response, kept, name_len);
+		dns_meta_rrtype(&n, q[i].type);
 	}
-	uint32_t records = (uint32_t)h.ancount + h.nscount + h.arcount;
-	for (uint32_t i = 0; i < records; i++) {
-		if (dns_record_skip(msg, len, &off))
-			continue;
-		if (!truncated)
-			return;
-		break; /* the kept start of a long message ends mid-record */
-	}
+	static const enum dns_section sections[3] = {DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL};
+	const uint32_t counts[3] = {h.ancount, h.nscount, h.arcount};
+	for (int sec = 0; sec < 3; sec++)
+		for (uint32_t i = 0; i < counts[sec]; i++) {
+			if (dns_record_read(msg, len, &off, sections[sec], !query, &n))
+				continue;
+			if (!truncated)
+				return;
+			sec = 3; /* the kept start of a long message ends mid-record */
+			break;
+		}
 
 	struct dns_details *det = (struct dns_details *)(void *)s->details.proto;
-	bool query = !(h.flags & DNS_FLAG_QR);
-	for (uint32_t i = 0; i < h.qdcount; i++) {
+	bool request = query && dir == APP_TO_SERVER;
+	uint32_t units = request ? h.qdcount : 1;
+	units = dns_max(units, dns_max(n.queries.count, n.answers.count));
+	units = dns_max(units, dns_max(n.authorities.count, n.additionals.count));
+	units = dns_max(units, n.response.count);
+	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
+	for (uint32_t i = 0; i < units; i++) {
 		struct app_unit unit = {.details = &s->details};
-		size_t n = q[i].name_len < sizeof(det->rrname) - 1 ? q[i].name_len
-								   : sizeof(det->rrname) - 1;
-		memcpy(det->rrname, q[i].name, n);
-		det->rrname[n] = '\0';
-		det->rrname_cut = n < q[i].name_len;
-		det->rrtype = q[i].type;
-		det->id = h.id;
-		det->flags = h.flags;
-		if (query && dir == APP_TO_SERVER) {
-			unit.buffer[RULE_BUFFER_DNS_QUERY] = (const uint8_t *)q[i].name;
-			unit.buffer_len[RULE_BUFFER_DNS_QUERY] = q[i].name_len;
+		unit.window.buffers = app_parser_dns.buffers;
+		unit.window.rules = &s->message_rules;
+		/* one message, one record: the other units repeat it with other names */
+		unit.repeat = i > 0;
+		if (i == 0 || (request && i < h.qdcount)) {
+			uint32_t k = i < h.qdcount ? i : 0;
+			size_t c = q[k].name_len < sizeof(det->rrname) - 1
+				       ? q[k].name_len
+				       : sizeof(det->rrname) - 1;
+			memcpy(det->rrname, n.arena + q[k].name_off, c);
+			det->rrname[c] = '\0';
+			det->rrname_cut = c < q[k].name_len;
+			det->rrtype = q[k].type;
+			det->id = h.id;
+			det->flags = h.flags;
 		}
+		unit.buffer[RULE_BUFFER_DNS_META] = n.meta;
+		unit.buffer_len[RULE_BUFFER_DNS_META] = n.meta_len;
+		if (request)
+			dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERY);
+		dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERIES_RRNAME);
+		dns_unit_name(&unit, &n, &n.answers, i, RULE_BUFFER_DNS_ANSWERS_RRNAME);
+		dns_unit_name(&unit, &n, &n.authorities, i, RULE_BUFFER_DNS_AUTHORITIES_RRNAME);
+		dns_unit_name(&unit, &n, &n.additionals, i, RULE_BUFFER_DNS_ADDITIONALS_RRNAME);
+		dns_unit_name(&unit, &n, &n.response, i, RULE_BUFFER_DNS_RESPONSE_RRNAME);
 		emit(arg, &unit);
-		if (!unit.buffer[RULE_BUFFER_DNS_QUERY])
-			break; /* a response is one unit */
 	}
 }
 
@@ -449,7 +615,10 @@ const struct app_parser app_parser_dns = {
     .proto = RULE_PROTO_DNS,
     .tcp = true,
     .udp = true,
-    .buffers = APP_BUFFER(DNS_QUERY),
+    .buffers = APP_BUFFER(DNS_QUERY) | APP_BUFFER(DNS_QUERIES_RRNAME) |
+	       APP_BUFFER(DNS_ANSWERS_RRNAME) | APP_BUFFER(DNS_AUTHORITIES_RRNAME) |
+	       APP_BUFFER(DNS_ADDITIONALS_RRNAME) | APP_BUFFER(DNS_RESPONSE_RRNAME) |
+	       APP_BUFFER(DNS_META),
     .detect = dns_detect,
     .create = dns_create,
     .destroy = dns_destroy,

@@ -217,12 +217,12 @@ static void http_set_header(struct app_unit *u, enum rule_buffer b, htp_table_t 
 		http_set_bstr(u, b, h->value);
 }
 
-static uint64_t http_unit_mask(const struct app_unit *u)
+static rule_buffer_mask http_unit_mask(const struct app_unit *u)
 {
-	uint64_t mask = 0;
+	rule_buffer_mask mask = 0;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (u->buffer[b])
-			mask |= 1ull << b;
+			mask |= RULE_BUFFER_BIT(b);
 	return mask;
 }
 

@@ -7,18 +7,68 @@
  * a message of the wrong kind for its direction, or no SIP start line at
  * all, is a protocol error, reported as an error unit so the board's
  * [app] error_policy applies (an unsolicited response sent toward a
- * server is how SIP floods and probes often look). No SIP buffers yet: the
- * parser gives rules app_proto sip and app-layer-protocol:sip.
+ * server is how SIP floods and probes often look).
+ *
+ * A good message becomes units for the rules: the start line's parts
+ * (sip.method, sip.uri, sip.protocol, sip.request_line; sip.stat_code,
+ * sip.stat_msg, sip.protocol, sip.response_line) and the headers Suricata
+ * names (sip.from, sip.to, sip.via, sip.user_agent, sip.content_type,
+ * sip.content_length; long or compact names, "f:", "t:", "v:", "c:",
+ * "l:"), their values without the leading blanks. A header written more
+ * than once is a multi-buffer: unit i carries instance i of each (at most
+ * SIP_INSTANCES_MAX) and the start line's buffers, and the units of one message share the list of rules
+ * that matched (struct app_body_rules), so a rule alerts once per message.
+ * Buffers point into the datagram: nothing is copied.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
-#define SIP_LINE_MAX 512 /* a start line longer than this is not looked at */
+#define SIP_LINE_MAX	  512 /* a start line longer than this is not looked at */
+#define SIP_INSTANCES_MAX 8   /* instances kept of one header of a message */
+#define SIP_HEADERS_MAX	  128 /* header lines looked at in one message */
+
+/* _(SYM, "long name", "compact name" or NULL): the headers that are buffers. */
+#define foreach_sip_header                                                                         \
+	_(FROM, "from", "f")                                                                       \
+	_(TO, "to", "t")                                                                           \
+	_(VIA, "via", "v")                                                                         \
+	_(USER_AGENT, "user-agent", NULL)                                                          \
+	_(CONTENT_TYPE, "content-type", "c")                                                       \
+	_(CONTENT_LENGTH, "content-length", "l")
+
+enum sip_header {
+#define _(sym, name, compact) SIP_HEADER_##sym,
+	foreach_sip_header
+#undef _
+	    SIP_HEADER_COUNT
+};
+
+static const struct {
+	const char *name, *compact;
+	int buffer;
+} sip_headers[SIP_HEADER_COUNT] = {
+#define _(sym, n, c) [SIP_HEADER_##sym] = {n, c, RULE_BUFFER_SIP_##sym},
+    foreach_sip_header
+#undef _
+};
+
+struct sip_state {
+	struct app_details details;	     /* empty: SIP shows nothing in EVE yet */
+	struct app_body_rules message_rules; /* rules matched on the message being emitted */
+};
+
+/* One header's instances in a message: where each value starts and its length. */
+struct sip_values {
+	const uint8_t *at[SIP_INSTANCES_MAX];
+	uint32_t len[SIP_INSTANCES_MAX];
+	uint32_t count;
+};
 
 static const char sip_version[] = "SIP/2.0";
 
@@ -76,6 +126,77 @@ static enum app_detect_result sip_detect(const uint8_t *data, uint32_t len,
 	return APP_DETECT_NO;
 }
 
+static void sip_set(struct app_unit *u, int b, const uint8_t *at, uint32_t len)
+{
+	u->buffer[b] = at;
+	u->buffer_len[b] = len;
+}
+
+/* The start line's parts as buffers (the line is known to be well formed). */
+static void sip_start_line(struct app_unit *u, const uint8_t *line, uint32_t len, bool request)
+{
+	const uint32_t v = sizeof(sip_version) - 1;
+	if (request) {
+		const uint8_t *sp = memchr(line, ' ', len);
+		uint32_t method = (uint32_t)(sp - line);
+		sip_set(u, RULE_BUFFER_SIP_METHOD, line, method);
+		sip_set(u, RULE_BUFFER_SIP_URI, line + method + 1, len - method - 2 - v);
+		sip_set(u, RULE_BUFFER_SIP_PROTOCOL, line + len - v, v);
+		sip_set(u, RULE_BUFFER_SIP_REQUEST_LINE, line, len);
+		return;
+	}
+	sip_set(u, RULE_BUFFER_SIP_PROTOCOL, line, v);
+	sip_set(u, RULE_BUFFER_SIP_STAT_CODE, line + v + 1, 3);
+	if (len > v + 5)
+		sip_set(u, RULE_BUFFER_SIP_STAT_MSG, line + v + 5, len - v - 5);
+	sip_set(u, RULE_BUFFER_SIP_RESPONSE_LINE, line, len);
+}
+
+/* Which of the buffered headers the line names (name before ':'), or -1. */
+static int sip_header_of(const uint8_t *line, uint32_t len, uint32_t *value)
+{
+	const uint8_t *colon = memchr(line, ':', len);
+	if (!colon)
+		return -1;
+	uint32_t name = (uint32_t)(colon - line);
+	while (name && (line[name - 1] == ' ' || line[name - 1] == '\t'))
+		name--;
+	uint32_t v = (uint32_t)(colon - line) + 1;
+	while (v < len && (line[v] == ' ' || line[v] == '\t'))
+		v++;
+	*value = v;
+	for (int h = 0; h < SIP_HEADER_COUNT; h++) {
+		const char *c = sip_headers[h].compact;
+		if ((strlen(sip_headers[h].name) == name &&
+		     strncasecmp((const char *)line, sip_headers[h].name, name) == 0) ||
+		    (c && strlen(c) == name && strncasecmp((const char *)line, c, name) == 0))
+			return h;
+	}
+	return -1;
+}
+
+/* Gather the header values of the message after its start line (up to the empty line). */
+static void sip_headers_read(const uint8_t *data, uint32_t len, uint32_t off,
+			     struct sip_values values[SIP_HEADER_COUNT])
+{
+	for (unsigned lines = 0; off < len && lines < SIP_HEADERS_MAX; lines++) {
+		const uint8_t *lf = memchr(data + off, '\n', len - off);
+		uint32_t end = lf ? (uint32_t)(lf - data) : len, line_len = end - off;
+		if (line_len && data[off + line_len - 1] == '\r')
+			line_len--;
+		if (line_len == 0)
+			return; /* the body follows */
+		uint32_t value;
+		int h = sip_header_of(data + off, line_len, &value);
+		struct sip_values *sv = h >= 0 ? &values[h] : NULL;
+		if (sv && sv->count < SIP_INSTANCES_MAX) {
+			sv->at[sv->count] = data + off + value;
+			sv->len[sv->count++] = line_len - value;
+		}
+		off = end + 1;
+	}
+}
+
 /* A request toward the server, a response toward the client; anything else is an error. */
 /* EVE's sip object: the datagram's start line, and its parts (text NUL-terminated). */
 struct sip_details {
@@ -113,25 +234,47 @@ static void sip_details_fill(struct app_details *d, enum app_direction dir, cons
 static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg)
 {
+	struct sip_state *s = state;
+	struct sip_values values[SIP_HEADER_COUNT];
 	uint32_t line_len;
 	if (!data || !len)
 		return;
-	bool ok = sip_first_line(data, len, &line_len) &&
-		  (dir == APP_TO_SERVER ? sip_is_request_line(data, line_len)
-					: sip_is_status_line(data, line_len));
-	if (ok) {
-		sip_details_fill(state, dir, data, line_len);
+	bool request = dir == APP_TO_SERVER;
+	bool ok =
+	    sip_first_line(data, len, &line_len) &&
+	    (request ? sip_is_request_line(data, line_len) : sip_is_status_line(data, line_len));
+	if (!ok) {
+		struct app_unit unit = {.details = &s->details, .error = true};
+		emit(arg, &unit);
 		return;
 	}
-	struct app_unit unit = {.details = state, .error = true};
-	emit(arg, &unit);
+	sip_details_fill(&s->details, dir, data, line_len);
+	memset(values, 0, sizeof(values));
+	const uint8_t *lf = memchr(data, '\n', len);
+	sip_headers_read(data, len, (uint32_t)(lf - data) + 1, values);
+	uint32_t units = 1;
+	for (int h = 0; h < SIP_HEADER_COUNT; h++)
+		units = values[h].count > units ? values[h].count : units;
+	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
+	for (uint32_t i = 0; i < units; i++) {
+		/* one message, one record: the other units repeat it with another header's instance */
+		struct app_unit unit = {.details = &s->details, .repeat = i > 0};
+		unit.window.buffers = app_parser_sip.buffers;
+		unit.window.rules = &s->message_rules;
+		sip_start_line(&unit, data, line_len, request);
+		for (int h = 0; h < SIP_HEADER_COUNT; h++)
+			if (i < values[h].count)
+				sip_set(&unit, sip_headers[h].buffer, values[h].at[i],
+					values[h].len[i]);
+		emit(arg, &unit);
+	}
 }
 
 /* Each datagram stands alone: the state is only the (empty) details units carry. */
 static void *sip_create(const struct app_config *config)
 {
 	(void)config;
-	return calloc(1, sizeof(struct app_details));
+	return calloc(1, sizeof(struct sip_state));
 }
 
 static void sip_destroy(void *state)
@@ -157,7 +300,11 @@ const struct app_parser app_parser_sip = {
     .proto = RULE_PROTO_SIP,
     .tcp = false,
     .udp = true,
-    .buffers = 0, /* app_proto and app-layer-protocol:sip only: no sticky buffers yet */
+    .buffers = APP_BUFFER(SIP_METHOD) | APP_BUFFER(SIP_URI) | APP_BUFFER(SIP_PROTOCOL) |
+	       APP_BUFFER(SIP_REQUEST_LINE) | APP_BUFFER(SIP_STAT_CODE) | APP_BUFFER(SIP_STAT_MSG) |
+	       APP_BUFFER(SIP_RESPONSE_LINE) | APP_BUFFER(SIP_FROM) | APP_BUFFER(SIP_TO) |
+	       APP_BUFFER(SIP_VIA) | APP_BUFFER(SIP_USER_AGENT) | APP_BUFFER(SIP_CONTENT_TYPE) |
+	       APP_BUFFER(SIP_CONTENT_LENGTH),
     .detect = sip_detect,
     .create = sip_create,
     .destroy = sip_destroy,

@@ -5,13 +5,22 @@
  * most 255 bytes). Each side's banner becomes one unit with ssh.proto
  * ("2.0") and ssh.software ("OpenSSH_8.9p1"). A server may send other
  * lines before its banner (RFC 4253 4.2); those are skipped, a bounded
- * number of them. Everything after the banner is the binary packet
- * protocol, encrypted after key exchange, and is ignored; so is a banner
- * line longer than 255 bytes (cut to what fits, then the direction stops).
- * Bare LF line ends are accepted, as OpenSSH does. A NUL ends the line too:
- * a banner padded with NULs and no line end (Cisco devices send them) is
- * still an identification an IDS must read, as Suricata reads it, though
- * OpenSSH itself refuses the line.
+ * number of them. A banner line longer than 255 bytes is cut to what fits,
+ * then the direction stops. Bare LF line ends are accepted, as OpenSSH does.
+ * A NUL ends the line too: a banner padded with NULs and no line end
+ * (Cisco devices send them) is still an identification an IDS must read,
+ * as Suricata reads it, though OpenSSH itself refuses the line.
+ *
+ * After the banner comes the binary packet protocol (RFC 4253 6), clear
+ * until the keys are exchanged. Its first packet, SSH_MSG_KEXINIT (7.1),
+ * gives HASSH (Salesforce's SSH fingerprint, as Suricata computes it): the
+ * client's key exchange, encryption, MAC and compression algorithm lists
+ * toward the server, joined by ';' (ssh.hassh.string), and their MD5 in
+ * hex (ssh.hassh); the server's lists toward the client likewise
+ * (ssh.hassh.server.string, ssh.hassh.server). The packet is kept up to
+ * SSH_KEXINIT_MAX bytes (a longer one is not fingerprinted) in a buffer
+ * allocated once per direction when its first packet starts; after it the
+ * direction is done.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,15 +29,30 @@
 
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
+#include "dataplane/app/app_tls.h"
+#include "dataplane/app/app_util.h"
 
 #define SSH_LINE_MAX	   255
-#define SSH_PRE_BANNER_MAX 32 /* lines a server may send before its banner */
+#define SSH_PRE_BANNER_MAX 32	/* lines a server may send before its banner */
+#define SSH_KEXINIT_MAX	   8192 /* bytes kept of the KEXINIT packet (OpenSSH's are ~1.5 KB) */
+#define SSH_MSG_KEXINIT	   20
+
+/* The first binary packet of a direction, while it arrives. */
+struct ssh_kexinit {
+	uint8_t header[4];
+	uint8_t header_len;
+	uint32_t packet_len, seen;
+	uint8_t packet[SSH_KEXINIT_MAX];
+	char text[SSH_KEXINIT_MAX]; /* the HASSH string */
+};
 
 struct ssh_direction {
-	bool done;
+	bool done;     /* the banner line was seen (or given up on) */
+	bool finished; /* nothing more to read in this direction */
 	uint8_t lines;
 	uint16_t len;
 	uint8_t line[SSH_LINE_MAX];
+	struct ssh_kexinit *kex; /* allocated when the first packet starts */
 };
 
 /* EVE's ssh object: each side's banner as far as seen (text NUL-terminated, may be empty). */
@@ -54,6 +78,97 @@ static bool ssh_copy(char *out, size_t size, const uint8_t *text, size_t len)
 	memcpy(out, text, n);
 	out[n] = '\0';
 	return n < len;
+}
+
+/* One name-list (RFC 4251 5) of r at *off; false past the end. */
+static bool ssh_name_list(const uint8_t *p, uint32_t len, uint32_t *off, const uint8_t **list,
+			  uint32_t *list_len)
+{
+	if (len - *off < 4)
+		return false;
+	uint32_t n = (uint32_t)p[*off] << 24 | (uint32_t)p[*off + 1] << 16 |
+		     (uint32_t)p[*off + 2] << 8 | p[*off + 3];
+	*off += 4;
+	if (n > len - *off)
+		return false;
+	*list = p + *off;
+	*list_len = n;
+	*off += n;
+	return true;
+}
+
+/*
+ * A whole KEXINIT packet (after its length): padding length, message
+ * type, cookie, then ten name-lists; the HASSH of this direction's side
+ * into one unit.
+ */
+static void ssh_kexinit(struct ssh_state *s, struct ssh_kexinit *k, enum app_direction dir,
+			app_emit_fn emit, void *arg)
+{
+	const uint8_t *p = k->packet, *lists[8];
+	uint32_t len = k->packet_len, off = 1 + 1 + 16, lens[8];
+
+	if (len < off || p[1] != SSH_MSG_KEXINIT)
+		return;
+	for (int i = 0; i < 8; i++)
+		if (!ssh_name_list(p, len, &off, &lists[i], &lens[i]))
+			return;
+	/* kex; then encryption, MAC, compression of this side's direction */
+	static const int client[4] = {0, 2, 4, 6}, server[4] = {0, 3, 5, 7};
+	const int *pick = dir == APP_TO_SERVER ? client : server;
+	uint32_t used = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t n = lens[pick[i]];
+		if (used + n + 1 > sizeof(k->text))
+			return;
+		if (i)
+			k->text[used++] = ';';
+		memcpy(k->text + used, lists[pick[i]], n);
+		used += n;
+	}
+	uint8_t digest[16];
+	char hex[33];
+	tls_md5((const uint8_t *)k->text, used, digest);
+	tls_hex(digest, 16, hex);
+	struct app_unit unit = {.details = &s->details};
+	int hash = dir == APP_TO_SERVER ? RULE_BUFFER_SSH_HASSH : RULE_BUFFER_SSH_HASSH_SERVER;
+	int text = dir == APP_TO_SERVER ? RULE_BUFFER_SSH_HASSH_STRING
+					: RULE_BUFFER_SSH_HASSH_SERVER_STRING;
+	unit.buffer[hash] = (const uint8_t *)hex;
+	unit.buffer_len[hash] = 32;
+	unit.buffer[text] = (const uint8_t *)k->text;
+	unit.buffer_len[text] = used;
+	emit(arg, &unit);
+}
+
+/* Bytes after the banner: the first packet's length, then the packet; then nothing. */
+static void ssh_packet_bytes(struct ssh_state *s, struct ssh_direction *d, enum app_direction dir,
+			     const uint8_t *data, uint32_t len, app_emit_fn emit, void *arg)
+{
+	/* once per direction, as create() per flow: nothing per packet */
+	if (!d->kex && !(d->kex = calloc(1, sizeof(*d->kex)))) {
+		d->finished = true;
+		return;
+	}
+	struct ssh_kexinit *k = d->kex;
+	while (len && k->header_len < 4) {
+		k->header[k->header_len++] = *data++;
+		len--;
+		if (k->header_len == 4)
+			k->packet_len = (uint32_t)k->header[0] << 24 |
+					(uint32_t)k->header[1] << 16 | (uint32_t)k->header[2] << 8 |
+					k->header[3];
+	}
+	if (k->header_len < 4)
+		return;
+	if (k->packet_len > SSH_KEXINIT_MAX || k->packet_len < 2) {
+		d->finished = true; /* too long to fingerprint, or not a packet */
+		return;
+	}
+	if (!app_message_take(k->packet, SSH_KEXINIT_MAX, k->packet_len, &k->seen, &data, &len))
+		return;
+	d->finished = true;
+	ssh_kexinit(s, k, dir, emit, arg);
 }
 
 /* The banner line (without CR LF) into its two buffers and one unit. */
@@ -95,7 +210,7 @@ static void ssh_line(struct ssh_state *s, struct ssh_direction *d, app_emit_fn e
 		return;
 	}
 	if (++d->lines > SSH_PRE_BANNER_MAX)
-		d->done = true;
+		d->done = d->finished = true;
 }
 
 static void ssh_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
@@ -116,9 +231,12 @@ static void ssh_parse(void *state, enum app_direction dir, const uint8_t *data, 
 		d->line[d->len++] = c;
 		if (d->len == SSH_LINE_MAX) {
 			ssh_line(s, d, emit, arg);
-			d->done = true; /* RFC 4253 bounds the line: longer is not SSH */
+			d->done = d->finished =
+			    true; /* RFC 4253 bounds the line: longer is not SSH */
 		}
 	}
+	if (len && d->done && !d->finished)
+		ssh_packet_bytes(s, d, dir & 1, data, len, emit, arg);
 }
 
 static enum app_detect_result ssh_detect(const uint8_t *data, uint32_t len,
@@ -142,7 +260,13 @@ static void *ssh_create(const struct app_config *config)
 
 static void ssh_destroy(void *state)
 {
-	free(state);
+	struct ssh_state *s = state;
+
+	if (!s)
+		return;
+	free(s->dir[0].kex);
+	free(s->dir[1].kex);
+	free(s);
 }
 
 /* EVE: ,"ssh":{"client":{proto_version, software_version},"server":{...}}, the sides seen. */
@@ -172,7 +296,9 @@ const struct app_parser app_parser_ssh = {
     .proto = RULE_PROTO_SSH,
     .tcp = true,
     .udp = false,
-    .buffers = APP_BUFFER(SSH_PROTO) | APP_BUFFER(SSH_SOFTWARE),
+    .buffers = APP_BUFFER(SSH_PROTO) | APP_BUFFER(SSH_SOFTWARE) | APP_BUFFER(SSH_HASSH) |
+	       APP_BUFFER(SSH_HASSH_STRING) | APP_BUFFER(SSH_HASSH_SERVER) |
+	       APP_BUFFER(SSH_HASSH_SERVER_STRING),
     .detect = ssh_detect,
     .create = ssh_create,
     .destroy = ssh_destroy,

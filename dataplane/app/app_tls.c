@@ -11,6 +11,18 @@
  *   Certificate  tls.cert_subject, tls.cert_issuer, tls.cert_serial,
  *                tls.cert_fingerprint, tls.certs (first certificate); one
  *                more unit with tls.certs for every further certificate
+ * Every unit of a hello or Certificate also carries tls.meta (the version,
+ * the handshake type, the chain length: struct rule_tls_meta, for
+ * tls.version, ssl_version, ssl_state and tls.cert_chain_len); the hellos
+ * carry tls.random (tls.random_time, its first 4 bytes, and
+ * tls.random_bytes, the other 28), the hellos their ALPN protocols
+ * (tls.alpn) and the leaf certificate its DNS names (tls.subjectaltname).
+ * Those two are multi-buffers: the message becomes one unit per name (at
+ * most TLS_MULTI_MAX), each with all the message's other buffers. All
+ * units of a flow share the list of rules that matched (struct
+ * app_body_rules), so a rule alerts once per flow, as Suricata, whose TLS
+ * session is one transaction. A ServerKeyExchange or ClientKeyExchange is a unit
+ * with tls.meta alone, for ssl_state.
  * A direction stops being parsed at its first ChangeCipherSpec or
  * application-data record: what follows is encrypted (TLS 1.3 encrypts
  * everything after the ServerHello). Malformed input stops the direction,
@@ -56,6 +68,8 @@ enum tls_handshake_type {
 	TLS_CLIENT_HELLO = 1,
 	TLS_SERVER_HELLO = 2,
 	TLS_CERTIFICATE = 11,
+	TLS_SERVER_KEY_EXCHANGE = 12,
+	TLS_CLIENT_KEY_EXCHANGE = 16,
 };
 
 struct tls_direction {
@@ -83,7 +97,54 @@ APP_DETAILS_FITS(struct tls_details);
 struct tls_state {
 	struct app_details details;
 	struct tls_direction dir[2];
+	/* Suricata keeps a TLS session as one transaction: the rules matched
+	 * on any unit of the flow, so each alerts once per flow (struct
+	 * app_body_rules, given as a window from byte 0 that never grows). */
+	struct app_body_rules tx_rules;
+	/* Each side's version, from its hello (the ServerHello's negotiated one
+	 * toward the client): later messages' tls.meta, as Suricata's tls.version
+	 * tests the version of the direction whatever the message. */
+	uint16_t version[2];
 };
+
+#define TLS_MULTI_MAX 64 /* ALPN protocols or certificate DNS names kept of one message */
+
+/* The instances of a multi-buffer in one message (pointing into the message). */
+struct tls_multi {
+	const uint8_t *p[TLS_MULTI_MAX];
+	uint32_t len[TLS_MULTI_MAX];
+	uint32_t count;
+};
+
+static void tls_multi_add(struct tls_multi *m, const uint8_t *p, uint32_t len)
+{
+	if (m->count < TLS_MULTI_MAX) {
+		m->p[m->count] = p;
+		m->len[m->count++] = len;
+	}
+}
+
+/* A unit of the flow's one transaction: it shares the list of rules matched. */
+static void tls_unit_tx(struct tls_state *s, struct app_unit *unit)
+{
+	unit->window.buffers = app_parser_tls.buffers;
+	unit->window.rules = &s->tx_rules;
+}
+
+/* Emit unit once per instance of m as buffer b (once with none when m is empty). */
+static void tls_emit_multi(struct tls_state *s, struct app_unit *unit, const struct tls_multi *m,
+			   int b, app_emit_fn emit, void *arg)
+{
+	uint32_t units = m->count ? m->count : 1;
+	tls_unit_tx(s, unit);
+	for (uint32_t i = 0; i < units; i++) {
+		if (m->count) {
+			unit->buffer[b] = m->p[i];
+			unit->buffer_len[b] = m->len[i];
+		}
+		emit(arg, unit);
+	}
+}
 
 static struct tls_details *tls_details_of(struct app_details *d)
 {
@@ -270,6 +331,22 @@ static bool tls_client_hello_read(const uint8_t *msg, uint32_t len, struct tls_c
 	return true;
 }
 
+/* tls.meta and the random of a hello (msg: version, then the 32-byte random). */
+static void tls_unit_hello(struct app_unit *unit, struct rule_tls_meta *meta, const uint8_t *msg,
+			   uint32_t version, uint8_t handshake)
+{
+	meta->version = (uint16_t)version;
+	meta->handshake = handshake;
+	unit->buffer[RULE_BUFFER_TLS_META] = (const uint8_t *)meta;
+	unit->buffer_len[RULE_BUFFER_TLS_META] = sizeof(*meta);
+	unit->buffer[RULE_BUFFER_TLS_RANDOM] = msg + 2;
+	unit->buffer_len[RULE_BUFFER_TLS_RANDOM] = 32;
+	unit->buffer[RULE_BUFFER_TLS_RANDOM_TIME] = msg + 2;
+	unit->buffer_len[RULE_BUFFER_TLS_RANDOM_TIME] = 4;
+	unit->buffer[RULE_BUFFER_TLS_RANDOM_BYTES] = msg + 6;
+	unit->buffer_len[RULE_BUFFER_TLS_RANDOM_BYTES] = 28;
+}
+
 static void tls_copy_text(char *dst, size_t cap, const uint8_t *src, uint32_t len)
 {
 	size_t n = len < cap - 1 ? len : cap - 1;
@@ -277,11 +354,31 @@ static void tls_copy_text(char *dst, size_t cap, const uint8_t *src, uint32_t le
 	dst[n] = '\0';
 }
 
+/* Every protocol name of the ALPN extension (RFC 7301 3.1) in a hello's extension block. */
+static void tls_alpn_read(struct tls_reader ext, struct tls_multi *alpn)
+{
+	struct tls_reader body, list, name;
+	uint32_t type, n;
+
+	while (tls_get_u16(&ext, &type) && tls_get_u16(&ext, &n) && tls_get_bytes(&ext, n, &body)) {
+		if (type != TLS_EXT_ALPN)
+			continue;
+		if (!tls_get_u16(&body, &n) || !tls_get_bytes(&body, n, &list))
+			return;
+		while (tls_get_u8(&list, &n) && tls_get_bytes(&list, n, &name))
+			if (n)
+				tls_multi_add(alpn, name.p, name.len);
+		return;
+	}
+}
+
 static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t len,
 			     app_emit_fn emit, void *arg)
 {
 	struct tls_client_hello ch;
 	struct app_unit unit = {.details = &s->details};
+	struct rule_tls_meta meta = {0};
+	struct tls_multi alpn = {.count = 0};
 	char ja3[TLS_JA3_MAX], ja3_hash[33];
 	uint8_t digest[16];
 
@@ -289,6 +386,9 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 		return;
 	struct tls_details *det = tls_details_of(&s->details);
 	uint32_t version = ch.best_version ? ch.best_version : ch.legacy_version;
+	tls_unit_hello(&unit, &meta, msg, version, TLS_CLIENT_HELLO); /* read: 34 bytes or more */
+	s->version[APP_TO_SERVER] = (uint16_t)version;
+	tls_alpn_read(ch.extensions, &alpn);
 	snprintf(det->version, sizeof(det->version), "%s", tls_version_name(version));
 	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
 	unit.buffer_len[RULE_BUFFER_TLS_VERSION] = (uint32_t)strlen(det->version);
@@ -309,7 +409,7 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	tls_ja4(&ch, det->ja4);
 	unit.buffer[RULE_BUFFER_JA4_HASH] = (const uint8_t *)det->ja4;
 	unit.buffer_len[RULE_BUFFER_JA4_HASH] = (uint32_t)strlen(det->ja4);
-	emit(arg, &unit);
+	tls_emit_multi(s, &unit, &alpn, RULE_BUFFER_TLS_ALPN, emit, arg);
 }
 
 /* ---- ServerHello: negotiated version, JA3S ---- */
@@ -336,6 +436,8 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	tls_text_fmt_u32(&t, cipher);
 	tls_text_add(&t, ",", 1);
 	bool first = true;
+	struct tls_multi alpn = {.count = 0};
+	tls_alpn_read(ext, &alpn); /* the server's choice, one protocol */
 	while (ext.off < ext.len) {
 		if (!tls_get_u16(&ext, &type) || !tls_get_u16(&ext, &ext_len) ||
 		    !tls_get_bytes(&ext, ext_len, &body))
@@ -352,6 +454,9 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 
 	struct tls_details *det = tls_details_of(&s->details);
 	struct app_unit unit = {.details = &s->details};
+	struct rule_tls_meta meta = {0};
+	tls_unit_hello(&unit, &meta, msg, selected ? selected : legacy, TLS_SERVER_HELLO);
+	s->version[APP_TO_CLIENT] = (uint16_t)(selected ? selected : legacy);
 	snprintf(det->version, sizeof(det->version), "%s",
 		 tls_version_name(selected ? selected : legacy));
 	unit.buffer[RULE_BUFFER_TLS_VERSION] = (const uint8_t *)det->version;
@@ -362,7 +467,7 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 		unit.buffer[RULE_BUFFER_JA3S_HASH] = (const uint8_t *)ja3s_hash;
 		unit.buffer_len[RULE_BUFFER_JA3S_HASH] = 32;
 	}
-	emit(arg, &unit);
+	tls_emit_multi(s, &unit, &alpn, RULE_BUFFER_TLS_ALPN, emit, arg);
 }
 
 /* ---- Certificate: a minimal DER walker ---- */
@@ -488,6 +593,41 @@ static bool der_name_text(struct tls_reader name, char *out, uint32_t cap)
 	return true;
 }
 
+/*
+ * The DNS names (dNSName, [2]) of the subjectAltName extension (OID
+ * 2.5.29.17) of a TBSCertificate whose fields up to the subject were read:
+ * the rest (public key, unique ids) is skipped up to the extensions ([3]).
+ */
+static void der_san_read(struct tls_reader tbs, struct tls_multi *san)
+{
+	static const uint8_t san_oid[3] = {0x55, 0x1d, 0x11};
+	struct tls_reader field, exts, ext, oid, value, names, name;
+	uint32_t tag;
+
+	while (der_get(&tbs, &tag, &field)) {
+		if (tag != 0xa3)
+			continue;
+		if (!der_expect(&field, 0x30, &exts))
+			return;
+		while (der_expect(&exts, 0x30, &ext)) {
+			if (!der_expect(&ext, 0x06, &oid) || !der_get(&ext, &tag, &value))
+				return;
+			if (tag == 0x01 && !der_get(&ext, &tag, &value)) /* critical */
+				return;
+			if (tag != 0x04 || oid.len != sizeof(san_oid) ||
+			    memcmp(oid.p, san_oid, sizeof(san_oid)) != 0)
+				continue;
+			if (!der_expect(&value, 0x30, &names))
+				return;
+			while (der_get(&names, &tag, &name))
+				if (tag == 0x82 && name.len)
+					tls_multi_add(san, name.p, name.len);
+			return;
+		}
+		return;
+	}
+}
+
 /* Colon-separated hex ("0C:8E:..."), cut to fit cap. */
 static void tls_colon_hex(const uint8_t *in, uint32_t n, bool upper, char *out, uint32_t cap)
 {
@@ -505,7 +645,7 @@ static void tls_colon_hex(const uint8_t *in, uint32_t n, bool upper, char *out, 
 
 /* The first certificate: subject, issuer, serial and SHA-1 fingerprint into a unit. */
 static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32_t len,
-				 app_emit_fn emit, void *arg)
+				 const struct rule_tls_meta *meta, app_emit_fn emit, void *arg)
 {
 	struct tls_reader r = {.p = der, .len = len}, cert, tbs, field, serial, issuer, subject;
 	struct app_unit unit = {.details = &s->details};
@@ -513,9 +653,12 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 	char fingerprint[3 * 20];
 	uint8_t sha1[20];
 	uint32_t tag;
+	struct tls_multi san = {.count = 0};
 
 	unit.buffer[RULE_BUFFER_TLS_CERTS] = der;
 	unit.buffer_len[RULE_BUFFER_TLS_CERTS] = len;
+	unit.buffer[RULE_BUFFER_TLS_META] = (const uint8_t *)meta;
+	unit.buffer_len[RULE_BUFFER_TLS_META] = sizeof(*meta);
 	if (der_expect(&r, 0x30, &cert) && der_expect(&cert, 0x30, &tbs) &&
 	    der_get(&tbs, &tag, &field) && (tag != 0xa0 || der_get(&tbs, &tag, &field)) &&
 	    tag == 0x02) {
@@ -530,6 +673,7 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 			unit.buffer[RULE_BUFFER_TLS_CERT_ISSUER] = (const uint8_t *)issuer_text;
 			unit.buffer_len[RULE_BUFFER_TLS_CERT_ISSUER] =
 			    (uint32_t)strlen(issuer_text);
+			der_san_read(tbs, &san);
 		}
 		tls_colon_hex(serial.p, serial.len, true, serial_text, sizeof(serial_text));
 		unit.buffer[RULE_BUFFER_TLS_CERT_SERIAL] = (const uint8_t *)serial_text;
@@ -539,7 +683,7 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 	tls_colon_hex(sha1, 20, false, fingerprint, sizeof(fingerprint));
 	unit.buffer[RULE_BUFFER_TLS_CERT_FINGERPRINT] = (const uint8_t *)fingerprint;
 	unit.buffer_len[RULE_BUFFER_TLS_CERT_FINGERPRINT] = (uint32_t)strlen(fingerprint);
-	emit(arg, &unit);
+	tls_emit_multi(s, &unit, &san, RULE_BUFFER_TLS_SUBJECTALTNAME, emit, arg);
 }
 
 /*
@@ -559,13 +703,20 @@ static void tls_certificate(struct tls_state *s, const uint8_t *msg, uint32_t le
 	list = (struct tls_reader){.p = r.p + r.off, .len = r.len - r.off};
 	if (list_len < list.len)
 		list.len = list_len;
+	/* the chain's length first (the whole certificates), for tls.cert_chain_len */
+	struct rule_tls_meta meta = {
+	    .version = s->version[APP_TO_CLIENT], .handshake = TLS_CERTIFICATE, .has_chain = 1};
+	struct tls_reader count = list;
+	while (tls_get_u24(&count, &n) && tls_get_bytes(&count, n, &der))
+		meta.chain_len++;
 	while (tls_get_u24(&list, &n) && tls_get_bytes(&list, n, &der)) {
 		if (first) {
-			tls_leaf_certificate(s, der.p, der.len, emit, arg);
+			tls_leaf_certificate(s, der.p, der.len, &meta, emit, arg);
 			first = false;
 			continue;
 		}
 		struct app_unit unit = {.details = &s->details};
+		tls_unit_tx(s, &unit);
 		unit.buffer[RULE_BUFFER_TLS_CERTS] = der.p;
 		unit.buffer_len[RULE_BUFFER_TLS_CERTS] = der.len;
 		emit(arg, &unit);
@@ -582,6 +733,15 @@ static void tls_message_done(struct tls_state *s, enum app_direction dir, uint8_
 		tls_server_hello(s, msg, len, emit, arg);
 	else if (type == TLS_CERTIFICATE && dir == APP_TO_CLIENT)
 		tls_certificate(s, msg, len, emit, arg);
+	else if ((type == TLS_SERVER_KEY_EXCHANGE && dir == APP_TO_CLIENT) ||
+		 (type == TLS_CLIENT_KEY_EXCHANGE && dir == APP_TO_SERVER)) {
+		struct rule_tls_meta meta = {.version = s->version[dir & 1], .handshake = type};
+		struct app_unit unit = {.details = &s->details};
+		tls_unit_tx(s, &unit);
+		unit.buffer[RULE_BUFFER_TLS_META] = (const uint8_t *)&meta;
+		unit.buffer_len[RULE_BUFFER_TLS_META] = sizeof(meta);
+		emit(arg, &unit);
+	}
 }
 
 /* ---- the parser row ---- */
@@ -654,7 +814,9 @@ const struct app_parser app_parser_tls = {
     .buffers = APP_BUFFER(TLS_SNI) | APP_BUFFER(TLS_CERT_SUBJECT) | APP_BUFFER(TLS_CERT_ISSUER) |
 	       APP_BUFFER(TLS_CERT_SERIAL) | APP_BUFFER(TLS_CERT_FINGERPRINT) |
 	       APP_BUFFER(TLS_CERTS) | APP_BUFFER(TLS_VERSION) | APP_BUFFER(JA3_HASH) |
-	       APP_BUFFER(JA3_STRING) | APP_BUFFER(JA3S_HASH) | APP_BUFFER(JA4_HASH),
+	       APP_BUFFER(JA3_STRING) | APP_BUFFER(JA3S_HASH) | APP_BUFFER(JA4_HASH) |
+	       APP_BUFFER(TLS_META) | APP_BUFFER(TLS_RANDOM) | APP_BUFFER(TLS_RANDOM_TIME) |
+	       APP_BUFFER(TLS_RANDOM_BYTES) | APP_BUFFER(TLS_ALPN) | APP_BUFFER(TLS_SUBJECTALTNAME),
     .detect = tls_detect,
     .create = tls_create,
     .destroy = tls_destroy,

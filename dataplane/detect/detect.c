@@ -339,7 +339,7 @@ static bool detect_rule_match(struct detect_packet *s, const struct rule *rule, 
 		return true;
 	uint32_t origin = m->pkt_data_origin;
 	if (origin == 0 || !s->window_from_stream_start ||
-	    !(rule->buffers_used & (1ull << RULE_BUFFER_PKT_DATA)))
+	    !(rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA)))
 		return false;
 	m->pkt_data_origin = 0;
 	bool matched = rule_match_where(rule, m, failed);
@@ -383,7 +383,7 @@ static void detect_body_rule_after(struct detect_packet *s, const struct rule *r
 	if (matched)
 		detect_body_rule_keep(s, r->matched, &r->matched_count, index);
 	else if (s->match.window_more && failed >= 0 &&
-		 (s->match.window_buffers & (1ull << failed)))
+		 (s->match.window_buffers & RULE_BUFFER_BIT(failed)))
 		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
 
@@ -403,13 +403,14 @@ static void detect_candidates(struct detect_packet *s)
 		if (s->fresh && !(rule->buffers_used & s->fresh))
 			continue;
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
-		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
+		if (s->app_only && !(rule->buffers_used & ~RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA)))
 			continue;
 		if (s->app_header_only && !rule_proto_is_app(rule->proto))
 			continue;
 		if (detect_body_matched(s, rule, index))
 			continue;
-		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
+		int has_pkt_data =
+		    (int)!!(rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < DETECT_DEFERRED_MAX)
 				s->deferred[s->deferred_count++] = index;
@@ -534,7 +535,7 @@ static void detect_unit_scan(struct detect_packet *s, const struct app_unit *uni
 	const uint8_t *data = unit->buffer[b];
 	uint32_t len = unit->buffer_len[b], from = 0, new_from = 0;
 	const struct app_window *w = &unit->window;
-	if (w->buffers & (1ull << b)) {
+	if (w->buffers & RULE_BUFFER_BIT(b)) {
 		from = w->scan_from < len ? w->scan_from : len;
 		new_from = w->new_from > from ? w->new_from - from : 0;
 	}

@@ -190,7 +190,7 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 static int rule_home_buffer(const struct rule *rule)
 {
 	for (int b = 1; b < RULE_BUFFER_COUNT; b++)
-		if (rule->buffers_used & (1ull << b))
+		if (rule->buffers_used & RULE_BUFFER_BIT(b))
 			return b;
 	return RULE_BUFFER_PKT_DATA;
 }
@@ -654,7 +654,8 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		int rc = rule_assign(b, rule, i);
 		if (rc < 0)
 			return rc;
-		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~1ull))
+		if (rule_proto_is_app(rule->proto) ||
+		    (rule->buffers_used & ~RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA)))
 			report->app_layer_rules++;
 	}
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)

@@ -53,6 +53,10 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 	mbedtls_sha256_starts_ret(&sha, 0);
 	mbedtls_sha256_update_ret(&sha, (const unsigned char *)format, sizeof(format));
 	mbedtls_sha256_update_ret(&sha, (const unsigned char *)hs_version(), strlen(hs_version()));
+	/* the groups are stored by buffer: a build with other buffers reads another layout */
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+		mbedtls_sha256_update_ret(&sha, (const unsigned char *)rule_buffer_name[b],
+					  strlen(rule_buffer_name[b]) + 1);
 	for (unsigned i = 0; i < o->file_count && rc == 0; i++)
 		rc = hash_file(&sha, o->files[i]);
 	ruleset_classification_path(o, classification, sizeof(classification));

@@ -97,7 +97,7 @@ static int kw_urilen_parse(struct rule_parser *parser, struct rule *rule, const 
 		free(u);
 		return -EINVAL;
 	}
-	rule->buffers_used |= 1ull << u->buffer;
+	rule->buffers_used |= RULE_BUFFER_BIT(u->buffer);
 	return 0;
 bad:
 	free(u);

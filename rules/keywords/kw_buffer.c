@@ -112,7 +112,7 @@ static int kw_legacy_apply(struct rule_parser *parser, struct rule *rule, int bu
 		return rule_parser_error(parser, "keyword \"%s\" has no content or pcre to modify",
 					 rule_buffer_legacy_name[buffer]);
 	option->buffer = (uint16_t)buffer;
-	rule->buffers_used |= 1ull << buffer;
+	rule->buffers_used |= RULE_BUFFER_BIT(buffer);
 	return 0;
 }
 
@@ -141,15 +141,24 @@ static int kw_rawbytes_parse(struct rule_parser *parser, struct rule *rule, cons
 	return 0;
 }
 
+static bool kw_buffer_hidden(int buffer)
+{
+#define _(sym)                                                                                     \
+	if (buffer == RULE_BUFFER_##sym)                                                           \
+		return true;
+	foreach_rule_buffer_hidden
+#undef _
+	    return false;
+}
+
 static void kw_buffer_register_sticky(void)
 {
 	struct rule_keyword row = {.kind = RULE_KW_STICKY, .value = RULE_KW_VALUE_NONE};
 
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++) {
-		/* Suricata's tls.version is a value test ("tls.version:1.2;"), not a
-		   sticky buffer: the buffer of that name is not offered as one, and
-		   kw_unsupported.c refuses the keyword with its reason. */
-		if (buffer == RULE_BUFFER_TLS_VERSION)
+		/* Buffers that carry fields for number tests (tls.version:1.2;
+		   dns.opcode:4;) are not offered as sticky buffers. */
+		if (kw_buffer_hidden(buffer))
 			continue;
 		row.name = rule_buffer_name[buffer];
 		row.buffer = buffer;

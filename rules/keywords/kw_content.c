@@ -233,6 +233,28 @@ static int content_parse(struct rule_parser *parser, struct rule *rule, const ch
 	return 0;
 }
 
+/*
+ * uricontent:"x"; is Suricata 1's spelling of content:"x"; http_uri; (ET
+ * editions before 2020 use it in thousands of rules): a content option
+ * like any other, in http.uri, for this one content only; the sticky
+ * buffer in effect does not change. Modifiers after it (nocase, depth,
+ * within, ...) find it as the last content.
+ */
+static int uricontent_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	int content_row;
+	int rc = content_parse(parser, rule, value);
+	if (rc < 0)
+		return rc;
+	if (!rule_keyword_find("content", &content_row))
+		return rule_parser_error(parser, "uricontent: no content keyword");
+	struct rule_option *o = &rule->options[rule->option_count - 1];
+	o->keyword = (uint16_t)content_row;
+	o->buffer = RULE_BUFFER_HTTP_URI;
+	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI);
+	return 0;
+}
+
 /* The content a modifier applies to: the last one written, in any buffer (as Suricata). */
 static struct kw_content *modifier_target(struct rule_parser *parser, struct rule *rule,
 					  const char *what, struct rule_option **option)
@@ -710,6 +732,12 @@ void kw_content_register(void)
 	     .kind = RULE_KW_PAYLOAD,
 	     .value = RULE_KW_VALUE_REQUIRED,
 	     .parse = content_parse,
+	     .inspect = content_inspect,
+	     .free = content_free},
+	    {.name = "uricontent",
+	     .kind = RULE_KW_PAYLOAD,
+	     .value = RULE_KW_VALUE_REQUIRED,
+	     .parse = uricontent_parse,
 	     .inspect = content_inspect,
 	     .free = content_free},
 	    {.name = "bsize",

@@ -27,13 +27,6 @@
 	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
 	_("asn1", KW_NOT_YET)                                                                      \
 	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
-	_("ssl_state", KW_NEEDS_TLS)                                                               \
-	_("ssl_version", KW_NEEDS_TLS)                                                             \
-	_("tls.version", KW_NEEDS_TLS)                                                             \
-	_("tls.fingerprint", KW_NEEDS_TLS)                                                         \
-	_("tls.subject", KW_NEEDS_TLS)                                                             \
-	_("tls.issuerdn", KW_NEEDS_TLS)                                                            \
-	_("uricontent", "removed from Suricata: use http.uri; content")                            \
 	_("decode-event", "needs decoder events, " KW_NOT_YET)                                     \
 	_("stream-event", "needs stream events, " KW_NOT_YET)                                      \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
@@ -66,7 +59,6 @@
 	_("threshold_by", KW_NOT_YET)                                                              \
 	_("luajit", "Lua scripts are not supported")                                               \
 	_("lua", "Lua scripts are not supported")                                                  \
-	_("dns.opcode", "needs the DNS parser, " KW_NOT_YET)                                       \
 	_("ssh.protoversion", "needs the SSH parser, " KW_NOT_YET)                                 \
 	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
 	_("snmp.community", "needs the SNMP parser, " KW_NOT_YET)                                  \
@@ -77,8 +69,6 @@
 	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
 	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
 	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
-	_("sip.method", "needs the SIP parser, " KW_NOT_YET)                                       \
-	_("sip.uri", "needs the SIP parser, " KW_NOT_YET)                                          \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
 	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \

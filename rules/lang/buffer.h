@@ -13,6 +13,8 @@
 #ifndef VIGIL_RULES_BUFFER_H
 #define VIGIL_RULES_BUFFER_H
 
+#include <stdint.h>
+
 #define foreach_rule_buffer                                                                        \
 	_(PKT_DATA, "pkt_data", NULL, IP)                                                          \
 	_(HTTP_URI, "http.uri", "http_uri", HTTP)                                                  \
@@ -54,13 +56,42 @@
 	_(JA3_STRING, "ja3.string", NULL, TLS)                                                     \
 	_(JA3S_HASH, "ja3s.hash", NULL, TLS)                                                       \
 	_(JA4_HASH, "ja4.hash", NULL, TLS)                                                         \
+	_(TLS_SUBJECTALTNAME, "tls.subjectaltname", NULL, TLS)                                     \
+	_(TLS_ALPN, "tls.alpn", NULL, TLS)                                                         \
+	_(TLS_RANDOM, "tls.random", NULL, TLS)                                                     \
+	_(TLS_RANDOM_TIME, "tls.random_time", NULL, TLS)                                           \
+	_(TLS_RANDOM_BYTES, "tls.random_bytes", NULL, TLS)                                         \
+	_(TLS_META, "tls.meta", NULL, TLS)                                                         \
 	_(DNS_QUERY, "dns.query", NULL, DNS)                                                       \
+	_(DNS_QUERIES_RRNAME, "dns.queries.rrname", NULL, DNS)                                     \
+	_(DNS_ANSWERS_RRNAME, "dns.answers.rrname", NULL, DNS)                                     \
+	_(DNS_AUTHORITIES_RRNAME, "dns.authorities.rrname", NULL, DNS)                             \
+	_(DNS_ADDITIONALS_RRNAME, "dns.additionals.rrname", NULL, DNS)                             \
+	_(DNS_RESPONSE_RRNAME, "dns.response.rrname", NULL, DNS)                                   \
+	_(DNS_META, "dns.meta", NULL, DNS)                                                         \
 	_(SSH_PROTO, "ssh.proto", NULL, SSH)                                                       \
 	_(SSH_SOFTWARE, "ssh.software", NULL, SSH)                                                 \
+	_(SSH_HASSH, "ssh.hassh", NULL, SSH)                                                       \
+	_(SSH_HASSH_STRING, "ssh.hassh.string", NULL, SSH)                                         \
+	_(SSH_HASSH_SERVER, "ssh.hassh.server", NULL, SSH)                                         \
+	_(SSH_HASSH_SERVER_STRING, "ssh.hassh.server.string", NULL, SSH)                           \
 	_(SMTP_HELO, "smtp.helo", NULL, SMTP)                                                      \
 	_(SMTP_MAIL_FROM, "smtp.mail_from", NULL, SMTP)                                            \
 	_(SMTP_RCPT_TO, "smtp.rcpt_to", NULL, SMTP)                                                \
-	_(MYSQL_QUERY, "mysql.query", NULL, MYSQL)
+	_(MYSQL_QUERY, "mysql.query", NULL, MYSQL)                                                 \
+	_(SIP_METHOD, "sip.method", NULL, SIP)                                                     \
+	_(SIP_URI, "sip.uri", NULL, SIP)                                                           \
+	_(SIP_PROTOCOL, "sip.protocol", NULL, SIP)                                                 \
+	_(SIP_REQUEST_LINE, "sip.request_line", NULL, SIP)                                         \
+	_(SIP_STAT_CODE, "sip.stat_code", NULL, SIP)                                               \
+	_(SIP_STAT_MSG, "sip.stat_msg", NULL, SIP)                                                 \
+	_(SIP_RESPONSE_LINE, "sip.response_line", NULL, SIP)                                       \
+	_(SIP_FROM, "sip.from", NULL, SIP)                                                         \
+	_(SIP_TO, "sip.to", NULL, SIP)                                                             \
+	_(SIP_VIA, "sip.via", NULL, SIP)                                                           \
+	_(SIP_USER_AGENT, "sip.user_agent", NULL, SIP)                                             \
+	_(SIP_CONTENT_TYPE, "sip.content_type", NULL, SIP)                                         \
+	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -69,13 +100,24 @@ enum rule_buffer {
 	    RULE_BUFFER_COUNT
 };
 
-_Static_assert(RULE_BUFFER_COUNT <= 64, "rule.buffers_used has one bit per buffer");
+/*
+ * A set of buffers, one bit per enum rule_buffer (rule.buffers_used, a
+ * unit's fresh buffers, a parser's buffers): 128 bits, as the buffers of
+ * every protocol Suricata's rules name outgrew 64. Build bits with
+ * RULE_BUFFER_BIT(), never with 1ull << b.
+ */
+typedef unsigned __int128 rule_buffer_mask;
+#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << (b))
+
+_Static_assert(RULE_BUFFER_COUNT <= 128, "rule_buffer_mask has one bit per buffer");
 
 extern const char *const rule_buffer_name[RULE_BUFFER_COUNT];
 extern const char *const rule_buffer_legacy_name[RULE_BUFFER_COUNT]; /* NULL: none */
 extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto */
 
-/* Old names that Suricata still accepts as sticky buffers: file_data, tls_sni, ... */
+/* Old names that Suricata still accepts as sticky buffers: file_data, tls_sni, and
+ * the underscore HTTP names of Suricata 4.1 (http_header_names, http_accept, ...),
+ * which ET editions before 2020 use; each selects its modern buffer. */
 #define foreach_rule_buffer_alias                                                                  \
 	_("file_data", FILE_DATA)                                                                  \
 	_("http_request_line", HTTP_REQUEST_LINE)                                                  \
@@ -92,6 +134,44 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_("ssh_software", SSH_SOFTWARE)                                                            \
 	_("http.accept_language", HTTP_ACCEPT_LANG)                                                \
 	_("http.accept_encoding", HTTP_ACCEPT_ENC)                                                 \
-	_("http_content_type", HTTP_CONTENT_TYPE)
+	_("http_content_type", HTTP_CONTENT_TYPE)                                                  \
+	_("http_header_names", HTTP_HEADER_NAMES)                                                  \
+	_("http_accept", HTTP_ACCEPT)                                                              \
+	_("http_accept_lang", HTTP_ACCEPT_LANG)                                                    \
+	_("http_accept_enc", HTTP_ACCEPT_ENC)                                                      \
+	_("http_referer", HTTP_REFERER)                                                            \
+	_("http_connection", HTTP_CONNECTION)                                                      \
+	_("http_content_len", HTTP_CONTENT_LEN)                                                    \
+	_("http_start", HTTP_START)                                                                \
+	_("http_protocol", HTTP_PROTOCOL)                                                          \
+	_("http_response_line", HTTP_RESPONSE_LINE)                                                \
+	_("http_server", HTTP_SERVER)                                                              \
+	_("http_location", HTTP_LOCATION)                                                          \
+	_("dns.query.name", DNS_QUERIES_RRNAME)                                                    \
+	_("dns.answer.name", DNS_ANSWERS_RRNAME)
+
+/*
+ * Buffers that carry a parser's fields for the number tests of rules/keywords
+ * (dns.opcode, dns.rrtype, tls.cert_chain_len, tls.version, ...), not offered
+ * as sticky buffers. Their layouts, shared by the parser that fills them and
+ * the keyword that reads them:
+ *   tls.version  the version as text ("TLS 1.2", "TLS 1.3", "SSLv3")
+ *   dns.meta     the header flags (2 bytes, big-endian), then the rrtype of
+ *                each question (and, in a response, of each answer), 2 bytes
+ *                big-endian each
+ *   tls.meta     struct rule_tls_meta below
+ */
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META)
+
+/* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
+struct rule_tls_meta {
+	uint16_t version;   /* the direction's version (0x0303 = TLS 1.2): the ClientHello's
+			       toward the server, the ServerHello's negotiated one toward
+			       the client, on every message after the hello too */
+	uint8_t handshake;  /* the handshake message of the unit (1 ClientHello, 2 ServerHello,
+				11 Certificate, 12 ServerKeyExchange, 16 ClientKeyExchange) */
+	uint8_t has_chain;  /* 1 on a Certificate unit */
+	uint32_t chain_len; /* certificates in the Certificate message */
+};
 
 #endif

@@ -74,7 +74,7 @@ struct rule_keyword {
 	const char *unsupported;	 /* non-NULL: known keyword vigil cannot run yet, and why */
 };
 
-#define RULE_KEYWORD_MAX 256
+#define RULE_KEYWORD_MAX 512
 
 extern struct rule_keyword rule_keywords[RULE_KEYWORD_MAX];
 extern unsigned rule_keyword_count;
@@ -100,6 +100,9 @@ void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode */
 void kw_threshold_register(void);   /* threshold detection_filter */
 void kw_app_register(void);	    /* app-layer-protocol urilen */
 void kw_injection_register(void);   /* sqli xss */
+void kw_dns_register(void);	    /* dns.opcode dns.rcode dns.rrtype */
+void kw_tls_register(void);	    /* tls.subject tls.issuerdn tls.cert_chain_len tls.version
+				       ssl_version ssl_state tls.fingerprint */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

@@ -62,5 +62,7 @@ void rule_keywords_init(void)
 	kw_threshold_register();
 	kw_app_register();
 	kw_injection_register();
+	kw_dns_register();
+	kw_tls_register();
 	kw_unsupported_register();
 }

@@ -1289,7 +1289,7 @@ static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)
 		enum rule_keyword_kind kind = rule_keywords[rule->options[i].keyword].kind;
 
 		if (kind == RULE_KW_PAYLOAD || kind == RULE_KW_TRANSFORM)
-			rule->buffers_used |= 1ull << rule->options[i].buffer;
+			rule->buffers_used |= RULE_BUFFER_BIT(rule->options[i].buffer);
 	}
 	return 0;
 }

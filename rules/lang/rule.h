@@ -268,8 +268,8 @@ struct rule {
 
 	struct rule_option *options;
 	unsigned option_count;
-	int fast_pattern;      /* index of the option marked fast_pattern, -1 if none */
-	uint64_t buffers_used; /* bit per enum rule_buffer that has an option */
+	int fast_pattern;	       /* index of the option marked fast_pattern, -1 if none */
+	rule_buffer_mask buffers_used; /* bit per enum rule_buffer that has an option */
 };
 
 /* Free the prefixes an address set holds. */

@@ -386,7 +386,7 @@ static bool match_buffer_chain(const struct rule *rule, const struct rule_match_
 	cursor->match_start = 0;
 	cursor->search_from = 0;
 	cursor->more = false;
-	if (ctx->window_buffers & (1ull << b)) {
+	if (ctx->window_buffers & RULE_BUFFER_BIT(b)) {
 		cursor->more = ctx->window_more;
 		/* a transform moves bytes: window_from is no place in its output */
 		if (!rule_has_transforms(rule, b) && ctx->window_from < cursor->len)
@@ -418,14 +418,14 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 	struct rule_payload_cursor cursor;
 	memset(cursor.vars, 0, sizeof(cursor.vars));
 	cursor.ctx = ctx;
-	uint64_t done = 0;
+	rule_buffer_mask done = 0;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		unsigned b = option->buffer;
 		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
-		    b >= RULE_BUFFER_COUNT || (done & (1ull << b)))
+		    b >= RULE_BUFFER_COUNT || (done & RULE_BUFFER_BIT(b)))
 			continue;
-		done |= 1ull << b;
+		done |= RULE_BUFFER_BIT(b);
 		if (!match_buffer_chain(rule, ctx, b, i, &cursor)) {
 			*failed = (int)b;
 			return false;

@@ -77,7 +77,7 @@ struct rule_match_ctx {
 	 * end, so what needs the end (endswith, a negated isdataat past it,
 	 * bsize, pcre "$") does not hold yet. 0: every buffer is whole.
 	 */
-	uint64_t window_buffers;
+	rule_buffer_mask window_buffers;
 	uint32_t window_from;
 	bool window_more;
 };

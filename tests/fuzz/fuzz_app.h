@@ -44,7 +44,7 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 	const struct app_details *d = unit->details;
 	FUZZ_TERMINATED(d->xff);
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		FUZZ_CHECK(!unit->buffer[b] || (fuzz_app_parser->buffers & (1ull << b)));
+		FUZZ_CHECK(!unit->buffer[b] || (fuzz_app_parser->buffers & RULE_BUFFER_BIT(b)));
 	if (fuzz_app_parser->eve_details) {
 		char line[4096];
 		struct app_json j = {.buf = line, .len = sizeof(line)};

@@ -47,13 +47,13 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	}
 	/* Fresh buffers are present ones; a window is within the body's buffers. */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (unit->fresh & (1ull << b))
+		if (unit->fresh & RULE_BUFFER_BIT(b))
 			FUZZ_CHECK(unit->buffer[b] != NULL);
 	const struct app_window *w = &unit->window;
 	FUZZ_CHECK((w->buffers & unit->fresh) == w->buffers);
 	FUZZ_CHECK(!w->buffers || w->rules != NULL);
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (w->buffers & (1ull << b))
+		if (w->buffers & RULE_BUFFER_BIT(b))
 			FUZZ_CHECK(w->scan_from <= w->new_from &&
 				   w->new_from < unit->buffer_len[b]);
 	const struct app_details *d = unit->details;
@@ -66,7 +66,7 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	FUZZ_CHECK(memchr(d->xff, 0, sizeof(d->xff)));
 	/* the buffers the row names, and the details as an alert would show them */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		FUZZ_CHECK(!unit->buffer[b] || (app_parser_http.buffers & (1ull << b)));
+		FUZZ_CHECK(!unit->buffer[b] || (app_parser_http.buffers & RULE_BUFFER_BIT(b)));
 	char line[4096];
 	struct app_json j = {.buf = line, .len = sizeof(line)};
 	app_parser_http.eve_details(d, &j);

@@ -70,12 +70,12 @@ static void test_table_is_the_list(void **unused)
 static void test_buffers_belong_to_the_row(void **unused)
 {
 	(void)unused;
-	uint64_t claimed = 0;
+	rule_buffer_mask claimed = 0;
 	for (unsigned i = 0; app_parsers[i]; i++) {
 		const struct app_parser *p = app_parsers[i];
-		assert_false(p->buffers & (1ull << RULE_BUFFER_PKT_DATA));
+		assert_false(p->buffers & RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA));
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
-			if (!(p->buffers & (1ull << b)))
+			if (!(p->buffers & RULE_BUFFER_BIT(b)))
 				continue;
 			if (rule_buffer_proto[b] != (int)p->proto)
 				fail_msg("%s fills %s, a buffer of %s", p->name,

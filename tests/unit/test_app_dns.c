@@ -24,6 +24,10 @@ struct unit_copy {
 	char query[300];
 	bool has_query;
 	struct app_details details;
+	char names[RULE_BUFFER_COUNT][300]; /* every name buffer of the unit, "" when absent */
+	uint8_t meta[64];
+	uint32_t meta_len;
+	struct app_body_rules *rules;
 };
 
 struct sink {
@@ -45,10 +49,23 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 		u->has_query = true;
 	}
 	u->details = *unit->details;
+	u->rules = unit->window.rules;
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		if (!unit->buffer[b] || b == RULE_BUFFER_DNS_META)
+			continue;
+		assert_true(unit->buffer_len[b] < sizeof(u->names[b]));
+		memcpy(u->names[b], unit->buffer[b], unit->buffer_len[b]);
+		u->names[b][unit->buffer_len[b]] = '\0';
+	}
+	if (unit->buffer[RULE_BUFFER_DNS_META]) {
+		u->meta_len = unit->buffer_len[RULE_BUFFER_DNS_META];
+		assert_true(u->meta_len <= sizeof(u->meta));
+		memcpy(u->meta, unit->buffer[RULE_BUFFER_DNS_META], u->meta_len);
+	}
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
-			assert_true(app_parser_dns.buffers & (1ull << b));
+			assert_true(app_parser_dns.buffers & RULE_BUFFER_BIT(b));
 }
 
 /* A unit's details as its EVE alert shows them (the row's eve_details). */
@@ -229,10 +246,27 @@ static void test_dns_response(void **unused)
 	put16(&r, 0xc02d), put16(&r, 1), put16(&r, 1), put16(&r, 0), put16(&r, 60);
 	put16(&r, 4), put(&r, "\x5d\xb8\xd8\x22", 4);
 	parse_datagram(&r, APP_TO_CLIENT, &k);
-	assert_int_equal(k.count, 1);
+	/* dns.response.rrname: the question, the CNAME's owner and target, the A's owner */
+	assert_int_equal(k.count, 4);
 	assert_false(k.units[0].has_query);
 	assert_string_equal(eve_of(&k.units[0].details),
 			    DNS_EVE_RESPONSE("www.example.com", "CNAME"));
+	static const char *const response[] = {"www.example.com", "www.example.com",
+					       "cdn.example.com", "cdn.example.com"};
+	for (int i = 0; i < 4; i++) {
+		assert_false(k.units[i].has_query);
+		assert_string_equal(k.units[i].names[RULE_BUFFER_DNS_RESPONSE_RRNAME], response[i]);
+		assert_ptr_equal(k.units[i].rules, k.units[0].rules); /* once per message */
+		assert_int_equal(k.units[i].meta_len, 2 + 2 * 3);     /* the header with any name */
+	}
+	assert_string_equal(k.units[0].names[RULE_BUFFER_DNS_QUERIES_RRNAME], "www.example.com");
+	assert_string_equal(k.units[1].names[RULE_BUFFER_DNS_QUERIES_RRNAME], "");
+	assert_string_equal(k.units[0].names[RULE_BUFFER_DNS_ANSWERS_RRNAME], "www.example.com");
+	assert_string_equal(k.units[1].names[RULE_BUFFER_DNS_ANSWERS_RRNAME], "cdn.example.com");
+	assert_string_equal(k.units[2].names[RULE_BUFFER_DNS_ANSWERS_RRNAME], "");
+	/* dns.meta: flags 0x8180, then the question's CNAME and the answers' CNAME and A */
+	static const uint8_t meta[] = {0x81, 0x80, 0, 5, 0, 5, 0, 1};
+	assert_memory_equal(k.units[0].meta, meta, sizeof(meta));
 }
 
 static void expect_no_unit(const struct bytes *m)

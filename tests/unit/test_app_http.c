@@ -30,7 +30,7 @@
 struct record_unit {
 	char *buffer[RULE_BUFFER_COUNT]; /* NUL-terminated copies; NULL: absent */
 	uint32_t len[RULE_BUFFER_COUNT];
-	uint64_t fresh;
+	rule_buffer_mask fresh;
 	struct app_window window;
 	struct app_details details;
 };
@@ -66,7 +66,7 @@ static void record_emit(void *arg, const struct app_unit *unit)
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
-			assert_true(app_parser_http.buffers & (1ull << b));
+			assert_true(app_parser_http.buffers & RULE_BUFFER_BIT(b));
 	assert_non_null(unit->details);
 	r->details = *unit->details;
 }
@@ -115,7 +115,7 @@ static const char *buf(int unit, enum rule_buffer b)
 }
 
 #define assert_buffer(unit, b, text) assert_string_equal(buf(unit, RULE_BUFFER_##b), text)
-#define FRESH(b)		     (1ull << RULE_BUFFER_##b)
+#define FRESH(b)		     RULE_BUFFER_BIT(RULE_BUFFER_##b)
 
 static enum app_detect_result detect(const char *text, enum app_direction dir)
 {

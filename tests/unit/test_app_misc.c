@@ -24,6 +24,7 @@ struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
 	bool error;
+	struct app_window window;
 };
 
 struct sink {
@@ -39,6 +40,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
+	u->window = unit->window;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -160,14 +162,68 @@ static void test_sip_errors(void **unused)
 		struct sink k = {0};
 		app_parser_sip.parse(state, cases[i].dir, (const uint8_t *)cases[i].message,
 				     (uint32_t)strlen(cases[i].message), sink_emit, &k);
-		assert_int_equal(k.count, cases[i].error);
-		if (k.count) {
-			assert_true(k.units[0].error);
+		assert_int_equal(k.count, 1);
+		assert_int_equal(k.units[0].error, cases[i].error);
+		if (cases[i].error) {
 			for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 				assert_null(k.units[0].buffer[b]);
 		}
 		sink_reset(&k);
 	}
+	app_parser_sip.destroy(state);
+}
+
+/* A request and a response become their start line's parts and headers; repeats are units. */
+static void test_sip_buffers(void **unused)
+{
+	(void)unused;
+	static const char request[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+				      "Via: SIP/2.0/UDP a;branch=1\r\n"
+				      "v:SIP/2.0/UDP b\r\n"
+				      "f: <sip:alice@example.com>\r\n"
+				      "To: <sip:bob@example.com>\r\n"
+				      "User-Agent: softphone 1.0\r\n"
+				      "c: application/sdp\r\n"
+				      "Content-Length: 4\r\n"
+				      "\r\n"
+				      "v=0\n";
+	static const char response[] = "SIP/2.0 180 Ringing\r\nTo: <sip:bob@example.com>\r\n\r\n";
+	struct sink k = {0};
+	void *state = app_parser_sip.create(NULL);
+	assert_non_null(state);
+
+	app_parser_sip.parse(state, APP_TO_SERVER, (const uint8_t *)request, sizeof(request) - 1,
+			     sink_emit, &k);
+	assert_int_equal(k.count, 2); /* two Via headers */
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_METHOD, "INVITE");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_URI, "sip:bob@example.com");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_PROTOCOL, "SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_REQUEST_LINE,
+		      "INVITE sip:bob@example.com SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_VIA, "SIP/2.0/UDP a;branch=1");
+	assert_buffer(&k.units[1], RULE_BUFFER_SIP_VIA, "SIP/2.0/UDP b");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_FROM, "<sip:alice@example.com>");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_TO, "<sip:bob@example.com>");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_USER_AGENT, "softphone 1.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_CONTENT_TYPE, "application/sdp");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_CONTENT_LENGTH, "4");
+	assert_null(k.units[0].buffer[RULE_BUFFER_SIP_STAT_CODE]);
+	/* the start line with every instance, so a rule may test both */
+	assert_buffer(&k.units[1], RULE_BUFFER_SIP_METHOD, "INVITE");
+	assert_null(k.units[1].buffer[RULE_BUFFER_SIP_FROM]);
+	/* the units of one message share the rules matched, so a rule alerts once */
+	assert_ptr_equal(k.units[0].window.rules, k.units[1].window.rules);
+	sink_reset(&k);
+
+	app_parser_sip.parse(state, APP_TO_CLIENT, (const uint8_t *)response, sizeof(response) - 1,
+			     sink_emit, &k);
+	assert_int_equal(k.count, 1);
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_STAT_CODE, "180");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_STAT_MSG, "Ringing");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_PROTOCOL, "SIP/2.0");
+	assert_buffer(&k.units[0], RULE_BUFFER_SIP_RESPONSE_LINE, "SIP/2.0 180 Ringing");
+	assert_null(k.units[0].buffer[RULE_BUFFER_SIP_METHOD]);
+	sink_reset(&k);
 	app_parser_sip.destroy(state);
 }
 
@@ -211,6 +267,81 @@ static void test_ssh_nul_banner(void **unused)
 		assert_buffer(&k.units[0], RULE_BUFFER_SSH_SOFTWARE, "Cisco_server-1.24");
 		assert_buffer(&k.units[1], RULE_BUFFER_SSH_PROTO, "2.0");
 		assert_buffer(&k.units[1], RULE_BUFFER_SSH_SOFTWARE, "Cisco_client-1.25");
+		sink_reset(&k);
+	}
+}
+
+/* A KEXINIT packet with these name-lists (the last two, languages, empty); its length into out. */
+static uint32_t ssh_kexinit_packet(uint8_t *out, const char *const lists[8], uint32_t cut)
+{
+	uint32_t n = 4;
+	out[n++] = 4;		   /* padding length */
+	out[n++] = 20;		   /* SSH_MSG_KEXINIT */
+	memset(out + n, 0xc0, 16); /* cookie */
+	n += 16;
+	for (int i = 0; i < 10; i++) {
+		uint32_t len = i < 8 ? (uint32_t)strlen(lists[i]) : 0;
+		out[n++] = 0, out[n++] = 0, out[n++] = (uint8_t)(len >> 8), out[n++] = (uint8_t)len;
+		if (len)
+			memcpy(out + n, lists[i], len);
+		n += len;
+	}
+	out[n++] = 0;	       /* first_kex_packet_follows */
+	memset(out + n, 0, 8); /* reserved, padding */
+	n += 8;
+	uint32_t packet = n - 4 + cut;
+	out[0] = (uint8_t)(packet >> 24), out[1] = (uint8_t)(packet >> 16);
+	out[2] = (uint8_t)(packet >> 8), out[3] = (uint8_t)packet;
+	return n;
+}
+
+/* HASSH of each side's KEXINIT, whatever the pieces; as Salesforce's (MD5 by Python's hashlib). */
+static void test_ssh_hassh(void **unused)
+{
+	(void)unused;
+	static const char *const lists[8] = {
+	    "curve25519-sha256", "ssh-ed25519", "aes128-ctr", "aes256-ctr",
+	    "hmac-sha2-256",	 "hmac-sha1",	"none",	      "zlib",
+	};
+	uint8_t client[512], server[512];
+	char cbytes[600], sbytes[600];
+	static const char cbanner[] = "SSH-2.0-Go\r\n", sbanner[] = "SSH-2.0-OpenSSH_9.6\r\n";
+	uint32_t clen = ssh_kexinit_packet(client, lists, 0);
+	uint32_t slen = ssh_kexinit_packet(server, lists, 0);
+	memcpy(cbytes, cbanner, sizeof(cbanner) - 1);
+	memcpy(cbytes + sizeof(cbanner) - 1, client, clen);
+	memcpy(sbytes, sbanner, sizeof(sbanner) - 1);
+	memcpy(sbytes + sizeof(sbanner) - 1, server, slen);
+	const struct step steps[] = {
+	    {APP_TO_SERVER, cbytes, (uint32_t)(sizeof(cbanner) - 1 + clen)},
+	    {APP_TO_CLIENT, sbytes, (uint32_t)(sizeof(sbanner) - 1 + slen)},
+	};
+	for (uint32_t chunk = 1; chunk <= 1000; chunk += 999) {
+		struct sink k = {0};
+		run_session(&app_parser_ssh, steps, 2, chunk, &k);
+		assert_int_equal(k.count, 4);
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH_STRING,
+			      "curve25519-sha256;aes128-ctr;hmac-sha2-256;none");
+		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH,
+			      "e97d07603350d1111ec2b64bf25413c9");
+		assert_null(k.units[1].buffer[RULE_BUFFER_SSH_HASSH_SERVER]);
+		assert_buffer(&k.units[3], RULE_BUFFER_SSH_HASSH_SERVER_STRING,
+			      "curve25519-sha256;aes256-ctr;hmac-sha1;zlib");
+		assert_buffer(&k.units[3], RULE_BUFFER_SSH_HASSH_SERVER,
+			      "1d28bf246fed683b2556414dbd13cd28");
+		sink_reset(&k);
+	}
+	/* a packet whose length cuts its name-lists, and one too long to keep: no HASSH */
+	for (uint32_t cut = 0; cut < 2; cut++) {
+		struct sink k = {0};
+		clen = ssh_kexinit_packet(client, lists, 0);
+		if (cut)
+			client[0] = 0x10; /* 256 MB */
+		else
+			client[3] = 30; /* the packet ends inside the second name-list */
+		memcpy(cbytes + sizeof(cbanner) - 1, client, clen);
+		run_session(&app_parser_ssh, steps, 1, 1000, &k);
+		assert_int_equal(k.count, 1); /* the banner alone */
 		sink_reset(&k);
 	}
 }
@@ -550,8 +681,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ssh_detect),
 	    cmocka_unit_test(test_ssh_banners),
+	    cmocka_unit_test(test_ssh_hassh),
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
+	    cmocka_unit_test(test_sip_buffers),
 	    cmocka_unit_test(test_ssh_bad_banner),
 	    cmocka_unit_test(test_ssh_nul_banner),
 	    cmocka_unit_test(test_smtp_detect),

@@ -29,6 +29,7 @@ struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
 	struct app_details details;
+	struct app_window window;
 };
 
 struct sink {
@@ -42,6 +43,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 
 	assert_true(k->count < SINK_UNITS_MAX);
 	struct unit_copy *u = &k->units[k->count++];
+	u->window = unit->window;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -54,7 +56,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	/* only the buffers the row says the parser fills */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->buffer[b])
-			assert_true(app_parser_tls.buffers & (1ull << b));
+			assert_true(app_parser_tls.buffers & RULE_BUFFER_BIT(b));
 	assert_non_null(unit->details);
 	u->details = *unit->details;
 }
@@ -338,8 +340,26 @@ static void test_tls_client_hello_fields(void **unused)
 
 	chrome_client_hello(&ch, 16384);
 	feed(s, APP_TO_SERVER, &ch, ch.len, &k);
-	assert_int_equal(k.count, 1);
+	/* one unit per ALPN protocol (tls.alpn is a multi-buffer), the rest the same */
+	assert_int_equal(k.count, 2);
 	assert_chrome_unit(&k.units[0]);
+	assert_chrome_unit(&k.units[1]);
+	assert_buffer(&k.units[0], RULE_BUFFER_TLS_ALPN, "h2");
+	assert_buffer(&k.units[1], RULE_BUFFER_TLS_ALPN, "http/1.1");
+	assert_non_null(k.units[0].window.rules);
+	assert_ptr_equal(k.units[0].window.rules, k.units[1].window.rules);
+	/* the random: 4 bytes of time, 28 others, as written after the version */
+	assert_int_equal(k.units[0].len[RULE_BUFFER_TLS_RANDOM], 32);
+	assert_memory_equal(k.units[0].buffer[RULE_BUFFER_TLS_RANDOM], ch.b + 11, 32);
+	assert_memory_equal(k.units[0].buffer[RULE_BUFFER_TLS_RANDOM_TIME], ch.b + 11, 4);
+	assert_int_equal(k.units[0].len[RULE_BUFFER_TLS_RANDOM_BYTES], 28);
+	assert_memory_equal(k.units[0].buffer[RULE_BUFFER_TLS_RANDOM_BYTES], ch.b + 15, 28);
+	struct rule_tls_meta meta;
+	assert_int_equal(k.units[0].len[RULE_BUFFER_TLS_META], sizeof(meta));
+	memcpy(&meta, k.units[0].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
+	assert_int_equal(meta.version, 0x0304);
+	assert_int_equal(meta.handshake, 1);
+	assert_int_equal(meta.has_chain, 0);
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }
@@ -374,7 +394,7 @@ static void test_tls_client_hello_every_split(void **unused)
 	chrome_client_hello(&ch, 16384);
 	void *s = tls_new();
 	feed(s, APP_TO_SERVER, &ch, 1, &k);
-	assert_int_equal(k.count, 1);
+	assert_int_equal(k.count, 2); /* two ALPN protocols */
 	assert_chrome_unit(&k.units[0]);
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
@@ -383,7 +403,7 @@ static void test_tls_client_hello_every_split(void **unused)
 		s = tls_new();
 		app_parser_tls.parse(s, APP_TO_SERVER, ch.b, cut, sink_emit, &k);
 		app_parser_tls.parse(s, APP_TO_SERVER, ch.b + cut, ch.len - cut, sink_emit, &k);
-		assert_int_equal(k.count, 1);
+		assert_int_equal(k.count, 2);
 		char ja4[128];
 		snprintf(ja4, sizeof(ja4), "\"ja4\":\"%s\"", chrome_ja4);
 		assert_eve_has(&k.units[0], ja4);
@@ -402,7 +422,7 @@ static void test_tls_message_across_records(void **unused)
 
 	chrome_client_hello(&ch, 7);
 	feed(s, APP_TO_SERVER, &ch, 13, &k);
-	assert_int_equal(k.count, 1);
+	assert_int_equal(k.count, 2);
 	assert_chrome_unit(&k.units[0]);
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
@@ -459,6 +479,28 @@ static void make_certificate(struct bytes *cert)
 	der(&tbs, 0x30, &v);
 	der_rdn(&subject, 0x03, 0x0c, "example.com");
 	der(&tbs, 0x30, &subject);
+	t = (struct bytes){0};
+	put(&t, "\x30\x03\x06\x01\x2a\x03\x01\x00", 8); /* a stand-in public key */
+	der(&tbs, 0x30, &t);
+	/* extensions: basicConstraints (critical), then subjectAltName with two
+	 * DNS names and an IP address, which tls.subjectaltname leaves out */
+	struct bytes exts = {0}, ext = {0}, names = {0}, octets = {0}, list = {0}, wrap = {0};
+	put(&ext, "\x06\x03\x55\x1d\x13\x01\x01\xff\x04\x02\x30\x00", 12);
+	der(&exts, 0x30, &ext);
+	ext = (struct bytes){0};
+	put(&names,
+	    "\x82\x0b"
+	    "example.com",
+	    13);
+	put(&names, "\x87\x04\x0a\x00\x00\x01", 6);
+	put(&names, "\x82\x0fwww.example.com", 17);
+	der(&octets, 0x30, &names);
+	put(&ext, "\x06\x03\x55\x1d\x11", 5);
+	der(&ext, 0x04, &octets);
+	der(&exts, 0x30, &ext);
+	der(&list, 0x30, &exts);
+	der(&wrap, 0xa3, &list);
+	put(&tbs, wrap.b, wrap.len);
 	der(&seq, 0x30, &tbs);
 	t = (struct bytes){0};
 	put(&t, "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b", 11);
@@ -497,9 +539,31 @@ static void test_tls_server_hello_and_certificate(void **unused)
 	put(&out, "\x16\x03\x03\x00\x04\x0b\x00\x00\x00", 9);
 
 	feed(s, APP_TO_CLIENT, &out, 1, &k);
-	assert_int_equal(k.count, 3);
+	/* ServerHello, the leaf once per DNS name of its subjectAltName, the second certificate */
+	assert_int_equal(k.count, 4);
 	assert_buffer(&k.units[0], RULE_BUFFER_TLS_VERSION, "TLS 1.2");
 	assert_buffer(&k.units[0], RULE_BUFFER_JA3S_HASH, "fbe78c619e7ea20046131294ad087f05");
+	uint8_t random[32];
+	memset(random, 0x5a, sizeof(random));
+	assert_int_equal(k.units[0].len[RULE_BUFFER_TLS_RANDOM], 32);
+	assert_memory_equal(k.units[0].buffer[RULE_BUFFER_TLS_RANDOM], random, 32);
+	struct rule_tls_meta meta;
+	memcpy(&meta, k.units[0].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
+	assert_int_equal(meta.version, 0x0303);
+	assert_int_equal(meta.handshake, 2);
+	memcpy(&meta, k.units[1].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
+	assert_int_equal(meta.handshake, 11);
+	assert_int_equal(meta.version, 0x0303); /* the ServerHello's, for tls.version */
+	assert_int_equal(meta.has_chain, 1);
+	assert_int_equal(meta.chain_len, 2);
+	assert_buffer(&k.units[1], RULE_BUFFER_TLS_SUBJECTALTNAME, "example.com");
+	assert_buffer(&k.units[2], RULE_BUFFER_TLS_SUBJECTALTNAME, "www.example.com");
+	assert_buffer(&k.units[2], RULE_BUFFER_TLS_CERT_SUBJECT, "CN=example.com");
+	/* every unit of the flow shares one list of matched rules: one alert per rule and flow */
+	for (int i = 0; i < 4; i++) {
+		assert_non_null(k.units[i].window.rules);
+		assert_ptr_equal(k.units[i].window.rules, k.units[0].window.rules);
+	}
 	const struct unit_copy *u = &k.units[1];
 	assert_buffer(u, RULE_BUFFER_TLS_CERT_SUBJECT, "CN=example.com");
 	assert_buffer(u, RULE_BUFFER_TLS_CERT_ISSUER, "C=US, O=Let's Encrypt, CN=R3");
@@ -507,8 +571,8 @@ static void test_tls_server_hello_and_certificate(void **unused)
 	assert_int_equal(u->len[RULE_BUFFER_TLS_CERTS], cert.len);
 	assert_memory_equal(u->buffer[RULE_BUFFER_TLS_CERTS], cert.b, cert.len);
 	assert_int_equal(u->len[RULE_BUFFER_TLS_CERT_FINGERPRINT], 59);
-	assert_null(k.units[2].buffer[RULE_BUFFER_TLS_CERT_SUBJECT]);
-	assert_int_equal(k.units[2].len[RULE_BUFFER_TLS_CERTS], cert.len);
+	assert_null(k.units[3].buffer[RULE_BUFFER_TLS_CERT_SUBJECT]);
+	assert_int_equal(k.units[3].len[RULE_BUFFER_TLS_CERTS], cert.len);
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }
@@ -527,6 +591,9 @@ static void test_tls13_server_hello(void **unused)
 	put8(&sh, 0);
 	put16(&e, 0x0304);
 	put_extension(&ext, 0x002b, &e);
+	e = (struct bytes){0};
+	put16(&e, 3), put8(&e, 2), put(&e, "h2", 2); /* the server's ALPN choice */
+	put_extension(&ext, 16, &e);
 	put16(&sh, ext.len);
 	put(&sh, ext.b, ext.len);
 	wrap_records(&out, 2, &sh, 16384);
@@ -534,6 +601,10 @@ static void test_tls13_server_hello(void **unused)
 	feed(s, APP_TO_CLIENT, &out, out.len, &k);
 	assert_int_equal(k.count, 1);
 	assert_eve_has(&k.units[0], "\"version\":\"TLS 1.3\"");
+	assert_buffer(&k.units[0], RULE_BUFFER_TLS_ALPN, "h2");
+	struct rule_tls_meta meta;
+	memcpy(&meta, k.units[0].buffer[RULE_BUFFER_TLS_META], sizeof(meta));
+	assert_int_equal(meta.version, 0x0304); /* supported_versions, not the legacy field */
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }

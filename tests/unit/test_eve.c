@@ -636,10 +636,11 @@ static void test_flow_record(void **state)
 	char line[4096];
 	size_t n = eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_int_equal(n, strlen(line));
-	assert_contains(line, "\"flow_id\":42,\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
-			      "\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,"
-			      "\"proto\":\"TCP\",\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
-			      "\"vlan\":[100,7],\"app_proto\":\"http\"");
+	assert_contains(line,
+			"\"flow_id\":42,\"event_type\":\"flow\",\"src_ip\":\"10.0.0.1\","
+			"\"src_port\":40000,\"dest_ip\":\"10.0.0.2\",\"dest_port\":80,"
+			"\"proto\":\"TCP\",\"community_id\":\"1:3k1SoWXs/FltHw2aBCgUTgbDQF4=\","
+			"\"vlan\":[100,7],\"app_proto\":\"http\"");
 	assert_contains(line, "\"flow\":{\"pkts_toserver\":6,\"pkts_toclient\":5,"
 			      "\"bytes_toserver\":620,\"bytes_toclient\":1890,"
 			      "\"start\":\"2023-11-14T22:13:20.123456+0000\","
@@ -696,9 +697,8 @@ static void test_normalize_anomaly(void **state)
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"flow_id\":42,\"event_type\":\"anomaly\"");
 	assert_contains(line, "\"src_port\":40000");
-	assert_contains(line,
-			"\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.l4_checksum\"},"
-			"\"verdict\":{\"action\":\"pass\"}}");
+	assert_contains(line, "\"anomaly\":{\"type\":\"decode\",\"event\":\"decoder.l4_checksum\"},"
+			      "\"verdict\":{\"action\":\"pass\"}}");
 	a.anomaly_reason = NORMALIZE_OUT_OF_WINDOW;
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line,

@@ -226,11 +226,11 @@ static enum verdict harness_send(struct harness *h, bool from_client, uint8_t fl
 }
 
 /* A UDP datagram between 10.0.0.9:5060 (the client) and 10.0.0.1:5061. */
-static enum verdict harness_send_udp(struct harness *h, bool from_client, const char *payload)
+static enum verdict harness_send_udp_bytes(struct harness *h, bool from_client,
+					   const uint8_t *payload, size_t len)
 {
 	static uint8_t data[2048];
 	struct packet p = {0};
-	size_t len = strlen(payload);
 	p.flags = PACKET_IPV4 | PACKET_UDP;
 	p.ip_version = 4;
 	p.l4_proto = 17;
@@ -244,6 +244,11 @@ static enum verdict harness_send_udp(struct harness *h, bool from_client, const 
 	p.len = (uint32_t)len;
 	p.payload_len = (uint16_t)len;
 	return harness_inspect(h, &p);
+}
+
+static enum verdict harness_send_udp(struct harness *h, bool from_client, const char *payload)
+{
+	return harness_send_udp_bytes(h, from_client, (const uint8_t *)payload, strlen(payload));
 }
 
 static void harness_handshake(struct harness *h)
@@ -576,6 +581,70 @@ static void test_app_error_policy(void **state)
 		assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_SIP);
 		harness_down(h);
 	}
+}
+
+/*
+ * Protocol keywords end to end (rule text, compile, datagrams, alerts):
+ * SIP buffers, a repeated header matched on its second instance together
+ * with the start line, DNS numbers and multi-buffers; a rule whose
+ * content several instances hold alerts once per message.
+ */
+static void test_protocol_keywords(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "alert sip any any -> any any (msg:\"m\"; sip.method; content:\"INVITE\"; sip.via; "
+	    "content:\"UDP b\"; sid:10;)\n"
+	    "alert sip any any -> any any (msg:\"v\"; sip.via; content:\"SIP/2.0/UDP\"; sid:11;)\n"
+	    "alert sip any any -> any any (msg:\"c\"; flow:to_client; sip.stat_code; "
+	    "content:\"180\"; sid:12;)\n"
+	    "alert sip any any -> any any (msg:\"n\"; sip.method; content:\"BYE\"; sid:13;)\n"
+	    "alert dns any any -> any any (msg:\"o\"; dns.opcode:!0; sid:20;)\n"
+	    "alert dns any any -> any any (msg:\"r\"; dns.rcode:nxdomain; dns.rrtype:A; sid:21;)\n"
+	    "alert dns any any -> any any (msg:\"a\"; dns.rcode:0; dns.answers.rrname; "
+	    "content:\"cdn\"; sid:22;)\n"
+	    "alert dns any any -> any any (msg:\"e\"; dns.response.rrname; "
+	    "content:\"example\"; sid:23;)\n"
+	    "alert dns any any -> any any (msg:\"q\"; dns.queries.rrname; content:\"www\"; "
+	    "flow:to_server; sid:24;)\n";
+	static const char invite[] = "INVITE sip:bob@example.com SIP/2.0\r\n"
+				     "Via: SIP/2.0/UDP a\r\nVia: SIP/2.0/UDP b\r\n\r\n";
+	/* a NOTIFY (opcode 4) query for www.example.com A */
+	static const uint8_t notify[] = {0x12, 0x34, 0x21, 0x00, 0,   1,   0,	0,   0,	  0,   0,
+					 0,    3,    'w',  'w',	 'w', 7,   'e', 'x', 'a', 'm', 'p',
+					 'l',  'e',  3,	   'c',	 'o', 'm', 0,	0,   1,	  0,   1};
+	/* the response: www.example.com CNAME cdn.example.com, cdn.example.com A */
+	static const uint8_t answer[] = {
+	    0x12, 0x34, 0x81, 0x80, 0,	 1,   0,   2, 0,   0,	0,   0, 3,   'w', 'w', 'w',  7,
+	    'e',  'x',	'a',  'm',  'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0,   1,	  0,   1,    0xc0,
+	    12,	  0,	5,    0,    1,	 0,   0,   0, 60,  0,	6,   3, 'c', 'd', 'n', 0xc0, 16,
+	    0xc0, 45,	0,    1,    0,	 1,   0,   0, 0,   60,	0,   4, 10,  0,	  0,   1};
+	/* NXDOMAIN for the same question */
+	static const uint8_t nx[] = {0x12, 0x35, 0x81, 0x83, 0,	  1,   0,   0,	 0,   0,   0,
+				     0,	   3,	 'w',  'w',  'w', 7,   'e', 'x', 'a', 'm', 'p',
+				     'l',  'e',	 3,    'c',  'o', 'm', 0,   0,	 1,   0,   1};
+
+	struct harness *h = harness_up(rules, false, 0);
+	harness_send_udp(h, true, invite);
+	harness_send_udp(h, false, "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP a\r\n\r\n");
+	assert_int_equal(alerts_of(h, 10), 1); /* INVITE with the second Via */
+	assert_int_equal(alerts_of(h, 11), 2); /* once per message, not once per Via */
+	assert_int_equal(alerts_of(h, 12), 1);
+	assert_int_equal(alerts_of(h, 13), 0);
+	harness_down(h);
+
+	h = harness_up(rules, false, 0);
+	harness_send_udp_bytes(h, true, notify, sizeof(notify));
+	harness_send_udp_bytes(h, false, answer, sizeof(answer));
+	harness_send_udp_bytes(h, false, nx, sizeof(nx));
+	assert_int_equal(alerts_of(h, 20), 1); /* the NOTIFY only */
+	assert_int_equal(alerts_of(h, 21), 1); /* the NXDOMAIN only */
+	assert_int_equal(alerts_of(h, 22), 1); /* the second answer holds "cdn" */
+	/* the answer's four names and the NXDOMAIN's question hold "example": once each */
+	assert_int_equal(alerts_of(h, 23), 2);
+	assert_int_equal(alerts_of(h, 24), 1);
+	assert_int_equal(h->alerts[0].app_proto, RULE_PROTO_DNS);
+	harness_down(h);
 }
 
 /* With action-order alert first, an alert rule is checked before a pass rule. */
@@ -1588,6 +1657,7 @@ int main(void)
 	    cmocka_unit_test(test_app_proto_for_stream_data_before_established),
 	    cmocka_unit_test(test_data_on_the_handshake_ack_is_established),
 	    cmocka_unit_test(test_app_error_policy),
+	    cmocka_unit_test(test_protocol_keywords),
 	    cmocka_unit_test(test_action_order),
 	    cmocka_unit_test(test_published_rules_renew_flows_lazily),
 	    cmocka_unit_test(test_normalize_decoys),

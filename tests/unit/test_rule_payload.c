@@ -357,7 +357,7 @@ static void test_pcre_buffer_flags(void **state)
 	struct rule *rule = parse_ok("pcre:\"/admin/U\";");
 
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_URI);
-	assert_true(rule->buffers_used & (1ull << RULE_BUFFER_HTTP_URI));
+	assert_true(rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI));
 	rule_free(rule);
 	rule = parse_ok("pcre:\"/x/iH\";");
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_HEADER);
