@@ -174,7 +174,10 @@ void detect_alerts_flush(struct detect_packet *s)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct alert *a = &ctx->alert_queue[i];
+		if (s->passed && s->pass_rule_matched && ctx->alert_order[i] > s->pass_order)
+			break; /* after the pass rule in rule order (sorted above) */
 		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
+		a->passed = s->pass_rule_matched;
 		if (s->flow)
 			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
 		else
@@ -385,6 +388,21 @@ static void detect_body_rule_after(struct detect_packet *s, const struct rule *r
 		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
 
+/*
+ * The rule matched: its alert, unless it is silent (noalert, a silent
+ * rate_filter), suppressed or held back by its threshold.
+ */
+static void detect_alert_if(struct detect_packet *s, const struct rule *rule, uint32_t index,
+			    bool silent, bool blocked)
+{
+	uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
+	if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
+	    !detect_suppressed(rule, s->p) &&
+	    threshold_pass(s->ctx->thresholds, index, &rule->threshold, s->p, flow_id,
+			   s->timestamp_us))
+		detect_alert(s, rule, index, blocked);
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void detect_candidates(struct detect_packet *s)
 {
@@ -442,7 +460,14 @@ static void detect_candidates(struct detect_packet *s)
 		action = detect_action(s, rule, index, action, &silent);
 		detect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
+			/* the alerts of rules before it in rule order stay, logged
+			 * with verdict pass; those after it go (Suricata's
+			 * PacketAlertFinalize) */
 			s->passed = true;
+			s->pass_rule_matched = true;
+			s->pass_order = index;
+			if (rule->alert) /* "alert then pass" */
+				detect_alert_if(s, rule, index, silent, false);
 			break;
 		}
 		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
@@ -451,11 +476,7 @@ static void detect_candidates(struct detect_packet *s)
 		if (wanted > s->verdict)
 			s->verdict = wanted;
 		/* threshold and suppress only limit alerts; the action above still applies */
-		if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
-		    !detect_suppressed(rule, s->p) &&
-		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
-				   s->timestamp_us))
-			detect_alert(s, rule, index, wanted != VERDICT_PASS);
+		detect_alert_if(s, rule, index, silent, wanted != VERDICT_PASS);
 	}
 }
 

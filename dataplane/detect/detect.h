@@ -140,7 +140,9 @@ struct detect_packet {
 	enum ruleset_direction direction;
 	struct rule_match_ctx match;
 	enum verdict verdict;
-	bool passed;	    /* a pass rule matched: nothing more for this packet */
+	bool passed;		/* a pass rule matched: nothing more for this packet */
+	bool pass_rule_matched; /* passed by a rule (not the filter): pass_order is its index */
+	uint32_t pass_order;
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are

@@ -27,6 +27,7 @@ struct threshold_entry {
 	uint32_t count;
 	uint8_t alerted;	  /* "both": already alerted in this window */
 	uint64_t active_until_us; /* rate_filter: new_action in force until then */
+	uint64_t backoff_next;	  /* backoff: the count that alerts next */
 };
 
 struct threshold_table {
@@ -117,6 +118,7 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 			e->count = 0;
 			e->alerted = 0;
 			e->active_until_us = 0;
+			e->backoff_next = 0;
 			return e;
 		}
 		if (!oldest || e->window_start_us < oldest->window_start_us)
@@ -128,6 +130,7 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 	oldest->count = 0;
 	oldest->alerted = 0;
 	oldest->active_until_us = 0;
+	oldest->backoff_next = 0;
 	return oldest;
 }
 
@@ -138,7 +141,8 @@ static struct threshold_entry *threshold_count(struct threshold_table *t,
 {
 	struct threshold_entry *e = threshold_find(t, k);
 	uint64_t window = (uint64_t)seconds * 1000000;
-	if (!e->window_start_us || now_us - e->window_start_us >= window ||
+	/* seconds 0: no period, the count goes on as long as the entry lives */
+	if (!e->window_start_us || (window && now_us - e->window_start_us >= window) ||
 	    now_us < e->window_start_us) {
 		e->window_start_us = now_us ? now_us : 1;
 		e->count = 0;
@@ -184,6 +188,13 @@ bool threshold_pass(struct threshold_table *t, uint32_t rule_index, const struct
 		return true;
 	case RULE_THRESHOLD_DETECTION_FILTER:
 		return e->count > th->count;
+	case RULE_THRESHOLD_BACKOFF:
+		if (!e->backoff_next)
+			e->backoff_next = th->count;
+		if (e->count != e->backoff_next)
+			return false;
+		e->backoff_next *= th->multiplier ? th->multiplier : 2;
+		return true;
 	default:
 		return true;
 	}

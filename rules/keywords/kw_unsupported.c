@@ -56,12 +56,9 @@
 	_("fragbits", KW_NOT_YET)                                                                  \
 	_("fragoffset", KW_NOT_YET)                                                                \
 	_("tos", KW_NOT_YET)                                                                       \
-	_("ipopts", KW_NOT_YET)                                                                    \
 	_("seq", KW_NOT_YET)                                                                       \
 	_("ack", KW_NOT_YET)                                                                       \
 	_("window", KW_NOT_YET)                                                                    \
-	_("icmp_id", KW_NOT_YET)                                                                   \
-	_("icmp_seq", KW_NOT_YET)                                                                  \
 	_("sameip", KW_NOT_YET)                                                                    \
 	_("threshold_by", KW_NOT_YET)                                                              \
 	_("luajit", "Lua scripts are not supported")                                               \

@@ -90,13 +90,14 @@ void rule_keywords_init(void);
 
 /* The families; each registers its keywords. */
 void kw_meta_register(void);	    /* msg sid rev gid classtype reference metadata priority
-				     target noalert */
+				     target noalert alert */
 void kw_buffer_register(void);	    /* sticky buffers, legacy modifiers, transforms */
 void kw_content_register(void);	    /* content and its modifiers, bsize */
 void kw_pcre_register(void);	    /* pcre */
 void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
 void kw_flow_register(void);	    /* flow flowbits */
-void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode */
+void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
+				     icmpv6.mtu tcp.mss ipopts prefilter */
 void kw_threshold_register(void);   /* threshold detection_filter */
 void kw_app_register(void);	    /* app-layer-protocol urilen */
 void kw_injection_register(void);   /* sqli xss */

@@ -165,6 +165,8 @@ enum rule_threshold_type {
 	RULE_THRESHOLD_THRESHOLD,	 /* alert on every count-th event per period */
 	RULE_THRESHOLD_BOTH,		 /* alert once per period after count events */
 	RULE_THRESHOLD_DETECTION_FILTER, /* alert on every event after count per period */
+	RULE_THRESHOLD_BACKOFF,		 /* alert on the count-th event, then each time the
+					    count so far is multiplied by multiplier */
 };
 
 enum rule_threshold_track {
@@ -180,7 +182,8 @@ struct rule_threshold {
 	enum rule_threshold_type type;
 	enum rule_threshold_track track;
 	uint32_t count;
-	uint32_t seconds;
+	uint32_t seconds;    /* 0: no period, counted for as long as the entry lives */
+	uint32_t multiplier; /* backoff only, 2 or more */
 };
 
 /*
@@ -258,6 +261,7 @@ struct rule {
 	struct rule_reference *references;
 	unsigned reference_count;
 	bool noalert;
+	bool alert; /* "alert;": a pass rule alerts too (Suricata 8) */
 	int target; /* 0 none, 1 src_ip, 2 dest_ip */
 
 	uint32_t flow_flags; /* enum rule_flow_flag */
