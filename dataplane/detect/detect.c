@@ -50,6 +50,7 @@ void detect_flow_renew(struct detect_context *ctx, struct flow *f)
 	memset(f->flowbits, 0, sizeof(f->flowbits));
 	flowvars_release(&ctx->flowvars, &f->flowvars);
 	f->action = FLOW_ACTION_NONE;
+	f->detect_flags = 0; /* the new rules' once-per-direction rules have their turn */
 	f->tenant = 0; /* the new rules may bring another policy */
 	f->scan_stream[0] = f->scan_stream[1] = NULL;
 	f->rules_generation = ctx->rules_generation;
@@ -70,6 +71,8 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 	s->match.flow = RULE_MATCH_HAS_FLOW |
 			(to_server ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
 			(established ? RULE_MATCH_ESTABLISHED : 0);
+	s->iponly_done = flow->detect_flags & DETECT_FLOW_IPONLY_DONE(s->direction);
+	s->pdonly_done = flow->detect_flags & DETECT_FLOW_PDONLY_DONE(s->direction);
 	s->match.flowbits = flow->flowbits;
 	s->match.captures = &s->ctx->captures;
 	s->match.app_proto = app_flow_proto(flow);
@@ -161,6 +164,11 @@ void detect_alerts_flush(struct detect_packet *s)
 	struct detect_context *ctx = s->ctx;
 	unsigned n = ctx->alert_queue_len;
 	ctx->alert_queue_len = 0;
+	if (s->flow) {
+		s->flow->detect_flags |= (uint8_t)DETECT_FLOW_IPONLY_DONE(s->direction);
+		if (s->pdonly_final)
+			s->flow->detect_flags |= (uint8_t)DETECT_FLOW_PDONLY_DONE(s->direction);
+	}
 	/* insertion sort: at most DETECT_ALERTS_MAX, nearly always in order */
 	for (unsigned i = 1; i < n; i++) {
 		for (unsigned j = i; j > 0 && ctx->alert_order[j - 1] > ctx->alert_order[j]; j--) {
@@ -403,6 +411,26 @@ static void detect_alert_if(struct detect_packet *s, const struct rule *rule, ui
 		detect_alert(s, rule, index, blocked);
 }
 
+/*
+ * IP-only rules run on the first packet of each direction of a flow,
+ * protocol-detection-only rules on the first where the flow's protocol is
+ * known or detection failed, as Suricata inspects them; other rules, and
+ * packets without a flow, always. Per-packet path.
+ */
+static bool detect_once_per_direction(struct detect_packet *s, const struct rule *rule)
+{
+	if (!s->flow)
+		return true;
+	if (rule->ip_only)
+		return !s->iponly_done;
+	if (!rule->pd_only)
+		return true;
+	if (s->pdonly_done || s->match.app_proto == -1)
+		return false;
+	s->pdonly_final = true;
+	return true;
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void detect_candidates(struct detect_packet *s)
 {
@@ -424,6 +452,8 @@ static void detect_candidates(struct detect_packet *s)
 		if (s->app_header_only && !rule_proto_is_app(rule->proto))
 			continue;
 		if (detect_body_matched(s, rule, index))
+			continue;
+		if (!detect_once_per_direction(s, rule))
 			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
@@ -462,7 +492,9 @@ static void detect_candidates(struct detect_packet *s)
 		if (action == RULE_ACTION_PASS) {
 			/* the alerts of rules before it in rule order stay, logged
 			 * with verdict pass; those after it go (Suricata's
-			 * PacketAlertFinalize) */
+			 * PacketAlertFinalize). A drop before it in rule order
+			 * still drops the packet (s->verdict stays), and the flow
+			 * keeps the first action a rule gave it. */
 			s->passed = true;
 			s->pass_rule_matched = true;
 			s->pass_order = index;

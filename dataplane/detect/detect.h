@@ -131,6 +131,14 @@ struct detect_context {
 	struct flowvar_pool flowvars;
 };
 
+/*
+ * struct flow's detect_flags: rules inspected once per flow direction
+ * (struct rule, ip_only and pd_only) have had their turn in that
+ * direction. Set when a packet's detection ends (detect_alerts_flush()).
+ */
+#define DETECT_FLOW_IPONLY_DONE(dir) (1u << (dir))	 /* by enum ruleset_direction */
+#define DETECT_FLOW_PDONLY_DONE(dir) (1u << (2 + (dir))) /* protocol detection was final */
+
 /* What one packet's detection needs, gathered once by the pipeline. */
 struct detect_packet {
 	struct detect_context *ctx;
@@ -143,6 +151,10 @@ struct detect_packet {
 	bool passed;		/* a pass rule matched: nothing more for this packet */
 	bool pass_rule_matched; /* passed by a rule (not the filter): pass_order is its index */
 	uint32_t pass_order;
+	/* the flow's IP-only and protocol-detection-only rules had their turn
+	 * in this direction before this packet (DETECT_FLOW_*_DONE) */
+	bool iponly_done, pdonly_done;
+	bool pdonly_final; /* a pd_only rule saw the protocol final in this packet */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are

@@ -1281,6 +1281,37 @@ static void parse_rule_begin(struct rule_parser *parser)
 	parse_byte_vars_clear(parser);
 }
 
+/* An address list without exclusions: "any", or prefixes and sets only. */
+static bool parse_addr_plain(const struct rule_addr_set *set)
+{
+	return set->exclude_count == 0 && set->exclude_group_count == 0;
+}
+
+/*
+ * Suricata's once-per-direction rule types (struct rule, ip_only and
+ * pd_only). A rule with negated addresses is "like IP-only" in Suricata,
+ * inspected on every packet, so it is neither here.
+ */
+static void parse_rule_type(struct rule *rule)
+{
+	if (rule_proto_is_app(rule->proto) || !parse_addr_plain(&rule->src_addr) ||
+	    !parse_addr_plain(&rule->dst_addr))
+		return;
+	bool ports_any = rule->src_port.include_any && !rule->src_port.exclude_count &&
+			 rule->dst_port.include_any && !rule->dst_port.exclude_count;
+	if (rule->option_count == 0 && rule->flow_flags == 0 && ports_any) {
+		rule->ip_only = true;
+		return;
+	}
+	uint32_t direction = RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT;
+	if (rule->option_count == 0 || (rule->flow_flags & ~direction))
+		return;
+	for (unsigned i = 0; i < rule->option_count; i++)
+		if (strcmp(rule_keywords[rule->options[i].keyword].name, "app-layer-protocol") != 0)
+			return;
+	rule->pd_only = true;
+}
+
 static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)
 {
 	if (!rule->has_sid)
@@ -1291,6 +1322,7 @@ static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)
 		if (kind == RULE_KW_PAYLOAD || kind == RULE_KW_TRANSFORM)
 			rule->buffers_used |= 1ull << rule->options[i].buffer;
 	}
+	parse_rule_type(rule);
 	return 0;
 }
 

@@ -262,6 +262,16 @@ struct rule {
 	unsigned reference_count;
 	bool noalert;
 	bool alert; /* "alert;": a pass rule alerts too (Suricata 8) */
+	/*
+	 * Suricata's rule types that are inspected once per flow direction,
+	 * set by the parser: ip_only, a rule on addresses alone (no option
+	 * but meta data, ports any, no negated address: the first packet of
+	 * each direction); pd_only, a rule whose only tests are
+	 * app-layer-protocol (and flow direction): where protocol detection
+	 * is done, once per direction.
+	 */
+	bool ip_only;
+	bool pd_only;
 	int target; /* 0 none, 1 src_ip, 2 dest_ip */
 
 	uint32_t flow_flags; /* enum rule_flow_flag */

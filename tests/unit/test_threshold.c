@@ -45,10 +45,10 @@ static void test_threshold_types(void **state)
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
 	struct packet p = packet_from(1);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 2, 60};
-	struct rule_threshold every = {RULE_THRESHOLD_THRESHOLD, RULE_TRACK_BY_SRC, 3, 60};
-	struct rule_threshold both = {RULE_THRESHOLD_BOTH, RULE_TRACK_BY_SRC, 2, 60};
-	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 2, 60, 0};
+	struct rule_threshold every = {RULE_THRESHOLD_THRESHOLD, RULE_TRACK_BY_SRC, 3, 60, 0};
+	struct rule_threshold both = {RULE_THRESHOLD_BOTH, RULE_TRACK_BY_SRC, 2, 60, 0};
+	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60, 0};
 	assert_int_equal(count_passes(t, &limit, &p, 7, SECOND), 2);
 	threshold_table_free(t);
 	t = threshold_table_create(1024);
@@ -66,14 +66,14 @@ static void test_threshold_window_and_tracking(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 1, 10};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 1, 10, 0};
 	struct packet a = packet_from(1), b = packet_from(2);
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, SECOND));
 	assert_false(threshold_pass(t, 1, &limit, &a, 0, 2 * SECOND));
 	assert_true(threshold_pass(t, 1, &limit, &b, 0, 2 * SECOND));  /* another source */
 	assert_true(threshold_pass(t, 2, &limit, &a, 0, 2 * SECOND));  /* another rule */
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, 12 * SECOND)); /* a new window */
-	struct rule_threshold none = {RULE_THRESHOLD_NONE, RULE_TRACK_BY_SRC, 0, 0};
+	struct rule_threshold none = {RULE_THRESHOLD_NONE, RULE_TRACK_BY_SRC, 0, 0, 0};
 	assert_true(threshold_pass(t, 1, &none, &a, 0, SECOND));
 	threshold_table_free(t);
 }
@@ -82,7 +82,7 @@ static void test_threshold_full_table_evicts(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(64);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_RULE, 1, 60};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_RULE, 1, 60, 0};
 	struct packet p = packet_from(1);
 	for (uint32_t rule = 0; rule < 1000; rule++)
 		assert_true(threshold_pass(t, rule, &limit, &p, 0, SECOND + rule));
