@@ -51,9 +51,25 @@ void detect_flow_renew(struct detect_context *ctx, struct flow *f)
 	flowvars_release(&ctx->flowvars, &f->flowvars);
 	f->action = FLOW_ACTION_NONE;
 	f->detect_flags = 0; /* the new rules' once-per-direction rules have their turn */
-	f->tenant = 0; /* the new rules may bring another policy */
+	f->tenant = 0;	     /* the new rules may bring another policy */
 	f->scan_stream[0] = f->scan_stream[1] = NULL;
 	f->rules_generation = ctx->rules_generation;
+}
+
+/* struct rule_flowints over the flow's variable list (owner: the detect_packet). */
+static bool detect_flowint_get(void *owner, uint16_t id, uint32_t *value)
+{
+	const struct detect_packet *s = owner;
+	return flowvars_int_get(&s->ctx->flowvars, s->flow->flowvars, id, value);
+}
+
+static bool detect_flowint_set(void *owner, uint16_t id, uint32_t value)
+{
+	struct detect_packet *s = owner;
+	if (flowvars_int_set(&s->ctx->flowvars, &s->flow->flowvars, id, value))
+		return true;
+	s->ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
+	return false;
 }
 
 void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server)
@@ -74,6 +90,9 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 	s->iponly_done = flow->detect_flags & DETECT_FLOW_IPONLY_DONE(s->direction);
 	s->pdonly_done = flow->detect_flags & DETECT_FLOW_PDONLY_DONE(s->direction);
 	s->match.flowbits = flow->flowbits;
+	s->flowints = (struct rule_flowints){
+	    .owner = s, .get = detect_flowint_get, .set = detect_flowint_set};
+	s->match.flowints = &s->flowints;
 	s->match.captures = &s->ctx->captures;
 	s->match.app_proto = app_flow_proto(flow);
 }
@@ -483,6 +502,7 @@ static void detect_candidates(struct detect_packet *s)
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
+		rule_match_apply_flowints(rule, &s->match);
 		if (ctx->captures.count && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;

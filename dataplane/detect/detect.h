@@ -154,7 +154,8 @@ struct detect_packet {
 	/* the flow's IP-only and protocol-detection-only rules had their turn
 	 * in this direction before this packet (DETECT_FLOW_*_DONE) */
 	bool iponly_done, pdonly_done;
-	bool pdonly_final; /* a pd_only rule saw the protocol final in this packet */
+	bool pdonly_final;	       /* a pd_only rule saw the protocol final in this packet */
+	struct rule_flowints flowints; /* the flow's integers, for the matcher (owner: this) */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are

@@ -163,10 +163,10 @@ struct flow {
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];
-	uint8_t action;	   /* lead, rules: enum flow_action, decided by a rule */
+	uint8_t action;	      /* lead, rules: enum flow_action, decided by a rule */
 	uint8_t detect_flags; /* lead, rules: DETECT_FLOW_* bits (dataplane/detect/detect.h) */
-	uint16_t tenant;   /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
-	uint32_t flowvars; /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
+	uint16_t tenant;      /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
+	uint32_t flowvars;    /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
 	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of

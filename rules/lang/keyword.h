@@ -95,7 +95,7 @@ void kw_buffer_register(void);	    /* sticky buffers, legacy modifiers, transfor
 void kw_content_register(void);	    /* content and its modifiers, bsize */
 void kw_pcre_register(void);	    /* pcre */
 void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
-void kw_flow_register(void);	    /* flow flowbits */
+void kw_flow_register(void);	    /* flow flowbits flowint */
 void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
 				     icmpv6.mtu tcp.mss ipopts prefilter */
 void kw_threshold_register(void);   /* threshold detection_filter */
@@ -139,12 +139,19 @@ int rule_parser_flowbit(struct rule_parser *parser, const char *name);
  */
 int rule_parser_flowvar(struct rule_parser *parser, const char *name);
 
+/*
+ * The id of a flow integer name (flowint:NAME,...), allocated on first
+ * sight, shared by the whole ruleset; -1 when RULE_MAX_FLOWINTS are taken.
+ */
+int rule_parser_flowint(struct rule_parser *parser, const char *name);
+
 /* The slot of a byte_extract variable of this rule (0..RULE_MAX_BYTE_VARS-1), or -1. */
 int rule_parser_byte_var(struct rule_parser *parser, const char *name, bool define);
 
 #define RULE_MAX_BYTE_VARS 8
 #define RULE_MAX_FLOWBITS  1024
 #define RULE_MAX_FLOWVARS  64
+#define RULE_MAX_FLOWINTS  64
 #define RULE_MAX_CAPTURES  8 /* pcre captures kept per rule match */
 
 #endif

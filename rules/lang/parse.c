@@ -57,6 +57,8 @@ struct rule_parser {
 	unsigned flowbit_count;
 	char *flowvars[RULE_MAX_FLOWVARS];
 	unsigned flowvar_count;
+	char *flowints[RULE_MAX_FLOWINTS];
+	unsigned flowint_count;
 	const struct rule_ipset_lookup *ipsets; /* "@NAME" in address lists; NULL: none */
 
 	/* the rule being parsed */
@@ -191,6 +193,8 @@ void rule_parser_destroy(struct rule_parser *parser)
 		free(parser->flowbits[i]);
 	for (unsigned i = 0; i < parser->flowvar_count; i++)
 		free(parser->flowvars[i]);
+	for (unsigned i = 0; i < parser->flowint_count; i++)
+		free(parser->flowints[i]);
 	parse_byte_vars_clear(parser);
 	parse_last_error_clear(parser);
 	free(parser);
@@ -469,6 +473,11 @@ const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned 
 int rule_parser_flowvar(struct rule_parser *parser, const char *name)
 {
 	return parse_name_id(parser->flowvars, &parser->flowvar_count, RULE_MAX_FLOWVARS, name);
+}
+
+int rule_parser_flowint(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->flowints, &parser->flowint_count, RULE_MAX_FLOWINTS, name);
 }
 
 unsigned rule_parser_flowvar_count(const struct rule_parser *parser)

@@ -44,6 +44,17 @@ struct rule_captures {
 	} capture[RULE_MAX_CAPTURES];
 };
 
+/*
+ * A flow's integer variables (flowint), kept by the owner of the flow's
+ * state (dataplane/detect/): get says whether id is set and its value; set
+ * gives id a value, false when there is no room (the owner counts it).
+ */
+struct rule_flowints {
+	void *owner;
+	bool (*get)(void *owner, uint16_t id, uint32_t *value);
+	bool (*set)(void *owner, uint16_t id, uint32_t value);
+};
+
 struct rule_match_ctx {
 	const struct packet *packet;
 	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
@@ -60,6 +71,7 @@ struct rule_match_ctx {
 	uint32_t flow;	   /* enum rule_match_flow */
 	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+	const struct rule_flowints *flowints; /* NULL without a flow */
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;
@@ -146,6 +158,9 @@ const char *kw_pcre_prefilter(const struct rule_option *option);
 
 /* After an alert decision: apply rule's flowbits set/unset/toggle to ctx->flowbits. */
 void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx);
+
+/* After an alert decision: apply rule's flowint assignments (=, +, -) through ctx->flowints. */
+void rule_match_apply_flowints(const struct rule *rule, const struct rule_match_ctx *ctx);
 
 /* True when rule's flowbits options include "noalert". */
 bool rule_match_noalert(const struct rule *rule);

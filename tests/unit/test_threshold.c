@@ -48,7 +48,8 @@ static void test_threshold_types(void **state)
 	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 2, 60, 0};
 	struct rule_threshold every = {RULE_THRESHOLD_THRESHOLD, RULE_TRACK_BY_SRC, 3, 60, 0};
 	struct rule_threshold both = {RULE_THRESHOLD_BOTH, RULE_TRACK_BY_SRC, 2, 60, 0};
-	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60, 0};
+	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60,
+					0};
 	assert_int_equal(count_passes(t, &limit, &p, 7, SECOND), 2);
 	threshold_table_free(t);
 	t = threshold_table_create(1024);
