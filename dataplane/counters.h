@@ -47,7 +47,8 @@
 	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
 	_(BODY_RULES_LOST, "body_rules_lost")                                                      \
 	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
-	_(HELD_THROUGH_BYPASS, "held_through_bypass")
+	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                              \
+	_(XBITS_EVICTED, "xbits_evicted") /* a live xbit or hostbit pushed out of its full table */
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

@@ -19,11 +19,31 @@
 #include "dataplane/detect/detect.h"
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/detect/threshold.h"
+#include "dataplane/detect/xbits.h"
 #include "dataplane/flow/flow.h"
 #include "rules/match/header.h"
 #include "rules/match/match.h"
 #include "rules/policy/policy.h"
 #include "rules/ruleset.h"
+
+/* struct rule_xbits over the worker's table, at the packet's time (owner: the detect_packet). */
+static bool detect_xbits_isset(void *owner, uint16_t id, enum rule_xbits_track track,
+			       const struct packet *p)
+{
+	const struct detect_packet *s = owner;
+	return xbits_isset(&s->ctx->xbits, id, track, p, s->timestamp_us);
+}
+
+static void detect_xbits_change(void *owner, uint16_t id, enum rule_xbits_track track,
+				enum rule_xbits_change change, uint32_t expire_s,
+				const struct packet *p)
+{
+	struct detect_packet *s = owner;
+	uint64_t evictions = s->ctx->xbits.evictions;
+	xbits_change(&s->ctx->xbits, id, track, change, expire_s, p, s->timestamp_us);
+	if (s->ctx->xbits.evictions != evictions && s->ctx->counters)
+		s->ctx->counters->counter[WORKER_COUNTER_XBITS_EVICTED]++;
+}
 
 void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 			 const struct packet *p, uint64_t timestamp_us)
@@ -36,6 +56,9 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	s->xbits = (struct rule_xbits){
+	    .owner = s, .isset = detect_xbits_isset, .change = detect_xbits_change};
+	s->match.xbits = &s->xbits;
 	s->match.pcre_limit_hits =
 	    ctx->counters ? &ctx->counters->counter[WORKER_COUNTER_PCRE_LIMITS] : NULL;
 	ctx->alert_queue_len = 0;
@@ -468,7 +491,7 @@ static void detect_candidates(struct detect_packet *s)
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
 		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
 			continue;
-		if (s->app_header_only && !rule_proto_is_app(rule->proto))
+		if (s->app_header_only && !rule_proto_is_app(rule->proto) && !rule->pd_only)
 			continue;
 		if (detect_body_matched(s, rule, index))
 			continue;
@@ -503,6 +526,7 @@ static void detect_candidates(struct detect_packet *s)
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
 		rule_match_apply_flowints(rule, &s->match);
+		rule_match_apply_xbits(rule, &s->match);
 		if (ctx->captures.count && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
@@ -580,7 +604,7 @@ bool detect_flow_decided(struct detect_packet *s)
 /*
  * The protocol was found in this packet's data, after its pass of rules
  * without pkt_data options: those on that protocol (alert http ... with no
- * buffer) run now, on the packet as the first pass saw it, as in an inline
+ * buffer) and the protocol-detection-only ones run now, on the packet as the first pass saw it, as in an inline
  * Suricata, which parses a packet's data before detection.
  */
 void detect_packet_rules_again(struct detect_packet *s)

@@ -57,6 +57,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/decode/packet.h"
 #include "dataplane/detect/flowvars.h"
+#include "dataplane/detect/xbits.h"
 #include "dataplane/verdict.h"
 #include "rules/match/match.h"
 #include "rules/ruleset.h"
@@ -129,6 +130,7 @@ struct detect_context {
 	uint32_t alert_order[DETECT_ALERTS_MAX];     /* their rules' evaluation order */
 	struct rule_captures captures; /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;
+	struct xbits_table xbits; /* xbits and hostbits of all hosts and pairs this worker saw */
 };
 
 /*
@@ -156,6 +158,7 @@ struct detect_packet {
 	bool iponly_done, pdonly_done;
 	bool pdonly_final;	       /* a pd_only rule saw the protocol final in this packet */
 	struct rule_flowints flowints; /* the flow's integers, for the matcher (owner: this) */
+	struct rule_xbits xbits;       /* the worker's xbits, for the matcher (owner: this) */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are

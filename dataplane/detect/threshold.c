@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/detect/detect_hash.h"
 #include "dataplane/detect/threshold.h"
 
 #define THRESHOLD_PROBES 8
@@ -94,14 +95,9 @@ static void threshold_key_fill(struct threshold_key *k, uint32_t rule,
 		memcpy(k->addr[1], p->dst_addr, len);
 }
 
-/* FNV-1a over the key bytes: tables are small, keys short, called per alert. */
 static uint32_t threshold_hash(const struct threshold_key *k)
 {
-	const uint8_t *b = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	return detect_hash(k, sizeof(*k));
 }
 
 static struct threshold_entry *threshold_find(struct threshold_table *t,

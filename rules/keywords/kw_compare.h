@@ -29,6 +29,9 @@ struct kw_compare {
 /* Parse value (numbers up to max) into compare. Returns 0 or -EINVAL. */
 int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max);
 
+/* word without its leading and trailing blanks (cut in place). Parse time. */
+char *kw_trim(char *word);
+
 /* Does x pass the test? Per-packet path. */
 bool kw_compare_match(const struct kw_compare *compare, uint32_t x);
 

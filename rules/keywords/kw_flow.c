@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/keywords/kw_compare.h"
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 
@@ -377,11 +378,7 @@ static int kw_flowint_split(char *buf, char *words[3])
 {
 	int n = 0;
 	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		while (isspace((unsigned char)*w))
-			w++;
-		char *end = w + strlen(w);
-		while (end > w && isspace((unsigned char)end[-1]))
-			*--end = '\0';
+		w = kw_trim(w);
 		if (n == 3 || !*w)
 			return -1;
 		words[n++] = w;

@@ -24,6 +24,16 @@ static const char *kw_skip_blank(const char *p)
 	return p;
 }
 
+char *kw_trim(char *word)
+{
+	while (isspace((unsigned char)*word))
+		word++;
+	char *end = word + strlen(word);
+	while (end > word && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return word;
+}
+
 /* A decimal number up to max; *end after it and any blanks. */
 static int kw_number(const char *p, uint32_t max, uint32_t *out, const char **end)
 {

@@ -18,7 +18,6 @@
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("xbits", "needs per-host and per-pair bits, " KW_NOT_YET)                                \
 	_("stream_size", "needs stream byte counts, " KW_NOT_YET)                                  \
 	_("base64_decode", KW_NOT_YET)                                                             \
 	_("base64_data", KW_NOT_YET)                                                               \

@@ -59,6 +59,8 @@ struct rule_parser {
 	unsigned flowvar_count;
 	char *flowints[RULE_MAX_FLOWINTS];
 	unsigned flowint_count;
+	char *xbits[RULE_MAX_XBITS];
+	unsigned xbit_count;
 	const struct rule_ipset_lookup *ipsets; /* "@NAME" in address lists; NULL: none */
 
 	/* the rule being parsed */
@@ -195,6 +197,8 @@ void rule_parser_destroy(struct rule_parser *parser)
 		free(parser->flowvars[i]);
 	for (unsigned i = 0; i < parser->flowint_count; i++)
 		free(parser->flowints[i]);
+	for (unsigned i = 0; i < parser->xbit_count; i++)
+		free(parser->xbits[i]);
 	parse_byte_vars_clear(parser);
 	parse_last_error_clear(parser);
 	free(parser);
@@ -478,6 +482,11 @@ int rule_parser_flowvar(struct rule_parser *parser, const char *name)
 int rule_parser_flowint(struct rule_parser *parser, const char *name)
 {
 	return parse_name_id(parser->flowints, &parser->flowint_count, RULE_MAX_FLOWINTS, name);
+}
+
+int rule_parser_xbit(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->xbits, &parser->xbit_count, RULE_MAX_XBITS, name);
 }
 
 unsigned rule_parser_flowvar_count(const struct rule_parser *parser)
@@ -1315,10 +1324,16 @@ static void parse_rule_type(struct rule *rule)
 	uint32_t direction = RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT;
 	if (rule->option_count == 0 || (rule->flow_flags & ~direction))
 		return;
-	for (unsigned i = 0; i < rule->option_count; i++)
-		if (strcmp(rule_keywords[rule->options[i].keyword].name, "app-layer-protocol") != 0)
+	bool tested = false;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const char *name = rule_keywords[rule->options[i].keyword].name;
+		if (strcmp(name, "flow") == 0) /* its direction only, checked above */
+			continue;
+		if (strcmp(name, "app-layer-protocol") != 0)
 			return;
-	rule->pd_only = true;
+		tested = true;
+	}
+	rule->pd_only = tested;
 }
 
 static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)

@@ -597,8 +597,105 @@ static void test_action_order(void **state)
 	harness_handshake(h);
 	harness_send(h, true, PA, "both");
 	assert_int_equal(alerts_of(h, 2), 1);
+	assert_true(h->alerts[0].passed); /* the packet passed: EVE verdict "pass" */
 	harness_send(h, true, PA, "both again");
 	assert_int_equal(alerts_of(h, 2), 1); /* the pass held for the flow */
+	harness_down(h);
+}
+
+/* Suricata 8's alert keyword: a pass rule that alerts ("alert then pass"). */
+static void test_pass_rule_with_alert(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("pass tcp any any -> any any (msg:\"p\"; content:\"ssh\"; alert; sid:2;)\n"
+		       "drop tcp any any -> any any (msg:\"d\"; content:\"ssh\"; sid:1;)\n",
+		       true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "ssh"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 1); /* the drop after the pass in rule order: none */
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_true(h->alerts[0].passed);
+	assert_false(h->alerts[0].blocked);
+	assert_int_equal(harness_send(h, true, PA, "ssh again"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 1); /* the flow is passed */
+	harness_down(h);
+}
+
+/* A rule on addresses alone is IP-only: the first packet of each direction alerts. */
+static void test_ip_only_once_per_direction(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up("alert tcp any any -> any any (msg:\"ip\"; sid:3;)\n"
+				       "alert tcp any any -> any 80 (msg:\"port\"; sid:4;)\n",
+				       false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\n\r\n");
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_int_equal(alerts_of(h, 3), 2);
+	assert_int_equal(h->alerts[0].packet_number, 1); /* the SYN */
+	/* a rule with a port is a packet rule: every packet to port 80 */
+	assert_int_equal(alerts_of(h, 4), 3);
+	harness_down(h);
+}
+
+/* app-layer-protocol alone: once per direction, where the protocol is known. */
+static void test_protocol_detection_only_once(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"pd\"; app-layer-protocol:http; sid:5;)\n", false,
+	    0);
+	harness_handshake(h);
+	assert_int_equal(alerts_of(h, 5), 0); /* not known yet */
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(alerts_of(h, 5), 1);
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(alerts_of(h, 5), 2);
+	harness_send(h, true, PA, "GET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
+	harness_send(h, false, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 5), 2);
+	harness_down(h);
+}
+
+/* xbits by IP pair outlive the flow that set them: a later flow of the pair sees them. */
+static void test_xbits_across_flows(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up("alert tcp any any -> any any (msg:\"s\"; content:\"SET\"; "
+				       "xbits:set,seen,track ip_pair; noalert; sid:8;)\n"
+				       "alert udp any any -> any any (msg:\"h\"; content:\"HIT\"; "
+				       "xbits:isset,seen,track ip_pair; sid:9;)\n",
+				       false, 0);
+	harness_send_udp(h, true, "HIT");
+	assert_int_equal(alerts_of(h, 9), 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "SET");
+	harness_send_udp(h, false, "HIT"); /* another flow, the other way */
+	assert_int_equal(alerts_of(h, 9), 1);
+	assert_int_equal(alerts_of(h, 8), 0);
+	harness_down(h);
+}
+
+/* flowint: a counter per flow, its test on later packets of the same flow only. */
+static void test_flowint_per_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"n\"; content:\"hit\"; flowint:n,+,1; noalert; "
+	    "sid:6;)\n"
+	    "alert tcp any any -> any any (msg:\"3\"; content:\"hit\"; flowint:n,==,3; sid:7;)\n",
+	    false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "hit");
+	harness_send(h, true, PA, "hit");
+	assert_int_equal(alerts_of(h, 7), 0);
+	harness_send(h, true, PA, "hit");
+	/* sid 7 runs after sid 6 in rule order: the third hit sees 3 */
+	assert_int_equal(alerts_of(h, 7), 1);
+	harness_send(h, true, PA, "hit");
+	assert_int_equal(alerts_of(h, 7), 1);
+	assert_int_equal(alerts_of(h, 6), 0);
 	harness_down(h);
 }
 
@@ -1384,6 +1481,11 @@ int main(void)
 	    cmocka_unit_test(test_body_window_anchors),
 	    cmocka_unit_test(test_flows_end_inspects_open_bodies),
 	    cmocka_unit_test(test_body_limit_counted),
+	    cmocka_unit_test(test_pass_rule_with_alert),
+	    cmocka_unit_test(test_ip_only_once_per_direction),
+	    cmocka_unit_test(test_protocol_detection_only_once),
+	    cmocka_unit_test(test_flowint_per_flow),
+	    cmocka_unit_test(test_xbits_across_flows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
