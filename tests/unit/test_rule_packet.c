@@ -406,6 +406,36 @@ static void test_xbits(void **state)
 	options_fail("hostbits:set,a b;", "bad value of \"hostbits\": \"set,a b\"");
 }
 
+/* ---- app-layer-protocol modes ------------------------------------------- */
+
+static void test_app_layer_protocol_modes(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_TCP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = RULE_PROTO_HTTP};
+	static const char *const holds[] = {
+	    "app-layer-protocol:http1,to_server;", "app-layer-protocol:http, to_client;",
+	    "app-layer-protocol:!tls,final;",	   "app-layer-protocol:http,original;",
+	    "app-layer-protocol:http,either;",	   "app-layer-protocol:http,direction;",
+	};
+	for (size_t i = 0; i < sizeof(holds) / sizeof(holds[0]); i++) {
+		struct rule *rule = options_ok("tcp", holds[i]);
+		if (!rule_match(rule, &ctx))
+			fail_msg("no match: %s", holds[i]);
+		rule_free(rule);
+	}
+	struct rule *rule = options_ok("tcp", "app-layer-protocol:tls,to_server;");
+	assert_false(rule_match(rule, &ctx));
+	ctx.app_proto = -1; /* not detected yet: neither tls nor !tls */
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	options_fail("app-layer-protocol:http,sideways;",
+		     "bad value of \"app-layer-protocol\": \"http,sideways\"");
+	options_fail("app-layer-protocol:http,;", "bad value of \"app-layer-protocol\": \"http,\"");
+	options_fail("app-layer-protocol:,to_server;",
+		     "bad value of \"app-layer-protocol\": \",to_server\"");
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -450,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(test_threshold_suricata8),
 	    cmocka_unit_test(test_flowint),
 	    cmocka_unit_test(test_xbits),
+	    cmocka_unit_test(test_app_layer_protocol_modes),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
