@@ -34,6 +34,9 @@ enum packet_flag {
 	/* to 01:80:c2:00:00:0X and not IP: the link's own protocols (STP,
 	 * LACP, LLDP, ...), passed untouched, never inspected */
 	PACKET_LINK_LOCAL = 1u << 16,
+	/* an IPv6 fragment header with offset 0 and M clear (RFC 6946): a
+	 * whole packet, not a fragment; Suricata's "useless" header event */
+	PACKET_ATOMIC_FRAGMENT = 1u << 17,
 };
 
 enum packet_tunnel_type {

@@ -497,6 +497,10 @@ static void detect_candidates(struct detect_packet *s)
 			continue;
 		if (!detect_once_per_direction(s, rule))
 			continue;
+		/* a packet the decoders refused meets the rules on its events
+		 * only; those rules need events to hold */
+		if (rule->de_only != s->events_only && (s->events_only || !s->match.events))
+			continue;
 		int has_pkt_data = (int)(rule->buffers_used & (1u << RULE_BUFFER_PKT_DATA));
 		if (s->pkt_data_rules >= 0 && has_pkt_data != s->pkt_data_rules) {
 			if (s->pkt_data_rules == 0 && s->deferred_count < DETECT_DEFERRED_MAX)
@@ -710,4 +714,27 @@ void detect_flow_gone(struct detect_context *ctx, struct flow *flow)
 		ctx->streams[d][ctx->streams_free[d]++] = stream;
 		flow->scan_stream[d] = NULL;
 	}
+}
+
+/*
+ * A packet with decoder events (usually one the decoders refused, which
+ * goes no further): the rules on those events (decode-event, pkthdr) run
+ * on it alone, without a flow, as Suricata's decoder-event rules do.
+ * Returns the verdict they ask for (ids: pass). Per-packet path, for
+ * anomalies only.
+ */
+enum verdict detect_events(struct detect_context *ctx, const struct packet *p,
+			   uint64_t timestamp_us, uint64_t events)
+{
+	if (!ctx->ruleset || !events)
+		return VERDICT_PASS;
+	struct detect_packet s;
+	detect_packet_begin(&s, ctx, p, timestamp_us);
+	detect_flow_view(&s, NULL, true);
+	s.match.events = events;
+	s.events_only = true;
+	s.pkt_data_rules = 0; /* no payload: rules on pkt_data are not asked */
+	detect_buffer(&s, NULL, 0, 0, NULL);
+	detect_alerts_flush(&s);
+	return s.verdict;
 }

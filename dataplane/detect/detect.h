@@ -159,6 +159,7 @@ struct detect_packet {
 	bool pdonly_final;	       /* a pd_only rule saw the protocol final in this packet */
 	struct rule_flowints flowints; /* the flow's integers, for the matcher (owner: this) */
 	struct rule_xbits xbits;       /* the worker's xbits, for the matcher (owner: this) */
+	bool events_only;	       /* detect_events(): only rules on decoder events run */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are
@@ -265,5 +266,14 @@ void detect_flow_gone(struct detect_context *ctx, struct flow *flow);
 
 /* The verdict an action asks for; reject outranks drop, drop outranks pass. */
 enum verdict detect_rule_verdict(enum rule_action action);
+
+/*
+ * Decoder events (RULE_EVENT_BIT() of rules/lang/event.h) of packet p,
+ * which the pipeline takes no further: the rules on events run on it
+ * alone, without a flow; their alerts go out. Returns the verdict they ask
+ * for (VERDICT_PASS in ids mode or without such rules). Owning worker.
+ */
+enum verdict detect_events(struct detect_context *ctx, const struct packet *p,
+			   uint64_t timestamp_us, uint64_t events);
 
 #endif

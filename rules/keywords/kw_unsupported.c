@@ -32,7 +32,6 @@
 	_("tls.subject", KW_NEEDS_TLS)                                                             \
 	_("tls.issuerdn", KW_NEEDS_TLS)                                                            \
 	_("uricontent", "removed from Suricata: use http.uri; content")                            \
-	_("decode-event", "needs decoder events, " KW_NOT_YET)                                     \
 	_("stream-event", "needs stream events, " KW_NOT_YET)                                      \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \

@@ -64,6 +64,7 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(ICMP, "icmp", 1)                                                                         \
 	_(ICMPV4, "icmpv4", 1)                                                                     \
 	_(ICMPV6, "icmpv6", 58)                                                                    \
+	_(PKTHDR, "pkthdr", 0) /* any packet, even one the decoders refused */                     \
 	_(SCTP, "sctp", 132)                                                                       \
 	_(HTTP, "http", 6)                                                                         \
 	_(HTTP1, "http1", 6)                                                                       \
@@ -272,7 +273,8 @@ struct rule {
 	 */
 	bool ip_only;
 	bool pd_only;
-	int target; /* 0 none, 1 src_ip, 2 dest_ip */
+	bool de_only; /* has decode-event options: matches only packets with decoder events */
+	int target;   /* 0 none, 1 src_ip, 2 dest_ip */
 
 	uint32_t flow_flags; /* enum rule_flow_flag */
 	struct rule_threshold threshold;

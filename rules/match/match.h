@@ -102,6 +102,7 @@ struct rule_match_ctx {
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
 	const struct rule_flowints *flowints; /* NULL without a flow */
 	const struct rule_xbits *xbits;	      /* NULL: not kept (xbits never hold) */
+	uint64_t events; /* decoder events of the packet: RULE_EVENT_BIT() of rules/lang/event.h */
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;

@@ -33,6 +33,7 @@
 #include "dataplane/pipeline.h"
 #include "dataplane/publish.h"
 #include "dataplane/detect/threshold.h"
+#include "rules/lang/event.h"
 #include "rules/ruleset.h"
 
 #define TEST_FLOWS  64
@@ -674,6 +675,38 @@ static void test_xbits_across_flows(void **state)
 	harness_send_udp(h, false, "HIT"); /* another flow, the other way */
 	assert_int_equal(alerts_of(h, 9), 1);
 	assert_int_equal(alerts_of(h, 8), 0);
+	harness_down(h);
+}
+
+/* A packet with decoder events meets the rules on them alone; other packets never do. */
+static void test_decode_event_rules(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert pkthdr any any -> any any (msg:\"e\"; decode-event:udp.len_invalid; sid:20;)\n"
+	    "drop pkthdr any any -> any any (msg:\"o\"; decode-event:ipv4.opt_invalid_len; "
+	    "sid:22;)\n"
+	    "alert ip any any -> any any (msg:\"ip\"; sid:21;)\n",
+	    true, 0);
+	struct packet p = {.flags = PACKET_IPV4, .ip_version = 4, .l4_proto = 17};
+	h->ctx.packet_number = 7;
+	assert_int_equal(
+	    detect_events(&h->ctx, &p, 1000, RULE_EVENT_BIT(RULE_EVENT_UDP_LEN_INVALID)),
+	    VERDICT_PASS);
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+	assert_int_equal(alerts_of(h, 20), 1);
+	assert_int_equal(alerts_of(h, 21), 0); /* not a rule on events */
+	assert_int_equal(h->alerts[0].packet_number, 7);
+	assert_int_equal(
+	    detect_events(&h->ctx, &p, 2000, RULE_EVENT_BIT(RULE_EVENT_IPV4_OPT_INVALID_LEN)),
+	    VERDICT_DROP);
+	/* a packet without events: the event rules do not hold, the others run */
+	harness_send_udp(h, true, "x");
+	assert_int_equal(alerts_of(h, 20), 1);
+	assert_int_equal(alerts_of(h, 21), 1);
 	harness_down(h);
 }
 
@@ -1486,6 +1519,7 @@ int main(void)
 	    cmocka_unit_test(test_protocol_detection_only_once),
 	    cmocka_unit_test(test_flowint_per_flow),
 	    cmocka_unit_test(test_xbits_across_flows),
+	    cmocka_unit_test(test_decode_event_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

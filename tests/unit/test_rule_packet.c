@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "rules/lang/event.h"
 #include "rules/lang/keyword.h"
 #include "rules/lang/parse.h"
 #include "rules/match/match.h"
@@ -436,6 +437,39 @@ static void test_app_layer_protocol_modes(void **state)
 		     "bad value of \"app-layer-protocol\": \",to_server\"");
 }
 
+/* ---- decode-event, pkthdr ----------------------------------------------- */
+
+static void test_decode_event(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	struct rule *rule = parse_ok("alert pkthdr any any -> any any (msg:\"m\"; "
+				     "decode-event:ipv6.frag_overlap; sid:2200072; rev:2;)");
+	assert_int_equal(rule->proto, RULE_PROTO_PKTHDR);
+	assert_false(rule_proto_is_app(rule->proto));
+	assert_true(rule->de_only);
+	assert_false(rule->ip_only);
+	assert_false(rule_match(rule, &ctx));
+	ctx.events = RULE_EVENT_BIT(RULE_EVENT_IPV4_FRAG_OVERLAP);
+	assert_false(rule_match(rule, &ctx));
+	ctx.events |= RULE_EVENT_BIT(RULE_EVENT_IPV6_FRAG_OVERLAP);
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* an event vigil never raises loads and never matches */
+	rule = options_ok("pkthdr", "decode-event:ppp.vju_pkt_too_small;");
+	ctx.events = ~0ull;
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	for (unsigned i = 0; i < RULE_EVENT_COUNT; i++)
+		assert_non_null(strchr(rule_decode_event_name[i], '.'));
+	options_fail("decode-event:nodot;", "bad value of \"decode-event\": \"nodot\"");
+	options_fail("decode-event:a.b.c;", "bad value of \"decode-event\": \"a.b.c\"");
+	options_fail("decode-event:ipv4.bad-name;",
+		     "bad value of \"decode-event\": \"ipv4.bad-name\"");
+	options_fail("decode-event:;", "keyword \"decode-event\" needs a value");
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -481,6 +515,7 @@ int main(void)
 	    cmocka_unit_test(test_flowint),
 	    cmocka_unit_test(test_xbits),
 	    cmocka_unit_test(test_app_layer_protocol_modes),
+	    cmocka_unit_test(test_decode_event),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
