@@ -7,6 +7,7 @@
  * calls no earlier stage.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,19 @@ static bool detect_flowint_set(void *owner, uint16_t id, uint32_t value)
 	return false;
 }
 
+/* What stream_size reads: each side's bytes from its ISN, as Suricata counts them. */
+static void detect_stream_size(struct rule_match_ctx *m, const struct flow *flow)
+{
+	const struct tcp_track *client = &flow->track[FLOW_TO_SERVER];
+	const struct tcp_track *server = &flow->track[FLOW_TO_CLIENT];
+	m->has_stream_size = flow->key.proto == IPPROTO_TCP && (client->flags & TCP_TRACK_SYN) &&
+			     (server->flags & TCP_TRACK_SYN);
+	if (!m->has_stream_size)
+		return;
+	m->stream_size[0] = client->sent_end - client->isn;
+	m->stream_size[1] = server->sent_end - server->isn;
+}
+
 void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server)
 {
 	s->flow = flow;
@@ -117,6 +131,7 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 	    .owner = s, .get = detect_flowint_get, .set = detect_flowint_set};
 	s->match.flowints = &s->flowints;
 	s->match.captures = &s->ctx->captures;
+	detect_stream_size(&s->match, flow);
 	s->match.app_proto = app_flow_proto(flow);
 }
 

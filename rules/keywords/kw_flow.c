@@ -10,7 +10,8 @@
  * bits live in the flow, which the inspect stage owns. flowint: is the same
  * for flow integers: tests are FLOW options, assignments run after the
  * alert decision (rule_match_apply_flowints()), and the values are kept by
- * the inspect stage behind struct rule_flowints.
+ * the inspect stage behind struct rule_flowints. stream_size: compares the
+ * bytes each side of a TCP flow sent (struct rule_match_ctx.stream_size).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -511,6 +512,93 @@ void rule_match_apply_flowints(const struct rule *rule, const struct rule_match_
 	}
 }
 
+/* ---- stream_size: --------------------------------------------------------- */
+
+/*
+ * stream_size:client|server|both|either,OP,N; with OP one of > < = != >= <=:
+ * the bytes a side sent, by TCP sequence numbers from its SYN (its SYN
+ * counts one, as in Suricata). Without a TCP flow whose handshake was seen
+ * it does not hold.
+ */
+enum kw_stream_side { KW_STREAM_CLIENT, KW_STREAM_SERVER, KW_STREAM_BOTH, KW_STREAM_EITHER };
+
+struct kw_stream_size {
+	enum kw_stream_side side;
+	struct kw_compare compare;
+};
+
+static int kw_stream_size_fill(struct kw_stream_size *ss, const char *value)
+{
+	static const char *const sides[] = {"client", "server", "both", "either"};
+	static const struct {
+		const char *op;
+		enum kw_compare_op compare;
+	} ops[] = {{">", KW_COMPARE_GT},  {"<", KW_COMPARE_LT},	 {"=", KW_COMPARE_EQ},
+		   {"!=", KW_COMPARE_NE}, {">=", KW_COMPARE_GE}, {"<=", KW_COMPARE_LE}};
+	char buf[64], *words[3];
+	int n = 0;
+	if (strlen(value) >= sizeof(buf))
+		return -1;
+	strcpy(buf, value);
+	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (n == 3)
+			return -1;
+		words[n++] = kw_trim(w);
+	}
+	if (n != 3)
+		return -1;
+	size_t side = 0, op = 0;
+	while (side < 4 && strcmp(sides[side], words[0]) != 0)
+		side++;
+	while (op < sizeof(ops) / sizeof(ops[0]) && strcmp(ops[op].op, words[1]) != 0)
+		op++;
+	if (side == 4 || op == sizeof(ops) / sizeof(ops[0]))
+		return -1;
+	char *end;
+	unsigned long long number = strtoull(words[2], &end, 10);
+	if (!isdigit((unsigned char)*words[2]) || *end || number > UINT32_MAX)
+		return -1;
+	ss->side = (enum kw_stream_side)side;
+	ss->compare = (struct kw_compare){.op = ops[op].compare, .low = (uint32_t)number};
+	return 0;
+}
+
+static int kw_stream_size_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_stream_size *ss = calloc(1, sizeof(*ss));
+	if (!ss)
+		return rule_parser_error(parser, "out of memory");
+	if (kw_stream_size_fill(ss, value) < 0) {
+		free(ss);
+		return rule_parser_error(parser, "bad value of \"stream_size\": \"%s\"", value);
+	}
+	if (!rule_parser_add_option(parser, rule, ss)) {
+		free(ss);
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-packet path. */
+static bool kw_stream_size_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_stream_size *ss = option->data;
+	if (!ctx->has_stream_size)
+		return false;
+	bool client = kw_compare_match(&ss->compare, ctx->stream_size[0]);
+	bool server = kw_compare_match(&ss->compare, ctx->stream_size[1]);
+	switch (ss->side) {
+	case KW_STREAM_CLIENT:
+		return client;
+	case KW_STREAM_SERVER:
+		return server;
+	case KW_STREAM_BOTH:
+		return client && server;
+	default:
+		return client || server;
+	}
+}
+
 void kw_flow_register(void)
 {
 	static const struct rule_keyword flow = {.name = "flow",
@@ -530,6 +618,13 @@ void kw_flow_register(void)
 						    .parse = kw_flowint_parse,
 						    .match = kw_flowint_match};
 
+	static const struct rule_keyword stream_size = {.name = "stream_size",
+							.kind = RULE_KW_FLOW,
+							.value = RULE_KW_VALUE_REQUIRED,
+							.parse = kw_stream_size_parse,
+							.match = kw_stream_size_match};
+
+	rule_keyword_register(&stream_size);
 	rule_keyword_register(&flow);
 	kw_flowbits_index = rule_keyword_register(&flowbits);
 	kw_flowint_index = rule_keyword_register(&flowint);

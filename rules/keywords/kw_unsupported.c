@@ -18,7 +18,6 @@
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("stream_size", "needs stream byte counts, " KW_NOT_YET)                                  \
 	_("base64_decode", KW_NOT_YET)                                                             \
 	_("base64_data", KW_NOT_YET)                                                               \
 	_("tag", "needs session tagging, " KW_NOT_YET)                                             \

@@ -103,6 +103,11 @@ struct rule_match_ctx {
 	const struct rule_flowints *flowints; /* NULL without a flow */
 	const struct rule_xbits *xbits;	      /* NULL: not kept (xbits never hold) */
 	uint64_t events; /* decoder events of the packet: RULE_EVENT_BIT() of rules/lang/event.h */
+	/* TCP: the bytes each side sent, by sequence numbers from its SYN
+	 * (client, server), for stream_size; has_stream_size false without a
+	 * TCP flow whose handshake was seen */
+	bool has_stream_size;
+	uint32_t stream_size[2];
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;

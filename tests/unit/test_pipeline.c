@@ -710,6 +710,24 @@ static void test_decode_event_rules(void **state)
 	harness_down(h);
 }
 
+/* stream_size: the bytes a side sent, from its SYN (which counts one). */
+static void test_stream_size_counts_from_the_syn(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"s\"; stream_size:client,=,6; sid:30;)\n"
+	    "alert tcp any any -> any any (msg:\"b\"; stream_size:server,>,1; sid:31;)\n",
+	    false, 0);
+	harness_handshake(h);
+	assert_int_equal(alerts_of(h, 30), 0);
+	harness_send(h, true, PA, "hello"); /* 1 + 5 */
+	assert_int_equal(alerts_of(h, 30), 1);
+	assert_int_equal(alerts_of(h, 31), 0);
+	harness_send(h, false, PA, "hi");
+	assert_int_equal(alerts_of(h, 31), 1);
+	harness_down(h);
+}
+
 /* flowint: a counter per flow, its test on later packets of the same flow only. */
 static void test_flowint_per_flow(void **state)
 {
@@ -1520,6 +1538,7 @@ int main(void)
 	    cmocka_unit_test(test_flowint_per_flow),
 	    cmocka_unit_test(test_xbits_across_flows),
 	    cmocka_unit_test(test_decode_event_rules),
+	    cmocka_unit_test(test_stream_size_counts_from_the_syn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

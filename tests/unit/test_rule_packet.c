@@ -470,6 +470,40 @@ static void test_decode_event(void **state)
 	options_fail("decode-event:;", "keyword \"decode-event\" needs a value");
 }
 
+/* ---- stream_size -------------------------------------------------------- */
+
+static void test_stream_size(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_TCP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	struct rule *client = options_ok("tcp", "stream_size:client,<,5;");
+	struct rule *server = options_ok("tcp", "stream_size:server, >=, 100;");
+	struct rule *both = options_ok("tcp", "stream_size:both,!=,1;");
+	struct rule *either = options_ok("tcp", "stream_size:either,=,1;");
+	assert_false(rule_match(client, &ctx)); /* no TCP handshake seen: never */
+	ctx.has_stream_size = true;
+	ctx.stream_size[0] = 1; /* the client's SYN only */
+	ctx.stream_size[1] = 100;
+	assert_true(rule_match(client, &ctx));
+	assert_true(rule_match(server, &ctx));
+	assert_false(rule_match(both, &ctx));
+	assert_true(rule_match(either, &ctx));
+	ctx.stream_size[0] = 5;
+	assert_false(rule_match(client, &ctx));
+	assert_true(rule_match(both, &ctx));
+	assert_false(rule_match(either, &ctx));
+	rule_free(client);
+	rule_free(server);
+	rule_free(both);
+	rule_free(either);
+	options_fail("stream_size:client,<;", "bad value of \"stream_size\": \"client,<\"");
+	options_fail("stream_size:middle,<,5;", "bad value of \"stream_size\": \"middle,<,5\"");
+	options_fail("stream_size:client,=>,5;", "bad value of \"stream_size\": \"client,=>,5\"");
+	options_fail("stream_size:client,<,x;", "bad value of \"stream_size\": \"client,<,x\"");
+	options_fail("stream_size:client,<,5,6;", "bad value of \"stream_size\": \"client,<,5,6\"");
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -516,6 +550,7 @@ int main(void)
 	    cmocka_unit_test(test_xbits),
 	    cmocka_unit_test(test_app_layer_protocol_modes),
 	    cmocka_unit_test(test_decode_event),
+	    cmocka_unit_test(test_stream_size),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
