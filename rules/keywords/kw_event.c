@@ -6,6 +6,11 @@
  * raise loads and never matches, as a rule on an anomaly that cannot
  * happen here; a name that is not "layer.event" is refused. A PACKET
  * option: the events are the packet's (struct rule_match_ctx.events).
+ *
+ * stream-event:NAME; (Suricata's TCP stream events: 3whs_syn_flood,
+ * reassembly_seq_gap, ...) loads the same way; vigil's stream stage
+ * decides these cases itself (normalize.h, stream.h) and raises none of
+ * them as an event yet, so such a rule never matches.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -62,6 +67,30 @@ static int kw_decode_event_parse(struct rule_parser *parser, struct rule *rule, 
 	return 0;
 }
 
+/* A stream event name: letters, digits and '_' (Suricata writes them without a layer). */
+static int kw_stream_event_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	char name[64];
+	if (strlen(value) >= sizeof(name))
+		return rule_parser_error(parser, "bad value of \"stream-event\": \"%s\"", value);
+	strcpy(name, value);
+	char *word = kw_trim(name);
+	bool ok = *word != '\0';
+	for (const char *p = word; *p; p++)
+		ok = ok && (isalnum((unsigned char)*p) || *p == '_');
+	if (!ok)
+		return rule_parser_error(parser, "bad value of \"stream-event\": \"%s\"", value);
+	struct kw_event *event = calloc(1, sizeof(*event)); /* bit 0: never raised */
+	if (!event)
+		return rule_parser_error(parser, "out of memory");
+	if (!rule_parser_add_option(parser, rule, event)) {
+		free(event);
+		return -1;
+	}
+	rule->de_only = true;
+	return 0;
+}
+
 /* Per-packet path. */
 static bool kw_decode_event_match(const struct rule_option *option,
 				  const struct rule_match_ctx *ctx)
@@ -77,5 +106,11 @@ void kw_event_register(void)
 							 .value = RULE_KW_VALUE_REQUIRED,
 							 .parse = kw_decode_event_parse,
 							 .match = kw_decode_event_match};
+	static const struct rule_keyword stream_event = {.name = "stream-event",
+							 .kind = RULE_KW_PACKET,
+							 .value = RULE_KW_VALUE_REQUIRED,
+							 .parse = kw_stream_event_parse,
+							 .match = kw_decode_event_match};
 	rule_keyword_register(&decode_event);
+	rule_keyword_register(&stream_event);
 }

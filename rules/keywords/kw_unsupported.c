@@ -31,7 +31,6 @@
 	_("tls.subject", KW_NEEDS_TLS)                                                             \
 	_("tls.issuerdn", KW_NEEDS_TLS)                                                            \
 	_("uricontent", "removed from Suricata: use http.uri; content")                            \
-	_("stream-event", "needs stream events, " KW_NOT_YET)                                      \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \
 	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \

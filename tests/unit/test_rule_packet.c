@@ -468,6 +468,14 @@ static void test_decode_event(void **state)
 	options_fail("decode-event:ipv4.bad-name;",
 		     "bad value of \"decode-event\": \"ipv4.bad-name\"");
 	options_fail("decode-event:;", "keyword \"decode-event\" needs a value");
+
+	/* stream events load; vigil raises none of them, so they never match */
+	rule = options_ok("tcp", "stream-event:reassembly_seq_gap;");
+	assert_true(rule->de_only);
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	options_fail("stream-event:bad name;", "bad value of \"stream-event\": \"bad name\"");
+	options_fail("stream-event:a.b;", "bad value of \"stream-event\": \"a.b\"");
 }
 
 /* ---- stream_size -------------------------------------------------------- */
