@@ -132,6 +132,10 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 	s->match.flowints = &s->flowints;
 	s->match.captures = &s->ctx->captures;
 	detect_stream_size(&s->match, flow);
+	uint64_t now_ns = s->timestamp_us * 1000;
+	s->match.flow_age_s = now_ns > flow->first_seen_ns
+				  ? (uint32_t)((now_ns - flow->first_seen_ns) / 1000000000u)
+				  : 0;
 	s->match.app_proto = app_flow_proto(flow);
 }
 

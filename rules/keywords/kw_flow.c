@@ -10,7 +10,8 @@
  * bits live in the flow, which the inspect stage owns. flowint: is the same
  * for flow integers: tests are FLOW options, assignments run after the
  * alert decision (rule_match_apply_flowints()), and the values are kept by
- * the inspect stage behind struct rule_flowints. stream_size: compares the
+ * the inspect stage behind struct rule_flowints. flow.age: the flow's age in
+ * seconds. stream_size: compares the
  * bytes each side of a TCP flow sent (struct rule_match_ctx.stream_size).
  */
 #include <ctype.h>
@@ -512,6 +513,31 @@ void rule_match_apply_flowints(const struct rule *rule, const struct rule_match_
 	}
 }
 
+/* ---- flow.age: ------------------------------------------------------------ */
+
+/* flow.age:N, <N, >N, N-M, ...: whole seconds since the flow's first packet (Suricata 8). */
+static int kw_flow_age_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_compare *compare = malloc(sizeof(*compare));
+	if (!compare)
+		return rule_parser_error(parser, "out of memory");
+	if (kw_compare_parse(compare, value, UINT32_MAX) < 0) {
+		free(compare);
+		return rule_parser_error(parser, "bad value of \"flow.age\": \"%s\"", value);
+	}
+	if (!rule_parser_add_option(parser, rule, compare)) {
+		free(compare);
+		return -1;
+	}
+	return 0;
+}
+
+/* Per-packet path; without a flow it does not hold. */
+static bool kw_flow_age_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	return (ctx->flow & RULE_MATCH_HAS_FLOW) && kw_compare_match(option->data, ctx->flow_age_s);
+}
+
 /* ---- stream_size: --------------------------------------------------------- */
 
 /*
@@ -624,6 +650,13 @@ void kw_flow_register(void)
 							.parse = kw_stream_size_parse,
 							.match = kw_stream_size_match};
 
+	static const struct rule_keyword flow_age = {.name = "flow.age",
+						     .kind = RULE_KW_FLOW,
+						     .value = RULE_KW_VALUE_REQUIRED,
+						     .parse = kw_flow_age_parse,
+						     .match = kw_flow_age_match};
+
+	rule_keyword_register(&flow_age);
 	rule_keyword_register(&stream_size);
 	rule_keyword_register(&flow);
 	kw_flowbits_index = rule_keyword_register(&flowbits);

@@ -95,7 +95,7 @@ void kw_buffer_register(void);	    /* sticky buffers, legacy modifiers, transfor
 void kw_content_register(void);	    /* content and its modifiers, bsize */
 void kw_pcre_register(void);	    /* pcre */
 void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
-void kw_flow_register(void);	    /* flow flowbits flowint stream_size */
+void kw_flow_register(void);	    /* flow flowbits flowint flow.age stream_size */
 void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
 				     icmpv6.mtu tcp.mss ipopts prefilter */
 void kw_xbits_register(void);	    /* xbits hostbits */

@@ -108,6 +108,7 @@ struct rule_match_ctx {
 	 * TCP flow whose handshake was seen */
 	bool has_stream_size;
 	uint32_t stream_size[2];
+	uint32_t flow_age_s; /* seconds since the flow's first packet (flow.age); with HAS_FLOW */
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;

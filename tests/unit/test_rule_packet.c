@@ -512,6 +512,27 @@ static void test_stream_size(void **state)
 	options_fail("stream_size:client,<,5,6;", "bad value of \"stream_size\": \"client,<,5,6\"");
 }
 
+/* ---- flow.age ----------------------------------------------------------- */
+
+static void test_flow_age(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_UDP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1, .flow_age_s = 21};
+	struct rule *rule = options_ok("ip", "flow.age:>20;");
+	assert_false(rule_match(rule, &ctx)); /* no flow */
+	ctx.flow = RULE_MATCH_HAS_FLOW;
+	assert_true(rule_match(rule, &ctx));
+	ctx.flow_age_s = 20;
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	rule = options_ok("ip", "flow.age:10-30;");
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	options_fail("flow.age:old;", "bad value of \"flow.age\": \"old\"");
+	options_fail("flow.age:;", "keyword \"flow.age\" needs a value");
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -559,6 +580,7 @@ int main(void)
 	    cmocka_unit_test(test_app_layer_protocol_modes),
 	    cmocka_unit_test(test_decode_event),
 	    cmocka_unit_test(test_stream_size),
+	    cmocka_unit_test(test_flow_age),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
