@@ -99,6 +99,7 @@ void kw_flow_register(void);	    /* flow flowbits flowint flow.age stream_size *
 void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
 				     icmpv6.mtu tcp.mss ipopts prefilter */
 void kw_xbits_register(void);	    /* xbits hostbits */
+void kw_entropy_register(void);	    /* entropy */
 void kw_event_register(void);	    /* decode-event stream-event */
 void kw_threshold_register(void);   /* threshold detection_filter */
 void kw_app_register(void);	    /* app-layer-protocol urilen */

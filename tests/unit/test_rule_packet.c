@@ -77,6 +77,15 @@ static bool packet_matches(const char *proto, const char *options, const struct 
 	return matched;
 }
 
+/* Every option of "alert tcp ... (OPTIONS sid:1;)" holds for ctx. */
+static bool packet_matches_ctx(const char *options, const struct rule_match_ctx *ctx)
+{
+	struct rule *rule = options_ok("tcp", options);
+	bool matched = rule_match(rule, ctx);
+	rule_free(rule);
+	return matched;
+}
+
 /* ---- packets ------------------------------------------------------------ */
 
 static uint8_t frame[128];
@@ -533,6 +542,47 @@ static void test_flow_age(void **state)
 	options_fail("flow.age:;", "keyword \"flow.age\" needs a value");
 }
 
+/* ---- entropy ------------------------------------------------------------ */
+
+static bool entropy_matches(const char *options, const char *data)
+{
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_TCP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)data;
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = (uint32_t)strlen(data);
+	return packet_matches_ctx(options, &ctx);
+}
+
+static void test_entropy(void **state)
+{
+	(void)state;
+	/* "abcd": 2 bits a byte; "aaaa": 0 */
+	assert_true(entropy_matches("entropy:value 2;", "abcd"));
+	assert_true(entropy_matches("entropy:value = 2;", "abcd"));
+	assert_true(entropy_matches("entropy: value >1.5;", "abcd"));
+	assert_false(entropy_matches("entropy:value > 2;", "abcd"));
+	assert_true(entropy_matches("entropy:value >= 2;", "abcd"));
+	assert_true(entropy_matches("entropy:value 1-3;", "abcd"));
+	assert_false(entropy_matches("entropy:value 2-3;", "abcd")); /* ends excluded */
+	assert_true(entropy_matches("entropy:value !2-3;", "abcd"));
+	assert_true(entropy_matches("entropy:value != 1;", "abcd"));
+	assert_true(entropy_matches("entropy:value < 0.5;", "aaaa"));
+	/* offset and bytes pick the bytes: "aaaa" then "abcd" */
+	assert_true(entropy_matches("entropy:bytes 4, value 0;", "aaaaabcd"));
+	assert_true(entropy_matches("entropy:offset 4, value 2;", "aaaaabcd"));
+	assert_true(entropy_matches("entropy:offset -4, value 2;", "aaaaabcd"));
+	assert_false(entropy_matches("entropy:offset 8, value 0;", "aaaaabcd")); /* past the end */
+	/* a content after it still starts at the buffer's start: the cursor stays */
+	assert_true(entropy_matches("entropy:value > 1; content:\"ab\"; depth:2;", "abcd"));
+	options_fail("entropy:bytes 4;", "bad value of \"entropy\": \"bytes 4\"");
+	options_fail("entropy:value > 9;", "bad value of \"entropy\": \"value > 9\"");
+	options_fail("entropy:value !4;", "bad value of \"entropy\": \"value !4\"");
+	options_fail("entropy:value 5-4;", "bad value of \"entropy\": \"value 5-4\"");
+	options_fail("entropy:value 4, value 5;", "bad value of \"entropy\": \"value 4, value 5\"");
+	options_fail("entropy:bytes 0, value 4;", "bad value of \"entropy\": \"bytes 0, value 4\"");
+	options_fail("entropy:depth 4, value 4;", "bad value of \"entropy\": \"depth 4, value 4\"");
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -581,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_decode_event),
 	    cmocka_unit_test(test_stream_size),
 	    cmocka_unit_test(test_flow_age),
+	    cmocka_unit_test(test_entropy),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
