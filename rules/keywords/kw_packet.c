@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packet keywords: dsize, ip_proto, ttl, flags (tcp.flags), itype, icode,
- * icmp_id, icmp_seq, icmpv6.mtu, tcp.mss, ipopts, prefilter. Each is a
+ * icmp_id, icmp_seq, icmpv6.mtu, tcp.mss, ipopts, vlan.id, vlan.layers,
+ * prefilter. Each is a
  * PACKET option, a test of the decoded packet (dataplane/decode/packet.h) that
  * does not depend on where it stands in the rule. The number tests share
  * one comparison: "N", "<N", ">N", "<=N", ">=N", "!N", and the ranges
@@ -327,6 +328,89 @@ static bool kw_ipopts_match(const struct rule_option *option, const struct rule_
 	return false;
 }
 
+/* ---- vlan.id, vlan.layers ----------------------------------------------- */
+
+#define KW_VLAN_ANY INT8_MIN /* any layer (the default) */
+#define KW_VLAN_ALL INT8_MAX /* every layer, and at least one */
+
+/* vlan.id: [op]id[,layer]; layer 0..2 from the outermost, -3..-1 from the innermost. */
+struct kw_vlan_id {
+	struct kw_compare compare;
+	int8_t layer;
+};
+
+static int kw_vlan_layer(const char *text, int8_t *layer)
+{
+	char *end;
+	if (strcmp(text, "any") == 0) {
+		*layer = KW_VLAN_ANY;
+		return 0;
+	}
+	if (strcmp(text, "all") == 0) {
+		*layer = KW_VLAN_ALL;
+		return 0;
+	}
+	long v = strtol(text, &end, 10);
+	if (!*text || *end || v < -3 || v > 2)
+		return -1;
+	*layer = (int8_t)v;
+	return 0;
+}
+
+static int kw_vlan_id_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	struct kw_vlan_id *v = calloc(1, sizeof(*v));
+	char buf[64];
+	if (!v)
+		return rule_parser_error(parser, "out of memory");
+	v->layer = KW_VLAN_ANY;
+	int rc = strlen(value) < sizeof(buf) ? 0 : -1;
+	if (rc == 0) {
+		strcpy(buf, value);
+		char *comma = strchr(buf, ',');
+		if (comma) {
+			*comma = '\0';
+			rc = kw_vlan_layer(kw_trim(comma + 1), &v->layer);
+		}
+		if (rc == 0)
+			rc = kw_compare_parse(&v->compare, buf, 4095);
+	}
+	if (rc < 0) {
+		free(v);
+		return rule_parser_error(parser, "bad value of \"vlan.id\": \"%s\"", value);
+	}
+	if (!rule_parser_add_option(parser, rule, v)) {
+		free(v);
+		return -1;
+	}
+	return 0;
+}
+
+static bool kw_vlan_id_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_vlan_id *v = option->data;
+	const struct packet *p = ctx->packet;
+	unsigned n = p->vlan_count < PACKET_MAX_VLANS ? p->vlan_count : PACKET_MAX_VLANS;
+	if (v->layer != KW_VLAN_ANY && v->layer != KW_VLAN_ALL) {
+		int at = v->layer < 0 ? (int)n + v->layer : v->layer;
+		return at >= 0 && at < (int)n && kw_compare_match(&v->compare, p->vlan_id[at]);
+	}
+	unsigned hits = 0;
+	for (unsigned i = 0; i < n; i++)
+		hits += kw_compare_match(&v->compare, p->vlan_id[i]);
+	return v->layer == KW_VLAN_ALL ? n && hits == n : hits > 0;
+}
+
+static int kw_vlan_layers_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	return kw_compare_add(parser, rule, "vlan.layers", value, UINT8_MAX);
+}
+
+static bool kw_vlan_layers_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	return kw_compare_match(option->data, ctx->packet->vlan_count);
+}
+
 /* ---- prefilter ---------------------------------------------------------- */
 
 /*
@@ -559,6 +643,8 @@ static const struct rule_keyword kw_packet_rows[] = {
     KW_PACKET_ROW("icmpv6.mtu", kw_icmpv6_mtu),
     KW_PACKET_ROW("tcp.mss", kw_tcp_mss),
     KW_PACKET_ROW("ipopts", kw_ipopts),
+    KW_PACKET_ROW("vlan.id", kw_vlan_id),
+    KW_PACKET_ROW("vlan.layers", kw_vlan_layers),
     {.name = "prefilter",
      .kind = RULE_KW_META,
      .value = RULE_KW_VALUE_NONE,

@@ -97,7 +97,7 @@ void kw_pcre_register(void);	    /* pcre */
 void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
 void kw_flow_register(void);	    /* flow flowbits flowint flow.age stream_size */
 void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
-				     icmpv6.mtu tcp.mss ipopts prefilter */
+				     icmpv6.mtu tcp.mss ipopts vlan.id vlan.layers prefilter */
 void kw_xbits_register(void);	    /* xbits hostbits */
 void kw_entropy_register(void);	    /* entropy */
 void kw_event_register(void);	    /* decode-event stream-event */

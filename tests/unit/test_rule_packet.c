@@ -204,6 +204,35 @@ static void test_ipopts(void **state)
 	options_fail("ipopts:;", "keyword \"ipopts\" needs a value");
 }
 
+/* ---- vlan.id, vlan.layers ----------------------------------------------- */
+
+static void test_vlan(void **state)
+{
+	(void)state;
+	/* QinQ: 666 outside, 123 inside */
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_VLAN, .ip_version = 4, .vlan_count = 2};
+	p.vlan_id[0] = 666;
+	p.vlan_id[1] = 123;
+	assert_true(packet_matches("ip", "vlan.id:123;", &p));
+	assert_true(packet_matches("ip", "vlan.id:666,0;", &p));
+	assert_false(packet_matches("ip", "vlan.id:123,0;", &p));
+	assert_true(packet_matches("ip", "vlan.id:123,-1;", &p));
+	assert_true(packet_matches("ip", "vlan.id:666,-2;", &p));
+	assert_false(packet_matches("ip", "vlan.id:666,-3;", &p)); /* no such layer */
+	assert_false(packet_matches("ip", "vlan.id:>=200,all;", &p));
+	assert_true(packet_matches("ip", "vlan.id:>=100,all;", &p));
+	assert_true(packet_matches("ip", "vlan.id:<300,any;", &p));
+	assert_true(packet_matches("ip", "vlan.layers:2;", &p));
+	assert_false(packet_matches("ip", "vlan.layers:<2;", &p));
+	p.vlan_count = 0;
+	assert_false(packet_matches("ip", "vlan.id:>=0,all;", &p)); /* no layer at all */
+	assert_true(packet_matches("ip", "vlan.layers:0;", &p));
+	options_fail("vlan.id:4096;", "bad value of \"vlan.id\": \"4096\"");
+	options_fail("vlan.id:300,3;", "bad value of \"vlan.id\": \"300,3\"");
+	options_fail("vlan.id:300,some;", "bad value of \"vlan.id\": \"300,some\"");
+	options_fail("vlan.layers:x;", "bad value of \"vlan.layers\": \"x\"");
+}
+
 /* ---- prefilter, alert --------------------------------------------------- */
 
 static void test_prefilter_and_alert(void **state)
@@ -623,6 +652,7 @@ int main(void)
 	    cmocka_unit_test(test_icmp_keywords),
 	    cmocka_unit_test(test_tcp_keywords),
 	    cmocka_unit_test(test_ipopts),
+	    cmocka_unit_test(test_vlan),
 	    cmocka_unit_test(test_prefilter_and_alert),
 	    cmocka_unit_test(test_threshold_suricata8),
 	    cmocka_unit_test(test_flowint),
