@@ -771,6 +771,12 @@ static void pipeline_defrag_rules(struct worker_conf *conf, const struct packet 
 					   : RULE_EVENT_IPV4_FRAG_PKT_TOO_LARGE);
 	else if (r == DEFRAG_BAD_LENGTH && v6)
 		events = RULE_EVENT_BIT(RULE_EVENT_IPV6_FRAG_INVALID_LENGTH);
+	/* a fragment that reaches past 65,535 bytes raises it whatever else
+	 * refused it (its datagram refused before: late), as Suricata checks
+	 * every fragment */
+	if (p->fragment_offset + p->payload_len > DEFRAG_MAX_DATAGRAM)
+		events |= RULE_EVENT_BIT(v6 ? RULE_EVENT_IPV6_FRAG_PKT_TOO_LARGE
+					    : RULE_EVENT_IPV4_FRAG_PKT_TOO_LARGE);
 	if (events)
 		detect_events(&conf->detect, p, time_us, events);
 }
