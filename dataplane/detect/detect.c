@@ -627,8 +627,9 @@ bool detect_flow_decided(struct detect_packet *s)
 /*
  * The protocol was found in this packet's data, after its pass of rules
  * without pkt_data options: those on that protocol (alert http ... with no
- * buffer) and the protocol-detection-only ones run now, on the packet as the first pass saw it, as in an inline
- * Suricata, which parses a packet's data before detection.
+ * buffer) and the protocol-detection-only ones run now, on the packet as
+ * the first pass saw it, as in an inline Suricata, which parses a packet's
+ * data before detection.
  */
 void detect_packet_rules_again(struct detect_packet *s)
 {
