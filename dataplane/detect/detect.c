@@ -46,6 +46,42 @@ static void detect_xbits_change(void *owner, uint16_t id, enum rule_xbits_track 
 		s->ctx->counters->counter[WORKER_COUNTER_XBITS_EVICTED]++;
 }
 
+/* One header buffer: data[from, to) of the frame, when the frame holds it. */
+static void detect_header_buffer(struct rule_match_ctx *m, const struct packet *p, int buffer,
+				 uint32_t from, uint32_t to)
+{
+	if (to > p->len)
+		to = p->len;
+	if (!p->data || from >= to)
+		return;
+	m->buffer[buffer] = p->data + from;
+	m->buffer_len[buffer] = to - from;
+}
+
+/*
+ * The header buffers (Suricata's ipv4.hdr, ipv6.hdr with its extension
+ * headers, tcp.hdr with its options, udp.hdr, icmpv4.hdr and icmpv6.hdr:
+ * 8 bytes, the fixed part).
+ */
+static void detect_header_buffers(struct rule_match_ctx *m, const struct packet *p)
+{
+	uint32_t l4 = p->l4_offset;
+	/* without a transport header the IP header ends where its payload starts */
+	uint32_t l3_end = l4 > p->l3_offset ? l4 : p->payload_offset;
+	if (p->flags & PACKET_IPV4)
+		detect_header_buffer(m, p, RULE_BUFFER_IPV4_HDR, p->l3_offset, l3_end);
+	if (p->flags & PACKET_IPV6)
+		detect_header_buffer(m, p, RULE_BUFFER_IPV6_HDR, p->l3_offset, l3_end);
+	if (p->flags & PACKET_TCP)
+		detect_header_buffer(m, p, RULE_BUFFER_TCP_HDR, l4, p->payload_offset);
+	if (p->flags & PACKET_UDP)
+		detect_header_buffer(m, p, RULE_BUFFER_UDP_HDR, l4, l4 + 8);
+	if (p->flags & PACKET_ICMP)
+		detect_header_buffer(m, p, RULE_BUFFER_ICMPV4_HDR, l4, l4 + 8);
+	if (p->flags & PACKET_ICMPV6)
+		detect_header_buffer(m, p, RULE_BUFFER_ICMPV6_HDR, l4, l4 + 8);
+}
+
 void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 			 const struct packet *p, uint64_t timestamp_us)
 {
@@ -57,6 +93,7 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	detect_header_buffers(&s->match, p);
 	s->xbits = (struct rule_xbits){
 	    .owner = s, .isset = detect_xbits_isset, .change = detect_xbits_change};
 	s->match.xbits = &s->xbits;
@@ -508,7 +545,7 @@ static void detect_candidates(struct detect_packet *s)
 		if (s->fresh && !(rule->buffers_used & s->fresh))
 			continue;
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
-		if (s->app_only && !(rule->buffers_used & ~(1ull << RULE_BUFFER_PKT_DATA)))
+		if (s->app_only && !(rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			continue;
 		if (s->app_header_only && !rule_proto_is_app(rule->proto) && !rule->pd_only)
 			continue;
@@ -697,7 +734,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
-	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
 		if (unit->buffer[b])
@@ -717,7 +754,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	m->window_buffers = 0;
 	m->window_from = 0;
 	m->window_more = false;
-	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++)
 		m->buffer[b] = NULL;
 }
 

@@ -28,6 +28,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/decode/decode.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/pipeline.h"
@@ -725,6 +726,38 @@ static void test_stream_size_counts_from_the_syn(void **state)
 	assert_int_equal(alerts_of(h, 31), 0);
 	harness_send(h, false, PA, "hi");
 	assert_int_equal(alerts_of(h, 31), 1);
+	harness_down(h);
+}
+
+/* The header buffers are the decoded packet's own headers. */
+static void test_header_buffers(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"mss\"; tcp.hdr; content:\"|02 04 05 b4|\"; "
+	    "offset:20; sid:40;)\n"
+	    "alert tcp any any -> any any (msg:\"ttl\"; ipv4.hdr; content:\"|40 06|\"; offset:8; "
+	    "depth:2; sid:41;)\n"
+	    "alert tcp any any -> any any (msg:\"no\"; tcp.hdr; content:\"|05 b5|\"; sid:42;)\n"
+	    "alert tcp any any -> any any (msg:\"end\"; tcp.hdr; content:\"|05 b4|\"; "
+	    "offset:23; sid:43;)\n",
+	    false, 0);
+	/* Ethernet, IPv4 (TTL 64), a TCP SYN with an MSS option of 1460 */
+	static const uint8_t frame[] = {
+	    0,	  1,	2,    3,    4, 5, 0,	1,    2,    3,	  4, 6, 0x08, 0x00, /* Ethernet */
+	    0x45, 0,	0,    44,   0, 1, 0,	0,    0x40, 0x06, 0, 0, 10,   0,
+	    0,	  9,	10,   0,    0, 1, /* IPv4 */
+	    0x9c, 0x40, 0,    80,   0, 0, 0x03, 0xe8, 0,    0,	  0, 0, 0x60, 0x02,
+	    0xff, 0xff, 0,    0,    0, 0, /* TCP, data offset 6 */
+	    0x02, 0x04, 0x05, 0xb4,	  /* MSS 1460 */
+	};
+	struct packet p;
+	assert_int_equal(decode_packet(&p, frame, sizeof(frame)), DECODE_OK);
+	harness_inspect(h, &p);
+	assert_int_equal(alerts_of(h, 40), 1);
+	assert_int_equal(alerts_of(h, 41), 1);
+	assert_int_equal(alerts_of(h, 42), 0);
+	assert_int_equal(alerts_of(h, 43), 0); /* the header ends there */
 	harness_down(h);
 }
 
@@ -1539,6 +1572,7 @@ int main(void)
 	    cmocka_unit_test(test_xbits_across_flows),
 	    cmocka_unit_test(test_decode_event_rules),
 	    cmocka_unit_test(test_stream_size_counts_from_the_syn),
+	    cmocka_unit_test(test_header_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

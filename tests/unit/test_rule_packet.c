@@ -612,6 +612,31 @@ static void test_entropy(void **state)
 	options_fail("entropy:depth 4, value 4;", "bad value of \"entropy\": \"depth 4, value 4\"");
 }
 
+/* ---- header sticky buffers ---------------------------------------------- */
+
+static void test_header_buffer_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		int buffer;
+	} names[] = {
+	    {"ipv4.hdr", RULE_BUFFER_IPV4_HDR},	    {"ipv6.hdr", RULE_BUFFER_IPV6_HDR},
+	    {"tcp.hdr", RULE_BUFFER_TCP_HDR},	    {"udp.hdr", RULE_BUFFER_UDP_HDR},
+	    {"icmpv4.hdr", RULE_BUFFER_ICMPV4_HDR}, {"icmpv6.hdr", RULE_BUFFER_ICMPV6_HDR}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char options[64];
+		snprintf(options, sizeof(options), "%s; content:\"|00|\";", names[i].name);
+		struct rule *rule = options_ok("ip", options);
+		assert_int_equal(rule->options[0].buffer, names[i].buffer);
+		assert_true(RULE_BUFFER_IS_HEADER(rule->options[0].buffer));
+		assert_false(rule->buffers_used & ~RULE_BUFFERS_PACKET); /* not an app rule */
+		rule_free(rule);
+	}
+	assert_false(RULE_BUFFER_IS_HEADER(RULE_BUFFER_PKT_DATA));
+	assert_false(RULE_BUFFER_IS_HEADER(RULE_BUFFER_HTTP_URI));
+}
+
 /* ---- rule types --------------------------------------------------------- */
 
 static void test_rule_types(void **state)
@@ -662,6 +687,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_size),
 	    cmocka_unit_test(test_flow_age),
 	    cmocka_unit_test(test_entropy),
+	    cmocka_unit_test(test_header_buffer_names),
 	    cmocka_unit_test(test_rule_types),
 	};
 	return cmocka_run_group_tests_name("rule_packet", tests, setup, teardown);
