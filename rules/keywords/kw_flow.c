@@ -518,18 +518,7 @@ void rule_match_apply_flowints(const struct rule *rule, const struct rule_match_
 /* flow.age:N, <N, >N, N-M, ...: whole seconds since the flow's first packet (Suricata 8). */
 static int kw_flow_age_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
-	struct kw_compare *compare = malloc(sizeof(*compare));
-	if (!compare)
-		return rule_parser_error(parser, "out of memory");
-	if (kw_compare_parse(compare, value, UINT32_MAX) < 0) {
-		free(compare);
-		return rule_parser_error(parser, "bad value of \"flow.age\": \"%s\"", value);
-	}
-	if (!rule_parser_add_option(parser, rule, compare)) {
-		free(compare);
-		return -1;
-	}
-	return 0;
+	return kw_compare_add(parser, rule, "flow.age", value, UINT32_MAX);
 }
 
 /* Per-packet path; without a flow it does not hold. */

@@ -125,8 +125,8 @@ bool kw_compare_match(const struct kw_compare *compare, uint32_t x)
 	return false;
 }
 
-static int kw_compare_add(struct rule_parser *parser, struct rule *rule, const char *name,
-			  const char *value, uint32_t max)
+int kw_compare_add(struct rule_parser *parser, struct rule *rule, const char *name,
+		   const char *value, uint32_t max)
 {
 	struct kw_compare *compare = malloc(sizeof(*compare));
 
