@@ -420,7 +420,9 @@ static void put_verdict(struct app_json *o, const struct alert *a)
 			     a->l4_proto == 6 ? "tcp-reset" : "icmp-prohib");
 		break;
 	default:
-		app_json_put(o, ",\"verdict\":{\"action\":\"alert\"}");
+		/* a pass rule matched the packet: its other alerts are logged,
+		 * the packet passed (Suricata 8) */
+		app_json_put(o, ",\"verdict\":{\"action\":\"%s\"}", a->passed ? "pass" : "alert");
 		break;
 	}
 }

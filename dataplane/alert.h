@@ -112,6 +112,7 @@ struct alert {
 	/* The packet's final verdict (enum verdict) as enforced: VERDICT_PASS
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;
+	uint8_t passed;		/* a pass rule matched the packet (EVE verdict "pass") */
 	uint64_t packet_number; /* see detect_context.packet_number; 0: unknown */
 	/* The flow's flowbits after the rule's own were applied (their names:
 	 * ruleset_flowbit_name); all zero without a flow. */

@@ -50,7 +50,8 @@
 	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
 	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                              \
 	_(EVE_EVENTS, "eve_events")                                                                \
-	_(EVE_EVENTS_LOST, "eve_events_lost")
+	_(EVE_EVENTS_LOST, "eve_events_lost")                                                      \
+	_(XBITS_EVICTED, "xbits_evicted") /* a live xbit or hostbit pushed out of its full table */
 
 enum worker_counter {
 #define _(sym, name) WORKER_COUNTER_##sym,

@@ -31,6 +31,7 @@
 #include "dataplane/action/encap.h"
 #include "dataplane/publish.h"
 #include "dataplane/worker.h"
+#include "rules/lang/event.h"
 
 _Static_assert(WORKER_BURST <= FILTER_BURST_MAX, "the filter classifies a whole burst");
 _Static_assert(WORKER_BURST <= PIPELINE_BURST_MAX, "rejects of a whole burst");
@@ -650,8 +651,70 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
 	}
 }
 
+/*
+ * The decoder event (rules/lang/event.h) Suricata raises for what vigil's
+ * decoders refuse; errors Suricata has no event for (tunnels, a chain too
+ * long) raise none. Read per refused packet only.
+ */
+static const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT] = {
+#define E(error, event) [DECODE_##error] = RULE_EVENT_##event + 1
+    E(ETHERNET_TRUNCATED, ETHERNET_PKT_TOO_SMALL),
+    E(VLAN_TRUNCATED, VLAN_HEADER_TOO_SMALL),
+    E(VLAN_TOO_MANY, VLAN_TOO_MANY_LAYERS),
+    E(IPV4_TRUNCATED, IPV4_PKT_TOO_SMALL),
+    E(IPV4_BAD_VERSION, IPV4_WRONG_IP_VER),
+    E(IPV4_BAD_HEADER_LEN, IPV4_HLEN_TOO_SMALL),
+    E(IPV4_BAD_TOTAL_LEN, IPV4_TRUNC_PKT),
+    E(IPV4_BAD_OPTIONS, IPV4_OPT_INVALID_LEN),
+    E(IPV6_TRUNCATED, IPV6_PKT_TOO_SMALL),
+    E(IPV6_BAD_VERSION, IPV6_WRONG_IP_VER),
+    E(IPV6_BAD_PAYLOAD_LEN, IPV6_TRUNC_PKT),
+    E(IPV6_EXTENSION_TRUNCATED, IPV6_TRUNC_EXTHDR),
+    E(IPV6_DUPLICATE_FRAGMENT_HEADER, IPV6_EXTHDR_DUPL_FH),
+    E(TCP_TRUNCATED, TCP_PKT_TOO_SMALL),
+    E(TCP_BAD_HEADER_LEN, TCP_HLEN_TOO_SMALL),
+    E(TCP_BAD_OPTIONS, TCP_INVALID_OPTLEN),
+    E(UDP_TRUNCATED, UDP_PKT_TOO_SMALL),
+    E(UDP_BAD_LEN, UDP_LEN_INVALID),
+    E(ICMP_TRUNCATED, ICMPV4_PKT_TOO_SMALL),
+    E(ICMPV6_TRUNCATED, ICMPV6_PKT_TOO_SMALL),
+    E(ICMPV6_IN_IPV4, IPV4_WITH_ICMPV6),
+#undef E
+};
+
+static inline uint64_t pipeline_packet_time(struct worker_conf *conf, const struct rte_mbuf *m,
+					    uint64_t now_us);
+
+/* Events of a packet the decoders took whole: an atomic IPv6 fragment. Per-packet path. */
+static inline uint64_t pipeline_packet_events(const struct packet *p)
+{
+	return unlikely(p->flags & PACKET_ATOMIC_FRAGMENT)
+		   ? RULE_EVENT_BIT(RULE_EVENT_IPV6_EXTHDR_USELESS_FH)
+		   : 0;
+}
+
+/*
+ * A packet the decoders refused meets the rules on its decoder event
+ * (decode-event, pkthdr rules); a drop one drops it in ips mode, even
+ * where the board forwards malformed packets.
+ */
+static void pipeline_decode_event(struct worker_conf *conf, const struct rte_mbuf *m,
+				  const struct packet *p, enum decode_error error, uint64_t now_us,
+				  enum drop_reason *why)
+{
+	unsigned event = pipeline_decode_events[error];
+	uint64_t events = pipeline_packet_events(p) | (event ? RULE_EVENT_BIT(event - 1) : 0);
+	if (!events || !conf->detect.ruleset)
+		return;
+	uint64_t time_us = pipeline_packet_time(conf, m, now_us);
+	enum verdict v = detect_events(&conf->detect, p, time_us, events);
+	if (v != VERDICT_PASS && conf->detect.enforce)
+		*why = DROP_MALFORMED;
+}
+
 static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m, struct packet *p,
-				   const struct decode_tunnels *tunnels, enum drop_reason *why)
+				   const struct decode_tunnels *tunnels, enum drop_reason *why,
+				   enum decode_error *error_out)
 {
 	struct worker_counters *c = &conf->counters;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
@@ -675,6 +738,7 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 	}
 	pipeline_count_layers(c, p);
 	*why = DROP_REASON_COUNT;
+	*error_out = error;
 	if (likely(error == DECODE_OK))
 		return true;
 	if (conf->defrag && pipeline_fragment_cut_header(p, error))
@@ -687,6 +751,33 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 }
 
 /*
+ * The decoder event Suricata raises for a fragment IP reassembly refused
+ * (rules/lang/event.h), and the rules on it run on the fragment.
+ */
+static void pipeline_defrag_rules(struct worker_conf *conf, const struct packet *p,
+				  enum defrag_reason r, uint64_t time_us)
+{
+	bool v6 = p->ip_version == 6;
+	uint64_t events = 0;
+	if (r == DEFRAG_OVERLAP_CONFLICT)
+		events = RULE_EVENT_BIT(v6 ? RULE_EVENT_IPV6_FRAG_OVERLAP
+					   : RULE_EVENT_IPV4_FRAG_OVERLAP);
+	else if (r == DEFRAG_TOO_BIG)
+		events = RULE_EVENT_BIT(v6 ? RULE_EVENT_IPV6_FRAG_PKT_TOO_LARGE
+					   : RULE_EVENT_IPV4_FRAG_PKT_TOO_LARGE);
+	else if (r == DEFRAG_BAD_LENGTH && v6)
+		events = RULE_EVENT_BIT(RULE_EVENT_IPV6_FRAG_INVALID_LENGTH);
+	/* a fragment that reaches past 65,535 bytes raises it whatever else
+	 * refused it (its datagram refused before: late), as Suricata checks
+	 * every fragment */
+	if (p->fragment_offset + p->payload_len > DEFRAG_MAX_DATAGRAM)
+		events |= RULE_EVENT_BIT(v6 ? RULE_EVENT_IPV6_FRAG_PKT_TOO_LARGE
+					    : RULE_EVENT_IPV4_FRAG_PKT_TOO_LARGE);
+	if (events)
+		detect_events(&conf->detect, p, time_us, events);
+}
+
+/*
  * An EVE anomaly event for a datagram IP reassembly refused, once per
  * datagram: its later fragments (late), floods of new ones and bad
  * checksums are counted only, so that a flood of fragments cannot flood
@@ -695,6 +786,7 @@ static inline bool pipeline_decode(struct worker_conf *conf, struct rte_mbuf *m,
 static void pipeline_defrag_event(struct worker_conf *conf, const struct packet *p,
 				  enum defrag_reason r, uint64_t time_us)
 {
+	pipeline_defrag_rules(conf, p, r, time_us);
 	if (r == DEFRAG_LATE || r == DEFRAG_FLOOD || r == DEFRAG_BAD_CHECKSUM ||
 	    !conf->detect.alerts)
 		return;
@@ -867,6 +959,9 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, const stru
 		p->data = rte_pktmbuf_read(m, 0, p->len, conf->scratch);
 	uint64_t time_us = pipeline_packet_time(conf, m, now_us);
 	const struct packet *whole = p;
+	uint64_t events = pipeline_packet_events(p);
+	if (unlikely(events) && ctx->ruleset)
+		detect_events(ctx, p, time_us, events); /* and inspected as usual */
 	if (unlikely(p->flags & PACKET_FRAGMENT) && conf->defrag) {
 		/* inspected whole: the datagram's last fragment takes its verdict */
 		enum defrag_reason r = defrag_packet(conf->defrag, p, time_us, &whole);
@@ -971,8 +1066,13 @@ uint64_t pipeline_burst(struct worker_conf *conf, const struct worker_queue *q,
 		if (unlikely(conf->exceptions != NULL) && !q->tunnels &&
 		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes))
 			continue;
-		bool ok = pipeline_decode(conf, burst[i], &pkts[i], q->tunnels, &why[i]);
+		enum decode_error error;
+		bool ok = pipeline_decode(conf, burst[i], &pkts[i], q->tunnels, &why[i], &error);
 		pkts[i].rx_port = q->rx_port;
+		if (unlikely(!ok) && error != DECODE_OK) {
+			ctx->packet_number = first_number + i;
+			pipeline_decode_event(conf, burst[i], &pkts[i], error, now_us, &why[i]);
+		}
 		if (unlikely(q->tunnels != NULL) && !(pkts[i].flags & PACKET_TUNNEL) &&
 		    conf->exceptions != NULL &&
 		    pipeline_take_exception(conf, q, &burst[i], &taken_bytes)) {

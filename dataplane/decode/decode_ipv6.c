@@ -82,8 +82,10 @@ static void ipv6_fill_fragment(struct packet *p, const uint8_t *h)
 	uint16_t frag = decode_be16(h + 2);
 
 	p->fragment_id = decode_be32(h + 4);
-	if ((frag & (IPV6_FRAGMENT_OFFSET | IPV6_FRAGMENT_MORE)) == 0)
+	if ((frag & (IPV6_FRAGMENT_OFFSET | IPV6_FRAGMENT_MORE)) == 0) {
+		p->flags |= PACKET_ATOMIC_FRAGMENT;
 		return;
+	}
 	p->flags |= PACKET_FRAGMENT;
 	p->fragment_offset = frag & IPV6_FRAGMENT_OFFSET;
 	p->more_fragments = frag & IPV6_FRAGMENT_MORE;

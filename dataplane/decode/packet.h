@@ -39,6 +39,9 @@ enum packet_flag {
 	 * or IPv6 in IPv4 or IPv6: protocols 4 and 41); the outer IP header is
 	 * at ip_in_ip_outer_offset */
 	PACKET_IP_IN_IP = 1u << 18,
+	/* an IPv6 fragment header with offset 0 and M clear (RFC 6946): a
+	 * whole packet, not a fragment; Suricata's "useless" header event */
+	PACKET_ATOMIC_FRAGMENT = 1u << 19,
 };
 
 enum packet_tunnel_type {

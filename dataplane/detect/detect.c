@@ -7,6 +7,7 @@
  * calls no earlier stage.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +20,67 @@
 #include "dataplane/detect/detect.h"
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/detect/threshold.h"
+#include "dataplane/detect/xbits.h"
 #include "dataplane/flow/flow.h"
 #include "rules/match/header.h"
 #include "rules/match/match.h"
 #include "rules/policy/policy.h"
 #include "rules/ruleset.h"
+
+/* struct rule_xbits over the worker's table, at the packet's time (owner: the detect_packet). */
+static bool detect_xbits_isset(void *owner, uint16_t id, enum rule_xbits_track track,
+			       const struct packet *p)
+{
+	const struct detect_packet *s = owner;
+	return xbits_isset(&s->ctx->xbits, id, track, p, s->timestamp_us);
+}
+
+static void detect_xbits_change(void *owner, uint16_t id, enum rule_xbits_track track,
+				enum rule_xbits_change change, uint32_t expire_s,
+				const struct packet *p)
+{
+	struct detect_packet *s = owner;
+	uint64_t evictions = s->ctx->xbits.evictions;
+	xbits_change(&s->ctx->xbits, id, track, change, expire_s, p, s->timestamp_us);
+	if (s->ctx->xbits.evictions != evictions && s->ctx->counters)
+		s->ctx->counters->counter[WORKER_COUNTER_XBITS_EVICTED]++;
+}
+
+/* One header buffer: data[from, to) of the frame, when the frame holds it. */
+static void detect_header_buffer(struct rule_match_ctx *m, const struct packet *p, int buffer,
+				 uint32_t from, uint32_t to)
+{
+	if (to > p->len)
+		to = p->len;
+	if (!p->data || from >= to)
+		return;
+	m->buffer[buffer] = p->data + from;
+	m->buffer_len[buffer] = to - from;
+}
+
+/*
+ * The header buffers (Suricata's ipv4.hdr, ipv6.hdr with its extension
+ * headers, tcp.hdr with its options, udp.hdr, icmpv4.hdr and icmpv6.hdr:
+ * 8 bytes, the fixed part).
+ */
+static void detect_header_buffers(struct rule_match_ctx *m, const struct packet *p)
+{
+	uint32_t l4 = p->l4_offset;
+	/* without a transport header the IP header ends where its payload starts */
+	uint32_t l3_end = l4 > p->l3_offset ? l4 : p->payload_offset;
+	if (p->flags & PACKET_IPV4)
+		detect_header_buffer(m, p, RULE_BUFFER_IPV4_HDR, p->l3_offset, l3_end);
+	if (p->flags & PACKET_IPV6)
+		detect_header_buffer(m, p, RULE_BUFFER_IPV6_HDR, p->l3_offset, l3_end);
+	if (p->flags & PACKET_TCP)
+		detect_header_buffer(m, p, RULE_BUFFER_TCP_HDR, l4, p->payload_offset);
+	if (p->flags & PACKET_UDP)
+		detect_header_buffer(m, p, RULE_BUFFER_UDP_HDR, l4, l4 + 8);
+	if (p->flags & PACKET_ICMP)
+		detect_header_buffer(m, p, RULE_BUFFER_ICMPV4_HDR, l4, l4 + 8);
+	if (p->flags & PACKET_ICMPV6)
+		detect_header_buffer(m, p, RULE_BUFFER_ICMPV6_HDR, l4, l4 + 8);
+}
 
 void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 			 const struct packet *p, uint64_t timestamp_us)
@@ -36,6 +93,10 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	detect_header_buffers(&s->match, p);
+	s->xbits = (struct rule_xbits){
+	    .owner = s, .isset = detect_xbits_isset, .change = detect_xbits_change};
+	s->match.xbits = &s->xbits;
 	s->match.pcre_limit_hits =
 	    ctx->counters ? &ctx->counters->counter[WORKER_COUNTER_PCRE_LIMITS] : NULL;
 	ctx->alert_queue_len = 0;
@@ -50,9 +111,39 @@ void detect_flow_renew(struct detect_context *ctx, struct flow *f)
 	memset(f->flowbits, 0, sizeof(f->flowbits));
 	flowvars_release(&ctx->flowvars, &f->flowvars);
 	f->action = FLOW_ACTION_NONE;
-	f->tenant = 0; /* the new rules may bring another policy */
+	f->detect_flags = 0; /* the new rules' once-per-direction rules have their turn */
+	f->tenant = 0;	     /* the new rules may bring another policy */
 	f->scan_stream[0] = f->scan_stream[1] = NULL;
 	f->rules_generation = ctx->rules_generation;
+}
+
+/* struct rule_flowints over the flow's variable list (owner: the detect_packet). */
+static bool detect_flowint_get(void *owner, uint16_t id, uint32_t *value)
+{
+	const struct detect_packet *s = owner;
+	return flowvars_int_get(&s->ctx->flowvars, s->flow->flowvars, id, value);
+}
+
+static bool detect_flowint_set(void *owner, uint16_t id, uint32_t value)
+{
+	struct detect_packet *s = owner;
+	if (flowvars_int_set(&s->ctx->flowvars, &s->flow->flowvars, id, value))
+		return true;
+	s->ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
+	return false;
+}
+
+/* What stream_size reads: each side's bytes from its ISN, as Suricata counts them. */
+static void detect_stream_size(struct rule_match_ctx *m, const struct flow *flow)
+{
+	const struct tcp_track *client = &flow->track[FLOW_TO_SERVER];
+	const struct tcp_track *server = &flow->track[FLOW_TO_CLIENT];
+	m->has_stream_size = flow->key.proto == IPPROTO_TCP && (client->flags & TCP_TRACK_SYN) &&
+			     (server->flags & TCP_TRACK_SYN);
+	if (!m->has_stream_size)
+		return;
+	m->stream_size[0] = client->sent_end - client->isn;
+	m->stream_size[1] = server->sent_end - server->isn;
 }
 
 void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server)
@@ -70,8 +161,18 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 	s->match.flow = RULE_MATCH_HAS_FLOW |
 			(to_server ? RULE_MATCH_TO_SERVER : RULE_MATCH_TO_CLIENT) |
 			(established ? RULE_MATCH_ESTABLISHED : 0);
+	s->iponly_done = flow->detect_flags & DETECT_FLOW_IPONLY_DONE(s->direction);
+	s->pdonly_done = flow->detect_flags & DETECT_FLOW_PDONLY_DONE(s->direction);
 	s->match.flowbits = flow->flowbits;
+	s->flowints = (struct rule_flowints){
+	    .owner = s, .get = detect_flowint_get, .set = detect_flowint_set};
+	s->match.flowints = &s->flowints;
 	s->match.captures = &s->ctx->captures;
+	detect_stream_size(&s->match, flow);
+	uint64_t now_ns = s->timestamp_us * 1000;
+	s->match.flow_age_s = now_ns > flow->first_seen_ns
+				  ? (uint32_t)((now_ns - flow->first_seen_ns) / 1000000000u)
+				  : 0;
 	s->match.app_proto = app_flow_proto(flow);
 }
 
@@ -161,6 +262,11 @@ void detect_alerts_flush(struct detect_packet *s)
 	struct detect_context *ctx = s->ctx;
 	unsigned n = ctx->alert_queue_len;
 	ctx->alert_queue_len = 0;
+	if (s->flow) {
+		s->flow->detect_flags |= (uint8_t)DETECT_FLOW_IPONLY_DONE(s->direction);
+		if (s->pdonly_final)
+			s->flow->detect_flags |= (uint8_t)DETECT_FLOW_PDONLY_DONE(s->direction);
+	}
 	/* insertion sort: at most DETECT_ALERTS_MAX, nearly always in order */
 	for (unsigned i = 1; i < n; i++) {
 		for (unsigned j = i; j > 0 && ctx->alert_order[j - 1] > ctx->alert_order[j]; j--) {
@@ -174,7 +280,10 @@ void detect_alerts_flush(struct detect_packet *s)
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct alert *a = &ctx->alert_queue[i];
+		if (s->passed && s->pass_rule_matched && ctx->alert_order[i] > s->pass_order)
+			break; /* after the pass rule in rule order (sorted above) */
 		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
+		a->passed = s->pass_rule_matched;
 		if (s->flow)
 			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
 		else
@@ -387,6 +496,41 @@ static void detect_body_rule_after(struct detect_packet *s, const struct rule *r
 		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
 
+/*
+ * The rule matched: its alert, unless it is silent (noalert, a silent
+ * rate_filter), suppressed or held back by its threshold.
+ */
+static void detect_alert_if(struct detect_packet *s, const struct rule *rule, uint32_t index,
+			    bool silent, bool blocked)
+{
+	uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
+	if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
+	    !detect_suppressed(rule, s->p) &&
+	    threshold_pass(s->ctx->thresholds, index, &rule->threshold, s->p, flow_id,
+			   s->timestamp_us))
+		detect_alert(s, rule, index, blocked);
+}
+
+/*
+ * IP-only rules run on the first packet of each direction of a flow,
+ * protocol-detection-only rules on the first where the flow's protocol is
+ * known or detection failed, as Suricata inspects them; other rules, and
+ * packets without a flow, always. Per-packet path.
+ */
+static bool detect_once_per_direction(struct detect_packet *s, const struct rule *rule)
+{
+	if (!s->flow)
+		return true;
+	if (rule->ip_only)
+		return !s->iponly_done;
+	if (!rule->pd_only)
+		return true;
+	if (s->pdonly_done || s->match.app_proto == -1)
+		return false;
+	s->pdonly_final = true;
+	return true;
+}
+
 /* Check the candidates gathered for the current buffers, in evaluation order. */
 static void detect_candidates(struct detect_packet *s)
 {
@@ -403,11 +547,17 @@ static void detect_candidates(struct detect_packet *s)
 		if (s->fresh && !(rule->buffers_used & s->fresh))
 			continue;
 		/* in a unit's pass, rules on pkt_data alone have had their own pass */
-		if (s->app_only && !(rule->buffers_used & ~RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA)))
+		if (s->app_only && !(rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			continue;
-		if (s->app_header_only && !rule_proto_is_app(rule->proto))
+		if (s->app_header_only && !rule_proto_is_app(rule->proto) && !rule->pd_only)
 			continue;
 		if (detect_body_matched(s, rule, index))
+			continue;
+		if (!detect_once_per_direction(s, rule))
+			continue;
+		/* a packet the decoders refused meets the rules on its events
+		 * only; those rules need events to hold */
+		if (rule->de_only != s->events_only && (s->events_only || !s->match.events))
 			continue;
 		int has_pkt_data =
 		    (int)!!(rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA));
@@ -438,6 +588,8 @@ static void detect_candidates(struct detect_packet *s)
 				    s->timestamp_us))
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
+		rule_match_apply_flowints(rule, &s->match);
+		rule_match_apply_xbits(rule, &s->match);
 		if (ctx->captures.count && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
@@ -445,7 +597,16 @@ static void detect_candidates(struct detect_packet *s)
 		action = detect_action(s, rule, index, action, &silent);
 		detect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
+			/* the alerts of rules before it in rule order stay, logged
+			 * with verdict pass; those after it go (Suricata's
+			 * PacketAlertFinalize). A drop before it in rule order
+			 * still drops the packet (s->verdict stays), and the flow
+			 * keeps the first action a rule gave it. */
 			s->passed = true;
+			s->pass_rule_matched = true;
+			s->pass_order = index;
+			if (rule->alert) /* "alert then pass" */
+				detect_alert_if(s, rule, index, silent, false);
 			break;
 		}
 		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
@@ -454,11 +615,7 @@ static void detect_candidates(struct detect_packet *s)
 		if (wanted > s->verdict)
 			s->verdict = wanted;
 		/* threshold and suppress only limit alerts; the action above still applies */
-		if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
-		    !detect_suppressed(rule, s->p) &&
-		    threshold_pass(ctx->thresholds, index, &rule->threshold, s->p, flow_id,
-				   s->timestamp_us))
-			detect_alert(s, rule, index, wanted != VERDICT_PASS);
+		detect_alert_if(s, rule, index, silent, wanted != VERDICT_PASS);
 	}
 }
 
@@ -510,8 +667,9 @@ bool detect_flow_decided(struct detect_packet *s)
 /*
  * The protocol was found in this packet's data, after its pass of rules
  * without pkt_data options: those on that protocol (alert http ... with no
- * buffer) run now, on the packet as the first pass saw it, as in an inline
- * Suricata, which parses a packet's data before detection.
+ * buffer) and the protocol-detection-only ones run now, on the packet as
+ * the first pass saw it, as in an inline Suricata, which parses a packet's
+ * data before detection.
  */
 void detect_packet_rules_again(struct detect_packet *s)
 {
@@ -579,7 +737,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
-	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++) {
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
 		if (unit->buffer[b])
@@ -599,7 +757,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	m->window_buffers = 0;
 	m->window_from = 0;
 	m->window_more = false;
-	for (int b = RULE_BUFFER_PKT_DATA + 1; b < RULE_BUFFER_COUNT; b++)
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++)
 		m->buffer[b] = NULL;
 }
 
@@ -616,4 +774,27 @@ void detect_flow_gone(struct detect_context *ctx, struct flow *flow)
 		ctx->streams[d][ctx->streams_free[d]++] = stream;
 		flow->scan_stream[d] = NULL;
 	}
+}
+
+/*
+ * A packet with decoder events (usually one the decoders refused, which
+ * goes no further): the rules on those events (decode-event, pkthdr) run
+ * on it alone, without a flow, as Suricata's decoder-event rules do.
+ * Returns the verdict they ask for (ids: pass). Per-packet path, for
+ * anomalies only.
+ */
+enum verdict detect_events(struct detect_context *ctx, const struct packet *p,
+			   uint64_t timestamp_us, uint64_t events)
+{
+	if (!ctx->ruleset || !events)
+		return VERDICT_PASS;
+	struct detect_packet s;
+	detect_packet_begin(&s, ctx, p, timestamp_us);
+	detect_flow_view(&s, NULL, true);
+	s.match.events = events;
+	s.events_only = true;
+	s.pkt_data_rules = 0; /* no payload: rules on pkt_data are not asked */
+	detect_buffer(&s, NULL, 0, 0, NULL);
+	detect_alerts_flush(&s);
+	return s.verdict;
 }

@@ -58,6 +58,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/decode/packet.h"
 #include "dataplane/detect/flowvars.h"
+#include "dataplane/detect/xbits.h"
 #include "dataplane/verdict.h"
 #include "rules/match/match.h"
 #include "rules/ruleset.h"
@@ -144,7 +145,16 @@ struct detect_context {
 	uint64_t periodic_last_ns;
 	uint64_t anomaly_second;
 	unsigned anomaly_count;
+	struct xbits_table xbits; /* xbits and hostbits of all hosts and pairs this worker saw */
 };
+
+/*
+ * struct flow's detect_flags: rules inspected once per flow direction
+ * (struct rule, ip_only and pd_only) have had their turn in that
+ * direction. Set when a packet's detection ends (detect_alerts_flush()).
+ */
+#define DETECT_FLOW_IPONLY_DONE(dir) (1u << (dir))	 /* by enum ruleset_direction */
+#define DETECT_FLOW_PDONLY_DONE(dir) (1u << (2 + (dir))) /* protocol detection was final */
 
 /* What one packet's detection needs, gathered once by the pipeline. */
 struct detect_packet {
@@ -155,7 +165,16 @@ struct detect_packet {
 	enum ruleset_direction direction;
 	struct rule_match_ctx match;
 	enum verdict verdict;
-	bool passed;	    /* a pass rule matched: nothing more for this packet */
+	bool passed;		/* a pass rule matched: nothing more for this packet */
+	bool pass_rule_matched; /* passed by a rule (not the filter): pass_order is its index */
+	uint32_t pass_order;
+	/* the flow's IP-only and protocol-detection-only rules had their turn
+	 * in this direction before this packet (DETECT_FLOW_*_DONE) */
+	bool iponly_done, pdonly_done;
+	bool pdonly_final;	       /* a pd_only rule saw the protocol final in this packet */
+	struct rule_flowints flowints; /* the flow's integers, for the matcher (owner: this) */
+	struct rule_xbits xbits;       /* the worker's xbits, for the matcher (owner: this) */
+	bool events_only;	       /* detect_events(): only rules on decoder events run */
 	int pkt_data_rules; /* -1: all candidates; 0: only rules without pkt_data options; 1: only with */
 	/* Rules found by address in the first pass of a TCP segment that need
 	 * the stream's data: kept for the stream passes, so the addresses are
@@ -262,5 +281,14 @@ void detect_flow_gone(struct detect_context *ctx, struct flow *flow);
 
 /* The verdict an action asks for; reject outranks drop, drop outranks pass. */
 enum verdict detect_rule_verdict(enum rule_action action);
+
+/*
+ * Decoder events (RULE_EVENT_BIT() of rules/lang/event.h) of packet p,
+ * which the pipeline takes no further: the rules on events run on it
+ * alone, without a flow; their alerts go out. Returns the verdict they ask
+ * for (VERDICT_PASS in ids mode or without such rules). Owning worker.
+ */
+enum verdict detect_events(struct detect_context *ctx, const struct packet *p,
+			   uint64_t timestamp_us, uint64_t events);
 
 #endif

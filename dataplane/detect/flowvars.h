@@ -6,6 +6,10 @@
  * used were handed out once; those given back are on the free list. A
  * full pool is counted by the caller (flowvars_lost) and the variable not
  * kept. Owning worker only; nothing allocates after create.
+ *
+ * Flow integers (flowint) live in the same list, as entries whose var has
+ * FLOWVARS_INT set and whose value is the integer's 4 bytes; they are not
+ * flow variables for alerts.
  */
 #ifndef VIGIL_DATAPLANE_DETECT_FLOWVARS_H
 #define VIGIL_DATAPLANE_DETECT_FLOWVARS_H
@@ -39,6 +43,14 @@ struct flowvar_pool {
  */
 unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,
 			const struct rule_captures *captures);
+
+#define FLOWVARS_INT 0x8000u /* struct flowvar.var of a flow integer: FLOWVARS_INT | id */
+
+/* Flow integer id of the list at head: true and *value when it is set. */
+bool flowvars_int_get(const struct flowvar_pool *pool, uint32_t head, uint16_t id, uint32_t *value);
+
+/* Set flow integer id of the list at *head; false when the pool is full. */
+bool flowvars_int_set(struct flowvar_pool *pool, uint32_t *head, uint16_t id, uint32_t value);
 
 /* The list's first ALERT_FLOWVARS variables into an alert. */
 void flowvars_copy(const struct flowvar_pool *pool, uint32_t head, struct alert *a);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/detect/detect_hash.h"
 #include "dataplane/detect/threshold.h"
 
 #define THRESHOLD_PROBES 8
@@ -27,6 +28,7 @@ struct threshold_entry {
 	uint32_t count;
 	uint8_t alerted;	  /* "both": already alerted in this window */
 	uint64_t active_until_us; /* rate_filter: new_action in force until then */
+	uint64_t backoff_next;	  /* backoff: the count that alerts next */
 };
 
 struct threshold_table {
@@ -93,14 +95,9 @@ static void threshold_key_fill(struct threshold_key *k, uint32_t rule,
 		memcpy(k->addr[1], p->dst_addr, len);
 }
 
-/* FNV-1a over the key bytes: tables are small, keys short, called per alert. */
 static uint32_t threshold_hash(const struct threshold_key *k)
 {
-	const uint8_t *b = (const uint8_t *)k;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	return detect_hash(k, sizeof(*k));
 }
 
 static struct threshold_entry *threshold_find(struct threshold_table *t,
@@ -117,6 +114,7 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 			e->count = 0;
 			e->alerted = 0;
 			e->active_until_us = 0;
+			e->backoff_next = 0;
 			return e;
 		}
 		if (!oldest || e->window_start_us < oldest->window_start_us)
@@ -128,6 +126,7 @@ static struct threshold_entry *threshold_find(struct threshold_table *t,
 	oldest->count = 0;
 	oldest->alerted = 0;
 	oldest->active_until_us = 0;
+	oldest->backoff_next = 0;
 	return oldest;
 }
 
@@ -138,7 +137,8 @@ static struct threshold_entry *threshold_count(struct threshold_table *t,
 {
 	struct threshold_entry *e = threshold_find(t, k);
 	uint64_t window = (uint64_t)seconds * 1000000;
-	if (!e->window_start_us || now_us - e->window_start_us >= window ||
+	/* seconds 0: no period, the count goes on as long as the entry lives */
+	if (!e->window_start_us || (window && now_us - e->window_start_us >= window) ||
 	    now_us < e->window_start_us) {
 		e->window_start_us = now_us ? now_us : 1;
 		e->count = 0;
@@ -184,6 +184,13 @@ bool threshold_pass(struct threshold_table *t, uint32_t rule_index, const struct
 		return true;
 	case RULE_THRESHOLD_DETECTION_FILTER:
 		return e->count > th->count;
+	case RULE_THRESHOLD_BACKOFF:
+		if (!e->backoff_next)
+			e->backoff_next = th->count;
+		if (e->count != e->backoff_next)
+			return false;
+		e->backoff_next *= th->multiplier ? th->multiplier : 2;
+		return true;
 	default:
 		return true;
 	}

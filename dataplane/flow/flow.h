@@ -177,6 +177,7 @@ struct flow {
 	/* TCP: the flags each direction sent (OR of them), by enum flow_direction,
 	 * for the flow's EVE record; accepted segments only. */
 	uint8_t tcp_flags[2];
+	uint8_t detect_flags; /* lead, rules: DETECT_FLOW_* bits (dataplane/detect/detect.h) */
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
 	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of

@@ -170,6 +170,10 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 		struct rule_content_view view;
 		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0)
 			continue;
+		/* header buffers are a few bytes, set on every packet and never
+		 * scanned: a rule on them alone is found by its addresses */
+		if (RULE_BUFFER_IS_HEADER(rule->options[i].buffer))
+			continue;
 		if (view.fast_pattern) {
 			*best = view;
 			return (int)i;
@@ -186,10 +190,13 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 	return index;
 }
 
-/* Buffer of a rule with no fast pattern: its first payload buffer other than pkt_data. */
+/*
+ * Buffer of a rule with no fast pattern: its first application buffer
+ * (the packet's own buffers are all found through pkt_data's group).
+ */
 static int rule_home_buffer(const struct rule *rule)
 {
-	for (int b = 1; b < RULE_BUFFER_COUNT; b++)
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++)
 		if (rule->buffers_used & RULE_BUFFER_BIT(b))
 			return b;
 	return RULE_BUFFER_PKT_DATA;
@@ -255,7 +262,7 @@ static int rule_prefilter(const struct rule *rule, const char **regex)
 {
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
-		if (option->buffer == RULE_BUFFER_PKT_DATA)
+		if (option->buffer <= RULE_BUFFER_PACKET_LAST)
 			continue;
 		const char *r = kw_pcre_prefilter(option);
 		if (r && prefilter_usable(r)) {
@@ -654,8 +661,7 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		int rc = rule_assign(b, rule, i);
 		if (rc < 0)
 			return rc;
-		if (rule_proto_is_app(rule->proto) ||
-		    (rule->buffers_used & ~RULE_BUFFER_BIT(RULE_BUFFER_PKT_DATA)))
+		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			report->app_layer_rules++;
 	}
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)

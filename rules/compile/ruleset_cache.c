@@ -43,8 +43,10 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 	/* 3: rules without a priority sort as priority 3 (the evaluation order,
 	 * which databases refer to, changed); 5: fast patterns of transformed
 	 * buffers in their own (buffer, transforms) groups, pcre prefilters
-	 * (their text, derived from the rules by kw_pcre.c, is part of the format) */
-	static const char format[] = "vigil ruleset cache 5";
+	 * (their text, derived from the rules by kw_pcre.c, is part of the format);
+	 * 6: the header buffers (ipv4.hdr ...) right after pkt_data, never a
+	 * fast pattern's */
+	static const char format[] = "vigil ruleset cache 6";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;

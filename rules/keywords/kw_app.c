@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Application-layer keywords that are tests, not buffers:
- *   app-layer-protocol:[!]NAME;  the flow's protocol as detected from its
- *       content (http, tls, dns, ssh, smtp, mysql, ...), "failed" when
- *       detection gave up; never the port.
+ *   app-layer-protocol:[!]NAME[,MODE];  the flow's protocol as detected
+ *       from its content (http, tls, dns, ssh, smtp, mysql, ...), "failed"
+ *       when detection gave up; never the port. MODE is Suricata 8's
+ *       to_server, to_client, direction, either, final or original: vigil
+ *       detects one protocol per flow and never changes it, so each of them
+ *       tests that protocol (a per-direction detection would be the same).
  *   urilen:[<|>]N[<>M][,norm|raw];  the length of the request URI
  *       (normalised http.uri by default, or http.uri.raw).
  * Both are FLOW options: order-free tests of what the inspect stage put in
@@ -26,6 +29,30 @@ struct kw_app_proto {
 	bool negated;
 };
 
+/* Suricata 8's modes; each tests the flow's one protocol here (see above). */
+static int kw_app_proto_mode(const char *mode)
+{
+	static const char *const modes[] = {"to_server", "to_client", "direction",
+					    "either",	 "final",     "original"};
+	while (*mode == ' ')
+		mode++;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(mode, modes[i]) == 0)
+			return 0;
+	return -1;
+}
+
+/* enum rule_proto of an application protocol's name, APP_PROTO_FAILED, or -1. */
+static int kw_app_proto_name(const char *name)
+{
+	if (strcmp(name, "failed") == 0)
+		return APP_PROTO_FAILED;
+	for (int i = 0; i < RULE_PROTO_COUNT; i++)
+		if (rule_proto_is_app((enum rule_proto)i) && strcmp(name, rule_proto_name[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	struct kw_app_proto *a = calloc(1, sizeof(*a));
@@ -38,12 +65,14 @@ static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, con
 		a->negated = true;
 		p++;
 	}
+	char name[32];
+	size_t len = strcspn(p, ",");
 	a->proto = -1;
-	if (strcmp(p, "failed") == 0)
-		a->proto = APP_PROTO_FAILED;
-	for (int i = 0; i < RULE_PROTO_COUNT && a->proto == -1; i++)
-		if (rule_proto_is_app((enum rule_proto)i) && strcmp(p, rule_proto_name[i]) == 0)
-			a->proto = i;
+	if (len < sizeof(name) && (!p[len] || kw_app_proto_mode(p + len + 1) == 0)) {
+		memcpy(name, p, len);
+		name[len] = '\0';
+		a->proto = kw_app_proto_name(kw_trim(name));
+	}
 	if (a->proto == -1) {
 		free(a);
 		return rule_parser_error(parser, "bad value of \"app-layer-protocol\": \"%s\"",

@@ -158,7 +158,8 @@ static int parse_nbytes(struct rule_parser *parser, const char *what, const char
 			struct kw_byte *b)
 {
 	int64_t n;
-	if (!parse_int(token, 1, BYTE_MAX_STRING, 10, &n))
+	/* 0: with "string", the digits there are (check_sizes()) */
+	if (!parse_int(token, 0, BYTE_MAX_STRING, 10, &n))
 		return rule_parser_error(parser, "%s: bad number of bytes \"%s\"", what, token);
 	b->nbytes = (uint8_t)n;
 	return 0;
@@ -216,6 +217,8 @@ static int check_sizes(struct rule_parser *parser, const char *what, const struc
 	if (b->base == 0 && b->nbytes > BYTE_MAX_BINARY)
 		return rule_parser_error(parser, "%s: %u bytes is more than %d without \"string\"",
 					 what, b->nbytes, BYTE_MAX_BINARY);
+	if (b->base == 0 && b->nbytes == 0)
+		return rule_parser_error(parser, "%s: 0 bytes needs \"string\"", what);
 	return 0;
 }
 
@@ -458,7 +461,8 @@ static bool byte_locate(const struct kw_byte *b, const struct rule_payload_curso
 {
 	int64_t start = payload_value_get(&b->offset, cursor);
 	start += b->head.relative ? cursor->position : cursor->origin;
-	if (start < 0 || start + b->nbytes > (int64_t)cursor->len)
+	/* 0 bytes (string): at least one byte there to read */
+	if (start < 0 || start + (b->nbytes ? b->nbytes : 1) > (int64_t)cursor->len)
 		return false;
 	*at = (uint32_t)start;
 	return true;
@@ -470,9 +474,14 @@ static bool byte_locate(const struct kw_byte *b, const struct rule_payload_curso
  * other character (as strtoull, which Suricata uses: "12ab" reads 12); no
  * digit at all fails. *used is how many bytes were consumed.
  */
-static bool byte_read(const struct kw_byte *b, const uint8_t *p, uint64_t *out, uint32_t *used)
+static bool byte_read(const struct kw_byte *b, const uint8_t *p, uint32_t avail, uint64_t *out,
+		      uint32_t *used)
 {
 	uint64_t v = 0;
+	/* 0 bytes (Suricata 8, string only): the digits there are, at most
+	 * BYTE_MAX_STRING and not past the buffer */
+	uint32_t width =
+	    b->nbytes ? b->nbytes : (avail < BYTE_MAX_STRING ? avail : BYTE_MAX_STRING);
 	if (b->base == 0) {
 		for (uint32_t i = 0; i < b->nbytes; i++) {
 			uint8_t byte = b->little ? p[b->nbytes - 1 - i] : p[i];
@@ -483,15 +492,15 @@ static bool byte_read(const struct kw_byte *b, const uint8_t *p, uint64_t *out, 
 		return true;
 	}
 	uint32_t i = 0;
-	while (i < b->nbytes && (p[i] == ' ' || p[i] == '\t'))
+	while (i < width && (p[i] == ' ' || p[i] == '\t'))
 		i++;
-	if (i < b->nbytes && p[i] == '+')
+	if (i < width && p[i] == '+')
 		i++;
-	if (b->base == 16 && i + 2 < b->nbytes && p[i] == '0' && (p[i + 1] | 0x20) == 'x' &&
+	if (b->base == 16 && i + 2 < width && p[i] == '0' && (p[i + 1] | 0x20) == 'x' &&
 	    isxdigit(p[i + 2]))
 		i += 2;
 	uint32_t digits = 0;
-	for (; i < b->nbytes; i++, digits++) {
+	for (; i < width; i++, digits++) {
 		int c = p[i], d;
 		if (c >= '0' && c <= '9')
 			d = c - '0';
@@ -524,7 +533,8 @@ static bool byte_test_inspect(const struct rule_option *option, struct rule_payl
 	const struct kw_byte *b = option->data;
 	uint32_t at, used;
 	uint64_t v;
-	if (!byte_locate(b, cursor, &at) || !byte_read(b, cursor->data + at, &v, &used))
+	if (!byte_locate(b, cursor, &at) ||
+	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v);
 	uint64_t want = b->value.var >= 0 ? cursor->vars[b->value.var] : (uint64_t)b->value.number;
@@ -568,7 +578,8 @@ static bool byte_jump_inspect(const struct rule_option *option, struct rule_payl
 	const struct kw_byte *b = option->data;
 	uint32_t at, used;
 	uint64_t v;
-	if (!byte_locate(b, cursor, &at) || !byte_read(b, cursor->data + at, &v, &used))
+	if (!byte_locate(b, cursor, &at) ||
+	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v);
 	if (v > ((uint64_t)1 << 32))
@@ -601,7 +612,8 @@ static bool byte_extract_inspect(const struct rule_option *option,
 	const struct kw_byte *b = option->data;
 	uint32_t at, used;
 	uint64_t v;
-	if (!byte_locate(b, cursor, &at) || !byte_read(b, cursor->data + at, &v, &used))
+	if (!byte_locate(b, cursor, &at) ||
+	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v) * b->multiplier;
 	if (b->align != 0 && v % b->align != 0)

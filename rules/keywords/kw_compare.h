@@ -29,6 +29,20 @@ struct kw_compare {
 /* Parse value (numbers up to max) into compare. Returns 0 or -EINVAL. */
 int kw_compare_parse(struct kw_compare *compare, const char *value, uint32_t max);
 
+struct rule_parser;
+struct rule;
+
+/*
+ * Parse value as a comparison (numbers up to max) and add it as an option
+ * of the calling keyword; a bad value is refused naming the keyword.
+ * Returns 0 or a negative error.
+ */
+int kw_compare_add(struct rule_parser *parser, struct rule *rule, const char *name,
+		   const char *value, uint32_t max);
+
+/* word without its leading and trailing blanks (cut in place). Parse time. */
+char *kw_trim(char *word);
+
 /* Does x pass the test? Per-packet path. */
 bool kw_compare_match(const struct kw_compare *compare, uint32_t x);
 

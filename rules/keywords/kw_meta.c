@@ -195,6 +195,18 @@ static int kw_noalert_parse(struct rule_parser *parser, struct rule *rule, const
 	return 0;
 }
 
+/*
+ * alert (Suricata 8): the rule alerts even where its action does not
+ * (a pass rule: "alert then pass", the alert logged with verdict pass).
+ */
+static int kw_alert_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	(void)parser;
+	(void)value;
+	rule->alert = true;
+	return 0;
+}
+
 static const struct rule_keyword kw_meta_rows[] = {
     {.name = "msg", .kind = RULE_KW_META, .value = RULE_KW_VALUE_REQUIRED, .parse = kw_msg_parse},
     {.name = "sid", .kind = RULE_KW_META, .value = RULE_KW_VALUE_REQUIRED, .parse = kw_sid_parse},
@@ -224,6 +236,7 @@ static const struct rule_keyword kw_meta_rows[] = {
      .kind = RULE_KW_META,
      .value = RULE_KW_VALUE_NONE,
      .parse = kw_noalert_parse},
+    {.name = "alert", .kind = RULE_KW_META, .value = RULE_KW_VALUE_NONE, .parse = kw_alert_parse},
 };
 
 void kw_meta_register(void)

@@ -2,7 +2,11 @@
 /*
  * threshold: and detection_filter: fill rule->threshold and
  * rule->detection_filter ("type limit, track by_src, count 1, seconds 60",
- * in any order, every part required; detection_filter has no type). They
+ * in any order; detection_filter has no type). As in Suricata 8, seconds
+ * may be left out (no period: counted for the tracked entity's lifetime),
+ * track may be by_flow, and type backoff takes a multiplier instead of
+ * seconds ("type backoff, track by_flow, count 1, multiplier 10": alerts on
+ * the 1st, 10th, 100th, ... match). They
  * are META keywords: counting events per source, destination or rule, and
  * deciding whether an alert goes out, is left to the inspect stage.
  */
@@ -12,10 +16,11 @@
 
 #include "rules/lang/keyword.h"
 
-#define KW_THRESHOLD_SEEN_TYPE	  (1u << 0)
-#define KW_THRESHOLD_SEEN_TRACK	  (1u << 1)
-#define KW_THRESHOLD_SEEN_COUNT	  (1u << 2)
-#define KW_THRESHOLD_SEEN_SECONDS (1u << 3)
+#define KW_THRESHOLD_SEEN_TYPE	     (1u << 0)
+#define KW_THRESHOLD_SEEN_TRACK	     (1u << 1)
+#define KW_THRESHOLD_SEEN_COUNT	     (1u << 2)
+#define KW_THRESHOLD_SEEN_SECONDS    (1u << 3)
+#define KW_THRESHOLD_SEEN_MULTIPLIER (1u << 4)
 
 static const struct {
 	const char *name;
@@ -25,12 +30,12 @@ static const struct {
 	{"limit", RULE_THRESHOLD_LIMIT},
 	{"threshold", RULE_THRESHOLD_THRESHOLD},
 	{"both", RULE_THRESHOLD_BOTH},
+	{"backoff", RULE_THRESHOLD_BACKOFF},
 },
   kw_threshold_tracks[] = {
-      {"by_src", RULE_TRACK_BY_SRC},
-      {"by_dst", RULE_TRACK_BY_DST},
-      {"by_rule", RULE_TRACK_BY_RULE},
-      {"by_both", RULE_TRACK_BY_BOTH},
+      {"by_src", RULE_TRACK_BY_SRC},   {"by_dst", RULE_TRACK_BY_DST},
+      {"by_rule", RULE_TRACK_BY_RULE}, {"by_both", RULE_TRACK_BY_BOTH},
+      {"by_flow", RULE_TRACK_BY_FLOW},
 };
 
 static int kw_threshold_word(const char *word, int *out, bool types)
@@ -91,15 +96,37 @@ static int kw_threshold_pair(struct rule_threshold *threshold, const char *key, 
 		*seen |= KW_THRESHOLD_SEEN_SECONDS;
 		return kw_threshold_number(value, &threshold->seconds);
 	}
+	if (with_type && strcmp(key, "multiplier") == 0) {
+		*seen |= KW_THRESHOLD_SEEN_MULTIPLIER;
+		return kw_threshold_number(value, &threshold->multiplier);
+	}
 	return -1;
+}
+
+/*
+ * Every part the type needs, none it does not: type (threshold: only),
+ * track and count always; backoff a multiplier of 2 or more and no
+ * seconds; the others may have seconds and no multiplier.
+ */
+static int kw_threshold_complete(const struct rule_threshold *threshold, unsigned seen,
+				 bool with_type)
+{
+	unsigned want = KW_THRESHOLD_SEEN_TRACK | KW_THRESHOLD_SEEN_COUNT;
+	if (with_type)
+		want |= KW_THRESHOLD_SEEN_TYPE;
+	if ((seen & want) != want || threshold->count == 0)
+		return -1;
+	bool backoff = with_type && threshold->type == RULE_THRESHOLD_BACKOFF;
+	if (backoff)
+		return (seen & KW_THRESHOLD_SEEN_SECONDS) || threshold->multiplier < 2 ? -1 : 0;
+	return seen & KW_THRESHOLD_SEEN_MULTIPLIER ? -1 : 0;
 }
 
 /* Split "key value, key value, ..." in a copy and hand each pair on. */
 static int kw_threshold_fill(struct rule_threshold *threshold, const char *value, bool with_type)
 {
 	char *copy = strdup(value), *save = NULL;
-	unsigned seen = 0, want = KW_THRESHOLD_SEEN_TRACK | KW_THRESHOLD_SEEN_COUNT |
-				  KW_THRESHOLD_SEEN_SECONDS;
+	unsigned seen = 0;
 	int rc = copy ? 0 : -1;
 
 	for (char *part = copy ? strtok_r(copy, ",", &save) : NULL; part && rc == 0;
@@ -114,9 +141,7 @@ static int kw_threshold_fill(struct rule_threshold *threshold, const char *value
 			rc = kw_threshold_pair(threshold, key, word, &seen, with_type);
 	}
 	free(copy);
-	if (with_type)
-		want |= KW_THRESHOLD_SEEN_TYPE;
-	return rc == 0 && seen == want ? 0 : -1;
+	return rc == 0 ? kw_threshold_complete(threshold, seen, with_type) : -1;
 }
 
 static int kw_threshold_parse(struct rule_parser *parser, struct rule *rule, const char *value)

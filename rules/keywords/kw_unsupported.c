@@ -18,17 +18,12 @@
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("xbits", "needs per-host and per-pair bits, " KW_NOT_YET)                                \
-	_("flowint", "needs per-flow integer variables, " KW_NOT_YET)                              \
-	_("stream_size", "needs stream byte counts, " KW_NOT_YET)                                  \
 	_("base64_decode", KW_NOT_YET)                                                             \
 	_("base64_data", KW_NOT_YET)                                                               \
 	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
 	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
 	_("asn1", KW_NOT_YET)                                                                      \
 	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
-	_("decode-event", "needs decoder events, " KW_NOT_YET)                                     \
-	_("stream-event", "needs stream events, " KW_NOT_YET)                                      \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \
 	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \
@@ -49,12 +44,9 @@
 	_("fragbits", KW_NOT_YET)                                                                  \
 	_("fragoffset", KW_NOT_YET)                                                                \
 	_("tos", KW_NOT_YET)                                                                       \
-	_("ipopts", KW_NOT_YET)                                                                    \
 	_("seq", KW_NOT_YET)                                                                       \
 	_("ack", KW_NOT_YET)                                                                       \
 	_("window", KW_NOT_YET)                                                                    \
-	_("icmp_id", KW_NOT_YET)                                                                   \
-	_("icmp_seq", KW_NOT_YET)                                                                  \
 	_("sameip", KW_NOT_YET)                                                                    \
 	_("threshold_by", KW_NOT_YET)                                                              \
 	_("luajit", "Lua scripts are not supported")                                               \

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The buffers a rule can inspect, declared once. pkt_data is the packet's
- * payload (or the reassembled TCP stream); every other buffer is filled by
+ * payload (or the reassembled TCP stream); the header buffers after it
+ * (ipv4.hdr ... icmpv6.hdr, Suricata's) are the packet's own headers, set
+ * for every packet by the inspect stage; every other buffer is filled by
  * the application-layer parser of its protocol (dataplane/app/) and is empty
  * on a flow that does not carry that protocol. Adding a buffer is one line
  * here and one assignment in its parser.
@@ -17,6 +19,12 @@
 
 #define foreach_rule_buffer                                                                        \
 	_(PKT_DATA, "pkt_data", NULL, IP)                                                          \
+	_(IPV4_HDR, "ipv4.hdr", NULL, IP)                                                          \
+	_(IPV6_HDR, "ipv6.hdr", NULL, IP)                                                          \
+	_(TCP_HDR, "tcp.hdr", NULL, IP)                                                            \
+	_(UDP_HDR, "udp.hdr", NULL, IP)                                                            \
+	_(ICMPV4_HDR, "icmpv4.hdr", NULL, IP)                                                      \
+	_(ICMPV6_HDR, "icmpv6.hdr", NULL, IP)                                                      \
 	_(HTTP_URI, "http.uri", "http_uri", HTTP)                                                  \
 	_(HTTP_URI_RAW, "http.uri.raw", "http_raw_uri", HTTP)                                      \
 	_(HTTP_METHOD, "http.method", "http_method", HTTP)                                         \
@@ -110,6 +118,13 @@ typedef unsigned __int128 rule_buffer_mask;
 #define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << (b))
 
 _Static_assert(RULE_BUFFER_COUNT <= 128, "rule_buffer_mask has one bit per buffer");
+
+/* The packet's own buffers: pkt_data and the header buffers, which no application unit fills. */
+#define RULE_BUFFER_PACKET_LAST RULE_BUFFER_ICMPV6_HDR
+#define RULE_BUFFERS_PACKET	(RULE_BUFFER_BIT(RULE_BUFFER_PACKET_LAST + 1) - 1)
+
+/* A header buffer (ipv4.hdr ... icmpv6.hdr): never a fast pattern's, see ruleset.c. */
+#define RULE_BUFFER_IS_HEADER(b) ((b) > RULE_BUFFER_PKT_DATA && (b) <= RULE_BUFFER_PACKET_LAST)
 
 extern const char *const rule_buffer_name[RULE_BUFFER_COUNT];
 extern const char *const rule_buffer_legacy_name[RULE_BUFFER_COUNT]; /* NULL: none */

@@ -90,13 +90,17 @@ void rule_keywords_init(void);
 
 /* The families; each registers its keywords. */
 void kw_meta_register(void);	    /* msg sid rev gid classtype reference metadata priority
-				     target noalert */
+				     target noalert alert */
 void kw_buffer_register(void);	    /* sticky buffers, legacy modifiers, transforms */
 void kw_content_register(void);	    /* content and its modifiers, bsize */
 void kw_pcre_register(void);	    /* pcre */
 void kw_byte_register(void);	    /* byte_test byte_jump byte_extract isdataat */
-void kw_flow_register(void);	    /* flow flowbits */
-void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode */
+void kw_flow_register(void);	    /* flow flowbits flowint flow.age stream_size */
+void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_id icmp_seq
+				     icmpv6.mtu tcp.mss ipopts vlan.id vlan.layers prefilter */
+void kw_xbits_register(void);	    /* xbits hostbits */
+void kw_entropy_register(void);	    /* entropy */
+void kw_event_register(void);	    /* decode-event stream-event */
 void kw_threshold_register(void);   /* threshold detection_filter */
 void kw_app_register(void);	    /* app-layer-protocol urilen */
 void kw_injection_register(void);   /* sqli xss */
@@ -141,12 +145,27 @@ int rule_parser_flowbit(struct rule_parser *parser, const char *name);
  */
 int rule_parser_flowvar(struct rule_parser *parser, const char *name);
 
+/*
+ * The id of a flow integer name (flowint:NAME,...), allocated on first
+ * sight, shared by the whole ruleset; -1 when RULE_MAX_FLOWINTS are taken.
+ */
+int rule_parser_flowint(struct rule_parser *parser, const char *name);
+
+/*
+ * The id of an xbits or hostbits name, allocated on first sight, shared by
+ * the whole ruleset (hostbits:set,x and xbits:set,x,track ip_src name the
+ * same bit, as in Suricata); -1 when RULE_MAX_XBITS are taken.
+ */
+int rule_parser_xbit(struct rule_parser *parser, const char *name);
+
 /* The slot of a byte_extract variable of this rule (0..RULE_MAX_BYTE_VARS-1), or -1. */
 int rule_parser_byte_var(struct rule_parser *parser, const char *name, bool define);
 
 #define RULE_MAX_BYTE_VARS 8
 #define RULE_MAX_FLOWBITS  1024
 #define RULE_MAX_FLOWVARS  64
+#define RULE_MAX_FLOWINTS  64
+#define RULE_MAX_XBITS	   256
 #define RULE_MAX_CAPTURES  8 /* pcre captures kept per rule match */
 
 #endif

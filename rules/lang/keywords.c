@@ -58,6 +58,9 @@ void rule_keywords_init(void)
 	kw_pcre_register();
 	kw_byte_register();
 	kw_flow_register();
+	kw_xbits_register();
+	kw_event_register();
+	kw_entropy_register();
 	kw_packet_register();
 	kw_threshold_register();
 	kw_app_register();

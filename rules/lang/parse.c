@@ -57,6 +57,10 @@ struct rule_parser {
 	unsigned flowbit_count;
 	char *flowvars[RULE_MAX_FLOWVARS];
 	unsigned flowvar_count;
+	char *flowints[RULE_MAX_FLOWINTS];
+	unsigned flowint_count;
+	char *xbits[RULE_MAX_XBITS];
+	unsigned xbit_count;
 	const struct rule_ipset_lookup *ipsets; /* "@NAME" in address lists; NULL: none */
 
 	/* the rule being parsed */
@@ -191,6 +195,10 @@ void rule_parser_destroy(struct rule_parser *parser)
 		free(parser->flowbits[i]);
 	for (unsigned i = 0; i < parser->flowvar_count; i++)
 		free(parser->flowvars[i]);
+	for (unsigned i = 0; i < parser->flowint_count; i++)
+		free(parser->flowints[i]);
+	for (unsigned i = 0; i < parser->xbit_count; i++)
+		free(parser->xbits[i]);
 	parse_byte_vars_clear(parser);
 	parse_last_error_clear(parser);
 	free(parser);
@@ -469,6 +477,16 @@ const char *rule_parser_flowbit_name(const struct rule_parser *parser, unsigned 
 int rule_parser_flowvar(struct rule_parser *parser, const char *name)
 {
 	return parse_name_id(parser->flowvars, &parser->flowvar_count, RULE_MAX_FLOWVARS, name);
+}
+
+int rule_parser_flowint(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->flowints, &parser->flowint_count, RULE_MAX_FLOWINTS, name);
+}
+
+int rule_parser_xbit(struct rule_parser *parser, const char *name)
+{
+	return parse_name_id(parser->xbits, &parser->xbit_count, RULE_MAX_XBITS, name);
 }
 
 unsigned rule_parser_flowvar_count(const struct rule_parser *parser)
@@ -1281,6 +1299,43 @@ static void parse_rule_begin(struct rule_parser *parser)
 	parse_byte_vars_clear(parser);
 }
 
+/* An address list without exclusions: "any", or prefixes and sets only. */
+static bool parse_addr_plain(const struct rule_addr_set *set)
+{
+	return set->exclude_count == 0 && set->exclude_group_count == 0;
+}
+
+/*
+ * Suricata's once-per-direction rule types (struct rule, ip_only and
+ * pd_only). A rule with negated addresses is "like IP-only" in Suricata,
+ * inspected on every packet, so it is neither here.
+ */
+static void parse_rule_type(struct rule *rule)
+{
+	if (rule_proto_is_app(rule->proto) || !parse_addr_plain(&rule->src_addr) ||
+	    !parse_addr_plain(&rule->dst_addr))
+		return;
+	bool ports_any = rule->src_port.include_any && !rule->src_port.exclude_count &&
+			 rule->dst_port.include_any && !rule->dst_port.exclude_count;
+	if (rule->option_count == 0 && rule->flow_flags == 0 && ports_any) {
+		rule->ip_only = true;
+		return;
+	}
+	uint32_t direction = RULE_FLOW_TO_SERVER | RULE_FLOW_TO_CLIENT;
+	if (rule->option_count == 0 || (rule->flow_flags & ~direction))
+		return;
+	bool tested = false;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		const char *name = rule_keywords[rule->options[i].keyword].name;
+		if (strcmp(name, "flow") == 0) /* its direction only, checked above */
+			continue;
+		if (strcmp(name, "app-layer-protocol") != 0)
+			return;
+		tested = true;
+	}
+	rule->pd_only = tested;
+}
+
 static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)
 {
 	if (!rule->has_sid)
@@ -1291,6 +1346,7 @@ static int parse_rule_finish(struct rule_parser *parser, struct rule *rule)
 		if (kind == RULE_KW_PAYLOAD || kind == RULE_KW_TRANSFORM)
 			rule->buffers_used |= RULE_BUFFER_BIT(rule->options[i].buffer);
 	}
+	parse_rule_type(rule);
 	return 0;
 }
 

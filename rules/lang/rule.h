@@ -64,6 +64,7 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(ICMP, "icmp", 1)                                                                         \
 	_(ICMPV4, "icmpv4", 1)                                                                     \
 	_(ICMPV6, "icmpv6", 58)                                                                    \
+	_(PKTHDR, "pkthdr", 0) /* any packet, even one the decoders refused */                     \
 	_(SCTP, "sctp", 132)                                                                       \
 	_(HTTP, "http", 6)                                                                         \
 	_(HTTP1, "http1", 6)                                                                       \
@@ -165,6 +166,8 @@ enum rule_threshold_type {
 	RULE_THRESHOLD_THRESHOLD,	 /* alert on every count-th event per period */
 	RULE_THRESHOLD_BOTH,		 /* alert once per period after count events */
 	RULE_THRESHOLD_DETECTION_FILTER, /* alert on every event after count per period */
+	RULE_THRESHOLD_BACKOFF,		 /* alert on the count-th event, then each time the
+					    count so far is multiplied by multiplier */
 };
 
 enum rule_threshold_track {
@@ -180,7 +183,8 @@ struct rule_threshold {
 	enum rule_threshold_type type;
 	enum rule_threshold_track track;
 	uint32_t count;
-	uint32_t seconds;
+	uint32_t seconds;    /* 0: no period, counted for as long as the entry lives */
+	uint32_t multiplier; /* backoff only, 2 or more */
 };
 
 /*
@@ -258,7 +262,19 @@ struct rule {
 	struct rule_reference *references;
 	unsigned reference_count;
 	bool noalert;
-	int target; /* 0 none, 1 src_ip, 2 dest_ip */
+	bool alert; /* "alert;": a pass rule alerts too (Suricata 8) */
+	/*
+	 * Suricata's rule types that are inspected once per flow direction,
+	 * set by the parser: ip_only, a rule on addresses alone (no option
+	 * but meta data, ports any, no negated address: the first packet of
+	 * each direction); pd_only, a rule whose only tests are
+	 * app-layer-protocol (and flow direction): where protocol detection
+	 * is done, once per direction.
+	 */
+	bool ip_only;
+	bool pd_only;
+	bool de_only; /* has decode-event options: matches only packets with decoder events */
+	int target;   /* 0 none, 1 src_ip, 2 dest_ip */
 
 	uint32_t flow_flags; /* enum rule_flow_flag */
 	struct rule_threshold threshold;

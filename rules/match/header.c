@@ -77,6 +77,8 @@ static bool proto_match(const struct rule *rule, const struct packet *p, int app
 		return p->flags & PACKET_ICMP;
 	case RULE_PROTO_ICMPV6:
 		return p->flags & PACKET_ICMPV6;
+	case RULE_PROTO_PKTHDR:
+		return true;
 	default:
 		break;
 	}

@@ -104,7 +104,8 @@ static bool match_chain_run(struct match_chain *chain, unsigned k,
 			return false;
 		}
 		if (head->negated || head->type == PAYLOAD_BSIZE ||
-		    head->type == PAYLOAD_BYTE_TEST || head->type == PAYLOAD_ISDATAAT) {
+		    head->type == PAYLOAD_BYTE_TEST || head->type == PAYLOAD_ISDATAAT ||
+		    head->type == PAYLOAD_ENTROPY) {
 			/* These leave the cursor where it was. */
 			cursor->position = position;
 			cursor->match_start = match_start;

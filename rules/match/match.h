@@ -44,6 +44,46 @@ struct rule_captures {
 	} capture[RULE_MAX_CAPTURES];
 };
 
+/*
+ * A flow's integer variables (flowint), kept by the owner of the flow's
+ * state (dataplane/detect/): get says whether id is set and its value; set
+ * gives id a value, false when there is no room (the owner counts it).
+ */
+struct rule_flowints {
+	void *owner;
+	bool (*get)(void *owner, uint16_t id, uint32_t *value);
+	bool (*set)(void *owner, uint16_t id, uint32_t value);
+};
+
+/* Where an xbit or hostbit lives: a host (the packet's source or destination) or an IP pair. */
+enum rule_xbits_track {
+	RULE_XBITS_IP_SRC,
+	RULE_XBITS_IP_DST,
+	RULE_XBITS_IP_PAIR,
+	RULE_XBITS_IP_BOTH, /* hostbits isset/isnotset: the source and the destination */
+};
+
+enum rule_xbits_change {
+	RULE_XBITS_SET,
+	RULE_XBITS_UNSET,
+	RULE_XBITS_TOGGLE,
+};
+
+/*
+ * Bits per host or per IP pair (xbits, hostbits), kept by the worker
+ * (dataplane/detect/xbits.h): isset says whether bit id is set, not
+ * expired, for the packet's host or pair; change sets (until expire_s from
+ * the packet's time), unsets or toggles it.
+ */
+struct rule_xbits {
+	void *owner;
+	bool (*isset)(void *owner, uint16_t id, enum rule_xbits_track track,
+		      const struct packet *packet);
+	void (*change)(void *owner, uint16_t id, enum rule_xbits_track track,
+		       enum rule_xbits_change change, uint32_t expire_s,
+		       const struct packet *packet);
+};
+
 struct rule_match_ctx {
 	const struct packet *packet;
 	const uint8_t *buffer[RULE_BUFFER_COUNT]; /* NULL: not present for this packet */
@@ -60,6 +100,15 @@ struct rule_match_ctx {
 	uint32_t flow;	   /* enum rule_match_flow */
 	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+	const struct rule_flowints *flowints; /* NULL without a flow */
+	const struct rule_xbits *xbits;	      /* NULL: not kept (xbits never hold) */
+	uint64_t events; /* decoder events of the packet: RULE_EVENT_BIT() of rules/lang/event.h */
+	/* TCP: the bytes each side sent, by sequence numbers from its SYN
+	 * (client, server), for stream_size; has_stream_size false without a
+	 * TCP flow whose handshake was seen */
+	bool has_stream_size;
+	uint32_t stream_size[2];
+	uint32_t flow_age_s; /* seconds since the flow's first packet (flow.age); with HAS_FLOW */
 	/* NULL: captures are not wanted; else rule_match() empties it and a
 	 * matching rule leaves there what its pcre options captured. */
 	struct rule_captures *captures;
@@ -146,6 +195,12 @@ const char *kw_pcre_prefilter(const struct rule_option *option);
 
 /* After an alert decision: apply rule's flowbits set/unset/toggle to ctx->flowbits. */
 void rule_match_apply_flowbits(const struct rule *rule, struct rule_match_ctx *ctx);
+
+/* After an alert decision: apply rule's flowint assignments (=, +, -) through ctx->flowints. */
+void rule_match_apply_flowints(const struct rule *rule, const struct rule_match_ctx *ctx);
+
+/* After an alert decision: apply rule's xbits and hostbits set/unset/toggle through ctx->xbits. */
+void rule_match_apply_xbits(const struct rule *rule, const struct rule_match_ctx *ctx);
 
 /* True when rule's flowbits options include "noalert". */
 bool rule_match_noalert(const struct rule *rule);

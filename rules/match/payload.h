@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Private to the payload keywords (kw_content.c, kw_pcre.c, kw_byte.c) and
+ * Private to the payload keywords (kw_content.c, kw_pcre.c, kw_byte.c,
+ * kw_injection.c, kw_entropy.c) and
  * the matcher (match.c); nothing else includes it. The matcher runs a
  * buffer's chain without knowing how each keyword stores its value, but it
  * must know three things of every payload option to backtrack the way
@@ -34,6 +35,7 @@ enum payload_type {
 	PAYLOAD_ISDATAAT,
 	PAYLOAD_BSIZE,
 	PAYLOAD_INJECTION, /* sqli, xss: judge the whole buffer, never move the cursor */
+	PAYLOAD_ENTROPY,   /* entropy: judges the buffer, never moves the cursor */
 };
 
 struct payload_head {

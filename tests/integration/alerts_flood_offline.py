@@ -29,7 +29,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 VIGIL = os.path.join(ROOT, "build", "vigil")
 COUNT = int(os.environ.get("VIGIL_FLOOD_PACKETS", "1000000"))
-RULES = 'alert udp any any -> any any (msg:"every udp packet"; sid:1; rev:1;)\n'
+# a payload rule: a rule on addresses alone is IP-only (Suricata), one alert per
+# flow direction, not per packet
+RULES = 'alert udp any any -> any any (msg:"every udp packet"; content:"x"; sid:1; rev:1;)\n'
 
 failures = []
 

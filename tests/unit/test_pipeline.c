@@ -30,11 +30,13 @@
 
 #include "dataplane/app/app.h"
 #include "dataplane/app/app_http.h"
+#include "dataplane/decode/decode.h"
 #include "dataplane/flow/flow.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/pipeline.h"
 #include "dataplane/publish.h"
 #include "dataplane/detect/threshold.h"
+#include "rules/lang/event.h"
 #include "rules/ruleset.h"
 
 #define TEST_FLOWS  64
@@ -670,8 +672,187 @@ static void test_action_order(void **state)
 	harness_handshake(h);
 	harness_send(h, true, PA, "both");
 	assert_int_equal(alerts_of(h, 2), 1);
+	assert_true(h->alerts[0].passed); /* the packet passed: EVE verdict "pass" */
 	harness_send(h, true, PA, "both again");
 	assert_int_equal(alerts_of(h, 2), 1); /* the pass held for the flow */
+	harness_down(h);
+}
+
+/* Suricata 8's alert keyword: a pass rule that alerts ("alert then pass"). */
+static void test_pass_rule_with_alert(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("pass tcp any any -> any any (msg:\"p\"; content:\"ssh\"; alert; sid:2;)\n"
+		       "drop tcp any any -> any any (msg:\"d\"; content:\"ssh\"; sid:1;)\n",
+		       true, 0);
+	harness_handshake(h);
+	assert_int_equal(harness_send(h, true, PA, "ssh"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 1); /* the drop after the pass in rule order: none */
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_true(h->alerts[0].passed);
+	assert_false(h->alerts[0].blocked);
+	assert_int_equal(harness_send(h, true, PA, "ssh again"), VERDICT_PASS);
+	assert_int_equal(h->alert_count, 1); /* the flow is passed */
+	harness_down(h);
+}
+
+/* A rule on addresses alone is IP-only: the first packet of each direction alerts. */
+static void test_ip_only_once_per_direction(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up("alert tcp any any -> any any (msg:\"ip\"; sid:3;)\n"
+				       "alert tcp any any -> any 80 (msg:\"port\"; sid:4;)\n",
+				       false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\n\r\n");
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\n\r\n");
+	assert_int_equal(alerts_of(h, 3), 2);
+	assert_int_equal(h->alerts[0].packet_number, 1); /* the SYN */
+	/* a rule with a port is a packet rule: every packet to port 80 */
+	assert_int_equal(alerts_of(h, 4), 3);
+	harness_down(h);
+}
+
+/* app-layer-protocol alone: once per direction, where the protocol is known. */
+static void test_protocol_detection_only_once(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"pd\"; app-layer-protocol:http; sid:5;)\n", false,
+	    0);
+	harness_handshake(h);
+	assert_int_equal(alerts_of(h, 5), 0); /* not known yet */
+	harness_send(h, true, PA, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(alerts_of(h, 5), 1);
+	harness_send(h, false, PA, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(alerts_of(h, 5), 2);
+	harness_send(h, true, PA, "GET /2 HTTP/1.1\r\nHost: x\r\n\r\n");
+	harness_send(h, false, STREAM_TCP_ACK, NULL);
+	assert_int_equal(alerts_of(h, 5), 2);
+	harness_down(h);
+}
+
+/* xbits by IP pair outlive the flow that set them: a later flow of the pair sees them. */
+static void test_xbits_across_flows(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up("alert tcp any any -> any any (msg:\"s\"; content:\"SET\"; "
+				       "xbits:set,seen,track ip_pair; noalert; sid:8;)\n"
+				       "alert udp any any -> any any (msg:\"h\"; content:\"HIT\"; "
+				       "xbits:isset,seen,track ip_pair; sid:9;)\n",
+				       false, 0);
+	harness_send_udp(h, true, "HIT");
+	assert_int_equal(alerts_of(h, 9), 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "SET");
+	harness_send_udp(h, false, "HIT"); /* another flow, the other way */
+	assert_int_equal(alerts_of(h, 9), 1);
+	assert_int_equal(alerts_of(h, 8), 0);
+	harness_down(h);
+}
+
+/* A packet with decoder events meets the rules on them alone; other packets never do. */
+static void test_decode_event_rules(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert pkthdr any any -> any any (msg:\"e\"; decode-event:udp.len_invalid; sid:20;)\n"
+	    "drop pkthdr any any -> any any (msg:\"o\"; decode-event:ipv4.opt_invalid_len; "
+	    "sid:22;)\n"
+	    "alert ip any any -> any any (msg:\"ip\"; sid:21;)\n",
+	    true, 0);
+	struct packet p = {.flags = PACKET_IPV4, .ip_version = 4, .l4_proto = 17};
+	h->ctx.packet_number = 7;
+	assert_int_equal(
+	    detect_events(&h->ctx, &p, 1000, RULE_EVENT_BIT(RULE_EVENT_UDP_LEN_INVALID)),
+	    VERDICT_PASS);
+	struct alert a;
+	while (h->alert_count < TEST_ALERTS &&
+	       rte_ring_sc_dequeue_elem(h->ctx.alerts, &a, sizeof(a)) == 0)
+		h->alerts[h->alert_count++] = a;
+	assert_int_equal(alerts_of(h, 20), 1);
+	assert_int_equal(alerts_of(h, 21), 0); /* not a rule on events */
+	assert_int_equal(h->alerts[0].packet_number, 7);
+	assert_int_equal(
+	    detect_events(&h->ctx, &p, 2000, RULE_EVENT_BIT(RULE_EVENT_IPV4_OPT_INVALID_LEN)),
+	    VERDICT_DROP);
+	/* a packet without events: the event rules do not hold, the others run */
+	harness_send_udp(h, true, "x");
+	assert_int_equal(alerts_of(h, 20), 1);
+	assert_int_equal(alerts_of(h, 21), 1);
+	harness_down(h);
+}
+
+/* stream_size: the bytes a side sent, from its SYN (which counts one). */
+static void test_stream_size_counts_from_the_syn(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"s\"; stream_size:client,=,6; sid:30;)\n"
+	    "alert tcp any any -> any any (msg:\"b\"; stream_size:server,>,1; sid:31;)\n",
+	    false, 0);
+	harness_handshake(h);
+	assert_int_equal(alerts_of(h, 30), 0);
+	harness_send(h, true, PA, "hello"); /* 1 + 5 */
+	assert_int_equal(alerts_of(h, 30), 1);
+	assert_int_equal(alerts_of(h, 31), 0);
+	harness_send(h, false, PA, "hi");
+	assert_int_equal(alerts_of(h, 31), 1);
+	harness_down(h);
+}
+
+/* The header buffers are the decoded packet's own headers. */
+static void test_header_buffers(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"mss\"; tcp.hdr; content:\"|02 04 05 b4|\"; "
+	    "offset:20; sid:40;)\n"
+	    "alert tcp any any -> any any (msg:\"ttl\"; ipv4.hdr; content:\"|40 06|\"; offset:8; "
+	    "depth:2; sid:41;)\n"
+	    "alert tcp any any -> any any (msg:\"no\"; tcp.hdr; content:\"|05 b5|\"; sid:42;)\n"
+	    "alert tcp any any -> any any (msg:\"end\"; tcp.hdr; content:\"|05 b4|\"; "
+	    "offset:23; sid:43;)\n",
+	    false, 0);
+	/* Ethernet, IPv4 (TTL 64), a TCP SYN with an MSS option of 1460 */
+	static const uint8_t frame[] = {
+	    0,	  1,	2,    3,    4, 5, 0,	1,    2,    3,	  4, 6, 0x08, 0x00, /* Ethernet */
+	    0x45, 0,	0,    44,   0, 1, 0,	0,    0x40, 0x06, 0, 0, 10,   0,
+	    0,	  9,	10,   0,    0, 1, /* IPv4 */
+	    0x9c, 0x40, 0,    80,   0, 0, 0x03, 0xe8, 0,    0,	  0, 0, 0x60, 0x02,
+	    0xff, 0xff, 0,    0,    0, 0, /* TCP, data offset 6 */
+	    0x02, 0x04, 0x05, 0xb4,	  /* MSS 1460 */
+	};
+	struct packet p;
+	assert_int_equal(decode_packet(&p, frame, sizeof(frame)), DECODE_OK);
+	harness_inspect(h, &p);
+	assert_int_equal(alerts_of(h, 40), 1);
+	assert_int_equal(alerts_of(h, 41), 1);
+	assert_int_equal(alerts_of(h, 42), 0);
+	assert_int_equal(alerts_of(h, 43), 0); /* the header ends there */
+	harness_down(h);
+}
+
+/* flowint: a counter per flow, its test on later packets of the same flow only. */
+static void test_flowint_per_flow(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"n\"; content:\"hit\"; flowint:n,+,1; noalert; "
+	    "sid:6;)\n"
+	    "alert tcp any any -> any any (msg:\"3\"; content:\"hit\"; flowint:n,==,3; sid:7;)\n",
+	    false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "hit");
+	harness_send(h, true, PA, "hit");
+	assert_int_equal(alerts_of(h, 7), 0);
+	harness_send(h, true, PA, "hit");
+	/* sid 7 runs after sid 6 in rule order: the third hit sees 3 */
+	assert_int_equal(alerts_of(h, 7), 1);
+	harness_send(h, true, PA, "hit");
+	assert_int_equal(alerts_of(h, 7), 1);
+	assert_int_equal(alerts_of(h, 6), 0);
 	harness_down(h);
 }
 
@@ -1681,6 +1862,14 @@ int main(void)
 	    cmocka_unit_test(test_records_periodic),
 	    cmocka_unit_test(test_records_ssh_both_ways),
 	    cmocka_unit_test(test_records_full_ring_counted),
+	    cmocka_unit_test(test_pass_rule_with_alert),
+	    cmocka_unit_test(test_ip_only_once_per_direction),
+	    cmocka_unit_test(test_protocol_detection_only_once),
+	    cmocka_unit_test(test_flowint_per_flow),
+	    cmocka_unit_test(test_xbits_across_flows),
+	    cmocka_unit_test(test_decode_event_rules),
+	    cmocka_unit_test(test_stream_size_counts_from_the_syn),
+	    cmocka_unit_test(test_header_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

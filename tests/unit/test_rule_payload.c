@@ -450,6 +450,21 @@ static void test_byte_test_string(void **state)
 		      "Content-Length: 12\r\n"));
 }
 
+/* Suricata 8 (ET Open uses it): 0 bytes with string reads the digits there are. */
+static void test_byte_test_string_any_length(void **state)
+{
+	(void)state;
+	assert_true(match_str("byte_test:0,=,0,0,string,dec;", "0"));
+	assert_true(match_str("byte_test:0,=,123456,0,string,dec;", "123456;x"));
+	assert_false(match_str("byte_test:0,=,0,0,string,dec;", "x0"));
+	assert_false(match_str("byte_test:0,=,0,0,string,dec;", "")); /* nothing there */
+	assert_true(
+	    match_str("content:\"len=\"; byte_test:0,>,99,0,relative,string,dec;", "len=100"));
+	assert_true(match_str("byte_jump:0,0,string,dec; content:\"Z\"; within:1;", "2abZ"));
+	parse_fails("byte_test:0,=,0,0;", "byte_test: 0 bytes needs \"string\"");
+	parse_fails("byte_jump:0,0;", "byte_jump: 0 bytes needs \"string\"");
+}
+
 static void test_byte_jump(void **state)
 {
 	(void)state;
@@ -684,6 +699,7 @@ int main(void)
 	    cmocka_unit_test(test_pcre_captures),
 	    cmocka_unit_test(test_byte_test),
 	    cmocka_unit_test(test_byte_test_string),
+	    cmocka_unit_test(test_byte_test_string_any_length),
 	    cmocka_unit_test(test_byte_jump),
 	    cmocka_unit_test(test_byte_extract),
 	    cmocka_unit_test(test_isdataat),

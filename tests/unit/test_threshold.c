@@ -45,10 +45,11 @@ static void test_threshold_types(void **state)
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
 	struct packet p = packet_from(1);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 2, 60};
-	struct rule_threshold every = {RULE_THRESHOLD_THRESHOLD, RULE_TRACK_BY_SRC, 3, 60};
-	struct rule_threshold both = {RULE_THRESHOLD_BOTH, RULE_TRACK_BY_SRC, 2, 60};
-	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 2, 60, 0};
+	struct rule_threshold every = {RULE_THRESHOLD_THRESHOLD, RULE_TRACK_BY_SRC, 3, 60, 0};
+	struct rule_threshold both = {RULE_THRESHOLD_BOTH, RULE_TRACK_BY_SRC, 2, 60, 0};
+	struct rule_threshold filter = {RULE_THRESHOLD_DETECTION_FILTER, RULE_TRACK_BY_SRC, 3, 60,
+					0};
 	assert_int_equal(count_passes(t, &limit, &p, 7, SECOND), 2);
 	threshold_table_free(t);
 	t = threshold_table_create(1024);
@@ -66,15 +67,42 @@ static void test_threshold_window_and_tracking(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(1024);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 1, 10};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_SRC, 1, 10, 0};
 	struct packet a = packet_from(1), b = packet_from(2);
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, SECOND));
 	assert_false(threshold_pass(t, 1, &limit, &a, 0, 2 * SECOND));
 	assert_true(threshold_pass(t, 1, &limit, &b, 0, 2 * SECOND));  /* another source */
 	assert_true(threshold_pass(t, 2, &limit, &a, 0, 2 * SECOND));  /* another rule */
 	assert_true(threshold_pass(t, 1, &limit, &a, 0, 12 * SECOND)); /* a new window */
-	struct rule_threshold none = {RULE_THRESHOLD_NONE, RULE_TRACK_BY_SRC, 0, 0};
+	struct rule_threshold none = {RULE_THRESHOLD_NONE, RULE_TRACK_BY_SRC, 0, 0, 0};
 	assert_true(threshold_pass(t, 1, &none, &a, 0, SECOND));
+	threshold_table_free(t);
+}
+
+/* Suricata 8: backoff (count, multiplier), by_flow, and no seconds (no period). */
+static void test_threshold_backoff_and_by_flow(void **state)
+{
+	(void)state;
+	struct threshold_table *t = threshold_table_create(1024);
+	struct rule_threshold backoff = {RULE_THRESHOLD_BACKOFF, RULE_TRACK_BY_FLOW, 1, 0, 10};
+	struct packet p = packet_from(1);
+	unsigned alerted[4] = {0}, n = 0;
+	for (unsigned event = 1; event <= 1000; event++)
+		if (threshold_pass(t, 1, &backoff, &p, 7, event * SECOND))
+			alerted[n < 4 ? n++ : 3] = event;
+	assert_int_equal(n, 4); /* 1st, 10th, 100th, 1000th */
+	assert_int_equal(alerted[1], 10);
+	assert_int_equal(alerted[2], 100);
+	assert_int_equal(alerted[3], 1000);
+	/* another flow counts from the start */
+	assert_true(threshold_pass(t, 1, &backoff, &p, 8, SECOND));
+	struct rule_threshold five = {RULE_THRESHOLD_BACKOFF, RULE_TRACK_BY_FLOW, 5, 0, 2};
+	assert_int_equal(count_passes(t, &five, &p, 40, SECOND), 4); /* 5, 10, 20, 40 */
+	/* no seconds: a limit never opens a new window */
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_FLOW, 1, 0, 0};
+	assert_true(threshold_pass(t, 2, &limit, &p, 7, SECOND));
+	assert_false(threshold_pass(t, 2, &limit, &p, 7, 100000 * SECOND));
+	assert_true(threshold_pass(t, 2, &limit, &p, 9, 100000 * SECOND)); /* another flow */
 	threshold_table_free(t);
 }
 
@@ -82,7 +110,7 @@ static void test_threshold_full_table_evicts(void **state)
 {
 	(void)state;
 	struct threshold_table *t = threshold_table_create(64);
-	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_RULE, 1, 60};
+	struct rule_threshold limit = {RULE_THRESHOLD_LIMIT, RULE_TRACK_BY_RULE, 1, 60, 0};
 	struct packet p = packet_from(1);
 	for (uint32_t rule = 0; rule < 1000; rule++)
 		assert_true(threshold_pass(t, rule, &limit, &p, 0, SECOND + rule));
@@ -210,6 +238,7 @@ int main(void)
 	    cmocka_unit_test(test_threshold_types),
 	    cmocka_unit_test(test_threshold_window_and_tracking),
 	    cmocka_unit_test(test_threshold_full_table_evicts),
+	    cmocka_unit_test(test_threshold_backoff_and_by_flow),
 	    cmocka_unit_test(test_rate_filter),
 	    cmocka_unit_test(test_rate_filter_by_both_either_way),
 	    cmocka_unit_test(test_threshold_config_lines),
