@@ -765,6 +765,32 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 	return eve_finish(&o, len);
 }
 
+/*
+ * event_type fileinfo: a file a transaction carried (an HTTP body), the
+ * transaction's object and the file's, both from the protocol's parser.
+ */
+static size_t eve_format_file(const struct alert *a, char *buf, size_t len)
+{
+	struct app_json o = {.buf = buf, .len = len};
+	char vigil_buf[EVE_VIGIL_MAX];
+	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};
+	const char *name = a->app_proto < RULE_PROTO_COUNT ? rule_proto_name[a->app_proto] : "app";
+	const struct app_parser *parser =
+	    a->app_proto < RULE_PROTO_COUNT ? app_parser_for((enum rule_proto)a->app_proto) : NULL;
+	app_json_begin(&v, "{");
+	put_head(&o, a, "fileinfo");
+	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
+	put_details(&o, &v, a);
+	if (parser && parser->eve_file) {
+		o.field_limit = eve_site.field_limit;
+		parser->eve_file(&a->details, &o);
+	}
+	app_json_end(&v, "}");
+	o.overflow |= v.overflow;
+	eve_put_vigil_metadata(&o, &v);
+	return eve_finish(&o, len);
+}
+
 size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, char *buf, size_t len,
 			unsigned flags)
 {
@@ -772,6 +798,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		return eve_format_flow(a, buf, len);
 	if (a->kind == ALERT_KIND_APP)
 		return eve_format_app(a, buf, len);
+	if (a->kind == ALERT_KIND_FILE)
+		return eve_format_file(a, buf, len);
 	struct app_json o = {.buf = buf, .len = len};
 	char vigil_buf[EVE_VIGIL_MAX];
 	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};

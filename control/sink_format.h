@@ -29,6 +29,7 @@
 	_(ANOMALY, "anomaly")                                                                      \
 	_(ENGINE, "engine")                                                                        \
 	_(FLOW, "flow")                                                                            \
+	_(FILEINFO, "fileinfo")                                                                    \
 	_(NETFLOW, "netflow")                                                                      \
 	_(STATS, "stats")                                                                          \
 	_(HTTP, "http")                                                                            \

@@ -51,6 +51,7 @@ enum alert_kind {
 	ALERT_KIND_PACKET = 0,
 	ALERT_KIND_FLOW = 1,
 	ALERT_KIND_APP = 2,
+	ALERT_KIND_FILE = 3, /* a file a transaction carried (EVE "fileinfo") */
 };
 
 /*

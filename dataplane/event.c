@@ -147,10 +147,10 @@ static bool event_app_logged(const struct detect_context *ctx, const struct flow
  */
 static void event_app_push(struct detect_context *ctx, const struct flow *f,
 			   const struct app_details *d, const struct packet *p, bool to_server,
-			   uint64_t time_us)
+			   uint64_t time_us, enum alert_kind kind)
 {
 	struct alert a = {
-	    .kind = ALERT_KIND_APP,
+	    .kind = (uint8_t)kind,
 	    .timestamp_us = time_us,
 	    .flow_id = f->flow_id,
 	    .ip_version = f->key.ip_version,
@@ -188,11 +188,18 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	/* the parser's row is looked up only for a record to write, not per unit */
 	bool to_server = s->direction == RULESET_TO_SERVER;
 	uint64_t time_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us;
+	/* a body's last window: the file it carried is whole (or cut at the limit) */
+	if (unit->window.buffers && (!unit->window.more || unit->window.cut) && ctx->events.files) {
+		const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
+		if (parser && parser->eve_file)
+			event_app_push(ctx, f, unit->details, NULL, true, time_us, ALERT_KIND_FILE);
+	}
 	switch (event_app_when[f->app_proto]) {
 	case EVENT_APP_EACH_UNIT:
 		/* a message's record once: not for the units repeating it with other instances */
 		if (!unit->repeat && event_app_logged(ctx, f))
-			event_app_push(ctx, f, unit->details, s->p, to_server, time_us);
+			event_app_push(ctx, f, unit->details, s->p, to_server, time_us,
+				       ALERT_KIND_APP);
 		break;
 	case EVENT_APP_ON_RESPONSE:
 		if (to_server) {
@@ -201,7 +208,8 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 			if (event_app_logged(ctx, f))
-				event_app_push(ctx, f, unit->details, NULL, true, time_us);
+				event_app_push(ctx, f, unit->details, NULL, true, time_us,
+					       ALERT_KIND_APP);
 		}
 		break;
 	case EVENT_APP_ONCE_BOTH_WAYS:
@@ -215,7 +223,8 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 			f->pipeline_flags |= FLOW_PIPELINE_APP_LOGGED;
 			if (event_app_logged(ctx, f))
-				event_app_push(ctx, f, unit->details, NULL, true, time_us);
+				event_app_push(ctx, f, unit->details, NULL, true, time_us,
+					       ALERT_KIND_APP);
 		}
 		break;
 	default:
@@ -230,7 +239,8 @@ static void event_app_flush(struct detect_context *ctx, struct flow *f)
 	const struct app_details *latest = event_latest(ctx, f);
 	if ((f->pipeline_flags & FLOW_PIPELINE_APP_PENDING) && latest && ctx->alerts &&
 	    event_app_logged(ctx, f))
-		event_app_push(ctx, f, latest, NULL, true, event_wall_us(ctx, f->last_seen_ns));
+		event_app_push(ctx, f, latest, NULL, true, event_wall_us(ctx, f->last_seen_ns),
+			       ALERT_KIND_APP);
 	f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 	if (ctx->app_details && ctx->flows)
 		ctx->app_details[event_slot(ctx, f)] = NULL;

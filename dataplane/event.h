@@ -41,6 +41,7 @@ struct event_config {
 	/* a flow record (reason "live") every this many seconds of a flow's
 	 * life while it lasts; 0: none (event_flows_periodic()) */
 	uint32_t flow_interval_s;
+	bool files; /* a fileinfo record for every file (body) a transaction carried */
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */

@@ -552,6 +552,7 @@ static const struct board_setting board_settings[] = {
     {"alerts", "sink_queue", board_parse_uint, B(sink_queue), 16, 1u << 20, "8192"},
     {"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
     {"eve", "flows", board_parse_bool, B(eve_flows), 0, 0, "yes"},
+    {"eve", "files", board_parse_bool, B(eve_files), 0, 0, "yes"},
     {"eve", "flow_interval_s", board_parse_uint, B(eve_flow_interval_s), 0, 86400, "0"},
     {"eve", "protocols", board_parse_eve_protocols, B(eve_protocols), 0, 0,
      EVENT_PROTOCOLS_DEFAULT},

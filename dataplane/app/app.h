@@ -55,7 +55,7 @@ enum app_detect_result {
  * Every alert carries a copy on the worker's ring (dataplane/alert.h):
  * 1,600 bytes make struct alert 2,256 bytes (1,488 with 832 and a url of
  * APP_TEXT_MAX), 37 MB for a worker's ring of 16,384. */
-#define APP_DETAILS_PROTO_MAX 1600
+#define APP_DETAILS_PROTO_MAX 1792
 struct app_details {
 	/* The client behind proxies (xff.h): the chosen hop as written (EVE's
 	 * http.xff), and its address, which every consumer of the client reads. */
@@ -226,6 +226,12 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/*
+	 * A file the protocol carried (an HTTP body): its EVE fileinfo object
+	 * from details as the last window of the body left them; NULL: the
+	 * protocol carries no files (no fileinfo records).
+	 */
+	void (*eve_file)(const struct app_details *details, struct app_json *out);
 };
 
 /* The parsers, in detection order (foreach_app_parser); the table ends with NULL. */

@@ -295,6 +295,81 @@ static bool http_text(char *out, size_t size, const bstr *s)
 
 APP_DETAILS_FITS(struct app_http_details);
 
+/*
+ * The name Content-Disposition gives a file (filename="a b.txt", or the
+ * token after filename=; filename*=charset''name preferred when present,
+ * its name left encoded): into out. False when the header names none.
+ */
+static bool http_disposition_name(const bstr *value, char *out, size_t size, bool *cut)
+{
+	const char *v = (const char *)bstr_ptr(value);
+	size_t len = bstr_len(value);
+	const char *keys[2] = {"filename*=", "filename="};
+	for (int k = 0; k < 2; k++) {
+		size_t key_len = strlen(keys[k]);
+		for (size_t i = 0; i + key_len <= len; i++) {
+			if (strncasecmp(v + i, keys[k], key_len) != 0)
+				continue;
+			const char *start = v + i + key_len, *end = v + len;
+			if (k == 0) {
+				/* charset'language'name: the name after the second quote */
+				for (const char *c = start; c + 1 < end; c++)
+					if (c[0] == '\'' && c[1] == '\'') {
+						start = c + 2;
+						break;
+					}
+			}
+			size_t rest = start < end ? (size_t)(end - start) : 0;
+			if (rest && *start == '"') {
+				const char *close = memchr(start + 1, '"', rest - 1);
+				end = close ? close : end;
+				start++;
+			} else {
+				const char *semi = rest ? memchr(start, ';', rest) : NULL;
+				end = semi ? semi : start + rest;
+				while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+					end--;
+			}
+			size_t n = (size_t)(end - start);
+			*cut = n > size - 1;
+			n = n < size - 1 ? n : size - 1;
+			memcpy(out, start, n);
+			out[n] = '\0';
+			return n > 0;
+		}
+	}
+	return false;
+}
+
+/* A file's name from the request path: its last segment, before any query. */
+static void http_path_name(const bstr *uri, char *out, size_t size, bool *cut)
+{
+	const char *u = uri ? (const char *)bstr_ptr(uri) : "";
+	size_t len = uri ? bstr_len(uri) : 0;
+	const char *q = memchr(u, '?', len);
+	size_t end = q ? (size_t)(q - u) : len, start = end;
+	while (start && u[start - 1] != '/')
+		start--;
+	size_t n = end - start;
+	*cut = n > size - 1;
+	n = n < size - 1 ? n : size - 1;
+	memcpy(out, u + start, n);
+	out[n] = '\0';
+}
+
+/* The file of tx's request or response body (EVE fileinfo), once its last window goes. */
+static void http_details_file(struct app_http_details *h, htp_tx_t *tx, const struct http_tx *t,
+			      bool request, const struct app_window *window)
+{
+	htp_table_t *headers = request ? tx->request_headers : tx->response_headers;
+	htp_header_t *cd = headers ? htp_table_get_c(headers, "content-disposition") : NULL;
+	if (!cd || !cd->value ||
+	    !http_disposition_name(cd->value, h->filename, sizeof(h->filename), &h->filename_cut))
+		http_path_name(tx->request_uri, h->filename, sizeof(h->filename), &h->filename_cut);
+	h->file_size = request ? t->req_body.data.len : t->res_body.data.len;
+	h->file_state = window->cut ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
+}
+
 /* EVE's http object for this transaction, into the flow's one details struct. */
 static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct http_tx *t)
 {
@@ -340,6 +415,27 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	if (h->length)
 		app_json_uint(out, "length", h->length);
 	app_json_text(out, "xff", d->xff, sizeof(d->xff));
+	app_json_end(out, "}");
+}
+
+/*
+ * EVE: ,"fileinfo":{"filename":...,"gaps":false,"state":"CLOSED","stored":false,
+ * "size":N,"tx_id":0}, for a body whose last window went (file_state set).
+ */
+static void http_eve_file(const struct app_details *d, struct app_json *out)
+{
+	const struct app_http_details *h = app_http_details_const(d);
+	app_json_key(out, "fileinfo");
+	app_json_begin(out, "{");
+	app_json_key(out, "filename");
+	app_json_text_value(out, h->filename, sizeof(h->filename), h->filename_cut);
+	app_json_key(out, "gaps");
+	app_json_put(out, "false");
+	app_json_key(out, "state");
+	app_json_string(out, h->file_state == HTTP_FILE_TRUNCATED ? "TRUNCATED" : "CLOSED");
+	app_json_key(out, "stored");
+	app_json_put(out, "false");
+	app_json_uint(out, "size", h->file_size);
 	app_json_end(out, "}");
 }
 
@@ -390,6 +486,11 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		u.window.buffers = u.fresh;
 	}
 	http_details_fill(&s->details, tx, t);
+	/* a body's last window closes its file: the fileinfo record reads it */
+	if (window && (!window->more || window->cut) && kind != HTTP_UNIT_REQUEST_HEADERS &&
+	    kind != HTTP_UNIT_RESPONSE_HEADERS)
+		http_details_file(app_http_details(&s->details), tx, t,
+				  kind == HTTP_UNIT_REQUEST_BODY, window);
 	u.details = &s->details;
 	s->emit(s->emit_arg, &u);
 }
@@ -1048,4 +1149,5 @@ const struct app_parser app_parser_http = {
     .destroy = http_destroy,
     .parse = http_parse,
     .eve_details = http_eve_details,
+    .eve_file = http_eve_file,
 };

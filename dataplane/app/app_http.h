@@ -39,7 +39,16 @@ struct app_http_details {
 	uint16_t status; /* 0: no response yet */
 	uint64_t length; /* response body bytes, 0 if unknown */
 	uint8_t cut;	 /* HTTP_CUT_*: a text longer than kept */
+	/* The file of the body a last window closed (EVE fileinfo): its name
+	 * (Content-Disposition's, else the URI path's last segment), the bytes
+	 * kept of it (decoded), and whether it ended whole or was cut at the
+	 * body limit. file_state 0: no file yet. */
+	char filename[160];
+	uint64_t file_size;
+	uint8_t file_state; /* enum app_http_file_state */
+	bool filename_cut;
 };
+enum app_http_file_state { HTTP_FILE_NONE, HTTP_FILE_CLOSED, HTTP_FILE_TRUNCATED };
 #define HTTP_CUT_HOSTNAME   1u
 #define HTTP_CUT_URL	    2u
 #define HTTP_CUT_USER_AGENT 4u

@@ -16,6 +16,10 @@
 #    "deflate" as three headers).
 # Then the same body sent plain with no coding alerts too, and a body that
 # is not compressed but labelled gzip (inspected as sent) alerts as well.
+# Every download is also one EVE fileinfo record: the name Content-
+# Disposition gives (eicar.txt), state CLOSED, the decoded size, and the
+# transaction's http object; a download without the header is named by the
+# request path's last segment.
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/http_encoding_offline.py
 import os
@@ -47,9 +51,10 @@ def gzip_member(data, flags=0, fields=b"", trailer=None):
     return bytes([0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 3]) + fields + body + trailer
 
 
-def response(headers, body):
+def response(headers, body, disposition=True):
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-    head += b'Content-Disposition: attachment; filename="eicar.txt"\r\n'
+    if disposition:
+        head += b'Content-Disposition: attachment; filename="eicar.txt"\r\n'
     head += b"".join(h + b"\r\n" for h in headers)
     head += b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
     return head + body
@@ -115,8 +120,18 @@ def main():
     for _name, headers, body in CASES:
         packets += conversation(response(headers, body), port)
         port += 1
-    rc, events, _frames, err = run(RULES, packets)
+    packets += conversation(response([], EICAR, disposition=False), 41000 + len(CASES))
+    rc, events, _frames, err = run(RULES, packets, records=True)
     check("vigil ran the downloads", rc == 0, err[-300:])
+    files = {e["src_port"]: e for e in events if e.get("event_type") == "fileinfo"}
+    named = [p for p, e in files.items() if p < 41000 + len(CASES) and e["fileinfo"].get("filename") == "eicar.txt"
+             and e["fileinfo"].get("state") == "CLOSED" and e.get("http", {}).get("hostname") == "evader.example.com"
+             and e.get("http", {}).get("http_method") == "GET"]
+    check(f"one fileinfo record per download named by Content-Disposition ({len(named)} of {len(CASES)})",
+          len(named) == len(CASES) and len(files) == len(CASES) + 1)
+    plain = files.get(41000 + len(CASES), {}).get("fileinfo", {})
+    check(f"no Content-Disposition: named by the path ({plain})",
+          plain.get("filename") == "eicar.txt" and plain.get("size") == len(EICAR))
     by_port = {}
     for e in events:
         if e.get("event_type") == "alert" and e["alert"]["signature_id"] == 1:
