@@ -406,6 +406,37 @@ static void put_anomaly(struct app_json *o, struct app_json *v, const struct ale
 	app_json_put(o, ",\"verdict\":{\"action\":\"%s\"}", a->blocked ? "drop" : "pass");
 }
 
+static const char *const eve_drop_cause_name[ALERT_DROP_CAUSE_COUNT] = {
+#define _(sym, name) [ALERT_DROP_##sym] = name,
+    foreach_alert_drop_cause
+#undef _
+};
+
+static void put_alert_object(struct app_json *o, const struct alert *a,
+			     const struct ruleset *ruleset);
+static void put_alert_flow(struct app_json *o, const struct alert *a);
+
+/*
+ * A packet ips mode dropped (ALERT_KIND_DROP): Suricata's drop object with
+ * the reason, the alert of the rule that dropped it when one did (drop
+ * logging's "alerts: yes"), the verdict, the flow and its protocol.
+ */
+static void put_packet_drop(struct app_json *o, struct app_json *v, const struct alert *a,
+			    const struct ruleset *ruleset)
+{
+	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
+		app_json_put(o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	app_json_put(o, ",\"drop\":{\"reason\":\"%s\"}",
+		     a->drop_cause < ALERT_DROP_CAUSE_COUNT ? eve_drop_cause_name[a->drop_cause]
+							    : "other");
+	if (a->rule)
+		put_alert_object(o, a, ruleset);
+	app_json_put(o, ",\"verdict\":{\"action\":\"drop\"}");
+	put_alert_flow(o, a);
+	if (a->has_details)
+		put_details(o, v, a);
+}
+
 /* verdict: what became of the packet (Suricata's verdict object). */
 static void put_verdict(struct app_json *o, const struct alert *a)
 {
@@ -736,6 +767,9 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 	put_flow_counts(&o, f);
 	app_json_put(&o, ",\"end\":");
 	put_time_value(&o, f->end_us);
+	if (f->action == FLOW_ACTION_DROP || f->action == FLOW_ACTION_PASS)
+		app_json_put(&o, ",\"action\":\"%s\"",
+			     f->action == FLOW_ACTION_DROP ? "drop" : "pass");
 	app_json_put(&o, ",\"age\":%" PRIu64 ",\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}",
 		     (f->end_us - f->start_us) / 1000000, flow_state_name(a),
 		     f->reason < FLOW_END_COUNT ? flow_end_name[f->reason] : "timeout",
@@ -815,9 +849,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if ((flags & EVE_PCAP_CNT) && a->packet_number)
 		app_json_put(&o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
 	app_json_put(&o, ",\"event_type\":\"%s\"",
-		     a->filter_drop ? "drop"
-		     : a->anomaly   ? "anomaly"
-				    : "alert");
+		     a->filter_drop || a->kind == ALERT_KIND_DROP ? "drop"
+		     : a->anomaly				  ? "anomaly"
+								  : "alert");
 	eve_put_host(&o);
 	eve_put_in_iface(&o, a->rx_port);
 	put_packet_layers(&o, a);
@@ -832,7 +866,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	put_alert_community_id(&o, a);
 	put_tunnel(&o, &a->tunnel);
 	put_vigil_tunnel(&v, &a->tunnel);
-	if (a->filter_drop) {
+	if (a->kind == ALERT_KIND_DROP) {
+		put_packet_drop(&o, &v, a, ruleset);
+	} else if (a->filter_drop) {
 		put_drop(&o, &v, a);
 	} else if (a->anomaly) {
 		put_anomaly(&o, &v, a);

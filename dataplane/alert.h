@@ -52,6 +52,7 @@ enum alert_kind {
 	ALERT_KIND_FLOW = 1,
 	ALERT_KIND_APP = 2,
 	ALERT_KIND_FILE = 3, /* a file a transaction carried (EVE "fileinfo") */
+	ALERT_KIND_DROP = 4, /* a packet ips mode dropped (EVE "drop"): drop_cause says why */
 };
 
 /*
@@ -65,6 +66,8 @@ struct alert_flow {
 	uint8_t reason;	 /* enum flow_end */
 	uint8_t alerted; /* an alert was raised on the flow */
 	uint8_t established;
+	uint8_t
+	    action; /* enum flow_action: a rule's drop or pass of the whole flow (EVE flow.action) */
 	uint8_t tcp_flags[2]; /* OR of the flags each direction sent: to server, to client */
 	uint16_t client_port, server_port;
 	uint16_t vlan[2]; /* the flow's VLAN ids, outermost first; 0: none */
@@ -81,6 +84,21 @@ struct alert_tunnel {
 	uint64_t endpoint_id, attachment_id; /* GENEVE (AWS GWLB) */
 	uint8_t outer_src[4], outer_dst[4];
 	uint16_t outer_src_port, outer_dst_port;
+};
+
+/* Why a packet was dropped, for its EVE drop record (Suricata's drop.reason names). _(SYM, "name") */
+#define foreach_alert_drop_cause                                                                   \
+	_(RULES, "rules")	    /* a rule's drop or reject on this packet */                   \
+	_(FLOW, "flow drop")	    /* the flow was dropped by a rule before */                    \
+	_(RATE_LIMIT, "rate limit") /* a policy rate limit blocks the source */                    \
+	_(STREAM, "stream error")   /* its receiver would discard it (normalizer) */               \
+	_(OTHER, "other")
+
+enum alert_drop_cause {
+#define _(sym, name) ALERT_DROP_##sym,
+	foreach_alert_drop_cause
+#undef _
+	    ALERT_DROP_CAUSE_COUNT
 };
 
 struct alert {
@@ -125,6 +143,7 @@ struct alert {
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;
 	struct alert_flow flow; /* the flow's context; flow.present 0: none */
+	uint8_t drop_cause;	/* ALERT_KIND_DROP: enum alert_drop_cause */
 
 	/* --- EVE's common fields (issue 15, eve-conform), filled by
 	 * alert_set_packet from the packet: in_iface (the DPDK port it came in

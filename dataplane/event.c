@@ -83,6 +83,7 @@ void event_flow_context(const struct detect_context *ctx, const struct flow *f,
 	    .reason = f->end_reason,
 	    .alerted = (f->pipeline_flags & FLOW_PIPELINE_ALERTED) != 0,
 	    .established = f->established,
+	    .action = f->action,
 	    .tcp_flags = {f->tcp_flags[FLOW_TO_SERVER], f->tcp_flags[FLOW_TO_CLIENT]},
 	    .client_port = f->key.port[client],
 	    .server_port = f->key.port[!client],
@@ -345,6 +346,33 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
 	};
 	alert_set_packet(&a, p);
 	return a;
+}
+
+void event_drop(struct detect_context *ctx, const struct packet *p, struct flow *f,
+		enum flow_direction dir, enum alert_drop_cause cause, uint64_t time_us)
+{
+	if (!ctx->alerts || ctx->events.drops == EVENT_DROPS_NONE)
+		return;
+	if (f && ctx->events.drops == EVENT_DROPS_START) {
+		if (f->pipeline_flags & FLOW_PIPELINE_DROP_LOGGED(dir))
+			return;
+		f->pipeline_flags |= FLOW_PIPELINE_DROP_LOGGED(dir);
+	}
+	struct alert a;
+	if (ctx->drop_alert) {
+		a = *ctx->drop_alert; /* the rule's alert of this packet, as pushed */
+	} else {
+		a = event_anomaly(ctx, p, time_us, ALERT_ANOMALY_NONE);
+		a.flow_id = f ? f->flow_id : 0;
+		a.to_server = dir == FLOW_TO_SERVER;
+		a.verdict = VERDICT_DROP;
+		if (f)
+			event_alert_context(ctx, f, &a);
+	}
+	a.kind = ALERT_KIND_DROP;
+	a.drop_cause = (uint8_t)cause;
+	a.blocked = 1;
+	detect_push(ctx, &a);
 }
 
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,

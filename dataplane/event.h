@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "dataplane/alert.h"
+#include "dataplane/flow/flow.h"
 #include "dataplane/app/app.h"
 
 struct detect_context;
@@ -35,13 +36,17 @@ struct detect_packet;
 struct flow;
 
 /* Which records a worker writes ([eve] flows, [eve] protocols); read-only once running. */
+/* [eve] drops: none, the first a flow's direction drops ("start"), or every one ("all"). */
+enum event_drops { EVENT_DROPS_NONE, EVENT_DROPS_START, EVENT_DROPS_ALL };
+
 struct event_config {
 	bool flows;	    /* a flow record for every flow that ends */
 	uint64_t protocols; /* bit per enum rule_proto: its transactions get records */
 	/* a flow record (reason "live") every this many seconds of a flow's
 	 * life while it lasts; 0: none (event_flows_periodic()) */
 	uint32_t flow_interval_s;
-	bool files; /* a fileinfo record for every file (body) a transaction carried */
+	bool files;    /* a fileinfo record for every file (body) a transaction carried */
+	uint8_t drops; /* enum event_drops: EVE drop records of packets ips mode drops */
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */
@@ -112,6 +117,15 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
  * the ring; every one is counted by reason anyway (normalized_by_reason).
  */
 #define EVENT_ANOMALIES_PER_SECOND 10 /* per worker; pushed as detect_push() does */
+/*
+ * A packet ips mode dropped (by a rule, its flow's earlier drop, a rate
+ * limit or the normalizer): its EVE drop record, per [eve] drops, with
+ * the alert that dropped it when there is one (the rule's, from this
+ * packet's alerts). Owning lcore, per dropped packet.
+ */
+void event_drop(struct detect_context *ctx, const struct packet *p, struct flow *f,
+		enum flow_direction dir, enum alert_drop_cause cause, uint64_t time_us);
+
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,
 			     unsigned reason, uint64_t time_us);
 

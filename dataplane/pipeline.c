@@ -466,6 +466,8 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 {
 	*flow = NULL;
 	ctx->drop_reason = DROP_VERDICT;
+	ctx->drop_alert = NULL;
+	ctx->flow_dropped = false;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
@@ -943,6 +945,18 @@ static enum verdict pipeline_checksums(struct worker_conf *conf, const struct rt
 	return v == VERDICT_PASS ? VERDICT_FILTER_DROP : v; /* ids: not inspected */
 }
 
+/* Why ips mode dropped the packet pipeline_inspect() just judged, as its EVE drop record says. */
+static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ctx)
+{
+	if (ctx->drop_reason == DROP_RATE_LIMIT)
+		return ALERT_DROP_RATE_LIMIT;
+	if (ctx->drop_reason == DROP_NORMALIZE)
+		return ALERT_DROP_STREAM;
+	if (ctx->drop_alert)
+		return ALERT_DROP_RULES;
+	return ctx->flow_dropped ? ALERT_DROP_FLOW : ALERT_DROP_OTHER;
+}
+
 /*
  * One decoded packet from defrag on; returns DROP_REASON_COUNT when it is
  * to be forwarded, else why it is dropped. Per-packet path.
@@ -992,6 +1006,8 @@ static inline enum drop_reason pipeline_one(struct worker_conf *conf, const stru
 				   time_us); /* a resent last piece is refused too */
 	if (verdict == VERDICT_FILTER_DROP)
 		return DROP_FILTER;
+	if (unlikely(ctx->events.drops != EVENT_DROPS_NONE))
+		event_drop(ctx, whole, flow, dir, pipeline_drop_cause(ctx), time_us);
 	if (verdict == VERDICT_REJECT)
 		pipeline_reject(conf, q->tunnels, p, whole, flow, dir, rj);
 	return ctx->drop_reason;

@@ -256,6 +256,8 @@ static const char *const board_fail_names[] = {"open", "closed", NULL};
 static const char *const board_role_names[] = {"inline", "management", NULL};
 static const char *const board_checksums_names[] = {"yes", "no", "auto", NULL};
 static const char *const board_spread_names[] = {"auto", "external", NULL};
+/* [eve] drops, in the order of enum event_drops */
+static const char *const board_eve_drops_names[] = {"no", "start", "all", NULL};
 static const char *const board_app_error_policy_names[] = {
 #define _(sym, name) name,
     foreach_app_error_policy
@@ -306,6 +308,13 @@ static int board_parse_checksums(const struct board_setting *s, const char *valu
 {
 	(void)s;
 	return board_parse_keyword(value, board_checksums_names, field, why, why_len);
+}
+
+static int board_parse_eve_drops(const struct board_setting *s, const char *value, void *field,
+				 char *why, size_t why_len)
+{
+	(void)s;
+	return board_parse_keyword(value, board_eve_drops_names, field, why, why_len);
 }
 
 static int board_parse_spread(const struct board_setting *s, const char *value, void *field,
@@ -553,6 +562,7 @@ static const struct board_setting board_settings[] = {
     {"alerts", "webhook_batch", board_parse_uint, B(webhook_batch), 1, 1000, "100"},
     {"eve", "flows", board_parse_bool, B(eve_flows), 0, 0, "yes"},
     {"eve", "files", board_parse_bool, B(eve_files), 0, 0, "yes"},
+    {"eve", "drops", board_parse_eve_drops, B(eve_drops), 0, 0, "no"},
     {"eve", "flow_interval_s", board_parse_uint, B(eve_flow_interval_s), 0, 86400, "0"},
     {"eve", "protocols", board_parse_eve_protocols, B(eve_protocols), 0, 0,
      EVENT_PROTOCOLS_DEFAULT},

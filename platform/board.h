@@ -183,6 +183,7 @@ struct board {
 	unsigned webhook_batch;	      /* records per POST at most */
 	bool eve_flows;		      /* [eve] flows: a flow record for every flow that ends */
 	bool eve_files;		      /* [eve] files: a fileinfo record for every body */
+	int eve_drops;		      /* [eve] drops: enum event_drops (no, start, all) */
 	unsigned eve_flow_interval_s; /* [eve] flow_interval_s: live flows' records; 0: none */
 	uint64_t eve_protocols;	      /* [eve] protocols: bit per enum rule_proto with records */
 	/* [eve] EVE records (control/eve.h): text fields from traffic cut at

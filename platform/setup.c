@@ -203,7 +203,8 @@ static void worker_flows_setup(struct worker_conf *conf, const struct board *boa
 	conf->detect.events = (struct event_config){.flows = board->eve_flows,
 						    .protocols = board->eve_protocols,
 						    .flow_interval_s = board->eve_flow_interval_s,
-						    .files = board->eve_files};
+						    .files = board->eve_files,
+						    .drops = (uint8_t)board->eve_drops};
 	/* [eve] flow_interval_s: each flow's age at its last record, by slot */
 	if (board->eve_flow_interval_s)
 		conf->detect.flow_logged_s = calloc(board->flows, sizeof(uint32_t));

@@ -284,6 +284,8 @@ void detect_alerts_flush(struct detect_packet *s)
 			break; /* after the pass rule in rule order (sorted above) */
 		a->verdict = (uint8_t)(ctx->enforce ? s->verdict : VERDICT_PASS);
 		a->passed = s->pass_rule_matched;
+		if (a->blocked && !ctx->drop_alert)
+			ctx->drop_alert = a;
 		if (s->flow)
 			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
 		else
@@ -659,8 +661,10 @@ bool detect_flow_decided(struct detect_packet *s)
 {
 	if (!s->flow || s->flow->action == FLOW_ACTION_NONE)
 		return false;
-	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce && !detect_tenant_ids(s))
+	if (s->flow->action == FLOW_ACTION_DROP && s->ctx->enforce && !detect_tenant_ids(s)) {
 		s->verdict = VERDICT_DROP;
+		s->ctx->flow_dropped = true;
+	}
 	return true;
 }
 

@@ -128,8 +128,13 @@ struct detect_context {
 	unsigned packet_alert_max; /* alerts kept per packet, 1..DETECT_ALERTS_MAX; 0: default */
 	unsigned alert_queue_len;
 	struct alert alert_queue[DETECT_ALERTS_MAX]; /* the current packet's alerts */
-	uint32_t alert_order[DETECT_ALERTS_MAX];     /* their rules' evaluation order */
-	struct rule_captures captures; /* of the rule being matched, for flow variables */
+	/* this packet's alert of the rule that dropped it (an entry of
+	 * alert_queue, valid until the next packet), for its EVE drop record;
+	 * and whether its flow's earlier drop dropped it */
+	const struct alert *drop_alert;
+	bool flow_dropped;
+	uint32_t alert_order[DETECT_ALERTS_MAX]; /* their rules' evaluation order */
+	struct rule_captures captures;		 /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;
 	/* EVE records besides alerts (dataplane/event.h): which ones, the
 	 * parser's latest details per flow slot of flows (NULL: none; the

@@ -85,6 +85,8 @@ enum flow_tcp_state {
 #define FLOW_PIPELINE_ANOMALY	    (1u << 9) /* a normalize anomaly event was written */
 #define FLOW_PIPELINE_APP_SEEN(dir) (1u << (10 + (dir))) /* a unit came this way (EVE records) */
 #define FLOW_PIPELINE_APP_LOGGED    (1u << 12)		 /* the flow's one protocol record is out */
+#define FLOW_PIPELINE_DROP_LOGGED(dir)                                                             \
+	(1u << (13 + (dir))) /* [eve] drops start: this way's is out */
 
 enum flow_action {
 	FLOW_ACTION_NONE,

@@ -63,6 +63,9 @@ def vigil_common(case, work, prefix):
     policy = case.sets().get("app-layer.error-policy", case.sets().get("exception-policy"))
     if policy in APP_ERROR_POLICIES:
         args += ["--set", f"app.error_policy={policy}"]
+    drops = eve_drop_logging(case.suricata_yaml)
+    if drops:
+        args += ["--set", f"eve.drops={drops}"]
     order = case.suricata_yaml.get("action-order")
     if order:
         args += ["--set", "rules.action_order=" + ",".join(order)]
@@ -75,6 +78,21 @@ def vigil_common(case, work, prefix):
     if k in ("none", "all", "auto"):
         args += ["--set", "dataplane.checksums=" + {"none": "no", "all": "yes", "auto": "auto"}[k]]
     return args
+
+
+def eve_drop_logging(suricata_yaml):
+    """The case's eve-log drop output as vigil's [eve] drops (start or all); None: none."""
+    for output in suricata_yaml.get("outputs") or []:
+        eve = output.get("eve-log") if isinstance(output, dict) else None
+        if not isinstance(eve, dict) or str(eve.get("enabled", "yes")).lower() in ("no", "false"):
+            continue
+        for t in eve.get("types") or []:
+            if t == "drop":
+                return "start"
+            if isinstance(t, dict) and "drop" in t:
+                flows = (t["drop"] or {}).get("flows", "start")
+                return "all" if str(flows) == "all" else "start"
+    return None
 
 
 def remove_runtime_dir(prefix):
