@@ -734,10 +734,17 @@ static void put_head(struct app_json *o, const struct alert *a, const char *even
 	if (ports)
 		app_json_put(o, ",\"dest_port\":%u", a->dst_port);
 	app_json_put(o, ",\"proto\":\"%s\"", proto_name(a->l4_proto, proto, sizeof(proto)));
-	/* ICMP flows have no ports to hash: their community_id needs the type and code */
-	if (a->l4_proto != 1 && a->l4_proto != 58)
+	/* ICMP flows have no ports: the type and code of the flow's first packet
+	 * stand in for them, in the record and in its community_id */
+	if (a->l4_proto == 1 || a->l4_proto == 58) {
+		app_json_put(o, ",\"icmp_type\":%u,\"icmp_code\":%u", a->flow.icmp_type,
+			     a->flow.icmp_code);
+		eve_put_community_id(o, a->ip_version, a->src_addr, a->dst_addr, a->l4_proto,
+				     a->flow.icmp_type, a->flow.icmp_code);
+	} else {
 		eve_put_community_id(o, a->ip_version, a->src_addr, a->dst_addr, a->l4_proto,
 				     a->src_port, a->dst_port);
+	}
 	/* the flow's VLAN ids (Suricata's vlan array, outermost first) */
 	if (a->flow.vlan[0])
 		app_json_put(o, ",\"vlan\":[%u", a->flow.vlan[0]);

@@ -69,6 +69,7 @@ struct alert_flow {
 	uint8_t
 	    action; /* enum flow_action: a rule's drop or pass of the whole flow (EVE flow.action) */
 	uint8_t tcp_flags[2]; /* OR of the flags each direction sent: to server, to client */
+	uint8_t icmp_type, icmp_code; /* ICMP and ICMPv6: of the flow's first packet */
 	uint16_t client_port, server_port;
 	uint16_t vlan[2]; /* the flow's VLAN ids, outermost first; 0: none */
 	uint8_t client_addr[16], server_addr[16];

@@ -505,6 +505,10 @@ static void flow_create(struct flow_table *t, uint32_t s, uint32_t tag, const st
 	f->first_seen_ns = now_ns;
 	f->last_seen_ns = now_ns;
 	f->client_side = src_side;
+	if (p->flags & (PACKET_ICMP | PACKET_ICMPV6)) {
+		f->icmp_type = p->icmp_type;
+		f->icmp_code = p->icmp_code;
+	}
 	/* The SYN-ACK's sender is the server, even when the SYN was not seen. */
 	if ((p->flags & PACKET_TCP) && flow_tcp_is_syn_ack(p->tcp_flags))
 		f->client_side = !src_side;

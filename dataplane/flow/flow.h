@@ -177,8 +177,15 @@ struct flow {
 	uint16_t tenant;    /* lead, rules: a GENEVE flow's policy tenant + 1; 0: not looked up */
 	uint32_t flowvars;  /* lead, rules: flow variables (dataplane/detect/flowvars.h) */
 	/* TCP: the flags each direction sent (OR of them), by enum flow_direction,
-	 * for the flow's EVE record; accepted segments only. */
-	uint8_t tcp_flags[2];
+	 * for the flow's EVE record; accepted segments only. ICMP and ICMPv6:
+	 * the type and code of the flow's first packet (its community_id and
+	 * EVE icmp_type/icmp_code), in the same two bytes. */
+	union {
+		uint8_t tcp_flags[2];
+		struct {
+			uint8_t icmp_type, icmp_code;
+		};
+	};
 	uint8_t detect_flags; /* lead, rules: DETECT_FLOW_* bits (dataplane/detect/detect.h) */
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */

@@ -283,10 +283,7 @@ def main():
                 wrong.append((r.get("event_type"), r.get("src_ip"), r.get("dest_ip"),
                               r.get("proto"), r["community_id"], want))
         tuples = [r for r in recs if r.get("event_type") in ("alert", "anomaly", "drop", "flow")]
-        # ICMP flow records have none yet: the flow keeps no ICMP type and code to hash
-        icmp_flow = lambda r: r.get("event_type") == "flow" and r.get("proto") in ("ICMP", "IPv6-ICMP")
-        missing = [r.get("event_type") for r in tuples
-                   if "src_ip" in r and "community_id" not in r and not icmp_flow(r)]
+        missing = [r.get("event_type") for r in tuples if "src_ip" in r and "community_id" not in r]
         check(f"every alert, anomaly, drop and flow record has a community_id "
               f"({len(tuples) - len(missing)} of {len(tuples)}; protocol records too: "
               f"{len(with_id)} in all)", not missing, missing[:5])

@@ -653,6 +653,29 @@ static void test_flow_record(void **state)
 	assert_true(line[n - 1] == '}');
 }
 
+/*
+ * An ICMP flow record: the first packet's type and code stand in for the
+ * ports, in the record and in its community_id (an echo request and its
+ * reply: the specification's value for 10.0.0.1 -> 10.0.0.2, type 8).
+ */
+static void test_flow_record_icmp(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.kind = ALERT_KIND_FLOW;
+	a.l4_proto = 1;
+	a.src_port = a.dst_port = 0;
+	a.flow = test_flow();
+	a.flow.icmp_type = 8;
+	a.flow.icmp_code = 0;
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"proto\":\"ICMP\",\"icmp_type\":8,\"icmp_code\":0,"
+			      "\"community_id\":\"1:YcMyyWJfhc95EW1GfXt6jlZ3DiQ=\"");
+	assert_null(strstr(line, "\"src_port\""));
+	assert_null(strstr(line, "\"tcp\":"));
+}
+
 /* event_type http: the parser's object, and an alert's flow object. */
 static void test_protocol_record_and_alert_flow(void **state)
 {
@@ -711,6 +734,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alert_fields),
 	    cmocka_unit_test(test_flow_record),
+	    cmocka_unit_test(test_flow_record_icmp),
 	    cmocka_unit_test(test_protocol_record_and_alert_flow),
 	    cmocka_unit_test(test_normalize_anomaly),
 	    cmocka_unit_test(test_filter_drop_event),
