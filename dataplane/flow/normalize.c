@@ -83,6 +83,7 @@ static enum normalize_reason normalize_tcp_check(const struct tcp_track track[2]
 	    seq_after(p->tcp_ack, r->sent_end))
 		return NORMALIZE_ACK_UNSENT;
 	bool carries = len || (flags & STREAM_TCP_FIN);
+	/* PAWS: older than the timestamp of the last in-order segment */
 	if (carries && p->tcp_options.has_timestamp && (s->flags & TCP_TRACK_TIMESTAMP) &&
 	    seq_before(p->tcp_options.timestamp_value, s->ts_recent))
 		return NORMALIZE_PAWS;
@@ -116,9 +117,19 @@ static void normalize_tcp_note(struct tcp_track track[2], unsigned from, const s
 		s->sent_end = end;
 		s->flags |= TCP_TRACK_SENT;
 	}
+	/*
+	 * The receiver keeps the timestamp of in-order segments only (RFC
+	 * 7323 4.3; Linux: a segment not after the point it last acknowledged).
+	 * Taking one from a segment that arrived ahead of a gap would make the
+	 * gap's own segment, older by a tick, look like PAWS: refused here
+	 * (ips: dropped; ids: not inspected) while the receiver takes it, a
+	 * reordering away from an unseen attack.
+	 */
+	const struct tcp_track *r = &track[!from];
+	bool in_order = !(r->flags & TCP_TRACK_ACK) || !seq_after(p->tcp_seq, r->ack);
 	if (p->tcp_options.has_timestamp &&
 	    (!(s->flags & TCP_TRACK_TIMESTAMP) ||
-	     !seq_before(p->tcp_options.timestamp_value, s->ts_recent))) {
+	     (in_order && !seq_before(p->tcp_options.timestamp_value, s->ts_recent)))) {
 		s->ts_recent = p->tcp_options.timestamp_value;
 		s->flags |= TCP_TRACK_TIMESTAMP;
 	}

@@ -155,6 +155,22 @@ def old_timestamp(back):
     return build
 
 
+def reordered_paws():
+    """Not a decoy: the attack's two segments reordered, the later one (a newer
+    timestamp) first. The receiver keeps in-order segments' timestamps only,
+    so it takes the gap's segment, a tick older; refusing it as PAWS would
+    leave the attack uninspected."""
+    c = Conn().handshake()
+    c.data(b"hello\r\n")
+    cut = ATTACK.index(b" HTTP/1.1")
+    t = c.ts
+    c.add(True, "PA", c.cseq + cut, c.sseq, ATTACK[cut:], ts=t + 2)
+    c.add(True, "PA", c.cseq, c.sseq, ATTACK[:cut], ts=t + 1)
+    c.cseq += len(ATTACK)
+    c.add(False, "A", c.sseq, c.cseq)
+    return c.packets
+
+
 def syn_data_decoy():
     c = Conn(isn=1000)
     c.add(True, "S", 1000, 0, BENIGN)  # no Fast Open option: the server ignores the data
@@ -266,6 +282,7 @@ CASES = [
     ("no ack: FIN without ACK", decoy_first(no_ack("F"))),
     ("paws: timestamp - 1", decoy_first(old_timestamp(2))),
     ("paws: timestamp - 100000", decoy_first(old_timestamp(100000))),
+    ("paws: reordered, the gap's segment a tick older than the one ahead", reordered_paws),
     ("overlap: a newer copy covering held bytes", overlap_case(overlap_newer)),
     ("overlap: a newer copy covering held bytes from their start", overlap_case(overlap_same_start)),
     ("urgent: an extra urgent byte inside the pattern", urgent(2)),
