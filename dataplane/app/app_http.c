@@ -49,6 +49,7 @@
 
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_http_body.h"
+#include "dataplane/app/app_util.h"
 #include "dataplane/app/app_json.h"
 
 #define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
@@ -284,13 +285,7 @@ static void http_unit_response(struct app_unit *u, htp_tx_t *tx, const struct ht
 /* Up to size - 1 bytes of s into out, NUL-terminated; true when s was longer. */
 static bool http_text(char *out, size_t size, const bstr *s)
 {
-	size_t len = 0;
-	if (s) {
-		len = bstr_len(s) < size - 1 ? bstr_len(s) : size - 1;
-		memcpy(out, bstr_ptr(s), len);
-	}
-	out[len] = '\0';
-	return s && len < bstr_len(s);
+	return app_text_copy(out, size, s ? bstr_ptr(s) : NULL, s ? bstr_len(s) : 0);
 }
 
 APP_DETAILS_FITS(struct app_http_details);
@@ -330,12 +325,8 @@ static bool http_disposition_name(const bstr *value, char *out, size_t size, boo
 				while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
 					end--;
 			}
-			size_t n = (size_t)(end - start);
-			*cut = n > size - 1;
-			n = n < size - 1 ? n : size - 1;
-			memcpy(out, start, n);
-			out[n] = '\0';
-			return n > 0;
+			*cut = app_text_copy(out, size, start, (size_t)(end - start));
+			return out[0] != '\0';
 		}
 	}
 	return false;
@@ -350,11 +341,7 @@ static void http_path_name(const bstr *uri, char *out, size_t size, bool *cut)
 	size_t end = q ? (size_t)(q - u) : len, start = end;
 	while (start && u[start - 1] != '/')
 		start--;
-	size_t n = end - start;
-	*cut = n > size - 1;
-	n = n < size - 1 ? n : size - 1;
-	memcpy(out, u + start, n);
-	out[n] = '\0';
+	*cut = app_text_copy(out, size, u + start, end - start);
 }
 
 /* The file of tx's request or response body (EVE fileinfo), once its last window goes. */

@@ -71,15 +71,6 @@ struct ssh_state {
 	struct ssh_direction dir[2];
 };
 
-/* Up to size - 1 bytes of text into out, NUL-terminated; true when it was cut. */
-static bool ssh_copy(char *out, size_t size, const uint8_t *text, size_t len)
-{
-	size_t n = len < size - 1 ? len : size - 1;
-	memcpy(out, text, n);
-	out[n] = '\0';
-	return n < len;
-}
-
 /* One name-list (RFC 4251 5) of r at *off; false past the end. */
 static bool ssh_name_list(const uint8_t *p, uint32_t len, uint32_t *off, const uint8_t **list,
 			  uint32_t *list_len)
@@ -186,9 +177,10 @@ static void ssh_banner(struct ssh_state *s, struct ssh_direction *d, const uint8
 		software_end++;
 	struct ssh_side *side =
 	    &((struct ssh_details *)(void *)s->details.proto)->side[d == &s->dir[0] ? 0 : 1];
-	ssh_copy(side->proto_version, sizeof(side->proto_version), proto, (size_t)(dash - proto));
-	side->software_cut = ssh_copy(side->software_version, sizeof(side->software_version),
-				      software, (size_t)(software_end - software));
+	app_text_copy(side->proto_version, sizeof(side->proto_version), proto,
+		      (size_t)(dash - proto));
+	side->software_cut = app_text_copy(side->software_version, sizeof(side->software_version),
+					   software, (size_t)(software_end - software));
 	unit.buffer[RULE_BUFFER_SSH_PROTO] = proto;
 	unit.buffer_len[RULE_BUFFER_SSH_PROTO] = (uint32_t)(dash - proto);
 	unit.buffer[RULE_BUFFER_SSH_SOFTWARE] = software;

@@ -10,6 +10,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Up to size - 1 bytes of text into out, NUL-terminated (a detail's text); true when it was cut. */
+static inline bool app_text_copy(char *out, size_t size, const void *text, size_t len)
+{
+	size_t n = len < size - 1 ? len : size - 1;
+	if (n)
+		memcpy(out, text, n);
+	out[n] = '\0';
+	return n < len;
+}
+
 /*
  * Length-prefixed messages split across calls (a TLS handshake message, a
  * DNS-over-TCP message): take from *data what the message of message_len

@@ -169,6 +169,25 @@ static int kw_tls_version_bit(uint32_t wire)
 	    return -1;
 }
 
+/*
+ * The next item of a list value split at sep ("sslv3,!tls1.0"): blanks
+ * around it dropped, a leading '!' taken off into *negated; NULL at the
+ * end. text on the first call, NULL after, as strtok_r.
+ */
+static char *kw_tls_list_next(char *text, const char *sep, char **save, bool *negated)
+{
+	char *item = strtok_r(text, sep, save);
+	if (!item)
+		return NULL;
+	while (*item == ' ')
+		item++;
+	*negated = *item == '!';
+	item += *negated;
+	for (size_t n = strlen(item); n && item[n - 1] == ' ';)
+		item[--n] = '\0';
+	return item;
+}
+
 /* ssl_version:sslv3,!tls1.0 */
 static int kw_ssl_version_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
@@ -177,13 +196,9 @@ static int kw_ssl_version_parse(struct rule_parser *parser, struct rule *rule, c
 
 	if (!payload_trim_copy(value, text, sizeof(text)))
 		goto bad;
-	for (char *item = strtok_r(text, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		while (*item == ' ')
-			item++;
-		bool negated = *item == '!';
-		item += negated;
-		for (size_t n = strlen(item); n && item[n - 1] == ' ';)
-			item[--n] = '\0';
+	bool negated;
+	for (char *item = kw_tls_list_next(text, ",", &save, &negated); item;
+	     item = kw_tls_list_next(NULL, ",", &save, &negated)) {
 		int bit = -1;
 #define _(b, name, number, v)                                                                      \
 	if (strcasecmp(item, name) == 0)                                                           \
@@ -259,13 +274,9 @@ static int kw_ssl_state_parse(struct rule_parser *parser, struct rule *rule, con
 
 	if (!payload_trim_copy(value, text, sizeof(text)))
 		goto bad;
-	for (char *item = strtok_r(text, "|", &save); item; item = strtok_r(NULL, "|", &save)) {
-		while (*item == ' ')
-			item++;
-		bool negated = *item == '!';
-		item += negated;
-		for (size_t n = strlen(item); n && item[n - 1] == ' ';)
-			item[--n] = '\0';
+	bool negated;
+	for (char *item = kw_tls_list_next(text, "|", &save, &negated); item;
+	     item = kw_tls_list_next(NULL, "|", &save, &negated)) {
 		int bit = -1;
 #define _(b, name, type)                                                                           \
 	if (strcmp(item, name) == 0)                                                               \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_ssh.c dataplane/app/app_tls_fingerprint.c
+// FUZZ_SOURCES: dataplane/app/app_ssh.c dataplane/app/app_tls_fingerprint.c dataplane/app/app_json.c
 /*
  * libFuzzer target for the SSH parser (dataplane/app/app_ssh.c): banner
  * lines, then the first binary packet (KEXINIT, HASSH). The first input
