@@ -228,6 +228,17 @@ static struct console_fail *console_fail_slot(struct console *c, const char *pee
 	return oldest;
 }
 
+/* Failed handshakes of peer in the current window (0: none remembered). c->lock held. */
+static unsigned console_fail_count(const struct console *c, const char *peer, time_t now)
+{
+	for (unsigned i = 0; i < CONSOLE_FAIL_SLOTS; i++)
+		if (strcmp(c->fails[i].peer, peer) == 0)
+			return now - c->fails[i].window_start < CONSOLE_FAIL_WINDOW_S
+				   ? c->fails[i].count
+				   : 0;
+	return 0;
+}
+
 static bool console_blocked(struct console *c, const char *peer)
 {
 	time_t now = time(NULL);
@@ -746,18 +757,23 @@ static bool console_local_ok(const struct console *c, struct netconn *conn)
 /*
  * Should a be shed before b? The source holding more handshake slots goes
  * first, so that a lone operator is not shed while a flooding source holds
- * several; among equals, the handshake that has come less far (a silent
+ * several; among equals, the source with more failed handshakes in the
+ * window (a flood's sources fail, shed or timed out, again and again; an
+ * operator whose ClientHello a busy machine has not read yet must not be
+ * taken for one of them), then the handshake that has come less far (a silent
  * connection before one that sent its ClientHello), then the one stalled
  * longest. A flood from many addresses, each holding one slot and
  * reopened as fast as it is shed, thus never sheds an operator whose
  * handshake is moving: it would have to keep pace with the TLS exchange,
  * which costs the attacker a real handshake per slot.
  */
-static bool console_shed_before(const struct console_session *a, unsigned a_share,
-				const struct console_session *b, unsigned b_share)
+static bool console_shed_before(const struct console_session *a, unsigned a_share, unsigned a_fails,
+				const struct console_session *b, unsigned b_share, unsigned b_fails)
 {
 	if (a_share != b_share)
 		return a_share > b_share;
+	if (a_fails != b_fails)
+		return a_fails > b_fails;
 	if (a->handshake_step != b->handshake_step)
 		return a->handshake_step < b->handshake_step;
 	return a->last_progress_ms < b->last_progress_ms;
@@ -770,7 +786,8 @@ static bool console_shed_before(const struct console_session *a, unsigned a_shar
 static struct console_session *console_shed_victim(struct console *c)
 {
 	struct console_session *victim = NULL;
-	unsigned victim_share = 0;
+	unsigned victim_share = 0, victim_fails = 0;
+	time_t now = time(NULL);
 	for (unsigned i = 0; i < CONSOLE_MAX_CONNS; i++) {
 		struct console_session *o = c->conns[i];
 		if (!o || o->dropped || o->state != CONSOLE_CONN_HANDSHAKE)
@@ -781,9 +798,12 @@ static struct console_session *console_shed_victim(struct console *c)
 			share += p && !p->dropped && p->state == CONSOLE_CONN_HANDSHAKE &&
 				 strcmp(p->peer, o->peer) == 0;
 		}
-		if (!victim || console_shed_before(o, share, victim, victim_share)) {
+		unsigned fails = console_fail_count(c, o->peer, now);
+		if (!victim ||
+		    console_shed_before(o, share, fails, victim, victim_share, victim_fails)) {
 			victim = o;
 			victim_share = share;
+			victim_fails = fails;
 		}
 	}
 	return victim;
