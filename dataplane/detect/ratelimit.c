@@ -189,9 +189,14 @@ static bool ratelimit_count(struct ratelimit_window *w, const struct policy_rate
 		w->window = index;
 	}
 	uint64_t into = now_us - (uint64_t)index * window_us;
-	/* previous window's share: the part of it still inside the sliding window */
-	uint64_t estimate = (uint64_t)w->prev * (window_us - into) / window_us + w->cur;
-	return estimate > r->count;
+	/*
+	 * Previous window's share: the part of it still inside the sliding
+	 * window, rounded to the nearest event. Truncated (3 events * 0.99
+	 * read as 2), it let one event more through at every window
+	 * boundary, so a burst that straddled one got count + 1.
+	 */
+	uint64_t share = ((uint64_t)w->prev * (window_us - into) + window_us / 2) / window_us;
+	return share + w->cur > r->count;
 }
 
 static void ratelimit_block(struct ratelimit_table *t, struct ratelimit_entry *e, unsigned index,

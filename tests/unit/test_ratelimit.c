@@ -116,6 +116,37 @@ static void test_window_and_block(void **state)
 	policy_free(p);
 }
 
+/*
+ * A burst that straddles a window boundary is cut at the count, not one
+ * later: the previous window's share was truncated (3 events * 0.99 read
+ * as 2), so lab_rate_limit's burst of 5/s sometimes got 6 connections.
+ */
+static void test_burst_across_boundary(void **state)
+{
+	(void)state;
+	struct policy *p = policy_of("ratelimit new_connections 5/s per src block 4s\n");
+	struct ratelimit_table *t = table_of(p, 64);
+	for (uint64_t split = 1; split <= 4; split++) {
+		const uint8_t *a = addr4(split == 1   ? "192.0.2.11"
+					 : split == 2 ? "192.0.2.12"
+					 : split == 3 ? "192.0.2.13"
+						      : "192.0.2.14");
+		uint64_t boundary = T0 + (20 + 10 * split) * SECOND;
+		unsigned passed = 0;
+		/* split connections in the last 10 ms of one window, the rest 1 ms apart after it */
+		for (unsigned i = 0; i < 10; i++) {
+			uint64_t at =
+			    i < split ? boundary - 10000 + i * 1000 : boundary + (i - split) * 1000;
+			if (ratelimit_packet(t, a, 4, true, at))
+				break;
+			passed++;
+		}
+		assert_int_equal(passed, 5);
+	}
+	ratelimit_free(t);
+	policy_free(p);
+}
+
 static void test_longer_window(void **state)
 {
 	(void)state;
@@ -272,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_no_statement_no_table),
 	    cmocka_unit_test(test_window_and_block),
+	    cmocka_unit_test(test_burst_across_boundary),
 	    cmocka_unit_test(test_longer_window),
 	    cmocka_unit_test(test_http_requests_xff),
 	    cmocka_unit_test(test_http_requests_per_src_blocks_packets),
