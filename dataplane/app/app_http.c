@@ -9,6 +9,12 @@
  * rules need and hands each transaction to inspection in units, in the
  * order they become ready:
  *
+ *   0. request line complete but its headers not yet (at the end of the
+ *      data that brought the line): http.method, http.uri, http.uri.raw,
+ *      http.request_line and http.protocol, so a rule on those fires on
+ *      the packet that completed the line, as Suricata's request-line
+ *      progress does, not when (or if) the headers end. When the headers
+ *      come in the same data, this unit is not sent;
  *   1. request headers complete: the request buffers (http.uri, http.method,
  *      http.header, http.host, ...), so header rules fire before any body;
  *   2. request body windows: the same buffers again plus http.request_body,
@@ -65,6 +71,7 @@ struct http_tx {
 	struct http_body req_body, res_body;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
+	bool req_line_parsed, req_line_sent; /* unit 0 (file comment) */
 	bool req_headers_sent, res_headers_sent;
 };
 
@@ -227,14 +234,20 @@ static rule_buffer_mask http_unit_mask(const struct app_unit *u)
 	return mask;
 }
 
-/* The buffers only a request has (carried into the response's units too). */
-static void http_unit_request_own(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
+/* The buffers of the request line alone. */
+static void http_unit_request_line(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
 {
-	htp_table_t *h = tx->request_headers;
 	http_set_bytes(u, RULE_BUFFER_HTTP_URI, &t->uri);
 	http_set_bstr(u, RULE_BUFFER_HTTP_URI_RAW, tx->request_uri);
 	http_set_bstr(u, RULE_BUFFER_HTTP_METHOD, tx->request_method);
 	http_set_bstr(u, RULE_BUFFER_HTTP_REQUEST_LINE, tx->request_line);
+}
+
+/* The buffers only a request has (carried into the response's units too). */
+static void http_unit_request_own(struct app_unit *u, htp_tx_t *tx, const struct http_tx *t)
+{
+	htp_table_t *h = tx->request_headers;
+	http_unit_request_line(u, tx, t);
 	http_set_bytes(u, RULE_BUFFER_HTTP_HOST, &t->host);
 	/* Suricata: the authority of an absolute URI if there is one, else Host. */
 	if (tx->parsed_uri_raw && tx->parsed_uri_raw->hostname)
@@ -427,6 +440,7 @@ static void http_eve_file(const struct app_details *d, struct app_json *out)
 }
 
 enum http_unit_kind {
+	HTTP_UNIT_REQUEST_LINE,
 	HTTP_UNIT_REQUEST_HEADERS,
 	HTTP_UNIT_REQUEST_BODY,
 	HTTP_UNIT_RESPONSE_HEADERS,
@@ -445,9 +459,20 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		return;
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
-	http_unit_request_own(&u, tx, t);
-	uint64_t carried = 0;
+	rule_buffer_mask carried = 0;
+	if (kind == HTTP_UNIT_REQUEST_LINE ||
+	    (kind == HTTP_UNIT_REQUEST_HEADERS && t->req_line_sent)) {
+		/* unit 0's buffers: new in unit 0, carried in unit 1 */
+		http_unit_request_line(&u, tx, t);
+		http_set_bstr(&u, RULE_BUFFER_HTTP_PROTOCOL, tx->request_protocol);
+		if (kind == HTTP_UNIT_REQUEST_HEADERS)
+			carried = http_unit_mask(&u);
+	}
+	if (kind != HTTP_UNIT_REQUEST_LINE)
+		http_unit_request_own(&u, tx, t);
 	switch (kind) {
+	case HTTP_UNIT_REQUEST_LINE:
+		break;
 	case HTTP_UNIT_REQUEST_HEADERS:
 		http_unit_request_shared(&u, tx, t);
 		break;
@@ -558,8 +583,13 @@ static int http_hook_request_line(htp_tx_t *tx)
 		http_bytes_append(&t->uri, "#", 1, lim);
 		http_bytes_append_bstr(&t->uri, uri->fragment, lim);
 	}
-	if (tx->is_protocol_0_9)
-		return http_hook_request_headers(tx);
+	/*
+	 * An HTTP/0.9-looking line ("GET /x" with no protocol) may still be
+	 * followed by headers: libhtp decides after this hook, from the next
+	 * line ("missing protocol" when it has a colon). A real 0.9 request
+	 * has no headers, so its request-complete hook sends its unit.
+	 */
+	t->req_line_parsed = true;
 	return HTP_OK;
 }
 
@@ -732,6 +762,9 @@ static int http_hook_response_body_data(htp_tx_data_t *d)
 static int http_hook_request_complete(htp_tx_t *tx)
 {
 	struct http_tx *t = htp_tx_get_user_data(tx);
+	/* HTTP/0.9 (no headers) or a request cut off inside its headers */
+	if (t && !t->req_headers_sent)
+		http_hook_request_headers(tx);
 	if (t)
 		http_inspect_body(tx, t, true, true, http_body_cut_short(tx, true));
 	return HTP_OK;
@@ -1018,11 +1051,28 @@ static void http_stop(struct http_state *s, enum app_direction dir)
  * kept pending (bounded) and offered again once the other side has been
  * fed. An error or an established tunnel ends the direction.
  */
+/*
+ * Unit 0 (the file comment) of the request in progress, when this data
+ * completed its line but not its headers.
+ */
+static void http_request_line_unit(struct http_state *s)
+{
+	htp_tx_t *tx = htp_connp_get_in_tx(s->connp);
+	struct http_tx *t = tx ? http_tx_of(tx) : NULL;
+	if (!t || !t->req_line_parsed || t->req_line_sent || t->req_headers_sent ||
+	    tx->is_protocol_0_9)
+		return;
+	http_emit(tx, t, HTTP_UNIT_REQUEST_LINE, NULL);
+	t->req_line_sent = true;
+}
+
 static void http_feed_bytes(struct http_state *s, enum app_direction dir, const uint8_t *data,
 			    uint32_t len)
 {
 	struct http_bytes *p = &s->pending[dir];
 	int rc = http_feed_libhtp(s, dir, data, len);
+	if (dir == APP_TO_SERVER)
+		http_request_line_unit(s);
 	if (rc == HTP_STREAM_ERROR || rc == HTP_STREAM_TUNNEL || rc == HTP_STREAM_STOP) {
 		http_stop(s, dir);
 		return;

@@ -20,6 +20,9 @@
 # --passing FILE writes the names of the matching cases (the list make
 # test replays so a regression fails CI).
 #
+# CONFORMANCE_KEEP=1 keeps each case's work folder (eve.json, out.pcap)
+# under the temporary top folder it prints, for looking at what vigil wrote.
+#
 # Run (root, repo root, after make):
 #   /usr/bin/python3 tests/conformance/conformance.py [--corpus DIR] [--jobs N] [NAME...]
 import argparse
@@ -199,7 +202,8 @@ def run_one(args_tuple):
     status, records = run_case(case, work, prefix)
     ok, reasons, alerts_hold = judge(case, status, records)
     refusals = [] if ok else refused_rules(case, work, prefix)
-    shutil.rmtree(work, ignore_errors=True)
+    if not os.environ.get("CONFORMANCE_KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
     return {"name": case.name, "family": family(case.name), "match": ok, "reasons": reasons,
             "alerts_hold": alerts_hold,
             "refused": refusals[:3], "group": None if ok else first_reason_class(reasons, refusals)}
@@ -223,7 +227,11 @@ def main():
     if not dirs or not os.access(VIGIL, os.X_OK):
         print(f"no cases under {a.corpus} or no {VIGIL}")
         return 1
-    with tempfile.TemporaryDirectory(prefix="vigil-cf-") as top:
+    keep = os.environ.get("CONFORMANCE_KEEP")
+    with tempfile.TemporaryDirectory(prefix="vigil-cf-") as scratch:
+        top = tempfile.mkdtemp(prefix="vigil-cf-kept-") if keep else scratch
+        if keep:
+            print(f"work folders kept under {top}")
         with ThreadPoolExecutor(max_workers=a.jobs) as pool:
             results = []
             for r in pool.map(run_one, [(d, top, i) for i, d in enumerate(dirs)]):
