@@ -20,7 +20,8 @@
  * it: each unit (a DNS or SIP message, a MySQL command: its parser reads
  * the client's side only), the first answer after requests
  * (HTTP: the response headers; the body's windows add nothing EVE shows),
- * once per flow when both sides have spoken (SSH: the two banners), or
+ * once per flow when both sides have spoken (SSH: the two key exchange
+ * inits, whose HASSH the record carries, after the banners), or
  * the flow's end (a handshake or a session whose details accumulate: TLS,
  * whose parser tells no end of the handshake, SMTP). A protocol not
  * listed is EVENT_APP_EACH_UNIT.
@@ -218,9 +219,10 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	case EVENT_APP_ONCE_BOTH_WAYS:
 		if (f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED)
 			break;
-		f->pipeline_flags |=
-		    FLOW_PIPELINE_APP_PENDING |
-		    FLOW_PIPELINE_APP_SEEN(to_server ? APP_TO_SERVER : APP_TO_CLIENT);
+		f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
+		if (!unit->side_incomplete)
+			f->pipeline_flags |=
+			    FLOW_PIPELINE_APP_SEEN(to_server ? APP_TO_SERVER : APP_TO_CLIENT);
 		if (!(~f->pipeline_flags & (FLOW_PIPELINE_APP_SEEN(APP_TO_SERVER) |
 					    FLOW_PIPELINE_APP_SEEN(APP_TO_CLIENT)))) {
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;

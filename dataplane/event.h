@@ -11,7 +11,8 @@
  * When a protocol record goes out is the protocol's (event_app_when in
  * event.c): a DNS or SIP message, a MySQL command is a record; an HTTP transaction is one
  * record when its response headers come (the request alone when the flow
- * ends first); an SSH connection is one record once both banners came; a
+ * ends first); an SSH connection is one record once both key exchange
+ * inits came (the flow's end otherwise); a
  * TLS handshake and an SMTP session are one record per flow, written when
  * the flow ends with the details the parser gathered. The parser's own eve_details writes the protocol object (a
  * parser without one writes no record).

@@ -147,6 +147,13 @@ struct app_unit {
 	 * Via header): inspected like the first, but no new EVE record.
 	 */
 	bool repeat;
+	/*
+	 * For a protocol whose record waits for both sides (SSH): this unit
+	 * does not complete its side yet (a banner, before the key exchange
+	 * init whose HASSH the record carries); the flow's end writes the
+	 * record if the completing unit never comes.
+	 */
+	bool side_incomplete;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */

@@ -60,6 +60,9 @@ struct ssh_side {
 	char proto_version[16];
 	char software_version[APP_TEXT_MAX];
 	bool software_cut;
+	bool hassh_cut;
+	char hassh_hash[33]; /* empty until this side's KEXINIT was read */
+	char hassh_string[APP_TEXT_MAX];
 };
 struct ssh_details {
 	struct ssh_side side[2]; /* by enum app_direction: client, server */
@@ -121,6 +124,10 @@ static void ssh_kexinit(struct ssh_state *s, struct ssh_kexinit *k, enum app_dir
 	char hex[33];
 	tls_md5((const uint8_t *)k->text, used, digest);
 	tls_hex(digest, 16, hex);
+	struct ssh_side *side = &((struct ssh_details *)(void *)s->details.proto)->side[dir & 1];
+	memcpy(side->hassh_hash, hex, sizeof(side->hassh_hash));
+	side->hassh_cut = app_text_copy(side->hassh_string, sizeof(side->hassh_string),
+					(const uint8_t *)k->text, used);
 	struct app_unit unit = {.details = &s->details};
 	int hash = dir == APP_TO_SERVER ? RULE_BUFFER_SSH_HASSH : RULE_BUFFER_SSH_HASSH_SERVER;
 	int text = dir == APP_TO_SERVER ? RULE_BUFFER_SSH_HASSH_STRING
@@ -185,6 +192,7 @@ static void ssh_banner(struct ssh_state *s, struct ssh_direction *d, const uint8
 	unit.buffer_len[RULE_BUFFER_SSH_PROTO] = (uint32_t)(dash - proto);
 	unit.buffer[RULE_BUFFER_SSH_SOFTWARE] = software;
 	unit.buffer_len[RULE_BUFFER_SSH_SOFTWARE] = (uint32_t)(software_end - software);
+	unit.side_incomplete = true; /* the record waits for this side's HASSH */
 	emit(arg, &unit);
 }
 
@@ -261,7 +269,10 @@ static void ssh_destroy(void *state)
 	free(s);
 }
 
-/* EVE: ,"ssh":{"client":{proto_version, software_version},"server":{...}}, the sides seen. */
+/*
+ * EVE: ,"ssh":{"client":{proto_version, software_version, hassh{hash,
+ * string}},"server":{...}}, the sides seen (hassh once its KEXINIT was read).
+ */
 static void ssh_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct ssh_details *det = (const struct ssh_details *)(const void *)d->proto;
@@ -278,6 +289,14 @@ static void ssh_eve_details(const struct app_details *d, struct app_json *out)
 			      sizeof(side->proto_version));
 		app_json_text_cut(out, "software_version", side->software_version,
 				  sizeof(side->software_version), side->software_cut);
+		if (side->hassh_hash[0]) {
+			app_json_key(out, "hassh");
+			app_json_begin(out, "{");
+			app_json_text(out, "hash", side->hassh_hash, sizeof(side->hassh_hash));
+			app_json_text_cut(out, "string", side->hassh_string,
+					  sizeof(side->hassh_string), side->hassh_cut);
+			app_json_end(out, "}");
+		}
 		app_json_end(out, "}");
 	}
 	app_json_end(out, "}");

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
 #define SINK_UNITS_MAX 16
@@ -24,10 +25,13 @@ struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
 	bool error;
+	bool side_incomplete;
 	struct app_window window;
+	char eve[2048]; /* the parser's EVE object with this unit's details */
 };
 
 struct sink {
+	const struct app_parser *parser; /* set: each unit's EVE object is kept */
 	uint32_t count;
 	struct unit_copy units[SINK_UNITS_MAX];
 };
@@ -40,7 +44,13 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
+	u->side_incomplete = unit->side_incomplete;
 	u->window = unit->window;
+	if (k->parser && k->parser->eve_details) {
+		struct app_json j = {.buf = u->eve, .len = sizeof(u->eve) - 1};
+		k->parser->eve_details(unit->details, &j);
+		u->eve[j.used < sizeof(u->eve) ? j.used : sizeof(u->eve) - 1] = '\0';
+	}
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -317,9 +327,21 @@ static void test_ssh_hassh(void **unused)
 	    {APP_TO_CLIENT, sbytes, (uint32_t)(sizeof(sbanner) - 1 + slen)},
 	};
 	for (uint32_t chunk = 1; chunk <= 1000; chunk += 999) {
-		struct sink k = {0};
+		struct sink k = {.parser = &app_parser_ssh};
 		run_session(&app_parser_ssh, steps, 2, chunk, &k);
 		assert_int_equal(k.count, 4);
+		/* the banners do not complete a side for the ssh record; the KEXINITs do */
+		assert_true(k.units[0].side_incomplete && k.units[2].side_incomplete);
+		assert_false(k.units[1].side_incomplete || k.units[3].side_incomplete);
+		assert_null(strstr(k.units[0].eve, "hassh"));
+		assert_non_null(strstr(k.units[3].eve,
+				       "\"client\":{\"proto_version\":\"2.0\","
+				       "\"software_version\":\"Go\",\"hassh\":{"
+				       "\"hash\":\"e97d07603350d1111ec2b64bf25413c9\","
+				       "\"string\":\"curve25519-sha256;aes128-ctr;hmac-"
+				       "sha2-256;none\"}}"));
+		assert_non_null(
+		    strstr(k.units[3].eve, "\"hash\":\"1d28bf246fed683b2556414dbd13cd28\""));
 		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH_STRING,
 			      "curve25519-sha256;aes128-ctr;hmac-sha2-256;none");
 		assert_buffer(&k.units[1], RULE_BUFFER_SSH_HASSH,
