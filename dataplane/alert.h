@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/decode/decode.h"
 #include "dataplane/decode/packet.h"
 #include "rules/lang/keyword.h"
 #include "rules/lang/rule.h"
@@ -168,8 +169,8 @@ static inline void alert_set_packet(struct alert *a, const struct packet *p)
 	a->icmp_type = p->icmp_type;
 	a->icmp_code = p->icmp_code;
 	if (!(p->flags & PACKET_TUNNEL)) {
-		if (p->data &&
-		    p->len >= 12) { /* a tunnel's inner packet may have no Ethernet header */
+		/* an offline capture of raw IP or loopback has no MAC addresses */
+		if (p->data && p->len >= 12 && decode_capture_link == DECODE_LINK_ETHERNET) {
 			memcpy(a->dst_mac, p->data, 6);
 			memcpy(a->src_mac, p->data + 6, 6);
 		}

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Counting the input of an offline run (see offline.h).
+ * Counting the input of an offline run, and taking its link type for the
+ * decoders (see offline.h).
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include <pcap/pcap.h>
 
+#include "dataplane/decode/decode.h"
 #include "platform/offline.h"
 
 int offline_count_packets(const char *path, uint64_t *count, char *err, size_t err_len)
@@ -21,6 +23,15 @@ int offline_count_packets(const char *path, uint64_t *count, char *err, size_t e
 		snprintf(err, err_len, "--pcap %s: error: %s", path, pcap_err);
 		return -EINVAL;
 	}
+	int link = decode_link_of_dlt(pcap_datalink(pcap));
+	if (link < 0) {
+		snprintf(err, err_len, "--pcap %s: error: link type %s (%d) is not one vigil reads",
+			 path, pcap_datalink_val_to_name(pcap_datalink(pcap)) ?: "unknown",
+			 pcap_datalink(pcap));
+		pcap_close(pcap);
+		return -EINVAL;
+	}
+	decode_capture_link = (enum decode_link)link;
 	*count = 0;
 	while ((rc = pcap_next_ex(pcap, &header, &data)) == 1)
 		(*count)++;

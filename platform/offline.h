@@ -11,7 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Count the records of the pcap or pcapng file at path. Returns 0 or -EINVAL with err set. */
+/*
+ * Count the records of the pcap or pcapng file at path, and set the
+ * decoders' link layer (decode_capture_link) from its link type. Before
+ * the workers start. Returns 0 or -EINVAL with err set (a link type vigil
+ * does not read is refused, not decoded as Ethernet).
+ */
 int offline_count_packets(const char *path, uint64_t *count, char *err, size_t err_len);
 
 #endif

@@ -26,5 +26,7 @@ enum decode_error decode_packet(struct packet *p, const uint8_t *data, uint32_t 
 	memset(p, 0, sizeof(*p));
 	p->data = data;
 	p->len = len;
-	return decode_ethernet(p, 0);
+	if (decode_capture_link == DECODE_LINK_ETHERNET)
+		return decode_ethernet(p, 0);
+	return decode_link(p, decode_capture_link);
 }

@@ -81,6 +81,28 @@ extern const char *const decode_error_text[DECODE_ERROR_COUNT];
 enum decode_error decode_packet(struct packet *p, const uint8_t *data, uint32_t len);
 
 /*
+ * The link layer frames start with: Ethernet on every live port; an
+ * offline capture may be raw IP, BSD loopback or Linux cooked
+ * (decode_link.c). decode_packet() starts from decode_capture_link, which
+ * platform/ sets once before the workers start (decode_link_of_dlt() maps
+ * the capture's pcap link type; -1: one vigil cannot read).
+ */
+enum decode_link {
+	DECODE_LINK_ETHERNET,
+	DECODE_LINK_RAW, /* IPv4 or IPv6, by the version nibble */
+	DECODE_LINK_IPV4,
+	DECODE_LINK_IPV6,
+	DECODE_LINK_NULL, /* BSD loopback: address family, writer's byte order */
+	DECODE_LINK_LOOP, /* the same in network byte order */
+	DECODE_LINK_SLL,  /* Linux cooked capture v1 */
+	DECODE_LINK_SLL2, /* and v2 */
+};
+extern enum decode_link decode_capture_link;
+int decode_link_of_dlt(int dlt);
+/* Decode p (data and len set) from the given link layer down. */
+enum decode_error decode_link(struct packet *p, enum decode_link link);
+
+/*
  * The per-protocol decoders, each called by the one above it with the offset
  * of its header. Exposed for unit tests and for decoding from mid-frame, as
  * the inner packet of a tunnel (GENEVE, VXLAN) needs.

@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dataplane/decode/decode.h"
 
@@ -82,5 +83,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	enum decode_error error = decode_packet(&p, data, (uint32_t)size);
 	fuzz_check_packet(&p, error, data, (uint32_t)size);
+	/* the same bytes from each other link layer an offline capture may have */
+	for (int link = DECODE_LINK_RAW; link <= DECODE_LINK_SLL2; link++) {
+		memset(&p, 0, sizeof(p));
+		p.data = data;
+		p.len = (uint32_t)size;
+		error = decode_link(&p, (enum decode_link)link);
+		fuzz_check_packet(&p, error, data, (uint32_t)size);
+	}
 	return 0;
 }

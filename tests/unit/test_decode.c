@@ -264,6 +264,63 @@ static void build_ipv6_ext_udp(struct frame *f)
 
 /* ---- good cases -------------------------------------------------------- */
 
+/*
+ * Offline captures that are not Ethernet (pcap link types RAW, IPV4, IPV6,
+ * NULL, LOOP, LINUX_SLL, LINUX_SLL2): the same IPv4/TCP packet behind
+ * each link header decodes the same; an unknown loopback family is an
+ * unknown layer 3, not malformed; a short link header is.
+ */
+static void test_capture_links(void **state)
+{
+	(void)state;
+	static const uint8_t ip[] = {
+	    0x45, 0,	0,    40,   0,	  1, 0,	  0, 64, 6,
+	    0,	  0,	192,  0,    2,	  1, 192, 0, 2,	 2, /* IPv4 */
+	    0x30, 0x39, 0,    80,   0,	  0, 0,	  1, 0,	 0,
+	    0,	  0,	0x50, 0x02, 0x20, 0, 0,	  0, 0,	 0, /* TCP SYN */
+	};
+	static const struct {
+		enum decode_link link;
+		uint8_t header[20];
+		uint32_t header_len;
+	} cases[] = {
+	    {DECODE_LINK_RAW, {0}, 0},
+	    {DECODE_LINK_IPV4, {0}, 0},
+	    {DECODE_LINK_NULL, {2, 0, 0, 0}, 4}, /* little-endian writer */
+	    {DECODE_LINK_NULL, {0, 0, 0, 2}, 4}, /* big-endian writer */
+	    {DECODE_LINK_LOOP, {0, 0, 0, 2}, 4},
+	    {DECODE_LINK_SLL, {0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00}, 16},
+	    {DECODE_LINK_SLL2, {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 4, 6}, 20},
+	};
+	uint8_t frame[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t len = cases[i].header_len + (uint32_t)sizeof(ip);
+		memcpy(frame, cases[i].header, cases[i].header_len);
+		memcpy(frame + cases[i].header_len, ip, sizeof(ip));
+		struct packet p = {.data = frame, .len = len};
+		assert_int_equal(decode_link(&p, cases[i].link), DECODE_OK);
+		assert_true((p.flags & (PACKET_IPV4 | PACKET_TCP)) == (PACKET_IPV4 | PACKET_TCP));
+		assert_int_equal(p.l3_offset, cases[i].header_len);
+		assert_int_equal(p.src_port, 12345);
+		assert_int_equal(p.dst_port, 80);
+		/* cut inside the link header */
+		if (cases[i].header_len) {
+			struct packet q = {.data = frame, .len = cases[i].header_len - 1};
+			assert_int_not_equal(decode_link(&q, cases[i].link), DECODE_OK);
+		}
+	}
+	/* a loopback family that is not IP: passed up as an unknown layer 3 */
+	memcpy(frame, (const uint8_t[]){7, 0, 0, 0}, 4);
+	struct packet p = {.data = frame, .len = 4 + (uint32_t)sizeof(ip)};
+	assert_int_equal(decode_link(&p, DECODE_LINK_NULL), DECODE_OK);
+	assert_true(p.flags & PACKET_L3_UNKNOWN);
+	/* pcap link types: known ones map, others are refused (-1) */
+	assert_int_equal(decode_link_of_dlt(101), DECODE_LINK_RAW);
+	assert_int_equal(decode_link_of_dlt(228), DECODE_LINK_IPV4);
+	assert_int_equal(decode_link_of_dlt(1), DECODE_LINK_ETHERNET);
+	assert_int_equal(decode_link_of_dlt(105), -1); /* 802.11 */
+}
+
 static void test_name_tables(void **state)
 {
 	(void)state;
@@ -1720,6 +1777,7 @@ static void test_vxlan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_capture_links),
 	    cmocka_unit_test(test_name_tables),
 	    cmocka_unit_test(test_link_local),
 	    cmocka_unit_test(test_ieee8023_llc),
