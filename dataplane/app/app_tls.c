@@ -86,11 +86,34 @@ struct tls_direction {
 };
 
 /* EVE's tls object, in struct app_details.proto of every TLS unit (text NUL-terminated). */
+/* Names of a list (ALPN protocols, certificate DNS names), each NUL-terminated, in a row. */
+struct tls_names {
+	uint16_t count, used;
+	bool cut; /* some did not fit */
+	char text[];
+};
+#define TLS_NAMES(size)                                                                            \
+	struct {                                                                                   \
+		uint16_t count, used;                                                              \
+		bool cut;                                                                          \
+		char text[size];                                                                   \
+	}
+
 struct tls_details {
 	char sni[APP_TEXT_MAX];
 	char version[16]; /* "TLS 1.2" */
 	char ja3[33];	  /* hex MD5 */
+	char ja3s[33];
 	char ja4[40];
+	/* the leaf certificate, as Suricata's extended tls record shows it */
+	char subject[APP_TEXT_MAX], issuer[APP_TEXT_MAX];
+	bool subject_cut, issuer_cut;
+	char serial[64];
+	char fingerprint[60];
+	char not_before[20], not_after[20]; /* "2024-01-31T23:59:59" */
+	TLS_NAMES(352) san;
+	TLS_NAMES(128) client_alpns;
+	TLS_NAMES(48) server_alpns;
 };
 APP_DETAILS_FITS(struct tls_details);
 
@@ -149,6 +172,41 @@ static void tls_emit_multi(struct tls_state *s, struct app_unit *unit, const str
 static struct tls_details *tls_details_of(struct app_details *d)
 {
 	return (struct tls_details *)(void *)d->proto;
+}
+
+/* Keep the names of m in list (of size bytes of text), as many as fit. */
+static void tls_names_keep(void *list, size_t size, const struct tls_multi *m)
+{
+	struct tls_names *n = list;
+	n->count = n->used = 0;
+	n->cut = false;
+	for (uint32_t i = 0; i < m->count; i++) {
+		if (m->len[i] + 1 > size - n->used || memchr(m->p[i], 0, m->len[i])) {
+			n->cut = true;
+			continue;
+		}
+		memcpy(n->text + n->used, m->p[i], m->len[i]);
+		n->used = (uint16_t)(n->used + m->len[i]);
+		n->text[n->used++] = '\0';
+		n->count++;
+	}
+}
+
+static void tls_names_json(struct app_json *out, const char *key, const void *list)
+{
+	const struct tls_names *n = list;
+	if (!n->count)
+		return;
+	app_json_key(out, key);
+	app_json_begin(out, "[");
+	for (uint32_t off = 0, i = 0; i < n->count; i++) {
+		size_t len = strlen(n->text + off);
+		if (i)
+			app_json_put(out, ",");
+		app_json_text_value(out, n->text + off, len + 1, false);
+		off += (uint32_t)len + 1;
+	}
+	app_json_end(out, "]");
 }
 
 /* Suricata's names, so EVE output reads the same. */
@@ -407,6 +465,7 @@ static void tls_client_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 		unit.buffer_len[RULE_BUFFER_JA3_HASH] = 32;
 	}
 	tls_ja4(&ch, det->ja4);
+	tls_names_keep(&det->client_alpns, sizeof(det->client_alpns.text), &alpn);
 	unit.buffer[RULE_BUFFER_JA4_HASH] = (const uint8_t *)det->ja4;
 	unit.buffer_len[RULE_BUFFER_JA4_HASH] = (uint32_t)strlen(det->ja4);
 	tls_emit_multi(s, &unit, &alpn, RULE_BUFFER_TLS_ALPN, emit, arg);
@@ -456,6 +515,7 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	struct app_unit unit = {.details = &s->details};
 	struct rule_tls_meta meta = {0};
 	tls_unit_hello(&unit, &meta, msg, selected ? selected : legacy, TLS_SERVER_HELLO);
+	tls_names_keep(&det->server_alpns, sizeof(det->server_alpns.text), &alpn);
 	s->version[APP_TO_CLIENT] = (uint16_t)(selected ? selected : legacy);
 	snprintf(det->version, sizeof(det->version), "%s",
 		 tls_version_name(selected ? selected : legacy));
@@ -464,6 +524,7 @@ static void tls_server_hello(struct tls_state *s, const uint8_t *msg, uint32_t l
 	if (t.ok) {
 		tls_md5((const uint8_t *)ja3s, strlen(ja3s), digest);
 		tls_hex(digest, 16, ja3s_hash);
+		memcpy(det->ja3s, ja3s_hash, sizeof(det->ja3s));
 		unit.buffer[RULE_BUFFER_JA3S_HASH] = (const uint8_t *)ja3s_hash;
 		unit.buffer_len[RULE_BUFFER_JA3S_HASH] = 32;
 	}
@@ -628,6 +689,47 @@ static void der_san_read(struct tls_reader tbs, struct tls_multi *san)
 	}
 }
 
+/*
+ * A certificate time (UTCTime "YYMMDDHHMMSSZ", years 1950-2049 as RFC 5280
+ * 4.1.2.5.1 says, or GeneralizedTime "YYYYMMDDHHMMSSZ") as EVE writes it,
+ * "2024-01-31T23:59:59"; empty when it is neither.
+ */
+static void der_time_text(uint32_t tag, struct tls_reader t, char out[20])
+{
+	const uint8_t *p = t.p;
+	char year[5];
+	out[0] = '\0';
+	if (tag == 0x17 && t.len >= 12) {
+		bool old = p[0] >= '5';
+		snprintf(year, sizeof(year), "%s%c%c", old ? "19" : "20", p[0], p[1]);
+		p += 2;
+	} else if (tag == 0x18 && t.len >= 14) {
+		snprintf(year, sizeof(year), "%c%c%c%c", p[0], p[1], p[2], p[3]);
+		p += 4;
+	} else {
+		return;
+	}
+	for (int i = 0; i < 10; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return;
+	snprintf(out, 20, "%s-%c%c-%c%cT%c%c:%c%c:%c%c", year, p[0], p[1], p[2], p[3], p[4], p[5],
+		 p[6], p[7], p[8], p[9]);
+}
+
+/* Validity ::= SEQUENCE { notBefore Time, notAfter Time } into det; false when malformed. */
+static bool der_validity(struct tls_reader v, struct tls_details *det)
+{
+	struct tls_reader t;
+	uint32_t tag;
+	if (!der_get(&v, &tag, &t))
+		return false;
+	der_time_text(tag, t, det->not_before);
+	if (!der_get(&v, &tag, &t))
+		return false;
+	der_time_text(tag, t, det->not_after);
+	return true;
+}
+
 /* Colon-separated hex ("0C:8E:..."), cut to fit cap. */
 static void tls_colon_hex(const uint8_t *in, uint32_t n, bool upper, char *out, uint32_t cap)
 {
@@ -649,6 +751,7 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 {
 	struct tls_reader r = {.p = der, .len = len}, cert, tbs, field, serial, issuer, subject;
 	struct app_unit unit = {.details = &s->details};
+	struct tls_details *det = tls_details_of(&s->details);
 	char subject_text[TLS_NAME_MAX], issuer_text[TLS_NAME_MAX], serial_text[3 * 64];
 	char fingerprint[3 * 20];
 	uint8_t sha1[20];
@@ -664,9 +767,14 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 	    tag == 0x02) {
 		serial = field;
 		if (der_expect(&tbs, 0x30, &field) && der_expect(&tbs, 0x30, &issuer) &&
-		    der_expect(&tbs, 0x30, &field) && der_expect(&tbs, 0x30, &subject) &&
+		    der_expect(&tbs, 0x30, &field) && der_validity(field, det) &&
+		    der_expect(&tbs, 0x30, &subject) &&
 		    der_name_text(subject, subject_text, sizeof(subject_text)) &&
 		    der_name_text(issuer, issuer_text, sizeof(issuer_text))) {
+			det->subject_cut = app_text_copy(det->subject, sizeof(det->subject),
+							 subject_text, strlen(subject_text));
+			det->issuer_cut = app_text_copy(det->issuer, sizeof(det->issuer),
+							issuer_text, strlen(issuer_text));
 			unit.buffer[RULE_BUFFER_TLS_CERT_SUBJECT] = (const uint8_t *)subject_text;
 			unit.buffer_len[RULE_BUFFER_TLS_CERT_SUBJECT] =
 			    (uint32_t)strlen(subject_text);
@@ -674,13 +782,16 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 			unit.buffer_len[RULE_BUFFER_TLS_CERT_ISSUER] =
 			    (uint32_t)strlen(issuer_text);
 			der_san_read(tbs, &san);
+			tls_names_keep(&det->san, sizeof(det->san.text), &san);
 		}
 		tls_colon_hex(serial.p, serial.len, true, serial_text, sizeof(serial_text));
+		app_text_copy(det->serial, sizeof(det->serial), serial_text, strlen(serial_text));
 		unit.buffer[RULE_BUFFER_TLS_CERT_SERIAL] = (const uint8_t *)serial_text;
 		unit.buffer_len[RULE_BUFFER_TLS_CERT_SERIAL] = (uint32_t)strlen(serial_text);
 	}
 	tls_sha1(der, len, sha1);
 	tls_colon_hex(sha1, 20, false, fingerprint, sizeof(fingerprint));
+	app_text_copy(det->fingerprint, sizeof(det->fingerprint), fingerprint, strlen(fingerprint));
 	unit.buffer[RULE_BUFFER_TLS_CERT_FINGERPRINT] = (const uint8_t *)fingerprint;
 	unit.buffer_len[RULE_BUFFER_TLS_CERT_FINGERPRINT] = (uint32_t)strlen(fingerprint);
 	tls_emit_multi(s, &unit, &san, RULE_BUFFER_TLS_SUBJECTALTNAME, emit, arg);
@@ -803,6 +914,21 @@ static void tls_eve_details(const struct app_details *d, struct app_json *out)
 		app_json_end(out, "}");
 	}
 	app_json_text(out, "ja4", t->ja4, sizeof(t->ja4));
+	if (strnlen(t->ja3s, sizeof(t->ja3s))) {
+		app_json_key(out, "ja3s");
+		app_json_begin(out, "{");
+		app_json_text(out, "hash", t->ja3s, sizeof(t->ja3s));
+		app_json_end(out, "}");
+	}
+	app_json_text_cut(out, "subject", t->subject, sizeof(t->subject), t->subject_cut);
+	app_json_text_cut(out, "issuerdn", t->issuer, sizeof(t->issuer), t->issuer_cut);
+	app_json_text(out, "serial", t->serial, sizeof(t->serial));
+	app_json_text(out, "fingerprint", t->fingerprint, sizeof(t->fingerprint));
+	app_json_text(out, "notbefore", t->not_before, sizeof(t->not_before));
+	app_json_text(out, "notafter", t->not_after, sizeof(t->not_after));
+	tls_names_json(out, "subjectaltname", &t->san);
+	tls_names_json(out, "client_alpns", &t->client_alpns);
+	tls_names_json(out, "server_alpns", &t->server_alpns);
 	app_json_end(out, "}");
 }
 

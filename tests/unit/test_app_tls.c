@@ -326,7 +326,7 @@ static void assert_chrome_unit(const struct unit_copy *u)
 	snprintf(
 	    eve, sizeof(eve),
 	    ",\"tls\":{\"sni\":\"example.com\",\"version\":\"TLS 1.3\",\"ja3\":{\"hash\":\"%s\"},"
-	    "\"ja4\":\"%s\"}",
+	    "\"ja4\":\"%s\",\"client_alpns\":[\"h2\",\"http/1.1\"]}",
 	    chrome_ja3_md5, chrome_ja4);
 	assert_string_equal(eve_of(u), eve);
 }
@@ -573,6 +573,15 @@ static void test_tls_server_hello_and_certificate(void **unused)
 	assert_int_equal(u->len[RULE_BUFFER_TLS_CERT_FINGERPRINT], 59);
 	assert_null(k.units[3].buffer[RULE_BUFFER_TLS_CERT_SUBJECT]);
 	assert_int_equal(k.units[3].len[RULE_BUFFER_TLS_CERTS], cert.len);
+	/* the leaf as Suricata's extended tls object shows it; the server's ALPN choice */
+	const char *eve = eve_of(&k.units[3]);
+	assert_non_null(strstr(eve, "\"ja3s\":{\"hash\":\"fbe78c619e7ea20046131294ad087f05\"}"));
+	assert_non_null(strstr(eve, "\"subject\":\"CN=example.com\",\"issuerdn\":\"C=US, O=Let's "
+				    "Encrypt, CN=R3\",\"serial\":\"03:AB\",\"fingerprint\":\""));
+	assert_non_null(
+	    strstr(eve, "\"notbefore\":\"2024-01-01T00:00:00\",\"notafter\":\"2025-01-"
+			"01T00:00:00\",\"subjectaltname\":[\"example.com\",\"www.example.com\"]"));
+	assert_null(strstr(eve, "client_alpns"));
 	sink_reset(&k);
 	app_parser_tls.destroy(s);
 }
