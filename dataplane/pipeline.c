@@ -434,6 +434,26 @@ static void pipeline_datagram(struct detect_packet *s)
 }
 
 /*
+ * A packet the normalizer discards (its receiver would not take it: data
+ * on a SYN, a segment out of window, ...; ips: also urgent data) is still
+ * inspected as a packet, its own payload alone, before it is dropped (ips)
+ * or let by: the attempt is reported as Suricata reports it (a rule on the
+ * payload alerts, a drop rule's alert says blocked), while nothing of it
+ * reaches the stream or the application parsers, so what is inspected as
+ * the connection stays what its receiver takes.
+ */
+static void pipeline_inspect_discarded(struct detect_packet *s)
+{
+	const struct packet *p = s->p;
+	if (!p->payload_len || detect_flow_decided(s)) /* a flow dropped or passed whole */
+		return;
+	const uint8_t *payload = p->data + p->payload_offset;
+	detect_set_pkt_data(s, payload, p->payload_len);
+	detect_buffer(s, payload, p->payload_len, 0, NULL);
+	detect_alerts_flush(s);
+}
+
+/*
  * No rules, a filter: the flow and the filter only, without building the
  * detection state (zeroing it costs more than the filter's cached check).
  */
@@ -488,19 +508,24 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	*dir = pipeline_flow_direction(&s);
 	/* normalize: a segment its receiver would discard is not inspected
 	 * (ids) or not forwarded (ips): the receiver never takes its bytes */
+	unsigned discard = NORMALIZE_OK;
 	if (s.flow && unlikely(s.flow->discard != NORMALIZE_OK))
-		return pipeline_discard(ctx, p, s.flow, s.flow->discard, timestamp_us);
+		discard = s.flow->discard;
 	/* ips: data on any SYN, Fast Open too (see normalize.h) */
-	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & STREAM_TCP_SYN) &&
-		     p->payload_len) &&
-	    ctx->enforce)
-		return pipeline_discard(ctx, p, s.flow, NORMALIZE_SYN_DATA, timestamp_us);
+	else if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & STREAM_TCP_SYN) &&
+			  p->payload_len) &&
+		 ctx->enforce)
+		discard = NORMALIZE_SYN_DATA;
 	/* ips: urgent data, which Linux takes out of the stream (one byte before
 	 * the urgent pointer) while vigil would inspect it in place */
-	if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & PIPELINE_TCP_URG) &&
-		     p->payload_len) &&
-	    ctx->enforce)
-		return pipeline_discard(ctx, p, s.flow, NORMALIZE_URGENT, timestamp_us);
+	else if (unlikely((p->flags & PACKET_TCP) && (p->tcp_flags & PIPELINE_TCP_URG) &&
+			  p->payload_len) &&
+		 ctx->enforce)
+		discard = NORMALIZE_URGENT;
+	if (unlikely(discard != NORMALIZE_OK)) {
+		pipeline_inspect_discarded(&s);
+		return pipeline_discard(ctx, p, s.flow, discard, timestamp_us);
+	}
 	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {
 		ctx->drop_reason = DROP_RATE_LIMIT;
 		return VERDICT_DROP;

@@ -323,7 +323,9 @@ static void detect_flow_action(struct detect_packet *s, const struct rule *rule,
 {
 	if (!s->flow || s->flow->action != FLOW_ACTION_NONE || !detect_acts_on_flow(s, rule))
 		return;
-	if (action == RULE_ACTION_PASS)
+	/* a drop or reject that outranked the pass in the action order
+	 * (matched first on this packet) keeps the flow from being passed */
+	if (action == RULE_ACTION_PASS && s->verdict == VERDICT_PASS)
 		s->flow->action = FLOW_ACTION_PASS;
 	else if (detect_rule_verdict(action) != VERDICT_PASS)
 		s->flow->action = FLOW_ACTION_DROP;

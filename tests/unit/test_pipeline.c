@@ -697,6 +697,30 @@ static void test_pass_rule_with_alert(void **state)
 	harness_down(h);
 }
 
+/*
+ * Data on a SYN is kept from the stream (its receiver would not take it;
+ * ips drops it) but still inspected as a packet, its payload alone: a
+ * rule on it alerts, a drop rule's alert says blocked.
+ */
+static void test_discarded_syn_data_inspected(void **state)
+{
+	(void)state;
+	struct harness *h =
+	    harness_up("alert tcp any any -> any any (msg:\"a\"; content:\"Hi all\"; sid:1;)\n"
+		       "drop tcp any any -> any any (msg:\"d\"; content:\"Hi all\"; sid:3;)\n",
+		       true, 0);
+	assert_int_equal(harness_send(h, true, STREAM_TCP_SYN, "Hi all!"), VERDICT_DROP);
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 3), 1);
+	harness_down(h);
+	/* ids mode: the same packet is let by, reported the same */
+	h = harness_up("alert tcp any any -> any any (msg:\"a\"; content:\"Hi all\"; sid:1;)\n",
+		       false, 0);
+	assert_int_equal(harness_send(h, true, STREAM_TCP_SYN, "Hi all!"), VERDICT_PASS);
+	assert_int_equal(alerts_of(h, 1), 1);
+	harness_down(h);
+}
+
 /* A rule on addresses alone is IP-only: the first packet of each direction alerts. */
 static void test_ip_only_once_per_direction(void **state)
 {
@@ -1066,7 +1090,8 @@ static void test_forgotten_flow_picked_up_midstream(void **state)
 
 /*
  * Data on a SYN without a Fast Open option is what a Linux server ignores:
- * not inspected (ids), dropped (ips). With the option, ids inspects it (the
+ * kept out of the stream, inspected as a packet alone (its attempt
+ * reported), dropped in ips mode. With the option, ids inspects it (the
  * server may take it) and ips still drops the SYN (the client then opens
  * the connection without data).
  */
@@ -1080,7 +1105,7 @@ static void test_normalize_syn_data(void **state)
 		enum verdict v = harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, "attack", 0);
 		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
 		assert_int_equal(h->counters.normalized[NORMALIZE_SYN_DATA], 1);
-		assert_int_equal(alerts_of(h, 1), 0);
+		assert_int_equal(alerts_of(h, 1), 1);
 		harness_down(h);
 	}
 	for (int enforce = 0; enforce < 2; enforce++) {
@@ -1091,7 +1116,7 @@ static void test_normalize_syn_data(void **state)
 		enum verdict v = harness_segment(h, true, STREAM_TCP_SYN, 1000, 0, "attack", 0);
 		assert_int_equal(v, enforce ? VERDICT_DROP : VERDICT_PASS);
 		assert_int_equal(h->counters.normalized[NORMALIZE_SYN_DATA], enforce ? 1 : 0);
-		assert_int_equal(alerts_of(h, 1), enforce ? 0 : 1);
+		assert_int_equal(alerts_of(h, 1), 1); /* ips: as a packet, then dropped */
 		harness_down(h);
 	}
 }
@@ -1869,6 +1894,7 @@ int main(void)
 	    cmocka_unit_test(test_records_ssh_both_ways),
 	    cmocka_unit_test(test_records_full_ring_counted),
 	    cmocka_unit_test(test_pass_rule_with_alert),
+	    cmocka_unit_test(test_discarded_syn_data_inspected),
 	    cmocka_unit_test(test_ip_only_once_per_direction),
 	    cmocka_unit_test(test_protocol_detection_only_once),
 	    cmocka_unit_test(test_flowint_per_flow),
