@@ -51,6 +51,7 @@
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_json.h"
+#include "rules/match/match.h"
 
 #define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
 #define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
@@ -63,6 +64,8 @@ struct http_tx {
 	struct http_bytes req_header, req_header_names, req_header_raw, req_start;
 	struct http_bytes res_header, res_header_names, res_header_raw, res_start;
 	struct http_body req_body, res_body;
+	struct app_file req_file, res_file; /* the files the bodies carry (app_file.h) */
+	uint8_t file_store; /* RULE_FILESTORE_*: a filestore rule matched a unit (app.h) */
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
 	bool req_headers_sent, res_headers_sent;
@@ -72,6 +75,8 @@ struct http_tx {
 struct http_state {
 	htp_connp_t *connp;
 	uint32_t body_limit;
+	bool file_magic;	    /* app_config.file_magic */
+	uint8_t file_hashes;	    /* app_config.file_hashes */
 	const char *xff_headers[5]; /* NULL-terminated */
 	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
 	struct http_bytes pending[2];
@@ -218,6 +223,15 @@ static void http_set_header(struct app_unit *u, enum rule_buffer b, htp_table_t 
 		http_set_bstr(u, b, h->value);
 }
 
+/* A body's file: file.name, file.magic (when known) and file.meta. */
+static void http_unit_file(struct app_unit *u, const struct app_file *f)
+{
+	http_set(u, RULE_BUFFER_FILE_NAME, f->name, f->name_len);
+	if (f->magic[0])
+		http_set(u, RULE_BUFFER_FILE_MAGIC, f->magic, strlen(f->magic));
+	http_set(u, RULE_BUFFER_FILE_META, &f->meta, sizeof(f->meta));
+}
+
 static rule_buffer_mask http_unit_mask(const struct app_unit *u)
 {
 	rule_buffer_mask mask = 0;
@@ -293,9 +307,9 @@ APP_DETAILS_FITS(struct app_http_details);
 /*
  * The name Content-Disposition gives a file (filename="a b.txt", or the
  * token after filename=; filename*=charset''name preferred when present,
- * its name left encoded): into out. False when the header names none.
+ * its name left encoded): *name, *len. False when the header names none.
  */
-static bool http_disposition_name(const bstr *value, char *out, size_t size, bool *cut)
+static bool http_disposition_name(const bstr *value, const char **name, size_t *name_len)
 {
 	const char *v = (const char *)bstr_ptr(value);
 	size_t len = bstr_len(value);
@@ -325,36 +339,77 @@ static bool http_disposition_name(const bstr *value, char *out, size_t size, boo
 				while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
 					end--;
 			}
-			*cut = app_text_copy(out, size, start, (size_t)(end - start));
-			return out[0] != '\0';
+			*name = start;
+			*name_len = end > start ? (size_t)(end - start) : 0;
+			return *name_len != 0;
 		}
 	}
 	return false;
 }
 
-/* A file's name from the request path: its last segment, before any query. */
-static void http_path_name(const bstr *uri, char *out, size_t size, bool *cut)
+/*
+ * The file of tx's request or response body, named once, as Suricata names
+ * it: Content-Disposition's filename, else the request's normalised path
+ * ("/dl/a.pdf", without the query).
+ */
+static void http_file_name(htp_tx_t *tx, struct app_file *f, bool request)
 {
-	const char *u = uri ? (const char *)bstr_ptr(uri) : "";
-	size_t len = uri ? bstr_len(uri) : 0;
-	const char *q = memchr(u, '?', len);
-	size_t end = q ? (size_t)(q - u) : len, start = end;
-	while (start && u[start - 1] != '/')
-		start--;
-	*cut = app_text_copy(out, size, u + start, end - start);
-}
-
-/* The file of tx's request or response body (EVE fileinfo), once its last window goes. */
-static void http_details_file(struct app_http_details *h, htp_tx_t *tx, const struct http_tx *t,
-			      bool request, const struct app_window *window)
-{
+	if (f->named)
+		return;
 	htp_table_t *headers = request ? tx->request_headers : tx->response_headers;
 	htp_header_t *cd = headers ? htp_table_get_c(headers, "content-disposition") : NULL;
-	if (!cd || !cd->value ||
-	    !http_disposition_name(cd->value, h->filename, sizeof(h->filename), &h->filename_cut))
-		http_path_name(tx->request_uri, h->filename, sizeof(h->filename), &h->filename_cut);
-	h->file_size = request ? t->req_body.data.len : t->res_body.data.len;
-	h->file_state = window->cut ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
+	const char *name;
+	size_t len;
+	if (cd && cd->value && http_disposition_name(cd->value, &name, &len)) {
+		app_file_name(f, name, len);
+		return;
+	}
+	const bstr *path = tx->parsed_uri ? tx->parsed_uri->path : NULL;
+	if (path) {
+		app_file_name(f, bstr_ptr(path), bstr_len(path));
+		return;
+	}
+	/* no parsed path (HTTP/0.9, an unparsable target): the target up to its query */
+	const char *u = tx->request_uri ? (const char *)bstr_ptr(tx->request_uri) : "";
+	size_t ulen = tx->request_uri ? bstr_len(tx->request_uri) : 0;
+	const char *q = memchr(u, '?', ulen);
+	app_file_name(f, u, q ? (size_t)(q - u) : ulen);
+}
+
+/*
+ * The file of a body window: named, its magic from the first window (the
+ * first APP_FILE_MAGIC_BYTES are in by then: a window comes at 32 KB or
+ * at the body's end), its size so far, and at the last window closed
+ * (truncated when cut at the limit or by the connection's end) and
+ * hashed. Per-packet path, once per window.
+ */
+static void http_file_window(const struct http_state *s, htp_tx_t *tx, struct http_tx *t,
+			     bool request, const struct app_window *window)
+{
+	struct app_file *f = request ? &t->req_file : &t->res_file;
+	const struct http_bytes *data = request ? &t->req_body.data : &t->res_body.data;
+	http_file_name(tx, f, request);
+	app_file_magic(f, data->data, data->len, s->file_magic);
+	f->meta.size = data->len;
+	if (window->last && f->meta.state == RULE_FILE_OPEN)
+		app_file_close(f, data->data, data->len, window->cut || window->more,
+			       s->file_hashes);
+}
+
+/* The closed file of tx's request or response body into its details (EVE fileinfo). */
+static struct app_file_info *http_details_file(struct app_http_details *h, const htp_tx_t *tx,
+					       const struct app_file *f, bool request)
+{
+	struct app_file_info *info = &h->file;
+	memcpy(info->name, f->name, sizeof(info->name));
+	memcpy(info->magic, f->magic, sizeof(info->magic));
+	info->meta = f->meta;
+	info->name_cut = f->name_cut;
+	info->tx_id = tx->index;
+	info->direction = request ? RULE_FILESTORE_REQUEST : RULE_FILESTORE_RESPONSE;
+	info->stored = false;
+	h->has_file = true;
+	return info;
 }
 
 /* EVE's http object for this transaction, into the flow's one details struct. */
@@ -399,30 +454,47 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_text(out, "protocol", h->protocol, sizeof(h->protocol));
 	if (h->status)
 		app_json_uint(out, "status", h->status);
-	if (h->length)
-		app_json_uint(out, "length", h->length);
+	/* always, 0 too, as Suricata writes it (a request's file is logged before any response) */
+	app_json_uint(out, "length", h->length);
 	app_json_text(out, "xff", d->xff, sizeof(d->xff));
 	app_json_end(out, "}");
 }
 
 /*
- * EVE: ,"fileinfo":{"filename":...,"gaps":false,"state":"CLOSED","stored":false,
- * "size":N,"tx_id":0}, for a body whose last window went (file_state set).
+ * EVE: ,"fileinfo":{"filename":...,"magic":...,"gaps":false,"state":"CLOSED",
+ * "md5":...,"sha1":...,"sha256":...,"stored":false,"size":N,"tx_id":0}, as
+ * Suricata writes it, for a body whose last window went (has_file).
  */
 static void http_eve_file(const struct app_details *d, struct app_json *out)
 {
 	const struct app_http_details *h = app_http_details_const(d);
+	const struct app_file_info *f = &h->file;
 	app_json_key(out, "fileinfo");
 	app_json_begin(out, "{");
 	app_json_key(out, "filename");
-	app_json_text_value(out, h->filename, sizeof(h->filename), h->filename_cut);
+	app_json_text_value(out, f->name, sizeof(f->name), f->name_cut);
+	app_json_text(out, "magic", f->magic, sizeof(f->magic));
 	app_json_key(out, "gaps");
 	app_json_put(out, "false");
 	app_json_key(out, "state");
-	app_json_string(out, h->file_state == HTTP_FILE_TRUNCATED ? "TRUNCATED" : "CLOSED");
+	app_json_string(out, f->meta.state == RULE_FILE_TRUNCATED ? "TRUNCATED" : "CLOSED");
+	char hex[2 * sizeof(f->meta.sha256) + 1];
+	if (f->meta.hashes & RULE_FILE_HAS_MD5) {
+		app_file_hex(f->meta.md5, sizeof(f->meta.md5), hex);
+		app_json_text(out, "md5", hex, sizeof(hex));
+	}
+	if (f->meta.hashes & RULE_FILE_HAS_SHA1) {
+		app_file_hex(f->meta.sha1, sizeof(f->meta.sha1), hex);
+		app_json_text(out, "sha1", hex, sizeof(hex));
+	}
+	if (f->meta.hashes & RULE_FILE_HAS_SHA256) {
+		app_file_hex(f->meta.sha256, sizeof(f->meta.sha256), hex);
+		app_json_text(out, "sha256", hex, sizeof(hex));
+	}
 	app_json_key(out, "stored");
-	app_json_put(out, "false");
-	app_json_uint(out, "size", h->file_size);
+	app_json_put(out, f->stored ? "true" : "false");
+	app_json_uint(out, "size", f->meta.size);
+	app_json_uint(out, "tx_id", f->tx_id);
 	app_json_end(out, "}");
 }
 
@@ -443,6 +515,8 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	struct http_state *s = http_state_of(tx);
 	if (!s || !s->emit)
 		return;
+	if (window)
+		http_file_window(s, tx, t, kind == HTTP_UNIT_REQUEST_BODY, window);
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
 	http_unit_request_own(&u, tx, t);
@@ -455,6 +529,7 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		http_unit_request_shared(&u, tx, t);
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
+		http_unit_file(&u, &t->req_file);
 		break;
 	case HTTP_UNIT_RESPONSE_HEADERS:
 		carried = http_unit_mask(&u);
@@ -465,6 +540,7 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body.data);
 		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body.data);
+		http_unit_file(&u, &t->res_file);
 		break;
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
@@ -473,11 +549,16 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		u.window.buffers = u.fresh;
 	}
 	http_details_fill(&s->details, tx, t);
-	/* a body's last window closes its file: the fileinfo record reads it */
-	if (window && (!window->more || window->cut) && kind != HTTP_UNIT_REQUEST_HEADERS &&
-	    kind != HTTP_UNIT_RESPONSE_HEADERS)
-		http_details_file(app_http_details(&s->details), tx, t,
-				  kind == HTTP_UNIT_REQUEST_BODY, window);
+	u.file_store = &t->file_store;
+	/* a body's last window closes its file: stored and logged after inspection */
+	if (window && window->last) {
+		bool request = kind == HTTP_UNIT_REQUEST_BODY;
+		const struct http_bytes *body = request ? &t->req_body.data : &t->res_body.data;
+		u.file_info = http_details_file(app_http_details(&s->details), tx,
+						request ? &t->req_file : &t->res_file, request);
+		u.file_data = body->data;
+		u.file_len = body->len;
+	}
 	u.details = &s->details;
 	s->emit(s->emit_arg, &u);
 }
@@ -925,6 +1006,11 @@ static void *http_create(const struct app_config *config)
 	if (!s)
 		return NULL;
 	s->body_limit = limit;
+	s->file_magic = config && config->file_magic;
+	s->file_hashes = config ? config->file_hashes : 0;
+	/* libmagic's database, once per thread as libhtp's configuration above */
+	if (s->file_magic)
+		app_file_magic_load();
 	const char *const *names =
 	    config && config->xff_headers[0] ? config->xff_headers : xff_default_headers;
 	for (unsigned i = 0; i < 4 && names[i]; i++)
@@ -1130,7 +1216,8 @@ const struct app_parser app_parser_http = {
 	APP_BUFFER(HTTP_CONNECTION) | APP_BUFFER(HTTP_START) | APP_BUFFER(HTTP_REQUEST_BODY) |
 	APP_BUFFER(HTTP_STAT_CODE) | APP_BUFFER(HTTP_STAT_MSG) | APP_BUFFER(HTTP_RESPONSE_LINE) |
 	APP_BUFFER(HTTP_RESPONSE_BODY) | APP_BUFFER(HTTP_LOCATION) | APP_BUFFER(HTTP_SERVER) |
-	APP_BUFFER(FILE_DATA),
+	APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
+	APP_BUFFER(FILE_META),
     .detect = http_detect,
     .create = http_create,
     .destroy = http_destroy,

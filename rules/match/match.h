@@ -205,4 +205,14 @@ void rule_match_apply_xbits(const struct rule *rule, const struct rule_match_ctx
 /* True when rule's flowbits options include "noalert". */
 bool rule_match_noalert(const struct rule *rule);
 
+/*
+ * The files a matching rule's filestore options ask to store
+ * (RULE_FILESTORE_*): filestore without a direction stores those of the
+ * direction the rule matched in (to_server: the request's). 0: none.
+ * Implemented in kw_file.c. Per-packet path, once per matching rule.
+ */
+#define RULE_FILESTORE_REQUEST	1u
+#define RULE_FILESTORE_RESPONSE 2u
+unsigned rule_match_filestore(const struct rule *rule, bool to_server);
+
 #endif

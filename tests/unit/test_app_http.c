@@ -116,6 +116,8 @@ static const char *buf(int unit, enum rule_buffer b)
 
 #define assert_buffer(unit, b, text) assert_string_equal(buf(unit, RULE_BUFFER_##b), text)
 #define FRESH(b)		     RULE_BUFFER_BIT(RULE_BUFFER_##b)
+/* A body's units carry its file too (app_file.h): its name and file.meta (no magic here). */
+#define FRESH_FILE (FRESH(FILE_NAME) | FRESH(FILE_META))
 
 static enum app_detect_result detect(const char *text, enum app_direction dir)
 {
@@ -329,7 +331,7 @@ static void test_post_body(void **unused)
 	assert_buffer(1, HTTP_URI, "/login");
 	assert_buffer(1, HTTP_METHOD, "POST");
 	/* Only the body is new: header rules already ran on unit 0. */
-	assert_int_equal(units[1].fresh, FRESH(HTTP_REQUEST_BODY));
+	assert_int_equal(units[1].fresh, FRESH(HTTP_REQUEST_BODY) | FRESH_FILE);
 	app_parser_http.destroy(s);
 	record_reset();
 }
@@ -380,7 +382,7 @@ static void test_response(void **unused)
 	assert_buffer(2, HTTP_RESPONSE_BODY, "<b>x<");
 	assert_buffer(2, FILE_DATA, "<b>x<");
 	assert_buffer(2, HTTP_STAT_CODE, "302");
-	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH_FILE);
 	assert_int_equal(app_http_details(&units[2].details)->length, 5);
 	app_parser_http.destroy(s);
 	record_reset();
@@ -533,7 +535,8 @@ static void test_body_windows(void **unused)
 	feed(s, APP_TO_CLIENT, body, 1, 1);
 	assert_int_equal(unit_count, 3);
 	assert_int_equal(units[2].len[RULE_BUFFER_FILE_DATA], 32768);
-	assert_int_equal(units[2].window.buffers, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	assert_int_equal(units[2].window.buffers,
+			 FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH_FILE);
 	assert_int_equal(units[2].window.new_from, 0);
 	assert_int_equal(units[2].window.scan_from, 0);
 	assert_true(units[2].window.more);
