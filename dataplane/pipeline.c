@@ -162,6 +162,7 @@ static void pipeline_app(struct detect_packet *s, const uint8_t *data, uint32_t 
 {
 	if (!s->flow)
 		return;
+	app_file_rules_needs = s->ctx->file_needs;
 	if (app_flow_data(s->flow, s->ctx->app, pipeline_app_direction(s), s->p->flags & PACKET_TCP,
 			  data, len, seen_len, seen_from_start, pipeline_app_unit, s))
 		s->app_found_now = true;
@@ -185,6 +186,7 @@ static void pipeline_app_end(struct detect_packet *s)
 	    (!reset && !(f->stream[s->direction].flags & STREAM_FINISHED)) || s->passed)
 		return;
 	f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+	app_file_rules_needs = s->ctx->file_needs;
 	app_flow_end(f, dir, pipeline_app_unit, s);
 }
 
@@ -603,6 +605,7 @@ static void pipeline_flow_end(struct flow *f, void *arg)
 		if (f->established)
 			s.match.flow |= RULE_MATCH_ESTABLISHED;
 		f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+		app_file_rules_needs = ctx->file_needs;
 		app_flow_end(f, pipeline_app_direction(&s), pipeline_app_unit, &s);
 		detect_alerts_flush(&s);
 	}

@@ -17,6 +17,8 @@
 
 #include "dataplane/app/app_file.h"
 
+__thread unsigned app_file_rules_needs;
+
 /* The thread's libmagic handle: libmagic keeps per-lookup buffers in it. */
 static __thread magic_t app_file_magic_handle;
 static __thread bool app_file_magic_tried;

@@ -60,6 +60,16 @@ struct app_file {
 void app_file_name(struct app_file *f, const void *data, size_t len);
 
 /*
+ * What the rules in force on the calling thread need (rule_file_needs():
+ * RULE_FILE_HAS_* and RULE_FILE_NEEDS_MAGIC), computed for every file on
+ * top of what the board asks ([files] magic, hashes), as Suricata computes
+ * magic and hashes when a rule needs them. The pipeline sets it from its
+ * rules before it hands data to a parser (a thread variable: a worker's
+ * parsers run on its own thread). Per-packet path: a store.
+ */
+extern __thread unsigned app_file_rules_needs;
+
+/*
  * Load the magic database for the calling thread (once; later calls do
  * nothing). Returns 0, or -1 when libmagic or its database is missing
  * (file.magic then stays empty). Set-up path: not per packet.

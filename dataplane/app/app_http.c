@@ -389,11 +389,12 @@ static void http_file_window(const struct http_state *s, htp_tx_t *tx, struct ht
 	struct app_file *f = request ? &t->req_file : &t->res_file;
 	const struct http_bytes *data = request ? &t->req_body.data : &t->res_body.data;
 	http_file_name(tx, f, request);
-	app_file_magic(f, data->data, data->len, s->file_magic);
+	unsigned rules = app_file_rules_needs;
+	app_file_magic(f, data->data, data->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
 	f->meta.size = data->len;
 	if (window->last && f->meta.state == RULE_FILE_OPEN)
 		app_file_close(f, data->data, data->len, window->cut || window->more,
-			       s->file_hashes);
+			       (uint8_t)(s->file_hashes | (rules & 7u)));
 }
 
 /* The closed file of tx's request or response body into its details (EVE fileinfo). */

@@ -100,6 +100,7 @@ struct detect_context {
 	 * its Hyperscan stream pool (one state per flow direction in use,
 	 * flow->scan_stream[direction]; given back when the flow goes). */
 	uint32_t rules_generation;
+	unsigned file_needs;	       /* the rules' file needs (struct detect_rules) */
 	const struct ruleset *ruleset; /* NULL: no rules, every packet passes */
 	struct ruleset_scratch *scratch;
 	struct hs_stream **streams[2];

@@ -494,6 +494,21 @@ unsigned rule_match_filestore(const struct rule *rule, bool to_server)
 	return want;
 }
 
+static int kw_filehash_index[3] = {-1, -1, -1}; /* filemd5, filesha1, filesha256 rows */
+
+unsigned rule_file_needs(const struct rule *rule)
+{
+	unsigned needs = 0;
+	if (rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_FILE_MAGIC))
+		needs |= RULE_FILE_NEEDS_MAGIC;
+	for (unsigned i = 0; i < rule->option_count; i++)
+		for (int k = 0; k < 3; k++)
+			if (kw_filehash_index[k] >= 0 &&
+			    rule->options[i].keyword == kw_filehash_index[k])
+				needs |= ((const struct kw_filehash *)rule->options[i].data)->which;
+	return needs;
+}
+
 void kw_file_register(void)
 {
 	static const struct rule_keyword rows[] = {
@@ -520,7 +535,9 @@ void kw_file_register(void)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct rule_keyword row = rows[i];
 		row.value = RULE_KW_VALUE_REQUIRED;
-		rule_keyword_register(&row);
+		int index = rule_keyword_register(&row);
+		if (row.match == kw_filehash_match)
+			kw_filehash_index[i - 4] = index;
 	}
 	struct rule_keyword store = {.name = "filestore",
 				     .kind = RULE_KW_FLOW,

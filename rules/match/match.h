@@ -215,4 +215,12 @@ bool rule_match_noalert(const struct rule *rule);
 #define RULE_FILESTORE_RESPONSE 2u
 unsigned rule_match_filestore(const struct rule *rule, bool to_server);
 
+/*
+ * What rule needs file tracking to compute: the hashes its filemd5,
+ * filesha1, filesha256 options compare (RULE_FILE_HAS_*) and
+ * RULE_FILE_NEEDS_MAGIC when it inspects file.magic. Load time.
+ */
+#define RULE_FILE_NEEDS_MAGIC 8u
+unsigned rule_file_needs(const struct rule *rule);
+
 #endif
