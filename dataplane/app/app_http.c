@@ -51,11 +51,13 @@
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_json.h"
+#include "dataplane/app/app_mime.h"
 #include "rules/match/match.h"
 
-#define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
-#define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
-#define HTTP_METHOD_MAX	   16		/* longest unknown method detect() accepts */
+#define HTTP_HEADER_LIMIT     (64u * 1024) /* bytes of one header-derived buffer kept */
+#define HTTP_PENDING_LIMIT    (64u * 1024) /* bytes held while libhtp waits on the other side */
+#define HTTP_METHOD_MAX	      16	   /* longest unknown method detect() accepts */
+#define HTTP_UPLOAD_FILES_MAX 16 /* files of one multipart upload tracked (fileinfo, file rules) */
 
 /* What one transaction keeps beyond libhtp's own fields. */
 struct http_tx {
@@ -66,6 +68,13 @@ struct http_tx {
 	struct http_body req_body, res_body;
 	struct app_file req_file, res_file; /* the files the bodies carry (app_file.h) */
 	uint8_t file_store; /* RULE_FILESTORE_*: a filestore rule matched a unit (app.h) */
+	/* A multipart upload (multipart/form-data): its boundary; its files are
+	 * its parts with a filename (app_mime.h), upload_files of them emitted,
+	 * the next looked for from upload_next. boundary_len 0: the body is the file. */
+	char boundary[APP_MIME_BOUNDARY_MAX + 1];
+	uint8_t boundary_len;
+	uint8_t upload_files;
+	uint32_t upload_next;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
 	bool req_headers_sent, res_headers_sent;
@@ -305,49 +314,6 @@ static bool http_text(char *out, size_t size, const bstr *s)
 APP_DETAILS_FITS(struct app_http_details);
 
 /*
- * The name Content-Disposition gives a file (filename="a b.txt", or the
- * token after filename=; filename*=charset''name preferred when present,
- * its name left encoded): *name, *len. False when the header names none.
- */
-static bool http_disposition_name(const bstr *value, const char **name, size_t *name_len)
-{
-	const char *v = (const char *)bstr_ptr(value);
-	size_t len = bstr_len(value);
-	const char *keys[2] = {"filename*=", "filename="};
-	for (int k = 0; k < 2; k++) {
-		size_t key_len = strlen(keys[k]);
-		for (size_t i = 0; i + key_len <= len; i++) {
-			if (strncasecmp(v + i, keys[k], key_len) != 0)
-				continue;
-			const char *start = v + i + key_len, *end = v + len;
-			if (k == 0) {
-				/* charset'language'name: the name after the second quote */
-				for (const char *c = start; c + 1 < end; c++)
-					if (c[0] == '\'' && c[1] == '\'') {
-						start = c + 2;
-						break;
-					}
-			}
-			size_t rest = start < end ? (size_t)(end - start) : 0;
-			if (rest && *start == '"') {
-				const char *close = memchr(start + 1, '"', rest - 1);
-				end = close ? close : end;
-				start++;
-			} else {
-				const char *semi = rest ? memchr(start, ';', rest) : NULL;
-				end = semi ? semi : start + rest;
-				while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-					end--;
-			}
-			*name = start;
-			*name_len = end > start ? (size_t)(end - start) : 0;
-			return *name_len != 0;
-		}
-	}
-	return false;
-}
-
-/*
  * The file of tx's request or response body, named once, as Suricata names
  * it: Content-Disposition's filename, else the request's normalised path
  * ("/dl/a.pdf", without the query).
@@ -358,9 +324,10 @@ static void http_file_name(htp_tx_t *tx, struct app_file *f, bool request)
 		return;
 	htp_table_t *headers = request ? tx->request_headers : tx->response_headers;
 	htp_header_t *cd = headers ? htp_table_get_c(headers, "content-disposition") : NULL;
-	const char *name;
+	const uint8_t *name;
 	size_t len;
-	if (cd && cd->value && http_disposition_name(cd->value, &name, &len)) {
+	if (cd && cd->value &&
+	    app_mime_disposition_name(bstr_ptr(cd->value), bstr_len(cd->value), &name, &len)) {
 		app_file_name(f, name, len);
 		return;
 	}
@@ -376,25 +343,37 @@ static void http_file_name(htp_tx_t *tx, struct app_file *f, bool request)
 	app_file_name(f, u, q ? (size_t)(q - u) : ulen);
 }
 
+/* The bytes of the file a body carries (into the body's bytes). */
+struct http_file_bytes {
+	const uint8_t *data;
+	uint32_t len;
+};
 /*
  * The file of a body window: named, its magic from the first window (the
  * first APP_FILE_MAGIC_BYTES are in by then: a window comes at 32 KB or
  * at the body's end), its size so far, and at the last window closed
  * (truncated when cut at the limit or by the connection's end) and
- * hashed. Per-packet path, once per window.
+ * hashed. False: the body is not a file (a multipart upload, whose parts
+ * are: http_emit_upload). Per-packet path, once per window.
  */
-static void http_file_window(const struct http_state *s, htp_tx_t *tx, struct http_tx *t,
-			     bool request, const struct app_window *window)
+static bool http_file_window(const struct http_state *s, htp_tx_t *tx, struct http_tx *t,
+			     bool request, const struct app_window *window,
+			     struct http_file_bytes *bytes)
 {
 	struct app_file *f = request ? &t->req_file : &t->res_file;
-	const struct http_bytes *data = request ? &t->req_body.data : &t->res_body.data;
+	const struct http_bytes *body = request ? &t->req_body.data : &t->res_body.data;
+	if (request && t->boundary_len)
+		return false;
+	bytes->data = body->data;
+	bytes->len = body->len;
 	http_file_name(tx, f, request);
 	unsigned rules = app_file_rules_needs;
-	app_file_magic(f, data->data, data->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
-	f->meta.size = data->len;
+	app_file_magic(f, body->data, body->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	f->meta.size = body->len;
 	if (window->last && f->meta.state == RULE_FILE_OPEN)
-		app_file_close(f, data->data, data->len, window->cut || window->more,
+		app_file_close(f, body->data, body->len, window->cut || window->more,
 			       (uint8_t)(s->file_hashes | (rules & 7u)));
+	return true;
 }
 
 /* The closed file of tx's request or response body into its details (EVE fileinfo). */
@@ -516,8 +495,9 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	struct http_state *s = http_state_of(tx);
 	if (!s || !s->emit)
 		return;
-	if (window)
-		http_file_window(s, tx, t, kind == HTTP_UNIT_REQUEST_BODY, window);
+	struct http_file_bytes file = {0};
+	bool has_file =
+	    window && http_file_window(s, tx, t, kind == HTTP_UNIT_REQUEST_BODY, window, &file);
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
 	http_unit_request_own(&u, tx, t);
@@ -530,7 +510,8 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		http_unit_request_shared(&u, tx, t);
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
-		http_unit_file(&u, &t->req_file);
+		if (has_file)
+			http_unit_file(&u, &t->req_file);
 		break;
 	case HTTP_UNIT_RESPONSE_HEADERS:
 		carried = http_unit_mask(&u);
@@ -541,7 +522,8 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body.data);
 		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body.data);
-		http_unit_file(&u, &t->res_file);
+		if (has_file)
+			http_unit_file(&u, &t->res_file);
 		break;
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
@@ -552,16 +534,77 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	http_details_fill(&s->details, tx, t);
 	u.file_store = &t->file_store;
 	/* a body's last window closes its file: stored and logged after inspection */
-	if (window && window->last) {
+	if (has_file && window->last) {
 		bool request = kind == HTTP_UNIT_REQUEST_BODY;
-		const struct http_bytes *body = request ? &t->req_body.data : &t->res_body.data;
 		u.file_info = http_details_file(app_http_details(&s->details), tx,
 						request ? &t->req_file : &t->res_file, request);
-		u.file_data = body->data;
-		u.file_len = body->len;
+		u.file_data = file.data;
+		u.file_len = file.len;
 	}
 	u.details = &s->details;
 	s->emit(s->emit_arg, &u);
+}
+
+/*
+ * One file of a multipart upload, once its part ended (its delimiter came,
+ * or the body did: truncated then): a unit of its own with the request's
+ * buffers carried and the file's new (file.name, file.magic, file.meta),
+ * so the file rules run once per file, and the file closed in it (its
+ * fileinfo record).
+ */
+static void http_emit_upload_file(struct http_state *s, htp_tx_t *tx, struct http_tx *t,
+				  const struct app_mime_part *part)
+{
+	struct app_file *f = &t->req_file;
+	const uint8_t *data = t->req_body.data.data + part->content;
+	uint32_t len = (uint32_t)part->content_len;
+	unsigned rules = app_file_rules_needs;
+	memset(f, 0, sizeof(*f));
+	app_file_name(f, part->name, part->name_len);
+	app_file_magic(f, data, len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	app_file_close(f, data, len, !part->complete, (uint8_t)(s->file_hashes | (rules & 7u)));
+	struct app_unit u;
+	memset(&u, 0, sizeof(u));
+	http_unit_request_own(&u, tx, t);
+	http_unit_request_shared(&u, tx, t);
+	http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
+	rule_buffer_mask carried = http_unit_mask(&u);
+	http_unit_file(&u, f);
+	u.fresh = http_unit_mask(&u) & ~carried;
+	http_details_fill(&s->details, tx, t);
+	u.file_store = &t->file_store;
+	u.file_info = http_details_file(app_http_details(&s->details), tx, f, true);
+	u.file_data = data;
+	u.file_len = len;
+	u.details = &s->details;
+	s->emit(s->emit_arg, &u);
+}
+
+/*
+ * The files of a multipart upload (its parts with a filename) that ended
+ * by this window, in order, HTTP_UPLOAD_FILES_MAX at most per request;
+ * at the body's last window a part still open ends truncated.
+ */
+static void http_emit_upload(htp_tx_t *tx, struct http_tx *t, const struct app_window *window)
+{
+	struct http_state *s = http_state_of(tx);
+	if (!s || !s->emit || !t->boundary_len)
+		return;
+	const struct http_bytes *body = &t->req_body.data;
+	while (t->upload_files < HTTP_UPLOAD_FILES_MAX) {
+		struct app_mime_part part;
+		size_t next;
+		if (!app_mime_file_part(body->data, body->len, t->upload_next, t->boundary,
+					t->boundary_len, &part, &next))
+			return;
+		if (!part.complete && !window->last)
+			return; /* its end has not come yet */
+		http_emit_upload_file(s, tx, t, &part);
+		t->upload_files++;
+		if (!part.complete)
+			return;
+		t->upload_next = (uint32_t)next;
+	}
 }
 
 /* --- libhtp hooks (run inside htp_connp_req_data / htp_connp_res_data) ---------------------- */
@@ -720,6 +763,17 @@ static void http_request_chunked(htp_tx_t *tx)
 	tx->flags &= ~(uint64_t)HTP_REQUEST_INVALID;
 }
 
+/* An upload (multipart/form-data, or any multipart type a form sends): its boundary. */
+static void http_multipart_find(htp_tx_t *tx, struct http_tx *t)
+{
+	htp_header_t *ct =
+	    tx->request_headers ? htp_table_get_c(tx->request_headers, "content-type") : NULL;
+	size_t n;
+	if (ct && ct->value &&
+	    app_mime_boundary(bstr_ptr(ct->value), bstr_len(ct->value), t->boundary, &n))
+		t->boundary_len = (uint8_t)n;
+}
+
 static int http_hook_request_headers(htp_tx_t *tx)
 {
 	struct http_state *s = http_state_of(tx);
@@ -731,6 +785,7 @@ static int http_hook_request_headers(htp_tx_t *tx)
 			   &t->req_header_names, &t->req_start);
 	http_host_build(tx, t);
 	http_xff_find(s, tx, t);
+	http_multipart_find(tx, t);
 	t->req_headers_sent = true;
 	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS, NULL);
 	return HTP_OK;
@@ -772,6 +827,8 @@ static void http_inspect_body(htp_tx_t *tx, struct http_tx *t, bool request, boo
 	if (!s || !http_body_window(b, ended, cut, s->body_limit, &w))
 		return;
 	http_emit(tx, t, request ? HTTP_UNIT_REQUEST_BODY : HTTP_UNIT_RESPONSE_BODY, &w);
+	if (request)
+		http_emit_upload(tx, t, &w);
 }
 
 /*

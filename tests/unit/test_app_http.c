@@ -77,7 +77,8 @@ static void record_emit(void *arg, const struct app_unit *unit)
 	if (unit->file_info) {
 		r->file_closed = true;
 		r->file = *unit->file_info;
-		assert_true(unit->window.last);
+		/* a body's last window, or a multipart upload's file unit (no window) */
+		assert_true(unit->window.last || !unit->window.buffers);
 		assert_non_null(unit->file_data);
 	}
 }
@@ -930,6 +931,74 @@ static void test_file_close(void **unused)
 	record_reset();
 }
 
+static void test_file_upload(void **unused)
+{
+	(void)unused;
+	static const char body[] =
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"t\"\r\n\r\n"
+	    "text\r\n"
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"f\"; filename=\"one.jpg\"\r\n"
+	    "\r\n"
+	    "abc\r\n"
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"g\"; filename=\"two.exe\"\r\n"
+	    "\r\n"
+	    "MZxyz\r\n"
+	    "--b1--\r\n";
+	char request[1024];
+	snprintf(request, sizeof(request),
+		 "POST /up.cgi HTTP/1.1\r\nHost: h\r\n"
+		 "Content-Type: multipart/form-data; boundary=b1\r\nContent-Length: %zu\r\n\r\n%s",
+		 strlen(body), body);
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, request);
+	int files[4], n = 0;
+	for (int i = 0; i < unit_count; i++) {
+		if (units[i].file_closed && n < 4)
+			files[n++] = i;
+		/* the body's own units are no file: its parts are */
+		if (units[i].window.buffers)
+			assert_null(units[i].buffer[RULE_BUFFER_FILE_NAME]);
+	}
+	assert_int_equal(n, 2);
+	assert_string_equal(units[files[0]].file.name, "one.jpg");
+	assert_int_equal(units[files[0]].file.meta.size, 3);
+	assert_int_equal(units[files[0]].file.meta.state, RULE_FILE_CLOSED);
+	assert_string_equal(units[files[1]].file.name, "two.exe");
+	assert_int_equal(units[files[1]].file.meta.size, 5);
+	/* only the file's buffers are new: the request's rules ran already */
+	assert_int_equal(units[files[1]].fresh, FRESH_FILE);
+	assert_buffer(files[1], FILE_NAME, "two.exe");
+	assert_buffer(files[1], HTTP_URI, "/up.cgi");
+	app_parser_http.destroy(s);
+
+	/* the connection ends inside the second file: it ends truncated */
+	s = http_new(NULL);
+	size_t cut = (size_t)(strstr(request, "MZxyz") + 2 - request);
+	feed(s, APP_TO_SERVER, request, cut, cut);
+	/* files go with the body's windows (every 32 KB, and its end): none yet */
+	n = 0;
+	for (int i = 0; i < unit_count; i++)
+		n += units[i].file_closed;
+	assert_int_equal(n, 0);
+	app_parser_http.parse(s, APP_TO_SERVER, NULL, 0, record_emit, NULL);
+	n = 0;
+	for (int i = 0; i < unit_count; i++)
+		n += units[i].file_closed;
+	assert_int_equal(n, 2);
+	int last = -1;
+	for (int i = 0; i < unit_count; i++)
+		if (units[i].file_closed)
+			last = i;
+	assert_string_equal(units[last].file.name, "two.exe");
+	assert_int_equal(units[last].file.meta.state, RULE_FILE_TRUNCATED);
+	assert_int_equal(units[last].file.meta.size, 2);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
 static void test_file_magic_and_hashes(void **unused)
 {
 	(void)unused;
@@ -1029,6 +1098,7 @@ int main(void)
 	    cmocka_unit_test(test_http09),
 	    cmocka_unit_test(test_file_names),
 	    cmocka_unit_test(test_file_close),
+	    cmocka_unit_test(test_file_upload),
 	    cmocka_unit_test(test_file_magic_and_hashes),
 	    cmocka_unit_test(test_file_eve),
 	};
