@@ -51,8 +51,9 @@ struct app_file {
 	char magic[APP_FILE_MAGIC_MAX];
 	char name[APP_FILE_NAME_MAX]; /* NUL-terminated; name_len bytes */
 	uint32_t name_len;
-	bool name_cut; /* the name was longer than kept */
-	bool named;    /* name set (the parser names a file once, at its first unit) */
+	bool name_cut;	/* the name was longer than kept */
+	bool named;	/* name set (the parser names a file once, at its first unit) */
+	bool announced; /* its name and magic went out in a unit: not new in later ones */
 	bool magic_done;
 };
 

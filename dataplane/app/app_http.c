@@ -527,9 +527,19 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		break;
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
+	struct app_file *f = kind == HTTP_UNIT_REQUEST_BODY ? &t->req_file : &t->res_file;
 	if (window) {
+		/* A file's name and magic are new in its body's first window only
+		 * (a rule on them alone runs once), and are no positions of the
+		 * body: not window buffers. file.meta is no position either, and
+		 * a window buffer, so a rule on it matches once per body. */
+		const rule_buffer_mask named = RULE_BUFFER_BIT(RULE_BUFFER_FILE_NAME) |
+					       RULE_BUFFER_BIT(RULE_BUFFER_FILE_MAGIC);
+		if (has_file && f->announced)
+			u.fresh &= ~named;
 		u.window = *window;
-		u.window.buffers = u.fresh;
+		u.window.buffers = u.fresh & ~named;
+		f->announced |= has_file;
 	}
 	http_details_fill(&s->details, tx, t);
 	u.file_store = &t->file_store;

@@ -547,14 +547,20 @@ static void test_body_windows(void **unused)
 	feed(s, APP_TO_CLIENT, body, 1, 1);
 	assert_int_equal(unit_count, 3);
 	assert_int_equal(units[2].len[RULE_BUFFER_FILE_DATA], 32768);
+	/* the file's name is no body position: new, but not a window buffer */
 	assert_int_equal(units[2].window.buffers,
-			 FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH_FILE);
+			 FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH(FILE_META));
 	assert_int_equal(units[2].window.new_from, 0);
 	assert_int_equal(units[2].window.scan_from, 0);
 	assert_true(units[2].window.more);
 	feed(s, APP_TO_CLIENT, body, 65536 - 32768, 1460);
 	assert_int_equal(unit_count, 4);
 	assert_int_equal(units[3].len[RULE_BUFFER_FILE_DATA], 65536);
+	/* the file's name went out with the first window: a rule on it alone runs once */
+	assert_true(units[2].fresh & FRESH(FILE_NAME));
+	assert_false(units[3].fresh & FRESH(FILE_NAME));
+	assert_true(units[3].fresh & FRESH(FILE_META));
+	assert_buffer(3, FILE_NAME, "/big");
 	assert_int_equal(units[3].window.new_from, 32768);
 	assert_int_equal(units[3].window.scan_from, 32768 - 8192);
 	assert_true(units[3].window.more);
