@@ -117,6 +117,15 @@ struct app_file_store {
 int app_file_store_write(struct app_file_store *store, struct app_file_info *info,
 			 const uint8_t *data, size_t len);
 
+struct app_json;
+
+/*
+ * EVE: ,"fileinfo":{"filename":...,"magic":...,"gaps":false,"state":"CLOSED",
+ * "md5":...,"sha1":...,"sha256":...,"stored":false,"size":N,"tx_id":0}, as
+ * Suricata writes it. Control lcore.
+ */
+void app_file_eve(const struct app_file_info *f, struct app_json *out);
+
 /* hex of bytes[0..n) into out (2n + 1 bytes), NUL-terminated. */
 void app_file_hex(const uint8_t *bytes, size_t n, char *out);
 

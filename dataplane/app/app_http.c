@@ -440,42 +440,10 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_end(out, "}");
 }
 
-/*
- * EVE: ,"fileinfo":{"filename":...,"magic":...,"gaps":false,"state":"CLOSED",
- * "md5":...,"sha1":...,"sha256":...,"stored":false,"size":N,"tx_id":0}, as
- * Suricata writes it, for a body whose last window went (has_file).
- */
+/* EVE: the fileinfo object (app_file_eve) of a body whose last window went (has_file). */
 static void http_eve_file(const struct app_details *d, struct app_json *out)
 {
-	const struct app_http_details *h = app_http_details_const(d);
-	const struct app_file_info *f = &h->file;
-	app_json_key(out, "fileinfo");
-	app_json_begin(out, "{");
-	app_json_key(out, "filename");
-	app_json_text_value(out, f->name, sizeof(f->name), f->name_cut);
-	app_json_text(out, "magic", f->magic, sizeof(f->magic));
-	app_json_key(out, "gaps");
-	app_json_put(out, "false");
-	app_json_key(out, "state");
-	app_json_string(out, f->meta.state == RULE_FILE_TRUNCATED ? "TRUNCATED" : "CLOSED");
-	char hex[2 * sizeof(f->meta.sha256) + 1];
-	if (f->meta.hashes & RULE_FILE_HAS_MD5) {
-		app_file_hex(f->meta.md5, sizeof(f->meta.md5), hex);
-		app_json_text(out, "md5", hex, sizeof(hex));
-	}
-	if (f->meta.hashes & RULE_FILE_HAS_SHA1) {
-		app_file_hex(f->meta.sha1, sizeof(f->meta.sha1), hex);
-		app_json_text(out, "sha1", hex, sizeof(hex));
-	}
-	if (f->meta.hashes & RULE_FILE_HAS_SHA256) {
-		app_file_hex(f->meta.sha256, sizeof(f->meta.sha256), hex);
-		app_json_text(out, "sha256", hex, sizeof(hex));
-	}
-	app_json_key(out, "stored");
-	app_json_put(out, f->stored ? "true" : "false");
-	app_json_uint(out, "size", f->meta.size);
-	app_json_uint(out, "tx_id", f->tx_id);
-	app_json_end(out, "}");
+	app_file_eve(&app_http_details_const(d)->file, out);
 }
 
 enum http_unit_kind {

@@ -61,6 +61,16 @@ static void mime_param_value(const uint8_t *v, size_t len, size_t at, const uint
 	*out_len = end > start ? (size_t)(end - start) : 0;
 }
 
+bool app_mime_param(const uint8_t *v, size_t len, const char *key, const uint8_t **out,
+		    size_t *out_len)
+{
+	size_t at = mime_param(v, len, key);
+	if (at == SIZE_MAX)
+		return false;
+	mime_param_value(v, len, at, out, out_len);
+	return *out_len != 0;
+}
+
 bool app_mime_disposition_name(const uint8_t *v, size_t len, const uint8_t **name, size_t *name_len)
 {
 	/* filename*= (RFC 6266: preferred) carries charset'language'name */

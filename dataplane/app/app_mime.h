@@ -41,6 +41,14 @@ bool app_mime_disposition_name(const uint8_t *v, size_t len, const uint8_t **nam
 bool app_mime_boundary(const uint8_t *v, size_t len, char out[APP_MIME_BOUNDARY_MAX + 1],
 		       size_t *out_len);
 
+/*
+ * The value of parameter key ("name=", "boundary=", with its '=') of a
+ * header value v[0..len), at a parameter's start, quoted or a token:
+ * *out and *out_len point into v. False when absent or empty.
+ */
+bool app_mime_param(const uint8_t *v, size_t len, const char *key, const uint8_t **out,
+		    size_t *out_len);
+
 /* One part of a multipart body, positions into the body. */
 struct app_mime_part {
 	size_t content;	     /* where its content starts */

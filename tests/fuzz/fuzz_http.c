@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/app_file.c dataplane/app/app_mime.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/app_file.c dataplane/app/app_mime.c dataplane/app/app_mail.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath, bodies decoded by app_http_body.c). The input is two bytes of framing, then the data: byte 0
