@@ -47,6 +47,9 @@
 	_(PCRE_LIMITS, "pcre_limits")                                                              \
 	_(BODIES_TRUNCATED, "bodies_truncated")                                                    \
 	_(BODY_RULES_LOST, "body_rules_lost")                                                      \
+	_(FILES_STORED, "files_stored")                                                            \
+	_(FILES_STORE_REFUSED, "files_store_refused")                                              \
+	_(FILES_STORE_FAILED, "files_store_failed")                                                \
 	_(FLOWS_FORGOTTEN, "flows_forgotten")                                                      \
 	_(HELD_THROUGH_BYPASS, "held_through_bypass")                                              \
 	_(EVE_EVENTS, "eve_events")                                                                \

@@ -192,12 +192,6 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	/* the parser's row is looked up only for a record to write, not per unit */
 	bool to_server = s->direction == RULESET_TO_SERVER;
 	uint64_t time_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us;
-	/* a body's last window: the file it carried is whole (or cut at the limit) */
-	if (unit->window.buffers && (!unit->window.more || unit->window.cut) && ctx->events.files) {
-		const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
-		if (parser && parser->eve_file)
-			event_app_push(ctx, f, unit->details, NULL, true, time_us, ALERT_KIND_FILE);
-	}
 	switch (event_app_when[f->app_proto]) {
 	case EVENT_APP_EACH_UNIT:
 		/* a message's record once: not for the units repeating it with other instances */
@@ -236,6 +230,19 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 		f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
 		break;
 	}
+}
+
+void event_app_file(struct detect_packet *s, const struct app_unit *unit)
+{
+	struct detect_context *ctx = s->ctx;
+	struct flow *f = s->flow;
+	if (!f || !unit->details || !ctx->alerts || !ctx->events.files ||
+	    f->app_proto >= RULE_PROTO_COUNT)
+		return;
+	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
+	if (parser && parser->eve_file)
+		event_app_push(ctx, f, unit->details, NULL, true,
+			       s->timestamp_us + (uint64_t)ctx->wall_offset_us, ALERT_KIND_FILE);
 }
 
 /* The record of a transaction still pending when the parser's state goes. */

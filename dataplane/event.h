@@ -80,6 +80,13 @@ void event_alert_context(struct detect_context *ctx, struct flow *f, struct aler
 void event_app_unit(struct detect_packet *s, const struct app_unit *unit);
 
 /*
+ * A body's file closed in unit (unit->file_info set, after inspection and
+ * the store): its fileinfo record, when the board asks for them ([eve]
+ * files). Per-packet path, once per file.
+ */
+void event_app_file(struct detect_packet *s, const struct app_unit *unit);
+
+/*
  * The flow goes (its table's on_free, before the parser's state is
  * destroyed): the pending transaction's record, then the flow record. A
  * context without a ring writes nothing.

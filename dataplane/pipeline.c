@@ -6,6 +6,7 @@
  * callbacks below are where stream pieces and application units meet the
  * later stages.
  */
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "dataplane/action/reject.h"
 #include "dataplane/alert.h"
 #include "dataplane/app/app.h"
+#include "dataplane/app/app_file.h"
 #include "dataplane/app/app_flow.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/decode/defrag.h"
@@ -104,6 +106,27 @@ static bool pipeline_rate_limit_unit(struct detect_packet *s, const struct app_u
  * app_emit_fn: one unit of the flow's protocol, valid during this call:
  * filter (domains, xff), rate limits, then detection.
  */
+/*
+ * A body's file closed in this unit, after its inspection: stored if a
+ * filestore rule asked for its direction (the store's bound and failures
+ * counted), then its fileinfo record, which says whether it was.
+ */
+static void pipeline_file_close(struct detect_packet *s, const struct app_unit *unit)
+{
+	const struct app_config *config = s->ctx->app;
+	struct app_file_info *info = unit->file_info;
+	uint64_t *counter = s->ctx->counters->counter;
+	if (unit->file_store && (*unit->file_store & info->direction) && config &&
+	    config->file_store) {
+		int rc =
+		    app_file_store_write(config->file_store, info, unit->file_data, unit->file_len);
+		counter[rc == 0		? WORKER_COUNTER_FILES_STORED
+			: rc == -ENOSPC ? WORKER_COUNTER_FILES_STORE_REFUSED
+					: WORKER_COUNTER_FILES_STORE_FAILED]++;
+	}
+	event_app_file(s, unit);
+}
+
 static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 {
 	struct detect_packet *s = arg;
@@ -118,17 +141,19 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 	s->match.app_proto = app_flow_proto(s->flow);
 	if (s->ctx->filter && pipeline_filter_unit(s, unit))
 		s->passed = true;
-	if (s->passed)
-		return;
-	if (pipeline_rate_limit_unit(s, unit)) {
-		/* The request's bytes are in the reassembled stream already, so a
-		 * retransmission would pass unseen: the rest of the connection goes. */
-		s->ctx->drop_reason = DROP_RATE_LIMIT;
-		s->verdict = VERDICT_DROP;
-		if (s->flow)
-			s->flow->pipeline_flags |= FLOW_PIPELINE_RATE_LIMITED;
+	if (!s->passed) {
+		if (pipeline_rate_limit_unit(s, unit)) {
+			/* The request's bytes are in the reassembled stream already, so a
+			 * retransmission would pass unseen: the rest of the connection goes. */
+			s->ctx->drop_reason = DROP_RATE_LIMIT;
+			s->verdict = VERDICT_DROP;
+			if (s->flow)
+				s->flow->pipeline_flags |= FLOW_PIPELINE_RATE_LIMITED;
+		}
+		detect_unit(s, unit);
 	}
-	detect_unit(s, unit);
+	if (unit->file_info)
+		pipeline_file_close(s, unit);
 }
 
 /* app: new data of the flow to its parser; units come back through pipeline_app_unit(). */
@@ -137,6 +162,7 @@ static void pipeline_app(struct detect_packet *s, const uint8_t *data, uint32_t 
 {
 	if (!s->flow)
 		return;
+	app_file_rules_needs = s->ctx->file_needs;
 	if (app_flow_data(s->flow, s->ctx->app, pipeline_app_direction(s), s->p->flags & PACKET_TCP,
 			  data, len, seen_len, seen_from_start, pipeline_app_unit, s))
 		s->app_found_now = true;
@@ -160,6 +186,7 @@ static void pipeline_app_end(struct detect_packet *s)
 	    (!reset && !(f->stream[s->direction].flags & STREAM_FINISHED)) || s->passed)
 		return;
 	f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+	app_file_rules_needs = s->ctx->file_needs;
 	app_flow_end(f, dir, pipeline_app_unit, s);
 }
 
@@ -603,6 +630,7 @@ static void pipeline_flow_end(struct flow *f, void *arg)
 		if (f->established)
 			s.match.flow |= RULE_MATCH_ESTABLISHED;
 		f->pipeline_flags |= FLOW_PIPELINE_APP_ENDED(dir);
+		app_file_rules_needs = ctx->file_needs;
 		app_flow_end(f, pipeline_app_direction(&s), pipeline_app_unit, &s);
 		detect_alerts_flush(&s);
 	}

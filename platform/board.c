@@ -460,6 +460,40 @@ static int board_parse_header(const struct board_setting *s, const char *value, 
 	return 0;
 }
 
+/*
+ * [files] hashes: the hashes computed when a file closes, a list of md5,
+ * sha1, sha256 (commas or blanks between them), or none.
+ */
+static int board_parse_file_hashes(const struct board_setting *s, const char *value, void *field,
+				   char *why, size_t why_len)
+{
+	(void)s;
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} hashes[] = {{"md5", RULE_FILE_HAS_MD5},
+		      {"sha1", RULE_FILE_HAS_SHA1},
+		      {"sha256", RULE_FILE_HAS_SHA256},
+		      {"none", 0}};
+	char copy[128];
+	unsigned mask = 0;
+	snprintf(copy, sizeof(copy), "%s", value);
+	for (char *save, *tok = strtok_r(copy, ", \t", &save); tok;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		size_t i = 0;
+		while (i < sizeof(hashes) / sizeof(hashes[0]) && strcasecmp(tok, hashes[i].name))
+			i++;
+		if (i == sizeof(hashes) / sizeof(hashes[0])) {
+			snprintf(why, why_len, "unknown hash \"%s\" (md5, sha1, sha256 or none)",
+				 tok);
+			return -EINVAL;
+		}
+		mask |= hashes[i].bit;
+	}
+	*(unsigned *)field = mask;
+	return 0;
+}
+
 /* A setting that was renamed: refused with its new name, so no board means something else silently. */
 static int board_parse_renamed(const struct board_setting *s, const char *value, void *field,
 			       char *why, size_t why_len)
@@ -518,6 +552,10 @@ static const struct board_setting board_settings[] = {
     {"app", "behind_proxy", board_parse_bool, B(behind_proxy), 0, 0, "no"},
     {"app", "http_body_limit_kb", board_parse_uint, B(http_body_limit_kb), 1, 65536, "1024"},
     {"app", "error_policy", board_parse_app_error_policy, B(app_error_policy), 0, 0, "ignore"},
+    {"files", "magic", board_parse_bool, B(files_magic), 0, 0, "no"},
+    {"files", "hashes", board_parse_file_hashes, B(files_hashes), 0, 0, "none"},
+    {"files", "store_dir", board_parse_string, B(files_store_dir), 0, 0, ""},
+    {"files", "store_limit_mb", board_parse_uint, B(files_store_limit_mb), 1, 1048576, "256"},
     {"dataplane", "mbuf_size", board_parse_uint, B(mbuf_size), 1024, 65535, "2176"},
     {"filter", "file", board_parse_string, B(filter_file), 0, 0, ""},
     {"filter", "protected_port", board_parse_name, B(filter_protected_port), 0, 0, ""},

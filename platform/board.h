@@ -201,6 +201,12 @@ struct board {
 	bool behind_proxy;	     /* [app] alerts name the X-Forwarded-For client as src_ip */
 	unsigned http_body_limit_kb; /* [app] decoded HTTP body bytes kept for inspection */
 	int app_error_policy;	     /* [app] enum app_error_policy (dataplane/app/app.h) */
+	/* [files] magic, hashes: computed for every file (fileinfo), not only
+	 * when a rule needs them (Suricata's force-magic, force-hash) */
+	bool files_magic;
+	unsigned files_hashes;	       /* RULE_FILE_HAS_* (rules/lang/buffer.h) */
+	char files_store_dir[256];     /* [files] store_dir: where filestore writes; "": nowhere */
+	unsigned files_store_limit_mb; /* [files] store_limit_mb: the store's bound */
 	/* [host_os_policy] the stack behind each prefix (ids mode reassembles
 	 * as it does); empty: every host is Linux */
 	struct host_os_table host_os;

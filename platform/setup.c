@@ -21,6 +21,7 @@
 #include "dataplane/action/exception.h"
 #include "dataplane/alert.h"
 #include "dataplane/app/app.h"
+#include "dataplane/app/app_file.h"
 #include "dataplane/decode/defrag.h"
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/detect/ratelimit.h"
@@ -252,6 +253,14 @@ static const struct app_config *app_config_from(const struct board *board)
 	config.xff_headers[n] = NULL;
 	config.body_limit = board->http_body_limit_kb * 1024u;
 	config.error_policy = (enum app_error_policy)board->app_error_policy;
+	config.file_magic = board->files_magic;
+	config.file_hashes = (uint8_t)board->files_hashes;
+	if (board->files_store_dir[0]) {
+		static struct app_file_store store;
+		snprintf(store.dir, sizeof(store.dir), "%s", board->files_store_dir);
+		store.limit = (uint64_t)board->files_store_limit_mb << 20;
+		config.file_store = &store;
+	}
 	return &config;
 }
 

@@ -51,11 +51,12 @@ enum app_detect_result {
 /* bytes of a URL kept, NUL included: the field attacks hide in (a query
  * string of SQL injection is often past 255 bytes); EVE marks a longer one cut */
 #define APP_URL_MAX 1024
-/* Room for the largest parser's details (HTTP's, with its APP_URL_MAX url).
+/* Room for the largest parser's details (HTTP's, with its APP_URL_MAX url
+ * and the file a body carried: name, magic, hashes, struct app_file_info).
  * Every alert carries a copy on the worker's ring (dataplane/alert.h):
  * 1,600 bytes make struct alert 2,256 bytes (1,488 with 832 and a url of
- * APP_TEXT_MAX), 37 MB for a worker's ring of 16,384. */
-#define APP_DETAILS_PROTO_MAX 1792
+ * APP_TEXT_MAX), 37 MB for a worker's ring of 16,384; 2,048 add 7 MB. */
+#define APP_DETAILS_PROTO_MAX 2048
 struct app_details {
 	/* The client behind proxies (xff.h): the chosen hop as written (EVE's
 	 * http.xff), and its address, which every consumer of the client reads. */
@@ -111,6 +112,9 @@ struct app_window {
 	 * needs the body's end (endswith, bsize, ...) cannot hold yet. */
 	bool more;
 	bool cut; /* the body reached the parser's limit here: the rest is not inspected */
+	/* The body's last window: its file is closed, whole or not (cut, or
+	 * more: the transfer ended short), and its EVE fileinfo record is due. */
+	bool last;
 	struct app_body_rules *rules;
 };
 
@@ -154,6 +158,22 @@ struct app_unit {
 	 * record if the completing unit never comes.
 	 */
 	bool side_incomplete;
+	/*
+	 * The transaction's files to store (RULE_FILESTORE_* of
+	 * rules/match/match.h): a rule with filestore that matches one of its
+	 * units sets a direction here. NULL: the protocol carries no files.
+	 */
+	uint8_t *file_store;
+	/*
+	 * A body's last window: its file, closed (app_file.h), in the unit's
+	 * details (parser-owned, valid during the call), and its bytes as
+	 * kept. After inspection the pipeline stores the file if a rule asked
+	 * for its direction (file_store), marks it stored, then writes its
+	 * fileinfo record. NULL: no file closes in this unit.
+	 */
+	struct app_file_info *file_info;
+	const uint8_t *file_data;
+	uint32_t file_len;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */
@@ -184,9 +204,17 @@ struct app_config {
 	const char *xff_headers[4]; /* header names in order of preference; NULL-terminated */
 	uint32_t body_limit;	    /* bytes of a decoded HTTP body kept for inspection */
 	enum app_error_policy error_policy; /* read by the inspect stage */
+	/* File tracking (app_file.h): libmagic's description of each file
+	 * (file.magic, filemagic, EVE fileinfo.magic) and the hashes computed
+	 * when a file closes (RULE_FILE_HAS_*: filemd5, ..., fileinfo.md5). */
+	bool file_magic;
+	uint8_t file_hashes;
+	struct app_file_store *file_store; /* filestore's bounded store; NULL: none */
 };
 
 struct app_json;
+struct app_file_info;
+struct app_file_store;
 
 /* A row's buffers: APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_HOST) | ... */
 #define APP_BUFFER(sym) RULE_BUFFER_BIT(RULE_BUFFER_##sym)

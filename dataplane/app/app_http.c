@@ -57,10 +57,13 @@
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_json.h"
+#include "dataplane/app/app_mime.h"
+#include "rules/match/match.h"
 
-#define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
-#define HTTP_PENDING_LIMIT (64u * 1024) /* bytes held while libhtp waits on the other side */
-#define HTTP_METHOD_MAX	   16		/* longest unknown method detect() accepts */
+#define HTTP_HEADER_LIMIT     (64u * 1024) /* bytes of one header-derived buffer kept */
+#define HTTP_PENDING_LIMIT    (64u * 1024) /* bytes held while libhtp waits on the other side */
+#define HTTP_METHOD_MAX	      16	   /* longest unknown method detect() accepts */
+#define HTTP_UPLOAD_FILES_MAX 16 /* files of one multipart upload tracked (fileinfo, file rules) */
 
 /* What one transaction keeps beyond libhtp's own fields. */
 struct http_tx {
@@ -69,6 +72,15 @@ struct http_tx {
 	struct http_bytes req_header, req_header_names, req_header_raw, req_start;
 	struct http_bytes res_header, res_header_names, res_header_raw, res_start;
 	struct http_body req_body, res_body;
+	struct app_file req_file, res_file; /* the files the bodies carry (app_file.h) */
+	uint8_t file_store; /* RULE_FILESTORE_*: a filestore rule matched a unit (app.h) */
+	/* A multipart upload (multipart/form-data): its boundary; its files are
+	 * its parts with a filename (app_mime.h), upload_files of them emitted,
+	 * the next looked for from upload_next. boundary_len 0: the body is the file. */
+	char boundary[APP_MIME_BOUNDARY_MAX + 1];
+	uint8_t boundary_len;
+	uint8_t upload_files;
+	uint32_t upload_next;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
 	bool req_line_parsed, req_line_sent; /* unit 0 (file comment) */
@@ -79,6 +91,8 @@ struct http_tx {
 struct http_state {
 	htp_connp_t *connp;
 	uint32_t body_limit;
+	bool file_magic;	    /* app_config.file_magic */
+	uint8_t file_hashes;	    /* app_config.file_hashes */
 	const char *xff_headers[5]; /* NULL-terminated */
 	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
 	struct http_bytes pending[2];
@@ -225,6 +239,15 @@ static void http_set_header(struct app_unit *u, enum rule_buffer b, htp_table_t 
 		http_set_bstr(u, b, h->value);
 }
 
+/* A body's file: file.name, file.magic (when known) and file.meta. */
+static void http_unit_file(struct app_unit *u, const struct app_file *f)
+{
+	http_set(u, RULE_BUFFER_FILE_NAME, f->name, f->name_len);
+	if (f->magic[0])
+		http_set(u, RULE_BUFFER_FILE_MAGIC, f->magic, strlen(f->magic));
+	http_set(u, RULE_BUFFER_FILE_META, &f->meta, sizeof(f->meta));
+}
+
 static rule_buffer_mask http_unit_mask(const struct app_unit *u)
 {
 	rule_buffer_mask mask = 0;
@@ -304,70 +327,82 @@ static bool http_text(char *out, size_t size, const bstr *s)
 APP_DETAILS_FITS(struct app_http_details);
 
 /*
- * The name Content-Disposition gives a file (filename="a b.txt", or the
- * token after filename=; filename*=charset''name preferred when present,
- * its name left encoded): into out. False when the header names none.
+ * The file of tx's request or response body, named once, as Suricata names
+ * it: Content-Disposition's filename, else the request's normalised path
+ * ("/dl/a.pdf", without the query).
  */
-static bool http_disposition_name(const bstr *value, char *out, size_t size, bool *cut)
+static void http_file_name(htp_tx_t *tx, struct app_file *f, bool request)
 {
-	const char *v = (const char *)bstr_ptr(value);
-	size_t len = bstr_len(value);
-	const char *keys[2] = {"filename*=", "filename="};
-	for (int k = 0; k < 2; k++) {
-		size_t key_len = strlen(keys[k]);
-		for (size_t i = 0; i + key_len <= len; i++) {
-			if (strncasecmp(v + i, keys[k], key_len) != 0)
-				continue;
-			const char *start = v + i + key_len, *end = v + len;
-			if (k == 0) {
-				/* charset'language'name: the name after the second quote */
-				for (const char *c = start; c + 1 < end; c++)
-					if (c[0] == '\'' && c[1] == '\'') {
-						start = c + 2;
-						break;
-					}
-			}
-			size_t rest = start < end ? (size_t)(end - start) : 0;
-			if (rest && *start == '"') {
-				const char *close = memchr(start + 1, '"', rest - 1);
-				end = close ? close : end;
-				start++;
-			} else {
-				const char *semi = rest ? memchr(start, ';', rest) : NULL;
-				end = semi ? semi : start + rest;
-				while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-					end--;
-			}
-			*cut = app_text_copy(out, size, start, (size_t)(end - start));
-			return out[0] != '\0';
-		}
-	}
-	return false;
-}
-
-/* A file's name from the request path: its last segment, before any query. */
-static void http_path_name(const bstr *uri, char *out, size_t size, bool *cut)
-{
-	const char *u = uri ? (const char *)bstr_ptr(uri) : "";
-	size_t len = uri ? bstr_len(uri) : 0;
-	const char *q = memchr(u, '?', len);
-	size_t end = q ? (size_t)(q - u) : len, start = end;
-	while (start && u[start - 1] != '/')
-		start--;
-	*cut = app_text_copy(out, size, u + start, end - start);
-}
-
-/* The file of tx's request or response body (EVE fileinfo), once its last window goes. */
-static void http_details_file(struct app_http_details *h, htp_tx_t *tx, const struct http_tx *t,
-			      bool request, const struct app_window *window)
-{
+	if (f->named)
+		return;
 	htp_table_t *headers = request ? tx->request_headers : tx->response_headers;
 	htp_header_t *cd = headers ? htp_table_get_c(headers, "content-disposition") : NULL;
-	if (!cd || !cd->value ||
-	    !http_disposition_name(cd->value, h->filename, sizeof(h->filename), &h->filename_cut))
-		http_path_name(tx->request_uri, h->filename, sizeof(h->filename), &h->filename_cut);
-	h->file_size = request ? t->req_body.data.len : t->res_body.data.len;
-	h->file_state = window->cut ? HTTP_FILE_TRUNCATED : HTTP_FILE_CLOSED;
+	const uint8_t *name;
+	size_t len;
+	if (cd && cd->value &&
+	    app_mime_disposition_name(bstr_ptr(cd->value), bstr_len(cd->value), &name, &len)) {
+		app_file_name(f, name, len);
+		return;
+	}
+	const bstr *path = tx->parsed_uri ? tx->parsed_uri->path : NULL;
+	if (path) {
+		app_file_name(f, bstr_ptr(path), bstr_len(path));
+		return;
+	}
+	/* no parsed path (HTTP/0.9, an unparsable target): the target up to its query */
+	const char *u = tx->request_uri ? (const char *)bstr_ptr(tx->request_uri) : "";
+	size_t ulen = tx->request_uri ? bstr_len(tx->request_uri) : 0;
+	const char *q = memchr(u, '?', ulen);
+	app_file_name(f, u, q ? (size_t)(q - u) : ulen);
+}
+
+/* The bytes of the file a body carries (into the body's bytes). */
+struct http_file_bytes {
+	const uint8_t *data;
+	uint32_t len;
+};
+/*
+ * The file of a body window: named, its magic from the first window (the
+ * first APP_FILE_MAGIC_BYTES are in by then: a window comes at 32 KB or
+ * at the body's end), its size so far, and at the last window closed
+ * (truncated when cut at the limit or by the connection's end) and
+ * hashed. False: the body is not a file (a multipart upload, whose parts
+ * are: http_emit_upload). Per-packet path, once per window.
+ */
+static bool http_file_window(const struct http_state *s, htp_tx_t *tx, struct http_tx *t,
+			     bool request, const struct app_window *window,
+			     struct http_file_bytes *bytes)
+{
+	struct app_file *f = request ? &t->req_file : &t->res_file;
+	const struct http_bytes *body = request ? &t->req_body.data : &t->res_body.data;
+	if (request && t->boundary_len)
+		return false;
+	bytes->data = body->data;
+	bytes->len = body->len;
+	http_file_name(tx, f, request);
+	unsigned rules = app_file_rules_needs;
+	app_file_magic(f, body->data, body->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	f->meta.size = body->len;
+	if (window->last && f->meta.state == RULE_FILE_OPEN)
+		app_file_close(f, body->data, body->len, window->cut || window->more,
+			       (uint8_t)(s->file_hashes | (rules & 7u)));
+	return true;
+}
+
+/* The closed file of tx's request or response body into its details (EVE fileinfo). */
+static struct app_file_info *http_details_file(struct app_http_details *h, const htp_tx_t *tx,
+					       const struct app_file *f, bool request)
+{
+	struct app_file_info *info = &h->file;
+	memcpy(info->name, f->name, sizeof(info->name));
+	memcpy(info->magic, f->magic, sizeof(info->magic));
+	info->meta = f->meta;
+	info->name_cut = f->name_cut;
+	info->tx_id = tx->index;
+	info->direction = request ? RULE_FILESTORE_REQUEST : RULE_FILESTORE_RESPONSE;
+	info->stored = false;
+	h->has_file = true;
+	return info;
 }
 
 /* EVE's http object for this transaction, into the flow's one details struct. */
@@ -412,31 +447,16 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_text(out, "protocol", h->protocol, sizeof(h->protocol));
 	if (h->status)
 		app_json_uint(out, "status", h->status);
-	if (h->length)
-		app_json_uint(out, "length", h->length);
+	/* always, 0 too, as Suricata writes it (a request's file is logged before any response) */
+	app_json_uint(out, "length", h->length);
 	app_json_text(out, "xff", d->xff, sizeof(d->xff));
 	app_json_end(out, "}");
 }
 
-/*
- * EVE: ,"fileinfo":{"filename":...,"gaps":false,"state":"CLOSED","stored":false,
- * "size":N,"tx_id":0}, for a body whose last window went (file_state set).
- */
+/* EVE: the fileinfo object (app_file_eve) of a body whose last window went (has_file). */
 static void http_eve_file(const struct app_details *d, struct app_json *out)
 {
-	const struct app_http_details *h = app_http_details_const(d);
-	app_json_key(out, "fileinfo");
-	app_json_begin(out, "{");
-	app_json_key(out, "filename");
-	app_json_text_value(out, h->filename, sizeof(h->filename), h->filename_cut);
-	app_json_key(out, "gaps");
-	app_json_put(out, "false");
-	app_json_key(out, "state");
-	app_json_string(out, h->file_state == HTTP_FILE_TRUNCATED ? "TRUNCATED" : "CLOSED");
-	app_json_key(out, "stored");
-	app_json_put(out, "false");
-	app_json_uint(out, "size", h->file_size);
-	app_json_end(out, "}");
+	app_file_eve(&app_http_details_const(d)->file, out);
 }
 
 enum http_unit_kind {
@@ -457,6 +477,9 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	struct http_state *s = http_state_of(tx);
 	if (!s || !s->emit)
 		return;
+	struct http_file_bytes file = {0};
+	bool has_file =
+	    window && http_file_window(s, tx, t, kind == HTTP_UNIT_REQUEST_BODY, window, &file);
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
 	rule_buffer_mask carried = 0;
@@ -480,6 +503,8 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		http_unit_request_shared(&u, tx, t);
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
+		if (has_file)
+			http_unit_file(&u, &t->req_file);
 		break;
 	case HTTP_UNIT_RESPONSE_HEADERS:
 		carried = http_unit_mask(&u);
@@ -490,21 +515,99 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		carried = http_unit_mask(&u);
 		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body.data);
 		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body.data);
+		if (has_file)
+			http_unit_file(&u, &t->res_file);
 		break;
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
+	struct app_file *f = kind == HTTP_UNIT_REQUEST_BODY ? &t->req_file : &t->res_file;
 	if (window) {
+		/* A file's name and magic are new in its body's first window only
+		 * (a rule on them alone runs once), and are no positions of the
+		 * body: not window buffers. file.meta is no position either, and
+		 * a window buffer, so a rule on it matches once per body. */
+		const rule_buffer_mask named = RULE_BUFFER_BIT(RULE_BUFFER_FILE_NAME) |
+					       RULE_BUFFER_BIT(RULE_BUFFER_FILE_MAGIC);
+		if (has_file && f->announced)
+			u.fresh &= ~named;
 		u.window = *window;
-		u.window.buffers = u.fresh;
+		u.window.buffers = u.fresh & ~named;
+		f->announced |= has_file;
 	}
 	http_details_fill(&s->details, tx, t);
-	/* a body's last window closes its file: the fileinfo record reads it */
-	if (window && (!window->more || window->cut) && kind != HTTP_UNIT_REQUEST_HEADERS &&
-	    kind != HTTP_UNIT_RESPONSE_HEADERS)
-		http_details_file(app_http_details(&s->details), tx, t,
-				  kind == HTTP_UNIT_REQUEST_BODY, window);
+	u.file_store = &t->file_store;
+	/* a body's last window closes its file: stored and logged after inspection */
+	if (has_file && window->last) {
+		bool request = kind == HTTP_UNIT_REQUEST_BODY;
+		u.file_info = http_details_file(app_http_details(&s->details), tx,
+						request ? &t->req_file : &t->res_file, request);
+		u.file_data = file.data;
+		u.file_len = file.len;
+	}
 	u.details = &s->details;
 	s->emit(s->emit_arg, &u);
+}
+
+/*
+ * One file of a multipart upload, once its part ended (its delimiter came,
+ * or the body did: truncated then): a unit of its own with the request's
+ * buffers carried and the file's new (file.name, file.magic, file.meta),
+ * so the file rules run once per file, and the file closed in it (its
+ * fileinfo record).
+ */
+static void http_emit_upload_file(struct http_state *s, htp_tx_t *tx, struct http_tx *t,
+				  const struct app_mime_part *part)
+{
+	struct app_file *f = &t->req_file;
+	const uint8_t *data = t->req_body.data.data + part->content;
+	uint32_t len = (uint32_t)part->content_len;
+	unsigned rules = app_file_rules_needs;
+	memset(f, 0, sizeof(*f));
+	app_file_name(f, part->name, part->name_len);
+	app_file_magic(f, data, len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	app_file_close(f, data, len, !part->complete, (uint8_t)(s->file_hashes | (rules & 7u)));
+	struct app_unit u;
+	memset(&u, 0, sizeof(u));
+	http_unit_request_own(&u, tx, t);
+	http_unit_request_shared(&u, tx, t);
+	http_set_bytes(&u, RULE_BUFFER_HTTP_REQUEST_BODY, &t->req_body.data);
+	rule_buffer_mask carried = http_unit_mask(&u);
+	http_unit_file(&u, f);
+	u.fresh = http_unit_mask(&u) & ~carried;
+	http_details_fill(&s->details, tx, t);
+	u.file_store = &t->file_store;
+	u.file_info = http_details_file(app_http_details(&s->details), tx, f, true);
+	u.file_data = data;
+	u.file_len = len;
+	u.details = &s->details;
+	s->emit(s->emit_arg, &u);
+}
+
+/*
+ * The files of a multipart upload (its parts with a filename) that ended
+ * by this window, in order, HTTP_UPLOAD_FILES_MAX at most per request;
+ * at the body's last window a part still open ends truncated.
+ */
+static void http_emit_upload(htp_tx_t *tx, struct http_tx *t, const struct app_window *window)
+{
+	struct http_state *s = http_state_of(tx);
+	if (!s || !s->emit || !t->boundary_len)
+		return;
+	const struct http_bytes *body = &t->req_body.data;
+	while (t->upload_files < HTTP_UPLOAD_FILES_MAX) {
+		struct app_mime_part part;
+		size_t next;
+		if (!app_mime_file_part(body->data, body->len, t->upload_next, t->boundary,
+					t->boundary_len, &part, &next))
+			return;
+		if (!part.complete && !window->last)
+			return; /* its end has not come yet */
+		http_emit_upload_file(s, tx, t, &part);
+		t->upload_files++;
+		if (!part.complete)
+			return;
+		t->upload_next = (uint32_t)next;
+	}
 }
 
 /* --- libhtp hooks (run inside htp_connp_req_data / htp_connp_res_data) ---------------------- */
@@ -668,6 +771,17 @@ static void http_request_chunked(htp_tx_t *tx)
 	tx->flags &= ~(uint64_t)HTP_REQUEST_INVALID;
 }
 
+/* An upload (multipart/form-data, or any multipart type a form sends): its boundary. */
+static void http_multipart_find(htp_tx_t *tx, struct http_tx *t)
+{
+	htp_header_t *ct =
+	    tx->request_headers ? htp_table_get_c(tx->request_headers, "content-type") : NULL;
+	size_t n;
+	if (ct && ct->value &&
+	    app_mime_boundary(bstr_ptr(ct->value), bstr_len(ct->value), t->boundary, &n))
+		t->boundary_len = (uint8_t)n;
+}
+
 static int http_hook_request_headers(htp_tx_t *tx)
 {
 	struct http_state *s = http_state_of(tx);
@@ -679,6 +793,7 @@ static int http_hook_request_headers(htp_tx_t *tx)
 			   &t->req_header_names, &t->req_start);
 	http_host_build(tx, t);
 	http_xff_find(s, tx, t);
+	http_multipart_find(tx, t);
 	t->req_headers_sent = true;
 	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS, NULL);
 	return HTP_OK;
@@ -720,6 +835,8 @@ static void http_inspect_body(htp_tx_t *tx, struct http_tx *t, bool request, boo
 	if (!s || !http_body_window(b, ended, cut, s->body_limit, &w))
 		return;
 	http_emit(tx, t, request ? HTTP_UNIT_REQUEST_BODY : HTTP_UNIT_RESPONSE_BODY, &w);
+	if (request)
+		http_emit_upload(tx, t, &w);
 }
 
 /*
@@ -958,6 +1075,11 @@ static void *http_create(const struct app_config *config)
 	if (!s)
 		return NULL;
 	s->body_limit = limit;
+	s->file_magic = config && config->file_magic;
+	s->file_hashes = config ? config->file_hashes : 0;
+	/* libmagic's database, once per thread as libhtp's configuration above */
+	if (s->file_magic)
+		app_file_magic_load();
 	const char *const *names =
 	    config && config->xff_headers[0] ? config->xff_headers : xff_default_headers;
 	for (unsigned i = 0; i < 4 && names[i]; i++)
@@ -1180,7 +1302,8 @@ const struct app_parser app_parser_http = {
 	APP_BUFFER(HTTP_CONNECTION) | APP_BUFFER(HTTP_START) | APP_BUFFER(HTTP_REQUEST_BODY) |
 	APP_BUFFER(HTTP_STAT_CODE) | APP_BUFFER(HTTP_STAT_MSG) | APP_BUFFER(HTTP_RESPONSE_LINE) |
 	APP_BUFFER(HTTP_RESPONSE_BODY) | APP_BUFFER(HTTP_LOCATION) | APP_BUFFER(HTTP_SERVER) |
-	APP_BUFFER(FILE_DATA),
+	APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
+	APP_BUFFER(FILE_META),
     .detect = http_detect,
     .create = http_create,
     .destroy = http_destroy,

@@ -20,6 +20,7 @@
 #ifndef VIGIL_DATAPLANE_APP_HTTP_H
 #define VIGIL_DATAPLANE_APP_HTTP_H
 
+#include "dataplane/app/app_file.h"
 #include "dataplane/app/app_parsers.h"
 
 /* Default app_config.body_limit when the board sets none (0). */
@@ -39,16 +40,12 @@ struct app_http_details {
 	uint16_t status; /* 0: no response yet */
 	uint64_t length; /* response body bytes, 0 if unknown */
 	uint8_t cut;	 /* HTTP_CUT_*: a text longer than kept */
-	/* The file of the body a last window closed (EVE fileinfo): its name
-	 * (Content-Disposition's, else the URI path's last segment), the bytes
-	 * kept of it (decoded), and whether it ended whole or was cut at the
-	 * body limit. file_state 0: no file yet. */
-	char filename[160];
-	uint64_t file_size;
-	uint8_t file_state; /* enum app_http_file_state */
-	bool filename_cut;
+	/* The file of the body a last window closed (EVE fileinfo): its
+	 * name, magic, size, state and hashes (app_file.h); has_file false:
+	 * no file yet. */
+	struct app_file_info file;
+	bool has_file;
 };
-enum app_http_file_state { HTTP_FILE_NONE, HTTP_FILE_CLOSED, HTTP_FILE_TRUNCATED };
 #define HTTP_CUT_HOSTNAME   1u
 #define HTTP_CUT_URL	    2u
 #define HTTP_CUT_USER_AGENT 4u

@@ -533,6 +533,7 @@ bool http_body_window(struct http_body *b, bool complete, bool cut_short, uint32
 	w->scan_from = new_from > HTTP_BODY_OVERLAP ? new_from - HTTP_BODY_OVERLAP : 0;
 	w->more = !complete || cut_short;
 	w->cut = full && !complete;
+	w->last = last;
 	w->rules = &b->rules;
 	b->inspected = len;
 	return true;

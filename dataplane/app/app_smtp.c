@@ -11,7 +11,11 @@
  * command parsing resumes. After STARTTLS and the server's 220 the session
  * is encrypted and both directions stop. The server's replies are only
  * read for those two decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC
- * 5321 allows 512); MIME, AUTH and the message headers are left to others.
+ * 5321 allows 512); AUTH and the message headers are left to others.
+ * The message's attachments (app_mail.c: MIME, base64, quoted-printable)
+ * are files: each one, once it ends, is a unit of its own (file.data,
+ * file.name, file.magic, file.meta) and a fileinfo record. BDAT chunks
+ * are skipped unread.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,7 +24,9 @@
 #include <strings.h>
 
 #include "dataplane/app/app_json.h"
+#include "dataplane/app/app_mail.h"
 #include "dataplane/app/app_parsers.h"
+#include "rules/match/match.h"
 
 #define SMTP_LINE_MAX 1024
 
@@ -38,8 +44,10 @@ struct smtp_details {
 	char helo[128];
 	char mail_from[256];
 	char rcpt_to[SMTP_RCPT_KEPT][128];
-	uint8_t rcpt_count; /* kept in rcpt_to */
-	uint8_t cut;	    /* bit 0 helo, 1 mail_from, 2 + i rcpt_to[i]: longer than kept */
+	uint8_t rcpt_count;	   /* kept in rcpt_to */
+	uint8_t cut;		   /* bit 0 helo, 1 mail_from, 2 + i rcpt_to[i]: longer than kept */
+	struct app_file_info file; /* the attachment a file unit carries (EVE fileinfo) */
+	uint64_t tx_id;		   /* messages before this one */
 };
 APP_DETAILS_FITS(struct smtp_details);
 
@@ -53,6 +61,14 @@ struct smtp_state {
 	uint8_t data_match;    /* bytes of smtp_data_end matched so far */
 	uint64_t data_bytes;   /* message bytes seen since DATA */
 	uint64_t bdat_left;    /* BDAT chunk bytes still to skip */
+	struct app_mail mail;  /* the message after DATA: its attachments */
+	uint32_t body_limit;   /* bytes of an attachment kept */
+	bool file_magic;       /* app_config's */
+	uint8_t file_hashes;
+	uint8_t file_store; /* RULE_FILESTORE_*: a filestore rule matched (app.h) */
+	uint64_t messages;  /* messages begun (tx_id) */
+	app_emit_fn emit;   /* set for the duration of one parse() call */
+	void *emit_arg;
 };
 
 static bool smtp_is_space(uint8_t c)
@@ -168,6 +184,8 @@ static void smtp_client_line(struct smtp_state *s, const uint8_t *line, uint32_t
 		s->data = true;
 		s->data_match = 2; /* the DATA line's own CRLF starts the terminator */
 		s->data_bytes = 0;
+		app_mail_begin(&s->mail, s->body_limit);
+		smtp_details_of(s)->tx_id = s->messages++;
 	} else if (smtp_command_is(line, len, "BDAT")) {
 		uint64_t n = 0;
 		for (uint32_t i = 5; i < len && line[i] >= '0' && line[i] <= '9'; i++)
@@ -220,6 +238,50 @@ static uint32_t smtp_data_bytes(struct smtp_state *s, const uint8_t *data, uint3
 	return i;
 }
 
+/*
+ * An attachment ended (app_mail.h): a unit of its own with the file's
+ * buffers, and the file closed in it (fileinfo, filestore).
+ */
+static void smtp_mail_file(void *arg, const struct app_mail_file *mf)
+{
+	struct smtp_state *s = arg;
+	if (!s->emit)
+		return;
+	struct app_file f;
+	memset(&f, 0, sizeof(f));
+	unsigned rules = app_file_rules_needs;
+	app_file_name(&f, mf->name, mf->name_len);
+	app_file_magic(&f, mf->data, mf->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	app_file_close(&f, mf->data, mf->len, mf->truncated,
+		       (uint8_t)(s->file_hashes | (rules & 7u)));
+	struct smtp_details *det = smtp_details_of(s);
+	struct app_file_info *info = &det->file;
+	memset(info, 0, sizeof(*info));
+	memcpy(info->name, f.name, sizeof(info->name));
+	memcpy(info->magic, f.magic, sizeof(info->magic));
+	info->meta = f.meta;
+	info->name_cut = f.name_cut;
+	info->tx_id = det->tx_id;
+	info->direction = RULE_FILESTORE_REQUEST;
+	struct app_unit u = {.details = &s->details};
+	static const uint8_t empty[1];
+	u.buffer[RULE_BUFFER_FILE_DATA] = mf->data ? mf->data : empty;
+	u.buffer_len[RULE_BUFFER_FILE_DATA] = mf->len;
+	u.buffer[RULE_BUFFER_FILE_NAME] = (const uint8_t *)f.name;
+	u.buffer_len[RULE_BUFFER_FILE_NAME] = f.name_len;
+	if (f.magic[0]) {
+		u.buffer[RULE_BUFFER_FILE_MAGIC] = (const uint8_t *)f.magic;
+		u.buffer_len[RULE_BUFFER_FILE_MAGIC] = (uint32_t)strlen(f.magic);
+	}
+	u.buffer[RULE_BUFFER_FILE_META] = (const uint8_t *)&f.meta;
+	u.buffer_len[RULE_BUFFER_FILE_META] = sizeof(f.meta);
+	u.file_store = &s->file_store;
+	u.file_info = info;
+	u.file_data = u.buffer[RULE_BUFFER_FILE_DATA];
+	u.file_len = mf->len;
+	s->emit(s->emit_arg, &u);
+}
+
 static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		       app_emit_fn emit, void *arg)
 {
@@ -236,6 +298,12 @@ static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data,
 		}
 		if (dir == APP_TO_SERVER && s->data) {
 			uint32_t took = smtp_data_bytes(s, data, len);
+			s->emit = emit;
+			s->emit_arg = arg;
+			app_mail_feed(&s->mail, data, took, smtp_mail_file, s);
+			if (!s->data) /* the message's end */
+				app_mail_end(&s->mail, smtp_mail_file, s);
+			s->emit = NULL;
 			data += took;
 			len -= took;
 			continue;
@@ -298,15 +366,34 @@ static enum app_detect_result smtp_detect(const uint8_t *data, uint32_t len,
 							       : APP_DETECT_NEED_MORE;
 }
 
+/* Default attachment bytes kept when the board sets no body limit (as HTTP's). */
+#define SMTP_ATTACHMENT_LIMIT (1u << 20)
+
 static void *smtp_create(const struct app_config *config)
 {
-	(void)config;
-	return calloc(1, sizeof(struct smtp_state));
+	struct smtp_state *s = calloc(1, sizeof(struct smtp_state));
+	if (!s)
+		return NULL;
+	s->body_limit = config && config->body_limit ? config->body_limit : SMTP_ATTACHMENT_LIMIT;
+	s->file_magic = config && config->file_magic;
+	s->file_hashes = config ? config->file_hashes : 0;
+	if (s->file_magic)
+		app_file_magic_load();
+	return s;
 }
 
 static void smtp_destroy(void *state)
 {
-	free(state);
+	struct smtp_state *s = state;
+	if (s)
+		app_mail_free(&s->mail);
+	free(s);
+}
+
+/* EVE: the fileinfo object (app_file_eve) of the attachment a file unit carried. */
+static void smtp_eve_file(const struct app_details *d, struct app_json *out)
+{
+	app_file_eve(&((const struct smtp_details *)(const void *)d->proto)->file, out);
 }
 
 /* EVE: ,"smtp":{"helo":...,"mail_from":...,"rcpt_to":[...]}, what the client sent so far. */
@@ -340,10 +427,13 @@ const struct app_parser app_parser_smtp = {
     .proto = RULE_PROTO_SMTP,
     .tcp = true,
     .udp = false,
-    .buffers = APP_BUFFER(SMTP_HELO) | APP_BUFFER(SMTP_MAIL_FROM) | APP_BUFFER(SMTP_RCPT_TO),
+    .buffers = APP_BUFFER(SMTP_HELO) | APP_BUFFER(SMTP_MAIL_FROM) | APP_BUFFER(SMTP_RCPT_TO) |
+	       APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
+	       APP_BUFFER(FILE_META),
     .detect = smtp_detect,
     .create = smtp_create,
     .destroy = smtp_destroy,
     .parse = smtp_parse,
     .eve_details = smtp_eve_details,
+    .eve_file = smtp_eve_file,
 };

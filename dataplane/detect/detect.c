@@ -593,6 +593,9 @@ static void detect_candidates(struct detect_packet *s)
 			continue;
 		rule_match_apply_flowbits(rule, &s->match);
 		rule_match_apply_flowints(rule, &s->match);
+		if (s->file_store)
+			*s->file_store |=
+			    (uint8_t)rule_match_filestore(rule, s->direction == RULESET_TO_SERVER);
 		rule_match_apply_xbits(rule, &s->match);
 		if (ctx->captures.count && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
@@ -751,12 +754,14 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	}
 	detect_unit_window(s, unit);
 	s->details = unit->details;
+	s->file_store = unit->file_store;
 	s->fresh = unit->fresh;
 	s->app_only = true;
 	s->pkt_data_rules = -1;
 	detect_candidates(s);
 	s->pkt_data_rules = saved_filter;
 	s->details = NULL;
+	s->file_store = NULL;
 	s->fresh = 0;
 	s->app_only = false;
 	s->body_rules = NULL;

@@ -100,6 +100,7 @@ struct detect_context {
 	 * its Hyperscan stream pool (one state per flow direction in use,
 	 * flow->scan_stream[direction]; given back when the flow goes). */
 	uint32_t rules_generation;
+	unsigned file_needs;	       /* the rules' file needs (struct detect_rules) */
 	const struct ruleset *ruleset; /* NULL: no rules, every packet passes */
 	struct ruleset_scratch *scratch;
 	struct hs_stream **streams[2];
@@ -200,6 +201,8 @@ struct detect_packet {
 	/* The unit is a window of a body (app.h, struct app_window): what its
 	 * earlier windows left, kept by the parser; NULL: none. */
 	struct app_body_rules *body_rules;
+	/* The unit's transaction's filestore requests (app.h, struct app_unit); NULL: none. */
+	uint8_t *file_store;
 	bool app_only; /* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
 	 * protocol without pkt_data options get this packet too (their first

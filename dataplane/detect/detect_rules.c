@@ -12,6 +12,7 @@
 #include "dataplane/detect/detect_rules.h"
 #include "dataplane/detect/ratelimit.h"
 #include "dataplane/publish.h"
+#include "rules/match/match.h"
 #include "rules/ruleset.h"
 
 static uint32_t detect_rules_last_generation;
@@ -61,6 +62,8 @@ int detect_rules_create(const struct ruleset *ruleset, unsigned workers, unsigne
 		return -ENOMEM;
 	rules->ruleset = ruleset;
 	rules->workers = workers;
+	for (unsigned i = 0; ruleset && i < ruleset_rule_count(ruleset); i++)
+		rules->file_needs |= rule_file_needs(ruleset_rule(ruleset, i));
 	/* generations only grow (control lcore only); 0 means "none yet" */
 	rules->generation = ++detect_rules_last_generation;
 	if (rules->generation == 0)
@@ -110,6 +113,7 @@ void detect_rules_sync(struct detect_context *ctx)
 		ctx->streams_free[d] = w->streams_free[d];
 	}
 	ctx->rules_generation = rules->generation;
+	ctx->file_needs = rules->file_needs;
 	if (rules->ruleset)
 		ratelimit_set_policy(ctx->ratelimit, ruleset_policy(rules->ruleset));
 }

@@ -42,6 +42,10 @@ struct detect_rules {
 	uint32_t generation;	       /* unique per publish, never 0 */
 	const struct ruleset *ruleset; /* NULL: no rules, every packet passes detection */
 	unsigned workers;
+	/* What the rules ask of file tracking (rule_file_needs(), match.h):
+	 * the hashes and magic the parsers compute even when the board does
+	 * not ask for them. */
+	unsigned file_needs;
 	struct detect_worker_rules worker[]; /* by worker index */
 };
 

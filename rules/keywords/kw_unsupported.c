@@ -12,7 +12,6 @@
 #include "rules/lang/keyword.h"
 
 #define KW_NOT_YET	"not implemented yet"
-#define KW_NEEDS_FILES	"needs file tracking, not implemented yet"
 #define KW_NEEDS_DCERPC "needs the DCERPC parser, not implemented yet"
 #define KW_NEEDS_TLS	"needs the TLS parser's state, not implemented yet"
 
@@ -29,14 +28,6 @@
 	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \
 	_("tls_cert_expired", KW_NEEDS_TLS)                                                        \
 	_("tls_cert_valid", KW_NEEDS_TLS)                                                          \
-	_("filestore", KW_NEEDS_FILES)                                                             \
-	_("filemagic", KW_NEEDS_FILES)                                                             \
-	_("filename", KW_NEEDS_FILES)                                                              \
-	_("fileext", KW_NEEDS_FILES)                                                               \
-	_("filesize", KW_NEEDS_FILES)                                                              \
-	_("filemd5", KW_NEEDS_FILES)                                                               \
-	_("filesha1", KW_NEEDS_FILES)                                                              \
-	_("filesha256", KW_NEEDS_FILES)                                                            \
 	_("dce_iface", KW_NEEDS_DCERPC)                                                            \
 	_("dce_opnum", KW_NEEDS_DCERPC)                                                            \
 	_("dce_stub_data", KW_NEEDS_DCERPC)                                                        \

@@ -53,6 +53,9 @@
 	_(HTTP_LOCATION, "http.location", NULL, HTTP)                                              \
 	_(HTTP_SERVER, "http.server", NULL, HTTP)                                                  \
 	_(FILE_DATA, "file.data", NULL, HTTP)                                                      \
+	_(FILE_NAME, "file.name", NULL, HTTP)                                                      \
+	_(FILE_MAGIC, "file.magic", NULL, HTTP)                                                    \
+	_(FILE_META, "file.meta", NULL, HTTP)                                                      \
 	_(TLS_SNI, "tls.sni", NULL, TLS)                                                           \
 	_(TLS_CERT_SUBJECT, "tls.cert_subject", NULL, TLS)                                         \
 	_(TLS_CERT_ISSUER, "tls.cert_issuer", NULL, TLS)                                           \
@@ -175,8 +178,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                each question (and, in a response, of each answer), 2 bytes
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
+ *   file.meta    struct rule_file_meta below
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {
@@ -187,6 +191,25 @@ struct rule_tls_meta {
 				11 Certificate, 12 ServerKeyExchange, 16 ClientKeyExchange) */
 	uint8_t has_chain;  /* 1 on a Certificate unit */
 	uint32_t chain_len; /* certificates in the Certificate message */
+};
+
+/*
+ * file.meta: the file a body carries as the file keywords test it
+ * (filesize, filemd5, filesha1, filesha256), in every unit of the body.
+ * The hashes are there once the file is closed (state not OPEN) and the
+ * board asks for them ([files] hashes); RULE_FILE_HAS_* says which.
+ */
+enum rule_file_state { RULE_FILE_OPEN, RULE_FILE_CLOSED, RULE_FILE_TRUNCATED };
+#define RULE_FILE_HAS_MD5    1u
+#define RULE_FILE_HAS_SHA1   2u
+#define RULE_FILE_HAS_SHA256 4u
+struct rule_file_meta {
+	uint64_t size;	/* bytes of the file so far (decoded, as kept) */
+	uint8_t state;	/* enum rule_file_state */
+	uint8_t hashes; /* RULE_FILE_HAS_* */
+	uint8_t md5[16];
+	uint8_t sha1[20];
+	uint8_t sha256[32];
 };
 
 #endif

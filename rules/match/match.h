@@ -205,4 +205,22 @@ void rule_match_apply_xbits(const struct rule *rule, const struct rule_match_ctx
 /* True when rule's flowbits options include "noalert". */
 bool rule_match_noalert(const struct rule *rule);
 
+/*
+ * The files a matching rule's filestore options ask to store
+ * (RULE_FILESTORE_*): filestore without a direction stores those of the
+ * direction the rule matched in (to_server: the request's). 0: none.
+ * Implemented in kw_file.c. Per-packet path, once per matching rule.
+ */
+#define RULE_FILESTORE_REQUEST	1u
+#define RULE_FILESTORE_RESPONSE 2u
+unsigned rule_match_filestore(const struct rule *rule, bool to_server);
+
+/*
+ * What rule needs file tracking to compute: the hashes its filemd5,
+ * filesha1, filesha256 options compare (RULE_FILE_HAS_*) and
+ * RULE_FILE_NEEDS_MAGIC when it inspects file.magic. Load time.
+ */
+#define RULE_FILE_NEEDS_MAGIC 8u
+unsigned rule_file_needs(const struct rule *rule);
+
 #endif

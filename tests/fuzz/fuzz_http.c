@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/app_file.c dataplane/app/app_mime.c dataplane/app/app_mail.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath, bodies decoded by app_http_body.c). The input is two bytes of framing, then the data: byte 0
@@ -52,10 +52,13 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	const struct app_window *w = &unit->window;
 	FUZZ_CHECK((w->buffers & unit->fresh) == w->buffers);
 	FUZZ_CHECK(!w->buffers || w->rules != NULL);
+	/* file.meta is a window buffer (a rule on it matches once per body) but holds no positions */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (w->buffers & RULE_BUFFER_BIT(b))
+		if ((w->buffers & RULE_BUFFER_BIT(b)) && b != RULE_BUFFER_FILE_META)
 			FUZZ_CHECK(w->scan_from <= w->new_from &&
 				   w->new_from < unit->buffer_len[b]);
+	FUZZ_CHECK(!(w->buffers & (RULE_BUFFER_BIT(RULE_BUFFER_FILE_NAME) |
+				   RULE_BUFFER_BIT(RULE_BUFFER_FILE_MAGIC))));
 	const struct app_details *d = unit->details;
 	const struct app_http_details *h = app_http_details_const(d);
 	FUZZ_CHECK(memchr(h->hostname, 0, sizeof(h->hostname)));

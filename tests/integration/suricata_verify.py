@@ -66,6 +66,7 @@ def vigil_common(case, work, prefix):
     drops = eve_drop_logging(case.suricata_yaml)
     if drops:
         args += ["--set", f"eve.drops={drops}"]
+    args += file_settings(case.suricata_yaml, work)
     order = case.suricata_yaml.get("action-order")
     if order:
         args += ["--set", "rules.action_order=" + ",".join(order)]
@@ -93,6 +94,28 @@ def eve_drop_logging(suricata_yaml):
                 flows = (t["drop"] or {}).get("flows", "start")
                 return "all" if str(flows) == "all" else "start"
     return None
+
+
+def file_settings(suricata_yaml, work):
+    """The case's files output (force-magic, force-hash) and file-store as vigil's [files]."""
+    args = []
+    for output in suricata_yaml.get("outputs") or []:
+        if not isinstance(output, dict):
+            continue
+        store = output.get("file-store")
+        if isinstance(store, dict) and str(store.get("enabled", "no")).lower() in ("yes", "true"):
+            args += ["--set", f"files.store_dir={work}/filestore"]
+        eve = output.get("eve-log")
+        for t in (eve or {}).get("types") or [] if isinstance(eve, dict) else []:
+            files = t.get("files") if isinstance(t, dict) else None
+            if not isinstance(files, dict):
+                continue
+            if str(files.get("force-magic", "no")).lower() in ("yes", "true"):
+                args += ["--set", "files.magic=yes"]
+            hashes = [h for h in files.get("force-hash") or [] if h in ("md5", "sha1", "sha256")]
+            if hashes:
+                args += ["--set", "files.hashes=" + ",".join(hashes)]
+    return args
 
 
 def remove_runtime_dir(prefix):

@@ -24,6 +24,7 @@
 
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_json.h"
+#include "rules/match/match.h"
 
 #define RECORD_MAX 16
 
@@ -33,6 +34,9 @@ struct record_unit {
 	rule_buffer_mask fresh;
 	struct app_window window;
 	struct app_details details;
+	bool file_closed; /* the unit closed a file: its record, as the pipeline sees it */
+	struct app_file_info file;
+	bool has_file_store;
 };
 
 static struct record_unit units[RECORD_MAX];
@@ -69,6 +73,14 @@ static void record_emit(void *arg, const struct app_unit *unit)
 			assert_true(app_parser_http.buffers & RULE_BUFFER_BIT(b));
 	assert_non_null(unit->details);
 	r->details = *unit->details;
+	r->has_file_store = unit->file_store != NULL;
+	if (unit->file_info) {
+		r->file_closed = true;
+		r->file = *unit->file_info;
+		/* a body's last window, or a multipart upload's file unit (no window) */
+		assert_true(unit->window.last || !unit->window.buffers);
+		assert_non_null(unit->file_data);
+	}
 }
 
 /* For inputs that make any number of units: read every byte ASan can check. */
@@ -116,6 +128,8 @@ static const char *buf(int unit, enum rule_buffer b)
 
 #define assert_buffer(unit, b, text) assert_string_equal(buf(unit, RULE_BUFFER_##b), text)
 #define FRESH(b)		     RULE_BUFFER_BIT(RULE_BUFFER_##b)
+/* A body's units carry its file too (app_file.h): its name and file.meta (no magic here). */
+#define FRESH_FILE (FRESH(FILE_NAME) | FRESH(FILE_META))
 
 static enum app_detect_result detect(const char *text, enum app_direction dir)
 {
@@ -345,7 +359,7 @@ static void test_post_body(void **unused)
 	assert_buffer(1, HTTP_URI, "/login");
 	assert_buffer(1, HTTP_METHOD, "POST");
 	/* Only the body is new: header rules already ran on unit 0. */
-	assert_int_equal(units[1].fresh, FRESH(HTTP_REQUEST_BODY));
+	assert_int_equal(units[1].fresh, FRESH(HTTP_REQUEST_BODY) | FRESH_FILE);
 	app_parser_http.destroy(s);
 	record_reset();
 }
@@ -396,7 +410,7 @@ static void test_response(void **unused)
 	assert_buffer(2, HTTP_RESPONSE_BODY, "<b>x<");
 	assert_buffer(2, FILE_DATA, "<b>x<");
 	assert_buffer(2, HTTP_STAT_CODE, "302");
-	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH_FILE);
 	assert_int_equal(app_http_details(&units[2].details)->length, 5);
 	app_parser_http.destroy(s);
 	record_reset();
@@ -549,13 +563,20 @@ static void test_body_windows(void **unused)
 	feed(s, APP_TO_CLIENT, body, 1, 1);
 	assert_int_equal(unit_count, 3);
 	assert_int_equal(units[2].len[RULE_BUFFER_FILE_DATA], 32768);
-	assert_int_equal(units[2].window.buffers, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA));
+	/* the file's name is no body position: new, but not a window buffer */
+	assert_int_equal(units[2].window.buffers,
+			 FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH(FILE_META));
 	assert_int_equal(units[2].window.new_from, 0);
 	assert_int_equal(units[2].window.scan_from, 0);
 	assert_true(units[2].window.more);
 	feed(s, APP_TO_CLIENT, body, 65536 - 32768, 1460);
 	assert_int_equal(unit_count, 4);
 	assert_int_equal(units[3].len[RULE_BUFFER_FILE_DATA], 65536);
+	/* the file's name went out with the first window: a rule on it alone runs once */
+	assert_true(units[2].fresh & FRESH(FILE_NAME));
+	assert_false(units[3].fresh & FRESH(FILE_NAME));
+	assert_true(units[3].fresh & FRESH(FILE_META));
+	assert_buffer(3, FILE_NAME, "/big");
 	assert_int_equal(units[3].window.new_from, 32768);
 	assert_int_equal(units[3].window.scan_from, 32768 - 8192);
 	assert_true(units[3].window.more);
@@ -827,6 +848,252 @@ static void test_connect(void **unused)
 	record_reset();
 }
 
+/* --- files ---------------------------------------------------------------------------------- */
+
+/* The unit that closed a file, or -1. */
+static int file_unit(void)
+{
+	for (int i = 0; i < unit_count; i++)
+		if (units[i].file_closed)
+			return i;
+	return -1;
+}
+
+static void test_file_names(void **unused)
+{
+	(void)unused;
+	/* no Content-Disposition: the normalised path, without its query */
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /dl/./a%2epdf?x=1 HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
+	int u = file_unit();
+	assert_true(u >= 0);
+	assert_buffer(u, FILE_NAME, "/dl/a.pdf");
+	assert_string_equal(units[u].file.name, "/dl/a.pdf");
+	assert_int_equal(units[u].file.direction, RULE_FILESTORE_RESPONSE);
+	app_parser_http.destroy(s);
+
+	/* Content-Disposition's name, quoted or not, filename* first */
+	static const struct {
+		const char *header, *name;
+	} cases[] = {
+	    {"attachment; filename=\"eicar.txt\"", "eicar.txt"},
+	    {"attachment; filename=a b.exe ; size=3", "a b.exe"},
+	    {"attachment; filename*=UTF-8''na%20me.zip; filename=\"x\"", "na%20me.zip"},
+	    {"attachment; FILENAME=\"up.doc\"", "up.doc"},
+	    {"inline", "/get"}, /* none named: the path */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char response[256];
+		snprintf(
+		    response, sizeof(response),
+		    "HTTP/1.1 200 OK\r\nContent-Disposition: %s\r\nContent-Length: 2\r\n\r\nab",
+		    cases[i].header);
+		s = http_new(NULL);
+		feed_str(s, APP_TO_SERVER, "GET /get HTTP/1.1\r\nHost: h\r\n\r\n");
+		feed_str(s, APP_TO_CLIENT, response);
+		u = file_unit();
+		assert_true(u >= 0);
+		assert_string_equal(units[u].file.name, cases[i].name);
+		app_parser_http.destroy(s);
+	}
+	record_reset();
+}
+
+static void test_file_close(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nwxyz");
+	int u = file_unit();
+	assert_true(u >= 0);
+	assert_true(units[u].has_file_store);
+	assert_int_equal(units[u].file.meta.state, RULE_FILE_CLOSED);
+	assert_int_equal(units[u].file.meta.size, 4);
+	assert_int_equal(units[u].file.direction, RULE_FILESTORE_REQUEST);
+	assert_int_equal(units[u].file.tx_id, 0);
+	assert_true(app_http_details(&units[u].details)->has_file);
+	/* file.meta in the unit says closed too */
+	struct rule_file_meta meta;
+	assert_int_equal(units[u].len[RULE_BUFFER_FILE_META], sizeof(meta));
+	memcpy(&meta, units[u].buffer[RULE_BUFFER_FILE_META], sizeof(meta));
+	assert_int_equal(meta.state, RULE_FILE_CLOSED);
+	/* hashes only when asked: not here */
+	assert_int_equal(meta.hashes, 0);
+	app_parser_http.destroy(s);
+
+	/* a chunked response the connection cuts before its last chunk: closed truncated */
+	s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT,
+		 "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+	assert_int_equal(file_unit(), -1); /* still open */
+	app_parser_http.parse(s, APP_TO_CLIENT, NULL, 0, record_emit, NULL);
+	u = file_unit();
+	assert_true(u >= 0);
+	assert_int_equal(units[u].file.meta.state, RULE_FILE_TRUNCATED);
+	assert_int_equal(units[u].file.meta.size, 5);
+	assert_true(units[u].window.more);
+	app_parser_http.destroy(s);
+
+	/* a second transaction on the connection: its tx_id */
+	s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+	feed_str(s, APP_TO_SERVER, "GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+	int last = -1;
+	for (int i = 0; i < unit_count; i++)
+		if (units[i].file_closed)
+			last = i;
+	assert_true(last >= 0);
+	assert_string_equal(units[last].file.name, "/2");
+	assert_int_equal(units[last].file.tx_id, 1);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_file_upload(void **unused)
+{
+	(void)unused;
+	static const char body[] =
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"t\"\r\n\r\n"
+	    "text\r\n"
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"f\"; filename=\"one.jpg\"\r\n"
+	    "\r\n"
+	    "abc\r\n"
+	    "--b1\r\n"
+	    "Content-Disposition: form-data; name=\"g\"; filename=\"two.exe\"\r\n"
+	    "\r\n"
+	    "MZxyz\r\n"
+	    "--b1--\r\n";
+	char request[1024];
+	snprintf(request, sizeof(request),
+		 "POST /up.cgi HTTP/1.1\r\nHost: h\r\n"
+		 "Content-Type: multipart/form-data; boundary=b1\r\nContent-Length: %zu\r\n\r\n%s",
+		 strlen(body), body);
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, request);
+	int files[4], n = 0;
+	for (int i = 0; i < unit_count; i++) {
+		if (units[i].file_closed && n < 4)
+			files[n++] = i;
+		/* the body's own units are no file: its parts are */
+		if (units[i].window.buffers)
+			assert_null(units[i].buffer[RULE_BUFFER_FILE_NAME]);
+	}
+	assert_int_equal(n, 2);
+	assert_string_equal(units[files[0]].file.name, "one.jpg");
+	assert_int_equal(units[files[0]].file.meta.size, 3);
+	assert_int_equal(units[files[0]].file.meta.state, RULE_FILE_CLOSED);
+	assert_string_equal(units[files[1]].file.name, "two.exe");
+	assert_int_equal(units[files[1]].file.meta.size, 5);
+	/* only the file's buffers are new: the request's rules ran already */
+	assert_int_equal(units[files[1]].fresh, FRESH_FILE);
+	assert_buffer(files[1], FILE_NAME, "two.exe");
+	assert_buffer(files[1], HTTP_URI, "/up.cgi");
+	app_parser_http.destroy(s);
+
+	/* the connection ends inside the second file: it ends truncated */
+	s = http_new(NULL);
+	size_t cut = (size_t)(strstr(request, "MZxyz") + 2 - request);
+	feed(s, APP_TO_SERVER, request, cut, cut);
+	/* files go with the body's windows (every 32 KB, and its end): none yet */
+	n = 0;
+	for (int i = 0; i < unit_count; i++)
+		n += units[i].file_closed;
+	assert_int_equal(n, 0);
+	app_parser_http.parse(s, APP_TO_SERVER, NULL, 0, record_emit, NULL);
+	n = 0;
+	for (int i = 0; i < unit_count; i++)
+		n += units[i].file_closed;
+	assert_int_equal(n, 2);
+	int last = -1;
+	for (int i = 0; i < unit_count; i++)
+		if (units[i].file_closed)
+			last = i;
+	assert_string_equal(units[last].file.name, "two.exe");
+	assert_int_equal(units[last].file.meta.state, RULE_FILE_TRUNCATED);
+	assert_int_equal(units[last].file.meta.size, 2);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_file_magic_and_hashes(void **unused)
+{
+	(void)unused;
+	static const char response[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
+	/* the board asks for magic and MD5 */
+	struct app_config config = default_config;
+	config.file_magic = true;
+	config.file_hashes = RULE_FILE_HAS_MD5;
+	void *s = http_new(&config);
+	feed_str(s, APP_TO_SERVER, "GET /t HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, response);
+	int u = file_unit();
+	assert_true(u >= 0);
+	assert_non_null(units[u].buffer[RULE_BUFFER_FILE_MAGIC]);
+	assert_non_null(strstr(units[u].file.magic, "text"));
+	assert_int_equal(units[u].file.meta.hashes, RULE_FILE_HAS_MD5);
+	char hex[33];
+	app_file_hex(units[u].file.meta.md5, 16, hex);
+	assert_string_equal(hex, "900150983cd24fb0d6963f7d28e17f72");
+	app_parser_http.destroy(s);
+
+	/* the board asks for nothing, the rules in force for SHA-256 and magic */
+	app_file_rules_needs = RULE_FILE_HAS_SHA256 | RULE_FILE_NEEDS_MAGIC;
+	s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /t HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, response);
+	u = file_unit();
+	assert_true(u >= 0);
+	assert_int_equal(units[u].file.meta.hashes, RULE_FILE_HAS_SHA256);
+	assert_non_null(units[u].buffer[RULE_BUFFER_FILE_MAGIC]);
+	app_parser_http.destroy(s);
+	app_file_rules_needs = 0;
+
+	/* neither: no magic buffer, no hashes */
+	s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /t HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, response);
+	u = file_unit();
+	assert_true(u >= 0);
+	assert_null(units[u].buffer[RULE_BUFFER_FILE_MAGIC]);
+	assert_int_equal(units[u].file.meta.hashes, 0);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+static void test_file_eve(void **unused)
+{
+	(void)unused;
+	struct app_config config = default_config;
+	config.file_hashes = RULE_FILE_HAS_MD5 | RULE_FILE_HAS_SHA1 | RULE_FILE_HAS_SHA256;
+	void *s = http_new(&config);
+	feed_str(s, APP_TO_SERVER, "GET /t.txt HTTP/1.1\r\nHost: h\r\n\r\n");
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
+	int u = file_unit();
+	assert_true(u >= 0);
+	struct app_details d = units[u].details;
+	app_http_details(&d)->file.stored = true;
+	char out[2048];
+	struct app_json j = {.buf = out, .len = sizeof(out)};
+	app_parser_http.eve_file(&d, &j);
+	out[j.used < sizeof(out) ? j.used : sizeof(out) - 1] = 0;
+	assert_non_null(strstr(out, "\"filename\":\"/t.txt\""));
+	assert_non_null(strstr(out, "\"state\":\"CLOSED\""));
+	assert_non_null(strstr(out, "\"md5\":\"900150983cd24fb0d6963f7d28e17f72\""));
+	assert_non_null(strstr(out, "\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\""));
+	assert_non_null(strstr(out, "\"sha256\":\"ba7816bf"));
+	assert_non_null(strstr(out, "\"stored\":true"));
+	assert_non_null(strstr(out, "\"size\":3"));
+	assert_non_null(strstr(out, "\"tx_id\":0"));
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -851,6 +1118,11 @@ int main(void)
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_connect),
 	    cmocka_unit_test(test_http09),
+	    cmocka_unit_test(test_file_names),
+	    cmocka_unit_test(test_file_close),
+	    cmocka_unit_test(test_file_upload),
+	    cmocka_unit_test(test_file_magic_and_hashes),
+	    cmocka_unit_test(test_file_eve),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,11 @@ def find_value(event, key):
 
 def event_matches(event, match):
     for key, expected in match.items():
+        # suricata-verify's has-key / not-has-key: the named field is (not) there
+        if key in ("has-key", "not-has-key"):
+            if find_value(event, str(expected))[0] != (key == "has-key"):
+                return False
+            continue
         found, value = find_value(event, key)
         if not found:
             return False

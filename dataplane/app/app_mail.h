@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The attachments of a mail message as it streams (RFC 5322, 2045-2049):
+ * the SMTP parser hands the bytes after DATA here, line by line as they
+ * come, and gets each attachment back, decoded, once it ends. An
+ * attachment is an entity with a filename (Content-Disposition's, else
+ * Content-Type's name=), as Suricata takes them; its content is decoded
+ * from base64 or quoted-printable (any other Content-Transfer-Encoding
+ * is taken as it is) and kept up to the parser's limit (truncated past
+ * it). Multiparts nest up to APP_MAIL_DEPTH boundaries; a message/rfc822
+ * entity is a message of its own whose headers follow, and its own
+ * Content-Transfer-Encoding says nothing of them (RFC 2046 5.2.1 allows
+ * only 7bit, 8bit, binary there): a base64 label on it must not make the
+ * inner message's text read as base64, which would hide its attachments
+ * (Suricata's issue 8649).
+ *
+ * Lines are cut at APP_MAIL_LINE_MAX bytes; a longer body line is taken
+ * in pieces (no boundary is that long). Memory: the state is fixed size,
+ * but for the attachment being read, whose bytes grow to the limit
+ * (malloc per attachment, as HTTP's bodies). One message belongs to one
+ * flow, on the worker that owns it.
+ */
+#ifndef VIGIL_DATAPLANE_APP_MAIL_H
+#define VIGIL_DATAPLANE_APP_MAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataplane/app/app_file.h"
+#include "dataplane/app/app_http_body.h"
+#include "dataplane/app/app_mime.h"
+
+#define APP_MAIL_LINE_MAX 1024
+#define APP_MAIL_DEPTH	  8   /* multipart boundaries open at once */
+#define APP_MAIL_FIELD	  512 /* bytes of a header kept (folded lines joined) */
+
+/* An attachment that ended: its name, its decoded bytes, whether all of them. */
+struct app_mail_file {
+	const uint8_t *name;
+	size_t name_len;
+	const uint8_t *data;
+	uint32_t len;
+	bool truncated; /* past the limit: the rest was not kept */
+};
+
+typedef void (*app_mail_file_fn)(void *arg, const struct app_mail_file *file);
+
+enum app_mail_coding { APP_MAIL_PLAIN, APP_MAIL_BASE64, APP_MAIL_QP };
+
+struct app_mail {
+	uint32_t limit; /* bytes of an attachment kept */
+	uint8_t line[APP_MAIL_LINE_MAX];
+	uint32_t line_len;
+	bool line_start; /* the next byte starts a line (dot-unstuffing, boundaries) */
+	bool in_headers; /* reading an entity's headers */
+	bool ended;	 /* the message's end (the "." line) came */
+	/* the entity whose headers are being read */
+	uint8_t field[APP_MAIL_FIELD]; /* the header so far (continuation lines joined) */
+	uint32_t field_len;
+	char boundary_new[APP_MIME_BOUNDARY_MAX + 1]; /* its multipart boundary */
+	size_t boundary_new_len;
+	bool rfc822;	/* it is message/rfc822: a message's headers follow */
+	uint8_t coding; /* enum app_mail_coding */
+	uint8_t name[APP_FILE_NAME_MAX];
+	uint32_t name_len;
+	bool name_from_disposition;
+	/* the boundaries open, outermost first */
+	char boundary[APP_MAIL_DEPTH][APP_MIME_BOUNDARY_MAX + 1];
+	uint8_t boundary_len[APP_MAIL_DEPTH];
+	unsigned depth;
+	/* the attachment being read */
+	bool in_file;
+	bool file_cut;
+	bool crlf_pending; /* a plain line ended: its CRLF is content unless a boundary follows */
+	uint8_t file_coding;
+	uint32_t b64_acc; /* base64 bits not yet a byte */
+	uint8_t b64_bits;
+	uint8_t file_name[APP_FILE_NAME_MAX];
+	uint32_t file_name_len;
+	struct http_bytes file;
+};
+
+/* Start a message (after DATA): forgets the last one, keeps limit. */
+void app_mail_begin(struct app_mail *m, uint32_t limit);
+
+/*
+ * Bytes of the message as sent (dot-stuffed, the final "." line too, any
+ * split across calls); file() is called for each attachment that ends in
+ * them. Per-packet path.
+ */
+void app_mail_feed(struct app_mail *m, const uint8_t *data, size_t len, app_mail_file_fn file,
+		   void *arg);
+
+/* The message ended (or the connection did): an attachment still open ends here. */
+void app_mail_end(struct app_mail *m, app_mail_file_fn file, void *arg);
+
+/* Frees the attachment's bytes. */
+void app_mail_free(struct app_mail *m);
+
+#endif
