@@ -37,6 +37,7 @@
 	_(OTHER_L4, "other_l4")                                                                    \
 	_(GENEVE, "geneve")                                                                        \
 	_(VXLAN, "vxlan")                                                                          \
+	_(NSH, "nsh")                                                                              \
 	_(MALFORMED, "malformed")                                                                  \
 	_(ALERTS, "alerts")                                                                        \
 	_(ALERTS_LOST, "alerts_lost")                                                              \

@@ -56,7 +56,11 @@
 	_(GENEVE_OAM, "geneve_oam", "GENEVE control (OAM) packet, not data")                       \
 	_(VXLAN_TRUNCATED, "vxlan_truncated", "VXLAN header cut short")                            \
 	_(VXLAN_BAD_FLAGS, "vxlan_bad_flags", "VXLAN header without the VNI flag")                 \
-	_(VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VXLAN VNI not the one configured for its port")
+	_(VXLAN_UNKNOWN_VNI, "vxlan_unknown_vni", "VXLAN VNI not the one configured for its port") \
+	_(NSH_TRUNCATED, "nsh_truncated", "NSH header cut short")                                  \
+	_(NSH_BAD_VERSION, "nsh_bad_version", "NSH version is not 0")                              \
+	_(NSH_BAD_HEADER_LEN, "nsh_bad_header_len",                                                \
+	  "NSH length below its headers or wrong for MD type 1")
 
 enum decode_error {
 	DECODE_OK = 0,
@@ -111,6 +115,7 @@ enum decode_error decode_ethernet(struct packet *p, uint32_t offset);
 enum decode_error decode_vlan(struct packet *p, uint32_t offset, uint16_t ether_type);
 enum decode_error decode_ipv4(struct packet *p, uint32_t offset);
 enum decode_error decode_ipv6(struct packet *p, uint32_t offset);
+enum decode_error decode_nsh(struct packet *p, uint32_t offset);
 enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_sctp(struct packet *p, uint32_t offset, uint32_t len);

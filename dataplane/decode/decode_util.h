@@ -33,6 +33,7 @@
 
 #define DECODE_ETHER_TYPE_IPV4	   0x0800
 #define DECODE_ETHER_TYPE_IPV6	   0x86dd
+#define DECODE_ETHER_TYPE_NSH	   0x894f
 #define DECODE_ETHER_TYPE_VLAN	   0x8100 /* 802.1Q */
 #define DECODE_ETHER_TYPE_QINQ	   0x88a8 /* 802.1ad service tag */
 #define DECODE_ETHER_TYPE_QINQ_OLD 0x9100 /* pre-802.1ad QinQ, still seen on old gear */
@@ -125,6 +126,8 @@ static inline enum decode_error decode_ether_next(struct packet *p, uint32_t off
 		return decode_ipv4(p, offset);
 	if (ether_type == DECODE_ETHER_TYPE_IPV6)
 		return decode_ipv6(p, offset);
+	if (ether_type == DECODE_ETHER_TYPE_NSH && !(p->flags & PACKET_NSH))
+		return decode_nsh(p, offset);
 	p->flags |= PACKET_L3_UNKNOWN;
 	p->payload_offset = offset;
 	p->payload_len = decode_remaining(p, offset);

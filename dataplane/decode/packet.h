@@ -42,6 +42,8 @@ enum packet_flag {
 	/* an IPv6 fragment header with offset 0 and M clear (RFC 6946): a
 	 * whole packet, not a fragment; Suricata's "useless" header event */
 	PACKET_ATOMIC_FRAGMENT = 1u << 19,
+	/* a Network Service Header carried the packet (decode_nsh.c) */
+	PACKET_NSH = 1u << 20,
 };
 
 enum packet_tunnel_type {

@@ -146,6 +146,23 @@ def field_difference(check, records):
     return f" (fields {', '.join(differing)})" if differing else ""
 
 
+def stats_check(wanted, records):
+    """A stats check (counter: value, dotted names as in Suricata's stats)
+    against the last EVE stats record: "" when every counter holds, else
+    what differs."""
+    stats = [r.get("stats") for r in records if r.get("event_type") == "stats"]
+    if not stats:
+        return "no stats record"
+    last, wrong = stats[-1], []
+    for key, value in (wanted or {}).items():
+        node = last
+        for part in str(key).split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node != value:
+            wrong.append(f"{key} {node} (want {value})")
+    return ", ".join(wrong)
+
+
 def judge(case, status, records):
     """(matches, reasons, alerts_hold): every live check evaluated on every
     record; alerts_hold: vigil finished and the checks on alerts alone hold
@@ -158,6 +175,11 @@ def judge(case, status, records):
     if not live:
         reasons.append("no check for Suricata 8")
     for c in live:
+        if not c.filter and isinstance(c.config, dict) and "stats" in c.config:
+            wrong = stats_check(c.config["stats"], records)
+            if wrong:
+                reasons.append(f"check #{c.index} (stats counters): {wrong}")
+            continue
         if not c.filter:
             kind = next(iter(c.config), "?") if isinstance(c.config, dict) else "?"
             reasons.append(f"check #{c.index}: a {kind} check (not an EVE filter)")

@@ -321,6 +321,64 @@ static void test_capture_links(void **state)
 	assert_int_equal(decode_link_of_dlt(105), -1); /* 802.11 */
 }
 
+/*
+ * NSH (RFC 8300) carrying IPv4, MD types 1 and 2, and Ethernet; a wrong
+ * MD type 1 length, a bad version and a cut header are malformed; MPLS
+ * inside is passed up unknown.
+ */
+static void test_nsh(void **state)
+{
+	(void)state;
+	static const uint8_t ip[] = {
+	    0x45, 0,	0,    28,   0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, /* IPv4 */
+	    0xcc, 0x99, 0xcc, 0xf0, 0, 8, 0, 0,						/* UDP */
+	};
+	uint8_t frame[128];
+	memcpy(frame, "\x52\x54\0\0\0\x01\x52\x54\0\0\0\x02\x89\x4f", 14);
+	/* MD type 1: 6 words; MD type 2: 2 words */
+	static const uint8_t type1[24] = {0x00, 0x06, 0x01, 0x01, 0, 0, 1, 2};
+	static const uint8_t type2[8] = {0x00, 0x02, 0x02, 0x01, 0, 0, 1, 2};
+	const struct {
+		const uint8_t *nsh;
+		uint32_t len;
+	} ok[] = {{type1, sizeof(type1)}, {type2, sizeof(type2)}};
+	for (int i = 0; i < 2; i++) {
+		memcpy(frame + 14, ok[i].nsh, ok[i].len);
+		memcpy(frame + 14 + ok[i].len, ip, sizeof(ip));
+		struct packet p;
+		assert_int_equal(decode_packet(&p, frame, 14 + ok[i].len + (uint32_t)sizeof(ip)),
+				 DECODE_OK);
+		assert_true(p.flags & PACKET_NSH);
+		assert_true(p.flags & PACKET_UDP);
+		assert_int_equal(p.l3_offset, 14 + ok[i].len);
+		assert_int_equal(p.dst_port, 52464);
+	}
+	/* Ethernet inside: its own header, then IPv4 */
+	uint8_t eth[8] = {0x00, 0x02, 0x02, 0x03, 0, 0, 1, 2};
+	memcpy(frame + 14, eth, 8);
+	memcpy(frame + 22, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00", 14);
+	memcpy(frame + 36, ip, sizeof(ip));
+	struct packet p;
+	assert_int_equal(decode_packet(&p, frame, 36 + (uint32_t)sizeof(ip)), DECODE_OK);
+	assert_true((p.flags & (PACKET_NSH | PACKET_UDP)) == (PACKET_NSH | PACKET_UDP));
+	assert_int_equal(p.l3_offset, 36);
+	/* MPLS (5) inside: unknown, not malformed */
+	frame[17] = 5;
+	assert_int_equal(decode_packet(&p, frame, 36 + (uint32_t)sizeof(ip)), DECODE_OK);
+	assert_true(p.flags & PACKET_L3_UNKNOWN);
+	/* malformed: MD type 1 of 2 words, version 1, cut */
+	memcpy(frame + 14, type2, 8);
+	frame[16] = 0x01;
+	assert_int_equal(decode_packet(&p, frame, 50), DECODE_NSH_BAD_HEADER_LEN);
+	memcpy(frame + 14, type2, 8);
+	frame[14] = 0x40;
+	assert_int_equal(decode_packet(&p, frame, 50), DECODE_NSH_BAD_VERSION);
+	frame[14] = 0x00;
+	assert_int_equal(decode_packet(&p, frame, 14 + 7), DECODE_NSH_TRUNCATED);
+	frame[15] = 0x3f; /* 252 bytes of header in a 50-byte frame */
+	assert_int_equal(decode_packet(&p, frame, 50), DECODE_NSH_TRUNCATED);
+}
+
 static void test_name_tables(void **state)
 {
 	(void)state;
@@ -1778,6 +1836,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_capture_links),
+	    cmocka_unit_test(test_nsh),
 	    cmocka_unit_test(test_name_tables),
 	    cmocka_unit_test(test_link_local),
 	    cmocka_unit_test(test_ieee8023_llc),
