@@ -17,6 +17,7 @@
 
 #include "dataplane/app/app_file.h"
 #include "dataplane/app/app_json.h"
+#include "rules/match/match.h"
 
 __thread unsigned app_file_rules_needs;
 
@@ -72,6 +73,19 @@ void app_file_close(struct app_file *f, const uint8_t *data, size_t len, bool tr
 		m->hashes |= RULE_FILE_HAS_SHA1;
 	if ((hashes & RULE_FILE_HAS_SHA256) && mbedtls_sha256_ret(data, len, m->sha256, 0) == 0)
 		m->hashes |= RULE_FILE_HAS_SHA256;
+}
+
+void app_file_update(struct app_file *f, const uint8_t *data, size_t len, bool magic,
+		     uint8_t hashes, bool ended, bool truncated)
+{
+	unsigned rules = app_file_rules_needs;
+	app_file_magic(f, data, len, magic || (rules & RULE_FILE_NEEDS_MAGIC));
+	if (f->meta.state != RULE_FILE_OPEN)
+		return;
+	f->meta.size = len;
+	if (ended)
+		app_file_close(f, data, len, truncated,
+			       (uint8_t)(hashes | (rules & RULE_FILE_HASHES)));
 }
 
 void app_file_name(struct app_file *f, const void *data, size_t len)

@@ -57,6 +57,16 @@ struct app_file {
 	bool magic_done;
 };
 
+/*
+ * A file's bytes so far, data[0..len): its size, its magic (once), and,
+ * when it ended, its close (truncated or not) and hashes, as the board
+ * asks (magic, hashes: app_config's) and the thread's rules need
+ * (app_file_rules_needs). What the parsers that carry files call per
+ * unit of a file. Per-packet path.
+ */
+void app_file_update(struct app_file *f, const uint8_t *data, size_t len, bool magic,
+		     uint8_t hashes, bool ended, bool truncated);
+
 /* Name f data[0..len) (kept up to APP_FILE_NAME_MAX - 1 bytes). */
 void app_file_name(struct app_file *f, const void *data, size_t len);
 

@@ -380,12 +380,8 @@ static bool http_file_window(const struct http_state *s, htp_tx_t *tx, struct ht
 	bytes->data = body->data;
 	bytes->len = body->len;
 	http_file_name(tx, f, request);
-	unsigned rules = app_file_rules_needs;
-	app_file_magic(f, body->data, body->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
-	f->meta.size = body->len;
-	if (window->last && f->meta.state == RULE_FILE_OPEN)
-		app_file_close(f, body->data, body->len, window->cut || window->more,
-			       (uint8_t)(s->file_hashes | (rules & 7u)));
+	app_file_update(f, body->data, body->len, s->file_magic, s->file_hashes, window->last,
+			window->cut || window->more);
 	return true;
 }
 
@@ -561,11 +557,9 @@ static void http_emit_upload_file(struct http_state *s, htp_tx_t *tx, struct htt
 	struct app_file *f = &t->req_file;
 	const uint8_t *data = t->req_body.data.data + part->content;
 	uint32_t len = (uint32_t)part->content_len;
-	unsigned rules = app_file_rules_needs;
 	memset(f, 0, sizeof(*f));
 	app_file_name(f, part->name, part->name_len);
-	app_file_magic(f, data, len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
-	app_file_close(f, data, len, !part->complete, (uint8_t)(s->file_hashes | (rules & 7u)));
+	app_file_update(f, data, len, s->file_magic, s->file_hashes, true, !part->complete);
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
 	http_unit_request_own(&u, tx, t);

@@ -249,11 +249,8 @@ static void smtp_mail_file(void *arg, const struct app_mail_file *mf)
 		return;
 	struct app_file f;
 	memset(&f, 0, sizeof(f));
-	unsigned rules = app_file_rules_needs;
 	app_file_name(&f, mf->name, mf->name_len);
-	app_file_magic(&f, mf->data, mf->len, s->file_magic || (rules & RULE_FILE_NEEDS_MAGIC));
-	app_file_close(&f, mf->data, mf->len, mf->truncated,
-		       (uint8_t)(s->file_hashes | (rules & 7u)));
+	app_file_update(&f, mf->data, mf->len, s->file_magic, s->file_hashes, true, mf->truncated);
 	struct smtp_details *det = smtp_details_of(s);
 	struct app_file_info *info = &det->file;
 	memset(info, 0, sizeof(*info));

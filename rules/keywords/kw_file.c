@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "rules/keywords/kw_compare.h"
 #include "rules/lang/keyword.h"
@@ -308,6 +309,13 @@ static struct kw_filehash *kw_filehash_load(struct rule_parser *parser, const ch
 	if (!in) {
 		rule_parser_error(parser, "%s: cannot read \"%s\": %s", keyword, path,
 				  strerror(errno));
+		return NULL;
+	}
+	/* a list is a file: a device (/dev/zero) or a FIFO would never end */
+	struct stat st;
+	if (fstat(fileno(in), &st) < 0 || !S_ISREG(st.st_mode)) {
+		rule_parser_error(parser, "%s: \"%s\" is not a regular file", keyword, path);
+		fclose(in);
 		return NULL;
 	}
 	size_t cap = 64;

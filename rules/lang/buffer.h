@@ -203,6 +203,7 @@ enum rule_file_state { RULE_FILE_OPEN, RULE_FILE_CLOSED, RULE_FILE_TRUNCATED };
 #define RULE_FILE_HAS_MD5    1u
 #define RULE_FILE_HAS_SHA1   2u
 #define RULE_FILE_HAS_SHA256 4u
+#define RULE_FILE_HASHES     (RULE_FILE_HAS_MD5 | RULE_FILE_HAS_SHA1 | RULE_FILE_HAS_SHA256)
 struct rule_file_meta {
 	uint64_t size;	/* bytes of the file so far (decoded, as kept) */
 	uint8_t state;	/* enum rule_file_state */

@@ -246,6 +246,7 @@ static void test_filemd5(void **state)
 	f.meta.hashes = RULE_FILE_HAS_MD5;
 	assert_true(match_file(options, &f));
 	parse_fails("filemd5:missing.list;", "cannot read");
+	parse_fails("filemd5:/dev/zero;", "not a regular file");
 	write_list("bad.list", MD5_IN "\nnot-a-hash\n");
 	parse_fails("filemd5:bad.list;", "bad.list:2");
 	write_list("short.list", "090fe607\n");
