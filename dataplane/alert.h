@@ -38,7 +38,8 @@ enum alert_anomaly {
 	ALERT_ANOMALY_DEFRAG = 1,
 	ALERT_ANOMALY_STREAM_GAP = 2,
 	ALERT_ANOMALY_NORMALIZE =
-	    3, /* a packet its receiver would discard: enum normalize_reason */
+	    3,			    /* a packet its receiver would discard: enum normalize_reason */
+	ALERT_ANOMALY_APPLAYER = 4, /* an application-layer event: enum rule_app_event */
 };
 
 /*

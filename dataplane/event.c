@@ -350,6 +350,25 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
 	return a;
 }
 
+void event_app_anomalies(struct detect_packet *s, const struct app_unit *unit)
+{
+	const uint8_t *events = unit->buffer[RULE_BUFFER_APP_EVENTS];
+	if (!events || !s->ctx->alerts || !s->p)
+		return;
+	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++) {
+		struct alert a =
+		    event_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_APPLAYER);
+		a.anomaly_reason = events[i];
+		a.to_server = s->direction == RULESET_TO_SERVER;
+		if (s->flow) {
+			a.flow_id = s->flow->flow_id;
+			if (s->flow->app_status == FLOW_APP_DETECTED)
+				a.app_proto = s->flow->app_proto;
+		}
+		detect_push(s->ctx, &a);
+	}
+}
+
 void event_drop(struct detect_context *ctx, const struct packet *p, struct flow *f,
 		enum flow_direction dir, enum alert_drop_cause cause, uint64_t time_us)
 {

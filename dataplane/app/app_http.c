@@ -50,6 +50,7 @@
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_json.h"
 
 #define HTTP_HEADER_LIMIT  (64u * 1024) /* bytes of one header-derived buffer kept */
@@ -426,6 +427,38 @@ static void http_eve_file(const struct app_details *d, struct app_json *out)
 	app_json_end(out, "}");
 }
 
+/*
+ * The anomalies libhtp flagged on tx (htp_core.h), as Suricata names the
+ * http events; a request's on its headers' unit, a response's on its own.
+ */
+static void http_unit_events(const htp_tx_t *tx, bool request, struct app_events *e)
+{
+	static const struct {
+		uint64_t flag;
+		enum rule_app_event request, response; /* COUNT: none in that direction */
+	} map[] = {
+	    {HTP_REQUEST_INVALID_T_E,
+	     RULE_APP_EVENT_HTTP_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST, RULE_APP_EVENT_COUNT},
+	    {HTP_REQUEST_INVALID_C_L, RULE_APP_EVENT_HTTP_INVALID_CONTENT_LENGTH_FIELD_IN_REQUEST,
+	     RULE_APP_EVENT_COUNT},
+	    {HTP_HOST_MISSING, RULE_APP_EVENT_HTTP_MISSING_HOST_HEADER, RULE_APP_EVENT_COUNT},
+	    {HTP_HOST_AMBIGUOUS, RULE_APP_EVENT_HTTP_HOST_HEADER_AMBIGUOUS, RULE_APP_EVENT_COUNT},
+	    {HTP_HOSTU_INVALID, RULE_APP_EVENT_HTTP_URI_HOST_INVALID, RULE_APP_EVENT_COUNT},
+	    {HTP_HOSTH_INVALID, RULE_APP_EVENT_HTTP_HEADER_HOST_INVALID, RULE_APP_EVENT_COUNT},
+	    {HTP_INVALID_FOLDING, RULE_APP_EVENT_HTTP_INVALID_REQUEST_FIELD_FOLDING,
+	     RULE_APP_EVENT_HTTP_INVALID_RESPONSE_FIELD_FOLDING},
+	    {HTP_FIELD_UNPARSEABLE, RULE_APP_EVENT_HTTP_REQUEST_FIELD_MISSING_COLON,
+	     RULE_APP_EVENT_HTTP_RESPONSE_FIELD_MISSING_COLON},
+	    {HTP_FIELD_LONG, RULE_APP_EVENT_HTTP_REQUEST_FIELD_TOO_LONG,
+	     RULE_APP_EVENT_HTTP_RESPONSE_FIELD_TOO_LONG},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		enum rule_app_event event = request ? map[i].request : map[i].response;
+		if ((tx->flags & map[i].flag) && event != RULE_APP_EVENT_COUNT)
+			app_events_add(e, event);
+	}
+}
+
 enum http_unit_kind {
 	HTTP_UNIT_REQUEST_HEADERS,
 	HTTP_UNIT_REQUEST_BODY,
@@ -446,7 +479,7 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
 	http_unit_request_own(&u, tx, t);
-	uint64_t carried = 0;
+	rule_buffer_mask carried = 0; /* 128 bits: a uint64_t would drop buffers past 63 */
 	switch (kind) {
 	case HTTP_UNIT_REQUEST_HEADERS:
 		http_unit_request_shared(&u, tx, t);
@@ -466,6 +499,11 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		http_set_bytes(&u, RULE_BUFFER_HTTP_RESPONSE_BODY, &t->res_body.data);
 		http_set_bytes(&u, RULE_BUFFER_FILE_DATA, &t->res_body.data);
 		break;
+	}
+	struct app_events events = {.count = 0};
+	if (kind == HTTP_UNIT_REQUEST_HEADERS || kind == HTTP_UNIT_RESPONSE_HEADERS) {
+		http_unit_events(tx, kind == HTTP_UNIT_REQUEST_HEADERS, &events);
+		app_events_attach(&u, &events);
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
 	if (window) {

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "rules/lang/app_event.h"
 #include "rules/lang/event.h"
 #include "rules/lang/keyword.h"
 #include "rules/lang/parse.h"
@@ -516,6 +517,48 @@ static void test_decode_event(void **state)
 	options_fail("stream-event:a.b;", "bad value of \"stream-event\": \"a.b\"");
 }
 
+/* ---- app-layer-event ---------------------------------------------------- */
+
+static void test_app_layer_event(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_UDP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	struct rule *rule = options_ok("dns", "app-layer-event:dns.z_flag_set;");
+	/* checked on the units that carry events only */
+	assert_true((rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS)) != 0);
+	assert_false(rule_match(rule, &ctx));
+	uint8_t events[2] = {RULE_APP_EVENT_DNS_MALFORMED_DATA, RULE_APP_EVENT_DNS_NOT_A_REQUEST};
+	ctx.buffer[RULE_BUFFER_APP_EVENTS] = events;
+	ctx.buffer_len[RULE_BUFFER_APP_EVENTS] = 2;
+	assert_false(rule_match(rule, &ctx));
+	events[1] = RULE_APP_EVENT_DNS_Z_FLAG_SET;
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* detection's own events have no protocol */
+	rule = options_ok("ip", "flow:established; "
+				"app-layer-event:applayer_mismatch_protocol_both_directions;");
+	assert_false(rule_match(rule, &ctx));
+	events[0] = RULE_APP_EVENT_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS;
+	ctx.flow = RULE_MATCH_ESTABLISHED | RULE_MATCH_HAS_FLOW;
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* an event vigil never raises loads and never matches */
+	rule = options_ok("smtp", "app-layer-event:smtp.mime_long_boundary;");
+	uint8_t all[RULE_APP_EVENT_COUNT];
+	for (unsigned i = 0; i < RULE_APP_EVENT_COUNT; i++)
+		all[i] = (uint8_t)i;
+	ctx.buffer[RULE_BUFFER_APP_EVENTS] = all;
+	ctx.buffer_len[RULE_BUFFER_APP_EVENTS] = RULE_APP_EVENT_COUNT;
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	options_fail("app-layer-event:a.b.c;", "bad value of \"app-layer-event\": \"a.b.c\"");
+	options_fail("app-layer-event:dns.;", "bad value of \"app-layer-event\": \"dns.\"");
+	options_fail("app-layer-event:!dns.z_flag_set;",
+		     "bad value of \"app-layer-event\": \"!dns.z_flag_set\"");
+	options_fail("app-layer-event:;", "keyword \"app-layer-event\" needs a value");
+}
+
 /* ---- stream_size -------------------------------------------------------- */
 
 static void test_stream_size(void **state)
@@ -684,6 +727,7 @@ int main(void)
 	    cmocka_unit_test(test_xbits),
 	    cmocka_unit_test(test_app_layer_protocol_modes),
 	    cmocka_unit_test(test_decode_event),
+	    cmocka_unit_test(test_app_layer_event),
 	    cmocka_unit_test(test_stream_size),
 	    cmocka_unit_test(test_flow_age),
 	    cmocka_unit_test(test_entropy),
