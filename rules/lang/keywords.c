@@ -62,6 +62,7 @@ void rule_keywords_init(void)
 	kw_event_register();
 	kw_entropy_register();
 	kw_base64_register();
+	kw_checksum_register();
 	kw_packet_register();
 	kw_threshold_register();
 	kw_app_register();
