@@ -63,6 +63,7 @@ void rule_keywords_init(void)
 	kw_entropy_register();
 	kw_base64_register();
 	kw_checksum_register();
+	kw_absent_register();
 	kw_packet_register();
 	kw_threshold_register();
 	kw_app_register();

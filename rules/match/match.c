@@ -348,9 +348,11 @@ bool rule_option_sees_raw_view(const struct rule *rule, unsigned index)
 	unsigned buffer = rule->options[index].buffer;
 	if (match_next_segment(rule, buffer, 0) <= index)
 		return false;
+	/* after base64_data: decoded bytes; after "absent": a buffer that may be missing */
 	for (unsigned i = 0; i < index; i++)
 		if (rule->options[i].buffer == buffer && match_kind(rule, i) == RULE_KW_PAYLOAD &&
-		    match_head(&rule->options[i])->type == PAYLOAD_BASE64_DATA)
+		    (match_head(&rule->options[i])->type == PAYLOAD_BASE64_DATA ||
+		     match_head(&rule->options[i])->type == PAYLOAD_ABSENT))
 			return false;
 	return true;
 }
@@ -444,7 +446,9 @@ static bool match_segment_chain(const struct rule *rule, const struct rule_match
 		chain.option[chain.count++] = option;
 	}
 	if (!match_buffer(rule, ctx, b, start, cursor))
-		return false;
+		/* "absent" first: a missing buffer is what it asks for */
+		return chain.count && match_head(chain.option[0])->type == PAYLOAD_ABSENT &&
+		       !ctx->buffer[b];
 	match_mark_retries(&chain);
 	/* a relative option first in its chain counts from the chunk's start */
 	cursor->position = cursor->origin;

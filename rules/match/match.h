@@ -176,7 +176,9 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 /*
  * True when the rule's option at index sees its buffer as the fast-pattern
  * scan does: not after base64_data, not after a transform that follows a
- * payload option (such a transform starts a new view of the buffer).
+ * payload option (such a transform starts a new view of the buffer), and
+ * not after "absent" (the rule may hold without the buffer, so nothing in
+ * it can be what finds the rule).
  */
 bool rule_option_sees_raw_view(const struct rule *rule, unsigned index);
 /* True when rule has transforms on buffer (before its first payload option there). */

@@ -38,6 +38,7 @@ enum payload_type {
 	PAYLOAD_ENTROPY,       /* entropy: judges the buffer, never moves the cursor */
 	PAYLOAD_BASE64_DECODE, /* base64_decode: decodes into cursor->decoded, never moves it */
 	PAYLOAD_BASE64_DATA,   /* base64_data: the cursor moves to the decoded bytes */
+	PAYLOAD_ABSENT,	       /* absent: first of its chain, holds when the buffer is missing */
 };
 
 struct payload_head {

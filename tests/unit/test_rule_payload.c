@@ -860,6 +860,45 @@ static void test_base64_decoder(void **state)
 	assert_true(ok);
 }
 
+/* ---- absent --------------------------------------------------------- */
+
+static void test_absent(void **state)
+{
+	(void)state;
+	const int uri = RULE_BUFFER_HTTP_URI, referer = RULE_BUFFER_HTTP_REFERER;
+	/* the unit carries a uri only: no Referer */
+	assert_true(match_text("http.referer; absent;", uri, "/"));
+	assert_false(match_text("http.referer; absent;", referer, "http://x/"));
+	const char *or_else = "http.referer; absent: or_else; content:!\"example\";";
+	assert_true(match_text(or_else, uri, "/"));
+	assert_true(match_text(or_else, referer, "http://x/"));
+	assert_false(match_text(or_else, referer, "http://example/"));
+	const char *positive = "http.referer; absent:or_else; content:\"example\";";
+	assert_true(match_text(positive, uri, "/"));
+	assert_true(match_text(positive, referer, "http://example/"));
+	assert_false(match_text(positive, referer, "http://x/"));
+	/* nothing after absent finds the rule: its content may not be there at all */
+	struct rule *r = parse_ok(positive);
+	for (unsigned i = 0; i < r->option_count; i++)
+		if (strcmp(rule_keywords[r->options[i].keyword].name, "content") == 0)
+			assert_false(rule_option_sees_raw_view(r, i));
+	/* it is checked on the protocol's units (its first buffer stands in) */
+	assert_true((r->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI)) != 0);
+	rule_free(r);
+	parse_fails("absent;", "absent needs a sticky buffer");
+	parse_fails("http.referer; absent:maybe;", "bad value of \"absent\"");
+	parse_fails("http.referer; content:\"a\"; absent;", "absent must come first");
+}
+
+/* byte_test and byte_jump take offsets as large as Suricata's (32 bits signed) */
+static void test_byte_large_offsets(void **state)
+{
+	(void)state;
+	assert_false(match_str("byte_test:1,=,65,214748364;", "AAAA"));
+	assert_false(match_str("byte_jump:1,2147483647;", "AAAA"));
+	parse_fails("byte_test:1,=,65,2147483648;", "byte_test offset");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -936,6 +975,8 @@ int main(void)
 	    cmocka_unit_test(test_base64_decode_retries),
 	    cmocka_unit_test(test_base64_parse),
 	    cmocka_unit_test(test_base64_decoder),
+	    cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_byte_large_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
