@@ -18,8 +18,6 @@
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
-	_("asn1", KW_NOT_YET)                                                                      \
 	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \

@@ -102,6 +102,8 @@ void kw_xbits_register(void);	    /* xbits hostbits */
 void kw_entropy_register(void);	    /* entropy */
 void kw_base64_register(void);	    /* base64_decode base64_data */
 void kw_absent_register(void);	    /* absent */
+void kw_tag_register(void);	    /* tag */
+void kw_asn1_register(void);	    /* asn1 */
 void kw_checksum_register(void);    /* ipv4-csum tcpv4-csum tcpv6-csum udpv4-csum ... */
 void kw_event_register(void);	    /* decode-event stream-event app-layer-event */
 void kw_threshold_register(void);   /* threshold detection_filter */

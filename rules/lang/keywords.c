@@ -64,6 +64,8 @@ void rule_keywords_init(void)
 	kw_base64_register();
 	kw_checksum_register();
 	kw_absent_register();
+	kw_tag_register();
+	kw_asn1_register();
 	kw_packet_register();
 	kw_threshold_register();
 	kw_app_register();

@@ -122,7 +122,8 @@ static bool match_chain_run(struct match_chain *chain, unsigned k,
 		}
 		if (head->negated || head->type == PAYLOAD_BSIZE ||
 		    head->type == PAYLOAD_BYTE_TEST || head->type == PAYLOAD_ISDATAAT ||
-		    head->type == PAYLOAD_ENTROPY || head->type == PAYLOAD_BASE64_DECODE) {
+		    head->type == PAYLOAD_ENTROPY || head->type == PAYLOAD_BASE64_DECODE ||
+		    head->type == PAYLOAD_ABSENT || head->type == PAYLOAD_ASN1) {
 			/* These leave the cursor where it was. */
 			cursor->position = position;
 			cursor->match_start = match_start;

@@ -39,6 +39,7 @@ enum payload_type {
 	PAYLOAD_BASE64_DECODE, /* base64_decode: decodes into cursor->decoded, never moves it */
 	PAYLOAD_BASE64_DATA,   /* base64_data: the cursor moves to the decoded bytes */
 	PAYLOAD_ABSENT,	       /* absent: first of its chain, holds when the buffer is missing */
+	PAYLOAD_ASN1,	       /* asn1: judges BER objects at an offset, never moves the cursor */
 };
 
 struct payload_head {

@@ -357,6 +357,10 @@ static void test_pcre_relative(void **state)
 static void test_pcre_buffer_flags(void **state)
 {
 	(void)state;
+	/* Q under http.response_body: the response body either way */
+	assert_true(match_in("http.response_body; pcre:\"/body/Q\";",
+			     RULE_BUFFER_HTTP_RESPONSE_BODY, "a body", 6));
+	parse_fails("http.uri; pcre:\"/body/Q\";", "used while sticky buffer http.uri");
 	struct rule *rule = parse_ok("pcre:\"/admin/U\";");
 
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_URI);
@@ -400,7 +404,29 @@ static void test_pcre_captures(void **state)
 	rule = parse_ok("pcre:\"/^(\\w+)/V, flow:agent\";");
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_USER_AGENT);
 	rule_free(rule);
-	parse_fails("pcre:\"/(x)/, pkt:name\";", "is not flow:NAME");
+	parse_fails("pcre:\"/(x)/, host:name\";", "is not flow:NAME, alert:NAME or pkt:NAME");
+	/* alert: and pkt: groups match and are not kept; named groups as the list */
+	const char *subject = "Mozilla/5.0";
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)subject;
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = (uint32_t)strlen(subject);
+	static const char *const forms[] = {
+	    "pcre:\"/^(\\w+)\\/(.*)/, alert:ua, flow:version\";",
+	    "pcre:\"/^(?P<alert_ua>\\w+)\\/(?P<flow_version>.*)/\";",
+	    "pcre:\"/^(?P<pkt_ua>\\w+)\\/(?P<flow_version>.*)/\";",
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		rule = parse_ok(forms[i]);
+		assert_true(rule_match(rule, &ctx));
+		assert_int_equal(captures.count, 1);
+		assert_int_equal(captures.capture[0].var, rule_parser_flowvar(parser, "version"));
+		assert_int_equal(captures.capture[0].len, 3);
+		rule_free(rule);
+	}
+	/* a named group of the regex's own is no variable */
+	rule = parse_ok("pcre:\"/^(?P<word>\\w+)/\";");
+	assert_true(rule_match(rule, &ctx));
+	assert_int_equal(captures.count, 0);
+	rule_free(rule);
 	parse_fails("pcre:!\"/(x)/, flow:name\";", "negated");
 }
 
@@ -899,6 +925,39 @@ static void test_byte_large_offsets(void **state)
 	parse_fails("byte_test:1,=,65,2147483648;", "byte_test offset");
 }
 
+/* ---- asn1 ---------------------------------------------------------- */
+
+static void test_asn1(void **state)
+{
+	(void)state;
+	/* a BIT STRING claiming 8 unused bits, alone and inside a SEQUENCE */
+	assert_true(match_bytes("asn1:bitstring_overflow;", "\x03\x02\x08\x00", 4));
+	assert_false(match_bytes("asn1:bitstring_overflow;", "\x03\x02\x07\x00", 4));
+	assert_true(match_bytes("asn1:bitstring_overflow;", "\x30\x04\x03\x02\x09\x00", 6));
+	/* a length over the limit, even one the buffer cannot hold */
+	assert_true(match_bytes("asn1:oversize_length 2048;", "\x04\x82\x10\x00\x41", 5));
+	assert_false(match_bytes("asn1:oversize_length 4096;", "\x04\x82\x10\x00\x41", 5));
+	assert_true(match_bytes("asn1:oversize_length 10;", "\x04\x85\x01\x02\x03\x04\x05", 7));
+	/* offsets: from the start, or from the previous match */
+	assert_true(
+	    match_bytes("asn1:bitstring_overflow, absolute_offset 2;", "XX\x03\x02\x08\x00", 6));
+	assert_false(match_bytes("asn1:bitstring_overflow;", "XX\x03\x02\x08\x00", 6));
+	assert_true(match_bytes("content:\"XX\"; asn1:bitstring_overflow, relative_offset 0;",
+				"XX\x03\x02\x08\x00", 6));
+	/* a REAL in decimal form longer than 256 bytes */
+	uint8_t real[4 + 300];
+	memset(real, '1', sizeof(real));
+	real[0] = 0x09, real[1] = 0x82, real[2] = 0x01, real[3] = 0x2c, real[4] = 0x01;
+	assert_true(match_bytes("asn1:double_overflow;", real, sizeof(real)));
+	real[4] = 0x80; /* binary form */
+	assert_false(match_bytes("asn1:double_overflow;", real, sizeof(real)));
+	parse_fails("asn1:relative_offset 4;", "bad value of \"asn1\"");
+	parse_fails("asn1:bitstring_overflow, sideways;", "bad value of \"asn1\"");
+	parse_fails("asn1:oversize_length;", "bad value of \"asn1\"");
+	parse_fails("asn1:bitstring_overflow, absolute_offset 1, relative_offset 2;",
+		    "bad value of \"asn1\"");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -977,6 +1036,7 @@ int main(void)
 	    cmocka_unit_test(test_base64_decoder),
 	    cmocka_unit_test(test_absent),
 	    cmocka_unit_test(test_byte_large_offsets),
+	    cmocka_unit_test(test_asn1),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
