@@ -11,7 +11,9 @@
  * (payload.h says what the matcher needs to know of them).
  *
  * Per-packet path, any worker lcore: no allocation, locking or logging.
- * The only state outside the stack is the per-thread transform scratch.
+ * The only state outside the stack is per thread: the transform scratch
+ * here, base64_decode's output block (kw_base64.c) and pcrexform's match
+ * block (kw_transform.c).
  * Flowbit actions and noalert are kw_flow.c's.
  */
 #include <string.h>
