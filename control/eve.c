@@ -798,6 +798,11 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 	put_head(&o, a, "flow");
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 		app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	/* a direction that spoke another protocol (Suricata writes only those) */
+	if (f->app_proto_ts && f->app_proto_ts <= RULE_PROTO_COUNT)
+		app_json_put(&o, ",\"app_proto_ts\":\"%s\"", rule_proto_name[f->app_proto_ts - 1]);
+	if (f->app_proto_tc && f->app_proto_tc <= RULE_PROTO_COUNT)
+		app_json_put(&o, ",\"app_proto_tc\":\"%s\"", rule_proto_name[f->app_proto_tc - 1]);
 	app_json_put(&o, ",\"flow\":{");
 	put_flow_counts(&o, f);
 	app_json_put(&o, ",\"end\":");

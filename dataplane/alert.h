@@ -76,6 +76,9 @@ struct alert_flow {
 	uint8_t client_addr[16], server_addr[16];
 	uint64_t pkts[2], bytes[2]; /* to server, to client */
 	uint64_t start_us, end_us;
+	/* enum rule_proto + 1 that a direction spoke when not app_proto (a
+	 * protocol mismatch, EVE app_proto_ts/app_proto_tc); 0: none */
+	uint8_t app_proto_ts, app_proto_tc;
 };
 
 /* The tunnel an alerted packet came in (EVE "tunnel"): its tenant and outer addresses. */

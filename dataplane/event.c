@@ -98,6 +98,8 @@ void event_flow_context(const struct detect_context *ctx, const struct flow *f,
 	memcpy(out->vlan, f->key.vlan_id, sizeof(out->vlan));
 	memcpy(out->client_addr, f->key.addr[client], sizeof(out->client_addr));
 	memcpy(out->server_addr, f->key.addr[!client], sizeof(out->server_addr));
+	out->app_proto_ts = (uint8_t)(app_flow_proto_dir(f, APP_TO_SERVER) + 1);
+	out->app_proto_tc = (uint8_t)(app_flow_proto_dir(f, APP_TO_CLIENT) + 1);
 }
 
 /* The flow's slot in its table: the index of per-flow side arrays. */
