@@ -26,6 +26,15 @@
 /* One PCRE2 match block per thread, made on its first pcrexform (kw_pcre.c does the same). */
 static __thread pcre2_match_data *transform_match_data;
 
+/*
+ * pcre's limits (a crafted buffer must not make a backtracking regex eat
+ * the worker): made with the first pcrexform parsed, on the thread that
+ * builds rulesets, before any worker can run one; read-only after.
+ */
+#define TRANSFORM_MATCH_LIMIT 3500
+#define TRANSFORM_DEPTH_LIMIT 1500
+static pcre2_match_context *transform_limits;
+
 static int base64_value(uint8_t c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -102,9 +111,9 @@ bool kw_transform_apply_pcrexform(const struct kw_transform *t, uint8_t *data, u
 			return false;
 		transform_match_data = md;
 	}
-	int rc = pcre2_match(t->regex, data, *len, 0, 0, md, NULL);
+	int rc = pcre2_match(t->regex, data, *len, 0, 0, md, transform_limits);
 	if (rc < 2)
-		return true;
+		return true; /* no match, or a limit hit: the buffer stays as it was */
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	if (ov[2] == PCRE2_UNSET || ov[3] < ov[2])
 		return true;
@@ -276,6 +285,15 @@ static int transform_parse_pcrexform(struct rule_parser *parser, struct kw_trans
 		pcre2_code_free(code);
 		return rule_parser_error(parser, "pcrexform: regex \"%.*s\" has no capture group",
 					 (int)n, s);
+	}
+	if (!transform_limits) {
+		transform_limits = pcre2_match_context_create(NULL);
+		if (!transform_limits) {
+			pcre2_code_free(code);
+			return rule_parser_error(parser, "out of memory");
+		}
+		pcre2_set_match_limit(transform_limits, TRANSFORM_MATCH_LIMIT);
+		pcre2_set_depth_limit(transform_limits, TRANSFORM_DEPTH_LIMIT);
 	}
 	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	t->regex = code;
