@@ -8,6 +8,7 @@
  * (struct app_parser.eve_details): this file knows no protocol's details.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -27,6 +28,7 @@
 #include "dataplane/flow/flow.h"
 #include "dataplane/flow/normalize.h"
 #include "dataplane/verdict.h"
+#include "rules/lang/app_event.h"
 #include "rules/ruleset.h"
 
 /* The appliance's side of every record (eve_set_site): set before the first record. */
@@ -385,6 +387,30 @@ static void put_normalize_anomaly(struct app_json *o, const struct alert *a)
 }
 
 /*
+ * An application-layer event (rules/lang/app_event.h) as Suricata writes
+ * it: the event in capitals without its protocol ("dns.z_flag_set" is
+ * Z_FLAG_SET), the layer that raised it, the flow's protocol.
+ */
+static void put_applayer_anomaly(struct app_json *o, const struct alert *a)
+{
+	char event[96];
+	const char *name =
+	    a->anomaly_reason < RULE_APP_EVENT_COUNT ? rule_app_event_name[a->anomaly_reason] : "";
+	const char *dot = strchr(name, '.');
+	size_t n = 0;
+	for (const char *p = dot ? dot + 1 : name; *p && n < sizeof(event) - 1; p++)
+		event[n++] = (char)toupper((unsigned char)*p);
+	event[n] = '\0';
+	app_json_put(o, ",\"anomaly\":{");
+	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
+		app_json_put(o, "\"app_proto\":\"%s\",", rule_proto_name[a->app_proto]);
+	app_json_put(o, "\"type\":\"applayer\",\"event\":\"%s\",\"layer\":\"%s\"}", event,
+		     a->anomaly_reason < RULE_APP_EVENT_COUNT
+			 ? rule_app_event_layer[a->anomaly_reason]
+			 : "proto_parser");
+}
+
+/*
  * An anomaly event's anomaly object: what IP reassembly refused, a stream
  * gap (its size is vigil's gap_bytes), or a packet its receiver would
  * discard; what became of the packet is the verdict (drop when it was
@@ -397,6 +423,8 @@ static void put_anomaly(struct app_json *o, struct app_json *v, const struct ale
 		app_json_uint(v, "gap_bytes", a->anomaly_bytes);
 	} else if (a->anomaly == ALERT_ANOMALY_NORMALIZE) {
 		put_normalize_anomaly(o, a);
+	} else if (a->anomaly == ALERT_ANOMALY_APPLAYER) {
+		put_applayer_anomaly(o, a);
 	} else {
 		app_json_put(o, ",\"anomaly\":{\"type\":\"defrag\",\"event\":\"%s\"}",
 			     a->anomaly_reason < DEFRAG_REASON_COUNT
@@ -770,6 +798,11 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 	put_head(&o, a, "flow");
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 		app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	/* a direction that spoke another protocol (Suricata writes only those) */
+	if (f->app_proto_ts && f->app_proto_ts <= RULE_PROTO_COUNT)
+		app_json_put(&o, ",\"app_proto_ts\":\"%s\"", rule_proto_name[f->app_proto_ts - 1]);
+	if (f->app_proto_tc && f->app_proto_tc <= RULE_PROTO_COUNT)
+		app_json_put(&o, ",\"app_proto_tc\":\"%s\"", rule_proto_name[f->app_proto_tc - 1]);
 	app_json_put(&o, ",\"flow\":{");
 	put_flow_counts(&o, f);
 	app_json_put(&o, ",\"end\":");
@@ -878,6 +911,8 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	} else if (a->filter_drop) {
 		put_drop(&o, &v, a);
 	} else if (a->anomaly) {
+		if (a->anomaly == ALERT_ANOMALY_APPLAYER && a->app_proto < RULE_PROTO_COUNT)
+			app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 		put_anomaly(&o, &v, a);
 	} else if (a->rule) {
 		if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)

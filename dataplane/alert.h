@@ -39,7 +39,8 @@ enum alert_anomaly {
 	ALERT_ANOMALY_DEFRAG = 1,
 	ALERT_ANOMALY_STREAM_GAP = 2,
 	ALERT_ANOMALY_NORMALIZE =
-	    3, /* a packet its receiver would discard: enum normalize_reason */
+	    3,			    /* a packet its receiver would discard: enum normalize_reason */
+	ALERT_ANOMALY_APPLAYER = 4, /* an application-layer event: enum rule_app_event */
 };
 
 /*
@@ -76,6 +77,9 @@ struct alert_flow {
 	uint8_t client_addr[16], server_addr[16];
 	uint64_t pkts[2], bytes[2]; /* to server, to client */
 	uint64_t start_us, end_us;
+	/* enum rule_proto + 1 that a direction spoke when not app_proto (a
+	 * protocol mismatch, EVE app_proto_ts/app_proto_tc); 0: none */
+	uint8_t app_proto_ts, app_proto_tc;
 };
 
 /* The tunnel an alerted packet came in (EVE "tunnel"): its tenant and outer addresses. */

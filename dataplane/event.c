@@ -99,6 +99,8 @@ void event_flow_context(const struct detect_context *ctx, const struct flow *f,
 	memcpy(out->vlan, f->key.vlan_id, sizeof(out->vlan));
 	memcpy(out->client_addr, f->key.addr[client], sizeof(out->client_addr));
 	memcpy(out->server_addr, f->key.addr[!client], sizeof(out->server_addr));
+	out->app_proto_ts = (uint8_t)(app_flow_proto_dir(f, APP_TO_SERVER) + 1);
+	out->app_proto_tc = (uint8_t)(app_flow_proto_dir(f, APP_TO_CLIENT) + 1);
 }
 
 /* The flow's slot in its table: the index of per-flow side arrays. */
@@ -357,6 +359,25 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
 	};
 	alert_set_packet(&a, p);
 	return a;
+}
+
+void event_app_anomalies(struct detect_packet *s, const struct app_unit *unit)
+{
+	const uint8_t *events = unit->buffer[RULE_BUFFER_APP_EVENTS];
+	if (!events || !s->ctx->alerts || !s->p)
+		return;
+	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++) {
+		struct alert a =
+		    event_anomaly(s->ctx, s->p, s->timestamp_us, ALERT_ANOMALY_APPLAYER);
+		a.anomaly_reason = events[i];
+		a.to_server = s->direction == RULESET_TO_SERVER;
+		if (s->flow) {
+			a.flow_id = s->flow->flow_id;
+			if (s->flow->app_status == FLOW_APP_DETECTED)
+				a.app_proto = s->flow->app_proto;
+		}
+		detect_push(s->ctx, &a);
+	}
 }
 
 void event_drop(struct detect_context *ctx, const struct packet *p, struct flow *f,

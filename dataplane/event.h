@@ -134,6 +134,13 @@ struct alert event_anomaly(const struct detect_context *ctx, const struct packet
 void event_drop(struct detect_context *ctx, const struct packet *p, struct flow *f,
 		enum flow_direction dir, enum alert_drop_cause cause, uint64_t time_us);
 
+/*
+ * The application-layer events unit carries (its app.events buffer,
+ * dataplane/app/app_event.h): one EVE anomaly record each, of type
+ * applayer, on the packet at hand. Owning lcore; a unit has a few at most.
+ */
+void event_app_anomalies(struct detect_packet *s, const struct app_unit *unit);
+
 void event_normalize_anomaly(struct detect_context *ctx, const struct packet *p, struct flow *f,
 			     unsigned reason, uint64_t time_us);
 

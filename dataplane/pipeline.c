@@ -135,6 +135,7 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 		return;
 	}
 	event_app_unit(s, unit);
+	event_app_anomalies(s, unit);
 	if (unit->window.cut)
 		s->ctx->counters->counter[WORKER_COUNTER_BODIES_TRUNCATED]++;
 	/* a unit comes from a flow whose protocol is known, maybe since this call */

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
@@ -106,6 +107,7 @@ static void dns_header_read(const uint8_t *p, struct dns_header *h)
 }
 
 #define DNS_FLAG_QR   0x8000
+#define DNS_FLAG_Z    0x0040
 #define DNS_OPCODE(f) (((f) >> 11) & 0xf)
 
 /* Counts and opcode a real message has (opcode 0..5: query to DSO, 3 unassigned but harmless). */
@@ -298,6 +300,20 @@ static uint32_t dns_max(uint32_t a, uint32_t b)
 	return a > b ? a : b;
 }
 
+/* What the header says is wrong with a message: the Z bit (reserved, RFC 1035 4.1.1)
+ * set, or a query toward the client or a response toward the server. */
+static void dns_message_events(const struct dns_header *h, enum app_direction dir,
+			       struct app_events *events)
+{
+	if (h->flags & DNS_FLAG_Z)
+		app_events_add(events, RULE_APP_EVENT_DNS_Z_FLAG_SET);
+	bool query = !(h->flags & DNS_FLAG_QR);
+	if (query && dir == APP_TO_CLIENT)
+		app_events_add(events, RULE_APP_EVENT_DNS_NOT_A_RESPONSE);
+	if (!query && dir == APP_TO_SERVER)
+		app_events_add(events, RULE_APP_EVENT_DNS_NOT_A_REQUEST);
+}
+
 /*
  * Parse one whole message (or the kept start of a long TCP one: truncated
  * then forgives records cut at the end) and emit its units.
@@ -340,14 +356,21 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 			dns_list_add(&n.response, kept, name_len);
 		dns_meta_rrtype(&n, q[i].type);
 	}
+	struct app_events events = {.count = 0};
+	dns_message_events(&h, dir, &events);
 	static const enum dns_section sections[3] = {DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL};
+	/* a record that does not parse: Suricata's event for its section, and the
+	 * message is still handed over with what came before it */
+	static const enum rule_app_event broken[3] = {RULE_APP_EVENT_DNS_MALFORMED_DATA,
+						      RULE_APP_EVENT_DNS_INVALID_AUTHORITIES,
+						      RULE_APP_EVENT_DNS_INVALID_ADDITIONALS};
 	const uint32_t counts[3] = {h.ancount, h.nscount, h.arcount};
 	for (int sec = 0; sec < 3; sec++)
 		for (uint32_t i = 0; i < counts[sec]; i++) {
 			if (dns_record_read(msg, len, &off, sections[sec], !query, &n))
 				continue;
 			if (!truncated)
-				return;
+				app_events_add(&events, broken[sec]);
 			sec = 3; /* the kept start of a long message ends mid-record */
 			break;
 		}
@@ -379,6 +402,8 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 		}
 		unit.buffer[RULE_BUFFER_DNS_META] = n.meta;
 		unit.buffer_len[RULE_BUFFER_DNS_META] = n.meta_len;
+		if (i == 0)
+			app_events_attach(&unit, &events);
 		if (request)
 			dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERY);
 		dns_unit_name(&unit, &n, &n.queries, i, RULE_BUFFER_DNS_QUERIES_RRNAME);
@@ -584,7 +609,8 @@ static void dns_eve_details(const struct app_details *d, struct app_json *out)
 	static const struct {
 		const char *name;
 		uint16_t bit;
-	} bits[] = {{"qr", 0x8000}, {"aa", 0x0400}, {"tc", 0x0200}, {"rd", 0x0100}, {"ra", 0x0080}};
+	} bits[] = {{"qr", 0x8000}, {"aa", 0x0400}, {"tc", 0x0200},
+		    {"rd", 0x0100}, {"ra", 0x0080}, {"z", 0x0040}};
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		if (det->flags & bits[i].bit) {
 			app_json_key(out, bits[i].name);

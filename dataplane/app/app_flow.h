@@ -33,6 +33,13 @@ bool app_flow_data(struct flow *f, const struct app_config *config, enum app_dir
 		   bool tcp, const uint8_t *data, uint32_t len, uint32_t seen_len,
 		   bool seen_from_start, app_emit_fn emit, void *arg);
 
+/*
+ * The protocol direction dir's first data spoke when it is not the flow's
+ * (applayer_mismatch_protocol_both_directions: EVE's app_proto_ts or
+ * app_proto_tc): enum rule_proto, or -1. Any lcore that may read f.
+ */
+int app_flow_proto_dir(const struct flow *f, enum app_direction dir);
+
 /* The direction's stream ended (FIN, all delivered): an empty parse, so a body read to the close is emitted. */
 void app_flow_end(struct flow *f, enum app_direction dir, app_emit_fn emit, void *arg);
 

@@ -56,6 +56,7 @@
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_mime.h"
 #include "rules/match/match.h"
@@ -455,6 +456,38 @@ static void http_eve_file(const struct app_details *d, struct app_json *out)
 	app_file_eve(&app_http_details_const(d)->file, out);
 }
 
+/*
+ * The anomalies libhtp flagged on tx (htp_core.h), as Suricata names the
+ * http events; a request's on its headers' unit, a response's on its own.
+ */
+static void http_unit_events(const htp_tx_t *tx, bool request, struct app_events *e)
+{
+	static const struct {
+		uint64_t flag;
+		enum rule_app_event request, response; /* COUNT: none in that direction */
+	} map[] = {
+	    {HTP_REQUEST_INVALID_T_E,
+	     RULE_APP_EVENT_HTTP_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST, RULE_APP_EVENT_COUNT},
+	    {HTP_REQUEST_INVALID_C_L, RULE_APP_EVENT_HTTP_INVALID_CONTENT_LENGTH_FIELD_IN_REQUEST,
+	     RULE_APP_EVENT_COUNT},
+	    {HTP_HOST_MISSING, RULE_APP_EVENT_HTTP_MISSING_HOST_HEADER, RULE_APP_EVENT_COUNT},
+	    {HTP_HOST_AMBIGUOUS, RULE_APP_EVENT_HTTP_HOST_HEADER_AMBIGUOUS, RULE_APP_EVENT_COUNT},
+	    {HTP_HOSTU_INVALID, RULE_APP_EVENT_HTTP_URI_HOST_INVALID, RULE_APP_EVENT_COUNT},
+	    {HTP_HOSTH_INVALID, RULE_APP_EVENT_HTTP_HEADER_HOST_INVALID, RULE_APP_EVENT_COUNT},
+	    {HTP_INVALID_FOLDING, RULE_APP_EVENT_HTTP_INVALID_REQUEST_FIELD_FOLDING,
+	     RULE_APP_EVENT_HTTP_INVALID_RESPONSE_FIELD_FOLDING},
+	    {HTP_FIELD_UNPARSEABLE, RULE_APP_EVENT_HTTP_REQUEST_FIELD_MISSING_COLON,
+	     RULE_APP_EVENT_HTTP_RESPONSE_FIELD_MISSING_COLON},
+	    {HTP_FIELD_LONG, RULE_APP_EVENT_HTTP_REQUEST_FIELD_TOO_LONG,
+	     RULE_APP_EVENT_HTTP_RESPONSE_FIELD_TOO_LONG},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		enum rule_app_event event = request ? map[i].request : map[i].response;
+		if ((tx->flags & map[i].flag) && event != RULE_APP_EVENT_COUNT)
+			app_events_add(e, event);
+	}
+}
+
 enum http_unit_kind {
 	HTTP_UNIT_REQUEST_LINE,
 	HTTP_UNIT_REQUEST_HEADERS,
@@ -478,7 +511,7 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 	    window && http_file_window(s, tx, t, kind == HTTP_UNIT_REQUEST_BODY, window, &file);
 	struct app_unit u;
 	memset(&u, 0, sizeof(u));
-	rule_buffer_mask carried = 0;
+	rule_buffer_mask carried = 0; /* 128 bits: a uint64_t would drop buffers past 63 */
 	if (kind == HTTP_UNIT_REQUEST_LINE ||
 	    (kind == HTTP_UNIT_REQUEST_HEADERS && t->req_line_sent)) {
 		/* unit 0's buffers: new in unit 0, carried in unit 1 */
@@ -514,6 +547,11 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		if (has_file)
 			http_unit_file(&u, &t->res_file);
 		break;
+	}
+	struct app_events events = {.count = 0};
+	if (kind == HTTP_UNIT_REQUEST_HEADERS || kind == HTTP_UNIT_RESPONSE_HEADERS) {
+		http_unit_events(tx, kind == HTTP_UNIT_REQUEST_HEADERS, &events);
+		app_events_attach(&u, &events);
 	}
 	u.fresh = http_unit_mask(&u) & ~carried;
 	struct app_file *f = kind == HTTP_UNIT_REQUEST_BODY ? &t->req_file : &t->res_file;

@@ -46,6 +46,7 @@
 #include <mbedtls/sha256.h>
 #include <mbedtls/version.h>
 
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_tls.h"
 #include "dataplane/app/app_parsers.h"
@@ -169,6 +170,21 @@ static void tls_emit_multi(struct tls_state *s, struct app_unit *unit, const str
 	}
 }
 
+/*
+ * What the parser found wrong, on a unit of its own (the connection's
+ * details, no buffers but app.events), so an event is raised once however
+ * many instances the unit it concerns is emitted in.
+ */
+static void tls_emit_events(struct tls_state *s, const struct app_events *events, app_emit_fn emit,
+			    void *arg)
+{
+	if (!events->count)
+		return;
+	struct app_unit unit = {.details = &s->details};
+	app_events_attach(&unit, events);
+	emit(arg, &unit);
+}
+
 static struct tls_details *tls_details_of(struct app_details *d)
 {
 	return (struct tls_details *)(void *)d->proto;
@@ -273,6 +289,18 @@ static void tls_handshake_bytes(struct tls_state *s, enum app_direction dir, con
 	}
 }
 
+/* A record header that is no TLS record: its type or its version (the end of the
+ * handshake, a ChangeCipherSpec or application data, is none of these). */
+static void tls_record_events(struct tls_state *s, const uint8_t *h, app_emit_fn emit, void *arg)
+{
+	struct app_events events = {.count = 0};
+	if (h[0] < TLS_CHANGE_CIPHER_SPEC || h[0] > TLS_HEARTBEAT)
+		app_events_add(&events, RULE_APP_EVENT_TLS_INVALID_RECORD_TYPE);
+	else if (h[1] != 3 || h[2] > 4)
+		app_events_add(&events, RULE_APP_EVENT_TLS_INVALID_RECORD_VERSION);
+	tls_emit_events(s, &events, emit, arg);
+}
+
 static void tls_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg)
 {
@@ -291,6 +319,7 @@ static void tls_parse(void *state, enum app_direction dir, const uint8_t *data, 
 			    d->record_header[0] == TLS_CHANGE_CIPHER_SPEC ||
 			    d->record_header[0] == TLS_APPLICATION_DATA) {
 				d->done = true;
+				tls_record_events(s, d->record_header, emit, arg);
 				return;
 			}
 			d->record_type = d->record_header[0];
@@ -798,17 +827,51 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 }
 
 /*
+ * A whole Certificate message that does not hold together, as Suricata
+ * tells it: a length that runs past what holds it
+ * (certificate_invalid_length), a first certificate that is no DER
+ * SEQUENCE filling its length (invalid_certificate); either way the
+ * handshake message is invalid too.
+ */
+static void tls_certificate_events(struct tls_state *s, const uint8_t *msg, uint32_t len,
+				   app_emit_fn emit, void *arg)
+{
+	struct tls_reader r = {.p = msg, .len = len}, der, cert;
+	struct app_events events = {.count = 0};
+	uint32_t list_len, n;
+	if (!tls_get_u24(&r, &list_len) || list_len != len - 3) {
+		app_events_add(&events, RULE_APP_EVENT_TLS_CERTIFICATE_INVALID_LENGTH);
+	} else {
+		for (bool first = true; r.off < r.len; first = false) {
+			if (!tls_get_u24(&r, &n) || !tls_get_bytes(&r, n, &der)) {
+				app_events_add(&events,
+					       RULE_APP_EVENT_TLS_CERTIFICATE_INVALID_LENGTH);
+				break;
+			}
+			struct tls_reader whole = der;
+			if (first && (!der_expect(&whole, 0x30, &cert) || whole.off != whole.len))
+				app_events_add(&events, RULE_APP_EVENT_TLS_INVALID_CERTIFICATE);
+		}
+	}
+	if (events.count)
+		app_events_add(&events, RULE_APP_EVENT_TLS_INVALID_HANDSHAKE_MESSAGE);
+	tls_emit_events(s, &events, emit, arg);
+}
+
+/*
  * Certificate (TLS 1.2 and below): a 3-byte list length, then 3-byte
  * length + DER per certificate. With a cut message, the certificates that
  * are whole are still used.
  */
-static void tls_certificate(struct tls_state *s, const uint8_t *msg, uint32_t len, app_emit_fn emit,
-			    void *arg)
+static void tls_certificate(struct tls_state *s, const uint8_t *msg, uint32_t len, bool truncated,
+			    app_emit_fn emit, void *arg)
 {
 	struct tls_reader r = {.p = msg, .len = len}, list, der;
 	uint32_t n, list_len;
 	bool first = true;
 
+	if (!truncated)
+		tls_certificate_events(s, msg, len, emit, arg);
 	if (!tls_get_u24(&r, &list_len))
 		return;
 	list = (struct tls_reader){.p = r.p + r.off, .len = r.len - r.off};
@@ -843,7 +906,7 @@ static void tls_message_done(struct tls_state *s, enum app_direction dir, uint8_
 	else if (type == TLS_SERVER_HELLO && dir == APP_TO_CLIENT && !truncated)
 		tls_server_hello(s, msg, len, emit, arg);
 	else if (type == TLS_CERTIFICATE && dir == APP_TO_CLIENT)
-		tls_certificate(s, msg, len, emit, arg);
+		tls_certificate(s, msg, len, truncated, emit, arg);
 	else if ((type == TLS_SERVER_KEY_EXCHANGE && dir == APP_TO_CLIENT) ||
 		 (type == TLS_CLIENT_KEY_EXCHANGE && dir == APP_TO_SERVER)) {
 		struct rule_tls_meta meta = {.version = s->version[dir & 1], .handshake = type};

@@ -708,6 +708,10 @@ static void detect_unit_scan(struct detect_packet *s, const struct app_unit *uni
 	}
 	ruleset_scan(s->ctx->ruleset, s->ctx->scratch, b, s->direction, data + from, len - from,
 		     new_from);
+	/* the buffer's rules without a fast pattern, found by their addresses
+	 * ($HOME_NET ... http.uri; content:!"x"; or app-layer-event alone) */
+	ruleset_scan_addresses(s->ctx->ruleset, s->ctx->scratch, b, s->direction, s->p->src_addr,
+			       s->p->dst_addr, s->p->ip_version);
 }
 
 /*

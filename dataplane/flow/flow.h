@@ -168,7 +168,8 @@ struct flow {
 	struct tcp_track track[2]; /* TCP: what each side sent, by enum flow_direction */
 	/* Application layer (lead): detection status per enum flow_app_status,
 	 * the protocol found (enum rule_proto), detection attempts per
-	 * direction, and the parser's per-flow state. */
+	 * direction (once detected: what each direction's first data spoke,
+	 * dataplane/app/app_flow.c), and the parser's per-flow state. */
 	uint8_t app_status;
 	uint8_t app_proto;
 	uint8_t app_tries[2];

@@ -174,6 +174,9 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 		 * scanned: a rule on them alone is found by its addresses */
 		if (RULE_BUFFER_IS_HEADER(rule->options[i].buffer))
 			continue;
+		/* after base64_data or a later transform: bytes the scan never sees */
+		if (!rule_option_sees_raw_view(rule, i))
+			continue;
 		if (view.fast_pattern) {
 			*best = view;
 			return (int)i;
@@ -265,7 +268,7 @@ static int rule_prefilter(const struct rule *rule, const char **regex)
 		if (option->buffer <= RULE_BUFFER_PACKET_LAST)
 			continue;
 		const char *r = kw_pcre_prefilter(option);
-		if (r && prefilter_usable(r)) {
+		if (r && rule_option_sees_raw_view(rule, i) && prefilter_usable(r)) {
 			*regex = r;
 			return (int)i;
 		}

@@ -11,9 +11,11 @@
  * which finds the transform in the option's data (struct kw_transform
  * below; the keyword's name says the same).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/keywords/kw_transform.h"
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 
@@ -39,16 +41,17 @@ enum kw_transform_type {
 #undef _
 };
 
-/* rule_option.data of a transform: the type and the value as written (or NULL). */
-struct kw_transform {
-	enum kw_transform_type type;
-	char *value;
+static const char *const kw_transform_names[] = {
+#define _(sym, name, value) name,
+    foreach_kw_transform
+#undef _
 };
 
 static void kw_transform_free(void *data)
 {
 	struct kw_transform *transform = data;
 
+	kw_transform_release(transform);
 	free(transform->value);
 	free(transform);
 }
@@ -73,7 +76,11 @@ static int kw_transform_add(struct rule_parser *parser, struct rule *rule, const
 		free(transform);
 		return rule_parser_error(parser, "out of memory");
 	}
-	transform->type = type;
+	transform->type = (int)type;
+	if (kw_transform_parse_value(parser, kw_transform_names[type], transform) < 0) {
+		kw_transform_free(transform);
+		return -EINVAL;
+	}
 	if (!rule_parser_add_option(parser, rule, transform)) {
 		kw_transform_free(transform);
 		return -1;

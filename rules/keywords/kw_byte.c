@@ -283,7 +283,7 @@ static int byte_test_parse(struct rule_parser *parser, struct rule *rule, const 
 	} else if ((rc = payload_parse_value(parser, tokens[2], 0, 0, "byte_test", &b.value)) < 0) {
 		return rc;
 	}
-	if ((rc = payload_parse_value(parser, tokens[3], -65535, 65535, "byte_test offset",
+	if ((rc = payload_parse_value(parser, tokens[3], INT32_MIN, INT32_MAX, "byte_test offset",
 				      &b.offset)) < 0)
 		return rc;
 	for (int i = 4; i < count; i++) {
@@ -316,7 +316,7 @@ static int byte_jump_parse(struct rule_parser *parser, struct rule *rule, const 
 					 value ? value : "");
 	struct kw_byte b = {.head = {.type = PAYLOAD_BYTE_JUMP}, .multiplier = 1, .var = -1};
 	if ((rc = parse_nbytes(parser, "byte_jump", tokens[0], &b)) < 0 ||
-	    (rc = payload_parse_value(parser, tokens[1], -65535, 65535, "byte_jump offset",
+	    (rc = payload_parse_value(parser, tokens[1], INT32_MIN, INT32_MAX, "byte_jump offset",
 				      &b.offset)) < 0)
 		return rc;
 	for (int i = 2; i < count; i++) {

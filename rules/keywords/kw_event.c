@@ -11,12 +11,21 @@
  * reassembly_seq_gap, ...) loads the same way; vigil's stream stage
  * decides these cases itself (normalize.h, stream.h) and raises none of
  * them as an event yet, so such a rule never matches.
+ *
+ * app-layer-event:NAME; holds on an application-layer unit that carries
+ * that event (rules/lang/app_event.h: "dns.z_flag_set", or a detection
+ * event such as "applayer_mismatch_protocol_both_directions"). The rule is
+ * given the hidden app.events buffer, so it is checked on the units that
+ * carry events only. A well-formed name vigil does not raise loads and
+ * never matches; an optional leading "!" (Suricata 4's negation) is
+ * refused, as Suricata refuses it.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules/keywords/kw_compare.h"
+#include "rules/lang/app_event.h"
 #include "rules/lang/event.h"
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
@@ -24,6 +33,18 @@
 const char *const rule_decode_event_name[RULE_EVENT_COUNT] = {
 #define _(sym, name) [RULE_EVENT_##sym] = name,
     foreach_rule_decode_event
+#undef _
+};
+
+const char *const rule_app_event_name[RULE_APP_EVENT_COUNT] = {
+#define _(sym, name, layer) [RULE_APP_EVENT_##sym] = name,
+    foreach_rule_app_event
+#undef _
+};
+
+const char *const rule_app_event_layer[RULE_APP_EVENT_COUNT] = {
+#define _(sym, name, layer) [RULE_APP_EVENT_##sym] = layer,
+    foreach_rule_app_event
 #undef _
 };
 
@@ -91,6 +112,57 @@ static int kw_stream_event_parse(struct rule_parser *parser, struct rule *rule, 
 	return 0;
 }
 
+/* rule_option.data of app-layer-event: the event's id; -1 for one vigil never raises. */
+struct kw_app_event {
+	int id;
+};
+
+/* "proto.event" or a detection event ("applayer_..."): letters, digits, '_', at most one dot. */
+static bool kw_app_event_name_ok(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	if (!*name || dot == name || (dot && (!dot[1] || strchr(dot + 1, '.'))))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (p != dot && !isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	return true;
+}
+
+static int kw_app_event_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	char name[96];
+	if (strlen(value) >= sizeof(name))
+		return rule_parser_error(parser, "bad value of \"app-layer-event\": \"%s\"", value);
+	strcpy(name, value);
+	char *word = kw_trim(name);
+	if (!kw_app_event_name_ok(word))
+		return rule_parser_error(parser, "bad value of \"app-layer-event\": \"%s\"", value);
+	struct kw_app_event *event = calloc(1, sizeof(*event));
+	if (!event)
+		return rule_parser_error(parser, "out of memory");
+	event->id = -1;
+	for (unsigned i = 0; i < RULE_APP_EVENT_COUNT; i++)
+		if (strcmp(rule_app_event_name[i], word) == 0)
+			event->id = (int)i;
+	if (!rule_parser_add_option(parser, rule, event)) {
+		free(event);
+		return -1;
+	}
+	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS);
+	return 0;
+}
+
+/* Per-packet path: the unit's events are a few bytes. */
+static bool kw_app_event_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+{
+	const struct kw_app_event *event = option->data;
+	const uint8_t *events = ctx->buffer[RULE_BUFFER_APP_EVENTS];
+	if (!events || event->id < 0)
+		return false;
+	return memchr(events, event->id, ctx->buffer_len[RULE_BUFFER_APP_EVENTS]) != NULL;
+}
+
 /* Per-packet path. */
 static bool kw_decode_event_match(const struct rule_option *option,
 				  const struct rule_match_ctx *ctx)
@@ -111,6 +183,12 @@ void kw_event_register(void)
 							 .value = RULE_KW_VALUE_REQUIRED,
 							 .parse = kw_stream_event_parse,
 							 .match = kw_decode_event_match};
+	static const struct rule_keyword app_event = {.name = "app-layer-event",
+						      .kind = RULE_KW_PACKET,
+						      .value = RULE_KW_VALUE_REQUIRED,
+						      .parse = kw_app_event_parse,
+						      .match = kw_app_event_match};
 	rule_keyword_register(&decode_event);
 	rule_keyword_register(&stream_event);
+	rule_keyword_register(&app_event);
 }

@@ -14,7 +14,8 @@
  * and then reusing it, so the steady state allocates nothing either.
  *
  * Captures: pcre:"/(a)(b)/flags, flow:x,flow:y" keeps group 1 in flow
- * variable x and group 2 in y once the whole rule matches (the inspect
+ * variable x and group 2 in y (so does a group named flow_x), alert: and
+ * pkt: captures are matched and not kept, once the whole rule matches (the inspect
  * stage stores them on the flow; rules/match/match.h struct rule_captures).
  *
  * Limits: as Suricata, matches run with a match limit of 3500 and a depth
@@ -97,15 +98,83 @@ static bool pcre_has_previous_match(const struct rule *rule, int buffer)
 	return false;
 }
 
+/* capture_var of a group whose value is not kept (alert:, pkt:, or no name) */
+#define PCRE_CAPTURE_UNKEPT 0xffff
+
+/* The capture slot of group (1..), the slots before it marked unkept; false: too many. */
+static bool pcre_capture_slot(struct kw_pcre *pcre, unsigned group, uint16_t var)
+{
+	if (group == 0 || group > RULE_MAX_CAPTURES)
+		return false;
+	while (pcre->capture_count < group)
+		pcre->capture_var[pcre->capture_count++] = PCRE_CAPTURE_UNKEPT;
+	pcre->capture_var[group - 1] = var;
+	return true;
+}
+
 /*
- * The capture list after the flags: ", flow:NAME,flow:NAME" (group 1, 2,
- * ...). Only flow variables are kept (pkt: variables, only logged by
- * Suricata, are refused).
+ * A capture named NAME with its kind: "flow" keeps it in flow variable
+ * NAME; "alert" and "pkt" (Suricata logs those with the alert or the
+ * packet only) are matched and not kept. Returns the slot value, or -1
+ * for an unknown kind, -2 when flow variables run out.
+ */
+static int pcre_capture_var(struct rule_parser *parser, const char *kind, size_t kind_len,
+			    const char *name, size_t name_len)
+{
+	if (kind_len == 4 && strncmp(kind, "flow", 4) == 0) {
+		char text[64];
+		snprintf(text, sizeof(text), "%.*s", (int)name_len, name);
+		int var = rule_parser_flowvar(parser, text);
+		return var < 0 ? -2 : var;
+	}
+	if ((kind_len == 5 && strncmp(kind, "alert", 5) == 0) ||
+	    (kind_len == 3 && strncmp(kind, "pkt", 3) == 0))
+		return PCRE_CAPTURE_UNKEPT;
+	return -1;
+}
+
+/*
+ * Named groups: (?P<flow_NAME>...) is kept in flow variable NAME, as the
+ * capture list's flow:NAME; (?P<alert_NAME>...) and (?P<pkt_NAME>...) are
+ * not kept. Other names are the regex's own.
+ */
+static int pcre_parse_named(struct rule_parser *parser, pcre2_code *code, struct kw_pcre *pcre)
+{
+	uint32_t count = 0, entry = 0;
+	PCRE2_SPTR table = NULL;
+	pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+	pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+	for (uint32_t i = 0; i < count && table; i++) {
+		const uint8_t *e = table + i * entry;
+		unsigned group = (unsigned)e[0] << 8 | e[1];
+		const char *name = (const char *)e + 2, *sep = strchr(name, '_');
+		if (!sep || !sep[1])
+			continue;
+		int var =
+		    pcre_capture_var(parser, name, (size_t)(sep - name), sep + 1, strlen(sep + 1));
+		if (var == -1)
+			continue;
+		if (var == -2)
+			return rule_parser_error(parser, "pcre: more than %d flow variables",
+						 RULE_MAX_FLOWVARS);
+		if (!pcre_capture_slot(pcre, group, (uint16_t)var))
+			return rule_parser_error(parser, "pcre: capture group %u past the %d kept",
+						 group, RULE_MAX_CAPTURES);
+	}
+	return 0;
+}
+
+/*
+ * The capture list after the flags: ", flow:NAME, alert:NAME, pkt:NAME"
+ * (group 1, 2, ...). Flow variables are kept; alert and packet variables,
+ * which Suricata only logs, are not.
  */
 static int pcre_parse_captures(struct rule_parser *parser, const char *list, size_t len,
 			       struct kw_pcre *pcre)
 {
 	const char *end = list + len;
+	unsigned group = 0;
 	while (list < end) {
 		while (list < end && (*list == ',' || *list == ' '))
 			list++;
@@ -117,19 +186,22 @@ static int pcre_parse_captures(struct rule_parser *parser, const char *list, siz
 			n--;
 		if (!n)
 			continue;
-		if (n <= 5 || strncmp(item, "flow:", 5) != 0)
-			return rule_parser_error(parser, "pcre: capture \"%.*s\" is not flow:NAME",
+		const char *colon = memchr(item, ':', n);
+		int var = colon && colon + 1 < item + n
+			      ? pcre_capture_var(parser, item, (size_t)(colon - item), colon + 1,
+						 (size_t)(item + n - colon - 1))
+			      : -1;
+		if (var == -1)
+			return rule_parser_error(parser,
+						 "pcre: capture \"%.*s\" is not flow:NAME, "
+						 "alert:NAME or pkt:NAME",
 						 (int)n, item);
-		if (pcre->capture_count == RULE_MAX_CAPTURES)
-			return rule_parser_error(parser, "pcre: more than %d captures",
-						 RULE_MAX_CAPTURES);
-		char name[64];
-		snprintf(name, sizeof(name), "%.*s", (int)(n - 5), item + 5);
-		int var = rule_parser_flowvar(parser, name);
-		if (var < 0)
+		if (var == -2)
 			return rule_parser_error(parser, "pcre: more than %d flow variables",
 						 RULE_MAX_FLOWVARS);
-		pcre->capture_var[pcre->capture_count++] = (uint16_t)var;
+		if (!pcre_capture_slot(pcre, ++group, (uint16_t)var))
+			return rule_parser_error(parser, "pcre: more than %d captures",
+						 RULE_MAX_CAPTURES);
 	}
 	return 0;
 }
@@ -250,6 +322,10 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 		}
 	}
 	int current = rule_parser_buffer(parser);
+	/* Q (file.data) under http.response_body: the same bytes for HTTP (app_http.c
+	 * fills both from the response body), so the sticky buffer stands */
+	if (buffer == RULE_BUFFER_FILE_DATA && current == RULE_BUFFER_HTTP_RESPONSE_BODY)
+		buffer = current;
 	if (buffer >= 0 && current != RULE_BUFFER_PKT_DATA && current != buffer)
 		return rule_parser_error(
 		    parser, "pcre: flag for %s used while sticky buffer %s is in effect",
@@ -294,6 +370,8 @@ static int pcre_parse(struct rule_parser *parser, struct rule *rule, const char 
 		return rule_parser_error(parser, "pcre: out of memory");
 	}
 	rc = pcre_parse_captures(parser, flags_end, (size_t)(p + n - flags_end), pcre);
+	if (rc == 0 && !negated) /* a negated pcre has nothing to capture */
+		rc = pcre_parse_named(parser, pcre->code, pcre);
 	if (rc < 0) {
 		pcre_free(pcre);
 		return rc;
@@ -319,7 +397,7 @@ static void pcre_keep_captures(const struct kw_pcre *p, const uint8_t *subject,
 {
 	for (unsigned i = 0; i < p->capture_count && (int)i + 1 < groups; i++) {
 		PCRE2_SIZE from = ov[2 * (i + 1)], to = ov[2 * (i + 1) + 1];
-		if (from == PCRE2_UNSET || to < from)
+		if (from == PCRE2_UNSET || to < from || p->capture_var[i] == PCRE_CAPTURE_UNKEPT)
 			continue;
 		unsigned k = 0;
 		while (k < captures->count && captures->capture[k].var != p->capture_var[i])

@@ -17,11 +17,6 @@
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("base64_decode", KW_NOT_YET)                                                             \
-	_("base64_data", KW_NOT_YET)                                                               \
-	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
-	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
-	_("asn1", KW_NOT_YET)                                                                      \
 	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \

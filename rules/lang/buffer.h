@@ -102,7 +102,8 @@
 	_(SIP_VIA, "sip.via", NULL, SIP)                                                           \
 	_(SIP_USER_AGENT, "sip.user_agent", NULL, SIP)                                             \
 	_(SIP_CONTENT_TYPE, "sip.content_type", NULL, SIP)                                         \
-	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)
+	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)                                     \
+	_(APP_EVENTS, "app.events", NULL, IP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -179,8 +180,10 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
  *   file.meta    struct rule_file_meta below
+ *   app.events   the unit's application-layer events (rules/lang/app_event.h),
+ *                one byte each (app-layer-event); absent when it has none
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

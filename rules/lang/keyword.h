@@ -100,7 +100,12 @@ void kw_packet_register(void);	    /* dsize ip_proto ttl flags itype icode icmp_
 				     icmpv6.mtu tcp.mss ipopts vlan.id vlan.layers prefilter */
 void kw_xbits_register(void);	    /* xbits hostbits */
 void kw_entropy_register(void);	    /* entropy */
-void kw_event_register(void);	    /* decode-event stream-event */
+void kw_base64_register(void);	    /* base64_decode base64_data */
+void kw_absent_register(void);	    /* absent */
+void kw_tag_register(void);	    /* tag */
+void kw_asn1_register(void);	    /* asn1 */
+void kw_checksum_register(void);    /* ipv4-csum tcpv4-csum tcpv6-csum udpv4-csum ... */
+void kw_event_register(void);	    /* decode-event stream-event app-layer-event */
 void kw_threshold_register(void);   /* threshold detection_filter */
 void kw_app_register(void);	    /* app-layer-protocol urilen */
 void kw_injection_register(void);   /* sqli xss */

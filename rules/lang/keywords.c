@@ -61,6 +61,11 @@ void rule_keywords_init(void)
 	kw_xbits_register();
 	kw_event_register();
 	kw_entropy_register();
+	kw_base64_register();
+	kw_checksum_register();
+	kw_absent_register();
+	kw_tag_register();
+	kw_asn1_register();
 	kw_packet_register();
 	kw_threshold_register();
 	kw_app_register();

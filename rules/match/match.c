@@ -11,11 +11,14 @@
  * (payload.h says what the matcher needs to know of them).
  *
  * Per-packet path, any worker lcore: no allocation, locking or logging.
- * The only state outside the stack is the per-thread transform scratch.
+ * The only state outside the stack is per thread: the transform scratch
+ * here, base64_decode's output block (kw_base64.c) and pcrexform's match
+ * block (kw_transform.c).
  * Flowbit actions and noalert are kw_flow.c's.
  */
 #include <string.h>
 
+#include "rules/keywords/kw_transform.h"
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 #include "rules/match/payload.h"
@@ -37,6 +40,9 @@ struct match_chain {
 	unsigned count;
 	unsigned steps;
 	bool stop; /* an independent option failed, or the step limit was hit */
+	/* the first base64_data: options from it on inspect bytes that depend on
+	 * earlier matches, so none of them is independent; count: none */
+	unsigned decoded_from;
 };
 
 static __thread uint8_t match_scratch[MATCH_SCRATCH_SIZE + 1];
@@ -68,6 +74,8 @@ static void match_mark_retries(struct match_chain *chain)
 			const struct payload_head *prev = match_head(chain->option[j]);
 			if (prev->type == PAYLOAD_BSIZE)
 				continue;
+			if (prev->type == PAYLOAD_BASE64_DATA)
+				break; /* relative to the decoded bytes' start */
 			if (!match_is_search(head) || match_is_search(prev)) {
 				if (match_is_search(prev) && !prev->negated)
 					chain->retry[j] = true;
@@ -92,20 +100,32 @@ static bool match_chain_run(struct match_chain *chain, unsigned k,
 	uint32_t position = cursor->position;
 	uint32_t match_start = cursor->match_start;
 	uint32_t from = 0;
+	/* base64_data switches the cursor to the decoded bytes: a retry of an
+	 * earlier option must see the buffer it first ran on */
+	const uint8_t *data = cursor->data;
+	uint32_t len = cursor->len, origin = cursor->origin, search_from = cursor->search_from;
+	bool more = cursor->more;
 
 	for (;;) {
+		cursor->data = data;
+		cursor->len = len;
+		cursor->origin = origin;
+		cursor->search_from = search_from;
+		cursor->more = more;
 		cursor->position = position;
 		cursor->match_start = from;
 		if (!inspect(option, cursor)) {
 			/* A content that does not depend on earlier matches fails whatever they do.
 			 */
-			if (head->type == PAYLOAD_CONTENT && !head->relative)
+			if (head->type == PAYLOAD_CONTENT && !head->relative &&
+			    k < chain->decoded_from)
 				chain->stop = true;
 			return false;
 		}
 		if (head->negated || head->type == PAYLOAD_BSIZE ||
 		    head->type == PAYLOAD_BYTE_TEST || head->type == PAYLOAD_ISDATAAT ||
-		    head->type == PAYLOAD_ENTROPY) {
+		    head->type == PAYLOAD_ENTROPY || head->type == PAYLOAD_BASE64_DECODE ||
+		    head->type == PAYLOAD_ABSENT || head->type == PAYLOAD_ASN1) {
 			/* These leave the cursor where it was. */
 			cursor->position = position;
 			cursor->match_start = match_start;
@@ -232,36 +252,6 @@ static bool transform_header_lowercase(uint8_t *data, uint32_t *len)
 	return true;
 }
 
-static int base64_value(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
-}
-
-/* RFC 4648 base64 (and its URL alphabet): decoding stops at the first byte outside it. */
-static bool transform_from_base64(uint8_t *data, uint32_t *len)
-{
-	uint32_t out = 0, bits = 0, acc = 0;
-	for (uint32_t i = 0; i < *len; i++) {
-		int v = base64_value(data[i]);
-		if (v < 0)
-			break;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			data[out++] = (uint8_t)(acc >> bits);
-		}
-	}
-	*len = out;
-	return true;
-}
-
 static const struct {
 	const char *name;
 	match_transform_fn apply;
@@ -273,7 +263,19 @@ static const struct {
     {"compress_whitespace", transform_compress_whitespace},
     {"url_decode", transform_url_decode},
     {"header_lowercase", transform_header_lowercase},
-    {"from_base64", transform_from_base64},
+};
+
+/* Transforms with options or a library (kw_transform.h) read the option's data. */
+static const struct {
+	const char *name;
+	bool (*apply)(const struct kw_transform *t, uint8_t *data, uint32_t *len);
+} match_transforms_with[] = {
+    {"from_base64", kw_transform_apply_from_base64},
+    {"pcrexform", kw_transform_apply_pcrexform},
+    {"xor", kw_transform_apply_xor},
+    {"to_md5", kw_transform_apply_md5},
+    {"to_sha1", kw_transform_apply_sha1},
+    {"to_sha256", kw_transform_apply_sha256},
 };
 
 /* The transform of a TRANSFORM option, applied in place; false: not supported. */
@@ -283,26 +285,79 @@ static bool match_transform(const struct rule_option *option, uint8_t *data, uin
 	for (size_t i = 0; i < sizeof(match_transforms) / sizeof(match_transforms[0]); i++)
 		if (strcmp(name, match_transforms[i].name) == 0)
 			return match_transforms[i].apply(data, len);
+	for (size_t i = 0; i < sizeof(match_transforms_with) / sizeof(match_transforms_with[0]);
+	     i++)
+		if (strcmp(name, match_transforms_with[i].name) == 0)
+			return match_transforms_with[i].apply(option->data, data, len);
 	return false;
+}
+
+/*
+ * Segments: a transform written after a payload option of its buffer
+ * ("http.uri; content:\"/?a=\"; from_base64: offset 4; content:\"x\";")
+ * starts a new view of that buffer, as in Suricata: the options before it
+ * see the buffer as it was, those after it see it with the transforms that
+ * follow the last payload option. Each segment is its own chain; all must
+ * hold. Segment 0 (from the rule's first option) is the one the ruleset's
+ * fast-pattern scan sees.
+ */
+static enum rule_keyword_kind match_kind(const struct rule *rule, unsigned i)
+{
+	return rule_keywords[rule->options[i].keyword].kind;
+}
+
+/*
+ * The index of the next transform on buffer at or after from, within the
+ * segment from is in (before that segment's first payload option on
+ * buffer); option_count: none.
+ */
+static unsigned match_next_transform(const struct rule *rule, unsigned buffer, unsigned from)
+{
+	for (; from < rule->option_count; from++) {
+		if (rule->options[from].buffer != buffer)
+			continue;
+		enum rule_keyword_kind kind = match_kind(rule, from);
+		if (kind == RULE_KW_PAYLOAD)
+			return rule->option_count;
+		if (kind == RULE_KW_TRANSFORM)
+			return from;
+	}
+	return rule->option_count;
+}
+
+/* Where the segment after the one starting at start begins: option_count when none. */
+static unsigned match_next_segment(const struct rule *rule, unsigned buffer, unsigned start)
+{
+	bool payload = false;
+	for (unsigned i = start; i < rule->option_count; i++) {
+		if (rule->options[i].buffer != buffer)
+			continue;
+		enum rule_keyword_kind kind = match_kind(rule, i);
+		if (kind == RULE_KW_PAYLOAD)
+			payload = true;
+		else if (kind == RULE_KW_TRANSFORM && payload)
+			return i;
+	}
+	return rule->option_count;
 }
 
 bool rule_has_transforms(const struct rule *rule, unsigned buffer)
 {
-	for (unsigned i = 0; i < rule->option_count; i++)
-		if (rule->options[i].buffer == buffer &&
-		    rule_keywords[rule->options[i].keyword].kind == RULE_KW_TRANSFORM)
-			return true;
-	return false;
+	return match_next_transform(rule, buffer, 0) < rule->option_count;
 }
 
-/* The index of rule's next transform on buffer at or after from; option_count: none. */
-static unsigned match_next_transform(const struct rule *rule, unsigned buffer, unsigned from)
+bool rule_option_sees_raw_view(const struct rule *rule, unsigned index)
 {
-	while (from < rule->option_count &&
-	       (rule->options[from].buffer != buffer ||
-		rule_keywords[rule->options[from].keyword].kind != RULE_KW_TRANSFORM))
-		from++;
-	return from;
+	unsigned buffer = rule->options[index].buffer;
+	if (match_next_segment(rule, buffer, 0) <= index)
+		return false;
+	/* after base64_data: decoded bytes; after "absent": a buffer that may be missing */
+	for (unsigned i = 0; i < index; i++)
+		if (rule->options[i].buffer == buffer && match_kind(rule, i) == RULE_KW_PAYLOAD &&
+		    (match_head(&rule->options[i])->type == PAYLOAD_BASE64_DATA ||
+		     match_head(&rule->options[i])->type == PAYLOAD_ABSENT))
+			return false;
+	return true;
 }
 
 bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer)
@@ -317,13 +372,15 @@ bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned b
 	return i == a->option_count && j == b->option_count;
 }
 
-bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
-			   uint32_t len, uint8_t *out, uint32_t *out_len)
+/* src with the transforms of the segment starting at start applied, into out. */
+static bool match_transform_segment(const struct rule *rule, unsigned buffer, unsigned start,
+				    const uint8_t *src, uint32_t len, uint8_t *out,
+				    uint32_t *out_len)
 {
 	if (len > RULE_TRANSFORM_MAX)
 		return false;
 	memcpy(out, src, len);
-	for (unsigned i = match_next_transform(rule, buffer, 0); i < rule->option_count;
+	for (unsigned i = match_next_transform(rule, buffer, start); i < rule->option_count;
 	     i = match_next_transform(rule, buffer, i + 1))
 		if (!match_transform(&rule->options[i], out, &len))
 			return false;
@@ -331,16 +388,22 @@ bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8
 	return true;
 }
 
+bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
+			   uint32_t len, uint8_t *out, uint32_t *out_len)
+{
+	return match_transform_segment(rule, buffer, 0, src, len, out, out_len);
+}
+
 /*
- * The buffer b as the chain must see it (the cursor's data, len and
- * origin): the packet's bytes, or, when the rule has transforms on b, a
- * per-thread copy with them applied in order. A transform cannot keep
- * positions, so a transformed stream window is the chunk alone (from the
- * origin on). False when the buffer is absent or empty, or a transform
- * cannot be run.
+ * The buffer b as the segment starting at start must see it (the cursor's
+ * data, len and origin): the packet's bytes, or, when the segment has
+ * transforms, a per-thread copy with them applied in order. A transform
+ * cannot keep positions, so a transformed stream window is the chunk alone
+ * (from the origin on). False when the buffer is absent or empty, or a
+ * transform cannot be run.
  */
 static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *ctx, unsigned b,
-			 struct rule_payload_cursor *cursor)
+			 unsigned start, struct rule_payload_cursor *cursor)
 {
 	const uint8_t *src = ctx->buffer[b];
 	uint32_t n = ctx->buffer_len[b];
@@ -348,8 +411,9 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 
 	if (src == NULL || n == 0 || origin >= n)
 		return false;
-	if (rule_has_transforms(rule, b)) {
-		if (!rule_transform_buffer(rule, b, src + origin, n - origin, match_scratch, &n))
+	if (match_next_transform(rule, b, start) < rule->option_count) {
+		if (!match_transform_segment(rule, b, start, src + origin, n - origin,
+					     match_scratch, &n))
 			return false;
 		src = match_scratch;
 		origin = 0;
@@ -362,38 +426,61 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 	return true;
 }
 
-/* Run the chain of buffer b, whose first option is at index first. */
-static bool match_buffer_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
-			       unsigned b, unsigned first, struct rule_payload_cursor *cursor)
+/* Run the chain of the segment of buffer b that starts at start and ends before end. */
+static bool match_segment_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
+				unsigned b, unsigned start, unsigned end,
+				struct rule_payload_cursor *cursor)
 {
 	struct match_chain chain;
 	chain.count = 0;
 	chain.steps = 0;
 	chain.stop = false;
-	for (unsigned i = first; i < rule->option_count; i++) {
+	chain.decoded_from = PAYLOAD_CHAIN_MAX;
+	for (unsigned i = start; i < end; i++) {
 		const struct rule_option *option = &rule->options[i];
 		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
 			continue;
 		if (chain.count == PAYLOAD_CHAIN_MAX)
 			return false; /* refused at parse time; never reached */
+		if (match_head(option)->type == PAYLOAD_BASE64_DATA &&
+		    chain.decoded_from > chain.count)
+			chain.decoded_from = chain.count;
 		chain.retry[chain.count] = false;
 		chain.option[chain.count++] = option;
 	}
-	if (!match_buffer(rule, ctx, b, cursor))
-		return false;
+	if (!match_buffer(rule, ctx, b, start, cursor))
+		/* "absent" first: a missing buffer is what it asks for */
+		return chain.count && match_head(chain.option[0])->type == PAYLOAD_ABSENT &&
+		       !ctx->buffer[b];
 	match_mark_retries(&chain);
 	/* a relative option first in its chain counts from the chunk's start */
 	cursor->position = cursor->origin;
 	cursor->match_start = 0;
 	cursor->search_from = 0;
 	cursor->more = false;
+	cursor->decoded_len = 0;
 	if (ctx->window_buffers & RULE_BUFFER_BIT(b)) {
 		cursor->more = ctx->window_more;
 		/* a transform moves bytes: window_from is no place in its output */
-		if (!rule_has_transforms(rule, b) && ctx->window_from < cursor->len)
+		if (match_next_transform(rule, b, start) == rule->option_count &&
+		    ctx->window_from < cursor->len)
 			cursor->search_from = ctx->window_from;
 	}
 	return match_chain_run(&chain, 0, cursor);
+}
+
+/* Run every segment of buffer b. */
+static bool match_buffer_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
+			       unsigned b, struct rule_payload_cursor *cursor)
+{
+	unsigned start = 0;
+	while (start < rule->option_count) {
+		unsigned end = match_next_segment(rule, b, start);
+		if (!match_segment_chain(rule, ctx, b, start, end, cursor))
+			return false;
+		start = end;
+	}
+	return true;
 }
 
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
@@ -427,7 +514,7 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 		    b >= RULE_BUFFER_COUNT || (done & RULE_BUFFER_BIT(b)))
 			continue;
 		done |= RULE_BUFFER_BIT(b);
-		if (!match_buffer_chain(rule, ctx, b, i, &cursor)) {
+		if (!match_buffer_chain(rule, ctx, b, &cursor)) {
 			*failed = (int)b;
 			return false;
 		}

@@ -145,6 +145,9 @@ struct rule_payload_cursor {
 	 * len. 0 and false for a whole buffer. */
 	uint32_t search_from;
 	bool more;
+	/* base64_decode's output (kw_base64.c's per-thread block), for base64_data */
+	const uint8_t *decoded;
+	uint32_t decoded_len;
 };
 
 /*
@@ -170,7 +173,15 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
  * do not match it.
  */
 #define RULE_TRANSFORM_MAX (64 * 1024)
-/* True when rule has transforms on buffer. */
+/*
+ * True when the rule's option at index sees its buffer as the fast-pattern
+ * scan does: not after base64_data, not after a transform that follows a
+ * payload option (such a transform starts a new view of the buffer), and
+ * not after "absent" (the rule may hold without the buffer, so nothing in
+ * it can be what finds the rule).
+ */
+bool rule_option_sees_raw_view(const struct rule *rule, unsigned index);
+/* True when rule has transforms on buffer (before its first payload option there). */
 bool rule_has_transforms(const struct rule *rule, unsigned buffer);
 /* True when a and b apply the same transforms (keywords, values, order) to buffer. */
 bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer);

@@ -34,8 +34,12 @@ enum payload_type {
 	PAYLOAD_BYTE_EXTRACT,
 	PAYLOAD_ISDATAAT,
 	PAYLOAD_BSIZE,
-	PAYLOAD_INJECTION, /* sqli, xss: judge the whole buffer, never move the cursor */
-	PAYLOAD_ENTROPY,   /* entropy: judges the buffer, never moves the cursor */
+	PAYLOAD_INJECTION,     /* sqli, xss: judge the whole buffer, never move the cursor */
+	PAYLOAD_ENTROPY,       /* entropy: judges the buffer, never moves the cursor */
+	PAYLOAD_BASE64_DECODE, /* base64_decode: decodes into cursor->decoded, never moves it */
+	PAYLOAD_BASE64_DATA,   /* base64_data: the cursor moves to the decoded bytes */
+	PAYLOAD_ABSENT,	       /* absent: first of its chain, holds when the buffer is missing */
+	PAYLOAD_ASN1,	       /* asn1: judges BER objects at an offset, never moves the cursor */
 };
 
 struct payload_head {

@@ -21,6 +21,7 @@
 
 #include "dataplane/app/app.h"
 #include "dataplane/app/app_json.h"
+#include "rules/lang/app_event.h"
 #include "tests/fuzz/fuzz_check.h"
 
 #define FUZZ_TERMINATED(field) FUZZ_CHECK(memchr((field), 0, sizeof(field)))
@@ -43,8 +44,12 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 	}
 	const struct app_details *d = unit->details;
 	FUZZ_TERMINATED(d->xff);
+	/* the parser's own buffers, and events (any parser's units may carry them) */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		FUZZ_CHECK(!unit->buffer[b] || (fuzz_app_parser->buffers & RULE_BUFFER_BIT(b)));
+		FUZZ_CHECK(!unit->buffer[b] || b == RULE_BUFFER_APP_EVENTS ||
+			   (fuzz_app_parser->buffers & RULE_BUFFER_BIT(b)));
+	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++)
+		FUZZ_CHECK(unit->buffer[RULE_BUFFER_APP_EVENTS][i] < RULE_APP_EVENT_COUNT);
 	if (fuzz_app_parser->eve_details) {
 		char line[4096];
 		struct app_json j = {.buf = line, .len = sizeof(line)};

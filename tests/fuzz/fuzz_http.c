@@ -41,7 +41,8 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
-		FUZZ_CHECK(rule_buffer_proto[b] == RULE_PROTO_HTTP);
+		/* HTTP's buffers, and the events any parser's units may carry */
+		FUZZ_CHECK(rule_buffer_proto[b] == RULE_PROTO_HTTP || b == RULE_BUFFER_APP_EVENTS);
 		for (uint32_t i = 0; i < unit->buffer_len[b]; i++)
 			sum += unit->buffer[b][i];
 	}
@@ -69,7 +70,8 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	FUZZ_CHECK(memchr(d->xff, 0, sizeof(d->xff)));
 	/* the buffers the row names, and the details as an alert would show them */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		FUZZ_CHECK(!unit->buffer[b] || (app_parser_http.buffers & RULE_BUFFER_BIT(b)));
+		FUZZ_CHECK(!unit->buffer[b] || b == RULE_BUFFER_APP_EVENTS ||
+			   (app_parser_http.buffers & RULE_BUFFER_BIT(b)));
 	char line[4096];
 	struct app_json j = {.buf = line, .len = sizeof(line)};
 	app_parser_http.eve_details(d, &j);

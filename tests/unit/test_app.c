@@ -18,6 +18,9 @@
 #include <cmocka.h>
 
 #include "dataplane/app/app.h"
+#include "dataplane/app/app_flow.h"
+#include "dataplane/flow/flow.h"
+#include "rules/lang/app_event.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
@@ -118,6 +121,51 @@ static void test_eve_details_object(void **unused)
 	assert_non_null(app_parser_mysql.eve_details);
 }
 
+/* ---- a flow whose two directions speak different protocols ---- */
+
+struct probe_sink {
+	unsigned units, mismatches;
+};
+
+static void probe_emit(void *arg, const struct app_unit *unit)
+{
+	struct probe_sink *k = arg;
+	const uint8_t *e = unit->buffer[RULE_BUFFER_APP_EVENTS];
+	k->units++;
+	for (uint32_t i = 0; e && i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++)
+		if (e[i] == RULE_APP_EVENT_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS)
+			k->mismatches++;
+}
+
+static void test_protocol_mismatch(void **unused)
+{
+	(void)unused;
+	static const char request[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char ssh[] = "SSH-2.0-OpenSSH_6.6.1\r\n";
+	static const char http[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	struct app_config config = {.body_limit = 4096};
+	const char *answers[] = {ssh, http};
+	for (int i = 0; i < 2; i++) {
+		struct flow f;
+		struct probe_sink k = {0};
+		memset(&f, 0, sizeof(f));
+		assert_true(app_flow_data(&f, &config, APP_TO_SERVER, true,
+					  (const uint8_t *)request, sizeof(request) - 1, 0, true,
+					  probe_emit, &k));
+		app_flow_data(&f, &config, APP_TO_CLIENT, true, (const uint8_t *)answers[i],
+			      (uint32_t)strlen(answers[i]), 0, true, probe_emit, &k);
+		/* and again: only the first data of a direction is probed */
+		app_flow_data(&f, &config, APP_TO_CLIENT, true, (const uint8_t *)answers[i],
+			      (uint32_t)strlen(answers[i]), 0, false, probe_emit, &k);
+		assert_int_equal(app_flow_proto(&f), RULE_PROTO_HTTP);
+		assert_int_equal(k.mismatches, i == 0 ? 1 : 0);
+		assert_int_equal(app_flow_proto_dir(&f, APP_TO_SERVER), -1);
+		assert_int_equal(app_flow_proto_dir(&f, APP_TO_CLIENT),
+				 i == 0 ? RULE_PROTO_SSH : -1);
+		app_flow_gone(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +173,7 @@ int main(void)
 	    cmocka_unit_test(test_table_is_the_list),
 	    cmocka_unit_test(test_buffers_belong_to_the_row),
 	    cmocka_unit_test(test_eve_details_object),
+	    cmocka_unit_test(test_protocol_mismatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

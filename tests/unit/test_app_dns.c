@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "dataplane/app/app_json.h"
+#include "rules/lang/app_event.h"
 #include "dataplane/app/app_parsers.h"
 
 #define SINK_UNITS_MAX 32
@@ -62,9 +63,9 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 		assert_true(u->meta_len <= sizeof(u->meta));
 		memcpy(u->meta, unit->buffer[RULE_BUFFER_DNS_META], u->meta_len);
 	}
-	/* only the buffers the row says the parser fills */
+	/* only the buffers the row says the parser fills (events go on any parser's units) */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (unit->buffer[b])
+		if (unit->buffer[b] && b != RULE_BUFFER_APP_EVENTS)
 			assert_true(app_parser_dns.buffers & RULE_BUFFER_BIT(b));
 }
 
@@ -276,6 +277,61 @@ static void expect_no_unit(const struct bytes *m)
 	assert_int_equal(k.count, 0);
 }
 
+/* The unit's application-layer events as a string of their ids ("" when none). */
+static const char *events_of(const struct unit_copy *u)
+{
+	return u->names[RULE_BUFFER_APP_EVENTS];
+}
+
+static void test_dns_events(void **unused)
+{
+	(void)unused;
+	struct bytes q = {0}, r = {0}, z = {0};
+	struct sink k = {0};
+	const char want_z[] = {RULE_APP_EVENT_DNS_Z_FLAG_SET, 0};
+	const char want_additionals[] = {RULE_APP_EVENT_DNS_INVALID_ADDITIONALS, 0};
+	const char want_not_response[] = {RULE_APP_EVENT_DNS_NOT_A_RESPONSE, 0};
+
+	/* the reserved Z bit */
+	header(&z, 0x0140, 1, 0);
+	name(&z, "www.example.com");
+	put16(&z, 1), put16(&z, 1);
+	parse_datagram(&z, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 1);
+	assert_string_equal(events_of(&k.units[0]), want_z);
+	assert_non_null(strstr(eve_of(&k.units[0].details), "\"z\":true"));
+
+	/* a plain query has none */
+	query(&q, "www.example.com", 1);
+	k.count = 0;
+	memset(k.units, 0, sizeof(k.units));
+	parse_datagram(&q, APP_TO_SERVER, &k);
+	assert_int_equal(k.count, 1);
+	assert_string_equal(events_of(&k.units[0]), "");
+	/* a query toward the client */
+	k.count = 0;
+	parse_datagram(&q, APP_TO_CLIENT, &k);
+	assert_int_equal(k.count, 1);
+	assert_string_equal(events_of(&k.units[0]), want_not_response);
+
+	/* an answer that parses, then an additional record cut short: the message is
+	 * still handed over, with the event, once (on its first unit) */
+	header(&r, 0x8180, 1, 1);
+	r.b[11] = 1; /* arcount */
+	name(&r, "www.example.com");
+	put16(&r, 1), put16(&r, 1);
+	put16(&r, 0xc00c), put16(&r, 1), put16(&r, 1), put16(&r, 0), put16(&r, 60);
+	put16(&r, 4), put(&r, "\x5d\xb8\xd8\x22", 4);
+	put8(&r, 0), put16(&r, 41), put16(&r, 4096); /* OPT record without its ttl and length */
+	k.count = 0;
+	memset(k.units, 0, sizeof(k.units));
+	parse_datagram(&r, APP_TO_CLIENT, &k);
+	assert_true(k.count >= 1);
+	assert_string_equal(events_of(&k.units[0]), want_additionals);
+	for (uint32_t i = 1; i < k.count; i++)
+		assert_string_equal(events_of(&k.units[i]), "");
+}
+
 static void test_dns_compression_loops(void **unused)
 {
 	(void)unused;
@@ -399,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_dns_udp_query),
 	    cmocka_unit_test(test_dns_several_questions),
 	    cmocka_unit_test(test_dns_response),
+	    cmocka_unit_test(test_dns_events),
 	    cmocka_unit_test(test_dns_compression_loops),
 	    cmocka_unit_test(test_dns_truncated_and_long_names),
 	    cmocka_unit_test(test_dns_tcp),

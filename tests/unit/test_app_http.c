@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "dataplane/app/app_http.h"
+#include "rules/lang/app_event.h"
 #include "dataplane/app/app_json.h"
 #include "rules/match/match.h"
 
@@ -67,10 +68,10 @@ static void record_emit(void *arg, const struct app_unit *unit)
 	}
 	r->fresh = unit->fresh;
 	r->window = unit->window;
-	/* only the buffers the row says the parser fills */
+	/* only the buffers the row says the parser fills (events go on any parser's units) */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (unit->buffer[b])
-			assert_true(app_parser_http.buffers & RULE_BUFFER_BIT(b));
+		if (unit->buffer[b] && b != RULE_BUFFER_APP_EVENTS)
+			assert_true((app_parser_http.buffers & RULE_BUFFER_BIT(b)) != 0);
 	assert_non_null(unit->details);
 	r->details = *unit->details;
 	r->has_file_store = unit->file_store != NULL;
@@ -511,6 +512,37 @@ static void test_coding_fallback_raw(void **unused)
  * it for invalid, left the body chunked and stopped parsing. The body is
  * de-chunked now, in both directions, and the next request is parsed.
  */
+/* Unit i carries application-layer event e (app.events, one byte per event). */
+static bool unit_has_event(int i, enum rule_app_event e)
+{
+	const char *events = units[i].buffer[RULE_BUFFER_APP_EVENTS];
+	return events && memchr(events, (int)e, units[i].len[RULE_BUFFER_APP_EVENTS]) != NULL;
+}
+
+/* libhtp's anomalies become Suricata's http events, on the headers' unit of their direction. */
+static void test_http_events(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+	assert_int_equal(unit_count, 1);
+	assert_null(units[0].buffer[RULE_BUFFER_APP_EVENTS]);
+	feed_str(s, APP_TO_SERVER, "GET /b HTTP/1.1\r\nUser-Agent: x\r\n\r\n");
+	assert_int_equal(unit_count, 2);
+	assert_true(unit_has_event(1, RULE_APP_EVENT_HTTP_MISSING_HOST_HEADER));
+	/* a rule on the events alone is not skipped as a unit with nothing new */
+	assert_true((units[1].fresh & RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS)) != 0);
+	feed_str(s, APP_TO_SERVER,
+		 "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n"
+		 "Content-Length: 1\r\n\r\nx");
+	assert_true(unit_count >= 3);
+	assert_true(
+	    unit_has_event(2, RULE_APP_EVENT_HTTP_INVALID_TRANSFER_ENCODING_VALUE_IN_REQUEST));
+	assert_false(unit_has_event(2, RULE_APP_EVENT_HTTP_MISSING_HOST_HEADER));
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
 static void test_transfer_encoding_chunked_last(void **unused)
 {
 	(void)unused;
@@ -1110,6 +1142,7 @@ int main(void)
 	    cmocka_unit_test(test_body_limit),
 	    cmocka_unit_test(test_coding_fallback_raw),
 	    cmocka_unit_test(test_transfer_encoding_chunked_last),
+	    cmocka_unit_test(test_http_events),
 	    cmocka_unit_test(test_body_windows),
 	    cmocka_unit_test(test_body_cut_short),
 	    cmocka_unit_test(test_uri_evasions),

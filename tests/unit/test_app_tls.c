@@ -20,6 +20,7 @@
 
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
+#include "rules/lang/app_event.h"
 
 /* ---- what the parser emitted ---- */
 
@@ -53,10 +54,10 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 		u->buffer[b][unit->buffer_len[b]] = '\0';
 		u->len[b] = unit->buffer_len[b];
 	}
-	/* only the buffers the row says the parser fills */
+	/* only the buffers the row says the parser fills (events go on any parser's units) */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-		if (unit->buffer[b])
-			assert_true(app_parser_tls.buffers & RULE_BUFFER_BIT(b));
+		if (unit->buffer[b] && b != RULE_BUFFER_APP_EVENTS)
+			assert_true((app_parser_tls.buffers & RULE_BUFFER_BIT(b)) != 0);
 	assert_non_null(unit->details);
 	u->details = *unit->details;
 }
@@ -670,6 +671,65 @@ static void test_tls_bad_lengths(void **unused)
 	expect_no_unit(&after, APP_TO_SERVER);
 }
 
+/* The events of the units k holds, in order, as one string of their ids. */
+static void events_of(const struct sink *k, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < k->count; i++)
+		for (uint32_t j = 0; j < k->units[i].len[RULE_BUFFER_APP_EVENTS] && n + 1 < cap;
+		     j++)
+			out[n++] = (char)k->units[i].buffer[RULE_BUFFER_APP_EVENTS][j];
+	out[n] = '\0';
+}
+
+/* A Certificate message that does not hold together raises Suricata's tls events, once. */
+static void test_tls_certificate_events(void **unused)
+{
+	(void)unused;
+	struct bytes cert = {0}, good = {0}, cut = {0}, junk = {0}, out;
+	struct sink k = {0};
+	char got[16];
+	const char want_length[] = {RULE_APP_EVENT_TLS_CERTIFICATE_INVALID_LENGTH,
+				    RULE_APP_EVENT_TLS_INVALID_HANDSHAKE_MESSAGE, 0};
+	const char want_der[] = {RULE_APP_EVENT_TLS_INVALID_CERTIFICATE,
+				 RULE_APP_EVENT_TLS_INVALID_HANDSHAKE_MESSAGE, 0};
+
+	make_certificate(&cert);
+	put24(&good, 3 + cert.len);
+	put24(&good, cert.len);
+	put(&good, cert.b, cert.len);
+	/* a certificate whose length runs past the list */
+	put24(&cut, 3 + 10);
+	put24(&cut, 200);
+	put(&cut, cert.b, 10);
+	/* a certificate that is no DER */
+	put24(&junk, 3 + 8);
+	put24(&junk, 8);
+	put(&junk, "notacert", 8);
+	const struct bytes *msgs[] = {&good, &cut, &junk};
+	const char *want[] = {"", want_length, want_der};
+	for (int i = 0; i < 3; i++) {
+		void *s = tls_new();
+		memset(&out, 0, sizeof(out));
+		wrap_records(&out, 11, msgs[i], 16384);
+		feed(s, APP_TO_CLIENT, &out, out.len, &k);
+		events_of(&k, got, sizeof(got));
+		assert_string_equal(got, want[i]);
+		sink_reset(&k);
+		app_parser_tls.destroy(s);
+	}
+	/* a record of a type TLS does not have */
+	void *s = tls_new();
+	memset(&out, 0, sizeof(out));
+	put(&out, "\x30\x03\x03\x00\x01\x01", 6);
+	feed(s, APP_TO_CLIENT, &out, out.len, &k);
+	events_of(&k, got, sizeof(got));
+	const char want_type[] = {RULE_APP_EVENT_TLS_INVALID_RECORD_TYPE, 0};
+	assert_string_equal(got, want_type);
+	sink_reset(&k);
+	app_parser_tls.destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +740,7 @@ int main(void)
 	    cmocka_unit_test(test_tls_message_across_records),
 	    cmocka_unit_test(test_tls_server_hello_and_certificate),
 	    cmocka_unit_test(test_tls13_server_hello),
+	    cmocka_unit_test(test_tls_certificate_events),
 	    cmocka_unit_test(test_tls_bad_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "rules/lang/app_event.h"
 #include "rules/lang/event.h"
 #include "rules/lang/keyword.h"
 #include "rules/lang/parse.h"
@@ -516,6 +517,112 @@ static void test_decode_event(void **state)
 	options_fail("stream-event:a.b;", "bad value of \"stream-event\": \"a.b\"");
 }
 
+/* ---- app-layer-event ---------------------------------------------------- */
+
+static void test_app_layer_event(void **state)
+{
+	(void)state;
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_UDP, .ip_version = 4};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	struct rule *rule = options_ok("dns", "app-layer-event:dns.z_flag_set;");
+	/* checked on the units that carry events only */
+	assert_true((rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS)) != 0);
+	assert_false(rule_match(rule, &ctx));
+	uint8_t events[2] = {RULE_APP_EVENT_DNS_MALFORMED_DATA, RULE_APP_EVENT_DNS_NOT_A_REQUEST};
+	ctx.buffer[RULE_BUFFER_APP_EVENTS] = events;
+	ctx.buffer_len[RULE_BUFFER_APP_EVENTS] = 2;
+	assert_false(rule_match(rule, &ctx));
+	events[1] = RULE_APP_EVENT_DNS_Z_FLAG_SET;
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* detection's own events have no protocol */
+	rule = options_ok("ip", "flow:established; "
+				"app-layer-event:applayer_mismatch_protocol_both_directions;");
+	assert_false(rule_match(rule, &ctx));
+	events[0] = RULE_APP_EVENT_APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS;
+	ctx.flow = RULE_MATCH_ESTABLISHED | RULE_MATCH_HAS_FLOW;
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* an event vigil never raises loads and never matches */
+	rule = options_ok("smtp", "app-layer-event:smtp.mime_long_boundary;");
+	uint8_t all[RULE_APP_EVENT_COUNT];
+	for (unsigned i = 0; i < RULE_APP_EVENT_COUNT; i++)
+		all[i] = (uint8_t)i;
+	ctx.buffer[RULE_BUFFER_APP_EVENTS] = all;
+	ctx.buffer_len[RULE_BUFFER_APP_EVENTS] = RULE_APP_EVENT_COUNT;
+	assert_false(rule_match(rule, &ctx));
+	rule_free(rule);
+	options_fail("app-layer-event:a.b.c;", "bad value of \"app-layer-event\": \"a.b.c\"");
+	options_fail("app-layer-event:dns.;", "bad value of \"app-layer-event\": \"dns.\"");
+	options_fail("app-layer-event:!dns.z_flag_set;",
+		     "bad value of \"app-layer-event\": \"!dns.z_flag_set\"");
+	options_fail("app-layer-event:;", "keyword \"app-layer-event\" needs a value");
+}
+
+/* ---- ipv4-csum, tcpv4-csum, ... ----------------------------------------- */
+
+/* RFC 1071 over data, starting from sum; the complement to write in the header. */
+static uint16_t test_csum(uint32_t sum, const uint8_t *data, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i += 2)
+		sum += (uint32_t)data[i] << 8 | (i + 1 < len ? data[i + 1] : 0);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void test_checksums(void **state)
+{
+	(void)state;
+	/* IPv4 (20 bytes) + TCP (20 bytes) + "hi", checksums right */
+	uint8_t frame[42] = {0x45, 0, 0, 42, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+	uint8_t *tcp = frame + 20;
+	tcp[1] = 80, tcp[3] = 99, tcp[12] = 0x50, tcp[13] = 0x18;
+	frame[40] = 'h', frame[41] = 'i';
+	uint16_t ip_sum = test_csum(0, frame, 20);
+	frame[10] = (uint8_t)(ip_sum >> 8), frame[11] = (uint8_t)ip_sum;
+	uint32_t pseudo = 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 6 + 22;
+	uint16_t tcp_sum = test_csum(pseudo, tcp, 22);
+	tcp[16] = (uint8_t)(tcp_sum >> 8), tcp[17] = (uint8_t)tcp_sum;
+	struct packet p = {.data = frame,
+			   .len = sizeof(frame),
+			   .flags = PACKET_IPV4 | PACKET_TCP,
+			   .ip_version = 4,
+			   .l3_offset = 0,
+			   .l3_len = 42,
+			   .l4_offset = 20,
+			   .src_addr = {10, 0, 0, 1},
+			   .dst_addr = {10, 0, 0, 2}};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1};
+	struct rule *ip_valid = options_ok("ip", "ipv4-csum:valid;");
+	struct rule *tcp_valid = options_ok("tcp", "tcpv4-csum: valid;");
+	struct rule *tcp_invalid = options_ok("tcp", "tcpv4-csum:invalid;");
+	struct rule *udp_invalid = options_ok("udp", "udpv4-csum:invalid;");
+	struct rule *tcp6_valid = options_ok("tcp", "tcpv6-csum:valid;");
+	assert_true(rule_match(ip_valid, &ctx));
+	assert_true(rule_match(tcp_valid, &ctx));
+	assert_false(rule_match(tcp_invalid, &ctx));
+	assert_false(rule_match(udp_invalid, &ctx)); /* not UDP: neither valid nor invalid */
+	assert_false(rule_match(tcp6_valid, &ctx));
+	frame[41] ^= 1; /* the payload changed, the checksum did not */
+	assert_true(rule_match(ip_valid, &ctx));
+	assert_false(rule_match(tcp_valid, &ctx));
+	assert_true(rule_match(tcp_invalid, &ctx));
+	frame[8] = 63; /* ttl: the IP header's checksum is wrong now */
+	assert_false(rule_match(ip_valid, &ctx));
+	/* a fragment's transport checksum is the datagram's: no answer */
+	p.flags |= PACKET_FRAGMENT;
+	assert_false(rule_match(tcp_invalid, &ctx));
+	rule_free(ip_valid);
+	rule_free(tcp_valid);
+	rule_free(tcp_invalid);
+	rule_free(udp_invalid);
+	rule_free(tcp6_valid);
+	options_fail("tcpv4-csum:maybe;",
+		     "bad value of \"tcpv4-csum\": \"maybe\" (valid or invalid)");
+	options_fail("ipv4-csum;", "keyword \"ipv4-csum\" needs a value");
+}
+
 /* ---- stream_size -------------------------------------------------------- */
 
 static void test_stream_size(void **state)
@@ -684,6 +791,8 @@ int main(void)
 	    cmocka_unit_test(test_xbits),
 	    cmocka_unit_test(test_app_layer_protocol_modes),
 	    cmocka_unit_test(test_decode_event),
+	    cmocka_unit_test(test_app_layer_event),
+	    cmocka_unit_test(test_checksums),
 	    cmocka_unit_test(test_stream_size),
 	    cmocka_unit_test(test_flow_age),
 	    cmocka_unit_test(test_entropy),

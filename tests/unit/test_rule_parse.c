@@ -380,11 +380,23 @@ static void test_option_errors(void **state)
 	assert_string_equal(error->file, "t.rules");
 	assert_int_equal(error->line, 7);
 	assert_string_equal(error->group, "unknown keyword \"bogus\"");
-	parse_fails("alert tcp any any -> any any (sid:9; tag:session,3,packets;)",
-		    "unsupported keyword \"tag\": needs session tagging, not implemented yet");
+	parse_fails("alert tcp any any -> any any (sid:9; luajit:x.lua;)",
+		    "unsupported keyword \"luajit\": Lua scripts are not supported");
 	error = rule_parser_last_error(parser);
 	assert_int_equal(error->sid, 9);
-	assert_string_equal(error->group, "unsupported keyword \"tag\"");
+	assert_string_equal(error->group, "unsupported keyword \"luajit\"");
+	/* tag is checked as Suricata checks it (kw_tag.c) */
+	rule_free(parse_ok("alert tcp any any -> any any (sid:9; tag:session,3,packets;)"));
+	rule_free(parse_ok("alert tcp any any -> any any (sid:9; tag:host,10,seconds,dst;)"));
+	rule_free(parse_ok("alert tcp any any -> any any (sid:9; tag:session;)"));
+	options_fail("tag:session,3;", "bad value of \"tag\": \"session,3\" (session|host[, "
+				       "count, packets|seconds|bytes][, src|dst])");
+	options_fail("tag:session,3,packets,src;",
+		     "bad value of \"tag\": \"session,3,packets,src\" (session|host[, count, "
+		     "packets|seconds|bytes][, src|dst])");
+	options_fail("tag:flow,3,packets;", "bad value of \"tag\": \"flow,3,packets\" "
+					    "(session|host[, count, packets|seconds|bytes][, "
+					    "src|dst])");
 	options_fail("urilen:abc;", "bad value of \"urilen\": \"abc\"");
 	options_fail("urilen:5,sideways;", "bad value of \"urilen\": \"5,sideways\"");
 	options_fail("app-layer-protocol:gopher;",
@@ -541,7 +553,7 @@ static void test_transforms(void **state)
 {
 	struct rule *rule =
 	    parse_options_ok("http.uri; to_lowercase; from_base64; from_base64:bytes 4; "
-			     "xor:\"0d0ac8ff\"; pcrexform:\"[a-z]+\";");
+			     "xor:\"0d0ac8ff\"; pcrexform:\"([a-z]+)\";");
 
 	(void)state;
 	assert_int_equal(rule->option_count, 5);

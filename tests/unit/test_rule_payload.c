@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests for the payload keywords (rules/keywords/kw_content.c, kw_pcre.c,
- * kw_byte.c) and the matcher (rules/match/match.c). Each test writes the options
+ * kw_byte.c, kw_base64.c), the transforms with options (kw_transform.c) and the matcher (rules/match/match.c). Each test writes the options
  * of a rule as a Suricata user would, parses it with rule_parse(), puts a
  * crafted payload in pkt_data (or another buffer) and asserts match or no
  * match; parse errors are asserted with their message. Payloads are heap
@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "rules/keywords/kw_transform.h"
 #include "rules/lang/content.h"
 #include "rules/match/match.h"
 #include "rules/lang/parse.h"
@@ -313,8 +314,10 @@ static void test_transforms(void **state)
 			      RULE_BUFFER_HTTP_HOST, "badexample.com", 14));
 	assert_true(match_str("strip_whitespace; content:\"evalx\"; bsize:5;", " ev\tal \r\nx"));
 	assert_true(match_str("compress_whitespace; content:\"a b\tc\"; bsize:5;", "a  b\t \tc"));
-	/* a transform vigil cannot run makes the buffer not match, never match raw */
-	assert_false(match_str("to_md5; content:\"a\";", "a"));
+	/* a digest replaces the buffer (md5 of "a") */
+	assert_true(match_str(
+	    "to_md5; content:\"|0c c1 75 b9 c0 f1 b6 a8 31 c3 99 e2 69 77 26 61|\"; bsize:16;",
+	    "a"));
 }
 
 /* ---- pcre ----------------------------------------------------------- */
@@ -354,6 +357,10 @@ static void test_pcre_relative(void **state)
 static void test_pcre_buffer_flags(void **state)
 {
 	(void)state;
+	/* Q under http.response_body: the response body either way */
+	assert_true(match_in("http.response_body; pcre:\"/body/Q\";",
+			     RULE_BUFFER_HTTP_RESPONSE_BODY, "a body", 6));
+	parse_fails("http.uri; pcre:\"/body/Q\";", "used while sticky buffer http.uri");
 	struct rule *rule = parse_ok("pcre:\"/admin/U\";");
 
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_URI);
@@ -397,7 +404,29 @@ static void test_pcre_captures(void **state)
 	rule = parse_ok("pcre:\"/^(\\w+)/V, flow:agent\";");
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_USER_AGENT);
 	rule_free(rule);
-	parse_fails("pcre:\"/(x)/, pkt:name\";", "is not flow:NAME");
+	parse_fails("pcre:\"/(x)/, host:name\";", "is not flow:NAME, alert:NAME or pkt:NAME");
+	/* alert: and pkt: groups match and are not kept; named groups as the list */
+	const char *subject = "Mozilla/5.0";
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)subject;
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = (uint32_t)strlen(subject);
+	static const char *const forms[] = {
+	    "pcre:\"/^(\\w+)\\/(.*)/, alert:ua, flow:version\";",
+	    "pcre:\"/^(?P<alert_ua>\\w+)\\/(?P<flow_version>.*)/\";",
+	    "pcre:\"/^(?P<pkt_ua>\\w+)\\/(?P<flow_version>.*)/\";",
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		rule = parse_ok(forms[i]);
+		assert_true(rule_match(rule, &ctx));
+		assert_int_equal(captures.count, 1);
+		assert_int_equal(captures.capture[0].var, rule_parser_flowvar(parser, "version"));
+		assert_int_equal(captures.capture[0].len, 3);
+		rule_free(rule);
+	}
+	/* a named group of the regex's own is no variable */
+	rule = parse_ok("pcre:\"/^(?P<word>\\w+)/\";");
+	assert_true(rule_match(rule, &ctx));
+	assert_int_equal(captures.count, 0);
+	rule_free(rule);
 	parse_fails("pcre:!\"/(x)/, flow:name\";", "negated");
 }
 
@@ -641,6 +670,294 @@ static void test_parse_errors(void **state)
 	parse_fails("nocase;", "nocase");
 }
 
+/* ---- transforms with options, base64_decode / base64_data ------------ */
+
+static bool match_uri(const char *options, const char *uri)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), "http.uri; %s", options);
+	return match_in(text, RULE_BUFFER_HTTP_URI, uri, strlen(uri));
+}
+
+/* options against text in buffer */
+static bool match_text(const char *options, int buffer, const char *text)
+{
+	return match_in(options, buffer, text, strlen(text));
+}
+
+/* ---- from_base64 ----------------------------------------------------- */
+
+static void test_from_base64_options(void **state)
+{
+	(void)state;
+	/* "dGhpc2lzYXRlc3QK" is "thisisatest\n" */
+	assert_true(match_uri("from_base64; content:\"thisisatest\";", "dGhpc2lzYXRlc3QK"));
+	assert_true(
+	    match_uri("from_base64: offset 6; content:\"thisisatest\";", "/?arg=dGhpc2lzYXRlc3QK"));
+	assert_false(match_uri("from_base64; content:\"thisisatest\";", "/?arg=dGhpc2lzYXRlc3QK"));
+	/* offset 10 starts mid-group: "c2lzYXRlc3QK" is "sisatest\n" */
+	assert_true(
+	    match_uri("from_base64: offset 10; content:\"sisatest\";", "/?arg=dGhpc2lzYXRlc3QK"));
+	/* bytes 6 decodes "dGhpc2": "this" and no more */
+	assert_true(match_uri("from_base64: bytes 6, offset 6; content:\"this\"; bsize:4;",
+			      "/?arg=dGhpc2lzYXRlc3QK"));
+	assert_false(match_uri("from_base64: bytes 6, offset 6; content:\"thisis\";",
+			       "/?arg=dGhpc2lzYXRlc3QK"));
+	/* an offset past the end leaves the buffer as it was */
+	assert_true(match_uri("from_base64: offset 100; content:\"/?arg\";", "/?arg=x"));
+}
+
+static void test_from_base64_modes(void **state)
+{
+	(void)state;
+	/* "Zm 9v Ym Fy" is "foobar" once blanks are skipped (RFC 2045) */
+	assert_true(match_uri("from_base64: mode rfc2045; content:\"foobar\";", "Zm 9v Ym Fy"));
+	assert_false(match_uri("from_base64: mode rfc4648; content:\"foobar\";", "Zm 9v Ym Fy"));
+	assert_false(match_uri("from_base64: mode strict; content:\"foobar\";", "Zm 9v Ym Fy"));
+	assert_true(match_uri("from_base64: mode strict; content:\"foobar\";", "Zm9vYmFy"));
+	assert_true(match_uri("from_base64: mode strict; content:\"fo\"; bsize:2;", "Zm8="));
+	/* strict refuses a group cut short; rfc4648 keeps its whole bytes */
+	assert_false(match_uri("from_base64: mode strict; content:\"fo\"; bsize:2;", "Zm8"));
+	assert_true(match_uri("from_base64; content:\"fo\"; bsize:2;", "Zm8"));
+	/* '=' ends the text in rfc4648 mode */
+	assert_true(match_uri("from_base64; content:\"f\"; bsize:1;", "Zg==Zm9v"));
+}
+
+static void test_from_base64_parse(void **state)
+{
+	(void)state;
+	rule_free(
+	    parse_ok("http.uri; from_base64: bytes 4, offset 2, mode strict; content:\"a\";"));
+	rule_free(parse_ok("http.uri; from_base64:mode RFC2045; content:\"a\";"));
+	parse_fails("http.uri; from_base64: mode loose; content:\"a\";", "unknown mode \"loose\"");
+	parse_fails("http.uri; from_base64: size 4; content:\"a\";", "unknown option \"size\"");
+	parse_fails("http.uri; from_base64: bytes 0; content:\"a\";", "bytes must be > 0");
+	parse_fails("http.uri; from_base64: offset x; content:\"a\";", "\"x\" is not a number");
+	parse_fails("http.uri; from_base64: offset 1, offset 2; content:\"a\";", "given twice");
+	parse_fails("http.uri; from_base64: offset 1 bytes 2; content:\"a\";", "expected ','");
+}
+
+/* ---- pcrexform, xor, digests ------------------------------------------ */
+
+static void test_pcrexform(void **state)
+{
+	(void)state;
+	const char *line = "GET /z4d4kWk.jpg HTTP/1.1";
+	assert_true(match_text("http.request_line; pcrexform:\"[a-zA-Z]+\\s+(.*)\\s+HTTP\"; "
+			       "content:\"/z4d4kWk.jpg\"; startswith; endswith;",
+			       RULE_BUFFER_HTTP_REQUEST_LINE, line));
+	assert_false(match_text("http.request_line; pcrexform:\"[a-zA-Z]+\\s+(.*)\\s+HTTP\"; "
+				"content:\"GET\";",
+				RULE_BUFFER_HTTP_REQUEST_LINE, line));
+	/* no match: the buffer stays as it was */
+	assert_true(match_text("http.request_line; pcrexform:\"^POST (.*)\"; content:\"GET\";",
+			       RULE_BUFFER_HTTP_REQUEST_LINE, line));
+	parse_fails("http.uri; pcrexform:\"abc\"; content:\"a\";", "no capture group");
+	parse_fails("http.uri; pcrexform:\"(abc\"; content:\"a\";", "bad regex");
+	parse_fails("http.uri; pcrexform:\"(a\"b\"; content:\"a\";", "bad regex");
+}
+
+static void test_xor_and_digests(void **state)
+{
+	(void)state;
+	/* "aabd" xor 01 02 01 02 */
+	assert_true(match_str("xor:\"0102\"; content:\"|60 63 63 66|\";", "aabd"));
+	assert_false(match_str("xor:\"0102\"; content:\"aabd\";", "aabd"));
+	parse_fails("xor:\"012\"; content:\"a\";", "hex key");
+	parse_fails("xor:\"zz\"; content:\"a\";", "not hex");
+	/* sha1("abc") = a9993e36... */
+	assert_true(
+	    match_str("to_sha1; content:\"|a9 99 3e 36 47 06 81 6a|\"; startswith;", "abc"));
+	/* sha256("abc") = ba7816bf... */
+	assert_true(
+	    match_str("to_sha256; content:\"|ba 78 16 bf|\"; startswith; bsize:32;", "abc"));
+}
+
+/* ---- views of one buffer --------------------------------------------- */
+
+static void test_transform_after_content(void **state)
+{
+	(void)state;
+	/* the content before from_base64 sees the raw uri, the one after the decoded text */
+	const char *uri = "/?arg=dGhpc2lzYXRlc3QK";
+	const char *rule = "content:\"/?arg=dGhpc2lzYXRlc3QK\"; from_base64: offset 6; "
+			   "content:\"thisisatest\";";
+	assert_true(match_uri(rule, uri));
+	assert_false(match_uri(rule, "/?arg=dGhpc2lzYXRlc3QX"));
+	/* the raw content is what the fast-pattern scan may use; the later one is not */
+	struct rule *r = parse_ok("http.uri; content:\"/?arg=\"; from_base64: offset 6; "
+				  "content:\"thisisatest\"; fast_pattern;");
+	unsigned first = 0, second = 0;
+	for (unsigned i = 0; i < r->option_count; i++) {
+		if (strcmp(rule_keywords[r->options[i].keyword].name, "content") != 0)
+			continue;
+		if (!first)
+			first = i + 1;
+		else
+			second = i + 1;
+	}
+	assert_true(first && second);
+	assert_true(rule_option_sees_raw_view(r, first - 1));
+	assert_false(rule_option_sees_raw_view(r, second - 1));
+	assert_false(rule_has_transforms(r, RULE_BUFFER_HTTP_URI));
+	rule_free(r);
+}
+
+/* ---- base64_decode / base64_data -------------------------------------- */
+
+static void test_base64_decode_match(void **state)
+{
+	(void)state;
+	/* "Zm9vYmFy" is "foobar" */
+	assert_true(match_str("content:\"k=\"; base64_decode:relative; base64_data; "
+			      "content:\"foobar\"; startswith;",
+			      "x k=Zm9vYmFy"));
+	assert_false(match_str("content:\"k=\"; base64_decode:relative; base64_data; "
+			       "content:\"k=\";",
+			       "x k=Zm9vYmFy"));
+	/* bytes: only "Zm9v" decoded */
+	assert_true(match_str("content:\"k=\"; base64_decode:bytes 4, relative; base64_data; "
+			      "content:\"foo\"; bsize:3;",
+			      "k=Zm9vYmFy"));
+	/* offset without relative counts from the buffer's start */
+	assert_true(
+	    match_str("base64_decode:offset 2; base64_data; content:\"foobar\";", "k=Zm9vYmFy"));
+	/* decoding stops at the first byte outside the alphabet (RFC 4648) */
+	assert_false(
+	    match_str("base64_decode:offset 2; base64_data; content:\"foobar\";", "k=Zm9v%YmFy"));
+	/* nothing decoded: no match, even for an option that would hold on nothing */
+	assert_false(match_str("content:\"k=\"; base64_decode:relative; base64_data; "
+			       "isdataat:!1;",
+			       "k=%%%%"));
+	/* a relative content first after base64_data counts from the decoded start */
+	assert_true(match_str("content:\"k=\"; base64_decode:relative; base64_data; "
+			      "content:\"foo\"; within:3;",
+			      "k=Zm9vYmFy"));
+}
+
+static void test_base64_decode_retries(void **state)
+{
+	(void)state;
+	/* the first "k=" decodes to "abc", the second to "foobar": the content before
+	 * base64_decode is tried again at its next occurrence */
+	assert_true(match_str("content:\"k=\"; base64_decode:relative; base64_data; "
+			      "content:\"foobar\"; startswith;",
+			      "k=YWJj k=Zm9vYmFy"));
+	struct rule *r = parse_ok("content:\"k=\"; base64_decode:relative; base64_data; "
+				  "content:\"foobar\"; fast_pattern;");
+	for (unsigned i = 0; i < r->option_count; i++) {
+		const char *name = rule_keywords[r->options[i].keyword].name;
+		bool raw = rule_option_sees_raw_view(r, i);
+		if (strcmp(name, "content") == 0)
+			assert_true(raw == (i == 0));
+	}
+	rule_free(r);
+}
+
+static void test_base64_parse(void **state)
+{
+	(void)state;
+	rule_free(parse_ok("base64_decode; base64_data; content:\"a\";"));
+	rule_free(parse_ok("base64_decode:bytes 10, offset 2, relative; base64_data;"));
+	parse_fails("base64_data; content:\"a\";", "needs a base64_decode");
+	parse_fails("base64_decode; http.uri; base64_data; content:\"a\";",
+		    "needs a base64_decode");
+	parse_fails("base64_decode:bytes 0; base64_data;", "bad value of \"base64_decode\"");
+	parse_fails("base64_decode:size 3; base64_data;", "bad value of \"base64_decode\"");
+	parse_fails("base64_decode:offset -1; base64_data;", "bad value of \"base64_decode\"");
+}
+
+static void test_base64_decoder(void **state)
+{
+	(void)state;
+	uint8_t out[32];
+	bool ok;
+	assert_int_equal(
+	    kw_base64_decode((const uint8_t *)"Zm9vYmFy", 8, KW_BASE64_RFC4648, out, &ok), 6);
+	assert_memory_equal(out, "foobar", 6);
+	assert_int_equal(
+	    kw_base64_decode((const uint8_t *)"Zm9v\r\nYmFy", 10, KW_BASE64_RFC2045, out, &ok), 6);
+	assert_int_equal(
+	    kw_base64_decode((const uint8_t *)"Zm9v\r\nYmFy", 10, KW_BASE64_RFC4648, out, &ok), 3);
+	assert_int_equal(
+	    kw_base64_decode((const uint8_t *)"Zm9v\r\nYmFy", 10, KW_BASE64_STRICT, out, &ok), 0);
+	assert_false(ok);
+	assert_int_equal(kw_base64_decode((const uint8_t *)"", 0, KW_BASE64_STRICT, out, &ok), 0);
+	assert_true(ok);
+}
+
+/* ---- absent --------------------------------------------------------- */
+
+static void test_absent(void **state)
+{
+	(void)state;
+	const int uri = RULE_BUFFER_HTTP_URI, referer = RULE_BUFFER_HTTP_REFERER;
+	/* the unit carries a uri only: no Referer */
+	assert_true(match_text("http.referer; absent;", uri, "/"));
+	assert_false(match_text("http.referer; absent;", referer, "http://x/"));
+	const char *or_else = "http.referer; absent: or_else; content:!\"example\";";
+	assert_true(match_text(or_else, uri, "/"));
+	assert_true(match_text(or_else, referer, "http://x/"));
+	assert_false(match_text(or_else, referer, "http://example/"));
+	const char *positive = "http.referer; absent:or_else; content:\"example\";";
+	assert_true(match_text(positive, uri, "/"));
+	assert_true(match_text(positive, referer, "http://example/"));
+	assert_false(match_text(positive, referer, "http://x/"));
+	/* nothing after absent finds the rule: its content may not be there at all */
+	struct rule *r = parse_ok(positive);
+	for (unsigned i = 0; i < r->option_count; i++)
+		if (strcmp(rule_keywords[r->options[i].keyword].name, "content") == 0)
+			assert_false(rule_option_sees_raw_view(r, i));
+	/* it is checked on the protocol's units (its first buffer stands in) */
+	assert_true((r->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI)) != 0);
+	rule_free(r);
+	parse_fails("absent;", "absent needs a sticky buffer");
+	parse_fails("http.referer; absent:maybe;", "bad value of \"absent\"");
+	parse_fails("http.referer; content:\"a\"; absent;", "absent must come first");
+}
+
+/* byte_test and byte_jump take offsets as large as Suricata's (32 bits signed) */
+static void test_byte_large_offsets(void **state)
+{
+	(void)state;
+	assert_false(match_str("byte_test:1,=,65,214748364;", "AAAA"));
+	assert_false(match_str("byte_jump:1,2147483647;", "AAAA"));
+	parse_fails("byte_test:1,=,65,2147483648;", "byte_test offset");
+}
+
+/* ---- asn1 ---------------------------------------------------------- */
+
+static void test_asn1(void **state)
+{
+	(void)state;
+	/* a BIT STRING claiming 8 unused bits, alone and inside a SEQUENCE */
+	assert_true(match_bytes("asn1:bitstring_overflow;", "\x03\x02\x08\x00", 4));
+	assert_false(match_bytes("asn1:bitstring_overflow;", "\x03\x02\x07\x00", 4));
+	assert_true(match_bytes("asn1:bitstring_overflow;", "\x30\x04\x03\x02\x09\x00", 6));
+	/* a length over the limit, even one the buffer cannot hold */
+	assert_true(match_bytes("asn1:oversize_length 2048;", "\x04\x82\x10\x00\x41", 5));
+	assert_false(match_bytes("asn1:oversize_length 4096;", "\x04\x82\x10\x00\x41", 5));
+	assert_true(match_bytes("asn1:oversize_length 10;", "\x04\x85\x01\x02\x03\x04\x05", 7));
+	/* offsets: from the start, or from the previous match */
+	assert_true(
+	    match_bytes("asn1:bitstring_overflow, absolute_offset 2;", "XX\x03\x02\x08\x00", 6));
+	assert_false(match_bytes("asn1:bitstring_overflow;", "XX\x03\x02\x08\x00", 6));
+	assert_true(match_bytes("content:\"XX\"; asn1:bitstring_overflow, relative_offset 0;",
+				"XX\x03\x02\x08\x00", 6));
+	/* a REAL in decimal form longer than 256 bytes */
+	uint8_t real[4 + 300];
+	memset(real, '1', sizeof(real));
+	real[0] = 0x09, real[1] = 0x82, real[2] = 0x01, real[3] = 0x2c, real[4] = 0x01;
+	assert_true(match_bytes("asn1:double_overflow;", real, sizeof(real)));
+	real[4] = 0x80; /* binary form */
+	assert_false(match_bytes("asn1:double_overflow;", real, sizeof(real)));
+	parse_fails("asn1:relative_offset 4;", "bad value of \"asn1\"");
+	parse_fails("asn1:bitstring_overflow, sideways;", "bad value of \"asn1\"");
+	parse_fails("asn1:oversize_length;", "bad value of \"asn1\"");
+	parse_fails("asn1:bitstring_overflow, absolute_offset 1, relative_offset 2;",
+		    "bad value of \"asn1\"");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -707,6 +1024,19 @@ int main(void)
 	    cmocka_unit_test(test_window_absolute_checks),
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_pcre_limit_counted),
+	    cmocka_unit_test(test_from_base64_options),
+	    cmocka_unit_test(test_from_base64_modes),
+	    cmocka_unit_test(test_from_base64_parse),
+	    cmocka_unit_test(test_pcrexform),
+	    cmocka_unit_test(test_xor_and_digests),
+	    cmocka_unit_test(test_transform_after_content),
+	    cmocka_unit_test(test_base64_decode_match),
+	    cmocka_unit_test(test_base64_decode_retries),
+	    cmocka_unit_test(test_base64_parse),
+	    cmocka_unit_test(test_base64_decoder),
+	    cmocka_unit_test(test_absent),
+	    cmocka_unit_test(test_byte_large_offsets),
+	    cmocka_unit_test(test_asn1),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
