@@ -1,9 +1,95 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The application-layer stage of one flow (see app_flow.h).
+ * The application-layer stage of one flow (see app_flow.h), and the
+ * connections control channels announced (struct app_expectation, app.h).
+ *
+ * Expected connections are kept per worker thread (thread-local, no lock):
+ * the announcing flow and the announced one meet on one worker when the
+ * ports' RSS hashes on addresses only, as an FTP control and data
+ * connection share both addresses; with a hash on ports too, a data
+ * connection that lands on another worker is detected from its content,
+ * or not at all (a file has no signature), and inspected as plain TCP.
  */
+#include <netinet/in.h>
+#include <string.h>
+
 #include "dataplane/app/app_flow.h"
 #include "dataplane/flow/flow.h"
+
+/* Announced connections remembered per worker; a ninth overwrites the oldest. */
+#define APP_EXPECT_MAX 8
+
+struct app_expect_slot {
+	bool used;
+	uint8_t ip_version;
+	uint8_t addr[2][16];
+	struct app_expectation expectation;
+};
+
+static __thread struct app_expect_slot app_expect_slots[APP_EXPECT_MAX];
+static __thread unsigned app_expect_next;
+
+static void app_expect_add(const struct flow *f, const struct app_expectation *e)
+{
+	struct app_expect_slot *slot = &app_expect_slots[app_expect_next++ % APP_EXPECT_MAX];
+	slot->used = true;
+	slot->ip_version = f->key.ip_version;
+	memcpy(slot->addr, f->key.addr, sizeof(slot->addr));
+	slot->expectation = *e;
+}
+
+/* The expectation f fulfils (same two addresses, its responder port), taken off the list; or NULL. */
+static const struct app_expectation *app_expect_take(const struct flow *f)
+{
+	if (f->key.proto != IPPROTO_TCP)
+		return NULL;
+	uint16_t port = f->key.port[!f->client_side];
+	for (unsigned i = 0; i < APP_EXPECT_MAX; i++) {
+		struct app_expect_slot *slot = &app_expect_slots[i];
+		if (!slot->used || slot->expectation.port != port ||
+		    slot->ip_version != f->key.ip_version)
+			continue;
+		bool same = !memcmp(slot->addr[0], f->key.addr[0], 16) &&
+			    !memcmp(slot->addr[1], f->key.addr[1], 16);
+		bool swapped = !memcmp(slot->addr[0], f->key.addr[1], 16) &&
+			       !memcmp(slot->addr[1], f->key.addr[0], 16);
+		if (!same && !swapped)
+			continue;
+		slot->used = false;
+		return &slot->expectation;
+	}
+	return NULL;
+}
+
+/* The parser's emit, seen first here: a unit that announces a connection leaves it on the list. */
+struct app_flow_emit {
+	const struct flow *f;
+	app_emit_fn emit;
+	void *arg;
+};
+
+static void app_flow_unit(void *arg, const struct app_unit *unit)
+{
+	const struct app_flow_emit *e = arg;
+	if (unit->expect)
+		app_expect_add(e->f, unit->expect);
+	e->emit(e->arg, unit);
+}
+
+/* f is a connection announced earlier: its parser from the expectation, not from the bytes. */
+static const struct app_parser *app_flow_expected(struct flow *f, const struct app_config *config)
+{
+	const struct app_expectation *e = app_expect_take(f);
+	const struct app_parser *parser = e ? app_parser_for((enum rule_proto)e->proto) : NULL;
+	if (!parser)
+		return NULL;
+	f->app_state = parser->create(config);
+	f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
+	f->app_proto = (uint8_t)parser->proto;
+	if (f->app_state && parser->expected)
+		parser->expected(f->app_state, e);
+	return parser;
+}
 
 int app_flow_proto(const struct flow *f)
 {
@@ -20,7 +106,13 @@ static bool app_flow_detect(struct flow *f, const struct app_config *config, enu
 	/* Detection sees the stream from its start when the tail still holds it. */
 	const uint8_t *from = seen_from_start ? data - seen_len : data;
 	uint32_t from_len = seen_from_start ? len + seen_len : len;
-	const struct app_parser *parser = app_detect(from, from_len, dir, tcp, &need_more);
+	const struct app_parser *parser = app_flow_expected(f, config);
+	if (parser) {
+		if (f->app_state)
+			parser->parse(f->app_state, dir, from, from_len, emit, arg);
+		return f->app_status == FLOW_APP_DETECTED;
+	}
+	parser = app_detect(from, from_len, dir, tcp, &need_more);
 	if (parser) {
 		f->app_state = parser->create(config);
 		f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
@@ -40,12 +132,13 @@ bool app_flow_data(struct flow *f, const struct app_config *config, enum app_dir
 {
 	if (!config || !f || !len || f->app_status == FLOW_APP_FAILED)
 		return false;
+	struct app_flow_emit wrap = {f, emit, arg};
 	if (f->app_status == FLOW_APP_UNKNOWN)
 		return app_flow_detect(f, config, dir, tcp, data, len, seen_len, seen_from_start,
-				       emit, arg);
+				       app_flow_unit, &wrap);
 	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
 	if (parser)
-		parser->parse(f->app_state, dir, data, len, emit, arg);
+		parser->parse(f->app_state, dir, data, len, app_flow_unit, &wrap);
 	return false;
 }
 

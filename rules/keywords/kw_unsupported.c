@@ -23,7 +23,6 @@
 	_("tag", "needs session tagging, " KW_NOT_YET)                                             \
 	_("app-layer-event", "needs application-layer events, " KW_NOT_YET)                        \
 	_("asn1", KW_NOT_YET)                                                                      \
-	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \
 	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \

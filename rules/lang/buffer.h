@@ -99,7 +99,13 @@
 	_(SIP_VIA, "sip.via", NULL, SIP)                                                           \
 	_(SIP_USER_AGENT, "sip.user_agent", NULL, SIP)                                             \
 	_(SIP_CONTENT_TYPE, "sip.content_type", NULL, SIP)                                         \
-	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)
+	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)                                     \
+	_(FTP_COMMAND, "ftp.command", NULL, FTP)                                                   \
+	_(FTP_COMMAND_DATA, "ftp.command_data", NULL, FTP)                                         \
+	_(FTP_REPLY, "ftp.reply", NULL, FTP)                                                       \
+	_(FTP_COMPLETION_CODE, "ftp.completion_code", NULL, FTP)                                   \
+	_(FTP_META, "ftp.meta", NULL, FTP)                                                         \
+	_(FTPDATA_META, "ftpdata.meta", NULL, FTP_DATA)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -175,8 +181,12 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                each question (and, in a response, of each answer), 2 bytes
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
+ *   ftp.meta     struct rule_ftp_meta below
+ *   ftpdata.meta one byte: the command of the control channel that opened
+ *                the data connection (enum rule_ftpdata_command)
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META)
+#define foreach_rule_buffer_hidden                                                                 \
+	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(FTP_META) _(FTPDATA_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {
@@ -188,5 +198,20 @@ struct rule_tls_meta {
 	uint8_t has_chain;  /* 1 on a Certificate unit */
 	uint32_t chain_len; /* certificates in the Certificate message */
 };
+
+/* ftp.meta: what the FTP keywords that are tests read, for one transaction. */
+enum rule_ftp_mode { RULE_FTP_MODE_NONE, RULE_FTP_MODE_ACTIVE, RULE_FTP_MODE_PASSIVE };
+struct rule_ftp_meta {
+	uint8_t mode;		/* enum rule_ftp_mode: set by PORT/EPRT or PASV/EPSV */
+	uint8_t reply_received; /* 1 once the server answered the command */
+	uint16_t dynamic_port;	/* the data port announced (host order); 0: none yet */
+	/* PORT/EPRT toward the server with an IPv4 address: the address the
+	 * client asked the server to connect to (network order), for ftpbounce */
+	uint8_t port_announced;
+	uint8_t port_addr[4];
+};
+
+/* ftpdata.meta's byte: the transfer the data connection carries. */
+enum rule_ftpdata_command { RULE_FTPDATA_NONE, RULE_FTPDATA_RETR, RULE_FTPDATA_STOR };
 
 #endif
