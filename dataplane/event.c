@@ -40,6 +40,7 @@ static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
     [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS,   [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
     [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	   [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_FTP] = EVENT_APP_EACH_TRANSACTION, [RULE_PROTO_FTP_DATA] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DCERPC] = EVENT_APP_EACH_TRANSACTION,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)

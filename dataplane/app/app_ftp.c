@@ -238,6 +238,7 @@ static void ftp_transaction_unanswered(struct ftp_state *s, enum app_direction d
 	ftp_unit(s, dir, &unit);
 	unit.repeat = false;
 	s->open = false;
+	s->meta.complete = 1;
 	emit(arg, &unit);
 }
 
@@ -370,6 +371,7 @@ static void ftp_server_line(struct ftp_state *s, const uint8_t *line, uint32_t l
 			/* the transaction is complete: its record, and another look toward the server */
 			unit.repeat = false;
 			s->open = false;
+			s->meta.complete = 1;
 			s->reinspect = det->has_command;
 		}
 	}

@@ -27,6 +27,7 @@
 	_(sip)                                                                                     \
 	_(ftp)                                                                                     \
 	_(ftp_data)                                                                                \
+	_(dcerpc)                                                                                  \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

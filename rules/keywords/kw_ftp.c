@@ -5,7 +5,8 @@
  * as Suricata 8 documents them:
  *   ftp.mode:active|passive;       the transaction set the data mode (PORT,
  *                                  EPRT: active; PASV, EPSV: passive)
- *   ftp.reply_received:yes|on|no|off;  the server answered the command
+ *   ftp.reply_received:yes|on|no|off;  the server answered the command,
+ *                                  told once the transaction is over
  *   ftp.dynamic_port:[!]N[-M];     the data port the transaction announced
  *                                  (the command's, or PASV/EPSV's reply's)
  *   ftpdata_command:retr|stor;     on an ftp-data flow: the command of the
@@ -44,8 +45,8 @@ static unsigned kw_ftp_reply_received_values(const uint8_t *buf, uint32_t len, u
 {
 	const struct rule_ftp_meta *m = kw_ftp_meta(buf, len);
 	(void)max;
-	if (!m)
-		return 0;
+	if (!m || !m->complete)
+		return 0; /* a command still waiting may yet be answered: neither yes nor no */
 	*out = m->reply_received;
 	return 1;
 }

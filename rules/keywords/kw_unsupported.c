@@ -13,7 +13,6 @@
 
 #define KW_NOT_YET	"not implemented yet"
 #define KW_NEEDS_FILES	"needs file tracking, not implemented yet"
-#define KW_NEEDS_DCERPC "needs the DCERPC parser, not implemented yet"
 #define KW_NEEDS_TLS	"needs the TLS parser's state, not implemented yet"
 
 /* _("name", reason) */
@@ -36,9 +35,6 @@
 	_("filemd5", KW_NEEDS_FILES)                                                               \
 	_("filesha1", KW_NEEDS_FILES)                                                              \
 	_("filesha256", KW_NEEDS_FILES)                                                            \
-	_("dce_iface", KW_NEEDS_DCERPC)                                                            \
-	_("dce_opnum", KW_NEEDS_DCERPC)                                                            \
-	_("dce_stub_data", KW_NEEDS_DCERPC)                                                        \
 	_("id", "needs the IPv4 identification test, " KW_NOT_YET)                                 \
 	_("fragbits", KW_NOT_YET)                                                                  \
 	_("fragoffset", KW_NOT_YET)                                                                \

@@ -385,7 +385,11 @@ static void test_kw_ftp_mode(void **unused)
 static void test_kw_ftp_reply_received(void **unused)
 {
 	(void)unused;
-	struct rule_ftp_meta yes = {.reply_received = 1}, no = {0};
+	struct rule_ftp_meta yes = {.reply_received = 1, .complete = 1}, no = {.complete = 1};
+	struct rule_ftp_meta waiting = {0};
+	/* a command still waiting for its reply is neither answered nor unanswered */
+	assert_false(kw_match("ftp.reply_received:no;", &waiting, 0, client));
+	assert_false(kw_match("ftp.reply_received:yes;", &waiting, 0, client));
 	assert_true(kw_match("ftp.reply_received:yes;", &yes, 0, client));
 	assert_true(kw_match("ftp.reply_received:on;", &yes, 0, client));
 	assert_false(kw_match("ftp.reply_received:yes;", &no, 0, client));
