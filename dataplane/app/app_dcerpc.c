@@ -32,13 +32,13 @@
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
-#define DCERPC_HEADER	   16
-#define DCERPC_PDU_KEEP	   (16u * 1024 + 64) /* bytes of one PDU kept (a fragment's stub is cut) */
-#define DCERPC_STUB_MAX	   (64u * 1024)	    /* stub bytes of one call kept, fragments joined */
-#define DCERPC_PFC_FIRST   0x01
-#define DCERPC_PFC_LAST	   0x02
-#define DCERPC_PFC_OBJECT  0x80
-#define DCERPC_IFACES_MAX  RULE_DCERPC_IFACES_MAX
+#define DCERPC_HEADER	  16
+#define DCERPC_PDU_KEEP	  (16u * 1024 + 64) /* bytes of one PDU kept (a fragment's stub is cut) */
+#define DCERPC_STUB_MAX	  (64u * 1024)	    /* stub bytes of one call kept, fragments joined */
+#define DCERPC_PFC_FIRST  0x01
+#define DCERPC_PFC_LAST	  0x02
+#define DCERPC_PFC_OBJECT 0x80
+#define DCERPC_IFACES_MAX RULE_DCERPC_IFACES_MAX
 
 /* _(type, "EVE name"): the PDU types a record names. */
 #define foreach_dcerpc_ptype                                                                       \
@@ -87,8 +87,8 @@ APP_DETAILS_FITS(struct dcerpc_details);
 
 struct dcerpc_pdu {
 	uint8_t header[DCERPC_HEADER];
-	uint32_t seen;	/* bytes of the PDU taken so far, header included */
-	uint32_t len;	/* frag_length; 0: header not complete */
+	uint32_t seen;		/* bytes of the PDU taken so far, header included */
+	uint32_t len;		/* frag_length; 0: header not complete */
 	struct http_bytes body; /* after the header, up to DCERPC_PDU_KEEP */
 };
 
@@ -99,8 +99,8 @@ struct dcerpc_state {
 	struct rule_dcerpc_meta meta;
 	struct app_body_rules rules[2]; /* the transaction's, by direction */
 	struct http_bytes stub[2];	/* the call's stub data, by direction */
-	bool call_open;	    /* a request is out and its response not complete */
-	bool request_done;  /* its last fragment came */
+	bool call_open;			/* a request is out and its response not complete */
+	bool request_done;		/* its last fragment came */
 	uint32_t call_id;
 	/* the bind waiting for its ack: its contexts, in order */
 	uint8_t bind_count;
@@ -151,8 +151,8 @@ static void dcerpc_unit(struct dcerpc_state *s, enum app_direction dir, struct a
 	    dcerpc_details_of(s)->has_res) {
 		/* an empty stub is still a buffer (bsize:0 holds), never a NULL pointer */
 		static const uint8_t empty;
-		unit->buffer[RULE_BUFFER_DCERPC_STUB_DATA] = s->stub[dir].len ? s->stub[dir].data
-									     : &empty;
+		unit->buffer[RULE_BUFFER_DCERPC_STUB_DATA] =
+		    s->stub[dir].len ? s->stub[dir].data : &empty;
 		unit->buffer_len[RULE_BUFFER_DCERPC_STUB_DATA] = s->stub[dir].len;
 	}
 	unit->window.buffers = app_parser_dcerpc.buffers;
@@ -183,8 +183,8 @@ static void dcerpc_transaction_begin(struct dcerpc_state *s, const uint8_t *head
 }
 
 /* The transaction ends (its response, or none will come): its record, inspected toward dir. */
-static void dcerpc_transaction_end(struct dcerpc_state *s, enum app_direction dir,
-				   app_emit_fn emit, void *arg)
+static void dcerpc_transaction_end(struct dcerpc_state *s, enum app_direction dir, app_emit_fn emit,
+				   void *arg)
 {
 	struct app_unit unit;
 	dcerpc_unit(s, dir, &unit);
@@ -232,7 +232,8 @@ static void dcerpc_bind_keep(struct dcerpc_state *s, unsigned i, uint16_t result
 	f.accepted = result == 0;
 	if (s->meta.iface_count == DCERPC_IFACES_MAX) {
 		memmove(s->meta.iface, s->meta.iface + 1, sizeof(f) * (DCERPC_IFACES_MAX - 1));
-		memmove(det->iface, det->iface + 1, sizeof(det->iface[0]) * (DCERPC_IFACES_MAX - 1));
+		memmove(det->iface, det->iface + 1,
+			sizeof(det->iface[0]) * (DCERPC_IFACES_MAX - 1));
 		s->meta.iface_count--;
 		det->iface_count--;
 	}
@@ -321,8 +322,8 @@ static void dcerpc_request(struct dcerpc_state *s, const uint8_t *h, const uint8
 	emit(arg, &unit);
 }
 
-static void dcerpc_response(struct dcerpc_state *s, const uint8_t *h, const uint8_t *b,
-			    uint32_t n, app_emit_fn emit, void *arg)
+static void dcerpc_response(struct dcerpc_state *s, const uint8_t *h, const uint8_t *b, uint32_t n,
+			    app_emit_fn emit, void *arg)
 {
 	bool little = dcerpc_little(h);
 	uint32_t call_id = dcerpc_u32(h + 12, little);
@@ -397,7 +398,8 @@ static void dcerpc_parse(void *state, enum app_direction dir, const uint8_t *dat
 	}
 	while (len && !s->broken[dir]) {
 		if (p->seen < DCERPC_HEADER) {
-			uint32_t take = DCERPC_HEADER - p->seen < len ? DCERPC_HEADER - p->seen : len;
+			uint32_t take =
+			    DCERPC_HEADER - p->seen < len ? DCERPC_HEADER - p->seen : len;
 			memcpy(p->header + p->seen, data, take);
 			p->seen += take;
 			data += take;
@@ -450,7 +452,7 @@ static enum app_detect_result dcerpc_detect(const uint8_t *data, uint32_t len,
 	if (len < 10)
 		return APP_DETECT_NEED_MORE;
 	return dcerpc_u16(data + 8, dcerpc_little(data)) >= DCERPC_HEADER ? APP_DETECT_YES
-									   : APP_DETECT_NO;
+									  : APP_DETECT_NO;
 }
 
 static void *dcerpc_create(const struct app_config *config)
@@ -493,8 +495,8 @@ static void dcerpc_eve_details(const struct app_details *d, struct app_json *out
 		app_json_end(out, "}");
 		return;
 	}
-	app_json_text(out, "request", det->request ? dcerpc_ptype_name(det->request) : "REQUEST_LOST",
-		      24);
+	app_json_text(out, "request",
+		      det->request ? dcerpc_ptype_name(det->request) : "REQUEST_LOST", 24);
 	app_json_text(out, "response",
 		      det->response ? dcerpc_ptype_name(det->response) : "UNREPLIED", 24);
 	unsigned n = det->iface_count < DCERPC_IFACES_MAX ? det->iface_count : DCERPC_IFACES_MAX;
@@ -503,9 +505,9 @@ static void dcerpc_eve_details(const struct app_details *d, struct app_json *out
 		const uint8_t *u = f->uuid;
 		char uuid[40], version[16];
 		snprintf(uuid, sizeof(uuid),
-			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-			 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-			 u[13], u[14], u[15]);
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+			 u[12], u[13], u[14], u[15]);
 		snprintf(version, sizeof(version), "%u.%u", f->major, f->minor);
 		if (i == 0) {
 			app_json_key(out, "interfaces");

@@ -28,6 +28,7 @@
 	_(ftp)                                                                                     \
 	_(ftp_data)                                                                                \
 	_(dcerpc)                                                                                  \
+	_(smb)                                                                                     \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

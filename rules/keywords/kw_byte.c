@@ -40,7 +40,8 @@ struct kw_byte {
 	uint8_t nbytes;
 	uint8_t base; /* 0: binary, else 8, 10 or 16 (string) */
 	bool little;  /* binary byte order */
-	bool dce;     /* binary byte order from the DCE/RPC PDU (dcerpc.meta): little unless it says big */
+	bool
+	    dce; /* binary byte order from the DCE/RPC PDU (dcerpc.meta): little unless it says big */
 	struct payload_value offset;
 	uint64_t bitmask; /* 0: none */
 	uint8_t bitmask_shift;
@@ -482,7 +483,8 @@ static bool byte_read(const struct kw_byte *b, const struct rule_payload_cursor 
 	uint64_t v = 0;
 	bool little = b->little;
 	if (b->dce) {
-		const uint8_t *meta = cursor->ctx ? cursor->ctx->buffer[RULE_BUFFER_DCERPC_META] : NULL;
+		const uint8_t *meta =
+		    cursor->ctx ? cursor->ctx->buffer[RULE_BUFFER_DCERPC_META] : NULL;
 		little = !meta || ((const struct rule_dcerpc_meta *)meta)->little;
 	}
 	/* 0 bytes (Suricata 8, string only): the digits there are, at most

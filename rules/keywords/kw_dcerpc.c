@@ -26,7 +26,7 @@
 
 struct kw_dcerpc_iface {
 	uint8_t uuid[16];
-	char op;	  /* 0: any version; '<', '>', '=', '!' */
+	char op; /* 0: any version; '<', '>', '=', '!' */
 	uint16_t version;
 	bool any_frag;
 };
@@ -46,7 +46,9 @@ static const struct rule_dcerpc_meta *kw_dcerpc_meta(const struct rule_match_ctx
 
 static int kw_dcerpc_hex(char c)
 {
-	return isdigit((unsigned char)c) ? c - '0' : isxdigit((unsigned char)c) ? (c | 0x20) - 'a' + 10 : -1;
+	return isdigit((unsigned char)c)    ? c - '0'
+	       : isxdigit((unsigned char)c) ? (c | 0x20) - 'a' + 10
+					    : -1;
 }
 
 /* "367abb81-9844-35f1-ad32-98f038001003" into 16 bytes; the rest of the text after it in *end. */
@@ -132,17 +134,19 @@ static bool kw_dcerpc_version_holds(const struct kw_dcerpc_iface *t, uint16_t ve
 	}
 }
 
-static bool kw_dcerpc_iface_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+static bool kw_dcerpc_iface_match(const struct rule_option *option,
+				  const struct rule_match_ctx *ctx)
 {
 	const struct kw_dcerpc_iface *t = option->data;
 	const struct rule_dcerpc_meta *m = kw_dcerpc_meta(ctx);
 	if (!m || !m->has_opnum || (!t->any_frag && !m->first_frag))
 		return false;
-	unsigned n = m->iface_count < RULE_DCERPC_IFACES_MAX ? m->iface_count : RULE_DCERPC_IFACES_MAX;
+	unsigned n =
+	    m->iface_count < RULE_DCERPC_IFACES_MAX ? m->iface_count : RULE_DCERPC_IFACES_MAX;
 	for (unsigned i = 0; i < n; i++) {
 		const struct rule_dcerpc_iface *f = &m->iface[i];
-		if (f->accepted && f->context_id == m->context_id && !memcmp(f->uuid, t->uuid, 16) &&
-		    kw_dcerpc_version_holds(t, f->version))
+		if (f->accepted && f->context_id == m->context_id &&
+		    !memcmp(f->uuid, t->uuid, 16) && kw_dcerpc_version_holds(t, f->version))
 			return true;
 	}
 	return false;
@@ -195,7 +199,8 @@ static int kw_dcerpc_opnum_parse(struct rule_parser *parser, struct rule *rule, 
 	return 0;
 }
 
-static bool kw_dcerpc_opnum_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
+static bool kw_dcerpc_opnum_match(const struct rule_option *option,
+				  const struct rule_match_ctx *ctx)
 {
 	const struct kw_dcerpc_opnum *t = option->data;
 	const struct rule_dcerpc_meta *m = kw_dcerpc_meta(ctx);

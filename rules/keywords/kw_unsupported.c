@@ -11,9 +11,9 @@
 
 #include "rules/lang/keyword.h"
 
-#define KW_NOT_YET	"not implemented yet"
-#define KW_NEEDS_FILES	"needs file tracking, not implemented yet"
-#define KW_NEEDS_TLS	"needs the TLS parser's state, not implemented yet"
+#define KW_NOT_YET     "not implemented yet"
+#define KW_NEEDS_FILES "needs file tracking, not implemented yet"
+#define KW_NEEDS_TLS   "needs the TLS parser's state, not implemented yet"
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
@@ -54,8 +54,6 @@
 	_("krb5_cname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
 	_("krb5_sname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
 	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
-	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
-	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
 	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \

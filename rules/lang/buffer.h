@@ -107,7 +107,11 @@
 	_(FTP_META, "ftp.meta", NULL, FTP)                                                         \
 	_(FTPDATA_META, "ftpdata.meta", NULL, FTP_DATA)                                            \
 	_(DCERPC_STUB_DATA, "dcerpc.stub_data", NULL, DCERPC)                                      \
-	_(DCERPC_META, "dcerpc.meta", NULL, DCERPC)
+	_(DCERPC_META, "dcerpc.meta", NULL, DCERPC)                                                \
+	_(SMB_SHARE, "smb.share", NULL, SMB)                                                       \
+	_(SMB_NAMED_PIPE, "smb.named_pipe", NULL, SMB)                                             \
+	_(SMB_NTLMSSP_USER, "smb.ntlmssp_user", NULL, SMB)                                         \
+	_(SMB_NTLMSSP_DOMAIN, "smb.ntlmssp_domain", NULL, SMB)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -172,7 +176,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_("http_location", HTTP_LOCATION)                                                          \
 	_("dns.query.name", DNS_QUERIES_RRNAME)                                                    \
 	_("dns.answer.name", DNS_ANSWERS_RRNAME)                                                   \
-	_("dce_stub_data", DCERPC_STUB_DATA)
+	_("dce_stub_data", DCERPC_STUB_DATA)                                                       \
+	_("smb_share", SMB_SHARE)                                                                  \
+	_("smb_named_pipe", SMB_NAMED_PIPE)
 
 /*
  * Buffers that carry a parser's fields for the number tests of rules/keywords
@@ -211,7 +217,7 @@ struct rule_ftp_meta {
 	/* the transaction is over (a final reply, or left unanswered): only then
 	 * can "no reply" be told from "no reply yet" */
 	uint8_t complete;
-	uint16_t dynamic_port;	/* the data port announced (host order); 0: none yet */
+	uint16_t dynamic_port; /* the data port announced (host order); 0: none yet */
 	/* PORT/EPRT toward the server with an IPv4 address: the address the
 	 * client asked the server to connect to (network order), for ftpbounce */
 	uint8_t port_announced;

@@ -16,7 +16,8 @@ static void fuzz_dcerpc_check(const struct app_unit *unit)
 		FUZZ_CHECK(!unit->error || !unit->buffer[b]);
 	const uint8_t *meta = unit->buffer[RULE_BUFFER_DCERPC_META];
 	if (meta) {
-		FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_DCERPC_META] == sizeof(struct rule_dcerpc_meta));
+		FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_DCERPC_META] ==
+			   sizeof(struct rule_dcerpc_meta));
 		FUZZ_CHECK(((const struct rule_dcerpc_meta *)meta)->iface_count <=
 			   RULE_DCERPC_IFACES_MAX);
 	}

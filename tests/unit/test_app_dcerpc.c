@@ -224,7 +224,8 @@ static struct rule_parser *parser;
 static struct rule *kw_parse(const char *options)
 {
 	char text[512];
-	snprintf(text, sizeof(text), "alert tcp any any -> any any (msg:\"t\"; %s sid:1;)", options);
+	snprintf(text, sizeof(text), "alert tcp any any -> any any (msg:\"t\"; %s sid:1;)",
+		 options);
 	return rule_parse(parser, text, "test.rules", 1);
 }
 
@@ -240,8 +241,12 @@ static void kw_parse_fails(const char *options)
 /* A call of opnum on context 1, bound to svcctl version 2 (accepted), first fragment or not. */
 static struct rule_dcerpc_meta call_meta(uint16_t opnum, bool first, bool accepted)
 {
-	struct rule_dcerpc_meta m = {.has_opnum = 1, .first_frag = first, .little = 1,
-				     .iface_count = 2, .opnum = opnum, .context_id = 1};
+	struct rule_dcerpc_meta m = {.has_opnum = 1,
+				     .first_frag = first,
+				     .little = 1,
+				     .iface_count = 2,
+				     .opnum = opnum,
+				     .context_id = 1};
 	memset(m.iface[0].uuid, 0x22, 16);
 	m.iface[0].context_id = 0;
 	m.iface[0].accepted = 1;
