@@ -422,22 +422,36 @@ static const char *const ftp_first_commands[] = {"USER ", "AUTH ", "FEAT",  "SYS
 						 "PASV",  "EPSV",  "PORT ", "EPRT ", NULL};
 
 /*
- * Toward the client, a greeting "220 " or "220-" (SMTP's detector, before
- * this one, takes the greetings that say SMTP); toward the server, one of
- * the commands a session starts with, in any case.
+ * A greeting "220 " or "220-" whose first line says FTP (vsFTPd, ProFTPD,
+ * Microsoft FTP Service, Pure-FTPd do; FileZilla does not): a "220" alone is
+ * also SMTP's greeting, and a mail server's that does not say SMTP must
+ * still be left to its client's EHLO. A greeting that says neither leaves
+ * the decision to the client's first command.
  */
+static enum app_detect_result ftp_detect_greeting(const uint8_t *data, uint32_t len)
+{
+	if (memcmp(data, "220", len < 3 ? len : 3))
+		return APP_DETECT_NO;
+	if (len < 4)
+		return APP_DETECT_NEED_MORE;
+	if (data[3] != ' ' && data[3] != '-')
+		return APP_DETECT_NO;
+	uint32_t end = len < FTP_LINE_MAX ? len : FTP_LINE_MAX;
+	for (uint32_t i = 4; i + 3 <= end && data[i] != '\n'; i++)
+		if (!strncasecmp((const char *)data + i, "FTP", 3))
+			return APP_DETECT_YES;
+	return memchr(data, '\n', end) || len >= FTP_LINE_MAX ? APP_DETECT_NO
+							      : APP_DETECT_NEED_MORE;
+}
+
+/* Toward the client, a greeting that says FTP; toward the server, a command a session starts with. */
 static enum app_detect_result ftp_detect(const uint8_t *data, uint32_t len,
 					 enum app_direction direction)
 {
 	if (!len)
 		return APP_DETECT_NEED_MORE;
-	if (direction == APP_TO_CLIENT) {
-		if (memcmp(data, "220", len < 3 ? len : 3))
-			return APP_DETECT_NO;
-		if (len < 4)
-			return APP_DETECT_NEED_MORE;
-		return data[3] == ' ' || data[3] == '-' ? APP_DETECT_YES : APP_DETECT_NO;
-	}
+	if (direction == APP_TO_CLIENT)
+		return ftp_detect_greeting(data, len);
 	bool more = false;
 	for (unsigned i = 0; ftp_first_commands[i]; i++) {
 		size_t n = strlen(ftp_first_commands[i]);

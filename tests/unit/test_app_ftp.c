@@ -100,7 +100,12 @@ static void test_ftp_detect(void **unused)
 {
 	(void)unused;
 	assert_int_equal(ftp_detect_str("220 (vsFTPd 2.3.5)\r\n", APP_TO_CLIENT), APP_DETECT_YES);
-	assert_int_equal(ftp_detect_str("220-Welcome\r\n", APP_TO_CLIENT), APP_DETECT_YES);
+	assert_int_equal(ftp_detect_str("220-Welcome to Pure-FTPd\r\n", APP_TO_CLIENT),
+			 APP_DETECT_YES);
+	/* a greeting that does not say FTP may be a mail server's: the client's command decides */
+	assert_int_equal(ftp_detect_str("220 mail.example.com ready\r\n", APP_TO_CLIENT),
+			 APP_DETECT_NO);
+	assert_int_equal(ftp_detect_str("220 mail.example", APP_TO_CLIENT), APP_DETECT_NEED_MORE);
 	assert_int_equal(ftp_detect_str("22", APP_TO_CLIENT), APP_DETECT_NEED_MORE);
 	assert_int_equal(ftp_detect_str("HTTP/1.1 200 OK\r\n", APP_TO_CLIENT), APP_DETECT_NO);
 	assert_int_equal(ftp_detect_str("2200\r\n", APP_TO_CLIENT), APP_DETECT_NO);
