@@ -36,8 +36,8 @@
 
 #define FTP_LINE_MAX	 1024 /* RFC 959 sets no limit; Suricata keeps 4 KB of a command */
 #define FTP_COMMAND_MAX	 16   /* the longest command word kept ("XCRC", "MLSD", ...) */
-#define FTP_REPLIES_KEPT 4    /* reply lines of a transaction kept for EVE */
-#define FTP_REPLY_KEPT	 160
+#define FTP_REPLIES_KEPT 3    /* reply lines of a transaction kept for EVE */
+#define FTP_REPLY_KEPT	 112  /* so the ftp object, every byte escaped, stays under 4 KB */
 
 /* EVE's ftp object for the transaction so far (texts NUL-terminated, may be empty). */
 struct ftp_details {

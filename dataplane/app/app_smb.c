@@ -330,6 +330,12 @@ static void smb2_request(struct smb_state *s, const uint8_t *h, uint32_t n)
 	struct smb_details *det = smb_details_of(s);
 	struct smb_tree *tree = smb_tree_find(s, tree_id);
 	struct smb_pending *p = smb_pending_add(s, message_id, command, tree_id);
+	/* an alert on the request shows the request's command, not the last response's */
+	det->command = command;
+	det->id = message_id;
+	det->tree_id = tree_id;
+	det->session_id = smb_u64(h + 40);
+	det->status = 0;
 	switch (command) {
 	case 1: /* SESSION_SETUP */
 		if (bn >= 16 && smb_within(smb_u16(b + 12), smb_u16(b + 14), n))

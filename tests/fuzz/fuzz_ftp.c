@@ -31,7 +31,7 @@ static void fuzz_ftp_data_emit(void *arg, const struct app_unit *unit)
 	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_FILE_DATA] <= FUZZ_FTP_FILE_LIMIT);
 	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_FILE_DATA]; i++)
 		sum += unit->buffer[RULE_BUFFER_FILE_DATA][i];
-	char line[1024];
+	char line[4096]; /* a 255-byte name of control bytes is 1.5 KB escaped */
 	struct app_json j = {.buf = line, .len = sizeof(line)};
 	app_parser_ftp_data.eve_details(unit->details, &j);
 	FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
