@@ -319,7 +319,7 @@ static void smb_ntlmssp(struct smb_state *s, const uint8_t *blob, uint32_t n)
 	s->emit(s->emit_arg, &unit);
 }
 
-/* One SMB2 request (h: its header; n: bytes from the header on). */
+/* One SMB2 request (h: its header; n: bytes from the header on, at least SMB2_HEADER). */
 static void smb2_request(struct smb_state *s, const uint8_t *h, uint32_t n)
 {
 	const uint8_t *b = h + SMB2_HEADER;
@@ -381,7 +381,7 @@ static void smb2_request(struct smb_state *s, const uint8_t *h, uint32_t n)
 	}
 }
 
-/* One SMB2 response; every response is an EVE record. */
+/* One SMB2 response (n as for a request); every response is an EVE record. */
 static void smb2_response(struct smb_state *s, const uint8_t *h, uint32_t n)
 {
 	const uint8_t *b = h + SMB2_HEADER;
@@ -506,7 +506,8 @@ static void smb_message(struct smb_state *s, enum app_direction dir)
 		if (n < SMB2_HEADER || smb_u16(data + 4) != 64)
 			return;
 		uint32_t next = smb_u32(data + 20);
-		uint32_t this_len = next && next <= n ? next : n;
+		/* a NextCommand that does not leave this command its header is ignored */
+		uint32_t this_len = next >= SMB2_HEADER && next <= n ? next : n;
 		if (smb_u32(data + 16) & SMB2_FLAGS_RESPONSE)
 			smb2_response(s, data, this_len);
 		else

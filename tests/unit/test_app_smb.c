@@ -164,6 +164,20 @@ static void test_smb_tree_connects(void **unused)
 	}
 }
 
+/* A NextCommand inside the header (10) is no compound: the command is read whole, nothing past it. */
+static void test_smb_bad_next_command(void **unused)
+{
+	(void)unused;
+	struct msg m[2];
+	tree_connect(&m[0], &m[1], 5, 7, "\\\\h\\C$", 1);
+	put32(m[0].bytes + 4 + 20, 10);
+	put32(m[1].bytes + 4 + 20, 0xffffff);
+	struct seen k;
+	run(m, 2, 7, &k);
+	assert_int_equal(k.n[0], 1);
+	assert_string_equal(k.text[0][0], "\\\\h\\C$");
+}
+
 /* SMB1's TREE_CONNECT_ANDX, ASCII path; "A:" is a disk. */
 static void test_smb1_tree_connect(void **unused)
 {
@@ -356,9 +370,13 @@ static void test_smb_buffer_names(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_smb_detect),		 cmocka_unit_test(test_smb_tree_connects),
-	    cmocka_unit_test(test_smb1_tree_connect),	 cmocka_unit_test(test_smb_ntlmssp),
-	    cmocka_unit_test(test_smb_dcerpc_over_pipe), cmocka_unit_test(test_smb_buffer_names),
+	    cmocka_unit_test(test_smb_detect),
+	    cmocka_unit_test(test_smb_tree_connects),
+	    cmocka_unit_test(test_smb_bad_next_command),
+	    cmocka_unit_test(test_smb1_tree_connect),
+	    cmocka_unit_test(test_smb_ntlmssp),
+	    cmocka_unit_test(test_smb_dcerpc_over_pipe),
+	    cmocka_unit_test(test_smb_buffer_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
