@@ -31,13 +31,17 @@ enum event_app_when {
 	EVENT_APP_ON_RESPONSE,
 	EVENT_APP_ONCE_BOTH_WAYS,
 	EVENT_APP_AT_FLOW_END,
+	/* each unit not marked repeat, from client to server whatever packet completed it (FTP) */
+	EVENT_APP_EACH_TRANSACTION,
 };
 
 static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
-    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	 [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
-    [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS, [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	      [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS,      [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_FTP] = EVENT_APP_EACH_TRANSACTION,    [RULE_PROTO_FTP_DATA] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_DCERPC] = EVENT_APP_EACH_TRANSACTION, [RULE_PROTO_SMB] = EVENT_APP_EACH_TRANSACTION,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -200,6 +204,10 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 		if (!unit->repeat && event_app_logged(ctx, f))
 			event_app_push(ctx, f, unit->details, s->p, to_server, time_us,
 				       ALERT_KIND_APP);
+		break;
+	case EVENT_APP_EACH_TRANSACTION:
+		if (!unit->repeat && event_app_logged(ctx, f))
+			event_app_push(ctx, f, unit->details, NULL, true, time_us, ALERT_KIND_APP);
 		break;
 	case EVENT_APP_ON_RESPONSE:
 		if (to_server) {

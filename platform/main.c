@@ -9,6 +9,7 @@
  * it calls, the only code that ends the process (log_fatal()).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -62,6 +63,7 @@
 #include "platform/log.h"
 #include "platform/options.h"
 #include "platform/setup.h"
+#include "dataplane/decode/decode.h"
 #include "platform/offline.h"
 #include "platform/port.h"
 #include "rules/ruleset.h"
@@ -558,10 +560,20 @@ int main(int argc, char **argv)
 	    offline_count_packets(options.pcap, &run.offline_expected, err, sizeof(err)) < 0)
 		log_fatal("%s", err);
 
-	struct eal_vars vars = {.pcap = options.pcap, .out = options.out};
+	char input[PATH_MAX] = "";
+	if (run.offline &&
+	    offline_ethernet_input(options.pcap, input, sizeof(input), err, sizeof(err)) < 0)
+		log_fatal("%s", err);
+	/* a copy with Ethernet headers is decoded as Ethernet (decode_link.c: the rest) */
+	if (input[0] && strcmp(input, options.pcap) != 0)
+		decode_capture_link = DECODE_LINK_ETHERNET;
+	struct eal_vars vars = {.pcap = input[0] ? input : options.pcap, .out = options.out};
 	if (eal_start(&board, &vars, argv[0], err, sizeof(err)) < 0)
 		log_fatal("%s", err);
-	if (port_start_all(&ports, &board, &vars, err, sizeof(err)) < 0) {
+	int started = port_start_all(&ports, &board, &vars, err, sizeof(err));
+	if (input[0] && strcmp(input, options.pcap) != 0)
+		unlink(input); /* the device holds it open: the name is no longer needed */
+	if (started < 0) {
 		port_stop_all(&ports);
 		log_fatal("%s", err);
 	}

@@ -19,4 +19,18 @@
  */
 int offline_count_packets(const char *path, uint64_t *count, char *err, size_t err_len);
 
+/*
+ * DPDK's pcap device hands every record on as an Ethernet frame, which
+ * the decoder reads as one: a capture of raw IP (link types RAW, IPV4,
+ * IPV6) or of a BSD loopback (NULL, LOOP) would be read as garbage. Such
+ * a capture is copied with an Ethernet header in front of each packet
+ * (zero addresses, the IP version's type) into a temporary file, whose
+ * path goes into out_path; an Ethernet capture (or one of a link type
+ * vigil does not rewrite) is used as it is (out_path = path). The caller
+ * removes a copy (out_path differs from path) once the device has opened
+ * it. Returns 0 or -EINVAL with err set.
+ */
+int offline_ethernet_input(const char *path, char *out_path, size_t out_len, char *err,
+			   size_t err_len);
+
 #endif

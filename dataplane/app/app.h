@@ -119,6 +119,23 @@ struct app_window {
 };
 
 /*
+ * A connection a control channel announced (FTP: a PORT, EPRT, PASV or
+ * EPSV, then the RETR or STOR that uses it): the next TCP flow between
+ * the same two addresses whose responder port is port carries proto,
+ * whatever its bytes look like (a file has no signature to detect). The
+ * unit that carries it hands it to app_flow.c, which remembers it with the
+ * announcing flow's addresses (bounded: APP_EXPECT_MAX per worker, the
+ * oldest forgotten first) until that flow comes; the new flow's parser is
+ * then given it (struct app_parser's expected).
+ */
+struct app_expectation {
+	uint16_t port;		 /* the responder port of the connection to come (host order) */
+	uint8_t proto;		 /* enum rule_proto it carries */
+	uint8_t command;	 /* the parser's own (ftp-data: enum rule_ftpdata_command) */
+	char name[APP_TEXT_MAX]; /* what it carries (ftp-data: the file name) */
+};
+
+/*
  * What a parser hands to inspection for one unit (an HTTP request or
  * response, a TLS handshake message, a DNS message, a MySQL command, ...):
  * the buffers it filled (NULL = absent; pointers valid until the emit
@@ -174,6 +191,8 @@ struct app_unit {
 	struct app_file_info *file_info;
 	const uint8_t *file_data;
 	uint32_t file_len;
+	/* A connection this unit announced (NULL: none), valid during the emit call. */
+	const struct app_expectation *expect;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */
@@ -267,6 +286,12 @@ struct app_parser {
 	 * protocol carries no files (no fileinfo records).
 	 */
 	void (*eve_file)(const struct app_details *details, struct app_json *out);
+	/*
+	 * The flow is one a control channel announced (struct
+	 * app_expectation): called once, right after create, before any
+	 * parse. NULL: the protocol is never expected, only detected.
+	 */
+	void (*expected)(void *state, const struct app_expectation *expectation);
 };
 
 /* The parsers, in detection order (foreach_app_parser); the table ends with NULL. */

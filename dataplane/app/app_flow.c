@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The application-layer stage of one flow (see app_flow.h).
+ * The application-layer stage of one flow (see app_flow.h), and the
+ * connections control channels announced (struct app_expectation, app.h).
  *
  * Once the protocol is known, the first data of each direction is still
  * shown to detection, as Suricata detects each direction: when another
@@ -10,13 +11,100 @@
  * which counts failed tries before detection, then says what direction d
  * was found to speak: APP_FLOW_SPOKE | proto, or APP_FLOW_PROBED when no
  * parser knew it (both have the top bit; tries before detection never do).
+ * An expected connection speaks its protocol both ways (never probed).
+ *
+ * Expected connections are kept per worker thread (thread-local, no lock):
+ * the announcing flow and the announced one meet on one worker when the
+ * ports' RSS hashes on addresses only, as an FTP control and data
+ * connection share both addresses; with a hash on ports too, a data
+ * connection that lands on another worker is detected from its content,
+ * or not at all (a file has no signature), and inspected as plain TCP.
  */
+#include <netinet/in.h>
+#include <string.h>
+
 #include "dataplane/app/app_event.h"
 #include "dataplane/app/app_flow.h"
 #include "dataplane/flow/flow.h"
 
 #define APP_FLOW_SPOKE	0x80
 #define APP_FLOW_PROBED 0xff
+
+/* Announced connections remembered per worker; a ninth overwrites the oldest. */
+#define APP_EXPECT_MAX 8
+
+struct app_expect_slot {
+	bool used;
+	uint8_t ip_version;
+	uint8_t addr[2][16];
+	struct app_expectation expectation;
+};
+
+static __thread struct app_expect_slot app_expect_slots[APP_EXPECT_MAX];
+static __thread unsigned app_expect_next;
+
+static void app_expect_add(const struct flow *f, const struct app_expectation *e)
+{
+	struct app_expect_slot *slot = &app_expect_slots[app_expect_next++ % APP_EXPECT_MAX];
+	slot->used = true;
+	slot->ip_version = f->key.ip_version;
+	memcpy(slot->addr, f->key.addr, sizeof(slot->addr));
+	slot->expectation = *e;
+}
+
+/* The expectation f fulfils (same two addresses, its responder port), taken off the list; or NULL. */
+static const struct app_expectation *app_expect_take(const struct flow *f)
+{
+	if (f->key.proto != IPPROTO_TCP)
+		return NULL;
+	uint16_t port = f->key.port[!f->client_side];
+	for (unsigned i = 0; i < APP_EXPECT_MAX; i++) {
+		struct app_expect_slot *slot = &app_expect_slots[i];
+		if (!slot->used || slot->expectation.port != port ||
+		    slot->ip_version != f->key.ip_version)
+			continue;
+		bool same = !memcmp(slot->addr[0], f->key.addr[0], 16) &&
+			    !memcmp(slot->addr[1], f->key.addr[1], 16);
+		bool swapped = !memcmp(slot->addr[0], f->key.addr[1], 16) &&
+			       !memcmp(slot->addr[1], f->key.addr[0], 16);
+		if (!same && !swapped)
+			continue;
+		slot->used = false;
+		return &slot->expectation;
+	}
+	return NULL;
+}
+
+/* The parser's emit, seen first here: a unit that announces a connection leaves it on the list. */
+struct app_flow_emit {
+	const struct flow *f;
+	app_emit_fn emit;
+	void *arg;
+};
+
+static void app_flow_unit(void *arg, const struct app_unit *unit)
+{
+	const struct app_flow_emit *e = arg;
+	if (unit->expect)
+		app_expect_add(e->f, unit->expect);
+	e->emit(e->arg, unit);
+}
+
+/* f is a connection announced earlier: its parser from the expectation, not from the bytes. */
+static const struct app_parser *app_flow_expected(struct flow *f, const struct app_config *config)
+{
+	const struct app_expectation *e = app_expect_take(f);
+	const struct app_parser *parser = e ? app_parser_for((enum rule_proto)e->proto) : NULL;
+	if (!parser)
+		return NULL;
+	f->app_state = parser->create(config);
+	f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
+	f->app_proto = (uint8_t)parser->proto;
+	f->app_tries[0] = f->app_tries[1] = (uint8_t)(APP_FLOW_SPOKE | parser->proto);
+	if (f->app_state && parser->expected)
+		parser->expected(f->app_state, e);
+	return parser;
+}
 
 int app_flow_proto(const struct flow *f)
 {
@@ -33,7 +121,13 @@ static bool app_flow_detect(struct flow *f, const struct app_config *config, enu
 	/* Detection sees the stream from its start when the tail still holds it. */
 	const uint8_t *from = seen_from_start ? data - seen_len : data;
 	uint32_t from_len = seen_from_start ? len + seen_len : len;
-	const struct app_parser *parser = app_detect(from, from_len, dir, tcp, &need_more);
+	const struct app_parser *parser = app_flow_expected(f, config);
+	if (parser) {
+		if (f->app_state)
+			parser->parse(f->app_state, dir, from, from_len, emit, arg);
+		return f->app_status == FLOW_APP_DETECTED;
+	}
+	parser = app_detect(from, from_len, dir, tcp, &need_more);
 	if (parser) {
 		f->app_tries[dir] = (uint8_t)(APP_FLOW_SPOKE | parser->proto);
 		f->app_state = parser->create(config);
@@ -70,14 +164,15 @@ bool app_flow_data(struct flow *f, const struct app_config *config, enum app_dir
 {
 	if (!config || !f || !len || f->app_status == FLOW_APP_FAILED)
 		return false;
+	struct app_flow_emit wrap = {f, emit, arg};
 	if (f->app_status == FLOW_APP_UNKNOWN)
 		return app_flow_detect(f, config, dir, tcp, data, len, seen_len, seen_from_start,
-				       emit, arg);
+				       app_flow_unit, &wrap);
 	if (!(f->app_tries[dir] & APP_FLOW_SPOKE))
 		app_flow_probe(f, dir, tcp, data, len, emit, arg);
 	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
 	if (parser)
-		parser->parse(f->app_state, dir, data, len, emit, arg);
+		parser->parse(f->app_state, dir, data, len, app_flow_unit, &wrap);
 	return false;
 }
 

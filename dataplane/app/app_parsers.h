@@ -9,7 +9,9 @@
  * Order matters only where two detectors could both say yes: protocols
  * with a fixed signature (TLS record header, "SSH-", an HTTP request line,
  * an SMTP greeting, the MySQL handshake, a SIP start line) come before
- * DNS, whose header check is a heuristic.
+ * DNS, whose header check is a heuristic; FTP's greeting ("220 ") comes
+ * after SMTP's, which claims the greetings that say SMTP. ftp_data never
+ * detects: only an FTP control channel's announcement makes a flow one.
  */
 #ifndef VIGIL_DATAPLANE_APP_PARSERS_H
 #define VIGIL_DATAPLANE_APP_PARSERS_H
@@ -23,6 +25,10 @@
 	_(smtp)                                                                                    \
 	_(mysql)                                                                                   \
 	_(sip)                                                                                     \
+	_(ftp)                                                                                     \
+	_(ftp_data)                                                                                \
+	_(dcerpc)                                                                                  \
+	_(smb)                                                                                     \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

@@ -311,6 +311,15 @@ static int rule_assign(struct ruleset_builder *b, const struct rule *rule, uint3
 		option = -1;
 		buffer = rule_home_buffer(rule);
 	}
+	/* A fast pattern in pkt_data of a rule that also reads an application
+	 * buffer (dcerpc.opnum, dns.opcode with a content on the payload) holds
+	 * only where a unit carries that buffer, with pkt_data at hand there;
+	 * pkt_data's own pass has no unit: its candidates come from the units. */
+	if (option >= 0 && buffer == RULE_BUFFER_PKT_DATA &&
+	    rule_home_buffer(rule) != RULE_BUFFER_PKT_DATA) {
+		option = -1;
+		buffer = rule_home_buffer(rule);
+	}
 	if (option < 0 && !rule_index_side(rule)) {
 		option = rule_prefilter(rule, &regex);
 		if (option >= 0)

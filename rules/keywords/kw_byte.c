@@ -40,6 +40,8 @@ struct kw_byte {
 	uint8_t nbytes;
 	uint8_t base; /* 0: binary, else 8, 10 or 16 (string) */
 	bool little;  /* binary byte order */
+	bool
+	    dce; /* binary byte order from the DCE/RPC PDU (dcerpc.meta): little unless it says big */
 	struct payload_value offset;
 	uint64_t bitmask; /* 0: none */
 	uint8_t bitmask_shift;
@@ -195,9 +197,7 @@ static int parse_common_option(struct rule_parser *parser, const char *what, cha
 			}
 		}
 	} else if (strcmp(t, "dce") == 0) {
-		/* Byte order comes from the DCE/RPC header, which no parser gives us yet. */
-		return rule_parser_error(
-		    parser, "%s: dce needs the DCE/RPC parser, not in vigil yet", what);
+		b->dce = true;
 	} else if ((arg = token_argument(t, "bitmask")) != NULL) {
 		if (!parse_u64(arg, &b->bitmask) || b->bitmask == 0)
 			return rule_parser_error(parser, "%s: bad bitmask \"%s\"", what, arg);
@@ -214,6 +214,9 @@ static int parse_common_option(struct rule_parser *parser, const char *what, cha
 
 static int check_sizes(struct rule_parser *parser, const char *what, const struct kw_byte *b)
 {
+	if (b->dce && b->base)
+		return rule_parser_error(parser, "%s: dce reads binary numbers, not \"string\"",
+					 what);
 	if (b->base == 0 && b->nbytes > BYTE_MAX_BINARY)
 		return rule_parser_error(parser, "%s: %u bytes is more than %d without \"string\"",
 					 what, b->nbytes, BYTE_MAX_BINARY);
@@ -474,17 +477,23 @@ static bool byte_locate(const struct kw_byte *b, const struct rule_payload_curso
  * other character (as strtoull, which Suricata uses: "12ab" reads 12); no
  * digit at all fails. *used is how many bytes were consumed.
  */
-static bool byte_read(const struct kw_byte *b, const uint8_t *p, uint32_t avail, uint64_t *out,
-		      uint32_t *used)
+static bool byte_read(const struct kw_byte *b, const struct rule_payload_cursor *cursor,
+		      const uint8_t *p, uint32_t avail, uint64_t *out, uint32_t *used)
 {
 	uint64_t v = 0;
+	bool little = b->little;
+	if (b->dce) {
+		const uint8_t *meta =
+		    cursor->ctx ? cursor->ctx->buffer[RULE_BUFFER_DCERPC_META] : NULL;
+		little = !meta || ((const struct rule_dcerpc_meta *)meta)->little;
+	}
 	/* 0 bytes (Suricata 8, string only): the digits there are, at most
 	 * BYTE_MAX_STRING and not past the buffer */
 	uint32_t width =
 	    b->nbytes ? b->nbytes : (avail < BYTE_MAX_STRING ? avail : BYTE_MAX_STRING);
 	if (b->base == 0) {
 		for (uint32_t i = 0; i < b->nbytes; i++) {
-			uint8_t byte = b->little ? p[b->nbytes - 1 - i] : p[i];
+			uint8_t byte = little ? p[b->nbytes - 1 - i] : p[i];
 			v = v << 8 | byte;
 		}
 		*out = v;
@@ -534,7 +543,7 @@ static bool byte_test_inspect(const struct rule_option *option, struct rule_payl
 	uint32_t at, used;
 	uint64_t v;
 	if (!byte_locate(b, cursor, &at) ||
-	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
+	    !byte_read(b, cursor, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v);
 	uint64_t want = b->value.var >= 0 ? cursor->vars[b->value.var] : (uint64_t)b->value.number;
@@ -579,7 +588,7 @@ static bool byte_jump_inspect(const struct rule_option *option, struct rule_payl
 	uint32_t at, used;
 	uint64_t v;
 	if (!byte_locate(b, cursor, &at) ||
-	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
+	    !byte_read(b, cursor, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v);
 	if (v > ((uint64_t)1 << 32))
@@ -613,7 +622,7 @@ static bool byte_extract_inspect(const struct rule_option *option,
 	uint32_t at, used;
 	uint64_t v;
 	if (!byte_locate(b, cursor, &at) ||
-	    !byte_read(b, cursor->data + at, cursor->len - at, &v, &used))
+	    !byte_read(b, cursor, cursor->data + at, cursor->len - at, &v, &used))
 		return false;
 	v = byte_mask(b, v) * b->multiplier;
 	if (b->align != 0 && v % b->align != 0)

@@ -11,21 +11,16 @@
 
 #include "rules/lang/keyword.h"
 
-#define KW_NOT_YET	"not implemented yet"
-#define KW_NEEDS_DCERPC "needs the DCERPC parser, not implemented yet"
-#define KW_NEEDS_TLS	"needs the TLS parser's state, not implemented yet"
+#define KW_NOT_YET   "not implemented yet"
+#define KW_NEEDS_TLS "needs the TLS parser's state, not implemented yet"
 
 /* _("name", reason) */
 #define foreach_kw_unsupported                                                                     \
-	_("ftpbounce", "needs the FTP parser, " KW_NOT_YET)                                        \
 	_("tls.store", KW_NEEDS_TLS)                                                               \
 	_("tls_cert_notbefore", KW_NEEDS_TLS)                                                      \
 	_("tls_cert_notafter", KW_NEEDS_TLS)                                                       \
 	_("tls_cert_expired", KW_NEEDS_TLS)                                                        \
 	_("tls_cert_valid", KW_NEEDS_TLS)                                                          \
-	_("dce_iface", KW_NEEDS_DCERPC)                                                            \
-	_("dce_opnum", KW_NEEDS_DCERPC)                                                            \
-	_("dce_stub_data", KW_NEEDS_DCERPC)                                                        \
 	_("id", "needs the IPv4 identification test, " KW_NOT_YET)                                 \
 	_("fragbits", KW_NOT_YET)                                                                  \
 	_("fragoffset", KW_NOT_YET)                                                                \
@@ -45,8 +40,6 @@
 	_("krb5_cname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
 	_("krb5_sname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
 	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
-	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
-	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
 	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \

@@ -103,7 +103,19 @@
 	_(SIP_USER_AGENT, "sip.user_agent", NULL, SIP)                                             \
 	_(SIP_CONTENT_TYPE, "sip.content_type", NULL, SIP)                                         \
 	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)                                     \
-	_(APP_EVENTS, "app.events", NULL, IP)
+	_(APP_EVENTS, "app.events", NULL, IP)                                                      \
+	_(FTP_COMMAND, "ftp.command", NULL, FTP)                                                   \
+	_(FTP_COMMAND_DATA, "ftp.command_data", NULL, FTP)                                         \
+	_(FTP_REPLY, "ftp.reply", NULL, FTP)                                                       \
+	_(FTP_COMPLETION_CODE, "ftp.completion_code", NULL, FTP)                                   \
+	_(FTP_META, "ftp.meta", NULL, FTP)                                                         \
+	_(FTPDATA_META, "ftpdata.meta", NULL, FTP_DATA)                                            \
+	_(DCERPC_STUB_DATA, "dcerpc.stub_data", NULL, DCERPC)                                      \
+	_(DCERPC_META, "dcerpc.meta", NULL, DCERPC)                                                \
+	_(SMB_SHARE, "smb.share", NULL, SMB)                                                       \
+	_(SMB_NAMED_PIPE, "smb.named_pipe", NULL, SMB)                                             \
+	_(SMB_NTLMSSP_USER, "smb.ntlmssp_user", NULL, SMB)                                         \
+	_(SMB_NTLMSSP_DOMAIN, "smb.ntlmssp_domain", NULL, SMB)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -167,7 +179,10 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_("http_server", HTTP_SERVER)                                                              \
 	_("http_location", HTTP_LOCATION)                                                          \
 	_("dns.query.name", DNS_QUERIES_RRNAME)                                                    \
-	_("dns.answer.name", DNS_ANSWERS_RRNAME)
+	_("dns.answer.name", DNS_ANSWERS_RRNAME)                                                   \
+	_("dce_stub_data", DCERPC_STUB_DATA)                                                       \
+	_("smb_share", SMB_SHARE)                                                                  \
+	_("smb_named_pipe", SMB_NAMED_PIPE)
 
 /*
  * Buffers that carry a parser's fields for the number tests of rules/keywords
@@ -182,8 +197,15 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *   file.meta    struct rule_file_meta below
  *   app.events   the unit's application-layer events (rules/lang/app_event.h),
  *                one byte each (app-layer-event); absent when it has none
+ *   ftp.meta     struct rule_ftp_meta below
+ *   ftpdata.meta one byte: the command of the control channel that opened
+ *                the data connection (enum rule_ftpdata_command)
+ *   dcerpc.meta  struct rule_dcerpc_meta below
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS)
+#define foreach_rule_buffer_hidden                                                                 \
+	_(TLS_VERSION)                                                                             \
+	_(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META)             \
+	    _(DCERPC_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {
@@ -214,6 +236,48 @@ struct rule_file_meta {
 	uint8_t md5[16];
 	uint8_t sha1[20];
 	uint8_t sha256[32];
+};
+
+/* ftp.meta: what the FTP keywords that are tests read, for one transaction. */
+enum rule_ftp_mode { RULE_FTP_MODE_NONE, RULE_FTP_MODE_ACTIVE, RULE_FTP_MODE_PASSIVE };
+struct rule_ftp_meta {
+	uint8_t mode;		/* enum rule_ftp_mode: set by PORT/EPRT or PASV/EPSV */
+	uint8_t reply_received; /* 1 once the server answered the command */
+	/* the transaction is over (a final reply, or left unanswered): only then
+	 * can "no reply" be told from "no reply yet" */
+	uint8_t complete;
+	uint16_t dynamic_port; /* the data port announced (host order); 0: none yet */
+	/* PORT/EPRT toward the server with an IPv4 address: the address the
+	 * client asked the server to connect to (network order), for ftpbounce */
+	uint8_t port_announced;
+	uint8_t port_addr[4];
+};
+
+/* ftpdata.meta's byte: the transfer the data connection carries. */
+enum rule_ftpdata_command { RULE_FTPDATA_NONE, RULE_FTPDATA_RETR, RULE_FTPDATA_STOR };
+
+/*
+ * dcerpc.meta: what the DCE/RPC keywords that are tests read, for one
+ * request or response: its call's opnum and presentation context, and the
+ * interfaces the connection (or the SMB named pipe) has bound so far.
+ * UUIDs in the order they are written as text (time_low first, each field
+ * big-endian), whatever byte order the PDU used.
+ */
+#define RULE_DCERPC_IFACES_MAX 8
+struct rule_dcerpc_iface {
+	uint8_t uuid[16];
+	uint16_t version;    /* major version */
+	uint16_t context_id; /* the presentation context the bind gave it */
+	uint8_t accepted;    /* the bind_ack's result for it was acceptance */
+};
+struct rule_dcerpc_meta {
+	uint8_t has_opnum;  /* a request (or its response): opnum and context_id hold */
+	uint8_t first_frag; /* the request's first fragment said PFC_FIRST_FRAG */
+	uint8_t little;	    /* the PDU's integers are little-endian (drep) */
+	uint8_t iface_count;
+	uint16_t opnum;
+	uint16_t context_id;
+	struct rule_dcerpc_iface iface[RULE_DCERPC_IFACES_MAX];
 };
 
 #endif

@@ -114,6 +114,9 @@ void kw_tls_register(void);	    /* tls.subject tls.issuerdn tls.cert_chain_len t
 				       ssl_version ssl_state tls.fingerprint */
 void kw_file_register(void);	    /* filename fileext filemagic filesize filemd5 filesha1
 				       filesha256 filestore */
+void kw_ftp_register(void);	    /* ftp.mode ftp.reply_received ftp.dynamic_port ftpdata_command
+				       ftpbounce */
+void kw_dcerpc_register(void);	    /* dcerpc.iface dcerpc.opnum (dce_iface dce_opnum) */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

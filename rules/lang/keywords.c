@@ -73,5 +73,7 @@ void rule_keywords_init(void)
 	kw_dns_register();
 	kw_tls_register();
 	kw_file_register();
+	kw_ftp_register();
+	kw_dcerpc_register();
 	kw_unsupported_register();
 }

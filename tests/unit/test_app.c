@@ -36,7 +36,10 @@ static void test_rows_complete(void **unused)
 {
 	(void)unused;
 	unsigned n = row_count();
-	assert_int_equal(n, 7);
+	/* one row per line of the list, whoever adds a parser */
+#define _(name) +1
+	assert_int_equal(n, 0 foreach_app_parser);
+#undef _
 	for (unsigned i = 0; i < n; i++) {
 		const struct app_parser *p = app_parsers[i];
 		assert_non_null(p->name);
@@ -51,7 +54,7 @@ static void test_rows_complete(void **unused)
 		for (unsigned k = 0; k < i; k++)
 			assert_int_not_equal(app_parsers[k]->proto, p->proto);
 	}
-	assert_null(app_parser_for(RULE_PROTO_FTP)); /* a protocol the rules know, no parser yet */
+	assert_null(app_parser_for(RULE_PROTO_TFTP)); /* a protocol the rules know, no parser yet */
 }
 
 /* The list and the table agree, in order: the names generate both. */
@@ -109,6 +112,9 @@ static void test_eve_details_object(void **unused)
 		p->eve_details(&d, &j);
 		line[j.used < sizeof(line) ? j.used : sizeof(line) - 1] = '\0';
 		snprintf(want, sizeof(want), ",\"%s\":{", p->name);
+		/* EVE's object names have underscores where the protocol's has a dash (ftp_data) */
+		for (char *c = want; *c; c++)
+			*c = *c == '-' ? '_' : *c;
 		assert_memory_equal(line, want, strlen(want));
 		assert_int_equal(line[j.used - 1], '}');
 	}

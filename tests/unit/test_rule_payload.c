@@ -661,7 +661,7 @@ static void test_parse_errors(void **state)
 	parse_fails("byte_test:2,=,1;", "needs bytes, operator, value and offset");
 	parse_fails("byte_test:9,=,1,0;", "more than 8 without \"string\"");
 	parse_fails("byte_test:2,=,1,0,sideways;", "unknown option \"sideways\"");
-	parse_fails("byte_test:2,=,1,0,dce;", "dce");
+	parse_fails("byte_test:2,=,1,0,string,dce;", "dce");
 	parse_fails("byte_test:2,=,nosuchvar,0;", "nosuchvar");
 	parse_fails("byte_jump:2,0,from_beginning,from_end;", "from_beginning and from_end");
 	parse_fails("byte_extract:1,0,v; byte_extract:1,1,v;", "cannot define \"v\"");
