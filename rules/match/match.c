@@ -19,6 +19,7 @@
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 #include "rules/match/payload.h"
+#include "rules/match/web_decode.h"
 
 /*
  * Suricata's default inspection recursion limit: a rule whose chain
@@ -262,6 +263,13 @@ static bool transform_from_base64(uint8_t *data, uint32_t *len)
 	return true;
 }
 
+/* vigil's decoding pipeline for web values (web_decode.h). */
+static bool transform_web_decode(uint8_t *data, uint32_t *len)
+{
+	web_decode(data, len);
+	return true;
+}
+
 static const struct {
 	const char *name;
 	match_transform_fn apply;
@@ -274,6 +282,7 @@ static const struct {
     {"url_decode", transform_url_decode},
     {"header_lowercase", transform_header_lowercase},
     {"from_base64", transform_from_base64},
+    {"web_decode", transform_web_decode},
 };
 
 /* The transform of a TRANSFORM option, applied in place; false: not supported. */

@@ -70,7 +70,7 @@ def build_driver():
                           text=True).stdout.split()
     os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
     cmd = ["gcc", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror", "-I", ROOT,
-           os.path.join(ROOT, "tests", "waf", "driver.c")] + srcs + libs + ["-o", DRIVER]
+           os.path.join(ROOT, "tests", "waf", "driver.c")] + srcs + libs + ["-lm", "-o", DRIVER]
     subprocess.run(cmd, check=True)
 
 

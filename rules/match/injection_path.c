@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The path-traversal and file-access detector behind the traversal;
+ * keyword (injection.h). It reads a decoded value (the rule puts
+ * web_decode before it) as a file API would: '\' is a separator as on
+ * Windows, runs of separators and "./" segments collapse, a NUL ends a
+ * name, case is ignored. It fires on
+ *   - dot-dot steps that climb: three or more in a row ("../../../"), two
+ *     at the start of a value or a path segment ("=../../x", "/../../x"),
+ *     or any that lead into a system directory ("../etc/", "..\windows\");
+ *     "....//" and Tomcat's "..;/" count as steps;
+ *   - a sensitive file or directory named directly (the list below: Unix
+ *     system files, /proc and /sys, Windows system files, web server,
+ *     application and tool configuration, logs, keys, cloud metadata
+ *     paths). Entries marked ROOTED (generic directories such as "var/www/")
+ *     count only at a file-system root: at the start of a value, after a
+ *     drive letter, a scheme ("file:///") or a dot-dot step; the others
+ *     anywhere a path segment starts; entries marked STEPS (generic
+ *     directories such as "tmp/" or "windows/") only where dot-dot steps
+ *     lead. A directory marked ROOTED or STEPS needs a name after it.
+ * The list is ours, written from the files servers and applications keep
+ * secrets in; it is not copied from any rule set.
+ *
+ * Per-packet path: no allocation, no global mutable state; time is linear
+ * in len times the list's length at the points where a path segment starts.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "rules/match/injection.h"
+
+enum path_entry_flags {
+	PATH_ROOTED = 1u << 0, /* only at a file-system root */
+	PATH_PREFIX = 1u << 1, /* a directory: whatever follows it */
+	PATH_STEPS = 1u << 2,  /* a generic directory: only where dot-dot steps lead */
+};
+
+#define R  PATH_ROOTED
+#define D  PATH_PREFIX
+#define RD (PATH_ROOTED | PATH_PREFIX)
+#define SD (PATH_STEPS | PATH_PREFIX)
+
+/* Lower case, '/' as the separator; a trailing '/' marks a directory (D). */
+static const struct {
+	const char *path;
+	unsigned flags;
+} path_entries[] = {
+    /* Unix system files and directories */
+    {"etc/passwd", 0},
+    {"etc/shadow", 0},
+    {"etc/group", 0},
+    {"etc/gshadow", 0},
+    {"etc/hosts", 0},
+    {"etc/hostname", 0},
+    {"etc/issue", 0},
+    {"etc/motd", 0},
+    {"etc/master.passwd", 0},
+    {"etc/sudoers", 0},
+    {"etc/crontab", 0},
+    {"etc/fstab", 0},
+    {"etc/mtab", 0},
+    {"etc/resolv.conf", 0},
+    {"etc/networks", 0},
+    {"etc/network/", D},
+    {"etc/profile", 0},
+    {"etc/bashrc", 0},
+    {"etc/bash.bashrc", 0},
+    {"etc/environment", 0},
+    {"etc/inittab", 0},
+    {"etc/security/", D},
+    {"etc/ssh/", D},
+    {"etc/ssl/", D},
+    {"etc/pki/", D},
+    {"etc/mysql/", D},
+    {"etc/my.cnf", 0},
+    {"etc/php", D},
+    {"etc/httpd/", D},
+    {"etc/apache/", D},
+    {"etc/apache2/", D},
+    {"etc/nginx/", D},
+    {"etc/lighttpd/", D},
+    {"etc/tomcat", D},
+    {"etc/postgresql/", D},
+    {"etc/redis", D},
+    {"etc/mongod.conf", 0},
+    {"etc/samba/", D},
+    {"etc/vsftpd", D},
+    {"etc/proftpd", D},
+    {"etc/exports", 0},
+    {"etc/aliases", 0},
+    {"etc/sysconfig/", D},
+    {"etc/init.d/", D},
+    {"etc/rc.d/", D},
+    {"etc/cron", D},
+    {"etc/ld.so.", D},
+    {"etc/os-release", 0},
+    {"etc/lsb-release", 0},
+    {"etc/redhat-release", 0},
+    {"etc/debian_version", 0},
+    {"etc/shells", 0},
+    {"etc/login.defs", 0},
+    {"etc/pam.d/", D},
+    {"etc/krb5", D},
+    {"etc/openvpn/", D},
+    {"etc/wireguard/", D},
+    {"etc/docker/", D},
+    {"etc/kubernetes/", D},
+    {"etc/rancher/", D},
+    {"etc/passwd-", 0},
+    {"etc/sudoers.d/", D},
+    {"etc/httpd.conf", 0},
+    {"etc/named.conf", 0},
+    {"etc/bind/", D},
+    {"etc/postfix/", D},
+    {"etc/dovecot/", D},
+    {"etc/squid/", D},
+    {"etc/haproxy/", D},
+    {"etc/ftpusers", 0},
+    {"etc/netplan/", D},
+    {"etc/systemd/", D},
+    {"etc/default/", D},
+    {"etc/apt/", D},
+    {"etc/yum.repos.d/", D},
+    {"etc/timezone", 0},
+    {"etc/machine-id", 0},
+    {"etc/ldap", D},
+    {"etc/openldap/", D},
+    {"etc/sssd/", D},
+    {"etc/vmware", D},
+    {"etc/x11/", D},
+    {"etc/hosts.allow", 0},
+    {"etc/hosts.deny", 0},
+    {"etc/nsswitch.conf", 0},
+    {"etc/sysctl.conf", 0},
+    {"etc/rc.local", 0},
+    {"etc/anacrontab", 0},
+    {"etc/at.allow", 0},
+    {"etc/mail/", D},
+    {"etc/elasticsearch/", D},
+    {"etc/grafana/", D},
+    {"etc/gitlab/", D},
+    {"etc/jenkins", D},
+    {"proc/", RD},
+    {"proc/self/", D},
+    {"proc/thread-self/", D},
+    {"boot/grub", D},
+    {"sys/class/", RD},
+    {"sys/kernel/", RD},
+    {"sys/devices/", RD},
+    {"sys/module/", RD},
+    {"sys/firmware/", RD},
+    {"sys/power/", RD},
+    {"sys/fs/", RD},
+    {"dev/tcp/", RD},
+    {"dev/udp/", RD},
+    {"dev/fd/", RD},
+    {"dev/mem", R},
+    {"dev/kmem", R},
+    {"dev/shm/", RD},
+    {"dev/stdin", R},
+    {"dev/stdout", R},
+    {"dev/zero", R},
+    {"dev/random", R},
+    {"dev/urandom", R},
+    {"dev/null", R},
+    {"dev/tty", R},
+    {"dev/sda", R},
+    {"var/log/", D},
+    {"var/run/secrets/", D},
+    {"var/run/docker.sock", 0},
+    {"run/secrets/", RD},
+    {"run/docker.sock", R},
+    {"var/lib/mysql/", D},
+    {"var/lib/php", D},
+    {"var/lib/pgsql", D},
+    {"var/lib/postgresql", D},
+    {"var/lib/docker/", D},
+    {"var/lib/redis", D},
+    {"var/lib/mongodb", D},
+    {"var/mail/", D},
+    {"var/spool/", D},
+    {"var/www/", RD},
+    {"var/backups/", D},
+    {"var/cache/", SD},
+    {"var/db/", SD},
+    {"var/adm/", D},
+    {"var/tmp/", SD},
+    {"var/lib/", SD},
+    {"var/opt/", SD},
+    {"srv/www/", SD},
+    {"root/", RD},
+    {"home/", SD},
+    {"boot/", SD},
+    {"bin/", RD},
+    {"sbin/", RD},
+    {"usr/local/etc/", D},
+    {"usr/local/apache", D},
+    {"usr/local/nginx/", D},
+    {"usr/local/lib/php.ini", 0},
+    {"usr/local/tomcat/", D},
+    {"usr/local/", SD},
+    {"usr/pkg/etc/", D},
+    {"usr/share/tomcat", D},
+    {"usr/bin/", RD},
+    {"usr/sbin/", RD},
+    {"usr/lib/", SD},
+    {"usr/share/", SD},
+    {"opt/lampp/", D},
+    {"opt/xampp/", D},
+    {"opt/tomcat/", D},
+    {"opt/", SD},
+    {"tmp/", SD},
+    {"lib/", SD},
+    {"mnt/", SD},
+    {"private/etc/", D},
+    {"private/var/", D},
+    {"library/preferences/", D},
+    /* Windows (a drive letter is a root: c:\windows\win.ini) */
+    {"windows/", SD},
+    {"winnt/", SD},
+    {"windows/win.ini", 0},
+    {"windows/system.ini", 0},
+    {"windows/repair/", D},
+    {"windows/panther/", D},
+    {"windows/debug/", D},
+    {"windows/temp/", D},
+    {"windows/windowsupdate.log", 0},
+    {"windows/iis", D},
+    {"windows/php.ini", 0},
+    {"windows/my.ini", 0},
+    {"system32/config/", D},
+    {"system32/drivers/etc/", D},
+    {"system32/inetsrv/", D},
+    {"system32/logfiles/", D},
+    {"boot.ini", 0},
+    {"win.ini", 0},
+    {"system.ini", 0},
+    {"autoexec.bat", 0},
+    {"config.sys", R},
+    {"pagefile.sys", 0},
+    {"hiberfil.sys", 0},
+    {"ntuser.dat", 0},
+    {"$recycle.bin", 0},
+    {"system volume information", 0},
+    {"inetpub/", RD},
+    {"inetpub/wwwroot/", D},
+    {"inetpub/logs/", D},
+    {"xampp/", RD},
+    {"xampp/apache/", D},
+    {"xampp/php/", D},
+    {"xampp/mysql/", D},
+    {"xampp/phpmyadmin/", D},
+    {"xampp/security/", D},
+    {"wamp/", SD},
+    {"wamp64/", SD},
+    {"program files/", SD},
+    {"program files (x86)/", SD},
+    {"progra~1/", SD},
+    {"programdata/", SD},
+    {"users/administrator/", D},
+    {"users/default/", D},
+    {"users/public/", SD},
+    {"documents and settings/", D},
+    {"apache/conf/", D},
+    {"apache2/conf/", D},
+    {"apache24/conf/", D},
+    {"apache/logs/", D},
+    {"php/php.ini", 0},
+    {"mysql/my.ini", 0},
+    {"mysql/data/", D},
+    {"tomcat/conf/", D},
+    {"appdata/", D},
+    {"unattend.xml", 0},
+    {"sysprep.inf", 0},
+    {"sysprep/", D},
+    /* Web servers, applications, tools: configuration, logs, keys */
+    {".htaccess", 0},
+    {".htpasswd", 0},
+    {".htdigest", 0},
+    {"web.config", 0},
+    {"wp-config.php", 0},
+    {".env", 0},
+    {".git/", D},
+    {".svn/", D},
+    {".hg/", D},
+    {".bzr/", D},
+    {".ssh/", D},
+    {".aws/", D},
+    {".azure/", D},
+    {".gcloud/", D},
+    {".config/gcloud/", D},
+    {".docker/", D},
+    {".kube/", D},
+    {".npmrc", 0},
+    {".pypirc", 0},
+    {".pgpass", 0},
+    {".my.cnf", 0},
+    {".netrc", 0},
+    {".bash_history", 0},
+    {".zsh_history", 0},
+    {".mysql_history", 0},
+    {".psql_history", 0},
+    {".sh_history", 0},
+    {".bashrc", 0},
+    {".bash_profile", 0},
+    {".bash_logout", 0},
+    {".zshrc", 0},
+    {".profile", 0},
+    {".viminfo", 0},
+    {".gitconfig", 0},
+    {".git-credentials", 0},
+    {".gnupg/", D},
+    {".dockerenv", 0},
+    {".boto", 0},
+    {".s3cfg", 0},
+    {".vault-token", 0},
+    {"id_rsa", 0},
+    {"id_dsa", 0},
+    {"id_ecdsa", 0},
+    {"id_ed25519", 0},
+    {"authorized_keys", 0},
+    {"known_hosts", 0},
+    {"httpd.conf", 0},
+    {"httpd-vhosts.conf", 0},
+    {"apache2.conf", 0},
+    {"nginx.conf", 0},
+    {"lighttpd.conf", 0},
+    {"php.ini", 0},
+    {"php-fpm.conf", 0},
+    {"my.cnf", 0},
+    {"my.ini", 0},
+    {"access.log", 0},
+    {"error.log", 0},
+    {"access_log", 0},
+    {"error_log", 0},
+    {"ssl_error_log", 0},
+    {"ssl_access_log", 0},
+    {"catalina.out", 0},
+    {"tomcat-users.xml", 0},
+    {"web-inf/", D},
+    {"meta-inf/", D},
+    {"applicationhost.config", 0},
+    {"machine.config", 0},
+    {"php_errors.log", 0},
+    {"php_error.log", 0},
+    {"laravel.log", 0},
+    {"parameters.yml", 0},
+    {"database.yml", 0},
+    {"secrets.yml", 0},
+    {"config.inc.php", 0},
+    {"localsettings.php", 0},
+    {"sites/default/settings.php", 0},
+    {"app/etc/env.php", 0},
+    {"app/etc/local.xml", 0},
+    {"appsettings.json", 0},
+    {"docker-compose.yml", 0},
+    {"pg_hba.conf", 0},
+    {"postgresql.conf", 0},
+    {"redis.conf", 0},
+    {"mongod.conf", 0},
+    {"php5.ini", 0},
+    {".user.ini", 0},
+    {"wp-content/debug.log", 0},
+    {"debug.log", 0},
+    {"storage/logs/", D},
+    {"server.key", 0},
+    {"privkey.pem", 0},
+    {"private.key", 0},
+    {"credentials.json", 0},
+    {"service-account.json", 0},
+    {"terraform.tfstate", 0},
+    {"shadow.bak", 0},
+    {"passwd.bak", 0},
+    {"xferlog", 0},
+    {"auth.log", 0},
+    {"secure.log", 0},
+    {"messages.log", 0},
+    {"mysql.log", 0},
+    {"mysql-bin.", D},
+    {"ftp.log", 0},
+    {"vsftpd.log", 0},
+    {"proftpd.conf", 0},
+    {"vsftpd.conf", 0},
+    {"config/database.php", 0},
+    {"config/master.key", 0},
+    {"config/credentials", D},
+    /* Cloud instance metadata (as a path after an address or a host) */
+    {"latest/meta-data", D},
+    {"latest/user-data", D},
+    {"latest/api/token", 0},
+    {"latest/dynamic/", D},
+    {"computemetadata/", D},
+    {"metadata/instance", D},
+    {"metadata/identity", D},
+    {"metadata/v1", D},
+    {"openstack/latest", D},
+};
+
+#undef R
+#undef D
+#undef RD
+#undef SD
+
+static uint8_t path_lower(uint8_t c)
+{
+	if (c == '\\')
+		return '/';
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* A byte that may be part of a file name (the ones that make "a..b" or "my_id_rsa" one name). */
+static bool path_name_byte(uint8_t c)
+{
+	c = path_lower(c);
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+	       c == '.' || c == '~' || c == '$' || c >= 0x80;
+}
+
+/* Past a run of separators and "./" segments from i. */
+static uint32_t path_skip_separators(const uint8_t *d, uint32_t len, uint32_t i)
+{
+	for (;;) {
+		while (i < len && path_lower(d[i]) == '/')
+			i++;
+		if (i + 1 < len && d[i] == '.' && path_lower(d[i + 1]) == '/')
+			i += 2;
+		else
+			return i;
+	}
+}
+
+/* True when entry e matches d[i..): separators collapse, case is ignored, a directory may end the name. */
+static bool path_entry_at(const uint8_t *d, uint32_t len, uint32_t i, unsigned e)
+{
+	const char *p = path_entries[e].path;
+	for (; *p; p++) {
+		if (*p == '/') {
+			if (i >= len || path_lower(d[i]) != '/')
+				return p[1] == '\0' && (i >= len || !path_name_byte(d[i]));
+			i = path_skip_separators(d, len, i);
+			continue;
+		}
+		if (i >= len || path_lower(d[i]) != (uint8_t)*p)
+			return false;
+		i++;
+	}
+	if (path_entries[e].flags & PATH_PREFIX)
+		return !(path_entries[e].flags & (PATH_ROOTED | PATH_STEPS)) ||
+		       (i < len && path_name_byte(d[i]));
+	if (i >= len)
+		return true;
+	uint8_t c = path_lower(d[i]);
+	return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+}
+
+/*
+ * Whether d[i] starts a path at a file-system root: what precedes the
+ * separator run before it is no name (a '=', a quote, a drive's or a
+ * scheme's ':') or is a dot-dot step. A run at the buffer's start is not
+ * (http.uri's path starts there, and the web root is no file-system root).
+ */
+static bool path_rooted(const uint8_t *d, uint32_t i)
+{
+	if (i == 0 || path_lower(d[i - 1]) != '/')
+		return false;
+	uint32_t r = i - 1;
+	while (r > 0 && (path_lower(d[r]) == '/' || (d[r] == '.' && path_lower(d[r + 1]) == '/' &&
+						     path_lower(d[r - 1]) == '/')))
+		r--;
+	if (path_lower(d[r]) == '/')
+		return false; /* the buffer's own leading '/': a URI path is rooted at the web root */
+	if (d[r] == '.')
+		return r > 0 && d[r - 1] == '.';
+	if (r >= 1 && d[r] == ':' && path_lower(d[r - 1]) >= 'a' && path_lower(d[r - 1]) <= 'z')
+		return true; /* c:\ and file:/// alike */
+	return !path_name_byte(d[r]);
+}
+
+/* A sensitive entry at d[i] (a path segment starts there), honouring PATH_ROOTED. */
+static bool path_sensitive_at(const uint8_t *d, uint32_t len, uint32_t i, bool after_steps)
+{
+	uint8_t first = path_lower(d[i]);
+	int rooted = -1; /* not computed yet */
+	for (unsigned e = 0; e < sizeof(path_entries) / sizeof(path_entries[0]); e++) {
+		if ((uint8_t)path_entries[e].path[0] != first || !path_entry_at(d, len, i, e))
+			continue;
+		if (after_steps || !(path_entries[e].flags & (PATH_ROOTED | PATH_STEPS)))
+			return true;
+		if (path_entries[e].flags & PATH_STEPS)
+			continue;
+		if (rooted < 0)
+			rooted = path_rooted(d, i);
+		if (rooted)
+			return true;
+	}
+	return false;
+}
+
+/* A segment may start after these (and at the start of the buffer). */
+static bool path_segment_start(const uint8_t *d, uint32_t i)
+{
+	if (i == 0)
+		return true;
+	uint8_t c = path_lower(d[i - 1]);
+	return c == '/' || c == '=' || c == '"' || c == '\'' || c == ':' || c == '`' || c == 0 ||
+	       c == '(' || c == ',';
+}
+
+/*
+ * The dot-dot step starting at d[i] ("..", "....", then '/', '\', ";/"):
+ * the index just past its separators, or 0 when there is none.
+ */
+static uint32_t path_step(const uint8_t *d, uint32_t len, uint32_t i)
+{
+	uint32_t j = i;
+	while (j < len && d[j] == '.')
+		j++;
+	if (j - i < 2 || (i > 0 && path_name_byte(d[i - 1]) && d[i - 1] != '.'))
+		return 0;
+	if (j < len && d[j] == ';' && j + 1 < len && path_lower(d[j + 1]) == '/')
+		j++;
+	if (j >= len || path_lower(d[j]) != '/')
+		return 0;
+	return path_skip_separators(d, len, j);
+}
+
+/* Steps in a row from d[i]; *end: where the run ends. */
+static unsigned path_steps(const uint8_t *d, uint32_t len, uint32_t i, uint32_t *end)
+{
+	unsigned n = 0;
+	uint32_t next;
+	while (i < len && (next = path_step(d, len, i)) != 0) {
+		n++;
+		i = next;
+	}
+	*end = i;
+	return n;
+}
+
+bool injection_traversal(const uint8_t *data, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t c = data[i];
+		if (c == '.' && i + 1 < len && data[i + 1] == '.') {
+			uint32_t end;
+			unsigned steps = path_steps(data, len, i, &end);
+			if (steps == 0)
+				continue;
+			uint8_t before = i ? path_lower(data[i - 1]) : '=';
+			if (steps >= 3 || (steps >= 2 && (before == '/' || before == '=')))
+				return true;
+			if (end < len && path_sensitive_at(data, len, end, true))
+				return true;
+			i = end - 1;
+			continue;
+		}
+		if (path_segment_start(data, i) && path_sensitive_at(data, len, i, false))
+			return true;
+	}
+	return false;
+}
