@@ -429,6 +429,27 @@ static uint32_t path_skip_separators(const uint8_t *d, uint32_t len, uint32_t i)
 	}
 }
 
+/*
+ * A name's template suffix at d[i] (".example", ".sample", ".dist",
+ * ".template"): ".env.example" and "config.inc.php.dist" ship with the
+ * application to be copied and hold no secret.
+ */
+static bool path_template_suffix(const uint8_t *d, uint32_t len, uint32_t i)
+{
+	static const char *const suffixes[] = {".example", ".sample", ".dist", ".template"};
+	for (size_t k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+		size_t n = strlen(suffixes[k]);
+		if (len - i < n)
+			continue;
+		size_t j = 0;
+		while (j < n && path_lower(d[i + j]) == (uint8_t)suffixes[k][j])
+			j++;
+		if (j == n && (i + n == len || !path_name_byte(d[i + n]) || d[i + n] == '.'))
+			return true;
+	}
+	return false;
+}
+
 /* True when entry e matches d[i..): separators collapse, case is ignored, a directory may end the name. */
 static bool path_entry_at(const uint8_t *d, uint32_t len, uint32_t i, unsigned e)
 {
@@ -436,7 +457,8 @@ static bool path_entry_at(const uint8_t *d, uint32_t len, uint32_t i, unsigned e
 	for (; *p; p++) {
 		if (*p == '/') {
 			if (i >= len || path_lower(d[i]) != '/')
-				return p[1] == '\0' && (i >= len || !path_name_byte(d[i]));
+				return p[1] == '\0' && (i >= len || !path_name_byte(d[i])) &&
+				       !(path_entries[e].flags & (PATH_ROOTED | PATH_STEPS));
 			i = path_skip_separators(d, len, i);
 			continue;
 		}
@@ -450,7 +472,9 @@ static bool path_entry_at(const uint8_t *d, uint32_t len, uint32_t i, unsigned e
 	if (i >= len)
 		return true;
 	uint8_t c = path_lower(d[i]);
-	return !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')
+		return false;
+	return !path_template_suffix(d, len, i);
 }
 
 /*
