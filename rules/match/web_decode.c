@@ -200,12 +200,25 @@ static struct web_step web_utf8(const uint8_t *p, uint32_t left)
 	return s;
 }
 
+/* A byte that may start something to decode ('+' only in the first pass). */
+static inline bool web_special(uint8_t c, bool plus)
+{
+	return c == '%' || c == '&' || c == '\\' || c >= 0xc0 || (c == '+' && plus);
+}
+
 /* One pass; true when anything was decoded. */
 static bool web_decode_pass(uint8_t *data, uint32_t *len, bool plus)
 {
 	uint32_t out = 0;
 	bool changed = false;
 	for (uint32_t i = 0; i < *len;) {
+		if (out == i && !web_special(data[i], plus)) {
+			/* Nothing decoded yet: plain bytes stay where they are, unwritten. */
+			while (++i < *len && !web_special(data[i], plus))
+				;
+			out = i;
+			continue;
+		}
 		const uint8_t *p = data + i;
 		uint32_t left = *len - i;
 		struct web_step s = {0, 0, false};
