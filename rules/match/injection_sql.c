@@ -858,6 +858,39 @@ static unsigned sqli_raw_break(const struct sqli_run *run)
 }
 
 /* The judgement of one run. quoted: token 0 is the string the attacker closed. */
+/*
+ * "A' | 'B", "'^'", "x' DIV 'y": right after the attacker's quote, an
+ * arithmetic or bit operator and a string the application's own closing
+ * quote ends (open to the end of the value): MySQL evaluates the two
+ * strings as numbers, the classic implicit-conversion probe. A string
+ * closed in the value ('a' + 'b', code) or prose before the quote is not.
+ */
+static bool sqli_implicit_concat(const struct sqli_run *run, unsigned i)
+{
+	const struct sqli_token *t = &run->token[i];
+	if (run->prose || run->weak || i == 0 || i + 2 != run->count)
+		return false;
+	const struct sqli_token *n = &run->token[i + 1];
+	if (n->type != SQLI_STRING || !n->open || run->clipped)
+		return false;
+	/* The same quote as the attacker's, opening text rather than more quotes
+	 * ("'-\"8", "DK'*''''''" are typing). */
+	uint8_t quote = run->data[run->token[0].pos - 1];
+	if (run->data[n->pos] != quote || (n->pos + 1 < run->end && run->data[n->pos + 1] == quote))
+		return false;
+	if (t->type == SQLI_OPERATOR && t->len == 1)
+		return strchr("+-*/%^|", run->data[t->pos]) != NULL;
+	if (t->type == SQLI_LOGIC && t->len == 2 && run->data[t->pos] == '|')
+		return true; /* || */
+	if (t->len == 3) {
+		char w[4] = {(char)sqli_lower(run->data[t->pos]),
+			     (char)sqli_lower(run->data[t->pos + 1]),
+			     (char)sqli_lower(run->data[t->pos + 2]), 0};
+		return strcmp(w, "div") == 0 || strcmp(w, "mod") == 0 || strcmp(w, "xor") == 0;
+	}
+	return false;
+}
+
 static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 {
 	for (unsigned i = 0; i < run->count; i++) {
@@ -944,6 +977,8 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 			return true;
 		if (!quoted || !sqli_after_break(run, i, quoted))
 			continue;
+		if (sqli_implicit_concat(run, i))
+			return true;
 		if ((t->type == SQLI_COMPARE || t->type == SQLI_OPERATOR) && i > 0) {
 			unsigned b_at;
 			if (t->type == SQLI_OPERATOR &&

@@ -62,6 +62,12 @@ static void test_sqli_attacks(void **state)
 {
 	(void)state;
 	static const char *const attacks[] = {
+	    /* implicit conversion: operator between the attacker's and the application's strings */
+	    "A' | 'B",
+	    "'^'",
+	    "x' DIV 'y",
+	    "id=1' - '",
+	    "a' || 'b",
 	    "1' OR '1'='1",
 	    "' or 1=1--",
 	    "admin'--",
@@ -105,6 +111,11 @@ static void test_sqli_benign(void **state)
 	(void)state;
 	static const char *const benign[] = {
 	    "",
+	    /* not implicit conversion: another quote, more quotes, a closed string, prose */
+	    "'-\"8",
+	    "MISTERGLAS.DK'*''''''''",
+	    "x='a' + 'b'",
+	    "rock 'n' roll - 'live",
 	    "this or that",
 	    "select a plan",
 	    "O'Brien",
