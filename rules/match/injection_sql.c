@@ -731,6 +731,14 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		    n->type == SQLI_FUNCTION || n->type == SQLI_LPAREN ||
 		    (n->type == SQLI_OPERATOR && run->data[n->pos] == '*'))
 			return true;
+		/* A signed first column: "SELECT -1,", "SELECT -sin(1)", "SELECT ~(...)". */
+		if (n->type == SQLI_OPERATOR && n->len == 1 && strchr("-+~!", run->data[n->pos])) {
+			const struct sqli_token *m = sqli_next(run, j + 1);
+			if (m != NULL && (m->type == SQLI_NUMBER || m->type == SQLI_STRING ||
+					  m->type == SQLI_VARIABLE || m->type == SQLI_FUNCTION ||
+					  m->type == SQLI_LPAREN))
+				return true;
+		}
 		if (n->type != SQLI_WORD)
 			return false;
 		/* "SELECT name FROM", "SELECT a, b FROM", "SELECT t.c AS x FROM". */
