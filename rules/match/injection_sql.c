@@ -899,8 +899,46 @@ static bool sqli_implicit_concat(const struct sqli_run *run, unsigned i)
 	return false;
 }
 
+/* A comment token that says nothing: its marker and blanks or more markers ("--", "#"). */
+static bool sqli_empty_comment(const struct sqli_run *run, const struct sqli_token *t)
+{
+	for (uint32_t k = t->pos; k < t->pos + t->len; k++)
+		if (!strchr(" \t\r\n-#/*", run->data[k]))
+			return false;
+	return true;
+}
+
+/*
+ * A value that is a number or a server variable (signed, with arithmetic)
+ * and then cuts the query: "1--", "1 * 1 /-star", "@version--", "-1#\nunion".
+ * The comment must be empty or lead to UNION: "555-1234 -- ask for Bob" is
+ * text.
+ */
+static bool sqli_number_then_cut(const struct sqli_run *run)
+{
+	unsigned i = 0;
+	if (sqli_is(run, i, SQLI_OPERATOR) && strchr("-+", run->data[run->token[i].pos]))
+		i++;
+	if (!sqli_is(run, i, SQLI_NUMBER) && !sqli_is(run, i, SQLI_VARIABLE))
+		return false;
+	for (i++; i + 1 < run->count && sqli_is(run, i, SQLI_OPERATOR) &&
+		  (sqli_is(run, i + 1, SQLI_NUMBER) || sqli_is(run, i + 1, SQLI_VARIABLE));
+	     i += 2)
+		;
+	if (!sqli_is(run, i, SQLI_COMMENT))
+		return false;
+	bool empty = true;
+	for (; i < run->count && run->token[i].type == SQLI_COMMENT; i++)
+		empty = empty && sqli_empty_comment(run, &run->token[i]);
+	if (i >= run->count)
+		return empty && !run->clipped;
+	return run->token[i].type == SQLI_UNION && i + 1 >= run->count;
+}
+
 static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 {
+	if (!quoted && sqli_number_then_cut(run))
+		return true;
 	for (unsigned i = 0; i < run->count; i++) {
 		const struct sqli_token *t = &run->token[i];
 		unsigned j = sqli_skip_comments(run, i + 1);
