@@ -25,6 +25,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules/match/injection.h"
 #include "rules/match/injection_lex.h"
@@ -909,23 +910,60 @@ static bool sqli_empty_comment(const struct sqli_run *run, const struct sqli_tok
 }
 
 /*
- * A value that is a number or a server variable (signed, with arithmetic)
- * and then cuts the query: "1--", "1 * 1 /-star", "@version--", "-1#\nunion".
- * The comment must be empty or lead to UNION: "555-1234 -- ask for Bob" is
- * text.
+ * A value that is an expression (numbers, server variables, strings,
+ * operators, calls and balanced parentheses, BINARY and constants) and
+ * then cuts the query: "1--", "@version --", "(1 OR @a) --", "( ( 1 ) ) --",
+ * "-1#\nunion". The comment must be empty or lead to UNION ("555-1234 --
+ * ask for Bob" is text), a plain word ends the shape (prose), and a lone
+ * string needs an operator ("\"great\" --" is a quotation).
  */
-static bool sqli_number_then_cut(const struct sqli_run *run)
+static bool sqli_expression_then_cut(const struct sqli_run *run)
 {
-	unsigned i = 0;
-	if (sqli_is(run, i, SQLI_OPERATOR) && strchr("-+", run->data[run->token[i].pos]))
-		i++;
-	if (!sqli_is(run, i, SQLI_NUMBER) && !sqli_is(run, i, SQLI_VARIABLE))
-		return false;
-	for (i++; i + 1 < run->count && sqli_is(run, i, SQLI_OPERATOR) &&
-		  (sqli_is(run, i + 1, SQLI_NUMBER) || sqli_is(run, i + 1, SQLI_VARIABLE));
-	     i += 2)
-		;
-	if (!sqli_is(run, i, SQLI_COMMENT))
+	unsigned i = 0, operands = 0, operators = 0;
+	int depth = 0;
+	bool number_first = false;
+	for (; i < run->count && run->token[i].type != SQLI_COMMENT; i++) {
+		const struct sqli_token *t = &run->token[i];
+		switch (t->type) {
+		case SQLI_NUMBER:
+		case SQLI_VARIABLE:
+			number_first = number_first || operands == 0;
+			operands++;
+			break;
+		case SQLI_STRING:
+			if (t->open)
+				return false;
+			operands++;
+			break;
+		case SQLI_OPERATOR:
+		case SQLI_LOGIC:
+		case SQLI_COMPARE:
+			operators++;
+			break;
+		case SQLI_LPAREN:
+			depth++;
+			break;
+		case SQLI_RPAREN:
+			if (--depth < 0)
+				return false;
+			break;
+		case SQLI_FUNCTION:
+			break;
+		case SQLI_STATEMENT:
+			if (depth == 0 || !(t->flags & SQLI_F_SELECT))
+				return false;
+			break;
+		case SQLI_WORD:
+			if (!(t->flags & SQLI_F_CONST) &&
+			    !(t->len == 6 &&
+			      strncasecmp((const char *)run->data + t->pos, "binary", 6) == 0))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	if (i >= run->count || depth != 0 || operands == 0 || (!number_first && operators == 0))
 		return false;
 	bool empty = true;
 	for (; i < run->count && run->token[i].type == SQLI_COMMENT; i++)
@@ -937,7 +975,7 @@ static bool sqli_number_then_cut(const struct sqli_run *run)
 
 static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 {
-	if (!quoted && sqli_number_then_cut(run))
+	if (!quoted && sqli_expression_then_cut(run))
 		return true;
 	for (unsigned i = 0; i < run->count; i++) {
 		const struct sqli_token *t = &run->token[i];
@@ -984,7 +1022,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 				return true;
 			/* ORDER BY 1, GROUP BY x HAVING, after a break or as a whole value. */
 			if ((t->flags & SQLI_F_ORDER) && n != NULL && (n->flags & SQLI_F_BY) &&
-			    (sqli_after_break(run, i, quoted) || (!quoted && i == 1))) {
+			    (sqli_after_break(run, i, quoted) || (!quoted && i == 1) ||
+			     (!quoted && i == 2 && sqli_is(run, 0, SQLI_OPERATOR) &&
+			      run->data[run->token[0].pos] == '-' &&
+			      sqli_is(run, 1, SQLI_NUMBER)))) {
 				unsigned k = sqli_skip_comments(run, j + 1);
 				if (sqli_is(run, k, SQLI_NUMBER) ||
 				    sqli_is(run, k + 1, SQLI_COMMENT))
