@@ -19,7 +19,8 @@
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 
-/* _(SYM, "name", value): the transforms Suricata has and ET Open uses. */
+/* _(SYM, "name", value): the transforms Suricata has and ET Open uses, then vigil's own
+ * (web_decode: rules/match/web_decode.h). */
 #define foreach_kw_transform                                                                       \
 	_(DOTPREFIX, "dotprefix", NONE)                                                            \
 	_(TO_LOWERCASE, "to_lowercase", NONE)                                                      \
@@ -33,7 +34,8 @@
 	_(TO_SHA1, "to_sha1", NONE)                                                                \
 	_(TO_SHA256, "to_sha256", NONE)                                                            \
 	_(PCREXFORM, "pcrexform", REQUIRED)                                                        \
-	_(XOR, "xor", REQUIRED)
+	_(XOR, "xor", REQUIRED)                                                                    \
+	_(WEB_DECODE, "web_decode", NONE)
 
 enum kw_transform_type {
 #define _(sym, name, value) KW_TRANSFORM_##sym,

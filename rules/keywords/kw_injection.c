@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * sqli; and xss;: payload options that hold when the SQL-injection or the
- * XSS detector (injection.h) fires on the current buffer, whichever sticky
+ * sqli;, xss; and traversal;: payload options that hold when the
+ * SQL-injection, the XSS or the path-traversal detector (injection.h)
+ * fires on the current buffer, whichever sticky
  * buffer is in effect (http.uri, http.request_body, http.header,
  * http.cookie, mysql.query, ...). They take no value, are never relative
  * and never retried (the detector judges the whole buffer, not a position
@@ -18,14 +19,31 @@
 #include "rules/match/match.h"
 #include "rules/match/payload.h"
 
-struct kw_injection {
-	struct payload_head head; /* first: see payload.h */
-	bool xss;		  /* false: sqli */
+/* The detectors, in the order of the keyword rows below. */
+enum kw_injection_kind {
+	KW_INJECTION_SQLI,
+	KW_INJECTION_XSS,
+	KW_INJECTION_TRAVERSAL,
 };
 
-static int injection_parse(struct rule_parser *parser, struct rule *rule, bool xss)
+static const struct {
+	const char *name;
+	bool (*detect)(const uint8_t *data, uint32_t len);
+} kw_injection_detectors[] = {
+    [KW_INJECTION_SQLI] = {"sqli", injection_sqli},
+    [KW_INJECTION_XSS] = {"xss", injection_xss},
+    [KW_INJECTION_TRAVERSAL] = {"traversal", injection_traversal},
+};
+
+struct kw_injection {
+	struct payload_head head; /* first: see payload.h */
+	enum kw_injection_kind kind;
+};
+
+static int injection_parse(struct rule_parser *parser, struct rule *rule,
+			   enum kw_injection_kind kind)
 {
-	const char *what = xss ? "xss" : "sqli";
+	const char *what = kw_injection_detectors[kind].name;
 	int rc = payload_check_room(parser, rule, what);
 	if (rc < 0)
 		return rc;
@@ -33,7 +51,7 @@ static int injection_parse(struct rule_parser *parser, struct rule *rule, bool x
 	if (k == NULL)
 		return rule_parser_error(parser, "%s: out of memory", what);
 	k->head.type = PAYLOAD_INJECTION;
-	k->xss = xss;
+	k->kind = kind;
 	if (rule_parser_add_option(parser, rule, k) == NULL) {
 		free(k);
 		return rule_parser_error(parser, "%s: out of memory", what);
@@ -44,13 +62,19 @@ static int injection_parse(struct rule_parser *parser, struct rule *rule, bool x
 static int sqli_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	(void)value;
-	return injection_parse(parser, rule, false);
+	return injection_parse(parser, rule, KW_INJECTION_SQLI);
 }
 
 static int xss_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	(void)value;
-	return injection_parse(parser, rule, true);
+	return injection_parse(parser, rule, KW_INJECTION_XSS);
+}
+
+static int traversal_parse(struct rule_parser *parser, struct rule *rule, const char *value)
+{
+	(void)value;
+	return injection_parse(parser, rule, KW_INJECTION_TRAVERSAL);
 }
 
 /*
@@ -67,7 +91,7 @@ static bool injection_inspect(const struct rule_option *option, struct rule_payl
 	const struct kw_injection *k = option->data;
 	const uint8_t *data = cursor->data + cursor->search_from;
 	uint32_t len = cursor->len - cursor->search_from;
-	return k->xss ? injection_xss(data, len) : injection_sqli(data, len);
+	return kw_injection_detectors[k->kind].detect(data, len);
 }
 
 void kw_injection_register(void)
@@ -82,6 +106,11 @@ void kw_injection_register(void)
 	     .kind = RULE_KW_PAYLOAD,
 	     .value = RULE_KW_VALUE_NONE,
 	     .parse = xss_parse,
+	     .inspect = injection_inspect},
+	    {.name = "traversal",
+	     .kind = RULE_KW_PAYLOAD,
+	     .value = RULE_KW_VALUE_NONE,
+	     .parse = traversal_parse,
 	     .inspect = injection_inspect},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

@@ -204,8 +204,8 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  */
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION)                                                                             \
-	_(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META)             \
-	    _(DCERPC_META)
+	_(DNS_META)                                                                                \
+	_(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META) _(DCERPC_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

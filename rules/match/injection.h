@@ -31,4 +31,12 @@ bool injection_sqli(const uint8_t *data, uint32_t len);
 /* True when data[0..len) holds a script-injection shape (HTML or attribute context). */
 bool injection_xss(const uint8_t *data, uint32_t len);
 
+/*
+ * True when data[0..len) climbs directories (dot-dot steps) or names a
+ * sensitive file or directory (injection_path.c: system, server and
+ * application files, logs, keys, cloud metadata paths). Reads '\' as '/'
+ * and NUL as the end of a name; expects a decoded value (web_decode).
+ */
+bool injection_traversal(const uint8_t *data, uint32_t len);
+
 #endif

@@ -25,6 +25,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules/match/injection.h"
 #include "rules/match/injection_lex.h"
@@ -731,6 +732,14 @@ static bool sqli_statement(const struct sqli_run *run, unsigned i, bool stacked)
 		    n->type == SQLI_FUNCTION || n->type == SQLI_LPAREN ||
 		    (n->type == SQLI_OPERATOR && run->data[n->pos] == '*'))
 			return true;
+		/* A signed first column: "SELECT -1,", "SELECT -sin(1)", "SELECT ~(...)". */
+		if (n->type == SQLI_OPERATOR && n->len == 1 && strchr("-+~!", run->data[n->pos])) {
+			const struct sqli_token *m = sqli_next(run, j + 1);
+			if (m != NULL && (m->type == SQLI_NUMBER || m->type == SQLI_STRING ||
+					  m->type == SQLI_VARIABLE || m->type == SQLI_FUNCTION ||
+					  m->type == SQLI_LPAREN))
+				return true;
+		}
 		if (n->type != SQLI_WORD)
 			return false;
 		/* "SELECT name FROM", "SELECT a, b FROM", "SELECT t.c AS x FROM". */
@@ -858,8 +867,116 @@ static unsigned sqli_raw_break(const struct sqli_run *run)
 }
 
 /* The judgement of one run. quoted: token 0 is the string the attacker closed. */
+/*
+ * "A' | 'B", "'^'", "x' DIV 'y": right after the attacker's quote, an
+ * arithmetic or bit operator and a string the application's own closing
+ * quote ends (open to the end of the value): MySQL evaluates the two
+ * strings as numbers, the classic implicit-conversion probe. A string
+ * closed in the value ('a' + 'b', code) or prose before the quote is not.
+ */
+static bool sqli_implicit_concat(const struct sqli_run *run, unsigned i)
+{
+	const struct sqli_token *t = &run->token[i];
+	if (run->prose || run->weak || i == 0 || i + 2 != run->count)
+		return false;
+	const struct sqli_token *n = &run->token[i + 1];
+	if (n->type != SQLI_STRING || !n->open || run->clipped)
+		return false;
+	/* The same quote as the attacker's, opening text rather than more quotes
+	 * ("'-\"8", "DK'*''''''" are typing). */
+	uint8_t quote = run->data[run->token[0].pos - 1];
+	if (run->data[n->pos] != quote || (n->pos + 1 < run->end && run->data[n->pos + 1] == quote))
+		return false;
+	if (t->type == SQLI_OPERATOR && t->len == 1)
+		return strchr("+-*/%^|", run->data[t->pos]) != NULL;
+	if (t->type == SQLI_LOGIC && t->len == 2 && run->data[t->pos] == '|')
+		return true; /* || */
+	if (t->len == 3) {
+		char w[4] = {(char)sqli_lower(run->data[t->pos]),
+			     (char)sqli_lower(run->data[t->pos + 1]),
+			     (char)sqli_lower(run->data[t->pos + 2]), 0};
+		return strcmp(w, "div") == 0 || strcmp(w, "mod") == 0 || strcmp(w, "xor") == 0;
+	}
+	return false;
+}
+
+/* A comment token that says nothing: its marker and blanks or more markers ("--", "#"). */
+static bool sqli_empty_comment(const struct sqli_run *run, const struct sqli_token *t)
+{
+	for (uint32_t k = t->pos; k < t->pos + t->len; k++)
+		if (!strchr(" \t\r\n-#/*", run->data[k]))
+			return false;
+	return true;
+}
+
+/*
+ * A value that is an expression (numbers, server variables, strings,
+ * operators, calls and balanced parentheses, BINARY and constants) and
+ * then cuts the query: "1--", "@version --", "(1 OR @a) --", "( ( 1 ) ) --",
+ * "-1#\nunion". The comment must be empty or lead to UNION ("555-1234 --
+ * ask for Bob" is text), a plain word ends the shape (prose), and a lone
+ * string needs an operator ("\"great\" --" is a quotation).
+ */
+static bool sqli_expression_then_cut(const struct sqli_run *run)
+{
+	unsigned i = 0, operands = 0, operators = 0;
+	int depth = 0;
+	bool number_first = false;
+	for (; i < run->count && run->token[i].type != SQLI_COMMENT; i++) {
+		const struct sqli_token *t = &run->token[i];
+		switch (t->type) {
+		case SQLI_NUMBER:
+		case SQLI_VARIABLE:
+			number_first = number_first || operands == 0;
+			operands++;
+			break;
+		case SQLI_STRING:
+			if (t->open)
+				return false;
+			operands++;
+			break;
+		case SQLI_OPERATOR:
+		case SQLI_LOGIC:
+		case SQLI_COMPARE:
+			operators++;
+			break;
+		case SQLI_LPAREN:
+			depth++;
+			break;
+		case SQLI_RPAREN:
+			if (--depth < 0)
+				return false;
+			break;
+		case SQLI_FUNCTION:
+			break;
+		case SQLI_STATEMENT:
+			if (depth == 0 || !(t->flags & SQLI_F_SELECT))
+				return false;
+			break;
+		case SQLI_WORD:
+			if (!(t->flags & SQLI_F_CONST) &&
+			    !(t->len == 6 &&
+			      strncasecmp((const char *)run->data + t->pos, "binary", 6) == 0))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	if (i >= run->count || depth != 0 || operands == 0 || (!number_first && operators == 0))
+		return false;
+	bool empty = true;
+	for (; i < run->count && run->token[i].type == SQLI_COMMENT; i++)
+		empty = empty && sqli_empty_comment(run, &run->token[i]);
+	if (i >= run->count)
+		return empty && !run->clipped;
+	return run->token[i].type == SQLI_UNION && i + 1 >= run->count;
+}
+
 static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 {
+	if (!quoted && sqli_expression_then_cut(run))
+		return true;
 	for (unsigned i = 0; i < run->count; i++) {
 		const struct sqli_token *t = &run->token[i];
 		unsigned j = sqli_skip_comments(run, i + 1);
@@ -905,7 +1022,10 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 				return true;
 			/* ORDER BY 1, GROUP BY x HAVING, after a break or as a whole value. */
 			if ((t->flags & SQLI_F_ORDER) && n != NULL && (n->flags & SQLI_F_BY) &&
-			    (sqli_after_break(run, i, quoted) || (!quoted && i == 1))) {
+			    (sqli_after_break(run, i, quoted) || (!quoted && i == 1) ||
+			     (!quoted && i == 2 && sqli_is(run, 0, SQLI_OPERATOR) &&
+			      run->data[run->token[0].pos] == '-' &&
+			      sqli_is(run, 1, SQLI_NUMBER)))) {
 				unsigned k = sqli_skip_comments(run, j + 1);
 				if (sqli_is(run, k, SQLI_NUMBER) ||
 				    sqli_is(run, k + 1, SQLI_COMMENT))
@@ -944,6 +1064,8 @@ static bool sqli_run_shape(const struct sqli_run *run, bool quoted)
 			return true;
 		if (!quoted || !sqli_after_break(run, i, quoted))
 			continue;
+		if (sqli_implicit_concat(run, i))
+			return true;
 		if ((t->type == SQLI_COMPARE || t->type == SQLI_OPERATOR) && i > 0) {
 			unsigned b_at;
 			if (t->type == SQLI_OPERATOR &&

@@ -22,6 +22,7 @@
 #include "rules/lang/keyword.h"
 #include "rules/match/match.h"
 #include "rules/match/payload.h"
+#include "rules/match/web_decode.h"
 
 /*
  * Suricata's default inspection recursion limit: a rule whose chain
@@ -252,6 +253,13 @@ static bool transform_header_lowercase(uint8_t *data, uint32_t *len)
 	return true;
 }
 
+/* vigil's decoding pipeline for web values (web_decode.h). */
+static bool transform_web_decode(uint8_t *data, uint32_t *len)
+{
+	web_decode(data, len);
+	return true;
+}
+
 static const struct {
 	const char *name;
 	match_transform_fn apply;
@@ -263,6 +271,7 @@ static const struct {
     {"compress_whitespace", transform_compress_whitespace},
     {"url_decode", transform_url_decode},
     {"header_lowercase", transform_header_lowercase},
+    {"web_decode", transform_web_decode},
 };
 
 /* Transforms with options or a library (kw_transform.h) read the option's data. */

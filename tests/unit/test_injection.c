@@ -62,6 +62,26 @@ static void test_sqli_attacks(void **state)
 {
 	(void)state;
 	static const char *const attacks[] = {
+	    /* implicit conversion: operator between the attacker's and the application's strings */
+	    "A' | 'B",
+	    "'^'",
+	    "x' DIV 'y",
+	    "id=1' - '",
+	    "a' || 'b",
+	    /* a signed first column */
+	    "select -1,sin(1),2 from bar where",
+	    "select -sin(@version),2 from bar",
+	    "select ~(1)",
+	    /* a number or server variable that cuts the query */
+	    "1--",
+	    "id=1 * 1 /*",
+	    "@version --",
+	    "-1#\r\nunion",
+	    " ( 1 OR @a )  --",
+	    " ( BINARY ( 1) )  --",
+	    "((1) OR (1 OR 1))--",
+	    " ( 'a' * 1 )  --",
+	    "-10 order by 1/*",
 	    "1' OR '1'='1",
 	    "' or 1=1--",
 	    "admin'--",
@@ -105,6 +125,18 @@ static void test_sqli_benign(void **state)
 	(void)state;
 	static const char *const benign[] = {
 	    "",
+	    /* not implicit conversion: another quote, more quotes, a closed string, prose */
+	    "'-\"8",
+	    "MISTERGLAS.DK'*''''''''",
+	    "x='a' + 'b'",
+	    "rock 'n' roll - 'live",
+	    "select - the best one",
+	    "please select -- any",
+	    "555-1234 -- ask for Bob",
+	    "3 # of items",
+	    "\"great product\" --",
+	    "(see above) --",
+	    "-10 order by price",
 	    "this or that",
 	    "select a plan",
 	    "O'Brien",

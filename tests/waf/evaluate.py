@@ -28,6 +28,13 @@
 # board with rules/default (tests/integration/lib/offline.py); an alert's
 # source address names its case. Needs build/vigil with the HTTP parser.
 #
+# Variants (tests/waf/variants/*.txt, written for vigil after issue 17's
+# causes): each payload as a query parameter (the way the issue measured
+# held-back lists), a form body, a JSON body, a multipart part and a
+# cookie; per class and place, detection (attack classes) or false
+# positives (benign.txt). Detector level through the driver, with
+# --e2e also through build/vigil.
+#
 # Usage: tests/waf/evaluate.py [--e2e] [--list-fp] [--list-miss GROUP] [--json FILE]
 # (--list-fp lists the false positives over the reviewed benign cases.)
 import argparse
@@ -70,7 +77,7 @@ def build_driver():
                           text=True).stdout.split()
     os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
     cmd = ["gcc", "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror", "-I", ROOT,
-           os.path.join(ROOT, "tests", "waf", "driver.c")] + srcs + libs + ["-o", DRIVER]
+           os.path.join(ROOT, "tests", "waf", "driver.c")] + srcs + libs + ["-lm", "-o", DRIVER]
     subprocess.run(cmd, check=True)
 
 
@@ -289,6 +296,86 @@ def evaluate_crs(report, args):
         tally(g, case, fired[i], ident, reviewed, detail)
 
 
+# ---------------------------------------------------------------- variants
+
+VARIANTS = os.path.join(ROOT, "tests", "waf", "variants")
+PLACES = ("query", "form", "json", "multipart", "cookie")
+
+
+def as_param(payload: str) -> str:
+    """A payload as a tool puts it in a parameter: what cannot stand in a
+    URI or would split the parameter is percent-encoded; escapes already
+    written stay as written (the encoding is the point of those lines)."""
+    out = []
+    for ch in payload:
+        if ch in " #&+?\"" or ord(ch) < 0x21 or ord(ch) > 0x7e:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def variant_case(payload: str, place: str):
+    """One request carrying payload as parameter q in place (a CRS-like case)."""
+    enc = as_param(payload)
+    headers = {"Host": "app.example", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"}
+    case = {"method": "GET", "uri": "/search?q=" + enc, "headers": headers}
+    if place == "form":
+        case.update(method="POST", uri="/search", data="q=" + enc)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif place == "json":
+        case.update(method="POST", uri="/api/search", data=json.dumps({"q": payload}))
+        headers["Content-Type"] = "application/json"
+    elif place == "multipart":
+        body = ("--b0undary\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n" + payload +
+                "\r\n--b0undary--\r\n")
+        case.update(method="POST", uri="/upload", data=body)
+        headers["Content-Type"] = "multipart/form-data; boundary=b0undary"
+    elif place == "cookie":
+        case["uri"] = "/search"
+        headers["Cookie"] = "q=" + enc
+    return case
+
+
+def variant_sets():
+    for path in sorted(glob.glob(os.path.join(VARIANTS, "*.txt"))):
+        cls = os.path.basename(path)[:-4]
+        with open(path, encoding="utf-8") as f:
+            lines = [x.rstrip("\n") for x in f if x.strip() and not x.startswith("#")]
+        yield cls, lines
+
+
+def evaluate_variants(report, args):
+    cases = variant_cases()
+    text = []
+    for i, (_cls, _place, _payload, case) in enumerate(cases):
+        text.append(f"CASE {i}\n")
+        for name, value in request_parts(case).items():
+            text.append(f"BUF {name} {value.hex()}\n")
+        text.append("END\n")
+    out = subprocess.run([DRIVER, "rules"] + RULES, input="".join(text), capture_output=True,
+                         text=True, check=True)
+    fired = {}
+    for line in out.stdout.splitlines():
+        i, sids, _s, _x = line.split(" ")
+        fired[int(i)] = [] if sids == "-" else sids.split(",")
+    for i, (cls, place, payload, _case) in enumerate(cases):
+        g = report.setdefault(f"variants {cls} {place}", new_group())
+        if cls == "benign":
+            g["benign"] += 1
+            g["benign_reviewed"] += 1
+            if fired[i]:
+                g["fp"] += 1
+                g["fp_reviewed"] += 1
+                g["fp_list"].append(payload + " sids " + ",".join(fired[i]))
+        else:
+            g["attacks"] += 1
+            if fired[i]:
+                g["detected"] += 1
+            else:
+                g["miss_list"].append(payload)
+
+
 def raw_request(case):
     """The request bytes as sent (encoded_request when the test gives one)."""
     if case.get("encoded_request"):
@@ -348,6 +435,53 @@ def evaluate_e2e(report, args):
         tally(g, case, sids, ident, reviewed, detail)
 
 
+def variant_cases():
+    cases = []
+    for cls, lines in variant_sets():
+        for place in PLACES:
+            for payload in lines:
+                cases.append((cls, place, payload, variant_case(payload, place)))
+    return cases
+
+
+def evaluate_variants_e2e(report, args):
+    """The variant requests as TCP conversations through build/vigil offline."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "lib"))
+    import offline  # noqa: E402
+    cases = variant_cases()
+    packets = []
+    for i, (_cls, _place, _payload, case) in enumerate(cases):
+        conv = offline.Conversation(sport=10000 + i % 50000,
+                                    client=f"10.{1 + i // 50000}.{(i // 250) % 250}.{1 + i % 250}")
+        conv.handshake().send(raw_request(case))
+        packets += conv.packets
+    rules = "".join(open(r).read() + "\n" for r in RULES)
+    status, alerts, _frames, stderr = offline.run(rules, packets)
+    if status != 0:
+        print(stderr[-2000:], file=sys.stderr)
+    fired = {}
+    for a in alerts:
+        parts = a.get("src_ip", "").split(".") if a.get("event_type") == "alert" else []
+        if len(parts) == 4:
+            i = (int(parts[1]) - 1) * 50000 + int(parts[2]) * 250 + int(parts[3]) - 1
+            fired.setdefault(i, []).append(str(a["alert"]["signature_id"]))
+    for i, (cls, place, payload, _case) in enumerate(cases):
+        g = report.setdefault(f"E2E variants {cls} {place}", new_group())
+        sids = sorted(set(fired.get(i, [])))
+        if cls == "benign":
+            g["benign"] += 1
+            g["benign_reviewed"] += 1
+            g["fp"] += 1 if sids else 0
+            g["fp_reviewed"] += 1 if sids else 0
+            if sids:
+                g["fp_list"].append(payload + " sids " + ",".join(sids))
+        else:
+            g["attacks"] += 1
+            g["detected"] += 1 if sids else 0
+            if not sids:
+                g["miss_list"].append(payload)
+
+
 def print_report(report, args):
     """One row per set: detection, then false positives over all benign cases
     (raw) and over those not on the reviewed list; then the reviewed
@@ -373,7 +507,12 @@ def print_report(report, args):
         # "all": libinjection and CRS at detector level; "E2E+lib": libinjection
         # (detector level, it has no requests) and CRS end to end.
         keys = [name.split(" ")[0]]
-        keys += ["E2E+lib"] if name.startswith("E2E") else ["all"]
+        if name.startswith("variants") or name.startswith("E2E variants"):
+            keys = [" ".join(name.split(" ")[:2])]  # our own sets: their own total
+        elif name.startswith("E2E"):
+            keys.append("E2E+lib")
+        else:
+            keys.append("all")
         if name.startswith("libinjection"):
             keys.append("E2E+lib")
         for key in keys:
@@ -419,8 +558,10 @@ def main():
     report = {}
     evaluate_libinjection(report, args)
     evaluate_crs(report, args)
+    evaluate_variants(report, args)
     if args.e2e:
         evaluate_e2e(report, args)
+        evaluate_variants_e2e(report, args)
     print_report(report, args)
     if args.json:
         with open(args.json, "w") as f:
