@@ -38,7 +38,8 @@
 	_(SSH, "ssh")                                                                              \
 	_(SMTP, "smtp")                                                                            \
 	_(MYSQL, "mysql")                                                                          \
-	_(SIP, "sip")
+	_(SIP, "sip")                                                                              \
+	_(MQTT, "mqtt")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

@@ -8,7 +8,8 @@
  *
  * Order matters only where two detectors could both say yes: protocols
  * with a fixed signature (TLS record header, "SSH-", an HTTP request line,
- * an SMTP greeting, the MySQL handshake, a SIP start line) come before
+ * an SMTP greeting, the MySQL handshake, a SIP start line, an MQTT
+ * CONNECT) come before
  * DNS, whose header check is a heuristic.
  */
 #ifndef VIGIL_DATAPLANE_APP_PARSERS_H
@@ -23,6 +24,7 @@
 	_(smtp)                                                                                    \
 	_(mysql)                                                                                   \
 	_(sip)                                                                                     \
+	_(mqtt)                                                                                    \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

@@ -99,7 +99,18 @@
 	_(SIP_VIA, "sip.via", NULL, SIP)                                                           \
 	_(SIP_USER_AGENT, "sip.user_agent", NULL, SIP)                                             \
 	_(SIP_CONTENT_TYPE, "sip.content_type", NULL, SIP)                                         \
-	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)
+	_(SIP_CONTENT_LENGTH, "sip.content_length", NULL, SIP)                                     \
+	_(MQTT_CONNECT_CLIENTID, "mqtt.connect.clientid", NULL, MQTT)                              \
+	_(MQTT_CONNECT_USERNAME, "mqtt.connect.username", NULL, MQTT)                              \
+	_(MQTT_CONNECT_PASSWORD, "mqtt.connect.password", NULL, MQTT)                              \
+	_(MQTT_CONNECT_PROTOCOL_STRING, "mqtt.connect.protocol_string", NULL, MQTT)                \
+	_(MQTT_CONNECT_WILLTOPIC, "mqtt.connect.willtopic", NULL, MQTT)                            \
+	_(MQTT_CONNECT_WILLMESSAGE, "mqtt.connect.willmessage", NULL, MQTT)                        \
+	_(MQTT_PUBLISH_TOPIC, "mqtt.publish.topic", NULL, MQTT)                                    \
+	_(MQTT_PUBLISH_MESSAGE, "mqtt.publish.message", NULL, MQTT)                                \
+	_(MQTT_SUBSCRIBE_TOPIC, "mqtt.subscribe.topic", NULL, MQTT)                                \
+	_(MQTT_UNSUBSCRIBE_TOPIC, "mqtt.unsubscribe.topic", NULL, MQTT)                            \
+	_(MQTT_META, "mqtt.meta", NULL, MQTT)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -175,8 +186,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                each question (and, in a response, of each answer), 2 bytes
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
+ *   mqtt.meta    struct rule_mqtt_meta (rules/lang/app_meta.h)
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

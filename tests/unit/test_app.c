@@ -33,7 +33,14 @@ static void test_rows_complete(void **unused)
 {
 	(void)unused;
 	unsigned n = row_count();
-	assert_int_equal(n, 7);
+	/* every parser of the list is a row (the count is the list's, not a number to edit) */
+	unsigned listed = 0
+#define _(name) +1
+	    foreach_app_parser
+#undef _
+	    ;
+	assert_int_equal(n, listed);
+	assert_true(n >= 8);
 	for (unsigned i = 0; i < n; i++) {
 		const struct app_parser *p = app_parsers[i];
 		assert_non_null(p->name);
