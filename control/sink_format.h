@@ -39,7 +39,8 @@
 	_(SMTP, "smtp")                                                                            \
 	_(MYSQL, "mysql")                                                                          \
 	_(SIP, "sip")                                                                              \
-	_(MQTT, "mqtt")
+	_(MQTT, "mqtt")                                                                            \
+	_(KRB5, "krb5")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

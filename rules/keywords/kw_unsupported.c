@@ -55,10 +55,6 @@
 	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
 	_("snmp.community", "needs the SNMP parser, " KW_NOT_YET)                                  \
 	_("snmp.pdu_type", "needs the SNMP parser, " KW_NOT_YET)                                   \
-	_("krb5_msg_type", "needs the Kerberos parser, " KW_NOT_YET)                               \
-	_("krb5_cname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
-	_("krb5_sname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
-	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
 	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
 	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \

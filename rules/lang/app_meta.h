@@ -10,6 +10,7 @@
 #ifndef VIGIL_RULES_APP_META_H
 #define VIGIL_RULES_APP_META_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -49,6 +50,55 @@ struct rule_mqtt_meta {
 	uint8_t reason[RULE_MQTT_REASONS_MAX];
 	/* bit per enum rule_mqtt_event: the anomalies this packet showed */
 	uint32_t events;
+};
+
+/*
+ * Kerberos encryption types (RFC 3961 8, RFC 8009, RFC 6803) as EVE and
+ * krb5.ticket_encryption name them. _(number, "name")
+ */
+#define foreach_rule_krb5_etype                                                                    \
+	_(1, "des-cbc-crc")                                                                        \
+	_(2, "des-cbc-md4")                                                                        \
+	_(3, "des-cbc-md5")                                                                        \
+	_(5, "des3-cbc-md5")                                                                       \
+	_(7, "des3-cbc-sha1")                                                                      \
+	_(16, "des3-cbc-sha1-kd")                                                                  \
+	_(17, "aes128-cts-hmac-sha1-96")                                                           \
+	_(18, "aes256-cts-hmac-sha1-96")                                                           \
+	_(19, "aes128-cts-hmac-sha256-128")                                                        \
+	_(20, "aes256-cts-hmac-sha384-192")                                                        \
+	_(23, "rc4-hmac")                                                                          \
+	_(24, "rc4-hmac-exp")                                                                      \
+	_(25, "camellia128-cts-cmac")                                                              \
+	_(26, "camellia256-cts-cmac")
+
+/* The name of an encryption type, or NULL for one not in the list. */
+static inline const char *rule_krb5_etype_name(int32_t etype)
+{
+	switch (etype) {
+#define _(n, name)                                                                                 \
+	case n:                                                                                    \
+		return name;
+		foreach_rule_krb5_etype
+#undef _
+	}
+	return NULL;
+}
+
+/* Weak, as Suricata judges a cipher: anything but AES and Camellia (DES, RC4, ...). */
+static inline bool rule_krb5_etype_weak(int32_t etype)
+{
+	return !(etype >= 17 && etype <= 20) && etype != 25 && etype != 26;
+}
+
+/* krb5.meta: one Kerberos 5 message (RFC 4120). */
+struct rule_krb5_meta {
+	uint32_t msg_type;    /* 10 AS-REQ, 11 AS-REP, 12 TGS-REQ, 13 TGS-REP, 30 KRB-ERROR */
+	uint32_t has_error;   /* a KRB-ERROR: error_code is its code */
+	uint32_t error_code;  /* RFC 4120 7.5.9 */
+	uint32_t has_ticket;  /* a reply carrying a ticket: ticket_etype is its cipher */
+	int32_t ticket_etype; /* RFC 3961 8 (23 rc4-hmac, 18 aes256-cts-hmac-sha1-96, ...) */
+	uint32_t ticket_weak; /* the ticket's cipher is neither AES nor Camellia */
 };
 
 #endif

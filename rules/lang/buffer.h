@@ -110,7 +110,10 @@
 	_(MQTT_PUBLISH_MESSAGE, "mqtt.publish.message", NULL, MQTT)                                \
 	_(MQTT_SUBSCRIBE_TOPIC, "mqtt.subscribe.topic", NULL, MQTT)                                \
 	_(MQTT_UNSUBSCRIBE_TOPIC, "mqtt.unsubscribe.topic", NULL, MQTT)                            \
-	_(MQTT_META, "mqtt.meta", NULL, MQTT)
+	_(MQTT_META, "mqtt.meta", NULL, MQTT)                                                      \
+	_(KRB5_CNAME, "krb5.cname", NULL, KRB5)                                                    \
+	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
+	_(KRB5_META, "krb5.meta", NULL, KRB5)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -174,7 +177,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_("http_server", HTTP_SERVER)                                                              \
 	_("http_location", HTTP_LOCATION)                                                          \
 	_("dns.query.name", DNS_QUERIES_RRNAME)                                                    \
-	_("dns.answer.name", DNS_ANSWERS_RRNAME)
+	_("dns.answer.name", DNS_ANSWERS_RRNAME)                                                   \
+	_("krb5_cname", KRB5_CNAME)                                                                \
+	_("krb5_sname", KRB5_SNAME)
 
 /*
  * Buffers that carry a parser's fields for the number tests of rules/keywords
@@ -187,8 +192,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
  *   mqtt.meta    struct rule_mqtt_meta (rules/lang/app_meta.h)
+ *   krb5.meta    struct rule_krb5_meta (rules/lang/app_meta.h)
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META) _(KRB5_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

@@ -4,15 +4,19 @@
  * unit tests that include it (test_app_mqtt.c, test_app_krb5.c): each
  * unit's buffers are copied (exact length, on the heap) with its error
  * and repeat marks, so a test checks them after the parser's state is
- * gone. Include after cmocka.h.
+ * gone; and the keyword checks on such units (parse_fails, match_unit).
+ * Include after cmocka.h.
  */
 #ifndef VIGIL_TESTS_UNIT_APP_SINK_H
 #define VIGIL_TESTS_UNIT_APP_SINK_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataplane/app/app.h"
+#include "rules/lang/parse.h"
+#include "rules/match/match.h"
 
 #define SINK_UNITS_MAX 16
 
@@ -20,6 +24,7 @@ struct unit_copy {
 	uint8_t *buffer[RULE_BUFFER_COUNT];
 	uint32_t len[RULE_BUFFER_COUNT];
 	bool error, repeat;
+	const struct app_details *details; /* the parser's: valid until its state goes */
 };
 
 struct sink {
@@ -35,6 +40,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
 	u->repeat = unit->repeat;
+	u->details = unit->details;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
@@ -58,6 +64,54 @@ static void assert_buffer(const struct unit_copy *u, enum rule_buffer b, const c
 	assert_non_null(u->buffer[b]);
 	assert_int_equal(u->len[b], strlen(want));
 	assert_memory_equal(u->buffer[b], want, strlen(want));
+}
+
+/*
+ * Keyword tests against the units a test keeps in sink_units: rules of
+ * sink_proto's header ("alert mqtt any any -> ...") parsed by sink_parser,
+ * which the test's setup creates.
+ */
+static struct rule_parser *sink_parser;
+static const char *sink_proto;
+static struct sink sink_units;
+
+static struct rule *parse_options(const char *options)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), "alert %s any any -> any any (msg:\"t\"; %s sid:1;)",
+		 sink_proto, options);
+	return rule_parse(sink_parser, text, "test.rules", 1);
+}
+
+static void parse_fails(const char *options, const char *want)
+{
+	struct rule *rule = parse_options(options);
+	if (rule) {
+		rule_free(rule);
+		fail_msg("rule loaded but should not: %s", options);
+	}
+	const char *reason = rule_parser_last_error(sink_parser)->reason;
+	if (!reason || !strstr(reason, want))
+		fail_msg("rule %s: reason \"%s\" lacks \"%s\"", options, reason ? reason : "(none)",
+			 want);
+}
+
+/* Does the rule hold on unit i of sink_units? */
+static bool match_unit(const char *options, uint32_t i)
+{
+	struct rule *rule = parse_options(options);
+	if (!rule)
+		fail_msg("rule refused: %s: %s", options,
+			 rule_parser_last_error(sink_parser)->reason);
+	struct rule_match_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
+		ctx.buffer[b] = sink_units.units[i].buffer[b];
+		ctx.buffer_len[b] = sink_units.units[i].len[b];
+	}
+	bool hit = rule_match(rule, &ctx);
+	rule_free(rule);
+	return hit;
 }
 
 #endif

@@ -204,47 +204,6 @@ static void test_mqtt_detect(void **unused)
 
 /* ---- keywords ---- */
 
-static struct rule_parser *parser;
-static struct sink session_units;
-
-static struct rule *parse_options(const char *options)
-{
-	char text[1024];
-	snprintf(text, sizeof(text), "alert mqtt any any -> any any (msg:\"t\"; %s sid:1;)",
-		 options);
-	return rule_parse(parser, text, "test.rules", 1);
-}
-
-static void parse_fails(const char *options, const char *want)
-{
-	struct rule *rule = parse_options(options);
-	if (rule) {
-		rule_free(rule);
-		fail_msg("rule loaded but should not: %s", options);
-	}
-	const char *reason = rule_parser_last_error(parser)->reason;
-	if (!reason || !strstr(reason, want))
-		fail_msg("rule %s: reason \"%s\" lacks \"%s\"", options, reason ? reason : "(none)",
-			 want);
-}
-
-/* Does the rule hold on unit i of the session? */
-static bool match_unit(const char *options, uint32_t i)
-{
-	struct rule *rule = parse_options(options);
-	if (!rule)
-		fail_msg("rule refused: %s: %s", options, rule_parser_last_error(parser)->reason);
-	struct rule_match_ctx ctx;
-	memset(&ctx, 0, sizeof(ctx));
-	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
-		ctx.buffer[b] = session_units.units[i].buffer[b];
-		ctx.buffer_len[b] = session_units.units[i].len[b];
-	}
-	bool hit = rule_match(rule, &ctx);
-	rule_free(rule);
-	return hit;
-}
-
 static void test_mqtt_type_version_qos(void **unused)
 {
 	(void)unused;
@@ -321,16 +280,17 @@ static void test_mqtt_sticky_buffers(void **unused)
 static int setup(void **unused)
 {
 	(void)unused;
-	parser = rule_parser_create();
-	run_session(4096, &session_units);
-	return parser ? 0 : -1;
+	sink_parser = rule_parser_create();
+	sink_proto = "mqtt";
+	run_session(4096, &sink_units);
+	return sink_parser ? 0 : -1;
 }
 
 static int teardown(void **unused)
 {
 	(void)unused;
-	sink_reset(&session_units);
-	rule_parser_destroy(parser);
+	sink_reset(&sink_units);
+	rule_parser_destroy(sink_parser);
 	return 0;
 }
 
