@@ -40,7 +40,8 @@
 	_(MYSQL, "mysql")                                                                          \
 	_(SIP, "sip")                                                                              \
 	_(MQTT, "mqtt")                                                                            \
-	_(KRB5, "krb5")
+	_(KRB5, "krb5")                                                                            \
+	_(ENIP, "enip")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

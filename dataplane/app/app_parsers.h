@@ -9,7 +9,8 @@
  * Order matters only where two detectors could both say yes: protocols
  * with a fixed signature (TLS record header, "SSH-", an HTTP request line,
  * an SMTP greeting, the MySQL handshake, a SIP start line, an MQTT
- * CONNECT, a Kerberos APPLICATION tag with version 5) come before
+ * CONNECT, a Kerberos APPLICATION tag with version 5, an ENIP header
+ * with its options 0) come before
  * DNS, whose header check is a heuristic.
  */
 #ifndef VIGIL_DATAPLANE_APP_PARSERS_H
@@ -26,6 +27,7 @@
 	_(sip)                                                                                     \
 	_(mqtt)                                                                                    \
 	_(krb5)                                                                                    \
+	_(enip)                                                                                    \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

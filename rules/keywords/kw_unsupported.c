@@ -63,9 +63,7 @@
 	_("dnp3_ind", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_obj", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_data", "needs the DNP3 parser, " KW_NOT_YET)                                       \
-	_("modbus", "needs the Modbus parser, " KW_NOT_YET)                                        \
-	_("enip_command", "needs the ENIP parser, " KW_NOT_YET)                                    \
-	_("cip_service", "needs the ENIP parser, " KW_NOT_YET)
+	_("modbus", "needs the Modbus parser, " KW_NOT_YET)
 
 void kw_unsupported_register(void)
 {

@@ -101,4 +101,50 @@ struct rule_krb5_meta {
 	uint32_t ticket_weak; /* the ticket's cipher is neither AES nor Camellia */
 };
 
+/* _(code, SYM, "name"): ENIP's encapsulation commands, as Suricata names them. */
+#define foreach_rule_enip_command                                                                  \
+	_(0x0000, NOP, "nop")                                                                      \
+	_(0x0004, LIST_SERVICES, "list_services")                                                  \
+	_(0x0063, LIST_IDENTITY, "list_identity")                                                  \
+	_(0x0064, LIST_INTERFACES, "list_interfaces")                                              \
+	_(0x0065, REGISTER_SESSION, "register_session")                                            \
+	_(0x0066, UNREGISTER_SESSION, "unregister_session")                                        \
+	_(0x006f, SEND_RR_DATA, "send_rr_data")                                                    \
+	_(0x0070, SEND_UNIT_DATA, "send_unit_data")                                                \
+	_(0x0072, INDICATE_STATUS, "indicate_status")                                              \
+	_(0x0073, CANCEL, "cancel")
+
+/* _(code, "name"): ENIP's encapsulation status codes, as Suricata names them. */
+#define foreach_rule_enip_status                                                                   \
+	_(0x0000, "success")                                                                       \
+	_(0x0001, "invalid_cmd")                                                                   \
+	_(0x0002, "no_resources")                                                                  \
+	_(0x0003, "incorrect_data")                                                                \
+	_(0x0064, "invalid_session")                                                               \
+	_(0x0065, "invalid_length")                                                                \
+	_(0x0069, "unsupported_prot_rev")                                                          \
+	_(0x006a, "encap_header_error")
+
+/* One CIP service an ENIP message carries (a Multiple Service Packet's embedded ones too). */
+struct rule_enip_cip {
+	uint8_t service; /* with the reply bit (0x80) in a response */
+	uint8_t status;	 /* a response's general status */
+	uint8_t has_class, has_instance, has_attribute, has_status;
+	uint16_t extended_status; /* a response's first extended status word, 0 without */
+	uint32_t class_id, instance, attribute; /* a request's logical path */
+};
+
+/* enip.meta: one EtherNet/IP encapsulation message. */
+#define RULE_ENIP_CIP_MAX 16
+struct rule_enip_meta {
+	uint16_t command;
+	uint16_t has_identity;	   /* a ListIdentity reply's CIP identity item */
+	uint32_t status;	   /* the encapsulation header's */
+	uint16_t protocol_version; /* RegisterSession's, or the identity's; 0 without */
+	uint16_t vendor_id, device_type, product_code, identity_status;
+	uint8_t revision_major, revision_minor, state, cip_count;
+	uint32_t serial;
+	struct rule_enip_cip cip[RULE_ENIP_CIP_MAX];
+};
+
 #endif

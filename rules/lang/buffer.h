@@ -113,7 +113,8 @@
 	_(MQTT_META, "mqtt.meta", NULL, MQTT)                                                      \
 	_(KRB5_CNAME, "krb5.cname", NULL, KRB5)                                                    \
 	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
-	_(KRB5_META, "krb5.meta", NULL, KRB5)
+	_(KRB5_META, "krb5.meta", NULL, KRB5)                                                      \
+	_(ENIP_META, "enip.meta", NULL, ENIP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -193,8 +194,10 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *   tls.meta     struct rule_tls_meta below
  *   mqtt.meta    struct rule_mqtt_meta (rules/lang/app_meta.h)
  *   krb5.meta    struct rule_krb5_meta (rules/lang/app_meta.h)
+ *   enip.meta    struct rule_enip_meta (rules/lang/app_meta.h)
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META) _(KRB5_META)
+#define foreach_rule_buffer_hidden                                                                 \
+	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META) _(KRB5_META) _(ENIP_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

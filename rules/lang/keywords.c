@@ -69,5 +69,6 @@ void rule_keywords_init(void)
 	kw_tls_register();
 	kw_mqtt_register();
 	kw_krb5_register();
+	kw_enip_register();
 	kw_unsupported_register();
 }

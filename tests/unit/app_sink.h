@@ -32,7 +32,7 @@ struct sink {
 	struct unit_copy units[SINK_UNITS_MAX];
 };
 
-static void sink_emit(void *arg, const struct app_unit *unit)
+static inline void sink_emit(void *arg, const struct app_unit *unit)
 {
 	struct sink *k = arg;
 	assert_true(k->count < SINK_UNITS_MAX);
@@ -51,7 +51,7 @@ static void sink_emit(void *arg, const struct app_unit *unit)
 	}
 }
 
-static void sink_reset(struct sink *k)
+static inline void sink_reset(struct sink *k)
 {
 	for (uint32_t i = 0; i < k->count; i++)
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
@@ -59,7 +59,7 @@ static void sink_reset(struct sink *k)
 	memset(k, 0, sizeof(*k));
 }
 
-static void assert_buffer(const struct unit_copy *u, enum rule_buffer b, const char *want)
+static inline void assert_buffer(const struct unit_copy *u, enum rule_buffer b, const char *want)
 {
 	assert_non_null(u->buffer[b]);
 	assert_int_equal(u->len[b], strlen(want));
@@ -75,7 +75,7 @@ static struct rule_parser *sink_parser;
 static const char *sink_proto;
 static struct sink sink_units;
 
-static struct rule *parse_options(const char *options)
+static inline struct rule *parse_options(const char *options)
 {
 	char text[1024];
 	snprintf(text, sizeof(text), "alert %s any any -> any any (msg:\"t\"; %s sid:1;)",
@@ -83,7 +83,7 @@ static struct rule *parse_options(const char *options)
 	return rule_parse(sink_parser, text, "test.rules", 1);
 }
 
-static void parse_fails(const char *options, const char *want)
+static inline void parse_fails(const char *options, const char *want)
 {
 	struct rule *rule = parse_options(options);
 	if (rule) {
@@ -97,7 +97,7 @@ static void parse_fails(const char *options, const char *want)
 }
 
 /* Does the rule hold on unit i of sink_units? */
-static bool match_unit(const char *options, uint32_t i)
+static inline bool match_unit(const char *options, uint32_t i)
 {
 	struct rule *rule = parse_options(options);
 	if (!rule)
