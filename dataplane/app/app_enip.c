@@ -7,7 +7,7 @@
  * which reads the same), kept up to ENIP_MESSAGE_MAX bytes (a longer one
  * is read as far as it was kept).
  *
- * Each message is a unit carrying enip.meta (struct rule_enip_meta): the
+ * Each message is a unit carrying app.meta (struct rule_enip_meta): the
  * command and status, RegisterSession's protocol version, a ListIdentity
  * reply's identity (vendor, device type, product code, revision, status,
  * serial, state), and the CIP services that SendRRData and SendUnitData
@@ -268,6 +268,7 @@ static void enip_message(struct enip_state *s, enum app_direction dir, const uin
 	struct enip_details *det = (struct enip_details *)(void *)s->details.proto;
 	struct rule_enip_meta m;
 	memset(&m, 0, sizeof(m));
+	m.head = (struct rule_app_meta_head){RULE_PROTO_ENIP, sizeof(m)};
 	m.command = enip_le16(header);
 	m.status = enip_le32(header + 8);
 
@@ -297,8 +298,8 @@ static void enip_message(struct enip_state *s, enum app_direction dir, const uin
 	}
 	enip_side_fill(side, &m);
 	struct app_unit u = {.details = &s->details};
-	u.buffer[RULE_BUFFER_ENIP_META] = (const uint8_t *)&m;
-	u.buffer_len[RULE_BUFFER_ENIP_META] = sizeof(m);
+	u.buffer[RULE_BUFFER_APP_META] = (const uint8_t *)&m;
+	u.buffer_len[RULE_BUFFER_APP_META] = sizeof(m);
 	emit(arg, &u);
 }
 
@@ -520,7 +521,7 @@ const struct app_parser app_parser_enip = {
     .proto = RULE_PROTO_ENIP,
     .tcp = true,
     .udp = true,
-    .buffers = APP_BUFFER(ENIP_META),
+    .buffers = APP_BUFFER(APP_META),
     .detect = enip_detect,
     .create = enip_create,
     .destroy = enip_destroy,

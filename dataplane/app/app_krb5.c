@@ -10,7 +10,7 @@
  * no transport: the first bytes decide once per flow (an APPLICATION tag
  * is a datagram, anything else a record mark), as the DNS parser does.
  *
- * Each message is a unit with krb5.meta (struct rule_krb5_meta: message
+ * Each message is a unit with app.meta (struct rule_krb5_meta: message
  * type, error code, the ticket's cipher) for krb5_msg_type,
  * krb5_err_code and krb5.ticket_encryption. A request's client and server
  * names are multi-buffers of their name parts (krb5.cname, krb5.sname:
@@ -326,6 +326,7 @@ static void krb5_message(struct krb5_state *s, const uint8_t *p, uint32_t len, a
 	bool request = m.type == KRB5_AS_REQ || m.type == KRB5_TGS_REQ;
 	s->request = request ? m.type : 0;
 	struct rule_krb5_meta meta = {
+	    .head = {RULE_PROTO_KRB5, sizeof(meta)},
 	    .msg_type = m.type,
 	    .has_error = m.has_error,
 	    .error_code = m.error_code,
@@ -344,8 +345,8 @@ static void krb5_message(struct krb5_state *s, const uint8_t *p, uint32_t len, a
 		struct app_unit u = {.details = &s->details, .repeat = i > 0};
 		u.window.buffers = app_parser_krb5.buffers;
 		u.window.rules = &s->message_rules;
-		u.buffer[RULE_BUFFER_KRB5_META] = (const uint8_t *)&meta;
-		u.buffer_len[RULE_BUFFER_KRB5_META] = sizeof(meta);
+		u.buffer[RULE_BUFFER_APP_META] = (const uint8_t *)&meta;
+		u.buffer_len[RULE_BUFFER_APP_META] = sizeof(meta);
 		if (request) {
 			krb5_set(&u, RULE_BUFFER_KRB5_CNAME, &m.cname, i);
 			krb5_set(&u, RULE_BUFFER_KRB5_SNAME, &m.sname, i);
@@ -631,7 +632,7 @@ const struct app_parser app_parser_krb5 = {
     .proto = RULE_PROTO_KRB5,
     .tcp = true,
     .udp = true,
-    .buffers = APP_BUFFER(KRB5_CNAME) | APP_BUFFER(KRB5_SNAME) | APP_BUFFER(KRB5_META),
+    .buffers = APP_BUFFER(KRB5_CNAME) | APP_BUFFER(KRB5_SNAME) | APP_BUFFER(APP_META),
     .detect = krb5_detect,
     .create = krb5_create,
     .destroy = krb5_destroy,

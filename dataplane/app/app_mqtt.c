@@ -7,7 +7,7 @@
  * each direction; a packet is kept up to MQTT_MESSAGE_MAX bytes, so a
  * longer PUBLISH is inspected by its start (its message cut). Each packet
  * becomes a unit: its fields for the number and flag keywords in
- * mqtt.meta (struct rule_mqtt_meta), and the strings Suricata offers as
+ * app.meta (struct rule_mqtt_meta), and the strings Suricata offers as
  * sticky buffers: CONNECT's client id, user name, password, protocol
  * string, will topic and will message, PUBLISH's topic and message, and
  * the topics of SUBSCRIBE and UNSUBSCRIBE, a multi-buffer (unit i carries
@@ -442,6 +442,7 @@ static void mqtt_packet(struct mqtt_state *s, uint8_t first, const uint8_t *p, u
 {
 	struct mqtt_packet m;
 	memset(&m, 0, sizeof(m));
+	m.meta.head = (struct rule_app_meta_head){RULE_PROTO_MQTT, sizeof(m.meta)};
 	m.meta.type = first >> 4;
 	m.meta.flags = first & 0x0f;
 	m.message_cut = cut;
@@ -459,8 +460,8 @@ static void mqtt_packet(struct mqtt_state *s, uint8_t first, const uint8_t *p, u
 		struct app_unit u = {.details = &s->details, .repeat = i > 0};
 		u.window.buffers = app_parser_mqtt.buffers;
 		u.window.rules = &s->message_rules;
-		u.buffer[RULE_BUFFER_MQTT_META] = (const uint8_t *)&m.meta;
-		u.buffer_len[RULE_BUFFER_MQTT_META] = sizeof(m.meta);
+		u.buffer[RULE_BUFFER_APP_META] = (const uint8_t *)&m.meta;
+		u.buffer_len[RULE_BUFFER_APP_META] = sizeof(m.meta);
 		mqtt_set(&u, RULE_BUFFER_MQTT_CONNECT_CLIENTID, m.clientid);
 		mqtt_set(&u, RULE_BUFFER_MQTT_CONNECT_USERNAME, m.username);
 		mqtt_set(&u, RULE_BUFFER_MQTT_CONNECT_PASSWORD, m.password);
@@ -725,7 +726,7 @@ const struct app_parser app_parser_mqtt = {
 	       APP_BUFFER(MQTT_CONNECT_WILLTOPIC) | APP_BUFFER(MQTT_CONNECT_WILLMESSAGE) |
 	       APP_BUFFER(MQTT_PUBLISH_TOPIC) | APP_BUFFER(MQTT_PUBLISH_MESSAGE) |
 	       APP_BUFFER(MQTT_SUBSCRIBE_TOPIC) | APP_BUFFER(MQTT_UNSUBSCRIBE_TOPIC) |
-	       APP_BUFFER(MQTT_META),
+	       APP_BUFFER(APP_META),
     .detect = mqtt_detect,
     .create = mqtt_create,
     .destroy = mqtt_destroy,

@@ -14,7 +14,7 @@
  *   cip_service:S[,C[,A]];  a CIP service S (a reply's too, its reply bit
  *                        aside), with class C and attribute A in its path
  *                        when given; any service of the message holds
- * All read enip.meta (struct rule_enip_meta, rules/lang/app_meta.h), which
+ * All read app.meta (struct rule_enip_meta, rules/lang/app_meta.h), which
  * the ENIP parser puts in every unit. The number tests take Suricata's
  * integer syntax (kw_field.h); cip_service takes plain numbers.
  */
@@ -29,13 +29,10 @@
 
 static bool kw_enip_meta(const uint8_t *buf, uint32_t len, struct rule_enip_meta *m)
 {
-	if (!buf || len < sizeof(*m))
-		return false;
-	memcpy(m, buf, sizeof(*m));
-	return true;
+	return rule_app_meta_get(buf, len, RULE_PROTO_ENIP, m, sizeof(*m));
 }
 
-/* A reader of one field of enip.meta (m), present when cond holds. */
+/* A reader of one field of app.meta (m), present when cond holds. */
 #define KW_ENIP_ONE(fn, cond, expr)                                                                \
 	static unsigned fn(const uint8_t *buf, uint32_t len, uint32_t *out, unsigned max)          \
 	{                                                                                          \
@@ -95,7 +92,7 @@ static const struct kw_field_name kw_enip_status_names[] = {
 
 #define KW_ENIP_FIELD(name, max, fn, names)                                                        \
 	{                                                                                          \
-		name, max, RULE_BUFFER_ENIP_META, fn, names                                        \
+		name, max, RULE_BUFFER_APP_META, fn, names                                         \
 	}
 static const struct kw_field kw_enip_fields[] = {
     KW_ENIP_FIELD("enip_command", UINT16_MAX, kw_enip_command_values, kw_enip_command_names),
@@ -126,7 +123,8 @@ static const struct kw_field kw_enip_fields[] = {
 	}
 _(0)
 _(1)
-_(2) _(3) _(4) _(5) _(6) _(7) _(8) _(9) _(10) _(11) _(12) _(13) _(14)
+_(2)
+_(3) _(4) _(5) _(6) _(7) _(8) _(9) _(10) _(11) _(12) _(13) _(14)
 #undef _
 
     static const rule_keyword_parse_fn kw_enip_field_parse[] = {
@@ -187,7 +185,7 @@ static int kw_cip_service_parse(struct rule_parser *parser, struct rule *rule, c
 		free(t);
 		return -EINVAL;
 	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_ENIP_META);
+	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
 	return 0;
 }
 
@@ -197,8 +195,8 @@ static bool kw_cip_service_match(const struct rule_option *option, const struct 
 	const struct kw_cip_service *t = option->data;
 	struct rule_enip_meta m;
 
-	if (!kw_enip_meta(ctx->buffer[RULE_BUFFER_ENIP_META],
-			  ctx->buffer_len[RULE_BUFFER_ENIP_META], &m))
+	if (!kw_enip_meta(ctx->buffer[RULE_BUFFER_APP_META], ctx->buffer_len[RULE_BUFFER_APP_META],
+			  &m))
 		return false;
 	for (unsigned i = 0; i < m.cip_count && i < RULE_ENIP_CIP_MAX; i++) {
 		const struct rule_enip_cip *c = &m.cip[i];

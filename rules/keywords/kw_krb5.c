@@ -12,7 +12,7 @@
  *                        "23", "rc4-hmac,aes256-cts-hmac-sha1-96"): the
  *                        cipher of the ticket a reply carries is weak (not
  *                        weak), or one of the list
- * All read krb5.meta (struct rule_krb5_meta, rules/lang/app_meta.h), which
+ * All read app.meta (struct rule_krb5_meta, rules/lang/app_meta.h), which
  * the Kerberos parser puts in every unit of a message.
  */
 #include <errno.h>
@@ -28,10 +28,7 @@
 
 static bool kw_krb5_meta(const uint8_t *buf, uint32_t len, struct rule_krb5_meta *m)
 {
-	if (!buf || len < sizeof(*m))
-		return false;
-	memcpy(m, buf, sizeof(*m));
-	return true;
+	return rule_app_meta_get(buf, len, RULE_PROTO_KRB5, m, sizeof(*m));
 }
 
 static unsigned kw_krb5_msg_type_values(const uint8_t *buf, uint32_t len, uint32_t *out,
@@ -57,8 +54,8 @@ static unsigned kw_krb5_err_code_values(const uint8_t *buf, uint32_t len, uint32
 }
 
 static const struct kw_field kw_krb5_fields[] = {
-    {"krb5_msg_type", UINT32_MAX, RULE_BUFFER_KRB5_META, kw_krb5_msg_type_values, NULL},
-    {"krb5_err_code", INT32_MAX, RULE_BUFFER_KRB5_META, kw_krb5_err_code_values, NULL},
+    {"krb5_msg_type", UINT32_MAX, RULE_BUFFER_APP_META, kw_krb5_msg_type_values, NULL},
+    {"krb5_err_code", INT32_MAX, RULE_BUFFER_APP_META, kw_krb5_err_code_values, NULL},
 };
 
 static int kw_krb5_msg_type_parse(struct rule_parser *parser, struct rule *rule, const char *value)
@@ -133,7 +130,7 @@ static int kw_krb5_ticket_parse(struct rule_parser *parser, struct rule *rule, c
 		free(t);
 		return -EINVAL;
 	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_KRB5_META);
+	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
 	return 0;
 }
 
@@ -143,8 +140,8 @@ static bool kw_krb5_ticket_match(const struct rule_option *option, const struct 
 	const struct kw_krb5_etypes *t = option->data;
 	struct rule_krb5_meta m;
 
-	if (!kw_krb5_meta(ctx->buffer[RULE_BUFFER_KRB5_META],
-			  ctx->buffer_len[RULE_BUFFER_KRB5_META], &m) ||
+	if (!kw_krb5_meta(ctx->buffer[RULE_BUFFER_APP_META], ctx->buffer_len[RULE_BUFFER_APP_META],
+			  &m) ||
 	    !m.has_ticket)
 		return false;
 	if (t->weak)

@@ -15,7 +15,7 @@
  *   mqtt.connack.session_present:yes|no|true|false;  CONNACK only
  *   mqtt.connect.flags:[!]f[,[!]f];  CONNECT only: username, password,
  *                              will, will_retain, clean_session
- * All read mqtt.meta (struct rule_mqtt_meta, rules/lang/app_meta.h), which
+ * All read app.meta (struct rule_mqtt_meta, rules/lang/app_meta.h), which
  * the MQTT parser puts in every unit of a packet.
  */
 #include <errno.h>
@@ -30,13 +30,10 @@
 
 static bool kw_mqtt_meta(const uint8_t *buf, uint32_t len, struct rule_mqtt_meta *m)
 {
-	if (!buf || len < sizeof(*m))
-		return false;
-	memcpy(m, buf, sizeof(*m));
-	return true;
+	return rule_app_meta_get(buf, len, RULE_PROTO_MQTT, m, sizeof(*m));
 }
 
-/* A copy of data[0..size) as the rule's next option, which reads mqtt.meta. */
+/* A copy of data[0..size) as the rule's next option, which reads app.meta. */
 static int kw_mqtt_option_add(struct rule_parser *parser, struct rule *rule, const void *data,
 			      size_t size)
 {
@@ -48,13 +45,13 @@ static int kw_mqtt_option_add(struct rule_parser *parser, struct rule *rule, con
 		free(t);
 		return -EINVAL;
 	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_MQTT_META);
+	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
 	return 0;
 }
 
 /* ---- number tests (kw_field.h) ------------------------------------------ */
 
-/* A reader of one value of mqtt.meta (m), for kw_field. */
+/* A reader of one value of app.meta (m), for kw_field. */
 #define KW_MQTT_ONE_VALUE(fn, expr)                                                                \
 	static unsigned fn(const uint8_t *buf, uint32_t len, uint32_t *out, unsigned max)          \
 	{                                                                                          \
@@ -89,11 +86,11 @@ static const struct kw_field_name kw_mqtt_type_names[] = {
 };
 
 static const struct kw_field kw_mqtt_fields[] = {
-    {"mqtt.protocol_version", UINT8_MAX, RULE_BUFFER_MQTT_META, kw_mqtt_version_values, NULL},
-    {"mqtt.type", UINT8_MAX, RULE_BUFFER_MQTT_META, kw_mqtt_type_values, kw_mqtt_type_names},
-    {"mqtt.qos", 2, RULE_BUFFER_MQTT_META, kw_mqtt_qos_values, NULL},
-    {"mqtt.reason_code", UINT8_MAX, RULE_BUFFER_MQTT_META, kw_mqtt_reason_values, NULL},
-    {"mqtt.connack.return_code", UINT8_MAX, RULE_BUFFER_MQTT_META, kw_mqtt_reason_values, NULL},
+    {"mqtt.protocol_version", UINT8_MAX, RULE_BUFFER_APP_META, kw_mqtt_version_values, NULL},
+    {"mqtt.type", UINT8_MAX, RULE_BUFFER_APP_META, kw_mqtt_type_values, kw_mqtt_type_names},
+    {"mqtt.qos", 2, RULE_BUFFER_APP_META, kw_mqtt_qos_values, NULL},
+    {"mqtt.reason_code", UINT8_MAX, RULE_BUFFER_APP_META, kw_mqtt_reason_values, NULL},
+    {"mqtt.connack.return_code", UINT8_MAX, RULE_BUFFER_APP_META, kw_mqtt_reason_values, NULL},
 };
 
 #define _(i, fn)                                                                                   \
@@ -180,8 +177,8 @@ static bool kw_mqtt_flags_match(const struct rule_option *option, const struct r
 	const struct kw_mqtt_flags *t = option->data;
 	struct rule_mqtt_meta m;
 
-	if (!kw_mqtt_meta(ctx->buffer[RULE_BUFFER_MQTT_META],
-			  ctx->buffer_len[RULE_BUFFER_MQTT_META], &m))
+	if (!kw_mqtt_meta(ctx->buffer[RULE_BUFFER_APP_META], ctx->buffer_len[RULE_BUFFER_APP_META],
+			  &m))
 		return false;
 	if (t->connect && !m.has_connect_flags)
 		return false;
@@ -219,8 +216,8 @@ static bool kw_mqtt_session_match(const struct rule_option *option,
 	const uint8_t *present = option->data;
 	struct rule_mqtt_meta m;
 
-	if (!kw_mqtt_meta(ctx->buffer[RULE_BUFFER_MQTT_META],
-			  ctx->buffer_len[RULE_BUFFER_MQTT_META], &m))
+	if (!kw_mqtt_meta(ctx->buffer[RULE_BUFFER_APP_META], ctx->buffer_len[RULE_BUFFER_APP_META],
+			  &m))
 		return false;
 	return m.has_session_present && m.session_present == *present;
 }

@@ -1,17 +1,45 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Layouts of the hidden buffers (buffer.h, foreach_rule_buffer_hidden)
- * of the protocols whose number and flag keywords read a parser's fields:
- * one struct per protocol, filled by its parser (dataplane/app/app_NAME.c)
- * and read by its keyword family (rules/keywords/kw_NAME.c), and by
- * nothing else. Absent fields are 0; a has_* byte says whether a field
- * that only some messages carry is there.
+ * Layouts of app.meta, the hidden buffer (buffer.h,
+ * foreach_rule_buffer_hidden) that carries the fields a protocol's number
+ * and flag keywords read: one struct per protocol, filled by its parser
+ * (dataplane/app/app_NAME.c) and read by its keyword family
+ * (rules/keywords/kw_NAME.c), and by nothing else. Every struct starts
+ * with the protocol (enum rule_proto, struct rule_app_meta_head), which a
+ * keyword checks before it reads the rest: one buffer serves every
+ * protocol, as buffers are bits of a mask with little room left. Absent
+ * fields are 0; a has_* byte says whether a field that only some messages
+ * carry is there.
  */
 #ifndef VIGIL_RULES_APP_META_H
 #define VIGIL_RULES_APP_META_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+/* The start of every app.meta struct. */
+struct rule_app_meta_head {
+	uint16_t proto; /* enum rule_proto */
+	uint16_t size;	/* bytes of the whole struct */
+};
+
+/*
+ * app.meta's struct of proto into out (size bytes) when buf holds one;
+ * false otherwise (another protocol's, or none). Per-packet path.
+ */
+static inline bool rule_app_meta_get(const uint8_t *buf, uint32_t len, uint16_t proto, void *out,
+				     uint16_t size)
+{
+	struct rule_app_meta_head head;
+	if (!buf || len < size || size < sizeof(head))
+		return false;
+	memcpy(&head, buf, sizeof(head));
+	if (head.proto != proto || head.size != size)
+		return false;
+	memcpy(out, buf, size);
+	return true;
+}
 
 /*
  * The MQTT anomalies, as Suricata names them (app-layer-event:mqtt.NAME),
@@ -36,9 +64,10 @@ enum rule_mqtt_event {
 	    RULE_MQTT_EVENT_COUNT
 };
 
-/* mqtt.meta: one MQTT control packet. */
+/* app.meta of an MQTT control packet. */
 #define RULE_MQTT_REASONS_MAX 16
 struct rule_mqtt_meta {
+	struct rule_app_meta_head head;
 	uint8_t type;		  /* control packet type, 0..15 (mqtt.type) */
 	uint8_t flags;		  /* the fixed header's low nibble: dup 8, qos 6, retain 1 */
 	uint8_t protocol_version; /* from the flow's CONNECT (3, 4, 5); 0 before one */
@@ -91,8 +120,9 @@ static inline bool rule_krb5_etype_weak(int32_t etype)
 	return !(etype >= 17 && etype <= 20) && etype != 25 && etype != 26;
 }
 
-/* krb5.meta: one Kerberos 5 message (RFC 4120). */
+/* app.meta of a Kerberos 5 message (RFC 4120). */
 struct rule_krb5_meta {
+	struct rule_app_meta_head head;
 	uint32_t msg_type;    /* 10 AS-REQ, 11 AS-REP, 12 TGS-REQ, 13 TGS-REP, 30 KRB-ERROR */
 	uint32_t has_error;   /* a KRB-ERROR: error_code is its code */
 	uint32_t error_code;  /* RFC 4120 7.5.9 */
@@ -134,9 +164,10 @@ struct rule_enip_cip {
 	uint32_t class_id, instance, attribute; /* a request's logical path */
 };
 
-/* enip.meta: one EtherNet/IP encapsulation message. */
+/* app.meta of an EtherNet/IP encapsulation message. */
 #define RULE_ENIP_CIP_MAX 16
 struct rule_enip_meta {
+	struct rule_app_meta_head head;
 	uint16_t command;
 	uint16_t has_identity;	   /* a ListIdentity reply's CIP identity item */
 	uint32_t status;	   /* the encapsulation header's */

@@ -110,11 +110,9 @@
 	_(MQTT_PUBLISH_MESSAGE, "mqtt.publish.message", NULL, MQTT)                                \
 	_(MQTT_SUBSCRIBE_TOPIC, "mqtt.subscribe.topic", NULL, MQTT)                                \
 	_(MQTT_UNSUBSCRIBE_TOPIC, "mqtt.unsubscribe.topic", NULL, MQTT)                            \
-	_(MQTT_META, "mqtt.meta", NULL, MQTT)                                                      \
 	_(KRB5_CNAME, "krb5.cname", NULL, KRB5)                                                    \
 	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
-	_(KRB5_META, "krb5.meta", NULL, KRB5)                                                      \
-	_(ENIP_META, "enip.meta", NULL, ENIP)
+	_(APP_META, "app.meta", NULL, IP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -192,12 +190,12 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                each question (and, in a response, of each answer), 2 bytes
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
- *   mqtt.meta    struct rule_mqtt_meta (rules/lang/app_meta.h)
- *   krb5.meta    struct rule_krb5_meta (rules/lang/app_meta.h)
- *   enip.meta    struct rule_enip_meta (rules/lang/app_meta.h)
+ *   app.meta     the fields of the protocols that came after these
+ *                (MQTT, Kerberos, ENIP, ...): one struct per protocol, which
+ *                starts with its enum rule_proto (rules/lang/app_meta.h), so
+ *                one hidden buffer serves them all
  */
-#define foreach_rule_buffer_hidden                                                                 \
-	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(MQTT_META) _(KRB5_META) _(ENIP_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(APP_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

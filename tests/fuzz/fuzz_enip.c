@@ -5,7 +5,7 @@
  * by the shared body of the parser targets (fuzz_app.h): detection on
  * every prefix, then the bytes as both directions in three splits, every
  * buffer read to its end, the EVE object written and checked. Each unit
- * must carry enip.meta whole, its CIP services within their array.
+ * must carry app.meta whole, its CIP services within their array.
  */
 #include "dataplane/app/app_parsers.h"
 #include "rules/lang/app_meta.h"
@@ -13,9 +13,9 @@
 
 static void fuzz_enip_check(const struct app_unit *unit)
 {
-	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_ENIP_META] == sizeof(struct rule_enip_meta));
+	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_APP_META] == sizeof(struct rule_enip_meta));
 	struct rule_enip_meta m;
-	memcpy(&m, unit->buffer[RULE_BUFFER_ENIP_META], sizeof(m));
+	memcpy(&m, unit->buffer[RULE_BUFFER_APP_META], sizeof(m));
 	FUZZ_CHECK(m.cip_count <= RULE_ENIP_CIP_MAX);
 }
 

@@ -6,7 +6,7 @@
  * every prefix, then the bytes as both directions in three splits (the
  * first byte decides UDP or TCP framing, so both are reached), every
  * buffer read to its end, the EVE object written and checked. Each unit
- * that is no error must carry krb5.meta whole, and a name part only on a
+ * that is no error must carry app.meta whole, and a name part only on a
  * request.
  */
 #include "dataplane/app/app_parsers.h"
@@ -17,9 +17,9 @@ static void fuzz_krb5_check(const struct app_unit *unit)
 {
 	if (unit->error)
 		return;
-	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_KRB5_META] == sizeof(struct rule_krb5_meta));
+	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_APP_META] == sizeof(struct rule_krb5_meta));
 	struct rule_krb5_meta m;
-	memcpy(&m, unit->buffer[RULE_BUFFER_KRB5_META], sizeof(m));
+	memcpy(&m, unit->buffer[RULE_BUFFER_APP_META], sizeof(m));
 	bool request = m.msg_type == 10 || m.msg_type == 12;
 	FUZZ_CHECK(request || (!unit->buffer[RULE_BUFFER_KRB5_CNAME] &&
 			       !unit->buffer[RULE_BUFFER_KRB5_SNAME]));

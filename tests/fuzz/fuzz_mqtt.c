@@ -5,7 +5,7 @@
  * shared body of the parser targets (fuzz_app.h): detection on every
  * prefix, then the bytes as both directions in three splits, every
  * buffer read to its end, the EVE object written and checked. Each unit
- * must carry mqtt.meta whole (the keywords read it with one memcpy).
+ * must carry app.meta whole (the keywords read it with one memcpy).
  */
 #include "dataplane/app/app_parsers.h"
 #include "rules/lang/app_meta.h"
@@ -15,7 +15,7 @@ static void fuzz_mqtt_check(const struct app_unit *unit)
 {
 	if (unit->error)
 		return;
-	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_MQTT_META] == sizeof(struct rule_mqtt_meta));
+	FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_APP_META] == sizeof(struct rule_mqtt_meta));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,7 +4,7 @@
  * its keywords (rules/keywords/kw_enip.c): a ListIdentity exchange (the
  * reply as a 1756-ENBT/A sends it), a SendRRData Get_Attribute_Single and
  * its reply, and a Multiple Service Packet, fed whole and split at every
- * byte and checked for enip.meta (command, identity, CIP services with
+ * byte and checked for app.meta (command, identity, CIP services with
  * their paths and statuses) and the EVE object; detection yes / no / need
  * more; each keyword parsed (good and bad values) and matched, once
  * holding and once not.
@@ -200,9 +200,9 @@ static const struct step exchange[] = {
 static struct rule_enip_meta meta_of(const struct unit_copy *u)
 {
 	struct rule_enip_meta m;
-	assert_non_null(u->buffer[RULE_BUFFER_ENIP_META]);
-	assert_int_equal(u->len[RULE_BUFFER_ENIP_META], sizeof(m));
-	memcpy(&m, u->buffer[RULE_BUFFER_ENIP_META], sizeof(m));
+	assert_non_null(u->buffer[RULE_BUFFER_APP_META]);
+	assert_int_equal(u->len[RULE_BUFFER_APP_META], sizeof(m));
+	memcpy(&m, u->buffer[RULE_BUFFER_APP_META], sizeof(m));
 	return m;
 }
 

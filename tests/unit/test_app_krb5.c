@@ -5,7 +5,7 @@
  * small DER writer (an AS-REQ, a TGS-REP whose ticket is RC4, a
  * KRB-ERROR), sent as UDP datagrams and as TCP records split at every
  * byte, and checked for their units (name parts as multi-buffers on
- * requests only, krb5.meta) and their EVE object; detection yes / no /
+ * requests only, app.meta) and their EVE object; detection yes / no /
  * need more over both transports; malformed input is an error unit; and
  * each keyword is parsed (good and bad values) and matched against the
  * units, once holding and once not.
@@ -155,9 +155,9 @@ static struct der tcp_record(struct der m)
 static struct rule_krb5_meta meta_of(const struct unit_copy *u)
 {
 	struct rule_krb5_meta m;
-	assert_non_null(u->buffer[RULE_BUFFER_KRB5_META]);
-	assert_int_equal(u->len[RULE_BUFFER_KRB5_META], sizeof(m));
-	memcpy(&m, u->buffer[RULE_BUFFER_KRB5_META], sizeof(m));
+	assert_non_null(u->buffer[RULE_BUFFER_APP_META]);
+	assert_int_equal(u->len[RULE_BUFFER_APP_META], sizeof(m));
+	memcpy(&m, u->buffer[RULE_BUFFER_APP_META], sizeof(m));
 	return m;
 }
 
@@ -340,7 +340,7 @@ static void test_krb5_names(void **unused)
 	assert_true(match_unit("krb5.sname; content:\"EXAMPLE.COM\"; bsize:11;", 1));
 	assert_false(match_unit("krb5.sname; content:\"krbtgt/EXAMPLE\";", 0));
 	assert_false(match_unit("krb5.sname; content:\"krbtgt\";", 2));
-	parse_fails("krb5.meta; content:\"x\";", "unknown keyword");
+	parse_fails("app.meta; content:\"x\";", "unknown keyword");
 }
 
 static int setup(void **unused)

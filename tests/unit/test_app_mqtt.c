@@ -4,7 +4,7 @@
  * keywords (rules/keywords/kw_mqtt.c): detection yes / no / need more;
  * a 5.0 session (CONNECT with will, user and password, CONNACK,
  * SUBSCRIBE of two topics, PUBLISH, UNSUBACK) fed whole and split at every
- * byte, checked for its buffers, mqtt.meta and the anomalies; a broken
+ * byte, checked for its buffers, app.meta and the anomalies; a broken
  * remaining length; and each keyword parsed (good and bad values) and
  * matched against the units the parser emitted, once holding and once not.
  */
@@ -27,9 +27,9 @@
 static struct rule_mqtt_meta meta_of(const struct unit_copy *u)
 {
 	struct rule_mqtt_meta m;
-	assert_non_null(u->buffer[RULE_BUFFER_MQTT_META]);
-	assert_int_equal(u->len[RULE_BUFFER_MQTT_META], sizeof(m));
-	memcpy(&m, u->buffer[RULE_BUFFER_MQTT_META], sizeof(m));
+	assert_non_null(u->buffer[RULE_BUFFER_APP_META]);
+	assert_int_equal(u->len[RULE_BUFFER_APP_META], sizeof(m));
+	memcpy(&m, u->buffer[RULE_BUFFER_APP_META], sizeof(m));
 	return m;
 }
 
@@ -274,7 +274,7 @@ static void test_mqtt_sticky_buffers(void **unused)
 	assert_false(match_unit("mqtt.subscribe.topic; content:\"c\"; bsize:1;", 2));
 	assert_false(match_unit("mqtt.unsubscribe.topic; content:\"a\";", 2));
 	/* the hidden field buffer is no sticky buffer */
-	parse_fails("mqtt.meta; content:\"x\";", "unknown keyword");
+	parse_fails("app.meta; content:\"x\";", "unknown keyword");
 }
 
 static int setup(void **unused)
