@@ -41,7 +41,8 @@
 	_(SIP, "sip")                                                                              \
 	_(MQTT, "mqtt")                                                                            \
 	_(KRB5, "krb5")                                                                            \
-	_(ENIP, "enip")
+	_(ENIP, "enip")                                                                            \
+	_(LDAP, "ldap")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_ber.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
@@ -50,11 +51,11 @@ enum krb5_msg {
 	KRB5_ERROR = 30,
 };
 
-/* DER tags used here. */
-#define DER_INTEGER	0x02
-#define DER_SEQUENCE	0x30
-#define DER_APPLICATION 0x60 /* class application, constructed; | tag number */
-#define DER_CONTEXT	0xa0 /* class context, constructed; | tag number */
+/* DER tags used here (app_ber.h has the reader). */
+#define DER_INTEGER	APP_BER_INTEGER
+#define DER_SEQUENCE	APP_BER_SEQUENCE
+#define DER_APPLICATION (APP_BER_APPLICATION | APP_BER_CONSTRUCTED)
+#define DER_CONTEXT	APP_BER_CONTEXT
 
 /* EVE's krb5 object of one message. */
 struct krb5_details {
@@ -87,14 +88,8 @@ struct krb5_state {
 	struct krb5_tcp_direction *tcp; /* [2], allocated once for a TCP flow */
 };
 
-/* A field: bytes of the message, or absent (at NULL). */
-struct krb5_bytes {
-	const uint8_t *at;
-	uint32_t len;
-};
-
 struct krb5_principal {
-	struct krb5_bytes part[KRB5_PARTS_MAX];
+	struct app_ber part[KRB5_PARTS_MAX];
 	uint32_t count;
 	bool present;
 };
@@ -103,110 +98,55 @@ struct krb5_principal {
 struct krb5_message {
 	uint32_t type;
 	struct krb5_principal cname, sname;
-	struct krb5_bytes realm;
+	struct app_ber realm;
 	bool has_error, has_etype, has_ticket;
 	uint32_t error_code;
 	int32_t etype, ticket_etype;
 };
 
-/*
- * One TLV from *p (*len bytes left): its tag byte and content, *p and
- * *len moved past it. A content longer than what is left is read to the
- * end (a message cut at KRB5_MESSAGE_MAX). False when there is no TLV:
- * nothing left, a multi-byte tag, an indefinite or over-long length.
- */
-static bool der_next(const uint8_t **p, uint32_t *len, uint8_t *tag, struct krb5_bytes *content)
-{
-	if (*len < 2 || ((*p)[0] & 0x1f) == 0x1f)
-		return false;
-	*tag = (*p)[0];
-	uint32_t off = 2, n = (*p)[1];
-	if (n & 0x80) {
-		uint32_t bytes = n & 0x7f;
-		if (bytes == 0 || bytes > 4 || *len < 2 + bytes)
-			return false;
-		n = 0;
-		for (uint32_t i = 0; i < bytes; i++)
-			n = n << 8 | (*p)[2 + i];
-		off += bytes;
-	}
-	if (n > *len - off)
-		n = *len - off;
-	content->at = *p + off;
-	content->len = n;
-	*p += off + n;
-	*len -= off + n;
-	return true;
-}
-
-/* The content of the one TLV of in if its tag is tag. */
-static bool der_unwrap(struct krb5_bytes in, uint8_t tag, struct krb5_bytes *out)
-{
-	uint8_t got;
-	return der_next(&in.at, &in.len, &got, out) && got == tag;
-}
-
-/* In a SEQUENCE's content, the content of context field [n]. */
-static bool der_field(struct krb5_bytes seq, unsigned n, struct krb5_bytes *out)
-{
-	uint8_t tag;
-	while (der_next(&seq.at, &seq.len, &tag, out))
-		if (tag == (DER_CONTEXT | n))
-			return true;
-	return false;
-}
-
 /* Field [n] of seq as an INTEGER (Int32, sign-extended). */
-static bool der_int_field(struct krb5_bytes seq, unsigned n, int32_t *value)
+static bool der_int_field(struct app_ber seq, unsigned n, int32_t *value)
 {
-	struct krb5_bytes field, integer;
-	if (!der_field(seq, n, &field) || !der_unwrap(field, DER_INTEGER, &integer) ||
-	    integer.len == 0 || integer.len > 4)
-		return false;
-	uint32_t v = integer.at[0] & 0x80 ? UINT32_MAX : 0;
-	for (uint32_t i = 0; i < integer.len; i++)
-		v = v << 8 | integer.at[i];
-	*value = (int32_t)v;
-	return true;
+	struct app_ber field, integer;
+	return app_ber_field(seq, n, &field) && app_ber_unwrap(field, DER_INTEGER, &integer) &&
+	       app_ber_int(integer, value);
 }
 
 /* Field [n] of seq as a string (GeneralString or any other string type): its bytes. */
-static bool der_string_field(struct krb5_bytes seq, unsigned n, struct krb5_bytes *out)
+static bool der_string_field(struct app_ber seq, unsigned n, struct app_ber *out)
 {
-	struct krb5_bytes field;
+	struct app_ber field;
 	uint8_t tag;
-	return der_field(seq, n, &field) && der_next(&field.at, &field.len, &tag, out) &&
-	       !(tag & 0x20);
+	return app_ber_field(seq, n, &field) && app_ber_next(&field, &tag, out) && !(tag & 0x20);
 }
 
 /* Field [n] of seq as a PrincipalName: its name-string parts. */
-static void der_principal_field(struct krb5_bytes seq, unsigned n, struct krb5_principal *out)
+static void der_principal_field(struct app_ber seq, unsigned n, struct krb5_principal *out)
 {
-	struct krb5_bytes field, name, strings;
+	struct app_ber field, name, strings;
 	uint8_t tag;
 
 	memset(out, 0, sizeof(*out));
-	if (!der_field(seq, n, &field) || !der_unwrap(field, DER_SEQUENCE, &name) ||
-	    !der_field(name, 1, &field) || !der_unwrap(field, DER_SEQUENCE, &strings))
+	if (!app_ber_field(seq, n, &field) || !app_ber_unwrap(field, DER_SEQUENCE, &name) ||
+	    !app_ber_field(name, 1, &field) || !app_ber_unwrap(field, DER_SEQUENCE, &strings))
 		return;
 	out->present = true;
-	while (out->count < KRB5_PARTS_MAX &&
-	       der_next(&strings.at, &strings.len, &tag, &out->part[out->count]))
+	while (out->count < KRB5_PARTS_MAX && app_ber_next(&strings, &tag, &out->part[out->count]))
 		out->count++;
 }
 
 /* Field [n] of seq as EncryptedData: its etype. */
-static bool der_etype_field(struct krb5_bytes seq, unsigned n, int32_t *etype)
+static bool der_etype_field(struct app_ber seq, unsigned n, int32_t *etype)
 {
-	struct krb5_bytes field, data;
-	return der_field(seq, n, &field) && der_unwrap(field, DER_SEQUENCE, &data) &&
+	struct app_ber field, data;
+	return app_ber_field(seq, n, &field) && app_ber_unwrap(field, DER_SEQUENCE, &data) &&
 	       der_int_field(data, 0, etype);
 }
 
-static bool krb5_request(struct krb5_bytes body, struct krb5_message *m)
+static bool krb5_request(struct app_ber body, struct krb5_message *m)
 {
-	struct krb5_bytes field, req;
-	if (!der_field(body, 4, &field) || !der_unwrap(field, DER_SEQUENCE, &req))
+	struct app_ber field, req;
+	if (!app_ber_field(body, 4, &field) || !app_ber_unwrap(field, DER_SEQUENCE, &req))
 		return false;
 	der_principal_field(req, 1, &m->cname);
 	der_string_field(req, 2, &m->realm);
@@ -214,21 +154,22 @@ static bool krb5_request(struct krb5_bytes body, struct krb5_message *m)
 	return true;
 }
 
-static bool krb5_reply(struct krb5_bytes body, struct krb5_message *m)
+static bool krb5_reply(struct app_ber body, struct krb5_message *m)
 {
-	struct krb5_bytes field, ticket, tkt;
+	struct app_ber field, ticket, tkt;
 	der_string_field(body, 3, &m->realm);
 	der_principal_field(body, 4, &m->cname);
 	m->has_etype = der_etype_field(body, 6, &m->etype);
-	if (!der_field(body, 5, &field) || !der_unwrap(field, DER_APPLICATION | 1, &ticket) ||
-	    !der_unwrap(ticket, DER_SEQUENCE, &tkt))
+	if (!app_ber_field(body, 5, &field) ||
+	    !app_ber_unwrap(field, DER_APPLICATION | 1, &ticket) ||
+	    !app_ber_unwrap(ticket, DER_SEQUENCE, &tkt))
 		return false;
 	der_principal_field(tkt, 2, &m->sname);
 	m->has_ticket = der_etype_field(tkt, 3, &m->ticket_etype);
 	return true;
 }
 
-static bool krb5_error(struct krb5_bytes body, struct krb5_message *m)
+static bool krb5_error(struct app_ber body, struct krb5_message *m)
 {
 	int32_t code;
 	if (!der_int_field(body, 6, &code))
@@ -244,12 +185,12 @@ static bool krb5_error(struct krb5_bytes body, struct krb5_message *m)
 /* The message in p[0..len) into m; false when it is not a KDC message. */
 static bool krb5_message_read(const uint8_t *p, uint32_t len, struct krb5_message *m)
 {
-	struct krb5_bytes app, body;
+	struct app_ber in = {p, len}, app, body;
 	uint8_t tag;
 
 	memset(m, 0, sizeof(*m));
-	if (!der_next(&p, &len, &tag, &app) || (tag & 0xe0) != DER_APPLICATION ||
-	    !der_unwrap(app, DER_SEQUENCE, &body))
+	if (!app_ber_next(&in, &tag, &app) || (tag & 0xe0) != DER_APPLICATION ||
+	    !app_ber_unwrap(app, DER_SEQUENCE, &body))
 		return false;
 	m->type = tag & 0x1f;
 	switch (m->type) {
@@ -412,23 +353,19 @@ static void krb5_parse(void *state, enum app_direction dir, const uint8_t *data,
 static enum app_detect_result krb5_detect_message(const uint8_t *p, uint32_t len)
 {
 	uint8_t tag;
-	struct krb5_bytes app, seq;
-	const uint8_t *at = p;
-	uint32_t left = len;
+	struct app_ber in = {p, len}, app, seq;
 
 	if (len < 2)
 		return APP_DETECT_NEED_MORE;
 	if ((p[0] & 0xe0) != DER_APPLICATION || (p[0] & 0x1f) < KRB5_AS_REQ ||
 	    (p[0] & 0x1f) > KRB5_ERROR)
 		return APP_DETECT_NO;
-	if (!der_next(&at, &left, &tag, &app))
+	if (!app_ber_next(&in, &tag, &app))
 		return len < 8 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
-	at = app.at;
-	left = app.len;
-	if (!left)
+	if (!app.len)
 		return APP_DETECT_NEED_MORE;
-	if (!der_next(&at, &left, &tag, &seq) || tag != DER_SEQUENCE)
-		return left < 2 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
+	if (!app_ber_next(&app, &tag, &seq) || tag != DER_SEQUENCE)
+		return app.len < 2 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
 	static const uint8_t pvno[] = {0x03, DER_INTEGER, 0x01, 0x05};
 	if (seq.len < 1 + sizeof(pvno))
 		return seq.at + seq.len == p + len ? APP_DETECT_NEED_MORE : APP_DETECT_NO;

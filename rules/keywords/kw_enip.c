@@ -124,7 +124,9 @@ static const struct kw_field kw_enip_fields[] = {
 _(0)
 _(1)
 _(2)
-_(3) _(4) _(5) _(6) _(7) _(8) _(9) _(10) _(11) _(12) _(13) _(14)
+_(3)
+_(4)
+_(5) _(6) _(7) _(8) _(9) _(10) _(11) _(12) _(13) _(14)
 #undef _
 
     static const rule_keyword_parse_fn kw_enip_field_parse[] = {
@@ -177,16 +179,7 @@ static int kw_cip_service_parse(struct rule_parser *parser, struct rule *rule, c
 	}
 	if (!ok || *p)
 		return rule_parser_error(parser, "bad value of \"cip_service\": \"%s\"", value);
-	struct kw_cip_service *t = malloc(sizeof(*t));
-	if (!t)
-		return rule_parser_error(parser, "out of memory");
-	*t = c;
-	if (!rule_parser_add_option(parser, rule, t)) {
-		free(t);
-		return -EINVAL;
-	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
-	return 0;
+	return kw_field_option_add(parser, rule, &c, sizeof(c), RULE_BUFFER_APP_META);
 }
 
 /* Per-packet path. */

@@ -104,9 +104,7 @@ static bool kw_krb5_etype(const char *word, size_t len, int32_t *etype)
 static int kw_krb5_ticket_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	static const char separators[] = ", ";
-	struct kw_krb5_etypes *t = calloc(1, sizeof(*t));
-	if (!t)
-		return rule_parser_error(parser, "out of memory");
+	struct kw_krb5_etypes e = {0}, *t = &e;
 	const char *p = value + strspn(value, separators);
 	bool ok = *p != '\0';
 	const char *weak = p + (*p == '!');
@@ -121,17 +119,10 @@ static int kw_krb5_ticket_parse(struct rule_parser *parser, struct rule *rule, c
 		p += len;
 		p += strspn(p, separators);
 	}
-	if (!ok) {
-		free(t);
+	if (!ok)
 		return rule_parser_error(parser, "bad value of \"krb5.ticket_encryption\": \"%s\"",
 					 value);
-	}
-	if (!rule_parser_add_option(parser, rule, t)) {
-		free(t);
-		return -EINVAL;
-	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
-	return 0;
+	return kw_field_option_add(parser, rule, &e, sizeof(e), RULE_BUFFER_APP_META);
 }
 
 /* Per-packet path. */

@@ -33,22 +33,6 @@ static bool kw_mqtt_meta(const uint8_t *buf, uint32_t len, struct rule_mqtt_meta
 	return rule_app_meta_get(buf, len, RULE_PROTO_MQTT, m, sizeof(*m));
 }
 
-/* A copy of data[0..size) as the rule's next option, which reads app.meta. */
-static int kw_mqtt_option_add(struct rule_parser *parser, struct rule *rule, const void *data,
-			      size_t size)
-{
-	void *t = malloc(size);
-	if (!t)
-		return rule_parser_error(parser, "out of memory");
-	memcpy(t, data, size);
-	if (!rule_parser_add_option(parser, rule, t)) {
-		free(t);
-		return -EINVAL;
-	}
-	rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
-	return 0;
-}
-
 /* ---- number tests (kw_field.h) ------------------------------------------ */
 
 /* A reader of one value of app.meta (m), for kw_field. */
@@ -156,7 +140,7 @@ static int kw_mqtt_flags_add(struct rule_parser *parser, struct rule *rule, cons
 			f.set |= bit;
 		p += len;
 	} while (*p++ == ',');
-	return kw_mqtt_option_add(parser, rule, &f, sizeof(f));
+	return kw_field_option_add(parser, rule, &f, sizeof(f), RULE_BUFFER_APP_META);
 }
 
 static int kw_mqtt_flags_parse(struct rule_parser *parser, struct rule *rule, const char *value)
@@ -206,7 +190,7 @@ static int kw_mqtt_session_parse(struct rule_parser *parser, struct rule *rule, 
 		return rule_parser_error(
 		    parser, "bad value of \"mqtt.connack.session_present\": \"%s\"", value);
 	uint8_t want = (uint8_t)present;
-	return kw_mqtt_option_add(parser, rule, &want, sizeof(want));
+	return kw_field_option_add(parser, rule, &want, sizeof(want), RULE_BUFFER_APP_META);
 }
 
 /* Per-packet path. */

@@ -178,4 +178,67 @@ struct rule_enip_meta {
 	struct rule_enip_cip cip[RULE_ENIP_CIP_MAX];
 };
 
+/* _(tag, SYM, "name"): LDAP's protocol operations (RFC 4511 4.2), as Suricata names them. */
+#define foreach_rule_ldap_op                                                                       \
+	_(0, BIND_REQUEST, "bind_request")                                                         \
+	_(1, BIND_RESPONSE, "bind_response")                                                       \
+	_(2, UNBIND_REQUEST, "unbind_request")                                                     \
+	_(3, SEARCH_REQUEST, "search_request")                                                     \
+	_(4, SEARCH_RESULT_ENTRY, "search_result_entry")                                           \
+	_(5, SEARCH_RESULT_DONE, "search_result_done")                                             \
+	_(6, MODIFY_REQUEST, "modify_request")                                                     \
+	_(7, MODIFY_RESPONSE, "modify_response")                                                   \
+	_(8, ADD_REQUEST, "add_request")                                                           \
+	_(9, ADD_RESPONSE, "add_response")                                                         \
+	_(10, DEL_REQUEST, "del_request")                                                          \
+	_(11, DEL_RESPONSE, "del_response")                                                        \
+	_(12, MOD_DN_REQUEST, "mod_dn_request")                                                    \
+	_(13, MOD_DN_RESPONSE, "mod_dn_response")                                                  \
+	_(14, COMPARE_REQUEST, "compare_request")                                                  \
+	_(15, COMPARE_RESPONSE, "compare_response")                                                \
+	_(16, ABANDON_REQUEST, "abandon_request")                                                  \
+	_(19, SEARCH_RESULT_REFERENCE, "search_result_reference")                                  \
+	_(23, EXTENDED_REQUEST, "extended_request")                                                \
+	_(24, EXTENDED_RESPONSE, "extended_response")                                              \
+	_(25, INTERMEDIATE_RESPONSE, "intermediate_response")
+
+enum rule_ldap_op {
+#define _(tag, sym, name) RULE_LDAP_##sym = tag,
+	foreach_rule_ldap_op
+#undef _
+};
+
+/* The name of an operation, or NULL for a tag RFC 4511 does not define. */
+static inline const char *rule_ldap_op_name(uint8_t op)
+{
+	switch (op) {
+#define _(tag, sym, name)                                                                          \
+	case tag:                                                                                  \
+		return name;
+		foreach_rule_ldap_op
+#undef _
+	}
+	return NULL;
+}
+
+/* A request (a client's operation), not a response. */
+static inline bool rule_ldap_op_is_request(uint8_t op)
+{
+	return op == RULE_LDAP_BIND_REQUEST || op == RULE_LDAP_UNBIND_REQUEST ||
+	       op == RULE_LDAP_SEARCH_REQUEST || op == RULE_LDAP_MODIFY_REQUEST ||
+	       op == RULE_LDAP_ADD_REQUEST || op == RULE_LDAP_DEL_REQUEST ||
+	       op == RULE_LDAP_MOD_DN_REQUEST || op == RULE_LDAP_COMPARE_REQUEST ||
+	       op == RULE_LDAP_ABANDON_REQUEST || op == RULE_LDAP_EXTENDED_REQUEST;
+}
+
+/* app.meta of an LDAP transaction: its request and its responses so far. */
+#define RULE_LDAP_RESPONSES_MAX 32
+struct rule_ldap_meta {
+	struct rule_app_meta_head head;
+	uint8_t has_request;
+	uint8_t request_op;
+	uint32_t response_count; /* all of them, though only the first are listed */
+	uint8_t responses[RULE_LDAP_RESPONSES_MAX];
+};
+
 #endif

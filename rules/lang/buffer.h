@@ -112,7 +112,9 @@
 	_(MQTT_UNSUBSCRIBE_TOPIC, "mqtt.unsubscribe.topic", NULL, MQTT)                            \
 	_(KRB5_CNAME, "krb5.cname", NULL, KRB5)                                                    \
 	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
-	_(APP_META, "app.meta", NULL, IP)
+	_(APP_META, "app.meta", NULL, IP)                                                          \
+	_(LDAP_REQUEST_ATTRIBUTE_TYPE, "ldap.request.attribute_type", NULL, LDAP)                  \
+	_(LDAP_RESPONSES_ATTRIBUTE_TYPE, "ldap.responses.attribute_type", NULL, LDAP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,

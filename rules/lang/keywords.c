@@ -70,5 +70,6 @@ void rule_keywords_init(void)
 	kw_mqtt_register();
 	kw_krb5_register();
 	kw_enip_register();
+	kw_ldap_register();
 	kw_unsupported_register();
 }
