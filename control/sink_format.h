@@ -42,7 +42,8 @@
 	_(MQTT, "mqtt")                                                                            \
 	_(KRB5, "krb5")                                                                            \
 	_(ENIP, "enip")                                                                            \
-	_(LDAP, "ldap")
+	_(LDAP, "ldap")                                                                            \
+	_(SNMP, "snmp")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

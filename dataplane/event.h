@@ -9,7 +9,7 @@
  * full ring (eve_events_lost), an offline one waits.
  *
  * When a protocol record goes out is the protocol's (event_app_when in
- * event.c): a DNS, SIP or Kerberos message, a MySQL command, an MQTT packet is a record; an ENIP request with its reply, an LDAP request with its responses (written with the last) and an HTTP transaction are one
+ * event.c): a DNS, SIP, Kerberos or SNMP message, a MySQL command, an MQTT packet is a record; an ENIP request with its reply, an LDAP request with its responses (written with the last) and an HTTP transaction are one
  * record when its response headers come (the request alone when the flow
  * ends first); an SSH connection is one record once both banners came; a
  * TLS handshake and an SMTP session are one record per flow, written when
@@ -50,7 +50,7 @@ struct event_config {
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */
-#define EVENT_PROTOCOLS_DEFAULT "http tls dns ssh smtp mysql sip mqtt krb5 enip ldap"
+#define EVENT_PROTOCOLS_DEFAULT "http tls dns ssh smtp mysql sip mqtt krb5 enip ldap snmp"
 
 /*
  * Parse a list of protocol names (spaces or commas between them; "none"

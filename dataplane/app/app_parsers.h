@@ -10,7 +10,8 @@
  * with a fixed signature (TLS record header, "SSH-", an HTTP request line,
  * an SMTP greeting, the MySQL handshake, a SIP start line, an MQTT
  * CONNECT, a Kerberos APPLICATION tag with version 5, an ENIP header
- * with its options 0, an LDAP message id and operation) come before
+ * with its options 0, an LDAP message id and operation, an SNMP version
+ * and community) come before
  * DNS, whose header check is a heuristic.
  */
 #ifndef VIGIL_DATAPLANE_APP_PARSERS_H
@@ -29,6 +30,7 @@
 	_(krb5)                                                                                    \
 	_(enip)                                                                                    \
 	_(ldap)                                                                                    \
+	_(snmp)                                                                                    \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

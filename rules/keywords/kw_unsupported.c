@@ -53,8 +53,6 @@
 	_("lua", "Lua scripts are not supported")                                                  \
 	_("ssh.protoversion", "needs the SSH parser, " KW_NOT_YET)                                 \
 	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
-	_("snmp.community", "needs the SNMP parser, " KW_NOT_YET)                                  \
-	_("snmp.pdu_type", "needs the SNMP parser, " KW_NOT_YET)                                   \
 	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
 	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \

@@ -241,4 +241,42 @@ struct rule_ldap_meta {
 	uint8_t responses[RULE_LDAP_RESPONSES_MAX];
 };
 
+/* _(tag, SYM, "name"): SNMP's PDU types (the context tag), as Suricata names them. */
+#define foreach_rule_snmp_pdu                                                                      \
+	_(0, GET_REQUEST, "get_request")                                                           \
+	_(1, GET_NEXT_REQUEST, "get_next_request")                                                 \
+	_(2, RESPONSE, "response")                                                                 \
+	_(3, SET_REQUEST, "set_request")                                                           \
+	_(4, TRAP_V1, "trap_v1")                                                                   \
+	_(5, GET_BULK_REQUEST, "get_bulk_request")                                                 \
+	_(6, INFORM_REQUEST, "inform_request")                                                     \
+	_(7, TRAP_V2, "trap_v2")                                                                   \
+	_(8, REPORT, "report")
+
+enum rule_snmp_pdu {
+#define _(tag, sym, name) RULE_SNMP_##sym = tag,
+	foreach_rule_snmp_pdu
+#undef _
+};
+
+static inline const char *rule_snmp_pdu_name(uint8_t pdu)
+{
+	switch (pdu) {
+#define _(tag, sym, name)                                                                          \
+	case tag:                                                                                  \
+		return name;
+		foreach_rule_snmp_pdu
+#undef _
+	}
+	return NULL;
+}
+
+/* app.meta of an SNMP message. */
+struct rule_snmp_meta {
+	struct rule_app_meta_head head;
+	uint32_t version; /* 1, 2 (v2c) or 3, as Suricata counts them */
+	uint8_t has_pdu;  /* a PDU was read (not an encrypted v3 one) */
+	uint8_t pdu_type;
+};
+
 #endif

@@ -114,7 +114,9 @@
 	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
 	_(APP_META, "app.meta", NULL, IP)                                                          \
 	_(LDAP_REQUEST_ATTRIBUTE_TYPE, "ldap.request.attribute_type", NULL, LDAP)                  \
-	_(LDAP_RESPONSES_ATTRIBUTE_TYPE, "ldap.responses.attribute_type", NULL, LDAP)
+	_(LDAP_RESPONSES_ATTRIBUTE_TYPE, "ldap.responses.attribute_type", NULL, LDAP)              \
+	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
+	_(SNMP_USM, "snmp.usm", NULL, SNMP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,

@@ -71,5 +71,6 @@ void rule_keywords_init(void)
 	kw_krb5_register();
 	kw_enip_register();
 	kw_ldap_register();
+	kw_snmp_register();
 	kw_unsupported_register();
 }
