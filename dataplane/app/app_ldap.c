@@ -241,8 +241,8 @@ static void ldap_tx_response(struct ldap_tx *t, const struct ldap_message *m)
 }
 
 /* One whole message (or as much as was kept): its units. */
-static void ldap_message(struct ldap_state *s, enum app_direction dir, const uint8_t *p,
-			 uint32_t len, app_emit_fn emit, void *arg)
+static void ldap_message(struct ldap_state *s, const uint8_t *p, uint32_t len, app_emit_fn emit,
+			 void *arg)
 {
 	struct ldap_message m;
 	struct app_ber in = {p, len}, seq;
@@ -285,7 +285,6 @@ static void ldap_message(struct ldap_state *s, enum app_direction dir, const uin
 	}
 	if (complete)
 		t->used = false;
-	(void)dir;
 }
 
 /* The length of the SEQUENCE header held: 1 done, 0 more bytes needed, -1 not BER. */
@@ -362,7 +361,7 @@ static void ldap_parse(void *state, enum app_direction dir, const uint8_t *data,
 		d->header_done = false;
 		d->header_len = 0;
 		uint64_t total = (uint64_t)head + d->length;
-		ldap_message(s, dir, d->message,
+		ldap_message(s, d->message,
 			     total < LDAP_MESSAGE_MAX ? (uint32_t)total : LDAP_MESSAGE_MAX, emit,
 			     arg);
 	}
