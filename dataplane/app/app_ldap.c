@@ -67,7 +67,8 @@ struct ldap_response_details {
 	bool has_result;
 	int32_t result_code;
 	uint8_t attr_count;
-	char base_object[64];
+	char base_object[64]; /* an entry's objectName, or a result's matchedDN */
+	char message[48];
 	char attrs[LDAP_EVE_ATTRS][LDAP_EVE_TEXT];
 };
 
@@ -117,7 +118,8 @@ struct ldap_message {
 	struct app_ber op_content;
 	struct app_ber attrs[LDAP_ATTRS_MAX];
 	uint32_t attr_count;
-	struct app_ber base_object;
+	struct app_ber base_object;	    /* the request's DN, or the entry's objectName */
+	struct app_ber matched_dn, message; /* an LDAPResult's */
 	int32_t scope, result_code;
 	bool has_scope, has_result;
 };
@@ -174,12 +176,39 @@ static void ldap_search_entry(struct app_ber op, struct ldap_message *m)
 			m->attrs[m->attr_count++] = type;
 }
 
-/* An LDAPResult's resultCode (the first field of most responses). */
+/* An LDAPResult's resultCode, matchedDN and diagnosticMessage (most responses start with one). */
 static void ldap_result(struct app_ber op, struct ldap_message *m)
 {
-	struct app_ber code;
-	m->has_result =
-	    app_ber_unwrap(op, APP_BER_ENUMERATED, &code) && app_ber_int(code, &m->result_code);
+	struct app_ber code, dn, message;
+	uint8_t tag;
+	if (!app_ber_next(&op, &tag, &code) || tag != APP_BER_ENUMERATED ||
+	    !app_ber_int(code, &m->result_code))
+		return;
+	m->has_result = true;
+	if (!app_ber_next(&op, &tag, &dn) || tag != APP_BER_OCTETS)
+		return;
+	m->matched_dn = dn;
+	if (app_ber_next(&op, &tag, &message) && tag == APP_BER_OCTETS)
+		m->message = message;
+}
+
+/* The DN a request names: a bind's name (after the version), the object of the others. */
+static void ldap_request_dn(struct ldap_message *m)
+{
+	struct app_ber op = m->op_content, field;
+	uint8_t tag;
+	if (m->op == RULE_LDAP_DEL_REQUEST) {
+		m->base_object = op; /* a primitive LDAPDN */
+		return;
+	}
+	if (m->op == RULE_LDAP_BIND_REQUEST && !app_ber_next(&op, &tag, &field))
+		return;
+	if (m->op != RULE_LDAP_BIND_REQUEST && m->op != RULE_LDAP_MODIFY_REQUEST &&
+	    m->op != RULE_LDAP_ADD_REQUEST && m->op != RULE_LDAP_MOD_DN_REQUEST &&
+	    m->op != RULE_LDAP_COMPARE_REQUEST)
+		return;
+	if (app_ber_next(&op, &tag, &field) && tag == APP_BER_OCTETS)
+		m->base_object = field;
 }
 
 /* The transaction of id, or a new one (the oldest pushed out when all are taken). */
@@ -224,9 +253,13 @@ static void ldap_tx_request(struct ldap_tx *t, const struct ldap_message *m)
 
 static void ldap_tx_response(struct ldap_tx *t, const struct ldap_message *m)
 {
-	if (t->meta.response_count < RULE_LDAP_RESPONSES_MAX)
-		t->meta.responses[t->meta.response_count] = m->op;
-	t->meta.response_count++;
+	uint32_t i = t->meta.response_count++;
+	if (i < RULE_LDAP_RESPONSES_MAX) {
+		t->meta.responses[i] = m->op;
+		t->meta.result_codes[i] = (uint32_t)m->result_code;
+		if (m->has_result)
+			t->meta.has_result |= 1u << i;
+	}
 	if (t->details.response_count >= LDAP_EVE_RESPONSES)
 		return;
 	struct ldap_response_details *r = &t->details.responses[t->details.response_count++];
@@ -234,10 +267,20 @@ static void ldap_tx_response(struct ldap_tx *t, const struct ldap_message *m)
 	r->op = m->op;
 	r->has_result = m->has_result;
 	r->result_code = m->result_code;
-	if (m->base_object.at)
-		app_text_copy(r->base_object, sizeof(r->base_object), m->base_object.at,
-			      m->base_object.len);
+	struct app_ber dn = m->matched_dn.at ? m->matched_dn : m->base_object;
+	if (dn.at)
+		app_text_copy(r->base_object, sizeof(r->base_object), dn.at, dn.len);
+	if (m->message.at)
+		app_text_copy(r->message, sizeof(r->message), m->message.at, m->message.len);
 	ldap_attrs_text(r->attrs, &r->attr_count, m);
+}
+
+static void ldap_set(struct app_unit *u, int b, struct app_ber field)
+{
+	if (!field.at)
+		return;
+	u->buffer[b] = field.at;
+	u->buffer_len[b] = field.len;
 }
 
 /* One whole message (or as much as was kept): its units. */
@@ -254,6 +297,8 @@ static void ldap_message(struct ldap_state *s, const uint8_t *p, uint32_t len, a
 	bool request = rule_ldap_op_is_request(m.op);
 	if (m.op == RULE_LDAP_SEARCH_REQUEST)
 		ldap_search_request(m.op_content, &m);
+	else if (request)
+		ldap_request_dn(&m);
 	else if (m.op == RULE_LDAP_SEARCH_RESULT_ENTRY)
 		ldap_search_entry(m.op_content, &m);
 	else if (!request && m.op != RULE_LDAP_SEARCH_RESULT_REFERENCE)
@@ -281,6 +326,9 @@ static void ldap_message(struct ldap_state *s, const uint8_t *p, uint32_t len, a
 			u.buffer[attrs] = m.attrs[i].at;
 			u.buffer_len[attrs] = m.attrs[i].len;
 		}
+		ldap_set(&u, request ? RULE_BUFFER_LDAP_REQUEST_DN : RULE_BUFFER_LDAP_RESPONSES_DN,
+			 m.matched_dn.at ? m.matched_dn : m.base_object);
+		ldap_set(&u, RULE_BUFFER_LDAP_RESPONSES_MESSAGE, m.message);
 		emit(arg, &u);
 	}
 	if (complete)
@@ -457,7 +505,18 @@ static void ldap_eve_response(struct app_json *out, const struct ldap_response_d
 			app_json_text(out, "base_object", r->base_object, sizeof(r->base_object));
 			ldap_eve_attrs(out, (char(*)[LDAP_EVE_TEXT])r->attrs, r->attr_count, true);
 		} else {
-			app_json_uint(out, "result_code", (uint32_t)r->result_code);
+			const char *code = rule_ldap_result_name((uint32_t)r->result_code);
+			if (code) {
+				app_json_key(out, "result_code");
+				app_json_string(out, code);
+			} else {
+				app_json_uint(out, "result_code", (uint32_t)r->result_code);
+			}
+			app_json_key(out, "matched_dn");
+			app_json_bytes(out, r->base_object,
+				       strnlen(r->base_object, sizeof(r->base_object)));
+			app_json_key(out, "message");
+			app_json_bytes(out, r->message, strnlen(r->message, sizeof(r->message)));
 		}
 		app_json_end(out, "}");
 	}
@@ -507,7 +566,8 @@ const struct app_parser app_parser_ldap = {
     .tcp = true,
     .udp = true,
     .buffers = APP_BUFFER(LDAP_REQUEST_ATTRIBUTE_TYPE) | APP_BUFFER(LDAP_RESPONSES_ATTRIBUTE_TYPE) |
-	       APP_BUFFER(APP_META),
+	       APP_BUFFER(LDAP_REQUEST_DN) | APP_BUFFER(LDAP_RESPONSES_DN) |
+	       APP_BUFFER(LDAP_RESPONSES_MESSAGE) | APP_BUFFER(APP_META),
     .detect = ldap_detect,
     .create = ldap_create,
     .destroy = ldap_destroy,

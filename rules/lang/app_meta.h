@@ -239,7 +239,100 @@ struct rule_ldap_meta {
 	uint8_t request_op;
 	uint32_t response_count; /* all of them, though only the first are listed */
 	uint8_t responses[RULE_LDAP_RESPONSES_MAX];
+	/* each listed response's resultCode, when has_result's bit i says it has one */
+	uint32_t has_result;
+	uint32_t result_codes[RULE_LDAP_RESPONSES_MAX];
 };
+_Static_assert(RULE_LDAP_RESPONSES_MAX <= 32, "has_result has a bit per listed response");
+
+/* _(code, "name"): LDAP's result codes (RFC 4511 4.1.9 and others), as Suricata names them. */
+#define foreach_rule_ldap_result                                                                   \
+	_(0, "success")                                                                            \
+	_(1, "operations_error")                                                                   \
+	_(2, "protocol_error")                                                                     \
+	_(3, "time_limit_exceeded")                                                                \
+	_(4, "size_limit_exceeded")                                                                \
+	_(5, "compare_false")                                                                      \
+	_(6, "compare_true")                                                                       \
+	_(7, "auth_method_not_supported")                                                          \
+	_(8, "stronger_auth_required")                                                             \
+	_(10, "referral")                                                                          \
+	_(11, "admin_limit_exceeded")                                                              \
+	_(12, "unavailable_critical_extension")                                                    \
+	_(13, "confidentiality_required")                                                          \
+	_(14, "sasl_bind_in_progress")                                                             \
+	_(16, "no_such_attribute")                                                                 \
+	_(17, "undefined_attribute_type")                                                          \
+	_(18, "inappropriate_matching")                                                            \
+	_(19, "constraint_violation")                                                              \
+	_(20, "attribute_or_value_exists")                                                         \
+	_(21, "invalid_attribute_syntax")                                                          \
+	_(32, "no_such_object")                                                                    \
+	_(33, "alias_problem")                                                                     \
+	_(34, "invalid_dns_syntax")                                                                \
+	_(35, "is_leaf")                                                                           \
+	_(36, "alias_dereferencing_problem")                                                       \
+	_(48, "inappropriate_authentication")                                                      \
+	_(49, "invalid_credentials")                                                               \
+	_(50, "insufficient_access_rights")                                                        \
+	_(51, "busy")                                                                              \
+	_(52, "unavailable")                                                                       \
+	_(53, "unwilling_to_perform")                                                              \
+	_(54, "loop_detect")                                                                       \
+	_(60, "sort_control_missing")                                                              \
+	_(61, "offset_range_error")                                                                \
+	_(64, "naming_violation")                                                                  \
+	_(65, "object_class_violation")                                                            \
+	_(66, "not_allowed_on_non_leaf")                                                           \
+	_(67, "not_allowed_on_rdn")                                                                \
+	_(68, "entry_already_exists")                                                              \
+	_(69, "object_class_mods_prohibited")                                                      \
+	_(70, "results_too_large")                                                                 \
+	_(71, "affects_multiple_dsas")                                                             \
+	_(76, "control_error")                                                                     \
+	_(80, "other")                                                                             \
+	_(81, "server_down")                                                                       \
+	_(82, "local_error")                                                                       \
+	_(83, "encoding_error")                                                                    \
+	_(84, "decoding_error")                                                                    \
+	_(85, "timeout")                                                                           \
+	_(86, "auth_unknown")                                                                      \
+	_(87, "filter_error")                                                                      \
+	_(88, "user_canceled")                                                                     \
+	_(89, "param_error")                                                                       \
+	_(90, "no_memory")                                                                         \
+	_(91, "connect_error")                                                                     \
+	_(92, "not_supported")                                                                     \
+	_(93, "control_not_found")                                                                 \
+	_(94, "no_results_returned")                                                               \
+	_(95, "more_results_to_return")                                                            \
+	_(96, "client_loop")                                                                       \
+	_(97, "referral_limit_exceeded")                                                           \
+	_(100, "invalid_response")                                                                 \
+	_(101, "ambiguous_response")                                                               \
+	_(112, "tls_not_supported")                                                                \
+	_(113, "intermediate_response")                                                            \
+	_(114, "unknown_type")                                                                     \
+	_(118, "canceled")                                                                         \
+	_(119, "no_such_operation")                                                                \
+	_(120, "too_late")                                                                         \
+	_(121, "cannot_cancel")                                                                    \
+	_(122, "assertion_failed")                                                                 \
+	_(123, "authorization_denied")                                                             \
+	_(4096, "e_sync_refresh_required")                                                         \
+	_(16654, "no_operation")
+
+static inline const char *rule_ldap_result_name(uint32_t code)
+{
+	switch (code) {
+#define _(n, name)                                                                                 \
+	case n:                                                                                    \
+		return name;
+		foreach_rule_ldap_result
+#undef _
+	}
+	return NULL;
+}
 
 /* _(tag, SYM, "name"): SNMP's PDU types (the context tag), as Suricata names them. */
 #define foreach_rule_snmp_pdu                                                                      \

@@ -115,6 +115,9 @@
 	_(APP_META, "app.meta", NULL, IP)                                                          \
 	_(LDAP_REQUEST_ATTRIBUTE_TYPE, "ldap.request.attribute_type", NULL, LDAP)                  \
 	_(LDAP_RESPONSES_ATTRIBUTE_TYPE, "ldap.responses.attribute_type", NULL, LDAP)              \
+	_(LDAP_REQUEST_DN, "ldap.request.dn", NULL, LDAP)                                          \
+	_(LDAP_RESPONSES_DN, "ldap.responses.dn", NULL, LDAP)                                      \
+	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
 	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
 	_(SNMP_USM, "snmp.usm", NULL, SNMP)
 

@@ -32,6 +32,9 @@ struct sink {
 	struct unit_copy units[SINK_UNITS_MAX];
 };
 
+/* The parser under test (set by the test's setup): a unit fills only buffers its row declares. */
+static const struct app_parser *sink_app;
+
 static inline void sink_emit(void *arg, const struct app_unit *unit)
 {
 	struct sink *k = arg;
@@ -44,6 +47,9 @@ static inline void sink_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
+		if (sink_app && !(sink_app->buffers & RULE_BUFFER_BIT(b)))
+			fail_msg("%s filled %s, which its row does not declare", sink_app->name,
+				 rule_buffer_name[b]);
 		u->buffer[b] = malloc(unit->buffer_len[b] + 1);
 		assert_non_null(u->buffer[b]);
 		memcpy(u->buffer[b], unit->buffer[b], unit->buffer_len[b]);

@@ -385,6 +385,7 @@ static int setup(void **unused)
 	(void)unused;
 	sink_parser = rule_parser_create();
 	sink_proto = "enip";
+	sink_app = &app_parser_enip;
 	run_exchange(4096, &sink_units, NULL, 0);
 	return sink_parser ? 0 : -1;
 }

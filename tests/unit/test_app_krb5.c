@@ -348,6 +348,7 @@ static int setup(void **unused)
 	(void)unused;
 	sink_parser = rule_parser_create();
 	sink_proto = "krb5";
+	sink_app = &app_parser_krb5;
 	run_exchange(false, 0, &sink_units, NULL, 0);
 	return sink_parser ? 0 : -1;
 }

@@ -124,7 +124,7 @@ static void test_ldap_search(void **unused)
 		 "\"search_result_entry\",\"search_result_entry\":{\"base_object\":"
 		 "\"dc=example,dc=com\",\"attributes\":[{\"type\":\"objectClass\"},{\"type\":"
 		 "\"dc\"}]}},{\"operation\":\"search_result_done\",\"search_result_done\":{"
-		 "\"result_code\":0}}]}");
+		 "\"result_code\":\"success\",\"matched_dn\":\"\",\"message\":\"\"}}]}");
 	for (uint32_t chunk = 1; chunk < 20; chunk++) {
 		run_search(chunk, &k, NULL, 0);
 		check_search(&k);
@@ -194,6 +194,43 @@ static void test_ldap_request_operation(void **unused)
 	parse_fails("ldap.request.operation:256;", "bad value of \"ldap.request.operation\"");
 }
 
+/* The DNs, a result's message and code; a notice's code by index; a bind's name. */
+static void test_ldap_dn_message_result(void **unused)
+{
+	(void)unused;
+	static const uint8_t bind[] = {0x30, 0x1c, 0x02, 0x01, 0x01, 0x60, 0x17, 0x02, 0x01, 0x03,
+				       0x04, 0x0c, 'c',	 'n',  '=',  'a',  'd',	 'm',  'i',  'n',
+				       ',',  'd',  'c',	 '=',  0x80, 0x04, 'p',	 'a',  's',  's'};
+	assert_true(match_unit("ldap.request.dn; content:\"dc=example,dc=com\"; bsize:17;", 0));
+	assert_true(match_unit("ldap.responses.dn; content:\"dc=example\"; startswith;", 2));
+	assert_false(match_unit("ldap.responses.dn; content:\"dc=example\";", 4)); /* empty */
+	assert_false(match_unit("ldap.request.dn; content:\"dc=\";", 2));
+	assert_true(match_unit("ldap.responses.result_code:0;", 4));
+	assert_true(match_unit("ldap.responses.result_code:success,1;", 4));
+	assert_true(match_unit("ldap.responses.result_code:success,-1;", 4));
+	assert_false(match_unit("ldap.responses.result_code:success,0;", 4)); /* an entry */
+	assert_false(match_unit("ldap.responses.result_code:success,all;", 4));
+	assert_false(match_unit("ldap.responses.result_code:no_such_object;", 4));
+	parse_fails("ldap.responses.result_code:bogus;",
+		    "bad value of \"ldap.responses.result_code\"");
+
+	struct sink k = {0};
+	void *s = app_parser_ldap.create(NULL);
+	assert_non_null(s);
+	app_parser_ldap.parse(s, APP_TO_CLIENT, notice, sizeof(notice), sink_emit, &k);
+	app_parser_ldap.parse(s, APP_TO_SERVER, bind, sizeof(bind), sink_emit, &k);
+	assert_int_equal(k.count, 2);
+	assert_buffer(&k.units[0], RULE_BUFFER_LDAP_RESPONSES_MESSAGE, "x");
+	assert_buffer(&k.units[0], RULE_BUFFER_LDAP_RESPONSES_DN, "");
+	struct rule_ldap_meta m = meta_of(&k.units[0]);
+	assert_true(m.has_result & 1);
+	assert_int_equal(m.result_codes[0], 52);
+	assert_buffer(&k.units[1], RULE_BUFFER_LDAP_REQUEST_DN, "cn=admin,dc=");
+	assert_int_equal(meta_of(&k.units[1]).request_op, RULE_LDAP_BIND_REQUEST);
+	app_parser_ldap.destroy(s);
+	sink_reset(&k);
+}
+
 static void test_ldap_responses(void **unused)
 {
 	(void)unused;
@@ -226,6 +263,7 @@ static int setup(void **unused)
 	(void)unused;
 	sink_parser = rule_parser_create();
 	sink_proto = "ldap";
+	sink_app = &app_parser_ldap;
 	run_search(4096, &sink_units, NULL, 0);
 	return sink_parser ? 0 : -1;
 }
@@ -246,6 +284,7 @@ int main(void)
 	    cmocka_unit_test(test_ldap_detect),
 	    cmocka_unit_test(test_ldap_request_operation),
 	    cmocka_unit_test(test_ldap_responses),
+	    cmocka_unit_test(test_ldap_dn_message_result),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

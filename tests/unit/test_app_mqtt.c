@@ -282,6 +282,7 @@ static int setup(void **unused)
 	(void)unused;
 	sink_parser = rule_parser_create();
 	sink_proto = "mqtt";
+	sink_app = &app_parser_mqtt;
 	run_session(4096, &sink_units);
 	return sink_parser ? 0 : -1;
 }

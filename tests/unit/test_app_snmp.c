@@ -165,6 +165,7 @@ static int setup(void **unused)
 	(void)unused;
 	sink_parser = rule_parser_create();
 	sink_proto = "snmp";
+	sink_app = &app_parser_snmp;
 	run_datagrams(&sink_units, NULL);
 	return sink_parser ? 0 : -1;
 }
