@@ -449,14 +449,16 @@ static const char *enip_vendor_name(uint16_t vendor)
 	}
 }
 
+/* A name from a table, or the number as text (the schema has these as strings). */
 static void enip_eve_name(struct app_json *out, const char *key, const char *name, uint32_t n)
 {
-	if (name) {
-		app_json_key(out, key);
-		app_json_string(out, name);
-	} else {
-		app_json_uint(out, key, n);
+	char text[16];
+	if (!name) {
+		snprintf(text, sizeof(text), "%u", n);
+		name = text;
 	}
+	app_json_key(out, key);
+	app_json_string(out, name);
 }
 
 static void enip_eve_identity(const struct enip_side *s, struct app_json *out)
@@ -469,12 +471,45 @@ static void enip_eve_identity(const struct enip_side *s, struct app_json *out)
 	app_json_key(out, "revision");
 	app_json_string(out, revision);
 	enip_eve_name(out, "vendor_id", enip_vendor_name(s->vendor_id), s->vendor_id);
-	app_json_uint(out, "device_type", s->device_type);
+	enip_eve_name(out, "device_type", NULL, s->device_type);
 	app_json_uint(out, "product_code", s->product_code);
 	app_json_uint(out, "status", s->identity_status);
 	app_json_uint(out, "serial", s->serial);
 	app_json_text(out, "product_name", s->product_name, sizeof(s->product_name));
 	app_json_uint(out, "state", s->state);
+	app_json_end(out, "}");
+}
+
+/* The first CIP service: its code, a request's path, a reply's status (strings, as the schema has them). */
+static void enip_eve_cip(const struct rule_enip_cip *c, struct app_json *out)
+{
+	static const char *const segment[] = {"class", "instance", "attribute"};
+	const uint8_t has[] = {c->has_class, c->has_instance, c->has_attribute};
+	const uint32_t value[] = {c->class_id, c->instance, c->attribute};
+	app_json_key(out, "cip");
+	app_json_begin(out, "{");
+	enip_eve_name(out, "service", NULL, c->service);
+	if (c->has_class || c->has_instance || c->has_attribute) {
+		app_json_key(out, "path");
+		app_json_put(out, "[");
+		for (int i = 0, n = 0; i < 3; i++) {
+			if (!has[i])
+				continue;
+			app_json_put(out, "%s{\"segment_type\":\"%s\",\"value\":%u}",
+				     n++ ? "," : "", segment[i], value[i]);
+		}
+		app_json_put(out, "]");
+	}
+	if (c->has_status) {
+		if (c->status == 0) {
+			app_json_key(out, "status");
+			app_json_string(out, "success");
+		} else {
+			enip_eve_name(out, "status", NULL, c->status);
+		}
+		if (c->extended_status)
+			enip_eve_name(out, "status_extended", NULL, c->extended_status);
+	}
 	app_json_end(out, "}");
 }
 
@@ -486,20 +521,8 @@ static void enip_eve_side(const struct enip_side *s, const char *key, struct app
 	app_json_begin(out, "{");
 	enip_eve_name(out, "command", enip_command_name(s->command), s->command);
 	enip_eve_name(out, "status", enip_status_name(s->status), s->status);
-	if (s->has_cip) {
-		app_json_key(out, "cip");
-		app_json_begin(out, "{");
-		app_json_uint(out, "service", s->cip.service);
-		if (s->cip.has_class)
-			app_json_uint(out, "class", s->cip.class_id);
-		if (s->cip.has_instance)
-			app_json_uint(out, "instance", s->cip.instance);
-		if (s->cip.has_attribute)
-			app_json_uint(out, "attribute", s->cip.attribute);
-		if (s->cip.has_status)
-			app_json_uint(out, "status", s->cip.status);
-		app_json_end(out, "}");
-	}
+	if (s->has_cip)
+		enip_eve_cip(&s->cip, out);
 	if (s->has_identity)
 		enip_eve_identity(s, out);
 	app_json_end(out, "}");

@@ -23,9 +23,10 @@
  * EVE ldap records are one per transaction, written with the message
  * that completes it (a response that is not an entry, a reference or
  * intermediate; an unbind or abandon, which get none), as Suricata
- * writes them: message_id, request{operation, search_request{base_object,
- * scope, attributes}}, responses[{operation, search_result_entry{
- * base_object, attributes[{type}]} or the result's result_code}].
+ * writes them: request{message_id, operation, search_request{base_object,
+ * scope, attributes}}, responses[{message_id, operation,
+ * search_result_entry{base_object, attributes[{type}]} or the result's
+ * result_code, matched_dn, message}].
  *
  * Detection: a SEQUENCE whose first element is a message id (an INTEGER
  * of one to four bytes) followed by an APPLICATION tag of an operation
@@ -33,6 +34,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -491,10 +493,12 @@ static void ldap_eve_attrs(struct app_json *out, char (*attrs)[LDAP_EVE_TEXT], u
 	app_json_put(out, "]");
 }
 
-static void ldap_eve_response(struct app_json *out, const struct ldap_response_details *r)
+static void ldap_eve_response(struct app_json *out, const struct ldap_response_details *r,
+			      int32_t message_id)
 {
 	char name[40];
 	app_json_begin(out, "{");
+	app_json_uint(out, "message_id", (uint32_t)message_id);
 	ldap_eve_op(out, r->op);
 	const char *op = rule_ldap_op_name(r->op);
 	if (op && (r->op == RULE_LDAP_SEARCH_RESULT_ENTRY || r->has_result)) {
@@ -505,13 +509,14 @@ static void ldap_eve_response(struct app_json *out, const struct ldap_response_d
 			app_json_text(out, "base_object", r->base_object, sizeof(r->base_object));
 			ldap_eve_attrs(out, (char(*)[LDAP_EVE_TEXT])r->attrs, r->attr_count, true);
 		} else {
+			char number[16];
 			const char *code = rule_ldap_result_name((uint32_t)r->result_code);
-			if (code) {
-				app_json_key(out, "result_code");
-				app_json_string(out, code);
-			} else {
-				app_json_uint(out, "result_code", (uint32_t)r->result_code);
+			if (!code) {
+				snprintf(number, sizeof(number), "%u", (uint32_t)r->result_code);
+				code = number;
 			}
+			app_json_key(out, "result_code");
+			app_json_string(out, code);
 			app_json_key(out, "matched_dn");
 			app_json_bytes(out, r->base_object,
 				       strnlen(r->base_object, sizeof(r->base_object)));
@@ -523,16 +528,16 @@ static void ldap_eve_response(struct app_json *out, const struct ldap_response_d
 	app_json_end(out, "}");
 }
 
-/* EVE: ,"ldap":{"message_id":..,"request":{"operation":..,...},"responses":[{...}]}. */
+/* EVE: ,"ldap":{"request":{"message_id":..,"operation":..,...},"responses":[{...}]}. */
 static void ldap_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct ldap_details *det = (const struct ldap_details *)(const void *)d->proto;
 	app_json_key(out, "ldap");
 	app_json_begin(out, "{");
-	app_json_uint(out, "message_id", (uint32_t)det->message_id);
 	if (det->has_request) {
 		app_json_key(out, "request");
 		app_json_begin(out, "{");
+		app_json_uint(out, "message_id", (uint32_t)det->message_id);
 		ldap_eve_op(out, det->request_op);
 		if (det->request_op == RULE_LDAP_SEARCH_REQUEST) {
 			app_json_key(out, "search_request");
@@ -553,7 +558,7 @@ static void ldap_eve_details(const struct app_details *d, struct app_json *out)
 		for (uint8_t i = 0; i < det->response_count && i < LDAP_EVE_RESPONSES; i++) {
 			if (i)
 				app_json_put(out, ",");
-			ldap_eve_response(out, &det->responses[i]);
+			ldap_eve_response(out, &det->responses[i], det->message_id);
 		}
 		app_json_put(out, "]");
 	}

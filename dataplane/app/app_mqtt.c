@@ -676,6 +676,10 @@ static void mqtt_eve_details(const struct app_details *d, struct app_json *out)
 	uint8_t type = det->meta.type & 0x0f;
 	app_json_key(out, "mqtt");
 	app_json_begin(out, "{");
+	if (type == MQTT_UNASSIGNED || type == MQTT_AUTH) {
+		app_json_end(out, "}"); /* Suricata's schema has no object for these */
+		return;
+	}
 	app_json_key(out, mqtt_type_object[type]);
 	app_json_begin(out, "{");
 	app_json_uint(out, "qos", (det->meta.flags >> 1) & 3);

@@ -130,7 +130,8 @@ _(5)
 _(6)
 _(7)
 _(8)
-_(9) _(10) _(11) _(12) _(13) _(14)
+_(9)
+_(10) _(11) _(12) _(13) _(14)
 #undef _
 
     static const rule_keyword_parse_fn kw_enip_field_parse[] = {

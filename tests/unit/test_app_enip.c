@@ -280,13 +280,14 @@ static void test_enip_exchange(void **unused)
 	run_exchange(4096, &k, eve, sizeof(eve));
 	check_exchange(&k);
 	sink_reset(&k);
-	assert_string_equal(eve, ",\"enip\":{\"request\":{\"command\":\"list_identity\",\"status\":"
-				 "\"success\"},\"response\":{\"command\":\"list_identity\","
-				 "\"status\":\"success\",\"identity\":{\"protocol_version\":1,"
-				 "\"revision\":\"4.3\",\"vendor_id\":\"Rockwell "
-				 "Automation/Allen-Bradley\",\"device_type\":12,\"product_code\":"
-				 "58,\"status\":48,\"serial\":5393806,\"product_name\":"
-				 "\"1756-ENBT/A\",\"state\":3}}}");
+	assert_string_equal(eve,
+			    ",\"enip\":{\"request\":{\"command\":\"list_identity\",\"status\":"
+			    "\"success\"},\"response\":{\"command\":\"list_identity\","
+			    "\"status\":\"success\",\"identity\":{\"protocol_version\":1,"
+			    "\"revision\":\"4.3\",\"vendor_id\":\"Rockwell "
+			    "Automation/Allen-Bradley\",\"device_type\":\"12\",\"product_code\":"
+			    "58,\"status\":48,\"serial\":5393806,\"product_name\":"
+			    "\"1756-ENBT/A\",\"state\":3}}}");
 	for (uint32_t chunk = 1; chunk < 30; chunk++) {
 		run_exchange(chunk, &k, NULL, 0);
 		check_exchange(&k);

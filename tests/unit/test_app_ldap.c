@@ -118,13 +118,14 @@ static void test_ldap_search(void **unused)
 	check_search(&k);
 	sink_reset(&k);
 	assert_string_equal(
-	    eve, ",\"ldap\":{\"message_id\":2,\"request\":{\"operation\":\"search_request\","
+	    eve, ",\"ldap\":{\"request\":{\"message_id\":2,\"operation\":\"search_request\","
 		 "\"search_request\":{\"base_object\":\"dc=example,dc=com\",\"scope\":2,"
-		 "\"attributes\":[\"*\",\"+\"]}},\"responses\":[{\"operation\":"
+		 "\"attributes\":[\"*\",\"+\"]}},\"responses\":[{\"message_id\":2,\"operation\":"
 		 "\"search_result_entry\",\"search_result_entry\":{\"base_object\":"
 		 "\"dc=example,dc=com\",\"attributes\":[{\"type\":\"objectClass\"},{\"type\":"
-		 "\"dc\"}]}},{\"operation\":\"search_result_done\",\"search_result_done\":{"
-		 "\"result_code\":\"success\",\"matched_dn\":\"\",\"message\":\"\"}}]}");
+		 "\"dc\"}]}},{\"message_id\":2,\"operation\":\"search_result_done\","
+		 "\"search_result_done\":{\"result_code\":\"success\",\"matched_dn\":\"\","
+		 "\"message\":\"\"}}]}");
 	for (uint32_t chunk = 1; chunk < 20; chunk++) {
 		run_search(chunk, &k, NULL, 0);
 		check_search(&k);
