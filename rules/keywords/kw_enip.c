@@ -121,26 +121,18 @@ static const struct kw_field kw_enip_fields[] = {
 	{                                                                                          \
 		return kw_field_parse(parser, rule, &kw_enip_fields[i], value);                    \
 	}
-_(0)
-_(1)
-_(2)
-_(3)
-_(4)
-_(5)
-_(6)
-_(7)
-_(8)
-_(9)
-_(10) _(11) _(12) _(13) _(14)
+/* clang-format off */
+_(0) _(1) _(2) _(3) _(4) _(5) _(6) _(7) _(8) _(9) _(10) _(11) _(12) _(13) _(14)
 #undef _
 
-    static const rule_keyword_parse_fn kw_enip_field_parse[] = {
-	kw_enip_field_parse_0,	kw_enip_field_parse_1,	kw_enip_field_parse_2,
-	kw_enip_field_parse_3,	kw_enip_field_parse_4,	kw_enip_field_parse_5,
-	kw_enip_field_parse_6,	kw_enip_field_parse_7,	kw_enip_field_parse_8,
-	kw_enip_field_parse_9,	kw_enip_field_parse_10, kw_enip_field_parse_11,
+static const rule_keyword_parse_fn kw_enip_field_parse[] = {
+	kw_enip_field_parse_0,  kw_enip_field_parse_1,  kw_enip_field_parse_2,
+	kw_enip_field_parse_3,  kw_enip_field_parse_4,  kw_enip_field_parse_5,
+	kw_enip_field_parse_6,  kw_enip_field_parse_7,  kw_enip_field_parse_8,
+	kw_enip_field_parse_9,  kw_enip_field_parse_10, kw_enip_field_parse_11,
 	kw_enip_field_parse_12, kw_enip_field_parse_13, kw_enip_field_parse_14,
 };
+/* clang-format on */
 _Static_assert(sizeof(kw_enip_field_parse) / sizeof(kw_enip_field_parse[0]) == KW_ENIP_FIELDS,
 	       "one parse function per ENIP field");
 
