@@ -38,7 +38,12 @@
 	_(SSH, "ssh")                                                                              \
 	_(SMTP, "smtp")                                                                            \
 	_(MYSQL, "mysql")                                                                          \
-	_(SIP, "sip")
+	_(SIP, "sip")                                                                              \
+	_(MQTT, "mqtt")                                                                            \
+	_(KRB5, "krb5")                                                                            \
+	_(ENIP, "enip")                                                                            \
+	_(LDAP, "ldap")                                                                            \
+	_(SNMP, "snmp")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

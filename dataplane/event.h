@@ -9,7 +9,7 @@
  * full ring (eve_events_lost), an offline one waits.
  *
  * When a protocol record goes out is the protocol's (event_app_when in
- * event.c): a DNS or SIP message, a MySQL command is a record; an HTTP transaction is one
+ * event.c): a DNS, SIP, Kerberos or SNMP message, a MySQL command, an MQTT packet is a record; an ENIP request with its reply, an LDAP request with its responses (written with the last) and an HTTP transaction are one
  * record when its response headers come (the request alone when the flow
  * ends first); an SSH connection is one record once both key exchange
  * inits came (the flow's end otherwise); a
@@ -51,7 +51,8 @@ struct event_config {
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */
-#define EVENT_PROTOCOLS_DEFAULT "http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb"
+#define EVENT_PROTOCOLS_DEFAULT                                                                    \
+	"http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb mqtt krb5 enip ldap snmp"
 
 /*
  * Parse a list of protocol names (spaces or commas between them; "none"

@@ -8,10 +8,13 @@
  *
  * Order matters only where two detectors could both say yes: protocols
  * with a fixed signature (TLS record header, "SSH-", an HTTP request line,
- * an SMTP greeting, the MySQL handshake, a SIP start line) come before
- * DNS, whose header check is a heuristic; FTP's greeting ("220 ") comes
- * after SMTP's, which claims the greetings that say SMTP. ftp_data never
- * detects: only an FTP control channel's announcement makes a flow one.
+ * an SMTP greeting, the MySQL handshake, a SIP start line, an MQTT
+ * CONNECT, a Kerberos APPLICATION tag with version 5, an ENIP header
+ * with its options 0, an LDAP message id and operation, an SNMP version
+ * and community) come before DNS, whose header check is a heuristic;
+ * FTP's greeting ("220 ") comes after SMTP's, which claims the greetings
+ * that say SMTP. ftp_data never detects: only an FTP control channel's
+ * announcement makes a flow one.
  */
 #ifndef VIGIL_DATAPLANE_APP_PARSERS_H
 #define VIGIL_DATAPLANE_APP_PARSERS_H
@@ -29,6 +32,11 @@
 	_(ftp_data)                                                                                \
 	_(dcerpc)                                                                                  \
 	_(smb)                                                                                     \
+	_(mqtt)                                                                                    \
+	_(krb5)                                                                                    \
+	_(enip)                                                                                    \
+	_(ldap)                                                                                    \
+	_(snmp)                                                                                    \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

@@ -70,6 +70,21 @@ int kw_field_parse(struct rule_parser *parser, struct rule *rule, const struct k
 	return 0;
 }
 
+int kw_field_option_add(struct rule_parser *parser, struct rule *rule, const void *data,
+			size_t size, int buffer)
+{
+	void *t = malloc(size);
+	if (!t)
+		return rule_parser_error(parser, "out of memory");
+	memcpy(t, data, size);
+	if (!rule_parser_add_option(parser, rule, t)) {
+		free(t);
+		return -EINVAL;
+	}
+	rule->buffers_used |= RULE_BUFFER_BIT(buffer);
+	return 0;
+}
+
 bool kw_field_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
 {
 	const struct kw_field_test *t = option->data;

@@ -17,6 +17,7 @@
 #define VIGIL_RULES_KW_FIELD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rules/keywords/kw_compare.h"
@@ -45,6 +46,14 @@ struct kw_field {
 /* Parse value as a test of field and add the option. Returns 0 or rule_parser_error(). */
 int kw_field_parse(struct rule_parser *parser, struct rule *rule, const struct kw_field *field,
 		   const char *value);
+
+/*
+ * A copy of data[0..size) as the rule's next option, a test of buffer (a
+ * protocol keyword that is no plain number test: flag lists, indexes, ...).
+ * Returns 0 or rule_parser_error().
+ */
+int kw_field_option_add(struct rule_parser *parser, struct rule *rule, const void *data,
+			size_t size, int buffer);
 
 /* The match function of every field keyword. Per-packet path. */
 bool kw_field_match(const struct rule_option *option, const struct rule_match_ctx *ctx);

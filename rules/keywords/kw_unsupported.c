@@ -34,21 +34,13 @@
 	_("lua", "Lua scripts are not supported")                                                  \
 	_("ssh.protoversion", "needs the SSH parser, " KW_NOT_YET)                                 \
 	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
-	_("snmp.community", "needs the SNMP parser, " KW_NOT_YET)                                  \
-	_("snmp.pdu_type", "needs the SNMP parser, " KW_NOT_YET)                                   \
-	_("krb5_msg_type", "needs the Kerberos parser, " KW_NOT_YET)                               \
-	_("krb5_cname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
-	_("krb5_sname", "needs the Kerberos parser, " KW_NOT_YET)                                  \
-	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
 	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
 	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \
 	_("dnp3_ind", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_obj", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_data", "needs the DNP3 parser, " KW_NOT_YET)                                       \
-	_("modbus", "needs the Modbus parser, " KW_NOT_YET)                                        \
-	_("enip_command", "needs the ENIP parser, " KW_NOT_YET)                                    \
-	_("cip_service", "needs the ENIP parser, " KW_NOT_YET)
+	_("modbus", "needs the Modbus parser, " KW_NOT_YET)
 
 void kw_unsupported_register(void)
 {

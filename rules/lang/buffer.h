@@ -115,7 +115,27 @@
 	_(SMB_SHARE, "smb.share", NULL, SMB)                                                       \
 	_(SMB_NAMED_PIPE, "smb.named_pipe", NULL, SMB)                                             \
 	_(SMB_NTLMSSP_USER, "smb.ntlmssp_user", NULL, SMB)                                         \
-	_(SMB_NTLMSSP_DOMAIN, "smb.ntlmssp_domain", NULL, SMB)
+	_(SMB_NTLMSSP_DOMAIN, "smb.ntlmssp_domain", NULL, SMB)                                     \
+	_(MQTT_CONNECT_CLIENTID, "mqtt.connect.clientid", NULL, MQTT)                              \
+	_(MQTT_CONNECT_USERNAME, "mqtt.connect.username", NULL, MQTT)                              \
+	_(MQTT_CONNECT_PASSWORD, "mqtt.connect.password", NULL, MQTT)                              \
+	_(MQTT_CONNECT_PROTOCOL_STRING, "mqtt.connect.protocol_string", NULL, MQTT)                \
+	_(MQTT_CONNECT_WILLTOPIC, "mqtt.connect.willtopic", NULL, MQTT)                            \
+	_(MQTT_CONNECT_WILLMESSAGE, "mqtt.connect.willmessage", NULL, MQTT)                        \
+	_(MQTT_PUBLISH_TOPIC, "mqtt.publish.topic", NULL, MQTT)                                    \
+	_(MQTT_PUBLISH_MESSAGE, "mqtt.publish.message", NULL, MQTT)                                \
+	_(MQTT_SUBSCRIBE_TOPIC, "mqtt.subscribe.topic", NULL, MQTT)                                \
+	_(MQTT_UNSUBSCRIBE_TOPIC, "mqtt.unsubscribe.topic", NULL, MQTT)                            \
+	_(KRB5_CNAME, "krb5.cname", NULL, KRB5)                                                    \
+	_(KRB5_SNAME, "krb5.sname", NULL, KRB5)                                                    \
+	_(APP_META, "app.meta", NULL, IP)                                                          \
+	_(LDAP_REQUEST_ATTRIBUTE_TYPE, "ldap.request.attribute_type", NULL, LDAP)                  \
+	_(LDAP_RESPONSES_ATTRIBUTE_TYPE, "ldap.responses.attribute_type", NULL, LDAP)              \
+	_(LDAP_REQUEST_DN, "ldap.request.dn", NULL, LDAP)                                          \
+	_(LDAP_RESPONSES_DN, "ldap.responses.dn", NULL, LDAP)                                      \
+	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
+	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
+	_(SNMP_USM, "snmp.usm", NULL, SNMP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -182,7 +202,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_("dns.answer.name", DNS_ANSWERS_RRNAME)                                                   \
 	_("dce_stub_data", DCERPC_STUB_DATA)                                                       \
 	_("smb_share", SMB_SHARE)                                                                  \
-	_("smb_named_pipe", SMB_NAMED_PIPE)
+	_("smb_named_pipe", SMB_NAMED_PIPE)                                                        \
+	_("krb5_cname", KRB5_CNAME)                                                                \
+	_("krb5_sname", KRB5_SNAME)
 
 /*
  * Buffers that carry a parser's fields for the number tests of rules/keywords
@@ -201,11 +223,15 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *   ftpdata.meta one byte: the command of the control channel that opened
  *                the data connection (enum rule_ftpdata_command)
  *   dcerpc.meta  struct rule_dcerpc_meta below
+ *   app.meta     the fields of the protocols that came after these
+ *                (MQTT, Kerberos, ENIP, ...): one struct per protocol, which
+ *                starts with its enum rule_proto (rules/lang/app_meta.h), so
+ *                one hidden buffer serves them all
  */
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION)                                                                             \
-	_(DNS_META)                                                                                \
-	_(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META) _(DCERPC_META)
+	_(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META)             \
+	    _(DCERPC_META) _(APP_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

@@ -117,6 +117,11 @@ void kw_file_register(void);	    /* filename fileext filemagic filesize filemd5 
 void kw_ftp_register(void);	    /* ftp.mode ftp.reply_received ftp.dynamic_port ftpdata_command
 				       ftpbounce */
 void kw_dcerpc_register(void);	    /* dcerpc.iface dcerpc.opnum (dce_iface dce_opnum) */
+void kw_mqtt_register(void);	    /* mqtt.type mqtt.flags mqtt.qos mqtt.reason_code ... */
+void kw_krb5_register(void);	    /* krb5_msg_type krb5_err_code krb5.ticket_encryption */
+void kw_enip_register(void);	    /* enip_command cip_service enip.status enip.cip_class ... */
+void kw_ldap_register(void);	    /* ldap.request.operation ldap.responses.operation ... */
+void kw_snmp_register(void);	    /* snmp.version snmp.pdu_type */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

@@ -75,5 +75,10 @@ void rule_keywords_init(void)
 	kw_file_register();
 	kw_ftp_register();
 	kw_dcerpc_register();
+	kw_mqtt_register();
+	kw_krb5_register();
+	kw_enip_register();
+	kw_ldap_register();
+	kw_snmp_register();
 	kw_unsupported_register();
 }

@@ -83,7 +83,10 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(TFTP, "tftp", 17)                                                                        \
 	_(KRB5, "krb5", 0)                                                                         \
 	_(RDP, "rdp", 6)                                                                           \
-	_(MYSQL, "mysql", 6)
+	_(MYSQL, "mysql", 6)                                                                       \
+	_(MQTT, "mqtt", 6)                                                                         \
+	_(ENIP, "enip", 0)                                                                         \
+	_(LDAP, "ldap", 0)
 
 enum rule_proto {
 #define _(sym, name, ip) RULE_PROTO_##sym,
