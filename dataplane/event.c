@@ -192,7 +192,8 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	bool to_server = s->direction == RULESET_TO_SERVER;
 	uint64_t time_us = s->timestamp_us + (uint64_t)ctx->wall_offset_us;
 	/* a body's last window: the file it carried is whole (or cut at the limit) */
-	if (unit->window.buffers && (!unit->window.more || unit->window.cut) && ctx->events.files) {
+	if (unit->window.buffers && !unit->window.instance &&
+	    (!unit->window.more || unit->window.cut) && ctx->events.files) {
 		const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
 		if (parser && parser->eve_file)
 			event_app_push(ctx, f, unit->details, NULL, true, time_us, ALERT_KIND_FILE);
@@ -207,7 +208,7 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 	case EVENT_APP_ON_RESPONSE:
 		if (to_server) {
 			f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
-		} else if (!unit->window.buffers) {
+		} else if ((!unit->window.buffers || unit->window.instance) && !unit->repeat) {
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 			if (event_app_logged(ctx, f))

@@ -111,6 +111,14 @@ struct app_window {
 	 * needs the body's end (endswith, bsize, ...) cannot hold yet. */
 	bool more;
 	bool cut; /* the body reached the parser's limit here: the rest is not inspected */
+	/* Not a body: the window's buffer is one instance of a multi-buffer
+	 * (one header of http.request_header), and rules lists the rules that
+	 * matched an earlier instance of the same message. instance_follows: a
+	 * repeat unit with the next instance comes, so a rule that failed on
+	 * this one waits for it (that unit scans only its fresh buffers, the
+	 * others were scanned with the first). */
+	bool instance;
+	bool instance_follows;
 	struct app_body_rules *rules;
 };
 

@@ -63,6 +63,10 @@ struct http_tx {
 	struct http_bytes req_header, req_header_names, req_header_raw, req_start;
 	struct http_bytes res_header, res_header_names, res_header_raw, res_start;
 	struct http_body req_body, res_body;
+	/* The rules that matched one instance of http.request_header or
+	 * http.response_header, so another header of the same message does
+	 * not raise them again (one alert per message, as Suricata). */
+	struct app_body_rules req_each_rules, res_each_rules;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
 	bool req_headers_sent, res_headers_sent;
@@ -75,8 +79,9 @@ struct http_state {
 	const char *xff_headers[5]; /* NULL-terminated */
 	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
 	struct http_bytes pending[2];
-	size_t cleanup_next; /* first transaction index not yet destroyed */
-	app_emit_fn emit;    /* set for the duration of one parse() call */
+	struct http_bytes header_one; /* one "Name: value" of http.request_header/response_header */
+	size_t cleanup_next;	      /* first transaction index not yet destroyed */
+	app_emit_fn emit;	      /* set for the duration of one parse() call */
 	void *emit_arg;
 	struct app_details details;
 };
@@ -426,6 +431,53 @@ static void http_eve_file(const struct app_details *d, struct app_json *out)
 	app_json_end(out, "}");
 }
 
+/*
+ * A headers unit, once per header: http.request_header (or
+ * http.response_header) is a multi-buffer, one instance per header as
+ * "Name: value" (the name as sent, no line end), and a rule matches when
+ * any one instance does. The first unit carries the first header; the
+ * others repeat the unit with the next header, fresh only in that buffer
+ * (rules on the message's other buffers had their turn) and with the
+ * message's rule list as window, so a rule alerts once per message. A
+ * message without headers goes out once, without the buffer. The
+ * instance lives in the flow's scratch only while emit runs.
+ */
+static void http_emit_each_header(struct http_state *s, struct app_unit *u, htp_table_t *headers,
+				  enum rule_buffer buffer, struct app_body_rules *rules)
+{
+	size_t n = headers ? htp_table_size(headers) : 0;
+	bool sent = false;
+	u->window.buffers = RULE_BUFFER_BIT(buffer);
+	u->window.rules = rules;
+	u->window.instance = true;
+	for (size_t i = 0; i < n; i++) {
+		u->window.instance_follows = i + 1 < n;
+		htp_header_t *h = htp_table_get_index(headers, i, NULL);
+		if (!h || !h->name || !h->value)
+			continue;
+		struct http_bytes *one = &s->header_one;
+		one->len = 0;
+		http_bytes_append_bstr(one, h->name, HTTP_HEADER_LIMIT);
+		http_bytes_append(one, ": ", 2, HTTP_HEADER_LIMIT);
+		http_bytes_append_bstr(one, h->value, HTTP_HEADER_LIMIT);
+		if (!one->data)
+			continue;
+		if (sent) {
+			u->repeat = true;
+			u->fresh = RULE_BUFFER_BIT(buffer);
+		} else {
+			u->fresh |= RULE_BUFFER_BIT(buffer);
+		}
+		http_set(u, buffer, one->data, one->len);
+		s->emit(s->emit_arg, u);
+		sent = true;
+	}
+	if (!sent) {
+		memset(&u->window, 0, sizeof(u->window));
+		s->emit(s->emit_arg, u);
+	}
+}
+
 enum http_unit_kind {
 	HTTP_UNIT_REQUEST_HEADERS,
 	HTTP_UNIT_REQUEST_BODY,
@@ -479,7 +531,14 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		http_details_file(app_http_details(&s->details), tx, t,
 				  kind == HTTP_UNIT_REQUEST_BODY, window);
 	u.details = &s->details;
-	s->emit(s->emit_arg, &u);
+	if (kind == HTTP_UNIT_REQUEST_HEADERS)
+		http_emit_each_header(s, &u, tx->request_headers, RULE_BUFFER_HTTP_REQUEST_HEADER,
+				      &t->req_each_rules);
+	else if (kind == HTTP_UNIT_RESPONSE_HEADERS)
+		http_emit_each_header(s, &u, tx->response_headers, RULE_BUFFER_HTTP_RESPONSE_HEADER,
+				      &t->res_each_rules);
+	else
+		s->emit(s->emit_arg, &u);
 }
 
 /* --- libhtp hooks (run inside htp_connp_req_data / htp_connp_res_data) ---------------------- */
@@ -969,6 +1028,7 @@ static void http_destroy(void *state)
 	htp_connp_destroy_all(s->connp);
 	http_bytes_free(&s->pending[0]);
 	http_bytes_free(&s->pending[1]);
+	http_bytes_free(&s->header_one);
 	free(s);
 }
 
@@ -1130,7 +1190,7 @@ const struct app_parser app_parser_http = {
 	APP_BUFFER(HTTP_CONNECTION) | APP_BUFFER(HTTP_START) | APP_BUFFER(HTTP_REQUEST_BODY) |
 	APP_BUFFER(HTTP_STAT_CODE) | APP_BUFFER(HTTP_STAT_MSG) | APP_BUFFER(HTTP_RESPONSE_LINE) |
 	APP_BUFFER(HTTP_RESPONSE_BODY) | APP_BUFFER(HTTP_LOCATION) | APP_BUFFER(HTTP_SERVER) |
-	APP_BUFFER(FILE_DATA),
+	APP_BUFFER(FILE_DATA) | APP_BUFFER(HTTP_REQUEST_HEADER) | APP_BUFFER(HTTP_RESPONSE_HEADER),
     .detect = http_detect,
     .create = http_create,
     .destroy = http_destroy,

@@ -493,7 +493,7 @@ static void detect_body_rule_after(struct detect_packet *s, const struct rule *r
 		return;
 	if (matched)
 		detect_body_rule_keep(s, r->matched, &r->matched_count, index);
-	else if (s->match.window_more && failed >= 0 &&
+	else if ((s->match.window_more || s->window_instances) && failed >= 0 &&
 		 (s->match.window_buffers & RULE_BUFFER_BIT(failed)))
 		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
@@ -717,6 +717,7 @@ static void detect_unit_window(struct detect_packet *s, const struct app_unit *u
 	s->match.window_buffers = w->buffers;
 	s->match.window_from = w->scan_from;
 	s->match.window_more = w->more;
+	s->window_instances = w->buffers && w->instance_follows;
 	s->body_rules = r;
 	if (!r)
 		return;
@@ -741,10 +742,15 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
+	/* another instance of a multi-buffer: the unit's other buffers were
+	 * scanned with the first, and the rules that failed on the previous
+	 * instance come back from the waiting list */
+	rule_buffer_mask scan =
+	    unit->repeat && unit->window.rules && unit->fresh ? unit->fresh : ~(rule_buffer_mask)0;
 	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
-		if (unit->buffer[b])
+		if (unit->buffer[b] && (scan & RULE_BUFFER_BIT(b)))
 			detect_unit_scan(s, unit, b);
 	}
 	detect_unit_window(s, unit);
@@ -758,6 +764,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	s->fresh = 0;
 	s->app_only = false;
 	s->body_rules = NULL;
+	s->window_instances = false;
 	m->window_buffers = 0;
 	m->window_from = 0;
 	m->window_more = false;

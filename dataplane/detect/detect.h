@@ -200,7 +200,8 @@ struct detect_packet {
 	/* The unit is a window of a body (app.h, struct app_window): what its
 	 * earlier windows left, kept by the parser; NULL: none. */
 	struct app_body_rules *body_rules;
-	bool app_only; /* inspecting a unit: only rules on application buffers */
+	bool window_instances; /* the unit's app_window.instances */
+	bool app_only;	       /* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
 	 * protocol without pkt_data options get this packet too (their first
 	 * pass ran before the data was parsed). */

@@ -61,8 +61,6 @@
 	_("krb5_err_code", "needs the Kerberos parser, " KW_NOT_YET)                               \
 	_("smb.share", "needs the SMB parser, " KW_NOT_YET)                                        \
 	_("smb.named_pipe", "needs the SMB parser, " KW_NOT_YET)                                   \
-	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
-	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \
 	_("dnp3_ind", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_obj", "needs the DNP3 parser, " KW_NOT_YET)                                        \

@@ -52,6 +52,8 @@
 	_(HTTP_RESPONSE_BODY, "http.response_body", "http_server_body", HTTP)                      \
 	_(HTTP_LOCATION, "http.location", NULL, HTTP)                                              \
 	_(HTTP_SERVER, "http.server", NULL, HTTP)                                                  \
+	_(HTTP_REQUEST_HEADER, "http.request_header", NULL, HTTP)                                  \
+	_(HTTP_RESPONSE_HEADER, "http.response_header", NULL, HTTP)                                \
 	_(FILE_DATA, "file.data", NULL, HTTP)                                                      \
 	_(TLS_SNI, "tls.sni", NULL, TLS)                                                           \
 	_(TLS_CERT_SUBJECT, "tls.cert_subject", NULL, TLS)                                         \

@@ -834,6 +834,40 @@ static void test_header_buffers(void **state)
 	harness_down(h);
 }
 
+/*
+ * http.request_header is a multi-buffer (one "Name: value" per header): a
+ * rule matches when one instance does, even when its fast pattern lies in
+ * another buffer and the header it needs is not the first; it alerts once
+ * per request though several headers match; bsize is the instance's.
+ */
+static void test_request_header_instances(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"key\"; http.user_agent; "
+	    "content:\"Go-http-client\"; "
+	    "http.request_header; bsize:8; content:\"Key|3a 20|\"; startswith; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"any\"; http.request_header; content:\"|3a 20|\"; "
+	    "sid:2;)\n"
+	    "alert http any any -> any any (msg:\"whole\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "content:\"Key\"; sid:3;)\n"
+	    "alert http any any -> any any (msg:\"resp\"; flow:to_client; http.response_header; "
+	    "content:\"Date|3a 20|\"; startswith; sid:4;)\n",
+	    false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA,
+		     "GET /ws HTTP/1.1\r\nHost: h\r\nUser-Agent: Go-http-client/1.1\r\n"
+		     "Key: abc\r\nX: y\r\n\r\n");
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_int_equal(alerts_of(h, 3), 0); /* never in one instance */
+	harness_send(h, false, PA,
+		     "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(alerts_of(h, 4), 1);
+	harness_down(h);
+}
+
 /* flowint: a counter per flow, its test on later packets of the same flow only. */
 static void test_flowint_per_flow(void **state)
 {
@@ -1870,6 +1904,7 @@ int main(void)
 	    cmocka_unit_test(test_decode_event_rules),
 	    cmocka_unit_test(test_stream_size_counts_from_the_syn),
 	    cmocka_unit_test(test_header_buffers),
+	    cmocka_unit_test(test_request_header_instances),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

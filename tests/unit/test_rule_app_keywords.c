@@ -162,6 +162,24 @@ static void test_http_underscore_names(void **state)
 	parse_fails("http_header_names:1; content:\"x\";", "takes no value");
 }
 
+/* http.request_header / http.response_header: sticky buffers of one header each. */
+static void test_http_header_instance_buffers(void **state)
+{
+	(void)state;
+	struct rule *rule = parse_ok("http.request_header; content:\"Key|3a 20|\"; startswith;");
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_REQUEST_HEADER);
+	rule_free(rule);
+	assert_true(match_str("http.request_header; content:\"Key|3a 20|\"; startswith;",
+			      RULE_BUFFER_HTTP_REQUEST_HEADER, "Key: abc"));
+	assert_false(match_str("http.request_header; content:\"Key|3a 20|\"; startswith;",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "X-Key: abc"));
+	assert_true(match_str("http.response_header; bsize:7; content:\"Date\";",
+			      RULE_BUFFER_HTTP_RESPONSE_HEADER, "Date: d"));
+	assert_false(match_str("http.response_header; content:\"Date\";",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "Date: d"));
+	parse_fails("http.request_header:1; content:\"x\";", "takes no value");
+}
+
 /* ---- DNS ------------------------------------------------------------------ */
 
 static void test_dns_opcode(void **state)
@@ -387,6 +405,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_uricontent),
 	    cmocka_unit_test(test_http_underscore_names),
+	    cmocka_unit_test(test_http_header_instance_buffers),
 	    cmocka_unit_test(test_dns_opcode),
 	    cmocka_unit_test(test_dns_rcode),
 	    cmocka_unit_test(test_dns_rrtype),
