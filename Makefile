@@ -24,12 +24,12 @@
 
 CC        ?= cc
 BUILD     := build
-PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8 htp zlib
+PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8 htp zlib libnghttp2
 FUZZ_SECONDS ?= 60
 
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
-	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev python3 python3-scapy iproute2 \
+	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
 	python3-jsonschema dnsmasq-base logrotate
 

@@ -37,6 +37,7 @@ static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
     [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
     [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS, [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
     [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	 [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_HTTP2] = EVENT_APP_ON_RESPONSE,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -206,9 +207,11 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 				       ALERT_KIND_APP);
 		break;
 	case EVENT_APP_ON_RESPONSE:
+		if (unit->repeat)
+			break; /* another instance, or a frame's unit: no message of its own */
 		if (to_server) {
 			f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
-		} else if ((!unit->window.buffers || unit->window.instance) && !unit->repeat) {
+		} else if (!unit->window.buffers || unit->window.instance) {
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 			if (event_app_logged(ctx, f))

@@ -50,7 +50,7 @@ struct event_config {
 };
 
 /* The protocols [eve] protocols names by default: every parser's. */
-#define EVENT_PROTOCOLS_DEFAULT "http tls dns ssh smtp mysql sip"
+#define EVENT_PROTOCOLS_DEFAULT "http tls dns ssh smtp mysql sip http2"
 
 /*
  * Parse a list of protocol names (spaces or commas between them; "none"

@@ -234,6 +234,8 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/* event_type of its protocol records; NULL: name (HTTP/2's are "http"). */
+	const char *eve_event_type;
 	/*
 	 * A file the protocol carried (an HTTP body): its EVE fileinfo object
 	 * from details as the last window of the body left them; NULL: the

@@ -89,7 +89,8 @@ static bool kw_app_proto_match(const struct rule_option *option, const struct ru
 {
 	const struct kw_app_proto *a = option->data;
 	bool same = ctx->app_proto == a->proto ||
-		    (a->proto == RULE_PROTO_HTTP1 && ctx->app_proto == RULE_PROTO_HTTP);
+		    (a->proto == RULE_PROTO_HTTP1 && ctx->app_proto == RULE_PROTO_HTTP) ||
+		    (a->proto == RULE_PROTO_HTTP && ctx->app_proto == RULE_PROTO_HTTP2);
 	/* An undetected flow matches neither "http" nor "!http": nothing is known yet. */
 	if (ctx->app_proto == -1)
 		return false;

@@ -54,6 +54,9 @@
 	_(HTTP_SERVER, "http.server", NULL, HTTP)                                                  \
 	_(HTTP_REQUEST_HEADER, "http.request_header", NULL, HTTP)                                  \
 	_(HTTP_RESPONSE_HEADER, "http.response_header", NULL, HTTP)                                \
+	_(HTTP2_HEADER_NAME, "http2.header_name", NULL, HTTP2)                                     \
+	_(HTTP2_HEADER, "http2.header", NULL, HTTP2)                                               \
+	_(HTTP2_META, "http2.meta", NULL, HTTP2)                                                   \
 	_(FILE_DATA, "file.data", NULL, HTTP)                                                      \
 	_(TLS_SNI, "tls.sni", NULL, TLS)                                                           \
 	_(TLS_CERT_SUBJECT, "tls.cert_subject", NULL, TLS)                                         \
@@ -178,7 +181,7 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                big-endian each
  *   tls.meta     struct rule_tls_meta below
  */
-#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META)
+#define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(HTTP2_META)
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

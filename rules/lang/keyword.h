@@ -107,6 +107,8 @@ void kw_injection_register(void);   /* sqli xss */
 void kw_dns_register(void);	    /* dns.opcode dns.rcode dns.rrtype */
 void kw_tls_register(void);	    /* tls.subject tls.issuerdn tls.cert_chain_len tls.version
 				       ssl_version ssl_state tls.fingerprint */
+void kw_http2_register(void);	    /* http2.frametype http2.errorcode http2.priority
+				       http2.window http2.size_update http2.settings */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

@@ -67,5 +67,6 @@ void rule_keywords_init(void)
 	kw_injection_register();
 	kw_dns_register();
 	kw_tls_register();
+	kw_http2_register();
 	kw_unsupported_register();
 }

@@ -68,6 +68,7 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(SCTP, "sctp", 132)                                                                       \
 	_(HTTP, "http", 6)                                                                         \
 	_(HTTP1, "http1", 6)                                                                       \
+	_(HTTP2, "http2", 6)                                                                       \
 	_(TLS, "tls", 6)                                                                           \
 	_(DNS, "dns", 0)                                                                           \
 	_(SSH, "ssh", 6)                                                                           \
