@@ -107,7 +107,7 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(CORE_OBJS)
 FUZZ_FLAGS := -O1 -g -std=gnu11 -I. $(shell pkg-config --cflags htp libhs 2>/dev/null) \
 	-fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib 2>/dev/null) -lmbedcrypto
+FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib libnghttp2 2>/dev/null) -lmbedcrypto
 fuzz_sources = $(wildcard $(shell sed -n 's|^// FUZZ_SOURCES: ||p' $(1)))
 .SECONDEXPANSION:
 $(BUILD)/tests/fuzz/%: tests/fuzz/%.c $$(call fuzz_sources,tests/fuzz/$$*.c)

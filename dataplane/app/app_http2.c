@@ -610,15 +610,22 @@ static void h2_stream_end(struct h2_state *s, struct h2_stream *st, enum app_dir
 		h2_stream_free(st);
 }
 
-/* The header block fragment of a HEADERS, CONTINUATION or PUSH_PROMISE frame; false: none. */
+/*
+ * The header block fragment of a HEADERS, CONTINUATION or PUSH_PROMISE
+ * frame. Padding or fields past the frame leave it empty (the peer refuses
+ * such a frame; the table is untouched). False: the frame was longer than
+ * kept, so its block is lost.
+ */
 static bool h2_fragment(const struct h2_dir *d, const uint8_t **frag, uint32_t *frag_len)
 {
 	uint32_t len = d->frame_len, from = 0, pad = 0;
+	*frag = d->frame;
+	*frag_len = 0;
 	if (len > HTTP2_FRAME_KEEP)
 		return false;
 	if (d->type != HTTP2_FRAME_CONT && (d->flags & H2_FLAG_PADDED)) {
 		if (!len)
-			return false;
+			return true;
 		pad = d->frame[0];
 		from = 1;
 	}
@@ -626,8 +633,10 @@ static bool h2_fragment(const struct h2_dir *d, const uint8_t **frag, uint32_t *
 		from += 5;
 	if (d->type == HTTP2_FRAME_PUSH)
 		from += 4; /* the promised stream */
+	*frag = d->frame;
+	*frag_len = 0;
 	if ((uint64_t)from + pad > len)
-		return false; /* padding past the frame: nothing of the block is in it */
+		return true;
 	*frag = d->frame + from;
 	*frag_len = len - from - pad;
 	return true;
