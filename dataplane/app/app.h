@@ -237,6 +237,13 @@ struct app_parser {
 	/* event_type of its protocol records; NULL: name (HTTP/2's are "http"). */
 	const char *eve_event_type;
 	/*
+	 * The connection changes protocol (HTTP/1's "Upgrade: h2c" answered by
+	 * 101): asked after each parse() of direction dir, it returns the
+	 * protocol (enum rule_proto) whose parser takes over, from the byte at
+	 * *used of that call's data, or -1 while nothing changes. NULL: never.
+	 */
+	int (*upgrade)(void *state, enum app_direction dir, uint32_t *used);
+	/*
 	 * A file the protocol carried (an HTTP body): its EVE fileinfo object
 	 * from details as the last window of the body left them; NULL: the
 	 * protocol carries no files (no fileinfo records).

@@ -78,6 +78,10 @@ struct http_state {
 	uint32_t body_limit;
 	const char *xff_headers[5]; /* NULL-terminated */
 	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
+	/* A 101 answered "Upgrade: h2c": from upgrade_used of the response
+	 * bytes of the parse() call that saw it, the connection is HTTP/2. */
+	bool upgrade_h2c, upgrade_known;
+	uint32_t upgrade_used;
 	struct http_bytes pending[2];
 	struct http_bytes header_one; /* one "Name: value" of http.request_header/response_header */
 	size_t cleanup_next;	      /* first transaction index not yet destroyed */
@@ -713,11 +717,41 @@ static int http_hook_request_headers(htp_tx_t *tx)
 	return HTP_OK;
 }
 
+/* Does the header's value list token (comma-separated, any case)? */
+static bool http_header_lists(htp_table_t *headers, const char *name, const char *token)
+{
+	htp_header_t *h = headers ? htp_table_get_c(headers, name) : NULL;
+	if (!h || !h->value)
+		return false;
+	const char *v = (const char *)bstr_ptr(h->value);
+	size_t len = bstr_len(h->value), n = strlen(token);
+	for (size_t i = 0; i < len;) {
+		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		size_t start = i;
+		while (i < len && v[i] != ',')
+			i++;
+		size_t end = i;
+		while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
+			end--;
+		if (end - start == n && strncasecmp(v + start, token, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int http_hook_response_headers(htp_tx_t *tx)
 {
 	struct http_tx *t = http_tx_of(tx);
+	struct http_state *s = http_state_of(tx);
 	if (!t || t->res_headers_sent)
 		return HTP_OK;
+	/* The cleartext upgrade to HTTP/2 (RFC 7540 3.2): what follows the
+	 * 101's blank line is HTTP/2 both ways; libhtp takes it for a tunnel. */
+	if (s && tx->response_status_number == 101 &&
+	    http_header_lists(tx->response_headers, "upgrade", "h2c") &&
+	    http_header_lists(tx->request_headers, "upgrade", "h2c"))
+		s->upgrade_h2c = true;
 	http_headers_build(tx->response_headers, tx->response_line, "set-cookie", &t->res_header,
 			   &t->res_header_names, &t->res_start);
 	t->res_headers_sent = true;
@@ -1083,6 +1117,12 @@ static void http_feed_bytes(struct http_state *s, enum app_direction dir, const 
 {
 	struct http_bytes *p = &s->pending[dir];
 	int rc = http_feed_libhtp(s, dir, data, len);
+	if (s->upgrade_h2c && !s->upgrade_known && dir == APP_TO_CLIENT) {
+		/* the bytes libhtp took for the 101 (pending ones were fed first) */
+		size_t used = htp_connp_res_data_consumed(s->connp);
+		s->upgrade_used = data == p->data ? 0 : used < len ? (uint32_t)used : len;
+		s->upgrade_known = true;
+	}
 	if (rc == HTP_STREAM_ERROR || rc == HTP_STREAM_TUNNEL || rc == HTP_STREAM_STOP) {
 		http_stop(s, dir);
 		return;
@@ -1175,6 +1215,16 @@ static void http_parse(void *state, enum app_direction direction, const uint8_t 
 	s->emit_arg = NULL;
 }
 
+/* app_parser.upgrade: HTTP/2 once the 101 to an h2c upgrade went by, from its end. */
+static int http_upgrade(void *state, enum app_direction dir, uint32_t *used)
+{
+	struct http_state *s = state;
+	if (!s || !s->upgrade_known || dir != APP_TO_CLIENT)
+		return -1;
+	*used = s->upgrade_used;
+	return RULE_PROTO_HTTP2;
+}
+
 const struct app_parser app_parser_http = {
     .name = "http",
     .proto = RULE_PROTO_HTTP,
@@ -1197,4 +1247,5 @@ const struct app_parser app_parser_http = {
     .parse = http_parse,
     .eve_details = http_eve_details,
     .eve_file = http_eve_file,
+    .upgrade = http_upgrade,
 };

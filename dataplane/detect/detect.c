@@ -93,6 +93,7 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	s->match.app_proto_original = -1;
 	detect_header_buffers(&s->match, p);
 	s->xbits = (struct rule_xbits){
 	    .owner = s, .isset = detect_xbits_isset, .change = detect_xbits_change};
@@ -174,6 +175,17 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 				  ? (uint32_t)((now_ns - flow->first_seen_ns) / 1000000000u)
 				  : 0;
 	s->match.app_proto = app_flow_proto(flow);
+	s->match.app_proto_original = app_flow_proto_original(flow);
+}
+
+void detect_flow_protocol_changed(struct detect_packet *s)
+{
+	if (!s->flow)
+		return;
+	s->flow->detect_flags &= (uint8_t)~DETECT_FLOW_PDONLY_DONE(s->direction);
+	s->pdonly_done = false;
+	s->match.app_proto = app_flow_proto(s->flow);
+	s->match.app_proto_original = app_flow_proto_original(s->flow);
 }
 
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len)

@@ -229,6 +229,14 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 /* A flow a rule decided for: true when the packet is not to be inspected (verdict set). */
 bool detect_flow_decided(struct detect_packet *s);
 
+/*
+ * The flow's protocol changed (an upgrade, seen in this packet's
+ * direction): its protocol-detection-only rules get their turn again in
+ * this direction, from this packet on, as Suricata runs them once more
+ * on the final protocol. Per-packet path.
+ */
+void detect_flow_protocol_changed(struct detect_packet *s);
+
 /* pkt_data as the rules see it: a datagram, or a segment's data inspected on its own. */
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len);
 
