@@ -117,7 +117,9 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 	/* a unit comes from a flow whose protocol is known, maybe since this call */
 	s->match.app_proto = app_flow_proto(s->flow);
 	s->match.app_proto_original = app_flow_proto_original(s->flow);
-	if (s->ctx->filter && pipeline_filter_unit(s, unit))
+	/* a repeat unit is the same message again (another header's instance):
+	 * the filter decided on its first unit */
+	if (s->ctx->filter && !unit->repeat && pipeline_filter_unit(s, unit))
 		s->passed = true;
 	if (s->passed)
 		return;

@@ -82,12 +82,19 @@ struct app_details {
  * list full is counted (body_rules_lost): it may alert twice, or be
  * missed if its fast pattern does not come again.
  */
-#define APP_BODY_RULES_MAX 32
+#define APP_BODY_RULES_MAX   32
+#define APP_BODY_PARTIAL_MAX 8
 struct app_body_rules {
 	uint32_t matched[APP_BODY_RULES_MAX]; /* rule indexes in the ruleset */
 	uint32_t matched_count;
 	uint32_t waiting[APP_BODY_RULES_MAX];
 	uint32_t waiting_count;
+	/* Rules whose statements of a multi-buffer match each on its own
+	 * (rule.instance_groups): the statements earlier instances of the
+	 * message matched, by rule index. */
+	uint32_t partial_rule[APP_BODY_PARTIAL_MAX];
+	uint32_t partial_statements[APP_BODY_PARTIAL_MAX];
+	uint32_t partial_count;
 	uint32_t rules_generation; /* the ruleset they index; another one empties the lists */
 };
 

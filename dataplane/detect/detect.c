@@ -492,6 +492,53 @@ static void detect_body_rule_keep(struct detect_packet *s, uint32_t *list, uint3
 		s->ctx->counters->counter[WORKER_COUNTER_BODY_RULES_LOST]++;
 }
 
+/* The statements of rule's multi-buffers that earlier instances of the message matched. */
+static uint32_t *detect_partial(struct detect_packet *s, uint32_t index, bool add)
+{
+	struct app_body_rules *r = s->body_rules;
+	if (!r)
+		return NULL;
+	for (uint32_t i = 0; i < r->partial_count; i++)
+		if (r->partial_rule[i] == index)
+			return &r->partial_statements[i];
+	if (!add)
+		return NULL;
+	if (r->partial_count == APP_BODY_PARTIAL_MAX) {
+		s->ctx->counters->counter[WORKER_COUNTER_BODY_RULES_LOST]++;
+		return NULL;
+	}
+	r->partial_rule[r->partial_count] = index;
+	r->partial_statements[r->partial_count] = 0;
+	return &r->partial_statements[r->partial_count++];
+}
+
+/*
+ * A rule whose statements of a multi-buffer match each on its own
+ * (rule.instance_groups): checked with what the message's earlier
+ * instances matched; what this instance matches is kept for the next, and
+ * the rule waits for it when it failed only on such a statement.
+ */
+static bool detect_rule_match_instances(struct detect_packet *s, const struct rule *rule,
+					uint32_t index, int *failed)
+{
+	uint32_t now = 0, *before = detect_partial(s, index, false);
+	s->match.instances_before = before ? *before : 0;
+	s->match.instances_now = &now;
+	bool matched = detect_rule_match(s, rule, failed);
+	s->match.instances_now = NULL;
+	s->match.instances_before = 0;
+	if (matched || !now || !s->body_rules)
+		return matched;
+	uint32_t *kept = before ? before : detect_partial(s, index, true);
+	if (kept)
+		*kept |= now;
+	if (*failed >= 0 && (s->match.window_buffers & RULE_BUFFER_BIT(*failed)) &&
+	    !s->window_instances && !s->match.window_more)
+		detect_body_rule_keep(s, s->body_rules->waiting, &s->body_rules->waiting_count,
+				      index);
+	return false;
+}
+
 /*
  * What a window's check of rule says for the body's later windows: it
  * matched (not again), or it failed on the body alone while the body goes
@@ -590,7 +637,9 @@ static void detect_candidates(struct detect_packet *s)
 		if (!rule_header_match(rule, s->p, s->match.app_proto))
 			continue;
 		int failed;
-		bool matched = detect_rule_match(s, rule, &failed);
+		bool matched = rule->instance_groups
+				   ? detect_rule_match_instances(s, rule, index, &failed)
+				   : detect_rule_match(s, rule, &failed);
 		detect_body_rule_after(s, rule, index, matched, failed);
 		if (!matched)
 			continue;
@@ -735,7 +784,7 @@ static void detect_unit_window(struct detect_packet *s, const struct app_unit *u
 		return;
 	/* rule indexes of other rules (an update since the body began) say nothing */
 	if (r->rules_generation != s->ctx->rules_generation) {
-		r->matched_count = r->waiting_count = 0;
+		r->matched_count = r->waiting_count = r->partial_count = 0;
 		r->rules_generation = s->ctx->rules_generation;
 	}
 	ruleset_add_candidates(s->ctx->scratch, r->waiting, r->waiting_count);

@@ -160,6 +160,17 @@ static void group_builder_free(struct group_builder *g)
 }
 
 /*
+ * A statement of a multi-buffer that matches on its own (rule.instance_groups):
+ * the instance it needs may come before the one holding the fast pattern, so
+ * none of its options names the rule's candidates; the rule is then found
+ * by another buffer, or on every instance, and waits for the others.
+ */
+static bool rule_option_grouped(const struct rule *rule, const struct rule_option *option)
+{
+	return option->instance && (rule->instance_groups & (1u << option->instance));
+}
+
+/*
  * The rule's fast pattern: the content marked fast_pattern, else the
  * longest non-negated content (longer literals give fewer false candidates).
  */
@@ -168,7 +179,8 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 	int index = -1;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		struct rule_content_view view;
-		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0)
+		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0 ||
+		    rule_option_grouped(rule, &rule->options[i]))
 			continue;
 		/* header buffers are a few bytes, set on every packet and never
 		 * scanned: a rule on them alone is found by its addresses */
@@ -262,7 +274,7 @@ static int rule_prefilter(const struct rule *rule, const char **regex)
 {
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
-		if (option->buffer <= RULE_BUFFER_PACKET_LAST)
+		if (option->buffer <= RULE_BUFFER_PACKET_LAST || rule_option_grouped(rule, option))
 			continue;
 		const char *r = kw_pcre_prefilter(option);
 		if (r && prefilter_usable(r)) {

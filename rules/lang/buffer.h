@@ -183,6 +183,34 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  */
 #define foreach_rule_buffer_hidden _(TLS_VERSION) _(DNS_META) _(TLS_META) _(HTTP2_META)
 
+/*
+ * Multi-buffers: the parsers hand each instance in a unit of its own
+ * (repeat units of one message). As in Suricata 7, each statement of such
+ * a sticky keyword in a rule is matched on its own: "http.request_header;
+ * content:"a"; http.request_header; content:"b";" holds when one header
+ * has "a" and one (the same or another) has "b" (rule_option.instance).
+ */
+#define foreach_rule_buffer_multi                                                                  \
+	_(HTTP_REQUEST_HEADER)                                                                     \
+	_(HTTP_RESPONSE_HEADER)                                                                    \
+	_(HTTP2_HEADER)                                                                            \
+	_(HTTP2_HEADER_NAME)                                                                       \
+	_(DNS_QUERY)                                                                               \
+	_(DNS_QUERIES_RRNAME)                                                                      \
+	_(DNS_ANSWERS_RRNAME)                                                                      \
+	_(DNS_AUTHORITIES_RRNAME)                                                                  \
+	_(DNS_ADDITIONALS_RRNAME)                                                                  \
+	_(DNS_RESPONSE_RRNAME)                                                                     \
+	_(SIP_FROM)                                                                                \
+	_(SIP_TO)                                                                                  \
+	_(SIP_VIA)                                                                                 \
+	_(SIP_USER_AGENT)                                                                          \
+	_(SIP_CONTENT_TYPE)                                                                        \
+	_(SIP_CONTENT_LENGTH)
+
+/* True for the buffers of foreach_rule_buffer_multi. */
+extern const _Bool rule_buffer_multi[RULE_BUFFER_COUNT];
+
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {
 	uint16_t version;   /* the direction's version (0x0303 = TLS 1.2): the ClientHello's

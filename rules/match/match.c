@@ -362,17 +362,19 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 	return true;
 }
 
-/* Run the chain of buffer b, whose first option is at index first. */
+/* Run the chain of buffer b (of one statement on a multi-buffer), whose first option is at index first. */
 static bool match_buffer_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
 			       unsigned b, unsigned first, struct rule_payload_cursor *cursor)
 {
 	struct match_chain chain;
+	unsigned instance = rule->options[first].instance;
 	chain.count = 0;
 	chain.steps = 0;
 	chain.stop = false;
 	for (unsigned i = first; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
-		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
+		if (option->buffer != b || option->instance != instance ||
+		    rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
 			continue;
 		if (chain.count == PAYLOAD_CHAIN_MAX)
 			return false; /* refused at parse time; never reached */
@@ -394,6 +396,30 @@ static bool match_buffer_chain(const struct rule *rule, const struct rule_match_
 			cursor->search_from = ctx->window_from;
 	}
 	return match_chain_run(&chain, 0, cursor);
+}
+
+/*
+ * The statements of multi-buffers that match on their own: each must have
+ * matched this unit's instance or an earlier instance of the message
+ * (ctx->instances_before); now: those that match this one, handed back.
+ * Failing, *failed names the buffer of the first missing one.
+ */
+static bool match_instance_groups(const struct rule *rule, const struct rule_match_ctx *ctx,
+				  uint32_t now, int *failed)
+{
+	if (!rule->instance_groups)
+		return true;
+	if (ctx->instances_now)
+		*ctx->instances_now = now;
+	uint32_t missing = rule->instance_groups & ~(now | ctx->instances_before);
+	if (!missing)
+		return true;
+	for (unsigned i = 0; i < rule->option_count; i++)
+		if (rule->options[i].instance && (missing & (1u << rule->options[i].instance))) {
+			*failed = (int)rule->options[i].buffer;
+			break;
+		}
+	return false;
 }
 
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
@@ -420,17 +446,27 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 	memset(cursor.vars, 0, sizeof(cursor.vars));
 	cursor.ctx = ctx;
 	rule_buffer_mask done = 0;
+	uint32_t statements = 0, grouped_now = 0;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		unsigned b = option->buffer;
+		uint32_t statement = option->instance ? 1u << option->instance : 0;
 		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
-		    b >= RULE_BUFFER_COUNT || (done & RULE_BUFFER_BIT(b)))
+		    b >= RULE_BUFFER_COUNT ||
+		    (statement ? statements & statement : done & RULE_BUFFER_BIT(b)))
 			continue;
 		done |= RULE_BUFFER_BIT(b);
-		if (!match_buffer_chain(rule, ctx, b, i, &cursor)) {
+		statements |= statement;
+		bool held = match_buffer_chain(rule, ctx, b, i, &cursor);
+		/* a statement matched on its own: by this instance or an earlier one */
+		if (statement & rule->instance_groups) {
+			grouped_now |= held ? statement : 0;
+			continue;
+		}
+		if (!held) {
 			*failed = (int)b;
 			return false;
 		}
 	}
-	return true;
+	return match_instance_groups(rule, ctx, grouped_now, failed);
 }

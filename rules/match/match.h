@@ -100,7 +100,13 @@ struct rule_match_ctx {
 	uint32_t flow;		/* enum rule_match_flow */
 	int app_proto;		/* enum rule_proto detected on the flow; -1 not yet; -2 failed */
 	int app_proto_original; /* before an upgrade (HTTP/1 to HTTP/2); else app_proto */
-	uint8_t *flowbits;	/* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
+	/* Multiple buffer matching (rule.instance_groups): the statements that
+	 * matched earlier instances of the message, set by the caller for the
+	 * rule it checks; and, when not NULL, where the match leaves those
+	 * that match this unit's instances. */
+	uint32_t instances_before;
+	uint32_t *instances_now;
+	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
 	const struct rule_flowints *flowints; /* NULL without a flow */
 	const struct rule_xbits *xbits;	      /* NULL: not kept (xbits never hold) */
 	uint64_t events; /* decoder events of the packet: RULE_EVENT_BIT() of rules/lang/event.h */

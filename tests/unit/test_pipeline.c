@@ -866,7 +866,14 @@ static void test_request_header_instances(void **state)
 	    "20|h\"; "
 	    "content:\"Key\"; sid:3;)\n"
 	    "alert http any any -> any any (msg:\"resp\"; flow:to_client; http.response_header; "
-	    "content:\"Date|3a 20|\"; startswith; sid:4;)\n",
+	    "content:\"Date|3a 20|\"; startswith; sid:4;)\n"
+	    /* two statements, two headers: the fast pattern's header comes after the other */
+	    "alert http any any -> any any (msg:\"two\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "http.request_header; content:\"Key|3a 20|abc\"; fast_pattern; sid:5;)\n"
+	    "alert http any any -> any any (msg:\"none\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "http.request_header; content:\"Key|3a 20|xyz\"; sid:6;)\n",
 	    false, 0);
 	harness_handshake(h);
 	harness_send(h, true, PA,
@@ -875,6 +882,8 @@ static void test_request_header_instances(void **state)
 	assert_int_equal(alerts_of(h, 1), 1);
 	assert_int_equal(alerts_of(h, 2), 1);
 	assert_int_equal(alerts_of(h, 3), 0); /* never in one instance */
+	assert_int_equal(alerts_of(h, 5), 1);
+	assert_int_equal(alerts_of(h, 6), 0);
 	harness_send(h, false, PA,
 		     "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 0\r\n\r\n");
 	assert_int_equal(alerts_of(h, 4), 1);

@@ -180,6 +180,51 @@ static void test_http_header_instance_buffers(void **state)
 	parse_fails("http.request_header:1; content:\"x\";", "takes no value");
 }
 
+/*
+ * Multiple buffer matching: each statement of a multi-buffer's sticky
+ * keyword is matched on its own, against this instance or (through
+ * instances_before) an earlier one of the message.
+ */
+static void test_multi_buffer_statements(void **state)
+{
+	(void)state;
+	const char *two = "http.request_header; content:\"a: 1\"; "
+			  "http.request_header; content:\"b: 2\";";
+	struct rule *rule = parse_ok(two);
+	assert_int_equal(rule->options[0].instance, 1);
+	assert_int_equal(rule->options[1].instance, 2);
+	assert_int_equal(rule->instance_groups, (1u << 1) | (1u << 2));
+	struct rule_match_ctx ctx;
+	uint32_t now = 0;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.buffer[RULE_BUFFER_HTTP_REQUEST_HEADER] = (const uint8_t *)"a: 1";
+	ctx.buffer_len[RULE_BUFFER_HTTP_REQUEST_HEADER] = 4;
+	ctx.instances_now = &now;
+	assert_false(rule_match(rule, &ctx)); /* one instance holds only the first */
+	assert_int_equal(now, 1u << 1);
+	ctx.buffer[RULE_BUFFER_HTTP_REQUEST_HEADER] = (const uint8_t *)"b: 2";
+	assert_false(rule_match(rule, &ctx));
+	ctx.instances_before = 1u << 1; /* the first matched an earlier header */
+	assert_true(rule_match(rule, &ctx));
+	assert_int_equal(now, 1u << 2);
+	rule_free(rule);
+	/* one statement: one chain on one instance, as before */
+	rule = parse_ok("http.request_header; content:\"a\"; content:\"b\";");
+	assert_int_equal(rule->instance_groups, 0);
+	rule_free(rule);
+	assert_false(match_str("http.request_header; content:\"a\"; content:\"2\";",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "b: 2"));
+	/* a buffer that is not a multi-buffer keeps one chain across statements */
+	rule = parse_ok("http.uri; content:\"a\"; http.uri; content:\"b\";");
+	assert_int_equal(rule->instance_groups, 0);
+	assert_int_equal(rule->options[1].instance, 0);
+	rule_free(rule);
+	assert_false(match_str("http.uri; content:\"a\"; http.uri; content:\"b\";",
+			       RULE_BUFFER_HTTP_URI, "/a"));
+	assert_true(match_str("http.uri; content:\"a\"; http.uri; content:\"b\";",
+			      RULE_BUFFER_HTTP_URI, "/ab"));
+}
+
 /* ---- HTTP/2 --------------------------------------------------------------- */
 
 /*
@@ -481,6 +526,7 @@ int main(void)
 	    cmocka_unit_test(test_uricontent),
 	    cmocka_unit_test(test_http_underscore_names),
 	    cmocka_unit_test(test_http_header_instance_buffers),
+	    cmocka_unit_test(test_multi_buffer_statements),
 	    cmocka_unit_test(test_http2_frame_keywords),
 	    cmocka_unit_test(test_http2_settings),
 	    cmocka_unit_test(test_http2_header_buffers),
