@@ -803,6 +803,10 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
+	/* only rules on a fresh buffer run: with none in the ruleset (a
+	 * header instance, an HTTP/2 frame nobody tests) there is nothing to do */
+	if (unit->fresh && !(ruleset_buffers_used(s->ctx->ruleset) & unit->fresh))
+		return;
 	/* another instance of a multi-buffer: the unit's other buffers were
 	 * scanned with the first, and the rules that failed on the previous
 	 * instance come back from the waiting list */

@@ -673,6 +673,7 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		int rc = rule_assign(b, rule, i);
 		if (rc < 0)
 			return rc;
+		rs->buffers_used |= rule->buffers_used;
 		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			report->app_layer_rules++;
 	}
@@ -838,6 +839,11 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->rules);
 	policy_free(rs->policy);
 	free(rs);
+}
+
+rule_buffer_mask ruleset_buffers_used(const struct ruleset *rs)
+{
+	return rs->buffers_used;
 }
 
 unsigned ruleset_rule_count(const struct ruleset *rs)
