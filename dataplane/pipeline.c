@@ -111,6 +111,10 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 		s->app_error = true;
 		return;
 	}
+	/* another instance of a message (a header) or a frame no rule reads: nothing to do */
+	if (unit->repeat && unit->fresh && s->ctx->ruleset &&
+	    !(ruleset_buffers_used(s->ctx->ruleset) & unit->fresh))
+		return;
 	event_app_unit(s, unit);
 	if (unit->window.cut)
 		s->ctx->counters->counter[WORKER_COUNTER_BODIES_TRUNCATED]++;

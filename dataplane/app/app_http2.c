@@ -27,9 +27,12 @@
  * error stops the headers of that direction (its table can no longer be
  * followed) while frames and bodies go on. Header lists, bodies and the
  * number of streams are bounded (app_http2.h). What this file leaves to
- * others: the cleartext upgrade from HTTP/1 (h2c), which the flow's
- * protocol cannot change to yet, and server push's promised streams
- * (their header blocks are decoded only to keep the table in step).
+ * others: the cleartext upgrade from HTTP/1 (h2c) is app_http.c's and
+ * app_flow.c's (this parser starts after the 101, without the upgraded
+ * request: its stream 1 has a response only); server push's promised
+ * streams (their header blocks are decoded only to keep the table in
+ * step); app-layer events (long frames and the rest are counted in struct
+ * app_http2_counts, not yet anomaly records).
  */
 #include <stdbool.h>
 #include <stdint.h>
