@@ -221,6 +221,8 @@ static void h2_stream_free(struct h2_stream *st)
 static struct h2_stream *h2_stream_get(struct h2_state *s, uint32_t id, bool create)
 {
 	struct h2_stream *free_slot = NULL, *oldest = NULL;
+	if (!id)
+		return NULL; /* the connection's frames belong to no stream (and 0 marks a free slot) */
 	for (unsigned i = 0; i < HTTP2_STREAMS_MAX; i++) {
 		struct h2_stream *st = &s->streams[i];
 		if (st->id == id) {
@@ -893,9 +895,12 @@ static void h2_parse_dir(struct h2_state *s, enum app_direction dir, const uint8
 
 /*
  * To the server: the client preface. To the client: a server's first
- * frame is SETTINGS on stream 0 (RFC 9113 3.4), whole entries, flags 0 or
- * ACK with no payload; a server seen first (its preface answers the
- * client's, and captures often show it first) is recognised so.
+ * frame is SETTINGS on stream 0 (RFC 9113 3.4); a server seen first (its
+ * preface answers the client's, and captures often show it first) is
+ * recognised so when the frame has whole entries, no flags, and a first
+ * entry naming a setting RFC 9113 and its extensions define (1..9): an
+ * empty SETTINGS is nine bytes other length-prefixed protocols could
+ * start with, so such a flow is left to the client's preface.
  */
 static enum app_detect_result h2_detect(const uint8_t *data, uint32_t len,
 					enum app_direction direction)
@@ -908,12 +913,13 @@ static enum app_detect_result h2_detect(const uint8_t *data, uint32_t len,
 			return APP_DETECT_NO;
 		return n == HTTP2_PREFACE_LEN ? APP_DETECT_YES : APP_DETECT_NEED_MORE;
 	}
-	if (len < 9)
+	if (len < 11)
 		return data[0] == 0 ? APP_DETECT_NEED_MORE : APP_DETECT_NO;
 	uint32_t flen = (uint32_t)data[0] << 16 | (uint32_t)data[1] << 8 | data[2];
+	uint32_t id = (uint32_t)data[9] << 8 | data[10];
 	bool settings = data[3] == HTTP2_FRAME_SETTINGS && h2_be32(data + 5) == 0 &&
-			flen % 6 == 0 && flen <= 16384 &&
-			(data[4] == 0 || (data[4] == H2_FLAG_ACK && flen == 0));
+			flen % 6 == 0 && flen >= 6 && flen <= 16384 && data[4] == 0 && id >= 1 &&
+			id <= 9;
 	return settings ? APP_DETECT_YES : APP_DETECT_NO;
 }
 

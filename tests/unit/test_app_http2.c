@@ -167,10 +167,15 @@ static void test_detect(void **unused)
 	static const uint8_t settings[] = {0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100};
 	assert_int_equal(detect(settings, sizeof(settings), APP_TO_CLIENT), APP_DETECT_YES);
 	assert_int_equal(detect(settings, 4, APP_TO_CLIENT), APP_DETECT_NEED_MORE);
-	static const uint8_t odd[] = {0, 0, 5, 4, 0, 0, 0, 0, 0}; /* not whole entries */
+	static const uint8_t odd[] = {0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 3}; /* not whole entries */
 	assert_int_equal(detect(odd, sizeof(odd), APP_TO_CLIENT), APP_DETECT_NO);
-	static const uint8_t stream1[] = {0, 0, 6, 4, 0, 0, 0, 0, 1}; /* SETTINGS on a stream */
+	static const uint8_t stream1[] = {0, 0, 6, 4, 0, 0, 0, 0, 1, 0, 3}; /* on a stream */
 	assert_int_equal(detect(stream1, sizeof(stream1), APP_TO_CLIENT), APP_DETECT_NO);
+	/* an empty SETTINGS, or an unknown setting: left to the client's preface */
+	static const uint8_t empty[] = {0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	assert_int_equal(detect(empty, sizeof(empty), APP_TO_CLIENT), APP_DETECT_NO);
+	static const uint8_t unknown[] = {0, 0, 6, 4, 0, 0, 0, 0, 0, 0x7f, 0, 0, 0, 0, 1};
+	assert_int_equal(detect(unknown, sizeof(unknown), APP_TO_CLIENT), APP_DETECT_NO);
 	assert_int_equal(detect("HTTP/1.1 200", 12, APP_TO_CLIENT), APP_DETECT_NO);
 }
 
@@ -384,6 +389,28 @@ static void test_hostile_frames_counted(void **unused)
 	nghttp2_hd_deflate_del(dc);
 }
 
+/* DATA on stream 0 belongs to no stream: it must not become the next stream's body. */
+static void test_data_on_stream_zero(void **unused)
+{
+	(void)unused;
+	nghttp2_hd_deflater *ds;
+	assert_int_equal(nghttp2_hd_deflate_new(&ds, 4096), 0);
+	uint8_t block[128];
+	static const char *const pairs[] = {":status", "200"};
+	struct frames sv = {.len = 0};
+	frame(&sv, HTTP2_FRAME_DATA, 0, 0, "junk", 4);
+	size_t n = hpack(ds, pairs, 1, block, sizeof(block));
+	frame(&sv, HTTP2_FRAME_HEADERS, 0x4, 1, block, n);
+	frame(&sv, HTTP2_FRAME_DATA, 0x1, 1, "ok", 2);
+	void *s = h2_new();
+	feed(s, APP_TO_CLIENT, sv.data, sv.len, sv.len);
+	assert_true(find_unit(RULE_BUFFER_FILE_DATA, "ok") >= 0);
+	assert_int_equal(find_unit(RULE_BUFFER_FILE_DATA, "junkok"), -1);
+	app_parser_http2.destroy(s);
+	record_reset();
+	nghttp2_hd_deflate_del(ds);
+}
+
 /* More open streams than kept: the least recently used goes, counted. */
 static void test_streams_bounded(void **unused)
 {
@@ -419,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_frame_units),
 	    cmocka_unit_test(test_hostile_frames_counted),
 	    cmocka_unit_test(test_streams_bounded),
+	    cmocka_unit_test(test_data_on_stream_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
