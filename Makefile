@@ -24,12 +24,12 @@
 
 CC        ?= cc
 BUILD     := build
-PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8 htp zlib libmagic
+PKGS      := libdpdk libhs lwip libpcap inih libpcre2-8 htp zlib libmagic libnghttp2
 FUZZ_SECONDS ?= 60
 
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
-	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev python3 python3-scapy iproute2 \
+	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
 	python3-jsonschema dnsmasq-base logrotate
 
@@ -107,7 +107,7 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(CORE_OBJS)
 FUZZ_FLAGS := -O1 -g -std=gnu11 -I. $(shell pkg-config --cflags htp libhs 2>/dev/null) \
 	-fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib libmagic 2>/dev/null) -lmbedcrypto
+FUZZ_LIBS  := $(shell pkg-config --libs libpcre2-8 libhs htp zlib libmagic libnghttp2 2>/dev/null) -lmbedcrypto
 fuzz_sources = $(wildcard $(shell sed -n 's|^// FUZZ_SOURCES: ||p' $(1)))
 .SECONDEXPANSION:
 $(BUILD)/tests/fuzz/%: tests/fuzz/%.c $$(call fuzz_sources,tests/fuzz/$$*.c)

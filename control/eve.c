@@ -829,9 +829,14 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 	char vigil_buf[EVE_VIGIL_MAX];
 	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};
 	const char *name = a->app_proto < RULE_PROTO_COUNT ? rule_proto_name[a->app_proto] : "app";
+	const struct app_parser *parser =
+	    a->app_proto < RULE_PROTO_COUNT ? app_parser_for((enum rule_proto)a->app_proto) : NULL;
 	app_json_begin(&v, "{");
 	/* EVE's event types are names with underscores: ftp-data's records are "ftp_data" */
-	put_head(&o, a, a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data" : name);
+	put_head(&o, a,
+		 parser && parser->eve_event_type      ? parser->eve_event_type
+		 : a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data"
+						       : name);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
 	put_details(&o, &v, a);
 	app_json_end(&v, "}");

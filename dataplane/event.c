@@ -44,7 +44,7 @@ static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
     [RULE_PROTO_DCERPC] = EVENT_APP_EACH_TRANSACTION, [RULE_PROTO_SMB] = EVENT_APP_EACH_TRANSACTION,
     [RULE_PROTO_MQTT] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_KRB5] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_ENIP] = EVENT_APP_ON_RESPONSE,	      [RULE_PROTO_LDAP] = EVENT_APP_EACH_UNIT,
-    [RULE_PROTO_SNMP] = EVENT_APP_EACH_UNIT,
+    [RULE_PROTO_SNMP] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_HTTP2] = EVENT_APP_ON_RESPONSE,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -213,9 +213,11 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 			event_app_push(ctx, f, unit->details, NULL, true, time_us, ALERT_KIND_APP);
 		break;
 	case EVENT_APP_ON_RESPONSE:
+		if (unit->repeat)
+			break; /* another instance, or a frame's unit: no message of its own */
 		if (to_server) {
 			f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
-		} else if (!unit->window.buffers) {
+		} else if (!unit->window.buffers || unit->window.instance) {
 			/* a body's windows follow their headers: the record is out already */
 			f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
 			if (event_app_logged(ctx, f))

@@ -134,13 +134,20 @@ static void pipeline_app_unit(void *arg, const struct app_unit *unit)
 		s->app_error = true;
 		return;
 	}
+	/* another instance of a message (a header) or a frame no rule reads: nothing to do */
+	if (unit->repeat && unit->fresh && s->ctx->ruleset &&
+	    !(ruleset_buffers_used(s->ctx->ruleset) & unit->fresh))
+		return;
 	event_app_unit(s, unit);
 	event_app_anomalies(s, unit);
 	if (unit->window.cut)
 		s->ctx->counters->counter[WORKER_COUNTER_BODIES_TRUNCATED]++;
 	/* a unit comes from a flow whose protocol is known, maybe since this call */
 	s->match.app_proto = app_flow_proto(s->flow);
-	if (s->ctx->filter && pipeline_filter_unit(s, unit))
+	s->match.app_proto_original = app_flow_proto_original(s->flow);
+	/* a repeat unit is the same message again (another header's instance):
+	 * the filter decided on its first unit */
+	if (s->ctx->filter && !unit->repeat && pipeline_filter_unit(s, unit))
 		s->passed = true;
 	if (!s->passed) {
 		if (pipeline_rate_limit_unit(s, unit)) {
@@ -164,10 +171,23 @@ static void pipeline_app(struct detect_packet *s, const uint8_t *data, uint32_t 
 	if (!s->flow)
 		return;
 	app_file_rules_needs = s->ctx->file_needs;
-	if (app_flow_data(s->flow, s->ctx->app, pipeline_app_direction(s), s->p->flags & PACKET_TCP,
-			  data, len, seen_len, seen_from_start, pipeline_app_unit, s))
+	enum app_direction dir = pipeline_app_direction(s);
+	if (app_flow_data(s->flow, s->ctx->app, dir, s->p->flags & PACKET_TCP, data, len, seen_len,
+			  seen_from_start, pipeline_app_unit, s))
 		s->app_found_now = true;
+	/* HTTP/1 upgraded to HTTP/2: the old parser's details go with its
+	 * state (its pending record first), the rest of the data is HTTP/2's */
+	uint32_t used = len;
+	int next = app_flow_upgrade_pending(s->flow, dir, &used);
+	if (next >= 0) {
+		event_app_gone(s->ctx, s->flow);
+		app_flow_upgrade(s->flow, s->ctx->app, next, dir, data + used, len - used,
+				 pipeline_app_unit, s);
+		detect_flow_protocol_changed(s);
+		s->app_found_now = true;
+	}
 	s->match.app_proto = app_flow_proto(s->flow);
+	s->match.app_proto_original = app_flow_proto_original(s->flow);
 }
 
 /*

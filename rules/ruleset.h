@@ -93,6 +93,9 @@ void ruleset_free(struct ruleset *ruleset);
 
 /* The rules, in evaluation order. */
 unsigned ruleset_rule_count(const struct ruleset *ruleset);
+
+/* The buffers some rule of the ruleset reads (OR of rule.buffers_used). Any thread. */
+rule_buffer_mask ruleset_buffers_used(const struct ruleset *ruleset);
 const struct rule *ruleset_rule(const struct ruleset *ruleset, unsigned index);
 
 /* The operator policy the ruleset was built with (NULL: none); as immutable as the ruleset. */

@@ -83,12 +83,19 @@ struct app_details {
  * list full is counted (body_rules_lost): it may alert twice, or be
  * missed if its fast pattern does not come again.
  */
-#define APP_BODY_RULES_MAX 32
+#define APP_BODY_RULES_MAX   32
+#define APP_BODY_PARTIAL_MAX 8
 struct app_body_rules {
 	uint32_t matched[APP_BODY_RULES_MAX]; /* rule indexes in the ruleset */
 	uint32_t matched_count;
 	uint32_t waiting[APP_BODY_RULES_MAX];
 	uint32_t waiting_count;
+	/* Rules whose statements of a multi-buffer match each on its own
+	 * (rule.instance_groups): the statements earlier instances of the
+	 * message matched, by rule index. */
+	uint32_t partial_rule[APP_BODY_PARTIAL_MAX];
+	uint32_t partial_statements[APP_BODY_PARTIAL_MAX];
+	uint32_t partial_count;
 	uint32_t rules_generation; /* the ruleset they index; another one empties the lists */
 };
 
@@ -115,6 +122,14 @@ struct app_window {
 	/* The body's last window: its file is closed, whole or not (cut, or
 	 * more: the transfer ended short), and its EVE fileinfo record is due. */
 	bool last;
+	/* Not a body: the window's buffer is one instance of a multi-buffer
+	 * (one header of http.request_header), and rules lists the rules that
+	 * matched an earlier instance of the same message. instance_follows: a
+	 * repeat unit with the next instance comes, so a rule that failed on
+	 * this one waits for it (that unit scans only its fresh buffers, the
+	 * others were scanned with the first). */
+	bool instance;
+	bool instance_follows;
 	struct app_body_rules *rules;
 };
 
@@ -280,6 +295,15 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/* event_type of its protocol records; NULL: name (HTTP/2's are "http"). */
+	const char *eve_event_type;
+	/*
+	 * The connection changes protocol (HTTP/1's "Upgrade: h2c" answered by
+	 * 101): asked after each parse() of direction dir, it returns the
+	 * protocol (enum rule_proto) whose parser takes over, from the byte at
+	 * *used of that call's data, or -1 while nothing changes. NULL: never.
+	 */
+	int (*upgrade)(void *state, enum app_direction dir, uint32_t *used);
 	/*
 	 * A file the protocol carried (an HTTP body): its EVE fileinfo object
 	 * from details as the last window of the body left them; NULL: the

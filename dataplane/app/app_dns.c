@@ -382,6 +382,7 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 	units = dns_max(units, dns_max(n.authorities.count, n.additionals.count));
 	units = dns_max(units, n.response.count);
 	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
+	s->message_rules.partial_count = 0;
 	for (uint32_t i = 0; i < units; i++) {
 		struct app_unit unit = {.details = &s->details};
 		unit.window.buffers = app_parser_dns.buffers;

@@ -20,6 +20,27 @@ struct flow;
 /* Protocol value for rule headers and app-layer-protocol: enum rule_proto, -1 unknown, -2 failed. */
 int app_flow_proto(const struct flow *f);
 
+/* The protocol the flow started with (app-layer-protocol's "original"): before an upgrade, else app_flow_proto(). */
+int app_flow_proto_original(const struct flow *f);
+
+/*
+ * After app_flow_data() of direction dir: the protocol the flow's parser
+ * hands the connection to (HTTP/1's h2c upgrade), with *used the bytes of
+ * that call's data it consumed; -1: none. Then the caller ends what it
+ * keeps of the old parser's details (they go with its state) and calls
+ * app_flow_upgrade() with the rest of the data.
+ */
+int app_flow_upgrade_pending(const struct flow *f, enum app_direction dir, uint32_t *used);
+
+/*
+ * Switch f to proto: the old parser's state goes, proto's is created and
+ * given rest (the direction's bytes after the old protocol's last). The
+ * flow's original protocol is kept for app-layer-protocol's "original".
+ */
+void app_flow_upgrade(struct flow *f, const struct app_config *config, int proto,
+		      enum app_direction dir, const uint8_t *rest, uint32_t rest_len,
+		      app_emit_fn emit, void *arg);
+
 /*
  * New data of one direction. data[0..len) is new; for TCP, seen bytes
  * (seen_len of them, the stream's start when seen_from_start) precede it

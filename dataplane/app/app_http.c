@@ -82,6 +82,10 @@ struct http_tx {
 	uint8_t boundary_len;
 	uint8_t upload_files;
 	uint32_t upload_next;
+	/* The rules that matched one instance of http.request_header or
+	 * http.response_header, so another header of the same message does
+	 * not raise them again (one alert per message, as Suricata). */
+	struct app_body_rules req_each_rules, res_each_rules;
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
 	bool req_line_parsed, req_line_sent; /* unit 0 (file comment) */
@@ -96,9 +100,14 @@ struct http_state {
 	uint8_t file_hashes;	    /* app_config.file_hashes */
 	const char *xff_headers[5]; /* NULL-terminated */
 	bool stopped[2];	    /* libhtp gave up on (or closed) this direction */
+	/* A 101 answered "Upgrade: h2c": from upgrade_used of the response
+	 * bytes of the parse() call that saw it, the connection is HTTP/2. */
+	bool upgrade_h2c, upgrade_known;
+	uint32_t upgrade_used;
 	struct http_bytes pending[2];
-	size_t cleanup_next; /* first transaction index not yet destroyed */
-	app_emit_fn emit;    /* set for the duration of one parse() call */
+	struct http_bytes header_one; /* one "Name: value" of http.request_header/response_header */
+	size_t cleanup_next;	      /* first transaction index not yet destroyed */
+	app_emit_fn emit;	      /* set for the duration of one parse() call */
 	void *emit_arg;
 	struct app_details details;
 };
@@ -488,6 +497,53 @@ static void http_unit_events(const htp_tx_t *tx, bool request, struct app_events
 	}
 }
 
+/*
+ * A headers unit, once per header: http.request_header (or
+ * http.response_header) is a multi-buffer, one instance per header as
+ * "Name: value" (the name as sent, no line end), and a rule matches when
+ * any one instance does. The first unit carries the first header; the
+ * others repeat the unit with the next header, fresh only in that buffer
+ * (rules on the message's other buffers had their turn) and with the
+ * message's rule list as window, so a rule alerts once per message. A
+ * message without headers goes out once, without the buffer. The
+ * instance lives in the flow's scratch only while emit runs.
+ */
+static void http_emit_each_header(struct http_state *s, struct app_unit *u, htp_table_t *headers,
+				  enum rule_buffer buffer, struct app_body_rules *rules)
+{
+	size_t n = headers ? htp_table_size(headers) : 0;
+	bool sent = false;
+	u->window.buffers = RULE_BUFFER_BIT(buffer);
+	u->window.rules = rules;
+	u->window.instance = true;
+	for (size_t i = 0; i < n; i++) {
+		u->window.instance_follows = i + 1 < n;
+		htp_header_t *h = htp_table_get_index(headers, i, NULL);
+		if (!h || !h->name || !h->value)
+			continue;
+		struct http_bytes *one = &s->header_one;
+		one->len = 0;
+		http_bytes_append_bstr(one, h->name, HTTP_HEADER_LIMIT);
+		http_bytes_append(one, ": ", 2, HTTP_HEADER_LIMIT);
+		http_bytes_append_bstr(one, h->value, HTTP_HEADER_LIMIT);
+		if (!one->data)
+			continue;
+		if (sent) {
+			u->repeat = true;
+			u->fresh = RULE_BUFFER_BIT(buffer);
+		} else {
+			u->fresh |= RULE_BUFFER_BIT(buffer);
+		}
+		http_set(u, buffer, one->data, one->len);
+		s->emit(s->emit_arg, u);
+		sent = true;
+	}
+	if (!sent) {
+		memset(&u->window, 0, sizeof(u->window));
+		s->emit(s->emit_arg, u);
+	}
+}
+
 enum http_unit_kind {
 	HTTP_UNIT_REQUEST_LINE,
 	HTTP_UNIT_REQUEST_HEADERS,
@@ -579,7 +635,14 @@ static void http_emit(htp_tx_t *tx, struct http_tx *t, enum http_unit_kind kind,
 		u.file_len = file.len;
 	}
 	u.details = &s->details;
-	s->emit(s->emit_arg, &u);
+	if (kind == HTTP_UNIT_REQUEST_HEADERS)
+		http_emit_each_header(s, &u, tx->request_headers, RULE_BUFFER_HTTP_REQUEST_HEADER,
+				      &t->req_each_rules);
+	else if (kind == HTTP_UNIT_RESPONSE_HEADERS)
+		http_emit_each_header(s, &u, tx->response_headers, RULE_BUFFER_HTTP_RESPONSE_HEADER,
+				      &t->res_each_rules);
+	else
+		s->emit(s->emit_arg, &u);
 }
 
 /*
@@ -831,11 +894,41 @@ static int http_hook_request_headers(htp_tx_t *tx)
 	return HTP_OK;
 }
 
+/* Does the header's value list token (comma-separated, any case)? */
+static bool http_header_lists(htp_table_t *headers, const char *name, const char *token)
+{
+	htp_header_t *h = headers ? htp_table_get_c(headers, name) : NULL;
+	if (!h || !h->value)
+		return false;
+	const char *v = (const char *)bstr_ptr(h->value);
+	size_t len = bstr_len(h->value), n = strlen(token);
+	for (size_t i = 0; i < len;) {
+		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		size_t start = i;
+		while (i < len && v[i] != ',')
+			i++;
+		size_t end = i;
+		while (end > start && (v[end - 1] == ' ' || v[end - 1] == '\t'))
+			end--;
+		if (end - start == n && strncasecmp(v + start, token, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int http_hook_response_headers(htp_tx_t *tx)
 {
 	struct http_tx *t = http_tx_of(tx);
+	struct http_state *s = http_state_of(tx);
 	if (!t || t->res_headers_sent)
 		return HTP_OK;
+	/* The cleartext upgrade to HTTP/2 (RFC 7540 3.2): what follows the
+	 * 101's blank line is HTTP/2 both ways; libhtp takes it for a tunnel. */
+	if (s && tx->response_status_number == 101 &&
+	    http_header_lists(tx->response_headers, "upgrade", "h2c") &&
+	    http_header_lists(tx->request_headers, "upgrade", "h2c"))
+		s->upgrade_h2c = true;
 	http_headers_build(tx->response_headers, tx->response_line, "set-cookie", &t->res_header,
 			   &t->res_header_names, &t->res_start);
 	t->res_headers_sent = true;
@@ -1156,6 +1249,7 @@ static void http_destroy(void *state)
 	htp_connp_destroy_all(s->connp);
 	http_bytes_free(&s->pending[0]);
 	http_bytes_free(&s->pending[1]);
+	http_bytes_free(&s->header_one);
 	free(s);
 }
 
@@ -1227,6 +1321,12 @@ static void http_feed_bytes(struct http_state *s, enum app_direction dir, const 
 	int rc = http_feed_libhtp(s, dir, data, len);
 	if (dir == APP_TO_SERVER)
 		http_request_line_unit(s);
+	if (s->upgrade_h2c && !s->upgrade_known && dir == APP_TO_CLIENT) {
+		/* the bytes libhtp took for the 101 (pending ones were fed first) */
+		size_t used = htp_connp_res_data_consumed(s->connp);
+		s->upgrade_used = data == p->data ? 0 : used < len ? (uint32_t)used : len;
+		s->upgrade_known = true;
+	}
 	if (rc == HTP_STREAM_ERROR || rc == HTP_STREAM_TUNNEL || rc == HTP_STREAM_STOP) {
 		http_stop(s, dir);
 		return;
@@ -1319,6 +1419,16 @@ static void http_parse(void *state, enum app_direction direction, const uint8_t 
 	s->emit_arg = NULL;
 }
 
+/* app_parser.upgrade: HTTP/2 once the 101 to an h2c upgrade went by, from its end. */
+static int http_upgrade(void *state, enum app_direction dir, uint32_t *used)
+{
+	struct http_state *s = state;
+	if (!s || !s->upgrade_known || dir != APP_TO_CLIENT)
+		return -1;
+	*used = s->upgrade_used;
+	return RULE_PROTO_HTTP2;
+}
+
 const struct app_parser app_parser_http = {
     .name = "http",
     .proto = RULE_PROTO_HTTP,
@@ -1335,11 +1445,12 @@ const struct app_parser app_parser_http = {
 	APP_BUFFER(HTTP_STAT_CODE) | APP_BUFFER(HTTP_STAT_MSG) | APP_BUFFER(HTTP_RESPONSE_LINE) |
 	APP_BUFFER(HTTP_RESPONSE_BODY) | APP_BUFFER(HTTP_LOCATION) | APP_BUFFER(HTTP_SERVER) |
 	APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
-	APP_BUFFER(FILE_META),
+	APP_BUFFER(FILE_META) | APP_BUFFER(HTTP_REQUEST_HEADER) | APP_BUFFER(HTTP_RESPONSE_HEADER),
     .detect = http_detect,
     .create = http_create,
     .destroy = http_destroy,
     .parse = http_parse,
     .eve_details = http_eve_details,
     .eve_file = http_eve_file,
+    .upgrade = http_upgrade,
 };

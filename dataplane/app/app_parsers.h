@@ -25,6 +25,7 @@
 	_(tls)                                                                                     \
 	_(ssh)                                                                                     \
 	_(http)                                                                                    \
+	_(http2)                                                                                   \
 	_(smtp)                                                                                    \
 	_(mysql)                                                                                   \
 	_(sip)                                                                                     \

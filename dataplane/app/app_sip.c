@@ -256,6 +256,7 @@ static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, 
 	for (int h = 0; h < SIP_HEADER_COUNT; h++)
 		units = values[h].count > units ? values[h].count : units;
 	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
+	s->message_rules.partial_count = 0;
 	for (uint32_t i = 0; i < units; i++) {
 		/* one message, one record: the other units repeat it with another header's instance */
 		struct app_unit unit = {.details = &s->details, .repeat = i > 0};

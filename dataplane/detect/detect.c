@@ -93,6 +93,7 @@ void detect_packet_begin(struct detect_packet *s, struct detect_context *ctx,
 	s->pkt_data_rules = -1;
 	s->match.packet = p;
 	s->match.app_proto = -1;
+	s->match.app_proto_original = -1;
 	detect_header_buffers(&s->match, p);
 	s->xbits = (struct rule_xbits){
 	    .owner = s, .isset = detect_xbits_isset, .change = detect_xbits_change};
@@ -174,6 +175,17 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 				  ? (uint32_t)((now_ns - flow->first_seen_ns) / 1000000000u)
 				  : 0;
 	s->match.app_proto = app_flow_proto(flow);
+	s->match.app_proto_original = app_flow_proto_original(flow);
+}
+
+void detect_flow_protocol_changed(struct detect_packet *s)
+{
+	if (!s->flow)
+		return;
+	s->flow->detect_flags &= (uint8_t)~DETECT_FLOW_PDONLY_DONE(s->direction);
+	s->pdonly_done = false;
+	s->match.app_proto = app_flow_proto(s->flow);
+	s->match.app_proto_original = app_flow_proto_original(s->flow);
 }
 
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len)
@@ -482,6 +494,53 @@ static void detect_body_rule_keep(struct detect_packet *s, uint32_t *list, uint3
 		s->ctx->counters->counter[WORKER_COUNTER_BODY_RULES_LOST]++;
 }
 
+/* The statements of rule's multi-buffers that earlier instances of the message matched. */
+static uint32_t *detect_partial(struct detect_packet *s, uint32_t index, bool add)
+{
+	struct app_body_rules *r = s->body_rules;
+	if (!r)
+		return NULL;
+	for (uint32_t i = 0; i < r->partial_count; i++)
+		if (r->partial_rule[i] == index)
+			return &r->partial_statements[i];
+	if (!add)
+		return NULL;
+	if (r->partial_count == APP_BODY_PARTIAL_MAX) {
+		s->ctx->counters->counter[WORKER_COUNTER_BODY_RULES_LOST]++;
+		return NULL;
+	}
+	r->partial_rule[r->partial_count] = index;
+	r->partial_statements[r->partial_count] = 0;
+	return &r->partial_statements[r->partial_count++];
+}
+
+/*
+ * A rule whose statements of a multi-buffer match each on its own
+ * (rule.instance_groups): checked with what the message's earlier
+ * instances matched; what this instance matches is kept for the next, and
+ * the rule waits for it when it failed only on such a statement.
+ */
+static bool detect_rule_match_instances(struct detect_packet *s, const struct rule *rule,
+					uint32_t index, int *failed)
+{
+	uint32_t now = 0, *before = detect_partial(s, index, false);
+	s->match.instances_before = before ? *before : 0;
+	s->match.instances_now = &now;
+	bool matched = detect_rule_match(s, rule, failed);
+	s->match.instances_now = NULL;
+	s->match.instances_before = 0;
+	if (matched || !now || !s->body_rules)
+		return matched;
+	uint32_t *kept = before ? before : detect_partial(s, index, true);
+	if (kept)
+		*kept |= now;
+	if (*failed >= 0 && (s->match.window_buffers & RULE_BUFFER_BIT(*failed)) &&
+	    !s->window_instances && !s->match.window_more)
+		detect_body_rule_keep(s, s->body_rules->waiting, &s->body_rules->waiting_count,
+				      index);
+	return false;
+}
+
 /*
  * What a window's check of rule says for the body's later windows: it
  * matched (not again), or it failed on the body alone while the body goes
@@ -495,7 +554,7 @@ static void detect_body_rule_after(struct detect_packet *s, const struct rule *r
 		return;
 	if (matched)
 		detect_body_rule_keep(s, r->matched, &r->matched_count, index);
-	else if (s->match.window_more && failed >= 0 &&
+	else if ((s->match.window_more || s->window_instances) && failed >= 0 &&
 		 (s->match.window_buffers & RULE_BUFFER_BIT(failed)))
 		detect_body_rule_keep(s, r->waiting, &r->waiting_count, index);
 }
@@ -580,7 +639,9 @@ static void detect_candidates(struct detect_packet *s)
 		if (!rule_header_match(rule, s->p, s->match.app_proto))
 			continue;
 		int failed;
-		bool matched = detect_rule_match(s, rule, &failed);
+		bool matched = rule->instance_groups
+				   ? detect_rule_match_instances(s, rule, index, &failed)
+				   : detect_rule_match(s, rule, &failed);
 		detect_body_rule_after(s, rule, index, matched, failed);
 		if (!matched)
 			continue;
@@ -726,12 +787,13 @@ static void detect_unit_window(struct detect_packet *s, const struct app_unit *u
 	s->match.window_buffers = w->buffers;
 	s->match.window_from = w->scan_from;
 	s->match.window_more = w->more;
+	s->window_instances = w->buffers && w->instance_follows;
 	s->body_rules = r;
 	if (!r)
 		return;
 	/* rule indexes of other rules (an update since the body began) say nothing */
 	if (r->rules_generation != s->ctx->rules_generation) {
-		r->matched_count = r->waiting_count = 0;
+		r->matched_count = r->waiting_count = r->partial_count = 0;
 		r->rules_generation = s->ctx->rules_generation;
 	}
 	ruleset_add_candidates(s->ctx->scratch, r->waiting, r->waiting_count);
@@ -750,10 +812,19 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 {
 	struct rule_match_ctx *m = &s->match;
 	int saved_filter = s->pkt_data_rules;
+	/* only rules on a fresh buffer run: with none in the ruleset (a
+	 * header instance, an HTTP/2 frame nobody tests) there is nothing to do */
+	if (unit->fresh && !(ruleset_buffers_used(s->ctx->ruleset) & unit->fresh))
+		return;
+	/* another instance of a multi-buffer: the unit's other buffers were
+	 * scanned with the first, and the rules that failed on the previous
+	 * instance come back from the waiting list */
+	rule_buffer_mask scan =
+	    unit->repeat && unit->window.rules && unit->fresh ? unit->fresh : ~(rule_buffer_mask)0;
 	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
-		if (unit->buffer[b])
+		if (unit->buffer[b] && (scan & RULE_BUFFER_BIT(b)))
 			detect_unit_scan(s, unit, b);
 	}
 	detect_unit_window(s, unit);
@@ -769,6 +840,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	s->fresh = 0;
 	s->app_only = false;
 	s->body_rules = NULL;
+	s->window_instances = false;
 	m->window_buffers = 0;
 	m->window_from = 0;
 	m->window_more = false;

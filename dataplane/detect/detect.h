@@ -203,7 +203,8 @@ struct detect_packet {
 	struct app_body_rules *body_rules;
 	/* The unit's transaction's filestore requests (app.h, struct app_unit); NULL: none. */
 	uint8_t *file_store;
-	bool app_only; /* inspecting a unit: only rules on application buffers */
+	bool window_instances; /* the unit's app_window.instances */
+	bool app_only;	       /* inspecting a unit: only rules on application buffers */
 	/* The flow's protocol was found in this packet's data: rules on that
 	 * protocol without pkt_data options get this packet too (their first
 	 * pass ran before the data was parsed). */
@@ -230,6 +231,14 @@ void detect_flow_view(struct detect_packet *s, struct flow *flow, bool to_server
 
 /* A flow a rule decided for: true when the packet is not to be inspected (verdict set). */
 bool detect_flow_decided(struct detect_packet *s);
+
+/*
+ * The flow's protocol changed (an upgrade, seen in this packet's
+ * direction): its protocol-detection-only rules get their turn again in
+ * this direction, from this packet on, as Suricata runs them once more
+ * on the final protocol. Per-packet path.
+ */
+void detect_flow_protocol_changed(struct detect_packet *s);
 
 /* pkt_data as the rules see it: a datagram, or a segment's data inspected on its own. */
 void detect_set_pkt_data(struct detect_packet *s, const uint8_t *data, uint32_t len);

@@ -188,6 +188,9 @@ struct flow {
 		};
 	};
 	uint8_t detect_flags; /* lead, rules: DETECT_FLOW_* bits (dataplane/detect/detect.h) */
+	/* lead: the protocol before an upgrade changed app_proto (HTTP/1 to
+	 * HTTP/2), enum rule_proto + 1; 0: none (dataplane/app/app_flow.h) */
+	uint8_t app_proto_original;
 	void *app_state;
 	uint32_t pipeline_flags; /* lead: FLOW_PIPELINE_* bits below, owned by the pipeline */
 	/* lead, pipeline: ids mode, the urgent byte a receiver takes out of

@@ -160,6 +160,17 @@ static void group_builder_free(struct group_builder *g)
 }
 
 /*
+ * A statement of a multi-buffer that matches on its own (rule.instance_groups):
+ * the instance it needs may come before the one holding the fast pattern, so
+ * none of its options names the rule's candidates; the rule is then found
+ * by another buffer, or on every instance, and waits for the others.
+ */
+static bool rule_option_grouped(const struct rule *rule, const struct rule_option *option)
+{
+	return option->instance && (rule->instance_groups & (1u << option->instance));
+}
+
+/*
  * The rule's fast pattern: the content marked fast_pattern, else the
  * longest non-negated content (longer literals give fewer false candidates).
  */
@@ -168,7 +179,8 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 	int index = -1;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		struct rule_content_view view;
-		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0)
+		if (!rule_content_view(&rule->options[i], &view) || view.negated || view.len == 0 ||
+		    rule_option_grouped(rule, &rule->options[i]))
 			continue;
 		/* header buffers are a few bytes, set on every packet and never
 		 * scanned: a rule on them alone is found by its addresses */
@@ -265,7 +277,7 @@ static int rule_prefilter(const struct rule *rule, const char **regex)
 {
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
-		if (option->buffer <= RULE_BUFFER_PACKET_LAST)
+		if (option->buffer <= RULE_BUFFER_PACKET_LAST || rule_option_grouped(rule, option))
 			continue;
 		const char *r = kw_pcre_prefilter(option);
 		if (r && rule_option_sees_raw_view(rule, i) && prefilter_usable(r)) {
@@ -673,6 +685,7 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		int rc = rule_assign(b, rule, i);
 		if (rc < 0)
 			return rc;
+		rs->buffers_used |= rule->buffers_used;
 		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			report->app_layer_rules++;
 	}
@@ -838,6 +851,11 @@ void ruleset_free(struct ruleset *rs)
 	free(rs->rules);
 	policy_free(rs->policy);
 	free(rs);
+}
+
+rule_buffer_mask ruleset_buffers_used(const struct ruleset *rs)
+{
+	return rs->buffers_used;
 }
 
 unsigned ruleset_rule_count(const struct ruleset *rs)

@@ -45,8 +45,9 @@ int ruleset_cache_key(const struct ruleset_options *o, uint8_t key[32])
 	 * buffers in their own (buffer, transforms) groups, pcre prefilters
 	 * (their text, derived from the rules by kw_pcre.c, is part of the format);
 	 * 6: the header buffers (ipv4.hdr ...) right after pkt_data, never a
-	 * fast pattern's */
-	static const char format[] = "vigil ruleset cache 6";
+	 * fast pattern's; 7: statements of multi-buffers matched on their own
+	 * give no fast pattern */
+	static const char format[] = "vigil ruleset cache 7";
 	char classification[512];
 	mbedtls_sha256_context sha;
 	int rc = 0;

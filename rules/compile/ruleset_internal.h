@@ -83,7 +83,8 @@ struct ruleset {
 	struct ruleset_group group[RULE_BUFFER_COUNT][RULESET_DIRECTIONS];
 	struct ruleset_chain *chains; /* transformed buffers, in order of first use */
 	unsigned chain_count;
-	struct policy *policy; /* owned; NULL: none */
+	struct policy *policy;	       /* owned; NULL: none */
+	rule_buffer_mask buffers_used; /* of every rule: what no rule reads needs no unit */
 };
 
 struct ruleset_scratch {

@@ -5,8 +5,10 @@
  *       from its content (http, tls, dns, ssh, smtp, mysql, ...), "failed"
  *       when detection gave up; never the port. MODE is Suricata 8's
  *       to_server, to_client, direction, either, final or original: vigil
- *       detects one protocol per flow and never changes it, so each of them
- *       tests that protocol (a per-direction detection would be the same).
+ *       detects one protocol per flow, so the per-direction modes test
+ *       that protocol; a flow may change protocol once (HTTP/1 upgraded to
+ *       HTTP/2), and "original" tests the one before, "either" both, the
+ *       others the one now.
  *   urilen:[<|>]N[<>M][,norm|raw];  the length of the request URI
  *       (normalised http.uri by default, or http.uri.raw).
  * Both are FLOW options: order-free tests of what the inspect stage put in
@@ -24,21 +26,26 @@
 
 #define APP_PROTO_FAILED (-2)
 
+enum kw_app_mode { KW_APP_NOW, KW_APP_ORIGINAL, KW_APP_EITHER };
+
 struct kw_app_proto {
 	int proto; /* enum rule_proto, or APP_PROTO_FAILED */
 	bool negated;
+	enum kw_app_mode mode;
 };
 
-/* Suricata 8's modes; each tests the flow's one protocol here (see above). */
+/* Suricata 8's modes (see above): enum kw_app_mode, or -1. */
 static int kw_app_proto_mode(const char *mode)
 {
 	static const char *const modes[] = {"to_server", "to_client", "direction",
 					    "either",	 "final",     "original"};
+	static const enum kw_app_mode tests[] = {KW_APP_NOW,	KW_APP_NOW, KW_APP_NOW,
+						 KW_APP_EITHER, KW_APP_NOW, KW_APP_ORIGINAL};
 	while (*mode == ' ')
 		mode++;
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(mode, modes[i]) == 0)
-			return 0;
+			return (int)tests[i];
 	return -1;
 }
 
@@ -68,7 +75,9 @@ static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, con
 	char name[32];
 	size_t len = strcspn(p, ",");
 	a->proto = -1;
-	if (len < sizeof(name) && (!p[len] || kw_app_proto_mode(p + len + 1) == 0)) {
+	int mode = p[len] ? kw_app_proto_mode(p + len + 1) : KW_APP_NOW;
+	if (len < sizeof(name) && mode >= 0) {
+		a->mode = (enum kw_app_mode)mode;
 		memcpy(name, p, len);
 		name[len] = '\0';
 		a->proto = kw_app_proto_name(kw_trim(name));
@@ -85,11 +94,21 @@ static int kw_app_proto_parse(struct rule_parser *parser, struct rule *rule, con
 	return 0;
 }
 
+/* Is the flow's protocol detected (one of enum rule_proto, or failed) the one named? */
+static bool kw_app_proto_is(int named, int detected)
+{
+	return detected == named || (named == RULE_PROTO_HTTP1 && detected == RULE_PROTO_HTTP) ||
+	       (named == RULE_PROTO_HTTP && detected == RULE_PROTO_HTTP2);
+}
+
 static bool kw_app_proto_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
 {
 	const struct kw_app_proto *a = option->data;
-	bool same = ctx->app_proto == a->proto ||
-		    (a->proto == RULE_PROTO_HTTP1 && ctx->app_proto == RULE_PROTO_HTTP);
+	bool now = kw_app_proto_is(a->proto, ctx->app_proto);
+	bool original = kw_app_proto_is(a->proto, ctx->app_proto_original);
+	bool same = a->mode == KW_APP_ORIGINAL ? original
+		    : a->mode == KW_APP_EITHER ? now || original
+					       : now;
 	/* An undetected flow matches neither "http" nor "!http": nothing is known yet. */
 	if (ctx->app_proto == -1)
 		return false;

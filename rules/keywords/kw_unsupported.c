@@ -34,8 +34,6 @@
 	_("lua", "Lua scripts are not supported")                                                  \
 	_("ssh.protoversion", "needs the SSH parser, " KW_NOT_YET)                                 \
 	_("ssh.softwareversion", "needs the SSH parser, " KW_NOT_YET)                              \
-	_("http.request_header", "needs the HTTP/2 parser, " KW_NOT_YET)                           \
-	_("http.response_header", "needs the HTTP/2 parser, " KW_NOT_YET)                          \
 	_("dnp3_func", "needs the DNP3 parser, " KW_NOT_YET)                                       \
 	_("dnp3_ind", "needs the DNP3 parser, " KW_NOT_YET)                                        \
 	_("dnp3_obj", "needs the DNP3 parser, " KW_NOT_YET)                                        \

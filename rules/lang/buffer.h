@@ -52,6 +52,11 @@
 	_(HTTP_RESPONSE_BODY, "http.response_body", "http_server_body", HTTP)                      \
 	_(HTTP_LOCATION, "http.location", NULL, HTTP)                                              \
 	_(HTTP_SERVER, "http.server", NULL, HTTP)                                                  \
+	_(HTTP_REQUEST_HEADER, "http.request_header", NULL, HTTP)                                  \
+	_(HTTP_RESPONSE_HEADER, "http.response_header", NULL, HTTP)                                \
+	_(HTTP2_HEADER_NAME, "http2.header_name", NULL, HTTP2)                                     \
+	_(HTTP2_HEADER, "http2.header", NULL, HTTP2)                                               \
+	_(HTTP2_META, "http2.meta", NULL, HTTP2)                                                   \
 	_(FILE_DATA, "file.data", NULL, HTTP)                                                      \
 	_(FILE_NAME, "file.name", NULL, HTTP)                                                      \
 	_(FILE_MAGIC, "file.magic", NULL, HTTP)                                                    \
@@ -231,7 +236,35 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION)                                                                             \
 	_(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META)             \
-	    _(DCERPC_META) _(APP_META)
+	    _(DCERPC_META) _(APP_META) _(HTTP2_META)
+
+/*
+ * Multi-buffers: the parsers hand each instance in a unit of its own
+ * (repeat units of one message). As in Suricata 7, each statement of such
+ * a sticky keyword in a rule is matched on its own: "http.request_header;
+ * content:"a"; http.request_header; content:"b";" holds when one header
+ * has "a" and one (the same or another) has "b" (rule_option.instance).
+ */
+#define foreach_rule_buffer_multi                                                                  \
+	_(HTTP_REQUEST_HEADER)                                                                     \
+	_(HTTP_RESPONSE_HEADER)                                                                    \
+	_(HTTP2_HEADER)                                                                            \
+	_(HTTP2_HEADER_NAME)                                                                       \
+	_(DNS_QUERY)                                                                               \
+	_(DNS_QUERIES_RRNAME)                                                                      \
+	_(DNS_ANSWERS_RRNAME)                                                                      \
+	_(DNS_AUTHORITIES_RRNAME)                                                                  \
+	_(DNS_ADDITIONALS_RRNAME)                                                                  \
+	_(DNS_RESPONSE_RRNAME)                                                                     \
+	_(SIP_FROM)                                                                                \
+	_(SIP_TO)                                                                                  \
+	_(SIP_VIA)                                                                                 \
+	_(SIP_USER_AGENT)                                                                          \
+	_(SIP_CONTENT_TYPE)                                                                        \
+	_(SIP_CONTENT_LENGTH)
+
+/* True for the buffers of foreach_rule_buffer_multi. */
+extern const _Bool rule_buffer_multi[RULE_BUFFER_COUNT];
 
 /* tls.meta: what the TLS keywords that are tests read; absent fields are 0. */
 struct rule_tls_meta {

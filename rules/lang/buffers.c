@@ -23,6 +23,12 @@ const char *const rule_buffer_legacy_name[RULE_BUFFER_COUNT] = {
 #undef _
 };
 
+const _Bool rule_buffer_multi[RULE_BUFFER_COUNT] = {
+#define _(sym) [RULE_BUFFER_##sym] = 1,
+    foreach_rule_buffer_multi
+#undef _
+};
+
 const int rule_buffer_proto[RULE_BUFFER_COUNT] = {
 #define _(sym, name, legacy, proto) [RULE_BUFFER_##sym] = RULE_PROTO_##proto,
     foreach_rule_buffer

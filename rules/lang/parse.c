@@ -64,8 +64,10 @@ struct rule_parser {
 	const struct rule_ipset_lookup *ipsets; /* "@NAME" in address lists; NULL: none */
 
 	/* the rule being parsed */
-	int keyword; /* index of the keyword whose value is being parsed */
-	int buffer;  /* enum rule_buffer in effect */
+	int keyword;	   /* index of the keyword whose value is being parsed */
+	int buffer;	   /* enum rule_buffer in effect */
+	uint8_t instance;  /* statement of the multi-buffer in effect (rule_option.instance) */
+	uint8_t instances; /* statements of multi-buffers so far in the rule */
 	char *byte_vars[RULE_MAX_BYTE_VARS];
 	bool error_set;
 	char reason[PARSE_REASON_MAX];
@@ -405,6 +407,10 @@ struct rule_option *rule_parser_add_option(struct rule_parser *parser, struct ru
 	options += rule->option_count++;
 	options->keyword = (uint16_t)parser->keyword;
 	options->buffer = (uint16_t)parser->buffer;
+	options->instance = parser->buffer >= 0 && parser->buffer < RULE_BUFFER_COUNT &&
+				    rule_buffer_multi[parser->buffer]
+				? parser->instance
+				: 0;
 	options->data = data;
 	return options;
 }
@@ -434,6 +440,7 @@ struct rule_option *rule_parser_last_option(struct rule_parser *parser, struct r
 void rule_parser_set_buffer(struct rule_parser *parser, int buffer)
 {
 	parser->buffer = buffer;
+	parser->instance = 0;
 }
 
 int rule_parser_buffer(const struct rule_parser *parser)
@@ -1192,6 +1199,33 @@ static int parse_keyword_check(struct rule_parser *parser, const struct rule_key
 	return 0;
 }
 
+/*
+ * A sticky keyword: its buffer is in effect from here. Each statement of a
+ * multi-buffer's keyword is numbered; when the rule already has options on
+ * that buffer, the earlier statements and this one match on their own
+ * (rule.instance_groups, as Suricata 7's multiple buffer matching).
+ */
+static int parse_sticky(struct rule_parser *parser, struct rule *rule, int buffer)
+{
+	parser->buffer = buffer;
+	parser->instance = 0;
+	if (buffer < 0 || buffer >= RULE_BUFFER_COUNT || !rule_buffer_multi[buffer])
+		return 0;
+	if (parser->instances >= RULE_INSTANCE_MAX) {
+		rule_parser_error(parser, "more than %d statements of multi-buffers",
+				  RULE_INSTANCE_MAX);
+		return -EINVAL;
+	}
+	parser->instance = ++parser->instances;
+	uint32_t earlier = 0;
+	for (unsigned i = 0; i < rule->option_count; i++)
+		if (rule->options[i].buffer == buffer && rule->options[i].instance)
+			earlier |= 1u << rule->options[i].instance;
+	if (earlier)
+		rule->instance_groups |= earlier | 1u << parser->instance;
+	return 0;
+}
+
 /* Hand one option to its keyword. value is NULL when written without ':'. */
 static int parse_option(struct rule_parser *parser, struct rule *rule, const char *name,
 			const char *value)
@@ -1204,8 +1238,8 @@ static int parse_option(struct rule_parser *parser, struct rule *rule, const cha
 		return rc;
 	if (keyword->kind == RULE_KW_MODIFIER && parse_modifier_check(parser, rule, name) < 0)
 		return -EINVAL;
-	if (keyword->kind == RULE_KW_STICKY)
-		parser->buffer = keyword->buffer;
+	if (keyword->kind == RULE_KW_STICKY && parse_sticky(parser, rule, keyword->buffer) < 0)
+		return -EINVAL;
 	if (!keyword->parse)
 		return 0;
 	parser->keyword = index;
@@ -1294,6 +1328,8 @@ static void parse_rule_begin(struct rule_parser *parser)
 {
 	parser->keyword = 0;
 	parser->buffer = RULE_BUFFER_PKT_DATA;
+	parser->instance = 0;
+	parser->instances = 0;
 	parser->error_set = false;
 	parser->reason[0] = '\0';
 	parse_byte_vars_clear(parser);

@@ -68,6 +68,7 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(SCTP, "sctp", 132)                                                                       \
 	_(HTTP, "http", 6)                                                                         \
 	_(HTTP1, "http1", 6)                                                                       \
+	_(HTTP2, "http2", 6)                                                                       \
 	_(TLS, "tls", 6)                                                                           \
 	_(DNS, "dns", 0)                                                                           \
 	_(SSH, "ssh", 6)                                                                           \
@@ -233,10 +234,15 @@ struct rule_policy {
 };
 
 /* One option as written, in order. */
+#define RULE_INSTANCE_MAX 31 /* statements of multi-buffers in one rule */
+
 struct rule_option {
 	uint16_t keyword; /* index into rule_keywords[] (keyword.h) */
 	uint16_t buffer;  /* enum rule_buffer in effect where the option stands */
-	void *data;	  /* the keyword's parsed value; freed by its free() */
+	/* On a multi-buffer (buffer.h): which statement of its sticky keyword
+	 * the option follows, 1..RULE_INSTANCE_MAX in the rule's order; 0 elsewhere. */
+	uint8_t instance;
+	void *data; /* the keyword's parsed value; freed by its free() */
 };
 
 struct rule_reference {
@@ -289,6 +295,10 @@ struct rule {
 	unsigned option_count;
 	int fast_pattern;	       /* index of the option marked fast_pattern, -1 if none */
 	rule_buffer_mask buffers_used; /* bit per enum rule_buffer that has an option */
+	/* Bit i: statement i (rule_option.instance) of a multi-buffer named more
+	 * than once; each must match some instance of the message, each on its
+	 * own (rules/match/match.h). 0: none. */
+	uint32_t instance_groups;
 };
 
 /* Free the prefixes an address set holds. */

@@ -86,7 +86,9 @@ static bool proto_match(const struct rule *rule, const struct packet *p, int app
 		return app_proto == (int)rule->proto ||
 		       (rule->proto == RULE_PROTO_HTTP1 && app_proto == RULE_PROTO_HTTP) ||
 		       /* DCE/RPC over SMB named pipes is DCE/RPC too, as Suricata counts it */
-		       (rule->proto == RULE_PROTO_DCERPC && app_proto == RULE_PROTO_SMB);
+		       (rule->proto == RULE_PROTO_DCERPC && app_proto == RULE_PROTO_SMB) ||
+		       /* Suricata's http names both versions */
+		       (rule->proto == RULE_PROTO_HTTP && app_proto == RULE_PROTO_HTTP2);
 	/* tcp, tcp-pkt, tcp-stream, udp, sctp: the IP protocol decides. */
 	return (p->flags & (PACKET_IPV4 | PACKET_IPV6)) &&
 	       p->l4_proto == rule_proto_ip[rule->proto];

@@ -435,9 +435,13 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 	return true;
 }
 
-/* Run the chain of the segment of buffer b that starts at start and ends before end. */
+/*
+ * Run the chain of the segment of buffer b that starts at start and ends
+ * before end, of one statement (instance: on a multi-buffer, the options
+ * of that statement alone; 0 otherwise).
+ */
 static bool match_segment_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
-				unsigned b, unsigned start, unsigned end,
+				unsigned b, unsigned start, unsigned end, unsigned instance,
 				struct rule_payload_cursor *cursor)
 {
 	struct match_chain chain;
@@ -447,7 +451,8 @@ static bool match_segment_chain(const struct rule *rule, const struct rule_match
 	chain.decoded_from = PAYLOAD_CHAIN_MAX;
 	for (unsigned i = start; i < end; i++) {
 		const struct rule_option *option = &rule->options[i];
-		if (option->buffer != b || rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
+		if (option->buffer != b || option->instance != instance ||
+		    rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD)
 			continue;
 		if (chain.count == PAYLOAD_CHAIN_MAX)
 			return false; /* refused at parse time; never reached */
@@ -457,6 +462,8 @@ static bool match_segment_chain(const struct rule *rule, const struct rule_match
 		chain.retry[chain.count] = false;
 		chain.option[chain.count++] = option;
 	}
+	if (!chain.count) /* nothing of this statement in this segment */
+		return true;
 	if (!match_buffer(rule, ctx, b, start, cursor))
 		/* "absent" first: a missing buffer is what it asks for */
 		return chain.count && match_head(chain.option[0])->type == PAYLOAD_ABSENT &&
@@ -478,18 +485,43 @@ static bool match_segment_chain(const struct rule *rule, const struct rule_match
 	return match_chain_run(&chain, 0, cursor);
 }
 
-/* Run every segment of buffer b. */
+/* Run every segment of buffer b, for the statement whose first option is at index first. */
 static bool match_buffer_chain(const struct rule *rule, const struct rule_match_ctx *ctx,
-			       unsigned b, struct rule_payload_cursor *cursor)
+			       unsigned b, unsigned first, struct rule_payload_cursor *cursor)
 {
+	unsigned instance = rule->options[first].instance;
 	unsigned start = 0;
 	while (start < rule->option_count) {
 		unsigned end = match_next_segment(rule, b, start);
-		if (!match_segment_chain(rule, ctx, b, start, end, cursor))
+		if (!match_segment_chain(rule, ctx, b, start, end, instance, cursor))
 			return false;
 		start = end;
 	}
 	return true;
+}
+
+/*
+ * The statements of multi-buffers that match on their own: each must have
+ * matched this unit's instance or an earlier instance of the message
+ * (ctx->instances_before); now: those that match this one, handed back.
+ * Failing, *failed names the buffer of the first missing one.
+ */
+static bool match_instance_groups(const struct rule *rule, const struct rule_match_ctx *ctx,
+				  uint32_t now, int *failed)
+{
+	if (!rule->instance_groups)
+		return true;
+	if (ctx->instances_now)
+		*ctx->instances_now = now;
+	uint32_t missing = rule->instance_groups & ~(now | ctx->instances_before);
+	if (!missing)
+		return true;
+	for (unsigned i = 0; i < rule->option_count; i++)
+		if (rule->options[i].instance && (missing & (1u << rule->options[i].instance))) {
+			*failed = (int)rule->options[i].buffer;
+			break;
+		}
+	return false;
 }
 
 bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
@@ -516,17 +548,27 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 	memset(cursor.vars, 0, sizeof(cursor.vars));
 	cursor.ctx = ctx;
 	rule_buffer_mask done = 0;
+	uint32_t statements = 0, grouped_now = 0;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		unsigned b = option->buffer;
+		uint32_t statement = option->instance ? 1u << option->instance : 0;
 		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
-		    b >= RULE_BUFFER_COUNT || (done & RULE_BUFFER_BIT(b)))
+		    b >= RULE_BUFFER_COUNT ||
+		    (statement ? statements & statement : done & RULE_BUFFER_BIT(b)))
 			continue;
 		done |= RULE_BUFFER_BIT(b);
-		if (!match_buffer_chain(rule, ctx, b, &cursor)) {
+		statements |= statement;
+		bool held = match_buffer_chain(rule, ctx, b, i, &cursor);
+		/* a statement matched on its own: by this instance or an earlier one */
+		if (statement & rule->instance_groups) {
+			grouped_now |= held ? statement : 0;
+			continue;
+		}
+		if (!held) {
 			*failed = (int)b;
 			return false;
 		}
 	}
-	return true;
+	return match_instance_groups(rule, ctx, grouped_now, failed);
 }

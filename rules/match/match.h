@@ -97,8 +97,15 @@ struct rule_match_ctx {
 	 * a pattern split across segments is still found.
 	 */
 	uint32_t pkt_data_origin;
-	uint32_t flow;	   /* enum rule_match_flow */
-	int app_proto;	   /* enum rule_proto detected on the flow; -1 not yet; -2 failed */
+	uint32_t flow;		/* enum rule_match_flow */
+	int app_proto;		/* enum rule_proto detected on the flow; -1 not yet; -2 failed */
+	int app_proto_original; /* before an upgrade (HTTP/1 to HTTP/2); else app_proto */
+	/* Multiple buffer matching (rule.instance_groups): the statements that
+	 * matched earlier instances of the message, set by the caller for the
+	 * rule it checks; and, when not NULL, where the match leaves those
+	 * that match this unit's instances. */
+	uint32_t instances_before;
+	uint32_t *instances_now;
 	uint8_t *flowbits; /* RULE_MAX_FLOWBITS bits of this flow, NULL without a flow */
 	const struct rule_flowints *flowints; /* NULL without a flow */
 	const struct rule_xbits *xbits;	      /* NULL: not kept (xbits never hold) */

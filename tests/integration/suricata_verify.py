@@ -40,7 +40,7 @@ BOARD = os.path.join(ROOT, "board", "offline.conf")
 RUN_TIMEOUT = 60
 TARGET_PERCENT = 90
 # What vigil's application layer parses (dataplane/app/app.c), for the reasons printed.
-VIGIL_APP_PROTOCOLS = "HTTP/1.x, TLS, DNS, SSH, SMTP, MySQL, SIP"
+VIGIL_APP_PROTOCOLS = "HTTP/1.x, HTTP/2, TLS, DNS, SSH, SMTP, MySQL, SIP"
 # Suricata's exception policies vigil's [app] error_policy takes.
 APP_ERROR_POLICIES = ("ignore", "drop-packet", "drop-flow", "pass-packet", "pass-flow")
 

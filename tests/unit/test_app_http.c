@@ -43,19 +43,53 @@ struct record_unit {
 static struct record_unit units[RECORD_MAX];
 static int unit_count;
 
+/* The instances of http.request_header / http.response_header the repeat
+ * units carried after each unit (the first instance is in the unit itself),
+ * "Name: value" joined by "|". */
+static char instances[RECORD_MAX][1024];
+static bool instance_follows[RECORD_MAX];
+
 static void record_reset(void)
 {
 	for (int i = 0; i < unit_count; i++)
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 			free(units[i].buffer[b]);
 	memset(units, 0, sizeof(units));
+	memset(instances, 0, sizeof(instances));
+	memset(instance_follows, 0, sizeof(instance_follows));
 	unit_count = 0;
+}
+
+/* A repeat unit: the next instance of the unit before it, which it must otherwise repeat. */
+static void record_instance(const struct app_unit *unit)
+{
+	assert_true(unit_count > 0);
+	struct record_unit *r = &units[unit_count - 1];
+	assert_true(instance_follows[unit_count - 1]);
+	assert_true(unit->window.instance);
+	assert_true(r->window.rules == unit->window.rules);
+	int b = unit->buffer[RULE_BUFFER_HTTP_REQUEST_HEADER] ? RULE_BUFFER_HTTP_REQUEST_HEADER
+							      : RULE_BUFFER_HTTP_RESPONSE_HEADER;
+	assert_int_equal(unit->fresh, RULE_BUFFER_BIT(b));
+	assert_non_null(unit->buffer[RULE_BUFFER_HTTP_URI]);
+	char *out = instances[unit_count - 1];
+	size_t used = strlen(out);
+	assert_true(used + unit->buffer_len[b] + 2 < sizeof(instances[0]));
+	out[used] = '|';
+	memcpy(out + used + 1, unit->buffer[b], unit->buffer_len[b]);
+	out[used + 1 + unit->buffer_len[b]] = '\0';
+	instance_follows[unit_count - 1] = unit->window.instance_follows;
 }
 
 static void record_emit(void *arg, const struct app_unit *unit)
 {
 	(void)arg;
+	if (unit->repeat) {
+		record_instance(unit);
+		return;
+	}
 	assert_true(unit_count < RECORD_MAX);
+	instance_follows[unit_count] = unit->window.instance && unit->window.instance_follows;
 	struct record_unit *r = &units[unit_count++];
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
@@ -413,6 +447,38 @@ static void test_response(void **unused)
 	assert_buffer(2, HTTP_STAT_CODE, "302");
 	assert_int_equal(units[2].fresh, FRESH(HTTP_RESPONSE_BODY) | FRESH(FILE_DATA) | FRESH_FILE);
 	assert_int_equal(app_http_details(&units[2].details)->length, 5);
+	app_parser_http.destroy(s);
+	record_reset();
+}
+
+/*
+ * http.request_header and http.response_header: one instance per header,
+ * "Name: value" with the name as sent and no line end, Cookie included
+ * (only http.header leaves it out); the first in the headers unit, the
+ * others in repeat units fresh only in that buffer, sharing the message's
+ * rule list so a rule alerts once per message.
+ */
+static void test_header_instances(void **unused)
+{
+	(void)unused;
+	void *s = http_new(NULL);
+	feed_str(s, APP_TO_SERVER,
+		 "GET /ws HTTP/1.1\r\nHost: h\r\nCookie: c=1\r\nKey: abc\r\n\r\n");
+	assert_int_equal(unit_count, 1);
+	assert_buffer(0, HTTP_REQUEST_HEADER, "Host: h");
+	assert_true(units[0].fresh & FRESH(HTTP_REQUEST_HEADER));
+	assert_true(units[0].fresh & FRESH(HTTP_URI));
+	assert_true(units[0].window.instance);
+	assert_non_null(units[0].window.rules);
+	assert_string_equal(instances[0], "|Cookie: c=1|Key: abc");
+	assert_false(instance_follows[0]); /* the last said none follows */
+	assert_null(buf(0, RULE_BUFFER_HTTP_RESPONSE_HEADER));
+	feed_str(s, APP_TO_CLIENT, "HTTP/1.1 204 No Content\r\nDate: today\r\nServer: x\r\n\r\n");
+	assert_int_equal(unit_count, 2);
+	assert_buffer(1, HTTP_RESPONSE_HEADER, "Date: today");
+	assert_null(buf(1, RULE_BUFFER_HTTP_REQUEST_HEADER));
+	assert_string_equal(instances[1], "|Server: x");
+	assert_true(units[1].window.rules != units[0].window.rules);
 	app_parser_http.destroy(s);
 	record_reset();
 }
@@ -1156,6 +1222,7 @@ int main(void)
 	    cmocka_unit_test(test_file_upload),
 	    cmocka_unit_test(test_file_magic_and_hashes),
 	    cmocka_unit_test(test_file_eve),
+	    cmocka_unit_test(test_header_instances),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,12 +178,13 @@ static enum verdict harness_inspect(struct harness *h, const struct packet *p)
 
 /* A TCP segment of the connection 10.0.0.9:40000 <-> 10.0.0.1:80, inspected; alerts collected. */
 /* One TCP segment as given, between 10.0.0.9:40000 (the client) and 10.0.0.1:80; tsval 0: no timestamp. */
-static enum verdict harness_segment(struct harness *h, bool from_client, uint8_t flags,
-				    uint32_t seq, uint32_t ack, const char *payload, uint32_t tsval)
+static enum verdict harness_segment_bytes(struct harness *h, bool from_client, uint8_t flags,
+					  uint32_t seq, uint32_t ack, const void *payload,
+					  size_t len, uint32_t tsval)
 {
 	static uint8_t data[2048];
 	struct packet p = {0};
-	size_t len = payload ? strlen(payload) : 0;
+	assert_true(len <= sizeof(data));
 	const char *src = from_client ? "10.0.0.9" : "10.0.0.1";
 	const char *dst = from_client ? "10.0.0.1" : "10.0.0.9";
 	p.flags = PACKET_IPV4 | PACKET_TCP;
@@ -215,16 +216,28 @@ static enum verdict harness_segment(struct harness *h, bool from_client, uint8_t
 	return harness_inspect(h, &p);
 }
 
-/* The next segment of one side, its sequence and acknowledgement numbers kept by the harness. */
-static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
-				 const char *payload)
+static enum verdict harness_segment(struct harness *h, bool from_client, uint8_t flags,
+				    uint32_t seq, uint32_t ack, const char *payload, uint32_t tsval)
+{
+	return harness_segment_bytes(h, from_client, flags, seq, ack, payload,
+				     payload ? strlen(payload) : 0, tsval);
+}
+
+/* The next segment of one side (len bytes), its sequence and acknowledgement numbers kept by the harness. */
+static enum verdict harness_send_bytes(struct harness *h, bool from_client, uint8_t flags,
+				       const void *payload, size_t len)
 {
 	uint32_t *seq = from_client ? &h->client_seq : &h->server_seq;
 	uint32_t at = *seq;
-	size_t len = payload ? strlen(payload) : 0;
 	*seq += (uint32_t)len + !!(flags & (STREAM_TCP_SYN | STREAM_TCP_FIN));
-	return harness_segment(h, from_client, flags, at,
-			       from_client ? h->server_seq : h->client_seq, payload, 0);
+	return harness_segment_bytes(h, from_client, flags, at,
+				     from_client ? h->server_seq : h->client_seq, payload, len, 0);
+}
+
+static enum verdict harness_send(struct harness *h, bool from_client, uint8_t flags,
+				 const char *payload)
+{
+	return harness_send_bytes(h, from_client, flags, payload, payload ? strlen(payload) : 0);
 }
 
 /* A UDP datagram between 10.0.0.9:5060 (the client) and 10.0.0.1:5061. */
@@ -855,6 +868,91 @@ static void test_header_buffers(void **state)
 	assert_int_equal(alerts_of(h, 41), 1);
 	assert_int_equal(alerts_of(h, 42), 0);
 	assert_int_equal(alerts_of(h, 43), 0); /* the header ends there */
+	harness_down(h);
+}
+
+/*
+ * http.request_header is a multi-buffer (one "Name: value" per header): a
+ * rule matches when one instance does, even when its fast pattern lies in
+ * another buffer and the header it needs is not the first; it alerts once
+ * per request though several headers match; bsize is the instance's.
+ */
+static void test_request_header_instances(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert http any any -> any any (msg:\"key\"; http.user_agent; "
+	    "content:\"Go-http-client\"; "
+	    "http.request_header; bsize:8; content:\"Key|3a 20|\"; startswith; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"any\"; http.request_header; content:\"|3a 20|\"; "
+	    "sid:2;)\n"
+	    "alert http any any -> any any (msg:\"whole\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "content:\"Key\"; sid:3;)\n"
+	    "alert http any any -> any any (msg:\"resp\"; flow:to_client; http.response_header; "
+	    "content:\"Date|3a 20|\"; startswith; sid:4;)\n"
+	    /* two statements, two headers: the fast pattern's header comes after the other */
+	    "alert http any any -> any any (msg:\"two\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "http.request_header; content:\"Key|3a 20|abc\"; fast_pattern; sid:5;)\n"
+	    "alert http any any -> any any (msg:\"none\"; http.request_header; content:\"Host|3a "
+	    "20|h\"; "
+	    "http.request_header; content:\"Key|3a 20|xyz\"; sid:6;)\n",
+	    false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA,
+		     "GET /ws HTTP/1.1\r\nHost: h\r\nUser-Agent: Go-http-client/1.1\r\n"
+		     "Key: abc\r\nX: y\r\n\r\n");
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_int_equal(alerts_of(h, 3), 0); /* never in one instance */
+	assert_int_equal(alerts_of(h, 5), 1);
+	assert_int_equal(alerts_of(h, 6), 0);
+	harness_send(h, false, PA,
+		     "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(alerts_of(h, 4), 1);
+	harness_down(h);
+}
+
+/*
+ * HTTP/1 upgraded to HTTP/2 (h2c): the 101's segment carries the server's
+ * first HTTP/2 frames, which the HTTP/2 parser reads from the byte after
+ * the blank line; rules on http2 and on the HTTP buffers of its streams
+ * match, the protocol-detection rule on the change fires once, and the
+ * HTTP/1 rule no longer applies to the HTTP/2 stream.
+ */
+static void test_h2c_upgrade(void **state)
+{
+	(void)state;
+	struct harness *h = harness_up(
+	    "alert tcp any any -> any any (msg:\"up\"; app-layer-protocol:http1,original; "
+	    "app-layer-protocol:http2,final; sid:1;)\n"
+	    "alert http2 any any -> any any (msg:\"h2\"; http.stat_code; content:\"404\"; sid:2;)\n"
+	    "alert http1 any any -> any any (msg:\"h1\"; http.stat_code; content:\"404\"; sid:3;)\n"
+	    "alert http2 any any -> any any (msg:\"win\"; http2.window:1000; sid:4;)\n",
+	    false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA,
+		     "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+		     "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+	static const char head[] = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+				   "Upgrade: h2c\r\n\r\n";
+	/* SETTINGS (empty), then HEADERS on stream 1: ":status: 404" (static index 13) */
+	static const uint8_t frames[] = {0, 0, 0, 4, 0, 0, 0, 0, 0,   0,
+					 0, 1, 1, 5, 0, 0, 0, 1, 0x8d};
+	uint8_t segment[sizeof(head) - 1 + sizeof(frames)];
+	memcpy(segment, head, sizeof(head) - 1);
+	memcpy(segment + sizeof(head) - 1, frames, sizeof(frames));
+	harness_send_bytes(h, false, PA, segment, sizeof(segment));
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 1);
+	assert_int_equal(alerts_of(h, 3), 0);
+	/* the client's preface and a WINDOW_UPDATE of 1000 */
+	static const uint8_t client[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+					"\0\0\4\x08\0\0\0\0\0\0\0\x03\xe8";
+	harness_send_bytes(h, true, PA, client, sizeof(client) - 1);
+	assert_int_equal(alerts_of(h, 4), 1);
+	assert_int_equal(alerts_of(h, 1), 1);
 	harness_down(h);
 }
 
@@ -1902,6 +2000,8 @@ int main(void)
 	    cmocka_unit_test(test_decode_event_rules),
 	    cmocka_unit_test(test_stream_size_counts_from_the_syn),
 	    cmocka_unit_test(test_header_buffers),
+	    cmocka_unit_test(test_request_header_instances),
+	    cmocka_unit_test(test_h2c_upgrade),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,6 +162,144 @@ static void test_http_underscore_names(void **state)
 	parse_fails("http_header_names:1; content:\"x\";", "takes no value");
 }
 
+/* http.request_header / http.response_header: sticky buffers of one header each. */
+static void test_http_header_instance_buffers(void **state)
+{
+	(void)state;
+	struct rule *rule = parse_ok("http.request_header; content:\"Key|3a 20|\"; startswith;");
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_REQUEST_HEADER);
+	rule_free(rule);
+	assert_true(match_str("http.request_header; content:\"Key|3a 20|\"; startswith;",
+			      RULE_BUFFER_HTTP_REQUEST_HEADER, "Key: abc"));
+	assert_false(match_str("http.request_header; content:\"Key|3a 20|\"; startswith;",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "X-Key: abc"));
+	assert_true(match_str("http.response_header; bsize:7; content:\"Date\";",
+			      RULE_BUFFER_HTTP_RESPONSE_HEADER, "Date: d"));
+	assert_false(match_str("http.response_header; content:\"Date\";",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "Date: d"));
+	parse_fails("http.request_header:1; content:\"x\";", "takes no value");
+}
+
+/*
+ * Multiple buffer matching: each statement of a multi-buffer's sticky
+ * keyword is matched on its own, against this instance or (through
+ * instances_before) an earlier one of the message.
+ */
+static void test_multi_buffer_statements(void **state)
+{
+	(void)state;
+	const char *two = "http.request_header; content:\"a: 1\"; "
+			  "http.request_header; content:\"b: 2\";";
+	struct rule *rule = parse_ok(two);
+	assert_int_equal(rule->options[0].instance, 1);
+	assert_int_equal(rule->options[1].instance, 2);
+	assert_int_equal(rule->instance_groups, (1u << 1) | (1u << 2));
+	struct rule_match_ctx ctx;
+	uint32_t now = 0;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.buffer[RULE_BUFFER_HTTP_REQUEST_HEADER] = (const uint8_t *)"a: 1";
+	ctx.buffer_len[RULE_BUFFER_HTTP_REQUEST_HEADER] = 4;
+	ctx.instances_now = &now;
+	assert_false(rule_match(rule, &ctx)); /* one instance holds only the first */
+	assert_int_equal(now, 1u << 1);
+	ctx.buffer[RULE_BUFFER_HTTP_REQUEST_HEADER] = (const uint8_t *)"b: 2";
+	assert_false(rule_match(rule, &ctx));
+	ctx.instances_before = 1u << 1; /* the first matched an earlier header */
+	assert_true(rule_match(rule, &ctx));
+	assert_int_equal(now, 1u << 2);
+	rule_free(rule);
+	/* one statement: one chain on one instance, as before */
+	rule = parse_ok("http.request_header; content:\"a\"; content:\"b\";");
+	assert_int_equal(rule->instance_groups, 0);
+	rule_free(rule);
+	assert_false(match_str("http.request_header; content:\"a\"; content:\"2\";",
+			       RULE_BUFFER_HTTP_REQUEST_HEADER, "b: 2"));
+	/* a buffer that is not a multi-buffer keeps one chain across statements */
+	rule = parse_ok("http.uri; content:\"a\"; http.uri; content:\"b\";");
+	assert_int_equal(rule->instance_groups, 0);
+	assert_int_equal(rule->options[1].instance, 0);
+	rule_free(rule);
+	assert_false(match_str("http.uri; content:\"a\"; http.uri; content:\"b\";",
+			       RULE_BUFFER_HTTP_URI, "/a"));
+	assert_true(match_str("http.uri; content:\"a\"; http.uri; content:\"b\";",
+			      RULE_BUFFER_HTTP_URI, "/ab"));
+}
+
+/* ---- HTTP/2 --------------------------------------------------------------- */
+
+/*
+ * http2.meta as the HTTP/2 parser fills it for one frame (app_http2.h):
+ * type, presence bits, error code, weight, window, size update, then
+ * SETTINGS entries. bits: 1 error, 2 priority, 4 window, 8 size update.
+ */
+static bool match_h2(const char *options, uint8_t type, uint8_t bits, uint32_t value,
+		     const uint8_t *settings, size_t settings_len)
+{
+	uint8_t meta[15 + 6 * 4];
+	memset(meta, 0, sizeof(meta));
+	meta[0] = type;
+	meta[1] = bits;
+	int off = bits & 1 ? 2 : bits & 4 ? 7 : 11;
+	for (int i = 0; i < 4; i++)
+		meta[off + i] = (uint8_t)(value >> (24 - 8 * i));
+	if (bits & 2)
+		meta[6] = (uint8_t)value;
+	assert_true(settings_len <= 6 * 4);
+	if (settings_len)
+		memcpy(meta + 15, settings, settings_len);
+	return match_in(options, RULE_BUFFER_HTTP2_META, meta, 15 + settings_len);
+}
+
+static void test_http2_frame_keywords(void **state)
+{
+	(void)state;
+	assert_true(match_h2("http2.frametype:GOAWAY;", 7, 1, 0, NULL, 0));
+	assert_true(match_h2("http2.frametype:goaway;", 7, 1, 0, NULL, 0));
+	assert_false(match_h2("http2.frametype:GOAWAY;", 4, 0, 0, NULL, 0));
+	assert_true(match_h2("http2.frametype:!DATA;", 4, 0, 0, NULL, 0));
+	assert_true(match_h2("http2.frametype:>5;", 8, 4, 1, NULL, 0));
+	assert_true(match_h2("http2.errorcode:NO_ERROR;", 7, 1, 0, NULL, 0));
+	assert_true(match_h2("http2.errorcode:ENHANCE_YOUR_CALM;", 3, 1, 11, NULL, 0));
+	assert_false(match_h2("http2.errorcode:NO_ERROR;", 4, 0, 0, NULL, 0)); /* none: no match */
+	assert_true(match_h2("http2.window:34634;", 8, 4, 34634, NULL, 0));
+	assert_false(match_h2("http2.window:34634;", 8, 4, 34635, NULL, 0));
+	assert_true(match_h2("http2.window:>1000;", 8, 4, 34634, NULL, 0));
+	assert_true(match_h2("http2.priority:16;", 2, 2, 16, NULL, 0));
+	assert_false(match_h2("http2.priority:16;", 1, 0, 0, NULL, 0));
+	assert_true(match_h2("http2.size_update:4096;", 1, 8, 4096, NULL, 0));
+	assert_false(match_h2("http2.size_update:4096;", 1, 0, 0, NULL, 0));
+	parse_fails("http2.frametype:NOPE;", "bad value");
+	parse_fails("http2.window:x;", "bad value");
+	parse_fails("http2.errorcode;", "value");
+}
+
+static void test_http2_settings(void **state)
+{
+	/* HEADER_TABLE_SIZE 4096, INITIAL_WINDOW_SIZE 65535 */
+	static const uint8_t s[] = {0, 1, 0, 0, 0x10, 0, 0, 4, 0, 0, 0xff, 0xff};
+	(void)state;
+	assert_true(match_h2("http2.settings:SETTINGS_HEADER_TABLE_SIZE>1000;", 4, 0, 0, s, 12));
+	assert_false(match_h2("http2.settings:SETTINGS_HEADER_TABLE_SIZE>5000;", 4, 0, 0, s, 12));
+	assert_true(match_h2("http2.settings:SETTINGS_INITIAL_WINDOW_SIZE=65535;", 4, 0, 0, s, 12));
+	assert_true(match_h2("http2.settings:SETTINGS_INITIAL_WINDOW_SIZE;", 4, 0, 0, s, 12));
+	assert_false(match_h2("http2.settings:SETTINGS_ENABLE_PUSH;", 4, 0, 0, s, 12));
+	assert_false(match_h2("http2.settings:SETTINGS_ENABLE_PUSH=0;", 4, 0, 0, NULL, 0));
+	parse_fails("http2.settings:SETTINGS_BOGUS;", "bad value");
+	parse_fails("http2.settings:SETTINGS_ENABLE_PUSH>x;", "bad value");
+}
+
+/* http2.header and http2.header_name: sticky buffers of one header each. */
+static void test_http2_header_buffers(void **state)
+{
+	(void)state;
+	assert_true(match_str("http2.header_name; content:\":authority\"; bsize:10;",
+			      RULE_BUFFER_HTTP2_HEADER_NAME, ":authority"));
+	assert_true(match_str("http2.header; content:\"user-agent|3a 20|curl\"; startswith;",
+			      RULE_BUFFER_HTTP2_HEADER, "user-agent: curl/8"));
+	assert_false(match_str("http2.header; content:\"user-agent\";", RULE_BUFFER_HTTP_HEADER,
+			       "user-agent: curl/8"));
+}
+
 /* ---- DNS ------------------------------------------------------------------ */
 
 static void test_dns_opcode(void **state)
@@ -387,6 +525,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_uricontent),
 	    cmocka_unit_test(test_http_underscore_names),
+	    cmocka_unit_test(test_http_header_instance_buffers),
+	    cmocka_unit_test(test_multi_buffer_statements),
+	    cmocka_unit_test(test_http2_frame_keywords),
+	    cmocka_unit_test(test_http2_settings),
+	    cmocka_unit_test(test_http2_header_buffers),
 	    cmocka_unit_test(test_dns_opcode),
 	    cmocka_unit_test(test_dns_rcode),
 	    cmocka_unit_test(test_dns_rrtype),

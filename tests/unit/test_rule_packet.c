@@ -452,7 +452,8 @@ static void test_app_layer_protocol_modes(void **state)
 {
 	(void)state;
 	struct packet p = {.flags = PACKET_IPV4 | PACKET_TCP, .ip_version = 4};
-	struct rule_match_ctx ctx = {.packet = &p, .app_proto = RULE_PROTO_HTTP};
+	struct rule_match_ctx ctx = {
+	    .packet = &p, .app_proto = RULE_PROTO_HTTP, .app_proto_original = RULE_PROTO_HTTP};
 	static const char *const holds[] = {
 	    "app-layer-protocol:http1,to_server;", "app-layer-protocol:http, to_client;",
 	    "app-layer-protocol:!tls,final;",	   "app-layer-protocol:http,original;",
@@ -469,6 +470,27 @@ static void test_app_layer_protocol_modes(void **state)
 	ctx.app_proto = -1; /* not detected yet: neither tls nor !tls */
 	assert_false(rule_match(rule, &ctx));
 	rule_free(rule);
+	/* upgraded from HTTP/1 to HTTP/2: original is the one before, final the one now */
+	ctx.app_proto = RULE_PROTO_HTTP2;
+	ctx.app_proto_original = RULE_PROTO_HTTP;
+	static const struct {
+		const char *options;
+		bool holds;
+	} upgraded[] = {
+	    {"app-layer-protocol:http1,original;", true},
+	    {"app-layer-protocol:http2,final;", true},
+	    {"app-layer-protocol:http2,original;", false},
+	    {"app-layer-protocol:http1,final;", false},
+	    {"app-layer-protocol:http1,either;", true},
+	    {"app-layer-protocol:http2;", true},
+	    {"app-layer-protocol:http;", true}, /* http names both versions */
+	};
+	for (size_t i = 0; i < sizeof(upgraded) / sizeof(upgraded[0]); i++) {
+		rule = options_ok("tcp", upgraded[i].options);
+		if (rule_match(rule, &ctx) != upgraded[i].holds)
+			fail_msg("%s: expected %d", upgraded[i].options, upgraded[i].holds);
+		rule_free(rule);
+	}
 	options_fail("app-layer-protocol:http,sideways;",
 		     "bad value of \"app-layer-protocol\": \"http,sideways\"");
 	options_fail("app-layer-protocol:http,;", "bad value of \"app-layer-protocol\": \"http,\"");

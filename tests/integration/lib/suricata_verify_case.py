@@ -47,7 +47,8 @@ VIGIL_ALERT_FIELDS = {
 # Engine options vigil has no equivalent for; noted when a case sets them.
 ARGS_NOTED = ("stream.", "app-layer.", "exception-policy", "flow.", "detect.")
 # Those vigil takes (tests/integration/suricata_verify.py passes them on).
-ARGS_TAKEN = ("threshold-file", "stream.async-oneside", "app-layer.error-policy", "exception-policy")
+ARGS_TAKEN = ("threshold-file", "stream.async-oneside", "app-layer.error-policy", "exception-policy",
+              "packet-alert-max")
 
 
 def parse_version(text):
@@ -302,8 +303,9 @@ class Case:
         return result
 
     def packet_alert_max(self):
-        """suricata.yaml packet-alert-max, for vigil's [rules] packet_alert_max; None: default."""
-        value = self.suricata_yaml.get("packet-alert-max")
+        """packet-alert-max (--set in args, else suricata.yaml), for vigil's [rules]
+        packet_alert_max; None: default."""
+        value = self.sets().get("packet-alert-max", self.suricata_yaml.get("packet-alert-max"))
         return int(value) if value is not None else None
 
     def engine_differences(self):
