@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/match/injection_sql.c rules/match/injection_xss.c
+// FUZZ_SOURCES: rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c
 /*
  * libFuzzer target for the SQL-injection and XSS detectors
- * (rules/match/injection_sql.c rules/match/injection_xss.c). They read attacker-controlled buffers on the
+ * (rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c). They read attacker-controlled buffers on the
  * per-packet path, so any input must be answered without reading past
  * len, without undefined behaviour and in bounded time. The input is
  * copied to an exact-size heap block so ASan sees the smallest overread.
