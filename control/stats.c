@@ -468,6 +468,7 @@ static void stats_eve_suricata(FILE *f, const struct stats_view *view, double up
 	    {"geneve", n[WORKER_COUNTER_GENEVE]},
 	    {"vxlan", n[WORKER_COUNTER_VXLAN]},
 	    {"nsh", n[WORKER_COUNTER_NSH]},
+	    {"gre", n[WORKER_COUNTER_GRE]},
 	    {"avg_pkt_size", pkts ? n[WORKER_COUNTER_RX_BYTES] / pkts : 0},
 	};
 	stats_eve_object(f, "decoder", decoder, sizeof(decoder) / sizeof(decoder[0]));

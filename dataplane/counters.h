@@ -38,6 +38,7 @@
 	_(GENEVE, "geneve")                                                                        \
 	_(VXLAN, "vxlan")                                                                          \
 	_(NSH, "nsh")                                                                              \
+	_(GRE, "gre")                                                                              \
 	_(MALFORMED, "malformed")                                                                  \
 	_(ALERTS, "alerts")                                                                        \
 	_(ALERTS_LOST, "alerts_lost")                                                              \

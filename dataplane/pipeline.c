@@ -690,6 +690,7 @@ static inline void pipeline_count_layers(struct worker_counters *c, const struct
 	n[WORKER_COUNTER_ICMP] += !!(f & PACKET_ICMP);
 	n[WORKER_COUNTER_ICMPV6] += !!(f & PACKET_ICMPV6);
 	n[WORKER_COUNTER_NSH] += !!(f & PACKET_NSH);
+	n[WORKER_COUNTER_GRE] += !!(f & PACKET_GRE);
 	n[WORKER_COUNTER_SCTP] += !!(f & PACKET_SCTP);
 	n[WORKER_COUNTER_OTHER_L3] += !!(f & PACKET_L3_UNKNOWN);
 	n[WORKER_COUNTER_LINK_LOCAL] += !!(f & PACKET_LINK_LOCAL);

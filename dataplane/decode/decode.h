@@ -11,6 +11,7 @@
 #ifndef VIGIL_DATAPLANE_DECODE_H
 #define VIGIL_DATAPLANE_DECODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dataplane/decode/packet.h"
@@ -60,7 +61,9 @@
 	_(NSH_TRUNCATED, "nsh_truncated", "NSH header cut short")                                  \
 	_(NSH_BAD_VERSION, "nsh_bad_version", "NSH version is not 0")                              \
 	_(NSH_BAD_HEADER_LEN, "nsh_bad_header_len",                                                \
-	  "NSH length below its headers or wrong for MD type 1")
+	  "NSH length below its headers or wrong for MD type 1")                                   \
+	_(GRE_TRUNCATED, "gre_truncated",                                                          \
+	  "GRE header, its options or the frame it carries cut short")
 
 enum decode_error {
 	DECODE_OK = 0,
@@ -116,6 +119,15 @@ enum decode_error decode_vlan(struct packet *p, uint32_t offset, uint16_t ether_
 enum decode_error decode_ipv4(struct packet *p, uint32_t offset);
 enum decode_error decode_ipv6(struct packet *p, uint32_t offset);
 enum decode_error decode_nsh(struct packet *p, uint32_t offset);
+enum decode_error decode_gre(struct packet *p, uint32_t offset, uint32_t len);
+/*
+ * A tunnel carried in IP (IP in IP, GRE) is peeled unless the packet is a
+ * fragment or two levels were peeled already; entering it keeps the outer
+ * IP header's offset (ip_in_ip_outer_offset) and clears the outer IP's
+ * flags, so the inner header decodes as the packet's own.
+ */
+bool decode_ip_tunnel_can_enter(const struct packet *p);
+void decode_ip_tunnel_enter(struct packet *p);
 enum decode_error decode_tcp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_udp(struct packet *p, uint32_t offset, uint32_t len);
 enum decode_error decode_sctp(struct packet *p, uint32_t offset, uint32_t len);

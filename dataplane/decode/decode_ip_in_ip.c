@@ -31,7 +31,7 @@ static enum decode_error ip_in_ip_raw(struct packet *p, uint32_t offset, uint32_
 enum decode_error decode_ip_in_ip(struct packet *p, uint32_t offset, uint32_t len,
 				  uint8_t ip_version)
 {
-	if ((p->flags & PACKET_FRAGMENT) || p->ip_in_ip_depth >= IP_IN_IP_MAX_DEPTH)
+	if (!decode_ip_tunnel_can_enter(p))
 		return ip_in_ip_raw(p, offset, len);
 	len = decode_clamp(p, offset, len);
 	const uint8_t *inner = p->data + offset;
@@ -41,6 +41,17 @@ enum decode_error decode_ip_in_ip(struct packet *p, uint32_t offset, uint32_t le
 	if (ip_version == 6 && len >= DECODE_IPV6_HEADER_LEN &&
 	    (uint32_t)decode_be16(inner + 4) + DECODE_IPV6_HEADER_LEN > len)
 		return DECODE_IPV6_BAD_PAYLOAD_LEN;
+	decode_ip_tunnel_enter(p);
+	return ip_version == 4 ? decode_ipv4(p, offset) : decode_ipv6(p, offset);
+}
+
+bool decode_ip_tunnel_can_enter(const struct packet *p)
+{
+	return !(p->flags & PACKET_FRAGMENT) && p->ip_in_ip_depth < IP_IN_IP_MAX_DEPTH;
+}
+
+void decode_ip_tunnel_enter(struct packet *p)
+{
 	if (!(p->flags & PACKET_IP_IN_IP))
 		p->ip_in_ip_outer_offset = (uint16_t)p->l3_offset;
 	p->ip_in_ip_depth++;
@@ -50,5 +61,4 @@ enum decode_error decode_ip_in_ip(struct packet *p, uint32_t offset, uint32_t le
 	p->fragment_id = 0;
 	p->fragment_offset = 0;
 	p->more_fragments = 0;
-	return ip_version == 4 ? decode_ipv4(p, offset) : decode_ipv6(p, offset);
 }

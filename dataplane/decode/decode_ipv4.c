@@ -119,6 +119,8 @@ enum decode_error decode_ipv4(struct packet *p, uint32_t offset)
 		return decode_ip_in_ip(p, l4_offset, l4_len, 4);
 	case DECODE_IPPROTO_IPV6:
 		return decode_ip_in_ip(p, l4_offset, l4_len, 6);
+	case DECODE_IPPROTO_GRE:
+		return decode_gre(p, l4_offset, l4_len);
 	case DECODE_IPPROTO_ICMP:
 		return decode_icmp(p, l4_offset, l4_len);
 	case DECODE_IPPROTO_ICMPV6:

@@ -232,6 +232,8 @@ enum decode_error decode_ipv6(struct packet *p, uint32_t offset)
 		return decode_ip_in_ip(p, w.offset, w.left, 4);
 	case DECODE_IPPROTO_IPV6:
 		return decode_ip_in_ip(p, w.offset, w.left, 6);
+	case DECODE_IPPROTO_GRE:
+		return decode_gre(p, w.offset, w.left);
 	case DECODE_IPPROTO_ICMPV6:
 		return decode_icmpv6(p, w.offset, w.left);
 	case DECODE_IPPROTO_NONE:

@@ -44,6 +44,8 @@ enum packet_flag {
 	PACKET_ATOMIC_FRAGMENT = 1u << 19,
 	/* a Network Service Header carried the packet (decode_nsh.c) */
 	PACKET_NSH = 1u << 20,
+	/* a GRE tunnel carried the packet (decode_gre.c; PACKET_IP_IN_IP too) */
+	PACKET_GRE = 1u << 21,
 };
 
 enum packet_tunnel_type {

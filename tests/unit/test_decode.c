@@ -379,6 +379,85 @@ static void test_nsh(void **state)
 	assert_int_equal(decode_packet(&p, frame, 50), DECODE_NSH_TRUNCATED);
 }
 
+/* An outer IPv4 header of protocol 47 around len bytes, at frame + 14 (after Ethernet). */
+static uint32_t gre_outer(uint8_t *frame, uint32_t len)
+{
+	static const uint8_t eth[14] = {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00};
+	memcpy(frame, eth, 14);
+	uint8_t *ip = frame + 14;
+	memset(ip, 0, 20);
+	ip[0] = 0x45, ip[8] = 64, ip[9] = 47;
+	ip[2] = (uint8_t)((20 + len) >> 8), ip[3] = (uint8_t)(20 + len);
+	ip[12] = 192, ip[13] = 168, ip[15] = 23, ip[16] = 192, ip[17] = 168, ip[19] = 20;
+	return 34;
+}
+
+/*
+ * GRE: IPv4 inside (with key and sequence), Ethernet inside (TEB), ERSPAN
+ * type II (its VLAN the packet's) and III; version 1 (PPTP) and other
+ * payloads stay unknown; a cut header is malformed.
+ */
+static void test_gre(void **state)
+{
+	(void)state;
+	static const uint8_t inner_ip[] = {
+	    0x45, 0,	0,    28,   0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, /* IPv4 */
+	    0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0,						/* UDP 53 */
+	};
+	static const uint8_t inner_eth[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00};
+	uint8_t frame[256], gre[64];
+	struct packet p;
+	const struct {
+		uint8_t header[32];
+		uint32_t len;
+		bool ethernet;
+		uint16_t vlan;
+	} cases[] = {
+	    {{0x30, 0x00, 0x08, 0x00, 0, 0, 0, 7, 0, 0, 0, 1}, 12, false, 0}, /* key, sequence */
+	    {{0x00, 0x00, 0x65, 0x58}, 4, true, 0},			      /* TEB */
+	    {{0x10, 0x00, 0x88, 0xbe, 0, 0, 7, 2, 0x10, 0x17, 8, 0x64, 0, 0, 0, 0}, 16, true, 23},
+	    {{0x00, 0x00, 0x22, 0xeb, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 16, true, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t n = cases[i].len;
+		memcpy(gre, cases[i].header, n);
+		if (cases[i].ethernet) {
+			memcpy(gre + n, inner_eth, 14);
+			n += 14;
+		}
+		memcpy(gre + n, inner_ip, sizeof(inner_ip));
+		n += (uint32_t)sizeof(inner_ip);
+		uint32_t at = gre_outer(frame, n);
+		memcpy(frame + at, gre, n);
+		assert_int_equal(decode_packet(&p, frame, at + n), DECODE_OK);
+		assert_true((p.flags & (PACKET_GRE | PACKET_IP_IN_IP | PACKET_UDP)) ==
+			    (PACKET_GRE | PACKET_IP_IN_IP | PACKET_UDP));
+		assert_int_equal(p.ip_in_ip_outer_offset, 14);
+		assert_int_equal(p.src_addr[0], 10); /* the inner packet's */
+		assert_int_equal(p.dst_port, 53);
+		assert_int_equal(p.vlan_count, cases[i].vlan ? 1 : 0);
+		if (cases[i].vlan)
+			assert_int_equal(p.vlan_id[0], cases[i].vlan);
+		/* GRE cut inside its header, or inside the Ethernet header it carries */
+		uint32_t cut = cases[i].ethernet ? cases[i].len + 4 : 3;
+		at = gre_outer(frame, cut);
+		memcpy(frame + at, gre, cut);
+		assert_int_equal(decode_packet(&p, frame, at + cut), DECODE_GRE_TRUNCATED);
+	}
+	/* version 1 (PPTP) and an unknown payload: left whole */
+	static const uint8_t v1[8] = {0x30, 0x01, 0x88, 0x0b, 0, 0, 0, 0};
+	uint32_t at = gre_outer(frame, 8 + 8);
+	memcpy(frame + at, v1, 8);
+	memset(frame + at + 8, 0, 8);
+	assert_int_equal(decode_packet(&p, frame, at + 16), DECODE_OK);
+	assert_true(p.flags & PACKET_L4_UNKNOWN);
+	assert_false(p.flags & PACKET_GRE);
+	frame[at + 1] = 0x00, frame[at + 2] = 0x12,
+		   frame[at + 3] = 0x34; /* version 0, type 0x1234 */
+	assert_int_equal(decode_packet(&p, frame, at + 16), DECODE_OK);
+	assert_true(p.flags & PACKET_L4_UNKNOWN);
+}
+
 static void test_name_tables(void **state)
 {
 	(void)state;
@@ -903,12 +982,12 @@ static void test_unknown_ip_protocol(void **state)
 
 	(void)state;
 	put_eth(&f, 0x0800);
-	uint32_t ip = put_ipv4(&f, 47); /* GRE */
+	uint32_t ip = put_ipv4(&f, 103); /* PIM */
 	put32(&f, 0x00000800);
 	ipv4_finish(&f, ip);
 	assert_int_equal(decode_frame(&p, &f), DECODE_OK);
 	assert_int_equal(p.flags, PACKET_IPV4 | PACKET_IPV4_DONT_FRAGMENT | PACKET_L4_UNKNOWN);
-	assert_int_equal(p.l4_proto, 47);
+	assert_int_equal(p.l4_proto, 103);
 	assert_int_equal(p.payload_offset, 34);
 	assert_int_equal(p.payload_len, 4);
 }
@@ -1837,6 +1916,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_capture_links),
 	    cmocka_unit_test(test_nsh),
+	    cmocka_unit_test(test_gre),
 	    cmocka_unit_test(test_name_tables),
 	    cmocka_unit_test(test_link_local),
 	    cmocka_unit_test(test_ieee8023_llc),
