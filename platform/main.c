@@ -556,9 +556,13 @@ int main(int argc, char **argv)
 	if (run.offline && (!options.pcap || !options.out))
 		log_fatal("%s: error: board \"%s\" is offline: give --pcap IN and --out OUT",
 			  board.path, board.name);
-	if (run.offline &&
-	    offline_count_packets(options.pcap, &run.offline_expected, err, sizeof(err)) < 0)
+	int counted = run.offline ? offline_count_packets(options.pcap, &run.offline_expected, err,
+							  sizeof(err))
+				  : 0;
+	if (counted < 0)
 		log_fatal("%s", err);
+	if (counted > 0)
+		log_warning("%s", err);
 
 	char input[PATH_MAX] = "";
 	if (run.offline &&

@@ -41,10 +41,15 @@ int offline_count_packets(const char *path, uint64_t *count, char *err, size_t e
 	while ((rc = pcap_next_ex(pcap, &header, &data)) == 1)
 		(*count)++;
 	if (rc == PCAP_ERROR) {
-		snprintf(err, err_len, "--pcap %s: error: after %llu packets: %s", path,
-			 (unsigned long long)*count, pcap_geterr(pcap));
+		/* a capture cut or damaged after its first records (a record
+		 * longer than any snapshot length, a short write): the records
+		 * before are read and inspected, as Suricata does, and the run
+		 * says where the capture ended; one that gives nothing is refused */
+		snprintf(err, err_len, "--pcap %s: %s after %llu packets: %s", path,
+			 *count ? "the capture ends" : "error", (unsigned long long)*count,
+			 pcap_geterr(pcap));
 		pcap_close(pcap);
-		return -EINVAL;
+		return *count ? 1 : -EINVAL;
 	}
 	pcap_close(pcap);
 	return 0;

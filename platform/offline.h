@@ -14,8 +14,10 @@
 /*
  * Count the records of the pcap or pcapng file at path, and set the
  * decoders' link layer (decode_capture_link) from its link type. Before
- * the workers start. Returns 0 or -EINVAL with err set (a link type vigil
- * does not read is refused, not decoded as Ethernet).
+ * the workers start. Returns 0, 1 when a damaged record ends the capture
+ * after others (the count is of those before it; err says where), or
+ * -EINVAL with err set (a link type vigil does not read is refused, not
+ * decoded as Ethernet; so is a capture whose first record is damaged).
  */
 int offline_count_packets(const char *path, uint64_t *count, char *err, size_t err_len);
 
