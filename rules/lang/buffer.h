@@ -236,8 +236,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION)                                                                             \
 	_(DNS_META)                                                                                \
-	_(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META) _(DCERPC_META)          \
-	    _(APP_META) _(HTTP2_META)
+	_(TLS_META)                                                                                \
+	_(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META) _(DCERPC_META) _(APP_META)          \
+	    _(HTTP2_META)
 
 /*
  * Multi-buffers: the parsers hand each instance in a unit of its own
