@@ -233,12 +233,12 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                starts with its enum rule_proto (rules/lang/app_meta.h), so
  *                one hidden buffer serves them all
  */
+/* (clang-format's layout of this list changes from one run to the next) */
+/* clang-format off */
 #define foreach_rule_buffer_hidden                                                                 \
-	_(TLS_VERSION)                                                                             \
-	_(DNS_META)                                                                                \
-	_(TLS_META)                                                                                \
-	_(FILE_META) _(APP_EVENTS) _(FTP_META) _(FTPDATA_META) _(DCERPC_META) _(APP_META)          \
-	    _(HTTP2_META)
+	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META)             \
+	_(FTPDATA_META) _(DCERPC_META) _(APP_META) _(HTTP2_META)
+/* clang-format on */
 
 /*
  * Multi-buffers: the parsers hand each instance in a unit of its own
