@@ -482,13 +482,14 @@ static void pipeline_datagram(struct detect_packet *s)
 }
 
 /*
- * A packet the normalizer discards (its receiver would not take it: data
- * on a SYN, a segment out of window, ...; ips: also urgent data) is still
- * inspected as a packet, its own payload alone, before it is dropped (ips)
- * or let by: the attempt is reported as Suricata reports it (a rule on the
- * payload alerts, a drop rule's alert says blocked), while nothing of it
- * reaches the stream or the application parsers, so what is inspected as
- * the connection stays what its receiver takes.
+ * Data on a SYN, which the normalizer keeps from the stream (its receiver
+ * would not take it; ips drops it), is still inspected as a packet, its
+ * own payload alone: the attempt is reported as Suricata reports it (a
+ * rule on the payload alerts, a drop rule's alert says blocked), while
+ * nothing of it reaches the stream or the application parsers. The other
+ * segments a receiver discards (out of window, no ACK, PAWS, ...) are the
+ * decoys of an insertion attack and are not inspected at all: an alert on
+ * them would be the attacker's to trigger (lab_stream_agreement).
  */
 static void pipeline_inspect_discarded(struct detect_packet *s)
 {
@@ -571,7 +572,8 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 		 ctx->enforce)
 		discard = NORMALIZE_URGENT;
 	if (unlikely(discard != NORMALIZE_OK)) {
-		pipeline_inspect_discarded(&s);
+		if (discard == NORMALIZE_SYN_DATA)
+			pipeline_inspect_discarded(&s);
 		return pipeline_discard(ctx, p, s.flow, discard, timestamp_us);
 	}
 	if (s.flow && (s.flow->pipeline_flags & FLOW_PIPELINE_RATE_LIMITED) && ctx->enforce) {

@@ -25,6 +25,7 @@ IP6_SRC = bytes.fromhex("fd770000000000000000000000000001")
 IP6_DST = bytes.fromhex("fd770000000000000000000000000002")
 
 ETH_IPV4, ETH_IPV6, ETH_ARP, ETH_VLAN, ETH_QINQ = 0x0800, 0x86DD, 0x0806, 0x8100, 0x88A8
+ETH_NSH = 0x894F
 PROTO_HOP_BY_HOP, PROTO_ICMP, PROTO_TCP, PROTO_UDP = 0, 1, 6, 17
 PROTO_ROUTING, PROTO_FRAGMENT, PROTO_GRE, PROTO_ICMPV6, PROTO_DEST_OPTS = 43, 44, 47, 58, 60
 PROTO_SCTP = 132
@@ -164,7 +165,7 @@ def valid_frames():
         ("IPv4 non-first fragment, 4 bytes of TCP", v4(PROTO_TCP, b"\x9c\x40\x00\x50", frag_offset=100)),
         ("IPv4 first fragment, UDP length past the fragment",
          v4(PROTO_UDP, udp(bytes(100), length=1000), more_fragments=True)),
-        ("IPv4 GRE (other L4)", v4(PROTO_GRE, bytes([0, 0, 0x08, 0]) + bytes(20))),
+        ("IPv4 GRE version 1, PPTP's (left whole)", v4(PROTO_GRE, bytes([0x30, 0x01, 0x88, 0x0b]) + bytes(20))),
         ("ARP (other L3)", ethernet(ETH_ARP, arp())),
         ("IPv6 hop-by-hop, destination options, UDP",
          v6(PROTO_HOP_BY_HOP, ipv6_chain([PROTO_HOP_BY_HOP, PROTO_DEST_OPTS], PROTO_UDP) + udp(b"x"))),
@@ -256,6 +257,13 @@ def malformed_frames():
         ("vxlan_bad_flags", "no I flag", v4(PROTO_UDP, tunnel(VXLAN_PORT, struct.pack("!B3xI", 0, VXLAN_VNI << 8)))),
         ("vxlan_unknown_vni", "VNI 7 on the port of VNI 1",
          v4(PROTO_UDP, tunnel(VXLAN_PORT, struct.pack("!B3xI", 8, 7 << 8)))),
+        ("nsh_truncated", "7 bytes of NSH", ethernet(ETH_NSH, bytes([0, 2, 2, 1, 0, 0, 1]))),
+        ("nsh_bad_version", "NSH version 1",
+         ethernet(ETH_NSH, bytes([0x40, 2, 2, 1, 0, 0, 1, 2]) + ipv4(PROTO_UDP, udp_ok))),
+        ("nsh_bad_header_len", "MD type 1 of 2 words",
+         ethernet(ETH_NSH, bytes([0, 2, 1, 1, 0, 0, 1, 2]) + ipv4(PROTO_UDP, udp_ok))),
+        ("gre_truncated", "3 bytes of GRE", v4(PROTO_GRE, bytes([0, 0, 8]))),
+        ("gre_truncated", "GRE with a key, cut inside it", v4(PROTO_GRE, bytes([0x20, 0, 8, 0, 0, 0]))),
     ]
 
 
