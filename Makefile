@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 60
 
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
-	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic libnghttp2-dev python3 python3-scapy iproute2 \
+	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
 	python3-jsonschema dnsmasq-base logrotate
 
