@@ -394,22 +394,10 @@ static void ftp_parse(void *state, enum app_direction dir, const uint8_t *data, 
 
 	if (!len && !s->done)
 		ftp_end(s, dir, emit, arg);
+	uint32_t n;
 	while (len && !s->done) {
-		const uint8_t *nl = memchr(data, '\n', len);
-		uint32_t take = nl ? (uint32_t)(nl - data) : len;
-		uint32_t room = FTP_LINE_MAX - l->len;
-		memcpy(l->bytes + l->len, data, take < room ? take : room);
-		l->len = (uint16_t)(l->len + (take < room ? take : room));
-		data += take;
-		len -= take;
-		if (!nl)
+		if (!app_line_gather(l->bytes, FTP_LINE_MAX, &l->len, &data, &len, &n))
 			break;
-		data++; /* the LF */
-		len--;
-		uint32_t n = l->len;
-		if (n && l->bytes[n - 1] == '\r')
-			n--;
-		l->len = 0;
 		if (dir == APP_TO_SERVER)
 			ftp_client_line(s, l->bytes, n, emit, arg);
 		else

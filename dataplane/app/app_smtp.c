@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "dataplane/app/app_json.h"
+#include "dataplane/app/app_util.h"
 #include "dataplane/app/app_mail.h"
 #include "dataplane/app/app_parsers.h"
 #include "rules/match/match.h"
@@ -305,21 +306,9 @@ static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data,
 			len -= took;
 			continue;
 		}
-		const uint8_t *nl = memchr(data, '\n', len);
-		uint32_t take = nl ? (uint32_t)(nl - data) : len;
-		uint32_t room = SMTP_LINE_MAX - l->len;
-		memcpy(l->bytes + l->len, data, take < room ? take : room);
-		l->len += take < room ? take : room;
-		data += take;
-		len -= take;
-		if (!nl)
+		uint32_t n;
+		if (!app_line_gather(l->bytes, SMTP_LINE_MAX, &l->len, &data, &len, &n))
 			break;
-		data++; /* the LF */
-		len--;
-		uint32_t n = l->len;
-		if (n && l->bytes[n - 1] == '\r')
-			n--;
-		l->len = 0;
 		if (dir == APP_TO_SERVER)
 			smtp_client_line(s, l->bytes, n, emit, arg);
 		else

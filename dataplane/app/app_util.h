@@ -43,4 +43,33 @@ static inline bool app_message_take(uint8_t *buf, uint32_t cap, uint32_t message
 	return *seen >= message_len;
 }
 
+/*
+ * A text protocol's lines split across calls (FTP, SMTP): gather bytes from
+ * *data into line (cap bytes; *used kept so far, the rest of a longer line
+ * is consumed and dropped) up to the LF, advancing *data and *len. True
+ * once the LF came: *line_len is then the line without its CR LF, and
+ * *used is 0 again for the next one.
+ */
+static inline bool app_line_gather(uint8_t *line, uint32_t cap, uint16_t *used,
+				   const uint8_t **data, uint32_t *len, uint32_t *line_len)
+{
+	const uint8_t *nl = memchr(*data, '\n', *len);
+	uint32_t take = nl ? (uint32_t)(nl - *data) : *len;
+	uint32_t room = cap - *used, keep = take < room ? take : room;
+	memcpy(line + *used, *data, keep);
+	*used = (uint16_t)(*used + keep);
+	*data += take;
+	*len -= take;
+	if (!nl)
+		return false;
+	(*data)++; /* the LF */
+	(*len)--;
+	uint32_t n = *used;
+	if (n && line[n - 1] == '\r')
+		n--;
+	*line_len = n;
+	*used = 0;
+	return true;
+}
+
 #endif
