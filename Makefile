@@ -160,7 +160,7 @@ fuzz-bins: $(FUZZ_BINS)
 conformance: deps
 	@$(MAKE) --no-print-directory all
 	/usr/bin/python3 tests/conformance/conformance.py --json $(BUILD)/conformance.json \
-		--passing $(BUILD)/conformance-passing.txt
+		--passing $(BUILD)/conformance-passing.txt --readme README.md
 
 clean:
 	rm -rf $(BUILD)
