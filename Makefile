@@ -31,7 +31,8 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
 	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
-	python3-jsonschema dnsmasq-base logrotate
+	python3-jsonschema dnsmasq-base logrotate \
+	curl python3-prometheus-client chromium libnss3-tools
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -87,6 +88,9 @@ $(BUILD)/gen/version.h: FORCE
 FORCE:
 $(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: $(BUILD)/gen/version.h
 $(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: CPPFLAGS += -I$(BUILD)/gen
+
+# The dashboard's files are assembled into this object (.incbin): -MMD does not see them.
+$(BUILD)/control/dashboard.o: $(wildcard control/dashboard/*)
 
 $(BUILD)/vigil: $(BUILD)/platform/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

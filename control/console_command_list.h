@@ -17,6 +17,8 @@
 	_("help", viewer, 0, 0, false, false, command_help, "help")                                \
 	_("status", viewer, 0, 0, false, false, command_status, "status")                          \
 	_("stats", viewer, 0, 0, false, false, command_stats, "stats")                             \
+	_("stats history", viewer, 0, 0, false, false, command_stats_history,                      \
+	  "stats history (the last hour: rates, top signatures and addresses)")                    \
 	_("mode", viewer, 0, 1, false, false, command_mode, "mode [ids|ips]")                      \
 	_("audit tail", viewer, 0, 1, false, false, command_audit_tail, "audit tail [N]")          \
 	_("alerts tail", viewer, 0, 1, false, false, command_alerts_tail, "alerts tail [N]")       \

@@ -22,6 +22,7 @@
 #include "control/sinks.h"
 #include "control/eve.h"
 #include "control/health_listener.h"
+#include "control/history.h"
 #include "control/stats.h"
 #include "control/watchdog.h"
 #include "dataplane/publish.h"
@@ -163,15 +164,19 @@ static void command_status(struct command_context *ctx)
 	json_key(j, "console");
 	json_printf(j,
 		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"handshake_timeouts\":%llu,"
-		    "\"handshakes_shed\":%llu,\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
+		    "\"handshakes_shed\":%llu,\"handshakes_abandoned\":%llu,"
+		    "\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
 		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,"
-		    "\"refused_not_management\":%llu,\"requests\":%llu}",
+		    "\"refused_not_management\":%llu,\"requests\":%llu,\"http_requests\":%llu,"
+		    "\"http_refused\":%llu}",
 		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
 		    (unsigned long long)cc.handshake_timeouts,
-		    (unsigned long long)cc.handshakes_shed, (unsigned long long)cc.viewers_evicted,
-		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
-		    (unsigned long long)cc.refused_no_role,
-		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
+		    (unsigned long long)cc.handshakes_shed,
+		    (unsigned long long)cc.handshakes_abandoned,
+		    (unsigned long long)cc.viewers_evicted, (unsigned long long)cc.refused_blocked,
+		    (unsigned long long)cc.refused_busy, (unsigned long long)cc.refused_no_role,
+		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests,
+		    (unsigned long long)cc.http_requests, (unsigned long long)cc.http_refused);
 	command_status_health(c, j);
 	command_status_links(c, j);
 	command_status_fail(c, j);
@@ -245,6 +250,30 @@ static void command_stats(struct command_context *ctx)
 		fclose(f);
 	}
 	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_stats_history(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	if (!c->history || !c->stats) {
+		snprintf(ctx->error, sizeof(ctx->error), "no counters on this board");
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
+		return;
+	}
+	history_json(f, c->history, c->stats,
+		     (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+	fclose(f);
+	json_key(ctx->j, "history");
+	json_raw(ctx->j, text);
+	free(text);
 }
 
 static void command_mode(struct command_context *ctx)
@@ -897,8 +926,9 @@ static void command_finish(struct control *control, struct console_call *call,
 		json_raw(j, body->text);
 	json_object_end(j);
 	json_free(body);
-	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,
-		     call->request, ctx->error[0] ? ctx->error : NULL);
+	if (!call->quiet)
+		audit_record(&control->audit, call->subject, console_role_name(call->role),
+			     call->peer, call->request, ctx->error[0] ? ctx->error : NULL);
 }
 
 static void *command_job_main(void *arg)
