@@ -3,20 +3,21 @@
 #
 # Scenario (issue 18, acceptance 4): vigil installs like any other service.
 # `make deb` builds a package whose control file names the libraries vigil
-# links and the DPDK drivers it loads, and /etc/vigil as conffiles; dpkg
+# links and the DPDK drivers it loads, and /etc/vigil as conffiles; apt
+# resolves those on a fresh machine (simulated, an empty dpkg status); dpkg
 # installs it into a scratch root (dpkg --root: its own database, maintainer
 # scripts run outside a chroot with DPKG_ROOT, never the real /etc or /usr),
 # and every file is where packaging/README.md says; postinst made the state,
 # cache and log directories; the installed vigil checks the installed board,
-# policy and default ruleset; `systemd-analyze verify` accepts the unit (its
+# policy and database.rules (web.rules is compared with the tree's); `systemd-analyze verify` accepts the unit (its
 # ExecStart pointed into the scratch root, the only change), with
 # `ExecReload` sending SIGHUP and the sandboxing options present;
 # `man -l` renders vigil(8) and vigilctl(8) without a warning, with the
 # options and console commands of the programs' own --help; logrotate reads
 # the installed rotation file; purge removes it all. Then `make install`
 # with PREFIX and DESTDIR puts the same files under them, and `make
-# uninstall` removes them but a changed configuration file. About 20 s
-# (most of it make deb's compression). No network namespaces.
+# uninstall` removes them but a changed configuration file. About 25 s
+# (make deb's compression and apt's resolution). No network namespaces.
 #
 # Run alone (repo root, after make): bash tests/integration/service_package.sh
 # "A && pass || fail": pass only prints, it cannot fail (SC2015); the unit's
@@ -71,6 +72,26 @@ check_package()
 		pass "conffiles: /etc/vigil and the logrotate file"
 	else
 		fail "conffiles differ: $(cat "$tmp/out")"
+	fi
+}
+
+# What `dpkg -i` on a fresh machine would need: apt resolves the package's
+# dependencies as if nothing were installed (an empty dpkg status), from
+# this machine's package lists; simulated, nothing is installed.
+check_fresh_machine()
+{
+	local deb=$1
+	if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+		echo "SKIP: no apt package lists (apt-get update) to resolve the dependencies from"
+		return
+	fi
+	: >"$tmp/empty-status"
+	if apt-get install --simulate --no-install-recommends \
+		-o Dir::State::status="$tmp/empty-status" "./$deb" >"$tmp/out" 2>&1 &&
+		grep -q '^Inst vigil ' "$tmp/out"; then
+		pass "on a fresh machine apt resolves every dependency ($(grep -c '^Inst ' "$tmp/out") packages)"
+	else
+		fail "dependencies do not resolve on a fresh machine: $(grep -E '^E:|Depends:' "$tmp/out" | head -n 5)"
 	fi
 }
 
@@ -257,6 +278,7 @@ main()
 	pass "make deb built $deb ($(du -k "$deb" | cut -f1) KB)"
 
 	check_package "$deb"
+	check_fresh_machine "$deb"
 	install_into_root "$deb" "$tmp/root"
 	check_installed_vigil "$tmp/root"
 	check_unit "$tmp/root"
