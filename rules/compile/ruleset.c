@@ -205,12 +205,33 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 	return index;
 }
 
+/* Does buffer b share its mask bit with another buffer? */
+static bool rule_buffer_bit_shared(int b)
+{
+	return b >= RULE_BUFFER_EXACT_BITS &&
+	       RULE_BUFFER_COUNT - RULE_BUFFER_EXACT_BITS > 128 - RULE_BUFFER_EXACT_BITS;
+}
+
 /*
  * Buffer of a rule with no fast pattern: its first application buffer
  * (the packet's own buffers are all found through pkt_data's group).
  */
 static int rule_home_buffer(const struct rule *rule)
 {
+	/* The lowest-numbered buffer the rule uses. buffers_used says it
+	 * where a bit is a buffer's own; where bits are shared
+	 * (rules/lang/buffer.h) the rule's options say it. */
+	int home = RULE_BUFFER_COUNT;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		int b = (int)rule->options[i].buffer;
+		if (b > RULE_BUFFER_PACKET_LAST && b < home)
+			home = b;
+	}
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < home; b++)
+		if (!rule_buffer_bit_shared(b) && (rule->buffers_used & RULE_BUFFER_BIT(b)))
+			return b;
+	if (home < RULE_BUFFER_COUNT)
+		return home;
 	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++)
 		if (rule->buffers_used & RULE_BUFFER_BIT(b))
 			return b;

@@ -150,15 +150,24 @@ enum rule_buffer {
 };
 
 /*
- * A set of buffers, one bit per enum rule_buffer (rule.buffers_used, a
- * unit's fresh buffers, a parser's buffers): 128 bits, as the buffers of
- * every protocol Suricata's rules name outgrew 64. Build bits with
- * RULE_BUFFER_BIT(), never with 1ull << b.
+ * A set of buffers (rule.buffers_used, a unit's fresh buffers, a parser's
+ * buffers): 128 bits, built with RULE_BUFFER_BIT(), never with 1ull << b.
+ * The first RULE_BUFFER_EXACT_BITS buffers have a bit each; the buffers
+ * after them (the protocols added last, each filled by its parser in one
+ * step) share the remaining bits, several to a bit. So a mask is exact for
+ * those first buffers and a superset for the others: it may say a buffer
+ * is used or fresh when only a bit-mate is, which costs a lookup that finds
+ * nothing, never a missed match, as long as no code takes a mask for an
+ * exact list. Code that must know exactly which buffers (a rule's home
+ * buffer, the buffers a match has done) walks the rule's options instead.
  */
 typedef unsigned __int128 rule_buffer_mask;
-#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << (b))
-
-_Static_assert(RULE_BUFFER_COUNT <= 128, "rule_buffer_mask has one bit per buffer");
+#define RULE_BUFFER_EXACT_BITS 104
+#define RULE_BUFFER_BIT_INDEX(b)                                                                   \
+	((b) < RULE_BUFFER_EXACT_BITS                                                              \
+	     ? (unsigned)(b)                                                                       \
+	     : RULE_BUFFER_EXACT_BITS + ((unsigned)(b) - RULE_BUFFER_EXACT_BITS) % (128 - RULE_BUFFER_EXACT_BITS))
+#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << RULE_BUFFER_BIT_INDEX(b))
 
 /* The packet's own buffers: pkt_data and the header buffers, which no application unit fills. */
 #define RULE_BUFFER_PACKET_LAST RULE_BUFFER_ICMPV6_HDR
