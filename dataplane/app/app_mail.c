@@ -32,7 +32,7 @@ void app_mail_begin(struct app_mail *m, uint32_t limit)
 	mail_entity_begin(m);
 }
 
-/* Keep an item (its first APP_MAIL_ITEM_MAX bytes); dropped when the text area or the list is full. */
+/* Keep an item (its first APP_MAIL_ITEM_MAX bytes); dropped when the text or the list is full. */
 static void mail_item_add(struct app_mail *m, enum app_mail_item_kind kind, const uint8_t *text,
 			  size_t len)
 {

@@ -11,11 +11,12 @@
  * whose record the flow's end writes. After DATA the client's bytes are
  * the message up to the "CRLF.CRLF" that ends them (after BDAT, the
  * announced count, skipped unread), so a line in a mail body that reads
- * "RCPT TO:" is not taken for a command. If the server refuses DATA (4xx/5xx before any message byte),
- * command parsing resumes. After STARTTLS and the server's 220 the session
- * is encrypted and both directions stop. The server's replies are only
- * read for those two decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC
- * 5321 allows 512); AUTH and the message headers are left to others.
+ * "RCPT TO:" is not taken for a command. If the server refuses DATA
+ * (4xx/5xx before any message byte), command parsing resumes. After
+ * STARTTLS and the server's 220 the session is encrypted and both
+ * directions stop. The server's replies are only read for those two
+ * decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC 5321 allows 512);
+ * AUTH is left to others, the message to app_mail.c.
  * The message's attachments (app_mail.c: MIME, base64, quoted-printable)
  * are files: each one, once it ends, is a unit of its own (file.data,
  * file.name, file.magic, file.meta) and a fileinfo record. Its end is a
