@@ -191,6 +191,13 @@ struct app_unit {
 	 */
 	bool side_incomplete;
 	/*
+	 * For a protocol whose record waits for its transaction's end (SMTP: a
+	 * message's end): this unit ends it, and its record goes now; the units
+	 * before it only leave one pending, which the flow's end writes if no
+	 * unit ends the transaction.
+	 */
+	bool tx_complete;
+	/*
 	 * The transaction's files to store (RULE_FILESTORE_* of
 	 * rules/match/match.h): a rule with filestore that matches one of its
 	 * units sets a direction here. NULL: the protocol carries no files.

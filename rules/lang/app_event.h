@@ -44,7 +44,8 @@
 	_(HTTP_URI_HOST_INVALID, "http.uri_host_invalid", "proto_parser")                          \
 	_(HTTP_HEADER_HOST_INVALID, "http.header_host_invalid", "proto_parser")                    \
 	_(APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS,                                              \
-	  "applayer_mismatch_protocol_both_directions", "proto_detect")
+	  "applayer_mismatch_protocol_both_directions", "proto_detect")                            \
+	_(SMTP_MIME_LONG_BOUNDARY, "smtp.mime_long_boundary", "proto_parser")
 
 enum rule_app_event {
 #define _(sym, name, layer) RULE_APP_EVENT_##sym,

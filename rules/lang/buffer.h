@@ -94,6 +94,9 @@
 	_(SMTP_HELO, "smtp.helo", NULL, SMTP)                                                      \
 	_(SMTP_MAIL_FROM, "smtp.mail_from", NULL, SMTP)                                            \
 	_(SMTP_RCPT_TO, "smtp.rcpt_to", NULL, SMTP)                                                \
+	_(EMAIL_MESSAGE_ID, "email.message_id", NULL, SMTP)                                        \
+	_(EMAIL_X_MAILER, "email.x_mailer", NULL, SMTP)                                            \
+	_(EMAIL_URL, "email.url", NULL, SMTP)                                                      \
 	_(MYSQL_QUERY, "mysql.query", NULL, MYSQL)                                                 \
 	_(SIP_METHOD, "sip.method", NULL, SIP)                                                     \
 	_(SIP_URI, "sip.uri", NULL, SIP)                                                           \
@@ -272,7 +275,8 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_(SIP_VIA)                                                                                 \
 	_(SIP_USER_AGENT)                                                                          \
 	_(SIP_CONTENT_TYPE)                                                                        \
-	_(SIP_CONTENT_LENGTH)
+	_(SIP_CONTENT_LENGTH)                                                                      \
+	_(EMAIL_URL)
 
 /* True for the buffers of foreach_rule_buffer_multi. */
 extern const _Bool rule_buffer_multi[RULE_BUFFER_COUNT];

@@ -51,7 +51,9 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++)
 		FUZZ_CHECK(unit->buffer[RULE_BUFFER_APP_EVENTS][i] < RULE_APP_EVENT_COUNT);
 	if (fuzz_app_parser->eve_details) {
-		char line[4096];
+		/* SMTP's object (helo, paths, the email object) is 2 KB of
+		 * details, each control byte six when escaped */
+		char line[16384];
 		struct app_json j = {.buf = line, .len = sizeof(line)};
 		fuzz_app_parser->eve_details(d, &j);
 		FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
