@@ -97,6 +97,12 @@
 	_(EMAIL_MESSAGE_ID, "email.message_id", NULL, SMTP)                                        \
 	_(EMAIL_X_MAILER, "email.x_mailer", NULL, SMTP)                                            \
 	_(EMAIL_URL, "email.url", NULL, SMTP)                                                      \
+	_(EMAIL_FROM, "email.from", NULL, SMTP)                                                    \
+	_(EMAIL_TO, "email.to", NULL, SMTP)                                                        \
+	_(EMAIL_CC, "email.cc", NULL, SMTP)                                                        \
+	_(EMAIL_SUBJECT, "email.subject", NULL, SMTP)                                              \
+	_(EMAIL_DATE, "email.date", NULL, SMTP)                                                    \
+	_(EMAIL_RECEIVED, "email.received", NULL, SMTP)                                            \
 	_(MYSQL_QUERY, "mysql.query", NULL, MYSQL)                                                 \
 	_(SIP_METHOD, "sip.method", NULL, SIP)                                                     \
 	_(SIP_URI, "sip.uri", NULL, SIP)                                                           \
@@ -169,7 +175,8 @@ typedef unsigned __int128 rule_buffer_mask;
 #define RULE_BUFFER_BIT_INDEX(b)                                                                   \
 	((b) < RULE_BUFFER_EXACT_BITS                                                              \
 	     ? (unsigned)(b)                                                                       \
-	     : RULE_BUFFER_EXACT_BITS + ((unsigned)(b) - RULE_BUFFER_EXACT_BITS) % (128 - RULE_BUFFER_EXACT_BITS))
+	     : RULE_BUFFER_EXACT_BITS +                                                            \
+		   ((unsigned)(b)-RULE_BUFFER_EXACT_BITS) % (128 - RULE_BUFFER_EXACT_BITS))
 #define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << RULE_BUFFER_BIT_INDEX(b))
 
 /* The packet's own buffers: pkt_data and the header buffers, which no application unit fills. */
@@ -276,7 +283,8 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_(SIP_USER_AGENT)                                                                          \
 	_(SIP_CONTENT_TYPE)                                                                        \
 	_(SIP_CONTENT_LENGTH)                                                                      \
-	_(EMAIL_URL)
+	_(EMAIL_URL)                                                                               \
+	_(EMAIL_RECEIVED)
 
 /* True for the buffers of foreach_rule_buffer_multi. */
 extern const _Bool rule_buffer_multi[RULE_BUFFER_COUNT];

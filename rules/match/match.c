@@ -555,8 +555,7 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 		unsigned b = option->buffer;
 		uint32_t statement = option->instance ? 1u << option->instance : 0;
 		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
-		    b >= RULE_BUFFER_COUNT ||
-		    (statement ? statements & statement : done[b]))
+		    b >= RULE_BUFFER_COUNT || (statement ? statements & statement : done[b]))
 			continue;
 		done[b] = 1;
 		statements |= statement;

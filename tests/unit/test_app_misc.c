@@ -508,6 +508,13 @@ static void test_smtp_email(void **unused)
 		assert_buffer(end, RULE_BUFFER_EMAIL_MESSAGE_ID, "<1234@mx.example.org>");
 		assert_buffer(end, RULE_BUFFER_EMAIL_X_MAILER, "Mailer 1.0");
 		assert_buffer(end, RULE_BUFFER_EMAIL_URL, "one.example/a?b=1");
+		assert_buffer(end, RULE_BUFFER_EMAIL_FROM, "\"Alice A\" <alice@example.org>");
+		assert_buffer(end, RULE_BUFFER_EMAIL_TO,
+			      "<bob@example.com>, carol@example.com,dave@example.net");
+		assert_buffer(end, RULE_BUFFER_EMAIL_CC, "eve@example.org");
+		assert_buffer(end, RULE_BUFFER_EMAIL_SUBJECT, "theplan");
+		assert_null(end->buffer[RULE_BUFFER_EMAIL_DATE]);
+		assert_null(end->buffer[RULE_BUFFER_EMAIL_RECEIVED]);
 		/* the other URLs, each an instance in a unit that repeats the message */
 		assert_true(k.units[5].repeat && k.units[6].repeat);
 		assert_buffer(&k.units[5], RULE_BUFFER_EMAIL_URL, "two.example/");

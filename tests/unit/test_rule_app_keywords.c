@@ -517,6 +517,12 @@ static void test_email_buffers(void **state)
 	    {"email.message_id", RULE_BUFFER_EMAIL_MESSAGE_ID},
 	    {"email.x_mailer", RULE_BUFFER_EMAIL_X_MAILER},
 	    {"email.url", RULE_BUFFER_EMAIL_URL},
+	    {"email.from", RULE_BUFFER_EMAIL_FROM},
+	    {"email.to", RULE_BUFFER_EMAIL_TO},
+	    {"email.cc", RULE_BUFFER_EMAIL_CC},
+	    {"email.subject", RULE_BUFFER_EMAIL_SUBJECT},
+	    {"email.date", RULE_BUFFER_EMAIL_DATE},
+	    {"email.received", RULE_BUFFER_EMAIL_RECEIVED},
 	};
 	char options[256];
 
@@ -536,6 +542,7 @@ static void test_email_buffers(void **state)
 	assert_false(match_str(id, RULE_BUFFER_EMAIL_MESSAGE_ID, "<a@b> "));
 	/* email.url is a multi-buffer: each URL an instance */
 	assert_true(rule_buffer_multi[RULE_BUFFER_EMAIL_URL]);
+	assert_true(rule_buffer_multi[RULE_BUFFER_EMAIL_RECEIVED]);
 	assert_false(rule_buffer_multi[RULE_BUFFER_EMAIL_X_MAILER]);
 	assert_int_equal(rule_buffer_proto[RULE_BUFFER_EMAIL_URL], RULE_PROTO_SMTP);
 }
