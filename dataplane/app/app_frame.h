@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Frames as a parser marks them (rules/lang/frame.h): what the parser
- * keeps per flow (the next frame id and how far each direction's stream
- * has gone) and the one call that hands a frame to inspection as a unit
+ * keeps per flow (the last frame id and how far each direction's stream
+ * has gone, so a frame knows its offset) and the one call that hands a frame to inspection as a unit
  * of its own: the frame buffer holds the frame's bytes, the details are
  * the parser's as they stand, and it is a repeat unit (no EVE record of
  * its own; skipped at once when no rule reads frames).
@@ -22,11 +22,32 @@
 
 #include "dataplane/app/app.h"
 
-/* A flow's frame bookkeeping, zeroed with the parser's state. */
+/*
+ * A flow's frame bookkeeping, zeroed with the parser's state. Ids count
+ * per direction, as Suricata's do, and start at 2: Suricata's id 1 is the
+ * direction's whole stream (its "stream" frame), which vigil inspects as
+ * pkt_data, so the ids EVE shows are the same.
+ */
 struct app_frames {
-	uint64_t last_id;   /* ids count from 1 per flow, both directions together */
-	uint64_t stream[2]; /* bytes of each direction's stream the parser consumed */
+	uint64_t last_id[2]; /* by enum app_direction; 0: none yet */
+	/* bytes of each direction's stream handed to the parser before the
+	 * parse() call at hand: where its data starts (app_frame_stream_*) */
+	uint64_t stream[2];
 };
+
+/* A parse() call of dir begins with len bytes at data: where they stand in the stream. */
+static inline uint64_t app_frame_stream_at(const struct app_frames *frames, enum app_direction dir,
+					   const uint8_t *start, const uint8_t *at)
+{
+	return frames->stream[dir] + (uint64_t)(at - start);
+}
+
+/* The parse() call of dir is over: its len bytes are behind. */
+static inline void app_frame_stream_done(struct app_frames *frames, enum app_direction dir,
+					 uint32_t len)
+{
+	frames->stream[dir] += len;
+}
 
 /*
  * Hand a frame of type over: data[0..len) are its bytes as held (len may
@@ -43,7 +64,7 @@ static inline uint64_t app_frame_emit(struct app_frames *frames, app_emit_fn emi
 	    .type = (uint8_t)type,
 	    .direction = (uint8_t)dir,
 	    .complete = len >= length,
-	    .id = ++frames->last_id,
+	    .id = frames->last_id[dir] ? ++frames->last_id[dir] : (frames->last_id[dir] = 2),
 	    .offset = offset,
 	    .length = length,
 	    .tx_id = tx_id,
