@@ -307,6 +307,13 @@ struct app_parser {
 	void (*parse)(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg);
 	/*
+	 * The same over TCP, for a protocol whose messages are datagrams over
+	 * UDP but must be gathered from a stream over TCP (SIP). NULL: parse
+	 * serves both transports.
+	 */
+	void (*parse_stream)(void *state, enum app_direction direction, const uint8_t *data,
+			     uint32_t len, app_emit_fn emit, void *arg);
+	/*
 	 * EVE: write this protocol's part of an alert raised on one of its
 	 * units (',"tls":{...}') from the details that unit carried; out is
 	 * inside the alert object. NULL: the protocol shows nothing. Control
