@@ -23,6 +23,14 @@
 #include "dataplane/app/app.h"
 
 /*
+ * Whether any rule in force reads frames: set by the pipeline before it
+ * hands a worker's data to a parser (true elsewhere: tests, fuzzing).
+ * Without such a rule, frames are counted (their ids stay Suricata's)
+ * but neither built nor handed over.
+ */
+extern __thread bool app_frames_wanted;
+
+/*
  * A flow's frame bookkeeping, zeroed with the parser's state. Ids count
  * per direction, as Suricata's do, and start at 2: Suricata's id 1 is the
  * direction's whole stream (its "stream" frame), which vigil inspects as
@@ -60,6 +68,8 @@ static inline uint64_t app_frame_emit(struct app_frames *frames, app_emit_fn emi
 				      uint64_t length, int64_t tx_id,
 				      const struct app_details *details)
 {
+	if (!app_frames_wanted)
+		return frames->last_id[dir] ? ++frames->last_id[dir] : (frames->last_id[dir] = 2);
 	struct app_frame frame = {
 	    .type = (uint8_t)type,
 	    .direction = (uint8_t)dir,

@@ -910,19 +910,22 @@ static void http_emit_frame(struct http_state *s, htp_tx_t *tx, bool request)
 {
 	struct http_tx *t = http_tx_of(tx);
 	const bstr *line = request ? tx->request_line : tx->response_line;
+	enum rule_frame type = request ? RULE_FRAME_HTTP1_REQUEST : RULE_FRAME_HTTP1_RESPONSE;
+	enum app_direction dir = request ? APP_TO_SERVER : APP_TO_CLIENT;
 	if (!s->emit || !t || !line)
 		return;
+	if (!app_frames_wanted) { /* counted, not built */
+		app_frame_emit(&s->frames, NULL, NULL, type, dir, NULL, 0, 0, 0, -1, NULL);
+		return;
+	}
 	const struct http_bytes *raw = request ? &t->req_header_raw : &t->res_header_raw;
 	s->frame.len = 0;
 	http_bytes_append_bstr(&s->frame, line, HTTP_HEADER_LIMIT);
 	http_bytes_append(&s->frame, "\r\n", 2, HTTP_HEADER_LIMIT);
 	if (raw->len)
 		http_bytes_append(&s->frame, raw->data, raw->len, HTTP_HEADER_LIMIT);
-	enum app_direction dir = request ? APP_TO_SERVER : APP_TO_CLIENT;
-	app_frame_emit(&s->frames, s->emit, s->emit_arg,
-		       request ? RULE_FRAME_HTTP1_REQUEST : RULE_FRAME_HTTP1_RESPONSE, dir,
-		       s->frame.data, s->frame.len, 0, s->frame.len, (int64_t)tx->index,
-		       &s->details);
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, type, dir, s->frame.data, s->frame.len, 0,
+		       s->frame.len, (int64_t)tx->index, &s->details);
 }
 
 /* Does the header's value list token (comma-separated, any case)? */

@@ -844,7 +844,7 @@ static void h2_data_take(struct h2_state *s, struct h2_dir *d, enum app_directio
 	const uint8_t *p = *data;
 	uint32_t at = d->payload_seen;
 	/* kept for the frame's http2.pdu and http2.data frames, as far as it fits */
-	if (at < HTTP2_FRAME_KEEP)
+	if (at < HTTP2_FRAME_KEEP && app_frames_wanted)
 		memcpy(H2_PAYLOAD(d) + at, p,
 		       take < HTTP2_FRAME_KEEP - at ? take : HTTP2_FRAME_KEEP - at);
 	if ((d->flags & H2_FLAG_PADDED) && at == 0 && take) {

@@ -9,15 +9,35 @@
  * All frame types share the frame buffer; the rule keeps the one it names
  * (struct rule, frame) and the matcher holds it against the unit's. A rule
  * names one frame type: two would need two frames of one unit.
+ * "frame:stream" (Suricata's frame of the whole stream) is pkt_data on
+ * stream data, as flow:only_stream has it.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "rules/lang/frame.h"
 #include "rules/lang/keyword.h"
 
+/*
+ * "stream", or "PROTO.stream": Suricata's frame of a direction's whole
+ * stream, which vigil inspects as pkt_data (the reassembled stream): the
+ * options after it are pkt_data's, on stream data only.
+ */
+static bool kw_frame_is_stream(const char *value)
+{
+	const char *dot = strchr(value, '.');
+	return strcmp(dot ? dot + 1 : value, "stream") == 0;
+}
+
 static int kw_frame_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
 	char why[160];
+	if (kw_frame_is_stream(value)) {
+		rule_parser_set_buffer(parser, RULE_BUFFER_PKT_DATA);
+		rule->flow_flags |= RULE_FLOW_ONLY_STREAM;
+		return 0;
+	}
 	enum rule_proto proto;
 	int frame = rule_frame_lookup(value, rule->proto, &proto, why, sizeof(why));
 

@@ -106,6 +106,13 @@ static void test_parse(void **state)
 	assert_int_equal(rule->frame, RULE_FRAME_MQTT_HEADER);
 	rule_free(rule);
 
+	/* the whole stream's frame: pkt_data on stream data */
+	rule = parse_ok("smtp", "frame:smtp.stream; content:\"|0d 0a|.|0d 0a|\";");
+	assert_int_equal(rule->frame, RULE_FRAME_NONE);
+	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_PKT_DATA);
+	assert_true(rule->flow_flags & RULE_FLOW_ONLY_STREAM);
+	rule_free(rule);
+
 	parse_fails("tcp", "frame; content:\"a\";", "frame");
 	parse_fails("tcp", "frame:pdu; content:\"a\";", "names no protocol");
 	parse_fails("smb", "frame:tls.pdu; content:\"a\";", "not of the rule's protocol");
