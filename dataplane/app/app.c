@@ -7,11 +7,7 @@
 #include <stddef.h>
 
 #include "dataplane/app/app.h"
-#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_parsers.h"
-
-/* app_frame.h: frames are built unless the pipeline says no rule reads them. */
-__thread bool app_frames_wanted = true;
 
 const struct app_parser *const app_parsers[] = {
 #define _(name) &app_parser_##name,

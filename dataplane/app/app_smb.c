@@ -500,8 +500,12 @@ static void smb_frame(struct smb_state *s, enum app_direction dir, enum rule_fra
 {
 	const struct smb_message *m = &s->message[dir];
 	uint32_t have = at < m->body.len ? m->body.len - at : 0;
-	app_frame_emit(&s->frames, s->emit, s->emit_arg, type, dir, m->body.data + at,
-		       held < have ? held : have, m->offset + at, length, -1, &s->details);
+	if (held > have)
+		held = have;
+	if (held > length) /* a command of a compound ends where the next begins */
+		held = (uint32_t)length;
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, type, dir, m->body.data + at, held,
+		       m->offset + at, length, -1, &s->details);
 }
 
 /*
