@@ -160,7 +160,7 @@ struct app_frame {
 	uint8_t type;	   /* enum rule_frame */
 	uint8_t direction; /* enum app_direction */
 	bool complete;	   /* the whole frame is in the buffer (its length known, not cut) */
-	uint64_t id;	   /* per flow, from 1, in the order its parser marked frames */
+	uint64_t id;	   /* per direction, from 2, in the order its parser marked frames */
 	uint64_t offset;   /* of its first byte in the direction's stream */
 	uint64_t length;   /* the frame's length (more than the buffer holds when cut) */
 	int64_t tx_id;	   /* the transaction it belongs to; -1: none */
