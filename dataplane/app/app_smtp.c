@@ -32,6 +32,7 @@
 #include <strings.h>
 
 #include "dataplane/app/app_event.h"
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_mail.h"
@@ -45,7 +46,7 @@ static const char smtp_data_end[] = "\r\n.\r\n";
 /* A line being collected; past SMTP_LINE_MAX its bytes are dropped and the start is used. */
 struct smtp_line {
 	uint16_t len;
-	uint8_t bytes[SMTP_LINE_MAX];
+	uint8_t bytes[SMTP_LINE_MAX + 1]; /* + its LF, for its frame */
 };
 
 /*
@@ -116,6 +117,7 @@ struct smtp_state {
 	struct app_body_rules message_rules; /* the rules the units of a message's end matched */
 	app_emit_fn emit;		     /* set for the duration of one parse() call */
 	void *emit_arg;
+	struct app_frames frames;
 };
 
 static bool smtp_is_space(uint8_t c)
@@ -463,11 +465,31 @@ static void smtp_mail_file(void *arg, const struct app_mail_file *mf)
 	s->emit(s->emit_arg, &u);
 }
 
+/*
+ * A whole line's frame, smtp.command_line toward the server and
+ * smtp.response_line toward the client, with its line end (Suricata's);
+ * n: the line without it, end: the stream offset past its LF. A line cut
+ * at SMTP_LINE_MAX is its kept start.
+ */
+static void smtp_line_frame(struct smtp_state *s, enum app_direction dir, struct smtp_line *l,
+			    uint32_t n, uint64_t end, app_emit_fn emit, void *arg)
+{
+	uint32_t kept = n < SMTP_LINE_MAX && l->bytes[n] == '\r' ? n + 1 : n;
+	l->bytes[kept++] = '\n';
+	app_frame_emit(&s->frames, emit, arg,
+		       dir == APP_TO_SERVER ? RULE_FRAME_SMTP_COMMAND_LINE
+					    : RULE_FRAME_SMTP_RESPONSE_LINE,
+		       dir, l->bytes, kept, end >= kept ? end - kept : 0, kept,
+		       (int64_t)smtp_details_of(s)->tx_id, &s->details);
+}
+
 static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		       app_emit_fn emit, void *arg)
 {
 	struct smtp_state *s = state;
 	struct smtp_line *l = &s->line[dir & 1];
+	const uint8_t *start = data;
+	uint32_t given = len;
 
 	while (len && !s->done) {
 		if (dir == APP_TO_SERVER && s->bdat_left) {
@@ -494,11 +516,14 @@ static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data,
 		uint32_t n;
 		if (!app_line_gather(l->bytes, SMTP_LINE_MAX, &l->len, &data, &len, &n))
 			break;
+		smtp_line_frame(s, dir, l, n, app_frame_stream_at(&s->frames, dir, start, data),
+				emit, arg);
 		if (dir == APP_TO_SERVER)
 			smtp_client_line(s, l->bytes, n, emit, arg);
 		else
 			smtp_server_line(s, l->bytes, n);
 	}
+	app_frame_stream_done(&s->frames, dir & 1, given);
 }
 
 /* Does data start with the prefix of word (case-insensitive), as far as it goes? */
@@ -663,6 +688,8 @@ const struct app_parser app_parser_smtp = {
     .proto = RULE_PROTO_SMTP,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_SMTP_COMMAND_LINE) |
+	      RULE_FRAME_BIT(RULE_FRAME_SMTP_RESPONSE_LINE),
     .buffers = APP_BUFFER(SMTP_HELO) | APP_BUFFER(SMTP_MAIL_FROM) | APP_BUFFER(SMTP_RCPT_TO) |
 	       APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
 	       APP_BUFFER(FILE_META) | SMTP_EMAIL_BUFFERS,

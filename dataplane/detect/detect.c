@@ -261,6 +261,8 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 		a.details = *s->details;
 		a.has_details = 1;
 	}
+	if (s->frame && rule->frame)
+		a.frame = *s->frame;
 	alert_set_packet(&a, p);
 	detect_queue_alert(s->ctx, &a, index);
 }
@@ -828,6 +830,8 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 			detect_unit_scan(s, unit, b);
 	}
 	detect_unit_window(s, unit);
+	s->frame = unit->frame;
+	m->frame = unit->frame ? unit->frame->type : 0;
 	s->details = unit->details;
 	s->file_store = unit->file_store;
 	s->fresh = unit->fresh;
@@ -836,6 +840,8 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	detect_candidates(s);
 	s->pkt_data_rules = saved_filter;
 	s->details = NULL;
+	s->frame = NULL;
+	m->frame = 0;
 	s->file_store = NULL;
 	s->fresh = 0;
 	s->app_only = false;

@@ -149,7 +149,8 @@
 	_(LDAP_RESPONSES_DN, "ldap.responses.dn", NULL, LDAP)                                      \
 	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
 	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
-	_(SNMP_USM, "snmp.usm", NULL, SNMP)
+	_(SNMP_USM, "snmp.usm", NULL, SNMP)                                                        \
+	_(FRAME, "frame", NULL, IP)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -251,12 +252,15 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                (MQTT, Kerberos, ENIP, ...): one struct per protocol, which
  *                starts with its enum rule_proto (rules/lang/app_meta.h), so
  *                one hidden buffer serves them all
+ *   frame        the bytes of one frame (rules/lang/frame.h), whatever its
+ *                type: "frame:NAME;" selects it, not a sticky name
  */
 /* (clang-format's layout of this list changes from one run to the next) */
 /* clang-format off */
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META)             \
-	_(FTPDATA_META) _(DCERPC_META) _(APP_META) _(HTTP2_META)
+	_(FTPDATA_META) _(DCERPC_META) _(APP_META) _(HTTP2_META)                                  \
+	_(FRAME)
 /* clang-format on */
 
 /*

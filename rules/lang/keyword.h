@@ -124,6 +124,7 @@ void kw_ldap_register(void);	    /* ldap.request.operation ldap.responses.operat
 void kw_snmp_register(void);	    /* snmp.version snmp.pdu_type */
 void kw_http2_register(void);	    /* http2.frametype http2.errorcode http2.priority
 				       http2.window http2.size_update http2.settings */
+void kw_frame_register(void);	    /* frame */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

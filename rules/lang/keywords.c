@@ -81,5 +81,6 @@ void rule_keywords_init(void)
 	kw_ldap_register();
 	kw_snmp_register();
 	kw_http2_register();
+	kw_frame_register();
 	kw_unsupported_register();
 }

@@ -295,6 +295,7 @@ struct rule {
 	unsigned option_count;
 	int fast_pattern;	       /* index of the option marked fast_pattern, -1 if none */
 	rule_buffer_mask buffers_used; /* bit per enum rule_buffer that has an option */
+	uint8_t frame; /* enum rule_frame its frame buffer inspects (rules/lang/frame.h); 0: none */
 	/* Bit i: statement i (rule_option.instance) of a multi-buffer named more
 	 * than once; each must match some instance of the message, each on its
 	 * own (rules/match/match.h). 0: none. */

@@ -533,6 +533,9 @@ bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
 bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx, int *failed)
 {
 	*failed = -1;
+	/* frames of all types share one buffer: the rule's type must be the unit's */
+	if (rule->frame && rule->frame != ctx->frame)
+		return false;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		const struct rule_keyword *keyword = &rule_keywords[option->keyword];

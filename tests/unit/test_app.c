@@ -115,6 +115,26 @@ static void test_buffers_belong_to_the_row(void **unused)
 	}
 }
 
+/* A parser marks only frames of its own protocol (HTTP's are HTTP/1's). */
+static void test_frames_belong_to_the_row(void **unused)
+{
+	(void)unused;
+	for (unsigned i = 0; app_parsers[i]; i++) {
+		const struct app_parser *p = app_parsers[i];
+		assert_false(p->frames & RULE_FRAME_BIT(RULE_FRAME_NONE));
+		for (int f = 1; f < RULE_FRAME_COUNT; f++) {
+			if (!(p->frames & RULE_FRAME_BIT(f)))
+				continue;
+			int proto = rule_frame_proto[f];
+			if (p->proto == RULE_PROTO_HTTP && proto == RULE_PROTO_HTTP1)
+				continue;
+			if (proto != (int)p->proto)
+				fail_msg("%s marks %s, a frame of %s", p->name, rule_frame_name[f],
+					 rule_proto_name[proto]);
+		}
+	}
+}
+
 /* Empty details: the object's name and braces (after the transaction's tx_id, for SMTP's). */
 static void test_eve_details_object(void **unused)
 {
@@ -203,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(test_rows_complete),
 	    cmocka_unit_test(test_table_is_the_list),
 	    cmocka_unit_test(test_buffers_belong_to_the_row),
+	    cmocka_unit_test(test_frames_belong_to_the_row),
 	    cmocka_unit_test(test_eve_details_object),
 	    cmocka_unit_test(test_protocol_mismatch),
 	};

@@ -34,16 +34,34 @@ struct unit_copy {
 	char eve[2048]; /* the parser's EVE object with this unit's details */
 };
 
+/* A frame's unit (app_frame.h), kept apart so the tests of units count units only. */
+#define SINK_FRAMES_MAX 16
+struct frame_copy {
+	struct app_frame frame;
+	uint32_t len;  /* bytes its frame buffer held */
+	uint8_t first; /* its first byte (0 when empty) */
+};
+
 struct sink {
 	const struct app_parser *parser; /* set: each unit's EVE object is kept */
 	uint32_t count;
 	struct unit_copy units[SINK_UNITS_MAX];
+	uint32_t frame_count;
+	struct frame_copy frames[SINK_FRAMES_MAX];
 };
 
 static void sink_emit(void *arg, const struct app_unit *unit)
 {
 	struct sink *k = arg;
 
+	if (unit->frame) {
+		assert_true(k->frame_count < SINK_FRAMES_MAX);
+		struct frame_copy *f = &k->frames[k->frame_count++];
+		f->frame = *unit->frame;
+		f->len = unit->buffer_len[RULE_BUFFER_FRAME];
+		f->first = f->len ? unit->buffer[RULE_BUFFER_FRAME][0] : 0;
+		return;
+	}
 	assert_true(k->count < SINK_UNITS_MAX);
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
@@ -187,6 +205,55 @@ static void test_sip_errors(void **unused)
 		sink_reset(&k);
 	}
 	app_parser_sip.destroy(state);
+}
+
+/*
+ * SIP over TCP: messages gathered from the stream whatever the pieces (a
+ * header block split, two messages in one piece, a body by its
+ * Content-Length), and their frames: pdu, start line, headers, body.
+ */
+static void test_sip_tcp_frames(void **unused)
+{
+	(void)unused;
+	static const char stream[] = "REGISTER sip:example.com SIP/2.0\r\n"
+				     "Via: SIP/2.0/TCP a\r\n"
+				     "Content-Length: 4\r\n"
+				     "\r\n"
+				     "v=0\n"
+				     "OPTIONS sip:example.com SIP/2.0\r\n"
+				     "l: 0\r\n"
+				     "\r\n";
+	const uint32_t first = 34 + 20 + 19 + 2 + 4;
+	for (uint32_t piece = 1; piece <= sizeof(stream) - 1; piece += 7) {
+		void *state = app_parser_sip.create(NULL);
+		struct sink k = {0};
+		for (uint32_t off = 0; off < sizeof(stream) - 1; off += piece) {
+			uint32_t n =
+			    sizeof(stream) - 1 - off < piece ? sizeof(stream) - 1 - off : piece;
+			app_parser_sip.parse_stream(
+			    state, APP_TO_SERVER, (const uint8_t *)stream + off, n, sink_emit, &k);
+		}
+		assert_int_equal(k.count, 2);
+		assert_buffer(&k.units[0], RULE_BUFFER_SIP_METHOD, "REGISTER");
+		assert_buffer(&k.units[1], RULE_BUFFER_SIP_METHOD, "OPTIONS");
+		/* REGISTER: pdu, line, headers, body; OPTIONS: pdu, line, headers */
+		assert_int_equal(k.frame_count, 7);
+		assert_int_equal(k.frames[0].frame.type, RULE_FRAME_SIP_PDU);
+		assert_int_equal(k.frames[0].frame.length, first);
+		assert_int_equal(k.frames[1].frame.type, RULE_FRAME_SIP_REQUEST_LINE);
+		assert_int_equal(k.frames[1].frame.length, 34);
+		assert_int_equal(k.frames[2].frame.type, RULE_FRAME_SIP_REQUEST_HEADERS);
+		assert_int_equal(k.frames[2].frame.offset, 34);
+		assert_int_equal(k.frames[2].frame.length, 20 + 19);
+		assert_int_equal(k.frames[2].first, 'V');
+		assert_int_equal(k.frames[3].frame.type, RULE_FRAME_SIP_REQUEST_BODY);
+		assert_int_equal(k.frames[3].frame.length, 4);
+		assert_int_equal(k.frames[4].frame.offset, first);
+		assert_int_equal(k.frames[4].frame.id, 6);
+		assert_int_equal(k.frames[4].first, 'O');
+		sink_reset(&k);
+		app_parser_sip.destroy(state);
+	}
 }
 
 /* A request and a response become their start line's parts and headers; repeats are units. */
@@ -834,6 +901,7 @@ int main(void)
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
 	    cmocka_unit_test(test_sip_buffers),
+	    cmocka_unit_test(test_sip_tcp_frames),
 	    cmocka_unit_test(test_ssh_bad_banner),
 	    cmocka_unit_test(test_ssh_nul_banner),
 	    cmocka_unit_test(test_smtp_detect),
