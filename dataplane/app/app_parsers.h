@@ -38,6 +38,8 @@
 	_(enip)                                                                                    \
 	_(ldap)                                                                                    \
 	_(snmp)                                                                                    \
+	_(nfs)                                                                                     \
+	_(pgsql)                                                                                   \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

@@ -441,6 +441,11 @@ enum kw_filestore_direction {
 
 struct kw_filestore {
 	uint8_t direction; /* enum kw_filestore_direction */
+	/* The rule tests no application buffer before it (alert nfs ...
+	 * (filestore;)): as in Suricata, where filestore makes a rule one on
+	 * files, it holds on a unit that carries a file (file.meta), once per
+	 * file, not on every packet of the flow. */
+	bool on_files;
 };
 
 static int kw_filestore_index = -1;
@@ -470,18 +475,21 @@ static int kw_filestore_parse(struct rule_parser *parser, struct rule *rule, con
 		return rule_parser_error(parser, "bad value of \"filestore\": \"%s\"", value);
 	}
 	f->direction = (uint8_t)d;
+	f->on_files = !(rule->buffers_used & ~RULE_BUFFERS_PACKET);
 	if (!rule_parser_add_option(parser, rule, f)) {
 		free(f);
 		return -EINVAL;
 	}
+	if (f->on_files)
+		rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_FILE_META);
 	return 0;
 }
 
-/* filestore is an action after the match, not a test */
+/* filestore is an action after the match, not a test (but on_files: a unit with a file) */
 static bool kw_filestore_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
 {
-	(void)option, (void)ctx;
-	return true;
+	const struct kw_filestore *f = option->data;
+	return !f->on_files || ctx->buffer[RULE_BUFFER_FILE_META];
 }
 
 unsigned rule_match_filestore(const struct rule *rule, bool to_server)

@@ -140,7 +140,8 @@
 	_(LDAP_RESPONSES_DN, "ldap.responses.dn", NULL, LDAP)                                      \
 	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
 	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
-	_(SNMP_USM, "snmp.usm", NULL, SNMP)
+	_(SNMP_USM, "snmp.usm", NULL, SNMP)                                                        \
+	_(PGSQL_QUERY, "pgsql.query", NULL, PGSQL)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
