@@ -73,6 +73,7 @@ APP_DETAILS_FITS(struct pgsql_details);
 struct pgsql_direction {
 	uint8_t head[8]; /* type byte and length (the startup: length and code) */
 	uint8_t head_len;
+	bool untyped;	 /* the message being read is the client's untyped first */
 	uint32_t length; /* of the body */
 	uint32_t seen;
 	uint8_t body[PGSQL_MESSAGE_MAX];
@@ -324,7 +325,9 @@ static void pgsql_bytes(struct pgsql_state *s, enum app_direction dir, const uin
 				s->broken = true; /* TLS from here on: nothing to read */
 			continue;
 		}
-		bool untyped = dir == APP_TO_SERVER && !s->startup_done;
+		if (d->head_len == 0)
+			d->untyped = dir == APP_TO_SERVER && !s->startup_done;
+		bool untyped = d->untyped;
 		uint8_t head = untyped ? 8 : 5;
 		if (d->head_len < head) {
 			d->head[d->head_len++] = *data;
