@@ -16,10 +16,11 @@
  * procedure) for nfs_procedure and nfs.version. Only the reply's unit
  * writes the EVE nfs record (with its rpc object), as Suricata logs a
  * transaction once it is answered; GETATTR, the chattiest call, writes
- * none, as in Suricata. Names come from the calls that carry one
- * (LOOKUP, CREATE, REMOVE, RENAME, MKDIR, ...); a READ or WRITE is named
- * by the name its handle was last looked up or created under (a few
- * handles remembered per flow).
+ * none, as in Suricata. Names (and the handle EVE hashes) are Suricata's:
+ * from the arguments of LOOKUP, CREATE, REMOVE, RENAME, MKDIR and RMDIR;
+ * GETATTR, ACCESS, READDIRPLUS, READ, WRITE and COMMIT are named by the
+ * name their handle was last looked up, created or listed (READDIRPLUS)
+ * under (NFS_NAMES_MAX handles remembered per flow).
  *
  * Files (app_file.h): the data of READ replies (v2 and v3) and of v3
  * WRITE calls is a file per handle, chunk after chunk while each starts
@@ -64,16 +65,15 @@
 enum nfs_proc {
 	NFS3_GETATTR = 1,
 	NFS3_LOOKUP = 3,
+	NFS3_ACCESS = 4,
 	NFS3_READ = 6,
 	NFS3_WRITE = 7,
 	NFS3_CREATE = 8,
 	NFS3_MKDIR = 9,
-	NFS3_SYMLINK = 10,
-	NFS3_MKNOD = 11,
 	NFS3_REMOVE = 12,
 	NFS3_RMDIR = 13,
 	NFS3_RENAME = 14,
-	NFS3_LINK = 15,
+	NFS3_READDIRPLUS = 17,
 	NFS3_COMMIT = 21,
 	NFS2_LOOKUP = 4,
 	NFS2_READ = 6,
@@ -81,8 +81,6 @@ enum nfs_proc {
 	NFS2_CREATE = 9,
 	NFS2_REMOVE = 10,
 	NFS2_RENAME = 11,
-	NFS2_LINK = 12,
-	NFS2_SYMLINK = 13,
 	NFS2_MKDIR = 14,
 	NFS2_RMDIR = 15,
 };
@@ -110,7 +108,7 @@ struct nfs_file {
 	uint8_t handle[NFS_HANDLE_MAX];
 	uint32_t handle_len;
 	uint64_t next;	 /* the offset the next chunk should start at */
-	uint32_t chunks; /* chunks after the first */
+	uint32_t chunks; /* chunks so far */
 	uint8_t *data;	 /* limit bytes, allocated at the first file */
 	uint32_t len;
 	bool cut; /* bytes past the limit, or a gap: not all of it is kept */
@@ -282,16 +280,27 @@ static bool nfs_proc_is(uint32_t version, uint32_t proc, uint32_t v2, uint32_t v
 	return version == 2 ? proc == v2 : proc == v3;
 }
 
-/* A call whose arguments start with a directory handle and a name (diropargs). */
-static bool nfs_proc_dirop(uint32_t version, uint32_t proc)
+/*
+ * A call named by its arguments (a directory handle and a name:
+ * diropargs), as Suricata names them: LOOKUP, CREATE, REMOVE, RENAME,
+ * MKDIR, RMDIR (not SYMLINK, MKNOD or LINK, whose name is the new one's).
+ */
+static bool nfs_proc_named_by_args(uint32_t version, uint32_t proc)
 {
 	if (version == 2)
 		return proc == NFS2_LOOKUP || proc == NFS2_CREATE || proc == NFS2_REMOVE ||
-		       proc == NFS2_RENAME || proc == NFS2_SYMLINK || proc == NFS2_MKDIR ||
-		       proc == NFS2_RMDIR;
+		       proc == NFS2_RENAME || proc == NFS2_MKDIR || proc == NFS2_RMDIR;
 	return proc == NFS3_LOOKUP || proc == NFS3_CREATE || proc == NFS3_MKDIR ||
-	       proc == NFS3_SYMLINK || proc == NFS3_MKNOD || proc == NFS3_REMOVE ||
-	       proc == NFS3_RMDIR || proc == NFS3_RENAME;
+	       proc == NFS3_REMOVE || proc == NFS3_RMDIR || proc == NFS3_RENAME;
+}
+
+/* A call on an object named by its handle (the name it was looked up under). */
+static bool nfs_proc_named_by_handle(uint32_t version, uint32_t proc)
+{
+	if (version == 2)
+		return proc == NFS2_READ;
+	return proc == NFS3_GETATTR || proc == NFS3_ACCESS || proc == NFS3_READDIRPLUS ||
+	       proc == NFS3_READ || proc == NFS3_WRITE || proc == NFS3_COMMIT;
 }
 
 static struct nfs_call *nfs_call_find(struct nfs_state *s, uint32_t xid)
@@ -429,7 +438,7 @@ static bool nfs_file_chunk(struct nfs_state *s, struct nfs_file *f, const struct
 		memcpy(f->handle, c->handle, c->handle_len);
 		f->handle_len = c->handle_len;
 		f->len = 0;
-		f->chunks = 0;
+		f->chunks = 1;
 		f->cut = offset != 0;
 		f->tx_id = c->id ? c->id - 1 : 0;
 		const char *name = nfs_name_of(s, c->handle, c->handle_len);
@@ -481,8 +490,12 @@ static void nfs_call(struct nfs_state *s, struct nfs_xdr *x, app_emit_fn emit, v
 
 	struct nfs_file *closed = NULL;
 	bool first = false, wrote = false;
-	if (vers <= 3 && !x->bad && nfs_handle(x, vers, c->handle, &c->handle_len)) {
-		if (nfs_proc_dirop(vers, proc)) {
+	/* the calls whose handle EVE shows (hhash), as Suricata keeps them */
+	bool by_args = nfs_proc_named_by_args(vers, proc);
+	bool by_handle = nfs_proc_named_by_handle(vers, proc);
+	if (vers <= 3 && !x->bad && (by_args || by_handle) &&
+	    nfs_handle(x, vers, c->handle, &c->handle_len)) {
+		if (by_args) {
 			nfs_name_read(x, c->name, sizeof(c->name));
 			if (nfs_proc_is(vers, proc, NFS2_RENAME, NFS3_RENAME)) {
 				uint8_t to_dir[NFS_HANDLE_MAX];
@@ -491,11 +504,6 @@ static void nfs_call(struct nfs_state *s, struct nfs_xdr *x, app_emit_fn emit, v
 				if (nfs_handle(x, vers, to_dir, &to_len))
 					nfs_name_read(x, c->rename_to, sizeof(c->rename_to));
 			}
-		} else if (nfs_proc_is(vers, proc, NFS2_LINK, NFS3_LINK)) {
-			uint8_t dir[NFS_HANDLE_MAX];
-			uint32_t dir_len;
-			if (nfs_handle(x, vers, dir, &dir_len))
-				nfs_name_read(x, c->name, sizeof(c->name));
 		} else if (nfs_proc_is(vers, proc, NFS2_READ, NFS3_READ)) {
 			c->read_offset = vers == 2 ? nfs_u32(x) : nfs_u64(x);
 			c->read_count = nfs_u32(x);
@@ -514,32 +522,66 @@ static void nfs_call(struct nfs_state *s, struct nfs_xdr *x, app_emit_fn emit, v
 			}
 		}
 		const char *known = nfs_name_of(s, c->handle, c->handle_len);
-		if (!c->name[0] && known &&
-		    (proc == NFS3_READ ||
-		     (vers == 3 && (proc == NFS3_WRITE || proc == NFS3_COMMIT))))
+		if (by_handle && known)
 			snprintf(c->name, sizeof(c->name), "%s", known);
 	}
 	nfs_details_fill(s, c, false);
 	if (wrote)
 		nfs_details_file(s, &s->write_file, first, closed != NULL, xid);
+	if (vers <= 3 && proc == NFS3_READ) {
+		/* a file transaction from the call on (its data comes with the reply) */
+		struct nfs_file *f = &s->read_file;
+		bool goes_on = f->open && f->handle_len == c->handle_len &&
+			       !memcmp(f->handle, c->handle, c->handle_len) &&
+			       c->read_offset >= f->next;
+		nfs_details_file(s, f, !goes_on, false, 0);
+		nfs_details_of(s)->chunks = goes_on ? f->chunks : 0;
+	}
 	nfs_emit(s, c, false, false, closed, emit, arg);
 }
 
-/* The handle a LOOKUP or CREATE reply gives its name. */
+/*
+ * A READDIRPLUS reply's entries (after its status): each entry's name
+ * and handle, remembered. The directory's attributes and cookie verifier
+ * first; then per entry: a follows flag, fileid, name, cookie,
+ * attributes and handle (both optional).
+ */
+static void nfs_readdirplus_names(struct nfs_state *s, struct nfs_xdr *x)
+{
+	if (nfs_u32(x)) /* post_op_attr */
+		nfs_fixed(x, 84);
+	nfs_fixed(x, 8); /* cookieverf */
+	for (uint32_t i = 0; i < 4096 && nfs_u32(x) == 1 && !x->bad; i++) {
+		char name[NFS_NAME_MAX];
+		uint8_t h[NFS_HANDLE_MAX];
+		uint32_t n = 0;
+		nfs_u64(x); /* fileid */
+		if (!nfs_name_read(x, name, sizeof(name)))
+			return;
+		nfs_u64(x); /* cookie */
+		if (nfs_u32(x))
+			nfs_fixed(x, 84);
+		if (nfs_u32(x) == 1 && nfs_handle(x, 3, h, &n))
+			nfs_name_remember(s, h, n, name);
+	}
+}
+
+/* The handle a LOOKUP, CREATE or READDIRPLUS reply gives its name. */
 static void nfs_reply_names(struct nfs_state *s, const struct nfs_call *c, struct nfs_xdr *x)
 {
 	uint8_t h[NFS_HANDLE_MAX];
 	uint32_t n;
-	if (c->version == 2 && (c->procedure == NFS2_LOOKUP || c->procedure == NFS2_CREATE ||
-				c->procedure == NFS2_MKDIR)) {
+	if (c->version == 2 && (c->procedure == NFS2_LOOKUP || c->procedure == NFS2_CREATE)) {
 		if (nfs_handle(x, 2, h, &n))
 			nfs_name_remember(s, h, n, c->name);
 	} else if (c->version == 3 && c->procedure == NFS3_LOOKUP) {
 		if (nfs_handle(x, 3, h, &n))
 			nfs_name_remember(s, h, n, c->name);
-	} else if (c->version == 3 && (c->procedure == NFS3_CREATE || c->procedure == NFS3_MKDIR)) {
+	} else if (c->version == 3 && c->procedure == NFS3_CREATE) {
 		if (nfs_u32(x) == 1 && nfs_handle(x, 3, h, &n)) /* post_op_fh3 */
 			nfs_name_remember(s, h, n, c->name);
+	} else if (c->version == 3 && c->procedure == NFS3_READDIRPLUS) {
+		nfs_readdirplus_names(s, x);
 	}
 }
 

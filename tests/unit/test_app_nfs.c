@@ -186,6 +186,10 @@ static void test_nfs_udp(void **unused)
 	assert_non_null(strstr(eve[3], "\"procedure\":\"READ\",\"filename\":\"notes.txt\""));
 	assert_non_null(strstr(eve[3], "\"file_tx\":true"));
 	assert_non_null(strstr(eve[3], "\"read\":{\"first\":true,\"last\":true,\"last_xid\":257,"
+				       "\"chunks\":1}"));
+	/* the call begins the file transaction */
+	assert_non_null(strstr(eve[2], "\"file_tx\":true"));
+	assert_non_null(strstr(eve[2], "\"read\":{\"first\":true,\"last\":false,\"last_xid\":0,"
 				       "\"chunks\":0}"));
 	sink_reset(&k);
 }
