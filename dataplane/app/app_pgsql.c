@@ -449,6 +449,12 @@ static void pgsql_eve_details(const struct app_details *details, struct app_json
 	app_json_begin(out, "{");
 	if (d->request == PGSQL_REQ_QUERY) {
 		app_json_text_cut(out, "simple_query", d->query, sizeof(d->query), d->query_cut);
+	} else if (d->request == PGSQL_REQ_PASSWORD) {
+		app_json_key(out, "password_redacted"); /* never kept */
+		app_json_put(out, "true");
+	} else if (d->request == PGSQL_REQ_STARTUP) {
+		app_json_key(out, "protocol_version");
+		app_json_string(out, "3.0");
 	} else {
 		app_json_key(out, "message");
 		app_json_string(out, pgsql_request_name(d->request));
@@ -458,7 +464,7 @@ static void pgsql_eve_details(const struct app_details *details, struct app_json
 		app_json_key(out, "response");
 		app_json_begin(out, "{");
 		if (d->request == PGSQL_REQ_SSL || d->request == PGSQL_REQ_GSS) {
-			app_json_key(out, "accepted");
+			app_json_key(out, "ssl_accepted");
 			app_json_put(out, d->ssl_accepted ? "true" : "false");
 		}
 		if (d->has_error) {

@@ -110,7 +110,7 @@ static void check_session(const struct sink *k, const struct records *r)
 	assert_int_equal(k->count, 12);
 	assert_int_equal(r->count, 6);
 	assert_string_equal(r->eve[0], ",\"pgsql\":{\"tx_id\":1,\"request\":{\"message\":"
-				       "\"ssl_request\"},\"response\":{\"accepted\":false}}");
+				       "\"ssl_request\"},\"response\":{\"ssl_accepted\":false}}");
 	assert_string_equal(r->eve[3], ",\"pgsql\":{\"tx_id\":4,\"request\":{\"simple_query\":"
 				       "\"SELECT 1;\"},\"response\":{\"field_count\":1,"
 				       "\"data_rows\":1,\"data_size\":1,\"command_completed\":"
