@@ -317,6 +317,10 @@ static void test_nfs_keywords(void **unused)
 	assert_false(match_unit("filestore;", 1));
 	/* filestore after a test of another buffer is only an action */
 	assert_true(match_unit("nfs_procedure:3; filestore;", 0));
+	struct rule *rule = parse_options("content:\"hello\"; filestore;");
+	assert_non_null(rule);
+	assert_false(rule->buffers_used & RULE_BUFFER_BIT(RULE_BUFFER_FILE_META));
+	rule_free(rule);
 }
 
 static int setup(void **unused)
