@@ -47,6 +47,7 @@ static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
     [RULE_PROTO_MQTT] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_KRB5] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_ENIP] = EVENT_APP_ON_RESPONSE,	      [RULE_PROTO_LDAP] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_SNMP] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_HTTP2] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_NFS] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_PGSQL] = EVENT_APP_EACH_UNIT,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)

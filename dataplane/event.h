@@ -53,7 +53,8 @@ struct event_config {
 
 /* The protocols [eve] protocols names by default: every parser's. */
 #define EVENT_PROTOCOLS_DEFAULT                                                                    \
-	"http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb mqtt krb5 enip ldap snmp http2"
+	"http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb mqtt krb5 enip ldap snmp http2 "  \
+	"nfs pgsql"
 
 /*
  * Parse a list of protocol names (spaces or commas between them; "none"

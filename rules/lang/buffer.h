@@ -150,7 +150,8 @@
 	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
 	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
 	_(SNMP_USM, "snmp.usm", NULL, SNMP)                                                        \
-	_(FRAME, "frame", NULL, IP)
+	_(FRAME, "frame", NULL, IP)                                                                \
+	_(PGSQL_QUERY, "pgsql.query", NULL, PGSQL)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,

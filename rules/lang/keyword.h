@@ -122,6 +122,7 @@ void kw_krb5_register(void);	    /* krb5_msg_type krb5_err_code krb5.ticket_encr
 void kw_enip_register(void);	    /* enip_command cip_service enip.status enip.cip_class ... */
 void kw_ldap_register(void);	    /* ldap.request.operation ldap.responses.operation ... */
 void kw_snmp_register(void);	    /* snmp.version snmp.pdu_type */
+void kw_nfs_register(void);	    /* nfs_procedure nfs.version */
 void kw_http2_register(void);	    /* http2.frametype http2.errorcode http2.priority
 				       http2.window http2.size_update http2.settings */
 void kw_frame_register(void);	    /* frame */

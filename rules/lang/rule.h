@@ -87,7 +87,10 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(MYSQL, "mysql", 6)                                                                       \
 	_(MQTT, "mqtt", 6)                                                                         \
 	_(ENIP, "enip", 0)                                                                         \
-	_(LDAP, "ldap", 0)
+	_(LDAP, "ldap", 0)                                                                         \
+	_(NFS, "nfs", 0)                                                                           \
+	_(PGSQL, "pgsql", 6)                                                                       \
+	_(TELNET, "telnet", 6)
 
 enum rule_proto {
 #define _(sym, name, ip) RULE_PROTO_##sym,
