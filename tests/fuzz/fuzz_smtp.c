@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_smtp.c dataplane/app/app_mail.c dataplane/app/app_mime.c dataplane/app/app_file.c dataplane/app/app_http_body.c dataplane/app/app_json.c
+// FUZZ_SOURCES: dataplane/app/app_smtp.c dataplane/app/app_mail.c dataplane/app/app_mime.c dataplane/app/app_file.c dataplane/app/app_http_body.c dataplane/app/app_json.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the SMTP parser (dataplane/app/app_smtp.c) with
  * the mail message parser behind it (app_mail.c): fuzz_app.h's body
