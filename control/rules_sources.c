@@ -380,7 +380,7 @@ static bool rules_starts_with_action(const char *s)
 
 /*
  * The options of a rule's text (after its first '('): each "key[:value]"
- * up to an unquoted, unescaped ';'. Fills gid, sid, rev, noalert and
+ * up to an unescaped ';'. Fills gid, sid, rev, noalert and
  * metadata. False when the rule has no sid.
  */
 static bool rules_read_options(struct rules_source_rule *r)
@@ -406,14 +406,11 @@ static bool rules_read_options(struct rules_source_rule *r)
 		const char *value = NULL;
 		size_t value_len = 0;
 		if (*p == ':') {
-			value = ++p;
-			bool quoted = false;
-			for (; *p && (quoted || *p != ';'); p++) {
+			/* as Suricata reads it: the value ends at the first ';' not
+			 * escaped, quotes or not (pcre:"/^["']?post/" is one value) */
+			for (value = ++p; *p && *p != ';'; p++)
 				if (*p == '\\' && p[1])
 					p++;
-				else if (*p == '"')
-					quoted = !quoted;
-			}
 			value_len = (size_t)(p - value);
 			while (value_len && isspace((unsigned char)*value))
 				value++, value_len--;

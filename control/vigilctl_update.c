@@ -44,7 +44,7 @@
 
 struct update_options {
 	const char *sources, *conf_dir, *name, *source_ca, *output;
-	bool dry_run, yes, allow_refused;
+	bool dry_run, yes, allow_refused, json;
 };
 
 struct update_buffer {
@@ -56,21 +56,17 @@ static void update_usage(void)
 {
 	fprintf(stderr, "usage: vigilctl ... rules update [--sources FILE] [--conf-dir DIR] "
 			"[--name NAME] [--source-ca CA] [--output FILE] [--allow-refused] "
-			"[--dry-run] [--yes]\n");
+			"[--dry-run] [--yes] [--json]\n");
 }
 
 static int update_parse(int argc, char **argv, struct update_options *u)
 {
 	static const struct option longs[] = {
-	    {"sources", required_argument, NULL, 's'},
-	    {"conf-dir", required_argument, NULL, 'c'},
-	    {"name", required_argument, NULL, 'n'},
-	    {"source-ca", required_argument, NULL, 'a'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"allow-refused", no_argument, NULL, 'r'},
-	    {"dry-run", no_argument, NULL, 'd'},
-	    {"yes", no_argument, NULL, 'y'},
-	    {NULL, 0, NULL, 0},
+	    {"sources", required_argument, NULL, 's'}, {"conf-dir", required_argument, NULL, 'c'},
+	    {"name", required_argument, NULL, 'n'},    {"source-ca", required_argument, NULL, 'a'},
+	    {"output", required_argument, NULL, 'o'},  {"allow-refused", no_argument, NULL, 'r'},
+	    {"dry-run", no_argument, NULL, 'd'},       {"yes", no_argument, NULL, 'y'},
+	    {"json", no_argument, NULL, 'j'},	       {NULL, 0, NULL, 0},
 	};
 	*u = (struct update_options){
 	    .sources = "/etc/vigil/sources.conf",
@@ -104,6 +100,9 @@ static int update_parse(int argc, char **argv, struct update_options *u)
 			break;
 		case 'y':
 			u->yes = true;
+			break;
+		case 'j': /* as vigilctl's own --json, for the diff */
+			u->json = true;
 			break;
 		default:
 			update_usage();
@@ -433,10 +432,10 @@ static void update_print_ids(FILE *out, const char *what, const struct rules_dif
 	fputc('\n', out);
 }
 
-static void update_print_diff(const struct vigilctl_options *o, const char *name, unsigned version,
+static void update_print_diff(bool json, const char *name, unsigned version,
 			      const struct rules_diff *d, const struct rules_apply_report *r)
 {
-	if (o->json) {
+	if (json) {
 		printf("{\"file\":\"%s\",\"live_version\":%u,\"unchanged\":%zu", name, version,
 		       d->unchanged_count);
 		const struct {
@@ -574,7 +573,7 @@ int vigilctl_rules_update(const struct vigilctl_options *o, int argc, char **arg
 		goto out;
 	if (rules_diff_compute(&live, &merged, &diff) < 0)
 		goto out;
-	update_print_diff(o, u.name, version, &diff, &report);
+	update_print_diff(o->json || u.json, u.name, version, &diff, &report);
 	fflush(stdout);
 	status = 0;
 	if (u.dry_run)

@@ -36,7 +36,10 @@ static const char web_rules[] =
     "count 1, seconds 60; content:\"y\"; sid:2100002; rev:3;)\n"
     "alert http any any -> any any (msg:\"set only\"; flowbits:noalert; content:\"z\"; "
     "sid:2100003; rev:1;)\n"
-    "alert http any any -> any any (msg:\"no sid here\"; content:\"w\";)\n";
+    "alert http any any -> any any (msg:\"no sid here\"; content:\"w\";)\n"
+    /* quotes inside a value do not hide the options after it (ET Open 2029732) */
+    "alert http any any -> any any (msg:\"q\"; pcre:\"/^[\"']?post/Ri\"; content:\"a\\;b\"; "
+    "sid:2100004; rev:2;)\n";
 
 static struct rules_source_rule *find(struct rules_set *set, uint32_t sid)
 {
@@ -83,8 +86,9 @@ static void test_read_rules(void **state)
 	(void)state;
 	struct rules_set set;
 	load(&set);
-	assert_int_equal(set.count, 6);
+	assert_int_equal(set.count, 7);
 	assert_int_equal(set.skipped, 1); /* the rule without a sid */
+	assert_int_equal(find(&set, 2100004)->rev, 2);
 	struct rules_source_rule *r = find(&set, 2000001);
 	assert_non_null(r);
 	assert_true(r->enabled);
@@ -106,7 +110,7 @@ static void test_matchers(void **state)
 	(void)state;
 	static const struct {
 		const char *line;
-		uint32_t disabled[6];
+		uint32_t disabled[8];
 	} cases[] = {
 	    {"2000001\n", {2000001}},
 	    {"1:2000002\n", {2000002}},
@@ -116,22 +120,22 @@ static void test_matchers(void **state)
 	    {"2000001, 1:2100001\n", {2000001, 2100001}},
 	    {"group:emerging-dos.rules\n", {2000001, 2000002}},
 	    {"group:emerging-dos\n", {2000001, 2000002}},
-	    {"emerging-web.rules\n", {2100001, 2100002, 2100003}},
-	    {"group:emerging-w*\n", {2100001, 2100002, 2100003}},
+	    {"emerging-web.rules\n", {2100001, 2100002, 2100003, 2100004}},
+	    {"group:emerging-w*\n", {2100001, 2100002, 2100003, 2100004}},
 	    {"filename:rules/emerging-dos.rules\n", {2000001, 2000002}},
 	    {"filename:emerging-dos.rules\n", {0}}, /* the path as the archive has it */
 	    {"re:heartBLEED\n", {2100001}},
 	    {"re:seconds \\d+\n", {2100002}},
 	    {"metadata: Deployment PERIMETER\n", {2000001}},
 	    {"metadata: deployment datacenter\n", {0}},
-	    {"  # comment\n\n*\n", {2000001, 2000002, 2100001, 2100002, 2100003}},
+	    {"  # comment\n\n*\n", {2000001, 2000002, 2100001, 2100002, 2100003, 2100004}},
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct rules_set set;
 		struct rules_apply_report report;
 		apply_one(&set, RULES_CONF_DISABLE, cases[c].line, &report);
 		size_t want = 0;
-		for (; want < 6 && cases[c].disabled[want]; want++)
+		for (; want < 8 && cases[c].disabled[want]; want++)
 			assert_false(find(&set, cases[c].disabled[want])->enabled);
 		if (report.disabled != want)
 			fail_msg("%s: %zu disabled, want %zu", cases[c].line, report.disabled,
@@ -189,7 +193,7 @@ static void test_enable_wins_and_drop(void **state)
 	assert_int_equal(report.enabled, 2);
 	assert_int_equal(strncmp(find(&set, 2100001)->text, "drop http any", 13), 0);
 	assert_int_equal(strncmp(find(&set, 2100003)->text, "alert http", 10), 0); /* noalert */
-	assert_int_equal(report.dropped, 2);
+	assert_int_equal(report.dropped, 3);
 	rules_conf_free(&disable);
 	rules_conf_free(&enable);
 	rules_conf_free(&drop);
