@@ -57,20 +57,20 @@ struct vigilctl_tls {
 
 static void vigilctl_usage(FILE *out)
 {
-	fprintf(
-	    out,
-	    "usage: vigilctl --host ADDR [--port 8443] [--name NAME] --cert CRT "
-	    "--key KEY --ca CA [--json] [--timeout S] COMMAND [ARG ...]\n"
-	    "       vigilctl --help | --version\n"
-	    "       (or VIGILCTL_HOST, _PORT, _NAME, _CERT, _KEY, _CA in the environment)\n"
-	    "       a word @FILE sends FILE as the request's payload\n"
-	    "       vigilctl ... rules update [--sources FILE] [--conf-dir DIR] [--name NAME]\n"
-	    "                [--source-ca CA] [--output FILE] [--allow-refused] [--dry-run] "
-	    "[--yes]\n"
-	    "                fetches the rule sources, applies enable/disable/drop/modify.conf,\n"
-	    "                shows the diff against the live file NAME, then loads and commits\n"
-	    "       vigilctl ... help   lists the appliance's own commands (this list without "
-	    "--host)\n");
+	fprintf(out,
+		"usage: vigilctl --host ADDR [--port 8443] [--name NAME] --cert CRT "
+		"--key KEY --ca CA [--json] [--timeout S] COMMAND [ARG ...]\n"
+		"       vigilctl --help | --version\n"
+		"       (or VIGILCTL_HOST, _PORT, _NAME, _CERT, _KEY, _CA in the environment)\n"
+		"       a word @FILE sends FILE as the request's payload\n"
+		"       vigilctl ... help   lists the appliance's own commands (this list without "
+		"--host)\n");
+	fprintf(out, "       vigilctl ... rules update [--sources FILE] [--conf-dir DIR]\n"
+		     "                [--name NAME] [--source-ca CA] [--output FILE]\n"
+		     "                [--allow-refused] [--dry-run] [--yes] [--json]\n"
+		     "                fetches the rule sources, applies enable/disable/drop/\n"
+		     "                modify.conf, shows the diff against the live file NAME,\n"
+		     "                then loads and commits it\n");
 }
 
 /* The commands this vigilctl knows (console_command_list.h), with the least role of each. */
