@@ -452,7 +452,10 @@ static void command_rules_history(struct command_context *ctx)
  * rules export NAME: the text of the live version's file NAME ("" and
  * "present": false when the version has none), so that vigilctl rules
  * update can show what a new version of that file adds, removes and
- * changes before it is staged.
+ * changes before it is staged. A slow command: ET Open is some 20 MB to
+ * read and escape, which the control lcore must not stall on; it only
+ * reads the live version's file, which no one writes once committed, and
+ * the console runs nothing else meanwhile.
  */
 static void command_rules_export(struct command_context *ctx)
 {

@@ -424,11 +424,16 @@ static int update_live_rules(const struct vigilctl_options *o, const char *name,
 	return rc;
 }
 
+/* A first update adds every rule of a source: the terminal gets the first ones, --json all. */
+#define UPDATE_TEXT_IDS 200
+
 static void update_print_ids(FILE *out, const char *what, const struct rules_diff_id *ids, size_t n)
 {
 	fprintf(out, "%s %zu:", what, n);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && i < UPDATE_TEXT_IDS; i++)
 		fprintf(out, " %u:%u", ids[i].gid, ids[i].sid);
+	if (n > UPDATE_TEXT_IDS)
+		fprintf(out, " ... and %zu more (--json lists them all)", n - UPDATE_TEXT_IDS);
 	fputc('\n', out);
 }
 

@@ -163,11 +163,21 @@ main()
 	update --conf-dir "$LAB_DIR/none" --dry-run --json >"$LAB_DIR/diff1.json" 2>"$LAB_DIR/diff1.err" ||
 		{ lab_fail "first dry run: $(tail -n 3 "$LAB_DIR/diff1.err")"; lab_finish lab_rule_sources; }
 	check_diff "first update's diff" "$LAB_DIR/diff1.json" "$LAB_DIR/expect/first.json"
+	local first_count out rc=0
+	first_count=$(cat "$LAB_DIR/expect/first.count")
+	expect "first update's diff as text: the first 200 sids, then a count" 0 \
+		"^added $first_count: 1:[0-9]+ .* and $((first_count - 200)) more" \
+		admin --timeout 300 rules update --sources "$LAB_DIR/sources.conf" \
+		--source-ca "$LAB_DIR/www.crt" --conf-dir "$LAB_DIR/none" --dry-run
+	out=$(update --conf-dir "$LAB_DIR/none" </dev/null 2>&1) || rc=$?
+	((rc == 1)) && grep -q "not a terminal: --yes commits without asking" <<<"$out" &&
+		lab_pass "without a terminal nor --yes nothing is loaded" ||
+		lab_fail "no terminal, no --yes: exit $rc: $(tail -n 2 <<<"$out")"
 	expect "first update: loaded and committed" 0 "version [0-9]+ live" \
 		admin --timeout 300 rules update --sources "$LAB_DIR/sources.conf" \
 		--source-ca "$LAB_DIR/www.crt" --conf-dir "$LAB_DIR/none" --yes
 	local first_total first_version
-	first_total=$(($(cat "$LAB_DIR/expect/first.count") + 1)) # and local.rules
+	first_total=$((first_count + 1)) # and local.rules
 	expect_live "after the first update" "$first_total"
 	first_version=$LIVE_VERSION
 
