@@ -299,7 +299,7 @@ static char *rules_replacement(const char *to)
 static int rules_parse_modify(const char *line, struct rules_conf_filter *f, char *why,
 			      size_t why_len)
 {
-	static char words[6][RULES_CONF_LINE_MAX];
+	char words[6][RULES_CONF_LINE_MAX];
 	int n = rules_split_words(line, words, 6);
 	const char *match, *from, *to;
 	if (n == 3) {

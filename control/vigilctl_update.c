@@ -535,7 +535,7 @@ static int update_build(const struct update_options *u, struct rules_set *merged
 		fprintf(stderr, "vigilctl: %s: no sources\n", u->sources);
 		return -EINVAL;
 	}
-	struct rules_conf confs[RULES_CONF_KINDS];
+	struct rules_conf confs[RULES_CONF_KINDS] = {0}; /* all freed, however far reading got */
 	int rc = update_read_confs(u->conf_dir, confs);
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = update_fetch_source(&sources[i], u, merged);

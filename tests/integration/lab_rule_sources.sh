@@ -25,6 +25,8 @@
 #
 # Run alone (root, repo root, after make):
 #   flock /tmp/vigil-lab.lock bash tests/integration/lab_rule_sources.sh
+# "A && pass || fail": pass only prints, it cannot fail (SC2015).
+# shellcheck disable=SC2015
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
