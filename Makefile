@@ -35,7 +35,8 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
 	python3-jsonschema dnsmasq-base logrotate systemd man-db \
-	curl python3-prometheus-client chromium libnss3-tools
+	curl python3-prometheus-client chromium libnss3-tools \
+	libcurl4-openssl-dev libarchive-dev
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -62,7 +63,7 @@ endif
 # Every .c file in a concern folder is part of the appliance; main.c alone
 # holds the process entry, so tests and benchmarks link the rest.
 CORE_SRCS := $(sort $(shell find platform dataplane control rules -name '*.c'))
-CORE_SRCS := $(filter-out platform/main.c control/vigilctl.c,$(CORE_SRCS))
+CORE_SRCS := $(filter-out platform/main.c control/vigilctl.c control/vigilctl_update.c,$(CORE_SRCS))
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -98,9 +99,15 @@ $(BUILD)/control/dashboard.o: $(wildcard control/dashboard/*)
 $(BUILD)/vigil: $(BUILD)/platform/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# The operator's client: the console protocol and mbedTLS, nothing of the appliance.
-$(BUILD)/vigilctl: $(BUILD)/control/vigilctl.o $(BUILD)/control/console_proto.o
-	$(CC) $(LDFLAGS) $^ -lmbedtls -lmbedx509 -lmbedcrypto -o $@
+# The operator's client: the console protocol and mbedTLS, nothing of the
+# appliance; rules update adds the rule-sources filters and, for vigilctl
+# alone, libcurl (HTTPS sources) and libarchive (tarballs).
+VIGILCTL_PKGS := libcurl libarchive
+$(BUILD)/control/vigilctl_update.o: CPPFLAGS += $(shell pkg-config --cflags $(VIGILCTL_PKGS) 2>/dev/null)
+$(BUILD)/vigilctl: $(BUILD)/control/vigilctl.o $(BUILD)/control/vigilctl_update.o \
+		$(BUILD)/control/rules_sources.o $(BUILD)/control/console_proto.o
+	$(CC) $(LDFLAGS) $^ -lmbedtls -lmbedx509 -lmbedcrypto \
+		$(shell pkg-config --libs libpcre2-8 $(VIGILCTL_PKGS) 2>/dev/null) -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -207,7 +214,7 @@ db_entry = {"directory": "$(CURDIR)", "file": "$(1)", "output": "$(2)", \
 	"arguments": [$(call db_json_words,$(3) -c $(1) -o $(2))]}
 db_cc = $(call db_entry,$(1),$(BUILD)/$(1:.c=.o),$(CC) $(DB_CPPFLAGS) $(CFLAGS))
 db_fuzz = $(call db_entry,$(1),$(BUILD)/$(1:.c=.o),clang $(FUZZ_FLAGS))
-DB_SRCS := $(CORE_SRCS) platform/main.c control/vigilctl.c $(UNIT_SRCS) $(BENCH_SRCS)
+DB_SRCS := $(CORE_SRCS) platform/main.c control/vigilctl.c control/vigilctl_update.c $(UNIT_SRCS) $(BENCH_SRCS)
 DB_ENTRIES := $(foreach f,$(DB_SRCS),$(call db_cc,$(f))) $(foreach f,$(FUZZ_SRCS),$(call db_fuzz,$(f)))
 
 compile_commands.json:

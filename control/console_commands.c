@@ -448,6 +448,50 @@ static void command_rules_history(struct command_context *ctx)
 	command_text_member(ctx->j, "text", text, len);
 }
 
+/*
+ * rules export NAME: the text of the live version's file NAME ("" and
+ * "present": false when the version has none), so that vigilctl rules
+ * update can show what a new version of that file adds, removes and
+ * changes before it is staged. A slow command: ET Open is some 20 MB to
+ * read and escape, which the control lcore must not stall on; it only
+ * reads the live version's file, which no one writes once committed, and
+ * the console runs nothing else meanwhile.
+ */
+static void command_rules_export(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	const struct rules_version *v = rules_update_live(ctx->control->rules);
+	const char *path = NULL;
+	for (unsigned i = 0; i < v->file_count && !path; i++) {
+		const char *base = strrchr(v->files[i], '/');
+		if (strcmp(base ? base + 1 : v->files[i], ctx->args[0]) == 0)
+			path = v->files[i];
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (path && !f) {
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (f) {
+		FILE *out = open_memstream(&text, &len);
+		char buf[1 << 16];
+		size_t n;
+		while (out && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, out);
+		if (out)
+			fclose(out);
+		fclose(f);
+	}
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	json_key(ctx->j, "present");
+	json_raw(ctx->j, path ? "true" : "false");
+	command_text_member(ctx->j, "text", text, len);
+}
+
 /* rules load NAME [allow-refused] <N  and  rules check NAME <N */
 static void command_rules_upload(struct command_context *ctx, bool stage)
 {
