@@ -106,6 +106,7 @@ struct console {
 	pthread_cond_t changed;
 	struct console_call *pending;
 	bool pending_done;
+	char progress_note[160]; /* console_progress_note's, for the pending call */
 	struct console_session *conns[CONSOLE_MAX_CONNS]; /* every session thread's */
 	unsigned live_threads;
 	unsigned handshaking;	   /* handshake slots taken */
@@ -513,9 +514,14 @@ static void console_send_progress(struct console_session *s, const struct consol
 				  unsigned elapsed)
 {
 	struct json_out j = {0};
-	char what[128];
-	snprintf(what, sizeof(what), "%s%s%s: working (%u s)", r->argv[0], r->argc > 1 ? " " : "",
-		 r->argc > 1 ? r->argv[1] : "", elapsed);
+	char what[320];
+	char note[sizeof(s->console->progress_note)];
+	pthread_mutex_lock(&s->console->lock);
+	snprintf(note, sizeof(note), "%s", s->console->progress_note);
+	pthread_mutex_unlock(&s->console->lock);
+	snprintf(what, sizeof(what), "%s%s%s: working (%u s)%s%s", r->argv[0],
+		 r->argc > 1 ? " " : "", r->argc > 1 ? r->argv[1] : "", elapsed,
+		 note[0] ? ": " : "", note);
 	json_object_begin(&j);
 	json_key(&j, "progress");
 	json_string(&j, what);
@@ -539,6 +545,7 @@ static void console_submit(struct console_session *s, struct console_call *call)
 	}
 	c->pending = call;
 	c->pending_done = false;
+	c->progress_note[0] = '\0';
 	unsigned elapsed = 0;
 	while (!c->pending_done && !c->stopping) {
 		struct timespec until;
@@ -1254,6 +1261,15 @@ void console_poll(struct console *c)
 	c->counters.requests++;
 	c->pending_done = true;
 	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void console_progress_note(struct console *c, const char *text)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	snprintf(c->progress_note, sizeof(c->progress_note), "%s", text);
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -171,6 +171,13 @@ void console_poll(struct console *console);
 /* A copy of the counters. */
 void console_counters_read(struct console *console, struct console_counters *out);
 
+/*
+ * What a long request is doing now ("compiling 1200 of 9000 patterns"),
+ * added to the progress lines its client gets (console_execute_fn); the
+ * next request starts without one. Any thread (a command's job thread).
+ */
+void console_progress_note(struct console *console, const char *text);
+
 /* Name of a role: "admin" or "viewer". */
 const char *console_role_name(enum console_role role);
 
