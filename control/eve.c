@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/base64.h>
+
 #include "control/community_id.h"
 #include "control/eve.h"
 #include "dataplane/app/app_json.h"
@@ -271,11 +273,12 @@ static void put_metadata(struct app_json *o, const struct rule *r)
 	if (r->reference_count) {
 		app_json_put(o, ",\"references\":[");
 		for (unsigned i = 0; i < r->reference_count; i++) {
-			char ref[512];
-			snprintf(ref, sizeof(ref), "%s,%s", r->references[i].type,
-				 r->references[i].value);
+			/* Suricata writes the prefix its reference.config gives
+			 * the type, then the value (its suite expects
+			 * "foobar://x" for url,foobar://x); vigil reads no
+			 * reference.config: the value alone */
 			app_json_put(o, "%s", i ? "," : "");
-			app_json_string(o, ref);
+			app_json_string(o, r->references[i].value);
 		}
 		app_json_put(o, "]");
 	}
@@ -454,6 +457,8 @@ static void put_packet_drop(struct app_json *o, struct app_json *v, const struct
 {
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 		app_json_put(o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	/* a packet that came in on a port, as every packet vigil drops */
+	app_json_put(o, ",\"pkt_src\":\"wire/pcap\"");
 	app_json_put(o, ",\"drop\":{\"reason\":\"%s\"}",
 		     a->drop_cause < ALERT_DROP_CAUSE_COUNT ? eve_drop_cause_name[a->drop_cause]
 							    : "other");
@@ -653,6 +658,101 @@ static void put_packet_layers(struct app_json *o, const struct alert *a)
 		put_mac(o, "dest_mac", a->dst_mac);
 		app_json_put(o, "}");
 	}
+}
+
+/* ,"KEY":"BASE64 of data" (Suricata's packet and payload); nothing when it does not fit. */
+static void put_base64(struct app_json *o, const char *key, const uint8_t *data, size_t len)
+{
+	char text[(ALERT_FRAME_SNAP + 2) / 3 * 4 + 1];
+	size_t written = 0;
+	if (mbedtls_base64_encode((unsigned char *)text, sizeof(text), &written, data, len) != 0)
+		return;
+	app_json_put(o, ",\"%s\":\"%.*s\"", key, (int)written, text);
+}
+
+/*
+ * The pcap names of the link types vigil reads (Suricata's packet_info.
+ * linktype_name: libpcap's names, IPv4 and IPv6 as Suricata spells them).
+ */
+static const char *eve_linktype_name(int linktype)
+{
+	static const struct {
+		int linktype;
+		const char *name;
+	} names[] = {
+	    {0, "NULL"},	{1, "EN10MB"}, {12, "RAW"},   {101, "RAW"},	   {108, "LOOP"},
+	    {113, "LINUX_SLL"}, {228, "IPv4"}, {229, "IPv6"}, {276, "LINUX_SLL2"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].linktype == linktype)
+			return names[i].name;
+	return NULL;
+}
+
+/*
+ * A printable copy of bytes (Suricata's payload_printable): printable
+ * ASCII, line ends and tabs as they are, every other byte a dot. The JSON
+ * writer escapes what needs it.
+ */
+static void put_printable(struct app_json *o, const char *key, const uint8_t *data, size_t len)
+{
+	char text[ALERT_FRAME_SNAP + 1];
+	size_t n = len < ALERT_FRAME_SNAP ? len : ALERT_FRAME_SNAP;
+	for (size_t i = 0; i < n; i++)
+		text[i] = isprint(data[i]) || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'
+			      ? (char)data[i]
+			      : '.';
+	text[n] = '\0';
+	app_json_put(o, ",\"%s\":", key);
+	app_json_string(o, text);
+}
+
+/*
+ * An alert's packet as Suricata's eve-log alert options write it, from the
+ * frame the record kept (struct alert_frame): payload (base64),
+ * payload_printable and stream ([eve] payload, payload_printable), packet
+ * and packet_info ([eve] packet). A frame longer than what was kept is
+ * written as far as it was kept; vigil's packet_len (in v) gives its
+ * length. A capture of raw IP read through the Ethernet header vigil put
+ * in front (frame_prefix) is written without it, as captured.
+ */
+static void put_packet_capture(struct app_json *o, struct app_json *v, const struct alert *a)
+{
+	const struct alert_frame *f = &a->frame;
+	if (!f->len)
+		return;
+	if (eve_site.payload || eve_site.payload_printable) {
+		size_t start = f->payload_offset, end = start + f->payload_len;
+		if (end > f->snap_len)
+			end = f->snap_len;
+		if (f->payload_len && start < end) {
+			if (eve_site.payload)
+				put_base64(o, "payload", f->data + start, end - start);
+			if (eve_site.payload_printable)
+				put_printable(o, "payload_printable", f->data + start, end - start);
+		}
+		app_json_put(o, ",\"stream\":%u", a->stream_match ? 1u : 0u);
+	}
+	if (!eve_site.packet || f->snap_len <= eve_site.frame_prefix)
+		return;
+	put_base64(o, "packet", f->data + eve_site.frame_prefix,
+		   f->snap_len - eve_site.frame_prefix);
+	app_json_put(o, ",\"packet_info\":{\"linktype\":%d", eve_site.linktype);
+	const char *name = eve_linktype_name(eve_site.linktype);
+	if (name)
+		app_json_put(o, ",\"linktype_name\":\"%s\"", name);
+	app_json_put(o, "}");
+	if (f->len > f->snap_len)
+		app_json_uint(v, "packet_len", f->len - eve_site.frame_prefix);
+}
+
+/* ,"pcap_filename":"PATH": the capture an offline run reads ([eve] pcap_file). */
+static void put_pcap_filename(struct app_json *o)
+{
+	if (!eve_site.pcap_filename)
+		return;
+	app_json_put(o, ",\"pcap_filename\":");
+	app_json_string(o, eve_site.pcap_filename);
 }
 
 /* The community_id of the alert's tuple (ICMP: type and code as the ports). */
@@ -932,7 +1032,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		put_alert_flow(&o, a);
 		if (a->has_details)
 			put_details(&o, &v, a);
+		put_packet_capture(&o, &v, a);
 	}
+	put_pcap_filename(&o);
 	app_json_end(&v, "}");
 	o.overflow |= v.overflow;
 	put_flow_metadata(&o, a, ruleset, &v);

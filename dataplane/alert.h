@@ -27,6 +27,10 @@
 #define ALERT_FLOWVARS	     4	    /* flow variables an alert carries */
 #define ALERT_APP_PROTO_NONE 0xffff /* alert.app_proto: no application protocol */
 #define ALERT_FLOWVAR_LEN    64	    /* bytes of each value kept */
+/* Bytes of the frame a record keeps for EVE's packet and payload (see
+ * struct alert_frame): every header a frame can carry and the start of its
+ * payload, a tenth of the record's size. */
+#define ALERT_FRAME_SNAP 256
 
 struct alert_flowvar {
 	uint16_t var; /* id: ruleset_flowvar_name */
@@ -107,6 +111,22 @@ enum alert_drop_cause {
 	    ALERT_DROP_CAUSE_COUNT
 };
 
+/*
+ * The frame an event was raised on, for EVE's packet, payload and
+ * payload_printable ([eve] packet, payload): its first ALERT_FRAME_SNAP
+ * bytes, copied only when the board logs them (alert_set_keep_frame).
+ * Suricata logs the whole frame; a record on the ring has one fixed size,
+ * and a frame in full would make every record (16384 to a ring per worker)
+ * 9 KB larger, so a longer frame is cut and says so (len > snap_len).
+ */
+struct alert_frame {
+	uint16_t len;		 /* the frame's length; 0: none kept */
+	uint16_t snap_len;	 /* bytes kept in data */
+	uint16_t payload_offset; /* where the L4 payload starts in the frame */
+	uint16_t payload_len;	 /* the packet's L4 payload (0: none) */
+	uint8_t data[ALERT_FRAME_SNAP];
+};
+
 struct alert {
 	const struct rule *rule;
 	uint8_t kind;	       /* enum alert_kind */
@@ -138,6 +158,7 @@ struct alert {
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;
 	uint8_t passed;		/* a pass rule matched the packet (EVE verdict "pass") */
+	uint8_t stream_match;	/* the rule matched the reassembled stream (EVE "stream") */
 	uint64_t packet_number; /* see detect_context.packet_number; 0: unknown */
 	/* The flow's flowbits after the rule's own were applied (their names:
 	 * ruleset_flowbit_name); all zero without a flow. */
@@ -159,8 +180,32 @@ struct alert {
 	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first */
 	uint8_t icmp_type, icmp_code;	    /* with l4_proto 1 or 58 */
 	uint8_t src_mac[6], dst_mac[6];	    /* of the frame as it came in */
-					    /* --- end of EVE's common fields */
+	/* --- end of EVE's common fields */
+	struct alert_frame frame; /* [eve] packet, payload: the frame (issue 16) */
 };
+
+/*
+ * Whether alert_set_packet() keeps the frame (struct alert_frame): set
+ * once at start-up from the board ([eve] packet or payload), before the
+ * workers are launched; read only afterwards.
+ */
+extern bool alert_keep_frame;
+void alert_set_keep_frame(bool keep);
+
+/* The first bytes of p's frame and where its payload starts, into f. Per-packet path. */
+static inline void alert_set_frame(struct alert_frame *f, const struct packet *p)
+{
+	if (!p->data || !p->len)
+		return;
+	f->len = p->len > UINT16_MAX ? UINT16_MAX : (uint16_t)p->len;
+	f->snap_len = p->len < ALERT_FRAME_SNAP ? (uint16_t)p->len : ALERT_FRAME_SNAP;
+	memcpy(f->data, p->data, f->snap_len);
+	if (p->payload_len && p->payload_offset < p->len) {
+		f->payload_offset = (uint16_t)p->payload_offset;
+		f->payload_len =
+		    p->payload_len > UINT16_MAX ? UINT16_MAX : (uint16_t)p->payload_len;
+	}
+}
 
 /* The packet's addresses and tunnel, into a (the rest is the caller's). Per-packet path. */
 static inline void alert_set_packet(struct alert *a, const struct packet *p)
@@ -172,6 +217,8 @@ static inline void alert_set_packet(struct alert *a, const struct packet *p)
 	memcpy(a->vlan_id, p->vlan_id, sizeof(a->vlan_id));
 	a->icmp_type = p->icmp_type;
 	a->icmp_code = p->icmp_code;
+	if (alert_keep_frame)
+		alert_set_frame(&a->frame, p);
 	if (!(p->flags & PACKET_TUNNEL)) {
 		/* an offline capture of raw IP or loopback has no MAC addresses */
 		if (p->data && p->len >= 12 && decode_capture_link == DECODE_LINK_ETHERNET) {

@@ -1032,7 +1032,11 @@ static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ct
 		return ALERT_DROP_STREAM;
 	if (ctx->drop_alert)
 		return ALERT_DROP_RULES;
-	return ctx->flow_dropped ? ALERT_DROP_FLOW : ALERT_DROP_OTHER;
+	if (ctx->flow_dropped)
+		return ALERT_DROP_FLOW;
+	/* a rule's verdict without its alert (past packet_alert_max, or a
+	 * drop rule with noalert): Suricata's "rules" too */
+	return ctx->drop_reason == DROP_VERDICT ? ALERT_DROP_RULES : ALERT_DROP_OTHER;
 }
 
 /*

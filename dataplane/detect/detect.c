@@ -256,6 +256,9 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	    .app_proto =
 		s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : ALERT_APP_PROTO_NONE,
 	    .packet_number = s->ctx->packet_number,
+	    /* a tcp-pkt rule matches packets, whatever the pass it ran in */
+	    .stream_match =
+		(s->match.flow & RULE_MATCH_STREAM) && rule->proto != RULE_PROTO_TCP_PKT,
 	};
 	if (s->details) {
 		a.details = *s->details;

@@ -343,6 +343,120 @@ static void test_common_fields(void **state)
 	eve_set_site(&(struct eve_site){0});
 }
 
+/* A TCP segment carrying "GOOD", in an Ethernet frame (10.0.0.1:40000 -> 10.0.0.2:80). */
+static const uint8_t test_frame[58] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x30, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    0x0a, 0x00, 0x00, 0x02, 0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    0x00, 0x50, 0x18, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x47, 0x4f, 0x4f, 0x44};
+
+static void test_frame_of(struct alert *a, const uint8_t *data, uint32_t len)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.data = data;
+	p.len = len;
+	p.payload_offset = 54;
+	p.payload_len = len - 54;
+	alert_set_frame(&a->frame, &p);
+}
+
+/*
+ * Suricata's eve-log alert options from the frame the record kept: packet
+ * (base64) and packet_info, payload (base64), payload_printable and
+ * stream, each only when the site asks; a raw IP capture's packet without
+ * the Ethernet header vigil put in front; a frame longer than the snapshot
+ * logged as kept, its length in vigil's object.
+ */
+static void test_packet_and_payload(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	test_frame_of(&a, test_frame, sizeof(test_frame));
+	assert_int_equal(a.frame.len, 58);
+	assert_int_equal(a.frame.payload_offset, 54);
+	char line[4096];
+	/* nothing unless asked */
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "\"packet\""));
+	assert_null(strstr(line, "\"payload\""));
+	assert_null(strstr(line, "\"stream\""));
+
+	eve_set_site(&(struct eve_site){
+	    .packet = true, .payload = true, .payload_printable = true, .linktype = 1});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line,
+			"\"payload\":\"R09PRA==\",\"payload_printable\":\"GOOD\",\"stream\":0");
+	assert_contains(
+	    line,
+	    "\"packet\":"
+	    "\"AgAAAAACAgAAAAABCABFAAAwAAEAAEAGAAAKAAABCgAAApxAAFAAAAABAAAAAFAYBAAAAAAAR09PRA==\"");
+	assert_contains(line, "\"packet_info\":{\"linktype\":1,\"linktype_name\":\"EN10MB\"}");
+	assert_null(strstr(line, "packet_len"));
+
+	/* a match on the stream; bytes that are not printable become dots */
+	uint8_t frame[sizeof(test_frame)];
+	memcpy(frame, test_frame, sizeof(frame));
+	frame[55] = 0x00, frame[56] = '\n';
+	struct alert b = test_alert(&r);
+	test_frame_of(&b, frame, sizeof(frame));
+	b.stream_match = 1;
+	eve_format_alert(&b, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"payload_printable\":\"G.\\u000aD\",\"stream\":1");
+
+	/* a raw IPv4 capture: the packet as captured, without vigil's Ethernet header */
+	eve_set_site(&(struct eve_site){.packet = true, .linktype = 228, .frame_prefix = 14});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(
+	    line, "\"packet\":\"RQAAMAABAABABgAACgAAAQoAAAKcQABQAAAAAQAAAABQGAQAAAAAAEdPT0Q=\"");
+	assert_contains(line, "\"packet_info\":{\"linktype\":228,\"linktype_name\":\"IPv4\"}");
+	assert_null(strstr(line, "\"payload\""));
+
+	/* a frame longer than the snapshot: what was kept, and its length */
+	static uint8_t jumbo[ALERT_FRAME_SNAP + 100];
+	memcpy(jumbo, test_frame, sizeof(test_frame));
+	struct alert c = test_alert(&r);
+	test_frame_of(&c, jumbo, sizeof(jumbo));
+	assert_int_equal(c.frame.snap_len, ALERT_FRAME_SNAP);
+	eve_set_site(&(struct eve_site){.packet = true, .linktype = 1});
+	eve_format_alert(&c, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"vigil\":{\"packet_len\":356}");
+	eve_set_site(&(struct eve_site){0});
+}
+
+/*
+ * A drop record of a rule's drop whose alert was not kept: reason rules,
+ * the packet's source; the capture's name on packet records when asked;
+ * references as the value the rule gave.
+ */
+static void test_drop_record_and_capture_name(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.kind = ALERT_KIND_DROP;
+	a.drop_cause = ALERT_DROP_RULES;
+	a.blocked = 1;
+	char line[4096];
+	eve_set_site(&(struct eve_site){.pcap_filename = "/captures/in.pcap"});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"drop\"");
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"drop\":{\"reason\":\"rules\"}");
+	assert_contains(line, "\"pcap_filename\":\"/captures/in.pcap\"");
+	eve_set_site(&(struct eve_site){0});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "pcap_filename"));
+
+	struct rule r = test_rule();
+	struct rule_reference refs[2] = {{.type = "url", .value = "example.com/a,b"},
+					 {.type = "cve", .value = "2020-1234"}};
+	r.references = refs;
+	r.reference_count = 2;
+	struct alert b = test_alert(&r);
+	eve_format_alert(&b, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"references\":[\"example.com/a,b\",\"2020-1234\"]");
+}
+
 /* vigil's object for records without flowbits: under metadata.flowints, nothing when empty. */
 static void test_vigil_metadata(void **state)
 {
@@ -745,6 +859,8 @@ int main(void)
 	    cmocka_unit_test(test_flowbits),
 	    cmocka_unit_test(test_truncation_is_safe),
 	    cmocka_unit_test(test_common_fields),
+	    cmocka_unit_test(test_packet_and_payload),
+	    cmocka_unit_test(test_drop_record_and_capture_name),
 	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
 	    cmocka_unit_test(test_vigil_metadata),
 	    cmocka_unit_test(test_anomaly_records),
