@@ -579,8 +579,10 @@ void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
 static void put_flow_metadata(struct app_json *o, const struct alert *a,
 			      const struct ruleset *ruleset, const struct app_json *vigil)
 {
-	unsigned bits = a->rule ? flowbits_listed(a, ruleset, NULL) : 0;
-	unsigned vars = a->rule ? a->flowvar_count : 0;
+	/* a rule's alert and a flow's record carry the flow's state */
+	bool flow_state = a->rule || a->kind == ALERT_KIND_FLOW;
+	unsigned bits = flow_state ? flowbits_listed(a, ruleset, NULL) : 0;
+	unsigned vars = flow_state ? a->flowvar_count : 0;
 	bool own = vigil->used > 2;
 	if (bits || vars || own) {
 		app_json_put(o, ",\"metadata\":{");
@@ -592,7 +594,7 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 				     (int)vigil->used, vigil->buf);
 		app_json_put(o, "}");
 	}
-	if (!a->rule)
+	if (!flow_state)
 		return;
 	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");
 	unsigned labels = flowbits_listed(a, ruleset, "traffic/label/");
@@ -890,8 +892,9 @@ static size_t eve_finish(struct app_json *o, size_t len)
 	return o->used;
 }
 
-/* event_type flow: the flow from client to server, what it carried, how it ended. */
-static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
+/* event_type flow: the flow from client to server, what it carried, how it ended, its flowbits and variables. */
+static size_t eve_format_flow(const struct alert *a, const struct ruleset *ruleset, char *buf,
+			      size_t len)
 {
 	struct app_json o = {.buf = buf, .len = len};
 	const struct alert_flow *f = &a->flow;
@@ -916,6 +919,8 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 		     f->alerted ? "true" : "false");
 	if (a->l4_proto == 6)
 		put_tcp_flags(&o, f);
+	char empty[] = "{}"; /* no object of vigil's own */
+	put_flow_metadata(&o, a, ruleset, &(struct app_json){.buf = empty, .used = 2});
 	return eve_finish(&o, len);
 }
 
@@ -975,7 +980,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 			unsigned flags)
 {
 	if (a->kind == ALERT_KIND_FLOW)
-		return eve_format_flow(a, buf, len);
+		return eve_format_flow(a, ruleset, buf, len);
 	if (a->kind == ALERT_KIND_APP)
 		return eve_format_app(a, buf, len);
 	if (a->kind == ALERT_KIND_FILE)
