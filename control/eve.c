@@ -491,6 +491,38 @@ static void put_verdict(struct app_json *o, const struct alert *a)
 	}
 }
 
+/*
+ * The alert's pcre captures of one kind (RULE_CAPTURE_ALERT or
+ * RULE_CAPTURE_PKT) as Suricata writes them: "NAME":"VALUE" members,
+ * each its own object in a list when list is set. Returns how many.
+ */
+static unsigned put_captures(struct app_json *o, const struct alert *a,
+			     const struct ruleset *ruleset, unsigned kind, bool list)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->capture_count && i < ALERT_CAPTURES; i++) {
+		const struct alert_flowvar *c = &a->captures[i];
+		if (!(c->var & kind))
+			continue;
+		const char *name = ruleset_flowvar_name(ruleset, c->var & RULE_CAPTURE_VAR);
+		app_json_put(o, "%s%s", n++ ? "," : "", list ? "{" : "");
+		app_json_string(o, name ? name : "?");
+		app_json_put(o, ":");
+		app_json_bytes(o, c->value,
+			       c->len < ALERT_FLOWVAR_LEN ? c->len : ALERT_FLOWVAR_LEN);
+		app_json_put(o, "%s", list ? "}" : "");
+	}
+	return n;
+}
+
+static bool has_captures(const struct alert *a, unsigned kind)
+{
+	for (unsigned i = 0; i < a->capture_count && i < ALERT_CAPTURES; i++)
+		if (a->captures[i].var & kind)
+			return true;
+	return false;
+}
+
 static const char eve_traffic_prefix[] = "traffic/";
 
 /*
@@ -584,14 +616,22 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 	unsigned bits = flow_state ? flowbits_listed(a, ruleset, NULL) : 0;
 	unsigned vars = flow_state ? a->flowvar_count : 0;
 	bool own = vigil->used > 2;
-	if (bits || vars || own) {
+	bool pktvars = a->rule && has_captures(a, RULE_CAPTURE_PKT);
+	if (bits || vars || pktvars || own) {
 		app_json_put(o, ",\"metadata\":{");
 		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
 		if (vars)
 			put_flowvars(o, a, ruleset, !bits);
+		if (pktvars) {
+			/* the packet's variables: the rule's pkt: captures */
+			app_json_put(o, "%s\"pktvars\":[", bits || vars ? "," : "");
+			put_captures(o, a, ruleset, RULE_CAPTURE_PKT, true);
+			app_json_put(o, "]");
+		}
 		if (own)
-			app_json_put(o, "%s\"flowints\":{\"vigil\":%.*s}", bits || vars ? "," : "",
-				     (int)vigil->used, vigil->buf);
+			app_json_put(o, "%s\"flowints\":{\"vigil\":%.*s}",
+				     bits || vars || pktvars ? "," : "", (int)vigil->used,
+				     vigil->buf);
 		app_json_put(o, "}");
 	}
 	if (!flow_state)
@@ -765,7 +805,7 @@ static void put_alert_community_id(struct app_json *o, const struct alert *a)
 			     icmp ? a->icmp_type : a->src_port, icmp ? a->icmp_code : a->dst_port);
 }
 
-/* The alert object: the rule, as Suricata writes it. */
+/* The alert object: the rule, as Suricata writes it, and its alert: captures (context). */
 static void put_alert_object(struct app_json *o, const struct alert *a,
 			     const struct ruleset *ruleset)
 {
@@ -778,6 +818,11 @@ static void put_alert_object(struct app_json *o, const struct alert *a,
 	app_json_string(o, r->classtype ? ruleset_classtype_text(ruleset, r->classtype) : "");
 	app_json_put(o, ",\"severity\":%d", r->priority ? r->priority : 3);
 	put_metadata(o, r);
+	if (has_captures(a, RULE_CAPTURE_ALERT)) {
+		app_json_put(o, ",\"context\":{");
+		put_captures(o, a, ruleset, RULE_CAPTURE_ALERT, false);
+		app_json_put(o, "}");
+	}
 	app_json_put(o, "}");
 }
 

@@ -27,6 +27,7 @@
 #define ALERT_FLOWVARS	     4	    /* flow variables an alert carries */
 #define ALERT_APP_PROTO_NONE 0xffff /* alert.app_proto: no application protocol */
 #define ALERT_FLOWVAR_LEN    64	    /* bytes of each value kept */
+#define ALERT_CAPTURES	     2	    /* alert: and pkt: pcre captures an alert carries */
 /* Bytes of the frame a record keeps for EVE's packet and payload (see
  * struct alert_frame): every header a frame can carry and the start of its
  * payload, a tenth of the record's size. */
@@ -166,6 +167,11 @@ struct alert {
 	/* The flow's variables (pcre captures), in the order they were first set. */
 	uint8_t flowvar_count;
 	struct alert_flowvar flowvars[ALERT_FLOWVARS];
+	/* The rule's alert: and pkt: pcre captures (EVE alert.context,
+	 * metadata.pktvars): var is the name's id marked RULE_CAPTURE_ALERT or
+	 * RULE_CAPTURE_PKT (rules/lang/keyword.h). */
+	uint8_t capture_count;
+	struct alert_flowvar captures[ALERT_CAPTURES];
 	struct app_details details; /* of the application-layer unit that alerted; its
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;

@@ -238,6 +238,21 @@ static void detect_queue_alert(struct detect_context *ctx, const struct alert *a
 	ctx->alert_order[slot] = order;
 }
 
+/* The rule's alert: and pkt: captures of this match, which its alert logs (ALERT_CAPTURES kept). */
+static void detect_alert_captures(const struct detect_context *ctx, struct alert *a)
+{
+	const struct rule_captures *c = &ctx->captures;
+	for (unsigned i = 0; i < c->count && a->capture_count < ALERT_CAPTURES; i++) {
+		if (!(c->capture[i].var & (RULE_CAPTURE_ALERT | RULE_CAPTURE_PKT)))
+			continue;
+		struct alert_flowvar *out = &a->captures[a->capture_count++];
+		out->var = c->capture[i].var;
+		out->len = (uint16_t)(c->capture[i].len < ALERT_FLOWVAR_LEN ? c->capture[i].len
+									    : ALERT_FLOWVAR_LEN);
+		memcpy(out->value, c->capture[i].data, out->len);
+	}
+}
+
 static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
 			 bool blocked)
 {
@@ -264,6 +279,7 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 		a.details = *s->details;
 		a.has_details = 1;
 	}
+	detect_alert_captures(s->ctx, &a);
 	alert_set_packet(&a, p);
 	detect_queue_alert(s->ctx, &a, index);
 }

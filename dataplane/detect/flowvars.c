@@ -74,6 +74,8 @@ unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,
 {
 	unsigned lost = 0;
 	for (unsigned i = 0; i < captures->count; i++) {
+		if (captures->capture[i].var & (RULE_CAPTURE_ALERT | RULE_CAPTURE_PKT))
+			continue; /* the alert's, not the flow's (detect_alert) */
 		struct flowvar *v = flowvar_find_or_add(pool, head, captures->capture[i].var);
 		if (!v) {
 			lost++;

@@ -578,6 +578,40 @@ static void test_flowvar_bytes_stay_utf8(void **state)
 	ruleset_free(rs);
 }
 
+/*
+ * A rule's alert: and pkt: pcre captures: alert.context (one object) and
+ * metadata.pktvars (a list of objects, beside the flow's variables).
+ */
+static void test_alert_and_packet_captures(void **state)
+{
+	(void)state;
+	struct ruleset *rs =
+	    build_ruleset("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; "
+			  "pcre:\"/(a)(b)(c)/, alert:ua, pkt:firefox, flow:ubuntu\"; sid:1;)\n");
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_null(strstr(line, "context"));
+	assert_null(strstr(line, "pktvars"));
+	a.capture_count = 2;
+	a.captures[0].var = (uint16_t)(RULE_CAPTURE_ALERT | 0); /* ua */
+	a.captures[0].len = 7;
+	memcpy(a.captures[0].value, "Mozilla", 7);
+	a.captures[1].var = (uint16_t)(RULE_CAPTURE_PKT | 1); /* firefox */
+	a.captures[1].len = 6;
+	memcpy(a.captures[1].value, "3.0.13", 6);
+	a.flowvar_count = 1;
+	a.flowvars[0].var = 2; /* ubuntu */
+	a.flowvars[0].len = 3;
+	memcpy(a.flowvars[0].value, "8.1", 3);
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"context\":{\"ua\":\"Mozilla\"}}");
+	assert_contains(line, ",\"metadata\":{\"flowvars\":[{\"ubuntu\":\"8.1\"}],"
+			      "\"pktvars\":[{\"firefox\":\"3.0.13\"}]}");
+	ruleset_free(rs);
+}
+
 static void test_truncation_is_safe(void **state)
 {
 	(void)state;
@@ -867,6 +901,7 @@ int main(void)
 	    cmocka_unit_test(test_record_never_cut),
 	    cmocka_unit_test(test_field_limit),
 	    cmocka_unit_test(test_flowvar_bytes_stay_utf8),
+	    cmocka_unit_test(test_alert_and_packet_captures),
 	    cmocka_unit_test(test_sink_whole_lines_and_resume),
 	    cmocka_unit_test(test_sink_close_flushes),
 	};
