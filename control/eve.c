@@ -581,10 +581,13 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 			 bool first)
 {
 	app_json_put(o, "%s\"flowvars\":[", first ? "" : ",");
+	unsigned n = 0;
 	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
 		const struct alert_flowvar *v = &a->flowvars[i];
+		if (v->var & ALERT_FLOWVAR_ENTROPY)
+			continue; /* put_entropy's */
 		const char *name = ruleset_flowvar_name(ruleset, v->var);
-		app_json_put(o, "%s{", i ? "," : "");
+		app_json_put(o, "%s{", n++ ? "," : "");
 		app_json_string(o, name ? name : "?");
 		app_json_put(o, ":");
 		app_json_bytes(o, v->value,
@@ -592,6 +595,49 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 		app_json_put(o, "}");
 	}
 	app_json_put(o, "]");
+}
+
+/* How many of the alert's flow variables are of kind entropy (true) or not (false). */
+static unsigned flowvars_of(const struct alert *a, bool entropy)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++)
+		n += ((a->flowvars[i].var & ALERT_FLOWVAR_ENTROPY) != 0) == entropy;
+	return n;
+}
+
+/*
+ * The entropy values the flow's rules computed, by buffer (Suricata's
+ * metadata.entropy: the buffer's name with underscores, file.data is
+ * file_data).
+ */
+static void put_entropy(struct app_json *o, const struct alert *a, bool first)
+{
+	app_json_put(o, "%s\"entropy\":{", first ? "" : ",");
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
+		const struct alert_flowvar *v = &a->flowvars[i];
+		unsigned buffer = v->var & ~ALERT_FLOWVAR_ENTROPY;
+		double value;
+		if (!(v->var & ALERT_FLOWVAR_ENTROPY) || buffer >= RULE_BUFFER_COUNT ||
+		    v->len != sizeof(value))
+			continue;
+		memcpy(&value, v->value, sizeof(value));
+		char name[64];
+		snprintf(name, sizeof(name), "%s", rule_buffer_name[buffer]);
+		for (char *c = name; *c; c++)
+			if (*c == '.')
+				*c = '_';
+		/* the shortest text that reads back as the same double */
+		char number[32];
+		for (int digits = 15; digits <= 17; digits++) {
+			snprintf(number, sizeof(number), "%.*g", digits, value);
+			if (strtod(number, NULL) == value)
+				break;
+		}
+		app_json_put(o, "%s\"%s\":%s", n++ ? "," : "", name, number);
+	}
+	app_json_put(o, "}");
 }
 
 void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
@@ -614,14 +660,18 @@ static void put_flow_metadata(struct app_json *o, const struct alert *a,
 	/* a rule's alert and a flow's record carry the flow's state */
 	bool flow_state = a->rule || a->kind == ALERT_KIND_FLOW;
 	unsigned bits = flow_state ? flowbits_listed(a, ruleset, NULL) : 0;
-	unsigned vars = flow_state ? a->flowvar_count : 0;
+	unsigned vars = flow_state ? flowvars_of(a, false) : 0;
+	unsigned entropy = flow_state ? flowvars_of(a, true) : 0;
 	bool own = vigil->used > 2;
 	bool pktvars = a->rule && has_captures(a, RULE_CAPTURE_PKT);
-	if (bits || vars || pktvars || own) {
+	if (bits || vars || entropy || pktvars || own) {
 		app_json_put(o, ",\"metadata\":{");
 		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
 		if (vars)
 			put_flowvars(o, a, ruleset, !bits);
+		if (entropy)
+			put_entropy(o, a, !bits && !vars);
+		vars += entropy;
 		if (pktvars) {
 			/* the packet's variables: the rule's pkt: captures */
 			app_json_put(o, "%s\"pktvars\":[", bits || vars ? "," : "");

@@ -33,8 +33,11 @@
  * payload, a tenth of the record's size. */
 #define ALERT_FRAME_SNAP 256
 
+/* alert_flowvar.var of an entropy value (EVE metadata.entropy): this | enum rule_buffer; the value a double */
+#define ALERT_FLOWVAR_ENTROPY 0x4000u
+
 struct alert_flowvar {
-	uint16_t var; /* id: ruleset_flowvar_name */
+	uint16_t var; /* id: ruleset_flowvar_name, or ALERT_FLOWVAR_ENTROPY | buffer */
 	uint16_t len;
 	uint8_t value[ALERT_FLOWVAR_LEN];
 };

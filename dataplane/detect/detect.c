@@ -677,7 +677,7 @@ static void detect_candidates(struct detect_packet *s)
 			*s->file_store |=
 			    (uint8_t)rule_match_filestore(rule, s->direction == RULESET_TO_SERVER);
 		rule_match_apply_xbits(rule, &s->match);
-		if (ctx->captures.count && s->flow &&
+		if ((ctx->captures.count || ctx->captures.entropy_count) && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
 		bool silent = false;
