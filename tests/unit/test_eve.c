@@ -607,6 +607,17 @@ static void test_alert_and_packet_captures(void **state)
 	memcpy(a.flowvars[0].value, "8.1", 3);
 	eve_format_alert(&a, rs, line, sizeof(line), 0);
 	assert_contains(line, ",\"context\":{\"ua\":\"Mozilla\"}}");
+	/* an entropy value the flow kept: metadata.entropy, the buffer's name with underscores */
+	double entropy = 4.150007324019584;
+	a.flowvar_count = 2;
+	a.flowvars[1].var = (uint16_t)(ALERT_FLOWVAR_ENTROPY | RULE_BUFFER_FILE_DATA);
+	a.flowvars[1].len = sizeof(entropy);
+	memcpy(a.flowvars[1].value, &entropy, sizeof(entropy));
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, "\"flowvars\":[{\"ubuntu\":\"8.1\"}],"
+			      "\"entropy\":{\"file_data\":4.150007324019584},\"pktvars\"");
+	a.flowvar_count = 1;
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
 	assert_contains(line, ",\"metadata\":{\"flowvars\":[{\"ubuntu\":\"8.1\"}],"
 			      "\"pktvars\":[{\"firefox\":\"3.0.13\"}]}");
 	ruleset_free(rs);
