@@ -838,6 +838,13 @@ static void put_packet_capture(struct app_json *o, struct app_json *v, const str
 		app_json_uint(v, "packet_len", f->len - eve_site.frame_prefix);
 }
 
+/* ,"tx_id":N: the transaction a rule matched, when its parser numbers them (Suricata's tx_id). */
+static void put_tx_id(struct app_json *o, const struct alert *a)
+{
+	if (a->tx_match && a->has_details && a->details.has_tx_id)
+		app_json_put(o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
+}
+
 /* ,"pcap_filename":"PATH": the capture an offline run reads ([eve] pcap_file). */
 static void put_pcap_filename(struct app_json *o)
 {
@@ -1038,6 +1045,8 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 		 : a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data"
 						       : name);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
+	if (a->details.has_tx_id)
+		app_json_put(&o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
 	put_details(&o, &v, a);
 	app_json_end(&v, "}");
 	o.overflow |= v.overflow;
@@ -1127,6 +1136,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		/* Suricata 8's packet source: every alert of vigil is on a packet that
 		 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
 		app_json_put(&o, ",\"pkt_src\":\"wire/pcap\"");
+		put_tx_id(&o, a);
 		put_alert_object(&o, a, ruleset);
 		put_verdict(&o, a);
 		put_alert_flow(&o, a);

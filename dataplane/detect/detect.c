@@ -278,6 +278,7 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	if (s->details) {
 		a.details = *s->details;
 		a.has_details = 1;
+		a.tx_match = 1;
 	}
 	detect_alert_captures(s->ctx, &a);
 	alert_set_packet(&a, p);

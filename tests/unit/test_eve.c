@@ -852,6 +852,23 @@ static void test_protocol_record_and_alert_flow(void **state)
 	assert_contains(line, "\"app_proto\":\"http\",\"http\":{");
 	assert_contains(line, "\"url\":\"/index.html\"");
 	assert_null(strstr(line, "\"flow\":"));
+	assert_null(strstr(line, "tx_id"));
+	/* a parser that numbers its transactions: tx_id */
+	a.details.tx_id = 3;
+	a.details.has_tx_id = true;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"app_proto\":\"http\",\"tx_id\":3,\"http\":{");
+	/* an alert on that transaction says which; one on the packet does not */
+	struct rule tr = test_rule();
+	struct alert on_tx = test_alert(&tr);
+	on_tx.details = a.details;
+	on_tx.has_details = 1;
+	on_tx.app_proto = RULE_PROTO_HTTP;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "tx_id"));
+	on_tx.tx_match = 1;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"tx_id\":3,\"alert\":{");
 
 	/* the alert, answer packet: its flow object names the flow's client */
 	struct rule r = test_rule();
