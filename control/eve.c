@@ -813,10 +813,11 @@ static void put_packet_capture(struct app_json *o, struct app_json *v, const str
 	const struct alert_frame *f = &a->frame;
 	if (!f->len)
 		return;
+	size_t snap = f->snap_len < ALERT_FRAME_SNAP ? f->snap_len : ALERT_FRAME_SNAP;
 	if (eve_site.payload || eve_site.payload_printable) {
 		size_t start = f->payload_offset, end = start + f->payload_len;
-		if (end > f->snap_len)
-			end = f->snap_len;
+		if (end > snap)
+			end = snap;
 		if (f->payload_len && start < end) {
 			if (eve_site.payload)
 				put_base64(o, "payload", f->data + start, end - start);
@@ -825,16 +826,15 @@ static void put_packet_capture(struct app_json *o, struct app_json *v, const str
 		}
 		app_json_put(o, ",\"stream\":%u", a->stream_match ? 1u : 0u);
 	}
-	if (!eve_site.packet || f->snap_len <= eve_site.frame_prefix)
+	if (!eve_site.packet || snap <= eve_site.frame_prefix)
 		return;
-	put_base64(o, "packet", f->data + eve_site.frame_prefix,
-		   f->snap_len - eve_site.frame_prefix);
+	put_base64(o, "packet", f->data + eve_site.frame_prefix, snap - eve_site.frame_prefix);
 	app_json_put(o, ",\"packet_info\":{\"linktype\":%d", eve_site.linktype);
 	const char *name = eve_linktype_name(eve_site.linktype);
 	if (name)
 		app_json_put(o, ",\"linktype_name\":\"%s\"", name);
 	app_json_put(o, "}");
-	if (f->len > f->snap_len)
+	if (f->len > snap)
 		app_json_uint(v, "packet_len", f->len - eve_site.frame_prefix);
 }
 
