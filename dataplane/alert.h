@@ -102,10 +102,11 @@ struct alert_tunnel {
 
 /* Why a packet was dropped, for its EVE drop record (Suricata's drop.reason names). _(SYM, "name") */
 #define foreach_alert_drop_cause                                                                   \
-	_(RULES, "rules")	    /* a rule's drop or reject on this packet */                   \
-	_(FLOW, "flow drop")	    /* the flow was dropped by a rule before */                    \
-	_(RATE_LIMIT, "rate limit") /* a policy rate limit blocks the source */                    \
-	_(STREAM, "stream error")   /* its receiver would discard it (normalizer) */               \
+	_(RULES, "rules")			   /* a rule's drop or reject on this packet */    \
+	_(FLOW, "flow drop")			   /* the flow was dropped by a rule before */     \
+	_(THRESHOLD, "threshold detection_filter") /* a rate_filter's new_action */                \
+	_(RATE_LIMIT, "rate limit")		   /* a policy rate limit blocks the source */     \
+	_(STREAM, "stream error") /* its receiver would discard it (normalizer) */                 \
 	_(OTHER, "other")
 
 enum alert_drop_cause {

@@ -537,6 +537,7 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	ctx->drop_reason = DROP_VERDICT;
 	ctx->drop_alert = NULL;
 	ctx->flow_dropped = false;
+	ctx->rate_filter_drop = false;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
@@ -1030,6 +1031,9 @@ static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ct
 		return ALERT_DROP_RATE_LIMIT;
 	if (ctx->drop_reason == DROP_NORMALIZE)
 		return ALERT_DROP_STREAM;
+	/* a rate_filter's new_action: Suricata names the threshold */
+	if (ctx->rate_filter_drop && !ctx->flow_dropped)
+		return ALERT_DROP_THRESHOLD;
 	if (ctx->drop_alert)
 		return ALERT_DROP_RULES;
 	if (ctx->flow_dropped)

@@ -393,6 +393,8 @@ static enum rule_action detect_action(struct detect_packet *s, const struct rule
 				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
 		return action;
 	*silent = policy->rate.new_action_silent;
+	if (detect_rule_verdict(policy->rate.new_action) != VERDICT_PASS)
+		s->ctx->rate_filter_drop = true;
 	return policy->rate.new_action;
 }
 

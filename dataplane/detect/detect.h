@@ -134,6 +134,7 @@ struct detect_context {
 	 * and whether its flow's earlier drop dropped it */
 	const struct alert *drop_alert;
 	bool flow_dropped;
+	bool rate_filter_drop; /* a rate_filter's new_action dropped it (EVE drop.reason) */
 	uint32_t alert_order[DETECT_ALERTS_MAX]; /* their rules' evaluation order */
 	struct rule_captures captures;		 /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;

@@ -446,6 +446,10 @@ static void test_drop_record_and_capture_name(void **state)
 	eve_set_site(&(struct eve_site){0});
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_null(strstr(line, "pcap_filename"));
+	/* a rate_filter's new_action: the threshold, as Suricata names it */
+	a.drop_cause = ALERT_DROP_THRESHOLD;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"drop\":{\"reason\":\"threshold detection_filter\"}");
 
 	struct rule r = test_rule();
 	struct rule_reference refs[2] = {{.type = "url", .value = "example.com/a,b"},
