@@ -1133,9 +1133,10 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 			app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 		app_json_put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
-		/* Suricata 8's packet source: every alert of vigil is on a packet that
-		 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
-		app_json_put(&o, ",\"pkt_src\":\"wire/pcap\"");
+		/* Suricata 8's packet source: a packet that came in on a port,
+		 * or the flow's end (Suricata's flow timeout pseudo packet) */
+		app_json_put(&o, ",\"pkt_src\":\"%s\"",
+			     a->flow_end ? "stream (flow timeout)" : "wire/pcap");
 		put_tx_id(&o, a);
 		put_alert_object(&o, a, ruleset);
 		put_verdict(&o, a);

@@ -149,6 +149,7 @@ struct alert {
 	uint16_t app_proto; /* enum rule_proto, or ALERT_APP_PROTO_NONE */
 	uint8_t has_details;
 	uint8_t tx_match; /* the rule matched the unit of details (EVE tx_id), not the packet */
+	uint8_t flow_end; /* raised at the flow's end, on no packet (EVE pkt_src) */
 	/* A drop event of the filter stage (dataplane/filter/filter.h): rule is NULL. */
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */

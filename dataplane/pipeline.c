@@ -647,6 +647,7 @@ static void pipeline_flow_end(struct flow *f, void *arg)
 		struct detect_packet s;
 		pipeline_flow_packet(f, dir, &p);
 		detect_packet_begin(&s, ctx, &p, ctx->now_us);
+		s.flow_end = true;
 		detect_flow_view(&s, f, dir == FLOW_TO_SERVER);
 		/* as the stream data before it was seen (pipeline_tcp()) */
 		if (f->key.proto == IPPROTO_TCP)

@@ -270,7 +270,9 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	    .worker = (uint16_t)s->ctx->worker_index,
 	    .app_proto =
 		s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : ALERT_APP_PROTO_NONE,
-	    .packet_number = s->ctx->packet_number,
+	    /* the flow's end has no packet, so no number */
+	    .packet_number = s->flow_end ? 0 : s->ctx->packet_number,
+	    .flow_end = s->flow_end,
 	    /* a tcp-pkt rule matches packets, whatever the pass it ran in */
 	    .stream_match =
 		(s->match.flow & RULE_MATCH_STREAM) && rule->proto != RULE_PROTO_TCP_PKT,

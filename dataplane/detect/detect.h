@@ -172,6 +172,9 @@ struct detect_packet {
 	enum ruleset_direction direction;
 	struct rule_match_ctx match;
 	enum verdict verdict;
+	/* no packet: the flow's end, its last data handed to the parsers
+	 * (Suricata's flow timeout pseudo packet, EVE pkt_src) */
+	bool flow_end;
 	bool passed;		/* a pass rule matched: nothing more for this packet */
 	bool pass_rule_matched; /* passed by a rule (not the filter): pass_order is its index */
 	uint32_t pass_order;

@@ -873,6 +873,11 @@ static void test_protocol_record_and_alert_flow(void **state)
 	on_tx.tx_match = 1;
 	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"tx_id\":3,\"alert\":{");
+	/* raised at the flow's end, on no packet: Suricata's flow timeout pseudo packet */
+	on_tx.flow_end = 1;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), EVE_PCAP_CNT);
+	assert_contains(line, "\"pkt_src\":\"stream (flow timeout)\"");
+	assert_null(strstr(line, "pcap_cnt"));
 
 	/* the alert, answer packet: its flow object names the flow's client */
 	struct rule r = test_rule();
