@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/base64.h>
+
 #include "control/community_id.h"
 #include "control/eve.h"
 #include "dataplane/app/app_json.h"
@@ -271,11 +273,12 @@ static void put_metadata(struct app_json *o, const struct rule *r)
 	if (r->reference_count) {
 		app_json_put(o, ",\"references\":[");
 		for (unsigned i = 0; i < r->reference_count; i++) {
-			char ref[512];
-			snprintf(ref, sizeof(ref), "%s,%s", r->references[i].type,
-				 r->references[i].value);
+			/* Suricata writes the prefix its reference.config gives
+			 * the type, then the value (its suite expects
+			 * "foobar://x" for url,foobar://x); vigil reads no
+			 * reference.config: the value alone */
 			app_json_put(o, "%s", i ? "," : "");
-			app_json_string(o, ref);
+			app_json_string(o, r->references[i].value);
 		}
 		app_json_put(o, "]");
 	}
@@ -479,6 +482,8 @@ static void put_packet_drop(struct app_json *o, struct app_json *v, const struct
 {
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 		app_json_put(o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+	/* a packet that came in on a port, as every packet vigil drops */
+	app_json_put(o, ",\"pkt_src\":\"wire/pcap\"");
 	app_json_put(o, ",\"drop\":{\"reason\":\"%s\"}",
 		     a->drop_cause < ALERT_DROP_CAUSE_COUNT ? eve_drop_cause_name[a->drop_cause]
 							    : "other");
@@ -509,6 +514,38 @@ static void put_verdict(struct app_json *o, const struct alert *a)
 		app_json_put(o, ",\"verdict\":{\"action\":\"%s\"}", a->passed ? "pass" : "alert");
 		break;
 	}
+}
+
+/*
+ * The alert's pcre captures of one kind (RULE_CAPTURE_ALERT or
+ * RULE_CAPTURE_PKT) as Suricata writes them: "NAME":"VALUE" members,
+ * each its own object in a list when list is set. Returns how many.
+ */
+static unsigned put_captures(struct app_json *o, const struct alert *a,
+			     const struct ruleset *ruleset, unsigned kind, bool list)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->capture_count && i < ALERT_CAPTURES; i++) {
+		const struct alert_flowvar *c = &a->captures[i];
+		if (!(c->var & kind))
+			continue;
+		const char *name = ruleset_flowvar_name(ruleset, c->var & RULE_CAPTURE_VAR);
+		app_json_put(o, "%s%s", n++ ? "," : "", list ? "{" : "");
+		app_json_string(o, name ? name : "?");
+		app_json_put(o, ":");
+		app_json_bytes(o, c->value,
+			       c->len < ALERT_FLOWVAR_LEN ? c->len : ALERT_FLOWVAR_LEN);
+		app_json_put(o, "%s", list ? "}" : "");
+	}
+	return n;
+}
+
+static bool has_captures(const struct alert *a, unsigned kind)
+{
+	for (unsigned i = 0; i < a->capture_count && i < ALERT_CAPTURES; i++)
+		if (a->captures[i].var & kind)
+			return true;
+	return false;
 }
 
 static const char eve_traffic_prefix[] = "traffic/";
@@ -569,10 +606,13 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 			 bool first)
 {
 	app_json_put(o, "%s\"flowvars\":[", first ? "" : ",");
+	unsigned n = 0;
 	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
 		const struct alert_flowvar *v = &a->flowvars[i];
+		if (v->var & ALERT_FLOWVAR_ENTROPY)
+			continue; /* put_entropy's */
 		const char *name = ruleset_flowvar_name(ruleset, v->var);
-		app_json_put(o, "%s{", i ? "," : "");
+		app_json_put(o, "%s{", n++ ? "," : "");
 		app_json_string(o, name ? name : "?");
 		app_json_put(o, ":");
 		app_json_bytes(o, v->value,
@@ -580,6 +620,49 @@ static void put_flowvars(struct app_json *o, const struct alert *a, const struct
 		app_json_put(o, "}");
 	}
 	app_json_put(o, "]");
+}
+
+/* How many of the alert's flow variables are of kind entropy (true) or not (false). */
+static unsigned flowvars_of(const struct alert *a, bool entropy)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++)
+		n += ((a->flowvars[i].var & ALERT_FLOWVAR_ENTROPY) != 0) == entropy;
+	return n;
+}
+
+/*
+ * The entropy values the flow's rules computed, by buffer (Suricata's
+ * metadata.entropy: the buffer's name with underscores, file.data is
+ * file_data).
+ */
+static void put_entropy(struct app_json *o, const struct alert *a, bool first)
+{
+	app_json_put(o, "%s\"entropy\":{", first ? "" : ",");
+	unsigned n = 0;
+	for (unsigned i = 0; i < a->flowvar_count && i < ALERT_FLOWVARS; i++) {
+		const struct alert_flowvar *v = &a->flowvars[i];
+		unsigned buffer = v->var & ~ALERT_FLOWVAR_ENTROPY;
+		double value;
+		if (!(v->var & ALERT_FLOWVAR_ENTROPY) || buffer >= RULE_BUFFER_COUNT ||
+		    v->len != sizeof(value))
+			continue;
+		memcpy(&value, v->value, sizeof(value));
+		char name[64];
+		snprintf(name, sizeof(name), "%s", rule_buffer_name[buffer]);
+		for (char *c = name; *c; c++)
+			if (*c == '.')
+				*c = '_';
+		/* the shortest text that reads back as the same double */
+		char number[32];
+		for (int digits = 15; digits <= 17; digits++) {
+			snprintf(number, sizeof(number), "%.*g", digits, value);
+			if (strtod(number, NULL) == value)
+				break;
+		}
+		app_json_put(o, "%s\"%s\":%s", n++ ? "," : "", name, number);
+	}
+	app_json_put(o, "}");
 }
 
 void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
@@ -599,20 +682,34 @@ void eve_put_vigil_metadata(struct app_json *o, const struct app_json *vigil)
 static void put_flow_metadata(struct app_json *o, const struct alert *a,
 			      const struct ruleset *ruleset, const struct app_json *vigil)
 {
-	unsigned bits = a->rule ? flowbits_listed(a, ruleset, NULL) : 0;
-	unsigned vars = a->rule ? a->flowvar_count : 0;
+	/* a rule's alert and a flow's record carry the flow's state */
+	bool flow_state = a->rule || a->kind == ALERT_KIND_FLOW;
+	unsigned bits = flow_state ? flowbits_listed(a, ruleset, NULL) : 0;
+	unsigned vars = flow_state ? flowvars_of(a, false) : 0;
+	unsigned entropy = flow_state ? flowvars_of(a, true) : 0;
 	bool own = vigil->used > 2;
-	if (bits || vars || own) {
+	bool pktvars = a->rule && has_captures(a, RULE_CAPTURE_PKT);
+	if (bits || vars || entropy || pktvars || own) {
 		app_json_put(o, ",\"metadata\":{");
 		put_flowbits(o, a, ruleset, "flowbits", NULL, true);
 		if (vars)
 			put_flowvars(o, a, ruleset, !bits);
+		if (entropy)
+			put_entropy(o, a, !bits && !vars);
+		vars += entropy;
+		if (pktvars) {
+			/* the packet's variables: the rule's pkt: captures */
+			app_json_put(o, "%s\"pktvars\":[", bits || vars ? "," : "");
+			put_captures(o, a, ruleset, RULE_CAPTURE_PKT, true);
+			app_json_put(o, "]");
+		}
 		if (own)
-			app_json_put(o, "%s\"flowints\":{\"vigil\":%.*s}", bits || vars ? "," : "",
-				     (int)vigil->used, vigil->buf);
+			app_json_put(o, "%s\"flowints\":{\"vigil\":%.*s}",
+				     bits || vars || pktvars ? "," : "", (int)vigil->used,
+				     vigil->buf);
 		app_json_put(o, "}");
 	}
-	if (!a->rule)
+	if (!flow_state)
 		return;
 	unsigned ids = flowbits_listed(a, ruleset, "traffic/id/");
 	unsigned labels = flowbits_listed(a, ruleset, "traffic/label/");
@@ -680,6 +777,108 @@ static void put_packet_layers(struct app_json *o, const struct alert *a)
 	}
 }
 
+/* ,"KEY":"BASE64 of data" (Suricata's packet and payload); nothing when it does not fit. */
+static void put_base64(struct app_json *o, const char *key, const uint8_t *data, size_t len)
+{
+	char text[(ALERT_FRAME_SNAP + 2) / 3 * 4 + 1];
+	size_t written = 0;
+	if (mbedtls_base64_encode((unsigned char *)text, sizeof(text), &written, data, len) != 0)
+		return;
+	app_json_put(o, ",\"%s\":\"%.*s\"", key, (int)written, text);
+}
+
+/*
+ * The pcap names of the link types vigil reads (Suricata's packet_info.
+ * linktype_name: libpcap's names, IPv4 and IPv6 as Suricata spells them).
+ */
+static const char *eve_linktype_name(int linktype)
+{
+	static const struct {
+		int linktype;
+		const char *name;
+	} names[] = {
+	    {0, "NULL"},	{1, "EN10MB"}, {12, "RAW"},   {101, "RAW"},	   {108, "LOOP"},
+	    {113, "LINUX_SLL"}, {228, "IPv4"}, {229, "IPv6"}, {276, "LINUX_SLL2"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].linktype == linktype)
+			return names[i].name;
+	return NULL;
+}
+
+/*
+ * A printable copy of bytes (Suricata's payload_printable): printable
+ * ASCII, line ends and tabs as they are, every other byte a dot. The JSON
+ * writer escapes what needs it.
+ */
+static void put_printable(struct app_json *o, const char *key, const uint8_t *data, size_t len)
+{
+	char text[ALERT_FRAME_SNAP + 1];
+	size_t n = len < ALERT_FRAME_SNAP ? len : ALERT_FRAME_SNAP;
+	for (size_t i = 0; i < n; i++)
+		text[i] = isprint(data[i]) || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'
+			      ? (char)data[i]
+			      : '.';
+	text[n] = '\0';
+	app_json_put(o, ",\"%s\":", key);
+	app_json_string(o, text);
+}
+
+/*
+ * An alert's packet as Suricata's eve-log alert options write it, from the
+ * frame the record kept (struct alert_frame): payload (base64),
+ * payload_printable and stream ([eve] payload, payload_printable), packet
+ * and packet_info ([eve] packet). A frame longer than what was kept is
+ * written as far as it was kept; vigil's packet_len (in v) gives its
+ * length. A capture of raw IP read through the Ethernet header vigil put
+ * in front (frame_prefix) is written without it, as captured.
+ */
+static void put_packet_capture(struct app_json *o, struct app_json *v, const struct alert *a)
+{
+	const struct alert_frame *f = &a->snap;
+	if (!f->len)
+		return;
+	size_t snap = f->snap_len < ALERT_FRAME_SNAP ? f->snap_len : ALERT_FRAME_SNAP;
+	if (eve_site.payload || eve_site.payload_printable) {
+		size_t start = f->payload_offset, end = start + f->payload_len;
+		if (end > snap)
+			end = snap;
+		if (f->payload_len && start < end) {
+			if (eve_site.payload)
+				put_base64(o, "payload", f->data + start, end - start);
+			if (eve_site.payload_printable)
+				put_printable(o, "payload_printable", f->data + start, end - start);
+		}
+		app_json_put(o, ",\"stream\":%u", a->stream_match ? 1u : 0u);
+	}
+	if (!eve_site.packet || snap <= eve_site.frame_prefix)
+		return;
+	put_base64(o, "packet", f->data + eve_site.frame_prefix, snap - eve_site.frame_prefix);
+	app_json_put(o, ",\"packet_info\":{\"linktype\":%d", eve_site.linktype);
+	const char *name = eve_linktype_name(eve_site.linktype);
+	if (name)
+		app_json_put(o, ",\"linktype_name\":\"%s\"", name);
+	app_json_put(o, "}");
+	if (f->len > snap)
+		app_json_uint(v, "packet_len", f->len - eve_site.frame_prefix);
+}
+
+/* ,"tx_id":N: the transaction a rule matched, when its parser numbers them (Suricata's tx_id). */
+static void put_tx_id(struct app_json *o, const struct alert *a)
+{
+	if (a->tx_match && a->has_details && a->details.has_tx_id)
+		app_json_put(o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
+}
+
+/* ,"pcap_filename":"PATH": the capture an offline run reads ([eve] pcap_file). */
+static void put_pcap_filename(struct app_json *o)
+{
+	if (!eve_site.pcap_filename)
+		return;
+	app_json_put(o, ",\"pcap_filename\":");
+	app_json_string(o, eve_site.pcap_filename);
+}
+
 /* The community_id of the alert's tuple (ICMP: type and code as the ports). */
 static void put_alert_community_id(struct app_json *o, const struct alert *a)
 {
@@ -688,7 +887,7 @@ static void put_alert_community_id(struct app_json *o, const struct alert *a)
 			     icmp ? a->icmp_type : a->src_port, icmp ? a->icmp_code : a->dst_port);
 }
 
-/* The alert object: the rule, as Suricata writes it. */
+/* The alert object: the rule, as Suricata writes it, and its alert: captures (context). */
 static void put_alert_object(struct app_json *o, const struct alert *a,
 			     const struct ruleset *ruleset)
 {
@@ -701,6 +900,11 @@ static void put_alert_object(struct app_json *o, const struct alert *a,
 	app_json_string(o, r->classtype ? ruleset_classtype_text(ruleset, r->classtype) : "");
 	app_json_put(o, ",\"severity\":%d", r->priority ? r->priority : 3);
 	put_metadata(o, r);
+	if (has_captures(a, RULE_CAPTURE_ALERT)) {
+		app_json_put(o, ",\"context\":{");
+		put_captures(o, a, ruleset, RULE_CAPTURE_ALERT, false);
+		app_json_put(o, "}");
+	}
 	app_json_put(o, "}");
 }
 
@@ -815,8 +1019,9 @@ static size_t eve_finish(struct app_json *o, size_t len)
 	return o->used;
 }
 
-/* event_type flow: the flow from client to server, what it carried, how it ended. */
-static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
+/* event_type flow: the flow from client to server, what it carried, how it ended, its flowbits and variables. */
+static size_t eve_format_flow(const struct alert *a, const struct ruleset *ruleset, char *buf,
+			      size_t len)
 {
 	struct app_json o = {.buf = buf, .len = len};
 	const struct alert_flow *f = &a->flow;
@@ -841,6 +1046,8 @@ static size_t eve_format_flow(const struct alert *a, char *buf, size_t len)
 		     f->alerted ? "true" : "false");
 	if (a->l4_proto == 6)
 		put_tcp_flags(&o, f);
+	char empty[] = "{}"; /* no object of vigil's own */
+	put_flow_metadata(&o, a, ruleset, &(struct app_json){.buf = empty, .used = 2});
 	return eve_finish(&o, len);
 }
 
@@ -863,6 +1070,8 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 		 : a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data"
 						       : name);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
+	if (a->details.has_tx_id)
+		app_json_put(&o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
 	put_details(&o, &v, a);
 	app_json_end(&v, "}");
 	o.overflow |= v.overflow;
@@ -900,7 +1109,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 			unsigned flags)
 {
 	if (a->kind == ALERT_KIND_FLOW)
-		return eve_format_flow(a, buf, len);
+		return eve_format_flow(a, ruleset, buf, len);
 	if (a->kind == ALERT_KIND_APP)
 		return eve_format_app(a, buf, len);
 	if (a->kind == ALERT_KIND_FILE)
@@ -949,16 +1158,20 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 			app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 		app_json_put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
-		/* Suricata 8's packet source: every alert of vigil is on a packet that
-		 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
-		app_json_put(&o, ",\"pkt_src\":\"wire/pcap\"");
+		/* Suricata 8's packet source: a packet that came in on a port,
+		 * or the flow's end (Suricata's flow timeout pseudo packet) */
+		app_json_put(&o, ",\"pkt_src\":\"%s\"",
+			     a->flow_end ? "stream (flow timeout)" : "wire/pcap");
+		put_tx_id(&o, a);
 		put_alert_object(&o, a, ruleset);
 		put_verdict(&o, a);
 		put_alert_flow(&o, a);
 		put_alert_frame(&o, a);
 		if (a->has_details)
 			put_details(&o, &v, a);
+		put_packet_capture(&o, &v, a);
 	}
+	put_pcap_filename(&o);
 	app_json_end(&v, "}");
 	o.overflow |= v.overflow;
 	put_flow_metadata(&o, a, ruleset, &v);

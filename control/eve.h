@@ -64,6 +64,17 @@ struct eve_site {
 	size_t field_limit;
 	bool ether;
 	uint16_t community_id_seed;
+	/* --- issue 16: what an event record adds of its packet (Suricata's
+	 * eve-log alert options), from the frame alert records keep
+	 * (dataplane/alert.h, struct alert_frame). */
+	bool packet;		   /* [eve] packet: packet (base64) and packet_info */
+	bool payload;		   /* [eve] payload: payload (base64) and stream */
+	bool payload_printable;	   /* [eve] payload_printable */
+	const char *pcap_filename; /* [eve] pcap_file, offline: the capture read; NULL: none */
+	int linktype;		   /* the pcap link type of the frames as captured (1: Ethernet) */
+	/* bytes vigil put in front of each frame (offline: the Ethernet
+	 * header of a capture of raw IP, platform/offline.h), not logged */
+	unsigned frame_prefix;
 };
 
 void eve_set_site(const struct eve_site *site);

@@ -15,6 +15,12 @@
 #include "dataplane/worker.h"
 
 static bool alert_wait_when_full;
+bool alert_keep_frame;
+
+void alert_set_keep_frame(bool keep)
+{
+	alert_keep_frame = keep;
+}
 
 void alert_set_wait_when_full(bool wait)
 {

@@ -27,9 +27,17 @@
 #define ALERT_FLOWVARS	     4	    /* flow variables an alert carries */
 #define ALERT_APP_PROTO_NONE 0xffff /* alert.app_proto: no application protocol */
 #define ALERT_FLOWVAR_LEN    64	    /* bytes of each value kept */
+#define ALERT_CAPTURES	     2	    /* alert: and pkt: pcre captures an alert carries */
+/* Bytes of the frame a record keeps for EVE's packet and payload (see
+ * struct alert_frame): every header a frame can carry and the start of its
+ * payload, a tenth of the record's size. */
+#define ALERT_FRAME_SNAP 256
+
+/* alert_flowvar.var of an entropy value (EVE metadata.entropy): this | enum rule_buffer; the value a double */
+#define ALERT_FLOWVAR_ENTROPY 0x4000u
 
 struct alert_flowvar {
-	uint16_t var; /* id: ruleset_flowvar_name */
+	uint16_t var; /* id: ruleset_flowvar_name, or ALERT_FLOWVAR_ENTROPY | buffer */
 	uint16_t len;
 	uint8_t value[ALERT_FLOWVAR_LEN];
 };
@@ -94,10 +102,11 @@ struct alert_tunnel {
 
 /* Why a packet was dropped, for its EVE drop record (Suricata's drop.reason names). _(SYM, "name") */
 #define foreach_alert_drop_cause                                                                   \
-	_(RULES, "rules")	    /* a rule's drop or reject on this packet */                   \
-	_(FLOW, "flow drop")	    /* the flow was dropped by a rule before */                    \
-	_(RATE_LIMIT, "rate limit") /* a policy rate limit blocks the source */                    \
-	_(STREAM, "stream error")   /* its receiver would discard it (normalizer) */               \
+	_(RULES, "rules")			   /* a rule's drop or reject on this packet */    \
+	_(FLOW, "flow drop")			   /* the flow was dropped by a rule before */     \
+	_(THRESHOLD, "threshold detection_filter") /* a rate_filter's new_action */                \
+	_(RATE_LIMIT, "rate limit")		   /* a policy rate limit blocks the source */     \
+	_(STREAM, "stream error") /* its receiver would discard it (normalizer) */                 \
 	_(OTHER, "other")
 
 enum alert_drop_cause {
@@ -105,6 +114,22 @@ enum alert_drop_cause {
 	foreach_alert_drop_cause
 #undef _
 	    ALERT_DROP_CAUSE_COUNT
+};
+
+/*
+ * The frame an event was raised on, for EVE's packet, payload and
+ * payload_printable ([eve] packet, payload): its first ALERT_FRAME_SNAP
+ * bytes, copied only when the board logs them (alert_set_keep_frame).
+ * Suricata logs the whole frame; a record on the ring has one fixed size,
+ * and a frame in full would make every record (16384 to a ring per worker)
+ * 9 KB larger, so a longer frame is cut and says so (len > snap_len).
+ */
+struct alert_frame {
+	uint16_t len;		 /* the frame's length; 0: none kept */
+	uint16_t snap_len;	 /* bytes kept in data */
+	uint16_t payload_offset; /* where the L4 payload starts in the frame */
+	uint16_t payload_len;	 /* the packet's L4 payload (0: none) */
+	uint8_t data[ALERT_FRAME_SNAP];
 };
 
 struct alert {
@@ -123,6 +148,8 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or ALERT_APP_PROTO_NONE */
 	uint8_t has_details;
+	uint8_t tx_match; /* the rule matched the unit of details (EVE tx_id), not the packet */
+	uint8_t flow_end; /* raised at the flow's end, on no packet (EVE pkt_src) */
 	/* A drop event of the filter stage (dataplane/filter/filter.h): rule is NULL. */
 	uint8_t filter_drop;
 	uint8_t filter_reason; /* enum filter_reason */
@@ -138,6 +165,7 @@ struct alert {
 	 * in ids mode or when nothing blocked it. */
 	uint8_t verdict;
 	uint8_t passed;		/* a pass rule matched the packet (EVE verdict "pass") */
+	uint8_t stream_match;	/* the rule matched the reassembled stream (EVE "stream") */
 	uint64_t packet_number; /* see detect_context.packet_number; 0: unknown */
 	/* The flow's flowbits after the rule's own were applied (their names:
 	 * ruleset_flowbit_name); all zero without a flow. */
@@ -145,6 +173,11 @@ struct alert {
 	/* The flow's variables (pcre captures), in the order they were first set. */
 	uint8_t flowvar_count;
 	struct alert_flowvar flowvars[ALERT_FLOWVARS];
+	/* The rule's alert: and pkt: pcre captures (EVE alert.context,
+	 * metadata.pktvars): var is the name's id marked RULE_CAPTURE_ALERT or
+	 * RULE_CAPTURE_PKT (rules/lang/keyword.h). */
+	uint8_t capture_count;
+	struct alert_flowvar captures[ALERT_CAPTURES];
 	struct app_details details; /* of the application-layer unit that alerted; its
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;
@@ -160,8 +193,32 @@ struct alert {
 	uint16_t vlan_id[PACKET_MAX_VLANS]; /* outermost first */
 	uint8_t icmp_type, icmp_code;	    /* with l4_proto 1 or 58 */
 	uint8_t src_mac[6], dst_mac[6];	    /* of the frame as it came in */
-					    /* --- end of EVE's common fields */
+	/* --- end of EVE's common fields */
+	struct alert_frame snap; /* [eve] packet, payload: the frame as it came (issue 16) */
 };
+
+/*
+ * Whether alert_set_packet() keeps the frame (struct alert_frame): set
+ * once at start-up from the board ([eve] packet or payload), before the
+ * workers are launched; read only afterwards.
+ */
+extern bool alert_keep_frame;
+void alert_set_keep_frame(bool keep);
+
+/* The first bytes of p's frame and where its payload starts, into f. Per-packet path. */
+static inline void alert_set_frame(struct alert_frame *f, const struct packet *p)
+{
+	if (!p->data || !p->len)
+		return;
+	f->len = p->len > UINT16_MAX ? UINT16_MAX : (uint16_t)p->len;
+	f->snap_len = p->len < ALERT_FRAME_SNAP ? (uint16_t)p->len : ALERT_FRAME_SNAP;
+	memcpy(f->data, p->data, f->snap_len);
+	if (p->payload_len && p->payload_offset < p->len) {
+		f->payload_offset = (uint16_t)p->payload_offset;
+		f->payload_len =
+		    p->payload_len > UINT16_MAX ? UINT16_MAX : (uint16_t)p->payload_len;
+	}
+}
 
 /* The packet's addresses and tunnel, into a (the rest is the caller's). Per-packet path. */
 static inline void alert_set_packet(struct alert *a, const struct packet *p)
@@ -173,6 +230,8 @@ static inline void alert_set_packet(struct alert *a, const struct packet *p)
 	memcpy(a->vlan_id, p->vlan_id, sizeof(a->vlan_id));
 	a->icmp_type = p->icmp_type;
 	a->icmp_code = p->icmp_code;
+	if (alert_keep_frame)
+		alert_set_frame(&a->snap, p);
 	if (!(p->flags & PACKET_TUNNEL)) {
 		/* an offline capture of raw IP or loopback has no MAC addresses */
 		if (p->data && p->len >= 12 && decode_capture_link == DECODE_LINK_ETHERNET) {

@@ -12,6 +12,7 @@
 
 #include "dataplane/app/app_flow.h"
 #include "dataplane/detect/detect.h"
+#include "dataplane/detect/flowvars.h"
 #include "dataplane/event.h"
 #include "dataplane/flow/flow.h"
 
@@ -313,6 +314,12 @@ static void event_flow_push(struct detect_context *ctx, const struct flow *f, bo
 	memcpy(a.dst_addr, a.flow.server_addr, sizeof(a.dst_addr));
 	a.src_port = a.flow.client_port;
 	a.dst_port = a.flow.server_port;
+	/* the flow's flowbits and variables (EVE metadata, traffic), while
+	 * they belong to the rules the control lcore names them with */
+	if (f->rules_generation == ctx->rules_generation) {
+		memcpy(a.flowbits, f->flowbits, sizeof(a.flowbits));
+		flowvars_copy(&ctx->flowvars, f->flowvars, &a);
+	}
 	event_push(ctx, &a);
 }
 

@@ -540,6 +540,7 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	ctx->drop_reason = DROP_VERDICT;
 	ctx->drop_alert = NULL;
 	ctx->flow_dropped = false;
+	ctx->rate_filter_drop = false;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
@@ -649,6 +650,7 @@ static void pipeline_flow_end(struct flow *f, void *arg)
 		struct detect_packet s;
 		pipeline_flow_packet(f, dir, &p);
 		detect_packet_begin(&s, ctx, &p, ctx->now_us);
+		s.flow_end = true;
 		detect_flow_view(&s, f, dir == FLOW_TO_SERVER);
 		/* as the stream data before it was seen (pipeline_tcp()) */
 		if (f->key.proto == IPPROTO_TCP)
@@ -1033,9 +1035,16 @@ static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ct
 		return ALERT_DROP_RATE_LIMIT;
 	if (ctx->drop_reason == DROP_NORMALIZE)
 		return ALERT_DROP_STREAM;
+	/* a rate_filter's new_action: Suricata names the threshold */
+	if (ctx->rate_filter_drop && !ctx->flow_dropped)
+		return ALERT_DROP_THRESHOLD;
 	if (ctx->drop_alert)
 		return ALERT_DROP_RULES;
-	return ctx->flow_dropped ? ALERT_DROP_FLOW : ALERT_DROP_OTHER;
+	if (ctx->flow_dropped)
+		return ALERT_DROP_FLOW;
+	/* a rule's verdict without its alert (past packet_alert_max, or a
+	 * drop rule with noalert): Suricata's "rules" too */
+	return ctx->drop_reason == DROP_VERDICT ? ALERT_DROP_RULES : ALERT_DROP_OTHER;
 }
 
 /*

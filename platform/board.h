@@ -193,6 +193,11 @@ struct board {
 	 * 8) and one at the end, and the Community ID seed. */
 	unsigned eve_field_limit;
 	bool eve_ether;
+	/* [eve] what an alert adds of its packet (Suricata's eve-log alert
+	 * options): the frame in base64 and its link type (packet), its
+	 * payload in base64 (payload) and printable (payload_printable);
+	 * and, offline, the capture's path on every packet record (pcap_file) */
+	bool eve_packet, eve_payload, eve_payload_printable, eve_pcap_file;
 	unsigned eve_stats_interval_s;
 	unsigned eve_community_id_seed;
 	unsigned packet_alert_max; /* [rules] alerts kept per packet (INSPECT_ALERTS_MAX at most) */

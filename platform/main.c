@@ -491,16 +491,44 @@ static void start_console(const struct board *board, const struct options *o,
 }
 
 /*
+ * The link type EVE's packet_info names for an offline run's capture, and
+ * the Ethernet header vigil put in front of a raw IP capture's frames
+ * (rewritten: offline_ethernet_input()), which EVE's packet leaves out. A
+ * BSD loopback capture lost its own header in the copy: its frames are
+ * logged as raw IP (DLT_RAW, 101).
+ */
+static void set_eve_link(struct eve_site *site, const char *pcap, bool rewritten)
+{
+	int linktype = pcap ? offline_link_type(pcap) : 1;
+	if (linktype < 0)
+		return;
+	site->linktype = linktype;
+	if (!rewritten)
+		return;
+	site->frame_prefix = 14;
+	if (linktype == 0 || linktype == 108) /* DLT_NULL, DLT_LOOP */
+		site->linktype = 101;
+}
+
+/*
  * The appliance's side of every EVE record: host is the board's name
  * (else the system's), in_iface the name of each port by DPDK port id.
  */
-static void set_eve_site(const struct board *board, const struct port_set *ports)
+static void set_eve_site(const struct board *board, const struct port_set *ports, const char *pcap,
+			 bool rewritten)
 {
 	struct eve_site site = {
 	    .field_limit = board->eve_field_limit,
 	    .ether = board->eve_ether,
 	    .community_id_seed = (uint16_t)board->eve_community_id_seed,
+	    .packet = board->eve_packet,
+	    .payload = board->eve_payload,
+	    .payload_printable = board->eve_payload_printable,
+	    .pcap_filename = pcap && board->eve_pcap_file ? pcap : NULL,
+	    .linktype = 1, /* DLT_EN10MB: every live port */
 	};
+	set_eve_link(&site, pcap, rewritten);
+	alert_set_keep_frame(site.packet || site.payload || site.payload_printable);
 	if (board->name[0])
 		snprintf(site.host, sizeof(site.host), "%s", board->name);
 	else if (gethostname(site.host, sizeof(site.host) - 1) != 0)
@@ -616,7 +644,8 @@ int main(int argc, char **argv)
 		eve.pcap_cnt = run.offline; /* one worker reads the capture: its packet numbers */
 	}
 	eve.client_from_xff = board.behind_proxy;
-	set_eve_site(&board, &ports);
+	set_eve_site(&board, &ports, run.offline ? options.pcap : NULL,
+		     run.offline && input[0] && strcmp(input, options.pcap) != 0);
 	control.eve = &eve;
 	start_sinks(&board, &control);
 	for (unsigned w = 0; w < board.worker_count; w++)

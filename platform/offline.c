@@ -140,3 +140,14 @@ int offline_ethernet_input(const char *path, char *out_path, size_t out_len, cha
 	pcap_close(in);
 	return 0;
 }
+
+int offline_link_type(const char *path)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	pcap_t *pcap = pcap_open_offline(path, pcap_err);
+	if (!pcap)
+		return -EINVAL;
+	int linktype = pcap_datalink(pcap);
+	pcap_close(pcap);
+	return linktype;
+}

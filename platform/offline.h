@@ -35,4 +35,11 @@ int offline_count_packets(const char *path, uint64_t *count, char *err, size_t e
 int offline_ethernet_input(const char *path, char *out_path, size_t out_len, char *err,
 			   size_t err_len);
 
+/*
+ * The pcap link type (DLT) of the capture at path, as captured (before
+ * offline_ethernet_input() puts an Ethernet header in front), for EVE's
+ * packet_info. Returns it, or -EINVAL when the file cannot be read.
+ */
+int offline_link_type(const char *path);
+
 #endif

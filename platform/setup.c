@@ -197,7 +197,8 @@ struct ruleset *setup_rules_load(const struct options *o, const struct board *bo
 }
 
 /* Worker i owns queue i of every inline port; it transmits on its pair's queue i. */
-#define ALERT_RING_SIZE	  16384 /* alerts carry protocol details and flow state (about 2 KB each) */
+#define ALERT_RING_SIZE                                                                            \
+	16384 /* alerts carry protocol details, flow state and a frame snapshot (about 3.2 KB each) */
 #define THRESHOLD_ENTRIES 65536
 
 /*

@@ -63,6 +63,10 @@ struct app_details {
 	 * http.xff), and its address, which every consumer of the client reads. */
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
+	/* The transaction's number in its flow, from 0 (Suricata's tx_id), for
+	 * a parser that counts its transactions (has_tx_id). */
+	uint64_t tx_id;
+	bool has_tx_id;
 	_Alignas(8) unsigned char proto[APP_DETAILS_PROTO_MAX];
 };
 

@@ -439,6 +439,8 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 		h->length = (uint64_t)tx->response_message_len;
 	memcpy(d->xff, t->xff, sizeof(d->xff));
 	d->xff_client = t->xff_client;
+	d->tx_id = tx->index; /* libhtp numbers a connection's transactions from 0 */
+	d->has_tx_id = true;
 }
 
 /* EVE: ,"http":{"hostname":...,"xff":...}, the empty fields left out. */

@@ -238,6 +238,21 @@ static void detect_queue_alert(struct detect_context *ctx, const struct alert *a
 	ctx->alert_order[slot] = order;
 }
 
+/* The rule's alert: and pkt: captures of this match, which its alert logs (ALERT_CAPTURES kept). */
+static void detect_alert_captures(const struct detect_context *ctx, struct alert *a)
+{
+	const struct rule_captures *c = &ctx->captures;
+	for (unsigned i = 0; i < c->count && a->capture_count < ALERT_CAPTURES; i++) {
+		if (!(c->capture[i].var & (RULE_CAPTURE_ALERT | RULE_CAPTURE_PKT)))
+			continue;
+		struct alert_flowvar *out = &a->captures[a->capture_count++];
+		out->var = c->capture[i].var;
+		out->len = (uint16_t)(c->capture[i].len < ALERT_FLOWVAR_LEN ? c->capture[i].len
+									    : ALERT_FLOWVAR_LEN);
+		memcpy(out->value, c->capture[i].data, out->len);
+	}
+}
+
 static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
 			 bool blocked)
 {
@@ -255,14 +270,21 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	    .worker = (uint16_t)s->ctx->worker_index,
 	    .app_proto =
 		s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : ALERT_APP_PROTO_NONE,
-	    .packet_number = s->ctx->packet_number,
+	    /* the flow's end has no packet, so no number */
+	    .packet_number = s->flow_end ? 0 : s->ctx->packet_number,
+	    .flow_end = s->flow_end,
+	    /* a tcp-pkt rule matches packets, whatever the pass it ran in */
+	    .stream_match =
+		(s->match.flow & RULE_MATCH_STREAM) && rule->proto != RULE_PROTO_TCP_PKT,
 	};
 	if (s->details) {
 		a.details = *s->details;
 		a.has_details = 1;
+		a.tx_match = 1;
 	}
 	if (s->frame && rule->frame)
 		a.frame = *s->frame;
+	detect_alert_captures(s->ctx, &a);
 	alert_set_packet(&a, p);
 	detect_queue_alert(s->ctx, &a, index);
 }
@@ -375,6 +397,8 @@ static enum rule_action detect_action(struct detect_packet *s, const struct rule
 				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
 		return action;
 	*silent = policy->rate.new_action_silent;
+	if (detect_rule_verdict(policy->rate.new_action) != VERDICT_PASS)
+		s->ctx->rate_filter_drop = true;
 	return policy->rate.new_action;
 }
 
@@ -660,7 +684,7 @@ static void detect_candidates(struct detect_packet *s)
 			*s->file_store |=
 			    (uint8_t)rule_match_filestore(rule, s->direction == RULESET_TO_SERVER);
 		rule_match_apply_xbits(rule, &s->match);
-		if (ctx->captures.count && s->flow &&
+		if ((ctx->captures.count || ctx->captures.entropy_count) && s->flow &&
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
 		bool silent = false;

@@ -134,6 +134,7 @@ struct detect_context {
 	 * and whether its flow's earlier drop dropped it */
 	const struct alert *drop_alert;
 	bool flow_dropped;
+	bool rate_filter_drop; /* a rate_filter's new_action dropped it (EVE drop.reason) */
 	uint32_t alert_order[DETECT_ALERTS_MAX]; /* their rules' evaluation order */
 	struct rule_captures captures;		 /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;
@@ -171,6 +172,9 @@ struct detect_packet {
 	enum ruleset_direction direction;
 	struct rule_match_ctx match;
 	enum verdict verdict;
+	/* no packet: the flow's end, its last data handed to the parsers
+	 * (Suricata's flow timeout pseudo packet, EVE pkt_src) */
+	bool flow_end;
 	bool passed;		/* a pass rule matched: nothing more for this packet */
 	bool pass_rule_matched; /* passed by a rule (not the filter): pass_order is its index */
 	uint32_t pass_order;

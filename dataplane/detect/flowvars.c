@@ -74,6 +74,8 @@ unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,
 {
 	unsigned lost = 0;
 	for (unsigned i = 0; i < captures->count; i++) {
+		if (captures->capture[i].var & (RULE_CAPTURE_ALERT | RULE_CAPTURE_PKT))
+			continue; /* the alert's, not the flow's (detect_alert) */
 		struct flowvar *v = flowvar_find_or_add(pool, head, captures->capture[i].var);
 		if (!v) {
 			lost++;
@@ -82,6 +84,16 @@ unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,
 		uint32_t len = captures->capture[i].len;
 		v->len = (uint16_t)(len < ALERT_FLOWVAR_LEN ? len : ALERT_FLOWVAR_LEN);
 		memcpy(v->value, captures->capture[i].data, v->len);
+	}
+	for (unsigned i = 0; i < captures->entropy_count; i++) {
+		struct flowvar *v = flowvar_find_or_add(
+		    pool, head, (uint16_t)(ALERT_FLOWVAR_ENTROPY | captures->entropy[i].buffer));
+		if (!v) {
+			lost++;
+			continue;
+		}
+		v->len = sizeof(captures->entropy[i].value);
+		memcpy(v->value, &captures->entropy[i].value, v->len);
 	}
 	return lost;
 }

@@ -38,7 +38,8 @@ struct flowvar_pool {
 /*
  * The captures of the rule that just matched become variables of the list
  * at *head: a variable set again takes the new value, a new one goes last
- * (EVE lists them in the order they were first set). Returns how many
+ * (EVE lists them in the order they were first set); so do the entropy
+ * values it computed (ALERT_FLOWVAR_ENTROPY | buffer). Returns how many
  * could not be kept (pool full).
  */
 unsigned flowvars_store(struct flowvar_pool *pool, uint32_t *head,

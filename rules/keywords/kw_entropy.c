@@ -177,6 +177,20 @@ static bool kw_entropy_compare(const struct kw_entropy *e, double x)
 	}
 }
 
+/* The value computed on buffer, for the flow and EVE (the latest of a buffer wins). */
+static void kw_entropy_keep(struct rule_captures *captures, unsigned buffer, double value)
+{
+	unsigned i = 0;
+	while (i < captures->entropy_count && captures->entropy[i].buffer != buffer)
+		i++;
+	if (i == RULE_MAX_ENTROPY)
+		return;
+	if (i == captures->entropy_count)
+		captures->entropy_count++;
+	captures->entropy[i].buffer = (uint16_t)buffer;
+	captures->entropy[i].value = value;
+}
+
 /* Per-packet path: the cursor is left as it was handed over. */
 static bool kw_entropy_inspect(const struct rule_option *option, struct rule_payload_cursor *cursor)
 {
@@ -189,7 +203,10 @@ static bool kw_entropy_inspect(const struct rule_option *option, struct rule_pay
 	uint32_t len = cursor->len - (uint32_t)start;
 	if (e->bytes && e->bytes < len)
 		len = e->bytes;
-	return kw_entropy_compare(e, kw_entropy_of(cursor->data + start, len));
+	double value = kw_entropy_of(cursor->data + start, len);
+	if (cursor->ctx->captures)
+		kw_entropy_keep(cursor->ctx->captures, option->buffer, value);
+	return kw_entropy_compare(e, value);
 }
 
 void kw_entropy_register(void)

@@ -15,7 +15,7 @@
  *
  * Captures: pcre:"/(a)(b)/flags, flow:x,flow:y" keeps group 1 in flow
  * variable x and group 2 in y (so does a group named flow_x), alert: and
- * pkt: captures are matched and not kept, once the whole rule matches (the inspect
+ * pkt: captures go with the rule's alert, once the whole rule matches (the inspect
  * stage stores them on the flow; rules/match/match.h struct rule_captures).
  *
  * Limits: as Suricata, matches run with a match limit of 3500 and a depth
@@ -114,29 +114,33 @@ static bool pcre_capture_slot(struct kw_pcre *pcre, unsigned group, uint16_t var
 
 /*
  * A capture named NAME with its kind: "flow" keeps it in flow variable
- * NAME; "alert" and "pkt" (Suricata logs those with the alert or the
- * packet only) are matched and not kept. Returns the slot value, or -1
- * for an unknown kind, -2 when flow variables run out.
+ * NAME; "alert" and "pkt" (Suricata logs those with the alert, and with
+ * the packet) go with the rule's alert only: the variable's id marked
+ * RULE_CAPTURE_ALERT or RULE_CAPTURE_PKT. Returns the slot value, or -1
+ * for an unknown kind, -2 when variable names run out.
  */
 static int pcre_capture_var(struct rule_parser *parser, const char *kind, size_t kind_len,
 			    const char *name, size_t name_len)
 {
-	if (kind_len == 4 && strncmp(kind, "flow", 4) == 0) {
-		char text[64];
-		snprintf(text, sizeof(text), "%.*s", (int)name_len, name);
-		int var = rule_parser_flowvar(parser, text);
-		return var < 0 ? -2 : var;
-	}
-	if ((kind_len == 5 && strncmp(kind, "alert", 5) == 0) ||
-	    (kind_len == 3 && strncmp(kind, "pkt", 3) == 0))
-		return PCRE_CAPTURE_UNKEPT;
-	return -1;
+	unsigned mark;
+	if (kind_len == 4 && strncmp(kind, "flow", 4) == 0)
+		mark = 0;
+	else if (kind_len == 5 && strncmp(kind, "alert", 5) == 0)
+		mark = RULE_CAPTURE_ALERT;
+	else if (kind_len == 3 && strncmp(kind, "pkt", 3) == 0)
+		mark = RULE_CAPTURE_PKT;
+	else
+		return -1;
+	char text[64];
+	snprintf(text, sizeof(text), "%.*s", (int)name_len, name);
+	int var = rule_parser_flowvar(parser, text);
+	return var < 0 ? -2 : (int)(mark | (unsigned)var);
 }
 
 /*
  * Named groups: (?P<flow_NAME>...) is kept in flow variable NAME, as the
- * capture list's flow:NAME; (?P<alert_NAME>...) and (?P<pkt_NAME>...) are
- * not kept. Other names are the regex's own.
+ * capture list's flow:NAME; (?P<alert_NAME>...) and (?P<pkt_NAME>...) go
+ * with the alert, as alert:NAME and pkt:NAME. Other names are the regex's own.
  */
 static int pcre_parse_named(struct rule_parser *parser, pcre2_code *code, struct kw_pcre *pcre)
 {
@@ -167,8 +171,8 @@ static int pcre_parse_named(struct rule_parser *parser, pcre2_code *code, struct
 
 /*
  * The capture list after the flags: ", flow:NAME, alert:NAME, pkt:NAME"
- * (group 1, 2, ...). Flow variables are kept; alert and packet variables,
- * which Suricata only logs, are not.
+ * (group 1, 2, ...). Flow variables are kept on the flow; alert and
+ * packet variables, which Suricata only logs, go with the rule's alert.
  */
 static int pcre_parse_captures(struct rule_parser *parser, const char *list, size_t len,
 			       struct kw_pcre *pcre)

@@ -186,5 +186,12 @@ int rule_parser_byte_var(struct rule_parser *parser, const char *name, bool defi
 #define RULE_MAX_FLOWINTS  64
 #define RULE_MAX_XBITS	   256
 #define RULE_MAX_CAPTURES  8 /* pcre captures kept per rule match */
+#define RULE_MAX_ENTROPY   2 /* entropy values kept per rule match (buffers) */
+/* A pcre capture's variable (rule_parser_flowvar: its name) that is not a
+ * flow's but logged with the rule's alert: alert:NAME (EVE alert.context)
+ * or pkt:NAME (EVE metadata.pktvars), as this bit on the variable's id. */
+#define RULE_CAPTURE_ALERT 0x4000u
+#define RULE_CAPTURE_PKT   0x2000u
+#define RULE_CAPTURE_VAR   0x1fffu /* the variable's id */
 
 #endif

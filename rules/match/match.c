@@ -545,7 +545,7 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 	}
 
 	if (ctx->captures)
-		ctx->captures->count = 0;
+		ctx->captures->count = ctx->captures->entropy_count = 0;
 	/* Buffers in the order the rule first names them; variables carry across. */
 	struct rule_payload_cursor cursor;
 	memset(cursor.vars, 0, sizeof(cursor.vars));

@@ -42,6 +42,13 @@ struct rule_captures {
 		uint32_t len;
 		const uint8_t *data; /* in the buffer matched: valid while it is */
 	} capture[RULE_MAX_CAPTURES];
+	/* The entropy its entropy options computed, by buffer (the last of
+	 * each), which the flow keeps and EVE logs (metadata.entropy). */
+	unsigned entropy_count;
+	struct {
+		uint16_t buffer; /* enum rule_buffer */
+		double value;
+	} entropy[RULE_MAX_ENTROPY];
 };
 
 /*

@@ -7,7 +7,8 @@
 # on its pcap with its rules, its engine settings mapped to board settings
 # where vigil has them (tests/integration/suricata_verify.py's mapping: ips
 # for --simulate-ips or a name that says ips, -k, --set options, its
-# suricata.yaml's address groups, action order, packet-alert-max), and
+# suricata.yaml's address groups, action order, packet-alert-max, its
+# eve-log options ethernet, pcap-file and alert packet/payload), and
 # every check of its test.yaml is evaluated on every EVE record with all
 # its match keys. A case matches when vigil finished and every check
 # holds; a check vigil cannot evaluate at all (a shell command, a file

@@ -9,8 +9,9 @@
 # SSH, SMTP, SIP and MySQL. Then:
 #   - every line is valid UTF-8 and one JSON object;
 #   - every record validates against ../shared/corpus/eve-schema/schema.json
-#     (Debian's python3-jsonschema): 0 violations, the first ones printed
-#     with their path when there are any;
+#     (Debian's python3-jsonschema), with the optional fields switched on
+#     ([eve] packet, payload, payload_printable, pcap_file, ether): 0
+#     violations, the first ones printed with their path when there are any;
 #   - flow, http, tls, dns, stats, alert and anomaly records are all present
 #     (flow and the protocol records come from the workers' flow and
 #     transaction records), and alerts carry the dns (version 3), tls, http,
@@ -188,6 +189,11 @@ def run_vigil(work, pcap, eve, name="offline"):
            "--set", "dataplane.checksums=no",
            "--set", f"rules.cache_dir={work}/cache",
            "--set", f"rules.classification={CORPUS}/et-open/classification.config",
+           # every optional field of a record too (issue 16): the frame, its
+           # payload, the capture's name, MAC addresses
+           "--set", "eve.packet=yes", "--set", "eve.payload=yes",
+           "--set", "eve.payload_printable=yes", "--set", "eve.pcap_file=yes",
+           "--set", "eve.ether=yes",
            *rule_args(work), "--pcap", pcap, "--out", os.path.join(work, "out.pcap"),
            "--eve", eve]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)

@@ -67,6 +67,7 @@ def vigil_common(case, work, prefix):
     if drops:
         args += ["--set", f"eve.drops={drops}"]
     args += file_settings(case.suricata_yaml, work)
+    args += eve_output_settings(case.suricata_yaml)
     order = case.suricata_yaml.get("action-order")
     if order:
         args += ["--set", "rules.action_order=" + ",".join(order)]
@@ -94,6 +95,32 @@ def eve_drop_logging(suricata_yaml):
                 flows = (t["drop"] or {}).get("flows", "start")
                 return "all" if str(flows) == "all" else "start"
     return None
+
+
+def yaml_true(value):
+    return str(value).lower() in ("yes", "true", "1", "on")
+
+
+def eve_output_settings(suricata_yaml):
+    """The case's eve-log options vigil has as [eve] settings: ethernet and
+    pcap-file, and its alert type's packet, payload and payload-printable."""
+    args = []
+    for output in suricata_yaml.get("outputs") or []:
+        eve = output.get("eve-log") if isinstance(output, dict) else None
+        if not isinstance(eve, dict) or not yaml_true(eve.get("enabled", "yes")):
+            continue
+        for key, setting in (("ethernet", "ether"), ("pcap-file", "pcap_file")):
+            if yaml_true(eve.get(key, "no")):
+                args += ["--set", f"eve.{setting}=yes"]
+        for t in eve.get("types") or []:
+            alert = t.get("alert") if isinstance(t, dict) else None
+            if not isinstance(alert, dict):
+                continue
+            for key, setting in (("packet", "packet"), ("payload", "payload"),
+                                 ("payload-printable", "payload_printable")):
+                if yaml_true(alert.get(key, "no")):
+                    args += ["--set", f"eve.{setting}=yes"]
+    return args
 
 
 def file_settings(suricata_yaml, work):

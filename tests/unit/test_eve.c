@@ -370,6 +370,124 @@ static void test_common_fields(void **state)
 	eve_set_site(&(struct eve_site){0});
 }
 
+/* A TCP segment carrying "GOOD", in an Ethernet frame (10.0.0.1:40000 -> 10.0.0.2:80). */
+static const uint8_t test_frame[58] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x30, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    0x0a, 0x00, 0x00, 0x02, 0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    0x00, 0x50, 0x18, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x47, 0x4f, 0x4f, 0x44};
+
+static void test_frame_of(struct alert *a, const uint8_t *data, uint32_t len)
+{
+	struct packet p;
+	memset(&p, 0, sizeof(p));
+	p.data = data;
+	p.len = len;
+	p.payload_offset = 54;
+	p.payload_len = len - 54;
+	alert_set_frame(&a->snap, &p);
+}
+
+/*
+ * Suricata's eve-log alert options from the frame the record kept: packet
+ * (base64) and packet_info, payload (base64), payload_printable and
+ * stream, each only when the site asks; a raw IP capture's packet without
+ * the Ethernet header vigil put in front; a frame longer than the snapshot
+ * logged as kept, its length in vigil's object.
+ */
+static void test_packet_and_payload(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	test_frame_of(&a, test_frame, sizeof(test_frame));
+	assert_int_equal(a.snap.len, 58);
+	assert_int_equal(a.snap.payload_offset, 54);
+	char line[4096];
+	/* nothing unless asked */
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "\"packet\""));
+	assert_null(strstr(line, "\"payload\""));
+	assert_null(strstr(line, "\"stream\""));
+
+	eve_set_site(&(struct eve_site){
+	    .packet = true, .payload = true, .payload_printable = true, .linktype = 1});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line,
+			"\"payload\":\"R09PRA==\",\"payload_printable\":\"GOOD\",\"stream\":0");
+	assert_contains(
+	    line,
+	    "\"packet\":"
+	    "\"AgAAAAACAgAAAAABCABFAAAwAAEAAEAGAAAKAAABCgAAApxAAFAAAAABAAAAAFAYBAAAAAAAR09PRA==\"");
+	assert_contains(line, "\"packet_info\":{\"linktype\":1,\"linktype_name\":\"EN10MB\"}");
+	assert_null(strstr(line, "packet_len"));
+
+	/* a match on the stream; bytes that are not printable become dots */
+	uint8_t frame[sizeof(test_frame)];
+	memcpy(frame, test_frame, sizeof(frame));
+	frame[55] = 0x00, frame[56] = '\n';
+	struct alert b = test_alert(&r);
+	test_frame_of(&b, frame, sizeof(frame));
+	b.stream_match = 1;
+	eve_format_alert(&b, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"payload_printable\":\"G.\\u000aD\",\"stream\":1");
+
+	/* a raw IPv4 capture: the packet as captured, without vigil's Ethernet header */
+	eve_set_site(&(struct eve_site){.packet = true, .linktype = 228, .frame_prefix = 14});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(
+	    line, "\"packet\":\"RQAAMAABAABABgAACgAAAQoAAAKcQABQAAAAAQAAAABQGAQAAAAAAEdPT0Q=\"");
+	assert_contains(line, "\"packet_info\":{\"linktype\":228,\"linktype_name\":\"IPv4\"}");
+	assert_null(strstr(line, "\"payload\""));
+
+	/* a frame longer than the snapshot: what was kept, and its length */
+	static uint8_t jumbo[ALERT_FRAME_SNAP + 100];
+	memcpy(jumbo, test_frame, sizeof(test_frame));
+	struct alert c = test_alert(&r);
+	test_frame_of(&c, jumbo, sizeof(jumbo));
+	assert_int_equal(c.snap.snap_len, ALERT_FRAME_SNAP);
+	eve_set_site(&(struct eve_site){.packet = true, .linktype = 1});
+	eve_format_alert(&c, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"vigil\":{\"packet_len\":356}");
+	eve_set_site(&(struct eve_site){0});
+}
+
+/*
+ * A drop record of a rule's drop whose alert was not kept: reason rules,
+ * the packet's source; the capture's name on packet records when asked;
+ * references as the value the rule gave.
+ */
+static void test_drop_record_and_capture_name(void **state)
+{
+	(void)state;
+	struct alert a = test_alert(NULL);
+	a.kind = ALERT_KIND_DROP;
+	a.drop_cause = ALERT_DROP_RULES;
+	a.blocked = 1;
+	char line[4096];
+	eve_set_site(&(struct eve_site){.pcap_filename = "/captures/in.pcap"});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"drop\"");
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"drop\":{\"reason\":\"rules\"}");
+	assert_contains(line, "\"pcap_filename\":\"/captures/in.pcap\"");
+	eve_set_site(&(struct eve_site){0});
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "pcap_filename"));
+	/* a rate_filter's new_action: the threshold, as Suricata names it */
+	a.drop_cause = ALERT_DROP_THRESHOLD;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"drop\":{\"reason\":\"threshold detection_filter\"}");
+
+	struct rule r = test_rule();
+	struct rule_reference refs[2] = {{.type = "url", .value = "example.com/a,b"},
+					 {.type = "cve", .value = "2020-1234"}};
+	r.references = refs;
+	r.reference_count = 2;
+	struct alert b = test_alert(&r);
+	eve_format_alert(&b, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"references\":[\"example.com/a,b\",\"2020-1234\"]");
+}
+
 /* vigil's object for records without flowbits: under metadata.flowints, nothing when empty. */
 static void test_vigil_metadata(void **state)
 {
@@ -488,6 +606,51 @@ static void test_flowvar_bytes_stay_utf8(void **state)
 	assert_contains(line, "{\"raw\":\"\\\\xc0\\\\xaf/\\\\xff\"}");
 	for (const char *c = line; *c; c++)
 		assert_true((unsigned char)*c < 0x80);
+	ruleset_free(rs);
+}
+
+/*
+ * A rule's alert: and pkt: pcre captures: alert.context (one object) and
+ * metadata.pktvars (a list of objects, beside the flow's variables).
+ */
+static void test_alert_and_packet_captures(void **state)
+{
+	(void)state;
+	struct ruleset *rs =
+	    build_ruleset("alert tcp any any -> any any (msg:\"x\"; content:\"a\"; "
+			  "pcre:\"/(a)(b)(c)/, alert:ua, pkt:firefox, flow:ubuntu\"; sid:1;)\n");
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_null(strstr(line, "context"));
+	assert_null(strstr(line, "pktvars"));
+	a.capture_count = 2;
+	a.captures[0].var = (uint16_t)(RULE_CAPTURE_ALERT | 0); /* ua */
+	a.captures[0].len = 7;
+	memcpy(a.captures[0].value, "Mozilla", 7);
+	a.captures[1].var = (uint16_t)(RULE_CAPTURE_PKT | 1); /* firefox */
+	a.captures[1].len = 6;
+	memcpy(a.captures[1].value, "3.0.13", 6);
+	a.flowvar_count = 1;
+	a.flowvars[0].var = 2; /* ubuntu */
+	a.flowvars[0].len = 3;
+	memcpy(a.flowvars[0].value, "8.1", 3);
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"context\":{\"ua\":\"Mozilla\"}}");
+	/* an entropy value the flow kept: metadata.entropy, the buffer's name with underscores */
+	double entropy = 4.150007324019584;
+	a.flowvar_count = 2;
+	a.flowvars[1].var = (uint16_t)(ALERT_FLOWVAR_ENTROPY | RULE_BUFFER_FILE_DATA);
+	a.flowvars[1].len = sizeof(entropy);
+	memcpy(a.flowvars[1].value, &entropy, sizeof(entropy));
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, "\"flowvars\":[{\"ubuntu\":\"8.1\"}],"
+			      "\"entropy\":{\"file_data\":4.150007324019584},\"pktvars\"");
+	a.flowvar_count = 1;
+	eve_format_alert(&a, rs, line, sizeof(line), 0);
+	assert_contains(line, ",\"metadata\":{\"flowvars\":[{\"ubuntu\":\"8.1\"}],"
+			      "\"pktvars\":[{\"firefox\":\"3.0.13\"}]}");
 	ruleset_free(rs);
 }
 
@@ -720,6 +883,28 @@ static void test_protocol_record_and_alert_flow(void **state)
 	assert_contains(line, "\"app_proto\":\"http\",\"http\":{");
 	assert_contains(line, "\"url\":\"/index.html\"");
 	assert_null(strstr(line, "\"flow\":"));
+	assert_null(strstr(line, "tx_id"));
+	/* a parser that numbers its transactions: tx_id */
+	a.details.tx_id = 3;
+	a.details.has_tx_id = true;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"app_proto\":\"http\",\"tx_id\":3,\"http\":{");
+	/* an alert on that transaction says which; one on the packet does not */
+	struct rule tr = test_rule();
+	struct alert on_tx = test_alert(&tr);
+	on_tx.details = a.details;
+	on_tx.has_details = 1;
+	on_tx.app_proto = RULE_PROTO_HTTP;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "tx_id"));
+	on_tx.tx_match = 1;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"tx_id\":3,\"alert\":{");
+	/* raised at the flow's end, on no packet: Suricata's flow timeout pseudo packet */
+	on_tx.flow_end = 1;
+	eve_format_alert(&on_tx, NULL, line, sizeof(line), EVE_PCAP_CNT);
+	assert_contains(line, "\"pkt_src\":\"stream (flow timeout)\"");
+	assert_null(strstr(line, "pcap_cnt"));
 
 	/* the alert, answer packet: its flow object names the flow's client */
 	struct rule r = test_rule();
@@ -773,12 +958,15 @@ int main(void)
 	    cmocka_unit_test(test_flowbits),
 	    cmocka_unit_test(test_truncation_is_safe),
 	    cmocka_unit_test(test_common_fields),
+	    cmocka_unit_test(test_packet_and_payload),
+	    cmocka_unit_test(test_drop_record_and_capture_name),
 	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
 	    cmocka_unit_test(test_vigil_metadata),
 	    cmocka_unit_test(test_anomaly_records),
 	    cmocka_unit_test(test_record_never_cut),
 	    cmocka_unit_test(test_field_limit),
 	    cmocka_unit_test(test_flowvar_bytes_stay_utf8),
+	    cmocka_unit_test(test_alert_and_packet_captures),
 	    cmocka_unit_test(test_sink_whole_lines_and_resume),
 	    cmocka_unit_test(test_sink_close_flushes),
 	};

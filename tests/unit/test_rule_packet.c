@@ -738,6 +738,16 @@ static void test_entropy(void **state)
 	assert_false(entropy_matches("entropy:offset 8, value 0;", "aaaaabcd")); /* past the end */
 	/* a content after it still starts at the buffer's start: the cursor stays */
 	assert_true(entropy_matches("entropy:value > 1; content:\"ab\"; depth:2;", "abcd"));
+	/* the value computed is kept for the flow and EVE, by buffer */
+	struct packet p = {.flags = PACKET_IPV4 | PACKET_TCP, .ip_version = 4};
+	struct rule_captures captures = {.entropy_count = 9};
+	struct rule_match_ctx ctx = {.packet = &p, .app_proto = -1, .captures = &captures};
+	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)"aaaaabcd";
+	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = 8;
+	assert_true(packet_matches_ctx("entropy:offset 4, value 2;", &ctx));
+	assert_int_equal(captures.entropy_count, 1);
+	assert_int_equal(captures.entropy[0].buffer, RULE_BUFFER_PKT_DATA);
+	assert_true(captures.entropy[0].value == 2.0);
 	options_fail("entropy:bytes 4;", "bad value of \"entropy\": \"bytes 4\"");
 	options_fail("entropy:value > 9;", "bad value of \"entropy\": \"value > 9\"");
 	options_fail("entropy:value !4;", "bad value of \"entropy\": \"value !4\"");

@@ -405,21 +405,30 @@ static void test_pcre_captures(void **state)
 	assert_int_equal(rule->options[0].buffer, RULE_BUFFER_HTTP_USER_AGENT);
 	rule_free(rule);
 	parse_fails("pcre:\"/(x)/, host:name\";", "is not flow:NAME, alert:NAME or pkt:NAME");
-	/* alert: and pkt: groups match and are not kept; named groups as the list */
+	/* alert: and pkt: groups are captured for the alert (their name's id
+	 * marked as such); named groups as the list */
 	const char *subject = "Mozilla/5.0";
 	ctx.buffer[RULE_BUFFER_PKT_DATA] = (const uint8_t *)subject;
 	ctx.buffer_len[RULE_BUFFER_PKT_DATA] = (uint32_t)strlen(subject);
-	static const char *const forms[] = {
-	    "pcre:\"/^(\\w+)\\/(.*)/, alert:ua, flow:version\";",
-	    "pcre:\"/^(?P<alert_ua>\\w+)\\/(?P<flow_version>.*)/\";",
-	    "pcre:\"/^(?P<pkt_ua>\\w+)\\/(?P<flow_version>.*)/\";",
+	static const struct {
+		const char *rule;
+		unsigned mark;
+	} forms[] = {
+	    {"pcre:\"/^(\\w+)\\/(.*)/, alert:ua, flow:version\";", RULE_CAPTURE_ALERT},
+	    {"pcre:\"/^(?P<alert_ua>\\w+)\\/(?P<flow_version>.*)/\";", RULE_CAPTURE_ALERT},
+	    {"pcre:\"/^(?P<pkt_ua>\\w+)\\/(?P<flow_version>.*)/\";", RULE_CAPTURE_PKT},
+	    {"pcre:\"/^(\\w+)\\/(.*)/, pkt:ua, flow:version\";", RULE_CAPTURE_PKT},
 	};
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		rule = parse_ok(forms[i]);
+		rule = parse_ok(forms[i].rule);
 		assert_true(rule_match(rule, &ctx));
-		assert_int_equal(captures.count, 1);
-		assert_int_equal(captures.capture[0].var, rule_parser_flowvar(parser, "version"));
-		assert_int_equal(captures.capture[0].len, 3);
+		assert_int_equal(captures.count, 2);
+		assert_int_equal(captures.capture[0].var,
+				 forms[i].mark | (unsigned)rule_parser_flowvar(parser, "ua"));
+		assert_int_equal(captures.capture[0].len, 7);
+		assert_memory_equal(captures.capture[0].data, "Mozilla", 7);
+		assert_int_equal(captures.capture[1].var, rule_parser_flowvar(parser, "version"));
+		assert_int_equal(captures.capture[1].len, 3);
 		rule_free(rule);
 	}
 	/* a named group of the regex's own is no variable */

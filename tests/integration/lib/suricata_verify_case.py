@@ -170,12 +170,27 @@ def event_matches(event, match):
             if find_value(event, str(expected))[0] != (key == "has-key"):
                 return False
             continue
+        # suricata-verify's operators on a field: key.__len, .__find, .__startswith, .__endswith
+        base, _, op = key.rpartition(".__")
+        if base and op in FIELD_OPERATORS:
+            found, value = find_value(event, base)
+            if not found or not FIELD_OPERATORS[op](value, expected):
+                return False
+            continue
         found, value = find_value(event, key)
         if not found:
             return False
         if value != expected and str(value) != str(expected):
             return False
     return True
+
+
+FIELD_OPERATORS = {
+    "len": lambda value, n: hasattr(value, "__len__") and len(value) == n,
+    "find": lambda value, text: isinstance(value, str) and str(text) in value,
+    "startswith": lambda value, text: isinstance(value, str) and value.startswith(str(text)),
+    "endswith": lambda value, text: isinstance(value, str) and value.endswith(str(text)),
+}
 
 
 def field_base(key):
