@@ -330,6 +330,17 @@ static void put_details(struct app_json *o, struct app_json *v, const struct ale
 		eve_put_app_details(o, v, parser, &a->details);
 }
 
+/* An alert raised on a transaction: its number in the flow (Suricata's tx_id). */
+static void put_tx_id(struct app_json *o, const struct alert *a)
+{
+	const struct app_parser *parser = a->has_details && a->app_proto != ALERT_APP_PROTO_NONE
+					      ? app_parser_for((enum rule_proto)a->app_proto)
+					      : NULL;
+	uint64_t tx_id;
+	if (parser && parser->eve_tx_id && parser->eve_tx_id(&a->details, &tx_id))
+		app_json_put(o, ",\"tx_id\":%" PRIu64, tx_id);
+}
+
 void eve_put_app_details(struct app_json *record, struct app_json *vigil,
 			 const struct app_parser *parser, const struct app_details *details)
 {
@@ -923,6 +934,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	} else if (a->rule) {
 		if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 			app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
+		put_tx_id(&o, a);
 		app_json_put(&o, ",\"direction\":\"%s\"", a->to_server ? "to_server" : "to_client");
 		/* Suricata 8's packet source: every alert of vigil is on a packet that
 		 * came in on a port (no pseudo packets), Suricata's "wire/pcap" */
