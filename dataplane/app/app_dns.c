@@ -8,9 +8,11 @@
  * dns.query (the name in dotted form without the trailing dot, as
  * Suricata) and the details rrname/rrtype; a response becomes one unit
  * with the details of its first question and no dns.query buffer, since
- * Suricata's dns.query looks at requests only. Answer, authority and
- * additional records are walked to check the message holds together, not
- * kept.
+ * Suricata's dns.query looks at requests only. The questions and the
+ * answer, authority and additional records are kept for EVE (struct
+ * dns_details) as far as they fit, each record's data in the form Suricata
+ * logs it; each message is a transaction of its own, numbered in the flow
+ * (tx_id), as in Suricata 8.
  *
  * For the rules, every name is also kept (bounded by DNS_NAMES_MAX and
  * DNS_ARENA_MAX) in the multi-buffers Suricata has: dns.queries.rrname
