@@ -399,8 +399,11 @@ static void put_normalize_anomaly(struct app_json *o, const struct alert *a)
 
 /*
  * An application-layer event (rules/lang/app_event.h) as Suricata writes
- * it: the event in capitals without its protocol ("dns.z_flag_set" is
- * Z_FLAG_SET), the layer that raised it, the flow's protocol.
+ * it: the event without its protocol, in capitals for the protocols whose
+ * Suricata parser is C ("tls.invalid_certificate" is INVALID_CERTIFICATE),
+ * as written for those in Rust (app_parser.eve_events_as_written:
+ * "mqtt.missing_connect" is missing_connect), the layer that raised it,
+ * the flow's protocol.
  */
 static void put_applayer_anomaly(struct app_json *o, const struct alert *a)
 {
@@ -408,9 +411,12 @@ static void put_applayer_anomaly(struct app_json *o, const struct alert *a)
 	const char *name =
 	    a->anomaly_reason < RULE_APP_EVENT_COUNT ? rule_app_event_name[a->anomaly_reason] : "";
 	const char *dot = strchr(name, '.');
+	const struct app_parser *parser =
+	    a->app_proto < RULE_PROTO_COUNT ? app_parser_for((enum rule_proto)a->app_proto) : NULL;
+	bool as_written = parser && parser->eve_events_as_written;
 	size_t n = 0;
 	for (const char *p = dot ? dot + 1 : name; *p && n < sizeof(event) - 1; p++)
-		event[n++] = (char)toupper((unsigned char)*p);
+		event[n++] = as_written ? *p : (char)toupper((unsigned char)*p);
 	event[n] = '\0';
 	app_json_put(o, ",\"anomaly\":{");
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)

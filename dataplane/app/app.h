@@ -301,6 +301,10 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/* Suricata's parser of the protocol is written in Rust, which names its
+	 * events in EVE's anomaly records as rules write them ("z_flag_set");
+	 * its C parsers name them in capitals ("INVALID_CERTIFICATE"). */
+	bool eve_events_as_written;
 	/* event_type of its protocol records; NULL: name (HTTP/2's are "http"). */
 	const char *eve_event_type;
 	/*

@@ -992,6 +992,7 @@ static bool dns_eve_tx_id(const struct app_details *d, uint64_t *tx_id)
 
 const struct app_parser app_parser_dns = {
     .name = "dns",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_DNS,
     .tcp = true,
     .udp = true,

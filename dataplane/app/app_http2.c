@@ -1012,6 +1012,7 @@ static void h2_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_http2 = {
     .name = "http2",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_HTTP2,
     .tcp = true,
     .udp = false,

@@ -27,6 +27,8 @@
 
 #include <cmocka.h>
 
+#include "rules/lang/app_event.h"
+
 #include "control/eve.h"
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_json.h"
@@ -404,6 +406,17 @@ static void test_anomaly_records(void **state)
 	assert_contains(line, "\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\"},"
 			      "\"verdict\":{\"action\":\"pass\"}");
 	assert_contains(line, "\"vigil\":{\"gap_bytes\":1840}");
+	/* an app-layer event: in capitals for a protocol Suricata parses in C, as
+	 * written for one it parses in Rust */
+	a.anomaly = ALERT_ANOMALY_APPLAYER;
+	a.app_proto = RULE_PROTO_TLS;
+	a.anomaly_reason = RULE_APP_EVENT_TLS_INVALID_CERTIFICATE;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"type\":\"applayer\",\"event\":\"INVALID_CERTIFICATE\"");
+	a.app_proto = RULE_PROTO_MQTT;
+	a.anomaly_reason = RULE_APP_EVENT_MQTT_INVALID_QOS_LEVEL;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"type\":\"applayer\",\"event\":\"invalid_qos_level\"");
 }
 
 /* A record larger than the first line buffer is formatted again, whole, never cut. */
