@@ -736,7 +736,7 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
  * decoders refuse; errors Suricata has no event for (tunnels, a chain too
  * long) raise none. Read per refused packet only.
  */
-static const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT] = {
+const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT] = {
 #define E(error, event) [DECODE_##error] = RULE_EVENT_##event + 1
     E(ETHERNET_TRUNCATED, ETHERNET_PKT_TOO_SMALL),
     E(VLAN_TRUNCATED, VLAN_HEADER_TOO_SMALL),
