@@ -98,6 +98,7 @@ struct alert_tunnel {
 	_(FLOW, "flow drop")	    /* the flow was dropped by a rule before */                    \
 	_(RATE_LIMIT, "rate limit") /* a policy rate limit blocks the source */                    \
 	_(STREAM, "stream error")   /* its receiver would discard it (normalizer) */               \
+	_(THRESHOLD, "threshold detection_filter") /* a rate_filter turned a rule to drop */       \
 	_(OTHER, "other")
 
 enum alert_drop_cause {

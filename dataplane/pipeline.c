@@ -536,6 +536,8 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	*flow = NULL;
 	ctx->drop_reason = DROP_VERDICT;
 	ctx->drop_alert = NULL;
+	ctx->has_silent_drop = false;
+	ctx->rate_filter_dropped = false;
 	ctx->flow_dropped = false;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
@@ -1030,6 +1032,8 @@ static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ct
 		return ALERT_DROP_RATE_LIMIT;
 	if (ctx->drop_reason == DROP_NORMALIZE)
 		return ALERT_DROP_STREAM;
+	if (ctx->rate_filter_dropped)
+		return ALERT_DROP_THRESHOLD;
 	if (ctx->drop_alert)
 		return ALERT_DROP_RULES;
 	return ctx->flow_dropped ? ALERT_DROP_FLOW : ALERT_DROP_OTHER;

@@ -238,8 +238,9 @@ static void detect_queue_alert(struct detect_context *ctx, const struct alert *a
 	ctx->alert_order[slot] = order;
 }
 
-static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
-			 bool blocked)
+/* The alert of rule on this packet, as detection would queue it. */
+static void detect_alert_fill(const struct detect_packet *s, const struct rule *rule, bool blocked,
+			      struct alert *out)
 {
 	const struct packet *p = s->p;
 	struct alert a = {
@@ -257,11 +258,19 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 		s->match.app_proto >= 0 ? (uint16_t)s->match.app_proto : ALERT_APP_PROTO_NONE,
 	    .packet_number = s->ctx->packet_number,
 	};
+	*out = a;
 	if (s->details) {
-		a.details = *s->details;
-		a.has_details = 1;
+		out->details = *s->details;
+		out->has_details = 1;
 	}
-	alert_set_packet(&a, p);
+	alert_set_packet(out, p);
+}
+
+static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
+			 bool blocked)
+{
+	struct alert a;
+	detect_alert_fill(s, rule, blocked, &a);
 	detect_queue_alert(s->ctx, &a, index);
 }
 
@@ -307,6 +316,20 @@ void detect_alerts_flush(struct detect_packet *s)
 			event_alert_context(ctx, s->flow, a);
 		detect_push(ctx, a);
 	}
+	/* dropped by silent rules alone: the first of them names the drop */
+	if (ctx->has_silent_drop && !ctx->drop_alert && s->verdict != VERDICT_PASS) {
+		struct alert *a = &ctx->silent_drop;
+		a->verdict = (uint8_t)s->verdict;
+		a->passed = s->pass_rule_matched;
+		if (s->flow)
+			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
+		else
+			memset(a->flowbits, 0, sizeof(a->flowbits));
+		if (s->flow)
+			event_alert_context(ctx, s->flow, a);
+		ctx->drop_alert = a;
+	}
+	ctx->has_silent_drop = false;
 }
 
 void detect_push(struct detect_context *ctx, const struct alert *a)
@@ -567,11 +590,15 @@ static void detect_alert_if(struct detect_packet *s, const struct rule *rule, ui
 			    bool silent, bool blocked)
 {
 	uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
-	if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
-	    !detect_suppressed(rule, s->p) &&
+	bool quiet = silent || rule->noalert || rule_match_noalert(rule);
+	if (!quiet && !detect_suppressed(rule, s->p) &&
 	    threshold_pass(s->ctx->thresholds, index, &rule->threshold, s->p, flow_id,
 			   s->timestamp_us))
 		detect_alert(s, rule, index, blocked);
+	else if (quiet && blocked && !s->ctx->has_silent_drop) {
+		detect_alert_fill(s, rule, true, &s->ctx->silent_drop);
+		s->ctx->has_silent_drop = true;
+	}
 }
 
 /*
@@ -662,6 +689,7 @@ static void detect_candidates(struct detect_packet *s)
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
 		bool silent = false;
+		enum rule_action own_action = action;
 		action = detect_action(s, rule, index, action, &silent);
 		detect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
@@ -680,8 +708,11 @@ static void detect_candidates(struct detect_packet *s)
 		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
 		if (wanted != VERDICT_PASS && detect_tenant_ids(s))
 			wanted = VERDICT_PASS;
-		if (wanted > s->verdict)
+		if (wanted > s->verdict) {
 			s->verdict = wanted;
+			/* Suricata's drop reason when a rate_filter made the rule drop */
+			ctx->rate_filter_dropped = action != own_action;
+		}
 		/* threshold and suppress only limit alerts; the action above still applies */
 		detect_alert_if(s, rule, index, silent, wanted != VERDICT_PASS);
 	}
