@@ -43,6 +43,7 @@
 	_(HTTP_RESPONSE_FIELD_TOO_LONG, "http.response_field_too_long", "proto_parser")            \
 	_(HTTP_URI_HOST_INVALID, "http.uri_host_invalid", "proto_parser")                          \
 	_(HTTP_HEADER_HOST_INVALID, "http.header_host_invalid", "proto_parser")                    \
+	_(HTTP2_USERINFO_IN_URI, "http2.userinfo_in_uri", "proto_parser")                          \
 	_(MQTT_MISSING_CONNECT, "mqtt.missing_connect", "proto_parser")                            \
 	_(MQTT_MISSING_PUBLISH, "mqtt.missing_publish", "proto_parser")                            \
 	_(MQTT_MISSING_SUBSCRIBE, "mqtt.missing_subscribe", "proto_parser")                        \
