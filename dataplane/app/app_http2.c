@@ -453,7 +453,10 @@ static void h2_request_events(struct h2_state *s, const struct h2_block *req)
 	if (!authority || !memchr(authority, '@', len))
 		return;
 	struct app_events events = {.count = 0};
-	struct app_unit u = {.details = &s->details, .repeat = true};
+	/* only app-layer-event rules are new to it: the rest saw the request */
+	struct app_unit u = {.details = &s->details,
+			     .repeat = true,
+			     .fresh = RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS)};
 	app_events_add(&events, RULE_APP_EVENT_HTTP2_USERINFO_IN_URI);
 	app_events_attach(&u, &events);
 	s->emit(s->emit_arg, &u);
