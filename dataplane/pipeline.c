@@ -416,6 +416,22 @@ static void pipeline_stream_gap(struct detect_packet *s)
 }
 
 /*
+ * Data on a RST (a diagnostic text: "Access Denied") never reaches the
+ * stream, no stack delivers it to the application; rules still see it as
+ * the packet's own payload, as Suricata inspects it, while rules on the
+ * stream alone (flow:only_stream) do not.
+ */
+static void pipeline_rst_data(struct detect_packet *s)
+{
+	const struct packet *p = s->p;
+	uint32_t flow = s->match.flow;
+	s->match.flow &= ~(uint32_t)RULE_MATCH_STREAM;
+	detect_set_pkt_data(s, p->data + p->payload_offset, p->payload_len);
+	detect_buffer(s, p->data + p->payload_offset, p->payload_len, 0, NULL);
+	s->match.flow = flow;
+}
+
+/*
  * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
  * once; the others see the reassembled stream, through
  * pipeline_stream_data().
@@ -461,6 +477,8 @@ static void pipeline_tcp(struct detect_packet *s)
 			s->verdict = pipeline_discard(ctx, p, s->flow, NORMALIZE_OVERLAP_MISMATCH,
 						      s->timestamp_us);
 	}
+	if (unlikely((p->tcp_flags & STREAM_TCP_RST) && p->payload_len) && !s->passed)
+		pipeline_rst_data(s);
 	if (p->tcp_flags & (STREAM_TCP_FIN | STREAM_TCP_RST))
 		pipeline_app_end(s);
 	if (s->app_error && pipeline_app_error(s))
