@@ -434,6 +434,7 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 		h->status = (uint16_t)tx->response_status_number;
 	if (tx->response_message_len > 0)
 		h->length = (uint64_t)tx->response_message_len;
+	h->tx_id = tx->index;
 	memcpy(d->xff, t->xff, sizeof(d->xff));
 	d->xff_client = t->xff_client;
 }
@@ -457,6 +458,12 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_uint(out, "length", h->length);
 	app_json_text(out, "xff", d->xff, sizeof(d->xff));
 	app_json_end(out, "}");
+}
+
+static bool http_eve_tx_id(const struct app_details *d, uint64_t *tx_id)
+{
+	*tx_id = app_http_details_const(d)->tx_id;
+	return true;
 }
 
 /* EVE: the fileinfo object (app_file_eve) of a body whose last window went (has_file). */
@@ -1451,6 +1458,7 @@ const struct app_parser app_parser_http = {
     .destroy = http_destroy,
     .parse = http_parse,
     .eve_details = http_eve_details,
+    .eve_tx_id = http_eve_tx_id,
     .eve_file = http_eve_file,
     .upgrade = http_upgrade,
 };

@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app/app_parsers.h"
 #include "rules/lang/app_event.h"
 
 #include "control/eve.h"
@@ -419,6 +420,51 @@ static void test_anomaly_records(void **state)
 	assert_contains(line, "\"type\":\"applayer\",\"event\":\"invalid_qos_level\"");
 }
 
+static void tx_emit(void *arg, const struct app_unit *unit)
+{
+	struct app_details *last = arg;
+	if (!unit->repeat)
+		*last = *unit->details;
+}
+
+/*
+ * A transaction's number in its flow (Suricata's tx_id) on the alerts
+ * raised on it and on its protocol record, from the parser's row: a DNS
+ * response is the flow's second message, transaction 1; a packet alert
+ * has none.
+ */
+static void test_tx_id(void **state)
+{
+	(void)state;
+	static const uint8_t query[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0,
+					0,    0,    1,	  'a',	0, 0, 1, 0, 1};
+	uint8_t response[sizeof(query)];
+	memcpy(response, query, sizeof(query));
+	response[2] = 0x81, response[3] = 0x80;
+	static struct app_details details;
+	void *dns = app_parser_dns.create(NULL);
+	assert_non_null(dns);
+	app_parser_dns.parse(dns, APP_TO_SERVER, query, sizeof(query), tx_emit, &details);
+	app_parser_dns.parse(dns, APP_TO_CLIENT, response, sizeof(response), tx_emit, &details);
+	app_parser_dns.destroy(dns);
+	struct rule r = test_rule();
+	static struct alert a;
+	a = test_alert(&r);
+	char line[8192];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "\"tx_id\""));
+	a.app_proto = RULE_PROTO_DNS;
+	a.details = details;
+	a.has_details = 1;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, ",\"tx_id\":1,");
+	assert_contains(line, "\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":1,");
+	a.kind = ALERT_KIND_APP;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"dns\"");
+	assert_contains(line, ",\"tx_id\":1,");
+}
+
 /* A record larger than the first line buffer is formatted again, whole, never cut. */
 static void test_record_never_cut(void **state)
 {
@@ -703,7 +749,7 @@ static void test_protocol_record_and_alert_flow(void **state)
 	char line[4096];
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"event_type\":\"http\"");
-	assert_contains(line, "\"app_proto\":\"http\",\"http\":{");
+	assert_contains(line, "\"app_proto\":\"http\",\"tx_id\":0,\"http\":{");
 	assert_contains(line, "\"url\":\"/index.html\"");
 	assert_null(strstr(line, "\"flow\":"));
 
@@ -761,6 +807,7 @@ int main(void)
 	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
 	    cmocka_unit_test(test_vigil_metadata),
 	    cmocka_unit_test(test_anomaly_records),
+	    cmocka_unit_test(test_tx_id),
 	    cmocka_unit_test(test_record_never_cut),
 	    cmocka_unit_test(test_field_limit),
 	    cmocka_unit_test(test_flowvar_bytes_stay_utf8),
