@@ -292,12 +292,6 @@ struct app_parser {
 	 * lcore; must read details only within their arrays.
 	 */
 	void (*eve_details)(const struct app_details *details, struct app_json *out);
-	/*
-	 * The unit's transaction in its flow, numbered from 0 as Suricata
-	 * numbers them (an alert's top-level tx_id): true with *tx_id set, or
-	 * false when the details say none. NULL: alerts carry no tx_id.
-	 */
-	bool (*eve_tx_id)(const struct app_details *details, uint64_t *tx_id);
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;

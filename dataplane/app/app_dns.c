@@ -943,7 +943,8 @@ static bool dns_has_section(const struct dns_details *det, enum dns_section sec)
 }
 
 /*
- * EVE: Suricata 8's dns object, version 3: the message's type, tx_id, id,
+ * EVE: the transaction's tx_id, then Suricata 8's dns object, version 3:
+ * the message's type, tx_id, id,
  * flags (hex, and each as a boolean), opcode, rcode, the questions as
  * queries[{rrname, rrtype}], and the records of a response as answers,
  * grouped (the answers' data by type), authorities and additionals, each
@@ -953,6 +954,8 @@ static void dns_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct dns_details *det = (const struct dns_details *)(const void *)d->proto;
 	bool response = det->flags & DNS_FLAG_QR;
+	/* the record's (or alert's) transaction, as Suricata writes it beside the object */
+	app_json_uint(out, "tx_id", det->tx_id);
 	app_json_key(out, "dns");
 	app_json_begin(out, "{");
 	app_json_uint(out, "version", 3);
@@ -984,12 +987,6 @@ static void dns_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_end(out, "}");
 }
 
-static bool dns_eve_tx_id(const struct app_details *d, uint64_t *tx_id)
-{
-	*tx_id = ((const struct dns_details *)(const void *)d->proto)->tx_id;
-	return true;
-}
-
 const struct app_parser app_parser_dns = {
     .name = "dns",
     .eve_events_as_written = true,
@@ -1005,5 +1002,4 @@ const struct app_parser app_parser_dns = {
     .destroy = dns_destroy,
     .parse = dns_parse,
     .eve_details = dns_eve_details,
-    .eve_tx_id = dns_eve_tx_id,
 };

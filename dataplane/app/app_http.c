@@ -439,10 +439,12 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 	d->xff_client = t->xff_client;
 }
 
-/* EVE: ,"http":{"hostname":...,"xff":...}, the empty fields left out. */
+/* EVE: ,"tx_id":N,"http":{"hostname":...,"xff":...}, the empty fields left out. */
 static void http_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct app_http_details *h = app_http_details_const(d);
+	/* the transaction's number in the flow, beside the object as Suricata writes it */
+	app_json_uint(out, "tx_id", h->tx_id);
 	app_json_key(out, "http");
 	app_json_begin(out, "{");
 	app_json_text_cut(out, "hostname", h->hostname, sizeof(h->hostname),
@@ -458,12 +460,6 @@ static void http_eve_details(const struct app_details *d, struct app_json *out)
 	app_json_uint(out, "length", h->length);
 	app_json_text(out, "xff", d->xff, sizeof(d->xff));
 	app_json_end(out, "}");
-}
-
-static bool http_eve_tx_id(const struct app_details *d, uint64_t *tx_id)
-{
-	*tx_id = app_http_details_const(d)->tx_id;
-	return true;
 }
 
 /* EVE: the fileinfo object (app_file_eve) of a body whose last window went (has_file). */
@@ -1458,7 +1454,6 @@ const struct app_parser app_parser_http = {
     .destroy = http_destroy,
     .parse = http_parse,
     .eve_details = http_eve_details,
-    .eve_tx_id = http_eve_tx_id,
     .eve_file = http_eve_file,
     .upgrade = http_upgrade,
 };

@@ -105,7 +105,7 @@ static void test_buffers_belong_to_the_row(void **unused)
 	}
 }
 
-/* Empty details: the object's name and braces, nothing else. */
+/* Empty details: the object's name and braces (after the transaction's tx_id, for SMTP's). */
 static void test_eve_details_object(void **unused)
 {
 	(void)unused;
@@ -124,7 +124,12 @@ static void test_eve_details_object(void **unused)
 		/* EVE's object names have underscores where the protocol's has a dash (ftp_data) */
 		for (char *c = want; *c; c++)
 			*c = *c == '-' ? '_' : *c;
-		assert_memory_equal(line, want, strlen(want));
+		const char *object = line;
+		static const char tx_id[] = ",\"tx_id\":"; /* Suricata's transaction number first */
+		if (!strncmp(object, tx_id, strlen(tx_id)))
+			for (object += strlen(tx_id); *object >= '0' && *object <= '9'; object++)
+				;
+		assert_memory_equal(object, want, strlen(want));
 		assert_int_equal(line[j.used - 1], '}');
 	}
 	assert_non_null(app_parser_http.eve_details);

@@ -84,14 +84,15 @@ static const char *eve_of(const struct app_details *d)
 /* Suricata 8's dns object (version 3) of a query (id 0x1234, RD) for NAME of type TYPE,
  * the flow's message TX. */
 #define DNS_EVE_TX(tx, name, type)                                                                 \
-	",\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":" tx ",\"id\":4660,"               \
+	",\"tx_id\":" tx ",\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":" tx              \
+	",\"id\":4660,"                                                                            \
 	"\"flags\":\"100\",\"rd\":true,\"opcode\":0,\"rcode\":\"NOERROR\","                        \
 	"\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]}"
 #define DNS_EVE(name, type) DNS_EVE_TX("0", name, type)
 
 /* ... and of its response (QR, RD, RA, NOERROR). */
 #define DNS_EVE_RESPONSE(name, type)                                                               \
-	",\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":0,\"id\":4660,"                   \
+	",\"tx_id\":0,\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":0,\"id\":4660,"       \
 	"\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,"                     \
 	"\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]"
 
@@ -232,7 +233,8 @@ static void test_dns_several_questions(void **unused)
 	assert_string_equal(k.units[1].query, "b.example");
 	/* one message, one transaction: every unit shows all its questions */
 	assert_string_equal(eve_of(&k.units[1].details),
-			    ",\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":0,\"id\":4660,"
+			    ",\"tx_id\":0,\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":0,"
+			    "\"id\":4660,"
 			    "\"flags\":\"100\",\"rd\":true,\"opcode\":0,\"rcode\":\"NOERROR\","
 			    "\"queries\":[{\"rrname\":\"a.example\",\"rrtype\":\"A\"},"
 			    "{\"rrname\":\"b.example\",\"rrtype\":\"TXT\"},"

@@ -429,7 +429,7 @@ static void tx_emit(void *arg, const struct app_unit *unit)
 
 /*
  * A transaction's number in its flow (Suricata's tx_id) on the alerts
- * raised on it and on its protocol record, from the parser's row: a DNS
+ * raised on it and on its protocol record, as its parser writes it: a DNS
  * response is the flow's second message, transaction 1; a packet alert
  * has none.
  */
