@@ -295,6 +295,14 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/*
+	 * Well-known ports of other protocols that share this one's format
+	 * (mDNS, LLMNR and NetBIOS names are DNS-shaped): a flow with either
+	 * port among them is not detected as this protocol from its bytes,
+	 * as Suricata, which looks for DNS on port 53 only, leaves them. 0
+	 * ends the list.
+	 */
+	uint16_t other_protocol_ports[4];
 	/* Suricata's parser of the protocol is written in Rust, which names its
 	 * events in EVE's anomaly records as rules write them ("z_flag_set");
 	 * its C parsers name them in capitals ("INVALID_CERTIFICATE"). */

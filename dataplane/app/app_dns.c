@@ -990,6 +990,8 @@ static void dns_eve_details(const struct app_details *d, struct app_json *out)
 const struct app_parser app_parser_dns = {
     .name = "dns",
     .eve_events_as_written = true,
+    /* NetBIOS name service, mDNS, LLMNR */
+    .other_protocol_ports = {137, 5353, 5355},
     .proto = RULE_PROTO_DNS,
     .tcp = true,
     .udp = true,
