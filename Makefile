@@ -20,6 +20,9 @@
 #   make compile_commands.json
 #                           compilation database for clangd and clang-tidy, from
 #                           the flags below (no bear needed)
+#   make install            vigil, vigilctl, man pages, systemd unit, /etc/vigil
+#                           (PREFIX=/usr/local, DESTDIR); make uninstall undoes it
+#   make deb                build/vigil_VERSION_ARCH.deb (packaging/README.md)
 #   make SAN=1 ...          build with ASan/UBSan (objects under build/san/)
 
 CC        ?= cc
@@ -31,7 +34,9 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
 	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
-	python3-jsonschema dnsmasq-base logrotate
+	python3-jsonschema dnsmasq-base logrotate systemd man-db \
+	curl python3-prometheus-client chromium libnss3-tools \
+	libcurl4-openssl-dev libarchive-dev
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -58,7 +63,7 @@ endif
 # Every .c file in a concern folder is part of the appliance; main.c alone
 # holds the process entry, so tests and benchmarks link the rest.
 CORE_SRCS := $(sort $(shell find platform dataplane control rules -name '*.c'))
-CORE_SRCS := $(filter-out platform/main.c control/vigilctl.c,$(CORE_SRCS))
+CORE_SRCS := $(filter-out platform/main.c control/vigilctl.c control/vigilctl_update.c,$(CORE_SRCS))
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -88,12 +93,21 @@ FORCE:
 $(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: $(BUILD)/gen/version.h
 $(BUILD)/platform/options.o $(BUILD)/control/vigilctl.o: CPPFLAGS += -I$(BUILD)/gen
 
+# The dashboard's files are assembled into this object (.incbin): -MMD does not see them.
+$(BUILD)/control/dashboard.o: $(wildcard control/dashboard/*)
+
 $(BUILD)/vigil: $(BUILD)/platform/main.o $(CORE_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# The operator's client: the console protocol and mbedTLS, nothing of the appliance.
-$(BUILD)/vigilctl: $(BUILD)/control/vigilctl.o $(BUILD)/control/console_proto.o
-	$(CC) $(LDFLAGS) $^ -lmbedtls -lmbedx509 -lmbedcrypto -o $@
+# The operator's client: the console protocol and mbedTLS, nothing of the
+# appliance; rules update adds the rule-sources filters and, for vigilctl
+# alone, libcurl (HTTPS sources) and libarchive (tarballs).
+VIGILCTL_PKGS := libcurl libarchive
+$(BUILD)/control/vigilctl_update.o: CPPFLAGS += $(shell pkg-config --cflags $(VIGILCTL_PKGS) 2>/dev/null)
+$(BUILD)/vigilctl: $(BUILD)/control/vigilctl.o $(BUILD)/control/vigilctl_update.o \
+		$(BUILD)/control/rules_sources.o $(BUILD)/control/console_proto.o
+	$(CC) $(LDFLAGS) $^ -lmbedtls -lmbedx509 -lmbedcrypto \
+		$(shell pkg-config --libs libpcre2-8 $(VIGILCTL_PKGS) 2>/dev/null) -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_OBJS)
 	@mkdir -p $(dir $@)
@@ -160,7 +174,7 @@ fuzz-bins: $(FUZZ_BINS)
 conformance: deps
 	@$(MAKE) --no-print-directory all
 	/usr/bin/python3 tests/conformance/conformance.py --json $(BUILD)/conformance.json \
-		--passing $(BUILD)/conformance-passing.txt
+		--passing $(BUILD)/conformance-passing.txt --readme README.md
 
 clean:
 	rm -rf $(BUILD)
@@ -200,15 +214,118 @@ db_entry = {"directory": "$(CURDIR)", "file": "$(1)", "output": "$(2)", \
 	"arguments": [$(call db_json_words,$(3) -c $(1) -o $(2))]}
 db_cc = $(call db_entry,$(1),$(BUILD)/$(1:.c=.o),$(CC) $(DB_CPPFLAGS) $(CFLAGS))
 db_fuzz = $(call db_entry,$(1),$(BUILD)/$(1:.c=.o),clang $(FUZZ_FLAGS))
-DB_SRCS := $(CORE_SRCS) platform/main.c control/vigilctl.c $(UNIT_SRCS) $(BENCH_SRCS)
+DB_SRCS := $(CORE_SRCS) platform/main.c control/vigilctl.c control/vigilctl_update.c $(UNIT_SRCS) $(BENCH_SRCS)
 DB_ENTRIES := $(foreach f,$(DB_SRCS),$(call db_cc,$(f))) $(foreach f,$(FUZZ_SRCS),$(call db_fuzz,$(f)))
 
 compile_commands.json:
 	$(file >$@,[$(newline)$(subst }$(space){,}$(comma)$(newline){,$(strip $(DB_ENTRIES)))$(newline)])
 	@echo "compile_commands.json: $(words $(DB_SRCS) $(FUZZ_SRCS)) files"
 
+# ---- install and package (packaging/README.md) ----
+
+# FHS paths: programs under PREFIX, configuration in /etc/vigil, state in
+# /var/lib/vigil, logs in /var/log/vigil whatever PREFIX is (the board files
+# and the unit name those). DESTDIR stages an install (make deb uses it).
+PREFIX        ?= /usr/local
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+BINDIR        ?= $(PREFIX)/bin
+SBINDIR       ?= $(PREFIX)/sbin
+DATADIR       ?= $(PREFIX)/share
+MANDIR        ?= $(DATADIR)/man
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+INSTALL       ?= install
+DEB_MAINTAINER ?= vigil maintainers <maintainers@vigil.invalid>
+
+PKG_SUBST := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	-e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
+# Configuration an operator edits: SOURCE:TARGET under $(SYSCONFDIR).
+PKG_CONF := board/inline.conf:vigil/vigil.conf packaging/policy.conf:vigil/policy.conf \
+	$(foreach f,$(wildcard rules/default/*.rules),$(f):vigil/rules/$(notdir $(f)))
+PKG_STATE_DIRS := lib/vigil cache/vigil log/vigil
+MAN_PAGES := $(BUILD)/man/vigil.8 $(BUILD)/man/vigilctl.8
+
+.PHONY: man install uninstall deb
+man: $(MAN_PAGES)
+
+# Both pages from packaging/vigil.8.md and the programs' own --help.
+$(MAN_PAGES) &: packaging/vigil.8.md packaging/manpage.py $(BUILD)/vigil $(BUILD)/vigilctl VERSION
+	/usr/bin/python3 packaging/manpage.py packaging/vigil.8.md $(BUILD)/man \
+		vigil=$(BUILD)/vigil vigilctl=$(BUILD)/vigilctl "$(shell cat VERSION)"
+
+# An operator's configuration is never overwritten: an existing file is kept.
+install: all man
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/vigil/boards \
+		$(DESTDIR)$(SYSCONFDIR)/vigil/rules $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(INSTALL) -m 0755 $(BUILD)/vigil $(DESTDIR)$(SBINDIR)/vigil
+	$(INSTALL) -m 0755 $(BUILD)/vigilctl $(DESTDIR)$(BINDIR)/vigilctl
+	$(INSTALL) -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 board/*.conf $(DESTDIR)$(DATADIR)/vigil/boards/
+	$(PKG_SUBST) packaging/vigil.service >$(DESTDIR)$(UNITDIR)/vigil.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service
+	@for pair in $(PKG_CONF) packaging/vigil.logrotate:logrotate.d/vigil; do \
+		src=$${pair%%:*}; dst=$(DESTDIR)$(SYSCONFDIR)/$${pair#*:}; \
+		if [ -e "$$dst" ]; then echo "install: $$dst exists, kept"; continue; fi; \
+		echo "$(PKG_SUBST) $$src >$$dst"; \
+		$(PKG_SUBST) "$$src" >"$$dst" && chmod 0644 "$$dst" || exit 1; \
+	done
+	$(INSTALL) -d -m 0750 $(addprefix $(DESTDIR)$(LOCALSTATEDIR)/,$(PKG_STATE_DIRS))
+
+# Removes what install put there, but configuration the operator changed
+# and the state, cache and logs (said so).
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/vigil $(DESTDIR)$(BINDIR)/vigilctl \
+		$(DESTDIR)$(MANDIR)/man8/vigil.8 $(DESTDIR)$(MANDIR)/man8/vigilctl.8 \
+		$(DESTDIR)$(UNITDIR)/vigil.service
+	rm -rf $(DESTDIR)$(DATADIR)/vigil
+	@for pair in $(PKG_CONF) packaging/vigil.logrotate:logrotate.d/vigil; do \
+		src=$${pair%%:*}; dst=$(DESTDIR)$(SYSCONFDIR)/$${pair#*:}; \
+		[ -e "$$dst" ] || continue; \
+		if $(PKG_SUBST) "$$src" | cmp -s - "$$dst"; then rm -f "$$dst"; \
+		else echo "uninstall: $$dst was changed, kept"; fi; \
+	done
+	-@rmdir $(DESTDIR)$(SYSCONFDIR)/vigil/rules $(DESTDIR)$(SYSCONFDIR)/vigil 2>/dev/null
+	@echo "uninstall: kept $(addprefix $(LOCALSTATEDIR)/,$(PKG_STATE_DIRS)) (state, cache, logs)"
+
+# A Debian package of make install with PREFIX=/usr, staged under
+# build/deb/debian/vigil (the layout dpkg-shlibdeps expects): the library
+# packages come from dpkg-shlibdeps, the DPDK drivers the EAL loads as
+# plugins (mempool, and the ports of the shipped boards) are named here.
+DEB_VERSION := $(shell cat VERSION)
+DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_FILE    := $(BUILD)/vigil_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_STAGE   := $(BUILD)/deb/debian/vigil
+DEB_PLUGINS := mempool_ring net_af_packet net_pcap net_tap
+
+deb: all man
+	rm -rf $(BUILD)/deb
+	@$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_STAGE) PREFIX=/usr \
+		SYSCONFDIR=/etc LOCALSTATEDIR=/var
+	rm -rf $(DEB_STAGE)/var
+	gzip -9n $(DEB_STAGE)/usr/share/man/man8/*.8
+	$(INSTALL) -D -m 0644 LICENSE $(DEB_STAGE)/usr/share/doc/vigil/copyright
+	$(INSTALL) -d $(DEB_STAGE)/DEBIAN
+	$(INSTALL) -m 0755 packaging/debian/postinst packaging/debian/prerm \
+		packaging/debian/postrm $(DEB_STAGE)/DEBIAN/
+	cd $(DEB_STAGE) && find etc -type f | sort | sed 's|^|/|' >DEBIAN/conffiles
+	@mkdir -p $(BUILD)/deb/debian && : >$(BUILD)/deb/debian/control
+	@set -e; \
+	libs=$$(cd $(BUILD)/deb && dpkg-shlibdeps -O debian/vigil/usr/sbin/vigil \
+		debian/vigil/usr/bin/vigilctl | sed -n 's/^shlibs:Depends=//p'); \
+	plugins=$$(for d in $(DEB_PLUGINS); do dpkg -S "*/dpdk/pmds-*/librte_$$d.so.*" \
+		| head -n 1 | cut -d: -f1; done | sort -u | paste -sd, | sed 's/,/, /g'); \
+	[ -n "$$libs" ] && [ -n "$$plugins" ] || { echo "deb: no dependencies found"; exit 1; }; \
+	sed -e 's|@VERSION@|$(DEB_VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' \
+		-e "s|@MAINTAINER@|$(DEB_MAINTAINER)|" \
+		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_STAGE) | cut -f1)|" \
+		-e "s|@DEPENDS@|$$libs, $$plugins|" packaging/debian/control.in \
+		>$(DEB_STAGE)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_STAGE) $(DEB_FILE)
+	@echo "deb: $(DEB_FILE)"
+
 ifeq ($(SAN),1)
--include $(shell find build/san -name '*.d' 2>/dev/null)
+-include $(shell find build/san -name '*.d' -type f 2>/dev/null)
 else
--include $(shell find build -name '*.d' -not -path 'build/san/*' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f -not -path 'build/san/*' 2>/dev/null)
 endif

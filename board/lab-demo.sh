@@ -130,6 +130,37 @@ console_demo()
 	done
 }
 
+# The dashboard and /metrics on the same port: where they are, one scrape
+# shown, and how to open the page with the demo's viewer certificate.
+dashboard_demo()
+{
+	local url=https://vigil-lab:8443
+	local p12=build/lab-pki/viewer.p12
+	openssl pkcs12 -export -in build/lab-pki/viewer.crt -inkey build/lab-pki/viewer.key \
+		-out "$p12" -passout pass:vigil 2>/dev/null || true
+	say "dashboard and metrics: $url/ and $url/metrics (vigil-lab is $LAB_MGMT_V4, namespace $LAB_OPERATOR_NS)"
+	echo "    \$ curl --cert viewer.crt ... $url/metrics (the first lines)"
+	ip netns exec "$LAB_OPERATOR_NS" timeout 10 curl -sS --resolve "vigil-lab:8443:$LAB_MGMT_V4" \
+		--cacert build/lab-pki/ca.crt --cert build/lab-pki/viewer.crt \
+		--key build/lab-pki/viewer.key "$url/metrics" 2>&1 | grep -m 6 '^vigil_' | sed 's/^/      /' ||
+		lab_fail "GET /metrics"
+	cat <<HELP
+    To open the dashboard, keep the lab up (VIGIL_DEMO_HOLD=600 make run holds it
+    600 s before stopping) and, from another shell, start a browser inside the
+    operator namespace with the demo's viewer certificate ($p12, password vigil):
+      sudo ip netns exec $LAB_OPERATOR_NS chromium --no-sandbox --user-data-dir=/tmp/vigil-browser \\
+        --host-resolver-rules="MAP vigil-lab $LAB_MGMT_V4"  $url/
+    then import build/lab-pki/ca.crt (Authorities) and $p12 (Your certificates)
+    under Settings, Privacy and security, Manage certificates, and pick it when asked.
+HELP
+	local hold=${VIGIL_DEMO_HOLD:-0}
+	if ((hold > 0)); then
+		echo "    holding the lab for $hold s (Ctrl-C ends it)"
+		local until=$((SECONDS + hold))
+		while ((SECONDS < until)) && lab_vigil_running; do sleep 1; done
+	fi
+}
+
 stop_vigil()
 {
 	say "stopping vigil (SIGTERM)"
@@ -190,6 +221,7 @@ main()
 		transfer_check
 		send_attacks
 		console_demo
+		dashboard_demo
 	fi
 	if lab_vigil_running; then
 		stop_vigil

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <mbedtls/ctr_drbg.h>
@@ -24,6 +25,9 @@
 #include "lwip/ip_addr.h"
 
 #include "control/console.h"
+#include "control/console_http.h"
+#include "control/dashboard.h"
+#include "control/metrics.h"
 #include "control/threads.h"
 #include "control/tls_netconn.h"
 #include "platform/log.h"
@@ -53,6 +57,7 @@ struct console_refusal_slot {
 struct console_fail {
 	char peer[64];
 	unsigned count;
+	unsigned abandoned; /* handshakes closed by the client, counted apart */
 	time_t window_start;
 	time_t blocked_until;
 };
@@ -101,6 +106,7 @@ struct console {
 	pthread_cond_t changed;
 	struct console_call *pending;
 	bool pending_done;
+	char progress_note[160]; /* console_progress_note's, for the pending call */
 	struct console_session *conns[CONSOLE_MAX_CONNS]; /* every session thread's */
 	unsigned live_threads;
 	unsigned handshaking;	   /* handshake slots taken */
@@ -269,6 +275,16 @@ static void console_record_failure(struct console *c, const char *peer,
 	if (now - f->window_start >= CONSOLE_FAIL_WINDOW_S) {
 		f->window_start = now;
 		f->count = 0;
+		f->abandoned = 0;
+	}
+	if (reason == CONSOLE_REFUSAL_HANDSHAKE_ABANDONED) {
+		c->counters.handshake_failures--; /* not a failure: counted apart */
+		c->counters.handshakes_abandoned++;
+		/* Past the allowance, each further one counts as a failure. */
+		if (++f->abandoned <= CONSOLE_ABANDONS_TO_BLOCK) {
+			pthread_mutex_unlock(&c->lock);
+			return;
+		}
 	}
 	unsigned count = ++f->count;
 	if (count == CONSOLE_FAILS_TO_BLOCK)
@@ -327,7 +343,8 @@ static bool console_handshake_progress(struct console_session *s)
 /*
  * The TLS handshake, within the board's deadline from the connection's
  * arrival. Returns 0, -ETIMEDOUT (deadline or stop), -ECANCELED (shed for a
- * newer connection) or -EPROTO (the TLS error, and the certificate's
+ * newer connection), -ECONNRESET (the client closed it cleanly: abandoned)
+ * or -EPROTO (the TLS error, and the certificate's
  * faults, in why).
  */
 static int console_handshake(struct console_session *s, char *why, size_t why_len)
@@ -350,6 +367,8 @@ static int console_handshake(struct console_session *s, char *why, size_t why_le
 	if (rc == 0)
 		return 0;
 	console_tls_error(rc, why, why_len);
+	if (rc == MBEDTLS_ERR_SSL_CONN_EOF)
+		return -ECONNRESET;
 	uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
 	if (flags != 0 && flags != (uint32_t)-1) {
 		size_t n = strlen(why);
@@ -495,9 +514,14 @@ static void console_send_progress(struct console_session *s, const struct consol
 				  unsigned elapsed)
 {
 	struct json_out j = {0};
-	char what[128];
-	snprintf(what, sizeof(what), "%s%s%s: working (%u s)", r->argv[0], r->argc > 1 ? " " : "",
-		 r->argc > 1 ? r->argv[1] : "", elapsed);
+	char what[320];
+	char note[sizeof(s->console->progress_note)];
+	pthread_mutex_lock(&s->console->lock);
+	snprintf(note, sizeof(note), "%s", s->console->progress_note);
+	pthread_mutex_unlock(&s->console->lock);
+	snprintf(what, sizeof(what), "%s%s%s: working (%u s)%s%s", r->argv[0],
+		 r->argc > 1 ? " " : "", r->argc > 1 ? r->argv[1] : "", elapsed,
+		 note[0] ? ": " : "", note);
 	json_object_begin(&j);
 	json_key(&j, "progress");
 	json_string(&j, what);
@@ -521,6 +545,7 @@ static void console_submit(struct console_session *s, struct console_call *call)
 	}
 	c->pending = call;
 	c->pending_done = false;
+	c->progress_note[0] = '\0';
 	unsigned elapsed = 0;
 	while (!c->pending_done && !c->stopping) {
 		struct timespec until;
@@ -536,6 +561,165 @@ static void console_submit(struct console_session *s, struct console_call *call)
 	c->pending = NULL;
 	pthread_cond_broadcast(&c->changed);
 	pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- HTTP on the console port (console_http.h) ---- */
+
+/* Run the console command words on the control lcore, quietly (not one
+ * audit record per dashboard refresh), its JSON answer into *answer. */
+static void console_run_quiet(struct console_session *s, struct console_call *call,
+			      const char *words, struct json_out *answer)
+{
+	struct console_request *request = malloc(sizeof(*request));
+	if (!request || console_parse_line(words, strlen(words), request) != CONSOLE_PARSE_OK) {
+		free(request);
+		return;
+	}
+	call->request = request;
+	call->payload = NULL;
+	call->answer = answer;
+	call->quiet = true;
+	console_submit(s, call);
+	call->quiet = false;
+	free(request);
+}
+
+/* One answer: head, then the body unless the request was HEAD. */
+static int console_http_send(struct console_session *s, const struct console_http_request *r,
+			     int status, const char *type, const char *body, size_t len)
+{
+	char head[1024];
+	int n = console_http_head(head, sizeof(head), status, type, len, r->close);
+	if (n < 0 || console_write_all(s, head, (size_t)n) < 0)
+		return -EIO;
+	if (r->head || len == 0)
+		return 0;
+	return console_write_all(s, body, len);
+}
+
+static int console_http_error(struct console_session *s, const struct console_http_request *r,
+			      int status)
+{
+	char body[128];
+	int n = snprintf(body, sizeof(body), "%d %s\n", status, console_http_reason(status));
+	return console_http_send(s, r, status, "text/plain; charset=utf-8", body, (size_t)n);
+}
+
+/* /metrics: the stats and status answers as OpenMetrics (metrics.h). */
+static int console_http_metrics(struct console_session *s, struct console_call *call,
+				const struct console_http_request *r)
+{
+	struct json_out stats = {0}, status = {0};
+	console_run_quiet(s, call, "stats", &stats);
+	console_run_quiet(s, call, "status", &status);
+	char *text = NULL;
+	size_t len = 0;
+	int rc = -ENOMEM;
+	FILE *f = open_memstream(&text, &len);
+	if (f && stats.len && status.len && !stats.failed && !status.failed) {
+		const char *docs[] = {stats.text, status.text};
+		const size_t lens[] = {stats.len, status.len};
+		rc = metrics_write(f, docs, lens, 2);
+	}
+	if (f)
+		fclose(f);
+	json_free(&stats);
+	json_free(&status);
+	rc = rc == 0 ? console_http_send(s, r, 200, METRICS_CONTENT_TYPE, text, len)
+		     : console_http_error(s, r, 503);
+	free(text);
+	return rc;
+}
+
+/* The data routes: a console command's JSON answer as it is. */
+static int console_http_json(struct console_session *s, struct console_call *call,
+			     const struct console_http_request *r, const char *words)
+{
+	struct json_out answer = {0};
+	console_run_quiet(s, call, words, &answer);
+	if (answer.len == 0 || answer.failed) {
+		json_free(&answer);
+		return console_http_error(s, r, 503);
+	}
+	int rc = console_http_send(s, r, 200, "application/json", answer.text, answer.len);
+	json_free(&answer);
+	return rc;
+}
+
+static int console_http_answer(struct console_session *s, struct console_call *call,
+			       const struct console_http_request *r)
+{
+	struct dashboard_file file;
+	switch (r->route) {
+	case CONSOLE_HTTP_DASHBOARD:
+	case CONSOLE_HTTP_DASHBOARD_JS:
+	case CONSOLE_HTTP_DASHBOARD_CSS:
+		file = dashboard_file(r->route == CONSOLE_HTTP_DASHBOARD_JS    ? DASHBOARD_SCRIPT
+				      : r->route == CONSOLE_HTTP_DASHBOARD_CSS ? DASHBOARD_STYLE
+									       : DASHBOARD_INDEX);
+		return console_http_send(s, r, 200, file.content_type, file.data, file.len);
+	case CONSOLE_HTTP_METRICS:
+		return console_http_metrics(s, call, r);
+	case CONSOLE_HTTP_API_STATS:
+		return console_http_json(s, call, r, "stats");
+	case CONSOLE_HTTP_API_HISTORY:
+		return console_http_json(s, call, r, "stats history");
+	case CONSOLE_HTTP_API_RULES:
+		return console_http_json(s, call, r, "rules history");
+	case CONSOLE_HTTP_API_STATUS:
+		return console_http_json(s, call, r, "status");
+	case CONSOLE_HTTP_API_SINKS:
+		return console_http_json(s, call, r, "sinks status");
+	case CONSOLE_HTTP_NOT_FOUND:
+	default:
+		return console_http_error(s, r, 404);
+	}
+}
+
+/*
+ * Serve HTTP from the request line in s->line on: its headers, the
+ * answer, and further requests on the same connection (keep-alive) until
+ * the client closes, asks to, stays idle or sends something that is not
+ * a request. Only GET and HEAD; a request body is refused.
+ */
+static void console_serve_http(struct console_session *s, struct console_call *call,
+			       uint64_t *last_active_ms)
+{
+	while (!s->console->stopping) {
+		struct console_http_request r;
+		int status = console_http_parse_request_line(s->line, s->line_len, &r);
+		unsigned headers = 0;
+		while (true) {
+			int rc = console_read_line(s, last_active_ms);
+			if (rc <= 0)
+				return;
+			if (s->line_len == 0 || (s->line_len == 1 && s->line[0] == '\r'))
+				break;
+			if (++headers > CONSOLE_HTTP_MAX_HEADERS)
+				status = 431;
+			console_http_header(&r, s->line, s->line_len);
+			if (s->line_len > 15 && strncasecmp(s->line, "content-length:", 15) == 0 &&
+			    strtoul(s->line + 15, NULL, 10) > 0)
+				status = 400; /* no request here carries a body */
+		}
+		pthread_mutex_lock(&s->console->lock);
+		s->console->counters.http_requests++;
+		if (status != 200 || r.route == CONSOLE_HTTP_NOT_FOUND)
+			s->console->counters.http_refused++;
+		pthread_mutex_unlock(&s->console->lock);
+		if (status != 200) {
+			r.close = true;
+			console_http_error(s, &r, status);
+			return;
+		}
+		if (console_http_answer(s, call, &r) < 0 || r.close)
+			return;
+		console_session_busy(s, false);
+		int rc = console_read_line(s, last_active_ms);
+		console_session_busy(s, true);
+		if (rc <= 0 || !console_http_is_request(s->line, s->line_len))
+			return;
+	}
 }
 
 /* Serve requests until the client leaves, stays idle or the console stops. */
@@ -558,6 +742,10 @@ static void console_serve(struct console_session *s, struct console_call *call)
 		}
 		if (rc <= 0)
 			break;
+		if (console_http_is_request(s->line, s->line_len)) {
+			console_serve_http(s, call, &last_active_ms);
+			break;
+		}
 		enum console_parse_error e = console_parse_line(s->line, s->line_len, request);
 		if (e == CONSOLE_PARSE_EMPTY)
 			continue;
@@ -697,9 +885,10 @@ static void *console_session_main(void *arg)
 		/* A shed handshake counts towards the source's block too: a source
 		 * that keeps the handshake slots full is flooding. */
 		console_record_failure(c, s->peer,
-				       rc == -ECANCELED	  ? CONSOLE_REFUSAL_HANDSHAKE_SHED
-				       : rc == -ETIMEDOUT ? CONSOLE_REFUSAL_HANDSHAKE_TIMEOUT
-							  : CONSOLE_REFUSAL_HANDSHAKE_FAILED,
+				       rc == -ECANCELED	   ? CONSOLE_REFUSAL_HANDSHAKE_SHED
+				       : rc == -ETIMEDOUT  ? CONSOLE_REFUSAL_HANDSHAKE_TIMEOUT
+				       : rc == -ECONNRESET ? CONSOLE_REFUSAL_HANDSHAKE_ABANDONED
+							   : CONSOLE_REFUSAL_HANDSHAKE_FAILED,
 				       why);
 		console_session_end(s);
 		return NULL;
@@ -1072,6 +1261,15 @@ void console_poll(struct console *c)
 	c->counters.requests++;
 	c->pending_done = true;
 	pthread_cond_broadcast(&c->changed);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void console_progress_note(struct console *c, const char *text)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	snprintf(c->progress_note, sizeof(c->progress_note), "%s", text);
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -8,6 +8,12 @@
  * plaintext port. Failed handshakes are logged and counted per source;
  * a source with CONSOLE_FAILS_TO_BLOCK failures within
  * CONSOLE_FAIL_WINDOW_S seconds is refused for CONSOLE_BLOCK_S seconds.
+ * A handshake the client closes cleanly before it sends a certificate is
+ * abandoned, not failed: browsers open spare connections ahead of need and
+ * drop those on which the server asks for a certificate. Those count apart
+ * and block only past CONSOLE_ABANDONS_TO_BLOCK in the window, so a
+ * dashboard left open is never locked out while a connect-and-drop flood
+ * (each costs the appliance a key exchange) still is.
  *
  * The operator must never be locked out (issue 12), so a connection holds
  * one of two kinds of slot. Until its certificate is checked it holds a
@@ -44,6 +50,7 @@
 #include "control/console_proto.h"
 
 #define CONSOLE_FAILS_TO_BLOCK	   5
+#define CONSOLE_ABANDONS_TO_BLOCK  60
 #define CONSOLE_FAIL_WINDOW_S	   60
 #define CONSOLE_BLOCK_S		   60
 #define CONSOLE_REFUSAL_INTERVAL_S 10 /* one audit summary per source this often at most */
@@ -78,6 +85,10 @@ struct console_call {
 	const struct console_request *request;
 	const uint8_t *payload;	 /* request->payload_len bytes, or NULL */
 	struct json_out *answer; /* the handler writes one JSON object here */
+	/* A read the dashboard or a scraper repeats every few seconds (HTTP
+	 * GET): counted by the console, not written to the audit log one by
+	 * one, which it would fill. */
+	bool quiet;
 };
 
 /*
@@ -91,12 +102,13 @@ typedef bool (*console_execute_fn)(void *arg, struct console_call *call);
 
 /* Why a connection was refused; declared once, names for the audit log. */
 #define foreach_console_refusal                                                                    \
-	_(HANDSHAKE_FAILED, "handshake_failed")	  /* bad or no certificate, junk */                \
-	_(HANDSHAKE_TIMEOUT, "handshake_timeout") /* unfinished within the deadline */             \
-	_(HANDSHAKE_SHED, "handshake_shed")	  /* dropped for a newer connection */             \
-	_(BLOCKED, "blocked")			  /* source blocked after failures */              \
-	_(BUSY, "busy")				  /* no session slot for the role */               \
-	_(NO_ROLE, "no_role")			  /* certificate without admin/viewer */
+	_(HANDSHAKE_FAILED, "handshake_failed")	      /* bad or no certificate, junk */            \
+	_(HANDSHAKE_TIMEOUT, "handshake_timeout")     /* unfinished within the deadline */         \
+	_(HANDSHAKE_SHED, "handshake_shed")	      /* dropped for a newer connection */         \
+	_(HANDSHAKE_ABANDONED, "handshake_abandoned") /* closed by the client before its cert */   \
+	_(BLOCKED, "blocked")			      /* source blocked after failures */          \
+	_(BUSY, "busy")				      /* no session slot for the role */           \
+	_(NO_ROLE, "no_role")			      /* certificate without admin/viewer */
 
 enum console_refusal_reason {
 #define _(sym, name) CONSOLE_REFUSAL_##sym,
@@ -129,12 +141,15 @@ struct console_counters {
 	uint64_t handshake_failures; /* failed handshakes (bad or no certificate, junk, timeout) */
 	uint64_t handshake_timeouts; /* handshakes unfinished within the deadline */
 	uint64_t handshakes_shed;    /* handshakes dropped for a newer connection */
-	uint64_t viewers_evicted;    /* idle viewer sessions closed for an admin */
-	uint64_t refused_blocked;    /* connections refused: source blocked */
-	uint64_t refused_busy;	     /* refused: no session slot for the role */
-	uint64_t refused_no_role;    /* good certificate without an admin/viewer OU */
+	uint64_t handshakes_abandoned;	 /* closed by the client before its certificate */
+	uint64_t viewers_evicted;	 /* idle viewer sessions closed for an admin */
+	uint64_t refused_blocked;	 /* connections refused: source blocked */
+	uint64_t refused_busy;		 /* refused: no session slot for the role */
+	uint64_t refused_no_role;	 /* good certificate without an admin/viewer OU */
 	uint64_t refused_not_management; /* to an address that is not a management address */
 	uint64_t requests;		 /* requests executed */
+	uint64_t http_requests;		 /* HTTP requests (dashboard, /metrics) */
+	uint64_t http_refused;		 /* of those, answered with an error */
 };
 
 struct console;
@@ -155,6 +170,13 @@ void console_poll(struct console *console);
 
 /* A copy of the counters. */
 void console_counters_read(struct console *console, struct console_counters *out);
+
+/*
+ * What a long request is doing now ("compiling 1200 of 9000 patterns"),
+ * added to the progress lines its client gets (console_execute_fn); the
+ * next request starts without one. Any thread (a command's job thread).
+ */
+void console_progress_note(struct console *console, const char *text);
 
 /* Name of a role: "admin" or "viewer". */
 const char *console_role_name(enum console_role role);

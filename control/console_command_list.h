@@ -17,6 +17,8 @@
 	_("help", viewer, 0, 0, false, false, command_help, "help")                                \
 	_("status", viewer, 0, 0, false, false, command_status, "status")                          \
 	_("stats", viewer, 0, 0, false, false, command_stats, "stats")                             \
+	_("stats history", viewer, 0, 0, false, false, command_stats_history,                      \
+	  "stats history (the last hour: rates, top signatures and addresses)")                    \
 	_("mode", viewer, 0, 1, false, false, command_mode, "mode [ids|ips]")                      \
 	_("audit tail", viewer, 0, 1, false, false, command_audit_tail, "audit tail [N]")          \
 	_("alerts tail", viewer, 0, 1, false, false, command_alerts_tail, "alerts tail [N]")       \
@@ -25,6 +27,8 @@
 	  "logs reopen (as SIGHUP: after an outside rotation)")                                    \
 	_("rules show", viewer, 0, 0, false, false, command_rules_show, "rules show")              \
 	_("rules history", viewer, 0, 0, false, false, command_rules_history, "rules history")     \
+	_("rules export", viewer, 1, 1, false, true, command_rules_export,                         \
+	  "rules export NAME (the live version's rules file NAME, for a diff)")                    \
 	_("rules check", admin, 1, 1, true, true, command_rules_check,                             \
 	  "rules check NAME <N (payload: the rules file)")                                         \
 	_("rules load", admin, 1, 2, true, true, command_rules_load,                               \

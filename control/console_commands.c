@@ -22,6 +22,7 @@
 #include "control/sinks.h"
 #include "control/eve.h"
 #include "control/health_listener.h"
+#include "control/history.h"
 #include "control/stats.h"
 #include "control/watchdog.h"
 #include "dataplane/publish.h"
@@ -163,15 +164,19 @@ static void command_status(struct command_context *ctx)
 	json_key(j, "console");
 	json_printf(j,
 		    "{\"sessions\":%llu,\"handshake_failures\":%llu,\"handshake_timeouts\":%llu,"
-		    "\"handshakes_shed\":%llu,\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
+		    "\"handshakes_shed\":%llu,\"handshakes_abandoned\":%llu,"
+		    "\"viewers_evicted\":%llu,\"refused_blocked\":%llu,"
 		    "\"refused_busy\":%llu,\"refused_no_role\":%llu,"
-		    "\"refused_not_management\":%llu,\"requests\":%llu}",
+		    "\"refused_not_management\":%llu,\"requests\":%llu,\"http_requests\":%llu,"
+		    "\"http_refused\":%llu}",
 		    (unsigned long long)cc.sessions, (unsigned long long)cc.handshake_failures,
 		    (unsigned long long)cc.handshake_timeouts,
-		    (unsigned long long)cc.handshakes_shed, (unsigned long long)cc.viewers_evicted,
-		    (unsigned long long)cc.refused_blocked, (unsigned long long)cc.refused_busy,
-		    (unsigned long long)cc.refused_no_role,
-		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests);
+		    (unsigned long long)cc.handshakes_shed,
+		    (unsigned long long)cc.handshakes_abandoned,
+		    (unsigned long long)cc.viewers_evicted, (unsigned long long)cc.refused_blocked,
+		    (unsigned long long)cc.refused_busy, (unsigned long long)cc.refused_no_role,
+		    (unsigned long long)cc.refused_not_management, (unsigned long long)cc.requests,
+		    (unsigned long long)cc.http_requests, (unsigned long long)cc.http_refused);
 	command_status_health(c, j);
 	command_status_links(c, j);
 	command_status_fail(c, j);
@@ -245,6 +250,30 @@ static void command_stats(struct command_context *ctx)
 		fclose(f);
 	}
 	command_text_member(ctx->j, "text", text, len);
+}
+
+static void command_stats_history(struct command_context *ctx)
+{
+	struct control *c = ctx->control;
+	if (!c->history || !c->stats) {
+		snprintf(ctx->error, sizeof(ctx->error), "no counters on this board");
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		snprintf(ctx->error, sizeof(ctx->error), "out of memory");
+		return;
+	}
+	history_json(f, c->history, c->stats,
+		     (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000);
+	fclose(f);
+	json_key(ctx->j, "history");
+	json_raw(ctx->j, text);
+	free(text);
 }
 
 static void command_mode(struct command_context *ctx)
@@ -416,6 +445,50 @@ static void command_rules_history(struct command_context *ctx)
 	json_array_end(ctx->j);
 	if (f)
 		fclose(f);
+	command_text_member(ctx->j, "text", text, len);
+}
+
+/*
+ * rules export NAME: the text of the live version's file NAME ("" and
+ * "present": false when the version has none), so that vigilctl rules
+ * update can show what a new version of that file adds, removes and
+ * changes before it is staged. A slow command: ET Open is some 20 MB to
+ * read and escape, which the control lcore must not stall on; it only
+ * reads the live version's file, which no one writes once committed, and
+ * the console runs nothing else meanwhile.
+ */
+static void command_rules_export(struct command_context *ctx)
+{
+	if (!command_have_rules(ctx))
+		return;
+	const struct rules_version *v = rules_update_live(ctx->control->rules);
+	const char *path = NULL;
+	for (unsigned i = 0; i < v->file_count && !path; i++) {
+		const char *base = strrchr(v->files[i], '/');
+		if (strcmp(base ? base + 1 : v->files[i], ctx->args[0]) == 0)
+			path = v->files[i];
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (path && !f) {
+		snprintf(ctx->error, sizeof(ctx->error), "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (f) {
+		FILE *out = open_memstream(&text, &len);
+		char buf[1 << 16];
+		size_t n;
+		while (out && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, out);
+		if (out)
+			fclose(out);
+		fclose(f);
+	}
+	json_key(ctx->j, "version");
+	json_printf(ctx->j, "%u", v->number);
+	json_key(ctx->j, "present");
+	json_raw(ctx->j, path ? "true" : "false");
 	command_text_member(ctx->j, "text", text, len);
 }
 
@@ -897,8 +970,9 @@ static void command_finish(struct control *control, struct console_call *call,
 		json_raw(j, body->text);
 	json_object_end(j);
 	json_free(body);
-	audit_record(&control->audit, call->subject, console_role_name(call->role), call->peer,
-		     call->request, ctx->error[0] ? ctx->error : NULL);
+	if (!call->quiet)
+		audit_record(&control->audit, call->subject, console_role_name(call->role),
+			     call->peer, call->request, ctx->error[0] ? ctx->error : NULL);
 }
 
 static void *command_job_main(void *arg)

@@ -20,6 +20,7 @@
 #include "control/eve.h"
 #include "control/stats.h"
 #include "control/health.h"
+#include "control/history.h"
 #include "control/mgmt.h"
 #include "control/mgmt_port.h"
 #include "control/sinks.h"
@@ -212,6 +213,10 @@ void control_free(struct control *control)
 	}
 	free(control->rule_hits);
 	control->rule_hits = NULL;
+	if (control->history)
+		history_free(control->history);
+	free(control->history);
+	control->history = NULL;
 }
 
 /*
@@ -284,6 +289,14 @@ void control_stats_record(struct control *control)
 	control->stats_records++;
 }
 
+/* Milliseconds of wall-clock time (the dashboard's axis). */
+static uint64_t control_wall_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
 /* Take up to a burst of alerts from every ring; returns how many were taken. */
 static unsigned control_take_alerts(struct control *control)
 {
@@ -295,6 +308,8 @@ static unsigned control_take_alerts(struct control *control)
 		for (unsigned k = 0; k < n; k++) {
 			/* flow and protocol records are no alerts of the status line */
 			control->alerts_taken += alerts[k].kind == ALERT_KIND_PACKET;
+			if (control->history && alerts[k].kind == ALERT_KIND_PACKET)
+				history_alert(control->history, &alerts[k], control_wall_ms());
 			if (control->eve)
 				control_emit_alert(control, &alerts[k]);
 		}
@@ -342,6 +357,12 @@ unsigned control_poll(struct control *control)
 		health_poll(control->health, now_ms, worker_stopping());
 	if (control->watchdog)
 		watchdog_poll(control->watchdog, now_ms);
+	if (control->stats) {
+		if (!control->history)
+			control->history = calloc(1, sizeof(*control->history));
+		if (control->history)
+			history_poll(control->history, control->stats, control_wall_ms());
+	}
 	if (control->stats_interval_ms && now_ms >= control->stats_next_ms) {
 		if (control->stats_next_ms)
 			control_stats_record(control);

@@ -36,6 +36,7 @@ struct sink;
 struct health;
 struct health_listener;
 struct watchdog;
+struct history;
 
 struct control {
 	uint16_t management_ports[CONTROL_MAX_PORTS];
@@ -109,6 +110,9 @@ struct control {
 	/* Fail-open or fail-closed (control/watchdog.h): a stalled worker's
 	 * queues forwarded uninspected, or the links down; NULL: none (offline). */
 	struct watchdog *watchdog;
+	/* The dashboard's last hour (control/history.h); NULL until the first
+	 * sample (boards with counters only). */
+	struct history *history;
 };
 
 /*

@@ -451,6 +451,31 @@ static void put_alert_object(struct app_json *o, const struct alert *a,
 static void put_alert_flow(struct app_json *o, const struct alert *a);
 
 /*
+ * The frame a frame rule matched, as Suricata's alert shows it: its type
+ * by name (as the rule wrote it for SMB's "smb2.pdu", the short name for
+ * the others), id, direction, where it starts in its stream, its length,
+ * whether it was whole, and its transaction when it has one.
+ */
+static void put_alert_frame(struct app_json *o, const struct alert *a)
+{
+	const struct app_frame *f = &a->frame;
+	if (!f->type || f->type >= RULE_FRAME_COUNT)
+		return;
+	app_json_put(o, ",\"frame\":{\"type\":");
+	app_json_string(o, rule_frame_name[f->type]);
+	app_json_put(o,
+		     ",\"id\":%llu,\"direction\":\"%s\",\"stream_offset\":%llu,"
+		     "\"length\":%llu,\"complete\":%s",
+		     (unsigned long long)f->id,
+		     f->direction == APP_TO_SERVER ? "toserver" : "toclient",
+		     (unsigned long long)f->offset, (unsigned long long)f->length,
+		     f->complete ? "true" : "false");
+	if (f->tx_id >= 0)
+		app_json_put(o, ",\"tx_id\":%lld", (long long)f->tx_id);
+	app_json_put(o, "}");
+}
+
+/*
  * A packet ips mode dropped (ALERT_KIND_DROP): Suricata's drop object with
  * the reason, the alert of the rule that dropped it when one did (drop
  * logging's "alerts: yes"), the verdict, the flow and its protocol.
@@ -936,6 +961,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		put_alert_object(&o, a, ruleset);
 		put_verdict(&o, a);
 		put_alert_flow(&o, a);
+		put_alert_frame(&o, a);
 		if (a->has_details)
 			put_details(&o, &v, a);
 	}

@@ -144,13 +144,17 @@ enum health_http_result health_http_parse(const char *buf, size_t len, size_t ma
 	}
 }
 
-static const char *health_http_reason(unsigned status)
+const char *health_http_reason(unsigned status)
 {
 	switch (status) {
 	case 200:
 		return "OK";
 	case 400:
 		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
 	case 431:

@@ -56,6 +56,10 @@ enum health_http_result health_http_parse(const char *buf, size_t len, size_t ma
  * text/plain, Content-Length, Cache-Control: no-store, Connection: close,
  * and body unless head. Returns its length, or 0 when out is too small.
  */
+/* The reason phrase of a status code these HTTP answers use ("Error" for others);
+ * the console's HTTP (control/console_http.c) shares it. */
+const char *health_http_reason(unsigned status);
+
 size_t health_http_answer(char *out, size_t out_len, unsigned status, bool head, const char *body);
 
 #endif

@@ -20,6 +20,7 @@
 #include "platform/clock.h"
 #include "control/eve.h"
 #include "control/rules_store.h"
+#include "control/console.h"
 #include "control/rules_update.h"
 #include "rules/policy/policy.h"
 #include "dataplane/detect/detect_rules.h"
@@ -248,6 +249,16 @@ static int rules_update_candidate(struct rules_update *ru, const char *name, con
 	return 0;
 }
 
+/* A compile's progress, into the console's progress lines (its job thread). */
+static void rules_update_progress(void *arg, const struct ruleset_progress *w)
+{
+	struct rules_update *ru = arg;
+	char text[128];
+	snprintf(text, sizeof(text), "%s %u of %u %s, %u rules", w->stage, w->done, w->total,
+		 strcmp(w->stage, "parsing") == 0 ? "files" : "patterns", w->rules);
+	console_progress_note(ru->control ? ru->control->console : NULL, text);
+}
+
 /* Build the ruleset of version v; the report is the caller's to clear. */
 static int rules_update_build(struct rules_update *ru, const struct rules_version *v,
 			      struct ruleset **out, struct ruleset_report *report, char *error,
@@ -259,6 +270,8 @@ static int rules_update_build(struct rules_update *ru, const struct rules_versio
 	struct ruleset_options o = ru->base;
 	o.files = files;
 	o.file_count = v->file_count;
+	o.progress = rules_update_progress;
+	o.progress_arg = ru;
 	memset(report, 0, sizeof(*report));
 	if (v->policy[0] && policy_load(v->policy, &o.policy, error, error_len) < 0)
 		return -EINVAL;

@@ -43,7 +43,9 @@
 	_(KRB5, "krb5")                                                                            \
 	_(ENIP, "enip")                                                                            \
 	_(LDAP, "ldap")                                                                            \
-	_(SNMP, "snmp")
+	_(SNMP, "snmp")                                                                            \
+	_(NFS, "nfs")                                                                              \
+	_(PGSQL, "pgsql")
 
 enum sink_event_type {
 #define _(sym, name) SINK_EVENT_##sym,

@@ -150,6 +150,7 @@ struct alert {
 				     * parser's eve_details writes it (app_proto names it) */
 	struct alert_tunnel tunnel;
 	struct alert_flow flow; /* the flow's context; flow.present 0: none */
+	struct app_frame frame; /* the frame a frame rule matched (EVE "frame"); type 0: none */
 	uint8_t drop_cause;	/* ALERT_KIND_DROP: enum alert_drop_cause */
 
 	/* --- EVE's common fields (issue 15, eve-conform), filled by

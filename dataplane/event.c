@@ -33,18 +33,21 @@ enum event_app_when {
 	EVENT_APP_AT_FLOW_END,
 	/* each unit not marked repeat, from client to server whatever packet completed it (FTP) */
 	EVENT_APP_EACH_TRANSACTION,
+	/* a transaction's record when a unit ends it (app_unit.tx_complete), else at the flow's end */
+	EVENT_APP_ON_COMPLETE,
 };
 
 static const uint8_t event_app_when[RULE_PROTO_COUNT] = {
     [RULE_PROTO_HTTP] = EVENT_APP_ON_RESPONSE,	      [RULE_PROTO_HTTP1] = EVENT_APP_ON_RESPONSE,
     [RULE_PROTO_MYSQL] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_TLS] = EVENT_APP_AT_FLOW_END,
-    [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS,      [RULE_PROTO_SMTP] = EVENT_APP_AT_FLOW_END,
+    [RULE_PROTO_SSH] = EVENT_APP_ONCE_BOTH_WAYS,      [RULE_PROTO_SMTP] = EVENT_APP_ON_COMPLETE,
     [RULE_PROTO_DNS] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_SIP] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_FTP] = EVENT_APP_EACH_TRANSACTION,    [RULE_PROTO_FTP_DATA] = EVENT_APP_AT_FLOW_END,
     [RULE_PROTO_DCERPC] = EVENT_APP_EACH_TRANSACTION, [RULE_PROTO_SMB] = EVENT_APP_EACH_TRANSACTION,
     [RULE_PROTO_MQTT] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_KRB5] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_ENIP] = EVENT_APP_ON_RESPONSE,	      [RULE_PROTO_LDAP] = EVENT_APP_EACH_UNIT,
     [RULE_PROTO_SNMP] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_HTTP2] = EVENT_APP_ON_RESPONSE,
+    [RULE_PROTO_NFS] = EVENT_APP_EACH_UNIT,	      [RULE_PROTO_PGSQL] = EVENT_APP_EACH_UNIT,
 };
 
 int event_protocols_parse(const char *text, uint64_t *protocols, char *why, size_t why_len)
@@ -224,6 +227,18 @@ void event_app_unit(struct detect_packet *s, const struct app_unit *unit)
 				event_app_push(ctx, f, unit->details, NULL, true, time_us,
 					       ALERT_KIND_APP);
 		}
+		break;
+	case EVENT_APP_ON_COMPLETE:
+		if (unit->repeat)
+			break;
+		if (!unit->tx_complete) {
+			f->pipeline_flags |= FLOW_PIPELINE_APP_PENDING;
+			break;
+		}
+		f->pipeline_flags &= ~FLOW_PIPELINE_APP_PENDING;
+		if (event_app_logged(ctx, f))
+			event_app_push(ctx, f, unit->details, to_server ? s->p : NULL, true,
+				       time_us, ALERT_KIND_APP);
 		break;
 	case EVENT_APP_ONCE_BOTH_WAYS:
 		if (f->pipeline_flags & FLOW_PIPELINE_APP_LOGGED)

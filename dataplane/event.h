@@ -12,8 +12,9 @@
  * event.c): a DNS, SIP, Kerberos or SNMP message, a MySQL command, an MQTT packet is a record; an ENIP request with its reply, an LDAP request with its responses (written with the last) and an HTTP transaction are one
  * record when its response headers come (the request alone when the flow
  * ends first); an SSH connection is one record once both key exchange
- * inits came (the flow's end otherwise); a
- * TLS handshake and an SMTP session are one record per flow, written when
+ * inits came (the flow's end otherwise); an SMTP transaction is one
+ * record when its message ends (app_unit.tx_complete; the flow's end
+ * otherwise); a TLS handshake is one record per flow, written when
  * the flow ends with the details the parser gathered. The parser's own eve_details writes the protocol object (a
  * parser without one writes no record).
  *
@@ -52,7 +53,8 @@ struct event_config {
 
 /* The protocols [eve] protocols names by default: every parser's. */
 #define EVENT_PROTOCOLS_DEFAULT                                                                    \
-	"http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb mqtt krb5 enip ldap snmp http2"
+	"http tls dns ssh smtp mysql sip ftp ftp-data dcerpc smb mqtt krb5 enip ldap snmp http2 "  \
+	"nfs pgsql"
 
 /*
  * Parse a list of protocol names (spaces or commas between them; "none"

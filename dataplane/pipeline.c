@@ -20,6 +20,7 @@
 #include "dataplane/alert.h"
 #include "dataplane/app/app.h"
 #include "dataplane/app/app_file.h"
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_flow.h"
 #include "dataplane/decode/decode.h"
 #include "dataplane/decode/defrag.h"
@@ -171,6 +172,8 @@ static void pipeline_app(struct detect_packet *s, const uint8_t *data, uint32_t 
 	if (!s->flow)
 		return;
 	app_file_rules_needs = s->ctx->file_needs;
+	app_frames_wanted = s->ctx->ruleset && (ruleset_buffers_used(s->ctx->ruleset) &
+						RULE_BUFFER_BIT(RULE_BUFFER_FRAME)) != 0;
 	enum app_direction dir = pipeline_app_direction(s);
 	if (app_flow_data(s->flow, s->ctx->app, dir, s->p->flags & PACKET_TCP, data, len, seen_len,
 			  seen_from_start, pipeline_app_unit, s))

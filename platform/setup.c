@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 #include <rte_errno.h>
@@ -126,9 +127,33 @@ const char *setup_policy_path(const struct options *o, const struct board *board
  * Returns NULL when neither rules nor a policy are given.
  */
 
+/* A build's progress on a terminal: one line rewritten in place. */
+struct setup_progress {
+	double last_s;
+	bool shown;
+};
+
+static void setup_show_progress(void *arg, const struct ruleset_progress *w)
+{
+	struct setup_progress *sp = arg;
+	if (w->done < w->total && sp->shown && w->elapsed_s - sp->last_s < 0.2)
+		return;
+	sp->last_s = w->elapsed_s;
+	sp->shown = true;
+	bool parsing = strcmp(w->stage, "parsing") == 0;
+	char left[48] = "";
+	if (!parsing && w->done && w->done < w->total && w->elapsed_s > 0.5)
+		snprintf(left, sizeof(left), ", about %.0f s left",
+			 w->elapsed_s * (w->total - w->done) / w->done + 0.5);
+	fprintf(stderr, "\r\033[Kvigil: rules: %s %u of %u %s, %u rules%s", w->stage, w->done,
+		w->total, parsing ? "files" : "patterns", w->rules, left);
+	fflush(stderr);
+}
+
 struct ruleset *setup_rules_load(const struct options *o, const struct board *board,
 				 bool report_all)
 {
+	struct setup_progress progress = {0};
 	struct ruleset *ruleset = NULL;
 	struct ruleset_report report;
 	char err[SETUP_ERROR_MAX];
@@ -150,7 +175,15 @@ struct ruleset *setup_rules_load(const struct options *o, const struct board *bo
 	uint8_t action_rank[RULE_ACTION_COUNT];
 	struct ruleset_options ro = setup_rules_options(o, board, vars, action_rank);
 	ro.policy = policy; /* the ruleset takes it */
-	if (ruleset_build(&ro, &ruleset, &report, err, sizeof(err)) < 0)
+	/* On a terminal only: a log or a pipe gets the summary line alone. */
+	if (isatty(STDERR_FILENO)) {
+		ro.progress = setup_show_progress;
+		ro.progress_arg = &progress;
+	}
+	int rc = ruleset_build(&ro, &ruleset, &report, err, sizeof(err));
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	if (rc < 0)
 		log_fatal("%s", err);
 	if (report_all) {
 		ruleset_report_print(stdout, &report, o->check_list);

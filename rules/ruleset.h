@@ -35,6 +35,14 @@ enum ruleset_direction {
 struct ruleset;
 struct ruleset_scratch;
 
+/* Where a long build is: ruleset_options.progress's argument. */
+struct ruleset_progress {
+	const char *stage; /* "parsing" (done, total: files) or "compiling" (patterns) */
+	unsigned done, total;
+	unsigned rules;	  /* rules read so far */
+	double elapsed_s; /* since the build started */
+};
+
 struct ruleset_options {
 	const char *const *files;
 	unsigned file_count;
@@ -52,6 +60,11 @@ struct ruleset_options {
 	/* Named IP sets for "@NAME" in address lists (rules/lang/ipset_lookup.h);
 	 * NULL: none, such rules are refused. Must outlive the ruleset. */
 	const struct rule_ipset_lookup *ipsets;
+	/* Called as the build goes (after each file parsed, each database
+	 * compiled), on the building thread; NULL: none. What it shows is the
+	 * caller's (a terminal line, a console progress line). */
+	void (*progress)(void *arg, const struct ruleset_progress *where);
+	void *progress_arg;
 };
 
 struct ruleset_report {

@@ -25,6 +25,7 @@
 
 #include "dataplane/app/xff.h"
 #include "rules/lang/buffer.h"
+#include "rules/lang/frame.h"
 #include "rules/lang/rule.h"
 
 enum app_direction {
@@ -151,6 +152,21 @@ struct app_expectation {
 };
 
 /*
+ * A frame (rules/lang/frame.h): a span of one direction's stream its
+ * parser marked, handed over as a unit of its own whose frame buffer
+ * holds the span's bytes (dataplane/app/app_frame.h).
+ */
+struct app_frame {
+	uint8_t type;	   /* enum rule_frame */
+	uint8_t direction; /* enum app_direction */
+	bool complete;	   /* the whole frame is in the buffer (its length known, not cut) */
+	uint64_t id;	   /* per direction, from 2, in the order its parser marked frames */
+	uint64_t offset;   /* of its first byte in the direction's stream */
+	uint64_t length;   /* the frame's length (more than the buffer holds when cut) */
+	int64_t tx_id;	   /* the transaction it belongs to; -1: none */
+};
+
+/*
  * What a parser hands to inspection for one unit (an HTTP request or
  * response, a TLS handshake message, a DNS message, a MySQL command, ...):
  * the buffers it filled (NULL = absent; pointers valid until the emit
@@ -191,6 +207,13 @@ struct app_unit {
 	 */
 	bool side_incomplete;
 	/*
+	 * For a protocol whose record waits for its transaction's end (SMTP: a
+	 * message's end): this unit ends it, and its record goes now; the units
+	 * before it only leave one pending, which the flow's end writes if no
+	 * unit ends the transaction.
+	 */
+	bool tx_complete;
+	/*
 	 * The transaction's files to store (RULE_FILESTORE_* of
 	 * rules/match/match.h): a rule with filestore that matches one of its
 	 * units sets a direction here. NULL: the protocol carries no files.
@@ -208,6 +231,8 @@ struct app_unit {
 	uint32_t file_len;
 	/* A connection this unit announced (NULL: none), valid during the emit call. */
 	const struct app_expectation *expect;
+	/* The frame the unit's frame buffer holds (NULL: none), valid during the emit call. */
+	const struct app_frame *frame;
 };
 
 /* Called by a parser for each unit ready for inspection, in order. */
@@ -269,6 +294,9 @@ struct app_parser {
 	/* The buffers its units may fill: bit b for enum rule_buffer b, each
 	 * of its own protocol (rule_buffer_proto; tests/unit/test_app.c checks). */
 	rule_buffer_mask buffers;
+	/* The frames its units may carry (bit per enum rule_frame, each of its
+	 * own protocol: tests/unit/test_app.c checks). */
+	rule_frame_mask frames;
 	/*
 	 * Look at the first bytes of one direction of a flow (at most a few
 	 * hundred). Pure function of the bytes: no state.
@@ -285,6 +313,13 @@ struct app_parser {
 	 */
 	void (*parse)(void *state, enum app_direction direction, const uint8_t *data, uint32_t len,
 		      app_emit_fn emit, void *arg);
+	/*
+	 * The same over TCP, for a protocol whose messages are datagrams over
+	 * UDP but must be gathered from a stream over TCP (SIP). NULL: parse
+	 * serves both transports.
+	 */
+	void (*parse_stream)(void *state, enum app_direction direction, const uint8_t *data,
+			     uint32_t len, app_emit_fn emit, void *arg);
 	/*
 	 * EVE: write this protocol's part of an alert raised on one of its
 	 * units (',"tls":{...}') from the details that unit carried; out is

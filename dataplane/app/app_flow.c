@@ -162,6 +162,17 @@ static bool app_flow_other_protocol(const struct flow *f, const struct app_parse
 	return false;
 }
 
+/* Hand data to the flow's parser, through its stream parse on TCP when it has one. */
+static void app_flow_parse(const struct app_parser *parser, struct flow *f, bool tcp,
+			   enum app_direction dir, const uint8_t *data, uint32_t len,
+			   app_emit_fn emit, void *arg)
+{
+	if (tcp && parser->parse_stream)
+		parser->parse_stream(f->app_state, dir, data, len, emit, arg);
+	else
+		parser->parse(f->app_state, dir, data, len, emit, arg);
+}
+
 static bool app_flow_detect(struct flow *f, const struct app_config *config, enum app_direction dir,
 			    bool tcp, const uint8_t *data, uint32_t len, uint32_t seen_len,
 			    bool seen_from_start, app_emit_fn emit, void *arg)
@@ -173,7 +184,7 @@ static bool app_flow_detect(struct flow *f, const struct app_config *config, enu
 	const struct app_parser *parser = app_flow_expected(f, config);
 	if (parser) {
 		if (f->app_state)
-			parser->parse(f->app_state, dir, from, from_len, emit, arg);
+			app_flow_parse(parser, f, tcp, dir, from, from_len, emit, arg);
 		return f->app_status == FLOW_APP_DETECTED;
 	}
 	parser = app_detect(from, from_len, dir, tcp, &need_more);
@@ -187,7 +198,7 @@ static bool app_flow_detect(struct flow *f, const struct app_config *config, enu
 		f->app_status = f->app_state ? FLOW_APP_DETECTED : FLOW_APP_FAILED;
 		f->app_proto = (uint8_t)parser->proto;
 		if (f->app_state)
-			parser->parse(f->app_state, dir, from, from_len, emit, arg);
+			app_flow_parse(parser, f, tcp, dir, from, from_len, emit, arg);
 		return f->app_status == FLOW_APP_DETECTED;
 	}
 	if ((!need_more || !seen_from_start) && ++f->app_tries[dir] >= 2 && f->app_tries[!dir])
@@ -225,7 +236,7 @@ bool app_flow_data(struct flow *f, const struct app_config *config, enum app_dir
 		app_flow_probe(f, dir, tcp, data, len, emit, arg);
 	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
 	if (parser)
-		parser->parse(f->app_state, dir, data, len, app_flow_unit, &wrap);
+		app_flow_parse(parser, f, tcp, dir, data, len, app_flow_unit, &wrap);
 	return false;
 }
 
@@ -243,8 +254,8 @@ void app_flow_end(struct flow *f, enum app_direction dir, app_emit_fn emit, void
 	if (f->app_status != FLOW_APP_DETECTED)
 		return;
 	const struct app_parser *parser = app_parser_for((enum rule_proto)f->app_proto);
-	if (parser)
-		parser->parse(f->app_state, dir, NULL, 0, emit, arg);
+	if (parser) /* a stream's end: TCP's */
+		app_flow_parse(parser, f, true, dir, NULL, 0, emit, arg);
 }
 
 void app_flow_gone(struct flow *f)

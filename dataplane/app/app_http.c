@@ -57,6 +57,7 @@
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_event.h"
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_mime.h"
 #include "rules/match/match.h"
@@ -106,8 +107,10 @@ struct http_state {
 	uint32_t upgrade_used;
 	struct http_bytes pending[2];
 	struct http_bytes header_one; /* one "Name: value" of http.request_header/response_header */
-	size_t cleanup_next;	      /* first transaction index not yet destroyed */
-	app_emit_fn emit;	      /* set for the duration of one parse() call */
+	struct http_bytes frame;      /* the frame being handed over: start line and header block */
+	struct app_frames frames;
+	size_t cleanup_next; /* first transaction index not yet destroyed */
+	app_emit_fn emit;    /* set for the duration of one parse() call */
 	void *emit_arg;
 	struct app_details details;
 };
@@ -880,6 +883,8 @@ static void http_multipart_find(htp_tx_t *tx, struct http_tx *t)
 		t->boundary_len = (uint8_t)n;
 }
 
+static void http_emit_frame(struct http_state *s, htp_tx_t *tx, bool request);
+
 static int http_hook_request_headers(htp_tx_t *tx)
 {
 	struct http_state *s = http_state_of(tx);
@@ -894,7 +899,36 @@ static int http_hook_request_headers(htp_tx_t *tx)
 	http_multipart_find(tx, t);
 	t->req_headers_sent = true;
 	http_emit(tx, t, HTTP_UNIT_REQUEST_HEADERS, NULL);
+	http_emit_frame(s, tx, true);
 	return HTP_OK;
+}
+
+/*
+ * http1.request or http1.response: the message's start line and header
+ * block as received (libhtp keeps no contiguous copy, so they are put
+ * together again from the line and the raw header lines). The body is
+ * inspected through its own buffers; the frame ends with the headers.
+ */
+static void http_emit_frame(struct http_state *s, htp_tx_t *tx, bool request)
+{
+	struct http_tx *t = http_tx_of(tx);
+	const bstr *line = request ? tx->request_line : tx->response_line;
+	enum rule_frame type = request ? RULE_FRAME_HTTP1_REQUEST : RULE_FRAME_HTTP1_RESPONSE;
+	enum app_direction dir = request ? APP_TO_SERVER : APP_TO_CLIENT;
+	if (!s->emit || !t || !line)
+		return;
+	if (!app_frames_wanted) { /* counted, not built */
+		app_frame_emit(&s->frames, NULL, NULL, type, dir, NULL, 0, 0, 0, -1, NULL);
+		return;
+	}
+	const struct http_bytes *raw = request ? &t->req_header_raw : &t->res_header_raw;
+	s->frame.len = 0;
+	http_bytes_append_bstr(&s->frame, line, HTTP_HEADER_LIMIT);
+	http_bytes_append(&s->frame, "\r\n", 2, HTTP_HEADER_LIMIT);
+	if (raw->len)
+		http_bytes_append(&s->frame, raw->data, raw->len, HTTP_HEADER_LIMIT);
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, type, dir, s->frame.data, s->frame.len, 0,
+		       s->frame.len, (int64_t)tx->index, &s->details);
 }
 
 /* Does the header's value list token (comma-separated, any case)? */
@@ -936,6 +970,8 @@ static int http_hook_response_headers(htp_tx_t *tx)
 			   &t->res_header_names, &t->res_start);
 	t->res_headers_sent = true;
 	http_emit(tx, t, HTTP_UNIT_RESPONSE_HEADERS, NULL);
+	if (s)
+		http_emit_frame(s, tx, false);
 	return HTP_OK;
 }
 
@@ -1253,6 +1289,7 @@ static void http_destroy(void *state)
 	http_bytes_free(&s->pending[0]);
 	http_bytes_free(&s->pending[1]);
 	http_bytes_free(&s->header_one);
+	http_bytes_free(&s->frame);
 	free(s);
 }
 
@@ -1437,6 +1474,7 @@ const struct app_parser app_parser_http = {
     .proto = RULE_PROTO_HTTP,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_HTTP1_REQUEST) | RULE_FRAME_BIT(RULE_FRAME_HTTP1_RESPONSE),
     .buffers =
 	APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_URI_RAW) | APP_BUFFER(HTTP_METHOD) |
 	APP_BUFFER(HTTP_REQUEST_LINE) | APP_BUFFER(HTTP_PROTOCOL) | APP_BUFFER(HTTP_HEADER) |

@@ -42,6 +42,7 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_event.h"
 #include "dataplane/app/app_http2.h"
@@ -88,8 +89,12 @@ struct h2_dir {
 	uint32_t max_frame; /* what the peer's SETTINGS allow this direction */
 	bool hpack_broken;
 	nghttp2_hd_inflater *hpack;
-	uint8_t frame[HTTP2_FRAME_KEEP];
+	/* the frame: its 9-byte header, then its payload as kept (a DATA frame's
+	 * too), whole in one place for the http2.pdu frame; H2_PAYLOAD() */
+	uint8_t pdu[9 + HTTP2_FRAME_KEEP];
 };
+
+#define H2_PAYLOAD(d) ((d)->pdu + 9)
 
 struct h2_state {
 	struct h2_dir dir[2];
@@ -107,6 +112,7 @@ struct h2_state {
 	app_emit_fn emit;
 	void *emit_arg;
 	struct app_details details;
+	struct app_frames frames;
 };
 
 APP_DETAILS_FITS(struct app_http2_details);
@@ -647,30 +653,30 @@ static void h2_stream_end(struct h2_state *s, struct h2_stream *st, enum app_dir
 static bool h2_fragment(const struct h2_dir *d, const uint8_t **frag, uint32_t *frag_len)
 {
 	uint32_t len = d->frame_len, from = 0, pad = 0;
-	*frag = d->frame;
+	*frag = H2_PAYLOAD(d);
 	*frag_len = 0;
 	if (len > HTTP2_FRAME_KEEP)
 		return false;
 	if (d->type != HTTP2_FRAME_CONT && (d->flags & H2_FLAG_PADDED)) {
 		if (!len)
 			return true;
-		pad = d->frame[0];
+		pad = H2_PAYLOAD(d)[0];
 		from = 1;
 	}
 	if (d->type == HTTP2_FRAME_HEADERS && (d->flags & H2_FLAG_PRIORITY))
 		from += 5;
 	if (d->type == HTTP2_FRAME_PUSH)
 		from += 4; /* the promised stream */
-	*frag = d->frame;
+	*frag = H2_PAYLOAD(d);
 	*frag_len = 0;
 	if ((uint64_t)from + pad > len)
 		return true;
-	*frag = d->frame + from;
+	*frag = H2_PAYLOAD(d) + from;
 	*frag_len = len - from - pad;
 	return true;
 }
 
-/* A complete HEADERS, CONTINUATION or PUSH_PROMISE frame (its bytes in d->frame). */
+/* A complete HEADERS, CONTINUATION or PUSH_PROMISE frame (its bytes at H2_PAYLOAD(d)). */
 static void h2_frame_header_block(struct h2_state *s, struct h2_dir *d, enum app_direction dir)
 {
 	const uint8_t *frag;
@@ -714,7 +720,7 @@ static void h2_frame_settings(struct h2_state *s, struct h2_dir *d, enum app_dir
 	uint32_t kept = d->frame_len < HTTP2_FRAME_KEEP ? d->frame_len : HTTP2_FRAME_KEEP;
 	struct h2_dir *peer = &s->dir[!dir];
 	for (uint32_t off = 0; off + 6 <= kept; off += 6) {
-		const uint8_t *e = d->frame + off;
+		const uint8_t *e = H2_PAYLOAD(d) + off;
 		uint32_t id = (uint32_t)e[0] << 8 | e[1], value = h2_be32(e + 2);
 		/* what this side allows bounds what the other side sends it */
 		if (id == 1 && peer->hpack)
@@ -728,7 +734,7 @@ static void h2_frame_settings(struct h2_state *s, struct h2_dir *d, enum app_dir
 /* http2.meta of a complete frame (app_http2.h), into s->meta. */
 static void h2_frame_meta(struct h2_state *s, const struct h2_dir *d)
 {
-	const uint8_t *p = d->frame;
+	const uint8_t *p = H2_PAYLOAD(d);
 	uint32_t len = d->frame_len < HTTP2_FRAME_KEEP ? d->frame_len : HTTP2_FRAME_KEEP;
 	memset(s->meta, 0, HTTP2_META_FIXED);
 	s->meta_len = HTTP2_META_FIXED;
@@ -860,6 +866,10 @@ static void h2_data_take(struct h2_state *s, struct h2_dir *d, enum app_directio
 	uint32_t take = *len < want ? *len : want;
 	const uint8_t *p = *data;
 	uint32_t at = d->payload_seen;
+	/* kept for the frame's http2.pdu and http2.data frames, as far as it fits */
+	if (at < HTTP2_FRAME_KEEP && app_frames_wanted)
+		memcpy(H2_PAYLOAD(d) + at, p,
+		       take < HTTP2_FRAME_KEEP - at ? take : HTTP2_FRAME_KEEP - at);
 	if ((d->flags & H2_FLAG_PADDED) && at == 0 && take) {
 		uint32_t pad = p[0];
 		d->data_from = 1;
@@ -890,10 +900,32 @@ static void h2_preface(struct h2_dir *d, const uint8_t **data, uint32_t *len)
 		d->preface_done = true;
 }
 
+/*
+ * The frame's frames, as Suricata's HTTP/2 parser marks them: http2.pdu,
+ * header and payload; http2.hdr, the 9-byte header; http2.data, the
+ * payload (of every frame type, not DATA's only). end: the stream offset
+ * just past the frame.
+ */
+static void h2_frames(struct h2_state *s, struct h2_dir *d, enum app_direction dir, uint64_t end)
+{
+	uint64_t length = 9 + (uint64_t)d->frame_len;
+	uint32_t held = d->frame_len < HTTP2_FRAME_KEEP ? d->frame_len : HTTP2_FRAME_KEEP;
+	uint64_t at = end - length;
+	const int64_t tx = -1; /* Suricata's transaction numbers are not stream ids */
+	memcpy(d->pdu, d->head, 9);
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, RULE_FRAME_HTTP2_PDU, dir, d->pdu,
+		       9 + held, at, length, tx, &s->details);
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, RULE_FRAME_HTTP2_HDR, dir, d->pdu, 9, at,
+		       9, tx, &s->details);
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, RULE_FRAME_HTTP2_DATA, dir, H2_PAYLOAD(d),
+		       held, at + 9, d->frame_len, tx, &s->details);
+}
+
 static void h2_parse_dir(struct h2_state *s, enum app_direction dir, const uint8_t *data,
 			 uint32_t len)
 {
 	struct h2_dir *d = &s->dir[dir];
+	const uint8_t *start = data;
 	if (!d->preface_done)
 		h2_preface(d, &data, &len);
 	while (len) {
@@ -905,11 +937,12 @@ static void h2_parse_dir(struct h2_state *s, enum app_direction dir, const uint8
 		if (d->type == HTTP2_FRAME_DATA)
 			h2_data_take(s, d, dir, &data, &len);
 		else
-			app_message_take(d->frame, HTTP2_FRAME_KEEP, d->frame_len, &d->payload_seen,
-					 &data, &len);
+			app_message_take(H2_PAYLOAD(d), HTTP2_FRAME_KEEP, d->frame_len,
+					 &d->payload_seen, &data, &len);
 		if (d->payload_seen < d->frame_len)
 			return;
 		h2_frame_done(s, d, dir);
+		h2_frames(s, d, dir, app_frame_stream_at(&s->frames, dir, start, data));
 		d->head_seen = 0;
 	}
 }
@@ -993,6 +1026,7 @@ static void h2_parse(void *state, enum app_direction direction, const uint8_t *d
 	s->emit_arg = arg;
 	if (data && len)
 		h2_parse_dir(s, direction, data, len);
+	app_frame_stream_done(&s->frames, direction, len);
 	s->emit = NULL;
 	s->emit_arg = NULL;
 }
@@ -1039,6 +1073,8 @@ const struct app_parser app_parser_http2 = {
     .proto = RULE_PROTO_HTTP2,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_HTTP2_PDU) | RULE_FRAME_BIT(RULE_FRAME_HTTP2_HDR) |
+	      RULE_FRAME_BIT(RULE_FRAME_HTTP2_DATA),
     .buffers = APP_BUFFER(HTTP_URI) | APP_BUFFER(HTTP_URI_RAW) | APP_BUFFER(HTTP_METHOD) |
 	       APP_BUFFER(HTTP_REQUEST_LINE) | APP_BUFFER(HTTP_PROTOCOL) | APP_BUFFER(HTTP_HEADER) |
 	       APP_BUFFER(HTTP_HEADER_NAMES) | APP_BUFFER(HTTP_HOST) | APP_BUFFER(HTTP_HOST_RAW) |

@@ -17,6 +17,7 @@ static void mail_entity_begin(struct app_mail *m)
 	m->coding = APP_MAIL_PLAIN;
 	m->name_len = 0;
 	m->name_from_disposition = false;
+	m->text_part = true; /* no Content-Type: text, as Suricata takes it */
 }
 
 void app_mail_begin(struct app_mail *m, uint32_t limit)
@@ -27,7 +28,72 @@ void app_mail_begin(struct app_mail *m, uint32_t limit)
 	m->file.len = 0;
 	m->limit = limit;
 	m->line_start = true;
+	m->main_headers = true;
 	mail_entity_begin(m);
+}
+
+/* Keep an item (its first APP_MAIL_ITEM_MAX bytes); dropped when the text or the list is full. */
+static void mail_item_add(struct app_mail *m, enum app_mail_item_kind kind, const uint8_t *text,
+			  size_t len)
+{
+	if (len > APP_MAIL_ITEM_MAX)
+		len = APP_MAIL_ITEM_MAX;
+	if (m->item_count >= APP_MAIL_ITEMS_MAX || len > sizeof(m->text) - m->text_used)
+		return;
+	struct app_mail_item *it = &m->item[m->item_count++];
+	it->kind = (uint8_t)kind;
+	it->off = (uint16_t)m->text_used;
+	it->len = (uint16_t)len;
+	memcpy(m->text + m->text_used, text, len);
+	m->text_used += (uint32_t)len;
+}
+
+bool app_mail_item(const struct app_mail *m, enum app_mail_item_kind kind, unsigned i,
+		   const uint8_t **text, uint32_t *len)
+{
+	for (uint32_t k = 0; k < m->item_count && k < APP_MAIL_ITEMS_MAX; k++) {
+		const struct app_mail_item *it = &m->item[k];
+		if (it->kind != kind || i-- > 0)
+			continue;
+		*text = m->text + it->off;
+		*len = it->len;
+		return true;
+	}
+	return false;
+}
+
+unsigned app_mail_item_count(const struct app_mail *m, enum app_mail_item_kind kind)
+{
+	unsigned n = 0;
+	for (uint32_t k = 0; k < m->item_count && k < APP_MAIL_ITEMS_MAX; k++)
+		n += m->item[k].kind == kind;
+	return n;
+}
+
+/* Is c where a URL in text ends (Suricata's set, and the line's end)? */
+static bool mail_url_end(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '<' || c == '>' || c == ']' ||
+	       c == '\r' || c == '\n';
+}
+
+/* The "http://" URLs of text p[0..n) (scheme in any case), kept without the scheme. */
+static void mail_urls(struct app_mail *m, const uint8_t *p, size_t n)
+{
+	static const char scheme[] = "http://";
+	const size_t k = sizeof(scheme) - 1;
+	for (size_t i = 0; i + k <= n; i++) {
+		if (strncasecmp((const char *)p + i, scheme, k) != 0)
+			continue;
+		size_t start = i + k, end = start;
+		while (end < n && !mail_url_end(p[end]))
+			end++;
+		/* a text of links must leave room for the attachments' names that may follow */
+		if (end > start && m->item_count < APP_MAIL_ITEMS_MAX - APP_MAIL_ITEMS_KEPT_BACK &&
+		    m->text_used + (end - start) <= APP_MAIL_TEXT_MAX - APP_MAIL_TEXT_KEPT_BACK)
+			mail_item_add(m, APP_MAIL_ITEM_URL, p + start, end - start);
+		i = end > i ? end - 1 : i;
+	}
 }
 
 void app_mail_free(struct app_mail *m)
@@ -60,6 +126,37 @@ static bool mail_is(const uint8_t *v, size_t len, const char *word)
 	return len >= n && strncasecmp((const char *)v, word, n) == 0;
 }
 
+static const char *const mail_header_name[] = {
+#define _(sym, name) [APP_MAIL_ITEM_##sym] = name,
+    foreach_app_mail_header
+#undef _
+};
+
+/*
+ * A header of the message itself, name[0..name_len) and its value: kept
+ * when rules or EVE read it (the first of each name; every Received).
+ */
+static void mail_main_field(struct app_mail *m, const uint8_t *name, size_t name_len,
+			    const uint8_t *v, size_t vlen)
+{
+	for (unsigned kind = 0; kind < sizeof(mail_header_name) / sizeof(mail_header_name[0]);
+	     kind++) {
+		const char *want = mail_header_name[kind];
+		if (strlen(want) != name_len || strncasecmp((const char *)name, want, name_len))
+			continue;
+		const uint8_t *t;
+		uint32_t t_len;
+		if (kind == APP_MAIL_ITEM_RECEIVED || !app_mail_item(m, kind, 0, &t, &t_len))
+			mail_item_add(m, kind, v, vlen);
+		return;
+	}
+	const uint8_t *b;
+	size_t b_len;
+	if (name_len == 12 && !strncasecmp((const char *)name, "content-type", 12) &&
+	    app_mime_param(v, vlen, "boundary=", &b, &b_len) && b_len > APP_MAIL_BOUNDARY_LONG)
+		m->long_boundary = true;
+}
+
 /* One header of the entity, its continuation lines joined: the ones that shape its body. */
 static void mail_field(struct app_mail *m)
 {
@@ -74,8 +171,11 @@ static void mail_field(struct app_mail *m)
 	mail_trim(&v, &vlen);
 	const uint8_t *name;
 	size_t name_len;
+	if (m->main_headers)
+		mail_main_field(m, f, (size_t)(colon - f), v, vlen);
 	if (mail_is(f, len, "content-type:")) {
 		m->rfc822 = mail_is(v, vlen, "message/rfc822");
+		m->text_part = mail_is(v, vlen, "text/plain") || mail_is(v, vlen, "text/html");
 		if (!app_mime_boundary(v, vlen, m->boundary_new, &m->boundary_new_len))
 			m->boundary_new_len = 0;
 		if (!m->name_from_disposition && app_mime_param(v, vlen, "name=", &name, &name_len))
@@ -95,6 +195,7 @@ static void mail_field(struct app_mail *m)
 static void mail_headers_end(struct app_mail *m)
 {
 	m->in_headers = false;
+	m->main_headers = false;
 	if (m->boundary_new_len && m->depth < APP_MAIL_DEPTH) {
 		/* a multipart: its preamble is skipped up to its first boundary */
 		memcpy(m->boundary[m->depth], m->boundary_new, m->boundary_new_len + 1);
@@ -108,6 +209,7 @@ static void mail_headers_end(struct app_mail *m)
 	}
 	if (!m->name_len)
 		return;
+	mail_item_add(m, APP_MAIL_ITEM_ATTACHMENT, m->name, m->name_len);
 	m->in_file = true;
 	m->file_cut = false;
 	m->crlf_pending = false;
@@ -128,8 +230,10 @@ static void mail_header_line(struct app_mail *m, const uint8_t *line, size_t n)
 	}
 	if (line[0] != ' ' && line[0] != '\t') {
 		mail_field(m);
-	} else if (m->field_len < sizeof(m->field)) {
-		m->field[m->field_len++] = ' '; /* a folded line continues the header */
+	} else {
+		/* a folded line continues the header, without its first blank (as Suricata) */
+		line++;
+		n--;
 	}
 	size_t room = sizeof(m->field) - m->field_len;
 	size_t take = n < room ? n : room;
@@ -183,6 +287,7 @@ static void mail_content(struct app_mail *m, const uint8_t *p, size_t n, bool en
 				out[o++] = (uint8_t)(m->b64_acc >> m->b64_bits);
 			}
 		}
+		mail_urls(m, out, o);
 		mail_keep(m, out, o);
 		return;
 	}
@@ -212,6 +317,7 @@ static void mail_content(struct app_mail *m, const uint8_t *p, size_t n, bool en
 		o += n;
 	}
 	m->crlf_pending = ended && !soft;
+	mail_urls(m, out, o);
 	mail_keep(m, out, o);
 }
 
@@ -279,6 +385,8 @@ static void mail_line(struct app_mail *m, const uint8_t *line, size_t n, app_mai
 	}
 	if (m->in_file)
 		mail_content(m, line, n, true);
+	else if (m->text_part)
+		mail_urls(m, line, n);
 }
 
 void app_mail_feed(struct app_mail *m, const uint8_t *data, size_t len, app_mail_file_fn file,

@@ -36,12 +36,14 @@
 #include <string.h>
 
 #include "dataplane/app/app_event.h"
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 #include "dataplane/app/app_util.h"
 #include "rules/lang/app_meta.h"
 
 #define MQTT_MESSAGE_MAX 8192 /* bytes of one control packet kept, per direction */
+#define MQTT_HEADER_MAX	 5    /* a fixed header: type and flags, up to 4 bytes of length */
 #define MQTT_IDS_MAX	 16   /* packet ids awaiting their acknowledgement, per kind */
 #define MQTT_TOPICS_MAX	 8    /* topics of one (UN)SUBSCRIBE handed to the rules */
 #define MQTT_TOPIC_TEXT	 96   /* bytes of a (un)subscribed topic kept for EVE */
@@ -104,12 +106,14 @@ struct mqtt_ids {
 
 /* One direction's control packet being reassembled. */
 struct mqtt_reader_state {
-	uint8_t header[5]; /* type and flags, then up to 4 bytes of length */
+	uint8_t header[MQTT_HEADER_MAX]; /* type and flags, then up to 4 bytes of length */
 	uint8_t header_len;
 	bool header_done;
 	uint32_t length; /* the remaining length */
 	uint32_t seen;
-	uint8_t message[MQTT_MESSAGE_MAX];
+	/* the fixed header's bytes end at MQTT_HEADER_MAX, where the rest
+	 * begins, so the packet is whole in one place for its pdu frame */
+	uint8_t packet[MQTT_HEADER_MAX + MQTT_MESSAGE_MAX];
 };
 
 struct mqtt_state {
@@ -121,6 +125,7 @@ struct mqtt_state {
 	uint8_t version;
 	struct mqtt_ids publish, subscribe, unsubscribe;
 	struct mqtt_reader_state dir[2];
+	struct app_frames frames;
 };
 
 /* A bounded walk over one kept packet; bad: a field ran past its end. */
@@ -492,6 +497,31 @@ static void mqtt_packet(struct mqtt_state *s, uint8_t first, const uint8_t *p, u
 	}
 }
 
+/*
+ * The packet's frames, as Suricata's MQTT parser marks them: pdu, the whole
+ * packet; header, its first two bytes, and data, the remaining length's
+ * bytes from the third on, whatever the length's own size (Suricata's
+ * layout, kept so the same rules see the same bytes). held: the bytes of
+ * the rest kept.
+ */
+static void mqtt_frames(struct mqtt_state *s, enum app_direction dir, struct mqtt_reader_state *r,
+			uint32_t held, uint64_t end, app_emit_fn emit, void *arg)
+{
+	uint8_t *pdu = r->packet + MQTT_HEADER_MAX - r->header_len;
+	uint64_t length = (uint64_t)r->header_len + r->length;
+	uint64_t at = end - length;
+	uint32_t have = r->header_len + held;
+	memcpy(pdu, r->header, r->header_len);
+	app_frame_emit(&s->frames, emit, arg, RULE_FRAME_MQTT_PDU, dir, pdu, have, at, length, -1,
+		       &s->details);
+	app_frame_emit(&s->frames, emit, arg, RULE_FRAME_MQTT_HEADER, dir, pdu, 2, at, 2, -1,
+		       &s->details);
+	uint32_t data_have = have > 2 ? have - 2 : 0;
+	app_frame_emit(&s->frames, emit, arg, RULE_FRAME_MQTT_DATA, dir, pdu + 2,
+		       data_have < r->length ? data_have : r->length, at + 2, r->length, -1,
+		       &s->details);
+}
+
 /* The fixed header's remaining length: 1 done, 0 more bytes needed, -1 malformed. */
 static int mqtt_length(struct mqtt_reader_state *r)
 {
@@ -506,11 +536,11 @@ static int mqtt_length(struct mqtt_reader_state *r)
 	return r->header_len == sizeof(r->header) ? -1 : 0;
 }
 
-static void mqtt_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
-		       app_emit_fn emit, void *arg)
+static void mqtt_parse_bytes(struct mqtt_state *s, enum app_direction dir, const uint8_t *data,
+			     uint32_t len, app_emit_fn emit, void *arg)
 {
-	struct mqtt_state *s = state;
 	struct mqtt_reader_state *r = &s->dir[dir];
+	const uint8_t *start = data;
 
 	while (len && !s->broken) {
 		if (!r->header_done) {
@@ -528,15 +558,25 @@ static void mqtt_parse(void *state, enum app_direction dir, const uint8_t *data,
 			r->header_done = true;
 			r->seen = 0;
 		}
-		if (!app_message_take(r->message, MQTT_MESSAGE_MAX, r->length, &r->seen, &data,
-				      &len))
+		uint8_t *message = r->packet + MQTT_HEADER_MAX;
+		if (!app_message_take(message, MQTT_MESSAGE_MAX, r->length, &r->seen, &data, &len))
 			continue;
 		r->header_done = false;
-		r->header_len = 0;
 		bool cut = r->length > MQTT_MESSAGE_MAX;
-		mqtt_packet(s, r->header[0], r->message, cut ? MQTT_MESSAGE_MAX : r->length, cut,
-			    emit, arg);
+		mqtt_packet(s, r->header[0], message, cut ? MQTT_MESSAGE_MAX : r->length, cut, emit,
+			    arg);
+		mqtt_frames(s, dir, r, cut ? MQTT_MESSAGE_MAX : r->length,
+			    app_frame_stream_at(&s->frames, dir, start, data), emit, arg);
+		r->header_len = 0;
 	}
+}
+
+static void mqtt_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
+		       app_emit_fn emit, void *arg)
+{
+	struct mqtt_state *s = state;
+	mqtt_parse_bytes(s, dir, data, len, emit, arg);
+	app_frame_stream_done(&s->frames, dir, len);
 }
 
 /* ---- detection ---- */
@@ -742,6 +782,8 @@ const struct app_parser app_parser_mqtt = {
     .proto = RULE_PROTO_MQTT,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_MQTT_PDU) | RULE_FRAME_BIT(RULE_FRAME_MQTT_HEADER) |
+	      RULE_FRAME_BIT(RULE_FRAME_MQTT_DATA),
     .buffers = APP_BUFFER(MQTT_CONNECT_CLIENTID) | APP_BUFFER(MQTT_CONNECT_USERNAME) |
 	       APP_BUFFER(MQTT_CONNECT_PASSWORD) | APP_BUFFER(MQTT_CONNECT_PROTOCOL_STRING) |
 	       APP_BUFFER(MQTT_CONNECT_WILLTOPIC) | APP_BUFFER(MQTT_CONNECT_WILLMESSAGE) |

@@ -11,7 +11,8 @@
  * an SMTP greeting, the MySQL handshake, a SIP start line, an MQTT
  * CONNECT, a Kerberos APPLICATION tag with version 5, an ENIP header
  * with its options 0, an LDAP message id and operation, an SNMP version
- * and community) come before DNS, whose header check is a heuristic;
+ * and community, an ONC RPC call to NFS, a PostgreSQL startup, a telnet
+ * negotiation) come before DNS, whose header check is a heuristic;
  * FTP's greeting ("220 ") comes after SMTP's, which claims the greetings
  * that say SMTP. ftp_data never detects: only an FTP control channel's
  * announcement makes a flow one.
@@ -38,6 +39,9 @@
 	_(enip)                                                                                    \
 	_(ldap)                                                                                    \
 	_(snmp)                                                                                    \
+	_(nfs)                                                                                     \
+	_(pgsql)                                                                                   \
+	_(telnet)                                                                                  \
 	_(dns)
 
 #define _(name) extern const struct app_parser app_parser_##name;

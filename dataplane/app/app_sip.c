@@ -26,12 +26,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dataplane/app/app_frame.h"
+#include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
 
-#define SIP_LINE_MAX	  512 /* a start line longer than this is not looked at */
-#define SIP_INSTANCES_MAX 8   /* instances kept of one header of a message */
-#define SIP_HEADERS_MAX	  128 /* header lines looked at in one message */
+#define SIP_LINE_MAX	  512	       /* a start line longer than this is not looked at */
+#define SIP_INSTANCES_MAX 8	       /* instances kept of one header of a message */
+#define SIP_HEADERS_MAX	  128	       /* header lines looked at in one message */
+#define SIP_TCP_MAX	  (64u * 1024) /* bytes of one message gathered over TCP */
 
 /* _(SYM, "long name", "compact name" or NULL): the headers that are buffers. */
 #define foreach_sip_header                                                                         \
@@ -61,6 +64,11 @@ static const struct {
 struct sip_state {
 	struct app_details details;	     /* empty: SIP shows nothing in EVE yet */
 	struct app_body_rules message_rules; /* rules matched on the message being emitted */
+	struct app_frames frames;
+	/* Over TCP: each direction's message being gathered, and whether the
+	 * direction lost its framing (a header block past SIP_TCP_MAX). */
+	struct http_bytes pending[2];
+	bool broken[2];
 };
 
 /* One header's instances in a message: where each value starts and its length. */
@@ -231,10 +239,56 @@ static void sip_details_fill(struct app_details *d, enum app_direction dir, cons
 		sip_word(det->method, sizeof(det->method), line, len);
 }
 
-static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
-		      app_emit_fn emit, void *arg)
+/* Where the header block ends: the offset of its empty line (len when it has none). */
+static uint32_t sip_headers_end(const uint8_t *data, uint32_t len, uint32_t from)
 {
-	struct sip_state *s = state;
+	for (uint32_t i = from; i < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (i + 1 < len && data[i + 1] == '\n')
+			return i + 1;
+		if (i + 2 < len && data[i + 1] == '\r' && data[i + 2] == '\n')
+			return i + 1;
+	}
+	return len;
+}
+
+/*
+ * A message's frames, as Suricata's SIP parser marks them: pdu, the whole
+ * message; the start line with its line end; the header lines, each with
+ * its line end, without the empty line; the body after it, when there is
+ * one. offset: the message's first byte in the direction's stream.
+ */
+static void sip_frames(struct sip_state *s, enum app_direction dir, const uint8_t *data,
+		       uint32_t len, uint32_t line_end, uint64_t offset, app_emit_fn emit,
+		       void *arg)
+{
+	bool request = dir == APP_TO_SERVER;
+	uint32_t headers_end = sip_headers_end(data, len, line_end ? line_end - 1 : 0);
+	uint32_t body = headers_end < len ? headers_end + (data[headers_end] == '\r' ? 2 : 1) : len;
+	struct {
+		enum rule_frame type;
+		uint32_t at, end;
+	} frames[] = {
+	    {RULE_FRAME_SIP_PDU, 0, len},
+	    {request ? RULE_FRAME_SIP_REQUEST_LINE : RULE_FRAME_SIP_RESPONSE_LINE, 0, line_end},
+	    {request ? RULE_FRAME_SIP_REQUEST_HEADERS : RULE_FRAME_SIP_RESPONSE_HEADERS, line_end,
+	     headers_end},
+	    {request ? RULE_FRAME_SIP_REQUEST_BODY : RULE_FRAME_SIP_RESPONSE_BODY, body, len},
+	};
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		uint32_t n = frames[i].end > frames[i].at ? frames[i].end - frames[i].at : 0;
+		if (!n && i > 0)
+			continue; /* no headers, no body: no frame */
+		app_frame_emit(&s->frames, emit, arg, frames[i].type, dir, data + frames[i].at, n,
+			       offset + frames[i].at, n, -1, &s->details);
+	}
+}
+
+/* One whole message (a datagram, or a message gathered from a stream) at offset. */
+static void sip_message(struct sip_state *s, enum app_direction dir, const uint8_t *data,
+			uint32_t len, uint64_t offset, app_emit_fn emit, void *arg)
+{
 	struct sip_values values[SIP_HEADER_COUNT];
 	uint32_t line_len;
 	if (!data || !len)
@@ -269,6 +323,77 @@ static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, 
 					values[h].len[i]);
 		emit(arg, &unit);
 	}
+	sip_frames(s, dir, data, len, (uint32_t)(lf - data) + 1, offset, emit, arg);
+}
+
+/* Over UDP: each datagram is one message. */
+static void sip_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
+		      app_emit_fn emit, void *arg)
+{
+	struct sip_state *s = state;
+	sip_message(s, dir, data, len, s->frames.stream[dir], emit, arg);
+	app_frame_stream_done(&s->frames, dir, len);
+}
+
+/*
+ * The length of the message data[0..len) begins: its header block up to
+ * the empty line, then Content-Length bytes (none without the header).
+ * 0: not all there yet.
+ */
+static uint32_t sip_stream_message_len(const uint8_t *data, uint32_t len)
+{
+	uint32_t end = sip_headers_end(data, len, 0);
+	if (end >= len || (data[end] == '\r' && end + 1 >= len))
+		return 0;
+	uint32_t body = end + (data[end] == '\r' ? 2 : 1);
+	struct sip_values values[SIP_HEADER_COUNT];
+	memset(values, 0, sizeof(values));
+	const uint8_t *lf = memchr(data, '\n', len);
+	sip_headers_read(data, end, (uint32_t)(lf - data) + 1, values);
+	uint64_t want = 0;
+	const struct sip_values *cl = &values[SIP_HEADER_CONTENT_LENGTH];
+	for (uint32_t i = 0; cl->count && i < cl->len[0]; i++) {
+		uint8_t c = cl->at[0][i];
+		if (c == ' ' || c == '\t')
+			continue;
+		if (c < '0' || c > '9' || want > SIP_TCP_MAX)
+			break;
+		want = want * 10 + (c - '0');
+	}
+	if (want > SIP_TCP_MAX)
+		want = SIP_TCP_MAX; /* a longer body is inspected as far as it was kept */
+	return body + want <= len ? body + (uint32_t)want : 0;
+}
+
+/*
+ * Over TCP (RFC 3261 18.3): messages are gathered from the stream, each
+ * one its header block and the Content-Length bytes after it. A header
+ * block that does not end within SIP_TCP_MAX bytes loses the framing: an
+ * error unit, and the direction is not parsed any more.
+ */
+static void sip_parse_stream(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
+			     app_emit_fn emit, void *arg)
+{
+	struct sip_state *s = state;
+	struct http_bytes *p = &s->pending[dir];
+	uint64_t start = s->frames.stream[dir] - p->len;
+	app_frame_stream_done(&s->frames, dir, len);
+	if (!data || !len || s->broken[dir])
+		return;
+	if (!http_bytes_append(p, data, len, SIP_TCP_MAX) &&
+	    !sip_stream_message_len(p->data, p->len)) {
+		s->broken[dir] = true;
+		struct app_unit unit = {.details = &s->details, .error = true};
+		emit(arg, &unit);
+		return;
+	}
+	uint32_t used = 0, n;
+	while (used < p->len && (n = sip_stream_message_len(p->data + used, p->len - used))) {
+		sip_message(s, dir, p->data + used, n, start + used, emit, arg);
+		used += n;
+	}
+	memmove(p->data, p->data + used, p->len - used);
+	p->len -= used;
 }
 
 /* Each datagram stands alone: the state is only the (empty) details units carry. */
@@ -280,7 +405,12 @@ static void *sip_create(const struct app_config *config)
 
 static void sip_destroy(void *state)
 {
-	free(state);
+	struct sip_state *s = state;
+	if (!s)
+		return;
+	http_bytes_free(&s->pending[0]);
+	http_bytes_free(&s->pending[1]);
+	free(s);
 }
 
 /* EVE: ,"sip":{"method":...,"request_line":...} or {"code":...,"response_line":...}; {} before any. */
@@ -300,8 +430,14 @@ const struct app_parser app_parser_sip = {
     .name = "sip",
     .eve_events_as_written = true,
     .proto = RULE_PROTO_SIP,
-    .tcp = false,
+    .tcp = true,
     .udp = true,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_SIP_PDU) | RULE_FRAME_BIT(RULE_FRAME_SIP_REQUEST_LINE) |
+	      RULE_FRAME_BIT(RULE_FRAME_SIP_REQUEST_HEADERS) |
+	      RULE_FRAME_BIT(RULE_FRAME_SIP_REQUEST_BODY) |
+	      RULE_FRAME_BIT(RULE_FRAME_SIP_RESPONSE_LINE) |
+	      RULE_FRAME_BIT(RULE_FRAME_SIP_RESPONSE_HEADERS) |
+	      RULE_FRAME_BIT(RULE_FRAME_SIP_RESPONSE_BODY),
     .buffers = APP_BUFFER(SIP_METHOD) | APP_BUFFER(SIP_URI) | APP_BUFFER(SIP_PROTOCOL) |
 	       APP_BUFFER(SIP_REQUEST_LINE) | APP_BUFFER(SIP_STAT_CODE) | APP_BUFFER(SIP_STAT_MSG) |
 	       APP_BUFFER(SIP_RESPONSE_LINE) | APP_BUFFER(SIP_FROM) | APP_BUFFER(SIP_TO) |
@@ -311,5 +447,6 @@ const struct app_parser app_parser_sip = {
     .create = sip_create,
     .destroy = sip_destroy,
     .parse = sip_parse,
+    .parse_stream = sip_parse_stream,
     .eve_details = sip_eve_details,
 };

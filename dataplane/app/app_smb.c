@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
@@ -99,7 +100,9 @@ APP_DETAILS_FITS(struct smb_details);
 struct smb_message {
 	uint8_t header[4];
 	uint32_t seen, len; /* bytes taken of the NetBIOS message, its length (header excluded) */
+	/* the message as kept, its NetBIOS header first (the nbss.pdu frame's bytes) */
 	struct http_bytes body;
+	uint64_t offset; /* of its first byte in the direction's stream */
 };
 
 struct smb_tree {
@@ -132,6 +135,7 @@ struct smb_state {
 	uint32_t rpc_left[2]; /* bytes of a PDU the last pipe data began and did not end */
 	app_emit_fn emit;
 	void *emit_arg;
+	struct app_frames frames;
 };
 
 static struct smb_details *smb_details_of(struct smb_state *s)
@@ -490,12 +494,42 @@ static void smb1_message(struct smb_state *s, const uint8_t *h, uint32_t n)
 	smb_tree_unit(s, t);
 }
 
+/* A frame of one message's kept bytes: at, held and length are within the message. */
+static void smb_frame(struct smb_state *s, enum app_direction dir, enum rule_frame type,
+		      uint32_t at, uint32_t held, uint64_t length)
+{
+	const struct smb_message *m = &s->message[dir];
+	uint32_t have = at < m->body.len ? m->body.len - at : 0;
+	if (held > have)
+		held = have;
+	if (held > length) /* a command of a compound ends where the next begins */
+		held = (uint32_t)length;
+	app_frame_emit(&s->frames, s->emit, s->emit_arg, type, dir, m->body.data + at, held,
+		       m->offset + at, length, -1, &s->details);
+}
+
+/*
+ * The frames of one SMB2 command at at (within the message) whose length
+ * is length: smb2.pdu, its 64-byte header smb2.hdr, the rest smb2.data.
+ */
+static void smb2_frames(struct smb_state *s, enum app_direction dir, uint32_t at, uint64_t length)
+{
+	smb_frame(s, dir, RULE_FRAME_SMB2_PDU, at, UINT32_MAX, length);
+	smb_frame(s, dir, RULE_FRAME_SMB2_HDR, at, SMB2_HEADER, SMB2_HEADER);
+	smb_frame(s, dir, RULE_FRAME_SMB2_DATA, at + SMB2_HEADER, UINT32_MAX, length - SMB2_HEADER);
+}
+
 /* One NetBIOS session message: SMB2 commands, compounded with NextCommand. */
 static void smb_message(struct smb_state *s, enum app_direction dir)
 {
 	struct smb_message *m = &s->message[dir];
-	const uint8_t *data = m->body.data;
-	uint32_t n = m->body.len;
+	if (m->body.len < 4)
+		return;
+	const uint8_t *data = m->body.data + 4;
+	uint32_t n = m->body.len - 4;
+	smb_frame(s, dir, RULE_FRAME_SMB_NBSS_PDU, 0, UINT32_MAX, 4 + (uint64_t)m->len);
+	smb_frame(s, dir, RULE_FRAME_SMB_NBSS_HDR, 0, 4, 4);
+	smb_frame(s, dir, RULE_FRAME_SMB_NBSS_DATA, 4, UINT32_MAX, m->len);
 	if (m->header[0] == 0 && n >= 4 && !memcmp(data, "\xffSMB", 4)) {
 		smb1_message(s, data, n);
 		return;
@@ -508,6 +542,10 @@ static void smb_message(struct smb_state *s, enum app_direction dir)
 		uint32_t next = smb_u32(data + 20);
 		/* a NextCommand that does not leave this command its header is ignored */
 		uint32_t this_len = next >= SMB2_HEADER && next <= n ? next : n;
+		uint32_t at = (uint32_t)(data - m->body.data);
+		/* the last command runs to the message's end, kept or not */
+		bool last = !(next >= SMB2_HEADER && next < n);
+		smb2_frames(s, dir, at, last ? 4 + (uint64_t)m->len - at : this_len);
 		if (smb_u32(data + 16) & SMB2_FLAGS_RESPONSE)
 			smb2_response(s, data, this_len);
 		else
@@ -527,7 +565,11 @@ static void smb_parse(void *state, enum app_direction dir, const uint8_t *data, 
 	struct smb_message *m = &s->message[dir];
 	s->emit = emit;
 	s->emit_arg = arg;
+	const uint8_t *start = data;
+	uint32_t given = len;
 	while (len) {
+		if (m->seen == 0)
+			m->offset = app_frame_stream_at(&s->frames, dir, start, data);
 		if (m->seen < 4) {
 			uint32_t take = 4 - m->seen < len ? 4 - m->seen : len;
 			memcpy(m->header + m->seen, data, take);
@@ -539,10 +581,11 @@ static void smb_parse(void *state, enum app_direction dir, const uint8_t *data, 
 			m->len = (uint32_t)m->header[1] << 16 | (uint32_t)m->header[2] << 8 |
 				 m->header[3];
 			m->body.len = 0;
+			http_bytes_append(&m->body, m->header, 4, SMB_MESSAGE_KEEP + 4);
 		}
 		uint32_t want = m->len - (m->seen - 4);
 		uint32_t take = want < len ? want : len;
-		http_bytes_append(&m->body, data, take, SMB_MESSAGE_KEEP);
+		http_bytes_append(&m->body, data, take, SMB_MESSAGE_KEEP + 4);
 		m->seen += take;
 		data += take;
 		len -= take;
@@ -551,6 +594,7 @@ static void smb_parse(void *state, enum app_direction dir, const uint8_t *data, 
 		smb_message(s, dir);
 		m->seen = 0;
 	}
+	app_frame_stream_done(&s->frames, dir, given);
 }
 
 /* A NetBIOS session message (type 0) that holds "\xfeSMB" or "\xffSMB" right after its header. */
@@ -656,6 +700,9 @@ const struct app_parser app_parser_smb = {
     .proto = RULE_PROTO_SMB,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_SMB_NBSS_PDU) | RULE_FRAME_BIT(RULE_FRAME_SMB_NBSS_HDR) |
+	      RULE_FRAME_BIT(RULE_FRAME_SMB_NBSS_DATA) | RULE_FRAME_BIT(RULE_FRAME_SMB2_PDU) |
+	      RULE_FRAME_BIT(RULE_FRAME_SMB2_HDR) | RULE_FRAME_BIT(RULE_FRAME_SMB2_DATA),
     /* and DCE/RPC's buffers, through its parser (each buffer has one owner; tests/unit/test_app.c) */
     .buffers = APP_BUFFER(SMB_SHARE) | APP_BUFFER(SMB_NAMED_PIPE) | APP_BUFFER(SMB_NTLMSSP_USER) |
 	       APP_BUFFER(SMB_NTLMSSP_DOMAIN),

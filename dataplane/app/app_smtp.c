@@ -2,20 +2,28 @@
 /*
  * SMTP parser: the client's command lines (RFC 5321) become units:
  *   HELO/EHLO arg        smtp.helo
- *   MAIL FROM:<address>  smtp.mail_from (inside the angle brackets)
+ *   MAIL FROM:<address>  smtp.mail_from (its first word, brackets kept, as Suricata)
  *   RCPT TO:<address>    smtp.rcpt_to
- * The message itself is not parsed: after DATA the client's bytes are
- * skipped up to the "CRLF.CRLF" that ends them (after BDAT, the announced
- * count), so a line in a mail body that reads "RCPT TO:" is not taken for a
- * command. If the server refuses DATA (4xx/5xx before any message byte),
- * command parsing resumes. After STARTTLS and the server's 220 the session
- * is encrypted and both directions stop. The server's replies are only
- * read for those two decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC
- * 5321 allows 512); AUTH and the message headers are left to others.
+ * Transactions are Suricata 8.0's: the first command opens one, a
+ * message's end closes it (its EVE smtp record goes then, tx_id counting
+ * from 0), and the next command, even a QUIT, opens another, which
+ * carries the HELO again (smtp.helo matches once per transaction) and
+ * whose record the flow's end writes. After DATA the client's bytes are
+ * the message up to the "CRLF.CRLF" that ends them (after BDAT, the
+ * announced count, skipped unread), so a line in a mail body that reads
+ * "RCPT TO:" is not taken for a command. If the server refuses DATA
+ * (4xx/5xx before any message byte), command parsing resumes. After
+ * STARTTLS and the server's 220 the session is encrypted and both
+ * directions stop. The server's replies are only read for those two
+ * decisions. Lines are cut at SMTP_LINE_MAX bytes (RFC 5321 allows 512);
+ * AUTH is left to others, the message to app_mail.c.
  * The message's attachments (app_mail.c: MIME, base64, quoted-printable)
  * are files: each one, once it ends, is a unit of its own (file.data,
- * file.name, file.magic, file.meta) and a fileinfo record. BDAT chunks
- * are skipped unread.
+ * file.name, file.magic, file.meta) and a fileinfo record. Its end is a
+ * unit with the email.* buffers (the message's headers and URLs: one unit
+ * per URL, email.url being a multi-buffer) and EVE's email object
+ * (from, to, cc, status, attachment, url, and subject, message_id and
+ * x_mailer, which Suricata writes when asked for: vigil always does).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +31,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dataplane/app/app_event.h"
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_util.h"
 #include "dataplane/app/app_mail.h"
@@ -36,11 +46,20 @@ static const char smtp_data_end[] = "\r\n.\r\n";
 /* A line being collected; past SMTP_LINE_MAX its bytes are dropped and the start is used. */
 struct smtp_line {
 	uint16_t len;
-	uint8_t bytes[SMTP_LINE_MAX];
+	uint8_t bytes[SMTP_LINE_MAX + 1]; /* + its LF, for its frame */
 };
 
-/* EVE's smtp object for the transaction so far (text NUL-terminated, may be empty). */
-#define SMTP_RCPT_KEPT 3
+/*
+ * EVE's smtp and email objects for the transaction so far (text
+ * NUL-terminated, may be empty). The email object's values are packed in
+ * email[]: one byte of enum app_mail_item_kind, two of length (little
+ * endian), the bytes; To and Cc split at their commas, as Suricata logs
+ * them. A value past SMTP_EMAIL_VALUE_MAX is cut there, one past the
+ * room left is dropped.
+ */
+#define SMTP_RCPT_KEPT	     3
+#define SMTP_EMAIL_TEXT	     640
+#define SMTP_EMAIL_VALUE_MAX 255
 struct smtp_details {
 	char helo[128];
 	char mail_from[256];
@@ -48,9 +67,33 @@ struct smtp_details {
 	uint8_t rcpt_count;	   /* kept in rcpt_to */
 	uint8_t cut;		   /* bit 0 helo, 1 mail_from, 2 + i rcpt_to[i]: longer than kept */
 	struct app_file_info file; /* the attachment a file unit carries (EVE fileinfo) */
-	uint64_t tx_id;		   /* messages before this one */
+	uint64_t tx_id;		   /* transactions before this one */
+	bool has_email;		   /* a message began in it: EVE's email object */
+	uint16_t email_used;
+	uint8_t email[SMTP_EMAIL_TEXT];
 };
 APP_DETAILS_FITS(struct smtp_details);
+
+/* The email.* buffers a message's end fills, from its items (app_mail.h). */
+static const struct {
+	uint8_t kind;	/* enum app_mail_item_kind */
+	uint8_t buffer; /* enum rule_buffer */
+	bool multi;	/* one instance per unit */
+} smtp_email_buffers[] = {
+    {APP_MAIL_ITEM_MESSAGE_ID, RULE_BUFFER_EMAIL_MESSAGE_ID, false},
+    {APP_MAIL_ITEM_X_MAILER, RULE_BUFFER_EMAIL_X_MAILER, false},
+    {APP_MAIL_ITEM_URL, RULE_BUFFER_EMAIL_URL, true},
+    {APP_MAIL_ITEM_FROM, RULE_BUFFER_EMAIL_FROM, false},
+    {APP_MAIL_ITEM_TO, RULE_BUFFER_EMAIL_TO, false},
+    {APP_MAIL_ITEM_CC, RULE_BUFFER_EMAIL_CC, false},
+    {APP_MAIL_ITEM_SUBJECT, RULE_BUFFER_EMAIL_SUBJECT, false},
+    {APP_MAIL_ITEM_DATE, RULE_BUFFER_EMAIL_DATE, false},
+    {APP_MAIL_ITEM_RECEIVED, RULE_BUFFER_EMAIL_RECEIVED, true},
+};
+#define SMTP_EMAIL_BUFFERS                                                                         \
+	(APP_BUFFER(EMAIL_MESSAGE_ID) | APP_BUFFER(EMAIL_X_MAILER) | APP_BUFFER(EMAIL_URL) |       \
+	 APP_BUFFER(EMAIL_FROM) | APP_BUFFER(EMAIL_TO) | APP_BUFFER(EMAIL_CC) |                    \
+	 APP_BUFFER(EMAIL_SUBJECT) | APP_BUFFER(EMAIL_DATE) | APP_BUFFER(EMAIL_RECEIVED))
 
 struct smtp_state {
 	struct app_details details;
@@ -67,9 +110,14 @@ struct smtp_state {
 	bool file_magic;       /* app_config's */
 	uint8_t file_hashes;
 	uint8_t file_store; /* RULE_FILESTORE_*: a filestore rule matched (app.h) */
-	uint64_t messages;  /* messages begun (tx_id) */
-	app_emit_fn emit;   /* set for the duration of one parse() call */
+	bool tx_open;	    /* a transaction is open: the next command does not open one */
+	uint64_t tx_count;  /* transactions opened (tx_id) */
+	uint8_t helo[256];  /* the HELO every transaction carries again (smtp.helo) */
+	uint16_t helo_len;
+	struct app_body_rules message_rules; /* the rules the units of a message's end matched */
+	app_emit_fn emit;		     /* set for the duration of one parse() call */
 	void *emit_arg;
+	struct app_frames frames;
 };
 
 static bool smtp_is_space(uint8_t c)
@@ -88,21 +136,15 @@ static bool smtp_command_is(const uint8_t *line, uint32_t len, const char *word)
 }
 
 /*
- * The address of "MAIL FROM:<a@b> SIZE=1" after the keyword ("FROM:"):
- * inside the brackets when there are any, else the first word (some
- * clients leave them out).
+ * The path of "MAIL FROM:<a@b> SIZE=1" after the keyword ("FROM:"): its
+ * first word, "<a@b>", brackets and all, as Suricata's buffer and EVE
+ * field hold it (the parameters after it, RFC 1870's SIZE, left out).
  */
 static void smtp_address(const uint8_t *p, const uint8_t *end, const uint8_t **addr,
 			 uint32_t *addr_len)
 {
 	while (p < end && smtp_is_space(*p))
 		p++;
-	if (p < end && *p == '<') {
-		const uint8_t *close = memchr(p + 1, '>', (size_t)(end - p - 1));
-		*addr = p + 1;
-		*addr_len = (uint32_t)((close ? close : end) - (p + 1));
-		return;
-	}
 	const uint8_t *q = p;
 	while (q < end && !smtp_is_space(*q))
 		q++;
@@ -128,6 +170,26 @@ static void smtp_copy(char *out, size_t size, const uint8_t *text, uint32_t len,
 		*cut &= (uint8_t) ~(1u << bit);
 }
 
+/*
+ * The command line at hand opens a transaction unless one is open: a new
+ * tx_id, the last one's paths and message forgotten, the HELO kept.
+ * Returns true when it opened one.
+ */
+static bool smtp_tx_begin(struct smtp_state *s)
+{
+	if (s->tx_open)
+		return false;
+	struct smtp_details *det = smtp_details_of(s);
+	s->tx_open = true;
+	det->tx_id = s->tx_count++;
+	det->mail_from[0] = '\0';
+	det->rcpt_count = 0;
+	det->cut &= 1;
+	det->has_email = false;
+	det->email_used = 0;
+	return true;
+}
+
 /* A transaction's path into the details: MAIL FROM starts a new one (no recipients yet). */
 static void smtp_details_path(struct smtp_state *s, enum rule_buffer b, const uint8_t *addr,
 			      uint32_t len)
@@ -142,9 +204,9 @@ static void smtp_details_path(struct smtp_state *s, enum rule_buffer b, const ui
 	}
 }
 
-/* "MAIL FROM:" / "RCPT TO:" into buffer b; false when the keyword is not there. */
+/* "MAIL FROM:" / "RCPT TO:" into buffer b of unit; false when the keyword is not there. */
 static bool smtp_path_command(struct smtp_state *s, const uint8_t *line, uint32_t len,
-			      const char *keyword, enum rule_buffer b, app_emit_fn emit, void *arg)
+			      const char *keyword, enum rule_buffer b, struct app_unit *unit)
 {
 	const uint8_t *p = line + 4, *end = line + len;
 	uint32_t n = (uint32_t)strlen(keyword);
@@ -153,40 +215,60 @@ static bool smtp_path_command(struct smtp_state *s, const uint8_t *line, uint32_
 		p++;
 	if ((uint32_t)(end - p) < n || strncasecmp((const char *)p, keyword, n))
 		return false;
-	struct app_unit unit = {.details = &s->details};
-	smtp_address(p + n, end, &unit.buffer[b], &unit.buffer_len[b]);
-	smtp_details_path(s, b, unit.buffer[b], unit.buffer_len[b]);
-	emit(arg, &unit);
+	smtp_address(p + n, end, &unit->buffer[b], &unit->buffer_len[b]);
+	smtp_details_path(s, b, unit->buffer[b], unit->buffer_len[b]);
 	return true;
 }
 
+/* HELO/EHLO: its argument into the unit, the state (later transactions) and the details. */
+static void smtp_helo(struct smtp_state *s, const uint8_t *line, uint32_t len,
+		      struct app_unit *unit)
+{
+	const uint8_t *p = line + 4, *end = line + len;
+	while (p < end && smtp_is_space(*p))
+		p++;
+	while (end > p && smtp_is_space(end[-1]))
+		end--;
+	uint32_t n = (uint32_t)(end - p);
+	s->helo_len = (uint16_t)(n < sizeof(s->helo) ? n : sizeof(s->helo));
+	memcpy(s->helo, p, s->helo_len);
+	unit->buffer[RULE_BUFFER_SMTP_HELO] = p;
+	unit->buffer_len[RULE_BUFFER_SMTP_HELO] = n;
+	struct smtp_details *det = smtp_details_of(s);
+	smtp_copy(det->helo, sizeof(det->helo), p, n, &det->cut, 0);
+}
+
+/*
+ * A command line: a unit when it gave a buffer, or opened a transaction
+ * (which carries the HELO already given, so a rule on it matches in each
+ * transaction, as in Suricata, and whose record is then pending).
+ */
 static void smtp_client_line(struct smtp_state *s, const uint8_t *line, uint32_t len,
 			     app_emit_fn emit, void *arg)
 {
 	if (s->pending < UINT32_MAX)
 		s->pending++;
+	struct app_unit unit = {.details = &s->details};
+	bool opened = smtp_tx_begin(s);
+	if (opened && s->helo_len) {
+		unit.buffer[RULE_BUFFER_SMTP_HELO] = s->helo;
+		unit.buffer_len[RULE_BUFFER_SMTP_HELO] = s->helo_len;
+	}
+	bool filled = false;
 	if (smtp_command_is(line, len, "HELO") || smtp_command_is(line, len, "EHLO")) {
-		const uint8_t *p = line + 4, *end = line + len;
-		while (p < end && smtp_is_space(*p))
-			p++;
-		while (end > p && smtp_is_space(end[-1]))
-			end--;
-		struct app_unit unit = {.details = &s->details};
-		unit.buffer[RULE_BUFFER_SMTP_HELO] = p;
-		unit.buffer_len[RULE_BUFFER_SMTP_HELO] = (uint32_t)(end - p);
-		struct smtp_details *det = smtp_details_of(s);
-		smtp_copy(det->helo, sizeof(det->helo), p, (uint32_t)(end - p), &det->cut, 0);
-		emit(arg, &unit);
+		smtp_helo(s, line, len, &unit);
+		filled = true;
 	} else if (smtp_command_is(line, len, "MAIL")) {
-		smtp_path_command(s, line, len, "FROM:", RULE_BUFFER_SMTP_MAIL_FROM, emit, arg);
+		filled =
+		    smtp_path_command(s, line, len, "FROM:", RULE_BUFFER_SMTP_MAIL_FROM, &unit);
 	} else if (smtp_command_is(line, len, "RCPT")) {
-		smtp_path_command(s, line, len, "TO:", RULE_BUFFER_SMTP_RCPT_TO, emit, arg);
+		filled = smtp_path_command(s, line, len, "TO:", RULE_BUFFER_SMTP_RCPT_TO, &unit);
 	} else if (smtp_command_is(line, len, "DATA")) {
 		s->data = true;
 		s->data_match = 2; /* the DATA line's own CRLF starts the terminator */
 		s->data_bytes = 0;
 		app_mail_begin(&s->mail, s->body_limit);
-		smtp_details_of(s)->tx_id = s->messages++;
+		smtp_details_of(s)->has_email = true;
 	} else if (smtp_command_is(line, len, "BDAT")) {
 		uint64_t n = 0;
 		for (uint32_t i = 5; i < len && line[i] >= '0' && line[i] <= '9'; i++)
@@ -195,6 +277,8 @@ static void smtp_client_line(struct smtp_state *s, const uint8_t *line, uint32_t
 	} else if (smtp_command_is(line, len, "STARTTLS")) {
 		s->starttls_pending = true;
 	}
+	if (opened || filled)
+		emit(arg, &unit);
 }
 
 /*
@@ -239,6 +323,106 @@ static uint32_t smtp_data_bytes(struct smtp_state *s, const uint8_t *data, uint3
 	return i;
 }
 
+/* One value of the email object into det->email (cut, or dropped when there is no room). */
+static void smtp_email_pack(struct smtp_details *det, uint8_t kind, const uint8_t *v, size_t len)
+{
+	if (len > SMTP_EMAIL_VALUE_MAX)
+		len = SMTP_EMAIL_VALUE_MAX;
+	if (len + 3 > sizeof(det->email) - det->email_used)
+		return;
+	uint8_t *e = det->email + det->email_used;
+	e[0] = kind;
+	e[1] = (uint8_t)len;
+	e[2] = (uint8_t)(len >> 8);
+	memcpy(e + 3, v, len);
+	det->email_used = (uint16_t)(det->email_used + 3 + len);
+}
+
+/* A To or Cc value, one address per comma, blanks before each left out (as Suricata). */
+static void smtp_email_pack_list(struct smtp_details *det, uint8_t kind, const uint8_t *v,
+				 size_t len)
+{
+	const uint8_t *end = v + len;
+	while (v <= end) {
+		const uint8_t *comma = memchr(v, ',', (size_t)(end - v));
+		const uint8_t *stop = comma ? comma : end;
+		const uint8_t *p = v;
+		while (p < stop && smtp_is_space(*p))
+			p++;
+		if (stop > v) /* an empty piece ("a,,b") is no address */
+			smtp_email_pack(det, kind, p, (size_t)(stop - p));
+		if (!comma)
+			break;
+		v = comma + 1;
+	}
+}
+
+/* The kinds EVE's email object shows, in the order the details' room is given to them. */
+static const uint8_t smtp_email_logged[] = {
+    APP_MAIL_ITEM_FROM,	      APP_MAIL_ITEM_TO,	     APP_MAIL_ITEM_CC,
+    APP_MAIL_ITEM_ATTACHMENT, APP_MAIL_ITEM_SUBJECT, APP_MAIL_ITEM_MESSAGE_ID,
+    APP_MAIL_ITEM_X_MAILER,   APP_MAIL_ITEM_URL,
+};
+
+/* The message's items as EVE's email object shows them, into the details (again, whole). */
+static void smtp_details_email(struct smtp_state *s)
+{
+	struct smtp_details *det = smtp_details_of(s);
+	det->email_used = 0;
+	for (size_t k = 0; k < sizeof(smtp_email_logged); k++) {
+		uint8_t kind = smtp_email_logged[k];
+		const uint8_t *v;
+		uint32_t len;
+		for (unsigned i = 0; app_mail_item(&s->mail, kind, i, &v, &len); i++) {
+			if (kind == APP_MAIL_ITEM_TO || kind == APP_MAIL_ITEM_CC)
+				smtp_email_pack_list(det, kind, v, len);
+			else
+				smtp_email_pack(det, kind, v, len);
+		}
+	}
+}
+
+/*
+ * The message ended: its transaction is over. Units with its email.*
+ * buffers, one per URL (email.url's instances; the first has the
+ * message's events), the first of which ends the transaction (its EVE
+ * record).
+ */
+static void smtp_message_end(struct smtp_state *s, app_emit_fn emit, void *arg)
+{
+	smtp_details_email(s);
+	struct app_events events = {.count = 0};
+	if (s->mail.long_boundary)
+		app_events_add(&events, RULE_APP_EVENT_SMTP_MIME_LONG_BOUNDARY);
+	unsigned units = 1;
+	for (size_t b = 0; b < sizeof(smtp_email_buffers) / sizeof(smtp_email_buffers[0]); b++) {
+		unsigned n = app_mail_item_count(&s->mail, smtp_email_buffers[b].kind);
+		if (smtp_email_buffers[b].multi && n > units)
+			units = n;
+	}
+	s->message_rules.matched_count = s->message_rules.waiting_count = 0;
+	s->message_rules.partial_count = 0;
+	for (unsigned i = 0; i < units; i++) {
+		struct app_unit u = {.details = &s->details, .repeat = i > 0, .tx_complete = true};
+		u.window.buffers = SMTP_EMAIL_BUFFERS;
+		u.window.rules = &s->message_rules;
+		for (size_t b = 0; b < sizeof(smtp_email_buffers) / sizeof(smtp_email_buffers[0]);
+		     b++) {
+			unsigned at = smtp_email_buffers[b].multi ? i : 0;
+			const uint8_t *v;
+			uint32_t len;
+			if (app_mail_item(&s->mail, smtp_email_buffers[b].kind, at, &v, &len)) {
+				u.buffer[smtp_email_buffers[b].buffer] = v;
+				u.buffer_len[smtp_email_buffers[b].buffer] = len;
+			}
+		}
+		if (i == 0)
+			app_events_attach(&u, &events);
+		emit(arg, &u);
+	}
+	s->tx_open = false;
+}
+
 /*
  * An attachment ended (app_mail.h): a unit of its own with the file's
  * buffers, and the file closed in it (fileinfo, filestore).
@@ -253,6 +437,7 @@ static void smtp_mail_file(void *arg, const struct app_mail_file *mf)
 	app_file_name(&f, mf->name, mf->name_len);
 	app_file_update(&f, mf->data, mf->len, s->file_magic, s->file_hashes, true, mf->truncated);
 	struct smtp_details *det = smtp_details_of(s);
+	smtp_details_email(s);
 	struct app_file_info *info = &det->file;
 	memset(info, 0, sizeof(*info));
 	memcpy(info->name, f.name, sizeof(info->name));
@@ -280,11 +465,31 @@ static void smtp_mail_file(void *arg, const struct app_mail_file *mf)
 	s->emit(s->emit_arg, &u);
 }
 
+/*
+ * A whole line's frame, smtp.command_line toward the server and
+ * smtp.response_line toward the client, with its line end (Suricata's);
+ * n: the line without it, end: the stream offset past its LF. A line cut
+ * at SMTP_LINE_MAX is its kept start.
+ */
+static void smtp_line_frame(struct smtp_state *s, enum app_direction dir, struct smtp_line *l,
+			    uint32_t n, uint64_t end, app_emit_fn emit, void *arg)
+{
+	uint32_t kept = n < SMTP_LINE_MAX && l->bytes[n] == '\r' ? n + 1 : n;
+	l->bytes[kept++] = '\n';
+	app_frame_emit(&s->frames, emit, arg,
+		       dir == APP_TO_SERVER ? RULE_FRAME_SMTP_COMMAND_LINE
+					    : RULE_FRAME_SMTP_RESPONSE_LINE,
+		       dir, l->bytes, kept, end >= kept ? end - kept : 0, kept,
+		       (int64_t)smtp_details_of(s)->tx_id, &s->details);
+}
+
 static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data, uint32_t len,
 		       app_emit_fn emit, void *arg)
 {
 	struct smtp_state *s = state;
 	struct smtp_line *l = &s->line[dir & 1];
+	const uint8_t *start = data;
+	uint32_t given = len;
 
 	while (len && !s->done) {
 		if (dir == APP_TO_SERVER && s->bdat_left) {
@@ -299,8 +504,10 @@ static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data,
 			s->emit = emit;
 			s->emit_arg = arg;
 			app_mail_feed(&s->mail, data, took, smtp_mail_file, s);
-			if (!s->data) /* the message's end */
+			if (!s->data) { /* the message's end */
 				app_mail_end(&s->mail, smtp_mail_file, s);
+				smtp_message_end(s, emit, arg);
+			}
 			s->emit = NULL;
 			data += took;
 			len -= took;
@@ -309,11 +516,14 @@ static void smtp_parse(void *state, enum app_direction dir, const uint8_t *data,
 		uint32_t n;
 		if (!app_line_gather(l->bytes, SMTP_LINE_MAX, &l->len, &data, &len, &n))
 			break;
+		smtp_line_frame(s, dir, l, n, app_frame_stream_at(&s->frames, dir, start, data),
+				emit, arg);
 		if (dir == APP_TO_SERVER)
 			smtp_client_line(s, l->bytes, n, emit, arg);
 		else
 			smtp_server_line(s, l->bytes, n);
 	}
+	app_frame_stream_done(&s->frames, dir & 1, given);
 }
 
 /* Does data start with the prefix of word (case-insensitive), as far as it goes? */
@@ -382,10 +592,73 @@ static void smtp_eve_file(const struct app_details *d, struct app_json *out)
 	app_file_eve(&((const struct smtp_details *)(const void *)d->proto)->file, out);
 }
 
-/* EVE: ,"smtp":{"helo":...,"mail_from":...,"rcpt_to":[...]}, what the client sent so far. */
+/*
+ * The values of kind in the packed email text as a field: the first
+ * alone (list false), or all of them as an array (reverse: last first,
+ * as Suricata lists URLs). Nothing when there is none.
+ */
+static void smtp_eve_email_field(struct app_json *out, const struct smtp_details *det, uint8_t kind,
+				 const char *key, bool list, bool reverse)
+{
+	const uint8_t *at[SMTP_EMAIL_TEXT / 3];
+	unsigned n = 0;
+	uint32_t used = det->email_used < sizeof(det->email) ? det->email_used : sizeof(det->email);
+	for (uint32_t off = 0; off + 3 <= used;) {
+		uint32_t len = (uint32_t)det->email[off + 1] | (uint32_t)det->email[off + 2] << 8;
+		if (off + 3 + len > used)
+			break;
+		if (det->email[off] == kind && n < sizeof(at) / sizeof(at[0]))
+			at[n++] = det->email + off;
+		off += 3 + len;
+	}
+	if (!n)
+		return;
+	app_json_key(out, key);
+	if (!list)
+		n = 1;
+	else
+		app_json_put(out, "[");
+	for (unsigned i = 0; i < n; i++) {
+		const uint8_t *e = at[reverse ? n - 1 - i : i];
+		if (i)
+			app_json_put(out, ",");
+		app_json_bytes(out, e + 3, (size_t)e[1] | (size_t)e[2] << 8);
+	}
+	if (list)
+		app_json_put(out, "]");
+}
+
+/*
+ * EVE: ,"email":{...}, what the message of the transaction said of
+ * itself so far (Suricata 8 reports every message it parsed as
+ * PARSE_DONE).
+ */
+static void smtp_eve_email(const struct smtp_details *det, struct app_json *out)
+{
+	app_json_key(out, "email");
+	app_json_begin(out, "{");
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_FROM, "from", false, false);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_TO, "to", true, false);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_CC, "cc", true, false);
+	app_json_key(out, "status");
+	app_json_string(out, "PARSE_DONE");
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_ATTACHMENT, "attachment", true, false);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_URL, "url", true, true);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_SUBJECT, "subject", false, false);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_MESSAGE_ID, "message_id", false, false);
+	smtp_eve_email_field(out, det, APP_MAIL_ITEM_X_MAILER, "x_mailer", false, false);
+	app_json_end(out, "}");
+}
+
+/*
+ * EVE: ,"tx_id":N,"smtp":{"helo":...,"mail_from":...,"rcpt_to":[...]}
+ * and the email object once a message began, what the transaction
+ * carried so far.
+ */
 static void smtp_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct smtp_details *det = (const struct smtp_details *)(const void *)d->proto;
+	app_json_uint(out, "tx_id", det->tx_id);
 	app_json_key(out, "smtp");
 	app_json_begin(out, "{");
 	app_json_text_cut(out, "helo", det->helo, sizeof(det->helo), det->cut & 1);
@@ -406,6 +679,8 @@ static void smtp_eve_details(const struct app_details *d, struct app_json *out)
 	if (written)
 		app_json_put(out, "]");
 	app_json_end(out, "}");
+	if (det->has_email)
+		smtp_eve_email(det, out);
 }
 
 const struct app_parser app_parser_smtp = {
@@ -413,9 +688,11 @@ const struct app_parser app_parser_smtp = {
     .proto = RULE_PROTO_SMTP,
     .tcp = true,
     .udp = false,
+    .frames = RULE_FRAME_BIT(RULE_FRAME_SMTP_COMMAND_LINE) |
+	      RULE_FRAME_BIT(RULE_FRAME_SMTP_RESPONSE_LINE),
     .buffers = APP_BUFFER(SMTP_HELO) | APP_BUFFER(SMTP_MAIL_FROM) | APP_BUFFER(SMTP_RCPT_TO) |
 	       APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FILE_MAGIC) |
-	       APP_BUFFER(FILE_META),
+	       APP_BUFFER(FILE_META) | SMTP_EMAIL_BUFFERS,
     .detect = smtp_detect,
     .create = smtp_create,
     .destroy = smtp_destroy,

@@ -263,6 +263,8 @@ static void detect_alert_fill(const struct detect_packet *s, const struct rule *
 		out->details = *s->details;
 		out->has_details = 1;
 	}
+	if (s->frame && rule->frame)
+		out->frame = *s->frame;
 	alert_set_packet(out, p);
 }
 
@@ -859,6 +861,8 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 			detect_unit_scan(s, unit, b);
 	}
 	detect_unit_window(s, unit);
+	s->frame = unit->frame;
+	m->frame = unit->frame ? unit->frame->type : 0;
 	s->details = unit->details;
 	s->file_store = unit->file_store;
 	s->fresh = unit->fresh;
@@ -867,6 +871,8 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	detect_candidates(s);
 	s->pkt_data_rules = saved_filter;
 	s->details = NULL;
+	s->frame = NULL;
+	m->frame = 0;
 	s->file_store = NULL;
 	s->fresh = 0;
 	s->app_only = false;

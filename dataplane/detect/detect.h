@@ -203,7 +203,8 @@ struct detect_packet {
 	/* pkt_data is a stream window whose first byte is the stream's first (detect_set_stream_data) */
 	bool window_from_stream_start;
 	const struct app_details *details; /* of the unit being inspected, for alerts */
-	rule_buffer_mask fresh;		   /* buffers new in the unit being inspected; 0: all */
+	const struct app_frame *frame; /* of the unit being inspected (NULL: none), for alerts */
+	rule_buffer_mask fresh;	       /* buffers new in the unit being inspected; 0: all */
 	/* The unit is a window of a body (app.h, struct app_window): what its
 	 * earlier windows left, kept by the parser; NULL: none. */
 	struct app_body_rules *body_rules;

@@ -480,12 +480,17 @@ static void flow_set_receivers(const struct flow_table *t, struct flow *f)
  * when from is a well-known port and to is not, or when to is ephemeral
  * and from is not: clients connect from the ephemeral range (32768 and
  * up: Linux's 32768-60999, the IANA range 49152-65535 of Windows and the
- * BSDs), servers listen below it (80, 443, 8080, 9200, ...).
+ * BSDs), servers listen below it (80, 443, 8080, 9200, ...). But a
+ * reserved port (512-1023) toward a port below the ephemeral range tells
+ * nothing: ONC RPC clients bind one (bindresvport: an NFS client calls
+ * 2049 from 939), as the r-commands do, so the first packet's sender
+ * stays the client there, as Suricata takes it.
  */
 static bool flow_port_is_server_side(uint16_t from, uint16_t to)
 {
-	enum { FLOW_PORT_WELL_KNOWN = 1024, FLOW_PORT_EPHEMERAL = 32768 };
-	if (from < FLOW_PORT_WELL_KNOWN && to >= FLOW_PORT_WELL_KNOWN)
+	enum { FLOW_PORT_RESERVED = 512, FLOW_PORT_WELL_KNOWN = 1024, FLOW_PORT_EPHEMERAL = 32768 };
+	if (from < FLOW_PORT_WELL_KNOWN && to >= FLOW_PORT_WELL_KNOWN &&
+	    !(from >= FLOW_PORT_RESERVED && to < FLOW_PORT_EPHEMERAL))
 		return true;
 	return to >= FLOW_PORT_EPHEMERAL && from < FLOW_PORT_EPHEMERAL;
 }

@@ -205,12 +205,33 @@ static int rule_fast_pattern(const struct rule *rule, struct rule_content_view *
 	return index;
 }
 
+/* Does buffer b share its mask bit with another buffer? */
+static bool rule_buffer_bit_shared(int b)
+{
+	return b >= RULE_BUFFER_EXACT_BITS &&
+	       RULE_BUFFER_COUNT - RULE_BUFFER_EXACT_BITS > 128 - RULE_BUFFER_EXACT_BITS;
+}
+
 /*
  * Buffer of a rule with no fast pattern: its first application buffer
  * (the packet's own buffers are all found through pkt_data's group).
  */
 static int rule_home_buffer(const struct rule *rule)
 {
+	/* The lowest-numbered buffer the rule uses. buffers_used says it
+	 * where a bit is a buffer's own; where bits are shared
+	 * (rules/lang/buffer.h) the rule's options say it. */
+	int home = RULE_BUFFER_COUNT;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		int b = (int)rule->options[i].buffer;
+		if (b > RULE_BUFFER_PACKET_LAST && b < home)
+			home = b;
+	}
+	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < home; b++)
+		if (!rule_buffer_bit_shared(b) && (rule->buffers_used & RULE_BUFFER_BIT(b)))
+			return b;
+	if (home < RULE_BUFFER_COUNT)
+		return home;
 	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++)
 		if (rule->buffers_used & RULE_BUFFER_BIT(b))
 			return b;
@@ -587,6 +608,7 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 			return -EINVAL;
 		}
 	}
+	double start = clock_monotonic_seconds();
 	for (unsigned i = 0; i < o->file_count; i++) {
 		int rc = rule_parser_load_file(parser, o->files[i], list);
 		if (rc < 0) {
@@ -594,6 +616,11 @@ static int ruleset_parse(const struct ruleset_options *o, struct rule_parser *pa
 				 strerror(-rc));
 			return rc;
 		}
+		if (o->progress)
+			o->progress(o->progress_arg,
+				    &(struct ruleset_progress){"parsing", i + 1, o->file_count,
+							       list->count,
+							       clock_monotonic_seconds() - start});
 	}
 	/* after every file: a sid given again in another file is a duplicate too */
 	return rule_list_refuse_duplicates(list);
@@ -699,6 +726,18 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 	return ruleset_finish_chains(rs, report, b);
 }
 
+/* One database compiled: count its patterns and tell the caller, if it asked. */
+static void ruleset_compile_progress(const struct ruleset_options *o,
+				     struct ruleset_progress *where, unsigned patterns,
+				     double start)
+{
+	if (!o->progress || patterns == 0)
+		return;
+	where->done += patterns;
+	where->elapsed_s = clock_monotonic_seconds() - start;
+	o->progress(o->progress_arg, where);
+}
+
 static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options *o,
 			       struct ruleset_report *report, const struct ruleset_builder *b,
 			       char *err, size_t err_len)
@@ -712,12 +751,21 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 		report->compile_seconds = clock_monotonic_seconds() - start;
 		return 0;
 	}
+	/* Progress in patterns: a database's compile time grows with them. */
+	struct ruleset_progress where = {"compiling", 0, 0, rs->rule_count, 0};
+	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			where.total += b->plain[buffer][d].count;
+	for (unsigned i = 0; i < rs->chain_count; i++)
+		for (int d = 0; d < RULESET_DIRECTIONS; d++)
+			where.total += b->chains[i].group[d].count;
 	for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
 			int rc = group_compile(&rs->group[buffer][d], &b->plain[buffer][d], buffer,
 					       err, err_len);
 			if (rc < 0)
 				return rc;
+			ruleset_compile_progress(o, &where, b->plain[buffer][d].count, start);
 		}
 	for (unsigned i = 0; i < rs->chain_count; i++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++) {
@@ -725,6 +773,7 @@ static int ruleset_compile_all(struct ruleset *rs, const struct ruleset_options 
 					       (int)rs->chains[i].buffer, err, err_len);
 			if (rc < 0)
 				return rc;
+			ruleset_compile_progress(o, &where, b->chains[i].group[d].count, start);
 		}
 	report->compile_seconds = clock_monotonic_seconds() - start;
 	if (keyed)

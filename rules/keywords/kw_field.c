@@ -30,6 +30,22 @@ static bool kw_field_name_find(const struct kw_field *field, const char *text, u
 	return false;
 }
 
+/* low < x < high made low <= x <= high, in the tests kw_compare has. */
+static void kw_field_range_include(struct kw_compare *c)
+{
+	if (c->low == 0 && c->high == UINT32_MAX) {
+		c->op = KW_COMPARE_GE; /* every value */
+	} else if (c->low == 0) {
+		c->op = KW_COMPARE_LE;
+		c->low = c->high;
+	} else if (c->high == UINT32_MAX) {
+		c->op = KW_COMPARE_GE;
+	} else {
+		c->low--;
+		c->high++;
+	}
+}
+
 int kw_field_parse(struct rule_parser *parser, struct rule *rule, const struct kw_field *field,
 		   const char *value)
 {
@@ -67,6 +83,18 @@ int kw_field_parse(struct rule_parser *parser, struct rule *rule, const struct k
 		return -EINVAL;
 	}
 	rule->buffers_used |= RULE_BUFFER_BIT(field->buffer);
+	return 0;
+}
+
+int kw_field_parse_inclusive(struct rule_parser *parser, struct rule *rule,
+			     const struct kw_field *field, const char *value)
+{
+	int rc = kw_field_parse(parser, rule, field, value);
+	if (rc < 0)
+		return rc;
+	struct kw_field_test *t = rule->options[rule->option_count - 1].data;
+	if (t->compare.op == KW_COMPARE_RANGE)
+		kw_field_range_include(&t->compare);
 	return 0;
 }
 

@@ -47,6 +47,10 @@ struct kw_field {
 int kw_field_parse(struct rule_parser *parser, struct rule *rule, const struct kw_field *field,
 		   const char *value);
 
+/* kw_field_parse, but a range N<>M includes both ends (nfs_procedure's, unlike the others). */
+int kw_field_parse_inclusive(struct rule_parser *parser, struct rule *rule,
+			     const struct kw_field *field, const char *value);
+
 /*
  * A copy of data[0..size) as the rule's next option, a test of buffer (a
  * protocol keyword that is no plain number test: flag lists, indexes, ...).

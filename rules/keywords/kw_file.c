@@ -441,9 +441,27 @@ enum kw_filestore_direction {
 
 struct kw_filestore {
 	uint8_t direction; /* enum kw_filestore_direction */
+	/* The rule tests no buffer before it (alert nfs ... (filestore;)):
+	 * as in Suricata, where filestore makes a rule one on files, it holds
+	 * on a unit that carries a file (file.meta), once per file, not on
+	 * every packet of the flow. A rule with a content stays as it was. */
+	bool on_files;
 };
 
 static int kw_filestore_index = -1;
+
+/* No option before filestore tests a buffer (no content, pcre, sticky buffer, field test). */
+static bool kw_filestore_alone(const struct rule *rule)
+{
+	if (rule->buffers_used)
+		return false;
+	for (unsigned i = 0; i < rule->option_count; i++) {
+		enum rule_keyword_kind kind = rule_keywords[rule->options[i].keyword].kind;
+		if (kind == RULE_KW_PAYLOAD || kind == RULE_KW_TRANSFORM)
+			return false;
+	}
+	return true;
+}
 
 static int kw_filestore_parse(struct rule_parser *parser, struct rule *rule, const char *value)
 {
@@ -470,18 +488,21 @@ static int kw_filestore_parse(struct rule_parser *parser, struct rule *rule, con
 		return rule_parser_error(parser, "bad value of \"filestore\": \"%s\"", value);
 	}
 	f->direction = (uint8_t)d;
+	f->on_files = kw_filestore_alone(rule);
 	if (!rule_parser_add_option(parser, rule, f)) {
 		free(f);
 		return -EINVAL;
 	}
+	if (f->on_files)
+		rule->buffers_used |= RULE_BUFFER_BIT(RULE_BUFFER_FILE_META);
 	return 0;
 }
 
-/* filestore is an action after the match, not a test */
+/* filestore is an action after the match, not a test (but on_files: a unit with a file) */
 static bool kw_filestore_match(const struct rule_option *option, const struct rule_match_ctx *ctx)
 {
-	(void)option, (void)ctx;
-	return true;
+	const struct kw_filestore *f = option->data;
+	return !f->on_files || ctx->buffer[RULE_BUFFER_FILE_META];
 }
 
 unsigned rule_match_filestore(const struct rule *rule, bool to_server)

@@ -55,7 +55,8 @@
 	_(MQTT_UNASSIGNED_MSG_TYPE, "mqtt.unassigned_msg_type", "proto_parser")                    \
 	_(MQTT_MALFORMED_TRAFFIC, "mqtt.malformed_traffic", "proto_parser")                        \
 	_(APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS,                                              \
-	  "applayer_mismatch_protocol_both_directions", "proto_detect")
+	  "applayer_mismatch_protocol_both_directions", "proto_detect")                            \
+	_(SMTP_MIME_LONG_BOUNDARY, "smtp.mime_long_boundary", "proto_parser")
 
 enum rule_app_event {
 #define _(sym, name, layer) RULE_APP_EVENT_##sym,

@@ -372,4 +372,41 @@ struct rule_snmp_meta {
 	uint8_t pdu_type;
 };
 
+/*
+ * NFSv3's procedures (RFC 1813), by number: the names EVE nfs records
+ * show and nfs_procedure accepts (a name matches its v3 number).
+ * _(number, "NAME")
+ */
+#define foreach_rule_nfs3_procedure                                                                \
+	_(0, "NULL")                                                                               \
+	_(1, "GETATTR")                                                                            \
+	_(2, "SETATTR")                                                                            \
+	_(3, "LOOKUP")                                                                             \
+	_(4, "ACCESS")                                                                             \
+	_(5, "READLINK")                                                                           \
+	_(6, "READ")                                                                               \
+	_(7, "WRITE")                                                                              \
+	_(8, "CREATE")                                                                             \
+	_(9, "MKDIR")                                                                              \
+	_(10, "SYMLINK")                                                                           \
+	_(11, "MKNOD")                                                                             \
+	_(12, "REMOVE")                                                                            \
+	_(13, "RMDIR")                                                                             \
+	_(14, "RENAME")                                                                            \
+	_(15, "LINK")                                                                              \
+	_(16, "READDIR")                                                                           \
+	_(17, "READDIRPLUS")                                                                       \
+	_(18, "FSSTAT")                                                                            \
+	_(19, "FSINFO")                                                                            \
+	_(20, "PATHCONF")                                                                          \
+	_(21, "COMMIT")
+
+/* app.meta of an NFS call or its reply (both carry the call's fields). */
+struct rule_nfs_meta {
+	struct rule_app_meta_head head;
+	uint32_t version;   /* the RPC program version: 2, 3 or 4 (nfs.version) */
+	uint32_t procedure; /* the call's procedure number (nfs_procedure) */
+	uint8_t reply;	    /* 0 in the call's unit, 1 in the reply's */
+};
+
 #endif

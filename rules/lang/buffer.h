@@ -94,6 +94,15 @@
 	_(SMTP_HELO, "smtp.helo", NULL, SMTP)                                                      \
 	_(SMTP_MAIL_FROM, "smtp.mail_from", NULL, SMTP)                                            \
 	_(SMTP_RCPT_TO, "smtp.rcpt_to", NULL, SMTP)                                                \
+	_(EMAIL_MESSAGE_ID, "email.message_id", NULL, SMTP)                                        \
+	_(EMAIL_X_MAILER, "email.x_mailer", NULL, SMTP)                                            \
+	_(EMAIL_URL, "email.url", NULL, SMTP)                                                      \
+	_(EMAIL_FROM, "email.from", NULL, SMTP)                                                    \
+	_(EMAIL_TO, "email.to", NULL, SMTP)                                                        \
+	_(EMAIL_CC, "email.cc", NULL, SMTP)                                                        \
+	_(EMAIL_SUBJECT, "email.subject", NULL, SMTP)                                              \
+	_(EMAIL_DATE, "email.date", NULL, SMTP)                                                    \
+	_(EMAIL_RECEIVED, "email.received", NULL, SMTP)                                            \
 	_(MYSQL_QUERY, "mysql.query", NULL, MYSQL)                                                 \
 	_(SIP_METHOD, "sip.method", NULL, SIP)                                                     \
 	_(SIP_URI, "sip.uri", NULL, SIP)                                                           \
@@ -140,7 +149,9 @@
 	_(LDAP_RESPONSES_DN, "ldap.responses.dn", NULL, LDAP)                                      \
 	_(LDAP_RESPONSES_MESSAGE, "ldap.responses.message", NULL, LDAP)                            \
 	_(SNMP_COMMUNITY, "snmp.community", NULL, SNMP)                                            \
-	_(SNMP_USM, "snmp.usm", NULL, SNMP)
+	_(SNMP_USM, "snmp.usm", NULL, SNMP)                                                        \
+	_(FRAME, "frame", NULL, IP)                                                                \
+	_(PGSQL_QUERY, "pgsql.query", NULL, PGSQL)
 
 enum rule_buffer {
 #define _(sym, name, legacy, proto) RULE_BUFFER_##sym,
@@ -150,15 +161,25 @@ enum rule_buffer {
 };
 
 /*
- * A set of buffers, one bit per enum rule_buffer (rule.buffers_used, a
- * unit's fresh buffers, a parser's buffers): 128 bits, as the buffers of
- * every protocol Suricata's rules name outgrew 64. Build bits with
- * RULE_BUFFER_BIT(), never with 1ull << b.
+ * A set of buffers (rule.buffers_used, a unit's fresh buffers, a parser's
+ * buffers): 128 bits, built with RULE_BUFFER_BIT(), never with 1ull << b.
+ * The first RULE_BUFFER_EXACT_BITS buffers have a bit each; the buffers
+ * after them (the protocols added last, each filled by its parser in one
+ * step) share the remaining bits, several to a bit. So a mask is exact for
+ * those first buffers and a superset for the others: it may say a buffer
+ * is used or fresh when only a bit-mate is, which costs a lookup that finds
+ * nothing, never a missed match, as long as no code takes a mask for an
+ * exact list. Code that must know exactly which buffers (a rule's home
+ * buffer, the buffers a match has done) walks the rule's options instead.
  */
 typedef unsigned __int128 rule_buffer_mask;
-#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << (b))
-
-_Static_assert(RULE_BUFFER_COUNT <= 128, "rule_buffer_mask has one bit per buffer");
+#define RULE_BUFFER_EXACT_BITS 104
+#define RULE_BUFFER_BIT_INDEX(b)                                                                   \
+	((b) < RULE_BUFFER_EXACT_BITS                                                              \
+	     ? (unsigned)(b)                                                                       \
+	     : RULE_BUFFER_EXACT_BITS +                                                            \
+		   ((unsigned)(b)-RULE_BUFFER_EXACT_BITS) % (128 - RULE_BUFFER_EXACT_BITS))
+#define RULE_BUFFER_BIT(b) ((rule_buffer_mask)1 << RULE_BUFFER_BIT_INDEX(b))
 
 /* The packet's own buffers: pkt_data and the header buffers, which no application unit fills. */
 #define RULE_BUFFER_PACKET_LAST RULE_BUFFER_ICMPV6_HDR
@@ -232,12 +253,15 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
  *                (MQTT, Kerberos, ENIP, ...): one struct per protocol, which
  *                starts with its enum rule_proto (rules/lang/app_meta.h), so
  *                one hidden buffer serves them all
+ *   frame        the bytes of one frame (rules/lang/frame.h), whatever its
+ *                type: "frame:NAME;" selects it, not a sticky name
  */
 /* (clang-format's layout of this list changes from one run to the next) */
 /* clang-format off */
 #define foreach_rule_buffer_hidden                                                                 \
 	_(TLS_VERSION) _(DNS_META) _(TLS_META) _(FILE_META) _(APP_EVENTS) _(FTP_META)             \
-	_(FTPDATA_META) _(DCERPC_META) _(APP_META) _(HTTP2_META)
+	_(FTPDATA_META) _(DCERPC_META) _(APP_META) _(HTTP2_META)                                  \
+	_(FRAME)
 /* clang-format on */
 
 /*
@@ -263,7 +287,9 @@ extern const int rule_buffer_proto[RULE_BUFFER_COUNT];		     /* enum rule_proto 
 	_(SIP_VIA)                                                                                 \
 	_(SIP_USER_AGENT)                                                                          \
 	_(SIP_CONTENT_TYPE)                                                                        \
-	_(SIP_CONTENT_LENGTH)
+	_(SIP_CONTENT_LENGTH)                                                                      \
+	_(EMAIL_URL)                                                                               \
+	_(EMAIL_RECEIVED)
 
 /* True for the buffers of foreach_rule_buffer_multi. */
 extern const _Bool rule_buffer_multi[RULE_BUFFER_COUNT];

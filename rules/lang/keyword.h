@@ -122,8 +122,10 @@ void kw_krb5_register(void);	    /* krb5_msg_type krb5_err_code krb5.ticket_encr
 void kw_enip_register(void);	    /* enip_command cip_service enip.status enip.cip_class ... */
 void kw_ldap_register(void);	    /* ldap.request.operation ldap.responses.operation ... */
 void kw_snmp_register(void);	    /* snmp.version snmp.pdu_type */
+void kw_nfs_register(void);	    /* nfs_procedure nfs.version */
 void kw_http2_register(void);	    /* http2.frametype http2.errorcode http2.priority
 				       http2.window http2.size_update http2.settings */
+void kw_frame_register(void);	    /* frame */
 void kw_unsupported_register(void); /* known keywords not run yet, each with its reason */
 
 /* --- what keyword parse functions may call (implemented in parse.c) --- */

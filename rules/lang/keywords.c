@@ -80,6 +80,8 @@ void rule_keywords_init(void)
 	kw_enip_register();
 	kw_ldap_register();
 	kw_snmp_register();
+	kw_nfs_register();
 	kw_http2_register();
+	kw_frame_register();
 	kw_unsupported_register();
 }

@@ -87,7 +87,10 @@ int rule_action_order_parse(const char *text, uint8_t rank[RULE_ACTION_COUNT], c
 	_(MYSQL, "mysql", 6)                                                                       \
 	_(MQTT, "mqtt", 6)                                                                         \
 	_(ENIP, "enip", 0)                                                                         \
-	_(LDAP, "ldap", 0)
+	_(LDAP, "ldap", 0)                                                                         \
+	_(NFS, "nfs", 0)                                                                           \
+	_(PGSQL, "pgsql", 6)                                                                       \
+	_(TELNET, "telnet", 6)
 
 enum rule_proto {
 #define _(sym, name, ip) RULE_PROTO_##sym,
@@ -295,6 +298,7 @@ struct rule {
 	unsigned option_count;
 	int fast_pattern;	       /* index of the option marked fast_pattern, -1 if none */
 	rule_buffer_mask buffers_used; /* bit per enum rule_buffer that has an option */
+	uint8_t frame; /* enum rule_frame its frame buffer inspects (rules/lang/frame.h); 0: none */
 	/* Bit i: statement i (rule_option.instance) of a multi-buffer named more
 	 * than once; each must match some instance of the message, each on its
 	 * own (rules/match/match.h). 0: none. */

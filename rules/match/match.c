@@ -533,6 +533,9 @@ bool rule_match(const struct rule *rule, const struct rule_match_ctx *ctx)
 bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx, int *failed)
 {
 	*failed = -1;
+	/* frames of all types share one buffer: the rule's type must be the unit's */
+	if (rule->frame && rule->frame != ctx->frame)
+		return false;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		const struct rule_keyword *keyword = &rule_keywords[option->keyword];
@@ -547,17 +550,17 @@ bool rule_match_where(const struct rule *rule, const struct rule_match_ctx *ctx,
 	struct rule_payload_cursor cursor;
 	memset(cursor.vars, 0, sizeof(cursor.vars));
 	cursor.ctx = ctx;
-	rule_buffer_mask done = 0;
+	/* Which buffers are done, exactly: a mask bit may stand for several. */
+	uint8_t done[RULE_BUFFER_COUNT] = {0};
 	uint32_t statements = 0, grouped_now = 0;
 	for (unsigned i = 0; i < rule->option_count; i++) {
 		const struct rule_option *option = &rule->options[i];
 		unsigned b = option->buffer;
 		uint32_t statement = option->instance ? 1u << option->instance : 0;
 		if (rule_keywords[option->keyword].kind != RULE_KW_PAYLOAD ||
-		    b >= RULE_BUFFER_COUNT ||
-		    (statement ? statements & statement : done & RULE_BUFFER_BIT(b)))
+		    b >= RULE_BUFFER_COUNT || (statement ? statements & statement : done[b]))
 			continue;
-		done |= RULE_BUFFER_BIT(b);
+		done[b] = 1;
 		statements |= statement;
 		bool held = match_buffer_chain(rule, ctx, b, i, &cursor);
 		/* a statement matched on its own: by this instance or an earlier one */

@@ -136,6 +136,9 @@ struct rule_match_ctx {
 	rule_buffer_mask window_buffers;
 	uint32_t window_from;
 	bool window_more;
+	/* The frame buffer's frame type (enum rule_frame, rules/lang/frame.h):
+	 * a rule on another frame type does not hold. 0: no frame. */
+	uint8_t frame;
 };
 
 /* Where a buffer's match chain stands. */

@@ -235,12 +235,50 @@ def percent(n, d):
     return 100.0 * n / d if d else 0.0
 
 
+README_BEGIN = "<!-- conformance-failures:begin -->"
+README_END = "<!-- conformance-failures:end -->"
+
+
+def readme_failures(ran):
+    """Markdown list of every case that does not match, grouped by first
+    reason, each with the reasons the checks gave (at most three)."""
+    groups = {}
+    for r in ran:
+        if not r["match"]:
+            groups.setdefault(r["group"], []).append(r)
+    out = []
+    for g, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        out.append(f"- **{g}** ({len(rs)}):")
+        for r in rs:
+            why = "; ".join(r["reasons"][:3]) or "no reason recorded"
+            out.append(f"  - `{r['name']}`: {why}".replace("|", "/"))
+    return "\n".join(out)
+
+
+def readme_rewrite(path, ran):
+    """Replace the text between README_BEGIN and README_END of path with the
+    list above. Returns 0, or 1 when the markers are missing."""
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(README_BEGIN), text.find(README_END)
+    if start < 0 or end < start:
+        print(f"{path}: no {README_BEGIN} ... {README_END} markers")
+        return 1
+    body = readme_failures(ran)
+    text = text[:start + len(README_BEGIN)] + "\n" + body + "\n" + text[end:]
+    with open(path, "w") as f:
+        f.write(text)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default=WIDE)
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2)))
     parser.add_argument("--json")
     parser.add_argument("--passing")
+    parser.add_argument("--readme", help="rewrite the list of cases that do not match "
+                        "between the conformance-failures markers of this file")
     parser.add_argument("names", nargs="*")
     a = parser.parse_args()
     dirs = sorted(d for d in glob.glob(os.path.join(a.corpus, "*")) if os.path.isdir(d))
@@ -300,6 +338,8 @@ def main():
     if a.passing:
         with open(a.passing, "w") as f:
             f.write("".join(r["name"] + "\n" for r in matched))
+    if a.readme:
+        return readme_rewrite(a.readme, ran)
     return 0
 
 

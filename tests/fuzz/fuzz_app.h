@@ -47,18 +47,26 @@ static void fuzz_app_emit(void *arg, const struct app_unit *unit)
 	/* the parser's own buffers, and events (any parser's units may carry them) */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		FUZZ_CHECK(!unit->buffer[b] || b == RULE_BUFFER_APP_EVENTS ||
-			   (fuzz_app_parser->buffers & RULE_BUFFER_BIT(b)));
+			   (fuzz_app_parser->buffers & RULE_BUFFER_BIT(b)) ||
+			   (b == RULE_BUFFER_FRAME && unit->frame));
+	/* a frame's unit: a frame its row declares, no longer than it says */
+	if (unit->frame) {
+		FUZZ_CHECK(fuzz_app_parser->frames & RULE_FRAME_BIT(unit->frame->type));
+		FUZZ_CHECK(unit->buffer_len[RULE_BUFFER_FRAME] <= unit->frame->length);
+	}
 	for (uint32_t i = 0; i < unit->buffer_len[RULE_BUFFER_APP_EVENTS]; i++)
 		FUZZ_CHECK(unit->buffer[RULE_BUFFER_APP_EVENTS][i] < RULE_APP_EVENT_COUNT);
 	if (fuzz_app_parser->eve_details) {
-		char line[4096];
+		/* SMTP's object (helo, paths, the email object) is 2 KB of
+		 * details, each control byte six when escaped */
+		char line[16384];
 		struct app_json j = {.buf = line, .len = sizeof(line)};
 		fuzz_app_parser->eve_details(d, &j);
 		FUZZ_CHECK(j.used > 0 && j.used < sizeof(line) && line[j.used - 1] == '}');
 		/* whatever the bytes of the traffic, the object is valid UTF-8 */
 		FUZZ_CHECK(app_json_utf8_valid(line, j.used));
 	}
-	if (fuzz_app_check)
+	if (fuzz_app_check && !unit->frame) /* a target's invariants are its units' */
 		fuzz_app_check(unit);
 }
 
@@ -73,6 +81,16 @@ static void fuzz_app_feed(const struct app_parser *parser, const uint8_t *data, 
 		parser->parse(s, APP_TO_SERVER, data + off, n, fuzz_app_emit, NULL);
 		parser->parse(s, APP_TO_CLIENT, data + off, n, fuzz_app_emit, NULL);
 	}
+	parser->destroy(s);
+	/* a protocol gathered differently from a TCP stream: that path too */
+	if (!parser->parse_stream || !(s = parser->create(NULL)))
+		return;
+	for (size_t off = 0; off < len; off += piece) {
+		uint32_t n = (uint32_t)(len - off < piece ? len - off : piece);
+		parser->parse_stream(s, APP_TO_SERVER, data + off, n, fuzz_app_emit, NULL);
+		parser->parse_stream(s, APP_TO_CLIENT, data + off, n, fuzz_app_emit, NULL);
+	}
+	parser->parse_stream(s, APP_TO_SERVER, NULL, 0, fuzz_app_emit, NULL);
 	parser->destroy(s);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/app_file.c dataplane/app/app_mime.c dataplane/app/app_mail.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http.c dataplane/app/app_http_body.c dataplane/app/app_file.c dataplane/app/app_mime.c dataplane/app/app_mail.c dataplane/app/xff.c dataplane/app/app_json.c rules/lang/buffers.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the HTTP parser (dataplane/app/app_http.c, libhtp
  * underneath, bodies decoded by app_http_body.c). The input is two bytes of framing, then the data: byte 0
@@ -41,8 +41,10 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
-		/* HTTP's buffers, and the events any parser's units may carry */
-		FUZZ_CHECK(rule_buffer_proto[b] == RULE_PROTO_HTTP || b == RULE_BUFFER_APP_EVENTS);
+		/* HTTP's buffers, the events any parser's units may carry, a frame's bytes */
+		FUZZ_CHECK(rule_buffer_proto[b] == RULE_PROTO_HTTP || b == RULE_BUFFER_APP_EVENTS ||
+			   (b == RULE_BUFFER_FRAME && unit->frame &&
+			    unit->buffer_len[b] <= unit->frame->length));
 		for (uint32_t i = 0; i < unit->buffer_len[b]; i++)
 			sum += unit->buffer[b][i];
 	}
@@ -71,7 +73,9 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	/* the buffers the row names, and the details as an alert would show them */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		FUZZ_CHECK(!unit->buffer[b] || b == RULE_BUFFER_APP_EVENTS ||
-			   (app_parser_http.buffers & RULE_BUFFER_BIT(b)));
+			   (app_parser_http.buffers & RULE_BUFFER_BIT(b)) ||
+			   (b == RULE_BUFFER_FRAME && unit->frame &&
+			    (app_parser_http.frames & RULE_FRAME_BIT(unit->frame->type))));
 	char line[4096];
 	struct app_json j = {.buf = line, .len = sizeof(line)};
 	app_parser_http.eve_details(d, &j);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_http2.c dataplane/app/app_http_body.c dataplane/app/app_json.c rules/lang/buffers.c
+// FUZZ_SOURCES: dataplane/app/app_http2.c dataplane/app/app_http_body.c dataplane/app/app_json.c rules/lang/buffers.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the HTTP/2 parser (dataplane/app/app_http2.c, HPACK
  * by libnghttp2, bodies by app_http_body.c). The first input byte picks a

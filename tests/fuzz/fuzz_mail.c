@@ -7,7 +7,8 @@
  * picks (0..255 bytes kept per attachment), then ended. Checks: every
  * attachment handed back has a name within APP_FILE_NAME_MAX, at most
  * limit bytes (all readable), and says truncated when it reached the
- * limit only; feeding after the message's "." line changes nothing.
+ * limit only; feeding after the message's "." line changes nothing;
+ * the items it gave (headers, attachment names, URLs) lie in its text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	app_mail_end(&m, fuzz_file, NULL);
 	app_mail_end(&m, fuzz_file, NULL); /* a second end: nothing more */
+	/* the items the message gave stay in their bounds */
+	FUZZ_CHECK(m.item_count <= APP_MAIL_ITEMS_MAX && m.text_used <= APP_MAIL_TEXT_MAX);
+	for (unsigned kind = 0; kind < APP_MAIL_ITEM_KINDS; kind++) {
+		const uint8_t *v;
+		uint32_t len;
+		for (unsigned i = 0; app_mail_item(&m, kind, i, &v, &len); i++) {
+			FUZZ_CHECK(v >= m.text && v + len <= m.text + m.text_used);
+			FUZZ_CHECK(len <= APP_MAIL_ITEM_MAX);
+			for (uint32_t k = 0; k < len; k++)
+				fuzz_sink += v[k];
+		}
+	}
 	app_mail_free(&m);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_mqtt.c dataplane/app/app_json.c
+// FUZZ_SOURCES: dataplane/app/app_mqtt.c dataplane/app/app_json.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the MQTT parser (dataplane/app/app_mqtt.c), by the
  * shared body of the parser targets (fuzz_app.h): detection on every

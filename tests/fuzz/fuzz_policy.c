@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/policy/policy.c rules/lang/threshold_config.c rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/keywords/kw_*.c rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c rules/match/header.c
+// FUZZ_SOURCES: rules/policy/policy.c rules/lang/threshold_config.c rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/lang/frame.c rules/keywords/kw_*.c rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c rules/match/header.c
 /*
  * libFuzzer target for the operator policy parser (rules/policy/policy.c, and the
  * threshold.config lines it hands to rules/lang/threshold_config.c): each input

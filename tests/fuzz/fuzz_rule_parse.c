@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/keywords/kw_*.c rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c
+// FUZZ_SOURCES: rules/lang/parse.c rules/lang/rule.c rules/lang/buffers.c rules/lang/keywords.c rules/lang/frame.c rules/keywords/kw_*.c rules/match/injection_sql.c rules/match/injection_xss.c rules/match/injection_path.c
 /*
  * libFuzzer target for the rule parser (rules/lang/parse.c and every keyword's
  * parse function): each input is one rule text given to rule_parse(). The

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_sip.c dataplane/app/app_json.c
+// FUZZ_SOURCES: dataplane/app/app_sip.c dataplane/app/app_json.c dataplane/app/app_http_body.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the SIP parser (dataplane/app/app_sip.c). The first
  * input byte picks a piece size; the rest is the data. Detection runs on

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-// FUZZ_SOURCES: dataplane/app/app_smb.c dataplane/app/app_dcerpc.c dataplane/app/app_http_body.c dataplane/app/app_json.c
+// FUZZ_SOURCES: dataplane/app/app_smb.c dataplane/app/app_dcerpc.c dataplane/app/app_http_body.c dataplane/app/app_json.c dataplane/app/app_frame.c
 /*
  * libFuzzer target for the SMB parser (dataplane/app/app_smb.c) and, for
  * what its pipes carry, the DCE/RPC parser it hands them to

@@ -27,9 +27,19 @@ struct unit_copy {
 	const struct app_details *details; /* the parser's: valid until its state goes */
 };
 
+/* A frame's unit (app_frame.h), kept apart so the tests of units count units only. */
+#define SINK_FRAMES_MAX 64
+struct frame_copy {
+	struct app_frame frame;
+	uint32_t len;  /* bytes its frame buffer held */
+	uint8_t first; /* its first byte (0 when empty) */
+};
+
 struct sink {
 	uint32_t count;
 	struct unit_copy units[SINK_UNITS_MAX];
+	uint32_t frame_count;
+	struct frame_copy frames[SINK_FRAMES_MAX];
 };
 
 /* The parser under test (set by the test's setup): a unit fills only buffers its row declares. */
@@ -38,8 +48,24 @@ static const struct app_parser *sink_app;
 static inline void sink_emit(void *arg, const struct app_unit *unit)
 {
 	struct sink *k = arg;
-	assert_true(k->count < SINK_UNITS_MAX);
 	assert_non_null(unit->details);
+	if (unit->frame) {
+		/* a frame's unit holds the frame buffer alone, of a frame its row declares */
+		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
+			if (unit->buffer[b] && b != RULE_BUFFER_FRAME)
+				fail_msg("a frame's unit filled %s", rule_buffer_name[b]);
+		if (sink_app && !(sink_app->frames & RULE_FRAME_BIT(unit->frame->type)))
+			fail_msg("%s marked frame %s, which its row does not declare",
+				 sink_app->name, rule_frame_name[unit->frame->type]);
+		if (k->frame_count < SINK_FRAMES_MAX) {
+			struct frame_copy *f = &k->frames[k->frame_count++];
+			f->frame = *unit->frame;
+			f->len = unit->buffer_len[RULE_BUFFER_FRAME];
+			f->first = f->len ? unit->buffer[RULE_BUFFER_FRAME][0] : 0;
+		}
+		return;
+	}
+	assert_true(k->count < SINK_UNITS_MAX);
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
 	u->repeat = unit->repeat;

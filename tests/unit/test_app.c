@@ -73,6 +73,16 @@ static void test_table_is_the_list(void **unused)
 	assert_ptr_equal(app_parsers[row_count() - 1], &app_parser_dns);
 }
 
+/* Is b the only buffer of its mask bit? Past RULE_BUFFER_EXACT_BITS,
+ * buffers share bits (rules/lang/buffer.h): a mask cannot tell them apart. */
+static bool bit_unique(int b)
+{
+	for (int o = 0; o < RULE_BUFFER_COUNT; o++)
+		if (o != b && RULE_BUFFER_BIT_INDEX(o) == RULE_BUFFER_BIT_INDEX(b))
+			return false;
+	return true;
+}
+
 static void test_buffers_belong_to_the_row(void **unused)
 {
 	(void)unused;
@@ -87,7 +97,7 @@ static void test_buffers_belong_to_the_row(void **unused)
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 			/* app.meta is every later protocol's, each struct naming its own */
 			if (!(p->buffers & RULE_BUFFER_BIT(b)) || (files & RULE_BUFFER_BIT(b)) ||
-			    b == RULE_BUFFER_APP_META)
+			    b == RULE_BUFFER_APP_META || !bit_unique(b))
 				continue;
 			if (p->proto == RULE_PROTO_HTTP2 && rule_buffer_proto[b] == RULE_PROTO_HTTP)
 				continue;
@@ -98,10 +108,30 @@ static void test_buffers_belong_to_the_row(void **unused)
 		}
 		rule_buffer_mask own = p->buffers & ~files & ~RULE_BUFFER_BIT(RULE_BUFFER_APP_META);
 		for (int b = 0; b < RULE_BUFFER_COUNT; b++)
-			if (rule_buffer_proto[b] != (int)p->proto)
+			if (rule_buffer_proto[b] != (int)p->proto || !bit_unique(b))
 				own &= ~RULE_BUFFER_BIT(b);
 		assert_false(claimed & own);
 		claimed |= own;
+	}
+}
+
+/* A parser marks only frames of its own protocol (HTTP's are HTTP/1's). */
+static void test_frames_belong_to_the_row(void **unused)
+{
+	(void)unused;
+	for (unsigned i = 0; app_parsers[i]; i++) {
+		const struct app_parser *p = app_parsers[i];
+		assert_false(p->frames & RULE_FRAME_BIT(RULE_FRAME_NONE));
+		for (int f = 1; f < RULE_FRAME_COUNT; f++) {
+			if (!(p->frames & RULE_FRAME_BIT(f)))
+				continue;
+			int proto = rule_frame_proto[f];
+			if (p->proto == RULE_PROTO_HTTP && proto == RULE_PROTO_HTTP1)
+				continue;
+			if (proto != (int)p->proto)
+				fail_msg("%s marks %s, a frame of %s", p->name, rule_frame_name[f],
+					 rule_proto_name[proto]);
+		}
 	}
 }
 
@@ -218,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(test_rows_complete),
 	    cmocka_unit_test(test_table_is_the_list),
 	    cmocka_unit_test(test_buffers_belong_to_the_row),
+	    cmocka_unit_test(test_frames_belong_to_the_row),
 	    cmocka_unit_test(test_eve_details_object),
 	    cmocka_unit_test(test_protocol_mismatch),
 	    cmocka_unit_test(test_dns_shaped_protocols),

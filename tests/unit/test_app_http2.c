@@ -51,6 +51,10 @@ static void record_reset(void)
 static void record_emit(void *arg, const struct app_unit *unit)
 {
 	(void)arg;
+	if (unit->frame) { /* a frame's unit: of a frame the row declares */
+		assert_true((app_parser_http2.frames & RULE_FRAME_BIT(unit->frame->type)) != 0);
+		return;
+	}
 	assert_true(unit_count < RECORD_MAX);
 	struct record_unit *r = &units[unit_count++];
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {

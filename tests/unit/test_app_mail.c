@@ -159,12 +159,124 @@ static void test_long_lines(void **state)
 	free(text);
 }
 
+static struct app_mail items_mail;
+
+/* Feed text as a message in steps of step bytes and end it; items_mail keeps what it said. */
+static void mail_items(const char *text, size_t step)
+{
+	app_mail_begin(&items_mail, 1 << 20);
+	got_count = 0;
+	size_t len = strlen(text);
+	for (size_t off = 0; off < len; off += step)
+		app_mail_feed(&items_mail, (const uint8_t *)text + off,
+			      len - off < step ? len - off : step, on_file, NULL);
+	app_mail_end(&items_mail, on_file, NULL);
+}
+
+static void assert_item(enum app_mail_item_kind kind, unsigned i, const char *want)
+{
+	const uint8_t *v;
+	uint32_t len;
+	assert_true(app_mail_item(&items_mail, kind, i, &v, &len));
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(v, want, len);
+}
+
+/* The message's own headers: the first of each, every Received, folded lines joined. */
+static void test_items_headers(void **state)
+{
+	(void)state;
+	for (size_t step = 1; step <= 100000; step += 99999) {
+		mail_items("Received: from a\r\n\tby b\r\nReceived: from c\r\n"
+			   "FROM:  x <x@y>  \r\nfrom: second@y\r\nTo: a@b,\r\n c@d\r\n"
+			   "Message-ID: <id@host>\r\nX-Mailer: m 1\r\nDate: Mon\r\n"
+			   "Content-Type: message/rfc822\r\n\r\n"
+			   "From: inner@z\r\nSubject: inner\r\n\r\nbody\r\n.\r\n",
+			   step);
+		assert_item(APP_MAIL_ITEM_RECEIVED, 0, "from aby b");
+		assert_item(APP_MAIL_ITEM_RECEIVED, 1, "from c");
+		assert_int_equal(app_mail_item_count(&items_mail, APP_MAIL_ITEM_RECEIVED), 2);
+		assert_item(APP_MAIL_ITEM_FROM, 0, "x <x@y>");
+		assert_int_equal(app_mail_item_count(&items_mail, APP_MAIL_ITEM_FROM), 1);
+		assert_item(APP_MAIL_ITEM_TO, 0, "a@b,c@d");
+		assert_item(APP_MAIL_ITEM_MESSAGE_ID, 0, "<id@host>");
+		assert_item(APP_MAIL_ITEM_X_MAILER, 0, "m 1");
+		assert_item(APP_MAIL_ITEM_DATE, 0, "Mon");
+		/* the headers of a message inside are not the message's */
+		assert_int_equal(app_mail_item_count(&items_mail, APP_MAIL_ITEM_SUBJECT), 0);
+		assert_false(items_mail.long_boundary);
+	}
+	app_mail_free(&items_mail);
+}
+
+/* URLs: "http://" ones (any case) of text parts and attachments, without the scheme. */
+static void test_items_urls_and_attachments(void **state)
+{
+	(void)state;
+	for (size_t step = 1; step <= 100000; step += 99999) {
+		mail_items("Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+			   "preamble http://not.a.part/\r\n"
+			   "--b\r\nContent-Type: text/html\r\n\r\n"
+			   "<a href=\"HTTP://a.example/x\">x</a> https://no.example\r\n"
+			   "--b\r\nContent-Type: image/png\r\n\r\nhttp://not.text/\r\n"
+			   "--b\r\nContent-Disposition: attachment; filename=f.txt\r\n"
+			   "Content-Transfer-Encoding: base64\r\n\r\n"
+			   "aHR0cDovL2luLmZpbGUvIGFuZA==\r\n" /* "http://in.file/ and" */
+			   "--b--\r\n.\r\n",
+			   step);
+		assert_int_equal(app_mail_item_count(&items_mail, APP_MAIL_ITEM_URL), 2);
+		assert_item(APP_MAIL_ITEM_URL, 0, "a.example/x");
+		assert_item(APP_MAIL_ITEM_URL, 1, "in.file/");
+		assert_int_equal(app_mail_item_count(&items_mail, APP_MAIL_ITEM_ATTACHMENT), 1);
+		assert_item(APP_MAIL_ITEM_ATTACHMENT, 0, "f.txt");
+		assert_int_equal(got_count, 1);
+	}
+	app_mail_free(&items_mail);
+}
+
+/* Many URLs fill no more than their share: an attachment's name after them is kept. */
+static void test_items_bounded(void **state)
+{
+	(void)state;
+	static char text[64 * 1024];
+	size_t n =
+	    (size_t)snprintf(text, sizeof(text),
+			     "Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+			     "--b\r\n\r\n");
+	for (int i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "http://%0200d/\r\n", i);
+	snprintf(text + n, sizeof(text) - n,
+		 "--b\r\nContent-Disposition: attachment; filename=late.txt\r\n\r\nx\r\n"
+		 "--b--\r\n.\r\n");
+	mail_items(text, 100000);
+	assert_true(items_mail.item_count <= APP_MAIL_ITEMS_MAX);
+	assert_true(items_mail.text_used <= APP_MAIL_TEXT_MAX);
+	assert_true(app_mail_item_count(&items_mail, APP_MAIL_ITEM_URL) > 0);
+	assert_item(APP_MAIL_ITEM_SUBJECT, 0, "s");
+	assert_item(APP_MAIL_ITEM_ATTACHMENT, 0, "late.txt");
+	app_mail_free(&items_mail);
+	/* a boundary longer than Suricata's 254 bytes is flagged */
+	char boundary[300];
+	memset(boundary, 'x', sizeof(boundary) - 1);
+	boundary[sizeof(boundary) - 1] = '\0';
+	snprintf(text, sizeof(text), "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n.\r\n",
+		 boundary);
+	mail_items(text, 100000);
+	assert_true(items_mail.long_boundary);
+	app_mail_free(&items_mail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_multipart),	    cmocka_unit_test(test_rfc822_base64_label),
-	    cmocka_unit_test(test_nested_and_dots), cmocka_unit_test(test_limit_and_end),
+	    cmocka_unit_test(test_multipart),
+	    cmocka_unit_test(test_rfc822_base64_label),
+	    cmocka_unit_test(test_nested_and_dots),
+	    cmocka_unit_test(test_limit_and_end),
 	    cmocka_unit_test(test_long_lines),
+	    cmocka_unit_test(test_items_headers),
+	    cmocka_unit_test(test_items_urls_and_attachments),
+	    cmocka_unit_test(test_items_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

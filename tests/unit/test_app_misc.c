@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
+#include "rules/lang/app_event.h"
 
 #define SINK_UNITS_MAX 16
 
@@ -26,25 +28,47 @@ struct unit_copy {
 	uint32_t len[RULE_BUFFER_COUNT];
 	bool error;
 	bool side_incomplete;
+	bool tx_complete;
+	bool repeat;
 	struct app_window window;
 	char eve[2048]; /* the parser's EVE object with this unit's details */
+};
+
+/* A frame's unit (app_frame.h), kept apart so the tests of units count units only. */
+#define SINK_FRAMES_MAX 16
+struct frame_copy {
+	struct app_frame frame;
+	uint32_t len;  /* bytes its frame buffer held */
+	uint8_t first; /* its first byte (0 when empty) */
 };
 
 struct sink {
 	const struct app_parser *parser; /* set: each unit's EVE object is kept */
 	uint32_t count;
 	struct unit_copy units[SINK_UNITS_MAX];
+	uint32_t frame_count;
+	struct frame_copy frames[SINK_FRAMES_MAX];
 };
 
 static void sink_emit(void *arg, const struct app_unit *unit)
 {
 	struct sink *k = arg;
 
+	if (unit->frame) {
+		assert_true(k->frame_count < SINK_FRAMES_MAX);
+		struct frame_copy *f = &k->frames[k->frame_count++];
+		f->frame = *unit->frame;
+		f->len = unit->buffer_len[RULE_BUFFER_FRAME];
+		f->first = f->len ? unit->buffer[RULE_BUFFER_FRAME][0] : 0;
+		return;
+	}
 	assert_true(k->count < SINK_UNITS_MAX);
 	assert_non_null(unit->details);
 	struct unit_copy *u = &k->units[k->count++];
 	u->error = unit->error;
 	u->side_incomplete = unit->side_incomplete;
+	u->tx_complete = unit->tx_complete;
+	u->repeat = unit->repeat;
 	u->window = unit->window;
 	if (k->parser && k->parser->eve_details) {
 		struct app_json j = {.buf = u->eve, .len = sizeof(u->eve) - 1};
@@ -181,6 +205,55 @@ static void test_sip_errors(void **unused)
 		sink_reset(&k);
 	}
 	app_parser_sip.destroy(state);
+}
+
+/*
+ * SIP over TCP: messages gathered from the stream whatever the pieces (a
+ * header block split, two messages in one piece, a body by its
+ * Content-Length), and their frames: pdu, start line, headers, body.
+ */
+static void test_sip_tcp_frames(void **unused)
+{
+	(void)unused;
+	static const char stream[] = "REGISTER sip:example.com SIP/2.0\r\n"
+				     "Via: SIP/2.0/TCP a\r\n"
+				     "Content-Length: 4\r\n"
+				     "\r\n"
+				     "v=0\n"
+				     "OPTIONS sip:example.com SIP/2.0\r\n"
+				     "l: 0\r\n"
+				     "\r\n";
+	const uint32_t first = 34 + 20 + 19 + 2 + 4;
+	for (uint32_t piece = 1; piece <= sizeof(stream) - 1; piece += 7) {
+		void *state = app_parser_sip.create(NULL);
+		struct sink k = {0};
+		for (uint32_t off = 0; off < sizeof(stream) - 1; off += piece) {
+			uint32_t n =
+			    sizeof(stream) - 1 - off < piece ? sizeof(stream) - 1 - off : piece;
+			app_parser_sip.parse_stream(
+			    state, APP_TO_SERVER, (const uint8_t *)stream + off, n, sink_emit, &k);
+		}
+		assert_int_equal(k.count, 2);
+		assert_buffer(&k.units[0], RULE_BUFFER_SIP_METHOD, "REGISTER");
+		assert_buffer(&k.units[1], RULE_BUFFER_SIP_METHOD, "OPTIONS");
+		/* REGISTER: pdu, line, headers, body; OPTIONS: pdu, line, headers */
+		assert_int_equal(k.frame_count, 7);
+		assert_int_equal(k.frames[0].frame.type, RULE_FRAME_SIP_PDU);
+		assert_int_equal(k.frames[0].frame.length, first);
+		assert_int_equal(k.frames[1].frame.type, RULE_FRAME_SIP_REQUEST_LINE);
+		assert_int_equal(k.frames[1].frame.length, 34);
+		assert_int_equal(k.frames[2].frame.type, RULE_FRAME_SIP_REQUEST_HEADERS);
+		assert_int_equal(k.frames[2].frame.offset, 34);
+		assert_int_equal(k.frames[2].frame.length, 20 + 19);
+		assert_int_equal(k.frames[2].first, 'V');
+		assert_int_equal(k.frames[3].frame.type, RULE_FRAME_SIP_REQUEST_BODY);
+		assert_int_equal(k.frames[3].frame.length, 4);
+		assert_int_equal(k.frames[4].frame.offset, first);
+		assert_int_equal(k.frames[4].frame.id, 6);
+		assert_int_equal(k.frames[4].first, 'O');
+		sink_reset(&k);
+		app_parser_sip.destroy(state);
+	}
 }
 
 /* A request and a response become their start line's parts and headers; repeats are units. */
@@ -424,16 +497,137 @@ static void test_smtp_session(void **unused)
 	    STEP(APP_TO_SERVER, "mail from:<dave@example.org>\r\nQUIT\r\n"),
 	};
 	for (uint32_t chunk = 1; chunk <= 4096; chunk += 4095) {
-		struct sink k = {0};
+		struct sink k = {.parser = &app_parser_smtp};
 		run_session(&app_parser_smtp, steps, 8, chunk, &k);
-		assert_int_equal(k.count, 5);
+		assert_int_equal(k.count, 6);
 		assert_buffer(&k.units[0], RULE_BUFFER_SMTP_HELO, "client.example.org");
-		assert_buffer(&k.units[1], RULE_BUFFER_SMTP_MAIL_FROM, "alice@example.org");
-		assert_buffer(&k.units[2], RULE_BUFFER_SMTP_RCPT_TO, "bob@example.com");
+		/* the path's first word, brackets kept (Suricata's buffer) */
+		assert_buffer(&k.units[1], RULE_BUFFER_SMTP_MAIL_FROM, "<alice@example.org>");
+		assert_buffer(&k.units[2], RULE_BUFFER_SMTP_RCPT_TO, "<bob@example.com>");
 		assert_buffer(&k.units[3], RULE_BUFFER_SMTP_RCPT_TO, "carol@example.com");
-		assert_buffer(&k.units[4], RULE_BUFFER_SMTP_MAIL_FROM, "dave@example.org");
+		/* the message's end closes transaction 0 */
+		assert_true(k.units[4].tx_complete);
+		assert_false(k.units[3].tx_complete);
+		assert_non_null(strstr(k.units[4].eve, "\"tx_id\":0,"));
+		assert_non_null(strstr(k.units[4].eve, "\"status\":\"PARSE_DONE\""));
+		/* the next command opens transaction 1, which carries the HELO again */
+		assert_buffer(&k.units[5], RULE_BUFFER_SMTP_HELO, "client.example.org");
+		assert_buffer(&k.units[5], RULE_BUFFER_SMTP_MAIL_FROM, "<dave@example.org>");
+		assert_false(k.units[5].tx_complete);
+		assert_non_null(strstr(k.units[5].eve, "\"tx_id\":1,"));
+		assert_null(strstr(k.units[5].eve, "\"email\""));
+		assert_null(strstr(k.units[5].eve, "bob@"));
 		sink_reset(&k);
 	}
+}
+
+/* A QUIT after a message opens a transaction of its own (Suricata 8.0): its HELO, no paths. */
+static void test_smtp_quit_transaction(void **unused)
+{
+	(void)unused;
+	const struct step steps[] = {
+	    STEP(APP_TO_SERVER, "HELO gp\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"),
+	    STEP(APP_TO_CLIENT, "250 hi\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+	    STEP(APP_TO_SERVER, "From: a@b\r\n\r\nhi\r\n.\r\nQUIT\r\n"),
+	};
+	struct sink k = {.parser = &app_parser_smtp};
+	run_session(&app_parser_smtp, steps, 3, 4096, &k);
+	assert_int_equal(k.count, 5);
+	assert_true(k.units[3].tx_complete);
+	assert_buffer(&k.units[4], RULE_BUFFER_SMTP_HELO, "gp");
+	assert_null(k.units[4].buffer[RULE_BUFFER_SMTP_MAIL_FROM]);
+	assert_false(k.units[4].tx_complete);
+	assert_string_equal(k.units[4].eve, ",\"tx_id\":1,\"smtp\":{\"helo\":\"gp\"}");
+	sink_reset(&k);
+}
+
+#define SMTP_MESSAGE                                                                               \
+	"From: \"Alice A\" <alice@example.org>\r\n"                                                \
+	"To: <bob@example.com>, carol@example.com,\r\n dave@example.net\r\n"                       \
+	"Cc: eve@example.org\r\n"                                                                  \
+	"Subject: the\r\n\tplan\r\n"                                                               \
+	"Message-ID: <1234@mx.example.org>\r\n"                                                    \
+	"X-Mailer: Mailer 1.0\r\n"                                                                 \
+	"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"                                   \
+	"--b1\r\nContent-Type: text/plain\r\n\r\n"                                                 \
+	"see http://one.example/a?b=1 and HTTP://two.example/ or https://no.example\r\n"           \
+	"--b1\r\nContent-Type: application/pdf\r\n"                                                \
+	"Content-Disposition: attachment; filename=\"doc.pdf\"\r\n\r\nPDF http://in.pdf/\r\n"      \
+	"--b1--\r\n.\r\n"
+
+/* The email.* buffers and EVE's email object from the message's headers and body. */
+static void test_smtp_email(void **unused)
+{
+	(void)unused;
+	const struct step steps[] = {
+	    STEP(APP_TO_SERVER, "EHLO c\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n"),
+	    STEP(APP_TO_CLIENT, "250 hi\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+	    STEP(APP_TO_SERVER, SMTP_MESSAGE),
+	};
+	for (uint32_t chunk = 1; chunk <= 4096; chunk += 4095) {
+		struct sink k = {.parser = &app_parser_smtp};
+		run_session(&app_parser_smtp, steps, 3, chunk, &k);
+		/* 3 commands, the attachment, the message's end: one unit per URL */
+		assert_int_equal(k.count, 3 + 1 + 3);
+		const struct unit_copy *end = &k.units[4];
+		assert_true(end->tx_complete);
+		assert_false(end->repeat);
+		assert_buffer(end, RULE_BUFFER_EMAIL_MESSAGE_ID, "<1234@mx.example.org>");
+		assert_buffer(end, RULE_BUFFER_EMAIL_X_MAILER, "Mailer 1.0");
+		assert_buffer(end, RULE_BUFFER_EMAIL_URL, "one.example/a?b=1");
+		assert_buffer(end, RULE_BUFFER_EMAIL_FROM, "\"Alice A\" <alice@example.org>");
+		assert_buffer(end, RULE_BUFFER_EMAIL_TO,
+			      "<bob@example.com>, carol@example.com,dave@example.net");
+		assert_buffer(end, RULE_BUFFER_EMAIL_CC, "eve@example.org");
+		assert_buffer(end, RULE_BUFFER_EMAIL_SUBJECT, "theplan");
+		assert_null(end->buffer[RULE_BUFFER_EMAIL_DATE]);
+		assert_null(end->buffer[RULE_BUFFER_EMAIL_RECEIVED]);
+		/* the other URLs, each an instance in a unit that repeats the message */
+		assert_true(k.units[5].repeat && k.units[6].repeat);
+		assert_buffer(&k.units[5], RULE_BUFFER_EMAIL_URL, "two.example/");
+		assert_buffer(&k.units[6], RULE_BUFFER_EMAIL_URL, "in.pdf/");
+		assert_buffer(&k.units[5], RULE_BUFFER_EMAIL_X_MAILER, "Mailer 1.0");
+		assert_null(end->buffer[RULE_BUFFER_APP_EVENTS]);
+		const char *want =
+		    ",\"email\":{\"from\":\"\\\"Alice A\\\" <alice@example.org>\","
+		    "\"to\":[\"<bob@example.com>\",\"carol@example.com\",\"dave@example.net\"],"
+		    "\"cc\":[\"eve@example.org\"],\"status\":\"PARSE_DONE\","
+		    "\"attachment\":[\"doc.pdf\"],"
+		    "\"url\":[\"in.pdf/\",\"two.example/\",\"one.example/a?b=1\"],"
+		    "\"subject\":\"theplan\",\"message_id\":\"<1234@mx.example.org>\","
+		    "\"x_mailer\":\"Mailer 1.0\"}";
+		assert_non_null(strstr(end->eve, want));
+		/* the attachment's unit already shows what the headers said */
+		assert_non_null(strstr(k.units[3].eve, "\"attachment\":[\"doc.pdf\"]"));
+		assert_buffer(&k.units[3], RULE_BUFFER_FILE_NAME, "doc.pdf");
+		sink_reset(&k);
+	}
+}
+
+/* A boundary past Suricata's 254 bytes raises smtp.mime_long_boundary on the message's end. */
+static void test_smtp_long_boundary(void **unused)
+{
+	(void)unused;
+	static char message[1024];
+	char boundary[301];
+	memset(boundary, 'A', 300);
+	boundary[300] = '\0';
+	snprintf(message, sizeof(message),
+		 "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\ntext\r\n.\r\n", boundary);
+	struct step steps[] = {
+	    STEP(APP_TO_SERVER, "HELO c\r\nDATA\r\n"),
+	    STEP(APP_TO_CLIENT, "250 hi\r\n354 go\r\n"),
+	    {APP_TO_SERVER, message, 0},
+	};
+	struct sink k = {.parser = &app_parser_smtp};
+	run_session(&app_parser_smtp, steps, 3, 4096, &k);
+	assert_int_equal(k.count, 2);
+	assert_non_null(k.units[1].buffer[RULE_BUFFER_APP_EVENTS]);
+	assert_int_equal(k.units[1].len[RULE_BUFFER_APP_EVENTS], 1);
+	assert_int_equal(k.units[1].buffer[RULE_BUFFER_APP_EVENTS][0],
+			 RULE_APP_EVENT_SMTP_MIME_LONG_BOUNDARY);
+	assert_non_null(strstr(k.units[1].eve, "\"email\":{\"status\":\"PARSE_DONE\"}"));
+	sink_reset(&k);
 }
 
 /* DATA refused: the next line is a command again. */
@@ -448,7 +642,7 @@ static void test_smtp_data_refused(void **unused)
 	};
 	run_session(&app_parser_smtp, steps, 3, 4096, &k);
 	assert_int_equal(k.count, 2);
-	assert_buffer(&k.units[1], RULE_BUFFER_SMTP_RCPT_TO, "x@y");
+	assert_buffer(&k.units[1], RULE_BUFFER_SMTP_RCPT_TO, "<x@y>");
 	sink_reset(&k);
 }
 
@@ -472,8 +666,8 @@ static void test_smtp_starttls_and_bdat(void **unused)
 	    STEP(APP_TO_SERVER, "BDAT 20 LAST\r\nRCPT TO:<in-body>\r\n1RCPT TO:<real>\r\n"),
 	};
 	run_session(&app_parser_smtp, bdat, 1, 4096, &k);
-	assert_int_equal(k.count, 1);
-	assert_buffer(&k.units[0], RULE_BUFFER_SMTP_RCPT_TO, "real");
+	assert_int_equal(k.count, 2); /* BDAT opens the transaction */
+	assert_buffer(&k.units[1], RULE_BUFFER_SMTP_RCPT_TO, "<real>");
 	sink_reset(&k);
 }
 
@@ -707,12 +901,16 @@ int main(void)
 	    cmocka_unit_test(test_sip_detect),
 	    cmocka_unit_test(test_sip_errors),
 	    cmocka_unit_test(test_sip_buffers),
+	    cmocka_unit_test(test_sip_tcp_frames),
 	    cmocka_unit_test(test_ssh_bad_banner),
 	    cmocka_unit_test(test_ssh_nul_banner),
 	    cmocka_unit_test(test_smtp_detect),
 	    cmocka_unit_test(test_smtp_session),
 	    cmocka_unit_test(test_smtp_data_refused),
 	    cmocka_unit_test(test_smtp_starttls_and_bdat),
+	    cmocka_unit_test(test_smtp_quit_transaction),
+	    cmocka_unit_test(test_smtp_email),
+	    cmocka_unit_test(test_smtp_long_boundary),
 	    cmocka_unit_test(test_mysql_detect),
 	    cmocka_unit_test(test_mysql_queries),
 	    cmocka_unit_test(test_mysql_every_split),

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_parsers.h"
 #include "rules/lang/app_event.h"
 #include "rules/lang/app_meta.h"
@@ -78,8 +79,41 @@ static void run_session(uint32_t chunk, struct sink *k)
 	app_parser_mqtt.destroy(s);
 }
 
+/*
+ * Frames: pdu, header, data per packet, ids per direction from 2, the
+ * offsets in the direction's stream; header is two bytes and data the
+ * remaining length from the third byte, as Suricata marks them.
+ */
+static void check_session_frames(const struct sink *k)
+{
+	assert_int_equal(k->frame_count, 15);
+	const struct frame_copy *f = k->frames;
+	assert_int_equal(f[0].frame.type, RULE_FRAME_MQTT_PDU);
+	assert_int_equal(f[0].frame.id, 2);
+	assert_int_equal(f[0].frame.length, sizeof(connect5));
+	assert_int_equal(f[0].len, sizeof(connect5));
+	assert_true(f[0].frame.complete);
+	assert_int_equal(f[0].first, 0x10);
+	assert_int_equal(f[1].frame.type, RULE_FRAME_MQTT_HEADER);
+	assert_int_equal(f[1].frame.id, 3);
+	assert_int_equal(f[1].len, 2);
+	assert_int_equal(f[2].frame.type, RULE_FRAME_MQTT_DATA);
+	assert_int_equal(f[2].frame.length, sizeof(connect5) - 2);
+	assert_int_equal(f[2].frame.offset, 2);
+	assert_int_equal(f[2].first, 0x00);
+	/* CONNACK: the other direction's ids start again */
+	assert_int_equal(f[3].frame.direction, APP_TO_CLIENT);
+	assert_int_equal(f[3].frame.id, 2);
+	/* SUBSCRIBE follows CONNECT in the client's stream */
+	assert_int_equal(f[6].frame.type, RULE_FRAME_MQTT_PDU);
+	assert_int_equal(f[6].frame.id, 5);
+	assert_int_equal(f[6].frame.offset, sizeof(connect5));
+	assert_int_equal(f[6].first, 0x82);
+}
+
 static void check_session(struct sink *k)
 {
+	check_session_frames(k);
 	assert_int_equal(k->count, 6); /* SUBSCRIBE is two units, one per topic */
 	const struct unit_copy *u = &k->units[0];
 	struct rule_mqtt_meta m = meta_of(u);

@@ -87,6 +87,7 @@ static void tree_connect(struct msg *req, struct msg *res, uint64_t id, uint32_t
 
 struct seen {
 	unsigned count;
+	unsigned frames;      /* frames' units (nbss.*, smb2.*) */
 	char text[4][16][64]; /* by buffer kind: share, pipe, user, domain */
 	unsigned n[4];
 	bool opnum_seen;
@@ -104,6 +105,10 @@ static void keep(struct seen *k, unsigned kind, const struct app_unit *u, enum r
 static void emit(void *arg, const struct app_unit *unit)
 {
 	struct seen *k = arg;
+	if (unit->frame) { /* a frame's unit: counted apart */
+		k->frames++;
+		return;
+	}
 	k->count++;
 	assert_non_null(unit->details);
 	keep(k, 0, unit, RULE_BUFFER_SMB_SHARE);
@@ -241,6 +246,8 @@ static void test_smb_ntlmssp(void **unused)
 	struct seen k;
 	run(&m, 1, 5, &k);
 	assert_int_equal(k.n[2], 1);
+	/* one message of one command: nbss.pdu, nbss.hdr, nbss.data, smb2.pdu, smb2.hdr, smb2.data */
+	assert_int_equal(k.frames, 6);
 	assert_string_equal(k.text[2][0], "Administrator");
 	assert_string_equal(k.text[3][0], "CONTOSO");
 	/* a blob whose offsets point outside it names nobody */

@@ -103,6 +103,33 @@ static void test_alert_fields(void **state)
 	assert_true(line[0] == '{' && line[n - 1] == '}');
 }
 
+/* A frame rule's alert shows the frame (Suricata's alert.frame object); others show none. */
+static void test_alert_frame(void **state)
+{
+	(void)state;
+	struct rule r = test_rule();
+	struct alert a = test_alert(&r);
+	char line[4096];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "\"frame\""));
+	a.frame = (struct app_frame){.type = RULE_FRAME_SMB2_HDR,
+				     .direction = APP_TO_CLIENT,
+				     .complete = true,
+				     .id = 9,
+				     .offset = 68,
+				     .length = 64,
+				     .tx_id = -1};
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"frame\":{\"type\":\"smb2.hdr\",\"id\":9,\"direction\":"
+			      "\"toclient\",\"stream_offset\":68,\"length\":64,\"complete\":true}");
+	a.frame.type = RULE_FRAME_SMTP_DATA;
+	a.frame.complete = false;
+	a.frame.tx_id = 0;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"type\":\"data\"");
+	assert_contains(line, "\"complete\":false,\"tx_id\":0}");
+}
+
 /*
  * The filter's drop event: no rule, event_type drop, the reason, verdict
  * drop, and the ACL rule number in vigil's own object (metadata.flowints.vigil).
@@ -792,6 +819,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alert_fields),
+	    cmocka_unit_test(test_alert_frame),
 	    cmocka_unit_test(test_flow_record),
 	    cmocka_unit_test(test_flow_record_icmp),
 	    cmocka_unit_test(test_protocol_record_and_alert_flow),

@@ -227,7 +227,12 @@ static void test_tcp_midstream_server_by_port(void **state)
 	    {9200, 45000, FLOW_TO_CLIENT},  /* a service port answering an ephemeral one */
 	    {45000, 9200, FLOW_TO_SERVER},  /* the client first */
 	    {40000, 50000, FLOW_TO_SERVER}, /* both ephemeral: the first sender is the client */
-	    {1000, 2000, FLOW_TO_CLIENT},   /* a well-known port and a registered one */
+	    {443, 2000, FLOW_TO_CLIENT},    /* a well-known port and a registered one */
+	    /* a reserved port toward a registered one: an RPC client's
+	     * (bindresvport), as likely as a server's: the first sender */
+	    {939, 2049, FLOW_TO_SERVER},
+	    {1000, 2000, FLOW_TO_SERVER},
+	    {993, 40000, FLOW_TO_CLIENT}, /* but toward an ephemeral one, a server's */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

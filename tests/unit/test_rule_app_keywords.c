@@ -506,6 +506,47 @@ static void test_protocol_sticky_buffers(void **state)
 	}
 }
 
+/* ---- email.* of a mail message (SMTP) -------------------------------------- */
+
+static void test_email_buffers(void **state)
+{
+	static const struct {
+		const char *name;
+		int buffer;
+	} names[] = {
+	    {"email.message_id", RULE_BUFFER_EMAIL_MESSAGE_ID},
+	    {"email.x_mailer", RULE_BUFFER_EMAIL_X_MAILER},
+	    {"email.url", RULE_BUFFER_EMAIL_URL},
+	    {"email.from", RULE_BUFFER_EMAIL_FROM},
+	    {"email.to", RULE_BUFFER_EMAIL_TO},
+	    {"email.cc", RULE_BUFFER_EMAIL_CC},
+	    {"email.subject", RULE_BUFFER_EMAIL_SUBJECT},
+	    {"email.date", RULE_BUFFER_EMAIL_DATE},
+	    {"email.received", RULE_BUFFER_EMAIL_RECEIVED},
+	};
+	char options[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(options, sizeof(options), "%s; content:\"v\";", names[i].name);
+		assert_true(match_str(options, names[i].buffer, "a v"));
+		assert_false(match_str(options, names[i].buffer, "a w"));
+		assert_false(match_str(options, RULE_BUFFER_SMTP_HELO, "a v"));
+		/* a sticky buffer takes no value */
+		snprintf(options, sizeof(options), "%s:1; content:\"v\";", names[i].name);
+		parse_fails(options, names[i].name);
+	}
+	/* the header's whole value, anchors and size as Suricata's test rules use them */
+	const char *id = "email.message_id; content:\"<a@b>\"; startswith; endswith; bsize:5;";
+	assert_true(match_str(id, RULE_BUFFER_EMAIL_MESSAGE_ID, "<a@b>"));
+	assert_false(match_str(id, RULE_BUFFER_EMAIL_MESSAGE_ID, "<a@b> "));
+	/* email.url is a multi-buffer: each URL an instance */
+	assert_true(rule_buffer_multi[RULE_BUFFER_EMAIL_URL]);
+	assert_true(rule_buffer_multi[RULE_BUFFER_EMAIL_RECEIVED]);
+	assert_false(rule_buffer_multi[RULE_BUFFER_EMAIL_X_MAILER]);
+	assert_int_equal(rule_buffer_proto[RULE_BUFFER_EMAIL_URL], RULE_PROTO_SMTP);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -539,6 +580,7 @@ int main(void)
 	    cmocka_unit_test(test_tls_version),
 	    cmocka_unit_test(test_ssl_state),
 	    cmocka_unit_test(test_protocol_sticky_buffers),
+	    cmocka_unit_test(test_email_buffers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

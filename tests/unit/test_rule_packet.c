@@ -565,8 +565,14 @@ static void test_app_layer_event(void **state)
 	ctx.flow = RULE_MATCH_ESTABLISHED | RULE_MATCH_HAS_FLOW;
 	assert_true(rule_match(rule, &ctx));
 	rule_free(rule);
-	/* an event vigil never raises loads and never matches */
+	/* an SMTP event the parser raises (app_smtp.c) */
 	rule = options_ok("smtp", "app-layer-event:smtp.mime_long_boundary;");
+	assert_false(rule_match(rule, &ctx));
+	events[0] = RULE_APP_EVENT_SMTP_MIME_LONG_BOUNDARY;
+	assert_true(rule_match(rule, &ctx));
+	rule_free(rule);
+	/* an event vigil never raises loads and never matches */
+	rule = options_ok("smtp", "app-layer-event:smtp.duplicate_fields;");
 	uint8_t all[RULE_APP_EVENT_COUNT];
 	for (unsigned i = 0; i < RULE_APP_EVENT_COUNT; i++)
 		all[i] = (uint8_t)i;

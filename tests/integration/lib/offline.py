@@ -81,7 +81,7 @@ class Conversation:
 
 # EVE records that are no event of a packet (issue 15): flow records and
 # the protocols' transaction records; the scenarios here read the events.
-RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip", "mqtt", "krb5", "enip", "ldap", "snmp", "stats", "fileinfo"))
+RECORD_TYPES = frozenset(("flow", "http", "tls", "dns", "ssh", "smtp", "mysql", "sip", "mqtt", "krb5", "enip", "ldap", "snmp", "nfs", "pgsql", "stats", "fileinfo"))
 
 
 def run(rules, packets, mode="ids", extra=(), board="offline.conf", records=False):
