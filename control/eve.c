@@ -391,8 +391,11 @@ static void put_normalize_anomaly(struct app_json *o, const struct alert *a)
 
 /*
  * An application-layer event (rules/lang/app_event.h) as Suricata writes
- * it: the event in capitals without its protocol ("dns.z_flag_set" is
- * Z_FLAG_SET), the layer that raised it, the flow's protocol.
+ * it: the event without its protocol, in capitals for the protocols whose
+ * Suricata parser is C ("tls.invalid_certificate" is INVALID_CERTIFICATE),
+ * as written for those in Rust (app_parser.eve_events_as_written:
+ * "mqtt.missing_connect" is missing_connect), the layer that raised it,
+ * the flow's protocol.
  */
 static void put_applayer_anomaly(struct app_json *o, const struct alert *a)
 {
@@ -400,9 +403,12 @@ static void put_applayer_anomaly(struct app_json *o, const struct alert *a)
 	const char *name =
 	    a->anomaly_reason < RULE_APP_EVENT_COUNT ? rule_app_event_name[a->anomaly_reason] : "";
 	const char *dot = strchr(name, '.');
+	const struct app_parser *parser =
+	    a->app_proto < RULE_PROTO_COUNT ? app_parser_for((enum rule_proto)a->app_proto) : NULL;
+	bool as_written = parser && parser->eve_events_as_written;
 	size_t n = 0;
 	for (const char *p = dot ? dot + 1 : name; *p && n < sizeof(event) - 1; p++)
-		event[n++] = (char)toupper((unsigned char)*p);
+		event[n++] = as_written ? *p : (char)toupper((unsigned char)*p);
 	event[n] = '\0';
 	app_json_put(o, ",\"anomaly\":{");
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
@@ -863,13 +869,6 @@ static void put_packet_capture(struct app_json *o, struct app_json *v, const str
 		app_json_uint(v, "packet_len", f->len - eve_site.frame_prefix);
 }
 
-/* ,"tx_id":N: the transaction a rule matched, when its parser numbers them (Suricata's tx_id). */
-static void put_tx_id(struct app_json *o, const struct alert *a)
-{
-	if (a->tx_match && a->has_details && a->details.has_tx_id)
-		app_json_put(o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
-}
-
 /* ,"pcap_filename":"PATH": the capture an offline run reads ([eve] pcap_file). */
 static void put_pcap_filename(struct app_json *o)
 {
@@ -1070,8 +1069,6 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 		 : a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data"
 						       : name);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
-	if (a->details.has_tx_id)
-		app_json_put(&o, ",\"tx_id\":%" PRIu64, a->details.tx_id);
 	put_details(&o, &v, a);
 	app_json_end(&v, "}");
 	o.overflow |= v.overflow;
@@ -1162,7 +1159,7 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 		 * or the flow's end (Suricata's flow timeout pseudo packet) */
 		app_json_put(&o, ",\"pkt_src\":\"%s\"",
 			     a->flow_end ? "stream (flow timeout)" : "wire/pcap");
-		put_tx_id(&o, a);
+		/* tx_id: the parser's details write it beside their object */
 		put_alert_object(&o, a, ruleset);
 		put_verdict(&o, a);
 		put_alert_flow(&o, a);

@@ -22,7 +22,9 @@
 #include "dataplane/flow/stream.h"
 #include "dataplane/filter/filter.h"
 #include "dataplane/detect/ratelimit.h"
+#include "dataplane/pipeline.h"
 #include "dataplane/worker.h"
+#include "rules/lang/event.h"
 #include "platform/link.h"
 
 #define STATS_BLOCKED_MAX 1024 /* blocked sources listed per worker */
@@ -419,11 +421,54 @@ struct stats_pair {
 	uint64_t value;
 };
 
-static void stats_eve_object(FILE *f, const char *key, const struct stats_pair *pairs, size_t n)
+/* The object's opening and its pairs; the caller closes it. */
+static void stats_eve_object_open(FILE *f, const char *key, const struct stats_pair *pairs,
+				  size_t n)
 {
 	fprintf(f, ",\"%s\":{", key);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", pairs[i].key, pairs[i].value);
+}
+
+static void stats_eve_object(FILE *f, const char *key, const struct stats_pair *pairs, size_t n)
+{
+	stats_eve_object_open(f, key, pairs, n);
+	fputc('}', f);
+}
+
+/*
+ * Suricata's decoder.event object: the packets the decoders refused, by
+ * the event Suricata raises for each reason ("udp":{"len_invalid":1}),
+ * grouped by layer; only those that happened (Suricata's stats leave
+ * zeros out by default). Written inside the decoder object.
+ */
+static void stats_eve_decoder_events(FILE *f, const struct worker_counters *t)
+{
+	uint64_t events[RULE_EVENT_COUNT] = {0};
+	for (unsigned e = 0; e < DECODE_ERROR_COUNT; e++)
+		if (pipeline_decode_events[e])
+			events[pipeline_decode_events[e] - 1] += t->malformed[e];
+	bool any_layer = false, done[RULE_EVENT_COUNT] = {false};
+	fprintf(f, ",\"event\":{");
+	for (unsigned i = 0; i < RULE_EVENT_COUNT; i++) {
+		if (!events[i] || done[i])
+			continue;
+		const char *name = rule_decode_event_name[i], *dot = strchr(name, '.');
+		int layer_len = dot ? (int)(dot - name) : 0;
+		fprintf(f, "%s\"%.*s\":{", any_layer ? "," : "", layer_len, name);
+		any_layer = true;
+		/* the layer's events, this one and those after it */
+		for (unsigned j = i, first = 1; j < RULE_EVENT_COUNT; j++) {
+			const char *other = rule_decode_event_name[j];
+			if (!events[j] || strncmp(other, name, (size_t)layer_len + 1) != 0)
+				continue;
+			fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", other + layer_len + 1,
+				events[j]);
+			done[j] = true;
+			first = 0;
+		}
+		fputc('}', f);
+	}
 	fputc('}', f);
 }
 
@@ -471,7 +516,9 @@ static void stats_eve_suricata(FILE *f, const struct stats_view *view, double up
 	    {"gre", n[WORKER_COUNTER_GRE]},
 	    {"avg_pkt_size", pkts ? n[WORKER_COUNTER_RX_BYTES] / pkts : 0},
 	};
-	stats_eve_object(f, "decoder", decoder, sizeof(decoder) / sizeof(decoder[0]));
+	stats_eve_object_open(f, "decoder", decoder, sizeof(decoder) / sizeof(decoder[0]));
+	stats_eve_decoder_events(f, &t);
+	fputc('}', f);
 	uint64_t flows[FLOW_COUNTER_COUNT];
 	if (stats_flows(view, view->worker_count, flows)) {
 		const struct flow_counters *fc = (const struct flow_counters *)(const void *)flows;
@@ -499,7 +546,7 @@ static void stats_eve_suricata(FILE *f, const struct stats_view *view, double up
 	}
 	const struct stats_pair detect[] = {
 	    {"alert", n[WORKER_COUNTER_ALERTS]},
-	    {"alert_queue_overflow", n[WORKER_COUNTER_ALERTS_LOST]}};
+	    {"alert_queue_overflow", n[WORKER_COUNTER_ALERTS_DISCARDED]}};
 	stats_eve_object(f, "detect", detect, sizeof(detect) / sizeof(detect[0]));
 	const struct stats_pair ips[] = {{"accepted", n[WORKER_COUNTER_TX_PACKETS]},
 					 {"blocked", stats_dropped(&t)},

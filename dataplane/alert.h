@@ -102,11 +102,11 @@ struct alert_tunnel {
 
 /* Why a packet was dropped, for its EVE drop record (Suricata's drop.reason names). _(SYM, "name") */
 #define foreach_alert_drop_cause                                                                   \
-	_(RULES, "rules")			   /* a rule's drop or reject on this packet */    \
-	_(FLOW, "flow drop")			   /* the flow was dropped by a rule before */     \
-	_(THRESHOLD, "threshold detection_filter") /* a rate_filter's new_action */                \
-	_(RATE_LIMIT, "rate limit")		   /* a policy rate limit blocks the source */     \
-	_(STREAM, "stream error") /* its receiver would discard it (normalizer) */                 \
+	_(RULES, "rules")	    /* a rule's drop or reject on this packet */                   \
+	_(FLOW, "flow drop")	    /* the flow was dropped by a rule before */                    \
+	_(RATE_LIMIT, "rate limit") /* a policy rate limit blocks the source */                    \
+	_(STREAM, "stream error")   /* its receiver would discard it (normalizer) */               \
+	_(THRESHOLD, "threshold detection_filter") /* a rate_filter turned a rule to drop */       \
 	_(OTHER, "other")
 
 enum alert_drop_cause {
@@ -148,7 +148,6 @@ struct alert {
 	uint16_t worker;
 	uint16_t app_proto; /* enum rule_proto, or ALERT_APP_PROTO_NONE */
 	uint8_t has_details;
-	uint8_t tx_match; /* the rule matched the unit of details (EVE tx_id), not the packet */
 	uint8_t flow_end; /* raised at the flow's end, on no packet (EVE pkt_src) */
 	/* A drop event of the filter stage (dataplane/filter/filter.h): rule is NULL. */
 	uint8_t filter_drop;

@@ -419,6 +419,22 @@ static void pipeline_stream_gap(struct detect_packet *s)
 }
 
 /*
+ * Data on a RST (a diagnostic text: "Access Denied") never reaches the
+ * stream, no stack delivers it to the application; rules still see it as
+ * the packet's own payload, as Suricata inspects it, while rules on the
+ * stream alone (flow:only_stream) do not.
+ */
+static void pipeline_rst_data(struct detect_packet *s)
+{
+	const struct packet *p = s->p;
+	uint32_t flow = s->match.flow;
+	s->match.flow &= ~(uint32_t)RULE_MATCH_STREAM;
+	detect_set_pkt_data(s, p->data + p->payload_offset, p->payload_len);
+	detect_buffer(s, p->data + p->payload_offset, p->payload_len, 0, NULL);
+	s->match.flow = flow;
+}
+
+/*
  * TCP: rules without pkt_data options (flags, ttl, ...) see every segment
  * once; the others see the reassembled stream, through
  * pipeline_stream_data().
@@ -464,6 +480,8 @@ static void pipeline_tcp(struct detect_packet *s)
 			s->verdict = pipeline_discard(ctx, p, s->flow, NORMALIZE_OVERLAP_MISMATCH,
 						      s->timestamp_us);
 	}
+	if (unlikely((p->tcp_flags & STREAM_TCP_RST) && p->payload_len) && !s->passed)
+		pipeline_rst_data(s);
 	if (p->tcp_flags & (STREAM_TCP_FIN | STREAM_TCP_RST))
 		pipeline_app_end(s);
 	if (s->app_error && pipeline_app_error(s))
@@ -539,8 +557,9 @@ static enum verdict pipeline_inspect(struct detect_context *ctx, const struct pa
 	*flow = NULL;
 	ctx->drop_reason = DROP_VERDICT;
 	ctx->drop_alert = NULL;
+	ctx->has_silent_drop = false;
+	ctx->rate_filter_dropped = false;
 	ctx->flow_dropped = false;
-	ctx->rate_filter_drop = false;
 	ctx->now_us = timestamp_us;
 	if (!(p->flags & (PACKET_IPV4 | PACKET_IPV6)))
 		return VERDICT_PASS;
@@ -741,7 +760,7 @@ static bool pipeline_fragment_cut_header(struct packet *p, enum decode_error err
  * decoders refuse; errors Suricata has no event for (tunnels, a chain too
  * long) raise none. Read per refused packet only.
  */
-static const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT] = {
+const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT] = {
 #define E(error, event) [DECODE_##error] = RULE_EVENT_##event + 1
     E(ETHERNET_TRUNCATED, ETHERNET_PKT_TOO_SMALL),
     E(VLAN_TRUNCATED, VLAN_HEADER_TOO_SMALL),
@@ -1035,8 +1054,7 @@ static enum alert_drop_cause pipeline_drop_cause(const struct detect_context *ct
 		return ALERT_DROP_RATE_LIMIT;
 	if (ctx->drop_reason == DROP_NORMALIZE)
 		return ALERT_DROP_STREAM;
-	/* a rate_filter's new_action: Suricata names the threshold */
-	if (ctx->rate_filter_drop && !ctx->flow_dropped)
+	if (ctx->rate_filter_dropped)
 		return ALERT_DROP_THRESHOLD;
 	if (ctx->drop_alert)
 		return ALERT_DROP_RULES;

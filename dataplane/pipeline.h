@@ -85,4 +85,11 @@ void pipeline_flows_end(struct detect_context *ctx);
 /* Once per loop of the worker: expire idle flows, rate-limit housekeeping, adopt published rules. */
 void pipeline_housekeeping(struct detect_context *ctx);
 
+/*
+ * The decoder event Suricata raises for each enum decode_error, as
+ * RULE_EVENT_x + 1 (rules/lang/event.h); 0: none. Constant: the stats
+ * read it to name the malformed counters as Suricata's decoder.event.*.
+ */
+extern const uint8_t pipeline_decode_events[DECODE_ERROR_COUNT];
+
 #endif

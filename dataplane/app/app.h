@@ -63,10 +63,6 @@ struct app_details {
 	 * http.xff), and its address, which every consumer of the client reads. */
 	char xff[XFF_TEXT_MAX];
 	struct xff_client xff_client;
-	/* The transaction's number in its flow, from 0 (Suricata's tx_id), for
-	 * a parser that counts its transactions (has_tx_id). */
-	uint64_t tx_id;
-	bool has_tx_id;
 	_Alignas(8) unsigned char proto[APP_DETAILS_PROTO_MAX];
 };
 
@@ -334,6 +330,18 @@ struct app_parser {
 	/* The protocol has no object in Suricata's EVE schema: eve_details
 	 * writes into vigil's own object (control/eve.h), not the record. */
 	bool eve_vigil;
+	/*
+	 * Well-known ports of other protocols that share this one's format
+	 * (mDNS, LLMNR and NetBIOS names are DNS-shaped): a flow with either
+	 * port among them is not detected as this protocol from its bytes,
+	 * as Suricata, which looks for DNS on port 53 only, leaves them. 0
+	 * ends the list.
+	 */
+	uint16_t other_protocol_ports[4];
+	/* Suricata's parser of the protocol is written in Rust, which names its
+	 * events in EVE's anomaly records as rules write them ("z_flag_set");
+	 * its C parsers name them in capitals ("INVALID_CERTIFICATE"). */
+	bool eve_events_as_written;
 	/* event_type of its protocol records; NULL: name (HTTP/2's are "http"). */
 	const char *eve_event_type;
 	/*

@@ -546,6 +546,7 @@ static void dcerpc_eve_details(const struct app_details *d, struct app_json *out
 
 const struct app_parser app_parser_dcerpc = {
     .name = "dcerpc",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_DCERPC,
     .tcp = true,
     .udp = false,

@@ -8,9 +8,11 @@
  * dns.query (the name in dotted form without the trailing dot, as
  * Suricata) and the details rrname/rrtype; a response becomes one unit
  * with the details of its first question and no dns.query buffer, since
- * Suricata's dns.query looks at requests only. Answer, authority and
- * additional records are walked to check the message holds together, not
- * kept.
+ * Suricata's dns.query looks at requests only. The questions and the
+ * answer, authority and additional records are kept for EVE (struct
+ * dns_details) as far as they fit, each record's data in the form Suricata
+ * logs it; each message is a transaction of its own, numbered in the flow
+ * (tx_id), as in Suricata 8.
  *
  * For the rules, every name is also kept (bounded by DNS_NAMES_MAX and
  * DNS_ARENA_MAX) in the multi-buffers Suricata has: dns.queries.rrname
@@ -68,14 +70,33 @@ struct dns_tcp_direction {
 	uint8_t message[DNS_TCP_MESSAGE_MAX];
 };
 
-/* EVE's dns object, in struct app_details.proto of every DNS unit. */
+/*
+ * EVE's dns object, in struct app_details.proto of every DNS unit: the
+ * message's header and its records as Suricata logs them, packed in
+ * records[] one after the other (struct dns_logged_record, the owner name,
+ * then the data in its logged form, see dns_rdata_logged()). Questions are
+ * records of section DNS_QUESTION with no data. A record that does not fit
+ * is left out with those after it (records_cut).
+ */
+#define DNS_DETAILS_RECORDS 1900
 struct dns_details {
-	char rrname[APP_TEXT_MAX]; /* dotted, NUL-terminated */
-	uint16_t rrtype;
+	uint64_t tx_id;	    /* messages of the flow before this one (Suricata 8: one each) */
 	uint16_t id, flags; /* the message's header */
-	bool rrname_cut;    /* the name was longer than rrname keeps */
+	uint16_t used;	    /* bytes of records[] */
+	bool records_cut;
+	uint8_t records[DNS_DETAILS_RECORDS];
 };
 APP_DETAILS_FITS(struct dns_details);
+
+enum dns_section { DNS_QUESTION, DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL };
+
+/* The fixed start of a record in dns_details.records (unaligned, read byte by byte). */
+struct dns_logged_record {
+	uint8_t section;
+	uint8_t type[2], ttl[4];
+	uint8_t name_len;
+	uint8_t data_len[2];
+};
 
 struct dns_state {
 	struct app_details details;
@@ -84,6 +105,7 @@ struct dns_state {
 	 * exchanges: the buffers are allocated on the first TCP bytes. */
 	struct dns_tcp_direction *tcp;
 	struct app_body_rules message_rules; /* rules matched on the message being emitted */
+	uint64_t messages;		     /* parsed so far in the flow: the next tx_id */
 };
 
 struct dns_header {
@@ -188,8 +210,6 @@ struct dns_names {
 	uint32_t meta_len;
 };
 
-enum dns_section { DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL };
-
 /* Keep name (a dotted text) in the arena; its index there, or -1 when full. */
 static int32_t dns_names_keep(struct dns_names *n, const char *name, uint32_t len)
 {
@@ -246,22 +266,146 @@ static bool dns_rdata_name(const uint8_t *msg, uint32_t end, uint32_t *off, stru
 	return true;
 }
 
+#define DNS_RDATA_LOGGED_MAX 600 /* SOA: two names and five numbers */
+
+/* Append n bytes of p to the details' records; false when they do not fit. */
+static bool dns_details_put(struct dns_details *det, const void *p, uint32_t n)
+{
+	if (!n)
+		return true;
+	if (n > sizeof(det->records) - det->used)
+		return false;
+	memcpy(det->records + det->used, p, n);
+	det->used = (uint16_t)(det->used + n);
+	return true;
+}
+
+/* Append a name, its length first (dotted text is at most 254 bytes). */
+static bool dns_details_put_name(uint8_t *out, uint32_t *len, uint32_t max, const char *name,
+				 uint32_t name_len)
+{
+	if (name_len > UINT8_MAX || 1 + name_len > max - *len)
+		return false;
+	out[(*len)++] = (uint8_t)name_len;
+	memcpy(out + *len, name, name_len);
+	*len += name_len;
+	return true;
+}
+
+/*
+ * The data of one record as Suricata logs it, into out (DNS_RDATA_LOGGED_MAX
+ * bytes): the address of an A or AAAA as it is; the dotted name of a CNAME,
+ * NS, PTR or MX (after its preference); a SOA's names (each after its
+ * length) then its five numbers as on the wire; a SRV's priority, weight
+ * and port then its target; a TXT's first string; a NULL's or SSHFP's data
+ * as it is (what fits). Other types, and data that does not parse, log
+ * nothing (*out_len 0). msg[0..end) is the message up to the data's end,
+ * so names may point back into it.
+ */
+static void dns_rdata_logged(const uint8_t *msg, uint32_t off, uint32_t end, uint16_t type,
+			     uint8_t *out, uint32_t *out_len)
+{
+	char name[DNS_NAME_MAX + 1];
+	uint32_t name_len, len = 0;
+	uint32_t rdlength = end - off;
+
+	*out_len = 0;
+	switch (type) {
+	case 1:	 /* A */
+	case 28: /* AAAA */
+	case 10: /* NULL */
+	case 44: /* SSHFP */
+		len = rdlength < DNS_RDATA_LOGGED_MAX ? rdlength : DNS_RDATA_LOGGED_MAX;
+		memcpy(out, msg + off, len);
+		break;
+	case 16: /* TXT: a length, then the string */
+		if (!rdlength || msg[off] > rdlength - 1)
+			return;
+		len = msg[off];
+		memcpy(out, msg + off + 1, len);
+		break;
+	case 15: /* MX */
+	case 2:	 /* NS */
+	case 5:	 /* CNAME */
+	case 12: /* PTR */
+		off += type == 15 ? 2 : 0;
+		if (off >= end || !dns_name_read(msg, end, &off, name, &name_len))
+			return;
+		len = name_len;
+		memcpy(out, name, name_len);
+		break;
+	case 6: /* SOA */
+		for (int i = 0; i < 2; i++)
+			if (!dns_name_read(msg, end, &off, name, &name_len) ||
+			    !dns_details_put_name(out, &len, DNS_RDATA_LOGGED_MAX, name, name_len))
+				return;
+		if (end - off < 20 || len + 20 > DNS_RDATA_LOGGED_MAX)
+			return;
+		memcpy(out + len, msg + off, 20);
+		len += 20;
+		break;
+	case 33: /* SRV */
+		if (rdlength < 6)
+			return;
+		memcpy(out, msg + off, 6);
+		off += 6;
+		if (!dns_name_read(msg, end, &off, name, &name_len))
+			return;
+		memcpy(out + 6, name, name_len);
+		len = 6 + name_len;
+		break;
+	default:
+		return;
+	}
+	*out_len = len;
+}
+
+/*
+ * Keep one record (or question: no data) in the details for EVE; a record
+ * that does not fit is left out, and so are those after it.
+ */
+static void dns_details_record(struct dns_details *det, enum dns_section sec, uint16_t type,
+			       uint32_t ttl, const char *name, uint32_t name_len,
+			       const uint8_t *data, uint32_t data_len)
+{
+	struct dns_logged_record r = {
+	    .section = (uint8_t)sec,
+	    .type = {(uint8_t)(type >> 8), (uint8_t)type},
+	    .ttl = {(uint8_t)(ttl >> 24), (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl},
+	    .name_len = (uint8_t)name_len,
+	    .data_len = {(uint8_t)(data_len >> 8), (uint8_t)data_len},
+	};
+	uint16_t start = det->used;
+
+	if (det->records_cut || name_len > UINT8_MAX)
+		goto cut;
+	if (dns_details_put(det, &r, sizeof(r)) && dns_details_put(det, name, name_len) &&
+	    dns_details_put(det, data, data_len))
+		return;
+cut:
+	det->used = start;
+	det->records_cut = true;
+}
+
 /*
  * Walk one resource record; false when it runs past the message. Its
  * rrname goes to its section's list and, in a response, to the response
- * list, with the names its data holds.
+ * list, with the names its data holds; the record goes to the details.
  */
 static bool dns_record_read(const uint8_t *msg, uint32_t len, uint32_t *off, enum dns_section sec,
-			    bool response, struct dns_names *n)
+			    bool response, struct dns_names *n, struct dns_details *det)
 {
 	char name[DNS_NAME_MAX + 1];
 	uint32_t name_len;
+	uint8_t data[DNS_RDATA_LOGGED_MAX];
+	uint32_t data_len;
 
 	if (!dns_name_read(msg, len, off, name, &name_len))
 		return false;
 	if (len - *off < 10)
 		return false; /* type, class, ttl, rdlength */
 	uint16_t type = dns_be16(msg + *off);
+	uint32_t ttl = (uint32_t)dns_be16(msg + *off + 4) << 16 | dns_be16(msg + *off + 6);
 	uint32_t rdlength = dns_be16(msg + *off + 8);
 	*off += 10;
 	if (len - *off < rdlength)
@@ -274,14 +418,18 @@ static bool dns_record_read(const uint8_t *msg, uint32_t len, uint32_t *off, enu
 	if (sec == DNS_ANSWER)
 		dns_meta_rrtype(n, type);
 	int at = dns_rdata_name_at(type);
+	uint32_t end = *off + rdlength;
 	if (response) {
 		dns_list_add(&n->response, kept, name_len);
 		/* names inside the data; a malformed one only ends the look inside */
-		uint32_t end = *off + rdlength, data = *off + (uint32_t)(at > 0 ? at : 0);
-		if (at >= 0 && data < end && dns_rdata_name(msg, end, &data, n) && type == 6)
-			dns_rdata_name(msg, end, &data, n);
+		uint32_t data_off = *off + (uint32_t)(at > 0 ? at : 0);
+		if (at >= 0 && data_off < end && dns_rdata_name(msg, end, &data_off, n) &&
+		    type == 6)
+			dns_rdata_name(msg, end, &data_off, n);
 	}
-	*off += rdlength;
+	dns_rdata_logged(msg, *off, end, type, data, &data_len);
+	dns_details_record(det, sec, type, ttl, name, name_len, data, data_len);
+	*off = end;
 	return true;
 }
 
@@ -322,10 +470,6 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 			uint32_t len, bool truncated, app_emit_fn emit, void *arg)
 {
 	struct dns_header h;
-	struct {
-		uint32_t name_off, name_len;
-		uint16_t type;
-	} q[DNS_QUESTIONS_MAX];
 	struct dns_names n;
 	char name[DNS_NAME_MAX + 1];
 	uint32_t off = DNS_HEADER_LEN;
@@ -342,20 +486,26 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 	n.meta[0] = (uint8_t)(h.flags >> 8);
 	n.meta[1] = (uint8_t)h.flags;
 	n.meta_len = 2;
+	struct dns_details *det = (struct dns_details *)(void *)s->details.proto;
+	det->id = h.id;
+	det->flags = h.flags;
+	det->used = 0;
+	det->records_cut = false;
 	for (uint32_t i = 0; i < h.qdcount; i++) {
 		uint32_t name_len;
 		if (!dns_name_read(msg, len, &off, name, &name_len) || len - off < 4)
 			return;
-		int32_t kept = dns_names_keep(&n, name, name_len);
-		q[i].name_off = kept < 0 ? 0 : (uint32_t)kept;
-		q[i].name_len = kept < 0 ? 0 : name_len;
-		q[i].type = dns_be16(msg + off);
+		uint16_t type = dns_be16(msg + off);
 		off += 4;
+		int32_t kept = dns_names_keep(&n, name, name_len);
 		dns_list_add(&n.queries, kept, name_len);
 		if (!query)
 			dns_list_add(&n.response, kept, name_len);
-		dns_meta_rrtype(&n, q[i].type);
+		dns_meta_rrtype(&n, type);
+		dns_details_record(det, DNS_QUESTION, type, 0, name, name_len, NULL, 0);
 	}
+	/* Suricata 8 makes each message a transaction of its own, numbered in the flow */
+	det->tx_id = s->messages++;
 	struct app_events events = {.count = 0};
 	dns_message_events(&h, dir, &events);
 	static const enum dns_section sections[3] = {DNS_ANSWER, DNS_AUTHORITY, DNS_ADDITIONAL};
@@ -367,7 +517,7 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 	const uint32_t counts[3] = {h.ancount, h.nscount, h.arcount};
 	for (int sec = 0; sec < 3; sec++)
 		for (uint32_t i = 0; i < counts[sec]; i++) {
-			if (dns_record_read(msg, len, &off, sections[sec], !query, &n))
+			if (dns_record_read(msg, len, &off, sections[sec], !query, &n, det))
 				continue;
 			if (!truncated)
 				app_events_add(&events, broken[sec]);
@@ -375,7 +525,6 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 			break;
 		}
 
-	struct dns_details *det = (struct dns_details *)(void *)s->details.proto;
 	bool request = query && dir == APP_TO_SERVER;
 	uint32_t units = request ? h.qdcount : 1;
 	units = dns_max(units, dns_max(n.queries.count, n.answers.count));
@@ -389,18 +538,6 @@ static void dns_message(struct dns_state *s, enum app_direction dir, const uint8
 		unit.window.rules = &s->message_rules;
 		/* one message, one record: the other units repeat it with other names */
 		unit.repeat = i > 0;
-		if (i == 0 || (request && i < h.qdcount)) {
-			uint32_t k = i < h.qdcount ? i : 0;
-			size_t c = q[k].name_len < sizeof(det->rrname) - 1
-				       ? q[k].name_len
-				       : sizeof(det->rrname) - 1;
-			memcpy(det->rrname, n.arena + q[k].name_off, c);
-			det->rrname[c] = '\0';
-			det->rrname_cut = c < q[k].name_len;
-			det->rrtype = q[k].type;
-			det->id = h.id;
-			det->flags = h.flags;
-		}
 		unit.buffer[RULE_BUFFER_DNS_META] = n.meta;
 		unit.buffer_len[RULE_BUFFER_DNS_META] = n.meta_len;
 		if (i == 0)
@@ -550,60 +687,281 @@ static void dns_destroy(void *state)
 	free(s);
 }
 
-static const char *dns_type_name(uint16_t type)
+/* Record types by the names Suricata logs (its spellings, "NSAPPT" and "CDSNKEY" included). */
+static const struct {
+	uint16_t type;
+	const char *name;
+} dns_type_names[] = {
+    {1, "A"},	   {2, "NS"},	     {3, "ND"},		 {4, "MF"},	{5, "CNAME"},
+    {6, "SOA"},	   {7, "MB"},	     {8, "MG"},		 {9, "MR"},	{10, "NULL"},
+    {11, "WKS"},   {12, "PTR"},	     {13, "HINFO"},	 {14, "MINFO"}, {15, "MX"},
+    {16, "TXT"},   {17, "RP"},	     {18, "AFSDB"},	 {19, "X25"},	{20, "ISDN"},
+    {21, "RT"},	   {22, "NSAP"},     {23, "NSAPPT"},	 {24, "SIG"},	{25, "KEY"},
+    {26, "PX"},	   {27, "GPOS"},     {28, "AAAA"},	 {29, "LOC"},	{30, "NXT"},
+    {33, "SRV"},   {34, "ATMA"},     {35, "NAPTR"},	 {36, "KX"},	{37, "CERT"},
+    {38, "A6"},	   {39, "DNAME"},    {41, "OPT"},	 {42, "APL"},	{43, "DS"},
+    {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"},	 {47, "NSEC"},	{48, "DNSKEY"},
+    {49, "DHCID"}, {50, "NSEC3"},    {51, "NSEC3PARAM"}, {52, "TLSA"},	{55, "HIP"},
+    {59, "CDS"},   {60, "CDSNKEY"},  {65, "HTTPS"},	 {99, "SPF"},	{249, "TKEY"},
+    {250, "TSIG"}, {254, "MAILA"},   {255, "ANY"},	 {256, "URI"},
+};
+
+/* A record type as EVE writes it: its name, or its number for a type without one. */
+static void dns_json_type(struct app_json *out, uint16_t type)
 {
-	switch (type) {
-	case 1:
-		return "A";
-	case 2:
-		return "NS";
-	case 5:
-		return "CNAME";
-	case 6:
-		return "SOA";
-	case 12:
-		return "PTR";
-	case 15:
-		return "MX";
-	case 16:
-		return "TXT";
-	case 28:
-		return "AAAA";
-	case 33:
-		return "SRV";
-	case 65:
-		return "HTTPS";
-	case 255:
-		return "ANY";
-	default:
-		return "OTHER";
-	}
+	for (size_t i = 0; i < sizeof(dns_type_names) / sizeof(dns_type_names[0]); i++)
+		if (dns_type_names[i].type == type) {
+			app_json_string(out, dns_type_names[i].name);
+			return;
+		}
+	app_json_put(out, "\"%u\"", type);
 }
 
-/* RFC 1035's response codes by Suricata's names. */
-static const char *dns_rcode_name(unsigned rcode)
+/* RFC 1035's response codes by Suricata's names (the header's four bits). */
+static void dns_json_rcode(struct app_json *out, unsigned rcode)
 {
 	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
 					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
 					    "NXRRSET", "NOTAUTH", "NOTZONE"};
-	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : "UNKNOWN";
+	if (rcode < sizeof(names) / sizeof(names[0]))
+		app_json_string(out, names[rcode]);
+	else
+		app_json_put(out, "\"%u\"", rcode);
+}
+
+/* One kept record of dns_details.records, unpacked. */
+struct dns_record_view {
+	enum dns_section section;
+	uint16_t type;
+	uint32_t ttl;
+	const uint8_t *name, *data;
+	uint32_t name_len, data_len;
+};
+
+/* The record at *pos of det (moving *pos past it); false at the end. */
+static bool dns_record_next(const struct dns_details *det, uint32_t *pos, struct dns_record_view *v)
+{
+	struct dns_logged_record r;
+	uint32_t used = det->used < sizeof(det->records) ? det->used : sizeof(det->records);
+
+	if (*pos + sizeof(r) > used)
+		return false;
+	memcpy(&r, det->records + *pos, sizeof(r));
+	v->section = (enum dns_section)r.section;
+	v->type = dns_be16(r.type);
+	v->ttl = (uint32_t)dns_be16(r.ttl) << 16 | dns_be16(r.ttl + 2);
+	v->name_len = r.name_len;
+	v->data_len = dns_be16(r.data_len);
+	if (v->name_len + v->data_len > used - *pos - sizeof(r))
+		return false;
+	v->name = det->records + *pos + sizeof(r);
+	v->data = v->name + v->name_len;
+	*pos += (uint32_t)sizeof(r) + v->name_len + v->data_len;
+	return true;
+}
+
+static uint32_t dns_u32(const uint8_t *p)
+{
+	return (uint32_t)dns_be16(p) << 16 | dns_be16(p + 2);
+}
+
+/* An address as Suricata prints one: dotted IPv4, IPv6 as eight groups of four hex digits. */
+static void dns_json_address(struct app_json *out, const uint8_t *a, uint32_t len)
+{
+	if (len == 4) {
+		app_json_put(out, "\"%u.%u.%u.%u\"", a[0], a[1], a[2], a[3]);
+		return;
+	}
+	app_json_put(out, "\"");
+	for (uint32_t i = 0; len == 16 && i < 16; i += 2)
+		app_json_put(out, "%s%02x%02x", i ? ":" : "", a[i], a[i + 1]);
+	app_json_put(out, "\"");
+}
+
+/* A SOA's, SRV's or SSHFP's data as its object ("{...}"), once dns_rdata_key() has its key. */
+static void dns_json_rdata_object(struct app_json *out, const struct dns_record_view *v)
+{
+	const uint8_t *d = v->data;
+
+	if (v->type == 6) {
+		uint32_t m = d[0], r = d[1 + m];
+		app_json_begin(out, "{");
+		app_json_key(out, "mname");
+		app_json_bytes(out, d + 1, m);
+		app_json_key(out, "rname");
+		app_json_bytes(out, d + 2 + m, r);
+		static const char *const numbers[] = {"serial", "refresh", "retry", "expire",
+						      "minimum"};
+		for (uint32_t i = 0; i < 5; i++)
+			app_json_uint(out, numbers[i], dns_u32(d + 2 + m + r + 4 * i));
+		app_json_end(out, "}");
+		return;
+	}
+	if (v->type == 33) {
+		app_json_begin(out, "{");
+		app_json_uint(out, "priority", dns_be16(d));
+		app_json_uint(out, "weight", dns_be16(d + 2));
+		app_json_uint(out, "port", dns_be16(d + 4));
+		app_json_key(out, "name");
+		app_json_bytes(out, d + 6, v->data_len - 6);
+		app_json_end(out, "}");
+		return;
+	}
+	app_json_begin(out, "{");
+	app_json_key(out, "fingerprint"); /* SSHFP: algorithm, type, then the fingerprint */
+	app_json_put(out, "\"");
+	for (uint32_t i = 2; i < v->data_len; i++)
+		app_json_put(out, "%s%02x", i > 2 ? ":" : "", d[i]);
+	app_json_put(out, "\"");
+	app_json_uint(out, "algo", d[0]);
+	app_json_uint(out, "type", d[1]);
+	app_json_end(out, "}");
+}
+
+/* A SOA's logged data holds its two names and five numbers, nothing more. */
+static bool dns_soa_whole(const struct dns_record_view *v)
+{
+	if (v->data_len < 2 || v->data[0] + 2u > v->data_len)
+		return false;
+	uint32_t m = v->data[0], r = v->data[1 + m];
+	return v->data_len == 2 + m + r + 20;
+}
+
+/* The key a record's data goes under ("rdata", "soa", "srv", "sshfp"), NULL for none. */
+static const char *dns_rdata_key(const struct dns_record_view *v)
+{
+	switch (v->type) {
+	case 1:
+	case 28:
+	case 2:
+	case 5:
+	case 10:
+	case 12:
+	case 15:
+	case 16:
+		return "rdata";
+	case 6:
+		return dns_soa_whole(v) ? "soa" : NULL;
+	case 33:
+		return v->data_len >= 6 ? "srv" : NULL;
+	case 44:
+		return v->data_len >= 2 ? "sshfp" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* A record's data as its value (a string or an object). */
+static void dns_json_rdata(struct app_json *out, const struct dns_record_view *v)
+{
+	if (v->type == 1 || v->type == 28)
+		dns_json_address(out, v->data, v->data_len);
+	else if (v->type == 6 || v->type == 33 || v->type == 44)
+		dns_json_rdata_object(out, v);
+	else
+		app_json_bytes(out, v->data, v->data_len);
+}
+
+/* The records of one section as an array of {rrname, rrtype, ttl, data}, left out when none. */
+static void dns_json_section(struct app_json *out, const struct dns_details *det,
+			     enum dns_section sec, const char *key)
+{
+	struct dns_record_view v;
+	uint32_t pos = 0, written = 0;
+
+	while (dns_record_next(det, &pos, &v)) {
+		if (v.section != sec)
+			continue;
+		if (!written++) {
+			app_json_key(out, key);
+			app_json_begin(out, "[{");
+		} else {
+			app_json_put(out, ",");
+			app_json_begin(out, "{");
+		}
+		app_json_key(out, "rrname");
+		app_json_bytes(out, v.name, v.name_len);
+		app_json_key(out, "rrtype");
+		dns_json_type(out, v.type);
+		if (sec != DNS_QUESTION) {
+			app_json_uint(out, "ttl", v.ttl);
+			const char *data_key = dns_rdata_key(&v);
+			if (data_key) {
+				app_json_key(out, data_key);
+				dns_json_rdata(out, &v);
+			}
+		}
+		app_json_end(out, "}");
+	}
+	if (written)
+		app_json_end(out, "]");
+}
+
+/* The answers' data grouped by type ("grouped":{"A":[...],"CNAME":[...]}), as Suricata. */
+static void dns_json_grouped(struct app_json *out, const struct dns_details *det)
+{
+	uint16_t types[32];
+	uint32_t ntypes = 0, pos = 0;
+	struct dns_record_view v;
+
+	while (dns_record_next(det, &pos, &v)) {
+		if (v.section != DNS_ANSWER || !dns_rdata_key(&v))
+			continue;
+		uint32_t t = 0;
+		while (t < ntypes && types[t] != v.type)
+			t++;
+		if (t == ntypes && ntypes < sizeof(types) / sizeof(types[0]))
+			types[ntypes++] = v.type;
+	}
+	app_json_key(out, "grouped");
+	app_json_begin(out, "{");
+	for (uint32_t t = 0; t < ntypes; t++) {
+		uint32_t written = 0;
+		app_json_put(out, "%s", t ? "," : "");
+		dns_json_type(out, types[t]);
+		app_json_put(out, ":[");
+		for (pos = 0; dns_record_next(det, &pos, &v);)
+			if (v.section == DNS_ANSWER && v.type == types[t] && dns_rdata_key(&v)) {
+				app_json_put(out, "%s", written++ ? "," : "");
+				dns_json_rdata(out, &v);
+			}
+		app_json_put(out, "]");
+	}
+	app_json_end(out, "}");
+}
+
+/* Whether the details hold a record of section sec. */
+static bool dns_has_section(const struct dns_details *det, enum dns_section sec)
+{
+	struct dns_record_view v;
+	uint32_t pos = 0;
+
+	while (dns_record_next(det, &pos, &v))
+		if (v.section == sec)
+			return true;
+	return false;
 }
 
 /*
- * EVE: Suricata 8's dns object, version 3: the message's type, id, flags
- * (hex, and each as a boolean), opcode, rcode of a response, and the
- * question as queries[{rrname, rrtype}] (rrname_truncated when the name
- * was longer than kept). Answers are not kept, so none are written.
+ * EVE: the transaction's tx_id, then Suricata 8's dns object, version 3:
+ * the message's type, tx_id, id,
+ * flags (hex, and each as a boolean), opcode, rcode, the questions as
+ * queries[{rrname, rrtype}], and the records of a response as answers,
+ * grouped (the answers' data by type), authorities and additionals, each
+ * record {rrname, rrtype, ttl} with its data (rdata, or soa, srv, sshfp).
  */
 static void dns_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct dns_details *det = (const struct dns_details *)(const void *)d->proto;
 	bool response = det->flags & DNS_FLAG_QR;
+	/* the record's (or alert's) transaction, as Suricata writes it beside the object */
+	app_json_uint(out, "tx_id", det->tx_id);
 	app_json_key(out, "dns");
 	app_json_begin(out, "{");
 	app_json_uint(out, "version", 3);
 	app_json_key(out, "type");
 	app_json_string(out, response ? "response" : "request");
+	app_json_uint(out, "tx_id", det->tx_id);
 	app_json_uint(out, "id", det->id);
 	app_json_key(out, "flags");
 	app_json_put(out, "\"%x\"", det->flags); /* as Suricata: hex, no leading zeros */
@@ -618,27 +976,22 @@ static void dns_eve_details(const struct app_details *d, struct app_json *out)
 			app_json_put(out, "true");
 		}
 	app_json_uint(out, "opcode", DNS_OPCODE(det->flags));
-	if (response) {
-		app_json_key(out, "rcode");
-		app_json_string(out, dns_rcode_name(det->flags & 0xf));
-	}
-	if (det->rrname[0] || det->rrtype) {
-		app_json_key(out, "queries");
-		app_json_begin(out, "[{");
-		if (app_json_text_cut(out, "rrname", det->rrname, sizeof(det->rrname),
-				      det->rrname_cut)) {
-			app_json_key(out, "rrname_truncated");
-			app_json_put(out, "true");
-		}
-		app_json_key(out, "rrtype");
-		app_json_string(out, dns_type_name(det->rrtype));
-		app_json_end(out, "}]");
-	}
+	app_json_key(out, "rcode");
+	dns_json_rcode(out, det->flags & 0xf);
+	dns_json_section(out, det, DNS_QUESTION, "queries");
+	dns_json_section(out, det, DNS_ANSWER, "answers");
+	if (dns_has_section(det, DNS_ANSWER))
+		dns_json_grouped(out, det);
+	dns_json_section(out, det, DNS_AUTHORITY, "authorities");
+	dns_json_section(out, det, DNS_ADDITIONAL, "additionals");
 	app_json_end(out, "}");
 }
 
 const struct app_parser app_parser_dns = {
     .name = "dns",
+    .eve_events_as_written = true,
+    /* NetBIOS name service, mDNS, LLMNR */
+    .other_protocol_ports = {137, 5353, 5355},
     .proto = RULE_PROTO_DNS,
     .tcp = true,
     .udp = true,

@@ -541,6 +541,7 @@ static void enip_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_enip = {
     .name = "enip",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_ENIP,
     .tcp = true,
     .udp = true,

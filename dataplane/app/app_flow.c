@@ -149,6 +149,19 @@ void app_flow_upgrade(struct flow *f, const struct app_config *config, int proto
 		next->parse(f->app_state, dir, rest, rest_len, emit, arg);
 }
 
+/* Either port of f is one where parser's format belongs to another protocol. */
+static bool app_flow_other_protocol(const struct flow *f, const struct app_parser *parser)
+{
+	for (unsigned i = 0;
+	     i < sizeof(parser->other_protocol_ports) / sizeof(parser->other_protocol_ports[0]) &&
+	     parser->other_protocol_ports[i];
+	     i++)
+		if (f->key.port[0] == parser->other_protocol_ports[i] ||
+		    f->key.port[1] == parser->other_protocol_ports[i])
+			return true;
+	return false;
+}
+
 /* Hand data to the flow's parser, through its stream parse on TCP when it has one. */
 static void app_flow_parse(const struct app_parser *parser, struct flow *f, bool tcp,
 			   enum app_direction dir, const uint8_t *data, uint32_t len,
@@ -175,6 +188,10 @@ static bool app_flow_detect(struct flow *f, const struct app_config *config, enu
 		return f->app_status == FLOW_APP_DETECTED;
 	}
 	parser = app_detect(from, from_len, dir, tcp, &need_more);
+	if (parser && app_flow_other_protocol(f, parser)) {
+		parser = NULL;
+		need_more = false;
+	}
 	if (parser) {
 		f->app_tries[dir] = (uint8_t)(APP_FLOW_SPOKE | parser->proto);
 		f->app_state = parser->create(config);

@@ -5,7 +5,7 @@
  * STOR; app_flow.c keeps the announcement), never from its bytes, which
  * are a file's. The parser is handed the command and the file name
  * (struct app_expectation) and carries them on every unit (ftpdata.meta,
- * the ftp_data EVE object).
+ * file.name for filename and fileext, the ftp_data EVE object).
  *
  * The file is the bytes of the direction that first carries any (a
  * download flows from the FTP server, which is the data connection's
@@ -28,7 +28,8 @@
 #include "dataplane/app/app_util.h"
 
 /* Every unit names both buffers: a rule on either is inspected once per list of rules. */
-#define FTPDATA_WINDOW_BUFFERS (APP_BUFFER(FILE_DATA) | APP_BUFFER(FTPDATA_META))
+#define FTPDATA_WINDOW_BUFFERS                                                                     \
+	(APP_BUFFER(FILE_DATA) | APP_BUFFER(FILE_NAME) | APP_BUFFER(FTPDATA_META))
 
 /* EVE's ftp_data object. */
 struct ftpdata_details {
@@ -44,6 +45,7 @@ struct ftpdata_state {
 	uint8_t meta;	 /* ftpdata.meta: enum rule_ftpdata_command */
 	int8_t file_dir; /* the direction the file flows; -1: no byte yet */
 	bool ended[2];	 /* the direction's end unit went out */
+	bool name_shown; /* an end unit carried file.name before any byte */
 	struct http_body file;
 	struct app_body_rules rules[2]; /* the end units', by direction */
 };
@@ -60,6 +62,21 @@ static void ftpdata_unit(struct ftpdata_state *s, struct app_unit *unit)
 	unit->buffer_len[RULE_BUFFER_FTPDATA_META] = 1;
 }
 
+/*
+ * The announced file's name (file.name, filename, fileext), on the units
+ * of the file's direction only, which share one list of matched rules: a
+ * rule on the name alerts once per file, as on Suricata's one transaction.
+ */
+static void ftpdata_unit_name(struct ftpdata_state *s, struct app_unit *unit)
+{
+	const struct ftpdata_details *det = ftpdata_details_of(s);
+	size_t name_len = strnlen(det->filename, sizeof(det->filename));
+	if (!name_len)
+		return;
+	unit->buffer[RULE_BUFFER_FILE_NAME] = (const uint8_t *)det->filename;
+	unit->buffer_len[RULE_BUFFER_FILE_NAME] = (uint32_t)name_len;
+}
+
 /* A window of the file, if one is due (complete: the direction ended). */
 static void ftpdata_file_window(struct ftpdata_state *s, bool complete, app_emit_fn emit, void *arg)
 {
@@ -68,6 +85,7 @@ static void ftpdata_file_window(struct ftpdata_state *s, bool complete, app_emit
 	if (!http_body_window(&s->file, complete, false, s->limit, &unit.window))
 		return;
 	unit.window.buffers = FTPDATA_WINDOW_BUFFERS;
+	ftpdata_unit_name(s, &unit);
 	unit.buffer[RULE_BUFFER_FILE_DATA] = s->file.data.data;
 	unit.buffer_len[RULE_BUFFER_FILE_DATA] = s->file.data.len;
 	emit(arg, &unit);
@@ -97,6 +115,11 @@ static void ftpdata_parse(void *state, enum app_direction dir, const uint8_t *da
 	unit.window.buffers = FTPDATA_WINDOW_BUFFERS;
 	/* the file's direction shares its windows' list: a rule holds once there */
 	unit.window.rules = s->file_dir == (int8_t)dir ? &s->file.rules : &s->rules[dir];
+	/* no byte yet (an empty file): the first direction to end names it */
+	if (s->file_dir == (int8_t)dir || (s->file_dir < 0 && !s->name_shown)) {
+		ftpdata_unit_name(s, &unit);
+		s->name_shown = true;
+	}
 	emit(arg, &unit);
 }
 

@@ -437,16 +437,17 @@ static void http_details_fill(struct app_details *d, htp_tx_t *tx, const struct 
 		h->status = (uint16_t)tx->response_status_number;
 	if (tx->response_message_len > 0)
 		h->length = (uint64_t)tx->response_message_len;
+	h->tx_id = tx->index;
 	memcpy(d->xff, t->xff, sizeof(d->xff));
 	d->xff_client = t->xff_client;
-	d->tx_id = tx->index; /* libhtp numbers a connection's transactions from 0 */
-	d->has_tx_id = true;
 }
 
-/* EVE: ,"http":{"hostname":...,"xff":...}, the empty fields left out. */
+/* EVE: ,"tx_id":N,"http":{"hostname":...,"xff":...}, the empty fields left out. */
 static void http_eve_details(const struct app_details *d, struct app_json *out)
 {
 	const struct app_http_details *h = app_http_details_const(d);
+	/* the transaction's number in the flow, beside the object as Suricata writes it */
+	app_json_uint(out, "tx_id", h->tx_id);
 	app_json_key(out, "http");
 	app_json_begin(out, "{");
 	app_json_text_cut(out, "hostname", h->hostname, sizeof(h->hostname),

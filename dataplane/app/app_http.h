@@ -39,6 +39,7 @@ struct app_http_details {
 	char protocol[16];
 	uint16_t status; /* 0: no response yet */
 	uint64_t length; /* response body bytes, 0 if unknown */
+	uint64_t tx_id;	 /* the transaction's number in the flow, from 0 */
 	uint8_t cut;	 /* HTTP_CUT_*: a text longer than kept */
 	/* The file of the body a last window closed (EVE fileinfo): its
 	 * name, magic, size, state and hashes (app_file.h); has_file false:

@@ -44,6 +44,7 @@
 
 #include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_http.h"
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_http2.h"
 #include "dataplane/app/app_http_body.h"
 #include "dataplane/app/app_json.h"
@@ -446,6 +447,27 @@ static void h2_emit_each_header(struct h2_state *s, struct app_unit *u, const st
 	}
 }
 
+/*
+ * What Suricata finds wrong in a request's headers, on a unit of its own
+ * (the request's record is its headers unit's): userinfo in :authority
+ * ("user:pass@host"), credentials in the clear or a host disguised.
+ */
+static void h2_request_events(struct h2_state *s, const struct h2_block *req)
+{
+	uint32_t len;
+	const uint8_t *authority = h2_block_get(req, ":authority", &len);
+	if (!authority || !memchr(authority, '@', len))
+		return;
+	struct app_events events = {.count = 0};
+	/* only app-layer-event rules are new to it: the rest saw the request */
+	struct app_unit u = {.details = &s->details,
+			     .repeat = true,
+			     .fresh = RULE_BUFFER_BIT(RULE_BUFFER_APP_EVENTS)};
+	app_events_add(&events, RULE_APP_EVENT_HTTP2_USERINFO_IN_URI);
+	app_events_attach(&u, &events);
+	s->emit(s->emit_arg, &u);
+}
+
 /* A headers unit (body NULL) or a body window of one direction of st. */
 static void h2_emit(struct h2_state *s, struct h2_stream *st, enum app_direction dir,
 		    const struct app_window *window)
@@ -482,10 +504,11 @@ static void h2_emit(struct h2_state *s, struct h2_stream *st, enum app_direction
 		s->emit(s->emit_arg, &u);
 		return;
 	}
-	if (dir == APP_TO_SERVER)
+	if (dir == APP_TO_SERVER) {
 		h2_emit_each_header(s, &u, &st->block[dir], RULE_BUFFER_HTTP_REQUEST_HEADER,
 				    &st->each[dir]);
-	else
+		h2_request_events(s, &st->block[dir]);
+	} else
 		h2_emit_each_header(s, &u, &st->block[dir], RULE_BUFFER_HTTP_RESPONSE_HEADER,
 				    &st->each[dir]);
 }
@@ -1046,6 +1069,7 @@ static void h2_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_http2 = {
     .name = "http2",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_HTTP2,
     .tcp = true,
     .udp = false,

@@ -566,6 +566,7 @@ static void krb5_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_krb5 = {
     .name = "krb5",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_KRB5,
     .tcp = true,
     .udp = true,

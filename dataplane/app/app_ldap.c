@@ -567,6 +567,7 @@ static void ldap_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_ldap = {
     .name = "ldap",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_LDAP,
     .tcp = true,
     .udp = true,

@@ -18,10 +18,11 @@
  * The protocol version is CONNECT's and holds for the flow (a 5.0 packet
  * differs from a 3.1.1 one only by its properties and reason codes). The
  * anomalies Suricata raises are noted on the packet's unit
- * (rule_mqtt_meta.events): a CONNACK without CONNECT, an acknowledgement
- * of a packet id never sent (ids remembered per kind, MQTT_IDS_MAX of
- * them), a second CONNECT, a packet before CONNECT, QoS 3, a PUBLISH of
- * QoS 1 or 2 without its id, type 0. A remaining length that does not
+ * (rule_mqtt_meta.events, and as app-layer events for app-layer-event
+ * rules and EVE's anomaly records): a CONNACK without CONNECT, an
+ * acknowledgement of a packet id never sent (ids remembered per kind,
+ * MQTT_IDS_MAX of them), a second CONNECT, a packet before CONNECT, QoS 3,
+ * a PUBLISH of QoS 1 or 2 without its id, type 0. A remaining length that does not
  * end within four bytes loses the framing: an error unit, and the flow's
  * MQTT is no longer parsed.
  *
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataplane/app/app_event.h"
 #include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_json.h"
 #include "dataplane/app/app_parsers.h"
@@ -456,6 +458,18 @@ static void mqtt_packet(struct mqtt_state *s, uint8_t first, const uint8_t *p, u
 		m.meta.protocol_version = s->version;
 	mqtt_details_fill((struct mqtt_details *)(void *)s->details.proto, &m);
 
+	/* the anomalies also as app-layer events, for app-layer-event rules and
+	 * EVE's anomaly records (the table follows foreach_rule_mqtt_event) */
+	static const enum rule_app_event as_app_event[RULE_MQTT_EVENT_COUNT] = {
+#define _(sym, name) [RULE_MQTT_EVENT_##sym] = RULE_APP_EVENT_MQTT_##sym,
+	    foreach_rule_mqtt_event
+#undef _
+	};
+	struct app_events events = {.count = 0};
+	for (unsigned e = 0; e < RULE_MQTT_EVENT_COUNT; e++)
+		if (m.meta.events & (1u << e))
+			app_events_add(&events, as_app_event[e]);
+
 	uint32_t units = m.topic_count ? m.topic_count : 1;
 	int topics = m.meta.type == MQTT_SUBSCRIBE ? RULE_BUFFER_MQTT_SUBSCRIBE_TOPIC
 						   : RULE_BUFFER_MQTT_UNSUBSCRIBE_TOPIC;
@@ -477,6 +491,8 @@ static void mqtt_packet(struct mqtt_state *s, uint8_t first, const uint8_t *p, u
 		mqtt_set(&u, RULE_BUFFER_MQTT_PUBLISH_MESSAGE, m.message);
 		if (m.topic_count)
 			mqtt_set(&u, topics, m.topics[i]);
+		if (i == 0)
+			app_events_attach(&u, &events);
 		emit(arg, &u);
 	}
 }
@@ -762,6 +778,7 @@ static void mqtt_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_mqtt = {
     .name = "mqtt",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_MQTT,
     .tcp = true,
     .udp = false,

@@ -428,6 +428,7 @@ static void sip_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_sip = {
     .name = "sip",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_SIP,
     .tcp = true,
     .udp = true,

@@ -696,6 +696,7 @@ static void smb_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_smb = {
     .name = "smb",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_SMB,
     .tcp = true,
     .udp = false,

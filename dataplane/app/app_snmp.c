@@ -263,6 +263,7 @@ static void snmp_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_snmp = {
     .name = "snmp",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_SNMP,
     .tcp = false,
     .udp = true,

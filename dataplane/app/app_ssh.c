@@ -304,6 +304,7 @@ static void ssh_eve_details(const struct app_details *d, struct app_json *out)
 
 const struct app_parser app_parser_ssh = {
     .name = "ssh",
+    .eve_events_as_written = true,
     .proto = RULE_PROTO_SSH,
     .tcp = true,
     .udp = false,

@@ -591,6 +591,58 @@ static bool der_expect(struct tls_reader *r, uint32_t want, struct tls_reader *v
 	return der_get(r, &tag, value) && tag == want;
 }
 
+/*
+ * Read a DER header at r; false when it is cut (*cut set) or is not DER at
+ * all (*cut clear). The length may still run past r's end.
+ */
+static bool der_header(struct tls_reader *r, uint32_t *tag, uint32_t *len, bool *cut)
+{
+	uint32_t n;
+
+	*cut = true;
+	if (!tls_get_u8(r, tag) || !tls_get_u8(r, len))
+		return false;
+	if (*len & 0x80) {
+		uint32_t count = *len & 0x7f;
+		if (count == 0 || count > 4) {
+			*cut = false;
+			return false;
+		}
+		for (*len = 0; count--; *len = *len << 8 | n)
+			if (!tls_get_u8(r, &n))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * The header of the first DER element of r, or of one nested in it, is
+ * cut by the end of what holds it. Suricata's X.509 parser calls that
+ * incomplete, which it reports as a length error
+ * (certificate_invalid_length); a whole header whose length runs past, or
+ * a first element that is no SEQUENCE, is a malformed certificate
+ * (invalid_certificate), as bug-1450's captures show.
+ */
+static bool der_cut(struct tls_reader r, unsigned depth, bool first_only)
+{
+	uint32_t tag, len;
+	bool cut;
+
+	while (r.off < r.len) {
+		if (!der_header(&r, &tag, &len, &cut))
+			return cut;
+		if ((first_only && tag != 0x30) || len > r.len - r.off)
+			return false;
+		struct tls_reader inner = {.p = r.p + r.off, .len = len};
+		if ((tag & 0x20) && depth < 16 && der_cut(inner, depth + 1, false))
+			return true;
+		r.off += len;
+		if (first_only)
+			break;
+	}
+	return false;
+}
+
 /* The short attribute names Suricata (and OpenSSL) print. */
 static const struct {
 	const char *name;
@@ -829,8 +881,9 @@ static void tls_leaf_certificate(struct tls_state *s, const uint8_t *der, uint32
 /*
  * A whole Certificate message that does not hold together, as Suricata
  * tells it: a length that runs past what holds it
- * (certificate_invalid_length), a first certificate that is no DER
- * SEQUENCE filling its length (invalid_certificate); either way the
+ * (certificate_invalid_length, also for a first certificate whose DER
+ * header or length runs past its bytes), a first certificate that is no
+ * DER SEQUENCE filling its length (invalid_certificate); either way the
  * handshake message is invalid too.
  */
 static void tls_certificate_events(struct tls_state *s, const uint8_t *msg, uint32_t len,
@@ -850,7 +903,10 @@ static void tls_certificate_events(struct tls_state *s, const uint8_t *msg, uint
 			}
 			struct tls_reader whole = der;
 			if (first && (!der_expect(&whole, 0x30, &cert) || whole.off != whole.len))
-				app_events_add(&events, RULE_APP_EVENT_TLS_INVALID_CERTIFICATE);
+				app_events_add(&events,
+					       der_cut(der, 0, true)
+						   ? RULE_APP_EVENT_TLS_CERTIFICATE_INVALID_LENGTH
+						   : RULE_APP_EVENT_TLS_INVALID_CERTIFICATE);
 		}
 	}
 	if (events.count)

@@ -253,8 +253,9 @@ static void detect_alert_captures(const struct detect_context *ctx, struct alert
 	}
 }
 
-static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
-			 bool blocked)
+/* The alert of rule on this packet, as detection would queue it. */
+static void detect_alert_fill(const struct detect_packet *s, const struct rule *rule, bool blocked,
+			      struct alert *out)
 {
 	const struct packet *p = s->p;
 	struct alert a = {
@@ -277,15 +278,22 @@ static void detect_alert(const struct detect_packet *s, const struct rule *rule,
 	    .stream_match =
 		(s->match.flow & RULE_MATCH_STREAM) && rule->proto != RULE_PROTO_TCP_PKT,
 	};
+	*out = a;
 	if (s->details) {
-		a.details = *s->details;
-		a.has_details = 1;
-		a.tx_match = 1;
+		out->details = *s->details;
+		out->has_details = 1;
 	}
 	if (s->frame && rule->frame)
-		a.frame = *s->frame;
-	detect_alert_captures(s->ctx, &a);
-	alert_set_packet(&a, p);
+		out->frame = *s->frame;
+	detect_alert_captures(s->ctx, out);
+	alert_set_packet(out, p);
+}
+
+static void detect_alert(const struct detect_packet *s, const struct rule *rule, uint32_t index,
+			 bool blocked)
+{
+	struct alert a;
+	detect_alert_fill(s, rule, blocked, &a);
 	detect_queue_alert(s->ctx, &a, index);
 }
 
@@ -331,6 +339,20 @@ void detect_alerts_flush(struct detect_packet *s)
 			event_alert_context(ctx, s->flow, a);
 		detect_push(ctx, a);
 	}
+	/* dropped by silent rules alone: the first of them names the drop */
+	if (ctx->has_silent_drop && !ctx->drop_alert && s->verdict != VERDICT_PASS) {
+		struct alert *a = &ctx->silent_drop;
+		a->verdict = (uint8_t)s->verdict;
+		a->passed = s->pass_rule_matched;
+		if (s->flow)
+			memcpy(a->flowbits, s->flow->flowbits, sizeof(a->flowbits));
+		else
+			memset(a->flowbits, 0, sizeof(a->flowbits));
+		if (s->flow)
+			event_alert_context(ctx, s->flow, a);
+		ctx->drop_alert = a;
+	}
+	ctx->has_silent_drop = false;
 }
 
 void detect_push(struct detect_context *ctx, const struct alert *a)
@@ -397,8 +419,6 @@ static enum rule_action detect_action(struct detect_packet *s, const struct rule
 				   s->flow ? s->flow->flow_id : 0, s->timestamp_us))
 		return action;
 	*silent = policy->rate.new_action_silent;
-	if (detect_rule_verdict(policy->rate.new_action) != VERDICT_PASS)
-		s->ctx->rate_filter_drop = true;
 	return policy->rate.new_action;
 }
 
@@ -593,11 +613,15 @@ static void detect_alert_if(struct detect_packet *s, const struct rule *rule, ui
 			    bool silent, bool blocked)
 {
 	uint64_t flow_id = s->flow ? s->flow->flow_id : 0;
-	if (!silent && !rule->noalert && !rule_match_noalert(rule) &&
-	    !detect_suppressed(rule, s->p) &&
+	bool quiet = silent || rule->noalert || rule_match_noalert(rule);
+	if (!quiet && !detect_suppressed(rule, s->p) &&
 	    threshold_pass(s->ctx->thresholds, index, &rule->threshold, s->p, flow_id,
 			   s->timestamp_us))
 		detect_alert(s, rule, index, blocked);
+	else if (quiet && blocked && !s->ctx->has_silent_drop) {
+		detect_alert_fill(s, rule, true, &s->ctx->silent_drop);
+		s->ctx->has_silent_drop = true;
+	}
 }
 
 /*
@@ -688,6 +712,7 @@ static void detect_candidates(struct detect_packet *s)
 		    flowvars_store(&ctx->flowvars, &s->flow->flowvars, &ctx->captures))
 			ctx->counters->counter[WORKER_COUNTER_FLOWVARS_LOST]++;
 		bool silent = false;
+		enum rule_action own_action = action;
 		action = detect_action(s, rule, index, action, &silent);
 		detect_flow_action(s, rule, action);
 		if (action == RULE_ACTION_PASS) {
@@ -706,8 +731,11 @@ static void detect_candidates(struct detect_packet *s)
 		enum verdict wanted = ctx->enforce ? detect_rule_verdict(action) : VERDICT_PASS;
 		if (wanted != VERDICT_PASS && detect_tenant_ids(s))
 			wanted = VERDICT_PASS;
-		if (wanted > s->verdict)
+		if (wanted > s->verdict) {
 			s->verdict = wanted;
+			/* Suricata's drop reason when a rate_filter made the rule drop */
+			ctx->rate_filter_dropped = action != own_action;
+		}
 		/* threshold and suppress only limit alerts; the action above still applies */
 		detect_alert_if(s, rule, index, silent, wanted != VERDICT_PASS);
 	}

@@ -134,7 +134,12 @@ struct detect_context {
 	 * and whether its flow's earlier drop dropped it */
 	const struct alert *drop_alert;
 	bool flow_dropped;
-	bool rate_filter_drop; /* a rate_filter's new_action dropped it (EVE drop.reason) */
+	/* the alert a silent rule (noalert, a silent rate_filter) would have
+	 * given for dropping this packet: the drop record's rule when no
+	 * alerting rule dropped it, as Suricata's drop log names it */
+	struct alert silent_drop;
+	bool has_silent_drop;
+	bool rate_filter_dropped; /* a rate_filter's new action dropped this packet */
 	uint32_t alert_order[DETECT_ALERTS_MAX]; /* their rules' evaluation order */
 	struct rule_captures captures;		 /* of the rule being matched, for flow variables */
 	struct flowvar_pool flowvars;

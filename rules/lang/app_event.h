@@ -43,6 +43,17 @@
 	_(HTTP_RESPONSE_FIELD_TOO_LONG, "http.response_field_too_long", "proto_parser")            \
 	_(HTTP_URI_HOST_INVALID, "http.uri_host_invalid", "proto_parser")                          \
 	_(HTTP_HEADER_HOST_INVALID, "http.header_host_invalid", "proto_parser")                    \
+	_(HTTP2_USERINFO_IN_URI, "http2.userinfo_in_uri", "proto_parser")                          \
+	_(MQTT_MISSING_CONNECT, "mqtt.missing_connect", "proto_parser")                            \
+	_(MQTT_MISSING_PUBLISH, "mqtt.missing_publish", "proto_parser")                            \
+	_(MQTT_MISSING_SUBSCRIBE, "mqtt.missing_subscribe", "proto_parser")                        \
+	_(MQTT_MISSING_UNSUBSCRIBE, "mqtt.missing_unsubscribe", "proto_parser")                    \
+	_(MQTT_DOUBLE_CONNECT, "mqtt.double_connect", "proto_parser")                              \
+	_(MQTT_UNINTRODUCED_MESSAGE, "mqtt.unintroduced_message", "proto_parser")                  \
+	_(MQTT_INVALID_QOS_LEVEL, "mqtt.invalid_qos_level", "proto_parser")                        \
+	_(MQTT_MISSING_MSG_ID, "mqtt.missing_msg_id", "proto_parser")                              \
+	_(MQTT_UNASSIGNED_MSG_TYPE, "mqtt.unassigned_msg_type", "proto_parser")                    \
+	_(MQTT_MALFORMED_TRAFFIC, "mqtt.malformed_traffic", "proto_parser")                        \
 	_(APPLAYER_MISMATCH_PROTOCOL_BOTH_DIRECTIONS,                                              \
 	  "applayer_mismatch_protocol_both_directions", "proto_detect")                            \
 	_(SMTP_MIME_LONG_BOUNDARY, "smtp.mime_long_boundary", "proto_parser")

@@ -11,12 +11,17 @@
 #    drop" (the rule dropped the whole flow); the flow record says
 #    flow.action drop; all of them valid against Suricata 8's schema;
 #  - drops = start: one record per direction of the flow;
-#  - drops = no (the default), and ids mode: none.
+#  - drops = no (the default), and ids mode: none;
+#  - a noalert drop rule: no alert record, but the request's drop record
+#    still names the rule that dropped it (Suricata's drop log);
+#  - a rate_filter that turns an alert rule to drop: that packet's record
+#    says reason "threshold detection_filter".
 #
 # Run alone (root, repo root, after make): /usr/bin/python3 tests/integration/drop_records_offline.py
 import json
 import os
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from offline import ROOT, Conversation, check, finish, run  # noqa: E402
@@ -72,6 +77,28 @@ def main():
     check(f"drops = no (default): none ({len(drops_of(events))})", rc == 0 and not drops_of(events))
     rc, events, _f, err = run(RULES, packets, mode="ids", extra=("--set", "eve.drops=all"))
     check(f"ids mode: none ({len(drops_of(events))})", rc == 0 and not drops_of(events))
+    silent = RULES.replace('msg:"traversal";', 'msg:"traversal"; noalert;')
+    rc, events, _f, err = run(silent, packets, mode="ips", extra=("--set", "eve.drops=all"))
+    rules = [d for d in drops_of(events) if d["drop"]["reason"] == "rules"]
+    alerts = [e for e in events if e.get("event_type") == "alert"]
+    check(f"noalert drop rule: no alert ({len(alerts)}), the drop record names it "
+          f"({[r.get('alert', {}).get('signature_id') for r in rules]})",
+          rc == 0 and not alerts and len(rules) == 1 and
+          rules[0].get("alert", {}).get("signature_id") == 7)
+    with tempfile.TemporaryDirectory(prefix="vigil-drops-") as work:
+        threshold = os.path.join(work, "threshold.config")
+        with open(threshold, "w") as f:
+            f.write("rate_filter gen_id 1, sig_id 9, track by_rule, count 1, seconds 60, "
+                    "new_action drop, timeout 100\n")
+        # the client's two data packets: the first alerts, the second is over the rate
+        alerting = ('alert tcp any any -> any 80 (msg:"data"; flow:to_server,established; '
+                    'dsize:>0; sid:9;)\n')
+        rc, events, _f, err = run(alerting, packets, mode="ips",
+                                  extra=("--set", "eve.drops=all",
+                                         "--set", f"rules.threshold_file={threshold}"))
+    reasons = [d["drop"]["reason"] for d in drops_of(events)]
+    check(f"rate_filter drop: reason threshold detection_filter ({reasons})",
+          rc == 0 and reasons[:1] == ["threshold detection_filter"])
     finish("drop_records_offline")
 
 

@@ -73,7 +73,9 @@ static inline void sink_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
-		if (sink_app && !(sink_app->buffers & RULE_BUFFER_BIT(b)))
+		/* events go on any parser's units (app_event.h) */
+		if (sink_app && b != RULE_BUFFER_APP_EVENTS &&
+		    !(sink_app->buffers & RULE_BUFFER_BIT(b)))
 			fail_msg("%s filled %s, which its row does not declare", sink_app->name,
 				 rule_buffer_name[b]);
 		u->buffer[b] = malloc(unit->buffer_len[b] + 1);

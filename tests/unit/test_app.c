@@ -217,6 +217,31 @@ static void test_protocol_mismatch(void **unused)
 	}
 }
 
+/* A DNS-shaped query is DNS on any port but those of the protocols that share its format. */
+static void test_dns_shaped_protocols(void **unused)
+{
+	(void)unused;
+	static const uint8_t query[] = {0x12, 0x34, 0x01, 0x00, 0,   1,	  0, 0, 0, 0, 0,
+					0,    4,    'w',  'p',	'a', 'd', 0, 0, 1, 0, 1};
+	struct app_config config = {.body_limit = 4096};
+	static const struct {
+		uint16_t port;
+		bool dns;
+	} cases[] = {{53, true}, {5300, true}, {5355, false}, {5353, false}, {137, false}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct flow f;
+		struct probe_sink k = {0};
+		memset(&f, 0, sizeof(f));
+		f.key.port[0] = 50000;
+		f.key.port[1] = cases[i].port;
+		bool found = app_flow_data(&f, &config, APP_TO_SERVER, false, query, sizeof(query),
+					   0, true, probe_emit, &k);
+		assert_int_equal(found, cases[i].dns);
+		assert_int_equal(app_flow_proto(&f), cases[i].dns ? RULE_PROTO_DNS : -1);
+		app_flow_gone(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_frames_belong_to_the_row),
 	    cmocka_unit_test(test_eve_details_object),
 	    cmocka_unit_test(test_protocol_mismatch),
+	    cmocka_unit_test(test_dns_shaped_protocols),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,17 +81,20 @@ static const char *eve_of(const struct app_details *d)
 	return line;
 }
 
-/* Suricata 8's dns object (version 3) of a query (id 0x1234, RD) for NAME of type TYPE. */
-#define DNS_EVE(name, type)                                                                        \
-	",\"dns\":{\"version\":3,\"type\":\"request\",\"id\":4660,\"flags\":\"100\","              \
-	"\"rd\":true,\"opcode\":0,\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type        \
-	"\"}]}"
+/* Suricata 8's dns object (version 3) of a query (id 0x1234, RD) for NAME of type TYPE,
+ * the flow's message TX. */
+#define DNS_EVE_TX(tx, name, type)                                                                 \
+	",\"tx_id\":" tx ",\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":" tx              \
+	",\"id\":4660,"                                                                            \
+	"\"flags\":\"100\",\"rd\":true,\"opcode\":0,\"rcode\":\"NOERROR\","                        \
+	"\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]}"
+#define DNS_EVE(name, type) DNS_EVE_TX("0", name, type)
 
 /* ... and of its response (QR, RD, RA, NOERROR). */
 #define DNS_EVE_RESPONSE(name, type)                                                               \
-	",\"dns\":{\"version\":3,\"type\":\"response\",\"id\":4660,\"flags\":\"8180\","            \
-	"\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,\"rcode\":\"NOERROR\","                  \
-	"\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]}"
+	",\"tx_id\":0,\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":0,\"id\":4660,"       \
+	"\"flags\":\"8180\",\"qr\":true,\"rd\":true,\"ra\":true,\"opcode\":0,"                     \
+	"\"rcode\":\"NOERROR\",\"queries\":[{\"rrname\":\"" name "\",\"rrtype\":\"" type "\"}]"
 
 struct bytes {
 	uint8_t b[4096];
@@ -228,7 +231,14 @@ static void test_dns_several_questions(void **unused)
 	assert_int_equal(k.count, 3);
 	assert_string_equal(k.units[0].query, "a.example");
 	assert_string_equal(k.units[1].query, "b.example");
-	assert_string_equal(eve_of(&k.units[1].details), DNS_EVE("b.example", "TXT"));
+	/* one message, one transaction: every unit shows all its questions */
+	assert_string_equal(eve_of(&k.units[1].details),
+			    ",\"tx_id\":0,\"dns\":{\"version\":3,\"type\":\"request\",\"tx_id\":0,"
+			    "\"id\":4660,"
+			    "\"flags\":\"100\",\"rd\":true,\"opcode\":0,\"rcode\":\"NOERROR\","
+			    "\"queries\":[{\"rrname\":\"a.example\",\"rrtype\":\"A\"},"
+			    "{\"rrname\":\"b.example\",\"rrtype\":\"TXT\"},"
+			    "{\"rrname\":\"\",\"rrtype\":\"NS\"}]}");
 	assert_true(k.units[2].has_query);
 	assert_string_equal(k.units[2].query, "");
 }
@@ -251,8 +261,18 @@ static void test_dns_response(void **unused)
 	/* dns.response.rrname: the question, the CNAME's owner and target, the A's owner */
 	assert_int_equal(k.count, 4);
 	assert_false(k.units[0].has_query);
-	assert_string_equal(eve_of(&k.units[0].details),
-			    DNS_EVE_RESPONSE("www.example.com", "CNAME"));
+	/* the answers with their data, and grouped by type, as Suricata 8 logs them */
+	assert_string_equal(
+	    eve_of(&k.units[0].details),
+	    DNS_EVE_RESPONSE(
+		"www.example.com",
+		"CNAME") ",\"answers\":["
+			 "{\"rrname\":\"www.example.com\",\"rrtype\":\"CNAME\",\"ttl\":60,"
+			 "\"rdata\":\"cdn.example.com\"},"
+			 "{\"rrname\":\"cdn.example.com\",\"rrtype\":\"A\",\"ttl\":60,"
+			 "\"rdata\":\"93.184.216.34\"}],"
+			 "\"grouped\":{\"CNAME\":[\"cdn.example.com\"],\"A\":[\"93.184.216.34\"]}"
+			 "}");
 	static const char *const response[] = {"www.example.com", "www.example.com",
 					       "cdn.example.com", "cdn.example.com"};
 	for (int i = 0; i < 4; i++) {
@@ -374,6 +394,87 @@ static void test_dns_compression_loops(void **unused)
 	assert_string_equal(k.units[1].query, "example.org");
 }
 
+/* A record of TYPE with DATA[0..len) owned by the name at OFFSET (a pointer), TTL 300. */
+static void record(struct bytes *o, uint16_t offset, uint16_t type, const void *data, uint32_t len)
+{
+	put16(o, 0xc000 | offset), put16(o, type), put16(o, 1), put16(o, 0), put16(o, 300);
+	put16(o, len), put(o, data, len);
+}
+
+/*
+ * Authorities and additionals are logged with the answers, each record's
+ * data in Suricata's form: AAAA as eight groups, SOA and SRV as objects,
+ * a type without a form (and a number for a type without a name) with no
+ * data; an rcode past Suricata's names is its number.
+ */
+static void test_dns_records_logged(void **unused)
+{
+	(void)unused;
+	struct bytes r = {0}, soa = {0}, srv = {0};
+	struct sink k = {0};
+
+	put16(&r, 0x1234), put16(&r, 0x818c); /* rcode 12 */
+	put16(&r, 1), put16(&r, 1), put16(&r, 1), put16(&r, 2);
+	name(&r, "example.com");
+	put16(&r, 28), put16(&r, 1);
+	record(&r, 12, 28, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	name(&soa, "ns.example.com");
+	put16(&soa, 0xc000 | 12); /* hostmaster: a pointer inside the data */
+	put(&soa, "\0\0\0\x07\0\0\x0e\x10\0\0\x02\x58\0\x09\x3a\x80\0\0\x01\x2c", 20);
+	record(&r, 12, 6, soa.b, soa.len);
+	put(&srv, "\0\x0a\0\x05\x13\xc4", 6);
+	name(&srv, "sip.example.com");
+	record(&r, 12, 33, srv.b, srv.len);
+	record(&r, 12, 4242, "xy", 2);
+	parse_datagram(&r, APP_TO_CLIENT, &k);
+	assert_true(k.count >= 1);
+	const char *eve = eve_of(&k.units[0].details);
+	assert_non_null(strstr(eve, "\"rcode\":\"12\""));
+	assert_non_null(
+	    strstr(eve, "\"answers\":[{\"rrname\":\"example.com\",\"rrtype\":\"AAAA\","
+			"\"ttl\":300,\"rdata\":\"2001:0db8:0000:0000:0000:0000:0000:0001\"}]"));
+	assert_non_null(
+	    strstr(eve, "\"grouped\":{\"AAAA\":[\"2001:0db8:0000:0000:0000:0000:0000:0001\"]}"));
+	assert_non_null(strstr(eve,
+			       "\"authorities\":[{\"rrname\":\"example.com\",\"rrtype\":\"SOA\","
+			       "\"ttl\":300,\"soa\":{\"mname\":\"ns.example.com\",\"rname\":"
+			       "\"example.com\",\"serial\":7,\"refresh\":3600,\"retry\":600,"
+			       "\"expire\":604800,\"minimum\":300}}]"));
+	assert_non_null(strstr(eve,
+			       "\"additionals\":[{\"rrname\":\"example.com\",\"rrtype\":\"SRV\","
+			       "\"ttl\":300,\"srv\":{\"priority\":10,\"weight\":5,\"port\":5060,"
+			       "\"name\":\"sip.example.com\"}},{\"rrname\":\"example.com\","
+			       "\"rrtype\":\"4242\",\"ttl\":300}]}"));
+}
+
+/* More records than the details hold: those that fit are logged, the line stays JSON. */
+static void test_dns_records_cut(void **unused)
+{
+	(void)unused;
+	struct bytes r = {0};
+	struct sink k = {0};
+	char line[8192];
+
+	header(&r, 0x8180, 1, 30);
+	name(&r, "a-rather-long-owner-name-to-fill-the-details.example.com");
+	put16(&r, 1), put16(&r, 1);
+	for (int i = 0; i < 30; i++)
+		record(&r, 12, 1, "\x0a\0\0\x01", 4);
+	parse_datagram(&r, APP_TO_CLIENT, &k);
+	assert_true(k.count >= 1);
+	struct app_json j = {.buf = line, .len = sizeof(line)};
+	app_parser_dns.eve_details(&k.units[0].details, &j);
+	assert_false(j.overflow);
+	line[j.used] = '\0';
+	/* some answers, not all, and the objects closed */
+	const char *p = line;
+	int answers = 0;
+	while ((p = strstr(p, "\"ttl\":300")))
+		answers++, p++;
+	assert_true(answers > 10 && answers < 30);
+	assert_string_equal(line + j.used - 3, "]}}"); /* grouped closes the object */
+}
+
 static void test_dns_truncated_and_long_names(void **unused)
 {
 	(void)unused;
@@ -445,7 +546,9 @@ static void test_dns_tcp(void **unused)
 		assert_int_equal(k.count, 2);
 		assert_string_equal(k.units[0].query, "one.example");
 		assert_string_equal(k.units[1].query, "two.example");
-		assert_string_equal(eve_of(&k.units[1].details), DNS_EVE("two.example", "MX"));
+		/* each message is a transaction of its own, numbered in the flow */
+		assert_string_equal(eve_of(&k.units[1].details),
+				    DNS_EVE_TX("1", "two.example", "MX"));
 	}
 }
 
@@ -460,6 +563,8 @@ int main(void)
 	    cmocka_unit_test(test_dns_compression_loops),
 	    cmocka_unit_test(test_dns_truncated_and_long_names),
 	    cmocka_unit_test(test_dns_tcp),
+	    cmocka_unit_test(test_dns_records_logged),
+	    cmocka_unit_test(test_dns_records_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -270,6 +270,8 @@ static void test_ftp_garbage(void **unused)
 
 struct data_sink {
 	unsigned count, file_units;
+	unsigned name_units; /* units carrying file.name "index.html" */
+	const struct app_body_rules *name_rules[8];
 	char file[64];
 	uint8_t meta[4];
 	unsigned meta_dirs;
@@ -281,6 +283,13 @@ static void data_emit(void *arg, const struct app_unit *unit)
 	k->count++;
 	assert_non_null(unit->buffer[RULE_BUFFER_FTPDATA_META]);
 	k->meta[0] = unit->buffer[RULE_BUFFER_FTPDATA_META][0];
+	if (unit->buffer[RULE_BUFFER_FILE_NAME]) {
+		assert_int_equal(unit->buffer_len[RULE_BUFFER_FILE_NAME], 10);
+		assert_memory_equal(unit->buffer[RULE_BUFFER_FILE_NAME], "index.html", 10);
+		if (k->name_units < 8)
+			k->name_rules[k->name_units] = unit->window.rules;
+		k->name_units++;
+	}
 	if (unit->buffer[RULE_BUFFER_FILE_DATA]) {
 		k->file_units++;
 		uint32_t n = unit->buffer_len[RULE_BUFFER_FILE_DATA];
@@ -311,6 +320,10 @@ static void test_ftp_data_file(void **unused)
 	app_parser_ftp_data.parse(s, APP_TO_CLIENT, NULL, 0, data_emit, &k);
 	/* file window and end unit of the file's side, the other side's end once */
 	assert_int_equal(k.count, 3);
+	/* the announced name is file.name on the file's side only, one list of
+	 * rules: a filename rule alerts once per file */
+	assert_int_equal(k.name_units, 2);
+	assert_ptr_equal(k.name_rules[0], k.name_rules[1]);
 	app_parser_ftp_data.destroy(s);
 }
 

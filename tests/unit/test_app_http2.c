@@ -23,6 +23,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include "dataplane/app/app_http2.h"
+#include "rules/lang/app_event.h"
 
 #define RECORD_MAX 64
 
@@ -59,7 +60,9 @@ static void record_emit(void *arg, const struct app_unit *unit)
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++) {
 		if (!unit->buffer[b])
 			continue;
-		assert_true(app_parser_http2.buffers & RULE_BUFFER_BIT(b));
+		/* events go on any parser's units (app_event.h) */
+		assert_true(b == RULE_BUFFER_APP_EVENTS ||
+			    (app_parser_http2.buffers & RULE_BUFFER_BIT(b)));
 		r->buffer[b] = malloc(unit->buffer_len[b] + 1);
 		assert_non_null(r->buffer[b]);
 		memcpy(r->buffer[b], unit->buffer[b], unit->buffer_len[b]);
@@ -265,6 +268,41 @@ static void test_request_response(void **unused)
 	request_response(4096);
 }
 
+/* userinfo in :authority is Suricata's http2.userinfo_in_uri, on a unit of its own; none without. */
+static void test_userinfo_event(void **unused)
+{
+	(void)unused;
+	for (int with = 0; with < 2; with++) {
+		nghttp2_hd_deflater *dc;
+		assert_int_equal(nghttp2_hd_deflate_new(&dc, 4096), 0);
+		const char *pairs[] = {":method",    "GET",
+				       ":scheme",    "http",
+				       ":authority", with ? "user:pw@example.com" : "example.com",
+				       ":path",	     "/"};
+		uint8_t block[256];
+		struct frames c = {.len = 0};
+		preface(&c);
+		frame(&c, HTTP2_FRAME_SETTINGS, 0, 0, NULL, 0);
+		size_t n = hpack(dc, pairs, 4, block, sizeof(block));
+		frame(&c, HTTP2_FRAME_HEADERS, 0x5, 1, block, n);
+		void *s = h2_new();
+		feed(s, APP_TO_SERVER, c.data, c.len, c.len);
+		int e = find_unit(RULE_BUFFER_APP_EVENTS, NULL);
+		if (with) {
+			assert_true(e >= 0);
+			assert_int_equal(units[e].len[RULE_BUFFER_APP_EVENTS], 1);
+			assert_int_equal((uint8_t)units[e].buffer[RULE_BUFFER_APP_EVENTS][0],
+					 RULE_APP_EVENT_HTTP2_USERINFO_IN_URI);
+			assert_true(units[e].repeat); /* the request's record is its headers' */
+		} else {
+			assert_int_equal(e, -1);
+		}
+		app_parser_http2.destroy(s);
+		nghttp2_hd_deflate_del(dc);
+		record_reset();
+	}
+}
+
 static void test_one_byte_at_a_time(void **unused)
 {
 	(void)unused;
@@ -445,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_detect),
 	    cmocka_unit_test(test_request_response),
+	    cmocka_unit_test(test_userinfo_event),
 	    cmocka_unit_test(test_one_byte_at_a_time),
 	    cmocka_unit_test(test_continuation_padding),
 	    cmocka_unit_test(test_frame_units),

@@ -20,6 +20,7 @@
 
 #include "dataplane/app/app_frame.h"
 #include "dataplane/app/app_parsers.h"
+#include "rules/lang/app_event.h"
 #include "rules/lang/app_meta.h"
 #include "rules/lang/parse.h"
 #include "rules/match/match.h"
@@ -191,6 +192,15 @@ static void test_mqtt_events(void **unused)
 	assert_int_equal(meta_of(&k.units[1]).protocol_version, 4);
 	assert_int_equal(meta_of(&k.units[2]).events, 1u << RULE_MQTT_EVENT_DOUBLE_CONNECT);
 	assert_int_equal(meta_of(&k.units[3]).events, 1u << RULE_MQTT_EVENT_MISSING_PUBLISH);
+	/* the same anomalies are app-layer events, for app-layer-event:mqtt.* rules */
+	assert_int_equal(k.units[0].len[RULE_BUFFER_APP_EVENTS], 1);
+	assert_int_equal(k.units[0].buffer[RULE_BUFFER_APP_EVENTS][0],
+			 RULE_APP_EVENT_MQTT_MISSING_CONNECT);
+	assert_null(k.units[1].buffer[RULE_BUFFER_APP_EVENTS]);
+	assert_int_equal(k.units[2].buffer[RULE_BUFFER_APP_EVENTS][0],
+			 RULE_APP_EVENT_MQTT_DOUBLE_CONNECT);
+	assert_int_equal(k.units[3].buffer[RULE_BUFFER_APP_EVENTS][0],
+			 RULE_APP_EVENT_MQTT_MISSING_PUBLISH);
 	app_parser_mqtt.destroy(s);
 	sink_reset(&k);
 }

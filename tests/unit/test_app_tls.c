@@ -706,9 +706,20 @@ static void test_tls_certificate_events(void **unused)
 	put24(&junk, 3 + 8);
 	put24(&junk, 8);
 	put(&junk, "notacert", 8);
-	const struct bytes *msgs[] = {&good, &cut, &junk};
-	const char *want[] = {"", want_length, want_der};
-	for (int i = 0; i < 3; i++) {
+	/* a DER SEQUENCE holding one whose length header is cut (bytes after
+	 * it): Suricata's X.509 parser finds it incomplete, a length error */
+	struct bytes header = {0};
+	put24(&header, 3 + 9);
+	put24(&header, 9);
+	put(&header, "\x30\x05\x30\x84\xff\xff\xff\xfa\x04", 9);
+	/* a SEQUENCE claiming more bytes than the certificate has: malformed */
+	struct bytes longer = {0};
+	put24(&longer, 3 + 4);
+	put24(&longer, 4);
+	put(&longer, "\x30\x10\x02\x01", 4);
+	const struct bytes *msgs[] = {&good, &cut, &junk, &header, &longer};
+	const char *want[] = {"", want_length, want_der, want_length, want_der};
+	for (int i = 0; i < 5; i++) {
 		void *s = tls_new();
 		memset(&out, 0, sizeof(out));
 		wrap_records(&out, 11, msgs[i], 16384);

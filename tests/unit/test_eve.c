@@ -27,6 +27,9 @@
 
 #include <cmocka.h>
 
+#include "dataplane/app/app_parsers.h"
+#include "rules/lang/app_event.h"
+
 #include "control/eve.h"
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_json.h"
@@ -549,6 +552,62 @@ static void test_anomaly_records(void **state)
 	assert_contains(line, "\"anomaly\":{\"type\":\"stream\",\"event\":\"stream.gap\"},"
 			      "\"verdict\":{\"action\":\"pass\"}");
 	assert_contains(line, "\"vigil\":{\"gap_bytes\":1840}");
+	/* an app-layer event: in capitals for a protocol Suricata parses in C, as
+	 * written for one it parses in Rust */
+	a.anomaly = ALERT_ANOMALY_APPLAYER;
+	a.app_proto = RULE_PROTO_TLS;
+	a.anomaly_reason = RULE_APP_EVENT_TLS_INVALID_CERTIFICATE;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"type\":\"applayer\",\"event\":\"INVALID_CERTIFICATE\"");
+	a.app_proto = RULE_PROTO_MQTT;
+	a.anomaly_reason = RULE_APP_EVENT_MQTT_INVALID_QOS_LEVEL;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"type\":\"applayer\",\"event\":\"invalid_qos_level\"");
+}
+
+static void tx_emit(void *arg, const struct app_unit *unit)
+{
+	struct app_details *last = arg;
+	if (!unit->repeat)
+		*last = *unit->details;
+}
+
+/*
+ * A transaction's number in its flow (Suricata's tx_id) on the alerts
+ * raised on it and on its protocol record, as its parser writes it: a DNS
+ * response is the flow's second message, transaction 1; a packet alert
+ * has none.
+ */
+static void test_tx_id(void **state)
+{
+	(void)state;
+	static const uint8_t query[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0,
+					0,    0,    1,	  'a',	0, 0, 1, 0, 1};
+	uint8_t response[sizeof(query)];
+	memcpy(response, query, sizeof(query));
+	response[2] = 0x81, response[3] = 0x80;
+	static struct app_details details;
+	void *dns = app_parser_dns.create(NULL);
+	assert_non_null(dns);
+	app_parser_dns.parse(dns, APP_TO_SERVER, query, sizeof(query), tx_emit, &details);
+	app_parser_dns.parse(dns, APP_TO_CLIENT, response, sizeof(response), tx_emit, &details);
+	app_parser_dns.destroy(dns);
+	struct rule r = test_rule();
+	static struct alert a;
+	a = test_alert(&r);
+	char line[8192];
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_null(strstr(line, "\"tx_id\""));
+	a.app_proto = RULE_PROTO_DNS;
+	a.details = details;
+	a.has_details = 1;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, ",\"tx_id\":1,");
+	assert_contains(line, "\"dns\":{\"version\":3,\"type\":\"response\",\"tx_id\":1,");
+	a.kind = ALERT_KIND_APP;
+	eve_format_alert(&a, NULL, line, sizeof(line), 0);
+	assert_contains(line, "\"event_type\":\"dns\"");
+	assert_contains(line, ",\"tx_id\":1,");
 }
 
 /* A record larger than the first line buffer is formatted again, whole, never cut. */
@@ -880,26 +939,17 @@ static void test_protocol_record_and_alert_flow(void **state)
 	char line[4096];
 	eve_format_alert(&a, NULL, line, sizeof(line), 0);
 	assert_contains(line, "\"event_type\":\"http\"");
-	assert_contains(line, "\"app_proto\":\"http\",\"http\":{");
+	assert_contains(line, "\"app_proto\":\"http\",\"tx_id\":0,\"http\":{");
 	assert_contains(line, "\"url\":\"/index.html\"");
 	assert_null(strstr(line, "\"flow\":"));
-	assert_null(strstr(line, "tx_id"));
-	/* a parser that numbers its transactions: tx_id */
-	a.details.tx_id = 3;
-	a.details.has_tx_id = true;
-	eve_format_alert(&a, NULL, line, sizeof(line), 0);
-	assert_contains(line, "\"app_proto\":\"http\",\"tx_id\":3,\"http\":{");
-	/* an alert on that transaction says which; one on the packet does not */
+	/* an alert on the transaction carries it too (the parser's details write it) */
 	struct rule tr = test_rule();
 	struct alert on_tx = test_alert(&tr);
 	on_tx.details = a.details;
 	on_tx.has_details = 1;
 	on_tx.app_proto = RULE_PROTO_HTTP;
 	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
-	assert_null(strstr(line, "tx_id"));
-	on_tx.tx_match = 1;
-	eve_format_alert(&on_tx, NULL, line, sizeof(line), 0);
-	assert_contains(line, "\"pkt_src\":\"wire/pcap\",\"tx_id\":3,\"alert\":{");
+	assert_contains(line, "\"tx_id\":0,\"http\":{");
 	/* raised at the flow's end, on no packet: Suricata's flow timeout pseudo packet */
 	on_tx.flow_end = 1;
 	eve_format_alert(&on_tx, NULL, line, sizeof(line), EVE_PCAP_CNT);
@@ -963,6 +1013,7 @@ int main(void)
 	    cmocka_unit_test(test_tunnel_tenant_is_vigils),
 	    cmocka_unit_test(test_vigil_metadata),
 	    cmocka_unit_test(test_anomaly_records),
+	    cmocka_unit_test(test_tx_id),
 	    cmocka_unit_test(test_record_never_cut),
 	    cmocka_unit_test(test_field_limit),
 	    cmocka_unit_test(test_flowvar_bytes_stay_utf8),

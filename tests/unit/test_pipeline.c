@@ -1506,6 +1506,28 @@ static void test_cut_download_inspected(void **state)
 	}
 }
 
+/*
+ * Data on a RST never reaches the stream (no stack delivers it) but is the
+ * packet's payload: a rule on it alerts, as Suricata's does (bug 6244); one
+ * on the stream alone does not.
+ */
+static void test_rst_data_inspected(void **state)
+{
+	(void)state;
+	static const char rules[] =
+	    "alert tcp-pkt any any -> any any (msg:\"rst\"; tcp.flags:R,A; "
+	    "content:\"Access Denied\"; startswith; endswith; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"stream\"; flow:only_stream; "
+	    "content:\"Access Denied\"; sid:2;)\n";
+	struct harness *h = harness_up(rules, false, 0);
+	harness_handshake(h);
+	harness_send(h, true, PA, "Please Let Me In!");
+	harness_send(h, false, STREAM_TCP_RST | STREAM_TCP_ACK, "Access Denied");
+	assert_int_equal(alerts_of(h, 1), 1);
+	assert_int_equal(alerts_of(h, 2), 0);
+	harness_down(h);
+}
+
 static const char anchored_rules[] =
     "alert tcp any any -> any any (msg:\"nick\"; flow:to_server,established; "
     "content:\"NICK \"; depth:5; sid:1;)\n"
@@ -1978,6 +2000,7 @@ int main(void)
 	    cmocka_unit_test(test_request_after_the_depth),
 	    cmocka_unit_test(test_request_after_the_depth_out_of_order),
 	    cmocka_unit_test(test_cut_download_inspected),
+	    cmocka_unit_test(test_rst_data_inspected),
 	    cmocka_unit_test(test_anchored_content_on_later_segments),
 	    cmocka_unit_test(test_split_content_across_segments),
 	    cmocka_unit_test(test_tenant_policy),
