@@ -31,7 +31,7 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libmbedtls-dev liblwip-dev \
 	libpcap-dev libcmocka-dev libinih-dev libpcre2-dev libhtp-dev zlib1g-dev libmagic-dev libnghttp2-dev python3 python3-scapy iproute2 \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
-	python3-jsonschema dnsmasq-base logrotate
+	python3-jsonschema dnsmasq-base logrotate sqlmap
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
