@@ -36,7 +36,7 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	ethtool netcat-openbsd iputils-ping procps coreutils openssl \
 	python3-jsonschema dnsmasq-base logrotate systemd man-db \
 	curl python3-prometheus-client chromium libnss3-tools \
-	libcurl4-openssl-dev libarchive-dev
+	libcurl4-openssl-dev libarchive-dev sqlmap
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

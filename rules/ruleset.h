@@ -109,6 +109,9 @@ unsigned ruleset_rule_count(const struct ruleset *ruleset);
 
 /* The buffers some rule of the ruleset reads (OR of rule.buffers_used). Any thread. */
 rule_buffer_mask ruleset_buffers_used(const struct ruleset *ruleset);
+/* The buffers the rules that read buffer read, together (OR of their
+ * rule.buffers_used; 0: no rule reads it). Any thread. */
+rule_buffer_mask ruleset_buffers_with(const struct ruleset *ruleset, int buffer);
 const struct rule *ruleset_rule(const struct ruleset *ruleset, unsigned index);
 
 /* The operator policy the ruleset was built with (NULL: none); as immutable as the ruleset. */

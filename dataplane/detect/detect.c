@@ -830,6 +830,21 @@ static void detect_unit_scan(struct detect_packet *s, const struct app_unit *uni
 }
 
 /*
+ * Whether scanning buffer b of unit can name a rule that runs: a buffer the
+ * unit carries again (an HTTP request's URI in its headers and body units)
+ * was scanned with its own unit, and the rules it names now run only when
+ * they also read one of the unit's new buffers (detect_candidates). The
+ * default web ruleset reads one buffer a rule, so its URI, with its
+ * decoded views, is scanned once a request instead of once a unit.
+ */
+static bool detect_unit_scan_useful(const struct detect_packet *s, const struct app_unit *unit,
+				    int b)
+{
+	return !unit->fresh || (unit->fresh & RULE_BUFFER_BIT(b)) ||
+	       (ruleset_buffers_with(s->ctx->ruleset, b) & unit->fresh);
+}
+
+/*
  * The window of unit, for the matcher; the rules that waited for more of
  * the body become candidates again (each window re-adds those still
  * waiting).
@@ -875,10 +890,14 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	 * instance come back from the waiting list */
 	rule_buffer_mask scan =
 	    unit->repeat && unit->window.rules && unit->fresh ? unit->fresh : ~(rule_buffer_mask)0;
+	/* the unit's buffers stay as they are until its end: each is
+	 * transformed once per chain, for the scan and every candidate */
+	rule_transform_cache_begin();
 	for (int b = RULE_BUFFER_PACKET_LAST + 1; b < RULE_BUFFER_COUNT; b++) {
 		m->buffer[b] = unit->buffer[b];
 		m->buffer_len[b] = unit->buffer[b] ? unit->buffer_len[b] : 0;
-		if (unit->buffer[b] && (scan & RULE_BUFFER_BIT(b)))
+		if (unit->buffer[b] && (scan & RULE_BUFFER_BIT(b)) &&
+		    detect_unit_scan_useful(s, unit, b))
 			detect_unit_scan(s, unit, b);
 	}
 	detect_unit_window(s, unit);
@@ -890,6 +909,7 @@ void detect_unit(struct detect_packet *s, const struct app_unit *unit)
 	s->app_only = true;
 	s->pkt_data_rules = -1;
 	detect_candidates(s);
+	rule_transform_cache_end();
 	s->pkt_data_rules = saved_filter;
 	s->details = NULL;
 	s->frame = NULL;

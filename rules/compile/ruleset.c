@@ -713,6 +713,9 @@ static int ruleset_group_all(struct ruleset *rs, struct ruleset_report *report,
 		if (rc < 0)
 			return rc;
 		rs->buffers_used |= rule->buffers_used;
+		for (int buffer = 0; buffer < RULE_BUFFER_COUNT; buffer++)
+			if (rule->buffers_used & RULE_BUFFER_BIT(buffer))
+				rs->buffers_with[buffer] |= rule->buffers_used;
 		if (rule_proto_is_app(rule->proto) || (rule->buffers_used & ~RULE_BUFFERS_PACKET))
 			report->app_layer_rules++;
 	}
@@ -905,6 +908,11 @@ void ruleset_free(struct ruleset *rs)
 rule_buffer_mask ruleset_buffers_used(const struct ruleset *rs)
 {
 	return rs->buffers_used;
+}
+
+rule_buffer_mask ruleset_buffers_with(const struct ruleset *rs, int buffer)
+{
+	return rs->buffers_with[buffer];
 }
 
 unsigned ruleset_rule_count(const struct ruleset *rs)

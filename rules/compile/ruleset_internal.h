@@ -85,6 +85,9 @@ struct ruleset {
 	unsigned chain_count;
 	struct policy *policy;	       /* owned; NULL: none */
 	rule_buffer_mask buffers_used; /* of every rule: what no rule reads needs no unit */
+	/* by buffer: the buffers of the rules that read it, together (a unit
+	 * need not scan a buffer it carries again for rules on none of its new ones) */
+	rule_buffer_mask buffers_with[RULE_BUFFER_COUNT];
 };
 
 struct ruleset_scratch {
@@ -92,7 +95,6 @@ struct ruleset_scratch {
 	uint8_t *mark; /* one byte per rule: already a candidate */
 	uint32_t *candidates;
 	unsigned count;
-	uint8_t *transformed; /* RULE_TRANSFORM_MAX + 1 bytes when the ruleset has chains */
 	const struct ruleset_group *group; /* the group being scanned */
 	uint32_t new_from;		   /* matches ending at or before this are old */
 };

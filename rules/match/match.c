@@ -12,8 +12,8 @@
  *
  * Per-packet path, any worker lcore: no allocation, locking or logging.
  * The only state outside the stack is per thread: the transform scratch
- * here, base64_decode's output block (kw_base64.c) and pcrexform's match
- * block (kw_transform.c).
+ * and the unit's transform cache here, base64_decode's output block
+ * (kw_base64.c) and pcrexform's match block (kw_transform.c).
  * Flowbit actions and noalert are kw_flow.c's.
  */
 #include <string.h>
@@ -47,6 +47,41 @@ struct match_chain {
 };
 
 static __thread uint8_t match_scratch[MATCH_SCRATCH_SIZE + 1];
+
+/*
+ * The transform cache (rule_transform_cache_begin()): one transformed copy
+ * of each (buffer bytes, chain of transforms) a unit's rules ask for. The
+ * default web ruleset reads the URI, body and cookie through web_decode in
+ * most of its rules, so an HTTP request's URI was decoded once by the
+ * fast-pattern scan and again by every candidate rule on it (measured:
+ * the largest single cost of the default ruleset on HTTP). An entry is
+ * found by the bytes' address and length and by the chain itself (keywords
+ * and values compared, not the rule): rules with the same chain share it.
+ * The copies live in one arena, filled from the start at each unit; what
+ * does not fit (a table or arena full) is transformed into the scratch as
+ * before, every time.
+ */
+#define MATCH_CACHE_ENTRIES 16
+#define MATCH_CACHE_BYTES   (128 * 1024)
+
+struct match_cache_entry {
+	const uint8_t *src; /* the bytes transformed, as the rule's buffer gives them */
+	uint32_t len;
+	const struct rule *rule; /* a rule with the chain: the segment at start of buffer */
+	unsigned buffer, start;
+	bool ok;	      /* false: the chain cannot transform these bytes */
+	uint32_t at, out_len; /* the copy: arena[at, at + out_len) */
+};
+
+struct match_cache {
+	bool on;
+	unsigned count;
+	uint32_t used;
+	struct match_cache_entry entry[MATCH_CACHE_ENTRIES];
+	uint8_t arena[MATCH_CACHE_BYTES];
+};
+
+static __thread struct match_cache match_cache;
 
 static const struct payload_head *match_head(const struct rule_option *option)
 {
@@ -369,9 +404,13 @@ bool rule_option_sees_raw_view(const struct rule *rule, unsigned index)
 	return true;
 }
 
-bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer)
+/* True when the segments of buffer starting at sa in a and at sb in b apply the same transforms. */
+static bool match_chains_same(const struct rule *a, unsigned sa, const struct rule *b, unsigned sb,
+			      unsigned buffer)
 {
-	unsigned i = match_next_transform(a, buffer, 0), j = match_next_transform(b, buffer, 0);
+	if (a == b && sa == sb)
+		return true;
+	unsigned i = match_next_transform(a, buffer, sa), j = match_next_transform(b, buffer, sb);
 	while (i < a->option_count && j < b->option_count) {
 		if (!kw_transform_same(&a->options[i], &b->options[j]))
 			return false;
@@ -379,6 +418,11 @@ bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned b
 		j = match_next_transform(b, buffer, j + 1);
 	}
 	return i == a->option_count && j == b->option_count;
+}
+
+bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned buffer)
+{
+	return match_chains_same(a, 0, b, 0, buffer);
 }
 
 /* src with the transforms of the segment starting at start applied, into out. */
@@ -403,6 +447,68 @@ bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8
 	return match_transform_segment(rule, buffer, 0, src, len, out, out_len);
 }
 
+void rule_transform_cache_begin(void)
+{
+	match_cache.on = true;
+	match_cache.count = 0;
+	match_cache.used = 0;
+}
+
+void rule_transform_cache_end(void)
+{
+	match_cache.on = false;
+}
+
+/*
+ * src with the transforms of the segment of buffer starting at start
+ * applied: from the unit's cache when this chain transformed these bytes
+ * already, else transformed now (into the scratch) and kept in the cache
+ * when there is room. *out points into the cache or the scratch, valid
+ * until the next call; false as match_transform_segment().
+ */
+static bool match_transform_cached(const struct rule *rule, unsigned buffer, unsigned start,
+				   const uint8_t *src, uint32_t len, const uint8_t **out,
+				   uint32_t *out_len)
+{
+	struct match_cache *c = &match_cache;
+	if (c->on)
+		for (unsigned i = 0; i < c->count; i++) {
+			const struct match_cache_entry *e = &c->entry[i];
+			if (e->src != src || e->len != len || e->buffer != buffer ||
+			    !match_chains_same(e->rule, e->start, rule, start, buffer))
+				continue;
+			*out = c->arena + e->at;
+			*out_len = e->out_len;
+			return e->ok;
+		}
+	uint32_t n = 0;
+	bool ok = match_transform_segment(rule, buffer, start, src, len, match_scratch, &n);
+	*out = match_scratch;
+	*out_len = n;
+	if (!c->on || c->count == MATCH_CACHE_ENTRIES || (ok && n > MATCH_CACHE_BYTES - c->used))
+		return ok;
+	c->entry[c->count++] = (struct match_cache_entry){.src = src,
+							  .len = len,
+							  .rule = rule,
+							  .buffer = buffer,
+							  .start = start,
+							  .ok = ok,
+							  .at = c->used,
+							  .out_len = ok ? n : 0};
+	if (ok) {
+		memcpy(c->arena + c->used, match_scratch, n);
+		*out = c->arena + c->used;
+		c->used += n;
+	}
+	return ok;
+}
+
+bool rule_transform_view(const struct rule *rule, unsigned buffer, const uint8_t *src, uint32_t len,
+			 const uint8_t **out, uint32_t *out_len)
+{
+	return match_transform_cached(rule, buffer, 0, src, len, out, out_len);
+}
+
 /*
  * The buffer b as the segment starting at start must see it (the cursor's
  * data, len and origin): the packet's bytes, or, when the segment has
@@ -421,10 +527,8 @@ static bool match_buffer(const struct rule *rule, const struct rule_match_ctx *c
 	if (src == NULL || n == 0 || origin >= n)
 		return false;
 	if (match_next_transform(rule, b, start) < rule->option_count) {
-		if (!match_transform_segment(rule, b, start, src + origin, n - origin,
-					     match_scratch, &n))
+		if (!match_transform_cached(rule, b, start, src + origin, n - origin, &src, &n))
 			return false;
-		src = match_scratch;
 		origin = 0;
 	}
 	if (n == 0)

@@ -211,6 +211,23 @@ bool rule_transforms_same(const struct rule *a, const struct rule *b, unsigned b
 bool rule_transform_buffer(const struct rule *rule, unsigned buffer, const uint8_t *src,
 			   uint32_t len, uint8_t *out, uint32_t *out_len);
 /* The same transform keyword with the same value (kw_buffer.c). */
+/*
+ * The transform cache of the calling thread, for one inspection unit:
+ * between rule_transform_cache_begin() and rule_transform_cache_end(), the
+ * buffers the ruleset scan and the matcher are given must not change, and
+ * each (buffer bytes, chain of transforms) is transformed once, whatever
+ * the number of rules and chains that read it. Outside, nothing is kept.
+ * Worker lcore, per unit; begin drops what the last unit kept.
+ */
+void rule_transform_cache_begin(void);
+void rule_transform_cache_end(void);
+/*
+ * rule_transform_buffer() through the cache: *out points at the
+ * transformed bytes (the cache's copy, or a per-thread scratch valid until
+ * the next transform). Per-packet path.
+ */
+bool rule_transform_view(const struct rule *rule, unsigned buffer, const uint8_t *src, uint32_t len,
+			 const uint8_t **out, uint32_t *out_len);
 bool kw_transform_same(const struct rule_option *a, const struct rule_option *b);
 /*
  * A pcre option as a Hyperscan prefilter expression (kw_pcre.c): the regex

@@ -36,8 +36,6 @@ int ruleset_scratch_create(const struct ruleset *rs, struct ruleset_scratch **ou
 	s->candidates = calloc(rs->rule_count + 1, sizeof(uint32_t));
 	if (!s->mark || !s->candidates)
 		goto fail;
-	if (rs->chain_count && !(s->transformed = malloc(RULE_TRANSFORM_MAX + 1)))
-		goto fail;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		for (int d = 0; d < RULESET_DIRECTIONS; d++)
 			if (scratch_fit(s, &rs->group[b][d]) < 0)
@@ -58,7 +56,6 @@ void ruleset_scratch_free(struct ruleset_scratch *s)
 	if (!s)
 		return;
 	hs_free_scratch(s->hs);
-	free(s->transformed);
 	free(s->mark);
 	free(s->candidates);
 	free(s);
@@ -88,7 +85,8 @@ static int on_pattern(unsigned int id, unsigned long long from, unsigned long lo
 
 /*
  * The transformed views of buffer: each chain on it transforms the bytes
- * once and scans them with its database. A buffer a chain cannot transform
+ * once and scans them with its database; within a unit the copy is kept
+ * for the candidate rules on the same chain (rule_transform_cache_begin()). A buffer a chain cannot transform
  * (too large, a transform vigil does not run) names none of its rules,
  * which could not match it either. Chains are never on pkt_data, so
  * new_from does not apply.
@@ -98,14 +96,14 @@ static void ruleset_scan_chains(const struct ruleset *rs, struct ruleset_scratch
 {
 	for (unsigned i = 0; i < rs->chain_count; i++) {
 		const struct ruleset_chain *c = &rs->chains[i];
+		const uint8_t *view;
 		uint32_t n;
 		if (c->buffer != (unsigned)buffer || !c->group[direction].db ||
-		    !rule_transform_buffer(c->rule, c->buffer, data, len, s->transformed, &n) ||
-		    n == 0)
+		    !rule_transform_view(c->rule, c->buffer, data, len, &view, &n) || n == 0)
 			continue;
 		s->group = &c->group[direction];
 		s->new_from = 0;
-		hs_scan(s->group->db, (const char *)s->transformed, n, 0, s->hs, on_pattern, s);
+		hs_scan(s->group->db, (const char *)view, n, 0, s->hs, on_pattern, s);
 	}
 }
 

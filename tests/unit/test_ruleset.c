@@ -202,12 +202,34 @@ static void test_cache_round_trip(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The buffers read together with each buffer: what a unit carrying it again must scan for. */
+static void test_buffers_with(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_up(&fx, "alert http any any -> any any (msg:\"u\"; flow:to_server; http.uri; "
+			"content:\"/a\"; sid:20;)\n"
+			"alert http any any -> any any (msg:\"mu\"; flow:to_server; http.method; "
+			"content:\"POST\"; http.uri; content:\"/b\"; sid:21;)\n"
+			"alert http any any -> any any (msg:\"c\"; flow:to_server; http.cookie; "
+			"content:\"c\"; sid:22;)\n");
+	rule_buffer_mask uri_method =
+	    RULE_BUFFER_BIT(RULE_BUFFER_HTTP_URI) | RULE_BUFFER_BIT(RULE_BUFFER_HTTP_METHOD);
+	assert_true(ruleset_buffers_with(fx.rs, RULE_BUFFER_HTTP_URI) == uri_method);
+	assert_true(ruleset_buffers_with(fx.rs, RULE_BUFFER_HTTP_METHOD) == uri_method);
+	assert_true(ruleset_buffers_with(fx.rs, RULE_BUFFER_HTTP_COOKIE) ==
+		    RULE_BUFFER_BIT(RULE_BUFFER_HTTP_COOKIE));
+	assert_true(ruleset_buffers_with(fx.rs, RULE_BUFFER_HTTP_USER_AGENT) == 0);
+	fixture_down(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fast_pattern_after_transforms),
 	    cmocka_unit_test(test_pcre_prefilter),
 	    cmocka_unit_test(test_cache_round_trip),
+	    cmocka_unit_test(test_buffers_with),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * Unit tests for the web decoding pipeline (rules/match/web_decode.c) and
  * its transform web_decode; (rules/match/match.c): every encoding form it
  * undoes, the repeated decoding and its bound, the malformed forms kept as
- * written, and text that must come out unchanged. Inputs are heap copies
+ * written, and text that must come out unchanged; and the unit's
+ * transform cache (rule_transform_cache_begin()), which must give every
+ * chain its own view and nothing of an earlier unit. Inputs are heap copies
  * of exactly their length, so a sanitizer build catches any overread.
  */
 #include <setjmp.h>
@@ -154,6 +156,92 @@ static void test_transform(void **state)
 	rule_parser_destroy(parser);
 }
 
+static struct rule *parse_one(struct rule_parser *parser, const char *text)
+{
+	struct rule *rule = rule_parse(parser, text, "t.rules", 1);
+	assert_non_null(rule);
+	return rule;
+}
+
+/* Rules on one chain share its copy; another chain on the same bytes gets its own. */
+static void test_transform_cache(void **state)
+{
+	(void)state;
+	struct rule_parser *parser = rule_parser_create();
+	assert_non_null(parser);
+	struct rule *web = parse_one(parser, "alert http any any -> any any (msg:\"w\"; http.uri; "
+					     "web_decode; content:\"../etc\"; sid:1;)");
+	struct rule *web2 =
+	    parse_one(parser, "alert http any any -> any any (msg:\"w2\"; http.uri; "
+			      "web_decode; content:\"passwd\"; sid:2;)");
+	struct rule *url = parse_one(parser, "alert http any any -> any any (msg:\"u\"; http.uri; "
+					     "url_decode; content:\"%2e%2e/etc\"; sid:3;)");
+	struct rule *url_not =
+	    parse_one(parser, "alert http any any -> any any (msg:\"n\"; "
+			      "http.uri; url_decode; content:\"../etc\"; sid:4;)");
+	const char *first = "/a?f=%252e%252e/etc/passwd", *second = "/a?f=%252f%252f/etc/passwd";
+	size_t n = strlen(first);
+	uint8_t *buf = malloc(n);
+	memcpy(buf, first, n);
+	struct rule_match_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.buffer[RULE_BUFFER_HTTP_URI] = buf;
+	ctx.buffer_len[RULE_BUFFER_HTTP_URI] = (uint32_t)n;
+
+	rule_transform_cache_begin();
+	const uint8_t *view, *again;
+	uint32_t len, len_again;
+	assert_true(rule_transform_view(web, RULE_BUFFER_HTTP_URI, buf, (uint32_t)n, &view, &len));
+	assert_int_equal(len, strlen("/a?f=../etc/passwd"));
+	assert_memory_equal(view, "/a?f=../etc/passwd", len);
+	/* the same chain of another rule: the same copy, not a new one */
+	assert_true(
+	    rule_transform_view(web2, RULE_BUFFER_HTTP_URI, buf, (uint32_t)n, &again, &len_again));
+	assert_ptr_equal(view, again);
+	assert_int_equal(len, len_again);
+	assert_true(rule_match(web, &ctx));
+	assert_true(rule_match(url, &ctx)); /* url_decode's view, not web_decode's */
+	assert_false(rule_match(url_not, &ctx));
+	assert_true(rule_match(web2, &ctx));
+	assert_true(rule_match(web, &ctx));
+	rule_transform_cache_end();
+
+	/* the next unit's bytes at the same address: nothing of the last is seen */
+	memcpy(buf, second, n);
+	rule_transform_cache_begin();
+	assert_false(rule_match(web, &ctx));
+	assert_true(rule_match(web2, &ctx));
+	assert_false(rule_match(url, &ctx));
+	rule_transform_cache_end();
+	/* outside a unit: transformed every time, the same answers */
+	assert_false(rule_match(web, &ctx));
+	memcpy(buf, first, n);
+	assert_true(rule_match(web, &ctx));
+
+	/* more buffers than the cache holds: the rest are transformed each time */
+	rule_transform_cache_begin();
+	uint8_t many[40][32];
+	for (int i = 0; i < 40; i++) {
+		int m = snprintf((char *)many[i], sizeof(many[i]), "/%d?f=%%252e%%252e/etc", i);
+		ctx.buffer[RULE_BUFFER_HTTP_URI] = many[i];
+		ctx.buffer_len[RULE_BUFFER_HTTP_URI] = (uint32_t)m;
+		assert_true(rule_match(web, &ctx));
+		assert_false(rule_match(url_not, &ctx));
+	}
+	for (int i = 0; i < 40; i++) {
+		ctx.buffer[RULE_BUFFER_HTTP_URI] = many[i];
+		ctx.buffer_len[RULE_BUFFER_HTTP_URI] = (uint32_t)strlen((char *)many[i]);
+		assert_true(rule_match(web, &ctx));
+	}
+	rule_transform_cache_end();
+	free(buf);
+	rule_free(web);
+	rule_free(web2);
+	rule_free(url);
+	rule_free(url_not);
+	rule_parser_destroy(parser);
+}
+
 static void test_random_input(void **state)
 {
 	(void)state;
@@ -177,7 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_percent),	 cmocka_unit_test(test_overlong_utf8),
 	    cmocka_unit_test(test_entities),	 cmocka_unit_test(test_json_escapes),
 	    cmocka_unit_test(test_bound),	 cmocka_unit_test(test_transform),
-	    cmocka_unit_test(test_random_input),
+	    cmocka_unit_test(test_random_input), cmocka_unit_test(test_transform_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
