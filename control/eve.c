@@ -973,7 +973,8 @@ static void put_tcp_flags(struct app_json *o, const struct alert_flow *f)
 }
 
 /* Timestamp, flow_id, event_type, addresses, ports, proto, vlan: a flow or protocol record's start. */
-static void put_head(struct app_json *o, const struct alert *a, const char *event_type)
+static void put_head(struct app_json *o, const struct alert *a, const char *event_type,
+		     unsigned flags)
 {
 	char proto[8];
 	bool ports = a->l4_proto == 6 || a->l4_proto == 17 || a->l4_proto == 132;
@@ -981,6 +982,9 @@ static void put_head(struct app_json *o, const struct alert *a, const char *even
 	put_timestamp(o, a->timestamp_us);
 	if (a->flow_id)
 		app_json_put(o, ",\"flow_id\":%" PRIu64, a->flow_id);
+	/* the packet that completed the record, as on alerts (a flow's end has none) */
+	if ((flags & EVE_PCAP_CNT) && a->packet_number)
+		app_json_put(o, ",\"pcap_cnt\":%" PRIu64, a->packet_number);
 	app_json_put(o, ",\"event_type\":\"%s\"", event_type);
 	eve_put_host(o);
 	put_addr(o, "src_ip", a->src_addr, a->ip_version);
@@ -1024,7 +1028,7 @@ static size_t eve_format_flow(const struct alert *a, const struct ruleset *rules
 {
 	struct app_json o = {.buf = buf, .len = len};
 	const struct alert_flow *f = &a->flow;
-	put_head(&o, a, "flow");
+	put_head(&o, a, "flow", 0);
 	if (a->app_proto != ALERT_APP_PROTO_NONE && a->app_proto < RULE_PROTO_COUNT)
 		app_json_put(&o, ",\"app_proto\":\"%s\"", rule_proto_name[a->app_proto]);
 	/* a direction that spoke another protocol (Suricata writes only those) */
@@ -1054,7 +1058,7 @@ static size_t eve_format_flow(const struct alert *a, const struct ruleset *rules
  * event_type PROTOCOL: one transaction, its object written by its parser
  * (into vigil's own object for a protocol Suricata's schema lacks: MySQL).
  */
-static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
+static size_t eve_format_app(const struct alert *a, char *buf, size_t len, unsigned flags)
 {
 	struct app_json o = {.buf = buf, .len = len};
 	char vigil_buf[EVE_VIGIL_MAX];
@@ -1067,7 +1071,8 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
 	put_head(&o, a,
 		 parser && parser->eve_event_type      ? parser->eve_event_type
 		 : a->app_proto == RULE_PROTO_FTP_DATA ? "ftp_data"
-						       : name);
+						       : name,
+		 flags);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
 	put_details(&o, &v, a);
 	app_json_end(&v, "}");
@@ -1080,7 +1085,7 @@ static size_t eve_format_app(const struct alert *a, char *buf, size_t len)
  * event_type fileinfo: a file a transaction carried (an HTTP body), the
  * transaction's object and the file's, both from the protocol's parser.
  */
-static size_t eve_format_file(const struct alert *a, char *buf, size_t len)
+static size_t eve_format_file(const struct alert *a, char *buf, size_t len, unsigned flags)
 {
 	struct app_json o = {.buf = buf, .len = len};
 	char vigil_buf[EVE_VIGIL_MAX];
@@ -1089,7 +1094,7 @@ static size_t eve_format_file(const struct alert *a, char *buf, size_t len)
 	const struct app_parser *parser =
 	    a->app_proto < RULE_PROTO_COUNT ? app_parser_for((enum rule_proto)a->app_proto) : NULL;
 	app_json_begin(&v, "{");
-	put_head(&o, a, "fileinfo");
+	put_head(&o, a, "fileinfo", flags);
 	app_json_put(&o, ",\"app_proto\":\"%s\"", name);
 	put_details(&o, &v, a);
 	if (parser && parser->eve_file) {
@@ -1108,9 +1113,9 @@ size_t eve_format_alert(const struct alert *a, const struct ruleset *ruleset, ch
 	if (a->kind == ALERT_KIND_FLOW)
 		return eve_format_flow(a, ruleset, buf, len);
 	if (a->kind == ALERT_KIND_APP)
-		return eve_format_app(a, buf, len);
+		return eve_format_app(a, buf, len, flags);
 	if (a->kind == ALERT_KIND_FILE)
-		return eve_format_file(a, buf, len);
+		return eve_format_file(a, buf, len, flags);
 	struct app_json o = {.buf = buf, .len = len};
 	char vigil_buf[EVE_VIGIL_MAX];
 	struct app_json v = {.buf = vigil_buf, .len = sizeof(vigil_buf)};
