@@ -109,6 +109,15 @@ static struct rule_parser *sink_parser;
 static const char *sink_proto;
 static struct sink sink_units;
 
+/* The group teardown every parser's tests share: the units kept and the rule parser. */
+static inline int sink_teardown(void **unused)
+{
+	(void)unused;
+	sink_reset(&sink_units);
+	rule_parser_destroy(sink_parser);
+	return 0;
+}
+
 static inline struct rule *parse_options(const char *options)
 {
 	char text[1024];

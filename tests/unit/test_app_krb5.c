@@ -353,14 +353,6 @@ static int setup(void **unused)
 	return sink_parser ? 0 : -1;
 }
 
-static int teardown(void **unused)
-{
-	(void)unused;
-	sink_reset(&sink_units);
-	rule_parser_destroy(sink_parser);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,5 +364,5 @@ int main(void)
 	    cmocka_unit_test(test_krb5_ticket_encryption),
 	    cmocka_unit_test(test_krb5_names),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, sink_teardown);
 }

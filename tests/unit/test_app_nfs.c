@@ -334,14 +334,6 @@ static int setup(void **unused)
 	return sink_parser ? 0 : -1;
 }
 
-static int teardown(void **unused)
-{
-	(void)unused;
-	sink_reset(&sink_units);
-	rule_parser_destroy(sink_parser);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,5 +341,5 @@ int main(void)
 	    cmocka_unit_test(test_nfs_tcp_fragments), cmocka_unit_test(test_nfs_malformed),
 	    cmocka_unit_test(test_nfs_detect),	      cmocka_unit_test(test_nfs_keywords),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, sink_teardown);
 }

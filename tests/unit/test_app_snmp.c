@@ -170,14 +170,6 @@ static int setup(void **unused)
 	return sink_parser ? 0 : -1;
 }
 
-static int teardown(void **unused)
-{
-	(void)unused;
-	sink_reset(&sink_units);
-	rule_parser_destroy(sink_parser);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,5 +178,5 @@ int main(void)
 	    cmocka_unit_test(test_snmp_detect),
 	    cmocka_unit_test(test_snmp_keywords),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, sink_teardown);
 }
