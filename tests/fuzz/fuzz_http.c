@@ -23,12 +23,7 @@
 
 #include "dataplane/app/app_http.h"
 #include "dataplane/app/app_json.h"
-
-#define FUZZ_CHECK(cond)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			__builtin_trap();                                                          \
-	} while (0)
+#include "tests/fuzz/fuzz_check.h"
 
 static volatile uint64_t fuzz_sink;
 
@@ -51,7 +46,7 @@ static void fuzz_emit(void *arg, const struct app_unit *unit)
 	/* Fresh buffers are present ones; a window is within the body's buffers. */
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->fresh & RULE_BUFFER_BIT(b))
-			FUZZ_CHECK(unit->buffer[b] != NULL);
+			FUZZ_CHECK(fuzz_bit_has_buffer(unit, b));
 	const struct app_window *w = &unit->window;
 	FUZZ_CHECK((w->buffers & unit->fresh) == w->buffers);
 	FUZZ_CHECK(!w->buffers || w->rules != NULL);

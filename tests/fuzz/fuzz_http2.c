@@ -20,7 +20,7 @@ static void fuzz_http2_check(const struct app_unit *unit)
 	const struct app_window *w = &unit->window;
 	for (int b = 0; b < RULE_BUFFER_COUNT; b++)
 		if (unit->fresh & RULE_BUFFER_BIT(b))
-			FUZZ_CHECK(unit->buffer[b] != NULL);
+			FUZZ_CHECK(fuzz_bit_has_buffer(unit, b));
 	FUZZ_CHECK((w->buffers & unit->fresh) == w->buffers || w->instance);
 	FUZZ_CHECK(!w->buffers || w->rules != NULL);
 	for (int b = 0; b < RULE_BUFFER_COUNT && !w->instance; b++)
