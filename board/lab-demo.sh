@@ -91,9 +91,11 @@ print_alerts()
 import json, sys
 path, expected = sys.argv[1], {int(s) for s in sys.argv[2].split()}
 try:
-    alerts = [json.loads(l) for l in open(path) if l.strip()]
+    records = [json.loads(l) for l in open(path) if l.strip()]
 except OSError:
-    alerts = []
+    records = []
+# the EVE file also holds the drop records of what ips mode dropped
+alerts = [r for r in records if r.get("event_type") == "alert"]
 def end(a, side):
     port = a.get(f"{side}_port")
     return a[f"{side}_ip"] + (f":{port}" if port is not None else "")
@@ -140,10 +142,16 @@ dashboard_demo()
 		-out "$p12" -passout pass:vigil 2>/dev/null || true
 	say "dashboard and metrics: $url/ and $url/metrics (vigil-lab is $LAB_MGMT_V4, namespace $LAB_OPERATOR_NS)"
 	echo "    \$ curl --cert viewer.crt ... $url/metrics (the first lines)"
-	ip netns exec "$LAB_OPERATOR_NS" timeout 10 curl -sS --resolve "vigil-lab:8443:$LAB_MGMT_V4" \
-		--cacert build/lab-pki/ca.crt --cert build/lab-pki/viewer.crt \
-		--key build/lab-pki/viewer.key "$url/metrics" 2>&1 | grep -m 6 '^vigil_' | sed 's/^/      /' ||
-		lab_fail "GET /metrics"
+	local scrape
+	if scrape=$(ip netns exec "$LAB_OPERATOR_NS" timeout 10 curl -sS \
+		--resolve "vigil-lab:8443:$LAB_MGMT_V4" --cacert build/lab-pki/ca.crt \
+		--cert build/lab-pki/viewer.crt --key build/lab-pki/viewer.key "$url/metrics" 2>&1) &&
+		grep -q '^vigil_' <<<"$scrape"; then
+		grep -m 6 '^vigil_' <<<"$scrape" | sed 's/^/      /'
+		echo "      ... ($(grep -c '^vigil_' <<<"$scrape") series)"
+	else
+		lab_fail "GET /metrics: $(head -c 200 <<<"$scrape")"
+	fi
 	cat <<HELP
     To open the dashboard, keep the lab up (VIGIL_DEMO_HOLD=600 make run holds it
     600 s before stopping) and, from another shell, start a browser inside the
