@@ -404,8 +404,7 @@ static void metrics_walk_array(const struct metrics_tree *t, int node, const cha
 	char name[METRICS_NAME_MAX];
 	snprintf(name, sizeof(name), "%s", prefix);
 	metrics_name_join(name, sizeof(name), segment);
-	unsigned index = 0;
-	for (int c = t->nodes[node].first_child; c >= 0; c = t->nodes[c].next_sibling, index++) {
+	for (int c = t->nodes[node].first_child; c >= 0; c = t->nodes[c].next_sibling) {
 		if (t->nodes[c].type != METRICS_JSON_OBJECT)
 			continue; /* arrays of plain values (lists of names) are no counters */
 		metrics_walk_element(t, c, name, labels, name_label, s);

@@ -634,9 +634,7 @@ static void dns_tcp_bytes(struct dns_state *s, enum app_direction dir, const uin
 
 	while (len) {
 		if (d->prefix_len < 2) {
-			d->prefix[d->prefix_len++] = *data++;
-			len--;
-			if (d->prefix_len < 2)
+			if (!app_prefix_gather(d->prefix, 2, &d->prefix_len, &data, &len))
 				continue;
 			d->message_len = dns_be16(d->prefix);
 			d->message_seen = 0;

@@ -302,9 +302,7 @@ static void krb5_tcp_bytes(struct krb5_state *s, enum app_direction dir, const u
 	struct krb5_tcp_direction *d = &s->tcp[dir];
 	while (len && !s->broken) {
 		if (d->mark_len < sizeof(d->mark)) {
-			d->mark[d->mark_len++] = *data++;
-			len--;
-			if (d->mark_len < sizeof(d->mark))
+			if (!app_prefix_gather(d->mark, sizeof(d->mark), &d->mark_len, &data, &len))
 				continue;
 			/* the high bit announces a longer mark RFC 4120 never defined */
 			if (d->mark[0] & 0x80) {

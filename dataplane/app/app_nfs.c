@@ -685,9 +685,7 @@ static void nfs_tcp_bytes(struct nfs_state *s, enum app_direction dir, const uin
 	struct nfs_tcp_direction *d = &s->tcp[dir];
 	while (len && !s->broken) {
 		if (d->mark_len < sizeof(d->mark)) {
-			d->mark[d->mark_len++] = *data++;
-			len--;
-			if (d->mark_len < sizeof(d->mark))
+			if (!app_prefix_gather(d->mark, sizeof(d->mark), &d->mark_len, &data, &len))
 				continue;
 			d->last = d->mark[0] & 0x80;
 			d->length = ((uint32_t)d->mark[0] & 0x7f) << 24 |

@@ -44,6 +44,24 @@ static inline bool app_message_take(uint8_t *buf, uint32_t cap, uint32_t message
 }
 
 /*
+ * A message's length prefix split across calls (DNS over TCP's 2 bytes, an
+ * RPC record mark's or Kerberos over TCP's 4): take from *data what prefix
+ * (size bytes, *have kept so far) still needs, advance *data and *len, and
+ * return true once it is whole. The caller decodes it and sets *have to 0
+ * when its message is done.
+ */
+static inline bool app_prefix_gather(uint8_t *prefix, uint8_t size, uint8_t *have,
+				     const uint8_t **data, uint32_t *len)
+{
+	while (*have < size && *len) {
+		prefix[(*have)++] = **data;
+		(*data)++;
+		(*len)--;
+	}
+	return *have == size;
+}
+
+/*
  * A text protocol's lines split across calls (FTP, SMTP): gather bytes from
  * *data into line (cap bytes; *used kept so far, the rest of a longer line
  * is consumed and dropped) up to the LF, advancing *data and *len. True
